@@ -1,0 +1,206 @@
+"""The `mlsd` command: headless commands over the core, or the window.
+
+Qt is imported only when the window is asked for, so headless commands start fast and run
+on machines without a display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+
+from app import __version__
+from app.domain.catalog import default_catalog
+from app.domain.schema import design_json_schema_text
+from app.persistence import DesignLoadError, DesignSaveError, LoadedDesign, load_design, save_design
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class CliError(Exception):
+    """A problem reported as one line on stderr with exit code 2."""
+
+
+def _load(path: str) -> LoadedDesign:
+    loaded = load_design(path)
+    for warning in loaded.warnings:
+        print(f"{path}: warning: {warning}", file=sys.stderr)
+    return loaded
+
+
+def _write_stdout(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+# ---- commands ----------------------------------------------------------------------------
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from app.rules import check_design
+    from app.rules.formats import format_json, format_sarif, format_text
+
+    loaded = _load(args.file)
+    catalog = default_catalog()
+    result = check_design(loaded.design, catalog)
+    if args.format == "json":
+        _write_stdout(format_json(result, args.file))
+    elif args.format == "sarif":
+        _write_stdout(format_sarif(result, args.file))
+    else:
+        _write_stdout(format_text(result, loaded.design, catalog, args.file))
+    if getattr(args, "rubric", False):
+        from app.rules.rubric import format_rubric_text, score_design
+
+        _write_stdout("\n" + format_rubric_text(score_design(loaded.design, result, catalog)))
+    return EXIT_FINDINGS if result.fails(args.fail_on) else EXIT_OK
+
+
+def cmd_catalog(args: argparse.Namespace) -> int:
+    catalog = default_catalog()
+    if args.format == "json":
+        _write_stdout(json.dumps(catalog.to_json_data(), indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    lines = []
+    for stage in catalog.stages:
+        lines.append(f"{stage.number}. {stage.label}")
+        for kind in catalog.kinds_in_stage(stage.id):
+            lines.append(f"   {kind.id:20} {kind.label}: {kind.description}")
+            for prop in kind.properties:
+                lines.append(f"      {prop.name:22} {prop.describe_type()}: {prop.description}")
+        lines.append("")
+    _write_stdout("\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    _write_stdout(design_json_schema_text())
+    return EXIT_OK
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    loaded = _load(args.file)
+    save_design(loaded.design, args.file, touch_modified=False)
+    if loaded.migrated_from is not None:
+        print(f"{args.file}: migrated from schema version {loaded.migrated_from}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from app.rules import all_rules
+
+    rules = all_rules()
+    if args.format == "json":
+        data = [r.metadata() for r in rules]
+        _write_stdout(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    lines = [
+        f"{r.id:4} {r.severity:7} {r.stage:10} {r.title}  [{'; '.join(r.sources)}]" for r in rules
+    ]
+    _write_stdout("\n".join(lines) + ("\n" if lines else "No rules registered.\n"))
+    return EXIT_OK
+
+
+# ---- parser ------------------------------------------------------------------------------
+
+
+Command = Callable[[argparse.Namespace], int]
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mlsd",
+        description="MLSD Studio: design, check and document machine learning systems. "
+        "Without a command, opens the window (on FILE, or on the bundled example).",
+    )
+    parser.add_argument("--version", action="version", version=f"MLSD Studio {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = sub.add_parser("check", help="check a design against the rules")
+    check.add_argument("file", help="design file (.mlsd)")
+    check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    check.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "info", "never"),
+        default="error",
+        help="exit 1 when an unaccepted finding is at or above this level (default: error)",
+    )
+    check.add_argument("--rubric", action="store_true", help="also print the interview rubric")
+    check.set_defaults(func=cmd_check)
+
+    catalog = sub.add_parser("catalog", help="list the component kinds and their properties")
+    catalog.add_argument("--format", choices=("text", "json"), default="text")
+    catalog.set_defaults(func=cmd_catalog)
+
+    schema = sub.add_parser("schema", help="print the JSON Schema of design files")
+    schema.set_defaults(func=cmd_schema)
+
+    migrate = sub.add_parser("migrate", help="rewrite a design at the current schema version")
+    migrate.add_argument("file", help="design file (.mlsd), rewritten in place atomically")
+    migrate.set_defaults(func=cmd_migrate)
+
+    rules = sub.add_parser("rules", help="list every rule with its metadata")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    rules.set_defaults(func=cmd_rules)
+
+    for add in _EXTRA_COMMANDS:
+        add(sub)
+    return parser
+
+
+def _register_optional_commands() -> None:
+    """Commands that live beside their packages (export, templates)."""
+    _EXTRA_COMMANDS.clear()
+    for module_name in ("app.export.cli_commands", "app.templates_cli"):
+        try:
+            module = __import__(module_name, fromlist=["register"])
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        _EXTRA_COMMANDS.append(module.register)
+
+
+def _subcommand_names(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _register_optional_commands()
+    parser = _build_parser()
+    if not argv or (
+        argv[0] not in _subcommand_names(parser) and argv[0] not in ("-h", "--help", "--version")
+    ):
+        return main_gui(argv)
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (DesignLoadError, DesignSaveError, CliError) as exc:
+        print(f"mlsd: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def main_gui(argv: Sequence[str] | None = None) -> int:
+    """Open the window (imports Qt)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        from app.ui.main import run_app
+    except ImportError as exc:
+        print(f"mlsd: the window needs PySide6 ({exc})", file=sys.stderr)
+        return EXIT_USAGE
+    return run_app(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""Typed errors raised by the domain's edit operations."""
+
+from __future__ import annotations
+
+
+class DesignError(ValueError):
+    """Base of every error an edit operation raises; the design is left untouched."""
+
+
+class UnknownComponentError(DesignError):
+    def __init__(self, component_id: str):
+        super().__init__(f"no component with id {component_id!r}")
+        self.component_id = component_id
+
+
+class UnknownLinkError(DesignError):
+    def __init__(self, link_id: str):
+        super().__init__(f"no link with id {link_id!r}")
+        self.link_id = link_id
+
+
+class DuplicateIdError(DesignError):
+    def __init__(self, item_id: str):
+        super().__init__(f"id {item_id!r} is already used")
+        self.item_id = item_id
+
+
+class UnknownKindError(DesignError):
+    def __init__(self, kind: str):
+        super().__init__(f"unknown component kind {kind!r}")
+        self.kind = kind
+
+
+class InvalidLinkError(DesignError):
+    """A self-link, a duplicate link, or a link with an unknown flow or phase."""
+
+
+class PropertyValueError(DesignError):
+    def __init__(self, name: str, problem: str):
+        super().__init__(f"property {name!r}: {problem}")
+        self.name = name
+        self.problem = problem
+
+
+class UnknownPropertyError(DesignError):
+    def __init__(self, kind: str, name: str):
+        super().__init__(f"kind {kind!r} has no property {name!r}")
+        self.kind = kind
+        self.name = name

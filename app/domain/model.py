@@ -1,0 +1,143 @@
+"""The design document as pydantic models: the one source of field documentation."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+FORMAT_ID = "mlsd-studio/design"
+SCHEMA_VERSION = 1
+
+Flow = Literal[
+    "data",
+    "label",
+    "feature",
+    "artifact",
+    "prediction",
+    "action",
+    "watch",
+    "eval",
+    "proxy",
+    "govern",
+]
+FLOWS: tuple[str, ...] = Flow.__args__  # type: ignore[attr-defined]
+Phase = Literal["train", "serve", "both"]
+PHASES: tuple[str, ...] = Phase.__args__  # type: ignore[attr-defined]
+Severity = Literal["info", "warning", "error"]
+SEVERITIES: tuple[str, ...] = Severity.__args__  # type: ignore[attr-defined]
+OverrideLevel = Literal["off", "info", "warning", "error"]
+
+PropertyValue = bool | int | float | str | list[str] | None
+
+
+def now_iso() -> str:
+    """Current UTC time as an ISO 8601 string with seconds precision."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+class _Model(BaseModel):
+    # Unknown fields from newer tools survive a load/save round trip.
+    model_config = ConfigDict(extra="allow", allow_inf_nan=False, validate_assignment=False)
+
+
+class Position(_Model):
+    x: float = Field(0.0, description="Horizontal position of the component's top-left corner.")
+    y: float = Field(0.0, description="Vertical position of the component's top-left corner.")
+
+
+class Meta(_Model):
+    title: str = Field("Untitled design", description="Title of the design.")
+    author: str = Field("", description="Who drew the design.")
+    problem: str = Field(
+        "",
+        description="Problem statement: the business goal, the ML task, metrics and constraints.",
+    )
+    notes: str = Field("", description="Free notes about the design as a whole.")
+    created: str = Field(
+        default_factory=now_iso, description="When the design was created (ISO 8601)."
+    )
+    modified: str = Field(
+        default_factory=now_iso, description="When the design was last saved (ISO 8601)."
+    )
+
+
+class Component(_Model):
+    id: str = Field(description="Stable identifier, unique within the design.", min_length=1)
+    kind: str = Field(description="Catalog kind id, e.g. 'model' or 'feature_store'.", min_length=1)
+    name: str = Field("", description="Display name shown on the canvas and in reports.")
+    properties: dict[str, PropertyValue] = Field(
+        default_factory=dict, description="Kind-specific properties; null means unspecified."
+    )
+    technology: str = Field("", description="Technology that implements it, e.g. Kafka or Feast.")
+    notes: str = Field("", description="Free notes about this component.")
+    position: Position = Field(default_factory=Position, description="Position on the canvas.")
+
+    def prop(self, name: str) -> Any:
+        """A property's value, None when unset."""
+        return self.properties.get(name)
+
+
+class Link(_Model):
+    id: str = Field(description="Stable identifier, unique within the design.", min_length=1)
+    source: str = Field(description="Id of the component the link starts at.", min_length=1)
+    target: str = Field(description="Id of the component the link ends at.", min_length=1)
+    flow: Flow = Field("data", description="What travels along the link.")
+    phase: Phase = Field(
+        "both", description="Whether the link is used in training, serving or both."
+    )
+    feedback: bool = Field(
+        False, description="Marks an intended loop (e.g. outcomes back to labels)."
+    )
+    label: str = Field("", description="Optional text shown on the link.")
+
+
+class Decision(_Model):
+    id: str = Field(description="Stable identifier, unique within the design.", min_length=1)
+    rule: str = Field(description="Id of the rule whose finding was accepted, e.g. 'R24'.")
+    components: list[str] = Field(
+        default_factory=list, description="Ids of the components the accepted finding concerns."
+    )
+    rationale: str = Field(description="Why the trade-off is acceptable.", min_length=1)
+    date: str = Field(default_factory=now_iso, description="When the decision was recorded.")
+
+
+class Design(_Model):
+    format: Literal["mlsd-studio/design"] = Field(
+        FORMAT_ID, description="File format marker; always 'mlsd-studio/design'."
+    )
+    schema_version: int = Field(SCHEMA_VERSION, description="Version of this file format.")
+    meta: Meta = Field(default_factory=Meta, description="Title, author and problem statement.")
+    components: list[Component] = Field(default_factory=list, description="Boxes on the canvas.")
+    links: list[Link] = Field(default_factory=list, description="Typed arrows between components.")
+    decisions: list[Decision] = Field(
+        default_factory=list, description="Accepted findings with their rationale."
+    )
+    rule_overrides: dict[str, OverrideLevel] = Field(
+        default_factory=dict, description="Per-design rule severity: off, info, warning or error."
+    )
+
+    _component_index: dict[str, Component] | None = PrivateAttr(default=None)
+    _link_index: dict[str, Link] | None = PrivateAttr(default=None)
+
+    def component_by_id(self) -> dict[str, Component]:
+        """Components keyed by id (cached; edit operations keep it current)."""
+        if self._component_index is None:
+            self._component_index = {c.id: c for c in self.components}
+        return self._component_index
+
+    def link_by_id(self) -> dict[str, Link]:
+        """Links keyed by id (cached; edit operations keep it current)."""
+        if self._link_index is None:
+            self._link_index = {lk.id: lk for lk in self.links}
+        return self._link_index
+
+    def invalidate_indexes(self) -> None:
+        """Forget cached lookups after changing the lists directly."""
+        self._component_index = None
+        self._link_index = None
+
+    def to_json_data(self) -> dict[str, Any]:
+        """Plain JSON-ready data, unknown fields included."""
+        return self.model_dump(mode="json")

@@ -1,0 +1,149 @@
+"""Atomic file writes: the file on disk is always the old or the new content, never a mix."""
+
+from __future__ import annotations
+
+import errno
+import os
+import secrets
+import time
+from pathlib import Path
+
+from app.persistence.errors import DesignSaveError
+
+TEMP_MARK = ".mlsd-tmp"
+
+
+def temp_name_for(target: Path) -> Path:
+    return target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}{TEMP_MARK}")
+
+
+def atomic_write_bytes(target: str | Path, data: bytes) -> None:
+    """Write `data` to `target` through a temp file in the same folder, fsync, and rename.
+
+    On any failure the temp file is removed, `target` is untouched and DesignSaveError says why.
+    """
+    target = Path(target)
+    folder = target.parent if str(target.parent) else Path(".")
+    if target.is_dir():
+        raise DesignSaveError(target, "is a folder")
+    temp = temp_name_for(target)
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    except OSError as exc:
+        raise DesignSaveError(target, _describe(exc, folder)) from None
+    try:
+        try:
+            view = memoryview(data)
+            written = 0
+            while written < len(data):
+                n = os.write(fd, view[written:])
+                if n <= 0:
+                    raise OSError(errno.EIO, "write returned no progress")
+                written += n
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if os.path.getsize(temp) != len(data):
+            raise OSError(errno.EIO, "written size does not match")
+        _copy_mode(target, temp)
+        os.replace(temp, target)
+    except BaseException as exc:
+        _remove_quietly(temp)
+        if isinstance(exc, OSError):
+            raise DesignSaveError(target, _describe(exc, folder)) from None
+        raise
+    _fsync_folder(folder)
+
+
+def _copy_mode(original: Path, temp: Path) -> None:
+    try:
+        mode = original.stat().st_mode & 0o7777
+    except OSError:
+        return
+    try:
+        os.chmod(temp, mode)
+    except OSError:
+        pass
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _remove_quietly(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _describe(exc: OSError, folder: Path) -> str:
+    code = exc.errno
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        return "the disk is full; nothing was changed. Free some space or save elsewhere"
+    if code == errno.EFBIG:
+        return "the file is larger than this system allows; nothing was changed"
+    if code in (errno.EACCES, errno.EPERM):
+        return (
+            f"permission denied in {folder}; nothing was changed. Use Save As to pick another place"
+        )
+    if code == errno.EROFS:
+        return f"{folder} is on a read-only file system; nothing was changed. Use Save As"
+    if code == errno.ENOENT:
+        return f"the folder {folder} does not exist"
+    return f"could not write ({exc.strerror or exc}); nothing was changed"
+
+
+def clean_stale_temp_files(folder: str | Path, older_than_s: float = 0.0) -> list[Path]:
+    """Remove temp files left by writers that died; returns what was removed."""
+    removed = []
+    now = time.time()
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        name = entry.name
+        if not (name.startswith(".") and name.endswith(TEMP_MARK)):
+            continue
+        pid = _pid_of(name)
+        if pid is not None and pid != os.getpid() and _alive(pid):
+            continue
+        if pid == os.getpid():
+            continue
+        try:
+            if now - entry.stat().st_mtime < older_than_s:
+                continue
+            entry.unlink()
+            removed.append(entry)
+        except OSError:
+            continue
+    return removed
+
+
+def _pid_of(name: str) -> int | None:
+    stem = name[: -len(TEMP_MARK)]
+    tail = stem.rsplit(".", 1)[-1]
+    pid_text = tail.split("-", 1)[0]
+    return int(pid_text) if pid_text.isdigit() else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True

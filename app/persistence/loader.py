@@ -1,0 +1,306 @@
+"""Reading design files in stages.
+
+size guard -> bytes checks -> UTF-8 -> JSON -> format and version -> migrations ->
+pydantic validation -> references and catalog checks. Every failure is a DesignLoadError
+naming the file and the place; unknown kinds and properties are kept and reported.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from app.domain.catalog import Catalog, default_catalog
+from app.domain.errors import PropertyValueError
+from app.domain.model import FORMAT_ID, SCHEMA_VERSION, Design
+from app.persistence.errors import DesignLoadError
+from app.persistence.migrations import OLDEST_READABLE_VERSION, migrate
+
+MAX_FILE_BYTES = 128 * 1024 * 1024
+MAX_COMPONENTS = 200_000
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+_OTHER_BOMS = {
+    b"\xff\xfe\x00\x00": "UTF-32",
+    b"\x00\x00\xfe\xff": "UTF-32",
+    b"\xff\xfe": "UTF-16",
+    b"\xfe\xff": "UTF-16",
+}
+
+
+@dataclass
+class LoadedDesign:
+    design: Design
+    path: str
+    warnings: list[str] = field(default_factory=list)
+    migrated_from: int | None = None
+
+
+def load_design(path: str | Path, catalog: Catalog | None = None) -> LoadedDesign:
+    """Read, check and validate a design file."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise DesignLoadError(path, "no such file") from None
+    except OSError as exc:
+        raise DesignLoadError(path, f"cannot read: {exc.strerror or exc}") from None
+    if path.is_dir():
+        raise DesignLoadError(path, "is a folder, not a design file")
+    if size > MAX_FILE_BYTES:
+        raise DesignLoadError(
+            path,
+            f"file is {size / 1e6:.0f} MB, over the {MAX_FILE_BYTES / 1e6:.0f} MB limit "
+            "for design files",
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DesignLoadError(path, f"cannot read: {exc.strerror or exc}") from None
+    return load_design_bytes(raw, path, catalog)
+
+
+def load_design_bytes(
+    raw: bytes, path: str | Path | None = None, catalog: Catalog | None = None
+) -> LoadedDesign:
+    """Parse design file contents; `path` is only used in messages."""
+    try:
+        data = parse_json_bytes(raw, path)
+        return design_from_data(data, path, catalog)
+    except DesignLoadError:
+        raise
+    except RecursionError:
+        raise DesignLoadError(path, "data is nested too deeply (more than ~900 levels)") from None
+    except MemoryError:
+        raise DesignLoadError(path, "not enough memory to read this file") from None
+    except Exception as exc:  # a safety net: the window and CLI must never see a traceback
+        raise DesignLoadError(
+            path, f"unexpected problem while reading ({type(exc).__name__}: {exc})"
+        ) from exc
+
+
+def parse_json_bytes(raw: bytes, path: str | Path | None = None) -> Any:
+    """Bytes to JSON data, with a clear error for each kind of damage."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise DesignLoadError(path, f"data is over the {MAX_FILE_BYTES / 1e6:.0f} MB limit")
+    if not raw.strip():
+        raise DesignLoadError(path, "file is empty" if not raw else "file holds only white space")
+    for bom, encoding in _OTHER_BOMS.items():
+        if raw.startswith(bom):
+            raise DesignLoadError(path, f"file is {encoding} encoded; design files are UTF-8")
+    if raw.startswith(_UTF8_BOM):
+        raw = raw[len(_UTF8_BOM) :]
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        if not raw.strip(b"\x00"):
+            raise DesignLoadError(path, "file holds only zero bytes (damaged by a crash?)")
+        line, col = _line_col(raw, nul)
+        raise DesignLoadError(
+            path, "binary data (zero byte): not a design file", f"line {line} column {col}"
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col(raw, exc.start)
+        raise DesignLoadError(
+            path, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", f"line {line} column {col}"
+        ) from None
+    try:
+        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
+    except _JsonValueError as exc:
+        raise DesignLoadError(path, str(exc)) from None
+    except json.JSONDecodeError as exc:
+        problem = exc.msg
+        if exc.pos >= len(text.rstrip()):
+            problem += " (the file ends too early: truncated?)"
+        raise DesignLoadError(
+            path, f"invalid JSON: {problem}", f"line {exc.lineno} column {exc.colno}"
+        ) from None
+    except ValueError as exc:
+        if "digits" in str(exc):
+            raise DesignLoadError(path, "a number has too many digits") from None
+        raise DesignLoadError(path, f"invalid JSON: {exc}") from None
+
+
+class _JsonValueError(ValueError):
+    pass
+
+
+def _reject_constant(name: str) -> Any:
+    raise _JsonValueError(f"{name} is not allowed in a design file (numbers must be finite)")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _JsonValueError(f"key {key!r} appears twice in one object")
+        result[key] = value
+    return result
+
+
+def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
+    line = raw.count(b"\n", 0, offset) + 1
+    col = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def design_from_data(
+    data: Any, path: str | Path | None = None, catalog: Catalog | None = None
+) -> LoadedDesign:
+    """Check format and version, migrate, validate, and check references and properties."""
+    if not isinstance(data, dict):
+        raise DesignLoadError(path, f"expected a JSON object at the top, found {_json_type(data)}")
+    fmt = data.get("format")
+    if fmt != FORMAT_ID:
+        found = 'no "format" field' if fmt is None else f"format {fmt!r}"
+        raise DesignLoadError(path, f"not an MLSD Studio design ({found})", "$.format")
+    version = data.get("schema_version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise DesignLoadError(path, "schema_version must be a whole number", "$.schema_version")
+    if version > SCHEMA_VERSION:
+        raise DesignLoadError(
+            path,
+            f"written by a newer MLSD Studio (schema version {version}; this version reads "
+            f"up to {SCHEMA_VERSION}). Update MLSD Studio to open it; the file was not changed",
+            "$.schema_version",
+        )
+    if version < OLDEST_READABLE_VERSION:
+        raise DesignLoadError(
+            path, f"schema version {version} is not supported", "$.schema_version"
+        )
+    components = data.get("components")
+    if isinstance(components, list) and len(components) > MAX_COMPONENTS:
+        raise DesignLoadError(
+            path,
+            f"{len(components):,} components is over the limit of {MAX_COMPONENTS:,}",
+            "$.components",
+        )
+    migrated_from = version if version < SCHEMA_VERSION else None
+    if migrated_from is not None:
+        data = migrate(data)
+    try:
+        design = Design.model_validate(data)
+    except ValidationError as exc:
+        raise DesignLoadError(path, *_describe_validation_error(exc)) from None
+    warnings = check_design_integrity(design, path, catalog or default_catalog())
+    return LoadedDesign(design, str(path) if path else "<memory>", warnings, migrated_from)
+
+
+def _describe_validation_error(exc: ValidationError) -> tuple[str, str]:
+    errors = exc.errors(include_url=False)
+    first = errors[0]
+    where = _json_path(first["loc"])
+    more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
+    value = first.get("input")
+    shown = ""
+    if isinstance(value, str | int | float | bool) or value is None:
+        text = repr(value)
+        shown = f", got {text[:60]}{'...' if len(text) > 60 else ''}"
+    return f"{first['msg']}{shown}{more}", where
+
+
+def _json_path(loc: tuple[Any, ...]) -> str:
+    out = "$"
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def _json_type(value: Any) -> str:
+    return {
+        list: "an array",
+        str: "a string",
+        int: "a number",
+        float: "a number",
+        bool: "true/false",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
+
+
+def check_design_integrity(design: Design, path: str | Path | None, catalog: Catalog) -> list[str]:
+    """Raise for duplicate ids, dangling links and bad property values; return warnings."""
+    warnings: list[str] = []
+    seen: dict[str, int] = {}
+    for i, component in enumerate(design.components):
+        if component.id in seen:
+            raise DesignLoadError(
+                path,
+                f"duplicate component id {component.id!r} (first used at $.components[{seen[component.id]}])",
+                f"$.components[{i}].id",
+            )
+        seen[component.id] = i
+        spec = catalog.kind(component.kind)
+        if spec is None:
+            warnings.append(
+                f"$.components[{i}]: unknown kind {component.kind!r} on {component.id!r}; "
+                "kept as is, but no rule understands it"
+            )
+            continue
+        for name, value in component.properties.items():
+            prop = spec.property(name)
+            if prop is None:
+                warnings.append(
+                    f"$.components[{i}].properties.{name}: {component.kind} has no property "
+                    f"{name!r}; kept as is"
+                )
+                continue
+            try:
+                component.properties[name] = prop.validate(value)
+            except PropertyValueError as exc:
+                raise DesignLoadError(
+                    path, exc.problem, f"$.components[{i}].properties.{name}"
+                ) from None
+    link_ids: dict[str, int] = {}
+    pairs: dict[tuple[str, str], str] = {}
+    for i, link in enumerate(design.links):
+        if link.id in link_ids:
+            raise DesignLoadError(path, f"duplicate link id {link.id!r}", f"$.links[{i}].id")
+        link_ids[link.id] = i
+        for end in ("source", "target"):
+            target = getattr(link, end)
+            if target not in seen:
+                raise DesignLoadError(
+                    path,
+                    f"link {link.id!r} points to a missing component {target!r}",
+                    f"$.links[{i}].{end}",
+                )
+        if link.source == link.target:
+            raise DesignLoadError(
+                path, f"link {link.id!r} links a component to itself", f"$.links[{i}]"
+            )
+        ends = (link.source, link.target)
+        if ends in pairs:
+            raise DesignLoadError(
+                path,
+                f"link {link.id!r} repeats link {pairs[ends]!r} (same source and target)",
+                f"$.links[{i}]",
+            )
+        pairs[ends] = link.id
+    decision_ids: set[str] = set()
+    for i, decision in enumerate(design.decisions):
+        if decision.id in decision_ids:
+            raise DesignLoadError(
+                path, f"duplicate decision id {decision.id!r}", f"$.decisions[{i}].id"
+            )
+        decision_ids.add(decision.id)
+        missing = [c for c in decision.components if c not in seen]
+        if missing:
+            warnings.append(
+                f"$.decisions[{i}]: refers to missing components {missing}; it will match no finding"
+            )
+    return warnings
+
+
+def file_signature(path: str | Path) -> tuple[int, int] | None:
+    """(size, mtime_ns) of a file, to notice when it changed on disk; None if absent."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns

@@ -1,0 +1,1 @@
+"""Rule checks, one module per area; importing this package registers them all."""

@@ -1,0 +1,131 @@
+"""Text, JSON and SARIF renderings of a check result (used by `mlsd check`)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from app import __version__
+from app.domain.catalog import STAGE_IDS, Catalog
+from app.domain.model import Design
+from app.rules.engine import CheckResult, result_to_json_data
+from app.rules.model import Finding
+
+_STAGE_TITLES = {
+    "structure": "Structure",
+    "all": "All stages",
+}
+_SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def format_text(result: CheckResult, design: Design, catalog: Catalog, file: str) -> str:
+    names = {c.id: c.name or c.id for c in design.components}
+    lines = [f"{file}: {design.meta.title}", "", "Stage coverage:"]
+    for stage_id in STAGE_IDS:
+        cov = result.coverage[stage_id]
+        stage = catalog.stage(stage_id)
+        if cov.covered:
+            shown = ", ".join(names.get(c, c) for c in cov.components[:6])
+            more = f" (+{len(cov.components) - 6} more)" if len(cov.components) > 6 else ""
+            lines.append(f"  [x] {stage.number}. {stage.label}: {shown}{more}")
+        else:
+            kinds = ", ".join(catalog.kinds[k].label for k in cov.missing_kinds)
+            lines.append(f"  [ ] {stage.number}. {stage.label}: missing (add one of: {kinds})")
+    groups: dict[str, list[Finding]] = {}
+    for finding in result.findings:
+        groups.setdefault(finding.stage, []).append(finding)
+    order = [*STAGE_IDS, "structure", "all"]
+    for stage_id in sorted(groups, key=lambda s: order.index(s) if s in order else 99):
+        title = (
+            catalog.stage(stage_id).label
+            if stage_id in STAGE_IDS
+            else _STAGE_TITLES.get(stage_id, stage_id)
+        )
+        lines += ["", f"{title}:"]
+        for finding in groups[stage_id]:
+            lines.extend(_finding_lines(finding))
+    summary = result.summary()
+    lines += [
+        "",
+        f"{summary['error']} errors, {summary['warning']} warnings, {summary['info']} info, "
+        f"{summary['accepted']} accepted ({len(result.rules_checked)} rules checked)",
+    ]
+    if result.overrides_applied:
+        shown = ", ".join(
+            f"{rule}={level}" for rule, level in sorted(result.overrides_applied.items())
+        )
+        lines.append(f"Rule overrides applied: {shown}")
+    if not result.findings:
+        lines.append("No findings: the design passes every rule.")
+    return "\n".join(lines) + "\n"
+
+
+def _finding_lines(finding: Finding) -> list[str]:
+    mark = "accepted " if finding.accepted else ""
+    override = f" (override: was {finding.default_severity})" if finding.overridden else ""
+    lines = [f"  {mark}{finding.severity.upper():7} {finding.rule}: {finding.message}{override}"]
+    if finding.accepted and finding.rationale:
+        lines.append(f"      decision: {finding.rationale}")
+    elif finding.suggestion:
+        lines.append(f"      fix: {finding.suggestion}")
+    return lines
+
+
+def format_json(result: CheckResult, file: str) -> str:
+    return json.dumps(result_to_json_data(result, file), indent=2, ensure_ascii=False) + "\n"
+
+
+def format_sarif(result: CheckResult, file: str) -> str:
+    """SARIF 2.1.0, so code-scanning tools show the findings of a design file in a repo."""
+    rules = [
+        {
+            "id": spec.id,
+            "name": spec.title,
+            "shortDescription": {"text": spec.title},
+            "fullDescription": {"text": spec.rationale},
+            "help": {"text": f"{spec.suggestion} Sources: {'; '.join(spec.sources)}"},
+            "defaultConfiguration": {"level": _SARIF_LEVEL[spec.severity]},
+            "properties": {"stage": spec.stage, "sources": list(spec.sources)},
+        }
+        for spec in result.rules_checked
+    ]
+    index = {spec.id: i for i, spec in enumerate(result.rules_checked)}
+    results: list[dict[str, Any]] = []
+    for finding in result.findings:
+        item: dict[str, Any] = {
+            "ruleId": finding.rule,
+            "level": _SARIF_LEVEL[finding.severity],
+            "message": {"text": finding.message},
+            "locations": [
+                {
+                    "physicalLocation": {"artifactLocation": {"uri": file}},
+                    "logicalLocations": [
+                        {"name": cid, "kind": "object"} for cid in finding.components
+                    ],
+                }
+            ],
+            "properties": {"stage": finding.stage, "components": list(finding.components)},
+        }
+        if finding.rule in index:
+            item["ruleIndex"] = index[finding.rule]
+        if finding.accepted:
+            item["suppressions"] = [{"kind": "inSource", "justification": finding.rationale or ""}]
+        results.append(item)
+    doc = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "MLSD Studio",
+                        "version": __version__,
+                        "rules": rules,
+                    }
+                },
+                "artifacts": [{"location": {"uri": file}}],
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

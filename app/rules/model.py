@@ -1,0 +1,101 @@
+"""Rule specs and findings: plain data shared by the engine, the CLI, the UI and reports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from app.rules.context import RuleContext
+
+SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
+RULE_STAGES = ("business", "data", "features", "model", "serving", "monitoring", "structure", "all")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a check returns: the engine adds the rule's metadata to make a Finding.
+
+    `severity` overrides the rule's default for rules whose severity depends on the case.
+    """
+
+    message: str
+    components: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+    severity: str | None = None
+
+
+CheckFunction = Callable[["RuleContext"], Iterable[Hit]]
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    id: str
+    title: str
+    stage: str
+    severity: str
+    rationale: str
+    suggestion: str
+    sources: tuple[str, ...]
+    check: CheckFunction = field(compare=False, repr=False)
+
+    def metadata(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "stage": self.stage,
+            "severity": self.severity,
+            "rationale": self.rationale,
+            "suggestion": self.suggestion,
+            "sources": list(self.sources),
+        }
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    stage: str
+    title: str
+    message: str
+    components: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+    suggestion: str = ""
+    sources: tuple[str, ...] = ()
+    accepted: bool = False
+    rationale: str | None = None
+    decision: str | None = None
+    default_severity: str | None = None
+    internal_error: bool = False
+
+    @property
+    def overridden(self) -> bool:
+        return self.default_severity is not None and self.default_severity != self.severity
+
+    def counts(self) -> bool:
+        """Whether the finding counts toward `check`'s exit status."""
+        return not self.accepted
+
+    def with_changes(self, **changes: Any) -> Finding:
+        return replace(self, **changes)
+
+    def to_json_data(self) -> dict[str, Any]:
+        data = {
+            "rule": self.rule,
+            "severity": self.severity,
+            "stage": self.stage,
+            "title": self.title,
+            "message": self.message,
+            "components": list(self.components),
+            "links": list(self.links),
+            "accepted": self.accepted,
+            "rationale": self.rationale,
+            "suggestion": self.suggestion,
+            "sources": list(self.sources),
+        }
+        if self.overridden:
+            data["override"] = {"from": self.default_severity, "to": self.severity}
+        if self.internal_error:
+            data["internal_error"] = True
+        return data

@@ -1,0 +1,56 @@
+"""The rule registry: every rule, by stable id, in id order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from app.rules.model import RULE_STAGES, SEVERITY_RANK, CheckFunction, RuleSpec
+
+_RULES: dict[str, RuleSpec] = {}
+
+
+def rule(
+    id: str,
+    title: str,
+    stage: str,
+    severity: str,
+    rationale: str,
+    suggestion: str,
+    sources: tuple[str, ...] | list[str],
+) -> Callable[[CheckFunction], CheckFunction]:
+    """Register a check function as rule `id` (decorator)."""
+    if stage not in RULE_STAGES:
+        raise ValueError(f"{id}: unknown stage {stage!r}")
+    if severity not in SEVERITY_RANK:
+        raise ValueError(f"{id}: unknown severity {severity!r}")
+
+    def register(check: CheckFunction) -> CheckFunction:
+        if id in _RULES:
+            raise ValueError(f"rule {id} registered twice")
+        _RULES[id] = RuleSpec(
+            id, title, stage, severity, rationale, suggestion, tuple(sources), check
+        )
+        return check
+
+    return register
+
+
+def _rule_number(rule_id: str) -> tuple[int, str]:
+    digits = "".join(ch for ch in rule_id if ch.isdigit())
+    return (int(digits) if digits else 0, rule_id)
+
+
+def all_rules() -> list[RuleSpec]:
+    """Every registered rule, in id order (R1, R2, ..., R10, ...)."""
+    _load_checks()
+    return sorted(_RULES.values(), key=lambda r: _rule_number(r.id))
+
+
+def get_rule(rule_id: str) -> RuleSpec | None:
+    _load_checks()
+    return _RULES.get(rule_id)
+
+
+def _load_checks() -> None:
+    # Importing the checks package runs the @rule decorators once.
+    import app.rules.checks  # noqa: F401

@@ -1,0 +1,78 @@
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+from app.domain.schema import design_json_schema_text
+from app.persistence import design_to_bytes, load_design, save_design
+from app.persistence.migrations import migrate
+from app.resources import resource_path
+
+GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "golden"
+
+
+@pytest.mark.parametrize("golden", sorted(GOLDEN.glob("v*.mlsd")), ids=lambda p: p.stem)
+def test_golden_file_of_every_version_loads(golden):
+    loaded = load_design(golden)
+    assert loaded.design.schema_version == 1
+    assert len(loaded.design.components) == 4
+
+
+def test_handwritten_design_keeps_unknown_fields_and_kinds(tmp_path):
+    loaded = load_design(GOLDEN / "v1.mlsd")
+    assert any("quantum_annealer" in w for w in loaded.warnings)
+    data = json.loads(design_to_bytes(loaded.design))
+    assert data["x_tool_extension"] == [1, 2, 3]
+    train = next(c for c in data["components"] if c["id"] == "train")
+    assert train["x_future_field"] == {"kept": True}
+    mystery = next(c for c in data["components"] if c["id"] == "mystery")
+    assert mystery["kind"] == "quantum_annealer" and mystery["properties"] == {"qubits": 5000}
+
+
+def test_migrate_round_trips_byte_stably(tmp_path, capsys):
+    path = tmp_path / "design.mlsd"
+    shutil.copy(GOLDEN / "v1.mlsd", path)
+    assert main(["migrate", str(path)]) == 0
+    first = path.read_bytes()
+    assert main(["migrate", str(path)]) == 0
+    assert path.read_bytes() == first
+    assert json.loads(first)["meta"]["modified"] == "2026-01-05T09:00:00+00:00"
+
+
+def test_save_stamps_modified_and_load_gives_the_same_design(tmp_path):
+    loaded = load_design(GOLDEN / "v1.mlsd")
+    out = tmp_path / "saved.mlsd"
+    save_design(loaded.design, out)
+    again = load_design(out)
+    assert again.design.meta.modified != "2026-01-05T09:00:00+00:00"
+    assert design_to_bytes(again.design) == out.read_bytes()
+
+
+def test_newer_schema_version_is_refused_and_not_rewritten(tmp_path, capsys):
+    path = tmp_path / "future.mlsd"
+    data = json.loads((GOLDEN / "v1.mlsd").read_text())
+    data["schema_version"] = 99
+    path.write_text(json.dumps(data))
+    before = path.read_bytes()
+    assert main(["migrate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "newer MLSD Studio" in err and "schema version 99" in err
+    assert path.read_bytes() == before
+
+
+def test_migration_registry_runs_steps_in_order():
+    def v0_to_v1(data):
+        data["components"] = data.pop("nodes")
+        return data
+
+    migrated = migrate({"schema_version": 0, "nodes": []}, {0: v0_to_v1})
+    assert migrated == {"schema_version": 1, "components": []}
+
+
+def test_shipped_json_schema_matches_the_models():
+    shipped = resource_path("schema", "design.schema.json").read_text(encoding="utf-8")
+    assert shipped == design_json_schema_text(), (
+        "resources/schema/design.schema.json is stale: run `mlsd schema > resources/schema/design.schema.json`"
+    )
