@@ -96,9 +96,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
         data = [r.metadata() for r in rules]
         _write_stdout(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return EXIT_OK
-    lines = [
-        f"{r.id:4} {r.severity:7} {r.stage:10} {r.title}  [{'; '.join(r.sources)}]" for r in rules
-    ]
+    lines = [f"{r.id:4} {r.severity:7} {r.stage:10} {r.title}  [{'; '.join(r.sources)}]" for r in rules]
     _write_stdout("\n".join(lines) + ("\n" if lines else "No rules registered.\n"))
     return EXIT_OK
 
@@ -154,7 +152,7 @@ def _build_parser() -> argparse.ArgumentParser:
 def _register_optional_commands() -> None:
     """Commands that live beside their packages (export, templates)."""
     _EXTRA_COMMANDS.clear()
-    for module_name in ("app.export.cli_commands", "app.templates_cli"):
+    for module_name in ("app.export.cli_commands", "app.templates"):
         try:
             module = __import__(module_name, fromlist=["register"])
         except ModuleNotFoundError as exc:

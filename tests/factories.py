@@ -17,9 +17,7 @@ class DesignBuilder:
         self.catalog = catalog
         self.design = Design(meta=Meta(title=title))
 
-    def add(
-        self, kind: str, name: str | None = None, *, id: str | None = None, **props: Any
-    ) -> str:
+    def add(self, kind: str, name: str | None = None, *, id: str | None = None, **props: Any) -> str:
         component = ops.make_component(self.design, self.catalog, kind, name=name)
         if id is not None:
             component.id = id

@@ -75,13 +75,9 @@ class PropertySpec:
             if isinstance(value, str):
                 if value in self.values:
                     return value
-                raise PropertyValueError(
-                    self.name, f"{value!r} is not one of {', '.join(self.values)}"
-                )
+                raise PropertyValueError(self.name, f"{value!r} is not one of {', '.join(self.values)}")
         elif kind in ("set", "list"):
-            if isinstance(value, list | tuple | set | frozenset) and all(
-                isinstance(v, str) for v in value
-            ):
+            if isinstance(value, list | tuple | set | frozenset) and all(isinstance(v, str) for v in value):
                 items = list(value)
                 if kind == "list":
                     return items

@@ -53,9 +53,7 @@ class GraphMirror:
         self.catalog = catalog
         self.graph = design_to_graph(design, catalog)
         self.version = 0
-        self._link_ends: dict[str, tuple[str, str]] = {
-            lk.id: (lk.source, lk.target) for lk in design.links
-        }
+        self._link_ends: dict[str, tuple[str, str]] = {lk.id: (lk.source, lk.target) for lk in design.links}
 
     def reset(self, design: Design) -> None:
         self.__init__(design, self.catalog)  # type: ignore[misc]
@@ -71,9 +69,7 @@ class GraphMirror:
             elif what == "component_removed":
                 if item in graph:
                     graph.remove_node(item)
-                self._link_ends = {
-                    lid: ends for lid, ends in self._link_ends.items() if item not in ends
-                }
+                self._link_ends = {lid: ends for lid, ends in self._link_ends.items() if item not in ends}
             elif what == "component_changed" and item in components:
                 graph.nodes[item].update(_node_attrs(components[item], self.catalog))
             elif what == "link_added":

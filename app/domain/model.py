@@ -55,12 +55,8 @@ class Meta(_Model):
         description="Problem statement: the business goal, the ML task, metrics and constraints.",
     )
     notes: str = Field("", description="Free notes about the design as a whole.")
-    created: str = Field(
-        default_factory=now_iso, description="When the design was created (ISO 8601)."
-    )
-    modified: str = Field(
-        default_factory=now_iso, description="When the design was last saved (ISO 8601)."
-    )
+    created: str = Field(default_factory=now_iso, description="When the design was created (ISO 8601).")
+    modified: str = Field(default_factory=now_iso, description="When the design was last saved (ISO 8601).")
 
 
 class Component(_Model):
@@ -84,12 +80,8 @@ class Link(_Model):
     source: str = Field(description="Id of the component the link starts at.", min_length=1)
     target: str = Field(description="Id of the component the link ends at.", min_length=1)
     flow: Flow = Field("data", description="What travels along the link.")
-    phase: Phase = Field(
-        "both", description="Whether the link is used in training, serving or both."
-    )
-    feedback: bool = Field(
-        False, description="Marks an intended loop (e.g. outcomes back to labels)."
-    )
+    phase: Phase = Field("both", description="Whether the link is used in training, serving or both.")
+    feedback: bool = Field(False, description="Marks an intended loop (e.g. outcomes back to labels).")
     label: str = Field("", description="Optional text shown on the link.")
 
 

@@ -286,9 +286,7 @@ def remove_link(design: Design, link_id: str) -> tuple[tuple[int, Link], list[Ch
     return (index, link), [Change("link_removed", link_id)]
 
 
-def set_link_fields(
-    design: Design, link_id: str, **values: Any
-) -> tuple[dict[str, Any], list[Change]]:
+def set_link_fields(design: Design, link_id: str, **values: Any) -> tuple[dict[str, Any], list[Change]]:
     """Change flow, phase, feedback or label of a link; returns the old values."""
     link = get_link(design, link_id)
     unknown = set(values) - set(LINK_FIELDS)
@@ -343,9 +341,7 @@ def remove_decision(design: Design, decision_id: str) -> tuple[tuple[int, Decisi
     raise ValueError(f"no decision with id {decision_id!r}")
 
 
-def set_rule_override(
-    design: Design, rule_id: str, level: str | None
-) -> tuple[str | None, list[Change]]:
+def set_rule_override(design: Design, rule_id: str, level: str | None) -> tuple[str | None, list[Change]]:
     """Set a rule's per-design severity ('off', 'info', 'warning', 'error'); None removes it."""
     if level is not None and level not in ("off", "info", "warning", "error"):
         raise ValueError(f"unknown override level {level!r}")

@@ -93,9 +93,7 @@ def _describe(exc: OSError, folder: Path) -> str:
     if code == errno.EFBIG:
         return "the file is larger than this system allows; nothing was changed"
     if code in (errno.EACCES, errno.EPERM):
-        return (
-            f"permission denied in {folder}; nothing was changed. Use Save As to pick another place"
-        )
+        return f"permission denied in {folder}; nothing was changed. Use Save As to pick another place"
     if code == errno.EROFS:
         return f"{folder} is on a read-only file system; nothing was changed. Use Save As"
     if code == errno.ENOENT:

@@ -55,8 +55,7 @@ def load_design(path: str | Path, catalog: Catalog | None = None) -> LoadedDesig
     if size > MAX_FILE_BYTES:
         raise DesignLoadError(
             path,
-            f"file is {size / 1e6:.0f} MB, over the {MAX_FILE_BYTES / 1e6:.0f} MB limit "
-            "for design files",
+            f"file is {size / 1e6:.0f} MB, over the {MAX_FILE_BYTES / 1e6:.0f} MB limit for design files",
         )
     try:
         raw = path.read_bytes()
@@ -100,9 +99,7 @@ def parse_json_bytes(raw: bytes, path: str | Path | None = None) -> Any:
         if not raw.strip(b"\x00"):
             raise DesignLoadError(path, "file holds only zero bytes (damaged by a crash?)")
         line, col = _line_col(raw, nul)
-        raise DesignLoadError(
-            path, "binary data (zero byte): not a design file", f"line {line} column {col}"
-        )
+        raise DesignLoadError(path, "binary data (zero byte): not a design file", f"line {line} column {col}")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -171,9 +168,7 @@ def design_from_data(
             "$.schema_version",
         )
     if version < OLDEST_READABLE_VERSION:
-        raise DesignLoadError(
-            path, f"schema version {version} is not supported", "$.schema_version"
-        )
+        raise DesignLoadError(path, f"schema version {version} is not supported", "$.schema_version")
     components = data.get("components")
     if isinstance(components, list) and len(components) > MAX_COMPONENTS:
         raise DesignLoadError(
@@ -253,9 +248,7 @@ def check_design_integrity(design: Design, path: str | Path | None, catalog: Cat
             try:
                 component.properties[name] = prop.validate(value)
             except PropertyValueError as exc:
-                raise DesignLoadError(
-                    path, exc.problem, f"$.components[{i}].properties.{name}"
-                ) from None
+                raise DesignLoadError(path, exc.problem, f"$.components[{i}].properties.{name}") from None
     link_ids: dict[str, int] = {}
     pairs: dict[tuple[str, str], str] = {}
     for i, link in enumerate(design.links):
@@ -271,9 +264,7 @@ def check_design_integrity(design: Design, path: str | Path | None, catalog: Cat
                     f"$.links[{i}].{end}",
                 )
         if link.source == link.target:
-            raise DesignLoadError(
-                path, f"link {link.id!r} links a component to itself", f"$.links[{i}]"
-            )
+            raise DesignLoadError(path, f"link {link.id!r} links a component to itself", f"$.links[{i}]")
         ends = (link.source, link.target)
         if ends in pairs:
             raise DesignLoadError(
@@ -285,9 +276,7 @@ def check_design_integrity(design: Design, path: str | Path | None, catalog: Cat
     decision_ids: set[str] = set()
     for i, decision in enumerate(design.decisions):
         if decision.id in decision_ids:
-            raise DesignLoadError(
-                path, f"duplicate decision id {decision.id!r}", f"$.decisions[{i}].id"
-            )
+            raise DesignLoadError(path, f"duplicate decision id {decision.id!r}", f"$.decisions[{i}].id")
         decision_ids.add(decision.id)
         missing = [c for c in decision.components if c not in seen]
         if missing:

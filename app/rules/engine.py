@@ -71,9 +71,7 @@ def stage_coverage(design: Design, catalog: Catalog) -> dict[str, StageCoverage]
             stage=stage.id,
             label=stage.label,
             components=by_stage[stage.id],
-            missing_kinds=[]
-            if by_stage[stage.id]
-            else [k.id for k in catalog.kinds_in_stage(stage.id)],
+            missing_kinds=[] if by_stage[stage.id] else [k.id for k in catalog.kinds_in_stage(stage.id)],
         )
         for stage in catalog.stages
     }
@@ -131,9 +129,7 @@ def _apply_overrides_and_decisions(
             finding = finding.with_changes(severity=level, default_severity=finding.severity)
         decision = decisions.get((finding.rule, frozenset(finding.components)))
         if decision is not None and not finding.internal_error:
-            finding = finding.with_changes(
-                accepted=True, rationale=decision.rationale, decision=decision.id
-            )
+            finding = finding.with_changes(accepted=True, rationale=decision.rationale, decision=decision.id)
         result.append(finding)
     return result, applied
 

@@ -37,9 +37,7 @@ def format_text(result: CheckResult, design: Design, catalog: Catalog, file: str
     order = [*STAGE_IDS, "structure", "all"]
     for stage_id in sorted(groups, key=lambda s: order.index(s) if s in order else 99):
         title = (
-            catalog.stage(stage_id).label
-            if stage_id in STAGE_IDS
-            else _STAGE_TITLES.get(stage_id, stage_id)
+            catalog.stage(stage_id).label if stage_id in STAGE_IDS else _STAGE_TITLES.get(stage_id, stage_id)
         )
         lines += ["", f"{title}:"]
         for finding in groups[stage_id]:
@@ -51,9 +49,7 @@ def format_text(result: CheckResult, design: Design, catalog: Catalog, file: str
         f"{summary['accepted']} accepted ({len(result.rules_checked)} rules checked)",
     ]
     if result.overrides_applied:
-        shown = ", ".join(
-            f"{rule}={level}" for rule, level in sorted(result.overrides_applied.items())
-        )
+        shown = ", ".join(f"{rule}={level}" for rule, level in sorted(result.overrides_applied.items()))
         lines.append(f"Rule overrides applied: {shown}")
     if not result.findings:
         lines.append("No findings: the design passes every rule.")
@@ -99,9 +95,7 @@ def format_sarif(result: CheckResult, file: str) -> str:
             "locations": [
                 {
                     "physicalLocation": {"artifactLocation": {"uri": file}},
-                    "logicalLocations": [
-                        {"name": cid, "kind": "object"} for cid in finding.components
-                    ],
+                    "logicalLocations": [{"name": cid, "kind": "object"} for cid in finding.components],
                 }
             ],
             "properties": {"stage": finding.stage, "components": list(finding.components)},

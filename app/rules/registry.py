@@ -27,9 +27,7 @@ def rule(
     def register(check: CheckFunction) -> CheckFunction:
         if id in _RULES:
             raise ValueError(f"rule {id} registered twice")
-        _RULES[id] = RuleSpec(
-            id, title, stage, severity, rationale, suggestion, tuple(sources), check
-        )
+        _RULES[id] = RuleSpec(id, title, stage, severity, rationale, suggestion, tuple(sources), check)
         return check
 
     return register
