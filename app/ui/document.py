@@ -1,0 +1,266 @@
+"""DesignDocument: the one way to change a design in the window.
+
+It owns the Design and a QUndoStack. Every change is an undo command that calls the
+domain's edit operations; the document then tells the rule engine's graph and emits one
+signal per changed item, which the scene, inspector and findings panel mirror.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from app.domain import ops
+from app.domain.catalog import Catalog, default_catalog
+from app.domain.errors import UnknownPropertyError
+from app.domain.model import Component, Decision, Design, Link, Position, now_iso
+from app.rules.engine import RuleEngine
+from app.ui import commands
+
+UNDO_LIMIT = 1000  # documented in docs/reliability.md: older steps are dropped
+
+
+class DesignDocument(QObject):
+    component_added = Signal(str)
+    component_removed = Signal(str)
+    component_changed = Signal(str)
+    component_moved = Signal(str)
+    link_added = Signal(str)
+    link_removed = Signal(str)
+    link_changed = Signal(str)
+    meta_changed = Signal()
+    decisions_changed = Signal()
+    overrides_changed = Signal()
+    design_reset = Signal()
+    changed = Signal()
+    path_changed = Signal(str)
+
+    def __init__(
+        self,
+        design: Design | None = None,
+        path: str | Path | None = None,
+        catalog: Catalog | None = None,
+        parent: QObject | None = None,
+    ):
+        super().__init__(parent)
+        self.catalog = catalog or default_catalog()
+        self._design = design or Design()
+        self._path: Path | None = Path(path) if path else None
+        self.disk_signature: tuple[int, int] | None = None
+        self.engine = RuleEngine(self._design, self.catalog)
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(UNDO_LIMIT)
+
+    # ---- state -----------------------------------------------------------------------------
+
+    @property
+    def design(self) -> Design:
+        return self._design
+
+    @property
+    def path(self) -> Path | None:
+        return self._path
+
+    def set_path(self, path: str | Path | None) -> None:
+        self._path = Path(path) if path else None
+        self.path_changed.emit(str(self._path) if self._path else "")
+
+    def is_modified(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    def mark_saved(self) -> None:
+        self.undo_stack.setClean()
+
+    def display_name(self) -> str:
+        return self._path.name if self._path else (self._design.meta.title or "Untitled")
+
+    def reset(self, design: Design, path: str | Path | None = None) -> None:
+        """Replace the whole design (new, open, restore); clears the undo history."""
+        self.undo_stack.clear()
+        self._design = design
+        self.engine.reset(design)
+        self.set_path(path)
+        self.design_reset.emit()
+        self.changed.emit()
+        self.undo_stack.setClean()
+
+    def apply_changes(self, changes: Iterable[ops.Change]) -> None:
+        """Called by commands after an edit operation: update the graph, then tell the views."""
+        changes = list(changes)
+        self.engine.apply(changes)
+        emitters = {
+            "component_added": self.component_added.emit,
+            "component_removed": self.component_removed.emit,
+            "component_changed": self.component_changed.emit,
+            "component_moved": self.component_moved.emit,
+            "link_added": self.link_added.emit,
+            "link_removed": self.link_removed.emit,
+            "link_changed": self.link_changed.emit,
+        }
+        flags = set()
+        for change in changes:
+            emit = emitters.get(change.what)
+            if emit is not None:
+                emit(change.id)
+            else:
+                flags.add(change.what)
+        if "meta_changed" in flags:
+            self.meta_changed.emit()
+        if "decisions_changed" in flags:
+            self.decisions_changed.emit()
+        if "overrides_changed" in flags:
+            self.overrides_changed.emit()
+        if changes:
+            self.changed.emit()
+
+    # ---- lookups ---------------------------------------------------------------------------
+
+    def component(self, component_id: str) -> Component:
+        return ops.get_component(self._design, component_id)
+
+    def link(self, link_id: str) -> Link:
+        return ops.get_link(self._design, link_id)
+
+    # ---- edits (each one undo step; each validates before pushing) -----------------------
+
+    def add_component(self, kind: str, x: float, y: float, name: str | None = None) -> str:
+        component = ops.make_component(self._design, self.catalog, kind, x, y, name)
+        label = self.catalog.kinds[kind].label
+        self.undo_stack.push(commands.AddItemsCommand(self, [component], [], f"Add {label}"))
+        return component.id
+
+    def add_items(
+        self, components: list[Component], links: list[Link], text: str = "Paste"
+    ) -> tuple[list[str], list[str]]:
+        """Add copies of components and the links among them with fresh ids (paste, duplicate).
+
+        Returns the new component ids and link ids, in the given order.
+        """
+        taken = set(self._design.component_by_id())
+        id_map: dict[str, str] = {}
+        fresh: list[Component] = []
+        for component in components:
+            if self.catalog.kind(component.kind) is None:
+                continue
+            new_id = ops.next_id(f"{component.kind}_", taken)
+            taken.add(new_id)
+            id_map[component.id] = new_id
+            copy = component.model_copy(deep=True)
+            copy.id = new_id
+            fresh.append(copy)
+        taken_links = set(self._design.link_by_id())
+        new_links: list[Link] = []
+        for link in links:
+            if link.source not in id_map or link.target not in id_map:
+                continue
+            link_id = ops.next_id("l", taken_links)
+            taken_links.add(link_id)
+            copy = link.model_copy(deep=True)
+            copy.id, copy.source, copy.target = link_id, id_map[link.source], id_map[link.target]
+            new_links.append(copy)
+        if fresh:
+            self.undo_stack.push(commands.AddItemsCommand(self, fresh, new_links, text))
+        return [c.id for c in fresh], [lk.id for lk in new_links]
+
+    def remove_items(self, component_ids: Iterable[str], link_ids: Iterable[str] = ()) -> None:
+        component_ids = [cid for cid in component_ids if cid in self._design.component_by_id()]
+        link_ids = [lid for lid in link_ids if lid in self._design.link_by_id()]
+        if not component_ids and not link_ids:
+            return
+        count = len(component_ids) + len(link_ids)
+        text = "Delete 1 item" if count == 1 else f"Delete {count} items"
+        self.undo_stack.push(commands.RemoveItemsCommand(self, component_ids, link_ids, text))
+
+    def move_components(self, positions: Mapping[str, tuple[float, float]], text: str = "Move") -> None:
+        index = self._design.component_by_id()
+        old = {cid: (index[cid].position.x, index[cid].position.y) for cid in positions if cid in index}
+        new = {cid: (float(x), float(y)) for cid, (x, y) in positions.items() if cid in index}
+        if not new or all(old[cid] == new[cid] for cid in new):
+            return
+        count = len(new)
+        label = text if count == 1 or text != "Move" else f"Move {count} components"
+        self.undo_stack.push(commands.MoveCommand(self, new, old, label))
+
+    def connect(self, source: str, target: str, **fields: Any) -> str:
+        """Link two components; raises InvalidLinkError for a self-link or duplicate."""
+        link = ops.make_link(self._design, self.catalog, source, target, **fields)
+        text = f"Connect {self.component(source).name} to {self.component(target).name}"
+        self.undo_stack.push(commands.AddItemsCommand(self, [], [link], text))
+        return link.id
+
+    def set_component_field(self, component_id: str, field: str, value: str) -> None:
+        old = getattr(self.component(component_id), field)
+        if old == value:
+            return
+        if field not in ops.COMPONENT_TEXT_FIELDS:
+            raise ValueError(f"not an editable component field: {field!r}")
+        text = f"Change {field} of {self.component(component_id).name}"
+        self.undo_stack.push(commands.SetComponentFieldCommand(self, component_id, field, value, old, text))
+
+    def set_property(self, component_id: str, name: str, value: Any) -> None:
+        component = self.component(component_id)
+        spec = self.catalog.kind(component.kind)
+        prop = spec.property(name) if spec else None
+        if prop is None:
+            raise UnknownPropertyError(component.kind, name)
+        canonical = prop.validate(value)
+        old = component.properties.get(name)
+        if old == canonical:
+            return
+        text = f"Set {name} of {component.name}"
+        self.undo_stack.push(commands.SetPropertyCommand(self, component_id, name, canonical, old, text))
+
+    def set_link_fields(self, link_id: str, **values: Any) -> None:
+        link = self.link(link_id)
+        old = {name: getattr(link, name) for name in values}
+        if old == values:
+            return
+        ops._check_link_values(values.get("flow", link.flow), values.get("phase", link.phase))
+        self.undo_stack.push(commands.SetLinkFieldsCommand(self, link_id, values, old, "Edit link"))
+
+    def set_meta_field(self, field: str, value: str) -> None:
+        old = getattr(self._design.meta, field)
+        if old == value:
+            return
+        if field not in ops.META_FIELDS:
+            raise ValueError(f"not an editable meta field: {field!r}")
+        self.undo_stack.push(commands.SetMetaFieldCommand(self, field, value, old, f"Edit {field}"))
+
+    def accept_finding(self, rule: str, component_ids: Iterable[str], rationale: str) -> str:
+        """Record a decision that accepts a finding; returns the decision id."""
+        rationale = rationale.strip()
+        if not rationale:
+            raise ValueError("a decision needs a rationale")
+        decision = Decision(
+            id=ops.new_decision_id(self._design),
+            rule=rule,
+            components=list(component_ids),
+            rationale=rationale,
+            date=now_iso()[:10],
+        )
+        self.undo_stack.push(commands.AddDecisionCommand(self, decision, f"Accept {rule}"))
+        return decision.id
+
+    def remove_decision(self, decision_id: str) -> None:
+        self.undo_stack.push(commands.RemoveDecisionCommand(self, decision_id, "Remove decision"))
+
+    def set_rule_override(self, rule: str, level: str | None) -> None:
+        old = self._design.rule_overrides.get(rule)
+        if old == level:
+            return
+        if level is not None and level not in ("off", "info", "warning", "error"):
+            raise ValueError(f"unknown override level {level!r}")
+        self.undo_stack.push(commands.SetRuleOverrideCommand(self, rule, level, old, f"Override {rule}"))
+
+    def begin_macro(self, text: str) -> None:
+        self.undo_stack.beginMacro(text)
+
+    def end_macro(self) -> None:
+        self.undo_stack.endMacro()
+
+    def position_of(self, component_id: str) -> Position:
+        return self.component(component_id).position
