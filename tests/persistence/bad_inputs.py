@@ -1,0 +1,82 @@
+"""A corpus of damaged and hostile design files, each with the words its error must contain.
+
+Shared by the loader tests, the CLI tests and the window's error-dialog tests.
+"""
+
+from __future__ import annotations
+
+import json
+
+VALID = {
+    "format": "mlsd-studio/design",
+    "schema_version": 1,
+    "meta": {"title": "t"},
+    "components": [
+        {"id": "a", "kind": "data_source", "name": "A", "position": {"x": 0, "y": 0}},
+        {"id": "b", "kind": "model", "name": "B", "position": {"x": 1, "y": 0}},
+    ],
+    "links": [{"id": "l1", "source": "a", "target": "b", "flow": "data"}],
+}
+
+
+def _with(**changes) -> bytes:
+    data = json.loads(json.dumps(VALID))
+    data.update(changes)
+    return json.dumps(data).encode()
+
+
+def _component(**changes) -> bytes:
+    data = json.loads(json.dumps(VALID))
+    data["components"][1].update(changes)
+    return json.dumps(data).encode()
+
+
+VALID_BYTES = json.dumps(VALID).encode()
+
+BAD_FILES: dict[str, tuple[bytes, str]] = {
+    "empty": (b"", "file is empty"),
+    "whitespace": (b"  \n\t ", "only white space"),
+    "zeros": (b"\x00" * 4096, "only zero bytes"),
+    "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary data"),
+    "truncated": (VALID_BYTES[: len(VALID_BYTES) // 2], "truncated"),
+    "utf16_bom": ("\ufeff".encode("utf-16-le") + VALID_BYTES.decode().encode("utf-16-le"), "UTF-16"),
+    "not_utf8": (VALID_BYTES.replace(b'"A"', b'"\xe9t\xe9"'), "not valid UTF-8"),
+    "deeply_nested": (
+        b'{"format": "mlsd-studio/design", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        "nested",
+    ),
+    "nan": (VALID_BYTES.replace(b'"x": 1', b'"x": NaN'), "NaN is not allowed"),
+    "infinity": (VALID_BYTES.replace(b'"x": 1', b'"x": -Infinity'), "-Infinity is not allowed"),
+    "huge_float": (VALID_BYTES.replace(b'"x": 1', b'"x": 1e999'), "finite"),
+    "huge_int_digits": (VALID_BYTES.replace(b'"x": 1', b'"x": ' + b"9" * 5000), "too many digits"),
+    "top_level_array": (b"[1, 2, 3]", "expected a JSON object"),
+    "not_a_design": (b'{"hello": "world"}', "not an MLSD Studio design"),
+    "future_version": (_with(schema_version=7), "newer MLSD Studio"),
+    "version_string": (_with(schema_version="1"), "schema_version must be a whole number"),
+    "duplicate_component_ids": (
+        _with(components=[VALID["components"][0], VALID["components"][0]], links=[]),
+        "duplicate component id 'a'",
+    ),
+    "duplicate_keys": (VALID_BYTES.replace(b'"title": "t"', b'"title": "t", "title": "u"'), "appears twice"),
+    "dangling_link": (
+        _with(links=[{"id": "l1", "source": "a", "target": "ghost"}]),
+        "missing component 'ghost'",
+    ),
+    "self_link": (_with(links=[{"id": "l1", "source": "a", "target": "a"}]), "to itself"),
+    "wrong_type_components": (_with(components={"a": 1}), "components"),
+    "wrong_type_position": (_component(position={"x": "left", "y": 0}), "components[1].position.x"),
+    "wrong_enum_property": (_component(properties={"family": "quantum"}), "not one of"),
+    "wrong_property_type": (_component(properties={"params_millions": "big"}), "params_millions"),
+    "unknown_flow": (
+        _with(links=[{"id": "l1", "source": "a", "target": "b", "flow": "teleport"}]),
+        "links[0].flow",
+    ),
+    "missing_id": (_component(id=None), "components[1].id"),
+}
+
+
+def million_components() -> bytes:
+    head = b'{"format": "mlsd-studio/design", "schema_version": 1, "components": ['
+    one = b'{"id": "c%d", "kind": "model"}'
+    body = b",".join(one % i for i in range(1_000_000))
+    return head + body + b"]}"

@@ -1,0 +1,66 @@
+import os
+import resource
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from app.persistence import DesignSaveError
+from app.persistence.atomic import TEMP_MARK, atomic_write_bytes, clean_stale_temp_files
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_write_replaces_content_and_keeps_mode(tmp_path):
+    target = tmp_path / "d.mlsd"
+    target.write_bytes(b"old")
+    os.chmod(target, 0o600)
+    atomic_write_bytes(target, b"new content")
+    assert target.read_bytes() == b"new content"
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(TEMP_MARK)]
+
+
+def test_stale_temp_files_of_dead_writers_are_removed_live_ones_kept(tmp_path):
+    stale = tmp_path / f".d.mlsd.{_dead_pid()}-abcd{TEMP_MARK}"
+    live = tmp_path / f".d.mlsd.{os.getppid()}-beef{TEMP_MARK}"
+    other = tmp_path / "notes.txt"
+    for path in (stale, live, other):
+        path.write_bytes(b"x")
+    removed = clean_stale_temp_files(tmp_path)
+    assert removed == [stale]
+    assert live.exists() and other.exists()
+
+
+def test_write_into_missing_folder_fails_clearly(tmp_path):
+    with pytest.raises(DesignSaveError, match="does not exist"):
+        atomic_write_bytes(tmp_path / "nope" / "d.mlsd", b"x")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_FSIZE is POSIX")
+def test_file_size_limit_leaves_original_identical_and_no_temp_file(tmp_path):
+    target = tmp_path / "d.mlsd"
+    target.write_bytes(b"original bytes")
+    code = textwrap.dedent(
+        f"""
+        import resource, signal
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))
+        from app.persistence.atomic import atomic_write_bytes
+        from app.persistence import DesignSaveError
+        try:
+            atomic_write_bytes({str(target)!r}, b"y" * 100_000)
+        except DesignSaveError as exc:
+            print("ERROR:", exc)
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "ERROR:" in out.stdout and "nothing was changed" in out.stdout
+    assert target.read_bytes() == b"original bytes"
+    assert [p.name for p in tmp_path.iterdir()] == ["d.mlsd"]
+    assert resource.getrlimit(resource.RLIMIT_FSIZE)  # the limit applied only to the child

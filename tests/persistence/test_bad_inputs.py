@@ -1,0 +1,65 @@
+import pytest
+
+from app.cli import main
+from app.persistence import DesignLoadError, load_design, load_design_bytes
+from app.persistence.loader import MAX_FILE_BYTES
+from tests.persistence.bad_inputs import BAD_FILES, VALID_BYTES, million_components
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_each_bad_file_gets_its_own_clear_error(name, tmp_path):
+    raw, expected = BAD_FILES[name]
+    path = tmp_path / f"{name}.mlsd"
+    path.write_bytes(raw)
+    with pytest.raises(DesignLoadError) as info:
+        load_design(path)
+    message = str(info.value)
+    assert message.startswith(str(path))
+    assert expected in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_cli_reports_bad_files_with_exit_2_and_one_line(name, tmp_path, capsys):
+    raw, expected = BAD_FILES[name]
+    path = tmp_path / f"{name}.mlsd"
+    path.write_bytes(raw)
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0
+    assert str(path) in err and expected in err
+    assert "Traceback" not in err
+
+
+def test_valid_corpus_base_loads():
+    assert len(load_design_bytes(VALID_BYTES).design.components) == 2
+
+
+def test_utf8_bom_is_tolerated():
+    assert load_design_bytes(b"\xef\xbb\xbf" + VALID_BYTES).design.meta.title == "t"
+
+
+def test_a_million_components_is_refused_with_a_message():
+    with pytest.raises(DesignLoadError, match="1,000,000 components is over the limit"):
+        load_design_bytes(million_components(), "big.mlsd")
+
+
+def test_files_over_the_size_limit_are_refused_before_reading(tmp_path):
+    path = tmp_path / "huge.mlsd"
+    with open(path, "wb") as handle:
+        handle.truncate(MAX_FILE_BYTES + 1)
+    with pytest.raises(DesignLoadError, match="over the .* limit"):
+        load_design(path)
+
+
+def test_missing_file_and_folder(tmp_path, capsys):
+    assert main(["check", str(tmp_path / "nope.mlsd")]) == 2
+    assert "no such file" in capsys.readouterr().err
+    with pytest.raises(DesignLoadError, match="is a folder"):
+        load_design(tmp_path)
+
+
+def test_line_and_column_are_reported_for_json_errors():
+    raw = b'{\n  "format": "mlsd-studio/design",\n  "schema_version": 1,,\n}'
+    with pytest.raises(DesignLoadError, match="line 3 column"):
+        load_design_bytes(raw, "x.mlsd")
