@@ -152,7 +152,7 @@ def _build_parser() -> argparse.ArgumentParser:
 def _register_optional_commands() -> None:
     """Commands that live beside their packages (export, templates)."""
     _EXTRA_COMMANDS.clear()
-    for module_name in ("app.export.cli_commands", "app.templates"):
+    for module_name in ("app.export.cli_commands", "app.templates", "app.desktop_integration"):
         try:
             module = __import__(module_name, fromlist=["register"])
         except ModuleNotFoundError as exc:
