@@ -39,22 +39,25 @@ def _write_stdout(text: str) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from app.rules import check_design
-    from app.rules.formats import format_json, format_sarif, format_text
+    from app.rules import check_design, result_to_json_data
+    from app.rules.formats import format_sarif, format_text
+    from app.rules.rubric import format_rubric_text, score_design
 
     loaded = _load(args.file)
     catalog = default_catalog()
     result = check_design(loaded.design, catalog)
+    rubric = score_design(loaded.design, result, catalog) if args.rubric else None
     if args.format == "json":
-        _write_stdout(format_json(result, args.file))
+        data = result_to_json_data(result, args.file)
+        if rubric is not None:
+            data["rubric"] = rubric.to_json_data()
+        _write_stdout(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     elif args.format == "sarif":
         _write_stdout(format_sarif(result, args.file))
     else:
         _write_stdout(format_text(result, loaded.design, catalog, args.file))
-    if getattr(args, "rubric", False):
-        from app.rules.rubric import format_rubric_text, score_design
-
-        _write_stdout("\n" + format_rubric_text(score_design(loaded.design, result, catalog)))
+        if rubric is not None:
+            _write_stdout("\n" + format_rubric_text(rubric))
     return EXIT_FINDINGS if result.fails(args.fail_on) else EXIT_OK
 
 
