@@ -1,0 +1,266 @@
+"""The window's actions and menus, with standard shortcuts.
+
+Actions that act on canvas items (cut, copy, paste, duplicate, delete, select all) are
+bound to the canvas with a widget-with-children shortcut context, so the same keys still
+edit text in the inspector and do not delete boxes while the palette has focus; their menu
+entries work from anywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QMenu
+
+from app.ui import help_dialogs
+from app.ui.export_actions import CANVAS_FORMATS, DIAGRAM_FORMATS
+from app.ui.theme import ThemeManager
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+
+Std = QKeySequence.StandardKey
+ALIGN_EDGES = (
+    ("left", "Left edges"),
+    ("hcenter", "Horizontal centres"),
+    ("right", "Right edges"),
+    ("top", "Top edges"),
+    ("vcenter", "Vertical centres"),
+    ("bottom", "Bottom edges"),
+)
+
+
+def keys(standard: Std | None = None, *fallback: str) -> list[QKeySequence]:
+    """The platform's keys for a standard action, else the given ones."""
+    found = QKeySequence.keyBindings(standard) if standard is not None else []
+    extra = [QKeySequence(k) for k in fallback]
+    seen = {k.toString() for k in found}
+    return list(found) + [k for k in extra if k.toString() not in seen] if found else extra
+
+
+class WindowActions(QObject):
+    """Creates every action and the menu bar of one MainWindow."""
+
+    def __init__(self, window: MainWindow):
+        super().__init__(window)
+        self.window = w = window
+        self.menus: list[tuple[str, list[QAction]]] = []
+        canvas = w.canvas
+        files, exports = w.files, w.exports
+
+        # ---- File -------------------------------------------------------------------------
+        file_menu = w.menuBar().addMenu("&File")
+        self.new = self._add(file_menu, "&New", files.new_window, keys(Std.New, "Ctrl+N"))
+        self.new_from_template = self._add(
+            file_menu, "New from &Template…", files.new_from_template, [QKeySequence("Ctrl+Shift+N")]
+        )
+        self.open = self._add(file_menu, "&Open…", lambda: files.open(), keys(Std.Open, "Ctrl+O"))
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self.rebuild_recent_menu)
+        file_menu.addSeparator()
+        self.save = self._add(file_menu, "&Save", files.save, keys(Std.Save, "Ctrl+S"))
+        self.save_as = self._add(file_menu, "Save &As…", files.save_as, keys(Std.SaveAs, "Ctrl+Shift+S"))
+        file_menu.addSeparator()
+        export_menu = file_menu.addMenu("&Export")
+        self.export_diagram = {
+            fmt: self._add(export_menu, label, partial(exports.export_diagram, fmt))
+            for fmt, (label, _f, _s) in DIAGRAM_FORMATS.items()
+        }
+        export_menu.addSeparator()
+        self.export_report = self._add(
+            export_menu, "PDF &Report…", exports.export_report, [QKeySequence("Ctrl+Shift+E")]
+        )
+        export_menu.addSeparator()
+        self.export_canvas = {
+            fmt: self._add(export_menu, label, partial(exports.export_canvas_image, fmt))
+            for fmt, (label, _f, _s) in CANVAS_FORMATS.items()
+        }
+        file_menu.addSeparator()
+        self.close = self._add(file_menu, "&Close", w.close, keys(Std.Close, "Ctrl+W"))
+        self.quit = self._add(file_menu, "&Quit", w.quit_all, keys(Std.Quit, "Ctrl+Q"))
+        self.quit.setMenuRole(QAction.MenuRole.QuitRole)
+
+        # ---- Edit -------------------------------------------------------------------------
+        edit_menu = w.menuBar().addMenu("&Edit")
+        stack = w.document.undo_stack
+        self.undo = stack.createUndoAction(w, "&Undo")
+        self.undo.setShortcuts(keys(Std.Undo, "Ctrl+Z"))
+        self.redo = stack.createRedoAction(w, "&Redo")
+        self.redo.setShortcuts(keys(Std.Redo, "Ctrl+Shift+Z"))
+        edit_menu.addAction(self.undo)
+        edit_menu.addAction(self.redo)
+        self._remember(edit_menu, self.undo)
+        self._remember(edit_menu, self.redo)
+        edit_menu.addSeparator()
+        self.cut = self._add(edit_menu, "Cu&t", canvas.cut_selection, keys(Std.Cut, "Ctrl+X"), on_canvas=True)
+        self.copy = self._add(
+            edit_menu, "&Copy", canvas.copy_selection, keys(Std.Copy, "Ctrl+C"), on_canvas=True
+        )
+        self.paste = self._add(edit_menu, "&Paste", canvas.paste, keys(Std.Paste, "Ctrl+V"), on_canvas=True)
+        self.duplicate = self._add(
+            edit_menu, "D&uplicate", canvas.duplicate_selection, [QKeySequence("Ctrl+D")], on_canvas=True
+        )
+        self.delete = self._add(
+            edit_menu,
+            "&Delete",
+            canvas.delete_selection,
+            keys(Std.Delete, "Delete") + [QKeySequence("Backspace")],
+            on_canvas=True,
+        )
+        edit_menu.addSeparator()
+        self.select_all = self._add(
+            edit_menu, "Select &All", canvas.select_all, keys(Std.SelectAll, "Ctrl+A"), on_canvas=True
+        )
+        edit_menu.addSeparator()
+        align_menu = edit_menu.addMenu("A&lign")
+        self.align = {
+            edge: self._add(align_menu, text, partial(canvas.align, edge)) for edge, text in ALIGN_EDGES
+        }
+        distribute_menu = edit_menu.addMenu("Dis&tribute")
+        self.distribute = {
+            "horizontal": self._add(
+                distribute_menu, "&Horizontally", partial(canvas.distribute, "horizontal")
+            ),
+            "vertical": self._add(distribute_menu, "&Vertically", partial(canvas.distribute, "vertical")),
+        }
+
+        # ---- View -------------------------------------------------------------------------
+        view_menu = w.menuBar().addMenu("&View")
+        self.zoom_in = self._add(view_menu, "Zoom &In", canvas.zoom_in, keys(Std.ZoomIn, "Ctrl++", "Ctrl+="))
+        self.zoom_out = self._add(view_menu, "Zoom &Out", canvas.zoom_out, keys(Std.ZoomOut, "Ctrl+-"))
+        self.reset_zoom = self._add(view_menu, "&Actual Size", canvas.reset_zoom, [QKeySequence("Ctrl+1")])
+        self.fit = self._add(
+            view_menu,
+            "&Fit to Window",
+            canvas.fit_to_view,
+            [QKeySequence("Ctrl+0"), QKeySequence("Ctrl+Shift+F")],
+        )
+        view_menu.addSeparator()
+        self.snap = self._add(view_menu, "&Snap to Grid", None, [QKeySequence("Ctrl+Shift+G")])
+        self.snap.setCheckable(True)
+        self.snap.setChecked(w.settings.snap_to_grid())
+        self.snap.toggled.connect(w.set_snap_to_grid)
+        self.minimap = self._add(view_menu, "&Minimap", None, [QKeySequence("Ctrl+Shift+M")])
+        self.minimap.setCheckable(True)
+        self.minimap.setChecked(w.settings.minimap_visible())
+        self.minimap.toggled.connect(w.set_minimap_visible)
+        self.auto_layout = self._add(
+            view_menu, "Auto-&Layout", canvas.auto_layout, [QKeySequence("Ctrl+Shift+L")]
+        )
+        view_menu.addSeparator()
+        theme_menu = view_menu.addMenu("&Theme")
+        self.theme_group = QActionGroup(self)
+        self.theme: dict[str, QAction] = {}
+        manager = ThemeManager.instance()
+        for mode, text in (("system", "Follow &System"), ("light", "&Light"), ("dark", "&Dark")):
+            action = QAction(text, self)
+            action.setCheckable(True)
+            action.setChecked(manager.mode == mode)
+            action.triggered.connect(partial(self._set_theme, mode))
+            self.theme_group.addAction(action)
+            theme_menu.addAction(action)
+            self.theme[mode] = action
+        view_menu.addSeparator()
+        panels = []
+        for dock, shortcut in (
+            (w.palette_dock, "Ctrl+Alt+1"),
+            (w.inspector_dock, "Ctrl+Alt+2"),
+            (w.findings_dock, "Ctrl+Alt+3"),
+            (w.history_dock, "Ctrl+Alt+4"),
+        ):
+            toggle = dock.toggleViewAction()
+            toggle.setShortcut(QKeySequence(shortcut))
+            view_menu.addAction(toggle)
+            panels.append(toggle)
+        self.reset_layout = QAction("&Reset Panel Layout", self.window)
+        self.reset_layout.triggered.connect(w.restore_default_layout)
+        view_menu.addAction(self.reset_layout)
+        self.menus.append(("View", panels))
+
+        # ---- Help -------------------------------------------------------------------------
+        help_menu = w.menuBar().addMenu("&Help")
+        self.shortcuts = self._add(
+            help_menu, "&Keyboard Shortcuts", self.show_shortcuts, [QKeySequence("Ctrl+/")]
+        )
+        self.rules = self._add(
+            help_menu,
+            "&Rules Reference",
+            lambda: help_dialogs.show_rules_reference(w),
+            keys(Std.HelpContents, "F1"),
+        )
+        help_menu.addSeparator()
+        self.about = self._add(help_menu, "&About MLSD Studio", w.show_about)
+        self.about.setMenuRole(QAction.MenuRole.AboutRole)
+        self.update_enabled([], [])
+
+    # ---- helpers ----------------------------------------------------------------------------
+
+    def _remember(self, menu: QMenu, action: QAction) -> None:
+        title = menu.title().replace("&", "")
+        for name, actions in self.menus:
+            if name == title:
+                actions.append(action)
+                return
+        self.menus.append((title, [action]))
+
+    def _add(
+        self,
+        menu: QMenu,
+        text: str,
+        slot: Callable[[], object] | None,
+        shortcuts: list[QKeySequence] | None = None,
+        on_canvas: bool = False,
+    ) -> QAction:
+        action = QAction(text, self.window)
+        if shortcuts:
+            action.setShortcuts(shortcuts)
+        if slot is not None:
+            action.triggered.connect(lambda _checked=False, s=slot: s())
+        if on_canvas:
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.window.canvas.addAction(action)
+        else:
+            self.window.addAction(action)
+        menu.addAction(action)
+        top = menu
+        while isinstance(top.parent(), QMenu):
+            top = top.parent()  # type: ignore[assignment]
+        self._remember(top, action)
+        return action
+
+    def rebuild_recent_menu(self) -> None:
+        menu = self.recent_menu
+        menu.clear()
+        recent = self.window.settings.recent_files()
+        for i, path in enumerate(recent, start=1):
+            action = menu.addAction(f"&{i % 10}  {path.replace('&', '&&')}")
+            action.setData(path)
+            action.triggered.connect(lambda _checked=False, p=path: self.window.files.open(p))
+        if not recent:
+            empty = menu.addAction("No recent files")
+            empty.setEnabled(False)
+        menu.addSeparator()
+        clear = menu.addAction("Clear Menu", self.window.settings.clear_recent_files)
+        clear.setEnabled(bool(recent))
+
+    def update_enabled(self, component_ids: list[str], link_ids: list[str]) -> None:
+        any_selected = bool(component_ids or link_ids)
+        for action in (self.cut, self.copy, self.duplicate):
+            action.setEnabled(bool(component_ids))
+        self.delete.setEnabled(any_selected)
+        for action in self.align.values():
+            action.setEnabled(len(component_ids) >= 2)
+        for action in self.distribute.values():
+            action.setEnabled(len(component_ids) >= 3)
+
+    def show_shortcuts(self) -> None:
+        help_dialogs.show_shortcuts(self.window, self.menus)
+
+    def _set_theme(self, mode: str, _checked: bool = False) -> None:
+        ThemeManager.instance().set_mode(mode)
+        for window in self.window.all_windows():
+            window.actions.theme[mode].setChecked(True)

@@ -1,0 +1,352 @@
+"""ComponentItem: one component drawn as a card.
+
+The card shows a stage-coloured header with the kind's icon and label, the component's name
+and its technology, a badge with the open findings, and edge handles to draw links from. All
+user text is plain text: it is elided and drawn with QStaticText in PlainText format, and the
+tooltip is escaped, so a name like "<b>x</b>" is shown literally.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QFontMetricsF, QPaintEngine, QPainter, QStaticText
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsSceneHoverEvent,
+    QGraphicsSceneMouseEvent,
+    QStyleOptionGraphicsItem,
+)
+
+from app.domain.catalog import Catalog
+from app.domain.model import Component
+from app.ui.canvas import style as st
+
+if TYPE_CHECKING:
+    from app.ui.canvas.link_item import LinkItem
+    from app.ui.canvas.scene import DesignScene
+
+_GIC = QGraphicsItem.GraphicsItemChange
+_POSITION_CHANGE = _GIC.ItemPositionChange
+_POSITION_CHANGED = _GIC.ItemPositionHasChanged
+_LEFT = Qt.MouseButton.LeftButton
+_lod_of = QStyleOptionGraphicsItem.levelOfDetailFromTransform
+_SPACES = re.compile(r"\s+")
+TEXT_WIDTH = st.CARD_W - 2 * st.PAD
+
+
+def plain_line(text: str) -> str:
+    """User text as one display line: whitespace runs (newlines too) become one space."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def plain_tooltip(lines: list[str]) -> str:
+    """A tooltip showing `lines` literally: escaped, inside a paragraph Qt renders as rich text."""
+    body = "<br/>".join(html.escape(line, quote=False) for line in lines)
+    return f"<p style='white-space:pre-wrap'>{body}</p>"
+
+
+def _static(text: str) -> QStaticText:
+    static = QStaticText(text)
+    static.setTextFormat(Qt.TextFormat.PlainText)
+    static.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
+    return static
+
+
+class ComponentItem(QGraphicsItem):
+    """A component card; its position is the component's top-left corner in scene units."""
+
+    def __init__(self, component: Component, catalog: Catalog, canvas_style: st.CanvasStyle):
+        super().__init__()
+        self.component_id = component.id
+        self.links: set[LinkItem] = set()
+        self.owner: DesignScene | None = None
+        self._style = canvas_style
+        self._catalog = catalog
+        self._badge: tuple[int, str] | None = None
+        self._badge_text: QStaticText | None = None
+        self._hover = False
+        self._flash = False
+        self._drop_target = False
+        self._tooltip_lines: list[str] = []
+        self.name = ""
+        self.setFlags(
+            QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+            | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+            | QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
+        )
+        self.setAcceptHoverEvents(True)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setZValue(1.0)
+        self.set_component(component)
+
+    # ---- data ------------------------------------------------------------------------------------
+
+    def set_component(self, component: Component) -> None:
+        """Take name, kind, technology and position from the component."""
+        spec = self._catalog.kind(component.kind)
+        theme = self._style.theme
+        self.kind = component.kind
+        self.known = spec is not None
+        if spec is not None:
+            self.stage_color = self._catalog.stage(spec.stage).color
+            self.kind_label = spec.label
+            self.icon_file: str | None = spec.icon
+        else:
+            self.stage_color = st.UNKNOWN_STAGE_COLOR
+            self.kind_label = "unknown kind"
+            self.icon_file = None
+        self.name = plain_line(component.name)
+        self.technology = plain_line(component.technology)
+        self._stage_brush = theme.stage_brush(self.stage_color)
+        self._layout_text()
+        self._tooltip_lines = [
+            self.name or "(unnamed)",
+            f"Kind: {self.kind_label}" + ("" if self.known else f" ({component.kind})"),
+            f"Technology: {self.technology or 'not set'}",
+        ]
+        self._refresh_tooltip()
+        pos = QPointF(component.position.x, component.position.y)
+        if self.pos() != pos:
+            self.setPos(pos)
+        self.update()
+
+    def _layout_text(self) -> None:
+        theme = self._style.theme
+        name_metrics = QFontMetricsF(theme.name_font)
+        small = QFontMetricsF(theme.tech_font)
+        kind_metrics = QFontMetricsF(theme.kind_font)
+        elide = Qt.TextElideMode.ElideRight
+        self._kind_x = st.PAD + st.ICON_SIZE + 6 if self.icon_file else st.PAD
+        badge_room = st.BADGE_RADIUS if self._badge else 0.0
+        header_width = st.CARD_W - self._kind_x - st.PAD - badge_room
+        kind_text = self.kind_label if self.known else f"unknown kind: {self.kind}"
+        self._kind_text = _static(kind_metrics.elidedText(kind_text, elide, header_width))
+        self._name_text = _static(name_metrics.elidedText(self.name or "(unnamed)", elide, TEXT_WIDTH))
+        tech = self.technology or "no technology set"
+        self._tech_text = _static(small.elidedText(tech, elide, TEXT_WIDTH))
+        self._kind_y = (st.HEADER_H - kind_metrics.height()) / 2
+        self._name_y = st.HEADER_H + 10
+        self._tech_y = self._name_y + name_metrics.height() + 7
+
+    def refresh_style(self) -> None:
+        """Re-read the theme after a palette change."""
+        self._stage_brush = self._style.theme.stage_brush(self.stage_color)
+        self._layout_text()
+        self.update()
+
+    def set_badge(self, count: int, severity: str | None) -> None:
+        """Show `count` open findings with the worst severity's colour; 0 hides the badge."""
+        badge = (count, severity) if count and severity else None
+        if badge == self._badge:
+            return
+        self._badge = badge
+        self._badge_text = _static(str(count) if count < 100 else "99+") if badge else None
+        if badge:
+            word = "finding" if count == 1 else "findings"
+            extra = f"{count} open {word} (worst: {severity})"
+        else:
+            extra = ""
+        self._refresh_tooltip(extra)
+        self._layout_text()
+        self._state_changed()
+
+    def badge(self) -> tuple[int, str] | None:
+        return self._badge
+
+    def _refresh_tooltip(self, extra: str = "") -> None:
+        lines = list(self._tooltip_lines)
+        if extra:
+            lines.append(extra)
+        self.setToolTip(plain_tooltip(lines))
+
+    def set_flash(self, on: bool) -> None:
+        if self._flash != on:
+            self._flash = on
+            self._state_changed()
+
+    def set_drop_target(self, on: bool) -> None:
+        if self._drop_target != on:
+            self._drop_target = on
+            self._state_changed()
+
+    def alerting(self) -> bool:
+        """Flashing after a refused action, or highlighted as a connection's target."""
+        return self._flash or self._drop_target
+
+    def _state_changed(self) -> None:
+        self.update()
+        if self.owner is not None:
+            self.owner.overview_dirty()
+
+    def card_rect(self) -> QRectF:
+        """The card in scene coordinates (without shadow, handles and badge)."""
+        return st.CARD_RECT.translated(self.pos())
+
+    def handle_at(self, pos: QPointF) -> int | None:
+        """Index of the edge handle at `pos` (item coordinates), or None."""
+        limit = st.HANDLE_HIT * st.HANDLE_HIT
+        for index, (hx, hy) in enumerate(st.HANDLE_POINTS):
+            dx, dy = pos.x() - hx, pos.y() - hy
+            if dx * dx + dy * dy <= limit:
+                return index
+        return None
+
+    # ---- QGraphicsItem -------------------------------------------------------------------------
+
+    def boundingRect(self) -> QRectF:
+        return st.CARD_BOUNDS
+
+    def shape(self):
+        return st.CARD_SHAPE
+
+    def itemChange(self, change, value):
+        if change == _POSITION_CHANGED:
+            owner = self.owner
+            if owner is not None:
+                if self.links:
+                    owner.links_need_update(self.links)
+                if owner.overview_active:
+                    owner.overview_dirty()
+        elif change == _POSITION_CHANGE:
+            owner = self.owner
+            if owner is not None and owner.snapping_now():
+                return QPointF(st.snap_value(value.x()), st.snap_value(value.y()))
+        return value
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        theme = self._style.theme
+        lod = _lod_of(painter.worldTransform())
+        selected = self.isSelected()
+        if lod < st.LOD_THRESHOLD:
+            self._paint_fast(painter, theme, selected)
+            return
+        painter.setPen(Qt.PenStyle.NoPen)
+        for offset, brush in zip((2.5, 1.0), theme.shadow_brushes, strict=True):
+            painter.setBrush(brush)
+            painter.drawRoundedRect(
+                st.CARD_RECT.adjusted(-0.5, offset, 0.5, offset + 0.5), st.RADIUS, st.RADIUS
+            )
+        painter.setBrush(theme.card_brush)
+        painter.drawRoundedRect(st.CARD_RECT, st.RADIUS, st.RADIUS)
+        painter.setBrush(self._stage_brush)
+        painter.drawPath(st.HEADER_PATH)
+        self._paint_icon(painter, lod)
+        painter.setPen(theme.header_pen)
+        painter.setFont(theme.kind_font)
+        painter.drawStaticText(QPointF(self._kind_x, self._kind_y), self._kind_text)
+        painter.setPen(theme.name_pen)
+        painter.setFont(theme.name_font)
+        painter.drawStaticText(QPointF(st.PAD, self._name_y), self._name_text)
+        painter.setPen(theme.muted_pen)
+        painter.setFont(theme.tech_font if self.technology else theme.hint_font)
+        painter.drawStaticText(QPointF(st.PAD, self._tech_y), self._tech_text)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(theme.border_pen)
+        painter.drawRoundedRect(st.CARD_RECT, st.RADIUS, st.RADIUS)
+        self._paint_state(painter, theme, selected)
+        if self._badge is not None:
+            self._paint_badge(painter, theme)
+
+    def _paint_fast(self, painter: QPainter, theme: st.Theme, selected: bool) -> None:
+        painter.setPen(theme.selection_pen if selected else Qt.PenStyle.NoPen)
+        painter.setBrush(self._stage_brush)
+        painter.drawRoundedRect(st.CARD_RECT, st.RADIUS, st.RADIUS)
+        if self._badge is not None:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(theme.severity_brushes[self._badge[1]])
+            r = st.BADGE_RADIUS * 1.6
+            painter.drawEllipse(QPointF(st.CARD_W - r, r), r, r)
+
+    def _paint_icon(self, painter: QPainter, lod: float) -> None:
+        if self.icon_file is None:
+            return
+        target = QRectF(st.PAD, (st.HEADER_H - st.ICON_SIZE) / 2, st.ICON_SIZE, st.ICON_SIZE)
+        engine = painter.paintEngine()
+        if engine is not None and engine.type() == QPaintEngine.Type.SVG:
+            renderer = st.icon_renderer(self.icon_file)  # vector icons in SVG export
+            if renderer is not None:
+                renderer.render(painter, target)
+            return
+        pixmap = st.icon_pixmap(self.icon_file, lod * painter.device().devicePixelRatioF())
+        if pixmap is not None:
+            painter.drawPixmap(target, pixmap, QRectF(pixmap.rect()))
+
+    def _paint_state(self, painter: QPainter, theme: st.Theme, selected: bool) -> None:
+        exporting = self.owner is not None and self.owner.exporting
+        if exporting:
+            return
+        outline = None
+        if self._flash:
+            outline = theme.flash_pen
+        elif self._drop_target:
+            outline = theme.target_pen
+        elif selected:
+            outline = theme.selection_pen
+        if outline is not None:
+            painter.setPen(outline)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            r = st.RADIUS + 3
+            painter.drawRoundedRect(st.CARD_RECT.adjusted(-3, -3, 3, 3), r, r)
+        if self._hover:
+            painter.setPen(theme.handle_pen)
+            painter.setBrush(theme.handle_brush)
+            radius = st.HANDLE_RADIUS
+            for x, y in st.HANDLE_POINTS:
+                painter.drawEllipse(QPointF(x, y), radius, radius)
+
+    def _paint_badge(self, painter: QPainter, theme: st.Theme) -> None:
+        count, severity = self._badge  # type: ignore[misc]
+        r = st.BADGE_RADIUS
+        center = QPointF(st.CARD_W - 3, 3)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(theme.severity_brushes[severity])
+        width = r if count < 10 else r + 4
+        painter.drawRoundedRect(QRectF(center.x() - width, center.y() - r, 2 * width, 2 * r), r, r)
+        painter.setPen(theme.severity_text_pens[severity])
+        painter.setFont(theme.badge_font)
+        text = self._badge_text
+        size = text.size()
+        painter.drawStaticText(QPointF(center.x() - size.width() / 2, center.y() - size.height() / 2), text)
+
+    # ---- hover and connection drag ------------------------------------------------------------------
+
+    def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
+        self._hover = True
+        self.update()
+
+    def hoverMoveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
+        if self.handle_at(event.pos()) is not None:
+            self.setCursor(Qt.CursorShape.CrossCursor)
+        else:
+            self.unsetCursor()
+
+    def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
+        self._hover = False
+        self.unsetCursor()
+        self.update()
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        owner = self.owner
+        if event.button() == _LEFT and owner is not None and self.handle_at(event.pos()) is not None:
+            owner.begin_connection(self, event.scenePos())
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        owner = self.owner
+        if owner is not None and owner.connecting_from() is self:
+            owner.update_connection(event.scenePos())
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        owner = self.owner
+        if owner is not None and owner.connecting_from() is self:
+            owner.finish_connection(event.scenePos())
+            return
+        super().mouseReleaseEvent(event)

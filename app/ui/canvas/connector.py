@@ -1,0 +1,85 @@
+"""Drawing a new link by dragging from a card's edge handle to another card."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QPainterPath
+from PySide6.QtWidgets import QApplication, QGraphicsPathItem
+
+from app.domain.errors import DesignError
+from app.ui.canvas.component_item import ComponentItem
+from app.ui.canvas.routing import card_box, choose_sides, route
+
+if TYPE_CHECKING:
+    from app.ui.canvas.scene import DesignScene
+
+
+class ConnectionDrag:
+    """One drag in progress: a dashed rubber line from the source card to the mouse."""
+
+    def __init__(self, scene: DesignScene, source: ComponentItem, start: QPointF):
+        self.scene = scene
+        self.source = source
+        self.start = QPointF(start)
+        self.moved = False
+        self.target: ComponentItem | None = None
+        self.line = QGraphicsPathItem()
+        self.line.setPen(scene.canvas_style.theme.rubber_pen)
+        self.line.setZValue(10.0)
+        self.line.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        scene.addItem(self.line)
+        self.update(start)
+
+    def card_at(self, pos: QPointF) -> ComponentItem | None:
+        for item in self.scene.items(pos):
+            if isinstance(item, ComponentItem) and item.card_rect().adjusted(-4, -4, 4, 4).contains(pos):
+                return item
+        return None
+
+    def update(self, pos: QPointF) -> None:
+        if (pos - self.start).manhattanLength() >= QApplication.startDragDistance():
+            self.moved = True
+        target = self.card_at(pos)
+        if target is self.source:
+            target = None
+        if target is not self.target:
+            if self.target is not None:
+                self.target.set_drop_target(False)
+            self.target = target
+            if target is not None:
+                target.set_drop_target(True)
+        start = card_box(self.source.pos().x(), self.source.pos().y())
+        if target is not None:
+            end = card_box(target.pos().x(), target.pos().y())
+        else:
+            end = (pos.x() - 1, pos.y() - 1, 2.0, 2.0)
+        out_side, in_side = choose_sides(start, end)
+        geometry = route(start, end, out_side, in_side)
+        path = QPainterPath(geometry.path)
+        if target is None:
+            path.lineTo(pos)
+        else:
+            path.addPolygon(geometry.arrow)
+        self.line.setPath(path)
+
+    def finish(self, pos: QPointF) -> str | None:
+        """Create the link if released over another card; returns its id, or None."""
+        target = self.card_at(pos)
+        self.close()
+        if target is None or (target is self.source and not self.moved):
+            return None
+        document = self.scene.document
+        try:
+            return document.connect(self.source.component_id, target.component_id)
+        except DesignError as exc:
+            self.scene.refuse(target, f"Cannot connect: {exc}")
+            return None
+
+    def close(self) -> None:
+        if self.target is not None:
+            self.target.set_drop_target(False)
+            self.target = None
+        if self.line.scene() is not None:
+            self.scene.removeItem(self.line)

@@ -1,0 +1,220 @@
+"""The editing half of CanvasView's public API: selection, clipboard, arrange, layout, export.
+
+Every change goes through the DesignDocument, one undo step per user action.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF
+
+from app.domain.errors import DesignError
+from app.rules.engine import CheckResult
+from app.ui.canvas import arrange, clipboard, layout
+from app.ui.canvas import style as st
+from app.ui.canvas.image_export import render_to_image as _render_to_image
+
+if TYPE_CHECKING:
+    from app.ui.canvas.scene import DesignScene
+    from app.ui.document import DesignDocument
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+class CanvasEditMixin:
+    """Mixed into CanvasView; expects `document`, `design_scene` and the `message` signal."""
+
+    document: DesignDocument
+    design_scene: DesignScene
+    _paste_key: bytes | None = None
+    _paste_count: int = 0
+
+    # ---- selection -------------------------------------------------------------------------------
+
+    def selected_component_ids(self) -> list[str]:
+        return self.design_scene.selected_component_ids()
+
+    def selected_link_ids(self) -> list[str]:
+        return self.design_scene.selected_link_ids()
+
+    def select_components(self, ids: Iterable[str], link_ids: Iterable[str] = ()) -> None:
+        """Make exactly these components (and links) the selection."""
+        scene = self.design_scene
+        scene.blockSignals(True)
+        try:
+            scene.clearSelection()
+            for cid in ids:
+                item = scene.component_item(cid)
+                if item is not None:
+                    item.setSelected(True)
+            for lid in link_ids:
+                link = scene.link_item(lid)
+                if link is not None:
+                    link.setSelected(True)
+        finally:
+            scene.blockSignals(False)
+        scene.overview_dirty()
+        self._emit_selection()
+
+    def select_all(self) -> None:
+        scene = self.design_scene
+        self.select_components(
+            [i.component_id for i in scene.component_items()], [i.link_id for i in scene.link_items()]
+        )
+
+    def _emit_selection(self) -> None:
+        self.selection_changed.emit(self.selected_component_ids(), self.selected_link_ids())
+
+    def center_on_components(self, ids: Iterable[str]) -> None:
+        """Select the components and bring them into view, zooming out if they do not fit."""
+        ids = [cid for cid in ids if self.design_scene.component_item(cid) is not None]
+        if not ids:
+            return
+        self.select_components(ids)
+        rect = self.design_scene.components_rect(ids).adjusted(-40, -40, 40, 40)
+        visible = self.visible_scene_rect()
+        if rect.width() > visible.width() or rect.height() > visible.height():
+            self._fit_rect(rect)
+        else:
+            self.centerOn(rect.center())
+
+    # ---- edits -------------------------------------------------------------------------------------
+
+    def delete_selection(self) -> None:
+        components, links = self.selected_component_ids(), self.selected_link_ids()
+        if components or links:
+            self.document.remove_items(components, links)
+
+    def nudge_selection(self, dx: float, dy: float) -> None:
+        """Move the selected components by (dx, dy): one undo step."""
+        ids = self.selected_component_ids()
+        if not ids:
+            return
+        positions = {cid: (p.x, p.y) for cid in ids for p in [self.document.position_of(cid)]}
+        self.document.move_components(arrange.nudge(positions, dx, dy), text="Nudge")
+
+    def _selected_rects(self) -> dict[str, arrange.Rect]:
+        rects = {}
+        for cid in self.selected_component_ids():
+            p = self.document.position_of(cid)
+            rects[cid] = (p.x, p.y, st.CARD_W, st.CARD_H)
+        return rects
+
+    def align(self, edge: str) -> None:
+        """Align the selected components: left, right, top, bottom, hcenter or vcenter."""
+        rects = self._selected_rects()
+        if len(rects) < 2:
+            self.message.emit("Select at least two components to align them")
+            return
+        self.document.move_components(arrange.align(rects, edge), text=f"Align {edge}")
+
+    def distribute(self, axis: str) -> None:
+        """Spread three or more selected components evenly: horizontal or vertical."""
+        rects = self._selected_rects()
+        if len(rects) < 3:
+            self.message.emit("Select at least three components to distribute them")
+            return
+        self.document.move_components(arrange.distribute(rects, axis), text=f"Distribute {axis}ly")
+
+    def auto_layout(self) -> bool:
+        """Lay the design out with Graphviz (stages left to right): one undo step."""
+        applied = layout.auto_layout(self.document, self.message.emit)
+        if applied:
+            self.fit_to_view()
+        return applied
+
+    def add_kind_at(self, kind: str, scene_pos: QPointF, avoid_stacking: bool = False) -> str | None:
+        """Add a component of `kind` centred on a scene point (snapped when snap is on)."""
+        x, y = scene_pos.x() - st.CARD_W / 2, scene_pos.y() - st.CARD_H / 2
+        if self.design_scene.snap_enabled:
+            x, y = st.snap_value(x), st.snap_value(y)
+        if avoid_stacking:
+            taken = [(i.pos().x(), i.pos().y()) for i in self.design_scene.component_items()]
+            step = 2.0 * st.GRID if self.design_scene.snap_enabled else 30.0
+            x, y = arrange.free_spot(x, y, taken, step=step)
+        try:
+            component_id = self.document.add_component(kind, x, y)
+        except DesignError as exc:
+            self.message.emit(f"Cannot add component: {exc}")
+            return None
+        self.select_components([component_id])
+        return component_id
+
+    def add_kind_at_center(self, kind: str) -> str | None:
+        """Add a component in the middle of the view, offset so it never hides another card."""
+        return self.add_kind_at(kind, self.visible_scene_rect().center(), avoid_stacking=True)
+
+    def set_check_result(self, result: CheckResult | None) -> None:
+        self.design_scene.set_check_result(result)
+
+    # ---- clipboard ---------------------------------------------------------------------------------
+
+    def copy_selection(self) -> bool:
+        payload = clipboard.items_payload(self.document, self.selected_component_ids())
+        if payload is None:
+            self.message.emit("Nothing to copy: select one or more components")
+            return False
+        clipboard.write_clipboard(payload)
+        self._paste_key, self._paste_count = clipboard.encode(payload), 0
+        self.message.emit(f"Copied {_plural(len(payload['components']), 'component')}")
+        return True
+
+    def cut_selection(self) -> bool:
+        """Copy, then delete the selection in one undo step; the first paste lands in place."""
+        if not self.copy_selection():
+            return False
+        self._paste_count = -1
+        components = self.selected_component_ids()
+        links = self.selected_link_ids()
+        self.document.begin_macro(f"Cut {_plural(len(components), 'component')}")
+        try:
+            self.document.remove_items(components, links)
+        finally:
+            self.document.end_macro()
+        return True
+
+    def paste(self) -> list[str]:
+        """Paste copied items (fresh ids, offset +30 per repeated paste) and select them."""
+        try:
+            data = clipboard.read_clipboard()
+            components, links = clipboard.decode(data)
+            if data != self._paste_key:
+                self._paste_key, self._paste_count = data, 0
+            offset = clipboard.PASTE_OFFSET * (self._paste_count + 1)
+            ids, link_ids, skipped = clipboard.paste_items(self.document, components, links, offset)
+        except clipboard.ClipboardError as exc:
+            self.message.emit(f"Cannot paste: {exc}")
+            return []
+        self._paste_count += 1
+        return self._after_paste(ids, link_ids, skipped, "Pasted")
+
+    def duplicate_selection(self) -> list[str]:
+        """Copy and paste the selection in one step without touching the clipboard."""
+        payload = clipboard.items_payload(self.document, self.selected_component_ids())
+        if payload is None:
+            self.message.emit("Nothing to duplicate: select one or more components")
+            return []
+        components, links = clipboard.decode(payload)
+        ids, link_ids, skipped = clipboard.paste_items(
+            self.document, components, links, clipboard.PASTE_OFFSET, text="Duplicate"
+        )
+        return self._after_paste(ids, link_ids, skipped, "Duplicated")
+
+    def _after_paste(self, ids: list[str], link_ids: list[str], skipped: int, verb: str) -> list[str]:
+        self.select_components(ids, link_ids)
+        text = f"{verb} {_plural(len(ids), 'component')}"
+        if skipped:
+            text += f"; skipped {_plural(skipped, 'component')} of unknown kind"
+        self.message.emit(text)
+        return ids
+
+    # ---- export ------------------------------------------------------------------------------------
+
+    def render_to_image(self, path: str | Path, fmt: str = "png") -> QRectF:
+        """Export the canvas as PNG (2x) or SVG, as it looks (without selection outlines)."""
+        return _render_to_image(self.design_scene, path, fmt)

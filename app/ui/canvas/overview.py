@@ -1,0 +1,135 @@
+"""Zoomed-out painting: the whole scene drawn in a few batched calls.
+
+Below LOD_THRESHOLD a card is a plain stage-coloured rounded rectangle and a link a thin
+line, so per-item paint() calls (thousands of Python calls per frame) are replaced by a
+handful of cached paths: one per stage colour, one per link family, one for the selection
+and one per badge severity. The items stay in the scene for hit testing, selection and
+dragging; they are only flagged ItemHasNoContents while the overview paints for them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+
+from app.ui.canvas import style as st
+
+if TYPE_CHECKING:
+    from app.ui.canvas.scene import DesignScene
+
+
+def _cosmetic(color: QColor, width: float, dashed: bool = False) -> QPen:
+    pen = QPen(color, width, Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine)
+    pen.setCosmetic(True)
+    return pen
+
+
+AA_LINK_LIMIT = 2000  # more links than this are drawn without antialiasing when zoomed out
+ROUNDED_MIN_ZOOM = 0.2  # below this, corners are under 1.5 px: plain rectangles are enough
+
+
+class Overview:
+    """Cached batch geometry of a DesignScene, rebuilt lazily after a change."""
+
+    def __init__(self, scene: DesignScene):
+        self.scene = scene
+        self.dirty = True
+        self._cards: dict[str, list[QRectF]] = {}
+        self._links: dict[tuple[str, bool], QPainterPath] = {}
+        self._arrows: dict[str, QPainterPath] = {}
+        self._selected_cards: list[QRectF] = []
+        self._alert_cards: list[QRectF] = []
+        self._selected_links = QPainterPath()
+        self._badges: dict[str, list[QRectF]] = {}
+        self._link_count = 0
+
+    def _build(self) -> None:
+        scene = self.scene
+        selected = set(scene.selectedItems())
+        cards: dict[str, list[QRectF]] = {}
+        badges: dict[str, list[QRectF]] = {}
+        chosen: list[QRectF] = []
+        alert: list[QRectF] = []
+        w, h = st.CARD_W, st.CARD_H
+        badge_d = st.BADGE_RADIUS * 3.2
+        for item in scene.component_items():
+            pos = item.pos()
+            x, y = pos.x(), pos.y()
+            rect = QRectF(x, y, w, h)
+            cards.setdefault(item.stage_color, []).append(rect)
+            if item in selected:
+                chosen.append(rect.adjusted(-3, -3, 3, 3))
+            if item.alerting():
+                alert.append(rect.adjusted(-3, -3, 3, 3))
+            badge = item.badge()
+            if badge is not None:
+                badges.setdefault(badge[1], []).append(QRectF(x + w - badge_d, y, badge_d, badge_d))
+        links: dict[tuple[str, bool], QPainterPath] = {}
+        arrows: dict[str, QPainterPath] = {}
+        chosen_links = QPainterPath()
+        items = scene.link_items()
+        for link in items:
+            pos = link.pos()
+            key = (link.family, link.feedback)
+            path = links.get(key)
+            if path is None:
+                path = links[key] = QPainterPath()
+            scene_path = link.path().translated(pos)
+            path.addPath(scene_path)
+            heads = arrows.get(link.family)
+            if heads is None:
+                heads = arrows[link.family] = QPainterPath()
+            heads.addPolygon(link.arrow().translated(pos))
+            if link in selected:
+                chosen_links.addPath(scene_path)
+        self._cards, self._badges, self._links, self._arrows = cards, badges, links, arrows
+        self._selected_cards, self._alert_cards, self._selected_links = chosen, alert, chosen_links
+        self._link_count = len(items)
+        self.dirty = False
+
+    def paint(self, painter: QPainter, rect: QRectF, zoom: float) -> None:
+        """Draw links, then cards, then selection and badges."""
+        if self.dirty:
+            self._build()
+        theme = self.scene.canvas_style.theme
+        rounded = zoom >= ROUNDED_MIN_ZOOM
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, self._link_count <= AA_LINK_LIMIT)
+        for (family, dashed), path in self._links.items():
+            painter.setPen(_cosmetic(theme.flow_colors[family], 1.0, dashed))
+            painter.drawPath(path)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        if not self._selected_links.isEmpty():
+            painter.setPen(_cosmetic(theme.selection_color, 2.0))
+            painter.drawPath(self._selected_links)
+        painter.setPen(Qt.PenStyle.NoPen)
+        if zoom >= st.LINK_LOD_ARROW:
+            for family, path in self._arrows.items():
+                painter.setBrush(theme.link_brushes[family])
+                painter.drawPath(path)
+        for color, rects in self._cards.items():
+            painter.setBrush(theme.stage_brush(color))
+            _fill(painter, rects, st.RADIUS if rounded else 0.0)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for rects, pen_color in (
+            (self._selected_cards, theme.selection_color),
+            (self._alert_cards, theme.flash_pen.color()),
+        ):
+            if rects:
+                painter.setPen(_cosmetic(pen_color, 2.0))
+                _fill(painter, rects, st.RADIUS + 3 if rounded else 0.0)
+        painter.setPen(Qt.PenStyle.NoPen)
+        for severity, rects in self._badges.items():
+            painter.setBrush(theme.severity_brushes[severity])
+            for badge in rects:
+                painter.drawEllipse(badge)
+
+
+def _fill(painter: QPainter, rects: list[QRectF], radius: float) -> None:
+    if radius <= 0:
+        painter.drawRects(rects)
+        return
+    for rect in rects:
+        painter.drawRoundedRect(rect, radius, radius)

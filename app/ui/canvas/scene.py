@@ -1,0 +1,417 @@
+"""DesignScene: mirrors a DesignDocument, one item per component and per link.
+
+The scene follows the document's signals only (one item added, removed or updated per
+signal; design_reset rebuilds everything) and changes the design only through document
+methods: a finished mouse drag becomes one move_components() call, a finished connection
+drag one connect() call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QPalette
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouseEvent
+
+from app.rules.engine import CheckResult
+from app.rules.model import SEVERITY_RANK
+from app.ui.canvas import style as st
+from app.ui.canvas.component_item import ComponentItem
+from app.ui.canvas.connector import ConnectionDrag
+from app.ui.canvas.labels import place_labels
+from app.ui.canvas.link_item import LinkItem
+from app.ui.canvas.overview import Overview
+from app.ui.canvas.routing import reroute
+from app.ui.document import DesignDocument
+
+FLASH_MS = 700
+LABELS_MS = 120  # labels are re-placed this long after the last change
+_NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+SCENE_MARGIN = 1200.0
+# A shallow tree: long links span many leaves of a deep one, and every moved link is
+# removed from and re-inserted into each leaf it touches (measured: depth 6 is best).
+BSP_DEPTH = 6
+
+
+class DesignScene(QGraphicsScene):
+    """The canvas contents of one document."""
+
+    message = Signal(str)
+    contents_changed = Signal()  # components added, removed or moved (debounced)
+
+    def __init__(self, document: DesignDocument, parent=None):
+        super().__init__(parent)
+        self.document = document
+        self.canvas_style = st.CanvasStyle(st.theme_from_palette(QGuiApplication.palette()))
+        self.exporting = False
+        self.snap_enabled = False
+        self.overview = Overview(self)
+        self.overview_active = False
+        self._components: dict[str, ComponentItem] = {}
+        self._links: dict[str, LinkItem] = {}
+        self._pending: set[LinkItem] = set()
+        self._badges: dict[str, tuple[int, str]] = {}
+        self._press_positions: dict[str, QPointF] | None = None
+        self._drag: ConnectionDrag | None = None
+        self._flashing: set[str] = set()
+        self._pending_timer = self._single_shot(0, self.flush_link_updates)
+        self._contents_timer = self._single_shot(30, self._contents_settled)
+        self._flash_timer = self._single_shot(FLASH_MS, self._end_flash)
+        self._labels_timer = self._single_shot(LABELS_MS, self.place_labels)
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        self.setBspTreeDepth(BSP_DEPTH)
+        document.component_added.connect(self._on_component_added)
+        document.component_removed.connect(self._on_component_removed)
+        document.component_changed.connect(self._on_component_changed)
+        document.component_moved.connect(self._on_component_moved)
+        document.link_added.connect(self._on_link_added)
+        document.link_removed.connect(self._on_link_removed)
+        document.link_changed.connect(self._on_link_changed)
+        document.design_reset.connect(self.rebuild)
+        self.selectionChanged.connect(self.overview_dirty)
+        self.rebuild()
+
+    def _single_shot(self, interval: int, slot) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(interval)
+        timer.timeout.connect(slot)
+        return timer
+
+    # ---- lookups ---------------------------------------------------------------------------------
+
+    def component_item(self, component_id: str) -> ComponentItem | None:
+        return self._components.get(component_id)
+
+    def link_item(self, link_id: str) -> LinkItem | None:
+        return self._links.get(link_id)
+
+    def component_items(self) -> list[ComponentItem]:
+        return list(self._components.values())
+
+    def link_items(self) -> list[LinkItem]:
+        return list(self._links.values())
+
+    def selected_component_ids(self) -> list[str]:
+        ids = [i.component_id for i in self.selectedItems() if isinstance(i, ComponentItem)]
+        if len(ids) > 1:
+            order = {cid: n for n, cid in enumerate(self._components)}
+            ids.sort(key=lambda cid: order.get(cid, 0))
+        return ids
+
+    def selected_link_ids(self) -> list[str]:
+        ids = [i.link_id for i in self.selectedItems() if isinstance(i, LinkItem)]
+        if len(ids) > 1:
+            order = {lid: n for n, lid in enumerate(self._links)}
+            ids.sort(key=lambda lid: order.get(lid, 0))
+        return ids
+
+    def components_rect(self, ids: Iterable[str] | None = None) -> QRectF:
+        """Bounding rectangle of the cards (all, or the given ids) in scene coordinates."""
+        items = (
+            self._components.values()
+            if ids is None
+            else [self._components[cid] for cid in ids if cid in self._components]
+        )
+        xs, ys = [], []
+        for item in items:
+            pos = item.pos()
+            xs.append(pos.x())
+            ys.append(pos.y())
+        if not xs:
+            return QRectF()
+        return QRectF(min(xs), min(ys), max(xs) - min(xs) + st.CARD_W, max(ys) - min(ys) + st.CARD_H)
+
+    # ---- mirroring the document -----------------------------------------------------------------------
+
+    def rebuild(self) -> None:
+        """Drop every item and build them again from the document's design."""
+        self.cancel_connection()
+        self._pending.clear()
+        self._press_positions = None
+        for item in self._components.values():
+            item.owner = None
+        for link in self._links.values():
+            link.owner = None
+        self.clear()
+        self._components.clear()
+        self._links.clear()
+        design = self.document.design
+        for component in design.components:
+            self._add_component_item(component.id)
+        for link in design.links:
+            self._add_link_item(link.id)
+        self._apply_badges(self._badges, {})
+        self._contents_settled()
+        self.place_labels()
+
+    def _add_component_item(self, component_id: str) -> None:
+        component = self.document.component(component_id)
+        item = ComponentItem(component, self.document.catalog, self.canvas_style)
+        item.owner = self
+        self._components[component_id] = item
+        badge = self._badges.get(component_id)
+        if badge:
+            item.set_badge(*badge)
+        if self.overview_active:
+            item.setFlag(_NO_CONTENTS, True)
+        self.addItem(item)
+        self.overview_dirty()
+
+    def _add_link_item(self, link_id: str) -> None:
+        link = self.document.link(link_id)
+        source = self._components.get(link.source)
+        target = self._components.get(link.target)
+        if source is None or target is None:
+            return
+        item = LinkItem(link, source, target, self.canvas_style)
+        item.owner = self
+        self._links[link_id] = item
+        source.links.add(item)
+        target.links.add(item)
+        self._pending.add(item)
+        if self.overview_active:
+            item.setFlag(_NO_CONTENTS, True)
+        self.addItem(item)
+        self.overview_dirty()
+
+    def _on_component_added(self, component_id: str) -> None:
+        self._add_component_item(component_id)
+        self._grow_to(self._components[component_id])
+        self._contents_timer.start()
+
+    def _grow_to(self, item: ComponentItem) -> None:
+        """Make room for a card at once (so the view can scroll to it); shrinking waits."""
+        margin = SCENE_MARGIN
+        needed = item.card_rect().adjusted(-margin, -margin, margin, margin)
+        rect = self.sceneRect()
+        if not rect.contains(needed):
+            self.setSceneRect(rect.united(needed))
+
+    def _on_component_removed(self, component_id: str) -> None:
+        item = self._components.pop(component_id, None)
+        if item is None:
+            return
+        if self._drag is not None and self._drag.source is item:
+            self.cancel_connection()
+        for link in list(item.links):
+            self._remove_link_item(link.link_id)
+        item.owner = None
+        self._flashing.discard(component_id)
+        self.removeItem(item)
+        self.overview_dirty()
+        self._contents_timer.start()
+
+    def _on_component_changed(self, component_id: str) -> None:
+        item = self._components.get(component_id)
+        if item is None:
+            return
+        item.set_component(self.document.component(component_id))
+        for link in item.links:
+            link.set_link(self.document.link(link.link_id))
+
+    def _on_component_moved(self, component_id: str) -> None:
+        item = self._components.get(component_id)
+        if item is None:
+            return
+        position = self.document.component(component_id).position
+        item.setPos(position.x, position.y)
+        self._grow_to(item)
+        self._contents_timer.start()
+
+    def _on_link_added(self, link_id: str) -> None:
+        self._add_link_item(link_id)
+        self.flush_link_updates()
+
+    def _on_link_removed(self, link_id: str) -> None:
+        self._remove_link_item(link_id)
+
+    def _remove_link_item(self, link_id: str) -> None:
+        item = self._links.pop(link_id, None)
+        if item is None:
+            return
+        item.owner = None
+        item.source.links.discard(item)
+        item.target.links.discard(item)
+        self._pending.discard(item)
+        # the links left on both cards spread over the freed ports
+        self.links_need_update(item.source.links | item.target.links)
+        self.removeItem(item)
+        self.overview_dirty()
+
+    def _on_link_changed(self, link_id: str) -> None:
+        item = self._links.get(link_id)
+        if item is not None:
+            item.set_link(self.document.link(link_id))
+            self.overview_dirty()
+            self._labels_timer.start()
+
+    # ---- links follow their cards ---------------------------------------------------------------------
+
+    def links_need_update(self, links: Iterable[LinkItem]) -> None:
+        """Called by a card that moved: its links are re-routed once, after the batch."""
+        self._pending.update(links)
+        if not self._pending_timer.isActive():
+            self._pending_timer.start()
+
+    def flush_link_updates(self) -> None:
+        """Re-route every link whose card moved since the last flush."""
+        self._pending_timer.stop()
+        pending, self._pending = self._pending, set()
+        if pending:
+            reroute(pending)
+            self.overview_dirty()
+            self._labels_timer.start()
+
+    def place_labels(self) -> None:
+        """Move link labels off cards and off each other (runs after edits settle)."""
+        self._labels_timer.stop()
+        self.flush_link_updates()
+        place_labels(self)
+
+    def _contents_settled(self) -> None:
+        self.flush_link_updates()
+        rect = self.components_rect()
+        if rect.isNull():
+            rect = QRectF(-600, -400, 1200, 800)
+        margin = SCENE_MARGIN
+        self.setSceneRect(rect.adjusted(-margin, -margin, margin, margin))
+        self._labels_timer.start()
+        self.contents_changed.emit()
+
+    # ---- mouse: one undo step per drag ---------------------------------------------------------------
+
+    def snapping_now(self) -> bool:
+        """True while the user drags cards with snap on (not when the document moves them)."""
+        return self.snap_enabled and self._press_positions is not None
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        super().mousePressEvent(event)
+        if event.button() != Qt.MouseButton.LeftButton or self._drag is not None:
+            return
+        moving = {i for i in self.selectedItems() if isinstance(i, ComponentItem)}
+        grabber = self.mouseGrabberItem()
+        if isinstance(grabber, ComponentItem):
+            moving.add(grabber)
+        self._press_positions = {item.component_id: item.pos() for item in moving} if moving else None
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.commit_drag()
+
+    def commit_drag(self) -> None:
+        """Turn the cards' visual moves since the mouse press into one move_components()."""
+        starts, self._press_positions = self._press_positions, None
+        if not starts:
+            return
+        self.flush_link_updates()
+        moved = {}
+        for cid, start in starts.items():
+            item = self._components.get(cid)
+            if item is not None and item.pos() != start:
+                moved[cid] = (item.pos().x(), item.pos().y())
+        if moved:
+            self.document.move_components(moved)
+
+    # ---- connection drag ---------------------------------------------------------------------------
+
+    def connecting_from(self) -> ComponentItem | None:
+        return self._drag.source if self._drag is not None else None
+
+    def begin_connection(self, source: ComponentItem, pos: QPointF) -> None:
+        self.cancel_connection()
+        self._drag = ConnectionDrag(self, source, pos)
+
+    def update_connection(self, pos: QPointF) -> None:
+        if self._drag is not None:
+            self._drag.update(pos)
+
+    def finish_connection(self, pos: QPointF) -> str | None:
+        drag, self._drag = self._drag, None
+        return drag.finish(pos) if drag is not None else None
+
+    def cancel_connection(self) -> None:
+        drag, self._drag = self._drag, None
+        if drag is not None:
+            drag.close()
+
+    def refuse(self, item: ComponentItem, text: str) -> None:
+        """Tell the user an action was refused and flash the card concerned."""
+        self.message.emit(text)
+        self.flash(item.component_id)
+
+    def flash(self, component_id: str) -> None:
+        item = self._components.get(component_id)
+        if item is None:
+            return
+        item.set_flash(True)
+        self._flashing.add(component_id)
+        self._flash_timer.start()
+
+    def _end_flash(self) -> None:
+        for cid in self._flashing:
+            item = self._components.get(cid)
+            if item is not None:
+                item.set_flash(False)
+        self._flashing.clear()
+
+    # ---- findings and theme ---------------------------------------------------------------------------
+
+    def set_check_result(self, result: CheckResult | None) -> None:
+        """Show each card's open (unaccepted) findings as a badge: count and worst severity."""
+        badges: dict[str, tuple[int, str]] = {}
+        if result is not None:
+            for finding in result.findings:
+                if finding.accepted:
+                    continue
+                for cid in set(finding.components):
+                    count, worst = badges.get(cid, (0, finding.severity))
+                    if SEVERITY_RANK[finding.severity] > SEVERITY_RANK[worst]:
+                        worst = finding.severity
+                    badges[cid] = (count + 1, worst)
+        old, self._badges = self._badges, badges
+        self._apply_badges(badges, old)
+
+    def _apply_badges(self, new: dict[str, tuple[int, str]], old: dict[str, tuple[int, str]]) -> None:
+        for cid in set(new) | set(old):
+            item = self._components.get(cid)
+            if item is not None:
+                count, severity = new.get(cid, (0, ""))
+                item.set_badge(count, severity or None)
+
+    def badges(self) -> dict[str, tuple[int, str]]:
+        return dict(self._badges)
+
+    def refresh_theme(self, palette: QPalette | None = None) -> None:
+        """Re-read colours from the palette (light/dark switch) and repaint every item."""
+        self.canvas_style.theme = st.theme_from_palette(palette or QGuiApplication.palette())
+        for item in self._components.values():
+            item.refresh_style()
+        for link in self._links.values():
+            link.update()
+        if self._drag is not None:
+            self._drag.line.setPen(self.canvas_style.theme.rubber_pen)
+        self.overview.dirty = True
+        self.update()
+
+    # ---- zoomed-out painting and export ------------------------------------------------------------
+
+    def set_overview(self, active: bool) -> None:
+        """Let the view paint everything in batches (zoomed out) instead of item by item."""
+        if active == self.overview_active:
+            return
+        self.overview_active = active
+        for item in self._components.values():
+            item.setFlag(_NO_CONTENTS, active)
+        for link in self._links.values():
+            link.setFlag(_NO_CONTENTS, active)
+        self.overview.dirty = True
+        self.update()
+
+    def overview_dirty(self) -> None:
+        """Something visible changed: the batched overview must be rebuilt before its next paint."""
+        if self.overview_active and not self.overview.dirty:
+            self.overview.dirty = True
+            self.update()

@@ -1,0 +1,394 @@
+"""CanvasView: the QGraphicsView of a design — zoom, pan, grid, drop, keyboard, minimap.
+
+The editing API (selection, clipboard, align, layout, export) lives in CanvasEditMixin.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPen,
+    QPixmapCache,
+    QPolygonF,
+    QTransform,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QFrame, QGraphicsView, QPinchGesture, QWidget
+
+from app.ui.canvas import style as st
+from app.ui.canvas.editing import CanvasEditMixin
+from app.ui.canvas.minimap import Minimap
+from app.ui.canvas.scene import DesignScene
+from app.ui.document import DesignDocument
+
+KIND_MIME_TYPE = "application/x-mlsd-kind"
+MIN_ZOOM = 0.1
+MAX_ZOOM = 4.0
+FIT_MAX_ZOOM = 1.5
+ZOOM_STEP = 1.25
+FIT_MARGIN = 40.0
+MINIMAP_COMPONENTS = 40
+MINIMAP_MARGIN = 12
+GRID_MIN_SPACING = 9.0  # device pixels between dots below which the grid thins out
+GRID_MIN_ZOOM = 0.2  # no grid at all below this zoom
+PIXMAP_CACHE_KB = 64 * 1024  # cards are cached as device pixmaps: ~1 MB each at 4x zoom
+_ARROWS = {
+    Qt.Key.Key_Left: (-1, 0),
+    Qt.Key.Key_Right: (1, 0),
+    Qt.Key.Key_Up: (0, -1),
+    Qt.Key.Key_Down: (0, 1),
+}
+
+
+class CanvasView(CanvasEditMixin, QGraphicsView):
+    """The canvas of one DesignDocument.
+
+    Signals:
+        selection_changed(list, list): selected component ids and link ids.
+        message(str): something to show in the status bar (refused link, failed layout...).
+        zoom_changed(float): the new zoom factor.
+    """
+
+    selection_changed = Signal(list, list)
+    message = Signal(str)
+    zoom_changed = Signal(float)
+
+    def __init__(self, document: DesignDocument, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.design_scene = DesignScene(document, self)
+        self.setScene(self.design_scene)
+        self.setRenderHints(
+            QPainter.RenderHint.Antialiasing
+            | QPainter.RenderHint.TextAntialiasing
+            | QPainter.RenderHint.SmoothPixmapTransform
+        )
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
+        if QPixmapCache.cacheLimit() < PIXMAP_CACHE_KB:
+            QPixmapCache.setCacheLimit(PIXMAP_CACHE_KB)
+        self.setOptimizationFlags(
+            QGraphicsView.OptimizationFlag.DontSavePainterState
+            | QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing
+        )
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.setRubberBandSelectionMode(Qt.ItemSelectionMode.IntersectsItemShape)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # minimap, pan and wheel
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setAcceptDrops(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.viewport().grabGesture(Qt.GestureType.PinchGesture)
+        self._space_held = False
+        self._pan_button: Qt.MouseButton | None = None
+        self._pan_last = QPointF()
+        self._minimap_enabled = True
+        self.minimap = Minimap(self)
+        self.minimap.hide()
+        self.design_scene.message.connect(self.message)
+        self.design_scene.selectionChanged.connect(self._emit_selection)
+        self.design_scene.contents_changed.connect(self._update_minimap_visibility)
+
+    # ---- zoom ----------------------------------------------------------------------------------
+
+    def zoom_factor(self) -> float:
+        return self.transform().m11()
+
+    def set_zoom(self, factor: float, anchor: QPointF | None = None) -> None:
+        """Zoom to `factor` (clamped to 0.1-4) keeping the scene point under `anchor` fixed."""
+        target = min(MAX_ZOOM, max(MIN_ZOOM, factor))
+        if math.isclose(target, self.zoom_factor(), rel_tol=1e-9):
+            return
+        point = (anchor if anchor is not None else QPointF(self.viewport().rect().center())).toPoint()
+        fixed = self.mapToScene(point)
+        previous = self.transformationAnchor()
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
+        self.setTransform(QTransform.fromScale(target, target))
+        self.setTransformationAnchor(previous)
+        delta = self.mapFromScene(fixed) - point
+        self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + delta.x())
+        self.verticalScrollBar().setValue(self.verticalScrollBar().value() + delta.y())
+        self._zoomed()
+
+    def _zoomed(self) -> None:
+        zoom = self.zoom_factor()
+        overview = zoom < st.LOD_THRESHOLD
+        if overview != self.design_scene.overview_active:
+            self.design_scene.set_overview(overview)
+            # the batched overview changes with every edit: no cached background then
+            mode = (
+                QGraphicsView.CacheModeFlag.CacheNone
+                if overview
+                else QGraphicsView.CacheModeFlag.CacheBackground
+            )
+            self.setCacheMode(mode)
+            self.resetCachedContent()
+        self.zoom_changed.emit(zoom)
+        self._update_minimap_visibility()
+
+    def zoom_in(self) -> None:
+        self.set_zoom(self.zoom_factor() * ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        self.set_zoom(self.zoom_factor() / ZOOM_STEP)
+
+    def reset_zoom(self) -> None:
+        self.set_zoom(1.0)
+
+    def fit_to_view(self) -> None:
+        """Show every item, with a margin, zoomed in no further than 1.5x."""
+        self.design_scene.flush_link_updates()
+        rect = self.design_scene.itemsBoundingRect()
+        if rect.isEmpty():
+            self.setTransform(QTransform())
+            self.centerOn(0, 0)
+            self._zoomed()
+            return
+        self._fit_rect(rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN))
+
+    def _fit_rect(self, rect: QRectF) -> None:
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        zoom = self.zoom_factor()
+        clamped = min(FIT_MAX_ZOOM, max(MIN_ZOOM, zoom))
+        if clamped != zoom:
+            self.setTransform(QTransform.fromScale(clamped, clamped))
+        self.centerOn(rect.center())
+        self._zoomed()
+
+    def visible_scene_rect(self) -> QRectF:
+        return self.mapToScene(self.viewport().rect()).boundingRect()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            delta = event.angleDelta().y() or event.pixelDelta().y()
+            if delta:
+                self.set_zoom(self.zoom_factor() * 1.0015**delta, event.position())
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.NativeGesture:
+            if event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture:
+                self.set_zoom(self.zoom_factor() * (1.0 + event.value()), event.position())
+                event.accept()
+                return True
+        elif kind == QEvent.Type.Gesture:
+            pinch = event.gesture(Qt.GestureType.PinchGesture)
+            if isinstance(pinch, QPinchGesture):
+                center = self.viewport().mapFromGlobal(pinch.centerPoint().toPoint())
+                self.set_zoom(self.zoom_factor() * pinch.scaleFactor(), QPointF(center))
+                event.accept()
+                return True
+        return super().viewportEvent(event)
+
+    # ---- grid ----------------------------------------------------------------------------------
+
+    def _draw_grid(self, painter: QPainter, rect: QRectF) -> None:
+        theme = self.design_scene.canvas_style.theme
+        painter.fillRect(rect, theme.background)
+        zoom = self.zoom_factor()
+        if zoom < GRID_MIN_ZOOM:
+            return
+        step = float(st.GRID)
+        while step * zoom < GRID_MIN_SPACING:
+            step *= 5
+        left = math.floor(rect.left() / step) * step
+        top = math.floor(rect.top() / step) * step
+        cols = int((rect.right() - left) / step) + 1
+        rows = int((rect.bottom() - top) / step) + 1
+        xs = [left + i * step for i in range(cols)]
+        points = QPolygonF([QPointF(x, top + j * step) for j in range(rows) for x in xs])
+        pen = QPen(theme.grid, 1.6)
+        pen.setCosmetic(True)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
+        painter.drawPoints(points)
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        self._draw_grid(painter, rect)
+        scene = self.design_scene
+        if scene.overview_active:
+            scene.overview.paint(painter, rect, self.zoom_factor())
+
+    def set_snap_to_grid(self, on: bool) -> None:
+        self.design_scene.snap_enabled = bool(on)
+
+    def snap_to_grid(self) -> bool:
+        return self.design_scene.snap_enabled
+
+    # ---- mouse: pan with the middle button or Space + left drag ----------------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        button = event.button()
+        if button == Qt.MouseButton.MiddleButton or (
+            button == Qt.MouseButton.LeftButton and self._space_held
+        ):
+            self._pan_button = button
+            self._pan_last = event.position()
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._pan_button is not None:
+            delta = event.position() - self._pan_last
+            self._pan_last = event.position()
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - round(delta.x()))
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - round(delta.y()))
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+        self.design_scene.flush_link_updates()  # links follow the cards within the same frame
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._pan_button is not None and event.button() == self._pan_button:
+            self._pan_button = None
+            self._restore_cursor()
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def _restore_cursor(self) -> None:
+        if self._space_held:
+            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+        else:
+            self.viewport().unsetCursor()
+
+    # ---- keyboard ----------------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key == Qt.Key.Key_Space:
+            if not event.isAutoRepeat():
+                self._space_held = True
+                self._restore_cursor()
+            event.accept()
+            return
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.delete_selection()
+            event.accept()
+            return
+        if key == Qt.Key.Key_Escape:
+            self.design_scene.cancel_connection()
+            self.design_scene.clearSelection()
+            event.accept()
+            return
+        if key in _ARROWS and self.selected_component_ids():
+            dx, dy = _ARROWS[key]
+            if self.snap_to_grid():
+                step = float(st.GRID)
+            elif event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                step = 10.0
+            else:
+                step = 1.0
+            self.nudge_selection(dx * step, dy * step)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space_held = False
+            if self._pan_button is None:
+                self._restore_cursor()
+            event.accept()
+            return
+        super().keyReleaseEvent(event)
+
+    def focusOutEvent(self, event) -> None:
+        self._space_held = False
+        if self._pan_button is None:
+            self.viewport().unsetCursor()
+        super().focusOutEvent(event)
+
+    # ---- drop a kind from the palette ---------------------------------------------------------------
+
+    def _accepts(self, event: QDragEnterEvent | QDragMoveEvent | QDropEvent) -> bool:
+        mime = event.mimeData()
+        return mime is not None and mime.hasFormat(KIND_MIME_TYPE)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._accepts(event):
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+        else:
+            event.ignore()  # the canvas takes kinds from the palette, nothing else
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        if self._accepts(event):
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        if not self._accepts(event):
+            event.ignore()
+            return
+        kind = bytes(event.mimeData().data(KIND_MIME_TYPE).data()).decode("utf-8", "replace").strip()
+        scene_pos = self.mapToScene(event.position().toPoint())
+        if self.add_kind_at(kind, scene_pos) is None:
+            event.ignore()
+            return
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+        self.setFocus()
+
+    # ---- minimap, theme, resize ------------------------------------------------------------------------
+
+    def set_minimap_visible(self, enabled: bool) -> None:
+        """Allow the minimap (shown while useful: many components or more than fits the view)
+        or turn it off."""
+        self._minimap_enabled = bool(enabled)
+        self._update_minimap_visibility()
+
+    def minimap_visible(self) -> bool:
+        return not self.minimap.isHidden()
+
+    def _update_minimap_visibility(self) -> None:
+        show = False
+        if self._minimap_enabled:
+            count = len(self.design_scene.component_items())
+            show = count > MINIMAP_COMPONENTS or (
+                count > 0 and not self.visible_scene_rect().contains(self.design_scene.components_rect())
+            )
+        if show:
+            self._place_minimap()
+            self.minimap.schedule_refresh()
+        self.minimap.setVisible(show)
+
+    def _place_minimap(self) -> None:
+        geometry = self.viewport().geometry()
+        corner = geometry.bottomRight() - QPoint(MINIMAP_MARGIN, MINIMAP_MARGIN)
+        self.minimap.move(corner.x() - self.minimap.width() + 1, corner.y() - self.minimap.height() + 1)
+        self.minimap.raise_()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._update_minimap_visibility()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self.refresh_theme()
+        super().changeEvent(event)
+
+    def refresh_theme(self) -> None:
+        """Follow the application's light or dark palette."""
+        self.design_scene.refresh_theme(self.palette())
+        self.resetCachedContent()
+        self.minimap.schedule_refresh()
+        self.minimap.update()
+        self.viewport().update()

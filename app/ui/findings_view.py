@@ -1,0 +1,222 @@
+"""Drawing of the findings tree: severity icons, and a delegate that word-wraps each finding.
+
+A finding row shows the severity icon, "R24  Latency budget" in bold, the message wrapped
+over up to three lines, and a muted line with the components' names (or, for an accepted
+finding, its rationale). Group rows show a coloured bar, the group name and its count.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPainterPath, QPalette, QPixmap
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTreeWidget, QWidget
+
+from app.rules.model import Finding
+from app.ui.theme import SEVERITY_COLORS, muted_text_color
+
+FINDING_ROLE = Qt.ItemDataRole.UserRole + 10
+GROUP_ROLE = Qt.ItemDataRole.UserRole + 11  # (key, title, count, colour)
+DETAIL_ROLE = Qt.ItemDataRole.UserRole + 12  # the muted last line of a finding row
+_PAD = 6
+_ICON = 16
+_MAX_MESSAGE_LINES = 3
+
+
+@cache
+def severity_icon(severity: str, size: int = _ICON) -> QIcon:
+    """A small badge per severity (and 'accepted'): red !, amber triangle, blue i, green check."""
+    scale = 2
+    pixmap = QPixmap(size * scale, size * scale)
+    pixmap.setDevicePixelRatio(scale)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    color = QColor(SEVERITY_COLORS.get(severity, "#888888"))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(color)
+    box = QRectF(1, 1, size - 2, size - 2)
+    if severity == "warning":
+        path = QPainterPath()
+        path.moveTo(size / 2, 1)
+        path.lineTo(size - 1, size - 1.5)
+        path.lineTo(1, size - 1.5)
+        path.closeSubpath()
+        painter.drawPath(path)
+        box = QRectF(0, 3, size, size - 3)
+    else:
+        painter.drawEllipse(box)
+    glyph = {"error": "!", "warning": "!", "info": "i", "accepted": "✓"}.get(severity, "?")
+    font = QFont()
+    font.setBold(True)
+    font.setPixelSize(int(size * 0.68))
+    painter.setFont(font)
+    painter.setPen(QColor("#FFFFFF"))
+    painter.drawText(box, Qt.AlignmentFlag.AlignCenter, glyph)
+    painter.end()
+    return QIcon(pixmap)
+
+
+class FindingTree(QTreeWidget):
+    """A tree whose rows re-flow their height when the width changes."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._last_width = -1
+        self.setHeaderHidden(True)
+        self.setColumnCount(1)
+        self.setUniformRowHeights(False)
+        self.setIndentation(10)
+        self.setRootIsDecorated(True)
+        self.setAnimated(False)
+        self.setWordWrap(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollMode(QTreeWidget.ScrollMode.ScrollPerPixel)
+        self.setItemDelegate(FindingDelegate(self))
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        width = self.viewport().width()
+        if width != self._last_width:
+            self._last_width = width
+            self.scheduleDelayedItemsLayout()
+
+
+class FindingDelegate(QStyledItemDelegate):
+    def __init__(self, view: FindingTree):
+        super().__init__(view)
+        self.view = view
+
+    # ---- geometry -----------------------------------------------------------------------
+
+    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont]:
+        base = QFont(option.font)
+        bold = QFont(base)
+        bold.setBold(True)
+        small = QFont(base)
+        small.setPointSizeF(max(base.pointSizeF() * 0.88, 7.0))
+        return base, bold, small
+
+    def _text_width(self, index: QModelIndex | QPersistentModelIndex) -> int:
+        depth = 0
+        parent = index.parent()
+        while parent.isValid():
+            depth += 1
+            parent = parent.parent()
+        indent = self.view.indentation() * (depth + (1 if self.view.rootIsDecorated() else 0))
+        return max(self.view.viewport().width() - indent - _ICON - 3 * _PAD, 80)
+
+    def _message_rect(self, metrics: QFontMetrics, text: str, width: int) -> QRect:
+        bound = metrics.boundingRect(QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, text)
+        max_h = metrics.lineSpacing() * _MAX_MESSAGE_LINES
+        return QRect(0, 0, width, min(bound.height(), max_h))
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        base, bold, small = self._fonts(option)
+        if index.data(GROUP_ROLE) is not None:
+            return QSize(200, QFontMetrics(bold).height() + 2 * _PAD)
+        finding: Finding | None = index.data(FINDING_ROLE)
+        width = self._text_width(index)
+        if finding is None:
+            text = index.data(Qt.ItemDataRole.DisplayRole) or ""
+            return QSize(200, self._message_rect(QFontMetrics(base), text, width).height() + 2 * _PAD)
+        height = QFontMetrics(bold).height()
+        height += 2 + self._message_rect(QFontMetrics(base), finding.message, width).height()
+        if index.data(DETAIL_ROLE):
+            height += 2 + QFontMetrics(small).height()
+        return QSize(200, height + 2 * _PAD)
+
+    # ---- painting -----------------------------------------------------------------------
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        style = opt.widget.style() if opt.widget else None
+        painter.save()
+        if style is not None:
+            opt_bg = QStyleOptionViewItem(opt)
+            opt_bg.text = ""
+            opt_bg.icon = QIcon()
+            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt_bg, painter, opt.widget)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        text_color = opt.palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        group = index.data(GROUP_ROLE)
+        if group is not None:
+            self._paint_group(painter, opt, group, text_color)
+        else:
+            self._paint_finding(painter, opt, index, text_color, selected)
+        painter.restore()
+
+    def _paint_group(self, painter: QPainter, opt: QStyleOptionViewItem, group, text_color: QColor) -> None:
+        _key, title, count, color = group
+        base, bold, small = self._fonts(opt)
+        rect = opt.rect
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(color))
+        painter.drawRoundedRect(QRectF(rect.left() + 2, rect.top() + 5, 4, rect.height() - 10), 2, 2)
+        painter.setFont(bold)
+        painter.setPen(text_color)
+        text_rect = rect.adjusted(12, 0, -_PAD, 0)
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, title)
+        painter.setFont(small)
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, str(count))
+
+    def _paint_finding(
+        self, painter: QPainter, opt: QStyleOptionViewItem, index, text_color: QColor, selected: bool
+    ) -> None:
+        base, bold, small = self._fonts(opt)
+        finding: Finding | None = index.data(FINDING_ROLE)
+        rect = opt.rect.adjusted(_PAD, _PAD, -_PAD, -_PAD)
+        icon = index.data(Qt.ItemDataRole.DecorationRole)
+        if isinstance(icon, QIcon):
+            icon.paint(painter, QRect(rect.left(), rect.top() + 1, _ICON, _ICON))
+        x = rect.left() + _ICON + _PAD
+        width = rect.right() - x
+        painter.setPen(text_color)
+        if finding is None:
+            painter.setFont(base)
+            painter.drawText(
+                QRect(x, rect.top(), width, rect.height()),
+                Qt.TextFlag.TextWordWrap,
+                index.data(Qt.ItemDataRole.DisplayRole) or "",
+            )
+            return
+        y = rect.top()
+        head_metrics = QFontMetrics(bold)
+        painter.setFont(bold)
+        head = head_metrics.elidedText(f"{finding.rule}  {finding.title}", Qt.TextElideMode.ElideRight, width)
+        painter.drawText(QRect(x, y, width, head_metrics.height()), Qt.AlignmentFlag.AlignLeft, head)
+        y += head_metrics.height() + 2
+        painter.setFont(base)
+        metrics = QFontMetrics(base)
+        message_rect = self._message_rect(metrics, finding.message, width).translated(x, y)
+        message = self._elide_lines(metrics, finding.message, width)
+        painter.drawText(message_rect, Qt.TextFlag.TextWordWrap, message)
+        y = message_rect.bottom() + 3
+        detail = index.data(DETAIL_ROLE)
+        if detail:
+            painter.setFont(small)
+            small_metrics = QFontMetrics(small)
+            painter.setPen(text_color if selected else muted_text_color())
+            text = small_metrics.elidedText(detail, Qt.TextElideMode.ElideRight, width)
+            painter.drawText(QRect(x, y, width, small_metrics.height()), Qt.AlignmentFlag.AlignLeft, text)
+
+    @staticmethod
+    def _elide_lines(metrics: QFontMetrics, text: str, width: int) -> str:
+        """Cut the message after the last shown line, with an ellipsis (the tooltip has it all)."""
+        bound = metrics.boundingRect(QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, text)
+        if bound.height() <= metrics.lineSpacing() * _MAX_MESSAGE_LINES:
+            return text
+        words = text.split()
+        shown = ""
+        for word in words:
+            trial = f"{shown} {word}".strip()
+            trial_h = metrics.boundingRect(QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, trial + " …")
+            if trial_h.height() > metrics.lineSpacing() * _MAX_MESSAGE_LINES:
+                break
+            shown = trial
+        return shown + " …"

@@ -1,0 +1,206 @@
+"""Starting the window: `mlsd-studio [FILE] [--screenshot OUT.png] [--no-recovery]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication
+
+from app import __version__
+from app.persistence import DesignLoadError, load_design, recovery
+from app.persistence.atomic import clean_stale_temp_files
+from app.resources import resource_path
+from app.ui import dialogs
+from app.ui.main_window import MainWindow, app_icon, open_windows
+from app.ui.theme import ThemeManager
+
+SCREENSHOT_SIZE = (1600, 1000)
+LOG_NAME = "mlsd-studio.log"
+MAX_LOG_BYTES = 1_000_000
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="mlsd-studio", description="Open the MLSD Studio window.")
+    parser.add_argument("file", nargs="?", help="design file to open (default: the bundled example)")
+    parser.add_argument(
+        "--screenshot",
+        metavar="OUT.png",
+        help="open the design, save a 1600x1000 picture of the window and exit",
+    )
+    parser.add_argument("--no-recovery", action="store_true", help="do not offer to restore unsaved work")
+    return parser.parse_args(list(argv))
+
+
+def make_application() -> QApplication:
+    """The QApplication (reused when one exists), named, iconed and themed."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(["mlsd-studio"])
+    assert isinstance(app, QApplication)
+    QCoreApplication.setOrganizationName("MLSD Studio")
+    QCoreApplication.setApplicationName("mlsd-studio")
+    QCoreApplication.setApplicationVersion(__version__)
+    QApplication.setDesktopFileName("mlsd-studio")
+    app.setWindowIcon(app_icon())
+    ThemeManager.instance()
+    return app
+
+
+# ---- crash handling --------------------------------------------------------------------------
+
+
+def write_crash_log(text: str) -> Path:
+    """Append a traceback to <data dir>/logs/mlsd-studio.log (rotated past 1 MB)."""
+    folder = recovery.logs_dir()
+    path = folder / LOG_NAME
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if path.is_file() and path.stat().st_size > MAX_LOG_BYTES:
+            path.replace(path.with_suffix(".log.1"))
+        with path.open("a", encoding="utf-8") as log:
+            log.write(
+                f"--- {datetime.now().isoformat(timespec='seconds')} MLSD Studio {__version__}\n{text}\n"
+            )
+    except OSError:
+        pass
+    return path
+
+
+class CrashHandler:
+    """sys.excepthook for the window: log, save recovery files, tell the user, keep running."""
+
+    def __init__(self) -> None:
+        self.previous = sys.excepthook
+        self._busy = False
+
+    def install(self) -> None:
+        sys.excepthook = self
+
+    def uninstall(self) -> None:
+        if sys.excepthook is self:
+            sys.excepthook = self.previous
+
+    def __call__(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            self.previous(exc_type, exc, tb)
+            return
+        text = "".join(traceback.format_exception(exc_type, exc, tb))
+        sys.stderr.write(text)
+        log_path = write_crash_log(text)
+        for window in open_windows():
+            try:
+                window.autosaver.save_now()
+            except Exception:  # saving what we can matters more than this one window
+                pass
+        if self._busy:
+            return
+        self._busy = True
+        try:
+            parent = QApplication.activeWindow()
+            dialogs.show_crash(parent, f"{exc_type.__name__}: {exc}", log_path)
+        finally:
+            self._busy = False
+
+
+# ---- startup -----------------------------------------------------------------------------
+
+
+def offer_recovery() -> list[MainWindow]:
+    """Ask about each recovery file left by a crashed session; returns restored windows."""
+    restored = []
+    for path in recovery.list_orphans():
+        info = recovery.read_info(path)
+        choice = dialogs.ask_restore(None, info)
+        if choice == "discard":
+            recovery.discard(path)
+        elif choice == "restore":
+            try:
+                design, original = recovery.restore(path)
+            except DesignLoadError as exc:
+                dialogs.show_error(None, "Cannot restore", f"{exc}\n\nThe recovery file is kept at {path}.")
+                continue
+            window = MainWindow()
+            window.files.restore(design, original, info.disk_signature)
+            window.show()
+            recovery.discard(path)
+            restored.append(window)
+    return restored
+
+
+def open_example(window: MainWindow) -> None:
+    """The bundled example as a new, untitled design (so Save never writes into resources/)."""
+    example = resource_path("examples", "example.mlsd")
+    if not example.is_file():
+        return
+    try:
+        loaded = load_design(example, window.document.catalog)
+    except DesignLoadError as exc:
+        window.show_message(f"The bundled example could not be read: {exc}")
+        return
+    window.load_design(loaded.design, None)
+
+
+def take_screenshot(app: QApplication, window: MainWindow, out: str) -> int:
+    window.resize(*SCREENSHOT_SIZE)
+    window.show()
+    window.balance_docks()
+    for _ in range(5):
+        app.processEvents()
+    window.canvas.fit_to_view()
+    window.checker.check_now()
+    for _ in range(5):
+        app.processEvents()
+    image = window.grab().toImage()
+    if not image.save(out):
+        print(f"mlsd-studio: could not write {out}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run_app(argv: Sequence[str] | None = None) -> int:
+    """Open the window; returns the exit status."""
+    try:
+        args = parse_args(sys.argv[1:] if argv is None else argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    app = make_application()
+    if args.file:
+        clean_stale_temp_files(Path(args.file).resolve().parent)
+
+    if args.screenshot:
+        window = MainWindow(restore_layout=False)
+        window.persist_settings = False
+        try:
+            if args.file:
+                loaded = load_design(args.file, window.document.catalog)
+                window.load_design(loaded.design, Path(args.file))
+            else:
+                open_example(window)
+            return take_screenshot(app, window, args.screenshot)
+        except DesignLoadError as exc:
+            print(f"mlsd-studio: {exc}", file=sys.stderr)
+            return 2
+        finally:
+            window.close()
+
+    handler = CrashHandler()
+    handler.install()
+    try:
+        restored = [] if args.no_recovery else offer_recovery()
+        if args.file or not restored:
+            window = MainWindow()
+            window.show()
+            if args.file:
+                window.files.open(args.file)
+            else:
+                open_example(window)
+        return app.exec()
+    finally:
+        handler.uninstall()

@@ -1,0 +1,262 @@
+"""The main window: the canvas in the middle, palette, inspector, findings and history docks.
+
+Each window owns one DesignDocument (and its live checker and autosaver). File > New and
+opening a file into a used window create another MainWindow; `open_windows()` lists them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QPoint, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QIcon
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QUndoView, QWidget
+
+from app.domain.model import Design
+from app.persistence import LoadedDesign
+from app.persistence.loader import file_signature
+from app.resources import resource_path
+from app.rules.engine import CheckResult
+from app.ui import dialogs, help_dialogs
+from app.ui.actions import WindowActions
+from app.ui.autosave import AutoSaver
+from app.ui.canvas import CanvasView
+from app.ui.document import DesignDocument
+from app.ui.export_actions import ExportActions
+from app.ui.file_actions import FileActions
+from app.ui.findings_panel import FindingsPanel
+from app.ui.inspector import Inspector
+from app.ui.live_check import LiveChecker
+from app.ui.palette import Palette
+from app.ui.settings import Settings
+
+APP_TITLE = "MLSD Studio"
+_WINDOWS: list[MainWindow] = []
+
+
+def open_windows() -> list[MainWindow]:
+    """The main windows currently open, oldest first."""
+    return list(_WINDOWS)
+
+
+def app_icon() -> QIcon:
+    path = resource_path("icons", "app.svg")
+    return QIcon(str(path)) if path.is_file() else QIcon()
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        document: DesignDocument | None = None,
+        settings: Settings | None = None,
+        parent: QWidget | None = None,
+        restore_layout: bool = True,
+    ):
+        super().__init__(parent)
+        self.persist_settings = True  # off for --screenshot runs
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setWindowIcon(app_icon())
+        self.setDockNestingEnabled(True)
+        self.settings = settings or Settings()
+        self.document = document or DesignDocument()
+        self.document.setParent(self)
+        self.checker = LiveChecker(self.document, parent=self)
+        self.autosaver = AutoSaver(self.document, self)
+
+        self.canvas = CanvasView(self.document, self)
+        self.canvas.setObjectName("canvas")
+        self.setCentralWidget(self.canvas)
+        self.palette_panel = Palette(self.document.catalog)
+        self.inspector = Inspector(self.document)
+        self.findings = FindingsPanel(self.document, self.checker, group_by=self.settings.findings_grouping())
+        self.history = QUndoView(self.document.undo_stack)
+        self.history.setEmptyLabel("Opened design")
+        self.palette_dock = self._dock(
+            "Components", "palette_dock", self.palette_panel, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+        self.inspector_dock = self._dock(
+            "Inspector", "inspector_dock", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.findings_dock = self._dock(
+            "Findings", "findings_dock", self.findings, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.history_dock = self._dock(
+            "History", "history_dock", self.history, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.splitDockWidget(self.inspector_dock, self.findings_dock, Qt.Orientation.Vertical)
+        self.tabifyDockWidget(self.findings_dock, self.history_dock)
+        self.history_dock.hide()
+        self.findings_dock.raise_()
+
+        self.files = FileActions(self)
+        self.exports = ExportActions(self)
+        self.actions = WindowActions(self)
+        self.counts = QLabel()
+        self.counts.setObjectName("status_counts")
+        self.statusBar().addPermanentWidget(self.counts)
+
+        doc = self.document
+        self.canvas.selection_changed.connect(self._selection_changed)
+        self.canvas.message.connect(self.show_message)
+        self.palette_panel.kind_activated.connect(self.canvas.add_kind_at_center)
+        self.findings.components_activated.connect(self.show_components)
+        self.findings.message.connect(self.show_message)
+        self.inspector.message.connect(self.show_message)
+        self.checker.result_ready.connect(self._result_ready)
+        self.autosaver.failed.connect(self.show_message)
+        doc.undo_stack.cleanChanged.connect(self._clean_changed)
+        doc.path_changed.connect(self.update_title)
+        doc.meta_changed.connect(self.update_title)
+        doc.design_reset.connect(self.update_title)
+        doc.changed.connect(self._update_counts)
+
+        self.canvas.set_snap_to_grid(self.settings.snap_to_grid())
+        self.canvas.set_minimap_visible(self.settings.minimap_visible())
+        self.resize(1440, 900)
+        self._default_state = self.saveState()
+        self._needs_balance = not (restore_layout and self.settings.restore_window(self))
+        _WINDOWS.append(self)
+        self.update_title()
+        self.checker.check_now()
+
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.addDockWidget(area, dock)
+        return dock
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._needs_balance:  # first start (or --screenshot): the default proportions
+            self._needs_balance = False
+            self.balance_docks()
+
+    def balance_docks(self) -> None:
+        """The default layout: a narrow palette, a wider right column split between panels."""
+        width, height = self.width(), self.height()
+        self.resizeDocks([self.palette_dock], [max(250, int(width * 0.16))], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.inspector_dock], [max(340, int(width * 0.24))], Qt.Orientation.Horizontal)
+        self.resizeDocks(
+            [self.inspector_dock, self.findings_dock],
+            [int(height * 0.46), int(height * 0.54)],
+            Qt.Orientation.Vertical,
+        )
+
+    # ---- state shown in the window ----------------------------------------------------
+
+    def update_title(self, *_args: object) -> None:
+        self.setWindowTitle(f"{self.document.display_name()}[*] — {APP_TITLE}")
+        self.setWindowModified(self.document.is_modified())
+
+    def _clean_changed(self, clean: bool) -> None:
+        self.setWindowModified(not clean)
+
+    def _selection_changed(self, component_ids: list[str], link_ids: list[str]) -> None:
+        self.inspector.show_selection(component_ids, link_ids)
+        self.actions.update_enabled(component_ids, link_ids)
+
+    def _result_ready(self, result: CheckResult) -> None:
+        self.canvas.set_check_result(result)
+        self._update_counts()
+
+    def _update_counts(self) -> None:
+        n = len(self.document.design.components)
+        parts = [f"{n} component{'s' if n != 1 else ''}"]
+        result = self.checker.result
+        if result is not None:
+            counts = result.summary()
+            for key, word in (("error", "error"), ("warning", "warning")):
+                parts.append(f"{counts[key]} {word}{'s' if counts[key] != 1 else ''}")
+            if counts["accepted"]:
+                parts.append(f"{counts['accepted']} accepted")
+        self.counts.setText("  ·  ".join(parts))
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 6000)
+
+    def show_components(self, component_ids: list[str]) -> None:
+        ids = [c for c in component_ids if c in self.document.design.component_by_id()]
+        if ids:
+            self.canvas.select_components(ids)
+            self.canvas.center_on_components(ids)
+
+    def set_snap_to_grid(self, on: bool) -> None:
+        self.canvas.set_snap_to_grid(on)
+        self.settings.set_snap_to_grid(on)
+
+    def set_minimap_visible(self, on: bool) -> None:
+        self.canvas.set_minimap_visible(on)
+        self.settings.set_minimap_visible(on)
+
+    # ---- documents -----------------------------------------------------------------------
+
+    def is_pristine(self) -> bool:
+        return self.document.path is None and not self.document.is_modified()
+
+    def load_design(self, design: Design, path: Path | None) -> None:
+        """Show another design in this window (open, template, restore); clears the history."""
+        self.autosaver.discard()
+        self.document.reset(design, path)
+        self.document.disk_signature = file_signature(path) if path else None
+        self.checker.check_now()
+        self.update_title()
+        QTimer.singleShot(0, self.canvas.fit_to_view)
+
+    def load_loaded(self, loaded: LoadedDesign) -> None:
+        path = Path(loaded.path)
+        self.load_design(loaded.design, path)
+        self.settings.add_recent_file(path)
+        self.settings.set_last_folder(path.parent)
+        self.files.show_load_warnings(loaded)
+        self.show_message(f"Opened {path}")
+
+    def after_save(self) -> None:
+        self.inspector.meta_page.refresh_summary()
+        self.update_title()
+
+    def spawn(self) -> MainWindow:
+        """A new empty window, cascaded from this one."""
+        window = MainWindow(settings=self.settings)
+        window.resize(self.size())
+        window.move(self.pos() + QPoint(32, 32))
+        window.show()
+        return window
+
+    def all_windows(self) -> list[MainWindow]:
+        return open_windows()
+
+    # ---- closing -----------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.files.maybe_save():
+            event.ignore()
+            return
+        if self.persist_settings:
+            self.settings.save_window(self)
+            self.settings.set_findings_grouping(self.findings.group_by())
+        self.autosaver.discard()
+        if self in _WINDOWS:
+            _WINDOWS.remove(self)
+        event.accept()
+
+    def quit_all(self) -> None:
+        """Close every window (each may ask to save); stops at the first Cancel."""
+        for window in reversed(open_windows()):
+            if not window.close():
+                return
+        app = QApplication.instance()
+        if app is not None and not open_windows():
+            app.quit()
+
+    def show_about(self) -> None:
+        dialogs.show_info(self, f"About {APP_TITLE}", help_dialogs.about_text())
+
+    def restore_default_layout(self) -> None:
+        self.restoreState(QByteArray(self._default_state))
+        self.balance_docks()

@@ -1,0 +1,71 @@
+"""Helpers shared by the canvas tests: a shown view over a document, and real mouse input."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
+
+from app.persistence import design_to_bytes
+from app.ui.canvas import CanvasView
+from app.ui.document import DesignDocument
+
+LEFT = Qt.MouseButton.LeftButton
+NO_MODIFIER = Qt.KeyboardModifier.NoModifier
+
+
+def make_view(qtbot, design=None, size=(1000, 700)) -> tuple[DesignDocument, CanvasView]:
+    """A document and a shown 1:1 view centred on the scene origin."""
+    doc = DesignDocument(design)
+    view = CanvasView(doc)
+    qtbot.addWidget(view)
+    view.resize(*size)
+    view.show()
+    qtbot.waitExposed(view)
+    view.centerOn(400, 200)
+    return doc, view
+
+
+def two_cards(doc: DesignDocument) -> tuple[str, str]:
+    a = doc.add_component("data_source", 100, 100, "Events")
+    b = doc.add_component("feature_pipeline", 500, 100, "Features")
+    doc.undo_stack.clear()
+    return a, b
+
+
+def snapshot(doc: DesignDocument) -> bytes:
+    return design_to_bytes(doc.design)
+
+
+def at(view: CanvasView, x: float, y: float) -> QPoint:
+    """Viewport coordinates of a scene point."""
+    return view.mapFromScene(QPointF(x, y))
+
+
+def _send(view: CanvasView, kind: QEvent.Type, pos: QPoint, button, buttons, modifiers) -> None:
+    viewport = view.viewport()
+    local = QPointF(pos)
+    event = QMouseEvent(kind, local, QPointF(viewport.mapToGlobal(pos)), button, buttons, modifiers)
+    QApplication.sendEvent(viewport, event)
+
+
+def press(view, pos: QPoint, button=LEFT, modifiers=NO_MODIFIER) -> None:
+    _send(view, QEvent.Type.MouseButtonPress, pos, button, button, modifiers)
+
+
+def move(view, pos: QPoint, buttons=LEFT, modifiers=NO_MODIFIER) -> None:
+    _send(view, QEvent.Type.MouseMove, pos, Qt.MouseButton.NoButton, buttons, modifiers)
+
+
+def release(view, pos: QPoint, button=LEFT, modifiers=NO_MODIFIER) -> None:
+    _send(view, QEvent.Type.MouseButtonRelease, pos, button, Qt.MouseButton.NoButton, modifiers)
+
+
+def drag(view, start: QPoint, end: QPoint, steps: int = 5, button=LEFT, modifiers=NO_MODIFIER) -> None:
+    """Press at start, move in steps to end, release: one whole mouse drag."""
+    move(view, start, Qt.MouseButton.NoButton)
+    press(view, start, button, modifiers)
+    for i in range(1, steps + 1):
+        point = start + (end - start) * (i / steps)
+        move(view, point, button, modifiers)
+    release(view, end, button, modifiers)

@@ -1,0 +1,232 @@
+"""Findings panel and coverage strip over live rule results."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+from app.rules.model import Hit, RuleSpec
+from app.ui import dialogs
+from app.ui.document import DesignDocument
+from app.ui.findings_panel import FindingsPanel
+from app.ui.findings_view import GROUP_ROLE
+from app.ui.live_check import LiveChecker
+
+
+def _models_without_notes(context):
+    for component in context.design.components:
+        if component.kind == "model" and not component.notes:
+            yield Hit(f"{component.name} has no notes", components=(component.id,))
+
+
+TEST_RULE = RuleSpec(
+    id="T1",
+    title="Model without notes",
+    stage="model",
+    severity="warning",
+    rationale="Notes explain the choice.",
+    suggestion="Write why this model was chosen.",
+    sources=("Test source",),
+    check=_models_without_notes,
+)
+
+
+@pytest.fixture
+def doc(qtbot):
+    return DesignDocument()
+
+
+@pytest.fixture
+def checker(doc):
+    return LiveChecker(doc, debounce_ms=50)
+
+
+@pytest.fixture
+def panel(qtbot, doc, checker):
+    widget = FindingsPanel(doc, checker)
+    qtbot.addWidget(widget)
+    widget.resize(380, 700)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+@pytest.fixture
+def test_rule_only(doc):
+    """The real engine, running one test rule (decisions and overrides apply as usual)."""
+    doc.engine.rules = [TEST_RULE]
+    return TEST_RULE
+
+
+def test_missing_stage_finding_clears_when_the_stage_is_added(qtbot, doc, checker, panel):
+    doc.add_component("data_source", 0, 0, "Events")
+    result = checker.check_now()
+    r4 = [f for f in result.findings if f.rule == "R4"]
+    assert len(r4) == 5, [f.message for f in r4]  # every stage but data is missing
+    shown = {item.data(0, Qt.ItemDataRole.DisplayRole) for item in panel.finding_items()}
+    assert sum(text.startswith("R4 ") for text in shown) == 5
+    assert panel.coverage.covered_stages() == ["data"]
+    doc.add_component("model", 200, 0, "Ranker")
+    qtbot.waitUntil(lambda: len([f for f in panel.result.findings if f.rule == "R4"]) == 4, timeout=2000)
+    assert panel.coverage.covered_stages() == ["data", "model"]
+    shown = {item.data(0, Qt.ItemDataRole.DisplayRole) for item in panel.finding_items()}
+    assert sum(text.startswith("R4 ") for text in shown) == 4
+
+
+def test_groups_by_severity_with_counts_and_can_group_by_stage(qtbot, doc, checker, panel, test_rule_only):
+    doc.add_component("model", 0, 0, "Ranker")
+    doc.add_component("model", 0, 0, "Retriever")
+    checker.check_now()
+    assert panel.group_titles() == ["Warnings"]
+    group = panel.tree.topLevelItem(0)
+    assert group.data(0, GROUP_ROLE)[2] == 2
+    assert [f.message for f in panel.findings_in_group("severity:warning")] == [
+        "Ranker has no notes",
+        "Retriever has no notes",
+    ]
+    assert panel.summary.text() == "0 errors · 2 warnings · 0 info · 0 accepted"
+    panel.set_group_by("stage")
+    assert panel.group_titles() == ["4. Model design"]
+    assert "Ranker" in panel.finding_items()[0].toolTip(0)
+
+
+def test_clicking_a_finding_emits_its_components(qtbot, doc, checker, panel, test_rule_only):
+    cid = doc.add_component("model", 0, 0, "Ranker")
+    checker.check_now()
+    item = panel.finding_items()[0]
+    rect = panel.tree.visualItemRect(item)
+    with qtbot.waitSignal(panel.components_activated) as blocker:
+        qtbot.mouseClick(panel.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert blocker.args == [[cid]]
+
+
+def test_accept_records_an_undoable_decision_and_moves_the_finding(
+    qtbot, doc, checker, panel, test_rule_only, monkeypatch
+):
+    cid = doc.add_component("model", 0, 0, "Ranker")
+    checker.check_now()
+    asked = []
+
+    def rationale(parent, finding, rule):
+        asked.append(finding.rule)
+        return "Self-explanatory baseline"
+
+    monkeypatch.setattr(dialogs, "ask_rationale", rationale)
+    panel.tree.setCurrentItem(panel.finding_items()[0])
+    assert panel.accept_button.isEnabled() and not panel.revoke_button.isEnabled()
+    panel.accept_button.click()
+    assert asked == ["T1"]
+    assert [(d.rule, d.components, d.rationale) for d in doc.design.decisions] == [
+        ("T1", [cid], "Self-explanatory baseline")
+    ]
+    qtbot.waitUntil(lambda: bool(panel.findings_in_group("accepted")), timeout=2000)
+    assert panel.group_titles() == ["Accepted"]
+    accepted = panel.findings_in_group("accepted")[0]
+    assert accepted.rationale == "Self-explanatory baseline"
+    assert "Accepted: Self-explanatory baseline" in panel.finding_items()[0].data(
+        0, Qt.ItemDataRole.UserRole + 12
+    )
+    doc.undo_stack.undo()
+    qtbot.waitUntil(lambda: panel.group_titles() == ["Warnings"], timeout=2000)
+    doc.undo_stack.redo()
+    qtbot.waitUntil(lambda: panel.group_titles() == ["Accepted"], timeout=2000)
+    panel.tree.setCurrentItem(panel.finding_items()[0])
+    assert panel.revoke_button.isEnabled()
+    panel.revoke_button.click()
+    assert doc.design.decisions == []
+    qtbot.waitUntil(lambda: panel.group_titles() == ["Warnings"], timeout=2000)
+
+
+def test_cancelled_rationale_records_nothing(doc, checker, panel, test_rule_only, monkeypatch):
+    doc.add_component("model", 0, 0)
+    checker.check_now()
+    monkeypatch.setattr(dialogs, "ask_rationale", lambda *a: None)
+    panel.tree.setCurrentItem(panel.finding_items()[0])
+    panel.accept_selected()
+    assert doc.design.decisions == []
+
+
+def test_accept_dialog_needs_a_rationale(qtbot, doc, checker, test_rule_only):
+    doc.add_component("model", 0, 0, "Ranker")
+    finding = checker.check_now().findings[0]
+    dialog = dialogs.AcceptDialog(finding, TEST_RULE)
+    qtbot.addWidget(dialog)
+    texts = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    for expected in (
+        "T1 · Model without notes",
+        "Ranker has no notes",
+        "Write why this model was chosen",
+        "Test source",
+    ):
+        assert expected in texts
+    assert not dialog.ok_button.isEnabled()
+    qtbot.keyClicks(dialog.rationale, "   ")
+    assert not dialog.ok_button.isEnabled()
+    qtbot.keyClicks(dialog.rationale, "Because")
+    assert dialog.ok_button.isEnabled()
+    assert dialog.text() == "Because"
+
+
+def test_rule_override_from_the_context_menu(qtbot, doc, checker, panel, test_rule_only):
+    doc.add_component("model", 0, 0)
+    checker.check_now()
+    menu = panel.build_context_menu(panel.finding_items()[0])
+    sub = next(a.menu() for a in menu.actions() if a.menu() is not None)
+    labels = [a.text() for a in sub.actions()]
+    assert labels[0].startswith("Default (warning)") and sub.actions()[0].isChecked()
+    next(a for a in sub.actions() if a.text() == "Error").trigger()
+    assert doc.design.rule_overrides == {"T1": "error"}
+    qtbot.waitUntil(lambda: panel.group_titles() == ["Errors"], timeout=2000)
+    assert "warning → error" in panel.finding_items()[0].data(0, Qt.ItemDataRole.UserRole + 12)
+    menu = panel.build_context_menu(panel.finding_items()[0])
+    sub = next(a.menu() for a in menu.actions() if a.menu() is not None)
+    next(a for a in sub.actions() if a.text().startswith("Off")).trigger()
+    qtbot.waitUntil(lambda: panel.group_titles() == ["Switched off for this design"], timeout=2000)
+    off_item = panel.tree.topLevelItem(0).child(0)
+    menu = panel.build_context_menu(off_item)
+    sub = next(a.menu() for a in menu.actions() if a.menu() is not None)
+    sub.actions()[0].trigger()  # back to the default
+    assert doc.design.rule_overrides == {}
+    doc.undo_stack.undo()
+    assert doc.design.rule_overrides == {"T1": "off"}
+
+
+def test_coverage_strip_lights_covered_stages(qtbot, doc, checker, panel):
+    a = doc.add_component("data_source", 0, 0, "Events")
+    b = doc.add_component("endpoint", 0, 0, "API")
+    checker.check_now()
+    strip = panel.coverage
+    assert strip.covered_stages() == ["data", "serving"]
+    assert "Events" in strip.tooltip_for("data")
+    assert "Missing" in strip.tooltip_for("model") and "Training job" in strip.tooltip_for("model")
+    rects = dict(strip.pill_rects())
+    assert len(rects) == 6
+    with qtbot.waitSignal(strip.components_activated) as blocker:
+        qtbot.mouseClick(strip, Qt.MouseButton.LeftButton, pos=rects["serving"].center().toPoint())
+    assert blocker.args == [[b]]
+    assert a in strip.coverage["data"].components
+    image = strip.grab().toImage()
+
+    def fill(stage: str) -> str:
+        rect = rects[stage]
+        return image.pixelColor(int(rect.left() + 12), int(rect.center().y() - 8)).name().upper()
+
+    assert fill("serving") == doc.catalog.stage("serving").color.upper()
+    assert fill("model") != doc.catalog.stage("model").color.upper()
+
+
+def test_empty_design_shows_no_findings_state_when_rules_pass(qtbot, doc, checker, panel, test_rule_only):
+    checker.check_now()
+    assert panel.stack.currentWidget() is panel.empty
+
+
+def test_accept_dialog_shows_markup_as_text(qtbot):
+    from app.rules.model import Finding
+
+    finding = Finding("T9", "warning", "model", "Title <i>x</i>", "Message with <b>tags</b> & more")
+    dialog = dialogs.AcceptDialog(finding, None)
+    qtbot.addWidget(dialog)
+    texts = [label.text() for label in dialog.findChildren(QLabel)]
+    assert "T9 · Title <i>x</i>" in texts
+    assert any("Message with &lt;b&gt;tags&lt;/b&gt; &amp; more" in text for text in texts)
