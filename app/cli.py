@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -195,12 +196,32 @@ def main(argv: Sequence[str] | None = None) -> int:
 def main_gui(argv: Sequence[str] | None = None) -> int:
     """Open the window (imports Qt)."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    headless = any(flag in argv for flag in ("--screenshot", "--smoke-test"))
+    if sys.platform.startswith("linux") and not _has_display():
+        if not headless:
+            print(
+                "mlsd: no display found (DISPLAY and WAYLAND_DISPLAY are unset); "
+                "use the headless commands (mlsd --help) or set QT_QPA_PLATFORM=offscreen",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    if "--smoke-test" in argv:
+        from app.ui.smoke import run_smoke_test
+
+        return run_smoke_test([a for a in argv if a != "--smoke-test"])
     try:
         from app.ui.main import run_app
     except ImportError as exc:
         print(f"mlsd: the window needs PySide6 ({exc})", file=sys.stderr)
         return EXIT_USAGE
     return run_app(argv)
+
+
+def _has_display() -> bool:
+    return bool(
+        os.environ.get("QT_QPA_PLATFORM") or os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    )
 
 
 if __name__ == "__main__":
