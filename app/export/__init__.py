@@ -1,0 +1,30 @@
+"""Exports of a design: DOT, SVG and PNG through Graphviz, Mermaid, and the PDF report.
+
+Headless (no Qt). Graphviz runs as a subprocess: ``dot`` when installed, else the
+``graphviz-pure`` executable from PyPI, or whatever ``MLSD_DOT`` names; see
+app.export.renderer.
+"""
+
+from app.export.dot import build_graph, to_dot, to_png, to_svg
+from app.export.layout import layout_positions, stage_grid_positions
+from app.export.mermaid import to_mermaid
+from app.export.questions import open_questions
+from app.export.renderer import Renderer, RenderError, find_renderer, render
+from app.export.report import build_report, report_bytes
+
+__all__ = [
+    "RenderError",
+    "Renderer",
+    "build_graph",
+    "build_report",
+    "find_renderer",
+    "layout_positions",
+    "open_questions",
+    "render",
+    "report_bytes",
+    "stage_grid_positions",
+    "to_dot",
+    "to_mermaid",
+    "to_png",
+    "to_svg",
+]

@@ -1,0 +1,135 @@
+"""`mlsd export`: write a design as PDF report, SVG, PNG, DOT and/or Mermaid.
+
+Every requested output is produced first and only then written (atomically), so a failing
+renderer leaves no half-updated set of files. Problems are one line on stderr, exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from app.persistence.atomic import atomic_write_bytes
+
+FORMATS = ("pdf", "svg", "png", "dot", "mermaid")
+_HELP = {
+    "pdf": "the design report (PDF)",
+    "svg": "the diagram as SVG",
+    "png": "the diagram as PNG",
+    "dot": "the diagram as Graphviz DOT source",
+    "mermaid": "the diagram as a Mermaid flowchart",
+}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `export` command to the `mlsd` parser."""
+    parser = subparsers.add_parser(
+        "export",
+        help="export a design as PDF report, SVG, PNG, DOT or Mermaid",
+        description="Export a design. Give one or more outputs; '-' writes to stdout. "
+        "Diagrams need Graphviz: `dot` on PATH, else the graphviz-pure executable, or MLSD_DOT.",
+    )
+    parser.add_argument("file", help="design file (.mlsd)")
+    for fmt in FORMATS:
+        parser.add_argument(f"--{fmt}", metavar="OUT", help=f"write {_HELP[fmt]} to OUT")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help="time allowed for each Graphviz run (default: MLSD_RENDER_TIMEOUT or 30)",
+    )
+    parser.add_argument(
+        "--rubric", action="store_true", help="add the interview rubric section to the PDF report"
+    )
+    parser.set_defaults(func=cmd_export)
+
+
+def _say(message: str) -> None:
+    print(f"mlsd: {message}", file=sys.stderr)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from app.cli import CliError
+    from app.domain.catalog import default_catalog
+    from app.export.dot import to_dot, to_png, to_svg
+    from app.export.mermaid import to_mermaid
+    from app.export.renderer import RenderError, find_renderer
+    from app.export.report import report_bytes
+    from app.export.report.diagram import render_diagram
+    from app.persistence import load_design
+    from app.rules import check_design
+
+    wanted = {fmt: getattr(args, fmt) for fmt in FORMATS if getattr(args, fmt)}
+    if not wanted:
+        raise CliError("export: give at least one output: " + ", ".join(f"--{f} OUT" for f in FORMATS))
+    if args.timeout is not None and args.timeout <= 0:
+        raise CliError("export: --timeout must be a positive number of seconds")
+    if getattr(args, "rubric", False) and "pdf" not in wanted:
+        raise CliError("export: --rubric adds a section to the PDF report; give --pdf OUT too")
+    stdout_targets = [fmt for fmt, out in wanted.items() if out == "-"]
+    if len(stdout_targets) > 1:
+        raise CliError("export: only one output can go to stdout ('-')")
+
+    loaded = load_design(args.file)
+    for warning in loaded.warnings:
+        _say(f"{args.file}: warning: {warning}")
+    design = loaded.design
+    catalog = default_catalog()
+    result = check_design(design, catalog)
+    if {"svg", "png", "pdf"} & wanted.keys():
+        try:
+            _say(f"rendering diagrams with {find_renderer().describe()}")
+        except RenderError as exc:
+            if {"svg", "png"} & wanted.keys():
+                raise CliError(f"export: {exc}") from None
+
+    def report() -> bytes:
+        svg, error = render_diagram(design, catalog, result, args.timeout)
+        if error:
+            _say(f"warning: the report has a note instead of the diagram: {error}")
+        extra = None
+        if getattr(args, "rubric", False):
+            from app.export.report.rubric import rubric_section
+            from app.rules.rubric import score_design
+
+            extra = [rubric_section(score_design(design, result, catalog))]
+        return report_bytes(
+            design,
+            result,
+            catalog,
+            extra_sections=extra,
+            design_bytes=Path(args.file).read_bytes(),
+            diagram_svg=svg,
+            diagram_error=error,
+        )
+
+    producers: dict[str, Callable[[], bytes]] = {
+        "dot": lambda: to_dot(design, catalog, result).encode("utf-8"),
+        "mermaid": lambda: to_mermaid(design, catalog).encode("utf-8"),
+        "svg": lambda: to_svg(design, catalog, result, timeout=args.timeout),
+        "png": lambda: to_png(design, catalog, result, timeout=args.timeout),
+        "pdf": report,
+    }
+    outputs: dict[str, bytes] = {}
+    for fmt in wanted:
+        try:
+            outputs[fmt] = producers[fmt]()
+        except RenderError as exc:
+            raise CliError(f"export {fmt}: {exc}") from None
+        except OSError as exc:
+            raise CliError(f"export {fmt}: {exc}") from None
+    for fmt, out in wanted.items():
+        data = outputs[fmt]
+        if out == "-":
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+            continue
+        atomic_write_bytes(out, data)
+        _say(f"wrote {out} ({fmt}, {_size(len(data))})")
+    return 0
+
+
+def _size(n: int) -> str:
+    return f"{n} bytes" if n < 1024 else f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1048576:.1f} MB"

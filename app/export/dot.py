@@ -1,0 +1,294 @@
+"""A design as Graphviz DOT, built through the `graphviz` library.
+
+Safety: node ids are generated (n0, n1, ...), never user text, and every label is an
+HTML-like label assembled here from escaped text, so no user string can close a label, add
+attributes or inject HTML. Output is deterministic: same design, same bytes.
+
+Layout: one cluster per stage, stages left to right. Invisible anchor nodes (one per
+non-empty stage, chained) pin each stage's components between its anchor and the next, so
+the stage order holds whatever the links say. Links pointing back to an earlier stage are
+drawn reversed with dir=back (the arrow still points at the link's target) so they do not
+pull stages out of order; feedback links are dashed and constraint=false.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import graphviz
+
+from app.domain.catalog import Catalog, default_catalog
+from app.domain.model import Component, Design, Link
+from app.export.renderer import render
+from app.export.text import component_title, html_escape, html_lines
+from app.rules.model import SEVERITY_RANK
+
+FONT = "Helvetica"
+# (border, fill) per worst open severity.
+SEVERITY_COLORS: dict[str, tuple[str, str]] = {
+    "error": ("#C0392B", "#FADBD8"),
+    "warning": ("#B9770E", "#FDEBD0"),
+    "info": ("#2874A6", "#D6EAF8"),
+}
+OTHER_STAGE = ("other", "Other (unknown kinds)", "#999999")
+CARD_WIDTH_PT, CARD_HEIGHT_PT = 200.0, 90.0
+# Above this many links, flows become external labels (xlabel): placed after layout, they keep
+# big designs fast to lay out, at some cost in label placement.
+INLINE_LABEL_LIMIT = 120
+BIG_DESIGN = 100  # components
+
+
+@dataclass
+class DotGraph:
+    """The generated DOT graph and the id each component got in it."""
+
+    graph: graphviz.Digraph
+    node_ids: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def source(self) -> str:
+        return self.graph.source
+
+
+def tint(color: str, amount: float) -> str:
+    """Mix a #RRGGBB colour with white; amount 0 is white, 1 the colour itself."""
+    value = color.lstrip("#")
+    if len(value) != 6:
+        return "#FFFFFF"
+    rgb = [int(value[i : i + 2], 16) for i in (0, 2, 4)]
+    mixed = [round(255 - (255 - c) * amount) for c in rgb]
+    return "#" + "".join(f"{c:02X}" for c in mixed)
+
+
+def worst_severities(result: object | None) -> dict[str, str]:
+    """Component id -> worst severity among its open (unaccepted) findings."""
+    worst: dict[str, str] = {}
+    if result is None:
+        return worst
+    for finding in getattr(result, "findings", ()):
+        if finding.accepted or finding.severity not in SEVERITY_RANK:
+            continue
+        for cid in finding.components:
+            current = worst.get(cid)
+            if current is None or SEVERITY_RANK[finding.severity] > SEVERITY_RANK[current]:
+                worst[cid] = finding.severity
+    return worst
+
+
+def stage_groups(design: Design, catalog: Catalog) -> list[tuple[tuple[str, str, str], list[int]]]:
+    """Non-empty stages in framework order: ((id, label, colour), component indexes)."""
+    order = {s.id: i for i, s in enumerate(catalog.stages)}
+    buckets: dict[int, list[int]] = {}
+    for index, component in enumerate(design.components):
+        stage = catalog.stage_of(component.kind)
+        buckets.setdefault(order.get(stage, len(order)) if stage else len(order), []).append(index)
+    groups = []
+    for position in sorted(buckets):
+        if position < len(catalog.stages):
+            stage = catalog.stages[position]
+            info = (stage.id, f"{stage.number}. {stage.label}", stage.color)
+        else:
+            info = OTHER_STAGE
+        groups.append((info, buckets[position]))
+    return groups
+
+
+def node_label(component: Component, catalog: Catalog) -> str:
+    """HTML-like label: the name in bold, then kind and technology in small type."""
+    spec = catalog.kind(component.kind)
+    kind_label = spec.label if spec else component.kind
+    title = html_lines(component_title(component.name, kind_label)) or html_escape(component.id)
+    parts = [f"<B>{title}</B>", f'<FONT POINT-SIZE="10" COLOR="#444444">{html_escape(kind_label)}</FONT>']
+    tech = html_lines(component.technology, 36)
+    if tech:
+        parts.append(f'<FONT POINT-SIZE="10" COLOR="#1F4E79"><I>{tech}</I></FONT>')
+    return "<" + "<BR/>".join(parts) + ">"
+
+
+def edge_label(link: Link) -> str:
+    text = html_escape(link.flow)
+    extra = html_lines(link.label, 30)
+    if extra:
+        text += "<BR/>" + extra
+    return f"<{text}>"
+
+
+def _graph_label(design: Design, worst: dict[str, str]) -> str:
+    parts = [f'<FONT POINT-SIZE="16"><B>{html_lines(design.meta.title, 80) or "Untitled design"}</B></FONT>']
+    if worst:
+        legend = "  ".join(
+            f'<FONT COLOR="{SEVERITY_COLORS[s][0]}"><B>{s}</B></FONT>'
+            for s in ("error", "warning", "info")
+            if s in worst.values()
+        )
+        parts.append(f'<FONT POINT-SIZE="10">Components with open findings: {legend}</FONT>')
+    return "<" + "<BR/>".join(parts) + ">"
+
+
+def build_graph(
+    design: Design,
+    catalog: Catalog | None = None,
+    result: object | None = None,
+    *,
+    cards: bool = False,
+    rankdir: str = "LR",
+    flow_labels: bool = True,
+) -> DotGraph:
+    """Build the Graphviz graph of a design.
+
+    Args:
+        design: the design to draw.
+        catalog: kinds and stages (the shipped catalog by default).
+        result: a CheckResult; its open findings colour the components they concern.
+        cards: lay out fixed-size canvas cards (200 x 90) instead of labelled boxes; used
+            for auto-layout, where only positions matter.
+        rankdir: "LR" (stages left to right, the default) or "TB" (top to bottom, more
+            compact on a portrait page).
+        flow_labels: label links with their flow (inline up to INLINE_LABEL_LIMIT links,
+            external xlabels beyond); False leaves links unlabelled.
+    """
+    if rankdir not in ("LR", "TB"):
+        raise ValueError(f"rankdir must be LR or TB, not {rankdir!r}")
+    catalog = catalog or default_catalog()
+    worst = worst_severities(result)
+    graph = graphviz.Digraph("design", format="svg")
+    graph.attr(
+        rankdir=rankdir,
+        newrank="true",
+        fontname=FONT,
+        nodesep="0.35" if cards else "0.25",
+        ranksep="0.9" if cards else "0.55",
+        bgcolor="white",
+        pad="0.2",
+    )
+    if not cards:
+        graph.attr(label=_graph_label(design, worst), labelloc="t", labeljust="l", fontsize="12")
+    if len(design.components) > BIG_DESIGN:
+        graph.attr(mclimit="0.5")  # fewer crossing-minimisation passes: a big layout in half the time
+    graph.attr("node", shape="box", style="rounded,filled", fontname=FONT, fontsize="12", margin="0.12,0.06")
+    graph.attr("edge", fontname=FONT, fontsize="9", fontcolor="#555555", color="#666666", arrowsize="0.7")
+    if cards:
+        graph.attr(
+            "node",
+            fixedsize="true",
+            width=f"{CARD_WIDTH_PT / 72:.4f}",
+            height=f"{CARD_HEIGHT_PT / 72:.4f}",
+            label="",
+        )
+
+    node_ids = {c.id: f"n{i}" for i, c in enumerate(design.components)}
+    stage_rank: dict[str, int] = {}
+    anchors: list[str] = []
+    for group_index, ((_stage_id, label, color), members) in enumerate(stage_groups(design, catalog)):
+        anchor = f"a{group_index}"
+        anchors.append(anchor)
+        with graph.subgraph(name=f"cluster_{group_index}") as cluster:
+            cluster.attr(
+                label=f"<<B>{html_escape(label)}</B>>",
+                style="rounded,filled",
+                color=color,
+                fillcolor=tint(color, 0.14),
+                fontname=FONT,
+                fontsize="13",
+                labeljust="l",
+                penwidth="1.2",
+            )
+            for index in members:
+                component = design.components[index]
+                stage_rank[component.id] = group_index
+                attrs = {"fillcolor": "white", "color": color, "penwidth": "1.2"}
+                severity = worst.get(component.id)
+                if severity:
+                    border, fill = SEVERITY_COLORS[severity]
+                    attrs = {"fillcolor": fill, "color": border, "penwidth": "2.2"}
+                if cards:
+                    cluster.node(node_ids[component.id])
+                else:
+                    cluster.node(node_ids[component.id], label=node_label(component, catalog), **attrs)
+    _add_anchors(graph, anchors, design, node_ids, stage_rank)
+    label_attr = ""
+    if flow_labels and not cards:
+        label_attr = "label" if len(design.links) <= INLINE_LABEL_LIMIT else "xlabel"
+    for link in design.links:
+        _add_link(graph, link, node_ids, stage_rank, label_attr)
+    return DotGraph(graph=graph, node_ids=node_ids)
+
+
+def _add_anchors(
+    graph: graphviz.Digraph,
+    anchors: list[str],
+    design: Design,
+    node_ids: dict[str, str],
+    stage_rank: dict[str, int],
+) -> None:
+    if len(anchors) < 2:
+        return
+    for anchor in anchors:
+        graph.node(anchor, label="", shape="point", style="invis", width="0", height="0", fixedsize="true")
+    for first, second in zip(anchors, anchors[1:], strict=False):
+        graph.edge(first, second, style="invis", weight="0")
+    for component in design.components:
+        rank = stage_rank[component.id]
+        node = node_ids[component.id]
+        graph.edge(anchors[rank], node, style="invis", weight="0", minlen="0")
+        if rank + 1 < len(anchors):
+            graph.edge(node, anchors[rank + 1], style="invis", weight="0")
+
+
+def _add_link(
+    graph: graphviz.Digraph,
+    link: Link,
+    node_ids: dict[str, str],
+    stage_rank: dict[str, int],
+    label_attr: str,
+) -> None:
+    if link.source not in node_ids or link.target not in node_ids:
+        return
+    source, target = node_ids[link.source], node_ids[link.target]
+    attrs = {label_attr: edge_label(link)} if label_attr else {}
+    if link.feedback:
+        attrs.update(style="dashed", constraint="false", color="#7D3C98", fontcolor="#7D3C98")
+        graph.edge(source, target, **attrs)
+    elif stage_rank[link.target] < stage_rank[link.source]:
+        # Drawn from target to source with the arrow at the tail: same picture, forward rank.
+        graph.edge(target, source, dir="back", **attrs)
+    else:
+        graph.edge(source, target, **attrs)
+
+
+def to_dot(
+    design: Design,
+    catalog: Catalog | None = None,
+    result: object | None = None,
+    *,
+    rankdir: str = "LR",
+    flow_labels: bool = True,
+) -> str:
+    """The design as DOT source text (components by stage, links with their flows)."""
+    return build_graph(design, catalog, result, rankdir=rankdir, flow_labels=flow_labels).source
+
+
+def to_svg(
+    design: Design,
+    catalog: Catalog | None = None,
+    result: object | None = None,
+    *,
+    timeout: float | None = None,
+    rankdir: str = "LR",
+    flow_labels: bool = True,
+) -> bytes:
+    """The design drawn by Graphviz as SVG (raises RenderError when Graphviz cannot)."""
+    source = to_dot(design, catalog, result, rankdir=rankdir, flow_labels=flow_labels)
+    return render(source, "svg", timeout=timeout)
+
+
+def to_png(
+    design: Design,
+    catalog: Catalog | None = None,
+    result: object | None = None,
+    *,
+    timeout: float | None = None,
+    rankdir: str = "LR",
+) -> bytes:
+    """The design drawn by Graphviz as PNG (raises RenderError when Graphviz cannot)."""
+    return render(to_dot(design, catalog, result, rankdir=rankdir), "png", timeout=timeout)

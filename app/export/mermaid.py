@@ -1,0 +1,100 @@
+"""A design as a Mermaid flowchart (``flowchart LR``), one subgraph per stage.
+
+Node and subgraph ids are generated (n0, n1, ... and s1..s6); labels are quoted and every
+character Mermaid or HTML could read as syntax is written as an entity code (``#quot;``,
+``#lt;``, ``#35;`` ...), newlines as ``<br/>``. Feedback links are dashed (``-.->``).
+"""
+
+from __future__ import annotations
+
+from app.domain.catalog import Catalog, default_catalog
+from app.domain.model import Design, Link
+from app.export.dot import OTHER_STAGE, stage_groups, tint
+from app.export.text import clean, component_title, wrap_lines
+
+# Characters written as Mermaid entity codes inside a quoted label.
+_ENTITIES = {
+    "#": "#35;",
+    '"': "#quot;",
+    "&": "#amp;",
+    "<": "#lt;",
+    ">": "#gt;",
+    "[": "#91;",
+    "]": "#93;",
+    "{": "#123;",
+    "}": "#125;",
+    "(": "#40;",
+    ")": "#41;",
+    "|": "#124;",
+    "`": "#96;",
+    ";": "#59;",
+    "%": "#37;",
+    "\\": "#92;",
+}
+
+
+def mermaid_escape(text: str) -> str:
+    """One line of user text as safe Mermaid label content."""
+    return "".join(_ENTITIES.get(ch, ch) for ch in clean(text).replace("\n", " "))
+
+
+def mermaid_label(text: str, width: int = 30) -> str:
+    """User text as label lines joined with <br/> (long lines wrapped at `width`)."""
+    return "<br/>".join(mermaid_escape(line) for line in wrap_lines(text, width))
+
+
+def _yaml_quote(text: str) -> str:
+    """A single-quoted YAML scalar (no escapes but doubled quotes) for the front matter."""
+    return "'" + " ".join(clean(text).split()).replace("'", "''") + "'"
+
+
+def _link_line(link: Link, node_ids: dict[str, str]) -> str | None:
+    if link.source not in node_ids or link.target not in node_ids:
+        return None
+    text = mermaid_escape(link.flow)
+    extra = mermaid_label(link.label)
+    if extra:
+        text += "<br/>" + extra
+    arrow = "-.->" if link.feedback else "-->"
+    return f'  {node_ids[link.source]} {arrow}|"{text}"| {node_ids[link.target]}'
+
+
+def to_mermaid(design: Design, catalog: Catalog | None = None) -> str:
+    """The design as Mermaid flowchart text."""
+    catalog = catalog or default_catalog()
+    node_ids = {c.id: f"n{i}" for i, c in enumerate(design.components)}
+    lines = [
+        "---",
+        "title: " + _yaml_quote(design.meta.title),
+        "---",
+        "flowchart LR",
+    ]
+    class_lines: list[str] = []
+    for (stage_id, label, color), members in stage_groups(design, catalog):
+        number = next((s.number for s in catalog.stages if s.id == stage_id), len(catalog.stages) + 1)
+        sub_id = f"s{number}"
+        lines.append(f'  subgraph {sub_id}["{mermaid_escape(label)}"]')
+        lines.append("    direction TB")
+        for index in members:
+            component = design.components[index]
+            spec = catalog.kind(component.kind)
+            kind_label = spec.label if spec else component.kind
+            title = mermaid_label(component_title(component.name, kind_label)) or mermaid_escape(component.id)
+            parts = [f"<b>{title}</b>", f"<i>{mermaid_escape(kind_label)}</i>"]
+            tech = mermaid_label(component.technology, 36)
+            if tech:
+                parts.append(tech)
+            lines.append(f'    {node_ids[component.id]}["{"<br/>".join(parts)}"]')
+        lines.append("  end")
+        class_name = "other" if stage_id == OTHER_STAGE[0] else stage_id
+        class_lines.append(f"  classDef {class_name} fill:#ffffff,stroke:{color},stroke-width:1.5px")
+        class_lines.append(f"  style {sub_id} fill:{tint(color, 0.14)},stroke:{color}")
+        class_lines.append(
+            f"  class {','.join(node_ids[design.components[i].id] for i in members)} {class_name}"
+        )
+    for link in design.links:
+        line = _link_line(link, node_ids)
+        if line:
+            lines.append(line)
+    lines.extend(class_lines)
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,105 @@
+"""The "Interview rubric" section of the report, passed to build_report() as an extra section.
+
+A table of the three dimensions (score 0-5 and the reasons), then the follow-up questions.
+Reasons and questions quote user text (component names, KPIs), so every string is escaped
+(markup() escapes with xml.sax.saxutils and keeps CJK text in the CJK font).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reportlab.platypus import Flowable, Paragraph, Spacer
+
+from app.export.report.fonts import markup
+from app.export.report.sections import ExtraSection
+from app.export.report.styles import (
+    ACCENT,
+    GRID,
+    MARGIN,
+    PORTRAIT,
+    Styles,
+    heading,
+    hex_of,
+    make_styles,
+    rich,
+)
+from app.export.report.tables import data_table, head_row
+from app.rules.rubric import Rubric
+
+RUBRIC_HEADING = "Interview rubric"
+_FULL, _EMPTY = "●", "○"
+
+
+def _pips(score: int) -> str:
+    score = max(0, min(5, score))
+    return (
+        f'<font color="{hex_of(ACCENT)}">{_FULL * score}</font>'
+        f'<font color="{hex_of(GRID)}">{_EMPTY * (5 - score)}</font>'
+    )
+
+
+def rubric_flowables(
+    rubric: Rubric,
+    styles: Styles,
+    width: float,
+    context: Sequence[tuple[str, str]] = (),
+) -> list[Flowable]:
+    """The section body: intro, optional context rows (problem, time), the table, questions."""
+    fonts = styles.fonts
+    story: list[Flowable] = [
+        rich(
+            "How an interviewer would score the design on the three dimensions of ML system "
+            "design, 0 to 5 each, with the reasons behind every point, and the follow-up "
+            "questions the open gaps invite.",
+            styles.muted,
+        )
+    ]
+    if context:
+        rows = [
+            [rich(f"<b>{markup(key, fonts)}</b>", styles.cell), rich(markup(value, fonts), styles.cell)]
+            for key, value in context
+        ]
+        story.append(data_table(rows, [width * 0.18, width * 0.82], header=False))
+        story.append(Spacer(1, 6))
+    maximum = 5 * len(rubric.dimensions)
+    story.append(rich(f"<b>Total: {rubric.total} of {maximum}</b>", styles.body))
+    rows: list[list[Flowable]] = [head_row(styles, "Dimension", "Score", "Reasons")]
+    for dim in rubric.dimensions:
+        reasons = "<br/>".join(markup(r, fonts, newlines=False) for r in dim.reasons) or "—"
+        rows.append(
+            [
+                rich(f"<b>{markup(dim.name, fonts)}</b>", styles.cell),
+                rich(f"<b>{dim.score} / 5</b><br/>{_pips(dim.score)}", styles.cell),
+                rich(reasons, styles.cell),
+            ]
+        )
+    story.append(data_table(rows, [width * 0.2, width * 0.12, width * 0.68]))
+    story.append(heading("Follow-up questions", styles, 1))
+    if rubric.questions:
+        story.extend(
+            Paragraph(markup(q, fonts), styles.bullet, bulletText=f"{i}.")
+            for i, q in enumerate(rubric.questions, 1)
+        )
+    else:
+        story.append(rich("The design leaves no follow-up question open.", styles.muted))
+    return story
+
+
+def rubric_section(
+    rubric: Rubric,
+    context: Sequence[tuple[str, str]] = (),
+    styles: Styles | None = None,
+    width: float | None = None,
+) -> ExtraSection:
+    """("Interview rubric", flowables) for build_report(extra_sections=[...]).
+
+    Args:
+        rubric: the scores and questions from app.rules.rubric.score_design().
+        context: (label, value) rows printed above the table, e.g. ("Problem", "...").
+        styles: the report styles (built with make_styles() when not given).
+        width: the text width in points (the portrait page's by default).
+    """
+    styles = styles or make_styles()
+    width = width or PORTRAIT[0] - 2 * MARGIN
+    return RUBRIC_HEADING, rubric_flowables(rubric, styles, width, context)

@@ -1,0 +1,217 @@
+"""The document template: portrait and landscape pages, footer, outline and TOC hooks."""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+from reportlab import rl_config
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+from reportlab.platypus.flowables import Flowable
+from reportlab.platypus.tableofcontents import IndexingFlowable
+
+from app.export.report.fonts import markup
+from app.export.report.styles import (
+    ACCENT,
+    FOOTER_GAP,
+    GRID,
+    LANDSCAPE,
+    MARGIN,
+    MUTED,
+    PORTRAIT,
+    Heading,
+    Styles,
+)
+
+FOOTER_SIZE = 7.5
+FOOTER_TITLE_WIDTH = PORTRAIT[0] - 2 * MARGIN - 110
+
+
+def _footer_title(title: str, font: str) -> str:
+    """The title on one footer line: shortened with an ellipsis when it is too wide."""
+    flat = " ".join(title.split())
+    if stringWidth(flat, font, FOOTER_SIZE) <= FOOTER_TITLE_WIDTH:
+        return flat
+    low, high = 0, len(flat)
+    while low < high:  # longest prefix that fits with the ellipsis
+        mid = (low + high + 1) // 2
+        if stringWidth(flat[:mid] + "…", font, FOOTER_SIZE) <= FOOTER_TITLE_WIDTH:
+            low = mid
+        else:
+            high = mid - 1
+    return flat[:low].rstrip() + "…"
+
+
+class PageCounter(IndexingFlowable):
+    """Invisible flowable that keeps multiBuild going until the page total is stable, so
+    the footer can print "Page N of M" (M comes from the previous pass)."""
+
+    def __init__(self, doc: ReportDocTemplate):
+        super().__init__()
+        self.doc = doc
+        self.count: int | None = None
+        self.previous: int | None = None
+
+    def beforeBuild(self) -> None:  # noqa: N802 (reportlab API)
+        self.previous, self.count = self.count, None
+        self.doc.page_total = self.previous
+
+    def notify(self, kind: str, stuff: Any) -> None:
+        if kind == "PageCount":
+            self.count = stuff
+
+    def isSatisfied(self) -> bool:  # noqa: N802 (reportlab API)
+        return self.count is not None and self.count == self.previous
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
+def _skip_drawing(*_args: Any, **_kwargs: Any) -> None:
+    return None
+
+
+class DraftFrame(Frame):
+    """A frame that, during a draft pass of its document, lays flowables out without drawing
+    them: multiBuild's first pass only needs positions and page numbers."""
+
+    def __init__(self, doc: ReportDocTemplate, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._doc = weakref.ref(doc)  # frames get deep-copied (KeepTogether): no strong link
+
+    def _add(self, flowable: Flowable, canv: Canvas, trySplit: int = 0) -> int:  # noqa: N803
+        doc = self._doc()
+        if doc is None or not doc.draft:
+            return super()._add(flowable, canv, trySplit)
+        flowable.drawOn = _skip_drawing  # type: ignore[method-assign]
+        try:
+            return super()._add(flowable, canv, trySplit)
+        finally:
+            del flowable.drawOn
+
+    add = _add
+
+
+class ReportDocTemplate(BaseDocTemplate):
+    """Portrait pages by default, landscape ones for wide diagrams.
+
+    Every Heading flowable gets a bookmark and an outline entry; headings at levels 0-1 also
+    feed the table of contents (via the TOCEntry notification used by multiBuild).
+    """
+
+    def __init__(self, filename: Any, styles: Styles, **kwargs: Any):
+        super().__init__(
+            filename,
+            pagesize=PORTRAIT,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN,
+            bottomMargin=MARGIN + 6 * mm,
+            **kwargs,
+        )
+        self.styles = styles
+        self.page_total: int | None = None
+        self.draft = False
+        self._footer_style = styles.small.clone(
+            "footer", fontSize=FOOTER_SIZE, leading=9, textColor=MUTED, spaceBefore=0
+        )
+        self._footer_right = self._footer_style.clone("footer_right", alignment=2)
+        self._footer_title = markup(
+            _footer_title(kwargs.get("title", ""), styles.fonts.regular), styles.fonts, newlines=False
+        )
+        self.addPageTemplates(
+            [
+                PageTemplate(
+                    id="cover",
+                    frames=[self._frame(PORTRAIT, "cover")],
+                    pagesize=PORTRAIT,
+                    onPage=self._cover_band,
+                ),
+                PageTemplate(
+                    id="portrait",
+                    frames=[self._frame(PORTRAIT, "p")],
+                    pagesize=PORTRAIT,
+                    onPageEnd=self._footer,
+                ),
+                PageTemplate(
+                    id="landscape",
+                    frames=[self._frame(LANDSCAPE, "l")],
+                    pagesize=LANDSCAPE,
+                    onPageEnd=self._footer,
+                ),
+            ]
+        )
+
+    def multiBuild(self, story: list[Flowable], **kwargs: Any) -> Any:  # noqa: N802 (reportlab API)
+        return super().multiBuild([PageCounter(self), *story], **kwargs)
+
+    def build(self, flowables: list[Flowable], **kwargs: Any) -> None:
+        # multiBuild's first pass only collects page numbers (for the TOC and "of M"); it is
+        # never the last pass, so costly drawings may skip it.
+        self.draft = self.page_total is None
+        # Streams are zlib-compressed either way; the extra ASCII85 layer only costs time
+        # (pure Python without reportlab's accelerator) and a quarter more bytes.
+        previous = rl_config.useA85
+        rl_config.useA85 = 0
+        try:
+            super().build(flowables, **kwargs)
+        finally:
+            rl_config.useA85 = previous
+        self.notify("PageCount", self.page)
+
+    def _footer(self, canv: Canvas, doc: BaseDocTemplate) -> None:
+        width, _height = canv._pagesize
+        y = FOOTER_GAP
+        canv.saveState()
+        canv.setStrokeColor(GRID)
+        canv.setLineWidth(0.5)
+        canv.line(MARGIN, y + 11, width - MARGIN, y + 11)
+        label = f"Page {doc.page} of {self.page_total}" if self.page_total else f"Page {doc.page}"
+        number = Paragraph(label, self._footer_right)
+        number.wrapOn(canv, 90, 20)
+        number.drawOn(canv, width - MARGIN - 90, y)
+        title = Paragraph(self._footer_title, self._footer_style)
+        title.wrapOn(canv, width - 2 * MARGIN - 100, 20)
+        title.drawOn(canv, MARGIN, y)
+        canv.restoreState()
+
+    def _frame(self, pagesize: tuple[float, float], frame_id: str) -> Frame:
+        width, height = pagesize
+        return DraftFrame(
+            self,
+            MARGIN,
+            MARGIN + 6 * mm,
+            width - 2 * MARGIN,
+            height - 2 * MARGIN - 6 * mm,
+            id=frame_id,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+
+    @staticmethod
+    def _cover_band(canv: Canvas, doc: BaseDocTemplate) -> None:
+        width, height = PORTRAIT
+        canv.saveState()
+        canv.setFillColor(ACCENT)
+        canv.rect(0, height - 14 * mm, width, 14 * mm, stroke=0, fill=1)
+        canv.rect(0, 0, width, 5 * mm, stroke=0, fill=1)
+        canv.restoreState()
+
+    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 (reportlab API)
+        if not isinstance(flowable, Heading):
+            return
+        key = flowable.bookmark
+        self.canv.bookmarkPage(key)
+        self.canv.addOutlineEntry(
+            flowable.outline_text, key, level=flowable.outline_level, closed=flowable.outline_level > 0
+        )
+        if flowable.toc_markup is not None:
+            self.notify("TOCEntry", (flowable.outline_level, flowable.toc_markup, self.page, key))

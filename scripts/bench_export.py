@@ -1,0 +1,96 @@
+"""Time the exports: median (and best) wall and CPU time of N runs.
+
+    python scripts/bench_export.py [--runs N] [--components N] [--links N]
+
+Targets from the Exports issue: the PDF report of a 200-component design in < 2 s, its SVG
+diagram in < 3 s. CPU time includes the Graphviz child process; on a busy machine the CPU
+figure is the steadier one. The Graphviz executable used is printed first (set MLSD_DOT to
+compare `dot` with `graphviz-pure`). The realistic recommender (25 components) is printed
+for reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from app.domain.catalog import default_catalog  # noqa: E402
+from app.export import (  # noqa: E402
+    find_renderer,
+    layout_positions,
+    report_bytes,
+    to_dot,
+    to_mermaid,
+    to_png,
+    to_svg,
+)
+from app.export.report.fonts import report_fonts  # noqa: E402
+from app.rules.engine import CheckResult, stage_coverage  # noqa: E402
+from tests.export.designs import recommender_design, recommender_result  # noqa: E402
+from tests.factories import large_design  # noqa: E402
+
+
+def _cpu() -> float:
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
+def measure(label: str, run: Callable[[], object], runs: int, target: float | None = None) -> None:
+    walls, cpus = [], []
+    for _ in range(runs):
+        cpu0, wall0 = _cpu(), time.perf_counter()
+        run()
+        walls.append(time.perf_counter() - wall0)
+        cpus.append(_cpu() - cpu0)
+    median = statistics.median(walls)
+    verdict = ""
+    if target is not None:
+        verdict = f"  target < {target:g} s: {'ok' if median < target else 'OVER'}"
+    print(
+        f"{label:44} wall median {median * 1000:8.1f} ms (best {min(walls) * 1000:7.1f})"
+        f"  cpu median {statistics.median(cpus) * 1000:8.1f} ms{verdict}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--components", type=int, default=200)
+    parser.add_argument("--links", type=int, default=300)
+    args = parser.parse_args()
+
+    catalog = default_catalog()
+    print(f"renderer: {find_renderer().describe()}")
+    fonts = report_fonts()
+    print(f"report fonts: {fonts.body_source}; CJK on demand")
+    n, m = args.components, args.links
+    design = large_design(catalog, n, m)
+    result = CheckResult(findings=[], coverage=stage_coverage(design, catalog))
+    big = f"{n} components, {m} links"
+    measure(f"to_dot ({big})", lambda: to_dot(design, catalog, result), args.runs)
+    measure(f"to_mermaid ({big})", lambda: to_mermaid(design, catalog), args.runs)
+    measure(f"to_svg ({big})", lambda: to_svg(design, catalog, result), args.runs, target=3.0)
+    measure(f"to_png ({big})", lambda: to_png(design, catalog, result), args.runs)
+    measure(f"layout_positions ({big})", lambda: layout_positions(design, catalog), args.runs)
+    measure(f"report ({big})", lambda: report_bytes(design, result, catalog), args.runs, target=2.0)
+
+    recommender = recommender_design(catalog)
+    checked = recommender_result(recommender, catalog)
+    measure(
+        "report (recommender, 25 components)", lambda: report_bytes(recommender, checked, catalog), args.runs
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

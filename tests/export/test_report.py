@@ -1,0 +1,240 @@
+"""The PDF design report: sections, content, fonts, outline, metadata and failure modes."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import pytest
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph
+
+from app import __version__
+from app.domain.model import Component, Design
+from app.export import build_report, report_bytes
+from app.export.renderer import ENV_DOT
+from app.persistence import DesignSaveError, design_to_bytes
+from app.rules.engine import CheckResult, stage_coverage
+from tests.export.designs import HOSTILE_NAMES, LONG_NAME
+from tests.export.pdfread import flat, font_names, outline, page_texts, reader, text_of
+from tests.factories import large_design
+
+SECTIONS = [
+    "Contents",
+    "Summary",
+    "Stage coverage",
+    "Findings by severity",
+    "Top risks",
+    "System diagram",
+    "Design by stage",
+    "Findings",
+    "Decisions and overrides",
+    "Decisions log",
+    "Rule overrides",
+    "Open questions",
+    "Appendix: rules checked",
+]
+
+
+@pytest.fixture
+def recommender_pdf(recommender, recommender_check, catalog, any_renderer) -> bytes:
+    return report_bytes(recommender, recommender_check, catalog, report_date="2024-05-02")
+
+
+def test_report_has_every_section_component_and_finding(
+    recommender_pdf, recommender, recommender_check, catalog
+):
+    text = text_of(recommender_pdf)
+    for heading in SECTIONS:
+        assert heading in text, heading
+    for stage in catalog.stages:
+        assert f"{stage.number}. {stage.label}" in text
+    for component in recommender.components:
+        assert flat(component.name) in text, component.name
+    for finding in recommender_check.findings:
+        assert finding.rule in text and flat(finding.message) in text, finding.rule
+    for rule in recommender_check.rules_checked:
+        assert rule.title in text
+
+
+def test_cover_states_version_hash_author_and_date(recommender, recommender_check, catalog, any_renderer):
+    data = b'{"pretend": "file bytes"}\n'
+    pdf = report_bytes(recommender, recommender_check, catalog, design_bytes=data, report_date="2024-05-02")
+    cover = flat(page_texts(pdf)[0])
+    assert "Video feed recommender" in cover and "Ada Lovelace" in cover and "2024-05-02" in cover
+    assert f"MLSD Studio {__version__}" in cover
+    assert f"sha256 {hashlib.sha256(data).hexdigest()[:12]}" in cover
+    assert "Rank the videos in each user's home feed" in cover
+    default = report_bytes(recommender, recommender_check, catalog)
+    assert hashlib.sha256(design_to_bytes(recommender)).hexdigest()[:12] in flat(page_texts(default)[0])
+
+
+def test_properties_print_with_units_and_labels(recommender_pdf):
+    text = text_of(recommender_pdf)
+    for expected in (
+        "Latency SLO",
+        "latency_slo_ms",
+        "80 ms",
+        "5,000 QPS",
+        "0.08 (8%)",
+        "48 hours",
+        "2.5 M params",
+        "90 days",
+        "140 features",
+        "schema, range, null",
+        "Not specified:",
+    ):
+        assert expected in text, expected
+
+
+def test_decisions_overrides_and_questions(recommender_pdf):
+    text = text_of(recommender_pdf)
+    assert "Online scoring is required: the feed depends on the session context." in text
+    assert "applies to a current finding" in text
+    assert re.search(r"R15 off .*switched off", text)
+    assert "How will you detect data drift on the Feed API's inputs?" in text
+    assert "info → off" in text
+
+
+def test_page_numbers_outline_and_metadata(recommender_pdf):
+    pages = page_texts(recommender_pdf)
+    total = len(pages)
+    for number in range(2, total + 1):
+        assert f"Page {number} of {total}" in pages[number - 1]
+    assert "Page 1 of" not in pages[0]
+    marks = outline(recommender_pdf)
+    top = [title for level, title, _ in marks if level == 0]
+    for heading in (
+        "Summary",
+        "System diagram",
+        "Design by stage",
+        "Findings",
+        "Open questions",
+        "Appendix: rules checked",
+    ):
+        assert heading in top
+    assert (2, "Feed API", marks[[t for _, t, _ in marks].index("Feed API")][2]) in marks
+    pages_of = {title: page for _, title, page in marks}
+    assert (
+        pages_of["Summary"] < pages_of["System diagram"] < pages_of["Design by stage"] < pages_of["Findings"]
+    )
+    contents = reader(recommender_pdf).pages[1].extract_text(extraction_mode="layout")
+    for heading in ("Summary", "System diagram", "Design by stage", "Findings", "Appendix: rules checked"):
+        line = rf"^\s*{re.escape(heading)}[ .]+{pages_of[heading]}\s*$"
+        assert re.search(line, contents, re.MULTILINE), heading
+    meta = reader(recommender_pdf).metadata
+    assert meta.title == "Video feed recommender" and meta.author == "Ada Lovelace"
+    assert meta.creator == f"MLSD Studio {__version__}"
+    assert meta.subject.startswith("ML system design: Rank the videos")
+
+
+def test_hostile_names_print_as_typed(hostile, hostile_check, catalog, any_renderer):
+    pdf = report_bytes(hostile, hostile_check, catalog)
+    text = text_of(pdf)
+    for name in HOSTILE_NAMES:
+        assert flat(name) in text, name
+    assert flat(LONG_NAME) in text
+    assert 'Hostile <title> & "quotes" 推荐' in text
+    assert "Zoë <script>alert(1)</script>" in text
+    assert "Notes with <tags>, & ampersands, and 推荐系统." in text
+    assert 'tech <3> & "q"' in text
+
+
+def test_cjk_falls_back_to_the_builtin_cid_font(hostile, hostile_check, catalog, monkeypatch):
+    monkeypatch.setenv("MLSD_REPORT_CJK_FONT", "cid")
+    pdf = report_bytes(hostile, hostile_check, catalog, diagram_error="not needed here")
+    assert "/STSong-Light" in font_names(pdf)
+    text = text_of(pdf)
+    assert "推荐系统 召回模型" in text and "Notes with <tags>, & ampersands, and 推荐系统." in text
+
+
+def test_cjk_uses_a_system_font_when_there_is_one(hostile, hostile_check, catalog):
+    from app.export.report.fonts import report_fonts
+
+    fonts = report_fonts()
+    if fonts.cjk_is_cid:
+        pytest.skip("no CJK TrueType font on this system (the CID fallback is tested separately)")
+    pdf = report_bytes(hostile, hostile_check, catalog, diagram_error="not needed here")
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    face = getFont(fonts.cjk).face.name
+    face = face.decode() if isinstance(face, bytes) else str(face)
+    assert any(face in name for name in font_names(pdf)), (face, font_names(pdf))
+    assert "/STSong-Light" not in font_names(pdf)
+    assert "推荐系统 召回模型" in text_of(pdf)
+
+
+def test_render_failure_becomes_a_note(recommender, recommender_check, catalog, monkeypatch, fake_renderer):
+    monkeypatch.setenv(ENV_DOT, fake_renderer('echo "Error: layout exploded" >&2\nexit 1'))
+    text = text_of(report_bytes(recommender, recommender_check, catalog))
+    assert "The diagram could not be drawn" in text and "layout exploded" in text
+    assert "Design by stage" in text and "Appendix: rules checked" in text
+
+
+def test_missing_renderer_becomes_a_note(recommender, recommender_check, catalog, monkeypatch, tmp_path):
+    import app.export.renderer as renderer_module
+
+    monkeypatch.setattr(renderer_module.shutil, "which", lambda name: None)
+    monkeypatch.setattr(renderer_module.sys, "executable", str(tmp_path / "python"))
+    text = text_of(report_bytes(recommender, recommender_check, catalog))
+    assert "The diagram could not be drawn" in text and "no Graphviz renderer found" in text
+
+
+def test_extra_sections_hook(recommender, recommender_check, catalog):
+    style = ParagraphStyle("rubric")
+    extra = [("Interview rubric", [Paragraph("Problem translation: 4 of 5", style)])]
+    pdf = report_bytes(recommender, recommender_check, catalog, extra_sections=extra, diagram_error="skipped")
+    text = text_of(pdf)
+    assert "Problem translation: 4 of 5" in text
+    assert text.index("Interview rubric") > text.index("Open questions")
+    assert text.rindex("Interview rubric") < text.rindex("Appendix: rules checked")
+    assert (0, "Interview rubric") in [(level, title) for level, title, _ in outline(pdf)]
+
+
+def test_design_without_rules_components_or_findings(catalog):
+    design = Design()
+    result = CheckResult(findings=[], coverage=stage_coverage(design, catalog))
+    text = text_of(report_bytes(design, result, catalog, diagram_error="nothing to draw"))
+    assert "No rules were registered" in text and "The rule engine reported no findings." in text
+    assert "No component covers this stage." in text
+    assert "Business problem is not covered yet." in text
+
+
+def test_unknown_kind_components_are_listed(catalog):
+    design = Design(
+        components=[Component(id="q", kind="quantum_oracle", name="Oracle", properties={"qubits": 7})]
+    )
+    result = CheckResult(findings=[], coverage=stage_coverage(design, catalog))
+    text = text_of(report_bytes(design, result, catalog, diagram_error="skipped"))
+    assert (
+        "Components of unknown kinds" in text and "Oracle" in text and "quantum_oracle (unknown kind)" in text
+    )
+
+
+def test_big_diagram_gets_per_stage_detail_pages(catalog, any_renderer):
+    design = large_design(catalog, 60, 80)
+    result = CheckResult(findings=[], coverage=stage_coverage(design, catalog))
+    marks = outline(report_bytes(design, result, catalog))
+    details = [title for level, title, _ in marks if title.startswith("Diagram: ")]
+    assert any("2. Data" in title for title in details), details
+
+
+def test_build_report_writes_atomically(recommender, recommender_check, catalog, tmp_path):
+    out = build_report(
+        recommender, tmp_path / "design.pdf", recommender_check, catalog, diagram_error="skipped"
+    )
+    assert out == tmp_path / "design.pdf" and out.read_bytes().startswith(b"%PDF-")
+    assert [p.name for p in tmp_path.iterdir()] == ["design.pdf"]
+    with pytest.raises(DesignSaveError):
+        build_report(
+            recommender,
+            tmp_path / "missing" / "design.pdf",
+            recommender_check,
+            catalog,
+            diagram_error="skipped",
+        )
+
+
+def test_result_defaults_to_a_fresh_check(recommender, catalog):
+    text = text_of(report_bytes(recommender, None, catalog, diagram_error="skipped"))
+    assert "Appendix: rules checked" in text and "Feed API" in text

@@ -1,0 +1,46 @@
+"""SVG and PNG output: they parse, and name every component."""
+
+from __future__ import annotations
+
+import struct
+import xml.etree.ElementTree as ET
+
+from app.export import to_png, to_svg
+from app.export.text import wrap_lines
+from tests.export.svgtext import all_texts
+
+
+def test_svg_parses_and_names_every_component(recommender, recommender_check, catalog, renderer):
+    svg = to_svg(recommender, catalog, recommender_check)
+    root = ET.fromstring(svg)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    texts = all_texts(svg)
+    for component in recommender.components:
+        assert component.name in texts, component.name
+    assert "Video feed recommender" in texts
+    assert "watch time" in texts and "prediction" in texts
+    assert b"#C0392B" in svg.upper() or b"#c0392b" in svg
+
+
+def test_hostile_svg_keeps_names(hostile, catalog, renderer):
+    texts = all_texts(to_svg(hostile, catalog))
+    for component in hostile.components:
+        for line in wrap_lines(component.name):
+            assert line in texts, line
+
+
+def test_png_is_a_real_image(recommender, catalog, renderer):
+    png = to_png(recommender, catalog)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", png[16:24])
+    assert width > 500 and height > 100
+
+
+def test_top_to_bottom_variant(recommender, catalog, renderer):
+    wide = ET.fromstring(to_svg(recommender, catalog))
+    tall = ET.fromstring(to_svg(recommender, catalog, rankdir="TB"))
+
+    def aspect(root: ET.Element) -> float:
+        return float(root.get("width", "0pt")[:-2]) / float(root.get("height", "1pt")[:-2])
+
+    assert aspect(wide) > 1.5 > aspect(tall)
