@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -9,16 +10,18 @@ from app import __version__
 from app.domain.catalog import STAGE_IDS, Catalog
 from app.domain.model import Design
 from app.rules.engine import CheckResult, result_to_json_data
-from app.rules.model import Finding
+from app.rules.model import SEVERITY_RANK, Finding
 
 _STAGE_TITLES = {
     "structure": "Structure",
     "all": "All stages",
 }
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+_GROUP_ORDER = ("all", *STAGE_IDS, "structure")
 
 
 def format_text(result: CheckResult, design: Design, catalog: Catalog, file: str) -> str:
+    """Findings grouped by stage, most severe first, after the stage coverage summary."""
     names = {c.id: c.name or c.id for c in design.components}
     lines = [f"{file}: {design.meta.title}", "", "Stage coverage:"]
     for stage_id in STAGE_IDS:
@@ -34,26 +37,49 @@ def format_text(result: CheckResult, design: Design, catalog: Catalog, file: str
     groups: dict[str, list[Finding]] = {}
     for finding in result.findings:
         groups.setdefault(finding.stage, []).append(finding)
-    order = [*STAGE_IDS, "structure", "all"]
-    for stage_id in sorted(groups, key=lambda s: order.index(s) if s in order else 99):
+    for stage_id in sorted(groups, key=lambda s: _GROUP_ORDER.index(s) if s in _GROUP_ORDER else 99):
         title = (
             catalog.stage(stage_id).label if stage_id in STAGE_IDS else _STAGE_TITLES.get(stage_id, stage_id)
         )
-        lines += ["", f"{title}:"]
-        for finding in groups[stage_id]:
+        found = sorted(groups[stage_id], key=lambda f: (f.accepted, -SEVERITY_RANK[f.severity]))
+        lines += ["", f"{title} ({_counts(found)}):"]
+        for finding in found:
             lines.extend(_finding_lines(finding))
     summary = result.summary()
     lines += [
         "",
-        f"{summary['error']} errors, {summary['warning']} warnings, {summary['info']} info, "
-        f"{summary['accepted']} accepted ({len(result.rules_checked)} rules checked)",
+        f"{_plural(summary['error'], 'error')}, {_plural(summary['warning'], 'warning')}, "
+        f"{summary['info']} info, {summary['accepted']} accepted ({len(result.rules_checked)} rules checked)",
     ]
     if result.overrides_applied:
-        shown = ", ".join(f"{rule}={level}" for rule, level in sorted(result.overrides_applied.items()))
+        shown = ", ".join(
+            f"{rule}={level}" for rule, level in sorted(result.overrides_applied.items(), key=_rule_key)
+        )
         lines.append(f"Rule overrides applied: {shown}")
     if not result.findings:
         lines.append("No findings: the design passes every rule.")
     return "\n".join(lines) + "\n"
+
+
+def _rule_key(item: tuple[str, str]) -> tuple[int, str]:
+    digits = "".join(ch for ch in item[0] if ch.isdigit())
+    return (int(digits) if digits else 0, item[0])
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _counts(findings: list[Finding]) -> str:
+    parts = []
+    for severity in ("error", "warning", "info"):
+        count = sum(1 for f in findings if f.severity == severity and not f.accepted)
+        if count:
+            parts.append(_plural(count, severity) if severity != "info" else f"{count} info")
+    accepted = sum(1 for f in findings if f.accepted)
+    if accepted:
+        parts.append(f"{accepted} accepted")
+    return ", ".join(parts)
 
 
 def _finding_lines(finding: Finding) -> list[str]:
@@ -69,6 +95,12 @@ def _finding_lines(finding: Finding) -> list[str]:
 
 def format_json(result: CheckResult, file: str) -> str:
     return json.dumps(result_to_json_data(result, file), indent=2, ensure_ascii=False) + "\n"
+
+
+def _fingerprint(finding: Finding) -> str:
+    """Stable across runs: the rule and the components it concerns (as decisions match)."""
+    key = finding.rule + "|" + ",".join(sorted(finding.components)) + "|" + ",".join(sorted(finding.links))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
 def format_sarif(result: CheckResult, file: str) -> str:
@@ -98,7 +130,17 @@ def format_sarif(result: CheckResult, file: str) -> str:
                     "logicalLocations": [{"name": cid, "kind": "object"} for cid in finding.components],
                 }
             ],
-            "properties": {"stage": finding.stage, "components": list(finding.components)},
+            "partialFingerprints": {"mlsdFinding/v1": _fingerprint(finding)},
+            "properties": {
+                "stage": finding.stage,
+                "components": list(finding.components),
+                "links": list(finding.links),
+                **(
+                    {"override": {"from": finding.default_severity, "to": finding.severity}}
+                    if finding.overridden
+                    else {}
+                ),
+            },
         }
         if finding.rule in index:
             item["ruleIndex"] = index[finding.rule]
@@ -118,6 +160,7 @@ def format_sarif(result: CheckResult, file: str) -> str:
                     }
                 },
                 "artifacts": [{"location": {"uri": file}}],
+                "invocations": [{"executionSuccessful": not any(f.internal_error for f in result.findings)}],
                 "results": results,
             }
         ],

@@ -44,6 +44,10 @@ class Rubric:
         }
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _named(design: Design, kind: str) -> list:
     return [c for c in design.components if c.kind == kind]
 
@@ -111,13 +115,27 @@ def _decision_making(design: Design, result: CheckResult) -> tuple[DimensionScor
     open_warnings = [f for f in trade_offs if not f.accepted and f.severity == "warning"]
     accepted = [f for f in trade_offs if f.accepted]
     score = max(0, 5 - 2 * len(open_errors) - len(open_warnings))
-    reasons = [f"{len(trade_offs)} trade-off findings: {len(accepted)} accepted with a rationale"]
+    if trade_offs:
+        found = _count(len(trade_offs), "trade-off finding")
+        reasons = [f"{found}: {len(accepted)} accepted with a rationale"]
+    else:
+        reasons = ["no trade-off finding is left open"]
     for finding in open_errors:
         reasons.append(f"-2 unresolved {finding.rule}: {finding.message}")
     for finding in open_warnings:
         reasons.append(f"-1 unresolved {finding.rule}: {finding.message}")
-    if not trade_offs:
-        reasons.append("no trade-off is left open")
+    # Trade-offs of stages not designed yet (serving, monitoring, ...) cannot have been made:
+    # a design covering k of the six stages scores at most k - 1 here.
+    cap = max(0, covered - 1)
+    if score > cap:
+        missing = len(result.coverage) - covered
+        reasons.append(
+            f"-{score - cap} capped at {cap}: the trade-offs of the {_count(missing, 'stage')} not "
+            "designed yet are still to be made"
+        )
+        score = cap
+    if design.decisions:
+        reasons.append(f"{_count(len(design.decisions), 'decision')} recorded with a rationale")
     questions = [
         f"{finding.title}: how would you justify this choice? ({finding.message})"
         for finding in (open_errors + open_warnings)[:5]
@@ -146,7 +164,7 @@ def _breadth_and_depth(design: Design, result: CheckResult, catalog: Catalog) ->
         points += 1
         reasons.append("+1.0 no error findings left")
     else:
-        reasons.append(f"+0.0 {len(errors)} error findings left")
+        reasons.append(f"+0.0 {_count(len(errors), 'error finding')} left")
     return DimensionScore("Breadth and depth", int(points + 0.5), reasons)
 
 

@@ -1,0 +1,318 @@
+"""Vocabulary shared by the checks: sources, property readers, serving topology, wording."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from app.domain.model import Component
+from app.rules.context import RuleContext, aspects_of
+from app.rules.model import Hit
+
+# ---- sources -----------------------------------------------------------------------------
+
+
+def mts(*tests: str) -> tuple[str, ...]:
+    return tuple(f"ML Test Score (Breck et al. 2017), {t}" for t in tests)
+
+
+def htd(*sections: str) -> tuple[str, ...]:
+    return tuple(f"Hidden Technical Debt in ML Systems (Sculley et al. 2015), §{s}" for s in sections)
+
+
+def roml(*numbers: int) -> tuple[str, ...]:
+    return tuple(f"Rules of ML (Zinkevich), #{n}" for n in numbers)
+
+
+def dmls(*chapters: int) -> tuple[str, ...]:
+    return tuple(f"Designing ML Systems (Huyen 2022), ch. {c}" for c in chapters)
+
+
+def aws(*practices: str) -> tuple[str, ...]:
+    return tuple(f"AWS Well-Architected ML Lens: {p}" for p in practices)
+
+
+GML = "Google Cloud MLOps: continuous delivery and automation pipelines (levels 0-2)"
+
+# ---- kinds and values --------------------------------------------------------------------
+
+ONLINE_MODES = ("online", "streaming")
+DEEP_FAMILIES = ("deep_nn", "cnn", "rnn", "transformer", "llm")
+COMPLEX_FAMILIES = (*DEEP_FAMILIES, "ensemble")
+INTERPRETABLE_FAMILIES = ("rule", "linear", "logistic", "tree")
+SUPERVISED_TASKS = ("binary", "multiclass", "regression", "ranking")
+MODEL_KINDS = ("model", "baseline_model")
+
+
+def number(value: Any) -> float | None:
+    """A numeric property as float, None when unset or not a number."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def items(value: Any) -> set[str] | None:
+    """A set/list property as a set, None when unset."""
+    if value is None:
+        return None
+    if isinstance(value, list | tuple | set | frozenset):
+        return {str(v) for v in value}
+    return {str(value)}
+
+
+def pick(seq: list[str], mask: int) -> list[str]:
+    """The items of `seq` whose bits are set in `mask` (bit i stands for seq[i])."""
+    if not mask:
+        return []
+    digits = bin(mask)[:1:-1]  # digits[i] is bit i
+    found = []
+    i = digits.find("1")
+    while i >= 0:
+        found.append(seq[i])
+        i = digits.find("1", i + 1)
+    return found
+
+
+def fmt(value: float) -> str:
+    """A number the way a person writes it: 45, 12.5, 0.02."""
+    return f"{value:g}"
+
+
+def is_learned(ctx: RuleContext, model_id: str) -> bool:
+    """A model is learned unless it says learned: false or its family is 'rule'."""
+    learned = ctx.prop(model_id, "learned")
+    if isinstance(learned, bool):
+        return learned
+    return ctx.prop(model_id, "family") != "rule"
+
+
+def names(ctx: RuleContext, ids: Iterable[str], limit: int = 4, ordered: bool = False) -> str:
+    """'A', 'A and B', 'A, B and C', 'A, B, C and 5 more' (design order).
+
+    With `ordered`, `ids` are already unique and in design order (as `pick` returns them).
+    """
+    if ordered:
+        ids = ids if isinstance(ids, list | tuple) else list(ids)
+        first, count = ids[: limit - 1] if len(ids) > limit else ids, len(ids)
+    else:
+        unique = set(ids)
+        count = len(unique)
+        order = ctx.order
+        if count <= limit:
+            first = ctx.sorted_ids(unique)
+        elif order.keys() >= unique:
+            first = heapq.nsmallest(limit - 1, unique, key=order.__getitem__)
+        else:
+            first = ctx.sorted_ids(unique)[: limit - 1]
+    shown = [ctx.name(i) for i in first]
+    if count > limit:
+        shown.append(f"{count - limit + 1} more")
+    if len(shown) <= 1:
+        return "".join(shown)
+    return ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def join_words(parts: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+class Unspecified:
+    """Collects "property X of C is unspecified" notes; one info hit per component and property."""
+
+    def __init__(self, ctx: RuleContext):
+        self.ctx = ctx
+        self._notes: dict[tuple[str, str], str] = {}
+
+    def note(self, component_id: str, prop: str, why: str) -> None:
+        self._notes.setdefault((component_id, prop), why)
+
+    def hits(self) -> list[Hit]:
+        order = self.ctx.order
+        found = sorted(self._notes.items(), key=lambda item: (order.get(item[0][0], 0), item[0][1]))
+        return [
+            Hit(
+                f"{prop} of {self.ctx.name(cid)} is unspecified: {why}",
+                components=(cid,),
+                severity="info",
+            )
+            for (cid, prop), why in found
+        ]
+
+
+# ---- serving topology (computed once per check, shared by the rules) ------------------------
+
+
+def endpoints(ctx: RuleContext, modes: tuple[str, ...] | None = None) -> list[str]:
+    """Endpoint ids in design order, optionally only those whose mode is in `modes`."""
+    return [
+        c.id for c in ctx.by_kind.get("endpoint", ()) if modes is None or c.properties.get("mode") in modes
+    ]
+
+
+def online_endpoints(ctx: RuleContext) -> list[str]:
+    return endpoints(ctx, ONLINE_MODES)
+
+
+class EndpointView:
+    """Which components are near which endpoints, as bit masks over the endpoints.
+
+    A component is near an endpoint when it is the endpoint, upstream or downstream of it
+    (feedback links left out), or linked directly to something that is: a monitor watching
+    the model, a logger fed by the endpoint, an experiment routing its users.
+    """
+
+    def __init__(self, ctx: RuleContext):
+        self.graph = ctx.graph
+        self.endpoints = endpoints(ctx)
+        self.bit = {e: 1 << i for i, e in enumerate(self.endpoints)}
+        self.all = (1 << len(self.endpoints)) - 1
+        self.above = ctx.reach_bits(self.endpoints, forward=False)
+        self.below = ctx.reach_bits(self.endpoints, forward=True)
+        self._near: dict[str, int] = {}
+
+    def on(self, node: str) -> int:
+        """Endpoints that `node` is, or is upstream or downstream of."""
+        return self.above.get(node, 0) | self.below.get(node, 0) | self.bit.get(node, 0)
+
+    def near(self, node: str) -> int:
+        mask = self._near.get(node)
+        if mask is None:
+            mask = self.on(node)
+            if node in self.graph:
+                for other in self.graph._succ[node]:
+                    mask |= self.on(other)
+                for other in self.graph._pred[node]:
+                    mask |= self.on(other)
+            self._near[node] = mask
+        return mask
+
+    def mask(self, nodes: Iterable[str]) -> int:
+        mask = 0
+        for node in nodes:
+            mask |= self.near(node)
+        return mask
+
+    def near_of(self, ctx: RuleContext, endpoint: str, *kinds: str) -> list[str]:
+        """Components of `kinds` near one endpoint, in design order."""
+        bit = self.bit.get(endpoint, 0)
+        return [c.id for c in ctx.of_kind(*kinds) if self.near(c.id) & bit]
+
+    def first(self, mask: int) -> str | None:
+        """The first endpoint (design order) in a mask."""
+        if not mask:
+            return None
+        return self.endpoints[(mask & -mask).bit_length() - 1]
+
+
+def endpoint_view(ctx: RuleContext) -> EndpointView:
+    return ctx.shape_memo("endpoint_view", lambda: EndpointView(ctx), aspects_of())
+
+
+def near_check(
+    ctx: RuleContext,
+    targets: Iterable[str],
+    kind: str,
+    verdict: Callable[[Component], bool | None],
+    unknown: Unspecified,
+    prop: str,
+    why: Callable[[str], str],
+) -> list[str]:
+    """The target endpoints with no component of `kind` near them for which `verdict` is True.
+
+    A nearby component whose verdict is None (its property is unset) makes the answer
+    unknown: it gets one "unspecified" note, and the endpoint is not returned.
+    """
+    view = endpoint_view(ctx)
+    good = unsure = 0
+    unsure_ids = []
+    for component in ctx.of_kind(kind):
+        answer = verdict(component)
+        if answer is True:
+            good |= view.near(component.id)
+        elif answer is None:
+            unsure |= view.near(component.id)
+            unsure_ids.append(component.id)
+    wanted = 0
+    for endpoint in targets:
+        wanted |= view.bit.get(endpoint, 0)
+    open_ = wanted & ~good
+    for cid in unsure_ids:
+        endpoint = view.first(view.near(cid) & open_)
+        if endpoint is not None:
+            unknown.note(cid, prop, why(endpoint))
+    missing = open_ & ~unsure
+    return [e for e in view.endpoints if view.bit[e] & missing]
+
+
+def watches_any(signals: set[str]) -> Callable[[Component], bool | None]:
+    """A near_check verdict: does a monitor watch one of `signals` (None when watches is unset)."""
+
+    def verdict(monitor: Component) -> bool | None:
+        watches = items(monitor.properties.get("watches"))
+        return None if watches is None else bool(watches & signals)
+
+    return verdict
+
+
+def user_facing(ctx: RuleContext, endpoint_id: str) -> bool:
+    """An endpoint with a consumer of type user_app downstream of it."""
+
+    def compute() -> int:
+        view = endpoint_view(ctx)
+        mask = 0
+        for consumer in ctx.by_kind.get("consumer", ()):
+            if consumer.properties.get("consumer_type") == "user_app":
+                mask |= view.below.get(consumer.id, 0)
+        return mask
+
+    return bool(ctx.memo("user_facing", compute) & endpoint_view(ctx).bit.get(endpoint_id, 0))
+
+
+def serving_models(ctx: RuleContext, endpoint_id: str) -> tuple[str, ...]:
+    """Models and baselines that serve an endpoint: reached going upstream from it without
+    passing another model or a training job. Every phase counts: a model usually reaches its
+    endpoint through an evaluation gate and a registry, links drawn in the training phase."""
+
+    def compute() -> tuple[str, ...]:
+        stop = ctx.ids_of_kind(*MODEL_KINDS, "training_job")
+        found = ctx.reach([endpoint_id], forward=False, stop=stop)
+        return tuple(i for i in ctx.sorted_ids(found) if ctx.kind_of.get(i) in MODEL_KINDS)
+
+    return ctx.shape_memo(("serving_models", endpoint_id), compute, aspects_of())
+
+
+def serve_inputs(ctx: RuleContext, node_id: str) -> frozenset[str]:
+    """Everything upstream of a model or endpoint along serve-phase links, stopping at training
+    jobs and at artifact links (the model file is not a request-time input)."""
+
+    def compute() -> frozenset[str]:
+        adj = ctx.adjacency(forward=False, serve=True)
+        links = ctx.graph._pred
+        seen: set[str] = set()
+        frontier = [node_id]
+        while frontier:
+            node = frontier.pop()
+            for prev in adj.get(node, ()):
+                if prev in seen or links[node][prev]["flow"] in ("artifact", "eval", "watch", "govern"):
+                    continue
+                seen.add(prev)
+                if ctx.kind_of.get(prev) != "training_job":
+                    frontier.append(prev)
+        return frozenset(seen)
+
+    return ctx.shape_memo(("serve_inputs", node_id), compute, {"flow", *aspects_of(serve=True)})
+
+
+def serve_side(ctx: RuleContext, endpoint_id: str) -> frozenset[str]:
+    """What feeds an endpoint at request time: the models serving it and their serve inputs."""
+
+    def compute() -> frozenset[str]:
+        found = set(serve_inputs(ctx, endpoint_id))
+        for model in serving_models(ctx, endpoint_id):
+            found.add(model)
+            found |= serve_inputs(ctx, model)
+        return frozenset(found)
+
+    return ctx.shape_memo(("serve_side", endpoint_id), compute, {"flow", *aspects_of(serve=True)})

@@ -1,0 +1,324 @@
+"""Serving: R28-R34."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from app.rules.checks._common import (
+    GML,
+    Unspecified,
+    aws,
+    dmls,
+    endpoint_view,
+    endpoints,
+    fmt,
+    htd,
+    items,
+    join_words,
+    mts,
+    names,
+    number,
+    online_endpoints,
+    pick,
+    roml,
+    serve_side,
+    user_facing,
+)
+from app.rules.context import RuleContext
+from app.rules.model import Hit
+from app.rules.registry import rule
+
+_SAFE_RELEASES = ("canary", "shadow", "blue_green", "traffic_split")
+
+
+@rule(
+    id="R28",
+    title="No validation gate before serving",
+    stage="serving",
+    severity="error",
+    rationale="A freshly trained model must beat its predecessor on held-out data before it reaches "
+    "users; without a blocking evaluation, a bad training run ships automatically.",
+    suggestion="Put an evaluation with gate on between training and serving "
+    "(model → evaluation → registry → endpoint).",
+    sources=(*mts("Infra 4"), *roml(9), GML),
+)
+def r28_validation_gate(ctx: RuleContext) -> Iterator[Hit]:
+    jobs = [c.id for c in ctx.of_kind("training_job")]
+    targets = [c.id for c in ctx.of_kind("endpoint")]
+    if not jobs or not targets:
+        return
+    gates = [c for c in ctx.of_kind("evaluation") if c.properties.get("gate") is not False]
+    strict = ctx.reach_bits(jobs, stop={g.id for g in gates})
+    unknown = Unspecified(ctx)
+    for endpoint in targets:
+        mask = strict.get(endpoint, 0)
+        if mask:
+            ungated = pick(jobs, mask)
+            yield Hit(
+                f"{names(ctx, ungated, ordered=True)} {'reaches' if len(ungated) == 1 else 'reach'} endpoint "
+                f"{ctx.name(endpoint)} without passing an evaluation with a gate",
+                components=ctx.sorted_ids([*ungated, endpoint]),
+            )
+    unsure = [g.id for g in gates if g.properties.get("gate") is None]
+    if unsure:
+        lenient = ctx.reach_bits(jobs, stop={g.id for g in gates if g.properties.get("gate") is True})
+        if any(lenient.get(e) and not strict.get(e) for e in targets):
+            for gate in unsure:
+                if lenient.get(gate):
+                    unknown.note(gate, "gate", "does a failed evaluation stop the model from being served?")
+    yield from unknown.hits()
+
+
+@rule(
+    id="R29",
+    title="Unsafe rollout",
+    stage="serving",
+    severity="warning",
+    rationale="A new model version on a user-facing endpoint should reach a few users first and be "
+    "easy to roll back to a known version from the registry.",
+    suggestion="Release through canary, shadow, blue/green or traffic split with rollback, and "
+    "serve versions from a model registry.",
+    sources=(*mts("Infra 6", "Infra 7"), *aws("choose a deployment strategy", "use versioned endpoints")),
+)
+def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
+    unknown = Unspecified(ctx)
+    view = endpoint_view(ctx)
+    registries = ctx.ids_of_kind("model_registry")
+    for endpoint in online_endpoints(ctx):
+        if not user_facing(ctx, endpoint):
+            continue
+        problems = []
+        near = view.near_of(ctx, endpoint, "release_strategy")
+        safe = [r for r in near if ctx.prop(r, "release_type") in _SAFE_RELEASES]
+        if not near:
+            problems.append("no release strategy")
+        elif not safe:
+            if any(ctx.prop(r, "release_type") is None for r in near):
+                for r in near:
+                    unknown.note(r, "release_type", f"it releases to {ctx.name(endpoint)}")
+            else:
+                problems.append(f"a {str(ctx.prop(near[0], 'release_type')).replace('_', ' ')} release")
+        rollbacks = [ctx.prop(r, "rollback") for r in (safe or near)]
+        if near and not any(rb in ("manual", "automated") for rb in rollbacks):
+            if any(rb is None for rb in rollbacks):
+                for r in safe or near:
+                    unknown.note(r, "rollback", f"can {ctx.name(endpoint)} go back to the previous model?")
+            else:
+                problems.append("no rollback")
+        if not registries & ctx.reach([endpoint], forward=False):
+            problems.append("no model registry on its path")
+        if problems:
+            yield Hit(
+                f"User-facing endpoint {ctx.name(endpoint)} has {join_words(problems)}",
+                components=ctx.sorted_ids([endpoint, *near]),
+            )
+    yield from unknown.hits()
+
+
+@rule(
+    id="R30",
+    title="No fallback",
+    stage="serving",
+    severity="warning",
+    rationale="When the model times out or fails, an online endpoint without a fallback fails the "
+    "request; a cached answer, a heuristic or the previous model keeps the product working.",
+    suggestion="Set a fallback: cached predictions, a heuristic or the previous model.",
+    sources=aws("design for reliability with fallbacks"),
+)
+def r30_fallback(ctx: RuleContext) -> Iterator[Hit]:
+    unknown = Unspecified(ctx)
+    for endpoint in online_endpoints(ctx):
+        fallback = ctx.prop(endpoint, "fallback")
+        if fallback == "none":
+            yield Hit(f"Online endpoint {ctx.name(endpoint)} has no fallback", components=(endpoint,))
+        elif fallback is None:
+            unknown.note(endpoint, "fallback", "what answers when the model fails?")
+    yield from unknown.hits()
+
+
+@rule(
+    id="R31",
+    title="Serving mode mismatch",
+    stage="serving",
+    severity="info",
+    rationale="Batch predictions cannot use context known only at request time; online serving of "
+    "inputs that change daily costs latency and uptime for nothing.",
+    suggestion="Serve online when request-time context matters; otherwise precompute predictions in "
+    "batch and serve them from a cache.",
+    sources=(*dmls(7), *roml(8)),
+)
+def r31_serving_mode(ctx: RuleContext) -> Iterator[Hit]:
+    framings = ctx.of_kind("problem_framing")
+    context = [f.id for f in framings if f.properties.get("request_time_context") is True]
+    if context:
+        for endpoint in endpoints(ctx, ("batch",)):
+            yield Hit(
+                f"Batch endpoint {ctx.name(endpoint)} cannot use the request-time context "
+                f"{names(ctx, context)} calls for: its predictions are stale and those features unused",
+                components=ctx.sorted_ids([endpoint, *context]),
+            )
+        return
+    unknown = Unspecified(ctx)
+    slow = ("daily", "static")
+    for endpoint in online_endpoints(ctx):
+        sources = [
+            s for s in ctx.sorted_ids(serve_side(ctx, endpoint)) if ctx.kind_of.get(s) == "data_source"
+        ]
+        freshness = {s: ctx.prop(s, "freshness") for s in sources}
+        if not sources or any(f is not None and f not in slow for f in freshness.values()):
+            continue
+        unset = [s for s, f in freshness.items() if f is None]
+        for source in unset:
+            unknown.note(source, "freshness", f"it feeds online endpoint {ctx.name(endpoint)}")
+        if unset:
+            continue
+        yield Hit(
+            f"Online endpoint {ctx.name(endpoint)} is fed only by daily or static data "
+            f"({names(ctx, sources, ordered=True)}) and no request-time context is declared: consider "
+            "precomputing predictions in batch",
+            components=ctx.sorted_ids([endpoint, *sources]),
+        )
+    yield from unknown.hits()
+
+
+@rule(
+    id="R32",
+    title="Model staleness unknown",
+    stage="serving",
+    severity="warning",
+    rationale="A model trained by hand and never checked for staleness decays unnoticed (MLOps level "
+    "0, warning); continuous training keeps it current (info when no CI/CD pipeline does it).",
+    suggestion="Schedule or trigger retraining, monitor model staleness, and add a CI/CD pipeline "
+    "with continuous training.",
+    sources=(GML, *mts("Model 4", "Monitor 4")),
+)
+def r32_staleness(ctx: RuleContext) -> Iterator[Hit]:
+    jobs = ctx.of_kind("training_job")
+    if not jobs:
+        return
+    unknown = Unspecified(ctx)
+    watched = [items(m.properties.get("watches")) for m in ctx.of_kind("monitor")]
+    if not any(w and "staleness" in w for w in watched):
+        for job in jobs:
+            schedule = job.properties.get("schedule")
+            if schedule == "manual":
+                yield Hit(
+                    f"Training job {ctx.name(job.id)} is run by hand and no monitor watches staleness: "
+                    "how old the model is goes unnoticed (MLOps level 0)",
+                    components=(job.id,),
+                )
+            elif schedule is None:
+                unknown.note(job.id, "schedule", "no monitor watches model staleness")
+    pipelines = ctx.of_kind("cicd_pipeline")
+    if not any(p.properties.get("ct") is True for p in pipelines):
+        unset = [p.id for p in pipelines if p.properties.get("ct") is None]
+        for pid in unset:
+            unknown.note(pid, "ct", "does it retrain the model continuously?")
+        if not unset:
+            yield Hit(
+                "No CI/CD pipeline with continuous training"
+                + (f" ({names(ctx, [p.id for p in pipelines])} has ct off)" if pipelines else ""),
+                components=ctx.sorted_ids(p.id for p in pipelines),
+                severity="info",
+            )
+    yield from unknown.hits()
+
+
+@rule(
+    id="R33",
+    title="Undeclared consumer",
+    stage="serving",
+    severity="warning",
+    rationale="Undeclared consumers of predictions tie their fate to the model silently; a model "
+    "whose outputs feed another model's data creates a correction cascade where improving one "
+    "breaks the other.",
+    suggestion="Declare every consumer of predictions (a consumer component with declared on), "
+    "and route model-to-model data through a declared consumer.",
+    sources=htd("2"),
+)
+def r33_consumers(ctx: RuleContext) -> Iterator[Hit]:
+    unknown = Unspecified(ctx)
+    consumers = ctx.of_kind("consumer")
+    for consumer in consumers:
+        declared = consumer.properties.get("declared")
+        if declared is False:
+            yield Hit(f"Consumer {ctx.name(consumer.id)} is not declared", components=(consumer.id,))
+        elif declared is None:
+            unknown.note(consumer.id, "declared", "do the model owners know about this consumer?")
+    models = [c.id for c in ctx.of_kind("model")]
+    if len(models) > 1:
+        landing = ctx.ids_of_kind("dataset", "feature_pipeline", "feature_store")
+        declared_ids = {c.id for c in consumers if c.properties.get("declared") is not False}
+        model_ids = set(models)
+        fed_by = ctx.reach_bits(models, stop=model_ids | declared_ids | landing)
+        feeds = ctx.reach_bits(models, forward=False, stop=model_ids)
+        for target in ctx.sorted_ids(t for t in landing if fed_by.get(t)):
+            sources = pick(models, fed_by[target])
+            users = pick(models, feeds.get(target, 0) & ~fed_by[target])
+            if not users:
+                continue
+            yield Hit(
+                f"Predictions of {names(ctx, sources, ordered=True)} feed {ctx.name(target)}, which "
+                f"{names(ctx, users, ordered=True)} learns from, with no declared consumer in between: "
+                "a hidden correction cascade",
+                components=ctx.sorted_ids([*sources, target, *users]),
+            )
+    yield from unknown.hits()
+
+
+@rule(
+    id="R34",
+    title="Cost not controlled",
+    stage="serving",
+    severity="warning",
+    rationale="Infrastructure beyond the cost budget, and accelerators nobody watches, are how ML "
+    "systems become unprofitable.",
+    suggestion="Bring the infrastructure within the cost constraint, and monitor the cost of "
+    "accelerated endpoints.",
+    sources=aws("optimize cost", "monitor usage and cost"),
+)
+def r34_cost(ctx: RuleContext) -> Iterator[Hit]:
+    unknown = Unspecified(ctx)
+    infra = ctx.of_kind("infrastructure")
+    budgets = [
+        (number(c.properties.get("value")), c)
+        for c in ctx.of_kind("constraint")
+        if c.properties.get("type") == "cost" and number(c.properties.get("value")) is not None
+    ]
+    if budgets and infra:
+        budget, constraint = min(budgets, key=lambda b: b[0] or 0.0)
+        assert budget is not None
+        costs = [(c.id, number(c.properties.get("cost_per_month"))) for c in infra]
+        known = [(cid, cost) for cid, cost in costs if cost is not None]
+        total = sum(cost for _, cost in known)
+        unit = str(constraint.properties.get("unit") or "USD/month")
+        if total > budget:
+            terms = " + ".join(f"{ctx.name(cid)} ({fmt(cost)})" for cid, cost in known)
+            yield Hit(
+                f"Infrastructure {terms} = {fmt(total)} {unit} exceeds the {fmt(budget)} budget of "
+                f"{ctx.name(constraint.id)}",
+                components=ctx.sorted_ids([constraint.id, *(cid for cid, _ in known)]),
+            )
+        else:
+            for cid, cost in costs:
+                if cost is None:
+                    unknown.note(cid, "cost_per_month", f"the cost budget is {fmt(budget)} {unit}")
+    accelerated = {c.id for c in infra if c.properties.get("accelerator") in ("gpu", "tpu")}
+    if accelerated:
+        watches = [(m.id, items(m.properties.get("watches"))) for m in ctx.of_kind("monitor")]
+        if not any(w and "cost" in w for _, w in watches):
+            for endpoint in endpoints(ctx):
+                hosts = ctx.neighbours(endpoint) & accelerated
+                if not hosts:
+                    continue
+                unsure = [mid for mid, w in watches if w is None]
+                for mid in unsure:
+                    unknown.note(mid, "watches", f"is the cost of accelerated {ctx.name(endpoint)} watched?")
+                if unsure:
+                    continue
+                yield Hit(
+                    f"Endpoint {ctx.name(endpoint)} runs on accelerators ({names(ctx, hosts)}) and no "
+                    "monitor watches cost",
+                    components=ctx.sorted_ids([endpoint, *hosts]),
+                )
+    yield from unknown.hits()

@@ -1,0 +1,95 @@
+"""The rule reference, rendered from the registry as Markdown.
+
+Regenerate docs/rules.md with:
+
+    python -m app.rules.docs > docs/rules.md
+
+A test fails when the committed file differs from what the registry renders.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from app.rules.model import RULE_STAGES, RuleSpec
+from app.rules.registry import all_rules
+
+_STAGE_TITLES = {
+    "business": "Business problem",
+    "data": "Data",
+    "features": "Feature engineering",
+    "model": "Model design",
+    "serving": "Serving and deployment",
+    "monitoring": "Evaluation and monitoring",
+    "structure": "Structure",
+    "all": "All stages",
+}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_rules_markdown(rules: list[RuleSpec] | None = None) -> str:
+    """The whole rule reference: a summary table, then one section per rule."""
+    rules = all_rules() if rules is None else rules
+    lines = [
+        "# Design rules",
+        "",
+        "<!-- Generated from the rule registry by `python -m app.rules.docs > docs/rules.md`. "
+        "Do not edit by hand. -->",
+        "",
+        f"MLSD Studio checks every design against {len(rules)} rules. Each finding names the rule, "
+        "its severity, the stage it belongs to, the components and links it concerns, a suggested "
+        "fix and its sources. A finding can be accepted with a written decision (it stays listed "
+        "but no longer fails `mlsd check`), and `rule_overrides` in a design switch a rule off or "
+        "change its severity (`off`, `info`, `warning`, `error`).",
+        "",
+        "When a rule needs a property the design leaves unset, it reports an `info` finding "
+        '"X of C is unspecified" instead of passing silently.',
+        "",
+        "| Rule | Title | Stage | Default severity |",
+        "| --- | --- | --- | --- |",
+    ]
+    for spec in rules:
+        anchor = f"{spec.id.lower()}-{_slug(spec.title)}"
+        lines.append(
+            f"| [{spec.id}](#{anchor}) | {_cell(spec.title)} | {_STAGE_TITLES.get(spec.stage, spec.stage)} "
+            f"| {spec.severity} |"
+        )
+    order = {stage: i for i, stage in enumerate(RULE_STAGES)}
+    stages = sorted({spec.stage for spec in rules}, key=lambda s: order.get(s, len(order)))
+    for stage in stages:
+        lines += ["", f"## {_STAGE_TITLES.get(stage, stage)}"]
+        for spec in (r for r in rules if r.stage == stage):
+            lines += [
+                "",
+                f"### {spec.id} {spec.title}",
+                "",
+                f"- Stage: {stage}",
+                f"- Default severity: {spec.severity}",
+                "",
+                spec.rationale,
+                "",
+                f"**Suggested fix.** {spec.suggestion}",
+                "",
+                "**Sources.**",
+                "",
+                *(f"- {source}" for source in spec.sources),
+            ]
+    return "\n".join(lines) + "\n"
+
+
+def _slug(title: str) -> str:
+    """GitHub's heading anchor for the words of a title."""
+    kept = "".join(ch for ch in title.lower() if ch.isalnum() or ch in " -")
+    return kept.replace(" ", "-")
+
+
+def main() -> int:
+    sys.stdout.write(render_rules_markdown())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

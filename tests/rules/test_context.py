@@ -1,0 +1,107 @@
+"""The graph helpers the checks rely on agree with plain networkx on random graphs."""
+
+from __future__ import annotations
+
+import networkx as nx
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.domain.catalog import default_catalog
+from app.domain.graph import design_to_graph
+from app.domain.model import Component, Design, Link
+from app.rules.context import RuleContext, ShapeCache, strongly_connected
+
+KINDS = ("data_source", "model", "endpoint", "governance", "consumer")
+
+
+@st.composite
+def designs(draw) -> Design:
+    n = draw(st.integers(2, 12))
+    kinds = draw(st.lists(st.sampled_from(KINDS), min_size=n, max_size=n))
+    pairs = draw(
+        st.lists(
+            st.tuples(st.integers(0, n - 1), st.integers(0, n - 1), st.booleans(), st.booleans()),
+            max_size=3 * n,
+        )
+    )
+    links, seen = [], set()
+    for a, b, feedback, train in pairs:
+        if a == b or (a, b) in seen:
+            continue
+        seen.add((a, b))
+        phase = "train" if train else "both"
+        links.append(
+            Link(id=f"l{len(links)}", source=f"c{a}", target=f"c{b}", feedback=feedback, phase=phase)
+        )
+    components = [Component(id=f"c{i}", kind=kind) for i, kind in enumerate(kinds)]
+    return Design(components=components, links=links)
+
+
+def _context(design: Design) -> RuleContext:
+    catalog = default_catalog()
+    return RuleContext(design, design_to_graph(design, catalog), catalog, ShapeCache())
+
+
+def _view(graph: nx.DiGraph, feedback: bool, serve: bool, forward: bool) -> nx.DiGraph:
+    kept = nx.DiGraph()
+    kept.add_nodes_from(graph)
+    kept.add_edges_from(
+        (u, v)
+        for u, v, d in graph.edges(data=True)
+        if (feedback or not d["feedback"]) and not (serve and d["phase"] == "train")
+    )
+    return kept if forward else kept.reverse()
+
+
+@settings(max_examples=150, deadline=None)
+@given(designs(), st.booleans(), st.booleans(), st.booleans())
+def test_reach_bits_matches_per_seed_reachability(design, forward, feedback, serve):
+    ctx = _context(design)
+    seeds = [c.id for c in design.components if c.kind in ("data_source", "model")]
+    stop = {c.id for c in design.components if c.kind == "governance"}
+    bits = ctx.reach_bits(seeds, forward=forward, stop=stop, feedback=feedback, serve=serve)
+    view = _view(ctx.graph, feedback, serve, forward)
+    for i, seed in enumerate(seeds):
+        # A node is reached when a link leads to it from the seed or from a node that passes:
+        # one reachable from the seed through nodes that are not stops (the seed always passes).
+        passing = view.subgraph(set(view) - (stop - {seed}))
+        passes = nx.descendants(passing, seed) | {seed}
+        expected = {target for node in passes for target in view.successors(node)}
+        got = {node for node, mask in bits.items() if mask >> i & 1}
+        assert got == expected, (seed, sorted(got), sorted(expected))
+        plain = ctx.reach([seed], forward=forward, stop=stop, feedback=feedback, serve=serve)
+        assert plain == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(designs(), st.booleans())
+def test_strongly_connected_components_match_networkx_in_topological_order(design, feedback):
+    ctx = _context(design)
+    adj = ctx.adjacency(True, feedback)
+    comps = strongly_connected(adj, adj)
+    view = _view(ctx.graph, feedback, False, True)
+    assert sorted(map(sorted, comps)) == sorted(map(sorted, nx.strongly_connected_components(view)))
+    position = {node: i for i, comp in enumerate(comps) for node in comp}
+    assert all(position[u] <= position[v] for u, v in view.edges)
+    where = ctx.topo_index(feedback)
+    assert all(where[u] <= where[v] for u, v in view.edges)
+    assert sorted(map(sorted, ctx.loops(feedback))) == sorted(
+        sorted(c) for c in nx.strongly_connected_components(view) if len(c) > 1
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(designs())
+def test_spec_helpers_up_dn_and_bypass(design):
+    ctx = _context(design)
+    graph = ctx.graph
+    for component in design.components:
+        node = component.id
+        assert {c.id for c in ctx.up(node, "model")} == {
+            n for n in nx.ancestors(graph, node) if graph.nodes[n]["kind"] == "model"
+        }
+        assert {c.id for c in ctx.dn(node)} == nx.descendants(graph, node)
+    first, last = design.components[0].id, design.components[-1].id
+    blocked = {c.id for c in design.components if c.kind == "governance"} - {first, last}
+    expected = first == last or nx.has_path(nx.restricted_view(graph, blocked, []), first, last)
+    assert ctx.bypass(first, last, "governance") == expected

@@ -1,0 +1,292 @@
+"""R1-R11: business framing, stage coverage and structure."""
+
+from __future__ import annotations
+
+from app.cli import main
+from app.domain import ops
+from app.persistence import save_design
+from tests.rules.helpers import add_metric, findings, fired, unspecified
+
+# ---- R1 ----------------------------------------------------------------------------------
+
+
+def test_r1_fires_without_business_objective(builder):
+    add_metric(builder, "AUC", "roc_auc")
+    found = findings(builder.design, "R1")
+    assert len(found) == 1 and found[0].severity == "error"
+    assert "No business objective" in found[0].message and "AUC" in found[0].message
+
+
+def test_r1_fires_when_metric_has_no_proxy_link_to_objective(builder):
+    metric = add_metric(builder, "AUC", "roc_auc")
+    objective = builder.add("business_objective", "Retention")
+    builder.link(metric, objective, flow="eval")
+    [finding] = findings(builder.design, "R1")
+    assert "AUC is not tied to Retention" in finding.message
+    assert set(finding.components) == {metric, objective}
+
+
+def test_r1_quiet_when_metric_proxies_the_objective(builder):
+    metric = add_metric(builder, "AUC", "roc_auc")
+    objective = builder.add("business_objective", "Retention")
+    builder.link(metric, objective)  # the canvas default flow is proxy
+    assert findings(builder.design, "R1") == []
+
+
+# ---- R2 ----------------------------------------------------------------------------------
+
+
+def test_r2_fires_when_ml_is_not_needed_but_a_model_learns(builder):
+    framing = builder.add("problem_framing", "Framing", ml_needed="no")
+    model = builder.add("model", "Churn model", family="gbdt", learned=True)
+    [finding] = findings(builder.design, "R2")
+    assert finding.severity == "warning" and "ml_needed: no" in finding.message
+    assert finding.components == (framing, model)
+
+
+def test_r2_quiet_when_ml_is_needed(builder):
+    builder.add("problem_framing", "Framing", ml_needed="yes")
+    builder.add("model", "Churn model", family="gbdt")
+    assert findings(builder.design, "R2") == []
+
+
+def test_r2_quiet_for_a_rule_based_model(builder):
+    builder.add("problem_framing", "Framing", ml_needed="tbd")
+    builder.add("model", "Rules", family="rule")
+    assert findings(builder.design, "R2") == []
+
+
+def test_r2_says_when_ml_needed_is_unspecified(builder):
+    builder.add("problem_framing", "Framing")
+    builder.add("model", "Churn model")
+    assert unspecified(builder.design, "R2") == [
+        "ml_needed of Framing is unspecified: the design has learned models (Churn model)"
+    ]
+
+
+# ---- R3 ----------------------------------------------------------------------------------
+
+
+def test_r3_fires_for_online_endpoint_without_slo_or_qps(builder):
+    endpoint = builder.add("endpoint", "Feed API", mode="online", qps=100.0)
+    [finding] = findings(builder.design, "R3")
+    assert finding.components == (endpoint,)
+    assert "Online endpoint Feed API has no latency_slo_ms" in finding.message
+
+
+def test_r3_quiet_with_a_latency_constraint(builder):
+    builder.add("endpoint", "Feed API", mode="online")
+    builder.add("constraint", "Latency", type="latency", value=50.0)
+    assert findings(builder.design, "R3") == []
+
+
+def test_r3_quiet_when_slo_and_qps_are_set(builder):
+    builder.add("endpoint", "Feed API", mode="streaming", latency_slo_ms=50.0, qps=100.0)
+    assert findings(builder.design, "R3") == []
+
+
+def test_r3_says_when_endpoint_mode_is_unspecified(builder):
+    builder.add("endpoint", "Feed API")
+    [message] = unspecified(builder.design, "R3")
+    assert message.startswith("mode of Feed API is unspecified")
+
+
+# ---- R4 ----------------------------------------------------------------------------------
+
+
+def test_r4_fires_for_each_missing_stage_naming_it(builder, tmp_path, capsys):
+    source = builder.add("data_source", "Events")
+    model = builder.add("model", "Model")
+    builder.link(source, model)
+    found = findings(builder.design, "R4")
+    by_stage = {f.message.split(" stage")[0]: f for f in found}
+    assert set(by_stage) == {
+        "No Business problem",
+        "No Feature engineering",
+        "No Serving and deployment",
+        "No Evaluation and monitoring",
+    }
+    assert by_stage["No Serving and deployment"].severity == "error"
+    assert "endpoint" in by_stage["No Serving and deployment"].message
+    assert by_stage["No Business problem"].severity == "warning"
+    path = tmp_path / "two.mlsd"
+    save_design(builder.design, path)
+    assert main(["check", str(path)]) == 1
+    assert "No Serving and deployment stage" in capsys.readouterr().out
+
+
+def test_r4_quiet_when_every_stage_has_a_component(builder):
+    for kind in ("business_objective", "data_source", "feature_store", "model", "endpoint", "monitor"):
+        builder.add(kind)
+    assert findings(builder.design, "R4") == []
+
+
+# ---- R5 ----------------------------------------------------------------------------------
+
+
+def test_r5_fires_for_a_component_without_links(builder):
+    orphan = builder.add("feature_store", "Lonely store")
+    [finding] = findings(builder.design, "R5")
+    assert finding.components == (orphan,) and "orphan" in finding.message
+
+
+def test_r5_fires_for_a_data_source_that_reaches_no_model(builder):
+    source = builder.add("data_source", "Clicks")
+    builder.link(source, builder.add("dashboard", "Ops board"))
+    [finding] = findings(builder.design, "R5")
+    assert finding.components == (source,) and "does not reach any model" in finding.message
+
+
+def test_r5_quiet_when_data_reaches_a_model(builder):
+    source = builder.add("data_source", "Clicks")
+    pipeline = builder.add("feature_pipeline", "Features")
+    builder.chain(source, pipeline, builder.add("model", "Model"))
+    builder.add("constraint", "Budget", type="cost")  # constraints apply to the whole design
+    assert findings(builder.design, "R5") == []
+
+
+# ---- R6 ----------------------------------------------------------------------------------
+
+
+def test_r6_fires_for_an_unmarked_loop_and_marking_a_link_clears_it(builder):
+    a = builder.add("data_source", "Logs")
+    b = builder.add("model", "Model")
+    c = builder.add("consumer", "App")
+    links = builder.chain(a, b, c)
+    back = builder.link(c, a)
+    [finding] = findings(builder.design, "R6")
+    assert finding.severity == "error"
+    assert finding.components == (a, b, c)
+    assert set(finding.links) == {*links, back}
+    assert "Logs → Model → App → Logs" in finding.message
+    ops.set_link_fields(builder.design, back, feedback=True)
+    assert findings(builder.design, "R6") == []
+
+
+def test_r6_fires_when_only_one_of_two_loops_is_marked(builder):
+    a, b, c = builder.add("data_source", "A"), builder.add("model", "B"), builder.add("consumer", "C")
+    builder.chain(a, b, c)
+    builder.link(c, a, feedback=True)
+    builder.link(b, a)  # a second loop A -> B -> A with no feedback link
+    [finding] = findings(builder.design, "R6")
+    assert finding.components == (a, b)
+
+
+def test_r6_quiet_without_loops(builder):
+    builder.chain(builder.add("data_source"), builder.add("model"), builder.add("endpoint"))
+    assert findings(builder.design, "R6") == []
+
+
+# ---- R7 ----------------------------------------------------------------------------------
+
+
+def test_r7_fires_for_a_learned_model_without_training_job(builder):
+    model = builder.add("model", "Model", learned=True)
+    [finding] = findings(builder.design, "R7")
+    assert finding.components == (model,) and "no training job produces it" in finding.message
+
+
+def test_r7_fires_when_the_training_job_reads_no_data(builder):
+    builder.link(builder.add("training_job", "Train"), builder.add("model", "Model"))
+    [finding] = findings(builder.design, "R7")
+    assert "reads from no data source" in finding.message
+
+
+def test_r7_quiet_with_full_lineage(builder):
+    builder.chain(builder.add("data_source"), builder.add("training_job"), builder.add("model"))
+    builder.add("model", "Rules", learned=False)
+    assert findings(builder.design, "R7") == []
+
+
+# ---- R8 ----------------------------------------------------------------------------------
+
+
+def test_r8_fires_for_an_endpoint_without_a_model(builder):
+    endpoint = builder.add("endpoint", "API")
+    builder.link(builder.add("data_source", "DB"), endpoint)
+    [finding] = findings(builder.design, "R8")
+    assert finding.components == (endpoint,) and finding.severity == "error"
+
+
+def test_r8_quiet_when_a_model_or_baseline_feeds_the_endpoint(builder):
+    builder.link(builder.add("model"), builder.add("endpoint"))
+    builder.link(builder.add("baseline_model"), builder.add("endpoint"))
+    assert findings(builder.design, "R8") == []
+
+
+# ---- R9 ----------------------------------------------------------------------------------
+
+
+def test_r9_fires_for_a_supervised_task_without_labels(builder):
+    builder.add("problem_framing", task="binary")
+    job = builder.add("training_job", "Train")
+    builder.link(builder.add("data_source"), job)
+    [finding] = findings(builder.design, "R9")
+    assert finding.components == (job,) and "binary" in finding.message
+
+
+def test_r9_quiet_with_a_label_source(builder):
+    builder.add("problem_framing", task="binary")
+    builder.link(builder.add("label_source"), builder.add("training_job"))
+    assert findings(builder.design, "R9") == []
+
+
+def test_r9_quiet_for_clustering(builder):
+    builder.add("problem_framing", task="clustering")
+    builder.add("training_job")
+    assert findings(builder.design, "R9") == []
+
+
+def test_r9_says_when_the_task_is_unspecified(builder):
+    builder.add("problem_framing", "Framing")
+    builder.add("training_job")
+    assert unspecified(builder.design, "R9") == [
+        "task of Framing is unspecified: a supervised task needs a label source for training"
+    ]
+
+
+# ---- R10 ---------------------------------------------------------------------------------
+
+
+def test_r10_fires_for_a_monitor_without_signals_or_links(builder):
+    monitor = builder.add("monitor", "Monitor", watches=[])
+    [finding] = findings(builder.design, "R10")
+    assert finding.components == (monitor,)
+    assert "watches no signal and has no watch link" in finding.message
+
+
+def test_r10_quiet_for_an_attached_monitor_with_signals(builder):
+    monitor = builder.add("monitor", "Monitor", watches=["latency"])
+    builder.link(monitor, builder.add("endpoint"))
+    fed = builder.add("monitor", "Fed monitor", watches=["prediction_drift"])
+    builder.link(builder.add("prediction_logger"), fed)
+    assert findings(builder.design, "R10") == []
+
+
+def test_r10_says_when_watches_is_unspecified(builder):
+    builder.link(builder.add("monitor", "Monitor"), builder.add("endpoint"))
+    assert fired(builder.design, "R10") == []
+    assert unspecified(builder.design, "R10")[0].startswith("watches of Monitor is unspecified")
+
+
+# ---- R11 ---------------------------------------------------------------------------------
+
+
+def test_r11_fires_when_no_monitor_alerts(builder):
+    first = builder.add("monitor", "Drift", alerting=False)
+    second = builder.add("monitor", "Latency", alerting=False)
+    [finding] = findings(builder.design, "R11")
+    assert finding.components == (first, second) and "alerting off" in finding.message
+
+
+def test_r11_quiet_when_one_monitor_alerts(builder):
+    builder.add("monitor", "Drift", alerting=False)
+    builder.add("monitor", "Latency", alerting=True)
+    assert findings(builder.design, "R11") == []
+
+
+def test_r11_says_when_alerting_is_unspecified(builder):
+    builder.add("monitor", "Drift")
+    assert unspecified(builder.design, "R11") == [
+        "alerting of Drift is unspecified: no monitor is known to alert anyone"
+    ]

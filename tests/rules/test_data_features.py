@@ -1,0 +1,332 @@
+"""R12-R21: data and features."""
+
+from __future__ import annotations
+
+from tests.rules.helpers import add_metric, findings, fired, unspecified
+
+# ---- R12 ---------------------------------------------------------------------------------
+
+
+def test_r12_fires_when_personal_data_reaches_a_dataset_ungoverned(builder):
+    source = builder.add("data_source", "Users", contains_pii=True)
+    dataset = builder.add("dataset", "Training set")
+    store = builder.add("feature_store", "Store")
+    builder.chain(source, dataset, store)
+    [finding] = findings(builder.design, "R12")
+    assert finding.severity == "error"
+    # Reported where personal data first lands; governance there protects what follows.
+    assert finding.components == (source, dataset)
+    assert finding.message == (
+        "Users contains personal data and reaches Training set without passing a governance component"
+    )
+
+
+def test_r12_quiet_behind_governance(builder):
+    source = builder.add("data_source", "Users", contains_pii=True)
+    builder.chain(source, builder.add("governance", "Anonymise"), builder.add("dataset"))
+    assert findings(builder.design, "R12") == []
+
+
+def test_r12_quiet_without_personal_data(builder):
+    builder.link(builder.add("data_source", contains_pii=False), builder.add("model"))
+    assert findings(builder.design, "R12") == []
+
+
+def test_r12_says_when_contains_pii_is_unspecified(builder):
+    builder.link(builder.add("data_source", "Users"), builder.add("model", "Model"))
+    assert unspecified(builder.design, "R12") == [
+        "contains_pii of Users is unspecified: it reaches Model without a governance step"
+    ]
+
+
+# ---- R13 ---------------------------------------------------------------------------------
+
+
+def test_r13_fires_when_training_reads_unvalidated_data(builder):
+    source = builder.add("data_source", "Events")
+    job = builder.add("training_job", "Train")
+    builder.link(source, job)
+    [finding] = findings(builder.design, "R13")
+    assert finding.components == (source, job)
+    assert finding.message == "Training job Train reads Events with no data validation on the way"
+
+
+def test_r13_quiet_with_validation_before_training(builder):
+    builder.chain(builder.add("data_source"), builder.add("data_validation"), builder.add("training_job"))
+    assert findings(builder.design, "R13") == []
+
+
+def _online_serving(builder):
+    source = builder.add("data_source", "Requests")
+    model = builder.add("model", "Model")
+    endpoint = builder.add("endpoint", "API", mode="online")
+    builder.link(source, model, phase="serve")
+    builder.link(model, endpoint)
+    return source, model, endpoint
+
+
+def test_r13_fires_for_online_endpoint_fed_unvalidated_and_unmonitored(builder):
+    _, _, endpoint = _online_serving(builder)
+    builder.link(builder.add("monitor", "Latency", watches=["latency"]), endpoint)
+    [finding] = findings(builder.design, "R13")
+    assert finding.components == (endpoint,)
+    assert "no monitor watches data_quality" in finding.message
+
+
+def test_r13_quiet_for_online_endpoint_with_data_quality_monitor(builder):
+    _, _, endpoint = _online_serving(builder)
+    builder.link(builder.add("monitor", "Quality", watches=["data_quality"]), endpoint)
+    assert findings(builder.design, "R13") == []
+
+
+def test_r13_quiet_for_online_endpoint_with_serving_validation(builder):
+    source = builder.add("data_source", "Requests")
+    check = builder.add("data_validation", "Request checks", where="serve")
+    model = builder.add("model", "Model")
+    builder.chain(source, check, model, phase="serve")
+    builder.link(model, builder.add("endpoint", "API", mode="online"))
+    assert findings(builder.design, "R13") == []
+
+
+# ---- R14 ---------------------------------------------------------------------------------
+
+
+def test_r14_fires_for_late_labels_without_drift_monitor(builder):
+    labels = builder.add("label_source", "Chargebacks", delay_hours=720.0)
+    builder.add("monitor", "Latency", watches=["latency"])
+    [finding] = findings(builder.design, "R14")
+    assert finding.components == (labels,)
+    assert "arrive 720 h late" in finding.message
+
+
+def test_r14_quiet_with_a_prediction_drift_monitor(builder):
+    builder.add("label_source", "Chargebacks", delay_hours=720.0)
+    builder.add("monitor", "Drift", watches=["prediction_drift"])
+    assert findings(builder.design, "R14") == []
+
+
+def test_r14_quiet_for_fast_labels(builder):
+    builder.add("label_source", "Clicks", delay_hours=0.5)
+    assert findings(builder.design, "R14") == []
+
+
+def test_r14_says_when_delay_is_unspecified(builder):
+    builder.add("label_source", "Clicks")
+    assert unspecified(builder.design, "R14")[0].startswith("delay_hours of Clicks is unspecified")
+
+
+# ---- R15 ---------------------------------------------------------------------------------
+
+
+def test_r15_fires_for_unowned_unversioned_source(builder):
+    source = builder.add("data_source", "Events", versioned=False)
+    [finding] = findings(builder.design, "R15")
+    assert finding.severity == "info" and finding.components == (source,)
+    assert finding.message == "Data source Events has no owner and is not versioned"
+
+
+def test_r15_quiet_for_owned_versioned_source(builder):
+    builder.add("data_source", "Events", owner="payments", versioned=True)
+    assert findings(builder.design, "R15") == []
+
+
+# ---- R16 ---------------------------------------------------------------------------------
+
+
+def _skew_design(builder, serve_input_kind: str = "data_source", **props):
+    history = builder.add("data_source", "History")
+    job = builder.add("training_job", "Train")
+    model = builder.add("model", "Ranker")
+    endpoint = builder.add("endpoint", "Feed API", mode="online")
+    builder.chain(history, job, model)
+    builder.link(model, endpoint)
+    serve_input = builder.add(serve_input_kind, "Request features", **props)
+    builder.link(serve_input, model, phase="serve")
+    return serve_input, model, endpoint
+
+
+def test_r16_fires_for_a_serve_input_not_used_in_training(builder):
+    serve_input, model, endpoint = _skew_design(builder, "feature_pipeline", shared_train_serve=False)
+    [finding] = findings(builder.design, "R16")
+    assert finding.severity == "error"
+    assert finding.components == (model, endpoint, serve_input)
+    assert "training/serving skew" in finding.message and "Request features" in finding.message
+
+
+def test_r16_quiet_with_an_online_feature_store(builder):
+    _skew_design(builder, "feature_store", online=True)
+    assert findings(builder.design, "R16") == []
+
+
+def test_r16_quiet_when_the_input_also_feeds_training(builder):
+    serve_input, _, _ = _skew_design(builder, "feature_pipeline", shared_train_serve=False)
+    builder.link(serve_input, builder.design.components[1].id)  # -> training job
+    assert findings(builder.design, "R16") == []
+
+
+def test_r16_quiet_through_a_cache_in_front_of_an_online_store(builder):
+    history = builder.add("data_source", "History")
+    job = builder.add("training_job", "Train")
+    model = builder.add("model", "Ranker")
+    builder.chain(history, job, model)
+    builder.link(model, builder.add("endpoint", "Feed API", mode="online"))
+    store = builder.add("feature_store", "Store", online=True)
+    cache = builder.add("cache", "Feature cache", cache_type="feature")
+    builder.chain(store, cache, model, phase="serve")
+    assert findings(builder.design, "R16") == []
+
+
+def test_r16_quiet_for_batch_endpoint(builder):
+    _, _, endpoint = _skew_design(builder, "feature_pipeline", shared_train_serve=False)
+    builder.design.component_by_id()[endpoint].properties["mode"] = "batch"
+    assert findings(builder.design, "R16") == []
+
+
+def test_r16_says_when_online_is_unspecified(builder):
+    _skew_design(builder, "feature_store")
+    assert fired(builder.design, "R16") == []
+    assert unspecified(builder.design, "R16")[0].startswith("online of Request features is unspecified")
+
+
+# ---- R17 ---------------------------------------------------------------------------------
+
+
+def test_r17_fires_for_random_split_of_time_series(builder):
+    dataset = builder.add("dataset", "Sales", is_time_series=True, split="random")
+    [finding] = findings(builder.design, "R17")
+    assert finding.components == (dataset,) and "is split at random" in finding.message
+
+
+def test_r17_fires_for_kfold_on_time_series(builder):
+    dataset = builder.add("dataset", "Sales", is_time_series=True, split="time")
+    job = builder.add("training_job", "Train", cv="kfold")
+    builder.link(dataset, job)
+    [finding] = findings(builder.design, "R17")
+    assert finding.components == (dataset, job) and "k-fold in Train" in finding.message
+
+
+def test_r17_quiet_with_time_split_and_time_series_cv(builder):
+    dataset = builder.add("dataset", "Sales", is_time_series=True, split="time")
+    builder.link(dataset, builder.add("training_job", cv="time_series_cv"))
+    assert findings(builder.design, "R17") == []
+
+
+def test_r17_says_when_is_time_series_is_unspecified(builder):
+    builder.add("dataset", "Sales", split="random")
+    assert fired(builder.design, "R17") == []
+    assert unspecified(builder.design, "R17") == [
+        "is_time_series of Sales is unspecified: it is split at random"
+    ]
+
+
+# ---- R18 ---------------------------------------------------------------------------------
+
+
+def test_r18_fires_for_transforms_fit_on_all_data(builder):
+    pipeline = builder.add("feature_pipeline", "Scaler", fit_on="all_data")
+    [finding] = findings(builder.design, "R18")
+    assert finding.components == (pipeline,)
+
+
+def test_r18_fires_for_time_series_training_without_point_in_time(builder):
+    store = builder.add("feature_store", "Store", point_in_time=False)
+    dataset = builder.add("dataset", "Sales", is_time_series=True, split="time")
+    job = builder.add("training_job", "Train")
+    builder.chain(store, dataset, job)
+    [finding] = fired(builder.design, "R18")
+    assert finding.components == (store, job) and "point-in-time" in finding.message
+
+
+def test_r18_quiet_with_train_only_fit_and_point_in_time_joins(builder):
+    builder.add("feature_pipeline", "Scaler", fit_on="train_only")
+    store = builder.add("feature_store", "Store", point_in_time=True)
+    dataset = builder.add("dataset", "Sales", is_time_series=True, split="time")
+    builder.chain(store, dataset, builder.add("training_job"))
+    assert findings(builder.design, "R18") == []
+
+
+# ---- R19 ---------------------------------------------------------------------------------
+
+
+def _imbalanced(builder, rate=0.02):
+    add_metric(builder, "Accuracy", "accuracy")
+    return builder.add("label_source", "Fraud labels", positive_rate=rate)
+
+
+def test_r19_fires_for_rare_positives_measured_by_accuracy(builder):
+    labels = _imbalanced(builder)
+    [finding] = findings(builder.design, "R19")
+    assert finding.components == (labels,)
+    assert "are 2% positive" in finding.message and "scores 98%" in finding.message
+
+
+def test_r19_quiet_with_a_minority_class_metric(builder):
+    _imbalanced(builder)
+    add_metric(builder, "PR-AUC", "pr_auc")
+    assert findings(builder.design, "R19") == []
+
+
+def test_r19_quiet_with_class_weights(builder):
+    _imbalanced(builder)
+    builder.add("sampling_strategy", method="class_weight")
+    assert findings(builder.design, "R19") == []
+
+
+def test_r19_quiet_for_balanced_labels(builder):
+    _imbalanced(builder, rate=0.4)
+    assert findings(builder.design, "R19") == []
+
+
+def test_r19_says_when_positive_rate_is_unspecified(builder):
+    add_metric(builder, "Accuracy", "accuracy")
+    builder.add("label_source", "Labels")
+    assert unspecified(builder.design, "R19")[0].startswith("positive_rate of Labels is unspecified")
+
+
+# ---- R20 ---------------------------------------------------------------------------------
+
+
+def _sampled_into_threshold(builder, **sampling):
+    sampler = builder.add("sampling_strategy", "Undersampling", **sampling)
+    job, model = builder.add("training_job"), builder.add("model")
+    policy = builder.add("decision_policy", "Block if > t", policy_type="threshold")
+    builder.chain(sampler, job, model, policy)
+    return sampler, policy
+
+
+def test_r20_fires_for_uncorrected_undersampling_before_a_threshold(builder):
+    sampler, policy = _sampled_into_threshold(builder, method="undersample", weighted_correction=False)
+    [finding] = findings(builder.design, "R20")
+    assert finding.components == (sampler, policy)
+    assert "undersample without weighted correction" in finding.message
+
+
+def test_r20_quiet_with_weighted_correction(builder):
+    _sampled_into_threshold(builder, method="undersample", weighted_correction=True)
+    assert findings(builder.design, "R20") == []
+
+
+def test_r20_quiet_for_oversampling(builder):
+    _sampled_into_threshold(builder, method="oversample", weighted_correction=False)
+    assert findings(builder.design, "R20") == []
+
+
+# ---- R21 ---------------------------------------------------------------------------------
+
+
+def test_r21_fires_for_many_features_without_importance(builder):
+    pipeline = builder.add("feature_pipeline", "Features", n_features=450)
+    [finding] = findings(builder.design, "R21")
+    assert finding.severity == "info" and finding.components == (pipeline,)
+    assert "produces 450 features" in finding.message
+
+
+def test_r21_quiet_with_feature_importance(builder):
+    builder.add("feature_pipeline", "Features", n_features=450)
+    builder.add("feature_importance", method="shap")
+    assert findings(builder.design, "R21") == []
+
+
+def test_r21_quiet_for_few_features(builder):
+    builder.add("feature_pipeline", "Features", n_features=40)
+    assert findings(builder.design, "R21") == []

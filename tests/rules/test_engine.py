@@ -1,0 +1,453 @@
+"""The engine around the rules: registry, overrides, decisions, internal errors, coverage,
+the incremental API, the CLI's text/JSON/SARIF output and the generated rule reference."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+from app.domain import ops
+from app.domain.catalog import STAGE_IDS
+from app.domain.model import Component, Decision, Link
+from app.persistence import save_design
+from app.rules import RuleEngine, all_rules, check_design, result_to_json_data
+from app.rules import registry as rule_registry
+from app.rules.docs import render_rules_markdown
+from app.rules.engine import stage_coverage
+from app.rules.model import RULE_STAGES, SEVERITY_RANK
+from tests.factories import DesignBuilder, large_design
+from tests.rules import (
+    test_coverage_structure,
+    test_data_features,
+    test_model,
+    test_monitoring,
+    test_serving,
+)
+from tests.rules.helpers import findings, sound_recommender
+
+ROOT = Path(__file__).resolve().parents[2]
+FINDING_KEYS = {
+    "rule", "severity", "stage", "title", "message", "components", "links",
+    "accepted", "rationale", "suggestion", "sources",
+}  # fmt: skip
+
+
+@pytest.fixture
+def sound(builder):
+    ids = sound_recommender(builder)
+    return builder.design, ids
+
+
+def _save(design, tmp_path, name="design.mlsd") -> str:
+    path = tmp_path / name
+    save_design(design, path)
+    return str(path)
+
+
+def _ungated(design, ids):
+    """The sound design with one error: the evaluation no longer gates (R28)."""
+    design.component_by_id()[ids["evaluation"]].properties["gate"] = False
+    return [f for f in check_design(design).findings if f.rule == "R28"]
+
+
+# ---- registry ------------------------------------------------------------------------------
+
+
+def test_registry_has_forty_rules_with_complete_metadata():
+    rules = all_rules()
+    assert [r.id for r in rules] == [f"R{n}" for n in range(1, 41)]
+    for spec in rules:
+        assert spec.stage in RULE_STAGES and spec.severity in SEVERITY_RANK
+        assert spec.title and spec.rationale.endswith(".") and spec.suggestion.endswith(".")
+        assert spec.sources and all(len(source) > 10 for source in spec.sources)
+
+
+def test_every_rule_has_a_firing_and_a_quiet_test():
+    names = {
+        name
+        for module in (test_coverage_structure, test_data_features, test_model, test_serving, test_monitoring)
+        for name, _ in inspect.getmembers(module, inspect.isfunction)
+    }
+    for n in range(1, 41):
+        assert any(re.match(rf"test_r{n}_fires", name) for name in names), f"R{n} has no firing test"
+        assert any(re.match(rf"test_r{n}_quiet", name) for name in names), f"R{n} has no quiet test"
+
+
+def test_a_sound_complete_design_has_no_findings(sound):
+    design, _ = sound
+    result = check_design(design)
+    assert [f"{f.rule}: {f.message}" for f in result.findings] == []
+    assert all(cov.covered for cov in result.coverage.values())
+
+
+# ---- overrides and decisions ------------------------------------------------------------------
+
+
+def test_override_off_removes_the_rule_and_is_reported(sound):
+    design, ids = sound
+    _ungated(design, ids)
+    design.rule_overrides["R28"] = "off"
+    result = check_design(design)
+    assert [f for f in result.findings if f.rule == "R28"] == []
+    assert result.overrides_applied == {"R28": "off"}
+    assert not result.fails()
+
+
+def test_override_changes_severity_and_the_output_says_so(sound, tmp_path, capsys):
+    design, ids = sound
+    _ungated(design, ids)
+    design.rule_overrides["R28"] = "warning"
+    [finding] = findings(design, "R28")
+    assert (finding.severity, finding.default_severity, finding.overridden) == ("warning", "error", True)
+    path = _save(design, tmp_path)
+    assert main(["check", path]) == 0
+    out = capsys.readouterr().out
+    assert "(override: was error)" in out and "Rule overrides applied: R28=warning" in out
+    assert main(["check", path, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    [item] = [f for f in data["findings"] if f["rule"] == "R28"]
+    assert item["override"] == {"from": "error", "to": "warning"}
+    assert data["overrides"] == {"R28": "warning"}
+
+
+def test_accepted_finding_is_listed_with_its_rationale_and_does_not_fail(sound, tmp_path, capsys):
+    design, ids = sound
+    [finding] = _ungated(design, ids)
+    path = _save(design, tmp_path)
+    assert main(["check", path]) == 1
+    capsys.readouterr()
+    design.decisions.append(
+        Decision(
+            id="d1", rule="R28", components=list(finding.components), rationale="Shadow traffic gates it."
+        )
+    )
+    result = check_design(design)
+    [accepted] = [f for f in result.findings if f.rule == "R28"]
+    assert (
+        accepted.accepted and accepted.rationale == "Shadow traffic gates it." and accepted.decision == "d1"
+    )
+    assert result.summary() == {"error": 0, "warning": 0, "info": 0, "accepted": 1}
+    assert not result.fails()
+    path = _save(design, tmp_path)
+    assert main(["check", path]) == 0
+    out = capsys.readouterr().out
+    assert "accepted ERROR   R28" in out and "decision: Shadow traffic gates it." in out
+
+
+def test_decision_for_other_components_does_not_accept(sound):
+    design, ids = sound
+    _ungated(design, ids)
+    design.decisions.append(Decision(id="d1", rule="R28", components=[ids["model"]], rationale="Wrong one."))
+    [finding] = findings(design, "R28")
+    assert not finding.accepted
+
+
+# ---- internal errors --------------------------------------------------------------------------
+
+
+def test_a_rule_that_raises_becomes_an_internal_error_finding(builder, monkeypatch):
+    def broken(ctx):
+        raise KeyError("boom")
+
+    spec = rule_registry.get_rule("R30")
+    monkeypatch.setitem(rule_registry._RULES, "R30", dataclasses.replace(spec, check=broken))
+    builder.add("endpoint", "API", mode="online", fallback="none")
+    result = RuleEngine(builder.design).check()
+    [finding] = [f for f in result.findings if f.rule == "R30"]
+    assert finding.internal_error and finding.severity == "error"
+    assert finding.message.startswith("internal error in rule R30: KeyError")
+    assert any(f.rule == "R3" for f in result.findings)  # the other rules still ran
+    builder.design.rule_overrides["R30"] = "off"  # an override cannot hide a broken rule
+    assert [f.rule for f in RuleEngine(builder.design).check().findings if f.internal_error] == ["R30"]
+
+
+def test_unknown_kinds_do_not_break_rules(catalog):
+    design = large_design(catalog, 40, 80)
+    design.components.append(Component(id="alien", kind="quantum_annealer", name="Annealer"))
+    design.links.append(Link(id="lx", source="alien", target=design.components[0].id))
+    design.invalidate_indexes()
+    result = check_design(design, catalog)
+    assert not any(f.internal_error for f in result.findings)
+
+
+def test_rules_survive_properties_of_the_wrong_type(catalog):
+    """A hand-edited file can hold any JSON scalar or list in any property."""
+    rng = random.Random(11)
+    values = [True, False, 0, 3, -1.5, 1e9, "", "text", "online", [], ["a", "b"], ["latency"]]
+    for _ in range(25):
+        builder = DesignBuilder(catalog)
+        sound_recommender(builder)
+        for component in builder.design.components:
+            for prop in catalog.kinds[component.kind].properties:
+                if rng.random() < 0.5:
+                    component.properties[prop.name] = rng.choice(values)
+        result = check_design(builder.design, catalog)
+        assert [f.message for f in result.findings if f.internal_error] == []
+
+
+def test_findings_do_not_depend_on_hash_seeds():
+    """Output order comes from the design, never from set iteration order."""
+    code = (
+        "import json;from app.domain.catalog import default_catalog;"
+        "from app.rules import check_design, result_to_json_data;from tests.factories import large_design;"
+        "c=default_catalog();print(json.dumps(result_to_json_data(check_design(large_design(c,300,600),c))))"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(outputs) == 1
+
+
+# ---- coverage ---------------------------------------------------------------------------------
+
+
+def test_stage_coverage_lists_components_and_missing_kinds(builder, catalog):
+    source = builder.add("data_source", "Events")
+    model = builder.add("model", "Model")
+    coverage = stage_coverage(builder.design, catalog)
+    assert list(coverage) == list(STAGE_IDS)
+    assert coverage["data"].covered and coverage["data"].components == [source]
+    assert coverage["model"].components == [model]
+    assert not coverage["serving"].covered
+    assert "endpoint" in coverage["serving"].missing_kinds
+    assert check_design(builder.design).coverage["data"].components == [source]
+
+
+# ---- incremental engine ------------------------------------------------------------------------
+
+
+def _signature(result):
+    return [(f.rule, f.severity, f.message, f.components, f.links) for f in result.findings]
+
+
+def test_incremental_checks_match_fresh_checks_after_every_edit(catalog):
+    builder = DesignBuilder(catalog)
+    sound_recommender(builder)
+    design = builder.design
+    engine = RuleEngine(design, catalog)
+    rng = random.Random(3)
+    for step in range(150):
+        choice = rng.choice(["property", "link", "unlink", "toggle", "remove", "add", "rename"])
+        components = design.components
+        if choice == "property":
+            editable = [c for c in components if c.kind in ("endpoint", "evaluation", "monitor")]
+            if not editable:
+                continue
+            target = rng.choice(editable)
+            prop = {"endpoint": "mode", "evaluation": "gate", "monitor": "watches"}[target.kind]
+            value = {"mode": rng.choice(["online", "batch", None]), "gate": rng.choice([True, False, None]),
+                     "watches": rng.choice([["latency"], ["data_drift", "errors"], None])}[prop]  # fmt: skip
+            _, changes = ops.set_property(design, catalog, target.id, prop, value)
+        elif choice == "link":
+            a, b = rng.sample(components, 2)
+            if ops.find_link(design, a.id, b.id):
+                continue
+            link = ops.make_link(design, catalog, a.id, b.id, feedback=rng.random() < 0.3)
+            changes = ops.add_link(design, link)
+        elif choice in ("unlink", "toggle") and design.links:
+            link = rng.choice(design.links)
+            if choice == "unlink":
+                _, changes = ops.remove_link(design, link.id)
+            else:
+                edit = rng.choice(
+                    [
+                        {"feedback": not link.feedback},
+                        {"phase": rng.choice(["train", "serve", "both"])},
+                        {"flow": rng.choice(["data", "feature", "artifact", "prediction"])},
+                        {"label": f"step {step}"},
+                    ]
+                )
+                _, changes = ops.set_link_fields(design, link.id, **edit)
+        elif choice == "remove" and len(components) > 5:
+            _, changes = ops.remove_component(design, rng.choice(components).id)
+        elif choice == "rename":
+            _, changes = ops.set_component_field(design, rng.choice(components).id, "name", f"Renamed {step}")
+        else:
+            component = ops.make_component(design, catalog, rng.choice(list(catalog.kinds)))
+            changes = ops.add_component(design, catalog, component)
+        engine.apply(changes)
+        assert _signature(engine.check()) == _signature(check_design(design, catalog)), (
+            f"step {step}: {choice}"
+        )
+
+
+def test_incremental_link_edits_match_fresh_checks_on_random_graphs(catalog):
+    """Drawing and deleting single links keeps the cached traversals it cannot change."""
+    for seed, n in ((2, 30), (5, 30), (5, 80)):
+        rng = random.Random(seed)
+        design = large_design(catalog, n, 2 * n, seed=n)
+        for component in design.components[::2]:  # some properties so more rules look deeper
+            if component.kind == "endpoint":
+                component.properties["mode"] = "online"
+            elif component.kind == "evaluation":
+                component.properties["gate"] = rng.choice([True, False])
+            elif component.kind == "prediction_logger":
+                component.properties["holdout_pct"] = rng.choice([0.0, 5.0])
+        engine = RuleEngine(design, catalog)
+        engine.check()
+        for step in range(120):
+            if rng.random() < 0.5 and design.links:
+                _, changes = ops.remove_link(design, rng.choice(design.links).id)
+            else:
+                a, b = rng.sample(design.components, 2)
+                if ops.find_link(design, a.id, b.id):
+                    continue
+                fields = {"feedback": rng.random() < 0.3, "phase": rng.choice(["train", "serve", "both"])}
+                changes = ops.add_link(design, ops.make_link(design, catalog, a.id, b.id, **fields))
+            engine.apply(changes)
+            expected = _signature(check_design(design, catalog))
+            assert _signature(engine.check()) == expected, f"n={n} step {step}: {changes}"
+
+
+def test_incremental_check_sees_a_holdout_logger_attached_to_a_loop(catalog):
+    builder = DesignBuilder(catalog)
+    source, job, model = builder.add("data_source"), builder.add("training_job"), builder.add("model")
+    endpoint, app = builder.add("endpoint"), builder.add("consumer")
+    builder.chain(source, job, model, endpoint, app)
+    builder.link(app, source, feedback=True)
+    logger = builder.add("prediction_logger", holdout_pct=5.0)
+    engine = RuleEngine(builder.design, catalog)
+    assert [f.rule for f in engine.check().findings].count("R39") == 1
+    link = ops.make_link(builder.design, catalog, endpoint, logger)
+    engine.apply(ops.add_link(builder.design, link))
+    assert [f.rule for f in engine.check().findings].count("R39") == 0
+    engine.apply(ops.remove_link(builder.design, link.id)[1])
+    assert [f.rule for f in engine.check().findings].count("R39") == 1
+
+
+def test_engine_reset_follows_a_new_design(catalog, sound):
+    design, _ = sound
+    engine = RuleEngine(design, catalog)
+    assert engine.check().findings == []
+    other = DesignBuilder(catalog)
+    other.add("endpoint", "Lonely")
+    engine.reset(other.design)
+    assert {f.rule for f in engine.check().findings} >= {"R4", "R5", "R8"}
+
+
+# ---- CLI: text, JSON, SARIF, rules --------------------------------------------------------------
+
+
+def test_check_text_groups_by_stage_with_coverage_summary(builder, tmp_path, capsys):
+    source, model = builder.add("data_source", "Events"), builder.add("model", "Model")
+    builder.link(source, model)
+    assert main(["check", _save(builder.design, tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert (
+        "Stage coverage:" in out and "[x] 2. Data: Events" in out and "[ ] 5. Serving and deployment" in out
+    )
+    headers = [line for line in out.splitlines() if line and not line.startswith(" ") and line.endswith(":")]
+    assert headers[1].startswith("All stages (") and any(h.startswith("Structure (") for h in headers)
+    assert re.search(r"\d+ errors?, \d+ warnings?, \d+ info, 0 accepted \(40 rules checked\)", out)
+
+
+def test_check_exit_status_follows_fail_on(sound, tmp_path):
+    design, ids = sound
+    path = _save(design, tmp_path)
+    assert main(["check", path]) == 0
+    design.component_by_id()[ids["endpoint"]].properties["fallback"] = "none"  # R30 warning
+    path = _save(design, tmp_path)
+    assert main(["check", path]) == 0
+    assert main(["check", path, "--fail-on", "warning"]) == 1
+    _ungated(design, ids)
+    path = _save(design, tmp_path)
+    assert main(["check", path]) == 1
+    assert main(["check", path, "--fail-on", "never"]) == 0
+
+
+def test_check_json_has_the_documented_shape(builder, tmp_path, capsys):
+    builder.add("endpoint", "API", mode="online", fallback="none")
+    path = _save(builder.design, tmp_path)
+    assert main(["check", path, "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["file"] == path
+    assert set(data["stages"]) == set(STAGE_IDS)
+    assert data["stages"]["serving"]["covered"] is True and data["stages"]["data"]["components"] == []
+    assert set(data["summary"]) == {"error", "warning", "info", "accepted"}
+    assert data["findings"]
+    for item in data["findings"]:
+        assert FINDING_KEYS <= set(item)
+    [r30] = [f for f in data["findings"] if f["rule"] == "R30"]
+    assert r30["components"] == ["endpoint_1"] and r30["accepted"] is False and r30["sources"]
+    assert data == json.loads(json.dumps(result_to_json_data(check_design(builder.design), path)))
+
+
+def test_check_sarif_is_valid_2_1_0(sound, tmp_path, capsys):
+    design, ids = sound
+    [finding] = _ungated(design, ids)
+    design.component_by_id()[ids["endpoint"]].properties["fallback"] = "none"
+    design.decisions.append(Decision(id="d1", rule="R30", components=[ids["endpoint"]], rationale="Ok."))
+    path = _save(design, tmp_path)
+    assert main(["check", path, "--format", "sarif"]) == 1
+    sarif = json.loads(capsys.readouterr().out)
+    assert sarif["version"] == "2.1.0" and "sarif" in sarif["$schema"]
+    [run] = sarif["runs"]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "MLSD Studio"
+    assert [r["id"] for r in driver["rules"]] == [f"R{n}" for n in range(1, 41)]
+    assert all(r["defaultConfiguration"]["level"] in ("error", "warning", "note") for r in driver["rules"])
+    by_rule = {r["ruleId"]: r for r in run["results"]}
+    assert by_rule["R28"]["level"] == "error"
+    assert by_rule["R28"]["message"]["text"] == finding.message
+    assert driver["rules"][by_rule["R28"]["ruleIndex"]]["id"] == "R28"
+    assert by_rule["R28"]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == path
+    assert by_rule["R30"]["suppressions"] == [{"kind": "inSource", "justification": "Ok."}]
+    assert "suppressions" not in by_rule["R28"]
+    for result in run["results"]:
+        assert result["level"] in ("error", "warning", "note") and result["message"]["text"]
+        assert len(result["partialFingerprints"]["mlsdFinding/v1"]) == 32
+    assert run["invocations"] == [{"executionSuccessful": True}]
+
+
+def test_rules_command_lists_every_rule(capsys):
+    assert main(["rules"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 40 and lines[23].startswith("R24  error   model      Latency budget")
+    assert main(["rules", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [r["id"] for r in data] == [f"R{n}" for n in range(1, 41)]
+    assert set(data[0]) == {"id", "title", "stage", "severity", "rationale", "suggestion", "sources"}
+
+
+def test_golden_file_with_an_unknown_kind_checks_cleanly(capsys):
+    path = str(ROOT / "tests/fixtures/golden/v1.mlsd")
+    assert main(["check", path]) == 1
+    captured = capsys.readouterr()
+    assert "internal error" not in captured.out
+    assert "From a newer catalog has no links" in captured.out
+    assert "Rule overrides applied: R15=off" in captured.out
+
+
+# ---- generated docs ---------------------------------------------------------------------------
+
+
+def test_docs_rules_md_is_up_to_date():
+    committed = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert committed == render_rules_markdown(), (
+        "docs/rules.md is stale: run `python -m app.rules.docs > docs/rules.md`"
+    )
+
+
+def test_docs_list_every_rule_with_its_sources():
+    text = render_rules_markdown()
+    for spec in all_rules():
+        assert f"### {spec.id} {spec.title}" in text
+        assert all(f"- {source}" in text for source in spec.sources)

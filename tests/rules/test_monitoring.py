@@ -1,0 +1,225 @@
+"""R35-R40: evaluation and monitoring."""
+
+from __future__ import annotations
+
+from tests.rules.helpers import findings, fired, unspecified
+
+
+def _served(builder, name="API", mode="online"):
+    model = builder.add("model", f"{name} model")
+    endpoint = builder.add("endpoint", name, mode=mode)
+    builder.link(model, endpoint)
+    return model, endpoint
+
+
+# ---- R35 ---------------------------------------------------------------------------------
+
+
+def test_r35_fires_for_an_unmonitored_endpoint(builder):
+    _, endpoint = _served(builder)
+    [finding] = findings(builder.design, "R35")
+    assert finding.severity == "error" and finding.components == (endpoint,)
+
+
+def test_r35_fires_when_the_monitor_watches_other_signals(builder):
+    _, endpoint = _served(builder)
+    builder.link(builder.add("monitor", "Ops", watches=["latency", "errors"]), endpoint)
+    [finding] = findings(builder.design, "R35")
+    assert "(Ops watches other signals)" in finding.message
+
+
+def test_r35_fires_for_the_endpoint_the_monitor_does_not_reach(builder):
+    model, watched = _served(builder, "Feed API")
+    _, unwatched = _served(builder, "Search API")
+    builder.link(builder.add("monitor", "Drift", watches=["data_drift"]), model)
+    [finding] = findings(builder.design, "R35")
+    assert finding.components == (unwatched,)
+
+
+def test_r35_quiet_with_a_drift_monitor_on_the_model(builder):
+    model, _ = _served(builder)
+    builder.link(builder.add("monitor", watches=["data_drift"]), model)
+    assert findings(builder.design, "R35") == []
+
+
+def test_r35_quiet_with_a_model_quality_monitor_fed_by_the_logger(builder):
+    _, endpoint = _served(builder)
+    logger = builder.add("prediction_logger")
+    builder.chain(endpoint, logger, builder.add("monitor", watches=["model_quality"]))
+    assert findings(builder.design, "R35") == []
+
+
+def test_r35_says_when_watches_is_unspecified(builder):
+    _, endpoint = _served(builder)
+    builder.link(builder.add("monitor", "Monitor"), endpoint)
+    assert fired(builder.design, "R35") == []
+    assert unspecified(builder.design, "R35") == [
+        "watches of Monitor is unspecified: is API watched for drift or quality?"
+    ]
+
+
+# ---- R36 ---------------------------------------------------------------------------------
+
+
+def test_r36_fires_for_online_endpoint_without_latency_monitor(builder):
+    _, endpoint = _served(builder)
+    builder.link(builder.add("monitor", watches=["data_drift"]), endpoint)
+    [finding] = findings(builder.design, "R36")
+    assert finding.components == (endpoint,)
+
+
+def test_r36_quiet_with_an_errors_monitor(builder):
+    _, endpoint = _served(builder)
+    builder.link(builder.add("monitor", watches=["errors"]), endpoint)
+    assert findings(builder.design, "R36") == []
+
+
+def test_r36_quiet_for_a_batch_endpoint(builder):
+    _served(builder, mode="batch")
+    assert findings(builder.design, "R36") == []
+
+
+# ---- R37 ---------------------------------------------------------------------------------
+
+
+def _user_facing(builder):
+    _, endpoint = _served(builder, "Feed API")
+    app = builder.add("consumer", "App", consumer_type="user_app")
+    builder.link(endpoint, app)
+    objective = builder.add("business_objective", "Watch time")
+    return endpoint, app, objective
+
+
+def test_r37_fires_without_experiment_or_kpi_monitor(builder):
+    endpoint, _, _ = _user_facing(builder)
+    [finding] = findings(builder.design, "R37")
+    assert finding.components == (endpoint,)
+    assert finding.message == (
+        "User-facing endpoint Feed API has no A/B, interleaving, switchback or bandit experiment "
+        "and no monitor watching the business KPI of the business objective"
+    )
+
+
+def test_r37_fires_for_a_shadow_test_and_an_untied_kpi_monitor(builder):
+    endpoint, app, _ = _user_facing(builder)
+    builder.link(builder.add("experiment", experiment_type="shadow"), app)
+    builder.add("monitor", watches=["business_kpi"])  # not linked to the objective
+    [finding] = findings(builder.design, "R37")
+    assert "bandit experiment and no monitor" in finding.message
+
+
+def test_r37_quiet_with_ab_test_and_kpi_monitor(builder):
+    endpoint, app, objective = _user_facing(builder)
+    builder.link(builder.add("experiment", experiment_type="ab"), app)
+    builder.link(builder.add("monitor", watches=["business_kpi"]), objective)
+    assert findings(builder.design, "R37") == []
+
+
+# ---- R38 ---------------------------------------------------------------------------------
+
+
+def _marketplace(builder, unit="user", marketplace=True):
+    builder.add("problem_framing", "Pricing", marketplace=marketplace)
+    policy = builder.add("decision_policy", "Price optimizer", policy_type="optimizer")
+    experiment = builder.add("experiment", "Price test", unit=unit)
+    return policy, experiment
+
+
+def test_r38_fires_for_user_randomised_test_of_a_marketplace_optimizer(builder):
+    policy, experiment = _marketplace(builder)
+    [finding] = findings(builder.design, "R38")
+    assert finding.components == (policy, experiment)
+    assert "randomises by user" in finding.message
+
+
+def test_r38_quiet_for_a_switchback(builder):
+    _marketplace(builder, unit="region_time")
+    assert findings(builder.design, "R38") == []
+
+
+def test_r38_quiet_outside_a_marketplace(builder):
+    _marketplace(builder, marketplace=False)
+    assert findings(builder.design, "R38") == []
+
+
+def test_r38_says_when_marketplace_is_unspecified(builder):
+    _marketplace(builder, marketplace=None)
+    assert unspecified(builder.design, "R38") == [
+        "marketplace of Pricing is unspecified: Price test randomises by user"
+    ]
+
+
+# ---- R39 ---------------------------------------------------------------------------------
+
+
+def _loop(builder, **policy):
+    source = builder.add("data_source", "Interactions")
+    job, model = builder.add("training_job"), builder.add("model", "Recommender")
+    endpoint = builder.add("endpoint", "Feed API", mode="online")
+    app = builder.add("consumer", "App", consumer_type="user_app")
+    builder.chain(source, job, model, endpoint)
+    if policy:
+        chooser = builder.add("decision_policy", "Chooser", **policy)
+        builder.chain(endpoint, chooser, app)
+    else:
+        builder.link(endpoint, app)
+    back = builder.link(app, source, feedback=True)
+    return source, model, endpoint, app, back
+
+
+def test_r39_fires_for_a_feedback_loop_without_exploration(builder):
+    source, model, _, app, back = _loop(builder)
+    [finding] = findings(builder.design, "R39")
+    assert finding.components == (source, model, app) and finding.links == (back,)
+    assert "no exploration and no holdout" in finding.message
+
+
+def test_r39_fires_with_zero_exploration(builder):
+    _loop(builder, policy_type="rerank", exploration_rate=0.0)
+    assert len(findings(builder.design, "R39")) == 1
+
+
+def test_r39_quiet_with_exploration(builder):
+    _loop(builder, policy_type="rerank", exploration_rate=0.05)
+    assert findings(builder.design, "R39") == []
+
+
+def test_r39_quiet_with_a_logged_holdout(builder):
+    _, _, endpoint, _, _ = _loop(builder)
+    builder.link(endpoint, builder.add("prediction_logger", holdout_pct=2.0))
+    assert findings(builder.design, "R39") == []
+
+
+def test_r39_quiet_without_a_loop(builder):
+    source = builder.add("data_source")
+    builder.chain(source, builder.add("training_job"), builder.add("model"), builder.add("consumer"))
+    assert findings(builder.design, "R39") == []
+
+
+# ---- R40 ---------------------------------------------------------------------------------
+
+
+def test_r40_fires_without_feature_logging(builder):
+    _, endpoint = _served(builder)
+    [finding] = findings(builder.design, "R40")
+    assert finding.severity == "info" and finding.components == (endpoint,)
+
+
+def test_r40_fires_when_the_logger_skips_features(builder):
+    _, endpoint = _served(builder)
+    builder.link(endpoint, builder.add("prediction_logger", logs_features=False))
+    assert len(findings(builder.design, "R40")) == 1
+
+
+def test_r40_quiet_with_a_feature_logger(builder):
+    _, endpoint = _served(builder)
+    builder.link(endpoint, builder.add("prediction_logger", logs_features=True))
+    assert findings(builder.design, "R40") == []
+
+
+def test_r40_says_when_logs_features_is_unspecified(builder):
+    _, endpoint = _served(builder)
+    builder.link(endpoint, builder.add("prediction_logger", "Log"))
+    assert unspecified(builder.design, "R40") == [
+        "logs_features of Log is unspecified: it logs what API serves"
+    ]
