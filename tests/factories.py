@@ -17,7 +17,8 @@ class DesignBuilder:
         self.catalog = catalog
         self.design = Design(meta=Meta(title=title))
 
-    def add(self, kind: str, name: str | None = None, *, id: str | None = None, **props: Any) -> str:
+    def add(self, kind: str, name: str | None = None, /, *, id: str | None = None, **props: Any) -> str:
+        """Add a component; `name` is positional so a metric's `name=` property stays a property."""
         component = ops.make_component(self.design, self.catalog, kind, name=name)
         if id is not None:
             component.id = id

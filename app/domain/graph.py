@@ -58,6 +58,10 @@ class GraphMirror:
     def reset(self, design: Design) -> None:
         self.__init__(design, self.catalog)  # type: ignore[misc]
 
+    def link_ends(self, link_id: str) -> tuple[str, str] | None:
+        """(source, target) of a link the graph holds, also right after the design dropped it."""
+        return self._link_ends.get(link_id)
+
     def apply(self, changes: Iterable[Change]) -> None:
         components = self.design.component_by_id()
         links = self.design.link_by_id()

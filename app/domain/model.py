@@ -91,6 +91,11 @@ class Decision(_Model):
     components: list[str] = Field(
         default_factory=list, description="Ids of the components the accepted finding concerns."
     )
+    subject: str = Field(
+        "",
+        description="What the accepted finding is about when it names no component "
+        "(e.g. 'stage:monitoring' for a missing stage); empty otherwise.",
+    )
     rationale: str = Field(description="Why the trade-off is acceptable.", min_length=1)
     date: str = Field(default_factory=now_iso, description="When the decision was recorded.")
 

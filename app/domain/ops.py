@@ -114,6 +114,14 @@ def find_link(design: Design, source: str, target: str) -> Link | None:
     return None
 
 
+def _index_of(items: list, item: object) -> int:
+    """Position of `item` by identity (list.index would compare whole pydantic models)."""
+    for index, candidate in enumerate(items):
+        if candidate is item:
+            return index
+    raise ValueError("item not in list")
+
+
 # ---- components --------------------------------------------------------------------------
 
 
@@ -159,7 +167,7 @@ def add_component(
 def remove_component(design: Design, component_id: str) -> tuple[RemovedComponent, list[Change]]:
     """Remove a component and every link touching it."""
     component = get_component(design, component_id)
-    index = design.components.index(component)
+    index = _index_of(design.components, component)
     removed_links = [
         (i, link)
         for i, link in enumerate(design.links)
@@ -280,7 +288,7 @@ def add_link(design: Design, link: Link, index: int | None = None) -> list[Chang
 
 def remove_link(design: Design, link_id: str) -> tuple[tuple[int, Link], list[Change]]:
     link = get_link(design, link_id)
-    index = design.links.index(link)
+    index = _index_of(design.links, link)
     del design.links[index]
     design.link_by_id().pop(link_id, None)
     return (index, link), [Change("link_removed", link_id)]

@@ -118,6 +118,7 @@ def run_rule(spec: RuleSpec, context: RuleContext) -> list[Finding]:
             message=hit.message,
             components=tuple(hit.components),
             links=tuple(hit.links),
+            subject=hit.subject,
             suggestion=spec.suggestion,
             sources=spec.sources,
         )
@@ -132,7 +133,7 @@ def _apply_overrides_and_decisions(
         return list(findings), {}
     decisions = {}
     for decision in design.decisions:
-        decisions.setdefault((decision.rule, frozenset(decision.components)), decision)
+        decisions.setdefault((decision.rule, frozenset(decision.components), decision.subject), decision)
     applied: dict[str, str] = {}
     result = []
     for finding in findings:
@@ -142,7 +143,7 @@ def _apply_overrides_and_decisions(
             if level == "off":
                 continue
             finding = finding.with_changes(severity=level, default_severity=finding.severity)
-        decision = decisions.get((finding.rule, frozenset(finding.components)))
+        decision = decisions.get((finding.rule, frozenset(finding.components), finding.subject))
         if decision is not None and not finding.internal_error:
             finding = finding.with_changes(accepted=True, rationale=decision.rationale, decision=decision.id)
         result.append(finding)
@@ -395,7 +396,7 @@ class RuleEngine:
             if graph.has_edge(link.source, link.target):
                 return None
             return LinkEdit(link.source, link.target, link.feedback, link.phase == "train", added=True)
-        ends = self.mirror._link_ends.get(changes[0].id)
+        ends = self.mirror.link_ends(changes[0].id)
         if ends is None or not graph.has_edge(*ends):
             return None
         data = graph.edges[ends]

@@ -17,13 +17,16 @@ RULE_STAGES = ("business", "data", "features", "model", "serving", "monitoring",
 class Hit:
     """What a check returns: the engine adds the rule's metadata to make a Finding.
 
-    `severity` overrides the rule's default for rules whose severity depends on the case.
+    `severity` overrides the rule's default for rules whose severity depends on the case;
+    `subject` names what a finding without components is about (R4: the missing stage), so a
+    decision can accept that one finding and not every finding of the rule.
     """
 
     message: str
     components: tuple[str, ...] = ()
     links: tuple[str, ...] = ()
     severity: str | None = None
+    subject: str = ""
 
 
 CheckFunction = Callable[["RuleContext"], Iterable[Hit]]
@@ -61,6 +64,7 @@ class Finding:
     message: str
     components: tuple[str, ...] = ()
     links: tuple[str, ...] = ()
+    subject: str = ""
     suggestion: str = ""
     sources: tuple[str, ...] = ()
     accepted: bool = False
@@ -94,6 +98,8 @@ class Finding:
             "suggestion": self.suggestion,
             "sources": list(self.sources),
         }
+        if self.subject:
+            data["subject"] = self.subject
         if self.overridden:
             data["override"] = {"from": self.default_severity, "to": self.severity}
         if self.internal_error:

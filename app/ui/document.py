@@ -230,7 +230,9 @@ class DesignDocument(QObject):
             raise ValueError(f"not an editable meta field: {field!r}")
         self.undo_stack.push(commands.SetMetaFieldCommand(self, field, value, old, f"Edit {field}"))
 
-    def accept_finding(self, rule: str, component_ids: Iterable[str], rationale: str) -> str:
+    def accept_finding(
+        self, rule: str, component_ids: Iterable[str], rationale: str, subject: str = ""
+    ) -> str:
         """Record a decision that accepts a finding; returns the decision id."""
         rationale = rationale.strip()
         if not rationale:
@@ -239,6 +241,7 @@ class DesignDocument(QObject):
             id=ops.new_decision_id(self._design),
             rule=rule,
             components=list(component_ids),
+            subject=subject,
             rationale=rationale,
             date=now_iso()[:10],
         )

@@ -287,7 +287,7 @@ class FindingsPanel(QWidget):
         rationale = dialogs.ask_rationale(self, finding, get_rule(finding.rule))
         if not rationale:
             return
-        self.document.accept_finding(finding.rule, finding.components, rationale)
+        self.document.accept_finding(finding.rule, finding.components, rationale, finding.subject)
         self.message.emit(f"Accepted {finding.rule}: recorded as a decision (Undo to revoke)")
 
     def revoke_selected(self) -> None:

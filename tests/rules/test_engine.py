@@ -451,3 +451,18 @@ def test_docs_list_every_rule_with_its_sources():
     for spec in all_rules():
         assert f"### {spec.id} {spec.title}" in text
         assert all(f"- {source}" in text for source in spec.sources)
+
+
+def test_a_decision_on_one_missing_stage_accepts_only_that_r4_finding(builder):
+    from app.domain.model import Decision
+
+    builder.add("data_source", "Events")
+    builder.add("model", "Ranker")
+    builder.design.decisions.append(
+        Decision(id="d1", rule="R4", subject="stage:monitoring", rationale="Monitoring is out of scope here.")
+    )
+    r4 = [f for f in check_design(builder.design).findings if f.rule == "R4"]
+    accepted = [f for f in r4 if f.accepted]
+    assert [f.subject for f in accepted] == ["stage:monitoring"]
+    assert len(r4) - len(accepted) == 3
+    assert all(f.subject.startswith("stage:") for f in r4)

@@ -159,6 +159,7 @@ def r4_stage_coverage(ctx: RuleContext) -> Iterator[Hit]:
         yield Hit(
             f"No {stage.label} stage: add one of {', '.join(kinds[:-1])} or {kinds[-1]}",
             severity="error" if stage_id in _ERROR_STAGES else "warning",
+            subject=f"stage:{stage_id}",
         )
 
 
