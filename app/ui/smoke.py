@@ -95,7 +95,9 @@ def _run(argv: list[str]) -> int:
             state["result"] = result
             assert len(result.rules_checked) >= 40, f"only {len(result.rules_checked)} rules ran"
             summary = result.summary()
-            return f"{len(result.rules_checked)} rules, {summary['error']} errors, {summary['warning']} warnings"
+            return (
+                f"{len(result.rules_checked)} rules, {summary['error']} errors, {summary['warning']} warnings"
+            )
 
         step("rule check", check)
         result = state.get("result")

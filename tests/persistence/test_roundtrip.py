@@ -74,5 +74,6 @@ def test_migration_registry_runs_steps_in_order():
 def test_shipped_json_schema_matches_the_models():
     shipped = resource_path("schema", "design.schema.json").read_text(encoding="utf-8")
     assert shipped == design_json_schema_text(), (
-        "resources/schema/design.schema.json is stale: run `mlsd schema > resources/schema/design.schema.json`"
+        "resources/schema/design.schema.json is stale: "
+        "run `mlsd schema > resources/schema/design.schema.json`"
     )
