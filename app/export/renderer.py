@@ -51,8 +51,12 @@ def which_tool(command: str) -> str | None:
     """A pip-installed executable: first the one beside the running interpreter (installed
     with this environment, and found even when the environment is not activated; no pyenv
     shim in between), then PATH."""
-    beside = Path(sys.executable).parent
-    for candidate in (beside / command, beside / f"{command}.exe"):
+    folders = [Path(sys.executable).parent]
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:  # a PyInstaller bundle ships graphviz-pure in its bin/ folder (build.spec)
+        folders.insert(0, Path(bundle) / "bin")
+    candidates = [folder / name for folder in folders for name in (command, f"{command}.exe")]
+    for candidate in candidates:
         if candidate.is_file() and os.access(candidate, os.X_OK):
             return str(candidate)
     return shutil.which(command)

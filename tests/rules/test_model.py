@@ -287,3 +287,18 @@ def test_r24_quiet_when_retrieval_and_ranker_fit_the_slo(builder):
     builder.link(retrieval, ranker, flow="feature", phase="serve")
     builder.link(ranker, endpoint)
     assert findings(builder.design, "R24") == []
+
+
+def test_r24_reports_a_two_model_chain_once_when_both_models_are_registered(builder):
+    retrieval = builder.add("model", "Retrieval", p99_latency_ms=12.0)
+    ranker = builder.add("model", "Ranker", p99_latency_ms=45.0)
+    registry = builder.add("model_registry", "Registry")
+    endpoint = builder.add("endpoint", "Feed API", mode="online", latency_slo_ms=50.0)
+    builder.link(retrieval, ranker, flow="feature", phase="serve")
+    builder.link(retrieval, registry, phase="train")
+    builder.link(ranker, registry, phase="train")
+    builder.link(registry, endpoint, phase="serve")
+    [finding] = findings(builder.design, "R24")
+    assert finding.message == (
+        "Serving path Ranker (45 ms) + Retrieval (12 ms) = 57 ms exceeds the 50 ms SLO of Feed API"
+    )

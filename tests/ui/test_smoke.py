@@ -15,8 +15,17 @@ def _smoke(env_extra: dict[str, str]) -> subprocess.CompletedProcess:
 def test_smoke_test_passes_and_reports_every_step():
     proc = _smoke({})
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    for step in ("open window", "rule check", "export DOT", "export Mermaid", "export SVG", "export PNG",
-                 "export PDF report", "canvas PNG", "canvas SVG"):
+    for step in (
+        "open window",
+        "rule check",
+        "export DOT",
+        "export Mermaid",
+        "export SVG",
+        "export PNG",
+        "export PDF report",
+        "canvas PNG",
+        "canvas SVG",
+    ):
         assert f"ok   {step}" in proc.stdout
     assert "smoke test passed" in proc.stdout
 

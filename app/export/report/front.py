@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepInFrame, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from app import __version__
@@ -19,9 +19,11 @@ from app.export.report.styles import (
     ACCENT,
     ACCENT_LIGHT,
     GRID,
+    MARGIN,
     MUTED,
     OK_GREEN,
     OK_GREEN_LIGHT,
+    PORTRAIT,
     SEVERITY_COLORS,
     Styles,
     heading,
@@ -60,7 +62,7 @@ def cover(
     design: Design, result: CheckResult, catalog: Catalog, info: ReportInfo, styles: Styles, width: float
 ) -> list[Flowable]:
     meta = design.meta
-    story: list[Flowable] = [Spacer(1, (40 if len(info.title) <= 160 else 10) * mm)]
+    story: list[Flowable] = []
     story.append(
         rich(
             f'<font color="{hex_of(MUTED)}">ML SYSTEM DESIGN DOCUMENT</font>',
@@ -137,6 +139,17 @@ def cover(
         )
     )
     story.append(table)
+    return _fit_on_one_page(story, width)
+
+
+def _fit_on_one_page(story: list[Flowable], width: float) -> list[Flowable]:
+    """Lower the cover's content by what the page has to spare; shrink it if it has none."""
+    height = PORTRAIT[1] - 2 * MARGIN - 6 * mm
+    used = sum(f.wrap(width, height)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in story)
+    top = max(4 * mm, min(40 * mm, height - used - 8 * mm))
+    story = [Spacer(1, top), *story]
+    if used + top > height - 4 * mm:
+        return [KeepInFrame(width, height - 4 * mm, story, mode="shrink")]
     return story
 
 

@@ -334,9 +334,10 @@ def r24_latency_budget(ctx: RuleContext) -> Iterator[Hit]:
     unknown = Unspecified(ctx)
     for endpoint in online_endpoints(ctx):
         slo, slo_text = _slo(ctx, endpoint)
-        for model in serving_models(ctx, endpoint):
-            if ctx.kind_of.get(model) != "model":
-                continue
+        models = [m for m in serving_models(ctx, endpoint) if ctx.kind_of.get(m) == "model"]
+        for model in models:
+            if any(other in ctx.reach([model], serve=True) for other in models if other != model):
+                continue  # it runs before another serving model, whose budget counts it
             props = ctx.component(model).properties
             p99 = number(props.get("p99_latency_ms"))
             if p99 is None:
