@@ -181,6 +181,9 @@ class WindowActions(QObject):
         view_menu.addAction(self.reset_layout)
         self.menus.append(("View", panels))
 
+        # ---- Interview (app/ui/interview) -------------------------------------------------
+        w.interview.add_menu(self)
+
         # ---- Help -------------------------------------------------------------------------
         help_menu = w.menuBar().addMenu("&Help")
         self.shortcuts = self._add(

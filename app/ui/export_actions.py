@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -81,6 +81,9 @@ class ExportActions(QObject):
         self.window = window
         self.progress: QProgressDialog | None = None
         self._signals: _JobSignals | None = None
+        # Extra report sections (heading, flowables) added to every report of this window,
+        # e.g. the interview rubric while interviewing; set by the interview controller.
+        self.report_sections: Callable[[], Sequence[Any]] | None = None
 
     def _suggest(self, suffix: str) -> str:
         doc = self.window.document
@@ -131,8 +134,12 @@ class ExportActions(QObject):
         self.window.statusBar().showMessage(f"Exported {path}", 5000)
         return path
 
-    def export_report(self) -> str | None:
-        """Ask for a PDF path and build the report on a worker thread; returns the path."""
+    def export_report(self, extra_sections: Sequence[Any] | None = None) -> str | None:
+        """Ask for a PDF path and build the report on a worker thread; returns the path.
+
+        `extra_sections` ((heading, flowables) pairs) go before the appendix; without them,
+        the window's `report_sections` hook supplies any.
+        """
         if self.progress is not None:
             return None  # one report at a time per window
         path = dialogs.get_save_path(
@@ -150,10 +157,18 @@ class ExportActions(QObject):
         result = self._result()
         catalog = doc.catalog
         design_bytes = design_to_bytes(design)
+        if extra_sections is None and self.report_sections is not None:
+            extra_sections = list(self.report_sections())
 
         def work() -> None:
             call_with_supported(
-                build_report, design, path, result=result, catalog=catalog, design_bytes=design_bytes
+                build_report,
+                design,
+                path,
+                result=result,
+                catalog=catalog,
+                design_bytes=design_bytes,
+                extra_sections=extra_sections or None,
             )
 
         progress = QProgressDialog("Building the PDF report…", "", 0, 0, self.window)

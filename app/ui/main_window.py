@@ -26,6 +26,7 @@ from app.ui.export_actions import ExportActions
 from app.ui.file_actions import FileActions
 from app.ui.findings_panel import FindingsPanel
 from app.ui.inspector import Inspector
+from app.ui.interview import InterviewController
 from app.ui.live_check import LiveChecker
 from app.ui.palette import Palette
 from app.ui.settings import Settings
@@ -90,6 +91,7 @@ class MainWindow(QMainWindow):
 
         self.files = FileActions(self)
         self.exports = ExportActions(self)
+        self.interview = InterviewController(self)
         self.actions = WindowActions(self)
         self.counts = QLabel()
         self.counts.setObjectName("status_counts")
@@ -151,7 +153,9 @@ class MainWindow(QMainWindow):
     # ---- state shown in the window ----------------------------------------------------
 
     def update_title(self, *_args: object) -> None:
-        self.setWindowTitle(f"{self.document.display_name()}[*] — {APP_TITLE}")
+        # Qt reads "[*]" as the modified marker; doubled, a name's own "[*]" shows literally.
+        name = self.document.display_name().replace("[*]", "[*][*]")
+        self.setWindowTitle(f"{name}[*] — {APP_TITLE}")
         self.setWindowModified(self.document.is_modified())
 
     def _clean_changed(self, clean: bool) -> None:

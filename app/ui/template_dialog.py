@@ -1,8 +1,10 @@
 """File > New from template: pick one of resources/templates/*.mlsd.
 
-The list shows each template's title and summary (the file's "template" field); the side
-pane shows the problem statement. A template that cannot be read is listed, disabled, with
-the loader's message, so one broken file does not hide the others.
+The list shows each template's title, summary (the file's "template" field) and a thumbnail
+of its design drawn by the canvas itself (cached in memory per file and modification time);
+the side pane shows a larger thumbnail and the problem statement. A template that cannot be
+read is listed, disabled, with the loader's message, so one broken file does not hide the
+others.
 """
 
 from __future__ import annotations
@@ -10,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QFont, QFontMetrics, QIcon, QPainter, QPalette
+from PySide6.QtCore import QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QGuiApplication, QIcon, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -37,6 +39,61 @@ from app.ui.theme import muted_text_color, tooltip_html
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 2
 _PAD = 8
+THUMB_SIZE = QSize(320, 200)  # the detail pane's picture
+LIST_THUMB_SIZE = QSize(96, 60)  # the picture in each row
+THUMB_SCALE = 2.0  # rendered at twice the size, for high-DPI screens
+_THUMBNAILS: dict[tuple, QImage] = {}
+
+
+def render_design_thumbnail(design: Design, size: QSize = THUMB_SIZE, scale: float = THUMB_SCALE) -> QImage:
+    """The design drawn by the canvas scene into an image of `size` (logical pixels)."""
+    from app.ui.canvas.image_export import export_mode, export_rect
+    from app.ui.canvas.scene import DesignScene
+    from app.ui.document import DesignDocument
+
+    document = DesignDocument(design)
+    scene = DesignScene(document)
+    try:
+        image = QImage(
+            round(size.width() * scale),
+            round(size.height() * scale),
+            QImage.Format.Format_ARGB32_Premultiplied,
+        )
+        image.setDevicePixelRatio(scale)
+        image.fill(scene.canvas_style.theme.background)
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        with export_mode(scene):
+            target = QRectF(0, 0, size.width(), size.height())
+            scene.render(painter, target, export_rect(scene, 30), Qt.AspectRatioMode.KeepAspectRatio)
+        painter.end()
+        return image
+    finally:
+        scene.clear()
+        scene.deleteLater()
+        document.deleteLater()
+
+
+def template_thumbnail(path: Path, size: QSize = THUMB_SIZE) -> QImage | None:
+    """A thumbnail of the template's design, None when it cannot be read.
+
+    Cached per (path, modification time, size, theme background), so an edited template
+    gets a new picture and switching theme redraws it.
+    """
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        return None
+    background = QGuiApplication.palette().color(QPalette.ColorRole.Window).name()
+    key = (str(path.resolve()), stamp, size.width(), size.height(), background)
+    if key not in _THUMBNAILS:
+        try:
+            design = load_design(path).design
+        except DesignLoadError:
+            return None
+        _THUMBNAILS[key] = render_design_thumbnail(design, size)
+    return _THUMBNAILS[key]
 
 
 class _TemplateList(QListWidget):
@@ -57,9 +114,15 @@ class _TemplateDelegate(QStyledItemDelegate):
         small.setPointSizeF(option.font.pointSizeF() * 0.92)
         return bold, small
 
+    def _icon_size(self) -> QSize:
+        view = self.parent()
+        return view.iconSize() if view is not None else QSize(64, 44)
+
     def _text_left(self, index) -> int:
         icon = index.data(Qt.ItemDataRole.DecorationRole)
-        return _PAD + (72 if isinstance(icon, QIcon) and not icon.isNull() else 0)
+        return _PAD + (
+            self._icon_size().width() + _PAD if isinstance(icon, QIcon) and not icon.isNull() else 0
+        )
 
     def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
         bold, small = self._fonts(option)
@@ -75,6 +138,9 @@ class _TemplateDelegate(QStyledItemDelegate):
                 .boundingRect(QRect(0, 0, max(width, 50), 10_000), flags, summary)
                 .height()
             )
+        icon = index.data(Qt.ItemDataRole.DecorationRole)
+        if isinstance(icon, QIcon) and not icon.isNull():
+            height = max(height, self._icon_size().height() + 2 * _PAD)
         return QSize(200, height)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
@@ -93,7 +159,11 @@ class _TemplateDelegate(QStyledItemDelegate):
         rect = opt.rect.adjusted(self._text_left(index), _PAD, -_PAD, -_PAD)
         icon = index.data(Qt.ItemDataRole.DecorationRole)
         if isinstance(icon, QIcon) and not icon.isNull():
-            icon.paint(painter, QRect(opt.rect.left() + _PAD, opt.rect.top() + _PAD, 64, 44))
+            icon_size = self._icon_size()
+            icon.paint(
+                painter,
+                QRect(opt.rect.left() + _PAD, opt.rect.top() + _PAD, icon_size.width(), icon_size.height()),
+            )
         painter.save()
         painter.setPen(text_color)
         painter.setFont(bold)
@@ -170,10 +240,10 @@ class TemplateDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, folder: Path | None = None):
         super().__init__(parent)
         self.setWindowTitle("New from template")
-        self.resize(760, 460)
+        self.resize(900, 580)
         self.entries = scan_templates(folder)
         self.list = _TemplateList()
-        self.list.setIconSize(QSize(64, 44))
+        self.list.setIconSize(LIST_THUMB_SIZE)
         self.list.setItemDelegate(_TemplateDelegate(self.list))
         self.list.setUniformItemSizes(False)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -187,6 +257,10 @@ class TemplateDialog(QDialog):
             item.setToolTip(tooltip_html(entry.problem_text or entry.problem or entry.summary, entry.title))
             if entry.thumbnail is not None:
                 item.setIcon(QIcon(str(entry.thumbnail)))
+            elif entry.problem_text is None:
+                thumb = template_thumbnail(entry.path)
+                if thumb is not None:
+                    item.setIcon(QIcon(QPixmap.fromImage(thumb)))
             if entry.problem_text is not None:
                 item.setFlags(Qt.ItemFlag.NoItemFlags)
         self.title = QLabel()
@@ -202,9 +276,15 @@ class TemplateDialog(QDialog):
         self.meta.setStyleSheet("color: palette(placeholder-text);")
         self.problem = QPlainTextEdit()
         self.problem.setReadOnly(True)
+        self.preview = QLabel()
+        self.preview.setObjectName("template_preview")
+        self.preview.setFixedSize(THUMB_SIZE)
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setStyleSheet("QLabel#template_preview { border: 1px solid palette(mid); }")
         detail = QWidget()
         detail_layout = QVBoxLayout(detail)
         detail_layout.setContentsMargins(0, 0, 0, 0)
+        detail_layout.addWidget(self.preview)
         detail_layout.addWidget(self.title)
         detail_layout.addWidget(self.meta)
         detail_layout.addWidget(QLabel("Problem statement"))
@@ -262,8 +342,16 @@ class TemplateDialog(QDialog):
             self.title.setText("")
             self.meta.setText("")
             self.problem.setPlainText("")
+            self.preview.clear()
             return
         self.title.setText(entry.title)
+        thumb = (
+            QImage(str(entry.thumbnail)) if entry.thumbnail is not None else template_thumbnail(entry.path)
+        )
+        if thumb is not None and not thumb.isNull():
+            self.preview.setPixmap(QPixmap.fromImage(thumb))
+        else:
+            self.preview.clear()
         count = f"{entry.components} component{'s' if entry.components != 1 else ''}"
         self.meta.setText(f"{entry.summary}\n{count} · {entry.path.name}" if entry.summary else count)
         self.problem.setPlainText(entry.problem or "(no problem statement)")
