@@ -125,13 +125,10 @@ class FindingsPanel(QWidget):
         self.coverage.set_result(result, names)
         counts = result.summary()
         parts = [
-            f"{counts[k]} {label}"
-            for k, label in (
-                ("error", "errors"),
-                ("warning", "warnings"),
-                ("info", "info"),
-                ("accepted", "accepted"),
-            )
+            f"{counts['error']} error{'s' if counts['error'] != 1 else ''}",
+            f"{counts['warning']} warning{'s' if counts['warning'] != 1 else ''}",
+            f"{counts['info']} info",
+            f"{counts['accepted']} accepted",
         ]
         self.summary.setText(" · ".join(parts))
         self._rebuild()
