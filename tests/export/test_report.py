@@ -17,7 +17,6 @@ from app.persistence import DesignSaveError, design_to_bytes
 from app.rules.engine import CheckResult, stage_coverage
 from tests.export.designs import HOSTILE_NAMES, LONG_NAME
 from tests.export.pdfread import flat, font_names, outline, page_texts, reader, text_of
-from tests.factories import large_design
 
 SECTIONS = [
     "Contents",
@@ -209,14 +208,6 @@ def test_unknown_kind_components_are_listed(catalog):
     assert (
         "Components of unknown kinds" in text and "Oracle" in text and "quantum_oracle (unknown kind)" in text
     )
-
-
-def test_big_diagram_gets_per_stage_detail_pages(catalog, any_renderer):
-    design = large_design(catalog, 60, 80)
-    result = CheckResult(findings=[], coverage=stage_coverage(design, catalog))
-    marks = outline(report_bytes(design, result, catalog))
-    details = [title for level, title, _ in marks if title.startswith("Diagram: ")]
-    assert any("2. Data" in title for title in details), details
 
 
 def test_build_report_writes_atomically(recommender, recommender_check, catalog, tmp_path):

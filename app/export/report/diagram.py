@@ -1,19 +1,25 @@
-"""The design diagram in the report: Graphviz SVG drawn as vector graphics through svglib.
+"""The diagrams in the report: Graphviz SVG drawn as vector graphics through svglib.
 
-The diagram is rendered in the orientation that reads best on a page (stages left to right
-or top to bottom) and shown whole on one page, landscape when it is wide. When that makes it
-too small to read, detail pages follow: one per stage cluster, cropped from the same drawing
-(and cut into parts when a stage is itself too big). If Graphviz is missing or fails, the
-report gets a note instead of the diagram.
+Two kinds of diagram:
+
+* the system diagram, one overview of the whole design in the orientation that reads best
+  on a page (stages left to right or top to bottom), shown whole on one page, landscape when
+  it is wide; past OVERVIEW_LABEL_LIMIT links its links are drawn without flow labels;
+* one diagram per stage, at the start of that stage's section: the stage's components and,
+  greyed, the components of other stages linked to them (dot.build_stage_graph). It is laid
+  out left to right unless top to bottom shows it clearly larger, scaled to the text width,
+  shrunk to fit the page down to MIN_STAGE_SCALE, and given a page of its own (landscape
+  when that shows it larger) when it is still too big. A stage whose diagram would show more
+  than STAGE_DIAGRAM_LIMIT components gets a note instead.
+
+If Graphviz is missing or fails, the report gets a note instead of the diagram.
 """
 
 from __future__ import annotations
 
 import io
-import math
 import re
-import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing, Group, String
@@ -24,43 +30,32 @@ from svglib.svglib import svg2rlg
 
 from app.domain.catalog import Catalog
 from app.domain.model import Design
-from app.export.dot import INLINE_LABEL_LIMIT, to_svg
-from app.export.renderer import RenderError
+from app.export.dot import build_stage_graph, stage_view, to_dot
+from app.export.renderer import RenderError, render
 from app.export.report.fonts import FontSet, drawing_font, markup
-from app.export.report.styles import LANDSCAPE, MARGIN, PORTRAIT, Styles, heading
+from app.export.report.styles import LANDSCAPE, MARGIN, PORTRAIT, Styles, heading, rich
 
-READABLE_SCALE = 0.6  # below this the overview gets per-stage detail pages
-MIN_DETAIL_SCALE = 0.42  # below this a stage is cut into parts
-MAX_PARTS_PER_STAGE = 6
-DETAIL_MAX_SCALE = 0.8
 BOTH_ORIENTATIONS_UP_TO = 80  # components; bigger designs are only rendered left to right
+OVERVIEW_LABEL_LIMIT = 40  # links; a bigger overview leaves flows to the stage diagrams and text
+MIN_STAGE_SCALE = 0.55  # below this a stage diagram gets a page of its own
+STAGE_DIAGRAM_LIMIT = 60  # components shown (the stage's own and linked ones); more: a note
+TB_PREFERENCE = 1.15  # top to bottom is used when it shows a stage diagram this much larger
+STAGE_HEAD_ROOM = 80.0  # heading and intro above a stage diagram on its page
 _HEADING_SPACE = 48.0
-_CROP_MARGIN = 6.0
-_SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
-@dataclass(frozen=True)
-class Region:
-    """A rectangle of the drawing (reportlab coordinates, y up) with a caption."""
-
-    label: str
-    x: float
-    y: float
-    width: float
-    height: float
-
-
-def frame_for(pagesize: tuple[float, float]) -> tuple[float, float]:
+def frame_for(pagesize: tuple[float, float], head: float = _HEADING_SPACE) -> tuple[float, float]:
+    """Width and height a diagram has on a page of `pagesize` below `head` points of text."""
     width, height = pagesize
-    return width - 2 * MARGIN, height - 2 * MARGIN - 17 - _HEADING_SPACE
+    return width - 2 * MARGIN, height - 2 * MARGIN - 17 - head
 
 
-def best_fit(width: float, height: float) -> tuple[str, float]:
+def best_fit(width: float, height: float, head: float = _HEADING_SPACE) -> tuple[str, float]:
     """The page template ("portrait"/"landscape") showing a width x height box largest, and
     the scale (capped at 1)."""
     fits = []
     for name, size in (("portrait", PORTRAIT), ("landscape", LANDSCAPE)):
-        fw, fh = frame_for(size)
+        fw, fh = frame_for(size, head)
         fits.append((min(fw / width, fh / height, 1.0), name == "portrait", name))
     scale, _prefer_portrait, name = max(fits)
     return name, scale
@@ -73,25 +68,110 @@ def _svg_size(svg: bytes) -> tuple[float, float]:
     return float(match.group(1)), float(match.group(2))
 
 
+def overview_labelled(design: Design) -> bool:
+    """Whether the system diagram labels its links with their flows."""
+    return len(design.links) <= OVERVIEW_LABEL_LIMIT
+
+
+def render_batch(sources: list[str], timeout: float | None) -> list[bytes]:
+    """Several graphs drawn as SVG in one Graphviz run, one SVG each: starting the renderer
+    costs more than laying out a small graph (about 20 ms per `dot` run)."""
+    out = render("\n".join(sources), "svg", timeout=timeout)
+    svgs = [part for part in re.split(rb"(?=<\?xml )", out) if part.strip()]
+    if len(svgs) != len(sources):
+        raise RenderError(f"the renderer returned {len(svgs)} drawings for {len(sources)} graphs")
+    return svgs
+
+
+def _size_or_none(svg: bytes) -> tuple[float, float] | None:
+    try:
+        return _svg_size(svg)
+    except ValueError:
+        return None
+
+
 def render_diagram(
     design: Design, catalog: Catalog, result: object, timeout: float | None
 ) -> tuple[bytes | None, str | None]:
-    """Render the diagram in the orientation with the larger on-page scale: (svg, error)."""
+    """Render the system diagram in the orientation with the larger on-page scale: (svg, error)."""
     orientations = ("TB", "LR") if len(design.components) <= BOTH_ORIENTATIONS_UP_TO else ("LR",)
-    # Past the inline-label limit, flows are listed in the stage sections rather than drawn.
-    labels = len(design.links) <= INLINE_LABEL_LIMIT
-    best: tuple[float, bytes] | None = None
-    for rankdir in orientations:
-        try:
-            svg = to_svg(design, catalog, result, timeout=timeout, rankdir=rankdir, flow_labels=labels)
-            scale = best_fit(*_svg_size(svg))[1]
-        except RenderError as exc:
-            return None, str(exc)
-        except ValueError:
-            scale = 0.0
-        if best is None or scale > best[0]:
-            best = (scale, svg)
-    return (best[1] if best else None), None
+    labels = overview_labelled(design)
+    sources = [to_dot(design, catalog, result, rankdir=r, flow_labels=labels) for r in orientations]
+    try:
+        svgs = render_batch(sources, timeout)
+    except RenderError as exc:
+        return None, str(exc)
+    scored = [(best_fit(*size)[1] if (size := _size_or_none(svg)) else 0.0, svg) for svg in svgs]
+    return max(scored, key=lambda pair: pair[0])[1], None
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a stage diagram goes: after its section's intro (page None), or on a page of its
+    own with that template; and the scale it is shown at on a fresh page."""
+
+    page: str | None
+    scale: float
+
+
+def stage_placement(width: float, height: float) -> Placement:
+    """In the text when it reads at MIN_STAGE_SCALE or more on a portrait page, else on the
+    page of its own (portrait or landscape) that shows it largest."""
+    fw, fh = frame_for(PORTRAIT, STAGE_HEAD_ROOM)
+    inline = min(1.0, fw / width, fh / height)
+    if inline >= MIN_STAGE_SCALE:
+        return Placement(None, inline)
+    page, scale = best_fit(width, height, STAGE_HEAD_ROOM)
+    return Placement(page, scale)
+
+
+@dataclass(frozen=True)
+class StageDiagram:
+    """A stage's diagram as rendered, or why there is none."""
+
+    stage_id: str
+    svg: bytes | None = None
+    rankdir: str = "LR"
+    error: str | None = None  # Graphviz failed
+    too_big: tuple[int, int] | None = None  # (own, linked) components when over the limit
+
+
+def render_stage_diagrams(
+    design: Design, catalog: Catalog, result: object, stage_ids: list[str], timeout: float | None = None
+) -> dict[str, StageDiagram]:
+    """Render the diagrams of some stages, all in one Graphviz run, each left to right unless
+    top to bottom shows it clearly larger (TB_PREFERENCE)."""
+    drawn = {}
+    for stage_id in stage_ids:
+        view = stage_view(design, catalog, stage_id)
+        if len(view.members) + len(view.context) > STAGE_DIAGRAM_LIMIT:
+            drawn[stage_id] = StageDiagram(stage_id, too_big=(len(view.members), len(view.context)))
+    todo = [stage_id for stage_id in stage_ids if stage_id not in drawn]
+    sources = [
+        build_stage_graph(design, catalog, result, s, rankdir=r).source for s in todo for r in ("LR", "TB")
+    ]
+    try:
+        svgs = render_batch(sources, timeout) if sources else []
+    except RenderError as exc:
+        return {**drawn, **{stage_id: StageDiagram(stage_id, error=str(exc)) for stage_id in todo}}
+    for stage_id, pair in zip(todo, zip(svgs[0::2], svgs[1::2], strict=True), strict=True):
+        ranked = []
+        for rankdir, svg in zip(("LR", "TB"), pair, strict=True):
+            if (size := _size_or_none(svg)) is not None:
+                placement = stage_placement(*size)  # in the text first, then the larger
+                ranked.append(
+                    (
+                        (placement.page is None, placement.scale * (TB_PREFERENCE if rankdir == "LR" else 1)),
+                        rankdir,
+                        svg,
+                    )
+                )
+        if ranked:
+            _rank, rankdir, svg = max(ranked, key=lambda item: item[0])
+            drawn[stage_id] = StageDiagram(stage_id, svg=svg, rankdir=rankdir)
+        else:
+            drawn[stage_id] = StageDiagram(stage_id, error="the renderer returned no usable SVG")
+    return drawn
 
 
 def svg_to_drawing(svg: bytes, fonts: FontSet) -> Drawing:
@@ -117,49 +197,6 @@ def _fix_strings(node: object, fonts: FontSet) -> None:
             _fix_strings(child, fonts)
 
 
-def cluster_regions(svg: bytes, drawing: Drawing) -> list[Region]:
-    """The stage clusters of a Graphviz SVG as drawing regions, in document order."""
-    root = ET.fromstring(svg)
-    view = [float(v) for v in (root.get("viewBox") or "0 0 0 0").replace(",", " ").split()]
-    factor = float(drawing.width) / view[2] if len(view) == 4 and view[2] else 1.0
-    graph = root.find(f"{_SVG_NS}g")
-    tx = ty = 0.0
-    if graph is not None:
-        match = re.search(r"translate\(\s*([-\d.]+)[ ,]+([-\d.]+)\s*\)", graph.get("transform", ""))
-        if match:
-            tx, ty = float(match.group(1)), float(match.group(2))
-    regions = []
-    for group in root.iter(f"{_SVG_NS}g"):
-        if group.get("class") != "cluster":
-            continue
-        shape = group.find(f"{_SVG_NS}polygon")
-        if shape is None:
-            shape = group.find(f"{_SVG_NS}path")
-        numbers = [
-            float(v)
-            for v in re.findall(
-                r"-?\d+(?:\.\d+)?", (shape.get("points") or shape.get("d") or "") if shape is not None else ""
-            )
-        ]
-        if len(numbers) < 4:
-            continue
-        xs = [(v + tx) * factor for v in numbers[0::2]]
-        ys = [float(drawing.height) - (v + ty) * factor for v in numbers[1::2]]
-        texts = ["".join(t.itertext()) for t in group.findall(f"{_SVG_NS}text")]
-        label = texts[0] if texts else "Stage"
-        x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-        regions.append(
-            Region(
-                label,
-                x0 - _CROP_MARGIN,
-                y0 - _CROP_MARGIN,
-                x1 - x0 + 2 * _CROP_MARGIN,
-                y1 - y0 + 2 * _CROP_MARGIN,
-            )
-        )
-    return regions
-
-
 def _form_resources(canv: object) -> dict[str, object]:
     """Resources for a form XObject, including the graphics states (opacity) it uses:
     reportlab's own form resources leave ExtGState out."""
@@ -176,40 +213,33 @@ def _form_resources(canv: object) -> dict[str, object]:
 
 
 class DiagramFlowable(Flowable):
-    """A drawing, or a region of it, scaled to the available space (at most `max_scale`) or
-    drawn at a fixed scale; a region is clipped to its rectangle.
+    """A drawing scaled to the available width, at most `max_scale`.
 
-    The drawing goes into the PDF once, as a form XObject that every page showing (part of)
-    it reuses. Layout passes before the last one (the document template's `draft` flag)
-    skip drawing it: only its size matters there.
+    Without `min_scale` it is also scaled down to the available height (a diagram that has a
+    page to itself). With it, a drawing too tall for the rest of the page shrinks to fit it
+    down to `min_scale`, and moves to the next page when it would have to shrink more (where
+    it is shrunk to fit whatever the page holds: it is never cropped).
+
+    The drawing goes into the PDF once, as a form XObject. Layout passes before the last one
+    (the document template's `draft` flag) skip drawing it: only its size matters there.
     """
 
-    def __init__(
-        self,
-        drawing: Drawing,
-        *,
-        region: Region | None = None,
-        scale: float | None = None,
-        max_scale: float = 1.0,
-    ):
+    def __init__(self, drawing: Drawing, *, max_scale: float = 1.0, min_scale: float | None = None):
         super().__init__()
         self.drawing = drawing
-        self.region = region
-        self.fixed_scale = scale
         self.max_scale = max_scale
+        self.min_scale = min_scale
         self.scale = 1.0
 
-    def _size(self) -> tuple[float, float]:
-        if self.region:
-            return self.region.width, self.region.height
-        return float(self.drawing.width), float(self.drawing.height)
-
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        width, height = self._size()
-        if self.fixed_scale is not None:  # sized for a whole frame: moves on if the rest is short
-            self.scale = min(self.fixed_scale, avail_width / width)
+        width, height = float(self.drawing.width), float(self.drawing.height)
+        across = min(self.max_scale, avail_width / width)
+        if self.min_scale is None or getattr(self, "_postponed", False):
+            self.scale = min(across, avail_height / height)
+        elif height * across <= avail_height or avail_height / height < self.min_scale:
+            self.scale = across  # fits; or too tall for this page: the frame moves it on
         else:
-            self.scale = min(avail_width / width, avail_height / height, self.max_scale)
+            self.scale = avail_height / height
         return width * self.scale, height * self.scale
 
     def draw(self) -> None:
@@ -226,51 +256,8 @@ class DiagramFlowable(Flowable):
             defined.add(form)
         canv.saveState()
         canv.scale(self.scale, self.scale)
-        if self.region:
-            path = canv.beginPath()
-            path.rect(0, 0, self.region.width, self.region.height)
-            canv.clipPath(path, stroke=0, fill=0)
-            canv.translate(-self.region.x, -self.region.y)
         canv.doForm(form)
         canv.restoreState()
-
-
-def detail_template(regions: list[Region]) -> str:
-    """One orientation for all detail pages: the one whose worst stage is shown largest."""
-    best = ("portrait", -1.0)
-    for name, size in (("portrait", PORTRAIT), ("landscape", LANDSCAPE)):
-        fw, fh = frame_for(size)
-        worst = min(min(fw / r.width, fh / r.height, DETAIL_MAX_SCALE) for r in regions)
-        if worst > best[1] + 1e-6:
-            best = (name, worst)
-    return best[0]
-
-
-def split_region(region: Region, template: str) -> tuple[float, list[Region]]:
-    """Scale and the part(s) a region is shown in on pages of `template`."""
-    fw, fh = frame_for(PORTRAIT if template == "portrait" else LANDSCAPE)
-    scale = min(fw / region.width, fh / region.height, DETAIL_MAX_SCALE)
-    if scale >= MIN_DETAIL_SCALE:
-        return scale, [region]
-    scale = READABLE_SCALE
-    while True:
-        cols, rows = math.ceil(region.width * scale / fw), math.ceil(region.height * scale / fh)
-        if cols * rows <= MAX_PARTS_PER_STAGE or scale <= 0.15:
-            break
-        scale *= 0.9
-    part_w, part_h = region.width / cols, region.height / rows
-    parts = [
-        Region(
-            f"{region.label}, part {row * cols + col + 1} of {cols * rows}",
-            region.x + col * part_w,
-            region.y + region.height - (row + 1) * part_h,
-            part_w,
-            part_h,
-        )
-        for row in range(rows)
-        for col in range(cols)
-    ]
-    return scale, parts
 
 
 def _failure(error: str, styles: Styles) -> list[Flowable]:
@@ -288,48 +275,78 @@ def _failure(error: str, styles: Styles) -> list[Flowable]:
 
 
 def diagram_story(
-    svg: bytes | None, error: str | None, styles: Styles, *, labelled: bool = True
+    svg: bytes | None, error: str | None, styles: Styles, *, labelled: bool = True, stages: bool = True
 ) -> list[Flowable]:
-    """The diagram section: it starts on a new page and ends with a break back to portrait."""
+    """The system diagram section: it starts on a new page and ends with a break back to
+    portrait. `stages` says whether the stage sections have diagrams of their own."""
     if svg is None or error is not None:
         return [*_failure(error or "no diagram was rendered", styles), PageBreak()]
     try:
         drawing = svg_to_drawing(svg, styles.fonts)
-        regions = cluster_regions(svg, drawing)
     except Exception as exc:  # a broken SVG must not sink the whole report
         return [
             *_failure(f"the diagram could not be converted ({type(exc).__name__}: {exc})", styles),
             PageBreak(),
         ]
-    width, height = float(drawing.width), float(drawing.height)
-    template, fit = best_fit(width, height)
+    template, _fit = best_fit(float(drawing.width), float(drawing.height))
     legend = (
         "Components with open findings are outlined and filled in the colour of their most severe "
         "finding; dashed purple links are intended feedback loops."
     )
     if not labelled:
-        legend += (
-            f" Links are not labelled in diagrams of more than {INLINE_LABEL_LIMIT} links: each "
-            "component's section lists its links and their flows."
-        )
-    if fit < READABLE_SCALE and regions:
-        legend += f" The whole diagram is shown at {fit:.0%}; the pages that follow show each stage larger."
-    story: list[Flowable] = [
+        legend += f" Links are not labelled in a system diagram of more than {OVERVIEW_LABEL_LIMIT} links: "
+        if stages:
+            legend += "each stage's diagram labels the links within the stage, and "
+        legend += "each component's section lists all its links and their flows."
+    if stages:
+        legend += " Each stage's section opens with a diagram of that stage and its links to the others."
+    return [
         NextPageTemplate(template),
         PageBreak(),
         heading("System diagram", styles, 0),
         Paragraph(legend, styles.small),
         DiagramFlowable(drawing),
+        NextPageTemplate("portrait"),
+        PageBreak(),
     ]
-    if fit < READABLE_SCALE and regions:
-        template = detail_template(regions)
-        story += [NextPageTemplate(template), PageBreak()]
-        for region in regions:
-            scale, parts = split_region(region, template)
-            for part in parts:
-                story += [
-                    heading(f"Diagram: {part.label}", styles, 1, toc=False),
-                    DiagramFlowable(drawing, region=part, scale=scale),
-                ]
-    story += [NextPageTemplate("portrait"), PageBreak()]
-    return story
+
+
+@dataclass(frozen=True)
+class StageFigure:
+    """What a stage section shows before its components: a diagram or a note about it.
+
+    `page` is the template of a page of its own ("portrait"/"landscape"), None when it follows
+    the section's intro in the text; `room` is the height it needs there at least.
+    """
+
+    flowables: list[Flowable] = field(default_factory=list)
+    page: str | None = None
+    room: float = 0.0
+
+
+def stage_figure(diagram: StageDiagram, styles: Styles) -> StageFigure | None:
+    """The figure of a stage section from its rendered diagram (None when there is nothing)."""
+    if diagram.too_big is not None:
+        own, linked = diagram.too_big
+        note = (
+            f"<i>No diagram of this stage: it would show {own + linked} components ({own} of its own, "
+            f"{linked} linked from other stages), more than {STAGE_DIAGRAM_LIMIT} can show legibly on a "
+            "page. The system diagram shows the stage whole; each component below lists its links.</i>"
+        )
+        return StageFigure([rich(note, styles.small)])
+    if diagram.error is not None:
+        note = f"<i>The diagram of this stage could not be drawn: {markup(diagram.error, styles.fonts)}.</i>"
+        return StageFigure([rich(note, styles.small)])
+    if diagram.svg is None:
+        return None
+    try:
+        drawing = svg_to_drawing(diagram.svg, styles.fonts)
+    except Exception as exc:  # a broken SVG must not sink the whole report
+        note = f"The diagram of this stage could not be converted ({type(exc).__name__}: {exc})."
+        return StageFigure([rich(f"<i>{markup(note, styles.fonts)}</i>", styles.small)])
+    width, height = float(drawing.width), float(drawing.height)
+    placement = stage_placement(width, height)
+    if placement.page is not None:
+        return StageFigure([DiagramFlowable(drawing)], page=placement.page)
+    room = height * min(placement.scale, MIN_STAGE_SCALE)
+    return StageFigure([DiagramFlowable(drawing, min_scale=MIN_STAGE_SCALE)], room=room)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import CondPageBreak, Flowable, NextPageTemplate, PageBreak, Paragraph
 
 from app.domain.catalog import Catalog
 from app.domain.model import Component, Design
+from app.export.report.diagram import StageFigure
 from app.export.report.fonts import markup
 from app.export.report.styles import MUTED, SEVERITY_COLORS, Styles, heading, hex_of, rich
 from app.export.report.tables import (
@@ -23,6 +25,18 @@ from app.rules.engine import CheckResult
 from app.rules.model import Finding
 
 ExtraSection = tuple[str, Sequence[Flowable]]
+
+
+class StageFigures(Protocol):
+    """The figures stage sections open with (diagram.DiagramJobs)."""
+
+    def any_diagram(self) -> bool:
+        """Whether some stage has a diagram."""
+        ...
+
+    def figure(self, stage_id: str) -> StageFigure | None:
+        """The figure of a stage ("other" for components of unknown kinds), or None."""
+        ...
 
 
 def _finding_line(finding: Finding, styles: Styles) -> Paragraph:
@@ -101,43 +115,76 @@ def component_block(
     return story
 
 
-def stage_sections(
-    design: Design, result: CheckResult, catalog: Catalog, styles: Styles, width: float
+def _opening(
+    title: Flowable, intro: Paragraph | None, figure: StageFigure | None, width: float
 ) -> list[Flowable]:
+    """A stage section's heading and intro, with its figure: after them in the text (keeping
+    room for the figure at its smallest), or together on a page of their own."""
+    lead = [title] if intro is None else [title, intro]
+    if figure is None:
+        return lead
+    if figure.page is not None:
+        tail = [NextPageTemplate("portrait"), PageBreak()] if figure.page != "portrait" else []
+        return [NextPageTemplate(figure.page), PageBreak(), *lead, *figure.flowables, *tail]
+    if intro is not None and figure.room:
+        # A diagram may shrink to the rest of the page: the intro must not tie them together.
+        intro.style = intro.style.clone("stage_intro_figure", keepWithNext=0)
+    needed = figure.room + sum(f.wrap(width, 1e6)[1] + f.getSpaceAfter() for f in lead)
+    return [CondPageBreak(needed), *lead, *figure.flowables]
+
+
+def stage_sections(
+    design: Design,
+    result: CheckResult,
+    catalog: Catalog,
+    styles: Styles,
+    width: float,
+    figures: StageFigures | None = None,
+) -> list[Flowable]:
+    """The "Design by stage" section. `figures` gives each stage section its diagram; it is
+    called after the stage's text is built, so diagrams may still be rendering meanwhile."""
     story: list[Flowable] = [heading("Design by stage", styles, 0)]
-    story.append(
-        rich(
-            "The design follows the six stages of an ML system design, in order. Each component "
-            "is listed with its properties (units as entered), notes, links and the findings that "
-            "concern it.",
-            styles.muted,
-        )
+    intro = (
+        "The design follows the six stages of an ML system design, in order. Each component "
+        "is listed with its properties (units as entered), notes, links and the findings that "
+        "concern it."
     )
+    if figures is not None and figures.any_diagram():
+        intro += (
+            " Each stage opens with its diagram: its components and, in grey, the components of "
+            "other stages linked to them (earlier stages first, later ones last)."
+        )
+    story.append(rich(intro, styles.muted))
     links = links_by_component(design)
     by_stage: dict[str | None, list[Component]] = {}
     for component in design.components:
         by_stage.setdefault(catalog.stage_of(component.kind), []).append(component)
     for stage in catalog.stages:
-        story.append(heading(f"{stage.number}. {stage.label}", styles, 1))
-        story.append(
-            rich(f"<i>{markup(stage.description)}</i>", styles.muted.clone("stage_intro", keepWithNext=1))
-        )
         components = by_stage.get(stage.id, [])
+        body: list[Flowable] = []
         stage_findings = [f for f in result.findings if f.stage == stage.id and not f.components]
         if not components:
-            story.append(
+            body.append(
                 rich("<b>No component covers this stage.</b> Questions it should answer:", styles.body)
             )
-            story.extend(Paragraph(markup(p), styles.bullet, bulletText="•") for p in stage.prompts)
+            body.extend(Paragraph(markup(p), styles.bullet, bulletText="•") for p in stage.prompts)
         for finding in stage_findings:
-            story.append(_finding_line(finding, styles))
+            body.append(_finding_line(finding, styles))
         for component in components:
-            story.extend(component_block(component, design, result, catalog, styles, width, links))
+            body.extend(component_block(component, design, result, catalog, styles, width, links))
+        title = heading(f"{stage.number}. {stage.label}", styles, 1)
+        intro_line = rich(
+            f"<i>{markup(stage.description)}</i>", styles.muted.clone("stage_intro", keepWithNext=1)
+        )
+        figure = figures.figure(stage.id) if figures is not None and components else None
+        story += [*_opening(title, intro_line, figure, width), *body]
     others = by_stage.get(None, [])
     if others:
-        story.append(heading("Components of unknown kinds", styles, 1))
+        body = []
         for component in others:
-            story.extend(component_block(component, design, result, catalog, styles, width, links))
+            body.extend(component_block(component, design, result, catalog, styles, width, links))
+        figure = figures.figure("other") if figures is not None else None
+        story += [*_opening(heading("Components of unknown kinds", styles, 1), None, figure, width), *body]
     return story
 
 
