@@ -23,9 +23,16 @@ def atomic_write_bytes(target: str | Path, data: bytes) -> None:
     On any failure the temp file is removed, `target` is untouched and DesignSaveError says why.
     """
     target = Path(target)
+    if target.is_symlink():  # write the file the link points to; the link stays a link
+        target = Path(os.path.realpath(target))
     folder = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
         raise DesignSaveError(target, "is a folder")
+    if target.exists() and not os.access(target, os.W_OK):
+        # The rename below would replace a file we may not write; respect its permissions.
+        raise DesignSaveError(
+            target, "permission denied: the file is read-only; nothing was changed. Use Save As"
+        )
     temp = temp_name_for(target)
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)

@@ -9,20 +9,27 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from app.domain.catalog import Catalog, default_catalog
 from app.domain.errors import PropertyValueError
-from app.domain.model import FORMAT_ID, SCHEMA_VERSION, Design
+from app.domain.model import FORMAT_ID, SCHEMA_VERSION, Component, Design, Link
 from app.persistence.errors import DesignLoadError
 from app.persistence.migrations import OLDEST_READABLE_VERSION, migrate
 
 MAX_FILE_BYTES = 128 * 1024 * 1024
 MAX_COMPONENTS = 200_000
+VALIDATE_SLICE = 500  # components or links validated at a time (see _validate_design)
+
+_LIST_ADAPTERS: dict[str, TypeAdapter[Any]] = {
+    "components": TypeAdapter(list[Component]),
+    "links": TypeAdapter(list[Link]),
+}
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 _OTHER_BOMS = {
@@ -45,23 +52,29 @@ def load_design(path: str | Path, catalog: Catalog | None = None) -> LoadedDesig
     """Read, check and validate a design file."""
     path = Path(path)
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except FileNotFoundError:
         raise DesignLoadError(path, "no such file") from None
     except OSError as exc:
         raise DesignLoadError(path, f"cannot read: {exc.strerror or exc}") from None
-    if path.is_dir():
+    if stat.S_ISDIR(st.st_mode):
         raise DesignLoadError(path, "is a folder, not a design file")
-    if size > MAX_FILE_BYTES:
-        raise DesignLoadError(
-            path,
-            f"file is {size / 1e6:.0f} MB, over the {MAX_FILE_BYTES / 1e6:.0f} MB limit for design files",
-        )
+    if not stat.S_ISREG(st.st_mode):  # /dev/zero or a pipe would never end
+        raise DesignLoadError(path, "is not a regular file (a device, pipe or socket), not a design file")
+    if st.st_size > MAX_FILE_BYTES:
+        raise DesignLoadError(path, _over_limit(st.st_size))
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)  # bounded, even if the file grows meanwhile
     except OSError as exc:
         raise DesignLoadError(path, f"cannot read: {exc.strerror or exc}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise DesignLoadError(path, _over_limit(len(raw)))
     return load_design_bytes(raw, path, catalog)
+
+
+def _over_limit(size: int) -> str:
+    return f"file is {size / 1e6:.0f} MB, over the {MAX_FILE_BYTES / 1e6:.0f} MB limit for design files"
 
 
 def load_design_bytes(
@@ -87,7 +100,7 @@ def parse_json_bytes(raw: bytes, path: str | Path | None = None) -> Any:
     """Bytes to JSON data, with a clear error for each kind of damage."""
     if len(raw) > MAX_FILE_BYTES:
         raise DesignLoadError(path, f"data is over the {MAX_FILE_BYTES / 1e6:.0f} MB limit")
-    if not raw.strip():
+    if not raw or raw.isspace():  # not raw.strip(): that would copy the whole file
         raise DesignLoadError(path, "file is empty" if not raw else "file holds only white space")
     for bom, encoding in _OTHER_BOMS.items():
         if raw.startswith(bom):
@@ -179,18 +192,46 @@ def design_from_data(
     migrated_from = version if version < SCHEMA_VERSION else None
     if migrated_from is not None:
         data = migrate(data)
-    try:
-        design = Design.model_validate(data)
-    except ValidationError as exc:
-        raise DesignLoadError(path, *_describe_validation_error(exc)) from None
+    design = _validate_design(data, path)
     warnings = check_design_integrity(design, path, catalog or default_catalog())
     return LoadedDesign(design, str(path) if path else "<memory>", warnings, migrated_from)
 
 
-def _describe_validation_error(exc: ValidationError) -> tuple[str, str]:
+def _validate_design(data: dict[str, Any], path: str | Path | None) -> Design:
+    """Design.model_validate, with long component and link lists validated in slices.
+
+    pydantic holds the GIL while it validates; between slices other threads run, so a window
+    that loads a big file on a worker thread keeps painting and answering.
+    """
+    sliced = {
+        key: value
+        for key, value in ((k, data.get(k)) for k in _LIST_ADAPTERS)
+        if isinstance(value, list) and len(value) > VALIDATE_SLICE
+    }
+    try:
+        design = Design.model_validate({**data, **{key: [] for key in sliced}})
+    except ValidationError as exc:
+        raise DesignLoadError(path, *_describe_validation_error(exc)) from None
+    for key, items in sliced.items():
+        validated: list[Any] = []
+        for start in range(0, len(items), VALIDATE_SLICE):
+            try:
+                validated += _LIST_ADAPTERS[key].validate_python(items[start : start + VALIDATE_SLICE])
+            except ValidationError as exc:
+                raise DesignLoadError(path, *_describe_validation_error(exc, key, start)) from None
+        setattr(design, key, validated)
+    design.invalidate_indexes()
+    return design
+
+
+def _describe_validation_error(exc: ValidationError, field: str = "", offset: int = 0) -> tuple[str, str]:
+    """Message and place of the first problem; `field`/`offset` place errors of a slice."""
     errors = exc.errors(include_url=False)
     first = errors[0]
-    where = _json_path(first["loc"])
+    loc = tuple(first["loc"])
+    if field:
+        loc = (field, int(loc[0]) + offset, *loc[1:])
+    where = _json_path(loc)
     more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
     value = first.get("input")
     shown = ""

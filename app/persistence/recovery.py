@@ -23,7 +23,7 @@ from typing import Any
 
 from app.domain.catalog import Catalog
 from app.domain.model import Design, now_iso
-from app.persistence.atomic import _alive, atomic_write_bytes
+from app.persistence.atomic import _alive, atomic_write_bytes, clean_stale_temp_files
 from app.persistence.errors import DesignLoadError
 from app.persistence.loader import design_from_data, parse_json_bytes
 
@@ -161,9 +161,11 @@ def list_orphans() -> list[Path]:
     """Recovery files left by sessions whose process is gone (crashed), oldest first.
 
     Files of live sessions (this process, or another window's process still running) are
-    skipped; a damaged file counts as an orphan so the user can discard it.
+    skipped; a damaged file counts as an orphan so the user can discard it. Temp files of
+    autosaves that were killed mid-write are removed on the way.
     """
     folder = recovery_dir()
+    clean_stale_temp_files(folder)
     try:
         entries = [p for p in folder.iterdir() if p.name.endswith(SUFFIX) and p.is_file()]
     except OSError:

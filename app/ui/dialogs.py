@@ -37,6 +37,10 @@ def _box(
     box.setTextFormat(Qt.TextFormat.PlainText)
     if info:
         box.setInformativeText(info)
+        # The informative text holds file names and error messages: shown, never read as markup.
+        label = box.findChild(QLabel, "qt_msgbox_informativelabel")
+        if label is not None:
+            label.setTextFormat(Qt.TextFormat.PlainText)
     return box
 
 

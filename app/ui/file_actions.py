@@ -2,26 +2,36 @@
 
 Every question goes through app.ui.dialogs (monkeypatched by tests). Saving never silently
 overwrites a file that changed on disk since it was opened or saved, and a failed save keeps
-the document marked unsaved and offers Save As.
+the document marked unsaved and offers Save As. Files over LARGE_FILE_BYTES are read on a
+worker thread behind a progress dialog, so the window stays responsive while they load.
 """
 
 from __future__ import annotations
 
+import gc
+import os
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog
 
+from app.domain.catalog import Catalog
 from app.domain.model import Design
 from app.persistence import DesignLoadError, DesignSaveError, LoadedDesign, load_design, save_design
 from app.persistence.atomic import clean_stale_temp_files
-from app.persistence.loader import file_signature
+from app.persistence.loader import MAX_FILE_BYTES, file_signature
 from app.ui import dialogs, template_dialog
 from app.ui.document import DesignDocument
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
+
+LARGE_FILE_BYTES = 2 * 1024 * 1024  # files above this load on a worker thread
 
 
 def _same_file(a: Path | None, b: Path | None) -> bool:
@@ -38,12 +48,73 @@ def suggested_file_name(title: str) -> str:
     return f"{stem or 'design'}.mlsd"
 
 
+_gc_lock = threading.Lock()
+_gc_paused = 0  # loads running with automatic garbage collection paused
+_gc_was_enabled = True
+
+
+@contextmanager
+def _gc_paused_while_loading() -> Iterator[None]:
+    """Pause automatic garbage collection while a big file loads on a worker thread.
+
+    Everything the loader allocates stays alive, so collections find nothing; but a full
+    collection of a big heap holds the GIL, and with it the window, for up to a second.
+    """
+    global _gc_paused, _gc_was_enabled
+    with _gc_lock:
+        if _gc_paused == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_paused += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_paused -= 1
+            if _gc_paused == 0 and _gc_was_enabled:
+                gc.enable()
+
+
+class _LoadSignals(QObject):
+    loaded = Signal(object)  # LoadedDesign
+    failed = Signal(str, str)  # path, message
+
+
+class _LoadJob(QRunnable):
+    """load_design on a worker thread; the result goes back to the GUI thread by a signal."""
+
+    def __init__(self, path: Path, catalog: Catalog, signals: _LoadSignals):
+        super().__init__()
+        self.path, self.catalog, self.signals = path, catalog, signals
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        try:
+            with _gc_paused_while_loading():
+                loaded = load_design(self.path, self.catalog)
+        except DesignLoadError as exc:
+            self.signals.failed.emit(str(self.path), str(exc))
+        except BaseException as exc:  # never a traceback for the user, never a silent hang
+            problem = f"{self.path}: unexpected problem while reading ({type(exc).__name__})"
+            self.signals.failed.emit(str(self.path), problem)
+        else:
+            self.signals.loaded.emit(loaded)
+
+
 class FileActions(QObject):
     """The File menu's behaviour for one window."""
+
+    load_finished = Signal(object)  # the MainWindow showing a design opened in the background
+    load_failed = Signal(str)  # the message shown for a background open that failed
 
     def __init__(self, window: MainWindow):
         super().__init__(window)
         self.window = window
+        self.progress: QProgressDialog | None = None
+        # Kept after a load ends, so it is never destroyed on the worker thread.
+        self._load_signals: _LoadSignals | None = None
+        self._loading = False
+        self._load_cancelled = False
 
     @property
     def document(self) -> DesignDocument:
@@ -68,7 +139,14 @@ class FileActions(QObject):
         return target
 
     def open(self, path: str | Path | None = None) -> MainWindow | None:
-        """Open a design file here (if this window is unused) or in a new window."""
+        """Open a design file here (if this window is unused) or in a new window.
+
+        Returns the window showing it; None when nothing was opened, or when a large file is
+        being read in the background (then load_finished or load_failed follows).
+        """
+        if self.is_loading():
+            dialogs.show_info(self.window, "Opening", "Another design is still being opened.")
+            return None
         if path is None:
             path = dialogs.get_open_path(self.window, self.window.settings.last_folder())
             if not path:
@@ -83,21 +161,90 @@ class FileActions(QObject):
                 other.activateWindow()
                 return other
         try:
+            size = os.stat(path).st_size
+        except OSError:
+            size = 0  # load_design says what is wrong
+        if LARGE_FILE_BYTES < size <= MAX_FILE_BYTES and path.is_file():
+            self._open_in_background(path, size)
+            return None
+        try:
             loaded = load_design(path, self.document.catalog)
         except DesignLoadError as exc:
-            dialogs.show_error(self.window, "Cannot open design", str(exc))
-            if not path.exists():
-                self.window.settings.remove_recent_file(path)
+            self._open_failed(path, str(exc))
             return None
-        clean_stale_temp_files(path.parent)
+        return self._show_loaded(loaded)
+
+    def is_loading(self) -> bool:
+        """True while a large file is being read in the background."""
+        return self._loading
+
+    def _open_failed(self, path: Path, message: str) -> None:
+        dialogs.show_error(self.window, "Cannot open design", message)
+        if not path.exists():
+            self.window.settings.remove_recent_file(path)
+
+    def _show_loaded(self, loaded: LoadedDesign) -> MainWindow:
+        clean_stale_temp_files(Path(loaded.path).parent)
         target = self._target_window()
         target.load_loaded(loaded)
         return target
 
+    def _open_in_background(self, path: Path, size: int) -> None:
+        progress = QProgressDialog(f"Opening {path.name} ({size / 1e6:.0f} MB)…", "Cancel", 0, 0, self.window)
+        progress.setWindowTitle("Opening design")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        progress.setMinimumDuration(0)
+        progress.setValue(0)  # shows it on the next turn of the event loop
+        progress.canceled.connect(self._cancel_load)
+        self.progress = progress
+        self._loading = True
+        self._load_cancelled = False
+        signals = _LoadSignals()
+        signals.loaded.connect(self._background_loaded)
+        signals.failed.connect(self._background_failed)
+        self._load_signals = signals
+        QThreadPool.globalInstance().start(_LoadJob(path, self.document.catalog, signals))
+
+    def _cancel_load(self) -> None:
+        """The read cannot be interrupted; its result is dropped when it arrives."""
+        self._load_cancelled = True
+        self._close_progress()
+
+    def _close_progress(self) -> None:
+        if self.progress is not None:
+            self.progress.canceled.disconnect(self._cancel_load)
+            self.progress.close()
+            self.progress.deleteLater()
+            self.progress = None
+
+    def _background_loaded(self, loaded: LoadedDesign) -> None:
+        self._loading = False
+        if self._load_cancelled:
+            self.window.show_message(f"Opening {Path(loaded.path).name} was cancelled")
+            return
+        if self.progress is not None:  # second stage: drawing happens on this (the GUI) thread
+            self.progress.setLabelText(f"Drawing {len(loaded.design.components):,} components…")
+            self.progress.repaint()
+        try:
+            target = self._show_loaded(loaded)
+        finally:
+            self._close_progress()
+        self.load_finished.emit(target)
+
+    def _background_failed(self, path: str, message: str) -> None:
+        self._close_progress()
+        self._loading = False
+        if not self._load_cancelled:
+            self._open_failed(Path(path), message)
+        self.load_failed.emit(message)
+
     def _target_window(self) -> MainWindow:
         """This window when it holds nothing worth keeping, else a new one."""
         doc = self.document
-        keep = doc.path is not None or (doc.is_modified() and bool(doc.design.components))
+        # Any unsaved edit is worth keeping (a typed title or problem statement too).
+        keep = doc.path is not None or doc.is_modified()
         return self.new_window() if keep else self.window
 
     def show_load_warnings(self, loaded: LoadedDesign) -> None:

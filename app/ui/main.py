@@ -17,7 +17,7 @@ from app import __version__
 from app.persistence import DesignLoadError, load_design, recovery
 from app.persistence.atomic import clean_stale_temp_files
 from app.resources import resource_path
-from app.ui import dialogs
+from app.ui import dialogs, script_hook
 from app.ui.main_window import MainWindow, app_icon, open_windows
 from app.ui.theme import ThemeManager
 
@@ -35,6 +35,16 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         help="open the design, save a 1600x1000 picture of the window and exit",
     )
     parser.add_argument("--no-recovery", action="store_true", help="do not offer to restore unsaved work")
+    parser.add_argument(
+        "--interview",
+        metavar="TEMPLATE",
+        help="with --screenshot: show interview mode on a design partly built from TEMPLATE",
+    )
+    parser.add_argument(
+        "--rubric-screenshot",
+        metavar="OUT.png",
+        help="with --screenshot and --interview: also save a picture of the rubric dialog",
+    )
     return parser.parse_args(list(argv))
 
 
@@ -91,14 +101,14 @@ class CrashHandler:
         if issubclass(exc_type, KeyboardInterrupt):
             self.previous(exc_type, exc, tb)
             return
-        text = "".join(traceback.format_exception(exc_type, exc, tb))
-        sys.stderr.write(text)
-        log_path = write_crash_log(text)
-        for window in open_windows():
+        for window in open_windows():  # the user's work first, before anything else can fail
             try:
                 window.autosaver.save_now()
             except Exception:  # saving what we can matters more than this one window
                 pass
+        text = "".join(traceback.format_exception(exc_type, exc, tb))
+        sys.stderr.write(text)
+        log_path = write_crash_log(text)
         if self._busy:
             return
         self._busy = True
@@ -129,7 +139,8 @@ def offer_recovery() -> list[MainWindow]:
             window = MainWindow()
             window.files.restore(design, original, info.disk_signature)
             window.show()
-            recovery.discard(path)
+            if window.autosaver.exists():  # the restored work is protected again: drop the old file
+                recovery.discard(path)
             restored.append(window)
     return restored
 
@@ -174,6 +185,10 @@ def run_app(argv: Sequence[str] | None = None) -> int:
     if args.file:
         clean_stale_temp_files(Path(args.file).resolve().parent)
 
+    if args.screenshot and args.interview:
+        from app.ui.interview.screenshot import interview_screenshot
+
+        return interview_screenshot(app, args.interview, args.screenshot, args.rubric_screenshot)
     if args.screenshot:
         window = MainWindow(restore_layout=False)
         window.persist_settings = False
@@ -192,6 +207,7 @@ def run_app(argv: Sequence[str] | None = None) -> int:
 
     handler = CrashHandler()
     handler.install()
+    script_hook.install()  # tests only: active when $MLSD_TEST_SCRIPT is set
     try:
         restored = [] if args.no_recovery else offer_recovery()
         if args.file or not restored:
@@ -201,6 +217,7 @@ def run_app(argv: Sequence[str] | None = None) -> int:
                 window.files.open(args.file)
             else:
                 open_example(window)
+        script_hook.start()
         return app.exec()
     finally:
         handler.uninstall()

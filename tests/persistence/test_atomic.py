@@ -64,3 +64,25 @@ def test_file_size_limit_leaves_original_identical_and_no_temp_file(tmp_path):
     assert target.read_bytes() == b"original bytes"
     assert [p.name for p in tmp_path.iterdir()] == ["d.mlsd"]
     assert resource.getrlimit(resource.RLIMIT_FSIZE)  # the limit applied only to the child
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symlinks need privileges on Windows")
+def test_write_through_a_symlink_updates_the_target_and_keeps_the_link(tmp_path):
+    real = tmp_path / "real.mlsd"
+    real.write_bytes(b"old")
+    link = tmp_path / "link.mlsd"
+    link.symlink_to(real)
+    atomic_write_bytes(link, b"new")
+    assert link.is_symlink() and real.read_bytes() == b"new"
+
+
+@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="root may write any file")
+def test_read_only_file_is_not_replaced(tmp_path):
+    # As root: tests/reliability/test_permissions.py proves it as the user "nobody".
+    target = tmp_path / "d.mlsd"
+    target.write_bytes(b"original")
+    os.chmod(target, 0o444)
+    with pytest.raises(DesignSaveError, match="read-only; nothing was changed"):
+        atomic_write_bytes(target, b"new")
+    assert target.read_bytes() == b"original"
+    assert [p.name for p in tmp_path.iterdir()] == ["d.mlsd"]

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from app.cli import main
@@ -63,3 +65,39 @@ def test_line_and_column_are_reported_for_json_errors():
     raw = b'{\n  "format": "mlsd-studio/design",\n  "schema_version": 1,,\n}'
     with pytest.raises(DesignLoadError, match="line 3 column"):
         load_design_bytes(raw, "x.mlsd")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero") or not hasattr(os, "mkfifo"), reason="POSIX only")
+def test_devices_and_pipes_are_refused_without_reading(tmp_path, capsys):
+    fifo = tmp_path / "pipe.mlsd"
+    os.mkfifo(fifo)  # opening it would block until a writer came
+    for path in ("/dev/zero", str(fifo)):
+        with pytest.raises(DesignLoadError, match="not a regular file"):
+            load_design(path)
+        assert main(["check", path]) == 2
+        assert "not a regular file" in capsys.readouterr().err
+
+
+def test_long_lists_validated_in_slices_give_the_same_design_and_exact_places():
+    import json
+
+    from app.domain.model import Design
+    from app.persistence.loader import VALIDATE_SLICE
+
+    n = VALIDATE_SLICE * 2 + 3
+    data = json.loads(VALID_BYTES)
+    data["components"] = [
+        {"id": f"c{i}", "kind": "model", "name": f"n{i}", "position": {"x": i, "y": 0}, "future": i}
+        for i in range(n)
+    ]
+    data["links"] = [{"id": f"l{i}", "source": f"c{i}", "target": f"c{i + 1}"} for i in range(n - 1)]
+    design = load_design_bytes(json.dumps(data).encode()).design
+    assert design.model_dump(mode="json") == Design.model_validate(data).model_dump(mode="json")
+    assert design.component_by_id()[f"c{n - 1}"].name == f"n{n - 1}"
+    data["components"][n - 2]["position"]["x"] = "left"
+    with pytest.raises(DesignLoadError, match=rf"\$\.components\[{n - 2}\]\.position\.x"):
+        load_design_bytes(json.dumps(data).encode(), "x.mlsd")
+    data["components"][n - 2]["position"]["x"] = 0
+    data["links"][VALIDATE_SLICE + 1]["flow"] = "teleport"
+    with pytest.raises(DesignLoadError, match=rf"\$\.links\[{VALIDATE_SLICE + 1}\]\.flow"):
+        load_design_bytes(json.dumps(data).encode(), "x.mlsd")

@@ -113,3 +113,13 @@ def test_recovery_module_does_not_import_qt():
         cwd=Path(__file__).resolve().parents[2],
     )
     assert out.stdout.strip() == "False"
+
+
+def test_temp_files_of_killed_autosaves_are_cleaned_when_looking_for_orphans(builder):
+    from app.persistence.atomic import TEMP_MARK
+
+    kept = recovery.write_recovery(recovery.new_session_id(), builder.design)
+    stale = kept.parent / f".{kept.name}.{dead_pid()}-beef{TEMP_MARK}"
+    stale.write_bytes(b'{"format": "mlsd-studio/recov')
+    recovery.list_orphans()
+    assert not stale.exists() and kept.exists()

@@ -1,0 +1,106 @@
+"""Guarantee 11: a slow or broken Graphviz ends in a message and leaves the design untouched.
+
+MLSD_DOT points at a fake renderer; MLSD_RENDER_TIMEOUT (app/export/renderer.py) lowers the
+timeout to 1 s. Auto-layout and diagram export then report the timeout or the failure, the
+design's bytes and undo history stay as they were, and a hung renderer is killed.
+The PDF report's fallback is proven in tests/export/test_report.py
+(::test_render_failure_becomes_a_note, ::test_missing_renderer_becomes_a_note).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import pytest
+from PySide6.QtGui import QGuiApplication
+
+from app.persistence import design_to_bytes
+from tests.ui.test_main_window import write_design_file
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="shell-script renderers")
+
+
+def fake_renderer(folder, name: str, body: str):
+    path = folder / name
+    path.write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
+    os.chmod(path, 0o755)
+    return path
+
+
+@pytest.fixture
+def slow_dot(tmp_path, monkeypatch):
+    pid_file = tmp_path / "dot.pid"
+    script = fake_renderer(tmp_path, "slow-dot", f'echo $$ > "{pid_file}"\nexec sleep 60')
+    monkeypatch.setenv("MLSD_DOT", str(script))
+    monkeypatch.setenv("MLSD_RENDER_TIMEOUT", "1")
+    return pid_file
+
+
+@pytest.fixture
+def broken_dot(tmp_path, monkeypatch):
+    script = fake_renderer(tmp_path, "broken-dot", 'echo "boom: the renderer broke" >&2\nexit 1')
+    monkeypatch.setenv("MLSD_DOT", str(script))
+    monkeypatch.setenv("MLSD_RENDER_TIMEOUT", "1")
+
+
+@pytest.fixture
+def opened(windows, tmp_path, builder):
+    window = windows()
+    window.files.open(write_design_file(tmp_path, builder))
+    return window, design_to_bytes(window.document.design), window.document.undo_stack.count()
+
+
+def assert_untouched(window, before: bytes, undo_count: int) -> None:
+    assert design_to_bytes(window.document.design) == before
+    assert window.document.undo_stack.count() == undo_count
+    assert not window.document.is_modified()
+    assert QGuiApplication.overrideCursor() is None
+
+
+def assert_killed(pid_file) -> None:
+    pid = int(pid_file.read_text())
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+def test_auto_layout_times_out_with_a_message(opened, slow_dot):
+    window, before, undo_count = opened
+    started = time.monotonic()
+    window.actions.auto_layout.trigger()
+    assert time.monotonic() - started < 10
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Auto-layout failed:")
+    assert "did not finish within the 1 s timeout" in message and "MLSD_RENDER_TIMEOUT" in message
+    assert_untouched(window, before, undo_count)
+    assert_killed(slow_dot)
+
+
+@pytest.mark.parametrize("fmt", ["svg", "png"])
+def test_export_times_out_with_a_message(opened, slow_dot, fake_dialogs, tmp_path, fmt):
+    window, before, undo_count = opened
+    out = tmp_path / f"diagram.{fmt}"
+    fake_dialogs.answer("get_save_path", str(out))
+    assert window.exports.export_diagram(fmt) is None
+    title, text = fake_dialogs.args("show_error")[1:]
+    assert title == "Export failed"
+    assert f"Could not export diagram.{fmt}" in text and "did not finish within the 1 s timeout" in text
+    assert not out.exists()
+    assert_untouched(window, before, undo_count)
+    assert_killed(slow_dot)
+
+
+def test_a_failing_renderer_is_reported_with_its_error(opened, broken_dot, fake_dialogs, tmp_path):
+    window, before, undo_count = opened
+    window.actions.auto_layout.trigger()
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Auto-layout failed:")
+    assert "failed (exit code 1)" in message and "boom: the renderer broke" in message
+    out = tmp_path / "diagram.svg"
+    fake_dialogs.answer("get_save_path", str(out))
+    assert window.exports.export_diagram("svg") is None
+    text = fake_dialogs.args("show_error")[2]
+    assert "failed (exit code 1)" in text and "boom: the renderer broke" in text
+    assert not out.exists()
+    assert_untouched(window, before, undo_count)
