@@ -39,6 +39,16 @@ def _isolated_user_data(tmp_path_factory, monkeypatch):
     yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _release_clipboard_at_exit():
+    """Copy/paste tests leave our items on the clipboard; PySide6 crashes at exit if they stay."""
+    yield
+    if "PySide6" in sys.modules:
+        from app.ui.canvas.clipboard import release_clipboard
+
+        release_clipboard()
+
+
 def have_dot() -> bool:
     return shutil.which("dot") is not None
 

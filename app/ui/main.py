@@ -18,6 +18,7 @@ from app.persistence import DesignLoadError, load_design, recovery
 from app.persistence.atomic import clean_stale_temp_files
 from app.resources import resource_path
 from app.ui import dialogs, script_hook
+from app.ui.canvas.clipboard import release_clipboard
 from app.ui.main_window import MainWindow, app_icon, open_windows
 from app.ui.theme import ThemeManager
 
@@ -220,4 +221,5 @@ def run_app(argv: Sequence[str] | None = None) -> int:
         script_hook.start()
         return app.exec()
     finally:
+        release_clipboard()
         handler.uninstall()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from PySide6.QtCore import QCoreApplication, QEvent
+
 from app.domain.catalog import PropertySpec, default_catalog
 from app.domain.errors import InvalidLinkError
 from app.persistence import design_to_bytes
@@ -155,5 +157,7 @@ def test_undo_all_restores_the_original_and_redo_all_the_final_design(qapp, data
         assert design_to_bytes(doc.design) == final
         _assert_scene_mirrors(doc, view)
     finally:
+        view.close()
         view.deleteLater()
         doc.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -85,6 +85,25 @@ def write_clipboard(payload: dict[str, Any]) -> None:
     QGuiApplication.clipboard().setMimeData(mime)
 
 
+def release_clipboard() -> None:
+    """Swap our items on the clipboard for their plain-text summary before Qt shuts down.
+
+    PySide6 6.11 crashes at interpreter exit (SIGSEGV) when the clipboard still owns a
+    QMimeData made in Python; a text set by Qt itself is safe and stays for other programs.
+    """
+    app = QGuiApplication.instance()
+    if app is None:
+        return
+    clipboard = QGuiApplication.clipboard()
+    mime = clipboard.mimeData()
+    if mime is None or not mime.hasFormat(ITEMS_MIME_TYPE):
+        return
+    text = mime.text()
+    clipboard.clear()
+    if text:
+        clipboard.setText(text)
+
+
 def read_clipboard() -> bytes:
     """The raw copied items; raises ClipboardError when the clipboard holds none."""
     mime = QGuiApplication.clipboard().mimeData()
