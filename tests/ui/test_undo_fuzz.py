@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from PySide6.QtCore import QCoreApplication, QEvent
 
 from app.domain.catalog import PropertySpec, default_catalog
