@@ -1,19 +1,4 @@
-"""Fixtures of the reliability suite: window tests reuse the dialog facade fakes of tests/ui."""
+"""Fixtures of the reliability suite: window tests reuse the dialog fakes and window factory
+of tests/ui."""
 
-from __future__ import annotations
-
-import pytest
-
-from tests.ui.test_main_window import DialogLog, WindowFactory
-
-
-@pytest.fixture
-def fake_dialogs(monkeypatch):
-    return DialogLog(monkeypatch)
-
-
-@pytest.fixture
-def windows(qtbot, fake_dialogs):
-    factory = WindowFactory(qtbot)
-    yield factory
-    factory.close_all()
+from tests.ui.conftest import design_file, fake_dialogs, windows  # noqa: F401

@@ -12,7 +12,7 @@ import os
 
 from app.persistence import design_to_bytes, load_design, save_design
 from app.ui.main_window import open_windows
-from tests.ui.test_main_window import write_design_file
+from tests.ui.windows import write_design_file
 
 
 def change_on_disk(path, title="Theirs"):

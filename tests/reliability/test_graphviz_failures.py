@@ -17,7 +17,7 @@ import pytest
 from PySide6.QtGui import QGuiApplication
 
 from app.persistence import design_to_bytes
-from tests.ui.test_main_window import write_design_file
+from tests.ui.windows import write_design_file
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="shell-script renderers")
 

@@ -20,7 +20,7 @@ from app.persistence import design_to_bytes
 from app.ui.main_window import open_windows
 from tests.persistence.bad_inputs import BAD_FILES, million_components
 from tests.reliability.app_runner import AppRun, read_dump
-from tests.ui.test_main_window import write_design_file
+from tests.ui.windows import write_design_file
 
 
 def open_bad_file(qtbot, window, path):

@@ -22,7 +22,7 @@ from app.persistence.loader import MAX_FILE_BYTES
 from app.ui import file_actions
 from app.ui.main_window import open_windows
 from tests.reliability.app_runner import AppRun, read_dump
-from tests.ui.test_main_window import write_design_file
+from tests.ui.windows import write_design_file
 
 COMPONENTS = 5_000
 PEAK_LIMIT_BYTES = 1024**3

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -11,24 +10,6 @@ from app.persistence import load_design, recovery
 from app.ui.main import CrashHandler, offer_recovery
 from app.ui.main_window import open_windows
 from tests.persistence.test_recovery import dead_pid
-from tests.ui.test_main_window import DialogLog, WindowFactory, write_design_file
-
-
-@pytest.fixture
-def fake_dialogs(monkeypatch):
-    return DialogLog(monkeypatch)
-
-
-@pytest.fixture
-def windows(qtbot, fake_dialogs):
-    factory = WindowFactory(qtbot)
-    yield factory
-    factory.close_all()
-
-
-@pytest.fixture
-def design_file(tmp_path, builder) -> Path:
-    return write_design_file(tmp_path, builder)
 
 
 @pytest.fixture(autouse=True)

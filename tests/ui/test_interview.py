@@ -13,7 +13,6 @@ from app.ui.interview import start_dialog
 from app.ui.interview.session import EXPIRED, FINISHED, PAUSED, RUNNING, InterviewSetup
 from app.ui.main_window import open_windows
 from tests.export.pdfread import text_of
-from tests.ui.test_main_window import DialogLog, WindowFactory
 
 DIMENSIONS = ["Problem translation", "Decision-making", "Breadth and depth"]
 PROBLEM = "Detect fraudulent card payments within 50 ms. The KPI is fraud losses."
@@ -28,18 +27,6 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
-
-
-@pytest.fixture
-def fake_dialogs(monkeypatch):
-    return DialogLog(monkeypatch)
-
-
-@pytest.fixture
-def windows(qtbot, fake_dialogs):
-    factory = WindowFactory(qtbot)
-    yield factory
-    factory.close_all()
 
 
 @pytest.fixture

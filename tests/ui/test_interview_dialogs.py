@@ -29,7 +29,7 @@ from app.ui.interview.start_dialog import StartInterviewDialog, title_from_probl
 from app.ui.main import run_app
 from app.ui.main_window import open_windows
 from app.ui.template_dialog import TemplateDialog, template_thumbnail
-from tests.ui.test_interview import FakeClock, fake_dialogs, windows  # noqa: F401  (fixtures)
+from tests.ui.test_interview import FakeClock
 
 # ---- the session ---------------------------------------------------------------------------
 

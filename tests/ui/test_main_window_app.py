@@ -14,24 +14,7 @@ from app.ui import template_dialog
 from app.ui.main import run_app
 from app.ui.main_window import open_windows
 from app.ui.template_dialog import TemplateDialog, scan_templates
-from tests.ui.test_main_window import DialogLog, WindowFactory, write_design_file
-
-
-@pytest.fixture
-def fake_dialogs(monkeypatch):
-    return DialogLog(monkeypatch)
-
-
-@pytest.fixture
-def windows(qtbot, fake_dialogs):
-    factory = WindowFactory(qtbot)
-    yield factory
-    factory.close_all()
-
-
-@pytest.fixture
-def design_file(tmp_path, builder) -> Path:
-    return write_design_file(tmp_path, builder)
+from tests.ui.windows import WindowFactory
 
 
 def test_screenshot_writes_a_1600_by_1000_png(qtbot, design_file, tmp_path):
