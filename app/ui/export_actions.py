@@ -6,7 +6,6 @@ of the design, behind a busy QProgressDialog, so the window stays responsive.
 
 from __future__ import annotations
 
-import inspect
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -36,17 +35,6 @@ CANVAS_FORMATS = {
     "png": ("Canvas image as PNG…", "PNG images (*.png)", ".png"),
     "svg": ("Canvas image as SVG…", "SVG images (*.svg)", ".svg"),
 }
-
-
-def call_with_supported(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Call `function`, passing only the keyword arguments its signature accepts."""
-    try:
-        params = inspect.signature(function).parameters
-    except (TypeError, ValueError):
-        return function(*args, **kwargs)
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
-        return function(*args, **kwargs)
-    return function(*args, **{k: v for k, v in kwargs.items() if k in params})
 
 
 class _JobSignals(QObject):
@@ -104,13 +92,13 @@ class ExportActions(QObject):
             return None
         doc = self.window.document
         try:
-            import app.export as export
+            from app import export  # imported on first use: reportlab and svglib slow start-up
 
             if fmt == "mermaid":
-                text = call_with_supported(export.to_mermaid, doc.design, catalog=doc.catalog)
+                text: str | bytes = export.to_mermaid(doc.design, doc.catalog)
             else:
                 function = {"svg": export.to_svg, "png": export.to_png, "dot": export.to_dot}[fmt]
-                text = call_with_supported(function, doc.design, catalog=doc.catalog, result=self._result())
+                text = function(doc.design, doc.catalog, self._result())
             data = text.encode("utf-8") if isinstance(text, str) else bytes(text)
             atomic_write_bytes(path, data)
         except Exception as exc:  # RenderError, DesignSaveError, a missing Graphviz, ...
@@ -147,11 +135,8 @@ class ExportActions(QObject):
         )
         if not path:
             return None
-        try:
-            from app.export import build_report
-        except ImportError as exc:
-            dialogs.show_error(self.window, "Export failed", f"The report exporter is not available: {exc}")
-            return None
+        from app import export  # imported on first use: reportlab and svglib slow start-up
+
         doc = self.window.document
         design = doc.design.model_copy(deep=True)
         result = self._result()
@@ -161,8 +146,7 @@ class ExportActions(QObject):
             extra_sections = list(self.report_sections())
 
         def work() -> None:
-            call_with_supported(
-                build_report,
+            export.build_report(
                 design,
                 path,
                 result=result,
