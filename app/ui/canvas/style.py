@@ -14,6 +14,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPalett
 from PySide6.QtSvg import QSvgRenderer
 
 from app.resources import resource_path
+from app.ui.theme import SEVERITY_COLORS
 
 CARD_W = 200.0
 CARD_H = 90.0
@@ -32,8 +33,6 @@ LINK_LOD_ARROW = 0.2
 LINK_LABEL_LOD = 0.6  # link labels below this zoom would be under 6 px tall
 UNKNOWN_STAGE_COLOR = "#A0A4AB"
 
-# the same severity colours as the findings panel (app/ui/theme.py)
-SEVERITY_COLORS = {"error": "#D64545", "warning": "#D99A1E", "info": "#3F86D0"}
 SEVERITY_TEXT = {"error": "#FFFFFF", "warning": "#1F1600", "info": "#FFFFFF"}
 
 # What travels on a link, grouped into a few families with their own subtle colour.
@@ -205,6 +204,8 @@ def theme_from_palette(palette: QPalette) -> Theme:
                     color, 2.0 if selected else 1.2, style
                 )
     for severity, color in SEVERITY_COLORS.items():
+        if severity not in SEVERITY_TEXT:
+            continue
         theme.severity_brushes[severity] = QBrush(QColor(color))
         theme.severity_text_pens[severity] = pen(SEVERITY_TEXT[severity])
     return theme
