@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 FORMAT_ID = "mlsd-studio/design"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 Flow = Literal[
     "data",
@@ -69,6 +69,9 @@ class Component(_Model):
     technology: str = Field("", description="Technology that implements it, e.g. Kafka or Feast.")
     notes: str = Field("", description="Free notes about this component.")
     position: Position = Field(default_factory=Position, description="Position on the canvas.")
+    pinned: bool = Field(
+        False, description="Auto-layout leaves a pinned component where the user put it."
+    )
 
     def prop(self, name: str) -> Any:
         """A property's value, None when unset."""

@@ -2,7 +2,8 @@
 
 A migration takes the JSON data of version N and returns the data of version N + 1. They
 run on plain dicts before validation, so a file of any known version loads.
-Version 1 is the first released format; there is nothing to migrate yet.
+Version 1 is the first released format. Version 2 adds `pinned` to components (absent
+means not pinned, so the step only stamps the version).
 """
 
 from __future__ import annotations
@@ -14,7 +15,13 @@ from app.domain.model import SCHEMA_VERSION
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
-MIGRATIONS: dict[int, Migration] = {}
+
+
+def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    return data
+
+
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2}
 OLDEST_READABLE_VERSION = 1
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
+from app.domain.model import SCHEMA_VERSION
 from app.domain.schema import design_json_schema_text
 from app.persistence import design_to_bytes, load_design, save_design
 from app.persistence.migrations import migrate
@@ -16,8 +17,19 @@ GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "golden"
 @pytest.mark.parametrize("golden", sorted(GOLDEN.glob("v*.mlsd")), ids=lambda p: p.stem)
 def test_golden_file_of_every_version_loads(golden):
     loaded = load_design(golden)
-    assert loaded.design.schema_version == 1
+    assert loaded.design.schema_version == SCHEMA_VERSION
     assert len(loaded.design.components) == 4
+    assert loaded.migrated_from == (int(golden.stem[1:]) if golden.stem != f"v{SCHEMA_VERSION}" else None)
+
+
+def test_pinned_is_false_in_version_1_and_kept_from_version_2():
+    old = load_design(GOLDEN / "v1.mlsd").design.component_by_id()
+    assert not any(c.pinned for c in old.values())
+    new = load_design(GOLDEN / "v2.mlsd").design.component_by_id()
+    assert new["model"].pinned and not new["train"].pinned
+    data = json.loads(design_to_bytes(load_design(GOLDEN / "v2.mlsd").design))
+    assert data["schema_version"] == SCHEMA_VERSION
+    assert next(c for c in data["components"] if c["id"] == "model")["pinned"] is True
 
 
 def test_handwritten_design_keeps_unknown_fields_and_kinds(tmp_path):
@@ -67,8 +79,13 @@ def test_migration_registry_runs_steps_in_order():
         data["components"] = data.pop("nodes")
         return data
 
-    migrated = migrate({"schema_version": 0, "nodes": []}, {0: v0_to_v1})
-    assert migrated == {"schema_version": 1, "components": []}
+    def v1_to_v2(data):
+        data["steps"] = [*data.get("steps", []), 2]
+        return data
+
+    migrated = migrate({"schema_version": 0, "nodes": []}, {0: v0_to_v1, 1: v1_to_v2})
+    assert migrated["steps"] == [2]
+    assert migrated["schema_version"] == SCHEMA_VERSION and migrated["components"] == []
 
 
 def test_shipped_json_schema_matches_the_models():
