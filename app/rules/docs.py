@@ -71,6 +71,8 @@ def render_rules_markdown(rules: list[RuleSpec] | None = None) -> str:
                 "",
                 spec.rationale,
                 "",
+                *([f"**Fires when.** {spec.condition}", ""] if spec.condition else []),
+                *([f"**When a property is unset.** {spec.unset}", ""] if spec.unset else []),
                 f"**Suggested fix.** {spec.suggestion}",
                 "",
                 "**Sources.**",

@@ -121,6 +121,7 @@ def run_rule(spec: RuleSpec, context: RuleContext) -> list[Finding]:
             subject=hit.subject,
             suggestion=spec.suggestion,
             sources=spec.sources,
+            unset=tuple(hit.unset),
         )
         for hit in hits
     ]

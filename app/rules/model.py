@@ -19,7 +19,9 @@ class Hit:
 
     `severity` overrides the rule's default for rules whose severity depends on the case;
     `subject` names what a finding without components is about (R4: the missing stage), so a
-    decision can accept that one finding and not every finding of the rule.
+    decision can accept that one finding and not every finding of the rule. `unset` names the
+    rule-critical properties ("component_id.property") whose being unset raised the hit: an
+    unknown never satisfies a rule, and the rubric counts such unknowns against a design.
     """
 
     message: str
@@ -27,6 +29,7 @@ class Hit:
     links: tuple[str, ...] = ()
     severity: str | None = None
     subject: str = ""
+    unset: tuple[str, ...] = ()
 
 
 CheckFunction = Callable[["RuleContext"], Iterable[Hit]]
@@ -42,6 +45,8 @@ class RuleSpec:
     suggestion: str
     sources: tuple[str, ...]
     check: CheckFunction = field(compare=False, repr=False)
+    condition: str = ""
+    unset: str = ""
 
     def metadata(self) -> dict[str, Any]:
         return {
@@ -52,6 +57,8 @@ class RuleSpec:
             "rationale": self.rationale,
             "suggestion": self.suggestion,
             "sources": list(self.sources),
+            "condition": self.condition,
+            "unset": self.unset,
         }
 
 
@@ -72,6 +79,7 @@ class Finding:
     decision: str | None = None
     default_severity: str | None = None
     internal_error: bool = False
+    unset: tuple[str, ...] = ()
 
     @property
     def overridden(self) -> bool:
@@ -104,4 +112,6 @@ class Finding:
             data["override"] = {"from": self.default_severity, "to": self.severity}
         if self.internal_error:
             data["internal_error"] = True
+        if self.unset:
+            data["unset"] = list(self.unset)
         return data

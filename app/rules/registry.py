@@ -17,8 +17,15 @@ def rule(
     rationale: str,
     suggestion: str,
     sources: tuple[str, ...] | list[str],
+    *,
+    condition: str = "",
+    unset: str = "",
 ) -> Callable[[CheckFunction], CheckFunction]:
-    """Register a check function as rule `id` (decorator)."""
+    """Register a check function as rule `id` (decorator).
+
+    `condition` says in words when the rule fires; `unset` says what an unset rule-critical
+    property means for it (both appear in docs/rules.md).
+    """
     if stage not in RULE_STAGES:
         raise ValueError(f"{id}: unknown stage {stage!r}")
     if severity not in SEVERITY_RANK:
@@ -27,7 +34,9 @@ def rule(
     def register(check: CheckFunction) -> CheckFunction:
         if id in _RULES:
             raise ValueError(f"rule {id} registered twice")
-        _RULES[id] = RuleSpec(id, title, stage, severity, rationale, suggestion, tuple(sources), check)
+        _RULES[id] = RuleSpec(
+            id, title, stage, severity, rationale, suggestion, tuple(sources), check, condition, unset
+        )
         return check
 
     return register

@@ -424,7 +424,9 @@ def test_rules_command_lists_every_rule(capsys):
     assert main(["rules", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [r["id"] for r in data] == [f"R{n}" for n in range(1, 41)]
-    assert set(data[0]) == {"id", "title", "stage", "severity", "rationale", "suggestion", "sources"}
+    assert set(data[0]) == {
+        "id", "title", "stage", "severity", "rationale", "suggestion", "sources", "condition", "unset"
+    }
 
 
 def test_golden_file_with_an_unknown_kind_checks_cleanly(capsys):
