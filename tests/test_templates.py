@@ -150,11 +150,18 @@ def test_moderation_review_load_fits_capacity_and_the_task_is_multilabel(catalog
     assert _props(design, "framing")["task"] == "multilabel"
 
 
-def test_ad_ranking_scores_retrieved_candidates(catalog):
-    design = _design("ad_ctr", catalog)
+@pytest.mark.parametrize(
+    ("name", "index", "top_k"), [("ad_ctr", "ad_index", 300), ("search_ranking", "product_index", 200)]
+)
+def test_rankers_score_candidates_from_a_retriever(catalog, name, index, top_k):
+    design = _design(name, catalog)
     graph = _graph(design)
-    assert nx.shortest_path(graph, "ad_index", "model") == ["ad_index", "retriever", "model"]
-    assert _props(design, "retriever")["top_k"] == 300
+    assert nx.shortest_path(graph, index, "model") == [index, "retriever", "model"]
+    assert _props(design, "retriever")["top_k"] == top_k
+
+
+def test_ad_ranking_is_calibrated(catalog):
+    design = _design("ad_ctr", catalog)
     assert _props(design, "model")["calibration"] in ("platt", "isotonic", "temperature", "native")
 
 
