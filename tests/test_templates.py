@@ -63,6 +63,21 @@ def _graph(design: Design, without_kinds: tuple[str, ...] = ()) -> nx.DiGraph:
     return graph
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_template_hand_layout_has_no_overlapping_cards(name, catalog):
+    from app.ui.canvas.style import CARD_H, CARD_W
+
+    design = _design(name, catalog)
+    cards = [(c.id, c.position.x, c.position.y) for c in design.components]
+    overlapping = [
+        (a, b)
+        for i, (a, ax, ay) in enumerate(cards)
+        for b, bx, by in cards[i + 1 :]
+        if abs(ax - bx) < CARD_W and abs(ay - by) < CARD_H
+    ]
+    assert overlapping == []
+
+
 def test_template_metrics_use_named_metrics(catalog):
     unnamed = []
     for name in NAMES:
