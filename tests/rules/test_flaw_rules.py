@@ -84,7 +84,7 @@ def test_r42_fires_for_a_pipeline_around_the_point_in_time_store(builder):
     pipeline = builder.add("feature_pipeline", "Aggregates", point_in_time=False)
     builder.link(pipeline, job)
     [finding] = findings(builder.design, "R42")
-    assert finding.components == (pipeline, job)
+    assert set(finding.components) == {pipeline, job}
 
 
 def test_r42_fires_as_a_warning_when_point_in_time_is_unset(builder):

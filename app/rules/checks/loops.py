@@ -180,10 +180,8 @@ def r39_feedback_loops(ctx: RuleContext) -> Iterator[Hit]:
             [*loop["consumers"], *loop["sources"], *loop["models"], *loop["policies"]]
         )
         acting = loop["consumers"] or loop["policies"]
-        path = f"from {names(ctx, loop['models'])} through " + (
-            f"{names(ctx, acting)} and " if acting else ""
-        )
-        where = f"Feedback loop {path}{names(ctx, loop['sources'])} back to its training"
+        path = f"from {names(ctx, loop['models'])} " + (f"through {names(ctx, acting)} " if acting else "")
+        where = f"Feedback loop {path}into {names(ctx, loop['sources'])}, back to its training"
         if forecast:
             yield Hit(
                 f"{where}: the forecasts shape the outcomes they are trained on (censored demand); correct "
@@ -228,9 +226,9 @@ def r39_feedback_loops(ctx: RuleContext) -> Iterator[Hit]:
         ]  # fmt: skip
         unset_holdouts = [lg for lg in loop["loggers"] if ctx.prop(lg, "holdout_pct") is None]
         for p in unset_rates:
-            unknown.note(p, "exploration_rate", f"it sits in a feedback loop ({where[14:]})", "e.g. 0.05")
+            unknown.note(p, "exploration_rate", f"it sits in a f{where[1:]}", "e.g. 0.05")
         for lg in unset_holdouts:
-            unknown.note(lg, "holdout_pct", f"it logs a feedback loop ({where[14:]})", "e.g. 1 (%)")
+            unknown.note(lg, "holdout_pct", f"it logs a f{where[1:]}", "e.g. 1 (%)")
         if unset_rates or unset_holdouts:
             continue
         yield Hit(
