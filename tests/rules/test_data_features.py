@@ -24,7 +24,8 @@ def test_r12_fires_when_personal_data_reaches_a_dataset_ungoverned(builder):
 
 def test_r12_quiet_behind_governance(builder):
     source = builder.add("data_source", "Users", contains_pii=True)
-    builder.chain(source, builder.add("governance", "Anonymise", controls=["anonymize"]), builder.add("dataset"))
+    governance = builder.add("governance", "Anonymise", controls=["anonymize"])
+    builder.chain(source, governance, builder.add("dataset"))
     assert findings(builder.design, "R12") == []
 
 
@@ -371,7 +372,9 @@ def test_r20_quiet_for_class_weights(builder):
 
 
 def test_r20_fires_for_negative_sampling_before_an_auction(builder):
-    sampler = builder.add("sampling_strategy", "Negatives", method="negative_sampling", weighted_correction=False)
+    sampler = builder.add(
+        "sampling_strategy", "Negatives", method="negative_sampling", weighted_correction=False
+    )
     job, model = builder.add("training_job"), builder.add("model")
     auction = builder.add("decision_policy", "Auction", policy_type="optimizer")
     builder.chain(sampler, job, model, auction)

@@ -634,8 +634,8 @@ def build() -> list[Path]:
         folder = HERE / flaw
         folder.mkdir(exist_ok=True)
         for name, (notes, comps, links) in variants.items():
-            b = design(f"{flaw}: {name.replace('_', ' ')}", notes, [(c[0], c[1], c[2], dict(c[3])) for c in comps],
-                       links)  # fmt: skip
+            copies = [(c[0], c[1], c[2], dict(c[3])) for c in comps]
+            b = design(f"{flaw}: {name.replace('_', ' ')}", notes, copies, links)
             b.design.meta.created = b.design.meta.modified = "2026-12-06T00:00:00+00:00"
             path = folder / f"{name}.mlsd"
             save_design(b.design, path, touch_modified=False)
