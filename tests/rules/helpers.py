@@ -58,7 +58,8 @@ def sound_recommender(b: DesignBuilder) -> dict[str, str]:
         "data_source", "Video catalog", source_type="oltp_db", contains_pii=False,
         freshness="hourly", owner="content", versioned=True,
     )  # fmt: skip
-    c["governance"] = b.add("governance", "Pseudonymise users", controls=["anonymize", "access_control"],
+    c["governance"] = b.add("governance", "Pseudonymise users",
+                            controls=["anonymize", "access_control", "retention"],
                             regulation="gdpr")  # fmt: skip
     c["validation"] = b.add("data_validation", "Event validation", checks=["schema", "range", "null"],
                             blocking=True, where="both")  # fmt: skip

@@ -209,9 +209,17 @@ def test_r7_fires_when_the_training_job_reads_no_data(builder):
 
 
 def test_r7_quiet_with_full_lineage(builder):
-    builder.chain(builder.add("data_source"), builder.add("training_job"), builder.add("model"))
+    job = builder.add("training_job", reproducible=True)
+    builder.chain(builder.add("data_source"), job, builder.add("model"))
     builder.add("model", "Rules", learned=False)
     assert findings(builder.design, "R7") == []
+
+
+def test_r7_fires_for_a_training_job_that_is_not_reproducible(builder):
+    job = builder.add("training_job", "Notebook", reproducible=False)
+    builder.chain(builder.add("data_source"), job, builder.add("model"))
+    [finding] = findings(builder.design, "R7")
+    assert finding.severity == "warning" and finding.components == (job,)
 
 
 # ---- R8 ----------------------------------------------------------------------------------

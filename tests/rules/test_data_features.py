@@ -41,6 +41,14 @@ def test_r12_fires_behind_governance_whose_controls_do_not_protect(builder):
     assert "controls none" in finding.message
 
 
+def test_r12_fires_for_gdpr_governance_without_retention(builder):
+    source = builder.add("data_source", "Users", contains_pii=True)
+    gov = builder.add("governance", "Access", controls=["anonymize", "access_control"], regulation="gdpr")
+    builder.chain(source, gov, builder.add("dataset"))
+    [finding] = findings(builder.design, "R12")
+    assert gov in finding.components and "no retention under its regulation" in finding.message
+
+
 def test_r12_says_when_governance_controls_are_unset(builder):
     source = builder.add("data_source", "Users", contains_pii=True)
     gov = builder.add("governance", "Privacy step")

@@ -30,8 +30,14 @@ from app.rules.registry import rule
 _PII_TARGETS = ("dataset", "feature_store", "model")
 
 
-def _protects(controls: set[str]) -> bool:
-    """Controls that keep personal data out of copies, or restrict and expire the copies."""
+_REGULATED = ("gdpr", "ccpa", "hipaa", "pci")
+
+
+def _protects(controls: set[str], regulation: object) -> bool:
+    """Controls that keep personal data out of copies, or restrict and expire the copies; a
+    regulation (GDPR, CCPA, HIPAA, PCI) also demands retention limits on whatever is kept."""
+    if regulation in _REGULATED and "retention" not in controls:
+        return False
     return "anonymize" in controls or {"access_control", "retention"} <= controls
 
 
@@ -49,7 +55,8 @@ def _protects(controls: set[str]) -> bool:
     sources=(*mts("Data 5"), *aws("ensure data privacy")),
     condition="A data source with contains_pii true reaches a dataset, feature store or model without "
     "passing a governance component whose controls include anonymize, or both access_control and "
-    "retention (a governance step with other or no controls does not count).",
+    "retention, and retention whenever its regulation is gdpr, ccpa, hipaa or pci (a governance "
+    "step with other or no controls does not count).",
     unset="contains_pii unset on a source that reaches ML data ungoverned is a warning; a governance "
     "step on the way whose controls are unset is a warning naming governance.controls (it does not "
     "count as protection).",
@@ -65,7 +72,7 @@ def r12_pii_governance(ctx: RuleContext) -> Iterator[Hit]:
         controls = items(gov.properties.get("controls"))
         if controls is None:
             unsure.add(gov.id)
-        elif _protects(controls):
+        elif _protects(controls, gov.properties.get("regulation")):
             good.add(gov.id)
         else:
             weak.append(gov.id)
@@ -94,7 +101,8 @@ def r12_pii_governance(ctx: RuleContext) -> Iterator[Hit]:
             continue
         through = (
             f" (governance {names(ctx, passed, ordered=True)} on the way has controls "
-            f"{_controls(ctx, passed)}: neither anonymize nor access_control with retention)"
+            f"{_controls(ctx, passed)}: neither anonymize nor access_control with retention, or no "
+            "retention under its regulation)"
             if passed
             else ""
         )

@@ -101,9 +101,11 @@ def _one_cycle(adj: dict[str, list[str]], start: str, members: set[str], order: 
     "provenance to pretrained or vendor_api for a model learned elsewhere.",
     sources=(*mts("Infra 1"), *aws("establish model lineage")),
     condition="A learned model with provenance trained_here or fine_tuned is produced by no training "
-    "job that reads a data source or dataset.",
+    "job that reads a data source or dataset (error); a training job says reproducible false "
+    "(warning).",
     unset="A learned model without lineage whose provenance is unset is a warning naming "
-    "model.provenance (set trained_here, fine_tuned, pretrained or vendor_api).",
+    "model.provenance (set trained_here, fine_tuned, pretrained or vendor_api); reproducible unset "
+    "on a training job with data is info.",
 )
 def r7_training_lineage(ctx: RuleContext) -> Iterator[Hit]:
     models = [
@@ -137,6 +139,23 @@ def r7_training_lineage(ctx: RuleContext) -> Iterator[Hit]:
             )
             continue
         yield Hit(f"Learned model {ctx.name(model)} has no training lineage: {why}", components=(model,))
+    for job in jobs:
+        reproducible = ctx.prop(job, "reproducible")
+        if reproducible is False:
+            yield Hit(
+                f"Training job {ctx.name(job)} is not reproducible: the model it trains cannot be rebuilt "
+                "from its lineage",
+                components=(job,),
+                severity="warning",
+            )
+        elif reproducible is None and job in fed:
+            unknown.note(
+                job,
+                "reproducible",
+                "can the model be rebuilt from its data and code?",
+                "true when data versions, code and seeds are pinned",
+                severity="info",
+            )
     yield from unknown.hits()
 
 
