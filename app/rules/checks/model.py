@@ -245,7 +245,8 @@ def r26_slices(ctx: RuleContext) -> Iterator[Hit]:
     "that retrains (periodic, triggered, continual); info: a policy acts with action_limits false and "
     "no human review; warning: a policy without action limits sends a human review more cases a day "
     "(endpoint qps x 86,400 x positive rate) than its capacity_per_day.",
-    unset="threshold_source unset (with retraining) and schedule unset are warnings; action_limits "
+    unset="threshold_source unset on a threshold policy whose training jobs retrain or have schedule "
+    "unset is a warning; with a manual threshold, an unset schedule is a warning; action_limits "
     "unset is info; capacity_per_day unset on a review fed without action limits is info.",
 )
 def r27_thresholds(ctx: RuleContext) -> Iterator[Hit]:
@@ -260,24 +261,27 @@ def r27_thresholds(ctx: RuleContext) -> Iterator[Hit]:
             continue
         trainers = ctx.sorted_ids(ctx.reach([policy.id], forward=False) & jobs)
         retrained = [j for j in trainers if ctx.prop(j, "schedule") in ("periodic", "triggered", "continual")]
-        if not retrained:
-            for job in trainers:
-                if ctx.prop(job, "schedule") is None:
-                    unknown.note(
-                        job,
-                        "schedule",
-                        f"threshold policy {ctx.name(policy.id)} is set by hand",
-                        "manual, periodic, triggered or continual",
-                        also=(policy.id,),
-                    )
+        unsure = [j for j in trainers if ctx.prop(j, "schedule") is None]
+        if not retrained and not unsure:
             continue
         if props.get("threshold_source") is None:
+            # Whatever the schedules turn out to be, the threshold's source is the unknown to settle.
             unknown.note(
                 policy.id,
                 "threshold_source",
-                f"{names(ctx, retrained)} retrains the model",
+                f"{names(ctx, retrained or unsure)} {'retrains' if retrained else 'may retrain'} the model",
                 "validation_tuned or manual",
             )
+            continue
+        if not retrained:
+            for job in unsure:
+                unknown.note(
+                    job,
+                    "schedule",
+                    f"threshold policy {ctx.name(policy.id)} is set by hand",
+                    "manual, periodic, triggered or continual",
+                    also=(policy.id,),
+                )
             continue
         schedules = sorted({str(ctx.prop(j, "schedule")) for j in retrained})
         yield Hit(

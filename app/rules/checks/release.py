@@ -281,6 +281,7 @@ def r37_online_evaluation(ctx: RuleContext) -> Iterator[Hit]:
             if ctx.prop(x, "experiment_type") in _ONLINE_EXPERIMENTS
         ]
         guarded = [x for x in tests if items(ctx.prop(x, "guardrails"))]
+        unguarded: list[str] = []
         if tests and not guarded:
             unset = [x for x in tests if ctx.prop(x, "guardrails") is None]
             for x in unset:
@@ -293,11 +294,12 @@ def r37_online_evaluation(ctx: RuleContext) -> Iterator[Hit]:
                 )
             if not unset:
                 problems.append(f"no guardrail metrics in {names(ctx, tests, ordered=True)}")
+                unguarded = tests
         if kpi_problem:
             problems.append(kpi_problem)
         if problems:
             yield Hit(
                 f"Endpoint {ctx.name(endpoint)} has {' and '.join(problems)}",
-                components=ctx.sorted_ids([endpoint, *(tests if tests and not guarded else [])]),
+                components=ctx.sorted_ids([endpoint, *unguarded]),
             )
     yield from unknown.hits()
