@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from app.domain.model import Component
@@ -298,14 +298,16 @@ def user_facing(ctx: RuleContext, endpoint_id: str) -> bool:
 def serving_models(ctx: RuleContext, endpoint_id: str) -> tuple[str, ...]:
     """Models and baselines that serve an endpoint: reached going upstream from it without
     passing another model or a training job. Every phase counts: a model usually reaches its
-    endpoint through an evaluation gate and a registry, links drawn in the training phase."""
+    endpoint through an evaluation gate and a registry, links drawn in the training phase.
+    (One pass over the graph answers it for every endpoint.)"""
 
-    def compute() -> tuple[str, ...]:
+    def compute() -> tuple[list[str], Mapping[str, int]]:
+        models = [c.id for c in ctx.of_kind(*MODEL_KINDS)]
         stop = ctx.ids_of_kind(*MODEL_KINDS, "training_job")
-        found = ctx.reach([endpoint_id], forward=False, stop=stop)
-        return tuple(i for i in ctx.sorted_ids(found) if ctx.kind_of.get(i) in MODEL_KINDS)
+        return models, ctx.reach_bits(models, stop=stop)
 
-    return ctx.shape_memo(("serving_models", endpoint_id), compute, aspects_of())
+    models, bits = ctx.shape_memo("serving_model_bits", compute, aspects_of())
+    return tuple(pick(models, bits.get(endpoint_id, 0)))
 
 
 def serve_inputs(ctx: RuleContext, node_id: str) -> frozenset[str]:
@@ -397,11 +399,22 @@ def data_loops(ctx: RuleContext, feedback: bool) -> list[tuple[str, ...]]:
     return ctx.shape_memo(("data_loops", feedback), compute, depends)
 
 
+def _consumer_table(ctx: RuleContext) -> list[tuple[str, Any, int]]:
+    """Each consumer with its consumer_type and the endpoints upstream of it (a bit mask)."""
+
+    def compute() -> list[tuple[str, Any, int]]:
+        below = endpoint_view(ctx).below
+        return [
+            (c.id, c.properties.get("consumer_type"), below.get(c.id, 0)) for c in ctx.of_kind("consumer")
+        ]
+
+    return ctx.memo("consumer_table", compute)
+
+
 def consumers_of(ctx: RuleContext, endpoint_id: str) -> list[str]:
     """Consumers downstream of an endpoint, in design order."""
-    view = endpoint_view(ctx)
-    bit = view.bit.get(endpoint_id, 0)
-    return [c.id for c in ctx.by_kind.get("consumer", ()) if view.below.get(c.id, 0) & bit]
+    bit = endpoint_view(ctx).bit.get(endpoint_id, 0)
+    return [cid for cid, _, mask in _consumer_table(ctx) if mask & bit]
 
 
 def audience(ctx: RuleContext, endpoint_id: str) -> tuple[str, list[str]]:
@@ -409,17 +422,17 @@ def audience(ctx: RuleContext, endpoint_id: str) -> tuple[str, list[str]]:
     service or a downstream model does; ("unknown", consumers with consumer_type unset) when
     none does but some type is unset; ("soft", consumers) when only analysts read them (or
     nobody is drawn and the endpoint is not online)."""
-    consumers = consumers_of(ctx, endpoint_id)
-    types = {c: ctx.prop(c, "consumer_type") for c in consumers}
-    acting = [c for c, t in types.items() if t in ACTING_CONSUMERS]
+    bit = endpoint_view(ctx).bit.get(endpoint_id, 0)
+    types = [(cid, kind) for cid, kind, mask in _consumer_table(ctx) if mask & bit]
+    acting = [c for c, t in types if t in ACTING_CONSUMERS]
     if acting:
         return "acting", acting
-    unset = [c for c, t in types.items() if t is None]
+    unset = [c for c, t in types if t is None]
     if unset:
         return "unknown", unset
-    if not consumers and ctx.prop(endpoint_id, "mode") in ONLINE_MODES:
+    if not types and ctx.prop(endpoint_id, "mode") in ONLINE_MODES:
         return "acting", []
-    return "soft", consumers
+    return "soft", [c for c, _ in types]
 
 
 def task_of(ctx: RuleContext) -> set[str]:

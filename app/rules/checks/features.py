@@ -114,17 +114,21 @@ def r20_sampling_correction(ctx: RuleContext) -> Iterator[Hit]:
     calibrated = {m.id for m in ctx.of_kind("model") if m.properties.get("calibration") in _CALIBRATED}
     metrics = [m.id for m in ctx.of_kind("metric") if m.properties.get("name") in _CALIBRATION_METRICS]
     unknown = Unspecified(ctx)
-    for sampler in samplers:
-        below = ctx.reach([sampler.id])
-        consumers = [p for p, t in policies.items() if p in below and t in _PROBABILITY_POLICIES]
-        consumers += [m for m in ctx.sorted_ids(calibrated) if m in below]
-        if metrics and below & ctx.ids_of_kind("model"):
+    seeds = [s.id for s in samplers]
+    bits = ctx.reach_bits(seeds)
+    models = [m.id for m in ctx.of_kind("model")]
+    for i, sampler in enumerate(samplers):
+        bit = 1 << i
+        below = [p for p in policies if bits.get(p, 0) & bit]
+        consumers = [p for p in below if policies[p] in _PROBABILITY_POLICIES]
+        consumers += [m for m in ctx.sorted_ids(calibrated) if bits.get(m, 0) & bit]
+        if metrics and any(bits.get(m, 0) & bit for m in models):
             consumers += metrics
         props = sampler.properties
         method = props.get("method")
         if method is not None:
-            for policy, ptype in policies.items():
-                if policy in below and ptype is None:
+            for policy in below:
+                if policies[policy] is None:
                     unknown.note(
                         policy,
                         "policy_type",

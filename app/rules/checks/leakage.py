@@ -58,22 +58,26 @@ def _direct_inputs(ctx: RuleContext, node: str, serve: bool) -> list[str]:
     return list(ctx.sorted_ids(found))
 
 
-def _training_jobs(ctx: RuleContext, model: str) -> frozenset[str]:
-    return ctx.shape_memo(
-        ("training_jobs", model),
-        lambda: ctx.reach([model], forward=False) & ctx.ids_of_kind("training_job"),
-        aspects_of(),
-    )
+class _Training:
+    """Which training jobs each node feeds and is fed by, as bit masks over the jobs (two
+    passes over the graph for all models at once)."""
+
+    def __init__(self, ctx: RuleContext):
+        self.jobs = [c.id for c in ctx.of_kind("training_job")]
+        self.feeds = ctx.reach_bits(self.jobs, forward=False)  # node -> jobs it is upstream of
+        self.fed_by = ctx.reach_bits(self.jobs)  # node -> jobs upstream of it
+
+    def of(self, model: str) -> int:
+        """The jobs that produce a model."""
+        return self.fed_by.get(model, 0)
+
+    def trains(self, model: str, node: str) -> bool:
+        """Whether `node` is on the training path of `model` (upstream of one of its jobs)."""
+        return bool(self.feeds.get(node, 0) & self.of(model))
 
 
-def _training_inputs(ctx: RuleContext, model: str) -> frozenset[str]:
-    """Everything upstream of the training jobs that produce `model`."""
-
-    def compute() -> frozenset[str]:
-        jobs = _training_jobs(ctx, model)
-        return ctx.reach(jobs, forward=False) | jobs
-
-    return ctx.shape_memo(("training_inputs", model), compute, aspects_of())
+def _training(ctx: RuleContext) -> _Training:
+    return ctx.shape_memo("training_masks", lambda: _Training(ctx), aspects_of())
 
 
 @dataclass(frozen=True)
@@ -92,18 +96,21 @@ def _skew(ctx: RuleContext) -> list[_Skew]:
     def compute() -> list[_Skew]:
         found: list[_Skew] = []
         seen: set[tuple[str, str]] = set()
+        training = _training(ctx)
+        inputs: dict[str, list[str]] = {}
         for endpoint in endpoints(ctx):
             for model in serving_models(ctx, endpoint):
                 if ctx.kind_of.get(model) != "model" or ctx.prop(model, "provenance") in _LEARNED_ELSEWHERE:
                     continue
-                if not _training_jobs(ctx, model):
+                if not training.of(model):
                     continue  # no training drawn: R7's concern, not skew
-                trained = _training_inputs(ctx, model)
-                for source in _direct_inputs(ctx, model, serve=True):
-                    if (model, source) in seen or source in trained:
+                if model not in inputs:
+                    inputs[model] = _direct_inputs(ctx, model, serve=True)
+                for source in inputs[model]:
+                    if (model, source) in seen or training.trains(model, source):
                         continue
                     seen.add((model, source))
-                    case = _classify(ctx, endpoint, model, source, trained)
+                    case = _classify(ctx, endpoint, model, source, training)
                     if case is not None:
                         found.append(case)
         return found
@@ -111,9 +118,7 @@ def _skew(ctx: RuleContext) -> list[_Skew]:
     return ctx.memo("skew", compute)
 
 
-def _classify(
-    ctx: RuleContext, endpoint: str, model: str, source: str, trained: frozenset[str]
-) -> _Skew | None:
+def _classify(ctx: RuleContext, endpoint: str, model: str, source: str, training: _Training) -> _Skew | None:
     kind = ctx.kind_of.get(source)
     if kind == "feature_pipeline":
         computing = [source]
@@ -124,7 +129,11 @@ def _classify(
             return _Skew("R16", endpoint, model, source)
     else:
         return _Skew("R16", endpoint, model, source)
-    own = [p for p in computing if p not in trained and ctx.prop(p, "shared_train_serve") is not True]
+    own = [
+        p
+        for p in computing
+        if not training.trains(model, p) and ctx.prop(p, "shared_train_serve") is not True
+    ]
     if not own:
         return None
     unset = tuple(p for p in own if ctx.prop(p, "shared_train_serve") is None)
@@ -182,11 +191,8 @@ def r41_code_path_skew(ctx: RuleContext) -> Iterator[Hit]:
         if case.rule != "R41":
             continue
         via = f" through {ctx.name(case.source)}" if case.source not in case.pipelines else ""
-        training = [
-            p
-            for p in ctx.sorted_ids(_training_inputs(ctx, case.model))
-            if ctx.kind_of.get(p) == "feature_pipeline"
-        ]
+        masks = _training(ctx)
+        training = [p.id for p in ctx.of_kind("feature_pipeline") if masks.trains(case.model, p.id)]
         trained_on = (
             f"trained on features from {names(ctx, training)}" if training else "trained without them"
         )
@@ -384,29 +390,40 @@ def r42_post_event_features(ctx: RuleContext) -> Iterator[Hit]:
     series, _ = _time_ordered(ctx)
     delayed = [c.id for c in ctx.of_kind("label_source") if _delay(ctx, c.id)]
     safe = {c.id for c in ctx.of_kind("feature_store") if c.properties.get("point_in_time") is True}
+    series_ids = list(ctx.sorted_ids(series))
+    late_bits = ctx.reach_bits(delayed) if delayed else {}
+    series_bits = ctx.reach_bits(series_ids) if series_ids else {}
+    why_of: dict[str, str] = {}
+    for job in jobs:
+        late = pick(delayed, late_bits.get(job, 0))
+        ordered = pick(series_ids, series_bits.get(job, 0))
+        if late:
+            why_of[job] = f"labels from {names(ctx, late)} arrive after the prediction"
+        elif ordered:
+            why_of[job] = f"data in {names(ctx, ordered, ordered=True)} {series[ordered[0]]}"
+    if not why_of:
+        return
+    sensitive = list(why_of)
+    behind = ctx.reach_bits(sensitive, forward=False, stop=safe)
     unknown = Unspecified(ctx)
     flagged: dict[str, tuple[list[str], str]] = {}
-    for job in jobs:
-        upstream = ctx.reach([job], forward=False)
-        why = _why_time(ctx, upstream, series, delayed)
-        if why is None:
+    for component in ctx.of_kind(*feature_kinds):
+        readers = pick(sensitive, behind.get(component.id, 0))
+        if component.id in safe or not readers:
             continue
-        behind = ctx.reach([job], forward=False, stop=safe)
-        for component in ctx.of_kind(*feature_kinds):
-            if component.id in safe or component.id not in behind:
-                continue
-            flag = component.properties.get("point_in_time")
-            if flag is None:
-                unknown.note(
-                    component.id,
-                    "point_in_time",
-                    f"{ctx.name(job)} trains on it and {why}",
-                    "true if features are computed as of each prediction time",
-                    severity="warning",
-                    also=(job,),
-                )
-            elif flag is False:
-                flagged.setdefault(component.id, ([], why))[0].append(job)
+        flag = component.properties.get("point_in_time")
+        why = why_of[readers[0]]
+        if flag is None:
+            unknown.note(
+                component.id,
+                "point_in_time",
+                f"{names(ctx, readers, ordered=True)} trains on it and {why}",
+                "true if features are computed as of each prediction time",
+                severity="warning",
+                also=readers,
+            )
+        elif flag is False:
+            flagged[component.id] = (readers, why)
     for component, (readers, why) in flagged.items():
         yield Hit(
             f"{ctx.name(component)} has no point-in-time correctness and feeds {names(ctx, readers)}, "
@@ -414,15 +431,3 @@ def r42_post_event_features(ctx: RuleContext) -> Iterator[Hit]:
             components=ctx.sorted_ids([component, *readers]),
         )
     yield from unknown.hits()
-
-
-def _why_time(
-    ctx: RuleContext, upstream: frozenset[str], series: dict[str, str], delayed: list[str]
-) -> str | None:
-    late = [lb for lb in delayed if lb in upstream]
-    if late:
-        return f"labels from {names(ctx, late)} arrive after the prediction"
-    ordered = [d for d in ctx.sorted_ids(series) if d in upstream]
-    if ordered:
-        return f"data in {names(ctx, ordered, ordered=True)} {series[ordered[0]]}"
-    return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from app.rules.checks._common import (
     COMPLEX_FAMILIES,
@@ -18,6 +18,7 @@ from app.rules.checks._common import (
     mts,
     names,
     number,
+    pick,
     roml,
 )
 from app.rules.context import RuleContext
@@ -55,19 +56,23 @@ def r22_baseline(ctx: RuleContext) -> Iterator[Hit]:
     for baseline in baselines:
         baseline_mask |= below.get(baseline, 0)
     unknown = Unspecified(ctx)
+    model_ids = {m.id for m in models}
+    judged = 0
+    for model in models:
+        judged |= below.get(model.id, 0)
+    for baseline in baselines:
+        if ctx.prop(baseline, "metric_value") is None and (
+            ctx.neighbours(baseline) & model_ids or below.get(baseline, 0) & judged
+        ):
+            unknown.note(
+                baseline,
+                "metric_value",
+                "the learned models evaluated beside it must beat its score",
+                "its score on the evaluation metric",
+                severity="info",
+            )
     for model in models:
         if model.id in linked or below.get(model.id, 0) & baseline_mask:
-            for baseline in baselines:
-                if ctx.prop(baseline, "metric_value") is None and (
-                    baseline in ctx.neighbours(model.id) or below.get(model.id, 0) & below.get(baseline, 0)
-                ):
-                    unknown.note(
-                        baseline,
-                        "metric_value",
-                        f"{ctx.name(model.id)} must beat its score",
-                        "its score on the evaluation metric",
-                        severity="info",
-                    )
             continue
         family = model.properties.get("family")
         complex_model = family in COMPLEX_FAMILIES
@@ -230,6 +235,20 @@ def r26_slices(ctx: RuleContext) -> Iterator[Hit]:
     yield from unknown.hits()
 
 
+def _review_loads(
+    ctx: RuleContext,
+) -> tuple[list[str], list[str], Mapping[str, int], Mapping[str, int]] | None:
+    """Endpoints with a qps and label sources with a positive rate, and which of them are
+    upstream of each node (None when the design has none of either)."""
+    endpoints = [c.id for c in ctx.of_kind("endpoint") if number(c.properties.get("qps")) is not None]
+    labels = [
+        c.id for c in ctx.of_kind("label_source") if number(c.properties.get("positive_rate")) is not None
+    ]
+    if not endpoints or not labels:
+        return None
+    return endpoints, labels, ctx.reach_bits(endpoints), ctx.reach_bits(labels)
+
+
 @rule(
     id="R27",
     title="Fixed threshold in a retrained system",
@@ -317,16 +336,16 @@ def r27_thresholds(ctx: RuleContext) -> Iterator[Hit]:
 
 def _review_capacity(ctx: RuleContext, policy: str, reviews: set[str], unknown: Unspecified) -> Iterator[Hit]:
     """A review queue the policy fills without limits: is it sized for the flagged volume?"""
-    queues = ctx.sorted_ids(ctx.reach([policy]) & reviews)
-    qps = [q for e in ctx.reach([policy], forward=False) if (q := number(ctx.prop(e, "qps"))) is not None
-           and ctx.kind_of.get(e) == "endpoint"]  # fmt: skip
-    rates = [
-        r
-        for lb in ctx.reach([policy], forward=False) & ctx.ids_of_kind("label_source")
-        if (r := number(ctx.prop(lb, "positive_rate"))) is not None
-    ]
+    loads = ctx.memo("review_loads", lambda: _review_loads(ctx))
+    if not loads:
+        return
+    endpoints, labels, from_endpoints, from_labels = loads
+    qps = [number(ctx.prop(e, "qps")) or 0.0 for e in pick(endpoints, from_endpoints.get(policy, 0))]
+    rates = [number(ctx.prop(lb, "positive_rate")) or 0.0 for lb in pick(labels, from_labels.get(policy, 0))]
     if not qps or not rates:
         return
+    queue_ids = list(ctx.sorted_ids(reviews))
+    queues = pick(queue_ids, ctx.reach_bits(queue_ids, forward=False).get(policy, 0))
     flagged = max(qps) * 86400 * max(rates)
     for queue in queues:
         capacity = number(ctx.prop(queue, "capacity_per_day"))

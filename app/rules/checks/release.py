@@ -59,7 +59,8 @@ def r28_validation_gate(ctx: RuleContext) -> Iterator[Hit]:
     strict = ctx.reach_bits(jobs, stop=gates)
     lenient = ctx.reach_bits(jobs, stop=gates | unsure) if unsure else strict
     unknown = Unspecified(ctx)
-    upstream_of: dict[str, frozenset[str]] = {}
+    unsure_ids = list(ctx.sorted_ids(unsure))
+    below_unsure = ctx.reach_bits(unsure_ids) if unsure_ids else {}
     for endpoint in targets:
         mask = strict.get(endpoint, 0)
         if not mask:
@@ -74,9 +75,8 @@ def r28_validation_gate(ctx: RuleContext) -> Iterator[Hit]:
             )
         soft = mask & ~hard
         if soft:
-            above = upstream_of.setdefault(endpoint, ctx.reach([endpoint], forward=False))
-            for gate in ctx.sorted_ids(unsure):
-                if strict.get(gate, 0) & soft and gate in above:
+            for gate in pick(unsure_ids, below_unsure.get(endpoint, 0)):
+                if strict.get(gate, 0) & soft:
                     unknown.note(
                         gate,
                         "gate",
@@ -91,7 +91,8 @@ def r28_validation_gate(ctx: RuleContext) -> Iterator[Hit]:
 def _registry_state(ctx: RuleContext, endpoint: str) -> tuple[str | None, list[str]]:
     """A problem with the registry the endpoint is served from (None: fine), and the registries
     whose versioned is unset when that decides it."""
-    registries = ctx.ids_of_kind("model_registry") & ctx.reach([endpoint], forward=False)
+    ids = [c.id for c in ctx.of_kind("model_registry")]
+    registries = pick(ids, ctx.reach_bits(ids).get(endpoint, 0)) if ids else []
     if not registries:
         return "no model registry on its path", []
     flags = {r: ctx.prop(r, "versioned") for r in ctx.sorted_ids(registries)}
@@ -125,37 +126,33 @@ def _registry_state(ctx: RuleContext, endpoint: str) -> tuple[str | None, list[s
 def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
     unknown = Unspecified(ctx)
     view = endpoint_view(ctx)
+    table = [
+        (r.id, r.properties.get("release_type"), r.properties.get("rollback"), view.near(r.id))
+        for r in ctx.of_kind("release_strategy")
+    ]
     for endpoint in endpoints(ctx):
         who, consumers = audience(ctx, endpoint)
-        near = view.near_of(ctx, endpoint, "release_strategy")
-        gradual = [r for r in near if ctx.prop(r, "release_type") in _GRADUAL]
+        bit = view.bit[endpoint]
+        near = [(rid, kind, rollback) for rid, kind, rollback, mask in table if mask & bit]
+        gradual = [r for r in near if r[1] in _GRADUAL]
         problems: list[str] = []
         notes: list[tuple[str, str, str, str]] = []
         if not near:
             problems.append("no release strategy")
         elif not gradual:
-            unset = [r for r in near if ctx.prop(r, "release_type") is None]
+            unset = [rid for rid, kind, _ in near if kind is None]
             notes += [
                 (r, "release_type", f"it releases to {ctx.name(endpoint)}", "canary, shadow, ...")
                 for r in unset
             ]
             if not unset:
-                problems.append(f"a {str(ctx.prop(near[0], 'release_type')).replace('_', ' ')} release")
-        rollbacks = [ctx.prop(r, "rollback") for r in (gradual or near)]
+                problems.append(f"a {str(near[0][1]).replace('_', ' ')} release")
         no_rollback = False
-        if near and not any(rb in ("manual", "automated") for rb in rollbacks):
-            unset = [r for r in (gradual or near) if ctx.prop(r, "rollback") is None]
-            if unset:
-                notes += [
-                    (
-                        r,
-                        "rollback",
-                        f"can {ctx.name(endpoint)} go back to the previous model?",
-                        "automated or manual",
-                    )
-                    for r in unset
-                ]
-            else:
+        if near and not any(rb in ("manual", "automated") for _, _, rb in (gradual or near)):
+            unset = [rid for rid, _, rb in (gradual or near) if rb is None]
+            why = f"can {ctx.name(endpoint)} go back to the previous model?"
+            notes += [(r, "rollback", why, "automated or manual") for r in unset]
+            if not unset:
                 problems.append("no rollback")
                 no_rollback = True
         registry_problem, unset_registries = _registry_state(ctx, endpoint)
@@ -172,8 +169,9 @@ def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
                 unknown.note(
                     consumer,
                     "consumer_type",
-                    f"{ctx.name(endpoint)} has {join_words(problems or ['unknowns'])} "
-                    "in its release, which matters if this consumer acts on its predictions",
+                    f"the release of {ctx.name(endpoint)} "
+                    + (f"has {join_words(problems)}" if problems else "is not known to be safe")
+                    + ", which matters if this consumer acts on its predictions",
                     "user_app, internal_service, downstream_model or analyst",
                     also=(endpoint,),
                 )
@@ -186,7 +184,7 @@ def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
         serving = f" (serving {names(ctx, consumers, ordered=True)})" if consumers else ""
         yield Hit(
             f"Endpoint {ctx.name(endpoint)}{serving} has {join_words(problems)}",
-            components=ctx.sorted_ids([endpoint, *near]),
+            components=ctx.sorted_ids([endpoint, *(rid for rid, _, _ in near)]),
             severity="info" if soft else "error" if no_rollback and not gradual else None,
         )
     yield from unknown.hits()
