@@ -376,19 +376,29 @@ def data_loops(ctx: RuleContext, feedback: bool) -> list[tuple[str, ...]]:
         if not loops:
             return []
         succ = ctx.graph._succ
+        kind_of = ctx.kind_of
         found = []
         for loop in loops:
             members = set(loop)
-            adj = {
-                node: [
-                    nxt
-                    for nxt, data in succ[node].items()
-                    if nxt in members
-                    and carries_data(ctx, node, data["flow"])
-                    and (feedback or not data["feedback"])
-                ]
-                for node in loop
-            }
+            adj: dict[str, list[str]] = {}
+            dropped = False
+            for node in loop:
+                model_path = kind_of.get(node) in MODEL_PATH_KINDS
+                kept = []
+                for nxt, data in succ[node].items():
+                    if nxt not in members:
+                        continue
+                    flow = data["flow"]
+                    if (model_path if flow == "eval" else flow not in NOT_DATA_FLOWS) and (
+                        feedback or not data["feedback"]
+                    ):
+                        kept.append(nxt)
+                    else:
+                        dropped = True
+                adj[node] = kept
+            if not dropped:  # every link of the loop carries data: it is a data loop as it is
+                found.append(ctx.sorted_ids(loop))
+                continue
             for group in strongly_connected(loop, adj):
                 if len(group) > 1 or group[0] in adj[group[0]]:
                     found.append(ctx.sorted_ids(group))

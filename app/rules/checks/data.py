@@ -181,11 +181,12 @@ def r13_validation(ctx: RuleContext) -> Iterator[Hit]:
         good = {v for v, (ok, _) in states.items() if ok is True}
         unsure = {v for v, (ok, _) in states.items() if ok is None}
         bits = ctx.reach_bits(sources, stop=good | unsure | opaque)
+        weak_all = [v for v in validations if v not in good and v not in unsure]
         for job in jobs:
             mask = bits.get(job, 0)
             if mask:
                 unchecked = pick(sources, mask)
-                weak = [v for v in validations if v not in good | unsure and bits.get(v, 0) & mask]
+                weak = [v for v in weak_all if bits.get(v, 0) & mask]
                 but = (
                     f" ({names(ctx, weak, ordered=True)} on the way does not block or checks nothing)"
                     if weak

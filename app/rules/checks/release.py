@@ -7,7 +7,7 @@ endpoints nobody is drawn consuming, get info findings; an unset consumer_type i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from app.domain.model import Component
 from app.rules.checks._common import (
@@ -88,11 +88,13 @@ def r28_validation_gate(ctx: RuleContext) -> Iterator[Hit]:
     yield from unknown.hits()
 
 
-def _registry_state(ctx: RuleContext, endpoint: str) -> tuple[str | None, list[str]]:
+def _registry_state(
+    ctx: RuleContext, endpoint: str, ids: list[str], bits: Mapping[str, int]
+) -> tuple[str | None, list[str]]:
     """A problem with the registry the endpoint is served from (None: fine), and the registries
-    whose versioned is unset when that decides it."""
-    ids = [c.id for c in ctx.of_kind("model_registry")]
-    registries = pick(ids, ctx.reach_bits(ids).get(endpoint, 0)) if ids else []
+    whose versioned is unset when that decides it. `bits` tells which registries `ids` are
+    upstream of each node."""
+    registries = pick(ids, bits.get(endpoint, 0))
     if not registries:
         return "no model registry on its path", []
     flags = {r: ctx.prop(r, "versioned") for r in ctx.sorted_ids(registries)}
@@ -130,6 +132,8 @@ def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
         (r.id, r.properties.get("release_type"), r.properties.get("rollback"), view.near(r.id))
         for r in ctx.of_kind("release_strategy")
     ]
+    registry_ids = [c.id for c in ctx.of_kind("model_registry")]
+    registry_bits = ctx.reach_bits(registry_ids) if registry_ids else {}
     for endpoint in endpoints(ctx):
         who, consumers = audience(ctx, endpoint)
         bit = view.bit[endpoint]
@@ -155,7 +159,7 @@ def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
             if not unset:
                 problems.append("no rollback")
                 no_rollback = True
-        registry_problem, unset_registries = _registry_state(ctx, endpoint)
+        registry_problem, unset_registries = _registry_state(ctx, endpoint, registry_ids, registry_bits)
         if registry_problem:
             problems.append(registry_problem)
         notes += [
