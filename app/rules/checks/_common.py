@@ -264,9 +264,9 @@ def near_check(
         wanted |= view.bit.get(endpoint, 0)
     open_ = wanted & ~good
     for cid in unsure_ids:
-        endpoint = view.first(view.near(cid) & open_)
-        if endpoint is not None:
-            unknown.note(cid, prop, why(endpoint), also=(endpoint,))
+        first = view.first(view.near(cid) & open_)
+        if first is not None:
+            unknown.note(cid, prop, why(first), also=(first,))
     missing = open_ & ~unsure
     return [e for e in view.endpoints if view.bit[e] & missing]
 

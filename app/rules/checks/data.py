@@ -113,11 +113,11 @@ def r12_pii_governance(ctx: RuleContext) -> Iterator[Hit]:
         )
     if unsure:
         upstream = ctx.reach(targets, forward=False)
-        for gov in ctx.sorted_ids(unsure):
-            if bits.get(gov) and gov in upstream:
-                fed = pick(seeds, bits[gov])
+        for gov_id in ctx.sorted_ids(unsure):
+            if bits.get(gov_id) and gov_id in upstream:
+                fed = pick(seeds, bits[gov_id])
                 unknown.note(
-                    gov,
+                    gov_id,
                     "controls",
                     f"personal data from {names(ctx, fed, ordered=True)} passes it on its "
                     "way to datasets, features or models",

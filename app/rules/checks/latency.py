@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 
 from app.rules.checks._common import (
     Unspecified,
@@ -57,7 +58,7 @@ def _latency(ctx: RuleContext, node: str) -> float:
     return (number(ctx.prop(node, prop)) or 0.0) if prop else 0.0
 
 
-def _heaviest_path(ctx: RuleContext, members: set[str], sink: str, request_only: bool) -> list[str]:
+def _heaviest_path(ctx: RuleContext, members: AbstractSet[str], sink: str, request_only: bool) -> list[str]:
     """The path ending at `sink`, through `members`, with the largest summed latency."""
     where = ctx.topo_index(False)
     order = ctx.order

@@ -424,10 +424,10 @@ def r42_post_event_features(ctx: RuleContext) -> Iterator[Hit]:
             )
         elif flag is False:
             flagged[component.id] = (readers, why)
-    for component, (readers, why) in flagged.items():
+    for flagged_id, (readers, why) in flagged.items():
         yield Hit(
-            f"{ctx.name(component)} has no point-in-time correctness and feeds {names(ctx, readers)}, "
+            f"{ctx.name(flagged_id)} has no point-in-time correctness and feeds {names(ctx, readers)}, "
             f"where {why}: features can hold values from after the event (label leakage)",
-            components=ctx.sorted_ids([component, *readers]),
+            components=ctx.sorted_ids([flagged_id, *readers]),
         )
     yield from unknown.hits()

@@ -110,6 +110,7 @@ def _feedback_loops(ctx: RuleContext) -> list[dict[str, tuple[str, ...]]]:
         found = []
         kind_of = ctx.kind_of
         succ = ctx.graph._succ
+        beside = [(lg.id, ctx.neighbours(lg.id)) for lg in ctx.of_kind("prediction_logger")]
         for group in data_loops(ctx, feedback=True):
             members = set(group)
             roles: dict[str, list[str]] = {}
@@ -118,11 +119,7 @@ def _feedback_loops(ctx: RuleContext) -> list[dict[str, tuple[str, ...]]]:
             sources = roles.get("label_source", []) + roles.get("data_source", [])
             if not (roles.get("model") and sources):
                 continue
-            loggers = [
-                lg.id
-                for lg in ctx.of_kind("prediction_logger")
-                if lg.id in members or ctx.neighbours(lg.id) & members
-            ]
+            loggers = [lg for lg, near in beside if lg in members or not near.isdisjoint(members)]
             found.append(
                 {
                     "consumers": tuple(roles.get("consumer", [])),

@@ -173,18 +173,18 @@ def r25_tuning(ctx: RuleContext) -> Iterator[Hit]:
         if family not in DEEP_FAMILIES:
             continue
         trainers = ctx.sorted_ids(ctx.reach([model.id], forward=False) & jobs)
-        for job in trainers:
-            stopping = ctx.prop(job, "early_stopping")
+        for trainer in trainers:
+            stopping = ctx.prop(trainer, "early_stopping")
             if stopping is False:
                 yield Hit(
-                    f"Training job {ctx.name(job)} trains {family} model {ctx.name(model.id)} without early "
-                    "stopping",
-                    components=ctx.sorted_ids([job, model.id]),
+                    f"Training job {ctx.name(trainer)} trains {family} model {ctx.name(model.id)} without "
+                    "early stopping",
+                    components=ctx.sorted_ids([trainer, model.id]),
                     severity="info",
                 )
             elif stopping is None:
                 unknown.note(
-                    job,
+                    trainer,
                     "early_stopping",
                     f"it trains {family} model {ctx.name(model.id)}",
                     "true or false",
