@@ -158,6 +158,10 @@ class Unspecified:
     def __bool__(self) -> bool:
         return bool(self._notes)
 
+    def has(self, component_id: str, prop: str) -> bool:
+        """Whether the property is already noted (the first note of a pair is the one kept)."""
+        return (component_id, prop) in self._notes
+
     def hits(self) -> list[Hit]:
         order = self.ctx.order
         found = sorted(self._notes.items(), key=lambda item: (order.get(item[0][0], 0), item[0][1]))

@@ -76,7 +76,7 @@ def r28_validation_gate(ctx: RuleContext) -> Iterator[Hit]:
         soft = mask & ~hard
         if soft:
             for gate in pick(unsure_ids, below_unsure.get(endpoint, 0)):
-                if strict.get(gate, 0) & soft:
+                if strict.get(gate, 0) & soft and not unknown.has(gate, "gate"):
                     unknown.note(
                         gate,
                         "gate",
@@ -167,6 +167,8 @@ def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
             continue
         if who == "unknown":
             for consumer in consumers:
+                if unknown.has(consumer, "consumer_type"):
+                    continue
                 unknown.note(
                     consumer,
                     "consumer_type",
@@ -179,7 +181,8 @@ def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
             continue
         soft = who == "soft"
         for component, prop, why, fix in notes:
-            unknown.note(component, prop, why, fix, severity="info" if soft else None, also=(endpoint,))
+            if not unknown.has(component, prop):
+                unknown.note(component, prop, why, fix, severity="info" if soft else None, also=(endpoint,))
         if not problems:
             continue
         serving = f" (serving {names(ctx, consumers, ordered=True)})" if consumers else ""
@@ -237,6 +240,8 @@ def r37_online_evaluation(ctx: RuleContext) -> Iterator[Hit]:
             facing.append(endpoint)
         elif who == "unknown":
             for consumer in consumers:
+                if unknown.has(consumer, "consumer_type"):
+                    continue
                 unknown.note(
                     consumer,
                     "consumer_type",
