@@ -442,6 +442,10 @@ def audience(ctx: RuleContext, endpoint_id: str) -> tuple[str, list[str]]:
     service or a downstream model does; ("unknown", consumers with consumer_type unset) when
     none does but some type is unset; ("soft", consumers) when only analysts read them (or
     nobody is drawn and the endpoint is not online)."""
+    return ctx.memo(("audience", endpoint_id), lambda: _audience(ctx, endpoint_id))
+
+
+def _audience(ctx: RuleContext, endpoint_id: str) -> tuple[str, list[str]]:
     bit = endpoint_view(ctx).bit.get(endpoint_id, 0)
     types = [(cid, kind) for cid, kind, mask in _consumer_table(ctx) if mask & bit]
     acting = [c for c, t in types if t in ACTING_CONSUMERS]
