@@ -1,0 +1,145 @@
+"""Shared vocabulary of R43-R53: sources beyond the common ones, and design-level signals
+(is this a ranking system, which models learn from which labels, which models serve which
+endpoints) computed once per check from the design's shape where possible."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from app.rules.checks._common import is_learned, items, pick
+from app.rules.context import RuleContext, aspects_of
+
+# ---- sources -----------------------------------------------------------------------------
+
+GUO_2017 = "Guo et al. 2017, On Calibration of Modern Neural Networks (ICML)"
+NICULESCU_2005 = (
+    "Niculescu-Mizil & Caruana 2005, Predicting Good Probabilities with Supervised Learning (ICML)"
+)
+JOACHIMS_2017 = "Joachims et al. 2017, Unbiased Learning-to-Rank with Biased Feedback (WSDM)"
+CRASWELL_2008 = "Craswell et al. 2008, An Experimental Comparison of Click Position-Bias Models (WSDM)"
+CHAPELLE_2014 = "Chapelle 2014, Modeling Delayed Feedback in Display Advertising (KDD)"
+KOHAVI_2020 = "Kohavi, Tang & Xu 2020, Trustworthy Online Controlled Experiments, ch. 7 (metrics and the OEC)"
+SCHEIN_2002 = "Schein et al. 2002, Methods and Metrics for Cold-Start Recommendations (SIGIR)"
+GDPR_ART5 = "GDPR Art. 5(1)(c) data minimisation and 5(1)(e) storage limitation"
+TOBIN_1958 = "Tobin 1958, Estimation of Relationships for Limited Dependent Variables (Econometrica)"
+LAKKARAJU_2017 = "Lakkaraju et al. 2017, The Selective Labels Problem (KDD)"
+OWASP_LLM = "OWASP Top 10 for LLM Applications (2025)"
+CHEN_2023 = "Chen, Zaharia & Zou 2023, How Is ChatGPT's Behavior Changing over Time?"
+NIST_RMF = "NIST AI Risk Management Framework 1.0 (2023)"
+DALVI_2004 = "Dalvi et al. 2004, Adversarial Classification (KDD)"
+LANDIS_KOCH_1977 = (
+    "Landis & Koch 1977, The Measurement of Observer Agreement for Categorical Data (Biometrics)"
+)
+RATNER_2017 = "Ratner et al. 2017, Snorkel: Rapid Training Data Creation with Weak Supervision (VLDB)"
+
+# ---- values ------------------------------------------------------------------------------
+
+RANKING_METRICS = ("ndcg", "map", "mrr", "recall_at_k")
+CLUSTERING_FAMILIES = ("kmeans", "dbscan")
+# Labels where an event that has not happened yet reads as a negative (no click, no churn yet).
+OUTCOME_LABELS = ("natural", "delayed_outcome")
+
+
+def said(value: object) -> str:
+    """A property value for a message: 'none', 'unset'."""
+    return "unset" if value is None else str(value)
+
+
+def model_ids(ctx: RuleContext) -> list[str]:
+    """Components of kind model, in design order (shape only)."""
+    return [c.id for c in ctx.of_kind("model")]
+
+
+def learned_models(ctx: RuleContext) -> list[str]:
+    """Models that learn from data (not hand-written rules, not clustering)."""
+    return [
+        c.id
+        for c in ctx.of_kind("model")
+        if is_learned(ctx, c.id) and c.properties.get("family") not in CLUSTERING_FAMILIES
+    ]
+
+
+def ranking_signals(ctx: RuleContext) -> list[str]:
+    """What makes the design a ranking or recommendation system: a framing with task ranking, a
+    rerank decision policy, or a ranking metric (NDCG, MAP, MRR, recall@k). Empty when none."""
+    found = [c.id for c in ctx.of_kind("problem_framing") if c.properties.get("task") == "ranking"]
+    found += [c.id for c in ctx.of_kind("decision_policy") if c.properties.get("policy_type") == "rerank"]
+    found += [c.id for c in ctx.of_kind("metric") if c.properties.get("name") in RANKING_METRICS]
+    return found
+
+
+def framing_tasks(ctx: RuleContext) -> set[str]:
+    return {str(c.properties["task"]) for c in ctx.of_kind("problem_framing") if c.properties.get("task")}
+
+
+def trained_by(ctx: RuleContext, seeds: list[str]) -> dict[str, list[str]]:
+    """For each seed (a label or data source), the models its data reaches: through datasets,
+    sampling and training jobs, never through another model (feedback links left out)."""
+    models = model_ids(ctx)
+    if not seeds or not models:
+        return {}
+    bits = ctx.reach_bits(seeds, stop=set(models))
+    found: dict[str, list[str]] = {}
+    for model in models:
+        for seed in pick(seeds, bits.get(model, 0)):
+            found.setdefault(seed, []).append(model)
+    return found
+
+
+def endpoint_models(ctx: RuleContext) -> dict[str, tuple[str, ...]]:
+    """For each endpoint, the models serving it: reached upstream from the endpoint without
+    passing another model or a training job (the same reading as `serving_models`, for all
+    endpoints in one pass)."""
+
+    def compute() -> dict[str, tuple[str, ...]]:
+        endpoints = [c.id for c in ctx.of_kind("endpoint")]
+        models = model_ids(ctx)
+        if not endpoints or not models:
+            return {}
+        bits = ctx.reach_bits(endpoints, forward=False, stop=set(models) | ctx.ids_of_kind("training_job"))
+        found: dict[str, list[str]] = {}
+        for model in models:
+            for endpoint in pick(endpoints, bits.get(model, 0)):
+                found.setdefault(endpoint, []).append(model)
+        return {e: tuple(ms) for e, ms in found.items()}
+
+    return ctx.shape_memo("newrules.endpoint_models", compute, aspects_of())
+
+
+def linked_monitors(ctx: RuleContext, nodes: Iterable[str]) -> list[str]:
+    """Monitors linked (either direction) to any of `nodes`, in design order."""
+    monitors = ctx.ids_of_kind("monitor")
+    found: set[str] = set()
+    for node in nodes:
+        found |= ctx.neighbours(node) & monitors
+    return list(ctx.sorted_ids(found))
+
+
+def watch_verdict(ctx: RuleContext, monitors: Iterable[str], signals: set[str]) -> tuple[bool, list[str]]:
+    """(some monitor watches one of `signals`, monitors whose watches is unset)."""
+    unsure = []
+    for monitor in monitors:
+        watches = items(ctx.prop(monitor, "watches"))
+        if watches is None:
+            unsure.append(monitor)
+        elif watches & signals:
+            return True, []
+    return False, unsure
+
+
+_CADENCE_WORDS = {"hourly": 1.0, "daily": 24.0, "nightly": 24.0, "weekly": 168.0, "monthly": 720.0}
+_UNIT_HOURS = {"minute": 1 / 60, "hour": 1.0, "day": 24.0, "week": 168.0, "month": 720.0}
+_EVERY = re.compile(r"\bevery\s+(\d+(?:\.\d+)?\s*)?(minute|hour|day|week|month)s?\b")
+_WORD = re.compile(r"\b(hourly|daily|nightly|weekly|monthly)\b")
+
+
+def stated_cadence(text: str) -> float | None:
+    """Hours between training runs stated in words ('Daily training', 'retrains every 6 hours',
+    'weekly'), or None. The shortest cadence stated wins."""
+    text = text.lower()
+    found = [_CADENCE_WORDS[m.group(1)] for m in _WORD.finditer(text)]
+    for m in _EVERY.finditer(text):
+        count = float(m.group(1)) if m.group(1) else 1.0
+        found.append(count * _UNIT_HOURS[m.group(2)])
+    return min(found) if found else None
