@@ -152,7 +152,7 @@ def r43_calibration(ctx: RuleContext) -> Iterator[Hit]:
                 reasons.setdefault(model, []).append((policy.id, *reading))
                 if policy.properties.get("policy_type") == "optimizer":
                     optimizers.add(model)
-    tasks = {f.properties.get("task") for f in framings} - {None}
+    tasks = {str(f.properties["task"]) for f in framings if f.properties.get("task") is not None}
     if not tasks or not tasks <= _NOT_PROBABILITIES:
         design_level = [
             (m.id, f"metric {ctx.name(m.id)} ({m.properties['name']})", ())
