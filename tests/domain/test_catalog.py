@@ -168,7 +168,8 @@ def test_new_numeric_properties_carry_units_and_bounds(catalog):
 
 def test_retrieval_kinds_link_with_sensible_default_flows(catalog):
     assert catalog.default_flow("vector_index", "retriever") == "feature"
-    assert catalog.default_flow("retriever", "model") == "feature"
+    assert catalog.default_flow("retriever", "model") == "prediction"  # candidates to score
+    assert catalog.default_flow("retriever", "prompt_template") == "feature"
     assert catalog.default_flow("prompt_template", "model") == "feature"
     assert catalog.default_flow("model", "vector_index") == "feature"
     assert catalog.default_flow("training_job", "experiment_tracker") == "artifact"
