@@ -59,7 +59,7 @@ def _final_models(ctx: RuleContext) -> set[str]:
 
 
 def _policy_reading(
-    ctx: RuleContext, policy: Component, feeding: list[str], costs: list[str]
+    ctx: RuleContext, policy: Component, feeding: list[str]
 ) -> tuple[str, tuple[str, ...]] | None:
     """How a decision policy reads its models' scores as probabilities (and the unset properties
     that make it assumed), or None when it only needs their order."""
@@ -68,9 +68,9 @@ def _policy_reading(
     if kind in ("optimizer", "bandit"):
         return f"{kind} {name}", ()
     if kind == "threshold":
+        # A threshold tuned on validation data (also one minimising the error costs there) picks
+        # an operating point on the score order; error costs alone are a design-level reading.
         source = props.get("threshold_source")
-        if costs:
-            return f"the cost-derived threshold of {name} (error costs of {names(ctx, costs)})", ()
         if source == "manual":
             return f"the hand-set threshold of {name}", ()
         if source is None:
@@ -113,8 +113,8 @@ def _resampled(ctx: RuleContext, model: str) -> list[str]:
     condition="A learned model's scores are read as probabilities and its calibration is none, or "
     "native while it is trained on resampled data that is not re-weighted. Read as probabilities: "
     "a model whose output leaves the system (it reaches no other model) or that is linked to the "
-    "policy feeds an optimizer or a bandit, a threshold policy whose threshold is hand-set or "
-    "derived from error costs, or a rerank that combines several models' scores; or, for the "
+    "policy feeds an optimizer or a bandit, a threshold policy whose threshold is hand-set, or a "
+    "rerank that combines several models' scores; or, for the "
     "models whose output leaves the system, the design optimizes or guards a log loss, Brier or ECE "
     "metric, or a problem framing sets false-positive or false-negative costs. A threshold tuned "
     "on validation data picks an operating point on the score order and needs no calibration.",
@@ -144,7 +144,7 @@ def r43_calibration(ctx: RuleContext) -> Iterator[Hit]:
         # unless it is linked to the policy directly.
         direct = ctx.graph._pred[policy.id]
         feeding = [m for m in feeders.get(policy.id, []) if m in final or m in direct]
-        reading = _policy_reading(ctx, policy, feeding, costs)
+        reading = _policy_reading(ctx, policy, feeding)
         if reading is None:
             continue
         for model in feeding:
@@ -208,6 +208,7 @@ def r43_calibration(ctx: RuleContext) -> Iterator[Hit]:
 # ---- R47 ------------------------------------------------------------------------------------
 
 _COLD_START = ("popularity_fallback", "content_features", "exploration")
+_EXTERNAL = ("pretrained", "vendor_api")
 
 
 @rule(
@@ -223,7 +224,8 @@ _COLD_START = ("popularity_fallback", "content_features", "exploration")
     "fallback for users without history, or exploration traffic reserved for new items.",
     sources=(SCHEIN_2002, *dmls(7)),
     condition="The design ranks or recommends (a framing with task ranking, a rerank decision policy "
-    "or a ranking metric) and no learned model serving an endpoint has cold_start "
+    "or a ranking metric) and no learned model serving an endpoint (pretrained, vendor and LLM "
+    "models left out: they learn no interaction history here) has cold_start "
     "popularity_fallback, content_features or exploration (one finding per endpoint; without "
     "endpoints, one per learned model).",
     unset="cold_start unset on every model of an endpoint fires (no strategy is assumed).",
@@ -232,7 +234,13 @@ def r47_cold_start(ctx: RuleContext) -> Iterator[Hit]:
     signals = ranking_signals(ctx)
     if not signals:
         return
-    learned = learned_models(ctx)
+    # Pretrained, vendor and LLM models learn nothing from this system's interactions: there is
+    # no history for a new user or item to lack (a RAG assistant's recall@k is not a recommender).
+    learned = [
+        m
+        for m in learned_models(ctx)
+        if ctx.prop(m, "provenance") not in _EXTERNAL and ctx.prop(m, "family") != "llm"
+    ]
     if not learned:
         return
     learned_set = set(learned)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from app.domain.model import Component
-from app.rules.checks._common import dmls, fmt, htd, names, number, pick
+from app.rules.checks._common import dmls, endpoint_view, fmt, htd, names, number, pick
 from app.rules.checks._signals import (
     CHAPELLE_2014,
     CRASWELL_2008,
@@ -19,6 +19,7 @@ from app.rules.checks._signals import (
     OUTCOME_LABELS,
     RATNER_2017,
     TOBIN_1958,
+    endpoint_models,
     framing_tasks,
     model_ids,
     ranking_signals,
@@ -200,6 +201,33 @@ def r45_label_maturity(ctx: RuleContext) -> Iterator[Hit]:
                 )
 
 
+_VALUE_TASKS = {"regression", "forecast"}
+
+
+def _randomly_observed(ctx: RuleContext, models: list[str]) -> set[str]:
+    """Models with a random, uncensored slice of outcomes near where they serve: a prediction
+    logger with holdout_pct > 0 and propensities logged, or a holdback experiment."""
+    if not models:
+        return set()
+    view = endpoint_view(ctx)
+    good = 0
+    for logger in ctx.of_kind("prediction_logger"):
+        holdout = number(logger.properties.get("holdout_pct"))
+        if holdout is not None and holdout > 0 and logger.properties.get("propensity_logged") is True:
+            good |= view.near(logger.id)
+    for experiment in ctx.of_kind("experiment"):
+        if experiment.properties.get("experiment_type") == "holdback":
+            good |= view.near(experiment.id)
+    if not good:
+        return set()
+    serving = endpoint_models(ctx)
+    found = set()
+    for endpoint in view.endpoints:
+        if view.bit[endpoint] & good:
+            found.update(serving.get(endpoint, ()))
+    return found & set(models)
+
+
 # ---- R50 ------------------------------------------------------------------------------------
 
 
@@ -215,11 +243,17 @@ def r45_label_maturity(ctx: RuleContext) -> Iterator[Hit]:
     suggestion="Model the censoring: treat stock-out periods as censored observations (a Tobit or "
     "survival likelihood) or impute the unconstrained demand before training; for outcomes hidden "
     "by past decisions, weight the observed ones by inverse selection propensity (an "
-    "importance_weight sampling strategy with weighted_correction). Record the method as a "
-    "decision on this finding. Adding exploration does not recover the demand a stock-out hid.",
+    "importance_weight sampling strategy with weighted_correction) or keep a random slice whose "
+    "outcomes are observed whatever the model decides (a logged holdout with propensities). "
+    "Record the method as a decision on this finding. Adding exploration does not recover the "
+    "demand a stock-out hid.",
     sources=(TOBIN_1958, LAKKARAJU_2017),
     condition="A label source with censored on feeds a model with no importance-weighting sampling "
-    "strategy (importance_weight with weighted_correction) between them.",
+    "strategy (importance_weight with weighted_correction) between them. Where outcomes are hidden "
+    "by the system's decisions (any task but regression and forecast), a random uncensored slice "
+    "also corrects: a prediction logger near the model's endpoint with holdout_pct above 0 and "
+    "propensity_logged, or a holdback experiment there. Values capped by the world (regression, "
+    "forecast) need the censoring modelled: record how as a decision.",
     unset="censored unset on a label source of a forecasting design (a framing with task forecast) "
     "fires: demand and availability forecasts are where stock-outs and capacity caps censor "
     "outcomes. For other tasks an unset censored is not flagged.",
@@ -228,11 +262,15 @@ def r50_censored_outcomes(ctx: RuleContext) -> Iterator[Hit]:
     labels = ctx.of_kind("label_source")
     if not labels:
         return
-    forecast = "forecast" in framing_tasks(ctx)
+    tasks = framing_tasks(ctx)
+    forecast = "forecast" in tasks
+    # Values capped by the world (stock, cancellations) versus outcomes hidden by decisions.
+    capped = bool(tasks) and tasks <= _VALUE_TASKS
     censored = [c.id for c in labels if c.properties.get("censored") is True]
     trains = trained_by(ctx, censored)
     models = sorted({m for ms in trains.values() for m in ms}, key=ctx.order.__getitem__)
     weighted = _weighted_labels(ctx, censored, models)
+    sampled = set() if capped else _randomly_observed(ctx, models)
     for label in labels:
         flag = label.properties.get("censored")
         if flag is None and forecast:
@@ -249,13 +287,18 @@ def r50_censored_outcomes(ctx: RuleContext) -> Iterator[Hit]:
         if flag is not True:
             continue
         bit = 1 << censored.index(label.id)
-        learners = [m for m in trains.get(label.id, []) if not weighted.get(m, 0) & bit]
+        learners = [m for m in trains.get(label.id, []) if not weighted.get(m, 0) & bit and m not in sampled]
         if not learners:
             continue
+        hidden = (
+            "values beyond the cap (demand above stock, times of cancelled orders)"
+            if capped
+            else "outcomes of cases the system declined or never showed"
+        )
         yield Hit(
             f"Outcomes in {ctx.name(label.id)} are censored and {names(ctx, learners, ordered=True)} "
-            "learns them as the truth, with no correction: what was hidden (demand above stock, "
-            "outcomes of declined cases) is learned as if it never happened",
+            f"learns them as the truth, with no correction: {hidden} are learned as if they never "
+            "happened",
             components=ctx.sorted_ids([label.id, *learners]),
         )
 

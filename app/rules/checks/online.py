@@ -116,6 +116,7 @@ def r46_metric_alignment(ctx: RuleContext) -> Iterator[Hit]:
 
 _DRIFT = {"concept_drift", "data_drift"}
 _ACTING = ("threshold", "rules")
+_EXTERNAL = ("pretrained", "vendor_api")
 
 
 def _label_feedback(ctx: RuleContext) -> bool:
@@ -150,7 +151,18 @@ def _adversarial_gaps(ctx: RuleContext) -> tuple[list[str], list[str], list[str]
             involved += [m.id for m in drift]
     jobs = ctx.of_kind("training_job")
     schedules = [j.properties.get("schedule") for j in jobs]
-    if not any(s in ("periodic", "triggered", "continual") for s in schedules):
+    models = ctx.of_kind("model")
+    if models and all(m.properties.get("provenance") in _EXTERNAL for m in models):
+        # Nothing is trained here: defences (prompts, filters, model versions) adapt by shipping
+        # changes through a gated evaluation instead of by retraining.
+        gates = ctx.of_kind("evaluation")
+        if not any(g.properties.get("gate") is True for g in gates):
+            unsure_gates = [g.id for g in gates if g.properties.get("gate") is None]
+            unset += [f"{g}.gate" for g in unsure_gates]
+            involved += unsure_gates
+            if not unsure_gates:
+                missing.append("no gated evaluation to ship updated defences through")
+    elif not any(s in ("periodic", "triggered", "continual") for s in schedules):
         unsure_jobs = [j.id for j, s in zip(jobs, schedules, strict=True) if s is None]
         if unsure_jobs:
             unset += [f"{j}.schedule" for j in unsure_jobs]
@@ -178,10 +190,11 @@ def _adversarial_gaps(ctx: RuleContext) -> tuple[list[str], list[str], list[str]
     sources=(DALVI_2004, *htd("7"), *dmls(8)),
     condition="A problem framing has adversarial on and the design lacks any of: a monitor watching "
     "concept_drift or data_drift with alerting; a training job whose schedule is periodic, triggered "
-    "or continual; a human review component or a feedback link leading into a label source. One "
-    "finding lists the missing pieces. When adversarial is unset, an info finding asks for it only "
-    "if the design acts on cases (a threshold or rules decision policy) with human review: the "
-    "shape of fraud, spam and abuse systems.",
+    "or continual (when every model is pretrained or vendor_api: an evaluation with gate on, through "
+    "which updated prompts and filters ship); a human review component or a feedback link leading "
+    "into a label source. One finding lists the missing pieces. When adversarial is unset, an "
+    "info finding asks for it only if the design acts on cases (a threshold or rules decision "
+    "policy) with human review: the shape of fraud, spam and abuse systems.",
     unset="alerting, watches or schedule unset where they decide a piece fire as unknowns; "
     "adversarial unset is the info case above.",
 )
