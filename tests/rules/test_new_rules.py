@@ -538,7 +538,7 @@ def test_r53_fires_for_weak_labels_never_checked_against_human_labels(builder):
     model = builder.add("model", "Classifier")
     builder.chain(weak, builder.add("training_job"), model, builder.add("evaluation"))
     [finding] = findings(builder.design, "R53")
-    assert finding.components == (weak, model) and "no evaluation with human labels" in finding.message
+    assert finding.components == (weak, model) and "no evaluation checks it against human_annotation labels" in finding.message
 
 
 def test_r53_quiet_with_good_agreement_and_a_human_test_set(builder):

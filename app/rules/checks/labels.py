@@ -368,11 +368,10 @@ def r53_label_quality(ctx: RuleContext) -> Iterator[Hit]:
     for weak_id in weak:
         unjudged = [m for m in trains.get(weak_id, []) if m not in judged]
         if unjudged:
-            what = "no evaluation" if not evaluations else "no evaluation with human labels"
             one = len(unjudged) == 1
             yield Hit(
                 f"{names(ctx, unjudged, ordered=True)} {'learns' if one else 'learn'} from "
-                f"weak labels ({ctx.name(weak_id)}) and {what} checks {'it' if one else 'them'} "
+                f"weak labels ({ctx.name(weak_id)}) and no evaluation checks {'it' if one else 'them'} "
                 "against human_annotation labels: the evaluation inherits the labeling heuristics' errors",
                 components=ctx.sorted_ids([weak_id, *unjudged]),
             )
