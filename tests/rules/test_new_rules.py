@@ -87,6 +87,26 @@ def test_r43_quiet_for_regression_with_a_probability_metric_name(builder):
     assert findings(builder.design, "R43") == []
 
 
+def test_r43_fires_for_a_rerank_that_combines_two_final_models(builder):
+    click = builder.add("model", "p(click)", family="gbdt", calibration="isotonic")
+    like = builder.add("model", "p(like)", family="deep_nn", calibration="none")
+    policy = builder.add("decision_policy", "Value formula", policy_type="rerank")
+    builder.link(click, policy)
+    builder.link(like, policy)
+    [finding] = findings(builder.design, "R43")
+    assert finding.components == (like, policy)
+    assert "combines the scores of p(click) and p(like)" in finding.message
+
+
+def test_r43_quiet_for_a_retrieval_model_before_the_ranker(builder):
+    retrieval = builder.add("model", "Retrieval", family="deep_nn", calibration="none")
+    ranker = builder.add("model", "Ranker", family="gbdt", calibration="platt")
+    policy = builder.add("decision_policy", policy_type="optimizer")
+    builder.chain(retrieval, ranker, builder.add("endpoint"), policy)
+    builder.link(retrieval, builder.add("evaluation"))
+    assert findings(builder.design, "R43") == []
+
+
 # ---- R44 position bias ----------------------------------------------------------------------
 
 
@@ -126,6 +146,13 @@ def test_r44_quiet_for_human_judgments_or_outside_ranking(builder):
     other.add("problem_framing", task="binary")
     other.add("label_source", label_type="natural")
     assert findings(other.design, "R44") == []
+
+
+def test_r44_fires_when_a_retriever_ranks_what_users_click(builder):
+    builder.add("retriever", "Product search", method="hybrid")
+    labels = builder.add("label_source", "Clicks", label_type="natural", position_correction="none")
+    [finding] = findings(builder.design, "R44")
+    assert labels in finding.components
 
 
 # ---- R45 label maturity ---------------------------------------------------------------------
@@ -287,6 +314,14 @@ def test_r47_quiet_outside_ranking(builder):
     assert findings(builder.design, "R47") == []
 
 
+def test_r47_quiet_for_a_vendor_llm_behind_a_retriever(builder):
+    add_metric(builder, "Recall@8", "recall_at_k", role="guardrail")
+    retriever = builder.add("retriever", method="dense")
+    llm = builder.add("model", "LLM", family="llm", provenance="vendor_api")
+    builder.chain(retriever, llm, builder.add("endpoint"))
+    assert findings(builder.design, "R47") == []
+
+
 # ---- R48 PII in prediction logs -------------------------------------------------------------
 
 
@@ -385,6 +420,17 @@ def test_r49_quiet_for_ordinary_sources(builder):
     assert findings(builder.design, "R49") == []
 
 
+def test_r49_fires_for_a_trained_embedder_feeding_another_models_index(builder):
+    embedder = builder.add("model", "Embedder", family="transformer")
+    index = builder.add("vector_index", "Index")
+    llm = builder.add("model", "LLM", family="llm")
+    builder.chain(embedder, index, builder.add("retriever"), llm)
+    [finding] = findings(builder.design, "R49")
+    assert finding.components == (embedder, index, llm)
+    builder.link(builder.add("monitor", watches=["prediction_drift"]), embedder)
+    assert findings(builder.design, "R49") == []
+
+
 # ---- R50 censored outcomes ------------------------------------------------------------------
 
 
@@ -417,6 +463,31 @@ def test_r50_quiet_for_uncensored_or_non_forecast(builder):
     other.add("problem_framing", task="binary")
     other.add("label_source")
     assert findings(builder.design, "R50") == [] and findings(other.design, "R50") == []
+
+
+def test_r50_quiet_with_a_logged_random_holdout_for_decision_censoring(builder):
+    builder.add("problem_framing", task="binary")
+    labels, model, endpoint = (
+        builder.add("label_source", censored=True),
+        builder.add("model"),
+        builder.add("endpoint"),
+    )
+    builder.chain(labels, builder.add("training_job"), model, endpoint)
+    builder.link(endpoint, builder.add("prediction_logger", holdout_pct=0.5, propensity_logged=True))
+    assert findings(builder.design, "R50") == []
+
+
+def test_r50_holdout_does_not_fix_capped_values(builder):
+    builder.add("problem_framing", task="forecast")
+    labels, model, endpoint = (
+        builder.add("label_source", censored=True),
+        builder.add("model"),
+        builder.add("endpoint"),
+    )
+    builder.chain(labels, builder.add("training_job"), model, endpoint)
+    builder.link(endpoint, builder.add("prediction_logger", holdout_pct=0.5, propensity_logged=True))
+    [finding] = findings(builder.design, "R50")
+    assert "values beyond the cap" in finding.message
 
 
 # ---- R51 swap gate --------------------------------------------------------------------------
@@ -518,6 +589,18 @@ def test_r52_quiet_when_not_adversarial(builder):
     assert findings(builder.design, "R52") == []
 
 
+def test_r52_lets_a_vendor_only_system_adapt_through_a_gate(builder):
+    builder.add("problem_framing", adversarial=True)
+    builder.add("model", family="llm", provenance="vendor_api")
+    builder.add("monitor", watches=["data_drift"], alerting=True)
+    builder.add("human_review")
+    gate = builder.add("evaluation", gate=False)
+    [finding] = findings(builder.design, "R52")
+    assert "no gated evaluation to ship updated defences through" in finding.message
+    builder.design.component_by_id()[gate].properties["gate"] = True
+    assert findings(builder.design, "R52") == []
+
+
 # ---- R53 label quality ----------------------------------------------------------------------
 
 
@@ -538,7 +621,10 @@ def test_r53_fires_for_weak_labels_never_checked_against_human_labels(builder):
     model = builder.add("model", "Classifier")
     builder.chain(weak, builder.add("training_job"), model, builder.add("evaluation"))
     [finding] = findings(builder.design, "R53")
-    assert finding.components == (weak, model) and "no evaluation checks it against human_annotation labels" in finding.message
+    assert (
+        finding.components == (weak, model)
+        and "no evaluation checks it against human_annotation labels" in finding.message
+    )
 
 
 def test_r53_quiet_with_good_agreement_and_a_human_test_set(builder):

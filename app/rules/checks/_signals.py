@@ -62,8 +62,10 @@ def learned_models(ctx: RuleContext) -> list[str]:
 
 def ranking_signals(ctx: RuleContext) -> list[str]:
     """What makes the design a ranking or recommendation system: a framing with task ranking, a
-    rerank decision policy, or a ranking metric (NDCG, MAP, MRR, recall@k). Empty when none."""
+    rerank decision policy, a ranking metric (NDCG, MAP, MRR, recall@k) or a retriever (it
+    returns ranked candidates). Empty when none."""
     found = [c.id for c in ctx.of_kind("problem_framing") if c.properties.get("task") == "ranking"]
+    found += [c.id for c in ctx.of_kind("retriever")]
     found += [c.id for c in ctx.of_kind("decision_policy") if c.properties.get("policy_type") == "rerank"]
     found += [c.id for c in ctx.of_kind("metric") if c.properties.get("name") in RANKING_METRICS]
     return found

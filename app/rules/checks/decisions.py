@@ -223,8 +223,8 @@ _EXTERNAL = ("pretrained", "vendor_api")
     "content features (item metadata, user context) that generalise to unseen ids, a popularity "
     "fallback for users without history, or exploration traffic reserved for new items.",
     sources=(SCHEIN_2002, *dmls(7)),
-    condition="The design ranks or recommends (a framing with task ranking, a rerank decision policy "
-    "or a ranking metric) and no learned model serving an endpoint (pretrained, vendor and LLM "
+    condition="The design ranks or recommends (a framing with task ranking, a rerank decision policy, "
+    "a retriever or a ranking metric) and no learned model serving an endpoint (pretrained, vendor and LLM "
     "models left out: they learn no interaction history here) has cold_start "
     "popularity_fallback, content_features or exploration (one finding per endpoint; without "
     "endpoints, one per learned model).",

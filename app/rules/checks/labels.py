@@ -85,8 +85,8 @@ def _weighted_labels(ctx: RuleContext, labels: list[str], targets: list[str]) ->
     "position_correction on the label source.",
     sources=(JOACHIMS_2017, CRASWELL_2008, *htd("4")),
     condition="The design ranks or recommends (a framing with task ranking, a rerank decision policy, "
-    "or an NDCG, MAP, MRR or recall@k metric) and a label source whose labels are natural or delayed "
-    "outcomes of what users saw has position_correction none.",
+    "a retriever, or an NDCG, MAP, MRR or recall@k metric) and a label source whose labels are "
+    "natural or delayed outcomes of what users saw has position_correction none.",
     unset="position_correction unset on such a label source fires (the bias is assumed uncorrected); "
     "label_type unset fires too unless position_correction names a correction.",
 )
