@@ -111,11 +111,11 @@ def test_r43_quiet_for_a_retrieval_model_before_the_ranker(builder):
 
 
 def test_r44_fires_for_clicks_without_position_correction(builder):
-    framing = builder.add("problem_framing", "Feed", task="ranking")
+    builder.add("problem_framing", "Feed", task="ranking")
     labels = builder.add("label_source", "Clicks", label_type="natural", position_correction="none")
     [finding] = findings(builder.design, "R44")
-    assert finding.components == (framing, labels) and finding.unset == ()
-    assert "no position correction" in finding.message
+    assert finding.components == (labels,) and finding.unset == ()
+    assert "no position correction" in finding.message and "(the design ranks (Feed))" in finding.message
 
 
 def test_r44_fires_when_the_correction_is_unset(builder):

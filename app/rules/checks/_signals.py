@@ -5,10 +5,10 @@ endpoints) computed once per check from the design's shape where possible."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from app.rules.checks._common import is_learned, items, pick
-from app.rules.context import RuleContext, aspects_of
+from app.rules.context import RuleContext
 
 # ---- sources -----------------------------------------------------------------------------
 
@@ -89,33 +89,58 @@ def trained_by(ctx: RuleContext, seeds: list[str]) -> dict[str, list[str]]:
     return found
 
 
-def endpoint_models(ctx: RuleContext) -> dict[str, tuple[str, ...]]:
+def model_reach(ctx: RuleContext) -> Mapping[str, int]:
+    """For every node, the models (bit i for model_ids()[i]) whose output reaches it without
+    passing another model or a training job: what a model feeds at serving time (a policy, an
+    endpoint, another model). One pass shared by R43, R47, R49, R50 and R51."""
+    models = model_ids(ctx)
+    if not models:
+        return {}
+    return ctx.reach_bits(models, stop=set(models) | ctx.ids_of_kind("training_job"))
+
+
+def models_reaching(ctx: RuleContext, nodes: Iterable[str]) -> dict[str, list[str]]:
+    """For each of `nodes`, the models whose output reaches it (see `model_reach`)."""
+    bits = model_reach(ctx)
+    models = model_ids(ctx)
+    found: dict[str, list[str]] = {}
+    for node in nodes:
+        mask = bits.get(node, 0)
+        if mask:
+            found[node] = pick(models, mask)
+    return found
+
+
+def endpoint_models(ctx: RuleContext) -> dict[str, list[str]]:
     """For each endpoint, the models serving it: reached upstream from the endpoint without
-    passing another model or a training job (the same reading as `serving_models`, for all
+    passing another model or a training job (the reading of `serving_models`, for all
     endpoints in one pass)."""
+    return ctx.memo("newrules.endpoint_models", lambda: models_reaching(ctx, ctx.ids_of_kind("endpoint")))
 
-    def compute() -> dict[str, tuple[str, ...]]:
-        endpoints = [c.id for c in ctx.of_kind("endpoint")]
-        models = model_ids(ctx)
-        if not endpoints or not models:
-            return {}
-        bits = ctx.reach_bits(endpoints, forward=False, stop=set(models) | ctx.ids_of_kind("training_job"))
+
+def _monitors_by_node(ctx: RuleContext) -> dict[str, list[str]]:
+    """For each component, the monitors linked to it (either direction), in design order."""
+
+    def compute() -> dict[str, list[str]]:
+        graph = ctx.graph
         found: dict[str, list[str]] = {}
-        for model in models:
-            for endpoint in pick(endpoints, bits.get(model, 0)):
-                found.setdefault(endpoint, []).append(model)
-        return {e: tuple(ms) for e, ms in found.items()}
+        for monitor in ctx.of_kind("monitor"):
+            if monitor.id not in graph:
+                continue
+            for node in {*graph._succ[monitor.id], *graph._pred[monitor.id]}:
+                found.setdefault(node, []).append(monitor.id)
+        return found
 
-    return ctx.shape_memo("newrules.endpoint_models", compute, aspects_of())
+    return ctx.shape_memo("newrules.monitors_by_node", compute, {"links"})
 
 
 def linked_monitors(ctx: RuleContext, nodes: Iterable[str]) -> list[str]:
     """Monitors linked (either direction) to any of `nodes`, in design order."""
-    monitors = ctx.ids_of_kind("monitor")
-    found: set[str] = set()
+    by_node = _monitors_by_node(ctx)
+    found: list[str] = []
     for node in nodes:
-        found |= ctx.neighbours(node) & monitors
-    return list(ctx.sorted_ids(found))
+        found += by_node.get(node, ())
+    return list(dict.fromkeys(found)) if len(found) > 1 else found
 
 
 def watch_verdict(ctx: RuleContext, monitors: Iterable[str], signals: set[str]) -> tuple[bool, list[str]]:
@@ -145,3 +170,33 @@ def stated_cadence(text: str) -> float | None:
         count = float(m.group(1)) if m.group(1) else 1.0
         found.append(count * _UNIT_HOURS[m.group(2)])
     return min(found) if found else None
+
+
+class ReachThrough:
+    """Which seeds reach which nodes when `blocking` nodes stop the way and `unsure` nodes (an
+    evaluation whose gate is unset, a governance step whose controls are unset) may or may not:
+    `firm(n)` avoids both, `loose(n)` passes unsure nodes. The loose pass is only made when a
+    node no seed reaches firmly is asked about."""
+
+    def __init__(
+        self, ctx: RuleContext, seeds: list[str], blocking: set[str], unsure: set[str], serve: bool = False
+    ):
+        self.ctx, self.seeds, self.blocking, self.serve = ctx, seeds, blocking, serve
+        self.unsure = list(ctx.sorted_ids(unsure))
+        self._firm = ctx.reach_bits(seeds, stop=blocking | unsure, serve=serve)
+        self._loose: Mapping[str, int] | None = None if unsure else self._firm
+
+    def firm(self, node: str) -> int:
+        """Seeds (bit mask) reaching `node` without passing a blocking or an unsure node."""
+        return self._firm.get(node, 0)
+
+    def loose(self, node: str) -> int:
+        """Seeds reaching `node` without passing a blocking node (unsure nodes let them pass)."""
+        if self._loose is None:
+            self._loose = self.ctx.reach_bits(self.seeds, stop=self.blocking, serve=self.serve)
+        return self._loose.get(node, 0)
+
+    def best(self, node: str) -> tuple[int, bool]:
+        """(the seeds reaching `node`: firmly if any do, else loosely; whether firmly)."""
+        mask = self.firm(node)
+        return (mask, True) if mask else (self.loose(node), False)

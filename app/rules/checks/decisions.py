@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from app.domain.model import Component
-from app.rules.checks._common import dmls, join_words, names, number, pick
+from app.rules.checks._common import dmls, join_words, names, number
 from app.rules.checks._signals import (
     GUO_2017,
     NICULESCU_2005,
@@ -17,6 +17,8 @@ from app.rules.checks._signals import (
     endpoint_models,
     learned_models,
     model_ids,
+    model_reach,
+    models_reaching,
     ranking_signals,
     said,
 )
@@ -33,25 +35,11 @@ _NOT_PROBABILITIES = {"regression", "forecast", "clustering", "generation"}
 _PRIOR_SHIFTING = ("undersample", "oversample", "smote", "negative_sampling", "class_weight")
 
 
-def _feeders(ctx: RuleContext, policies: list[str]) -> dict[str, list[str]]:
-    """For each decision policy, the models feeding it (upstream, not through another model or
-    a training job), in design order."""
-    models = model_ids(ctx)
-    if not policies or not models:
-        return {}
-    bits = ctx.reach_bits(policies, forward=False, stop=set(models) | ctx.ids_of_kind("training_job"))
-    found: dict[str, list[str]] = {}
-    for model in models:
-        for policy in pick(policies, bits.get(model, 0)):
-            found.setdefault(policy, []).append(model)
-    return found
-
-
 def _final_models(ctx: RuleContext) -> set[str]:
-    """Models whose output reaches no other model: their scores are what leaves the system
-    (a retrieval model feeding a ranker is not final)."""
+    """Models whose output feeds no other model at serving time: their scores are what leaves
+    the system (a retrieval model feeding a ranker is not final)."""
     models = model_ids(ctx)
-    bits = ctx.reach_bits(models, stop=set(models))
+    bits = model_reach(ctx)
     inner = 0
     for i, model in enumerate(models):
         inner |= bits.get(model, 0) & ~(1 << i)
@@ -112,7 +100,7 @@ def _resampled(ctx: RuleContext, model: str) -> list[str]:
     sources=(GUO_2017, NICULESCU_2005, *dmls(6)),
     condition="A learned model's scores are read as probabilities and its calibration is none, or "
     "native while it is trained on resampled data that is not re-weighted. Read as probabilities: "
-    "a model whose output leaves the system (it reaches no other model) or that is linked to the "
+    "a model whose output leaves the system (it feeds no other model) or that is linked to the "
     "policy feeds an optimizer or a bandit, a threshold policy whose threshold is hand-set, or a "
     "rerank that combines several models' scores; or, for the "
     "models whose output leaves the system, the design optimizes or guards a log loss, Brier or ECE "
@@ -136,7 +124,7 @@ def r43_calibration(ctx: RuleContext) -> Iterator[Hit]:
     reasons: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
     optimizers: set[str] = set()
     policies = ctx.of_kind("decision_policy")
-    feeders = _feeders(ctx, [p.id for p in policies])
+    feeders = models_reaching(ctx, [p.id for p in policies])
     learned_set = set(learned)
     final = _final_models(ctx)
     for policy in policies:
@@ -177,7 +165,10 @@ def r43_calibration(ctx: RuleContext) -> Iterator[Hit]:
             continue
         family = props.get("family")
         what = ctx.name(model) + (f" ({family})" if family else "")
-        readers = join_words([r[1] for r in found])
+        shown = [r[1] for r in found[:4]]
+        if len(found) > 4:
+            shown[3:] = [f"{len(found) - 3} more"]
+        readers = join_words(shown)
         if calibration == "native":
             problem = (
                 f"its native calibration is lost: it learns from data resampled by "
@@ -253,9 +244,12 @@ def r47_cold_start(ctx: RuleContext) -> Iterator[Hit]:
         strategies = [ctx.prop(m, "cold_start") for m in models]
         if any(s in _COLD_START for s in strategies):
             continue
-        detail = join_words(
-            [f"{ctx.name(m)} (cold_start {said(s)})" for m, s in zip(models, strategies, strict=True)]
-        )
+        shown = [
+            f"{ctx.name(m)} (cold_start {said(s)})" for m, s in zip(models[:4], strategies, strict=False)
+        ]
+        if len(models) > 4:
+            shown[3:] = [f"{len(models) - 3} more"]
+        detail = join_words(shown)
         where = f"Endpoint {ctx.name(endpoint)} ranks with" if endpoint else "Ranking model"
         yield Hit(
             f"{where} {detail}, and nothing serves users or items without history: new users get "

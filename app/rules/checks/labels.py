@@ -120,7 +120,7 @@ def r44_position_bias(ctx: RuleContext) -> Iterator[Hit]:
                 f"{name} collects {label_type} labels from a ranked list with no position correction "
                 f"({why}): the ranker learns where items were shown, not what users prefer"
             )
-        yield Hit(message, components=ctx.sorted_ids([label.id, *signals]), unset=unset)
+        yield Hit(message, components=(label.id,), unset=unset)
 
 
 # ---- R45 ------------------------------------------------------------------------------------
@@ -221,7 +221,7 @@ def _randomly_observed(ctx: RuleContext, models: list[str]) -> set[str]:
     if not good:
         return set()
     serving = endpoint_models(ctx)
-    found = set()
+    found: set[str] = set()
     for endpoint in view.endpoints:
         if view.bit[endpoint] & good:
             found.update(serving.get(endpoint, ()))

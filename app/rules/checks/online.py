@@ -7,7 +7,7 @@ whether a system facing adversaries notices and follows their adaptation.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from app.rules.checks._common import dmls, htd, items, join_words, mts, names, roml
 from app.rules.checks._signals import DALVI_2004, KOHAVI_2020, linked_monitors, said, watch_verdict
@@ -32,6 +32,23 @@ def _matches(primary: str, labels: list[str]) -> bool:
     return any(len(label) > 2 and (f" {label} " in padded or padded in f" {label} ") for label in labels)
 
 
+def _objectives_of(ctx: RuleContext, metric: str, objectives: Mapping[str, object]) -> list[str]:
+    """Objectives a metric is linked to directly, or through a chain of proxy links."""
+    succ = ctx.graph._succ
+    found = [n for n in succ[metric] if n in objectives]
+    seen, frontier = {metric}, [metric]
+    while frontier:
+        node = frontier.pop()
+        for nxt, data in succ[node].items():
+            if data["flow"] == "proxy" and nxt not in seen:
+                seen.add(nxt)
+                if nxt in objectives:
+                    found.append(nxt)
+                else:
+                    frontier.append(nxt)
+    return list(ctx.sorted_ids(found))
+
+
 @rule(
     id="R46",
     title="Offline metric not aligned with an online check",
@@ -48,7 +65,8 @@ def _matches(primary: str, labels: list[str]) -> bool:
     sources=(*mts("Model 2"), KOHAVI_2020, *roml(2)),
     condition="The design serves (it has an endpoint) and a metric with role optimizing is linked "
     "to no monitor watching model_quality or business_kpi and to no experiment, no experiment's "
-    "primary_metric names it, and no business objective it leads to is linked to such a monitor or "
+    "primary_metric names it, and no business objective it is linked to (directly or by a chain of "
+    "proxy links) is linked to such a monitor or "
     "experiment or named by an experiment's primary_metric.",
     unset="A metric with role unset counts as optimizing; a linked monitor with watches unset does "
     "not tie it (the finding names it).",
@@ -65,26 +83,25 @@ def r46_metric_alignment(ctx: RuleContext) -> Iterator[Hit]:
     primaries = [_words(e.properties.get("primary_metric") or "") for e in experiments]
 
     def tied(node: str, labels: list[str]) -> tuple[bool, list[str]]:
-        if ctx.neighbours(node) & experiment_ids or any(_matches(p, labels) for p in primaries):
+        if ctx.neighbours(node) & experiment_ids:
             return True, []
-        return watch_verdict(ctx, linked_monitors(ctx, [node]), _ONLINE_SIGNALS)
+        ok, unsure = watch_verdict(ctx, linked_monitors(ctx, [node]), _ONLINE_SIGNALS)
+        if ok or any(_matches(p, labels) for p in primaries):
+            return True, []
+        return False, unsure
 
     objectives = [c.id for c in ctx.of_kind("business_objective")]
     objective_tie = {}
     for objective in objectives:
         labels = [_words(ctx.name(objective)), _words(ctx.prop(objective, "kpi") or "")]
         objective_tie[objective] = tied(objective, labels)
-    metric_ids = [m.id for m in metrics]
-    to_objectives = ctx.reach_bits(metric_ids) if objectives else {}
-    position = {m: i for i, m in enumerate(metric_ids)}
     for metric in candidates:
         props = metric.properties
         labels = [_words(ctx.name(metric.id))]
         if props.get("name") not in (None, "other"):
             labels.append(_words(props["name"]))
         ok, unsure = tied(metric.id, labels)
-        bit = 1 << position[metric.id]
-        reached = [o for o in objectives if to_objectives.get(o, 0) & bit]
+        reached = _objectives_of(ctx, metric.id, objective_tie) if objectives else []
         for objective in reached:
             if ok:
                 break

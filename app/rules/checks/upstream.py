@@ -13,10 +13,12 @@ from app.rules.checks._signals import (
     GDPR_ART5,
     NIST_RMF,
     OWASP_LLM,
+    ReachThrough,
     endpoint_models,
     framing_tasks,
     linked_monitors,
     model_ids,
+    model_reach,
     watch_verdict,
 )
 from app.rules.context import RuleContext
@@ -60,20 +62,19 @@ def r48_pii_in_logs(ctx: RuleContext) -> Iterator[Hit]:
     unsure_gov = {g.id for g in governance if g.properties.get("controls") is None}
     seeds = [s.id for s in sources]
     barrier = ctx.ids_of_kind("training_job", "dataset")
-    loose = ctx.reach_bits(seeds, serve=True, stop=good | barrier)
-    firm = ctx.reach_bits(seeds, serve=True, stop=good | unsure_gov | barrier) if unsure_gov else loose
+    way = ReachThrough(ctx, seeds, good | barrier, unsure_gov, serve=True)
     for logger in loggers:
         if ctx.neighbours(logger.id) & good:
             continue
-        mask = loose.get(logger.id, 0)
+        mask, firm = way.best(logger.id)
         if not mask:
             continue
         reaching = pick(seeds, mask)
         known = [s for s in reaching if ctx.prop(s, "contains_pii") is True]
         unset = [f"{s}.contains_pii" for s in reaching if s not in known]
         gov_unset = []
-        if not firm.get(logger.id, 0):
-            gov_unset = [g for g in ctx.sorted_ids(unsure_gov) if loose.get(g, 0) & mask]
+        if not firm:
+            gov_unset = [g for g in way.unsure if way.loose(g) & mask]
             unset += [f"{g}.controls" for g in gov_unset]
         if logger.properties.get("logs_features") is None:
             unset.append(f"{logger.id}.logs_features")
@@ -172,25 +173,52 @@ def r49_correction_cascade(ctx: RuleContext) -> Iterator[Hit]:
             )
     if len(models) < 2:
         return
+    # Where each model's predictions land (model_reach: not through another model or a training
+    # job), and which models learn from each landing; one finding per (producers, learners) pair,
+    # at the first landing on the way.
     landing = ctx.ids_of_kind(*_LANDING)
-    fed_by = ctx.reach_bits(models, stop=model_set | landing)
+    fed_by = model_reach(ctx)
     feeds = ctx.reach_bits(models, forward=False, stop=model_set)
-    for target in ctx.sorted_ids(t for t in landing if fed_by.get(t)):
-        producing = pick(models, fed_by[target])
-        users = pick(models, feeds.get(target, 0) & ~fed_by[target])
-        if not users:
-            continue
-        ok, unsure = _watched(ctx, [target], producing)
+    watched_models = 0
+    unsure_of: dict[str, list[str]] = {}
+    for i, model in enumerate(models):
+        ok, unsure = watch_verdict(ctx, linked_monitors(ctx, [model]), _OUTPUT_WATCH)
         if ok:
-            continue
-        yield Hit(
-            f"Predictions of {names(ctx, producing, ordered=True)} land in {ctx.name(target)}, which "
-            f"{names(ctx, users, ordered=True)} learns from, and no monitor watches them there "
-            "(upstream or data_drift) or at the source (upstream or prediction_drift): a retrained "
-            "upstream model silently changes the downstream one",
-            components=ctx.sorted_ids([*producing, target, *users]),
-            unset=tuple(f"{m}.watches" for m in unsure),
-        )
+            watched_models |= 1 << i
+        elif unsure:
+            unsure_of[model] = unsure
+    where = ctx.topo_index(False)
+    order = ctx.order
+    pairs: dict[tuple[int, int], list[str]] = {}
+    for target in sorted(
+        (t for t in landing if fed_by.get(t)), key=lambda t: (where.get(t, 0), order.get(t, 0))
+    ):
+        producing_mask = fed_by[target]
+        users_mask = feeds.get(target, 0) & ~producing_mask
+        if users_mask and not producing_mask & watched_models:
+            pairs.setdefault((producing_mask, users_mask), []).append(target)
+    for (producing_mask, users_mask), targets in pairs.items():
+        unsure = []
+        for target in targets:  # watched on any landing of the way is enough
+            ok, more = watch_verdict(ctx, linked_monitors(ctx, [target]), _INPUT_WATCH)
+            if ok:
+                break
+            unsure += more
+        else:
+            target = targets[0]
+            producing = pick(models, producing_mask)
+            for model in producing:
+                unsure += unsure_of.get(model, ())
+            unsure = list(dict.fromkeys(unsure))
+            users = pick(models, users_mask)
+            yield Hit(
+                f"Predictions of {names(ctx, producing, ordered=True)} land in {ctx.name(target)}, which "
+                f"{names(ctx, users, ordered=True)} learns from, and no monitor watches them there "
+                "(upstream or data_drift) or at the source (upstream or prediction_drift): a retrained "
+                "upstream model silently changes the downstream one",
+                components=ctx.sorted_ids([*producing, target, *users]),
+                unset=tuple(f"{m}.watches" for m in unsure),
+            )
 
 
 # ---- R51 ------------------------------------------------------------------------------------
@@ -252,18 +280,16 @@ def r51_swap_gate(ctx: RuleContext) -> Iterator[Hit]:
         gates = ctx.of_kind("evaluation")
         gated = {g.id for g in gates if g.properties.get("gate") is True}
         unsure_gates = {g.id for g in gates if g.properties.get("gate") is None}
-        jobs = ctx.ids_of_kind("training_job")
-        loose = ctx.reach_bits(seeds, stop=gated | jobs)
-        firm = ctx.reach_bits(seeds, stop=gated | unsure_gates | jobs) if unsure_gates else loose
+        way = ReachThrough(ctx, seeds, gated | ctx.ids_of_kind("training_job"), unsure_gates)
         for endpoint in endpoints:
-            mask = loose.get(endpoint, 0)
+            mask, firm = way.best(endpoint)
             if not mask:
                 continue
             ungated = pick(seeds, mask)
             unset = [f"{m}.provenance" for m in ungated if m in unsure_models]
             tail = ""
-            if not firm.get(endpoint, 0):
-                on_way = [g for g in ctx.sorted_ids(unsure_gates) if loose.get(g, 0) & mask]
+            if not firm:
+                on_way = [g for g in way.unsure if way.loose(g) & mask]
                 unset += [f"{g}.gate" for g in on_way]
                 tail = f" ({names(ctx, on_way, ordered=True)} on the way has gate unset)"
             yield Hit(
@@ -309,32 +335,33 @@ def _generation_monitoring(ctx: RuleContext, endpoints: list[str]) -> Iterator[H
     serving = endpoint_models(ctx)
     generation = "generation" in framing_tasks(ctx)
     view = None
-    monitors = ctx.of_kind("monitor")
+    covers: dict[str, int] = {}
+    unsure: list[tuple[str, int]] = []
     for endpoint in endpoints:
         models = serving.get(endpoint, ())
         llms = [m for m in models if ctx.prop(m, "family") == "llm"] or (list(models) if generation else [])
         if not llms:
             continue
-        view = view or endpoint_view(ctx)
+        if view is None:  # which endpoints each signal is watched near, once for all endpoints
+            view = endpoint_view(ctx)
+            for monitor in ctx.of_kind("monitor"):
+                watches = items(monitor.properties.get("watches"))
+                if watches is None:
+                    unsure.append((monitor.id, view.near(monitor.id)))
+                    continue
+                for signal in _GENERATION_WATCH:
+                    if signal in watches:
+                        covers[signal] = covers.get(signal, 0) | view.near(monitor.id)
         bit = view.bit[endpoint]
-        covered: set[str] = set()
-        unsure = []
-        for monitor in monitors:
-            if not view.near(monitor.id) & bit:
-                continue
-            watches = items(monitor.properties.get("watches"))
-            if watches is None:
-                unsure.append(monitor.id)
-            else:
-                covered |= watches
-        missing = [w for w in _GENERATION_WATCH if w not in covered]
+        missing = [w for w in _GENERATION_WATCH if not covers.get(w, 0) & bit]
         if not missing:
             continue
-        tail = f" ({names(ctx, unsure, ordered=True)} nearby has watches unset)" if unsure else ""
+        nearby = [m for m, mask in unsure if mask & bit]
+        tail = f" ({names(ctx, nearby, ordered=True)} nearby has watches unset)" if nearby else ""
         yield Hit(
             f"Endpoint {ctx.name(endpoint)} generates with {names(ctx, llms, ordered=True)} and no monitor "
             f"watches its {' or '.join(missing)}{tail}: hallucinated or unsafe answers go unnoticed",
             components=ctx.sorted_ids([endpoint, *llms]),
             severity="warning",
-            unset=tuple(f"{m}.watches" for m in unsure),
+            unset=tuple(f"{m}.watches" for m in nearby),
         )
