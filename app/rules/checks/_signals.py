@@ -99,6 +99,21 @@ def model_reach(ctx: RuleContext) -> Mapping[str, int]:
     return ctx.reach_bits(models, stop=set(models) | ctx.ids_of_kind("training_job"))
 
 
+def final_models(ctx: RuleContext) -> set[str]:
+    """Models whose output feeds no other model at serving time: their scores are what leaves
+    the system (a retrieval model feeding a ranker is not final)."""
+
+    def compute() -> set[str]:
+        models = model_ids(ctx)
+        bits = model_reach(ctx)
+        inner = 0
+        for i, model in enumerate(models):
+            inner |= bits.get(model, 0) & ~(1 << i)
+        return {m for i, m in enumerate(models) if not inner >> i & 1}
+
+    return ctx.shape_memo("newrules.final_models", compute, {"links", "feedback"})
+
+
 def models_reaching(ctx: RuleContext, nodes: Iterable[str]) -> dict[str, list[str]]:
     """For each of `nodes`, the models whose output reaches it (see `model_reach`)."""
     bits = model_reach(ctx)
@@ -111,11 +126,20 @@ def models_reaching(ctx: RuleContext, nodes: Iterable[str]) -> dict[str, list[st
     return found
 
 
+def models_reaching_kind(ctx: RuleContext, kind: str) -> dict[str, list[str]]:
+    """`models_reaching` for every component of one kind, kept until the design's shape changes."""
+    return ctx.shape_memo(
+        ("newrules.models_reaching", kind),
+        lambda: models_reaching(ctx, [c.id for c in ctx.of_kind(kind)]),
+        {"links", "feedback"},
+    )
+
+
 def endpoint_models(ctx: RuleContext) -> dict[str, list[str]]:
     """For each endpoint, the models serving it: reached upstream from the endpoint without
     passing another model or a training job (the reading of `serving_models`, for all
     endpoints in one pass)."""
-    return ctx.memo("newrules.endpoint_models", lambda: models_reaching(ctx, ctx.ids_of_kind("endpoint")))
+    return models_reaching_kind(ctx, "endpoint")
 
 
 def _monitors_by_node(ctx: RuleContext) -> dict[str, list[str]]:
@@ -175,28 +199,65 @@ def stated_cadence(text: str) -> float | None:
 class ReachThrough:
     """Which seeds reach which nodes when `blocking` nodes stop the way and `unsure` nodes (an
     evaluation whose gate is unset, a governance step whose controls are unset) may or may not:
-    `firm(n)` avoids both, `loose(n)` passes unsure nodes. The loose pass is only made when a
-    node no seed reaches firmly is asked about."""
+    `firm(n)` avoids both, `loose(n)` lets unsure nodes pass. One pass over the graph gives the
+    firm answer for every node. Loose answers are needed only for nodes no seed reaches firmly:
+    the first few walk back from the node asked about; beyond that, one more pass answers all."""
+
+    WALKS = 8
 
     def __init__(
         self, ctx: RuleContext, seeds: list[str], blocking: set[str], unsure: set[str], serve: bool = False
     ):
-        self.ctx, self.seeds, self.blocking, self.serve = ctx, seeds, blocking, serve
-        self.unsure = list(ctx.sorted_ids(unsure))
+        self.ctx, self.seeds, self.blocking, self.serve = ctx, seeds, frozenset(blocking), serve
+        self.bit = {seed: 1 << i for i, seed in enumerate(seeds)}
+        self.unsure = list(ctx.sorted_ids(unsure - set(seeds)))
         self._firm = ctx.reach_bits(seeds, stop=blocking | unsure, serve=serve)
-        self._loose: Mapping[str, int] | None = None if unsure else self._firm
+        self._walks = 0
+        self._loose: Mapping[str, int] | None = None
 
     def firm(self, node: str) -> int:
         """Seeds (bit mask) reaching `node` without passing a blocking or an unsure node."""
         return self._firm.get(node, 0)
 
+    def _full(self) -> Mapping[str, int] | None:
+        """Bits of the loose pass (seeds, then the unsure nodes), once walks would cost more."""
+        if self._loose is None and self._walks >= self.WALKS:
+            self._loose = self.ctx.reach_bits(
+                [*self.seeds, *self.unsure], stop=self.blocking, serve=self.serve
+            )
+        return self._loose
+
+    def _back(self, node: str) -> frozenset[str]:
+        self._walks += 1
+        return self.ctx.reach([node], forward=False, stop=self.blocking, serve=self.serve)
+
     def loose(self, node: str) -> int:
         """Seeds reaching `node` without passing a blocking node (unsure nodes let them pass)."""
-        if self._loose is None:
-            self._loose = self.ctx.reach_bits(self.seeds, stop=self.blocking, serve=self.serve)
-        return self._loose.get(node, 0)
+        mask = self.firm(node)
+        if mask or not self.unsure:
+            return mask
+        full = self._full()
+        if full is not None:
+            return full.get(node, 0) & ((1 << len(self.seeds)) - 1)
+        bit = self.bit
+        for other in self._back(node):
+            mask |= bit.get(other, 0)
+        return mask
 
     def best(self, node: str) -> tuple[int, bool]:
         """(the seeds reaching `node`: firmly if any do, else loosely; whether firmly)."""
         mask = self.firm(node)
         return (mask, True) if mask else (self.loose(node), False)
+
+    def first_unsure(self, node: str) -> list[str]:
+        """The unsure nodes on the way to `node` that a seed reaches firmly: the first unknown
+        gate or control on each loose path, in design order."""
+        if not self.unsure:
+            return []
+        full = self._full()
+        if full is not None:
+            on_way = pick(self.unsure, full.get(node, 0) >> len(self.seeds))
+        else:
+            back = self._back(node)
+            on_way = [u for u in self.unsure if u in back]
+        return [u for u in on_way if self.firm(u)]

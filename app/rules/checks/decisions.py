@@ -15,10 +15,10 @@ from app.rules.checks._signals import (
     NICULESCU_2005,
     SCHEIN_2002,
     endpoint_models,
+    final_models,
     learned_models,
     model_ids,
-    model_reach,
-    models_reaching,
+    models_reaching_kind,
     ranking_signals,
     said,
 )
@@ -33,17 +33,6 @@ _PROBABILITY_METRICS = ("logloss", "brier", "ece")
 _NOT_PROBABILITIES = {"regression", "forecast", "clustering", "generation"}
 # Resampling that shifts the class prior a natively calibrated model learns.
 _PRIOR_SHIFTING = ("undersample", "oversample", "smote", "negative_sampling", "class_weight")
-
-
-def _final_models(ctx: RuleContext) -> set[str]:
-    """Models whose output feeds no other model at serving time: their scores are what leaves
-    the system (a retrieval model feeding a ranker is not final)."""
-    models = model_ids(ctx)
-    bits = model_reach(ctx)
-    inner = 0
-    for i, model in enumerate(models):
-        inner |= bits.get(model, 0) & ~(1 << i)
-    return {m for i, m in enumerate(models) if not inner >> i & 1}
 
 
 def _policy_reading(
@@ -124,9 +113,9 @@ def r43_calibration(ctx: RuleContext) -> Iterator[Hit]:
     reasons: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {}
     optimizers: set[str] = set()
     policies = ctx.of_kind("decision_policy")
-    feeders = models_reaching(ctx, [p.id for p in policies])
+    feeders = models_reaching_kind(ctx, "decision_policy")
     learned_set = set(learned)
-    final = _final_models(ctx)
+    final = final_models(ctx)
     for policy in policies:
         # A model feeding another model (retrieval before a ranker) is not what the policy reads,
         # unless it is linked to the policy directly.

@@ -80,7 +80,7 @@ def r46_metric_alignment(ctx: RuleContext) -> Iterator[Hit]:
         return
     experiments = ctx.of_kind("experiment")
     experiment_ids = {e.id for e in experiments}
-    primaries = [_words(e.properties.get("primary_metric") or "") for e in experiments]
+    primaries = [p for p in (_words(e.properties.get("primary_metric") or "") for e in experiments) if p]
 
     def tied(node: str, labels: list[str]) -> tuple[bool, list[str]]:
         if ctx.neighbours(node) & experiment_ids:

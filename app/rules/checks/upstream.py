@@ -74,7 +74,7 @@ def r48_pii_in_logs(ctx: RuleContext) -> Iterator[Hit]:
         unset = [f"{s}.contains_pii" for s in reaching if s not in known]
         gov_unset = []
         if not firm:
-            gov_unset = [g for g in way.unsure if way.loose(g) & mask]
+            gov_unset = way.first_unsure(logger.id)
             unset += [f"{g}.controls" for g in gov_unset]
         if logger.properties.get("logs_features") is None:
             unset.append(f"{logger.id}.logs_features")
@@ -289,7 +289,7 @@ def r51_swap_gate(ctx: RuleContext) -> Iterator[Hit]:
             unset = [f"{m}.provenance" for m in ungated if m in unsure_models]
             tail = ""
             if not firm:
-                on_way = [g for g in way.unsure if way.loose(g) & mask]
+                on_way = way.first_unsure(endpoint)
                 unset += [f"{g}.gate" for g in on_way]
                 tail = f" ({names(ctx, on_way, ordered=True)} on the way has gate unset)"
             yield Hit(
