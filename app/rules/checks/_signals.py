@@ -201,9 +201,8 @@ class ReachThrough:
     evaluation whose gate is unset, a governance step whose controls are unset) may or may not:
     `firm(n)` avoids both, `loose(n)` lets unsure nodes pass. One pass over the graph gives the
     firm answer for every node. Loose answers are needed only for nodes no seed reaches firmly:
-    the first few walk back from the node asked about; beyond that, one more pass answers all."""
-
-    WALKS = 8
+    each walks back from the node asked about, until the walks have visited as many nodes as
+    the graph holds; then one more pass answers all."""
 
     def __init__(
         self, ctx: RuleContext, seeds: list[str], blocking: set[str], unsure: set[str], serve: bool = False
@@ -212,7 +211,7 @@ class ReachThrough:
         self.bit = {seed: 1 << i for i, seed in enumerate(seeds)}
         self.unsure = list(ctx.sorted_ids(unsure - set(seeds)))
         self._firm = ctx.reach_bits(seeds, stop=blocking | unsure, serve=serve)
-        self._walks = 0
+        self._budget = len(ctx.graph)
         self._loose: Mapping[str, int] | None = None
 
     def firm(self, node: str) -> int:
@@ -221,15 +220,16 @@ class ReachThrough:
 
     def _full(self) -> Mapping[str, int] | None:
         """Bits of the loose pass (seeds, then the unsure nodes), once walks would cost more."""
-        if self._loose is None and self._walks >= self.WALKS:
+        if self._loose is None and self._budget <= 0:
             self._loose = self.ctx.reach_bits(
                 [*self.seeds, *self.unsure], stop=self.blocking, serve=self.serve
             )
         return self._loose
 
     def _back(self, node: str) -> frozenset[str]:
-        self._walks += 1
-        return self.ctx.reach([node], forward=False, stop=self.blocking, serve=self.serve)
+        found = self.ctx.reach([node], forward=False, stop=self.blocking, serve=self.serve)
+        self._budget -= len(found) + 1
+        return found
 
     def loose(self, node: str) -> int:
         """Seeds reaching `node` without passing a blocking node (unsure nodes let them pass)."""
