@@ -202,7 +202,7 @@ _EXTERNAL = ("pretrained", "vendor_api")
     suggestion="Give the serving path a cold-start strategy and set cold_start on the model: "
     "content features (item metadata, user context) that generalise to unseen ids, a popularity "
     "fallback for users without history, or exploration traffic reserved for new items.",
-    sources=(SCHEIN_2002, *dmls(7)),
+    sources=(SCHEIN_2002,),
     condition="The design ranks or recommends (a framing with task ranking, a rerank decision policy, "
     "a retriever or a ranking metric) and no learned model serving an endpoint (pretrained, vendor and LLM "
     "models left out: they learn no interaction history here) has cold_start "

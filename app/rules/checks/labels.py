@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from app.domain.model import Component
-from app.rules.checks._common import dmls, endpoint_view, fmt, htd, names, number, pick
+from app.rules.checks._common import dmls, endpoint_view, fmt, names, number, pick
 from app.rules.checks._signals import (
     CHAPELLE_2014,
     CRASWELL_2008,
@@ -83,7 +83,7 @@ def _weighted_labels(ctx: RuleContext, labels: list[str], targets: list[str]) ->
     "to a constant at serving (position_feature), weight clicks by inverse examination propensity "
     "estimated from randomized swaps (ipw), or train on a randomized slice (randomized); then set "
     "position_correction on the label source.",
-    sources=(JOACHIMS_2017, CRASWELL_2008, *htd("4")),
+    sources=(JOACHIMS_2017, CRASWELL_2008),
     condition="The design ranks or recommends (a framing with task ranking, a rerank decision policy, "
     "a retriever, or an NDCG, MAP, MRR or recall@k metric) and a label source whose labels are "
     "natural or delayed outcomes of what users saw has position_correction none.",

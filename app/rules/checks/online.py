@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
-from app.rules.checks._common import dmls, htd, items, join_words, mts, names, roml
+from app.rules.checks._common import dmls, htd, items, join_words, mts, names
 from app.rules.checks._signals import DALVI_2004, KOHAVI_2020, linked_monitors, said, watch_verdict
 from app.rules.context import RuleContext
 from app.rules.model import Hit
@@ -62,7 +62,7 @@ def _objectives_of(ctx: RuleContext, metric: str, objectives: Mapping[str, objec
     "business objective) to a monitor watching model_quality or business_kpi, or run an experiment "
     "whose primary_metric is the metric or its objective's KPI, and check that offline gains "
     "predict online ones.",
-    sources=(*mts("Model 2"), KOHAVI_2020, *roml(2)),
+    sources=(*mts("Model 2"), KOHAVI_2020),
     condition="The design serves (it has an endpoint) and a metric with role optimizing is linked "
     "to no monitor watching model_quality or business_kpi and to no experiment, no experiment's "
     "primary_metric names it, and no business objective it is linked to (directly or by a chain of "
