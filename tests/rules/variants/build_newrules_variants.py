@@ -19,12 +19,18 @@ from tests.factories import DesignBuilder
 
 HERE = Path(__file__).resolve().parent
 Build = Callable[[DesignBuilder], None]
-VARIANTS: dict[str, dict[str, tuple[str, list[str], list[str], Build]]] = {}
+VARIANTS: dict[str, dict[str, tuple[str, list[str], list[str], list[str], Build]]] = {}
 
 
-def variant(flaw: str, file: str, title: str, fires: list[str], quiet: list[str]) -> Callable[[Build], Build]:
+def variant(
+    flaw: str, file: str, title: str, fires: list[str], quiet: list[str], unset: list[str] | None = None
+) -> Callable[[Build], Build]:
+    """Register a design. `fires`: rules it must raise (by the flaw itself, or in the folder
+    unknown_is_not_safe by the `unset` properties, which a finding must name); `quiet`: rules it
+    must not raise."""
+
     def register(build: Build) -> Build:
-        VARIANTS.setdefault(flaw, {})[file] = (title, fires, quiet, build)
+        VARIANTS.setdefault(flaw, {})[file] = (title, fires, quiet, unset or [], build)
         return build
 
     return register
@@ -55,7 +61,14 @@ def _(b: DesignBuilder) -> None:
     b.chain(model, b.add("endpoint", "Ad server"), auction, b.add("consumer", "Ad slots"))
 
 
-@variant("calibration", "logloss_metric_unset.mlsd", "Log loss optimized, calibration unset", ["R43"], [])
+@variant(
+    "unknown_is_not_safe",
+    "calibration_unset.mlsd",
+    "Log loss optimized, calibration unset",
+    ["R43"],
+    [],
+    ["model_1.calibration"],
+)
 def _(b: DesignBuilder) -> None:
     framing = b.add("problem_framing", "Predict purchase", task="binary")
     loss = metric(b, "Log loss", "logloss", role="optimizing")
@@ -122,7 +135,14 @@ def _(b: DesignBuilder) -> None:
     b.link(model, b.add("endpoint", "Feed API"))
 
 
-@variant("position_bias", "search_mrr_unset.mlsd", "Search purchases, correction unset", ["R44"], [])
+@variant(
+    "unknown_is_not_safe",
+    "position_correction_unset.mlsd",
+    "Search purchases, correction unset",
+    ["R44"],
+    [],
+    ["label_source_1.position_correction"],
+)
 def _(b: DesignBuilder) -> None:
     metric(b, "MRR", "mrr", role="optimizing")
     purchases = b.add(
@@ -133,7 +153,14 @@ def _(b: DesignBuilder) -> None:
     b.link(model, b.add("endpoint", "Search API"))
 
 
-@variant("position_bias", "rerank_label_type_unset.mlsd", "Rerank policy, label type unset", ["R44"], [])
+@variant(
+    "unknown_is_not_safe",
+    "label_type_unset_ranking.mlsd",
+    "Rerank policy, label type unset",
+    ["R44"],
+    [],
+    ["label_source_1.label_type", "label_source_1.position_correction"],
+)
 def _(b: DesignBuilder) -> None:
     labels = b.add("label_source", "Engagement")
     model = b.add("model", "Scorer", family="deep_nn")
@@ -174,7 +201,14 @@ def _(b: DesignBuilder) -> None:
     trained(b, labels, model, "Online learner", schedule="continual")
 
 
-@variant("label_maturity", "churn_delay_unset.mlsd", "Churn labels with unknown delay", ["R45"], [])
+@variant(
+    "unknown_is_not_safe",
+    "delay_hours_unset.mlsd",
+    "Churn labels with unknown delay",
+    ["R45"],
+    [],
+    ["label_source_1.delay_hours"],
+)
 def _(b: DesignBuilder) -> None:
     b.add("problem_framing", "Predict churn", task="binary")
     labels = b.add("label_source", "Cancellations", label_type="delayed_outcome")
@@ -220,7 +254,14 @@ def _(b: DesignBuilder) -> None:
     b.link(b.add("monitor", "Service health", watches=["latency", "errors"], alerting=True), objective)
 
 
-@variant("metric_alignment", "role_unset.mlsd", "Metric role unset, monitor watches unset", ["R46"], [])
+@variant(
+    "unknown_is_not_safe",
+    "metric_role_unset.mlsd",
+    "Metric role unset, monitor watches unset",
+    ["R46"],
+    [],
+    ["metric_1.role", "monitor_1.watches"],
+)
 def _(b: DesignBuilder) -> None:
     b.add("problem_framing", "Detect defects", task="binary")
     _served(b)
@@ -261,7 +302,14 @@ def _(b: DesignBuilder) -> None:
     b.chain(model, b.add("endpoint", "Recs API"), b.add("consumer", "Shop"))
 
 
-@variant("cold_start", "two_stage_unset.mlsd", "Two-stage recommender, both unset", ["R47"], [])
+@variant(
+    "unknown_is_not_safe",
+    "cold_start_unset.mlsd",
+    "Two-stage recommender, both unset",
+    ["R47"],
+    [],
+    ["model_2.cold_start"],
+)
 def _(b: DesignBuilder) -> None:
     retrieval = b.add("model", "Two-tower retrieval", family="deep_nn")
     ranker = b.add("model", "Ranker", family="gbdt")
@@ -270,10 +318,12 @@ def _(b: DesignBuilder) -> None:
     b.chain(endpoint, b.add("decision_policy", "Rerank", policy_type="rerank"), b.add("consumer", "App"))
 
 
-@variant("cold_start", "ndcg_no_endpoint.mlsd", "Ranking metric, model not yet served", ["R47"], [])
+@variant(
+    "cold_start", "ndcg_no_endpoint.mlsd", "Ranking metric, model not yet served, no cold start", ["R47"], []
+)
 def _(b: DesignBuilder) -> None:
     metric(b, "NDCG@5", "ndcg", role="optimizing")
-    model = b.add("model", "Job matcher", family="gbdt")
+    model = b.add("model", "Job matcher", family="gbdt", cold_start="none")
     trained(b, b.add("label_source", "Applications", label_type="natural"), model)
     b.link(model, b.add("evaluation", "Offline evaluation"))
 
@@ -318,7 +368,14 @@ def _(b: DesignBuilder) -> None:
     _logger(b, endpoint, logs_features=True)
 
 
-@variant("pii_in_logs", "unset_flags.mlsd", "Personal data and logging both unknown", ["R48"], [])
+@variant(
+    "unknown_is_not_safe",
+    "pii_flags_unset.mlsd",
+    "Personal data and logging both unknown",
+    ["R48"],
+    [],
+    ["data_source_1.contains_pii", "prediction_logger_1.logs_features"],
+)
 def _(b: DesignBuilder) -> None:
     b.add("problem_framing", "Score accounts", task="binary")
     source = b.add("data_source", "Accounts")
@@ -375,7 +432,14 @@ def _(b: DesignBuilder) -> None:
     b.chain(first, consumer, store, b.add("training_job", "Ranker training"), second)
 
 
-@variant("correction_cascade", "unset_declared.mlsd", "Consumer declaration and monitor unknown", ["R49"], [])
+@variant(
+    "unknown_is_not_safe",
+    "cascade_declared_unset.mlsd",
+    "Consumer declaration and monitor unknown",
+    ["R49"],
+    [],
+    ["consumer_1.declared", "monitor_1.watches"],
+)
 def _(b: DesignBuilder) -> None:
     consumer = b.add("consumer", "Fraud scores feed")
     scores = b.add("data_source", "Fraud scores", source_type="model_output")
@@ -419,7 +483,14 @@ def _(b: DesignBuilder) -> None:
     b.link(model, b.add("endpoint", "Replenishment batch", mode="batch"))
 
 
-@variant("censored_outcomes", "forecast_unset.mlsd", "Forecast with censoring unknown", ["R50"], [])
+@variant(
+    "unknown_is_not_safe",
+    "censored_unset.mlsd",
+    "Forecast with censoring unknown",
+    ["R50"],
+    [],
+    ["label_source_1.censored"],
+)
 def _(b: DesignBuilder) -> None:
     b.add("problem_framing", "Forecast bookings", task="forecast")
     bookings = b.add("label_source", "Bookings", label_type="natural")
@@ -548,7 +619,14 @@ def _(b: DesignBuilder) -> None:
     b.chain(model, b.add("human_review", "Review queue"))
 
 
-@variant("adversarial", "abuse_flag_unset.mlsd", "Enforcement system, flag unset", ["R52"], [])
+@variant(
+    "unknown_is_not_safe",
+    "adversarial_unset.mlsd",
+    "Enforcement system, flag unset",
+    ["R52"],
+    [],
+    ["problem_framing_1.adversarial"],
+)
 def _(b: DesignBuilder) -> None:
     b.add("problem_framing", "Detect fake accounts", task="binary")
     model = b.add("model", "Account model")
@@ -589,7 +667,14 @@ def _(b: DesignBuilder) -> None:
     b.link(model, b.add("evaluation", "Holdout"))
 
 
-@variant("label_quality", "unknown_kappa.mlsd", "Agreement never measured", ["R53"], [])
+@variant(
+    "unknown_is_not_safe",
+    "annotator_agreement_unset.mlsd",
+    "Agreement never measured",
+    ["R53"],
+    [],
+    ["label_source_1.annotator_agreement"],
+)
 def _(b: DesignBuilder) -> None:
     labels = b.add("label_source", "Intent labels", label_type="human_annotation")
     model = b.add("model", "Intent classifier")
@@ -632,18 +717,97 @@ def _(b: DesignBuilder) -> None:
     b.link(gold, evaluation)
 
 
+# ---- more flawed designs, each raising its rule by the flaw itself -----------------------------
+
+
+@variant("calibration", "logloss_multiclass_none.mlsd", "Multiclass log loss, uncalibrated net", ["R43"], [])
+def _(b: DesignBuilder) -> None:
+    framing = b.add("problem_framing", "Route tickets", task="multiclass")
+    b.link(framing, metric(b, "Log loss", "logloss", role="optimizing"))
+    model = b.add("model", "Ticket router", family="transformer", calibration="none")
+    trained(b, b.add("label_source", "Agent routing", label_type="explicit"), model)
+    b.link(model, b.add("endpoint", "Routing API"))
+
+
+@variant("position_bias", "search_mrr_none.mlsd", "Search purchases, bias left in", ["R44"], [])
+def _(b: DesignBuilder) -> None:
+    metric(b, "MRR", "mrr", role="optimizing")
+    purchases = b.add(
+        "label_source", "Purchases after search", label_type="delayed_outcome", position_correction="none"
+    )
+    model = b.add("model", "LTR model", family="gbdt")
+    trained(b, purchases, model)
+    b.link(model, b.add("endpoint", "Search API"))
+
+
+@variant("position_bias", "retriever_clicks_none.mlsd", "Retrieved lists, raw clicks", ["R44"], [])
+def _(b: DesignBuilder) -> None:
+    retriever = b.add("retriever", "Job search", method="hybrid", top_k=100)
+    clicks = b.add("label_source", "Applications", label_type="natural", position_correction="none")
+    model = b.add("model", "Job scorer", family="gbdt")
+    trained(b, clicks, model)
+    b.chain(retriever, model, b.add("endpoint", "Jobs API"))
+
+
+@variant("label_maturity", "every_six_hours.mlsd", "Six-hourly retraining, two-day labels", ["R45"], [])
+def _(b: DesignBuilder) -> None:
+    labels = b.add("label_source", "Repeat visits", label_type="natural", delay_hours=48.0)
+    model = b.add("model", "Visit model")
+    job = trained(b, labels, model, "Retraining", schedule="periodic")
+    b.design.component_by_id()[job].notes = "Retrains every 6 hours on the latest events."
+    b.link(model, b.add("endpoint", "Personalisation API"))
+
+
+@variant(
+    "metric_alignment",
+    "metric_unlinked.mlsd",
+    "Monitor and experiment beside, not on, the metric",
+    ["R46"],
+    [],
+)
+def _(b: DesignBuilder) -> None:
+    model = _served(b)
+    metric(b, "PR-AUC", "pr_auc", role="optimizing")
+    b.link(b.add("monitor", "Quality", watches=["model_quality"], alerting=True), model)
+    b.link(b.add("experiment", "A/B test", experiment_type="ab", primary_metric="orders per visitor"), model)
+
+
+@variant(
+    "cold_start", "two_stage_none.mlsd", "Two-stage recommender, neither handles cold start", ["R47"], []
+)
+def _(b: DesignBuilder) -> None:
+    retrieval = b.add("model", "Two-tower retrieval", family="deep_nn", cold_start="none")
+    ranker = b.add("model", "Ranker", family="gbdt", cold_start="none")
+    endpoint = b.add("endpoint", "Feed API")
+    b.chain(retrieval, ranker, endpoint)
+    b.link(retrieval, endpoint)
+    b.chain(endpoint, b.add("decision_policy", "Rerank", policy_type="rerank"), b.add("consumer", "App"))
+
+
+def manifest_notes(fires: list[str], quiet: list[str], unset: list[str]) -> str:
+    """The manifest in meta.notes, one item a line, as tests/rules/variants/build_variants.py
+    writes it: `expect: R43`, `unset: model_1.calibration`, `quiet: R43`."""
+    lines = [
+        f"{key}: {', '.join(values)}"
+        for key, values in (("expect", fires), ("unset", unset), ("quiet", quiet))
+    ]
+    return "\n".join(line for line, values in zip(lines, (fires, unset, quiet), strict=True) if values)
+
+
 def main() -> None:
     catalog = default_catalog()
     for flaw, files in VARIANTS.items():
         folder = HERE / flaw
         folder.mkdir(exist_ok=True)
-        manifest = {}
-        for file, (title, fires, quiet, build) in files.items():
+        path = folder / "expected.json"
+        manifest = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        for file, (title, fires, quiet, unset, build) in files.items():
             builder = DesignBuilder(catalog, title=title)
             build(builder)
+            builder.design.meta.notes = manifest_notes(fires, quiet, unset)
             save_design(builder.design, folder / file)
-            manifest[file] = {"fires": fires, "quiet": quiet}
-        (folder / "expected.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+            manifest[file] = {"fires": fires, "quiet": quiet, **({"unset": unset} if unset else {})}
+        path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         print(f"{flaw}: {len(files)} designs")
 
 
