@@ -649,3 +649,11 @@ def findings_all(builder: DesignBuilder) -> list:
     from app.rules import check_design
 
     return check_design(builder.design).findings
+
+
+def test_r45_reads_an_unset_schedule_as_continual_and_names_it(builder):
+    _, job = _retrained(builder, "Trainer", None, label_type="natural", delay_hours=6.0)
+    [finding] = findings(builder.design, "R45")
+    assert finding.unset == (f"{job}.schedule",) and "retrains at a schedule left unset" in finding.message
+    builder.design.component_by_id()[job].properties["schedule"] = "periodic"
+    assert findings(builder.design, "R45") == []  # a stated schedule with 6 h labels is fine

@@ -127,7 +127,7 @@ def r44_position_bias(ctx: RuleContext) -> Iterator[Hit]:
 
 
 def _cadence(job: Component) -> float | None:
-    if job.properties.get("schedule") == "continual":
+    if job.properties.get("schedule") in ("continual", None):  # unset: it may retrain continually
         return _CONTINUAL_HOURS
     return stated_cadence(f"{job.name} {job.notes} {job.technology}")
 
@@ -153,36 +153,45 @@ def _cadence(job: Component) -> float | None:
     "hours'). A periodic or triggered job whose cadence is not stated counts as faster than labels "
     "that take more than a day.",
     unset="delay_hours unset on a label source feeding a retrained job fires (maturity unknown); "
-    "label_type unset counts as an outcome label; an unstated cadence is read as above.",
+    "label_type unset counts as an outcome label; schedule unset counts as continual (the worst "
+    "case) and is named; an unstated cadence is read as above.",
 )
 def r45_label_maturity(ctx: RuleContext) -> Iterator[Hit]:
-    jobs = [j for j in ctx.of_kind("training_job") if j.properties.get("schedule") in _RETRAINED]
+    jobs = [j for j in ctx.of_kind("training_job") if j.properties.get("schedule") in (*_RETRAINED, None)]
     labels = [c.id for c in ctx.of_kind("label_source")]
     if not jobs or not labels:
         return
     bits = ctx.reach_bits(labels, stop=set(model_ids(ctx)))
     weighted = _weighted_labels(ctx, labels, [j.id for j in jobs])
     for job in jobs:
-        schedule = job.properties["schedule"]
+        schedule = job.properties.get("schedule")
         cadence = _cadence(job)
+        unknown_schedule = (f"{job.id}.schedule",) if schedule is None else ()
+        retrains = f"retrains ({schedule})" if schedule else "may retrain at any time (schedule unset)"
         for label in pick(labels, bits.get(job.id, 0) & ~weighted.get(job.id, 0)):
             label_type = ctx.prop(label, "label_type")
             if label_type is not None and label_type not in OUTCOME_LABELS:
                 continue
             delay = number(ctx.prop(label, "delay_hours"))
-            unset = (f"{label}.label_type",) if label_type is None else ()
+            unset = (*((f"{label}.label_type",) if label_type is None else ()), *unknown_schedule)
             components = ctx.sorted_ids([label, job.id])
             if delay is None:
                 yield Hit(
-                    f"delay_hours of {ctx.name(label)} is unset while {ctx.name(job.id)} retrains "
-                    f"({schedule}): if its labels mature after the next run, recent examples are "
-                    "learned as negatives; set delay_hours",
+                    f"delay_hours of {ctx.name(label)} is unset while {ctx.name(job.id)} {retrains}: "
+                    "if its labels mature after the next run, recent examples are learned as "
+                    "negatives; set delay_hours",
                     components=components,
                     unset=(f"{label}.delay_hours", *unset),
                 )
                 continue
             if cadence is not None and delay > cadence:
-                every = f"every {fmt(cadence)} h" if schedule != "continual" else "continually"
+                every = (
+                    "continually"
+                    if schedule == "continual"
+                    else f"every {fmt(cadence)} h"
+                    if schedule
+                    else "at a schedule left unset (continually, for all the design says)"
+                )
                 yield Hit(
                     f"Labels from {ctx.name(label)} mature {fmt(delay)} h after the prediction but "
                     f"{ctx.name(job.id)} retrains {every}: each run learns from recent examples whose "
