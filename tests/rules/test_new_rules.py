@@ -171,13 +171,15 @@ def test_r45_fires_when_labels_mature_after_the_next_run(builder):
     )
     [finding] = findings(builder.design, "R45")
     assert finding.components == (labels, job)
-    assert "mature 168 h after the prediction but Daily training retrains every 24 h" in finding.message
+    assert (
+        "mature 168 h after the prediction, but Daily training retrains on them every 24 h" in finding.message
+    )
 
 
 def test_r45_fires_for_continual_training_on_slow_labels(builder):
     _retrained(builder, "Online learner", "continual", label_type="natural", delay_hours=6.0)
     [finding] = findings(builder.design, "R45")
-    assert "retrains continually" in finding.message
+    assert "retrains on them continually" in finding.message
 
 
 def test_r45_fires_when_the_delay_is_unset(builder):
@@ -654,6 +656,9 @@ def findings_all(builder: DesignBuilder) -> list:
 def test_r45_reads_an_unset_schedule_as_continual_and_names_it(builder):
     _, job = _retrained(builder, "Trainer", None, label_type="natural", delay_hours=6.0)
     [finding] = findings(builder.design, "R45")
-    assert finding.unset == (f"{job}.schedule",) and "retrains at a schedule left unset" in finding.message
+    assert (
+        finding.unset == (f"{job}.schedule",)
+        and "retrains on them on a schedule left unset" in finding.message
+    )
     builder.design.component_by_id()[job].properties["schedule"] = "periodic"
     assert findings(builder.design, "R45") == []  # a stated schedule with 6 h labels is fine

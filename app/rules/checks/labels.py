@@ -6,10 +6,10 @@ say something other than the truth the model is meant to learn.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from app.domain.model import Component
-from app.rules.checks._common import dmls, endpoint_view, fmt, names, number, pick
+from app.rules.checks._common import dmls, endpoint_view, fmt, join_words, names, number, pick
 from app.rules.checks._signals import (
     CHAPELLE_2014,
     CRASWELL_2008,
@@ -32,6 +32,8 @@ from app.rules.registry import rule
 
 _CORRECTIONS = ("position_feature", "ipw", "randomized")
 _RETRAINED = ("periodic", "triggered", "continual")
+_MAYBE_RETRAINED = (*_RETRAINED, None)
+_MAYBE_OUTCOME = (*OUTCOME_LABELS, None)
 _CONTINUAL_HOURS = 1.0
 _MIN_AGREEMENT = 0.6
 
@@ -158,56 +160,87 @@ def _cadence(job: Component) -> float | None:
 )
 def r45_label_maturity(ctx: RuleContext) -> Iterator[Hit]:
     jobs = [j for j in ctx.of_kind("training_job") if j.properties.get("schedule") in (*_RETRAINED, None)]
-    labels = [c.id for c in ctx.of_kind("label_source")]
+    labels = [
+        c for c in ctx.of_kind("label_source") if c.properties.get("label_type") in (*OUTCOME_LABELS, None)
+    ]
     if not jobs or not labels:
         return
-    bits = ctx.reach_bits(labels, stop=set(model_ids(ctx)))
-    weighted = _weighted_labels(ctx, labels, [j.id for j in jobs])
-    for job in jobs:
-        schedule = job.properties.get("schedule")
-        cadence = _cadence(job)
-        unknown_schedule = (f"{job.id}.schedule",) if schedule is None else ()
-        retrains = f"retrains ({schedule})" if schedule else "may retrain at any time (schedule unset)"
-        for label in pick(labels, bits.get(job.id, 0) & ~weighted.get(job.id, 0)):
-            label_type = ctx.prop(label, "label_type")
-            if label_type is not None and label_type not in OUTCOME_LABELS:
+    # One pass from the jobs up to the labels they learn from (not through a model).
+    job_ids = [j.id for j in jobs]
+    above = ctx.reach_bits(job_ids, forward=False, stop=set(model_ids(ctx)))
+    corrected = _corrected_jobs(ctx, [c.id for c in labels], above)
+    cadences = [_cadence(j) for j in jobs]
+    for label in labels:
+        mask = above.get(label.id, 0) & ~corrected.get(label.id, 0)
+        if not mask:
+            continue
+        delay = number(label.properties.get("delay_hours"))
+        if delay is not None:
+            flagged = 0
+            for i, cadence in enumerate(cadences):
+                if mask >> i & 1 and (delay > cadence if cadence is not None else delay > 24):
+                    flagged |= 1 << i
+            mask = flagged
+            if not mask:
                 continue
-            delay = number(ctx.prop(label, "delay_hours"))
-            unset = (*((f"{label}.label_type",) if label_type is None else ()), *unknown_schedule)
-            components = ctx.sorted_ids([label, job.id])
-            if delay is None:
-                yield Hit(
-                    f"delay_hours of {ctx.name(label)} is unset while {ctx.name(job.id)} {retrains}: "
-                    "if its labels mature after the next run, recent examples are learned as "
-                    "negatives; set delay_hours",
-                    components=components,
-                    unset=(f"{label}.delay_hours", *unset),
-                )
-                continue
-            if cadence is not None and delay > cadence:
-                every = (
-                    "continually"
-                    if schedule == "continual"
-                    else f"every {fmt(cadence)} h"
-                    if schedule
-                    else "at a schedule left unset (continually, for all the design says)"
-                )
-                yield Hit(
-                    f"Labels from {ctx.name(label)} mature {fmt(delay)} h after the prediction but "
-                    f"{ctx.name(job.id)} retrains {every}: each run learns from recent examples whose "
-                    "outcome has not arrived yet, counted as negatives",
-                    components=components,
-                    unset=unset,
-                )
-            elif cadence is None and delay > 24:
-                yield Hit(
-                    f"Labels from {ctx.name(label)} mature {fmt(delay)} h after the prediction and "
-                    f"{ctx.name(job.id)} retrains ({schedule}) at a cadence its name and notes do not "
-                    "state: unless runs are further apart than the delay, recent examples are learned "
-                    "as negatives; state the cadence (e.g. 'weekly') or handle the delay",
-                    components=components,
-                    unset=unset,
-                )
+        yield _maturity_hit(ctx, label, delay, pick(job_ids, mask), cadences, job_ids)
+
+
+def _corrected_jobs(ctx: RuleContext, labels: list[str], above: Mapping[str, int]) -> dict[str, int]:
+    """For each label, the jobs (bit mask) it reaches through an importance-weighting strategy."""
+    weighting = _weighting(ctx)
+    if not weighting:
+        return {}
+    from_labels = ctx.reach_bits(labels, stop=set(model_ids(ctx)))
+    found: dict[str, int] = {}
+    for strategy in weighting:
+        for label in pick(labels, from_labels.get(strategy, 0)):
+            found[label] = found.get(label, 0) | above.get(strategy, 0)
+    return found
+
+
+def _maturity_hit(
+    ctx: RuleContext,
+    label: Component,
+    delay: float | None,
+    jobs: list[str],
+    cadences: list[float | None],
+    job_ids: list[str],
+) -> Hit:
+    where = {j: i for i, j in enumerate(job_ids)}
+    unset = [f"{label.id}.label_type"] if label.properties.get("label_type") is None else []
+    unset += [f"{j}.schedule" for j in jobs if ctx.prop(j, "schedule") is None]
+    name = ctx.name(label.id)
+
+    def how(job: str) -> str:
+        schedule, cadence = ctx.prop(job, "schedule"), cadences[where[job]]
+        if schedule is None:
+            return "on a schedule left unset (continually, for all the design says)"
+        if schedule == "continual":
+            return "continually"
+        if cadence is None:
+            return f"({schedule}) at a cadence its name and notes do not state"
+        return f"every {fmt(cadence)} h"
+
+    if len(jobs) == 1:
+        retrain = f"{ctx.name(jobs[0])} retrains on them {how(jobs[0])}"
+    else:
+        shown = [f"{ctx.name(j)} {how(j)}" for j in jobs[:4]]
+        if len(jobs) > 4:
+            shown[3:] = [f"{len(jobs) - 3} more"]
+        retrain = f"{join_words(shown)} retrain on them"
+    if delay is None:
+        unset.insert(0, f"{label.id}.delay_hours")
+        message = (
+            f"delay_hours of {name} is unset and {retrain}: if its labels mature after the next run, "
+            "recent examples are learned as negatives; set delay_hours"
+        )
+    else:
+        message = (
+            f"Labels from {name} mature {fmt(delay)} h after the prediction, but {retrain}: each run "
+            "learns from recent examples whose outcome has not arrived yet, counted as negatives"
+        )
+    return Hit(message, components=ctx.sorted_ids([label.id, *jobs]), unset=tuple(unset))
 
 
 _VALUE_TASKS = {"regression", "forecast"}
