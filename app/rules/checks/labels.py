@@ -170,6 +170,7 @@ def r45_label_maturity(ctx: RuleContext) -> Iterator[Hit]:
     above = ctx.reach_bits(job_ids, forward=False, stop=set(model_ids(ctx)))
     corrected = _corrected_jobs(ctx, [c.id for c in labels], above)
     cadences = [_cadence(j) for j in jobs]
+    cadence_of = dict(zip(job_ids, cadences, strict=True))
     for label in labels:
         mask = above.get(label.id, 0) & ~corrected.get(label.id, 0)
         if not mask:
@@ -183,7 +184,7 @@ def r45_label_maturity(ctx: RuleContext) -> Iterator[Hit]:
             mask = flagged
             if not mask:
                 continue
-        yield _maturity_hit(ctx, label, delay, pick(job_ids, mask), cadences, job_ids)
+        yield _maturity_hit(ctx, label, delay, pick(job_ids, mask), cadence_of)
 
 
 def _corrected_jobs(ctx: RuleContext, labels: list[str], above: Mapping[str, int]) -> dict[str, int]:
@@ -204,16 +205,14 @@ def _maturity_hit(
     label: Component,
     delay: float | None,
     jobs: list[str],
-    cadences: list[float | None],
-    job_ids: list[str],
+    cadence_of: dict[str, float | None],
 ) -> Hit:
-    where = {j: i for i, j in enumerate(job_ids)}
     unset = [f"{label.id}.label_type"] if label.properties.get("label_type") is None else []
     unset += [f"{j}.schedule" for j in jobs if ctx.prop(j, "schedule") is None]
     name = ctx.name(label.id)
 
     def how(job: str) -> str:
-        schedule, cadence = ctx.prop(job, "schedule"), cadences[where[job]]
+        schedule, cadence = ctx.prop(job, "schedule"), cadence_of[job]
         if schedule is None:
             return "on a schedule left unset (continually, for all the design says)"
         if schedule == "continual":

@@ -112,6 +112,26 @@ def _watched(ctx: RuleContext, data_nodes: list[str], upstream_models: list[str]
     return ok, [] if ok else list(dict.fromkeys(unsure + more))
 
 
+def _cascade_pairs(ctx: RuleContext, models: list[str]) -> dict[tuple[int, int], list[str]]:
+    """(models whose predictions land there, models learning from there) -> the landings where
+    that happens, in topological order. Shape only: kept until the design's links change."""
+
+    def compute() -> dict[tuple[int, int], list[str]]:
+        fed_by = model_reach(ctx)
+        feeds = ctx.reach_bits(models, forward=False, stop=set(models))
+        where, order = ctx.topo_index(False), ctx.order
+        landing = [t for t in ctx.ids_of_kind(*_LANDING) if fed_by.get(t)]
+        pairs: dict[tuple[int, int], list[str]] = {}
+        for target in sorted(landing, key=lambda t: (where.get(t, 0), order.get(t, 0))):
+            producing = fed_by[target]
+            users = feeds.get(target, 0) & ~producing
+            if users:
+                pairs.setdefault((producing, users), []).append(target)
+        return pairs
+
+    return ctx.shape_memo("newrules.cascade_pairs", compute, {"links", "feedback"})
+
+
 @rule(
     id="R49",
     title="Correction cascade: model outputs used as data",
@@ -176,9 +196,6 @@ def r49_correction_cascade(ctx: RuleContext) -> Iterator[Hit]:
     # Where each model's predictions land (model_reach: not through another model or a training
     # job), and which models learn from each landing; one finding per (producers, learners) pair,
     # at the first landing on the way.
-    landing = ctx.ids_of_kind(*_LANDING)
-    fed_by = model_reach(ctx)
-    feeds = ctx.reach_bits(models, forward=False, stop=model_set)
     watched_models = 0
     unsure_of: dict[str, list[str]] = {}
     for i, model in enumerate(models):
@@ -187,16 +204,9 @@ def r49_correction_cascade(ctx: RuleContext) -> Iterator[Hit]:
             watched_models |= 1 << i
         elif unsure:
             unsure_of[model] = unsure
-    where = ctx.topo_index(False)
-    order = ctx.order
-    pairs: dict[tuple[int, int], list[str]] = {}
-    for target in sorted(
-        (t for t in landing if fed_by.get(t)), key=lambda t: (where.get(t, 0), order.get(t, 0))
-    ):
-        producing_mask = fed_by[target]
-        users_mask = feeds.get(target, 0) & ~producing_mask
-        if users_mask and not producing_mask & watched_models:
-            pairs.setdefault((producing_mask, users_mask), []).append(target)
+    pairs = {
+        key: targets for key, targets in _cascade_pairs(ctx, models).items() if not key[0] & watched_models
+    }
     for (producing_mask, users_mask), targets in pairs.items():
         unsure = []
         for target in targets:  # watched on any landing of the way is enough
