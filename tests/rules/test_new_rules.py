@@ -662,3 +662,13 @@ def test_r45_reads_an_unset_schedule_as_continual_and_names_it(builder):
     )
     builder.design.component_by_id()[job].properties["schedule"] = "periodic"
     assert findings(builder.design, "R45") == []  # a stated schedule with 6 h labels is fine
+
+
+def test_r49_reports_a_named_model_output_source_once(builder):
+    upstream, downstream = builder.add("model", "Upstream"), builder.add("model", "Downstream")
+    source = builder.add("data_source", "Scores", source_type="model_output")
+    builder.chain(upstream, source, builder.add("dataset"), builder.add("training_job"), downstream)
+    [finding] = findings(builder.design, "R49")
+    assert finding.components == (upstream, downstream, source)
+    assert "no monitor watching upstream or data_drift" in finding.message
+    assert "no declared dependency" not in finding.message  # the producing model is linked into it

@@ -160,9 +160,11 @@ def r49_correction_cascade(ctx: RuleContext) -> Iterator[Hit]:
     model_set = set(models)
     producers = model_set | ctx.ids_of_kind("baseline_model")
     learning = model_set | ctx.ids_of_kind("dataset", "training_job")
+    judged: set[str] = set()  # model-output sources: the first part below speaks for them
     for source in ctx.of_kind("data_source"):
         if source.properties.get("source_type") != "model_output":
             continue
+        judged.add(source.id)
         downstream = ctx.reach([source.id], stop=model_set)
         if not downstream & learning:
             continue
@@ -204,10 +206,10 @@ def r49_correction_cascade(ctx: RuleContext) -> Iterator[Hit]:
             watched_models |= 1 << i
         elif unsure:
             unsure_of[model] = unsure
-    pairs = {
-        key: targets for key, targets in _cascade_pairs(ctx, models).items() if not key[0] & watched_models
-    }
-    for (producing_mask, users_mask), targets in pairs.items():
+    for (producing_mask, users_mask), targets in _cascade_pairs(ctx, models).items():
+        producing_mask &= ~watched_models
+        if not producing_mask or judged.intersection(targets):
+            continue
         unsure = []
         for target in targets:  # watched on any landing of the way is enough
             ok, more = watch_verdict(ctx, linked_monitors(ctx, [target]), _INPUT_WATCH)
