@@ -68,8 +68,8 @@ def _objectives_of(ctx: RuleContext, metric: str, objectives: Mapping[str, objec
     "primary_metric names it, and no business objective it is linked to (directly or by a chain of "
     "proxy links) is linked to such a monitor or "
     "experiment or named by an experiment's primary_metric.",
-    unset="A metric with role unset counts as optimizing; a linked monitor with watches unset does "
-    "not tie it (the finding names it).",
+    unset="A metric with role unset counts as optimizing; a metric with name unset is matched by "
+    "its label only; a linked monitor with watches unset does not tie it (each is named).",
 )
 def r46_metric_alignment(ctx: RuleContext) -> Iterator[Hit]:
     if not ctx.has_kind("endpoint"):
@@ -111,6 +111,8 @@ def r46_metric_alignment(ctx: RuleContext) -> Iterator[Hit]:
             continue
         role = props.get("role")
         unset = [f"{metric.id}.role"] if role is None else []
+        if props.get("name") is None:  # an experiment's primary_metric could not name it
+            unset.append(f"{metric.id}.name")
         unset += [f"{m}.watches" for m in dict.fromkeys(unsure)]
         what = f"{ctx.name(metric.id)} ({said(props.get('name'))})"
         lead = f"Optimizing metric {what}" if role else f"Metric {what}, whose role is unset,"
