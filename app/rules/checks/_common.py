@@ -33,6 +33,12 @@ def aws(*practices: str) -> tuple[str, ...]:
     return tuple(f"AWS Well-Architected ML Lens: {p}" for p in practices)
 
 
+def toce(*chapters: int) -> tuple[str, ...]:
+    return tuple(
+        f'Kohavi, Tang and Xu, "Trustworthy Online Controlled Experiments" (2020), ch. {c}' for c in chapters
+    )
+
+
 GML = "Google Cloud MLOps: continuous delivery and automation pipelines (levels 0-2)"
 
 # ---- kinds and values --------------------------------------------------------------------

@@ -17,6 +17,7 @@ from app.rules.checks._common import (
     names,
     number,
     task_of,
+    toce,
 )
 from app.rules.context import RuleContext
 from app.rules.model import Hit
@@ -24,7 +25,6 @@ from app.rules.registry import get_rule, rule
 
 _SHARED_RESOURCE_POLICIES = ("optimizer", "rules", "rerank", "bandit")
 _ISOLATED_UNITS = ("region_time",)
-KOHAVI = 'Kohavi, Tang and Xu, "Trustworthy Online Controlled Experiments" (2020), ch. 22'
 
 
 @rule(
@@ -38,7 +38,7 @@ KOHAVI = 'Kohavi, Tang and Xu, "Trustworthy Online Controlled Experiments" (2020
     "a biased effect.",
     suggestion="Randomise by region and time (switchback), or by clusters that do not share supply, "
     "instead of by user, session or request.",
-    sources=(KOHAVI, *dmls(9)),
+    sources=(*toce(22), *dmls(9)),
     condition="A problem framing says marketplace true, the design makes a shared-resource decision (a "
     "decision policy of type optimizer, rules, rerank or bandit, or a ranking task), and an "
     "experiment randomises by user, session or request.",
