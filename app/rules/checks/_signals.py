@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from app.rules.checks._common import is_learned, items, pick
+from app.rules.checks._common import endpoint_view, is_learned, items, number, pick
 from app.rules.context import RuleContext
 
 # ---- sources -----------------------------------------------------------------------------
@@ -177,6 +177,62 @@ def watch_verdict(ctx: RuleContext, monitors: Iterable[str], signals: set[str]) 
         elif watches & signals:
             return True, []
     return False, unsure
+
+
+def weighting(ctx: RuleContext) -> set[str]:
+    """Sampling strategies that re-weight examples: importance weights with the correction on."""
+    return {
+        c.id
+        for c in ctx.of_kind("sampling_strategy")
+        if c.properties.get("method") == "importance_weight"
+        and c.properties.get("weighted_correction") is True
+    }
+
+
+def weighted_labels(ctx: RuleContext, labels: list[str], targets: list[str]) -> dict[str, int]:
+    """For each target (a training job or model), the labels (bit mask over `labels`) whose way
+    to it passes an importance-weighting sampling strategy."""
+    weighting_ids = weighting(ctx)
+    if not weighting_ids or not labels or not targets:
+        return {}
+    strategies = [c.id for c in ctx.of_kind("sampling_strategy")]
+    stop = set(model_ids(ctx))
+    from_labels = ctx.reach_bits(labels, stop=stop)
+    from_strategies = ctx.reach_bits(strategies, stop=stop)
+    found: dict[str, int] = {}
+    for target in targets:
+        reaching = from_strategies.get(target, 0)
+        mask = 0
+        for strategy in pick(strategies, reaching):
+            if strategy in weighting_ids:
+                mask |= from_labels.get(strategy, 0)
+        if mask:
+            found[target] = mask
+    return found
+
+
+def randomly_observed(ctx: RuleContext, models: list[str]) -> set[str]:
+    """Models with a random, uncensored slice of outcomes near where they serve: a prediction
+    logger with holdout_pct > 0 and propensities logged, or a holdback experiment."""
+    if not models:
+        return set()
+    view = endpoint_view(ctx)
+    good = 0
+    for logger in ctx.of_kind("prediction_logger"):
+        holdout = number(logger.properties.get("holdout_pct"))
+        if holdout is not None and holdout > 0 and logger.properties.get("propensity_logged") is True:
+            good |= view.near(logger.id)
+    for experiment in ctx.of_kind("experiment"):
+        if experiment.properties.get("experiment_type") == "holdback":
+            good |= view.near(experiment.id)
+    if not good:
+        return set()
+    serving = endpoint_models(ctx)
+    found: set[str] = set()
+    for endpoint in view.endpoints:
+        if view.bit[endpoint] & good:
+            found.update(serving.get(endpoint, ()))
+    return found & set(models)
 
 
 _CADENCE_WORDS = {"hourly": 1.0, "daily": 24.0, "nightly": 24.0, "weekly": 168.0, "monthly": 720.0}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from app.domain.model import Component
-from app.rules.checks._common import dmls, endpoint_view, fmt, join_words, names, number, pick
+from app.rules.checks._common import dmls, fmt, join_words, names, number, pick
 from app.rules.checks._signals import (
     CHAPELLE_2014,
     CRASWELL_2008,
@@ -19,12 +19,14 @@ from app.rules.checks._signals import (
     OUTCOME_LABELS,
     RATNER_2017,
     TOBIN_1958,
-    endpoint_models,
     framing_tasks,
     model_ids,
+    randomly_observed,
     ranking_signals,
     stated_cadence,
     trained_by,
+    weighted_labels,
+    weighting,
 )
 from app.rules.context import RuleContext
 from app.rules.model import Hit
@@ -36,38 +38,6 @@ _MAYBE_RETRAINED = (*_RETRAINED, None)
 _MAYBE_OUTCOME = (*OUTCOME_LABELS, None)
 _CONTINUAL_HOURS = 1.0
 _MIN_AGREEMENT = 0.6
-
-
-def _weighting(ctx: RuleContext) -> set[str]:
-    """Sampling strategies that re-weight examples: importance weights with the correction on."""
-    return {
-        c.id
-        for c in ctx.of_kind("sampling_strategy")
-        if c.properties.get("method") == "importance_weight"
-        and c.properties.get("weighted_correction") is True
-    }
-
-
-def _weighted_labels(ctx: RuleContext, labels: list[str], targets: list[str]) -> dict[str, int]:
-    """For each target (a training job or model), the labels (bit mask over `labels`) whose way
-    to it passes an importance-weighting sampling strategy."""
-    weighting = _weighting(ctx)
-    if not weighting or not labels or not targets:
-        return {}
-    strategies = [c.id for c in ctx.of_kind("sampling_strategy")]
-    stop = set(model_ids(ctx))
-    from_labels = ctx.reach_bits(labels, stop=stop)
-    from_strategies = ctx.reach_bits(strategies, stop=stop)
-    found: dict[str, int] = {}
-    for target in targets:
-        reaching = from_strategies.get(target, 0)
-        mask = 0
-        for strategy in pick(strategies, reaching):
-            if strategy in weighting:
-                mask |= from_labels.get(strategy, 0)
-        if mask:
-            found[target] = mask
-    return found
 
 
 # ---- R44 ------------------------------------------------------------------------------------
@@ -189,12 +159,12 @@ def r45_label_maturity(ctx: RuleContext) -> Iterator[Hit]:
 
 def _corrected_jobs(ctx: RuleContext, labels: list[str], above: Mapping[str, int]) -> dict[str, int]:
     """For each label, the jobs (bit mask) it reaches through an importance-weighting strategy."""
-    weighting = _weighting(ctx)
-    if not weighting:
+    weighting_ids = weighting(ctx)
+    if not weighting_ids:
         return {}
     from_labels = ctx.reach_bits(labels, stop=set(model_ids(ctx)))
     found: dict[str, int] = {}
-    for strategy in weighting:
+    for strategy in weighting_ids:
         for label in pick(labels, from_labels.get(strategy, 0)):
             found[label] = found.get(label, 0) | above.get(strategy, 0)
     return found
@@ -245,30 +215,6 @@ def _maturity_hit(
 _VALUE_TASKS = {"regression", "forecast"}
 
 
-def _randomly_observed(ctx: RuleContext, models: list[str]) -> set[str]:
-    """Models with a random, uncensored slice of outcomes near where they serve: a prediction
-    logger with holdout_pct > 0 and propensities logged, or a holdback experiment."""
-    if not models:
-        return set()
-    view = endpoint_view(ctx)
-    good = 0
-    for logger in ctx.of_kind("prediction_logger"):
-        holdout = number(logger.properties.get("holdout_pct"))
-        if holdout is not None and holdout > 0 and logger.properties.get("propensity_logged") is True:
-            good |= view.near(logger.id)
-    for experiment in ctx.of_kind("experiment"):
-        if experiment.properties.get("experiment_type") == "holdback":
-            good |= view.near(experiment.id)
-    if not good:
-        return set()
-    serving = endpoint_models(ctx)
-    found: set[str] = set()
-    for endpoint in view.endpoints:
-        if view.bit[endpoint] & good:
-            found.update(serving.get(endpoint, ()))
-    return found & set(models)
-
-
 # ---- R50 ------------------------------------------------------------------------------------
 
 
@@ -310,8 +256,8 @@ def r50_censored_outcomes(ctx: RuleContext) -> Iterator[Hit]:
     censored = [c.id for c in labels if c.properties.get("censored") is True]
     trains = trained_by(ctx, censored)
     models = sorted({m for ms in trains.values() for m in ms}, key=ctx.order.__getitem__)
-    weighted = _weighted_labels(ctx, censored, models)
-    sampled = set() if capped else _randomly_observed(ctx, models)
+    weighted = weighted_labels(ctx, censored, models)
+    sampled = set() if capped else randomly_observed(ctx, models)
     for label in labels:
         flag = label.properties.get("censored")
         if flag is None and forecast:
