@@ -158,6 +158,10 @@ class Unspecified:
     def __bool__(self) -> bool:
         return bool(self._notes)
 
+    def has(self, component_id: str, prop: str) -> bool:
+        """Whether the property is already noted (the first note of a pair is the one kept)."""
+        return (component_id, prop) in self._notes
+
     def hits(self) -> list[Hit]:
         order = self.ctx.order
         found = sorted(self._notes.items(), key=lambda item: (order.get(item[0][0], 0), item[0][1]))
@@ -438,6 +442,10 @@ def audience(ctx: RuleContext, endpoint_id: str) -> tuple[str, list[str]]:
     service or a downstream model does; ("unknown", consumers with consumer_type unset) when
     none does but some type is unset; ("soft", consumers) when only analysts read them (or
     nobody is drawn and the endpoint is not online)."""
+    return ctx.memo(("audience", endpoint_id), lambda: _audience(ctx, endpoint_id))
+
+
+def _audience(ctx: RuleContext, endpoint_id: str) -> tuple[str, list[str]]:
     bit = endpoint_view(ctx).bit.get(endpoint_id, 0)
     types = [(cid, kind) for cid, kind, mask in _consumer_table(ctx) if mask & bit]
     acting = [c for c, t in types if t in ACTING_CONSUMERS]

@@ -113,21 +113,26 @@ def r20_sampling_correction(ctx: RuleContext) -> Iterator[Hit]:
     policies = {p.id: p.properties.get("policy_type") for p in ctx.of_kind("decision_policy")}
     calibrated = {m.id for m in ctx.of_kind("model") if m.properties.get("calibration") in _CALIBRATED}
     metrics = [m.id for m in ctx.of_kind("metric") if m.properties.get("name") in _CALIBRATION_METRICS]
+    probability = [p for p, t in policies.items() if t in _PROBABILITY_POLICIES]
+    untyped = [p for p, t in policies.items() if t is None]
+    models = [m.id for m in ctx.of_kind("model")] if metrics else []
+    if not any(x.properties.get("method") is not None for x in samplers):
+        untyped = []  # a policy's type only matters below a sampler known to shift the base rate
+    if not (probability or calibrated or models or untyped):
+        return  # nothing downstream could read the scores as probabilities
     unknown = Unspecified(ctx)
     seeds = [s.id for s in samplers]
     bits = ctx.reach_bits(seeds)
-    models = [m.id for m in ctx.of_kind("model")]
     for i, sampler in enumerate(samplers):
         bit = 1 << i
-        below = [p for p in policies if bits.get(p, 0) & bit]
-        consumers = [p for p in below if policies[p] in _PROBABILITY_POLICIES]
-        consumers += [m for m in ctx.sorted_ids(calibrated) if bits.get(m, 0) & bit]
-        if metrics and any(bits.get(m, 0) & bit for m in models):
-            consumers += metrics
         props = sampler.properties
         method = props.get("method")
+        consumers = [p for p in probability if bits.get(p, 0) & bit]
+        consumers += [m for m in ctx.sorted_ids(calibrated) if bits.get(m, 0) & bit]
+        if any(bits.get(m, 0) & bit for m in models):
+            consumers += metrics
         if method is not None:
-            for policy in below:
+            for policy in (p for p in untyped if bits.get(p, 0) & bit):
                 if policies[policy] is None:
                     unknown.note(
                         policy,

@@ -76,7 +76,7 @@ def r28_validation_gate(ctx: RuleContext) -> Iterator[Hit]:
         soft = mask & ~hard
         if soft:
             for gate in pick(unsure_ids, below_unsure.get(endpoint, 0)):
-                if strict.get(gate, 0) & soft:
+                if strict.get(gate, 0) & soft and not unknown.has(gate, "gate"):
                     unknown.note(
                         gate,
                         "gate",
@@ -139,22 +139,21 @@ def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
         bit = view.bit[endpoint]
         near = [(rid, kind, rollback) for rid, kind, rollback, mask in table if mask & bit]
         gradual = [r for r in near if r[1] in _GRADUAL]
+        name = ctx.name(endpoint)
         problems: list[str] = []
         notes: list[tuple[str, str, str, str]] = []
         if not near:
             problems.append("no release strategy")
         elif not gradual:
             unset = [rid for rid, kind, _ in near if kind is None]
-            notes += [
-                (r, "release_type", f"it releases to {ctx.name(endpoint)}", "canary, shadow, ...")
-                for r in unset
-            ]
+            why = f"it releases to {name}"
+            notes += [(r, "release_type", why, "canary, shadow, ...") for r in unset]
             if not unset:
                 problems.append(f"a {str(near[0][1]).replace('_', ' ')} release")
         no_rollback = False
         if near and not any(rb in ("manual", "automated") for _, _, rb in (gradual or near)):
             unset = [rid for rid, _, rb in (gradual or near) if rb is None]
-            why = f"can {ctx.name(endpoint)} go back to the previous model?"
+            why = f"can {name} go back to the previous model?"
             notes += [(r, "rollback", why, "automated or manual") for r in unset]
             if not unset:
                 problems.append("no rollback")
@@ -162,14 +161,14 @@ def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
         registry_problem, unset_registries = _registry_state(ctx, endpoint, registry_ids, registry_bits)
         if registry_problem:
             problems.append(registry_problem)
-        notes += [
-            (r, "versioned", f"{ctx.name(endpoint)} rolls back to its versions", "true")
-            for r in unset_registries
-        ]
+        why = f"{name} rolls back to its versions"
+        notes += [(r, "versioned", why, "true") for r in unset_registries]
         if not problems and not notes:
             continue
         if who == "unknown":
             for consumer in consumers:
+                if unknown.has(consumer, "consumer_type"):
+                    continue
                 unknown.note(
                     consumer,
                     "consumer_type",
@@ -182,7 +181,8 @@ def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
             continue
         soft = who == "soft"
         for component, prop, why, fix in notes:
-            unknown.note(component, prop, why, fix, severity="info" if soft else None, also=(endpoint,))
+            if not unknown.has(component, prop):
+                unknown.note(component, prop, why, fix, severity="info" if soft else None, also=(endpoint,))
         if not problems:
             continue
         serving = f" (serving {names(ctx, consumers, ordered=True)})" if consumers else ""
@@ -240,6 +240,8 @@ def r37_online_evaluation(ctx: RuleContext) -> Iterator[Hit]:
             facing.append(endpoint)
         elif who == "unknown":
             for consumer in consumers:
+                if unknown.has(consumer, "consumer_type"):
+                    continue
                 unknown.note(
                     consumer,
                     "consumer_type",
