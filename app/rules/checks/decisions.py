@@ -229,10 +229,12 @@ def r47_cold_start(ctx: RuleContext) -> Iterator[Hit]:
     groups = [(e, ms) for e, ms in groups if ms]
     if not groups:
         groups = [("", [m]) for m in learned]
+    strategy_of = {m: ctx.prop(m, "cold_start") for m in learned}
+    handled = {m for m, s in strategy_of.items() if s in _COLD_START}
     for endpoint, models in groups:
-        strategies = [ctx.prop(m, "cold_start") for m in models]
-        if any(s in _COLD_START for s in strategies):
+        if handled.intersection(models):
             continue
+        strategies = [strategy_of[m] for m in models]
         shown = [
             f"{ctx.name(m)} (cold_start {said(s)})" for m, s in zip(models[:4], strategies, strict=False)
         ]
