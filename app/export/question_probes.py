@@ -10,7 +10,8 @@ Task families (from problem_framing.task and what the design contains):
 - adversarial: problem_framing.adversarial is true; or, when it is not set to false, the
   title, problem statement or framing/objective names speak of fraud, spam, abuse, scams,
   bots, phishing or moderation.
-- generation: task "generation", or a retriever, vector index or prompt template, or an LLM.
+- generation: task "generation", a prompt template, or a model of family llm (a retriever or
+  vector index alone is candidate retrieval, not generation).
 
 Each probe says how the design answers it (and then it is not asked):
 
@@ -30,8 +31,9 @@ Each probe says how the design answers it (and then it is not asked):
 - censored: a label source says whether its outcomes are censored.
 - horizon: the framing, a metric, a model or the problem statement names the horizon.
 - backtesting: an evaluation by backtest, or time-series cross-validation in training.
-- adaptation: a training job retrained on a trigger or continually, or periodically with a
-  monitor watching concept drift.
+- adaptation: an alerting monitor watching concept or data drift, and either a training job
+  retrained (periodic, triggered, continual) or fresh labels (human review, or a feedback
+  link into a label source).
 - review_capacity: a human review with its capacity per day, and a decision policy with
   action limits.
 - groundedness: a groundedness metric or a monitor watching groundedness.
@@ -80,7 +82,7 @@ def families(d: DesignView) -> set[str]:
     if any(flags) or (not flags and ADVERSARIAL_WORDS.search(_text_of(d))):
         found.add("adversarial")
     llm = any(m.prop("family") == "llm" for m in d.of("model"))
-    if "generation" in tasks or llm or d.of("retriever", "vector_index", "prompt_template"):
+    if "generation" in tasks or llm or d.of("prompt_template"):
         found.add("generation")
     return found
 
@@ -153,10 +155,18 @@ def _backtesting(d: DesignView) -> bool:
 
 
 def _adaptation(d: DesignView) -> bool:
-    schedules = {c.prop("schedule") for c in d.of("training_job")}
-    return bool(schedules & {"triggered", "continual"}) or (
-        "periodic" in schedules and _watched(d, "concept_drift")
+    watched = any(
+        m.prop("alerting") is True and {"concept_drift", "data_drift"} & set(m.prop("watches") or ())
+        for m in d.of("monitor")
     )
+    retrained = _any_prop(
+        d, "training_job", "schedule", lambda v: v in ("periodic", "triggered", "continual")
+    )
+    labels = {c.id for c in d.of("label_source")}
+    relabelled = bool(d.of("human_review")) or any(
+        lk.feedback and lk.target in labels for lk in d.design.links
+    )
+    return watched and (retrained or relabelled)
 
 
 def _review_capacity(d: DesignView) -> bool:
