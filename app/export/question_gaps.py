@@ -69,6 +69,24 @@ def possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
+def empty_boxes(d: DesignView) -> Asked:
+    """Boxes with no property set: on the canvas they look like design, but say nothing."""
+    empty = []
+    for component in d.design.components:
+        spec = d.catalog.kind(component.kind)
+        if (
+            spec
+            and spec.properties
+            and not any(v not in (None, "", []) for v in component.properties.values())
+        ):
+            empty.append(d.name(component))
+    if not empty:
+        return []
+    shown = ", ".join(empty[:3]) + (f" and {len(empty) - 3} more" if len(empty) > 3 else "")
+    verb = "has" if len(empty) == 1 else "have"
+    return [("empty_boxes", f"{shown} {verb} no property set: what are they, and what do they decide?")]
+
+
 def business(d: DesignView) -> Asked:
     out: Asked = []
     framings = d.of("problem_framing")
@@ -245,4 +263,4 @@ def monitoring(d: DesignView) -> Asked:
     return out
 
 
-BUILDERS = (business, data, model, serving, monitoring)
+BUILDERS = (business, data, model, serving, monitoring, empty_boxes)

@@ -21,7 +21,9 @@ Each probe says how the design answers it (and then it is not asked):
 - cold_start: a model with cold_start other than none.
 - feedback_loop: a decision policy exploring (exploration_rate > 0) or a prediction logger
   holding out traffic (holdout_pct > 0).
-- thresholds: problem_framing sets both false_positive_cost and false_negative_cost.
+- thresholds: problem_framing sets both false_positive_cost and false_negative_cost; not
+  asked when every decision policy acts on the scores without a threshold (optimizer,
+  bandit, rerank).
 - calibration: a model with calibration other than none, a Brier or ECE metric, or a monitor
   watching calibration.
 - imbalance: the positive rate is stated and is at least 20%, or a metric that stays
@@ -113,8 +115,14 @@ def _label_choice(d: DesignView) -> bool:
     )
 
 
+def _scores_not_thresholded(d: DesignView) -> bool:
+    """Every decision policy acts on the scores without a threshold (auction, bandit, re-rank)."""
+    policies = [p.prop("policy_type") for p in d.of("decision_policy")]
+    return bool(policies) and all(p in ("optimizer", "bandit", "rerank") for p in policies)
+
+
 def _thresholds(d: DesignView) -> bool:
-    return any(
+    return _scores_not_thresholded(d) or any(
         f.prop("false_positive_cost") is not None and f.prop("false_negative_cost") is not None
         for f in d.of("problem_framing")
     )

@@ -85,7 +85,8 @@ TOPICS: dict[str, tuple[str, int]] = {
     "slices": (DM, 44), "interpretability": (DM, 42), "cost": (DM, 40), "experiment_metric": (DM, 38),
     "serving_mode": (DM, 36),
     "drift": (BD, 76), "pii": (BD, 74), "lineage": (BD, 70), "backtesting": (BD, 66), "eval_set": (BD, 66),
-    "structure": (BD, 60), "ops_monitoring": (BD, 56), "data_validation": (BD, 52), "alerting": (BD, 50),
+    "structure": (BD, 60), "empty_boxes": (BD, 58), "ops_monitoring": (BD, 56), "data_validation": (BD, 52),
+    "alerting": (BD, 50),
     "monitor_watches": (BD, 46), "registry": (BD, 44), "consumer": (BD, 40), "logging": (BD, 36),
     "owner": (BD, 30), "feature_importance": (BD, 28),
 }  # fmt: skip

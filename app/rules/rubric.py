@@ -16,9 +16,13 @@ What counts (details in app.rules.rubric_scoring):
   share of components that are substantive, and 1 for soundness, minus the cost of the open
   coverage, structure and stage-depth findings.
 
-An empty box adds nothing: the design is scored without its empty components, and a rule
-costs the most it costs with them or without them, so padding a design with boxes never
-raises its score.
+An empty box adds nothing: points are counted on the design without its empty components
+(no coverage, depth or framing point comes from a box with no property set), while the rules
+check the design as drawn, where an empty box is a set of unknowns (an unknown never
+satisfies a rule) that cost their rules' worst severity. The rules do not check the design
+without its empty boxes: filling one box would then make it reappear among empty
+neighbours (an endpoint "serving no model" because the model box is still empty), a flaw
+revealed by filling, which the invariant below forbids.
 
 Invariant (monotonicity): filling in a property honestly never lowers a score. Every
 positive point depends only on whether properties are set, never on their values, and an
@@ -99,8 +103,8 @@ def _clamp(points: float) -> int:
 class _Basis:
     """What the three dimensions are computed from."""
 
-    design: Design  # the design as drawn
-    scored: Design  # the design without its empty boxes
+    design: Design  # the design as drawn (the rules check it so)
+    scored: Design  # the design without its empty boxes (points are counted on it)
     catalog: Catalog
     costs: Costs
     stages: dict[str, list[str]]
@@ -122,8 +126,6 @@ def _basis(design: Design, result: CheckResult, catalog: Catalog) -> _Basis:
     costs = Costs()
     costs.add(result.findings)
     stripped = without_empty_boxes(plain, catalog)
-    if stripped is not None:
-        costs.add(check_design(stripped, catalog).findings)
     scored = stripped if stripped is not None else plain
     return _Basis(design, scored, catalog, costs, substantive_stages(scored, catalog))
 

@@ -4,7 +4,7 @@ Substantive components. A component is substantive when enough of its kind's pro
 set for the rules to check it: at least half of them, and never more than three (a model
 kind with a dozen properties is substantive once three are set). A kind without properties
 is substantive by being there. "Set" means a value other than None, "" or []. A component
-with no property set at all is an empty box: the rubric scores the design without it.
+with no property set at all is an empty box: no point is counted for it.
 
 Rule dimensions. Every rule belongs to one dimension (RULE_DIMENSION):
 
@@ -61,7 +61,7 @@ RULE_DIMENSION: dict[str, str] = {
     **{r: BREADTH_AND_DEPTH for r in _BD.split()},
 }
 # Rules whose hits can be raised above the rule's default severity.
-ESCALATES = {"R4": "error", "R23": "error", "R26": "error"}
+ESCALATES = {"R4": "error", "R22": "error", "R26": "error", "R43": "error"}
 SEVERITY_WEIGHT = {"info": 0, "warning": 1, "error": 2}
 # Stage coverage is scored by the breadth points themselves; R4 adds no second penalty.
 COUNTED_BY_COVERAGE = frozenset({"R4"})
