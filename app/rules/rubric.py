@@ -42,6 +42,7 @@ from typing import Any
 from app.domain.catalog import Catalog
 from app.domain.model import Design
 from app.rules.engine import CheckResult, check_design
+from app.rules.rubric_gates import completions
 from app.rules.rubric_scoring import (
     BREADTH_AND_DEPTH,
     DECISION_MAKING,
@@ -125,16 +126,24 @@ def _basis(design: Design, result: CheckResult, catalog: Catalog) -> _Basis:
         result = check_design(plain, catalog)
     costs = Costs()
     costs.add(result.findings)
+    for completion in completions(plain, catalog):
+        costs.add(completion.findings, assumed=completion.describe(plain))
     stripped = without_empty_boxes(plain, catalog)
     scored = stripped if stripped is not None else plain
     return _Basis(design, scored, catalog, costs, substantive_stages(scored, catalog))
 
 
-def _cost_reason(cost: RuleCost) -> str:
+def _cost_reason(cost: RuleCost, design: Design) -> str:
     finding = cost.finding
+    if cost.assumed:
+        return f"-{cost.cost} {finding.rule} unknown ({finding.title}): {cost.assumed}: {finding.message}"
     if cost.unknown:
-        names = ", ".join(f"{prop} of {name}" if prop else name for name, prop in unknown_properties(finding))
-        return f"-{cost.cost} {finding.rule} unknown ({finding.title}): {names} unset"
+        index = design.component_by_id()
+        props = []
+        for ref, prop in unknown_properties(finding):
+            name = index[ref].name or ref if ref in index else ref
+            props.append(f"{prop} of {name}" if prop else name)
+        return f"-{cost.cost} {finding.rule} unknown ({finding.title}): {', '.join(props)} unset"
     return f"-{cost.cost} {finding.rule} {finding.title}: {finding.message}"
 
 
@@ -177,7 +186,7 @@ def _problem_translation(b: _Basis) -> DimensionScore:
     else:
         reasons.append("+0 no constraint (latency, throughput, cost, privacy) stated with its value")
     costs = b.costs.of(PROBLEM_TRANSLATION)
-    reasons.extend(_cost_reason(c) for c in costs)
+    reasons.extend(_cost_reason(c, b.design) for c in costs)
     return DimensionScore(PROBLEM_TRANSLATION, _clamp(points - sum(c.cost for c in costs)), reasons)
 
 
@@ -197,7 +206,7 @@ def _decision_making(b: _Basis) -> DimensionScore:
     accepted = sorted(b.costs.accepted)
     credit = min(MAX_DECISION_CREDIT, len(accepted), penalty)
     reasons = ["5 to start with" if costs else "+5 no trade-off is left open or unknown"]
-    reasons.extend(_cost_reason(c) for c in costs)
+    reasons.extend(_cost_reason(c, b.design) for c in costs)
     if accepted:
         reasons.append(
             f"{_count(len(accepted), 'trade-off')} accepted with a written rationale ({', '.join(accepted)})"
@@ -235,7 +244,7 @@ def _breadth_and_depth(b: _Basis) -> DimensionScore:
         points += 1
         reasons.append("+1.0 for soundness" + (", less the flaws below" if costs else ": no flaw left open"))
         points -= sum(c.cost for c in costs)
-        reasons.extend(_cost_reason(c) for c in costs)
+        reasons.extend(_cost_reason(c, b.design) for c in costs)
     else:
         reasons.append("+0.0 nothing substantive to judge the soundness of")
     return DimensionScore(BREADTH_AND_DEPTH, _clamp(points), reasons)

@@ -30,7 +30,8 @@ the rule's own severity even when the design overrides it. A finding raised beca
 rule-critical property is unset (an unknown: `Finding.unset`, or an info note "X of C is
 unspecified") costs the rule's worst severity: its default, its finding's, or the error a
 rule escalates to (ESCALATES). A rule costs at most once (its most expensive open finding).
-Accepted findings cost nothing; accepted real findings are decisions made.
+Accepted findings cost nothing; accepted real findings are decisions made. Findings of the
+design completed at a gating property (app.rules.rubric_gates) are unknowns of the design.
 """
 
 from __future__ import annotations
@@ -173,6 +174,7 @@ class RuleCost:
     cost: int
     finding: Finding
     unknown: bool
+    assumed: str = ""  # the completion of a gating property that raised it (app.rules.rubric_gates)
 
 
 @dataclass
@@ -182,10 +184,11 @@ class Costs:
     rules: dict[str, RuleCost] = field(default_factory=dict)
     accepted: dict[str, Finding] = field(default_factory=dict)
 
-    def add(self, findings: Iterable[Finding]) -> None:
+    def add(self, findings: Iterable[Finding], assumed: str = "") -> None:
+        """Charge open findings; `assumed` names the completion they come from, if any."""
         for finding in findings:
             if finding.accepted:
-                if finding.rationale and not is_unknown(finding):
+                if finding.rationale and not is_unknown(finding) and not assumed:
                     self.accepted.setdefault(finding.rule, finding)
                 continue
             if finding.rule in COUNTED_BY_COVERAGE or finding.internal_error:
@@ -196,8 +199,8 @@ class Costs:
             current = self.rules.get(finding.rule)
             if current is None or cost > current.cost:
                 dimension = dimension_of(finding.rule, finding.stage)
-                unknown = is_unknown(finding)
-                self.rules[finding.rule] = RuleCost(finding.rule, dimension, cost, finding, unknown)
+                unknown = is_unknown(finding) or bool(assumed)
+                self.rules[finding.rule] = RuleCost(finding.rule, dimension, cost, finding, unknown, assumed)
 
     def of(self, dimension: str) -> list[RuleCost]:
         found = [c for c in self.rules.values() if c.dimension == dimension]
