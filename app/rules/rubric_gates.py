@@ -2,11 +2,14 @@
 
 An endpoint whose mode is unset might serve online, and then the latency, fallback and
 operations rules would apply; a dataset whose is_time_series is unset might be a time
-series, and then it must be split by time. A rule that stays silent because such a property
+series, and then it must be split by time; infrastructure whose accelerator is unset might
+run on GPUs, whose cost must be watched; labels whose positive_rate is unset might be rare
+positives, which accuracy cannot measure. A rule that stays silent because such a property
 is unset would let a half-finished design score above the same design filled in. So the
 rubric also checks the design as it would be with each gating property set to each value
 in GATES (all components missing it at once, one property and one value at a time) and
-charges every rule the most it costs in any of those completions, as an unknown.
+charges every rule the most it costs in any of those completions, as an unknown. When
+several gating properties are unset, one more completion sets them all at once.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ GATES: dict[tuple[str, str], tuple[object, ...]] = {
     ("dataset", "is_time_series"): (True,),
     ("problem_framing", "marketplace"): (True,),
     ("model", "family"): ("deep_nn", "llm", "ensemble"),
+    ("infrastructure", "accelerator"): ("gpu",),
+    ("label_source", "positive_rate"): (0.01,),
 }
 
 
@@ -48,21 +53,39 @@ class Completion:
 
 
 def completions(design: Design, catalog: Catalog) -> Iterator[Completion]:
-    """The check results of the design with each unset gating property filled in."""
+    """The check results of the design with its unset gating properties filled in: each
+    property at each of its values, then all of them at once at their first (riskiest) value,
+    since rules may need two of them (an online endpoint serving a user-facing consumer)."""
+    gaps = []
     for (kind, prop), values in GATES.items():
         spec = catalog.kind(kind)
         prop_spec = spec.property(prop) if spec is not None else None
         if prop_spec is None:
             continue
         missing = tuple(c.id for c in design.components if c.kind == kind and not is_set(c.prop(prop)))
-        if not missing:
-            continue
-        for value in values:
-            if prop_spec.type == "enum" and value not in prop_spec.values:
-                continue
-            filled = design.model_copy(deep=True)
-            filled.invalidate_indexes()
-            index = filled.component_by_id()
-            for component_id in missing:
-                index[component_id].properties[prop] = value  # type: ignore[assignment]
-            yield Completion(kind, prop, value, missing, check_design(filled, catalog).findings)
+        allowed = [v for v in values if prop_spec.type != "enum" or v in prop_spec.values]
+        if missing and allowed:
+            gaps.append((kind, prop, missing, allowed))
+    for kind, prop, missing, allowed in gaps:
+        for value in allowed:
+            yield Completion(
+                kind, prop, value, missing, _check_filled(design, catalog, [(prop, missing, value)])
+            )
+    if len(gaps) > 1:
+        fills = [(prop, missing, allowed[0]) for _, prop, missing, allowed in gaps]
+        props = " and ".join(prop for prop, _, _ in fills)
+        value = ", ".join(str(v) for _, _, v in fills)
+        everything = tuple(c for _, _, missing, _ in gaps for c in missing)
+        yield Completion("", props, value, everything, _check_filled(design, catalog, fills))
+
+
+def _check_filled(
+    design: Design, catalog: Catalog, fills: list[tuple[str, tuple[str, ...], object]]
+) -> list[Finding]:
+    filled = design.model_copy(deep=True)
+    filled.invalidate_indexes()
+    index = filled.component_by_id()
+    for prop, missing, value in fills:
+        for component_id in missing:
+            index[component_id].properties[prop] = value  # type: ignore[assignment]
+    return check_design(filled, catalog).findings
