@@ -62,7 +62,7 @@ RULE_DIMENSION: dict[str, str] = {
     **{r: BREADTH_AND_DEPTH for r in _BD.split()},
 }
 # Rules whose hits can be raised above the rule's default severity.
-ESCALATES = {"R4": "error", "R22": "error", "R26": "error", "R43": "error"}
+ESCALATES = {"R4": "error", "R18": "error", "R22": "error", "R26": "error", "R43": "error"}
 SEVERITY_WEIGHT = {"info": 0, "warning": 1, "error": 2}
 # Stage coverage is scored by the breadth points themselves; R4 adds no second penalty.
 COUNTED_BY_COVERAGE = frozenset({"R4"})
