@@ -32,7 +32,9 @@ def on_border(point: Point, corner: Point, eps: float = 1e-6) -> bool:
 
 
 def orthogonal(route: tuple[Point, ...]) -> bool:
-    return len(route) >= 2 and all(a[0] == b[0] or a[1] == b[1] for a, b in zip(route, route[1:]))
+    return len(route) >= 2 and all(
+        a[0] == b[0] or a[1] == b[1] for a, b in zip(route, route[1:], strict=False)
+    )
 
 
 def figures(design: Design, positions: dict[str, Point]) -> dict[str, float]:
