@@ -8,8 +8,9 @@ from bisect import bisect_left
 from collections.abc import Collection
 
 from app.domain.catalog import Catalog, default_catalog
-from app.domain.model import Design, Link
-from app.layout.ordering import OrderGraph, order_columns, split_lane
+from app.domain.model import Component, Design, Link
+from app.layout.ordering import SWEEP_VARIANTS, OrderGraph, order_columns, split_lane
+from app.layout.refine import CrossingModel, refine
 from app.layout.routing import route_links
 from app.layout.types import CARD_HEIGHT, CARD_WIDTH, OTHER_STAGE, Lane, LayoutResult, Point
 
@@ -19,6 +20,11 @@ ROW_GAP = 40.0  # between rows: room for horizontal link channels
 OBSTACLE_MARGIN = 10.0  # clearance kept around cards that do not move
 LIGHT_FLOWS = frozenset({"watch", "govern", "eval", "proxy"})
 LIGHT_WEIGHT = 0.5
+# Sweep variants are judged by an exact crossing count, which costs links squared segment
+# tests: as many variants are tried as fit in VARIANT_BUDGET tests. Up to EXACT_LIMIT links the
+# best one is then refined by an exact local search (itself on a budget).
+VARIANT_BUDGET = 200_000
+EXACT_LIMIT = 400
 
 
 def stage_order(catalog: Catalog) -> list[str]:
@@ -96,7 +102,7 @@ def layout_design(
 def _place(
     design: Design,
     catalog: Catalog,
-    moving: list,
+    moving: list[Component],
     positions: dict[str, Point],
     aspect: float,
     card_size: tuple[float, float],
@@ -162,9 +168,39 @@ def _place(
     for lane, n in zip(present, counts, strict=True):
         members = [i for i in range(len(moving)) if node_lane[i] == lane]
         columns.extend(split_lane(graph, members, math.ceil(n / rows)))
-    col, row = order_columns(graph, columns, column_pos, rows)
-
     blocked = _Obstacles(positions.values(), card_size, column_x)
+
+    def centre(cell: tuple[int, int]) -> Point:
+        return column_x[cell[0]] + card_w / 2, origin[1] + cell[1] * pitch_y + card_h / 2
+
+    links = len(design.links)
+    best: tuple[tuple[int, float], list[int], list[int]] | None = None
+    tries = max(1, min(len(SWEEP_VARIANTS), VARIANT_BUDGET // max(1, links * links)))
+    for sweeps in SWEEP_VARIANTS[:tries]:
+        col, row = order_columns(graph, columns, column_pos, rows, sweeps)
+        if tries == 1:
+            break
+        model = _model(design, moving, positions, [centre(c) for c in zip(col, row, strict=True)], card_size)
+        score = (model.total(), model.length(range(len(model.a))))
+        if best is None or score < best[0]:
+            best = (score, col, row)
+    if best is not None:
+        col, row = best[1], best[2]
+    if links <= EXACT_LIMIT:
+        model = _model(design, moving, positions, [centre(c) for c in zip(col, row, strict=True)], card_size)
+        cells = list(zip(col, row, strict=True))
+        lane_cols = {lane: [k for k, ln in enumerate(lane_columns) if ln == lane] for lane in present}
+        refine(
+            model,
+            cells,
+            lambda i: lane_cols[node_lane[i]],
+            rows,
+            centre,
+            lambda cell: not blocked.hit(cell[0], origin[1] + cell[1] * pitch_y),
+        )
+        col = [c for c, _ in cells]
+        row = [r for _, r in cells]
+
     by_column: list[list[int]] = [[] for _ in column_x]
     for i in range(len(moving)):
         by_column[col[i]].append(i)
@@ -178,6 +214,31 @@ def _place(
             prev = r
             positions[moving[i].id] = (column_x[k], origin[1] + r * pitch_y)
     return tuple(lanes)
+
+
+def _model(
+    design: Design,
+    moving: list[Component],
+    positions: dict[str, Point],
+    moving_centres: list[Point],
+    card_size: tuple[float, float],
+) -> CrossingModel:
+    """Straight-line model of every link: moving cards first (at the given centres), then the rest."""
+    card_w, card_h = card_size
+    index = {c.id: i for i, c in enumerate(moving)}
+    xs = [x for x, _ in moving_centres]
+    ys = [y for _, y in moving_centres]
+    for cid in sorted(positions):
+        if cid not in index:
+            index[cid] = len(xs)
+            xs.append(positions[cid][0] + card_w / 2)
+            ys.append(positions[cid][1] + card_h / 2)
+    edges = [
+        (index[lk.source], index[lk.target])
+        for lk in design.links
+        if lk.source in index and lk.target in index and lk.source != lk.target
+    ]
+    return CrossingModel(xs, ys, edges)
 
 
 class _Obstacles:
