@@ -148,29 +148,59 @@ def route_links(
         for i, (_key, n, end) in enumerate(ends):
             ports[(n, end)] = lo + (hi - lo) * (i + 1) / (len(ends) + 1)
 
-    # Tracks: one per bundle (pair of stages) in each gap.
+    # Tracks: in each gap, first the brackets (links within one band), nested so that
+    # brackets whose spans overlap get their own tracks, then one track per bundle.
     bundles: dict[int, set[tuple[str, str]]] = {}
-    for lk, plan in zip(links, plans, strict=True):
+    brackets: dict[int, list[tuple[float, float, int]]] = {}
+    for n, (lk, plan) in enumerate(zip(links, plans, strict=True)):
+        if plan[0] == "bracket":
+            low, high = sorted((ports[(n, 0)], ports[(n, 1)]))
+            brackets.setdefault(plan[3][0], []).append((high - low, low, n))
+            continue
         for g in plan[3]:
             bundles.setdefault(g, set()).add((stage[lk.source], stage[lk.target]))
+    level: dict[int, int] = {}
+    levels: dict[int, int] = {}
+    for g, spans in brackets.items():
+        taken: list[list[tuple[float, float]]] = []
+        for length, low, n in sorted(spans):
+            high = low + length
+            k = next(
+                (k for k, used in enumerate(taken) if all(high + 4 < a or low - 4 > b for a, b in used)),
+                len(taken),
+            )
+            if k == len(taken):
+                taken.append([])
+            taken[k].append((low, high))
+            level[n] = k
+        levels[g] = len(taken)
     track: dict[tuple[int, tuple[str, str]], float] = {}
-    for g, keys in bundles.items():
-        x0, x1 = bands.gap(g)
-        lo, hi = x0 + TRACK_MARGIN, x1 - TRACK_MARGIN
-        ordered = sorted(keys)
+    bracket_x: dict[int, float] = {}
+    for g in sorted(set(bundles) | set(levels)):
+        gap = bands.gap(g)
+        ordered = sorted(bundles.get(g, ()))
+        slots = levels.get(g, 0) + len(ordered)
         for k, pair in enumerate(ordered):
-            if hi <= lo or len(ordered) == 1:
-                track[(g, pair)] = (x0 + x1) / 2
-            else:
-                track[(g, pair)] = lo + (hi - lo) * k / (len(ordered) - 1)
+            track[(g, pair)] = _slot_x(gap, levels.get(g, 0) + k, slots)
+        for _length, _low, m in brackets.get(g, []):
+            bracket_x[m] = _slot_x(gap, level[m], slots)
 
     routes: dict[str, tuple[Point, ...]] = {}
     for n, (lk, plan) in enumerate(zip(links, plans, strict=True)):
         pair = (stage[lk.source], stage[lk.target])
-        tracks = [track[(g, pair)] for g in plan[3]]
+        tracks = [bracket_x[n]] if plan[0] == "bracket" else [track[(g, pair)] for g in plan[3]]
         points = _draw(plan, rects[lk.source], rects[lk.target], ports[(n, 0)], ports[(n, 1)], tracks, bands)
         routes[lk.id] = _clean(points)
     return routes
+
+
+def _slot_x(gap: tuple[float, float], k: int, slots: int) -> float:
+    """x of track k of `slots` spread over a gap, clear of the cards either side."""
+    x0, x1 = gap
+    lo, hi = x0 + TRACK_MARGIN, x1 - TRACK_MARGIN
+    if hi <= lo or slots == 1:
+        return (x0 + x1) / 2
+    return lo + (hi - lo) * k / (slots - 1)
 
 
 Plan = tuple[str, str, str, tuple[int, ...], tuple[int, int]]

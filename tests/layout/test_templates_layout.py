@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.layout import layout_design
+from app.layout import layout_design, route_links
 from app.layout.metrics import layout_metrics
 from app.persistence import load_design
 from tests.factories import staged_design
@@ -50,6 +50,29 @@ def test_template_routes_leave_and_enter_on_the_facing_sides(path, catalog):
             assert route[0][0] == sx + 200 and route[-1][0] == tx
         elif tx + 200 <= sx:
             assert route[0][0] == sx and route[-1][0] == tx + 200
+
+
+def _through_cards(route, positions):
+    """Cards a route cuts through (its own ends included: it must leave them outwards)."""
+    hit = set()
+    for (x1, y1), (x2, y2) in zip(route, route[1:], strict=False):
+        for cid, (x, y) in positions.items():
+            inside_x = min(x1, x2) < x + 200 - 0.5 and max(x1, x2) > x + 0.5
+            inside_y = min(y1, y2) < y + 90 - 0.5 and max(y1, y2) > y + 0.5
+            if inside_x and inside_y:
+                hit.add(cid)
+    return hit
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.stem)
+def test_routes_do_not_cut_through_cards(path, catalog):
+    design = load_design(path).design
+    auto = layout_design(design, catalog)
+    hand = {c.id: (c.position.x, c.position.y) for c in design.components}
+    hand_routes = route_links(design, hand, catalog)
+    for link in design.links:
+        assert not _through_cards(auto.routes[link.id], auto.positions), link.id
+        assert not _through_cards(hand_routes[link.id], hand), link.id
 
 
 @pytest.mark.parametrize("path", TEMPLATES[:2], ids=lambda p: p.stem)
