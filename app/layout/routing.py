@@ -18,7 +18,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 
 from app.domain.catalog import Catalog, default_catalog
-from app.domain.model import Design
+from app.domain.model import Design, Link
 from app.layout.types import CARD_HEIGHT, CARD_WIDTH, OTHER_STAGE, Point
 
 MERGE_GAP = 24.0  # cards closer than this horizontally share a band: no room for a track between
@@ -27,6 +27,7 @@ CHANNEL_MARGIN = 8.0  # horizontal runs keep this clearance from the cards they 
 OUTER_GAP = 60.0  # width of the track space left of the first band and right of the last
 LOOP_REACH = 24.0  # how far a link from a card to itself reaches out
 SNAP = 6.0  # a jog smaller than this is straightened when both ends allow it
+CHANNEL_STEP = 5.0  # between parallel horizontal runs sharing a channel
 
 Rect = tuple[float, float, float, float]  # left, top, right, bottom
 
@@ -186,12 +187,65 @@ def route_links(
             bracket_x[m] = _slot_x(gap, level[m], slots)
 
     routes: dict[str, tuple[Point, ...]] = {}
+    tracks_of: list[list[float]] = []
     for n, (lk, plan) in enumerate(zip(links, plans, strict=True)):
         pair = (stage[lk.source], stage[lk.target])
-        tracks = [bracket_x[n]] if plan[0] == "bracket" else [track[(g, pair)] for g in plan[3]]
-        points = _draw(plan, rects[lk.source], rects[lk.target], ports[(n, 0)], ports[(n, 1)], tracks, bands)
-        routes[lk.id] = _clean(points)
+        tracks_of.append([bracket_x[n]] if plan[0] == "bracket" else [track[(g, pair)] for g in plan[3]])
+    channel = _channels(links, plans, stage, tracks_of, ports, bands)
+    for n, (lk, plan) in enumerate(zip(links, plans, strict=True)):
+        s, t = rects[lk.source], rects[lk.target]
+        routes[lk.id] = _clean(_draw(plan, s, t, ports[(n, 0)], ports[(n, 1)], tracks_of[n], channel.get(n)))
     return routes
+
+
+def _channels(
+    links: list[Link],
+    plans: list[Plan],
+    stage: dict[str, str],
+    tracks_of: list[list[float]],
+    ports: dict[tuple[int, int], float],
+    bands: _Bands,
+) -> dict[int, float]:
+    """Heights of the horizontal runs of links that cross other bands.
+
+    Each run takes the free height nearest its target's port. Runs in the same narrow channel
+    (a gap between rows) get their own lanes in it when their x-ranges overlap, except that the
+    links of one bundle (same pair of stages) run together.
+    """
+    out: dict[int, float] = {}
+    groups: dict[tuple[float, float], dict[tuple[str, str], list[float]]] = {}
+    members: dict[tuple[float, float], dict[tuple[str, str], list[int]]] = {}
+    for n, (lk, plan) in enumerate(zip(links, plans, strict=True)):
+        if plan[0] != "long":
+            continue
+        first, last = plan[4]
+        y, lo, hi = bands.free_height(first, last, ports[(n, 1)])
+        if hi - lo >= 4 * CHANNEL_MARGIN:
+            out[n] = y
+            continue
+        key = (lo, hi)
+        pair = (stage[lk.source], stage[lk.target])
+        x0, x1 = sorted(tracks_of[n])
+        span = groups.setdefault(key, {}).setdefault(pair, [x0, x1])
+        span[0], span[1] = min(span[0], x0), max(span[1], x1)
+        members.setdefault(key, {}).setdefault(pair, []).append(n)
+    for (lo, hi), spans in groups.items():
+        taken: list[list[tuple[float, float]]] = []
+        slot: dict[tuple[str, str], int] = {}
+        for pair in sorted(spans, key=lambda p: (spans[p][0], spans[p][1], p)):
+            a, b = spans[pair]
+            k = next((k for k, used in enumerate(taken) if all(b < c or a > d for c, d in used)), len(taken))
+            if k == len(taken):
+                taken.append([])
+            taken[k].append((a, b))
+            slot[pair] = k
+        count = len(taken)
+        step = min(CHANNEL_STEP, (hi - lo) / count) if count > 1 else 0.0
+        for pair, ns in members[(lo, hi)].items():
+            y = (lo + hi) / 2 + (slot[pair] - (count - 1) / 2) * step
+            for n in ns:
+                out[n] = y
+    return out
 
 
 def _slot_x(gap: tuple[float, float], k: int, slots: int) -> float:
@@ -230,7 +284,7 @@ def _plan(source: str, target: str, rects: dict[str, Rect], bands: _Bands) -> Pl
 
 
 def _draw(
-    plan: Plan, s: Rect, t: Rect, ps: float, pt: float, tracks: list[float], bands: _Bands
+    plan: Plan, s: Rect, t: Rect, ps: float, pt: float, tracks: list[float], channel: float | None
 ) -> list[Point]:
     kind = plan[0]
     if kind == "loop":
@@ -254,10 +308,7 @@ def _draw(
         return [(xs, ps), (x, ps), (x, pt), (xt, pt)]
     if kind == "z":
         return [(xs, ps), (tracks[0], ps), (tracks[0], pt), (xt, pt)]
-    first, last = plan[4]
-    y, lo, hi = bands.free_height(first, last, pt)
-    if hi - lo < 4 * CHANNEL_MARGIN:
-        y = (lo + hi) / 2
+    y = channel if channel is not None else pt
     return [(xs, ps), (tracks[0], ps), (tracks[0], y), (tracks[1], y), (tracks[1], pt), (xt, pt)]
 
 
