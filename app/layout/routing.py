@@ -27,6 +27,7 @@ CHANNEL_MARGIN = 8.0  # horizontal runs keep this clearance from the cards they 
 OUTER_GAP = 60.0  # width of the track space left of the first band and right of the last
 LOOP_REACH = 24.0  # how far a link from a card to itself reaches out
 SNAP = 6.0  # a jog smaller than this is straightened when both ends allow it
+MIN_FACING = 24.0  # facing sides closer than this get a bracket: no room for a clean turn between
 CHANNEL_STEP = 5.0  # between parallel horizontal runs sharing a channel
 
 Rect = tuple[float, float, float, float]  # left, top, right, bottom
@@ -137,7 +138,7 @@ def route_links(
         for end, cid, side, other in ((0, lk.source, s_side, lk.target), (1, lk.target, t_side, lk.source)):
             o = rects[other]
             if kind == "loop":
-                key = -1.0 if end == 0 else 1.0
+                key = (o[1] + o[3]) / 2 + (-0.5 if end == 0 else 0.5)
             else:
                 key = (o[0] + o[2]) / 2 if side in ("top", "bottom") else (o[1] + o[3]) / 2
             sides.setdefault((cid, side), []).append((key, n, end))
@@ -266,8 +267,8 @@ def _plan(source: str, target: str, rects: dict[str, Rect], bands: _Bands) -> Pl
     bs, bt = bands.band_of[source], bands.band_of[target]
     if source == target:
         return ("loop", "right", "right", (), (0, -1))
-    if t[0] >= s[2] or t[2] <= s[0]:
-        right = t[0] >= s[2]
+    right = t[0] >= s[2]
+    if (right and t[0] - s[2] >= MIN_FACING) or (not right and s[0] - t[2] >= MIN_FACING):
         sides = ("right", "left") if right else ("left", "right")
         if bs == bt:
             return ("mid", *sides, (), (0, -1))
@@ -276,9 +277,9 @@ def _plan(source: str, target: str, rects: dict[str, Rect], bands: _Bands) -> Pl
             return ("z", *sides, (gs,), (0, -1))
         crossed = (bs + 1, bt - 1) if right else (bt + 1, bs - 1)
         return ("long", *sides, (gs, gt), crossed)
-    if t[1] >= s[3] and bands.clear_between(bs, s[3], t[1]):
+    if t[1] >= s[3] + MIN_FACING and bands.clear_between(bs, s[3], t[1]):
         return ("down", "bottom", "top", (), (0, -1))
-    if s[1] >= t[3] and bands.clear_between(bs, t[3], s[1]):
+    if s[1] >= t[3] + MIN_FACING and bands.clear_between(bs, t[3], s[1]):
         return ("up", "top", "bottom", (), (0, -1))
     return ("bracket", "right", "right", (bs,), (0, -1))
 
@@ -297,6 +298,8 @@ def _draw(
         mid = (ys + yt) / 2
         return [(ps, ys), (ps, mid), (pt, mid), (pt, yt)]
     if kind == "bracket":
+        if abs(ps - pt) < SNAP:  # cards level with each other: keep the two ends apart
+            pt = pt + SNAP if pt + SNAP < t[3] else pt - SNAP
         x = max(tracks[0], s[2] + TRACK_MARGIN, t[2] + TRACK_MARGIN)
         return [(s[2], ps), (x, ps), (x, pt), (t[2], pt)]
     right = plan[1] == "right"

@@ -31,6 +31,22 @@ def on_border(point: Point, corner: Point, eps: float = 1e-6) -> bool:
     return on_h or on_v
 
 
+def perpendicular_ends(route: tuple[Point, ...], source: Point, target: Point) -> bool:
+    """The first segment leaves the source's side and the last enters the target's side at right angles."""
+
+    def square(end: Point, inner: Point, corner: Point) -> bool:
+        x, y = corner
+        on_side = abs(end[0] - x) < 1e-6 or abs(end[0] - x - W) < 1e-6
+        on_top_bottom = abs(end[1] - y) < 1e-6 or abs(end[1] - y - H) < 1e-6
+        if on_side and not on_top_bottom:
+            return inner[1] == end[1] and inner[0] != end[0]
+        if on_top_bottom and not on_side:
+            return inner[0] == end[0] and inner[1] != end[1]
+        return False  # a corner
+
+    return square(route[0], route[1], source) and square(route[-1], route[-2], target)
+
+
 def orthogonal(route: tuple[Point, ...]) -> bool:
     return len(route) >= 2 and all(
         a[0] == b[0] or a[1] == b[1] for a, b in zip(route, route[1:], strict=False)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from app.domain.catalog import default_catalog
 from app.domain.model import Component, Design, Link, Position
 from app.layout import layout_design, route_links
-from tests.layout.checks import on_border, orthogonal, overlapping_pairs
+from tests.layout.checks import on_border, orthogonal, overlapping_pairs, perpendicular_ends
 
 CATALOG = default_catalog()
 KINDS = sorted(CATALOG.kinds) + ["not_in_the_catalog"]
@@ -65,6 +65,7 @@ def _check_routes(design: Design, positions: dict, routes: dict) -> None:
         assert orthogonal(route), (link.id, route)
         assert on_border(route[0], positions[link.source]), (link.id, route)
         assert on_border(route[-1], positions[link.target]), (link.id, route)
+        assert perpendicular_ends(route, positions[link.source], positions[link.target]), (link.id, route)
 
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
