@@ -28,8 +28,10 @@ class Sweeps:
     every_sweep: bool = False
 
 
-# Tried in this order; small designs keep the best result by exact crossing count.
+# Tried in this order; small designs keep the best result by exact crossing count, big ones
+# use the first (on generated 1,000- and 3,000-card designs it leaves the fewest crossings).
 SWEEP_VARIANTS = (
+    Sweeps(24, 0.5, True),
     Sweeps(4, 1.0, True),
     Sweeps(8, 0.5, True),
     Sweeps(4, 2.0, False),
