@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections.abc import Collection
+from dataclasses import replace
 
 from app.domain.catalog import Catalog, default_catalog
 from app.domain.model import Component, Design, Link
@@ -25,6 +26,7 @@ LIGHT_WEIGHT = 0.5
 # best one is then refined by an exact local search (itself on a budget).
 VARIANT_BUDGET = 200_000
 EXACT_LIMIT = 400
+BIG_DESIGN = 2000  # cards beyond which the sweeps are halved
 
 
 def stage_order(catalog: Catalog) -> list[str]:
@@ -176,7 +178,10 @@ def _place(
     links = len(design.links)
     best: tuple[tuple[int, float], list[int], list[int]] | None = None
     tries = max(1, min(len(SWEEP_VARIANTS), VARIANT_BUDGET // max(1, links * links)))
-    for sweeps in SWEEP_VARIANTS[:tries]:
+    variants = SWEEP_VARIANTS[:tries]
+    if len(moving) > BIG_DESIGN:  # half the sweeps: most of their gain, half their time
+        variants = tuple(replace(v, count=v.count // 2) for v in variants)
+    for sweeps in variants:
         col, row = order_columns(graph, columns, column_pos, rows, sweeps)
         if tries == 1:
             break

@@ -128,7 +128,7 @@ def order_columns(
             col[i] = k
             row[i] = r
     cols = [list(m) for m in columns]
-    pos = [column_pos[col[i]] for i in range(n)]
+    sides = _Sides(graph, [column_pos[col[i]] for i in range(n)])
     same_weight = sweeps.same_column
     for sweep in range(sweeps.count):
         side = 1 if sweep % 2 == 0 else -1
@@ -140,31 +140,63 @@ def order_columns(
             members = cols[k]
             if not members:
                 continue
-            here = column_pos[k]
             key: dict[int, float] = {}
             for i in members:
                 acc = 0.0
                 total = 0.0
-                for j, w in graph.nbrs[i]:
-                    d = pos[j] - here
-                    if d != 0 and (side == 0 or (d < 0) == (side > 0)):
+                if side >= 0:
+                    for j, w in sides.left[i]:
                         acc += w * row[j]
-                        total += w
-                    elif d == 0 and pull_same:
-                        acc += w * same_weight * row[j]
-                        total += w * same_weight
-                for c, anchor_row, w in graph.anchors[i]:
-                    d = c - here
-                    if d != 0 and (side == 0 or (d < 0) == (side > 0)):
-                        acc += w * anchor_row
-                        total += w
+                    acc += sides.left_anchor[i][0]
+                    total += sides.left_weight[i]
+                if side <= 0:
+                    for j, w in sides.right[i]:
+                        acc += w * row[j]
+                    acc += sides.right_anchor[i][0]
+                    total += sides.right_weight[i]
+                if pull_same and sides.same[i]:
+                    for j, w in sides.same[i]:
+                        acc += same_weight * w * row[j]
+                    total += same_weight * sides.same_weight[i]
                 key[i] = acc / total if total else float(row[i])
             members.sort(key=lambda i: (key[i], row[i], i))
             _assign_rows(members, [key[i] for i in members], rows, row)
     for _ in range(TRANSPOSE_ROUNDS):
-        if not _transpose(graph, cols, pos, column_pos, row):
+        if not _transpose(sides, cols, row):
             break
     return col, row
+
+
+class _Sides:
+    """Each node's neighbours split by side of its column (columns never change while ordering)."""
+
+    def __init__(self, graph: OrderGraph, pos: list[float]):
+        n = len(pos)
+        self.left: list[list[tuple[int, float]]] = [[] for _ in range(n)]
+        self.right: list[list[tuple[int, float]]] = [[] for _ in range(n)]
+        self.same: list[list[tuple[int, float]]] = [[] for _ in range(n)]
+        self.left_rows: list[list[tuple[float, float]]] = [[] for _ in range(n)]  # of anchors
+        self.right_rows: list[list[tuple[float, float]]] = [[] for _ in range(n)]
+        for i in range(n):
+            for j, w in graph.nbrs[i]:
+                d = pos[j] - pos[i]
+                (self.left if d < 0 else self.right if d > 0 else self.same)[i].append((j, w))
+            for c, r, w in graph.anchors[i]:
+                if c < pos[i]:
+                    self.left_rows[i].append((r, w))
+                elif c > pos[i]:
+                    self.right_rows[i].append((r, w))
+        self.left_anchor = [(sum(w * r for r, w in a), sum(w for _, w in a)) for a in self.left_rows]
+        self.right_anchor = [(sum(w * r for r, w in a), sum(w for _, w in a)) for a in self.right_rows]
+        self.left_weight = [sum(w for _, w in self.left[i]) + self.left_anchor[i][1] for i in range(n)]
+        self.right_weight = [sum(w for _, w in self.right[i]) + self.right_anchor[i][1] for i in range(n)]
+        self.same_weight = [sum(w for _, w in self.same[i]) for i in range(n)]
+
+    def rows_of(self, i: int, row: list[int]) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
+        """(row, weight) of node i's neighbours left and right of its column."""
+        left = [(float(row[j]), w) for j, w in self.left[i]] + self.left_rows[i]
+        right = [(float(row[j]), w) for j, w in self.right[i]] + self.right_rows[i]
+        return left, right
 
 
 def _assign_rows(members: list[int], wanted: list[float], rows: int, row: list[int]) -> None:
@@ -179,45 +211,20 @@ def _assign_rows(members: list[int], wanted: list[float], rows: int, row: list[i
         prev = r
 
 
-def _transpose(
-    graph: OrderGraph, cols: list[list[int]], pos: list[float], column_pos: list[float], row: list[int]
-) -> bool:
+def _transpose(sides: _Sides, cols: list[list[int]], row: list[int]) -> bool:
     """Swap vertically adjacent cards of a column while that removes crossings; True if any swap."""
     improved = False
-    for k, members in enumerate(cols):
-        here = column_pos[k]
+    for members in cols:
         members.sort(key=lambda i: row[i])
         for idx in range(len(members) - 1):
             u, v = members[idx], members[idx + 1]
-            nu = _sided(graph, u, pos, here, row)
-            nv = _sided(graph, v, pos, here, row)
-            keep = _pair_crossings(nu, nv)
-            swap = _pair_crossings(nv, nu)
-            if swap < keep:
+            nu = sides.rows_of(u, row)
+            nv = sides.rows_of(v, row)
+            if _pair_crossings(nv, nu) < _pair_crossings(nu, nv):
                 row[u], row[v] = row[v], row[u]
                 members[idx], members[idx + 1] = v, u
                 improved = True
     return improved
-
-
-def _sided(
-    graph: OrderGraph, i: int, pos: list[float], here: float, row: list[int]
-) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
-    """(row, weight) of node i's neighbours left and right of its column."""
-    left: list[tuple[float, float]] = []
-    right: list[tuple[float, float]] = []
-    for j, w in graph.nbrs[i]:
-        d = pos[j] - here
-        if d < 0:
-            left.append((row[j], w))
-        elif d > 0:
-            right.append((row[j], w))
-    for c, r, w in graph.anchors[i]:
-        if c < here:
-            left.append((r, w))
-        elif c > here:
-            right.append((r, w))
-    return left, right
 
 
 def _pair_crossings(
