@@ -15,7 +15,6 @@ If the layout fails, the report gets a note instead of the figure and is still b
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Paragraph
@@ -32,7 +31,7 @@ from app.export.scene import build_scene, layout_for
 SYSTEM_FIGURE_LIMIT = 60  # components; a bigger design's system figure is the stage overview
 INLINE_MIN_SCALE = 0.45  # a stage figure smaller than this on a portrait page gets a page of its own
 INLINE_CARDS = 24  # cards beyond which a stage figure is not even tried in the text
-PAGE_CARDS = 56  # cards a part of a split stage figure starts from (fewer when they do not fit)
+PAGE_CARDS = 56  # cards a part of a split stage figure is packed for first (fewer when they do not fit)
 SYSTEM_HEAD_ROOM = 62.0  # heading and legend above the system figure
 STAGE_HEAD_ROOM = 80.0  # heading and intro above a stage figure on its page
 _FOOTER = 17.0
@@ -138,6 +137,57 @@ def _linked(design: Design, members: set[str]) -> set[str]:
     return found & {c.id for c in design.components}
 
 
+def _neighbours(design: Design) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {c.id: set() for c in design.components}
+    for link in design.links:
+        if link.source in found and link.target in found and link.source != link.target:
+            found[link.source].add(link.target)
+            found[link.target].add(link.source)
+    return found
+
+
+def _connected_order(members: list[str], neighbours: dict[str, set[str]]) -> list[str]:
+    """The members in design order, each followed (breadth first) by the members linked to
+    it: linked components tend to share a part of a split figure."""
+    inside, seen, order = set(members), set(), []
+    for start in members:
+        if start in seen:
+            continue
+        queue = [start]
+        seen.add(start)
+        while queue:
+            current = queue.pop(0)
+            order.append(current)
+            for other in sorted(neighbours[current] & inside, key=members.index):
+                if other not in seen:
+                    seen.add(other)
+                    queue.append(other)
+    return order
+
+
+def _pack(members: list[str], neighbours: dict[str, set[str]], budget: int) -> list[tuple[list[str], int]]:
+    """Consecutive runs of members, each showing (with the components linked to it) at most
+    `budget` cards when possible; each run comes with the budget it was packed for."""
+    runs: list[tuple[list[str], int]] = []
+    current: list[str] = []
+    shown: set[str] = set()
+    for member in members:
+        more = shown | {member} | neighbours[member]
+        if current and len(more) > budget:
+            runs.append((current, budget))
+            current, more = [], {member} | neighbours[member]
+        current.append(member)
+        shown = more
+    if current:
+        runs.append((current, budget))
+    return runs
+
+
+def _halves(chunk: list[str], budget: int) -> list[tuple[list[str], int]]:
+    middle = len(chunk) // 2
+    return [(chunk[:middle], budget), (chunk[middle:], budget)]
+
+
 def stage_figure(
     design: Design, catalog: Catalog, result: object | None, stage_id: str, styles: Styles
 ) -> StageFigure | None:
@@ -157,19 +207,19 @@ def stage_figure(
             room = figure.scene.height * MIN_SCALE + HEADER_ROOM
             return StageFigure([figure], room=room)
     frame = frame_for(LANDSCAPE, STAGE_HEAD_ROOM)
-    parts = max(1, math.ceil(len(shown) / PAGE_CARDS)) if len(shown) > PAGE_CARDS else 1
-    while True:
-        size = math.ceil(len(members) / parts)
-        chunks = [members[i : i + size] for i in range(0, len(members), size)]
-        figures = []
-        for chunk in chunks:
-            own = set(chunk)
-            figures.append(_figure(design, catalog, result, styles, own | _linked(design, own), own, frame))
-            if _fits(figures[-1], frame) < MIN_SCALE and size > 1:
-                break
-        else:
-            break
-        parts = len(chunks) + max(1, len(chunks) // 2)
+    neighbours = _neighbours(design)
+    placed: list[tuple[list[str], SceneFigure]] = []
+    pending = _pack(_connected_order(members, neighbours), neighbours, PAGE_CARDS)
+    while pending:
+        chunk, budget = pending.pop(0)
+        own = set(chunk)
+        figure = _figure(design, catalog, result, styles, own | _linked(design, own), own, frame)
+        if _fits(figure, frame) < MIN_SCALE and len(chunk) > 1:  # too many cards: pack them tighter
+            smaller = max(2, int(budget * 0.75))
+            pending[:0] = _pack(chunk, neighbours, smaller) if smaller < budget else _halves(chunk, budget)
+            continue
+        placed.append((chunk, figure))
+    chunks, figures = [c for c, _f in placed], [f for _c, f in placed]
     if len(figures) == 1:
         return StageFigure(figures, page="landscape")
     flowables: list[Flowable] = []
