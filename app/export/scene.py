@@ -11,7 +11,7 @@ Colours are #RRGGBB strings. No drawing library is imported here.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.domain.catalog import Catalog, default_catalog
 from app.domain.model import Design
@@ -96,10 +96,24 @@ def stage_of(design: Design, catalog: Catalog) -> dict[str, str]:
 def layout_for(
     design: Design, catalog: Catalog, aspect: float, only: Collection[str] | None = None
 ) -> LayoutResult:
-    """The layout of the whole design, or of the components in `only`, for a frame of that
-    width/height ratio."""
+    """A fresh layout of the whole design, or of just the components in `only` (and the links
+    between them), for a frame of that width/height ratio. Cards pinned on the canvas are
+    laid out like the others: a figure is laid out for its page, not for the canvas."""
     chosen = None if only is None else set(only)
-    return layout_design(design, catalog, aspect=aspect, only=chosen)
+    shown = Design(
+        meta=design.meta,
+        components=[
+            c.model_copy(update={"pinned": False})
+            for c in design.components
+            if chosen is None or c.id in chosen
+        ],
+        links=[
+            link
+            for link in design.links
+            if chosen is None or (link.source in chosen and link.target in chosen)
+        ],
+    )
+    return layout_design(shown, catalog, aspect=aspect)
 
 
 def build_scene(
@@ -158,4 +172,26 @@ def build_scene(
         muted = shown_stages is not None and stage_id not in shown_stages
         fill = tint(MUTED_BORDER, 0.18) if muted else tint(color, LANE_TINT)
         bands.append(Band(stage_id, title, lane.x, lane.width, MUTED_INK if muted else color, fill, muted))
-    return Scene(tuple(cards), tuple(wires), tuple(bands), float(layout.width), float(layout.height))
+    return _framed(Scene(tuple(cards), tuple(wires), tuple(bands), float(layout.width), float(layout.height)))
+
+
+def _framed(scene: Scene) -> Scene:
+    """The scene moved so that everything (routes included) starts at 0, sized to hold it all."""
+    xs = [v for c in scene.cards for v in (c.x, c.x + c.width)] + [
+        p[0] for w in scene.wires for p in w.points
+    ]
+    ys = [v for c in scene.cards for v in (c.y, c.y + c.height)] + [
+        p[1] for w in scene.wires for p in w.points
+    ]
+    xs += [v for b in scene.bands for v in (b.x, b.x + b.width)]
+    if not xs or not ys:
+        return scene
+    margin = 6.0
+    left, top = min(xs) - margin, min(ys) - margin
+    return Scene(
+        tuple(replace(c, x=c.x - left, y=c.y - top) for c in scene.cards),
+        tuple(replace(w, points=tuple((x - left, y - top) for x, y in w.points)) for w in scene.wires),
+        tuple(replace(b, x=b.x - left) for b in scene.bands),
+        max(xs) - left + margin,
+        max(ys) - top + margin,
+    )

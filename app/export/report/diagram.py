@@ -201,8 +201,10 @@ def stage_figure(
     shown = focus | {design.components[i].id for i in view.context}
     if len(shown) <= INLINE_CARDS:
         inline = frame_for(PORTRAIT, STAGE_HEAD_ROOM)
-        figure = _figure(design, catalog, result, styles, shown, focus, (inline[0], inline[1] * 0.6),
-                         min_scale=MIN_SCALE)  # fmt: skip
+        wide = (inline[0], inline[1] * 0.45)  # laid out wide: it shares its page with text
+        figure = _figure(
+            design, catalog, result, styles, shown, focus, wide, min_scale=MIN_SCALE, max_scale=0.5
+        )
         if _fits(figure, inline) >= INLINE_MIN_SCALE:
             room = figure.scene.height * MIN_SCALE + HEADER_ROOM
             return StageFigure([figure], room=room)

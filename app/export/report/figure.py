@@ -21,8 +21,8 @@ from app.export.scene import Card, Scene, Wire
 
 MIN_TEXT_PT = 7.0
 NAME_MAX_PT = 10.0
-TITLE_PT = 8.0
-HEADER_ROOM = 15.0
+TITLE_PT = 7.5
+HEADER_ROOM = 22.0  # two lines of lane title
 MIN_SCALE = 0.36  # layout points per page point below which cards get too small for text
 MAX_SCALE = 0.62  # a small figure is not blown up beyond this
 PAD = 3.0
@@ -93,9 +93,12 @@ def draw_scene(canv: Canvas, scene: Scene, fonts: FontSet, scale: float) -> None
         canv.setStrokeColor(band.color)
         canv.setLineWidth(0.5)
         canv.roundRect(band.x * scale, 0, band.width * scale, total, 3, stroke=1, fill=1)
-        title = shorten(band.title, band.width * scale - 2 * PAD, TITLE_PT, fonts, bold=True)
-        draw_label(canv, title, band.x * scale + PAD, total - TITLE_PT - 3, TITLE_PT, fonts,
-                   bold=True, color=band.color)  # fmt: skip
+        baseline = total - TITLE_PT - 3
+        for line in fit_lines(band.title, band.width * scale - 2 * PAD, TITLE_PT, fonts, 2, bold=True):
+            draw_label(
+                canv, line, band.x * scale + PAD, baseline, TITLE_PT, fonts, bold=True, color=band.color
+            )
+            baseline -= TITLE_PT * LEADING
     for wire in scene.wires:
         _draw_wire(canv, [at(x, y) for x, y in wire.points], wire)
     for card in scene.cards:

@@ -22,8 +22,8 @@ from app.export.report.fonts import FontSet
 from app.export.scene import FEEDBACK_COLOR, INK, LINK_COLOR
 from app.rules.model import SEVERITY_RANK
 
-BOX_HEIGHT = 104.0
-TEXT_PT = 8.0
+BOX_HEIGHT = 120.0
+TEXT_PT = 8.5
 LABEL_PT = 7.5
 LEVEL = 15.0
 ARROW = 5.0
@@ -206,8 +206,8 @@ class StageOverview(Flowable):
         plural = "s" if box.components != 1 else ""
         lines = [(f"{box.components} component{plural}", INK), (f"{box.within} links within", INK)]
         if box.worst:
-            lines.append((f"worst finding: {box.worst}", SEVERITY_COLORS[box.worst][0]))
-            lines.append((f"on {box.flagged} component{'s' if box.flagged != 1 else ''}", INK))
+            lines.append(("worst open finding:", INK))
+            lines.append((f"{box.worst} ({box.flagged} flagged)", SEVERITY_COLORS[box.worst][0]))
         else:
             lines.append(("no open findings", "#1E8449"))
         for text, color in lines:
