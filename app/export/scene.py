@@ -94,7 +94,11 @@ def stage_of(design: Design, catalog: Catalog) -> dict[str, str]:
 
 
 def layout_for(
-    design: Design, catalog: Catalog, aspect: float, only: Collection[str] | None = None
+    design: Design,
+    catalog: Catalog,
+    aspect: float,
+    only: Collection[str] | None = None,
+    card_size: tuple[float, float] = (CARD_WIDTH, CARD_HEIGHT),
 ) -> LayoutResult:
     """A fresh layout of the whole design, or of just the components in `only` (and the links
     between them), for a frame of that width/height ratio. Cards pinned on the canvas are
@@ -113,7 +117,7 @@ def layout_for(
             if chosen is None or (link.source in chosen and link.target in chosen)
         ],
     )
-    return layout_design(shown, catalog, aspect=aspect)
+    return layout_design(shown, catalog, aspect=aspect, card_size=card_size)
 
 
 def build_scene(
@@ -123,9 +127,11 @@ def build_scene(
     layout: LayoutResult,
     *,
     focus: Collection[str] | None = None,
+    card_size: tuple[float, float] = (CARD_WIDTH, CARD_HEIGHT),
 ) -> Scene:
     """The scene of a laid-out design. With `focus` (component ids), the other components
-    are greyed, their lanes too, and only links touching a focused component are drawn."""
+    are greyed, their lanes too, and only links touching a focused component are drawn.
+    `card_size` is the one the layout was made with."""
     catalog = catalog or default_catalog()
     worst = worst_severities(result)
     stages = stage_info(design, catalog)
@@ -142,7 +148,7 @@ def build_scene(
         color = stages.get(stage_by_component[component.id], OTHER_STAGE)[2]
         if focused is not None and component.id not in focused:
             cards.append(
-                Card(component.id, x, y, CARD_WIDTH, CARD_HEIGHT, name, kind,
+                Card(component.id, x, y, *card_size, name, kind,
                      MUTED_FILL, MUTED_BORDER, 1.0, MUTED_INK, muted=True)
             )  # fmt: skip
             continue
@@ -152,7 +158,7 @@ def build_scene(
             border, fill = SEVERITY_COLORS[severity]
             pen = 2.2
         cards.append(
-            Card(component.id, x, y, CARD_WIDTH, CARD_HEIGHT, name, kind, fill, border, pen, INK,
+            Card(component.id, x, y, *card_size, name, kind, fill, border, pen, INK,
                  severity=severity)
         )  # fmt: skip
     wires = []

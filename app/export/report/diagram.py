@@ -7,7 +7,9 @@ where, at what scale, on which page.
 * Every stage section opens with the stage's figure: its components and, greyed, the other
   stages' components linked to them. It follows the section's intro in the text when it
   reads there at INLINE_MIN_SCALE or more; else it gets a landscape page of its own; a stage
-  too big for one page at MIN_SCALE is split into parts, a page each. Nothing is left out.
+  too big for one page is split into parts, a page each. Nothing is left out. A figure is
+  only used at a scale where its cards stay legible (SceneFigure.floor); flat cards (name
+  only) are tried before giving up on a page.
 
 Text in figures is set at MIN_TEXT_PT or more whatever the scale (app.export.report.figure).
 If the layout fails, the report gets a note instead of the figure and is still built.
@@ -22,14 +24,14 @@ from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Paragraph
 from app.domain.catalog import Catalog
 from app.domain.model import Design
 from app.export.dot import stage_groups, stage_view
-from app.export.report.figure import HEADER_ROOM, MIN_SCALE, SceneFigure
+from app.export.report.figure import FIGURE_CARD, FLAT_CARD, HEADER_ROOM, SceneFigure
 from app.export.report.fonts import markup
 from app.export.report.overview import StageOverview, stage_summary
 from app.export.report.styles import LANDSCAPE, MARGIN, PORTRAIT, Styles, heading, rich
 from app.export.scene import build_scene, layout_for
 
 SYSTEM_FIGURE_LIMIT = 60  # components; a bigger design's system figure is the stage overview
-INLINE_MIN_SCALE = 0.45  # a stage figure smaller than this on a portrait page gets a page of its own
+INLINE_MIN_SCALE = 0.4  # a stage figure smaller than this on a portrait page gets a page of its own
 INLINE_CARDS = 24  # cards beyond which a stage figure is not even tried in the text
 PAGE_CARDS = 56  # cards a part of a split stage figure is packed for first (fewer when they do not fit)
 SYSTEM_HEAD_ROOM = 62.0  # heading and legend above the system figure
@@ -75,9 +77,9 @@ def system_story(
     frame = frame_for(LANDSCAPE, SYSTEM_HEAD_ROOM)
     try:
         if len(design.components) <= SYSTEM_FIGURE_LIMIT:
-            layout = layout_for(design, catalog, _aspect(frame))
-            figure = SceneFigure(build_scene(design, catalog, result, layout), styles.fonts, max_scale=0.8)
-            if _fits(figure, frame) >= MIN_SCALE:
+            every = {c.id for c in design.components}
+            figure = _legible(design, catalog, result, styles, every, None, frame, max_scale=0.65)
+            if figure is not None:
                 legend = LEGEND.replace("; grey components belong to other stages", "")
                 legend += (
                     " Each stage's section opens with a figure of that stage and its links to the others."
@@ -118,12 +120,38 @@ def _figure(
     result: object | None,
     styles: Styles,
     shown: set[str],
-    focus: set[str],
+    focus: set[str] | None,
     frame: tuple[float, float],
+    card: tuple[float, float] = FIGURE_CARD,
     **kw: float,
 ) -> SceneFigure:
-    layout = layout_for(design, catalog, _aspect(frame), only=shown)
-    return SceneFigure(build_scene(design, catalog, result, layout, focus=focus), styles.fonts, **kw)
+    layout = layout_for(design, catalog, _aspect(frame), only=shown, card_size=card)
+    scene = build_scene(design, catalog, result, layout, focus=focus, card_size=card)
+    return SceneFigure(scene, styles.fonts, **kw)
+
+
+def _legible(
+    design: Design,
+    catalog: Catalog,
+    result: object | None,
+    styles: Styles,
+    shown: set[str],
+    focus: set[str] | None,
+    frame: tuple[float, float],
+    **kw: float,
+) -> SceneFigure | None:
+    """The figure of `shown` fitting `frame` legibly, with full cards or else flat ones; None
+    when neither fits."""
+    for card in (FIGURE_CARD, FLAT_CARD):
+        figure = _figure(design, catalog, result, styles, shown, focus, frame, card, **kw)
+        if _fits(figure, frame) >= figure.floor:
+            return figure
+    return None
+
+
+def _shortfall(figure: SceneFigure, frame: tuple[float, float]) -> float:
+    """How much of the scale a legible figure needs `figure` reaches in `frame` (below 1)."""
+    return _fits(figure, frame) / figure.floor if figure.floor else 1.0
 
 
 def _linked(design: Design, members: set[str]) -> set[str]:
@@ -165,27 +193,18 @@ def _connected_order(members: list[str], neighbours: dict[str, set[str]]) -> lis
     return order
 
 
-def _pack(members: list[str], neighbours: dict[str, set[str]], budget: int) -> list[tuple[list[str], int]]:
-    """Consecutive runs of members, each showing (with the components linked to it) at most
-    `budget` cards when possible; each run comes with the budget it was packed for."""
-    runs: list[tuple[list[str], int]] = []
-    current: list[str] = []
+def _first_run(members: list[str], neighbours: dict[str, set[str]], budget: int) -> list[str]:
+    """The longest run of members from the first that shows, with the components linked to
+    it, at most `budget` cards (at least one member)."""
+    run: list[str] = []
     shown: set[str] = set()
     for member in members:
         more = shown | {member} | neighbours[member]
-        if current and len(more) > budget:
-            runs.append((current, budget))
-            current, more = [], {member} | neighbours[member]
-        current.append(member)
+        if run and len(more) > budget:
+            break
+        run.append(member)
         shown = more
-    if current:
-        runs.append((current, budget))
-    return runs
-
-
-def _halves(chunk: list[str], budget: int) -> list[tuple[list[str], int]]:
-    middle = len(chunk) // 2
-    return [(chunk[:middle], budget), (chunk[middle:], budget)]
+    return run
 
 
 def stage_figure(
@@ -202,25 +221,28 @@ def stage_figure(
     if len(shown) <= INLINE_CARDS:
         inline = frame_for(PORTRAIT, STAGE_HEAD_ROOM)
         wide = (inline[0], inline[1] * 0.45)  # laid out wide: it shares its page with text
-        figure = _figure(
-            design, catalog, result, styles, shown, focus, wide, min_scale=MIN_SCALE, max_scale=0.5
-        )
+        figure = _figure(design, catalog, result, styles, shown, focus, wide, max_scale=0.5)
+        figure.min_scale = figure.floor
         if _fits(figure, inline) >= INLINE_MIN_SCALE:
-            room = figure.scene.height * MIN_SCALE + HEADER_ROOM
+            room = figure.scene.height * figure.floor + HEADER_ROOM
             return StageFigure([figure], room=room)
     frame = frame_for(LANDSCAPE, STAGE_HEAD_ROOM)
     neighbours = _neighbours(design)
     placed: list[tuple[list[str], SceneFigure]] = []
-    pending = _pack(_connected_order(members, neighbours), neighbours, PAGE_CARDS)
-    while pending:
-        chunk, budget = pending.pop(0)
+    remaining, budget = _connected_order(members, neighbours), PAGE_CARDS
+    while remaining:
+        chunk = _first_run(remaining, neighbours, budget)
         own = set(chunk)
-        figure = _figure(design, catalog, result, styles, own | _linked(design, own), own, frame)
-        if _fits(figure, frame) < MIN_SCALE and len(chunk) > 1:  # too many cards: pack them tighter
-            smaller = max(2, int(budget * 0.75))
-            pending[:0] = _pack(chunk, neighbours, smaller) if smaller < budget else _halves(chunk, budget)
+        shown = own | _linked(design, own)
+        found = _legible(design, catalog, result, styles, shown, own, frame)
+        if found is None and len(chunk) > 1:  # too many cards: fewer, by the area missing
+            flat = _figure(design, catalog, result, styles, shown, own, frame, FLAT_CARD)
+            budget = max(2, min(len(shown) - 2, int(len(shown) * _shortfall(flat, frame) ** 2)))
             continue
+        figure = found or _figure(design, catalog, result, styles, shown, own, frame, FLAT_CARD)
         placed.append((chunk, figure))
+        remaining = remaining[len(chunk) :]
+        budget = min(PAGE_CARDS, int(budget * 1.25))  # the next run may be less entangled
     chunks, figures = [c for c, _f in placed], [f for _c, f in placed]
     if len(figures) == 1:
         return StageFigure(figures, page="landscape")

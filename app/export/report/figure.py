@@ -3,9 +3,9 @@
 The layout is scaled to the frame; text is not: it is set in points on the page, between
 MIN_TEXT_PT and NAME_MAX_PT, and fitted into each card (name on up to two lines, then an
 ellipsis; the kind below it when there is room). Figures are therefore only placed at a
-scale of MIN_SCALE or more, where a card holds a name line at MIN_TEXT_PT (the planner in
-app.export.report.diagram sees to it). Lane titles sit in a strip of HEADER_ROOM points above
-the layout.
+scale where a card is at least MIN_CARD on the page, holding two name lines at MIN_TEXT_PT
+(SceneFigure.floor; the planner in app.export.report.diagram sees to it). Lane titles sit
+in a strip of HEADER_ROOM points above the layout.
 """
 
 from __future__ import annotations
@@ -23,17 +23,21 @@ MIN_TEXT_PT = 7.0
 NAME_MAX_PT = 10.0
 TITLE_PT = 7.5
 HEADER_ROOM = 22.0  # two lines of lane title
-MIN_SCALE = 0.36  # layout points per page point below which cards get too small for text
-MAX_SCALE = 0.62  # a small figure is not blown up beyond this
+# Card sizes the report's figures are laid out with (layout points): the first when it fits
+# the page legibly, else the flat one (room for the name only).
+FIGURE_CARD = (260.0, 92.0)
+FLAT_CARD = (260.0, 64.0)
+MIN_CARD = (92.0, 23.0)  # smallest card on the page (points): two name lines at MIN_TEXT_PT
+MAX_SCALE = 0.5  # a small figure is not blown up beyond this
 PAD = 3.0
 LEADING = 1.18
 ARROW = 5.0
 LINE_WIDTH = 0.7
 
 
-def name_size(scale: float) -> float:
-    """Point size of component names in a figure drawn at `scale`."""
-    return max(MIN_TEXT_PT, min(NAME_MAX_PT, 13.0 * scale))
+def name_size(card_height: float) -> float:
+    """Point size of component names on cards `card_height` points tall."""
+    return max(MIN_TEXT_PT, min(NAME_MAX_PT, 0.16 * card_height))
 
 
 class SceneFigure(Flowable):
@@ -54,6 +58,14 @@ class SceneFigure(Flowable):
         self.max_scale = max_scale
         self.min_scale = min_scale
         self.scale = max_scale
+
+    @property
+    def floor(self) -> float:
+        """The smallest scale at which the cards stay legible (MIN_CARD on the page)."""
+        if not self.scene.cards:
+            return 0.0
+        card = self.scene.cards[0]
+        return max(MIN_CARD[0] / card.width, MIN_CARD[1] / card.height)
 
     def fit(self, avail_width: float, avail_height: float) -> float:
         """The scale showing the whole scene in that room (capped at max_scale)."""
@@ -76,7 +88,14 @@ class SceneFigure(Flowable):
         canv = self.canv
         if getattr(getattr(canv, "_doctemplate", None), "draft", False):
             return
+        # A form XObject of its own, drawn unscaled: the figure's text is set at its final size,
+        # and readers (and tests) can tell the figure's content from the page's.
+        name = f"mlsd-figure-{id(self):x}"
+        width, height = self.scene.width * self.scale, self.scene.height * self.scale + HEADER_ROOM
+        canv.beginForm(name, 0, 0, width, height)
         draw_scene(canv, self.scene, self.fonts, self.scale)
+        canv.endForm()
+        canv.doForm(name)
 
 
 def draw_scene(canv: Canvas, scene: Scene, fonts: FontSet, scale: float) -> None:
@@ -142,7 +161,7 @@ def _draw_card(
     canv.setStrokeColor(card.border)
     canv.setLineWidth(card.pen * 0.6)
     canv.roundRect(left, bottom, width, height, min(5.0, 10 * scale), stroke=1, fill=1)
-    size = name_size(scale)
+    size = name_size(height)
     kind_size = max(MIN_TEXT_PT, size - 1.5)
     inner, room = width - 2 * PAD, height - 2 * PAD
     fits = max(1, int(room // (size * LEADING)))
