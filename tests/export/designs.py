@@ -392,7 +392,14 @@ def hostile_result(design: Design, catalog: Catalog) -> CheckResult:
 
 
 # Share of a generated design's components per stage: a realistic mix, heavy on data and models.
-STAGE_MIX = {"business": 0.08, "data": 0.25, "features": 0.17, "model": 0.22, "serving": 0.16, "monitoring": 0.12}
+STAGE_MIX = {
+    "business": 0.08,
+    "data": 0.25,
+    "features": 0.17,
+    "model": 0.22,
+    "serving": 0.16,
+    "monitoring": 0.12,
+}
 QUALIFIERS = ("Primary", "Regional", "Nightly", "Streaming", "Shadow", "Backup", "Experimental", "Legacy")
 
 
@@ -427,7 +434,8 @@ def staged_design(catalog: Catalog, n_components: int = 150, seed: int = 3) -> D
         if source != target and (source, target) not in pairs:
             pairs.add((source, target))
             flow = catalog.default_flow(kind_of[source], kind_of[target])
-            links.append(Link(id=f"l{len(links)}", source=source, target=target, flow=flow, feedback=feedback))
+            number = f"l{len(links)}"
+            links.append(Link(id=number, source=source, target=target, flow=flow, feedback=feedback))
 
     for position, stage in enumerate(stages):
         members = by_stage[stage]
@@ -440,6 +448,7 @@ def staged_design(catalog: Catalog, n_components: int = 150, seed: int = 3) -> D
         if position + 2 < len(stages) and members:
             link(rng.choice(members), rng.choice(by_stage[stages[position + 2]]))
     for _ in range(max(1, n_components // 40)):
-        link(rng.choice(by_stage["monitoring"]), rng.choice(by_stage["data"] + by_stage["model"]), feedback=True)
-    return Design(meta=Meta(title=f"Generated platform ({n_components} components)"), components=components,
-                  links=links)  # fmt: skip
+        target = rng.choice(by_stage["data"] + by_stage["model"])
+        link(rng.choice(by_stage["monitoring"]), target, feedback=True)
+    title = f"Generated platform ({n_components} components)"
+    return Design(meta=Meta(title=title), components=components, links=links)
