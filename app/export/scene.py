@@ -104,18 +104,19 @@ def layout_for(
     between them), for a frame of that width/height ratio. Cards pinned on the canvas are
     laid out like the others: a figure is laid out for its page, not for the canvas."""
     chosen = None if only is None else set(only)
-    shown = Design(
-        meta=design.meta,
-        components=[
-            c.model_copy(update={"pinned": False})
-            for c in design.components
-            if chosen is None or c.id in chosen
-        ],
-        links=[
-            link
-            for link in design.links
-            if chosen is None or (link.source in chosen and link.target in chosen)
-        ],
+    shown = design.model_copy(
+        update={
+            "components": [
+                c.model_copy(update={"pinned": False})
+                for c in design.components
+                if chosen is None or c.id in chosen
+            ],
+            "links": [
+                link
+                for link in design.links
+                if chosen is None or (link.source in chosen and link.target in chosen)
+            ],
+        }
     )
     return layout_design(shown, catalog, aspect=aspect, card_size=card_size)
 

@@ -78,8 +78,8 @@ def system_story(
     try:
         if len(design.components) <= SYSTEM_FIGURE_LIMIT:
             every = {c.id for c in design.components}
-            figure = _legible(design, catalog, result, styles, every, None, frame, max_scale=0.65)
-            if figure is not None:
+            figure, legible = _legible(design, catalog, result, styles, every, None, frame, max_scale=0.65)
+            if legible:
                 legend = LEGEND.replace("; grey components belong to other stages", "")
                 legend += (
                     " Each stage's section opens with a figure of that stage and its links to the others."
@@ -138,15 +138,16 @@ def _legible(
     shown: set[str],
     focus: set[str] | None,
     frame: tuple[float, float],
+    cards: tuple[tuple[float, float], ...] = (FIGURE_CARD, FLAT_CARD),
     **kw: float,
-) -> SceneFigure | None:
-    """The figure of `shown` fitting `frame` legibly, with full cards or else flat ones; None
-    when neither fits."""
-    for card in (FIGURE_CARD, FLAT_CARD):
+) -> tuple[SceneFigure, bool]:
+    """The figure of `shown` in `frame` with the first card size that makes it legible there,
+    and whether one did (when none did, the figure with the last size)."""
+    for card in cards:
         figure = _figure(design, catalog, result, styles, shown, focus, frame, card, **kw)
         if _fits(figure, frame) >= figure.floor:
-            return figure
-    return None
+            return figure, True
+    return figure, False
 
 
 def _shortfall(figure: SceneFigure, frame: tuple[float, float]) -> float:
@@ -230,16 +231,16 @@ def stage_figure(
     neighbours = _neighbours(design)
     placed: list[tuple[list[str], SceneFigure]] = []
     remaining, budget = _connected_order(members, neighbours), PAGE_CARDS
+    cards = (FIGURE_CARD, FLAT_CARD)
     while remaining:
         chunk = _first_run(remaining, neighbours, budget)
         own = set(chunk)
         shown = own | _linked(design, own)
-        found = _legible(design, catalog, result, styles, shown, own, frame)
-        if found is None and len(chunk) > 1:  # too many cards: fewer, by the area missing
-            flat = _figure(design, catalog, result, styles, shown, own, frame, FLAT_CARD)
-            budget = max(2, min(len(shown) - 2, int(len(shown) * _shortfall(flat, frame) ** 2)))
+        figure, legible = _legible(design, catalog, result, styles, shown, own, frame, cards)
+        if not legible and len(chunk) > 1:  # too many cards: fewer, by the area missing
+            cards = (FLAT_CARD,)  # a stage split in parts: flat cards in all of them
+            budget = max(2, min(len(shown) - 2, int(len(shown) * _shortfall(figure, frame) ** 2 * 0.9)))
             continue
-        figure = found or _figure(design, catalog, result, styles, shown, own, frame, FLAT_CARD)
         placed.append((chunk, figure))
         remaining = remaining[len(chunk) :]
         budget = min(PAGE_CARDS, int(budget * 1.25))  # the next run may be less entangled

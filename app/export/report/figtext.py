@@ -18,6 +18,8 @@ ELLIPSIS = "…"
 
 def _runs(text: str, fonts: FontSet, bold: bool) -> list[tuple[str, str]]:
     body = fonts.bold if bold else fonts.regular
+    if text.isascii():  # the body font covers ASCII: one run, no look-up per character
+        return [(body, text)]
     return [(font or body, run) for font, run in font_runs(text, fonts)]
 
 
