@@ -6,7 +6,7 @@ where, at what scale, on which page.
   overview instead (one box per stage, arrows counting the links between stages).
 * Every stage section opens with the stage's figure: its components and, greyed, the other
   stages' components linked to them. It follows the section's intro in the text when it
-  reads there at INLINE_MIN_SCALE or more; else it gets a landscape page of its own; a stage
+  reads there legibly; else it gets a landscape page of its own; a stage
   too big for one page is split into parts, a page each. Nothing is left out. A figure is
   only used at a scale where its cards stay legible (SceneFigure.floor); flat cards (name
   only) are tried before giving up on a page.
@@ -31,7 +31,6 @@ from app.export.report.styles import LANDSCAPE, MARGIN, PORTRAIT, Styles, headin
 from app.export.scene import build_scene, layout_for
 
 SYSTEM_FIGURE_LIMIT = 60  # components; a bigger design's system figure is the stage overview
-INLINE_MIN_SCALE = 0.4  # a stage figure smaller than this on a portrait page gets a page of its own
 INLINE_CARDS = 24  # cards beyond which a stage figure is not even tried in the text
 PAGE_CARDS = 56  # cards a part of a split stage figure is packed for first (fewer when they do not fit)
 SYSTEM_HEAD_ROOM = 62.0  # heading and legend above the system figure
@@ -224,8 +223,8 @@ def stage_figure(
         wide = (inline[0], inline[1] * 0.45)  # laid out wide: it shares its page with text
         figure = _figure(design, catalog, result, styles, shown, focus, wide, max_scale=0.5)
         figure.min_scale = figure.floor
-        if _fits(figure, inline) >= INLINE_MIN_SCALE:
-            room = figure.scene.height * figure.floor + HEADER_ROOM
+        if _fits(figure, inline) >= figure.floor:
+            room = figure.scene.height * figure.floor + HEADER_ROOM + 24  # + the heading's space before
             return StageFigure([figure], room=room)
     frame = frame_for(LANDSCAPE, STAGE_HEAD_ROOM)
     neighbours = _neighbours(design)
