@@ -25,6 +25,7 @@ MUTED_LINK = "#A6ACAF"
 MUTED_FILL, MUTED_BORDER, MUTED_INK = "#F4F6F7", "#B2BABB", "#5D6D7E"
 INK, KIND_INK = "#1B2631", "#566573"
 LANE_TINT = 0.14
+BAND_PAD = 10.0  # a lane's band reaches this far beyond its cards on both sides
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,8 @@ def build_scene(
         stage_id, title, color = stages.get(lane.stage, OTHER_STAGE)
         muted = shown_stages is not None and stage_id not in shown_stages
         fill = tint(MUTED_BORDER, 0.18) if muted else tint(color, LANE_TINT)
-        bands.append(Band(stage_id, title, lane.x, lane.width, MUTED_INK if muted else color, fill, muted))
+        x, width = lane.x - BAND_PAD, lane.width + 2 * BAND_PAD
+        bands.append(Band(stage_id, title, x, width, MUTED_INK if muted else color, fill, muted))
     return _framed(Scene(tuple(cards), tuple(wires), tuple(bands), float(layout.width), float(layout.height)))
 
 
