@@ -230,7 +230,7 @@ def stage_figure(
     neighbours = _neighbours(design)
     placed: list[tuple[list[str], SceneFigure]] = []
     remaining, budget = _connected_order(members, neighbours), PAGE_CARDS
-    cards = (FIGURE_CARD, FLAT_CARD)
+    cards: tuple[tuple[float, float], ...] = (FIGURE_CARD, FLAT_CARD)
     while remaining:
         chunk = _first_run(remaining, neighbours, budget)
         own = set(chunk)
