@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 
+import networkx as nx
 import pytest
 
 from app.cli import main
 from app.domain.catalog import STAGE_IDS
+from app.domain.model import Design
 from app.persistence import load_design, save_design
 from app.rules.engine import check_design
 from app.templates import design_from_template, find_template, list_templates
@@ -16,8 +18,9 @@ TEMPLATES = list_templates()
 NAMES = [t.name for t in TEMPLATES]
 
 
-def test_eight_templates_with_a_name_title_summary_and_problem():
-    assert len(TEMPLATES) == 8
+def test_nine_templates_with_a_name_title_summary_and_problem():
+    assert len(TEMPLATES) == 9
+    assert "rag_assistant" in NAMES
     assert len(set(NAMES)) == len(NAMES)
     for template in TEMPLATES:
         assert template.title and template.summary and template.problem, template.name
@@ -40,6 +43,141 @@ def test_template_covers_every_stage_with_no_errors_and_every_warning_decided(na
             assert finding.rationale and finding.rationale.strip(), finding.rule
     for decision in design.decisions:
         assert decision.rationale.strip()
+
+
+def _design(name: str, catalog) -> Design:
+    return load_design(find_template(name).path, catalog).design
+
+
+def _props(design: Design, component_id: str) -> dict:
+    return design.component_by_id()[component_id].properties
+
+
+def _graph(design: Design, without_kinds: tuple[str, ...] = ()) -> nx.DiGraph:
+    graph = nx.DiGraph()
+    skip = {c.id for c in design.components if c.kind in without_kinds}
+    graph.add_nodes_from(c.id for c in design.components if c.id not in skip)
+    graph.add_edges_from(
+        (lk.source, lk.target) for lk in design.links if lk.source not in skip and lk.target not in skip
+    )
+    return graph
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_template_hand_layout_has_no_overlapping_cards(name, catalog):
+    from app.ui.canvas.style import CARD_H, CARD_W
+
+    design = _design(name, catalog)
+    cards = [(c.id, c.position.x, c.position.y) for c in design.components]
+    overlapping = [
+        (a, b)
+        for i, (a, ax, ay) in enumerate(cards)
+        for b, bx, by in cards[i + 1 :]
+        if abs(ax - bx) < CARD_W and abs(ay - by) < CARD_H
+    ]
+    assert overlapping == []
+
+
+def test_template_metrics_use_named_metrics(catalog):
+    unnamed = []
+    for name in NAMES:
+        for component in _design(name, catalog).components:
+            if component.kind == "metric" and component.properties.get("name") == "other":
+                unnamed.append((name, component.id))
+    # A false-decline rate (share of good payments declined) has no catalog name of its own.
+    assert unnamed == [("fraud_detection", "m_fdr")]
+
+
+def test_rag_assistant_is_built_on_a_pinned_vendor_llm_behind_retrieval(catalog):
+    design = _design("rag_assistant", catalog)
+    assert 35 <= len(design.components) <= 45
+    kinds = {c.id: c.kind for c in design.components}
+    llms = [c for c in design.components if c.kind == "model" and c.properties.get("family") == "llm"]
+    assert len(llms) == 1
+    llm = llms[0].properties
+    assert llm["provenance"] == "vendor_api" and llm["version_pinned"] is True
+    assert llm["cost_per_1k_tokens"] > 0
+    assert not any(kind == "training_job" for kind in kinds.values())
+    graph = _graph(design)
+    path = nx.shortest_path(graph, "vector_index", llms[0].id)
+    assert [kinds[n] for n in path] == ["vector_index", "retriever", "prompt_template", "model"]
+    retriever = _props(design, "retriever")
+    assert retriever["method"] == "hybrid" and retriever["reranker"] is True and retriever["top_k"] > 0
+    assert _props(design, "prompt")["versioned"] is True
+    # Prompt and model swaps pass the offline gate, which scores groundedness, before the canary.
+    assert _props(design, "evaluation")["gate"] is True
+    assert {"prompt", llms[0].id, "golden_set"} <= set(nx.ancestors(graph, "evaluation"))
+    assert "evaluation" in nx.ancestors(graph, "endpoint")
+    assert _props(design, "release")["release_type"] == "canary"
+    assert _props(design, "endpoint")["fallback"] not in (None, "none")
+    metric_names = {c.properties.get("name") for c in design.components if c.kind == "metric"}
+    assert {"groundedness", "recall_at_k"} <= metric_names
+    watched = {w for c in design.components if c.kind == "monitor" for w in c.properties["watches"]}
+    assert {"groundedness", "safety", "cost"} <= watched
+    assert any(c.kind == "constraint" and c.properties.get("type") == "cost" for c in design.components)
+    assert any(c.kind == "experiment_tracker" for c in design.components)
+    assert any(c.kind == "experiment" and c.properties["experiment_type"] == "ab" for c in design.components)
+    feedback = _props(design, "feedback_labels")
+    assert feedback["label_type"] == "explicit" and feedback["delay_hours"] > 0
+
+
+def test_rag_assistant_logs_no_personal_data_that_bypasses_governance(catalog):
+    design = _design("rag_assistant", catalog)
+    pii_sources = [
+        c.id for c in design.components if c.kind == "data_source" and c.properties["contains_pii"]
+    ]
+    assert pii_sources
+    ungoverned = _graph(design, without_kinds=("governance",))
+    loggers = [c.id for c in design.components if c.kind == "prediction_logger"]
+    for source in pii_sources:
+        assert not any(nx.has_path(ungoverned, source, logger) for logger in loggers), source
+
+
+def test_eta_guardrail_is_a_calibration_the_promise_can_meet_and_cancellations_are_censored(catalog):
+    design = _design("eta_prediction", catalog)
+    guard = _props(design, "m_late")
+    assert guard["name"] == "ece" and guard["role"] == "guardrail" and guard["threshold"] == 0.02
+    assert "p90" in design.meta.problem and "p80" not in design.meta.problem
+    assert _props(design, "labels")["censored"] is True
+    decision = next(d for d in design.decisions if d.rule == "R39")
+    assert "censored" in decision.rationale and "no censoring" not in decision.rationale
+
+
+def test_spam_audit_holdout_is_drawn_from_all_traffic_within_review_capacity(catalog):
+    design = _design("spam_filter", catalog)
+    holdout = _props(design, "logger")["holdout_pct"]
+    audited_per_day = 500e6 * holdout / 100  # 500M messages/day, as the problem states
+    assert "500M messages/day" in design.meta.problem
+    assert audited_per_day + 25_000 <= _props(design, "human_review")["capacity_per_day"]
+    assert "ALL messages" in design.component_by_id()["logger"].notes
+    assert _props(design, "framing")["adversarial"] is True
+
+
+def test_moderation_review_load_fits_capacity_and_the_task_is_multilabel(catalog):
+    design = _design("content_moderation", catalog)
+    assert "120M uploads/day" in design.meta.problem
+    audited = 120e6 * _props(design, "logger")["holdout_pct"] / 100
+    gray_band_cap, reports = 200_000, 50_000  # as the review queue's notes state
+    capacity = _props(design, "human_review")["capacity_per_day"]
+    assert audited + gray_band_cap + reports <= capacity
+    for figure in ("200k", "50k", "120k", "400k"):
+        assert figure in design.component_by_id()["human_review"].notes
+    assert _props(design, "framing")["task"] == "multilabel"
+
+
+@pytest.mark.parametrize(
+    ("name", "index", "top_k"), [("ad_ctr", "ad_index", 300), ("search_ranking", "product_index", 200)]
+)
+def test_rankers_score_candidates_from_a_retriever(catalog, name, index, top_k):
+    design = _design(name, catalog)
+    graph = _graph(design)
+    assert nx.shortest_path(graph, index, "model") == [index, "retriever", "model"]
+    assert _props(design, "retriever")["top_k"] == top_k
+
+
+def test_ad_ranking_is_calibrated(catalog):
+    design = _design("ad_ctr", catalog)
+    assert _props(design, "model")["calibration"] in ("platt", "isotonic", "temperature", "native")
 
 
 def test_find_template_by_name_or_file_stem_and_unknown_names():

@@ -9,7 +9,7 @@ from PySide6.QtGui import QDrag
 from app.ui.canvas import KIND_MIME_TYPE
 from app.ui.document import DesignDocument
 from app.ui.inspector import Inspector
-from app.ui.palette import KIND_ROLE, Palette
+from app.ui.palette import KIND_ROLE, STAGE_ROLE, Palette
 
 
 @pytest.fixture
@@ -55,6 +55,34 @@ def test_palette_lists_every_kind_under_the_six_stages(palette, doc):
     assert "Feature store" in index.data(Qt.ItemDataRole.DisplayRole)
     assert doc.catalog.kinds["feature_store"].description[:30] in index.data(Qt.ItemDataRole.ToolTipRole)
     assert not index.data(Qt.ItemDataRole.DecorationRole).isNull()
+
+
+@pytest.mark.parametrize(
+    ("kind", "stage"),
+    [("vector_index", "features"), ("retriever", "model"), ("prompt_template", "model"),
+     ("experiment_tracker", "model")],
+)
+def test_palette_shows_retrieval_and_tracking_kinds_under_their_stage(palette, kind, stage):
+    index = palette.index_of_kind(kind)
+    assert index.isValid()
+    assert index.parent().data(STAGE_ROLE) == stage
+    assert not index.data(Qt.ItemDataRole.DecorationRole).isNull()
+
+
+def test_inspector_edits_the_new_model_properties(qtbot, inspector, doc):
+    cid = doc.add_component("model", 0, 0)
+    inspector.show_selection([cid])
+    editors = inspector.component_page.property_editors
+    provenance = editors["provenance"]
+    items = [provenance.itemText(i) for i in range(provenance.count())]
+    assert items == ["unspecified", "trained here", "fine tuned", "pretrained", "vendor api"]
+    provenance.setCurrentIndex(4)
+    provenance.activated.emit(4)
+    assert doc.component(cid).properties["provenance"] == "vendor_api"
+    assert editors["cost_per_1k_tokens"].spin.suffix() == " USD per 1k tokens"
+    retriever = doc.add_component("retriever", 0, 200)
+    inspector.show_selection([retriever])
+    assert inspector.component_page.property_editors["top_k"].spin.suffix() == " items"
 
 
 def test_palette_search_filters_as_you_type_and_escape_clears(qtbot, palette, doc):
