@@ -63,6 +63,21 @@ def _graph(design: Design, without_kinds: tuple[str, ...] = ()) -> nx.DiGraph:
     return graph
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_template_hand_layout_has_no_overlapping_cards(name, catalog):
+    from app.ui.canvas.style import CARD_H, CARD_W
+
+    design = _design(name, catalog)
+    cards = [(c.id, c.position.x, c.position.y) for c in design.components]
+    overlapping = [
+        (a, b)
+        for i, (a, ax, ay) in enumerate(cards)
+        for b, bx, by in cards[i + 1 :]
+        if abs(ax - bx) < CARD_W and abs(ay - by) < CARD_H
+    ]
+    assert overlapping == []
+
+
 def test_template_metrics_use_named_metrics(catalog):
     unnamed = []
     for name in NAMES:
@@ -150,11 +165,18 @@ def test_moderation_review_load_fits_capacity_and_the_task_is_multilabel(catalog
     assert _props(design, "framing")["task"] == "multilabel"
 
 
-def test_ad_ranking_scores_retrieved_candidates(catalog):
-    design = _design("ad_ctr", catalog)
+@pytest.mark.parametrize(
+    ("name", "index", "top_k"), [("ad_ctr", "ad_index", 300), ("search_ranking", "product_index", 200)]
+)
+def test_rankers_score_candidates_from_a_retriever(catalog, name, index, top_k):
+    design = _design(name, catalog)
     graph = _graph(design)
-    assert nx.shortest_path(graph, "ad_index", "model") == ["ad_index", "retriever", "model"]
-    assert _props(design, "retriever")["top_k"] == 300
+    assert nx.shortest_path(graph, index, "model") == [index, "retriever", "model"]
+    assert _props(design, "retriever")["top_k"] == top_k
+
+
+def test_ad_ranking_is_calibrated(catalog):
+    design = _design("ad_ctr", catalog)
     assert _props(design, "model")["calibration"] in ("platt", "isotonic", "temperature", "native")
 
 

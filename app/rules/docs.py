@@ -45,8 +45,11 @@ def render_rules_markdown(rules: list[RuleSpec] | None = None) -> str:
         "but no longer fails `mlsd check`), and `rule_overrides` in a design switch a rule off or "
         "change its severity (`off`, `info`, `warning`, `error`).",
         "",
-        "When a rule needs a property the design leaves unset, it reports an `info` finding "
-        '"X of C is unspecified" instead of passing silently.',
+        "Unknown is not safe: when a property a rule needs is unset, the rule does not pass. It "
+        'reports a finding "P of C is unset: why; set P (values)" at its own severity, or one '
+        "level lower where the unknown is less certain than the flaw (each rule's *When a "
+        "property is unset* says which), and the finding names the property (`unset` in JSON "
+        "output) so the design can be completed rather than the finding accepted.",
         "",
         "| Rule | Title | Stage | Default severity |",
         "| --- | --- | --- | --- |",

@@ -258,15 +258,15 @@ def update_shape_for_link(shape: ShapeCache, graph: nx.DiGraph, edit: LinkEdit) 
 
 
 def _loops_unchanged(values: dict[Any, Any], graph: nx.DiGraph, edit: LinkEdit) -> bool:
-    """R39's loops stay as they are when the loops themselves do (the topology with feedback
-    links is kept), the link is not a feedback link inside one, and it does not attach a
-    prediction logger beside one."""
+    """R39's loops stay as they are when the link joins two different strongly connected
+    components in topological order (a link inside a loop can split or join the data loops
+    R39 reads, whatever its flow), and it does not attach a prediction logger beside one."""
     topology = values.get(("topology", True))
     if topology is None:
         return False
     where = topology[1]
     if not (
-        where[edit.source] <= where[edit.target] if edit.added else where[edit.source] != where[edit.target]
+        where[edit.source] < where[edit.target] if edit.added else where[edit.source] != where[edit.target]
     ):
         return False
     return not edit.feedback and "prediction_logger" not in (

@@ -15,6 +15,7 @@ import pytest
 from app.domain import ops
 from app.domain.catalog import default_catalog
 from app.rules import CheckResult, RuleEngine, check_design
+from app.rules.registry import all_rules
 from tests.factories import large_design
 
 
@@ -30,7 +31,7 @@ def design_10k():
 
 def _sane(result: CheckResult, n_components: int) -> None:
     assert not [f for f in result.findings if f.internal_error]
-    assert len(result.rules_checked) == 40
+    assert len(result.rules_checked) == len(all_rules())
     assert sum(len(c.components) for c in result.coverage.values()) == n_components
 
 

@@ -16,15 +16,14 @@ def findings(design: Design, rule_id: str, severity: str | None = None) -> list[
 
 
 def fired(design: Design, rule_id: str) -> list[Finding]:
-    """Findings of a rule that are not 'X is unspecified' info notes."""
-    return [f for f in findings(design, rule_id) if "is unspecified" not in f.message]
+    """Findings of a rule raised by a known flaw, not by an unset rule-critical property."""
+    return [f for f in findings(design, rule_id) if not f.unset]
 
 
 def unspecified(design: Design, rule_id: str) -> list[str]:
-    """Messages of the rule's 'X is unspecified' info notes."""
-    return [
-        f.message for f in findings(design, rule_id) if f.severity == "info" and "is unspecified" in f.message
-    ]
+    """Messages of the rule's findings raised because a rule-critical property is unset, up to
+    the "; set <prop> (...)" advice that ends each of them."""
+    return [f.message.split("; set ", 1)[0] for f in findings(design, rule_id) if f.unset]
 
 
 def add_metric(b: DesignBuilder, label: str, metric: str | None, **props: object) -> str:
@@ -48,6 +47,7 @@ def sound_recommender(b: DesignBuilder) -> dict[str, str]:
     c["objective"] = b.add("business_objective", "Watch time", kpi="watch time per user",
                            target_delta="+3%", horizon_days=90)  # fmt: skip
     c["metric"] = add_metric(b, "NDCG@10", "ndcg", role="optimizing")
+    c["guardrail"] = add_metric(b, "Recall@500", "recall", role="guardrail")
     c["latency"] = b.add("constraint", "Latency budget", type="latency", value=100.0, unit="ms")
     c["budget"] = b.add("constraint", "Cost budget", type="cost", value=20000.0, unit="USD/month")
     c["events"] = b.add(
@@ -58,7 +58,8 @@ def sound_recommender(b: DesignBuilder) -> dict[str, str]:
         "data_source", "Video catalog", source_type="oltp_db", contains_pii=False,
         freshness="hourly", owner="content", versioned=True,
     )  # fmt: skip
-    c["governance"] = b.add("governance", "Pseudonymise users", controls=["anonymize", "access_control"],
+    c["governance"] = b.add("governance", "Pseudonymise users",
+                            controls=["anonymize", "access_control", "retention"],
                             regulation="gdpr")  # fmt: skip
     c["validation"] = b.add("data_validation", "Event validation", checks=["schema", "range", "null"],
                             blocking=True, where="both")  # fmt: skip
@@ -83,7 +84,8 @@ def sound_recommender(b: DesignBuilder) -> dict[str, str]:
         "model", "Ranking model", family="gbdt", learned=True, params_millions=5.0, interpretable=False,
         explainer="shap", p99_latency_ms=30.0, compressed=False,
     )  # fmt: skip
-    c["baseline"] = b.add("baseline_model", "Popularity baseline", baseline_type="popularity")
+    c["baseline"] = b.add("baseline_model", "Popularity baseline", baseline_type="popularity",
+                          metric_value=0.21)  # fmt: skip
     c["evaluation"] = b.add("evaluation", "Offline evaluation", method="holdout",
                             slices=["new users", "country"], gate=True)  # fmt: skip
     c["registry"] = b.add("model_registry", "Model registry", versioned=True, lineage=True)
@@ -102,7 +104,7 @@ def sound_recommender(b: DesignBuilder) -> dict[str, str]:
     c["kpi"] = b.add("monitor", "KPI monitor", watches=["business_kpi", "model_quality"], alerting=True,
                      channel="Slack")  # fmt: skip
     c["experiment"] = b.add("experiment", "A/B test", experiment_type="ab", unit="user",
-                            primary_metric="watch time")  # fmt: skip
+                            primary_metric="watch time", guardrails=["p99 latency"])  # fmt: skip
     c["cicd"] = b.add("cicd_pipeline", "CI/CD", tests=["unit", "data", "model"], cd=True, ct=True)
     c["infra"] = b.add("infrastructure", "Kubernetes", env="cloud", accelerator="cpu", cost_per_month=12000.0)
 
@@ -111,6 +113,7 @@ def sound_recommender(b: DesignBuilder) -> dict[str, str]:
     link(c["framing"], c["metric"])
     link(c["framing"], c["latency"])
     link(c["metric"], c["objective"])
+    link(c["framing"], c["guardrail"])
     link(c["events"], c["governance"])
     link(c["governance"], c["validation"])
     link(c["catalog"], c["validation"])

@@ -18,19 +18,35 @@ def test_r1_fires_without_business_objective(builder):
 
 
 def test_r1_fires_when_metric_has_no_proxy_link_to_objective(builder):
-    metric = add_metric(builder, "AUC", "roc_auc")
+    metric = add_metric(builder, "AUC", "roc_auc", role="optimizing")
+    add_metric(builder, "Recall", "recall", role="guardrail")
     objective = builder.add("business_objective", "Retention")
     builder.link(metric, objective, flow="eval")
-    [finding] = findings(builder.design, "R1")
-    assert "AUC is not tied to Retention" in finding.message
-    assert set(finding.components) == {metric, objective}
+    [finding] = fired(builder.design, "R1")
+    assert "AUC and Recall are not tied to Retention" in finding.message
+    assert set(finding.components) >= {metric, objective}
 
 
 def test_r1_quiet_when_metric_proxies_the_objective(builder):
-    metric = add_metric(builder, "AUC", "roc_auc")
+    metric = add_metric(builder, "AUC", "roc_auc", role="optimizing")
+    guard = add_metric(builder, "Recall", "recall", role="guardrail")
     objective = builder.add("business_objective", "Retention")
     builder.link(metric, objective)  # the canvas default flow is proxy
+    builder.link(guard, objective)
     assert findings(builder.design, "R1") == []
+
+
+def test_r1_fires_for_a_nameless_tied_metric_and_missing_roles(builder):
+    metric = add_metric(builder, "Offline metric", None)
+    objective = builder.add("business_objective", "Retention")
+    builder.link(metric, objective)
+    found = findings(builder.design, "R1")
+    assert {u for f in found for u in f.unset} == {f"{metric}.name", f"{metric}.role"}
+    assert all(f.severity == "warning" for f in found)
+    ops.set_property(builder.design, builder.catalog, metric, "name", "pr_auc")
+    ops.set_property(builder.design, builder.catalog, metric, "role", "optimizing")
+    [finding] = findings(builder.design, "R1")
+    assert finding.message.startswith("No metric has role guardrail") and not finding.unset
 
 
 # ---- R2 ----------------------------------------------------------------------------------
@@ -60,7 +76,7 @@ def test_r2_says_when_ml_needed_is_unspecified(builder):
     builder.add("problem_framing", "Framing")
     builder.add("model", "Churn model")
     assert unspecified(builder.design, "R2") == [
-        "ml_needed of Framing is unspecified: the design has learned models (Churn model)"
+        "ml_needed of Framing is unset: the design has learned models (Churn model)"
     ]
 
 
@@ -88,7 +104,7 @@ def test_r3_quiet_when_slo_and_qps_are_set(builder):
 def test_r3_says_when_endpoint_mode_is_unspecified(builder):
     builder.add("endpoint", "Feed API")
     [message] = unspecified(builder.design, "R3")
-    assert message.startswith("mode of Feed API is unspecified")
+    assert message.startswith("mode of Feed API is unset")
 
 
 # ---- R4 ----------------------------------------------------------------------------------
@@ -193,9 +209,17 @@ def test_r7_fires_when_the_training_job_reads_no_data(builder):
 
 
 def test_r7_quiet_with_full_lineage(builder):
-    builder.chain(builder.add("data_source"), builder.add("training_job"), builder.add("model"))
+    job = builder.add("training_job", reproducible=True)
+    builder.chain(builder.add("data_source"), job, builder.add("model"))
     builder.add("model", "Rules", learned=False)
     assert findings(builder.design, "R7") == []
+
+
+def test_r7_fires_for_a_training_job_that_is_not_reproducible(builder):
+    job = builder.add("training_job", "Notebook", reproducible=False)
+    builder.chain(builder.add("data_source"), job, builder.add("model"))
+    [finding] = findings(builder.design, "R7")
+    assert finding.severity == "warning" and finding.components == (job,)
 
 
 # ---- R8 ----------------------------------------------------------------------------------
@@ -241,7 +265,7 @@ def test_r9_says_when_the_task_is_unspecified(builder):
     builder.add("problem_framing", "Framing")
     builder.add("training_job")
     assert unspecified(builder.design, "R9") == [
-        "task of Framing is unspecified: a supervised task needs a label source for training"
+        "task of Framing is unset: a supervised task needs a label source for training"
     ]
 
 
@@ -266,7 +290,7 @@ def test_r10_quiet_for_an_attached_monitor_with_signals(builder):
 def test_r10_says_when_watches_is_unspecified(builder):
     builder.link(builder.add("monitor", "Monitor"), builder.add("endpoint"))
     assert fired(builder.design, "R10") == []
-    assert unspecified(builder.design, "R10")[0].startswith("watches of Monitor is unspecified")
+    assert unspecified(builder.design, "R10")[0].startswith("watches of Monitor is unset")
 
 
 # ---- R11 ---------------------------------------------------------------------------------
@@ -281,12 +305,18 @@ def test_r11_fires_when_no_monitor_alerts(builder):
 
 def test_r11_quiet_when_one_monitor_alerts(builder):
     builder.add("monitor", "Drift", alerting=False)
-    builder.add("monitor", "Latency", alerting=True)
+    builder.add("monitor", "Latency", alerting=True, channel="PagerDuty")
     assert findings(builder.design, "R11") == []
+
+
+def test_r11_says_when_the_only_alerting_monitor_names_no_channel(builder):
+    monitor = builder.add("monitor", "Latency", alerting=True)
+    [finding] = findings(builder.design, "R11")
+    assert finding.severity == "info" and finding.unset == (f"{monitor}.channel",)
 
 
 def test_r11_says_when_alerting_is_unspecified(builder):
     builder.add("monitor", "Drift")
     assert unspecified(builder.design, "R11") == [
-        "alerting of Drift is unspecified: no monitor is known to alert anyone"
+        "alerting of Drift is unset: no monitor is known to alert anyone"
     ]

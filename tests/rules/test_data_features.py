@@ -17,14 +17,44 @@ def test_r12_fires_when_personal_data_reaches_a_dataset_ungoverned(builder):
     # Reported where personal data first lands; governance there protects what follows.
     assert finding.components == (source, dataset)
     assert finding.message == (
-        "Users contains personal data and reaches Training set without passing a governance component"
+        "Users contains personal data and reaches Training set without passing a governance component "
+        "that protects it"
     )
 
 
 def test_r12_quiet_behind_governance(builder):
     source = builder.add("data_source", "Users", contains_pii=True)
-    builder.chain(source, builder.add("governance", "Anonymise"), builder.add("dataset"))
+    governance = builder.add("governance", "Anonymise", controls=["anonymize"])
+    builder.chain(source, governance, builder.add("dataset"))
     assert findings(builder.design, "R12") == []
+
+
+def test_r12_fires_behind_governance_whose_controls_do_not_protect(builder):
+    source = builder.add("data_source", "Users", contains_pii=True)
+    gov = builder.add("governance", "Encrypt", controls=["encrypt"])
+    dataset = builder.add("dataset", "Training set")
+    builder.chain(source, gov, dataset)
+    [finding] = findings(builder.design, "R12")
+    assert finding.components == (source, gov, dataset) and "controls encrypt" in finding.message
+    builder.design.component_by_id()[gov].properties["controls"] = []
+    [finding] = findings(builder.design, "R12")
+    assert "controls none" in finding.message
+
+
+def test_r12_fires_for_gdpr_governance_without_retention(builder):
+    source = builder.add("data_source", "Users", contains_pii=True)
+    gov = builder.add("governance", "Access", controls=["anonymize", "access_control"], regulation="gdpr")
+    builder.chain(source, gov, builder.add("dataset"))
+    [finding] = findings(builder.design, "R12")
+    assert gov in finding.components and "no retention under its regulation" in finding.message
+
+
+def test_r12_says_when_governance_controls_are_unset(builder):
+    source = builder.add("data_source", "Users", contains_pii=True)
+    gov = builder.add("governance", "Privacy step")
+    builder.chain(source, gov, builder.add("dataset"))
+    [finding] = findings(builder.design, "R12")
+    assert finding.unset == (f"{gov}.controls",) and finding.severity == "warning"
 
 
 def test_r12_quiet_without_personal_data(builder):
@@ -35,7 +65,7 @@ def test_r12_quiet_without_personal_data(builder):
 def test_r12_says_when_contains_pii_is_unspecified(builder):
     builder.link(builder.add("data_source", "Users"), builder.add("model", "Model"))
     assert unspecified(builder.design, "R12") == [
-        "contains_pii of Users is unspecified: it reaches Model without a governance step"
+        "contains_pii of Users is unset: it reaches Model without a governance step"
     ]
 
 
@@ -48,12 +78,31 @@ def test_r13_fires_when_training_reads_unvalidated_data(builder):
     builder.link(source, job)
     [finding] = findings(builder.design, "R13")
     assert finding.components == (source, job)
-    assert finding.message == "Training job Train reads Events with no data validation on the way"
+    assert finding.message == "Training job Train reads Events with no blocking data validation on the way"
 
 
 def test_r13_quiet_with_validation_before_training(builder):
-    builder.chain(builder.add("data_source"), builder.add("data_validation"), builder.add("training_job"))
+    check = builder.add("data_validation", checks=["schema"], blocking=True, where="train")
+    builder.chain(builder.add("data_source"), check, builder.add("training_job"))
     assert findings(builder.design, "R13") == []
+
+
+def test_r13_fires_for_a_validation_that_does_not_block_or_checks_nothing(builder):
+    source = builder.add("data_source", "Events")
+    check = builder.add("data_validation", "Log-only checks", checks=["schema"], blocking=False, where="both")
+    job = builder.add("training_job", "Train")
+    builder.chain(source, check, job)
+    [finding] = findings(builder.design, "R13")
+    assert finding.components == (source, check, job) and "does not block" in finding.message
+    builder.design.component_by_id()[check].properties.update(blocking=True, checks=[])
+    assert len(fired(builder.design, "R13")) == 1
+
+
+def test_r13_says_when_blocking_is_unset(builder):
+    check = builder.add("data_validation", "Checks", checks=["schema"], where="train")
+    builder.chain(builder.add("data_source"), check, builder.add("training_job"))
+    [finding] = findings(builder.design, "R13")
+    assert finding.unset == (f"{check}.blocking",)
 
 
 def _online_serving(builder):
@@ -81,7 +130,7 @@ def test_r13_quiet_for_online_endpoint_with_data_quality_monitor(builder):
 
 def test_r13_quiet_for_online_endpoint_with_serving_validation(builder):
     source = builder.add("data_source", "Requests")
-    check = builder.add("data_validation", "Request checks", where="serve")
+    check = builder.add("data_validation", "Request checks", where="serve", checks=["schema", "range"])
     model = builder.add("model", "Model")
     builder.chain(source, check, model, phase="serve")
     builder.link(model, builder.add("endpoint", "API", mode="online"))
@@ -112,7 +161,7 @@ def test_r14_quiet_for_fast_labels(builder):
 
 def test_r14_says_when_delay_is_unspecified(builder):
     builder.add("label_source", "Clicks")
-    assert unspecified(builder.design, "R14")[0].startswith("delay_hours of Clicks is unspecified")
+    assert unspecified(builder.design, "R14")[0].startswith("delay_hours of Clicks is unset")
 
 
 # ---- R15 ---------------------------------------------------------------------------------
@@ -146,20 +195,30 @@ def _skew_design(builder, serve_input_kind: str = "data_source", **props):
 
 
 def test_r16_fires_for_a_serve_input_not_used_in_training(builder):
-    serve_input, model, endpoint = _skew_design(builder, "feature_pipeline", shared_train_serve=False)
+    serve_input, model, endpoint = _skew_design(builder, "data_source")
     [finding] = findings(builder.design, "R16")
     assert finding.severity == "error"
     assert finding.components == (model, endpoint, serve_input)
     assert "training/serving skew" in finding.message and "Request features" in finding.message
 
 
-def test_r16_quiet_with_an_online_feature_store(builder):
-    _skew_design(builder, "feature_store", online=True)
-    assert findings(builder.design, "R16") == []
+def test_r16_fires_for_an_online_store_that_no_training_pipeline_fills(builder):
+    # An online store is no guarantee: what fills it must be what training reads.
+    store, model, endpoint = _skew_design(builder, "feature_store", online=True)
+    [finding] = findings(builder.design, "R16")
+    assert finding.components == (model, endpoint, store)
+
+
+def test_r16_quiet_with_an_online_store_filled_by_the_training_pipeline(builder):
+    store, _, _ = _skew_design(builder, "feature_store", online=True)
+    pipeline = builder.add("feature_pipeline", "Features", shared_train_serve=True)
+    builder.link(pipeline, store)
+    builder.link(pipeline, builder.design.components[1].id)  # -> training job
+    assert findings(builder.design, "R16") == [] and findings(builder.design, "R41") == []
 
 
 def test_r16_quiet_when_the_input_also_feeds_training(builder):
-    serve_input, _, _ = _skew_design(builder, "feature_pipeline", shared_train_serve=False)
+    serve_input, _, _ = _skew_design(builder, "data_source")
     builder.link(serve_input, builder.design.components[1].id)  # -> training job
     assert findings(builder.design, "R16") == []
 
@@ -171,21 +230,16 @@ def test_r16_quiet_through_a_cache_in_front_of_an_online_store(builder):
     builder.chain(history, job, model)
     builder.link(model, builder.add("endpoint", "Feed API", mode="online"))
     store = builder.add("feature_store", "Store", online=True)
+    builder.link(store, job)
     cache = builder.add("cache", "Feature cache", cache_type="feature")
     builder.chain(store, cache, model, phase="serve")
     assert findings(builder.design, "R16") == []
 
 
-def test_r16_quiet_for_batch_endpoint(builder):
-    _, _, endpoint = _skew_design(builder, "feature_pipeline", shared_train_serve=False)
-    builder.design.component_by_id()[endpoint].properties["mode"] = "batch"
+def test_r16_quiet_for_a_vendor_model(builder):
+    serve_input, model, _ = _skew_design(builder, "data_source")
+    builder.design.component_by_id()[model].properties["provenance"] = "vendor_api"
     assert findings(builder.design, "R16") == []
-
-
-def test_r16_says_when_online_is_unspecified(builder):
-    _skew_design(builder, "feature_store")
-    assert fired(builder.design, "R16") == []
-    assert unspecified(builder.design, "R16")[0].startswith("online of Request features is unspecified")
 
 
 # ---- R17 ---------------------------------------------------------------------------------
@@ -215,7 +269,7 @@ def test_r17_says_when_is_time_series_is_unspecified(builder):
     builder.add("dataset", "Sales", split="random")
     assert fired(builder.design, "R17") == []
     assert unspecified(builder.design, "R17") == [
-        "is_time_series of Sales is unspecified: it is split at random"
+        "is_time_series of Sales is unset: it is split at random, which leaks if its rows are ordered in time"
     ]
 
 
@@ -228,13 +282,12 @@ def test_r18_fires_for_transforms_fit_on_all_data(builder):
     assert finding.components == (pipeline,)
 
 
-def test_r18_fires_for_time_series_training_without_point_in_time(builder):
-    store = builder.add("feature_store", "Store", point_in_time=False)
-    dataset = builder.add("dataset", "Sales", is_time_series=True, split="time")
-    job = builder.add("training_job", "Train")
-    builder.chain(store, dataset, job)
-    [finding] = fired(builder.design, "R18")
-    assert finding.components == (store, job) and "point-in-time" in finding.message
+def test_r18_fires_as_an_error_for_target_encoding_fit_on_all_data(builder):
+    pipeline = builder.add("feature_pipeline", "Encoders", ops=["target_encode"], fit_on="all_data")
+    [finding] = findings(builder.design, "R18")
+    assert finding.severity == "error" and "test labels" in finding.message
+    builder.design.component_by_id()[pipeline].properties["ops"] = ["embed"]  # nothing is fit
+    assert findings(builder.design, "R18") == []
 
 
 def test_r18_quiet_with_train_only_fit_and_point_in_time_joins(builder):
@@ -256,7 +309,7 @@ def _imbalanced(builder, rate=0.02):
 def test_r19_fires_for_rare_positives_measured_by_accuracy(builder):
     labels = _imbalanced(builder)
     [finding] = findings(builder.design, "R19")
-    assert finding.components == (labels,)
+    assert finding.components == (builder.design.components[0].id, labels)
     assert "are 2% positive" in finding.message and "scores 98%" in finding.message
 
 
@@ -266,10 +319,19 @@ def test_r19_quiet_with_a_minority_class_metric(builder):
     assert findings(builder.design, "R19") == []
 
 
-def test_r19_quiet_with_class_weights(builder):
+def test_r19_fires_whatever_the_sampling(builder):
+    # Class weights help training; the metric still cannot see the minority class.
     _imbalanced(builder)
     builder.add("sampling_strategy", method="class_weight")
-    assert findings(builder.design, "R19") == []
+    add_metric(builder, "ROC-AUC", "roc_auc")
+    assert len(findings(builder.design, "R19")) == 1
+
+
+def test_r19_says_when_a_metric_is_nameless(builder):
+    _imbalanced(builder)
+    nameless = add_metric(builder, "Offline metric", None)
+    [finding] = findings(builder.design, "R19")
+    assert finding.unset == (f"{nameless}.name",)
 
 
 def test_r19_quiet_for_balanced_labels(builder):
@@ -280,7 +342,7 @@ def test_r19_quiet_for_balanced_labels(builder):
 def test_r19_says_when_positive_rate_is_unspecified(builder):
     add_metric(builder, "Accuracy", "accuracy")
     builder.add("label_source", "Labels")
-    assert unspecified(builder.design, "R19")[0].startswith("positive_rate of Labels is unspecified")
+    assert unspecified(builder.design, "R19")[0].startswith("positive_rate of Labels is unset")
 
 
 # ---- R20 ---------------------------------------------------------------------------------
@@ -306,9 +368,26 @@ def test_r20_quiet_with_weighted_correction(builder):
     assert findings(builder.design, "R20") == []
 
 
-def test_r20_quiet_for_oversampling(builder):
-    _sampled_into_threshold(builder, method="oversample", weighted_correction=False)
+def test_r20_fires_for_oversampling_too(builder):
+    sampler, policy = _sampled_into_threshold(builder, method="oversample", weighted_correction=False)
+    [finding] = findings(builder.design, "R20")
+    assert finding.components == (sampler, policy)
+
+
+def test_r20_quiet_for_class_weights(builder):
+    _sampled_into_threshold(builder, method="class_weight", weighted_correction=False)
     assert findings(builder.design, "R20") == []
+
+
+def test_r20_fires_for_negative_sampling_before_an_auction(builder):
+    sampler = builder.add(
+        "sampling_strategy", "Negatives", method="negative_sampling", weighted_correction=False
+    )
+    job, model = builder.add("training_job"), builder.add("model")
+    auction = builder.add("decision_policy", "Auction", policy_type="optimizer")
+    builder.chain(sampler, job, model, auction)
+    [finding] = findings(builder.design, "R20")
+    assert finding.components == (sampler, auction)
 
 
 # ---- R21 ---------------------------------------------------------------------------------

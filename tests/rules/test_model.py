@@ -31,7 +31,11 @@ def test_r22_fires_when_the_baseline_is_evaluated_elsewhere(builder):
 def test_r22_quiet_with_a_baseline_in_the_same_evaluation(builder):
     evaluation = builder.add("evaluation")
     builder.link(builder.add("model", family="gbdt"), evaluation)
-    builder.link(builder.add("baseline_model"), evaluation)
+    baseline = builder.add("baseline_model", "Heuristic")
+    builder.link(baseline, evaluation)
+    [finding] = findings(builder.design, "R22")  # nobody recorded the score to beat
+    assert finding.severity == "info" and finding.unset == (f"{baseline}.metric_value",)
+    builder.design.component_by_id()[baseline].properties["metric_value"] = 0.4
     assert findings(builder.design, "R22") == []
 
 
@@ -72,8 +76,8 @@ def test_r23_says_when_interpretability_is_unspecified(builder):
     builder.add("constraint", "Explain", type="interpretability")
     builder.add("model", "Scorer", family="gbdt")
     assert sorted(unspecified(builder.design, "R23")) == [
-        "explainer of Scorer is unspecified: Explain requires explainable predictions",
-        "interpretable of Scorer is unspecified: Explain requires explainable predictions",
+        "explainer of Scorer is unset: Explain requires explainable predictions",
+        "interpretable of Scorer is unset: Explain requires explainable predictions",
     ]
 
 
@@ -154,7 +158,7 @@ def test_r24_says_when_p99_latency_is_unspecified(builder):
     _serving_path(builder, p99=None, family="gbdt")
     assert fired(builder.design, "R24") == []
     assert unspecified(builder.design, "R24") == [
-        "p99_latency_ms of Ranking model is unspecified: needed for the latency budget of Feed API"
+        "p99_latency_ms of Ranking model is unset: needed for the latency budget of Feed API"
     ]
 
 
@@ -207,7 +211,7 @@ def test_r26_quiet_with_slices(builder):
 
 def test_r26_says_when_slices_are_unspecified(builder):
     builder.add("evaluation", "Offline eval")
-    assert unspecified(builder.design, "R26")[0].startswith("slices of Offline eval is unspecified")
+    assert unspecified(builder.design, "R26")[0].startswith("slices of Offline eval is unset")
 
 
 # ---- R27 ---------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ def test_r35_says_when_watches_is_unspecified(builder):
     builder.link(builder.add("monitor", "Monitor"), endpoint)
     assert fired(builder.design, "R35") == []
     assert unspecified(builder.design, "R35") == [
-        "watches of Monitor is unspecified: is API watched for drift or quality?"
+        "watches of Monitor is unset: is API watched for drift or quality?"
     ]
 
 
@@ -95,7 +95,7 @@ def test_r37_fires_without_experiment_or_kpi_monitor(builder):
     [finding] = findings(builder.design, "R37")
     assert finding.components == (endpoint,)
     assert finding.message == (
-        "User-facing endpoint Feed API has no A/B, interleaving, switchback or bandit experiment "
+        "Endpoint Feed API has no A/B, interleaving, switchback, bandit or holdback experiment "
         "and no monitor watching the business KPI of the business objective"
     )
 
@@ -105,13 +105,31 @@ def test_r37_fires_for_a_shadow_test_and_an_untied_kpi_monitor(builder):
     builder.link(builder.add("experiment", experiment_type="shadow"), app)
     builder.add("monitor", watches=["business_kpi"])  # not linked to the objective
     [finding] = findings(builder.design, "R37")
-    assert "bandit experiment and no monitor" in finding.message
+    assert "holdback experiment and no monitor" in finding.message
 
 
 def test_r37_quiet_with_ab_test_and_kpi_monitor(builder):
     endpoint, app, objective = _user_facing(builder)
-    builder.link(builder.add("experiment", experiment_type="ab"), app)
+    builder.link(builder.add("experiment", experiment_type="ab", guardrails=["latency"]), app)
     builder.link(builder.add("monitor", watches=["business_kpi"]), objective)
+    assert findings(builder.design, "R37") == []
+
+
+def test_r37_fires_for_an_internal_service_and_for_an_experiment_without_guardrails(builder):
+    _, endpoint = _served(builder, "Scoring API")
+    payments = builder.add("consumer", "Payments", consumer_type="internal_service")
+    builder.link(endpoint, payments)
+    objective = builder.add("business_objective", "Losses")
+    builder.link(builder.add("monitor", watches=["business_kpi"]), objective)
+    test = builder.add("experiment", "A/B", experiment_type="ab", guardrails=[])
+    builder.link(test, payments)
+    [finding] = findings(builder.design, "R37")
+    assert finding.components == (endpoint, test) and "no guardrail metrics in A/B" in finding.message
+
+
+def test_r37_quiet_for_analysts_only(builder):
+    _, endpoint = _served(builder, "Reports")
+    builder.link(endpoint, builder.add("consumer", "Analysts", consumer_type="analyst"))
     assert findings(builder.design, "R37") == []
 
 
@@ -145,8 +163,18 @@ def test_r38_quiet_outside_a_marketplace(builder):
 def test_r38_says_when_marketplace_is_unspecified(builder):
     _marketplace(builder, marketplace=None)
     assert unspecified(builder.design, "R38") == [
-        "marketplace of Pricing is unspecified: Price test randomises by user"
+        "marketplace of Pricing is unset: Price test randomises by user while Price optimizer makes "
+        "shared-resource decisions"
     ]
+
+
+def test_r38_fires_for_a_marketplace_reranker_by_session(builder):
+    builder.add("problem_framing", "Two-sided market", marketplace=True)
+    rerank = builder.add("decision_policy", "Re-ranker", policy_type="rerank")
+    experiment = builder.add("experiment", "Ranking test", unit="session")
+    [finding] = findings(builder.design, "R38")
+    assert finding.components == (rerank, experiment)
+    assert any("Kohavi" in source for source in finding.sources)
 
 
 # ---- R39 ---------------------------------------------------------------------------------
@@ -179,8 +207,19 @@ def test_r39_fires_with_zero_exploration(builder):
     assert len(findings(builder.design, "R39")) == 1
 
 
-def test_r39_quiet_with_exploration(builder):
-    _loop(builder, policy_type="rerank", exploration_rate=0.05)
+def test_r39_fires_for_exploration_without_logged_propensities(builder):
+    _, _, endpoint, _, _ = _loop(builder, policy_type="rerank", exploration_rate=0.05)
+    [finding] = findings(builder.design, "R39")
+    assert "records propensities" in finding.message
+    logger = builder.add("prediction_logger", "Log")
+    builder.link(endpoint, logger)
+    [finding] = findings(builder.design, "R39")
+    assert finding.unset == (f"{logger}.propensity_logged",)
+
+
+def test_r39_quiet_with_exploration_and_logged_propensities(builder):
+    _, _, endpoint, _, _ = _loop(builder, policy_type="rerank", exploration_rate=0.05)
+    builder.link(endpoint, builder.add("prediction_logger", propensity_logged=True))
     assert findings(builder.design, "R39") == []
 
 
@@ -221,5 +260,5 @@ def test_r40_says_when_logs_features_is_unspecified(builder):
     _, endpoint = _served(builder)
     builder.link(endpoint, builder.add("prediction_logger", "Log"))
     assert unspecified(builder.design, "R40") == [
-        "logs_features of Log is unspecified: it logs what API serves"
+        "logs_features of Log is unset: it logs what API serves"
     ]

@@ -33,7 +33,7 @@ def test_r28_says_when_gate_is_unspecified(builder):
     job, model = builder.add("training_job"), builder.add("model")
     builder.chain(job, model, builder.add("evaluation", "Offline eval"), builder.add("endpoint"))
     assert fired(builder.design, "R28") == []
-    assert unspecified(builder.design, "R28")[0].startswith("gate of Offline eval is unspecified")
+    assert unspecified(builder.design, "R28")[0].startswith("gate of Offline eval is unset")
 
 
 # ---- R29 ---------------------------------------------------------------------------------
@@ -52,32 +52,50 @@ def test_r29_fires_for_user_facing_endpoint_without_safe_rollout(builder):
     [finding] = findings(builder.design, "R29")
     assert finding.components == (endpoint,)
     assert finding.message == (
-        "User-facing endpoint Feed API has no release strategy and no model registry on its path"
+        "Endpoint Feed API (serving App) has no release strategy and no model registry on its path"
     )
 
 
 def test_r29_fires_for_a_big_bang_release_without_rollback(builder):
     model, endpoint = _user_facing(builder)
-    registry = builder.add("model_registry")
+    registry = builder.add("model_registry", versioned=True)
     release = builder.add("release_strategy", "Release", release_type="big_bang", rollback="none")
     builder.chain(model, registry, release, endpoint)
     [finding] = findings(builder.design, "R29")
-    assert finding.components == (endpoint, release)
+    assert finding.components == (endpoint, release) and finding.severity == "error"
     assert "has a big bang release and no rollback" in finding.message
 
 
 def test_r29_quiet_with_canary_rollback_and_registry(builder):
     model, endpoint = _user_facing(builder)
-    registry = builder.add("model_registry")
+    registry = builder.add("model_registry", versioned=True)
     release = builder.add("release_strategy", release_type="canary", rollback="automated")
     builder.chain(model, registry, release, endpoint)
     assert findings(builder.design, "R29") == []
 
 
-def test_r29_quiet_for_an_internal_endpoint(builder):
+def test_r29_fires_for_an_internal_payments_service(builder):
     model, endpoint = _user_facing(builder, consumer_type="internal_service")
+    release = builder.add("release_strategy", "Release", release_type="big_bang", rollback="none")
+    builder.chain(model, release, endpoint)
+    [finding] = findings(builder.design, "R29")
+    assert finding.severity == "error" and "no model registry" in finding.message
+
+
+def test_r29_fires_for_an_unversioned_registry(builder):
+    model, endpoint = _user_facing(builder)
+    registry = builder.add("model_registry", "Registry", versioned=False)
+    release = builder.add("release_strategy", release_type="canary", rollback="automated")
+    builder.chain(model, registry, release, endpoint)
+    [finding] = findings(builder.design, "R29")
+    assert finding.severity == "warning" and "unversioned model registry" in finding.message
+
+
+def test_r29_fires_as_info_for_analysts_only(builder):
+    model, endpoint = _user_facing(builder, consumer_type="analyst")
     builder.link(model, endpoint)
-    assert findings(builder.design, "R29") == []
+    [finding] = findings(builder.design, "R29")
+    assert finding.severity == "info"
 
 
 # ---- R30 ---------------------------------------------------------------------------------
@@ -98,7 +116,7 @@ def test_r30_quiet_with_a_fallback(builder):
 def test_r30_says_when_fallback_is_unspecified(builder):
     builder.add("endpoint", "API", mode="online")
     assert unspecified(builder.design, "R30") == [
-        "fallback of API is unspecified: what answers when the model fails?"
+        "fallback of API is unset: what answers when the model fails?"
     ]
 
 
@@ -138,7 +156,7 @@ def test_r31_quiet_for_online_serving_of_realtime_data(builder):
 
 def test_r32_fires_for_manual_training_without_staleness_monitor(builder):
     job = builder.add("training_job", "Notebook run", schedule="manual")
-    builder.add("cicd_pipeline", ct=True)
+    builder.add("cicd_pipeline", ct=True, tests=["data", "model"])
     [finding] = findings(builder.design, "R32")
     assert finding.severity == "warning" and finding.components == (job,)
     assert "MLOps level 0" in finding.message
@@ -154,8 +172,16 @@ def test_r32_fires_as_info_without_continuous_training(builder):
 def test_r32_quiet_with_staleness_monitor_and_continuous_training(builder):
     builder.add("training_job", schedule="manual")
     builder.add("monitor", watches=["staleness"])
-    builder.add("cicd_pipeline", ct=True)
+    builder.add("cicd_pipeline", ct=True, tests=["unit", "data", "model"])
     assert findings(builder.design, "R32") == []
+
+
+def test_r32_fires_for_continuous_training_without_data_or_model_tests(builder):
+    builder.add("training_job", schedule="periodic")
+    builder.add("monitor", watches=["staleness"])
+    pipeline = builder.add("cicd_pipeline", "CT", ct=True, cd=True, tests=["unit"])
+    [finding] = findings(builder.design, "R32")
+    assert finding.components == (pipeline,) and "without data or model tests" in finding.message
 
 
 # ---- R33 ---------------------------------------------------------------------------------

@@ -1,9 +1,35 @@
 """Rule checks, one module per area; importing this package registers them all.
 
-coverage: R1-R11 (business framing, stage coverage, structure), data: R12-R15,
-features: R16-R21, model: R22-R27, serving: R28-R34, monitoring: R35-R40.
+coverage: R1-R5 (business framing, stage coverage, orphans), structure: R6-R11 (loops,
+lineage, labels, monitors), data: R12-R15, leakage: R16-R18, R41, R42 (skew and leakage),
+features: R19-R21, model: R22, R23, R25-R27, latency: R24, release: R28, R29, R37,
+serving: R30-R34, monitoring: R35, R36, R40, loops: R38, R39.
 """
 
-from app.rules.checks import coverage, data, features, model, monitoring, serving
+from app.rules.checks import (
+    coverage,
+    data,
+    features,
+    latency,
+    leakage,
+    loops,
+    model,
+    monitoring,
+    release,
+    serving,
+    structure,
+)
 
-__all__ = ["coverage", "data", "features", "model", "monitoring", "serving"]
+__all__ = [
+    "coverage",
+    "data",
+    "features",
+    "latency",
+    "leakage",
+    "loops",
+    "model",
+    "monitoring",
+    "release",
+    "serving",
+    "structure",
+]

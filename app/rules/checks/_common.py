@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from app.domain.model import Component
-from app.rules.context import RuleContext, aspects_of
+from app.rules.context import RuleContext, aspects_of, strongly_connected
 from app.rules.model import Hit
 
 # ---- sources -----------------------------------------------------------------------------
@@ -33,6 +33,12 @@ def aws(*practices: str) -> tuple[str, ...]:
     return tuple(f"AWS Well-Architected ML Lens: {p}" for p in practices)
 
 
+def toce(*chapters: int) -> tuple[str, ...]:
+    return tuple(
+        f'Kohavi, Tang and Xu, "Trustworthy Online Controlled Experiments" (2020), ch. {c}' for c in chapters
+    )
+
+
 GML = "Google Cloud MLOps: continuous delivery and automation pipelines (levels 0-2)"
 
 # ---- kinds and values --------------------------------------------------------------------
@@ -41,7 +47,7 @@ ONLINE_MODES = ("online", "streaming")
 DEEP_FAMILIES = ("deep_nn", "cnn", "rnn", "transformer", "llm")
 COMPLEX_FAMILIES = (*DEEP_FAMILIES, "ensemble")
 INTERPRETABLE_FAMILIES = ("rule", "linear", "logistic", "tree")
-SUPERVISED_TASKS = ("binary", "multiclass", "regression", "ranking")
+SUPERVISED_TASKS = ("binary", "multiclass", "multilabel", "regression", "ranking", "uplift")
 MODEL_KINDS = ("model", "baseline_model")
 
 
@@ -118,26 +124,55 @@ def join_words(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+LOWER = {"error": "warning", "warning": "info", "info": "info"}
+
+
 class Unspecified:
-    """Collects "property X of C is unspecified" notes; one info hit per component and property."""
+    """Collects the rule-critical properties a design leaves unset: an unknown never satisfies
+    a rule, so each becomes a real finding of the rule (one per component and property),
+    naming the property in `Hit.unset` and saying what to set.
+
+    `severity` is None for the rule's own severity, or a lower one where the rule judges the
+    unknown less certain than the flaw itself (see each rule's `unset=` text).
+    """
 
     def __init__(self, ctx: RuleContext):
         self.ctx = ctx
-        self._notes: dict[tuple[str, str], str] = {}
+        self._notes: dict[tuple[str, str], tuple[str, str, str | None, tuple[str, ...]]] = {}
 
-    def note(self, component_id: str, prop: str, why: str) -> None:
-        self._notes.setdefault((component_id, prop), why)
+    def note(
+        self,
+        component_id: str,
+        prop: str,
+        why: str,
+        fix: str = "",
+        *,
+        severity: str | None = None,
+        also: Iterable[str] = (),
+    ) -> None:
+        """Record that `prop` of a component is unset. `why` says why the rule needs it,
+        `fix` what to set it to (shown after "set <prop>"); `also` names more components the
+        finding concerns."""
+        self._notes.setdefault((component_id, prop), (why, fix, severity, tuple(also)))
+
+    def __bool__(self) -> bool:
+        return bool(self._notes)
+
+    def has(self, component_id: str, prop: str) -> bool:
+        """Whether the property is already noted (the first note of a pair is the one kept)."""
+        return (component_id, prop) in self._notes
 
     def hits(self) -> list[Hit]:
         order = self.ctx.order
         found = sorted(self._notes.items(), key=lambda item: (order.get(item[0][0], 0), item[0][1]))
         return [
             Hit(
-                f"{prop} of {self.ctx.name(cid)} is unspecified: {why}",
-                components=(cid,),
-                severity="info",
+                f"{prop} of {self.ctx.name(cid)} is unset: {why}; set {prop}" + (f" ({fix})" if fix else ""),
+                components=self.ctx.sorted_ids([cid, *also]),
+                severity=severity,
+                unset=(f"{cid}.{prop}",),
             )
-            for (cid, prop), why in found
+            for (cid, prop), (why, fix, severity, also) in found
         ]
 
 
@@ -222,7 +257,7 @@ def near_check(
     """The target endpoints with no component of `kind` near them for which `verdict` is True.
 
     A nearby component whose verdict is None (its property is unset) makes the answer
-    unknown: it gets one "unspecified" note, and the endpoint is not returned.
+    unknown: it gets one unset note (a finding of the rule), and the endpoint is not returned.
     """
     view = endpoint_view(ctx)
     good = unsure = 0
@@ -239,9 +274,9 @@ def near_check(
         wanted |= view.bit.get(endpoint, 0)
     open_ = wanted & ~good
     for cid in unsure_ids:
-        endpoint = view.first(view.near(cid) & open_)
-        if endpoint is not None:
-            unknown.note(cid, prop, why(endpoint))
+        first = view.first(view.near(cid) & open_)
+        if first is not None:
+            unknown.note(cid, prop, why(first), also=(first,))
     missing = open_ & ~unsure
     return [e for e in view.endpoints if view.bit[e] & missing]
 
@@ -273,14 +308,16 @@ def user_facing(ctx: RuleContext, endpoint_id: str) -> bool:
 def serving_models(ctx: RuleContext, endpoint_id: str) -> tuple[str, ...]:
     """Models and baselines that serve an endpoint: reached going upstream from it without
     passing another model or a training job. Every phase counts: a model usually reaches its
-    endpoint through an evaluation gate and a registry, links drawn in the training phase."""
+    endpoint through an evaluation gate and a registry, links drawn in the training phase.
+    (One pass over the graph answers it for every endpoint.)"""
 
-    def compute() -> tuple[str, ...]:
+    def compute() -> tuple[list[str], Mapping[str, int]]:
+        models = [c.id for c in ctx.of_kind(*MODEL_KINDS)]
         stop = ctx.ids_of_kind(*MODEL_KINDS, "training_job")
-        found = ctx.reach([endpoint_id], forward=False, stop=stop)
-        return tuple(i for i in ctx.sorted_ids(found) if ctx.kind_of.get(i) in MODEL_KINDS)
+        return models, ctx.reach_bits(models, stop=stop)
 
-    return ctx.shape_memo(("serving_models", endpoint_id), compute, aspects_of())
+    models, bits = ctx.shape_memo("serving_model_bits", compute, aspects_of())
+    return tuple(pick(models, bits.get(endpoint_id, 0)))
 
 
 def serve_inputs(ctx: RuleContext, node_id: str) -> frozenset[str]:
@@ -316,3 +353,112 @@ def serve_side(ctx: RuleContext, endpoint_id: str) -> frozenset[str]:
         return frozenset(found)
 
     return ctx.shape_memo(("serve_side", endpoint_id), compute, {"flow", *aspects_of(serve=True)})
+
+
+# ---- data loops and consumers ---------------------------------------------------------------
+
+NOT_DATA_FLOWS = ("watch", "govern", "proxy")
+# An eval link carries the model itself when it leaves a model, a baseline, an evaluation gate
+# or a registry (model → evaluation → registry); from a metric, an objective, an experiment or
+# a logger it carries measurements, not data.
+MODEL_PATH_KINDS = ("model", "baseline_model", "evaluation", "model_registry")
+ACTING_CONSUMERS = ("user_app", "internal_service", "downstream_model")
+
+
+def carries_data(ctx: RuleContext, source: str, flow: str) -> bool:
+    """Whether a link from `source` with `flow` carries data (or the model) rather than a
+    measurement, a governance rule or a proxy relation."""
+    if flow == "eval":
+        return ctx.kind_of.get(source) in MODEL_PATH_KINDS
+    return flow not in NOT_DATA_FLOWS
+
+
+def data_loops(ctx: RuleContext, feedback: bool) -> list[tuple[str, ...]]:
+    """Loops of the data flow, each as its members in design order, ordered by first member.
+
+    Watch, govern and proxy links, and eval links of measurements, carry no data and close no
+    loop (see `carries_data`); feedback links are left out unless `feedback`. Only the loops of
+    the whole graph are searched again.
+    """
+
+    def compute() -> list[tuple[str, ...]]:
+        loops = ctx.loops(feedback=feedback)
+        if not loops:
+            return []
+        succ = ctx.graph._succ
+        kind_of = ctx.kind_of
+        found = []
+        for loop in loops:
+            members = set(loop)
+            adj: dict[str, list[str]] = {}
+            dropped = False
+            for node in loop:
+                model_path = kind_of.get(node) in MODEL_PATH_KINDS
+                kept = []
+                for nxt, data in succ[node].items():
+                    if nxt not in members:
+                        continue
+                    flow = data["flow"]
+                    if (model_path if flow == "eval" else flow not in NOT_DATA_FLOWS) and (
+                        feedback or not data["feedback"]
+                    ):
+                        kept.append(nxt)
+                    else:
+                        dropped = True
+                adj[node] = kept
+            if not dropped:  # every link of the loop carries data: it is a data loop as it is
+                found.append(ctx.sorted_ids(loop))
+                continue
+            for group in strongly_connected(loop, adj):
+                if len(group) > 1 or group[0] in adj[group[0]]:
+                    found.append(ctx.sorted_ids(group))
+        found.sort(key=lambda group: ctx.order.get(group[0], 0))
+        return found
+
+    depends = {"links", "flow", *(() if feedback else ("feedback",))}
+    return ctx.shape_memo(("data_loops", feedback), compute, depends)
+
+
+def _consumer_table(ctx: RuleContext) -> list[tuple[str, Any, int]]:
+    """Each consumer with its consumer_type and the endpoints upstream of it (a bit mask)."""
+
+    def compute() -> list[tuple[str, Any, int]]:
+        below = endpoint_view(ctx).below
+        return [
+            (c.id, c.properties.get("consumer_type"), below.get(c.id, 0)) for c in ctx.of_kind("consumer")
+        ]
+
+    return ctx.memo("consumer_table", compute)
+
+
+def consumers_of(ctx: RuleContext, endpoint_id: str) -> list[str]:
+    """Consumers downstream of an endpoint, in design order."""
+    bit = endpoint_view(ctx).bit.get(endpoint_id, 0)
+    return [cid for cid, _, mask in _consumer_table(ctx) if mask & bit]
+
+
+def audience(ctx: RuleContext, endpoint_id: str) -> tuple[str, list[str]]:
+    """Who acts on an endpoint's predictions: ("acting", consumers) when a user app, an internal
+    service or a downstream model does; ("unknown", consumers with consumer_type unset) when
+    none does but some type is unset; ("soft", consumers) when only analysts read them (or
+    nobody is drawn and the endpoint is not online)."""
+    return ctx.memo(("audience", endpoint_id), lambda: _audience(ctx, endpoint_id))
+
+
+def _audience(ctx: RuleContext, endpoint_id: str) -> tuple[str, list[str]]:
+    bit = endpoint_view(ctx).bit.get(endpoint_id, 0)
+    types = [(cid, kind) for cid, kind, mask in _consumer_table(ctx) if mask & bit]
+    acting = [c for c, t in types if t in ACTING_CONSUMERS]
+    if acting:
+        return "acting", acting
+    unset = [c for c, t in types if t is None]
+    if unset:
+        return "unknown", unset
+    if not types and ctx.prop(endpoint_id, "mode") in ONLINE_MODES:
+        return "acting", []
+    return "soft", [c for c, _ in types]
+
+
+def task_of(ctx: RuleContext) -> set[str]:
+    """The tasks the problem framings name (unset ones left out)."""
+    return {str(t) for f in ctx.of_kind("problem_framing") if (t := f.properties.get("task")) is not None}

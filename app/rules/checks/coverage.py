@@ -9,13 +9,11 @@ from app.rules.checks._common import (
     GML,
     MODEL_KINDS,
     ONLINE_MODES,
-    SUPERVISED_TASKS,
     Unspecified,
     aws,
     dmls,
     htd,
     is_learned,
-    items,
     mts,
     names,
     roml,
@@ -33,10 +31,16 @@ _ERROR_STAGES = ("data", "model", "serving")
     stage="business",
     severity="error",
     rationale="An offline metric that improves while the business KPI stays flat is wasted work; "
-    "each optimised metric should be an explicit proxy for a business objective.",
-    suggestion="Add a business objective (KPI, target, horizon) and link the ML metric to it with a "
-    "proxy link.",
+    "each optimised metric should be an explicit proxy for a business objective, one metric should "
+    "be the one the model optimises, and guardrail metrics say what it must not break.",
+    suggestion="Add a business objective (KPI, target, horizon), link the ML metric to it with a "
+    "proxy link, name the metric, and mark one metric optimizing and others guardrail.",
     sources=(*roml(2, 13), *aws("define business goals and KPIs"), *dmls(2)),
+    condition="The design has learned models or metrics, and no business objective; or no metric; or "
+    "no named metric reaches an objective through proxy links (error). Warning: no metric has role "
+    "optimizing, or no metric has role guardrail.",
+    unset="A metric whose name is unset does not count as tied (warning naming metric.name); when no "
+    "metric is optimizing (or guardrail) and some role is unset, each unset role is a warning.",
 )
 def r1_metric_tied_to_kpi(ctx: RuleContext) -> Iterator[Hit]:
     objectives = [c.id for c in ctx.of_kind("business_objective")]
@@ -56,24 +60,65 @@ def r1_metric_tied_to_kpi(ctx: RuleContext) -> Iterator[Hit]:
             components=ctx.sorted_ids(objectives),
         )
         return
+    unknown = Unspecified(ctx)
     # A metric is tied when a chain of proxy links leads from it to an objective.
     graph = ctx.graph
     targets = set(objectives)
+    tied = []
     for metric in metrics:
         seen, frontier = {metric}, [metric]
-        while frontier:
+        while frontier and metric not in tied:
             node = frontier.pop()
             for nxt, data in graph._succ[node].items():
                 if data["flow"] == "proxy" and nxt not in seen:
                     if nxt in targets:
-                        return
+                        tied.append(metric)
+                        break
                     seen.add(nxt)
                     frontier.append(nxt)
-    yield Hit(
-        f"No metric has a proxy link into a business objective: {names(ctx, metrics)} "
-        f"{'is' if len(metrics) == 1 else 'are'} not tied to {names(ctx, objectives)}",
-        components=ctx.sorted_ids(metrics + objectives),
-    )
+    named = [m for m in tied if ctx.prop(m, "name") is not None]
+    if not tied:
+        yield Hit(
+            f"No metric has a proxy link into a business objective: {names(ctx, metrics)} "
+            f"{'is' if len(metrics) == 1 else 'are'} not tied to {names(ctx, objectives)}",
+            components=ctx.sorted_ids(metrics + objectives),
+        )
+    elif not named:
+        for metric in tied:
+            unknown.note(
+                metric,
+                "name",
+                "it is the only metric tied to the business objective, and nothing says what it measures",
+                "e.g. pr_auc, ndcg, rmse",
+                severity="warning",
+            )
+    for role in ("optimizing", "guardrail"):
+        roles = [ctx.prop(m, "role") for m in metrics]
+        if role in roles:
+            continue
+        unset = [m for m, r in zip(metrics, roles, strict=True) if r is None]
+        if unset:
+            for metric in unset:
+                unknown.note(
+                    metric,
+                    "role",
+                    f"no metric is marked {role}",
+                    "optimizing or guardrail",
+                    severity="warning",
+                )
+            continue
+        what = (
+            "the model optimises: which one decides between two models?"
+            if role == "optimizing"
+            else "guards what the model must not break (a guardrail metric)"
+        )
+        yield Hit(
+            f"No metric has role {role}: none of {names(ctx, metrics)} {what}",
+            components=ctx.sorted_ids(metrics),
+            severity="warning",
+            subject=f"metric-role:{role}",
+        )
+    yield from unknown.hits()
 
 
 @rule(
@@ -86,6 +131,8 @@ def r1_metric_tied_to_kpi(ctx: RuleContext) -> Iterator[Hit]:
     suggestion="Justify ML over a heuristic in the problem framing (set ml_needed to yes), or replace "
     "the learned model with a rule-based baseline.",
     sources=(*roml(1, 3), *aws("determine if ML is the right solution")),
+    condition="The design has a learned model and a problem framing says ml_needed no or tbd.",
+    unset="ml_needed unset on a framing of a design with learned models is a warning: set it.",
 )
 def r2_ml_justified(ctx: RuleContext) -> Iterator[Hit]:
     learned = [c.id for c in ctx.of_kind("model") if is_learned(ctx, c.id)]
@@ -103,7 +150,9 @@ def r2_ml_justified(ctx: RuleContext) -> Iterator[Hit]:
                 components=ctx.sorted_ids([framing.id, *learned]),
             )
         elif needed is None:
-            unknown.note(framing.id, "ml_needed", f"the design has learned models ({listed})")
+            unknown.note(
+                framing.id, "ml_needed", f"the design has learned models ({listed})", "yes, no or tbd"
+            )
     yield from unknown.hits()
 
 
@@ -115,7 +164,10 @@ def r2_ml_justified(ctx: RuleContext) -> Iterator[Hit]:
     rationale="Serving architecture, model size and cost follow from the latency and load targets; "
     "without them the design cannot be checked against its constraints.",
     suggestion="Set latency_slo_ms and qps on the endpoint, or add a latency constraint.",
-    sources=(*mts("Data 3", "Monitor 6"), *dmls(2)),
+    sources=(*mts("Monitor 6"), *dmls(2)),
+    condition="An online or streaming endpoint lacks latency_slo_ms or qps and the design has no "
+    "latency constraint.",
+    unset="An endpoint whose mode is unset is a warning: set mode (online endpoints need targets).",
 )
 def r3_latency_targets(ctx: RuleContext) -> Iterator[Hit]:
     if any(c.properties.get("type") == "latency" for c in ctx.of_kind("constraint")):
@@ -132,9 +184,15 @@ def r3_latency_targets(ctx: RuleContext) -> Iterator[Hit]:
                 f"{mode.capitalize()} endpoint {ctx.name(endpoint.id)} has no {' and no '.join(missing)} "
                 "and the design has no latency constraint",
                 components=(endpoint.id,),
+                unset=tuple(f"{endpoint.id}.{p}" for p in missing),
             )
         elif mode is None:
-            unknown.note(endpoint.id, "mode", f"if it serves online, it needs {' and '.join(missing)}")
+            unknown.note(
+                endpoint.id,
+                "mode",
+                f"if it serves online, it needs {' and '.join(missing)}",
+                "online, batch, streaming, ...",
+            )
     yield from unknown.hits()
 
 
@@ -148,6 +206,9 @@ def r3_latency_targets(ctx: RuleContext) -> Iterator[Hit]:
     "model or serving stage is an error; a missing business, features or monitoring stage a warning.",
     suggestion="Add at least one component of the missing stage.",
     sources=(*dmls(2), GML),
+    condition="No component of the stage's kinds is in the design (error for data, model and serving; "
+    "warning for business, features and monitoring).",
+    unset="Reads no property: only which kinds are present.",
 )
 def r4_stage_coverage(ctx: RuleContext) -> Iterator[Hit]:
     present = {ctx.catalog.stage_of(kind) for kind in ctx.by_kind}
@@ -178,6 +239,9 @@ def _lower_label(label: str) -> str:
     "dependencies: they cost upkeep and hide what the system really depends on.",
     suggestion="Link the component into the pipeline, or remove it.",
     sources=(*htd("3", "5"), *roml(22)),
+    condition="A component other than a constraint has no link at all, or a data source or feature "
+    "pipeline reaches no model or baseline (feedback links left out).",
+    unset="Reads no property: only the links.",
 )
 def r5_orphans(ctx: RuleContext) -> Iterator[Hit]:
     succ, pred = ctx.graph._succ, ctx.graph._pred
@@ -199,206 +263,3 @@ def r5_orphans(ctx: RuleContext) -> Iterator[Hit]:
                     f"{ctx.name(cid)} does not reach any model: an unused data dependency",
                     components=(cid,),
                 )
-
-
-@rule(
-    id="R6",
-    title="Unmarked loop",
-    stage="structure",
-    severity="error",
-    rationale="A loop in the data flow (predictions feeding their own training data, a model "
-    "influencing its own inputs) is hidden feedback unless it is deliberate and marked.",
-    suggestion="If the loop is intended, mark the link that closes it as feedback; otherwise break it.",
-    sources=htd("4"),
-)
-def r6_unmarked_loops(ctx: RuleContext) -> Iterator[Hit]:
-    # Every loop must contain a feedback link: drop those links and look for what still cycles.
-    adj = ctx.adjacency(forward=True, feedback=False)
-    # Design order, not traversal order: the output must not depend on the edit history.
-    for scc in sorted(ctx.loops(feedback=False), key=lambda loop: min(ctx.order.get(n, 0) for n in loop)):
-        members = set(scc)
-        ordered = ctx.sorted_ids(members)
-        links = ctx.sorted_links(
-            data["id"]
-            for node in ordered
-            for nxt, data in ctx.graph._succ[node].items()
-            if nxt in members and not data["feedback"]
-        )
-        cycle = " → ".join(ctx.name(n) for n in _one_cycle(adj, ordered[0], members, ctx.order))
-        yield Hit(
-            f"Loop with no link marked feedback: {cycle}"
-            + (f" ({len(ordered)} components in the loop)" if len(ordered) > 6 else ""),
-            components=ordered,
-            links=links,
-        )
-
-
-def _one_cycle(adj: dict[str, list[str]], start: str, members: set[str], order: dict[str, int]) -> list[str]:
-    """A cycle through `start` inside the strongly connected `members`, as a node list
-    ending where it started."""
-    parent: dict[str, str] = {}
-    frontier = [start]
-    while frontier:
-        nxt_frontier = []
-        for node in frontier:
-            for nxt in sorted(adj.get(node, ()), key=lambda n: order.get(n, 0)):
-                if nxt not in members:
-                    continue
-                if nxt == start:
-                    path = [node]
-                    while path[-1] != start:
-                        path.append(parent[path[-1]])
-                    return [*reversed(path), start]
-                if nxt not in parent:
-                    parent[nxt] = node
-                    nxt_frontier.append(nxt)
-        frontier = nxt_frontier
-    return [start, start]
-
-
-@rule(
-    id="R7",
-    title="No training lineage",
-    stage="structure",
-    severity="error",
-    rationale="A learned model whose training data cannot be traced back to a source cannot be "
-    "reproduced, audited or retrained.",
-    suggestion="Draw the lineage: data source → (dataset, features) → training job → model.",
-    sources=(*mts("Infra 1"), *aws("establish model lineage")),
-)
-def r7_training_lineage(ctx: RuleContext) -> Iterator[Hit]:
-    models = [c.id for c in ctx.of_kind("model") if is_learned(ctx, c.id)]
-    if not models:
-        return
-    fed = ctx.reach(ctx.ids_of_kind("data_source", "dataset"), feedback=False)
-    jobs = [c.id for c in ctx.of_kind("training_job")]
-    trained = ctx.reach([j for j in jobs if j in fed], feedback=False)
-    produced: set[str] | None = None
-    for model in models:
-        if model in trained:
-            continue
-        if produced is None:
-            produced = ctx.reach(jobs, feedback=False)
-        if model in produced:
-            why = "its training job reads from no data source or dataset"
-        else:
-            why = "no training job produces it"
-        yield Hit(
-            f"Learned model {ctx.name(model)} has no training lineage: {why}",
-            components=(model,),
-        )
-
-
-@rule(
-    id="R8",
-    title="Endpoint serves no model",
-    stage="structure",
-    severity="error",
-    rationale="An endpoint with no model or baseline behind it cannot return predictions.",
-    suggestion="Link the model (or a baseline) to the endpoint, directly or through the model registry.",
-    sources=dmls(7),
-)
-def r8_endpoint_has_model(ctx: RuleContext) -> Iterator[Hit]:
-    endpoint_ids = [c.id for c in ctx.of_kind("endpoint")]
-    if not endpoint_ids:
-        return
-    served = ctx.reach(ctx.ids_of_kind(*MODEL_KINDS), feedback=False)
-    for endpoint in endpoint_ids:
-        if endpoint not in served:
-            yield Hit(
-                f"Endpoint {ctx.name(endpoint)} serves no model: no model or baseline is upstream of it",
-                components=(endpoint,),
-            )
-
-
-@rule(
-    id="R9",
-    title="Supervised task without labels",
-    stage="data",
-    severity="warning",
-    rationale="A supervised model needs a target variable; where it comes from, how noisy and how "
-    "delayed it is decides what the model can learn.",
-    suggestion="Add a label source (natural labels, annotation, delayed outcomes) upstream of the "
-    "training job.",
-    sources=dmls(4),
-)
-def r9_labels(ctx: RuleContext) -> Iterator[Hit]:
-    jobs = [c.id for c in ctx.of_kind("training_job")]
-    if not jobs:
-        return
-    framings = ctx.of_kind("problem_framing")
-    tasks = [f.properties.get("task") for f in framings]
-    supervised = sorted({t for t in tasks if isinstance(t, str) and t in SUPERVISED_TASKS})
-    if not supervised:
-        unknown = Unspecified(ctx)
-        for framing in framings:
-            if framing.properties.get("task") is None:
-                unknown.note(framing.id, "task", "a supervised task needs a label source for training")
-        yield from unknown.hits()
-        return
-    labelled = ctx.reach(ctx.ids_of_kind("label_source"), feedback=False)
-    for job in jobs:
-        if job not in labelled:
-            yield Hit(
-                f"The task is supervised ({', '.join(supervised)}) but no label source is upstream of "
-                f"{ctx.name(job)}",
-                components=(job,),
-            )
-
-
-@rule(
-    id="R10",
-    title="Monitor watches nothing",
-    stage="monitoring",
-    severity="warning",
-    rationale="A monitor only protects what it is attached to and what it measures.",
-    suggestion="Set what the monitor watches and link it to the components it watches.",
-    sources=(*mts("Monitor 1-7"), *roml(10)),
-)
-def r10_monitor_watches(ctx: RuleContext) -> Iterator[Hit]:
-    graph = ctx.graph
-    unknown = Unspecified(ctx)
-    for monitor in ctx.of_kind("monitor"):
-        mid = monitor.id
-        watches = items(monitor.properties.get("watches"))
-        attached = any(d["flow"] == "watch" for d in graph._succ[mid].values()) or bool(graph._pred[mid])
-        problems = []
-        if watches is not None and not watches:
-            problems.append("watches no signal")
-        if not attached:
-            problems.append("has no watch link to any component")
-        if problems:
-            yield Hit(f"Monitor {ctx.name(mid)} {' and '.join(problems)}", components=(mid,))
-        elif watches is None:
-            unknown.note(mid, "watches", "which signals does this monitor watch?")
-    yield from unknown.hits()
-
-
-@rule(
-    id="R11",
-    title="No monitor alerts",
-    stage="monitoring",
-    severity="warning",
-    rationale="Monitoring that nobody is paged for is discovered after the damage; at least one "
-    "monitor must alert a person.",
-    suggestion="Turn on alerting for the key monitors and name the channel (Slack, pager, email).",
-    sources=(*htd("7"), *roml(9)),
-)
-def r11_alerting(ctx: RuleContext) -> Iterator[Hit]:
-    monitors = ctx.of_kind("monitor")
-    if not monitors or any(m.properties.get("alerting") is True for m in monitors):
-        return
-    unset = [m.id for m in monitors if m.properties.get("alerting") is None]
-    if unset:
-        unknown = Unspecified(ctx)
-        for mid in unset:
-            unknown.note(mid, "alerting", "no monitor is known to alert anyone")
-        yield from unknown.hits()
-        return
-    ids = [m.id for m in monitors]
-    yield Hit(
-        f"None of the monitors alerts anyone ({names(ctx, ids)} have alerting off)"
-        if len(ids) > 1
-        else f"Monitor {ctx.name(ids[0])} does not alert anyone (alerting off)",
-        components=ctx.sorted_ids(ids),
-    )

@@ -30,52 +30,124 @@ from app.rules.registry import rule
 _PII_TARGETS = ("dataset", "feature_store", "model")
 
 
+_REGULATED = ("gdpr", "ccpa", "hipaa", "pci")
+
+
+def _protects(controls: set[str], regulation: object) -> bool:
+    """Controls that keep personal data out of copies, or restrict and expire the copies; a
+    regulation (GDPR, CCPA, HIPAA, PCI) also demands retention limits on whatever is kept."""
+    if regulation in _REGULATED and "retention" not in controls:
+        return False
+    return "anonymize" in controls or {"access_control", "retention"} <= controls
+
+
 @rule(
     id="R12",
     title="Personal data reaches ML without governance",
     stage="data",
     severity="error",
     rationale="Personal data copied into datasets, feature stores and model weights outlives its "
-    "consent and retention rules unless a governance step (anonymisation, access control, "
-    "retention) sits on the way.",
-    suggestion="Put a governance component (anonymize, access control, retention, consent) between "
-    "the source with personal data and the datasets, features and models it feeds.",
+    "consent and retention rules unless a governance step sits on the way whose controls fit the "
+    "use: anonymisation, or access control together with retention.",
+    suggestion="Put a governance component between the source with personal data and the datasets, "
+    "features and models it feeds, with controls anonymize, or access_control and retention (add "
+    "consent where the regulation requires it).",
     sources=(*mts("Data 5"), *aws("ensure data privacy")),
+    condition="A data source with contains_pii true reaches a dataset, feature store or model without "
+    "passing a governance component whose controls include anonymize, or both access_control and "
+    "retention, and retention whenever its regulation is gdpr, ccpa, hipaa or pci (a governance "
+    "step with other or no controls does not count).",
+    unset="contains_pii unset on a source that reaches ML data ungoverned is a warning; a governance "
+    "step on the way whose controls are unset is a warning naming governance.controls (it does not "
+    "count as protection).",
 )
 def r12_pii_governance(ctx: RuleContext) -> Iterator[Hit]:
     sources = [c for c in ctx.of_kind("data_source") if c.properties.get("contains_pii") is not False]
     if not sources:
         return
     seeds = [c.id for c in sources]
+    unknown = Unspecified(ctx)
+    good, unsure, weak = set(), set(), []
+    for gov in ctx.of_kind("governance"):
+        controls = items(gov.properties.get("controls"))
+        if controls is None:
+            unsure.add(gov.id)
+        elif _protects(controls, gov.properties.get("regulation")):
+            good.add(gov.id)
+        else:
+            weak.append(gov.id)
+    targets = ctx.ids_of_kind(*_PII_TARGETS)
     # Report where personal data first lands; what lies beyond is fixed by the same governance.
-    bits = ctx.reach_bits(seeds, stop=ctx.ids_of_kind("governance", *_PII_TARGETS))
+    bits = ctx.reach_bits(seeds, stop=good | unsure | targets)
     reaches: dict[str, list[str]] = {}
     for target in ctx.of_kind(*_PII_TARGETS):
         for source_id in pick(seeds, bits.get(target.id, 0)):
             reaches.setdefault(source_id, []).append(target.id)
-    unknown = Unspecified(ctx)
     for source in sources:
         reached = reaches.get(source.id)
         if not reached:
             continue
+        landed = names(ctx, reached, ordered=True)
+        passed = [g for g in weak if bits.get(g, 0) & (1 << seeds.index(source.id))]
         if source.properties.get("contains_pii") is None:
             unknown.note(
                 source.id,
                 "contains_pii",
-                f"it reaches {names(ctx, reached, ordered=True)} without a governance step",
+                f"it reaches {landed} without a governance step",
+                "true or false",
+                severity="warning",
+                also=reached,
             )
             continue
-        landed = names(ctx, reached, ordered=True)
+        through = (
+            f" (governance {names(ctx, passed, ordered=True)} on the way has controls "
+            f"{_controls(ctx, passed)}: neither anonymize nor access_control with retention, or no "
+            "retention under its regulation)"
+            if passed
+            else ""
+        )
         yield Hit(
             f"{ctx.name(source.id)} contains personal data and reaches {landed} without passing a "
-            "governance component",
-            components=ctx.sorted_ids([source.id, *reached]),
+            f"governance component that protects it{through}",
+            components=ctx.sorted_ids([source.id, *reached, *passed]),
         )
+    if unsure:
+        upstream = ctx.reach(targets, forward=False)
+        for gov_id in ctx.sorted_ids(unsure):
+            if bits.get(gov_id) and gov_id in upstream:
+                fed = pick(seeds, bits[gov_id])
+                unknown.note(
+                    gov_id,
+                    "controls",
+                    f"personal data from {names(ctx, fed, ordered=True)} passes it on its "
+                    "way to datasets, features or models",
+                    "anonymize, or access_control and retention",
+                    severity="warning",
+                )
     yield from unknown.hits()
 
 
-def _validations(ctx: RuleContext, not_where: str) -> set[str]:
-    return {c.id for c in ctx.of_kind("data_validation") if c.properties.get("where") != not_where}
+def _controls(ctx: RuleContext, ids: list[str]) -> str:
+    found = sorted({c for i in ids for c in items(ctx.prop(i, "controls")) or ()})
+    return ", ".join(found) if found else "none"
+
+
+def _validates(ctx: RuleContext, vid: str, side: str) -> tuple[bool | None, list[str]]:
+    """Whether a data validation protects the `side` ("train" or "serve") path: True, False,
+    or None with the unset properties that decide it. A validation protects training when it
+    runs there (where train or both), checks something and blocks bad data."""
+    props = ctx.component(vid).properties
+    where, checks, blocking = props.get("where"), items(props.get("checks")), props.get("blocking")
+    if where is not None and where not in (side, "both"):
+        return False, []
+    if checks is not None and not checks:
+        return False, []
+    if side == "train" and blocking is False:
+        return False, []
+    unset = [p for p, v in (("where", where), ("checks", checks)) if v is None]
+    if side == "train" and blocking is None:
+        unset.append("blocking")
+    return (None, unset) if unset else (True, [])
 
 
 @rule(
@@ -84,30 +156,67 @@ def _validations(ctx: RuleContext, not_where: str) -> set[str]:
     stage="data",
     severity="warning",
     rationale="Bad input data (schema changes, nulls, out-of-range values) silently degrades training "
-    "and serving; validation catches it before it reaches the model.",
-    suggestion="Add a data validation step between the data sources and the training job, and "
-    "validate (or monitor the quality of) the data an online endpoint is fed with.",
-    sources=(*mts("Data 1", "Monitor 2"), GML, *roml(5)),
+    "and serving; validation catches it before it reaches the model, and on the training path it "
+    "must block a bad batch, not only log it.",
+    suggestion="Add a blocking data validation step with checks (schema, range, null, ...) between the "
+    "data sources and the training job, and validate (or monitor the quality of) the data an online "
+    "endpoint is fed with.",
+    sources=(*mts("Data 1", "Monitor 2"), GML),
+    condition="Data from a source reaches a training job without passing a data validation that runs "
+    "on the training side (where train or both), has checks and blocks; or an online endpoint's "
+    "serving path has no validation with checks on the serving side and no monitor watches "
+    "data_quality near it.",
+    unset="A validation on the way whose where, checks or blocking (training side) is unset does not "
+    "count: a warning naming the unset property; a nearby monitor whose watches is unset likewise.",
 )
 def r13_validation(ctx: RuleContext) -> Iterator[Hit]:
     unknown = Unspecified(ctx)
     sources = [c.id for c in ctx.of_kind("data_source")]
     jobs = [c.id for c in ctx.of_kind("training_job")]
+    validations = [c.id for c in ctx.of_kind("data_validation")]
+    states = {v: _validates(ctx, v, "train") for v in validations}
     if sources and jobs:
         # Data passes data pipelines and feature steps, not models (they emit predictions).
-        stop = _validations(ctx, "serve") | ctx.ids_of_kind(*MODEL_KINDS, "training_job", "endpoint")
-        bits = ctx.reach_bits(sources, stop=stop)
+        opaque = ctx.ids_of_kind(*MODEL_KINDS, "training_job", "endpoint")
+        good = {v for v, (ok, _) in states.items() if ok is True}
+        unsure = {v for v, (ok, _) in states.items() if ok is None}
+        bits = ctx.reach_bits(sources, stop=good | unsure | opaque)
+        weak_all = [v for v in validations if v not in good and v not in unsure]
         for job in jobs:
             mask = bits.get(job, 0)
             if mask:
                 unchecked = pick(sources, mask)
-                read = names(ctx, unchecked, ordered=True)
-                yield Hit(
-                    f"Training job {ctx.name(job)} reads {read} with no data validation on the way",
-                    components=ctx.sorted_ids([job, *unchecked]),
+                weak = [v for v in weak_all if bits.get(v, 0) & mask]
+                but = (
+                    f" ({names(ctx, weak, ordered=True)} on the way does not block or checks nothing)"
+                    if weak
+                    else ""
                 )
-    serve_checks = _validations(ctx, "train")
-    unvalidated = [e for e in online_endpoints(ctx) if not serve_checks & serve_side(ctx, e)]
+                yield Hit(
+                    f"Training job {ctx.name(job)} reads {names(ctx, unchecked, ordered=True)} with no "
+                    f"blocking data validation on the way{but}",
+                    components=ctx.sorted_ids([job, *unchecked, *weak]),
+                )
+        if unsure:
+            feeds = ctx.reach(jobs, forward=False)
+            for vid in ctx.sorted_ids(unsure):
+                if bits.get(vid) and vid in feeds:
+                    for prop in states[vid][1]:
+                        unknown.note(
+                            vid,
+                            prop,
+                            "does it check the training data and stop a bad batch?",
+                            _FIX[prop],
+                        )
+    serve_states = {v: _validates(ctx, v, "serve") for v in validations}
+    serve_good = {v for v, (ok, _) in serve_states.items() if ok is True}
+    serve_unsure = {v for v, (ok, _) in serve_states.items() if ok is None}
+    unvalidated = []
+    for endpoint in online_endpoints(ctx):
+        side = serve_side(ctx, endpoint)
+        if serve_good & side:
+            continue
+        unvalidated.append(endpoint)
     for endpoint in near_check(
         ctx,
         unvalidated,
@@ -117,12 +226,25 @@ def r13_validation(ctx: RuleContext) -> Iterator[Hit]:
         "watches",
         lambda e: f"is it watching the data quality of {ctx.name(e)}?",
     ):
+        maybe = ctx.sorted_ids(serve_unsure & serve_side(ctx, endpoint))
+        if maybe:
+            for vid in maybe:
+                for prop in serve_states[vid][1]:
+                    unknown.note(vid, prop, f"does it validate what {ctx.name(endpoint)} is fed?", _FIX[prop])
+            continue
         yield Hit(
             f"Online endpoint {ctx.name(endpoint)} is fed with no data validation on its serving path "
             "and no monitor watches data_quality",
             components=(endpoint,),
         )
     yield from unknown.hits()
+
+
+_FIX = {
+    "where": "train, serve or both",
+    "checks": "schema, range, null, drift, freshness",
+    "blocking": "true to stop a bad batch",
+}
 
 
 @rule(
@@ -134,6 +256,10 @@ def r13_validation(ctx: RuleContext) -> Iterator[Hit]:
     "monitors on inputs and predictions are the early warning in between.",
     suggestion="Add a monitor watching prediction_drift or data_drift.",
     sources=dmls(4, 8),
+    condition="A label source's labels arrive more than 24 h late (delay_hours > 24) and no monitor "
+    "watches prediction_drift or data_drift.",
+    unset="delay_hours unset is a warning (set it); with late labels, a monitor whose watches is unset "
+    "is a warning naming monitor.watches.",
 )
 def r14_delayed_labels(ctx: RuleContext) -> Iterator[Hit]:
     labels = ctx.of_kind("label_source")
@@ -148,12 +274,16 @@ def r14_delayed_labels(ctx: RuleContext) -> Iterator[Hit]:
     for label in labels:
         delay = number(label.properties.get("delay_hours"))
         if delay is None:
-            unknown.note(label.id, "delay_hours", "late labels need drift monitors as a proxy")
+            unknown.note(label.id, "delay_hours", "late labels need drift monitors as a proxy", "hours")
         elif delay > 24:
             if unsure:
                 for mid in unsure:
                     unknown.note(
-                        mid, "watches", f"labels from {ctx.name(label.id)} arrive {fmt(delay)} h late"
+                        mid,
+                        "watches",
+                        f"labels from {ctx.name(label.id)} arrive {fmt(delay)} h late",
+                        "e.g. prediction_drift, data_drift",
+                        also=(label.id,),
                     )
                 continue
             yield Hit(
@@ -173,18 +303,27 @@ def r14_delayed_labels(ctx: RuleContext) -> Iterator[Hit]:
     "cannot be reproduced.",
     suggestion="Name the owning team of each data source and version (snapshot) its data.",
     sources=(*htd("3"), *roml(11), *mts("Monitor 1")),
+    condition="A data source has no owner, or is not versioned.",
+    unset="owner or versioned unset is reported (info, like the rule) with the property named.",
 )
 def r15_source_ownership(ctx: RuleContext) -> Iterator[Hit]:
     for source in ctx.of_kind("data_source"):
         props = source.properties
-        problems = []
+        problems, unset = [], []
         owner = props.get("owner")
         if not (isinstance(owner, str) and owner.strip()):
             problems.append("has no owner")
+            if owner is None:
+                unset.append(f"{source.id}.owner")
         versioned = props.get("versioned")
         if versioned is False:
             problems.append("is not versioned")
         elif versioned is None:
-            problems.append("has unspecified versioning")
+            problems.append("has versioning unset (set versioned)")
+            unset.append(f"{source.id}.versioned")
         if problems:
-            yield Hit(f"Data source {ctx.name(source.id)} {' and '.join(problems)}", components=(source.id,))
+            yield Hit(
+                f"Data source {ctx.name(source.id)} {' and '.join(problems)}",
+                components=(source.id,),
+                unset=tuple(unset),
+            )

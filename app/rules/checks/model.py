@@ -1,8 +1,8 @@
-"""Model: R22-R27."""
+"""Model: R22, R23, R25-R27 (R24 is in latency.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from app.rules.checks._common import (
     COMPLEX_FAMILIES,
@@ -11,7 +11,6 @@ from app.rules.checks._common import (
     Unspecified,
     aws,
     dmls,
-    endpoints,
     fmt,
     htd,
     is_learned,
@@ -19,10 +18,8 @@ from app.rules.checks._common import (
     mts,
     names,
     number,
-    online_endpoints,
+    pick,
     roml,
-    serve_inputs,
-    serving_models,
 )
 from app.rules.context import RuleContext
 from app.rules.model import Hit
@@ -40,6 +37,10 @@ from app.rules.registry import rule
     suggestion="Add a baseline model (heuristic, popularity, linear or the current production model) "
     "and evaluate it beside the model in the same evaluation.",
     sources=(*mts("Model 5"), *roml(4), *dmls(6)),
+    condition="A learned model shares no evaluation or experiment with a baseline model (and is not "
+    "linked to one); error for deep, transformer, LLM and ensemble families.",
+    unset="A baseline evaluated beside a model whose metric_value is unset is info naming it: the "
+    "baseline's score is what the model must beat.",
 )
 def r22_baseline(ctx: RuleContext) -> Iterator[Hit]:
     models = [c for c in ctx.of_kind("model") if is_learned(ctx, c.id)]
@@ -54,6 +55,22 @@ def r22_baseline(ctx: RuleContext) -> Iterator[Hit]:
     baseline_mask = 0
     for baseline in baselines:
         baseline_mask |= below.get(baseline, 0)
+    unknown = Unspecified(ctx)
+    model_ids = {m.id for m in models}
+    judged = 0
+    for model in models:
+        judged |= below.get(model.id, 0)
+    for baseline in baselines:
+        if ctx.prop(baseline, "metric_value") is None and (
+            ctx.neighbours(baseline) & model_ids or below.get(baseline, 0) & judged
+        ):
+            unknown.note(
+                baseline,
+                "metric_value",
+                "the learned models evaluated beside it must beat its score",
+                "its score on the evaluation metric",
+                severity="info",
+            )
     for model in models:
         if model.id in linked or below.get(model.id, 0) & baseline_mask:
             continue
@@ -68,6 +85,7 @@ def r22_baseline(ctx: RuleContext) -> Iterator[Hit]:
         else:
             message = f"No baseline model is evaluated beside {what}"
         yield Hit(message, components=(model.id,), severity="error" if complex_model else None)
+    yield from unknown.hits()
 
 
 @rule(
@@ -79,6 +97,10 @@ def r22_baseline(ctx: RuleContext) -> Iterator[Hit]:
     "model needs an explainer (SHAP, a surrogate) or an interpretable family.",
     suggestion="Use an interpretable model family or attach an explainer (SHAP, surrogate).",
     sources=(*roml(14), *aws("explain model results")),
+    condition="The design has an interpretability or regulatory constraint and a learned model is not "
+    "interpretable and has explainer none.",
+    unset="interpretable or explainer unset on such a model (when the other does not settle it) is a "
+    "warning naming it.",
 )
 def r23_interpretability(ctx: RuleContext) -> Iterator[Hit]:
     constraints = [
@@ -107,10 +129,13 @@ def r23_interpretability(ctx: RuleContext) -> Iterator[Hit]:
             )
             continue
         if interpretable is None:
-            unknown.note(model.id, "interpretable", why)
+            unknown.note(model.id, "interpretable", why, "true or false")
         if explainer is None:
-            unknown.note(model.id, "explainer", why)
+            unknown.note(model.id, "explainer", why, "shap, surrogate, built_in or none")
     yield from unknown.hits()
+
+
+_FIX25 = {"cv": "holdout, kfold, time_series_cv or none", "hpo": "random, bayesian, grid or none"}
 
 
 @rule(
@@ -124,6 +149,10 @@ def r23_interpretability(ctx: RuleContext) -> Iterator[Hit]:
     suggestion="Tune hyperparameters (random or Bayesian search) with cross-validation or a holdout, "
     "and use early stopping for deep models.",
     sources=mts("Model 3"),
+    condition="A training job has cv none and hpo none (warning), or a deep model's training job has "
+    "early_stopping false (info).",
+    unset="cv or hpo unset when the other is none or unset is a warning naming it; early_stopping unset "
+    "on a deep model's job is info.",
 )
 def r25_tuning(ctx: RuleContext) -> Iterator[Hit]:
     unknown = Unspecified(ctx)
@@ -137,24 +166,30 @@ def r25_tuning(ctx: RuleContext) -> Iterator[Hit]:
         elif cv in (None, "none") and hpo in (None, "none"):
             for prop, value in (("cv", cv), ("hpo", hpo)):
                 if value is None:
-                    unknown.note(job.id, prop, "is the model validated and tuned?")
+                    unknown.note(job.id, prop, "is the model validated and tuned?", _FIX25[prop])
     jobs = ctx.ids_of_kind("training_job")
     for model in ctx.of_kind("model"):
         family = model.properties.get("family")
         if family not in DEEP_FAMILIES:
             continue
         trainers = ctx.sorted_ids(ctx.reach([model.id], forward=False) & jobs)
-        for job in trainers:
-            stopping = ctx.prop(job, "early_stopping")
+        for trainer in trainers:
+            stopping = ctx.prop(trainer, "early_stopping")
             if stopping is False:
                 yield Hit(
-                    f"Training job {ctx.name(job)} trains {family} model {ctx.name(model.id)} without early "
-                    "stopping",
-                    components=ctx.sorted_ids([job, model.id]),
+                    f"Training job {ctx.name(trainer)} trains {family} model {ctx.name(model.id)} without "
+                    "early stopping",
+                    components=ctx.sorted_ids([trainer, model.id]),
                     severity="info",
                 )
             elif stopping is None:
-                unknown.note(job, "early_stopping", f"it trains {family} model {ctx.name(model.id)}")
+                unknown.note(
+                    trainer,
+                    "early_stopping",
+                    f"it trains {family} model {ctx.name(model.id)}",
+                    "true or false",
+                    severity="info",
+                )
     yield from unknown.hits()
 
 
@@ -168,6 +203,9 @@ def r25_tuning(ctx: RuleContext) -> Iterator[Hit]:
     suggestion="List the slices the evaluation reports (e.g. new vs returning users, region, device, "
     "protected attributes).",
     sources=(*mts("Model 6", "Model 7"), *aws("detect and mitigate bias")),
+    condition="An evaluation lists no slices (error when a regulatory constraint applies and a user app "
+    "consumes predictions).",
+    unset="slices unset is a warning naming evaluation.slices (the groups it reports separately).",
 )
 def r26_slices(ctx: RuleContext) -> Iterator[Hit]:
     evaluations = ctx.of_kind("evaluation")
@@ -180,7 +218,9 @@ def r26_slices(ctx: RuleContext) -> Iterator[Hit]:
     for evaluation in evaluations:
         slices = items(evaluation.properties.get("slices"))
         if slices is None:
-            unknown.note(evaluation.id, "slices", "which groups does it report separately?")
+            unknown.note(
+                evaluation.id, "slices", "which groups does it report separately?", "e.g. new users, region"
+            )
         elif not slices:
             extra = (
                 f", and {names(ctx, users)} serves users under regulatory constraint {names(ctx, regulatory)}"
@@ -195,6 +235,20 @@ def r26_slices(ctx: RuleContext) -> Iterator[Hit]:
     yield from unknown.hits()
 
 
+def _review_loads(
+    ctx: RuleContext,
+) -> tuple[list[str], list[str], Mapping[str, int], Mapping[str, int]] | None:
+    """Endpoints with a qps and label sources with a positive rate, and which of them are
+    upstream of each node (None when the design has none of either)."""
+    endpoints = [c.id for c in ctx.of_kind("endpoint") if number(c.properties.get("qps")) is not None]
+    labels = [
+        c.id for c in ctx.of_kind("label_source") if number(c.properties.get("positive_rate")) is not None
+    ]
+    if not endpoints or not labels:
+        return None
+    return endpoints, labels, ctx.reach_bits(endpoints), ctx.reach_bits(labels)
+
+
 @rule(
     id="R27",
     title="Fixed threshold in a retrained system",
@@ -202,10 +256,17 @@ def r26_slices(ctx: RuleContext) -> Iterator[Hit]:
     severity="warning",
     rationale="Each retraining shifts the score distribution; a hand-set threshold then silently "
     "changes how many cases are acted on (warning). Automated actions also need limits or human "
-    "review (info).",
-    suggestion="Tune the threshold on validation data in each training run, and cap automated actions "
-    "(action limits) or route them through human review.",
+    "review (info), and a review queue fed faster than reviewers can work is no review at all.",
+    suggestion="Tune the threshold on validation data in each training run, cap automated actions "
+    "(action limits) or route them through human review sized for the flagged volume.",
     sources=htd("7"),
+    condition="A threshold policy with a manually set threshold is downstream of a training job "
+    "that retrains (periodic, triggered, continual); info: a policy acts with action_limits false and "
+    "no human review; warning: a policy without action limits sends a human review more cases a day "
+    "(endpoint qps x 86,400 x positive rate) than its capacity_per_day.",
+    unset="threshold_source unset on a threshold policy whose training jobs retrain or have schedule "
+    "unset is a warning; with a manual threshold, an unset schedule is a warning; action_limits "
+    "unset is info; capacity_per_day unset on a review fed without action limits is info.",
 )
 def r27_thresholds(ctx: RuleContext) -> Iterator[Hit]:
     policies = ctx.of_kind("decision_policy")
@@ -219,13 +280,27 @@ def r27_thresholds(ctx: RuleContext) -> Iterator[Hit]:
             continue
         trainers = ctx.sorted_ids(ctx.reach([policy.id], forward=False) & jobs)
         retrained = [j for j in trainers if ctx.prop(j, "schedule") in ("periodic", "triggered", "continual")]
-        if not retrained:
-            for job in trainers:
-                if ctx.prop(job, "schedule") is None:
-                    unknown.note(job, "schedule", f"threshold policy {ctx.name(policy.id)} is set by hand")
+        unsure = [j for j in trainers if ctx.prop(j, "schedule") is None]
+        if not retrained and not unsure:
             continue
         if props.get("threshold_source") is None:
-            unknown.note(policy.id, "threshold_source", f"{names(ctx, retrained)} retrains the model")
+            # Whatever the schedules turn out to be, the threshold's source is the unknown to settle.
+            unknown.note(
+                policy.id,
+                "threshold_source",
+                f"{names(ctx, retrained or unsure)} {'retrains' if retrained else 'may retrain'} the model",
+                "validation_tuned or manual",
+            )
+            continue
+        if not retrained:
+            for job in unsure:
+                unknown.note(
+                    job,
+                    "schedule",
+                    f"threshold policy {ctx.name(policy.id)} is set by hand",
+                    "manual, periodic, triggered or continual",
+                    also=(policy.id,),
+                )
             continue
         schedules = sorted({str(ctx.prop(j, "schedule")) for j in retrained})
         yield Hit(
@@ -233,13 +308,22 @@ def r27_thresholds(ctx: RuleContext) -> Iterator[Hit]:
             f"{names(ctx, retrained)} retrains the model ({', '.join(schedules)})",
             components=ctx.sorted_ids([policy.id, *retrained]),
         )
-    reviewed = ctx.reach(ctx.ids_of_kind("human_review"), forward=False)
+    reviews = ctx.ids_of_kind("human_review")
+    reviewed = ctx.reach(reviews, forward=False)
     for policy in policies:
         limits = policy.properties.get("action_limits")
+        if limits is not True and policy.id in reviewed:
+            yield from _review_capacity(ctx, policy.id, reviews, unknown)
         if limits is True or policy.id in reviewed:
             continue
         if limits is None:
-            unknown.note(policy.id, "action_limits", "it acts automatically, with no human review")
+            unknown.note(
+                policy.id,
+                "action_limits",
+                "it acts automatically, with no human review",
+                "true or false",
+                severity="info",
+            )
         else:
             yield Hit(
                 f"Decision policy {ctx.name(policy.id)} acts automatically with no action limits and no "
@@ -250,155 +334,33 @@ def r27_thresholds(ctx: RuleContext) -> Iterator[Hit]:
     yield from unknown.hits()
 
 
-# ---- R24: latency budget -------------------------------------------------------------------
-
-# What each kind adds to a request's latency; upstream models (e.g. candidate retrieval
-# before a ranker) count with their own p99.
-_LATENCY_PROP = {"feature_store": "online_latency_ms", "cache": "latency_ms", "model": "p99_latency_ms"}
-_LARGE_FAMILIES = ("deep_nn", "transformer", "llm")
-_NOT_REQUEST_FLOWS = ("artifact", "eval", "watch", "govern")
-
-
-def _slo(ctx: RuleContext, endpoint: str) -> tuple[float | None, str]:
-    """The endpoint's SLO, else the tightest latency constraint in milliseconds."""
-    slo = number(ctx.prop(endpoint, "latency_slo_ms"))
-    if slo is not None:
-        return slo, f"the {fmt(slo)} ms SLO of {ctx.name(endpoint)}"
-    best: tuple[float, str] | None = None
-    for constraint in ctx.of_kind("constraint"):
-        props = constraint.properties
-        value = number(props.get("value"))
-        unit = str(props.get("unit") or "ms").strip().lower()
-        if (
-            props.get("type") != "latency"
-            or value is None
-            or unit not in ("ms", "millisecond", "milliseconds")
-        ):
-            continue
-        if best is None or value < best[0]:
-            best = (value, constraint.id)
-    if best is None:
-        return None, ""
-    return best[0], f"the {fmt(best[0])} ms latency constraint {ctx.name(best[1])}"
-
-
-def _latency(ctx: RuleContext, node: str) -> float:
-    prop = _LATENCY_PROP.get(ctx.kind_of.get(node, ""))
-    return (number(ctx.prop(node, prop)) or 0.0) if prop else 0.0
-
-
-def _heaviest_path(ctx: RuleContext, members: set[str], sink: str, request_only: bool) -> list[str]:
-    """The path ending at `sink`, through `members`, with the largest summed latency."""
-    where = ctx.topo_index(False)
-    order = ctx.order
-    pred = ctx.graph._pred
-    best: dict[str, float] = {}
-    came_from: dict[str, str] = {}
-    for node in sorted(members | {sink}, key=lambda n: (where.get(n, 0), order.get(n, 0))):
-        top, via = 0.0, None
-        for prev, data in pred[node].items():
-            if prev not in best or data["feedback"] or data["phase"] == "train":
-                continue
-            if request_only and data["flow"] in _NOT_REQUEST_FLOWS:
-                continue
-            if via is None or best[prev] > top or (best[prev] == top and order[prev] < order[via]):
-                top, via = best[prev], prev
-        best[node] = top + (_latency(ctx, node) if node != sink else 0.0)
-        if via is not None:
-            came_from[node] = via
-    path = [sink]
-    while path[-1] in came_from and len(path) <= len(members) + 1:
-        path.append(came_from[path[-1]])
-    return path[::-1]
-
-
-@rule(
-    id="R24",
-    title="Latency budget",
-    stage="model",
-    severity="error",
-    rationale="An online prediction must fit its latency SLO end to end: the model's p99 plus every "
-    "feature lookup and cache on the request path. Large models on tight SLOs or on devices "
-    "need a plan (distillation, compression, caching). Error when the path exceeds the SLO; warning "
-    "for a large deep model with no measured latency on an SLO under 50 ms, or a large uncompressed "
-    "model on an edge endpoint.",
-    suggestion="Shrink the serving path (smaller or compressed model, faster feature lookups, a "
-    "prediction cache) or renegotiate the SLO; record the trade-off as a decision.",
-    sources=(
-        *mts("Data 3", "Monitor 6"),
-        *dmls(7),
-        *aws("perform a performance trade-off analysis", "choose between cloud and edge deployment"),
-    ),
-)
-def r24_latency_budget(ctx: RuleContext) -> Iterator[Hit]:
-    unknown = Unspecified(ctx)
-    for endpoint in online_endpoints(ctx):
-        slo, slo_text = _slo(ctx, endpoint)
-        models = [m for m in serving_models(ctx, endpoint) if ctx.kind_of.get(m) == "model"]
-        for model in models:
-            if any(other in ctx.reach([model], serve=True) for other in models if other != model):
-                continue  # it runs before another serving model, whose budget counts it
-            props = ctx.component(model).properties
-            p99 = number(props.get("p99_latency_ms"))
-            if p99 is None:
-                family, params = props.get("family"), number(props.get("params_millions"))
-                large = family in _LARGE_FAMILIES and params is not None and params > 100
-                if large and slo is not None and slo < 50:
-                    yield Hit(
-                        f"{ctx.name(model)} ({family}, {fmt(params or 0)}M params) has no p99 latency and "
-                        f"must answer within {slo_text}: models this large rarely do",
-                        components=ctx.sorted_ids([endpoint, model]),
-                        severity="warning",
-                    )
-                    continue
-                unknown.note(
-                    model, "p99_latency_ms", f"needed for the latency budget of {ctx.name(endpoint)}"
-                )
-                continue
-            if slo is None:
-                unknown.note(endpoint, "latency_slo_ms", f"{ctx.name(model)} takes {fmt(p99)} ms at p99")
-                continue
-            inputs = serve_inputs(ctx, model)
-            between = ctx.reach([model], serve=True) & ctx.reach([endpoint], forward=False, serve=True)
-            route = _heaviest_path(ctx, inputs, model, True)[:-1]
-            route += _heaviest_path(ctx, between | {model}, endpoint, False)[1:-1]
-            parts = [(n, _latency(ctx, n)) for n in route if _latency(ctx, n) > 0]
-            total = p99 + sum(w for _, w in parts)
-            if total > slo:
-                terms = " + ".join(f"{ctx.name(n)} ({fmt(w)} ms)" for n, w in [(model, p99), *parts])
-                yield Hit(
-                    f"Serving path {terms} = {fmt(total)} ms exceeds {slo_text}"
-                    if parts
-                    else f"{ctx.name(model)} takes {fmt(p99)} ms at p99, which exceeds {slo_text}",
-                    components=ctx.sorted_ids([endpoint, model, *(n for n, _ in parts)]),
-                )
-                continue
-            for node in ctx.sorted_ids(inputs | between):
-                prop = _LATENCY_PROP.get(ctx.kind_of.get(node, ""))
-                if prop and ctx.prop(node, prop) is None:
-                    unknown.note(
-                        node,
-                        prop,
-                        f"the serving path of {ctx.name(endpoint)} takes {fmt(total)} of {fmt(slo)} ms "
-                        "without it",
-                    )
-    for endpoint in endpoints(ctx, ("edge",)):
-        for model in serving_models(ctx, endpoint):
-            if ctx.kind_of.get(model) != "model":
-                continue
-            params = number(ctx.prop(model, "params_millions"))
-            compressed = ctx.prop(model, "compressed")
-            if params is None:
-                unknown.note(model, "params_millions", f"it is served on edge endpoint {ctx.name(endpoint)}")
-            elif params > 50 and compressed is False:
-                yield Hit(
-                    f"{ctx.name(model)} ({fmt(params)}M params, not compressed) is served on edge endpoint "
-                    f"{ctx.name(endpoint)}: too large for a device without quantisation or distillation",
-                    components=ctx.sorted_ids([endpoint, model]),
-                    severity="warning",
-                )
-            elif params > 50 and compressed is None:
-                unknown.note(
-                    model, "compressed", f"{fmt(params)}M params on edge endpoint {ctx.name(endpoint)}"
-                )
-    yield from unknown.hits()
+def _review_capacity(ctx: RuleContext, policy: str, reviews: set[str], unknown: Unspecified) -> Iterator[Hit]:
+    """A review queue the policy fills without limits: is it sized for the flagged volume?"""
+    loads = ctx.memo("review_loads", lambda: _review_loads(ctx))
+    if not loads:
+        return
+    endpoints, labels, from_endpoints, from_labels = loads
+    qps = [number(ctx.prop(e, "qps")) or 0.0 for e in pick(endpoints, from_endpoints.get(policy, 0))]
+    rates = [number(ctx.prop(lb, "positive_rate")) or 0.0 for lb in pick(labels, from_labels.get(policy, 0))]
+    if not qps or not rates:
+        return
+    queue_ids = list(ctx.sorted_ids(reviews))
+    queues = pick(queue_ids, ctx.reach_bits(queue_ids, forward=False).get(policy, 0))
+    flagged = max(qps) * 86400 * max(rates)
+    for queue in queues:
+        capacity = number(ctx.prop(queue, "capacity_per_day"))
+        if capacity is None:
+            unknown.note(
+                queue,
+                "capacity_per_day",
+                f"{ctx.name(policy)} sends it about {fmt(flagged)} cases a day with no action limits",
+                "reviews per day",
+                severity="info",
+                also=(policy,),
+            )
+        elif flagged > capacity:
+            yield Hit(
+                f"{ctx.name(policy)} has no action limits and sends about {fmt(flagged)} cases a day "
+                f"(qps x positive rate) to {ctx.name(queue)}, which reviews {fmt(capacity)} a day",
+                components=ctx.sorted_ids([policy, queue]),
+            )

@@ -1,4 +1,4 @@
-"""Serving: R28-R34."""
+"""Serving: R30-R34 (R28 and R29 are in release.py)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,10 @@ from app.rules.checks._common import (
     Unspecified,
     aws,
     dmls,
-    endpoint_view,
     endpoints,
     fmt,
     htd,
     items,
-    join_words,
     mts,
     names,
     number,
@@ -22,97 +20,10 @@ from app.rules.checks._common import (
     pick,
     roml,
     serve_side,
-    user_facing,
 )
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import rule
-
-_SAFE_RELEASES = ("canary", "shadow", "blue_green", "traffic_split")
-
-
-@rule(
-    id="R28",
-    title="No validation gate before serving",
-    stage="serving",
-    severity="error",
-    rationale="A freshly trained model must beat its predecessor on held-out data before it reaches "
-    "users; without a blocking evaluation, a bad training run ships automatically.",
-    suggestion="Put an evaluation with gate on between training and serving "
-    "(model → evaluation → registry → endpoint).",
-    sources=(*mts("Infra 4"), *roml(9), GML),
-)
-def r28_validation_gate(ctx: RuleContext) -> Iterator[Hit]:
-    jobs = [c.id for c in ctx.of_kind("training_job")]
-    targets = [c.id for c in ctx.of_kind("endpoint")]
-    if not jobs or not targets:
-        return
-    gates = [c for c in ctx.of_kind("evaluation") if c.properties.get("gate") is not False]
-    strict = ctx.reach_bits(jobs, stop={g.id for g in gates})
-    unknown = Unspecified(ctx)
-    for endpoint in targets:
-        mask = strict.get(endpoint, 0)
-        if mask:
-            ungated = pick(jobs, mask)
-            yield Hit(
-                f"{names(ctx, ungated, ordered=True)} {'reaches' if len(ungated) == 1 else 'reach'} endpoint "
-                f"{ctx.name(endpoint)} without passing an evaluation with a gate",
-                components=ctx.sorted_ids([*ungated, endpoint]),
-            )
-    unsure = [g.id for g in gates if g.properties.get("gate") is None]
-    if unsure:
-        lenient = ctx.reach_bits(jobs, stop={g.id for g in gates if g.properties.get("gate") is True})
-        if any(lenient.get(e) and not strict.get(e) for e in targets):
-            for gate in unsure:
-                if lenient.get(gate):
-                    unknown.note(gate, "gate", "does a failed evaluation stop the model from being served?")
-    yield from unknown.hits()
-
-
-@rule(
-    id="R29",
-    title="Unsafe rollout",
-    stage="serving",
-    severity="warning",
-    rationale="A new model version on a user-facing endpoint should reach a few users first and be "
-    "easy to roll back to a known version from the registry.",
-    suggestion="Release through canary, shadow, blue/green or traffic split with rollback, and "
-    "serve versions from a model registry.",
-    sources=(*mts("Infra 6", "Infra 7"), *aws("choose a deployment strategy", "use versioned endpoints")),
-)
-def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
-    unknown = Unspecified(ctx)
-    view = endpoint_view(ctx)
-    registries = ctx.ids_of_kind("model_registry")
-    for endpoint in online_endpoints(ctx):
-        if not user_facing(ctx, endpoint):
-            continue
-        problems = []
-        near = view.near_of(ctx, endpoint, "release_strategy")
-        safe = [r for r in near if ctx.prop(r, "release_type") in _SAFE_RELEASES]
-        if not near:
-            problems.append("no release strategy")
-        elif not safe:
-            if any(ctx.prop(r, "release_type") is None for r in near):
-                for r in near:
-                    unknown.note(r, "release_type", f"it releases to {ctx.name(endpoint)}")
-            else:
-                problems.append(f"a {str(ctx.prop(near[0], 'release_type')).replace('_', ' ')} release")
-        rollbacks = [ctx.prop(r, "rollback") for r in (safe or near)]
-        if near and not any(rb in ("manual", "automated") for rb in rollbacks):
-            if any(rb is None for rb in rollbacks):
-                for r in safe or near:
-                    unknown.note(r, "rollback", f"can {ctx.name(endpoint)} go back to the previous model?")
-            else:
-                problems.append("no rollback")
-        if not registries & ctx.reach([endpoint], forward=False):
-            problems.append("no model registry on its path")
-        if problems:
-            yield Hit(
-                f"User-facing endpoint {ctx.name(endpoint)} has {join_words(problems)}",
-                components=ctx.sorted_ids([endpoint, *near]),
-            )
-    yield from unknown.hits()
 
 
 @rule(
@@ -124,6 +35,8 @@ def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
     "request; a cached answer, a heuristic or the previous model keeps the product working.",
     suggestion="Set a fallback: cached predictions, a heuristic or the previous model.",
     sources=aws("design for reliability with fallbacks"),
+    condition="An online or streaming endpoint has fallback none.",
+    unset="fallback unset on an online endpoint is a warning naming endpoint.fallback.",
 )
 def r30_fallback(ctx: RuleContext) -> Iterator[Hit]:
     unknown = Unspecified(ctx)
@@ -132,7 +45,12 @@ def r30_fallback(ctx: RuleContext) -> Iterator[Hit]:
         if fallback == "none":
             yield Hit(f"Online endpoint {ctx.name(endpoint)} has no fallback", components=(endpoint,))
         elif fallback is None:
-            unknown.note(endpoint, "fallback", "what answers when the model fails?")
+            unknown.note(
+                endpoint,
+                "fallback",
+                "what answers when the model fails?",
+                "cached, heuristic or previous_model",
+            )
     yield from unknown.hits()
 
 
@@ -146,6 +64,9 @@ def r30_fallback(ctx: RuleContext) -> Iterator[Hit]:
     suggestion="Serve online when request-time context matters; otherwise precompute predictions in "
     "batch and serve them from a cache.",
     sources=(*dmls(7), *roml(8)),
+    condition="A framing declares request-time context and an endpoint is batch; or an online endpoint "
+    "is fed only by daily or static data sources and no request-time context is declared.",
+    unset="freshness unset on a source feeding such an online endpoint is info naming it.",
 )
 def r31_serving_mode(ctx: RuleContext) -> Iterator[Hit]:
     framings = ctx.of_kind("problem_framing")
@@ -169,7 +90,13 @@ def r31_serving_mode(ctx: RuleContext) -> Iterator[Hit]:
             continue
         unset = [s for s, f in freshness.items() if f is None]
         for source in unset:
-            unknown.note(source, "freshness", f"it feeds online endpoint {ctx.name(endpoint)}")
+            unknown.note(
+                source,
+                "freshness",
+                f"it feeds online endpoint {ctx.name(endpoint)}",
+                "realtime, hourly, ...",
+                also=(endpoint,),
+            )
         if unset:
             continue
         yield Hit(
@@ -187,10 +114,16 @@ def r31_serving_mode(ctx: RuleContext) -> Iterator[Hit]:
     stage="serving",
     severity="warning",
     rationale="A model trained by hand and never checked for staleness decays unnoticed (MLOps level "
-    "0, warning); continuous training keeps it current (info when no CI/CD pipeline does it).",
+    "0, warning); continuous training keeps it current (info when no CI/CD pipeline does it), and "
+    "continuous training that ships models without data and model tests ships whatever it trained.",
     suggestion="Schedule or trigger retraining, monitor model staleness, and add a CI/CD pipeline "
-    "with continuous training.",
-    sources=(GML, *mts("Model 4", "Monitor 4")),
+    "with continuous training and data and model tests.",
+    sources=(GML, *mts("Model 4", "Monitor 4", "Infra 3")),
+    condition="A training job is run by hand (schedule manual) and no monitor watches staleness "
+    "(warning); no CI/CD pipeline has continuous training (info); a CI/CD pipeline with continuous "
+    "training and continuous delivery lacks data or model tests (warning).",
+    unset="schedule unset (with no staleness monitor) and tests unset on a continuous-training pipeline "
+    "are warnings; ct unset is info.",
 )
 def r32_staleness(ctx: RuleContext) -> Iterator[Hit]:
     jobs = ctx.of_kind("training_job")
@@ -208,18 +141,42 @@ def r32_staleness(ctx: RuleContext) -> Iterator[Hit]:
                     components=(job.id,),
                 )
             elif schedule is None:
-                unknown.note(job.id, "schedule", "no monitor watches model staleness")
+                unknown.note(
+                    job.id, "schedule", "no monitor watches model staleness", "periodic, triggered, continual"
+                )
     pipelines = ctx.of_kind("cicd_pipeline")
     if not any(p.properties.get("ct") is True for p in pipelines):
         unset = [p.id for p in pipelines if p.properties.get("ct") is None]
         for pid in unset:
-            unknown.note(pid, "ct", "does it retrain the model continuously?")
+            unknown.note(
+                pid, "ct", "does it retrain the model continuously?", "true or false", severity="info"
+            )
         if not unset:
             yield Hit(
                 "No CI/CD pipeline with continuous training"
                 + (f" ({names(ctx, [p.id for p in pipelines])} has ct off)" if pipelines else ""),
                 components=ctx.sorted_ids(p.id for p in pipelines),
                 severity="info",
+            )
+    for pipeline in pipelines:
+        props = pipeline.properties
+        if props.get("ct") is not True or props.get("cd") is False:
+            continue
+        tests = items(props.get("tests"))
+        if tests is None:
+            unknown.note(
+                pipeline.id,
+                "tests",
+                "it retrains and ships models on its own",
+                "unit, data, model, integration",
+            )
+            continue
+        missing = [t for t in ("data", "model") if t not in tests]
+        if missing:
+            yield Hit(
+                f"CI/CD pipeline {ctx.name(pipeline.id)} retrains and ships models continuously without "
+                f"{' or '.join(missing)} tests: a bad batch or a worse model ships unchecked",
+                components=(pipeline.id,),
             )
     yield from unknown.hits()
 
@@ -235,6 +192,9 @@ def r32_staleness(ctx: RuleContext) -> Iterator[Hit]:
     suggestion="Declare every consumer of predictions (a consumer component with declared on), "
     "and route model-to-model data through a declared consumer.",
     sources=htd("2"),
+    condition="A consumer has declared false; or a model's predictions reach a dataset, feature pipeline "
+    "or feature store that another model learns from, with no declared consumer in between.",
+    unset="declared unset on a consumer is a warning naming consumer.declared.",
 )
 def r33_consumers(ctx: RuleContext) -> Iterator[Hit]:
     unknown = Unspecified(ctx)
@@ -244,7 +204,9 @@ def r33_consumers(ctx: RuleContext) -> Iterator[Hit]:
         if declared is False:
             yield Hit(f"Consumer {ctx.name(consumer.id)} is not declared", components=(consumer.id,))
         elif declared is None:
-            unknown.note(consumer.id, "declared", "do the model owners know about this consumer?")
+            unknown.note(
+                consumer.id, "declared", "do the model owners know about this consumer?", "true or false"
+            )
     models = [c.id for c in ctx.of_kind("model")]
     if len(models) > 1:
         landing = ctx.ids_of_kind("dataset", "feature_pipeline", "feature_store")
@@ -276,6 +238,10 @@ def r33_consumers(ctx: RuleContext) -> Iterator[Hit]:
     suggestion="Bring the infrastructure within the cost constraint, and monitor the cost of "
     "accelerated endpoints.",
     sources=aws("optimize cost", "monitor usage and cost"),
+    condition="The infrastructure's cost_per_month adds up to more than a cost constraint; or an "
+    "endpoint runs on GPU/TPU infrastructure and no monitor watches cost.",
+    unset="cost_per_month unset under a cost budget, and watches unset when accelerators need a cost "
+    "monitor, are warnings naming them.",
 )
 def r34_cost(ctx: RuleContext) -> Iterator[Hit]:
     unknown = Unspecified(ctx)
@@ -302,7 +268,7 @@ def r34_cost(ctx: RuleContext) -> Iterator[Hit]:
         else:
             for cid, cost in costs:
                 if cost is None:
-                    unknown.note(cid, "cost_per_month", f"the cost budget is {fmt(budget)} {unit}")
+                    unknown.note(cid, "cost_per_month", f"the cost budget is {fmt(budget)} {unit}", unit)
     accelerated = {c.id for c in infra if c.properties.get("accelerator") in ("gpu", "tpu")}
     if accelerated:
         watches = [(m.id, items(m.properties.get("watches"))) for m in ctx.of_kind("monitor")]
@@ -313,7 +279,13 @@ def r34_cost(ctx: RuleContext) -> Iterator[Hit]:
                     continue
                 unsure = [mid for mid, w in watches if w is None]
                 for mid in unsure:
-                    unknown.note(mid, "watches", f"is the cost of accelerated {ctx.name(endpoint)} watched?")
+                    unknown.note(
+                        mid,
+                        "watches",
+                        f"is the cost of accelerated {ctx.name(endpoint)} watched?",
+                        "cost, ...",
+                        also=(endpoint,),
+                    )
                 if unsure:
                     continue
                 yield Hit(

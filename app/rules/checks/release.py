@@ -1,0 +1,309 @@
+"""Release safety and online evaluation: R28, R29, R37.
+
+Every endpoint whose predictions someone acts on (a user app, an internal service, a
+downstream model) is held to the same standard; endpoints read only by analysts, or batch
+endpoints nobody is drawn consuming, get info findings; an unset consumer_type is an unknown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from app.domain.model import Component
+from app.rules.checks._common import (
+    GML,
+    Unspecified,
+    audience,
+    aws,
+    dmls,
+    endpoint_view,
+    endpoints,
+    items,
+    join_words,
+    mts,
+    names,
+    near_check,
+    pick,
+    roml,
+)
+from app.rules.context import RuleContext
+from app.rules.model import Hit
+from app.rules.registry import rule
+
+_GRADUAL = ("canary", "shadow", "blue_green", "traffic_split")
+_ONLINE_EXPERIMENTS = ("ab", "interleaving", "switchback", "bandit", "holdback")
+
+
+@rule(
+    id="R28",
+    title="No validation gate before serving",
+    stage="serving",
+    severity="error",
+    rationale="A freshly trained model must beat its predecessor on held-out data before it reaches "
+    "users; without a blocking evaluation, a bad training run ships automatically.",
+    suggestion="Put an evaluation with gate on between training and serving "
+    "(model → evaluation → registry → endpoint).",
+    sources=(*mts("Infra 4"), *roml(9), GML),
+    condition="A training job reaches an endpoint without passing an evaluation whose gate is true.",
+    unset="An evaluation on the way whose gate is unset is not a gate: an error naming evaluation.gate "
+    "(set true if a failing model is stopped).",
+)
+def r28_validation_gate(ctx: RuleContext) -> Iterator[Hit]:
+    jobs = [c.id for c in ctx.of_kind("training_job")]
+    targets = [c.id for c in ctx.of_kind("endpoint")]
+    if not jobs or not targets:
+        return
+    evaluations = ctx.of_kind("evaluation")
+    gates = {g.id for g in evaluations if g.properties.get("gate") is True}
+    unsure = {g.id for g in evaluations if g.properties.get("gate") is None}
+    strict = ctx.reach_bits(jobs, stop=gates)
+    lenient = ctx.reach_bits(jobs, stop=gates | unsure) if unsure else strict
+    unknown = Unspecified(ctx)
+    unsure_ids = list(ctx.sorted_ids(unsure))
+    below_unsure = ctx.reach_bits(unsure_ids) if unsure_ids else {}
+    for endpoint in targets:
+        mask = strict.get(endpoint, 0)
+        if not mask:
+            continue
+        hard = mask & lenient.get(endpoint, 0)
+        if hard:
+            ungated = pick(jobs, hard)
+            yield Hit(
+                f"{names(ctx, ungated, ordered=True)} {'reaches' if len(ungated) == 1 else 'reach'} endpoint "
+                f"{ctx.name(endpoint)} without passing an evaluation with a gate",
+                components=ctx.sorted_ids([*ungated, endpoint]),
+            )
+        soft = mask & ~hard
+        if soft:
+            for gate in pick(unsure_ids, below_unsure.get(endpoint, 0)):
+                if strict.get(gate, 0) & soft and not unknown.has(gate, "gate"):
+                    unknown.note(
+                        gate,
+                        "gate",
+                        f"it is the only evaluation between training and {ctx.name(endpoint)}, "
+                        "and nothing says a failing model is stopped",
+                        "true to block a failing model",
+                        also=(endpoint,),
+                    )
+    yield from unknown.hits()
+
+
+def _registry_state(
+    ctx: RuleContext, endpoint: str, ids: list[str], bits: Mapping[str, int]
+) -> tuple[str | None, list[str]]:
+    """A problem with the registry the endpoint is served from (None: fine), and the registries
+    whose versioned is unset when that decides it. `bits` tells which registries `ids` are
+    upstream of each node."""
+    registries = pick(ids, bits.get(endpoint, 0))
+    if not registries:
+        return "no model registry on its path", []
+    flags = {r: ctx.prop(r, "versioned") for r in ctx.sorted_ids(registries)}
+    if any(f is True for f in flags.values()):
+        return None, []
+    unset = [r for r, f in flags.items() if f is None]
+    if unset:
+        return None, unset
+    return f"an unversioned model registry ({names(ctx, list(flags))}: no known version to return to)", []
+
+
+@rule(
+    id="R29",
+    title="Unsafe rollout",
+    stage="serving",
+    severity="warning",
+    rationale="A new model version should reach a slice of traffic first and be easy to roll back to "
+    "a known version from a versioned registry, whoever consumes its predictions: a user app, an "
+    "internal service (payments, dispatch) or another model.",
+    suggestion="Release through canary, shadow, blue/green or traffic split with rollback, and "
+    "serve versions from a versioned model registry.",
+    sources=(*mts("Infra 6", "Infra 7"), *aws("choose a deployment strategy", "use versioned endpoints")),
+    condition="An endpoint whose predictions a user app, internal service or downstream model consumes "
+    "(or an online endpoint with no consumer drawn) has no release strategy, only big-bang releases, "
+    "no rollback, or no versioned model registry upstream (warning; error when rollback is none and "
+    "no release is gradual). Endpoints read only by analysts, or batch endpoints with no consumer, "
+    "get the same finding as info.",
+    unset="release_type or rollback unset (when no other release settles it), model_registry.versioned "
+    "unset, or a consumer's consumer_type unset when no consumer is known to act: a warning naming it.",
+)
+def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
+    unknown = Unspecified(ctx)
+    view = endpoint_view(ctx)
+    table = [
+        (r.id, r.properties.get("release_type"), r.properties.get("rollback"), view.near(r.id))
+        for r in ctx.of_kind("release_strategy")
+    ]
+    registry_ids = [c.id for c in ctx.of_kind("model_registry")]
+    registry_bits = ctx.reach_bits(registry_ids) if registry_ids else {}
+    for endpoint in endpoints(ctx):
+        who, consumers = audience(ctx, endpoint)
+        bit = view.bit[endpoint]
+        near = [(rid, kind, rollback) for rid, kind, rollback, mask in table if mask & bit]
+        gradual = [r for r in near if r[1] in _GRADUAL]
+        name = ctx.name(endpoint)
+        problems: list[str] = []
+        notes: list[tuple[str, str, str, str]] = []
+        if not near:
+            problems.append("no release strategy")
+        elif not gradual:
+            unset = [rid for rid, kind, _ in near if kind is None]
+            why = f"it releases to {name}"
+            notes += [(r, "release_type", why, "canary, shadow, ...") for r in unset]
+            if not unset:
+                problems.append(f"a {str(near[0][1]).replace('_', ' ')} release")
+        no_rollback = False
+        if near and not any(rb in ("manual", "automated") for _, _, rb in (gradual or near)):
+            unset = [rid for rid, _, rb in (gradual or near) if rb is None]
+            why = f"can {name} go back to the previous model?"
+            notes += [(r, "rollback", why, "automated or manual") for r in unset]
+            if not unset:
+                problems.append("no rollback")
+                no_rollback = True
+        registry_problem, unset_registries = _registry_state(ctx, endpoint, registry_ids, registry_bits)
+        if registry_problem:
+            problems.append(registry_problem)
+        why = f"{name} rolls back to its versions"
+        notes += [(r, "versioned", why, "true") for r in unset_registries]
+        if not problems and not notes:
+            continue
+        if who == "unknown":
+            for consumer in consumers:
+                if unknown.has(consumer, "consumer_type"):
+                    continue
+                unknown.note(
+                    consumer,
+                    "consumer_type",
+                    f"the release of {ctx.name(endpoint)} "
+                    + (f"has {join_words(problems)}" if problems else "is not known to be safe")
+                    + ", which matters if this consumer acts on its predictions",
+                    "user_app, internal_service, downstream_model or analyst",
+                    also=(endpoint,),
+                )
+            continue
+        soft = who == "soft"
+        for component, prop, why, fix in notes:
+            if not unknown.has(component, prop):
+                unknown.note(component, prop, why, fix, severity="info" if soft else None, also=(endpoint,))
+        if not problems:
+            continue
+        serving = f" (serving {names(ctx, consumers, ordered=True)})" if consumers else ""
+        yield Hit(
+            f"Endpoint {ctx.name(endpoint)}{serving} has {join_words(problems)}",
+            components=ctx.sorted_ids([endpoint, *(rid for rid, _, _ in near)]),
+            severity="info" if soft else "error" if no_rollback and not gradual else None,
+        )
+    yield from unknown.hits()
+
+
+def _kpi_monitors(ctx: RuleContext) -> tuple[list[str], list[str]]:
+    """Monitors tied to a business objective: those watching business_kpi, and those unset."""
+    objectives = ctx.ids_of_kind("business_objective")
+    if not objectives:
+        return [], []
+    related = ctx.reach(objectives) | ctx.reach(objectives, forward=False)
+    tied, unsure = [], []
+    for monitor in ctx.of_kind("monitor"):
+        if monitor.id not in related and not ctx.neighbours(monitor.id) & objectives:
+            continue
+        watches = items(monitor.properties.get("watches"))
+        if watches is None:
+            unsure.append(monitor.id)
+        elif "business_kpi" in watches:
+            tied.append(monitor.id)
+    return tied, unsure
+
+
+@rule(
+    id="R37",
+    title="No online experiment or KPI monitor",
+    stage="monitoring",
+    severity="warning",
+    rationale="Offline metrics only predict online impact; a model whose predictions are acted on "
+    "needs an online experiment with guardrail metrics to prove it moves the KPI without breaking "
+    "something else, and a KPI monitor to keep proving it.",
+    suggestion="Run an A/B test (or interleaving, switchback, bandit, holdback) with guardrail metrics "
+    "before full rollout, and monitor the business KPI linked to the business objective.",
+    sources=(*mts("Model 2"), *roml(2), *dmls(9)),
+    condition="An endpoint whose predictions a user app, internal service or downstream model "
+    "consumes (or an online endpoint with no consumer drawn) has no A/B, interleaving, switchback, "
+    "bandit or holdback experiment near it, or its online experiments list no guardrails, or no "
+    "monitor tied to a business objective watches business_kpi.",
+    unset="experiment_type or guardrails unset on a nearby experiment, watches unset on a monitor tied "
+    "to the objective, or consumer_type unset when no consumer is known to act: a warning naming it.",
+)
+def r37_online_evaluation(ctx: RuleContext) -> Iterator[Hit]:
+    unknown = Unspecified(ctx)
+    view = endpoint_view(ctx)
+    facing = []
+    for endpoint in endpoints(ctx):
+        who, consumers = audience(ctx, endpoint)
+        if who == "acting":
+            facing.append(endpoint)
+        elif who == "unknown":
+            for consumer in consumers:
+                if unknown.has(consumer, "consumer_type"):
+                    continue
+                unknown.note(
+                    consumer,
+                    "consumer_type",
+                    f"if it acts on {ctx.name(endpoint)}'s predictions, they need an online experiment",
+                    "user_app, internal_service, downstream_model or analyst",
+                )
+    if not facing:
+        yield from unknown.hits()
+        return
+
+    def online_test(experiment: Component) -> bool | None:
+        kind = experiment.properties.get("experiment_type")
+        return None if kind is None else kind in _ONLINE_EXPERIMENTS
+
+    untested = set(
+        near_check(
+            ctx, facing, "experiment", online_test, unknown, "experiment_type",
+            lambda e: f"does it test {ctx.name(e)} online?",
+        )
+    )  # fmt: skip
+    kpi_problem = None
+    tied, unsure_kpi = _kpi_monitors(ctx)
+    if not tied:
+        for monitor in unsure_kpi:
+            unknown.note(monitor, "watches", "does it watch the business KPI?", "business_kpi, ...")
+        if not unsure_kpi:
+            kpi_problem = (
+                "no monitor watching the business KPI of the business objective"
+                if ctx.has_kind("business_objective")
+                else "no business objective whose KPI a monitor could watch"
+            )
+    for endpoint in facing:
+        problems = (
+            ["no A/B, interleaving, switchback, bandit or holdback experiment"]
+            if endpoint in untested
+            else []
+        )
+        tests = [
+            x
+            for x in view.near_of(ctx, endpoint, "experiment")
+            if ctx.prop(x, "experiment_type") in _ONLINE_EXPERIMENTS
+        ]
+        guarded = [x for x in tests if items(ctx.prop(x, "guardrails"))]
+        unguarded: list[str] = []
+        if tests and not guarded:
+            unset = [x for x in tests if ctx.prop(x, "guardrails") is None]
+            for x in unset:
+                unknown.note(
+                    x,
+                    "guardrails",
+                    f"what must the new model of {ctx.name(endpoint)} not break?",
+                    "e.g. latency, retention, complaints",
+                    also=(endpoint,),
+                )
+            if not unset:
+                problems.append(f"no guardrail metrics in {names(ctx, tests, ordered=True)}")
+                unguarded = tests
+        if kpi_problem:
+            problems.append(kpi_problem)
+        if problems:
+            yield Hit(
+                f"Endpoint {ctx.name(endpoint)} has {' and '.join(problems)}",
+                components=ctx.sorted_ids([endpoint, *unguarded]),
+            )
+    yield from unknown.hits()

@@ -1,0 +1,298 @@
+"""Structure and monitoring basics: R6-R11."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from app.rules.checks._common import (
+    MODEL_KINDS,
+    SUPERVISED_TASKS,
+    Unspecified,
+    aws,
+    carries_data,
+    data_loops,
+    dmls,
+    htd,
+    is_learned,
+    items,
+    mts,
+    names,
+    roml,
+)
+from app.rules.context import RuleContext
+from app.rules.model import Hit
+from app.rules.registry import rule
+
+_LEARNED_ELSEWHERE = ("pretrained", "vendor_api")
+
+
+@rule(
+    id="R6",
+    title="Unmarked loop",
+    stage="structure",
+    severity="error",
+    rationale="A loop in the data flow (predictions feeding their own training data, a model "
+    "influencing its own inputs) is hidden feedback unless it is deliberate and marked.",
+    suggestion="If the loop is intended, mark the link that closes it as feedback; otherwise break it.",
+    sources=htd("4"),
+    condition="Components form a cycle of data-carrying links none of which is marked feedback. Watch, "
+    "govern and proxy links, and eval links from metrics, objectives, experiments or loggers "
+    "(measurements), carry no data and close no loop; the eval links of the model's own path "
+    "(model → evaluation → registry) do.",
+    unset="Reads no property: only links, their flow and their feedback flag.",
+)
+def r6_unmarked_loops(ctx: RuleContext) -> Iterator[Hit]:
+    # Every data loop must contain a feedback link: drop those links and look for what still cycles.
+    succ = ctx.graph._succ
+    for group in data_loops(ctx, feedback=False):
+        members = set(group)
+        adj = {
+            node: [
+                nxt
+                for nxt, data in succ[node].items()
+                if nxt in members and not data["feedback"] and carries_data(ctx, node, data["flow"])
+            ]
+            for node in group
+        }
+        links = ctx.sorted_links(
+            data["id"] for node in group for nxt, data in succ[node].items() if nxt in adj[node]
+        )
+        cycle = " → ".join(ctx.name(n) for n in _one_cycle(adj, group[0], members, ctx.order))
+        yield Hit(
+            f"Loop with no link marked feedback: {cycle}"
+            + (f" ({len(group)} components in the loop)" if len(group) > 6 else ""),
+            components=group,
+            links=links,
+        )
+
+
+def _one_cycle(adj: dict[str, list[str]], start: str, members: set[str], order: dict[str, int]) -> list[str]:
+    """A cycle through `start` inside the strongly connected `members`, as a node list
+    ending where it started."""
+    parent: dict[str, str] = {}
+    frontier = [start]
+    while frontier:
+        nxt_frontier = []
+        for node in frontier:
+            for nxt in sorted(adj.get(node, ()), key=lambda n: order.get(n, 0)):
+                if nxt not in members:
+                    continue
+                if nxt == start:
+                    path = [node]
+                    while path[-1] != start:
+                        path.append(parent[path[-1]])
+                    return [*reversed(path), start]
+                if nxt not in parent:
+                    parent[nxt] = node
+                    nxt_frontier.append(nxt)
+        frontier = nxt_frontier
+    return [start, start]
+
+
+@rule(
+    id="R7",
+    title="No training lineage",
+    stage="structure",
+    severity="error",
+    rationale="A learned model whose training data cannot be traced back to a source cannot be "
+    "reproduced, audited or retrained. Pretrained and vendor models are learned elsewhere: their "
+    "lineage is their supplier's.",
+    suggestion="Draw the lineage: data source → (dataset, features) → training job → model; or set "
+    "provenance to pretrained or vendor_api for a model learned elsewhere.",
+    sources=(*mts("Infra 1"), *aws("establish model lineage")),
+    condition="A learned model with provenance trained_here or fine_tuned is produced by no training "
+    "job that reads a data source or dataset (error); a training job says reproducible false "
+    "(warning).",
+    unset="A learned model without lineage whose provenance is unset is a warning naming "
+    "model.provenance (set trained_here, fine_tuned, pretrained or vendor_api); reproducible unset "
+    "on a training job with data is info.",
+)
+def r7_training_lineage(ctx: RuleContext) -> Iterator[Hit]:
+    models = [
+        c.id
+        for c in ctx.of_kind("model")
+        if is_learned(ctx, c.id) and c.properties.get("provenance") not in _LEARNED_ELSEWHERE
+    ]
+    if not models:
+        return
+    unknown = Unspecified(ctx)
+    fed = ctx.reach(ctx.ids_of_kind("data_source", "dataset"), feedback=False)
+    jobs = [c.id for c in ctx.of_kind("training_job")]
+    trained = ctx.reach([j for j in jobs if j in fed], feedback=False)
+    produced: frozenset[str] | None = None
+    for model in models:
+        if model in trained:
+            continue
+        if produced is None:
+            produced = ctx.reach(jobs, feedback=False)
+        if model in produced:
+            why = "its training job reads from no data source or dataset"
+        else:
+            why = "no training job produces it"
+        if ctx.prop(model, "provenance") is None:
+            unknown.note(
+                model,
+                "provenance",
+                f"the model has no training lineage ({why}), and nothing says it was learned elsewhere",
+                "trained_here or fine_tuned need lineage; pretrained or vendor_api do not",
+                severity="warning",
+            )
+            continue
+        yield Hit(f"Learned model {ctx.name(model)} has no training lineage: {why}", components=(model,))
+    for job in jobs:
+        reproducible = ctx.prop(job, "reproducible")
+        if reproducible is False:
+            yield Hit(
+                f"Training job {ctx.name(job)} is not reproducible: the model it trains cannot be rebuilt "
+                "from its lineage",
+                components=(job,),
+                severity="warning",
+            )
+        elif reproducible is None and job in fed:
+            unknown.note(
+                job,
+                "reproducible",
+                "can the model be rebuilt from its data and code?",
+                "true when data versions, code and seeds are pinned",
+                severity="info",
+            )
+    yield from unknown.hits()
+
+
+@rule(
+    id="R8",
+    title="Endpoint serves no model",
+    stage="structure",
+    severity="error",
+    rationale="An endpoint with no model or baseline behind it cannot return predictions.",
+    suggestion="Link the model (or a baseline) to the endpoint, directly or through the model registry.",
+    sources=dmls(7),
+    condition="No model or baseline is upstream of an endpoint (feedback links left out).",
+    unset="Reads no property.",
+)
+def r8_endpoint_has_model(ctx: RuleContext) -> Iterator[Hit]:
+    endpoint_ids = [c.id for c in ctx.of_kind("endpoint")]
+    if not endpoint_ids:
+        return
+    served = ctx.reach(ctx.ids_of_kind(*MODEL_KINDS), feedback=False)
+    for endpoint in endpoint_ids:
+        if endpoint not in served:
+            yield Hit(
+                f"Endpoint {ctx.name(endpoint)} serves no model: no model or baseline is upstream of it",
+                components=(endpoint,),
+            )
+
+
+@rule(
+    id="R9",
+    title="Supervised task without labels",
+    stage="data",
+    severity="warning",
+    rationale="A supervised model needs a target variable; where it comes from, how noisy and how "
+    "delayed it is decides what the model can learn.",
+    suggestion="Add a label source (natural labels, annotation, delayed outcomes) upstream of the "
+    "training job.",
+    sources=dmls(4),
+    condition="The task is supervised (binary, multiclass, multilabel, regression, ranking, uplift) "
+    "and no label source is upstream of a training job.",
+    unset="A framing whose task is unset, in a design with training jobs and no supervised task, is a "
+    "warning: set task.",
+)
+def r9_labels(ctx: RuleContext) -> Iterator[Hit]:
+    jobs = [c.id for c in ctx.of_kind("training_job")]
+    if not jobs:
+        return
+    framings = ctx.of_kind("problem_framing")
+    tasks = [f.properties.get("task") for f in framings]
+    supervised = sorted({t for t in tasks if isinstance(t, str) and t in SUPERVISED_TASKS})
+    if not supervised:
+        unknown = Unspecified(ctx)
+        for framing in framings:
+            if framing.properties.get("task") is None:
+                unknown.note(
+                    framing.id,
+                    "task",
+                    "a supervised task needs a label source for training",
+                    "binary, regression, ranking, forecast, ...",
+                )
+        yield from unknown.hits()
+        return
+    labelled = ctx.reach(ctx.ids_of_kind("label_source"), feedback=False)
+    for job in jobs:
+        if job not in labelled:
+            yield Hit(
+                f"The task is supervised ({', '.join(supervised)}) but no label source is upstream of "
+                f"{ctx.name(job)}",
+                components=(job,),
+            )
+
+
+@rule(
+    id="R10",
+    title="Monitor watches nothing",
+    stage="monitoring",
+    severity="warning",
+    rationale="A monitor only protects what it is attached to and what it measures.",
+    suggestion="Set what the monitor watches and link it to the components it watches.",
+    sources=(*mts("Monitor 1-7"), *roml(10)),
+    condition="A monitor watches an empty set of signals, or has no watch link out and no incoming link.",
+    unset="A monitor whose watches is unset is a warning: set the signals it watches.",
+)
+def r10_monitor_watches(ctx: RuleContext) -> Iterator[Hit]:
+    graph = ctx.graph
+    unknown = Unspecified(ctx)
+    for monitor in ctx.of_kind("monitor"):
+        mid = monitor.id
+        watches = items(monitor.properties.get("watches"))
+        attached = any(d["flow"] == "watch" for d in graph._succ[mid].values()) or bool(graph._pred[mid])
+        problems = []
+        if watches is not None and not watches:
+            problems.append("watches no signal")
+        if not attached:
+            problems.append("has no watch link to any component")
+        if problems:
+            yield Hit(f"Monitor {ctx.name(mid)} {' and '.join(problems)}", components=(mid,))
+        elif watches is None:
+            unknown.note(mid, "watches", "which signals does this monitor watch?", "e.g. data_drift, latency")
+    yield from unknown.hits()
+
+
+@rule(
+    id="R11",
+    title="No monitor alerts",
+    stage="monitoring",
+    severity="warning",
+    rationale="Monitoring that nobody is paged for is discovered after the damage; at least one "
+    "monitor must alert a person, through a named channel.",
+    suggestion="Turn on alerting for the key monitors and name the channel (Slack, pager, email).",
+    sources=(*htd("7"), *roml(10)),
+    condition="The design has monitors and none has alerting on.",
+    unset="When no monitor alerts and some alerting is unset, each unset alerting is a warning; an "
+    "alerting monitor whose channel is unset, when no alerting monitor names one, is info.",
+)
+def r11_alerting(ctx: RuleContext) -> Iterator[Hit]:
+    monitors = ctx.of_kind("monitor")
+    if not monitors:
+        return
+    unknown = Unspecified(ctx)
+    alerting = [m.id for m in monitors if m.properties.get("alerting") is True]
+    if alerting:
+        if not any(str(ctx.prop(m, "channel") or "").strip() for m in alerting):
+            for mid in alerting:
+                unknown.note(mid, "channel", "its alerts reach nobody named", "Slack, pager, email",
+                             severity="info")  # fmt: skip
+        yield from unknown.hits()
+        return
+    unset = [m.id for m in monitors if m.properties.get("alerting") is None]
+    if unset:
+        for mid in unset:
+            unknown.note(mid, "alerting", "no monitor is known to alert anyone", "true to page someone")
+        yield from unknown.hits()
+        return
+    ids = [m.id for m in monitors]
+    yield Hit(
+        f"None of the monitors alerts anyone ({names(ctx, ids)} have alerting off)"
+        if len(ids) > 1
+        else f"Monitor {ctx.name(ids[0])} does not alert anyone (alerting off)",
+        components=ctx.sorted_ids(ids),
+    )
