@@ -6,16 +6,17 @@ Three sources, each question tagged with a topic:
   ...; app.export.question_gaps), so the list is useful even when few rules are registered;
 - open findings of the rules, real flaws and unknowns alike (when a check result is given);
 - the standard probes for the design's kind of task, asked unless the design answers them
-  (app.export.question_probes says how each is answered).
+  (app.export.question_answers says how each is answered).
 
 One question per topic survives: the most specific wording (a gap's, then a probe's, then a
 finding's) with the highest priority among them. Priority is the interviewer's priority of
 the topic (TOPICS), plus 15 per severity step (warning 15, error 30) when a rule found a
-real flaw on it; an unknown (a rule-critical property unset) is asked at the topic's
-priority. Questions are returned most important first. Dropped: topics an uncovered stage's
-question already asks (an uncovered monitoring stage covers the drift question), topics of
-trade-offs accepted with a rationale, and topics that do not apply to the task (a forecaster
-learns from the series itself: no "where do your labels come from").
+real flaw on it, plus 10 for the standard probes of the task (the interviewer's own
+agenda); an unknown (a rule-critical property unset) is asked at the topic's priority.
+Questions are returned most important first. Dropped: topics an uncovered stage's question
+already asks (an uncovered monitoring stage covers the drift question), topics of trade-offs
+accepted with a rationale, and topics that do not apply to the task (a forecaster learns from
+the series itself: no "where do your labels come from").
 
 Reused by the report (every question) and by the interview rubric (five per dimension).
 """
@@ -122,6 +123,7 @@ STAGE_COVERS = {
 SOURCE_ORDER = {"stage": 0, "gap": 1, "probe": 2, "finding": 3}
 STAGE_PRIORITY = 100
 FINDING_BONUS = 15
+PROBE_BONUS = 10  # the interviewer's own agenda for the kind of task
 OTHER_PRIORITY = 40
 
 
@@ -196,7 +198,7 @@ def question_items(
             asked.append(Question(text, topic, dimension, priority, "gap"))
     for topic, text in probes(d):
         dimension, priority = _topic(topic)
-        asked.append(Question(text, topic, dimension, priority, "probe"))
+        asked.append(Question(text, topic, dimension, priority + PROBE_BONUS, "probe"))
     if result is not None:
         for finding in result.open_findings():
             question = _finding_question(finding, d)

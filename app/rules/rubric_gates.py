@@ -4,7 +4,8 @@ An endpoint whose mode is unset might serve online, and then the latency, fallba
 operations rules would apply; a dataset whose is_time_series is unset might be a time
 series, and then it must be split by time; infrastructure whose accelerator is unset might
 run on GPUs, whose cost must be watched; labels whose positive_rate is unset might be rare
-positives, which accuracy cannot measure. A rule that stays silent because such a property
+positives, which accuracy cannot measure; a framing whose task is unset might be any task,
+each with its own rules. A rule that stays silent because such a property
 is unset would let a half-finished design score above the same design filled in. So the
 rubric also checks the design as it would be with each gating property set to each value
 in GATES (all components missing it at once, one property and one value at a time) and
@@ -29,6 +30,7 @@ GATES: dict[tuple[str, str], tuple[object, ...]] = {
     ("consumer", "consumer_type"): ("user_app", "internal_service", "downstream_model", "analyst"),
     ("dataset", "is_time_series"): (True,),
     ("problem_framing", "marketplace"): (True,),
+    ("problem_framing", "task"): ("ranking", "binary", "multiclass", "regression", "forecast", "generation"),
     ("model", "family"): ("deep_nn", "llm", "ensemble"),
     ("infrastructure", "accelerator"): ("gpu",),
     ("label_source", "positive_rate"): (0.01,),
