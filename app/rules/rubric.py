@@ -8,10 +8,11 @@ What counts (details in app.rules.rubric_scoring):
 - Problem translation: +1 each for an ML task, a business objective with a KPI, a named
   offline metric, a metric linked as a proxy of the objective, a stated constraint; minus
   the cost of the open framing, metric and label findings.
-- Decision-making: 5 minus the cost of the open trade-off findings, offset by up to 2 for
-  findings accepted with a written rationale (decisions made); never more than the number
-  of substantively designed stages minus one (trade-offs of stages not designed yet cannot
-  have been made).
+- Decision-making: 5 minus the cost of the open trade-off findings; a finding accepted with
+  a written rationale is a decision made, listed as such and costing nothing (it does not
+  offset other flaws: a classic flaw always costs its dimension); never more than the
+  number of substantively designed stages minus one (trade-offs of stages not designed yet
+  cannot have been made).
 - Breadth and depth: up to 3 for the stages with substantive components, up to 1 for the
   share of components that are substantive, and 1 for soundness, minus the cost of the open
   coverage, structure and stage-depth findings.
@@ -57,7 +58,6 @@ from app.rules.rubric_scoring import (
 )
 
 MAX_QUESTIONS_PER_DIMENSION = 5
-MAX_DECISION_CREDIT = 2
 
 
 @dataclass
@@ -204,15 +204,14 @@ def _decision_making(b: _Basis) -> DimensionScore:
     costs = b.costs.of(DECISION_MAKING)
     penalty = sum(c.cost for c in costs)
     accepted = sorted(b.costs.accepted)
-    credit = min(MAX_DECISION_CREDIT, len(accepted), penalty)
     reasons = ["5 to start with" if costs else "+5 no trade-off is left open or unknown"]
     reasons.extend(_cost_reason(c, b.design) for c in costs)
     if accepted:
         reasons.append(
-            f"{_count(len(accepted), 'trade-off')} accepted with a written rationale ({', '.join(accepted)})"
-            + (f": +{credit} for decisions made" if credit else "")
+            f"+0 {_count(len(accepted), 'trade-off')} accepted with a written rationale "
+            f"({', '.join(accepted)}): decisions made, not flaws"
         )
-    score = max(0, 5 - penalty + credit)
+    score = max(0, 5 - penalty)
     cap = covered - 1
     if score > cap:
         missing = len(b.stages) - covered
