@@ -8,7 +8,8 @@ Three sources, each question tagged with a topic:
 - the standard probes for the design's kind of task, asked unless the design answers them
   (app.export.question_answers says how each is answered).
 
-One question per topic survives: the most specific wording (a gap's, then a probe's, then a
+One question per topic survives (and one per unset property: two rules that miss the same
+property make one question): the most specific wording (a gap's, then a probe's, then a
 finding's) with the highest priority among them. Priority is the interviewer's priority of
 the topic (TOPICS), plus 15 per severity step (warning 15, error 30) when a rule found a
 real flaw on it, plus 10 for the standard probes of the task (the interviewer's own
@@ -134,6 +135,7 @@ class Question:
     dimension: str
     priority: int
     source: str  # "stage", "gap", "probe" or "finding"
+    about: tuple[str, ...] = ()  # "component.property" an unknown's question asks for
 
 
 def _topic(topic: str, fallback_dimension: str = BD) -> tuple[str, int]:
@@ -157,13 +159,15 @@ def _finding_question(finding: Finding, d: DesignView) -> Question | None:
     if is_unknown(finding):
         index = d.design.component_by_id()
         by_component: dict[str, list[str]] = {}
+        about = []
         for ref, prop in unknown_properties(finding):
             name = d.name(index[ref]) if ref in index else ref
             by_component.setdefault(name, []).append(_plain(prop))
+            about.append(f"{name}.{prop}")
         parts = [f"{name} leaves {' and '.join(props)} unset" for name, props in by_component.items()]
         what = "what is it" if sum(len(p) for p in by_component.values()) == 1 else "what are they"
         text = f"{'; '.join(parts)}: {what}? {finding.title} cannot be judged without it."
-        return Question(text, topic, dimension, priority, "finding")
+        return Question(text, topic, dimension, priority, "finding", tuple(about))
     text = f"{finding.title}: how would you fix or justify this? ({finding.message})"
     bonus = FINDING_BONUS * SEVERITY_WEIGHT[finding.default_severity or finding.severity]
     return Question(text, topic, dimension, priority + bonus, "finding")
@@ -220,15 +224,20 @@ def _rank(questions: Iterable[Question]) -> list[Question]:
     for group in by_topic.values():
         wording = min(group, key=lambda q: SOURCE_ORDER[q.source])  # first of the most specific source
         priority = max(q.priority for q in group)
-        merged.append(Question(wording.text, wording.topic, wording.dimension, priority, wording.source))
+        merged.append(
+            Question(wording.text, wording.topic, wording.dimension, priority, wording.source, wording.about)
+        )
     merged.sort(key=lambda q: -q.priority)  # stable: equal priorities keep their order
     seen: set[str] = set()
+    asked_for: set[str] = set()  # two rules missing one property make one question
     out = []
     for question in merged:
         key = _normalised(question.text)
-        if key not in seen:
-            seen.add(key)
-            out.append(question)
+        if key in seen or (question.about and set(question.about) <= asked_for):
+            continue
+        seen.add(key)
+        asked_for.update(question.about)
+        out.append(question)
     return out
 
 

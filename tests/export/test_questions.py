@@ -185,6 +185,8 @@ def test_a_forecaster_is_asked_forecasting_probes_and_never_where_labels_come_fr
     assert "true demand during stock-outs" in text
     assert "forecast horizon" in text
     assert "backtest" in text
+    # R17 and R25 both miss the training job's cv: one question asks for it.
+    assert sum("Weekly training leaves cv unset" in q for q in every) == 1, every
 
 
 def test_a_forecaster_that_answers_the_probes_is_not_asked_them(builder, catalog):
