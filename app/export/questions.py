@@ -213,6 +213,8 @@ def question_items(
     dropped |= {RULE_TOPIC.get(decision.rule, decision.rule) for decision in design.decisions}
     if d.tasks and d.tasks <= NO_LABEL_SOURCE_TASKS:
         dropped.add("labels_origin")
+    if not d.of("business_objective"):
+        dropped.add("metric_kpi")  # the objective question comes first; no KPI to tie a metric to
     return _rank(q for q in asked if q.topic not in dropped)
 
 

@@ -222,6 +222,11 @@ def test_an_acting_classifier_is_asked_thresholds_calibration_imbalance_and_labe
         assert probe in text, probe
     assert "Labels from Chargebacks arrive after 1000 hours" in text
     assert "Adversaries change tactics" not in text
+    # Without an objective, the objective is asked for, not how a metric ties to it.
+    assert "What business objective does this system serve" in text
+    assert "ML metric not tied to a business KPI" not in "\n".join(
+        rubric_of(builder.design, catalog).questions
+    )
 
 
 def test_error_costs_answer_the_threshold_probe(builder, catalog):
