@@ -142,8 +142,9 @@ class MainWindow(QMainWindow):
     def balance_docks(self) -> None:
         """The default layout: a narrow palette, a wider right column split between panels."""
         width, height = self.width(), self.height()
-        self.resizeDocks([self.palette_dock], [max(250, int(width * 0.16))], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.inspector_dock], [max(340, int(width * 0.24))], Qt.Orientation.Horizontal)
+        # the canvas keeps at least 60% of the width: the cards' names stay readable when fitted
+        self.resizeDocks([self.palette_dock], [max(200, int(width * 0.14))], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.inspector_dock], [max(300, int(width * 0.21))], Qt.Orientation.Horizontal)
         self.resizeDocks(
             [self.inspector_dock, self.findings_dock],
             [int(height * 0.46), int(height * 0.54)],

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QFontMetricsF, QPaintEngine, QPainter, QStaticText
+from PySide6.QtGui import QFont, QFontMetricsF, QPaintEngine, QPainter, QStaticText
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsSceneHoverEvent,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.catalog import Catalog
 from app.domain.model import Component
+from app.ui.canvas import card_text as ct
 from app.ui.canvas import style as st
 
 if TYPE_CHECKING:
@@ -35,7 +37,8 @@ _POSITION_CHANGED = _GIC.ItemPositionHasChanged
 _LEFT = Qt.MouseButton.LeftButton
 _lod_of = QStyleOptionGraphicsItem.levelOfDetailFromTransform
 _SPACES = re.compile(r"\s+")
-TEXT_WIDTH = st.CARD_W - 2 * st.PAD
+TEXT_WIDTH = ct.TEXT_WIDTH
+_ELIDE = Qt.TextElideMode.ElideRight
 
 
 def plain_line(text: str) -> str:
@@ -56,6 +59,28 @@ def _static(text: str) -> QStaticText:
     return static
 
 
+def _italic(font: QFont) -> QFont:
+    italic = QFont(font)
+    italic.setItalic(True)
+    return italic
+
+
+@dataclass(frozen=True)
+class _CardStatics:
+    """A card's text prepared for painting at one size bucket."""
+
+    layout: ct.CardText
+    name_font: QFont
+    small_font: QFont
+    hint_font: QFont
+    lines: list[QStaticText]
+    kind: QStaticText | None
+    kind_x: float
+    kind_y: float
+    icon: float  # icon size (0 without icon or kind text)
+    tech: QStaticText | None
+
+
 class ComponentItem(QGraphicsItem):
     """A component card; its position is the component's top-left corner in scene units."""
 
@@ -73,6 +98,8 @@ class ComponentItem(QGraphicsItem):
         self._drop_target = False
         self._tooltip_lines: list[str] = []
         self.name = ""
+        self.pinned = False
+        self._texts: dict[tuple[int, int], _CardStatics] = {}
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsMovable
             | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -100,6 +127,7 @@ class ComponentItem(QGraphicsItem):
             self.kind_label = "unknown kind"
             self.icon_file = None
         self.name = plain_line(component.name)
+        self.pinned = component.pinned
         self.technology = plain_line(component.technology)
         self._stage_brush = theme.stage_brush(self.stage_color)
         self._layout_text()
@@ -108,6 +136,8 @@ class ComponentItem(QGraphicsItem):
             f"Kind: {self.kind_label}" + ("" if self.known else f" ({component.kind})"),
             f"Technology: {self.technology or 'not set'}",
         ]
+        if self.pinned:
+            self._tooltip_lines.append("Pinned: auto-layout leaves it where it is")
         self._refresh_tooltip()
         pos = QPointF(component.position.x, component.position.y)
         if self.pos() != pos:
@@ -115,22 +145,44 @@ class ComponentItem(QGraphicsItem):
         self.update()
 
     def _layout_text(self) -> None:
-        theme = self._style.theme
-        name_metrics = QFontMetricsF(theme.name_font)
-        small = QFontMetricsF(theme.tech_font)
-        kind_metrics = QFontMetricsF(theme.kind_font)
-        elide = Qt.TextElideMode.ElideRight
-        self._kind_x = st.PAD + st.ICON_SIZE + 6 if self.icon_file else st.PAD
+        """Forget the per-size text (name, kind, technology or badge changed)."""
+        self._texts: dict[tuple[int, int], _CardStatics] = {}
+
+    def _statics(self, lod: float) -> _CardStatics | None:
+        """The text drawn at this zoom, cached per font size bucket; None below BLOCK_ZOOM."""
+        if lod < ct.BLOCK_ZOOM:
+            return None
+        key = (ct.name_size_for(lod), ct.small_size_for(lod))
+        found = self._texts.get(key)
+        if found is None:
+            found = self._texts[key] = self._make_statics(ct.card_text(self.name, *key))
+        return found
+
+    def _make_statics(self, layout: ct.CardText) -> _CardStatics:
+        small = ct.font(layout.small_size, False)
+        metrics = QFontMetricsF(small)
+        icon = layout.small_size + 5.0 if self.icon_file else 0.0
+        kind_x = st.PAD + icon + (6.0 if icon else 0.0)
         badge_room = st.BADGE_RADIUS if self._badge else 0.0
-        header_width = st.CARD_W - self._kind_x - st.PAD - badge_room
+        header_width = st.CARD_W - kind_x - st.PAD - badge_room
         kind_text = self.kind_label if self.known else f"unknown kind: {self.kind}"
-        self._kind_text = _static(kind_metrics.elidedText(kind_text, elide, header_width))
-        self._name_text = _static(name_metrics.elidedText(self.name or "(unnamed)", elide, TEXT_WIDTH))
-        tech = self.technology or "no technology set"
-        self._tech_text = _static(small.elidedText(tech, elide, TEXT_WIDTH))
-        self._kind_y = (st.HEADER_H - kind_metrics.height()) / 2
-        self._name_y = st.HEADER_H + 10
-        self._tech_y = self._name_y + name_metrics.height() + 7
+        kind = _static(metrics.elidedText(kind_text, _ELIDE, header_width)) if layout.show_kind else None
+        tech = None
+        if layout.show_tech:
+            tech_text = self.technology or "no technology set"
+            tech = _static(metrics.elidedText(tech_text, _ELIDE, layout.text_width))
+        return _CardStatics(
+            layout=layout,
+            name_font=ct.font(layout.name_size, True, layout.name_stretch),
+            small_font=small,
+            hint_font=_italic(small),
+            lines=[_static(line) for line in layout.lines],
+            kind=kind,
+            kind_x=kind_x,
+            kind_y=(layout.header_h - metrics.height()) / 2,
+            icon=icon,
+            tech=tech,
+        )
 
     def refresh_style(self) -> None:
         """Re-read the theme after a palette change."""
@@ -221,9 +273,11 @@ class ComponentItem(QGraphicsItem):
         theme = self._style.theme
         lod = _lod_of(painter.worldTransform())
         selected = self.isSelected()
-        if lod < st.LOD_THRESHOLD:
+        statics = self._statics(lod)
+        if statics is None:
             self._paint_fast(painter, theme, selected)
             return
+        layout = statics.layout
         painter.setPen(Qt.PenStyle.NoPen)
         for offset, brush in zip((2.5, 1.0), theme.shadow_brushes, strict=True):
             painter.setBrush(brush)
@@ -233,20 +287,27 @@ class ComponentItem(QGraphicsItem):
         painter.setBrush(theme.card_brush)
         painter.drawRoundedRect(st.CARD_RECT, st.RADIUS, st.RADIUS)
         painter.setBrush(self._stage_brush)
-        painter.drawPath(st.HEADER_PATH)
-        self._paint_icon(painter, lod)
-        painter.setPen(theme.header_pen)
-        painter.setFont(theme.kind_font)
-        painter.drawStaticText(QPointF(self._kind_x, self._kind_y), self._kind_text)
+        painter.drawPath(st.header_path(layout.header_h))
+        if statics.kind is not None:
+            self._paint_icon(painter, lod, statics)
+            painter.setPen(theme.header_pen)
+            painter.setFont(statics.small_font)
+            painter.drawStaticText(QPointF(statics.kind_x, statics.kind_y), statics.kind)
         painter.setPen(theme.name_pen)
-        painter.setFont(theme.name_font)
-        painter.drawStaticText(QPointF(st.PAD, self._name_y), self._name_text)
-        painter.setPen(theme.muted_pen)
-        painter.setFont(theme.tech_font if self.technology else theme.hint_font)
-        painter.drawStaticText(QPointF(st.PAD, self._tech_y), self._tech_text)
+        painter.setFont(statics.name_font)
+        y = layout.name_y
+        for line in statics.lines:
+            painter.drawStaticText(QPointF(layout.text_x, y), line)
+            y += layout.line_height
+        if statics.tech is not None:
+            painter.setPen(theme.muted_pen)
+            painter.setFont(statics.small_font if self.technology else statics.hint_font)
+            painter.drawStaticText(QPointF(layout.text_x, layout.tech_y), statics.tech)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setPen(theme.border_pen)
         painter.drawRoundedRect(st.CARD_RECT, st.RADIUS, st.RADIUS)
+        if self.pinned:
+            self._paint_pin(painter, theme, layout)
         self._paint_state(painter, theme, selected)
         if self._badge is not None:
             self._paint_badge(painter, theme)
@@ -261,17 +322,27 @@ class ComponentItem(QGraphicsItem):
             r = st.BADGE_RADIUS * 1.6
             painter.drawEllipse(QPointF(st.CARD_W - r, r), r, r)
 
-    def _paint_icon(self, painter: QPainter, lod: float) -> None:
-        if self.icon_file is None:
+    def _paint_pin(self, painter: QPainter, theme: st.Theme, layout: ct.CardText) -> None:
+        """A small pin in the bottom-right corner of a pinned card."""
+        size = max(10.0, layout.small_size * 0.9)
+        x, y = st.CARD_W - st.PAD - size, st.CARD_H - 4.0 - size
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(theme.pin_brush)
+        painter.drawPath(st.pin_path(x, y, size))
+
+    def _paint_icon(self, painter: QPainter, lod: float, statics: _CardStatics) -> None:
+        if self.icon_file is None or not statics.icon:
             return
-        target = QRectF(st.PAD, (st.HEADER_H - st.ICON_SIZE) / 2, st.ICON_SIZE, st.ICON_SIZE)
+        size = statics.icon
+        target = QRectF(st.PAD, (statics.layout.header_h - size) / 2, size, size)
         engine = painter.paintEngine()
         if engine is not None and engine.type() == QPaintEngine.Type.SVG:
             renderer = st.icon_renderer(self.icon_file)  # vector icons in SVG export
             if renderer is not None:
                 renderer.render(painter, target)
             return
-        pixmap = st.icon_pixmap(self.icon_file, lod * painter.device().devicePixelRatioF())
+        scale = lod * size / st.ICON_SIZE * painter.device().devicePixelRatioF()
+        pixmap = st.icon_pixmap(self.icon_file, scale)
         if pixmap is not None:
             painter.drawPixmap(target, pixmap, QRectF(pixmap.rect()))
 
