@@ -158,6 +158,22 @@ class ComponentItem(QGraphicsItem):
             found = self._texts[key] = self._make_statics(ct.card_text(self.name, *key))
         return found
 
+    def text_layout(self, zoom: float) -> ct.CardText | None:
+        """What the card draws at `zoom`: name size, name lines, kind and technology shown;
+        None when it is drawn as a plain block (narrower than BLOCK_MIN_PX on screen)."""
+        statics = self._statics(zoom)
+        return statics.layout if statics is not None else None
+
+    @property
+    def _name_text(self) -> QStaticText:
+        """The name's first line as drawn at 1:1."""
+        return self._statics(1.0).lines[0]  # type: ignore[union-attr]
+
+    @property
+    def _tech_text(self) -> QStaticText | None:
+        """The technology line as drawn at 1:1 (None when the name needs its room)."""
+        return self._statics(1.0).tech  # type: ignore[union-attr]
+
     def _make_statics(self, layout: ct.CardText) -> _CardStatics:
         small = ct.font(layout.small_size, False)
         metrics = QFontMetricsF(small)

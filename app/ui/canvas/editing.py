@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QPointF, QRectF
 
 from app.domain.errors import DesignError
@@ -33,6 +34,7 @@ class CanvasEditMixin:
     design_scene: DesignScene
     _paste_key: bytes | None = None
     _paste_count: int = 0
+    _undo_index: int = 0
 
     # ---- selection -------------------------------------------------------------------------------
 
@@ -122,11 +124,35 @@ class CanvasEditMixin:
         self.document.move_components(arrange.distribute(rects, axis), text=f"Distribute {axis}ly")
 
     def auto_layout(self) -> bool:
-        """Lay the design out with Graphviz (stages left to right): one undo step."""
-        applied = layout.auto_layout(self.document, self.message.emit)
+        """Lay out the selection (two or more components) or the whole design, stages left to
+        right, shaped like the view; one undo step, then fit the view. Pinned cards stay."""
+        size = self.viewport().size()
+        aspect = size.width() / size.height() if size.height() > 0 and size.width() > 0 else 16 / 10
+        selected = self.selected_component_ids()
+        applied = layout.auto_layout(
+            self.document, self.message.emit, aspect=aspect, only=selected if len(selected) >= 2 else None
+        )
         if applied:
             self.fit_to_view()
         return applied
+
+    def _undo_index_changed(self, index: int) -> None:
+        """Fit the view after undoing or redoing an auto-layout (the cards moved far)."""
+        stack = self.document.undo_stack
+        previous, self._undo_index = self._undo_index, index
+        if not shiboken6.isValid(stack) or abs(index - previous) != 1:
+            return  # the stack is being cleared or destroyed, not stepped
+        step = stack.command(index if index < previous else index - 1)
+        if step is not None and step.text() == layout.UNDO_TEXT and index != previous:
+            self.fit_to_view()
+
+    def set_selection_pinned(self, pinned: bool) -> None:
+        """Pin (auto-layout leaves them in place) or unpin the selected components: one step."""
+        ids = self.selected_component_ids()
+        if not ids:
+            self.message.emit("Select components to pin or unpin them")
+            return
+        self.document.set_pinned(ids, pinned)
 
     def add_kind_at(self, kind: str, scene_pos: QPointF, avoid_stacking: bool = False) -> str | None:
         """Add a component of `kind` centred on a scene point (snapped when snap is on)."""
