@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         self.canvas.selection_changed.connect(self._selection_changed)
         self.canvas.message.connect(self.show_message)
         self.palette_panel.kind_activated.connect(self.canvas.add_kind_at_center)
+        self.palette_panel.search.textChanged.connect(self.canvas.mark_matching)
         self.findings.components_activated.connect(self.show_components)
         self.findings.message.connect(self.show_message)
         self.inspector.message.connect(self.show_message)

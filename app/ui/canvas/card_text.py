@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontMetricsF
+from PySide6.QtGui import QFont, QFontMetricsF, QStaticText
 
 from app.ui.canvas import style as st
 
@@ -185,3 +185,61 @@ def layout_for_zoom(name: str, zoom: float) -> CardText | None:
     if zoom < BLOCK_ZOOM:
         return None
     return card_text(name, name_size_for(zoom), small_size_for(zoom))
+
+
+def static_text(text: str) -> QStaticText:
+    static = QStaticText(text)
+    static.setTextFormat(Qt.TextFormat.PlainText)
+    static.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
+    return static
+
+
+def _italic(font: QFont) -> QFont:
+    italic = QFont(font)
+    italic.setItalic(True)
+    return italic
+
+
+@dataclass(frozen=True)
+class CardStatics:
+    """A card's text prepared for painting at one size bucket."""
+
+    layout: CardText
+    name_font: QFont
+    small_font: QFont
+    hint_font: QFont
+    lines: list[QStaticText]
+    kind: QStaticText | None
+    kind_x: float
+    kind_y: float
+    icon: float  # icon size (0 without icon or kind text)
+    tech: QStaticText | None
+
+    @staticmethod
+    def make(
+        layout: CardText, kind_text: str, technology: str, has_icon: bool, has_badge: bool
+    ) -> CardStatics:
+        """Static texts, fonts and offsets of a card's text at one layout."""
+        small = font(layout.small_size, False)
+        metrics = QFontMetricsF(small)
+        icon = layout.small_size + 5.0 if has_icon else 0.0
+        kind_x = st.PAD + icon + (6.0 if icon else 0.0)
+        badge_room = st.BADGE_RADIUS if has_badge else 0.0
+        header_width = st.CARD_W - kind_x - st.PAD - badge_room
+        kind = static_text(metrics.elidedText(kind_text, _ELIDE, header_width)) if layout.show_kind else None
+        tech = None
+        if layout.show_tech:
+            tech_text = technology or "no technology set"
+            tech = static_text(metrics.elidedText(tech_text, _ELIDE, layout.text_width))
+        return CardStatics(
+            layout=layout,
+            name_font=font(layout.name_size, True, layout.name_stretch),
+            small_font=small,
+            hint_font=_italic(small),
+            lines=[static_text(line) for line in layout.lines],
+            kind=kind,
+            kind_x=kind_x,
+            kind_y=(layout.header_h - metrics.height()) / 2,
+            icon=icon,
+            tech=tech,
+        )

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QPaintEngine, QPainter, QStaticText
+from PySide6.QtGui import QPaintEngine, QPainter, QStaticText
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsSceneHoverEvent,
@@ -52,35 +51,6 @@ def plain_tooltip(lines: list[str]) -> str:
     return f"<p style='white-space:pre-wrap'>{body}</p>"
 
 
-def _static(text: str) -> QStaticText:
-    static = QStaticText(text)
-    static.setTextFormat(Qt.TextFormat.PlainText)
-    static.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
-    return static
-
-
-def _italic(font: QFont) -> QFont:
-    italic = QFont(font)
-    italic.setItalic(True)
-    return italic
-
-
-@dataclass(frozen=True)
-class _CardStatics:
-    """A card's text prepared for painting at one size bucket."""
-
-    layout: ct.CardText
-    name_font: QFont
-    small_font: QFont
-    hint_font: QFont
-    lines: list[QStaticText]
-    kind: QStaticText | None
-    kind_x: float
-    kind_y: float
-    icon: float  # icon size (0 without icon or kind text)
-    tech: QStaticText | None
-
-
 class ComponentItem(QGraphicsItem):
     """A component card; its position is the component's top-left corner in scene units."""
 
@@ -99,7 +69,7 @@ class ComponentItem(QGraphicsItem):
         self._tooltip_lines: list[str] = []
         self.name = ""
         self.pinned = False
-        self._texts: dict[tuple[int, int], _CardStatics] = {}
+        self._texts: dict[tuple[int, int], ct.CardStatics] = {}
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsMovable
             | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -146,16 +116,23 @@ class ComponentItem(QGraphicsItem):
 
     def _layout_text(self) -> None:
         """Forget the per-size text (name, kind, technology or badge changed)."""
-        self._texts: dict[tuple[int, int], _CardStatics] = {}
+        self._texts: dict[tuple[int, int], ct.CardStatics] = {}
 
-    def _statics(self, lod: float) -> _CardStatics | None:
+    def _statics(self, lod: float) -> ct.CardStatics | None:
         """The text drawn at this zoom, cached per font size bucket; None below BLOCK_ZOOM."""
         if lod < ct.BLOCK_ZOOM:
             return None
         key = (ct.name_size_for(lod), ct.small_size_for(lod))
         found = self._texts.get(key)
         if found is None:
-            found = self._texts[key] = self._make_statics(ct.card_text(self.name, *key))
+            kind_text = self.kind_label if self.known else f"unknown kind: {self.kind}"
+            found = self._texts[key] = ct.CardStatics.make(
+                ct.card_text(self.name, *key),
+                kind_text,
+                self.technology,
+                self.icon_file is not None,
+                self._badge is not None,
+            )
         return found
 
     def text_layout(self, zoom: float) -> ct.CardText | None:
@@ -174,32 +151,6 @@ class ComponentItem(QGraphicsItem):
         """The technology line as drawn at 1:1 (None when the name needs its room)."""
         return self._statics(1.0).tech  # type: ignore[union-attr]
 
-    def _make_statics(self, layout: ct.CardText) -> _CardStatics:
-        small = ct.font(layout.small_size, False)
-        metrics = QFontMetricsF(small)
-        icon = layout.small_size + 5.0 if self.icon_file else 0.0
-        kind_x = st.PAD + icon + (6.0 if icon else 0.0)
-        badge_room = st.BADGE_RADIUS if self._badge else 0.0
-        header_width = st.CARD_W - kind_x - st.PAD - badge_room
-        kind_text = self.kind_label if self.known else f"unknown kind: {self.kind}"
-        kind = _static(metrics.elidedText(kind_text, _ELIDE, header_width)) if layout.show_kind else None
-        tech = None
-        if layout.show_tech:
-            tech_text = self.technology or "no technology set"
-            tech = _static(metrics.elidedText(tech_text, _ELIDE, layout.text_width))
-        return _CardStatics(
-            layout=layout,
-            name_font=ct.font(layout.name_size, True, layout.name_stretch),
-            small_font=small,
-            hint_font=_italic(small),
-            lines=[_static(line) for line in layout.lines],
-            kind=kind,
-            kind_x=kind_x,
-            kind_y=(layout.header_h - metrics.height()) / 2,
-            icon=icon,
-            tech=tech,
-        )
-
     def refresh_style(self) -> None:
         """Re-read the theme after a palette change."""
         self._stage_brush = self._style.theme.stage_brush(self.stage_color)
@@ -212,7 +163,7 @@ class ComponentItem(QGraphicsItem):
         if badge == self._badge:
             return
         self._badge = badge
-        self._badge_text = _static(str(count) if count < 100 else "99+") if badge else None
+        self._badge_text = ct.static_text(str(count) if count < 100 else "99+") if badge else None
         if badge:
             word = "finding" if count == 1 else "findings"
             extra = f"{count} open {word} (worst: {severity})"
@@ -346,7 +297,7 @@ class ComponentItem(QGraphicsItem):
         painter.setBrush(theme.pin_brush)
         painter.drawPath(st.pin_path(x, y, size))
 
-    def _paint_icon(self, painter: QPainter, lod: float, statics: _CardStatics) -> None:
+    def _paint_icon(self, painter: QPainter, lod: float, statics: ct.CardStatics) -> None:
         if self.icon_file is None or not statics.icon:
             return
         size = statics.icon
@@ -401,9 +352,12 @@ class ComponentItem(QGraphicsItem):
 
     # ---- hover and connection drag ------------------------------------------------------------------
 
+    def hovered(self) -> bool:
+        return self._hover
+
     def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
         self._hover = True
-        self.update()
+        self._state_changed()
 
     def hoverMoveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
         if self.handle_at(event.pos()) is not None:
@@ -414,7 +368,7 @@ class ComponentItem(QGraphicsItem):
     def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
         self._hover = False
         self.unsetCursor()
-        self.update()
+        self._state_changed()
 
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         owner = self.owner

@@ -72,6 +72,19 @@ class CanvasEditMixin:
     def _emit_selection(self) -> None:
         self.selection_changed.emit(self.selected_component_ids(), self.selected_link_ids())
 
+    def mark_matching(self, text: str) -> list[str]:
+        """Mark the cards whose name, id or technology contains `text` (case-insensitive):
+        zoomed out to blocks, their names stay shown. Empty text clears the marks."""
+        needle = text.strip().casefold()
+        ids = []
+        if needle:
+            for component in self.document.design.components:
+                haystack = f"{component.name} {component.id} {component.technology}".casefold()
+                if needle in haystack:
+                    ids.append(component.id)
+        self.design_scene.set_matches(ids)
+        return ids
+
     def center_on_components(self, ids: Iterable[str]) -> None:
         """Select the components and bring them into view, zooming out if they do not fit."""
         ids = [cid for cid in ids if self.design_scene.component_item(cid) is not None]
