@@ -31,6 +31,8 @@ GRID = 20
 BLOCK_MIN_PX = 60.0  # a card narrower than this on screen is drawn as a plain coloured block
 LOD_THRESHOLD = BLOCK_MIN_PX / CARD_W  # the zoom below which cards are blocks (see card_text.py)
 LINK_LOD_ARROW = 0.2
+LINK_FAINT_ZOOM = 0.85  # below this (names grown to stay readable) links recede behind the cards
+LINK_FAINT_MIX = 0.78  # how far faint links are blended toward the background
 LINK_LABEL_LOD = 0.6  # link labels below this zoom would be under 6 px tall
 UNKNOWN_STAGE_COLOR = "#A0A4AB"
 
@@ -118,6 +120,8 @@ class Theme:
     flow_colors: dict[str, QColor] = field(default_factory=dict)
     link_pens: dict[tuple[str, bool, bool, bool], QPen] = field(default_factory=dict)
     link_brushes: dict[str, QBrush] = field(default_factory=dict)
+    faint_link_pens: dict[tuple[str, bool], QPen] = field(default_factory=dict)
+    faint_link_brushes: dict[str, QBrush] = field(default_factory=dict)
     link_text_pens: dict[str, QPen] = field(default_factory=dict)
     stage_brushes: dict[str, QBrush] = field(default_factory=dict)
     severity_brushes: dict[str, QBrush] = field(default_factory=dict)
@@ -133,6 +137,11 @@ class Theme:
         """On screen links are drawn with 1 px cosmetic pens (the raster engine's fast path,
         crisp at every zoom); exports get scalable pens of the same look at 1:1."""
         return self.link_pens[(family, feedback, selected, export)]
+
+    def faint_link_pen(self, family: str, feedback: bool) -> QPen:
+        """The on-screen pen of an unselected link when zoomed out: paler, so the cards'
+        names stand out (and read well) over the links crossing between them."""
+        return self.faint_link_pens[(family, feedback)]
 
 
 def theme_from_palette(palette: QPalette) -> Theme:
@@ -196,8 +205,13 @@ def theme_from_palette(palette: QPalette) -> Theme:
         theme.flow_colors[family] = c
         theme.link_brushes[family] = QBrush(c)
         theme.link_text_pens[family] = pen(_mix(c, text, 0.35))
+        faint = _mix(c, background, LINK_FAINT_MIX)
+        theme.faint_link_brushes[family] = QBrush(_mix(c, background, LINK_FAINT_MIX / 2))
         for feedback in (False, True):
             style = Qt.PenStyle.DashLine if feedback else Qt.PenStyle.SolidLine
+            faint_pen = pen(faint, 1.0, style)
+            faint_pen.setCosmetic(True)
+            theme.faint_link_pens[(family, feedback)] = faint_pen
             for selected in (False, True):
                 color = selection if selected else c
                 screen = pen(color, 2.0 if selected else 1.0, style)
