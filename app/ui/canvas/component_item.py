@@ -116,7 +116,7 @@ class ComponentItem(QGraphicsItem):
 
     def _layout_text(self) -> None:
         """Forget the per-size text (name, kind, technology or badge changed)."""
-        self._texts: dict[tuple[int, int], ct.CardStatics] = {}
+        self._texts = {}
 
     def _statics(self, lod: float) -> ct.CardStatics | None:
         """The text drawn at this zoom, cached per font size bucket; None below BLOCK_ZOOM."""
@@ -347,6 +347,8 @@ class ComponentItem(QGraphicsItem):
         painter.setPen(theme.severity_text_pens[severity])
         painter.setFont(theme.badge_font)
         text = self._badge_text
+        if text is None:
+            return
         size = text.size()
         painter.drawStaticText(QPointF(center.x() - size.width() / 2, center.y() - size.height() / 2), text)
 

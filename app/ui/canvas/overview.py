@@ -167,8 +167,8 @@ class Overview:
             width = metrics.horizontalAdvance(text) + 10
             top = transform.map(QPointF(card.center().x(), card.top()))
             box = QRectF(top.x() - width / 2, top.y() - height - 3, width, height)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(theme.label_brush)
+            painter.setPen(theme.border_pen)
+            painter.setBrush(theme.card_brush)
             painter.drawRoundedRect(box, 4, 4)
             painter.setPen(theme.name_pen)
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
