@@ -11,7 +11,7 @@ from app.ui.canvas.style import CARD_H, CARD_W, LOD_THRESHOLD
 from tests.ui.test_canvas_support import make_view
 
 LONG = "Streaming supply and demand pipeline with a very long descriptive name"
-NAMES = ("Ranker", "Feature store (offline)", "Ads consent & retention (GDPR/TCF)", LONG, "x" * 90)
+NAMES = ("Ranker", "Auction log", "ROC-AUC", "Feature store (offline)", "Ads consent & retention (GDPR/TCF)", LONG, "x" * 90)
 CARD_ZOOMS = (0.3, 0.33, 0.4, 0.46, 0.52, 0.6, 0.75, 0.85, 1.0, 1.5, 3.0)
 
 
@@ -38,6 +38,9 @@ def test_a_card_60_px_wide_or_more_draws_its_name_at_11_px_or_more_on_screen(qtb
         assert whole.startswith(shown[:-1])
     else:
         assert shown == whole
+    base = QFontMetricsF(ct.font(ct.name_size_for(zoom), True))
+    if base.horizontalAdvance(name) <= layout.text_width:  # fits one line: shown whole on one
+        assert layout.lines == (name,)
 
 
 def test_zooming_out_grows_the_name_and_drops_technology_then_kind(qtbot):

@@ -21,8 +21,8 @@ from PySide6.QtGui import QFont, QFontMetricsF, QStaticText
 
 from app.ui.canvas import style as st
 
-NAME_MIN_PX = 11.0  # smallest on-screen size of a name while the card is BLOCK_MIN_PX or wider
-ONE_LINE_GROWTH = 1.3  # a name that fits on one line may be drawn up to this much larger
+NAME_MIN_PX = 12.0  # smallest on-screen size of a name while the card is BLOCK_MIN_PX or wider
+ONE_LINE_GROWTH = 1.6  # a name that fits on one line may be drawn up to this much larger
 SMALL_MIN_PX = 9.0  # kind and technology lines are drawn at least this large, or not at all
 BLOCK_MIN_PX = st.BLOCK_MIN_PX  # narrower cards are stage-coloured blocks
 BLOCK_ZOOM = st.LOD_THRESHOLD  # the zoom at which cards become blocks
@@ -137,6 +137,8 @@ def card_text(name: str, zoom_bucket: int, small_bucket: int) -> CardText:
         advance = metrics.horizontalAdvance(name or "(unnamed)")
         fit = math.floor(size * width / advance) if advance > 0 else size
         grown = min(fit, math.floor(size * ONE_LINE_GROWTH))
+        while grown > size and _metrics(grown, True).horizontalAdvance(name) > width:
+            grown -= 1  # advances do not scale exactly with the size
         if grown > size:
             size = grown
             metrics = _metrics(size, True)
