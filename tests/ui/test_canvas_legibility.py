@@ -11,7 +11,15 @@ from app.ui.canvas.style import CARD_H, CARD_W, LOD_THRESHOLD
 from tests.ui.test_canvas_support import make_view
 
 LONG = "Streaming supply and demand pipeline with a very long descriptive name"
-NAMES = ("Ranker", "Auction log", "ROC-AUC", "Feature store (offline)", "Ads consent & retention (GDPR/TCF)", LONG, "x" * 90)
+NAMES = (
+    "Ranker",
+    "Auction log",
+    "ROC-AUC",
+    "Feature store (offline)",
+    "Ads consent & retention (GDPR/TCF)",
+    LONG,
+    "x" * 90,
+)
 CARD_ZOOMS = (0.3, 0.33, 0.4, 0.46, 0.52, 0.6, 0.75, 0.85, 1.0, 1.5, 3.0)
 
 
@@ -41,6 +49,18 @@ def test_a_card_60_px_wide_or_more_draws_its_name_at_11_px_or_more_on_screen(qtb
     base = QFontMetricsF(ct.font(ct.name_size_for(zoom), True))
     if base.horizontalAdvance(name) <= layout.text_width:  # fits one line: shown whole on one
         assert layout.lines == (name,)
+
+
+@pytest.mark.parametrize("zoom", (0.3, 0.46, 1.0, 2.0))
+def test_a_pinned_card_keeps_room_for_its_pin_beside_the_name(qtbot, zoom):
+    for name in NAMES:
+        layout = ct.layout_for_zoom(name, zoom, pinned=True)
+        _fits(layout)
+        assert layout.pin_size >= 10
+        pin_left = CARD_W - layout.text_x - layout.pin_size
+        assert layout.text_x + layout.text_width < pin_left  # the pin never covers the name
+        assert layout.name_y <= layout.pin_y and layout.pin_y + layout.pin_size <= CARD_H
+        assert ct.layout_for_zoom(name, zoom).pin_size == 0
 
 
 def test_zooming_out_grows_the_name_and_drops_technology_then_kind(qtbot):

@@ -29,6 +29,9 @@ BLOCK_ZOOM = st.LOD_THRESHOLD  # the zoom at which cards become blocks
 NAME_BASE = 13  # the name's size at 1:1 and closer (scene units)
 SMALL_BASE = 11  # kind and technology at 1:1 and closer
 MAX_LINES = 2
+PIN_MIN = 10  # size of the pin glyph: at least this, or PIN_SCALE of the name's size
+PIN_SCALE = 0.7
+PIN_GAP = 3.0
 LINE_STEP = 1.2  # line spacing of a wrapped name, in font sizes (tighter than most fonts' own)
 STRIP_H = 8.0  # the stage strip left when the kind's header text no longer fits
 GAP = 5.0  # vertical gap between blocks of text
@@ -52,6 +55,8 @@ class CardText:
     show_kind: bool
     show_tech: bool
     tech_y: float
+    pin_size: float  # 0 unless pinned; the pin sits right of the name's last line
+    pin_y: float
     text_x: float  # left edge of the name and technology lines
     text_width: float
 
@@ -126,13 +131,15 @@ def wrap(text: str, metrics: QFontMetricsF, width: float, max_lines: int) -> tup
 
 
 @lru_cache(maxsize=4096)
-def card_text(name: str, zoom_bucket: int, small_bucket: int) -> CardText:
-    """The card's text layout for a name size bucket (see name_size_for / small_size_for)."""
+def card_text(name: str, zoom_bucket: int, small_bucket: int, pinned: bool = False) -> CardText:
+    """The card's text layout for a name size bucket (see name_size_for / small_size_for);
+    a pinned card keeps room for its pin glyph at the right of the name."""
     size = zoom_bucket
     metrics = _metrics(size, True)
     stretch = 0
     pad = ZOOMED_OUT_PAD if size > NAME_BASE else st.PAD
-    width = st.CARD_W - 2 * pad
+    pin = float(max(PIN_MIN, round(size * PIN_SCALE))) if pinned else 0.0
+    width = st.CARD_W - 2 * pad - (pin + PIN_GAP if pinned else 0.0)
     if size > NAME_BASE:  # grow a name that fits on one line, up to ONE_LINE_GROWTH
         advance = metrics.horizontalAdvance(name or "(unnamed)")
         fit = math.floor(size * width / advance) if advance > 0 else size
@@ -177,16 +184,18 @@ def card_text(name: str, zoom_bucket: int, small_bucket: int) -> CardText:
         show_kind=show_kind,
         show_tech=show_tech,
         tech_y=tech_y,
+        pin_size=pin,
+        pin_y=name_y + (len(lines) - 1) * line_h + (line_h - pin) / 2,
         text_x=pad,
         text_width=width,
     )
 
 
-def layout_for_zoom(name: str, zoom: float) -> CardText | None:
+def layout_for_zoom(name: str, zoom: float, pinned: bool = False) -> CardText | None:
     """The text a card named `name` shows at `zoom`; None when it is drawn as a block."""
     if zoom < BLOCK_ZOOM:
         return None
-    return card_text(name, name_size_for(zoom), small_size_for(zoom))
+    return card_text(name, name_size_for(zoom), small_size_for(zoom), pinned)
 
 
 def static_text(text: str) -> QStaticText:

@@ -127,7 +127,7 @@ class ComponentItem(QGraphicsItem):
         if found is None:
             kind_text = self.kind_label if self.known else f"unknown kind: {self.kind}"
             found = self._texts[key] = ct.CardStatics.make(
-                ct.card_text(self.name, *key),
+                ct.card_text(self.name, *key, self.pinned),
                 kind_text,
                 self.technology,
                 self.icon_file is not None,
@@ -290,12 +290,11 @@ class ComponentItem(QGraphicsItem):
             painter.drawEllipse(QPointF(st.CARD_W - r, r), r, r)
 
     def _paint_pin(self, painter: QPainter, theme: st.Theme, layout: ct.CardText) -> None:
-        """A small pin in the bottom-right corner of a pinned card."""
-        size = max(10.0, layout.small_size * 0.9)
-        x, y = st.CARD_W - st.PAD - size, st.CARD_H - 4.0 - size
+        """A small pin right of the name's last line on a pinned card (room kept by the layout)."""
+        size = layout.pin_size
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(theme.pin_brush)
-        painter.drawPath(st.pin_path(x, y, size))
+        painter.drawPath(st.pin_path(st.CARD_W - layout.text_x - size, layout.pin_y, size))
 
     def _paint_icon(self, painter: QPainter, lod: float, statics: ct.CardStatics) -> None:
         if self.icon_file is None or not statics.icon:
