@@ -22,6 +22,7 @@ from PySide6.QtGui import QFont, QFontMetricsF, QStaticText
 from app.ui.canvas import style as st
 
 NAME_MIN_PX = 12.0  # smallest on-screen size of a name while the card is BLOCK_MIN_PX or wider
+NAME_FLOOR_PX = 11.0  # a name may shrink to this on-screen size to stay on one line
 ONE_LINE_GROWTH = 1.6  # a name that fits on one line may be drawn up to this much larger
 SMALL_MIN_PX = 9.0  # kind and technology lines are drawn at least this large, or not at all
 BLOCK_MIN_PX = st.BLOCK_MIN_PX  # narrower cards are stage-coloured blocks
@@ -149,10 +150,8 @@ def card_text(name: str, zoom_bucket: int, small_bucket: int, pinned: bool = Fal
         if grown > size:
             size = grown
             metrics = _metrics(size, True)
-        elif fit < size:  # a condensed face may keep the name on one line
-            condensed = _metrics(size, True, CONDENSED)
-            if condensed.horizontalAdvance(name) <= width:
-                metrics, stretch = condensed, CONDENSED
+        elif fit < size:  # a little smaller (not under NAME_FLOOR_PX), then condensed: one line
+            size, metrics, stretch = _one_line(name, size, width)
     small = _metrics(small_bucket, False)
     line_h = min(metrics.height(), size * LINE_STEP)
     small_h = small.height()
@@ -189,6 +188,18 @@ def card_text(name: str, zoom_bucket: int, small_bucket: int, pinned: bool = Fal
         text_x=pad,
         text_width=width,
     )
+
+
+def _one_line(name: str, size: int, width: float) -> tuple[int, QFontMetricsF, int]:
+    """The largest size down to NAME_FLOOR_PX on screen (semi-condensed, then condensed) that
+    keeps `name` on one line; `size` unchanged when none does (the name then wraps)."""
+    floor = max(NAME_BASE, math.ceil(size * NAME_FLOOR_PX / NAME_MIN_PX))
+    for stretch in (0, CONDENSED):
+        for candidate in range(size, floor - 1, -1):
+            metrics = _metrics(candidate, True, stretch)
+            if metrics.horizontalAdvance(name) <= width:
+                return candidate, metrics, stretch
+    return size, _metrics(size, True), 0
 
 
 def layout_for_zoom(name: str, zoom: float, pinned: bool = False) -> CardText | None:
