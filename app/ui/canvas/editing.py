@@ -10,12 +10,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QPoint, QPointF, QRectF
+from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtWidgets import QMenu
 
 from app.domain.errors import DesignError
 from app.rules.engine import CheckResult
 from app.ui.canvas import arrange, clipboard, layout
 from app.ui.canvas import style as st
+from app.ui.canvas.context_menu import card_menu
 from app.ui.canvas.image_export import render_to_image as _render_to_image
 
 if TYPE_CHECKING:
@@ -251,6 +254,21 @@ class CanvasEditMixin:
             text += f"; skipped {_plural(skipped, 'component')} of unknown kind"
         self.message.emit(text)
         return ids
+
+    # ---- context menu ------------------------------------------------------------------------
+
+    def context_menu_at(self, pos: QPoint) -> QMenu | None:
+        """The menu of a right click at `pos` (viewport coordinates), or None off the cards."""
+        return card_menu(self, pos)  # type: ignore[arg-type]
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.context_menu_at(event.pos())
+        if menu is None:
+            super().contextMenuEvent(event)  # type: ignore[misc]
+            return
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+        event.accept()
 
     # ---- export ------------------------------------------------------------------------------------
 

@@ -9,7 +9,6 @@ import math
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
-    QContextMenuEvent,
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
@@ -22,10 +21,9 @@ from PySide6.QtGui import (
     QTransform,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QFrame, QGraphicsView, QMenu, QPinchGesture, QWidget
+from PySide6.QtWidgets import QFrame, QGraphicsView, QPinchGesture, QWidget
 
 from app.ui.canvas import style as st
-from app.ui.canvas.context_menu import card_menu
 from app.ui.canvas.editing import CanvasEditMixin
 from app.ui.canvas.minimap import Minimap
 from app.ui.canvas.scene import DesignScene
@@ -316,21 +314,6 @@ class CanvasView(CanvasEditMixin, QGraphicsView):
         if self._pan_button is None:
             self.viewport().unsetCursor()
         super().focusOutEvent(event)
-
-    # ---- context menu --------------------------------------------------------------------------
-
-    def context_menu_at(self, pos: QPoint) -> QMenu | None:
-        """The menu of a right click at `pos` (viewport coordinates), or None off the cards."""
-        return card_menu(self, pos)
-
-    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
-        menu = self.context_menu_at(event.pos())
-        if menu is None:
-            super().contextMenuEvent(event)
-            return
-        menu.exec(event.globalPos())
-        menu.deleteLater()
-        event.accept()
 
     # ---- drop a kind from the palette ---------------------------------------------------------------
 
