@@ -144,8 +144,8 @@ class MainWindow(QMainWindow):
         """The default layout: a narrow palette, a wider right column split between panels."""
         width, height = self.width(), self.height()
         # the canvas keeps at least 60% of the width: the cards' names stay readable when fitted
-        self.resizeDocks([self.palette_dock], [max(200, int(width * 0.14))], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.inspector_dock], [max(300, int(width * 0.21))], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.palette_dock], [max(180, int(width * 0.125))], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.inspector_dock], [max(280, int(width * 0.19))], Qt.Orientation.Horizontal)
         self.resizeDocks(
             [self.inspector_dock, self.findings_dock],
             [int(height * 0.46), int(height * 0.54)],
