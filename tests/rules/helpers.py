@@ -65,7 +65,7 @@ def sound_recommender(b: DesignBuilder) -> dict[str, str]:
                             blocking=True, where="both")  # fmt: skip
     c["stream"] = b.add("data_pipeline", "Stream processing", mode="streaming")
     c["labels"] = b.add("label_source", "Watch outcomes", label_type="natural", delay_hours=1.0,
-                        positive_rate=0.12)  # fmt: skip
+                        positive_rate=0.12, position_correction="ipw")  # fmt: skip
     c["features"] = b.add(
         "feature_pipeline", "Feature pipeline", ops=["impute", "embed", "window_agg"], n_features=80,
         shared_train_serve=True, fit_on="train_only",
@@ -82,7 +82,7 @@ def sound_recommender(b: DesignBuilder) -> dict[str, str]:
     )  # fmt: skip
     c["model"] = b.add(
         "model", "Ranking model", family="gbdt", learned=True, params_millions=5.0, interpretable=False,
-        explainer="shap", p99_latency_ms=30.0, compressed=False,
+        explainer="shap", p99_latency_ms=30.0, compressed=False, cold_start="content_features",
     )  # fmt: skip
     c["baseline"] = b.add("baseline_model", "Popularity baseline", baseline_type="popularity",
                           metric_value=0.21)  # fmt: skip

@@ -1,0 +1,379 @@
+"""What flows in from elsewhere: R48 personal data in prediction logs, R49 other models'
+outputs used as data (correction cascades), R51 prompts and pretrained or vendor models
+swapped into serving without a gate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from app.rules.checks._common import endpoint_view, htd, items, mts, names, pick
+from app.rules.checks._signals import (
+    CHEN_2023,
+    GDPR_ART5,
+    NIST_RMF,
+    OWASP_LLM,
+    ReachThrough,
+    endpoint_models,
+    framing_tasks,
+    linked_monitors,
+    model_ids,
+    model_reach,
+    watch_verdict,
+)
+from app.rules.context import RuleContext
+from app.rules.model import Hit
+from app.rules.registry import rule
+
+# ---- R48 ------------------------------------------------------------------------------------
+
+_PROTECTING = {"anonymize", "encrypt", "retention"}
+
+
+@rule(
+    id="R48",
+    title="Personal data in prediction logs",
+    stage="monitoring",
+    severity="error",
+    rationale="A prediction logger that records request features copies whatever personal data "
+    "the features carry into a log kept for debugging and retraining, usually longer and more "
+    "widely readable than the source. Governance on the training path does not cover this copy: "
+    "it is made at serving time.",
+    suggestion="Put a governance step with anonymize, encrypt or retention controls between the "
+    "personal data and the logger (pseudonymise identifiers before logging), or link a governance "
+    "component to the logger that governs the log itself (retention limit, encryption).",
+    sources=(*mts("Data 5"), GDPR_ART5, f"{OWASP_LLM}, LLM02 Sensitive Information Disclosure"),
+    condition="A prediction logger with logs_features on is reached, along serving links and not "
+    "through a training job or dataset, from a data source with contains_pii on, with no governance "
+    "component with anonymize, encrypt or retention controls on the way, and none linked to the "
+    "logger.",
+    unset="logs_features unset on such a logger fires; contains_pii unset on a data source that "
+    "reaches it fires; a governance component on the way whose controls are unset does not protect.",
+)
+def r48_pii_in_logs(ctx: RuleContext) -> Iterator[Hit]:
+    loggers = [c for c in ctx.of_kind("prediction_logger") if c.properties.get("logs_features") is not False]
+    if not loggers:
+        return
+    sources = [c for c in ctx.of_kind("data_source") if c.properties.get("contains_pii") is not False]
+    if not sources:
+        return
+    governance = ctx.of_kind("governance")
+    good = {g.id for g in governance if (items(g.properties.get("controls")) or set()) & _PROTECTING}
+    unsure_gov = {g.id for g in governance if g.properties.get("controls") is None}
+    seeds = [s.id for s in sources]
+    barrier = ctx.ids_of_kind("training_job", "dataset")
+    way = ReachThrough(ctx, seeds, good | barrier, unsure_gov, serve=True)
+    for logger in loggers:
+        if ctx.neighbours(logger.id) & good:
+            continue
+        mask, firm = way.best(logger.id)
+        if not mask:
+            continue
+        reaching = pick(seeds, mask)
+        known = [s for s in reaching if ctx.prop(s, "contains_pii") is True]
+        unset = [f"{s}.contains_pii" for s in reaching if s not in known]
+        gov_unset = []
+        if not firm:
+            gov_unset = way.first_unsure(logger.id)
+            unset += [f"{g}.controls" for g in gov_unset]
+        if logger.properties.get("logs_features") is None:
+            unset.append(f"{logger.id}.logs_features")
+        name = ctx.name(logger.id)
+        if known:
+            data = f"personal data from {names(ctx, known, ordered=True)}"
+        else:
+            data = f"data from {names(ctx, reaching, ordered=True)}, whose contains_pii is unset,"
+        records = "records" if logger.properties.get("logs_features") else "may record (logs_features unset)"
+        tail = (
+            f"; {names(ctx, gov_unset, ordered=True)} on the way has its controls unset" if gov_unset else ""
+        )
+        yield Hit(
+            f"Prediction logger {name} {records} request features built from {data} with no anonymize, "
+            f"encrypt or retention governance on the way or on the log{tail}",
+            components=ctx.sorted_ids([logger.id, *reaching, *gov_unset]),
+            unset=tuple(unset),
+        )
+
+
+# ---- R49 ------------------------------------------------------------------------------------
+
+_LANDING = ("dataset", "feature_pipeline", "feature_store", "label_source", "data_source", "vector_index")
+_INPUT_WATCH = {"upstream", "data_drift"}
+_OUTPUT_WATCH = {"upstream", "prediction_drift"}
+
+
+def _watched(ctx: RuleContext, data_nodes: list[str], upstream_models: list[str]) -> tuple[bool, list[str]]:
+    """Whether a monitor watches the model outputs used as data: linked to where they land (watching
+    upstream or data_drift) or to the model producing them (watching upstream or prediction_drift)."""
+    ok, unsure = watch_verdict(ctx, linked_monitors(ctx, data_nodes), _INPUT_WATCH)
+    if ok:
+        return True, []
+    ok, more = watch_verdict(ctx, linked_monitors(ctx, upstream_models), _OUTPUT_WATCH)
+    return ok, [] if ok else list(dict.fromkeys(unsure + more))
+
+
+def _cascade_pairs(ctx: RuleContext, models: list[str]) -> dict[tuple[int, int], list[str]]:
+    """(models whose predictions land there, models learning from there) -> the landings where
+    that happens, in topological order. Shape only: kept until the design's links change."""
+
+    def compute() -> dict[tuple[int, int], list[str]]:
+        fed_by = model_reach(ctx)
+        feeds = ctx.reach_bits(models, forward=False, stop=set(models))
+        where, order = ctx.topo_index(False), ctx.order
+        landing = [t for t in ctx.ids_of_kind(*_LANDING) if fed_by.get(t)]
+        pairs: dict[tuple[int, int], list[str]] = {}
+        for target in sorted(landing, key=lambda t: (where.get(t, 0), order.get(t, 0))):
+            producing = fed_by[target]
+            users = feeds.get(target, 0) & ~producing
+            if users:
+                pairs.setdefault((producing, users), []).append(target)
+        return pairs
+
+    return ctx.shape_memo("newrules.cascade_pairs", compute, {"links", "feedback"})
+
+
+@rule(
+    id="R49",
+    title="Correction cascade: model outputs used as data",
+    stage="data",
+    severity="warning",
+    rationale="When one model's predictions become another model's data, improving or retraining "
+    "the first silently shifts the second's inputs: the two can no longer be changed "
+    "independently, and a fix upstream becomes a regression downstream. The dependency must be "
+    "declared to the upstream owner and watched for change.",
+    suggestion="Declare the dependency (link the producing model into the data source, or a declared "
+    "consumer between them) and add a monitor watching upstream (or data_drift) on the data, or "
+    "prediction_drift on the producing model, so its changes raise an alert.",
+    sources=(*htd("2", "3"), *mts("Monitor 1")),
+    condition="A data source with source_type model_output reaches a dataset, training job or model, "
+    "and no model or declared consumer is linked into it (undeclared), or no monitor watches "
+    "upstream or data_drift on it or on its way to the model (unwatched). Also: a model's "
+    "predictions land in a dataset, feature pipeline, feature store, vector index or source another "
+    "model learns from, and no monitor watches upstream or data_drift there, or upstream or "
+    "prediction_drift on the producing model (undeclared consumers of that kind are R33's).",
+    unset="A consumer with declared unset does not declare the dependency, and a linked monitor with "
+    "watches unset does not watch it: both are named as unset. A data source with source_type unset "
+    "is not assumed to hold model outputs.",
+)
+def r49_correction_cascade(ctx: RuleContext) -> Iterator[Hit]:
+    models = model_ids(ctx)
+    model_set = set(models)
+    producers = model_set | ctx.ids_of_kind("baseline_model")
+    learning = model_set | ctx.ids_of_kind("dataset", "training_job")
+    judged: set[str] = set()  # model-output sources: the first part below speaks for them
+    for source in ctx.of_kind("data_source"):
+        if source.properties.get("source_type") != "model_output":
+            continue
+        judged.add(source.id)
+        downstream = ctx.reach([source.id], stop=model_set)
+        if not downstream & learning:
+            continue
+        upstream = ctx.reach([source.id], forward=False, stop=producers)
+        named = [u for u in ctx.sorted_ids(upstream) if u in producers]
+        consumers = [u for u in ctx.sorted_ids(upstream) if ctx.kind_of.get(u) == "consumer"]
+        missing, unset = [], []
+        if not named and not any(ctx.prop(c, "declared") is True for c in consumers):
+            unsure = [c for c in consumers if ctx.prop(c, "declared") is None]
+            unset += [f"{c}.declared" for c in unsure]
+            missing.append(
+                "no declared dependency (the producing model or a declared consumer linked into it)"
+            )
+        data_nodes = [source.id, *(n for n in ctx.sorted_ids(downstream) if n not in producers)]
+        ok, unsure_watch = _watched(ctx, data_nodes, named)
+        if not ok:
+            unset += [f"{m}.watches" for m in unsure_watch]
+            missing.append("no monitor watching upstream or data_drift on it")
+        if missing:
+            learners = [n for n in ctx.sorted_ids(downstream) if n in model_set]
+            target = f" and {names(ctx, learners, ordered=True)} learns from it" if learners else ""
+            yield Hit(
+                f"{ctx.name(source.id)} holds another model's outputs{target}, with "
+                + " and ".join(missing)
+                + ": a change upstream silently shifts what is learned here",
+                components=ctx.sorted_ids([source.id, *named, *learners]),
+                unset=tuple(unset),
+            )
+    if len(models) < 2:
+        return
+    # Where each model's predictions land (model_reach: not through another model or a training
+    # job), and which models learn from each landing; one finding per (producers, learners) pair,
+    # at the first landing on the way.
+    watched_models = 0
+    unsure_of: dict[str, list[str]] = {}
+    for i, model in enumerate(models):
+        ok, unsure = watch_verdict(ctx, linked_monitors(ctx, [model]), _OUTPUT_WATCH)
+        if ok:
+            watched_models |= 1 << i
+        elif unsure:
+            unsure_of[model] = unsure
+    for (producing_mask, users_mask), targets in _cascade_pairs(ctx, models).items():
+        producing_mask &= ~watched_models
+        if not producing_mask or judged.intersection(targets):
+            continue
+        unsure = []
+        for target in targets:  # watched on any landing of the way is enough
+            ok, more = watch_verdict(ctx, linked_monitors(ctx, [target]), _INPUT_WATCH)
+            if ok:
+                break
+            unsure += more
+        else:
+            target = targets[0]
+            producing = pick(models, producing_mask)
+            for model in producing:
+                unsure += unsure_of.get(model, ())
+            unsure = list(dict.fromkeys(unsure))
+            users = pick(models, users_mask)
+            yield Hit(
+                f"Predictions of {names(ctx, producing, ordered=True)} land in {ctx.name(target)}, which "
+                f"{names(ctx, users, ordered=True)} learns from, and no monitor watches them there "
+                "(upstream or data_drift) or at the source (upstream or prediction_drift): a retrained "
+                "upstream model silently changes the downstream one",
+                components=ctx.sorted_ids([*producing, target, *users]),
+                unset=tuple(f"{m}.watches" for m in unsure),
+            )
+
+
+# ---- R51 ------------------------------------------------------------------------------------
+
+_EXTERNAL = ("pretrained", "vendor_api")
+_GENERATION_WATCH = ("groundedness", "safety")
+
+
+def _swappable(ctx: RuleContext) -> tuple[list[str], list[str]]:
+    """(components whose change reaches serving without a training run: prompt templates,
+    pretrained, vendor and fine-tuned-elsewhere models; LLMs whose provenance is unset and that
+    no training job produces)."""
+    trained = ctx.reach(ctx.ids_of_kind("training_job"))
+    seeds = [c.id for c in ctx.of_kind("prompt_template")]
+    unsure = []
+    for model in ctx.of_kind("model"):
+        provenance = model.properties.get("provenance")
+        if provenance in _EXTERNAL or (provenance == "fine_tuned" and model.id not in trained):
+            seeds.append(model.id)
+        elif provenance is None and model.properties.get("family") == "llm" and model.id not in trained:
+            seeds.append(model.id)
+            unsure.append(model.id)
+    return list(ctx.sorted_ids(seeds)), unsure
+
+
+@rule(
+    id="R51",
+    title="No gate for prompt and model-version swaps",
+    stage="serving",
+    severity="error",
+    rationale="A prompt edit, a new pretrained checkpoint or a vendor's model update changes what "
+    "users get as much as a retrained model does, but no training run marks the change, so the "
+    "training gate never sees it. Vendor models change underneath an unpinned version; and what "
+    "a generation endpoint says can only be trusted when its groundedness and safety are watched.",
+    suggestion="Put an evaluation with gate on between each prompt template or pretrained/vendor "
+    "model and the endpoint (a fixed evaluation set replayed on every prompt or version change), pin "
+    "vendor and pretrained model versions (version_pinned), version prompts, and monitor generation "
+    "endpoints for groundedness and safety.",
+    sources=(
+        *mts("Infra 4"),
+        f"{OWASP_LLM}, LLM03 Supply Chain and LLM09 Misinformation",
+        CHEN_2023,
+        f"{NIST_RMF}, MEASURE 2.4 (behaviour monitored in production)",
+    ),
+    condition="Error: a prompt template, or a model with provenance pretrained or vendor_api (or "
+    "fine_tuned with no training job in the design), reaches an endpoint without passing an "
+    "evaluation with gate on (training jobs end the path: R28 gates what they train). Warning: such "
+    "a pretrained or vendor model has version_pinned off; a prompt template has versioned off; an "
+    "endpoint served by an LLM (family llm, or any model when a framing's task is generation) has "
+    "no monitor near it watching groundedness and safety.",
+    unset="An LLM with provenance unset and no training job counts as pretrained; an evaluation with "
+    "gate unset does not gate; version_pinned, versioned and a nearby monitor's watches unset fire "
+    "as the warning cases.",
+)
+def r51_swap_gate(ctx: RuleContext) -> Iterator[Hit]:
+    endpoints = [c.id for c in ctx.of_kind("endpoint")]
+    seeds, unsure_models = _swappable(ctx)
+    if seeds and endpoints:
+        gates = ctx.of_kind("evaluation")
+        gated = {g.id for g in gates if g.properties.get("gate") is True}
+        unsure_gates = {g.id for g in gates if g.properties.get("gate") is None}
+        way = ReachThrough(ctx, seeds, gated | ctx.ids_of_kind("training_job"), unsure_gates)
+        for endpoint in endpoints:
+            mask, firm = way.best(endpoint)
+            if not mask:
+                continue
+            ungated = pick(seeds, mask)
+            unset = [f"{m}.provenance" for m in ungated if m in unsure_models]
+            tail = ""
+            if not firm:
+                on_way = way.first_unsure(endpoint)
+                unset += [f"{g}.gate" for g in on_way]
+                tail = f" ({names(ctx, on_way, ordered=True)} on the way has gate unset)"
+            yield Hit(
+                f"{names(ctx, ungated, ordered=True)} {'reaches' if len(ungated) == 1 else 'reach'} "
+                f"endpoint {ctx.name(endpoint)} without an evaluation gate{tail}: a prompt edit or a "
+                "model version swap ships untested",
+                components=ctx.sorted_ids([*ungated, endpoint]),
+                unset=tuple(unset),
+            )
+    for model in ctx.of_kind("model"):
+        provenance = model.properties.get("provenance")
+        if provenance not in _EXTERNAL:
+            continue
+        pinned = model.properties.get("version_pinned")
+        if pinned is True:
+            continue
+        who = "its vendor" if provenance == "vendor_api" else "its publisher"
+        state = "is not pinned" if pinned is False else "may float (version_pinned unset)"
+        yield Hit(
+            f"{ctx.name(model.id)} ({provenance}) {state}: {who} can change it underneath the "
+            "system, with no evaluation run",
+            components=(model.id,),
+            severity="warning",
+            unset=(f"{model.id}.version_pinned",) if pinned is None else (),
+        )
+    for prompt in ctx.of_kind("prompt_template"):
+        versioned = prompt.properties.get("versioned")
+        if versioned is not True:
+            state = "is not versioned" if versioned is False else "has versioned unset"
+            yield Hit(
+                f"Prompt template {ctx.name(prompt.id)} {state}: a prompt change can be neither "
+                "compared with the previous one nor rolled back",
+                components=(prompt.id,),
+                severity="warning",
+                unset=(f"{prompt.id}.versioned",) if versioned is None else (),
+            )
+    yield from _generation_monitoring(ctx, endpoints)
+
+
+def _generation_monitoring(ctx: RuleContext, endpoints: list[str]) -> Iterator[Hit]:
+    if not endpoints:
+        return
+    serving = endpoint_models(ctx)
+    generation = "generation" in framing_tasks(ctx)
+    view = None
+    covers: dict[str, int] = {}
+    unsure: list[tuple[str, int]] = []
+    for endpoint in endpoints:
+        models = serving.get(endpoint, ())
+        llms = [m for m in models if ctx.prop(m, "family") == "llm"] or (list(models) if generation else [])
+        if not llms:
+            continue
+        if view is None:  # which endpoints each signal is watched near, once for all endpoints
+            view = endpoint_view(ctx)
+            for monitor in ctx.of_kind("monitor"):
+                watches = items(monitor.properties.get("watches"))
+                if watches is None:
+                    unsure.append((monitor.id, view.near(monitor.id)))
+                    continue
+                for signal in _GENERATION_WATCH:
+                    if signal in watches:
+                        covers[signal] = covers.get(signal, 0) | view.near(monitor.id)
+        bit = view.bit[endpoint]
+        missing = [w for w in _GENERATION_WATCH if not covers.get(w, 0) & bit]
+        if not missing:
+            continue
+        nearby = [m for m, mask in unsure if mask & bit]
+        tail = f" ({names(ctx, nearby, ordered=True)} nearby has watches unset)" if nearby else ""
+        yield Hit(
+            f"Endpoint {ctx.name(endpoint)} generates with {names(ctx, llms, ordered=True)} and no monitor "
+            f"watches its {' or '.join(missing)}{tail}: hallucinated or unsafe answers go unnoticed",
+            components=ctx.sorted_ids([endpoint, *llms]),
+            severity="warning",
+            unset=tuple(f"{m}.watches" for m in nearby),
+        )
