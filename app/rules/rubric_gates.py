@@ -5,9 +5,10 @@ operations rules would apply; a dataset whose is_time_series is unset might be a
 series, and then it must be split by time; infrastructure whose accelerator is unset might
 run on GPUs, whose cost must be watched; labels whose positive_rate is unset might be rare
 positives, which accuracy cannot measure; labels whose censored is unset might hide outcomes
-the system itself suppressed; a framing whose task is unset might be any task, each with its
-own rules. A rule that stays silent because such a property is unset would let a
-half-finished design score above the same design filled in. So the rubric also checks the
+the system itself suppressed; labels whose label_type is unset might be human annotations
+of unknown agreement or natural clicks biased by position; a framing whose task is unset
+might be any task, each with its own rules. A rule that stays silent because such a
+property is unset would let a half-finished design score above the same design filled in. So the rubric also checks the
 design as it would be with each gating property set to each value in GATES (all components
 missing it at once, one property and one value at a time) and charges every rule the most
 it costs in any of those completions, as an unknown. When several gating properties are
@@ -36,6 +37,7 @@ GATES: dict[tuple[str, str], tuple[object, ...]] = {
     ("infrastructure", "accelerator"): ("gpu",),
     ("label_source", "positive_rate"): (0.01,),
     ("label_source", "censored"): (True,),
+    ("label_source", "label_type"): ("natural", "explicit", "human_annotation", "weak", "delayed_outcome"),
 }
 
 
