@@ -8,11 +8,11 @@ positives, which accuracy cannot measure; labels whose censored is unset might h
 the system itself suppressed; labels whose label_type is unset might be human annotations
 of unknown agreement or natural clicks biased by position; a framing whose task is unset
 might be any task, each with its own rules. A rule that stays silent because such a
-property is unset would let a half-finished design score above the same design filled in. So the rubric also checks the
-design as it would be with each gating property set to each value in GATES (all components
-missing it at once, one property and one value at a time) and charges every rule the most
-it costs in any of those completions, as an unknown. When several gating properties are
-unset, one more completion sets them all at once.
+property is unset would let a half-finished design score above the same design filled in.
+So the rubric also checks the design as it would be with each gating property set to each
+value in GATES (all components missing it at once, one property and one value at a time)
+and charges every rule the most it costs in any of those completions, as an unknown. When
+several gating properties are unset, one more completion sets them all at once.
 """
 
 from __future__ import annotations
