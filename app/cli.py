@@ -117,7 +117,8 @@ def _build_parser() -> argparse.ArgumentParser:
         prog="mlsd",
         description="MLSD Studio: design, check and document machine learning systems. "
         "Without a command, opens the window (on FILE, or on the bundled example).",
-        epilog="window: mlsd [FILE] [--screenshot OUT.png] [--no-recovery] | mlsd --smoke-test [FILE]. "
+        epilog="window: mlsd [FILE] [--screenshot OUT.png [--size WxH]] [--no-recovery] | "
+        "mlsd --smoke-test [FILE]. "
         "Exit codes: 0 ok, 1 findings at or above --fail-on, 2 unreadable file or misuse.",
     )
     parser.add_argument("--version", action="version", version=f"MLSD Studio {__version__}")
@@ -156,9 +157,14 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def _register_optional_commands() -> None:
-    """Commands that live beside their packages (export, templates)."""
+    """Commands that live beside their packages (export, layout, templates)."""
     _EXTRA_COMMANDS.clear()
-    for module_name in ("app.export.cli_commands", "app.templates", "app.desktop_integration"):
+    for module_name in (
+        "app.export.cli_commands",
+        "app.layout.cli_command",
+        "app.templates",
+        "app.desktop_integration",
+    ):
         try:
             module = __import__(module_name, fromlist=["register"])
         except ModuleNotFoundError as exc:

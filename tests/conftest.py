@@ -12,8 +12,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from tests.factories import DesignBuilder
+
+# Property tests draw the same examples on every run, so CI is repeatable; set
+# HYPOTHESIS_PROFILE=explore locally to search with fresh random examples.
+settings.register_profile("repeatable", derandomize=True, print_blob=True)
+settings.register_profile("explore", print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 ROOT = Path(__file__).resolve().parent.parent
 

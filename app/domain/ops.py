@@ -215,6 +215,23 @@ def move_components(
     return previous, changes
 
 
+def set_pinned(
+    design: Design, pinned: Mapping[str, bool]
+) -> tuple[dict[str, bool], list[Change]]:
+    """Pin or unpin components (auto-layout leaves pinned ones in place); returns the old flags."""
+    components = [get_component(design, cid) for cid in pinned]
+    for component in components:
+        if not isinstance(pinned[component.id], bool):
+            raise TypeError(f"pinned of {component.id!r} must be true or false")
+    previous: dict[str, bool] = {}
+    changes = []
+    for component in components:
+        previous[component.id] = component.pinned
+        component.pinned = pinned[component.id]
+        changes.append(Change("component_changed", component.id))
+    return previous, changes
+
+
 def set_component_field(
     design: Design, component_id: str, field_name: str, value: str
 ) -> tuple[str, list[Change]]:

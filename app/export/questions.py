@@ -1,18 +1,55 @@
-"""Open questions: what an interviewer or review board would ask about the design's gaps.
+"""Follow-up questions: what an interviewer or review board would ask about a design.
 
-Built from the design itself (uncovered stages, unset properties, missing monitors, ...), so
-the list is useful even when few rules are registered; reused by the report and the
-interview rubric.
+Three sources, each question tagged with a topic:
+
+- gaps read from the design itself (uncovered stages, missing monitors, unset properties,
+  ...; app.export.question_gaps), so the list is useful even when few rules are registered;
+- open findings of the rules, real flaws and unknowns alike (when a check result is given);
+- the standard probes for the design's kind of task, asked unless the design answers them
+  (app.export.question_answers says how each is answered).
+
+One question per topic survives (and one per unset property: two rules that miss the same
+property make one question): the most specific wording (a gap's, then a probe's, then a
+finding's) with the highest priority among them. Priority is the interviewer's priority of
+the topic (TOPICS), plus 15 per severity step (warning 15, error 30) when a rule found a
+real flaw on it, plus 10 for the standard probes of the task (the interviewer's own
+agenda); an unknown (a rule-critical property unset) is asked at the topic's priority.
+Questions are returned most important first. Dropped: topics an uncovered stage's question
+already asks (an uncovered monitoring stage covers the drift question), topics of trade-offs
+accepted with a rationale, and topics that do not apply to the task (a forecaster learns from
+the series itself: no "where do your labels come from").
+
+Reused by the report (every question) and by the interview rubric (five per dimension).
 """
 
 from __future__ import annotations
 
-import networkx as nx
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from app.domain.catalog import Catalog, default_catalog
-from app.domain.graph import design_to_graph
-from app.domain.model import Component, Design
+from app.domain.model import Design
+from app.export.question_gaps import BUILDERS, NO_LABEL_SOURCE_TASKS, DesignView
+from app.export.question_probes import probes
 from app.rules.engine import CheckResult, stage_coverage
+from app.rules.model import Finding
+from app.rules.rubric_scoring import (
+    BREADTH_AND_DEPTH as BD,
+)
+from app.rules.rubric_scoring import (
+    DECISION_MAKING as DM,
+)
+from app.rules.rubric_scoring import (
+    PROBLEM_TRANSLATION as PT,
+)
+from app.rules.rubric_scoring import (
+    SEVERITY_WEIGHT,
+    dimension_of,
+    finding_cost,
+    is_unknown,
+    unknown_properties,
+)
 
 STAGE_QUESTIONS = {
     "business": "What business problem does this system solve, which ML task does it become, and which "
@@ -28,198 +65,186 @@ STAGE_QUESTIONS = {
     "monitoring": "How will you know the model works in production: which metrics, monitors, alerts and "
     "online experiments?",
 }
-SUPERVISED_TASKS = {"binary", "multiclass", "regression", "ranking", "forecast"}
+DATA_QUESTION_BY_TASK = {
+    "forecast": "Where does the history of the series come from (sales, stock levels, prices, "
+    "calendar), and how are its quality and freshness ensured?",
+    "generation": "Which documents and examples ground the answers, and how are their quality, "
+    "freshness and legality ensured?",
+}
+
+# topic -> (dimension, interviewer priority); higher is asked first.
+TOPICS: dict[str, tuple[str, int]] = {
+    "framing": (PT, 92), "kpi": (PT, 90), "metric": (PT, 88), "metric_kpi": (PT, 80),
+    "labels_origin": (PT, 78), "label_choice": (PT, 76), "censored": (PT, 76), "groundedness": (PT, 76),
+    "horizon": (PT, 70), "imbalance": (PT, 68), "constraints": (PT, 66), "metric_alignment": (PT, 64),
+    "label_quality": (PT, 62), "latency_targets": (PT, 60), "why_ml": (PT, 58),
+    "time_split": (DM, 80), "leakage": (DM, 78), "skew": (DM, 76), "gate": (DM, 74),
+    "position_bias": (DM, 72), "thresholds": (DM, 72), "adaptation": (DM, 72), "version_swaps": (DM, 72),
+    "cold_start": (DM, 70), "calibration": (DM, 68), "label_delay": (DM, 66), "feedback_loop": (DM, 64),
+    "baseline": (DM, 62), "review_capacity": (DM, 62), "token_cost": (DM, 60), "interference": (DM, 58),
+    "release": (DM, 56), "online_experiment": (DM, 56), "sampling": (DM, 55), "latency_budget": (DM, 54),
+    "cascade": (DM, 52), "fallback": (DM, 50), "retraining": (DM, 48), "validation": (DM, 46),
+    "slices": (DM, 44), "interpretability": (DM, 42), "cost": (DM, 40), "experiment_metric": (DM, 38),
+    "serving_mode": (DM, 36),
+    "drift": (BD, 76), "pii": (BD, 74), "lineage": (BD, 70), "backtesting": (BD, 66), "eval_set": (BD, 66),
+    "structure": (BD, 60), "empty_boxes": (BD, 58), "ops_monitoring": (BD, 56), "data_validation": (BD, 52),
+    "alerting": (BD, 50),
+    "monitor_watches": (BD, 46), "registry": (BD, 44), "consumer": (BD, 40), "logging": (BD, 36),
+    "owner": (BD, 30), "feature_importance": (BD, 28),
+}  # fmt: skip
+RULE_TOPIC = {
+    "R1": "metric_kpi", "R2": "why_ml", "R3": "latency_targets", "R5": "structure", "R6": "structure",
+    "R7": "lineage", "R8": "structure", "R9": "labels_origin", "R10": "monitor_watches", "R11": "alerting",
+    "R12": "pii", "R13": "data_validation", "R14": "label_delay", "R15": "owner", "R16": "skew",
+    "R17": "time_split", "R18": "leakage", "R19": "imbalance", "R20": "sampling",
+    "R21": "feature_importance", "R22": "baseline", "R23": "interpretability", "R24": "latency_budget",
+    "R25": "validation", "R26": "slices", "R27": "thresholds", "R28": "gate", "R29": "release",
+    "R30": "fallback", "R31": "serving_mode", "R32": "retraining", "R33": "consumer", "R34": "cost",
+    "R35": "drift", "R36": "ops_monitoring", "R37": "online_experiment", "R38": "interference",
+    "R39": "feedback_loop", "R40": "logging", "R41": "skew", "R42": "leakage", "R43": "calibration",
+    "R44": "position_bias", "R45": "label_delay", "R46": "metric_alignment", "R47": "cold_start",
+    "R48": "pii", "R49": "cascade", "R50": "censored", "R51": "version_swaps", "R52": "adaptation",
+    "R53": "label_quality",
+}  # fmt: skip
+# An uncovered stage's question already asks what these topics would.
+STAGE_COVERS = {
+    "business": {"framing", "kpi", "metric", "metric_kpi", "constraints", "why_ml"},
+    "data": {"labels_origin", "owner"},
+    "serving": {"latency_targets", "fallback", "release"},
+    "monitoring": {
+        "drift",
+        "ops_monitoring",
+        "alerting",
+        "online_experiment",
+        "experiment_metric",
+        "monitor_watches",
+    },
+}
+# Wording preference when several sources ask about one topic: the most specific first.
+SOURCE_ORDER = {"stage": 0, "gap": 1, "probe": 2, "finding": 3}
+STAGE_PRIORITY = 100
+FINDING_BONUS = 15
+PROBE_BONUS = 10  # the interviewer's own agenda for the kind of task
+OTHER_PRIORITY = 40
 
 
-class _Design:
-    """Lookups over one design for the question builders."""
-
-    def __init__(self, design: Design, catalog: Catalog):
-        self.design = design
-        self.catalog = catalog
-        self.graph = design_to_graph(design, catalog)
-        self.undirected = self.graph.to_undirected(as_view=True)
-
-    def of(self, *kinds: str) -> list[Component]:
-        return [c for c in self.design.components if c.kind in kinds]
-
-    def name(self, component: Component) -> str:
-        spec = self.catalog.kind(component.kind)
-        label = spec.label if spec else component.kind
-        return " ".join((component.name or label).split())
-
-    def around(self, node: str) -> set[str]:
-        return {node} | nx.ancestors(self.graph, node) | nx.descendants(self.graph, node)
-
-    def monitors_of(self, node: str, watches: set[str]) -> list[Component]:
-        """Monitors watching any of `watches` linked to the node, its ancestors or descendants."""
-        area = self.around(node)
-        found = []
-        for monitor in self.of("monitor"):
-            if not watches & set(monitor.prop("watches") or ()):
-                continue
-            if area & set(self.undirected.neighbors(monitor.id)):
-                found.append(monitor)
-        return found
-
-    def downstream(self, node: str, *kinds: str) -> list[Component]:
-        index = self.design.component_by_id()
-        return [index[n] for n in nx.descendants(self.graph, node) if index[n].kind in kinds]
-
-    def upstream(self, node: str, *kinds: str) -> list[Component]:
-        index = self.design.component_by_id()
-        return [index[n] for n in nx.ancestors(self.graph, node) if index[n].kind in kinds]
+@dataclass(frozen=True)
+class Question:
+    text: str
+    topic: str
+    dimension: str
+    priority: int
+    source: str  # "stage", "gap", "probe" or "finding"
+    about: tuple[str, ...] = ()  # "component.property" an unknown's question asks for
 
 
-def _possessive(name: str) -> str:
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
+def _topic(topic: str, fallback_dimension: str = BD) -> tuple[str, int]:
+    return TOPICS.get(topic, (fallback_dimension, OTHER_PRIORITY))
 
 
-def _business(d: _Design) -> list[str]:
-    out = []
-    objectives = d.of("business_objective")
-    kpi = next((str(o.prop("kpi")) for o in objectives if o.prop("kpi")), None)
-    for objective in objectives:
-        if not objective.prop("kpi"):
-            out.append(f'Which KPI measures "{d.name(objective)}", by how much should it move, and by when?')
-    metrics = d.of("metric")
-    if objectives and not metrics:
-        out.append(f"Which offline metric will you optimise, and how does it relate to {kpi or 'the KPI'}?")
-    objective_ids = {o.id for o in objectives}
-    for metric in metrics:
-        if objectives and not objective_ids & set(d.graph.successors(metric.id)):
-            out.append(f"How does {d.name(metric)} translate into {kpi or 'the business KPI'}?")
-    learned = [m for m in d.of("model") if m.prop("learned") is not False]
-    framing = d.of("problem_framing")
-    if learned and (not framing or any(f.prop("ml_needed") in (None, "no", "tbd") for f in framing)):
-        out.append(
-            "Why is ML needed here rather than a rule or a heuristic, and what would a heuristic score?"
+def _plain(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def _finding_question(finding: Finding, d: DesignView) -> Question | None:
+    cost = finding_cost(finding)
+    if cost == 0:
+        return None
+    if finding.rule == "R4" and finding.subject.startswith("stage:"):
+        topic = finding.subject
+        dimension, priority = (PT if topic == "stage:business" else BD), STAGE_PRIORITY
+    else:
+        topic = RULE_TOPIC.get(finding.rule, finding.rule)
+        dimension, priority = _topic(topic, dimension_of(finding.rule, finding.stage))
+    if is_unknown(finding):
+        index = d.design.component_by_id()
+        by_component: dict[str, list[str]] = {}
+        about = []
+        for ref, prop in unknown_properties(finding):
+            name = d.name(index[ref]) if ref in index else ref
+            by_component.setdefault(name, []).append(_plain(prop))
+            about.append(f"{name}.{prop}")
+        parts = [f"{name} leaves {' and '.join(props)} unset" for name, props in by_component.items()]
+        what = "what is it" if sum(len(p) for p in by_component.values()) == 1 else "what are they"
+        text = f"{'; '.join(parts)}: {what}? {finding.title} cannot be judged without it."
+        return Question(text, topic, dimension, priority, "finding", tuple(about))
+    text = f"{finding.title}: how would you fix or justify this? ({finding.message})"
+    bonus = FINDING_BONUS * SEVERITY_WEIGHT[finding.default_severity or finding.severity]
+    return Question(text, topic, dimension, priority + bonus, "finding")
+
+
+def _normalised(text: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())
+
+
+def question_items(
+    design: Design, result: CheckResult | None = None, catalog: Catalog | None = None
+) -> list[Question]:
+    """Every follow-up question on the design, one per topic, most important first."""
+    catalog = catalog or default_catalog()
+    coverage = result.coverage if result is not None else stage_coverage(design, catalog)
+    d = DesignView(design, catalog)
+    asked: list[Question] = []
+    open_stages = set()
+    for index, stage in enumerate(catalog.stages):
+        cov = coverage.get(stage.id)
+        if cov is not None and not cov.covered:
+            open_stages.add(stage.id)
+            ask = STAGE_QUESTIONS.get(stage.id) or (stage.prompts[0] if stage.prompts else "")
+            if stage.id == "data" and d.tasks and len(d.tasks) == 1:
+                ask = DATA_QUESTION_BY_TASK.get(next(iter(d.tasks)), ask)
+            dimension = PT if stage.id == "business" else BD
+            text = f"{stage.label} is not covered yet. {ask}"
+            asked.append(Question(text, f"stage:{stage.id}", dimension, STAGE_PRIORITY - index, "stage"))
+    for builder in BUILDERS:
+        for topic, text in builder(d):
+            dimension, priority = _topic(topic)
+            asked.append(Question(text, topic, dimension, priority, "gap"))
+    for topic, text in probes(d):
+        dimension, priority = _topic(topic)
+        asked.append(Question(text, topic, dimension, priority + PROBE_BONUS, "probe"))
+    if result is not None:
+        for finding in result.open_findings():
+            question = _finding_question(finding, d)
+            if question is not None:
+                asked.append(question)
+    dropped = set().union(*(STAGE_COVERS.get(s, set()) for s in open_stages))
+    # A trade-off accepted with a rationale is answered: no question on its topic.
+    dropped |= {RULE_TOPIC.get(decision.rule, decision.rule) for decision in design.decisions}
+    if d.tasks and d.tasks <= NO_LABEL_SOURCE_TASKS:
+        dropped.add("labels_origin")
+    if not d.of("business_objective"):
+        dropped.add("metric_kpi")  # the objective question comes first; no KPI to tie a metric to
+    return _rank(q for q in asked if q.topic not in dropped)
+
+
+def _rank(questions: Iterable[Question]) -> list[Question]:
+    by_topic: dict[str, list[Question]] = {}
+    for question in questions:
+        by_topic.setdefault(question.topic, []).append(question)
+    merged = []
+    for group in by_topic.values():
+        wording = min(group, key=lambda q: SOURCE_ORDER[q.source])  # first of the most specific source
+        priority = max(q.priority for q in group)
+        merged.append(
+            Question(wording.text, wording.topic, wording.dimension, priority, wording.source, wording.about)
         )
-    return out
-
-
-def _data(d: _Design) -> list[str]:
+    merged.sort(key=lambda q: -q.priority)  # stable: equal priorities keep their order
+    seen: set[str] = set()
+    asked_for: set[str] = set()  # two rules missing one property make one question
     out = []
-    protected = {c.id for c in d.of("governance")}
-    for source in d.of("data_source"):
-        name = d.name(source)
-        if source.prop("contains_pii") and not d.downstream(source.id, "governance") and not protected:
-            out.append(
-                f"How is the personal data in {name} protected (anonymisation, access control, "
-                "consent, retention)?"
-            )
-        if not source.prop("owner"):
-            out.append(f"Who owns {name}, and what happens to the model when its schema changes?")
-    for labels in d.of("label_source"):
-        name = d.name(labels)
-        delay = labels.prop("delay_hours")
-        if delay is None:
-            out.append(f"How long after a prediction do the labels from {name} arrive?")
-        elif delay > 24:
-            out.append(
-                f"Labels from {name} arrive after {delay:g} hours: which proxy signals show the model "
-                "degrading before they do?"
-            )
-        rate = labels.prop("positive_rate")
-        if rate is not None and rate < 0.05 and not d.of("sampling_strategy"):
-            out.append(
-                f"Only {rate:.1%} of the labels from {name} are positive: how do you handle the class "
-                "imbalance, and which metric stays meaningful?"
-            )
-    framing_tasks = {f.prop("task") for f in d.of("problem_framing")}
-    for training in d.of("training_job"):
-        if framing_tasks & SUPERVISED_TASKS and not d.upstream(training.id, "label_source"):
-            out.append(f"Where do the labels that {d.name(training)} learns from come from?")
-    for dataset in d.of("dataset"):
-        if dataset.prop("is_time_series") and dataset.prop("split") in (None, "random"):
-            out.append(
-                f"{d.name(dataset)} is ordered in time: how do you split it so that no future data "
-                "leaks into training?"
-            )
-    return out
-
-
-def _model(d: _Design) -> list[str]:
-    out = []
-    models = [m for m in d.of("model") if m.prop("learned") is not False]
-    if models and not d.of("baseline_model"):
-        out.append(f"What baseline does {d.name(models[0])} have to beat, and by how much?")
-    for training in d.of("training_job"):
-        gated = [e for e in d.downstream(training.id, "evaluation") if e.prop("gate")]
-        if not gated and d.downstream(training.id, "endpoint"):
-            out.append(f"What must a model from {d.name(training)} pass before it is released?")
-        if training.prop("schedule") in (None, "manual"):
-            out.append(f"How often is {d.name(training)} re-run, and what triggers a retraining?")
-    if models and not d.of("model_registry"):
-        out.append("How do you find, compare and roll back to a previous model version?")
-    return out
-
-
-def _serving(d: _Design) -> list[str]:
-    out = []
-    kpi = next((str(o.prop("kpi")) for o in d.of("business_objective") if o.prop("kpi")), "the business KPI")
-    for endpoint in d.of("endpoint"):
-        name = d.name(endpoint)
-        online = endpoint.prop("mode") in ("online", "streaming")
-        if not d.monitors_of(endpoint.id, {"data_drift", "data_quality"}):
-            out.append(f"How will you detect data drift on the {_possessive(name)} inputs?")
-        if not d.monitors_of(endpoint.id, {"prediction_drift", "model_quality", "concept_drift"}):
-            out.append(f"How will you notice that the {_possessive(name)} predictions are getting worse?")
-        if online and (endpoint.prop("latency_slo_ms") is None or endpoint.prop("qps") is None):
-            out.append(f"Which p99 latency and peak QPS must the {name} meet?")
-        if online and endpoint.prop("fallback") in (None, "none"):
-            out.append(f"What does the {name} return when the model is slow or unavailable?")
-        if online and not d.monitors_of(endpoint.id, {"latency", "errors"}):
-            out.append(f"Who is alerted when the {name} breaches its latency SLO or starts failing?")
-        user_facing = any(
-            c.prop("consumer_type") == "user_app" for c in d.downstream(endpoint.id, "consumer")
-        )
-        if user_facing and not d.upstream(endpoint.id, "release_strategy") and not d.of("release_strategy"):
-            out.append(
-                f"How does a new model reach the {_possessive(name)} users safely (shadow, canary), and "
-                "how is it rolled back?"
-            )
-        if user_facing and not d.of("experiment"):
-            out.append(
-                f"How will you show online that the {_possessive(name)} model moves {kpi} "
-                "(A/B test, interleaving)?"
-            )
-    return out
-
-
-def _monitoring(d: _Design) -> list[str]:
-    out = []
-    for monitor in d.of("monitor"):
-        if monitor.prop("alerting") is not True:
-            out.append(f"Who is alerted, and where, when {d.name(monitor)} detects a problem?")
-    for experiment in d.of("experiment"):
-        if not experiment.prop("primary_metric"):
-            out.append(f"Which metric decides {d.name(experiment)}, and which guardrails must not regress?")
-    loops = [lk for lk in d.design.links if lk.feedback]
-    explored = any((p.prop("exploration_rate") or 0) > 0 for p in d.of("decision_policy"))
-    held_out = any((p.prop("holdout_pct") or 0) > 0 for p in d.of("prediction_logger"))
-    if loops and not (explored or held_out):
-        out.append(
-            "Predictions shape the data the next model learns from: how do you keep the feedback loop "
-            "from only reinforcing what the model already shows (exploration, holdout traffic)?"
-        )
+    for question in merged:
+        key = _normalised(question.text)
+        if key in seen or (question.about and set(question.about) <= asked_for):
+            continue
+        seen.add(key)
+        asked_for.update(question.about)
+        out.append(question)
     return out
 
 
 def open_questions(
     design: Design, result: CheckResult | None = None, catalog: Catalog | None = None
 ) -> list[str]:
-    """The questions a reviewer would ask about what the design leaves open, in stage order."""
-    catalog = catalog or default_catalog()
-    coverage = result.coverage if result is not None else stage_coverage(design, catalog)
-    questions: list[str] = []
-    for stage in catalog.stages:
-        cov = coverage.get(stage.id)
-        if cov is not None and not cov.covered:
-            ask = STAGE_QUESTIONS.get(stage.id) or (stage.prompts[0] if stage.prompts else "")
-            questions.append(f"{stage.label} is not covered yet. {ask}")
-    d = _Design(design, catalog)
-    for builder in (_business, _data, _model, _serving, _monitoring):
-        questions.extend(builder(d))
-    seen: set[str] = set()
-    return [q for q in questions if not (q in seen or seen.add(q))]  # type: ignore[func-returns-value]
+    """The questions a reviewer would ask about the design, most important first."""
+    return [q.text for q in question_items(design, result, catalog)]

@@ -120,6 +120,7 @@ def render(
     *,
     timeout: float | None = None,
     renderer: Renderer | None = None,
+    options: tuple[str, ...] = (),
 ) -> bytes:
     """Lay out and render DOT source with Graphviz.
 
@@ -128,6 +129,8 @@ def render(
         fmt: output format: svg, png, plain, json, dot or xdot.
         timeout: seconds before the renderer is killed (default: default_timeout()).
         renderer: the executable to use (default: find_renderer()).
+        options: more command-line options, e.g. ("-Kneato", "-n2") to draw a graph whose
+            nodes and edges carry their positions (app.export.placed).
 
     Raises:
         RenderError: no renderer, a failing renderer (its stderr is in the message) or a
@@ -137,7 +140,7 @@ def render(
         raise ValueError(f"unsupported format {fmt!r}; use one of {', '.join(FORMATS)}")
     renderer = renderer or find_renderer()
     seconds = timeout if timeout is not None else default_timeout()
-    args = [renderer.path, f"-T{fmt}", *(f"-G{k}={v}" for k, v in LAYOUT_LIMITS.items())]
+    args = [renderer.path, f"-T{fmt}", *(f"-G{k}={v}" for k, v in LAYOUT_LIMITS.items()), *options]
     try:
         process = subprocess.Popen(
             args,

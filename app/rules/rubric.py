@@ -1,19 +1,63 @@
-"""The interview rubric: how a reviewer would score a design on the three dimensions of
-FRAMEWORK.md (problem translation, decision-making, breadth and depth), 0-5 each, with the
-reasons, and the follow-up questions an interviewer would ask from the open gaps."""
+"""The interview rubric: how a reviewer would score a design on three dimensions (problem
+translation, decision-making, breadth and depth), 0-5 each, with the reasons, and the
+follow-up questions an interviewer would ask (at most five per dimension, most important
+first; built by app.export.questions).
+
+What counts (details in app.rules.rubric_scoring):
+
+- Problem translation: +1 each for an ML task, a business objective with a KPI, a named
+  offline metric, a metric linked as a proxy of the objective, a stated constraint; minus
+  the cost of the open framing, metric and label findings.
+- Decision-making: 5 minus the cost of the open trade-off findings; a finding accepted with
+  a written rationale is a decision made, listed as such and costing nothing (it does not
+  offset other flaws: a classic flaw always costs its dimension); never more than the
+  number of substantively designed stages minus one (trade-offs of stages not designed yet
+  cannot have been made).
+- Breadth and depth: up to 3 for the stages with substantive components, up to 1 for the
+  share of components that are substantive, and 1 for soundness, minus the cost of the open
+  coverage, structure and stage-depth findings.
+
+An empty box adds nothing: points are counted on the design without its empty components
+(no coverage, depth or framing point comes from a box with no property set), while the rules
+check the design as drawn, where an empty box is a set of unknowns (an unknown never
+satisfies a rule) that cost their rules' worst severity. The rules do not check the design
+without its empty boxes: filling one box would then make it reappear among empty
+neighbours (an endpoint "serving no model" because the model box is still empty), a flaw
+revealed by filling, which the invariant below forbids.
+
+Invariant (monotonicity): filling in a property honestly never lowers a score. Every
+positive point depends only on whether properties are set, never on their values, and an
+unknown (a finding raised because a rule-critical property is unset) costs its rule's worst
+severity, which is at least what any real finding of that rule costs. So when a property is
+filled in, each rule moves from "unknown" to "flaw" or "clean", and its cost can only stay
+or drop, while the points for set properties and substantive components can only grow.
+Rules are checked with the design's severity overrides undone, so turning a rule down does
+not hide a flaw from the rubric.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from app.domain.catalog import Catalog
 from app.domain.model import Design
-from app.rules.engine import CheckResult
-
-# Rules whose findings name a trade-off the candidate should resolve or justify.
-TRADE_OFF_RULES = frozenset(
-    "R2 R3 R14 R16 R17 R18 R19 R20 R22 R23 R24 R25 R26 R27 R29 R30 R31 R32 R34 R37 R38 R39".split()
+from app.rules.engine import CheckResult, check_design
+from app.rules.rubric_gates import completions
+from app.rules.rubric_scoring import (
+    BREADTH_AND_DEPTH,
+    DECISION_MAKING,
+    DIMENSIONS,
+    PROBLEM_TRANSLATION,
+    Costs,
+    RuleCost,
+    is_substantive,
+    substantive_stages,
+    unknown_properties,
+    without_empty_boxes,
 )
+
+MAX_QUESTIONS_PER_DIMENSION = 5
 
 
 @dataclass
@@ -21,12 +65,13 @@ class DimensionScore:
     name: str
     score: int
     reasons: list[str] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
 
 
 @dataclass
 class Rubric:
     dimensions: list[DimensionScore]
-    questions: list[str]
+    questions: list[str]  # every dimension's questions, most important first
 
     def dimension(self, name: str) -> DimensionScore:
         return next(d for d in self.dimensions if d.name == name)
@@ -35,9 +80,12 @@ class Rubric:
     def total(self) -> int:
         return sum(d.score for d in self.dimensions)
 
-    def to_json_data(self) -> dict:
+    def to_json_data(self) -> dict[str, Any]:
         return {
-            "dimensions": [{"name": d.name, "score": d.score, "reasons": d.reasons} for d in self.dimensions],
+            "dimensions": [
+                {"name": d.name, "score": d.score, "reasons": d.reasons, "questions": d.questions}
+                for d in self.dimensions
+            ],
             "total": self.total,
             "max": 5 * len(self.dimensions),
             "questions": self.questions,
@@ -48,140 +96,174 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def _named(design: Design, kind: str) -> list:
-    return [c for c in design.components if c.kind == kind]
+def _clamp(points: float) -> int:
+    return max(0, min(5, int(points + 0.5)))
 
 
-def _problem_translation(design: Design) -> tuple[DimensionScore, list[str]]:
+@dataclass
+class _Basis:
+    """What the three dimensions are computed from."""
+
+    design: Design  # the design as drawn (the rules check it so)
+    scored: Design  # the design without its empty boxes (points are counted on it)
+    catalog: Catalog
+    costs: Costs
+    stages: dict[str, list[str]]
+
+    @property
+    def covered(self) -> int:
+        return sum(1 for names in self.stages.values() if names)
+
+    def of(self, kind: str) -> list:
+        return [c for c in self.scored.components if c.kind == kind]
+
+
+def _basis(design: Design, result: CheckResult, catalog: Catalog) -> _Basis:
+    plain = design
+    if design.rule_overrides:
+        plain = design.model_copy(update={"rule_overrides": {}})
+        plain.invalidate_indexes()
+        result = check_design(plain, catalog)
+    costs = Costs()
+    costs.add(result.findings)
+    for completion in completions(plain, catalog):
+        costs.add(completion.findings, assumed=completion.describe(plain))
+    stripped = without_empty_boxes(plain, catalog)
+    scored = stripped if stripped is not None else plain
+    return _Basis(design, scored, catalog, costs, substantive_stages(scored, catalog))
+
+
+def _cost_reason(cost: RuleCost, design: Design) -> str:
+    finding = cost.finding
+    if cost.assumed:
+        return f"-{cost.cost} {finding.rule} unknown ({finding.title}): {cost.assumed}: {finding.message}"
+    if cost.unknown:
+        index = design.component_by_id()
+        props = []
+        for ref, prop in unknown_properties(finding):
+            name = index[ref].name or ref if ref in index else ref
+            props.append(f"{prop} of {name}" if prop else name)
+        return f"-{cost.cost} {finding.rule} unknown ({finding.title}): {', '.join(props)} unset"
+    return f"-{cost.cost} {finding.rule} {finding.title}: {finding.message}"
+
+
+def _problem_translation(b: _Basis) -> DimensionScore:
     reasons: list[str] = []
-    questions: list[str] = []
-    score = 0
-    framings = _named(design, "problem_framing")
-    if any(f.prop("task") for f in framings):
-        score += 1
-        tasks = ", ".join(sorted({str(f.prop("task")) for f in framings if f.prop("task")}))
-        reasons.append(f"+1 the problem is framed as an ML task ({tasks})")
+    points = 0
+    tasks = sorted({str(f.prop("task")) for f in b.of("problem_framing") if f.prop("task")})
+    if tasks:
+        points += 1
+        reasons.append(f"+1 the problem is framed as an ML task ({', '.join(tasks)})")
     else:
         reasons.append("+0 no problem framing with an ML task")
-        questions.append("What kind of ML task is this (classification, ranking, regression ...), and why?")
-    objectives = _named(design, "business_objective")
-    if any(o.prop("kpi") for o in objectives):
-        score += 1
-        reasons.append(
-            f"+1 business objective with a KPI ({objectives[0].prop('kpi') or objectives[0].name})"
-        )
+    objectives = b.of("business_objective")
+    kpis = [str(o.prop("kpi")) for o in objectives if o.prop("kpi")]
+    if kpis:
+        points += 1
+        reasons.append(f"+1 business objective with a KPI ({kpis[0]})")
     else:
         reasons.append("+0 no business objective with a KPI")
-        questions.append("What business objective does this system serve, and which KPI will show it worked?")
-    metrics = _named(design, "metric")
-    if any(m.prop("name") for m in metrics):
-        score += 1
-        names = ", ".join(sorted({str(m.prop("name")) for m in metrics if m.prop("name")}))
-        reasons.append(f"+1 offline metric chosen ({names})")
+    metrics = b.of("metric")
+    names = sorted({str(m.prop("name")) for m in metrics if m.prop("name")})
+    if names:
+        points += 1
+        reasons.append(f"+1 offline metric chosen ({', '.join(names)})")
     else:
         reasons.append("+0 no offline metric named")
-        questions.append("Which offline metric will you optimise, and why that one?")
     objective_ids = {o.id for o in objectives}
-    linked = any(
-        lk.target in objective_ids and lk.flow == "proxy" and lk.source in {m.id for m in metrics}
-        for lk in design.links
-    )
-    if linked:
-        score += 1
+    metric_ids = {m.id for m in metrics}
+    proxies = [lk for lk in b.scored.links if lk.flow == "proxy"]
+    if any(lk.source in metric_ids and lk.target in objective_ids for lk in proxies):
+        points += 1
         reasons.append("+1 the metric is tied to the business objective (proxy link)")
     else:
         reasons.append("+0 no metric is linked as a proxy of the business objective")
-        if metrics and objectives:
-            questions.append("How does your offline metric relate to the business KPI? Is it a good proxy?")
-    constraints = _named(design, "constraint")
+    constraints = [c for c in b.of("constraint") if is_substantive(c, b.catalog)]
     if constraints:
-        score += 1
+        points += 1
         kinds = ", ".join(sorted({str(c.prop("type") or "unspecified") for c in constraints}))
         reasons.append(f"+1 constraints stated ({kinds})")
     else:
-        reasons.append("+0 no constraints (latency, throughput, cost, privacy) stated")
-        questions.append("What are the latency, throughput, cost and privacy constraints?")
-    return DimensionScore("Problem translation", score, reasons), questions
+        reasons.append("+0 no constraint (latency, throughput, cost, privacy) stated with its value")
+    costs = b.costs.of(PROBLEM_TRANSLATION)
+    reasons.extend(_cost_reason(c, b.design) for c in costs)
+    return DimensionScore(PROBLEM_TRANSLATION, _clamp(points - sum(c.cost for c in costs)), reasons)
 
 
-def _decision_making(design: Design, result: CheckResult) -> tuple[DimensionScore, list[str]]:
-    covered = sum(1 for cov in result.coverage.values() if cov.covered)
+def _decision_making(b: _Basis) -> DimensionScore:
+    covered = b.covered
     if covered < 2:
         return DimensionScore(
-            "Decision-making", 0, ["+0 too little of the design exists to judge its trade-offs"]
-        ), []
-    trade_offs = [f for f in result.findings if f.rule in TRADE_OFF_RULES and f.severity != "info"]
-    open_errors = [f for f in trade_offs if not f.accepted and f.severity == "error"]
-    open_warnings = [f for f in trade_offs if not f.accepted and f.severity == "warning"]
-    accepted = [f for f in trade_offs if f.accepted]
-    score = max(0, 5 - 2 * len(open_errors) - len(open_warnings))
-    if trade_offs:
-        found = _count(len(trade_offs), "trade-off finding")
-        reasons = [f"{found}: {len(accepted)} accepted with a rationale"]
-    else:
-        reasons = ["no trade-off finding is left open"]
-    for finding in open_errors:
-        reasons.append(f"-2 unresolved {finding.rule}: {finding.message}")
-    for finding in open_warnings:
-        reasons.append(f"-1 unresolved {finding.rule}: {finding.message}")
-    # Trade-offs of stages not designed yet (serving, monitoring, ...) cannot have been made:
-    # a design covering k of the six stages scores at most k - 1 here.
-    cap = max(0, covered - 1)
+            DECISION_MAKING,
+            0,
+            [
+                f"+0 {_count(covered, 'stage')} with substantive components: the trade-offs of the "
+                "stages not designed yet are still to be made"
+            ],
+        )
+    costs = b.costs.of(DECISION_MAKING)
+    penalty = sum(c.cost for c in costs)
+    accepted = sorted(b.costs.accepted)
+    reasons = ["5 to start with" if costs else "+5 no trade-off is left open or unknown"]
+    reasons.extend(_cost_reason(c, b.design) for c in costs)
+    if accepted:
+        reasons.append(
+            f"+0 {_count(len(accepted), 'trade-off')} accepted with a written rationale "
+            f"({', '.join(accepted)}): decisions made, not flaws"
+        )
+    score = max(0, 5 - penalty)
+    cap = covered - 1
     if score > cap:
-        missing = len(result.coverage) - covered
+        missing = len(b.stages) - covered
         reasons.append(
             f"-{score - cap} capped at {cap}: the trade-offs of the {_count(missing, 'stage')} not "
-            "designed yet are still to be made"
+            "designed yet (no substantive component) are still to be made"
         )
         score = cap
-    if design.decisions:
-        reasons.append(f"{_count(len(design.decisions), 'decision')} recorded with a rationale")
-    questions = [
-        f"{finding.title}: how would you justify this choice? ({finding.message})"
-        for finding in (open_errors + open_warnings)[:5]
-    ]
-    return DimensionScore("Decision-making", score, reasons), questions
+    return DimensionScore(DECISION_MAKING, min(5, score), reasons)
 
 
-def _breadth_and_depth(design: Design, result: CheckResult, catalog: Catalog) -> DimensionScore:
+def _breadth_and_depth(b: _Basis) -> DimensionScore:
     reasons: list[str] = []
-    covered = [cov for cov in result.coverage.values() if cov.covered]
-    points = 3.0 * len(covered) / max(1, len(result.coverage))
-    reasons.append(f"+{points:.1f} {len(covered)} of {len(result.coverage)} stages covered")
-    total = filled = 0
-    for component in design.components:
-        spec = catalog.kind(component.kind)
-        if spec is None:
-            continue
-        total += len(spec.properties)
-        filled += sum(1 for p in spec.properties if component.properties.get(p.name) is not None)
-    ratio = filled / total if total else 0.0
-    depth = 1.0 if ratio >= 0.6 else 0.5 if ratio >= 0.3 else 0.0
+    covered = b.covered
+    total_stages = max(1, len(b.stages))
+    points = 3.0 * covered / total_stages
+    reasons.append(f"+{points:.1f} {covered} of {total_stages} stages have substantive components")
+    components = b.design.components
+    substantive = [c for c in b.scored.components if is_substantive(c, b.catalog)]
+    ratio = len(substantive) / len(components) if components else 0.0
+    depth = 1.0 if ratio >= 0.8 else 0.5 if ratio >= 0.5 else 0.0
     points += depth
-    reasons.append(f"+{depth:.1f} {ratio:.0%} of component properties specified")
-    errors = [f for f in result.open_findings() if f.severity == "error"]
-    if design.components and not errors:
+    reasons.append(
+        f"+{depth:.1f} {len(substantive)} of {_count(len(components), 'component')} substantive "
+        "(enough properties set to be checked)"
+    )
+    costs = b.costs.of(BREADTH_AND_DEPTH)
+    if substantive:
         points += 1
-        reasons.append("+1.0 no error findings left")
+        reasons.append("+1.0 for soundness" + (", less the flaws below" if costs else ": no flaw left open"))
+        points -= sum(c.cost for c in costs)
+        reasons.extend(_cost_reason(c, b.design) for c in costs)
     else:
-        reasons.append(f"+0.0 {_count(len(errors), 'error finding')} left")
-    return DimensionScore("Breadth and depth", int(points + 0.5), reasons)
+        reasons.append("+0.0 nothing substantive to judge the soundness of")
+    return DimensionScore(BREADTH_AND_DEPTH, _clamp(points), reasons)
 
 
 def score_design(design: Design, result: CheckResult, catalog: Catalog) -> Rubric:
-    translation, translation_questions = _problem_translation(design)
-    decisions, decision_questions = _decision_making(design, result)
-    breadth = _breadth_and_depth(design, result, catalog)
-    questions = translation_questions + decision_questions
-    try:
-        from app.export.questions import open_questions
-    except ImportError:
-        open_questions = None
-    if open_questions is not None:
-        for question in open_questions(design, result, catalog):
-            if question not in questions:
-                questions.append(question)
-    return Rubric([translation, decisions, breadth], questions)
+    """Score `design` (checked as `result`) and pick its follow-up questions."""
+    from app.export.questions import question_items
+
+    basis = _basis(design, result, catalog)
+    dimensions = [_problem_translation(basis), _decision_making(basis), _breadth_and_depth(basis)]
+    by_name = {d.name: d for d in dimensions}
+    chosen = []
+    for question in question_items(design, result, catalog):
+        dimension = by_name[question.dimension]
+        if len(dimension.questions) < MAX_QUESTIONS_PER_DIMENSION:
+            dimension.questions.append(question.text)
+            chosen.append(question.text)
+    assert [d.name for d in dimensions] == list(DIMENSIONS)
+    return Rubric(dimensions, chosen)
 
 
 def format_rubric_text(rubric: Rubric) -> str:

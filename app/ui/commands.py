@@ -108,6 +108,21 @@ class MoveCommand(_DocCommand):
         self.doc.apply_changes(ops.move_components(self.doc.design, self.old)[1])
 
 
+class SetPinnedCommand(_DocCommand):
+    """Pin or unpin components (one or a selection)."""
+
+    def __init__(self, doc: DesignDocument, new: Mapping[str, bool], old: Mapping[str, bool], text: str):
+        super().__init__(doc, text)
+        self.new = dict(new)
+        self.old = dict(old)
+
+    def redo(self) -> None:
+        self.doc.apply_changes(ops.set_pinned(self.doc.design, self.new)[1])
+
+    def undo(self) -> None:
+        self.doc.apply_changes(ops.set_pinned(self.doc.design, self.old)[1])
+
+
 class SetComponentFieldCommand(_DocCommand):
     def __init__(self, doc: DesignDocument, component_id: str, field: str, value: str, old: str, text: str):
         super().__init__(doc, text)

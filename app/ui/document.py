@@ -185,6 +185,17 @@ class DesignDocument(QObject):
         label = text if count == 1 or text != "Move" else f"Move {count} components"
         self.undo_stack.push(commands.MoveCommand(self, new, old, label))
 
+    def set_pinned(self, component_ids: Iterable[str], pinned: bool) -> None:
+        """Pin (auto-layout leaves them in place) or unpin components: one undo step."""
+        index = self._design.component_by_id()
+        ids = [cid for cid in dict.fromkeys(component_ids) if cid in index and index[cid].pinned != pinned]
+        if not ids:
+            return
+        verb = "Pin" if pinned else "Unpin"
+        text = f"{verb} {index[ids[0]].name}" if len(ids) == 1 else f"{verb} {len(ids)} components"
+        old = {cid: index[cid].pinned for cid in ids}
+        self.undo_stack.push(commands.SetPinnedCommand(self, {cid: pinned for cid in ids}, old, text))
+
     def connect(self, source: str, target: str, **fields: Any) -> str:
         """Link two components; raises InvalidLinkError for a self-link or duplicate."""
         link = ops.make_link(self._design, self.catalog, source, target, **fields)

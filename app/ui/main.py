@@ -1,4 +1,4 @@
-"""Starting the window: `mlsd-studio [FILE] [--screenshot OUT.png] [--no-recovery]`."""
+"""Starting the window: `mlsd-studio [FILE] [--screenshot OUT.png [--size WxH]] [--no-recovery]`."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from app.ui.main_window import MainWindow, app_icon, open_windows
 from app.ui.theme import ThemeManager
 
 SCREENSHOT_SIZE = (1600, 1000)
+SCREENSHOT_LIMITS = ((640, 480), (7680, 4320))  # smallest and largest --size
 LOG_NAME = "mlsd-studio.log"
 MAX_LOG_BYTES = 1_000_000
 
@@ -33,7 +34,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "--screenshot",
         metavar="OUT.png",
-        help="open the design, save a 1600x1000 picture of the window and exit",
+        help="open the design, save a picture of the window (1600x1000, see --size) and exit",
+    )
+    parser.add_argument(
+        "--size",
+        metavar="WxH",
+        help="with --screenshot: the window's size in pixels, e.g. 1440x900 (default 1600x1000)",
     )
     parser.add_argument("--no-recovery", action="store_true", help="do not offer to restore unsaved work")
     parser.add_argument(
@@ -47,6 +53,20 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         help="with --screenshot and --interview: also save a picture of the rubric dialog",
     )
     return parser.parse_args(list(argv))
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """'1440x900' -> (1440, 900); ValueError naming the problem otherwise."""
+    parts = text.strip().lower().split("x")
+    if len(parts) != 2 or not all(p.strip().isdigit() for p in parts):
+        raise ValueError(f"--size must be WIDTHxHEIGHT in pixels, e.g. 1440x900, not {text!r}")
+    width, height = int(parts[0]), int(parts[1])
+    (min_w, min_h), (max_w, max_h) = SCREENSHOT_LIMITS
+    if not (min_w <= width <= max_w and min_h <= height <= max_h):
+        raise ValueError(
+            f"--size {width}x{height} is out of range: from {min_w}x{min_h} to {max_w}x{max_h}"
+        )
+    return width, height
 
 
 def make_application() -> QApplication:
@@ -159,8 +179,10 @@ def open_example(window: MainWindow) -> None:
     window.load_design(loaded.design, None)
 
 
-def take_screenshot(app: QApplication, window: MainWindow, out: str) -> int:
-    window.resize(*SCREENSHOT_SIZE)
+def take_screenshot(
+    app: QApplication, window: MainWindow, out: str, size: tuple[int, int] = SCREENSHOT_SIZE
+) -> int:
+    window.resize(*size)
     window.show()
     window.balance_docks()
     for _ in range(5):
@@ -182,6 +204,16 @@ def run_app(argv: Sequence[str] | None = None) -> int:
         args = parse_args(sys.argv[1:] if argv is None else argv)
     except SystemExit as exc:
         return int(exc.code or 0)
+    size = SCREENSHOT_SIZE
+    if args.size is not None:
+        if not args.screenshot:
+            print("mlsd-studio: --size goes with --screenshot", file=sys.stderr)
+            return 2
+        try:
+            size = parse_size(args.size)
+        except ValueError as exc:
+            print(f"mlsd-studio: {exc}", file=sys.stderr)
+            return 2
     app = make_application()
     if args.file:
         clean_stale_temp_files(Path(args.file).resolve().parent)
@@ -199,7 +231,7 @@ def run_app(argv: Sequence[str] | None = None) -> int:
                 window.load_design(loaded.design, Path(args.file))
             else:
                 open_example(window)
-            return take_screenshot(app, window, args.screenshot)
+            return take_screenshot(app, window, args.screenshot, size)
         except DesignLoadError as exc:
             print(f"mlsd-studio: {exc}", file=sys.stderr)
             return 2

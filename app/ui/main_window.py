@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         self.canvas.selection_changed.connect(self._selection_changed)
         self.canvas.message.connect(self.show_message)
         self.palette_panel.kind_activated.connect(self.canvas.add_kind_at_center)
+        self.palette_panel.search.textChanged.connect(self.canvas.mark_matching)
         self.findings.components_activated.connect(self.show_components)
         self.findings.message.connect(self.show_message)
         self.inspector.message.connect(self.show_message)
@@ -142,8 +143,9 @@ class MainWindow(QMainWindow):
     def balance_docks(self) -> None:
         """The default layout: a narrow palette, a wider right column split between panels."""
         width, height = self.width(), self.height()
-        self.resizeDocks([self.palette_dock], [max(250, int(width * 0.16))], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.inspector_dock], [max(340, int(width * 0.24))], Qt.Orientation.Horizontal)
+        # the canvas keeps at least 60% of the width: the cards' names stay readable when fitted
+        self.resizeDocks([self.palette_dock], [max(180, int(width * 0.125))], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.inspector_dock], [max(280, int(width * 0.19))], Qt.Orientation.Horizontal)
         self.resizeDocks(
             [self.inspector_dock, self.findings_dock],
             [int(height * 0.46), int(height * 0.54)],

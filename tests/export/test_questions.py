@@ -4,6 +4,18 @@ from __future__ import annotations
 
 from app.domain.model import Design
 from app.export import open_questions
+from app.export.questions import question_items
+from app.rules.engine import check_design
+from app.templates import list_templates
+from tests.rules.helpers import add_metric
+from tests.rules.rubric_cases import (
+    flawed_designs,
+    half_finished_recommender,
+    pad,
+    rubric_of,
+    template_design,
+    with_property,
+)
 
 
 def test_every_uncovered_stage_is_asked_about(catalog):
@@ -64,3 +76,204 @@ def test_no_duplicates_and_stable(recommender, catalog):
     first = open_questions(recommender, None, catalog)
     assert first == open_questions(recommender, None, catalog)
     assert len(first) == len(set(first))
+
+
+# ---- ranked, deduplicated, task-aware ----------------------------------------------------------
+
+POSITION_BIAS = "position bias"
+COLD_START = "before they have any history"
+LABELS_FROM = "labels that"
+
+
+def _normalised(text: str) -> str:
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in text.lower()).split())
+
+
+def _designs(catalog):
+    yield from ((t.name, template_design(t.name, catalog)) for t in list_templates())
+    yield "half-finished", half_finished_recommender(catalog)
+    yield "padded", pad(half_finished_recommender(catalog), catalog)
+    for name, (flawed, _, _) in flawed_designs(catalog).items():
+        yield name, flawed
+
+
+def test_rubric_questions_at_most_five_per_dimension_without_duplicates(catalog):
+    for name, design in _designs(catalog):
+        rubric = rubric_of(design, catalog)
+        for dimension in rubric.dimensions:
+            assert len(dimension.questions) <= 5, (name, dimension.name, dimension.questions)
+        assert sorted(rubric.questions) == sorted(q for d in rubric.dimensions for q in d.questions)
+        normalised = [_normalised(q) for q in rubric.questions]
+        assert len(normalised) == len(set(normalised)), name
+
+
+def test_questions_are_ranked_and_one_per_topic(catalog):
+    for name, design in _designs(catalog):
+        items = question_items(design, check_design(design, catalog), catalog)
+        priorities = [q.priority for q in items]
+        assert priorities == sorted(priorities, reverse=True), name
+        topics = [q.topic for q in items]
+        assert len(topics) == len(set(topics)), name
+
+
+def test_a_weak_design_gets_few_questions_most_important_first(catalog):
+    half = half_finished_recommender(catalog)
+    every = open_questions(half, check_design(half, catalog), catalog)  # the report lists them all
+    rubric = rubric_of(half, catalog)
+    assert len(rubric.questions) <= 15 < len(every)
+    assert set(rubric.questions) <= set(every)
+    # Uncovered stages come first: they are what an interviewer asks about first.
+    assert [q.split(" is not covered yet.")[0] for q in rubric.questions[:2]] == [
+        "Serving and deployment",
+        "Evaluation and monitoring",
+    ]
+
+
+def test_a_real_error_is_asked_before_the_standard_probes(catalog):
+    flawed, _, _ = flawed_designs(catalog)["random split on time-series data"]
+    flawed.component_by_id()["labels"].properties.pop("position_correction", None)
+    decisions = rubric_of(flawed, catalog).dimension("Decision-making").questions
+    assert "is ordered in time" in decisions[0], decisions
+    assert any(POSITION_BIAS in q for q in decisions[1:]), decisions
+
+
+def test_a_recommender_gets_the_position_bias_and_cold_start_probes_unless_answered(catalog):
+    template = template_design("recommendations", catalog)
+    assert template.component_by_id()["labels"].prop("position_correction") not in (None, "none")
+    answered = rubric_of(template, catalog).questions
+    assert not any(POSITION_BIAS in q or COLD_START in q for q in answered), answered
+    bare = template.model_copy(deep=True)
+    bare.invalidate_indexes()
+    bare.component_by_id()["labels"].properties.pop("position_correction")
+    for component in bare.components:
+        if component.kind == "model":
+            component.properties.pop("cold_start", None)
+    asked = rubric_of(bare, catalog).dimension("Decision-making").questions
+    assert any(POSITION_BIAS in q for q in asked) and any(COLD_START in q for q in asked), asked
+    corrected = with_property(bare, "labels", "position_correction", "ipw")
+    asked = rubric_of(corrected, catalog).questions
+    assert not any(POSITION_BIAS in q for q in asked) and any(COLD_START in q for q in asked), asked
+
+
+def _forecaster(builder, **framing):
+    framing_id = builder.add(
+        "problem_framing", framing.pop("name", "Daily demand"), task="forecast", **framing
+    )
+    objective = builder.add("business_objective", "Fewer stock-outs", kpi="stock-out rate")
+    metric = add_metric(builder, "MAPE", "other", role="optimizing")
+    builder.link(metric, objective, flow="proxy")
+    builder.link(framing_id, objective, flow="proxy")
+    sales = builder.add("data_source", "Sales history", source_type="warehouse", owner="Retail data")
+    dataset = builder.add("dataset", "Daily sales", split="time", is_time_series=True)
+    training = builder.add("training_job", "Weekly training", schedule="periodic")
+    model = builder.add("model", "Demand GBDT", family="gbdt", learned=True)
+    evaluation = builder.add("evaluation", "Holdout", method="holdout", gate=True)
+    endpoint = builder.add("endpoint", "Nightly forecasts", mode="batch")
+    builder.chain(sales, dataset, training, model, evaluation)
+    builder.link(model, endpoint)
+    return {"dataset": dataset, "evaluation": evaluation, "training": training}
+
+
+def test_a_forecaster_is_asked_forecasting_probes_and_never_where_labels_come_from(builder, catalog):
+    _forecaster(builder)
+    design = builder.design
+    result = check_design(design, catalog)
+    every = open_questions(design, result, catalog)
+    assert not any(LABELS_FROM in q or "labels come from" in q.lower() for q in every), every
+    rubric = rubric_of(design, catalog)
+    text = "\n".join(rubric.questions)
+    assert "true demand during stock-outs" in text
+    assert "forecast horizon" in text
+    assert "backtest" in text
+    # R17 and R25 both miss the training job's cv: one question asks for it.
+    assert sum("Weekly training leaves cv unset" in q for q in every) == 1, every
+
+
+def test_a_forecaster_that_answers_the_probes_is_not_asked_them(builder, catalog):
+    ids = _forecaster(builder, name="14-day-ahead demand per store")
+    labels = builder.add(
+        "label_source", "Sales as labels", label_type="natural", delay_hours=24.0, censored=True
+    )
+    builder.link(labels, ids["dataset"], flow="label")
+    builder.design.component_by_id()[ids["evaluation"]].properties["method"] = "backtest"
+    text = "\n".join(open_questions(builder.design, None, catalog))
+    assert "true demand during stock-outs" not in text
+    assert "forecast horizon" not in text
+    assert "How do you backtest" not in text
+
+
+def _classifier(builder, **framing):
+    framing_id = builder.add("problem_framing", "Card fraud", task="binary", ml_needed="yes", **framing)
+    source = builder.add("data_source", "Payments", source_type="event_stream", owner="Payments")
+    labels = builder.add("label_source", "Chargebacks", label_type="delayed_outcome", delay_hours=1000.0)
+    training = builder.add("training_job", "Training", schedule="manual")
+    model = builder.add("model", "Fraud GBDT", family="gbdt", learned=True)
+    endpoint = builder.add("endpoint", "Scoring API", mode="online")
+    policy = builder.add("decision_policy", "Block or review", policy_type="threshold")
+    builder.chain(source, training, model, endpoint, policy)
+    builder.link(labels, training, flow="label")
+    return framing_id
+
+
+def test_an_acting_classifier_is_asked_thresholds_calibration_imbalance_and_label_delay(builder, catalog):
+    _classifier(builder, adversarial=False)
+    text = "\n".join(open_questions(builder.design, None, catalog))
+    for probe in ("false positive versus a false negative", "calibrated probabilities", "positive class"):
+        assert probe in text, probe
+    assert "Labels from Chargebacks arrive after 1000 hours" in text
+    assert "Adversaries change tactics" not in text
+    # Without an objective, the objective is asked for, not how a metric ties to it.
+    assert "What business objective does this system serve" in text
+    assert "ML metric not tied to a business KPI" not in "\n".join(
+        rubric_of(builder.design, catalog).questions
+    )
+
+
+def test_error_costs_answer_the_threshold_probe(builder, catalog):
+    _classifier(builder, adversarial=False, false_positive_cost=5.0, false_negative_cost=120.0)
+    text = "\n".join(open_questions(builder.design, None, catalog))
+    assert "false positive versus a false negative" not in text
+
+
+def test_an_adversarial_system_is_asked_about_adaptation_and_review_capacity(builder, catalog):
+    _classifier(builder, adversarial=True)
+    text = "\n".join(open_questions(builder.design, None, catalog))
+    assert "Adversaries change tactics" in text
+    assert "human reviewers" in text
+    fraud = template_design("fraud_detection", catalog)
+    answered = "\n".join(open_questions(fraud, None, catalog))
+    assert "Adversaries change tactics" not in answered and "human reviewers" not in answered
+
+
+def test_a_generation_system_is_asked_the_llm_probes(builder, catalog):
+    builder.add("problem_framing", "Answer support questions", task="generation", ml_needed="yes")
+    prompt = builder.add("prompt_template", "Answer prompt")
+    model = builder.add("model", "Vendor LLM", family="llm", provenance="vendor_api")
+    endpoint = builder.add("endpoint", "Assistant API", mode="online")
+    builder.chain(prompt, model, endpoint)
+    text = "\n".join(open_questions(builder.design, None, catalog))
+    for probe in ("grounded in the retrieved sources", "evaluation set", "prompt edit", "cost in tokens"):
+        assert probe in text, probe
+    assert LABELS_FROM not in text
+    rag = "\n".join(open_questions(template_design("rag_assistant", catalog), None, catalog))
+    for probe in ("grounded in the retrieved sources", "evaluation set", "prompt edit", "cost in tokens"):
+        assert probe not in rag, probe
+
+
+def test_delayed_labels_are_not_asked_about_when_drift_monitors_watch(recommender, catalog):
+    from tests.factories import DesignBuilder
+
+    assert "Labels from Watch-time labels arrive after 48 hours" in " ".join(
+        open_questions(recommender, None, catalog)
+    )
+    builder = DesignBuilder(catalog)
+    builder.design = recommender
+    monitor = builder.add("monitor", "Quality monitor", watches=["prediction_drift"], alerting=True)
+    builder.link(monitor, "feed_api", flow="watch")
+    assert "arrive after 48 hours" not in " ".join(open_questions(recommender, None, catalog))
+
+
+def test_an_accepted_trade_off_is_not_asked_again(catalog):
+    eta = template_design("eta_prediction", catalog)
+    assert any(d.rule == "R39" for d in eta.decisions)
+    assert not any("feedback loop" in q for q in open_questions(eta, None, catalog))

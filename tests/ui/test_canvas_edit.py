@@ -1,4 +1,4 @@
-"""Canvas edit commands: delete, clipboard, duplicate, align, distribute, auto-layout."""
+"""Canvas edit commands: delete, clipboard, duplicate, align, distribute (auto-layout: test_canvas_layout)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import pytest
 from PySide6.QtCore import QMimeData
 from PySide6.QtGui import QGuiApplication
 
-import app.export
 from app.ui.canvas import ITEMS_MIME_TYPE, arrange
 from app.ui.canvas.style import CARD_H, CARD_W
 from tests.ui.test_canvas_support import make_view, snapshot, two_cards
@@ -207,45 +206,3 @@ def test_select_all_and_add_kind_at_center_avoid_stacking(qtbot):
     doc.connect(first, second)
     view.select_all()
     assert view.selected_component_ids() == [first, second] and len(view.selected_link_ids()) == 1
-
-
-def test_auto_layout_applies_positions_as_one_undo_step(qtbot, monkeypatch):
-    doc, view = make_view(qtbot)
-    a, b = two_cards(doc)
-    c = doc.add_component("model", 40, 40)
-    calls = []
-
-    def layout_positions(design, catalog):
-        calls.append((design, catalog))
-        return {a: (0.0, 0.0), b: (300.0, 0.0), "gone": (5.0, 5.0)}
-
-    monkeypatch.setattr(app.export, "layout_positions", layout_positions, raising=False)
-    before = snapshot(doc)
-    count = doc.undo_stack.count()
-    assert view.auto_layout()
-    assert calls[0][0] is doc.design
-    assert _pos(doc, a) == (0, 0) and _pos(doc, b) == (300, 0) and _pos(doc, c) == (40, 40)
-    assert doc.undo_stack.count() == count + 1
-    assert doc.undo_stack.undoText() == "Auto-layout"
-    _undo_redo_exact(doc, before)
-
-
-def test_auto_layout_failure_leaves_the_design_byte_identical(qtbot, monkeypatch):
-    doc, view = make_view(qtbot)
-    two_cards(doc)
-
-    class RenderError(RuntimeError):
-        pass
-
-    def layout_positions(design, catalog):
-        raise RenderError("dot timed out after 10 s")
-
-    monkeypatch.setattr(app.export, "RenderError", RenderError, raising=False)
-    monkeypatch.setattr(app.export, "layout_positions", layout_positions, raising=False)
-    messages = []
-    view.message.connect(messages.append)
-    before = snapshot(doc)
-    assert not view.auto_layout()
-    assert snapshot(doc) == before and doc.undo_stack.count() == 0
-    assert messages[-1] == "Auto-layout failed: dot timed out after 10 s"
-    assert QGuiApplication.overrideCursor() is None

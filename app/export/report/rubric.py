@@ -51,7 +51,9 @@ def rubric_flowables(
         rich(
             "How an interviewer would score the design on the three dimensions of ML system "
             "design, 0 to 5 each, with the reasons behind every point, and the follow-up "
-            "questions the open gaps invite.",
+            "questions an interviewer would ask: the most important flaws, unknowns and gaps, "
+            "and the standard probes for the kind of task (at most five per dimension, most "
+            "important first).",
             styles.muted,
         )
     ]

@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QFontMetricsF, QPaintEngine, QPainter, QStaticText
+from PySide6.QtGui import QPaintEngine, QPainter, QStaticText
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsSceneHoverEvent,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.catalog import Catalog
 from app.domain.model import Component
+from app.ui.canvas import card_text as ct
 from app.ui.canvas import style as st
 
 if TYPE_CHECKING:
@@ -35,7 +36,8 @@ _POSITION_CHANGED = _GIC.ItemPositionHasChanged
 _LEFT = Qt.MouseButton.LeftButton
 _lod_of = QStyleOptionGraphicsItem.levelOfDetailFromTransform
 _SPACES = re.compile(r"\s+")
-TEXT_WIDTH = st.CARD_W - 2 * st.PAD
+TEXT_WIDTH = ct.TEXT_WIDTH
+_ELIDE = Qt.TextElideMode.ElideRight
 
 
 def plain_line(text: str) -> str:
@@ -47,13 +49,6 @@ def plain_tooltip(lines: list[str]) -> str:
     """A tooltip showing `lines` literally: escaped, inside a paragraph Qt renders as rich text."""
     body = "<br/>".join(html.escape(line, quote=False) for line in lines)
     return f"<p style='white-space:pre-wrap'>{body}</p>"
-
-
-def _static(text: str) -> QStaticText:
-    static = QStaticText(text)
-    static.setTextFormat(Qt.TextFormat.PlainText)
-    static.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
-    return static
 
 
 class ComponentItem(QGraphicsItem):
@@ -73,6 +68,8 @@ class ComponentItem(QGraphicsItem):
         self._drop_target = False
         self._tooltip_lines: list[str] = []
         self.name = ""
+        self.pinned = False
+        self._texts: dict[tuple[int, int], ct.CardStatics] = {}
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsMovable
             | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -100,6 +97,7 @@ class ComponentItem(QGraphicsItem):
             self.kind_label = "unknown kind"
             self.icon_file = None
         self.name = plain_line(component.name)
+        self.pinned = component.pinned
         self.technology = plain_line(component.technology)
         self._stage_brush = theme.stage_brush(self.stage_color)
         self._layout_text()
@@ -108,6 +106,8 @@ class ComponentItem(QGraphicsItem):
             f"Kind: {self.kind_label}" + ("" if self.known else f" ({component.kind})"),
             f"Technology: {self.technology or 'not set'}",
         ]
+        if self.pinned:
+            self._tooltip_lines.append("Pinned: auto-layout leaves it where it is")
         self._refresh_tooltip()
         pos = QPointF(component.position.x, component.position.y)
         if self.pos() != pos:
@@ -115,22 +115,41 @@ class ComponentItem(QGraphicsItem):
         self.update()
 
     def _layout_text(self) -> None:
-        theme = self._style.theme
-        name_metrics = QFontMetricsF(theme.name_font)
-        small = QFontMetricsF(theme.tech_font)
-        kind_metrics = QFontMetricsF(theme.kind_font)
-        elide = Qt.TextElideMode.ElideRight
-        self._kind_x = st.PAD + st.ICON_SIZE + 6 if self.icon_file else st.PAD
-        badge_room = st.BADGE_RADIUS if self._badge else 0.0
-        header_width = st.CARD_W - self._kind_x - st.PAD - badge_room
-        kind_text = self.kind_label if self.known else f"unknown kind: {self.kind}"
-        self._kind_text = _static(kind_metrics.elidedText(kind_text, elide, header_width))
-        self._name_text = _static(name_metrics.elidedText(self.name or "(unnamed)", elide, TEXT_WIDTH))
-        tech = self.technology or "no technology set"
-        self._tech_text = _static(small.elidedText(tech, elide, TEXT_WIDTH))
-        self._kind_y = (st.HEADER_H - kind_metrics.height()) / 2
-        self._name_y = st.HEADER_H + 10
-        self._tech_y = self._name_y + name_metrics.height() + 7
+        """Forget the per-size text (name, kind, technology or badge changed)."""
+        self._texts = {}
+
+    def _statics(self, lod: float) -> ct.CardStatics | None:
+        """The text drawn at this zoom, cached per font size bucket; None below BLOCK_ZOOM."""
+        if lod < ct.BLOCK_ZOOM:
+            return None
+        key = (ct.name_size_for(lod), ct.small_size_for(lod))
+        found = self._texts.get(key)
+        if found is None:
+            kind_text = self.kind_label if self.known else f"unknown kind: {self.kind}"
+            found = self._texts[key] = ct.CardStatics.make(
+                ct.card_text(self.name, *key, self.pinned),
+                kind_text,
+                self.technology,
+                self.icon_file is not None,
+                self._badge is not None,
+            )
+        return found
+
+    def text_layout(self, zoom: float) -> ct.CardText | None:
+        """What the card draws at `zoom`: name size, name lines, kind and technology shown;
+        None when it is drawn as a plain block (narrower than BLOCK_MIN_PX on screen)."""
+        statics = self._statics(zoom)
+        return statics.layout if statics is not None else None
+
+    @property
+    def _name_text(self) -> QStaticText:
+        """The name's first line as drawn at 1:1."""
+        return self._statics(1.0).lines[0]  # type: ignore[union-attr]
+
+    @property
+    def _tech_text(self) -> QStaticText | None:
+        """The technology line as drawn at 1:1 (None when the name needs its room)."""
+        return self._statics(1.0).tech  # type: ignore[union-attr]
 
     def refresh_style(self) -> None:
         """Re-read the theme after a palette change."""
@@ -144,7 +163,7 @@ class ComponentItem(QGraphicsItem):
         if badge == self._badge:
             return
         self._badge = badge
-        self._badge_text = _static(str(count) if count < 100 else "99+") if badge else None
+        self._badge_text = ct.static_text(str(count) if count < 100 else "99+") if badge else None
         if badge:
             word = "finding" if count == 1 else "findings"
             extra = f"{count} open {word} (worst: {severity})"
@@ -221,9 +240,11 @@ class ComponentItem(QGraphicsItem):
         theme = self._style.theme
         lod = _lod_of(painter.worldTransform())
         selected = self.isSelected()
-        if lod < st.LOD_THRESHOLD:
+        statics = self._statics(lod)
+        if statics is None:
             self._paint_fast(painter, theme, selected)
             return
+        layout = statics.layout
         painter.setPen(Qt.PenStyle.NoPen)
         for offset, brush in zip((2.5, 1.0), theme.shadow_brushes, strict=True):
             painter.setBrush(brush)
@@ -233,20 +254,27 @@ class ComponentItem(QGraphicsItem):
         painter.setBrush(theme.card_brush)
         painter.drawRoundedRect(st.CARD_RECT, st.RADIUS, st.RADIUS)
         painter.setBrush(self._stage_brush)
-        painter.drawPath(st.HEADER_PATH)
-        self._paint_icon(painter, lod)
-        painter.setPen(theme.header_pen)
-        painter.setFont(theme.kind_font)
-        painter.drawStaticText(QPointF(self._kind_x, self._kind_y), self._kind_text)
+        painter.drawPath(st.header_path(layout.header_h))
+        if statics.kind is not None:
+            self._paint_icon(painter, lod, statics)
+            painter.setPen(theme.header_pen)
+            painter.setFont(statics.small_font)
+            painter.drawStaticText(QPointF(statics.kind_x, statics.kind_y), statics.kind)
         painter.setPen(theme.name_pen)
-        painter.setFont(theme.name_font)
-        painter.drawStaticText(QPointF(st.PAD, self._name_y), self._name_text)
-        painter.setPen(theme.muted_pen)
-        painter.setFont(theme.tech_font if self.technology else theme.hint_font)
-        painter.drawStaticText(QPointF(st.PAD, self._tech_y), self._tech_text)
+        painter.setFont(statics.name_font)
+        y = layout.name_y
+        for line in statics.lines:
+            painter.drawStaticText(QPointF(layout.text_x, y), line)
+            y += layout.line_height
+        if statics.tech is not None:
+            painter.setPen(theme.muted_pen)
+            painter.setFont(statics.small_font if self.technology else statics.hint_font)
+            painter.drawStaticText(QPointF(layout.text_x, layout.tech_y), statics.tech)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setPen(theme.border_pen)
         painter.drawRoundedRect(st.CARD_RECT, st.RADIUS, st.RADIUS)
+        if self.pinned:
+            self._paint_pin(painter, theme, layout)
         self._paint_state(painter, theme, selected)
         if self._badge is not None:
             self._paint_badge(painter, theme)
@@ -261,17 +289,26 @@ class ComponentItem(QGraphicsItem):
             r = st.BADGE_RADIUS * 1.6
             painter.drawEllipse(QPointF(st.CARD_W - r, r), r, r)
 
-    def _paint_icon(self, painter: QPainter, lod: float) -> None:
-        if self.icon_file is None:
+    def _paint_pin(self, painter: QPainter, theme: st.Theme, layout: ct.CardText) -> None:
+        """A small pin right of the name's last line on a pinned card (room kept by the layout)."""
+        size = layout.pin_size
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(theme.pin_brush)
+        painter.drawPath(st.pin_path(st.CARD_W - layout.text_x - size, layout.pin_y, size))
+
+    def _paint_icon(self, painter: QPainter, lod: float, statics: ct.CardStatics) -> None:
+        if self.icon_file is None or not statics.icon:
             return
-        target = QRectF(st.PAD, (st.HEADER_H - st.ICON_SIZE) / 2, st.ICON_SIZE, st.ICON_SIZE)
+        size = statics.icon
+        target = QRectF(st.PAD, (statics.layout.header_h - size) / 2, size, size)
         engine = painter.paintEngine()
         if engine is not None and engine.type() == QPaintEngine.Type.SVG:
             renderer = st.icon_renderer(self.icon_file)  # vector icons in SVG export
             if renderer is not None:
                 renderer.render(painter, target)
             return
-        pixmap = st.icon_pixmap(self.icon_file, lod * painter.device().devicePixelRatioF())
+        scale = lod * size / st.ICON_SIZE * painter.device().devicePixelRatioF()
+        pixmap = st.icon_pixmap(self.icon_file, scale)
         if pixmap is not None:
             painter.drawPixmap(target, pixmap, QRectF(pixmap.rect()))
 
@@ -309,14 +346,19 @@ class ComponentItem(QGraphicsItem):
         painter.setPen(theme.severity_text_pens[severity])
         painter.setFont(theme.badge_font)
         text = self._badge_text
+        if text is None:
+            return
         size = text.size()
         painter.drawStaticText(QPointF(center.x() - size.width() / 2, center.y() - size.height() / 2), text)
 
     # ---- hover and connection drag ------------------------------------------------------------------
 
+    def hovered(self) -> bool:
+        return self._hover
+
     def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
         self._hover = True
-        self.update()
+        self._state_changed()
 
     def hoverMoveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
         if self.handle_at(event.pos()) is not None:
@@ -327,7 +369,7 @@ class ComponentItem(QGraphicsItem):
     def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
         self._hover = False
         self.unsetCursor()
-        self.update()
+        self._state_changed()
 
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         owner = self.owner

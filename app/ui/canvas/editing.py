@@ -9,12 +9,16 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRectF
+import shiboken6
+from PySide6.QtCore import QPoint, QPointF, QRectF
+from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtWidgets import QMenu
 
 from app.domain.errors import DesignError
 from app.rules.engine import CheckResult
 from app.ui.canvas import arrange, clipboard, layout
 from app.ui.canvas import style as st
+from app.ui.canvas.context_menu import card_menu
 from app.ui.canvas.image_export import render_to_image as _render_to_image
 
 if TYPE_CHECKING:
@@ -33,6 +37,7 @@ class CanvasEditMixin:
     design_scene: DesignScene
     _paste_key: bytes | None = None
     _paste_count: int = 0
+    _undo_index: int = 0
 
     # ---- selection -------------------------------------------------------------------------------
 
@@ -69,6 +74,19 @@ class CanvasEditMixin:
 
     def _emit_selection(self) -> None:
         self.selection_changed.emit(self.selected_component_ids(), self.selected_link_ids())
+
+    def mark_matching(self, text: str) -> list[str]:
+        """Mark the cards whose name, id or technology contains `text` (case-insensitive):
+        zoomed out to blocks, their names stay shown. Empty text clears the marks."""
+        needle = text.strip().casefold()
+        ids = []
+        if needle:
+            for component in self.document.design.components:
+                haystack = f"{component.name} {component.id} {component.technology}".casefold()
+                if needle in haystack:
+                    ids.append(component.id)
+        self.design_scene.set_matches(ids)
+        return ids
 
     def center_on_components(self, ids: Iterable[str]) -> None:
         """Select the components and bring them into view, zooming out if they do not fit."""
@@ -122,11 +140,35 @@ class CanvasEditMixin:
         self.document.move_components(arrange.distribute(rects, axis), text=f"Distribute {axis}ly")
 
     def auto_layout(self) -> bool:
-        """Lay the design out with Graphviz (stages left to right): one undo step."""
-        applied = layout.auto_layout(self.document, self.message.emit)
+        """Lay out the selection (two or more components) or the whole design, stages left to
+        right, shaped like the view; one undo step, then fit the view. Pinned cards stay."""
+        size = self.viewport().size()
+        aspect = size.width() / size.height() if size.height() > 0 and size.width() > 0 else 16 / 10
+        selected = self.selected_component_ids()
+        applied = layout.auto_layout(
+            self.document, self.message.emit, aspect=aspect, only=selected if len(selected) >= 2 else None
+        )
         if applied:
             self.fit_to_view()
         return applied
+
+    def _undo_index_changed(self, index: int) -> None:
+        """Fit the view after undoing or redoing an auto-layout (the cards moved far)."""
+        stack = self.document.undo_stack
+        previous, self._undo_index = self._undo_index, index
+        if not shiboken6.isValid(stack) or abs(index - previous) != 1:
+            return  # the stack is being cleared or destroyed, not stepped
+        step = stack.command(index if index < previous else index - 1)
+        if step is not None and step.text() == layout.UNDO_TEXT and index != previous:
+            self.fit_to_view()
+
+    def set_selection_pinned(self, pinned: bool) -> None:
+        """Pin (auto-layout leaves them in place) or unpin the selected components: one step."""
+        ids = self.selected_component_ids()
+        if not ids:
+            self.message.emit("Select components to pin or unpin them")
+            return
+        self.document.set_pinned(ids, pinned)
 
     def add_kind_at(self, kind: str, scene_pos: QPointF, avoid_stacking: bool = False) -> str | None:
         """Add a component of `kind` centred on a scene point (snapped when snap is on)."""
@@ -212,6 +254,21 @@ class CanvasEditMixin:
             text += f"; skipped {_plural(skipped, 'component')} of unknown kind"
         self.message.emit(text)
         return ids
+
+    # ---- context menu ------------------------------------------------------------------------
+
+    def context_menu_at(self, pos: QPoint) -> QMenu | None:
+        """The menu of a right click at `pos` (viewport coordinates), or None off the cards."""
+        return card_menu(self, pos)  # type: ignore[arg-type]
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.context_menu_at(event.pos())
+        if menu is None:
+            super().contextMenuEvent(event)  # type: ignore[misc]
+            return
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+        event.accept()
 
     # ---- export ------------------------------------------------------------------------------------
 

@@ -204,13 +204,20 @@ class LinkItem(QGraphicsItem):
         lod = _lod_of(painter.worldTransform())
         exporting = self.owner is not None and self.owner.exporting
         selected = self.isSelected() and not exporting
-        painter.setPen(theme.link_pen(self.family, self.feedback, selected, exporting))
+        faint = lod < st.LINK_FAINT_ZOOM and not selected and not exporting
+        if faint:
+            painter.setPen(theme.faint_link_pen(self.family, self.feedback))
+        else:
+            painter.setPen(theme.link_pen(self.family, self.feedback, selected, exporting))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(self._path)
         if lod < st.LINK_LOD_ARROW:
             return
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(theme.selection_pen.brush() if selected else theme.link_brushes[self.family])
+        if selected:
+            painter.setBrush(theme.selection_pen.brush())
+        else:
+            painter.setBrush((theme.faint_link_brushes if faint else theme.link_brushes)[self.family])
         painter.drawPolygon(self._arrow)
         if lod < st.LINK_LABEL_LOD or not self._label_visible:
             return

@@ -5,14 +5,17 @@ line, so per-item paint() calls (thousands of Python calls per frame) are replac
 handful of cached paths: one per stage colour, one per link family, one for the selection
 and one per badge severity. The items stay in the scene for hit testing, selection and
 dragging; they are only flagged ItemHasNoContents while the overview paints for them.
+
+Selected, hovered and search-matched cards keep their names: a label above the block, drawn
+in device pixels (LABEL_PX tall whatever the zoom).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 
 from app.ui.canvas import style as st
 
@@ -28,6 +31,16 @@ def _cosmetic(color: QColor, width: float, dashed: bool = False) -> QPen:
 
 AA_LINK_LIMIT = 2000  # more links than this are drawn without antialiasing when zoomed out
 ROUNDED_MIN_ZOOM = 0.2  # below this, corners are under 1.5 px: plain rectangles are enough
+LABEL_PX = 12  # on-screen size of the names above selected, hovered and matched blocks
+LABEL_LIMIT = 400  # more labelled cards than this in view: only the first are labelled
+LABEL_MAX_W = 220.0  # names are elided to this many pixels
+
+
+def _label_font() -> QFont:
+    font = QFont()
+    font.setPixelSize(LABEL_PX)
+    font.setWeight(QFont.Weight.DemiBold)
+    return font
 
 
 class Overview:
@@ -44,6 +57,7 @@ class Overview:
         self._selected_links = QPainterPath()
         self._badges: dict[str, list[QRectF]] = {}
         self._link_count = 0
+        self._labels: list[tuple[QRectF, str]] = []
 
     def _build(self) -> None:
         scene = self.scene
@@ -52,6 +66,8 @@ class Overview:
         badges: dict[str, list[QRectF]] = {}
         chosen: list[QRectF] = []
         alert: list[QRectF] = []
+        labels: list[tuple[QRectF, str]] = []
+        matches = scene.matches
         w, h = st.CARD_W, st.CARD_H
         badge_d = st.BADGE_RADIUS * 3.2
         for item in scene.component_items():
@@ -63,6 +79,8 @@ class Overview:
                 chosen.append(rect.adjusted(-3, -3, 3, 3))
             if item.alerting():
                 alert.append(rect.adjusted(-3, -3, 3, 3))
+            if item in selected or item.hovered() or item.component_id in matches:
+                labels.append((rect, item.name or "(unnamed)"))
             badge = item.badge()
             if badge is not None:
                 badges.setdefault(badge[1], []).append(QRectF(x + w - badge_d, y, badge_d, badge_d))
@@ -87,6 +105,7 @@ class Overview:
         self._cards, self._badges, self._links, self._arrows = cards, badges, links, arrows
         self._selected_cards, self._alert_cards, self._selected_links = chosen, alert, chosen_links
         self._link_count = len(items)
+        self._labels = labels
         self.dirty = False
 
     def paint(self, painter: QPainter, rect: QRectF, zoom: float) -> None:
@@ -125,6 +144,35 @@ class Overview:
             painter.setBrush(theme.severity_brushes[severity])
             for badge in rects:
                 painter.drawEllipse(badge)
+        if self._labels:
+            self._paint_labels(painter, rect, theme)
+
+    def _paint_labels(self, painter: QPainter, exposed: QRectF, theme: st.Theme) -> None:
+        """Names above the labelled blocks, in device pixels, on the label background."""
+        font = _label_font()
+        metrics = QFontMetricsF(font)
+        transform = painter.worldTransform()
+        painter.save()
+        painter.resetTransform()
+        painter.setFont(font)
+        height = metrics.height() + 4
+        drawn = 0
+        for card, name in self._labels:
+            if drawn >= LABEL_LIMIT:
+                break
+            if not card.adjusted(-LABEL_MAX_W, -200, LABEL_MAX_W, 0).intersects(exposed):
+                continue
+            drawn += 1
+            text = metrics.elidedText(name, Qt.TextElideMode.ElideRight, LABEL_MAX_W)
+            width = metrics.horizontalAdvance(text) + 10
+            top = transform.map(QPointF(card.center().x(), card.top()))
+            box = QRectF(top.x() - width / 2, top.y() - height - 3, width, height)
+            painter.setPen(theme.border_pen)
+            painter.setBrush(theme.card_brush)
+            painter.drawRoundedRect(box, 4, 4)
+            painter.setPen(theme.name_pen)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+        painter.restore()
 
 
 def _fill(painter: QPainter, rects: list[QRectF], radius: float) -> None:

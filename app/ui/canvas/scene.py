@@ -48,6 +48,7 @@ class DesignScene(QGraphicsScene):
         self.snap_enabled = False
         self.overview = Overview(self)
         self.overview_active = False
+        self.matches: frozenset[str] = frozenset()  # ids of cards a search matched
         self._components: dict[str, ComponentItem] = {}
         self._links: dict[str, LinkItem] = {}
         self._pending: set[LinkItem] = set()
@@ -409,6 +410,13 @@ class DesignScene(QGraphicsScene):
             link.setFlag(_NO_CONTENTS, active)
         self.overview.dirty = True
         self.update()
+
+    def set_matches(self, component_ids: Iterable[str]) -> None:
+        """Mark the cards a search matched: zoomed out, their names stay shown."""
+        matches = frozenset(component_ids)
+        if matches != self.matches:
+            self.matches = matches
+            self.overview_dirty()
 
     def overview_dirty(self) -> None:
         """Something visible changed: the batched overview must be rebuilt before its next paint."""

@@ -28,8 +28,11 @@ HANDLE_HIT = 9.0
 BADGE_RADIUS = 9.0
 ITEM_MARGIN = 10.0  # room around the card for shadow, selection outline, handles and badge
 GRID = 20
-LOD_THRESHOLD = 0.45  # below this a card is a plain coloured rounded rectangle
+BLOCK_MIN_PX = 60.0  # a card narrower than this on screen is drawn as a plain coloured block
+LOD_THRESHOLD = BLOCK_MIN_PX / CARD_W  # the zoom below which cards are blocks (see card_text.py)
 LINK_LOD_ARROW = 0.2
+LINK_FAINT_ZOOM = 0.85  # below this (names grown to stay readable) links recede behind the cards
+LINK_FAINT_MIX = 0.78  # how far faint links are blended toward the background
 LINK_LABEL_LOD = 0.6  # link labels below this zoom would be under 6 px tall
 UNKNOWN_STAGE_COLOR = "#A0A4AB"
 
@@ -107,6 +110,7 @@ class Theme:
     handle_brush: QBrush
     label_brush: QBrush
     rubber_pen: QPen
+    pin_brush: QBrush
     name_font: QFont = field(default_factory=lambda: _font(13, QFont.Weight.DemiBold))
     kind_font: QFont = field(default_factory=lambda: _font(11, QFont.Weight.Medium))
     tech_font: QFont = field(default_factory=lambda: _font(11))
@@ -116,6 +120,8 @@ class Theme:
     flow_colors: dict[str, QColor] = field(default_factory=dict)
     link_pens: dict[tuple[str, bool, bool, bool], QPen] = field(default_factory=dict)
     link_brushes: dict[str, QBrush] = field(default_factory=dict)
+    faint_link_pens: dict[tuple[str, bool], QPen] = field(default_factory=dict)
+    faint_link_brushes: dict[str, QBrush] = field(default_factory=dict)
     link_text_pens: dict[str, QPen] = field(default_factory=dict)
     stage_brushes: dict[str, QBrush] = field(default_factory=dict)
     severity_brushes: dict[str, QBrush] = field(default_factory=dict)
@@ -131,6 +137,11 @@ class Theme:
         """On screen links are drawn with 1 px cosmetic pens (the raster engine's fast path,
         crisp at every zoom); exports get scalable pens of the same look at 1:1."""
         return self.link_pens[(family, feedback, selected, export)]
+
+    def faint_link_pen(self, family: str, feedback: bool) -> QPen:
+        """The on-screen pen of an unselected link when zoomed out: paler, so the cards'
+        names stand out (and read well) over the links crossing between them."""
+        return self.faint_link_pens[(family, feedback)]
 
 
 def theme_from_palette(palette: QPalette) -> Theme:
@@ -187,14 +198,20 @@ def theme_from_palette(palette: QPalette) -> Theme:
         handle_brush=QBrush(card),
         label_brush=QBrush(label_bg),
         rubber_pen=pen(selection, 1.6, Qt.PenStyle.DashLine),
+        pin_brush=QBrush(_mix(text, card, 0.25)),
     )
     for family, color in families.items():
         c = QColor(color)
         theme.flow_colors[family] = c
         theme.link_brushes[family] = QBrush(c)
         theme.link_text_pens[family] = pen(_mix(c, text, 0.35))
+        faint = _mix(c, background, LINK_FAINT_MIX)
+        theme.faint_link_brushes[family] = QBrush(_mix(c, background, LINK_FAINT_MIX / 2))
         for feedback in (False, True):
             style = Qt.PenStyle.DashLine if feedback else Qt.PenStyle.SolidLine
+            faint_pen = pen(faint, 1.0, style)
+            faint_pen.setCosmetic(True)
+            theme.faint_link_pens[(family, feedback)] = faint_pen
             for selected in (False, True):
                 color = selection if selected else c
                 screen = pen(color, 2.0 if selected else 1.0, style)
@@ -221,14 +238,14 @@ class CanvasStyle:
 # ---- shapes shared by every card --------------------------------------------------------------
 
 
-def _header_path() -> QPainterPath:
+def _header_path(height: float = HEADER_H) -> QPainterPath:
     path = QPainterPath()
-    path.moveTo(0.0, HEADER_H)
+    path.moveTo(0.0, height)
     path.lineTo(0.0, RADIUS)
     path.arcTo(QRectF(0.0, 0.0, 2 * RADIUS, 2 * RADIUS), 180.0, -90.0)
     path.lineTo(CARD_W - RADIUS, 0.0)
     path.arcTo(QRectF(CARD_W - 2 * RADIUS, 0.0, 2 * RADIUS, 2 * RADIUS), 90.0, -90.0)
-    path.lineTo(CARD_W, HEADER_H)
+    path.lineTo(CARD_W, height)
     path.closeSubpath()
     return path
 
@@ -251,6 +268,32 @@ def _card_shape() -> QPainterPath:
 
 
 HEADER_PATH = _header_path()
+_header_paths: dict[float, QPainterPath] = {HEADER_H: HEADER_PATH}
+
+
+def header_path(height: float) -> QPainterPath:
+    """The stage-coloured top of a card, `height` tall (cached per height)."""
+    path = _header_paths.get(height)
+    if path is None:
+        path = _header_paths[height] = _header_path(height)
+    return path
+
+
+def pin_path(x: float, y: float, size: float) -> QPainterPath:
+    """A push pin in the square (x, y, size, size): round head, short needle."""
+    path = QPainterPath()
+    r = size * 0.32
+    cx, cy = x + size / 2, y + r
+    path.addEllipse(QRectF(cx - r, cy - r, 2 * r, 2 * r))
+    path.addRect(QRectF(cx - size * 0.34, cy + r * 0.6, size * 0.68, size * 0.12))
+    needle = QPainterPath()
+    needle.moveTo(cx - size * 0.06, cy + r)
+    needle.lineTo(cx + size * 0.06, cy + r)
+    needle.lineTo(cx, y + size)
+    needle.closeSubpath()
+    path.addPath(needle)
+    path.setFillRule(Qt.FillRule.WindingFill)
+    return path
 CARD_SHAPE = _card_shape()
 CARD_BOUNDS = CARD_RECT.adjusted(-ITEM_MARGIN, -ITEM_MARGIN, ITEM_MARGIN, ITEM_MARGIN)
 

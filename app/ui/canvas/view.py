@@ -35,7 +35,6 @@ MAX_ZOOM = 4.0
 FIT_MAX_ZOOM = 1.5
 ZOOM_STEP = 1.25
 FIT_MARGIN = 40.0
-MINIMAP_COMPONENTS = 40
 MINIMAP_MARGIN = 12
 GRID_MIN_SPACING = 9.0  # device pixels between dots below which the grid thins out
 GRID_MIN_ZOOM = 0.2  # no grid at all below this zoom
@@ -98,6 +97,8 @@ class CanvasView(CanvasEditMixin, QGraphicsView):
         self.design_scene.message.connect(self.message)
         self.design_scene.selectionChanged.connect(self._emit_selection)
         self.design_scene.contents_changed.connect(self._update_minimap_visibility)
+        self._undo_index = document.undo_stack.index()
+        document.undo_stack.indexChanged.connect(self._undo_index_changed)
 
     # ---- zoom ----------------------------------------------------------------------------------
 
@@ -350,8 +351,7 @@ class CanvasView(CanvasEditMixin, QGraphicsView):
     # ---- minimap, theme, resize ------------------------------------------------------------------------
 
     def set_minimap_visible(self, enabled: bool) -> None:
-        """Allow the minimap (shown while useful: many components or more than fits the view)
-        or turn it off."""
+        """Allow the minimap (shown while part of the design is out of view) or turn it off."""
         self._minimap_enabled = bool(enabled)
         self._update_minimap_visibility()
 
@@ -362,9 +362,9 @@ class CanvasView(CanvasEditMixin, QGraphicsView):
         show = False
         if self._minimap_enabled:
             count = len(self.design_scene.component_items())
-            show = count > MINIMAP_COMPONENTS or (
-                count > 0 and not self.visible_scene_rect().contains(self.design_scene.components_rect())
-            )
+            # only while part of the design is out of view: over a fitted design it would
+            # hide cards and tell nothing new
+            show = count > 0 and not self.visible_scene_rect().contains(self.design_scene.components_rect())
         if show:
             self._place_minimap()
             self.minimap.schedule_refresh()

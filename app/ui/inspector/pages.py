@@ -139,9 +139,15 @@ class ComponentPage(Page):
         ):
             editor.committed.connect(lambda value, f=field: self._set_field(f, value))
 
+        self.pinned = QCheckBox("Pinned: auto-layout leaves it in place")
+        self.pinned.setObjectName("pinned")
+        self.pinned.setToolTip(field_tooltip(Component, "pinned"))
+        self.pinned.clicked.connect(self._set_pinned)
+
         basics = make_form()
         basics.addRow("Name", self.name_edit)
         basics.addRow("Technology", self.technology_edit)
+        basics.addRow("", self.pinned)
         self.properties_box = QGroupBox("Properties")
         self.properties_form = make_form()
         self.properties_box.setLayout(self.properties_form)
@@ -218,6 +224,7 @@ class ComponentPage(Page):
         self.name_edit.set_value(component.name)
         self.technology_edit.set_value(component.technology)
         self.notes_edit.set_value(component.notes)
+        self.pinned.setChecked(component.pinned)
         for name, editor in self.property_editors.items():
             editor.set_value(component.properties.get(name))
 
@@ -225,6 +232,11 @@ class ComponentPage(Page):
         cid = self.component_id
         if cid is not None:
             self._edit(lambda: self.document.set_component_field(cid, field, value or ""))
+
+    def _set_pinned(self, on: bool) -> None:
+        cid = self.component_id
+        if cid is not None:
+            self._edit(lambda: self.document.set_pinned([cid], bool(on)))
 
     def _set_property(self, name: str, value: Any) -> None:
         cid = self.component_id

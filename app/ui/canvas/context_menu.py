@@ -1,0 +1,45 @@
+"""The canvas's context menu on cards: pin or unpin, auto-layout the selection."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QMenu
+
+from app.ui.canvas.component_item import ComponentItem
+
+if TYPE_CHECKING:
+    from app.ui.canvas.view import CanvasView
+
+
+def card_menu(view: CanvasView, pos: QPoint) -> QMenu | None:
+    """The menu for a right click at `pos` (viewport coordinates) on a card; None elsewhere.
+
+    It acts on the selection: the card clicked becomes the selection unless it is part of it.
+    """
+    item = view.itemAt(pos)
+    while item is not None and not isinstance(item, ComponentItem):
+        item = item.parentItem()
+    if not isinstance(item, ComponentItem):
+        return None
+    if not item.isSelected():
+        view.select_components([item.component_id])
+    ids = view.selected_component_ids()
+    index = view.document.design.component_by_id()
+    all_pinned = all(index[cid].pinned for cid in ids if cid in index)
+    menu = QMenu(view)
+    count = f" ({len(ids)})" if len(ids) > 1 else ""
+    if all_pinned:
+        action = menu.addAction(f"Unpin{count}")
+        action.triggered.connect(lambda: view.set_selection_pinned(False))
+    else:
+        action = menu.addAction(f"Pin position{count}")
+        action.triggered.connect(lambda: view.set_selection_pinned(True))
+    action.setObjectName("pin_action")
+    action.setToolTip("A pinned card stays where it is when the design is auto-laid out")
+    if len(ids) >= 2:
+        layout_action = menu.addAction(f"Auto-layout the selection ({len(ids)})")
+        layout_action.setObjectName("layout_selection_action")
+        layout_action.triggered.connect(view.auto_layout)
+    return menu

@@ -1,0 +1,152 @@
+"""Semantic zoom: names readable on screen down to 60 px wide cards, labels on blocks below."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QColor, QFontMetricsF
+
+from app.ui.canvas import card_text as ct
+from app.ui.canvas.style import CARD_H, CARD_W, LOD_THRESHOLD
+from tests.ui.test_canvas_support import make_view
+
+LONG = "Streaming supply and demand pipeline with a very long descriptive name"
+NAMES = (
+    "Ranker",
+    "Auction log",
+    "ROC-AUC",
+    "Feature store (offline)",
+    "Ads consent & retention (GDPR/TCF)",
+    LONG,
+    "x" * 90,
+)
+CARD_ZOOMS = (0.3, 0.33, 0.4, 0.46, 0.52, 0.6, 0.75, 0.85, 1.0, 1.5, 3.0)
+
+
+def _fits(layout: ct.CardText) -> None:
+    metrics = QFontMetricsF(ct.font(layout.name_size, True, layout.name_stretch))
+    for line in layout.lines:
+        assert metrics.horizontalAdvance(line) <= layout.text_width + 0.5, line
+    assert layout.name_y >= layout.header_h
+    assert layout.name_y + len(layout.lines) * layout.line_height <= CARD_H + 0.5
+
+
+@pytest.mark.parametrize("zoom", CARD_ZOOMS)
+@pytest.mark.parametrize("name", NAMES)
+def test_a_card_60_px_wide_or_more_draws_its_name_at_11_px_or_more_on_screen(qtbot, name, zoom):
+    assert CARD_W * zoom >= 60
+    layout = ct.layout_for_zoom(name, zoom)
+    assert layout is not None
+    assert layout.name_screen_px(zoom) >= 11.0
+    assert 1 <= len(layout.lines) <= 2
+    _fits(layout)
+    shown = "".join(layout.lines).replace(" ", "")
+    whole = name.replace(" ", "")
+    if shown.endswith("…"):  # elided: what is shown starts the name
+        assert whole.startswith(shown[:-1])
+    else:
+        assert shown == whole
+    base = QFontMetricsF(ct.font(ct.name_size_for(zoom), True))
+    if base.horizontalAdvance(name) <= layout.text_width:  # fits one line: shown whole on one
+        assert layout.lines == (name,)
+
+
+@pytest.mark.parametrize("zoom", (0.3, 0.46, 1.0, 2.0))
+def test_a_pinned_card_keeps_room_for_its_pin_beside_the_name(qtbot, zoom):
+    for name in NAMES:
+        layout = ct.layout_for_zoom(name, zoom, pinned=True)
+        _fits(layout)
+        assert layout.pin_size >= 10
+        pin_left = CARD_W - layout.text_x - layout.pin_size
+        assert layout.text_x + layout.text_width < pin_left  # the pin never covers the name
+        assert layout.name_y <= layout.pin_y and layout.pin_y + layout.pin_size <= CARD_H
+        assert ct.layout_for_zoom(name, zoom).pin_size == 0
+
+
+def test_zooming_out_grows_the_name_and_drops_technology_then_kind(qtbot):
+    near = ct.layout_for_zoom("Feature store", 1.0)
+    assert near.name_size == ct.NAME_BASE and near.show_kind and near.show_tech
+    mid = ct.layout_for_zoom("Feature store", 0.6)
+    far = ct.layout_for_zoom("Feature store", 0.32)
+    assert mid.name_size > near.name_size and far.name_size > mid.name_size
+    assert not far.show_tech and not far.show_kind and far.header_h < near.header_h
+    two_lines = ct.layout_for_zoom("Ads consent & retention (GDPR/TCF)", 0.46)
+    assert len(two_lines.lines) == 2 and not two_lines.show_tech
+
+
+@pytest.mark.parametrize("zoom", (0.29, 0.2, 0.1))
+def test_below_60_px_a_card_is_a_block_without_text(qtbot, zoom):
+    assert CARD_W * zoom < 60 and zoom < LOD_THRESHOLD
+    assert ct.layout_for_zoom("Ranker", zoom) is None
+
+
+def test_the_item_caches_its_text_per_size_bucket(qtbot):
+    doc, view = make_view(qtbot)
+    cid = doc.add_component("model", 0, 0, "Ranker with a long name that wraps")
+    item = view.design_scene.component_item(cid)
+    first = item.text_layout(0.46)
+    assert first is item.text_layout(0.46) and first.name_screen_px(0.46) >= 11
+    assert item.text_layout(0.2) is None
+    doc.set_component_field(cid, "name", "Renamed")
+    assert item.text_layout(0.46).lines == ("Renamed",)
+
+
+def test_the_name_is_painted_large_inside_a_zoomed_out_card(qtbot):
+    doc, view = make_view(qtbot, size=(800, 600))
+    cid = doc.add_component("model", 0, 0, "MMMMMMMM")
+    view.set_zoom(0.4)
+    view.centerOn(CARD_W / 2, CARD_H / 2)
+    item = view.design_scene.component_item(cid)
+    layout = item.text_layout(0.4)
+    assert not view.design_scene.overview_active
+    image = view.viewport().grab().toImage()
+    top = view.mapFromScene(QPointF(layout.text_x, layout.name_y))
+    bottom = view.mapFromScene(QPointF(layout.text_x + 40, layout.name_y + layout.line_height))
+    text = QColor(view.design_scene.canvas_style.theme.name_pen.color())
+    dark = 0
+    for x in range(top.x(), bottom.x()):
+        for y in range(top.y(), bottom.y()):
+            c = image.pixelColor(x, y)
+            if abs(c.lightness() - text.lightness()) < 60:
+                dark += 1
+    assert dark > 40  # glyph strokes, not an empty card body
+
+
+def test_blocks_label_only_selected_hovered_and_matched_cards(qtbot):
+    doc, view = make_view(qtbot)
+    a = doc.add_component("data_source", 0, 0, "Clickstream events")
+    b = doc.add_component("model", 400, 0, "Two-tower ranker")
+    c = doc.add_component("endpoint", 800, 0, "Feed API")
+    scene = view.design_scene
+    view.set_zoom(0.2)
+    assert scene.overview_active
+
+    def labels() -> list[str]:
+        scene.overview._build()
+        return [name for _, name in scene.overview._labels]
+
+    assert labels() == []
+    view.select_components([a])
+    assert labels() == ["Clickstream events"]
+    assert view.mark_matching("RANKER") == [b]
+    assert labels() == ["Clickstream events", "Two-tower ranker"]
+    item = scene.component_item(c)
+    item.hoverEnterEvent(None)
+    assert labels() == ["Clickstream events", "Two-tower ranker", "Feed API"]
+    item.hoverLeaveEvent(None)
+    view.mark_matching("")
+    view.select_components([])
+    assert labels() == []
+    # painted: the label's background shows above the selected block
+    view.select_components([a])
+    view.centerOn(CARD_W / 2, CARD_H / 2)
+    background = view.design_scene.canvas_style.theme.background.lightness()
+    image = view.viewport().grab().toImage()
+    top = view.mapFromScene(QPointF(CARD_W / 2, 0))
+    dark = sum(
+        1
+        for x in range(top.x() - 40, top.x() + 40)
+        for y in range(top.y() - 16, top.y() - 4)
+        if image.pixelColor(x, y).lightness() < background - 80
+    )
+    assert dark > 30  # the name's glyphs above the block
