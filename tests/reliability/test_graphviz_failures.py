@@ -1,10 +1,11 @@
 """Guarantee 11: a slow or broken Graphviz ends in a message and leaves the design untouched.
 
 MLSD_DOT points at a fake renderer; MLSD_RENDER_TIMEOUT (app/export/renderer.py) lowers the
-timeout to 1 s. Auto-layout and diagram export then report the timeout or the failure, the
-design's bytes and undo history stay as they were, and a hung renderer is killed.
-The PDF report's fallback is proven in tests/export/test_report.py
-(::test_render_failure_becomes_a_note, ::test_missing_renderer_becomes_a_note).
+timeout to 1 s. Diagram export then reports the timeout or the failure, the design's bytes
+and undo history stay as they were, and a hung renderer is killed. Auto-layout needs no
+renderer at all (app.layout), so a hung Graphviz cannot block it.
+The PDF report needs no renderer; its fallback for a failing layout is proven in
+tests/export/test_report_diagrams.py::test_a_failing_layout_becomes_a_note.
 """
 
 from __future__ import annotations
@@ -65,16 +66,15 @@ def assert_killed(pid_file) -> None:
         os.kill(pid, 0)
 
 
-def test_auto_layout_times_out_with_a_message(opened, slow_dot):
+def test_auto_layout_needs_no_renderer_even_when_graphviz_hangs(opened, slow_dot):
     window, before, undo_count = opened
     started = time.monotonic()
     window.actions.auto_layout.trigger()
-    assert time.monotonic() - started < 10
-    message = window.statusBar().currentMessage()
-    assert message.startswith("Auto-layout failed:")
-    assert "did not finish within the 1 s timeout" in message and "MLSD_RENDER_TIMEOUT" in message
-    assert_untouched(window, before, undo_count)
-    assert_killed(slow_dot)
+    assert time.monotonic() - started < 5
+    assert window.document.undo_stack.count() == undo_count + 1
+    assert not slow_dot.exists(), "auto-layout started the renderer"
+    window.document.undo_stack.undo()
+    assert design_to_bytes(window.document.design) == before
 
 
 @pytest.mark.parametrize("fmt", ["svg", "png"])
@@ -93,10 +93,6 @@ def test_export_times_out_with_a_message(opened, slow_dot, fake_dialogs, tmp_pat
 
 def test_a_failing_renderer_is_reported_with_its_error(opened, broken_dot, fake_dialogs, tmp_path):
     window, before, undo_count = opened
-    window.actions.auto_layout.trigger()
-    message = window.statusBar().currentMessage()
-    assert message.startswith("Auto-layout failed:")
-    assert "failed (exit code 1)" in message and "boom: the renderer broke" in message
     out = tmp_path / "diagram.svg"
     fake_dialogs.answer("get_save_path", str(out))
     assert window.exports.export_diagram("svg") is None
