@@ -32,6 +32,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from app.export.fonts import BY_SCRIPT, script_of
+from app.export.report import tounicode
 from app.export.report.shaping import visual_line, visual_lines
 from app.export.text import clean
 
@@ -255,6 +256,7 @@ def _cjk_face(choice: str) -> Face:
     return _shipped_face("cjk")
 
 
+tounicode.install()
 _lock = threading.RLock()
 _cache: dict[str, FontSet] = {}
 _body: Face | None = None
