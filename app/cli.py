@@ -156,9 +156,14 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def _register_optional_commands() -> None:
-    """Commands that live beside their packages (export, templates)."""
+    """Commands that live beside their packages (export, layout, templates)."""
     _EXTRA_COMMANDS.clear()
-    for module_name in ("app.export.cli_commands", "app.templates", "app.desktop_integration"):
+    for module_name in (
+        "app.export.cli_commands",
+        "app.layout.cli_command",
+        "app.templates",
+        "app.desktop_integration",
+    ):
         try:
             module = __import__(module_name, fromlist=["register"])
         except ModuleNotFoundError as exc:

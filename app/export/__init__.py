@@ -1,13 +1,15 @@
 """Exports of a design: DOT, SVG and PNG through Graphviz, Mermaid, and the PDF report.
 
-Headless (no Qt). Graphviz runs as a subprocess: ``dot`` when installed, else the
-``graphviz-pure`` executable from PyPI, or whatever ``MLSD_DOT`` names; see
-app.export.renderer.
+Headless (no Qt). SVG and PNG are drawn from our own layout (app.layout, as in the report)
+by default, or laid out by Graphviz (app.export.placed). Graphviz runs as a subprocess:
+``dot`` when installed, else the ``graphviz-pure`` executable from PyPI, or whatever
+``MLSD_DOT`` names; see app.export.renderer. The report needs no Graphviz.
 """
 
-from app.export.dot import build_graph, to_dot, to_png, to_svg
+from app.export.dot import build_graph, to_dot
 from app.export.layout import layout_positions, stage_grid_positions
 from app.export.mermaid import to_mermaid
+from app.export.placed import to_png, to_svg
 from app.export.questions import open_questions
 from app.export.renderer import Renderer, RenderError, find_renderer, render
 from app.export.report import build_report, report_bytes

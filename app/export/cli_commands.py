@@ -29,7 +29,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "export",
         help="export a design as PDF report, SVG, PNG, DOT or Mermaid",
         description="Export a design. Give one or more outputs; '-' writes to stdout. "
-        "Diagrams need Graphviz: `dot` on PATH, else the graphviz-pure executable, or MLSD_DOT.",
+        "SVG and PNG need Graphviz: `dot` on PATH, else the graphviz-pure executable, or MLSD_DOT; "
+        "the PDF report draws its figures itself.",
     )
     parser.add_argument("file", help="design file (.mlsd)")
     for fmt in FORMATS:
@@ -39,6 +40,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=float,
         metavar="SECONDS",
         help="time allowed for each Graphviz run (default: MLSD_RENDER_TIMEOUT or 30)",
+    )
+    parser.add_argument(
+        "--layout",
+        choices=("ours", "graphviz"),
+        default="ours",
+        help="how SVG and PNG are laid out: 'ours' (default; the layout of the report and the canvas's "
+        "auto-layout, drawn by Graphviz without re-layout) or 'graphviz' (Graphviz's own dot layout)",
+    )
+    parser.add_argument(
+        "--scale",
+        type=float,
+        metavar="FACTOR",
+        help="PNG pixels per point of the drawing (default 1.33, i.e. 96 dpi, reduced so that the long "
+        "side is at most 8000 px; an explicit FACTOR is not capped)",
     )
     parser.add_argument(
         "--rubric", action="store_true", help="add the interview rubric section to the PDF report"
@@ -53,11 +68,11 @@ def _say(message: str) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     from app.cli import CliError
     from app.domain.catalog import default_catalog
-    from app.export.dot import to_dot, to_png, to_svg
+    from app.export.dot import to_dot
     from app.export.mermaid import to_mermaid
+    from app.export.placed import to_png, to_svg
     from app.export.renderer import RenderError, find_renderer
     from app.export.report import report_bytes
-    from app.export.report.diagram import render_diagram
     from app.persistence import load_design
     from app.rules import check_design
 
@@ -66,6 +81,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CliError("export: give at least one output: " + ", ".join(f"--{f} OUT" for f in FORMATS))
     if args.timeout is not None and args.timeout <= 0:
         raise CliError("export: --timeout must be a positive number of seconds")
+    scale = getattr(args, "scale", None)
+    if scale is not None and "png" not in wanted:
+        raise CliError("export: --scale sets the PNG resolution; give --png OUT too")
+    if scale is not None and not 0 < scale <= 100:
+        raise CliError("export: --scale must be a number of pixels per point between 0 and 100")
     if getattr(args, "rubric", False) and "pdf" not in wanted:
         raise CliError("export: --rubric adds a section to the PDF report; give --pdf OUT too")
     stdout_targets = [fmt for fmt, out in wanted.items() if out == "-"]
@@ -78,17 +98,14 @@ def cmd_export(args: argparse.Namespace) -> int:
     design = loaded.design
     catalog = default_catalog()
     result = check_design(design, catalog)
-    if {"svg", "png", "pdf"} & wanted.keys():
+    if {"svg", "png"} & wanted.keys():
         try:
             _say(f"rendering diagrams with {find_renderer().describe()}")
         except RenderError as exc:
-            if {"svg", "png"} & wanted.keys():
-                raise CliError(f"export: {exc}") from None
+            raise CliError(f"export: {exc}") from None
+    layout = getattr(args, "layout", "ours")
 
     def report() -> bytes:
-        svg, error = render_diagram(design, catalog, result, args.timeout)
-        if error:
-            _say(f"warning: the report has a note instead of the diagram: {error}")
         extra = None
         if getattr(args, "rubric", False):
             from app.export.report.rubric import rubric_section
@@ -101,22 +118,20 @@ def cmd_export(args: argparse.Namespace) -> int:
             catalog,
             extra_sections=extra,
             design_bytes=Path(args.file).read_bytes(),
-            diagram_svg=svg,
-            diagram_error=error,
         )
 
     producers: dict[str, Callable[[], bytes]] = {
         "dot": lambda: to_dot(design, catalog, result).encode("utf-8"),
         "mermaid": lambda: to_mermaid(design, catalog).encode("utf-8"),
-        "svg": lambda: to_svg(design, catalog, result, timeout=args.timeout),
-        "png": lambda: to_png(design, catalog, result, timeout=args.timeout),
+        "svg": lambda: to_svg(design, catalog, result, timeout=args.timeout, layout=layout),
+        "png": lambda: to_png(design, catalog, result, timeout=args.timeout, layout=layout, scale=scale),
         "pdf": report,
     }
     outputs: dict[str, bytes] = {}
     for fmt in wanted:
         try:
             outputs[fmt] = producers[fmt]()
-        except RenderError as exc:
+        except (RenderError, ValueError) as exc:
             raise CliError(f"export {fmt}: {exc}") from None
         except OSError as exc:
             raise CliError(f"export {fmt}: {exc}") from None

@@ -231,6 +231,7 @@ def render(
     *,
     timeout: float | None = None,
     renderer: Renderer | None = None,
+    options: tuple[str, ...] = (),
 ) -> bytes:
     """Lay out and render DOT source with Graphviz.
 
@@ -239,6 +240,8 @@ def render(
         fmt: output format: svg, png, plain, json, dot or xdot.
         timeout: seconds before the renderer is killed (default: default_timeout()).
         renderer: the executable to use (default: find_renderer()).
+        options: more command-line options, e.g. ("-Kneato", "-n2") to draw a graph whose
+            nodes and edges carry their positions (app.export.placed).
 
     Raises:
         RenderError: no renderer, a failing renderer (its stderr is in the message) or a
@@ -249,14 +252,14 @@ def render(
     renderer = renderer or find_renderer()
     seconds = timeout if timeout is not None else default_timeout()
     if fmt == "png" and renderer.is_pure:
-        png = rasterise(_run(renderer, dot_source, "svg", seconds))
+        png = rasterise(_run(renderer, dot_source, "svg", seconds, options))
         if png is not None:
             return png
-    return _run(renderer, dot_source, fmt, seconds)
+    return _run(renderer, dot_source, fmt, seconds, options)
 
 
-def _run(renderer: Renderer, dot_source: str, fmt: str, seconds: float) -> bytes:
-    args = [renderer.path, f"-T{fmt}", *(f"-G{k}={v}" for k, v in LAYOUT_LIMITS.items())]
+def _run(renderer: Renderer, dot_source: str, fmt: str, seconds: float, options: tuple[str, ...]) -> bytes:
+    args = [renderer.path, f"-T{fmt}", *(f"-G{k}={v}" for k, v in LAYOUT_LIMITS.items()), *options]
     try:
         process = subprocess.Popen(
             args,

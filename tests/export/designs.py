@@ -389,3 +389,66 @@ def hostile_result(design: Design, catalog: Catalog) -> CheckResult:
         rules_checked=list(RULES),
         overrides_applied={},
     )
+
+
+# Share of a generated design's components per stage: a realistic mix, heavy on data and models.
+STAGE_MIX = {
+    "business": 0.08,
+    "data": 0.25,
+    "features": 0.17,
+    "model": 0.22,
+    "serving": 0.16,
+    "monitoring": 0.12,
+}
+QUALIFIERS = ("Primary", "Regional", "Nightly", "Streaming", "Shadow", "Backup", "Experimental", "Legacy")
+
+
+def staged_design(catalog: Catalog, n_components: int = 150, seed: int = 3) -> Design:
+    """A big design shaped like real ones: stages in proportion (STAGE_MIX), each component
+    linked to one of its own stage and often to the next stage, a few links skipping stages
+    and a few feedback links back; names of varied length, unique."""
+    import random
+
+    from app.domain.model import Component, Link, Meta
+
+    rng = random.Random(seed)
+    kinds = {stage: [k for k in catalog.kinds if catalog.stage_of(k) == stage] for stage in STAGE_MIX}
+    stages = list(STAGE_MIX)
+    counts = {stage: max(1, round(share * n_components)) for stage, share in STAGE_MIX.items()}
+    counts["data"] += n_components - sum(counts.values())
+    by_stage: dict[str, list[str]] = {stage: [] for stage in stages}
+    components = []
+    for stage in stages:
+        for k in range(counts[stage]):
+            kind = kinds[stage][k % len(kinds[stage])]
+            label = catalog.kinds[kind].label
+            number = len(components)
+            name = f"{rng.choice(QUALIFIERS)} {label.lower()} {number}" if number % 3 else f"{label} {number}"
+            components.append(Component(id=f"c{number}", kind=kind, name=name))
+            by_stage[stage].append(f"c{number}")
+    kind_of = {c.id: c.kind for c in components}
+    links: list[Link] = []
+    pairs: set[tuple[str, str]] = set()
+
+    def link(source: str, target: str, feedback: bool = False) -> None:
+        if source != target and (source, target) not in pairs:
+            pairs.add((source, target))
+            flow = catalog.default_flow(kind_of[source], kind_of[target])
+            number = f"l{len(links)}"
+            links.append(Link(id=number, source=source, target=target, flow=flow, feedback=feedback))
+
+    for position, stage in enumerate(stages):
+        members = by_stage[stage]
+        for index, member in enumerate(members[1:], 1):
+            link(members[rng.randrange(index)], member)
+        if position + 1 < len(stages):
+            for member in members:
+                if rng.random() < 0.35:
+                    link(member, rng.choice(by_stage[stages[position + 1]]))
+        if position + 2 < len(stages) and members:
+            link(rng.choice(members), rng.choice(by_stage[stages[position + 2]]))
+    for _ in range(max(1, n_components // 40)):
+        target = rng.choice(by_stage["data"] + by_stage["model"])
+        link(rng.choice(by_stage["monitoring"]), target, feedback=True)
+    title = f"Generated platform ({n_components} components)"
+    return Design(meta=Meta(title=title), components=components, links=links)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -10,6 +11,7 @@ from app.cli import main
 from app.export.renderer import ENV_DOT
 from app.persistence import save_design
 from tests.export.pdfread import text_of
+from tests.factories import large_design
 
 
 @pytest.fixture
@@ -87,12 +89,49 @@ def test_slow_renderer_times_out(design_file, tmp_path, capsys, monkeypatch, fak
     assert "1 s timeout" in capsys.readouterr().err
 
 
-def test_report_survives_a_failing_renderer(design_file, tmp_path, capsys, monkeypatch, fake_renderer):
+def test_report_needs_no_renderer(design_file, tmp_path, capsys, monkeypatch, fake_renderer):
+    """The report draws its figures itself: a broken Graphviz does not matter to it."""
     monkeypatch.setenv(ENV_DOT, fake_renderer('echo "Error: no fonts" >&2\nexit 1'))
     pdf = tmp_path / "a.pdf"
     assert main(["export", str(design_file), "--pdf", str(pdf)]) == 0
-    assert "warning: the report has a note instead of the diagram" in capsys.readouterr().err
-    assert "The diagram could not be drawn" in text_of(pdf.read_bytes())
+    assert "rendering diagrams" not in capsys.readouterr().err
+    text = text_of(pdf.read_bytes())
+    assert "could not be drawn" not in text and "Feed ranking framing" in text
+
+
+def _png_size(path) -> tuple[int, int]:
+    return struct.unpack(">II", path.read_bytes()[16:24])
+
+
+@pytest.fixture
+def big_file(catalog, tmp_path):
+    path = tmp_path / "big.mlsd"
+    save_design(large_design(catalog, 200, 300), path)
+    return path
+
+
+def test_png_long_side_is_capped_unless_scaled(big_file, tmp_path, capsys, any_renderer):
+    default, scaled = tmp_path / "default.png", tmp_path / "scaled.png"
+    assert main(["export", str(big_file), "--png", str(default)]) == 0
+    assert max(_png_size(default)) <= 8000
+    assert main(["export", str(big_file), "--png", str(scaled), "--scale", "0.5"]) == 0
+    width, height = _png_size(scaled)
+    assert max(width, height) < max(_png_size(default)) and width > 500
+    assert main(["export", str(big_file), "--svg", str(tmp_path / "x.svg"), "--scale", "2"]) == 2
+    assert "--scale sets the PNG resolution" in capsys.readouterr().err
+    assert main(["export", str(big_file), "--png", str(tmp_path / "y.png"), "--scale", "40"]) == 2
+    assert "pixels long" in capsys.readouterr().err and not (tmp_path / "y.png").exists()
+
+
+def test_graphviz_layout_still_available(design_file, tmp_path, any_renderer):
+    ours, theirs = tmp_path / "ours.svg", tmp_path / "theirs.svg"
+    assert main(["export", str(design_file), "--svg", str(ours)]) == 0
+    assert main(["export", str(design_file), "--svg", str(theirs), "--layout", "graphviz"]) == 0
+    assert b"lane0" in ours.read_bytes() and b"lane0" not in theirs.read_bytes()
+    assert b"cluster_0" in theirs.read_bytes()  # Graphviz's stage clusters
+    png = tmp_path / "theirs.png"
+    assert main(["export", str(design_file), "--png", str(png), "--layout", "graphviz"]) == 0
+    assert png.read_bytes().startswith(b"\x89PNG") and max(_png_size(png)) <= 8000
 
 
 def test_bad_arguments(design_file, capsys):

@@ -36,11 +36,33 @@ def test_png_is_a_real_image(recommender, catalog, renderer):
     assert width > 500 and height > 100
 
 
-def test_top_to_bottom_variant(recommender, catalog, renderer):
-    wide = ET.fromstring(to_svg(recommender, catalog))
-    tall = ET.fromstring(to_svg(recommender, catalog, rankdir="TB"))
+def test_top_to_bottom_variant_of_the_graphviz_layout(recommender, catalog, renderer):
+    wide = ET.fromstring(to_svg(recommender, catalog, layout="graphviz"))
+    tall = ET.fromstring(to_svg(recommender, catalog, layout="graphviz", rankdir="TB"))
 
     def aspect(root: ET.Element) -> float:
         return float(root.get("width", "0pt")[:-2]) / float(root.get("height", "1pt")[:-2])
 
     assert aspect(wide) > 1.5 > aspect(tall)
+
+
+def test_svg_from_our_layout_places_every_card_where_the_layout_says(recommender, catalog, renderer):
+    from app.export.placed import placed_graph
+    from tests.export.svgtext import node_texts
+
+    svg = to_svg(recommender, catalog)
+    texts = node_texts(svg)
+    for index, component in enumerate(recommender.components):
+        assert texts[f"n{index}"][: len(wrap_lines(component.name))] == wrap_lines(component.name)
+    lanes = [name for name in texts if name.startswith("lane")]
+    assert len(lanes) == 6 and texts["lane0"] == ["1. Business problem"]
+    source = placed_graph(recommender, catalog).graph.source
+    assert source.count(' pos="e,') == len(recommender.links)  # every link routed by our layout
+    assert b'class="edge"' in svg and svg.count(b'class="edge"') == len(recommender.links)
+
+
+def test_png_scale_sets_the_resolution(recommender, catalog, renderer):
+    small = to_png(recommender, catalog, scale=0.5)
+    large = to_png(recommender, catalog, scale=1.0)
+    (w1, h1), (w2, h2) = (struct.unpack(">II", png[16:24]) for png in (small, large))
+    assert abs(w2 - 2 * w1) <= 2 and abs(h2 - 2 * h1) <= 2

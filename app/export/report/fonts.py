@@ -368,22 +368,3 @@ def markup(text: object, fonts: FontSet | None = None, *, newlines: bool = True)
             parts.append(f'<font name="{font}">{escaped}</font>' if font else escaped)
         out.append("".join(parts))
     return "<br/>".join(out)
-
-
-def drawing_font(text: str, font_name: str, fonts: FontSet) -> str:
-    """The one font for a diagram string (svglib drawings): standard Helvetica where it can
-    encode the text (its metrics are what Graphviz laid the label out with), the Unicode body
-    font when it has every character, else the font of the first character beyond it."""
-    try:
-        text.encode("cp1252")
-        return font_name
-    except UnicodeEncodeError:
-        pass
-    bold = "Bold" in font_name
-    italic = "Oblique" in font_name or "Italic" in font_name
-    if all(fonts.body_covers(ch) for ch in text):
-        return fonts.body.face(bold, italic)
-    for face, _run in fonts.runs(text):
-        if face is not fonts.body:
-            return face.face(bold, italic)
-    return fonts.body.face(bold, italic)

@@ -1,0 +1,104 @@
+"""Text in the report's figures: measuring, fitting into a box, and drawing.
+
+Every string a figure shows goes through draw_label() (and is measured by text_width()),
+so how text is shaped and which font draws each character is decided in this one place.
+Each line is shaped by fonts.shaped_runs(): right-to-left text reordered and Arabic joined,
+every character in a font that has it (the shipped script fonts, U+FFFD when none has).
+"""
+
+from __future__ import annotations
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from app.export.report.fonts import FontSet, shaped_runs
+from app.export.text import clean
+
+ELLIPSIS = "…"
+
+
+def _runs(text: str, fonts: FontSet, bold: bool) -> list[tuple[str, str]]:
+    return shaped_runs(text, fonts, bold=bold)
+
+
+def text_width(text: str, size: float, fonts: FontSet, *, bold: bool = False) -> float:
+    """Width in points of `text` set at `size` as draw_label() sets it."""
+    return sum(stringWidth(run, font, size) for font, run in _runs(text, fonts, bold))
+
+
+def draw_label(
+    canv: Canvas,
+    text: str,
+    x: float,
+    y: float,
+    size: float,
+    fonts: FontSet,
+    *,
+    bold: bool = False,
+    color: str = "#000000",
+    anchor: str = "start",
+) -> None:
+    """Draw one line of text with its baseline at y; `anchor` says whether x is its start,
+    middle or end."""
+    width = text_width(text, size, fonts, bold=bold)
+    start = x - width / 2 if anchor == "middle" else x - width if anchor == "end" else x
+    canv.setFillColor(color)
+    cursor = start
+    for font, run in _runs(text, fonts, bold):
+        canv.setFont(font, size)
+        canv.drawString(cursor, y, run)
+        cursor += stringWidth(run, font, size)
+
+
+def _break_word(word: str, width: float, size: float, fonts: FontSet, bold: bool) -> list[str]:
+    pieces, current = [], ""
+    for ch in word:
+        if current and text_width(current + ch, size, fonts, bold=bold) > width:
+            pieces.append(current)
+            current = ch
+        else:
+            current += ch
+    return [*pieces, current] if current else pieces
+
+
+def shorten(text: str, width: float, size: float, fonts: FontSet, *, bold: bool = False) -> str:
+    """`text` on one line of `width` points: cut and ended with an ellipsis when too wide."""
+    if text_width(text, size, fonts, bold=bold) <= width:
+        return text
+    low, high = 0, len(text)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if text_width(text[:mid].rstrip() + ELLIPSIS, size, fonts, bold=bold) <= width:
+            low = mid
+        else:
+            high = mid - 1
+    return text[:low].rstrip() + ELLIPSIS
+
+
+def fit_lines(
+    text: str, width: float, size: float, fonts: FontSet, max_lines: int, *, bold: bool = False
+) -> list[str]:
+    """`text` wrapped at spaces into lines of at most `width` points (words too long for a
+    line are broken), at most `max_lines` of them: the last one ends with an ellipsis when
+    the text goes on."""
+    words = " ".join(clean(text).split()).split(" ")
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        candidate = f"{current} {word}" if current else word
+        if text_width(candidate, size, fonts, bold=bold) <= width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        parts = _break_word(word, width, size, fonts, bold)
+        lines.extend(parts[:-1])
+        current = parts[-1] if parts else ""
+    if current:
+        lines.append(current)
+    if len(lines) > max(max_lines, 1):
+        kept = lines[: max(max_lines, 1)]
+        rest = " ".join(lines[len(kept) - 1 :])
+        kept[-1] = shorten(rest, width, size, fonts, bold=bold)  # too wide by construction: cut
+        lines = kept
+    return lines

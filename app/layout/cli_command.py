@@ -1,0 +1,64 @@
+"""`mlsd layout`: lay a design out with the layout engine and write it (atomically)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `layout` command to the `mlsd` parser."""
+    parser = subparsers.add_parser(
+        "layout",
+        help="lay a design out: stages as lanes, fitted to an aspect ratio",
+        description="Give every card that is not pinned a new position (stages as lanes left to "
+        "right, wrapped to fit the aspect ratio) and write the design to OUT, or back to FILE "
+        "with --in-place. Only positions change.",
+    )
+    parser.add_argument("file", help="design file (.mlsd)")
+    parser.add_argument("-o", "--output", metavar="OUT", help="write the laid-out design to OUT")
+    parser.add_argument("--in-place", action="store_true", help="rewrite FILE (atomically)")
+    parser.add_argument(
+        "--aspect", default="16:10", metavar="W:H", help="target width:height, e.g. 16:10, 4:3 or 1.6"
+    )
+    parser.set_defaults(func=cmd_layout)
+
+
+def _fail(message: str) -> int:
+    print(f"mlsd: layout: {message}", file=sys.stderr)
+    return 2
+
+
+def cmd_layout(args: argparse.Namespace) -> int:
+    from app.domain.catalog import default_catalog
+    from app.domain.model import Position
+    from app.layout import layout_design, parse_aspect
+    from app.persistence import load_design, save_design
+
+    if args.output and args.in_place:
+        return _fail("give either -o OUT or --in-place, not both")
+    if not args.output and not args.in_place:
+        return _fail(
+            f"refusing to overwrite {args.file}; pass -o OUT to write elsewhere or --in-place to rewrite it"
+        )
+    try:
+        aspect = parse_aspect(args.aspect)
+    except ValueError as exc:
+        return _fail(f"--aspect: {exc}")
+    loaded = load_design(args.file)
+    for warning in loaded.warnings:
+        print(f"mlsd: {args.file}: warning: {warning}", file=sys.stderr)
+    design = loaded.design
+    result = layout_design(design, default_catalog(), aspect=aspect)
+    for component in design.components:
+        x, y = result.positions[component.id]
+        component.position = Position(x=x, y=y)
+    out = args.file if args.in_place else args.output
+    save_design(design, out)
+    moved = sum(1 for c in design.components if not c.pinned)
+    print(
+        f"mlsd: wrote {out} ({moved} of {len(design.components)} components placed in "
+        f"{len(result.lanes)} lanes, {result.width:.0f} x {result.height:.0f})",
+        file=sys.stderr,
+    )
+    return 0
