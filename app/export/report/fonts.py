@@ -99,6 +99,7 @@ class FontSet:
         self.body = body
         self._cjk_choice = cjk_choice
         self._scripts: dict[str, Face] = {}
+        self._choices: dict[str, tuple[Face | None, bool]] = {}  # character -> (family, neutral)
 
     @property
     def body_source(self) -> str:
@@ -137,20 +138,29 @@ class FontSet:
         """The family that draws a character: the current run's for spaces and punctuation
         it has, else its script's shipped font, the body font, any shipped font; None when
         no font has it."""
-        neutral = script_of(ch) is None and unicodedata.category(ch)[0] in "ZP"
+        choice = self._choices.get(ch)
+        if choice is None:
+            choice = self._choices[ch] = self._choose(ch)
+        face, neutral = choice
         if neutral and current is not None and current.script != "emoji" and current.covers(ch):
             return current
+        return face
+
+    def _choose(self, ch: str) -> tuple[Face | None, bool]:
         script = script_of(ch)
+        neutral = script is None and unicodedata.category(ch)[0] in "ZP"
         order = [script] if script else []
         order += ["body"] + [s for s in _SCRIPT_ORDER if s != script]
         for key in order:
             face = self.body if key == "body" else self.script_face(key)
             if face.covers(ch):
-                return face
-        return None
+                return face, neutral
+        return None, neutral
 
     def runs(self, line: str) -> list[tuple[Face, str]]:
         """A visual-order line as (family, text) runs; characters no font has become U+FFFD."""
+        if line.isascii():  # printable ASCII (clean() removed the controls): the body font has it
+            return [(self.body, line)] if line else []
         runs: list[tuple[Face, str]] = []
         current: Face | None = None
         buffer: list[str] = []

@@ -20,6 +20,7 @@ text around it (it is isolated by construction).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import arabic_reshaper
 from bidi import get_display
@@ -40,10 +41,13 @@ def drop_ignorables(text: str) -> str:
     return _IGNORABLE.sub("", text)
 
 
+@lru_cache(maxsize=8192)  # a report shows the same names many times; shaping Arabic is slow
 def visual_line(text: str) -> str:
     """One line of logical text as drawn left to right: Arabic shaped, bidi reordered, bidi
     controls and other ignorable characters removed. Text with no right-to-left letter and no
     bidi control only loses its ignorable characters."""
+    if text.isascii():
+        return text
     if not needs_isolation(text):
         return drop_ignorables(text)
     if _ARABIC.search(text):
