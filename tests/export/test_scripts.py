@@ -355,3 +355,15 @@ def test_paragraph_markup_escapes_and_orders_each_piece_on_its_own():
     assert "&lt;b&gt;" in value and "&amp;" in value
     assert "\u202e" not in value
     assert HEBREW[::-1] in value
+
+
+@pytest.mark.skipif(not shutil.which("fc-list"), reason="fontconfig's fc-list is not installed")
+def test_system_dot_sees_the_shipped_fonts_through_fontconfig():
+    from app.export.renderer import fontconfig_file
+
+    config = fontconfig_file()
+    assert config is not None and config.is_file()
+    env = {"FONTCONFIG_FILE": str(config), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run(["fc-list", ":", "family"], capture_output=True, env=env, check=True).stdout.decode()
+    for script in ("arabic", "hebrew", "cjk", "emoji"):
+        assert BY_SCRIPT[script].family in out, script
