@@ -367,3 +367,14 @@ def test_system_dot_sees_the_shipped_fonts_through_fontconfig():
     out = subprocess.run(["fc-list", ":", "family"], capture_output=True, env=env, check=True).stdout.decode()
     for script in ("arabic", "hebrew", "cjk", "emoji"):
         assert BY_SCRIPT[script].family in out, script
+
+
+def test_a_long_right_to_left_note_is_cut_into_lines_in_reading_order():
+    from app.export.report.shaping import RTL_CHUNK, visual_lines
+
+    note = " ".join([HEBREW] * 12)  # 131 characters of Hebrew
+    lines = visual_lines(note)
+    assert len(lines) >= 3 and all(len(line) <= RTL_CHUNK for line in lines)
+    assert " ".join(line[::-1] for line in lines) == note  # each line reversed back: the note
+    assert visual_lines("short " * 30) == ["short " * 30]  # left-to-right text is not cut
+    assert "<br/>" not in markup(note, newlines=False)

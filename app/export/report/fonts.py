@@ -367,9 +367,11 @@ def markup(text: object, fonts: FontSet | None = None, *, newlines: bool = True)
     is false (then they become spaces). Bold and italic come from the paragraph's style.
     """
     fonts = fonts or report_fonts()
-    lines = visual_lines(text)
-    if not newlines:
-        lines = [visual_line(" ".join(clean("" if text is None else str(text)).split("\n")))]
+    value = clean("" if text is None else str(text))
+    if newlines:
+        lines = visual_lines(value)
+    else:  # one line, never chunked (it is a heading or a table entry)
+        lines = [visual_line(" ".join(value.split("\n")))]
     out = []
     for line in lines:
         parts = []

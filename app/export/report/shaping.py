@@ -15,6 +15,12 @@ seen, before it reaches reportlab:
 
 Each piece of user text is reordered on its own, so a right-to-left name cannot move the report
 text around it (it is isolated by construction).
+
+Wrapping: a paragraph wraps its visual-order text left to right, which for a right-to-left
+line longer than the paragraph's width would put the line's end first. So visual_lines()
+breaks a right-to-left line longer than RTL_CHUNK characters at spaces into lines of its
+own, each reordered alone: paragraphs at least that wide read in the right order (narrower
+ones, such as table cells, may still wrap a chunk).
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ import re
 from functools import lru_cache
 
 import arabic_reshaper
-from bidi import get_display
+from bidi import get_base_level, get_display
 
 from app.export.text import clean, needs_isolation
 
@@ -33,6 +39,7 @@ _IGNORABLE = re.compile(
     "\u3164\ufe00-\ufe0f\ufeff\uffa0\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
 )
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u0870-\u08ff]")
+RTL_CHUNK = 60  # characters
 _RESHAPER = arabic_reshaper.ArabicReshaper(configuration={"delete_harakat": False, "support_ligatures": True})
 
 
@@ -55,8 +62,24 @@ def visual_line(text: str) -> str:
     return drop_ignorables(get_display(text))
 
 
-def visual_lines(text: object) -> list[str]:
-    """User text (any object, None as empty) cleaned and split at its newlines, each line in
-    visual order."""
+def _chunks(line: str, size: int) -> list[str]:
+    """A right-to-left line longer than `size` cut at spaces into pieces of at most `size`
+    characters (a longer word stays whole); other lines as they are."""
+    if len(line) <= size or line.isascii() or get_base_level(line) != 1:
+        return [line]
+    pieces: list[str] = []
+    current = ""
+    for word in line.split(" "):
+        if current and len(current) + 1 + len(word) > size:
+            pieces.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    return [*pieces, current]
+
+
+def visual_lines(text: object, rtl_chunk: int = RTL_CHUNK) -> list[str]:
+    """User text (any object, None as empty) cleaned and split at its newlines (and long
+    right-to-left lines into chunks, see the module's note), each line in visual order."""
     value = clean("" if text is None else str(text))
-    return [visual_line(line) for line in value.split("\n")]
+    return [visual_line(piece) for line in value.split("\n") for piece in _chunks(line, rtl_chunk)]
