@@ -25,6 +25,7 @@ MUTED_LINK = "#A6ACAF"
 MUTED_FILL, MUTED_BORDER, MUTED_INK = "#F4F6F7", "#B2BABB", "#5D6D7E"
 INK, KIND_INK = "#1B2631", "#566573"
 LANE_TINT = 0.14
+BAND_PAD = 10.0  # a lane's band reaches this far beyond its cards on both sides
 
 
 @dataclass(frozen=True)
@@ -104,18 +105,19 @@ def layout_for(
     between them), for a frame of that width/height ratio. Cards pinned on the canvas are
     laid out like the others: a figure is laid out for its page, not for the canvas."""
     chosen = None if only is None else set(only)
-    shown = Design(
-        meta=design.meta,
-        components=[
-            c.model_copy(update={"pinned": False})
-            for c in design.components
-            if chosen is None or c.id in chosen
-        ],
-        links=[
-            link
-            for link in design.links
-            if chosen is None or (link.source in chosen and link.target in chosen)
-        ],
+    shown = design.model_copy(
+        update={
+            "components": [
+                c.model_copy(update={"pinned": False})
+                for c in design.components
+                if chosen is None or c.id in chosen
+            ],
+            "links": [
+                link
+                for link in design.links
+                if chosen is None or (link.source in chosen and link.target in chosen)
+            ],
+        }
     )
     return layout_design(shown, catalog, aspect=aspect, card_size=card_size)
 
@@ -177,7 +179,8 @@ def build_scene(
         stage_id, title, color = stages.get(lane.stage, OTHER_STAGE)
         muted = shown_stages is not None and stage_id not in shown_stages
         fill = tint(MUTED_BORDER, 0.18) if muted else tint(color, LANE_TINT)
-        bands.append(Band(stage_id, title, lane.x, lane.width, MUTED_INK if muted else color, fill, muted))
+        x, width = lane.x - BAND_PAD, lane.width + 2 * BAND_PAD
+        bands.append(Band(stage_id, title, x, width, MUTED_INK if muted else color, fill, muted))
     return _framed(Scene(tuple(cards), tuple(wires), tuple(bands), float(layout.width), float(layout.height)))
 
 

@@ -6,7 +6,7 @@ where, at what scale, on which page.
   overview instead (one box per stage, arrows counting the links between stages).
 * Every stage section opens with the stage's figure: its components and, greyed, the other
   stages' components linked to them. It follows the section's intro in the text when it
-  reads there at INLINE_MIN_SCALE or more; else it gets a landscape page of its own; a stage
+  reads there legibly; else it gets a landscape page of its own; a stage
   too big for one page is split into parts, a page each. Nothing is left out. A figure is
   only used at a scale where its cards stay legible (SceneFigure.floor); flat cards (name
   only) are tried before giving up on a page.
@@ -31,7 +31,6 @@ from app.export.report.styles import LANDSCAPE, MARGIN, PORTRAIT, Styles, headin
 from app.export.scene import build_scene, layout_for
 
 SYSTEM_FIGURE_LIMIT = 60  # components; a bigger design's system figure is the stage overview
-INLINE_MIN_SCALE = 0.4  # a stage figure smaller than this on a portrait page gets a page of its own
 INLINE_CARDS = 24  # cards beyond which a stage figure is not even tried in the text
 PAGE_CARDS = 56  # cards a part of a split stage figure is packed for first (fewer when they do not fit)
 SYSTEM_HEAD_ROOM = 62.0  # heading and legend above the system figure
@@ -78,8 +77,8 @@ def system_story(
     try:
         if len(design.components) <= SYSTEM_FIGURE_LIMIT:
             every = {c.id for c in design.components}
-            figure = _legible(design, catalog, result, styles, every, None, frame, max_scale=0.65)
-            if figure is not None:
+            figure, legible = _legible(design, catalog, result, styles, every, None, frame, max_scale=0.65)
+            if legible:
                 legend = LEGEND.replace("; grey components belong to other stages", "")
                 legend += (
                     " Each stage's section opens with a figure of that stage and its links to the others."
@@ -138,15 +137,16 @@ def _legible(
     shown: set[str],
     focus: set[str] | None,
     frame: tuple[float, float],
+    cards: tuple[tuple[float, float], ...] = (FIGURE_CARD, FLAT_CARD),
     **kw: float,
-) -> SceneFigure | None:
-    """The figure of `shown` fitting `frame` legibly, with full cards or else flat ones; None
-    when neither fits."""
-    for card in (FIGURE_CARD, FLAT_CARD):
+) -> tuple[SceneFigure, bool]:
+    """The figure of `shown` in `frame` with the first card size that makes it legible there,
+    and whether one did (when none did, the figure with the last size)."""
+    for card in cards:
         figure = _figure(design, catalog, result, styles, shown, focus, frame, card, **kw)
         if _fits(figure, frame) >= figure.floor:
-            return figure
-    return None
+            return figure, True
+    return figure, False
 
 
 def _shortfall(figure: SceneFigure, frame: tuple[float, float]) -> float:
@@ -223,23 +223,23 @@ def stage_figure(
         wide = (inline[0], inline[1] * 0.45)  # laid out wide: it shares its page with text
         figure = _figure(design, catalog, result, styles, shown, focus, wide, max_scale=0.5)
         figure.min_scale = figure.floor
-        if _fits(figure, inline) >= INLINE_MIN_SCALE:
-            room = figure.scene.height * figure.floor + HEADER_ROOM
+        if _fits(figure, inline) >= figure.floor:
+            room = figure.scene.height * figure.floor + HEADER_ROOM + 24  # + the heading's space before
             return StageFigure([figure], room=room)
     frame = frame_for(LANDSCAPE, STAGE_HEAD_ROOM)
     neighbours = _neighbours(design)
     placed: list[tuple[list[str], SceneFigure]] = []
     remaining, budget = _connected_order(members, neighbours), PAGE_CARDS
+    cards: tuple[tuple[float, float], ...] = (FIGURE_CARD, FLAT_CARD)
     while remaining:
         chunk = _first_run(remaining, neighbours, budget)
         own = set(chunk)
         shown = own | _linked(design, own)
-        found = _legible(design, catalog, result, styles, shown, own, frame)
-        if found is None and len(chunk) > 1:  # too many cards: fewer, by the area missing
-            flat = _figure(design, catalog, result, styles, shown, own, frame, FLAT_CARD)
-            budget = max(2, min(len(shown) - 2, int(len(shown) * _shortfall(flat, frame) ** 2)))
+        figure, legible = _legible(design, catalog, result, styles, shown, own, frame, cards)
+        if not legible and len(chunk) > 1:  # too many cards: fewer, by the area missing
+            cards = (FLAT_CARD,)  # a stage split in parts: flat cards in all of them
+            budget = max(2, min(len(shown) - 2, int(len(shown) * _shortfall(figure, frame) ** 2 * 0.9)))
             continue
-        figure = found or _figure(design, catalog, result, styles, shown, own, frame, FLAT_CARD)
         placed.append((chunk, figure))
         remaining = remaining[len(chunk) :]
         budget = min(PAGE_CARDS, int(budget * 1.25))  # the next run may be less entangled

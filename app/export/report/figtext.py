@@ -18,6 +18,8 @@ ELLIPSIS = "…"
 
 
 def _runs(text: str, fonts: FontSet, bold: bool) -> list[tuple[str, str]]:
+    if text.isascii():  # the body font covers ASCII: one run, no look-up per character
+        return [(fonts.bold if bold else fonts.regular, text)]
     return shaped_runs(text, fonts, bold=bold)
 
 
