@@ -263,8 +263,9 @@ def _registered_faces() -> dict[str, set[int]]:
     return faces
 
 
-def test_pdf_text_has_every_name_shaped_in_the_shipped_fonts(design, catalog, result):
-    pdf = report_bytes(design, result, catalog, diagram_error="diagrams are tested with the figures")
+@pytest.mark.parametrize("figures", [True, False], ids=["with-figures", "text-only"])
+def test_pdf_text_has_every_name_shaped_in_the_shipped_fonts(design, catalog, result, figures):
+    pdf = report_bytes(design, result, catalog, diagram_error=None if figures else "no figures")
     text = unicodedata.normalize("NFKC", text_of(pdf))
     for name in RTL:  # drawn in visual order (pypdf's extraction turns it back to logical order)
         assert unicodedata.normalize("NFKC", visual_line(name)) == name[::-1]
@@ -301,7 +302,7 @@ def _drawn_text_by_font(data: bytes) -> dict[str, str]:
 
 
 def test_pdf_uses_no_notdef_glyph(design, catalog, result):
-    pdf = report_bytes(design, result, catalog, diagram_error="diagrams are tested with the figures")
+    pdf = report_bytes(design, result, catalog)  # with its figures, drawn by the report itself
     faces = _registered_faces()
     drawn = _drawn_text_by_font(pdf)
     assert any(name.startswith("NotoEmoji") for name in drawn) and any(
