@@ -11,7 +11,7 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
 from PySide6.QtWidgets import QApplication
 
 from app import __version__
@@ -56,9 +56,9 @@ _FALLBACK_SCRIPTS = ("arabic", "hebrew", "cjk")  # emoji: the system's colour fo
 
 def register_fonts(app: QApplication) -> list[str]:
     """Add the shipped fonts (resources/fonts) to Qt, once, and make the Arabic, Hebrew and CJK
-    ones substitutes of the application font, so names in those scripts draw with real glyphs
-    on a system without such fonts (a pip-only install, the bundle). Returns the families
-    added."""
+    ones substitutes of the application font's family, so names in those scripts draw with
+    real glyphs on a system without such fonts (a pip-only install, the bundle; on Linux
+    fontconfig also falls back to them). Returns the families added."""
     if app.property("mlsd_fonts_registered"):
         return []
     families: list[str] = []
@@ -68,7 +68,9 @@ def register_fonts(app: QApplication) -> list[str]:
             families.extend(f for f in QFontDatabase.applicationFontFamilies(font_id) if f not in families)
     substitutes = [BY_SCRIPT[s].family for s in _FALLBACK_SCRIPTS if BY_SCRIPT[s].family in families]
     if substitutes:
-        QFont.insertSubstitutions(app.font().family(), substitutes)
+        # The family the application font resolves to, not its name: a generic name such as
+        # "Sans Serif" names no installed family, and would resolve to the first substitute.
+        QFont.insertSubstitutions(QFontInfo(app.font()).family(), substitutes)
     app.setProperty("mlsd_fonts_registered", True)
     return families
 

@@ -6,7 +6,8 @@ import pytest
 
 pytest.importorskip("PySide6.QtGui")
 
-from PySide6.QtGui import QFont, QFontDatabase, QFontMetricsF  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtGui import QFont, QFontDatabase, QFontInfo, QFontMetricsF  # noqa: E402
 
 from app.export.fonts import BY_SCRIPT  # noqa: E402
 
@@ -19,9 +20,16 @@ def test_shipped_fonts_are_registered_and_substitute_the_application_font(qapp):
     families = set(QFontDatabase.families())
     for script in ("latin", "arabic", "hebrew", "cjk", "emoji"):
         assert BY_SCRIPT[script].family in families, script
-    substitutes = [name.lower() for name in QFont.substitutes(app.font().family())]
+    substitutes = [name.lower() for name in QFont.substitutes(QFontInfo(app.font()).family())]
     for script in ("arabic", "hebrew", "cjk"):
         assert BY_SCRIPT[script].family.lower() in substitutes, script
+    # The application font itself is unchanged (the substitutes only fill in missing glyphs).
+    assert QFontInfo(QFont(app.font())).family() == before
+    assert (
+        QFontMetricsF(app.font())
+        .elidedText("a long name " * 5, Qt.TextElideMode.ElideRight, 60)
+        .endswith("…")
+    )
     cjk = QFontMetricsF(QFont(BY_SCRIPT["cjk"].family, 12))
     assert all(cjk.inFont(ch) for ch in "推荐模型推薦モデル추천모델")
     assert QFontMetricsF(QFont(BY_SCRIPT["emoji"].family, 12)).inFontUcs4(0x1F680)
