@@ -3,6 +3,10 @@
 Node and subgraph ids are generated (n0, n1, ... and s1..s6); labels are quoted and every
 character Mermaid or HTML could read as syntax is written as an entity code (``#quot;``,
 ``#lt;``, ``#35;`` ...), newlines as ``<br/>``. Feedback links are dashed (``-.->``).
+
+Right-to-left text and bidi controls: each line of user text is wrapped in FSI ... PDI (a
+first-strong isolate) with only its balanced bidi controls kept, so a name cannot reorder the
+label text around it (text.isolate).
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 from app.domain.catalog import Catalog, default_catalog
 from app.domain.model import Design, Link
 from app.export.dot import OTHER_STAGE, stage_groups, tint
-from app.export.text import clean, component_title, wrap_lines
+from app.export.text import clean, component_title, isolate, wrap_lines
 
 # Characters written as Mermaid entity codes inside a quoted label.
 _ENTITIES = {
@@ -35,7 +39,7 @@ _ENTITIES = {
 
 def mermaid_escape(text: str) -> str:
     """One line of user text as safe Mermaid label content."""
-    return "".join(_ENTITIES.get(ch, ch) for ch in clean(text).replace("\n", " "))
+    return "".join(_ENTITIES.get(ch, ch) for ch in isolate(clean(text).replace("\n", " ")))
 
 
 def mermaid_label(text: str, width: int = 30) -> str:
@@ -45,7 +49,7 @@ def mermaid_label(text: str, width: int = 30) -> str:
 
 def _yaml_quote(text: str) -> str:
     """A single-quoted YAML scalar (no escapes but doubled quotes) for the front matter."""
-    return "'" + " ".join(clean(text).split()).replace("'", "''") + "'"
+    return "'" + isolate(" ".join(clean(text).split())).replace("'", "''") + "'"
 
 
 def _link_line(link: Link, node_ids: dict[str, str]) -> str | None:

@@ -10,17 +10,33 @@ Renderer lookup, first match wins:
 Every call runs with a timeout (``MLSD_RENDER_TIMEOUT`` seconds, 30 by default) in its own
 process group, which is killed on timeout, and with layout limits (nslimit, mclimit) so a
 pathological graph ends in a RenderError instead of a hang.
+
+Fonts, so that names in every script are drawn with real glyphs (resources/fonts):
+
+* the system ``dot`` finds fonts through fontconfig: it runs with ``FONTCONFIG_FILE`` set to a
+  generated configuration that includes the system one (or the one the user set) and adds the
+  shipped fonts folder; Pango then shapes and orders the text itself;
+* graphviz-pure draws PNG with only the Latin fonts built into it, so for PNG it is asked for
+  SVG, which resvg (the resvg-py package) rasterises with the shipped fonts: Arimo for
+  Helvetica (same metrics), the script fonts for the characters Arimo lacks; resvg shapes
+  Arabic and orders right-to-left text itself. Without resvg-py, graphviz-pure's own PNG.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape
+
+from app.export.fonts import BY_SCRIPT, font_dir, font_files
 
 ENV_DOT = "MLSD_DOT"
 ENV_TIMEOUT = "MLSD_RENDER_TIMEOUT"
@@ -45,6 +61,11 @@ class Renderer:
 
     def describe(self) -> str:
         return f"{self.name} ({self.path}, {self.found_by})"
+
+    @property
+    def is_pure(self) -> bool:
+        """Whether this is graphviz-pure (its PNG has built-in Latin fonts only)."""
+        return Path(self.path).name.lower().startswith("graphviz-pure")
 
 
 def which_tool(command: str) -> str | None:
@@ -104,6 +125,96 @@ def _summarise(stderr: bytes) -> str:
     return " | ".join(line.strip() for line in text.splitlines() if line.strip()) or "(no error output)"
 
 
+_SYSTEM_FONTCONFIG = (
+    "/etc/fonts/fonts.conf",
+    "/opt/homebrew/etc/fonts/fonts.conf",
+    "/usr/local/etc/fonts/fonts.conf",
+)
+
+
+def fontconfig_file() -> Path | None:
+    """A fontconfig configuration adding the shipped fonts to the system's (or to the one in
+    FONTCONFIG_FILE), written once into the temporary folder; None on Windows or when it
+    cannot be written."""
+    if os.name != "posix":
+        return None
+    fonts = font_dir()
+    base = os.environ.get("FONTCONFIG_FILE", "").strip()
+    includes = [base] if base else [path for path in _SYSTEM_FONTCONFIG if os.path.isfile(path)]
+    body = "".join(f'  <include ignore_missing="yes">{escape(path)}</include>\n' for path in includes)
+    key = hashlib.sha256(f"{fonts}|{body}".encode()).hexdigest()[:16]
+    folder = Path(tempfile.gettempdir()) / f"mlsd-studio-fontconfig-{os.getuid()}-{key}"
+    target = folder / "fonts.conf"
+    if target.is_file():
+        return target
+    text = (
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
+        f"{body}  <dir>{escape(str(fonts))}</dir>\n  <cachedir>{escape(str(folder / 'cache'))}</cachedir>\n"
+        "</fontconfig>\n"
+    )
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        partial = folder / f"fonts.conf.{os.getpid()}"
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(target)
+    except OSError:
+        return None
+    return target
+
+
+def _environment(renderer: Renderer) -> dict[str, str] | None:
+    if renderer.is_pure or not font_dir().is_dir():
+        return None
+    config = fontconfig_file()
+    return None if config is None else {**os.environ, "FONTCONFIG_FILE": str(config)}
+
+
+# graphviz-pure sizes labels for Helvetica and counts a wide (CJK, Hangul, emoji) character
+# as 5/6 em; they are drawn at that size so the label fits the box it was given.
+WIDE_SCALE = 5 / 6
+_TEXT = re.compile(r'(<text\b[^>]*?font-size="([\d.]+)"[^>]*>)(.*?)(</text>)', re.S)
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\U0001f000-\U0003fffd]+"
+)
+
+
+def fit_wide_text(svg: str) -> str:
+    """Graphviz-pure SVG with the wide characters of each label at WIDE_SCALE of its size."""
+
+    def fix(match: re.Match[str]) -> str:
+        size = float(match.group(2)) * WIDE_SCALE
+        inner = _WIDE.sub(
+            lambda wide: f'<tspan font-size="{size:.2f}">{wide.group(0)}</tspan>', match.group(3)
+        )
+        return match.group(1) + inner + match.group(4)
+
+    return _TEXT.sub(fix, svg)
+
+
+def rasterise(svg: bytes) -> bytes | None:
+    """Graphviz SVG as PNG drawn by resvg with the shipped fonts (None without resvg-py)."""
+    try:
+        import resvg_py
+    except ImportError:
+        return None
+    try:
+        return bytes(
+            resvg_py.svg_to_bytes(
+                svg_string=fit_wide_text(svg.decode("utf-8")),
+                skip_system_fonts=True,
+                font_files=[str(path) for path in font_files()],
+                font_family=BY_SCRIPT["latin"].family,
+                sans_serif_family=BY_SCRIPT["latin"].family,
+                serif_family=BY_SCRIPT["latin"].family,
+                monospace_family=BY_SCRIPT["latin"].family,
+                background="white",
+                dpi=96.0,  # Graphviz PNG resolution: one point is 4/3 pixel
+            )
+        )
+    except ValueError as exc:
+        raise RenderError(f"the diagram could not be drawn as PNG: {exc}") from None
+
+
 def _kill(process: subprocess.Popen[bytes]) -> None:
     try:
         if os.name == "posix":
@@ -140,6 +251,14 @@ def render(
         raise ValueError(f"unsupported format {fmt!r}; use one of {', '.join(FORMATS)}")
     renderer = renderer or find_renderer()
     seconds = timeout if timeout is not None else default_timeout()
+    if fmt == "png" and renderer.is_pure:
+        png = rasterise(_run(renderer, dot_source, "svg", seconds, options))
+        if png is not None:
+            return png
+    return _run(renderer, dot_source, fmt, seconds, options)
+
+
+def _run(renderer: Renderer, dot_source: str, fmt: str, seconds: float, options: tuple[str, ...]) -> bytes:
     args = [renderer.path, f"-T{fmt}", *(f"-G{k}={v}" for k, v in LAYOUT_LIMITS.items()), *options]
     try:
         process = subprocess.Popen(
@@ -148,6 +267,7 @@ def render(
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             start_new_session=os.name == "posix",
+            env=_environment(renderer),
         )
     except OSError as exc:
         raise RenderError(f"could not start {renderer.describe()}: {exc.strerror or exc}") from None

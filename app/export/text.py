@@ -1,7 +1,12 @@
-"""Text helpers shared by the exporters: cleaning, wrapping and HTML-like label escaping.
+"""Text helpers shared by the exporters: cleaning, wrapping, bidi safety and HTML-like label
+escaping.
 
 User text (names, technologies, notes, link labels) never reaches an output format raw: it is
 cleaned of control characters, wrapped into lines, then escaped for the target syntax.
+
+Bidi controls (app.domain.text): clean() keeps only those closed within their line; Graphviz
+labels lose them all (html_escape); Mermaid and the CLI wrap names in isolates; the PDF report
+gets text already in visual order (report/shaping.py).
 """
 
 from __future__ import annotations
@@ -9,15 +14,31 @@ from __future__ import annotations
 import re
 import textwrap
 
+from app.domain.text import balance_bidi, isolate, needs_isolation, strip_bidi
+
+__all__ = [
+    "NAME_WIDTH",
+    "balance_bidi",
+    "clean",
+    "component_title",
+    "html_escape",
+    "html_lines",
+    "isolate",
+    "needs_isolation",
+    "strip_bidi",
+    "wrap_lines",
+]
+
 # C0/C1 control characters other than tab and newline, plus characters XML cannot carry.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 NAME_WIDTH = 30
 
 
 def clean(text: str) -> str:
-    """Normalise newlines, turn tabs into spaces and drop control characters."""
+    """Normalise newlines, turn tabs into spaces, drop control characters and the bidi
+    controls not closed within their line."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    return _CONTROL.sub("", text)
+    return balance_bidi(_CONTROL.sub("", text))
 
 
 def wrap_lines(text: str, width: int = NAME_WIDTH) -> list[str]:
@@ -34,7 +55,8 @@ def wrap_lines(text: str, width: int = NAME_WIDTH) -> list[str]:
         if len(raw) <= width:
             lines.append(raw)
         else:
-            lines.extend(textwrap.wrap(raw, width=width, break_long_words=True, break_on_hyphens=False))
+            wrapped = textwrap.wrap(raw, width=width, break_long_words=True, break_on_hyphens=False)
+            lines.extend(balance_bidi(part) for part in wrapped)  # a pair split by the wrap is dropped
     return lines
 
 
@@ -43,9 +65,11 @@ def html_escape(text: str) -> str:
 
     Beyond &, <, > and quotes, backslashes are doubled: Graphviz expands escapes such as
     \\N (node name) and \\G (graph name) inside HTML-like labels too, after decoding entities.
+    Bidi embedding, override and isolate controls are removed: Graphviz draws each label line
+    as a paragraph of its own, ordered by its own letters.
     """
     return (
-        clean(text)
+        strip_bidi(clean(text))
         .replace("\\", "\\\\")
         .replace("&", "&amp;")
         .replace("<", "&lt;")

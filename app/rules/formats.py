@@ -1,4 +1,10 @@
-"""Text, JSON and SARIF renderings of a check result (used by `mlsd check`)."""
+"""Text, JSON and SARIF renderings of a check result (used by `mlsd check`).
+
+In the text rendering, names are wrapped in bidi isolates (FSI ... PDI) when they hold
+right-to-left letters or bidi controls, and every line keeps only the bidi controls closed
+within it: a name cannot reorder the rest of its line, nor the lines after it, in a terminal
+that lays text out bidirectionally.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from typing import Any
 from app import __version__
 from app.domain.catalog import STAGE_IDS, Catalog
 from app.domain.model import Design
+from app.domain.text import balance_bidi, isolate
 from app.rules.engine import CheckResult, result_to_json_data
 from app.rules.model import SEVERITY_RANK, Finding
 
@@ -22,8 +29,9 @@ _GROUP_ORDER = ("all", *STAGE_IDS, "structure")
 
 def format_text(result: CheckResult, design: Design, catalog: Catalog, file: str) -> str:
     """Findings grouped by stage, most severe first, after the stage coverage summary."""
-    names = {c.id: c.name or c.id for c in design.components}
-    lines = [f"{file}: {design.meta.title}", "", "Stage coverage:"]
+    names = {c.id: isolate(" ".join(c.name.split()) or c.id) for c in design.components}
+    title = isolate(" ".join(design.meta.title.split()))
+    lines = [f"{file}: {title}", "", "Stage coverage:"]
     for stage_id in STAGE_IDS:
         cov = result.coverage[stage_id]
         stage = catalog.stage(stage_id)
@@ -58,7 +66,7 @@ def format_text(result: CheckResult, design: Design, catalog: Catalog, file: str
         lines.append(f"Rule overrides applied: {shown}")
     if not result.findings:
         lines.append("No findings: the design passes every rule.")
-    return "\n".join(lines) + "\n"
+    return balance_bidi("\n".join(lines)) + "\n"
 
 
 def _rule_key(item: tuple[str, str]) -> tuple[int, str]:

@@ -11,9 +11,11 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
 from PySide6.QtWidgets import QApplication
 
 from app import __version__
+from app.export.fonts import BY_SCRIPT, font_files
 from app.persistence import DesignLoadError, load_design, recovery
 from app.persistence.atomic import clean_stale_temp_files
 from app.resources import resource_path
@@ -69,6 +71,30 @@ def parse_size(text: str) -> tuple[int, int]:
     return width, height
 
 
+_FALLBACK_SCRIPTS = ("arabic", "hebrew", "cjk")  # emoji: the system's colour font first, if any
+
+
+def register_fonts(app: QApplication) -> list[str]:
+    """Add the shipped fonts (resources/fonts) to Qt, once, and make the Arabic, Hebrew and CJK
+    ones substitutes of the application font's family, so names in those scripts draw with
+    real glyphs on a system without such fonts (a pip-only install, the bundle; on Linux
+    fontconfig also falls back to them). Returns the families added."""
+    if app.property("mlsd_fonts_registered"):
+        return []
+    families: list[str] = []
+    for path in font_files():
+        font_id = QFontDatabase.addApplicationFont(str(path))
+        if font_id >= 0:
+            families.extend(f for f in QFontDatabase.applicationFontFamilies(font_id) if f not in families)
+    substitutes = [BY_SCRIPT[s].family for s in _FALLBACK_SCRIPTS if BY_SCRIPT[s].family in families]
+    if substitutes:
+        # The family the application font resolves to, not its name: a generic name such as
+        # "Sans Serif" names no installed family, and would resolve to the first substitute.
+        QFont.insertSubstitutions(QFontInfo(app.font()).family(), substitutes)
+    app.setProperty("mlsd_fonts_registered", True)
+    return families
+
+
 def make_application() -> QApplication:
     """The QApplication (reused when one exists), named, iconed and themed."""
     app = QApplication.instance()
@@ -80,6 +106,7 @@ def make_application() -> QApplication:
     QCoreApplication.setApplicationVersion(__version__)
     QApplication.setDesktopFileName("mlsd-studio")
     app.setWindowIcon(app_icon())
+    register_fonts(app)
     ThemeManager.instance()
     return app
 

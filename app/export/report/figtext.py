@@ -2,7 +2,8 @@
 
 Every string a figure shows goes through draw_label() (and is measured by text_width()),
 so how text is shaped and which font draws each character is decided in this one place.
-Characters the body font lacks are drawn in the CJK font (fonts.font_runs).
+Each line is shaped by fonts.shaped_runs(): right-to-left text reordered and Arabic joined,
+every character in a font that has it (the shipped script fonts, U+FFFD when none has).
 """
 
 from __future__ import annotations
@@ -10,17 +11,16 @@ from __future__ import annotations
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from app.export.report.fonts import FontSet, font_runs
+from app.export.report.fonts import FontSet, shaped_runs
 from app.export.text import clean
 
 ELLIPSIS = "…"
 
 
 def _runs(text: str, fonts: FontSet, bold: bool) -> list[tuple[str, str]]:
-    body = fonts.bold if bold else fonts.regular
     if text.isascii():  # the body font covers ASCII: one run, no look-up per character
-        return [(body, text)]
-    return [(font or body, run) for font, run in font_runs(text, fonts)]
+        return [(fonts.bold if bold else fonts.regular, text)]
+    return shaped_runs(text, fonts, bold=bold)
 
 
 def text_width(text: str, size: float, fonts: FontSet, *, bold: bool = False) -> float:
