@@ -116,7 +116,10 @@ def main() -> int:
             if args.missed and missed_all:
                 print("    missed: " + "; ".join(missed_all))
     overall = total_read / total if total else 1.0
-    print(f"overall {total_read}/{total} = {overall:.1%} (target {TARGET:.0%} on every run; worst run {worst:.0%})")
+    print(
+        f"overall {total_read}/{total} = {overall:.1%} "
+        f"(target {TARGET:.0%} on every run; worst run {worst:.0%})"
+    )
     return 0
 
 
