@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor, QFontMetricsF
@@ -49,6 +51,27 @@ def test_a_card_60_px_wide_or_more_draws_its_name_at_11_px_or_more_on_screen(qtb
     base = QFontMetricsF(ct.font(ct.name_size_for(zoom), True))
     if base.horizontalAdvance(name) <= layout.text_width:  # fits one line: shown whole on one
         assert layout.lines == (name,)
+
+
+WRAPPING = (
+    "CI/CD + continuous training",
+    "Ads consent & retention (GDPR/TCF)",
+    "Personalization consent (GDPR)",
+    "ML infrastructure budget",
+    "Rank videos for the home feed",
+)
+
+
+@pytest.mark.parametrize("zoom", (0.3, 0.4, 0.46, 0.5, 0.55, 0.6, 0.75))
+@pytest.mark.parametrize("name", WRAPPING)
+def test_a_name_that_two_lines_at_11_px_hold_is_never_elided(qtbot, name, zoom):
+    layout = ct.layout_for_zoom(name, zoom)
+    floor = max(ct.NAME_BASE, math.ceil(ct.name_size_for(zoom) * 11.0 / 12.0))
+    at_floor = ct.wrap(name, QFontMetricsF(ct.font(floor, True)), layout.text_width, 2)
+    if " ".join(at_floor) == name:  # two whole lines at the smallest allowed size
+        assert " ".join(layout.lines) == name
+        assert layout.name_screen_px(zoom) >= 11.0
+    _fits(layout)
 
 
 @pytest.mark.parametrize("zoom", (0.3, 0.46, 1.0, 2.0))

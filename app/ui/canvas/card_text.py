@@ -3,7 +3,8 @@
 A card is CARD_W x CARD_H scene units whatever the zoom. While it is at least
 BLOCK_MIN_PX wide on screen its name stays readable: the name's font grows inside the card
 (in scene units) as the view zooms out, so that on screen it never drops below NAME_MIN_PX.
-The name wraps onto two lines and is elided after that; the technology line goes first and
+The name wraps onto two lines (shrinking toward NAME_FLOOR_PX rather than being elided) and is
+elided only when that is not enough; the technology line goes first and
 then the kind's header text as room runs out. Below BLOCK_MIN_PX a card is a plain stage-coloured
 block (see overview.py); only selected, hovered or matched cards are labelled then.
 
@@ -152,6 +153,8 @@ def card_text(name: str, zoom_bucket: int, small_bucket: int, pinned: bool = Fal
             metrics = _metrics(size, True)
         elif fit < size:  # a little smaller (not under NAME_FLOOR_PX), then condensed: one line
             size, metrics, stretch = _one_line(name, size, width)
+        if not _whole(name, metrics, width):  # two whole lines a little smaller rather than elided
+            size, metrics, stretch = _two_lines(name, size, metrics, stretch, width)
     small = _metrics(small_bucket, False)
     line_h = min(metrics.height(), size * LINE_STEP)
     small_h = small.height()
@@ -200,6 +203,24 @@ def _one_line(name: str, size: int, width: float) -> tuple[int, QFontMetricsF, i
             if metrics.horizontalAdvance(name) <= width:
                 return candidate, metrics, stretch
     return size, _metrics(size, True), 0
+
+
+def _whole(name: str, metrics: QFontMetricsF, width: float) -> bool:
+    """Whether `name` wraps onto MAX_LINES lines without eliding or cutting a word."""
+    return " ".join(wrap(name, metrics, width, MAX_LINES)) == " ".join(name.split())
+
+
+def _two_lines(
+    name: str, size: int, metrics: QFontMetricsF, stretch: int, width: float
+) -> tuple[int, QFontMetricsF, int]:
+    """The largest size down to NAME_FLOOR_PX on screen at which `name` wraps whole onto
+    MAX_LINES lines; the given size when none does (the name is then elided)."""
+    floor = max(NAME_BASE, math.ceil(size * NAME_FLOOR_PX / NAME_MIN_PX))
+    for candidate in range(size - 1, floor - 1, -1):
+        smaller = _metrics(candidate, True, stretch)
+        if _whole(name, smaller, width):
+            return candidate, smaller, stretch
+    return size, metrics, stretch
 
 
 def layout_for_zoom(name: str, zoom: float, pinned: bool = False) -> CardText | None:
