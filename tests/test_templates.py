@@ -84,8 +84,7 @@ def test_template_metrics_use_named_metrics(catalog):
         for component in _design(name, catalog).components:
             if component.kind == "metric" and component.properties.get("name") == "other":
                 unnamed.append((name, component.id))
-    # A false-decline rate (share of good payments declined) has no catalog name of its own.
-    assert unnamed == [("fraud_detection", "m_fdr")]
+    assert unnamed == []
 
 
 def test_rag_assistant_is_built_on_a_pinned_vendor_llm_behind_retrieval(catalog):

@@ -92,7 +92,7 @@ class ExportActions(QObject):
             return None
         doc = self.window.document
         try:
-            from app import export  # imported on first use: reportlab and svglib slow start-up
+            from app import export  # imported on first use: reportlab slows start-up
 
             if fmt == "mermaid":
                 text: str | bytes = export.to_mermaid(doc.design, doc.catalog)
@@ -135,7 +135,7 @@ class ExportActions(QObject):
         )
         if not path:
             return None
-        from app import export  # imported on first use: reportlab and svglib slow start-up
+        from app import export  # imported on first use: reportlab slows start-up
 
         doc = self.window.document
         design = doc.design.model_copy(deep=True)

@@ -244,3 +244,29 @@ def test_r34_quiet_for_a_gpu_endpoint_with_cost_monitor(builder):
     builder.link(builder.add("infrastructure", accelerator="gpu"), builder.add("endpoint"))
     builder.add("monitor", watches=["cost"])
     assert findings(builder.design, "R34") == []
+
+
+def test_r34_fires_for_a_vendor_llm_whose_token_cost_nobody_watches(builder):
+    llm = builder.add("model", "Vendor LLM", family="llm", provenance="vendor_api", cost_per_1k_tokens=0.01)
+    builder.link(llm, builder.add("endpoint", "Assistant API"))
+    builder.add("monitor", watches=["latency", "errors"])
+    [finding] = findings(builder.design, "R34")
+    assert finding.components == (llm,)
+    assert "billed per token" in finding.message and not finding.unset
+
+
+def test_r34_asks_for_the_token_price_and_the_budget_when_unset(builder):
+    llm = builder.add("model", "Vendor LLM", family="llm", provenance="vendor_api")
+    builder.link(llm, builder.add("endpoint"))
+    builder.add("monitor", watches=["cost"])
+    budget = builder.add("constraint", "Token budget", type="cost")
+    unset = {u for f in findings(builder.design, "R34") for u in f.unset}
+    assert unset == {f"{llm}.cost_per_1k_tokens", f"{budget}.value"}
+
+
+def test_r34_quiet_for_a_priced_llm_with_a_cost_monitor(builder):
+    llm = builder.add("model", family="llm", provenance="vendor_api", cost_per_1k_tokens=0.002)
+    builder.link(llm, builder.add("endpoint"))
+    builder.add("monitor", watches=["cost", "groundedness"])
+    builder.add("constraint", type="cost", value=6000.0, unit="USD/month")
+    assert findings(builder.design, "R34") == []

@@ -21,6 +21,7 @@ from app.rules.checks._common import (
     roml,
     serve_side,
 )
+from app.domain.model import Component
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import rule
@@ -239,9 +240,11 @@ def r33_consumers(ctx: RuleContext) -> Iterator[Hit]:
     "accelerated endpoints.",
     sources=aws("optimize cost", "monitor usage and cost"),
     condition="The infrastructure's cost_per_month adds up to more than a cost constraint; or an "
-    "endpoint runs on GPU/TPU infrastructure and no monitor watches cost.",
-    unset="cost_per_month unset under a cost budget, and watches unset when accelerators need a cost "
-    "monitor, are warnings naming them.",
+    "endpoint runs on GPU/TPU infrastructure and no monitor watches cost; or a model billed per "
+    "token (an LLM, or a vendor API) runs with no monitor watching cost.",
+    unset="cost_per_month unset under a cost budget, a cost constraint's value unset, a per-token "
+    "model's cost_per_1k_tokens unset, and watches unset when a cost monitor is needed, are "
+    "warnings naming them.",
 )
 def r34_cost(ctx: RuleContext) -> Iterator[Hit]:
     unknown = Unspecified(ctx)
@@ -251,6 +254,10 @@ def r34_cost(ctx: RuleContext) -> Iterator[Hit]:
         for c in ctx.of_kind("constraint")
         if c.properties.get("type") == "cost" and number(c.properties.get("value")) is not None
     ]
+    for constraint in ctx.of_kind("constraint"):
+        if constraint.properties.get("type") == "cost" and number(constraint.properties.get("value")) is None:
+            unknown.note(constraint.id, "value", "a cost constraint needs its budget", "a number")
+    _token_costs(ctx, unknown)
     if budgets and infra:
         budget, constraint = min(budgets, key=lambda b: b[0] or 0.0)
         assert budget is not None
@@ -293,4 +300,38 @@ def r34_cost(ctx: RuleContext) -> Iterator[Hit]:
                     "monitor watches cost",
                     components=ctx.sorted_ids([endpoint, *hosts]),
                 )
+    yield from _unwatched_token_costs(ctx, unknown)
     yield from unknown.hits()
+
+
+def _per_token_models(ctx: RuleContext) -> list[Component]:
+    """Models billed per token: LLMs and vendor APIs."""
+    return [
+        m
+        for m in ctx.of_kind("model")
+        if m.properties.get("family") == "llm" or m.properties.get("provenance") == "vendor_api"
+    ]
+
+
+def _token_costs(ctx: RuleContext, unknown: Unspecified) -> None:
+    for model in _per_token_models(ctx):
+        if number(model.properties.get("cost_per_1k_tokens")) is None:
+            unknown.note(model.id, "cost_per_1k_tokens", "its calls are billed per token", "USD per 1k tokens")
+
+
+def _unwatched_token_costs(ctx: RuleContext, unknown: Unspecified) -> Iterator[Hit]:
+    models = _per_token_models(ctx)
+    if not models or not endpoints(ctx):
+        return
+    watches = [(m.id, items(m.properties.get("watches"))) for m in ctx.of_kind("monitor")]
+    if any(w and "cost" in w for _, w in watches):
+        return
+    unsure = [mid for mid, w in watches if w is None]
+    for mid in unsure:
+        unknown.note(mid, "watches", "is the token cost of the LLM calls watched?", "cost, ...")
+    if unsure:
+        return
+    yield Hit(
+        f"{names(ctx, [m.id for m in models])} is billed per token and no monitor watches cost",
+        components=ctx.sorted_ids([m.id for m in models]),
+    )
