@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from app.domain.model import Component
 from app.rules.checks._common import (
     GML,
     Unspecified,
@@ -21,7 +22,6 @@ from app.rules.checks._common import (
     roml,
     serve_side,
 )
-from app.domain.model import Component
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import rule
