@@ -316,7 +316,9 @@ def _per_token_models(ctx: RuleContext) -> list[Component]:
 def _token_costs(ctx: RuleContext, unknown: Unspecified) -> None:
     for model in _per_token_models(ctx):
         if number(model.properties.get("cost_per_1k_tokens")) is None:
-            unknown.note(model.id, "cost_per_1k_tokens", "its calls are billed per token", "USD per 1k tokens")
+            unknown.note(
+                model.id, "cost_per_1k_tokens", "its calls are billed per token", "USD per 1k tokens"
+            )
 
 
 def _unwatched_token_costs(ctx: RuleContext, unknown: Unspecified) -> Iterator[Hit]:
