@@ -7,6 +7,7 @@ import inspect
 import sys
 
 import app.rules.checks._common  # noqa: F401  (its source is read below)
+import app.rules.checks._flows  # noqa: F401  (likewise)
 from app.domain.catalog import default_catalog
 from app.rules.registry import get_rule
 
@@ -137,7 +138,9 @@ READ_BY: dict[str, tuple[str, ...] | str] = {
 }
 
 
-_COMMON = inspect.getsource(sys.modules["app.rules.checks._common"])
+_COMMON = inspect.getsource(sys.modules["app.rules.checks._common"]) + inspect.getsource(
+    sys.modules["app.rules.checks._flows"]
+)
 
 
 def _catalog_properties() -> set[str]:

@@ -1,7 +1,7 @@
 """Rule checks, one module per area; importing this package registers them all.
 
 coverage: R1-R5 (business framing, stage coverage, orphans), structure: R6-R11 (loops,
-lineage, labels, monitors), data: R12-R15, leakage: R16-R18, R41, R42 (skew and leakage),
+lineage, labels, monitors), data: R12-R15, skew: R16, R41, leakage: R17, R18, R42,
 features: R19-R21, model: R22, R23, R25-R27, latency: R24, release: R28, R29, R37,
 serving: R30-R34, monitoring: R35, R36, R40, loops: R38, R39; decisions: R43, R47,
 labels: R44, R45, R50, R53, upstream: R48, R49, R51, online: R46, R52.
@@ -21,6 +21,7 @@ from app.rules.checks import (
     online,
     release,
     serving,
+    skew,
     structure,
     upstream,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "online",
     "release",
     "serving",
+    "skew",
     "structure",
     "upstream",
 ]

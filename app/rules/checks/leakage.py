@@ -1,215 +1,25 @@
-"""Training/serving skew and leakage: R16, R17, R18, R41, R42.
-
-What the rules share: which serving inputs of a model its training never sees (R16 for raw
-inputs, R41 for feature computations on a separate code path, so one pair is reported once),
-and which datasets hold time-ordered data (R17 splits, R42 point-in-time joins).
+"""Leakage: R17 (non-temporal splits of time-ordered data), R18 (transforms fit on all data)
+and R42 (post-event features without point-in-time joins).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from app.rules.checks._common import (
     Unspecified,
-    aws,
     dmls,
-    endpoints,
-    htd,
     items,
     mts,
     names,
     number,
     pick,
     roml,
-    serving_models,
-    task_of,
 )
-from app.rules.context import RuleContext, aspects_of
+from app.rules.checks._flows import task_of
+from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import rule
-
-_TRANSPARENT = ("cache", "data_validation")  # pass their own inputs through unchanged
-_NOT_FEATURE_INPUTS = ("training_job", "model_registry", "model", "baseline_model")
-_LEARNED_ELSEWHERE = ("pretrained", "vendor_api")
-
-
-def _direct_inputs(ctx: RuleContext, node: str, serve: bool) -> list[str]:
-    """Direct feature and data inputs of a node, looking through caches and validations
-    (with `serve`, train-phase links are left out)."""
-    found: list[str] = []
-    seen = {node}
-    frontier = [node]
-    while frontier:
-        current = frontier.pop()
-        for prev, data in ctx.graph._pred[current].items():
-            if prev in seen or data["feedback"] or (serve and data["phase"] == "train"):
-                continue
-            if data["flow"] not in ("feature", "data"):
-                continue
-            seen.add(prev)
-            kind = ctx.kind_of.get(prev)
-            if kind in _NOT_FEATURE_INPUTS:
-                continue
-            if kind in _TRANSPARENT:
-                frontier.append(prev)
-            else:
-                found.append(prev)
-    return list(ctx.sorted_ids(found))
-
-
-class _Training:
-    """Which training jobs each node feeds and is fed by, as bit masks over the jobs (two
-    passes over the graph for all models at once)."""
-
-    def __init__(self, ctx: RuleContext):
-        self.jobs = [c.id for c in ctx.of_kind("training_job")]
-        self.feeds = ctx.reach_bits(self.jobs, forward=False)  # node -> jobs it is upstream of
-        self.fed_by = ctx.reach_bits(self.jobs)  # node -> jobs upstream of it
-
-    def of(self, model: str) -> int:
-        """The jobs that produce a model."""
-        return self.fed_by.get(model, 0)
-
-    def trains(self, model: str, node: str) -> bool:
-        """Whether `node` is on the training path of `model` (upstream of one of its jobs)."""
-        return bool(self.feeds.get(node, 0) & self.of(model))
-
-
-def _training(ctx: RuleContext) -> _Training:
-    return ctx.shape_memo("training_masks", lambda: _Training(ctx), aspects_of())
-
-
-@dataclass(frozen=True)
-class _Skew:
-    rule: str  # "R16": a raw serving input; "R41": a feature computation on its own code path
-    endpoint: str
-    model: str
-    source: str
-    pipelines: tuple[str, ...] = ()  # R41: the serving-only feature pipelines
-    unset: tuple[str, ...] = ()  # R41: pipelines whose shared_train_serve is unset
-
-
-def _skew(ctx: RuleContext) -> list[_Skew]:
-    """Every (model, serving input) pair whose input the model's training never sees."""
-
-    def compute() -> list[_Skew]:
-        found: list[_Skew] = []
-        seen: set[tuple[str, str]] = set()
-        training = _training(ctx)
-        inputs: dict[str, list[str]] = {}
-        for endpoint in endpoints(ctx):
-            for model in serving_models(ctx, endpoint):
-                if ctx.kind_of.get(model) != "model" or ctx.prop(model, "provenance") in _LEARNED_ELSEWHERE:
-                    continue
-                if not training.of(model):
-                    continue  # no training drawn: R7's concern, not skew
-                if model not in inputs:
-                    inputs[model] = _direct_inputs(ctx, model, serve=True)
-                for source in inputs[model]:
-                    if (model, source) in seen or training.trains(model, source):
-                        continue
-                    seen.add((model, source))
-                    case = _classify(ctx, endpoint, model, source, training)
-                    if case is not None:
-                        found.append(case)
-        return found
-
-    return ctx.memo("skew", compute)
-
-
-def _classify(ctx: RuleContext, endpoint: str, model: str, source: str, training: _Training) -> _Skew | None:
-    kind = ctx.kind_of.get(source)
-    if kind == "feature_pipeline":
-        computing = [source]
-    elif kind == "feature_store":
-        feeders = _direct_inputs(ctx, source, serve=False)
-        computing = [f for f in feeders if ctx.kind_of.get(f) == "feature_pipeline"]
-        if not computing:
-            return _Skew("R16", endpoint, model, source)
-    else:
-        return _Skew("R16", endpoint, model, source)
-    own = [
-        p
-        for p in computing
-        if not training.trains(model, p) and ctx.prop(p, "shared_train_serve") is not True
-    ]
-    if not own:
-        return None
-    unset = tuple(p for p in own if ctx.prop(p, "shared_train_serve") is None)
-    return _Skew("R41", endpoint, model, source, tuple(own), unset)
-
-
-@rule(
-    id="R16",
-    title="Training/serving skew",
-    stage="features",
-    severity="error",
-    rationale="Inputs a model reads at serving time that its training never saw make it predict on "
-    "data it was never trained on; it is the most common silent failure of online ML.",
-    suggestion="Feed the same input to the training job (through the same features), or compute it in "
-    "a feature pipeline shared by training and serving.",
-    sources=(*mts("Monitor 3"), *roml(29, 31, 32, 37), *aws("ensure feature consistency")),
-    condition="A trained model reads, on the serving path of any endpoint, a raw input (data source, "
-    "data pipeline, dataset, or a feature store that no feature pipeline feeds) that is not upstream "
-    "of its training job. Feature computations on a separate path are R41's.",
-    unset="Reads no property of the input itself; a model with provenance pretrained or vendor_api "
-    "is not checked.",
-)
-def r16_skew(ctx: RuleContext) -> Iterator[Hit]:
-    for case in _skew(ctx):
-        if case.rule != "R16":
-            continue
-        yield Hit(
-            f"{ctx.name(case.model)} serves {ctx.name(case.endpoint)} with input {ctx.name(case.source)}, "
-            "which does not feed its training and is computed by no feature pipeline: training/serving "
-            "skew",
-            components=ctx.sorted_ids([case.endpoint, case.model, case.source]),
-        )
-
-
-@rule(
-    id="R41",
-    title="Training/serving skew across code paths",
-    stage="features",
-    severity="error",
-    rationale="When training features come from one pipeline (say a batch Spark job) and serving "
-    "features from another (a streaming job filling an online store), the two implementations "
-    "drift apart: the model is served features computed differently from those it learned on.",
-    suggestion="Compute features once: let the pipeline that feeds training also fill the online "
-    "store, or make the serving pipeline share code and definitions with training "
-    "(shared_train_serve) and monitor skew.",
-    sources=(*mts("Monitor 3"), *roml(29, 32), *htd("5"), *dmls(7)),
-    condition="A trained model is served features computed by a feature pipeline that is not upstream "
-    "of its training job and is not shared_train_serve: directly, or through a feature store that "
-    "such a pipeline fills (a store filled by the pipeline that also feeds training is fine).",
-    unset="A serving-only pipeline whose shared_train_serve is unset is an error as well (an unknown "
-    "code path is not the training one); the finding names feature_pipeline.shared_train_serve.",
-)
-def r41_code_path_skew(ctx: RuleContext) -> Iterator[Hit]:
-    for case in _skew(ctx):
-        if case.rule != "R41":
-            continue
-        via = f" through {ctx.name(case.source)}" if case.source not in case.pipelines else ""
-        masks = _training(ctx)
-        training = [p.id for p in ctx.of_kind("feature_pipeline") if masks.trains(case.model, p.id)]
-        trained_on = (
-            f"trained on features from {names(ctx, training)}" if training else "trained without them"
-        )
-        unset = (
-            f" ({names(ctx, case.unset)}: shared_train_serve unset, set it true only if it runs the "
-            "training code)"
-            if case.unset
-            else ""
-        )
-        yield Hit(
-            f"{ctx.name(case.model)} is {trained_on} but served at {ctx.name(case.endpoint)} with features "
-            f"computed by {names(ctx, case.pipelines, ordered=True)}{via}, a separate code path not shared "
-            f"with training{unset}: training/serving skew",
-            components=ctx.sorted_ids([case.endpoint, case.model, case.source, *case.pipelines]),
-            unset=tuple(f"{p}.shared_train_serve" for p in case.unset),
-        )
-
 
 # ---- time-ordered data ---------------------------------------------------------------------
 

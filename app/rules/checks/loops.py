@@ -11,14 +11,13 @@ from collections.abc import Iterator
 
 from app.rules.checks._common import (
     Unspecified,
-    data_loops,
     dmls,
     htd,
     names,
     number,
-    task_of,
     toce,
 )
+from app.rules.checks._flows import data_loops, task_of
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import get_rule, rule

@@ -13,7 +13,6 @@ from app.domain.model import Component
 from app.rules.checks._common import (
     GML,
     Unspecified,
-    audience,
     aws,
     dmls,
     endpoint_view,
@@ -26,6 +25,7 @@ from app.rules.checks._common import (
     pick,
     roml,
 )
+from app.rules.checks._flows import audience
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import rule

@@ -9,8 +9,6 @@ from app.rules.checks._common import (
     SUPERVISED_TASKS,
     Unspecified,
     aws,
-    carries_data,
-    data_loops,
     dmls,
     htd,
     is_learned,
@@ -19,6 +17,7 @@ from app.rules.checks._common import (
     names,
     roml,
 )
+from app.rules.checks._flows import carries_data, data_loops
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import rule

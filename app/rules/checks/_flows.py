@@ -1,0 +1,114 @@
+"""Which links carry data, the loops they close, and who consumes an endpoint's predictions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.rules.checks._common import ONLINE_MODES, endpoint_view
+from app.rules.context import RuleContext, strongly_connected
+
+NOT_DATA_FLOWS = ("watch", "govern", "proxy")
+# An eval link carries the model itself when it leaves a model, a baseline, an evaluation gate
+# or a registry (model → evaluation → registry); from a metric, an objective, an experiment or
+# a logger it carries measurements, not data.
+MODEL_PATH_KINDS = ("model", "baseline_model", "evaluation", "model_registry")
+ACTING_CONSUMERS = ("user_app", "internal_service", "downstream_model")
+
+
+def carries_data(ctx: RuleContext, source: str, flow: str) -> bool:
+    """Whether a link from `source` with `flow` carries data (or the model) rather than a
+    measurement, a governance rule or a proxy relation."""
+    if flow == "eval":
+        return ctx.kind_of.get(source) in MODEL_PATH_KINDS
+    return flow not in NOT_DATA_FLOWS
+
+
+def data_loops(ctx: RuleContext, feedback: bool) -> list[tuple[str, ...]]:
+    """Loops of the data flow, each as its members in design order, ordered by first member.
+
+    Watch, govern and proxy links, and eval links of measurements, carry no data and close no
+    loop (see `carries_data`); feedback links are left out unless `feedback`. Only the loops of
+    the whole graph are searched again.
+    """
+
+    def compute() -> list[tuple[str, ...]]:
+        loops = ctx.loops(feedback=feedback)
+        if not loops:
+            return []
+        succ = ctx.graph._succ
+        kind_of = ctx.kind_of
+        found = []
+        for loop in loops:
+            members = set(loop)
+            adj: dict[str, list[str]] = {}
+            dropped = False
+            for node in loop:
+                model_path = kind_of.get(node) in MODEL_PATH_KINDS
+                kept = []
+                for nxt, data in succ[node].items():
+                    if nxt not in members:
+                        continue
+                    flow = data["flow"]
+                    if (model_path if flow == "eval" else flow not in NOT_DATA_FLOWS) and (
+                        feedback or not data["feedback"]
+                    ):
+                        kept.append(nxt)
+                    else:
+                        dropped = True
+                adj[node] = kept
+            if not dropped:  # every link of the loop carries data: it is a data loop as it is
+                found.append(ctx.sorted_ids(loop))
+                continue
+            for group in strongly_connected(loop, adj):
+                if len(group) > 1 or group[0] in adj[group[0]]:
+                    found.append(ctx.sorted_ids(group))
+        found.sort(key=lambda group: ctx.order.get(group[0], 0))
+        return found
+
+    depends = {"links", "flow", *(() if feedback else ("feedback",))}
+    return ctx.shape_memo(("data_loops", feedback), compute, depends)
+
+
+def _consumer_table(ctx: RuleContext) -> list[tuple[str, Any, int]]:
+    """Each consumer with its consumer_type and the endpoints upstream of it (a bit mask)."""
+
+    def compute() -> list[tuple[str, Any, int]]:
+        below = endpoint_view(ctx).below
+        return [
+            (c.id, c.properties.get("consumer_type"), below.get(c.id, 0)) for c in ctx.of_kind("consumer")
+        ]
+
+    return ctx.memo("consumer_table", compute)
+
+
+def consumers_of(ctx: RuleContext, endpoint_id: str) -> list[str]:
+    """Consumers downstream of an endpoint, in design order."""
+    bit = endpoint_view(ctx).bit.get(endpoint_id, 0)
+    return [cid for cid, _, mask in _consumer_table(ctx) if mask & bit]
+
+
+def audience(ctx: RuleContext, endpoint_id: str) -> tuple[str, list[str]]:
+    """Who acts on an endpoint's predictions: ("acting", consumers) when a user app, an internal
+    service or a downstream model does; ("unknown", consumers with consumer_type unset) when
+    none does but some type is unset; ("soft", consumers) when only analysts read them (or
+    nobody is drawn and the endpoint is not online)."""
+    return ctx.memo(("audience", endpoint_id), lambda: _audience(ctx, endpoint_id))
+
+
+def _audience(ctx: RuleContext, endpoint_id: str) -> tuple[str, list[str]]:
+    bit = endpoint_view(ctx).bit.get(endpoint_id, 0)
+    types = [(cid, kind) for cid, kind, mask in _consumer_table(ctx) if mask & bit]
+    acting = [c for c, t in types if t in ACTING_CONSUMERS]
+    if acting:
+        return "acting", acting
+    unset = [c for c, t in types if t is None]
+    if unset:
+        return "unknown", unset
+    if not types and ctx.prop(endpoint_id, "mode") in ONLINE_MODES:
+        return "acting", []
+    return "soft", [c for c, _ in types]
+
+
+def task_of(ctx: RuleContext) -> set[str]:
+    """The tasks the problem framings name (unset ones left out)."""
+    return {str(t) for f in ctx.of_kind("problem_framing") if (t := f.properties.get("task")) is not None}
