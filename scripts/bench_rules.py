@@ -1,4 +1,4 @@
-"""Time the rule engine: median (and best) of N runs for the cases the issue sets targets for.
+"""Time the rule engine: median (and best) of N runs for the cases with performance targets.
 
     python scripts/bench_rules.py [--runs N]
 

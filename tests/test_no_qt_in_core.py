@@ -1,4 +1,4 @@
-"""The headless packages never load Qt (ARCHITECTURE.md: only app.ui imports PySide6)."""
+"""The headless packages never load Qt (docs/architecture.md: only app.ui imports PySide6)."""
 
 import subprocess
 import sys
