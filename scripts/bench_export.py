@@ -26,7 +26,6 @@ if str(ROOT) not in sys.path:
 from app.domain.catalog import default_catalog  # noqa: E402
 from app.export import (  # noqa: E402
     find_renderer,
-    layout_positions,
     report_bytes,
     to_dot,
     to_mermaid,
@@ -34,6 +33,7 @@ from app.export import (  # noqa: E402
     to_svg,
 )
 from app.export.report.fonts import report_fonts  # noqa: E402
+from app.layout import layout_design  # noqa: E402
 from app.rules.engine import CheckResult, stage_coverage  # noqa: E402
 from tests.export.designs import recommender_design, recommender_result  # noqa: E402
 from tests.factories import large_design  # noqa: E402
@@ -81,7 +81,7 @@ def main() -> int:
     measure(f"to_mermaid ({big})", lambda: to_mermaid(design, catalog), args.runs)
     measure(f"to_svg ({big})", lambda: to_svg(design, catalog, result), args.runs, target=3.0)
     measure(f"to_png ({big})", lambda: to_png(design, catalog, result), args.runs)
-    measure(f"layout_positions ({big})", lambda: layout_positions(design, catalog), args.runs)
+    measure(f"layout_design ({big})", lambda: layout_design(design, catalog), args.runs)
     measure(f"report ({big})", lambda: report_bytes(design, result, catalog), args.runs, target=2.0)
 
     recommender = recommender_design(catalog)

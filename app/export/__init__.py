@@ -7,7 +7,6 @@ by default, or laid out by Graphviz (app.export.placed). Graphviz runs as a subp
 """
 
 from app.export.dot import build_graph, to_dot
-from app.export.layout import layout_positions, stage_grid_positions
 from app.export.mermaid import to_mermaid
 from app.export.placed import to_png, to_svg
 from app.export.questions import open_questions
@@ -20,11 +19,9 @@ __all__ = [
     "build_graph",
     "build_report",
     "find_renderer",
-    "layout_positions",
     "open_questions",
     "render",
     "report_bytes",
-    "stage_grid_positions",
     "to_dot",
     "to_mermaid",
     "to_png",

@@ -32,7 +32,6 @@ SEVERITY_COLORS: dict[str, tuple[str, str]] = {
     "info": ("#2874A6", "#D6EAF8"),
 }
 OTHER_STAGE = ("other", "Other (unknown kinds)", "#999999")
-CARD_WIDTH_PT, CARD_HEIGHT_PT = 200.0, 90.0
 # Above this many links, flows become external labels (xlabel): placed after layout, they keep
 # big designs fast to lay out, at some cost in label placement.
 INLINE_LABEL_LIMIT = 120
@@ -131,7 +130,6 @@ def build_graph(
     catalog: Catalog | None = None,
     result: object | None = None,
     *,
-    cards: bool = False,
     rankdir: str = "LR",
     flow_labels: bool = True,
 ) -> DotGraph:
@@ -141,8 +139,6 @@ def build_graph(
         design: the design to draw.
         catalog: kinds and stages (the shipped catalog by default).
         result: a CheckResult; its open findings colour the components they concern.
-        cards: lay out fixed-size canvas cards (200 x 90) instead of labelled boxes; used
-            for auto-layout, where only positions matter.
         rankdir: "LR" (stages left to right, the default) or "TB" (top to bottom, more
             compact on a portrait page).
         flow_labels: label links with their flow (inline up to INLINE_LABEL_LIMIT links,
@@ -157,25 +153,16 @@ def build_graph(
         rankdir=rankdir,
         newrank="true",
         fontname=FONT,
-        nodesep="0.35" if cards else "0.25",
-        ranksep="0.9" if cards else "0.55",
+        nodesep="0.25",
+        ranksep="0.55",
         bgcolor="white",
         pad="0.2",
     )
-    if not cards:
-        graph.attr(label=_graph_label(design, worst), labelloc="t", labeljust="l", fontsize="12")
+    graph.attr(label=_graph_label(design, worst), labelloc="t", labeljust="l", fontsize="12")
     if len(design.components) > BIG_DESIGN:
         graph.attr(mclimit="0.5")  # fewer crossing-minimisation passes: a big layout in half the time
     graph.attr("node", shape="box", style="rounded,filled", fontname=FONT, fontsize="12", margin="0.12,0.06")
     graph.attr("edge", fontname=FONT, fontsize="9", fontcolor="#555555", color="#666666", arrowsize="0.7")
-    if cards:
-        graph.attr(
-            "node",
-            fixedsize="true",
-            width=f"{CARD_WIDTH_PT / 72:.4f}",
-            height=f"{CARD_HEIGHT_PT / 72:.4f}",
-            label="",
-        )
 
     node_ids = {c.id: f"n{i}" for i, c in enumerate(design.components)}
     stage_rank: dict[str, int] = {}
@@ -202,13 +189,10 @@ def build_graph(
                 if severity:
                     border, fill = SEVERITY_COLORS[severity]
                     attrs = {"fillcolor": fill, "color": border, "penwidth": "2.2"}
-                if cards:
-                    cluster.node(node_ids[component.id])
-                else:
-                    cluster.node(node_ids[component.id], label=node_label(component, catalog), **attrs)
+                cluster.node(node_ids[component.id], label=node_label(component, catalog), **attrs)
     _add_anchors(graph, anchors, design, node_ids, stage_rank)
     label_attr = ""
-    if flow_labels and not cards:
+    if flow_labels:
         label_attr = "label" if len(design.links) <= INLINE_LABEL_LIMIT else "xlabel"
     for link in design.links:
         _add_link(graph, link, node_ids, stage_rank, label_attr)

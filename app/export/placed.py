@@ -23,6 +23,7 @@ from app.export import dot
 from app.export.renderer import render
 from app.export.scene import build_scene, layout_for
 from app.export.text import html_escape, html_lines
+from app.layout import CARD_WIDTH
 
 LAYOUTS = ("ours", "graphviz")
 DEFAULT_SCALE = 96 / 72  # pixels per point
@@ -57,7 +58,7 @@ def placed_graph(
     catalog = catalog or default_catalog()
     scene = build_scene(design, catalog, result, layout_for(design, catalog, ASPECT))
     top = TITLE_ROOM + LANE_HEAD
-    width, height = max(scene.width, dot.CARD_WIDTH_PT), scene.height + top + 10
+    width, height = max(scene.width, CARD_WIDTH), scene.height + top + 10
 
     def at(x: float, y: float) -> tuple[float, float]:
         return x, height - top - y

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from app.export import layout_positions, report_bytes, to_dot, to_mermaid, to_svg
+from app.export import report_bytes, to_dot, to_mermaid, to_svg
 from app.export.renderer import RenderError, find_renderer
 from app.export.report.fonts import report_fonts
+from app.layout import layout_design
 from app.rules.engine import CheckResult, stage_coverage
 from tests.factories import large_design
 
@@ -52,10 +53,10 @@ def test_bench_svg_200(benchmark, big, needs_renderer):
     assert svg.lstrip().startswith(b"<?xml")
 
 
-def test_bench_layout_200(benchmark, big, needs_renderer):
+def test_bench_layout_200(benchmark, big):
     design, _result, catalog = big
-    positions = benchmark.pedantic(layout_positions, args=(design, catalog), rounds=3, iterations=1)
-    assert len(positions) == N_COMPONENTS
+    layout = benchmark.pedantic(layout_design, args=(design, catalog), rounds=3, iterations=1)
+    assert len(layout.positions) == N_COMPONENTS
 
 
 def test_bench_report_200(benchmark, big, needs_renderer):

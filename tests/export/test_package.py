@@ -30,7 +30,6 @@ def test_public_api():
         "to_png",
         "to_mermaid",
         "build_report",
-        "layout_positions",
         "RenderError",
         "open_questions",
     ):
