@@ -1,4 +1,4 @@
-"""Write the variant designs of the flaw classes of R43-R53 and their expected.json manifests.
+"""Write the variant designs of the flaw classes of R43-R53, each with its manifest in meta.notes.
 
     python -m tests.rules.variants.build_newrules_variants
 
@@ -8,7 +8,6 @@ sound design that must not. The .mlsd files are committed; this script only rege
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -799,15 +798,11 @@ def main() -> None:
     for flaw, files in VARIANTS.items():
         folder = HERE / flaw
         folder.mkdir(exist_ok=True)
-        path = folder / "expected.json"
-        manifest = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
         for file, (title, fires, quiet, unset, build) in files.items():
             builder = DesignBuilder(catalog, title=title)
             build(builder)
             builder.design.meta.notes = manifest_notes(fires, quiet, unset)
             save_design(builder.design, folder / file)
-            manifest[file] = {"fires": fires, "quiet": quiet, **({"unset": unset} if unset else {})}
-        path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         print(f"{flaw}: {len(files)} designs")
 
 
