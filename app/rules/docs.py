@@ -70,7 +70,8 @@ def render_rules_markdown(rules: list[RuleSpec] | None = None) -> str:
                 f"### {spec.id} {spec.title}",
                 "",
                 f"- Stage: {stage}",
-                f"- Default severity: {spec.severity}",
+                f"- Default severity: {spec.severity}"
+                + (f" (up to {spec.ceiling} in the cases below)" if spec.ceiling != spec.severity else ""),
                 "",
                 spec.rationale,
                 "",

@@ -47,6 +47,7 @@ class RuleSpec:
     check: CheckFunction = field(compare=False, repr=False)
     condition: str = ""
     unset: str = ""
+    ceiling: str = ""  # the highest severity its hits may have (the default severity unless it escalates)
 
     def metadata(self) -> dict[str, Any]:
         return {

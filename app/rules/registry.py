@@ -20,22 +20,27 @@ def rule(
     *,
     condition: str = "",
     unset: str = "",
+    escalates_to: str | None = None,
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Register a check function as rule `id` (decorator).
 
     `condition` says in words when the rule fires; `unset` says what an unset rule-critical
-    property means for it (both appear in docs/rules.md).
+    property means for it (both appear in docs/rules.md). `escalates_to` is the highest
+    severity a hit may raise the rule to (the rubric charges an unknown at that ceiling).
     """
     if stage not in RULE_STAGES:
         raise ValueError(f"{id}: unknown stage {stage!r}")
     if severity not in SEVERITY_RANK:
         raise ValueError(f"{id}: unknown severity {severity!r}")
+    if escalates_to is not None and SEVERITY_RANK.get(escalates_to, 0) <= SEVERITY_RANK[severity]:
+        raise ValueError(f"{id}: escalates_to must be above the default severity {severity!r}")
 
     def register(check: CheckFunction) -> CheckFunction:
         if id in _RULES:
             raise ValueError(f"rule {id} registered twice")
         _RULES[id] = RuleSpec(
-            id, title, stage, severity, rationale, suggestion, tuple(sources), check, condition, unset
+            id, title, stage, severity, rationale, suggestion, tuple(sources), check, condition, unset,
+            escalates_to or severity,
         )
         return check
 

@@ -29,7 +29,7 @@ Costs. An open finding costs its severity weight (warning 1, error 2, info 0), t
 the rule's own severity even when the design overrides it. A finding raised because a
 rule-critical property is unset (an unknown: `Finding.unset`, or an info note "X of C is
 unspecified") costs the rule's worst severity: its default, its finding's, or the error a
-rule escalates to (ESCALATES). A rule costs at most once (its most expensive open finding).
+rule escalates to (`RuleSpec.ceiling`). A rule costs at most once (its most expensive open finding).
 Accepted findings cost nothing; accepted real findings are decisions made. Findings of the
 design completed at a gating property (app.rules.rubric_gates) are unknowns of the design.
 """
@@ -61,8 +61,6 @@ RULE_DIMENSION: dict[str, str] = {
     **{r: DECISION_MAKING for r in _DM.split()},
     **{r: BREADTH_AND_DEPTH for r in _BD.split()},
 }
-# Rules whose hits can be raised above the rule's default severity.
-ESCALATES = {"R4": "error", "R18": "error", "R22": "error", "R26": "error", "R43": "error"}
 SEVERITY_WEIGHT = {"info": 0, "warning": 1, "error": 2}
 # Stage coverage is scored by the breadth points themselves; R4 adds no second penalty.
 COUNTED_BY_COVERAGE = frozenset({"R4"})
@@ -153,9 +151,9 @@ def rule_severity(finding: Finding) -> str:
 
 def unknown_weight(finding: Finding) -> int:
     spec = get_rule(finding.rule)
-    levels = [rule_severity(finding), ESCALATES.get(finding.rule, "info")]
+    levels = [rule_severity(finding)]
     if spec is not None:
-        levels.append(spec.severity)
+        levels.append(spec.ceiling)
     return max(SEVERITY_WEIGHT[level] for level in levels)
 
 

@@ -488,3 +488,28 @@ def test_a_decision_on_one_missing_stage_accepts_only_that_r4_finding(builder):
     assert [f.subject for f in accepted] == ["stage:monitoring"]
     assert len(r4) - len(accepted) == 3
     assert all(f.subject.startswith("stage:") for f in r4)
+
+
+def test_no_finding_is_above_its_rules_declared_ceiling(catalog):
+    """The rubric charges an unknown at its rule's ceiling, so a rule that raises a hit above its
+    default severity must declare it (`escalates_to=`)."""
+    from pathlib import Path
+
+    from app.persistence import load_design
+    from app.rules import all_rules, check_design
+    from app.rules.model import SEVERITY_RANK
+    from tests.factories import large_design
+
+    root = Path(__file__).resolve().parents[2]
+    paths = sorted((root / "tests" / "rules" / "variants").glob("*/*.mlsd"))
+    paths += sorted((root / "resources" / "templates").glob("*.mlsd"))
+    designs = [load_design(p, catalog).design for p in paths] + [large_design(catalog, 1500, 3000)]
+    ceiling = {spec.id: spec.ceiling for spec in all_rules()}
+    above = {
+        (f.rule, f.severity)
+        for design in designs
+        for f in check_design(design, catalog).findings
+        if not f.overridden and not f.internal_error
+        and SEVERITY_RANK[f.severity] > SEVERITY_RANK[ceiling[f.rule]]
+    }
+    assert above == set()

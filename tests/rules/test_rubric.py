@@ -351,3 +351,20 @@ def test_every_rule_has_a_dimension_and_every_topic_agrees_with_it():
         topic = RULE_TOPIC.get(spec.id)
         if topic is not None and topic in TOPICS:
             assert TOPICS[topic][0] == RULE_DIMENSION[spec.id], (spec.id, topic)
+
+
+def test_setting_rollback_none_on_a_big_bang_release_never_scores_above_leaving_it_unset(catalog):
+    """R29 escalates to error when rollback is none and nothing is gradual: the unknown must cost
+    as much (the rule's declared ceiling), or filling it in honestly would lower the score."""
+    from pathlib import Path
+
+    from app.persistence import load_design
+
+    path = Path(__file__).resolve().parent / "variants" / "release_safety" / "sound.mlsd"
+    design = load_design(path, catalog).design
+    release = next(c for c in design.components if c.kind == "release_strategy")
+    totals = {}
+    for rollback in (None, "none"):
+        release.properties.update(release_type="big_bang", rollback=rollback)
+        totals[rollback] = score_design(design, check_design(design, catalog), catalog).total
+    assert totals["none"] <= totals[None]

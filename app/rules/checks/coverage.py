@@ -209,6 +209,7 @@ def r3_latency_targets(ctx: RuleContext) -> Iterator[Hit]:
     condition="No component of the stage's kinds is in the design (error for data, model and serving; "
     "warning for business, features and monitoring).",
     unset="Reads no property: only which kinds are present.",
+    escalates_to="error",
 )
 def r4_stage_coverage(ctx: RuleContext) -> Iterator[Hit]:
     present = {ctx.catalog.stage_of(kind) for kind in ctx.by_kind}

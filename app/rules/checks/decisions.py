@@ -98,6 +98,7 @@ def _resampled(ctx: RuleContext, model: str) -> list[str]:
     unset="calibration unset on such a model fires (an uncalibrated model is assumed); a decision "
     "policy with policy_type unset, or a threshold policy with threshold_source unset, counts as "
     "reading probabilities.",
+    escalates_to="error",
 )
 def r43_calibration(ctx: RuleContext) -> Iterator[Hit]:
     learned = learned_models(ctx)

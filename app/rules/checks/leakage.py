@@ -150,6 +150,7 @@ _STATEFUL_OPS = {"impute", "clip_outliers", "one_hot", "target_encode", "scale"}
     "target_encode: label leakage).",
     unset="fit_on unset on a pipeline with stateful ops (impute, clip_outliers, one_hot, "
     "target_encode, scale) or with ops unset is a warning naming feature_pipeline.fit_on.",
+    escalates_to="error",
 )
 def r18_feature_leakage(ctx: RuleContext) -> Iterator[Hit]:
     unknown = Unspecified(ctx)

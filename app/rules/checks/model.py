@@ -41,6 +41,7 @@ from app.rules.registry import rule
     "linked to one); error for deep, transformer, LLM and ensemble families.",
     unset="A baseline evaluated beside a model whose metric_value is unset is info naming it: the "
     "baseline's score is what the model must beat.",
+    escalates_to="error",
 )
 def r22_baseline(ctx: RuleContext) -> Iterator[Hit]:
     models = [c for c in ctx.of_kind("model") if is_learned(ctx, c.id)]
@@ -206,6 +207,7 @@ def r25_tuning(ctx: RuleContext) -> Iterator[Hit]:
     condition="An evaluation lists no slices (error when a regulatory constraint applies and a user app "
     "consumes predictions).",
     unset="slices unset is a warning naming evaluation.slices (the groups it reports separately).",
+    escalates_to="error",
 )
 def r26_slices(ctx: RuleContext) -> Iterator[Hit]:
     evaluations = ctx.of_kind("evaluation")

@@ -124,6 +124,7 @@ def _registry_state(
     "get the same finding as info.",
     unset="release_type or rollback unset (when no other release settles it), model_registry.versioned "
     "unset, or a consumer's consumer_type unset when no consumer is known to act: a warning naming it.",
+    escalates_to="error",
 )
 def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
     unknown = Unspecified(ctx)
