@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from app.export.fonts import BY_SCRIPT, font_dir, font_files
+from app.fonts import BY_SCRIPT, font_dir, font_files
 
 ENV_DOT = "MLSD_DOT"
 ENV_TIMEOUT = "MLSD_RENDER_TIMEOUT"

@@ -15,7 +15,7 @@ from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
 from PySide6.QtWidgets import QApplication
 
 from app import __version__
-from app.export.fonts import BY_SCRIPT, font_files
+from app.fonts import BY_SCRIPT, font_files
 from app.persistence import DesignLoadError, load_design, recovery
 from app.persistence.atomic import clean_stale_temp_files
 from app.resources import resource_path

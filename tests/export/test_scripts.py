@@ -22,10 +22,10 @@ from reportlab.pdfgen.canvas import Canvas
 from app.domain.text import balance_bidi, isolate, strip_bidi
 from app.export import report_bytes, to_dot, to_mermaid
 from app.export.dot import to_png, to_svg
-from app.export.fonts import BY_SCRIPT, font_files
 from app.export.renderer import Renderer, fit_wide_text, render
 from app.export.report.fonts import draw_text, markup, report_fonts, shaped_runs
 from app.export.report.shaping import visual_line
+from app.fonts import BY_SCRIPT, font_files
 from app.rules.engine import CheckResult, stage_coverage
 from app.rules.formats import format_text
 from app.rules.model import Finding

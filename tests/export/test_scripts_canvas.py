@@ -9,7 +9,7 @@ pytest.importorskip("PySide6.QtGui")
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtGui import QFont, QFontDatabase, QFontInfo, QFontMetricsF  # noqa: E402
 
-from app.export.fonts import BY_SCRIPT  # noqa: E402
+from app.fonts import BY_SCRIPT  # noqa: E402
 
 
 def test_shipped_fonts_are_registered_and_substitute_the_application_font(qapp):

@@ -31,10 +31,10 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from app.export.fonts import BY_SCRIPT, script_of
 from app.export.report import tounicode
 from app.export.report.shaping import visual_line, visual_lines
 from app.export.text import clean
+from app.fonts import BY_SCRIPT, script_of
 
 ENV_CJK_FONT = "MLSD_REPORT_CJK_FONT"
 CID_FONT = "STSong-Light"

@@ -19,8 +19,6 @@ from pathlib import Path
 
 from app.resources import resource_path
 
-STYLES = ("regular", "bold", "italic", "bold_italic")
-
 
 @dataclass(frozen=True)
 class ShippedFont:
@@ -61,7 +59,6 @@ SHIPPED: tuple[ShippedFont, ...] = (
     ShippedFont("emoji", "Noto Emoji", {"regular": "NotoEmoji-Regular.ttf"}),
 )
 BY_SCRIPT = {font.script: font for font in SHIPPED}
-FAMILIES = tuple(font.family for font in SHIPPED)
 
 # Code point ranges per script (the scripts whose fonts are chosen before the body font).
 _RANGES: dict[str, tuple[tuple[int, int], ...]] = {
