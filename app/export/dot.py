@@ -279,15 +279,7 @@ def to_png(
     return render(to_dot(design, catalog, result, rankdir=rankdir), "png", timeout=timeout)
 
 
-# Stage diagrams: the figure opening each stage's section of the report ------------------
-
-CONTEXT_BOX = (
-    '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="3" BGCOLOR="#F4F6F7" COLOR="#B2BABB">'
-)
-CONTEXT_NODE = {"shape": "plain", "style": "", "fontsize": "10", "fontcolor": "#5D6D7E"}
-CONTEXT_LINK = "#A6ACAF"
-STAGE_LABEL_LIMIT = 40  # links; a stage diagram with more leaves its links unlabelled
-
+# Stage views: what each stage's figure in the report shows ------------------------------
 
 class StageView(NamedTuple):
     """A stage's components and the other stages' ones linked to them (context), as indexes;
@@ -318,67 +310,3 @@ def stage_view(design: Design, catalog: Catalog, stage_id: str) -> StageView:
             context.update(i for i in ends if order[i] != position)
     members = [i for i, p in enumerate(order) if p == position]
     return StageView(members, sorted(context, key=lambda i: (order[i], i)), links, order, groups, position)
-
-
-def build_stage_graph(
-    design: Design, catalog: Catalog | None = None, result: object | None = None, stage_id: str = "", *,
-    rankdir: str = "LR",
-) -> DotGraph:  # fmt: skip
-    """The diagram of one stage: its components (as in build_graph) and, greyed, one context
-    box per other stage listing its components linked to them; earlier stages first (left, or
-    top with rankdir "TB"). Ids are generated: n<index> for the stage's components, s<group>
-    for context boxes, with a port c<index> per cell. Links within the stage are labelled
-    with their flow up to STAGE_LABEL_LIMIT links."""
-    catalog = catalog or default_catalog()
-    view = stage_view(design, catalog, stage_id)
-    worst = worst_severities(result)
-    graph = graphviz.Digraph("stage", format="svg")
-    graph.attr(rankdir=rankdir, newrank="true", fontname=FONT, nodesep="0.18", ranksep="0.4", pad="0.1")
-    graph.attr("node", shape="box", style="rounded,filled", fontname=FONT, fontsize="12", margin="0.12,0.06")
-    graph.attr("edge", fontname=FONT, fontsize="9", fontcolor="#555555", color="#666666", arrowsize="0.7")
-    node_ids = {design.components[i].id: f"n{i}" for i in view.members}
-    if not view.members:
-        return DotGraph(graph=graph, node_ids=node_ids)
-    color = view.groups[view.position][2]
-    with graph.subgraph(name="cluster_stage") as cluster:
-        cluster.attr(style="rounded,filled", color=color, fillcolor=tint(color, 0.14), penwidth="1.2")
-        for index in view.members:
-            component = design.components[index]
-            border, fill = SEVERITY_COLORS.get(worst.get(component.id, ""), (color, "white"))
-            label, pen = node_label(component, catalog), "2.2" if component.id in worst else "1.2"
-            cluster.node(node_ids[component.id], label=label, color=border, fillcolor=fill, penwidth=pen)
-    across = rankdir == "TB"
-    boxes: dict[int, list[str]] = {}
-    for index in view.context:
-        group, component = view.order[index], design.components[index]
-        kind = catalog.kind(component.kind)
-        name = html_lines(component_title(component.name, kind.label if kind else component.kind), 24)
-        boxes.setdefault(group, []).append(f'<TD PORT="c{index}">{name or html_escape(component.id)}</TD>')
-        facing = ("s" if across else "e") if group < view.position else ("n" if across else "w")
-        node_ids[component.id] = f"s{group}:c{index}:{facing}"  # links meet the cell on that side
-    for rank, before in (("min", True), ("max", False)):
-        with graph.subgraph(name=f"context_{rank}") as side:
-            side.attr(rank=rank)
-            for group in (g for g in boxes if (g < view.position) == before):
-                _id, label, hue = view.groups[group]
-                cells = boxes[group]
-                rows = [f"<TR>{''.join(cells)}</TR>"] if across else [f"<TR>{c}</TR>" for c in cells]
-                span = f' COLSPAN="{len(cells)}"' if across else ""
-                name = f'<FONT POINT-SIZE="9" COLOR="{hue}"><B>{html_escape(label)}</B></FONT>'
-                head = f'<TR><TD BORDER="0"{span}>{name}</TD></TR>'  # below when links come from above
-                rows = [*rows, head] if across and not before else [head, *rows]
-                side.node(f"s{group}", f"<{CONTEXT_BOX}{''.join(rows)}</TABLE>>", **CONTEXT_NODE)
-    index_of = {c.id: i for i, c in enumerate(design.components)}
-    for link in view.links:
-        source, target = (view.order[index_of[end]] for end in (link.source, link.target))
-        attrs = {"color": CONTEXT_LINK} if source != target else {}  # its flow is in the text
-        if source == target and len(view.links) <= STAGE_LABEL_LIMIT:
-            attrs["label"] = edge_label(link)
-        if link.feedback:
-            attrs.update(style="dashed", color="#7D3C98", constraint=str(source != target).lower())
-        tail, head = node_ids[link.source], node_ids[link.target]
-        if source > target:  # drawn backwards with the arrow at the tail: earlier stages stay first
-            graph.edge(head, tail, dir="back", **attrs)
-        else:
-            graph.edge(tail, head, **attrs)
-    return DotGraph(graph=graph, node_ids=node_ids)

@@ -72,11 +72,14 @@ def layout_design(
     aspect: float = 16 / 10,
     only: Collection[str] | None = None,
     card_size: tuple[float, float] = (CARD_WIDTH, CARD_HEIGHT),
+    routes: bool = True,
 ) -> LayoutResult:
     """Positions for the design's cards and routes for its links.
 
     only=None places every component that is not pinned; with ids, only those (not pinned)
     move and every other card stays where it is as an obstacle. Pinned cards never move.
+    With routes=False the links are not routed (`LayoutResult.routes` is empty): for callers
+    that draw links their own way, such as the canvas.
     """
     catalog = catalog or default_catalog()
     if not math.isfinite(aspect) or aspect <= 0:
@@ -91,14 +94,14 @@ def layout_design(
     lanes: tuple[Lane, ...] = ()
     if moving:
         lanes = _place(design, catalog, moving, positions, aspect, card_size, anchored=wanted is not None)
-    routes = route_links(design, positions, catalog, card_size=card_size)
+    link_routes = route_links(design, positions, catalog, card_size=card_size) if routes else {}
     if positions:
         xs = [x for x, _ in positions.values()]
         ys = [y for _, y in positions.values()]
         width, height = max(xs) - min(xs) + card_w, max(ys) - min(ys) + card_h
     else:
         width = height = 0.0
-    return LayoutResult(positions=positions, routes=routes, lanes=lanes, width=width, height=height)
+    return LayoutResult(positions=positions, routes=link_routes, lanes=lanes, width=width, height=height)
 
 
 def _place(

@@ -36,7 +36,6 @@ design completed at a gating property (app.rules.rubric_gates) are unknowns of t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -66,7 +65,6 @@ SEVERITY_WEIGHT = {"info": 0, "warning": 1, "error": 2}
 COUNTED_BY_COVERAGE = frozenset({"R4"})
 MAX_PROPERTIES_NEEDED = 3
 
-_UNSPECIFIED = re.compile(r"^(?P<prop>\w+) of (?P<name>.+?) is unspecified(?:: (?P<why>.*))?$", re.S)
 
 
 def dimension_of(rule_id: str, stage: str) -> str:
@@ -133,10 +131,6 @@ def unknown_properties(finding: Finding) -> list[tuple[str, str]]:
     if finding.unset:
         pairs = [ref.partition(".") for ref in finding.unset]
         return [(component, prop) for component, _, prop in pairs]
-    if finding.severity == "info" or finding.default_severity == "info":
-        match = _UNSPECIFIED.match(finding.message)
-        if match:
-            return [(match["name"], match["prop"])]
     return []
 
 

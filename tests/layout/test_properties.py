@@ -152,3 +152,12 @@ def test_pinned_cards_are_avoided(catalog):
     result = layout_design(design, catalog)
     assert result.positions["c0"] == (0.0, 0.0) and result.positions["c1"] == (300.0, 140.0)
     assert overlapping_pairs(result.positions) == []
+
+
+@SETTINGS
+@given(designs())
+def test_positions_without_routes_are_the_same_positions(design):
+    full = layout_design(design)
+    bare = layout_design(design, routes=False)
+    assert bare.positions == full.positions and bare.routes == {}
+    assert (bare.width, bare.height) == (full.width, full.height)

@@ -49,6 +49,7 @@ COMPLEX_FAMILIES = (*DEEP_FAMILIES, "ensemble")
 INTERPRETABLE_FAMILIES = ("rule", "linear", "logistic", "tree")
 SUPERVISED_TASKS = ("binary", "multiclass", "multilabel", "regression", "ranking", "uplift")
 MODEL_KINDS = ("model", "baseline_model")
+LEARNED_ELSEWHERE = ("pretrained", "vendor_api")  # model provenances with no training lineage here
 
 
 def number(value: Any) -> float | None:
@@ -124,7 +125,6 @@ def join_words(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-LOWER = {"error": "warning", "warning": "info", "info": "info"}
 
 
 class Unspecified:

@@ -81,12 +81,6 @@ def _consumer_table(ctx: RuleContext) -> list[tuple[str, Any, int]]:
     return ctx.memo("consumer_table", compute)
 
 
-def consumers_of(ctx: RuleContext, endpoint_id: str) -> list[str]:
-    """Consumers downstream of an endpoint, in design order."""
-    bit = endpoint_view(ctx).bit.get(endpoint_id, 0)
-    return [cid for cid, _, mask in _consumer_table(ctx) if mask & bit]
-
-
 def audience(ctx: RuleContext, endpoint_id: str) -> tuple[str, list[str]]:
     """Who acts on an endpoint's predictions: ("acting", consumers) when a user app, an internal
     service or a downstream model does; ("unknown", consumers with consumer_type unset) when

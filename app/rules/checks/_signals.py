@@ -71,10 +71,6 @@ def ranking_signals(ctx: RuleContext) -> list[str]:
     return found
 
 
-def framing_tasks(ctx: RuleContext) -> set[str]:
-    return {str(c.properties["task"]) for c in ctx.of_kind("problem_framing") if c.properties.get("task")}
-
-
 def trained_by(ctx: RuleContext, seeds: list[str]) -> dict[str, list[str]]:
     """For each seed (a label or data source), the models its data reaches: through datasets,
     sampling and training jobs, never through another model (feedback links left out)."""
@@ -111,7 +107,7 @@ def final_models(ctx: RuleContext) -> set[str]:
             inner |= bits.get(model, 0) & ~(1 << i)
         return {m for i, m in enumerate(models) if not inner >> i & 1}
 
-    return ctx.shape_memo("newrules.final_models", compute, {"links", "feedback"})
+    return ctx.shape_memo("final_models", compute, {"links", "feedback"})
 
 
 def models_reaching(ctx: RuleContext, nodes: Iterable[str]) -> dict[str, list[str]]:
@@ -129,7 +125,7 @@ def models_reaching(ctx: RuleContext, nodes: Iterable[str]) -> dict[str, list[st
 def models_reaching_kind(ctx: RuleContext, kind: str) -> dict[str, list[str]]:
     """`models_reaching` for every component of one kind, kept until the design's shape changes."""
     return ctx.shape_memo(
-        ("newrules.models_reaching", kind),
+        ("models_reaching", kind),
         lambda: models_reaching(ctx, [c.id for c in ctx.of_kind(kind)]),
         {"links", "feedback"},
     )
@@ -155,7 +151,7 @@ def _monitors_by_node(ctx: RuleContext) -> dict[str, list[str]]:
                 found.setdefault(node, []).append(monitor.id)
         return found
 
-    return ctx.shape_memo("newrules.monitors_by_node", compute, {"links"})
+    return ctx.shape_memo("monitors_by_node", compute, {"links"})
 
 
 def linked_monitors(ctx: RuleContext, nodes: Iterable[str]) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from app.domain.model import Component
-from app.rules.checks._common import dmls, join_words, names, number
+from app.rules.checks._common import LEARNED_ELSEWHERE, dmls, join_words, names, number
 from app.rules.checks._signals import (
     GUO_2017,
     NICULESCU_2005,
@@ -189,7 +189,6 @@ def r43_calibration(ctx: RuleContext) -> Iterator[Hit]:
 # ---- R47 ------------------------------------------------------------------------------------
 
 _COLD_START = ("popularity_fallback", "content_features", "exploration")
-_EXTERNAL = ("pretrained", "vendor_api")
 
 
 @rule(
@@ -220,7 +219,7 @@ def r47_cold_start(ctx: RuleContext) -> Iterator[Hit]:
     learned = [
         m
         for m in learned_models(ctx)
-        if ctx.prop(m, "provenance") not in _EXTERNAL and ctx.prop(m, "family") != "llm"
+        if ctx.prop(m, "provenance") not in LEARNED_ELSEWHERE and ctx.prop(m, "family") != "llm"
     ]
     if not learned:
         return

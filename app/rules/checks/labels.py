@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 
 from app.domain.model import Component
 from app.rules.checks._common import dmls, fmt, join_words, names, number, pick
+from app.rules.checks._flows import task_of
 from app.rules.checks._signals import (
     CHAPELLE_2014,
     CRASWELL_2008,
@@ -19,7 +20,6 @@ from app.rules.checks._signals import (
     OUTCOME_LABELS,
     RATNER_2017,
     TOBIN_1958,
-    framing_tasks,
     model_ids,
     randomly_observed,
     ranking_signals,
@@ -34,8 +34,6 @@ from app.rules.registry import rule
 
 _CORRECTIONS = ("position_feature", "ipw", "randomized")
 _RETRAINED = ("periodic", "triggered", "continual")
-_MAYBE_RETRAINED = (*_RETRAINED, None)
-_MAYBE_OUTCOME = (*OUTCOME_LABELS, None)
 _CONTINUAL_HOURS = 1.0
 _MIN_AGREEMENT = 0.6
 
@@ -249,7 +247,7 @@ def r50_censored_outcomes(ctx: RuleContext) -> Iterator[Hit]:
     labels = ctx.of_kind("label_source")
     if not labels:
         return
-    tasks = framing_tasks(ctx)
+    tasks = task_of(ctx)
     forecast = "forecast" in tasks
     # Values capped by the world (stock, cancellations) versus outcomes hidden by decisions.
     capped = bool(tasks) and tasks <= _VALUE_TASKS

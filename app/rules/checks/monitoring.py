@@ -23,7 +23,6 @@ from app.rules.registry import rule
 
 _INPUT_SIGNALS = {"data_drift", "data_quality"}
 _OUTPUT_SIGNALS = {"prediction_drift", "model_quality"}
-_ONLINE_EXPERIMENTS = ("ab", "interleaving", "switchback", "bandit")
 
 
 @rule(

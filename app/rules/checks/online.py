@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
-from app.rules.checks._common import dmls, htd, items, join_words, mts, names
+from app.rules.checks._common import LEARNED_ELSEWHERE, dmls, htd, items, join_words, mts, names
 from app.rules.checks._signals import DALVI_2004, KOHAVI_2020, linked_monitors, said, watch_verdict
 from app.rules.context import RuleContext
 from app.rules.model import Hit
@@ -135,7 +135,6 @@ def r46_metric_alignment(ctx: RuleContext) -> Iterator[Hit]:
 
 _DRIFT = {"concept_drift", "data_drift"}
 _ACTING = ("threshold", "rules")
-_EXTERNAL = ("pretrained", "vendor_api")
 
 
 def _label_feedback(ctx: RuleContext) -> bool:
@@ -171,7 +170,7 @@ def _adversarial_gaps(ctx: RuleContext) -> tuple[list[str], list[str], list[str]
     jobs = ctx.of_kind("training_job")
     schedules = [j.properties.get("schedule") for j in jobs]
     models = ctx.of_kind("model")
-    if models and all(m.properties.get("provenance") in _EXTERNAL for m in models):
+    if models and all(m.properties.get("provenance") in LEARNED_ELSEWHERE for m in models):
         # Nothing is trained here: defences (prompts, filters, model versions) adapt by shipping
         # changes through a gated evaluation instead of by retraining.
         gates = ctx.of_kind("evaluation")

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from app.rules.checks._common import (
+    LEARNED_ELSEWHERE,
     aws,
     dmls,
     endpoints,
@@ -24,7 +25,6 @@ from app.rules.registry import rule
 
 _TRANSPARENT = ("cache", "data_validation")  # pass their own inputs through unchanged
 _NOT_FEATURE_INPUTS = ("training_job", "model_registry", "model", "baseline_model")
-_LEARNED_ELSEWHERE = ("pretrained", "vendor_api")
 
 
 def _direct_inputs(ctx: RuleContext, node: str, serve: bool) -> list[str]:
@@ -93,7 +93,7 @@ def _skew(ctx: RuleContext) -> list[_Skew]:
         inputs: dict[str, list[str]] = {}
         for endpoint in endpoints(ctx):
             for model in serving_models(ctx, endpoint):
-                if ctx.kind_of.get(model) != "model" or ctx.prop(model, "provenance") in _LEARNED_ELSEWHERE:
+                if ctx.kind_of.get(model) != "model" or ctx.prop(model, "provenance") in LEARNED_ELSEWHERE:
                     continue
                 if not training.of(model):
                     continue  # no training drawn: R7's concern, not skew

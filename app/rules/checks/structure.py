@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from app.rules.checks._common import (
+    LEARNED_ELSEWHERE,
     MODEL_KINDS,
     SUPERVISED_TASKS,
     Unspecified,
@@ -21,8 +22,6 @@ from app.rules.checks._flows import carries_data, data_loops
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import rule
-
-_LEARNED_ELSEWHERE = ("pretrained", "vendor_api")
 
 
 @rule(
@@ -110,7 +109,7 @@ def r7_training_lineage(ctx: RuleContext) -> Iterator[Hit]:
     models = [
         c.id
         for c in ctx.of_kind("model")
-        if is_learned(ctx, c.id) and c.properties.get("provenance") not in _LEARNED_ELSEWHERE
+        if is_learned(ctx, c.id) and c.properties.get("provenance") not in LEARNED_ELSEWHERE
     ]
     if not models:
         return

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from app.rules.checks._common import endpoint_view, htd, items, mts, names, pick
+from app.rules.checks._common import LEARNED_ELSEWHERE, endpoint_view, htd, items, mts, names, pick
+from app.rules.checks._flows import task_of
 from app.rules.checks._signals import (
     CHEN_2023,
     GDPR_ART5,
@@ -15,7 +16,6 @@ from app.rules.checks._signals import (
     OWASP_LLM,
     ReachThrough,
     endpoint_models,
-    framing_tasks,
     linked_monitors,
     model_ids,
     model_reach,
@@ -129,7 +129,7 @@ def _cascade_pairs(ctx: RuleContext, models: list[str]) -> dict[tuple[int, int],
                 pairs.setdefault((producing, users), []).append(target)
         return pairs
 
-    return ctx.shape_memo("newrules.cascade_pairs", compute, {"links", "feedback"})
+    return ctx.shape_memo("cascade_pairs", compute, {"links", "feedback"})
 
 
 @rule(
@@ -235,7 +235,6 @@ def r49_correction_cascade(ctx: RuleContext) -> Iterator[Hit]:
 
 # ---- R51 ------------------------------------------------------------------------------------
 
-_EXTERNAL = ("pretrained", "vendor_api")
 _GENERATION_WATCH = ("groundedness", "safety")
 
 
@@ -248,7 +247,7 @@ def _swappable(ctx: RuleContext) -> tuple[list[str], list[str]]:
     unsure = []
     for model in ctx.of_kind("model"):
         provenance = model.properties.get("provenance")
-        if provenance in _EXTERNAL or (provenance == "fine_tuned" and model.id not in trained):
+        if provenance in LEARNED_ELSEWHERE or (provenance == "fine_tuned" and model.id not in trained):
             seeds.append(model.id)
         elif provenance is None and model.properties.get("family") == "llm" and model.id not in trained:
             seeds.append(model.id)
@@ -313,7 +312,7 @@ def r51_swap_gate(ctx: RuleContext) -> Iterator[Hit]:
             )
     for model in ctx.of_kind("model"):
         provenance = model.properties.get("provenance")
-        if provenance not in _EXTERNAL:
+        if provenance not in LEARNED_ELSEWHERE:
             continue
         pinned = model.properties.get("version_pinned")
         if pinned is True:
@@ -345,7 +344,7 @@ def _generation_monitoring(ctx: RuleContext, endpoints: list[str]) -> Iterator[H
     if not endpoints:
         return
     serving = endpoint_models(ctx)
-    generation = "generation" in framing_tasks(ctx)
+    generation = "generation" in task_of(ctx)
     view = None
     covers: dict[str, int] = {}
     unsure: list[tuple[str, int]] = []

@@ -42,7 +42,7 @@ def auto_layout(
         report("Auto-layout: every component concerned is pinned")
         return False
     try:
-        result = layout_design(design, document.catalog, aspect=aspect, only=subset)
+        result = layout_design(design, document.catalog, aspect=aspect, only=subset, routes=False)
     except ValueError as exc:
         report(f"Auto-layout failed: {exc}")
         return False

@@ -13,11 +13,12 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPalette, QPen, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
+from app.layout import CARD_HEIGHT, CARD_WIDTH
 from app.resources import resource_path
 from app.ui.theme import SEVERITY_COLORS
 
-CARD_W = 200.0
-CARD_H = 90.0
+CARD_W = CARD_WIDTH  # the layout engine places cards of this size
+CARD_H = CARD_HEIGHT
 CARD_RECT = QRectF(0.0, 0.0, CARD_W, CARD_H)
 HEADER_H = 26.0
 RADIUS = 7.0
