@@ -2,30 +2,24 @@
 
 Every string a figure shows goes through draw_label() (and is measured by text_width()),
 so how text is shaped and which font draws each character is decided in this one place.
-Each line is shaped by fonts.shaped_runs(): right-to-left text reordered and Arabic joined,
+Each line is drawn by fonts.draw_text(): right-to-left text reordered and Arabic joined,
 every character in a font that has it (the shipped script fonts, U+FFFD when none has).
 """
 
 from __future__ import annotations
 
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from app.export.report.fonts import FontSet, shaped_runs
+from app.export.report.fonts import FontSet, draw_text
+from app.export.report.fonts import text_width as fonts_text_width
 from app.export.text import clean
 
 ELLIPSIS = "…"
 
 
-def _runs(text: str, fonts: FontSet, bold: bool) -> list[tuple[str, str]]:
-    if text.isascii():  # the body font covers ASCII: one run, no look-up per character
-        return [(fonts.bold if bold else fonts.regular, text)]
-    return shaped_runs(text, fonts, bold=bold)
-
-
 def text_width(text: str, size: float, fonts: FontSet, *, bold: bool = False) -> float:
     """Width in points of `text` set at `size` as draw_label() sets it."""
-    return sum(stringWidth(run, font, size) for font, run in _runs(text, fonts, bold))
+    return fonts_text_width(text, size, fonts, bold=bold)
 
 
 def draw_label(
@@ -40,16 +34,10 @@ def draw_label(
     color: str = "#000000",
     anchor: str = "start",
 ) -> None:
-    """Draw one line of text with its baseline at y; `anchor` says whether x is its start,
-    middle or end."""
-    width = text_width(text, size, fonts, bold=bold)
-    start = x - width / 2 if anchor == "middle" else x - width if anchor == "end" else x
+    """Draw one line of text in `color` with its baseline at y; `anchor` says whether x is its
+    start, middle or end."""
     canv.setFillColor(color)
-    cursor = start
-    for font, run in _runs(text, fonts, bold):
-        canv.setFont(font, size)
-        canv.drawString(cursor, y, run)
-        cursor += stringWidth(run, font, size)
+    draw_text(canv, text, x, y, size, anchor=anchor, bold=bold, fonts=fonts)
 
 
 def _break_word(word: str, width: float, size: float, fonts: FontSet, bold: bool) -> list[str]:

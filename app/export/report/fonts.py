@@ -12,7 +12,8 @@ never a blank .notdef box. Right-to-left text is reordered and Arabic joined fir
 ``MLSD_REPORT_CJK_FONT`` overrides the CJK choice: a path to a TrueType .ttf/.ttc file, or
 ``cid`` for reportlab's built-in CID font STSong-Light (Chinese only, not embedded).
 
-Figures call draw_text() (or shaped_runs() and text_width()) for every string they draw.
+Figures draw every string through draw_text() and measure it with text_width()
+(app/export/report/figtext.py adds their colours and line fitting).
 """
 
 from __future__ import annotations
@@ -291,7 +292,10 @@ def shaped_runs(
     """One line of user text (newlines become spaces) as (font name, visual text) runs to draw
     left to right: reordered, Arabic joined, each run in a font that has all its glyphs."""
     fonts = fonts or report_fonts()
-    line = visual_line(clean("" if text is None else str(text)).replace("\n", " "))
+    value = "" if text is None else str(text)
+    if value.isascii() and value.isprintable():  # the body font has it all and nothing reorders
+        return [(fonts.body.face(bold, italic), value)] if value else []
+    line = visual_line(clean(value).replace("\n", " "))
     return [(face.face(bold, italic), run) for face, run in fonts.runs(line)]
 
 
