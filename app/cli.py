@@ -12,16 +12,15 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from app import __version__
+from app import __version__, desktop_integration, templates
 from app.domain.catalog import default_catalog
 from app.domain.schema import design_json_schema_text
+from app.errors import CliError
+from app.export import cli_commands as export_commands
+from app.layout import cli_command as layout_command
 from app.persistence import DesignLoadError, DesignSaveError, LoadedDesign, load_design, save_design
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-
-
-class CliError(Exception):
-    """A problem reported as one line on stderr with exit code 2."""
 
 
 def _load(path: str) -> LoadedDesign:
@@ -109,7 +108,13 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 Command = Callable[[argparse.Namespace], int]
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+# Commands that live beside the code they drive; each module's register() adds its parsers.
+_COMMAND_REGISTRARS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
+    export_commands.register,
+    layout_command.register,
+    templates.register,
+    desktop_integration.register,
+)
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -151,27 +156,9 @@ def _build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--format", choices=("text", "json"), default="text")
     rules.set_defaults(func=cmd_rules)
 
-    for add in _EXTRA_COMMANDS:
-        add(sub)
+    for register in _COMMAND_REGISTRARS:
+        register(sub)
     return parser
-
-
-def _register_optional_commands() -> None:
-    """Commands that live beside their packages (export, layout, templates)."""
-    _EXTRA_COMMANDS.clear()
-    for module_name in (
-        "app.export.cli_commands",
-        "app.layout.cli_command",
-        "app.templates",
-        "app.desktop_integration",
-    ):
-        try:
-            module = __import__(module_name, fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        _EXTRA_COMMANDS.append(module.register)
 
 
 def _subcommand_names(parser: argparse.ArgumentParser) -> set[str]:
@@ -183,7 +170,6 @@ def _subcommand_names(parser: argparse.ArgumentParser) -> set[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    _register_optional_commands()
     parser = _build_parser()
     if not argv or (
         argv[0] not in _subcommand_names(parser) and argv[0] not in ("-h", "--help", "--version")

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from app.errors import CliError
 from app.persistence.atomic import atomic_write_bytes
 
 FORMATS = ("pdf", "svg", "png", "dot", "mermaid")
@@ -66,7 +67,6 @@ def _say(message: str) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from app.cli import CliError
     from app.domain.catalog import default_catalog
     from app.export.dot import to_dot
     from app.export.mermaid import to_mermaid
