@@ -230,9 +230,6 @@ class RuleContext:
         data = self.graph.get_edge_data(source, target)
         return data["link"] if data else None
 
-    def in_links(self, node: str) -> list[Link]:
-        return [data["link"] for _, _, data in self.graph.in_edges(node, data=True)]
-
     def out_links(self, node: str) -> list[Link]:
         return [data["link"] for _, _, data in self.graph.out_edges(node, data=True)]
 
@@ -275,15 +272,6 @@ class RuleContext:
             return True
         blocked = frozenset(self.ids_of_kind(*kinds) - {source, target})
         return target in self._reach([source], True, blocked, True, False, False)
-
-    def path_avoiding(self, source: str, target: str, blocked: Iterable[str]) -> list[str] | None:
-        """A shortest path from source to target avoiding `blocked`, or None."""
-        blocked = set(blocked) - {source, target}
-        view = nx.restricted_view(self.graph, blocked, [])
-        try:
-            return nx.shortest_path(view, source, target)
-        except (nx.NetworkXNoPath, nx.NodeNotFound):
-            return None
 
     def _filter(self, nodes: Iterable[str], kinds: tuple[str, ...]) -> list[Component]:
         index = self.index
@@ -425,18 +413,6 @@ class RuleContext:
         """Strongly connected components of more than one node, in topological order
         (feedback links left out unless `feedback`)."""
         return self._topology(feedback)[2]
-
-    def sccs(self, feedback: bool = False) -> list[list[str]]:
-        """All strongly connected components in topological order."""
-        order, where, _ = self._topology(feedback)
-        comps: list[list[str]] = []
-        last = -1
-        for node in order:
-            if where[node] != last:
-                comps.append([])
-                last = where[node]
-            comps[-1].append(node)
-        return comps
 
     def reach_bits(
         self,
