@@ -12,13 +12,14 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from app import __version__, desktop_integration, templates
+from app import APP_NAME, __version__, desktop_integration, templates
 from app.domain.catalog import default_catalog
 from app.domain.schema import design_json_schema_text
 from app.errors import CliError
 from app.export import cli_commands as export_commands
 from app.layout import cli_command as layout_command
 from app.persistence import DesignLoadError, DesignSaveError, LoadedDesign, load_design, save_design
+from app.rules.engine import FAIL_LEVELS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -39,8 +40,8 @@ def _write_stdout(text: str) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from app.rules import check_design, result_to_json_data
-    from app.rules.formats import format_sarif, format_text
+    from app.rules import check_design
+    from app.rules.formats import format_json, format_sarif, format_text
     from app.rules.rubric import format_rubric_text, score_design
 
     loaded = _load(args.file)
@@ -48,10 +49,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     result = check_design(loaded.design, catalog)
     rubric = score_design(loaded.design, result, catalog) if args.rubric else None
     if args.format == "json":
-        data = result_to_json_data(result, args.file)
-        if rubric is not None:
-            data["rubric"] = rubric.to_json_data()
-        _write_stdout(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        _write_stdout(format_json(result, args.file, rubric))
     elif args.format == "sarif":
         _write_stdout(format_sarif(result, args.file))
     else:
@@ -107,7 +105,6 @@ def cmd_rules(args: argparse.Namespace) -> int:
 # ---- parser ------------------------------------------------------------------------------
 
 
-Command = Callable[[argparse.Namespace], int]
 # Commands that live beside the code they drive; each module's register() adds its parsers.
 _COMMAND_REGISTRARS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
     export_commands.register,
@@ -126,7 +123,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "mlsd --smoke-test [FILE]. "
         "Exit codes: 0 ok, 1 findings at or above --fail-on, 2 unreadable file or misuse.",
     )
-    parser.add_argument("--version", action="version", version=f"MLSD Studio {__version__}")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = sub.add_parser("check", help="check a design against the rules")
@@ -134,7 +131,7 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     check.add_argument(
         "--fail-on",
-        choices=("error", "warning", "info", "never"),
+        choices=FAIL_LEVELS,
         default="error",
         help="exit 1 when an unaccepted finding is at or above this level (default: error)",
     )

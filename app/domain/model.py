@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -26,8 +26,8 @@ FLOWS: tuple[str, ...] = Flow.__args__  # type: ignore[attr-defined]
 Phase = Literal["train", "serve", "both"]
 PHASES: tuple[str, ...] = Phase.__args__  # type: ignore[attr-defined]
 Severity = Literal["info", "warning", "error"]
-SEVERITIES: tuple[str, ...] = Severity.__args__  # type: ignore[attr-defined]
 OverrideLevel = Literal["off", "info", "warning", "error"]
+OVERRIDE_LEVELS: tuple[str, ...] = get_args(OverrideLevel)  # a rule's per-design severity, or off
 
 PropertyValue = bool | int | float | str | list[str] | None
 

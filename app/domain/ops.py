@@ -22,6 +22,7 @@ from app.domain.errors import (
 )
 from app.domain.model import (
     FLOWS,
+    OVERRIDE_LEVELS,
     PHASES,
     Component,
     Decision,
@@ -368,7 +369,7 @@ def remove_decision(design: Design, decision_id: str) -> tuple[tuple[int, Decisi
 
 def set_rule_override(design: Design, rule_id: str, level: str | None) -> tuple[str | None, list[Change]]:
     """Set a rule's per-design severity ('off', 'info', 'warning', 'error'); None removes it."""
-    if level is not None and level not in ("off", "info", "warning", "error"):
+    if level is not None and level not in OVERRIDE_LEVELS:
         raise ValueError(f"unknown override level {level!r}")
     old = design.rule_overrides.get(rule_id)
     if level is None:

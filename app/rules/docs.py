@@ -11,19 +11,11 @@ from __future__ import annotations
 
 import sys
 
-from app.rules.model import RULE_STAGES, RuleSpec
+from app.domain.catalog import default_catalog
+from app.rules.model import OTHER_STAGE_LABELS, RULE_STAGES, RuleSpec
 from app.rules.registry import all_rules
 
-_STAGE_TITLES = {
-    "business": "Business problem",
-    "data": "Data",
-    "features": "Feature engineering",
-    "model": "Model design",
-    "serving": "Serving and deployment",
-    "monitoring": "Evaluation and monitoring",
-    "structure": "Structure",
-    "all": "All stages",
-}
+_STAGE_TITLES = {**{stage.id: stage.label for stage in default_catalog().stages}, **OTHER_STAGE_LABELS}
 
 
 def _cell(text: str) -> str:

@@ -20,7 +20,7 @@ from app.rules.context import RuleContext, ShapeCache
 from app.rules.model import SEVERITY_RANK, Finding, RuleSpec
 from app.rules.registry import all_rules
 
-FAIL_LEVELS = ("error", "warning", "info", "never")
+FAIL_LEVELS = ("error", "warning", "info", "never")  # `mlsd check --fail-on`: a severity or never
 # Edits that change which components exist or which links join them. A link_changed edit
 # only drops what reads the changed flow, phase or feedback flag; property, name, position,
 # meta, decision and override edits keep every graph traversal.

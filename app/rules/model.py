@@ -11,6 +11,9 @@ if TYPE_CHECKING:
 
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
 RULE_STAGES = ("business", "data", "features", "model", "serving", "monitoring", "structure", "all")
+# Labels of the two rule stages that are not catalog stages (those carry their own label):
+# rules about the graph's shape, and rules about the design as a whole.
+OTHER_STAGE_LABELS = {"structure": "Structure", "all": "All stages"}
 
 
 @dataclass(frozen=True)

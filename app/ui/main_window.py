@@ -12,6 +12,7 @@ from PySide6.QtCore import QByteArray, QPoint, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QUndoView, QWidget
 
+from app import APP_NAME
 from app.domain.model import Design
 from app.persistence import LoadedDesign
 from app.persistence.loader import file_signature
@@ -31,7 +32,6 @@ from app.ui.live_check import LiveChecker
 from app.ui.palette import Palette
 from app.ui.settings import Settings
 
-APP_TITLE = "MLSD Studio"
 _WINDOWS: list[MainWindow] = []
 
 
@@ -157,7 +157,7 @@ class MainWindow(QMainWindow):
     def update_title(self, *_args: object) -> None:
         # Qt reads "[*]" as the modified marker; doubled, a name's own "[*]" shows literally.
         name = self.document.display_name().replace("[*]", "[*][*]")
-        self.setWindowTitle(f"{name}[*] — {APP_TITLE}")
+        self.setWindowTitle(f"{name}[*] — {APP_NAME}")
         self.setWindowModified(self.document.is_modified())
 
     def _clean_changed(self, clean: bool) -> None:
@@ -261,7 +261,7 @@ class MainWindow(QMainWindow):
             app.quit()
 
     def show_about(self) -> None:
-        dialogs.show_info(self, f"About {APP_TITLE}", help_dialogs.about_text())
+        dialogs.show_info(self, f"About {APP_NAME}", help_dialogs.about_text())
 
     def restore_default_layout(self) -> None:
         self.restoreState(QByteArray(self._default_state))
