@@ -230,9 +230,6 @@ class RuleContext:
         data = self.graph.get_edge_data(source, target)
         return data["link"] if data else None
 
-    def out_links(self, node: str) -> list[Link]:
-        return [data["link"] for _, _, data in self.graph.out_edges(node, data=True)]
-
     def neighbours(self, node: str) -> set[str]:
         """Components linked to `node` in either direction."""
         if node not in self.graph:
