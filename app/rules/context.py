@@ -1,7 +1,8 @@
 """What a rule check sees: the design, its graph, the catalog, and graph helpers.
 
-Helpers follow the spec's notation: up(n, K) / dn(n, K) are ancestors / descendants of n of
-kind K; bypass(a, b, K) says b stays reachable from a once every node of kind K is removed.
+Graph helpers with short names, as the rules' conditions are phrased: up(n, K) / dn(n, K) are
+the ancestors / descendants of n of kind K; bypass(a, b, K) says b stays reachable from a once
+every node of kind K is removed.
 Results are cached for the duration of one check run.
 
 The hot paths of the checks do not ask per-node questions: they use `reach` (one BFS from
