@@ -106,7 +106,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 # Commands that live beside the code they drive; each module's register() adds its parsers.
-_COMMAND_REGISTRARS: tuple[Callable[[argparse._SubParsersAction], None], ...] = (
+_COMMAND_REGISTRARS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
     export_commands.register,
     layout_command.register,
     templates.register,
@@ -173,8 +173,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ):
         return main_gui(argv)
     args = parser.parse_args(argv)
+    command: Callable[[argparse.Namespace], int] = args.func
     try:
-        return args.func(args)
+        return command(args)
     except (DesignLoadError, DesignSaveError, CliError) as exc:
         print(f"mlsd: {exc}", file=sys.stderr)
         return EXIT_USAGE

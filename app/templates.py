@@ -107,7 +107,7 @@ def design_from_template(name: str) -> Design:
 # ---- `mlsd templates` and `mlsd new` -------------------------------------------------------
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     listing = subparsers.add_parser("templates", help="list the templates of classic practice problems")
     listing.set_defaults(func=_cmd_templates)
     new = subparsers.add_parser("new", help="write a new design, empty or from a template")
