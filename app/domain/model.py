@@ -25,7 +25,6 @@ Flow = Literal[
 FLOWS: tuple[str, ...] = Flow.__args__  # type: ignore[attr-defined]
 Phase = Literal["train", "serve", "both"]
 PHASES: tuple[str, ...] = Phase.__args__  # type: ignore[attr-defined]
-Severity = Literal["info", "warning", "error"]
 OverrideLevel = Literal["off", "info", "warning", "error"]
 OVERRIDE_LEVELS: tuple[str, ...] = get_args(OverrideLevel)  # a rule's per-design severity, or off
 
