@@ -17,7 +17,7 @@ from app.domain.graph import GraphMirror
 from app.domain.model import Design
 from app.domain.ops import Change
 from app.rules.context import RuleContext, ShapeCache
-from app.rules.model import SEVERITY_RANK, Finding, RuleSpec
+from app.rules.model import RULE_STAGES, SEVERITY_RANK, Finding, RuleSpec
 from app.rules.registry import all_rules
 
 FAIL_LEVELS = ("error", "warning", "info", "never")  # `mlsd check --fail-on`: a severity or never
@@ -152,7 +152,7 @@ def _apply_overrides_and_decisions(
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
-    stage_order = {s: i for i, s in enumerate((*STAGE_IDS, "structure", "all"))}
+    stage_order = {s: i for i, s in enumerate(RULE_STAGES)}
     return sorted(
         findings,
         key=lambda f: (-SEVERITY_RANK[f.severity], stage_order.get(f.stage, 99), _num(f.rule)),

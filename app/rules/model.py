@@ -6,11 +6,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from app.domain.catalog import STAGE_IDS
+
 if TYPE_CHECKING:
     from app.rules.context import RuleContext
 
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
-RULE_STAGES = ("business", "data", "features", "model", "serving", "monitoring", "structure", "all")
+# The stages a rule can belong to, in the order findings are listed: the catalog's six, then
+# the graph's shape, then the design as a whole.
+RULE_STAGES = (*STAGE_IDS, "structure", "all")
 # Labels of the two rule stages that are not catalog stages (those carry their own label):
 # rules about the graph's shape, and rules about the design as a whole.
 OTHER_STAGE_LABELS = {"structure": "Structure", "all": "All stages"}

@@ -27,7 +27,7 @@ from app.domain.catalog import STAGE_IDS
 from app.domain.model import OVERRIDE_LEVELS
 from app.rules import get_rule
 from app.rules.engine import CheckResult
-from app.rules.model import OTHER_STAGE_LABELS, Finding
+from app.rules.model import OTHER_STAGE_LABELS, RULE_STAGES, Finding
 from app.ui import dialogs
 from app.ui.coverage_strip import CoverageStrip
 from app.ui.document import DesignDocument
@@ -163,7 +163,7 @@ class FindingsPanel(QWidget):
         groups = []
         if self.group_by() == "stage":
             catalog = self.document.catalog
-            for stage_id in (*STAGE_IDS, "structure", "all"):
+            for stage_id in RULE_STAGES:
                 found = [f for f in open_findings if f.stage == stage_id]
                 if stage_id in STAGE_IDS:
                     stage = catalog.stage(stage_id)
