@@ -26,9 +26,10 @@ FLOWS: tuple[str, ...] = Flow.__args__  # type: ignore[attr-defined]
 Phase = Literal["train", "serve", "both"]
 PHASES: tuple[str, ...] = Phase.__args__  # type: ignore[attr-defined]
 OverrideLevel = Literal["off", "info", "warning", "error"]
-OVERRIDE_LEVELS: tuple[str, ...] = get_args(OverrideLevel)  # a rule's per-design severity, or off
 
 PropertyValue = bool | int | float | str | list[str] | None
+# A rule's per-design severity, or off (Design.rule_overrides).
+OVERRIDE_LEVELS: tuple[str, ...] = get_args(OverrideLevel)
 
 
 def now_iso() -> str:
