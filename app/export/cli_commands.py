@@ -23,7 +23,7 @@ _HELP = {
 }
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `export` command to the `mlsd` parser."""
     parser = subparsers.add_parser(
         "export",
