@@ -105,7 +105,7 @@ class Decision(_Model):
 
 class Design(_Model):
     format: Literal["mlsd-studio/design"] = Field(
-        FORMAT_ID, description="File format marker; always 'mlsd-studio/design'."
+        "mlsd-studio/design", description="File format marker; always 'mlsd-studio/design'."
     )
     schema_version: int = Field(SCHEMA_VERSION, description="Version of this file format.")
     meta: Meta = Field(default_factory=Meta, description="Title, author and problem statement.")

@@ -7,7 +7,7 @@ graph mirror and the canvas) and what the inverse operation needs (for undo).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -115,7 +115,7 @@ def find_link(design: Design, source: str, target: str) -> Link | None:
     return None
 
 
-def _index_of(items: list, item: object) -> int:
+def _index_of(items: Sequence[object], item: object) -> int:
     """Position of `item` by identity (list.index would compare whole pydantic models)."""
     for index, candidate in enumerate(items):
         if candidate is item:

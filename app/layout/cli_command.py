@@ -8,7 +8,7 @@ import sys
 from app.errors import CliError
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `layout` command to the `mlsd` parser."""
     parser = subparsers.add_parser(
         "layout",
