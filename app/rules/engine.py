@@ -10,15 +10,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-import networkx as nx
-
 from app.domain.catalog import STAGE_IDS, Catalog, default_catalog
 from app.domain.graph import GraphMirror
 from app.domain.model import Design
 from app.domain.ops import Change
-from app.rules.context import RuleContext, ShapeCache
+from app.rules.context import RuleContext
 from app.rules.model import SEVERITY_RANK, Finding, RuleSpec
 from app.rules.registry import all_rules
+from app.rules.shape import LinkEdit, ShapeCache, update_shape_for_link
 
 FAIL_LEVELS = ("error", "warning", "info", "never")
 # Edits that change which components exist or which links join them. A link_changed edit
@@ -177,179 +176,6 @@ def _gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-@dataclass(frozen=True)
-class LinkEdit:
-    """One link drawn (added) or deleted, with the attributes that decide which traversals see it."""
-
-    source: str
-    target: str
-    feedback: bool
-    train: bool
-    added: bool
-
-    def seen_by(self, feedback: bool, serve: bool) -> bool:
-        """Whether a traversal that skips feedback links unless `feedback`, and train-phase
-        links when `serve`, follows this link."""
-        return (feedback or not self.feedback) and not (serve and self.train)
-
-
-def _follows(data: dict[str, Any], feedback: bool, serve: bool) -> bool:
-    return (feedback or not data["feedback"]) and not (serve and data["phase"] == "train")
-
-
-def update_shape_for_link(shape: ShapeCache, graph: nx.DiGraph, edit: LinkEdit) -> None:
-    """After one link is drawn or deleted (`graph` already shows it), patch the cached
-    neighbour lists, keep or extend the traversals it cannot invalidate, drop the rest.
-
-    For a traversal following the link as a -> b: a new link changes nothing when the
-    traversal never leaves a, and otherwise only adds what b now gets (grown in place); a
-    deleted link changes nothing when the traversal never left a or, in a graph without
-    loops, when b still gets the same from its other neighbours. Values derived from
-    traversals are dropped and recomputed from the kept ones at the next check.
-    """
-    u, v = edit.source, edit.target
-    values = shape.values
-    acyclic = {k[1]: not val[2] for k, val in values.items() if isinstance(k, tuple) and k[0] == "topology"}
-    for key, value in list(values.items()):  # neighbour lists first: growing traversals walks them
-        if isinstance(key, tuple) and key[0] == "adjacency" and edit.seen_by(key[2], key[3]):
-            a, b = (u, v) if key[1] else (v, u)
-            value[a] = [*value[a], b] if edit.added else [n for n in value[a] if n != b]
-        elif key == "special_links":
-            values[key] = tuple(
-                ([*pairs, (u, v)] if edit.added else [p for p in pairs if p != (u, v)]) if wanted else pairs
-                for pairs, wanted in zip(value, (edit.feedback, edit.train), strict=True)
-            )
-    drop = []
-    for key, value in list(values.items()):
-        kind = key[0] if isinstance(key, tuple) else key
-        if kind in ("adjacency", "special_links"):
-            continue
-        if kind == "topology":
-            where = value[1]
-            if edit.seen_by(key[1], False) and not (
-                where[u] <= where[v] if edit.added else where[u] != where[v]
-            ):
-                drop.append(key)
-        elif kind in ("reach", "reach_bits"):
-            _, sources, forward, stop, feedback, serve = key[:6]
-            if not edit.seen_by(feedback, serve):
-                continue
-            a, b = (u, v) if forward else (v, u)
-            walk = values.get(("adjacency", forward, feedback, serve))
-            if kind == "reach":
-                kept = _update_reach(values, key, walk, a, b, edit.added)
-            else:
-                kept = _update_bits(value, sources, stop, walk, a, b, edit.added)
-            if not kept and not edit.added and acyclic.get(feedback, False):
-                pulls = graph._pred[b] if forward else graph._succ[b]
-                others = [w for w, data in pulls.items() if w != a and _follows(data, feedback, serve)]
-                kept = _removal_harmless(kind, value, sources, stop, a, others)
-            if not kept:
-                drop.append(key)
-        elif key == "feedback_loops" and _loops_unchanged(values, graph, edit):
-            continue
-        else:
-            drop.append(key)  # derived from traversals: recomputed from what is kept
-    for key in drop:
-        del values[key]
-        shape.depends.pop(key, None)
-
-
-def _loops_unchanged(values: dict[Any, Any], graph: nx.DiGraph, edit: LinkEdit) -> bool:
-    """R39's loops stay as they are when the link joins two different strongly connected
-    components in topological order (a link inside a loop can split or join the data loops
-    R39 reads, whatever its flow), and it does not attach a prediction logger beside one."""
-    topology = values.get(("topology", True))
-    if topology is None:
-        return False
-    where = topology[1]
-    if not (
-        where[edit.source] < where[edit.target] if edit.added else where[edit.source] != where[edit.target]
-    ):
-        return False
-    return not edit.feedback and "prediction_logger" not in (
-        graph.nodes[edit.source].get("kind"),
-        graph.nodes[edit.target].get("kind"),
-    )
-
-
-def _own_bits(seeds: tuple[str, ...], node: str) -> int:
-    mine = 0
-    for i, seed in enumerate(seeds):
-        if seed == node:
-            mine |= 1 << i
-    return mine
-
-
-def _update_reach(values: dict[Any, Any], key: tuple, walk: Any, a: str, b: str, added: bool) -> bool:
-    """Whether a cached reach set survives the link a -> b; a new link grows it in place."""
-    _, sources, _, stop, _, _, through_stop = key
-    reached = values[key]
-    if not (a in sources or (a in reached and a not in stop)):
-        return True  # the traversal never leaves a
-    if not added:
-        return b not in reached  # (only when b is a stop the traversal does not enter)
-    if b in reached or (b in stop and not through_stop):
-        return True
-    if walk is None:
-        return False
-    grown = {b}
-    frontier = [] if b in stop else [b]
-    while frontier:
-        for nxt in walk[frontier.pop()]:
-            if nxt in reached or nxt in grown or (nxt in stop and not through_stop):
-                continue
-            grown.add(nxt)
-            if nxt not in stop:
-                frontier.append(nxt)
-    values[key] = reached | grown
-    return True
-
-
-def _update_bits(
-    bits: dict[str, int], seeds: tuple[str, ...], stop: frozenset[str], walk: Any, a: str, b: str, added: bool
-) -> bool:
-    """Whether cached reach bits survive the link a -> b; a new link spreads a's bits in place."""
-    own = _own_bits(seeds, a)
-    brought = own if a in stop else own | bits.get(a, 0)
-    if not brought:
-        return True
-    if not added:
-        return False
-    new = brought & ~bits.get(b, 0)
-    if not new:
-        return True
-    if walk is None:
-        return False
-    work = [(b, new)]
-    while work:  # bits only grow: spread what is new until nothing changes
-        node, incoming = work.pop()
-        fresh = incoming & ~bits.get(node, 0)
-        if not fresh:
-            continue
-        bits[node] = bits.get(node, 0) | fresh
-        if node not in stop:
-            work.extend((nxt, fresh) for nxt in walk[node])
-    return True
-
-
-def _removal_harmless(
-    kind: str, value: Any, sources: Any, stop: frozenset[str], a: str, others: list[str]
-) -> bool:
-    """In a graph without loops, b keeps everything a gave it when its other neighbours give it too."""
-    if kind == "reach":
-        return any(w in sources or (w in value and w not in stop) for w in others)
-
-    def out(node: str) -> int:
-        own = _own_bits(sources, node)
-        return own if node in stop else own | value.get(node, 0)
-
-    rest = 0
-    for w in others:
-        rest |= out(w)
-    return not out(a) & ~rest
 
 
 class RuleEngine:

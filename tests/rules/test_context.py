@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 from app.domain.catalog import default_catalog
 from app.domain.graph import design_to_graph
 from app.domain.model import Component, Design, Link
-from app.rules.context import RuleContext, ShapeCache, strongly_connected
+from app.rules.context import RuleContext
+from app.rules.shape import ShapeCache
+from app.rules.walks import strongly_connected
 
 KINDS = ("data_source", "model", "endpoint", "governance", "consumer")
 

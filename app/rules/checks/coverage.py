@@ -62,14 +62,13 @@ def r1_metric_tied_to_kpi(ctx: RuleContext) -> Iterator[Hit]:
         return
     unknown = Unspecified(ctx)
     # A metric is tied when a chain of proxy links leads from it to an objective.
-    graph = ctx.graph
     targets = set(objectives)
     tied = []
     for metric in metrics:
         seen, frontier = {metric}, [metric]
         while frontier and metric not in tied:
             node = frontier.pop()
-            for nxt, data in graph._succ[node].items():
+            for nxt, data in ctx.succ[node].items():
                 if data["flow"] == "proxy" and nxt not in seen:
                     if nxt in targets:
                         tied.append(metric)
@@ -245,7 +244,7 @@ def _lower_label(label: str) -> str:
     unset="Reads no property: only the links.",
 )
 def r5_orphans(ctx: RuleContext) -> Iterator[Hit]:
-    succ, pred = ctx.graph._succ, ctx.graph._pred
+    succ, pred = ctx.succ, ctx.pred
     reaches_model: frozenset[str] | None = None
     for component in ctx.design.components:
         cid = component.id

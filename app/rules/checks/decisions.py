@@ -120,7 +120,7 @@ def r43_calibration(ctx: RuleContext) -> Iterator[Hit]:
     for policy in policies:
         # A model feeding another model (retrieval before a ranker) is not what the policy reads,
         # unless it is linked to the policy directly.
-        direct = ctx.graph._pred[policy.id]
+        direct = ctx.pred[policy.id]
         feeding = [m for m in feeders.get(policy.id, []) if m in final or m in direct]
         reading = _policy_reading(ctx, policy, feeding)
         if reading is None:

@@ -62,7 +62,7 @@ def _heaviest_path(ctx: RuleContext, members: AbstractSet[str], sink: str, reque
     """The path ending at `sink`, through `members`, with the largest summed latency."""
     where = ctx.topo_index(False)
     order = ctx.order
-    pred = ctx.graph._pred
+    pred = ctx.pred
     best: dict[str, float] = {}
     came_from: dict[str, str] = {}
     for node in sorted(members | {sink}, key=lambda n: (where.get(n, 0), order.get(n, 0))):

@@ -34,7 +34,7 @@ def _matches(primary: str, labels: list[str]) -> bool:
 
 def _objectives_of(ctx: RuleContext, metric: str, objectives: Mapping[str, object]) -> list[str]:
     """Objectives a metric is linked to directly, or through a chain of proxy links."""
-    succ = ctx.graph._succ
+    succ = ctx.succ
     found = [n for n in succ[metric] if n in objectives]
     seen, frontier = {metric}, [metric]
     while frontier:

@@ -19,9 +19,10 @@ from app.rules.checks._common import (
     roml,
     serving_models,
 )
-from app.rules.context import RuleContext, aspects_of
+from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import rule
+from app.rules.shape import aspects_of
 
 _TRANSPARENT = ("cache", "data_validation")  # pass their own inputs through unchanged
 _NOT_FEATURE_INPUTS = ("training_job", "model_registry", "model", "baseline_model")
@@ -35,7 +36,7 @@ def _direct_inputs(ctx: RuleContext, node: str, serve: bool) -> list[str]:
     frontier = [node]
     while frontier:
         current = frontier.pop()
-        for prev, data in ctx.graph._pred[current].items():
+        for prev, data in ctx.pred[current].items():
             if prev in seen or data["feedback"] or (serve and data["phase"] == "train"):
                 continue
             if data["flow"] not in ("feature", "data"):

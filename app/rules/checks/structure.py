@@ -41,7 +41,7 @@ from app.rules.registry import rule
 )
 def r6_unmarked_loops(ctx: RuleContext) -> Iterator[Hit]:
     # Every data loop must contain a feedback link: drop those links and look for what still cycles.
-    succ = ctx.graph._succ
+    succ = ctx.succ
     for group in data_loops(ctx, feedback=False):
         members = set(group)
         adj = {
@@ -237,12 +237,11 @@ def r9_labels(ctx: RuleContext) -> Iterator[Hit]:
     unset="A monitor whose watches is unset is a warning: set the signals it watches.",
 )
 def r10_monitor_watches(ctx: RuleContext) -> Iterator[Hit]:
-    graph = ctx.graph
     unknown = Unspecified(ctx)
     for monitor in ctx.of_kind("monitor"):
         mid = monitor.id
         watches = items(monitor.properties.get("watches"))
-        attached = any(d["flow"] == "watch" for d in graph._succ[mid].values()) or bool(graph._pred[mid])
+        attached = any(d["flow"] == "watch" for d in ctx.succ[mid].values()) or bool(ctx.pred[mid])
         problems = []
         if watches is not None and not watches:
             problems.append("watches no signal")
