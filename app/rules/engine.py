@@ -12,7 +12,7 @@ from typing import Any
 
 from app.domain.catalog import STAGE_IDS, Catalog, default_catalog
 from app.domain.graph import GraphMirror
-from app.domain.model import Design
+from app.domain.model import Component, Design
 from app.domain.ops import Change
 from app.rules.context import RuleContext
 from app.rules.model import SEVERITY_RANK, Finding, RuleSpec
@@ -24,6 +24,8 @@ FAIL_LEVELS = ("error", "warning", "info", "never")
 # only drops what reads the changed flow, phase or feedback flag; property, name, position,
 # meta, decision and override edits keep every graph traversal.
 SHAPE_CHANGES = frozenset({"component_added", "component_removed", "link_added", "link_removed"})
+# Edits no rule reads: decisions and overrides are applied to the rules' findings afterwards.
+_NO_RERUN = frozenset({"component_moved", "meta_changed", "decisions_changed", "overrides_changed"})
 
 
 @dataclass
@@ -179,13 +181,24 @@ def _gc_paused() -> Iterator[None]:
 
 
 class RuleEngine:
-    """Checks one design, keeping its graph in step with edits between checks."""
+    """Checks one design, keeping its graph in step with edits between checks.
+
+    Every edit between two checks must reach the engine through `apply` (the window's
+    document does this for every command): the engine keeps what the last check found per
+    rule and, after edits of components only, re-runs just the rules that inspect their kinds
+    (`RuleSpec.inspects`). Rules whose kinds are all absent from the design are skipped.
+    """
 
     def __init__(self, design: Design, catalog: Catalog | None = None):
         self.catalog = catalog or default_catalog()
         self.mirror = GraphMirror(design, self.catalog)
         self.rules = all_rules()
         self.shape = ShapeCache()
+        # What each rule found at the last check (with the spec that found it), the rules
+        # edits since then may change (None: all of them), and each component's name then.
+        self._found: dict[str, tuple[RuleSpec, list[Finding]]] = {}
+        self._rerun: set[str] | None = None
+        self._names: dict[str, str] = {}
 
     @property
     def design(self) -> Design:
@@ -195,6 +208,7 @@ class RuleEngine:
         """Follow a different design (e.g. after opening a file)."""
         self.mirror.reset(design)
         self.shape.clear()
+        self._rerun = None
 
     def apply(self, changes: Iterable[Change]) -> None:
         """Update the graph after edit operations, instead of rebuilding it, and keep the
@@ -203,12 +217,34 @@ class RuleEngine:
         edit = self._single_link_edit(changes)
         reshaped, changed = self._shape_changes(changes)
         self.mirror.apply(changes)
+        self._note_reruns(changes)
         if edit is not None:
             update_shape_for_link(self.shape, self.mirror.graph, edit)
         elif reshaped:
             self.shape.clear()
         elif changed:
             self.shape.invalidate(changed)
+
+    def _note_reruns(self, changes: list[Change]) -> None:
+        """Note which rules the edits may change: none for moves, meta, decisions and overrides
+        (decisions and overrides apply after the rules), those inspecting the kind of an edited
+        component (all of them when its name changed: messages name components), and every
+        rule when components or links come, go or change."""
+        if self._rerun is None:
+            return
+        index: dict[str, Component] | None = None
+        for change in changes:
+            if change.what in _NO_RERUN:
+                continue
+            if change.what != "component_changed":
+                self._rerun = None
+                return
+            index = index if index is not None else self.design.component_by_id()
+            component = index.get(change.id)
+            if component is None or component.name != self._names.get(change.id):
+                self._rerun = None
+                return
+            self._rerun.update(spec.id for spec in self.rules if spec.inspects(component.kind))
 
     def _single_link_edit(self, changes: list[Change]) -> LinkEdit | None:
         """The one link drawn or deleted by `changes`, if that is all they do (read before
@@ -253,9 +289,22 @@ class RuleEngine:
     def _check(self) -> CheckResult:
         design = self.mirror.design
         context = RuleContext(design, self.mirror.graph, self.catalog, self.shape)
+        present = context.by_kind
+        rerun, previous = self._rerun, self._found
+        found: dict[str, tuple[RuleSpec, list[Finding]]] = {}
         raw: list[Finding] = []
         for spec in self.rules:
-            raw.extend(run_rule(spec, context))
+            kept = previous.get(spec.id) if rerun is not None and spec.id not in rerun else None
+            if kept is not None and kept[0] is spec:
+                hits = kept[1]
+            elif spec.may_fire(present):
+                hits = run_rule(spec, context)
+            else:
+                hits = []
+            found[spec.id] = (spec, hits)
+            raw.extend(hits)
+        self._found, self._rerun = found, set()
+        self._names = {c.id: c.name for c in design.components}
         findings, applied = _apply_overrides_and_decisions(design, raw)
         for rule_id, level in design.rule_overrides.items():
             applied.setdefault(rule_id, level)

@@ -445,7 +445,8 @@ def test_rules_command_lists_every_rule(capsys):
     data = json.loads(capsys.readouterr().out)
     assert [r["id"] for r in data] == _rule_ids()
     assert set(data[0]) == {
-        "id", "title", "stage", "severity", "rationale", "suggestion", "sources", "condition", "unset"
+        "id", "title", "stage", "severity", "rationale", "suggestion", "sources", "condition", "unset",
+        "kinds",
     }
 
 

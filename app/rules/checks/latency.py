@@ -88,6 +88,7 @@ def _heaviest_path(ctx: RuleContext, members: AbstractSet[str], sink: str, reque
     title="Latency budget",
     stage="model",
     severity="error",
+    kinds=("cache", "constraint", "endpoint", "feature_store", "model"),
     rationale="An online prediction must fit its latency SLO end to end: the model's p99 plus every "
     "feature lookup and cache on the request path. Large models on tight SLOs or on devices "
     "need a plan (distillation, compression, caching). Error when the path exceeds the SLO; warning "

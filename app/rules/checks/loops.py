@@ -35,6 +35,7 @@ _ISOLATED_UNITS = ("region_time",)
     title="Experiment interference in a marketplace",
     stage="monitoring",
     severity="warning",
+    kinds=("decision_policy", "experiment", "problem_framing"),
     rationale="In a marketplace, a decision over shared supply or demand (allocation, pricing, "
     "ranking, re-ranking, a bandit) for one unit changes what other units see; an A/B test "
     "randomised by user, session or request then lets treatment and control interfere, and measures "
@@ -166,6 +167,7 @@ def _loops_unchanged(values: Mapping[Hashable, Any], graph: nx.DiGraph, edit: Li
     title="Degenerate feedback loop",
     stage="monitoring",
     severity="warning",
+    kinds=("decision_policy", "model", "prediction_logger", "problem_framing"),
     rationale="When a model's predictions decide what happens (what users see, which cases are acted "
     "on) and the outcomes become its next labels or data, it only learns about what it already "
     "chose; exploration or a random holdout keeps unbiased data flowing, and logged propensities "

@@ -54,6 +54,7 @@ def _objectives_of(ctx: RuleContext, metric: str, objectives: Mapping[str, objec
     title="Offline metric not aligned with an online check",
     stage="monitoring",
     severity="warning",
+    kinds=("business_objective", "experiment", "metric", "monitor"),
     rationale="The metric a model is optimized for offline is a proxy; whether improving it moves "
     "what users and the business experience is an empirical question that only online data "
     "answers. An optimizing metric that no online monitor or experiment ties to live outcomes can "
@@ -198,6 +199,7 @@ def _adversarial_gaps(ctx: RuleContext) -> tuple[list[str], list[str], list[str]
     title="Adversarial system without adaptation",
     stage="monitoring",
     severity="warning",
+    kinds=("decision_policy", "evaluation", "model", "monitor", "problem_framing", "training_job"),
     rationale="Fraudsters, spammers and abusers probe the model and change behaviour to evade it: "
     "the concept drifts because someone is pushing it. A system facing adversaries needs to see "
     "the drift (alerting drift monitors), keep retraining on fresh attacks, and keep a source of "

@@ -139,6 +139,7 @@ def _classify(ctx: RuleContext, endpoint: str, model: str, source: str, training
     title="Training/serving skew",
     stage="features",
     severity="error",
+    kinds=("endpoint", "feature_pipeline", "model"),
     rationale="Inputs a model reads at serving time that its training never saw make it predict on "
     "data it was never trained on; it is the most common silent failure of online ML.",
     suggestion="Feed the same input to the training job (through the same features), or compute it in "
@@ -167,6 +168,7 @@ def r16_skew(ctx: RuleContext) -> Iterator[Hit]:
     title="Training/serving skew across code paths",
     stage="features",
     severity="error",
+    kinds=("endpoint", "feature_pipeline", "model"),
     rationale="When training features come from one pipeline (say a batch Spark job) and serving "
     "features from another (a streaming job filling an online store), the two implementations "
     "drift apart: the model is served features computed differently from those it learned on.",
