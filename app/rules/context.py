@@ -44,7 +44,9 @@ Neighbours = Mapping[str, Mapping[str, EdgeData]]
 
 
 class RuleContext:
-    def __init__(self, design: Design, graph: nx.DiGraph, catalog: Catalog, shape: ShapeCache | None = None):
+    def __init__(
+        self, design: Design, graph: nx.DiGraph[str], catalog: Catalog, shape: ShapeCache | None = None
+    ) -> None:
         self.design = design
         self.graph = graph
         self.catalog = catalog

@@ -12,7 +12,7 @@ from typing import Any
 
 from app.domain.catalog import STAGE_IDS, Catalog, default_catalog
 from app.domain.graph import GraphMirror
-from app.domain.model import Component, Design
+from app.domain.model import Component, Decision, Design
 from app.domain.ops import Change
 from app.rules.context import RuleContext
 from app.rules.model import SEVERITY_RANK, Finding, RuleSpec
@@ -133,7 +133,7 @@ def _apply_overrides_and_decisions(
 ) -> tuple[list[Finding], dict[str, str]]:
     if not design.rule_overrides and not design.decisions:
         return list(findings), {}
-    decisions = {}
+    decisions: dict[tuple[str, frozenset[str], str], Decision] = {}
     for decision in design.decisions:
         decisions.setdefault((decision.rule, frozenset(decision.components), decision.subject), decision)
     applied: dict[str, str] = {}
@@ -145,9 +145,9 @@ def _apply_overrides_and_decisions(
             if level == "off":
                 continue
             finding = finding.with_changes(severity=level, default_severity=finding.severity)
-        decision = decisions.get((finding.rule, frozenset(finding.components), finding.subject))
-        if decision is not None and not finding.internal_error:
-            finding = finding.with_changes(accepted=True, rationale=decision.rationale, decision=decision.id)
+        accepted = decisions.get((finding.rule, frozenset(finding.components), finding.subject))
+        if accepted is not None and not finding.internal_error:
+            finding = finding.with_changes(accepted=True, rationale=accepted.rationale, decision=accepted.id)
         result.append(finding)
     return result, applied
 

@@ -92,7 +92,7 @@ def is_learned(ctx: RuleContext, model_id: str) -> bool:
     learned = ctx.prop(model_id, "learned")
     if isinstance(learned, bool):
         return learned
-    return ctx.prop(model_id, "family") != "rule"
+    return bool(ctx.prop(model_id, "family") != "rule")
 
 
 def names(ctx: RuleContext, ids: Iterable[str], limit: int = 4, ordered: bool = False) -> str:
