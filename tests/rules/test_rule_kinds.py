@@ -8,6 +8,7 @@ text field) of a kind a rule does not declare never changes what that rule finds
 
 from __future__ import annotations
 
+import ast
 import random
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,15 @@ def test_every_rule_declares_known_kinds():
         unknown = [k for k in spec.kinds if CATALOG.kind(k) is None]
         assert unknown == [], f"{spec.id} declares kinds the catalog does not have: {unknown}"
         assert list(spec.kinds) == sorted(set(spec.kinds)), f"{spec.id}: list kinds once, sorted"
+
+
+def test_every_rule_says_what_it_inspects():
+    """kinds= defaults to "all" (always safe, never skipped); every shipped rule states it."""
+    for path in sorted((ROOT / "app" / "rules" / "checks").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "rule":
+                named = {kw.arg for kw in node.keywords}
+                assert "kinds" in named, f"{path.name}: a @rule without kinds= (line {node.lineno})"
 
 
 def test_a_rule_without_its_kinds_is_skipped_and_reruns_only_for_its_kinds():
