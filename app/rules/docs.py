@@ -35,7 +35,9 @@ def _kinds(spec: RuleSpec) -> str:
         return "the whole design (runs on every check)"
     if spec.kinds == (LINKS,):
         return "components and links only, no property (re-run when components or links change)"
-    return ", ".join(f"`{k}`" for k in spec.kinds) + " (skipped when the design has none of them)"
+    if len(spec.kinds) == 1:
+        return f"`{spec.kinds[0]}` (skipped when the design has none)"
+    return ", ".join(f"`{k}`" for k in spec.kinds) + " (skipped when the design has none of these kinds)"
 
 
 def render_rules_markdown(rules: list[RuleSpec] | None = None) -> str:
