@@ -162,7 +162,10 @@ def test_an_edit_of_a_kind_a_rule_does_not_declare_never_changes_its_findings(rn
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.randoms(use_true_random=False))
 def test_a_rule_raises_nothing_without_its_kinds(rng):
-    design = random_design(rng)
+    design = _base_design(rng)
+    kept = {c.id for c in design.components if rng.random() < 0.5}  # some kinds go missing
+    design.components = [c for c in design.components if c.id in kept]
+    design.links = [lk for lk in design.links if lk.source in kept and lk.target in kept]
     for spec in RULES:
         if spec.may_fire({c.kind for c in design.components}):
             continue
