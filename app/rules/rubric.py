@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.domain.catalog import Catalog
-from app.domain.model import Design
+from app.domain.model import Component, Design
 from app.rules.engine import CheckResult, check_design
 from app.rules.rubric_gates import completions
 from app.rules.rubric_scoring import (
@@ -114,7 +114,7 @@ class _Basis:
     def covered(self) -> int:
         return sum(1 for names in self.stages.values() if names)
 
-    def of(self, kind: str) -> list:
+    def of(self, kind: str) -> list[Component]:
         return [c for c in self.scored.components if c.kind == kind]
 
 
