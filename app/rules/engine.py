@@ -194,7 +194,7 @@ class RuleEngine:
         self.mirror = GraphMirror(design, self.catalog)
         self.rules = all_rules()
         self.shape = ShapeCache()
-        # What each rule found at the last check (with the spec that found it), the rules
+        # What each rule found at the last check (with the RuleSpec that found it), the rules
         # edits since then may change (None: all of them), and each component's name then.
         self._found: dict[str, tuple[RuleSpec, list[Finding]]] = {}
         self._rerun: set[str] | None = None
