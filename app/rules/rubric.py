@@ -1,7 +1,7 @@
 """The interview rubric: how a reviewer would score a design on three dimensions (problem
 translation, decision-making, breadth and depth), 0-5 each, with the reasons, and the
 follow-up questions an interviewer would ask (at most five per dimension, most important
-first; built by app.export.questions).
+first; built by app.rules.questions).
 
 What counts (details in app.rules.rubric_scoring):
 
@@ -43,6 +43,7 @@ from typing import Any
 from app.domain.catalog import Catalog
 from app.domain.model import Design
 from app.rules.engine import CheckResult, check_design
+from app.rules.questions import question_items
 from app.rules.rubric_gates import completions
 from app.rules.rubric_scoring import (
     BREADTH_AND_DEPTH,
@@ -251,8 +252,6 @@ def _breadth_and_depth(b: _Basis) -> DimensionScore:
 
 def score_design(design: Design, result: CheckResult, catalog: Catalog) -> Rubric:
     """Score `design` (checked as `result`) and pick its follow-up questions."""
-    from app.export.questions import question_items
-
     basis = _basis(design, result, catalog)
     dimensions = [_problem_translation(basis), _decision_making(basis), _breadth_and_depth(basis)]
     by_name = {d.name: d for d in dimensions}

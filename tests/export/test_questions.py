@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from app.domain.model import Design
-from app.export import open_questions
-from app.export.questions import question_items
 from app.rules.engine import check_design
+from app.rules.questions import open_questions, question_items
 from app.templates import list_templates
 from tests.rules.helpers import add_metric
 from tests.rules.rubric_cases import (
@@ -277,3 +276,27 @@ def test_an_accepted_trade_off_is_not_asked_again(catalog):
     eta = template_design("eta_prediction", catalog)
     assert any(d.rule == "R39" for d in eta.decisions)
     assert not any("feedback loop" in q for q in open_questions(eta, None, catalog))
+
+
+def _label_question_and_r9(catalog, *tasks: str) -> tuple[bool, bool]:
+    from tests.factories import DesignBuilder
+
+    b = DesignBuilder(catalog)
+    for task in tasks:
+        b.add("problem_framing", f"Framing {task}", task=task)
+    source = b.add("data_source", "Events", source_type="event_stream")
+    job = b.add("training_job", "Trainer", schedule="periodic")
+    b.link(source, job)
+    design = b.design
+    result = check_design(design, catalog)
+    asked = any(q.topic == "labels_origin" for q in question_items(design, result, catalog))
+    fired = any(f.rule == "R9" and not f.unset for f in result.findings)
+    return asked, fired
+
+
+def test_questions_and_rule_r9_agree_on_which_tasks_need_labels(catalog):
+    # One definition of "supervised": a forecaster learns its own series (no label source asked
+    # for), a classifier beside it still needs labels, whether the question or R9 says so.
+    assert _label_question_and_r9(catalog, "forecast") == (False, False)
+    assert _label_question_and_r9(catalog, "binary") == (True, True)
+    assert _label_question_and_r9(catalog, "binary", "forecast") == (True, True)

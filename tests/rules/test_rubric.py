@@ -342,7 +342,7 @@ def test_an_accepted_finding_with_a_rationale_is_a_decision_not_a_flaw(catalog):
 
 
 def test_every_rule_has_a_dimension_and_every_topic_agrees_with_it():
-    from app.export.questions import RULE_TOPIC, TOPICS
+    from app.rules.questions import RULE_TOPIC, TOPICS
     from app.rules.registry import all_rules
     from app.rules.rubric_scoring import RULE_DIMENSION
 
