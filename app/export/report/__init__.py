@@ -73,7 +73,8 @@ def report_bytes(
     # Short closing sections share pages when there is room for a good start.
     story += [PageBreak(), *sections.decisions_section(design, result, styles, width)]
     questions = open_questions(design, result, catalog)
-    story += [CondPageBreak(SECTION_ROOM), *sections.questions_section(questions, styles)]
+    elsewhere = sections.asked_elsewhere(extra_sections or ())
+    story += [CondPageBreak(SECTION_ROOM), *sections.questions_section(questions, styles, elsewhere)]
     if extra_sections:
         story += [PageBreak(), *sections.extra_sections(extra_sections, styles)]
     story += [CondPageBreak(SECTION_ROOM), *sections.appendix(result, styles, width)]

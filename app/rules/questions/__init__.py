@@ -36,6 +36,7 @@ from app.rules.engine import CheckResult, stage_coverage
 from app.rules.model import Finding
 from app.rules.questions.gaps import BUILDERS, NO_LABEL_SOURCE_TASKS, context_of, label
 from app.rules.questions.probes import probes
+from app.rules.questions.wording import finding_question, unknown_question
 from app.rules.rubric_scoring import (
     BREADTH_AND_DEPTH as BD,
 )
@@ -166,11 +167,9 @@ def _finding_question(finding: Finding, d: RuleContext) -> Question | None:
             name = label(d, index[ref]) if ref in index else ref
             by_component.setdefault(name, []).append(_plain(prop))
             about.append(f"{name}.{prop}")
-        parts = [f"{name} leaves {' and '.join(props)} unset" for name, props in by_component.items()]
-        what = "what is it" if sum(len(p) for p in by_component.values()) == 1 else "what are they"
-        text = f"{'; '.join(parts)}: {what}? {finding.title} cannot be judged without it."
+        text = unknown_question(finding.rule, finding.title, by_component)
         return Question(text, topic, dimension, priority, "finding", tuple(about))
-    text = f"{finding.title}: how would you fix or justify this? ({finding.message})"
+    text = finding_question(finding.rule, finding.message)
     bonus = FINDING_BONUS * SEVERITY_WEIGHT[finding.default_severity or finding.severity]
     return Question(text, topic, dimension, priority + bonus, "finding")
 

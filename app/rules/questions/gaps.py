@@ -10,6 +10,7 @@ from __future__ import annotations
 from app.domain.catalog import Catalog
 from app.domain.graph import design_to_graph
 from app.domain.model import Component, Design
+from app.domain.units import hours
 from app.rules.checks._common import SUPERVISED_TASKS
 from app.rules.checks._flows import task_of
 from app.rules.context import RuleContext
@@ -138,7 +139,7 @@ def data(d: RuleContext) -> Asked:
             out.append(
                 (
                     "label_delay",
-                    f"Labels from {name} arrive after {delay:g} hours: which proxy signals show the model "
+                    f"Labels from {name} arrive after {hours(delay)}: which proxy signals show the model "
                     "degrading before they do?",
                 )
             )
