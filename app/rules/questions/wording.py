@@ -73,6 +73,7 @@ RULE_ASK: dict[str, str] = {
     "R51": "What stops a prompt edit or a new model version from silently changing the answers?",
     "R52": "Once the adversaries adapt, how quickly do you see it, and how quickly does the model follow?",
     "R53": "How good are those labels, and how would you know if the annotators got worse?",
+    "R54": "What else did you consider, and why did this one win?",
 }
 
 # What an unset property keeps the interviewer from judging, by rule.
