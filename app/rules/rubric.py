@@ -28,10 +28,9 @@ revealed by filling, which the invariant below forbids.
 
 Invariant (monotonicity): filling in a property honestly never lowers a score. Every
 positive point depends only on whether properties are set, never on their values (and the
-decision point only on the decisions recorded), and an
-unknown (a finding raised because a rule-critical property is unset) costs its rule's worst
-severity, which is at least what any real finding of that rule costs. So when a property is
-filled in, each rule moves from "unknown" to "flaw" or "clean", and its cost can only stay
+decision point only on the decisions recorded), and an unknown (a finding raised because a
+rule-critical property is unset) costs its rule's worst severity, which is at least what any
+real finding of that rule costs. So when a property is filled in, each rule moves from "unknown" to "flaw" or "clean", and its cost can only stay
 or drop, while the points for set properties and substantive components can only grow.
 Rules are checked with the design's severity overrides undone, so turning a rule down does
 not hide a flaw from the rubric.
@@ -199,7 +198,9 @@ def weighed_decisions(design: Design) -> list[Decision]:
     """Design decisions made by weighing alternatives: accepted, at least two options, and the
     consequences written down (`Decision.weighs_alternatives`)."""
     return [
-        d for d in design.decisions if not d.is_acceptance and d.status == "accepted" and d.weighs_alternatives
+        d
+        for d in design.decisions
+        if not d.is_acceptance and d.status == "accepted" and d.weighs_alternatives
     ]
 
 

@@ -17,7 +17,8 @@ Rule dimensions. Every rule belongs to one dimension (RULE_DIMENSION):
   (R24), validation and slices (R25, R26), thresholds and calibration (R27, R43), release and
   gates (R28, R29, R51), fallback (R30), serving mode and staleness (R31, R32), cost (R34),
   experiments and interference (R37, R38), feedback loops, position bias and cold start (R39,
-  R44, R47), label delay (R14, R45), correction cascades (R49), adversaries (R52), choices with no alternative on record (R54).
+  R44, R47), label delay (R14, R45), correction cascades (R49), adversaries (R52), choices
+  with no alternative on record (R54).
 - Breadth and depth: coverage and structure (R4 to R8), and stage depth that is not a
   trade-off: monitors and alerts (R10, R11, R35, R36), governance and validation (R12, R13,
   R48), ownership (R15), feature analysis (R21), consumers (R33), logging (R40).

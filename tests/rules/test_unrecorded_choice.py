@@ -35,7 +35,7 @@ def _scorer(builder, family: str | None = "gbdt", mode: str | None = "online") -
     return model, endpoint
 
 
-def test_fires_on_a_model_family_and_a_serving_mode_with_no_decision(builder):
+def test_r54_fires_on_a_model_family_and_a_serving_mode_with_no_decision(builder):
     model, endpoint = _scorer(builder)
     hits = findings(builder.design, "R54")
     assert [h.components for h in hits] == [(model,), (endpoint,)]
@@ -44,12 +44,12 @@ def test_fires_on_a_model_family_and_a_serving_mode_with_no_decision(builder):
     assert "Scoring API serves in online mode" in hits[1].message
 
 
-def test_quiet_when_nothing_is_chosen(builder):
+def test_r54_quiet_when_nothing_is_chosen(builder):
     _scorer(builder, family=None, mode=None)
     assert findings(builder.design, "R54") == []
 
 
-def test_quiet_when_a_standing_decision_weighs_alternatives(builder):
+def test_r54_quiet_when_a_standing_decision_weighs_alternatives(builder):
     model, endpoint = _scorer(builder)
     builder.design.decisions.append(_decision([model, endpoint]))
     assert findings(builder.design, "R54") == []
@@ -57,7 +57,7 @@ def test_quiet_when_a_standing_decision_weighs_alternatives(builder):
     assert findings(builder.design, "R54") == []
 
 
-def test_a_decision_that_weighs_nothing_or_no_longer_stands_does_not_count(builder):
+def test_r54_fires_when_the_decision_weighs_nothing_or_no_longer_stands(builder):
     model, endpoint = _scorer(builder)
     cases = [
         {"options": [_option("GBDT")]},  # one option
@@ -70,7 +70,7 @@ def test_a_decision_that_weighs_nothing_or_no_longer_stands_does_not_count(build
         assert len(findings(builder.design, "R54")) == 2, fields
 
 
-def test_a_decision_on_the_model_does_not_cover_the_endpoint(builder):
+def test_r54_fires_on_the_endpoint_when_only_the_model_is_decided(builder):
     model, endpoint = _scorer(builder)
     builder.design.decisions.append(_decision([model]))
     assert [h.components for h in findings(builder.design, "R54")] == [(endpoint,)]

@@ -212,7 +212,11 @@ def question_items(
                 asked.append(question)
     dropped = set().union(*(STAGE_COVERS.get(s, set()) for s in open_stages))
     # A trade-off accepted with a rationale is answered: no question on its topic.
-    dropped |= {RULE_TOPIC.get(decision.rule, decision.rule) for decision in design.decisions}
+    dropped |= {
+        RULE_TOPIC.get(decision.rule, decision.rule)
+        for decision in design.decisions
+        if decision.is_acceptance and decision.status == "accepted"
+    }
     if tasks and tasks <= NO_LABEL_SOURCE_TASKS:
         dropped.add("labels_origin")
     if not d.of_kind("business_objective"):
