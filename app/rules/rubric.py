@@ -30,8 +30,9 @@ Invariant (monotonicity): filling in a property honestly never lowers a score. E
 positive point depends only on whether properties are set, never on their values (and the
 decision point only on the decisions recorded), and an unknown (a finding raised because a
 rule-critical property is unset) costs its rule's worst severity, which is at least what any
-real finding of that rule costs. So when a property is filled in, each rule moves from "unknown" to "flaw" or "clean", and its cost can only stay
-or drop, while the points for set properties and substantive components can only grow.
+real finding of that rule costs. So when a property is filled in, each rule moves from
+"unknown" to "flaw" or "clean", and its cost can only stay or drop, while the points for set
+properties and substantive components can only grow.
 Rules are checked with the design's severity overrides undone, so turning a rule down does
 not hide a flaw from the rubric.
 """

@@ -33,8 +33,8 @@ from tests.rules import (
     test_model,
     test_monitoring,
     test_new_rules,
-    test_unrecorded_choice,
     test_serving,
+    test_unrecorded_choice,
 )
 from tests.rules.helpers import findings, sound_recommender
 
