@@ -24,8 +24,9 @@ FAIL_LEVELS = ("error", "warning", "info", "never")  # `mlsd check --fail-on`: a
 # only drops what reads the changed flow, phase or feedback flag; property, name, position,
 # meta, decision and override edits keep every graph traversal.
 SHAPE_CHANGES = frozenset({"component_added", "component_removed", "link_added", "link_removed"})
-# Edits no rule reads: decisions and overrides are applied to the rules' findings afterwards.
-_NO_RERUN = frozenset({"component_moved", "meta_changed", "decisions_changed", "overrides_changed"})
+# Edits no rule reads: overrides and acceptances are applied to the rules' findings afterwards
+# (decision edits re-run only the rules that read the decision records).
+_NO_RERUN = frozenset({"component_moved", "meta_changed", "overrides_changed"})
 
 
 @dataclass
@@ -135,6 +136,8 @@ def _apply_overrides_and_decisions(
         return list(findings), {}
     decisions: dict[tuple[str, frozenset[str], str], Decision] = {}
     for decision in design.decisions:
+        if not decision.is_acceptance or decision.status != "accepted":
+            continue  # design decisions, and acceptances proposed, rejected or superseded
         decisions.setdefault((decision.rule, frozenset(decision.components), decision.subject), decision)
     applied: dict[str, str] = {}
     result = []
@@ -226,8 +229,9 @@ class RuleEngine:
             self.shape.invalidate(changed)
 
     def _note_reruns(self, changes: list[Change]) -> None:
-        """Note which rules the edits may change: none for moves, meta, decisions and overrides
-        (decisions and overrides apply after the rules), those inspecting the kind of an edited
+        """Note which rules the edits may change: none for moves, meta and overrides (overrides
+        and acceptances apply after the rules), those reading decision records after a
+        decision edit, those inspecting the kind of an edited
         component (all of them when its name changed: messages name components), and every
         rule when components or links come, go or change."""
         if self._rerun is None:
@@ -235,6 +239,9 @@ class RuleEngine:
         index: dict[str, Component] | None = None
         for change in changes:
             if change.what in _NO_RERUN:
+                continue
+            if change.what == "decisions_changed":
+                self._rerun.update(spec.id for spec in self.rules if spec.reads_decisions)
                 continue
             if change.what != "component_changed":
                 self._rerun = None

@@ -63,6 +63,7 @@ class RuleSpec:
     unset: str = ""
     ceiling: str = ""  # the highest severity its hits may have (the default severity unless it escalates)
     kinds: tuple[str, ...] = (ALL,)  # the component kinds it inspects, or (LINKS,) or (ALL,)
+    reads_decisions: bool = False  # whether the design's decision records change what it finds
 
     def inspects(self, kind: str) -> bool:
         """Whether an edit of a component of `kind` (a property or a text field) may change
@@ -85,6 +86,7 @@ class RuleSpec:
             "condition": self.condition,
             "unset": self.unset,
             "kinds": list(self.kinds),
+            "reads_decisions": self.reads_decisions,
         }
 
 

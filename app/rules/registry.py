@@ -22,6 +22,7 @@ def rule(
     unset: str = "",
     escalates_to: str | None = None,
     kinds: tuple[str, ...] | str = ALL,
+    reads_decisions: bool = False,
 ) -> Callable[[CheckFunction], CheckFunction]:
     """Register a check function as rule `id` (decorator).
 
@@ -32,7 +33,8 @@ def rule(
     without any of which it raises nothing; or LINKS ("links") when it reads no property of
     any component, only which components exist and the links; ALL ("all", the default) runs it
     on every check. The engine skips a rule whose kinds are all absent, and after an edit of
-    one component re-runs only the rules that inspect its kind.
+    one component re-runs only the rules that inspect its kind. A rule that reads the design's
+    decision records says `reads_decisions=True`: editing decisions then re-runs it.
     """
     if stage not in RULE_STAGES:
         raise ValueError(f"{id}: unknown stage {stage!r}")
@@ -50,7 +52,7 @@ def rule(
             raise ValueError(f"rule {id} registered twice")
         _RULES[id] = RuleSpec(
             id, title, stage, severity, rationale, suggestion, tuple(sources), check, condition, unset,
-            escalates_to or severity, declared,
+            escalates_to or severity, declared, reads_decisions,
         )
         return check
 

@@ -170,3 +170,26 @@ def test_a_rule_raises_nothing_without_its_kinds(rng):
         if spec.may_fire({c.kind for c in design.components}):
             continue
         assert _unskipped(design, [spec])[spec.id] == [], spec.id
+
+
+def test_a_decision_edit_reruns_the_rules_that_read_decisions():
+    """R54 reads the decision records: recording a weighed decision about the model clears it
+    in the incremental engine exactly as in a fresh check."""
+    from app.domain.model import Component, Decision, DecisionOption, Design
+    from app.domain.ops import Change
+    from app.rules.engine import RuleEngine, check_design
+
+    design = Design(components=[Component(id="m", kind="model", name="Ranker", properties={"family": "gbdt"})])
+    engine = RuleEngine(design)
+    assert "R54" in {f.rule for f in engine.check().findings}
+    design.decisions.append(
+        Decision(
+            id="d1", title="Ranker family", components=["m"], date="2026-12-06",
+            options=[DecisionOption(name="GBDT"), DecisionOption(name="Deep model")],
+            chosen="GBDT", consequences="Fast to train; needs feature crosses by hand.",
+        )
+    )
+    engine.apply([Change("decisions_changed", "d1")])
+    incremental = sorted(f.rule for f in engine.check().findings)
+    assert "R54" not in incremental
+    assert incremental == sorted(f.rule for f in check_design(design).findings)
