@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from app.domain.catalog import Catalog
+from app.domain.changes import Change
 from app.domain.errors import (
     DuplicateIdError,
     InvalidLinkError,
@@ -32,30 +33,9 @@ from app.domain.model import (
     PropertyValue,
 )
 
-ChangeKind = Literal[
-    "component_added",
-    "component_removed",
-    "component_changed",
-    "component_moved",
-    "link_added",
-    "link_removed",
-    "link_changed",
-    "meta_changed",
-    "decisions_changed",
-    "overrides_changed",
-]
-
 COMPONENT_TEXT_FIELDS = ("name", "technology", "notes")
 LINK_FIELDS = ("flow", "phase", "feedback", "label")
 META_FIELDS = ("title", "author", "problem", "notes")
-
-
-@dataclass(frozen=True)
-class Change:
-    """One thing that changed: what, and the id of the component or link."""
-
-    what: ChangeKind
-    id: str = ""
 
 
 @dataclass

@@ -513,6 +513,7 @@ def test_rules_command_lists_every_rule(capsys):
     assert set(data[0]) == {
         "id", "title", "stage", "severity", "rationale", "suggestion", "sources", "condition", "unset",
         "kinds",
+        "reads_decisions",
     }
 
 
