@@ -152,7 +152,9 @@ class CompareController(QObject):
         if self.old is None or self.panel is None:
             return
         design = self.window.document.design
-        self.diff = diff_designs(self.old, design, positions=self.positions)
+        self.diff = diff_designs(
+            self.old, design, positions=self.positions, catalog=self.window.document.catalog
+        )
         self._clear_marks()
         self._draw(self.diff, self.old, design)
         entries = build_entries(self.diff, self.old, design)

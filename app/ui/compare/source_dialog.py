@@ -57,10 +57,10 @@ class CompareSourceDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.compare_button = QPushButton("Compare with Commit")
         self.compare_button.setEnabled(False)
-        self.compare_button.setVisible(bool(revisions))
         self.file_button = QPushButton("Other File…")
         buttons.addButton(self.compare_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.file_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.compare_button.setVisible(bool(revisions))  # after addButton, which shows it
         layout.addWidget(buttons)
         buttons.rejected.connect(self.reject)
         self.compare_button.clicked.connect(self._take_revision)
