@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import warnings
 
-import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QApplication
@@ -13,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from app.domain import ops
 from app.domain.model import Design, Position
 from app.persistence import design_to_bytes, save_design
-from app.ui.canvas import ComponentItem, LinkItem
+from app.ui.canvas import ComponentItem
 from app.ui.compare import overlay, source_dialog
 from app.ui.compare.revisions import Revision
 from app.ui.document import DesignDocument
@@ -64,8 +63,15 @@ def scene_state(window) -> list[tuple]:
     state = []
     for item in window.canvas.design_scene.items():
         effect = item.graphicsEffect() if hasattr(item, "graphicsEffect") else None
-        state.append((type(item).__name__, round(item.pos().x(), 1), round(item.pos().y(), 1),
-                      effect is not None, len(item.childItems())))
+        state.append(
+            (
+                type(item).__name__,
+                round(item.pos().x(), 1),
+                round(item.pos().y(), 1),
+                effect is not None,
+                len(item.childItems()),
+            )
+        )
     return sorted(state)
 
 
@@ -103,7 +109,11 @@ def test_overlay_marks_added_removed_and_changed_items(windows, builder, catalog
     assert scene.link_item(added_link).graphicsEffect() is marks[("link", added_link)]
     assert marks[("link", changed_link)].action == "changed"
     assert isinstance(marks[("link", removed_link)], overlay.GhostLink)
-    unchanged = [("component", "events"), ("component", "features"), ("link", link_id(new, "features", "ranker"))]
+    unchanged = [
+        ("component", "events"),
+        ("component", "features"),
+        ("link", link_id(new, "features", "ranker")),
+    ]
     assert not any(key in marks for key in unchanged)
 
     # the ghosts are drawn: red pixels where the removed card was, in a render of the scene
@@ -172,7 +182,9 @@ def test_compare_never_modifies_the_document_and_leaving_restores_the_scene(wind
     assert window.compare.marks() == {}
     assert window.compare.dock.isHidden()
     assert scene_state(window) == before
-    assert not any(isinstance(i, (overlay.GhostCard, overlay.GhostLink)) for i in window.canvas.design_scene.items())
+    assert not any(
+        isinstance(i, (overlay.GhostCard, overlay.GhostLink)) for i in window.canvas.design_scene.items()
+    )
     assert all(i.graphicsEffect() is None for i in window.canvas.design_scene.link_items())
     assert doc.undo_stack.count() == 0 and not doc.is_modified()
     assert design_to_bytes(doc.design) == saved
@@ -183,7 +195,9 @@ def test_compare_never_modifies_the_document_and_leaving_restores_the_scene(wind
     assert not window.compare.is_active() and scene_state(window) == before
 
 
-def test_edits_while_comparing_are_followed_and_opening_another_design_leaves(windows, builder, catalog, qtbot):
+def test_edits_while_comparing_are_followed_and_opening_another_design_leaves(
+    windows, builder, catalog, qtbot
+):
     window, old, new, before, saved = open_compare(windows, builder, catalog)
     window.document.set_component_field("events", "name", "Click events")
     qtbot.waitUntil(lambda: ("component", "events") in window.compare.marks(), timeout=2000)
@@ -204,7 +218,9 @@ def test_marks_follow_the_theme(windows, builder, catalog, qtbot):
     try:
         for mode, expected in (("dark", overlay.DARK), ("light", overlay.LIGHT)):
             window.actions.theme[mode].trigger()
-            qtbot.waitUntil(lambda e=expected: overlay.colors_for(window.canvas.design_scene) is e, timeout=2000)
+            qtbot.waitUntil(
+                lambda e=expected: overlay.colors_for(window.canvas.design_scene) is e, timeout=2000
+            )
             assert panel.list.item(added_row).foreground().color() == expected.added
     finally:
         ThemeManager.instance().set_mode("system")
@@ -233,8 +249,10 @@ def test_compare_with_a_file_from_the_menu(windows, builder, catalog, tmp_path, 
 
 
 def test_source_dialog_lists_revisions_and_returns_the_choice(qtbot):
-    revisions = [Revision("a" * 40, "aaaaaaa", "2026-12-01", "Ann", "Raise SLO"),
-                 Revision("b" * 40, "bbbbbbb", "2026-11-30", "Bo", "First <b>version</b>")]
+    revisions = [
+        Revision("a" * 40, "aaaaaaa", "2026-12-01", "Ann", "Raise SLO"),
+        Revision("b" * 40, "bbbbbbb", "2026-11-30", "Bo", "First <b>version</b>"),
+    ]
     dialog = source_dialog.CompareSourceDialog(revisions, "", "")
     qtbot.addWidget(dialog)
     assert dialog.list.count() == 2 and "First <b>version</b>" in dialog.list.item(1).text()

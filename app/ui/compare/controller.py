@@ -243,8 +243,9 @@ class CompareController(QObject):
                 ends = [self._end_position(cid, old_components) for cid in (link.source, link.target)]
                 if ends[0] is None or ends[1] is None:
                     continue
-                names = [(old_components[c].name if c in old_components else c) for c in (link.source, link.target)]
-                ghost_link = overlay.GhostLink(lid, ends[0], ends[1], f"Removed: {names[0]} → {names[1]} ({link.flow})")
+                source, target = (diff.name_of(c) for c in (link.source, link.target))
+                tip = f"Removed: {source} → {target} ({link.flow})"
+                ghost_link = overlay.GhostLink(lid, ends[0], ends[1], tip)
                 scene.addItem(ghost_link)
                 self._marks[("link", lid)] = ghost_link
             else:
@@ -273,10 +274,10 @@ class CompareController(QObject):
             if isinstance(mark, overlay.LinkMark):
                 link = mark.link
                 if shiboken6.isValid(link) and link.graphicsEffect() is mark:
-                    link.setGraphicsEffect(None)  # deletes the effect
+                    link.setGraphicsEffect(None)  # type: ignore[arg-type]  # deletes the effect
                 continue
             assert isinstance(mark, QGraphicsItem)
-            mark.setParentItem(None)
+            mark.setParentItem(None)  # type: ignore[arg-type]
             if mark.scene() is scene:
                 scene.removeItem(mark)
         self._marks.clear()
@@ -330,10 +331,8 @@ class CompareController(QObject):
             canvas.center_on_components(present)
         else:
             canvas.select_components([])
-            ghost = next(
-                (m for c in entry.components if isinstance(m := self._marks.get(("component", c)), overlay.GhostCard)),
-                None,
-            )
+            ghosts = [self._marks.get(("component", c)) for c in entry.components]
+            ghost = next((g for g in ghosts if isinstance(g, overlay.GhostCard)), None)
             if ghost is not None:
                 canvas.centerOn(ghost.card_rect().center())
         self.window.show_message(entry.text)

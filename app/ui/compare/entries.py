@@ -62,7 +62,9 @@ def build_entries(diff: DesignDiff, old: Design, new: Design) -> list[Entry]:
     ):
         for finding in findings:
             entries.append(
-                Entry(action, "finding", finding.rule, _finding_text(finding, verb), tuple(finding.components))
+                Entry(
+                    action, "finding", finding.rule, _finding_text(finding, verb), tuple(finding.components)
+                )
             )
     return entries
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsEffect, QGraphicsItem, QGraphicsScene
 
@@ -109,13 +109,14 @@ class LinkMark(QGraphicsEffect):
             self.current = on
             self.update()
 
-    def boundingRectFor(self, rect: QRectF) -> QRectF:
+    def boundingRectFor(self, rect: QRectF | QRect) -> QRectF:
         pad = self.HALO + 2
-        return rect.adjusted(-pad, -pad, pad, pad)
+        return QRectF(rect).adjusted(-pad, -pad, pad, pad)
 
     def draw(self, painter: QPainter) -> None:
         color = colors_for(self.link.scene()).of(self.action)
-        pen = QPen(_with_alpha(color, 200 if self.current else 130), self.HALO * (1.5 if self.current else 1.0))
+        alpha, width = (200, self.HALO * 1.5) if self.current else (130, self.HALO)
+        pen = QPen(_with_alpha(color, alpha), width)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
         painter.save()

@@ -26,7 +26,9 @@ Choice = tuple[str, str]  # ("file", path) or ("revision", commit hash)
 
 
 class CompareSourceDialog(QDialog):
-    def __init__(self, revisions: Sequence[Revision], note: str, directory: str, parent: QWidget | None = None):
+    def __init__(
+        self, revisions: Sequence[Revision], note: str, directory: str, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.setWindowTitle("Compare With")
         self.choice: Choice | None = None
