@@ -164,6 +164,17 @@ def test_change_list_steps_selects_and_centres(windows, builder, catalog):
     assert window.canvas.selected_component_ids() == []
     assert ghost.card_rect().contains(window.compare.current_point())
 
+    # a finding's row selects the cards it names; one about the removed card centres its ghost
+    panel.list.setCurrentRow(rows[("link", changed_link)])
+    about_monitor = next(
+        n for n, e in enumerate(entries) if e.target == "finding" and "monitor" in e.components
+    )
+    assert entries[about_monitor].action == "resolved"
+    panel.list.setCurrentRow(about_monitor)
+    assert window.canvas.selected_component_ids() == []
+    assert ghost.card_rect().contains(window.compare.current_point())
+    assert window.statusBar().currentMessage() == entries[about_monitor].text
+
 
 def test_compare_never_modifies_the_document_and_leaving_restores_the_scene(windows, builder, catalog, qtbot):
     window, old, new, before, saved = open_compare(windows, builder, catalog)
@@ -193,6 +204,13 @@ def test_compare_never_modifies_the_document_and_leaving_restores_the_scene(wind
     window.compare.start(old, "old.mlsd")  # the Close button leaves too
     window.compare.panel.close_button.click()
     assert not window.compare.is_active() and scene_state(window) == before
+
+    window.compare.start(old, "old.mlsd")  # so does closing the Changes panel
+    window.compare.dock.close()
+    assert not window.compare.is_active() and scene_state(window) == before
+    window.compare.start(old, "old.mlsd")  # switching to the Findings tab does not
+    window.findings_dock.raise_()
+    assert window.compare.is_active() and window.compare.marks()
 
 
 def test_edits_while_comparing_are_followed_and_opening_another_design_leaves(
