@@ -126,6 +126,18 @@ def test_overlay_marks_added_removed_and_changed_items(windows, builder, catalog
     edge = QColor(image.pixel(10, int(rect.height() / 2) + 10))  # the dashed left border
     assert edge.red() > 150 and edge.green() < 150, edge.name()
 
+    # zoomed out the scene batches links (their effects are not drawn): the halos still show
+    window.canvas.set_zoom(0.2)
+    assert scene.overview_active
+    halo_rect = scene.link_item(added_link).sceneBoundingRect()
+    image = QImage(int(halo_rect.width()) + 1, int(halo_rect.height()) + 1, QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    scene.render(painter, source=halo_rect)
+    painter.end()
+    pixels = [QColor(image.pixel(x, y)) for x in range(image.width()) for y in range(image.height())]
+    assert any(c.green() > c.red() + 40 and c.green() > c.blue() + 40 for c in pixels)
+
 
 def test_change_list_steps_selects_and_centres(windows, builder, catalog):
     window, old, new, _before, _saved = open_compare(windows, builder, catalog)

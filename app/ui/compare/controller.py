@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 REFRESH_MS = 250  # the comparison follows edits this long after the last one
 GHOST_MARGIN = 400.0  # room kept around ghosts so the view can scroll to them
 
-Mark = overlay.CardMark | overlay.LinkMark | overlay.GhostCard | overlay.GhostLink
+Focusable = overlay.CardMark | overlay.LinkMark | overlay.GhostCard | overlay.GhostLink
+Mark = Focusable | overlay.OverviewHalos
 
 
 class CompareController(QObject):
@@ -51,7 +52,7 @@ class CompareController(QObject):
         self.panel: ComparePanel | None = None
         self.actions: dict[str, QAction] = {}
         self._marks: dict[tuple[str, str], Mark] = {}  # (target, id) -> item or effect
-        self._current: Mark | None = None
+        self._current: Focusable | None = None
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(REFRESH_MS)
@@ -203,7 +204,8 @@ class CompareController(QObject):
     # ---- the overlay ---------------------------------------------------------------------------
 
     def marks(self) -> dict[tuple[str, str], Mark]:
-        """The overlay's items and effects by (target, id): for tests and the screenshot."""
+        """The overlay's items and effects by (target, id), and ("overview", "") for the halos
+        of the marked links drawn when zoomed out."""
         return dict(self._marks)
 
     def _draw(self, diff: DesignDiff, old: Design, new: Design) -> None:
@@ -254,6 +256,11 @@ class CompareController(QObject):
                     mark = overlay.LinkMark(link_item, action)
                     link_item.setGraphicsEffect(mark)
                     self._marks[("link", lid)] = mark
+        link_marks = [m for m in self._marks.values() if isinstance(m, overlay.LinkMark)]
+        if link_marks:
+            halos = overlay.OverviewHalos(link_marks)
+            scene.addItem(halos)
+            self._marks[("overview", "")] = halos
         if not ghosts.isNull():
             margin = GHOST_MARGIN
             scene.setSceneRect(scene.sceneRect().united(ghosts.adjusted(-margin, -margin, margin, margin)))
@@ -299,7 +306,8 @@ class CompareController(QObject):
         entry = entries[row]
         canvas = self.window.canvas
         scene = canvas.design_scene
-        self._set_current(self._marks.get((entry.target, entry.id)))
+        found = self._marks.get((entry.target, entry.id))
+        self._set_current(None if isinstance(found, overlay.OverviewHalos) else found)
         if entry.target == "component":
             if scene.component_item(entry.id) is not None:
                 canvas.center_on_components([entry.id])
@@ -337,7 +345,7 @@ class CompareController(QObject):
                 canvas.centerOn(ghost.card_rect().center())
         self.window.show_message(entry.text)
 
-    def _set_current(self, mark: Mark | None) -> None:
+    def _set_current(self, mark: Focusable | None) -> None:
         previous, self._current = self._current, mark
         if previous is not None and previous is not mark and shiboken6.isValid(previous):
             previous.set_current(False)

@@ -3,7 +3,8 @@
 - CardMark: a coloured outline around a current card (a child item, so it follows the card
   while it is dragged): green for an added component, amber for a changed one.
 - LinkMark: a graphics effect on a current link that paints a coloured halo along its path
-  under the link (an effect follows the link's re-routing without any help).
+  under the link (an effect follows the link's re-routing without any help). Zoomed out the
+  scene paints links in batches and effects are not drawn: OverviewHalos paints them then.
 - GhostCard / GhostLink: a removed component or link, drawn semi-transparent and red at its
   old place. They are plain scene items, never ComponentItem or LinkItem, so selection,
   editing and connecting ignore them.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import shiboken6
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsEffect, QGraphicsItem, QGraphicsScene
@@ -86,7 +88,7 @@ class CardMark(QGraphicsItem):
     def paint(self, painter: QPainter, option, widget=None) -> None:
         color = colors_for(self.scene()).of(self.action)
         pen = QPen(color, 4.0 if self.current else 2.5)
-        pen.setCosmetic(self.current)
+        pen.setCosmetic(True)  # as visible zoomed out as at 1:1
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         r = st.RADIUS + MARK_GAP
@@ -131,6 +133,41 @@ class LinkMark(QGraphicsEffect):
             painter.drawEllipse(center, self.HALO, self.HALO)
         painter.restore()
         self.drawSource(painter)
+
+
+class OverviewHalos(QGraphicsItem):
+    """The halos of the marked links while the scene paints its zoomed-out overview."""
+
+    def __init__(self, marks: list[LinkMark]):
+        super().__init__()
+        self.marks = marks
+        bounds = QRectF()
+        for mark in marks:
+            bounds = bounds.united(mark.link.sceneBoundingRect())
+        self._bounds = bounds.adjusted(-20, -20, 20, 20)
+        self.setZValue(Z_GHOST)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        return QPainterPath()
+
+    def paint(self, painter: QPainter, option, widget=None) -> None:
+        scene = self.scene()
+        if scene is None or not getattr(scene, "overview_active", False):
+            return  # at normal zoom each link's LinkMark draws its own halo
+        colors = colors_for(scene)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for mark in self.marks:
+            if not (shiboken6.isValid(mark) and shiboken6.isValid(mark.link)):
+                continue
+            pen = QPen(_with_alpha(colors.of(mark.action), 150), 5.0)
+            pen.setCosmetic(True)
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            painter.setPen(pen)
+            painter.drawPath(mark.link.scene_path())
 
 
 class GhostCard(QGraphicsItem):
