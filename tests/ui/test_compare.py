@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import warnings
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
@@ -75,6 +75,17 @@ def scene_state(window) -> list[tuple]:
     return sorted(state)
 
 
+def pixels_near_middle(scene, link: str, wanted) -> bool:
+    """Whether a 16x16 render around the middle of a link (away from cards) has such a pixel."""
+    middle = scene.link_item(link).scene_path().pointAtPercent(0.5)
+    image = QImage(16, 16, QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    scene.render(painter, source=QRectF(middle.x() - 8, middle.y() - 8, 16, 16))
+    painter.end()
+    return any(wanted(QColor(image.pixel(x, y))) for x in range(16) for y in range(16))
+
+
 def open_compare(windows, builder, catalog):
     old, new = versions(builder, catalog)
     window = windows(document=DesignDocument(new))
@@ -123,20 +134,20 @@ def test_overlay_marks_added_removed_and_changed_items(windows, builder, catalog
     painter = QPainter(image)
     scene.render(painter, source=rect.adjusted(-10, -10, 10, 10))
     painter.end()
-    edge = QColor(image.pixel(10, int(rect.height() / 2) + 10))  # the dashed left border
-    assert edge.red() > 150 and edge.green() < 150, edge.name()
+    edge = [QColor(image.pixel(10, y)) for y in range(10, int(rect.height()) + 10)]  # left border
+    assert sum(c.red() > 150 and c.green() < 110 for c in edge) > rect.height() / 3
+
+    # a changed link has an amber halo along it (its LinkMark effect)
+    assert pixels_near_middle(
+        scene, changed_link, lambda c: c.red() > 180 and 60 < c.green() < 200 and c.blue() < 120
+    )
 
     # zoomed out the scene batches links (their effects are not drawn): the halos still show
     window.canvas.set_zoom(0.2)
     assert scene.overview_active
-    halo_rect = scene.link_item(added_link).sceneBoundingRect()
-    image = QImage(int(halo_rect.width()) + 1, int(halo_rect.height()) + 1, QImage.Format.Format_ARGB32)
-    image.fill(QColor("white"))
-    painter = QPainter(image)
-    scene.render(painter, source=halo_rect)
-    painter.end()
-    pixels = [QColor(image.pixel(x, y)) for x in range(image.width()) for y in range(image.height())]
-    assert any(c.green() > c.red() + 40 and c.green() > c.blue() + 40 for c in pixels)
+    assert pixels_near_middle(
+        scene, added_link, lambda c: c.green() > c.red() + 40 and c.green() > c.blue() + 40
+    )
 
 
 def test_change_list_steps_selects_and_centres(windows, builder, catalog):
