@@ -16,7 +16,7 @@ and anything else the loader refuses goes back to ours' version. Each is a confl
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from app.diff.values import show
@@ -42,6 +42,7 @@ class Conflict:
     ours: object = None
     theirs: object = None
     note: str = ""
+    unit: str = ""  # of a property's values, from the catalog
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -52,12 +53,13 @@ class Conflict:
         if self.note:
             return f"{where}: {self.note}; kept ours"
         return (
-            f"{where}: base {_val(self.base)}, ours {_val(self.ours)}, theirs {_val(self.theirs)}; kept ours"
+            f"{where}: base {_val(self.base, self.unit)}, ours {_val(self.ours, self.unit)}, "
+            f"theirs {_val(self.theirs, self.unit)}; kept ours"
         )
 
 
-def _val(value: object) -> str:
-    return "absent" if value is _MISSING else show(value)
+def _val(value: object, unit: str = "") -> str:
+    return "absent" if value is _MISSING else show(value, unit or None)
 
 
 @dataclass
@@ -314,7 +316,17 @@ def merge_designs(base: Design, ours: Design, theirs: Design, catalog: Catalog |
     else:
         merger.conflict("meta", "design", note="the merged design does not load")
         design = ours.model_copy(deep=True)
-    return MergeResult(design, sorted(merger.conflicts.values(), key=lambda c: c.key), merger.notes)
+    conflicts = [_with_unit(c, design, catalog) for c in merger.conflicts.values()]
+    return MergeResult(design, sorted(conflicts, key=lambda c: c.key), merger.notes)
+
+
+def _with_unit(conflict: Conflict, design: Design, catalog: Catalog) -> Conflict:
+    component = design.component_by_id().get(conflict.id) if conflict.target == "component" else None
+    if component is None or not conflict.field.startswith("properties."):
+        return conflict
+    spec = catalog.kind(component.kind)
+    prop = spec.property(conflict.field.removeprefix("properties.")) if spec else None
+    return replace(conflict, unit=prop.unit) if prop is not None and prop.unit else conflict
 
 
 def _restore_item(data: dict[str, Any], ours: dict[str, Any], exc: DesignLoadError, merger: _Merger) -> bool:

@@ -169,7 +169,9 @@ def test_the_same_field_changed_on_both_branches_is_a_conflict_that_keeps_ours(r
     merged = repo.git("merge", "--no-edit", "theirs", check=False)
     assert merged.returncode == 1
     out = merged.stdout + merged.stderr
-    assert "component ranker properties.p99_latency_ms: base 50, ours 80, theirs 60; kept ours" in out
+    assert (
+        "component ranker properties.p99_latency_ms: base 50 ms, ours 80 ms, theirs 60 ms; kept ours" in out
+    )
     assert "CONFLICT" in out
     result = repo.design()  # the merged file loads
     assert result.component_by_id()["ranker"].properties["p99_latency_ms"] == 80.0

@@ -47,7 +47,7 @@ def test_same_field_changed_differently_is_a_conflict_that_keeps_ours(base, cata
     result = merge_designs(base, ours, theirs, catalog)
     assert [c.key for c in result.conflicts] == [("component", "ranker", "properties.p99_latency_ms")]
     assert result.design.component_by_id()["ranker"].properties["p99_latency_ms"] == 80.0
-    assert "base 50, ours 80, theirs 60; kept ours" in result.conflicts[0].describe()
+    assert "base 50 ms, ours 80 ms, theirs 60 ms; kept ours" in result.conflicts[0].describe()
 
 
 def test_same_change_on_both_sides_is_no_conflict(base, catalog):
