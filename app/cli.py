@@ -164,6 +164,7 @@ def _register_optional_commands() -> None:
         "app.layout.cli_command",
         "app.templates",
         "app.desktop_integration",
+        "app.diff.cli_command",
     ):
         try:
             module = __import__(module_name, fromlist=["register"])

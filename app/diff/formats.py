@@ -87,6 +87,10 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(lambda m: _MD_ENTITIES.get(m.group(1), "\\" + m.group(1)), one_line(text))
 
 
+def _md_arrows(text: str) -> str:
+    return md_escape(text.replace(" -> ", " \u2192 "))
+
+
 def diff_to_markdown(diff: DesignDiff, title: str = "Design changes") -> str:
     """A pull-request comment: a heading with the counts, a list per section, findings, coverage."""
     lines = [f"### {md_escape(title)}", "", f"**{headline(diff)}**"]
@@ -94,15 +98,18 @@ def diff_to_markdown(diff: DesignDiff, title: str = "Design changes") -> str:
         changes = diff.changes_of(target)
         if changes:
             lines += ["", f"#### {HEADINGS[target]}", ""]
-            lines += [f"- {md_escape(c.summary)}" for c in changes]
+            lines += [f"- {_md_arrows(c.summary)}" for c in changes]
     for heading, findings, resolved in (
         ("Findings introduced", diff.introduced, False),
         ("Findings resolved", diff.resolved, True),
     ):
         if findings:
             lines += ["", f"#### {heading}", ""]
-            lines += [f"- {md_escape(finding_line(diff, f, resolved))}" for f in findings]
-    lines += ["", md_escape(coverage_line(diff))]
+            lines += [
+                f"- **{f.severity}** {_md_arrows(finding_line(diff, f, resolved).split(' ', 1)[1])}"
+                for f in findings
+            ]
+    lines += ["", _md_arrows(coverage_line(diff))]
     return "\n".join(lines) + "\n"
 
 
