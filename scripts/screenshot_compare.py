@@ -42,7 +42,8 @@ def edited_copy(old: Design, catalog: Catalog) -> Design:
     ops.add_component(new, catalog, cache)
     ops.add_link(new, ops.make_link(new, catalog, store.id, cache.id, label="hot features"))
     slo = endpoint.properties.get("latency_slo_ms")
-    ops.set_property(new, catalog, endpoint.id, "latency_slo_ms", (slo or 100) * 0.75)
+    tighter = float(slo) * 0.75 if isinstance(slo, int | float) else 50.0
+    ops.set_property(new, catalog, endpoint.id, "latency_slo_ms", tighter)
     labelled = next(lk for lk in new.links if lk.label and lk.source in index and lk.target in index)
     ops.set_link_fields(new, labelled.id, label=f"{labelled.label} (v2)")
     return new
