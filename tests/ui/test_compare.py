@@ -240,9 +240,14 @@ def test_edits_while_comparing_are_followed_and_opening_another_design_leaves(
     windows, builder, catalog, qtbot
 ):
     window, old, new, before, saved = open_compare(windows, builder, catalog)
+    panel = window.compare.panel
+    panel.list.setCurrentRow(next(n for n, e in enumerate(panel.entries()) if e.id == "ranker"))
     window.document.set_component_field("events", "name", "Click events")
     qtbot.waitUntil(lambda: ("component", "events") in window.compare.marks(), timeout=2000)
     assert window.compare.marks()[("component", "events")].action == "changed"
+    assert panel.entries()[panel.current_row()].id == "ranker"  # still the change looked at
+    assert window.compare.marks()[("component", "ranker")].current
+    assert window.document.undo_stack.count() == 1  # the user's edit; the comparison adds none
     window.document.remove_items(["cache"])
     qtbot.waitUntil(lambda: ("component", "cache") not in window.compare.marks(), timeout=2000)
 

@@ -160,6 +160,9 @@ class CompareController(QObject):
         self._draw(self.diff, self.old, design)
         entries = build_entries(self.diff, self.old, design)
         self.panel.show_entries(f"Comparing with {self.label}", count_line(self.diff), entries)
+        row = self.panel.current_row()  # kept across a refresh: its item is marked again
+        if 0 <= row < len(entries):
+            self._set_current(self._focusable(entries[row]))
 
     def leave(self) -> None:
         """Back to normal editing: every mark and ghost removed, the dock hidden."""
@@ -306,8 +309,7 @@ class CompareController(QObject):
         entry = entries[row]
         canvas = self.window.canvas
         scene = canvas.design_scene
-        found = self._marks.get((entry.target, entry.id))
-        self._set_current(None if isinstance(found, overlay.OverviewHalos) else found)
+        self._set_current(self._focusable(entry))
         if entry.target == "component":
             if scene.component_item(entry.id) is not None:
                 canvas.center_on_components([entry.id])
@@ -344,6 +346,10 @@ class CompareController(QObject):
             if ghost is not None:
                 canvas.centerOn(ghost.card_rect().center())
         self.window.show_message(entry.text)
+
+    def _focusable(self, entry: Entry) -> Focusable | None:
+        found = self._marks.get((entry.target, entry.id))
+        return None if isinstance(found, overlay.OverviewHalos) else found
 
     def _set_current(self, mark: Focusable | None) -> None:
         previous, self._current = self._current, mark

@@ -75,8 +75,12 @@ class ComparePanel(QWidget):
         self.moves.toggled.connect(self.moves_toggled)
 
     def show_entries(self, title: str, counts: str, entries: Sequence[Entry]) -> None:
-        """Fill the list (the current row is kept when it still exists)."""
+        """Fill the list; the current row follows its change (same target and id) when the
+        change is still there, else stays at the same place."""
         row = self.list.currentRow()
+        if 0 <= row < len(self._entries):
+            was = self._entries[row]
+            row = next((n for n, e in enumerate(entries) if (e.target, e.id) == (was.target, was.id)), row)
         self.title.setText(title)
         self.counts.setText(counts)
         self._entries = list(entries)
