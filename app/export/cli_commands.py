@@ -120,7 +120,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         old = load_design(since)
         for warning in old.warnings:
             _say(f"{since}: warning: {warning}")
-        after_summary = since_section(old.design, design, Path(since).name, catalog)
+        after_summary = [since_section(old.design, design, Path(since).name, catalog)]
 
     def report() -> bytes:
         extra = None

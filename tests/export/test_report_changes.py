@@ -51,21 +51,24 @@ def test_the_section_follows_the_summary_and_lists_every_change(files, tmp_path,
     assert main(["export", str(new_path), "--pdf", str(out), "--since", str(old_path)]) == 0
     data = out.read_bytes()
     marks = outline(data)
-    top = [(title, page) for level, title, page in marks if level == 0]
-    titles = [title for title, _ in top]
-    at = titles.index("Changes since feed-v1.mlsd")
-    assert titles[at - 1] == "Summary" and titles[at + 1] == "System diagram"
-    summary_page, changes_page = top[at - 1][1], top[at][1]
-    assert changes_page >= summary_page
-    sub = [title for level, title, page in marks if level == 1]
-    assert sub.index("Top risks") < sub.index("Components") < sub.index("Links")  # summary's first
+    top = [(n, title, page) for n, (level, title, page) in enumerate(marks) if level == 0]
+    at = next(i for i, (_n, title, _p) in enumerate(top) if title == "Changes since feed-v1.mlsd")
+    (summary_n, summary, summary_page), (changes_n, _t, changes_page) = top[at - 1], top[at]
+    assert summary == "Summary" and at + 1 < len(top)  # right after the summary, more follows
+    next_title, next_page = top[at + 1][1], top[at + 1][2]
+    assert summary_page <= changes_page <= next_page
 
     pages = page_texts(data)
-    section = flat(" ".join(pages[changes_page - 1 : top[at + 1][1] - 1]))
+    section = flat(" ".join(pages[changes_page - 1 : next_page]))
     start = section.index("Changes since feed-v1.mlsd")
-    if changes_page == summary_page:  # on the summary's page: below the summary's last line
-        assert section.index("Severity colours") < start
-    body = section[start:]
+    # the summary's last heading is on an earlier page, or above the section on this one
+    last_of_summary = marks[changes_n - 1]
+    assert marks[summary_n][2] <= last_of_summary[2] <= changes_page
+    if last_of_summary[2] == changes_page:
+        assert flat(pages[changes_page - 1]).index(last_of_summary[1]) < flat(pages[changes_page - 1]).index(
+            "Changes since feed-v1.mlsd"
+        )
+    body = section[start : section.index(next_title, start)]
     assert "Compared with feed-v1.mlsd" in body
     assert len(diff.changes) >= 5
     for change in diff.changes:
@@ -85,8 +88,9 @@ def test_no_change_in_meaning_says_so(catalog):
     design = recommender_design(catalog)
     moved = fresh(design)
     ops.move_components(moved, {"ranker": (5000.0, 5000.0)})  # a move is not a change in meaning
-    hook = since_section(design, moved, "same.mlsd", catalog)
-    text = flat(" ".join(page_texts(report_bytes(moved, catalog=catalog, after_summary=hook))))
+    section = since_section(design, moved, "same.mlsd", catalog)
+    assert section[0] == "Changes since same.mlsd"
+    text = flat(" ".join(page_texts(report_bytes(moved, catalog=catalog, after_summary=[section]))))
     assert "Nothing changed in meaning since same.mlsd" in text
     assert "Unchanged: the design covers" in text
 

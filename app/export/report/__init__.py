@@ -10,7 +10,7 @@ diagram, sections, tables.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from app.export.questions import open_questions
 from app.export.report import front, sections
 from app.export.report.diagram import StageFigures, system_story
 from app.export.report.sections import ExtraSection
-from app.export.report.styles import LANDSCAPE, MARGIN, PORTRAIT, Styles, make_styles
+from app.export.report.styles import LANDSCAPE, MARGIN, PORTRAIT, make_styles
 from app.export.report.template import ReportDocTemplate
 from app.persistence import design_to_bytes
 from app.persistence.atomic import atomic_write_bytes
@@ -44,10 +44,11 @@ def report_bytes(
     *,
     report_date: str | None = None,
     diagram_error: str | None = None,
-    after_summary: Callable[[Styles, float], Sequence[Flowable]] | None = None,
+    after_summary: Sequence[ExtraSection] | None = None,
 ) -> bytes:
-    """The report as PDF bytes; see build_report() for the arguments. `after_summary` builds a
-    section placed right after the summary (e.g. report.changes.since_section for --since)."""
+    """The report as PDF bytes; see build_report() for the arguments. `after_summary`:
+    (heading, flowables) sections placed right after the summary (e.g. the changes since an
+    earlier version, report.changes.since_section)."""
     catalog = catalog or default_catalog()
     result = result if result is not None else check_design(design, catalog)
     data = design_bytes if design_bytes is not None else design_to_bytes(design)
@@ -65,8 +66,8 @@ def report_bytes(
     head += front.cover(design, result, catalog, info, styles, width)
     head += [PageBreak(), *front.contents(styles), PageBreak()]
     head += front.summary(design, result, catalog, styles, width)
-    if after_summary is not None:
-        head += after_summary(styles, width)
+    if after_summary:
+        head += sections.extra_sections(after_summary, styles)
     overview = system_story(design, catalog, result, styles, error=diagram_error)
     story = sections.stage_sections(design, result, catalog, styles, width, figures)
     story = [*head, *overview, *story]

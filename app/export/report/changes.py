@@ -8,9 +8,7 @@ piece of user text goes through `markup` (escaped, shaped).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from reportlab.platypus import CondPageBreak, Flowable, Paragraph
+from reportlab.platypus import Flowable, Paragraph
 
 from app.diff import DesignDiff, diff_designs
 from app.diff.formats import HEADINGS
@@ -18,11 +16,19 @@ from app.diff.model import TARGETS, finding_key
 from app.domain.catalog import Catalog
 from app.domain.model import Design
 from app.export.report.fonts import markup
-from app.export.report.styles import MUTED, OK_GREEN, SEVERITY_COLORS, Styles, heading, hex_of, rich
+from app.export.report.sections import ExtraSection
+from app.export.report.styles import (
+    MUTED,
+    OK_GREEN,
+    SEVERITY_COLORS,
+    Styles,
+    heading,
+    hex_of,
+    make_styles,
+    rich,
+)
 from app.rules.model import Finding
 
-SectionHook = Callable[[Styles, float], list[Flowable]]
-SECTION_ROOM = 120.0  # points: the heading and its first lines start on the same page
 ACTION_COLORS = {
     "added": OK_GREEN,
     "removed": SEVERITY_COLORS["error"][0],
@@ -98,13 +104,10 @@ def _coverage(diff: DesignDiff, styles: Styles) -> list[Flowable]:
     return [heading("Stage coverage change", styles, 1), rich(text, styles.body)]
 
 
-def changes_section(diff: DesignDiff, old_name: str, styles: Styles, width: float) -> list[Flowable]:
-    """The section's flowables, heading first."""
-    story: list[Flowable] = [
-        CondPageBreak(SECTION_ROOM),
-        heading(f"Changes since {old_name}", styles, 0),
-        _intro(diff, old_name, styles),
-    ]
+def changes_section(diff: DesignDiff, old_name: str, styles: Styles | None = None) -> ExtraSection:
+    """The section as (heading, flowables), for the report builder's `after_summary`."""
+    styles = styles or make_styles()
+    story: list[Flowable] = [_intro(diff, old_name, styles)]
     for target in TARGETS:
         changes = diff.changes_of(target)
         if not changes:
@@ -119,14 +122,9 @@ def changes_section(diff: DesignDiff, old_name: str, styles: Styles, width: floa
             story.append(heading(title, styles, 1))
             story += [_finding_line(diff, f, resolved, styles) for f in findings]
     story += _coverage(diff, styles)
-    return story
+    return (f"Changes since {old_name}", story)
 
 
-def since_section(old: Design, new: Design, old_name: str, catalog: Catalog) -> SectionHook:
-    """The report builder's `after_summary` hook for `--since OLD`."""
-    diff = diff_designs(old, new, catalog=catalog)
-
-    def build(styles: Styles, width: float) -> list[Flowable]:
-        return changes_section(diff, old_name, styles, width)
-
-    return build
+def since_section(old: Design, new: Design, old_name: str, catalog: Catalog) -> ExtraSection:
+    """`--since OLD`: the changes from OLD to NEW as a section after the summary."""
+    return changes_section(diff_designs(old, new, catalog=catalog), old_name)
