@@ -211,7 +211,8 @@ class _Merger:
     # ---- the whole design ----------------------------------------------------------------
 
     def merge(self) -> dict[str, Any]:
-        self.rename_clashing_additions()
+        if self.b:
+            self.rename_clashing_additions()
         data: dict[str, Any] = {}
         for key in _keys(self.o, self.t, self.b):
             if key in ("components", "links", "decisions", "meta", "rule_overrides"):
@@ -325,10 +326,15 @@ def _order(base: Any, ours: Any, theirs: Any) -> list[str]:
     return first + [i for i in second if i not in seen] + [i for i in b if i not in seen and i not in second]
 
 
-def merge_designs(base: Design, ours: Design, theirs: Design, catalog: Catalog | None = None) -> MergeResult:
-    """Three-way merge by id (see the module docstring); the result always loads."""
+def merge_designs(
+    base: Design | None, ours: Design, theirs: Design, catalog: Catalog | None = None
+) -> MergeResult:
+    """Three-way merge by id (see the module docstring); the result always loads.
+
+    `base` None: both sides added the file (git gives an empty base); whatever differs
+    between them is a conflict that keeps ours (no item is renamed)."""
     catalog = catalog or default_catalog()
-    merger = _Merger(base.to_json_data(), ours.to_json_data(), theirs.to_json_data())
+    merger = _Merger(base.to_json_data() if base else {}, ours.to_json_data(), theirs.to_json_data())
     data = merger.merge()
     ours_data = ours.to_json_data()
     for _attempt in range(len(data["components"]) + len(data["links"]) + len(data["decisions"]) + 2):
