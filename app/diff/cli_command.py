@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from app.domain.catalog import default_catalog
+from app.domain.model import Design
 from app.persistence import DesignLoadError, LoadedDesign, load_design, save_design
 
 EXIT_SAME, EXIT_DIFFERENT, EXIT_UNREADABLE = 0, 1, 2
@@ -62,8 +63,11 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
     name = args.name or args.ours
     labels = {"base": args.base, "ours": args.ours, "theirs": args.theirs}
-    designs = {}
+    designs: dict[str, Design | None] = {}
     for side, path in labels.items():
+        if side == "base" and _is_empty_file(path):  # both branches added the file
+            designs[side] = None
+            continue
         try:
             designs[side] = load_design(path).design  # warnings are about content, not the merge
         except DesignLoadError as exc:
@@ -74,7 +78,9 @@ def cmd_merge(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_UNREADABLE
-    result = merge_designs(designs["base"], designs["ours"], designs["theirs"], default_catalog())
+    ours, theirs = designs["ours"], designs["theirs"]
+    assert ours is not None and theirs is not None
+    result = merge_designs(designs["base"], ours, theirs, default_catalog())
     save_design(result.design, args.ours, touch_modified=False)
     for note in result.notes:
         print(f"mlsd merge: {name}: {note}", file=sys.stderr)
@@ -94,6 +100,13 @@ def cmd_merge(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return EXIT_DIFFERENT
+
+
+def _is_empty_file(path: str) -> bool:
+    try:
+        return Path(path).stat().st_size == 0
+    except OSError:
+        return False
 
 
 def cmd_git_setup(args: argparse.Namespace) -> int:

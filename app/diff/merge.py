@@ -43,6 +43,7 @@ class Conflict:
     theirs: object = None
     note: str = ""
     unit: str = ""  # of a property's values, from the catalog
+    resolution: str = "kept ours"
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -51,10 +52,10 @@ class Conflict:
     def describe(self) -> str:
         where = f"{self.target} {self.id}" + (f" {self.field}" if self.field else "")
         if self.note:
-            return f"{where}: {self.note}; kept ours"
+            return f"{where}: {self.note}; {self.resolution}"
         return (
             f"{where}: base {_val(self.base, self.unit)}, ours {_val(self.ours, self.unit)}, "
-            f"theirs {_val(self.theirs, self.unit)}; kept ours"
+            f"theirs {_val(self.theirs, self.unit)}; {self.resolution}"
         )
 
 
@@ -85,9 +86,23 @@ class _Merger:
         o: Any = None,
         t: Any = None,
         note: str = "",
+        resolution: str = "",
     ) -> None:
+        """Record a conflict; a later fix-up of the same item adds its note and resolution."""
         item_id = self.original.get((target, item_id), item_id)
-        self.conflicts.setdefault((target, item_id, fld), Conflict(target, item_id, fld, b, o, t, note))
+        key = (target, item_id, fld)
+        known = self.conflicts.get(key)
+        if known is None:
+            self.conflicts[key] = Conflict(
+                target, item_id, fld, b, o, t, note, resolution=resolution or "kept ours"
+            )
+        elif resolution:
+            joined = (
+                f"{known.note}; {note}"
+                if known.note and note and note not in known.note
+                else known.note or note
+            )
+            self.conflicts[key] = replace(known, note=joined, resolution=resolution)
 
     # ---- values ------------------------------------------------------------------------
 
@@ -196,7 +211,8 @@ class _Merger:
     # ---- the whole design ----------------------------------------------------------------
 
     def merge(self) -> dict[str, Any]:
-        self.rename_clashing_additions()
+        if self.b:
+            self.rename_clashing_additions()
         data: dict[str, Any] = {}
         for key in _keys(self.o, self.t, self.b):
             if key in ("components", "links", "decisions", "meta", "rule_overrides"):
@@ -249,9 +265,15 @@ class _Merger:
                 fixed.append(link)
                 continue
             problem = "loops on one component" if ends[0] == ends[1] else "an end component was removed"
-            self.conflict("link", link["id"], note=f"the merged link {problem}")
             own = ours.get(link["id"])
-            if own is not None and own["source"] in ids and own["target"] in ids:
+            restored = own is not None and own["source"] in ids and own["target"] in ids
+            self.conflict(
+                "link",
+                link["id"],
+                note=f"the merged link {problem}",
+                resolution="restored ours" if restored else "dropped",
+            )
+            if own is not None and restored:
                 fixed.append(own)
         pairs: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
         for link in fixed:
@@ -264,7 +286,12 @@ class _Merger:
                 continue
             winner = next((lk for lk in same if ours.get(lk["id"]) == lk), same[0])
             for lk in same:
-                self.conflict("link", lk["id"], note="both sides link the same two components")
+                self.conflict(
+                    "link",
+                    lk["id"],
+                    note="both sides link the same two components",
+                    resolution="kept" if lk is winner else "dropped",
+                )
             if link is winner:
                 keep.append(link)
         data["links"] = keep
@@ -299,10 +326,15 @@ def _order(base: Any, ours: Any, theirs: Any) -> list[str]:
     return first + [i for i in second if i not in seen] + [i for i in b if i not in seen and i not in second]
 
 
-def merge_designs(base: Design, ours: Design, theirs: Design, catalog: Catalog | None = None) -> MergeResult:
-    """Three-way merge by id (see the module docstring); the result always loads."""
+def merge_designs(
+    base: Design | None, ours: Design, theirs: Design, catalog: Catalog | None = None
+) -> MergeResult:
+    """Three-way merge by id (see the module docstring); the result always loads.
+
+    `base` None: both sides added the file (git gives an empty base); whatever differs
+    between them is a conflict that keeps ours (no item is renamed)."""
     catalog = catalog or default_catalog()
-    merger = _Merger(base.to_json_data(), ours.to_json_data(), theirs.to_json_data())
+    merger = _Merger(base.to_json_data() if base else {}, ours.to_json_data(), theirs.to_json_data())
     data = merger.merge()
     ours_data = ours.to_json_data()
     for _attempt in range(len(data["components"]) + len(data["links"]) + len(data["decisions"]) + 2):
@@ -311,10 +343,17 @@ def merge_designs(base: Design, ours: Design, theirs: Design, catalog: Catalog |
             break
         except DesignLoadError as exc:
             if not _restore_item(data, ours_data, exc, merger):
-                merger.conflict("meta", "design", note=f"the merged design does not load ({exc.problem})")
+                merger.conflict(
+                    "meta",
+                    "design",
+                    note=f"the merged design does not load ({exc.problem})",
+                    resolution="kept ours as a whole",
+                )
                 data = ours.to_json_data()
     else:
-        merger.conflict("meta", "design", note="the merged design does not load")
+        merger.conflict(
+            "meta", "design", note="the merged design does not load", resolution="kept ours as a whole"
+        )
         design = ours.model_copy(deep=True)
     conflicts = [_with_unit(c, design, catalog) for c in merger.conflicts.values()]
     return MergeResult(design, sorted(conflicts, key=lambda c: c.key), merger.notes)
@@ -340,9 +379,15 @@ def _restore_item(data: dict[str, Any], ours: dict[str, Any], exc: DesignLoadErr
     if index >= len(items):
         return False
     item_id = str(items[index].get("id"))
-    merger.conflict(target, item_id, note=f"the merged {target} is not valid ({exc.problem})")
     own = _by_id(ours.get(name)).get(item_id)
-    if own is not None and own != items[index]:
+    restore = own is not None and own != items[index]
+    merger.conflict(
+        target,
+        item_id,
+        note=f"the merged {target} is not valid ({exc.problem})",
+        resolution="restored ours" if restore else "dropped",
+    )
+    if own is not None and restore:
         items[index] = own
     else:
         del items[index]

@@ -198,3 +198,34 @@ def test_a_side_with_a_syntax_error_fails_cleanly_and_leaves_git_conflict_handli
     assert stages == {"1", "2", "3"}  # git's own conflict state, ready for checkout --theirs etc.
     repo.git("checkout", "--theirs", FILE)
     assert '"Ranker",,' in (repo.path / FILE).read_text()
+
+
+def test_both_branches_adding_the_file_merge_with_an_empty_base(repo):
+    first = repo.design()
+    repo.git("checkout", "-q", "-b", "theirs")
+    theirs = first.model_copy(deep=True)
+    theirs.component_by_id()["ranker"].name = "Theirs"
+    save_design(theirs, repo.path / "new.mlsd", touch_modified=False)
+    repo.commit("theirs adds new.mlsd")
+    repo.git("checkout", "-q", "main")
+    ours = first.model_copy(deep=True)
+    ours.component_by_id()["ranker"].name = "Ours"
+    save_design(ours, repo.path / "new.mlsd", touch_modified=False)
+    repo.commit("ours adds new.mlsd")
+    merged = repo.git("merge", "--no-edit", "theirs", check=False)
+    assert merged.returncode == 1
+    assert "component ranker name: base absent, ours 'Ours', theirs 'Theirs'; kept ours" in merged.stderr
+    assert load_design(repo.path / "new.mlsd").design.component_by_id()["ranker"].name == "Ours"
+
+
+def test_the_configured_command_is_the_mlsd_that_ran(tmp_path, monkeypatch):
+    from app.diff import git as gitmod
+
+    script = tmp_path / "bin dir" / "mlsd"
+    script.parent.mkdir()
+    script.write_text("#!/bin/sh\n")
+    monkeypatch.setattr(sys, "argv", [str(script), "git-setup"])
+    assert gitmod.mlsd_command() == shlex.quote(str(script.resolve()))
+    monkeypatch.setattr(sys, "argv", ["/somewhere/app/cli.py"])
+    monkeypatch.setattr(gitmod.shutil, "which", lambda name: None)
+    assert gitmod.mlsd_command() == f"{shlex.quote(sys.executable)} -m app"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from app.diff import diff_designs
 from app.diff.merge import merge_designs
-from app.domain.model import Component, Design, Link
+from app.domain.model import Component, Decision, Design, Link
 from app.persistence import design_to_bytes, load_design_bytes
 from tests.factories import DesignBuilder
 
@@ -109,3 +110,54 @@ def test_a_merge_that_would_make_a_loop_restores_ours(base, catalog):
     link = result.design.link_by_id()["l2"]
     assert (link.source, link.target) == ("ranker", "store")
     load_design_bytes(design_to_bytes(result.design))
+
+
+def _decided(base: Design) -> Design:
+    # title and consequences: fields of design decisions (schema 3), kept as extra fields before it
+    base.decisions.append(
+        Decision.model_validate(
+            {
+                "id": "d1",
+                "rule": "R24",
+                "rationale": "ok",
+                "date": "2026-01-01",
+                "title": "Use GBDT",
+                "consequences": "Fast",
+            }
+        )
+    )
+    return base
+
+
+def test_decisions_merge_and_diff_field_by_field(base, catalog):
+    base = _decided(base)
+    ours, theirs = _copy(base), _copy(base)
+    ours.decisions[0].rationale = "Reviewed"
+    theirs.decisions[0].consequences = "Fast, but less accurate"
+    result = merge_designs(base, ours, theirs, catalog)
+    assert result.conflicts == []
+    merged = result.design.decisions[0].model_dump()
+    assert merged["rationale"] == "Reviewed" and merged["consequences"] == "Fast, but less accurate"
+    changes = {(c.target, c.id, c.field) for c in diff_designs(base, result.design).changes}
+    assert changes == {("decision", "d1", "rationale"), ("decision", "d1", "consequences")}
+    ours.decisions[0].title = "Use GBDT (LightGBM)"
+    theirs.decisions[0].title = "Use a neural net"
+    clash = merge_designs(base, ours, theirs, catalog)
+    assert [c.key for c in clash.conflicts] == [("decision", "d1", "title")]
+    assert clash.design.decisions[0].model_dump()["title"] == "Use GBDT (LightGBM)"
+
+
+def test_a_dropped_link_says_so(base, catalog):
+    ours, theirs = _copy(base), _copy(base)
+    ours.components = [c for c in ours.components if c.id != "api"]
+    ours.links = [lk for lk in ours.links if lk.target != "api"]
+    ours.invalidate_indexes()
+    theirs.link_by_id()["l2"].label = "scores"
+    result = merge_designs(base, ours, theirs, catalog)
+    assert [c.key for c in result.conflicts] == [("link", "l2", "")]
+    assert result.conflicts[0].describe().endswith("; kept ours")  # ours removed it: it stays removed
+    swapped = merge_designs(base, theirs, ours, catalog)
+    assert {c.key for c in swapped.conflicts} == {("link", "l2", "")}
+    text = swapped.conflicts[0].describe()
+    assert "an end component was removed" in text and text.endswith("; dropped")
+    assert "l2" not in swapped.design.link_by_id()
