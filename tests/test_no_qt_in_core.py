@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-CORE = ["app.domain", "app.persistence", "app.rules", "app.export", "app.layout", "app.cli"]
+CORE = ["app.domain", "app.persistence", "app.rules", "app.export", "app.layout", "app.diff", "app.cli"]
 
 
 def test_core_packages_do_not_import_pyside6():

@@ -59,6 +59,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--rubric", action="store_true", help="add the interview rubric section to the PDF report"
     )
+    parser.add_argument(
+        "--since",
+        metavar="OLD",
+        help="add a 'Changes since OLD' section after the PDF report's summary: what changed in meaning "
+        "since the design file OLD, the findings introduced and resolved, the coverage change",
+    )
     parser.set_defaults(func=cmd_export)
 
 
@@ -88,6 +94,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CliError("export: --scale must be a number of pixels per point between 0 and 100")
     if getattr(args, "rubric", False) and "pdf" not in wanted:
         raise CliError("export: --rubric adds a section to the PDF report; give --pdf OUT too")
+    since = getattr(args, "since", None)
+    if since and "pdf" not in wanted:
+        raise CliError("export: --since adds a section to the PDF report; give --pdf OUT too")
     stdout_targets = [fmt for fmt, out in wanted.items() if out == "-"]
     if len(stdout_targets) > 1:
         raise CliError("export: only one output can go to stdout ('-')")
@@ -104,6 +113,14 @@ def cmd_export(args: argparse.Namespace) -> int:
         except RenderError as exc:
             raise CliError(f"export: {exc}") from None
     layout = getattr(args, "layout", "ours")
+    after_summary = None
+    if since:
+        from app.export.report.changes import since_section
+
+        old = load_design(since)
+        for warning in old.warnings:
+            _say(f"{since}: warning: {warning}")
+        after_summary = [since_section(old.design, design, Path(since).name, catalog)]
 
     def report() -> bytes:
         extra = None
@@ -118,6 +135,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             catalog,
             extra_sections=extra,
             design_bytes=Path(args.file).read_bytes(),
+            after_summary=after_summary,
         )
 
     producers: dict[str, Callable[[], bytes]] = {

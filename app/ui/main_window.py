@@ -22,6 +22,7 @@ from app.ui import dialogs, help_dialogs
 from app.ui.actions import WindowActions
 from app.ui.autosave import AutoSaver
 from app.ui.canvas import CanvasView
+from app.ui.compare import CompareController
 from app.ui.document import DesignDocument
 from app.ui.export_actions import ExportActions
 from app.ui.file_actions import FileActions
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         self.files = FileActions(self)
         self.exports = ExportActions(self)
         self.interview = InterviewController(self)
+        self.compare = CompareController(self)
         self.actions = WindowActions(self)
         self.counts = QLabel()
         self.counts.setObjectName("status_counts")

@@ -44,8 +44,11 @@ def report_bytes(
     *,
     report_date: str | None = None,
     diagram_error: str | None = None,
+    after_summary: Sequence[ExtraSection] | None = None,
 ) -> bytes:
-    """The report as PDF bytes; see build_report() for the arguments."""
+    """The report as PDF bytes; see build_report() for the arguments. `after_summary`:
+    (heading, flowables) sections placed right after the summary (e.g. the changes since an
+    earlier version, report.changes.since_section)."""
     catalog = catalog or default_catalog()
     result = result if result is not None else check_design(design, catalog)
     data = design_bytes if design_bytes is not None else design_to_bytes(design)
@@ -63,6 +66,8 @@ def report_bytes(
     head += front.cover(design, result, catalog, info, styles, width)
     head += [PageBreak(), *front.contents(styles), PageBreak()]
     head += front.summary(design, result, catalog, styles, width)
+    if after_summary:
+        head += sections.extra_sections(after_summary, styles)
     overview = system_story(design, catalog, result, styles, error=diagram_error)
     story = sections.stage_sections(design, result, catalog, styles, width, figures)
     story = [*head, *overview, *story]
