@@ -13,10 +13,10 @@ import sys
 from collections.abc import Callable, Sequence
 
 from app import APP_NAME, __version__, desktop_integration, templates
+from app.diff import cli_command as diff_command
 from app.domain.catalog import default_catalog
 from app.domain.schema import design_json_schema_text
 from app.errors import CliError
-from app.diff import cli_command as diff_command
 from app.export import cli_commands as export_commands
 from app.layout import cli_command as layout_command
 from app.persistence import DesignLoadError, DesignSaveError, LoadedDesign, load_design, save_design

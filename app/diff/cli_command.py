@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from app.diff.formats import diff_to_json, diff_to_markdown, diff_to_text
 from app.domain.catalog import default_catalog
 from app.domain.model import Design
 from app.persistence import DesignLoadError, LoadedDesign, load_design, save_design
@@ -27,12 +28,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
     old, new = _load(args.old).design, _load(args.new).design
     diff = diff_designs(old, new, positions=args.positions, catalog=default_catalog())
     if args.format == "json":
-        data = {"old": args.old, "new": args.new, **diff.to_json()}
+        data = {"old": args.old, "new": args.new, **diff_to_json(diff)}
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     elif args.format == "md":
-        text = diff.to_markdown()
+        text = diff_to_markdown(diff)
     else:
-        text = f"{args.old} -> {args.new}\n" + diff.to_text()
+        text = f"{args.old} -> {args.new}\n" + diff_to_text(diff)
     sys.stdout.write(text)
     sys.stdout.flush()
     return EXIT_SAME if diff.is_empty() else EXIT_DIFFERENT

@@ -84,21 +84,6 @@ class DesignDiff:
         """A component's display name, from NEW when it is there, else from OLD."""
         return self.names_new.get(component_id) or self.names_old.get(component_id) or component_id
 
-    def to_text(self) -> str:
-        from app.diff.formats import diff_to_text
-
-        return diff_to_text(self)
-
-    def to_markdown(self) -> str:
-        from app.diff.formats import diff_to_markdown
-
-        return diff_to_markdown(self)
-
-    def to_json(self) -> dict[str, Any]:
-        from app.diff.formats import diff_to_json
-
-        return diff_to_json(self)
-
 
 def finding_key(finding: Finding) -> tuple[str, tuple[str, ...], str]:
     """How findings of two designs are matched: rule, the components it names, subject."""

@@ -11,8 +11,8 @@ from collections.abc import Iterable
 import networkx as nx
 
 from app.domain.catalog import Catalog
+from app.domain.changes import Change
 from app.domain.model import Component, Design, Link
-from app.domain.ops import Change
 
 
 def _node_attrs(component: Component, catalog: Catalog) -> dict[str, object]:

@@ -11,9 +11,9 @@ from functools import lru_cache
 from typing import Any
 
 from app.domain.catalog import STAGE_IDS, Catalog, default_catalog
+from app.domain.changes import Change
 from app.domain.graph import GraphMirror
 from app.domain.model import Component, Decision, Design
-from app.domain.ops import Change
 from app.rules.context import RuleContext
 from app.rules.model import RULE_STAGES, SEVERITY_RANK, Finding, RuleSpec
 from app.rules.registry import all_rules

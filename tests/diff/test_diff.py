@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.diff import Change, diff_designs
+from app.diff.formats import diff_to_json, diff_to_markdown, diff_to_text
 from app.domain.model import Decision, Design
 from app.persistence import load_design
 from app.resources import resource_path
@@ -29,8 +30,8 @@ def test_same_design_is_empty():
     design = _example()
     diff = diff_designs(design, design.model_copy(deep=True))
     assert diff.is_empty() and diff.changes == () and diff.introduced == () and diff.resolved == ()
-    assert diff.to_text().startswith("No changes in meaning.")
-    assert diff.to_json()["same"] is True
+    assert diff_to_text(diff).startswith("No changes in meaning.")
+    assert diff_to_json(diff)["same"] is True
 
 
 def test_property_change_carries_old_new_and_unit(pair):
@@ -93,7 +94,7 @@ def test_findings_introduced_and_resolved_and_coverage():
     back = diff_designs(new, old)
     assert {f.rule for f in back.resolved} == {f.rule for f in forward.introduced}
     assert back.coverage_gained() == ["monitoring"]
-    assert "no longer covers Monitoring" in forward.to_text() or "no longer covers" in forward.to_text()
+    assert "no longer covers" in diff_to_text(forward)
 
 
 def catalog_stage(kind: str) -> str | None:
@@ -105,6 +106,6 @@ def catalog_stage(kind: str) -> str | None:
 def test_markdown_escapes_user_text(pair):
     old, new = pair
     new.component_by_id()["ranker"].name = "Evil ![x](http://e/x.png) <img src=x> | `code` *b*"
-    md = diff_designs(old, new).to_markdown()
+    md = diff_to_markdown(diff_designs(old, new))
     assert "<img" not in md and "![x](" not in md and "`code`" not in md
     assert "&lt;img src=x&gt;" in md and r"\!\[x\]\(http://e/x.png\)" in md and r"\|" in md

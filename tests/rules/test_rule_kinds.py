@@ -175,11 +175,12 @@ def test_a_rule_raises_nothing_without_its_kinds(rng):
 def test_a_decision_edit_reruns_the_rules_that_read_decisions():
     """R54 reads the decision records: recording a weighed decision about the model clears it
     in the incremental engine exactly as in a fresh check."""
+    from app.domain.changes import Change
     from app.domain.model import Component, Decision, DecisionOption, Design
-    from app.domain.ops import Change
     from app.rules.engine import RuleEngine, check_design
 
-    design = Design(components=[Component(id="m", kind="model", name="Ranker", properties={"family": "gbdt"})])
+    ranker = Component(id="m", kind="model", name="Ranker", properties={"family": "gbdt"})
+    design = Design(components=[ranker])
     engine = RuleEngine(design)
     assert "R54" in {f.rule for f in engine.check().findings}
     design.decisions.append(
