@@ -49,6 +49,10 @@ class _MultiLineDelegate(QStyledItemDelegate):
         editor.setTabChangesFocus(True)
         return editor
 
+    def displayText(self, value: object, locale: object) -> str:  # type: ignore[override]
+        """Each pro or con on its own bulleted line, so a wrapped item still reads as one."""
+        return "\u2028".join(f"• {line}" for line in lines_of(str(value or "")))  # line separators
+
     def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
         assert isinstance(editor, QPlainTextEdit)
         editor.setPlainText(str(index.data(Qt.ItemDataRole.EditRole) or ""))
@@ -71,7 +75,7 @@ class DecisionDialog(QDialog):
         self.setObjectName("decision_dialog")
         self.design = design
         self.original = decision.model_copy(deep=True)
-        self.resize(760, 720)
+        self.resize(780, 680)
         self.title = QLineEdit(decision.title)
         self.title.setObjectName("decision_title")
         self.title.setPlaceholderText("e.g. Candidate retrieval: two-tower model with an ANN index")

@@ -131,11 +131,13 @@ class DecisionsPanel(QWidget):
                     item.setSelected(True)
         weighed = sum(d.weighs_alternatives for d in choices)
         if design.decisions:
-            self.summary.setText(
-                f"{len(choices)} design decision{'s' if len(choices) != 1 else ''} "
-                f"({weighed} weighing alternatives) · {len(acceptances)} accepted "
-                f"finding{'s' if len(acceptances) != 1 else ''}"
-            )
+            parts = []
+            if choices:
+                plural = "s" if len(choices) != 1 else ""
+                parts.append(f"{len(choices)} design decision{plural} ({weighed} weighing alternatives)")
+            if acceptances:
+                parts.append(f"{len(acceptances)} accepted finding{'s' if len(acceptances) != 1 else ''}")
+            self.summary.setText(" · ".join(parts))
         else:
             self.summary.setText(
                 "No decisions yet. Record what you chose, the options you weighed and why (Add…)."

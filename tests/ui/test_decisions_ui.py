@@ -184,6 +184,7 @@ def test_editor_builds_the_record_from_its_table_and_refuses_bad_ones(qtbot, bui
     for row, texts in enumerate(rows):
         for column, text in enumerate(texts):
             table.setItem(row, column, QTableWidgetItem(text))
+    assert dialog._delegate.displayText("Cheap\nEasy to cache", None) == "• Cheap\u2028• Easy to cache"
     names = [dialog.chosen.itemText(i) for i in range(dialog.chosen.count())]
     assert names == ["(not chosen yet)", "Batch precompute", "Online scoring"]
     dialog.chosen.setCurrentIndex(2)
