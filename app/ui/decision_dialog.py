@@ -7,7 +7,7 @@ option that is not in the table, two options with one name).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from app.domain.decision_ops import decision_problem
 from app.domain.model import DECISION_STATUSES, Decision, DecisionOption, Design, now_iso
 
+_Index = QModelIndex | QPersistentModelIndex
 OPTION_COLUMNS = ("Option", "Pros (one per line)", "Cons (one per line)")
 
 
@@ -44,7 +45,7 @@ def lines_of(text: str) -> list[str]:
 class _MultiLineDelegate(QStyledItemDelegate):
     """Pros and cons cells edit in a small text box: Enter starts a new line."""
 
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> QWidget:
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _Index) -> QWidget:
         editor = QPlainTextEdit(parent)
         editor.setTabChangesFocus(True)
         return editor
@@ -53,15 +54,15 @@ class _MultiLineDelegate(QStyledItemDelegate):
         """Each pro or con on its own bulleted line, so a wrapped item still reads as one."""
         return "\u2028".join(f"• {line}" for line in lines_of(str(value or "")))  # line separators
 
-    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+    def setEditorData(self, editor: QWidget, index: _Index) -> None:
         assert isinstance(editor, QPlainTextEdit)
         editor.setPlainText(str(index.data(Qt.ItemDataRole.EditRole) or ""))
 
-    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: QModelIndex) -> None:
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: _Index) -> None:
         assert isinstance(editor, QPlainTextEdit)
         model.setData(index, "\n".join(lines_of(editor.toPlainText())), Qt.ItemDataRole.EditRole)
 
-    def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem, index: _Index) -> None:
         rect = option.rect  # type: ignore[attr-defined]
         editor.setGeometry(rect.x(), rect.y(), rect.width(), max(rect.height(), 72))
 
@@ -210,7 +211,9 @@ class DecisionDialog(QDialog):
     def _add_option_clicked(self) -> None:
         row = self._append_option(f"Option {self.options.rowCount() + 1}", [], [])
         self.options.setCurrentCell(row, 0)
-        self.options.editItem(self.options.item(row, 0))
+        name_cell = self.options.item(row, 0)
+        if name_cell is not None:
+            self.options.editItem(name_cell)
         self._options_changed()
 
     def _remove_option_clicked(self) -> None:

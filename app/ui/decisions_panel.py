@@ -97,12 +97,12 @@ class DecisionsPanel(QWidget):
         self.supersede_button.clicked.connect(self.supersede_selected)
         self.delete_button.clicked.connect(self.delete_selected)
         self.tree.itemSelectionChanged.connect(self._update_buttons)
-        self.tree.itemDoubleClicked.connect(lambda item, _c: self.edit_decision(item.data(0, DECISION_ROLE)))
+        self.tree.itemActivated.connect(lambda item, _c: self.edit_decision(item.data(0, DECISION_ROLE)))
         self.tree.itemClicked.connect(self._item_clicked)
         document.decisions_changed.connect(self.refresh)
         document.design_reset.connect(self.refresh)
-        document.component_changed.connect(self.refresh)
-        document.component_removed.connect(self.refresh)
+        document.component_changed.connect(self._component_changed)  # names shown for acceptances
+        document.component_removed.connect(self._component_changed)
         self.refresh()
 
     # ---- content ------------------------------------------------------------------------
@@ -143,6 +143,10 @@ class DecisionsPanel(QWidget):
                 "No decisions yet. Record what you chose, the options you weighed and why (Add…)."
             )
         self._update_buttons()
+
+    def _component_changed(self, component_id: str) -> None:
+        if any(component_id in d.components for d in self.document.design.decisions):
+            self.refresh()
 
     def _item(self, decision: Decision, names: dict[str, str]) -> QTreeWidgetItem:
         if decision.is_acceptance:
@@ -226,7 +230,7 @@ class DecisionsPanel(QWidget):
     def select(self, decision_id: str) -> None:
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)
-            if item.data(0, DECISION_ROLE) == decision_id:
+            if item is not None and item.data(0, DECISION_ROLE) == decision_id:
                 self.tree.setCurrentItem(item)
                 return
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QTableWidgetItem
+from PySide6.QtWidgets import QDialogButtonBox, QStyleOptionViewItem, QTableWidgetItem
 
 from app.domain.decision_ops import DecisionError
 from app.domain.errors import DesignError
@@ -185,6 +185,14 @@ def test_editor_builds_the_record_from_its_table_and_refuses_bad_ones(qtbot, bui
         for column, text in enumerate(texts):
             table.setItem(row, column, QTableWidgetItem(text))
     assert dialog._delegate.displayText("Cheap\nEasy to cache", None) == "• Cheap\u2028• Easy to cache"
+    index = table.model().index(1, 2)  # a cons cell edits in a text box, one item per line
+    editor = dialog._delegate.createEditor(table.viewport(), QStyleOptionViewItem(), index)
+    dialog._delegate.setEditorData(editor, index)
+    assert editor.toPlainText() == "p99 budget\nGPU cost"
+    editor.setPlainText("p99 budget\n\n  GPU cost  \nOn-call")
+    dialog._delegate.setModelData(editor, table.model(), index)
+    assert table.item(1, 2).text() == "p99 budget\nGPU cost\nOn-call"
+    table.setItem(1, 2, QTableWidgetItem("p99 budget\nGPU cost"))
     names = [dialog.chosen.itemText(i) for i in range(dialog.chosen.count())]
     assert names == ["(not chosen yet)", "Batch precompute", "Online scoring"]
     dialog.chosen.setCurrentIndex(2)
