@@ -40,7 +40,8 @@ class MetaListEditors:
                 lambda value, f=field: edit(lambda: document.set_meta_list(f, lines_of(value or "")))
             )
             self.edits[field] = editor
-            self.labels[field] = QLabel(label)
+            hint = "<span style='color: palette(placeholder-text)'>· one per line</span>"
+            self.labels[field] = QLabel(f"{html.escape(label)} {hint}")
 
     def add_to(self, layout: QVBoxLayout) -> None:
         for field, editor in self.edits.items():
