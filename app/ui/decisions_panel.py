@@ -31,10 +31,21 @@ from app.domain.errors import DesignError
 from app.domain.model import Decision, now_iso
 from app.ui import decision_dialog
 from app.ui.document import DesignDocument
-from app.ui.theme import tooltip_html
+from app.ui.theme import ThemeManager, is_dark, tooltip_html
 
 DECISION_ROLE = Qt.ItemDataRole.UserRole + 21
 STATUS_COLORS = {"accepted": "#2E7D32", "proposed": "#B26A00", "superseded": "#7A828C", "rejected": "#C62828"}
+STATUS_COLORS_DARK = {
+    "accepted": "#66BB6A",
+    "proposed": "#FFB74D",
+    "superseded": "#9AA1AB",
+    "rejected": "#EF5350",
+}
+
+
+def status_color(status: str) -> str:
+    """The status's text colour, readable on the light and on the dark theme."""
+    return (STATUS_COLORS_DARK if is_dark() else STATUS_COLORS).get(status, "#7A828C")
 COLUMNS = ("Decision", "Status")
 
 
@@ -101,6 +112,7 @@ class DecisionsPanel(QWidget):
         self.tree.itemClicked.connect(self._item_clicked)
         document.decisions_changed.connect(self.refresh)
         document.design_reset.connect(self.refresh)
+        ThemeManager.instance().changed.connect(self.refresh)
         document.component_changed.connect(self._component_changed)  # names shown for acceptances
         document.component_removed.connect(self._component_changed)
         self.refresh()
@@ -156,7 +168,7 @@ class DecisionsPanel(QWidget):
             texts = [decision.title, decision.status]
         item = QTreeWidgetItem([text.replace("\n", " ") for text in texts])
         item.setData(0, DECISION_ROLE, decision.id)
-        item.setForeground(1, QBrush(QColor(STATUS_COLORS.get(decision.status, "#7A828C"))))
+        item.setForeground(1, QBrush(QColor(status_color(decision.status))))
         if decision.status in ("superseded", "rejected"):
             font = QFont(item.font(0))
             font.setItalic(True)
@@ -188,7 +200,7 @@ class DecisionsPanel(QWidget):
         """The selected decision in full; every user text escaped."""
         names = {c.id: c.name or c.id for c in self.document.design.components}
         e = html.escape
-        parts = [f"<b>{e(decision.label)}</b> <span style='color:{STATUS_COLORS[decision.status]}'>"
+        parts = [f"<b>{e(decision.label)}</b> <span style='color:{status_color(decision.status)}'>"
                  f"{e(decision.status)}</span>"]
         if decision.rationale:
             parts.append(f"<p>{e(decision.rationale)}</p>")
