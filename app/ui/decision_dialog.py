@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.decision_ops import decision_problem
 from app.domain.model import DECISION_STATUSES, Decision, DecisionOption, Design, now_iso
+from app.ui.theme import is_dark
 
 _Index = QModelIndex | QPersistentModelIndex
 OPTION_COLUMNS = ("Option", "Pros (one per line)", "Cons (one per line)")
@@ -123,6 +124,11 @@ class DecisionDialog(QDialog):
         self.components = QListWidget()
         self.components.setObjectName("decision_components")
         self.components.setMaximumHeight(120)
+        # Fusion's dark palette draws an unchecked box nearly invisible on the list's base colour
+        self.components.setStyleSheet(
+            "QListWidget::indicator:unchecked { width: 12px; height: 12px; border: 1px solid #8A929C;"
+            " border-radius: 2px; background: palette(base); }"
+        )
         concerned = set(decision.components)  # the ones it concerns first, then by name
         for component in sorted(
             design.components, key=lambda c: (c.id not in concerned, (c.name or c.id).casefold())
@@ -146,7 +152,7 @@ class DecisionDialog(QDialog):
         self.problem.setObjectName("decision_problem")
         self.problem.setWordWrap(True)
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
-        self.problem.setStyleSheet("color: #C62828;")
+        self.problem.setStyleSheet(f"color: {'#EF5350' if is_dark() else '#C62828'};")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -284,6 +290,8 @@ class DecisionDialog(QDialog):
         problem = decision_problem(decision, ids)
         if problem is None:
             return ""
+        if problem[0] == ".title":
+            return "Give the decision a title: what was decided, in a few words."
         message = problem[1]
         return message[0].upper() + message[1:] + "."
 

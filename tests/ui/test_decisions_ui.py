@@ -171,7 +171,7 @@ def test_editor_builds_the_record_from_its_table_and_refuses_bad_ones(qtbot, bui
     dialog = DecisionDialog(builder.design, Decision(id="d2", components=[b], date="2026-12-06"))
     qtbot.addWidget(dialog)
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
-    assert not ok.isEnabled() and "needs a title" in dialog.problem.text()
+    assert not ok.isEnabled() and "Give the decision a title" in dialog.problem.text()
     dialog.title.setText("Serving mode")
     assert ok.isEnabled()
     dialog.add_option.click()
