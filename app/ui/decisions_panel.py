@@ -209,9 +209,9 @@ class DecisionsPanel(QWidget):
         for option in decision.options:
             chosen = option.name == decision.chosen
             head = f"<b>✓ {e(option.name)}</b> (chosen)" if chosen else f"<b>{e(option.name)}</b>"
-            rows = [head] + [f"&nbsp;&nbsp;+ {e(p)}" for p in option.pros]
-            rows += [f"&nbsp;&nbsp;− {e(c)}" for c in option.cons]
-            parts.append(f"<p>{'<br>'.join(rows)}</p>")
+            points = [("+", p) for p in option.pros] + [("−", c) for c in option.cons]
+            rows = "".join(f"<tr><td>&nbsp;{sign}&nbsp;</td><td>{e(text)}</td></tr>" for sign, text in points)
+            parts.append(f"<p style='margin-bottom:0'>{head}</p><table cellspacing='0'>{rows}</table>")
         if decision.options and not decision.chosen:
             parts.append("<p><i>No option chosen yet.</i></p>")
         if decision.consequences:
