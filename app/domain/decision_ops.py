@@ -114,8 +114,8 @@ def update_decision(design: Design, decision: Decision) -> tuple[Decision, list[
     return old, [Change("decisions_changed", decision.id)]
 
 
-def remove_decision(design: Design, decision_id: str) -> tuple[tuple[int, Decision], list[Change]]:
-    """Remove a decision; refused while another decision says it supersedes this one."""
+def check_removable(design: Design, decision_id: str) -> Decision:
+    """The decision, if it may be removed: no other decision may still name it as superseded."""
     decision = get_decision(design, decision_id)
     later = superseded_by(design, decision_id)
     if later:
@@ -123,6 +123,12 @@ def remove_decision(design: Design, decision_id: str) -> tuple[tuple[int, Decisi
             f"decision {decision.label!r} is superseded by {later[0].label!r} ({later[0].id}); "
             "delete that one first or make it supersede nothing"
         )
+    return decision
+
+
+def remove_decision(design: Design, decision_id: str) -> tuple[tuple[int, Decision], list[Change]]:
+    """Remove a decision; refused while another decision says it supersedes this one."""
+    decision = check_removable(design, decision_id)
     index = next(i for i, d in enumerate(design.decisions) if d is decision)
     del design.decisions[index]
     return (index, decision), [Change("decisions_changed", decision_id)]
@@ -150,8 +156,8 @@ def set_decision_status(design: Design, decision_id: str, status: str) -> tuple[
     return previous, [Change("decisions_changed", decision_id)]
 
 
-def set_meta_list(design: Design, field_name: str, items: Any) -> tuple[list[str], list[Change]]:
-    """Set goals, non_goals or assumptions (a list of non-empty texts); returns the old list."""
+def check_meta_list(field_name: str, items: Any) -> None:
+    """Raise unless `items` may become the design's goals, non_goals or assumptions."""
     if field_name not in META_LIST_FIELDS:
         raise ValueError(f"not an editable meta list: {field_name!r}")
     if not isinstance(items, list | tuple):
@@ -161,6 +167,11 @@ def set_meta_list(design: Design, field_name: str, items: Any) -> tuple[list[str
             raise TypeError(f"{field_name} item {number} must be text")
         if not item.strip():
             raise DesignError(f"{field_name} item {number} is empty")
+
+
+def set_meta_list(design: Design, field_name: str, items: Any) -> tuple[list[str], list[Change]]:
+    """Set goals, non_goals or assumptions (a list of non-empty texts); returns the old list."""
+    check_meta_list(field_name, items)
     old = list(getattr(design.meta, field_name))
     setattr(design.meta, field_name, list(items))
     return old, [Change("meta_changed")]

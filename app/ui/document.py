@@ -14,12 +14,12 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from app.domain import ops
+from app.domain import decision_ops, ops
 from app.domain.catalog import Catalog, default_catalog
 from app.domain.errors import UnknownPropertyError
 from app.domain.model import OVERRIDE_LEVELS, Component, Decision, Design, Link, Position, now_iso
 from app.rules.engine import RuleEngine
-from app.ui import commands
+from app.ui import commands, decision_commands
 
 UNDO_LIMIT = 1000  # documented in docs/reliability.md: older steps are dropped
 
@@ -260,6 +260,7 @@ class DesignDocument(QObject):
         return decision.id
 
     def remove_decision(self, decision_id: str) -> None:
+        decision_ops.check_removable(self._design, decision_id)  # refused: no command pushed
         self.undo_stack.push(commands.RemoveDecisionCommand(self, decision_id, "Remove decision"))
 
     def set_rule_override(self, rule: str, level: str | None) -> None:
@@ -269,6 +270,49 @@ class DesignDocument(QObject):
         if level is not None and level not in OVERRIDE_LEVELS:
             raise ValueError(f"unknown override level {level!r}")
         self.undo_stack.push(commands.SetRuleOverrideCommand(self, rule, level, old, f"Override {rule}"))
+
+    # ---- decision records and the design's goals, non-goals, assumptions ------------------
+    # Each validates first (a refused edit pushes no command), then is one undo step.
+
+    def add_decision(self, decision: Decision) -> str:
+        """Record a decision (a fresh id when it has none); returns its id."""
+        decision = decision.model_copy(deep=True)
+        if not decision.id:
+            decision.id = ops.new_decision_id(self._design)
+        decision_ops.check_decision(self._design, decision)
+        text = f"Record decision: {decision.label}"
+        self.undo_stack.push(commands.AddDecisionCommand(self, decision, text))
+        return decision.id
+
+    def update_decision(self, decision: Decision) -> None:
+        """Replace the decision with the same id by this edited copy."""
+        old = decision_ops.get_decision(self._design, decision.id)
+        if old.model_dump() == decision.model_dump():
+            return
+        decision_ops.check_decision(self._design, decision, replacing=decision.id)
+        text = f"Edit decision: {decision.label}"
+        self.undo_stack.push(decision_commands.UpdateDecisionCommand(self, decision, old, text))
+
+    def supersede_decision(self, old_id: str, decision: Decision) -> str:
+        """Record `decision` as superseding `old_id`, which becomes superseded; returns the new id."""
+        old = decision_ops.get_decision(self._design, old_id)
+        decision = decision.model_copy(deep=True)
+        if not decision.id:
+            decision.id = ops.new_decision_id(self._design)
+        decision.supersedes = old_id
+        decision_ops.check_decision(self._design, decision)
+        text = f"Supersede {old.label} by {decision.label}"
+        self.undo_stack.push(decision_commands.SupersedeDecisionCommand(self, old_id, decision, text))
+        return decision.id
+
+    def set_meta_list(self, field: str, items: list[str]) -> None:
+        """Set the design's goals, non_goals or assumptions (one short text each)."""
+        decision_ops.check_meta_list(field, items)
+        old = list(getattr(self._design.meta, field))
+        if old == list(items):
+            return
+        text = f"Edit {field.replace('_', '-')}"
+        self.undo_stack.push(decision_commands.SetMetaListCommand(self, field, list(items), old, text))
 
     def begin_macro(self, text: str) -> None:
         self.undo_stack.beginMacro(text)
