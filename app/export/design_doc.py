@@ -153,9 +153,8 @@ class DesignDoc:
         return notes
 
 
-def _text_list(meta: object, name: str) -> list[str]:
-    values = getattr(meta, name, None) or []
-    return [" ".join(str(v).split()) for v in values if str(v).strip()]
+def _text_list(values: Sequence[str]) -> list[str]:
+    return [" ".join(v.split()) for v in values if v.strip()]
 
 
 def risk_groups(result: CheckResult) -> list[RiskGroup]:
@@ -292,7 +291,7 @@ def approach(design: Design, catalog: Catalog, result: CheckResult) -> str:
 def build_doc(design: Design, result: CheckResult, catalog: Catalog) -> DesignDoc:
     """The design document's content."""
     decisions = list(design.decisions)
-    acceptances = [d for d in decisions if getattr(d, "rule", "")]
+    acceptances = [d for d in decisions if d.is_acceptance]
     return DesignDoc(
         design=design,
         result=result,
@@ -304,10 +303,10 @@ def build_doc(design: Design, result: CheckResult, catalog: Catalog) -> DesignDo
         glossary=glossary(design, catalog),
         questions=[humanise_text(q) for q in open_questions(design, result, catalog)],
         answered=answered_questions(design, catalog),
-        goals=_text_list(design.meta, "goals"),
-        non_goals=_text_list(design.meta, "non_goals"),
-        assumptions=_text_list(design.meta, "assumptions"),
-        decisions=[d for d in decisions if not getattr(d, "rule", "")],
+        goals=_text_list(design.meta.goals),
+        non_goals=_text_list(design.meta.non_goals),
+        assumptions=_text_list(design.meta.assumptions),
+        decisions=[d for d in decisions if not d.is_acceptance],
         acceptances=acceptances,
     )
 

@@ -83,23 +83,23 @@ def _names(doc: DesignDoc, ids: list[str]) -> str:
 
 def _design_decision(decision: Decision, doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
     fonts = styles.fonts
-    title = getattr(decision, "title", "") or decision.id
-    status = getattr(decision, "status", "accepted")
+    title = decision.label
+    status = decision.status
     story: list[Flowable] = [heading(title, styles, 1)]
     facts = f'<font color="{hex_of(MUTED)}">{markup(status)} · {markup(decision.date[:10])}'
     if decision.components:
         facts += f" · concerns {markup(_names(doc, list(decision.components)), fonts, newlines=False)}"
-    supersedes = getattr(decision, "supersedes", "")
+    supersedes = decision.supersedes
     if supersedes:
         old = next((d for d in doc.design.decisions if d.id == supersedes), None)
-        shown = (getattr(old, "title", "") or supersedes) if old else supersedes
+        shown = old.label if old else supersedes
         facts += f" · supersedes {markup(shown, fonts, newlines=False)}"
     story.append(rich(facts + "</font>", styles.kind_line))
-    context = getattr(decision, "context", "")
+    context = decision.context
     if context.strip():
         story.append(rich(f"<b>Context.</b> {markup(context, fonts)}", styles.body))
-    options = list(getattr(decision, "options", []))
-    chosen = getattr(decision, "chosen", "")
+    options = decision.options
+    chosen = decision.chosen
     if options:
         rows: list[list[Flowable]] = [head_row(styles, "Option", "Pros", "Cons")]
         extra: list[tuple] = []
@@ -122,7 +122,7 @@ def _design_decision(decision: Decision, doc: DesignDoc, styles: Styles, width: 
         story.append(rich(f"<b>Choice.</b> {markup(chosen, fonts)}", styles.body))
     elif options:
         story.append(rich("<b>Choice.</b> Not made yet.", styles.body))
-    consequences = getattr(decision, "consequences", "")
+    consequences = decision.consequences
     if consequences.strip():
         story.append(rich(f"<b>Consequences.</b> {markup(consequences, fonts)}", styles.body))
     if decision.rationale.strip():
@@ -131,7 +131,7 @@ def _design_decision(decision: Decision, doc: DesignDoc, styles: Styles, width: 
 
 
 def decisions_section(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
-    overrides = dict(doc.design.rule_overrides)
+    overrides: dict[str, str] = dict(doc.design.rule_overrides)
     overrides.update(doc.result.overrides_applied)
     if not doc.decisions and not doc.acceptances and not overrides:
         return []
@@ -281,10 +281,15 @@ def appendix(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
     for i in range(0, len(cells), 2):  # two rules a row, in order across then down
         pair = cells[i : i + 2]
         rows.append([*pair[0], *(pair[1] if len(pair) > 1 else ["", "", ""])])  # type: ignore[list-item]
-        for col, row in ((2, doc.rules[i]), (5, doc.rules[i + 1] if i + 1 < len(cells) else None)):
-            if row is not None:
+        for col, outcome in ((2, doc.rules[i]), (5, doc.rules[i + 1] if i + 1 < len(cells) else None)):
+            if outcome is not None:
                 extra.append(
-                    ("BACKGROUND", (col, len(rows) - 1), (col, len(rows) - 1), RESULT_COLORS[row.status][1])
+                    (
+                        "BACKGROUND",
+                        (col, len(rows) - 1),
+                        (col, len(rows) - 1),
+                        RESULT_COLORS[outcome.status][1],
+                    )
                 )
     fracs = (0.055, 0.32, 0.125) * 2
     story.append(data_table(rows, [width * f for f in fracs], extra=extra))

@@ -119,9 +119,9 @@ def component_block(
     findings = doc.result.findings_for(component.id)
     if findings:
         small.append(_risk_line(findings, styles))
-    concerning = [d for d in doc.decisions if component.id in d.components and getattr(d, "title", "")]
+    concerning = [d for d in doc.decisions if component.id in d.components]
     if concerning:
-        titles = "; ".join(markup(getattr(d, "title", ""), styles.fonts, newlines=False) for d in concerning)
+        titles = "; ".join(markup(d.label, styles.fonts, newlines=False) for d in concerning)
         small.append(f"<b>Decisions</b> (see Decisions): {titles}")
     if any(small):
         story.append(rich("<br/>".join(part for part in small if part), styles.small))

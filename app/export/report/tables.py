@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from reportlab.lib import colors
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Table, TableStyle
 
 from app.export.report.styles import (
     ACCENT_LIGHT,
@@ -59,7 +59,7 @@ def data_table(
     return table
 
 
-def head_row(styles: Styles, *labels: str) -> list[Paragraph]:
+def head_row(styles: Styles, *labels: str) -> list[Flowable]:
     return [rich(label, styles.cell_head) for label in labels]
 
 
