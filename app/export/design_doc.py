@@ -65,6 +65,19 @@ def plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
 
 
+def checks_line(result: CheckResult, passed: int) -> str:
+    """ "53 rules checked: 52 passed; 0 errors, 0 warnings and 0 notes open; 1 finding accepted
+    as a deliberate trade-off." """
+    counts = result.summary()
+    accepted = counts["accepted"]
+    return (
+        f"{plural(len(result.rules_checked), 'rule')} checked: {passed:,} passed; "
+        f"{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')} and "
+        f"{plural(counts['info'], 'note')} open; {plural(accepted, 'finding')} accepted as "
+        + ("a deliberate trade-off." if accepted == 1 else "deliberate trade-offs.")
+    )
+
+
 @dataclass(frozen=True)
 class RiskGroup:
     """The findings of one rule: said once, then the places it concerns."""
