@@ -177,6 +177,8 @@ def test_empty_sections_are_one_line_in_the_summary(catalog):
     summary = flat(page_texts(data)[2])
     assert "The design has no components yet" in summary and "No decision is recorded yet." in summary
     titles = [t for _l, t, _p in outline(data)]
-    assert not {"Architecture", "Decisions", "Design by stage", "Goals, non-goals and assumptions"} & set(titles)
+    assert not {"Architecture", "Decisions", "Design by stage", "Goals, non-goals and assumptions"} & set(
+        titles
+    )
     assert all(float(p.mediabox.width) < float(p.mediabox.height) for p in reader(data).pages)
     assert len(reader(data).pages) <= 5  # cover, contents, summary and risks, rules
