@@ -5,7 +5,7 @@ nothing to say (the summary then says so in one line)."""
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
 from app.domain.model import Decision
 from app.export.design_doc import DesignDoc, RiskGroup, component_names, finding_place
@@ -137,7 +137,7 @@ def decisions_section(doc: DesignDoc, styles: Styles, width: float) -> list[Flow
         return []
     story: list[Flowable] = [heading("Decisions", styles, 0)]
     for decision in doc.decisions:
-        story += _design_decision(decision, doc, styles, width)
+        story.append(KeepTogether(_design_decision(decision, doc, styles, width)))
     if doc.acceptances:
         story.append(heading("Accepted trade-offs", styles, 1))
         story.append(rich("Findings accepted on purpose, with the reasoning behind them.", styles.muted))
@@ -218,8 +218,8 @@ def risks_section(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable
             styles.muted,
         )
     )
-    for group in doc.risks:
-        story += _risk_group(group, doc, styles, width)
+    for group in doc.risks:  # a group moves whole to the next page rather than split from its table
+        story.append(KeepTogether(_risk_group(group, doc, styles, width)))
     return story
 
 
