@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 
 from app.domain.catalog import Catalog, PropertySpec
 from app.domain.model import Component, Decision, Design, PropertyValue
-from app.export.question_gaps import DesignView
-from app.export.question_probes import PROBES, families
-from app.export.questions import open_questions
 from app.export.units import humanise_text, humanise_value
 from app.rules.engine import CheckResult
 from app.rules.model import SEVERITY_RANK, Finding, RuleSpec
+from app.rules.questions import open_questions
+from app.rules.questions.gaps import context_of
+from app.rules.questions.probes import PROBES, families
 
 TOP_RISKS = 5
 
@@ -264,7 +264,7 @@ def answered_questions(design: Design, catalog: Catalog) -> list[str]:
     """The standard probes for the design's kind of task that the design already answers."""
     if not design.components:
         return []
-    view = DesignView(design, catalog)
+    view = context_of(design, catalog)
     found = families(view)
     return [p.text for p in PROBES if p.family in found and p.answered(view)]
 

@@ -81,7 +81,7 @@ def report_bytes(
         sections.stage_sections(doc_content, styles, width),
         docsections.decisions_section(doc_content, styles, width),
         docsections.risks_section(doc_content, styles, width),
-        docsections.questions_section(doc_content, styles),
+        docsections.questions_section(doc_content, styles, sections.asked_elsewhere(extra_sections or ())),
         sections.extra_sections(extra_sections or (), styles),
         docsections.appendix(doc_content, styles, width),
         docsections.glossary_section(doc_content, styles, width),

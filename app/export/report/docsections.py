@@ -5,6 +5,8 @@ nothing to say (the summary then says so in one line)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
 from app.domain.model import Decision
@@ -223,19 +225,27 @@ def risks_section(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable
     return story
 
 
-def questions_section(doc: DesignDoc, styles: Styles) -> list[Flowable]:
-    if not doc.questions and not doc.answered:
+def questions_section(
+    doc: DesignDoc, styles: Styles, elsewhere: Mapping[str, str] | None = None
+) -> list[Flowable]:
+    """Open questions (less those another section asks: `elsewhere`, text -> its title) and
+    the standard questions the design already answers."""
+    elsewhere = elsewhere or {}
+    moved = [q for q in doc.questions if q in elsewhere]
+    questions = [q for q in doc.questions if q not in elsewhere]
+    if not questions and not moved and not doc.answered:
         return []
     story: list[Flowable] = [heading("Open questions", styles, 0)]
-    if doc.questions:
+    if moved:
+        where = " and ".join(f'"{w}"' for w in sorted({elsewhere[q] for q in moved}))
+        count = "1 question is" if len(moved) == 1 else f"{len(moved)} questions are"
+        story.append(rich(markup(f"{count} asked in {where}, not repeated here."), styles.muted))
+    if questions:
         story.append(
-            rich(
-                "What a reviewer or interviewer would ask next, most important first.",
-                styles.muted,
-            )
+            rich("What a reviewer or interviewer would ask next, most important first.", styles.muted)
         )
-        story += _bullets(doc.questions, styles, numbered=True)
-    else:
+        story += _bullets(questions, styles, numbered=True)
+    elif not moved:
         story.append(rich("No question is left open.", styles.body))
     if doc.answered:
         story.append(heading("Answered by the design", styles, 1))

@@ -17,6 +17,25 @@ from app.export.report.tables import data_table
 from app.rules.model import Finding
 
 ExtraSection = tuple[str, Sequence[Flowable]]
+
+
+class AskingSection(tuple[str, Sequence[Flowable]]):
+    """An extra section that asks questions of its own (the interview rubric's follow-ups): the
+    report's "Open questions" leaves those out, so no question is printed twice."""
+
+    asks: tuple[str, ...]
+
+    def __new__(cls, title: str, flowables: Sequence[Flowable], asks: Sequence[str]) -> AskingSection:
+        section = super().__new__(cls, (title, flowables))
+        section.asks = tuple(asks)
+        return section
+
+
+def asked_elsewhere(sections: Sequence[ExtraSection]) -> dict[str, str]:
+    """Question text -> title of the extra section that asks it."""
+    return {q: s[0] for s in sections if isinstance(s, AskingSection) for q in s.asks}
+
+
 LONG_VALUE = 38  # characters (label and value) beyond which a property gets a whole row
 COLUMNS = 3  # properties per row
 TIGHT = [("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5)]
