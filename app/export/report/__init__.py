@@ -35,7 +35,7 @@ from app.rules.engine import CheckResult, check_design
 
 __all__ = ["ExtraSection", "build_report", "report_bytes"]
 
-SECTION_ROOM = 5 * cm  # a section starts on the current page when this much room is left
+SECTION_ROOM = 3.5 * cm  # a section starts on the current page when this much room is left
 
 
 def report_bytes(

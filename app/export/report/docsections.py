@@ -26,6 +26,7 @@ from app.export.report.styles import (
 from app.export.report.tables import LEVEL_MEANING, data_table, head_row, overrides_table
 from app.export.units import humanise_text
 
+GLOSSARY_COLUMNS = 3
 RESULT_COLORS = {
     "passed": SEVERITY_COLORS["accepted"],
     "accepted": SEVERITY_COLORS["accepted"],
@@ -279,14 +280,13 @@ def appendix(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
             [
                 rich(f"<b>{markup(row.spec.id)}</b>", styles.cell),
                 Paragraph(
-                    f'{markup(row.spec.title)} <font color="{hex_of(MUTED)}">· {markup(row.spec.stage)} '
-                    f"· {markup(severity)}</font>",
+                    f'{markup(row.spec.title)} <font color="{hex_of(MUTED)}">· {markup(severity)}</font>',
                     styles.cell,
                 ),
                 Paragraph(markup(result), styles.cell),
             ]
         )
-    rows: list[list[Flowable]] = [head_row(styles, "ID", "Rule · stage · severity", "Result") * 2]
+    rows: list[list[Flowable]] = [head_row(styles, "ID", "Rule · severity", "Result") * 2]
     extra: list[tuple] = [("LINEAFTER", (2, 0), (2, -1), 0.8, GRID)]
     for i in range(0, len(cells), 2):  # two rules a row, in order across then down
         pair = cells[i : i + 2]
@@ -315,20 +315,15 @@ def glossary_section(doc: DesignDoc, styles: Styles, width: float) -> list[Flowa
     )
     repeated = {e.label for e in doc.glossary if sum(1 for o in doc.glossary if o.label == e.label) > 1}
     cells: list[Flowable] = []
-    small = styles.cell.clone("glossary", fontSize=7.6, leading=9.2)
+    small = styles.cell.clone("glossary", fontSize=7.4, leading=8.8)
     for entry in doc.glossary:
         label = f"<b>{markup(entry.label)}</b>"
         if entry.label in repeated:
             label += f' <font color="{hex_of(MUTED)}">({markup(", ".join(entry.kinds))})</font>'
         cells.append(Paragraph(f"{label}: {markup(entry.meaning)}", small))
-    cells += [""] * (len(cells) % 2)  # type: ignore[list-item]
-    rows = [cells[i : i + 2] for i in range(0, len(cells), 2)]  # alphabetical across, then down
-    story.append(
-        data_table(
-            rows,
-            [width / 2, width / 2],
-            header=False,
-            extra=[("LINEAFTER", (0, 0), (0, -1), 0.4, GRID), *TIGHT],
-        )
-    )  # type: ignore[arg-type]
+    n = GLOSSARY_COLUMNS
+    cells += [""] * (-len(cells) % n)  # type: ignore[list-item]
+    rows = [cells[i : i + n] for i in range(0, len(cells), n)]  # alphabetical across, then down
+    lines = [("LINEAFTER", (0, 0), (n - 2, -1), 0.4, GRID), *TIGHT]
+    story.append(data_table(rows, [width / n] * n, header=False, extra=lines))  # type: ignore[arg-type]
     return story

@@ -143,7 +143,7 @@ def component_block(
         titles = "; ".join(markup(d.label, styles.fonts, newlines=False) for d in concerning)
         small.append(f"<b>Decisions</b> (see Decisions): {titles}")
     if any(small):
-        story.append(rich("<br/>".join(part for part in small if part), styles.small))
+        story.append(rich(" · ".join(part for part in small if part), styles.small))
     return story
 
 
