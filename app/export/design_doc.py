@@ -78,6 +78,15 @@ def checks_line(result: CheckResult, passed: int) -> str:
     )
 
 
+def decisions_line(doc: DesignDoc) -> str:
+    """ "3 design decisions recorded (3 weigh alternatives); 1 finding accepted as a trade-off." """
+    weighed = sum(1 for d in doc.decisions if d.weighs_alternatives)
+    return (
+        f"{plural(len(doc.decisions), 'design decision')} recorded ({weighed:,} weighing alternatives); "
+        f"{plural(len(doc.acceptances), 'finding')} accepted as a trade-off."
+    )
+
+
 @dataclass(frozen=True)
 class RiskGroup:
     """The findings of one rule: said once, then the places it concerns."""

@@ -20,6 +20,7 @@ from app.export.design_doc import (
     build_doc,
     checks_line,
     component_names,
+    decisions_line,
     finding_place,
     plural,
     property_rows,
@@ -56,6 +57,10 @@ def _summary(doc: DesignDoc) -> list[str]:
         f"{plural(len(design.links), 'link')} cover {covered} of the {len(result.coverage)} stages.",
         table(["Stage", "Components"], rows),
         f"**Checks.** {checks_line(result, passed)}",
+    ]
+    if doc.decisions or doc.acceptances:
+        out.append(f"**Decisions.** {md_inline(decisions_line(doc))}")
+    out += [
         "### Top risks",
     ]
     if doc.top_risks:

@@ -23,11 +23,11 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, NextPageTe
 from app import __version__
 from app.domain.catalog import Catalog, default_catalog
 from app.domain.model import Design
-from app.export.design_doc import build_doc
+from app.export.design_doc import DesignDoc, build_doc
 from app.export.report import docsections, front, sections
 from app.export.report.architecture import architecture_story
 from app.export.report.sections import ExtraSection
-from app.export.report.styles import MARGIN, PORTRAIT, make_styles
+from app.export.report.styles import MARGIN, PORTRAIT, Styles, make_styles
 from app.export.report.template import ReportDocTemplate
 from app.persistence import design_to_bytes
 from app.persistence.atomic import atomic_write_bytes
@@ -36,6 +36,8 @@ from app.rules.engine import CheckResult, check_design
 __all__ = ["ExtraSection", "build_report", "report_bytes"]
 
 SECTION_ROOM = 3.5 * cm  # a section starts on the current page when this much room is left
+LAST_PAGE_MIN = 80.0  # points: a last page holding less is near-empty; the glossary tightens then
+GLOSSARY_TIGHTNESS = (1.0, 0.92, 0.85)
 
 
 def report_bytes(
@@ -63,6 +65,57 @@ def report_bytes(
         design_hash=front.design_hash(data),
     )
     doc_content = build_doc(design, result, catalog)
+    problem = " ".join(design.meta.problem.split())
+    pdf = b""
+    for tightness in GLOSSARY_TIGHTNESS:  # tighter glossaries only while the last page is near-empty
+        end = _End()
+        story = _story(
+            doc_content, info, styles, width, extra_sections, after_summary, diagram_error, tightness
+        )
+        buffer = io.BytesIO()
+        doc = ReportDocTemplate(
+            buffer,
+            styles,
+            title=title,
+            author=info.author,
+            subject=("ML system design: " + problem[:200]) if problem else "ML system design report",
+            creator=f"MLSD Studio {__version__}",
+            keywords=["ML system design", "MLSD Studio"],
+        )
+        doc.multiBuild([*story, end])
+        pdf = buffer.getvalue()
+        if not doc_content.glossary or doc.page <= 3 or doc.frame.height - end.left >= LAST_PAGE_MIN:
+            break
+    return pdf
+
+
+class _End(Flowable):
+    """The story's last flowable: records the room left on the last page (`left`, points)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.left = 0.0
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.left = avail_height
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
+def _story(
+    doc_content: DesignDoc,
+    info: front.ReportInfo,
+    styles: Styles,
+    width: float,
+    extra_sections: Sequence[ExtraSection] | None,
+    after_summary: Sequence[ExtraSection] | None,
+    diagram_error: str | None,
+    tightness: float,
+) -> list[Flowable]:
+    """The document's flowables, in order (`tightness` scales the glossary's type)."""
+    design, result, catalog = doc_content.design, doc_content.result, doc_content.catalog
     story: list[Flowable] = [NextPageTemplate("portrait")]
     story += front.cover(design, result, catalog, info, styles, width)
     story += [PageBreak(), *front.contents(styles), PageBreak()]
@@ -84,24 +137,11 @@ def report_bytes(
         docsections.questions_section(doc_content, styles, sections.asked_elsewhere(extra_sections or ())),
         sections.extra_sections(extra_sections or (), styles),
         docsections.appendix(doc_content, styles, width),
-        docsections.glossary_section(doc_content, styles, width),
+        docsections.glossary_section(doc_content, styles, width, tightness),
     ):
         if part:
             story += [CondPageBreak(SECTION_ROOM), *part]
-
-    buffer = io.BytesIO()
-    problem = " ".join(design.meta.problem.split())
-    doc = ReportDocTemplate(
-        buffer,
-        styles,
-        title=title,
-        author=info.author,
-        subject=("ML system design: " + problem[:200]) if problem else "ML system design report",
-        creator=f"MLSD Studio {__version__}",
-        keywords=["ML system design", "MLSD Studio"],
-    )
-    doc.multiBuild(story)
-    return buffer.getvalue()
+    return story
 
 
 def build_report(

@@ -306,7 +306,9 @@ def appendix(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
     return story
 
 
-def glossary_section(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
+def glossary_section(doc: DesignDoc, styles: Styles, width: float, tightness: float = 1.0) -> list[Flowable]:
+    """What each property set in the design means, three entries a row (`tightness` below 1
+    sets them smaller, to spare a near-empty last page)."""
     if not doc.glossary:
         return []
     story: list[Flowable] = [heading("Appendix B. Glossary of properties", styles, 0)]
@@ -315,7 +317,7 @@ def glossary_section(doc: DesignDoc, styles: Styles, width: float) -> list[Flowa
     )
     repeated = {e.label for e in doc.glossary if sum(1 for o in doc.glossary if o.label == e.label) > 1}
     cells: list[Flowable] = []
-    small = styles.cell.clone("glossary", fontSize=7.4, leading=8.8)
+    small = styles.cell.clone("glossary", fontSize=max(6.5, 7.4 * tightness), leading=8.8 * tightness)
     for entry in doc.glossary:
         label = f"<b>{markup(entry.label)}</b>"
         if entry.label in repeated:

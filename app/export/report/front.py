@@ -13,7 +13,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from app import __version__
 from app.domain.catalog import Catalog
 from app.domain.model import Design
-from app.export.design_doc import DesignDoc, checks_line, finding_place, plural
+from app.export.design_doc import DesignDoc, checks_line, decisions_line, finding_place, plural
 from app.export.dot import tint
 from app.export.report.fonts import markup
 from app.export.report.styles import (
@@ -230,6 +230,8 @@ def summary(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
             styles.body,
         )
     )
+    if doc.decisions or doc.acceptances:
+        story.append(rich(f"<b>Decisions.</b> {markup(decisions_line(doc))}", styles.body))
     story.append(heading("Top risks", styles, 1))
     if not doc.top_risks:
         story.append(rich("No open error or warning.", styles.body))

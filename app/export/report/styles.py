@@ -103,7 +103,13 @@ def make_styles(fonts: FontSet | None = None) -> Styles:
             keepWithNext=1,
         ),
         h3=derive(
-            "h3", fontName=fonts.bold, fontSize=10.5, leading=13, spaceBefore=6, spaceAfter=1.5, keepWithNext=1
+            "h3",
+            fontName=fonts.bold,
+            fontSize=10.5,
+            leading=13,
+            spaceBefore=6,
+            spaceAfter=1.5,
+            keepWithNext=1,
         ),
         body=base,
         muted=derive("muted", textColor=MUTED),
