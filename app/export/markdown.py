@@ -71,7 +71,7 @@ def _summary(doc: DesignDoc) -> list[str]:
                 where += f" and {len(group.open) - 3:,} more"
             lines.append(
                 f"{number}. **{md_inline(group.rule)} · {group.severity}** {md_inline(group.title)} "
-                f"({plural(len(group.open), 'place')}: {md_inline(where)})"
+                f"({plural(len(group.open), 'finding')}: {md_inline(where)})"
             )
         out.append("\n".join(lines))
     else:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from reportlab.platypus import Flowable, KeepTogether, Paragraph
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
 from app.domain.model import Decision
 from app.export.design_doc import DesignDoc, RiskGroup, component_names, finding_place
@@ -121,6 +121,7 @@ def _design_decision(decision: Decision, doc: DesignDoc, styles: Styles, width: 
                 ]
             )
         story.append(data_table(rows, [width * 0.24, width * 0.38, width * 0.38], extra=extra))
+        story.append(Spacer(1, 4))
     if chosen:
         story.append(rich(f"<b>Choice.</b> {markup(chosen, fonts)}", styles.body))
     elif options:

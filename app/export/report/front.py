@@ -244,7 +244,7 @@ def summary(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
             Paragraph(
                 f'<font color="{hex_of(strong)}"><b>{markup(group.rule)} · {group.severity}</b></font> '
                 f"<b>{markup(group.title, fonts)}</b> "
-                f'<font color="{hex_of(MUTED)}">({plural(len(group.open), "place")}: '
+                f'<font color="{hex_of(MUTED)}">({plural(len(group.open), "finding")}: '
                 f"{markup(where, fonts, newlines=False)})</font>",
                 styles.bullet,
                 bulletText=f"{number}.",
