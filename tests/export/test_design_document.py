@@ -119,7 +119,8 @@ def test_units_read_as_a_reader_says_them(reports):
     assert "1440 h" not in text and "1,440 hours" not in text
     assert humanise_value(86400, "s") == "1 day" and humanise_value(1440, "hours") == "60 days"
     assert humanise_value(36, "hours") == "36 hours" and humanise_value(3000000, None) == "3,000,000"
-    assert humanise_text("retrains every 168 h, windows of 90 s") == "retrains every 7 days, windows of 90 seconds"
+    said = humanise_text("retrains every 168 h, windows of 90 s")
+    assert said == "retrains every 7 days, windows of 90 seconds"
 
 
 def test_glossary_replaces_per_table_meanings(reports):
