@@ -183,3 +183,22 @@ def test_empty_sections_are_one_line_in_the_summary(catalog):
     )
     assert all(float(p.mediabox.width) < float(p.mediabox.height) for p in reader(data).pages)
     assert len(reader(data).pages) <= 5  # cover, contents, summary and risks, rules
+
+
+def test_goals_non_goals_and_assumptions_follow_the_context(catalog):
+    design = load_design(resource_path("templates", "spam_filter.mlsd")).design
+    design.meta.goals = ["Catch 95% of spam at 0.1% false positives"]
+    design.meta.non_goals = ["Phishing takedown"]
+    design.meta.assumptions = ["Users report spam within a day"]
+    data = report_bytes(design, check_design(design, catalog), catalog, diagram_error="skipped")
+    top = [t for level, t, _p in outline(data) if level == 0]
+    at = top.index("Goals, non-goals and assumptions")
+    assert top[at - 1] == "Context and scope" and top[at + 1] == "Architecture"
+    text = text_of(data)
+    for item in (
+        "Catch 95% of spam at 0.1% false positives",
+        "Phishing takedown",
+        "Users report spam within a day",
+    ):
+        assert item in text
+    assert "No goals, non-goals or assumptions" not in text
