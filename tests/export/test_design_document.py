@@ -76,8 +76,8 @@ def test_page_counts_within_targets(reports, merged):
     assert len(reader(merged[1]).pages) <= MERGED_PAGES
 
 
-def test_no_near_empty_page_but_the_cover(reports):
-    for name, data in reports.items():
+def test_no_near_empty_page_but_the_cover(reports, merged):
+    for name, data in [*reports.items(), ("merged", merged[1])]:
         for number, text in enumerate(page_texts(data)[1:], 2):
             lines = [line for line in text.splitlines() if line.strip()]
             assert len(lines) >= 5, (name, number, lines)

@@ -88,7 +88,7 @@ def _design_decision(decision: Decision, doc: DesignDoc, styles: Styles, width: 
     fonts = styles.fonts
     title = decision.label
     status = decision.status
-    story: list[Flowable] = [heading(title, styles, 1)]
+    story: list[Flowable] = [heading(title, styles, 1, toc=False)]  # bookmarked, not in the contents
     facts = f'<font color="{hex_of(MUTED)}">{markup(status)} · {markup(decision.date[:10])}'
     if decision.components:
         facts += f" · concerns {markup(_names(doc, list(decision.components)), fonts, newlines=False)}"
