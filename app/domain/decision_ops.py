@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from app.domain.changes import Change
 from app.domain.errors import DesignError, DuplicateIdError
 from app.domain.model import DECISION_STATUSES, Decision, Design
-from app.domain.ops import Change
 
 META_LIST_FIELDS = ("goals", "non_goals", "assumptions")
 

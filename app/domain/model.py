@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
@@ -25,13 +25,13 @@ Flow = Literal[
 FLOWS: tuple[str, ...] = Flow.__args__  # type: ignore[attr-defined]
 Phase = Literal["train", "serve", "both"]
 PHASES: tuple[str, ...] = Phase.__args__  # type: ignore[attr-defined]
-Severity = Literal["info", "warning", "error"]
-SEVERITIES: tuple[str, ...] = Severity.__args__  # type: ignore[attr-defined]
 OverrideLevel = Literal["off", "info", "warning", "error"]
 DecisionStatus = Literal["proposed", "accepted", "superseded", "rejected"]
 DECISION_STATUSES: tuple[str, ...] = DecisionStatus.__args__  # type: ignore[attr-defined]
 
 PropertyValue = bool | int | float | str | list[str] | None
+# A rule's per-design severity, or off (Design.rule_overrides).
+OVERRIDE_LEVELS: tuple[str, ...] = get_args(OverrideLevel)
 
 
 def now_iso() -> str:
@@ -153,7 +153,7 @@ class Decision(_Model):
 
 class Design(_Model):
     format: Literal["mlsd-studio/design"] = Field(
-        FORMAT_ID, description="File format marker; always 'mlsd-studio/design'."
+        "mlsd-studio/design", description="File format marker; always 'mlsd-studio/design'."
     )
     schema_version: int = Field(SCHEMA_VERSION, description="Version of this file format.")
     meta: Meta = Field(default_factory=Meta, description="Title, author and problem statement.")

@@ -7,11 +7,12 @@ graph mirror and the canvas) and what the inverse operation needs (for undo).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from app.domain.catalog import Catalog
+from app.domain.changes import Change
 from app.domain.errors import (
     DuplicateIdError,
     InvalidLinkError,
@@ -22,6 +23,7 @@ from app.domain.errors import (
 )
 from app.domain.model import (
     FLOWS,
+    OVERRIDE_LEVELS,
     PHASES,
     Component,
     Decision,
@@ -31,30 +33,9 @@ from app.domain.model import (
     PropertyValue,
 )
 
-ChangeKind = Literal[
-    "component_added",
-    "component_removed",
-    "component_changed",
-    "component_moved",
-    "link_added",
-    "link_removed",
-    "link_changed",
-    "meta_changed",
-    "decisions_changed",
-    "overrides_changed",
-]
-
 COMPONENT_TEXT_FIELDS = ("name", "technology", "notes")
 LINK_FIELDS = ("flow", "phase", "feedback", "label")
 META_FIELDS = ("title", "author", "problem", "notes")
-
-
-@dataclass(frozen=True)
-class Change:
-    """One thing that changed: what, and the id of the component or link."""
-
-    what: ChangeKind
-    id: str = ""
 
 
 @dataclass
@@ -114,7 +95,7 @@ def find_link(design: Design, source: str, target: str) -> Link | None:
     return None
 
 
-def _index_of(items: list, item: object) -> int:
+def _index_of(items: Sequence[object], item: object) -> int:
     """Position of `item` by identity (list.index would compare whole pydantic models)."""
     for index, candidate in enumerate(items):
         if candidate is item:
@@ -363,7 +344,7 @@ def remove_decision(design: Design, decision_id: str) -> tuple[tuple[int, Decisi
 
 def set_rule_override(design: Design, rule_id: str, level: str | None) -> tuple[str | None, list[Change]]:
     """Set a rule's per-design severity ('off', 'info', 'warning', 'error'); None removes it."""
-    if level is not None and level not in ("off", "info", "warning", "error"):
+    if level is not None and level not in OVERRIDE_LEVELS:
         raise ValueError(f"unknown override level {level!r}")
     old = design.rule_overrides.get(rule_id)
     if level is None:

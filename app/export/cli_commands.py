@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from app.errors import CliError
 from app.persistence.atomic import atomic_write_bytes
 
 FORMATS = ("pdf", "md", "svg", "png", "dot", "mermaid")
@@ -24,7 +25,7 @@ _HELP = {
 }
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `export` command to the `mlsd` parser."""
     parser = subparsers.add_parser(
         "export",
@@ -59,6 +60,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--rubric", action="store_true", help="add the interview rubric section to the PDF report"
     )
+    parser.add_argument(
+        "--since",
+        metavar="OLD",
+        help="add a 'Changes since OLD' section after the PDF report's summary: what changed in meaning "
+        "since the design file OLD, the findings introduced and resolved, the coverage change",
+    )
     parser.set_defaults(func=cmd_export)
 
 
@@ -67,7 +74,6 @@ def _say(message: str) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from app.cli import CliError
     from app.domain.catalog import default_catalog
     from app.export.dot import to_dot
     from app.export.markdown import to_markdown
@@ -90,6 +96,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CliError("export: --scale must be a number of pixels per point between 0 and 100")
     if getattr(args, "rubric", False) and "pdf" not in wanted:
         raise CliError("export: --rubric adds a section to the PDF report; give --pdf OUT too")
+    since = getattr(args, "since", None)
+    if since and "pdf" not in wanted:
+        raise CliError("export: --since adds a section to the PDF report; give --pdf OUT too")
     stdout_targets = [fmt for fmt, out in wanted.items() if out == "-"]
     if len(stdout_targets) > 1:
         raise CliError("export: only one output can go to stdout ('-')")
@@ -106,6 +115,14 @@ def cmd_export(args: argparse.Namespace) -> int:
         except RenderError as exc:
             raise CliError(f"export: {exc}") from None
     layout = getattr(args, "layout", "ours")
+    after_summary = None
+    if since:
+        from app.export.report.changes import since_section
+
+        old = load_design(since)
+        for warning in old.warnings:
+            _say(f"{since}: warning: {warning}")
+        after_summary = [since_section(old.design, design, Path(since).name, catalog)]
 
     def report() -> bytes:
         extra = None
@@ -120,6 +137,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             catalog,
             extra_sections=extra,
             design_bytes=Path(args.file).read_bytes(),
+            after_summary=after_summary,
         )
 
     producers: dict[str, Callable[[], bytes]] = {

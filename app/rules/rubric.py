@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.domain.catalog import Catalog
-from app.domain.model import Decision, Design
+from app.domain.model import Component, Decision, Design
 from app.rules.engine import CheckResult, check_design
 from app.rules.questions import question_items
 from app.rules.rubric_gates import completions
@@ -119,7 +119,7 @@ class _Basis:
     def covered(self) -> int:
         return sum(1 for names in self.stages.values() if names)
 
-    def of(self, kind: str) -> list:
+    def of(self, kind: str) -> list[Component]:
         return [c for c in self.scored.components if c.kind == kind]
 
 

@@ -17,7 +17,7 @@ from PySide6.QtGui import QUndoStack
 from app.domain import ops
 from app.domain.catalog import Catalog, default_catalog
 from app.domain.errors import UnknownPropertyError
-from app.domain.model import Component, Decision, Design, Link, Position, now_iso
+from app.domain.model import OVERRIDE_LEVELS, Component, Decision, Design, Link, Position, now_iso
 from app.rules.engine import RuleEngine
 from app.ui import commands
 
@@ -266,7 +266,7 @@ class DesignDocument(QObject):
         old = self._design.rule_overrides.get(rule)
         if old == level:
             return
-        if level is not None and level not in ("off", "info", "warning", "error"):
+        if level is not None and level not in OVERRIDE_LEVELS:
             raise ValueError(f"unknown override level {level!r}")
         self.undo_stack.push(commands.SetRuleOverrideCommand(self, rule, level, old, f"Override {rule}"))
 

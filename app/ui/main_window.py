@@ -12,6 +12,7 @@ from PySide6.QtCore import QByteArray, QPoint, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QUndoView, QWidget
 
+from app import APP_NAME
 from app.domain.model import Design
 from app.persistence import LoadedDesign
 from app.persistence.loader import file_signature
@@ -21,6 +22,7 @@ from app.ui import dialogs, help_dialogs
 from app.ui.actions import WindowActions
 from app.ui.autosave import AutoSaver
 from app.ui.canvas import CanvasView
+from app.ui.compare import CompareController
 from app.ui.document import DesignDocument
 from app.ui.export_actions import ExportActions
 from app.ui.file_actions import FileActions
@@ -31,7 +33,6 @@ from app.ui.live_check import LiveChecker
 from app.ui.palette import Palette
 from app.ui.settings import Settings
 
-APP_TITLE = "MLSD Studio"
 _WINDOWS: list[MainWindow] = []
 
 
@@ -92,6 +93,7 @@ class MainWindow(QMainWindow):
         self.files = FileActions(self)
         self.exports = ExportActions(self)
         self.interview = InterviewController(self)
+        self.compare = CompareController(self)
         self.actions = WindowActions(self)
         self.counts = QLabel()
         self.counts.setObjectName("status_counts")
@@ -157,7 +159,7 @@ class MainWindow(QMainWindow):
     def update_title(self, *_args: object) -> None:
         # Qt reads "[*]" as the modified marker; doubled, a name's own "[*]" shows literally.
         name = self.document.display_name().replace("[*]", "[*][*]")
-        self.setWindowTitle(f"{name}[*] — {APP_TITLE}")
+        self.setWindowTitle(f"{name}[*] — {APP_NAME}")
         self.setWindowModified(self.document.is_modified())
 
     def _clean_changed(self, clean: bool) -> None:
@@ -261,7 +263,7 @@ class MainWindow(QMainWindow):
             app.quit()
 
     def show_about(self) -> None:
-        dialogs.show_info(self, f"About {APP_TITLE}", help_dialogs.about_text())
+        dialogs.show_info(self, f"About {APP_NAME}", help_dialogs.about_text())
 
     def restore_default_layout(self) -> None:
         self.restoreState(QByteArray(self._default_state))

@@ -10,10 +10,11 @@ from PySide6.QtGui import QImage
 
 import app.export
 from app.persistence import load_design
+from app.templates import scan_templates
 from app.ui import template_dialog
 from app.ui.main import run_app
 from app.ui.main_window import open_windows
-from app.ui.template_dialog import TemplateDialog, scan_templates
+from app.ui.template_dialog import TemplateDialog
 from tests.ui.windows import WindowFactory
 
 
@@ -146,7 +147,7 @@ def test_template_dialog_lists_templates_and_shows_an_empty_state(qtbot, tmp_pat
     (folder / "broken.mlsd").write_text("{", encoding="utf-8")
     entries = scan_templates(folder)
     assert [e.title for e in entries] == ["Spam filter", "broken"]
-    assert entries[0].summary == "Classify messages" and entries[1].problem_text
+    assert entries[0].summary == "Classify messages" and entries[1].error
     dialog = TemplateDialog(folder=folder)
     qtbot.addWidget(dialog)
     assert not dialog.is_empty()

@@ -51,7 +51,9 @@ def report_bytes(
     diagram_error: str | None = None,
     after_summary: Sequence[ExtraSection] | None = None,
 ) -> bytes:
-    """The report as PDF bytes; see build_report() for the arguments."""
+    """The report as PDF bytes; see build_report() for the arguments. `after_summary`:
+    (heading, flowables) sections placed right after the summary (e.g. the changes since an
+    earlier version, report.changes.since_section)."""
     catalog = catalog or default_catalog()
     result = result if result is not None else check_design(design, catalog)
     data = design_bytes if design_bytes is not None else design_to_bytes(design)

@@ -78,6 +78,7 @@ def _resampled(ctx: RuleContext, model: str) -> list[str]:
     title="Calibration before decisions",
     stage="model",
     severity="warning",
+    kinds=("decision_policy", "metric", "model", "problem_framing", "sampling_strategy"),
     rationale="A score is not a probability: boosted trees, deep networks and anything trained on "
     "resampled data produce scores whose values do not match observed frequencies. Expected-value "
     "decisions (bids in an auction, cost-based thresholds, bandits, scores multiplied together) "
@@ -121,7 +122,7 @@ def r43_calibration(ctx: RuleContext) -> Iterator[Hit]:
     for policy in policies:
         # A model feeding another model (retrieval before a ranker) is not what the policy reads,
         # unless it is linked to the policy directly.
-        direct = ctx.graph._pred[policy.id]
+        direct = ctx.pred[policy.id]
         feeding = [m for m in feeders.get(policy.id, []) if m in final or m in direct]
         reading = _policy_reading(ctx, policy, feeding)
         if reading is None:
@@ -197,6 +198,7 @@ _COLD_START = ("popularity_fallback", "content_features", "exploration")
     title="Cold start in ranking and recommendation",
     stage="model",
     severity="warning",
+    kinds=("decision_policy", "metric", "model", "problem_framing"),
     rationale="A ranker or recommender learned from interaction history has nothing to say about "
     "users and items without history: new users get arbitrary results and new items are never "
     "shown, so they never collect the interactions that would get them shown.",
@@ -270,6 +272,8 @@ def weighed_for(ctx: RuleContext) -> set[str]:
 
 @rule(
     id="R54",
+    kinds=("endpoint", "model"),
+    reads_decisions=True,
     title="Model family or serving mode chosen with no alternative on record",
     stage="model",
     severity="info",
