@@ -202,7 +202,7 @@ def risk_groups(result: CheckResult) -> list[RiskGroup]:
             )
         )
 
-    def key(group: RiskGroup) -> tuple:
+    def key(group: RiskGroup) -> tuple[bool, int, int, str]:
         number = int(group.rule[1:]) if group.rule[1:].isdigit() else 10**6
         return (not group.open, -SEVERITY_RANK.get(group.severity, 0), number, group.rule)
 

@@ -13,7 +13,7 @@ from datetime import date
 
 from app import __version__
 from app.domain.catalog import Catalog, default_catalog
-from app.domain.model import Component, Decision, Design
+from app.domain.model import Component, Decision, Design, Link
 from app.export.design_doc import (
     DesignDoc,
     RiskGroup,
@@ -106,7 +106,7 @@ def _context(doc: DesignDoc) -> list[str]:
     return out
 
 
-def _component(component: Component, doc: DesignDoc, links: dict[str, list]) -> list[str]:
+def _component(component: Component, doc: DesignDoc, links: dict[str, list[Link]]) -> list[str]:
     spec = doc.catalog.kind(component.kind)
     kind = spec.label if spec else f"{component.kind} (unknown kind)"
     head = f"#### {md_inline(component.name.strip() or kind, name=True)}"
@@ -145,7 +145,7 @@ def _component(component: Component, doc: DesignDoc, links: dict[str, list]) -> 
 def _design(doc: DesignDoc) -> list[str]:
     if not doc.design.components:
         return []
-    outgoing: dict[str, list] = {}
+    outgoing: dict[str, list[Link]] = {}
     for link in doc.design.links:
         outgoing.setdefault(link.source, []).append(link)
     by_stage: dict[str | None, list[Component]] = {}

@@ -30,7 +30,7 @@ from app.export.report.styles import LANDSCAPE, Styles, heading, rich
 def connected_parts(design: Design, limit: int = SYSTEM_FIGURE_LIMIT) -> list[list[str]]:
     """The design's components in groups of at most `limit`: linked components together,
     small groups packed together in design order; [] when a linked group exceeds `limit`."""
-    graph: nx.Graph = nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
     graph.add_nodes_from(c.id for c in design.components)
     graph.add_edges_from(
         (lk.source, lk.target) for lk in design.links if lk.source in graph and lk.target in graph

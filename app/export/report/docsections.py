@@ -6,6 +6,7 @@ nothing to say (the summary then says so in one line)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
@@ -105,7 +106,7 @@ def _design_decision(decision: Decision, doc: DesignDoc, styles: Styles, width: 
     chosen = decision.chosen
     if options:
         rows: list[list[Flowable]] = [head_row(styles, "Option", "Pros", "Cons")]
-        extra: list[tuple] = []
+        extra: list[tuple[Any, ...]] = []
         for row, option in enumerate(options, start=1):
             name = markup(option.name, fonts)
             if option.name == chosen:
@@ -192,7 +193,7 @@ def _risk_group(group: RiskGroup, doc: DesignDoc, styles: Styles, width: float) 
     if group.sources:
         story.append(rich(f"<i>Sources: {markup('; '.join(group.sources), styles.fonts)}</i>", styles.small))
     rows: list[list[Flowable]] = [head_row(styles, "Concerns", "Finding", "Status")]
-    extra: list[tuple] = []
+    extra: list[tuple[Any, ...]] = []
     for row, finding in enumerate(group.findings, start=1):
         state = "accepted" if finding.accepted else "open"
         if finding.accepted:
@@ -288,10 +289,10 @@ def appendix(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
             ]
         )
     rows: list[list[Flowable]] = [head_row(styles, "ID", "Rule · severity", "Result") * 2]
-    extra: list[tuple] = [("LINEAFTER", (2, 0), (2, -1), 0.8, GRID)]
+    extra: list[tuple[Any, ...]] = [("LINEAFTER", (2, 0), (2, -1), 0.8, GRID)]
     for i in range(0, len(cells), 2):  # two rules a row, in order across then down
         pair = cells[i : i + 2]
-        rows.append([*pair[0], *(pair[1] if len(pair) > 1 else ["", "", ""])])  # type: ignore[list-item]
+        rows.append([*pair[0], *(pair[1] if len(pair) > 1 else ["", "", ""])])
         for col, outcome in ((2, doc.rules[i]), (5, doc.rules[i + 1] if i + 1 < len(cells) else None)):
             if outcome is not None:
                 extra.append(
@@ -328,5 +329,5 @@ def glossary_section(doc: DesignDoc, styles: Styles, width: float, tightness: fl
     cells += [""] * (-len(cells) % n)  # type: ignore[list-item]
     rows = [cells[i : i + n] for i in range(0, len(cells), n)]  # alphabetical across, then down
     lines = [("LINEAFTER", (0, 0), (n - 2, -1), 0.4, GRID), *TIGHT]
-    story.append(data_table(rows, [width / n] * n, header=False, extra=lines))  # type: ignore[arg-type]
+    story.append(data_table(rows, [width / n] * n, header=False, extra=lines))
     return story

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -148,7 +149,7 @@ def _fit_on_one_page(story: list[Flowable], width: float) -> list[Flowable]:
 def _stage_strip(result: CheckResult, catalog: Catalog, styles: Styles, width: float) -> Table:
     """Six tiles, one per stage: number, label, and how many components cover it."""
     cells = []
-    commands: list[tuple] = [
+    commands: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 7),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 8),

@@ -6,10 +6,11 @@ decisions that concern them. Also the hook for extra sections (e.g. the intervie
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from reportlab.platypus import Flowable, Paragraph, Table
 
-from app.domain.model import Component, Design
+from app.domain.model import Component, Design, Link
 from app.export.design_doc import DesignDoc, PropertyRow, property_rows, unset_labels
 from app.export.report.fonts import markup
 from app.export.report.styles import GRID, MUTED, SEVERITY_COLORS, Heading, Styles, heading, hex_of, rich
@@ -41,16 +42,16 @@ COLUMNS = 3  # properties per row
 TIGHT = [("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5)]
 
 
-def links_by_component(design: Design) -> dict[str, tuple[list, list]]:
+def links_by_component(design: Design) -> dict[str, tuple[list[Link], list[Link]]]:
     """Component id -> (incoming links, outgoing links)."""
-    table: dict[str, tuple[list, list]] = {}
+    table: dict[str, tuple[list[Link], list[Link]]] = {}
     for link in design.links:
         table.setdefault(link.target, ([], []))[0].append(link)
         table.setdefault(link.source, ([], []))[1].append(link)
     return table
 
 
-def _neighbours(component: Component, design: Design, links: dict[str, tuple[list, list]]) -> str:
+def _neighbours(component: Component, design: Design, links: dict[str, tuple[list[Link], list[Link]]]) -> str:
     index = design.component_by_id()
 
     def name(cid: str) -> str:
@@ -72,7 +73,7 @@ def properties_grid(rows: list[PropertyRow], styles: Styles, width: float) -> Ta
     if not rows:
         return None
     grid: list[list[Flowable | str]] = []
-    spans: list[tuple] = []
+    spans: list[tuple[Any, ...]] = []
     pending: list[Flowable | str] = []
     for row in rows:
         if len(row.label) + len(row.value) > LONG_VALUE:
@@ -113,7 +114,7 @@ def component_block(
     doc: DesignDoc,
     styles: Styles,
     width: float,
-    links: dict[str, tuple[list, list]],
+    links: dict[str, tuple[list[Link], list[Link]]],
 ) -> list[Flowable]:
     """Heading, kind and technology, properties, notes, links, risks and decisions."""
     spec = doc.catalog.kind(component.kind)

@@ -6,6 +6,7 @@ Every cell is a Paragraph, so text wraps inside its column instead of overflowin
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, Table, TableStyle
@@ -35,13 +36,13 @@ def data_table(
     widths: Sequence[float],
     *,
     header: bool = True,
-    extra: Sequence[tuple] = (),
+    extra: Sequence[tuple[Any, ...]] = (),
 ) -> Table:
     """A table of paragraphs with a tinted header row, hairline grid and zebra rows."""
     table = Table(
         [list(r) for r in rows], colWidths=list(widths), repeatRows=1 if header else 0, hAlign="LEFT"
     )
-    commands: list[tuple] = [
+    commands: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, GRID),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
@@ -68,7 +69,7 @@ def count_table(summary: dict[str, int], styles: Styles, width: float) -> Table:
     keys = ("error", "warning", "info", "accepted")
     labels = {"error": "Errors", "warning": "Warnings", "info": "Info", "accepted": "Accepted"}
     cells = []
-    extra: list[tuple] = []
+    extra: list[tuple[Any, ...]] = []
     for col, key in enumerate(keys):
         strong, light = SEVERITY_COLORS[key]
         cells.append(
@@ -90,7 +91,7 @@ def overrides_table(
     """Per-design severity overrides: rule, level, and what that means against the default."""
     by_id = {r.id: r for r in rules}
     rows: list[list[Flowable]] = [head_row(styles, "Rule", "Level", "What it means")]
-    extra: list[tuple] = []
+    extra: list[tuple[Any, ...]] = []
     for row, (rule_id, level) in enumerate(sorted(overrides.items()), start=1):
         spec = by_id.get(rule_id)
         meaning = LEVEL_MEANING.get(level, level)
