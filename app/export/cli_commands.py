@@ -1,4 +1,4 @@
-"""`mlsd export`: write a design as PDF report, SVG, PNG, DOT and/or Mermaid.
+"""`mlsd export`: write a design as PDF report, Markdown document, SVG, PNG, DOT and/or Mermaid.
 
 Every requested output is produced first and only then written (atomically), so a failing
 renderer leaves no half-updated set of files. Problems are one line on stderr, exit code 2.
@@ -14,9 +14,10 @@ from pathlib import Path
 from app.errors import CliError
 from app.persistence.atomic import atomic_write_bytes
 
-FORMATS = ("pdf", "svg", "png", "dot", "mermaid")
+FORMATS = ("pdf", "md", "svg", "png", "dot", "mermaid")
 _HELP = {
     "pdf": "the design report (PDF)",
+    "md": "the design document as GitHub-flavoured Markdown (the system figure as a Mermaid block)",
     "svg": "the diagram as SVG",
     "png": "the diagram as PNG",
     "dot": "the diagram as Graphviz DOT source",
@@ -28,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add the `export` command to the `mlsd` parser."""
     parser = subparsers.add_parser(
         "export",
-        help="export a design as PDF report, SVG, PNG, DOT or Mermaid",
+        help="export a design as PDF report, Markdown, SVG, PNG, DOT or Mermaid",
         description="Export a design. Give one or more outputs; '-' writes to stdout. "
         "SVG and PNG need Graphviz: `dot` on PATH, else the graphviz-pure executable, or MLSD_DOT; "
         "the PDF report draws its figures itself.",
@@ -75,6 +76,7 @@ def _say(message: str) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     from app.domain.catalog import default_catalog
     from app.export.dot import to_dot
+    from app.export.markdown import to_markdown
     from app.export.mermaid import to_mermaid
     from app.export.placed import to_png, to_svg
     from app.export.renderer import RenderError, find_renderer
@@ -141,6 +143,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     producers: dict[str, Callable[[], bytes]] = {
         "dot": lambda: to_dot(design, catalog, result).encode("utf-8"),
         "mermaid": lambda: to_mermaid(design, catalog).encode("utf-8"),
+        "md": lambda: to_markdown(design, result, catalog).encode("utf-8"),
         "svg": lambda: to_svg(design, catalog, result, timeout=args.timeout, layout=layout),
         "png": lambda: to_png(design, catalog, result, timeout=args.timeout, layout=layout, scale=scale),
         "pdf": report,

@@ -282,6 +282,7 @@ def to_png(
 
 # Stage views: what each stage's figure in the report shows ------------------------------
 
+
 class StageView(NamedTuple):
     """A stage's components and the other stages' ones linked to them (context), as indexes;
     the links touching the stage; every component's group in stage_groups(), the groups

@@ -141,7 +141,7 @@ def test_rubric_section_in_the_report_with_escaped_user_text(catalog, builder):
     )
     text = text_of(pdf)
     start = text.rindex("Interview rubric")
-    section = text[start : text.rindex("Appendix: rules checked")]
+    section = text[start : text.rindex("Appendix A. Rules and their result")]
     for name in DIMENSIONS:
         assert name in section
     assert "Follow-up questions" in section

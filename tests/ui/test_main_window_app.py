@@ -62,6 +62,16 @@ def test_export_mermaid_and_dot(windows, fake_dialogs, design_file, tmp_path):
     assert suggested.endswith(".mmd")
 
 
+def test_export_design_document_as_markdown(windows, fake_dialogs, design_file, tmp_path):
+    window = windows()
+    window.files.open(design_file)
+    assert window.actions.export_diagram["md"].text() == "Design document as Markdown…"
+    fake_dialogs.answer("get_save_path", str(tmp_path / "d.md"))
+    assert window.exports.export_diagram("md") == str(tmp_path / "d.md")
+    text = (tmp_path / "d.md").read_text(encoding="utf-8")
+    assert "## Design by stage" in text and "```mermaid" in text and "Ranker" in text
+
+
 def test_export_error_is_shown(windows, fake_dialogs, tmp_path, monkeypatch):
     window = windows()
 
