@@ -247,7 +247,7 @@ def stage_figure(
         budget = min(PAGE_CARDS, int(budget * 1.25))  # the next run may be less entangled
     chunks, figures = [c for c, _f in placed], [f for _c, f in placed]
     if len(figures) == 1:
-        return StageFigure(figures, page="landscape")
+        return StageFigure([*figures], page="landscape")
     flowables: list[Flowable] = []
     for number, (chunk, figure) in enumerate(zip(chunks, figures, strict=True), 1):
         if number > 1:

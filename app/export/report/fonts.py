@@ -23,6 +23,7 @@ import re
 import threading
 import unicodedata
 from pathlib import Path
+from typing import Literal
 from xml.sax.saxutils import escape
 
 from reportlab.lib.fonts import addMapping
@@ -195,7 +196,10 @@ def _register_ttf(name: str, path: Path) -> TTFont:
 
 def _register_family(name: str, regular: str, bold: str, italic: str, bold_italic: str) -> None:
     pdfmetrics.registerFontFamily(name, normal=regular, bold=bold, italic=italic, boldItalic=bold_italic)
-    for b, i, face in ((0, 0, regular), (1, 0, bold), (0, 1, italic), (1, 1, bold_italic)):
+    faces: tuple[tuple[Literal[0, 1], Literal[0, 1], str], ...] = (
+        (0, 0, regular), (1, 0, bold), (0, 1, italic), (1, 1, bold_italic),
+    )
+    for b, i, face in faces:
         addMapping(name, b, i, face)
 
 

@@ -58,11 +58,11 @@ def rubric_flowables(
         )
     ]
     if context:
-        rows = [
+        context_rows = [
             [rich(f"<b>{markup(key, fonts)}</b>", styles.cell), rich(markup(value, fonts), styles.cell)]
             for key, value in context
         ]
-        story.append(data_table(rows, [width * 0.18, width * 0.82], header=False))
+        story.append(data_table(context_rows, [width * 0.18, width * 0.82], header=False))
         story.append(Spacer(1, 6))
     maximum = 5 * len(rubric.dimensions)
     story.append(rich(f"<b>Total: {rubric.total} of {maximum}</b>", styles.body))

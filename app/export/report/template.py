@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import weakref
-from typing import Any
+from typing import Any, Literal, cast
 
 from reportlab import rl_config
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+from reportlab.platypus.doctemplate import IndexingFlowable
 from reportlab.platypus.flowables import Flowable
-from reportlab.platypus.tableofcontents import IndexingFlowable
 
 from app.export.report.fonts import markup
 from app.export.report.styles import (
@@ -85,17 +85,17 @@ class DraftFrame(Frame):
         super().__init__(*args, **kwargs)
         self._doc = weakref.ref(doc)  # frames get deep-copied (KeepTogether): no strong link
 
-    def _add(self, flowable: Flowable, canv: Canvas, trySplit: int = 0) -> int:  # noqa: N803
+    def add(self, flowable: Flowable, canv: Canvas, trySplit: int = 0) -> Literal[0, 1]:  # noqa: N803
         doc = self._doc()
         if doc is None or not doc.draft:
-            return super()._add(flowable, canv, trySplit)
+            return super().add(flowable, canv, trySplit)
         flowable.drawOn = _skip_drawing  # type: ignore[method-assign]
         try:
-            return super()._add(flowable, canv, trySplit)
+            return super().add(flowable, canv, trySplit)
         finally:
             del flowable.drawOn
 
-    add = _add
+    _add = add  # reportlab calls both names
 
 
 class ReportDocTemplate(BaseDocTemplate):
@@ -148,10 +148,13 @@ class ReportDocTemplate(BaseDocTemplate):
             ]
         )
 
-    def multiBuild(self, story: list[Flowable], **kwargs: Any) -> Any:  # noqa: N802 (reportlab API)
-        return super().multiBuild([PageCounter(self), *story], **kwargs)
+    def multiBuild(  # noqa: N802 (reportlab API)
+        self, story: list[Flowable], maxPasses: int = 10, **buildKwds: Any  # noqa: N803
+    ) -> int:
+        passes: int = super().multiBuild([PageCounter(self), *story], maxPasses, **buildKwds)
+        return passes
 
-    def build(self, flowables: list[Flowable], **kwargs: Any) -> None:
+    def build(self, flowables: list[Flowable], *args: Any, **kwargs: Any) -> None:
         # multiBuild's first pass only collects page numbers (for the TOC and "of M"); it is
         # never the last pass, so costly drawings may skip it.
         self.draft = self.page_total is None
@@ -160,13 +163,13 @@ class ReportDocTemplate(BaseDocTemplate):
         previous = rl_config.useA85
         rl_config.useA85 = 0
         try:
-            super().build(flowables, **kwargs)
+            super().build(flowables, *args, **kwargs)
         finally:
             rl_config.useA85 = previous
         self.notify("PageCount", self.page)
 
     def _footer(self, canv: Canvas, doc: BaseDocTemplate) -> None:
-        width, _height = canv._pagesize
+        width, _height = cast(Any, canv)._pagesize  # the page's own size (portrait or landscape)
         y = FOOTER_GAP
         canv.saveState()
         canv.setStrokeColor(GRID)
