@@ -47,3 +47,18 @@ class UnknownPropertyError(DesignError):
         super().__init__(f"kind {kind!r} has no property {name!r}")
         self.kind = kind
         self.name = name
+
+
+class InvalidFieldError(DesignError):
+    """An edit names a field that cannot be edited, or gives it a value it cannot hold."""
+
+    def __init__(self, field: str, problem: str):
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+        self.problem = problem
+
+
+class UnknownDecisionError(DesignError):
+    def __init__(self, decision_id: str):
+        super().__init__(f"no decision with id {decision_id!r}")
+        self.decision_id = decision_id

@@ -8,6 +8,7 @@ from PySide6.QtCore import QCoreApplication, QEvent
 
 from app.domain.catalog import PropertySpec, default_catalog
 from app.domain.errors import InvalidLinkError
+from app.domain.safe_text import clean_text
 from app.persistence import design_to_bytes
 from app.ui.canvas import CanvasView
 from app.ui.document import DesignDocument
@@ -113,7 +114,8 @@ def _edit(data, doc: DesignDocument, view: CanvasView) -> None:
         )
     elif action == "accept":
         rule = f"R{data.draw(st.integers(1, 45))}"
-        doc.accept_finding(rule, _some(data, ids, 2), data.draw(TEXT.filter(str.strip)) or "ok")
+        rationale = data.draw(TEXT)  # the document drops control characters (app/domain/safe_text.py)
+        doc.accept_finding(rule, _some(data, ids, 2), rationale if clean_text(rationale).strip() else "ok")
 
 
 def _assert_scene_mirrors(doc: DesignDocument, view: CanvasView) -> None:
