@@ -1,11 +1,12 @@
 """Undo commands: each holds ids and plain data, and changes the design only through
 the domain's edit operations, via the document.
 
-One validation path: the commands do not check anything themselves. A command's first
-redo runs inside QUndoStack.push; when the edit operation refuses (it raises before touching
-the design) or the edit changes nothing, the command marks itself obsolete, so Qt drops it
-instead of pushing it. The undo stack, its clean state (the document's modified flag) and the
-design stay as they were, and the document raises the operation's error (`refused`).
+One validation path: the commands check nothing themselves. The document runs a command's
+first edit (`do_first`) before pushing it: when the edit operation refuses (it raises a
+ValueError before touching the design) the error reaches the caller and nothing is pushed;
+when the edit changes nothing, nothing is pushed either. The undo stack, its redo history,
+its clean state (the document's modified flag) and the design stay as they were. (Marking
+the command obsolete inside QUndoStack.push would not do: push drops the redo history first.)
 """
 
 from __future__ import annotations
@@ -26,23 +27,24 @@ class DocCommand(QUndoCommand):
     def __init__(self, doc: DesignDocument, text: str):
         super().__init__(text)
         self.doc = doc
-        self.refused: Exception | None = None
-        self._pushed = False
+        self._first = True  # the next _redo is the first run: it learns the old values
+        self._skip_redo = False  # the redo QUndoStack.push calls: do_first did the edit
+
+    def do_first(self) -> bool:
+        """Do the edit before the document pushes the command; False when it changed nothing.
+
+        Raises whatever the edit operation raises (it refuses before touching the design).
+        """
+        changed = self._redo()
+        self._first = False
+        self._skip_redo = changed
+        return changed
 
     def redo(self) -> None:
-        if self._pushed:
-            self._redo()
+        if self._skip_redo:
+            self._skip_redo = False
             return
-        try:
-            changed = self._redo()
-        except Exception as error:  # refused: Qt drops an obsolete command instead of pushing it
-            self.refused = error
-            self.setObsolete(True)
-            return
-        if not changed:
-            self.setObsolete(True)
-            return
-        self._pushed = True
+        self._redo()
 
     def _redo(self) -> bool:
         """Do the edit; False when it changed nothing (only read on the first run)."""
@@ -161,7 +163,7 @@ class SetComponentFieldCommand(DocCommand):
     def _redo(self) -> bool:
         design = self.doc.design
         old, changes = ops.set_component_field(design, self.component_id, self.field, self.value)
-        if not self._pushed:
+        if self._first:
             self.old = old
             if old == self.value:
                 return False
@@ -184,7 +186,7 @@ class SetPropertyCommand(DocCommand):
 
     def _redo(self) -> bool:
         old, changes = self._set(self.value)
-        if not self._pushed:  # keep the canonical value the operation stored
+        if self._first:  # keep the canonical value the operation stored
             self.old, self.value = old, self.doc.component(self.component_id).properties.get(self.name)
             if old == self.value:
                 return False
@@ -202,7 +204,7 @@ class SetLinkFieldsCommand(DocCommand):
 
     def _redo(self) -> bool:
         old, changes = ops.set_link_fields(self.doc.design, self.link_id, **self.values)
-        if not self._pushed:
+        if self._first:
             self.old = old
             if old == self.values:
                 return False
@@ -220,7 +222,7 @@ class SetMetaFieldCommand(DocCommand):
 
     def _redo(self) -> bool:
         old, changes = ops.set_meta_field(self.doc.design, self.field, self.value)
-        if not self._pushed:
+        if self._first:
             self.old = old
             if old == self.value:
                 return False
@@ -269,7 +271,7 @@ class SetRuleOverrideCommand(DocCommand):
 
     def _redo(self) -> bool:
         old, changes = ops.set_rule_override(self.doc.design, self.rule, self.level)
-        if not self._pushed:
+        if self._first:
             self.old = old
             if old == self.level:
                 return False

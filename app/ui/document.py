@@ -135,10 +135,9 @@ class DesignDocument(QObject):
     # ---- edits (each one undo step, pushed only if the edit operation accepts it) ---------
 
     def _push(self, command: commands.DocCommand) -> None:
-        """Push `command`; raise the edit operation's error if it refused (nothing was pushed)."""
-        self.undo_stack.push(command)
-        if command.refused is not None:
-            raise command.refused
+        """Do the command's edit, then push it; a refused edit raises and pushes nothing."""
+        if command.do_first():
+            self.undo_stack.push(command)
 
     def add_component(self, kind: str, x: float, y: float, name: str | None = None) -> str:
         name = clean_text(name) if isinstance(name, str) else name

@@ -170,3 +170,17 @@ def test_the_domain_ops_refuse_invalid_text_naming_the_field(doc):
     with pytest.raises(InvalidFieldError, match="title"):
         ops.set_meta_field(doc.design, "title", "\x00")
     assert doc.component(a).name == "Events"
+
+
+def test_a_refused_or_empty_edit_keeps_the_redo_history_and_the_saved_state(doc):
+    a, _, _ = _ids(doc)
+    doc.set_component_field(a, "notes", "saved here")
+    doc.mark_saved()
+    doc.undo_stack.undo()
+    count = doc.undo_stack.count()
+    with pytest.raises(ValueError, match="nope"):
+        doc.remove_decision("nope")
+    doc.set_component_field(a, "name", "Events")  # changes nothing
+    assert doc.undo_stack.count() == count and doc.undo_stack.canRedo()
+    doc.undo_stack.redo()
+    assert doc.component(a).notes == "saved here" and not doc.is_modified()
