@@ -59,9 +59,25 @@ def text_problem(text: str) -> str | None:
     )
 
 
+_SCREEN_CHUNK = 1 << 20
+_RAW_CONTROLS = "".join(map(chr, range(0x7F, 0xA0)))  # allowed raw in JSON strings, unlike C0
+
+
 def may_hold_invalid_json_text(source: str) -> bool:
-    """False when JSON source text certainly decodes to no invalid character (a fast screen)."""
-    return _JSON_HINT.search(source) is not None
+    """False when JSON source text certainly decodes to no invalid character (a fast screen).
+
+    Without a backslash only a raw DEL or C1 control can be there: one fast scan per
+    character. With backslashes, escapes are searched a megabyte at a time, so a thread that
+    loads a big file lets the window's thread run between chunks (a regular expression holds
+    the interpreter lock while it searches).
+    """
+    if "\\" not in source:
+        return any(char in source for char in _RAW_CONTROLS)
+    overlap = 6  # the longest hint, a \u escape, may straddle two chunks
+    for start in range(0, len(source), _SCREEN_CHUNK):
+        if _JSON_HINT.search(source, start, start + _SCREEN_CHUNK + overlap) is not None:
+            return True
+    return False
 
 
 def find_invalid_text(data: Any, root: str = "$") -> tuple[str, str] | None:

@@ -97,12 +97,12 @@ class RemoveItemsCommand(DocCommand):
             link = design.link_by_id().get(link_id)
             if link is None or link.source in gone or link.target in gone:
                 continue
-            removed, change = ops.remove_link(design, link_id)
-            self._removed_links.append(removed)
+            removed_link, change = ops.remove_link(design, link_id)
+            self._removed_links.append(removed_link)
             changes += change
         for component_id in self.component_ids:
-            removed, change = ops.remove_component(design, component_id)
-            self._removed_components.append(removed)
+            removed_component, change = ops.remove_component(design, component_id)
+            self._removed_components.append(removed_component)
             changes += change
         self.doc.apply_changes(changes)
         return bool(changes)

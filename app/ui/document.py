@@ -172,9 +172,9 @@ class DesignDocument(QObject):
                 continue
             link_id = ops.next_id("l", taken_links)
             taken_links.add(link_id)
-            copy = Link.model_validate(clean_data(link.model_dump()))
-            copy.id, copy.source, copy.target = link_id, id_map[link.source], id_map[link.target]
-            new_links.append(copy)
+            data = {**clean_data(link.model_dump()), "source": id_map[link.source]}
+            link_copy = Link.model_validate({**data, "id": link_id, "target": id_map[link.target]})
+            new_links.append(link_copy)
         if fresh:
             self._push(commands.AddItemsCommand(self, fresh, new_links, text))
         return [c.id for c in fresh], [lk.id for lk in new_links]

@@ -111,6 +111,7 @@ def test_a_50_mb_design_loads_in_the_background_with_a_progress_dialog(
     assert max(gaps) < 0.25
 
 
+@pytest.mark.slow
 def test_peak_memory_of_opening_a_50_mb_design_stays_under_1_gb(tmp_path, fifty_mb):
     state = tmp_path / "state.json"
     run = AppRun(
