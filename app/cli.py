@@ -12,16 +12,17 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from app import __version__
+from app import APP_NAME, __version__, desktop_integration, templates
+from app.diff import cli_command as diff_command
 from app.domain.catalog import default_catalog
 from app.domain.schema import design_json_schema_text
+from app.errors import CliError
+from app.export import cli_commands as export_commands
+from app.layout import cli_command as layout_command
 from app.persistence import DesignLoadError, DesignSaveError, LoadedDesign, load_design, save_design
+from app.rules.engine import FAIL_LEVELS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-
-
-class CliError(Exception):
-    """A problem reported as one line on stderr with exit code 2."""
 
 
 def _load(path: str) -> LoadedDesign:
@@ -40,8 +41,8 @@ def _write_stdout(text: str) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from app.rules import check_design, result_to_json_data
-    from app.rules.formats import format_sarif, format_text
+    from app.rules import check_design
+    from app.rules.formats import format_json, format_sarif, format_text
     from app.rules.rubric import format_rubric_text, score_design
 
     loaded = _load(args.file)
@@ -49,10 +50,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     result = check_design(loaded.design, catalog)
     rubric = score_design(loaded.design, result, catalog) if args.rubric else None
     if args.format == "json":
-        data = result_to_json_data(result, args.file)
-        if rubric is not None:
-            data["rubric"] = rubric.to_json_data()
-        _write_stdout(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        _write_stdout(format_json(result, args.file, rubric))
     elif args.format == "sarif":
         _write_stdout(format_sarif(result, args.file))
     else:
@@ -108,8 +106,14 @@ def cmd_rules(args: argparse.Namespace) -> int:
 # ---- parser ------------------------------------------------------------------------------
 
 
-Command = Callable[[argparse.Namespace], int]
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+# Commands that live beside the code they drive; each module's register() adds its parsers.
+_COMMAND_REGISTRARS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
+    export_commands.register,
+    layout_command.register,
+    templates.register,
+    desktop_integration.register,
+    diff_command.register,
+)
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -121,7 +125,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "mlsd --smoke-test [FILE]. "
         "Exit codes: 0 ok, 1 findings at or above --fail-on, 2 unreadable file or misuse.",
     )
-    parser.add_argument("--version", action="version", version=f"MLSD Studio {__version__}")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = sub.add_parser("check", help="check a design against the rules")
@@ -129,7 +133,7 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     check.add_argument(
         "--fail-on",
-        choices=("error", "warning", "info", "never"),
+        choices=FAIL_LEVELS,
         default="error",
         help="exit 1 when an unaccepted finding is at or above this level (default: error)",
     )
@@ -151,27 +155,9 @@ def _build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--format", choices=("text", "json"), default="text")
     rules.set_defaults(func=cmd_rules)
 
-    for add in _EXTRA_COMMANDS:
-        add(sub)
+    for register in _COMMAND_REGISTRARS:
+        register(sub)
     return parser
-
-
-def _register_optional_commands() -> None:
-    """Commands that live beside their packages (export, layout, templates)."""
-    _EXTRA_COMMANDS.clear()
-    for module_name in (
-        "app.export.cli_commands",
-        "app.layout.cli_command",
-        "app.templates",
-        "app.desktop_integration",
-    ):
-        try:
-            module = __import__(module_name, fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue
-        _EXTRA_COMMANDS.append(module.register)
 
 
 def _subcommand_names(parser: argparse.ArgumentParser) -> set[str]:
@@ -183,15 +169,15 @@ def _subcommand_names(parser: argparse.ArgumentParser) -> set[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    _register_optional_commands()
     parser = _build_parser()
     if not argv or (
         argv[0] not in _subcommand_names(parser) and argv[0] not in ("-h", "--help", "--version")
     ):
         return main_gui(argv)
     args = parser.parse_args(argv)
+    command: Callable[[argparse.Namespace], int] = args.func
     try:
-        return args.func(args)
+        return command(args)
     except (DesignLoadError, DesignSaveError, CliError) as exc:
         print(f"mlsd: {exc}", file=sys.stderr)
         return EXIT_USAGE

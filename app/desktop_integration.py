@@ -66,7 +66,7 @@ def _refresh_caches(target: Path) -> None:
             subprocess.run(command, check=False, capture_output=True, timeout=60)
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "install-desktop",
         help="add MLSD Studio to the desktop menu and open .mlsd files with it (Linux)",

@@ -1,54 +1,84 @@
 """Templates of classic ML system design problems (resources/templates/*.mlsd).
 
-`mlsd templates` lists them; `mlsd new --template NAME OUT.mlsd` writes one as a new design.
+The one template library: finding and reading the templates, and copying one into a fresh
+design. `mlsd templates` / `mlsd new --template NAME OUT.mlsd` (registered below), the
+window's File > New from template dialog and interview mode all use it. A template is a
+design file with a `template` field (`name`, `summary`, `tags`); a PNG beside it with the
+same stem is its ready-made thumbnail.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from app.domain.model import Design, now_iso
-from app.persistence import load_design, save_design
+from app.errors import CliError
+from app.persistence import DesignLoadError, load_design, save_design
 from app.resources import resource_path
 
 
 @dataclass(frozen=True)
 class TemplateInfo:
+    """One template file; `error` is the loader's message when the file cannot be read."""
+
     name: str
     title: str
     summary: str
     problem: str
     path: Path
     tags: tuple[str, ...] = ()
+    components: int = 0
+    thumbnail: Path | None = None  # a PNG shipped beside the template, if any
+    error: str | None = None
 
 
 def templates_dir() -> Path:
     return resource_path("templates")
 
 
-def list_templates() -> list[TemplateInfo]:
-    """Every shipped template, sorted by title."""
-    found = []
-    for path in sorted(templates_dir().glob("*.mlsd")):
+def read_template(path: Path) -> TemplateInfo:
+    """What the template at `path` offers; a broken file gives an entry carrying its error."""
+    try:
         design = load_design(path).design
-        extra = (design.model_extra or {}).get("template") or {}
-        found.append(
-            TemplateInfo(
-                name=str(extra.get("name") or path.stem),
-                title=design.meta.title,
-                summary=str(extra.get("summary") or ""),
-                problem=design.meta.problem,
-                path=path,
-                tags=tuple(extra.get("tags") or ()),
-            )
-        )
-    return sorted(found, key=lambda t: t.title.lower())
+    except DesignLoadError as exc:
+        return TemplateInfo(path.stem, path.stem, "", "", path, error=str(exc))
+    extra = (design.model_extra or {}).get("template")
+    if not isinstance(extra, dict):
+        extra = {}
+    tags = extra.get("tags")
+    thumbnail = path.with_suffix(".png")
+    return TemplateInfo(
+        name=str(extra.get("name") or path.stem),
+        title=design.meta.title,
+        summary=str(extra.get("summary") or ""),
+        problem=design.meta.problem,
+        path=path,
+        tags=tuple(str(t) for t in tags) if isinstance(tags, list) else (),
+        components=len(design.components),
+        thumbnail=thumbnail if thumbnail.is_file() else None,
+    )
 
 
-def find_template(name: str) -> TemplateInfo:
-    templates = list_templates()
+def scan_templates(folder: Path | None = None) -> list[TemplateInfo]:
+    """Every *.mlsd file in `folder` (default: the shipped templates), readable ones first,
+    each group sorted by title. A broken file is listed with its error, not raised."""
+    folder = templates_dir() if folder is None else folder
+    paths = sorted(folder.glob("*.mlsd")) if folder.is_dir() else []
+    entries = [read_template(path) for path in paths]
+    return sorted(entries, key=lambda t: (t.error is not None, t.title.lower()))
+
+
+def list_templates(folder: Path | None = None) -> list[TemplateInfo]:
+    """The readable templates, sorted by title."""
+    return [t for t in scan_templates(folder) if t.error is None]
+
+
+def find_template(name: str, folder: Path | None = None) -> TemplateInfo:
+    """The readable template called `name` (its `template.name` or its file's stem)."""
+    templates = list_templates(folder)
     for template in templates:
         if name in (template.name, template.path.stem):
             return template
@@ -56,9 +86,10 @@ def find_template(name: str) -> TemplateInfo:
     raise LookupError(f"no template named {name!r} (available: {known})")
 
 
-def design_from_template(name: str) -> Design:
-    """A fresh design copied from a template: new timestamps, no template marker."""
-    design = load_design(find_template(name).path).design
+def design_from_template_file(path: str | Path) -> Design:
+    """A fresh design copied from a template file: new timestamps, no author, no template
+    marker. Raises DesignLoadError when the file cannot be read."""
+    design = load_design(path).design
     if design.model_extra:
         design.model_extra.pop("template", None)
     stamp = now_iso()
@@ -68,7 +99,15 @@ def design_from_template(name: str) -> Design:
     return design
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def design_from_template(name: str) -> Design:
+    """A fresh design copied from the shipped template called `name` (LookupError if none)."""
+    return design_from_template_file(find_template(name).path)
+
+
+# ---- `mlsd templates` and `mlsd new` -------------------------------------------------------
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     listing = subparsers.add_parser("templates", help="list the templates of classic practice problems")
     listing.set_defaults(func=_cmd_templates)
     new = subparsers.add_parser("new", help="write a new design, empty or from a template")
@@ -79,18 +118,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _cmd_templates(args: argparse.Namespace) -> int:
-    templates = list_templates()
+    entries = scan_templates()
+    templates = [t for t in entries if t.error is None]
     width = max((len(t.name) for t in templates), default=10)
     for template in templates:
         print(f"{template.name:{width}}  {template.title}: {template.summary}")
+    for broken in entries[len(templates) :]:
+        print(f"mlsd: warning: template skipped: {broken.error}", file=sys.stderr)
     if not templates:
         print("No templates installed.")
     return 0
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
-    from app.cli import CliError
-
     out = Path(args.out)
     if out.exists() and not args.force:
         raise CliError(f"{out}: already exists (use --force to overwrite)")

@@ -2,7 +2,8 @@
 
     python scripts/bench_export.py [--runs N] [--components N] [--links N]
 
-Targets: the PDF report of a 200-component design in < 2 s, its SVG diagram in < 3 s. CPU time includes the Graphviz child process; on a busy machine the CPU
+Targets: the PDF report of a 200-component design in < 2 s, its SVG diagram in < 3 s.
+CPU time includes the Graphviz child process; on a busy machine the CPU
 figure is the steadier one. The Graphviz executable used is printed first (set MLSD_DOT to
 compare `dot` with `graphviz-pure`). The realistic recommender (25 components) is printed
 for reference, once more with names in six scripts (shaping, bidi and font fallback at work),

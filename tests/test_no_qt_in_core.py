@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-CORE = ["app.domain", "app.persistence", "app.rules", "app.export", "app.layout", "app.cli"]
+CORE = ["app.domain", "app.persistence", "app.rules", "app.export", "app.layout", "app.diff", "app.cli"]
 
 
 def test_core_packages_do_not_import_pyside6():
@@ -12,7 +12,7 @@ def test_core_packages_do_not_import_pyside6():
         f"for name in {CORE!r}:\n"
         "    importlib.import_module(name)\n"
         "import app.cli\n"
-        "app.cli._register_optional_commands()\n"
+        "app.cli._build_parser()\n"
         "from app.rules import all_rules; all_rules()\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6'))\n"
         "print(','.join(loaded))\n"

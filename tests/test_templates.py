@@ -7,12 +7,13 @@ import json
 import networkx as nx
 import pytest
 
+from app import templates as template_library
 from app.cli import main
 from app.domain.catalog import STAGE_IDS
 from app.domain.model import Design
 from app.persistence import load_design, save_design
 from app.rules.engine import check_design
-from app.templates import design_from_template, find_template, list_templates
+from app.templates import design_from_template, find_template, list_templates, scan_templates
 
 TEMPLATES = list_templates()
 NAMES = [t.name for t in TEMPLATES]
@@ -42,7 +43,15 @@ def test_template_covers_every_stage_with_no_errors_and_every_warning_decided(na
         if finding.accepted:
             assert finding.rationale and finding.rationale.strip(), finding.rule
     for decision in design.decisions:
-        assert decision.rationale.strip()
+        if decision.is_acceptance:
+            assert decision.rationale.strip(), decision.id
+        else:  # a design decision: weighed, and the choice among its options
+            assert decision.title.strip() and decision.context.strip(), decision.id
+            assert decision.weighs_alternatives and decision.chosen, decision.id
+            assert all(o.pros and o.cons for o in decision.options), decision.id
+            assert set(decision.components) <= {c.id for c in design.components}, decision.id
+    designed = [d for d in design.decisions if not d.is_acceptance and d.status == "accepted"]
+    assert len(designed) >= 2
 
 
 def _design(name: str, catalog) -> Design:
@@ -244,3 +253,38 @@ def test_mlsd_new_with_an_unknown_template_exits_2(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "no template named 'no_such'" in err and "recommendations" in err
     assert not out.exists()
+
+
+def test_one_broken_template_is_listed_with_its_error_and_hides_no_other(
+    tmp_path, builder, capsys, monkeypatch
+):
+    data = builder.design.to_json_data()
+    data["meta"]["title"] = "Spam filter"
+    data["template"] = {"name": "spam", "summary": "Classify messages", "tags": ["spam", 7], "x": 1}
+    (tmp_path / "spam.mlsd").write_text(json.dumps(data), encoding="utf-8")
+    (tmp_path / "spam.png").write_bytes(b"\x89PNG")
+    data["template"] = "not an object"
+    data["meta"]["title"] = "Another"
+    (tmp_path / "another.mlsd").write_text(json.dumps(data), encoding="utf-8")
+    (tmp_path / "broken.mlsd").write_text("{", encoding="utf-8")
+    entries = scan_templates(tmp_path)
+    assert [(e.name, e.title) for e in entries] == [
+        ("another", "Another"),
+        ("spam", "Spam filter"),
+        ("broken", "broken"),
+    ]
+    another, spam, broken = entries
+    assert (
+        another.summary == "" and another.tags == () and another.thumbnail is None and another.error is None
+    )
+    assert spam.tags == ("spam", "7") and spam.thumbnail == tmp_path / "spam.png"
+    assert broken.error is not None and "broken.mlsd" in broken.error
+    assert list_templates(tmp_path) == [another, spam]
+    assert find_template("spam", tmp_path) == spam
+    with pytest.raises(LookupError, match="available: another, spam"):
+        find_template("broken", tmp_path)
+    monkeypatch.setattr(template_library, "templates_dir", lambda: tmp_path)
+    assert main(["templates"]) == 0
+    out, err = capsys.readouterr()
+    assert [line.split()[0] for line in out.splitlines()] == ["another", "spam"]
+    assert "warning: template skipped:" in err and "broken.mlsd" in err

@@ -22,7 +22,6 @@ from app.domain.safe_text import text_problem
 COMPONENT_TEXT_FIELDS = ("name", "technology", "notes")
 LINK_FIELDS = ("flow", "phase", "feedback", "label")
 META_FIELDS = ("title", "author", "problem", "notes")
-OVERRIDE_LEVELS = ("off", "info", "warning", "error")
 
 
 def check_new_component(catalog: Catalog, component: Component, taken: Iterable[str]) -> None:

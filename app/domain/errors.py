@@ -56,9 +56,3 @@ class InvalidFieldError(DesignError):
         super().__init__(f"{field}: {problem}")
         self.field = field
         self.problem = problem
-
-
-class UnknownDecisionError(DesignError):
-    def __init__(self, decision_id: str):
-        super().__init__(f"no decision with id {decision_id!r}")
-        self.decision_id = decision_id

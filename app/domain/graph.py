@@ -11,11 +11,11 @@ from collections.abc import Iterable
 import networkx as nx
 
 from app.domain.catalog import Catalog
+from app.domain.changes import Change
 from app.domain.model import Component, Design, Link
-from app.domain.ops import Change
 
 
-def _node_attrs(component: Component, catalog: Catalog) -> dict:
+def _node_attrs(component: Component, catalog: Catalog) -> dict[str, object]:
     return {
         "component": component,
         "kind": component.kind,
@@ -23,7 +23,7 @@ def _node_attrs(component: Component, catalog: Catalog) -> dict:
     }
 
 
-def _edge_attrs(link: Link) -> dict:
+def _edge_attrs(link: Link) -> dict[str, object]:
     return {
         "link": link,
         "id": link.id,
@@ -33,9 +33,9 @@ def _edge_attrs(link: Link) -> dict:
     }
 
 
-def design_to_graph(design: Design, catalog: Catalog) -> nx.DiGraph:
+def design_to_graph(design: Design, catalog: Catalog) -> nx.DiGraph[str]:
     """Build the graph of a whole design."""
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from((c.id, _node_attrs(c, catalog)) for c in design.components)
     graph.add_edges_from(
         (lk.source, lk.target, _edge_attrs(lk))

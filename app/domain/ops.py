@@ -9,16 +9,16 @@ an undo command whose first run is refused is dropped (app/ui/commands.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from app.domain.catalog import Catalog
+from app.domain.changes import Change
 from app.domain.edit_checks import (
     COMPONENT_TEXT_FIELDS,
     LINK_FIELDS,
     META_FIELDS,
-    OVERRIDE_LEVELS,
     check_link,
     check_link_values,
     check_new_component,
@@ -31,12 +31,12 @@ from app.domain.errors import (
     InvalidFieldError,
     InvalidLinkError,
     UnknownComponentError,
-    UnknownDecisionError,
     UnknownKindError,
     UnknownLinkError,
     UnknownPropertyError,
 )
 from app.domain.model import (
+    OVERRIDE_LEVELS,
     Component,
     Decision,
     Design,
@@ -45,28 +45,6 @@ from app.domain.model import (
     PropertyValue,
     now_iso,
 )
-
-ChangeKind = Literal[
-    "component_added",
-    "component_removed",
-    "component_changed",
-    "component_moved",
-    "link_added",
-    "link_removed",
-    "link_changed",
-    "meta_changed",
-    "decisions_changed",
-    "overrides_changed",
-]
-
-
-
-@dataclass(frozen=True)
-class Change:
-    """One thing that changed: what, and the id of the component or link."""
-
-    what: ChangeKind
-    id: str = ""
 
 
 @dataclass
@@ -126,7 +104,7 @@ def find_link(design: Design, source: str, target: str) -> Link | None:
     return None
 
 
-def _index_of(items: list, item: object) -> int:
+def _index_of(items: Sequence[object], item: object) -> int:
     """Position of `item` by identity (list.index would compare whole pydantic models)."""
     for index, candidate in enumerate(items):
         if candidate is item:
@@ -366,22 +344,16 @@ def make_decision(
 
 
 def add_decision(design: Design, decision: Decision, index: int | None = None) -> list[Change]:
-    if any(d.id == decision.id for d in design.decisions):
-        raise DuplicateIdError(decision.id)
-    check_text("rationale", decision.rationale)
-    if not decision.rationale.strip():
-        raise InvalidFieldError("rationale", "a decision needs a rationale")
-    at = len(design.decisions) if index is None else min(index, len(design.decisions))
-    design.decisions.insert(at, decision)
-    return [Change("decisions_changed", decision.id)]
+    """Add a checked decision record (see app.domain.decision_ops, where decisions are edited)."""
+    from app.domain import decision_ops
+
+    return decision_ops.add_decision(design, decision, index)
 
 
 def remove_decision(design: Design, decision_id: str) -> tuple[tuple[int, Decision], list[Change]]:
-    for index, decision in enumerate(design.decisions):
-        if decision.id == decision_id:
-            del design.decisions[index]
-            return (index, decision), [Change("decisions_changed", decision_id)]
-    raise UnknownDecisionError(decision_id)
+    from app.domain import decision_ops
+
+    return decision_ops.remove_decision(design, decision_id)
 
 
 def set_rule_override(design: Design, rule_id: str, level: str | None) -> tuple[str | None, list[Change]]:

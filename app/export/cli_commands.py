@@ -1,4 +1,4 @@
-"""`mlsd export`: write a design as PDF report, SVG, PNG, DOT and/or Mermaid.
+"""`mlsd export`: write a design as PDF report, Markdown document, SVG, PNG, DOT and/or Mermaid.
 
 Every requested output is produced first and only then written (atomically), so a failing
 renderer leaves no half-updated set of files. Problems are one line on stderr, exit code 2.
@@ -11,11 +11,13 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from app.errors import CliError
 from app.persistence.atomic import atomic_write_bytes
 
-FORMATS = ("pdf", "svg", "png", "dot", "mermaid")
+FORMATS = ("pdf", "md", "svg", "png", "dot", "mermaid")
 _HELP = {
     "pdf": "the design report (PDF)",
+    "md": "the design document as GitHub-flavoured Markdown (the system figure as a Mermaid block)",
     "svg": "the diagram as SVG",
     "png": "the diagram as PNG",
     "dot": "the diagram as Graphviz DOT source",
@@ -23,11 +25,11 @@ _HELP = {
 }
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `export` command to the `mlsd` parser."""
     parser = subparsers.add_parser(
         "export",
-        help="export a design as PDF report, SVG, PNG, DOT or Mermaid",
+        help="export a design as PDF report, Markdown, SVG, PNG, DOT or Mermaid",
         description="Export a design. Give one or more outputs; '-' writes to stdout. "
         "SVG and PNG need Graphviz: `dot` on PATH, else the graphviz-pure executable, or MLSD_DOT; "
         "the PDF report draws its figures itself.",
@@ -58,6 +60,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--rubric", action="store_true", help="add the interview rubric section to the PDF report"
     )
+    parser.add_argument(
+        "--since",
+        metavar="OLD",
+        help="add a 'Changes since OLD' section after the PDF report's summary: what changed in meaning "
+        "since the design file OLD, the findings introduced and resolved, the coverage change",
+    )
     parser.set_defaults(func=cmd_export)
 
 
@@ -66,9 +74,9 @@ def _say(message: str) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from app.cli import CliError
     from app.domain.catalog import default_catalog
     from app.export.dot import to_dot
+    from app.export.markdown import to_markdown
     from app.export.mermaid import to_mermaid
     from app.export.placed import to_png, to_svg
     from app.export.renderer import RenderError, find_renderer
@@ -88,6 +96,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CliError("export: --scale must be a number of pixels per point between 0 and 100")
     if getattr(args, "rubric", False) and "pdf" not in wanted:
         raise CliError("export: --rubric adds a section to the PDF report; give --pdf OUT too")
+    since = getattr(args, "since", None)
+    if since and "pdf" not in wanted:
+        raise CliError("export: --since adds a section to the PDF report; give --pdf OUT too")
     stdout_targets = [fmt for fmt, out in wanted.items() if out == "-"]
     if len(stdout_targets) > 1:
         raise CliError("export: only one output can go to stdout ('-')")
@@ -104,6 +115,14 @@ def cmd_export(args: argparse.Namespace) -> int:
         except RenderError as exc:
             raise CliError(f"export: {exc}") from None
     layout = getattr(args, "layout", "ours")
+    after_summary = None
+    if since:
+        from app.export.report.changes import since_section
+
+        old = load_design(since)
+        for warning in old.warnings:
+            _say(f"{since}: warning: {warning}")
+        after_summary = [since_section(old.design, design, Path(since).name, catalog)]
 
     def report() -> bytes:
         extra = None
@@ -118,11 +137,13 @@ def cmd_export(args: argparse.Namespace) -> int:
             catalog,
             extra_sections=extra,
             design_bytes=Path(args.file).read_bytes(),
+            after_summary=after_summary,
         )
 
     producers: dict[str, Callable[[], bytes]] = {
         "dot": lambda: to_dot(design, catalog, result).encode("utf-8"),
         "mermaid": lambda: to_mermaid(design, catalog).encode("utf-8"),
+        "md": lambda: to_markdown(design, result, catalog).encode("utf-8"),
         "svg": lambda: to_svg(design, catalog, result, timeout=args.timeout, layout=layout),
         "png": lambda: to_png(design, catalog, result, timeout=args.timeout, layout=layout, scale=scale),
         "pdf": report,

@@ -47,7 +47,8 @@ class DotGraph:
 
     @property
     def source(self) -> str:
-        return self.graph.source
+        source: str = self.graph.source
+        return source
 
 
 def tint(color: str, amount: float) -> str:
@@ -80,8 +81,8 @@ def stage_groups(design: Design, catalog: Catalog) -> list[tuple[tuple[str, str,
     order = {s.id: i for i, s in enumerate(catalog.stages)}
     buckets: dict[int, list[int]] = {}
     for index, component in enumerate(design.components):
-        stage = catalog.stage_of(component.kind)
-        buckets.setdefault(order.get(stage, len(order)) if stage else len(order), []).append(index)
+        stage_id = catalog.stage_of(component.kind)
+        buckets.setdefault(order.get(stage_id, len(order)) if stage_id else len(order), []).append(index)
     groups = []
     for position in sorted(buckets):
         if position < len(catalog.stages):
@@ -280,6 +281,7 @@ def to_png(
 
 
 # Stage views: what each stage's figure in the report shows ------------------------------
+
 
 class StageView(NamedTuple):
     """A stage's components and the other stages' ones linked to them (context), as indexes;

@@ -19,7 +19,7 @@ Fonts, so that names in every script are drawn with real glyphs (resources/fonts
 * graphviz-pure draws PNG with only the Latin fonts built into it, so for PNG it is asked for
   SVG, which resvg (the resvg-py package) rasterises with the shipped fonts: Arimo for
   Helvetica (same metrics), the script fonts for the characters Arimo lacks; resvg shapes
-  Arabic and orders right-to-left text itself. Without resvg-py, graphviz-pure's own PNG.
+  Arabic and orders right-to-left text itself.
 """
 
 from __future__ import annotations
@@ -191,12 +191,10 @@ def fit_wide_text(svg: str) -> str:
     return _TEXT.sub(fix, svg)
 
 
-def rasterise(svg: bytes) -> bytes | None:
-    """Graphviz SVG as PNG drawn by resvg with the shipped fonts (None without resvg-py)."""
-    try:
-        import resvg_py
-    except ImportError:
-        return None
+def rasterise(svg: bytes) -> bytes:
+    """Graphviz SVG as PNG drawn by resvg with the shipped fonts."""
+    import resvg_py  # a dependency, imported here so that other exports start without it
+
     try:
         return bytes(
             resvg_py.svg_to_bytes(
@@ -252,9 +250,7 @@ def render(
     renderer = renderer or find_renderer()
     seconds = timeout if timeout is not None else default_timeout()
     if fmt == "png" and renderer.is_pure:
-        png = rasterise(_run(renderer, dot_source, "svg", seconds, options))
-        if png is not None:
-            return png
+        return rasterise(_run(renderer, dot_source, "svg", seconds, options))
     return _run(renderer, dot_source, fmt, seconds, options)
 
 

@@ -23,7 +23,7 @@ LINK_COLOR = "#666666"
 FEEDBACK_COLOR = "#7D3C98"
 MUTED_LINK = "#A6ACAF"
 MUTED_FILL, MUTED_BORDER, MUTED_INK = "#F4F6F7", "#B2BABB", "#5D6D7E"
-INK, KIND_INK = "#1B2631", "#566573"
+INK = "#1B2631"
 LANE_TINT = 0.14
 BAND_PAD = 10.0  # a lane's band reaches this far beyond its cards on both sides
 

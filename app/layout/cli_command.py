@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from app.errors import CliError
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `layout` command to the `mlsd` parser."""
     parser = subparsers.add_parser(
         "layout",
@@ -24,11 +26,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=cmd_layout)
 
 
-def _fail(message: str) -> int:
-    print(f"mlsd: layout: {message}", file=sys.stderr)
-    return 2
-
-
 def cmd_layout(args: argparse.Namespace) -> int:
     from app.domain.catalog import default_catalog
     from app.domain.model import Position
@@ -36,15 +33,16 @@ def cmd_layout(args: argparse.Namespace) -> int:
     from app.persistence import load_design, save_design
 
     if args.output and args.in_place:
-        return _fail("give either -o OUT or --in-place, not both")
+        raise CliError("layout: give either -o OUT or --in-place, not both")
     if not args.output and not args.in_place:
-        return _fail(
-            f"refusing to overwrite {args.file}; pass -o OUT to write elsewhere or --in-place to rewrite it"
+        raise CliError(
+            f"layout: refusing to overwrite {args.file}; "
+            "pass -o OUT to write elsewhere or --in-place to rewrite it"
         )
     try:
         aspect = parse_aspect(args.aspect)
     except ValueError as exc:
-        return _fail(f"--aspect: {exc}")
+        raise CliError(f"layout: --aspect: {exc}") from None
     loaded = load_design(args.file)
     for warning in loaded.warnings:
         print(f"mlsd: {args.file}: warning: {warning}", file=sys.stderr)

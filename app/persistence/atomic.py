@@ -110,7 +110,7 @@ def _describe(exc: OSError, folder: Path) -> str:
 
 def clean_stale_temp_files(folder: str | Path, older_than_s: float = 0.0) -> list[Path]:
     """Remove temp files left by writers that died; returns what was removed."""
-    removed = []
+    removed: list[Path] = []
     now = time.time()
     try:
         entries = list(Path(folder).iterdir())

@@ -4,15 +4,61 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from app.domain.model import Design, now_iso
 from app.persistence.atomic import atomic_write_bytes, clean_stale_temp_files
 
+# Objects written on one line when their values are all scalars or lists of scalars: a card's
+# properties and position, the design's rule overrides. With lists of scalars (always on one
+# line), a one-field edit (a property set, changed or unset, a move, a decision's components)
+# changes exactly one line of the file, and no edit leaves a stray comma change behind.
+INLINE_OBJECTS = frozenset({"properties", "position", "rule_overrides"})
+_INLINE = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(", ", ": ")).encode
+_SCALAR = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+
 
 def design_to_bytes(design: Design) -> bytes:
-    """The canonical file contents: indented UTF-8 JSON ending in a newline."""
-    text = json.dumps(design.to_json_data(), indent=2, ensure_ascii=False, allow_nan=False)
-    return (text + "\n").encode("utf-8")
+    """The canonical file contents: UTF-8 JSON indented by 2, one field per line (small
+    objects and lists of scalars on one line, see INLINE_OBJECTS), ending in a newline.
+    Any JSON reader reads it; older files written with every value on its own line load too."""
+    out: list[str] = []
+    _write(design.to_json_data(), "", out, "")
+    out.append("\n")
+    return "".join(out).encode("utf-8")
+
+
+def _is_scalar(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def _flat(value: Any) -> bool:
+    return _is_scalar(value) or (isinstance(value, list) and all(_is_scalar(v) for v in value))
+
+
+def _write(value: Any, key: str, out: list[str], indent: str) -> None:
+    if isinstance(value, dict):
+        if not value or (key in INLINE_OBJECTS and all(_flat(v) for v in value.values())):
+            out.append(_INLINE(value))
+            return
+        inner = indent + "  "
+        out.append("{")
+        for i, (k, v) in enumerate(value.items()):
+            out.append(("\n" if i == 0 else ",\n") + inner + _SCALAR(str(k)) + ": ")
+            _write(v, str(k), out, inner)
+        out.append("\n" + indent + "}")
+    elif isinstance(value, list):
+        if all(_is_scalar(v) for v in value):
+            out.append(_INLINE(value))
+            return
+        inner = indent + "  "
+        out.append("[")
+        for i, v in enumerate(value):
+            out.append(("\n" if i == 0 else ",\n") + inner)
+            _write(v, "", out, inner)
+        out.append("\n" + indent + "]")
+    else:
+        out.append(_SCALAR(value))
 
 
 def save_design(design: Design, path: str | Path, touch_modified: bool = True) -> bytes:

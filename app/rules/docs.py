@@ -11,23 +11,25 @@ from __future__ import annotations
 
 import sys
 
-from app.rules.model import RULE_STAGES, RuleSpec
+from app.domain.catalog import default_catalog
+from app.rules.model import ALL, LINKS, OTHER_STAGE_LABELS, RULE_STAGES, RuleSpec
 from app.rules.registry import all_rules
 
-_STAGE_TITLES = {
-    "business": "Business problem",
-    "data": "Data",
-    "features": "Feature engineering",
-    "model": "Model design",
-    "serving": "Serving and deployment",
-    "monitoring": "Evaluation and monitoring",
-    "structure": "Structure",
-    "all": "All stages",
-}
+_STAGE_TITLES = {**{stage.id: stage.label for stage in default_catalog().stages}, **OTHER_STAGE_LABELS}
 
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _kinds(spec: RuleSpec) -> str:
+    if spec.kinds == (ALL,):
+        return "the whole design (runs on every check)"
+    if spec.kinds == (LINKS,):
+        return "components and links only, no property (re-run when components or links change)"
+    if len(spec.kinds) == 1:
+        return f"`{spec.kinds[0]}` (skipped when the design has none)"
+    return ", ".join(f"`{k}`" for k in spec.kinds) + " (skipped when the design has none of these kinds)"
 
 
 def render_rules_markdown(rules: list[RuleSpec] | None = None) -> str:
@@ -51,6 +53,11 @@ def render_rules_markdown(rules: list[RuleSpec] | None = None) -> str:
         "property is unset* says which), and the finding names the property (`unset` in JSON "
         "output) so the design can be completed rather than the finding accepted.",
         "",
+        "Each rule declares what it *inspects*: the component kinds whose properties it reads "
+        "(`@rule(kinds=...)`). A rule is skipped in a design with none of those kinds, and after an "
+        "edit of one component only the rules inspecting its kind run again (all of them when "
+        "components or links come, go or change, or a name changes).",
+        "",
         "| Rule | Title | Stage | Default severity |",
         "| --- | --- | --- | --- |",
     ]
@@ -72,6 +79,7 @@ def render_rules_markdown(rules: list[RuleSpec] | None = None) -> str:
                 f"- Stage: {stage}",
                 f"- Default severity: {spec.severity}"
                 + (f" (up to {spec.ceiling} in the cases below)" if spec.ceiling != spec.severity else ""),
+                f"- Inspects: {_kinds(spec)}",
                 "",
                 spec.rationale,
                 "",

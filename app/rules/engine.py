@@ -10,21 +10,23 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-import networkx as nx
-
 from app.domain.catalog import STAGE_IDS, Catalog, default_catalog
+from app.domain.changes import Change
 from app.domain.graph import GraphMirror
-from app.domain.model import Design
-from app.domain.ops import Change
-from app.rules.context import RuleContext, ShapeCache
-from app.rules.model import SEVERITY_RANK, Finding, RuleSpec
+from app.domain.model import Component, Decision, Design
+from app.rules.context import RuleContext
+from app.rules.model import RULE_STAGES, SEVERITY_RANK, Finding, RuleSpec
 from app.rules.registry import all_rules
+from app.rules.shape import LinkEdit, ShapeCache, update_shape_for_link
 
-FAIL_LEVELS = ("error", "warning", "info", "never")
+FAIL_LEVELS = ("error", "warning", "info", "never")  # `mlsd check --fail-on`: a severity or never
 # Edits that change which components exist or which links join them. A link_changed edit
 # only drops what reads the changed flow, phase or feedback flag; property, name, position,
 # meta, decision and override edits keep every graph traversal.
 SHAPE_CHANGES = frozenset({"component_added", "component_removed", "link_added", "link_removed"})
+# Edits no rule reads: overrides and acceptances are applied to the rules' findings afterwards
+# (decision edits re-run only the rules that read the decision records).
+_NO_RERUN = frozenset({"component_moved", "meta_changed", "overrides_changed"})
 
 
 @dataclass
@@ -132,8 +134,10 @@ def _apply_overrides_and_decisions(
 ) -> tuple[list[Finding], dict[str, str]]:
     if not design.rule_overrides and not design.decisions:
         return list(findings), {}
-    decisions = {}
+    decisions: dict[tuple[str, frozenset[str], str], Decision] = {}
     for decision in design.decisions:
+        if not decision.is_acceptance or decision.status != "accepted":
+            continue  # design decisions, and acceptances proposed, rejected or superseded
         decisions.setdefault((decision.rule, frozenset(decision.components), decision.subject), decision)
     applied: dict[str, str] = {}
     result = []
@@ -144,15 +148,15 @@ def _apply_overrides_and_decisions(
             if level == "off":
                 continue
             finding = finding.with_changes(severity=level, default_severity=finding.severity)
-        decision = decisions.get((finding.rule, frozenset(finding.components), finding.subject))
-        if decision is not None and not finding.internal_error:
-            finding = finding.with_changes(accepted=True, rationale=decision.rationale, decision=decision.id)
+        accepted = decisions.get((finding.rule, frozenset(finding.components), finding.subject))
+        if accepted is not None and not finding.internal_error:
+            finding = finding.with_changes(accepted=True, rationale=accepted.rationale, decision=accepted.id)
         result.append(finding)
     return result, applied
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
-    stage_order = {s: i for i, s in enumerate((*STAGE_IDS, "structure", "all"))}
+    stage_order = {s: i for i, s in enumerate(RULE_STAGES)}
     return sorted(
         findings,
         key=lambda f: (-SEVERITY_RANK[f.severity], stage_order.get(f.stage, 99), _num(f.rule)),
@@ -179,187 +183,25 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-@dataclass(frozen=True)
-class LinkEdit:
-    """One link drawn (added) or deleted, with the attributes that decide which traversals see it."""
-
-    source: str
-    target: str
-    feedback: bool
-    train: bool
-    added: bool
-
-    def seen_by(self, feedback: bool, serve: bool) -> bool:
-        """Whether a traversal that skips feedback links unless `feedback`, and train-phase
-        links when `serve`, follows this link."""
-        return (feedback or not self.feedback) and not (serve and self.train)
-
-
-def _follows(data: dict[str, Any], feedback: bool, serve: bool) -> bool:
-    return (feedback or not data["feedback"]) and not (serve and data["phase"] == "train")
-
-
-def update_shape_for_link(shape: ShapeCache, graph: nx.DiGraph, edit: LinkEdit) -> None:
-    """After one link is drawn or deleted (`graph` already shows it), patch the cached
-    neighbour lists, keep or extend the traversals it cannot invalidate, drop the rest.
-
-    For a traversal following the link as a -> b: a new link changes nothing when the
-    traversal never leaves a, and otherwise only adds what b now gets (grown in place); a
-    deleted link changes nothing when the traversal never left a or, in a graph without
-    loops, when b still gets the same from its other neighbours. Values derived from
-    traversals are dropped and recomputed from the kept ones at the next check.
-    """
-    u, v = edit.source, edit.target
-    values = shape.values
-    acyclic = {k[1]: not val[2] for k, val in values.items() if isinstance(k, tuple) and k[0] == "topology"}
-    for key, value in list(values.items()):  # neighbour lists first: growing traversals walks them
-        if isinstance(key, tuple) and key[0] == "adjacency" and edit.seen_by(key[2], key[3]):
-            a, b = (u, v) if key[1] else (v, u)
-            value[a] = [*value[a], b] if edit.added else [n for n in value[a] if n != b]
-        elif key == "special_links":
-            values[key] = tuple(
-                ([*pairs, (u, v)] if edit.added else [p for p in pairs if p != (u, v)]) if wanted else pairs
-                for pairs, wanted in zip(value, (edit.feedback, edit.train), strict=True)
-            )
-    drop = []
-    for key, value in list(values.items()):
-        kind = key[0] if isinstance(key, tuple) else key
-        if kind in ("adjacency", "special_links"):
-            continue
-        if kind == "topology":
-            where = value[1]
-            if edit.seen_by(key[1], False) and not (
-                where[u] <= where[v] if edit.added else where[u] != where[v]
-            ):
-                drop.append(key)
-        elif kind in ("reach", "reach_bits"):
-            _, sources, forward, stop, feedback, serve = key[:6]
-            if not edit.seen_by(feedback, serve):
-                continue
-            a, b = (u, v) if forward else (v, u)
-            walk = values.get(("adjacency", forward, feedback, serve))
-            if kind == "reach":
-                kept = _update_reach(values, key, walk, a, b, edit.added)
-            else:
-                kept = _update_bits(value, sources, stop, walk, a, b, edit.added)
-            if not kept and not edit.added and acyclic.get(feedback, False):
-                pulls = graph._pred[b] if forward else graph._succ[b]
-                others = [w for w, data in pulls.items() if w != a and _follows(data, feedback, serve)]
-                kept = _removal_harmless(kind, value, sources, stop, a, others)
-            if not kept:
-                drop.append(key)
-        elif key == "feedback_loops" and _loops_unchanged(values, graph, edit):
-            continue
-        else:
-            drop.append(key)  # derived from traversals: recomputed from what is kept
-    for key in drop:
-        del values[key]
-        shape.depends.pop(key, None)
-
-
-def _loops_unchanged(values: dict[Any, Any], graph: nx.DiGraph, edit: LinkEdit) -> bool:
-    """R39's loops stay as they are when the link joins two different strongly connected
-    components in topological order (a link inside a loop can split or join the data loops
-    R39 reads, whatever its flow), and it does not attach a prediction logger beside one."""
-    topology = values.get(("topology", True))
-    if topology is None:
-        return False
-    where = topology[1]
-    if not (
-        where[edit.source] < where[edit.target] if edit.added else where[edit.source] != where[edit.target]
-    ):
-        return False
-    return not edit.feedback and "prediction_logger" not in (
-        graph.nodes[edit.source].get("kind"),
-        graph.nodes[edit.target].get("kind"),
-    )
-
-
-def _own_bits(seeds: tuple[str, ...], node: str) -> int:
-    mine = 0
-    for i, seed in enumerate(seeds):
-        if seed == node:
-            mine |= 1 << i
-    return mine
-
-
-def _update_reach(values: dict[Any, Any], key: tuple, walk: Any, a: str, b: str, added: bool) -> bool:
-    """Whether a cached reach set survives the link a -> b; a new link grows it in place."""
-    _, sources, _, stop, _, _, through_stop = key
-    reached = values[key]
-    if not (a in sources or (a in reached and a not in stop)):
-        return True  # the traversal never leaves a
-    if not added:
-        return b not in reached  # (only when b is a stop the traversal does not enter)
-    if b in reached or (b in stop and not through_stop):
-        return True
-    if walk is None:
-        return False
-    grown = {b}
-    frontier = [] if b in stop else [b]
-    while frontier:
-        for nxt in walk[frontier.pop()]:
-            if nxt in reached or nxt in grown or (nxt in stop and not through_stop):
-                continue
-            grown.add(nxt)
-            if nxt not in stop:
-                frontier.append(nxt)
-    values[key] = reached | grown
-    return True
-
-
-def _update_bits(
-    bits: dict[str, int], seeds: tuple[str, ...], stop: frozenset[str], walk: Any, a: str, b: str, added: bool
-) -> bool:
-    """Whether cached reach bits survive the link a -> b; a new link spreads a's bits in place."""
-    own = _own_bits(seeds, a)
-    brought = own if a in stop else own | bits.get(a, 0)
-    if not brought:
-        return True
-    if not added:
-        return False
-    new = brought & ~bits.get(b, 0)
-    if not new:
-        return True
-    if walk is None:
-        return False
-    work = [(b, new)]
-    while work:  # bits only grow: spread what is new until nothing changes
-        node, incoming = work.pop()
-        fresh = incoming & ~bits.get(node, 0)
-        if not fresh:
-            continue
-        bits[node] = bits.get(node, 0) | fresh
-        if node not in stop:
-            work.extend((nxt, fresh) for nxt in walk[node])
-    return True
-
-
-def _removal_harmless(
-    kind: str, value: Any, sources: Any, stop: frozenset[str], a: str, others: list[str]
-) -> bool:
-    """In a graph without loops, b keeps everything a gave it when its other neighbours give it too."""
-    if kind == "reach":
-        return any(w in sources or (w in value and w not in stop) for w in others)
-
-    def out(node: str) -> int:
-        own = _own_bits(sources, node)
-        return own if node in stop else own | value.get(node, 0)
-
-    rest = 0
-    for w in others:
-        rest |= out(w)
-    return not out(a) & ~rest
-
-
 class RuleEngine:
-    """Checks one design, keeping its graph in step with edits between checks."""
+    """Checks one design, keeping its graph in step with edits between checks.
+
+    Every edit between two checks must reach the engine through `apply` (the window's
+    document does this for every command): the engine keeps what the last check found per
+    rule and, after edits of components only, re-runs just the rules that inspect their kinds
+    (`RuleSpec.inspects`). Rules whose kinds are all absent from the design are skipped.
+    """
 
     def __init__(self, design: Design, catalog: Catalog | None = None):
         self.catalog = catalog or default_catalog()
         self.mirror = GraphMirror(design, self.catalog)
         self.rules = all_rules()
         self.shape = ShapeCache()
+        # What each rule found at the last check (with the RuleSpec that found it), the rules
+        # edits since then may change (None: all of them), and each component's name then.
+        self._found: dict[str, tuple[RuleSpec, list[Finding]]] = {}
+        self._rerun: set[str] | None = None
+        self._names: dict[str, str] = {}
 
     @property
     def design(self) -> Design:
@@ -369,6 +211,7 @@ class RuleEngine:
         """Follow a different design (e.g. after opening a file)."""
         self.mirror.reset(design)
         self.shape.clear()
+        self._rerun = None
 
     def apply(self, changes: Iterable[Change]) -> None:
         """Update the graph after edit operations, instead of rebuilding it, and keep the
@@ -377,12 +220,38 @@ class RuleEngine:
         edit = self._single_link_edit(changes)
         reshaped, changed = self._shape_changes(changes)
         self.mirror.apply(changes)
+        self._note_reruns(changes)
         if edit is not None:
             update_shape_for_link(self.shape, self.mirror.graph, edit)
         elif reshaped:
             self.shape.clear()
         elif changed:
             self.shape.invalidate(changed)
+
+    def _note_reruns(self, changes: list[Change]) -> None:
+        """Note which rules the edits may change: none for moves, meta and overrides (overrides
+        and acceptances apply after the rules), those reading decision records after a
+        decision edit, those inspecting the kind of an edited
+        component (all of them when its name changed: messages name components), and every
+        rule when components or links come, go or change."""
+        if self._rerun is None:
+            return
+        index: dict[str, Component] | None = None
+        for change in changes:
+            if change.what in _NO_RERUN:
+                continue
+            if change.what == "decisions_changed":
+                self._rerun.update(spec.id for spec in self.rules if spec.reads_decisions)
+                continue
+            if change.what != "component_changed":
+                self._rerun = None
+                return
+            index = index if index is not None else self.design.component_by_id()
+            component = index.get(change.id)
+            if component is None or component.name != self._names.get(change.id):
+                self._rerun = None
+                return
+            self._rerun.update(spec.id for spec in self.rules if spec.inspects(component.kind))
 
     def _single_link_edit(self, changes: list[Change]) -> LinkEdit | None:
         """The one link drawn or deleted by `changes`, if that is all they do (read before
@@ -427,9 +296,22 @@ class RuleEngine:
     def _check(self) -> CheckResult:
         design = self.mirror.design
         context = RuleContext(design, self.mirror.graph, self.catalog, self.shape)
+        present = context.by_kind
+        rerun, previous = self._rerun, self._found
+        found: dict[str, tuple[RuleSpec, list[Finding]]] = {}
         raw: list[Finding] = []
         for spec in self.rules:
-            raw.extend(run_rule(spec, context))
+            kept = previous.get(spec.id) if rerun is not None and spec.id not in rerun else None
+            if kept is not None and kept[0] is spec:
+                hits = kept[1]
+            elif spec.may_fire(present):
+                hits = run_rule(spec, context)
+            else:
+                hits = []
+            found[spec.id] = (spec, hits)
+            raw.extend(hits)
+        self._found, self._rerun = found, set()
+        self._names = {c.id: c.name for c in design.components}
         findings, applied = _apply_overrides_and_decisions(design, raw)
         for rule_id, level in design.rule_overrides.items():
             applied.setdefault(rule_id, level)

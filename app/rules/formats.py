@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app import __version__
 from app.domain.catalog import STAGE_IDS, Catalog
 from app.domain.model import Design
 from app.domain.text import balance_bidi, isolate
 from app.rules.engine import CheckResult, result_to_json_data
-from app.rules.model import SEVERITY_RANK, Finding
+from app.rules.model import OTHER_STAGE_LABELS, SEVERITY_RANK, Finding
 
-_STAGE_TITLES = {
-    "structure": "Structure",
-    "all": "All stages",
-}
+if TYPE_CHECKING:
+    from app.rules.rubric import Rubric
+
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 _GROUP_ORDER = ("all", *STAGE_IDS, "structure")
 
@@ -46,9 +45,10 @@ def format_text(result: CheckResult, design: Design, catalog: Catalog, file: str
     for finding in result.findings:
         groups.setdefault(finding.stage, []).append(finding)
     for stage_id in sorted(groups, key=lambda s: _GROUP_ORDER.index(s) if s in _GROUP_ORDER else 99):
-        title = (
-            catalog.stage(stage_id).label if stage_id in STAGE_IDS else _STAGE_TITLES.get(stage_id, stage_id)
-        )
+        if stage_id in STAGE_IDS:
+            title = catalog.stage(stage_id).label
+        else:
+            title = OTHER_STAGE_LABELS.get(stage_id, stage_id)
         found = sorted(groups[stage_id], key=lambda f: (f.accepted, -SEVERITY_RANK[f.severity]))
         lines += ["", f"{title} ({_counts(found)}):"]
         for finding in found:
@@ -101,8 +101,12 @@ def _finding_lines(finding: Finding) -> list[str]:
     return lines
 
 
-def format_json(result: CheckResult, file: str) -> str:
-    return json.dumps(result_to_json_data(result, file), indent=2, ensure_ascii=False) + "\n"
+def format_json(result: CheckResult, file: str, rubric: Rubric | None = None) -> str:
+    """The JSON of `mlsd check --format json` (with the rubric under "rubric" when given)."""
+    data = result_to_json_data(result, file)
+    if rubric is not None:
+        data["rubric"] = rubric.to_json_data()
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def _fingerprint(finding: Finding) -> str:

@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
+
+from app.domain.catalog import STAGE_IDS
 
 if TYPE_CHECKING:
     from app.rules.context import RuleContext
 
 SEVERITY_RANK = {"info": 1, "warning": 2, "error": 3}
-RULE_STAGES = ("business", "data", "features", "model", "serving", "monitoring", "structure", "all")
+# The stages a rule can belong to, in the order findings are listed: the catalog's six, then
+# the graph's shape, then the design as a whole.
+RULE_STAGES = (*STAGE_IDS, "structure", "all")
+# Labels of the two rule stages that are not catalog stages (those carry their own label):
+# rules about the graph's shape, and rules about the design as a whole.
+OTHER_STAGE_LABELS = {"structure": "Structure", "all": "All stages"}
+
+# What a rule inspects (`@rule(kinds=...)`), besides which components exist and how they are
+# linked, which every rule may read: the properties and text fields of components of the kinds
+# it names, and it raises nothing in a design without any of them; or LINKS: no property or
+# text field of any component (it may fire in any design); or ALL: anything.
+LINKS = "links"
+ALL = "all"
 
 
 @dataclass(frozen=True)
@@ -48,6 +62,17 @@ class RuleSpec:
     condition: str = ""
     unset: str = ""
     ceiling: str = ""  # the highest severity its hits may have (the default severity unless it escalates)
+    kinds: tuple[str, ...] = (ALL,)  # the component kinds it inspects, or (LINKS,) or (ALL,)
+    reads_decisions: bool = False  # whether the design's decision records change what it finds
+
+    def inspects(self, kind: str) -> bool:
+        """Whether an edit of a component of `kind` (a property or a text field) may change
+        what the rule finds."""
+        return self.kinds == (ALL,) or (self.kinds != (LINKS,) and kind in self.kinds)
+
+    def may_fire(self, present: Container[str]) -> bool:
+        """Whether the rule can raise anything in a design whose component kinds are `present`."""
+        return self.kinds in ((ALL,), (LINKS,)) or any(kind in present for kind in self.kinds)
 
     def metadata(self) -> dict[str, Any]:
         return {
@@ -60,6 +85,8 @@ class RuleSpec:
             "sources": list(self.sources),
             "condition": self.condition,
             "unset": self.unset,
+            "kinds": list(self.kinds),
+            "reads_decisions": self.reads_decisions,
         }
 
 

@@ -65,6 +65,8 @@ class WindowActions(QObject):
         self.save = self._add(file_menu, "&Save", files.save, keys(Std.Save, "Ctrl+S"))
         self.save_as = self._add(file_menu, "Save &As…", files.save_as, keys(Std.SaveAs, "Ctrl+Shift+S"))
         file_menu.addSeparator()
+        w.compare.add_menu_actions(self, file_menu)  # Compare With… (app/ui/compare)
+        file_menu.addSeparator()
         export_menu = file_menu.addMenu("&Export")
         self.export_diagram = {
             fmt: self._add(export_menu, label, partial(exports.export_diagram, fmt))
@@ -171,6 +173,7 @@ class WindowActions(QObject):
             (w.inspector_dock, "Ctrl+Alt+2"),
             (w.findings_dock, "Ctrl+Alt+3"),
             (w.history_dock, "Ctrl+Alt+4"),
+            (w.decisions_dock, "Ctrl+Alt+5"),
         ):
             toggle = dock.toggleViewAction()
             toggle.setShortcut(QKeySequence(shortcut))

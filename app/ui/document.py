@@ -18,15 +18,17 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
-from app.domain import ops
+from app.domain import decision_ops, ops
 from app.domain.catalog import Catalog, default_catalog
-from app.domain.model import Component, Design, Link, Position
-from app.domain.safe_text import clean_data, clean_text
+from app.domain.errors import InvalidFieldError
+from app.domain.model import Component, Decision, Design, Link, Position
+from app.domain.safe_text import clean_data, clean_text, find_invalid_text
 from app.rules.engine import RuleEngine
-from app.ui import commands
+from app.ui import commands, decision_commands
 
 UNDO_LIMIT = 1000  # documented in docs/reliability.md: older steps are dropped
 
@@ -246,6 +248,51 @@ class DesignDocument(QObject):
         """Set a rule's per-design severity (off, info, warning, error); None clears it."""
         self._push(commands.SetRuleOverrideCommand(self, rule, level, f"Override {rule}"))
 
+    # ---- decision records and the design's goals, non-goals, assumptions ------------------
+    # Each validates first (a refused edit pushes no command), then is one undo step.
+
+    def add_decision(self, decision: Decision) -> str:
+        """Record a decision (a fresh id when it has none); returns its id."""
+        decision = _cleaned(decision)
+        if not decision.id:
+            decision.id = ops.new_decision_id(self._design)
+        decision_ops.check_decision(self._design, decision)
+        text = f"Record decision: {decision.label}"
+        self.undo_stack.push(commands.AddDecisionCommand(self, decision, text))
+        return decision.id
+
+    def update_decision(self, decision: Decision) -> None:
+        """Replace the decision with the same id by this edited copy."""
+        decision = _cleaned(decision)
+        old = decision_ops.get_decision(self._design, decision.id)
+        if old.model_dump() == decision.model_dump():
+            return
+        decision_ops.check_decision(self._design, decision, replacing=decision.id)
+        text = f"Edit decision: {decision.label}"
+        self.undo_stack.push(decision_commands.UpdateDecisionCommand(self, decision, old, text))
+
+    def supersede_decision(self, old_id: str, decision: Decision) -> str:
+        """Record `decision` as superseding `old_id`, which becomes superseded; returns the new id."""
+        old = decision_ops.get_decision(self._design, old_id)
+        decision = _cleaned(decision)
+        if not decision.id:
+            decision.id = ops.new_decision_id(self._design)
+        decision.supersedes = old_id
+        decision_ops.check_decision(self._design, decision)
+        text = f"Supersede {old.label} by {decision.label}"
+        self.undo_stack.push(decision_commands.SupersedeDecisionCommand(self, old_id, decision, text))
+        return decision.id
+
+    def set_meta_list(self, field: str, items: list[str]) -> None:
+        """Set the design's goals, non_goals or assumptions (one short text each)."""
+        items = clean_data(items)
+        decision_ops.check_meta_list(field, items)
+        old = list(getattr(self._design.meta, field))
+        if old == list(items):
+            return
+        text = f"Edit {field.replace('_', '-')}"
+        self.undo_stack.push(decision_commands.SetMetaListCommand(self, field, list(items), old, text))
+
     def begin_macro(self, text: str) -> None:
         self.undo_stack.beginMacro(text)
 
@@ -254,3 +301,18 @@ class DesignDocument(QObject):
 
     def position_of(self, component_id: str) -> Position:
         return self.component(component_id).position
+
+
+def _cleaned(decision: Decision) -> Decision:
+    """A copy of `decision` whose text fits the rule of app/domain/safe_text.py (a draft may
+    still lack its id: the document gives it one)."""
+    data = decision.model_dump()
+    if find_invalid_text(data) is None:
+        return decision.model_copy(deep=True)
+    try:
+        cleaned = Decision.model_validate({**clean_data(data), "id": "draft"})
+    except ValidationError as exc:  # e.g. a name that held only control characters
+        first = exc.errors(include_url=False)[0]
+        raise InvalidFieldError(".".join(map(str, first["loc"])), first["msg"]) from None
+    cleaned.id = clean_text(decision.id)
+    return cleaned

@@ -1,4 +1,5 @@
-"""File > Export: diagrams (SVG, PNG, DOT, Mermaid), the PDF report and canvas images.
+"""File > Export: diagrams (SVG, PNG, DOT, Mermaid), the design document (PDF report, Markdown)
+and canvas images.
 
 Diagram bytes are written atomically. The report is built on a worker thread from a copy
 of the design, behind a busy QProgressDialog, so the window stays responsive.
@@ -30,6 +31,7 @@ DIAGRAM_FORMATS = {
     "png": ("Diagram as PNG…", "PNG images (*.png)", ".png"),
     "dot": ("Graphviz DOT…", "Graphviz DOT (*.dot *.gv)", ".dot"),
     "mermaid": ("Mermaid…", "Mermaid (*.mmd *.md)", ".mmd"),
+    "md": ("Design document as Markdown…", "Markdown (*.md)", ".md"),
 }
 CANVAS_FORMATS = {
     "png": ("Canvas image as PNG…", "PNG images (*.png)", ".png"),
@@ -96,6 +98,10 @@ class ExportActions(QObject):
 
             if fmt == "mermaid":
                 text: str | bytes = export.to_mermaid(doc.design, doc.catalog)
+            elif fmt == "md":  # the design document, as the PDF report has it
+                from app.export.markdown import to_markdown
+
+                text = to_markdown(doc.design, self._result(), doc.catalog)
             else:
                 function = {"svg": export.to_svg, "png": export.to_png, "dot": export.to_dot}[fmt]
                 text = function(doc.design, doc.catalog, self._result())

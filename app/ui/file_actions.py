@@ -25,6 +25,7 @@ from app.domain.model import Design
 from app.persistence import DesignLoadError, DesignSaveError, LoadedDesign, load_design, save_design
 from app.persistence.atomic import clean_stale_temp_files
 from app.persistence.loader import MAX_FILE_BYTES, file_signature
+from app.templates import design_from_template_file
 from app.ui import dialogs, template_dialog
 from app.ui.document import DesignDocument
 
@@ -130,7 +131,7 @@ class FileActions(QObject):
         if path is None:
             return None
         try:
-            design = template_dialog.design_from_template_file(path)
+            design = design_from_template_file(path)
         except DesignLoadError as exc:
             dialogs.show_error(self.window, "Cannot use template", str(exc))
             return None
@@ -152,9 +153,7 @@ class FileActions(QObject):
             if not path:
                 return None
         path = Path(path)
-        from app.ui.main_window import open_windows
-
-        for other in open_windows():
+        for other in self.window.all_windows():
             if _same_file(other.document.path, path):
                 other.show()
                 other.raise_()

@@ -24,9 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.catalog import STAGE_IDS
+from app.domain.model import OVERRIDE_LEVELS
 from app.rules import get_rule
 from app.rules.engine import CheckResult
-from app.rules.model import Finding
+from app.rules.model import OTHER_STAGE_LABELS, RULE_STAGES, Finding
 from app.ui import dialogs
 from app.ui.coverage_strip import CoverageStrip
 from app.ui.document import DesignDocument
@@ -35,8 +36,7 @@ from app.ui.live_check import LiveChecker
 from app.ui.theme import SEVERITY_COLORS, tooltip_html
 
 SEVERITY_GROUPS = (("error", "Errors"), ("warning", "Warnings"), ("info", "Info"))
-OTHER_STAGES = {"structure": ("Structure", "#9AA3AD"), "all": ("Whole design", "#9AA3AD")}
-LEVELS = ("off", "info", "warning", "error")
+OTHER_STAGE_COLOR = "#9AA3AD"  # the structure and whole-design groups
 OFF_ROLE = Qt.ItemDataRole.UserRole + 13
 
 
@@ -163,13 +163,13 @@ class FindingsPanel(QWidget):
         groups = []
         if self.group_by() == "stage":
             catalog = self.document.catalog
-            for stage_id in (*STAGE_IDS, "structure", "all"):
+            for stage_id in RULE_STAGES:
                 found = [f for f in open_findings if f.stage == stage_id]
                 if stage_id in STAGE_IDS:
                     stage = catalog.stage(stage_id)
                     title, color = f"{stage.number}. {stage.label}", stage.color
                 else:
-                    title, color = OTHER_STAGES[stage_id]
+                    title, color = OTHER_STAGE_LABELS[stage_id], OTHER_STAGE_COLOR
                 if found:
                     groups.append((f"stage:{stage_id}", title, color, found))
         else:
@@ -252,13 +252,6 @@ class FindingsPanel(QWidget):
             if group.data(0, GROUP_ROLE)[0] == key:
                 return [group.child(j).data(0, FINDING_ROLE) for j in range(group.childCount())]
         return []
-
-    def select_finding(self, finding: Finding) -> QTreeWidgetItem | None:
-        for item in self.finding_items():
-            if finding_key(item.data(0, FINDING_ROLE)) == finding_key(finding):
-                self.tree.setCurrentItem(item)
-                return item
-        return None
 
     # ---- actions ------------------------------------------------------------------------
 
@@ -360,7 +353,8 @@ class FindingsPanel(QWidget):
         default_label = f"Default ({default})" if default else "Default"
         choices: list[tuple[str, str | None]] = [(default_label, None)]
         choices += [
-            (level.capitalize() if level != "off" else "Off (hide the rule)", level) for level in LEVELS
+            (level.capitalize() if level != "off" else "Off (hide the rule)", level)
+            for level in OVERRIDE_LEVELS
         ]
         for label, level in choices:
             action = QAction(label, sub)

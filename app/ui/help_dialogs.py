@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import __version__
+from app import APP_NAME, __version__
 from app.rules import all_rules
 from app.ui.theme import SEVERITY_COLORS
 
@@ -138,7 +138,7 @@ def show_rules_reference(parent: QWidget | None) -> QDialog:
 
 def about_text() -> str:
     return (
-        f"MLSD Studio {__version__}\n\n"
+        f"{APP_NAME} {__version__}\n\n"
         "A design canvas for machine learning system design that knows what a sound ML system "
         "needs: six stages from business problem to monitoring, live rule checks with decisions, "
         "and reports.\n\nLicensed under the MIT license."

@@ -22,6 +22,7 @@ from app.resources import resource_path
 from app.ui import dialogs
 from app.ui.canvas.clipboard import release_clipboard
 from app.ui.main_window import MainWindow, app_icon, open_windows
+from app.ui.settings import APPLICATION, ORGANIZATION
 from app.ui.theme import ThemeManager
 
 SCREENSHOT_SIZE = (1600, 1000)
@@ -101,8 +102,8 @@ def make_application() -> QApplication:
     if app is None:
         app = QApplication(["mlsd-studio"])
     assert isinstance(app, QApplication)
-    QCoreApplication.setOrganizationName("MLSD Studio")
-    QCoreApplication.setApplicationName("mlsd-studio")
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setApplicationName(APPLICATION)
     QCoreApplication.setApplicationVersion(__version__)
     QApplication.setDesktopFileName("mlsd-studio")
     app.setWindowIcon(app_icon())

@@ -12,6 +12,7 @@ from PySide6.QtCore import QByteArray, QPoint, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QUndoView, QWidget
 
+from app import APP_NAME
 from app.domain.model import Design
 from app.persistence import LoadedDesign
 from app.persistence.loader import file_signature
@@ -21,6 +22,8 @@ from app.ui import dialogs, help_dialogs
 from app.ui.actions import WindowActions
 from app.ui.autosave import AutoSaver
 from app.ui.canvas import CanvasView
+from app.ui.compare import CompareController
+from app.ui.decisions_panel import DecisionsPanel
 from app.ui.document import DesignDocument
 from app.ui.export_actions import ExportActions
 from app.ui.file_actions import FileActions
@@ -31,7 +34,6 @@ from app.ui.live_check import LiveChecker
 from app.ui.palette import Palette
 from app.ui.settings import Settings
 
-APP_TITLE = "MLSD Studio"
 _WINDOWS: list[MainWindow] = []
 
 
@@ -70,6 +72,7 @@ class MainWindow(QMainWindow):
         self.palette_panel = Palette(self.document.catalog)
         self.inspector = Inspector(self.document)
         self.findings = FindingsPanel(self.document, self.checker, group_by=self.settings.findings_grouping())
+        self.decisions = DecisionsPanel(self.document)
         self.history = QUndoView(self.document.undo_stack)
         self.history.setEmptyLabel("Opened design")
         self.palette_dock = self._dock(
@@ -81,17 +84,22 @@ class MainWindow(QMainWindow):
         self.findings_dock = self._dock(
             "Findings", "findings_dock", self.findings, Qt.DockWidgetArea.RightDockWidgetArea
         )
+        self.decisions_dock = self._dock(
+            "Decisions", "decisions_dock", self.decisions, Qt.DockWidgetArea.RightDockWidgetArea
+        )
         self.history_dock = self._dock(
             "History", "history_dock", self.history, Qt.DockWidgetArea.RightDockWidgetArea
         )
         self.splitDockWidget(self.inspector_dock, self.findings_dock, Qt.Orientation.Vertical)
-        self.tabifyDockWidget(self.findings_dock, self.history_dock)
+        self.tabifyDockWidget(self.findings_dock, self.decisions_dock)
+        self.tabifyDockWidget(self.decisions_dock, self.history_dock)
         self.history_dock.hide()
         self.findings_dock.raise_()
 
         self.files = FileActions(self)
         self.exports = ExportActions(self)
         self.interview = InterviewController(self)
+        self.compare = CompareController(self)
         self.actions = WindowActions(self)
         self.counts = QLabel()
         self.counts.setObjectName("status_counts")
@@ -105,6 +113,10 @@ class MainWindow(QMainWindow):
         self.findings.components_activated.connect(self.show_components)
         self.findings.message.connect(self.show_message)
         self.inspector.message.connect(self.show_message)
+        self.decisions.message.connect(self.show_message)
+        self.decisions.components_activated.connect(self.show_components)
+        self.inspector.decision_activated.connect(self.decisions.edit_decision)
+        self.canvas.decision_requested.connect(self.record_decision)
         self.checker.result_ready.connect(self._result_ready)
         self.autosaver.failed.connect(self.show_message)
         doc.undo_stack.cleanChanged.connect(self._clean_changed)
@@ -157,7 +169,7 @@ class MainWindow(QMainWindow):
     def update_title(self, *_args: object) -> None:
         # Qt reads "[*]" as the modified marker; doubled, a name's own "[*]" shows literally.
         name = self.document.display_name().replace("[*]", "[*][*]")
-        self.setWindowTitle(f"{name}[*] — {APP_TITLE}")
+        self.setWindowTitle(f"{name}[*] — {APP_NAME}")
         self.setWindowModified(self.document.is_modified())
 
     def _clean_changed(self, clean: bool) -> None:
@@ -185,6 +197,12 @@ class MainWindow(QMainWindow):
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 6000)
+
+    def record_decision(self, component_ids: list[str]) -> None:
+        """'Record a decision...' on cards: the editor, pre-filled with these components."""
+        self.decisions_dock.show()
+        self.decisions_dock.raise_()
+        self.decisions.record_decision(component_ids)
 
     def show_components(self, component_ids: list[str]) -> None:
         ids = [c for c in component_ids if c in self.document.design.component_by_id()]
@@ -261,7 +279,7 @@ class MainWindow(QMainWindow):
             app.quit()
 
     def show_about(self) -> None:
-        dialogs.show_info(self, f"About {APP_TITLE}", help_dialogs.about_text())
+        dialogs.show_info(self, f"About {APP_NAME}", help_dialogs.about_text())
 
     def restore_default_layout(self) -> None:
         self.restoreState(QByteArray(self._default_state))

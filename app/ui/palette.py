@@ -194,7 +194,7 @@ class _KindTree(QTreeView):
             return
         super().keyPressEvent(event)
 
-    def startDrag(self, supported_actions: Qt.DropAction) -> None:
+    def startDrag(self, _supported_actions: Qt.DropAction) -> None:
         index = self.currentIndex()
         kind = index.data(KIND_ROLE)
         if not kind:

@@ -13,9 +13,10 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QMainWindow
 
+from app import APP_NAME
 from app.persistence.recovery import DATA_DIR_ENV
 
-ORGANIZATION = "MLSD Studio"
+ORGANIZATION = APP_NAME
 APPLICATION = "mlsd-studio"
 MAX_RECENT = 10
 THEMES = ("system", "light", "dark")

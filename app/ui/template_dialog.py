@@ -1,7 +1,8 @@
 """File > New from template: pick one of resources/templates/*.mlsd.
 
-The list shows each template's title, summary (the file's "template" field) and a thumbnail
-of its design drawn by the canvas itself (cached in memory per file and modification time);
+The templates come from `app.templates` (the library the CLI uses too). The list shows each
+template's title, summary and a thumbnail (the PNG shipped beside the template, else its
+design drawn by the canvas itself, cached in memory per file and modification time);
 the side pane shows a larger thumbnail and the problem statement. A template that cannot be
 read is listed, disabled, with the loader's message, so one broken file does not hide the
 others.
@@ -9,7 +10,6 @@ others.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QRect, QRectF, QSize, Qt
@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.model import Design, now_iso
+from app.domain.model import Design
 from app.persistence import DesignLoadError, load_design
-from app.templates import templates_dir
+from app.templates import TemplateInfo, scan_templates, templates_dir
 from app.ui.theme import muted_text_color, tooltip_html
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -182,58 +182,6 @@ class _TemplateDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-@dataclass(frozen=True)
-class TemplateEntry:
-    path: Path
-    name: str
-    title: str
-    summary: str
-    problem: str
-    components: int = 0
-    problem_text: str | None = None  # the load error of a broken template
-    thumbnail: Path | None = None
-
-
-def scan_templates(folder: Path | None = None) -> list[TemplateEntry]:
-    """Every *.mlsd file in the templates folder, readable ones first, sorted by title."""
-    folder = folder or templates_dir()
-    entries = []
-    for path in sorted(folder.glob("*.mlsd")) if folder.is_dir() else []:
-        try:
-            design = load_design(path).design
-        except DesignLoadError as exc:
-            entries.append(TemplateEntry(path, path.stem, path.stem, "", "", problem_text=str(exc)))
-            continue
-        extra = (design.model_extra or {}).get("template") or {}
-        if not isinstance(extra, dict):
-            extra = {}
-        thumb = path.with_suffix(".png")
-        entries.append(
-            TemplateEntry(
-                path=path,
-                name=str(extra.get("name") or path.stem),
-                title=design.meta.title,
-                summary=str(extra.get("summary") or ""),
-                problem=design.meta.problem,
-                components=len(design.components),
-                thumbnail=thumb if thumb.is_file() else None,
-            )
-        )
-    return sorted(entries, key=lambda e: (e.problem_text is not None, e.title.lower()))
-
-
-def design_from_template_file(path: str | Path) -> Design:
-    """A fresh design copied from a template: new timestamps, no author, no template marker."""
-    design = load_design(path).design
-    if design.model_extra:
-        design.model_extra.pop("template", None)
-    stamp = now_iso()
-    design.meta.created = stamp
-    design.meta.modified = stamp
-    design.meta.author = ""
-    return design
-
-
 class TemplateDialog(QDialog):
     """Lists the templates; `selected_path()` after exec() is the chosen file."""
 
@@ -252,16 +200,16 @@ class TemplateDialog(QDialog):
         for entry in self.entries:
             item = QListWidgetItem(self.list)
             item.setText(entry.title)
-            item.setData(SUMMARY_ROLE, entry.problem_text or entry.summary)
+            item.setData(SUMMARY_ROLE, entry.error or entry.summary)
             item.setData(PATH_ROLE, str(entry.path))
-            item.setToolTip(tooltip_html(entry.problem_text or entry.problem or entry.summary, entry.title))
+            item.setToolTip(tooltip_html(entry.error or entry.problem or entry.summary, entry.title))
             if entry.thumbnail is not None:
                 item.setIcon(QIcon(str(entry.thumbnail)))
-            elif entry.problem_text is None:
+            elif entry.error is None:
                 thumb = template_thumbnail(entry.path)
                 if thumb is not None:
                     item.setIcon(QIcon(QPixmap.fromImage(thumb)))
-            if entry.problem_text is not None:
+            if entry.error is not None:
                 item.setFlags(Qt.ItemFlag.NoItemFlags)
         self.title = QLabel()
         font = self.title.font()
@@ -315,7 +263,7 @@ class TemplateDialog(QDialog):
         layout.addWidget(self.buttons)
         self.list.currentItemChanged.connect(self._show_current)
         self.list.itemDoubleClicked.connect(lambda _item: self.accept())
-        has_any = any(e.problem_text is None for e in self.entries)
+        has_any = any(e.error is None for e in self.entries)
         self.stack.setCurrentWidget(content if self.entries else self.empty)
         if has_any:
             self.list.setCurrentRow(0)
@@ -324,7 +272,7 @@ class TemplateDialog(QDialog):
     def is_empty(self) -> bool:
         return self.stack.currentWidget() is self.empty
 
-    def selected_entry(self) -> TemplateEntry | None:
+    def selected_entry(self) -> TemplateInfo | None:
         item = self.list.currentItem()
         if item is None or not item.flags() & Qt.ItemFlag.ItemIsEnabled:
             return None

@@ -1,7 +1,8 @@
 """Export benchmarks (pytest-benchmark; no timed asserts).
 
-Targets from the Exports issue: a 200-component report in < 2 s, a 200-component SVG in
-< 3 s. Run with timings: python -m pytest tests/benchmarks/test_export_bench.py --benchmark-enable
+Targets: a 200-component report in < 2 s, a 200-component SVG in < 3 s (checked by
+reading the figures, not asserted). Run with timings:
+python -m pytest tests/benchmarks/test_export_bench.py --benchmark-enable
 (scripts/bench_export.py prints the same figures without pytest).
 """
 

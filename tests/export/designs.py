@@ -452,3 +452,39 @@ def staged_design(catalog: Catalog, n_components: int = 150, seed: int = 3) -> D
         link(rng.choice(by_stage["monitoring"]), target, feedback=True)
     title = f"Generated platform ({n_components} components)"
     return Design(meta=Meta(title=title), components=components, links=links)
+
+
+MERGED_TEMPLATES = ("fraud_detection", "rag_assistant", "churn_prediction", "content_moderation")
+
+
+def merged_templates(names: tuple[str, ...] = MERGED_TEMPLATES) -> Design:
+    """One design made of several shipped templates side by side (163 components for the
+    default four): every id prefixed with its template's number, decisions and links kept."""
+    import json
+
+    from app.persistence import load_design_bytes
+    from app.resources import resource_path
+
+    merged: dict | None = None
+    for number, name in enumerate(names):
+        data = json.loads(resource_path("templates", f"{name}.mlsd").read_text(encoding="utf-8"))
+        prefix = f"t{number}_"
+        for component in data["components"]:
+            component["id"] = prefix + component["id"]
+            component["position"]["x"] += 4000 * number
+        for link in data["links"]:
+            link.update(
+                id=prefix + link["id"], source=prefix + link["source"], target=prefix + link["target"]
+            )
+        for decision in data.get("decisions", []):
+            decision["id"] = prefix + decision["id"]
+            decision["components"] = [prefix + c for c in decision.get("components", [])]
+            if decision.get("supersedes"):
+                decision["supersedes"] = prefix + decision["supersedes"]
+        if merged is None:
+            merged = data
+            merged["meta"]["title"] = "Four templates merged"
+        else:
+            for key in ("components", "links", "decisions"):
+                merged.setdefault(key, []).extend(data.get(key, []))
+    return load_design_bytes(json.dumps(merged).encode("utf-8"), "merged.mlsd").design

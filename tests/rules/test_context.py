@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 from app.domain.catalog import default_catalog
 from app.domain.graph import design_to_graph
 from app.domain.model import Component, Design, Link
-from app.rules.context import RuleContext, ShapeCache, strongly_connected
+from app.rules.context import RuleContext
+from app.rules.shape import ShapeCache
+from app.rules.walks import strongly_connected
 
 KINDS = ("data_source", "model", "endpoint", "governance", "consumer")
 
@@ -105,3 +107,55 @@ def test_spec_helpers_up_dn_and_bypass(design):
     blocked = {c.id for c in design.components if c.kind == "governance"} - {first, last}
     expected = first == last or nx.has_path(nx.restricted_view(graph, blocked, []), first, last)
     assert ctx.bypass(first, last, "governance") == expected
+
+
+def test_link_edits_patch_every_cached_walk_to_what_a_fresh_walk_gives():
+    """update_shape_for_link reads the named keys the context builds: after each link drawn or
+    deleted, every walk left in the cache equals the same walk computed afresh."""
+    import random
+
+    from app.domain import ops
+    from app.rules import RuleEngine
+    from app.rules.shape import AdjacencyKey, ReachBitsKey, ReachKey, TopologyKey
+    from tests.factories import large_design
+
+    catalog = default_catalog()
+    rng = random.Random(11)
+    design = large_design(catalog, 40, 70, seed=4)
+    engine = RuleEngine(design, catalog)
+    checked = dict.fromkeys((AdjacencyKey, ReachKey, ReachBitsKey, TopologyKey), 0)
+    for step in range(80):
+        engine.check()
+        if rng.random() < 0.5 and design.links:
+            _, changes = ops.remove_link(design, rng.choice(design.links).id)
+        else:
+            a, b = rng.sample(design.components, 2)
+            if ops.find_link(design, a.id, b.id):
+                continue
+            fields = {"feedback": rng.random() < 0.3, "phase": rng.choice(["train", "serve", "both"])}
+            changes = ops.add_link(design, ops.make_link(design, catalog, a.id, b.id, **fields))
+        engine.apply(changes)
+        fresh = RuleContext(design, engine.mirror.graph, catalog, ShapeCache())
+        for key, value in engine.shape.values.items():
+            if isinstance(key, AdjacencyKey):
+                expected = fresh.adjacency(key.forward, key.feedback, key.serve)
+                assert {n: sorted(v) for n, v in value.items()} == {n: sorted(v) for n, v in expected.items()}
+            elif isinstance(key, ReachKey):
+                assert value == fresh.reach(
+                    key.sources, forward=key.forward, stop=key.stop, feedback=key.feedback,
+                    serve=key.serve, through_stop=key.through_stop,
+                ), f"step {step}: {key}"  # fmt: skip
+            elif isinstance(key, ReachBitsKey):
+                assert dict(value) == dict(
+                    fresh.reach_bits(
+                        key.seeds, forward=key.forward, stop=key.stop, feedback=key.feedback, serve=key.serve
+                    )
+                ), f"step {step}: {key}"
+            elif isinstance(key, TopologyKey):
+                assert sorted(map(sorted, value.loops)) == sorted(map(sorted, fresh.loops(key.feedback)))
+                adj = fresh.adjacency(True, key.feedback, False)
+                assert all(value.where[u] <= value.where[v] for u in adj for v in adj[u])
+            else:
+                continue
+            checked[type(key)] += 1
+    assert all(checked.values()), checked

@@ -34,6 +34,7 @@ from tests.rules import (
     test_monitoring,
     test_new_rules,
     test_serving,
+    test_unrecorded_choice,
 )
 from tests.rules.helpers import findings, sound_recommender
 
@@ -73,9 +74,9 @@ def _rule_ids() -> list[str]:
     return ids
 
 
-def test_registry_has_r1_to_r53_with_complete_metadata():
+def test_registry_has_r1_to_r54_with_complete_metadata():
     rules = all_rules()
-    assert _rule_ids() == [f"R{n}" for n in range(1, 54)]
+    assert _rule_ids() == [f"R{n}" for n in range(1, 55)]
     for spec in rules:
         assert spec.stage in RULE_STAGES and spec.severity in SEVERITY_RANK
         assert spec.title and spec.rationale.endswith(".") and spec.suggestion.endswith(".")
@@ -95,10 +96,11 @@ def test_every_rule_has_a_firing_and_a_quiet_test():
             test_monitoring,
             test_flaw_rules,
             test_new_rules,
+            test_unrecorded_choice,
         )
         for name, _ in inspect.getmembers(module, inspect.isfunction)
     }
-    for n in range(1, 54):
+    for n in range(1, 55):
         assert any(re.match(rf"test_r{n}_fires", name) for name in names), f"R{n} has no firing test"
         assert any(re.match(rf"test_r{n}_quiet", name) for name in names), f"R{n} has no quiet test"
 
@@ -255,17 +257,50 @@ def test_stage_coverage_lists_components_and_missing_kinds(builder, catalog):
 
 
 def _signature(result):
-    return [(f.rule, f.severity, f.message, f.components, f.links) for f in result.findings]
+    return [(f.rule, f.severity, f.message, f.components, f.links, f.accepted) for f in result.findings]
+
+
+def _random_property_edit(design, catalog, rng):
+    """Set (or unset) a random catalog property of a random component to a valid value."""
+    component = rng.choice(design.components)
+    spec = catalog.kind(component.kind)
+    if spec is None or not spec.properties:
+        return None
+    prop = rng.choice(spec.properties)
+    if rng.random() < 0.2:
+        value = None
+    elif prop.type == "bool":
+        value = rng.choice([True, False])
+    elif prop.type == "enum":
+        value = rng.choice(prop.values)
+    elif prop.type == "set":
+        value = [v for v in prop.values if rng.random() < 0.4]
+    elif prop.type in ("int", "float"):
+        value = rng.choice([prop.minimum or 0, 1, 10, 100] if prop.maximum is None else [prop.maximum])
+    elif prop.type == "list":
+        value = rng.sample(["daily", "ctr", "revenue"], 2)
+    else:
+        value = rng.choice(["daily", "after 30 days", "team"])
+    return ops.set_property(design, catalog, component.id, prop.name, value)[1]
+
+
+EDITS = (
+    "property", "any_property", "link", "unlink", "toggle", "remove", "add", "rename", "text", "move",
+    "pin", "meta", "decide", "undecide", "override",
+)  # fmt: skip
 
 
 def test_incremental_checks_match_fresh_checks_after_every_edit(catalog):
+    """After each kind of edit the engine re-runs only what the edit can change (the shape
+    cache, the rules inspecting an edited kind): its findings equal a fresh full check."""
     builder = DesignBuilder(catalog)
     sound_recommender(builder)
     design = builder.design
     engine = RuleEngine(design, catalog)
     rng = random.Random(3)
-    for step in range(150):
-        choice = rng.choice(["property", "link", "unlink", "toggle", "remove", "add", "rename"])
+    seen = set()
+    for step in range(300):
+        choice = rng.choice(EDITS)
         components = design.components
         if choice == "property":
             editable = [c for c in components if c.kind in ("endpoint", "evaluation", "monitor")]
@@ -276,6 +311,10 @@ def test_incremental_checks_match_fresh_checks_after_every_edit(catalog):
             value = {"mode": rng.choice(["online", "batch", None]), "gate": rng.choice([True, False, None]),
                      "watches": rng.choice([["latency"], ["data_drift", "errors"], None])}[prop]  # fmt: skip
             _, changes = ops.set_property(design, catalog, target.id, prop, value)
+        elif choice == "any_property":
+            changes = _random_property_edit(design, catalog, rng)
+            if changes is None:
+                continue
         elif choice == "link":
             a, b = rng.sample(components, 2)
             if ops.find_link(design, a.id, b.id):
@@ -291,7 +330,7 @@ def test_incremental_checks_match_fresh_checks_after_every_edit(catalog):
                     [
                         {"feedback": not link.feedback},
                         {"phase": rng.choice(["train", "serve", "both"])},
-                        {"flow": rng.choice(["data", "feature", "artifact", "prediction"])},
+                        {"flow": rng.choice(["data", "feature", "artifact", "prediction", "watch", "eval"])},
                         {"label": f"step {step}"},
                     ]
                 )
@@ -300,13 +339,40 @@ def test_incremental_checks_match_fresh_checks_after_every_edit(catalog):
             _, changes = ops.remove_component(design, rng.choice(components).id)
         elif choice == "rename":
             _, changes = ops.set_component_field(design, rng.choice(components).id, "name", f"Renamed {step}")
+        elif choice == "text":
+            field = rng.choice(["technology", "notes"])
+            text = rng.choice(["Spark, retrained daily", "weekly batch", ""])
+            _, changes = ops.set_component_field(design, rng.choice(components).id, field, text)
+        elif choice == "move":
+            _, changes = ops.move_components(design, {rng.choice(components).id: (step * 10.0, 5.0)})
+        elif choice == "pin":
+            _, changes = ops.set_pinned(design, {rng.choice(components).id: rng.random() < 0.5})
+        elif choice == "meta":
+            _, changes = ops.set_meta_field(design, "problem", f"problem {step}")
+        elif choice == "decide":
+            open_findings = check_design(design, catalog).open_findings()
+            if not open_findings:
+                continue
+            finding = rng.choice(open_findings)
+            decision = Decision(
+                id=ops.new_decision_id(design), rule=finding.rule, components=list(finding.components),
+                subject=finding.subject, rationale="accepted in a test",
+            )  # fmt: skip
+            changes = ops.add_decision(design, decision)
+        elif choice == "undecide" and design.decisions:
+            _, changes = ops.remove_decision(design, rng.choice(design.decisions).id)
+        elif choice == "override":
+            rule_id = rng.choice(["R5", "R13", "R22", "R35"])
+            _, changes = ops.set_rule_override(design, rule_id, rng.choice(["off", "info", "error", None]))
         else:
             component = ops.make_component(design, catalog, rng.choice(list(catalog.kinds)))
             changes = ops.add_component(design, catalog, component)
         engine.apply(changes)
+        seen.add(choice)
         assert _signature(engine.check()) == _signature(check_design(design, catalog)), (
             f"step {step}: {choice}"
         )
+    assert seen == set(EDITS)
 
 
 def test_incremental_link_edits_match_fresh_checks_on_random_graphs(catalog):
@@ -445,7 +511,9 @@ def test_rules_command_lists_every_rule(capsys):
     data = json.loads(capsys.readouterr().out)
     assert [r["id"] for r in data] == _rule_ids()
     assert set(data[0]) == {
-        "id", "title", "stage", "severity", "rationale", "suggestion", "sources", "condition", "unset"
+        "id", "title", "stage", "severity", "rationale", "suggestion", "sources", "condition", "unset",
+        "kinds",
+        "reads_decisions",
     }
 
 

@@ -195,7 +195,7 @@ def test_rubric_dialog_exports_the_report_with_the_rubric_section(interview, fak
     with qtbot.waitSignal(interview.exports.report_finished, timeout=60_000):
         dialog.export_button.click()
     text = text_of(out.read_bytes())
-    section = text[text.rindex("Interview rubric") : text.rindex("Appendix: rules checked")]
+    section = text[text.rindex("Interview rubric") : text.rindex("Appendix A. Rules and their result")]
     for name in DIMENSIONS:
         assert name in section
     assert "Follow-up questions" in section and "Card fraud" in section and "finished early" in section

@@ -9,10 +9,11 @@ from PySide6.QtGui import QImage
 
 import app.export
 from app.persistence import load_design
+from app.templates import scan_templates
 from app.ui import template_dialog
 from app.ui.main import run_app
 from app.ui.main_window import open_windows
-from app.ui.template_dialog import TemplateDialog, scan_templates
+from app.ui.template_dialog import TemplateDialog
 from tests.ui.windows import WindowFactory
 
 
@@ -58,6 +59,16 @@ def test_export_mermaid_and_dot(windows, fake_dialogs, design_file, tmp_path):
     assert "digraph" in (tmp_path / "d.dot").read_text(encoding="utf-8")
     suggested = fake_dialogs.args("get_save_path")[2]
     assert suggested.endswith(".mmd")
+
+
+def test_export_design_document_as_markdown(windows, fake_dialogs, design_file, tmp_path):
+    window = windows()
+    window.files.open(design_file)
+    assert window.actions.export_diagram["md"].text() == "Design document as Markdown…"
+    fake_dialogs.answer("get_save_path", str(tmp_path / "d.md"))
+    assert window.exports.export_diagram("md") == str(tmp_path / "d.md")
+    text = (tmp_path / "d.md").read_text(encoding="utf-8")
+    assert "## Design by stage" in text and "```mermaid" in text and "Ranker" in text
 
 
 def test_export_error_is_shown(windows, fake_dialogs, tmp_path, monkeypatch):
@@ -135,7 +146,7 @@ def test_template_dialog_lists_templates_and_shows_an_empty_state(qtbot, tmp_pat
     (folder / "broken.mlsd").write_text("{", encoding="utf-8")
     entries = scan_templates(folder)
     assert [e.title for e in entries] == ["Spam filter", "broken"]
-    assert entries[0].summary == "Classify messages" and entries[1].problem_text
+    assert entries[0].summary == "Classify messages" and entries[1].error
     dialog = TemplateDialog(folder=folder)
     qtbot.addWidget(dialog)
     assert not dialog.is_empty()

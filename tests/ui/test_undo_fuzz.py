@@ -6,8 +6,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QCoreApplication, QEvent
 
+from app.domain import decision_ops, ops
 from app.domain.catalog import PropertySpec, default_catalog
-from app.domain.errors import InvalidLinkError
+from app.domain.errors import DesignError, InvalidLinkError
+from app.domain.model import DECISION_STATUSES, Decision, DecisionOption
 from app.domain.safe_text import clean_text
 from app.persistence import design_to_bytes
 from app.ui.canvas import CanvasView
@@ -32,6 +34,11 @@ ACTIONS = (
     "field",
     "link_field",
     "accept",
+    "decide",
+    "edit_decision",
+    "supersede",
+    "delete_decision",
+    "meta_list",
 )
 TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
 
@@ -112,10 +119,62 @@ def _edit(data, doc: DesignDocument, view: CanvasView) -> None:
             feedback=data.draw(st.booleans()),
             label=data.draw(TEXT),
         )
+    elif action in ("decide", "edit_decision", "supersede", "delete_decision", "meta_list"):
+        _edit_decisions(data, doc, action, ids)
     elif action == "accept":
         rule = f"R{data.draw(st.integers(1, 45))}"
         rationale = data.draw(TEXT)  # the document drops control characters (app/domain/safe_text.py)
         doc.accept_finding(rule, _some(data, ids, 2), rationale if clean_text(rationale).strip() else "ok")
+
+
+def _decision(data, doc: DesignDocument, ids: list[str], supersedes: str = "") -> Decision:
+    """A design decision with options, or a refused one now and then (no title, unknown choice)."""
+    names = data.draw(st.lists(TEXT.filter(str.strip), unique=True, max_size=3), label="options")
+    options = [DecisionOption(name=n, pros=data.draw(st.lists(TEXT, max_size=2)), cons=[]) for n in names]
+    return Decision(
+        id=ops.new_decision_id(doc.design),
+        title=data.draw(TEXT),
+        status=data.draw(st.sampled_from(DECISION_STATUSES)),
+        options=options,
+        chosen=data.draw(st.sampled_from(["", "no such option", *names])),
+        consequences=data.draw(TEXT),
+        components=_some(data, ids, 2),
+        supersedes=supersedes,
+        date="2026-12-06",
+    )
+
+
+def _edit_decisions(data, doc: DesignDocument, action: str, ids: list[str]) -> None:
+    """Decision records through the document; a refused edit must leave no undo step."""
+    decision_ids = [d.id for d in doc.design.decisions]
+    before = doc.undo_stack.count()
+    try:
+        if action == "decide":
+            later = data.draw(st.sampled_from(["", *decision_ids]), label="supersedes")
+            doc.add_decision(_decision(data, doc, ids, later))
+        elif action == "edit_decision" and decision_ids:
+            current = decision_ops.get_decision(doc.design, data.draw(st.sampled_from(decision_ids)))
+            names = [o.name for o in current.options]
+            doc.update_decision(
+                current.model_copy(
+                    update={
+                        "status": data.draw(st.sampled_from(DECISION_STATUSES)),
+                        "chosen": data.draw(st.sampled_from(["", *names])),
+                        "components": _some(data, ids, 2),
+                    },
+                    deep=True,
+                )
+            )
+        elif action == "supersede" and decision_ids:
+            old = data.draw(st.sampled_from(decision_ids))
+            doc.supersede_decision(old, _decision(data, doc, ids, old))
+        elif action == "delete_decision" and decision_ids:
+            doc.remove_decision(data.draw(st.sampled_from(decision_ids)))
+        elif action == "meta_list":
+            field = data.draw(st.sampled_from(("goals", "non_goals", "assumptions")))
+            doc.set_meta_list(field, data.draw(st.lists(TEXT, max_size=3)))
+    except DesignError:
+        assert doc.undo_stack.count() == before
 
 
 def _assert_scene_mirrors(doc: DesignDocument, view: CanvasView) -> None:

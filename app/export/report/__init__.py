@@ -1,10 +1,13 @@
-"""The PDF design report (reportlab platypus).
+"""The PDF design document (reportlab platypus).
 
-Order: cover, contents, summary, system diagram, one section per stage (each opening with the
-stage's own diagram), findings, decisions and overrides, open questions, any extra sections
-(e.g. the interview rubric), and the appendix of rules checked. Modules: fonts (Unicode and
+Order: cover, contents, summary, [sections after the summary, e.g. changes since an earlier
+version], context and scope, goals/non-goals/assumptions, architecture (figures), design by
+stage, decisions, risks (findings grouped by rule), open questions, any extra sections (e.g.
+the interview rubric), appendix A (every rule's result) and appendix B (glossary). What the
+document says comes from app.export.design_doc (shared with the Markdown export); a section
+with nothing to say is one line in the summary instead of a page. Modules: fonts (Unicode and
 CJK text), styles, template (pages, footer, outline), front (cover, contents, summary),
-diagram, sections, tables.
+architecture and diagram (figures), sections (design by stage), docsections (the rest), tables.
 """
 
 from __future__ import annotations
@@ -15,16 +18,16 @@ from datetime import date
 from pathlib import Path
 
 from reportlab.lib.units import cm
-from reportlab.platypus import CondPageBreak, Flowable, NextPageTemplate, PageBreak
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, NextPageTemplate, PageBreak
 
 from app import __version__
 from app.domain.catalog import Catalog, default_catalog
 from app.domain.model import Design
-from app.export.questions import open_questions
-from app.export.report import front, sections
-from app.export.report.diagram import StageFigures, system_story
+from app.export.design_doc import DesignDoc, build_doc
+from app.export.report import docsections, front, sections
+from app.export.report.architecture import architecture_story
 from app.export.report.sections import ExtraSection
-from app.export.report.styles import LANDSCAPE, MARGIN, PORTRAIT, make_styles
+from app.export.report.styles import MARGIN, PORTRAIT, Styles, make_styles
 from app.export.report.template import ReportDocTemplate
 from app.persistence import design_to_bytes
 from app.persistence.atomic import atomic_write_bytes
@@ -32,7 +35,9 @@ from app.rules.engine import CheckResult, check_design
 
 __all__ = ["ExtraSection", "build_report", "report_bytes"]
 
-SECTION_ROOM = 9 * cm
+SECTION_ROOM = 3.5 * cm  # a section starts on the current page when this much room is left
+LAST_PAGE_MIN = 80.0  # points: a last page holding less is near-empty; the glossary tightens then
+GLOSSARY_TIGHTNESS = (1.0, 0.92, 0.85)
 
 
 def report_bytes(
@@ -44,8 +49,11 @@ def report_bytes(
     *,
     report_date: str | None = None,
     diagram_error: str | None = None,
+    after_summary: Sequence[ExtraSection] | None = None,
 ) -> bytes:
-    """The report as PDF bytes; see build_report() for the arguments."""
+    """The report as PDF bytes; see build_report() for the arguments. `after_summary`:
+    (heading, flowables) sections placed right after the summary (e.g. the changes since an
+    earlier version, report.changes.since_section)."""
     catalog = catalog or default_catalog()
     result = result if result is not None else check_design(design, catalog)
     data = design_bytes if design_bytes is not None else design_to_bytes(design)
@@ -58,39 +66,84 @@ def report_bytes(
         date=report_date or date.today().isoformat(),
         design_hash=front.design_hash(data),
     )
-    figures = StageFigures(design, catalog, result, styles) if diagram_error is None else None
-    head: list[Flowable] = [NextPageTemplate("portrait")]
-    head += front.cover(design, result, catalog, info, styles, width)
-    head += [PageBreak(), *front.contents(styles), PageBreak()]
-    head += front.summary(design, result, catalog, styles, width)
-    overview = system_story(design, catalog, result, styles, error=diagram_error)
-    story = sections.stage_sections(design, result, catalog, styles, width, figures)
-    story = [*head, *overview, *story]
-    # The findings table has five columns of prose: it gets landscape pages.
-    wide = LANDSCAPE[0] - 2 * MARGIN
-    story += [NextPageTemplate("landscape"), PageBreak()]
-    story += [*sections.findings_section(design, result, styles, wide), NextPageTemplate("portrait")]
-    # Short closing sections share pages when there is room for a good start.
-    story += [PageBreak(), *sections.decisions_section(design, result, styles, width)]
-    questions = open_questions(design, result, catalog)
-    story += [CondPageBreak(SECTION_ROOM), *sections.questions_section(questions, styles)]
-    if extra_sections:
-        story += [PageBreak(), *sections.extra_sections(extra_sections, styles)]
-    story += [CondPageBreak(SECTION_ROOM), *sections.appendix(result, styles, width)]
-
-    buffer = io.BytesIO()
+    doc_content = build_doc(design, result, catalog)
     problem = " ".join(design.meta.problem.split())
-    doc = ReportDocTemplate(
-        buffer,
-        styles,
-        title=title,
-        author=info.author,
-        subject=("ML system design: " + problem[:200]) if problem else "ML system design report",
-        creator=f"MLSD Studio {__version__}",
-        keywords=["ML system design", "MLSD Studio"],
-    )
-    doc.multiBuild(story)
-    return buffer.getvalue()
+    pdf = b""
+    for tightness in GLOSSARY_TIGHTNESS:  # tighter glossaries only while the last page is near-empty
+        end = _End()
+        story = _story(
+            doc_content, info, styles, width, extra_sections, after_summary, diagram_error, tightness
+        )
+        buffer = io.BytesIO()
+        doc = ReportDocTemplate(
+            buffer,
+            styles,
+            title=title,
+            author=info.author,
+            subject=("ML system design: " + problem[:200]) if problem else "ML system design report",
+            creator=f"MLSD Studio {__version__}",
+            keywords=["ML system design", "MLSD Studio"],
+        )
+        doc.multiBuild([*story, end])
+        pdf = buffer.getvalue()
+        if not doc_content.glossary or doc.page <= 3 or doc.frame.height - end.left >= LAST_PAGE_MIN:
+            break
+    return pdf
+
+
+class _End(Flowable):
+    """The story's last flowable: records the room left on the last page (`left`, points)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.left = 0.0
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.left = avail_height
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
+def _story(
+    doc_content: DesignDoc,
+    info: front.ReportInfo,
+    styles: Styles,
+    width: float,
+    extra_sections: Sequence[ExtraSection] | None,
+    after_summary: Sequence[ExtraSection] | None,
+    diagram_error: str | None,
+    tightness: float,
+) -> list[Flowable]:
+    """The document's flowables, in order (`tightness` scales the glossary's type)."""
+    design, result, catalog = doc_content.design, doc_content.result, doc_content.catalog
+    story: list[Flowable] = [NextPageTemplate("portrait")]
+    story += front.cover(design, result, catalog, info, styles, width)
+    story += [PageBreak(), *front.contents(styles), PageBreak()]
+    story += front.summary(doc_content, styles, width)
+    if after_summary:
+        story += sections.extra_sections(after_summary, styles)
+    context = [
+        *docsections.context_section(doc_content, styles, width),
+        *docsections.goals_section(doc_content, styles),
+    ]
+    # Before the landscape architecture page: on this page, or together on the next (no short spill).
+    story += [CondPageBreak(SECTION_ROOM), KeepTogether(context)]
+    story += architecture_story(design, catalog, result, styles, width, error=diagram_error)
+    # Later sections start on the current page when there is room for a good start.
+    for part in (
+        sections.stage_sections(doc_content, styles, width),
+        docsections.decisions_section(doc_content, styles, width),
+        docsections.risks_section(doc_content, styles, width),
+        docsections.questions_section(doc_content, styles, sections.asked_elsewhere(extra_sections or ())),
+        sections.extra_sections(extra_sections or (), styles),
+        docsections.appendix(doc_content, styles, width),
+        docsections.glossary_section(doc_content, styles, width, tightness),
+    ):
+        if part:
+            story += [CondPageBreak(SECTION_ROOM), *part]
+    return story
 
 
 def build_report(
@@ -103,6 +156,7 @@ def build_report(
     *,
     report_date: str | None = None,
     diagram_error: str | None = None,
+    after_summary: Sequence[ExtraSection] | None = None,
 ) -> Path:
     """Write the PDF design report atomically to `out_path` and return the path.
 
@@ -119,6 +173,8 @@ def build_report(
         diagram_error: a reason to leave the figures out (e.g. the caller has no use for
             them); the report prints it in place of the system diagram and has no stage
             figures.
+        after_summary: (heading, flowables) sections placed right after the summary (e.g.
+            the changes since an earlier version of the design).
 
     A figure that cannot be drawn becomes a note in the report; the report is still built.
     """
@@ -130,6 +186,7 @@ def build_report(
         design_bytes,
         report_date=report_date,
         diagram_error=diagram_error,
+        after_summary=after_summary,
     )
     atomic_write_bytes(out_path, pdf)
     return Path(out_path)

@@ -64,15 +64,20 @@ LEGEND = (
 
 def system_story(
     design: Design, catalog: Catalog, result: object | None, styles: Styles, *, error: str | None = None
-) -> list[Flowable]:
-    """The system figure section: a landscape page of its own, then back to portrait."""
-    head: list[Flowable] = [NextPageTemplate("landscape"), PageBreak(), heading("System diagram", styles, 0)]
-    tail: list[Flowable] = [NextPageTemplate("portrait"), PageBreak()]
+) -> tuple[list[Flowable], str]:
+    """The "Architecture" section's system figure: a landscape page of its own, then back to
+    portrait; and what it shows: "whole" (every component), "overview" (the stage overview)
+    or "note" (it could not be drawn).
+    A design without components has no such section ([]); a figure left out for a reason
+    (`error`) is a note on a portrait page, with no blank landscape page."""
+    if not design.components:
+        return [], "note"
+    title = heading("Architecture", styles, 0)
     if error is not None:
         text = "<b>The diagram could not be drawn:</b> " + markup(error, styles.fonts) + "."
-        return [*head, Paragraph(text + " The rest of the report is complete.", styles.body), *tail]
-    if not design.components:
-        return [*head, rich("The design has no components yet.", styles.body), *tail]
+        return [title, Paragraph(text + " The rest of the report is complete.", styles.body)], "note"
+    head: list[Flowable] = [NextPageTemplate("landscape"), PageBreak(), title]
+    tail: list[Flowable] = [NextPageTemplate("portrait"), PageBreak()]
     frame = frame_for(LANDSCAPE, SYSTEM_HEAD_ROOM)
     try:
         if len(design.components) <= SYSTEM_FIGURE_LIMIT:
@@ -80,24 +85,21 @@ def system_story(
             figure, legible = _legible(design, catalog, result, styles, every, None, frame, max_scale=0.65)
             if legible:
                 legend = LEGEND.replace("; grey components belong to other stages", "")
-                legend += (
-                    " Each stage's section opens with a figure of that stage and its links to the others."
-                )
-                return [*head, rich(legend, styles.small), figure, *tail]
+                return [*head, rich(legend, styles.small), figure, *tail], "whole"
         boxes, arrows = stage_summary(design, catalog, result)
     except Exception as exc:  # a failing layout must not sink the whole report
         text = (
             f"<b>The diagram could not be drawn:</b> {markup(f'{type(exc).__name__}: {exc}', styles.fonts)}."
         )
-        return [*head, Paragraph(text + " The rest of the report is complete.", styles.body), *tail]
+        return [*head, Paragraph(text + " The rest of the report is complete.", styles.body), *tail], "note"
     legend = (
-        f"The design has {len(design.components)} components, more than one page shows legibly: this "
+        f"The design has {len(design.components):,} components, more than one page shows legibly: this "
         "overview shows its stages, each with its number of components and links and its most severe open "
         "finding, and the number of links between stages (links skipping stages arc above, links back to "
-        "an earlier stage below; dashed purple when they are all intended feedback). Each stage's section "
-        "opens with the figure of all its components."
+        "an earlier stage below; dashed purple when they are all intended feedback). The figures of the "
+        "stages that follow show all its components."
     )
-    return [*head, rich(legend, styles.small), StageOverview(boxes, arrows, styles.fonts), *tail]
+    return [*head, rich(legend, styles.small), StageOverview(boxes, arrows, styles.fonts), *tail], "overview"
 
 
 @dataclass(frozen=True)

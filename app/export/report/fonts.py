@@ -116,7 +116,7 @@ class FontSet:
                     self._scripts[script] = face
         return face
 
-    # Kept for callers of the CJK-only interface.
+    # The CJK face: its registered name, and whether it is a CID font (no file shipped).
     @property
     def cjk(self) -> str:
         return self.script_face("cjk").name
@@ -124,16 +124,6 @@ class FontSet:
     @property
     def cjk_is_cid(self) -> bool:
         return self.script_face("cjk").chars is None
-
-    @property
-    def cjk_source(self) -> str:
-        return self.script_face("cjk").source
-
-    def body_covers(self, ch: str) -> bool:
-        return self.body.covers(ch) or ch in "\n "
-
-    def cjk_covers(self, ch: str) -> bool:
-        return self.script_face("cjk").covers(ch)
 
     def face_for(self, ch: str, current: Face | None = None) -> Face | None:
         """The family that draws a character: the current run's for spaces and punctuation

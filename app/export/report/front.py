@@ -1,9 +1,10 @@
-"""Front matter of the report: cover, table of contents and executive summary."""
+"""Front matter of the report: cover, table of contents and the summary."""
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -13,6 +14,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from app import __version__
 from app.domain.catalog import Catalog
 from app.domain.model import Design
+from app.export.design_doc import DesignDoc, checks_line, decisions_line, finding_place, plural
 from app.export.dot import tint
 from app.export.report.fonts import markup
 from app.export.report.styles import (
@@ -22,7 +24,6 @@ from app.export.report.styles import (
     MARGIN,
     MUTED,
     OK_GREEN,
-    OK_GREEN_LIGHT,
     PORTRAIT,
     SEVERITY_COLORS,
     Styles,
@@ -31,10 +32,7 @@ from app.export.report.styles import (
     rich,
     text,
 )
-from app.export.report.tables import component_names, count_table, data_table, head_row
 from app.rules.engine import CheckResult
-
-TOP_RISKS = 5
 
 
 @dataclass(frozen=True)
@@ -46,11 +44,6 @@ class ReportInfo:
     date: str
     design_hash: str
     version: str = __version__
-
-
-def plural(count: int, noun: str) -> str:
-    """ "1 error", "2 errors"."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def design_hash(data: bytes) -> str:
@@ -156,7 +149,7 @@ def _fit_on_one_page(story: list[Flowable], width: float) -> list[Flowable]:
 def _stage_strip(result: CheckResult, catalog: Catalog, styles: Styles, width: float) -> Table:
     """Six tiles, one per stage: number, label, and how many components cover it."""
     cells = []
-    commands: list[tuple] = [
+    commands: list[tuple[Any, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 7),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
@@ -192,92 +185,73 @@ def contents(styles: Styles) -> list[Flowable]:
     return [heading("Contents", styles, 0, toc=False), toc]
 
 
-def _coverage_table(
-    design: Design, result: CheckResult, catalog: Catalog, styles: Styles, width: float
-) -> Table:
-    rows: list[list[Flowable]] = [head_row(styles, "Stage", "Status", "Components")]
-    extra: list[tuple] = []
-    for row, stage in enumerate(catalog.stages, start=1):
+def _coverage_line(design: Design, result: CheckResult, catalog: Catalog, styles: Styles) -> Paragraph:
+    """One line per the six stages: its number, label and components (or "missing")."""
+    parts = []
+    for stage in catalog.stages:
         cov = result.coverage.get(stage.id)
-        ids = cov.components if cov else []
-        if ids:
-            names = component_names(design, ids)
-            shown = "; ".join(markup(n, styles.fonts, newlines=False) for n in names[:8])
-            if len(names) > 8:
-                shown += f" and {len(names) - 8} more"
-            status, fill, ink = f"covered ({len(ids)})", OK_GREEN_LIGHT, OK_GREEN
-        else:
-            kinds = [k.label for k in catalog.kinds_in_stage(stage.id)]
-            shown = (
-                f'<font color="{hex_of(MUTED)}">Nothing yet; would be filled by: '
-                f"{markup(', '.join(kinds), styles.fonts)}</font>"
-            )
-            status, fill, ink = "missing", SEVERITY_COLORS["error"][1], SEVERITY_COLORS["error"][0]
-        swatch = f'<font color="{stage.color}">■</font> '
-        rows.append(
-            [
-                rich(f"{swatch}<b>{stage.number}. {markup(stage.label, styles.fonts)}</b>", styles.cell),
-                rich(f'<font color="{hex_of(ink)}"><b>{status}</b></font>', styles.cell),
-                rich(shown, styles.cell),
-            ]
+        count = len(cov.components) if cov else 0
+        status = (
+            f'<font color="{hex_of(OK_GREEN)}">{count:,}</font>'
+            if count
+            else f'<font color="{hex_of(SEVERITY_COLORS["error"][0])}"><b>missing</b></font>'
         )
-        extra.append(("BACKGROUND", (1, row), (1, row), fill))
-    return data_table(rows, [width * 0.3, width * 0.16, width * 0.54], extra=extra)
+        swatch = f'<font color="{stage.color}">■</font>'
+        parts.append(f"{swatch} {stage.number}. {markup(stage.label, styles.fonts)}: {status}")
+    covered = sum(1 for c in result.coverage.values() if c.covered)
+    lead = (
+        f"<b>Coverage.</b> {plural(len(design.components), 'component')} and "
+        f"{plural(len(design.links), 'link')} cover {covered} of the {len(result.coverage)} stages "
+        "(components per stage): "
+    )
+    return rich(lead + " · ".join(parts) + ".", styles.body)
 
 
-def summary(
-    design: Design, result: CheckResult, catalog: Catalog, styles: Styles, width: float
-) -> list[Flowable]:
+def summary(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
+    """Problem, approach, coverage, findings by severity and the top risks (distinct rules),
+    then one line for each section left out for having nothing to say."""
+    design, result = doc.design, doc.result
+    fonts = styles.fonts
     story: list[Flowable] = [heading("Summary", styles, 0)]
-    covered = [c for c in result.coverage.values() if c.covered]
-    counts = result.summary()
-    accepted = counts["accepted"]
-    verdict = (
-        f"The design has {plural(len(design.components), 'component')} and "
-        f"{plural(len(design.links), 'link')} and covers {len(covered)} of the {len(result.coverage)} "
-        f"stages of the framework. The rule engine checked {plural(len(result.rules_checked), 'rule')} and "
-        f"reports {plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')} and "
-        f"{plural(counts['info'], 'note')} still open; "
-        + (
-            f"{plural(accepted, 'finding')} {'was' if accepted == 1 else 'were'} accepted as "
-            f"{'a deliberate trade-off' if accepted == 1 else 'deliberate trade-offs'}."
-            if accepted
-            else "no finding has been accepted as a trade-off."
+    problem = " ".join(design.meta.problem.split())
+    first = problem.split(". ")[0].rstrip(".") + "." if problem else ""
+    story.append(
+        rich(
+            "<b>Problem.</b> "
+            + (markup(first, fonts) if first else "No problem statement is written yet.")
+            + (" <i>(In full under Context and scope.)</i>" if first and len(first) < len(problem) else ""),
+            styles.body,
         )
     )
-    story.append(rich(verdict, styles.body))
-    story += [heading("Stage coverage", styles, 1), _coverage_table(design, result, catalog, styles, width)]
-    story += [heading("Findings by severity", styles, 1), count_table(counts, styles, width)]
-    risks = [f for f in result.open_findings() if f.severity in ("error", "warning")][:TOP_RISKS]
-    story.append(heading("Top risks", styles, 1))
-    if not risks:
-        story.append(rich("No open errors or warnings.", styles.muted))
-    for number, finding in enumerate(risks, start=1):
-        strong = SEVERITY_COLORS[finding.severity][0]
-        names = component_names(design, finding.components)
-        concerns = (
-            " <i>(" + "; ".join(markup(n, styles.fonts, newlines=False) for n in names) + ")</i>"
-            if names
-            else ""
+    story.append(rich(f"<b>Approach.</b> {markup(doc.approach, fonts)}", styles.body))
+    story.append(_coverage_line(design, result, doc.catalog, styles))
+    story.append(
+        rich(
+            f"<b>Checks.</b> {checks_line(result, sum(1 for r in doc.rules if r.status == 'passed'))}",
+            styles.body,
         )
+    )
+    if doc.decisions or doc.acceptances:
+        story.append(rich(f"<b>Decisions.</b> {markup(decisions_line(doc))}", styles.body))
+    story.append(heading("Top risks", styles, 1))
+    if not doc.top_risks:
+        story.append(rich("No open error or warning.", styles.body))
+    for number, group in enumerate(doc.top_risks, start=1):
+        strong = SEVERITY_COLORS[group.severity][0]
+        where = "; ".join(finding_place(f, design) for f in group.open[:3])
+        if len(group.open) > 3:
+            where += f" and {len(group.open) - 3:,} more"
         story.append(
             Paragraph(
-                f'<font color="{hex_of(strong)}"><b>{markup(finding.rule)} · {finding.severity}</b></font> '
-                f"<b>{markup(finding.title, styles.fonts)}</b>: "
-                f"{markup(finding.message, styles.fonts)}{concerns}",
+                f'<font color="{hex_of(strong)}"><b>{markup(group.rule)} · {group.severity}</b></font> '
+                f"<b>{markup(group.title, fonts)}</b> "
+                f'<font color="{hex_of(MUTED)}">({plural(len(group.open), "finding")}: '
+                f"{markup(where, fonts, newlines=False)})</font>",
                 styles.bullet,
                 bulletText=f"{number}.",
             )
         )
-    story.append(Spacer(1, 4))
-    story.append(
-        rich(
-            f'<font color="{hex_of(MUTED)}">Severity colours: </font>'
-            + " ".join(
-                f'<font color="{hex_of(SEVERITY_COLORS[s][0])}"><b>{s}</b></font>'
-                for s in ("error", "warning", "info", "accepted")
-            ),
-            styles.small,
-        )
-    )
+    notes = doc.empty_notes()
+    if notes:
+        story.append(rich("<b>Not in this document.</b> " + " ".join(markup(n) for n in notes), styles.body))
     return story

@@ -64,8 +64,8 @@ def make_styles(fonts: FontSet | None = None) -> Styles:
     base = ParagraphStyle(
         "body",
         fontName=fonts.regular,
-        fontSize=9.5,
-        leading=13.2,
+        fontSize=9.2,
+        leading=12.3,
         textColor=INK,
         alignment=TA_LEFT,
         spaceAfter=4,
@@ -75,7 +75,7 @@ def make_styles(fonts: FontSet | None = None) -> Styles:
     def derive(name: str, **kw: object) -> ParagraphStyle:
         return ParagraphStyle(name, parent=base, **kw)
 
-    cell = derive("cell", fontSize=8.4, leading=10.6, spaceAfter=0)
+    cell = derive("cell", fontSize=8.2, leading=10.2, spaceAfter=0)
     toc0 = derive("toc0", fontName=fonts.bold, fontSize=10.5, leading=15, spaceBefore=5, spaceAfter=0)
     toc1 = derive("toc1", fontSize=9.5, leading=13, leftIndent=14, spaceAfter=0)
     return Styles(
@@ -98,16 +98,22 @@ def make_styles(fonts: FontSet | None = None) -> Styles:
             fontSize=13,
             leading=17,
             textColor=ACCENT,
-            spaceBefore=12,
-            spaceAfter=6,
+            spaceBefore=10,
+            spaceAfter=5,
             keepWithNext=1,
         ),
         h3=derive(
-            "h3", fontName=fonts.bold, fontSize=10.5, leading=14, spaceBefore=9, spaceAfter=2, keepWithNext=1
+            "h3",
+            fontName=fonts.bold,
+            fontSize=10.5,
+            leading=13,
+            spaceBefore=6,
+            spaceAfter=1.5,
+            keepWithNext=1,
         ),
         body=base,
         muted=derive("muted", textColor=MUTED),
-        small=derive("small", fontSize=8, leading=10.5, textColor=MUTED, spaceBefore=2),
+        small=derive("small", fontSize=8, leading=10, textColor=MUTED, spaceBefore=2),
         cell=cell,
         cell_bold=ParagraphStyle("cell_bold", parent=cell, fontName=fonts.bold),
         cell_head=ParagraphStyle("cell_head", parent=cell, fontName=fonts.bold, textColor=ACCENT),

@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from app.domain.model import Component
-from app.rules.context import RuleContext, aspects_of
+from app.rules.context import RuleContext
 from app.rules.model import Hit
+from app.rules.shape import aspects_of
 
 # ---- sources -----------------------------------------------------------------------------
 
@@ -91,7 +92,7 @@ def is_learned(ctx: RuleContext, model_id: str) -> bool:
     learned = ctx.prop(model_id, "learned")
     if isinstance(learned, bool):
         return learned
-    return ctx.prop(model_id, "family") != "rule"
+    return bool(ctx.prop(model_id, "family") != "rule")
 
 
 def names(ctx: RuleContext, ids: Iterable[str], limit: int = 4, ordered: bool = False) -> str:
@@ -199,7 +200,7 @@ class EndpointView:
     """
 
     def __init__(self, ctx: RuleContext):
-        self.graph = ctx.graph
+        self.succ, self.pred = ctx.succ, ctx.pred
         self.endpoints = endpoints(ctx)
         self.bit = {e: 1 << i for i, e in enumerate(self.endpoints)}
         self.all = (1 << len(self.endpoints)) - 1
@@ -215,10 +216,10 @@ class EndpointView:
         mask = self._near.get(node)
         if mask is None:
             mask = self.on(node)
-            if node in self.graph:
-                for other in self.graph._succ[node]:
+            if node in self.succ:
+                for other in self.succ[node]:
                     mask |= self.on(other)
-                for other in self.graph._pred[node]:
+                for other in self.pred[node]:
                     mask |= self.on(other)
             self._near[node] = mask
         return mask
@@ -326,7 +327,7 @@ def serve_inputs(ctx: RuleContext, node_id: str) -> frozenset[str]:
 
     def compute() -> frozenset[str]:
         adj = ctx.adjacency(forward=False, serve=True)
-        links = ctx.graph._pred
+        links = ctx.pred
         seen: set[str] = set()
         frontier = [node_id]
         while frontier:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from app.rules.checks._common import ONLINE_MODES, endpoint_view
-from app.rules.context import RuleContext, strongly_connected
+from app.rules.context import RuleContext
+from app.rules.walks import strongly_connected
 
 NOT_DATA_FLOWS = ("watch", "govern", "proxy")
 # An eval link carries the model itself when it leaves a model, a baseline, an evaluation gate
@@ -35,7 +36,7 @@ def data_loops(ctx: RuleContext, feedback: bool) -> list[tuple[str, ...]]:
         loops = ctx.loops(feedback=feedback)
         if not loops:
             return []
-        succ = ctx.graph._succ
+        succ = ctx.succ
         kind_of = ctx.kind_of
         found = []
         for loop in loops:

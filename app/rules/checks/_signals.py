@@ -142,12 +142,11 @@ def _monitors_by_node(ctx: RuleContext) -> dict[str, list[str]]:
     """For each component, the monitors linked to it (either direction), in design order."""
 
     def compute() -> dict[str, list[str]]:
-        graph = ctx.graph
         found: dict[str, list[str]] = {}
         for monitor in ctx.of_kind("monitor"):
-            if monitor.id not in graph:
+            if monitor.id not in ctx.succ:
                 continue
-            for node in {*graph._succ[monitor.id], *graph._pred[monitor.id]}:
+            for node in {*ctx.succ[monitor.id], *ctx.pred[monitor.id]}:
                 found.setdefault(node, []).append(monitor.id)
         return found
 

@@ -19,7 +19,7 @@ from app.rules.checks._common import (
     roml,
 )
 from app.rules.context import RuleContext
-from app.rules.model import Hit
+from app.rules.model import ALL, LINKS, Hit
 from app.rules.registry import rule
 
 _ERROR_STAGES = ("data", "model", "serving")
@@ -30,6 +30,7 @@ _ERROR_STAGES = ("data", "model", "serving")
     title="ML metric not tied to a business KPI",
     stage="business",
     severity="error",
+    kinds=ALL,
     rationale="An offline metric that improves while the business KPI stays flat is wasted work; "
     "each optimised metric should be an explicit proxy for a business objective, one metric should "
     "be the one the model optimises, and guardrail metrics say what it must not break.",
@@ -62,14 +63,13 @@ def r1_metric_tied_to_kpi(ctx: RuleContext) -> Iterator[Hit]:
         return
     unknown = Unspecified(ctx)
     # A metric is tied when a chain of proxy links leads from it to an objective.
-    graph = ctx.graph
     targets = set(objectives)
     tied = []
     for metric in metrics:
         seen, frontier = {metric}, [metric]
         while frontier and metric not in tied:
             node = frontier.pop()
-            for nxt, data in graph._succ[node].items():
+            for nxt, data in ctx.succ[node].items():
                 if data["flow"] == "proxy" and nxt not in seen:
                     if nxt in targets:
                         tied.append(metric)
@@ -126,6 +126,7 @@ def r1_metric_tied_to_kpi(ctx: RuleContext) -> Iterator[Hit]:
     title="ML not justified over a heuristic",
     stage="business",
     severity="warning",
+    kinds=("model", "problem_framing"),
     rationale="Machine learning adds data, training and monitoring debt; a heuristic that is good "
     "enough ships sooner and is easier to maintain.",
     suggestion="Justify ML over a heuristic in the problem framing (set ml_needed to yes), or replace "
@@ -161,6 +162,7 @@ def r2_ml_justified(ctx: RuleContext) -> Iterator[Hit]:
     title="Online endpoint without latency or throughput targets",
     stage="business",
     severity="warning",
+    kinds=("constraint", "endpoint"),
     rationale="Serving architecture, model size and cost follow from the latency and load targets; "
     "without them the design cannot be checked against its constraints.",
     suggestion="Set latency_slo_ms and qps on the endpoint, or add a latency constraint.",
@@ -201,6 +203,7 @@ def r3_latency_targets(ctx: RuleContext) -> Iterator[Hit]:
     title="Stage not covered",
     stage="all",
     severity="warning",
+    kinds=LINKS,
     rationale="A sound ML system design answers all six questions: business problem, data, features, "
     "model, serving and monitoring. A missing stage is a gap a reviewer will find. A missing data, "
     "model or serving stage is an error; a missing business, features or monitoring stage a warning.",
@@ -236,6 +239,7 @@ def _lower_label(label: str) -> str:
     title="Orphan component or unused dependency",
     stage="structure",
     severity="warning",
+    kinds=LINKS,
     rationale="Components that connect to nothing, and data that reaches no model, are unused "
     "dependencies: they cost upkeep and hide what the system really depends on.",
     suggestion="Link the component into the pipeline, or remove it.",
@@ -245,7 +249,7 @@ def _lower_label(label: str) -> str:
     unset="Reads no property: only the links.",
 )
 def r5_orphans(ctx: RuleContext) -> Iterator[Hit]:
-    succ, pred = ctx.graph._succ, ctx.graph._pred
+    succ, pred = ctx.succ, ctx.pred
     reaches_model: frozenset[str] | None = None
     for component in ctx.design.components:
         cid = component.id

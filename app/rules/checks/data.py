@@ -46,6 +46,7 @@ def _protects(controls: set[str], regulation: object) -> bool:
     title="Personal data reaches ML without governance",
     stage="data",
     severity="error",
+    kinds=("data_source", "governance"),
     rationale="Personal data copied into datasets, feature stores and model weights outlives its "
     "consent and retention rules unless a governance step sits on the way whose controls fit the "
     "use: anonymisation, or access control together with retention.",
@@ -155,6 +156,7 @@ def _validates(ctx: RuleContext, vid: str, side: str) -> tuple[bool | None, list
     title="Data not validated",
     stage="data",
     severity="warning",
+    kinds=("data_source", "data_validation", "endpoint", "monitor", "training_job"),
     rationale="Bad input data (schema changes, nulls, out-of-range values) silently degrades training "
     "and serving; validation catches it before it reaches the model, and on the training path it "
     "must block a bad batch, not only log it.",
@@ -252,6 +254,7 @@ _FIX = {
     title="Delayed labels without proxy monitors",
     stage="data",
     severity="warning",
+    kinds=("label_source", "monitor"),
     rationale="When labels arrive days late, model quality can only be measured days late; drift "
     "monitors on inputs and predictions are the early warning in between.",
     suggestion="Add a monitor watching prediction_drift or data_drift.",
@@ -299,6 +302,7 @@ def r14_delayed_labels(ctx: RuleContext) -> Iterator[Hit]:
     title="Data source without owner or versioning",
     stage="data",
     severity="info",
+    kinds=("data_source",),
     rationale="An unowned or unversioned input changes without notice, and a training run on it "
     "cannot be reproduced.",
     suggestion="Name the owning team of each data source and version (snapshot) its data.",

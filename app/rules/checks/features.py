@@ -26,6 +26,7 @@ _BLIND = {"accuracy", "roc_auc"}  # look fine while the rare class is missed
     title="Imbalanced labels measured by accuracy",
     stage="features",
     severity="warning",
+    kinds=("label_source", "metric"),
     rationale="With rare positives a model that always predicts the majority class scores high "
     "accuracy, and ROC-AUC stays flattering while precision on the rare class collapses; whatever "
     "the resampling, the metric must see the minority class.",
@@ -87,6 +88,7 @@ _CALIBRATED = ("platt", "isotonic", "temperature", "native")
     title="Sampled data not re-weighted",
     stage="features",
     severity="warning",
+    kinds=("decision_policy", "metric", "model", "sampling_strategy"),
     rationale="Undersampling, oversampling and negative sampling shift the base rate the model "
     "learns; without importance weights its scores are miscalibrated, and everything that reads "
     "them as probabilities (a threshold, an auction or optimizer, a re-ranker, a bandit, calibration "
@@ -175,6 +177,7 @@ def r20_sampling_correction(ctx: RuleContext) -> Iterator[Hit]:
     title="Many features without importance analysis",
     stage="features",
     severity="info",
+    kinds=("feature_pipeline",),
     rationale="Each feature is a data dependency to maintain; with hundreds of them, unused and "
     "redundant ones accumulate unless their importance is measured.",
     suggestion="Add a feature importance analysis (permutation, SHAP, ablation) and prune unused features.",

@@ -46,6 +46,7 @@ _MIN_AGREEMENT = 0.6
     title="Position bias in ranking with natural labels",
     stage="data",
     severity="warning",
+    kinds=("decision_policy", "label_source", "metric", "problem_framing"),
     rationale="Users click what is shown first: clicks and other outcomes collected from a ranked "
     "list measure position as much as relevance. A ranker trained on them without a correction "
     "learns to keep the current order, and offline metrics computed on them reward it for that.",
@@ -107,6 +108,7 @@ def _cadence(job: Component) -> float | None:
     title="Label maturity versus retraining cadence",
     stage="data",
     severity="warning",
+    kinds=("label_source", "sampling_strategy", "training_job"),
     rationale="Outcome labels (a conversion, a churn, a chargeback) mature some time after the "
     "prediction; until then the example reads as a negative. A model retrained more often than its "
     "labels mature learns, in every run, from recent examples whose positives have not arrived yet, "
@@ -221,6 +223,7 @@ _VALUE_TASKS = {"regression", "forecast"}
     title="Censored outcomes",
     stage="data",
     severity="warning",
+    kinds=("experiment", "label_source", "prediction_logger", "problem_framing", "sampling_strategy"),
     rationale="When the system itself hides outcomes, the labels are censored: sales stop at the "
     "stock on hand, so a stock-out records demand as the stock level; a declined loan never shows "
     "whether it would have defaulted. A model trained on the observed outcomes as if they were the "
@@ -296,6 +299,7 @@ def r50_censored_outcomes(ctx: RuleContext) -> Iterator[Hit]:
     title="Label quality unknown or low for human annotation",
     stage="data",
     severity="warning",
+    kinds=("label_source",),
     rationale="Human labels are only as good as the agreement between annotators: with a kappa "
     "below about 0.6 a large share of labels are a coin toss between two readings, which caps both "
     "what the model can learn and what its evaluation can measure. Weak labels (heuristics, "

@@ -62,7 +62,7 @@ def _heaviest_path(ctx: RuleContext, members: AbstractSet[str], sink: str, reque
     """The path ending at `sink`, through `members`, with the largest summed latency."""
     where = ctx.topo_index(False)
     order = ctx.order
-    pred = ctx.graph._pred
+    pred = ctx.pred
     best: dict[str, float] = {}
     came_from: dict[str, str] = {}
     for node in sorted(members | {sink}, key=lambda n: (where.get(n, 0), order.get(n, 0))):
@@ -88,6 +88,7 @@ def _heaviest_path(ctx: RuleContext, members: AbstractSet[str], sink: str, reque
     title="Latency budget",
     stage="model",
     severity="error",
+    kinds=("cache", "constraint", "endpoint", "feature_store", "model"),
     rationale="An online prediction must fit its latency SLO end to end: the model's p99 plus every "
     "feature lookup and cache on the request path. Large models on tight SLOs or on devices "
     "need a plan (distillation, compression, caching). Error when the path exceeds the SLO; warning "

@@ -73,6 +73,7 @@ _NON_TEMPORAL_SPLITS = ("random", "stratified", "group")
     title="Temporal leakage",
     stage="features",
     severity="error",
+    kinds=("data_source", "dataset", "label_source", "problem_framing", "training_job"),
     rationale="A random, stratified or group split, or k-fold cross-validation, of time-ordered data "
     "trains on the future and tests on the past; offline scores look better than production ever "
     "will.",
@@ -140,6 +141,7 @@ _STATEFUL_OPS = {"impute", "clip_outliers", "one_hot", "target_encode", "scale"}
     title="Feature leakage",
     stage="features",
     severity="warning",
+    kinds=("feature_pipeline",),
     rationale="Transforms fit on all the data (scalers, encoders, imputers) leak test statistics into "
     "training; a target encoding fit on all the data puts the test labels themselves into the "
     "features.",
@@ -180,6 +182,10 @@ def r18_feature_leakage(ctx: RuleContext) -> Iterator[Hit]:
     title="Label leakage from post-event features",
     stage="features",
     severity="error",
+    kinds=(
+        "data_source", "dataset", "feature_pipeline", "feature_store", "label_source", "problem_framing",
+        "training_job",
+    ),
     rationale="When labels arrive after the prediction moment, or the data is ordered in time, a "
     "feature joined into a training row without point-in-time correctness can hold values from "
     "after the event (a balance after the chargeback, a count including the click itself): the "

@@ -7,7 +7,10 @@ the model again. Watch, govern, proxy and eval links carry no data and close no 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator, Mapping
+from typing import Any
+
+import networkx as nx
 
 from app.rules.checks._common import (
     Unspecified,
@@ -21,6 +24,7 @@ from app.rules.checks._flows import data_loops, task_of
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import get_rule, rule
+from app.rules.shape import LinkEdit, Topology, TopologyKey
 
 _SHARED_RESOURCE_POLICIES = ("optimizer", "rules", "rerank", "bandit")
 _ISOLATED_UNITS = ("region_time",)
@@ -31,6 +35,7 @@ _ISOLATED_UNITS = ("region_time",)
     title="Experiment interference in a marketplace",
     stage="monitoring",
     severity="warning",
+    kinds=("decision_policy", "experiment", "problem_framing"),
     rationale="In a marketplace, a decision over shared supply or demand (allocation, pricing, "
     "ranking, re-ranking, a bandit) for one unit changes what other units see; an A/B test "
     "randomised by user, session or request then lets treatment and control interfere, and measures "
@@ -108,7 +113,7 @@ def _feedback_loops(ctx: RuleContext) -> list[dict[str, tuple[str, ...]]]:
     def compute() -> list[dict[str, tuple[str, ...]]]:
         found = []
         kind_of = ctx.kind_of
-        succ = ctx.graph._succ
+        succ = ctx.succ
         beside = [(lg.id, ctx.neighbours(lg.id)) for lg in ctx.of_kind("prediction_logger")]
         for group in data_loops(ctx, feedback=True):
             members = set(group)
@@ -136,7 +141,25 @@ def _feedback_loops(ctx: RuleContext) -> list[dict[str, tuple[str, ...]]]:
             )
         return found
 
-    return ctx.shape_memo("feedback_loops", compute, {"links", "feedback", "flow"})
+    return ctx.shape_memo("feedback_loops", compute, {"links", "feedback", "flow"}, keep=_loops_unchanged)
+
+
+def _loops_unchanged(values: Mapping[Hashable, Any], graph: nx.DiGraph[str], edit: LinkEdit) -> bool:
+    """The loops stay as they are when the link joins two different strongly connected
+    components in topological order (a link inside a loop can split or join the data loops,
+    whatever its flow), and it does not attach a prediction logger beside one."""
+    topology: Topology | None = values.get(TopologyKey(feedback=True))
+    if topology is None:
+        return False
+    where = topology.where
+    if not (
+        where[edit.source] < where[edit.target] if edit.added else where[edit.source] != where[edit.target]
+    ):
+        return False
+    return not edit.feedback and "prediction_logger" not in (
+        graph.nodes[edit.source].get("kind"),
+        graph.nodes[edit.target].get("kind"),
+    )
 
 
 @rule(
@@ -144,6 +167,7 @@ def _feedback_loops(ctx: RuleContext) -> list[dict[str, tuple[str, ...]]]:
     title="Degenerate feedback loop",
     stage="monitoring",
     severity="warning",
+    kinds=("decision_policy", "model", "prediction_logger", "problem_framing"),
     rationale="When a model's predictions decide what happens (what users see, which cases are acted "
     "on) and the outcomes become its next labels or data, it only learns about what it already "
     "chose; exploration or a random holdout keeps unbiased data flowing, and logged propensities "

@@ -31,6 +31,7 @@ from app.rules.registry import rule
     title="No baseline",
     stage="model",
     severity="warning",
+    kinds=("baseline_model", "model"),
     rationale="Without a simple baseline evaluated on the same data, nobody knows whether the model's "
     "complexity buys anything. Warning; error for deep, transformer, LLM and ensemble models, "
     "which need it most.",
@@ -94,6 +95,7 @@ def r22_baseline(ctx: RuleContext) -> Iterator[Hit]:
     title="Unexplained model under an interpretability constraint",
     stage="model",
     severity="warning",
+    kinds=("constraint", "model"),
     rationale="Regulated or interpretability-constrained decisions must be explainable; a black-box "
     "model needs an explainer (SHAP, a surrogate) or an interpretable family.",
     suggestion="Use an interpretable model family or attach an explainer (SHAP, surrogate).",
@@ -144,6 +146,7 @@ _FIX25 = {"cv": "holdout, kfold, time_series_cv or none", "hpo": "random, bayesi
     title="Training without validation or tuning",
     stage="model",
     severity="warning",
+    kinds=("model", "training_job"),
     rationale="Hyperparameters chosen without cross-validation or a search overfit the one split they "
     "were tried on (warning); deep models trained without early stopping overfit or waste compute "
     "(info).",
@@ -199,6 +202,7 @@ def r25_tuning(ctx: RuleContext) -> Iterator[Hit]:
     title="Evaluation without slices",
     stage="model",
     severity="warning",
+    kinds=("constraint", "consumer", "evaluation"),
     rationale="An aggregate metric hides groups where the model fails (new users, regions, protected "
     "groups). Warning; error when the system serves users under a regulatory constraint.",
     suggestion="List the slices the evaluation reports (e.g. new vs returning users, region, device, "
@@ -256,6 +260,7 @@ def _review_loads(
     title="Fixed threshold in a retrained system",
     stage="model",
     severity="warning",
+    kinds=("decision_policy", "endpoint", "label_source", "training_job"),
     rationale="Each retraining shifts the score distribution; a hand-set threshold then silently "
     "changes how many cases are acted on (warning). Automated actions also need limits or human "
     "review (info), and a review queue fed faster than reviewers can work is no review at all.",

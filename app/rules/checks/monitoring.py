@@ -30,6 +30,7 @@ _OUTPUT_SIGNALS = {"prediction_drift", "model_quality"}
     title="Endpoint not monitored for drift or quality",
     stage="monitoring",
     severity="error",
+    kinds=("endpoint", "monitor"),
     rationale="Models degrade silently as data and the world drift; an endpoint with no monitor on "
     "its inputs or its predictions fails without anyone knowing.",
     suggestion="Add a monitor on the endpoint watching data drift or data quality, and prediction drift "
@@ -70,6 +71,7 @@ def r35_drift_monitoring(ctx: RuleContext) -> Iterator[Hit]:
     title="No latency or error monitoring",
     stage="monitoring",
     severity="warning",
+    kinds=("endpoint", "monitor"),
     rationale="An online endpoint that gets slow or starts failing breaks the product before any model "
     "metric moves.",
     suggestion="Add a monitor watching latency and errors of the endpoint, with alerting.",
@@ -101,6 +103,7 @@ def r36_latency_monitoring(ctx: RuleContext) -> Iterator[Hit]:
     title="Serving features not logged",
     stage="monitoring",
     severity="info",
+    kinds=("endpoint", "prediction_logger"),
     rationale="Logging the exact features used at serving time is the surest way to train like you "
     "serve, to debug predictions and to measure skew.",
     suggestion="Add a prediction logger on the serving path with logs_features on.",

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator, Mapping
 
 from app.rules.checks._common import LEARNED_ELSEWHERE, dmls, htd, items, join_words, mts, names
+from app.rules.checks._flows import carries_data
 from app.rules.checks._signals import DALVI_2004, KOHAVI_2020, linked_monitors, said, watch_verdict
 from app.rules.context import RuleContext
 from app.rules.model import Hit
@@ -34,7 +35,7 @@ def _matches(primary: str, labels: list[str]) -> bool:
 
 def _objectives_of(ctx: RuleContext, metric: str, objectives: Mapping[str, object]) -> list[str]:
     """Objectives a metric is linked to directly, or through a chain of proxy links."""
-    succ = ctx.graph._succ
+    succ = ctx.succ
     found = [n for n in succ[metric] if n in objectives]
     seen, frontier = {metric}, [metric]
     while frontier:
@@ -54,6 +55,7 @@ def _objectives_of(ctx: RuleContext, metric: str, objectives: Mapping[str, objec
     title="Offline metric not aligned with an online check",
     stage="monitoring",
     severity="warning",
+    kinds=("business_objective", "experiment", "metric", "monitor"),
     rationale="The metric a model is optimized for offline is a proxy; whether improving it moves "
     "what users and the business experience is an empirical question that only online data "
     "answers. An optimizing metric that no online monitor or experiment ties to live outcomes can "
@@ -138,12 +140,22 @@ _ACTING = ("threshold", "rules")
 
 
 def _label_feedback(ctx: RuleContext) -> bool:
-    """A feedback link leads (directly or on) into a label source: outcomes come back as labels."""
-    targets = {t for _, t in ctx.feedback_links()}
-    if not targets:
-        return False
+    """Outcomes come back as labels: a feedback link that carries data leads, directly or on
+    through data-carrying links, into a label source. A watch, govern or proxy link, or an eval
+    link of measurements, observes or controls: marked feedback or not, it brings no label back."""
+    succ = ctx.succ
+    frontier = [t for s, t in ctx.feedback_links() if carries_data(ctx, s, succ[s][t]["flow"])]
     labels = ctx.ids_of_kind("label_source")
-    return bool((targets | ctx.reach(targets)) & labels)
+    seen = set(frontier)
+    while frontier:
+        node = frontier.pop()
+        if node in labels:
+            return True
+        for nxt, data in succ[node].items():
+            if nxt not in seen and not data["feedback"] and carries_data(ctx, node, data["flow"]):
+                seen.add(nxt)
+                frontier.append(nxt)
+    return False
 
 
 def _adversarial_gaps(ctx: RuleContext) -> tuple[list[str], list[str], list[str]]:
@@ -198,6 +210,7 @@ def _adversarial_gaps(ctx: RuleContext) -> tuple[list[str], list[str], list[str]
     title="Adversarial system without adaptation",
     stage="monitoring",
     severity="warning",
+    kinds=("decision_policy", "evaluation", "model", "monitor", "problem_framing", "training_job"),
     rationale="Fraudsters, spammers and abusers probe the model and change behaviour to evade it: "
     "the concept drifts because someone is pushing it. A system facing adversaries needs to see "
     "the drift (alerting drift monitors), keep retraining on fresh attacks, and keep a source of "
@@ -209,8 +222,9 @@ def _adversarial_gaps(ctx: RuleContext) -> tuple[list[str], list[str], list[str]
     condition="A problem framing has adversarial on and the design lacks any of: a monitor watching "
     "concept_drift or data_drift with alerting; a training job whose schedule is periodic, triggered "
     "or continual (when every model is pretrained or vendor_api: an evaluation with gate on, through "
-    "which updated prompts and filters ship); a human review component or a feedback link leading "
-    "into a label source. One finding lists the missing pieces. When adversarial is unset, an "
+    "which updated prompts and filters ship); a human review component or a data-carrying feedback "
+    "link (not watch, govern, proxy or a measurement's eval) leading into a label source. One "
+    "finding lists the missing pieces. When adversarial is unset, an "
     "info finding asks for it only if the design acts on cases (a threshold or rules decision "
     "policy) with human review: the shape of fraud, spam and abuse systems.",
     unset="alerting, watches or schedule unset where they decide a piece fire as unknowns; "

@@ -39,6 +39,7 @@ _ONLINE_EXPERIMENTS = ("ab", "interleaving", "switchback", "bandit", "holdback")
     title="No validation gate before serving",
     stage="serving",
     severity="error",
+    kinds=("endpoint", "evaluation", "training_job"),
     rationale="A freshly trained model must beat its predecessor on held-out data before it reaches "
     "users; without a blocking evaluation, a bad training run ships automatically.",
     suggestion="Put an evaluation with gate on between training and serving "
@@ -111,6 +112,7 @@ def _registry_state(
     title="Unsafe rollout",
     stage="serving",
     severity="warning",
+    kinds=("consumer", "endpoint", "model_registry", "release_strategy"),
     rationale="A new model version should reach a slice of traffic first and be easy to roll back to "
     "a known version from a versioned registry, whoever consumes its predictions: a user app, an "
     "internal service (payments, dispatch) or another model.",
@@ -218,6 +220,7 @@ def _kpi_monitors(ctx: RuleContext) -> tuple[list[str], list[str]]:
     title="No online experiment or KPI monitor",
     stage="monitoring",
     severity="warning",
+    kinds=("consumer", "endpoint", "experiment", "monitor"),
     rationale="Offline metrics only predict online impact; a model whose predictions are acted on "
     "needs an online experiment with guardrail metrics to prove it moves the KPI without breaking "
     "something else, and a KPI monitor to keep proving it.",

@@ -32,6 +32,7 @@ from app.rules.registry import rule
     title="No fallback",
     stage="serving",
     severity="warning",
+    kinds=("endpoint",),
     rationale="When the model times out or fails, an online endpoint without a fallback fails the "
     "request; a cached answer, a heuristic or the previous model keeps the product working.",
     suggestion="Set a fallback: cached predictions, a heuristic or the previous model.",
@@ -60,6 +61,7 @@ def r30_fallback(ctx: RuleContext) -> Iterator[Hit]:
     title="Serving mode mismatch",
     stage="serving",
     severity="info",
+    kinds=("data_source", "endpoint", "problem_framing"),
     rationale="Batch predictions cannot use context known only at request time; online serving of "
     "inputs that change daily costs latency and uptime for nothing.",
     suggestion="Serve online when request-time context matters; otherwise precompute predictions in "
@@ -114,6 +116,7 @@ def r31_serving_mode(ctx: RuleContext) -> Iterator[Hit]:
     title="Model staleness unknown",
     stage="serving",
     severity="warning",
+    kinds=("cicd_pipeline", "monitor", "training_job"),
     rationale="A model trained by hand and never checked for staleness decays unnoticed (MLOps level "
     "0, warning); continuous training keeps it current (info when no CI/CD pipeline does it), and "
     "continuous training that ships models without data and model tests ships whatever it trained.",
@@ -187,6 +190,7 @@ def r32_staleness(ctx: RuleContext) -> Iterator[Hit]:
     title="Undeclared consumer",
     stage="serving",
     severity="warning",
+    kinds=("consumer", "model"),
     rationale="Undeclared consumers of predictions tie their fate to the model silently; a model "
     "whose outputs feed another model's data creates a correction cascade where improving one "
     "breaks the other.",
@@ -234,6 +238,7 @@ def r33_consumers(ctx: RuleContext) -> Iterator[Hit]:
     title="Cost not controlled",
     stage="serving",
     severity="warning",
+    kinds=("constraint", "infrastructure", "model", "monitor"),
     rationale="Infrastructure beyond the cost budget, and accelerators nobody watches, are how ML "
     "systems become unprofitable.",
     suggestion="Bring the infrastructure within the cost constraint, and monitor the cost of "

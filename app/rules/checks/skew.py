@@ -19,9 +19,10 @@ from app.rules.checks._common import (
     roml,
     serving_models,
 )
-from app.rules.context import RuleContext, aspects_of
+from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import rule
+from app.rules.shape import aspects_of
 
 _TRANSPARENT = ("cache", "data_validation")  # pass their own inputs through unchanged
 _NOT_FEATURE_INPUTS = ("training_job", "model_registry", "model", "baseline_model")
@@ -35,7 +36,7 @@ def _direct_inputs(ctx: RuleContext, node: str, serve: bool) -> list[str]:
     frontier = [node]
     while frontier:
         current = frontier.pop()
-        for prev, data in ctx.graph._pred[current].items():
+        for prev, data in ctx.pred[current].items():
             if prev in seen or data["feedback"] or (serve and data["phase"] == "train"):
                 continue
             if data["flow"] not in ("feature", "data"):
@@ -138,6 +139,7 @@ def _classify(ctx: RuleContext, endpoint: str, model: str, source: str, training
     title="Training/serving skew",
     stage="features",
     severity="error",
+    kinds=("endpoint", "feature_pipeline", "model"),
     rationale="Inputs a model reads at serving time that its training never saw make it predict on "
     "data it was never trained on; it is the most common silent failure of online ML.",
     suggestion="Feed the same input to the training job (through the same features), or compute it in "
@@ -166,6 +168,7 @@ def r16_skew(ctx: RuleContext) -> Iterator[Hit]:
     title="Training/serving skew across code paths",
     stage="features",
     severity="error",
+    kinds=("endpoint", "feature_pipeline", "model"),
     rationale="When training features come from one pipeline (say a batch Spark job) and serving "
     "features from another (a streaming job filling an online store), the two implementations "
     "drift apart: the model is served features computed differently from those it learned on.",

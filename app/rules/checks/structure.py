@@ -20,7 +20,7 @@ from app.rules.checks._common import (
 )
 from app.rules.checks._flows import carries_data, data_loops
 from app.rules.context import RuleContext
-from app.rules.model import Hit
+from app.rules.model import LINKS, Hit
 from app.rules.registry import rule
 
 
@@ -29,6 +29,7 @@ from app.rules.registry import rule
     title="Unmarked loop",
     stage="structure",
     severity="error",
+    kinds=LINKS,
     rationale="A loop in the data flow (predictions feeding their own training data, a model "
     "influencing its own inputs) is hidden feedback unless it is deliberate and marked.",
     suggestion="If the loop is intended, mark the link that closes it as feedback; otherwise break it.",
@@ -41,7 +42,7 @@ from app.rules.registry import rule
 )
 def r6_unmarked_loops(ctx: RuleContext) -> Iterator[Hit]:
     # Every data loop must contain a feedback link: drop those links and look for what still cycles.
-    succ = ctx.graph._succ
+    succ = ctx.succ
     for group in data_loops(ctx, feedback=False):
         members = set(group)
         adj = {
@@ -92,6 +93,7 @@ def _one_cycle(adj: dict[str, list[str]], start: str, members: set[str], order: 
     title="No training lineage",
     stage="structure",
     severity="error",
+    kinds=("model", "training_job"),
     rationale="A learned model whose training data cannot be traced back to a source cannot be "
     "reproduced, audited or retrained. Pretrained and vendor models are learned elsewhere: their "
     "lineage is their supplier's.",
@@ -162,6 +164,7 @@ def r7_training_lineage(ctx: RuleContext) -> Iterator[Hit]:
     title="Endpoint serves no model",
     stage="structure",
     severity="error",
+    kinds=("endpoint",),
     rationale="An endpoint with no model or baseline behind it cannot return predictions.",
     suggestion="Link the model (or a baseline) to the endpoint, directly or through the model registry.",
     sources=dmls(7),
@@ -186,6 +189,7 @@ def r8_endpoint_has_model(ctx: RuleContext) -> Iterator[Hit]:
     title="Supervised task without labels",
     stage="data",
     severity="warning",
+    kinds=("problem_framing", "training_job"),
     rationale="A supervised model needs a target variable; where it comes from, how noisy and how "
     "delayed it is decides what the model can learn.",
     suggestion="Add a label source (natural labels, annotation, delayed outcomes) upstream of the "
@@ -230,6 +234,7 @@ def r9_labels(ctx: RuleContext) -> Iterator[Hit]:
     title="Monitor watches nothing",
     stage="monitoring",
     severity="warning",
+    kinds=("monitor",),
     rationale="A monitor only protects what it is attached to and what it measures.",
     suggestion="Set what the monitor watches and link it to the components it watches.",
     sources=(*mts("Monitor 1-7"), *roml(10)),
@@ -237,12 +242,11 @@ def r9_labels(ctx: RuleContext) -> Iterator[Hit]:
     unset="A monitor whose watches is unset is a warning: set the signals it watches.",
 )
 def r10_monitor_watches(ctx: RuleContext) -> Iterator[Hit]:
-    graph = ctx.graph
     unknown = Unspecified(ctx)
     for monitor in ctx.of_kind("monitor"):
         mid = monitor.id
         watches = items(monitor.properties.get("watches"))
-        attached = any(d["flow"] == "watch" for d in graph._succ[mid].values()) or bool(graph._pred[mid])
+        attached = any(d["flow"] == "watch" for d in ctx.succ[mid].values()) or bool(ctx.pred[mid])
         problems = []
         if watches is not None and not watches:
             problems.append("watches no signal")
@@ -260,6 +264,7 @@ def r10_monitor_watches(ctx: RuleContext) -> Iterator[Hit]:
     title="No monitor alerts",
     stage="monitoring",
     severity="warning",
+    kinds=("monitor",),
     rationale="Monitoring that nobody is paged for is discovered after the damage; at least one "
     "monitor must alert a person, through a named channel.",
     suggestion="Turn on alerting for the key monitors and name the channel (Slack, pager, email).",

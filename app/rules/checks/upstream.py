@@ -35,6 +35,7 @@ _PROTECTING = {"anonymize", "encrypt", "retention"}
     title="Personal data in prediction logs",
     stage="monitoring",
     severity="error",
+    kinds=("data_source", "governance", "prediction_logger"),
     rationale="A prediction logger that records request features copies whatever personal data "
     "the features carry into a log kept for debugging and retraining, usually longer and more "
     "widely readable than the source. Governance on the training path does not cover this copy: "
@@ -137,6 +138,7 @@ def _cascade_pairs(ctx: RuleContext, models: list[str]) -> dict[tuple[int, int],
     title="Correction cascade: model outputs used as data",
     stage="data",
     severity="warning",
+    kinds=("consumer", "data_source", "model", "monitor"),
     rationale="When one model's predictions become another model's data, improving or retraining "
     "the first silently shifts the second's inputs: the two can no longer be changed "
     "independently, and a fix upstream becomes a regression downstream. The dependency must be "
@@ -260,6 +262,7 @@ def _swappable(ctx: RuleContext) -> tuple[list[str], list[str]]:
     title="No gate for prompt and model-version swaps",
     stage="serving",
     severity="error",
+    kinds=("evaluation", "model", "monitor", "problem_framing", "prompt_template"),
     rationale="A prompt edit, a new pretrained checkpoint or a vendor's model update changes what "
     "users get as much as a retrained model does, but no training run marks the change, so the "
     "training gate never sees it. Vendor models change underneath an unpinned version; and what "

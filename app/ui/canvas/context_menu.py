@@ -1,4 +1,4 @@
-"""The canvas's context menu on cards: pin or unpin, auto-layout the selection."""
+"""The canvas's context menu on cards: record a decision, pin or unpin, auto-layout the selection."""
 
 from __future__ import annotations
 
@@ -30,6 +30,11 @@ def card_menu(view: CanvasView, pos: QPoint) -> QMenu | None:
     all_pinned = all(index[cid].pinned for cid in ids if cid in index)
     menu = QMenu(view)
     count = f" ({len(ids)})" if len(ids) > 1 else ""
+    record = menu.addAction("Record a decision…")
+    record.setObjectName("record_decision_action")
+    record.setToolTip("A design decision about these components: the options weighed and the choice")
+    record.triggered.connect(lambda: view.decision_requested.emit(list(ids)))
+    menu.addSeparator()
     if all_pinned:
         action = menu.addAction(f"Unpin{count}")
         action.triggered.connect(lambda: view.set_selection_pinned(False))

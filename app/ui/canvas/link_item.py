@@ -170,9 +170,6 @@ class LinkItem(QGraphicsItem):
         """The link's path in scene coordinates."""
         return self._path.translated(self.pos())
 
-    def scene_arrow(self) -> QPolygonF:
-        return self._arrow.translated(self.pos())
-
     def arrow(self) -> QPolygonF:
         return self._arrow
 

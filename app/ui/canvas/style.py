@@ -113,8 +113,6 @@ class Theme:
     rubber_pen: QPen
     pin_brush: QBrush
     name_font: QFont = field(default_factory=lambda: _font(13, QFont.Weight.DemiBold))
-    kind_font: QFont = field(default_factory=lambda: _font(11, QFont.Weight.Medium))
-    tech_font: QFont = field(default_factory=lambda: _font(11))
     hint_font: QFont = field(default_factory=lambda: _font(11, italic=True))
     link_font: QFont = field(default_factory=lambda: _font(10))
     badge_font: QFont = field(default_factory=lambda: _font(10, QFont.Weight.Bold))

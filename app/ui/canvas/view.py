@@ -58,6 +58,7 @@ class CanvasView(CanvasEditMixin, QGraphicsView):
 
     selection_changed = Signal(list, list)
     message = Signal(str)
+    decision_requested = Signal(list)  # "Record a decision..." on these component ids
     zoom_changed = Signal(float)
 
     def __init__(self, document: DesignDocument, parent: QWidget | None = None):

@@ -242,7 +242,7 @@ class CheckList(QListWidget):
 
 
 class _NullableSpinMixin:
-    """The lowest value of the range (one step below the spec's minimum) means 'unspecified'."""
+    """The lowest value of the range (one step below the property's minimum) means 'unspecified'."""
 
     _floor: float
 

@@ -26,6 +26,7 @@ from app.domain.catalog import Catalog
 from app.domain.errors import DesignError
 from app.domain.model import FLOWS, PHASES, Component, Link, Meta
 from app.ui.document import DesignDocument
+from app.ui.inspector.decision_views import ComponentDecisions, MetaListEditors
 from app.ui.inspector.editors import (
     ChoiceCombo,
     CommitLineEdit,
@@ -163,6 +164,8 @@ class ComponentPage(Page):
         notes_label = QLabel("Notes")
         layout.addWidget(notes_label)
         layout.addWidget(self.notes_edit)
+        self.decisions_box = ComponentDecisions(document)
+        layout.addWidget(self.decisions_box)
         layout.addStretch(1)
         ThemeManager.instance().changed.connect(self._theme_changed)
 
@@ -227,6 +230,7 @@ class ComponentPage(Page):
         self.pinned.setChecked(component.pinned)
         for name, editor in self.property_editors.items():
             editor.set_value(component.properties.get(name))
+        self.decisions_box.show_component(component.id)
 
     def _set_field(self, field: str, value: str | None) -> None:
         cid = self.component_id
@@ -330,7 +334,8 @@ class MetaPage(Page):
             editor.setObjectName(f"meta_{name}")
             editor.setToolTip(field_tooltip(Meta, name))
             editor.committed.connect(lambda value, f=name: self._set(f, value))
-        self._editors = list(self.edits.values())
+        self.lists = MetaListEditors(document, self._edit)
+        self._editors = [*self.edits.values(), *self.lists.edits.values()]
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setWordWrap(True)
@@ -352,6 +357,7 @@ class MetaPage(Page):
         layout.addWidget(self.problem_edit)
         layout.addWidget(QLabel("Notes"))
         layout.addWidget(self.notes_edit)
+        self.lists.add_to(layout)
         layout.addWidget(line)
         layout.addWidget(self.summary)
         layout.addWidget(self.dates)
@@ -362,6 +368,7 @@ class MetaPage(Page):
         design = self.document.design
         for name, editor in self.edits.items():
             editor.set_value(getattr(design.meta, name))
+        self.lists.refresh()
         self.refresh_summary()
 
     def refresh_summary(self) -> None:

@@ -49,6 +49,7 @@ class Inspector(QWidget):
     """Edits the selected component or link, or the design's meta when nothing is selected."""
 
     message = Signal(str)
+    decision_activated = Signal(str)  # a decision about the component shown was clicked
 
     def __init__(self, document: DesignDocument, parent: QWidget | None = None):
         super().__init__(parent)
@@ -79,6 +80,8 @@ class Inspector(QWidget):
         document.component_added.connect(self._refresh_summary)
         document.meta_changed.connect(self._meta_changed)
         document.decisions_changed.connect(self._refresh_summary)
+        document.decisions_changed.connect(self._decisions_changed)
+        self.component_page.decisions_box.activated.connect(self.decision_activated)
         document.changed.connect(self._refresh_summary)
         document.design_reset.connect(self._design_reset)
         document.undo_stack.indexChanged.connect(self._undo_index_changed)
@@ -144,6 +147,10 @@ class Inspector(QWidget):
     def _meta_changed(self) -> None:
         if self.stack.currentWidget() is self.meta_page:
             self.meta_page.refresh()
+
+    def _decisions_changed(self) -> None:
+        if self.stack.currentWidget() is self.component_page:
+            self.component_page.refresh()
 
     def _refresh_summary(self, *_args: object) -> None:
         if self.stack.currentWidget() is self.meta_page:

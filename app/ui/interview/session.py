@@ -96,9 +96,6 @@ class InterviewSession(QObject):
         """Running or paused: the interview has not ended yet."""
         return self.state in (RUNNING, PAUSED)
 
-    def has_ended(self) -> bool:
-        return self.state in (EXPIRED, FINISHED)
-
     # ---- control ------------------------------------------------------------------------
 
     def start(self) -> None:

@@ -1,0 +1,102 @@
+"""`mlsd git-setup`: make git diff and merge .mlsd files by meaning, in one repository.
+
+Writes `*.mlsd diff=mlsd merge=mlsd` to the repository's .gitattributes (once) and sets, in
+the repository's own config (.git/config, not the user's global one):
+
+    diff.mlsd.textconv = <mlsd> textconv
+    merge.mlsd.name    = MLSD Studio design merge
+    merge.mlsd.driver  = <mlsd> merge %O %A %B --name %P
+
+<mlsd> is the command that ran git-setup (an installed `mlsd`, else `mlsd` on PATH, else this
+Python with `-m app`), written as an absolute path so git finds it whatever PATH it runs with.
+"""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ATTRIBUTES_LINE = "*.mlsd diff=mlsd merge=mlsd"
+GIT_TIMEOUT_S = 30
+
+
+class GitSetupError(Exception):
+    """git-setup could not finish; str() is one line for the user."""
+
+
+def mlsd_command() -> str:
+    """The shell words that run this MLSD Studio's `mlsd`."""
+    argv0 = Path(sys.argv[0]) if sys.argv and sys.argv[0] else None
+    if argv0 is not None and argv0.name in ("mlsd", "mlsd.exe") and argv0.exists():
+        return shlex.quote(str(argv0.resolve()))
+    found = shutil.which("mlsd")
+    if found:
+        return shlex.quote(str(Path(found).resolve()))
+    return f"{shlex.quote(sys.executable)} -m app"
+
+
+def _git(repo: Path, *args: str) -> str:
+    if shutil.which("git") is None:
+        raise GitSetupError("git is not installed (or not on PATH)")
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(repo), *args],
+            capture_output=True,
+            text=True,
+            timeout=GIT_TIMEOUT_S,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise GitSetupError(f"git {' '.join(args)} failed: {exc}") from None
+    if done.returncode != 0:
+        message = done.stderr.strip().splitlines()
+        raise GitSetupError(f"{repo}: git {args[0]}: {message[-1] if message else 'failed'}")
+    return done.stdout
+
+
+def repository_root(path: str | Path) -> Path:
+    repo = Path(path)
+    if not repo.is_dir():
+        raise GitSetupError(f"{repo}: no such folder")
+    return Path(_git(repo, "rev-parse", "--show-toplevel").strip())
+
+
+def add_attributes(root: Path) -> bool:
+    """Append the attributes line to .gitattributes unless it is there; True if written."""
+    path = root / ".gitattributes"
+    try:
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GitSetupError(f"{path}: cannot read: {exc}") from None
+    if any(line.split() == ATTRIBUTES_LINE.split() for line in text.splitlines()):
+        return False
+    if text and not text.endswith("\n"):
+        text += "\n"
+    try:
+        path.write_text(text + ATTRIBUTES_LINE + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise GitSetupError(f"{path}: cannot write: {exc}") from None
+    return True
+
+
+def git_setup(repo: str | Path = ".", command: str | None = None) -> list[str]:
+    """Configure the repository; returns what was done, one line each."""
+    root = repository_root(repo)
+    mlsd = command or mlsd_command()
+    done = [
+        f"{root / '.gitattributes'}: "
+        + ("added " if add_attributes(root) else "already has ")
+        + repr(ATTRIBUTES_LINE)
+    ]
+    settings = {
+        "diff.mlsd.textconv": f"{mlsd} textconv",
+        "merge.mlsd.name": "MLSD Studio design merge",
+        "merge.mlsd.driver": f"{mlsd} merge %O %A %B --name %P",
+    }
+    for key, value in settings.items():
+        _git(root, "config", "--local", key, value)
+        done.append(f"git config {key} {value!r}")
+    return done

@@ -1,0 +1,69 @@
+"""Small helpers shared by the diff, the merge and the canonical text: ordering and showing values."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from typing import Any
+
+from app.domain.catalog import Catalog
+from app.domain.model import Component, Design
+from app.domain.text import strip_bidi
+
+SHORT = 60
+_DIGITS = re.compile(r"(\d+)")
+# Fields that record when a file was written, not what it means: never a difference.
+BOOKKEEPING_META = frozenset({"modified"})
+DESIGN_FIELDS = frozenset(
+    {"format", "schema_version", "meta", "components", "links", "decisions", "rule_overrides"}
+)
+
+
+def natural_key(text: str) -> tuple[Any, ...]:
+    """Sort key that puts l2 before l10."""
+    return tuple(int(part) if part.isdigit() else part for part in _DIGITS.split(text))
+
+
+def display_name(component: Component, catalog: Catalog) -> str:
+    spec = catalog.kind(component.kind)
+    return one_line(component.name or (spec.label if spec else component.kind)) or component.id
+
+
+def one_line(text: str) -> str:
+    """User text on one line: no control characters (a terminal escape) and no bidi controls
+    that could reorder what follows it."""
+    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in strip_bidi(text))
+    return " ".join(text.split())
+
+
+def show(value: Any, unit: str | None = None) -> str:
+    """A value for a one-line summary: unset, yes/no, numbers with their unit, short quoted text."""
+    if value is None:
+        return "unset"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        number = str(int(value)) if isinstance(value, float) and value.is_integer() else repr(value)
+        return f"{number} {unit}" if unit else number
+    if isinstance(value, str):
+        text = one_line(value)
+        if not text:
+            return "empty"
+        return repr(text if len(text) <= SHORT else text[: SHORT - 1] + "\u2026")
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "[" + ", ".join(one_line(v) for v in value) + "]" if value else "none"
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= SHORT else text[: SHORT - 1] + "\u2026"
+
+
+def property_unit(design_component: Component, name: str, catalog: Catalog) -> str | None:
+    spec = catalog.kind(design_component.kind)
+    prop = spec.property(name) if spec else None
+    return prop.unit if prop else None
+
+
+def extra_fields(design: Design) -> dict[str, Any]:
+    """Top-level fields a newer tool wrote that this version does not know (kept on save)."""
+    data = design.to_json_data()
+    return {k: v for k, v in data.items() if k not in DESIGN_FIELDS}

@@ -1,0 +1,130 @@
+"""The report's "Changes since OLD" section: what changed in meaning since an earlier version.
+
+Placed right after the summary (`mlsd export NEW --pdf OUT --since OLD`): the changes grouped
+by what they concern (design details, components, links, decisions, rule overrides), the
+findings the new version introduced and resolved, and the change in stage coverage. Every
+piece of user text goes through `markup` (escaped, shaped).
+"""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable, Paragraph
+
+from app.diff import DesignDiff, diff_designs
+from app.diff.formats import HEADINGS
+from app.diff.model import TARGETS, finding_key
+from app.domain.catalog import Catalog
+from app.domain.model import Design
+from app.export.report.fonts import markup
+from app.export.report.sections import ExtraSection
+from app.export.report.styles import (
+    MUTED,
+    OK_GREEN,
+    SEVERITY_COLORS,
+    Styles,
+    heading,
+    hex_of,
+    make_styles,
+    rich,
+)
+from app.rules.model import Finding
+
+ACTION_COLORS = {
+    "added": OK_GREEN,
+    "removed": SEVERITY_COLORS["error"][0],
+    "changed": SEVERITY_COLORS["warning"][0],
+}
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _intro(diff: DesignDiff, old_name: str, styles: Styles) -> Paragraph:
+    name = markup(old_name, styles.fonts, newlines=False)
+    if diff.is_empty():
+        return rich(f"Nothing changed in meaning since <b>{name}</b>.", styles.body)
+    counts = {action: 0 for action in ACTION_COLORS}
+    for change in diff.changes:
+        counts[change.action] += 1
+    text = (
+        f"Compared with <b>{name}</b>: {_plural(len(diff.changes), 'change')} in meaning "
+        f"({counts['added']} added, {counts['removed']} removed, {counts['changed']} changed); "
+        f"{_plural(len(diff.introduced), 'finding')} introduced and {len(diff.resolved)} resolved. "
+        "Moves on the canvas are not listed."
+    )
+    return rich(text, styles.body)
+
+
+def _without_verb(action: str, summary: str) -> str:
+    """'Added Feature cache (cache)' -> 'Feature cache (cache)': the coloured tag says it."""
+    verb = action.capitalize() + " "
+    return summary[len(verb) :] if summary.startswith(verb) else summary
+
+
+def _change_line(action: str, summary: str, styles: Styles) -> Paragraph:
+    color = hex_of(ACTION_COLORS.get(action, MUTED))
+    text = markup(_without_verb(action, summary), styles.fonts)
+    body = f'<font color="{color}"><b>{action}</b></font> {text}'
+    return Paragraph(body, styles.bullet, bulletText="•")
+
+
+def _finding_line(diff: DesignDiff, finding: Finding, resolved: bool, styles: Styles) -> Paragraph:
+    strong = SEVERITY_COLORS.get(finding.severity, SEVERITY_COLORS["info"])[0]
+    names = [diff.name_of(c) for c in finding.components]
+    concerns = (
+        " <i>(" + "; ".join(markup(n, styles.fonts, newlines=False) for n in names) + ")</i>" if names else ""
+    )
+    body = (
+        f'<font color="{hex_of(strong)}"><b>{markup(finding.rule)} · {finding.severity}</b></font> '
+        f"<b>{markup(finding.title, styles.fonts)}</b>: {markup(finding.message, styles.fonts)}{concerns}"
+    )
+    decision = diff.accepted_in_new.get(finding_key(finding)) if resolved else None
+    if decision is not None:
+        accepted = f" by decision {markup(decision)}" if decision else ""
+        body += f" <i>Accepted{accepted} rather than fixed.</i>"
+    return Paragraph(body, styles.bullet, bulletText="•")
+
+
+def _coverage(diff: DesignDiff, styles: Styles) -> list[Flowable]:
+    before = sum(1 for c in diff.coverage_before.values() if c.covered)
+    after = sum(1 for c in diff.coverage_after.values() if c.covered)
+    total = len(diff.coverage_after) or len(diff.coverage_before)
+    labels = {s: c.label for s, c in {**diff.coverage_before, **diff.coverage_after}.items()}
+    if before == after and not diff.coverage_gained() and not diff.coverage_lost():
+        text = f"Unchanged: the design covers {after} of the {total} stages, as before."
+    else:
+        text = f"The design covered {before} of the {total} stages and now covers {after}."
+    gained = [markup(labels[s], styles.fonts, newlines=False) for s in diff.coverage_gained()]
+    lost = [markup(labels[s], styles.fonts, newlines=False) for s in diff.coverage_lost()]
+    if gained:
+        text += " Newly covered: " + ", ".join(gained) + "."
+    if lost:
+        text += " No longer covered: " + ", ".join(lost) + "."
+    return [heading("Stage coverage change", styles, 1), rich(text, styles.body)]
+
+
+def changes_section(diff: DesignDiff, old_name: str, styles: Styles | None = None) -> ExtraSection:
+    """The section as (heading, flowables), for the report builder's `after_summary`."""
+    styles = styles or make_styles()
+    story: list[Flowable] = [_intro(diff, old_name, styles)]
+    for target in TARGETS:
+        changes = diff.changes_of(target)
+        if not changes:
+            continue
+        story.append(heading(HEADINGS.get(target, target.title()), styles, 1))
+        story += [_change_line(c.action, c.summary or f"{c.id} {c.field}".strip(), styles) for c in changes]
+    for title, findings, resolved in (
+        ("Findings introduced", diff.introduced, False),
+        ("Findings resolved", diff.resolved, True),
+    ):
+        if findings:
+            story.append(heading(title, styles, 1))
+            story += [_finding_line(diff, f, resolved, styles) for f in findings]
+    story += _coverage(diff, styles)
+    return (f"Changes since {old_name}", story)
+
+
+def since_section(old: Design, new: Design, old_name: str, catalog: Catalog) -> ExtraSection:
+    """`--since OLD`: the changes from OLD to NEW as a section after the summary."""
+    return changes_section(diff_designs(old, new, catalog=catalog), old_name)

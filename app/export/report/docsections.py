@@ -1,0 +1,333 @@
+"""The design document's prose sections: context and scope; goals, non-goals and
+assumptions; decisions; risks (findings grouped by rule); open questions; the appendix of
+rules with their result; the glossary of property meanings. Each returns [] when it has
+nothing to say (the summary then says so in one line)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
+
+from app.domain.model import Decision
+from app.export.design_doc import DesignDoc, RiskGroup, component_names, finding_place
+from app.export.report.fonts import markup
+from app.export.report.sections import TIGHT
+from app.export.report.styles import (
+    GRID,
+    MUTED,
+    OK_GREEN_LIGHT,
+    SEVERITY_COLORS,
+    Styles,
+    heading,
+    hex_of,
+    rich,
+)
+from app.export.report.tables import LEVEL_MEANING, data_table, head_row, overrides_table
+from app.export.units import humanise_text
+
+GLOSSARY_COLUMNS = 3
+RESULT_COLORS = {
+    "passed": SEVERITY_COLORS["accepted"],
+    "accepted": SEVERITY_COLORS["accepted"],
+    "open": SEVERITY_COLORS["warning"],
+    "switched off": SEVERITY_COLORS["off"],
+}
+
+
+def _bullets(items: list[str], styles: Styles, numbered: bool = False) -> list[Flowable]:
+    return [
+        Paragraph(markup(item, styles.fonts), styles.bullet, bulletText=f"{i}." if numbered else "•")
+        for i, item in enumerate(items, 1)
+    ]
+
+
+def context_section(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
+    """The problem statement in full, the design's notes, and what is in and out of scope."""
+    meta = doc.design.meta
+    story: list[Flowable] = [heading("Context and scope", styles, 0)]
+    problem = meta.problem.strip() or "No problem statement is written yet."
+    story.append(rich(f"<b>Problem statement.</b> {markup(problem, styles.fonts)}", styles.body))
+    if meta.notes.strip():
+        story.append(rich(f"<b>Notes.</b> {markup(meta.notes, styles.fonts)}", styles.body))
+    covered = [
+        s for s in doc.catalog.stages if doc.result.coverage.get(s.id) and doc.result.coverage[s.id].covered
+    ]
+    missing = [s for s in doc.catalog.stages if s not in covered]
+    scope = "<b>Scope.</b> The design covers " + (
+        ", ".join(f"{s.number}. {markup(s.label)}" for s in covered) if covered else "no stage yet"
+    )
+    if missing:
+        scope += "; it leaves out " + ", ".join(f"{s.number}. {markup(s.label)}" for s in missing)
+    scope += "."
+    if doc.non_goals:
+        scope += " Out of scope by choice: see the non-goals below."
+    story.append(rich(scope, styles.body))
+    return story
+
+
+def goals_section(doc: DesignDoc, styles: Styles) -> list[Flowable]:
+    if not doc.has_goals():
+        return []
+    story: list[Flowable] = [heading("Goals, non-goals and assumptions", styles, 0)]
+    for title, items, empty in (
+        ("Goals", doc.goals, "No goal is written down."),
+        ("Non-goals", doc.non_goals, "No non-goal is written down."),
+        ("Assumptions", doc.assumptions, "No assumption is written down."),
+    ):
+        story.append(rich(f"<b>{title}</b>", styles.kind_line))
+        story.extend(_bullets(items, styles) if items else [rich(empty, styles.muted)])
+    return story
+
+
+def _names(doc: DesignDoc, ids: list[str]) -> str:
+    return "; ".join(component_names(doc.design, ids)) or "the whole design"
+
+
+def _design_decision(decision: Decision, doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
+    fonts = styles.fonts
+    title = decision.label
+    status = decision.status
+    story: list[Flowable] = [heading(title, styles, 1, toc=False)]  # bookmarked, not in the contents
+    facts = f'<font color="{hex_of(MUTED)}">{markup(status)} · {markup(decision.date[:10])}'
+    if decision.components:
+        facts += f" · concerns {markup(_names(doc, list(decision.components)), fonts, newlines=False)}"
+    supersedes = decision.supersedes
+    if supersedes:
+        old = next((d for d in doc.design.decisions if d.id == supersedes), None)
+        shown = old.label if old else supersedes
+        facts += f" · supersedes {markup(shown, fonts, newlines=False)}"
+    story.append(rich(facts + "</font>", styles.kind_line))
+    context = decision.context
+    if context.strip():
+        story.append(rich(f"<b>Context.</b> {markup(context, fonts)}", styles.body))
+    options = decision.options
+    chosen = decision.chosen
+    if options:
+        rows: list[list[Flowable]] = [head_row(styles, "Option", "Pros", "Cons")]
+        extra: list[tuple[Any, ...]] = []
+        for row, option in enumerate(options, start=1):
+            name = markup(option.name, fonts)
+            if option.name == chosen:
+                name = (
+                    f'<b>{name}</b><br/><font color="{hex_of(SEVERITY_COLORS["accepted"][0])}">chosen</font>'
+                )
+                extra.append(("BACKGROUND", (0, row), (0, row), OK_GREEN_LIGHT))
+            rows.append(
+                [
+                    rich(name, styles.cell),
+                    rich("<br/>".join("+ " + markup(p, fonts) for p in option.pros) or "—", styles.cell),
+                    rich("<br/>".join("− " + markup(c, fonts) for c in option.cons) or "—", styles.cell),
+                ]
+            )
+        story.append(data_table(rows, [width * 0.24, width * 0.38, width * 0.38], extra=extra))
+        story.append(Spacer(1, 4))
+    if chosen:
+        story.append(rich(f"<b>Choice.</b> {markup(chosen, fonts)}", styles.body))
+    elif options:
+        story.append(rich("<b>Choice.</b> Not made yet.", styles.body))
+    consequences = decision.consequences
+    if consequences.strip():
+        story.append(rich(f"<b>Consequences.</b> {markup(consequences, fonts)}", styles.body))
+    if decision.rationale.strip():
+        story.append(rich(f"<b>Rationale.</b> {markup(decision.rationale, fonts)}", styles.body))
+    return story
+
+
+def decisions_section(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
+    overrides: dict[str, str] = dict(doc.design.rule_overrides)
+    overrides.update(doc.result.overrides_applied)
+    if not doc.decisions and not doc.acceptances and not overrides:
+        return []
+    story: list[Flowable] = [heading("Decisions", styles, 0)]
+    for decision in doc.decisions:
+        story.append(KeepTogether(_design_decision(decision, doc, styles, width)))
+    if doc.acceptances:
+        story.append(heading("Accepted trade-offs", styles, 1))
+        story.append(rich("Findings accepted on purpose, with the reasoning behind them.", styles.muted))
+        live = {f.decision for f in doc.result.findings if f.accepted and f.decision}
+        specs = {r.id: r for r in doc.result.rules_checked}
+        rows: list[list[Flowable]] = [head_row(styles, "Rule", "Concerns", "Rationale", "Status")]
+        for decision in doc.acceptances:
+            spec = specs.get(decision.rule)
+            rule = f"<b>{markup(decision.rule)}</b>" + (f"<br/>{markup(spec.title)}" if spec else "")
+            status = "applies to a current finding" if decision.id in live else "no matching finding now"
+            rows.append(
+                [
+                    rich(rule, styles.cell),
+                    Paragraph(markup(_names(doc, list(decision.components)), styles.fonts), styles.cell),
+                    Paragraph(markup(decision.rationale, styles.fonts), styles.cell),
+                    rich(f"{status}<br/>{markup(decision.date[:10])}", styles.cell),
+                ]
+            )
+        story.append(data_table(rows, [width * f for f in (0.16, 0.18, 0.48, 0.18)]))
+    if overrides:
+        story.append(heading("Rule overrides", styles, 1))
+        meaning = "; ".join(f"<i>{k}</i>: {v}" for k, v in LEVEL_MEANING.items())
+        story.append(rich(f"Severities this design sets for particular rules. {meaning}.", styles.muted))
+        story.append(overrides_table(overrides, doc.result.rules_checked, styles, width))
+    return story
+
+
+def _risk_group(group: RiskGroup, doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
+    key = "accepted" if group.status == "accepted" else group.severity
+    strong = SEVERITY_COLORS.get(key, SEVERITY_COLORS["info"])[0]
+    counts = f"{len(group.open):,} open" + (
+        f", {len(group.findings) - len(group.open):,} accepted"
+        if len(group.open) < len(group.findings)
+        else ""
+    )
+    story: list[Flowable] = [
+        heading(f"{group.rule} · {group.title}", styles, 1, toc=False, style=styles.h3),
+        rich(
+            f'<font color="{hex_of(strong)}"><b>{group.severity}</b> · {group.status}</font>'
+            f'<font color="{hex_of(MUTED)}"> · {counts}</font>',
+            styles.kind_line,
+        ),
+    ]
+    if group.rationale:
+        story.append(rich(f"<b>Why it matters.</b> {markup(group.rationale, styles.fonts)}", styles.body))
+    if group.suggestion:
+        story.append(rich(f"<b>Suggestion.</b> {markup(group.suggestion, styles.fonts)}", styles.body))
+    if group.sources:
+        story.append(rich(f"<i>Sources: {markup('; '.join(group.sources), styles.fonts)}</i>", styles.small))
+    rows: list[list[Flowable]] = [head_row(styles, "Concerns", "Finding", "Status")]
+    extra: list[tuple[Any, ...]] = []
+    for row, finding in enumerate(group.findings, start=1):
+        state = "accepted" if finding.accepted else "open"
+        if finding.accepted:
+            state += " (see Decisions)"
+        rows.append(
+            [
+                Paragraph(markup(finding_place(finding, doc.design), styles.fonts), styles.cell),
+                Paragraph(markup(humanise_text(finding.message), styles.fonts), styles.cell),
+                rich(state, styles.cell),
+            ]
+        )
+        fill = SEVERITY_COLORS["accepted" if finding.accepted else finding.severity][1]
+        extra.append(("BACKGROUND", (2, row), (2, row), fill))
+    story.append(data_table(rows, [width * 0.22, width * 0.6, width * 0.18], extra=extra))
+    return story
+
+
+def risks_section(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
+    if not doc.risks:
+        return []
+    story: list[Flowable] = [heading("Risks", styles, 0)]
+    story.append(
+        rich(
+            "The rules' findings grouped by rule, open ones first and most severe first: why each "
+            "rule matters, what to do about it and where it comes from, once, then every place it "
+            "concerns with its status.",
+            styles.muted,
+        )
+    )
+    for group in doc.risks:  # a group moves whole to the next page rather than split from its table
+        story.append(KeepTogether(_risk_group(group, doc, styles, width)))
+    return story
+
+
+def questions_section(
+    doc: DesignDoc, styles: Styles, elsewhere: Mapping[str, str] | None = None
+) -> list[Flowable]:
+    """Open questions (less those another section asks: `elsewhere`, text -> its title) and
+    the standard questions the design already answers."""
+    elsewhere = elsewhere or {}
+    moved = [q for q in doc.questions if q in elsewhere]
+    questions = [q for q in doc.questions if q not in elsewhere]
+    if not questions and not moved and not doc.answered:
+        return []
+    story: list[Flowable] = [heading("Open questions", styles, 0)]
+    if moved:
+        where = " and ".join(f'"{w}"' for w in sorted({elsewhere[q] for q in moved}))
+        count = "1 question is" if len(moved) == 1 else f"{len(moved)} questions are"
+        story.append(rich(markup(f"{count} asked in {where}, not repeated here."), styles.muted))
+    if questions:
+        story.append(
+            rich("What a reviewer or interviewer would ask next, most important first.", styles.muted)
+        )
+        story += _bullets(questions, styles, numbered=True)
+    elif not moved:
+        story.append(rich("No question is left open.", styles.body))
+    if doc.answered:
+        story.append(heading("Answered by the design", styles, 1))
+        story.append(
+            rich(
+                "The standard questions for this kind of task that the design already answers.", styles.muted
+            )
+        )
+        story += _bullets(doc.answered, styles)
+    return story
+
+
+def appendix(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
+    story: list[Flowable] = [heading("Appendix A. Rules and their result", styles, 0)]
+    if not doc.rules:
+        story.append(rich("No rules were registered when this document was built.", styles.body))
+        return story
+    tally: dict[str, int] = {}
+    for row in doc.rules:
+        tally[row.status] = tally.get(row.status, 0) + 1
+    summary = ", ".join(f"{tally.get(k, 0):,} {k}" for k in ("passed", "open", "accepted", "switched off"))
+    story.append(rich(f"Every rule checked on this design with its result: {summary}.", styles.muted))
+    cells: list[list[Flowable]] = []
+    for row in doc.rules:
+        severity = row.spec.severity
+        override = doc.result.overrides_applied.get(row.spec.id)
+        if override and override != "off" and override != severity:
+            severity += f" → {override}"
+        result = row.status + (f" ({row.findings:,})" if row.findings else "")
+        cells.append(
+            [
+                rich(f"<b>{markup(row.spec.id)}</b>", styles.cell),
+                Paragraph(
+                    f'{markup(row.spec.title)} <font color="{hex_of(MUTED)}">· {markup(severity)}</font>',
+                    styles.cell,
+                ),
+                Paragraph(markup(result), styles.cell),
+            ]
+        )
+    rows: list[list[Flowable]] = [head_row(styles, "ID", "Rule · severity", "Result") * 2]
+    extra: list[tuple[Any, ...]] = [("LINEAFTER", (2, 0), (2, -1), 0.8, GRID)]
+    for i in range(0, len(cells), 2):  # two rules a row, in order across then down
+        pair = cells[i : i + 2]
+        rows.append([*pair[0], *(pair[1] if len(pair) > 1 else ["", "", ""])])
+        for col, outcome in ((2, doc.rules[i]), (5, doc.rules[i + 1] if i + 1 < len(cells) else None)):
+            if outcome is not None:
+                extra.append(
+                    (
+                        "BACKGROUND",
+                        (col, len(rows) - 1),
+                        (col, len(rows) - 1),
+                        RESULT_COLORS[outcome.status][1],
+                    )
+                )
+    fracs = (0.055, 0.32, 0.125) * 2
+    story.append(data_table(rows, [width * f for f in fracs], extra=extra))
+    return story
+
+
+def glossary_section(doc: DesignDoc, styles: Styles, width: float, tightness: float = 1.0) -> list[Flowable]:
+    """What each property set in the design means, three entries a row (`tightness` below 1
+    sets them smaller, to spare a near-empty last page)."""
+    if not doc.glossary:
+        return []
+    story: list[Flowable] = [heading("Appendix B. Glossary of properties", styles, 0)]
+    story.append(
+        rich("What each property set in this design means, as the catalog defines it.", styles.muted)
+    )
+    repeated = {e.label for e in doc.glossary if sum(1 for o in doc.glossary if o.label == e.label) > 1}
+    cells: list[Flowable] = []
+    small = styles.cell.clone("glossary", fontSize=max(6.5, 7.4 * tightness), leading=8.8 * tightness)
+    for entry in doc.glossary:
+        label = f"<b>{markup(entry.label)}</b>"
+        if entry.label in repeated:
+            label += f' <font color="{hex_of(MUTED)}">({markup(", ".join(entry.kinds))})</font>'
+        cells.append(Paragraph(f"{label}: {markup(entry.meaning)}", small))
+    n = GLOSSARY_COLUMNS
+    cells += [""] * (-len(cells) % n)  # type: ignore[list-item]
+    rows = [cells[i : i + n] for i in range(0, len(cells), n)]  # alphabetical across, then down
+    lines = [("LINEAFTER", (0, 0), (n - 2, -1), 0.4, GRID), *TIGHT]
+    story.append(data_table(rows, [width / n] * n, header=False, extra=lines))
+    return story

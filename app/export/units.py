@@ -1,0 +1,36 @@
+"""Property values and generated prose as a reader says them: 1440 h reads "60 days", 86400 s
+"1 day", 3000000 "3,000,000". Shared by the PDF report and the Markdown export; the durations
+themselves come from app.domain.units (a duration moves to a larger unit only when it is a
+whole number of it: 36 h stays 36 hours).
+"""
+
+from __future__ import annotations
+
+from app.domain.units import duration, humanise_durations
+
+
+def number(value: float) -> str:
+    """3000000 -> "3,000,000"; 0.25 -> "0.25"; 12345.678 -> "12,345.7"."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.6g}" if abs(value) >= 1000 else f"{value:.6g}"
+
+
+def humanise_value(value: float, unit: str | None) -> str:
+    """A number with its unit as read aloud: (1440, "hours") -> "60 days"; (50, "ms") -> "50 ms";
+    (0.08, "fraction") -> "0.08 (8%)"; (3000000, None) -> "3,000,000"."""
+    if unit is None:
+        return number(value)
+    spoken = duration(value, unit)
+    if spoken is not None:
+        return spoken
+    if unit == "fraction":
+        return f"{number(value)} ({value * 100:.3g}%)"
+    if unit == "%":
+        return f"{number(value)}%"
+    return f"{number(value)} {unit}"
+
+
+def humanise_text(text: str) -> str:
+    """Durations in generated prose as a reader says them ("1440 h" -> "60 days")."""
+    return humanise_durations(text)

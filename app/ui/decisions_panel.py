@@ -1,0 +1,329 @@
+"""The Decisions dock: the design's decision records with their status.
+
+Design decisions (options weighed, a choice, consequences) and accepted findings are listed
+apart. Add, Edit, Supersede and Delete each make one undo step through the document; the
+editor is app.ui.decision_dialog (reached through `decision_dialog.ask_decision`).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain import decision_ops, ops
+from app.domain.errors import DesignError
+from app.domain.model import Decision, now_iso
+from app.ui import decision_dialog
+from app.ui.document import DesignDocument
+from app.ui.theme import ThemeManager, is_dark, tooltip_html
+
+DECISION_ROLE = Qt.ItemDataRole.UserRole + 21
+STATUS_COLORS = {"accepted": "#2E7D32", "proposed": "#B26A00", "superseded": "#7A828C", "rejected": "#C62828"}
+STATUS_COLORS_DARK = {
+    "accepted": "#66BB6A",
+    "proposed": "#FFB74D",
+    "superseded": "#9AA1AB",
+    "rejected": "#EF5350",
+}
+
+
+def status_color(status: str) -> str:
+    """The status's text colour, readable on the light and on the dark theme."""
+    return (STATUS_COLORS_DARK if is_dark() else STATUS_COLORS).get(status, "#7A828C")
+COLUMNS = ("Decision", "Status")
+
+
+class DecisionsPanel(QWidget):
+    components_activated = Signal(list)
+    message = Signal(str)
+
+    def __init__(self, document: DesignDocument, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.summary = QLabel()
+        self.summary.setObjectName("decisions_summary")
+        self.summary.setWordWrap(True)
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("decisions_tree")
+        self.tree.setColumnCount(len(COLUMNS))
+        self.tree.setHeaderLabels(list(COLUMNS))
+        self.tree.setRootIsDecorated(False)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.detail = QLabel()
+        self.detail.setObjectName("decision_detail")
+        self.detail.setTextFormat(Qt.TextFormat.RichText)
+        self.detail.setWordWrap(True)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail_scroll = QScrollArea()
+        self.detail_scroll.setWidget(self.detail)
+        self.detail_scroll.setWidgetResizable(True)
+        self.detail_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.detail_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.add_button = QPushButton("Add…")
+        self.add_button.setToolTip(tooltip_html("Record a design decision: the options weighed, the choice."))
+        self.edit_button = QPushButton("Edit…")
+        self.supersede_button = QPushButton("Supersede…")
+        self.supersede_button.setToolTip(
+            tooltip_html(
+                "Record a new decision that replaces the selected one; the old one stays, marked superseded."
+            )
+        )
+        self.delete_button = QPushButton("Delete")
+        buttons = QHBoxLayout()
+        for button in (self.add_button, self.edit_button, self.supersede_button, self.delete_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setSpacing(6)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tree, 2)
+        layout.addWidget(self.detail_scroll, 3)
+        layout.addLayout(buttons)
+
+        self.add_button.clicked.connect(lambda: self.record_decision([]))
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.supersede_button.clicked.connect(self.supersede_selected)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.tree.itemSelectionChanged.connect(self._update_buttons)
+        self.tree.itemActivated.connect(lambda item, _c: self.edit_decision(item.data(0, DECISION_ROLE)))
+        self.tree.itemClicked.connect(self._item_clicked)
+        document.decisions_changed.connect(self.refresh)
+        document.design_reset.connect(self.refresh)
+        ThemeManager.instance().changed.connect(self.refresh)
+        document.component_changed.connect(self._component_changed)  # names shown for acceptances
+        document.component_removed.connect(self._component_changed)
+        self.refresh()
+
+    # ---- content ------------------------------------------------------------------------
+
+    def refresh(self, *_args: object) -> None:
+        selected = self.selected_id()
+        design = self.document.design
+        names = {c.id: c.name or c.id for c in design.components}
+        self.tree.clear()
+        choices = [d for d in design.decisions if not d.is_acceptance]
+        acceptances = [d for d in design.decisions if d.is_acceptance]
+        for heading, decisions in (("Design decisions", choices), ("Accepted findings", acceptances)):
+            if not decisions:
+                continue
+            group = QTreeWidgetItem([f"{heading} ({len(decisions)})"])
+            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            font = QFont(group.font(0))
+            font.setBold(True)
+            group.setFont(0, font)
+            self.tree.addTopLevelItem(group)
+            group.setFirstColumnSpanned(True)
+            for decision in decisions:
+                item = self._item(decision, names)
+                self.tree.addTopLevelItem(item)
+                if decision.id == selected:
+                    item.setSelected(True)
+        weighed = sum(d.weighs_alternatives for d in choices)
+        if design.decisions:
+            parts = []
+            if choices:
+                plural = "s" if len(choices) != 1 else ""
+                parts.append(f"{len(choices)} design decision{plural} ({weighed} weighing alternatives)")
+            if acceptances:
+                parts.append(f"{len(acceptances)} accepted finding{'s' if len(acceptances) != 1 else ''}")
+            self.summary.setText(" · ".join(parts))
+        else:
+            self.summary.setText(
+                "No decisions yet. Record what you chose, the options you weighed and why (Add…)."
+            )
+        self._update_buttons()
+
+    def _component_changed(self, component_id: str) -> None:
+        if any(component_id in d.components for d in self.document.design.decisions):
+            self.refresh()
+
+    def _item(self, decision: Decision, names: dict[str, str]) -> QTreeWidgetItem:
+        if decision.is_acceptance:
+            concerned = ", ".join(names.get(c, c) for c in decision.components) or decision.subject
+            texts = [f"Accept {decision.rule}: {concerned}", decision.status]
+        else:
+            texts = [decision.title, decision.status]
+        item = QTreeWidgetItem([text.replace("\n", " ") for text in texts])
+        item.setData(0, DECISION_ROLE, decision.id)
+        item.setForeground(1, QBrush(QColor(status_color(decision.status))))
+        if decision.status in ("superseded", "rejected"):
+            font = QFont(item.font(0))
+            font.setItalic(True)
+            item.setFont(0, font)
+        item.setToolTip(0, tooltip_html(self._describe(decision, names)))
+        return item
+
+    @staticmethod
+    def _describe(decision: Decision, names: dict[str, str]) -> str:
+        """Plain text: the decision's context, options with pros and cons, choice, consequences."""
+        lines = [decision.label]
+        if decision.rationale:
+            lines.append(decision.rationale)
+        if decision.context:
+            lines.append(decision.context)
+        for option in decision.options:
+            mark = " (chosen)" if option.name == decision.chosen else ""
+            pros, cons = "; ".join(option.pros) or "-", "; ".join(option.cons) or "-"
+            lines.append(f"{option.name}{mark}: + {pros}  − {cons}")
+        if decision.consequences:
+            lines.append(f"Consequences: {decision.consequences}")
+        if decision.components:
+            lines.append("Concerns: " + ", ".join(names.get(c, c) for c in decision.components))
+        if decision.supersedes:
+            lines.append(f"Supersedes {decision.supersedes}")
+        return "\n".join(lines)
+
+    def _detail_html(self, decision: Decision) -> str:
+        """The selected decision in full; every user text escaped."""
+        names = {c.id: c.name or c.id for c in self.document.design.components}
+        e = html.escape
+        parts = [f"<b>{e(decision.label)}</b> <span style='color:{status_color(decision.status)}'>"
+                 f"{e(decision.status)}</span>"]
+        if decision.rationale:
+            parts.append(f"<p>{e(decision.rationale)}</p>")
+        if decision.context:
+            parts.append(f"<p>{e(decision.context)}</p>")
+        for option in decision.options:
+            chosen = option.name == decision.chosen
+            head = f"<b>✓ {e(option.name)}</b> (chosen)" if chosen else f"<b>{e(option.name)}</b>"
+            points = [("+", p) for p in option.pros] + [("−", c) for c in option.cons]
+            rows = "".join(f"<tr><td>&nbsp;{sign}&nbsp;</td><td>{e(text)}</td></tr>" for sign, text in points)
+            parts.append(f"<p style='margin-bottom:0'>{head}</p><table cellspacing='0'>{rows}</table>")
+        if decision.options and not decision.chosen:
+            parts.append("<p><i>No option chosen yet.</i></p>")
+        if decision.consequences:
+            parts.append(f"<p><b>Consequences:</b> {e(decision.consequences)}</p>")
+        if decision.components:
+            concerned = ", ".join(e(names.get(c, c)) for c in decision.components)
+            parts.append(f"<p><b>Concerns:</b> {concerned}</p>")
+        if decision.supersedes:
+            parts.append(f"<p><b>Supersedes:</b> {e(decision.supersedes)}</p>")
+        return "".join(parts)
+
+    def _show_detail(self) -> None:
+        decision_id = self.selected_id()
+        design = self.document.design
+        decision = next((d for d in design.decisions if d.id == decision_id), None)
+        if decision is None:
+            self.detail.setText(
+                "<span style='color: palette(placeholder-text)'>Select a decision to see the options "
+                "weighed, the choice and its consequences.</span>"
+            )
+        else:
+            self.detail.setText(self._detail_html(decision))
+
+    def selected_id(self) -> str | None:
+        items = self.tree.selectedItems()
+        return items[0].data(0, DECISION_ROLE) if items else None
+
+    def select(self, decision_id: str) -> None:
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            if item is not None and item.data(0, DECISION_ROLE) == decision_id:
+                self.tree.setCurrentItem(item)
+                return
+
+    def _update_buttons(self) -> None:
+        self._show_detail()
+        has = self.selected_id() is not None
+        for button in (self.edit_button, self.supersede_button, self.delete_button):
+            button.setEnabled(has)
+
+    def _item_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
+        decision_id = item.data(0, DECISION_ROLE)
+        if decision_id is None:
+            return
+        decision = decision_ops.get_decision(self.document.design, decision_id)
+        if decision.components:
+            self.components_activated.emit(list(decision.components))
+
+    # ---- actions ----------------------------------------------------------------------
+
+    def _ask(self, decision: Decision, heading: str) -> Decision | None:
+        return decision_dialog.ask_decision(self.window(), self.document.design, decision, heading)
+
+    def _try(self, action: Callable[[], object]) -> bool:
+        try:
+            action()
+        except (DesignError, ValueError) as exc:
+            self.message.emit(str(exc))
+            return False
+        return True
+
+    def record_decision(self, component_ids: list[str]) -> str | None:
+        """Ask for a new design decision (about these components) and record it."""
+        draft = Decision(
+            id=ops.new_decision_id(self.document.design),
+            components=list(component_ids),
+            status="proposed",
+            date=now_iso()[:10],
+        )
+        decision = self._ask(draft, "Record a decision")
+        if decision is None:
+            return None
+        new_id: list[str] = []
+        if self._try(lambda: new_id.append(self.document.add_decision(decision))):
+            self.select(new_id[0])
+            self.message.emit(f"Recorded decision: {decision.label}")
+            return new_id[0]
+        return None
+
+    def edit_decision(self, decision_id: str | None) -> None:
+        if decision_id is None or decision_id not in {d.id for d in self.document.design.decisions}:
+            return
+        current = decision_ops.get_decision(self.document.design, decision_id)
+        edited = self._ask(current, f"Edit decision: {current.label}")
+        if edited is not None and self._try(lambda: self.document.update_decision(edited)):
+            self.select(decision_id)
+
+    def edit_selected(self) -> None:
+        self.edit_decision(self.selected_id())
+
+    def supersede_selected(self) -> None:
+        old_id = self.selected_id()
+        if old_id is None:
+            return
+        old = decision_ops.get_decision(self.document.design, old_id)
+        draft = old.model_copy(
+            update={
+                "id": ops.new_decision_id(self.document.design),
+                "status": "accepted",
+                "supersedes": old_id,
+                "date": now_iso()[:10],
+            },
+            deep=True,
+        )
+        decision = self._ask(draft, f"Supersede: {old.label}")
+        if decision is None:
+            return
+        new_id: list[str] = []
+        if self._try(lambda: new_id.append(self.document.supersede_decision(old_id, decision))):
+            self.select(new_id[0])
+
+    def delete_selected(self) -> None:
+        decision_id = self.selected_id()
+        if decision_id is not None:
+            self._try(lambda: self.document.remove_decision(decision_id))

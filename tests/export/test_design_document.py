@@ -1,0 +1,204 @@
+"""The PDF report read as a design document: section order, risks grouped by rule, no
+near-empty pages, page counts within the targets, one glossary, units as a reader says them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.domain.catalog import default_catalog
+from app.domain.model import Decision, DecisionOption, Design
+from app.export import report_bytes
+from app.export.design_doc import build_doc, risk_groups
+from app.export.units import humanise_text, humanise_value
+from app.persistence import load_design
+from app.resources import resource_path
+from app.rules.engine import check_design
+from tests.export.designs import merged_templates
+from tests.export.pdfread import flat, outline, page_texts, reader, text_of
+
+TEMPLATES = sorted(p.stem for p in resource_path("templates").glob("*.mlsd"))
+ORDER = [
+    "Summary",
+    "Context and scope",
+    "Architecture",
+    "Design by stage",
+    "Decisions",
+    "Risks",
+    "Open questions",
+    "Appendix A. Rules and their result",
+    "Appendix B. Glossary of properties",
+]
+TEMPLATE_PAGES, MERGED_PAGES = 15, 40
+
+
+@pytest.fixture(scope="module")
+def reports() -> dict[str, bytes]:
+    catalog = default_catalog()
+    built = {}
+    for name in TEMPLATES:
+        design = load_design(resource_path("templates", f"{name}.mlsd")).design
+        built[name] = report_bytes(design, check_design(design, catalog), catalog, report_date="2026-12-01")
+    return built
+
+
+@pytest.fixture(scope="module")
+def merged() -> tuple[Design, bytes]:
+    catalog = default_catalog()
+    design = merged_templates()
+    return design, report_bytes(design, check_design(design, catalog), catalog, report_date="2026-12-01")
+
+
+def test_the_merged_design_has_163_components(merged):
+    assert len(merged[0].components) == 163
+
+
+def test_sections_come_in_design_document_order(reports):
+    for name, data in reports.items():
+        top = [title for level, title, _page in outline(data) if level == 0]
+        present = [t for t in ORDER if t in top]
+        assert present == [t for t in top if t in ORDER], name
+        for always in (
+            "Summary",
+            "Context and scope",
+            "Architecture",
+            "Design by stage",
+            "Appendix A. Rules and their result",
+        ):
+            assert always in top, (name, always)
+        assert top.count("Appendix B. Glossary of properties") == 1, name
+
+
+def test_page_counts_within_targets(reports, merged):
+    counts = {name: len(reader(data).pages) for name, data in reports.items()}
+    assert max(counts.values()) <= TEMPLATE_PAGES, counts
+    assert len(reader(merged[1]).pages) <= MERGED_PAGES
+
+
+def test_no_near_empty_page_but_the_cover(reports, merged):
+    for name, data in [*reports.items(), ("merged", merged[1])]:
+        for number, text in enumerate(page_texts(data)[1:], 2):
+            lines = [line for line in text.splitlines() if line.strip()]
+            assert len(lines) >= 5, (name, number, lines)
+
+
+def test_each_rule_heads_exactly_one_risk_group(reports, merged):
+    catalog = default_catalog()
+    for name, data in [*reports.items(), ("merged", merged[1])]:
+        marks = [(lvl, t) for lvl, t, _p in outline(data)]
+        if (0, "Risks") not in marks:
+            continue
+        start = marks.index((0, "Risks")) + 1
+        end = next((i for i in range(start, len(marks)) if marks[i][0] == 0), len(marks))
+        heads = [t.split(" · ")[0] for _lvl, t in marks[start:end]]
+        assert len(heads) == len(set(heads)), (name, heads)
+        if name != "merged":
+            design = load_design(resource_path("templates", f"{name}.mlsd")).design
+            expected = {f.rule for f in check_design(design, catalog).findings}
+            assert set(heads) == expected, name
+    design, data = merged
+    result = check_design(design, default_catalog())
+    groups = risk_groups(result)
+    assert len(groups) == len({f.rule for f in result.findings})
+    text = text_of(data).split("The rules' findings grouped by rule")[1]
+    for group in groups:  # the suggestion once per rule, however many places it concerns
+        assert text.count(flat(group.suggestion)[:60]) == 1, group.rule
+
+
+def test_top_risks_are_distinct_rules(merged):
+    design, _data = merged
+    doc = build_doc(design, check_design(design, default_catalog()), default_catalog())
+    rules = [g.rule for g in doc.top_risks]
+    assert rules and len(rules) == len(set(rules))
+
+
+def test_units_read_as_a_reader_says_them(reports):
+    text = text_of(reports["fraud_detection"])
+    assert "60 days" in text  # labels arrive 1440 h after the prediction
+    assert "1440 h" not in text and "1,440 hours" not in text
+    assert humanise_value(86400, "s") == "1 day" and humanise_value(1440, "hours") == "60 days"
+    assert humanise_value(36, "hours") == "36 hours" and humanise_value(3000000, None) == "3,000,000"
+    said = humanise_text("retrains every 168 h, windows of 90 s")
+    assert said == "retrains every 7 days, windows of 90 seconds"
+
+
+def test_glossary_replaces_per_table_meanings(reports):
+    text = text_of(reports["fraud_detection"])
+    meaning = "Typical time from prediction to a known label"
+    assert text.count(meaning) == 1
+    assert text.index(meaning) > text.index("Appendix B. Glossary of properties")
+
+
+def test_appendix_gives_every_rule_its_result(reports):
+    catalog = default_catalog()
+    design = load_design(resource_path("templates", "fraud_detection.mlsd")).design
+    result = check_design(design, catalog)
+    text = text_of(reports["fraud_detection"]).split("Appendix A. Rules and their result")[-1]
+    for rule in result.rules_checked:
+        assert re.search(rf"\b{rule.id}\b", text), rule.id
+    assert re.search(r"\d+ passed, \d+ open, \d+ accepted, \d+ switched off", text)
+
+
+def test_design_decisions_print_options_choice_and_consequences(catalog):
+    design = load_design(resource_path("templates", "recommendations.mlsd")).design
+    design.decisions.append(
+        Decision(
+            id="retrieval",
+            date="2026-12-01",
+            title="Candidate retrieval",
+            context="Ten million items; the ranker can score 500 per request.",
+            options=[
+                DecisionOption(
+                    name="Two-tower retrieval", pros=["learns from content"], cons=["ANN index to run"]
+                ),
+                DecisionOption(name="Matrix factorisation", pros=["simple"], cons=["no cold start"]),
+            ],
+            chosen="Two-tower retrieval",
+            consequences="An ANN index is rebuilt nightly.",
+            components=[design.components[0].id],
+        )
+    )
+    data = report_bytes(design, check_design(design, catalog), catalog, diagram_error="skipped")
+    text = text_of(data).split("Candidate retrieval")[-1]
+    for expected in (
+        "Two-tower retrieval",
+        "chosen",
+        "Matrix factorisation",
+        "+ learns from content",
+        "no cold start",
+    ):
+        assert expected in text, expected
+    assert "Consequences. An ANN index is rebuilt nightly." in text_of(data)
+
+
+def test_empty_sections_are_one_line_in_the_summary(catalog):
+    design = Design()
+    data = report_bytes(design, check_design(design, catalog), catalog)
+    summary = flat(page_texts(data)[2])
+    assert "The design has no components yet" in summary and "No decision is recorded yet." in summary
+    titles = [t for _l, t, _p in outline(data)]
+    assert not {"Architecture", "Decisions", "Design by stage", "Goals, non-goals and assumptions"} & set(
+        titles
+    )
+    assert all(float(p.mediabox.width) < float(p.mediabox.height) for p in reader(data).pages)
+    assert len(reader(data).pages) <= 5  # cover, contents, summary and risks, rules
+
+
+def test_goals_non_goals_and_assumptions_follow_the_context(catalog):
+    design = load_design(resource_path("templates", "spam_filter.mlsd")).design
+    design.meta.goals = ["Catch 95% of spam at 0.1% false positives"]
+    design.meta.non_goals = ["Phishing takedown"]
+    design.meta.assumptions = ["Users report spam within a day"]
+    data = report_bytes(design, check_design(design, catalog), catalog, diagram_error="skipped")
+    top = [t for level, t, _p in outline(data) if level == 0]
+    at = top.index("Goals, non-goals and assumptions")
+    assert top[at - 1] == "Context and scope" and top[at + 1] == "Architecture"
+    text = text_of(data)
+    for item in (
+        "Catch 95% of spam at 0.1% false positives",
+        "Phishing takedown",
+        "Users report spam within a day",
+    ):
+        assert item in text
+    assert "No goals, non-goals or assumptions" not in text

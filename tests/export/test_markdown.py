@@ -1,0 +1,134 @@
+"""The design document as GitHub-flavoured Markdown: section order, the Mermaid system figure
+(checked as the Mermaid export is), tables, and user text that cannot change the structure."""
+
+from __future__ import annotations
+
+import html
+import re
+import subprocess
+import sys
+
+from app.domain.text import strip_bidi
+from app.export.markdown import to_markdown
+from app.export.mdtext import md_block, md_cell, md_inline
+from app.export.text import wrap_lines
+from app.persistence import load_design
+from app.resources import resource_path
+from tests.export.designs import HOSTILE_NAMES
+from tests.export.test_mermaid import NODE, _numeric
+
+SECTIONS = [
+    "Summary",
+    "Context and scope",
+    "Architecture",
+    "Design by stage",
+    "Decisions",
+    "Risks",
+    "Open questions",
+    "Appendix A. Rules and their result",
+    "Appendix B. Glossary of properties",
+]
+
+
+def _mermaid(text: str) -> str:
+    blocks = re.findall(r"^```mermaid\n(.*?)^```$", text, flags=re.MULTILINE | re.DOTALL)
+    assert len(blocks) == 1
+    return blocks[0]
+
+
+def _plain(escaped: str) -> str:
+    """What a Markdown renderer shows for md_inline() text."""
+    return strip_bidi(html.unescape(re.sub(r"\\(.)", r"\1", escaped)))
+
+
+def _outside_code(text: str) -> str:
+    return re.sub(r"^```mermaid\n.*?^```$", "", text, flags=re.MULTILINE | re.DOTALL)
+
+
+def test_sections_in_order(recommender, recommender_check, catalog):
+    text = to_markdown(recommender, recommender_check, catalog, report_date="2024-05-02")
+    top = re.findall(r"^## (.+)$", text, flags=re.MULTILINE)
+    assert top == [s for s in SECTIONS if s in top]
+    assert {
+        "Summary",
+        "Architecture",
+        "Design by stage",
+        "Risks",
+        "Appendix A. Rules and their result",
+    } <= set(top)
+    assert text.startswith("# Video feed recommender\n")
+
+
+def test_mermaid_block_passes_the_mermaid_checks(recommender, recommender_check, catalog):
+    block = _mermaid(to_markdown(recommender, recommender_check, catalog))
+    assert block.splitlines()[3] == "flowchart LR"
+    nodes = NODE.findall(block)
+    assert len(nodes) == len(recommender.components) == len({n for n, _ in nodes})
+    subgraphs = re.findall(r'^  subgraph (s\d)\["([^"]+)"\]$', block, flags=re.MULTILINE)
+    assert [label for _, label in subgraphs] == [f"{s.number}. {s.label}" for s in catalog.stages]
+    arrows = re.findall(r'^  (n\d+) (-->|-\.->)\|"([^"]*)"\| (n\d+)$', block, flags=re.MULTILINE)
+    assert len(arrows) == len(recommender.links)
+
+
+def test_hostile_names_are_escaped(hostile, hostile_check, catalog):
+    text = to_markdown(hostile, hostile_check, catalog)
+    block = _mermaid(text)
+    nodes = dict(NODE.findall(block))
+    for index, component in enumerate(hostile.components):  # the Mermaid export's own check
+        label = nodes[f"n{index}"]
+        assert '"' not in label and "[" not in label and "]" not in label and "|" not in label
+        name_part = label.split("<br/><i>", 1)[0].removeprefix("<b>").removesuffix("</b>")
+        assert [_numeric(line) for line in name_part.split("<br/>")] == wrap_lines(component.name)
+    prose = _outside_code(text)
+    assert "<script>" not in prose and "<b>markup</b>" not in prose and "<title>" not in prose
+    headings = re.findall(r"^(#+) (.*)$", prose, flags=re.MULTILINE)
+    component_heads = [_plain(t) for level, t in headings if level == "####"]
+    for component in hostile.components:
+        assert " ".join(component.name.split()) in component_heads, component.name
+    for level, title in headings:  # no heading but the document's own
+        assert not title.startswith("#") and level in ("#", "##", "###", "####"), title
+    for line in prose.splitlines():
+        if line.startswith("|"):  # every table row has its header's number of cell borders
+            borders = len(re.findall(r"(?<!\\)\|", line))
+            assert borders in (3, 4, 5, 6), line
+        assert not re.search(r"(?<!\\)\[[^\]]*(?<!\\)\]\(", line), line  # no link syntax
+    assert "Zoë &lt;script>alert(1)&lt;/script>" in text
+
+
+def test_escape_helpers():
+    for name in HOSTILE_NAMES:
+        assert _plain(md_inline(name)) == " ".join(name.split())
+    assert md_cell("a|b\nc") == "a\\|b<br>c"
+    assert md_block("# not a heading\n- not a list\n1. not numbered") == (
+        "\\# not a heading  \n\\- not a list  \n1\\. not numbered"
+    )
+    assert (
+        md_inline("*x* _y_ `z` [l](u) <i> & ~s~") == "\\*x\\* \\_y\\_ \\`z\\` \\[l\\](u) &lt;i> &amp; \\~s\\~"
+    )
+    rtl = md_inline("שלום \u202eevil", name=True)  # an unclosed override is dropped, the name isolated
+    assert rtl == "\u2068שלום evil\u2069"
+    assert md_inline("a\u202eb\u202cc", name=True) == "\u2068a\u202eb\u202cc\u2069"  # a closed pair stays
+
+
+def test_units_and_groups_as_in_the_pdf(catalog):
+    design = load_design(resource_path("templates", "fraud_detection.mlsd")).design
+    text = to_markdown(design, None, catalog)
+    assert "60 days" in text and "1440 h" not in text
+    groups = re.findall(r"^### (R\d+) · ", text, flags=re.MULTILINE)
+    assert groups and len(groups) == len(set(groups))
+    assert text.count("Typical time from prediction to a known label") == 1
+
+
+def test_cli_writes_markdown(tmp_path):
+    out = tmp_path / "doc.md"
+    template = resource_path("templates", "spam_filter.mlsd")
+    done = subprocess.run(
+        [sys.executable, "-m", "app.cli", "export", str(template), "--md", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.count("```mermaid") == 1 and "## Design by stage" in text
+    assert f"wrote {out}" in done.stderr

@@ -1,0 +1,113 @@
+"""`mlsd export NEW --pdf OUT --since OLD`: the "Changes since OLD" section after the summary."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.cli import main
+from app.diff import diff_designs
+from app.domain import ops
+from app.domain.model import Design
+from app.export.report import report_bytes
+from app.export.report.changes import since_section
+from app.persistence import save_design
+from tests.export.designs import recommender_design
+from tests.export.pdfread import flat, outline, page_texts
+
+HOSTILE = "<b>Edge & cache</b>"
+
+
+def fresh(design: Design) -> Design:
+    """An independent copy (a deep model_copy would share its id index with the original)."""
+    return Design.model_validate(design.model_dump(mode="json"))
+
+
+def new_version(old: Design, catalog) -> Design:
+    """The recommender with its A/B test removed, a cache added (named like markup), the
+    ranker's latency raised and the release link relabelled."""
+    new = fresh(old)
+    ops.remove_component(new, "ab")
+    cache = ops.make_component(new, catalog, "cache", 900, 600, HOSTILE)
+    cache.id = "edge_cache"
+    ops.add_component(new, catalog, cache)
+    ops.set_property(new, catalog, "ranker", "p99_latency_ms", 45)
+    ops.set_link_fields(new, "l21", label="canary 5%")
+    return new
+
+
+@pytest.fixture
+def files(tmp_path, catalog):
+    old = recommender_design(catalog)
+    new = new_version(old, catalog)
+    old_path, new_path = tmp_path / "feed-v1.mlsd", tmp_path / "feed-v2.mlsd"
+    save_design(old, old_path)
+    save_design(new, new_path)
+    return old_path, new_path, diff_designs(old, new, catalog=catalog)
+
+
+def test_the_section_follows_the_summary_and_lists_every_change(files, tmp_path, capsys):
+    old_path, new_path, diff = files
+    out = tmp_path / "report.pdf"
+    assert main(["export", str(new_path), "--pdf", str(out), "--since", str(old_path)]) == 0
+    data = out.read_bytes()
+    marks = outline(data)
+    top = [(n, title, page) for n, (level, title, page) in enumerate(marks) if level == 0]
+    at = next(i for i, (_n, title, _p) in enumerate(top) if title == "Changes since feed-v1.mlsd")
+    (summary_n, summary, summary_page), (changes_n, _t, changes_page) = top[at - 1], top[at]
+    assert summary == "Summary" and at + 1 < len(top)  # right after the summary, more follows
+    next_title, next_page = top[at + 1][1], top[at + 1][2]
+    assert summary_page <= changes_page <= next_page
+
+    pages = page_texts(data)
+    section = flat(" ".join(pages[changes_page - 1 : next_page]))
+    start = section.index("Changes since feed-v1.mlsd")
+    # the summary's last heading is on an earlier page, or above the section on this one
+    last_of_summary = marks[changes_n - 1]
+    assert marks[summary_n][2] <= last_of_summary[2] <= changes_page
+    if last_of_summary[2] == changes_page:
+        assert flat(pages[changes_page - 1]).index(last_of_summary[1]) < flat(pages[changes_page - 1]).index(
+            "Changes since feed-v1.mlsd"
+        )
+    body = section[start : section.index(next_title, start)]
+    assert "Compared with feed-v1.mlsd" in body
+    assert len(diff.changes) >= 5
+    for change in diff.changes:
+        shown = change.summary.split(" ", 1)[1] if change.summary.startswith("Added ") else change.summary
+        shown = shown.split(" ", 1)[1] if shown.startswith("Removed ") else shown
+        assert flat(shown) in body, change.summary
+    assert HOSTILE in body  # user text printed literally, never read as markup
+    assert body.index("Components") < body.index("Links") < body.index("Stage coverage change")
+    for finding in diff.introduced:
+        assert f"{finding.rule} · {finding.severity}" in body[body.index("Findings introduced") :]
+    for finding in diff.resolved:
+        assert f"{finding.rule} · {finding.severity}" in body[body.index("Findings resolved") :]
+    assert "wrote" in capsys.readouterr().err
+
+
+def test_no_change_in_meaning_says_so(catalog):
+    design = recommender_design(catalog)
+    moved = fresh(design)
+    ops.move_components(moved, {"ranker": (5000.0, 5000.0)})  # a move is not a change in meaning
+    section = since_section(design, moved, "same.mlsd", catalog)
+    assert section[0] == "Changes since same.mlsd"
+    text = flat(" ".join(page_texts(report_bytes(moved, catalog=catalog, after_summary=[section]))))
+    assert "Nothing changed in meaning since same.mlsd" in text
+    assert "Unchanged: the design covers" in text
+
+
+def test_since_needs_a_pdf_and_a_readable_old_file(files, tmp_path, capsys):
+    old_path, new_path, _diff = files
+    out = tmp_path / "report.pdf"
+    assert main(["export", str(new_path), "--svg", str(tmp_path / "d.svg"), "--since", str(old_path)]) == 2
+    assert "--since adds a section to the PDF report" in capsys.readouterr().err
+    missing = tmp_path / "nowhere.mlsd"
+    assert main(["export", str(new_path), "--pdf", str(out), "--since", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert "nowhere.mlsd" in err and "Traceback" not in err
+    assert not out.exists()
+    out.write_bytes(b"%PDF good one")
+    broken = tmp_path / "broken.mlsd"
+    broken.write_text("{ nope", encoding="utf-8")
+    assert main(["export", str(new_path), "--pdf", str(out), "--since", str(broken)]) == 2
+    assert "broken.mlsd" in capsys.readouterr().err
+    assert out.read_bytes() == b"%PDF good one"  # a good file is never replaced on failure
