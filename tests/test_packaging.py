@@ -23,3 +23,18 @@ def test_resources_resolve_from_the_checkout():
 
     assert resources_root() == ROOT / "resources"
     assert resource_path("catalog", "stages.json").is_file()
+
+
+def test_the_test_script_hook_is_not_part_of_the_shipped_app():
+    """The hook that replaces dialogs and drops privileges lives in tests/ and is installed only
+    by tests/reliability/launch_app.py: nothing under app/ names it and the bundle excludes tests."""
+    import ast
+
+    assert (ROOT / "tests" / "reliability" / "script_hook.py").is_file()
+    assert not list((ROOT / "app").rglob("script_hook.py"))
+    naming = [p for p in (ROOT / "app").rglob("*.py") if "script_hook" in p.read_text(encoding="utf-8")]
+    assert naming == []
+    spec = ast.parse((ROOT / "build.spec").read_text(encoding="utf-8"))
+    assigned = {ast.unparse(n.targets[0]): n.value for n in spec.body if isinstance(n, ast.Assign)}
+    excludes = assigned["EXCLUDES"]
+    assert "tests" in [c.value for c in ast.walk(excludes) if isinstance(c, ast.Constant)]

@@ -47,3 +47,12 @@ class UnknownPropertyError(DesignError):
         super().__init__(f"kind {kind!r} has no property {name!r}")
         self.kind = kind
         self.name = name
+
+
+class InvalidFieldError(DesignError):
+    """An edit names a field that cannot be edited, or gives it a value it cannot hold."""
+
+    def __init__(self, field: str, problem: str):
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+        self.problem = problem

@@ -1,8 +1,10 @@
 """Edit operations on a Design.
 
-Each operation validates everything first and raises a DesignError without touching the
-design; only then does it change the design in place. It returns what changed (for the
-graph mirror and the canvas) and what the inverse operation needs (for undo).
+Each operation validates everything first (app/domain/edit_checks.py) and raises a
+DesignError, a ValueError naming the field and the problem, without touching the design;
+only then does it change the design in place. It returns what changed (for the graph mirror
+and the canvas) and what the inverse needs (for undo). The window adds no checks of its own:
+an undo command whose first run is refused is dropped (app/ui/commands.py).
 """
 
 from __future__ import annotations
@@ -13,8 +15,20 @@ from typing import Any
 
 from app.domain.catalog import Catalog
 from app.domain.changes import Change
+from app.domain.edit_checks import (
+    COMPONENT_TEXT_FIELDS,
+    LINK_FIELDS,
+    META_FIELDS,
+    check_link,
+    check_link_values,
+    check_new_component,
+    check_new_items,
+    check_position,
+    check_text,
+)
 from app.domain.errors import (
     DuplicateIdError,
+    InvalidFieldError,
     InvalidLinkError,
     UnknownComponentError,
     UnknownKindError,
@@ -22,20 +36,15 @@ from app.domain.errors import (
     UnknownPropertyError,
 )
 from app.domain.model import (
-    FLOWS,
     OVERRIDE_LEVELS,
-    PHASES,
     Component,
     Decision,
     Design,
     Link,
     Position,
     PropertyValue,
+    now_iso,
 )
-
-COMPONENT_TEXT_FIELDS = ("name", "technology", "notes")
-LINK_FIELDS = ("flow", "phase", "feedback", "label")
-META_FIELDS = ("title", "author", "problem", "notes")
 
 
 @dataclass
@@ -129,20 +138,26 @@ def make_component(
 def add_component(
     design: Design, catalog: Catalog, component: Component, index: int | None = None
 ) -> list[Change]:
-    if component.id in design.component_by_id():
-        raise DuplicateIdError(component.id)
-    spec = catalog.kind(component.kind)
-    if spec is None:
-        raise UnknownKindError(component.kind)
-    for name, value in component.properties.items():
-        prop = spec.property(name)
-        if prop is None:
-            raise UnknownPropertyError(component.kind, name)
-        prop.validate(value)
+    check_new_component(catalog, component, design.component_by_id())
     at = len(design.components) if index is None else max(0, min(index, len(design.components)))
     design.components.insert(at, component)
     design.component_by_id()[component.id] = component
     return [Change("component_added", component.id)]
+
+
+def add_items(
+    design: Design, catalog: Catalog, components: list[Component], links: list[Link]
+) -> list[Change]:
+    """Add components and links (a paste or a drop) all or nothing: everything is checked
+    against the design and each other before the first one goes in."""
+    check_new_items(design, catalog, components, links)
+    design.components.extend(components)
+    design.component_by_id().update((c.id, c) for c in components)
+    design.links.extend(links)
+    design.link_by_id().update((lk.id, lk) for lk in links)
+    return [Change("component_added", c.id) for c in components] + [
+        Change("link_added", lk.id) for lk in links
+    ]
 
 
 def remove_component(design: Design, component_id: str) -> tuple[RemovedComponent, list[Change]]:
@@ -186,12 +201,12 @@ def move_components(
 ) -> tuple[dict[str, tuple[float, float]], list[Change]]:
     """Move several components at once; returns their previous positions."""
     components = [get_component(design, cid) for cid in positions]
+    targets = {c.id: check_position(c.id, *positions[c.id]) for c in components}
     previous: dict[str, tuple[float, float]] = {}
     changes = []
     for component in components:
-        x, y = positions[component.id]
         previous[component.id] = (component.position.x, component.position.y)
-        component.position = Position(x=float(x), y=float(y))
+        component.position = targets[component.id]
         changes.append(Change("component_moved", component.id))
     return previous, changes
 
@@ -203,7 +218,7 @@ def set_pinned(
     components = [get_component(design, cid) for cid in pinned]
     for component in components:
         if not isinstance(pinned[component.id], bool):
-            raise TypeError(f"pinned of {component.id!r} must be true or false")
+            raise InvalidFieldError(f"pinned of {component.id!r}", "must be true or false")
     previous: dict[str, bool] = {}
     changes = []
     for component in components:
@@ -218,10 +233,11 @@ def set_component_field(
 ) -> tuple[str, list[Change]]:
     """Set name, technology or notes; returns the old value."""
     if field_name not in COMPONENT_TEXT_FIELDS:
-        raise ValueError(f"not an editable component field: {field_name!r}")
-    if not isinstance(value, str):
-        raise TypeError(f"{field_name} must be text")
+        raise InvalidFieldError(
+            field_name, f"not an editable component field (those are {', '.join(COMPONENT_TEXT_FIELDS)})"
+        )
     component = get_component(design, component_id)
+    check_text(field_name, value)
     old = getattr(component, field_name)
     setattr(component, field_name, value)
     return old, [Change("component_changed", component_id)]
@@ -250,21 +266,6 @@ def set_property(
 # ---- links -------------------------------------------------------------------------------
 
 
-def check_link(design: Design, source: str, target: str, ignore: str | None = None) -> None:
-    """Raise InvalidLinkError if source -> target may not be drawn."""
-    index = design.component_by_id()
-    for end in (source, target):
-        if end not in index:
-            raise InvalidLinkError(f"no component with id {end!r}")
-    if source == target:
-        raise InvalidLinkError("a component cannot link to itself")
-    existing = find_link(design, source, target)
-    if existing is not None and existing.id != ignore:
-        raise InvalidLinkError(
-            f"{index[source].name or source} already links to {index[target].name or target}"
-        )
-
-
 def make_link(design: Design, catalog: Catalog, source: str, target: str, **fields: Any) -> Link:
     """A new link with a fresh id and the catalog's default flow (not yet added)."""
     check_link(design, source, target)
@@ -277,7 +278,7 @@ def add_link(design: Design, link: Link, index: int | None = None) -> list[Chang
     if link.id in design.link_by_id():
         raise DuplicateIdError(link.id)
     check_link(design, link.source, link.target)
-    _check_link_values(link.flow, link.phase)
+    check_link_values(link.flow, link.phase)
     at = len(design.links) if index is None else max(0, min(index, len(design.links)))
     design.links.insert(at, link)
     design.link_by_id()[link.id] = link
@@ -295,25 +296,20 @@ def remove_link(design: Design, link_id: str) -> tuple[tuple[int, Link], list[Ch
 def set_link_fields(design: Design, link_id: str, **values: Any) -> tuple[dict[str, Any], list[Change]]:
     """Change flow, phase, feedback or label of a link; returns the old values."""
     link = get_link(design, link_id)
-    unknown = set(values) - set(LINK_FIELDS)
+    unknown = sorted(set(values) - set(LINK_FIELDS))
     if unknown:
-        raise InvalidLinkError(f"not editable link fields: {sorted(unknown)}")
-    _check_link_values(values.get("flow", link.flow), values.get("phase", link.phase))
+        raise InvalidLinkError(
+            f"not editable link fields: {', '.join(map(repr, unknown))} (those are {', '.join(LINK_FIELDS)})"
+        )
+    check_link_values(values.get("flow", link.flow), values.get("phase", link.phase))
     if "feedback" in values and not isinstance(values["feedback"], bool):
-        raise InvalidLinkError("feedback must be true or false")
-    if "label" in values and not isinstance(values["label"], str):
-        raise InvalidLinkError("label must be text")
+        raise InvalidLinkError(f"feedback must be true or false, not {values['feedback']!r}")
+    if "label" in values:
+        check_text("label", values["label"])
     old = {name: getattr(link, name) for name in values}
     for name, value in values.items():
         setattr(link, name, value)
     return old, [Change("link_changed", link_id)]
-
-
-def _check_link_values(flow: str, phase: str) -> None:
-    if flow not in FLOWS:
-        raise InvalidLinkError(f"unknown flow {flow!r}; expected one of {', '.join(FLOWS)}")
-    if phase not in PHASES:
-        raise InvalidLinkError(f"unknown phase {phase!r}; expected one of {', '.join(PHASES)}")
 
 
 # ---- design-level ------------------------------------------------------------------------
@@ -321,12 +317,30 @@ def _check_link_values(flow: str, phase: str) -> None:
 
 def set_meta_field(design: Design, field_name: str, value: str) -> tuple[str, list[Change]]:
     if field_name not in META_FIELDS:
-        raise ValueError(f"not an editable meta field: {field_name!r}")
-    if not isinstance(value, str):
-        raise TypeError(f"{field_name} must be text")
+        raise InvalidFieldError(
+            field_name, f"not an editable meta field (those are {', '.join(META_FIELDS)})"
+        )
+    check_text(field_name, value)
     old = getattr(design.meta, field_name)
     setattr(design.meta, field_name, value)
     return old, [Change("meta_changed")]
+
+
+def make_decision(
+    design: Design, rule: str, components: Iterable[str], rationale: str, subject: str = ""
+) -> Decision:
+    """A decision accepting a finding, with a fresh id and today's date (not yet added)."""
+    check_text("rationale", rationale)
+    if not rationale.strip():
+        raise InvalidFieldError("rationale", "a decision needs a rationale")
+    return Decision(
+        id=new_decision_id(design),
+        rule=rule,
+        components=list(components),
+        subject=subject,
+        rationale=rationale.strip(),
+        date=now_iso()[:10],
+    )
 
 
 def add_decision(design: Design, decision: Decision, index: int | None = None) -> list[Change]:
@@ -345,7 +359,9 @@ def remove_decision(design: Design, decision_id: str) -> tuple[tuple[int, Decisi
 def set_rule_override(design: Design, rule_id: str, level: str | None) -> tuple[str | None, list[Change]]:
     """Set a rule's per-design severity ('off', 'info', 'warning', 'error'); None removes it."""
     if level is not None and level not in OVERRIDE_LEVELS:
-        raise ValueError(f"unknown override level {level!r}")
+        raise InvalidFieldError(
+            f"override of {rule_id}", f"unknown level {level!r}; expected one of {', '.join(OVERRIDE_LEVELS)}"
+        )
     old = design.rule_overrides.get(rule_id)
     if level is None:
         design.rule_overrides.pop(rule_id, None)

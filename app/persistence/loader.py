@@ -1,8 +1,9 @@
 """Reading design files in stages.
 
-size guard -> bytes checks -> UTF-8 -> JSON -> format and version -> migrations ->
-pydantic validation -> references and catalog checks. Every failure is a DesignLoadError
-naming the file and the place; unknown kinds and properties are kept and reported.
+size guard -> bytes checks -> UTF-8 -> JSON -> text rule (app/domain/safe_text.py) ->
+format and version -> migrations -> pydantic validation -> references and catalog checks.
+Every failure is a DesignLoadError naming the file and the place; unknown kinds and
+properties are kept and reported.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from app.domain.catalog import Catalog, default_catalog
 from app.domain.decision_ops import decision_problem
 from app.domain.errors import PropertyValueError
 from app.domain.model import FORMAT_ID, SCHEMA_VERSION, Component, Design, Link
+from app.domain.safe_text import find_invalid_text, may_hold_invalid_json_text
 from app.persistence.errors import DesignLoadError
 from app.persistence.migrations import OLDEST_READABLE_VERSION, migrate
 
@@ -122,7 +124,7 @@ def parse_json_bytes(raw: bytes, path: str | Path | None = None) -> Any:
             path, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", f"line {line} column {col}"
         ) from None
     try:
-        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
+        data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
     except _JsonValueError as exc:
         raise DesignLoadError(path, str(exc)) from None
     except json.JSONDecodeError as exc:
@@ -136,6 +138,12 @@ def parse_json_bytes(raw: bytes, path: str | Path | None = None) -> Any:
         if "digits" in str(exc):
             raise DesignLoadError(path, "a number has too many digits") from None
         raise DesignLoadError(path, f"invalid JSON: {exc}") from None
+    if may_hold_invalid_json_text(text):
+        invalid = find_invalid_text(data)
+        if invalid is not None:
+            where, problem = invalid
+            raise DesignLoadError(path, problem, where)
+    return data
 
 
 class _JsonValueError(ValueError):

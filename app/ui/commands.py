@@ -1,5 +1,13 @@
 """Undo commands: each holds ids and plain data, and changes the design only through
-the domain's edit operations, via the document."""
+the domain's edit operations, via the document.
+
+One validation path: the commands check nothing themselves. The document runs a command's
+first edit (`do_first`) before pushing it: when the edit operation refuses (it raises a
+ValueError before touching the design) the error reaches the caller and nothing is pushed;
+when the edit changes nothing, nothing is pushed either. The undo stack, its redo history,
+its clean state (the document's modified flag) and the design stay as they were. (Marking
+the command obsolete inside QUndoStack.push would not do: push drops the redo history first.)
+"""
 
 from __future__ import annotations
 
@@ -15,13 +23,35 @@ if TYPE_CHECKING:
     from app.ui.document import DesignDocument
 
 
-class _DocCommand(QUndoCommand):
+class DocCommand(QUndoCommand):
     def __init__(self, doc: DesignDocument, text: str):
         super().__init__(text)
         self.doc = doc
+        self._first = True  # the next _redo is the first run: it learns the old values
+        self._skip_redo = False  # the redo QUndoStack.push calls: do_first did the edit
+
+    def do_first(self) -> bool:
+        """Do the edit before the document pushes the command; False when it changed nothing.
+
+        Raises whatever the edit operation raises (it refuses before touching the design).
+        """
+        changed = self._redo()
+        self._first = False
+        self._skip_redo = changed
+        return changed
+
+    def redo(self) -> None:
+        if self._skip_redo:
+            self._skip_redo = False
+            return
+        self._redo()
+
+    def _redo(self) -> bool:
+        """Do the edit; False when it changed nothing (only read on the first run)."""
+        raise NotImplementedError
 
 
-class AddItemsCommand(_DocCommand):
+class AddItemsCommand(DocCommand):
     """Add components and the links between them (drop, paste, duplicate)."""
 
     def __init__(self, doc: DesignDocument, components: list[Component], links: list[Link], text: str):
@@ -29,14 +59,11 @@ class AddItemsCommand(_DocCommand):
         self.components = [c.model_copy(deep=True) for c in components]
         self.links = [lk.model_copy(deep=True) for lk in links]
 
-    def redo(self) -> None:
-        design, catalog = self.doc.design, self.doc.catalog
-        changes: list[ops.Change] = []
-        for component in self.components:
-            changes += ops.add_component(design, catalog, component.model_copy(deep=True))
-        for link in self.links:
-            changes += ops.add_link(design, link.model_copy(deep=True))
-        self.doc.apply_changes(changes)
+    def _redo(self) -> bool:
+        components = [c.model_copy(deep=True) for c in self.components]
+        links = [lk.model_copy(deep=True) for lk in self.links]
+        self.doc.apply_changes(ops.add_items(self.doc.design, self.doc.catalog, components, links))
+        return True
 
     def undo(self) -> None:
         design = self.doc.design
@@ -48,7 +75,7 @@ class AddItemsCommand(_DocCommand):
         self.doc.apply_changes(changes)
 
 
-class RemoveItemsCommand(_DocCommand):
+class RemoveItemsCommand(DocCommand):
     """Remove links and components; a component's links go with it and come back on undo."""
 
     def __init__(self, doc: DesignDocument, component_ids: list[str], link_ids: list[str], text: str):
@@ -58,8 +85,10 @@ class RemoveItemsCommand(_DocCommand):
         self._removed_links: list[tuple[int, Link]] = []
         self._removed_components: list[ops.RemovedComponent] = []
 
-    def redo(self) -> None:
+    def _redo(self) -> bool:
         design = self.doc.design
+        for component_id in self.component_ids:  # all or nothing
+            ops.get_component(design, component_id)
         changes: list[ops.Change] = []
         self._removed_links = []
         self._removed_components = []
@@ -68,14 +97,15 @@ class RemoveItemsCommand(_DocCommand):
             link = design.link_by_id().get(link_id)
             if link is None or link.source in gone or link.target in gone:
                 continue
-            removed, change = ops.remove_link(design, link_id)
-            self._removed_links.append(removed)
+            removed_link, change = ops.remove_link(design, link_id)
+            self._removed_links.append(removed_link)
             changes += change
         for component_id in self.component_ids:
-            removed, change = ops.remove_component(design, component_id)
-            self._removed_components.append(removed)
+            removed_component, change = ops.remove_component(design, component_id)
+            self._removed_components.append(removed_component)
             changes += change
         self.doc.apply_changes(changes)
+        return bool(changes)
 
     def undo(self) -> None:
         design = self.doc.design
@@ -87,7 +117,7 @@ class RemoveItemsCommand(_DocCommand):
         self.doc.apply_changes(changes)
 
 
-class MoveCommand(_DocCommand):
+class MoveCommand(DocCommand):
     """Move components; a whole mouse drag of many items is one command."""
 
     def __init__(
@@ -101,14 +131,15 @@ class MoveCommand(_DocCommand):
         self.new = dict(new)
         self.old = dict(old)
 
-    def redo(self) -> None:
+    def _redo(self) -> bool:
         self.doc.apply_changes(ops.move_components(self.doc.design, self.new)[1])
+        return True
 
     def undo(self) -> None:
         self.doc.apply_changes(ops.move_components(self.doc.design, self.old)[1])
 
 
-class SetPinnedCommand(_DocCommand):
+class SetPinnedCommand(DocCommand):
     """Pin or unpin components (one or a selection)."""
 
     def __init__(self, doc: DesignDocument, new: Mapping[str, bool], old: Mapping[str, bool], text: str):
@@ -116,104 +147,136 @@ class SetPinnedCommand(_DocCommand):
         self.new = dict(new)
         self.old = dict(old)
 
-    def redo(self) -> None:
+    def _redo(self) -> bool:
         self.doc.apply_changes(ops.set_pinned(self.doc.design, self.new)[1])
+        return True
 
     def undo(self) -> None:
         self.doc.apply_changes(ops.set_pinned(self.doc.design, self.old)[1])
 
 
-class SetComponentFieldCommand(_DocCommand):
-    def __init__(self, doc: DesignDocument, component_id: str, field: str, value: str, old: str, text: str):
+class SetComponentFieldCommand(DocCommand):
+    def __init__(self, doc: DesignDocument, component_id: str, field: str, value: str, text: str):
         super().__init__(doc, text)
-        self.component_id, self.field, self.value, self.old = component_id, field, value, old
+        self.component_id, self.field, self.value, self.old = component_id, field, value, value
 
-    def redo(self) -> None:
+    def _redo(self) -> bool:
         design = self.doc.design
-        self.doc.apply_changes(ops.set_component_field(design, self.component_id, self.field, self.value)[1])
+        old, changes = ops.set_component_field(design, self.component_id, self.field, self.value)
+        if self._first:
+            self.old = old
+            if old == self.value:
+                return False
+        self.doc.apply_changes(changes)
+        return True
 
     def undo(self) -> None:
         design = self.doc.design
         self.doc.apply_changes(ops.set_component_field(design, self.component_id, self.field, self.old)[1])
 
 
-class SetPropertyCommand(_DocCommand):
-    def __init__(self, doc: DesignDocument, component_id: str, name: str, value: Any, old: Any, text: str):
+class SetPropertyCommand(DocCommand):
+    def __init__(self, doc: DesignDocument, component_id: str, name: str, value: Any, text: str):
         super().__init__(doc, text)
-        self.component_id, self.name, self.value, self.old = component_id, name, value, old
+        self.component_id, self.name, self.value, self.old = component_id, name, value, None
 
-    def _set(self, value: Any) -> None:
+    def _set(self, value: Any) -> tuple[Any, list[ops.Change]]:
         design, catalog = self.doc.design, self.doc.catalog
-        self.doc.apply_changes(ops.set_property(design, catalog, self.component_id, self.name, value)[1])
+        return ops.set_property(design, catalog, self.component_id, self.name, value)
 
-    def redo(self) -> None:
-        self._set(self.value)
+    def _redo(self) -> bool:
+        old, changes = self._set(self.value)
+        if self._first:  # keep the canonical value the operation stored
+            self.old, self.value = old, self.doc.component(self.component_id).properties.get(self.name)
+            if old == self.value:
+                return False
+        self.doc.apply_changes(changes)
+        return True
 
     def undo(self) -> None:
-        self._set(self.old)
+        self.doc.apply_changes(self._set(self.old)[1])
 
 
-class SetLinkFieldsCommand(_DocCommand):
-    def __init__(
-        self, doc: DesignDocument, link_id: str, values: dict[str, Any], old: dict[str, Any], text: str
-    ):
+class SetLinkFieldsCommand(DocCommand):
+    def __init__(self, doc: DesignDocument, link_id: str, values: dict[str, Any], text: str):
         super().__init__(doc, text)
-        self.link_id, self.values, self.old = link_id, dict(values), dict(old)
+        self.link_id, self.values, self.old = link_id, dict(values), dict(values)
 
-    def redo(self) -> None:
-        self.doc.apply_changes(ops.set_link_fields(self.doc.design, self.link_id, **self.values)[1])
+    def _redo(self) -> bool:
+        old, changes = ops.set_link_fields(self.doc.design, self.link_id, **self.values)
+        if self._first:
+            self.old = old
+            if old == self.values:
+                return False
+        self.doc.apply_changes(changes)
+        return True
 
     def undo(self) -> None:
         self.doc.apply_changes(ops.set_link_fields(self.doc.design, self.link_id, **self.old)[1])
 
 
-class SetMetaFieldCommand(_DocCommand):
-    def __init__(self, doc: DesignDocument, field: str, value: str, old: str, text: str):
+class SetMetaFieldCommand(DocCommand):
+    def __init__(self, doc: DesignDocument, field: str, value: str, text: str):
         super().__init__(doc, text)
-        self.field, self.value, self.old = field, value, old
+        self.field, self.value, self.old = field, value, value
 
-    def redo(self) -> None:
-        self.doc.apply_changes(ops.set_meta_field(self.doc.design, self.field, self.value)[1])
+    def _redo(self) -> bool:
+        old, changes = ops.set_meta_field(self.doc.design, self.field, self.value)
+        if self._first:
+            self.old = old
+            if old == self.value:
+                return False
+        self.doc.apply_changes(changes)
+        return True
 
     def undo(self) -> None:
         self.doc.apply_changes(ops.set_meta_field(self.doc.design, self.field, self.old)[1])
 
 
-class AddDecisionCommand(_DocCommand):
+class AddDecisionCommand(DocCommand):
     def __init__(self, doc: DesignDocument, decision: Decision, text: str):
         super().__init__(doc, text)
         self.decision = decision.model_copy(deep=True)
 
-    def redo(self) -> None:
+    def _redo(self) -> bool:
         self.doc.apply_changes(ops.add_decision(self.doc.design, self.decision.model_copy(deep=True)))
+        return True
 
     def undo(self) -> None:
         self.doc.apply_changes(ops.remove_decision(self.doc.design, self.decision.id)[1])
 
 
-class RemoveDecisionCommand(_DocCommand):
+class RemoveDecisionCommand(DocCommand):
     def __init__(self, doc: DesignDocument, decision_id: str, text: str):
         super().__init__(doc, text)
         self.decision_id = decision_id
         self._removed: tuple[int, Decision] | None = None
 
-    def redo(self) -> None:
+    def _redo(self) -> bool:
         self._removed, changes = ops.remove_decision(self.doc.design, self.decision_id)
         self.doc.apply_changes(changes)
+        return True
 
     def undo(self) -> None:
-        assert self._removed is not None
+        if self._removed is None:  # Qt never undoes a command that was not done
+            raise RuntimeError(f"decision {self.decision_id!r} was never removed")
         index, decision = self._removed
         self.doc.apply_changes(ops.add_decision(self.doc.design, decision, index))
 
 
-class SetRuleOverrideCommand(_DocCommand):
-    def __init__(self, doc: DesignDocument, rule: str, level: str | None, old: str | None, text: str):
+class SetRuleOverrideCommand(DocCommand):
+    def __init__(self, doc: DesignDocument, rule: str, level: str | None, text: str):
         super().__init__(doc, text)
-        self.rule, self.level, self.old = rule, level, old
+        self.rule, self.level, self.old = rule, level, level
 
-    def redo(self) -> None:
-        self.doc.apply_changes(ops.set_rule_override(self.doc.design, self.rule, self.level)[1])
+    def _redo(self) -> bool:
+        old, changes = ops.set_rule_override(self.doc.design, self.rule, self.level)
+        if self._first:
+            self.old = old
+            if old == self.level:
+                return False
+        self.doc.apply_changes(changes)
+        return True
 
     def undo(self) -> None:
         self.doc.apply_changes(ops.set_rule_override(self.doc.design, self.rule, self.old)[1])

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 
 from app.domain import decision_ops
 from app.domain.model import Decision
-from app.ui.commands import _DocCommand
+from app.ui.commands import DocCommand
 
 if TYPE_CHECKING:
     from app.ui.document import DesignDocument
 
 
-class UpdateDecisionCommand(_DocCommand):
+class UpdateDecisionCommand(DocCommand):
     """Replace a decision record by an edited copy with the same id."""
 
     def __init__(self, doc: DesignDocument, new: Decision, old: Decision, text: str):
@@ -36,7 +36,7 @@ class UpdateDecisionCommand(_DocCommand):
         self.doc.apply_changes(changes)
 
 
-class SupersedeDecisionCommand(_DocCommand):
+class SupersedeDecisionCommand(DocCommand):
     """Add a decision that supersedes another, and mark the other superseded: one step."""
 
     def __init__(self, doc: DesignDocument, old_id: str, new: Decision, text: str):
@@ -59,7 +59,7 @@ class SupersedeDecisionCommand(_DocCommand):
         self.doc.apply_changes(changes)
 
 
-class SetMetaListCommand(_DocCommand):
+class SetMetaListCommand(DocCommand):
     def __init__(self, doc: DesignDocument, field: str, items: list[str], old: list[str], text: str):
         super().__init__(doc, text)
         self.field, self.items, self.old = field, list(items), list(old)

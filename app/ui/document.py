@@ -3,6 +3,13 @@
 It owns the Design and a QUndoStack. Every change is an undo command that calls the
 domain's edit operations; the document then tells the rule engine's graph and emits one
 signal per changed item, which the scene, inspector and findings panel mirror.
+
+The document does not validate: the edit operations do, and a refused edit raises their
+ValueError (a DesignError naming the field and the problem) and leaves no command on the
+stack and no modified flag (see app/ui/commands.py). It does clean text at this boundary,
+by the rule of app/domain/safe_text.py: whatever the window's inputs or the clipboard hand
+it, a lone surrogate becomes U+FFFD and control characters other than tab and line breaks
+are removed, so the window never puts into a design text that could not be saved or loaded.
 """
 
 from __future__ import annotations
@@ -11,13 +18,15 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from app.domain import decision_ops, ops
 from app.domain.catalog import Catalog, default_catalog
-from app.domain.errors import UnknownPropertyError
-from app.domain.model import OVERRIDE_LEVELS, Component, Decision, Design, Link, Position, now_iso
+from app.domain.errors import InvalidFieldError
+from app.domain.model import Component, Decision, Design, Link, Position
+from app.domain.safe_text import clean_data, clean_text, find_invalid_text
 from app.rules.engine import RuleEngine
 from app.ui import commands, decision_commands
 
@@ -125,12 +134,18 @@ class DesignDocument(QObject):
     def link(self, link_id: str) -> Link:
         return ops.get_link(self._design, link_id)
 
-    # ---- edits (each one undo step; each validates before pushing) -----------------------
+    # ---- edits (each one undo step, pushed only if the edit operation accepts it) ---------
+
+    def _push(self, command: commands.DocCommand) -> None:
+        """Do the command's edit, then push it; a refused edit raises and pushes nothing."""
+        if command.do_first():
+            self.undo_stack.push(command)
 
     def add_component(self, kind: str, x: float, y: float, name: str | None = None) -> str:
+        name = clean_text(name) if isinstance(name, str) else name
         component = ops.make_component(self._design, self.catalog, kind, x, y, name)
         label = self.catalog.kinds[kind].label
-        self.undo_stack.push(commands.AddItemsCommand(self, [component], [], f"Add {label}"))
+        self._push(commands.AddItemsCommand(self, [component], [], f"Add {label}"))
         return component.id
 
     def add_items(
@@ -149,7 +164,7 @@ class DesignDocument(QObject):
             new_id = ops.next_id(f"{component.kind}_", taken)
             taken.add(new_id)
             id_map[component.id] = new_id
-            copy = component.model_copy(deep=True)
+            copy = Component.model_validate(clean_data(component.model_dump()))
             copy.id = new_id
             fresh.append(copy)
         taken_links = set(self._design.link_by_id())
@@ -159,11 +174,11 @@ class DesignDocument(QObject):
                 continue
             link_id = ops.next_id("l", taken_links)
             taken_links.add(link_id)
-            copy = link.model_copy(deep=True)
-            copy.id, copy.source, copy.target = link_id, id_map[link.source], id_map[link.target]
-            new_links.append(copy)
+            data = {**clean_data(link.model_dump()), "source": id_map[link.source]}
+            link_copy = Link.model_validate({**data, "id": link_id, "target": id_map[link.target]})
+            new_links.append(link_copy)
         if fresh:
-            self.undo_stack.push(commands.AddItemsCommand(self, fresh, new_links, text))
+            self._push(commands.AddItemsCommand(self, fresh, new_links, text))
         return [c.id for c in fresh], [lk.id for lk in new_links]
 
     def remove_items(self, component_ids: Iterable[str], link_ids: Iterable[str] = ()) -> None:
@@ -173,17 +188,17 @@ class DesignDocument(QObject):
             return
         count = len(component_ids) + len(link_ids)
         text = "Delete 1 item" if count == 1 else f"Delete {count} items"
-        self.undo_stack.push(commands.RemoveItemsCommand(self, component_ids, link_ids, text))
+        self._push(commands.RemoveItemsCommand(self, component_ids, link_ids, text))
 
     def move_components(self, positions: Mapping[str, tuple[float, float]], text: str = "Move") -> None:
         index = self._design.component_by_id()
         old = {cid: (index[cid].position.x, index[cid].position.y) for cid in positions if cid in index}
-        new = {cid: (float(x), float(y)) for cid, (x, y) in positions.items() if cid in index}
+        new = {cid: (x, y) for cid, (x, y) in positions.items() if cid in index}
         if not new or all(old[cid] == new[cid] for cid in new):
             return
         count = len(new)
         label = text if count == 1 or text != "Move" else f"Move {count} components"
-        self.undo_stack.push(commands.MoveCommand(self, new, old, label))
+        self._push(commands.MoveCommand(self, new, old, label))
 
     def set_pinned(self, component_ids: Iterable[str], pinned: bool) -> None:
         """Pin (auto-layout leaves them in place) or unpin components: one undo step."""
@@ -194,89 +209,51 @@ class DesignDocument(QObject):
         verb = "Pin" if pinned else "Unpin"
         text = f"{verb} {index[ids[0]].name}" if len(ids) == 1 else f"{verb} {len(ids)} components"
         old = {cid: index[cid].pinned for cid in ids}
-        self.undo_stack.push(commands.SetPinnedCommand(self, {cid: pinned for cid in ids}, old, text))
+        self._push(commands.SetPinnedCommand(self, {cid: pinned for cid in ids}, old, text))
 
     def connect(self, source: str, target: str, **fields: Any) -> str:
         """Link two components; raises InvalidLinkError for a self-link or duplicate."""
-        link = ops.make_link(self._design, self.catalog, source, target, **fields)
+        link = ops.make_link(self._design, self.catalog, source, target, **clean_data(fields))
         text = f"Connect {self.component(source).name} to {self.component(target).name}"
-        self.undo_stack.push(commands.AddItemsCommand(self, [], [link], text))
+        self._push(commands.AddItemsCommand(self, [], [link], text))
         return link.id
 
     def set_component_field(self, component_id: str, field: str, value: str) -> None:
-        old = getattr(self.component(component_id), field)
-        if old == value:
-            return
-        if field not in ops.COMPONENT_TEXT_FIELDS:
-            raise ValueError(f"not an editable component field: {field!r}")
         text = f"Change {field} of {self.component(component_id).name}"
-        self.undo_stack.push(commands.SetComponentFieldCommand(self, component_id, field, value, old, text))
+        value = clean_data(value)
+        self._push(commands.SetComponentFieldCommand(self, component_id, field, value, text))
 
     def set_property(self, component_id: str, name: str, value: Any) -> None:
-        component = self.component(component_id)
-        spec = self.catalog.kind(component.kind)
-        prop = spec.property(name) if spec else None
-        if prop is None:
-            raise UnknownPropertyError(component.kind, name)
-        canonical = prop.validate(value)
-        old = component.properties.get(name)
-        if old == canonical:
-            return
-        text = f"Set {name} of {component.name}"
-        self.undo_stack.push(commands.SetPropertyCommand(self, component_id, name, canonical, old, text))
+        text = f"Set {name} of {self.component(component_id).name}"
+        self._push(commands.SetPropertyCommand(self, component_id, name, clean_data(value), text))
 
     def set_link_fields(self, link_id: str, **values: Any) -> None:
-        link = self.link(link_id)
-        old = {name: getattr(link, name) for name in values}
-        if old == values:
-            return
-        ops._check_link_values(values.get("flow", link.flow), values.get("phase", link.phase))
-        self.undo_stack.push(commands.SetLinkFieldsCommand(self, link_id, values, old, "Edit link"))
+        self._push(commands.SetLinkFieldsCommand(self, link_id, clean_data(values), "Edit link"))
 
     def set_meta_field(self, field: str, value: str) -> None:
-        old = getattr(self._design.meta, field)
-        if old == value:
-            return
-        if field not in ops.META_FIELDS:
-            raise ValueError(f"not an editable meta field: {field!r}")
-        self.undo_stack.push(commands.SetMetaFieldCommand(self, field, value, old, f"Edit {field}"))
+        self._push(commands.SetMetaFieldCommand(self, field, clean_data(value), f"Edit {field}"))
 
     def accept_finding(
         self, rule: str, component_ids: Iterable[str], rationale: str, subject: str = ""
     ) -> str:
         """Record a decision that accepts a finding; returns the decision id."""
-        rationale = rationale.strip()
-        if not rationale:
-            raise ValueError("a decision needs a rationale")
-        decision = Decision(
-            id=ops.new_decision_id(self._design),
-            rule=rule,
-            components=list(component_ids),
-            subject=subject,
-            rationale=rationale,
-            date=now_iso()[:10],
-        )
-        self.undo_stack.push(commands.AddDecisionCommand(self, decision, f"Accept {rule}"))
+        decision = ops.make_decision(self._design, rule, component_ids, clean_data(rationale), subject)
+        self._push(commands.AddDecisionCommand(self, decision, f"Accept {rule}"))
         return decision.id
 
     def remove_decision(self, decision_id: str) -> None:
-        decision_ops.check_removable(self._design, decision_id)  # refused: no command pushed
-        self.undo_stack.push(commands.RemoveDecisionCommand(self, decision_id, "Remove decision"))
+        self._push(commands.RemoveDecisionCommand(self, decision_id, "Remove decision"))
 
     def set_rule_override(self, rule: str, level: str | None) -> None:
-        old = self._design.rule_overrides.get(rule)
-        if old == level:
-            return
-        if level is not None and level not in OVERRIDE_LEVELS:
-            raise ValueError(f"unknown override level {level!r}")
-        self.undo_stack.push(commands.SetRuleOverrideCommand(self, rule, level, old, f"Override {rule}"))
+        """Set a rule's per-design severity (off, info, warning, error); None clears it."""
+        self._push(commands.SetRuleOverrideCommand(self, rule, level, f"Override {rule}"))
 
     # ---- decision records and the design's goals, non-goals, assumptions ------------------
     # Each validates first (a refused edit pushes no command), then is one undo step.
 
     def add_decision(self, decision: Decision) -> str:
         """Record a decision (a fresh id when it has none); returns its id."""
-        decision = decision.model_copy(deep=True)
+        decision = _cleaned(decision)
         if not decision.id:
             decision.id = ops.new_decision_id(self._design)
         decision_ops.check_decision(self._design, decision)
@@ -286,6 +263,7 @@ class DesignDocument(QObject):
 
     def update_decision(self, decision: Decision) -> None:
         """Replace the decision with the same id by this edited copy."""
+        decision = _cleaned(decision)
         old = decision_ops.get_decision(self._design, decision.id)
         if old.model_dump() == decision.model_dump():
             return
@@ -296,7 +274,7 @@ class DesignDocument(QObject):
     def supersede_decision(self, old_id: str, decision: Decision) -> str:
         """Record `decision` as superseding `old_id`, which becomes superseded; returns the new id."""
         old = decision_ops.get_decision(self._design, old_id)
-        decision = decision.model_copy(deep=True)
+        decision = _cleaned(decision)
         if not decision.id:
             decision.id = ops.new_decision_id(self._design)
         decision.supersedes = old_id
@@ -307,6 +285,7 @@ class DesignDocument(QObject):
 
     def set_meta_list(self, field: str, items: list[str]) -> None:
         """Set the design's goals, non_goals or assumptions (one short text each)."""
+        items = clean_data(items)
         decision_ops.check_meta_list(field, items)
         old = list(getattr(self._design.meta, field))
         if old == list(items):
@@ -322,3 +301,18 @@ class DesignDocument(QObject):
 
     def position_of(self, component_id: str) -> Position:
         return self.component(component_id).position
+
+
+def _cleaned(decision: Decision) -> Decision:
+    """A copy of `decision` whose text fits the rule of app/domain/safe_text.py (a draft may
+    still lack its id: the document gives it one)."""
+    data = decision.model_dump()
+    if find_invalid_text(data) is None:
+        return decision.model_copy(deep=True)
+    try:
+        cleaned = Decision.model_validate({**clean_data(data), "id": "draft"})
+    except ValidationError as exc:  # e.g. a name that held only control characters
+        first = exc.errors(include_url=False)[0]
+        raise InvalidFieldError(".".join(map(str, first["loc"])), first["msg"]) from None
+    cleaned.id = clean_text(decision.id)
+    return cleaned

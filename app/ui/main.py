@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -19,7 +19,7 @@ from app.fonts import BY_SCRIPT, font_files
 from app.persistence import DesignLoadError, load_design, recovery
 from app.persistence.atomic import clean_stale_temp_files
 from app.resources import resource_path
-from app.ui import dialogs, script_hook
+from app.ui import dialogs
 from app.ui.canvas.clipboard import release_clipboard
 from app.ui.main_window import MainWindow, app_icon, open_windows
 from app.ui.settings import APPLICATION, ORGANIZATION
@@ -226,8 +226,8 @@ def take_screenshot(
     return 0
 
 
-def run_app(argv: Sequence[str] | None = None) -> int:
-    """Open the window; returns the exit status."""
+def run_app(argv: Sequence[str] | None = None, started: Callable[[], None] | None = None) -> int:
+    """Open the window; returns the exit status. `started` runs once the windows are shown."""
     try:
         args = parse_args(sys.argv[1:] if argv is None else argv)
     except SystemExit as exc:
@@ -268,7 +268,6 @@ def run_app(argv: Sequence[str] | None = None) -> int:
 
     handler = CrashHandler()
     handler.install()
-    script_hook.install()  # tests only: active when $MLSD_TEST_SCRIPT is set
     try:
         restored = [] if args.no_recovery else offer_recovery()
         if args.file or not restored:
@@ -278,7 +277,8 @@ def run_app(argv: Sequence[str] | None = None) -> int:
                 window.files.open(args.file)
             else:
                 open_example(window)
-        script_hook.start()
+        if started is not None:
+            started()
         return app.exec()
     finally:
         release_clipboard()

@@ -27,16 +27,29 @@ def _watchdog(seconds: float) -> threading.Timer:
     return timer
 
 
+class SmokeTestError(Exception):
+    """A smoke check failed. Raised explicitly (not with assert) so `python -O` still checks."""
+
+
+def _require(condition: bool, problem: str) -> None:
+    if not condition:
+        raise SmokeTestError(problem)
+
+
 def _check_pdf(data: bytes) -> None:
-    assert data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:], "not a complete PDF"
+    _require(data.startswith(b"%PDF-") and b"%%EOF" in data[-1024:], "not a complete PDF")
 
 
 def _check_svg(data: bytes) -> None:
-    assert ET.fromstring(data).tag.endswith("svg"), "not an SVG document"
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        raise SmokeTestError(f"not an SVG document ({exc})") from None
+    _require(root.tag.endswith("svg"), "not an SVG document")
 
 
 def _check_png(data: bytes) -> None:
-    assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 1000, "not a PNG image"
+    _require(data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 1000, "not a PNG image")
 
 
 def run_smoke_test(argv: Sequence[str]) -> int:
@@ -82,7 +95,7 @@ def _run(argv: list[str]) -> int:
             window.show()
             app.processEvents()
             count = len(window.document.design.components)
-            assert count > 0, "the design has no components"
+            _require(count > 0, "the design has no components")
             return f"{count} components"
 
         step("open window", open_design)
@@ -93,7 +106,7 @@ def _run(argv: list[str]) -> int:
         def check() -> str:
             result = window.checker.check_now()
             state["result"] = result
-            assert len(result.rules_checked) >= 40, f"only {len(result.rules_checked)} rules ran"
+            _require(len(result.rules_checked) >= 40, f"only {len(result.rules_checked)} rules ran")
             summary = result.summary()
             return (
                 f"{len(result.rules_checked)} rules, {summary['error']} errors, {summary['warning']} warnings"

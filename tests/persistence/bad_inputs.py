@@ -72,6 +72,25 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {
         "links[0].flow",
     ),
     "missing_id": (_component(id=None), "components[1].id"),
+    # Valid JSON, invalid text (the rule is app/domain/safe_text.py): a lone surrogate cannot
+    # be written as UTF-8; NUL and ESC would reach C libraries, XML and terminals.
+    "lone_surrogate": (_component(name="\ud800"), "$.components[1].name: text holds a lone surrogate U+D800"),
+    "lone_low_surrogate_in_notes": (
+        _with(meta={"title": "t", "notes": "fine \udfff"}),
+        "$.meta.notes: text holds a lone surrogate U+DFFF",
+    ),
+    "lone_surrogate_in_a_key": (
+        _component(properties={"\udc00": 1}),
+        "$.components[1].properties: the key '\\udc00' holds a lone surrogate",
+    ),
+    "nul_in_text": (
+        _component(name="a\x00b"),
+        "$.components[1].name: text holds the control character U+0000 (NUL)",
+    ),
+    "escape_sequence_in_text": (
+        _component(technology="\x1b]0;pwned\x07"),
+        "$.components[1].technology: text holds the control character U+001B (ESC)",
+    ),
 }
 
 

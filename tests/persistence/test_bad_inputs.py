@@ -101,3 +101,47 @@ def test_long_lists_validated_in_slices_give_the_same_design_and_exact_places():
     data["links"][VALIDATE_SLICE + 1]["flow"] = "teleport"
     with pytest.raises(DesignLoadError, match=rf"\$\.links\[{VALIDATE_SLICE + 1}\]\.flow"):
         load_design_bytes(json.dumps(data).encode(), "x.mlsd")
+
+
+SURROGATE_COMMANDS = (
+    ["check"],
+    ["check", "--format", "json"],
+    ["export", "--pdf", "{out}.pdf"],
+    ["export", "--svg", "{out}.svg", "--mermaid", "{out}.mmd"],
+    ["migrate"],
+    ["layout", "-o", "{out}.laid.mlsd"],
+)
+
+
+@pytest.mark.parametrize("command", SURROGATE_COMMANDS, ids=lambda c: " ".join(c[:3]))
+def test_every_command_refuses_a_lone_surrogate_with_exit_2_naming_file_place_and_problem(
+    command, tmp_path, capsys
+):
+    raw, expected = BAD_FILES["lone_surrogate"]
+    path = tmp_path / "surrogate.mlsd"
+    path.write_bytes(raw)
+    out = str(tmp_path / "out")
+    argv = [arg.format(out=out) for arg in command] + [str(path)]
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    err = captured.err.strip()
+    assert err == f"mlsd: {path} at {expected} at character 1: not valid Unicode " + (
+        "(half of a UTF-16 pair), so it cannot be written as UTF-8"
+    )
+    assert "Traceback" not in captured.err and captured.out == ""
+    assert path.read_bytes() == raw  # migrate never rewrites a file it cannot read
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["surrogate.mlsd"]  # no output written
+
+
+def test_noncharacters_are_valid_text_and_survive_a_round_trip():
+    import json
+
+    data = json.loads(VALID_BYTES)
+    data["components"][1]["name"] = "x\ufffe\uffff\ufdd0\U0010ffff"
+    loaded = load_design_bytes(json.dumps(data).encode())
+    assert loaded.design.components[1].name == "x\ufffe\uffff\ufdd0\U0010ffff"
+
+
+def test_escaped_backslashes_are_not_mistaken_for_bad_escapes():
+    raw = VALID_BYTES.replace(b'"A"', rb'"C:\\build\\ud800 \\u0000"')
+    assert load_design_bytes(raw).design.components[0].name == r"C:\build\ud800 \u0000"

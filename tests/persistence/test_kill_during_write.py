@@ -42,6 +42,7 @@ def _twenty_mb_design(path):
     path.write_bytes(json.dumps(data, separators=(",", ":")).encode())
 
 
+@pytest.mark.slow
 def test_sigkill_during_migrate_leaves_old_or_new_file(tmp_path):
     original = tmp_path / "original.mlsd"
     _twenty_mb_design(original)

@@ -1,4 +1,5 @@
-"""Starting the real app in a subprocess, driven by a script (app/ui/script_hook.py).
+"""Starting the real app in a subprocess, driven by a script (tests/reliability/script_hook.py,
+installed by tests/reliability/launch_app.py).
 
 The subprocess inherits the test's MLSD_STUDIO_DATA_DIR and XDG_CONFIG_HOME (set per test by
 tests/conftest.py), runs offscreen, and reports through files: a dump of its windows, a log
@@ -29,7 +30,8 @@ def app_env(**extra: str) -> dict[str, str]:
 
 
 class AppRun:
-    """One run of `python -m app [args]` with a script; `folder` holds its script and reports."""
+    """One run of the window (`mlsd [args]`, through tests/reliability/launch_app.py) with a
+    script; `folder` holds its script and reports."""
 
     def __init__(
         self,
@@ -53,7 +55,7 @@ class AppRun:
         full_env = app_env(MLSD_TEST_SCRIPT=str(self.script), **(env or {}))
         with open(self.out, "wb") as out, open(self.err, "wb") as err:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "app", *(args or [])],
+                [sys.executable, "-m", "tests.reliability.launch_app", *(args or [])],
                 cwd=ROOT,
                 env=full_env,
                 stdout=out,

@@ -1,6 +1,6 @@
 """Guarantee 1: after a crash (SIGKILL) the next start restores exactly the last autosave.
 
-The real app runs in a subprocess driven by app/ui/script_hook.py. Two windows edit, wait for
+The real app runs in a subprocess driven by tests/reliability/script_hook.py. Two windows edit, wait for
 their autosaves and get SIGKILLed; the next start offers both recovery files, restores them,
 and the restored designs are byte-identical to what was autosaved. The recovery files stay
 until a save succeeds, and the two windows never shared a file.

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gc
 import json
-import sys
 import time
 from pathlib import Path
 
@@ -112,6 +111,7 @@ def test_a_50_mb_design_loads_in_the_background_with_a_progress_dialog(
     assert max(gaps) < 0.25
 
 
+@pytest.mark.slow
 def test_peak_memory_of_opening_a_50_mb_design_stays_under_1_gb(tmp_path, fifty_mb):
     state = tmp_path / "state.json"
     run = AppRun(
@@ -162,11 +162,3 @@ def test_cancel_drops_the_result_and_keeps_the_window(qtbot, windows, fake_dialo
 def test_small_files_still_open_synchronously(windows, tmp_path, builder):
     window = windows()
     assert window.files.open(write_design_file(tmp_path, builder)) is window
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="sparse files")
-def test_the_limits_are_the_documented_ones():
-    from app.persistence.loader import MAX_COMPONENTS
-
-    assert MAX_FILE_BYTES == 128 * 1024 * 1024 and MAX_COMPONENTS == 200_000
-    assert file_actions.LARGE_FILE_BYTES == 2 * 1024 * 1024

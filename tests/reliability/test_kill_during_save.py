@@ -75,6 +75,7 @@ def save_loop(folder: Path, target: Path, name: str, saves: int | None = None) -
     return run
 
 
+@pytest.mark.slow
 def test_sigkill_while_the_app_saves_leaves_the_old_or_a_new_design(tmp_path):
     original = tmp_path / "original.mlsd"
     write_twenty_mb_design(original)

@@ -136,8 +136,7 @@ def test_saving_the_example_never_writes_into_resources(windows, fake_dialogs, t
 
     window = windows()
     open_example(window)
-    if not window.document.design.components:
-        pytest.skip("no bundled example yet")
+    assert window.document.design.components, "the bundled example is missing or empty"
     assert window.document.path is None
     fake_dialogs.answer("get_save_path", str(tmp_path / "mine.mlsd"))
     window.document.set_meta_field("title", "My copy")

@@ -10,7 +10,7 @@ from PySide6.QtGui import QGuiApplication
 
 from app.ui.canvas import ITEMS_MIME_TYPE, arrange
 from app.ui.canvas.style import CARD_H, CARD_W
-from tests.ui.test_canvas_support import make_view, snapshot, two_cards
+from tests.ui.canvas_support import make_view, snapshot, two_cards
 
 
 def _undo_redo_exact(doc, before: bytes) -> None:

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.ui.canvas import KIND_MIME_TYPE
 from app.ui.canvas.style import CARD_H, CARD_W, HANDLE_POINTS
-from tests.ui.test_canvas_support import at, drag, make_view, move, press, release, snapshot, two_cards
+from tests.ui.canvas_support import at, drag, make_view, move, press, release, snapshot, two_cards
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 

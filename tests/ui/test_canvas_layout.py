@@ -10,7 +10,7 @@ from app.persistence import load_design, save_design
 from app.resources import resource_path
 from app.ui.canvas.style import CARD_H, CARD_W
 from app.ui.main import run_app
-from tests.ui.test_canvas_support import at, make_view, snapshot
+from tests.ui.canvas_support import at, make_view, snapshot
 
 
 def _template(catalog, name: str = "ad_ctr"):

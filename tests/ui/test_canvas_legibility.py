@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QFontMetricsF
 
 from app.ui.canvas import card_text as ct
 from app.ui.canvas.style import CARD_H, CARD_W, LOD_THRESHOLD
-from tests.ui.test_canvas_support import make_view
+from tests.ui.canvas_support import make_view
 
 LONG = "Streaming supply and demand pipeline with a very long descriptive name"
 NAMES = (

@@ -12,7 +12,7 @@ from app.rules.model import Finding
 from app.ui.canvas import ComponentItem, DesignScene, LinkItem
 from app.ui.canvas.style import CARD_H, CARD_W, LOD_THRESHOLD, UNKNOWN_STAGE_COLOR
 from app.ui.document import DesignDocument
-from tests.ui.test_canvas_support import make_view, two_cards
+from tests.ui.canvas_support import make_view, two_cards
 
 HOSTILE = "<b>bold</b> & <img src=x>"
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from app.ui.canvas import ComponentItem
 from app.ui.canvas.view import FIT_MAX_ZOOM, MAX_ZOOM, MIN_ZOOM
 from tests.factories import large_design
-from tests.ui.test_canvas_support import make_view, two_cards
+from tests.ui.canvas_support import make_view, two_cards
 
 HOSTILE = "<b>bold</b> & <img src=x>"
 

@@ -16,7 +16,7 @@ from app.persistence import design_to_bytes, load_design, save_design
 from app.ui import decision_dialog
 from app.ui.decision_dialog import DecisionDialog
 from app.ui.document import DesignDocument
-from tests.ui.test_canvas_support import at
+from tests.ui.canvas_support import at
 
 
 def _choice(id_: str = "", **fields) -> Decision:

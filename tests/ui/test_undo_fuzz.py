@@ -10,6 +10,7 @@ from app.domain import decision_ops, ops
 from app.domain.catalog import PropertySpec, default_catalog
 from app.domain.errors import DesignError, InvalidLinkError
 from app.domain.model import DECISION_STATUSES, Decision, DecisionOption
+from app.domain.safe_text import clean_text
 from app.persistence import design_to_bytes
 from app.ui.canvas import CanvasView
 from app.ui.document import DesignDocument
@@ -122,7 +123,8 @@ def _edit(data, doc: DesignDocument, view: CanvasView) -> None:
         _edit_decisions(data, doc, action, ids)
     elif action == "accept":
         rule = f"R{data.draw(st.integers(1, 45))}"
-        doc.accept_finding(rule, _some(data, ids, 2), data.draw(TEXT.filter(str.strip)) or "ok")
+        rationale = data.draw(TEXT)  # the document drops control characters (app/domain/safe_text.py)
+        doc.accept_finding(rule, _some(data, ids, 2), rationale if clean_text(rationale).strip() else "ok")
 
 
 def _decision(data, doc: DesignDocument, ids: list[str], supersedes: str = "") -> Decision:

@@ -1,9 +1,10 @@
 """Test-only scripting of the real app: ``MLSD_TEST_SCRIPT=/path/script.json``.
 
-Inactive unless that environment variable is set: run_app calls install() before it offers
-recovery and start() once its windows are shown. The reliability tests use it to drive the
-real window in a subprocess (edit, autosave, save, crash, get SIGKILLed) and read back what
-happened. The script is a JSON object::
+Not part of the shipped app (it can replace dialogs and drop privileges): only the tests'
+launcher (tests/reliability/launch_app.py) installs it, before it calls run_app, and passes
+start() to run_app, which calls it once the windows are shown. The reliability tests use it
+to drive the real window in a subprocess (edit, autosave, save, crash, get SIGKILLed) and read
+back what happened. The script is a JSON object::
 
     {"answers": {"ask_restore": ["restore"], "ask_save_failed": ["save_as"]},
      "dialog_log": "/tmp/dialogs.jsonl",
