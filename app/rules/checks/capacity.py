@@ -43,40 +43,38 @@ def _money(value: float) -> str:
 
 
 def cost_budget_hits(ctx: RuleContext, unknown: Unspecified) -> Iterator[Hit]:
-    """The computed monthly cost (declared infrastructure cost where no unit price is given,
-    fleets at unit prices, training hours, storage, tokens) against the tightest cost budget."""
-    budgets = [
-        (value, c)
-        for c in ctx.of_kind("constraint")
-        if c.properties.get("type") == "cost" and (value := number(c.properties.get("value"))) is not None
-    ]
-    if not budgets:
-        return
-    budget, constraint = min(budgets, key=lambda b: b[0])
-    unit = str(constraint.properties.get("unit") or "USD/month")
+    """The computed monthly cost (infrastructure at unit prices, else its declared cost_per_month;
+    storage; tokens) against each cost constraint: of the components a constraint is linked
+    to when it is linked to any, of the whole design otherwise."""
     estimate = design_estimate(ctx)
     order = ctx.order
-    costs = sorted(
-        ((cid, fig) for cid in estimate.figures if (fig := estimate.figure(cid, "monthly_cost")) is not None),
-        key=lambda item: order.get(item[0], 0),
-    )
-    total = sum(fig.value for _, fig in costs)
-    if costs and total > budget:
-        terms = " + ".join(f"{ctx.name(cid)} ({_money(fig.value)})" for cid, fig in costs)
-        yield Hit(
-            f"Computed monthly cost {terms} = {_money(total)} exceeds the {fmt(budget)} {unit} budget of "
-            f"{ctx.name(constraint.id)}",
-            components=ctx.sorted_ids([constraint.id, *(cid for cid, _ in costs)]),
-        )
-        return
-    for infra in ctx.of_kind("infrastructure"):
-        if estimate.figure(infra.id, "monthly_cost") is None:
-            unknown.note(
-                infra.id,
-                "cost_per_month",
-                f"the cost budget is {fmt(budget)} {unit}",
-                f"{unit}, or unit_price_per_hour with replicas",
+    for constraint in ctx.of_kind("constraint"):
+        if constraint.properties.get("type") != "cost":
+            continue
+        budget = number(constraint.properties.get("value"))
+        if budget is None:
+            continue
+        unit = str(constraint.properties.get("unit") or "USD/month")
+        scope = set(ctx.succ.get(constraint.id, {}))
+        within = sorted(scope or estimate.figures, key=lambda cid: order.get(cid, 0))
+        costs = [(cid, fig) for cid in within if (fig := estimate.figure(cid, "monthly_cost")) is not None]
+        total = sum(fig.value for _, fig in costs)
+        if costs and total > budget:
+            terms = " + ".join(f"{ctx.name(cid)} ({_money(fig.value)})" for cid, fig in costs)
+            yield Hit(
+                f"Computed monthly cost {terms} = {_money(total)} exceeds the {fmt(budget)} {unit} budget "
+                f"of {ctx.name(constraint.id)}",
+                components=ctx.sorted_ids([constraint.id, *(cid for cid, _ in costs)]),
             )
+            continue
+        for infra in ctx.of_kind("infrastructure"):
+            if (not scope or infra.id in scope) and estimate.figure(infra.id, "monthly_cost") is None:
+                unknown.note(
+                    infra.id,
+                    "cost_per_month",
+                    f"the cost budget is {fmt(budget)} {unit}",
+                    f"{unit}, or unit_price_per_hour with replicas",
+                )
 
 
 # ---- R55: replicas below peak load ----------------------------------------------------------
@@ -96,7 +94,8 @@ def cost_budget_hits(ctx: RuleContext, unknown: Unspecified) -> Iterator[Hit]:
     sources=(LITTLE_1961, *SRE_OVERLOAD, *dmls(7)),
     condition="An infrastructure's replicas are fewer than the replicas the models it serves need: "
     "each model's peak QPS (the sum of the qps of the endpoints it serves) / (its throughput per "
-    "replica x 0.7 utilisation), rounded up. Throughput per replica is throughput_per_replica, else "
+    "replica x 0.7 utilisation), rounded up (models called over a vendor API need none). "
+    "Throughput per replica is throughput_per_replica, else "
     "1,000 / cpu_ms (one core a replica), else the accelerator's sustained GFLOP/s / gflops.",
     unset="Info: replicas unset on an infrastructure whose models' needs are known, and the "
     "throughput of a served model unset on an infrastructure whose replicas are set.",
@@ -153,7 +152,11 @@ def _served_models(ctx: RuleContext, estimate: DesignEstimate, infra: str) -> li
             found.add(node)
         elif kind == "endpoint":
             found.update(_endpoint_models(ctx, node))
-    return [m for m in ctx.sorted_ids(found) if estimate.figure(m, "peak_qps") is not None]
+    return [
+        m
+        for m in ctx.sorted_ids(found)
+        if estimate.figure(m, "peak_qps") is not None and ctx.prop(m, "provenance") != "vendor_api"
+    ]
 
 
 def _endpoint_models(ctx: RuleContext, endpoint: str) -> tuple[str, ...]:

@@ -244,7 +244,8 @@ def r33_consumers(ctx: RuleContext) -> Iterator[Hit]:
     suggestion="Bring the infrastructure within the cost constraint, and monitor the cost of "
     "accelerated endpoints.",
     sources=aws("optimize cost", "monitor usage and cost"),
-    condition="The computed monthly cost adds up to more than a cost constraint: each infrastructure "
+    condition="The computed monthly cost adds up to more than a cost constraint (of the components "
+    "the constraint is linked to, else of the whole design): each infrastructure "
     "at its unit_price_per_hour (replicas, else the replicas peak load needs, x 730 h, plus the "
     "accelerator-hours of the training jobs it hosts) or else its declared cost_per_month, the "
     "storage of datasets and the tokens of models priced per token; or an "
