@@ -14,9 +14,12 @@ from app.estimates.model import (
     assumptions,
     format_quantity,
 )
+from app.estimates.whatif import QPS_SCALED, VOLUME_SCALED, scale_design
 
 __all__ = [
+    "QPS_SCALED",
     "UTILISATION",
+    "VOLUME_SCALED",
     "DesignEstimate",
     "EstimateEngine",
     "Figure",
@@ -24,4 +27,5 @@ __all__ = [
     "assumptions",
     "estimate_design",
     "format_quantity",
+    "scale_design",
 ]

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from app.domain import ops
 from app.domain.catalog import default_catalog
 from app.domain.model import Design
-from app.estimates import EstimateEngine, estimate_design
+from app.estimates import EstimateEngine, estimate_design, scale_design
 from app.persistence import load_design
 from app.templates import list_templates
 from tests.factories import large_design
@@ -191,3 +191,19 @@ def test_templates_have_complete_estimates(path):
     assert [f"{m.component}.{m.property}" for m in estimate.missing] == []
     assert all(not f.missing for figs in estimate.figures.values() for f in figs)
     assert estimate.totals["monthly_cost"] > 0 and estimate.totals["peak_qps"] > 0
+
+
+@SETTINGS
+@given(seed=st.integers(0, 10_000), qps=st.sampled_from([0.5, 2.0, 3.0]), volume=st.sampled_from([0.25, 2.0]))
+def test_a_scaled_copy_estimates_as_the_what_if(seed, qps, volume):
+    """scale_design multiplies exactly what the what-if factors multiply (the window runs the
+    rules on such a copy); the original design is left as it was."""
+    design = random_design(seed, 60)
+    before = design.model_dump()
+    copy = scale_design(design, qps, volume)
+    assert design.model_dump() == before
+    what_if = _values(estimate_design(design, CATALOG, qps_scale=qps, volume_scale=volume))
+    scaled = _values(estimate_design(copy, CATALOG))
+    assert scaled.keys() == what_if.keys()
+    for key, value in what_if.items():
+        assert scaled[key] == pytest.approx(value, rel=1e-9), key
