@@ -49,7 +49,9 @@ def _serving_replicas(b: Builder, infra: str) -> tuple[float, list[str]] | None:
             models.update(s.endpoint_models.get(node, ()))
         elif kind == "model":
             models.add(node)
-    served = sorted(m for m in models if b.get(m, "peak_qps") is not None)
+    served = sorted(
+        m for m in models if b.get(m, "peak_qps") is not None and b.text(m, "provenance") != "vendor_api"
+    )
     if not served:
         return None
     needed = 0.0
@@ -65,9 +67,10 @@ def estimate_infrastructure(b: Builder) -> None:
         serving = _serving_replicas(b, infra)
         if serving is not None:
             needed, models = serving
-            known = [m for m in models if b.get(m, "replicas_needed") is not None]
-            terms = " + ".join(f"{n(b.get(m, 'replicas_needed').value)} for {b.name(m)}" for m in known)  # type: ignore[union-attr]
-            gaps = tuple(f"{m}.throughput_per_replica" for m in models if m not in known)
+            figures = [(m, b.get(m, "replicas_needed")) for m in models]
+            known = [(m, fig.value) for m, fig in figures if fig is not None]
+            terms = " + ".join(f"{n(value)} for {b.name(m)}" for m, value in known)
+            gaps = tuple(f"{m}.throughput_per_replica" for m, fig in figures if fig is None)
             if known:
                 b.add(
                     infra,
@@ -125,7 +128,7 @@ def _cost(b: Builder, infra: str, serving: tuple[float, list[str]] | None) -> No
             continue
         hours = b.get(node, "accelerator_hours_month")
         if hours is None:
-            missing.append(f"{node}.hours_per_run")
+            missing.extend(f"{node}.{prop}" for (cid, prop) in b.missing if cid == node)
             continue
         cost = hours.value * price
         parts.append(

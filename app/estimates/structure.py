@@ -55,7 +55,9 @@ class Structure:
         self.pred = pred
         self.volume_reach = {s: self._volume_reach(s) for s in self.of_kind("data_source")}
         self.label_datasets = {s: self._label_datasets(s) for s in self.of_kind("label_source")}
-        self.endpoint_models = {e: self._serving_models(e) for e in self.of_kind("endpoint")}
+        self.endpoint_models = {
+            e: self._with_upstream(self._serving_models(e)) for e in self.of_kind("endpoint")
+        }
         self.lookup_succ: dict[str, tuple[str, ...]] = {}
         for node in self.of_kind(*LOOKUP_KINDS):
             self.lookup_succ[node] = tuple(
@@ -120,6 +122,22 @@ class Structure:
                 elif kind not in ("training_job", "baseline_model", *LOOKUP_KINDS):
                     frontier.append(e.node)
         return tuple(sorted(found))
+
+    def _with_upstream(self, models: tuple[str, ...]) -> tuple[str, ...]:
+        """The models, and the models whose predictions they read at request time (directly or
+        through caches, indexes and retrievers): a request calls them too."""
+        found = set(models)
+        frontier = list(models)
+        while frontier:
+            node = frontier.pop()
+            for e in self.pred[node]:
+                if not _request_edge(e) or e.node in found:
+                    continue
+                kind = self.kind[e.node]
+                if kind == "model" or kind in LOOKUP_KINDS:
+                    found.add(e.node)
+                    frontier.append(e.node)
+        return tuple(sorted(m for m in found if self.kind[m] == "model"))
 
     def _lookup_order(self) -> tuple[str, ...]:
         """Lookups ordered so each comes after every lookup it serves (loops broken by id)."""

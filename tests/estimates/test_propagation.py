@@ -238,3 +238,17 @@ def test_format_quantity():
     assert format_quantity(0.7, "fraction") == "70%"
     assert format_quantity(12.0, "replicas") == "12 replicas"
     assert UTILISATION == 0.7
+
+
+def test_a_model_read_at_request_time_takes_the_load_of_the_model_reading_it(builder):
+    """The ranker serves the endpoint's 900 QPS and reads the candidate model's predictions
+    through an index at request time: the candidate model takes 900 QPS as well, and so does
+    the index."""
+    endpoint = builder.add("endpoint", qps=900.0)
+    ranker, candidates = builder.add("model", "Ranker"), builder.add("model", "Candidates")
+    index = builder.add("vector_index", "Index")
+    builder.link(ranker, endpoint, flow="artifact")
+    builder.chain(candidates, index, ranker, flow="prediction", phase="serve")
+    estimate = estimate_design(builder.design)
+    assert _value(estimate, candidates, "peak_qps") == 900
+    assert _value(estimate, index, "peak_qps") == 900
