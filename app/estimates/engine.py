@@ -47,8 +47,8 @@ def _compute(design: Design, structure: Structure, qps_scale: float, volume_scal
         for cid in sorted(b.figures)
     }
     totals, stage_totals = _totals(structure, figures)
-    names = {cid: design.component_by_id()[cid].name or cid for cid in figures}
-    names.update({m[0]: design.component_by_id()[m[0]].name or m[0] for m in b.missing})
+    index = design.component_by_id()
+    names = {cid: index[cid].name or cid for cid in (*figures, *(m[0] for m in b.missing))}
     return DesignEstimate(
         figures=figures,
         stage_totals=stage_totals,

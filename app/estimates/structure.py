@@ -9,10 +9,10 @@ which makes the figures independent of the order of components and links in the 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from app.domain.catalog import Catalog
-from app.domain.model import Design, Link
+from app.domain.model import Design
 
 # Data travels from sources through these kinds to datasets.
 VOLUME_PASS = ("governance", "data_pipeline", "data_validation")
@@ -24,16 +24,11 @@ NOT_REQUEST_FLOWS = ("artifact", "eval", "watch", "govern")
 SERVING_FLOWS = ("artifact", "prediction", "eval", "feature")
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(NamedTuple):
     node: str
     flow: str
     phase: str
     feedback: bool
-
-
-def _edge(link: Link, node: str) -> Edge:
-    return Edge(node, link.flow, link.phase, link.feedback)
 
 
 class Structure:
@@ -43,14 +38,20 @@ class Structure:
         self.kind: dict[str, str] = {c.id: c.kind for c in design.components}
         self.ids: tuple[str, ...] = tuple(sorted(self.kind))
         self.stage: dict[str, str] = {cid: catalog.stage_of(k) or "" for cid, k in self.kind.items()}
+        self._by_kind: dict[str, list[str]] = {}
+        for cid in self.ids:
+            self._by_kind.setdefault(self.kind[cid], []).append(cid)
         succ: dict[str, list[Edge]] = {cid: [] for cid in self.ids}
         pred: dict[str, list[Edge]] = {cid: [] for cid in self.ids}
         for link in sorted(design.links, key=lambda lk: lk.id):
-            if link.source in succ and link.target in pred:
-                succ[link.source].append(_edge(link, link.target))
-                pred[link.target].append(_edge(link, link.source))
+            source, target = link.source, link.target
+            if source in succ and target in pred:
+                flow, phase, feedback = link.flow, link.phase, link.feedback
+                succ[source].append(Edge(target, flow, phase, feedback))
+                pred[target].append(Edge(source, flow, phase, feedback))
         for edges in (*succ.values(), *pred.values()):
-            edges.sort(key=lambda e: e.node)
+            if len(edges) > 1:
+                edges.sort()
         self.succ = succ
         self.pred = pred
         self.volume_reach = {s: self._volume_reach(s) for s in self.of_kind("data_source")}
@@ -79,7 +80,10 @@ class Structure:
                 self.hosts[node] = (*self.hosts.get(node, ()), infra)
 
     def of_kind(self, *kinds: str) -> list[str]:
-        return [cid for cid in self.ids if self.kind[cid] in kinds]
+        """Ids of the components of these kinds, in id order."""
+        if len(kinds) == 1:
+            return list(self._by_kind.get(kinds[0], ()))
+        return sorted(cid for kind in kinds for cid in self._by_kind.get(kind, ()))
 
     # ---- walks ---------------------------------------------------------------------------
 
