@@ -27,6 +27,7 @@ from app.rules.engine import stage_coverage
 from app.rules.model import RULE_STAGES, SEVERITY_RANK
 from tests.factories import DesignBuilder, large_design
 from tests.rules import (
+    test_capacity,
     test_coverage_structure,
     test_data_features,
     test_flaw_rules,
@@ -76,7 +77,7 @@ def _rule_ids() -> list[str]:
 
 def test_registry_has_r1_to_r54_with_complete_metadata():
     rules = all_rules()
-    assert _rule_ids() == [f"R{n}" for n in range(1, 55)]
+    assert _rule_ids() == [f"R{n}" for n in range(1, 59)]
     for spec in rules:
         assert spec.stage in RULE_STAGES and spec.severity in SEVERITY_RANK
         assert spec.title and spec.rationale.endswith(".") and spec.suggestion.endswith(".")
@@ -89,6 +90,7 @@ def test_every_rule_has_a_firing_and_a_quiet_test():
     names = {
         name
         for module in (
+            test_capacity,
             test_coverage_structure,
             test_data_features,
             test_model,
@@ -100,7 +102,7 @@ def test_every_rule_has_a_firing_and_a_quiet_test():
         )
         for name, _ in inspect.getmembers(module, inspect.isfunction)
     }
-    for n in range(1, 55):
+    for n in range(1, 59):
         assert any(re.match(rf"test_r{n}_fires", name) for name in names), f"R{n} has no firing test"
         assert any(re.match(rf"test_r{n}_quiet", name) for name in names), f"R{n} has no quiet test"
 
@@ -473,6 +475,8 @@ def test_check_json_has_the_documented_shape(builder, tmp_path, capsys):
         assert FINDING_KEYS <= set(item)
     [r30] = [f for f in data["findings"] if f["rule"] == "R30"]
     assert r30["components"] == ["endpoint_1"] and r30["accepted"] is False and r30["sources"]
+    figures = data.pop("estimates")  # the design's estimated figures ride along (app/estimates)
+    assert set(figures) >= {"totals", "stage_totals", "components", "missing", "assumptions"}
     assert data == json.loads(json.dumps(result_to_json_data(check_design(builder.design), path)))
 
 

@@ -1,0 +1,31 @@
+"""Back-of-the-envelope estimates: volume, load, capacity and cost flow through the design.
+
+Qt-free. `estimate_design(design)` derives figures (daily volume, storage, peak QPS, replicas
+needed, accelerator-hours, monthly cost, review load) along the links, each with the text of
+its derivation and the inputs it lacked; `EstimateEngine` keeps them current across edits.
+"""
+
+from app.estimates.engine import EstimateEngine, estimate_design
+from app.estimates.model import (
+    UTILISATION,
+    DesignEstimate,
+    Figure,
+    MissingInput,
+    assumptions,
+    format_quantity,
+)
+from app.estimates.whatif import QPS_SCALED, VOLUME_SCALED, scale_design
+
+__all__ = [
+    "QPS_SCALED",
+    "UTILISATION",
+    "VOLUME_SCALED",
+    "DesignEstimate",
+    "EstimateEngine",
+    "Figure",
+    "MissingInput",
+    "assumptions",
+    "estimate_design",
+    "format_quantity",
+    "scale_design",
+]
