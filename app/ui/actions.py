@@ -171,6 +171,7 @@ class WindowActions(QObject):
             (w.inspector_dock, "Ctrl+Alt+2"),
             (w.findings_dock, "Ctrl+Alt+3"),
             (w.history_dock, "Ctrl+Alt+4"),
+            (w.estimates_dock, "Ctrl+Alt+5"),
         ):
             toggle = dock.toggleViewAction()
             toggle.setShortcut(QKeySequence(shortcut))

@@ -1,0 +1,162 @@
+"""What-if for the Estimates panel: scale the load, see which figures and findings change.
+
+Qt-free. The design itself is never touched: the figures come from the estimate engine's own
+scale factors, and the findings from the rule engine run on a scaled deep copy (the rules
+read the load properties, so the copy carries the scaled values).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from app.domain.catalog import Catalog
+from app.domain.model import Design
+from app.estimates import DesignEstimate
+from app.rules.engine import RuleEngine
+from app.rules.model import Finding, RuleSpec
+
+# Load properties: peak/mean request rates follow the QPS factor, daily volumes the volume one.
+# Capacities (throughput per replica, review capacity per day) are not load and never scale.
+QPS_SUFFIXES = ("qps",)
+VOLUME_NAMES = frozenset({"events_per_day", "items_per_day", "rows_per_day", "bytes_per_day"})
+_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class FigureChange:
+    """One figure whose value differs under the what-if (None: no such figure on that side)."""
+
+    component: str
+    name: str
+    label: str
+    unit: str
+    before: float | None
+    after: float | None
+
+
+@dataclass(frozen=True)
+class FindingChange:
+    """A finding that the scaled design raises anew, no longer raises, or words differently."""
+
+    change: str  # "introduced", "resolved" or "changed"
+    finding: Finding
+    before: Finding | None = None  # for "changed": the current wording
+
+
+@dataclass(frozen=True)
+class WhatIfResult:
+    qps_scale: float
+    volume_scale: float
+    figures: tuple[FigureChange, ...]
+    findings: tuple[FindingChange, ...]
+
+    def is_identity(self) -> bool:
+        return self.qps_scale == 1.0 and self.volume_scale == 1.0
+
+
+def scaled_property(name: str, qps_scale: float, volume_scale: float) -> float | None:
+    """The factor a property's value is multiplied by, or None when it does not scale."""
+    if name.endswith(QPS_SUFFIXES) and "per_replica" not in name:
+        return qps_scale
+    if name in VOLUME_NAMES:
+        return volume_scale
+    return None
+
+
+def scaled_design(design: Design, qps_scale: float = 1.0, volume_scale: float = 1.0) -> Design:
+    """A deep copy of `design` with its load properties multiplied (the original is untouched)."""
+    copy = design.model_copy(deep=True)
+    copy.invalidate_indexes()  # the copied id indexes would still hold copies apart from the list
+    for component in copy.components:
+        for name, value in list(component.properties.items()):
+            factor = scaled_property(name, qps_scale, volume_scale)
+            if factor is None or isinstance(value, bool) or not isinstance(value, int | float):
+                continue
+            scaled = value * factor
+            component.properties[name] = round(scaled) if isinstance(value, int) else float(scaled)
+    return copy
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= _TOLERANCE * max(1.0, abs(a), abs(b))
+
+
+def compare_figures(before: DesignEstimate, after: DesignEstimate) -> tuple[FigureChange, ...]:
+    """Figures that differ between two estimates, in component order of `after`, then removed."""
+    changes: list[FigureChange] = []
+    seen: set[tuple[str, str]] = set()
+    for component, figures in after.figures.items():
+        for figure in figures:
+            seen.add((component, figure.name))
+            old = before.figure(component, figure.name)
+            if old is None or not _close(old.value, figure.value):
+                changes.append(
+                    FigureChange(
+                        component, figure.name, figure.label, figure.unit,
+                        old.value if old is not None else None, figure.value,
+                    )
+                )  # fmt: skip
+    for component, figures in before.figures.items():
+        for figure in figures:
+            if (component, figure.name) not in seen:
+                changes.append(
+                    FigureChange(component, figure.name, figure.label, figure.unit, figure.value, None)
+                )
+    return tuple(changes)
+
+
+def _key(finding: Finding) -> tuple[str, frozenset[str], str]:
+    return finding.rule, frozenset(finding.components), finding.subject
+
+
+def compare_findings(before: Iterable[Finding], after: Iterable[Finding]) -> tuple[FindingChange, ...]:
+    """Introduced, resolved and reworded findings (matched by rule, components and subject)."""
+    old: dict[tuple, list[Finding]] = {}
+    for finding in before:
+        old.setdefault(_key(finding), []).append(finding)
+    introduced: list[FindingChange] = []
+    changed: list[FindingChange] = []
+    for finding in after:
+        bucket = old.get(_key(finding))
+        if not bucket:
+            introduced.append(FindingChange("introduced", finding))
+            continue
+        same = next((f for f in bucket if f.message == finding.message), None)
+        match = same or bucket[0]
+        bucket.remove(match)
+        if same is None:
+            changed.append(FindingChange("changed", finding, match))
+    resolved = [FindingChange("resolved", f) for bucket in old.values() for f in bucket]
+    return (*introduced, *resolved, *changed)
+
+
+def what_if(
+    design: Design,
+    current: DesignEstimate,
+    scaled: DesignEstimate,
+    current_findings: Sequence[Finding],
+    qps_scale: float,
+    volume_scale: float,
+    *,
+    catalog: Catalog | None = None,
+    rules: Sequence[RuleSpec] | None = None,
+) -> WhatIfResult:
+    """Compare the current figures and findings with those of the design under the factors.
+
+    `scaled` is the estimate under the factors (EstimateEngine.estimate(qps_scale=...,
+    volume_scale=...)); the findings are checked on a scaled copy of `design` with `rules`
+    (every registered rule by default; the window passes the live checker's).
+    """
+    figures = compare_figures(current, scaled)
+    if qps_scale == 1.0 and volume_scale == 1.0:
+        return WhatIfResult(qps_scale, volume_scale, figures, ())
+    copy = scaled_design(design, qps_scale, volume_scale)
+    engine = RuleEngine(copy, catalog)
+    if rules is not None:
+        engine.rules = list(rules)
+    result = engine.check()
+    findings = compare_findings(
+        (f for f in current_findings if not f.accepted), (f for f in result.findings if not f.accepted)
+    )
+    return WhatIfResult(qps_scale, volume_scale, figures, findings)
