@@ -25,6 +25,7 @@ SECTIONS = [
     "Top risks",
     "System diagram",
     "Design by stage",
+    "Capacity and cost",
     "Findings",
     "Decisions and overrides",
     "Decisions log",

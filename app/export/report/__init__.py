@@ -1,10 +1,10 @@
 """The PDF design report (reportlab platypus).
 
 Order: cover, contents, summary, system diagram, one section per stage (each opening with the
-stage's own diagram), findings, decisions and overrides, open questions, any extra sections
-(e.g. the interview rubric), and the appendix of rules checked. Modules: fonts (Unicode and
-CJK text), styles, template (pages, footer, outline), front (cover, contents, summary),
-diagram, sections, tables.
+stage's own diagram), capacity and cost, findings, decisions and overrides, open questions, any
+extra sections (e.g. the interview rubric), and the appendix of rules checked. Modules: fonts
+(Unicode and CJK text), styles, template (pages, footer, outline), front (cover, contents,
+summary), diagram, sections, capacity (estimates), tables.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from app.domain.catalog import Catalog, default_catalog
 from app.domain.model import Design
 from app.export.questions import open_questions
 from app.export.report import front, sections
+from app.export.report.capacity import capacity_section
 from app.export.report.diagram import StageFigures, system_story
 from app.export.report.sections import ExtraSection
 from app.export.report.styles import LANDSCAPE, MARGIN, PORTRAIT, make_styles
@@ -66,6 +67,7 @@ def report_bytes(
     overview = system_story(design, catalog, result, styles, error=diagram_error)
     story = sections.stage_sections(design, result, catalog, styles, width, figures)
     story = [*head, *overview, *story]
+    story += [CondPageBreak(SECTION_ROOM), *capacity_section(design, catalog, styles, width)]
     # The findings table has five columns of prose: it gets landscape pages.
     wide = LANDSCAPE[0] - 2 * MARGIN
     story += [NextPageTemplate("landscape"), PageBreak()]
