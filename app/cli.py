@@ -16,6 +16,7 @@ from app import APP_NAME, __version__, desktop_integration, templates
 from app.domain.catalog import default_catalog
 from app.domain.schema import design_json_schema_text
 from app.errors import CliError
+from app.estimates import cli_command as estimate_command
 from app.export import cli_commands as export_commands
 from app.layout import cli_command as layout_command
 from app.persistence import DesignLoadError, DesignSaveError, LoadedDesign, load_design, save_design
@@ -49,7 +50,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     result = check_design(loaded.design, catalog)
     rubric = score_design(loaded.design, result, catalog) if args.rubric else None
     if args.format == "json":
-        _write_stdout(format_json(result, args.file, rubric))
+        from app.estimates import estimate_design
+
+        figures = estimate_design(loaded.design, catalog).to_json()
+        _write_stdout(format_json(result, args.file, rubric, estimates=figures))
     elif args.format == "sarif":
         _write_stdout(format_sarif(result, args.file))
     else:
@@ -109,6 +113,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
 _COMMAND_REGISTRARS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
     export_commands.register,
     layout_command.register,
+    estimate_command.register,
     templates.register,
     desktop_integration.register,
 )

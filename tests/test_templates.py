@@ -43,7 +43,15 @@ def test_template_covers_every_stage_with_no_errors_and_every_warning_decided(na
         if finding.accepted:
             assert finding.rationale and finding.rationale.strip(), finding.rule
     for decision in design.decisions:
-        assert decision.rationale.strip()
+        if decision.is_acceptance:
+            assert decision.rationale.strip(), decision.id
+        else:  # a design decision: weighed, and the choice among its options
+            assert decision.title.strip() and decision.context.strip(), decision.id
+            assert decision.weighs_alternatives and decision.chosen, decision.id
+            assert all(o.pros and o.cons for o in decision.options), decision.id
+            assert set(decision.components) <= {c.id for c in design.components}, decision.id
+    designed = [d for d in design.decisions if not d.is_acceptance and d.status == "accepted"]
+    assert len(designed) >= 2
 
 
 def _design(name: str, catalog) -> Design:

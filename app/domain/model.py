@@ -8,7 +8,7 @@ from typing import Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 FORMAT_ID = "mlsd-studio/design"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 Flow = Literal[
     "data",
@@ -26,6 +26,8 @@ FLOWS: tuple[str, ...] = Flow.__args__  # type: ignore[attr-defined]
 Phase = Literal["train", "serve", "both"]
 PHASES: tuple[str, ...] = Phase.__args__  # type: ignore[attr-defined]
 OverrideLevel = Literal["off", "info", "warning", "error"]
+DecisionStatus = Literal["proposed", "accepted", "superseded", "rejected"]
+DECISION_STATUSES: tuple[str, ...] = DecisionStatus.__args__  # type: ignore[attr-defined]
 
 PropertyValue = bool | int | float | str | list[str] | None
 # A rule's per-design severity, or off (Design.rule_overrides).
@@ -55,6 +57,15 @@ class Meta(_Model):
         description="Problem statement: the business goal, the ML task, metrics and constraints.",
     )
     notes: str = Field("", description="Free notes about the design as a whole.")
+    goals: list[str] = Field(
+        default_factory=list, description="What the system must achieve, one short text each."
+    )
+    non_goals: list[str] = Field(
+        default_factory=list, description="What the design deliberately leaves out, one short text each."
+    )
+    assumptions: list[str] = Field(
+        default_factory=list, description="What the design takes as given, one short text each."
+    )
     created: str = Field(default_factory=now_iso, description="When the design was created (ISO 8601).")
     modified: str = Field(default_factory=now_iso, description="When the design was last saved (ISO 8601).")
 
@@ -88,19 +99,56 @@ class Link(_Model):
     label: str = Field("", description="Optional text shown on the link.")
 
 
+class DecisionOption(_Model):
+    name: str = Field(description="Short name of the option, unique within its decision.", min_length=1)
+    pros: list[str] = Field(default_factory=list, description="What speaks for this option.")
+    cons: list[str] = Field(default_factory=list, description="What speaks against this option.")
+
+
 class Decision(_Model):
+    """One class, two uses: accepting a rule's finding (`rule` set) or a design decision."""
+
     id: str = Field(description="Stable identifier, unique within the design.", min_length=1)
-    rule: str = Field(description="Id of the rule whose finding was accepted, e.g. 'R24'.")
-    components: list[str] = Field(
-        default_factory=list, description="Ids of the components the accepted finding concerns."
+    rule: str = Field(
+        "",
+        description="Id of the rule whose finding was accepted, e.g. 'R24'; empty for a design decision.",
     )
+    components: list[str] = Field(default_factory=list, description="Ids of the components it concerns.")
     subject: str = Field(
         "",
         description="What the accepted finding is about when it names no component "
         "(e.g. 'stage:monitoring' for a missing stage); empty otherwise.",
     )
-    rationale: str = Field(description="Why the trade-off is acceptable.", min_length=1)
+    rationale: str = Field(
+        "", description="Acceptance: why the trade-off is acceptable (required for an acceptance)."
+    )
     date: str = Field(default_factory=now_iso, description="When the decision was recorded.")
+    title: str = Field("", description="Design decision: what was decided (required for a design decision).")
+    status: DecisionStatus = Field(
+        "accepted", description="proposed, accepted, superseded or rejected; only accepted ones count."
+    )
+    context: str = Field("", description="The situation and forces that call for the decision.")
+    options: list[DecisionOption] = Field(
+        default_factory=list, description="The options considered, each with its pros and cons."
+    )
+    chosen: str = Field("", description="Name of the chosen option; empty while none is chosen.")
+    consequences: str = Field("", description="What follows from the choice, good and bad.")
+    supersedes: str = Field("", description="Id of the decision this one replaces; empty for none.")
+
+    @property
+    def is_acceptance(self) -> bool:
+        """True when the decision accepts a rule's finding rather than records a design choice."""
+        return bool(self.rule)
+
+    @property
+    def weighs_alternatives(self) -> bool:
+        """At least two options considered, and the consequences written down."""
+        return len(self.options) >= 2 and bool(self.consequences.strip())
+
+    @property
+    def label(self) -> str:
+        """A short readable name: the title, or 'Accept R24' for an acceptance."""
+        return self.title or (f"Accept {self.rule}" if self.rule else self.id)
 
 
 class Design(_Model):
@@ -112,7 +160,8 @@ class Design(_Model):
     components: list[Component] = Field(default_factory=list, description="Boxes on the canvas.")
     links: list[Link] = Field(default_factory=list, description="Typed arrows between components.")
     decisions: list[Decision] = Field(
-        default_factory=list, description="Accepted findings with their rationale."
+        default_factory=list,
+        description="Design decisions with the options weighed, and accepted findings with their rationale.",
     )
     rule_overrides: dict[str, OverrideLevel] = Field(
         default_factory=dict, description="Per-design rule severity: off, info, warning or error."

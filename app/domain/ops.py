@@ -350,21 +350,16 @@ def set_meta_field(design: Design, field_name: str, value: str) -> tuple[str, li
 
 
 def add_decision(design: Design, decision: Decision, index: int | None = None) -> list[Change]:
-    if any(d.id == decision.id for d in design.decisions):
-        raise DuplicateIdError(decision.id)
-    if not decision.rationale.strip():
-        raise ValueError("a decision needs a rationale")
-    at = len(design.decisions) if index is None else min(index, len(design.decisions))
-    design.decisions.insert(at, decision)
-    return [Change("decisions_changed", decision.id)]
+    """Add a checked decision record (see app.domain.decision_ops, where decisions are edited)."""
+    from app.domain import decision_ops
+
+    return decision_ops.add_decision(design, decision, index)
 
 
 def remove_decision(design: Design, decision_id: str) -> tuple[tuple[int, Decision], list[Change]]:
-    for index, decision in enumerate(design.decisions):
-        if decision.id == decision_id:
-            del design.decisions[index]
-            return (index, decision), [Change("decisions_changed", decision_id)]
-    raise ValueError(f"no decision with id {decision_id!r}")
+    from app.domain import decision_ops
+
+    return decision_ops.remove_decision(design, decision_id)
 
 
 def set_rule_override(design: Design, rule_id: str, level: str | None) -> tuple[str | None, list[Change]]:

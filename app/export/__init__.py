@@ -9,9 +9,9 @@ by default, or laid out by Graphviz (app.export.placed). Graphviz runs as a subp
 from app.export.dot import build_graph, to_dot
 from app.export.mermaid import to_mermaid
 from app.export.placed import to_png, to_svg
-from app.export.questions import open_questions
 from app.export.renderer import Renderer, RenderError, find_renderer, render
 from app.export.report import build_report, report_bytes
+from app.rules.questions import open_questions
 
 __all__ = [
     "RenderError",

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from app.domain.catalog import Catalog, default_catalog
+from app.domain.decision_ops import decision_problem
 from app.domain.errors import PropertyValueError
 from app.domain.model import FORMAT_ID, SCHEMA_VERSION, Component, Design, Link
 from app.persistence.errors import DesignLoadError
@@ -314,16 +315,26 @@ def check_design_integrity(design: Design, path: str | Path | None, catalog: Cat
                 f"$.links[{i}]",
             )
         pairs[ends] = link.id
+    warnings += _check_decisions(design, path, seen)
+    return warnings
+
+
+def _check_decisions(design: Design, path: str | Path | None, components: dict[str, int]) -> list[str]:
+    """Unique ids, complete records, a chosen option among the options, existing superseded ids."""
+    warnings: list[str] = []
     decision_ids: set[str] = set()
     for i, decision in enumerate(design.decisions):
         if decision.id in decision_ids:
             raise DesignLoadError(path, f"duplicate decision id {decision.id!r}", f"$.decisions[{i}].id")
         decision_ids.add(decision.id)
-        missing = [c for c in decision.components if c not in seen]
+    for i, decision in enumerate(design.decisions):
+        problem = decision_problem(decision, decision_ids)
+        if problem is not None:
+            raise DesignLoadError(path, problem[1], f"$.decisions[{i}]{problem[0]}")
+        missing = [c for c in decision.components if c not in components]
         if missing:
-            warnings.append(
-                f"$.decisions[{i}]: refers to missing components {missing}; it will match no finding"
-            )
+            what = "it will match no finding" if decision.is_acceptance else "they are left out"
+            warnings.append(f"$.decisions[{i}]: refers to missing components {missing}; {what}")
     return warnings
 
 

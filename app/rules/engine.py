@@ -135,6 +135,8 @@ def _apply_overrides_and_decisions(
         return list(findings), {}
     decisions: dict[tuple[str, frozenset[str], str], Decision] = {}
     for decision in design.decisions:
+        if not decision.is_acceptance or decision.status != "accepted":
+            continue  # design decisions, and acceptances proposed, rejected or superseded
         decisions.setdefault((decision.rule, frozenset(decision.components), decision.subject), decision)
     applied: dict[str, str] = {}
     result = []

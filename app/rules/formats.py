@@ -101,11 +101,16 @@ def _finding_lines(finding: Finding) -> list[str]:
     return lines
 
 
-def format_json(result: CheckResult, file: str, rubric: Rubric | None = None) -> str:
-    """The JSON of `mlsd check --format json` (with the rubric under "rubric" when given)."""
+def format_json(
+    result: CheckResult, file: str, rubric: Rubric | None = None, *, estimates: dict[str, Any] | None = None
+) -> str:
+    """The JSON of `mlsd check --format json` (with the rubric under "rubric" and the design's
+    figures under "estimates" when given)."""
     data = result_to_json_data(result, file)
     if rubric is not None:
         data["rubric"] = rubric.to_json_data()
+    if estimates is not None:
+        data["estimates"] = estimates
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -1,18 +1,19 @@
 """The interview rubric: how a reviewer would score a design on three dimensions (problem
 translation, decision-making, breadth and depth), 0-5 each, with the reasons, and the
 follow-up questions an interviewer would ask (at most five per dimension, most important
-first; built by app.export.questions).
+first; built by app.rules.questions).
 
 What counts (details in app.rules.rubric_scoring):
 
 - Problem translation: +1 each for an ML task, a business objective with a KPI, a named
   offline metric, a metric linked as a proxy of the objective, a stated constraint; minus
   the cost of the open framing, metric and label findings.
-- Decision-making: 5 minus the cost of the open trade-off findings; a finding accepted with
-  a written rationale is a decision made, listed as such and costing nothing (it does not
-  offset other flaws: a classic flaw always costs its dimension); never more than the
-  number of substantively designed stages minus one (trade-offs of stages not designed yet
-  cannot have been made).
+- Decision-making: 4, plus 1 when the design shows a decision made (an accepted design
+  decision that weighs at least two options with its consequences, or a finding accepted
+  with a written rationale; the reasons name them), minus the cost of the open trade-off
+  findings (a decision made does not offset other flaws: a classic flaw always costs its
+  dimension); never more than the number of substantively designed stages minus one
+  (trade-offs of stages not designed yet cannot have been made).
 - Breadth and depth: up to 3 for the stages with substantive components, up to 1 for the
   share of components that are substantive, and 1 for soundness, minus the cost of the open
   coverage, structure and stage-depth findings.
@@ -26,11 +27,12 @@ neighbours (an endpoint "serving no model" because the model box is still empty)
 revealed by filling, which the invariant below forbids.
 
 Invariant (monotonicity): filling in a property honestly never lowers a score. Every
-positive point depends only on whether properties are set, never on their values, and an
-unknown (a finding raised because a rule-critical property is unset) costs its rule's worst
-severity, which is at least what any real finding of that rule costs. So when a property is
-filled in, each rule moves from "unknown" to "flaw" or "clean", and its cost can only stay
-or drop, while the points for set properties and substantive components can only grow.
+positive point depends only on whether properties are set, never on their values (and the
+decision point only on the decisions recorded), and an unknown (a finding raised because a
+rule-critical property is unset) costs its rule's worst severity, which is at least what any
+real finding of that rule costs. So when a property is filled in, each rule moves from
+"unknown" to "flaw" or "clean", and its cost can only stay or drop, while the points for set
+properties and substantive components can only grow.
 Rules are checked with the design's severity overrides undone, so turning a rule down does
 not hide a flaw from the rubric.
 """
@@ -41,8 +43,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.domain.catalog import Catalog
-from app.domain.model import Component, Design
+from app.domain.model import Component, Decision, Design
 from app.rules.engine import CheckResult, check_design
+from app.rules.questions import question_items
 from app.rules.rubric_gates import completions
 from app.rules.rubric_scoring import (
     BREADTH_AND_DEPTH,
@@ -58,6 +61,8 @@ from app.rules.rubric_scoring import (
 )
 
 MAX_QUESTIONS_PER_DIMENSION = 5
+# Decision-making without any decision made: a sound design still has to show its trade-offs.
+START_WITHOUT_DECISIONS = 4
 
 
 @dataclass
@@ -190,6 +195,23 @@ def _problem_translation(b: _Basis) -> DimensionScore:
     return DimensionScore(PROBLEM_TRANSLATION, _clamp(points - sum(c.cost for c in costs)), reasons)
 
 
+def weighed_decisions(design: Design) -> list[Decision]:
+    """Design decisions made by weighing alternatives: accepted, at least two options, and the
+    consequences written down (`Decision.weighs_alternatives`)."""
+    return [
+        d
+        for d in design.decisions
+        if not d.is_acceptance and d.status == "accepted" and d.weighs_alternatives
+    ]
+
+
+def _titles(decisions: list[Decision], limit: int = 4) -> str:
+    shown = [f'"{" ".join(d.title.split())}"' for d in decisions[:limit]]
+    if len(decisions) > limit:
+        shown.append(f"{len(decisions) - limit} more")
+    return ", ".join(shown)
+
+
 def _decision_making(b: _Basis) -> DimensionScore:
     covered = b.covered
     if covered < 2:
@@ -204,14 +226,37 @@ def _decision_making(b: _Basis) -> DimensionScore:
     costs = b.costs.of(DECISION_MAKING)
     penalty = sum(c.cost for c in costs)
     accepted = sorted(b.costs.accepted)
-    reasons = ["5 to start with" if costs else "+5 no trade-off is left open or unknown"]
-    reasons.extend(_cost_reason(c, b.design) for c in costs)
-    if accepted:
-        reasons.append(
-            f"+0 {_count(len(accepted), 'trade-off')} accepted with a written rationale "
-            f"({', '.join(accepted)}): decisions made, not flaws"
+    weighed = weighed_decisions(b.design)
+    reasons = [f"{START_WITHOUT_DECISIONS} to start with"]
+    made = []
+    if weighed:
+        made.append(
+            f"{_count(len(weighed), 'design decision')} weighing alternatives with their consequences "
+            f"({_titles(weighed)})"
         )
-    score = max(0, 5 - penalty)
+    if accepted:
+        made.append(
+            f"{_count(len(accepted), 'trade-off')} accepted with a written rationale ({', '.join(accepted)})"
+        )
+    if made:
+        reasons.append(f"+1 decisions made: {'; '.join(made)}")
+    else:
+        reasons.append(
+            "+0 no decision made: no design decision weighs two options with their consequences, and "
+            "no trade-off is accepted with a rationale"
+        )
+    pending = [
+        d for d in b.design.decisions if not d.is_acceptance and d.status == "accepted" and d not in weighed
+    ]
+    if pending:
+        reasons.append(
+            f"+0 {_count(len(pending), 'design decision')} without two options and consequences "
+            f"({_titles(pending)}): a choice, not yet a weighed decision"
+        )
+    if not costs:
+        reasons.append("+0 no trade-off is left open or unknown")
+    reasons.extend(_cost_reason(c, b.design) for c in costs)
+    score = max(0, START_WITHOUT_DECISIONS + (1 if made else 0) - penalty)
     cap = covered - 1
     if score > cap:
         missing = len(b.stages) - covered
@@ -251,8 +296,6 @@ def _breadth_and_depth(b: _Basis) -> DimensionScore:
 
 def score_design(design: Design, result: CheckResult, catalog: Catalog) -> Rubric:
     """Score `design` (checked as `result`) and pick its follow-up questions."""
-    from app.export.questions import question_items
-
     basis = _basis(design, result, catalog)
     dimensions = [_problem_translation(basis), _decision_making(basis), _breadth_and_depth(basis)]
     by_name = {d.name: d for d in dimensions}

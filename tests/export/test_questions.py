@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from app.domain.model import Design
-from app.export import open_questions
-from app.export.questions import question_items
 from app.rules.engine import check_design
+from app.rules.questions import open_questions, question_items
 from app.templates import list_templates
 from tests.rules.helpers import add_metric
 from tests.rules.rubric_cases import (
@@ -28,7 +27,7 @@ def test_every_uncovered_stage_is_asked_about(catalog):
 def test_endpoint_without_drift_monitor(recommender, recommender_check, catalog):
     questions = open_questions(recommender, recommender_check, catalog)
     assert "How will you detect data drift on the Feed API's inputs?" in questions
-    assert "Labels from Watch-time labels arrive after 48 hours" in " ".join(questions)
+    assert "Labels from Watch-time labels arrive after 2 days" in " ".join(questions)
     assert not any("is not covered yet" in q for q in questions)
 
 
@@ -186,7 +185,7 @@ def test_a_forecaster_is_asked_forecasting_probes_and_never_where_labels_come_fr
     assert "forecast horizon" in text
     assert "backtest" in text
     # R17 and R25 both miss the training job's cv: one question asks for it.
-    assert sum("Weekly training leaves cv unset" in q for q in every) == 1, every
+    assert sum('Weekly training does not say "cv"' in q for q in every) == 1, every
 
 
 def test_a_forecaster_that_answers_the_probes_is_not_asked_them(builder, catalog):
@@ -220,7 +219,7 @@ def test_an_acting_classifier_is_asked_thresholds_calibration_imbalance_and_labe
     text = "\n".join(open_questions(builder.design, None, catalog))
     for probe in ("false positive versus a false negative", "calibrated probabilities", "positive class"):
         assert probe in text, probe
-    assert "Labels from Chargebacks arrive after 1000 hours" in text
+    assert "Labels from Chargebacks arrive after 1,000 hours" in text
     assert "Adversaries change tactics" not in text
     # Without an objective, the objective is asked for, not how a metric ties to it.
     assert "What business objective does this system serve" in text
@@ -263,17 +262,41 @@ def test_a_generation_system_is_asked_the_llm_probes(builder, catalog):
 def test_delayed_labels_are_not_asked_about_when_drift_monitors_watch(recommender, catalog):
     from tests.factories import DesignBuilder
 
-    assert "Labels from Watch-time labels arrive after 48 hours" in " ".join(
+    assert "Labels from Watch-time labels arrive after 2 days" in " ".join(
         open_questions(recommender, None, catalog)
     )
     builder = DesignBuilder(catalog)
     builder.design = recommender
     monitor = builder.add("monitor", "Quality monitor", watches=["prediction_drift"], alerting=True)
     builder.link(monitor, "feed_api", flow="watch")
-    assert "arrive after 48 hours" not in " ".join(open_questions(recommender, None, catalog))
+    assert "arrive after 2 days" not in " ".join(open_questions(recommender, None, catalog))
 
 
 def test_an_accepted_trade_off_is_not_asked_again(catalog):
     eta = template_design("eta_prediction", catalog)
     assert any(d.rule == "R39" for d in eta.decisions)
     assert not any("feedback loop" in q for q in open_questions(eta, None, catalog))
+
+
+def _label_question_and_r9(catalog, *tasks: str) -> tuple[bool, bool]:
+    from tests.factories import DesignBuilder
+
+    b = DesignBuilder(catalog)
+    for task in tasks:
+        b.add("problem_framing", f"Framing {task}", task=task)
+    source = b.add("data_source", "Events", source_type="event_stream")
+    job = b.add("training_job", "Trainer", schedule="periodic")
+    b.link(source, job)
+    design = b.design
+    result = check_design(design, catalog)
+    asked = any(q.topic == "labels_origin" for q in question_items(design, result, catalog))
+    fired = any(f.rule == "R9" and not f.unset for f in result.findings)
+    return asked, fired
+
+
+def test_questions_and_rule_r9_agree_on_which_tasks_need_labels(catalog):
+    # One definition of "supervised": a forecaster learns its own series (no label source asked
+    # for), a classifier beside it still needs labels, whether the question or R9 says so.
+    assert _label_question_and_r9(catalog, "forecast") == (False, False)
+    assert _label_question_and_r9(catalog, "binary") == (True, True)
+    assert _label_question_and_r9(catalog, "binary", "forecast") == (True, True)

@@ -9,7 +9,7 @@ import json
 
 VALID = {
     "format": "mlsd-studio/design",
-    "schema_version": 2,
+    "schema_version": 3,
     "meta": {"title": "t"},
     "components": [
         {"id": "a", "kind": "data_source", "name": "A", "position": {"x": 0, "y": 0}},
@@ -76,7 +76,7 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {
 
 
 def million_components() -> bytes:
-    head = b'{"format": "mlsd-studio/design", "schema_version": 2, "components": ['
+    head = b'{"format": "mlsd-studio/design", "schema_version": 3, "components": ['
     one = b'{"id": "c%d", "kind": "model"}'
     body = b",".join(one % i for i in range(1_000_000))
     return head + body + b"]}"

@@ -83,8 +83,12 @@ def test_migration_registry_runs_steps_in_order():
         data["steps"] = [*data.get("steps", []), 2]
         return data
 
-    migrated = migrate({"schema_version": 0, "nodes": []}, {0: v0_to_v1, 1: v1_to_v2})
-    assert migrated["steps"] == [2]
+    def v2_to_v3(data):
+        data["steps"] = [*data.get("steps", []), 3]
+        return data
+
+    migrated = migrate({"schema_version": 0, "nodes": []}, {0: v0_to_v1, 1: v1_to_v2, 2: v2_to_v3})
+    assert migrated["steps"] == [2, 3]
     assert migrated["schema_version"] == SCHEMA_VERSION and migrated["components"] == []
 
 

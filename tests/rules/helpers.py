@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.domain import ops
 from app.domain.catalog import default_catalog
-from app.domain.model import Design
+from app.domain.model import Decision, DecisionOption, Design
 from app.rules import Finding, check_design
 from tests.factories import DesignBuilder
 
@@ -146,4 +146,19 @@ def sound_recommender(b: DesignBuilder) -> dict[str, str]:
     link(c["logger"], c["kpi"])
     link(c["cicd"], c["training"])
     link(c["infra"], c["endpoint"])
+    b.design.decisions.append(
+        Decision(
+            id="ranker_and_serving",
+            title="GBDT ranker scored online",
+            components=[c["model"], c["endpoint"]],
+            context="A few hundred candidates per request, 80 ms budget.",
+            options=[
+                DecisionOption(name="GBDT scored online", pros=["Fast on CPU"], cons=["Feature work"]),
+                DecisionOption(name="Deep model, batch", pros=["Learns ids"], cons=["Stale feeds"]),
+            ],
+            chosen="GBDT scored online",
+            consequences="CPU serving within 80 ms; feeds follow the session.",
+            date="2026-12-06",
+        )
+    )
     return c

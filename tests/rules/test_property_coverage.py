@@ -69,7 +69,7 @@ READ_BY: dict[str, tuple[str, ...] | str] = {
     "vector_index.versioned": "descriptive: the index's versions; R51 gates prompt and model swaps",
     "baseline_model.baseline_type": "descriptive: any baseline satisfies R22",
     "baseline_model.metric_value": ("R22",),
-    "model.family": ("R22", "R23", "R24", "R25"),
+    "model.family": ("R22", "R23", "R24", "R25", "R54"),
     "model.learned": ("R2", "R7", "R22", "R23"),
     "model.params_millions": ("R24",),
     "model.interpretable": ("R23",),
@@ -101,7 +101,7 @@ READ_BY: dict[str, tuple[str, ...] | str] = {
     "prompt_template.version": "descriptive: a version label; R51 reads versioned",
     "prompt_template.versioned": ("R51",),
     "experiment_tracker.tracks": "descriptive: what the tracker records; R7 reads the drawn lineage",
-    "endpoint.mode": ("R3", "R13", "R24", "R29", "R30", "R31"),
+    "endpoint.mode": ("R3", "R13", "R24", "R29", "R30", "R31", "R54"),
     "endpoint.latency_slo_ms": ("R3", "R24"),
     "endpoint.qps": ("R3", "R27"),
     "endpoint.autoscale": "descriptive: an operations choice with no flaw of its own",
@@ -135,6 +135,28 @@ READ_BY: dict[str, tuple[str, ...] | str] = {
     "prediction_logger.logs_predictions": "descriptive: logging predictions is assumed by every logger",
     "prediction_logger.holdout_pct": ("R39",),
     "prediction_logger.propensity_logged": ("R39",),
+    # Quantities the estimates (app/estimates) read; rules judge the figures derived from them.
+    "data_source.events_per_day": "estimates: daily volume flowing to datasets and their storage",
+    "data_source.bytes_per_event": "estimates: bytes per day and the storage of the datasets it fills",
+    "data_source.retention_days": "estimates: storage = bytes per day x retention (R58)",
+    "label_source.labelled_fraction": "estimates: labelled examples per day of the datasets it labels",
+    "endpoint.mean_qps": "estimates: requests per month and per-token cost",
+    "endpoint.payload_bytes": "estimates: peak bandwidth of the endpoint",
+    "infrastructure.instance_type": "estimates: names the machine the unit price is for",
+    "infrastructure.replicas": "estimates: the provisioned fleet and its cost (R55)",
+    "infrastructure.unit_price_per_hour": "estimates: computed monthly cost (R34)",
+    "cache.hit_rate": "estimates: a cache forwards only its misses upstream",
+    "cache.max_qps": "estimates: utilisation of the cache; R57 flags computed load beyond it",
+    "feature_store.max_qps": "estimates: utilisation of the store; R57 flags computed load beyond it",
+    "human_review.items_per_day": "estimates: review load; R56 compares it with capacity_per_day",
+    "model.throughput_per_replica": "estimates: replicas needed at peak QPS (R55)",
+    "model.cpu_ms": "estimates: replicas needed at peak QPS when throughput_per_replica is unset",
+    "model.gflops": "estimates: replicas needed at peak QPS from per-prediction compute",
+    "model.accelerator": "estimates: serving accelerator-hours and GFLOPs-based throughput",
+    "model.tokens_per_request": "estimates: monthly token cost of a model priced per token",
+    "training_job.hours_per_run": "estimates: training accelerator-hours and their cost",
+    "training_job.runs_per_month": "estimates: training accelerator-hours and their cost",
+    "training_job.accelerator_count": "estimates: training accelerator-hours and their cost",
 }
 
 
@@ -154,7 +176,21 @@ def test_every_catalog_property_is_read_by_a_rule_or_descriptive():
     assert sorted(READ_BY.keys() - properties) == [], "properties gone from the catalog"
     for key, readers in READ_BY.items():
         if isinstance(readers, str):
-            assert readers.startswith("descriptive: ") and len(readers) > 30, key
+            assert readers.startswith(("descriptive: ", "estimates: ")) and len(readers) > 30, key
+
+
+def test_estimate_quantities_are_read_by_the_estimates():
+    import app.estimates.cost
+    import app.estimates.load
+    import app.estimates.volume
+
+    source = "".join(
+        inspect.getsource(m) for m in (app.estimates.cost, app.estimates.load, app.estimates.volume)
+    )
+    for key, readers in READ_BY.items():
+        if isinstance(readers, str) and readers.startswith("estimates: "):
+            prop = key.split(".", 1)[1]
+            assert f'"{prop}"' in source, f"app/estimates does not read {key}"
 
 
 def test_each_named_rule_reads_the_property():

@@ -320,7 +320,7 @@ def test_uncorrected_undersampling_before_a_threshold_costs_decision_making(cata
     decisions = bad.dimension("Decision-making")
     assert decisions.score < good.dimension("Decision-making").score
     assert any(r.startswith("-1 R20 ") for r in decisions.reasons), decisions.reasons
-    assert any("Sampled data not re-weighted" in q for q in decisions.questions)
+    assert any("How do you correct the scores for that sampling" in q for q in decisions.questions)
 
 
 def test_an_accepted_finding_with_a_rationale_is_a_decision_not_a_flaw(catalog):
@@ -342,7 +342,7 @@ def test_an_accepted_finding_with_a_rationale_is_a_decision_not_a_flaw(catalog):
 
 
 def test_every_rule_has_a_dimension_and_every_topic_agrees_with_it():
-    from app.export.questions import RULE_TOPIC, TOPICS
+    from app.rules.questions import RULE_TOPIC, TOPICS
     from app.rules.registry import all_rules
     from app.rules.rubric_scoring import RULE_DIMENSION
 

@@ -20,7 +20,6 @@ from reportlab.platypus import CondPageBreak, Flowable, NextPageTemplate, PageBr
 from app import __version__
 from app.domain.catalog import Catalog, default_catalog
 from app.domain.model import Design
-from app.export.questions import open_questions
 from app.export.report import front, sections
 from app.export.report.capacity import capacity_section
 from app.export.report.diagram import StageFigures, system_story
@@ -30,6 +29,7 @@ from app.export.report.template import ReportDocTemplate
 from app.persistence import design_to_bytes
 from app.persistence.atomic import atomic_write_bytes
 from app.rules.engine import CheckResult, check_design
+from app.rules.questions import open_questions
 
 __all__ = ["ExtraSection", "build_report", "report_bytes"]
 
@@ -75,7 +75,8 @@ def report_bytes(
     # Short closing sections share pages when there is room for a good start.
     story += [PageBreak(), *sections.decisions_section(design, result, styles, width)]
     questions = open_questions(design, result, catalog)
-    story += [CondPageBreak(SECTION_ROOM), *sections.questions_section(questions, styles)]
+    elsewhere = sections.asked_elsewhere(extra_sections or ())
+    story += [CondPageBreak(SECTION_ROOM), *sections.questions_section(questions, styles, elsewhere)]
     if extra_sections:
         story += [PageBreak(), *sections.extra_sections(extra_sections, styles)]
     story += [CondPageBreak(SECTION_ROOM), *sections.appendix(result, styles, width)]

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from app.export.report.fonts import markup
-from app.export.report.sections import ExtraSection
+from app.export.report.sections import AskingSection
 from app.export.report.styles import (
     ACCENT,
     GRID,
@@ -93,8 +93,9 @@ def rubric_section(
     context: Sequence[tuple[str, str]] = (),
     styles: Styles | None = None,
     width: float | None = None,
-) -> ExtraSection:
-    """("Interview rubric", flowables) for build_report(extra_sections=[...]).
+) -> AskingSection:
+    """("Interview rubric", flowables) for build_report(extra_sections=[...]). The follow-up
+    questions it prints are left out of the report's "Open questions" (never printed twice).
 
     Args:
         rubric: the scores and questions from app.rules.rubric.score_design().
@@ -104,4 +105,4 @@ def rubric_section(
     """
     styles = styles or make_styles()
     width = width or PORTRAIT[0] - 2 * MARGIN
-    return RUBRIC_HEADING, rubric_flowables(rubric, styles, width, context)
+    return AskingSection(RUBRIC_HEADING, rubric_flowables(rubric, styles, width, context), rubric.questions)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from reportlab.platypus import CondPageBreak, Flowable, NextPageTemplate, PageBreak, Paragraph
@@ -25,6 +25,23 @@ from app.rules.engine import CheckResult
 from app.rules.model import Finding
 
 ExtraSection = tuple[str, Sequence[Flowable]]
+
+
+class AskingSection(tuple[str, Sequence[Flowable]]):
+    """An extra section that asks questions of its own (the interview rubric's follow-ups): the
+    report's "Open questions" leaves those out, so no question is printed twice."""
+
+    asks: tuple[str, ...]
+
+    def __new__(cls, title: str, flowables: Sequence[Flowable], asks: Sequence[str]) -> AskingSection:
+        section = super().__new__(cls, (title, flowables))
+        section.asks = tuple(asks)
+        return section
+
+
+def asked_elsewhere(sections: Sequence[ExtraSection]) -> dict[str, str]:
+    """Question text -> title of the extra section that asks it."""
+    return {q: s[0] for s in sections if isinstance(s, AskingSection) for q in s.asks}
 
 
 class StageFigures(Protocol):
@@ -232,10 +249,25 @@ def decisions_section(design: Design, result: CheckResult, styles: Styles, width
     return story
 
 
-def questions_section(questions: Sequence[str], styles: Styles) -> list[Flowable]:
+def questions_section(
+    questions: Sequence[str], styles: Styles, elsewhere: Mapping[str, str] | None = None
+) -> list[Flowable]:
+    """The open questions, less those another section asks (`elsewhere`: text -> section)."""
     story: list[Flowable] = [heading("Open questions", styles, 0)]
+    elsewhere = elsewhere or {}
+    moved = [q for q in questions if q in elsewhere]
+    questions = [q for q in questions if q not in elsewhere]
+    if moved:
+        where = sorted({elsewhere[q] for q in moved})
+        count = "1 question" if len(moved) == 1 else f"{len(moved)} questions"
+        verb = "is" if len(moved) == 1 else "are"
+        sections_named = " and ".join(f'"{w}"' for w in where)
+        story.append(
+            rich(markup(f"{count} {verb} asked in {sections_named}, not repeated here."), styles.muted)
+        )
     if not questions:
-        story.append(rich("The design leaves no obvious question open.", styles.body))
+        if not moved:
+            story.append(rich("The design leaves no obvious question open.", styles.body))
         return story
     story.append(
         rich(

@@ -1,4 +1,5 @@
-"""Decisions on scores: R43 calibration before decisions, R47 cold start in ranking.
+"""Decisions on scores: R43 calibration before decisions, R47 cold start in ranking; and R54,
+the design choices (model family, serving mode) made with no alternative on record.
 
 These rules look at how a model's output is used (as a probability, as a ranking) and what the
 design must then provide for the output to mean what its users read.
@@ -250,3 +251,61 @@ def r47_cold_start(ctx: RuleContext) -> Iterator[Hit]:
             components=ctx.sorted_ids([*([endpoint] if endpoint else []), *models]),
             unset=tuple(f"{m}.cold_start" for m, s in zip(models, strategies, strict=True) if s is None),
         )
+
+
+# ---- R54 ------------------------------------------------------------------------------------
+
+NYGARD_2011 = 'Nygard, "Documenting Architecture Decisions" (2011)'
+# Decisions that still stand: a proposal under review, or one taken.
+_STANDING = ("accepted", "proposed")
+
+
+def weighed_for(ctx: RuleContext) -> set[str]:
+    """Ids of the components that a standing design decision weighing alternatives concerns."""
+    return {
+        component
+        for decision in ctx.design.decisions
+        if not decision.is_acceptance and decision.status in _STANDING and decision.weighs_alternatives
+        for component in decision.components
+    }
+
+
+@rule(
+    id="R54",
+    title="Model family or serving mode chosen with no alternative on record",
+    stage="model",
+    severity="info",
+    rationale="The model family and the serving mode are the two choices a design review questions "
+    "first: a gradient-boosted tree or a deep model, a two-tower retriever or matrix factorisation, "
+    "scores precomputed in batch or computed per request. Each trades accuracy against latency, "
+    "cost, freshness and how much can be explained. A choice with no alternative on record cannot "
+    "be reviewed: the reader cannot tell a weighed decision from a default, and the reasons are "
+    "lost when the constraints change.",
+    suggestion="Record a design decision concerning the component: the context, at least two "
+    "options with their pros and cons, the option chosen and its consequences (for example GBDT "
+    "versus a deep model for tabular data, or batch precomputation versus online scoring).",
+    sources=(NYGARD_2011, *dmls(6, 7)),
+    condition="A model's family or an endpoint's mode is set, and no design decision (status "
+    "accepted or proposed) that concerns the component weighs alternatives (at least two options "
+    "and its consequences written down).",
+    unset="family or mode unset: nothing is chosen on the canvas yet, so there is no choice to "
+    "record and the rule stays quiet (R22, R23 and R31 ask for the value where it matters).",
+)
+def r54_choice_without_alternative(ctx: RuleContext) -> Iterator[Hit]:
+    decided = weighed_for(ctx)
+    for model in ctx.of_kind("model"):
+        family = model.properties.get("family")
+        if family is not None and model.id not in decided:
+            yield Hit(
+                f"{ctx.name(model.id)} is a {family} model, and no design decision concerning it "
+                "records the alternatives weighed",
+                components=(model.id,),
+            )
+    for endpoint in ctx.of_kind("endpoint"):
+        mode = endpoint.properties.get("mode")
+        if mode is not None and endpoint.id not in decided:
+            yield Hit(
+                f"{ctx.name(endpoint.id)} serves in {mode} mode, and no design decision concerning it "
+                "records the alternatives weighed",
+                components=(endpoint.id,),
+            )

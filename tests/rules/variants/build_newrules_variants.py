@@ -1,6 +1,6 @@
-"""Write the variant designs of the flaw classes of R43-R53, each with its manifest in meta.notes.
+"""Write the variant designs of the flaw classes of R43-R54, each with its manifest in meta.notes.
 
-    python -m tests.rules.variants.build_newrules_variants
+    python -m tests.rules.variants.build_newrules_variants [FLAW_CLASS ...]
 
 Each flaw class gets several structurally different designs that must raise its rule and one
 sound design that must not. The .mlsd files are committed; this script only regenerates them.
@@ -8,11 +8,13 @@ sound design that must not. The .mlsd files are committed; this script only rege
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from app.domain import ops
 from app.domain.catalog import default_catalog
+from app.domain.model import Decision, DecisionOption
 from app.persistence import save_design
 from tests.factories import DesignBuilder
 
@@ -783,6 +785,85 @@ def _(b: DesignBuilder) -> None:
     b.chain(endpoint, b.add("decision_policy", "Rerank", policy_type="rerank"), b.add("consumer", "App"))
 
 
+
+# ---- unrecorded_choice (R54) ----------------------------------------------------------------
+
+
+def decide(
+    b: DesignBuilder,
+    components: list[str],
+    options: int = 2,
+    consequences: str = "Serving cost rises; the simpler option stays as the fallback.",
+    status: str = "accepted",
+) -> None:
+    """A design decision concerning `components`, with `options` options considered."""
+    named = [
+        DecisionOption(name="Gradient-boosted trees", pros=["Fast on CPU"], cons=["Needs feature work"]),
+        DecisionOption(name="Deep model", pros=["Learns from raw ids"], cons=["GPU serving"]),
+        DecisionOption(name="Logistic regression", pros=["Transparent"], cons=["Misses interactions"]),
+    ][:options]
+    b.design.decisions.append(
+        Decision(
+            id=f"decision_{len(b.design.decisions) + 1}",
+            title="Model family and serving",
+            status=status,  # type: ignore[arg-type]
+            components=components,
+            context="Tabular features, 50 ms budget.",
+            options=named,
+            chosen=named[0].name,
+            consequences=consequences,
+            date="2026-12-06",
+        )
+    )
+
+
+def scoring_design(b: DesignBuilder, family: str | None = "gbdt", mode: str | None = "online") -> list[str]:
+    """data -> training -> model -> endpoint -> consumer; returns [model, endpoint]."""
+    model = b.add("model", "Scorer", **({"family": family} if family else {}))
+    trained(b, b.add("data_source", "Events"), model)
+    endpoint = b.add("endpoint", "Scoring API", **({"mode": mode} if mode else {}))
+    b.chain(model, endpoint, b.add("consumer", "App"))
+    return [model, endpoint]
+
+
+@variant("unrecorded_choice", "family_without_decision.mlsd", "GBDT chosen, nothing recorded", ["R54"], [])
+def _(b: DesignBuilder) -> None:
+    scoring_design(b, mode=None)
+
+
+@variant("unrecorded_choice", "mode_without_decision.mlsd", "Batch scoring, nothing recorded", ["R54"], [])
+def _(b: DesignBuilder) -> None:
+    scoring_design(b, family=None, mode="batch")
+
+
+@variant("unrecorded_choice", "one_option_only.mlsd", "A decision that weighs nothing", ["R54"], [])
+def _(b: DesignBuilder) -> None:
+    decide(b, scoring_design(b), options=1)
+
+
+@variant("unrecorded_choice", "no_consequences.mlsd", "Options listed, consequences not", ["R54"], [])
+def _(b: DesignBuilder) -> None:
+    decide(b, scoring_design(b), consequences="")
+
+
+@variant("unrecorded_choice", "rejected_decision.mlsd", "Only a rejected decision on record", ["R54"], [])
+def _(b: DesignBuilder) -> None:
+    decide(b, scoring_design(b), status="rejected")
+
+
+@variant("unrecorded_choice", "model_decided_endpoint_not.mlsd", "Model decided, serving not", ["R54"], [])
+def _(b: DesignBuilder) -> None:
+    model, _endpoint = scoring_design(b)
+    decide(b, [model])
+
+
+@variant("unrecorded_choice", "sound.mlsd", "Model family and serving mode weighed", [], ["R54"])
+def _(b: DesignBuilder) -> None:
+    model, endpoint = scoring_design(b)
+    decide(b, [model])
+    decide(b, [endpoint], status="proposed")
+
+
 def manifest_notes(fires: list[str], quiet: list[str], unset: list[str]) -> str:
     """The manifest in meta.notes, one item a line, as tests/rules/variants/build_variants.py
     writes it: `expect: R43`, `unset: model_1.calibration`, `quiet: R43`."""
@@ -793,9 +874,12 @@ def manifest_notes(fires: list[str], quiet: list[str], unset: list[str]) -> str:
     return "\n".join(line for line, values in zip(lines, (fires, unset, quiet), strict=True) if values)
 
 
-def main() -> None:
+def main(only: list[str]) -> None:
+    """Write every flaw class's designs, or only those of the classes named in `only`."""
     catalog = default_catalog()
     for flaw, files in VARIANTS.items():
+        if only and flaw not in only:
+            continue
         folder = HERE / flaw
         folder.mkdir(exist_ok=True)
         for file, (title, fires, quiet, unset, build) in files.items():
@@ -807,4 +891,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -3,10 +3,10 @@
 Three sources, each question tagged with a topic:
 
 - gaps read from the design itself (uncovered stages, missing monitors, unset properties,
-  ...; app.export.question_gaps), so the list is useful even when few rules are registered;
+  ...; app.rules.questions.gaps), so the list is useful even when few rules are registered;
 - open findings of the rules, real flaws and unknowns alike (when a check result is given);
 - the standard probes for the design's kind of task, asked unless the design answers them
-  (app.export.question_answers says how each is answered).
+  (app.rules.questions.answers says how each is answered).
 
 One question per topic survives (and one per unset property: two rules that miss the same
 property make one question): the most specific wording (a gap's, then a probe's, then a
@@ -30,10 +30,13 @@ from dataclasses import dataclass
 
 from app.domain.catalog import Catalog, default_catalog
 from app.domain.model import Design
-from app.export.question_gaps import BUILDERS, NO_LABEL_SOURCE_TASKS, DesignView
-from app.export.question_probes import probes
+from app.rules.checks._flows import task_of
+from app.rules.context import RuleContext
 from app.rules.engine import CheckResult, stage_coverage
 from app.rules.model import Finding
+from app.rules.questions.gaps import BUILDERS, NO_LABEL_SOURCE_TASKS, context_of, label
+from app.rules.questions.probes import probes
+from app.rules.questions.wording import finding_question, unknown_question
 from app.rules.rubric_scoring import (
     BREADTH_AND_DEPTH as BD,
 )
@@ -85,7 +88,7 @@ TOPICS: dict[str, tuple[str, int]] = {
     "release": (DM, 56), "online_experiment": (DM, 56), "sampling": (DM, 55), "latency_budget": (DM, 54),
     "cascade": (DM, 52), "fallback": (DM, 50), "retraining": (DM, 48), "validation": (DM, 46),
     "slices": (DM, 44), "interpretability": (DM, 42), "cost": (DM, 40), "experiment_metric": (DM, 38),
-    "serving_mode": (DM, 36),
+    "serving_mode": (DM, 36), "alternatives": (DM, 34),
     "drift": (BD, 76), "pii": (BD, 74), "lineage": (BD, 70), "backtesting": (BD, 66), "eval_set": (BD, 66),
     "structure": (BD, 60), "empty_boxes": (BD, 58), "ops_monitoring": (BD, 56), "data_validation": (BD, 52),
     "alerting": (BD, 50),
@@ -104,7 +107,7 @@ RULE_TOPIC = {
     "R39": "feedback_loop", "R40": "logging", "R41": "skew", "R42": "leakage", "R43": "calibration",
     "R44": "position_bias", "R45": "label_delay", "R46": "metric_alignment", "R47": "cold_start",
     "R48": "pii", "R49": "cascade", "R50": "censored", "R51": "version_swaps", "R52": "adaptation",
-    "R53": "label_quality",
+    "R53": "label_quality", "R54": "alternatives",
 }  # fmt: skip
 # An uncovered stage's question already asks what these topics would.
 STAGE_COVERS = {
@@ -146,7 +149,7 @@ def _plain(name: str) -> str:
     return name.replace("_", " ")
 
 
-def _finding_question(finding: Finding, d: DesignView) -> Question | None:
+def _finding_question(finding: Finding, d: RuleContext) -> Question | None:
     cost = finding_cost(finding)
     if cost == 0:
         return None
@@ -161,14 +164,12 @@ def _finding_question(finding: Finding, d: DesignView) -> Question | None:
         by_component: dict[str, list[str]] = {}
         about = []
         for ref, prop in unknown_properties(finding):
-            name = d.name(index[ref]) if ref in index else ref
+            name = label(d, index[ref]) if ref in index else ref
             by_component.setdefault(name, []).append(_plain(prop))
             about.append(f"{name}.{prop}")
-        parts = [f"{name} leaves {' and '.join(props)} unset" for name, props in by_component.items()]
-        what = "what is it" if sum(len(p) for p in by_component.values()) == 1 else "what are they"
-        text = f"{'; '.join(parts)}: {what}? {finding.title} cannot be judged without it."
+        text = unknown_question(finding.rule, finding.title, by_component)
         return Question(text, topic, dimension, priority, "finding", tuple(about))
-    text = f"{finding.title}: how would you fix or justify this? ({finding.message})"
+    text = finding_question(finding.rule, finding.message)
     bonus = FINDING_BONUS * SEVERITY_WEIGHT[finding.default_severity or finding.severity]
     return Question(text, topic, dimension, priority + bonus, "finding")
 
@@ -183,7 +184,8 @@ def question_items(
     """Every follow-up question on the design, one per topic, most important first."""
     catalog = catalog or default_catalog()
     coverage = result.coverage if result is not None else stage_coverage(design, catalog)
-    d = DesignView(design, catalog)
+    d = context_of(design, catalog)
+    tasks = task_of(d)
     asked: list[Question] = []
     open_stages = set()
     for index, stage in enumerate(catalog.stages):
@@ -191,8 +193,8 @@ def question_items(
         if cov is not None and not cov.covered:
             open_stages.add(stage.id)
             ask = STAGE_QUESTIONS.get(stage.id) or (stage.prompts[0] if stage.prompts else "")
-            if stage.id == "data" and d.tasks and len(d.tasks) == 1:
-                ask = DATA_QUESTION_BY_TASK.get(next(iter(d.tasks)), ask)
+            if stage.id == "data" and len(tasks) == 1:
+                ask = DATA_QUESTION_BY_TASK.get(next(iter(tasks)), ask)
             dimension = PT if stage.id == "business" else BD
             text = f"{stage.label} is not covered yet. {ask}"
             asked.append(Question(text, f"stage:{stage.id}", dimension, STAGE_PRIORITY - index, "stage"))
@@ -210,10 +212,14 @@ def question_items(
                 asked.append(question)
     dropped = set().union(*(STAGE_COVERS.get(s, set()) for s in open_stages))
     # A trade-off accepted with a rationale is answered: no question on its topic.
-    dropped |= {RULE_TOPIC.get(decision.rule, decision.rule) for decision in design.decisions}
-    if d.tasks and d.tasks <= NO_LABEL_SOURCE_TASKS:
+    dropped |= {
+        RULE_TOPIC.get(decision.rule, decision.rule)
+        for decision in design.decisions
+        if decision.is_acceptance and decision.status == "accepted"
+    }
+    if tasks and tasks <= NO_LABEL_SOURCE_TASKS:
         dropped.add("labels_origin")
-    if not d.of("business_objective"):
+    if not d.of_kind("business_objective"):
         dropped.add("metric_kpi")  # the objective question comes first; no KPI to tie a metric to
     return _rank(q for q in asked if q.topic not in dropped)
 

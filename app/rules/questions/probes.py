@@ -13,7 +13,7 @@ Task families (from problem_framing.task and what the design contains):
 - generation: task "generation", a prompt template, or a model of family llm (a retriever or
   vector index alone is candidate retrieval, not generation).
 
-How each probe is answered (and then not asked) is in app.export.question_answers.
+How each probe is answered (and then not asked) is in app.rules.questions.answers.
 """
 
 from __future__ import annotations
@@ -22,33 +22,34 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.export import question_answers as answers
-from app.export.question_gaps import DesignView
+from app.rules.checks._flows import task_of
+from app.rules.context import RuleContext
+from app.rules.questions import answers
 
 ADVERSARIAL_WORDS = re.compile(r"\b(fraud|spam|abus|scam|bot|phishing|moderat)", re.I)
 
 
-def _text_of(d: DesignView) -> str:
+def _text_of(d: RuleContext) -> str:
     names = [d.design.meta.title, d.design.meta.problem]
-    names += [c.name for c in d.of("problem_framing", "business_objective")]
+    names += [c.name for c in d.of_kind("problem_framing", "business_objective")]
     return " ".join(names)
 
 
-def families(d: DesignView) -> set[str]:
+def families(d: RuleContext) -> set[str]:
     found = set()
-    tasks = d.tasks
+    tasks = task_of(d)
     if "ranking" in tasks:
         found.add("ranking")
-    acts = bool(d.of("decision_policy", "human_review"))
+    acts = bool(d.of_kind("decision_policy", "human_review"))
     if tasks & {"binary", "multilabel", "anomaly"} or ("multiclass" in tasks and acts):
         found.add("classification")
     if "forecast" in tasks:
         found.add("forecast")
-    flags = [f.prop("adversarial") for f in d.of("problem_framing") if f.prop("adversarial") is not None]
+    flags = [f.prop("adversarial") for f in d.of_kind("problem_framing") if f.prop("adversarial") is not None]
     if any(flags) or (not flags and ADVERSARIAL_WORDS.search(_text_of(d))):
         found.add("adversarial")
-    llm = any(m.prop("family") == "llm" for m in d.of("model"))
-    if "generation" in tasks or llm or d.of("prompt_template"):
+    llm = any(m.prop("family") == "llm" for m in d.of_kind("model"))
+    if "generation" in tasks or llm or d.of_kind("prompt_template"):
         found.add("generation")
     return found
 
@@ -58,7 +59,7 @@ class Probe:
     family: str
     topic: str
     text: str
-    answered: Callable[[DesignView], bool]
+    answered: Callable[[RuleContext], bool]
 
 
 PROBES = (
@@ -191,7 +192,7 @@ PROBES = (
 )
 
 
-def probes(d: DesignView) -> list[tuple[str, str]]:
+def probes(d: RuleContext) -> list[tuple[str, str]]:
     """(topic, text) of the standard probes for the design's task families that it leaves open."""
     found = families(d)
     return [(p.topic, p.text) for p in PROBES if p.family in found and not p.answered(d)]

@@ -1,0 +1,68 @@
+"""`mlsd estimate`: the back-of-the-envelope figures of a design, with a what-if scale."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+
+from app.errors import CliError
+
+
+def _factor(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive factor")
+    return value
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the `estimate` command to the `mlsd` parser."""
+    parser = subparsers.add_parser(
+        "estimate",
+        help="estimate volume, load, replicas, accelerator-hours and monthly cost",
+        description="Derive the design's figures along its links (daily volume and storage, peak "
+        "QPS and replicas needed, accelerator-hours, monthly cost by component, stage and in total, "
+        "human review load), each with its derivation and the inputs it lacks. --scale and its "
+        "specific forms multiply peak traffic and data volume without changing the file.",
+    )
+    parser.add_argument("file", help="design file (.mlsd)")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--scale", type=_factor, default=None, metavar="F", help="what-if: multiply both QPS and volume by F"
+    )
+    parser.add_argument(
+        "--scale-qps", type=_factor, default=None, metavar="F", help="what-if: multiply QPS by F"
+    )
+    parser.add_argument(
+        "--scale-volume", type=_factor, default=None, metavar="F", help="what-if: multiply volumes by F"
+    )
+    parser.set_defaults(func=cmd_estimate)
+
+
+def cmd_estimate(args: argparse.Namespace) -> int:
+    from app.domain.catalog import default_catalog
+    from app.estimates import estimate_design
+    from app.persistence import load_design
+
+    general = args.scale if args.scale is not None else 1.0
+    qps = args.scale_qps if args.scale_qps is not None else general
+    volume = args.scale_volume if args.scale_volume is not None else general
+    loaded = load_design(args.file)
+    for warning in loaded.warnings:
+        print(f"mlsd: {args.file}: warning: {warning}", file=sys.stderr)
+    try:
+        estimate = estimate_design(loaded.design, default_catalog(), qps_scale=qps, volume_scale=volume)
+    except ValueError as exc:
+        raise CliError(f"estimate: {exc}") from None
+    if args.format == "json":
+        data = {"file": args.file, **estimate.to_json()}
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(f"{loaded.design.meta.title} ({args.file})\n\n" + estimate.to_text())
+    sys.stdout.flush()
+    return 0

@@ -1,0 +1,214 @@
+"""What an estimate is made of: figures with their derivation, missing inputs, totals.
+
+The assumptions every estimate rests on are named constants here, quoted in the derivations
+and listed by `assumptions()` so a report can state them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+# ---- assumptions ---------------------------------------------------------------------------
+
+UTILISATION = 0.7  # target utilisation of a serving replica: headroom for bursts and failover
+HOURS_PER_MONTH = 730.0  # 365 x 24 / 12
+SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600.0
+STORAGE_USD_PER_GB_MONTH = 0.023  # object storage, standard tier
+# Sustained GFLOP/s one replica delivers on each accelerator (well below the peak figures: real
+# serving reaches a fraction of peak throughput).
+EFFECTIVE_GFLOPS = {"cpu": 50.0, "gpu": 20_000.0, "tpu": 40_000.0, "npu": 5_000.0}
+ACCELERATED = ("gpu", "tpu", "npu")
+
+
+def assumptions() -> tuple[str, ...]:
+    """The constants the figures rest on, in words."""
+    per_device = ", ".join(f"{name.upper()} {fmt_number(v)}" for name, v in EFFECTIVE_GFLOPS.items())
+    return (
+        f"Serving replicas are sized for {UTILISATION:g} utilisation at peak load.",
+        f"A month is {HOURS_PER_MONTH:g} hours; always-on replicas run all of it.",
+        f"Stored data costs ${STORAGE_USD_PER_GB_MONTH:g} per GB-month.",
+        f"Per-prediction GFLOPs convert to throughput at sustained GFLOP/s per replica: {per_device}.",
+        "A model given CPU-ms per prediction runs one core per replica.",
+        "Every request-time link is one read per request; a cache passes only its misses upstream.",
+        "An infrastructure's unit price applies to its serving replicas and to each accelerator-hour "
+        "of the training jobs it hosts.",
+        "Human review load scales with traffic in a what-if.",
+    )
+
+
+# ---- figures -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One derived quantity of one component."""
+
+    component: str
+    name: str
+    label: str
+    value: float
+    unit: str
+    derivation: str
+    # Inputs whose absence limited this figure, as "component_id.property".
+    missing: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "label": self.label,
+            "value": self.value,
+            "unit": self.unit,
+            "text": format_quantity(self.value, self.unit),
+            "derivation": self.derivation,
+            "missing": list(self.missing),
+        }
+
+
+@dataclass(frozen=True)
+class MissingInput:
+    """A property the estimate needs and the design leaves unset."""
+
+    component: str
+    property: str
+    why: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"component": self.component, "property": self.property, "why": self.why}
+
+
+TOTAL_KEYS = (
+    "monthly_cost",
+    "storage_bytes",
+    "gpu_hours_month",
+    "tpu_hours_month",
+    "accelerator_hours_month",
+    "events_per_day",
+    "peak_qps",
+    "replicas_needed",
+)
+TOTAL_UNITS = {
+    "monthly_cost": "USD/month",
+    "storage_bytes": "bytes",
+    "gpu_hours_month": "GPU-hours/month",
+    "tpu_hours_month": "TPU-hours/month",
+    "accelerator_hours_month": "accelerator-hours/month",
+    "events_per_day": "events/day",
+    "peak_qps": "qps",
+    "replicas_needed": "replicas",
+}
+
+
+@dataclass(frozen=True)
+class DesignEstimate:
+    """Every figure of a design, by component id, with totals by stage and overall."""
+
+    figures: Mapping[str, tuple[Figure, ...]]
+    stage_totals: Mapping[str, Mapping[str, float]]
+    totals: Mapping[str, float]
+    missing: tuple[MissingInput, ...]
+    qps_scale: float = 1.0
+    volume_scale: float = 1.0
+    names: Mapping[str, str] = field(default_factory=dict)
+
+    def figure(self, component: str, name: str) -> Figure | None:
+        for fig in self.figures.get(component, ()):
+            if fig.name == name:
+                return fig
+        return None
+
+    def missing_for(self, component: str) -> tuple[MissingInput, ...]:
+        return tuple(m for m in self.missing if m.component == component)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "scale": {"qps": self.qps_scale, "volume": self.volume_scale},
+            "totals": dict(self.totals),
+            "stage_totals": {stage: dict(values) for stage, values in self.stage_totals.items()},
+            "components": [
+                {"id": cid, "name": self.names.get(cid, cid), "figures": [f.to_json() for f in figs]}
+                for cid, figs in self.figures.items()
+            ],
+            "missing": [m.to_json() for m in self.missing],
+            "assumptions": list(assumptions()),
+        }
+
+    def to_text(self) -> str:
+        lines: list[str] = []
+        if self.qps_scale != 1.0 or self.volume_scale != 1.0:
+            lines.append(f"What-if: peak QPS x {self.qps_scale:g}, data volume x {self.volume_scale:g}")
+            lines.append("")
+        lines.append("Totals")
+        for key, value in self.totals.items():
+            lines.append(f"  {key}: {format_quantity(value, TOTAL_UNITS.get(key, ''))}")
+        if self.stage_totals:
+            lines.append("")
+            lines.append("By stage")
+            for stage, values in self.stage_totals.items():
+                parts = ", ".join(
+                    f"{key} {format_quantity(v, TOTAL_UNITS.get(key, ''))}" for key, v in values.items()
+                )
+                lines.append(f"  {stage}: {parts}")
+        for cid, figs in self.figures.items():
+            lines.append("")
+            lines.append(f"{self.names.get(cid, cid)} ({cid})")
+            for fig in figs:
+                lines.append(f"  {fig.label}: {format_quantity(fig.value, fig.unit)}")
+                lines.append(f"    {fig.derivation}")
+                if fig.missing:
+                    lines.append(f"    missing: {', '.join(fig.missing)}")
+        if self.missing:
+            lines.append("")
+            lines.append("Missing inputs")
+            for item in self.missing:
+                lines.append(
+                    f"  {self.names.get(item.component, item.component)}.{item.property}: {item.why}"
+                )
+        lines.append("")
+        lines.append("Assumptions")
+        lines.extend(f"  {text}" for text in assumptions())
+        return "\n".join(lines) + "\n"
+
+
+# ---- formatting ----------------------------------------------------------------------------
+
+
+def fmt_number(value: float) -> str:
+    """1234567 -> '1,234,567'; 12.345 -> '12.3'; 0.0123 -> '0.0123'."""
+    if not math.isfinite(value):
+        return str(value)
+    magnitude = abs(value)
+    if magnitude >= 100 or value == int(value):
+        return f"{value:,.0f}"
+    if magnitude >= 10:
+        return f"{value:,.1f}"
+    return f"{value:.3g}"
+
+
+_BYTE_STEPS = (("PB", 1e15), ("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3))
+
+
+def _bytes(value: float) -> str:
+    for suffix, size in _BYTE_STEPS:
+        if abs(value) >= size:
+            return f"{value / size:.3g} {suffix}"
+    return f"{value:,.0f} B"
+
+
+def format_quantity(value: float, unit: str) -> str:
+    """A value with its unit, readable: '1.2 TB', '$14,300/month', '1,200 QPS'."""
+    if unit == "bytes":
+        return _bytes(value)
+    if unit.startswith("bytes/"):
+        return f"{_bytes(value)}/{unit.split('/', 1)[1]}"
+    if unit.startswith("USD"):
+        rest = unit[3:]
+        amount = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
+        return f"${amount}{rest}"
+    if unit == "qps":
+        return f"{fmt_number(value)} QPS"
+    if unit == "fraction":
+        return f"{value * 100:.0f}%"
+    return f"{fmt_number(value)} {unit}".rstrip()

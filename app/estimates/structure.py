@@ -1,0 +1,151 @@
+"""The graph walks an estimate needs, which depend only on the design's shape.
+
+Which components of which kinds exist and how links join them decide where volume and load
+flow; property values never do. `Structure` computes those walks once, so an incremental
+estimate after a property edit recomputes only the arithmetic. Every list is in id order,
+which makes the figures independent of the order of components and links in the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from app.domain.catalog import Catalog
+from app.domain.model import Design, Link
+
+# Data travels from sources through these kinds to datasets.
+VOLUME_PASS = ("governance", "data_pipeline", "data_validation")
+VOLUME_FLOWS = ("data", "label")
+# What a request reads on its way: each link into a model or endpoint is one read per request.
+LOOKUP_KINDS = ("feature_store", "cache", "vector_index", "retriever")
+NOT_REQUEST_FLOWS = ("artifact", "eval", "watch", "govern")
+# Links a model reaches its endpoint through (evaluation gate, registry, release).
+SERVING_FLOWS = ("artifact", "prediction", "eval", "feature")
+
+
+@dataclass(frozen=True)
+class Edge:
+    node: str
+    flow: str
+    phase: str
+    feedback: bool
+
+
+def _edge(link: Link, node: str) -> Edge:
+    return Edge(node, link.flow, link.phase, link.feedback)
+
+
+class Structure:
+    """Shape-only walks of one design (rebuilt when components or links change)."""
+
+    def __init__(self, design: Design, catalog: Catalog) -> None:
+        self.kind: dict[str, str] = {c.id: c.kind for c in design.components}
+        self.ids: tuple[str, ...] = tuple(sorted(self.kind))
+        self.stage: dict[str, str] = {cid: catalog.stage_of(k) or "" for cid, k in self.kind.items()}
+        succ: dict[str, list[Edge]] = {cid: [] for cid in self.ids}
+        pred: dict[str, list[Edge]] = {cid: [] for cid in self.ids}
+        for link in sorted(design.links, key=lambda lk: lk.id):
+            if link.source in succ and link.target in pred:
+                succ[link.source].append(_edge(link, link.target))
+                pred[link.target].append(_edge(link, link.source))
+        for edges in (*succ.values(), *pred.values()):
+            edges.sort(key=lambda e: e.node)
+        self.succ = succ
+        self.pred = pred
+        self.volume_reach = {s: self._volume_reach(s) for s in self.of_kind("data_source")}
+        self.label_datasets = {s: self._label_datasets(s) for s in self.of_kind("label_source")}
+        self.endpoint_models = {e: self._serving_models(e) for e in self.of_kind("endpoint")}
+        self.lookup_succ: dict[str, tuple[str, ...]] = {}
+        for node in self.of_kind(*LOOKUP_KINDS):
+            self.lookup_succ[node] = tuple(
+                sorted(
+                    {
+                        e.node
+                        for e in succ[node]
+                        if _request_edge(e) and self.kind[e.node] in (*LOOKUP_KINDS, "model", "endpoint")
+                    }
+                )
+            )
+        self.lookup_order = self._lookup_order()
+        self.hosted: dict[str, tuple[str, ...]] = {
+            infra: tuple(sorted({e.node for e in succ[infra]})) for infra in self.of_kind("infrastructure")
+        }
+        self.hosts: dict[str, tuple[str, ...]] = {}
+        for infra, nodes in self.hosted.items():
+            for node in nodes:
+                self.hosts[node] = (*self.hosts.get(node, ()), infra)
+
+    def of_kind(self, *kinds: str) -> list[str]:
+        return [cid for cid in self.ids if self.kind[cid] in kinds]
+
+    # ---- walks ---------------------------------------------------------------------------
+
+    def _volume_reach(self, source: str) -> tuple[str, ...]:
+        """Pipelines, validation, governance and datasets a source's data passes through."""
+        seen: set[str] = set()
+        frontier = [source]
+        while frontier:
+            node = frontier.pop()
+            for e in self.succ[node]:
+                if e.feedback or e.flow not in VOLUME_FLOWS or e.node in seen:
+                    continue
+                kind = self.kind[e.node]
+                if kind in VOLUME_PASS:
+                    seen.add(e.node)
+                    frontier.append(e.node)
+                elif kind == "dataset":
+                    seen.add(e.node)
+        return tuple(sorted(seen))
+
+    def _label_datasets(self, source: str) -> tuple[str, ...]:
+        """Datasets a label source labels, directly or through pipelines."""
+        return tuple(n for n in self._volume_reach(source) if self.kind[n] == "dataset")
+
+    def _serving_models(self, endpoint: str) -> tuple[str, ...]:
+        """Models reached upstream of an endpoint through release, registry, evaluation or
+        direct links, stopping at models and training jobs."""
+        seen: set[str] = set()
+        found: set[str] = set()
+        frontier = [endpoint]
+        while frontier:
+            node = frontier.pop()
+            for e in self.pred[node]:
+                if e.feedback or e.flow not in SERVING_FLOWS or e.node in seen:
+                    continue
+                seen.add(e.node)
+                kind = self.kind[e.node]
+                if kind == "model":
+                    found.add(e.node)
+                elif kind not in ("training_job", "baseline_model", *LOOKUP_KINDS):
+                    frontier.append(e.node)
+        return tuple(sorted(found))
+
+    def _lookup_order(self) -> tuple[str, ...]:
+        """Lookups ordered so each comes after every lookup it serves (loops broken by id)."""
+        pending = {n: sum(1 for s in succ if s in self.lookup_succ) for n, succ in self.lookup_succ.items()}
+        readers: dict[str, list[str]] = {n: [] for n in self.lookup_succ}
+        for node, succ in self.lookup_succ.items():
+            for s in succ:
+                if s in readers:
+                    readers[s].append(node)
+        order: list[str] = []
+        done: set[str] = set()
+        while len(order) < len(pending):
+            ready = sorted(n for n, count in pending.items() if count == 0 and n not in done)
+            if not ready:  # a loop of lookups: take the smallest id and ignore what it still waits for
+                ready = [min(n for n in pending if n not in done)]
+            for node in ready:
+                done.add(node)
+                order.append(node)
+                for reader in readers[node]:
+                    pending[reader] -= 1
+        return tuple(order)
+
+
+def _request_edge(e: Edge) -> bool:
+    return not e.feedback and e.phase != "train" and e.flow not in NOT_REQUEST_FLOWS
+
+
+def sorted_unique(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(items)))
