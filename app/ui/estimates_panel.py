@@ -48,7 +48,7 @@ COLUMNS = (
     ("monthly_cost", "Cost / month", "USD/month"),
     ("storage_bytes", "Storage", "bytes"),
     ("peak_qps", "Peak QPS", "qps"),
-    ("gpu_hours_month", "Accel-h / month", "GPU-hours/month"),
+    ("accelerator_hours_month", "Accel-h / month", "accelerator-hours/month"),
 )
 
 

@@ -16,10 +16,15 @@ from app.estimates import DesignEstimate
 from app.rules.engine import RuleEngine
 from app.rules.model import Finding, RuleSpec
 
-# Load properties: peak/mean request rates follow the QPS factor, daily volumes the volume one.
-# Capacities (throughput per replica, review capacity per day) are not load and never scale.
-QPS_SUFFIXES = ("qps",)
-VOLUME_NAMES = frozenset({"events_per_day", "items_per_day", "rows_per_day", "bytes_per_day"})
+# The inputs the estimate engine multiplies by its what-if factors (app.estimates: endpoint
+# load and human review load follow traffic, source events follow volume). Capacities (max_qps,
+# throughput per replica, review capacity per day) are not load and never scale. A test checks
+# that estimating the scaled copy gives the engine's own scaled figures.
+QPS_SCALED: dict[str, frozenset[str]] = {
+    "endpoint": frozenset({"qps", "mean_qps"}),
+    "human_review": frozenset({"items_per_day"}),
+}
+VOLUME_SCALED: dict[str, frozenset[str]] = {"data_source": frozenset({"events_per_day"})}
 _TOLERANCE = 1e-9
 
 
@@ -55,11 +60,11 @@ class WhatIfResult:
         return self.qps_scale == 1.0 and self.volume_scale == 1.0
 
 
-def scaled_property(name: str, qps_scale: float, volume_scale: float) -> float | None:
+def scaled_property(kind: str, name: str, qps_scale: float, volume_scale: float) -> float | None:
     """The factor a property's value is multiplied by, or None when it does not scale."""
-    if name.endswith(QPS_SUFFIXES) and "per_replica" not in name:
+    if name in QPS_SCALED.get(kind, ()):
         return qps_scale
-    if name in VOLUME_NAMES:
+    if name in VOLUME_SCALED.get(kind, ()):
         return volume_scale
     return None
 
@@ -70,7 +75,7 @@ def scaled_design(design: Design, qps_scale: float = 1.0, volume_scale: float = 
     copy.invalidate_indexes()  # the copied id indexes would still hold copies apart from the list
     for component in copy.components:
         for name, value in list(component.properties.items()):
-            factor = scaled_property(name, qps_scale, volume_scale)
+            factor = scaled_property(component.kind, name, qps_scale, volume_scale)
             if factor is None or isinstance(value, bool) or not isinstance(value, int | float):
                 continue
             scaled = value * factor

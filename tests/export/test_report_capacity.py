@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.estimates import estimate_design, format_quantity
+from app.estimates import UTILISATION, assumptions, estimate_design, format_quantity
 from app.export import report_bytes
 from app.export.report.capacity import TITLE
 from app.templates import design_from_template
@@ -28,13 +28,16 @@ def test_capacity_section_has_totals_and_derivations(catalog):
     marks = outline(pdf)
     top = [title for level, title, _ in marks if level == 0]
     assert top.index("Design by stage") < top.index(TITLE) < top.index("Findings")
-    assert {"Totals by stage", "Figures by component", "Missing inputs"} <= {
+    assert {"Totals by stage", "Assumptions", "Figures by component", "Missing inputs"} <= {
         title for level, title, _ in marks if level == 1
     }
     text = _section_text(pdf)
     cost = estimate.totals["monthly_cost"]
     assert cost > 0
     assert f"Total {flat(format_quantity(cost, 'USD/month'))}" in text
+    assert f"sized for {UTILISATION:g} utilisation" in text
+    for line in assumptions():
+        assert flat(line) in text
     figures = [f for figures in estimate.figures.values() for f in figures]
     assert figures
     first = figures[0]

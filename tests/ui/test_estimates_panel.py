@@ -211,3 +211,30 @@ def test_estimates_dock_in_the_view_menu_and_dark_theme(windows):
         assert dark_html != light_html  # the muted derivation colour follows the theme
     finally:
         ThemeManager.instance().set_mode("system")
+
+
+def test_scaled_copy_estimates_as_the_engine_scales(builder, catalog):
+    """The rules see the same load as the figures: estimating the scaled copy at 1x gives the
+    engine's figures under the factors (capacities such as a cache's max QPS stay put)."""
+    builder.add("data_source", "Clicks", id="src", events_per_day=2e8, bytes_per_event=500, retention_days=90)
+    builder.add("dataset", "Click log", id="ds")
+    builder.add("endpoint", "API", id="api", qps=1200, mean_qps=400, payload_bytes=2000)
+    builder.add("model", "Ranker", id="model", throughput_per_replica=150)
+    builder.add("cache", "Cache", id="cache", hit_rate=0.6, max_qps=5000)
+    builder.add("human_review", "Review", id="review", items_per_day=900, capacity_per_day=2000)
+    builder.link("src", "ds")
+    builder.link("model", "api")
+    builder.link("cache", "model")
+    builder.link("model", "review")
+    design = builder.design
+    copy = scaled_design(design, qps_scale=3.0, volume_scale=0.5)
+    assert copy.component_by_id()["cache"].properties["max_qps"] == 5000
+    direct = estimate_design(design, catalog, qps_scale=3.0, volume_scale=0.5)
+    via_copy = estimate_design(copy, catalog)
+    values = {(f.component, f.name): f.value for figures in direct.figures.values() for f in figures}
+    assert values == {(f.component, f.name): f.value for fs in via_copy.figures.values() for f in fs}
+    assert values != {
+        (f.component, f.name): f.value
+        for fs in estimate_design(design, catalog).figures.values()
+        for f in fs
+    }

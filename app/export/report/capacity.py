@@ -14,7 +14,7 @@ from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
 
 from app.domain.catalog import Catalog
 from app.domain.model import Design
-from app.estimates import DesignEstimate, estimate_design, format_quantity
+from app.estimates import DesignEstimate, assumptions, estimate_design, format_quantity
 from app.export.report.fonts import markup
 from app.export.report.styles import ACCENT_LIGHT, GRID, MUTED, ZEBRA, Styles, heading, hex_of, rich
 
@@ -24,7 +24,7 @@ COLUMNS = (
     ("monthly_cost", "Monthly cost", "USD/month"),
     ("storage_bytes", "Storage", "bytes"),
     ("peak_qps", "Peak load", "qps"),
-    ("gpu_hours_month", "Accelerator-hours / month", "GPU-hours/month"),
+    ("accelerator_hours_month", "Accelerator-hours / month", "accelerator-hours/month"),
 )
 WIDTHS = (0.26, 0.2, 0.15, 0.16, 0.23)  # stage, then the columns above
 
@@ -140,6 +140,8 @@ def capacity_section(
     )
     story.append(heading("Totals by stage", styles, 1))
     story.append(totals_table(estimate, catalog, styles, width))
+    story.append(heading("Assumptions", styles, 1))
+    story.extend(Paragraph(markup(line), styles.bullet, bulletText="•") for line in assumptions())
     story.append(heading("Figures by component", styles, 1))
     story.extend(derivations(design, estimate, catalog, styles))
     story.append(heading("Missing inputs", styles, 1))
