@@ -38,17 +38,18 @@ from app.ui.document import DesignDocument
 from app.ui.estimates_whatif import WhatIfResult
 from app.ui.estimates_whatif_view import WhatIfView
 from app.ui.inspector import Inspector
+from app.ui.inspector.editors import humanize
 from app.ui.live_check import LiveChecker
 from app.ui.theme import ThemeManager, muted_text_color, tooltip_html
 
 DEBOUNCE_MS = 150
 MISSING_ROLE = Qt.ItemDataRole.UserRole + 21
-# (key in totals, column title, unit for format_quantity)
+# (key in totals, column title, unit for format_quantity, what the column holds)
 COLUMNS = (
-    ("monthly_cost", "Cost / month", "USD/month"),
-    ("storage_bytes", "Storage", "bytes"),
-    ("peak_qps", "Peak QPS", "qps"),
-    ("accelerator_hours_month", "Accel-h / month", "accelerator-hours/month"),
+    ("monthly_cost", "Cost/mo", "USD/month", "Monthly cost"),
+    ("storage_bytes", "Storage", "bytes", "Storage over retention"),
+    ("peak_qps", "QPS", "qps", "Peak load"),
+    ("accelerator_hours_month", "Accel-h/mo", "accelerator-hours/month", "Accelerator-hours per month"),
 )
 
 
@@ -85,7 +86,11 @@ class EstimatesPanel(QWidget):
         self.totals = QTreeWidget()
         self.totals.setObjectName("estimate_totals")
         self.totals.setColumnCount(1 + len(COLUMNS))
-        self.totals.setHeaderLabels(["Stage", *(title for _key, title, _unit in COLUMNS)])
+        self.totals.setHeaderLabels(["Stage", *(title for _key, title, _unit, _tip in COLUMNS)])
+        head = self.totals.headerItem()
+        for column, (_key, _title, _unit, tip) in enumerate(COLUMNS, start=1):
+            head.setToolTip(column, tip)
+        self.totals.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.totals.setRootIsDecorated(False)
         self.totals.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.totals.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -193,10 +198,11 @@ class EstimatesPanel(QWidget):
         order = [s.id for s in catalog.stages] + sorted(set(estimate.stage_totals) - set(labels))
         for stage_id in order:
             values = estimate.stage_totals.get(stage_id)
-            if not values or not any(values.get(key) for key, _t, _u in COLUMNS):
+            if not values or not any(values.get(key) for key, *_rest in COLUMNS):
                 continue
             title, color = labels.get(stage_id, (stage_id.replace("_", " ").capitalize(), ""))
             item = self._totals_row(title, values)
+            item.setToolTip(0, title)
             if color:
                 item.setIcon(0, _swatch(color))
         total = self._totals_row("Total", estimate.totals)
@@ -204,6 +210,8 @@ class EstimatesPanel(QWidget):
         bold.setBold(True)
         for column in range(self.totals.columnCount()):
             total.setFont(column, bold)
+        for column, (key, *_rest) in enumerate(COLUMNS, start=1):  # no room for empty columns
+            self.totals.setColumnHidden(column, not estimate.totals.get(key))
         rows = self.totals.topLevelItemCount()
         row_height = self.totals.sizeHintForRow(0) if rows else 20
         self.totals.setFixedHeight(self.totals.header().sizeHint().height() + rows * row_height + 6)
@@ -217,7 +225,7 @@ class EstimatesPanel(QWidget):
     def _totals_row(self, title: str, values: Mapping[str, float]) -> QTreeWidgetItem:
         item = QTreeWidgetItem(self.totals)
         item.setText(0, title)
-        for column, (key, _title, unit) in enumerate(COLUMNS, start=1):
+        for column, (key, _title, unit, _tip) in enumerate(COLUMNS, start=1):
             value = values.get(key)
             item.setText(column, compact(value, unit) if value else "—")
             item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -226,12 +234,20 @@ class EstimatesPanel(QWidget):
         return item
 
     def totals_rows(self) -> list[list[str]]:
-        """The totals table as text, row by row (for tests and the screenshot check)."""
-        rows = []
+        """The totals table as text, row by row, shown columns only (for tests)."""
+        shown = [c for c in range(self.totals.columnCount()) if not self.totals.isColumnHidden(c)]
+        rows = [[self.totals.headerItem().text(c) for c in shown]]
         for i in range(self.totals.topLevelItemCount()):
             item = self.totals.topLevelItem(i)
-            rows.append([item.text(c) for c in range(self.totals.columnCount())])
+            rows.append([item.text(c) for c in shown])
         return rows
+
+    def property_label(self, component_id: str, name: str) -> str:
+        """How the inspector labels a property ("throughput_per_replica" -> "Throughput per replica")."""
+        component = self.document.design.component_by_id().get(component_id)
+        spec = self.document.catalog.kind(component.kind) if component is not None else None
+        prop = spec.property(name) if spec is not None else None
+        return humanize(name, prop.unit if prop is not None else None)
 
     # ---- selected component ---------------------------------------------------------------------
 
@@ -280,7 +296,8 @@ class EstimatesPanel(QWidget):
             for item in missing:
                 href = f"missing:{QUrl.toPercentEncoding(item.component).data().decode()}/{item.property}"
                 parts.append(
-                    f"<li><a href='{html.escape(href)}'>{html.escape(item.property)}</a>: "
+                    f"<li><a href='{html.escape(href)}'>"
+                    f"{html.escape(self.property_label(item.component, item.property))}</a>: "
                     f"{html.escape(item.why)}</li>"
                 )
             parts.append("</ul>")
@@ -302,7 +319,8 @@ class EstimatesPanel(QWidget):
         self.missing_list.clear()
         for item in estimate.missing:
             name = names.get(item.component, item.component)
-            row = QListWidgetItem(f"{name} · {item.property}: {item.why}")
+            label = self.property_label(item.component, item.property)
+            row = QListWidgetItem(f"{name} · {label}: {item.why}")
             row.setData(MISSING_ROLE, item)
             row.setToolTip(tooltip_html("Click to select the component and fill this in."))
             self.missing_list.addItem(row)

@@ -7,15 +7,15 @@ raise, or word differently. Read only: the design is never edited (see estimates
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+import html
+
+from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +29,6 @@ from app.ui.theme import SEVERITY_COLORS, muted_text_color, tooltip_html
 
 DEBOUNCE_MS = 300
 SCALE_RANGE = (0.1, 10.0)
-IDS_ROLE = Qt.ItemDataRole.UserRole + 22
 FINDING_WORDS = {"introduced": "New", "resolved": "Gone", "changed": "Reworded"}
 FINDING_COLORS = {"introduced": "error", "resolved": "accepted"}
 
@@ -42,8 +41,10 @@ def change_line(change: FigureChange, names: dict[str, str]) -> str:
 
 
 def finding_line(change: FindingChange) -> str:
+    """A finding change as one line: New / Gone / Reworded (with the current wording)."""
     finding = change.finding
-    return f"{FINDING_WORDS[change.change]}: {finding.rule} {finding.message}"
+    line = f"{FINDING_WORDS[change.change]}: {finding.rule} {finding.message}"
+    return f"{line} (now: {change.before.message})" if change.before is not None else line
 
 
 class WhatIfView(QWidget):
@@ -65,12 +66,12 @@ class WhatIfView(QWidget):
         self.volume_spin.setObjectName("what_if_volume")
         self.reset_button = QPushButton("Reset")
         self.reset_button.clicked.connect(self.reset)
-        self.tree = QTreeWidget()
-        self.tree.setObjectName("what_if_changes")
-        self.tree.setHeaderHidden(True)
-        self.tree.setWordWrap(True)
-        self.tree.itemActivated.connect(self._activated)
-        self.tree.itemClicked.connect(self._activated)
+        self.view = QTextBrowser()
+        self.view.setObjectName("what_if_changes")
+        self.view.setOpenLinks(False)
+        self.view.anchorClicked.connect(self._anchor_clicked)
+        self._targets: list[list[str]] = []
+        self._lines: list[str] = []
         factors = QHBoxLayout()
         factors.addWidget(QLabel("Peak QPS ×"))
         factors.addWidget(self.qps_spin)
@@ -85,7 +86,7 @@ class WhatIfView(QWidget):
         layout.setContentsMargins(4, 6, 4, 4)
         layout.addLayout(factors)
         layout.addWidget(note)
-        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.view, 1)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(DEBOUNCE_MS)
@@ -132,51 +133,62 @@ class WhatIfView(QWidget):
         return self.result
 
     def show_result(self) -> None:
-        tree = self.tree
-        tree.clear()
+        """Render the result: each row a paragraph that wraps; a row's link shows its components."""
         result = self.result
+        muted = muted_text_color().name()
+        self._targets = []
+        self._lines = []
         if result is None or result.is_identity():
-            hint = QTreeWidgetItem(tree, ["Set a factor above to see what would change."])
-            hint.setForeground(0, QBrush(muted_text_color()))
+            hint = "Set a factor above to see what would change."
+            self._lines.append(hint)
+            self.view.setHtml(f"<p style='color:{muted}'>{hint}</p>")
             return
         names = {c.id: c.name or c.id for c in self.document.design.components}
-        figures = QTreeWidgetItem(tree, [f"Figures that change ({len(result.figures)})"])
-        for change in result.figures:
-            row = QTreeWidgetItem(figures, [change_line(change, names)])
-            row.setData(0, IDS_ROLE, [change.component])
-        findings = QTreeWidgetItem(tree, [f"Findings that change ({len(result.findings)})"])
+        parts: list[str] = []
+        rows = [
+            (change_line(c, names), names.get(c.component, c.component), [c.component], "")
+            for c in result.figures
+        ]
+        self._group(parts, f"Figures that change ({len(result.figures)})", rows, muted)
+        rows = []
         for change in result.findings:
-            row = QTreeWidgetItem(findings, [finding_line(change)])
-            row.setData(0, IDS_ROLE, list(change.finding.components))
-            lines = [change.finding.message]
-            if change.before is not None:
-                lines.append("Now: " + change.before.message)
-            row.setToolTip(
-                0, tooltip_html("\n\n".join(lines), f"{change.finding.rule} · {change.finding.title}")
-            )
             color = FINDING_COLORS.get(change.change)
-            if color:
-                row.setForeground(0, QBrush(QColor(SEVERITY_COLORS[color])))
-        bold = QFont(tree.font())
-        bold.setBold(True)
-        for group in (figures, findings):
-            group.setFont(0, bold)
-            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            if not group.childCount():
-                none = QTreeWidgetItem(group, ["none"])
-                none.setForeground(0, QBrush(muted_text_color()))
-            group.setExpanded(True)
+            rows.append(
+                (
+                    finding_line(change),
+                    f"{FINDING_WORDS[change.change]}: {change.finding.rule}",
+                    list(change.finding.components),
+                    SEVERITY_COLORS[color] if color else "",
+                )
+            )
+        self._group(parts, f"Findings that change ({len(result.findings)})", rows, muted)
+        self.view.setHtml("".join(parts))
+
+    def _group(
+        self, parts: list[str], title: str, rows: list[tuple[str, str, list[str], str]], muted: str
+    ) -> None:
+        self._lines.append(title)
+        parts.append(f"<p style='margin-top:6px; margin-bottom:2px'><b>{html.escape(title)}</b></p>")
+        if not rows:
+            self._lines.append("  none")
+            parts.append(f"<p style='margin:0 0 0 12px; color:{muted}'>none</p>")
+        for text, link, ids, color in rows:  # `link`: the start of `text` that shows `ids`
+            self._lines.append("  " + text)
+            style = f" color:{color};" if color else ""
+            body = html.escape(text)
+            if ids and text.startswith(link):
+                self._targets.append(ids)
+                body = (
+                    f"<a href='show:{len(self._targets) - 1}' style='{style}'>{html.escape(link)}</a>"
+                    + html.escape(text[len(link) :])
+                )
+            parts.append(f"<p style='margin:0 0 3px 12px;{style}'>{body}</p>")
 
     def lines(self) -> list[str]:
         """The list as text: group titles and their rows (indented)."""
-        lines = []
-        for i in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(i)
-            lines.append(group.text(0))
-            lines += ["  " + group.child(j).text(0) for j in range(group.childCount())]
-        return lines
+        return list(self._lines)
 
-    def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
-        ids = item.data(0, IDS_ROLE)
-        if ids:
-            self.components_activated.emit(list(ids))
+    def _anchor_clicked(self, url: QUrl) -> None:
+        text = url.toString()
+        if text.startswith("show:") and text[5:].isdigit() and int(text[5:]) < len(self._targets):
+            self.components_activated.emit(list(self._targets[int(text[5:])]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QApplication
 
 from app.estimates import estimate_design, format_quantity
@@ -52,17 +53,16 @@ def test_panel_shows_the_totals_by_stage_of_a_template(windows):
     window = _window(windows, design)
     expected = estimate_design(design, window.document.catalog)
     rows = window.estimates.totals_rows()
-    assert rows[-1][0] == "Total"
-    for column, (key, _title, unit) in enumerate(COLUMNS, start=1):
-        value = expected.totals.get(key)
-        assert rows[-1][column] == (compact(value, unit) if value else "—")
+    shown = [(key, title, unit) for key, title, unit, _tip in COLUMNS if expected.totals.get(key)]
+    assert rows[0] == ["Stage", *(title for _key, title, _unit in shown)]  # empty columns hidden
+    assert rows[-1] == ["Total", *(compact(expected.totals[key], unit) for key, _t, unit in shown)]
     assert expected.totals["monthly_cost"] > 0, "the template has cost figures"
     stages = {s.id: f"{s.number}. {s.label}" for s in window.document.catalog.stages}
-    shown = [row[0] for row in rows[:-1]]
+    stage_rows = [row[0] for row in rows[1:-1]]
     with_figures = [
         stages[s] for s, values in expected.stage_totals.items() if s in stages and any(values.values())
     ]
-    assert set(with_figures) <= set(shown) and shown
+    assert set(with_figures) <= set(stage_rows) and stage_rows
     assert format_quantity(expected.totals["monthly_cost"], "USD/month") in window.estimates.summary.text()
 
 
@@ -94,7 +94,8 @@ def test_an_edit_updates_the_panel_and_undo_restores_it(windows, qtbot):
     qtbot.waitUntil(lambda: not panel.pending() and panel.estimate.totals["peak_qps"] != before)
     after = estimate_design(window.document.design, window.document.catalog)
     assert panel.estimate.totals == after.totals
-    assert panel.totals_rows()[-1][3] == compact(after.totals["peak_qps"], "qps")
+    header, *_rows, total = panel.totals_rows()
+    assert total[header.index("QPS")] == compact(after.totals["peak_qps"], "qps")
     window.document.undo_stack.undo()
     qtbot.waitUntil(lambda: not panel.pending() and panel.estimate.totals["peak_qps"] == before)
 
@@ -162,6 +163,9 @@ def test_what_if_lists_changes_and_leaves_the_document_untouched(windows, qtbot,
     assert any(line.strip().startswith("Scoring API · ") and " → " in line for line in lines)
     assert [(c.change, c.finding.rule) for c in result.findings] == [("introduced", "T17")]
     assert "  New: T17 Scoring API takes 6,000 QPS" in lines
+
+    panel.what_if.view.anchorClicked.emit(QUrl("show:0"))  # a row's link shows its component
+    assert window.canvas.selected_component_ids() == [result.figures[0].component]
 
     # nothing of the design changed: same bytes, no undo step, not modified
     assert design_to_bytes(doc.design) == saved
