@@ -110,6 +110,8 @@ class EstimatesPanel(QWidget):
         self.missing_list = QListWidget()
         self.missing_list.setObjectName("estimate_missing")
         self.missing_list.setWordWrap(True)
+        self.missing_list.setAlternatingRowColors(True)
+        self.missing_list.setSpacing(1)
         self.missing_list.itemActivated.connect(self._missing_activated)
         self.missing_list.itemClicked.connect(self._missing_activated)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.estimates import UTILISATION, assumptions, estimate_design, format_quantity
 from app.export import report_bytes
 from app.export.report.capacity import TITLE
+from app.export.report.tables import property_label
 from app.templates import design_from_template
 from tests.export.designs import HOSTILE_NAMES
 from tests.export.pdfread import flat, outline, page_texts
@@ -43,8 +44,11 @@ def test_capacity_section_has_totals_and_derivations(catalog):
     first = figures[0]
     line = f"{first.label}: {format_quantity(first.value, first.unit)} ({first.derivation})"
     assert flat(line) in text
-    for item in estimate.missing:
-        assert flat(f"{item.property}: {item.why}") in text
+    index = design.component_by_id()
+    for item in estimate.missing:  # labelled as elsewhere in the report, not by raw names
+        component = index[item.component]
+        label = property_label(item.property, catalog.kind(component.kind).property(item.property))
+        assert flat(f"{component.name} · {label}: {item.why}") in text
 
 
 def test_capacity_section_escapes_names(catalog, builder):

@@ -17,6 +17,7 @@ from app.domain.model import Design
 from app.estimates import DesignEstimate, assumptions, estimate_design, format_quantity
 from app.export.report.fonts import markup
 from app.export.report.styles import ACCENT_LIGHT, GRID, MUTED, ZEBRA, Styles, heading, hex_of, rich
+from app.export.report.tables import property_label
 
 TITLE = "Capacity and cost"
 # (key in the totals, column title, unit for format_quantity); widths as fractions of the text
@@ -151,12 +152,16 @@ def capacity_section(
     story.append(
         rich("Quantities not entered yet; the figures that need them are left out or partial.", styles.muted)
     )
+    index = design.component_by_id()
     names = {c.id: c.name or c.id for c in design.components}
     for item in estimate.missing:
+        component = index.get(item.component)
+        spec = catalog.kind(component.kind) if component is not None else None
+        label = property_label(item.property, spec.property(item.property) if spec is not None else None)
         story.append(
             Paragraph(
                 f"<b>{markup(names.get(item.component, item.component), styles.fonts, newlines=False)}</b>"
-                f" · {markup(item.property, newlines=False)}: {markup(item.why, styles.fonts)}",
+                f" · {markup(label, newlines=False)}: {markup(item.why, styles.fonts)}",
                 styles.bullet,
                 bulletText="•",
             )
