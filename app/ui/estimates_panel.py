@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QScrollArea,
     QTabWidget,
     QTextBrowser,
     QTreeWidget,
@@ -239,9 +240,8 @@ class EstimatesPanel(QWidget):
         """The totals table as text, row by row, shown columns only (for tests)."""
         shown = [c for c in range(self.totals.columnCount()) if not self.totals.isColumnHidden(c)]
         rows = [[self.totals.headerItem().text(c) for c in shown]]
-        for i in range(self.totals.topLevelItemCount()):
-            item = self.totals.topLevelItem(i)
-            rows.append([item.text(c) for c in shown])
+        items = (self.totals.topLevelItem(i) for i in range(self.totals.topLevelItemCount()))
+        rows += [[item.text(c) for c in shown] for item in items if item is not None]
         return rows
 
     def property_label(self, component_id: str, name: str) -> str:
@@ -296,7 +296,8 @@ class EstimatesPanel(QWidget):
         if missing:
             parts.append("<p><b>Missing inputs</b></p><ul style='margin-left:-20px'>")
             for item in missing:
-                href = f"missing:{QUrl.toPercentEncoding(item.component).data().decode()}/{item.property}"
+                encoded = bytes(QUrl.toPercentEncoding(item.component).data()).decode()
+                href = f"missing:{encoded}/{item.property}"
                 parts.append(
                     f"<li><a href='{html.escape(href)}'>"
                     f"{html.escape(self.property_label(item.component, item.property))}</a>: "
@@ -368,6 +369,10 @@ def focus_inspector_property(inspector: Inspector, component_id: str, name: str)
     editor = page.property_editors.get(name)
     if page.component_id != component_id or editor is None or inspector.current_page() is not page:
         return False
-    inspector.scroll.ensureWidgetVisible(editor)
+    area = editor.parentWidget()
+    while area is not None and not isinstance(area, QScrollArea):
+        area = area.parentWidget()
+    if area is not None:
+        area.ensureWidgetVisible(editor)
     editor.setFocus(Qt.FocusReason.OtherFocusReason)
     return True

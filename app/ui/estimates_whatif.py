@@ -117,7 +117,7 @@ def _key(finding: Finding) -> tuple[str, frozenset[str], str]:
 
 def compare_findings(before: Iterable[Finding], after: Iterable[Finding]) -> tuple[FindingChange, ...]:
     """Introduced, resolved and reworded findings (matched by rule, components and subject)."""
-    old: dict[tuple, list[Finding]] = {}
+    old: dict[tuple[str, frozenset[str], str], list[Finding]] = {}
     for finding in before:
         old.setdefault(_key(finding), []).append(finding)
     introduced: list[FindingChange] = []

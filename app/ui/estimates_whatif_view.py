@@ -8,6 +8,7 @@ raise, or word differently. Read only: the design is never edited (see estimates
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtWidgets import (
@@ -112,7 +113,7 @@ class WhatIfView(QWidget):
     def reset(self) -> None:
         self.set_factors(1.0, 1.0)
 
-    def _current_findings(self) -> tuple[Finding, ...]:
+    def _current_findings(self) -> Sequence[Finding]:
         checker = self.checker
         if checker is not None and checker.result is not None and not checker.pending():
             return checker.result.findings

@@ -8,6 +8,7 @@ the inputs still missing. Figures come from app.estimates; every user text is es
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
@@ -66,7 +67,7 @@ def totals_table(estimate: DesignEstimate, catalog: Catalog, styles: Styles, wid
         + [_cell(_quantity(estimate.totals, key, unit), right_bold) for key, _t, unit in COLUMNS]
     )
     table = Table(rows, colWidths=[width * share for share in WIDTHS], repeatRows=1)
-    style = [
+    style: list[tuple[Any, ...]] = [
         ("BACKGROUND", (0, 0), (-1, 0), ACCENT_LIGHT),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, MUTED),
         ("LINEABOVE", (0, -1), (-1, -1), 0.8, MUTED),
