@@ -342,12 +342,13 @@ class EstimatesPanel(QWidget):
         if item is not None:
             self.input_activated.emit(item.component, item.property)
 
-    def run_what_if(self) -> WhatIfResult:
-        """Compare the figures and findings under the what-if factors with the current ones."""
+    def run_what_if(self, *, wait: bool = False) -> WhatIfResult:
+        """Compare the figures and findings under the what-if factors with the current ones
+        (the findings on a worker thread unless `wait`)."""
         if self._pending or self.estimate is None:
             self.refresh()
         assert self.estimate is not None
-        return self.what_if.run(self.engine, self.estimate)
+        return self.what_if.run(self.engine, self.estimate, wait=wait)
 
     def _theme_changed(self, _dark: bool) -> None:
         self._show_selected()

@@ -7,8 +7,9 @@ read the load properties, so the copy carries the scaled values).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from app.domain.catalog import Catalog
 from app.domain.model import Design
@@ -55,6 +56,8 @@ class WhatIfResult:
     volume_scale: float
     figures: tuple[FigureChange, ...]
     findings: tuple[FindingChange, ...]
+    checking: bool = False  # the findings of the scaled design are still being checked
+    error: str = ""  # why the findings could not be checked
 
     def is_identity(self) -> bool:
         return self.qps_scale == 1.0 and self.volume_scale == 1.0
@@ -69,10 +72,16 @@ def scaled_property(kind: str, name: str, qps_scale: float, volume_scale: float)
     return None
 
 
-def scaled_design(design: Design, qps_scale: float = 1.0, volume_scale: float = 1.0) -> Design:
-    """A deep copy of `design` with its load properties multiplied (the original is untouched)."""
-    copy = design.model_copy(deep=True)
-    copy.invalidate_indexes()  # the copied id indexes would still hold copies apart from the list
+def scaled_design(
+    design: Design | Mapping[str, Any], qps_scale: float = 1.0, volume_scale: float = 1.0
+) -> Design:
+    """A copy of `design` with its load properties multiplied (the original is untouched).
+
+    `design` may also be a snapshot (`design.model_dump()`): taking one is quick, so the
+    window snapshots on the GUI thread and builds the scaled copy on a worker.
+    """
+    data = design.model_dump() if isinstance(design, Design) else design
+    copy = Design.model_validate(data)
     for component in copy.components:
         for name, value in list(component.properties.items()):
             factor = scaled_property(component.kind, name, qps_scale, volume_scale)
@@ -136,6 +145,27 @@ def compare_findings(before: Iterable[Finding], after: Iterable[Finding]) -> tup
     return (*introduced, *resolved, *changed)
 
 
+def findings_under(
+    design: Design | Mapping[str, Any],
+    qps_scale: float,
+    volume_scale: float,
+    current_findings: Sequence[Finding],
+    catalog: Catalog | None = None,
+    rules: Sequence[RuleSpec] | None = None,
+) -> tuple[FindingChange, ...]:
+    """Check a scaled copy of `design` (or of its snapshot) and compare its open findings with
+    the current ones. `rules`: every registered rule by default; the window passes its live
+    checker's. Given a snapshot it touches nothing shared, so it may run off the GUI thread.
+    """
+    engine = RuleEngine(scaled_design(design, qps_scale, volume_scale), catalog)
+    if rules is not None:
+        engine.rules = list(rules)
+    result = engine.check()
+    return compare_findings(
+        (f for f in current_findings if not f.accepted), (f for f in result.findings if not f.accepted)
+    )
+
+
 def what_if(
     design: Design,
     current: DesignEstimate,
@@ -150,18 +180,10 @@ def what_if(
     """Compare the current figures and findings with those of the design under the factors.
 
     `scaled` is the estimate under the factors (EstimateEngine.estimate(qps_scale=...,
-    volume_scale=...)); the findings are checked on a scaled copy of `design` with `rules`
-    (every registered rule by default; the window passes the live checker's).
+    volume_scale=...)); the findings are checked on a scaled copy of `design`.
     """
     figures = compare_figures(current, scaled)
     if qps_scale == 1.0 and volume_scale == 1.0:
         return WhatIfResult(qps_scale, volume_scale, figures, ())
-    copy = scaled_design(design, qps_scale, volume_scale)
-    engine = RuleEngine(copy, catalog)
-    if rules is not None:
-        engine.rules = list(rules)
-    result = engine.check()
-    findings = compare_findings(
-        (f for f in current_findings if not f.accepted), (f for f in result.findings if not f.accepted)
-    )
+    findings = findings_under(design, qps_scale, volume_scale, current_findings, catalog, rules)
     return WhatIfResult(qps_scale, volume_scale, figures, findings)

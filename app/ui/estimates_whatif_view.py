@@ -8,7 +8,10 @@ raise, or word differently. Read only: the design is never edited (see estimates
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from functools import partial
 
 from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtWidgets import (
@@ -24,7 +27,13 @@ from PySide6.QtWidgets import (
 from app.estimates import DesignEstimate, EstimateEngine, format_quantity
 from app.rules.model import Finding
 from app.ui.document import DesignDocument
-from app.ui.estimates_whatif import FigureChange, FindingChange, WhatIfResult, what_if
+from app.ui.estimates_whatif import (
+    FigureChange,
+    FindingChange,
+    WhatIfResult,
+    compare_figures,
+    findings_under,
+)
 from app.ui.live_check import LiveChecker
 from app.ui.theme import SEVERITY_COLORS, muted_text_color, tooltip_html
 
@@ -48,16 +57,28 @@ def finding_line(change: FindingChange) -> str:
     return f"{line} (now: {change.before.message})" if change.before is not None else line
 
 
+def _attempt(job: Callable[[], tuple[FindingChange, ...]]) -> tuple[tuple[FindingChange, ...], str]:
+    try:
+        return job(), ""
+    except Exception as exc:  # a rule failing on the scaled copy must not take the window down
+        return (), f"The findings could not be checked: {exc}"
+
+
 class WhatIfView(QWidget):
     """Factors, and the figures and findings they change; `run` recomputes."""
 
     components_activated = Signal(list)
     factors_changed = Signal()  # debounced
 
+    _findings_ready = Signal(int, object, str)  # token, findings, error (from the worker thread)
+
     def __init__(
         self, document: DesignDocument, checker: LiveChecker | None = None, parent: QWidget | None = None
     ):
         super().__init__(parent)
+        self._token = 0
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="what-if")
+        self._findings_ready.connect(self._deliver)
         self.document = document
         self.checker = checker
         self.result: WhatIfResult | None = None
@@ -115,23 +136,63 @@ class WhatIfView(QWidget):
 
     def _current_findings(self) -> Sequence[Finding]:
         checker = self.checker
-        if checker is not None and checker.result is not None and not checker.pending():
-            return checker.result.findings
-        return self.document.engine.check().findings
+        if checker is None:
+            return self.document.engine.check().findings
+        if checker.result is None or checker.pending():
+            checker.check_now()  # due anyway: publish it now rather than check twice
+        assert checker.result is not None
+        return checker.result.findings
 
-    def run(self, engine: EstimateEngine, current: DesignEstimate) -> WhatIfResult:
-        """Compare the figures and findings under the factors with the current ones (read only)."""
+    def run(self, engine: EstimateEngine, current: DesignEstimate, *, wait: bool = False) -> WhatIfResult:
+        """Compare the figures and findings under the factors with the current ones (read only).
+
+        The figures are shown at once. The findings need the rules run over a scaled copy of
+        the design, which takes a while on large designs: that runs on a worker thread (the
+        result says `checking` until it is back) unless `wait` is true.
+        """
         self.timer.stop()
+        self._token += 1
         qps, volume = self.qps_spin.value(), self.volume_spin.value()
-        scaled = engine.estimate(qps_scale=qps, volume_scale=volume)
-        findings = () if self.is_identity() else self._current_findings()
-        design = self.document.design
-        self.result = what_if(
-            design, current, scaled, findings, qps, volume,
-            catalog=self.document.catalog, rules=self.document.engine.rules,
-        )  # fmt: skip
-        self.show_result()
+        figures = compare_figures(current, engine.estimate(qps_scale=qps, volume_scale=volume))
+        if self.is_identity():
+            self.result = WhatIfResult(qps, volume, figures, ())
+            self.show_result()
+            return self.result
+        # Copies and snapshots are taken here, on the GUI thread: later edits cannot race them.
+        job = partial(
+            findings_under,
+            self.document.design.model_dump(),  # a snapshot; the worker builds the scaled copy
+            qps,
+            volume,
+            tuple(self._current_findings()),
+            self.document.catalog,
+            tuple(self.document.engine.rules),
+        )
+        self.result = WhatIfResult(qps, volume, figures, (), checking=True)
+        if wait:
+            self._deliver(self._token, *_attempt(job))
+        else:
+            self._executor.submit(self._work, self._token, job)
+            self.show_result()
         return self.result
+
+    def _work(self, token: int, job: Callable[[], tuple[FindingChange, ...]]) -> None:
+        """On the worker thread: skip stale requests, else check and hand the result back."""
+        if token != self._token:
+            return
+        outcome = _attempt(job)
+        try:
+            self._findings_ready.emit(token, outcome[0], outcome[1])
+        except RuntimeError:  # the view was closed meanwhile
+            pass
+
+    def _deliver(self, token: int, findings: object, error: str) -> None:
+        result = self.result
+        if token != self._token or result is None:
+            return
+        changes = findings if isinstance(findings, tuple) else ()
+        self.result = replace(result, findings=changes, checking=False, error=error)
+        self.show_result()
 
     def show_result(self) -> None:
         """Render the result: each row a paragraph that wraps; a row's link shows its components."""
@@ -151,6 +212,14 @@ class WhatIfView(QWidget):
             for c in result.figures
         ]
         self._group(parts, f"Figures that change ({len(result.figures)})", rows, muted)
+        if result.checking or result.error:
+            title = "Findings that change"
+            note = "checking the scaled design…" if result.checking else result.error
+            self._lines += [title, "  " + note]
+            parts.append(f"<p style='margin-top:6px; margin-bottom:2px'><b>{title}</b></p>")
+            parts.append(f"<p style='margin:0 0 0 12px; color:{muted}'>{html.escape(note)}</p>")
+            self.view.setHtml("".join(parts))
+            return
         rows = []
         for change in result.findings:
             color = FINDING_COLORS.get(change.change)

@@ -148,7 +148,7 @@ def test_what_if_lists_changes_and_leaves_the_document_untouched(windows, qtbot,
     current = panel.refresh()
 
     panel.what_if.set_factors(2.0, 3.0)
-    result = panel.run_what_if()
+    result = panel.run_what_if(wait=True)
     scaled = panel.engine.estimate(qps_scale=2.0, volume_scale=3.0)
     differing = {
         (f.component, f.name)
@@ -184,9 +184,30 @@ def test_what_if_resolved_finding_when_scaled_down(windows, builder):
     window.document.engine.rules = [BUSY_RULE]
     window.checker.check_now()
     window.estimates.what_if.set_factors(0.5, 1.0)
-    result = window.estimates.run_what_if()
+    result = window.estimates.run_what_if(wait=True)
     assert [(c.change, c.finding.rule) for c in result.findings] == [("resolved", "T17")]
     assert window.document.design.component_by_id()["api"].properties["qps"] == 6000
+
+
+def test_what_if_follows_the_factors_and_checks_off_the_gui_thread(windows, qtbot, builder):
+    builder.add("endpoint", "Scoring API", id="api", qps=3000)
+    window = _window(windows, builder.design)
+    window.document.engine.rules = [BUSY_RULE]
+    window.checker.check_now()
+    what_if = window.estimates.what_if
+    what_if.qps_spin.setValue(2.0)  # as typed: debounced, then the findings come back from the worker
+
+    def done() -> bool:
+        result = what_if.result
+        return result is not None and result.qps_scale == 2.0 and not result.checking
+
+    qtbot.waitUntil(done)
+    assert [(c.change, c.finding.rule) for c in what_if.result.findings] == [("introduced", "T17")]
+    assert "  New: T17 Scoring API takes 6,000 QPS" in what_if.lines()
+    # an edit while the what-if is set re-runs it on the edited design
+    window.document.set_property("api", "qps", 1000)
+    qtbot.waitUntil(lambda: done() and what_if.result.findings == ())
+    assert "  none" in what_if.lines() and not window.document.undo_stack.isClean()
 
 
 def test_scaled_design_is_a_copy(builder):
