@@ -10,7 +10,7 @@ from app.domain.ops import Change
 from app.estimates.builder import Builder
 from app.estimates.cost import estimate_infrastructure, estimate_training
 from app.estimates.load import estimate_load
-from app.estimates.model import TOTAL_KEYS, DesignEstimate, Figure
+from app.estimates.model import FIGURE_ORDER, TOTAL_KEYS, DesignEstimate, Figure
 from app.estimates.structure import Structure
 from app.estimates.volume import estimate_volume
 
@@ -41,7 +41,11 @@ def _compute(design: Design, structure: Structure, qps_scale: float, volume_scal
     estimate_load(b)
     estimate_training(b)
     estimate_infrastructure(b)
-    figures = {cid: tuple(b.figures[cid][k] for k in sorted(b.figures[cid])) for cid in sorted(b.figures)}
+    rank = {name: i for i, name in enumerate(FIGURE_ORDER)}
+    figures = {
+        cid: tuple(sorted(b.figures[cid].values(), key=lambda f: (rank.get(f.name, len(rank)), f.name)))
+        for cid in sorted(b.figures)
+    }
     totals, stage_totals = _totals(structure, figures)
     names = {cid: design.component_by_id()[cid].name or cid for cid in figures}
     names.update({m[0]: design.component_by_id()[m[0]].name or m[0] for m in b.missing})
@@ -90,6 +94,11 @@ def _totals(
         if v
     }
     return ordered, stages
+
+
+def estimate_with(design: Design, structure: Structure) -> DesignEstimate:
+    """The estimate over walks computed before (the rules keep them in their shape cache)."""
+    return _compute(design, structure, 1.0, 1.0)
 
 
 def estimate_design(

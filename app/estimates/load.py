@@ -97,6 +97,8 @@ def _throughput(b: Builder, model: str) -> tuple[float, str] | None:
 
 
 def _replicas(b: Builder, model: str, peak: float) -> None:
+    if b.text(model, "provenance") == "vendor_api":
+        return  # called over a vendor's API: billed per token, scaled by the vendor
     rate = _throughput(b, model)
     if rate is None:
         b.need(

@@ -79,6 +79,25 @@ class MissingInput:
         return {"component": self.component, "property": self.property, "why": self.why}
 
 
+# The order a component's figures are listed in: volume, load, capacity, then cost.
+FIGURE_ORDER = (
+    "events_per_day",
+    "bytes_per_day",
+    "storage_bytes",
+    "labels_per_day",
+    "peak_qps",
+    "mean_qps",
+    "requests_per_month",
+    "peak_bandwidth",
+    "miss_qps",
+    "utilisation",
+    "replicas_needed",
+    "accelerator_hours_month",
+    "review_items_per_day",
+    "review_utilisation",
+    "monthly_cost",
+)
+
 TOTAL_KEYS = (
     "monthly_cost",
     "storage_bytes",

@@ -24,8 +24,9 @@ FAIL_LEVELS = ("error", "warning", "info", "never")  # `mlsd check --fail-on`: a
 # only drops what reads the changed flow, phase or feedback flag; property, name, position,
 # meta, decision and override edits keep every graph traversal.
 SHAPE_CHANGES = frozenset({"component_added", "component_removed", "link_added", "link_removed"})
-# Edits no rule reads: decisions and overrides are applied to the rules' findings afterwards.
-_NO_RERUN = frozenset({"component_moved", "meta_changed", "decisions_changed", "overrides_changed"})
+# Edits no rule reads: overrides and acceptances are applied to the rules' findings afterwards.
+# A decisions edit re-runs every rule: design decisions are read by rules (R54).
+_NO_RERUN = frozenset({"component_moved", "meta_changed", "overrides_changed"})
 
 
 @dataclass
@@ -228,10 +229,10 @@ class RuleEngine:
             self.shape.invalidate(changed)
 
     def _note_reruns(self, changes: list[Change]) -> None:
-        """Note which rules the edits may change: none for moves, meta, decisions and overrides
-        (decisions and overrides apply after the rules), those inspecting the kind of an edited
-        component (all of them when its name changed: messages name components), and every
-        rule when components or links come, go or change."""
+        """Note which rules the edits may change: none for moves, meta and overrides (overrides
+        apply after the rules), those inspecting the kind of an edited component (all of them
+        when its name changed: messages name components), and every rule when components or
+        links come, go or change, or decisions change (design decisions are read by rules)."""
         if self._rerun is None:
             return
         index: dict[str, Component] | None = None

@@ -71,7 +71,7 @@ def sound_recommender(b: DesignBuilder) -> dict[str, str]:
         shared_train_serve=True, fit_on="train_only",
     )  # fmt: skip
     c["store"] = b.add("feature_store", "Feature store", offline=True, online=True, point_in_time=True,
-                       online_latency_ms=8.0)  # fmt: skip
+                       online_latency_ms=8.0, max_qps=20000.0)  # fmt: skip
     c["importance"] = b.add("feature_importance", "SHAP analysis", method="shap", owners_documented=True)
     c["dataset"] = b.add("dataset", "Training set", split="time", is_time_series=False, version="v12")
     c["sampling"] = b.add("sampling_strategy", "Negative sampling", method="negative_sampling",

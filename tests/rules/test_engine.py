@@ -76,7 +76,7 @@ def _rule_ids() -> list[str]:
 
 def test_registry_has_r1_to_r54_with_complete_metadata():
     rules = all_rules()
-    assert _rule_ids() == [f"R{n}" for n in range(1, 55)]
+    assert _rule_ids() == [f"R{n}" for n in range(1, 59)]
     for spec in rules:
         assert spec.stage in RULE_STAGES and spec.severity in SEVERITY_RANK
         assert spec.title and spec.rationale.endswith(".") and spec.suggestion.endswith(".")
@@ -473,6 +473,8 @@ def test_check_json_has_the_documented_shape(builder, tmp_path, capsys):
         assert FINDING_KEYS <= set(item)
     [r30] = [f for f in data["findings"] if f["rule"] == "R30"]
     assert r30["components"] == ["endpoint_1"] and r30["accepted"] is False and r30["sources"]
+    figures = data.pop("estimates")  # the design's estimated figures ride along (app/estimates)
+    assert set(figures) >= {"totals", "stage_totals", "components", "missing", "assumptions"}
     assert data == json.loads(json.dumps(result_to_json_data(check_design(builder.design), path)))
 
 

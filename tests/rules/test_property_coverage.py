@@ -8,6 +8,7 @@ import sys
 
 import app.rules.checks._common  # noqa: F401  (its source is read below)
 import app.rules.checks._flows  # noqa: F401  (likewise)
+import app.rules.checks.capacity  # noqa: F401  (R34 reads the cost budget through it)
 from app.domain.catalog import default_catalog
 from app.rules.registry import get_rule
 
@@ -119,7 +120,7 @@ READ_BY: dict[str, tuple[str, ...] | str] = {
     "cache.cache_type": "descriptive: what the cache holds; every cache passes its inputs through (R16)",
     "cache.ttl_s": "descriptive: staleness of cached answers, a product trade-off",
     "cache.latency_ms": ("R24",),
-    "human_review.capacity_per_day": ("R27",),
+    "human_review.capacity_per_day": ("R27", "R56"),
     "human_review.sla_hours": "descriptive: a service level for reviewers with no volume to check it against",
     "monitor.watches": ("R10", "R13", "R14", "R32", "R34", "R35", "R36", "R37"),
     "monitor.alerting": ("R11",),
@@ -138,17 +139,17 @@ READ_BY: dict[str, tuple[str, ...] | str] = {
     # Quantities the estimates (app/estimates) read; rules judge the figures derived from them.
     "data_source.events_per_day": "estimates: daily volume flowing to datasets and their storage",
     "data_source.bytes_per_event": "estimates: bytes per day and the storage of the datasets it fills",
-    "data_source.retention_days": "estimates: storage = bytes per day x retention (R58)",
+    "data_source.retention_days": ("R58",),
     "label_source.labelled_fraction": "estimates: labelled examples per day of the datasets it labels",
     "endpoint.mean_qps": "estimates: requests per month and per-token cost",
     "endpoint.payload_bytes": "estimates: peak bandwidth of the endpoint",
     "infrastructure.instance_type": "estimates: names the machine the unit price is for",
-    "infrastructure.replicas": "estimates: the provisioned fleet and its cost (R55)",
+    "infrastructure.replicas": ("R55",),
     "infrastructure.unit_price_per_hour": "estimates: computed monthly cost (R34)",
     "cache.hit_rate": "estimates: a cache forwards only its misses upstream",
-    "cache.max_qps": "estimates: utilisation of the cache; R57 flags computed load beyond it",
-    "feature_store.max_qps": "estimates: utilisation of the store; R57 flags computed load beyond it",
-    "human_review.items_per_day": "estimates: review load; R56 compares it with capacity_per_day",
+    "cache.max_qps": ("R57",),
+    "feature_store.max_qps": ("R57",),
+    "human_review.items_per_day": ("R56",),
     "model.throughput_per_replica": "estimates: replicas needed at peak QPS (R55)",
     "model.cpu_ms": "estimates: replicas needed at peak QPS when throughput_per_replica is unset",
     "model.gflops": "estimates: replicas needed at peak QPS from per-prediction compute",
@@ -160,8 +161,9 @@ READ_BY: dict[str, tuple[str, ...] | str] = {
 }
 
 
-_COMMON = inspect.getsource(sys.modules["app.rules.checks._common"]) + inspect.getsource(
-    sys.modules["app.rules.checks._flows"]
+_COMMON = "".join(
+    inspect.getsource(sys.modules[name])
+    for name in ("app.rules.checks._common", "app.rules.checks._flows", "app.rules.checks.capacity")
 )
 
 

@@ -220,8 +220,8 @@ def test_r34_fires_when_infrastructure_exceeds_the_cost_budget(builder):
     [finding] = findings(builder.design, "R34")
     assert finding.components == (budget, cluster, storage)
     assert finding.message == (
-        "Infrastructure GPU cluster (15000) + Storage (8000) = 23000 USD/month "
-        "exceeds the 20000 budget of Budget"
+        "Computed monthly cost GPU cluster ($15,000/month) + Storage ($8,000/month) = $23,000/month "
+        "exceeds the 20000 USD/month budget of Budget"
     )
 
 

@@ -275,6 +275,7 @@ def weighed_for(ctx: RuleContext) -> set[str]:
     title="Model family or serving mode chosen with no alternative on record",
     stage="model",
     severity="info",
+    kinds=("endpoint", "model"),
     rationale="The model family and the serving mode are the two choices a design review questions "
     "first: a gradient-boosted tree or a deep model, a two-tower retriever or matrix factorisation, "
     "scores precomputed in batch or computed per request. Each trades accuracy against latency, "

@@ -11,7 +11,6 @@ from app.rules.checks._common import (
     aws,
     dmls,
     endpoints,
-    fmt,
     htd,
     items,
     mts,
@@ -22,6 +21,7 @@ from app.rules.checks._common import (
     roml,
     serve_side,
 )
+from app.rules.checks.capacity import cost_budget_hits
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import rule
@@ -238,49 +238,32 @@ def r33_consumers(ctx: RuleContext) -> Iterator[Hit]:
     title="Cost not controlled",
     stage="serving",
     severity="warning",
-    kinds=("constraint", "infrastructure", "model", "monitor"),
+    kinds=("constraint", "data_source", "endpoint", "infrastructure", "model", "monitor", "training_job"),
     rationale="Infrastructure beyond the cost budget, and accelerators nobody watches, are how ML "
     "systems become unprofitable.",
     suggestion="Bring the infrastructure within the cost constraint, and monitor the cost of "
     "accelerated endpoints.",
     sources=aws("optimize cost", "monitor usage and cost"),
-    condition="The infrastructure's cost_per_month adds up to more than a cost constraint; or an "
+    condition="The computed monthly cost adds up to more than a cost constraint (of the components "
+    "the constraint is linked to, else of the whole design): each infrastructure "
+    "at its unit_price_per_hour (replicas, else the replicas peak load needs, x 730 h, plus the "
+    "accelerator-hours of the training jobs it hosts) or else its declared cost_per_month, the "
+    "storage of datasets and the tokens of models priced per token; or an "
     "endpoint runs on GPU/TPU infrastructure and no monitor watches cost; or a model billed per "
     "token (an LLM, or a vendor API) runs with no monitor watching cost.",
-    unset="cost_per_month unset under a cost budget, a cost constraint's value unset, a per-token "
+    unset="An infrastructure with neither cost_per_month nor a computable unit-price cost under a cost "
+    "budget, a cost constraint's value unset, a per-token "
     "model's cost_per_1k_tokens unset, and watches unset when a cost monitor is needed, are "
     "warnings naming them.",
 )
 def r34_cost(ctx: RuleContext) -> Iterator[Hit]:
     unknown = Unspecified(ctx)
     infra = ctx.of_kind("infrastructure")
-    budgets = [
-        (number(c.properties.get("value")), c)
-        for c in ctx.of_kind("constraint")
-        if c.properties.get("type") == "cost" and number(c.properties.get("value")) is not None
-    ]
     for constraint in ctx.of_kind("constraint"):
         if constraint.properties.get("type") == "cost" and number(constraint.properties.get("value")) is None:
             unknown.note(constraint.id, "value", "a cost constraint needs its budget", "a number")
     _token_costs(ctx, unknown)
-    if budgets and infra:
-        budget, constraint = min(budgets, key=lambda b: b[0] or 0.0)
-        assert budget is not None
-        costs = [(c.id, number(c.properties.get("cost_per_month"))) for c in infra]
-        known = [(cid, cost) for cid, cost in costs if cost is not None]
-        total = sum(cost for _, cost in known)
-        unit = str(constraint.properties.get("unit") or "USD/month")
-        if total > budget:
-            terms = " + ".join(f"{ctx.name(cid)} ({fmt(cost)})" for cid, cost in known)
-            yield Hit(
-                f"Infrastructure {terms} = {fmt(total)} {unit} exceeds the {fmt(budget)} budget of "
-                f"{ctx.name(constraint.id)}",
-                components=ctx.sorted_ids([constraint.id, *(cid for cid, _ in known)]),
-            )
-        else:
-            for cid, cost in costs:
-                if cost is None:
-                    unknown.note(cid, "cost_per_month", f"the cost budget is {fmt(budget)} {unit}", unit)
+    yield from cost_budget_hits(ctx, unknown)
     accelerated = {c.id for c in infra if c.properties.get("accelerator") in ("gpu", "tpu")}
     if accelerated:
         watches = [(m.id, items(m.properties.get("watches"))) for m in ctx.of_kind("monitor")]
