@@ -58,6 +58,7 @@ class WhatIfResult:
     findings: tuple[FindingChange, ...]
     checking: bool = False  # the findings of the scaled design are still being checked
     error: str = ""  # why the findings could not be checked
+    totals: tuple[tuple[str, float, float], ...] = ()  # (key, before, after) of totals that differ
 
     def is_identity(self) -> bool:
         return self.qps_scale == 1.0 and self.volume_scale == 1.0
@@ -118,6 +119,15 @@ def compare_figures(before: DesignEstimate, after: DesignEstimate) -> tuple[Figu
                     FigureChange(component, figure.name, figure.label, figure.unit, figure.value, None)
                 )
     return tuple(changes)
+
+
+def compare_totals(before: DesignEstimate, after: DesignEstimate) -> tuple[tuple[str, float, float], ...]:
+    """(key, before, after) for each design total that differs, in the order of `after`."""
+    return tuple(
+        (key, before.totals.get(key, 0.0), value)
+        for key, value in after.totals.items()
+        if not _close(before.totals.get(key, 0.0), value)
+    )
 
 
 def _key(finding: Finding) -> tuple[str, frozenset[str], str]:
@@ -182,8 +192,8 @@ def what_if(
     `scaled` is the estimate under the factors (EstimateEngine.estimate(qps_scale=...,
     volume_scale=...)); the findings are checked on a scaled copy of `design`.
     """
-    figures = compare_figures(current, scaled)
+    figures, totals = compare_figures(current, scaled), compare_totals(current, scaled)
     if qps_scale == 1.0 and volume_scale == 1.0:
-        return WhatIfResult(qps_scale, volume_scale, figures, ())
+        return WhatIfResult(qps_scale, volume_scale, figures, (), totals=totals)
     findings = findings_under(design, qps_scale, volume_scale, current_findings, catalog, rules)
-    return WhatIfResult(qps_scale, volume_scale, figures, findings)
+    return WhatIfResult(qps_scale, volume_scale, figures, findings, totals=totals)

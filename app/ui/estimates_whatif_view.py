@@ -32,6 +32,7 @@ from app.ui.estimates_whatif import (
     FindingChange,
     WhatIfResult,
     compare_figures,
+    compare_totals,
     findings_under,
 )
 from app.ui.live_check import LiveChecker
@@ -41,6 +42,19 @@ DEBOUNCE_MS = 300
 SCALE_RANGE = (0.1, 10.0)
 FINDING_WORDS = {"introduced": "New", "resolved": "Gone", "changed": "Reworded"}
 FINDING_COLORS = {"introduced": "error", "resolved": "accepted"}
+# Design totals the what-if reports: label and unit for format_quantity.
+TOTALS = {
+    "monthly_cost": ("Monthly cost", "USD/month"),
+    "storage_bytes": ("Storage", "bytes"),
+    "events_per_day": ("Events per day", "events/day"),
+    "peak_qps": ("Peak load", "qps"),
+    "replicas_needed": ("Replicas needed", "replicas"),
+    "accelerator_hours_month": ("Accelerator-hours", "accelerator-hours/month"),
+}
+
+
+def _quantity(value: float, key: str) -> str:
+    return format_quantity(value, TOTALS[key][1])
 
 
 def change_line(change: FigureChange, names: dict[str, str]) -> str:
@@ -153,9 +167,10 @@ class WhatIfView(QWidget):
         self.timer.stop()
         self._token += 1
         qps, volume = self.qps_spin.value(), self.volume_spin.value()
-        figures = compare_figures(current, engine.estimate(qps_scale=qps, volume_scale=volume))
+        scaled = engine.estimate(qps_scale=qps, volume_scale=volume)
+        figures, totals = compare_figures(current, scaled), compare_totals(current, scaled)
         if self.is_identity():
-            self.result = WhatIfResult(qps, volume, figures, ())
+            self.result = WhatIfResult(qps, volume, figures, (), totals=totals)
             self.show_result()
             return self.result
         # Copies and snapshots are taken here, on the GUI thread: later edits cannot race them.
@@ -168,7 +183,7 @@ class WhatIfView(QWidget):
             self.document.catalog,
             tuple(self.document.engine.rules),
         )
-        self.result = WhatIfResult(qps, volume, figures, (), checking=True)
+        self.result = WhatIfResult(qps, volume, figures, (), checking=True, totals=totals)
         if wait:
             self._deliver(self._token, *_attempt(job))
         else:
@@ -207,41 +222,49 @@ class WhatIfView(QWidget):
             return
         names = {c.id: c.name or c.id for c in self.document.design.components}
         parts: list[str] = []
+        totals: list[tuple[str, str, list[str], str]] = [
+            (f"{TOTALS[key][0]}: {_quantity(old, key)} → {_quantity(new, key)}", "", [], "")
+            for key, old, new in result.totals
+            if key in TOTALS
+        ]
+        self._group(parts, "Design totals", totals, muted)
+        # What breaks comes before the long list of figures.
+        if result.checking or result.error:
+            note = "checking the scaled design…" if result.checking else result.error
+            self._group(parts, "Findings that change", [], muted, empty=note)
+        else:
+            rows = []
+            for change in result.findings:
+                color = FINDING_COLORS.get(change.change)
+                rows.append(
+                    (
+                        finding_line(change),
+                        f"{FINDING_WORDS[change.change]}: {change.finding.rule}",
+                        list(change.finding.components),
+                        SEVERITY_COLORS[color] if color else "",
+                    )
+                )
+            self._group(parts, f"Findings that change ({len(result.findings)})", rows, muted)
         rows = [
             (change_line(c, names), names.get(c.component, c.component), [c.component], "")
             for c in result.figures
         ]
         self._group(parts, f"Figures that change ({len(result.figures)})", rows, muted)
-        if result.checking or result.error:
-            title = "Findings that change"
-            note = "checking the scaled design…" if result.checking else result.error
-            self._lines += [title, "  " + note]
-            parts.append(f"<p style='margin-top:6px; margin-bottom:2px'><b>{title}</b></p>")
-            parts.append(f"<p style='margin:0 0 0 12px; color:{muted}'>{html.escape(note)}</p>")
-            self.view.setHtml("".join(parts))
-            return
-        rows = []
-        for change in result.findings:
-            color = FINDING_COLORS.get(change.change)
-            rows.append(
-                (
-                    finding_line(change),
-                    f"{FINDING_WORDS[change.change]}: {change.finding.rule}",
-                    list(change.finding.components),
-                    SEVERITY_COLORS[color] if color else "",
-                )
-            )
-        self._group(parts, f"Findings that change ({len(result.findings)})", rows, muted)
         self.view.setHtml("".join(parts))
 
     def _group(
-        self, parts: list[str], title: str, rows: list[tuple[str, str, list[str], str]], muted: str
+        self,
+        parts: list[str],
+        title: str,
+        rows: list[tuple[str, str, list[str], str]],
+        muted: str,
+        empty: str = "none",
     ) -> None:
         self._lines.append(title)
         parts.append(f"<p style='margin-top:6px; margin-bottom:2px'><b>{html.escape(title)}</b></p>")
         if not rows:
-            self._lines.append("  none")
-            parts.append(f"<p style='margin:0 0 0 12px; color:{muted}'>none</p>")
+            self._lines.append("  " + empty)
+            parts.append(f"<p style='margin:0 0 0 12px; color:{muted}'>{html.escape(empty)}</p>")
         for text, link, ids, color in rows:  # `link`: the start of `text` that shows `ids`
             self._lines.append("  " + text)
             style = f" color:{color};" if color else ""
