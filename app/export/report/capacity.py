@@ -26,7 +26,7 @@ COLUMNS = (
     ("monthly_cost", "Monthly cost", "USD/month"),
     ("storage_bytes", "Storage", "bytes"),
     ("peak_qps", "Peak load", "qps"),
-    ("accelerator_hours_month", "Accelerator-hours / month", "accelerator-hours/month"),
+    ("accelerator_hours_month", "Accelerator-hours / month", ""),  # the title has the unit
 )
 WIDTHS = (0.26, 0.2, 0.15, 0.16, 0.23)  # stage, then the columns above
 
