@@ -268,3 +268,32 @@ def test_scaled_copy_estimates_as_the_engine_scales(builder, catalog):
         for fs in estimate_design(design, catalog).figures.values()
         for f in fs
     }
+
+
+def test_incremental_estimate_matches_a_fresh_one_after_each_kind_of_edit(windows, qtbot, builder):
+    builder.add("endpoint", "API", id="api", qps=1200)
+    builder.add("model", "Ranker", id="model", throughput_per_replica=100)
+    builder.add("data_source", "Clicks", id="src", events_per_day=1e7, bytes_per_event=200)
+    window = _window(windows, builder.design)
+    doc, panel = window.document, window.estimates
+
+    def same_as_fresh() -> None:
+        assert panel.pending()  # the edit reached the panel: it re-estimates shortly
+        qtbot.waitUntil(lambda: not panel.pending())
+        fresh = estimate_design(doc.design, doc.catalog)
+        assert panel.estimate.figures == fresh.figures and panel.estimate.totals == fresh.totals
+
+    assert panel.estimate.figure("model", "replicas_needed") is None  # not linked to the endpoint yet
+    doc.connect("model", "api")
+    same_as_fresh()
+    assert panel.estimate.figure("model", "replicas_needed") is not None
+    doc.set_property("model", "throughput_per_replica", 50)
+    same_as_fresh()
+    dataset = doc.add_component("dataset", 0, 0)
+    doc.connect("src", dataset)
+    same_as_fresh()
+    doc.remove_items(["api"])
+    same_as_fresh()
+    for _ in range(3):
+        doc.undo_stack.undo()
+        same_as_fresh()
