@@ -18,10 +18,10 @@ Rule dimensions. Every rule belongs to one dimension (RULE_DIMENSION):
   gates (R28, R29, R51), fallback (R30), serving mode and staleness (R31, R32), cost (R34),
   experiments and interference (R37, R38), feedback loops, position bias and cold start (R39,
   R44, R47), label delay (R14, R45), correction cascades (R49), adversaries (R52), choices
-  with no alternative on record (R54).
+  with no alternative on record (R54), capacity against peak load (R55, R56, R57).
 - Breadth and depth: coverage and structure (R4 to R8), and stage depth that is not a
   trade-off: monitors and alerts (R10, R11, R35, R36), governance and validation (R12, R13,
-  R48), ownership (R15), feature analysis (R21), consumers (R33), logging (R40).
+  R48), ownership (R15), feature analysis (R21), consumers (R33), logging (R40), retention (R58).
 
 A rule not listed falls back on its stage: business rules to problem translation, all
 others to breadth and depth.
@@ -53,9 +53,9 @@ DIMENSIONS = (PROBLEM_TRANSLATION, DECISION_MAKING, BREADTH_AND_DEPTH)
 _PT = "R1 R2 R3 R9 R19 R46 R50 R53"
 _DM = (
     "R14 R16 R17 R18 R20 R22 R23 R24 R25 R26 R27 R28 R29 R30 R31 R32 R34 R37 R38 R39 "
-    "R41 R42 R43 R44 R45 R47 R49 R51 R52 R54"
+    "R41 R42 R43 R44 R45 R47 R49 R51 R52 R54 R55 R56 R57"
 )
-_BD = "R4 R5 R6 R7 R8 R10 R11 R12 R13 R15 R21 R33 R35 R36 R40 R48"
+_BD = "R4 R5 R6 R7 R8 R10 R11 R12 R13 R15 R21 R33 R35 R36 R40 R48 R58"
 RULE_DIMENSION: dict[str, str] = {
     **{r: PROBLEM_TRANSLATION for r in _PT.split()},
     **{r: DECISION_MAKING for r in _DM.split()},

@@ -27,6 +27,7 @@ from app.rules.engine import stage_coverage
 from app.rules.model import RULE_STAGES, SEVERITY_RANK
 from tests.factories import DesignBuilder, large_design
 from tests.rules import (
+    test_capacity,
     test_coverage_structure,
     test_data_features,
     test_flaw_rules,
@@ -89,6 +90,7 @@ def test_every_rule_has_a_firing_and_a_quiet_test():
     names = {
         name
         for module in (
+            test_capacity,
             test_coverage_structure,
             test_data_features,
             test_model,
@@ -100,7 +102,7 @@ def test_every_rule_has_a_firing_and_a_quiet_test():
         )
         for name, _ in inspect.getmembers(module, inspect.isfunction)
     }
-    for n in range(1, 55):
+    for n in range(1, 59):
         assert any(re.match(rf"test_r{n}_fires", name) for name in names), f"R{n} has no firing test"
         assert any(re.match(rf"test_r{n}_quiet", name) for name in names), f"R{n} has no quiet test"
 

@@ -1,6 +1,7 @@
 """The acceptance test of the flaw classes: every variant design raises its flaw, every sound
 design stays quiet (tests/rules/variants/<flaw_class>/*.mlsd, written by build_variants.py for
-R1-R42 and build_newrules_variants.py for R43-R54).
+R1-R42, build_newrules_variants.py for R43-R54 and build_capacity_variants.py for R34's
+computed cost and R55-R58).
 
 Each design carries its manifest in meta.notes, one item a line: `expect: R16` (rules that must
 fire), `quiet: R16, R41` (rules that must not) and, in unknown_is_not_safe, `unset:
@@ -42,6 +43,7 @@ FLAW_CLASSES = (
     "adversarial",
     "label_quality",
     "unrecorded_choice",
+    "capacity",
 )
 
 

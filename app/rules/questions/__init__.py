@@ -88,12 +88,12 @@ TOPICS: dict[str, tuple[str, int]] = {
     "release": (DM, 56), "online_experiment": (DM, 56), "sampling": (DM, 55), "latency_budget": (DM, 54),
     "cascade": (DM, 52), "fallback": (DM, 50), "retraining": (DM, 48), "validation": (DM, 46),
     "slices": (DM, 44), "interpretability": (DM, 42), "cost": (DM, 40), "experiment_metric": (DM, 38),
-    "serving_mode": (DM, 36), "alternatives": (DM, 34),
+    "serving_mode": (DM, 36), "alternatives": (DM, 34), "capacity": (DM, 52),
     "drift": (BD, 76), "pii": (BD, 74), "lineage": (BD, 70), "backtesting": (BD, 66), "eval_set": (BD, 66),
     "structure": (BD, 60), "empty_boxes": (BD, 58), "ops_monitoring": (BD, 56), "data_validation": (BD, 52),
     "alerting": (BD, 50),
     "monitor_watches": (BD, 46), "registry": (BD, 44), "consumer": (BD, 40), "logging": (BD, 36),
-    "owner": (BD, 30), "feature_importance": (BD, 28),
+    "owner": (BD, 30), "feature_importance": (BD, 28), "retention": (BD, 48),
 }  # fmt: skip
 RULE_TOPIC = {
     "R1": "metric_kpi", "R2": "why_ml", "R3": "latency_targets", "R5": "structure", "R6": "structure",
@@ -107,7 +107,8 @@ RULE_TOPIC = {
     "R39": "feedback_loop", "R40": "logging", "R41": "skew", "R42": "leakage", "R43": "calibration",
     "R44": "position_bias", "R45": "label_delay", "R46": "metric_alignment", "R47": "cold_start",
     "R48": "pii", "R49": "cascade", "R50": "censored", "R51": "version_swaps", "R52": "adaptation",
-    "R53": "label_quality", "R54": "alternatives",
+    "R53": "label_quality", "R54": "alternatives", "R55": "capacity", "R56": "review_capacity",
+    "R57": "capacity", "R58": "retention",
 }  # fmt: skip
 # An uncovered stage's question already asks what these topics would.
 STAGE_COVERS = {

@@ -74,6 +74,11 @@ RULE_ASK: dict[str, str] = {
     "R52": "Once the adversaries adapt, how quickly do you see it, and how quickly does the model follow?",
     "R53": "How good are those labels, and how would you know if the annotators got worse?",
     "R54": "What else did you consider, and why did this one win?",
+    "R55": "How many replicas does peak traffic need, and what happens when a burst or a lost "
+    "replica pushes the rest past their capacity?",
+    "R56": "What happens to the items the reviewers cannot reach in a day, and who decides what waits?",
+    "R57": "What does that store answer at peak, and what takes the load when it saturates?",
+    "R58": "How long do you need that data, and what deletes it after that?",
 }
 
 # What an unset property keeps the interviewer from judging, by rule.
@@ -99,6 +104,10 @@ RULE_CONCERN: dict[str, str] = {
     "R49": "whether a change upstream silently shifts what this model learns",
     "R52": "whether the system faces adversaries who adapt",
     "R53": "whether the labels are good enough to learn from",
+    "R34": "whether the system fits its cost budget",
+    "R55": "whether the fleet carries the peak load",
+    "R56": "whether the reviewers keep up",
+    "R57": "whether the store sustains its peak load",
     "R47": "how new users and items are served",
 }
 

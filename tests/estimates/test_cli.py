@@ -1,0 +1,59 @@
+"""`mlsd estimate` and the figures in `mlsd check --format json`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app.cli import main
+from app.templates import find_template
+
+FRAUD = str(find_template("fraud_detection").path)
+
+
+def test_estimate_text_shows_totals_derivations_and_assumptions(capsys):
+    assert main(["estimate", FRAUD]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Payment fraud detection (")
+    assert "  peak_qps: 3,000 QPS" in out
+    # 3,000 QPS / (400 x 0.7) = 10.7 -> 11 replicas of the fraud model
+    assert "3,000 QPS / (400 predictions/s per replica x 0.7 utilisation) = 10.7 -> 11 replicas" in out
+    assert "Assumptions" in out and "0.7 utilisation" in out
+    assert "Missing inputs" not in out
+
+
+def test_estimate_json_with_a_what_if(capsys):
+    assert main(["estimate", FRAUD, "--format", "json"]) == 0
+    base = json.loads(capsys.readouterr().out)
+    assert main(["estimate", FRAUD, "--format", "json", "--scale", "2"]) == 0
+    doubled = json.loads(capsys.readouterr().out)
+    assert doubled["scale"] == {"qps": 2.0, "volume": 2.0}
+    assert doubled["totals"]["peak_qps"] == 2 * base["totals"]["peak_qps"] == 6000
+    assert doubled["totals"]["storage_bytes"] == pytest.approx(2 * base["totals"]["storage_bytes"])
+    assert main(["estimate", FRAUD, "--format", "json", "--scale", "2", "--scale-qps", "3"]) == 0
+    mixed = json.loads(capsys.readouterr().out)
+    assert mixed["scale"] == {"qps": 3.0, "volume": 2.0}
+    model = next(c for c in base["components"] if c["id"] == "model")
+    replicas = next(f for f in model["figures"] if f["name"] == "replicas_needed")
+    assert replicas["value"] == 11 and replicas["unit"] == "replicas" and replicas["text"] == "11 replicas"
+
+
+def test_estimate_bad_input_exits_2_with_the_loaders_message(tmp_path, capsys):
+    broken = tmp_path / "broken.mlsd"
+    broken.write_text("{not json", encoding="utf-8")
+    assert main(["estimate", str(broken)]) == 2
+    err = capsys.readouterr().err
+    assert "broken.mlsd" in err and "invalid JSON" in err and "Traceback" not in err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["estimate", FRAUD, "--scale-volume", "-1"])
+    assert exit_info.value.code == 2
+    assert "not a positive factor" in capsys.readouterr().err
+
+
+def test_check_json_carries_the_estimates(capsys):
+    main(["check", FRAUD, "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    assert {"file", "stages", "findings", "summary", "rules_checked", "estimates"} <= set(data)
+    assert data["estimates"]["totals"]["peak_qps"] == 3000
+    assert data["estimates"]["missing"] == []
