@@ -174,6 +174,7 @@ class WindowActions(QObject):
             (w.findings_dock, "Ctrl+Alt+3"),
             (w.history_dock, "Ctrl+Alt+4"),
             (w.decisions_dock, "Ctrl+Alt+5"),
+            (w.estimates_dock, "Ctrl+Alt+6"),
         ):
             toggle = dock.toggleViewAction()
             toggle.setShortcut(QKeySequence(shortcut))

@@ -25,6 +25,7 @@ from app.ui.canvas import CanvasView
 from app.ui.compare import CompareController
 from app.ui.decisions_panel import DecisionsPanel
 from app.ui.document import DesignDocument
+from app.ui.estimates_panel import EstimatesPanel, focus_inspector_property
 from app.ui.export_actions import ExportActions
 from app.ui.file_actions import FileActions
 from app.ui.findings_panel import FindingsPanel
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self.inspector = Inspector(self.document)
         self.findings = FindingsPanel(self.document, self.checker, group_by=self.settings.findings_grouping())
         self.decisions = DecisionsPanel(self.document)
+        self.estimates = EstimatesPanel(self.document, self.checker)
         self.history = QUndoView(self.document.undo_stack)
         self.history.setEmptyLabel("Opened design")
         self.palette_dock = self._dock(
@@ -94,6 +96,10 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.findings_dock, self.decisions_dock)
         self.tabifyDockWidget(self.decisions_dock, self.history_dock)
         self.history_dock.hide()
+        self.estimates_dock = self._dock(
+            "Estimates", "estimates_dock", self.estimates, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.tabifyDockWidget(self.findings_dock, self.estimates_dock)
         self.findings_dock.raise_()
 
         self.files = FileActions(self)
@@ -117,6 +123,10 @@ class MainWindow(QMainWindow):
         self.decisions.components_activated.connect(self.show_components)
         self.inspector.decision_activated.connect(self.decisions.edit_decision)
         self.canvas.decision_requested.connect(self.record_decision)
+        self.canvas.selection_changed.connect(self.estimates.show_selection)
+        self.estimates.components_activated.connect(self.show_components)
+        self.estimates.input_activated.connect(self.focus_property)
+        self.estimates.message.connect(self.show_message)
         self.checker.result_ready.connect(self._result_ready)
         self.autosaver.failed.connect(self.show_message)
         doc.undo_stack.cleanChanged.connect(self._clean_changed)
@@ -209,6 +219,14 @@ class MainWindow(QMainWindow):
         if ids:
             self.canvas.select_components(ids)
             self.canvas.center_on_components(ids)
+
+    def focus_property(self, component_id: str, name: str) -> None:
+        """Select a component and put the cursor in one of its properties (a missing input)."""
+        self.show_components([component_id])
+        self.inspector_dock.show()
+        self.inspector_dock.raise_()
+        if not focus_inspector_property(self.inspector, component_id, name):
+            self.show_message(f"Selected the component: fill in {name} in the inspector")
 
     def set_snap_to_grid(self, on: bool) -> None:
         self.canvas.set_snap_to_grid(on)

@@ -25,6 +25,7 @@ SECTIONS = [
     "Context and scope",
     "Architecture",
     "Design by stage",
+    "Capacity and cost",
     "Decisions",
     "Accepted trade-offs",
     "Rule overrides",

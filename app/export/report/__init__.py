@@ -2,12 +2,13 @@
 
 Order: cover, contents, summary, [sections after the summary, e.g. changes since an earlier
 version], context and scope, goals/non-goals/assumptions, architecture (figures), design by
-stage, decisions, risks (findings grouped by rule), open questions, any extra sections (e.g.
+stage, capacity and cost (estimates), decisions, risks (findings grouped by rule), open questions, any extra sections (e.g.
 the interview rubric), appendix A (every rule's result) and appendix B (glossary). What the
 document says comes from app.export.design_doc (shared with the Markdown export); a section
 with nothing to say is one line in the summary instead of a page. Modules: fonts (Unicode and
 CJK text), styles, template (pages, footer, outline), front (cover, contents, summary),
-architecture and diagram (figures), sections (design by stage), docsections (the rest), tables.
+architecture and diagram (figures), sections (design by stage),
+capacity (estimates), docsections (the rest), tables.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from app.domain.model import Design
 from app.export.design_doc import DesignDoc, build_doc
 from app.export.report import docsections, front, sections
 from app.export.report.architecture import architecture_story
+from app.export.report.capacity import capacity_section
 from app.export.report.sections import ExtraSection
 from app.export.report.styles import MARGIN, PORTRAIT, Styles, make_styles
 from app.export.report.template import ReportDocTemplate
@@ -134,6 +136,7 @@ def _story(
     # Later sections start on the current page when there is room for a good start.
     for part in (
         sections.stage_sections(doc_content, styles, width),
+        capacity_section(design, catalog, styles, width),
         docsections.decisions_section(doc_content, styles, width),
         docsections.risks_section(doc_content, styles, width),
         docsections.questions_section(doc_content, styles, sections.asked_elsewhere(extra_sections or ())),

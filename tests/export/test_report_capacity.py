@@ -1,0 +1,62 @@
+"""The report's "Capacity and cost" section: heading, totals, derivations, missing inputs."""
+
+from __future__ import annotations
+
+from app.estimates import UTILISATION, assumptions, estimate_design, format_quantity
+from app.export import report_bytes
+from app.export.design_doc import property_label
+from app.export.report.capacity import TITLE
+from app.templates import design_from_template
+from tests.export.designs import HOSTILE_NAMES
+from tests.export.pdfread import flat, outline, page_texts
+
+
+def _section_text(pdf: bytes) -> str:
+    """The text of the section's pages, from its heading to the next top-level heading."""
+    marks = outline(pdf)
+    top = [(title, page) for level, title, page in marks if level == 0]
+    names = [title for title, _ in top]
+    start = dict(top)[TITLE]
+    end = top[names.index(TITLE) + 1][1]
+    text = flat(" ".join(page_texts(pdf)[start - 1 : end]))
+    return text[text.index(TITLE) :]
+
+
+def test_capacity_section_has_totals_and_derivations(catalog):
+    design = design_from_template("fraud_detection")
+    estimate = estimate_design(design, catalog)
+    pdf = report_bytes(design, None, catalog, report_date="2024-05-02", diagram_error="not needed here")
+    marks = outline(pdf)
+    top = [title for level, title, _ in marks if level == 0]
+    assert top.index("Design by stage") < top.index(TITLE) < top.index("Findings")
+    assert {"Totals by stage", "Assumptions", "Figures by component", "Missing inputs"} <= {
+        title for level, title, _ in marks if level == 1
+    }
+    text = _section_text(pdf)
+    cost = estimate.totals["monthly_cost"]
+    assert cost > 0
+    assert f"Total {flat(format_quantity(cost, 'USD/month'))}" in text
+    assert f"sized for {UTILISATION:g} utilisation" in text
+    for line in assumptions():
+        assert flat(line) in text
+    figures = [f for figures in estimate.figures.values() for f in figures]
+    assert figures
+    first = figures[0]
+    line = f"{first.label}: {format_quantity(first.value, first.unit)} ({first.derivation})"
+    assert flat(line) in text
+    index = design.component_by_id()
+    for item in estimate.missing:  # labelled as elsewhere in the report, not by raw names
+        component = index[item.component]
+        label = property_label(item.property, catalog.kind(component.kind).property(item.property))
+        assert flat(f"{component.name} · {label}: {item.why}") in text
+
+
+def test_capacity_section_escapes_names(catalog, builder):
+    name = HOSTILE_NAMES[1]  # reportlab markup typed as a name
+    builder.add("endpoint", name, id="api", qps=1200)
+    builder.add("model", "Scorer", id="scorer")
+    builder.link("scorer", "api")
+    estimate = estimate_design(builder.design, catalog)
+    assert estimate.figures.get("api"), "an endpoint with a QPS has figures"
+    pdf = report_bytes(builder.design, None, catalog, diagram_error="not needed here")
+    assert flat(name) in _section_text(pdf)
