@@ -5,6 +5,7 @@ nothing to say (the summary then says so in one line)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -43,6 +44,14 @@ def _bullets(items: list[str], styles: Styles, numbered: bool = False) -> list[F
     ]
 
 
+# A comparison or approximation sign and the figure after it stay on one line ("<= 0.3%").
+_OPERATOR_SPACE = re.compile(r"(?<!\S)(<=|>=|[<>≤≥~±]|\+/-) (?=\S)")
+
+
+def _keep_figures_whole(text: str) -> str:
+    return _OPERATOR_SPACE.sub("\\1\u00a0", text)
+
+
 def context_section(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
     """The problem statement in full, the design's notes, and what is in and out of scope."""
     meta = doc.design.meta
@@ -77,7 +86,8 @@ def goals_section(doc: DesignDoc, styles: Styles) -> list[Flowable]:
         ("Assumptions", doc.assumptions, "No assumption is written down."),
     ):
         story.append(rich(f"<b>{title}</b>", styles.kind_line))
-        story.extend(_bullets(items, styles) if items else [rich(empty, styles.muted)])
+        shown = [_keep_figures_whole(item) for item in items]
+        story.extend(_bullets(shown, styles) if shown else [rich(empty, styles.muted)])
     return story
 
 
