@@ -94,7 +94,10 @@ def _context(doc: DesignDoc) -> list[str]:
     )
     if missing:
         scope += "; it leaves out " + ", ".join(f"{s.number}. {md_inline(s.label)}" for s in missing)
-    out.append(scope + ".")
+    scope += "."
+    if doc.non_goals:
+        scope += " Out of scope by choice: see the non-goals below."
+    out.append(scope)
     if doc.has_goals():
         out.append("## Goals, non-goals and assumptions")
         for title, items in (

@@ -5,15 +5,16 @@ nothing to say (the summary then says so in one line)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
+from reportlab.platypus.flowables import BalancedColumns
 
 from app.domain.model import Decision
 from app.export.design_doc import DesignDoc, RiskGroup, component_names, finding_place
 from app.export.report.fonts import markup
-from app.export.report.sections import TIGHT
 from app.export.report.styles import (
     GRID,
     MUTED,
@@ -41,6 +42,14 @@ def _bullets(items: list[str], styles: Styles, numbered: bool = False) -> list[F
         Paragraph(markup(item, styles.fonts), styles.bullet, bulletText=f"{i}." if numbered else "•")
         for i, item in enumerate(items, 1)
     ]
+
+
+# A comparison or approximation sign and the figure after it stay on one line ("<= 0.3%").
+_OPERATOR_SPACE = re.compile(r"(?<!\S)(<=|>=|[<>≤≥~±]|\+/-) (?=\S)")
+
+
+def _keep_figures_whole(text: str) -> str:
+    return _OPERATOR_SPACE.sub("\\1\u00a0", text)
 
 
 def context_section(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
@@ -77,7 +86,8 @@ def goals_section(doc: DesignDoc, styles: Styles) -> list[Flowable]:
         ("Assumptions", doc.assumptions, "No assumption is written down."),
     ):
         story.append(rich(f"<b>{title}</b>", styles.kind_line))
-        story.extend(_bullets(items, styles) if items else [rich(empty, styles.muted)])
+        shown = [_keep_figures_whole(item) for item in items]
+        story.extend(_bullets(shown, styles) if shown else [rich(empty, styles.muted)])
     return story
 
 
@@ -309,8 +319,9 @@ def appendix(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
 
 
 def glossary_section(doc: DesignDoc, styles: Styles, width: float, tightness: float = 1.0) -> list[Flowable]:
-    """What each property set in the design means, three entries a row (`tightness` below 1
-    sets them smaller, to spare a near-empty last page)."""
+    """What each property set in the design means, alphabetical down three balanced columns
+    (entries flow like a newspaper's, so a long meaning does not stretch a row of short ones;
+    `tightness` below 1 sets them smaller, to spare a near-empty last page)."""
     if not doc.glossary:
         return []
     story: list[Flowable] = [heading("Appendix B. Glossary of properties", styles, 0)]
@@ -318,16 +329,24 @@ def glossary_section(doc: DesignDoc, styles: Styles, width: float, tightness: fl
         rich("What each property set in this design means, as the catalog defines it.", styles.muted)
     )
     repeated = {e.label for e in doc.glossary if sum(1 for o in doc.glossary if o.label == e.label) > 1}
-    cells: list[Flowable] = []
-    small = styles.cell.clone("glossary", fontSize=max(6.5, 7.4 * tightness), leading=8.8 * tightness)
+    small = styles.cell.clone(
+        "glossary", fontSize=max(6.5, 7.4 * tightness), leading=8.8 * tightness, spaceAfter=3 * tightness
+    )
+    entries: list[Flowable] = []
     for entry in doc.glossary:
         label = f"<b>{markup(entry.label)}</b>"
         if entry.label in repeated:
             label += f' <font color="{hex_of(MUTED)}">({markup(", ".join(entry.kinds))})</font>'
-        cells.append(Paragraph(f"{label}: {markup(entry.meaning)}", small))
-    n = GLOSSARY_COLUMNS
-    cells += [""] * (-len(cells) % n)  # type: ignore[list-item]
-    rows = [cells[i : i + n] for i in range(0, len(cells), n)]  # alphabetical across, then down
-    lines = [("LINEAFTER", (0, 0), (n - 2, -1), 0.4, GRID), *TIGHT]
-    story.append(data_table(rows, [width / n] * n, header=False, extra=lines))
+        entries.append(Paragraph(f"{label}: {markup(entry.meaning)}", small))
+    story.append(
+        BalancedColumns(
+            entries,
+            nCols=GLOSSARY_COLUMNS,
+            needed=40,
+            spaceBefore=2,
+            innerPadding=8,
+            vLinesStrokeColor=GRID,
+            vLinesStrokeWidth=0.4,
+        )
+    )
     return story
