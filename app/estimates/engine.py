@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from app.domain.catalog import Catalog, default_catalog
+from app.domain.changes import Change
 from app.domain.model import Design
-from app.domain.ops import Change
 from app.estimates.builder import Builder
 from app.estimates.cost import estimate_infrastructure, estimate_training
 from app.estimates.load import estimate_load

@@ -5,7 +5,7 @@ from __future__ import annotations
 from app.estimates import UTILISATION, assumptions, estimate_design, format_quantity
 from app.export import report_bytes
 from app.export.design_doc import property_label
-from app.export.report.capacity import TITLE
+from app.export.report.capacity import TITLE, sizing_figures
 from app.templates import design_from_template
 from tests.export.designs import HOSTILE_NAMES
 from tests.export.pdfread import flat, outline, page_texts
@@ -28,8 +28,8 @@ def test_capacity_section_has_totals_and_derivations(catalog):
     pdf = report_bytes(design, None, catalog, report_date="2024-05-02", diagram_error="not needed here")
     marks = outline(pdf)
     top = [title for level, title, _ in marks if level == 0]
-    assert top.index("Design by stage") < top.index(TITLE) < top.index("Findings")
-    assert {"Totals by stage", "Assumptions", "Figures by component", "Missing inputs"} <= {
+    assert top.index("Design by stage") < top.index(TITLE) < top.index("Decisions")
+    assert {"Totals by stage", "Assumptions", "What sizes the system", "Missing inputs"} <= {
         title for level, title, _ in marks if level == 1
     }
     text = _section_text(pdf)
@@ -39,11 +39,11 @@ def test_capacity_section_has_totals_and_derivations(catalog):
     assert f"sized for {UTILISATION:g} utilisation" in text
     for line in assumptions():
         assert flat(line) in text
-    figures = [f for figures in estimate.figures.values() for f in figures]
-    assert figures
-    first = figures[0]
-    line = f"{first.label}: {format_quantity(first.value, first.unit)} ({first.derivation})"
-    assert flat(line) in text
+    sizing = sizing_figures(design, estimate, catalog)
+    assert {figure.name for _n, figure in sizing} >= {"replicas_needed", "monthly_cost"}
+    for name, figure in sizing:  # each with its component, value and derivation
+        assert flat(f"{name} · {figure.label}") in text
+        assert flat(figure.derivation) in text
     index = design.component_by_id()
     for item in estimate.missing:  # labelled as elsewhere in the report, not by raw names
         component = index[item.component]
@@ -53,10 +53,10 @@ def test_capacity_section_has_totals_and_derivations(catalog):
 
 def test_capacity_section_escapes_names(catalog, builder):
     name = HOSTILE_NAMES[1]  # reportlab markup typed as a name
-    builder.add("endpoint", name, id="api", qps=1200)
-    builder.add("model", "Scorer", id="scorer")
+    builder.add("endpoint", "Scoring API", id="api", qps=1200)
+    builder.add("model", name, id="scorer", throughput_per_replica=100)
     builder.link("scorer", "api")
     estimate = estimate_design(builder.design, catalog)
-    assert estimate.figures.get("api"), "an endpoint with a QPS has figures"
+    assert estimate.figure("scorer", "replicas_needed"), "a model behind a QPS is sized"
     pdf = report_bytes(builder.design, None, catalog, diagram_error="not needed here")
     assert flat(name) in _section_text(pdf)

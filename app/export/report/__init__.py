@@ -2,13 +2,13 @@
 
 Order: cover, contents, summary, [sections after the summary, e.g. changes since an earlier
 version], context and scope, goals/non-goals/assumptions, architecture (figures), design by
-stage, capacity and cost (estimates), decisions, risks (findings grouped by rule), open questions, any extra sections (e.g.
-the interview rubric), appendix A (every rule's result) and appendix B (glossary). What the
-document says comes from app.export.design_doc (shared with the Markdown export); a section
-with nothing to say is one line in the summary instead of a page. Modules: fonts (Unicode and
-CJK text), styles, template (pages, footer, outline), front (cover, contents, summary),
-architecture and diagram (figures), sections (design by stage),
-capacity (estimates), docsections (the rest), tables.
+stage, capacity and cost (estimates), decisions, risks (findings grouped by rule), open
+questions, any extra sections (e.g. the interview rubric), appendix A (every rule's result)
+and appendix B (glossary). What the document says comes from app.export.design_doc (shared
+with the Markdown export); a section with nothing to say is one line in the summary instead of
+a page. Modules: fonts (Unicode and CJK text), styles, template (pages, footer, outline),
+front (cover, contents, summary), architecture and diagram (figures), sections (design by
+stage), capacity (estimates), docsections (the rest), tables.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from reportlab.lib.units import cm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, NextPageTemplate, PageBreak
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, NextPageTemplate, PageBreak, Spacer
 
 from app import __version__
 from app.domain.catalog import Catalog, default_catalog
@@ -122,7 +122,7 @@ def _story(
     design, result, catalog = doc_content.design, doc_content.result, doc_content.catalog
     story: list[Flowable] = [NextPageTemplate("portrait")]
     story += front.cover(design, result, catalog, info, styles, width)
-    story += [PageBreak(), *front.contents(styles), PageBreak()]
+    story += [PageBreak(), *front.contents(styles), Spacer(1, 14)]
     story += front.summary(doc_content, styles, width)
     if after_summary:
         story += sections.extra_sections(after_summary, styles)

@@ -1,8 +1,9 @@
 """The report's "Capacity and cost" section: the back-of-the-envelope estimates of the design.
 
 A table of totals by stage (monthly cost, storage, peak load, accelerator-hours), the
-assumptions the figures rest on, each component's figures with how they were worked out, and
-the inputs still missing. Figures come from app.estimates; every user text is escaped.
+assumptions the figures rest on, the figures that size the system (replicas, utilisation,
+storage, accelerator-hours, cost) with how each was worked out, and the inputs still missing.
+Figures come from app.estimates; every user text is escaped.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from app.domain.model import Design
 from app.estimates import DesignEstimate, assumptions, estimate_design, format_quantity
 from app.export.design_doc import property_label
 from app.export.report.fonts import markup
-from app.export.report.styles import ACCENT_LIGHT, GRID, MUTED, ZEBRA, Styles, heading, hex_of, rich
+from app.export.report.styles import ACCENT_LIGHT, GRID, MUTED, ZEBRA, Styles, heading, rich
 
 TITLE = "Capacity and cost"
 # (key in the totals, column title, unit for format_quantity); widths as fractions of the text
@@ -81,36 +82,70 @@ def totals_table(estimate: DesignEstimate, catalog: Catalog, styles: Styles, wid
     return table
 
 
-def _figure_line(label: str, value: str, derivation: str, styles: Styles) -> Paragraph:
-    body = f"<b>{markup(label, newlines=False)}</b>: {markup(value, newlines=False)}"
-    if derivation:
-        body += f' <font color="{hex_of(MUTED)}">({markup(derivation, styles.fonts)})</font>'
-    return Paragraph(body, styles.bullet, bulletText="•")
+# The figures that size the system and its bill; the load and volume passed along at every
+# component (events, bytes and requests per day or second) are their inputs, shown in the
+# window's Estimates panel and by `mlsd estimate`, not repeated here.
+SIZING_FIGURES = (
+    "replicas_needed",
+    "utilisation",
+    "review_utilisation",
+    "storage_bytes",
+    "accelerator_hours_month",
+    "monthly_cost",
+)
+FIGURE_WIDTHS = (0.22, 0.2, 0.58)  # component and figure, value, how it was worked out
 
 
-def derivations(design: Design, estimate: DesignEstimate, catalog: Catalog, styles: Styles) -> list[Flowable]:
-    """Each component with figures, stage by stage: its figures and how each was worked out."""
-    story: list[Flowable] = []
+def sizing_figures(design: Design, estimate: DesignEstimate, catalog: Catalog) -> list[tuple[str, Any]]:
+    """(component name, figure) for every sizing figure, stage by stage, in the figures' order."""
     stage_rank = {s.id: i for i, s in enumerate(catalog.stages)}
     components = [c for c in design.components if estimate.figures.get(c.id)]
     components.sort(key=lambda c: stage_rank.get(catalog.stage_of(c.kind) or "", len(stage_rank)))
+    rank = {name: i for i, name in enumerate(SIZING_FIGURES)}
+    rows: list[tuple[str, Any]] = []
     for component in components:
-        spec = catalog.kind(component.kind)
-        kind = spec.label if spec else component.kind
-        story.append(
-            rich(
-                f"<b>{markup(component.name or component.id, styles.fonts, newlines=False)}</b> "
-                f'<font color="{hex_of(MUTED)}">{markup(kind, newlines=False)}</font>',
-                styles.kind_line,
-            )
+        figures = [f for f in estimate.figures[component.id] if f.name in rank]
+        figures.sort(key=lambda f: rank[f.name])
+        rows += [(component.name or component.id, figure) for figure in figures]
+    return rows
+
+
+def derivations(
+    design: Design, estimate: DesignEstimate, catalog: Catalog, styles: Styles, width: float
+) -> list[Flowable]:
+    """One table: each sizing figure with its component, its value and how it was worked out."""
+    rows_data = sizing_figures(design, estimate, catalog)
+    if not rows_data:
+        return [rich("No figure sizes replicas, storage, accelerators or cost yet.", styles.body)]
+    small = styles.cell.clone("capacity_small", fontSize=7.6, leading=9.4)
+    muted = small.clone("capacity_how", textColor=MUTED)
+    rows: list[list[Paragraph]] = [
+        [_cell(title, styles.cell_head) for title in ("Component · figure", "Value", "How it was worked out")]
+    ]
+    for name, figure in rows_data:
+        rows.append(
+            [
+                _cell(
+                    f"<b>{markup(name, styles.fonts, newlines=False)}</b> · "
+                    f"{markup(figure.label, newlines=False)}",
+                    small,
+                ),
+                _cell(markup(format_quantity(figure.value, figure.unit), newlines=False), small),
+                _cell(markup(figure.derivation, styles.fonts), muted),
+            ]
         )
-        for figure in estimate.figures[component.id]:
-            story.append(
-                _figure_line(
-                    figure.label, format_quantity(figure.value, figure.unit), figure.derivation, styles
-                )
-            )
-    return story
+    table = Table(rows, colWidths=[width * share for share in FIGURE_WIDTHS], repeatRows=1)
+    style: list[tuple[Any, ...]] = [
+        ("BACKGROUND", (0, 0), (-1, 0), ACCENT_LIGHT),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, MUTED),
+        ("GRID", (0, 0), (-1, -1), 0.3, GRID),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    style += [("BACKGROUND", (0, i), (-1, i), ZEBRA) for i in range(2, len(rows), 2)]
+    table.setStyle(TableStyle(style))
+    return [table]
 
 
 def capacity_section(
@@ -143,9 +178,17 @@ def capacity_section(
     story.append(heading("Totals by stage", styles, 1))
     story.append(totals_table(estimate, catalog, styles, width))
     story.append(heading("Assumptions", styles, 1))
-    story.extend(Paragraph(markup(line), styles.bullet, bulletText="•") for line in assumptions())
-    story.append(heading("Figures by component", styles, 1))
-    story.extend(derivations(design, estimate, catalog, styles))
+    story.append(rich(" ".join(markup(line) for line in assumptions()), styles.body))
+    story.append(heading("What sizes the system", styles, 1))
+    story.append(
+        rich(
+            "Replicas, utilisation, storage, accelerator-hours and cost, component by component. "
+            "The load and volume each component passes on are their inputs (the window's "
+            "Estimates panel and <i>mlsd estimate</i> list them all).",
+            styles.muted,
+        )
+    )
+    story.extend(derivations(design, estimate, catalog, styles, width))
     story.append(heading("Missing inputs", styles, 1))
     if not estimate.missing:
         story.append(rich("Every input the estimates use is filled in.", styles.body))
@@ -170,4 +213,4 @@ def capacity_section(
     return story
 
 
-__all__ = ["TITLE", "capacity_section", "derivations", "totals_table"]
+__all__ = ["TITLE", "capacity_section", "derivations", "sizing_figures", "totals_table"]

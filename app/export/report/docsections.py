@@ -281,8 +281,14 @@ def appendix(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
         tally[row.status] = tally.get(row.status, 0) + 1
     summary = ", ".join(f"{tally.get(k, 0):,} {k}" for k in ("passed", "open", "accepted", "switched off"))
     story.append(rich(f"Every rule checked on this design with its result: {summary}.", styles.muted))
+    # Rules with something to say (open, accepted, switched off, or a changed severity) get a
+    # table; the rules that simply passed are listed together after it.
+    passed = [
+        row for row in doc.rules if row.status == "passed" and row.spec.id not in doc.result.overrides_applied
+    ]
+    noted = [row for row in doc.rules if row not in passed]
     cells: list[list[Flowable]] = []
-    for row in doc.rules:
+    for row in noted:
         severity = row.spec.severity
         override = doc.result.overrides_applied.get(row.spec.id)
         if override and override != "off" and override != severity:
@@ -298,23 +304,37 @@ def appendix(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
                 Paragraph(markup(result), styles.cell),
             ]
         )
-    rows: list[list[Flowable]] = [head_row(styles, "ID", "Rule · severity", "Result") * 2]
-    extra: list[tuple[Any, ...]] = [("LINEAFTER", (2, 0), (2, -1), 0.8, GRID)]
-    for i in range(0, len(cells), 2):  # two rules a row, in order across then down
-        pair = cells[i : i + 2]
-        rows.append([*pair[0], *(pair[1] if len(pair) > 1 else ["", "", ""])])
-        for col, outcome in ((2, doc.rules[i]), (5, doc.rules[i + 1] if i + 1 < len(cells) else None)):
-            if outcome is not None:
-                extra.append(
-                    (
-                        "BACKGROUND",
-                        (col, len(rows) - 1),
-                        (col, len(rows) - 1),
-                        RESULT_COLORS[outcome.status][1],
+    if cells:
+        rows: list[list[Flowable]] = [head_row(styles, "ID", "Rule · severity", "Result") * 2]
+        extra: list[tuple[Any, ...]] = [("LINEAFTER", (2, 0), (2, -1), 0.8, GRID)]
+        for i in range(0, len(cells), 2):  # two rules a row, in order across then down
+            pair = cells[i : i + 2]
+            rows.append([*pair[0], *(pair[1] if len(pair) > 1 else ["", "", ""])])
+            for col, outcome in ((2, noted[i]), (5, noted[i + 1] if i + 1 < len(cells) else None)):
+                if outcome is not None:
+                    extra.append(
+                        (
+                            "BACKGROUND",
+                            (col, len(rows) - 1),
+                            (col, len(rows) - 1),
+                            RESULT_COLORS[outcome.status][1],
+                        )
                     )
-                )
-    fracs = (0.055, 0.32, 0.125) * 2
-    story.append(data_table(rows, [width * f for f in fracs], extra=extra))
+        fracs = (0.055, 0.32, 0.125) * 2
+        story.append(data_table(rows, [width * f for f in fracs], extra=extra))
+    if passed:
+        listed = " · ".join(
+            f'<b>{markup(row.spec.id)}</b> {markup(row.spec.title)} <font color="{hex_of(MUTED)}">'
+            f"({markup(row.spec.severity)})</font>"
+            for row in passed
+        )
+        story.append(Spacer(1, 4))
+        story.append(
+            rich(
+                f"<b>Passed ({len(passed):,}):</b> {listed}.",
+                styles.cell.clone("appendix_passed", spaceAfter=0),
+            )
+        )
     return story
 
 

@@ -158,7 +158,9 @@ class Heading(Paragraph):
 def heading(
     value: object, styles: Styles, level: int, *, toc: bool = True, style: ParagraphStyle | None = None
 ) -> Heading:
-    """Heading of user or fixed text at outline level 0 (h1), 1 (h2) or 2 (h3)."""
+    """Heading of user or fixed text at outline level 0 (h1), 1 (h2) or 2 (h3). Every heading
+    is in the PDF's outline; the contents page lists the sections (level 0), so that it shares
+    its page with the summary."""
     style = style or (styles.h1, styles.h2, styles.h3)[min(level, 2)]
     plain = "" if value is None else str(value)
-    return Heading(markup(plain, styles.fonts, newlines=False), plain, style, level, toc=toc and level < 2)
+    return Heading(markup(plain, styles.fonts, newlines=False), plain, style, level, toc=toc and level == 0)
