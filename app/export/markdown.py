@@ -26,7 +26,7 @@ from app.export.design_doc import (
     property_rows,
     unset_labels,
 )
-from app.export.mdtext import md_block, md_cell, md_inline, table
+from app.export.mdtext import md_block, md_cell, md_inline, md_item, table
 from app.export.mermaid import to_mermaid
 from app.export.units import humanise_text
 from app.rules.engine import CheckResult, check_design
@@ -34,7 +34,7 @@ from app.rules.engine import CheckResult, check_design
 
 def _bullets(items: list[str], numbered: bool = False) -> str:
     return "\n".join(
-        f"{i}. {md_inline(t)}" if numbered else f"- {md_inline(t)}" for i, t in enumerate(items, 1)
+        f"{i}. {md_item(t)}" if numbered else f"- {md_item(t)}" for i, t in enumerate(items, 1)
     )
 
 

@@ -6,6 +6,8 @@ structure.
   heading's closing hashes or raw HTML (\\ ` * _ [ ] | ~ # < &) is backslash-escaped or
   written as an entity; newlines become spaces.
 - md_cell(): the same for a table cell, where newlines become <br> (a cell is one line).
+- md_item(): one line of text that starts a list item: also escaped where it starts, since
+  "- 1. x", "- - x" or "- > x" would nest a list or a quote inside the item.
 - md_block(): paragraphs of prose: each line escaped as inline text and also where it starts
   (#, >, -, +, =, "1." would make a heading, quote, list or rule); lines end in hard breaks.
 
@@ -44,6 +46,11 @@ def _escape_start(match: re.Match[str]) -> str:
     if match.group(3):
         return "\\" + match.group(3)
     return f"{match.group(1)}\\{match.group(2)}"
+
+
+def md_item(text: object) -> str:
+    """One line of user text right after a list marker: escaped inline and where it starts."""
+    return _LINE_START.sub(_escape_start, md_inline(text))
 
 
 def md_block(text: object) -> str:

@@ -132,3 +132,15 @@ def test_cli_writes_markdown(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert text.count("```mermaid") == 1 and "## Design by stage" in text
     assert f"wrote {out}" in done.stderr
+
+
+def test_list_items_cannot_nest_a_list_or_quote(catalog):
+    """A goal typed as "1. x", "- x", "+ x" or "> x" stays the text of one bullet: unescaped,
+    "- 1. x" renders as an ordered list inside the bullet and "- > x" as a block quote."""
+    design = load_design(resource_path("templates", "fraud_detection.mlsd")).design
+    design.meta.goals = ["1. numbered", "2) paren", "- dash", "+ plus", "> quote", "= rule"]
+    text = to_markdown(design, None, catalog)
+    goals = text.split("**Goals**", 1)[1].split("**Non-goals**", 1)[0]
+    items = [line for line in goals.splitlines() if line.strip()]
+    expected = ["- 1\\. numbered", "- 2\\) paren", "- \\- dash", "- \\+ plus", "- \\> quote", "- \\= rule"]
+    assert items == expected
