@@ -21,6 +21,7 @@ from typing import Any
 
 from app.diff.values import show
 from app.domain.catalog import Catalog, default_catalog
+from app.domain.decision_ops import supersede_cycle
 from app.domain.model import Design
 from app.domain.ops import next_id
 from app.persistence.errors import DesignLoadError
@@ -226,7 +227,22 @@ class _Merger:
             data[name] = self.merge_list(name, target)
         data["rule_overrides"] = self._merge_overrides()
         self._fix_links(data)
+        self._break_supersede_circles(data)
         return data
+
+    def _break_supersede_circles(self, data: dict[str, Any]) -> None:
+        """Decisions the merge left superseding each other in a circle get ours' `supersedes` back
+        (none for a decision only theirs has). Ours has no circle, so each round breaks one."""
+        ours, items = _by_id(self.o.get("decisions")), data["decisions"]
+        while cycle := supersede_cycle({str(d.get("id")): d.get("supersedes") or "" for d in items}):
+            for index, item in enumerate(items):
+                item_id, own = str(item.get("id")), ours.get(str(item.get("id")))
+                value = (own or {}).get("supersedes") or ""
+                if item_id in cycle and (item.get("supersedes") or "") != value:
+                    items[index] = {**item, "supersedes": value}
+                    done = "restored ours" if own is not None else "made it supersede nothing"
+                    note = "the merged decisions supersede each other in a circle"
+                    self.conflict("decision", item_id, "supersedes", note=note, resolution=done)
 
     def _merge_meta(self) -> dict[str, Any]:
         b, o, t = (d.get("meta") or {} for d in (self.b, self.o, self.t))
@@ -298,14 +314,7 @@ class _Merger:
 
 
 def _keys(*dicts: dict[str, Any]) -> list[str]:
-    keys: list[str] = []
-    seen: set[str] = set()
-    for d in dicts:
-        for k in d:
-            if k not in seen:
-                seen.add(k)
-                keys.append(k)
-    return keys
+    return list(dict.fromkeys(k for d in dicts for k in d))  # first seen first
 
 
 def _by_id(items: Any) -> dict[str, dict[str, Any]]:
@@ -314,13 +323,9 @@ def _by_id(items: Any) -> dict[str, dict[str, Any]]:
     return {str(i.get("id")): i for i in items if isinstance(i, dict)}
 
 
-def _ids(items: Any) -> list[str]:
-    return list(_by_id(items))
-
-
 def _order(base: Any, ours: Any, theirs: Any) -> list[str]:
     """Ours' order, or theirs' when ours kept the base order; then the other side's new ids."""
-    b, o, t = _ids(base), _ids(ours), _ids(theirs)
+    b, o, t = (list(_by_id(items)) for items in (base, ours, theirs))
     first, second = (t, o) if o == b else (o, t)
     seen = set(first)
     return first + [i for i in second if i not in seen] + [i for i in b if i not in seen and i not in second]
