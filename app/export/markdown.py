@@ -17,6 +17,7 @@ from app.domain.model import Component, Decision, Design, Link
 from app.export.design_doc import (
     DesignDoc,
     RiskGroup,
+    acceptance_status,
     build_doc,
     checks_line,
     component_names,
@@ -213,13 +214,12 @@ def _decisions(doc: DesignDoc) -> list[str]:
     for decision in doc.decisions:
         out += _decision(decision, doc)
     if doc.acceptances:
-        live = {f.decision for f in doc.result.findings if f.accepted and f.decision}
         rows = [
             [
                 md_cell(d.rule),
                 md_cell("; ".join(component_names(doc.design, d.components)) or "the whole design"),
                 md_cell(d.rationale),
-                "applies to a current finding" if d.id in live else "no matching finding now",
+                acceptance_status(d, doc.result),
             ]
             for d in doc.acceptances
         ]

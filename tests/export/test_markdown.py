@@ -144,3 +144,17 @@ def test_list_items_cannot_nest_a_list_or_quote(catalog):
     items = [line for line in goals.splitlines() if line.strip()]
     expected = ["- 1\\. numbered", "- 2\\) paren", "- \\- dash", "- \\+ plus", "- \\> quote", "- \\= rule"]
     assert items == expected
+
+
+def test_an_acceptance_not_in_force_is_not_counted_or_shown_as_accepted(catalog):
+    """A rejected acceptance accepts nothing: the summary does not count it and its row says so
+    (not "no matching finding now" while its finding is open)."""
+    design = load_design(resource_path("templates", "fraud_detection.mlsd")).design
+    acceptance = next(d for d in design.decisions if d.is_acceptance)
+    before = to_markdown(design, None, catalog)
+    assert "1 finding accepted as a trade-off" in before and "applies to a current finding" in before
+    acceptance.status = "rejected"
+    text = to_markdown(design, None, catalog)
+    assert "0 findings accepted as a trade-off" in text
+    row = next(line for line in text.splitlines() if line.startswith(f"| {acceptance.rule} |"))
+    assert row.endswith("| rejected, so not applied |")

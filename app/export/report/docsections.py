@@ -11,7 +11,7 @@ from typing import Any
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 
 from app.domain.model import Decision
-from app.export.design_doc import DesignDoc, RiskGroup, component_names, finding_place
+from app.export.design_doc import DesignDoc, RiskGroup, acceptance_status, component_names, finding_place
 from app.export.report.fonts import markup
 from app.export.report.sections import TIGHT
 from app.export.report.styles import (
@@ -146,13 +146,12 @@ def decisions_section(doc: DesignDoc, styles: Styles, width: float) -> list[Flow
     if doc.acceptances:
         story.append(heading("Accepted trade-offs", styles, 1))
         story.append(rich("Findings accepted on purpose, with the reasoning behind them.", styles.muted))
-        live = {f.decision for f in doc.result.findings if f.accepted and f.decision}
         specs = {r.id: r for r in doc.result.rules_checked}
         rows: list[list[Flowable]] = [head_row(styles, "Rule", "Concerns", "Rationale", "Status")]
         for decision in doc.acceptances:
             spec = specs.get(decision.rule)
             rule = f"<b>{markup(decision.rule)}</b>" + (f"<br/>{markup(spec.title)}" if spec else "")
-            status = "applies to a current finding" if decision.id in live else "no matching finding now"
+            status = acceptance_status(decision, doc.result)
             rows.append(
                 [
                     rich(rule, styles.cell),
