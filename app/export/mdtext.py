@@ -3,7 +3,7 @@ structure.
 
 - md_inline(): one line of text inside a paragraph, list item or heading. Every character
   Markdown could read as emphasis, code, a link, a table cell border, strikethrough, a
-  heading's closing hashes or raw HTML (\\ ` * _ [ ] | ~ # < &) is backslash-escaped or
+  heading's closing hashes, GitHub's $math$ or raw HTML (\\ ` * _ [ ] | ~ # $ < &) is backslash-escaped or
   written as an entity; newlines become spaces.
 - md_cell(): the same for a table cell, where newlines become <br> (a cell is one line).
 - md_item(): one line of text that starts a list item: also escaped where it starts, since
@@ -23,7 +23,7 @@ import re
 from app.export.text import clean, isolate
 
 # Backslash escapes for ASCII punctuation GitHub's Markdown gives a meaning inline.
-_INLINE = {ch: "\\" + ch for ch in "\\`*_[]|~#"}
+_INLINE = {ch: "\\" + ch for ch in "\\`*_[]|~#$"}
 _INLINE.update({"<": "&lt;", "&": "&amp;", "\u00a0": " "})
 _LINE_START = re.compile(r"^(\d+)([.)])|^([-+>=])")
 

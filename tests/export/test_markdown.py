@@ -158,3 +158,10 @@ def test_an_acceptance_not_in_force_is_not_counted_or_shown_as_accepted(catalog)
     assert "0 findings accepted as a trade-off" in text
     row = next(line for line in text.splitlines() if line.startswith(f"| {acceptance.rule} |"))
     assert row.endswith("| rejected, so not applied |")
+
+
+def test_dollar_signs_cannot_start_github_math():
+    """GitHub renders $...$ as LaTeX: a name like "$x$ per $y$" must print its dollar signs."""
+    assert md_inline("Cost $x$ per $y$") == "Cost \\$x\\$ per \\$y\\$"
+    assert md_cell("$a$") == "\\$a\\$"
+    assert _plain(md_inline("$x$")) == "$x$"
