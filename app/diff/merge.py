@@ -10,8 +10,8 @@ gets a fresh id (and theirs' links and decisions follow it).
 
 The result always loads: a link whose endpoint the other side removed is dropped, a link the
 merge made into a loop or a repeat of another link goes back to ours' version (or is dropped),
-and anything else the loader refuses goes back to ours' version. Each is a conflict.
-"""
+decisions superseding in a circle or a removed decision get ours' `supersedes` (a new one of
+theirs: none), and anything else the loader refuses goes back to ours'. Each is a conflict."""
 
 from __future__ import annotations
 
@@ -385,15 +385,15 @@ def _restore_item(data: dict[str, Any], ours: dict[str, Any], exc: DesignLoadErr
         return False
     item_id = str(items[index].get("id"))
     own = _by_id(ours.get(name)).get(item_id)
+    unlinked = own is None and (exc.where or "").endswith(".supersedes")  # theirs' new decision: kept
     restore = own is not None and own != items[index]
-    merger.conflict(
-        target,
-        item_id,
-        note=f"the merged {target} is not valid ({exc.problem})",
-        resolution="restored ours" if restore else "dropped",
-    )
-    if own is not None and restore:
+    done = "restored ours" if restore else "made it supersede nothing" if unlinked else "dropped"
+    note = f"the merged {target} is not valid ({exc.problem})"
+    merger.conflict(target, item_id, note=note, resolution=done)
+    if restore and own is not None:
         items[index] = own
+    elif unlinked:
+        items[index] = {**items[index], "supersedes": ""}
     else:
         del items[index]
     return True
