@@ -137,3 +137,19 @@ def test_changed_options_read_by_name_and_carry_no_bidi_control():
         "'Two-tower with an approximate nearest-neighbour index': cons changed"
     )
     assert show([{"name": "\u202eEvil"}]) == '[{"name": "Evil"}]'  # a value shown as JSON (extra fields)
+
+
+ITEM_STARTS = [("1. Ranker", "- 1\\. Ranker"), ("- Ranker", "- \\- Ranker"), ("# Ranker", "- \\# Ranker")]
+
+
+@pytest.mark.parametrize(("name", "item"), ITEM_STARTS)
+def test_markdown_item_starting_like_a_list_or_heading_stays_one_item(catalog, name, item):
+    """A change line starts with the component's name: "- 1. Ranker: ..." would render as an
+    ordered list nested in the bullet, "- # Ranker" as a heading."""
+    b = DesignBuilder(catalog)
+    b.add("model", name, id="ranker")
+    old = b.design
+    new = old.model_copy(deep=True)
+    new.components[0].technology = "LightGBM"
+    lines = diff_to_markdown(diff_designs(old, new)).splitlines()
+    assert f"{item}: technology empty → 'LightGBM'" in lines
