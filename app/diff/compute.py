@@ -241,15 +241,22 @@ def _decision_changes(old: Design, new: Design) -> Iterator[Change]:
             for key in _ordered_keys(a[did], b[did]):
                 va, vb = a[did].get(key), b[did].get(key)
                 if key != "id" and va != vb:
+                    what = _options_change(va, vb) if key == "options" else f"{show(va)} -> {show(vb)}"
                     yield Change(
-                        "changed",
-                        "decision",
-                        did,
-                        key,
-                        va,
-                        vb,
-                        f"Decision {did} ({label}): {key} {show(va)} -> {show(vb)}",
+                        "changed", "decision", did, key, va, vb, f"Decision {did} ({label}): {key} {what}"
                     )
+
+
+def _options_change(old: Any, new: Any) -> str:
+    """What changed among a decision's options, by name: "added 'B'; removed 'C'; 'A': cons changed"."""
+    a = {str(o.get("name")): o for o in old or [] if isinstance(o, dict)}
+    b = {str(o.get("name")): o for o in new or [] if isinstance(o, dict)}
+    parts = [f"added {show(n)}" for n in b if n not in a] + [f"removed {show(n)}" for n in a if n not in b]
+    for name in (n for n in b if n in a):
+        fields = [f for f in ("pros", "cons") if a[name].get(f) != b[name].get(f)]
+        if fields:
+            parts.append(f"{show(name)}: {' and '.join(fields)} changed")
+    return "; ".join(parts) or "reordered"
 
 
 def _override_changes(old: Design, new: Design) -> Iterator[Change]:

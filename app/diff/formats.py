@@ -16,8 +16,10 @@ HEADINGS = {
     "decision": "Decisions",
     "override": "Rule overrides",
 }
-# Lines never start with user text (it follows "- " or "### "), so only inline syntax matters.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()!|~<>&@$])")
+# A list item's text starting "1. ", "- ", "+ " or "# " (a component's name) would nest a list
+# or a heading inside the item: that first mark is escaped too.
+_ITEM_START = re.compile(r"^(\d+)([.)])|^([-+#=])")
 _MD_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
 
 
@@ -87,8 +89,12 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(lambda m: _MD_ENTITIES.get(m.group(1), "\\" + m.group(1)), one_line(text))
 
 
+def _item_start(match: re.Match[str]) -> str:
+    return f"{match.group(1)}\\{match.group(2)}" if match.group(1) else f"\\{match.group(3)}"
+
+
 def _md_arrows(text: str) -> str:
-    return md_escape(text.replace(" -> ", " \u2192 "))
+    return _ITEM_START.sub(_item_start, md_escape(text.replace(" -> ", " \u2192 ")))
 
 
 def diff_to_markdown(diff: DesignDiff, title: str = "Design changes") -> str:

@@ -10,8 +10,8 @@ gets a fresh id (and theirs' links and decisions follow it).
 
 The result always loads: a link whose endpoint the other side removed is dropped, a link the
 merge made into a loop or a repeat of another link goes back to ours' version (or is dropped),
-and anything else the loader refuses goes back to ours' version. Each is a conflict.
-"""
+decisions superseding in a circle or a removed decision get ours' `supersedes` (a new one of
+theirs: none), and anything else the loader refuses goes back to ours'. Each is a conflict."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from typing import Any
 
 from app.diff.values import show
 from app.domain.catalog import Catalog, default_catalog
+from app.domain.decision_ops import supersede_cycle
 from app.domain.model import Design
 from app.domain.ops import next_id
 from app.persistence.errors import DesignLoadError
@@ -226,7 +227,22 @@ class _Merger:
             data[name] = self.merge_list(name, target)
         data["rule_overrides"] = self._merge_overrides()
         self._fix_links(data)
+        self._break_supersede_circles(data)
         return data
+
+    def _break_supersede_circles(self, data: dict[str, Any]) -> None:
+        """Decisions the merge left superseding each other in a circle get ours' `supersedes` back
+        (none for a decision only theirs has). Ours has no circle, so each round breaks one."""
+        ours, items = _by_id(self.o.get("decisions")), data["decisions"]
+        while cycle := supersede_cycle({str(d.get("id")): d.get("supersedes") or "" for d in items}):
+            for index, item in enumerate(items):
+                item_id, own = str(item.get("id")), ours.get(str(item.get("id")))
+                value = (own or {}).get("supersedes") or ""
+                if item_id in cycle and (item.get("supersedes") or "") != value:
+                    items[index] = {**item, "supersedes": value}
+                    done = "restored ours" if own is not None else "made it supersede nothing"
+                    note = "the merged decisions supersede each other in a circle"
+                    self.conflict("decision", item_id, "supersedes", note=note, resolution=done)
 
     def _merge_meta(self) -> dict[str, Any]:
         b, o, t = (d.get("meta") or {} for d in (self.b, self.o, self.t))
@@ -298,14 +314,7 @@ class _Merger:
 
 
 def _keys(*dicts: dict[str, Any]) -> list[str]:
-    keys: list[str] = []
-    seen: set[str] = set()
-    for d in dicts:
-        for k in d:
-            if k not in seen:
-                seen.add(k)
-                keys.append(k)
-    return keys
+    return list(dict.fromkeys(k for d in dicts for k in d))  # first seen first
 
 
 def _by_id(items: Any) -> dict[str, dict[str, Any]]:
@@ -314,13 +323,9 @@ def _by_id(items: Any) -> dict[str, dict[str, Any]]:
     return {str(i.get("id")): i for i in items if isinstance(i, dict)}
 
 
-def _ids(items: Any) -> list[str]:
-    return list(_by_id(items))
-
-
 def _order(base: Any, ours: Any, theirs: Any) -> list[str]:
     """Ours' order, or theirs' when ours kept the base order; then the other side's new ids."""
-    b, o, t = _ids(base), _ids(ours), _ids(theirs)
+    b, o, t = (list(_by_id(items)) for items in (base, ours, theirs))
     first, second = (t, o) if o == b else (o, t)
     seen = set(first)
     return first + [i for i in second if i not in seen] + [i for i in b if i not in seen and i not in second]
@@ -380,15 +385,15 @@ def _restore_item(data: dict[str, Any], ours: dict[str, Any], exc: DesignLoadErr
         return False
     item_id = str(items[index].get("id"))
     own = _by_id(ours.get(name)).get(item_id)
+    unlinked = own is None and (exc.where or "").endswith(".supersedes")  # theirs' new decision: kept
     restore = own is not None and own != items[index]
-    merger.conflict(
-        target,
-        item_id,
-        note=f"the merged {target} is not valid ({exc.problem})",
-        resolution="restored ours" if restore else "dropped",
-    )
-    if own is not None and restore:
+    done = "restored ours" if restore else "made it supersede nothing" if unlinked else "dropped"
+    note = f"the merged {target} is not valid ({exc.problem})"
+    merger.conflict(target, item_id, note=note, resolution=done)
+    if restore and own is not None:
         items[index] = own
+    elif unlinked:
+        items[index] = {**items[index], "supersedes": ""}
     else:
         del items[index]
     return True

@@ -53,7 +53,7 @@ def show(value: Any, unit: str | None = None) -> str:
         return repr(text if len(text) <= SHORT else text[: SHORT - 1] + "\u2026")
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return "[" + ", ".join(one_line(v) for v in value) + "]" if value else "none"
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    text = one_line(json.dumps(value, ensure_ascii=False, sort_keys=True))  # no bidi control either
     return text if len(text) <= SHORT else text[: SHORT - 1] + "\u2026"
 
 

@@ -7,7 +7,7 @@ each function validates first and changes the design only when everything is in 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from app.domain.changes import Change
@@ -69,6 +69,30 @@ def decision_problem(decision: Decision, decision_ids: Iterable[str]) -> tuple[s
     return None
 
 
+def supersede_cycle(supersedes: Mapping[str, str]) -> list[str] | None:
+    """The ids of a chain of `supersedes` (decision id -> the id it supersedes, "" for none)
+    that leads back to where it starts (d1 supersedes d2, which supersedes d1), beginning at
+    the first such decision in the mapping's order; None when there is none."""
+    target = {i: s for i, s in supersedes.items() if s}
+    for start in target:
+        chain, current = [start], target[start]
+        while current in target and current not in chain:
+            chain.append(current)
+            current = target[current]
+        if current == start:
+            return chain
+    return None
+
+
+def cycle_problem(decisions: Iterable[Decision]) -> tuple[str, str] | None:
+    """(id of the first decision in a cycle of `supersedes`, message), or None."""
+    cycle = supersede_cycle({d.id: d.supersedes for d in decisions})
+    if cycle is None:
+        return None
+    chain = " -> ".join(repr(i) for i in [*cycle, cycle[0]])
+    return cycle[0], f"decisions supersede each other in a circle ({chain})"
+
+
 def check_decision(design: Design, decision: Decision, replacing: str | None = None) -> None:
     """Raise a DecisionError if `decision` may not be added (or replace the decision `replacing`)."""
     if not decision.id:
@@ -79,6 +103,10 @@ def check_decision(design: Design, decision: Decision, replacing: str | None = N
     problem = decision_problem(decision, [*ids, decision.id])
     if problem is not None:
         raise DecisionError(problem[1])
+    after = [decision if d.id == decision.id else d for d in design.decisions]
+    cycle = cycle_problem(after if decision.id in ids else [*after, decision])
+    if cycle is not None:
+        raise DecisionError(cycle[1])
 
 
 def get_decision(design: Design, decision_id: str) -> Decision:

@@ -187,6 +187,13 @@ class Design(_Model):
         self._component_index = None
         self._link_index = None
 
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Design:
+        """A deep copy (also `model_copy(deep=True)`) whose lookups index its own components and
+        links: the cached indexes would otherwise be copied apart from the lists they index."""
+        copy = super().__deepcopy__(memo)
+        copy.invalidate_indexes()
+        return copy
+
     def to_json_data(self) -> dict[str, Any]:
         """Plain JSON-ready data, unknown fields included."""
         return self.model_dump(mode="json")

@@ -79,12 +79,22 @@ def checks_line(result: CheckResult, passed: int) -> str:
 
 
 def decisions_line(doc: DesignDoc) -> str:
-    """ "3 design decisions recorded (3 weigh alternatives); 1 finding accepted as a trade-off." """
+    """ "3 design decisions recorded (3 weigh alternatives); 1 finding accepted as a trade-off."
+    (Only acceptances in force count: a proposed, rejected or superseded one accepts nothing.)"""
     weighed = sum(1 for d in doc.decisions if d.weighs_alternatives)
+    accepted = sum(1 for d in doc.acceptances if d.status == "accepted")
     return (
         f"{plural(len(doc.decisions), 'design decision')} recorded ({weighed:,} weighing alternatives); "
-        f"{plural(len(doc.acceptances), 'finding')} accepted as a trade-off."
+        f"{plural(accepted, 'finding')} accepted as a trade-off."
     )
+
+
+def acceptance_status(decision: Decision, result: CheckResult) -> str:
+    """An acceptance's standing: in force on a current finding, in force on none, or not in force."""
+    if decision.status != "accepted":
+        return f"{decision.status}, so not applied"
+    live = any(f.accepted and f.decision == decision.id for f in result.findings)
+    return "applies to a current finding" if live else "no matching finding now"
 
 
 @dataclass(frozen=True)

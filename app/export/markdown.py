@@ -17,6 +17,7 @@ from app.domain.model import Component, Decision, Design, Link
 from app.export.design_doc import (
     DesignDoc,
     RiskGroup,
+    acceptance_status,
     build_doc,
     checks_line,
     component_names,
@@ -26,7 +27,7 @@ from app.export.design_doc import (
     property_rows,
     unset_labels,
 )
-from app.export.mdtext import md_block, md_cell, md_inline, table
+from app.export.mdtext import md_block, md_cell, md_inline, md_item, table
 from app.export.mermaid import to_mermaid
 from app.export.units import humanise_text
 from app.rules.engine import CheckResult, check_design
@@ -34,7 +35,7 @@ from app.rules.engine import CheckResult, check_design
 
 def _bullets(items: list[str], numbered: bool = False) -> str:
     return "\n".join(
-        f"{i}. {md_inline(t)}" if numbered else f"- {md_inline(t)}" for i, t in enumerate(items, 1)
+        f"{i}. {md_item(t)}" if numbered else f"- {md_item(t)}" for i, t in enumerate(items, 1)
     )
 
 
@@ -216,13 +217,12 @@ def _decisions(doc: DesignDoc) -> list[str]:
     for decision in doc.decisions:
         out += _decision(decision, doc)
     if doc.acceptances:
-        live = {f.decision for f in doc.result.findings if f.accepted and f.decision}
         rows = [
             [
                 md_cell(d.rule),
                 md_cell("; ".join(component_names(doc.design, d.components)) or "the whole design"),
                 md_cell(d.rationale),
-                "applies to a current finding" if d.id in live else "no matching finding now",
+                acceptance_status(d, doc.result),
             ]
             for d in doc.acceptances
         ]

@@ -3,9 +3,11 @@ structure.
 
 - md_inline(): one line of text inside a paragraph, list item or heading. Every character
   Markdown could read as emphasis, code, a link, a table cell border, strikethrough, a
-  heading's closing hashes or raw HTML (\\ ` * _ [ ] | ~ # < &) is backslash-escaped or
+  heading's closing hashes, GitHub's $math$ or raw HTML (\\ ` * _ [ ] | ~ # $ < &) is backslash-escaped or
   written as an entity; newlines become spaces.
 - md_cell(): the same for a table cell, where newlines become <br> (a cell is one line).
+- md_item(): one line of text that starts a list item: also escaped where it starts, since
+  "- 1. x", "- - x" or "- > x" would nest a list or a quote inside the item.
 - md_block(): paragraphs of prose: each line escaped as inline text and also where it starts
   (#, >, -, +, =, "1." would make a heading, quote, list or rule); lines end in hard breaks.
 
@@ -21,7 +23,7 @@ import re
 from app.export.text import clean, isolate
 
 # Backslash escapes for ASCII punctuation GitHub's Markdown gives a meaning inline.
-_INLINE = {ch: "\\" + ch for ch in "\\`*_[]|~#"}
+_INLINE = {ch: "\\" + ch for ch in "\\`*_[]|~#$"}
 _INLINE.update({"<": "&lt;", "&": "&amp;", "\u00a0": " "})
 _LINE_START = re.compile(r"^(\d+)([.)])|^([-+>=])")
 
@@ -44,6 +46,11 @@ def _escape_start(match: re.Match[str]) -> str:
     if match.group(3):
         return "\\" + match.group(3)
     return f"{match.group(1)}\\{match.group(2)}"
+
+
+def md_item(text: object) -> str:
+    """One line of user text right after a list marker: escaped inline and where it starts."""
+    return _LINE_START.sub(_escape_start, md_inline(text))
 
 
 def md_block(text: object) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from app.domain.catalog import Catalog, default_catalog
-from app.domain.decision_ops import decision_problem
+from app.domain.decision_ops import cycle_problem, decision_problem
 from app.domain.errors import PropertyValueError
 from app.domain.model import FORMAT_ID, SCHEMA_VERSION, Component, Design, Link
 from app.domain.safe_text import find_invalid_text, may_hold_invalid_json_text
@@ -328,7 +328,8 @@ def check_design_integrity(design: Design, path: str | Path | None, catalog: Cat
 
 
 def _check_decisions(design: Design, path: str | Path | None, components: dict[str, int]) -> list[str]:
-    """Unique ids, complete records, a chosen option among the options, existing superseded ids."""
+    """Unique ids, complete records, a chosen option among the options, existing superseded ids,
+    no decisions superseding each other in a circle."""
     warnings: list[str] = []
     decision_ids: set[str] = set()
     for i, decision in enumerate(design.decisions):
@@ -343,6 +344,10 @@ def _check_decisions(design: Design, path: str | Path | None, components: dict[s
         if missing:
             what = "it will match no finding" if decision.is_acceptance else "they are left out"
             warnings.append(f"$.decisions[{i}]: refers to missing components {missing}; {what}")
+    cycle = cycle_problem(design.decisions)
+    if cycle is not None:
+        index = next(i for i, d in enumerate(design.decisions) if d.id == cycle[0])
+        raise DesignLoadError(path, cycle[1], f"$.decisions[{index}].supersedes")
     return warnings
 
 

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.decision_ops import decision_problem
+from app.domain.decision_ops import cycle_problem, decision_problem
 from app.domain.model import DECISION_STATUSES, Decision, DecisionOption, Design, now_iso
 from app.ui.theme import is_dark
 
@@ -119,6 +119,7 @@ class DecisionDialog(QDialog):
 
         self.chosen = QComboBox()
         self.chosen.setObjectName("decision_chosen")
+        self._chosen_row = self._row_named(decision.chosen)  # the choice follows its row when renamed
         self._fill_chosen(decision.chosen)
         self.consequences = self._text(decision.consequences, 3, "What follows from the choice, good and bad")
         self.components = QListWidget()
@@ -189,6 +190,7 @@ class DecisionDialog(QDialog):
             edit.textChanged.connect(self._update_ok)
         for text in (self.rationale, self.context, self.consequences):
             text.textChanged.connect(self._update_ok)
+        self.chosen.currentIndexChanged.connect(self._chosen_picked)
         for combo in (self.status, self.chosen, self.supersedes):
             combo.currentIndexChanged.connect(self._update_ok)
         self._update_ok()
@@ -228,11 +230,26 @@ class DecisionDialog(QDialog):
             rows = [self.options.currentRow()]
         for row in rows:
             self.options.removeRow(row)
+            chosen = self._chosen_row
+            if chosen is not None:
+                self._chosen_row = None if row == chosen else chosen - (row < chosen)
         self._options_changed()
+
+    def _row_names(self) -> list[str]:
+        cells = (self.options.item(row, 0) for row in range(self.options.rowCount()))
+        return [cell.text().strip() if cell is not None else "" for cell in cells]
+
+    def _row_named(self, name: str) -> int | None:
+        names = self._row_names()
+        return names.index(name) if name and name in names else None
+
+    def _chosen_picked(self, *_args: object) -> None:
+        self._chosen_row = self._row_named(self.chosen.currentData() or "")
 
     def _options_changed(self, *_args: object) -> None:
         self.options.resizeRowsToContents()
-        self._fill_chosen(self.chosen.currentData() or "")
+        names, row = self._row_names(), self._chosen_row
+        self._fill_chosen(names[row] if row is not None and row < len(names) else "")
         self._update_ok()
 
     def _fill_chosen(self, keep: str) -> None:
@@ -288,6 +305,9 @@ class DecisionDialog(QDialog):
         decision = self.decision()
         ids = [d.id for d in self.design.decisions] + [decision.id]
         problem = decision_problem(decision, ids)
+        if problem is None:
+            after = [decision if d.id == decision.id else d for d in self.design.decisions]
+            problem = cycle_problem(after if decision.id in ids[:-1] else [*after, decision])
         if problem is None:
             return ""
         if problem[0] == ".title":

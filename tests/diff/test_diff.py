@@ -6,6 +6,7 @@ import pytest
 
 from app.diff import Change, diff_designs
 from app.diff.formats import diff_to_json, diff_to_markdown, diff_to_text
+from app.diff.values import show
 from app.domain.model import Decision, Design
 from app.persistence import load_design
 from app.resources import resource_path
@@ -109,3 +110,46 @@ def test_markdown_escapes_user_text(pair):
     md = diff_to_markdown(diff_designs(old, new))
     assert "<img" not in md and "![x](" not in md and "`code`" not in md
     assert "&lt;img src=x&gt;" in md and r"\!\[x\]\(http://e/x.png\)" in md and r"\|" in md
+
+
+def test_changed_options_read_by_name_and_carry_no_bidi_control():
+    old = Design()
+    old.decisions.append(
+        Decision.model_validate(
+            {
+                "id": "d1",
+                "title": "Retrieval",
+                "date": "2026-01-01",
+                "options": [
+                    {"name": "Two-tower with an approximate nearest-neighbour index", "pros": ["Scales"]},
+                    {"name": "Matrix factorisation"},
+                ],
+            }
+        )
+    )
+    new = old.model_copy(deep=True)
+    new.decisions[0].options[0].cons = ["An index to rebuild nightly"]
+    del new.decisions[0].options[1]
+    new.decisions[0].options.insert(0, type(new.decisions[0].options[0])(name="\u202eEvil"))
+    (change,) = diff_designs(old, new).changes
+    assert change.summary == (
+        "Decision d1 ('Retrieval'): options added 'Evil'; removed 'Matrix factorisation'; "
+        "'Two-tower with an approximate nearest-neighbour index': cons changed"
+    )
+    assert show([{"name": "\u202eEvil"}]) == '[{"name": "Evil"}]'  # a value shown as JSON (extra fields)
+
+
+ITEM_STARTS = [("1. Ranker", "- 1\\. Ranker"), ("- Ranker", "- \\- Ranker"), ("# Ranker", "- \\# Ranker")]
+
+
+@pytest.mark.parametrize(("name", "item"), ITEM_STARTS)
+def test_markdown_item_starting_like_a_list_or_heading_stays_one_item(catalog, name, item):
+    """A change line starts with the component's name: "- 1. Ranker: ..." would render as an
+    ordered list nested in the bullet, "- # Ranker" as a heading."""
+    b = DesignBuilder(catalog)
+    b.add("model", name, id="ranker")
+    old = b.design
+    new = old.model_copy(deep=True)
+    new.components[0].technology = "LightGBM"
+    lines = diff_to_markdown(diff_designs(old, new)).splitlines()
+    assert f"{item}: technology empty → 'LightGBM'" in lines

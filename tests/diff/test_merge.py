@@ -161,3 +161,27 @@ def test_a_dropped_link_says_so(base, catalog):
     text = swapped.conflicts[0].describe()
     assert "an end component was removed" in text and text.endswith("; dropped")
     assert "l2" not in swapped.design.link_by_id()
+
+
+def test_supersedes_set_in_a_circle_by_the_two_sides_restores_ours(base, catalog):
+    for number in (1, 2):
+        base.decisions.append(Decision(id=f"d{number}", title=f"Choice {number}", date="2026-01-01"))
+    ours, theirs = _copy(base), _copy(base)
+    ours.decisions[1].supersedes = "d1"  # each side alone is fine
+    theirs.decisions[0].supersedes = "d2"
+    result = merge_designs(base, ours, theirs, catalog)
+    assert [(d.id, d.supersedes) for d in result.design.decisions] == [("d1", ""), ("d2", "d1")]
+    assert [c.key for c in result.conflicts] == [("decision", "d1", "supersedes")]
+    assert "circle" in result.conflicts[0].describe() and "restored ours" in result.conflicts[0].describe()
+    load_design_bytes(design_to_bytes(result.design))  # loads
+
+
+def test_their_new_decision_superseding_one_ours_removed_is_kept_superseding_nothing(base, catalog):
+    base.decisions.append(Decision(id="d1", title="Nightly batch", date="2026-01-01"))
+    ours, theirs = _copy(base), _copy(base)
+    ours.decisions.clear()
+    theirs.decisions.append(Decision(id="d2", title="Hourly batch", date="2026-01-02", supersedes="d1"))
+    result = merge_designs(base, ours, theirs, catalog)
+    assert [(d.id, d.title, d.supersedes) for d in result.design.decisions] == [("d2", "Hourly batch", "")]
+    (conflict,) = result.conflicts
+    assert conflict.key == ("decision", "d2", "") and "made it supersede nothing" in conflict.describe()

@@ -102,3 +102,16 @@ def test_concerning_lists_decisions_of_one_component():
     dops.add_decision(design, _design_decision("d3", components=["store"]))
     assert [d.id for d in dops.concerning(design, "ranker")] == ["d1", "d2"]
     assert [d.label for d in design.decisions] == ["Retrieval", "Accept R4", "Retrieval"]
+
+
+def test_a_decision_cannot_supersede_itself_through_a_chain():
+    design = Design()
+    dops.add_decision(design, _design_decision("d1"))
+    dops.add_decision(design, _design_decision("d2", supersedes="d1"))
+    dops.add_decision(design, _design_decision("d3", supersedes="d2"))
+    before = design_to_bytes(design)
+    with pytest.raises(DecisionError, match="circle \\('d1' -> 'd3' -> 'd2' -> 'd1'\\)"):
+        dops.update_decision(design, _design_decision("d1", supersedes="d3"))
+    assert design_to_bytes(design) == before
+    assert dops.supersede_cycle({"a": "b", "b": "c", "c": ""}) is None
+    assert dops.supersede_cycle({"x": "a", "a": "b", "b": "a"}) == ["a", "b"]

@@ -80,3 +80,21 @@ def test_graph_mirror_follows_edits_like_a_rebuild(builder, catalog):
     assert set(mirror.graph.nodes) == set(rebuilt.nodes) == {b, c.id}
     assert set(mirror.graph.edges) == set(rebuilt.edges) == {(b, c.id)}
     assert mirror.graph.edges[b, c.id]["phase"] == "serve"
+
+
+def test_a_deep_copy_indexes_its_own_components_and_links(builder):
+    """The cached id lookups were deep-copied apart from the lists: an edit to the copy's
+    component was invisible through component_by_id() (and so to the diff and the rules)."""
+    import copy
+
+    a = builder.add("model", "Ranker")
+    b = builder.add("endpoint", "API")
+    link = builder.link(a, b)
+    design = builder.design
+    design.component_by_id(), design.link_by_id()  # cached before copying
+    for duplicate in (design.model_copy(deep=True), copy.deepcopy(design)):
+        assert duplicate.component_by_id()[a] is duplicate.components[0]
+        assert duplicate.link_by_id()[link] is duplicate.links[0]
+        duplicate.components[0].technology = "LightGBM"
+        assert duplicate.component_by_id()[a].technology == "LightGBM"
+        assert design.component_by_id()[a].technology == ""

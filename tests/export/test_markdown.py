@@ -132,3 +132,36 @@ def test_cli_writes_markdown(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert text.count("```mermaid") == 1 and "## Design by stage" in text
     assert f"wrote {out}" in done.stderr
+
+
+def test_list_items_cannot_nest_a_list_or_quote(catalog):
+    """A goal typed as "1. x", "- x", "+ x" or "> x" stays the text of one bullet: unescaped,
+    "- 1. x" renders as an ordered list inside the bullet and "- > x" as a block quote."""
+    design = load_design(resource_path("templates", "fraud_detection.mlsd")).design
+    design.meta.goals = ["1. numbered", "2) paren", "- dash", "+ plus", "> quote", "= rule"]
+    text = to_markdown(design, None, catalog)
+    goals = text.split("**Goals**", 1)[1].split("**Non-goals**", 1)[0]
+    items = [line for line in goals.splitlines() if line.strip()]
+    expected = ["- 1\\. numbered", "- 2\\) paren", "- \\- dash", "- \\+ plus", "- \\> quote", "- \\= rule"]
+    assert items == expected
+
+
+def test_an_acceptance_not_in_force_is_not_counted_or_shown_as_accepted(catalog):
+    """A rejected acceptance accepts nothing: the summary does not count it and its row says so
+    (not "no matching finding now" while its finding is open)."""
+    design = load_design(resource_path("templates", "fraud_detection.mlsd")).design
+    acceptance = next(d for d in design.decisions if d.is_acceptance)
+    before = to_markdown(design, None, catalog)
+    assert "1 finding accepted as a trade-off" in before and "applies to a current finding" in before
+    acceptance.status = "rejected"
+    text = to_markdown(design, None, catalog)
+    assert "0 findings accepted as a trade-off" in text
+    row = next(line for line in text.splitlines() if line.startswith(f"| {acceptance.rule} |"))
+    assert row.endswith("| rejected, so not applied |")
+
+
+def test_dollar_signs_cannot_start_github_math():
+    """GitHub renders $...$ as LaTeX: a name like "$x$ per $y$" must print its dollar signs."""
+    assert md_inline("Cost $x$ per $y$") == "Cost \\$x\\$ per \\$y\\$"
+    assert md_cell("$a$") == "\\$a\\$"
+    assert _plain(md_inline("$x$")) == "$x$"

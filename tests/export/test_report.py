@@ -244,3 +244,11 @@ def test_build_report_writes_atomically(recommender, recommender_check, catalog,
 def test_result_defaults_to_a_fresh_check(recommender, catalog):
     text = text_of(report_bytes(recommender, None, catalog, diagram_error="skipped"))
     assert "Appendix A. Rules and their result" in text and "Feed API" in text
+
+
+def test_a_rejected_acceptance_is_not_counted_or_shown_as_accepted(recommender, catalog, any_renderer):
+    acceptance = next(d for d in recommender.decisions if d.is_acceptance)
+    acceptance.status = "rejected"
+    text = text_of(report_bytes(recommender, None, catalog, report_date="2024-05-02"))
+    assert "rejected, so not applied" in text and "applies to a current finding" not in text
+    assert "0 findings accepted as a trade-off" in text

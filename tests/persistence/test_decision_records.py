@@ -145,6 +145,11 @@ BAD_DECISIONS = {
         "'d9', which is not a decision",
     ),
     "supersedes_itself": ({(2, "supersedes"): "d3"}, "$.decisions[2].supersedes", "cannot supersede itself"),
+    "supersedes_in_a_circle": (  # d3 supersedes d2 (as written), d2 now supersedes d3
+        {(1, "supersedes"): "d3"},
+        "$.decisions[1].supersedes",
+        "supersede each other in a circle ('d2' -> 'd3' -> 'd2')",
+    ),
     "chosen_not_an_option": (
         {(2, "chosen"): "Hourly scoring"},
         "$.decisions[2].chosen",

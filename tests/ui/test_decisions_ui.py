@@ -279,3 +279,21 @@ def test_goals_non_goals_and_assumptions_edit_with_the_meta(qtbot, windows, tmp_
     doc.undo_stack.undo()
     doc.undo_stack.undo()
     assert doc.design.meta.goals == [] and goals.toPlainText() == ""
+
+
+def test_editor_keeps_the_choice_when_the_chosen_option_is_renamed(qtbot, builder):
+    builder.design.decisions.append(_choice("d1"))
+    builder.design.decisions.append(_choice("d2", title="Ranking", supersedes="d1"))
+    dialog = DecisionDialog(builder.design, builder.design.decisions[0])
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    dialog.options.item(0, 0).setText("Two-tower with ANN")  # the chosen option, renamed
+    assert dialog.chosen.currentData() == "Two-tower with ANN"
+    assert dialog.decision().chosen == "Two-tower with ANN" and ok.isEnabled()
+    dialog.options.item(1, 0).setText("MF")  # another option renamed: the choice stays
+    assert dialog.decision().chosen == "Two-tower with ANN"
+    dialog.options.selectRow(0)
+    dialog.remove_option.click()  # the chosen option removed: no choice
+    assert dialog.decision().chosen == "" and dialog.decision().options[0].name == "MF"
+    dialog.supersedes.setCurrentIndex(dialog.supersedes.findData("d2"))  # d2 supersedes d1 already
+    assert not ok.isEnabled() and "circle" in dialog.problem.text()

@@ -13,7 +13,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
 from reportlab.platypus.flowables import BalancedColumns
 
 from app.domain.model import Decision
-from app.export.design_doc import DesignDoc, RiskGroup, component_names, finding_place
+from app.export.design_doc import DesignDoc, RiskGroup, acceptance_status, component_names, finding_place
 from app.export.report.fonts import markup
 from app.export.report.styles import (
     GRID,
@@ -156,13 +156,12 @@ def decisions_section(doc: DesignDoc, styles: Styles, width: float) -> list[Flow
     if doc.acceptances:
         story.append(heading("Accepted trade-offs", styles, 1))
         story.append(rich("Findings accepted on purpose, with the reasoning behind them.", styles.muted))
-        live = {f.decision for f in doc.result.findings if f.accepted and f.decision}
         specs = {r.id: r for r in doc.result.rules_checked}
         rows: list[list[Flowable]] = [head_row(styles, "Rule", "Concerns", "Rationale", "Status")]
         for decision in doc.acceptances:
             spec = specs.get(decision.rule)
             rule = f"<b>{markup(decision.rule)}</b>" + (f"<br/>{markup(spec.title)}" if spec else "")
-            status = "applies to a current finding" if decision.id in live else "no matching finding now"
+            status = acceptance_status(decision, doc.result)
             rows.append(
                 [
                     rich(rule, styles.cell),
