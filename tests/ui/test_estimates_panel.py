@@ -226,7 +226,7 @@ def test_estimates_dock_in_the_view_menu_and_dark_theme(windows):
     window = _window(windows, design_from_template("fraud_detection"))
     toggle = window.estimates_dock.toggleViewAction()
     view = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
-    assert toggle in view.actions() and toggle.shortcut().toString() == "Ctrl+Alt+5"
+    assert toggle in view.actions() and toggle.shortcut().toString() == "Ctrl+Alt+6"
     assert any(toggle in actions for title, actions in window.actions.menus if title == "View")
     toggle.trigger()
     assert not window.estimates_dock.isVisible()
