@@ -238,6 +238,12 @@ class MainWindow(QMainWindow):
 
     # ---- documents -----------------------------------------------------------------------
 
+    def show_start_page(self) -> None:
+        """Help ▸ Start Page (and the first thing shown when launched without a file)."""
+        from app.ui.start_page import show_start_page  # the page imports this module's window
+
+        show_start_page(self)
+
     def is_pristine(self) -> bool:
         return self.document.path is None and not self.document.is_modified()
 
