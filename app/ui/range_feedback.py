@@ -57,13 +57,19 @@ class _RangeFeedback:
         return kept
 
     def _validate_typed(self, text: str, state: QValidator.State) -> None:
-        if state == QValidator.State.Invalid:  # a keystroke past the maximum: it is not taken
-            typed = _number(text, self.prefix(), self.suffix())  # type: ignore[attr-defined]
-            if typed is not None and typed > float(self.maximum()):  # type: ignore[attr-defined]
-                high = float(self.maximum())  # type: ignore[attr-defined]
-                self._refuse(
-                    f"{typed:g} is above the maximum of {high:g}{self.suffix()}: not taken."  # type: ignore[attr-defined]
-                )
+        if state != QValidator.State.Invalid:
+            return
+        # a keystroke that makes the number impossible (past the maximum, under a negative
+        # minimum): Qt drops the key, the message says why
+        typed = _number(text, self.prefix(), self.suffix())  # type: ignore[attr-defined]
+        if typed is None:
+            return
+        low, high = self._low(), float(self.maximum())  # type: ignore[attr-defined]
+        unit = self.suffix()  # type: ignore[attr-defined]
+        if typed > high:
+            self._refuse(f"{typed:g} is above the maximum of {high:g}{unit}: not taken.")
+        elif typed < low:
+            self._refuse(f"{typed:g} is below the minimum of {low:g}{unit}: not taken.")
 
 
 class FeedbackSpinBox(_RangeFeedback, QSpinBox):
