@@ -106,6 +106,23 @@ def test_the_new_linked_card_takes_the_catalogs_flow(qtbot):
     assert link.flow == doc.catalog.default_flow("model", "model_registry") == "artifact"
 
 
+def test_a_pick_whose_source_was_deleted_meanwhile_is_refused_with_a_message(qtbot):
+    doc, view = make_view(qtbot)
+    a, _b = two_cards(doc)
+    messages: list[str] = []
+    view.message.connect(messages.append)
+    drag(view, _handle(view, a, 1), at(view, 350, 420))
+    doc.remove_items([a])
+    before = snapshot(doc)
+    dataset = next(
+        act for action in view.link_menu.actions() if action.menu() is not None
+        for act in action.menu().actions() if act.data() == "dataset"
+    )
+    dataset.trigger()
+    assert snapshot(doc) == before
+    assert messages[-1].startswith("Cannot add the linked card:") and a in messages[-1]
+
+
 # ---- numbers out of range --------------------------------------------------------------------
 
 

@@ -38,15 +38,13 @@ def kinds_for_link(catalog: Catalog, source_kind: str) -> tuple[list[KindSpec], 
 
 def create_linked_card(
     document: DesignDocument, source_id: str, kind: str, scene_pos: QPointF, snap: bool = False
-) -> tuple[str, str] | None:
-    """The new card centred on `scene_pos`, linked from `source_id` (one undo step)."""
+) -> tuple[str, str]:
+    """The new card centred on `scene_pos`, linked from `source_id` (one undo step); raises
+    DesignError when it cannot be (the source was deleted meanwhile, an unknown kind)."""
     x, y = scene_pos.x() - st.CARD_W / 2, scene_pos.y() - st.CARD_H / 2
     if snap:
         x, y = st.snap_value(x), st.snap_value(y)
-    try:
-        return document.add_linked_component(source_id, kind, x, y)
-    except DesignError:
-        return None
+    return document.add_linked_component(source_id, kind, x, y)
 
 
 def build_link_menu(
@@ -54,10 +52,12 @@ def build_link_menu(
     source_id: str,
     scene_pos: QPointF,
     done: Callable[[str, str], None],
+    refused: Callable[[str], None],
     snap: bool = False,
     parent: QWidget | None = None,
 ) -> QMenu:
-    """The menu; `done(component_id, link_id)` runs after a pick created the linked card."""
+    """The menu; `done(component_id, link_id)` runs after a pick created the linked card,
+    `refused(text)` says why a pick could not be created."""
     catalog = document.catalog
     source = document.component(source_id)
     typical, groups = kinds_for_link(catalog, source.kind)
@@ -75,9 +75,12 @@ def build_link_menu(
         action.setToolTip(spec.description)
 
         def pick(_checked: bool = False, kind: str = spec.id) -> None:
-            made = create_linked_card(document, source_id, kind, scene_pos, snap)
-            if made is not None:
-                done(*made)
+            try:
+                made = create_linked_card(document, source_id, kind, scene_pos, snap)
+            except DesignError as exc:
+                refused(f"Cannot add the linked card: {exc}")
+                return
+            done(*made)
 
         action.triggered.connect(pick)
 

@@ -373,8 +373,9 @@ class CanvasView(CanvasEditMixin, QGraphicsView):
 
         if self.link_menu is not None:
             self.link_menu.deleteLater()
+        snap = self.design_scene.snap_enabled
         self.link_menu = build_link_menu(
-            self.document, source_id, scene_pos, done, self.design_scene.snap_enabled, self
+            self.document, source_id, scene_pos, done, self.message.emit, snap, self
         )
         self.link_menu.popup(self.viewport().mapToGlobal(self.mapFromScene(scene_pos)))
 
