@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
@@ -21,12 +21,11 @@ from PySide6.QtGui import (
     QTransform,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QFrame, QGraphicsView, QMenu, QPinchGesture, QWidget
+from PySide6.QtWidgets import QFrame, QGraphicsView, QPinchGesture, QWidget
 
 from app.ui.canvas import style as st
 from app.ui.canvas.editing import CanvasEditMixin
-from app.ui.canvas.empty_hint import paint_empty_hint
-from app.ui.canvas.link_menu import build_link_menu
+from app.ui.canvas.guidance import CanvasGuidanceMixin
 from app.ui.canvas.minimap import Minimap
 from app.ui.canvas.scene import DesignScene
 from app.ui.document import DesignDocument
@@ -49,7 +48,7 @@ _ARROWS = {
 }
 
 
-class CanvasView(CanvasEditMixin, QGraphicsView):
+class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, QGraphicsView):
     """The canvas of one DesignDocument.
 
     Signals:
@@ -98,10 +97,7 @@ class CanvasView(CanvasEditMixin, QGraphicsView):
         self.minimap = Minimap(self)
         self.minimap.hide()
         self.design_scene.message.connect(self.message)
-        self.link_menu: QMenu | None = None  # the last "new card linked from..." menu offered
-        self.design_scene.link_dropped.connect(self._offer_linked_card)
-        document.changed.connect(self.viewport().update)  # the empty-canvas hint comes and goes
-        document.design_reset.connect(self.viewport().update)
+        self.connect_guidance()  # the empty-canvas hint, a link released on empty canvas
         self.design_scene.selectionChanged.connect(self._emit_selection)
         self.design_scene.contents_changed.connect(self._update_minimap_visibility)
         self._undo_index = document.undo_stack.index()
@@ -230,14 +226,6 @@ class CanvasView(CanvasEditMixin, QGraphicsView):
         if scene.overview_active:
             scene.overview.paint(painter, rect, self.zoom_factor())
 
-    def showing_empty_hint(self) -> bool:
-        return not self.document.design.components
-
-    def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
-        super().drawForeground(painter, rect)
-        if self.showing_empty_hint():
-            paint_empty_hint(painter, QRectF(self.viewport().rect()), self.palette())
-
     def set_snap_to_grid(self, on: bool) -> None:
         self.design_scene.snap_enabled = bool(on)
 
@@ -362,22 +350,6 @@ class CanvasView(CanvasEditMixin, QGraphicsView):
         event.setDropAction(Qt.DropAction.CopyAction)
         event.accept()
         self.setFocus()
-
-    def _offer_linked_card(self, source_id: str, scene_pos: QPointF) -> None:
-        """A link released on empty canvas: a menu of kinds; the pick is created already linked."""
-
-        def done(component_id: str, _link_id: str) -> None:
-            self.select_components([component_id])
-            name = self.document.component(component_id).name
-            self.message.emit(f"Added {name}, linked from {self.document.component(source_id).name}")
-
-        if self.link_menu is not None:
-            self.link_menu.deleteLater()
-        snap = self.design_scene.snap_enabled
-        self.link_menu = build_link_menu(
-            self.document, source_id, scene_pos, done, self.message.emit, snap, self
-        )
-        self.link_menu.popup(self.viewport().mapToGlobal(self.mapFromScene(scene_pos)))
 
     # ---- minimap, theme, resize ------------------------------------------------------------------------
 
