@@ -120,7 +120,7 @@ class StartPage(QDialog):
         layout.addLayout(footer)
 
         self.new_button.clicked.connect(self.new_design)
-        self.open_button.clicked.connect(self.open_file)
+        self.open_button.clicked.connect(lambda: self.open_file())  # not clicked(bool) as a path
         self.interview_button.clicked.connect(self.start_interview)
         self.example_button.clicked.connect(self.close)
         self.template_list.itemActivated.connect(lambda item: self.use_template(item.data(PATH_ROLE)))

@@ -198,3 +198,24 @@ def test_once_the_design_has_grown_missing_stages_are_errors_again(windows):
     errors = panel.findings_in_group("severity:error")
     assert any(f.rule == "R4" for f in errors)
     assert "to do" not in window.counts.text()
+
+
+def test_open_from_the_start_page_and_a_cancelled_file_dialog(windows, fake_dialogs, design_file):
+    window = windows()
+    page = show_start_page(window)
+    fake_dialogs.answer("get_open_path", "")
+    page.open_button.click()
+    assert page.isVisible()  # cancelled: the page is still the way in
+    fake_dialogs.answer("get_open_path", str(design_file))
+    page.open_button.click()
+    assert not page.isVisible() and window.document.path == design_file
+
+
+def test_explore_the_example_just_closes_the_page(windows):
+    window = windows()
+    design = Design()
+    window.load_design(design, None)
+    window.document.add_component("model", 0, 0, "Kept")
+    page = show_start_page(window)
+    page.example_button.click()
+    assert not page.isVisible() and [c.name for c in window.document.design.components] == ["Kept"]
