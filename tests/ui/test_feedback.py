@@ -195,3 +195,14 @@ def test_an_inspector_number_out_of_range_is_reported_with_the_propertys_name(wi
     message = window.statusBar().currentMessage()
     assert message == "Positive rate: 1.5 is above the maximum of 1 fraction: not taken.", message
     assert doc.component(labels).properties.get("positive_rate") is None  # nothing stored
+
+
+def test_a_what_if_factor_out_of_range_is_reported_in_the_status_bar(windows, qtbot):
+    window = windows()
+    window.load_design(Design(), None)
+    window.estimates_dock.show()
+    spin = window.estimates.what_if.qps_spin
+    window.statusBar().clearMessage()
+    _type(qtbot, spin, "50")
+    assert window.statusBar().currentMessage() == "What-if factor: 50 is above the maximum of 10: not taken."
+    assert spin.value() <= 10
