@@ -68,7 +68,9 @@ def main(argv: list[str]) -> int:
     from app.ui.canvas.style import CARD_H, CARD_W, HANDLE_POINTS
 
     hx, hy = HANDLE_POINTS[1]
-    scene.begin_connection(scene.component_item(source), QPointF(hx, hy))
+    item = scene.component_item(source)
+    assert item is not None
+    scene.begin_connection(item, QPointF(hx, hy))
     scene.update_connection(QPointF(420 + CARD_W / 2, CARD_H / 2))
     scene.finish_connection(QPointF(420 + CARD_W / 2, CARD_H / 2))
     settle(10)
