@@ -199,6 +199,7 @@ class WindowActions(QObject):
             lambda: help_dialogs.show_rules_reference(w),
             keys(Std.HelpContents, "F1"),
         )
+        self.start_page = self._add(help_menu, "&Start Page", w.show_start_page)
         help_menu.addSeparator()
         self.about = self._add(help_menu, "&About MLSD Studio", w.show_about)
         self.about.setMenuRole(QAction.MenuRole.AboutRole)

@@ -148,6 +148,17 @@ class DesignDocument(QObject):
         self._push(commands.AddItemsCommand(self, [component], [], f"Add {label}"))
         return component.id
 
+    def add_linked_component(self, source: str, kind: str, x: float, y: float) -> tuple[str, str]:
+        """A new card of `kind` at (x, y) linked from `source`, as one undo step (a link dropped
+        on empty canvas); returns the new component id and link id."""
+        origin = self.component(source)
+        component = ops.make_component(self._design, self.catalog, kind, x, y)
+        flow = self.catalog.default_flow(origin.kind, kind)
+        link = Link(id=ops.new_link_id(self._design), source=source, target=component.id, flow=flow)
+        text = f"Add {self.catalog.kinds[kind].label} linked from {origin.name}"
+        self._push(commands.AddItemsCommand(self, [component], [link], text))
+        return component.id, link.id
+
     def add_items(
         self, components: list[Component], links: list[Link], text: str = "Paste"
     ) -> tuple[list[str], list[str]]:

@@ -117,6 +117,7 @@ class EstimatesPanel(QWidget):
         self.missing_list.itemClicked.connect(self._missing_activated)
 
         self.what_if = WhatIfView(document, checker)
+        self.what_if.refused.connect(self.message)
         self.what_if.factors_changed.connect(self.run_what_if)
         self.what_if.components_activated.connect(self.components_activated)
 

@@ -15,7 +15,6 @@ from functools import partial
 
 from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtWidgets import (
-    QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -36,6 +35,7 @@ from app.ui.estimates_whatif import (
     findings_under,
 )
 from app.ui.live_check import LiveChecker
+from app.ui.range_feedback import FeedbackDoubleSpinBox
 from app.ui.theme import SEVERITY_COLORS, muted_text_color, tooltip_html
 
 DEBOUNCE_MS = 300
@@ -83,6 +83,7 @@ class WhatIfView(QWidget):
 
     components_activated = Signal(list)
     factors_changed = Signal()  # debounced
+    refused = Signal(str)  # why a typed factor was not taken (out of range)
 
     _findings_ready = Signal(int, object, str)  # token, findings, error (from the worker thread)
 
@@ -128,8 +129,9 @@ class WhatIfView(QWidget):
         self.timer.setInterval(DEBOUNCE_MS)
         self.timer.timeout.connect(self.factors_changed)
 
-    def _scale_spin(self, tip: str) -> QDoubleSpinBox:
-        spin = QDoubleSpinBox()
+    def _scale_spin(self, tip: str) -> FeedbackDoubleSpinBox:
+        spin = FeedbackDoubleSpinBox()
+        spin.refused.connect(lambda text: self.refused.emit(f"What-if factor: {text}"))
         spin.setRange(*SCALE_RANGE)
         spin.setDecimals(2)
         spin.setSingleStep(0.5)

@@ -34,6 +34,7 @@ from app.ui.document import DesignDocument
 from app.ui.findings_view import DETAIL_ROLE, FINDING_ROLE, GROUP_ROLE, FindingTree, severity_icon
 from app.ui.live_check import LiveChecker
 from app.ui.theme import SEVERITY_COLORS, tooltip_html
+from app.ui.todo import TODO_COLOR, counts, is_todo, todo_icon
 
 SEVERITY_GROUPS = (("error", "Errors"), ("warning", "Warnings"), ("info", "Info"))
 OTHER_STAGE_COLOR = "#9AA3AD"  # the structure and whole-design groups
@@ -123,12 +124,13 @@ class FindingsPanel(QWidget):
         self.result = result
         names = {c.id: c.name or c.id for c in self.document.design.components}
         self.coverage.set_result(result, names)
-        counts = result.summary()
-        parts = [
-            f"{counts['error']} error{'s' if counts['error'] != 1 else ''}",
-            f"{counts['warning']} warning{'s' if counts['warning'] != 1 else ''}",
-            f"{counts['info']} info",
-            f"{counts['accepted']} accepted",
+        numbers = counts(result, self.document.design)
+        parts = [f"{numbers['todo']} to do"] if numbers["todo"] else []
+        parts += [
+            f"{numbers['error']} error{'s' if numbers['error'] != 1 else ''}",
+            f"{numbers['warning']} warning{'s' if numbers['warning'] != 1 else ''}",
+            f"{numbers['info']} info",
+            f"{numbers['accepted']} accepted",
         ]
         self.summary.setText(" · ".join(parts))
         self._rebuild()
@@ -158,9 +160,13 @@ class FindingsPanel(QWidget):
         self._update_buttons()
 
     def _groups(self, result: CheckResult) -> list[tuple[str, str, str, list[Finding]]]:
-        open_findings = [f for f in result.findings if not f.accepted]
+        design = self.document.design
+        todo = [f for f in result.findings if is_todo(f, design)]
+        open_findings = [f for f in result.findings if not f.accepted and not is_todo(f, design)]
         accepted = [f for f in result.findings if f.accepted]
         groups = []
+        if todo:  # a new design's missing stages: a checklist first, not errors (app/ui/todo.py)
+            groups.append(("todo", "To do", TODO_COLOR, todo))
         if self.group_by() == "stage":
             catalog = self.document.catalog
             for stage_id in RULE_STAGES:
@@ -187,7 +193,10 @@ class FindingsPanel(QWidget):
         item = QTreeWidgetItem(group)
         item.setData(0, FINDING_ROLE, finding)
         item.setData(0, Qt.ItemDataRole.DisplayRole, f"{finding.rule} {finding.message}")
-        item.setIcon(0, severity_icon("accepted" if finding.accepted else finding.severity))
+        if group.data(0, GROUP_ROLE)[0] == "todo":
+            item.setIcon(0, todo_icon())
+        else:
+            item.setIcon(0, severity_icon("accepted" if finding.accepted else finding.severity))
         components = [names.get(c, c) for c in finding.components]
         if finding.accepted:
             detail = f"Accepted: {finding.rationale or ''}"

@@ -277,6 +277,8 @@ def run_app(argv: Sequence[str] | None = None, started: Callable[[], None] | Non
                 window.files.open(args.file)
             else:
                 open_example(window)
+                if window.settings.show_start_page():
+                    window.show_start_page()
         if started is not None:
             started()
         return app.exec()

@@ -18,7 +18,7 @@ from app.persistence import LoadedDesign
 from app.persistence.loader import file_signature
 from app.resources import resource_path
 from app.rules.engine import CheckResult
-from app.ui import dialogs, help_dialogs
+from app.ui import dialogs, help_dialogs, todo
 from app.ui.actions import WindowActions
 from app.ui.autosave import AutoSaver
 from app.ui.canvas import CanvasView
@@ -198,7 +198,9 @@ class MainWindow(QMainWindow):
         parts = [f"{n} component{'s' if n != 1 else ''}"]
         result = self.checker.result
         if result is not None:
-            counts = result.summary()
+            counts = todo.counts(result, self.document.design)  # a new design's gaps are "to do"
+            if counts["todo"]:
+                parts.append(f"{counts['todo']} to do")
             for key, word in (("error", "error"), ("warning", "warning")):
                 parts.append(f"{counts[key]} {word}{'s' if counts[key] != 1 else ''}")
             if counts["accepted"]:
@@ -237,6 +239,12 @@ class MainWindow(QMainWindow):
         self.settings.set_minimap_visible(on)
 
     # ---- documents -----------------------------------------------------------------------
+
+    def show_start_page(self) -> None:
+        """Help ▸ Start Page (and the first thing shown when launched without a file)."""
+        from app.ui.start_page import show_start_page  # the page imports this module's window
+
+        show_start_page(self)
 
     def is_pristine(self) -> bool:
         return self.document.path is None and not self.document.is_modified()

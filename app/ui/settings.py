@@ -126,6 +126,13 @@ class Settings:
     def set_minimap_visible(self, on: bool) -> None:
         self._set("view/minimap", bool(on))
 
+    def show_start_page(self) -> bool:
+        """Show the start page when the window opens without a file (on until turned off)."""
+        return self._bool("start/show", True)
+
+    def set_show_start_page(self, on: bool) -> None:
+        self._set("start/show", bool(on))
+
     def findings_grouping(self) -> str:
         value = self._value("findings/group_by", "severity")
         return value if value in ("severity", "stage") else "severity"

@@ -68,6 +68,9 @@ class ConnectionDrag:
         """Create the link if released over another card; returns its id, or None."""
         target = self.card_at(pos)
         self.close()
+        if target is None and self.moved:  # released on empty canvas: offer a new, linked card
+            self.scene.link_dropped.emit(self.source.component_id, QPointF(pos))
+            return None
         if target is None or (target is self.source and not self.moved):
             return None
         document = self.scene.document

@@ -38,6 +38,7 @@ class DesignScene(QGraphicsScene):
     """The canvas contents of one document."""
 
     message = Signal(str)
+    link_dropped = Signal(str, QPointF)  # a new link released on empty canvas: source id, point
     contents_changed = Signal()  # components added, removed or moved (debounced)
 
     def __init__(self, document: DesignDocument, parent=None):

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QFrame, QGraphicsView, QPinchGesture, QWidget
 
 from app.ui.canvas import style as st
 from app.ui.canvas.editing import CanvasEditMixin
+from app.ui.canvas.guidance import CanvasGuidanceMixin
 from app.ui.canvas.minimap import Minimap
 from app.ui.canvas.scene import DesignScene
 from app.ui.document import DesignDocument
@@ -47,7 +48,7 @@ _ARROWS = {
 }
 
 
-class CanvasView(CanvasEditMixin, QGraphicsView):
+class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, QGraphicsView):
     """The canvas of one DesignDocument.
 
     Signals:
@@ -96,6 +97,7 @@ class CanvasView(CanvasEditMixin, QGraphicsView):
         self.minimap = Minimap(self)
         self.minimap.hide()
         self.design_scene.message.connect(self.message)
+        self.connect_guidance()  # the empty-canvas hint, a link released on empty canvas
         self.design_scene.selectionChanged.connect(self._emit_selection)
         self.design_scene.contents_changed.connect(self._update_minimap_visibility)
         self._undo_index = document.undo_stack.index()

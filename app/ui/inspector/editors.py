@@ -15,19 +15,18 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QCompleter,
-    QDoubleSpinBox,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QSizePolicy,
-    QSpinBox,
     QToolButton,
     QWidget,
 )
 
 from app.domain.catalog import PropertySpec
+from app.ui.range_feedback import FeedbackDoubleSpinBox, FeedbackSpinBox
 from app.ui.theme import tooltip_html
 
 UNSPECIFIED = "unspecified"
@@ -263,6 +262,10 @@ class _NullableSpinMixin:
     def is_unset(self) -> bool:
         return self.value() == self.minimum()  # type: ignore[attr-defined]
 
+    def _low(self) -> float:
+        """The least value a user may type (the one below it is the 'unspecified' marker)."""
+        return self._floor
+
     def wheelEvent(self, event: QWheelEvent) -> None:
         if self.hasFocus():  # type: ignore[attr-defined]
             super().wheelEvent(event)  # type: ignore[misc]
@@ -277,7 +280,7 @@ class _NullableSpinMixin:
         return False
 
 
-class NullableIntSpin(_NullableSpinMixin, QSpinBox):
+class NullableIntSpin(_NullableSpinMixin, FeedbackSpinBox):
     def __init__(self, spec: PropertySpec, parent: QWidget | None = None):
         super().__init__(parent)
         self._setup(spec, 1, _INT_LIMIT - 1)
@@ -290,7 +293,7 @@ class NullableIntSpin(_NullableSpinMixin, QSpinBox):
         return QSize(70, super().minimumSizeHint().height())
 
 
-class NullableFloatSpin(_NullableSpinMixin, QDoubleSpinBox):
+class NullableFloatSpin(_NullableSpinMixin, FeedbackDoubleSpinBox):
     def __init__(self, spec: PropertySpec, parent: QWidget | None = None):
         super().__init__(parent)
         fraction = spec.maximum is not None and spec.maximum <= 1
@@ -310,9 +313,11 @@ class NullableFloatSpin(_NullableSpinMixin, QDoubleSpinBox):
 
 
 class NumberEditor(QWidget):
-    """An int or float property: a spin box with the unit as suffix and a clear button."""
+    """An int or float property: a spin box with the unit as suffix and a clear button;
+    `refused(str)` says why a typed number out of the property's range was not taken."""
 
     committed = Signal(object)
+    refused = Signal(str)
 
     def __init__(self, spec: PropertySpec, parent: QWidget | None = None):
         super().__init__(parent)
@@ -333,6 +338,7 @@ class NumberEditor(QWidget):
         self._shown: Any = None
         self.spin.setValue(self.spin.minimum())
         self.spin.editingFinished.connect(self.commit_pending)
+        self.spin.refused.connect(lambda text: self.refused.emit(f"{humanize(spec.name, spec.unit)}: {text}"))
         self.clear_button.clicked.connect(self.clear)
         self.setFocusProxy(self.spin)
 

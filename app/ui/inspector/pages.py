@@ -31,6 +31,7 @@ from app.ui.inspector.editors import (
     ChoiceCombo,
     CommitLineEdit,
     CommitTextEdit,
+    NumberEditor,
     PropertyWidget,
     humanize,
     make_property_editor,
@@ -207,6 +208,8 @@ class ComponentPage(Page):
         for prop in props:
             editor = make_property_editor(prop)
             editor.committed.connect(lambda value, name=prop.name: self._set_property(name, value))
+            if isinstance(editor, NumberEditor):
+                editor.refused.connect(self.message)
             label = QLabel(humanize(prop.name, prop.unit))
             label.setToolTip(property_tooltip(prop))
             label.setBuddy(editor)

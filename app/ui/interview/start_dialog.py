@@ -19,13 +19,13 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from app.templates import TemplateInfo, list_templates
 from app.ui.interview.session import DEFAULT_MINUTES, InterviewSetup
+from app.ui.range_feedback import FeedbackSpinBox
 from app.ui.theme import tooltip_html
 
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -73,12 +73,23 @@ class StartInterviewDialog(QDialog):
         self.problem_edit.setPlaceholderText(
             "Describe the problem: the business goal, the users, the scale and the constraints."
         )
-        self.minutes = QSpinBox()
+        self.minutes = FeedbackSpinBox()
         self.minutes.setRange(MIN_MINUTES, MAX_MINUTES)
         self.minutes.setSingleStep(5)
         self.minutes.setValue(DEFAULT_MINUTES)
         self.minutes.setSuffix(" min")
         self.minutes.setMaximumWidth(120)
+        self.minutes_note = QLabel()  # why a typed duration was not taken, next to the field
+        self.minutes_note.setObjectName("minutes_note")
+        self.minutes_note.setWordWrap(True)
+        self.minutes_note.setStyleSheet("color: palette(link);")
+        self.minutes_note.hide()
+        self._hold_accept = False  # a refused duration keeps the dialog open once, to be read
+        self.minutes.refused.connect(self._minutes_refused)
+        self.minutes.lineEdit().textEdited.connect(self._minutes_edited)
+        minutes_row = QHBoxLayout()
+        minutes_row.addWidget(self.minutes)
+        minutes_row.addWidget(self.minutes_note, 1)
         hint = QLabel(
             "Starting opens an empty design with this problem statement, a countdown and a "
             "checklist of the six stages. At the end, the rubric scores the design."
@@ -87,7 +98,7 @@ class StartInterviewDialog(QDialog):
         hint.setStyleSheet("color: palette(placeholder-text);")
         form = QFormLayout()
         form.addRow("Title", self.title_edit)
-        form.addRow("Duration", self.minutes)
+        form.addRow("Duration", minutes_row)
         right = QVBoxLayout()
         right.addSpacing(QLabel().sizeHint().height())
         right.addLayout(form)
@@ -150,6 +161,21 @@ class StartInterviewDialog(QDialog):
             self._auto_title = title_from_problem(problem)
             self.title_edit.setText(self._auto_title)
         self._update_ok()
+
+    def _minutes_refused(self, text: str) -> None:
+        self.minutes_note.setText(text)
+        self.minutes_note.show()
+        self._hold_accept = True
+
+    def _minutes_edited(self, _text: str) -> None:
+        self.minutes_note.hide()
+        self._hold_accept = False
+
+    def accept(self) -> None:
+        if self._hold_accept:  # Enter fixed up a refused duration: show what was kept first
+            self._hold_accept = False
+            return
+        super().accept()
 
     def _update_ok(self) -> None:
         ready = bool(self.problem_edit.toPlainText().strip() and self.title_edit.text().strip())

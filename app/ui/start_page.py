@@ -1,0 +1,189 @@
+"""The start page: what to do first when the window opens without a file.
+
+Launched without a file, the window opens on the bundled example (the README's quick start)
+and this page floats over it: a new design, a new design from a template (with thumbnails),
+open a file, a recent file, an interview, or simply close the page and look at the example.
+It is shown again from Help ▸ Start Page, and a check box turns the startup showing off.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from app.domain.model import Design
+from app.persistence import DesignLoadError
+from app.templates import TemplateInfo, design_from_template_file, list_templates
+from app.ui.template_dialog import template_thumbnail
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+
+START_THUMB = QSize(192, 120)
+PATH_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class StartPage(QDialog):
+    """Modeless, over its window; each choice acts on that window (or a new one) and closes it."""
+
+    def __init__(self, window: MainWindow, templates: list[TemplateInfo] | None = None):
+        super().__init__(window)
+        self.window_ = window
+        self.setObjectName("start_page")
+        self.setWindowTitle("Start — MLSD Studio")
+        self.setModal(False)
+        self.resize(980, 600)
+        heading = QLabel("<h2>Start a design</h2>")
+        intro = QLabel(
+            "The example design is open behind this page. Start a new design, begin from a "
+            "template, open a file, or practise a timed interview."
+        )
+        intro.setWordWrap(True)
+        self.new_button = QPushButton("New design")
+        self.open_button = QPushButton("Open…")
+        self.interview_button = QPushButton("Start an interview…")
+        self.example_button = QPushButton("Explore the example")
+        for button, tip in (
+            (self.new_button, "An empty design in this window"),
+            (self.open_button, "Open a design file (.mlsd)"),
+            (self.interview_button, "A practice problem, a countdown and a rubric at the end"),
+            (self.example_button, "Close this page and look around the bundled example"),
+        ):
+            button.setToolTip(tip)
+            button.setMinimumHeight(34)
+        actions = QVBoxLayout()
+        actions.addWidget(QLabel("<b>Begin</b>"))
+        for button in (self.new_button, self.open_button, self.interview_button, self.example_button):
+            actions.addWidget(button)
+        actions.addSpacing(12)
+        actions.addWidget(QLabel("<b>Recent files</b>"))
+        self.recent = QListWidget()
+        self.recent.setObjectName("start_recent")
+        self.recent.setAccessibleName("Recent files")
+        actions.addWidget(self.recent, 1)
+
+        self.templates = list_templates() if templates is None else templates
+        self.template_list = QListWidget()
+        self.template_list.setObjectName("start_templates")
+        self.template_list.setAccessibleName("New from template")
+        self.template_list.setViewMode(QListView.ViewMode.IconMode)
+        self.template_list.setIconSize(START_THUMB)
+        self.template_list.setGridSize(QSize(START_THUMB.width() + 24, START_THUMB.height() + 48))
+        self.template_list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.template_list.setMovement(QListView.Movement.Static)
+        self.template_list.setWordWrap(True)
+        self.template_list.setSpacing(4)
+        for template in self.templates:
+            if template.error:
+                continue
+            item = QListWidgetItem(template.title)
+            item.setData(PATH_ROLE, str(template.path))
+            item.setToolTip(template.summary)
+            image = template_thumbnail(template.path, START_THUMB)
+            if image is not None:
+                item.setIcon(QIcon(QPixmap.fromImage(image)))
+            self.template_list.addItem(item)
+        middle = QVBoxLayout()
+        middle.addWidget(QLabel("<b>New from template</b> — double-click or press Enter"))
+        middle.addWidget(self.template_list, 1)
+
+        body = QHBoxLayout()
+        body.addLayout(actions, 1)
+        body.addLayout(middle, 3)
+        self.show_at_startup = QCheckBox("Show this page when MLSD Studio starts without a file")
+        self.show_at_startup.setChecked(window.settings.show_start_page())
+        self.show_at_startup.toggled.connect(window.settings.set_show_start_page)
+        close = QPushButton("Close")
+        close.clicked.connect(self.close)
+        footer = QHBoxLayout()
+        footer.addWidget(self.show_at_startup)
+        footer.addStretch(1)
+        footer.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(intro)
+        layout.addLayout(body, 1)
+        layout.addLayout(footer)
+
+        self.new_button.clicked.connect(self.new_design)
+        self.open_button.clicked.connect(lambda: self.open_file())  # not clicked(bool) as a path
+        self.interview_button.clicked.connect(self.start_interview)
+        self.example_button.clicked.connect(self.close)
+        self.template_list.itemActivated.connect(lambda item: self.use_template(item.data(PATH_ROLE)))
+        self.recent.itemActivated.connect(lambda item: self.open_file(item.data(PATH_ROLE)))
+        self.refresh_recent()
+
+    def refresh_recent(self) -> None:
+        self.recent.clear()
+        for path in self.window_.settings.recent_files():
+            item = QListWidgetItem(Path(path).name)
+            item.setToolTip(path)
+            item.setData(PATH_ROLE, path)
+            self.recent.addItem(item)
+        if not self.recent.count():
+            empty = QListWidgetItem("No recent files yet")
+            empty.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.recent.addItem(empty)
+
+    # ---- the choices ---------------------------------------------------------------------
+
+    def _target(self) -> MainWindow:
+        window = self.window_
+        return window if window.is_pristine() else window.spawn()
+
+    def new_design(self) -> MainWindow:
+        target = self._target()
+        target.load_design(Design(), None)
+        target.show_message("A new design: drag a kind from the palette to begin")
+        self.close()
+        return target
+
+    def use_template(self, path: str | None) -> MainWindow | None:
+        if not path:
+            return None
+        try:
+            design = design_from_template_file(path)
+        except DesignLoadError as exc:
+            self.window_.show_message(f"Cannot use the template {path}: {exc}")
+            return None
+        target = self._target()
+        target.load_design(design, None)
+        self.close()
+        return target
+
+    def open_file(self, path: str | None = None) -> MainWindow | None:
+        self.close()
+        shown = self.window_.files.open(path)
+        if shown is None and path is None and self.window_.is_pristine():
+            self.show()  # the file dialog was cancelled: the page is still the way in
+        return shown
+
+    def start_interview(self) -> MainWindow | None:
+        self.close()
+        return self.window_.interview.start_interview()
+
+
+def show_start_page(window: MainWindow) -> StartPage:
+    """Show (or raise) the window's start page."""
+    page = window.findChild(StartPage, "start_page")
+    if page is None:
+        page = StartPage(window)
+    page.refresh_recent()
+    page.show()
+    page.raise_()
+    page.activateWindow()
+    return page

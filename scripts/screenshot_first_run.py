@@ -1,0 +1,87 @@
+"""The start page and a refusal message, as docs/images/start-page.png and refusal.png.
+
+Run on a real X display (the screenshots in the README are taken so):
+    xvfb-run -a -s "-screen 0 1600x1000x24" env QT_QPA_PLATFORM=xcb \
+        python scripts/screenshot_first_run.py docs/images
+Settings go to a temporary folder, so the user's recent files never show.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[0] if argv else "docs/images")
+    home = tempfile.mkdtemp(prefix="mlsd-shots-")
+    os.environ["XDG_CONFIG_HOME"] = os.environ["XDG_DATA_HOME"] = home
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    from app.domain.model import Design
+    from app.ui.main import make_application, open_example
+    from app.ui.main_window import MainWindow
+    from app.ui.start_page import show_start_page
+
+    app = make_application()
+
+    def settle(rounds: int = 20) -> None:
+        for _ in range(rounds):
+            app.processEvents()
+
+    window = MainWindow(restore_layout=False)
+    window.persist_settings = False
+    window.setGeometry(0, 0, 1600, 1000)
+    window.show()
+    examples = Path(__file__).resolve().parent.parent / "docs" / "examples"
+    for path in sorted(examples.glob("*.mlsd"))[:3]:
+        window.settings.add_recent_file(path)
+    open_example(window)
+    settle()
+    window.canvas.fit_to_view()
+    page = show_start_page(window)
+    page.resize(1040, 640)
+    page.move(window.geometry().center() - QPoint(520, 320))
+    settle(40)
+    screen = QGuiApplication.primaryScreen()
+    shot = screen.grabWindow(0, 0, 0, 1600, 1000)
+    shot.save(str(out / "start-page.png"))
+    page.close()
+
+    # a new design of three cards, a duplicate link refused: the status bar says why, the card
+    # flashes; the findings list the missing stages as "To do"
+    window.load_design(Design(), None)
+    doc = window.document
+    source = doc.add_component("data_source", 0, 0, "Click events")
+    target = doc.add_component("feature_pipeline", 420, 0, "Session features")
+    model = doc.add_component("model", 840, 0, "Ranker")
+    doc.connect(source, target)
+    doc.connect(target, model)
+    settle()
+    window.canvas.fit_to_view()
+    settle()
+    scene = window.canvas.design_scene
+    from app.ui.canvas.style import CARD_H, CARD_W, HANDLE_POINTS
+
+    hx, hy = HANDLE_POINTS[1]
+    item = scene.component_item(source)
+    assert item is not None
+    scene.begin_connection(item, QPointF(hx, hy))
+    scene.update_connection(QPointF(420 + CARD_W / 2, CARD_H / 2))
+    scene.finish_connection(QPointF(420 + CARD_W / 2, CARD_H / 2))
+    settle(10)
+    image = window.grab()
+    image.save(str(out / "refusal.png"))
+    print(window.statusBar().currentMessage())
+    window.document.mark_saved()
+    window.close()
+    QApplication.processEvents()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
