@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _spec_functions(workpath: Path) -> dict[str, Any]:
-    """The ICU helpers of build.spec, executed on their own (the spec runs only under PyInstaller)."""
+    """The ICU helpers of build.spec, executed on their own (build.spec runs only under PyInstaller)."""
     tree = ast.parse((ROOT / "build.spec").read_text(encoding="utf-8"))
     wanted = {"ICU_KEPT_ITEMS", "_icu_data_subset", "_icu_collation_data"}
     nodes: list[ast.stmt] = [
