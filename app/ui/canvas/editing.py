@@ -156,10 +156,12 @@ class CanvasEditMixin:
         """Fit the view after undoing or redoing an auto-layout (the cards moved far)."""
         stack = self.document.undo_stack
         previous, self._undo_index = self._undo_index, index
-        if not shiboken6.isValid(stack) or abs(index - previous) != 1:
+        if not shiboken6.isValid(stack) or index == previous or stack.count() == 0:
             return  # the stack is being cleared or destroyed, not stepped
-        step = stack.command(index if index < previous else index - 1)
-        if step is not None and step.text() == layout.UNDO_TEXT and index != previous:
+        # one step (Undo, Redo) or a jump in the History panel: any layout crossed moved cards far
+        low, high = sorted((previous, index))
+        crossed = (stack.command(i) for i in range(low, min(high, stack.count())))
+        if any(step is not None and step.text() == layout.UNDO_TEXT for step in crossed):
             self.fit_to_view()
 
     def set_selection_pinned(self, pinned: bool) -> None:
