@@ -14,7 +14,7 @@ import argparse
 import sys
 
 from PySide6.QtCore import QPoint
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMenu
 
 from app.resources import resource_path
 from app.ui.main import make_application
@@ -49,7 +49,9 @@ def main(argv: list[str] | None = None) -> int:
         chosen = next((c.id for c in window.document.design.components if c.kind == args.kind), None)
         if chosen is not None:
             window.canvas.select_components([chosen])
-        view_menu = next(a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "View")
+        view_menu = next(
+            m for m in window.menuBar().findChildren(QMenu) if m.title().replace("&", "") == "View"
+        )
         corner = window.menuBar().actionGeometry(view_menu.menuAction()).bottomLeft()
         view_menu.popup(window.menuBar().mapToGlobal(corner + QPoint(0, 1)))
         _settle(app, 20)
