@@ -66,7 +66,12 @@ def cascade(
 
 
 def place_window(window: QWidget, others: Sequence[QWidget], preferred: QPoint | None = None) -> None:
-    """Move (and if need be shrink) `window` clear of the visible `others`, on its screen."""
+    """Move (and if need be shrink) `window` clear of the visible `others`, on its screen.
+
+    A maximized or full-screen window (as restored) is left to the window manager.
+    """
+    if window.isMaximized() or window.isFullScreen():
+        return
     geometry = window.geometry()
     anchor = preferred if preferred is not None else geometry.topLeft()
     screen = QGuiApplication.screenAt(anchor + QPoint(geometry.width() // 2, 20)) or window.screen()

@@ -94,3 +94,15 @@ def test_a_screen_filling_window_is_shrunk_to_cascade_over_another():
     x, y, w, h = cascade((1600, 1000), (0, 0), [first], SCREEN)
     assert (x, y) != (0, 0) and _inside((x, y, w, h), SCREEN)
     assert w == 1600 - 4 * CASCADE_STEP and h == 1000 - 4 * CASCADE_STEP
+
+
+def test_a_restored_maximized_window_stays_maximized(qtbot, windows):
+    first = windows()
+    first.showMaximized()
+    qtbot.waitUntil(first.isMaximized, timeout=2000)
+    first.settings.save_window(first)
+    again = MainWindow()
+    assert again.isMaximized()
+    again.show()
+    qtbot.waitExposed(again)
+    assert again.isMaximized()
