@@ -118,6 +118,13 @@ def indicator_border(palette: QPalette) -> QColor:
     return QColor("#9AA1AB") if dark else QColor("#6B727C")
 
 
+_INDICATORS = (
+    QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+    QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck,
+    QStyle.PrimitiveElement.PE_IndicatorRadioButton,
+)
+
+
 class ThemedStyle(QProxyStyle):
     """Fusion, with check-box and radio indicators (widgets, menus, item views) outlined visibly."""
 
@@ -133,12 +140,9 @@ class ThemedStyle(QProxyStyle):
         widget: QWidget | None = None,
     ) -> None:
         super().drawPrimitive(element, option, painter, widget)
-        radio = element == QStyle.PrimitiveElement.PE_IndicatorRadioButton
-        if element not in (
-            QStyle.PrimitiveElement.PE_IndicatorCheckBox,
-            QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck,
-        ) and not radio:
+        if element not in _INDICATORS:
             return
+        radio = element == QStyle.PrimitiveElement.PE_IndicatorRadioButton
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         color = indicator_border(option.palette)
