@@ -34,6 +34,7 @@ from app.ui.interview import InterviewController
 from app.ui.live_check import LiveChecker
 from app.ui.palette import Palette
 from app.ui.settings import Settings
+from app.ui.window_placement import CASCADE_STEP, place_window
 
 _WINDOWS: list[MainWindow] = []
 
@@ -140,6 +141,8 @@ class MainWindow(QMainWindow):
         self.resize(1440, 900)
         self._default_state = self.saveState()
         self._needs_balance = not (restore_layout and self.settings.restore_window(self))
+        if not self._needs_balance or _WINDOWS:  # restored, or not the first: never on top of another
+            place_window(self, _WINDOWS)
         _WINDOWS.append(self)
         self.update_title()
         self.checker.check_now()
@@ -274,7 +277,8 @@ class MainWindow(QMainWindow):
         """A new empty window, cascaded from this one."""
         window = MainWindow(settings=self.settings)
         window.resize(self.size())
-        window.move(self.pos() + QPoint(32, 32))
+        window.move(self.geometry().topLeft() + QPoint(CASCADE_STEP, CASCADE_STEP))
+        place_window(window, open_windows())
         window.show()
         return window
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtCore import QObject, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleFactory, QStyleOption, QWidget
 
 from app.ui.settings import THEMES, Settings
 
@@ -109,6 +109,71 @@ def dark_palette() -> QPalette:
     )
 
 
+def indicator_border(palette: QPalette) -> QColor:
+    """The outline of check boxes and radio buttons: at least 3:1 against the field behind it.
+
+    Fusion outlines them with a shade of the window colour, invisible on a dark window.
+    """
+    dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
+    return QColor("#9AA1AB") if dark else QColor("#6B727C")
+
+
+_INDICATORS = (
+    QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+    QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck,
+    QStyle.PrimitiveElement.PE_IndicatorRadioButton,
+)
+
+
+class ThemedStyle(QProxyStyle):
+    """Fusion, with check-box and radio indicators (widgets, menus, item views) outlined visibly."""
+
+    def __init__(self) -> None:
+        super().__init__(QStyleFactory.create("Fusion"))
+        self.setObjectName("mlsd-fusion")
+
+    def drawPrimitive(
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        if element not in _INDICATORS:
+            return
+        radio = element == QStyle.PrimitiveElement.PE_IndicatorRadioButton
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        color = indicator_border(option.palette)
+        if not option.state & QStyle.StateFlag.State_Enabled:
+            color.setAlpha(140)
+        painter.setPen(QPen(color, 1.0))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        side = min(option.rect.width(), option.rect.height()) - 1
+        box = QRectF(option.rect.x() + 0.5, option.rect.y() + 0.5, side, side)
+        box.moveCenter(QRectF(option.rect).center())
+        if radio:
+            painter.drawEllipse(box.adjusted(0.5, 0.5, -0.5, -0.5))
+        else:
+            painter.drawRoundedRect(box, 1.5, 1.5)
+        painter.restore()
+
+
+def contrast_ratio(a: QColor, b: QColor) -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21)."""
+
+    def luminance(color: QColor) -> float:
+        def channel(value: float) -> float:
+            return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+        red, green, blue = channel(color.redF()), channel(color.greenF()), channel(color.blueF())
+        return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
 def system_prefers_dark() -> bool:
     hints = QGuiApplication.styleHints()
     return hints is not None and hints.colorScheme() == Qt.ColorScheme.Dark
@@ -182,9 +247,8 @@ class ThemeManager(QObject):
         return self._mode == "dark"
 
     def apply(self) -> None:
-        fusion = QStyleFactory.create("Fusion")
-        if fusion is not None and self.app.style().name().lower() != "fusion":
-            self.app.setStyle(fusion)
+        if not isinstance(self.app.style(), ThemedStyle):
+            self.app.setStyle(ThemedStyle())
         dark = self.dark()
         self.app.setPalette(dark_palette() if dark else light_palette())
         self.changed.emit(dark)

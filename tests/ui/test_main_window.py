@@ -276,4 +276,5 @@ def test_system_theme_follows_the_color_scheme(qapp, monkeypatch):
         monkeypatch.setattr(theme, "system_prefers_dark", lambda: False)
         manager.set_mode("system")
     assert not is_dark()
-    assert qapp.style().name().lower() == "fusion"
+    assert isinstance(qapp.style(), theme.ThemedStyle)
+    assert qapp.style().baseStyle().name().lower() == "fusion"

@@ -1,12 +1,15 @@
-"""Align, distribute and nudge: new positions computed from card rectangles (no Qt).
+"""Align, distribute, nudge and free placement: positions computed from card rectangles (no Qt).
 
-Each function returns {component id: (x, y)} for the cards that move; the view applies the
-result as one undo step with DesignDocument.move_components().
+align/distribute/nudge return {component id: (x, y)} for the cards that move; the view applies
+the result as one undo step with DesignDocument.move_components(). free_position finds where a
+new card can go without touching the others.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
+from functools import cache
 
 Rect = tuple[float, float, float, float]  # x, y, width, height
 Positions = dict[str, tuple[float, float]]
@@ -97,12 +100,55 @@ def nudge(positions: Mapping[str, tuple[float, float]], dx: float, dy: float) ->
     return {cid: (x + dx, y + dy) for cid, (x, y) in positions.items()}
 
 
-def free_spot(
-    x: float, y: float, taken: list[tuple[float, float]], step: float = 30.0, tolerance: float = 8.0
+def _overlaps(a: Rect, b: Rect, gap: float) -> bool:
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    return ax < bx + bw + gap and bx < ax + aw + gap and ay < by + bh + gap and by < ay + ah + gap
+
+
+def _inside(rect: Rect, bounds: Rect) -> bool:
+    x, y, w, h = rect
+    bx, by, bw, bh = bounds
+    return x >= bx and y >= by and x + w <= bx + bw and y + h <= by + bh
+
+
+@cache
+def _offsets(rings: int) -> tuple[tuple[int, int], ...]:
+    """Lattice offsets within `rings` steps, nearest first."""
+    cells = [(i, j) for i in range(-rings, rings + 1) for j in range(-rings, rings + 1)]
+    return tuple(sorted(cells, key=lambda c: (c[0] * c[0] + c[1] * c[1], c[1], c[0])))
+
+
+def free_position(
+    x: float,
+    y: float,
+    size: tuple[float, float],
+    taken: list[Rect],
+    step: float = 20.0,
+    gap: float = 20.0,
+    bounds: Rect | None = None,
+    max_rings: int = 60,
 ) -> tuple[float, float]:
-    """(x, y), moved diagonally by `step` until no taken position is within `tolerance`."""
-    for _ in range(200):
-        if all(abs(x - tx) > tolerance or abs(y - ty) > tolerance for tx, ty in taken):
-            break
-        x, y = x + step, y + step
-    return x, y
+    """The top-left corner nearest (x, y), on a lattice of `step`, of a free card of `size`.
+
+    Free means at least `gap` away from every rectangle in `taken`. Spots inside `bounds`
+    (the visible area) win over nearer ones outside it; when no spot within `max_rings` steps
+    is free, (x, y) itself is returned.
+    """
+    w, h = size
+    reach = math.inf
+    if bounds is not None:
+        bx, by, bw, bh = bounds
+        reach = max(math.hypot(px - x, py - y) for px in (bx, bx + bw) for py in (by, by + bh))
+    outside: tuple[float, float] | None = None
+    for i, j in _offsets(max_rings):
+        if outside is not None and math.hypot(i * step, j * step) > reach:
+            break  # no spot this far can lie inside the bounds
+        rect = (x + i * step, y + j * step, w, h)
+        if any(_overlaps(rect, other, gap) for other in taken):
+            continue
+        if bounds is None or _inside(rect, bounds):
+            return rect[0], rect[1]
+        if outside is None:
+            outside = (rect[0], rect[1])
+    return outside if outside is not None else (x, y)

@@ -156,10 +156,12 @@ class CanvasEditMixin:
         """Fit the view after undoing or redoing an auto-layout (the cards moved far)."""
         stack = self.document.undo_stack
         previous, self._undo_index = self._undo_index, index
-        if not shiboken6.isValid(stack) or abs(index - previous) != 1:
+        if not shiboken6.isValid(stack) or index == previous or stack.count() == 0:
             return  # the stack is being cleared or destroyed, not stepped
-        step = stack.command(index if index < previous else index - 1)
-        if step is not None and step.text() == layout.UNDO_TEXT and index != previous:
+        # one step (Undo, Redo) or a jump in the History panel: any layout crossed moved cards far
+        low, high = sorted((previous, index))
+        crossed = (stack.command(i) for i in range(low, min(high, stack.count())))
+        if any(step is not None and step.text() == layout.UNDO_TEXT for step in crossed):
             self.fit_to_view()
 
     def set_selection_pinned(self, pinned: bool) -> None:
@@ -176,9 +178,7 @@ class CanvasEditMixin:
         if self.design_scene.snap_enabled:
             x, y = st.snap_value(x), st.snap_value(y)
         if avoid_stacking:
-            taken = [(i.pos().x(), i.pos().y()) for i in self.design_scene.component_items()]
-            step = 2.0 * st.GRID if self.design_scene.snap_enabled else 30.0
-            x, y = arrange.free_spot(x, y, taken, step=step)
+            x, y = self._free_position(x, y)
         try:
             component_id = self.document.add_component(kind, x, y)
         except DesignError as exc:
@@ -188,8 +188,25 @@ class CanvasEditMixin:
         return component_id
 
     def add_kind_at_center(self, kind: str) -> str | None:
-        """Add a component in the middle of the view, offset so it never hides another card."""
+        """Add a component in free space nearest the middle of the view, never over another card."""
         return self.add_kind_at(kind, self.visible_scene_rect().center(), avoid_stacking=True)
+
+    def _free_position(self, x: float, y: float) -> tuple[float, float]:
+        """The free spot for a new card nearest (x, y), inside the visible area when there is room."""
+        taken = []
+        for item in self.design_scene.component_items():
+            r = item.card_rect()
+            taken.append((r.x(), r.y(), r.width(), r.height()))
+        v = self.visible_scene_rect()
+        return arrange.free_position(
+            x,
+            y,
+            (st.CARD_W, st.CARD_H),
+            taken,
+            step=float(st.GRID),
+            gap=float(st.GRID),
+            bounds=(v.x(), v.y(), v.width(), v.height()),
+        )
 
     def set_check_result(self, result: CheckResult | None) -> None:
         self.design_scene.set_check_result(result)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap, QShowEvent
 from PySide6.QtWidgets import QWidget
 
 from app.ui.canvas import style as st
+from app.ui.canvas.component_item import ComponentItem
 
 if TYPE_CHECKING:
     from app.ui.canvas.view import CanvasView
@@ -22,6 +23,23 @@ MINIMAP_SIZE = QSize(220, 150)
 PADDING = 8.0
 MAX_LINK_LINES = 4000
 REFRESH_MS = 200
+
+
+def clear_corner(area: QRect, size: QSize, margin: int, obstacles: list[QRect]) -> QPoint:
+    """Top-left of the minimap in `area`: the bottom-right corner unless it covers an obstacle
+    (a selected card); then the first of bottom-left, top-right, top-left that covers none, or
+    the corner covering the least of them."""
+    left, top = area.left() + margin, area.top() + margin
+    right = area.left() + area.width() - margin - size.width()
+    bottom = area.top() + area.height() - margin - size.height()
+    corners = [QPoint(right, bottom), QPoint(left, bottom), QPoint(right, top), QPoint(left, top)]
+
+    def covered(corner: QPoint) -> int:
+        box = QRect(corner, size)
+        return sum(box.intersected(r).width() * box.intersected(r).height() for r in obstacles)
+
+    scores = [covered(c) for c in corners]
+    return corners[scores.index(min(scores))]
 
 
 class Minimap(QWidget):
@@ -43,9 +61,30 @@ class Minimap(QWidget):
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip("Overview: click or drag to move the view")
         view.design_scene.contents_changed.connect(self.schedule_refresh)
-        view.horizontalScrollBar().valueChanged.connect(self.update)
-        view.verticalScrollBar().valueChanged.connect(self.update)
-        view.zoom_changed.connect(self.update)
+        view.horizontalScrollBar().valueChanged.connect(self._view_moved)
+        view.verticalScrollBar().valueChanged.connect(self._view_moved)
+        view.zoom_changed.connect(self._view_moved)
+        view.selection_changed.connect(self._view_moved)
+        view.design_scene.contents_changed.connect(self._view_moved)  # a selected card dragged under it
+        self.margin = 12
+
+    # ---- where it sits ---------------------------------------------------------------------------
+
+    def place(self) -> None:
+        """In the corner of the view that hides none of the selected cards (bottom-right first)."""
+        view = self._view
+        obstacles = [
+            view.mapFromScene(item.card_rect()).boundingRect()
+            for item in view.design_scene.selectedItems()
+            if isinstance(item, ComponentItem)
+        ]
+        self.move(clear_corner(view.viewport().geometry(), self.size(), self.margin, obstacles))
+        self.raise_()
+
+    def _view_moved(self, *_args: object) -> None:
+        if self.isVisible():
+            self.place()
+        self.update()
 
     # ---- the cached overview --------------------------------------------------------------------
 
@@ -54,7 +93,7 @@ class Minimap(QWidget):
         if self.isVisible():
             self._timer.start()
 
-    def showEvent(self, event) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         if self._dirty:
             self.refresh()
         super().showEvent(event)

@@ -18,6 +18,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 
 from app.ui.canvas import style as st
+from app.ui.canvas.stacking import in_stacking_order
 
 if TYPE_CHECKING:
     from app.ui.canvas.scene import DesignScene
@@ -50,6 +51,7 @@ class Overview:
         self.scene = scene
         self.dirty = True
         self._cards: dict[str, list[QRectF]] = {}
+        self._stacked: list[tuple[QRectF, str]] = []  # overlapping cards, bottom first
         self._links: dict[tuple[str, bool], QPainterPath] = {}
         self._arrows: dict[str, QPainterPath] = {}
         self._selected_cards: list[QRectF] = []
@@ -70,11 +72,17 @@ class Overview:
         matches = scene.matches
         w, h = st.CARD_W, st.CARD_H
         badge_d = st.BADGE_RADIUS * 3.2
-        for item in scene.component_items():
+        ordered = in_stacking_order(scene.component_items())
+        overlapping = _overlapping([item.pos() for item in ordered], w, h)
+        stacked: list[tuple[QRectF, str]] = []
+        for n, item in enumerate(ordered):
             pos = item.pos()
             x, y = pos.x(), pos.y()
             rect = QRectF(x, y, w, h)
-            cards.setdefault(item.stage_color, []).append(rect)
+            if n in overlapping:  # painted one by one, bottom first, over the batches
+                stacked.append((rect, item.stage_color))
+            else:
+                cards.setdefault(item.stage_color, []).append(rect)
             if item in selected:
                 chosen.append(rect.adjusted(-3, -3, 3, 3))
             if item.alerting():
@@ -103,6 +111,7 @@ class Overview:
             if link in selected:
                 chosen_links.addPath(scene_path)
         self._cards, self._badges, self._links, self._arrows = cards, badges, links, arrows
+        self._stacked = stacked
         self._selected_cards, self._alert_cards, self._selected_links = chosen, alert, chosen_links
         self._link_count = len(items)
         self._labels = labels
@@ -131,6 +140,9 @@ class Overview:
         for color, rects in self._cards.items():
             painter.setBrush(theme.stage_brush(color))
             _fill(painter, rects, st.RADIUS if rounded else 0.0)
+        for card, color in self._stacked:  # in stacking order: the card on top is the one a press picks
+            painter.setBrush(theme.stage_brush(color))
+            _fill(painter, [card], st.RADIUS if rounded else 0.0)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         for rects, pen_color in (
             (self._selected_cards, theme.selection_color),
@@ -173,6 +185,26 @@ class Overview:
             painter.setPen(theme.name_pen)
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
         painter.restore()
+
+
+def _overlapping(corners: list[QPointF], w: float, h: float) -> set[int]:
+    """Indices of the cards (top-left corners, size w x h) that overlap another card."""
+    cells: dict[tuple[int, int], list[int]] = {}
+    for n, p in enumerate(corners):
+        cells.setdefault((int(p.x() // w), int(p.y() // h)), []).append(n)
+    found: set[int] = set()
+    for (cx, cy), members in cells.items():
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                for n in members:
+                    for m in cells.get((cx + dx, cy + dy), ()):
+                        if (
+                            m != n
+                            and abs(corners[n].x() - corners[m].x()) < w
+                            and abs(corners[n].y() - corners[m].y()) < h
+                        ):
+                            found.add(n)
+    return found
 
 
 def _fill(painter: QPainter, rects: list[QRectF], radius: float) -> None:

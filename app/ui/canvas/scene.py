@@ -23,6 +23,7 @@ from app.ui.canvas.labels import place_labels
 from app.ui.canvas.link_item import LinkItem
 from app.ui.canvas.overview import Overview
 from app.ui.canvas.routing import reroute
+from app.ui.canvas.stacking import CardStack
 from app.ui.document import DesignDocument
 
 FLASH_MS = 700
@@ -55,6 +56,7 @@ class DesignScene(QGraphicsScene):
         self._pending: set[LinkItem] = set()
         self._badges: dict[str, tuple[int, str]] = {}
         self._press_positions: dict[str, QPointF] | None = None
+        self.stack = CardStack()
         self._drag: ConnectionDrag | None = None
         self._flashing: set[str] = set()
         self._pending_timer = self._single_shot(0, self.flush_link_updates)
@@ -139,6 +141,7 @@ class DesignScene(QGraphicsScene):
         self.clear()
         self._components.clear()
         self._links.clear()
+        self.stack = CardStack()
         design = self.document.design
         for component in design.components:
             self._add_component_item(component.id)
@@ -158,6 +161,7 @@ class DesignScene(QGraphicsScene):
             item.set_badge(*badge)
         if self.overview_active:
             item.setFlag(_NO_CONTENTS, True)
+        self.stack.raise_card(item, self._components.values())  # the newest card is on top
         self.addItem(item)
         self.overview_dirty()
 
@@ -219,6 +223,7 @@ class DesignScene(QGraphicsScene):
             return
         position = self.document.component(component_id).position
         item.setPos(position.x, position.y)
+        self.stack.raise_card(item, self._components.values())  # a card dropped on another covers it
         self._grow_to(item)
         self._contents_timer.start()
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
@@ -374,10 +374,8 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, QGraphicsView):
         self.minimap.setVisible(show)
 
     def _place_minimap(self) -> None:
-        geometry = self.viewport().geometry()
-        corner = geometry.bottomRight() - QPoint(MINIMAP_MARGIN, MINIMAP_MARGIN)
-        self.minimap.move(corner.x() - self.minimap.width() + 1, corner.y() - self.minimap.height() + 1)
-        self.minimap.raise_()
+        self.minimap.margin = MINIMAP_MARGIN
+        self.minimap.place()  # out of the way of the selection
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

@@ -390,7 +390,8 @@ class MetaPage(Page):
             )
         )
         created, modified = design.meta.created[:10], design.meta.modified[:10]
-        self.dates.setText(f"Created {created} · last saved {modified}")
+        saved = f"last saved {modified}" if self.document.path is not None else "not saved yet"
+        self.dates.setText(f"Created {created} · {saved}")
 
     def _set(self, field: str, value: str | None) -> None:
         self._edit(lambda: self.document.set_meta_field(field, value or ""))

@@ -1,0 +1,122 @@
+"""The dark theme reaches every widget: palette list, check boxes (widgets and menus), interview bar.
+
+Colours are read from grabbed pixels, not only from palette roles, so a widget painting its own
+light colours or a style drawing invisible outlines fails here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QCheckBox, QMenu, QStyle, QStyleOptionButton
+
+from app.ui.interview.timer_bar import InterviewBar
+from app.ui.theme import ThemeManager, contrast_ratio
+
+TEXT_CONTRAST = 4.5  # WCAG AA for text
+INDICATOR_CONTRAST = 3.0  # WCAG AA for the outline of a control
+
+
+@pytest.fixture
+def dark(qapp):
+    manager = ThemeManager.instance()
+    manager.set_mode("dark")
+    qapp.processEvents()
+    yield manager
+    manager.set_mode("system")
+
+
+def _pixels(image: QImage, rect: QRect | None = None) -> list[QColor]:
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    area = (rect or image.rect()).intersected(image.rect())
+    return [
+        image.pixelColor(x, y)
+        for y in range(area.top(), area.bottom() + 1)
+        for x in range(area.left(), area.right() + 1)
+    ]
+
+
+def _scaled(rect: QRect, image: QImage) -> QRect:
+    """A widget rectangle in the grabbed image's device pixels."""
+    dpr = image.devicePixelRatio()
+    return QRect(int(rect.x() * dpr), int(rect.y() * dpr), int(rect.width() * dpr), int(rect.height() * dpr))
+
+
+def _background(pixels: list[QColor]) -> QColor:
+    return QColor(Counter(c.rgb() for c in pixels).most_common(1)[0][0])
+
+
+def _best_contrast(pixels: list[QColor], against: QColor) -> float:
+    return max(contrast_ratio(c, against) for c in pixels)
+
+
+def test_palette_list_is_dark_with_legible_text(qtbot, windows, dark):
+    window = windows()
+    tree = window.palette_panel.tree
+    viewport = tree.viewport()
+    image = viewport.grab().toImage()
+    assert image.width() > 50
+    pixels = _pixels(image)
+    background = _background(pixels)
+    assert background.lightness() < 70, background.name()  # not the white list of the bug
+    index = window.palette_panel.index_of_kind("model")
+    row = tree.visualRect(index).adjusted(0, 2, 0, -2)  # a kind's icon and label
+    text_pixels = _pixels(image, _scaled(row, image))
+    row_background = _background(text_pixels)
+    assert _best_contrast(text_pixels, row_background) >= TEXT_CONTRAST
+    icon_rect = tree.visualRect(index)
+    icon_rect.setWidth(28)
+    icon_pixels = _pixels(image, _scaled(icon_rect, image))
+    # the icon's strokes: light ink on the dark list, not washed out
+    assert _best_contrast(icon_pixels, row_background) >= INDICATOR_CONTRAST
+
+
+def test_unchecked_check_boxes_are_visible_in_widgets_and_menus(qtbot, windows, dark):
+    window = windows()
+    box = QCheckBox("Watches", window.inspector)
+    box.setChecked(False)
+    box.adjustSize()
+    image = box.grab().toImage()
+    option = QStyleOptionButton()
+    option.initFrom(box)
+    indicator = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, box)
+    area = _scaled(indicator, image)
+    background = window.palette().color(window.backgroundRole())
+    assert background.lightness() < 70
+    assert _best_contrast(_pixels(image, area), background) >= INDICATOR_CONTRAST
+    text = box.palette().color(box.foregroundRole())
+    assert contrast_ratio(text, background) >= TEXT_CONTRAST
+
+    menu = QMenu(window)
+    action = menu.addAction("Minimap")
+    action.setCheckable(True)
+    action.setChecked(False)
+    menu.adjustSize()
+    menu_image = menu.grab().toImage()
+    row = menu.actionGeometry(action)
+    menu_background = _background(_pixels(menu_image))
+    assert menu_background.lightness() < 70
+    row.setWidth(26)  # the check box column
+    check_pixels = _pixels(menu_image, _scaled(row, menu_image))
+    assert _best_contrast(check_pixels, menu_background) >= INDICATOR_CONTRAST
+
+
+def test_interview_bar_follows_the_dark_palette(qtbot, dark):
+    bar = InterviewBar()
+    qtbot.addWidget(bar)
+    bar.title.setText("Design a feed ranker")
+    bar.resize(900, 44)
+    bar.show()
+    qtbot.waitExposed(bar)
+    bar.repaint_clock()
+    image = bar.grab().toImage()
+    pixels = _pixels(image)
+    background = _background(pixels)
+    assert background.lightness() < 70, background.name()
+    title = bar.title.geometry()
+    assert _best_contrast(_pixels(image, _scaled(title, image)), background) >= TEXT_CONTRAST
+    clock = bar.clock.grab().toImage()
+    assert _background(_pixels(clock)).lightness() < 70  # the clock's own colours are the dark ones
