@@ -42,6 +42,13 @@ def keys(standard: Std | None = None, *fallback: str) -> list[QKeySequence]:
     return list(found) + [k for k in extra if k.toString() not in seen] if found else extra
 
 
+def without(found: list[QKeySequence], *taken: QAction) -> list[QKeySequence]:
+    """`found` minus the keys of `taken` actions: X11's standard Delete keys include Ctrl+D,
+    which here is Duplicate everywhere (as documented); pressing it must never delete."""
+    claimed = {k.toString() for action in taken for k in action.shortcuts()}
+    return [k for k in found if k.toString() not in claimed]
+
+
 class WindowActions(QObject):
     """Creates every action and the menu bar of one MainWindow."""
 
@@ -92,7 +99,7 @@ class WindowActions(QObject):
         self.undo = stack.createUndoAction(w, "&Undo")
         self.undo.setShortcuts(keys(Std.Undo, "Ctrl+Z"))
         self.redo = stack.createRedoAction(w, "&Redo")
-        self.redo.setShortcuts(keys(Std.Redo, "Ctrl+Shift+Z"))
+        self.redo.setShortcuts(keys(Std.Redo, "Ctrl+Y", "Ctrl+Shift+Z"))  # X11 lists only Ctrl+Shift+Z
         edit_menu.addAction(self.undo)
         edit_menu.addAction(self.redo)
         self._remember(edit_menu, self.undo)
@@ -110,7 +117,7 @@ class WindowActions(QObject):
             edit_menu,
             "&Delete",
             canvas.delete_selection,
-            keys(Std.Delete, "Delete") + [QKeySequence("Backspace")],
+            without(keys(Std.Delete, "Delete"), self.duplicate) + [QKeySequence("Backspace")],
             on_canvas=True,
         )
         edit_menu.addSeparator()
