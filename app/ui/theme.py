@@ -11,8 +11,8 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleFactory, QStyleOption, QWidget
 
 from app.ui.settings import THEMES, Settings
 
@@ -134,6 +134,48 @@ def muted_text_color() -> QColor:
     return QColor("#9AA1AB") if is_dark() else QColor(pal.color(QPalette.ColorRole.PlaceholderText))
 
 
+INDICATOR_EDGE_DARK = "#8A929C"  # the rim of check boxes and radio buttons on the dark palette
+
+
+class ReadableStyle(QProxyStyle):
+    """Fusion, with check boxes and radio buttons that stay visible on the dark palette.
+
+    Fusion outlines an indicator with the window colour darkened, which on a dark window is
+    near-black on a near-black base: an unchecked box (Show moves, Pinned, the components a
+    decision concerns) disappears. On the dark palette the rim is drawn again in a light grey.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(QStyleFactory.create("Fusion"))
+
+    def name(self) -> str:
+        return "fusion"
+
+    def drawPrimitive(
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        round_ = element == QStyle.PrimitiveElement.PE_IndicatorRadioButton
+        if not round_ and element != QStyle.PrimitiveElement.PE_IndicatorCheckBox:
+            return
+        if option.palette.color(QPalette.ColorRole.Window).lightness() >= 128:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, round_)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(QColor(INDICATOR_EDGE_DARK), 1))
+        rect = option.rect.adjusted(0, 0, -1, -1)
+        if round_:
+            painter.drawEllipse(rect.adjusted(1, 1, -1, -1))
+        else:
+            painter.drawRect(rect)
+        painter.restore()
+
+
 class ThemeManager(QObject):
     """Applies the chosen theme to the application; one per QApplication."""
 
@@ -182,9 +224,9 @@ class ThemeManager(QObject):
         return self._mode == "dark"
 
     def apply(self) -> None:
-        fusion = QStyleFactory.create("Fusion")
-        if fusion is not None and self.app.style().name().lower() != "fusion":
-            self.app.setStyle(fusion)
+        if not isinstance(self.app.style(), ReadableStyle):
+            self._style = ReadableStyle()  # kept referenced: the application does not own it in Python
+            self.app.setStyle(self._style)
         dark = self.dark()
         self.app.setPalette(dark_palette() if dark else light_palette())
         self.changed.emit(dark)
