@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QDockWidget, QMenu
 
 from app.ui import help_dialogs
 from app.ui.export_actions import CANVAS_FORMATS, DIAGRAM_FORMATS
@@ -47,6 +47,21 @@ def without(found: list[QKeySequence], *taken: QAction) -> list[QKeySequence]:
     which here is Duplicate everywhere (as documented); pressing it must never delete."""
     claimed = {k.toString() for action in taken for k in action.shortcuts()}
     return [k for k in found if k.toString() not in claimed]
+
+
+def _note_buried(dock: QDockWidget) -> None:
+    """Remember whether the dock is open but behind another tab of its group."""
+    covered = dock.isVisible() and not dock.isFloating() and dock.visibleRegion().isEmpty()
+    dock.setProperty("buried", covered)
+
+
+def _bring_forward(dock: QDockWidget, checked: bool) -> None:
+    """View > panel (Ctrl+Alt+1..5) shows the panel in front: a tabbed dock is raised, and one
+    hidden behind another tab is brought forward rather than closed."""
+    if not checked and dock.property("buried"):
+        dock.show()
+    if dock.isVisible():
+        dock.raise_()
 
 
 class WindowActions(QObject):
@@ -184,6 +199,8 @@ class WindowActions(QObject):
         ):
             toggle = dock.toggleViewAction()
             toggle.setShortcut(QKeySequence(shortcut))
+            toggle.toggled.connect(lambda _on, d=dock: _note_buried(d))  # runs before Qt hides it
+            toggle.triggered.connect(lambda on, d=dock: _bring_forward(d, on))
             view_menu.addAction(toggle)
             panels.append(toggle)
         self.reset_layout = QAction("&Reset Panel Layout", self.window)

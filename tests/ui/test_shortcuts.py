@@ -96,3 +96,26 @@ def test_no_key_belongs_to_two_actions_on_x11(tmp_path):
     assert clashes(owners) == {}
     assert owners["Ctrl+D"] == ["Duplicate"]
     assert owners["Ctrl+Y"] == owners["Ctrl+Shift+Z"] == ["Redo"]
+
+
+def on_top(dock) -> bool:
+    return dock.isVisible() and not dock.visibleRegion().isEmpty()
+
+
+def test_panel_shortcut_brings_a_tabbed_dock_forward(windows, qtbot):
+    window = windows()
+    window.resize(1400, 900)
+    decisions, findings = window.decisions_dock, window.findings_dock
+    toggle = decisions.toggleViewAction()
+    assert decisions in window.tabifiedDockWidgets(findings)
+    findings.raise_()
+    qtbot.waitUntil(lambda: on_top(findings))
+    assert not on_top(decisions)
+    toggle.trigger()  # Ctrl+Alt+5 while Decisions is open behind the Findings tab: forward, not closed
+    qtbot.waitUntil(lambda: on_top(decisions))
+    toggle.trigger()  # in front: the same key closes it
+    qtbot.waitUntil(lambda: not decisions.isVisible())
+    findings.raise_()
+    toggle.trigger()  # closed: it opens in front of the tab group
+    qtbot.waitUntil(lambda: on_top(decisions))
+    assert toggle.isChecked()
