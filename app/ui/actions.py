@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QDockWidget, QMenu
 
 from app.ui import help_dialogs
 from app.ui.export_actions import CANVAS_FORMATS, DIAGRAM_FORMATS
@@ -40,6 +40,28 @@ def keys(standard: Std | None = None, *fallback: str) -> list[QKeySequence]:
     extra = [QKeySequence(k) for k in fallback]
     seen = {k.toString() for k in found}
     return list(found) + [k for k in extra if k.toString() not in seen] if found else extra
+
+
+def without(found: list[QKeySequence], *taken: QAction) -> list[QKeySequence]:
+    """`found` minus the keys of `taken` actions: X11's standard Delete keys include Ctrl+D,
+    which here is Duplicate everywhere (as documented); pressing it must never delete."""
+    claimed = {k.toString() for action in taken for k in action.shortcuts()}
+    return [k for k in found if k.toString() not in claimed]
+
+
+def _note_buried(dock: QDockWidget) -> None:
+    """Remember whether the dock is open but behind another tab of its group."""
+    covered = dock.isVisible() and not dock.isFloating() and dock.visibleRegion().isEmpty()
+    dock.setProperty("buried", covered)
+
+
+def _bring_forward(dock: QDockWidget, checked: bool) -> None:
+    """View > panel (Ctrl+Alt+1..5) shows the panel in front: a tabbed dock is raised, and one
+    hidden behind another tab is brought forward rather than closed."""
+    if not checked and dock.property("buried"):
+        dock.show()
+    if dock.isVisible():
+        dock.raise_()
 
 
 class WindowActions(QObject):
@@ -92,7 +114,7 @@ class WindowActions(QObject):
         self.undo = stack.createUndoAction(w, "&Undo")
         self.undo.setShortcuts(keys(Std.Undo, "Ctrl+Z"))
         self.redo = stack.createRedoAction(w, "&Redo")
-        self.redo.setShortcuts(keys(Std.Redo, "Ctrl+Shift+Z"))
+        self.redo.setShortcuts(keys(Std.Redo, "Ctrl+Y", "Ctrl+Shift+Z"))  # X11 lists only Ctrl+Shift+Z
         edit_menu.addAction(self.undo)
         edit_menu.addAction(self.redo)
         self._remember(edit_menu, self.undo)
@@ -110,7 +132,7 @@ class WindowActions(QObject):
             edit_menu,
             "&Delete",
             canvas.delete_selection,
-            keys(Std.Delete, "Delete") + [QKeySequence("Backspace")],
+            without(keys(Std.Delete, "Delete"), self.duplicate) + [QKeySequence("Backspace")],
             on_canvas=True,
         )
         edit_menu.addSeparator()
@@ -178,6 +200,8 @@ class WindowActions(QObject):
         ):
             toggle = dock.toggleViewAction()
             toggle.setShortcut(QKeySequence(shortcut))
+            toggle.toggled.connect(lambda _on, d=dock: _note_buried(d))  # runs before Qt hides it
+            toggle.triggered.connect(lambda on, d=dock: _bring_forward(d, on))
             view_menu.addAction(toggle)
             panels.append(toggle)
         self.reset_layout = QAction("&Reset Panel Layout", self.window)

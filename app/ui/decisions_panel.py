@@ -173,7 +173,8 @@ class DecisionsPanel(QWidget):
             font = QFont(item.font(0))
             font.setItalic(True)
             item.setFont(0, font)
-        item.setToolTip(0, tooltip_html(self._describe(decision, names)))
+        labels = {d.id: f"{d.label} ({d.id})" for d in self.document.design.decisions}
+        item.setToolTip(0, tooltip_html(self._describe(decision, {**names, **labels})))
         return item
 
     @staticmethod
@@ -193,7 +194,7 @@ class DecisionsPanel(QWidget):
         if decision.components:
             lines.append("Concerns: " + ", ".join(names.get(c, c) for c in decision.components))
         if decision.supersedes:
-            lines.append(f"Supersedes {decision.supersedes}")
+            lines.append(f"Supersedes {names.get(decision.supersedes, decision.supersedes)}")
         return "\n".join(lines)
 
     def _detail_html(self, decision: Decision) -> str:
@@ -219,8 +220,10 @@ class DecisionsPanel(QWidget):
         if decision.components:
             concerned = ", ".join(e(names.get(c, c)) for c in decision.components)
             parts.append(f"<p><b>Concerns:</b> {concerned}</p>")
-        if decision.supersedes:
-            parts.append(f"<p><b>Supersedes:</b> {e(decision.supersedes)}</p>")
+        if decision.supersedes:  # named by its title: an id like "d1" says nothing
+            old = next((d for d in self.document.design.decisions if d.id == decision.supersedes), None)
+            named = f"{old.label} ({old.id})" if old is not None else decision.supersedes
+            parts.append(f"<p><b>Supersedes:</b> {e(named)}</p>")
         return "".join(parts)
 
     def _show_detail(self) -> None:

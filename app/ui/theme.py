@@ -132,6 +132,9 @@ class ThemedStyle(QProxyStyle):
         super().__init__(QStyleFactory.create("Fusion"))
         self.setObjectName("mlsd-fusion")
 
+    def name(self) -> str:
+        return "fusion"  # Fusion's look and metrics; only the indicators' outline is added
+
     def drawPrimitive(
         self,
         element: QStyle.PrimitiveElement,
@@ -248,7 +251,8 @@ class ThemeManager(QObject):
 
     def apply(self) -> None:
         if not isinstance(self.app.style(), ThemedStyle):
-            self.app.setStyle(ThemedStyle())
+            self._style = ThemedStyle()  # kept referenced: the application does not own it in Python
+            self.app.setStyle(self._style)
         dark = self.dark()
         self.app.setPalette(dark_palette() if dark else light_palette())
         self.changed.emit(dark)

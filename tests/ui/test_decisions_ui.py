@@ -137,6 +137,9 @@ def test_decisions_panel_adds_edits_supersedes_and_deletes(qtbot, windows, monke
     assert [(d.id, d.status) for d in doc.design.decisions] == [("d1", "superseded"), ("d2", "accepted")]
     assert _rows(panel)[1:] == [("Candidate retrieval", "superseded"), ("Retrieval v2", "accepted")]
     assert doc.undo_stack.count() == start + 3
+    panel.select("d2")  # the record it replaces is named by its title, not only by "d1"
+    assert "<b>Supersedes:</b> Candidate retrieval (d1)" in panel.detail.text()
+    assert "Supersedes Candidate retrieval (d1)" in panel.tree.topLevelItem(2).toolTip(0)
     panel.select("d1")
     panel.delete_button.click()  # refused: d2 supersedes it; the status bar says why
     assert len(doc.design.decisions) == 2 and doc.undo_stack.count() == start + 3
