@@ -170,7 +170,8 @@ _BUILTIN_COMMANDS = ("check", "catalog", "schema", "migrate", "rules")
 
 def _build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The `mlsd` parser; with `command`, only that command's module is imported and
-    registered beside the built-in commands (all of them otherwise, as --help lists)."""
+    registered beside the built-in commands (none for a built-in command or --version; all
+    of them otherwise, as --help lists)."""
     parser = argparse.ArgumentParser(
         prog="mlsd",
         description="MLSD Studio: design, check and document machine learning systems. "
@@ -209,7 +210,7 @@ def _build_parser(command: str | None = None) -> argparse.ArgumentParser:
     rules.add_argument("--format", choices=("text", "json"), default="text")
     rules.set_defaults(func=cmd_rules)
 
-    if command in _BUILTIN_COMMANDS:
+    if command in _BUILTIN_COMMANDS or command == "--version":
         registrars: list[Registrar] = []
     elif command in _COMMAND_REGISTRARS:
         registrars = [_COMMAND_REGISTRARS[command]]
