@@ -229,13 +229,15 @@ def _subcommand_names(parser: argparse.ArgumentParser) -> set[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    as_process = argv is None  # called by the `mlsd` entry point, not by a test or a script
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or (
         argv[0] not in _BUILTIN_COMMANDS
         and argv[0] not in _COMMAND_REGISTRARS
         and argv[0] not in ("-h", "--help", "--version")
     ):
-        return main_gui(argv)
+        status = main_gui(argv)
+        return _end_screenshot_process(status, argv) if as_process else status
     args = _build_parser(argv[0]).parse_args(argv)
     command: Callable[[argparse.Namespace], int] = args.func
     try:
@@ -251,7 +253,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def main_gui(argv: Sequence[str] | None = None) -> int:
     """Open the window (imports Qt)."""
-    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv is None:  # the `mlsd-studio` entry point
+        argv = sys.argv[1:]
+        return _end_screenshot_process(main_gui(argv), argv)
+    argv = list(argv)
     headless = any(flag in argv for flag in ("--screenshot", "--smoke-test"))
     if sys.platform.startswith("linux") and not _has_display():
         if not headless:
@@ -272,6 +277,18 @@ def main_gui(argv: Sequence[str] | None = None) -> int:
         print(f"mlsd: the window needs PySide6 ({exc})", file=sys.stderr)
         return EXIT_USAGE
     return run_app(argv)
+
+
+def _end_screenshot_process(status: int, argv: Sequence[str]) -> int:
+    """A whole `mlsd [FILE] --screenshot OUT.png` process has nothing left to do once the
+    picture is written (or refused): it leaves at once, its output flushed, instead of tearing
+    down Qt and every module (about 0.15 s of a 1 s run). Only the entry points call this; an
+    in-process caller of main() or run_app() gets the status back as usual."""
+    if "--screenshot" not in argv:
+        return status
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
 
 
 def _has_display() -> bool:
