@@ -281,6 +281,10 @@ def run_app(argv: Sequence[str] | None = None, started: Callable[[], None] | Non
                     window.show_start_page()
         if started is not None:
             started()
+        if args.file or not restored:
+            from app.ui.startup_probe import install_if_asked
+
+            install_if_asked(app, window.canvas.viewport())
         return app.exec()
     finally:
         release_clipboard()

@@ -20,17 +20,18 @@ from PySide6.QtWidgets import QDockWidget
 
 from app.domain.model import Design, Meta
 from app.rules.engine import CheckResult
-from app.rules.rubric import Rubric, score_design
-from app.ui.interview import rubric_dialog, start_dialog
 from app.ui.interview.checklist import FrameworkChecklist
-from app.ui.interview.compare import CompareDialog
-from app.ui.interview.rubric_dialog import RubricDialog
 from app.ui.interview.session import TICK_MS, Clock, InterviewSession, InterviewSetup
 from app.ui.interview.timer_bar import InterviewBar
 from app.ui.theme import ThemeManager
 
+# The rubric, its dialog, the start and compare dialogs are imported when first used: a
+# window that never interviews (and every window, before its first paint) does without them.
 if TYPE_CHECKING:
+    from app.rules.rubric import Rubric
     from app.ui.actions import WindowActions
+    from app.ui.interview.compare import CompareDialog
+    from app.ui.interview.rubric_dialog import RubricDialog
     from app.ui.main_window import MainWindow
 
 TITLE_PREFIX = "Interview: "
@@ -85,6 +86,8 @@ class InterviewController(QObject):
 
     def start_interview(self) -> MainWindow | None:
         """Ask for the problem and duration, then start; returns the interview's window."""
+        from app.ui.interview import start_dialog
+
         setup = start_dialog.ask_interview_setup(self.window)
         return self.start(setup) if setup is not None else None
 
@@ -203,6 +206,8 @@ class InterviewController(QObject):
     # ---- rubric -------------------------------------------------------------------------
 
     def current_rubric(self) -> Rubric:
+        from app.rules.rubric import score_design
+
         w = self.window
         result = w.checker.check_now()
         return score_design(w.document.design, result, w.document.catalog)
@@ -213,6 +218,8 @@ class InterviewController(QObject):
         return [("Design", self.window.document.design.meta.title)]
 
     def show_rubric(self) -> RubricDialog:
+        from app.ui.interview import rubric_dialog
+
         rubric, context = self.current_rubric(), self.context_rows()
         if self.rubric_dialog is not None:
             self.rubric_dialog.close()
@@ -238,6 +245,8 @@ class InterviewController(QObject):
     # ---- comparison ---------------------------------------------------------------------
 
     def compare_with_template(self) -> CompareDialog:
+        from app.ui.interview.compare import CompareDialog
+
         w = self.window
         initial = self.session.setup.template if self.session is not None else None
         if self.compare_dialog is not None:
