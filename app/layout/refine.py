@@ -69,10 +69,12 @@ class CrossingModel:
             px, py, qx, qy = xs[a], ys[a], xs[b], ys[b]
             dx, dy = qx - px, qy - py
             ex0, ex1, ey0, ey1 = lox[e], hix[e], loy[e], hiy[e]
-            near = [f for f, lo, hi in zip(every, lox, hix, strict=True) if lo <= ex1 and hi >= ex0]
+            near = [
+                f
+                for f, x0, x1, y0, y1 in zip(every, lox, hix, loy, hiy, strict=True)
+                if x0 <= ex1 and x1 >= ex0 and y0 <= ey1 and y1 >= ey0
+            ]
             for f in near:
-                if loy[f] > ey1 or hiy[f] < ey0:
-                    continue
                 c, d = ea[f], eb[f]
                 if c == a or c == b or d == a or d == b:
                     continue
