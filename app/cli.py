@@ -39,7 +39,7 @@ def _write_stdout(text: str) -> None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from app.rules import check_design
-    from app.rules.formats import format_json, format_sarif, format_text
+    from app.rules.formats import format_sarif, format_text, write_check_json
 
     loaded = _load(args.file)
     catalog = default_catalog()
@@ -53,7 +53,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         from app.estimates import estimate_design
 
         figures = estimate_design(loaded.design, catalog).to_json()
-        _write_stdout(format_json(result, args.file, rubric, estimates=figures))
+        sys.stdout.flush()
+        write_check_json(sys.stdout.buffer, result, args.file, rubric, estimates=figures)
+        sys.stdout.buffer.flush()
     elif args.format == "sarif":
         _write_stdout(format_sarif(result, args.file))
     else:

@@ -75,12 +75,8 @@ def _say(message: str) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from app.domain.catalog import default_catalog
-    from app.export.dot import to_dot
-    from app.export.markdown import to_markdown
-    from app.export.mermaid import to_mermaid
     from app.export.placed import to_png, to_svg
     from app.export.renderer import RenderError, find_renderer
-    from app.export.report import report_bytes
     from app.persistence import load_design
     from app.rules import check_design
 
@@ -125,6 +121,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         after_summary = [since_section(old.design, design, Path(since).name, catalog)]
 
     def report() -> bytes:
+        from app.export.report import report_bytes
+
         extra = None
         if getattr(args, "rubric", False):
             from app.export.report.rubric import rubric_section
@@ -140,10 +138,26 @@ def cmd_export(args: argparse.Namespace) -> int:
             after_summary=after_summary,
         )
 
+    def dot_source() -> bytes:
+        from app.export.dot import to_dot
+
+        return to_dot(design, catalog, result).encode("utf-8")
+
+    def mermaid() -> bytes:
+        from app.export.mermaid import to_mermaid
+
+        return to_mermaid(design, catalog).encode("utf-8")
+
+    def markdown() -> bytes:
+        from app.export.markdown import to_markdown
+
+        return to_markdown(design, result, catalog).encode("utf-8")
+
+    # Each output imports what it needs only when asked for (the PDF's reportlab, ...).
     producers: dict[str, Callable[[], bytes]] = {
-        "dot": lambda: to_dot(design, catalog, result).encode("utf-8"),
-        "mermaid": lambda: to_mermaid(design, catalog).encode("utf-8"),
-        "md": lambda: to_markdown(design, result, catalog).encode("utf-8"),
+        "dot": dot_source,
+        "mermaid": mermaid,
+        "md": markdown,
         "svg": lambda: to_svg(design, catalog, result, timeout=args.timeout, layout=layout),
         "png": lambda: to_png(design, catalog, result, timeout=args.timeout, layout=layout, scale=scale),
         "pdf": report,

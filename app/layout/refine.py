@@ -18,7 +18,11 @@ BUDGET = 300_000  # segment tests per refinement
 
 
 class CrossingModel:
-    """Straight links between node centres; counts crossings like the layout metrics."""
+    """Straight links between node centres; counts crossings like the layout metrics.
+
+    Each link's bounding box is kept up to date as nodes move (`move`), so a crossing count
+    skips the links that lie clear of it by comparing boxes, before any segment arithmetic.
+    """
 
     def __init__(self, xs: list[float], ys: list[float], edges: Sequence[tuple[int, int]]):
         self.x = xs
@@ -29,7 +33,20 @@ class CrossingModel:
         for e, (a, b) in enumerate(edges):
             self.incident[a].append(e)
             self.incident[b].append(e)
+        self.lox = [min(xs[a], xs[b]) for a, b in edges]
+        self.hix = [max(xs[a], xs[b]) for a, b in edges]
+        self.loy = [min(ys[a], ys[b]) for a, b in edges]
+        self.hiy = [max(ys[a], ys[b]) for a, b in edges]
         self.tests = 0
+
+    def move(self, node: int, x: float, y: float) -> None:
+        """Put `node` at (x, y)."""
+        xs, ys, ea, eb = self.x, self.y, self.a, self.b
+        xs[node], ys[node] = x, y
+        for e in self.incident[node]:
+            a, b = ea[e], eb[e]
+            self.lox[e], self.hix[e] = (xs[a], xs[b]) if xs[a] < xs[b] else (xs[b], xs[a])
+            self.loy[e], self.hiy[e] = (ys[a], ys[b]) if ys[a] < ys[b] else (ys[b], ys[a])
 
     def total(self) -> int:
         """Crossings among all links."""
@@ -42,24 +59,26 @@ class CrossingModel:
     def crossings_of(self, edges: Sequence[int]) -> int:
         """Sum over `edges` of the links each one crosses (pairs inside `edges` count twice)."""
         xs, ys, ea, eb = self.x, self.y, self.a, self.b
+        lox, hix, loy, hiy = self.lox, self.hix, self.loy, self.hiy
         count = 0
         m = len(ea)
-        self.tests += m * len(edges)
+        self.tests += m * len(edges)  # the budget counts every pair, tested or skipped by its box
+        every = range(m)
         for e in edges:
             a, b = ea[e], eb[e]
             px, py, qx, qy = xs[a], ys[a], xs[b], ys[b]
             dx, dy = qx - px, qy - py
-            lox, hix = (px, qx) if px < qx else (qx, px)
-            loy, hiy = (py, qy) if py < qy else (qy, py)
-            for f in range(m):
+            ex0, ex1, ey0, ey1 = lox[e], hix[e], loy[e], hiy[e]
+            near = [
+                f
+                for f, x0, x1, y0, y1 in zip(every, lox, hix, loy, hiy, strict=True)
+                if x0 <= ex1 and x1 >= ex0 and y0 <= ey1 and y1 >= ey0
+            ]
+            for f in near:
                 c, d = ea[f], eb[f]
                 if c == a or c == b or d == a or d == b:
                     continue
                 rx, ry, sx, sy = xs[c], ys[c], xs[d], ys[d]
-                if (rx < lox and sx < lox) or (rx > hix and sx > hix):
-                    continue
-                if (ry < loy and sy < loy) or (ry > hiy and sy > hiy):
-                    continue
                 d1 = (ry - py) * dx - dy * (rx - px)
                 d2 = (sy - py) * dx - dy * (sx - px)
                 if not d1 or not d2 or (d1 > 0) == (d2 > 0):
@@ -73,13 +92,13 @@ class CrossingModel:
 
     def pair_crossings(self, edges: list[int]) -> int:
         """Crossings among the given links only."""
-        saved = self.a, self.b
-        self.a = [saved[0][e] for e in edges]
-        self.b = [saved[1][e] for e in edges]
+        ends, boxes = (self.a, self.b), (self.lox, self.hix, self.loy, self.hiy)
+        self.a, self.b = ([seq[e] for e in edges] for seq in ends)
+        self.lox, self.hix, self.loy, self.hiy = ([seq[e] for e in edges] for seq in boxes)
         try:
             return self.crossings_of(list(range(len(edges)))) // 2
         finally:
-            self.a, self.b = saved
+            (self.a, self.b), (self.lox, self.hix, self.loy, self.hiy) = ends, boxes
 
     def cost(self, edges: list[int]) -> tuple[int, float]:
         """(crossings involving these links, their length)."""
@@ -169,4 +188,4 @@ def _candidates(
 
 
 def _put(model: CrossingModel, node: int, point: tuple[float, float]) -> None:
-    model.x[node], model.y[node] = point
+    model.move(node, *point)

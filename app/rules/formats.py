@@ -8,14 +8,15 @@ that lays text out bidirectionally.
 
 from __future__ import annotations
 
+import gc
 import hashlib
-import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from app import __version__
 from app.domain.catalog import STAGE_IDS, Catalog
 from app.domain.model import Design
 from app.domain.text import balance_bidi, isolate
+from app.rules.component_sets import MIN_SET, ComponentSets, json_bytes, share_components, write_json
 from app.rules.engine import CheckResult, result_to_json_data
 from app.rules.model import OTHER_STAGE_LABELS, SEVERITY_RANK, Finding
 
@@ -36,7 +37,7 @@ def format_text(result: CheckResult, design: Design, catalog: Catalog, file: str
         stage = catalog.stage(stage_id)
         if cov.covered:
             shown = ", ".join(names.get(c, c) for c in cov.components[:6])
-            more = f" (+{len(cov.components) - 6} more)" if len(cov.components) > 6 else ""
+            more = f" (+{len(cov.components) - 6:,} more)" if len(cov.components) > 6 else ""
             lines.append(f"  [x] {stage.number}. {stage.label}: {shown}{more}")
         else:
             kinds = ", ".join(catalog.kinds[k].label for k in cov.missing_kinds)
@@ -101,17 +102,55 @@ def _finding_lines(finding: Finding) -> list[str]:
     return lines
 
 
-def format_json(
+def check_json_data(
     result: CheckResult, file: str, rubric: Rubric | None = None, *, estimates: dict[str, Any] | None = None
-) -> str:
-    """The JSON of `mlsd check --format json` (with the rubric under "rubric" and the design's
-    figures under "estimates" when given)."""
+) -> dict[str, Any]:
+    """The data of `mlsd check --format json` (with the rubric under "rubric" and the design's
+    figures under "estimates" when given). Long component lists that findings share are written
+    once under "component_sets" (before "findings"; see app/rules/component_sets.py)."""
     data = result_to_json_data(result, file)
+    sets = share_components(data["findings"])
+    if sets:
+        ordered: dict[str, Any] = {}
+        for key, value in data.items():
+            if key == "findings":
+                ordered["component_sets"] = sets
+            ordered[key] = value
+        data = ordered
     if rubric is not None:
         data["rubric"] = rubric.to_json_data()
     if estimates is not None:
         data["estimates"] = estimates
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return data
+
+
+def format_json(
+    result: CheckResult, file: str, rubric: Rubric | None = None, *, estimates: dict[str, Any] | None = None
+) -> str:
+    """The JSON of `mlsd check --format json` as text (`check_json_data`, indented)."""
+    return json_bytes(check_json_data(result, file, rubric, estimates=estimates)).decode("utf-8")
+
+
+def write_check_json(
+    out: BinaryIO,
+    result: CheckResult,
+    file: str,
+    rubric: Rubric | None = None,
+    *,
+    estimates: dict[str, Any] | None = None,
+) -> None:
+    """`format_json`'s bytes written to `out` a finding at a time.
+
+    The cyclic garbage collector is paused meanwhile: building the findings' dicts creates no
+    cycles, but on a large design each of its passes would walk every object of the design and
+    of the check (most of the encoding time on 10,000 components)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        write_json(check_json_data(result, file, rubric, estimates=estimates), out)
+    finally:
+        if paused:
+            gc.enable()
 
 
 def _fingerprint(finding: Finding) -> str:
@@ -135,8 +174,14 @@ def format_sarif(result: CheckResult, file: str) -> str:
         for spec in result.rules_checked
     ]
     index = {spec.id: i for i, spec in enumerate(result.rules_checked)}
+    sets = ComponentSets(f.components for f in result.findings)
     results: list[dict[str, Any]] = []
     for finding in result.findings:
+        shared = sets.reference(finding.components)
+        # A long shared list is written once, in the run's properties; the finding names its
+        # first components as locations and refers to the set for the whole list.
+        located = finding.components[:MIN_SET] if shared else finding.components
+        listed = {"componentSet": shared} if shared else {"components": list(finding.components)}
         item: dict[str, Any] = {
             "ruleId": finding.rule,
             "level": _SARIF_LEVEL[finding.severity],
@@ -144,13 +189,13 @@ def format_sarif(result: CheckResult, file: str) -> str:
             "locations": [
                 {
                     "physicalLocation": {"artifactLocation": {"uri": file}},
-                    "logicalLocations": [{"name": cid, "kind": "object"} for cid in finding.components],
+                    "logicalLocations": [{"name": cid, "kind": "object"} for cid in located],
                 }
             ],
             "partialFingerprints": {"mlsdFinding/v1": _fingerprint(finding)},
             "properties": {
                 "stage": finding.stage,
-                "components": list(finding.components),
+                **listed,
                 "links": list(finding.links),
                 **(
                     {"override": {"from": finding.default_severity, "to": finding.severity}}
@@ -164,7 +209,8 @@ def format_sarif(result: CheckResult, file: str) -> str:
         if finding.accepted:
             item["suppressions"] = [{"kind": "inSource", "justification": finding.rationale or ""}]
         results.append(item)
-    doc = {
+    table = sets.table()
+    doc: dict[str, Any] = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [
@@ -179,7 +225,8 @@ def format_sarif(result: CheckResult, file: str) -> str:
                 "artifacts": [{"location": {"uri": file}}],
                 "invocations": [{"executionSuccessful": not any(f.internal_error for f in result.findings)}],
                 "results": results,
+                **({"properties": {"componentSets": table}} if table else {}),
             }
         ],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_bytes(doc).decode("utf-8")

@@ -71,11 +71,14 @@ def report_bytes(
     doc_content = build_doc(design, result, catalog)
     problem = " ".join(design.meta.problem.split())
     pdf = b""
+    # Built once: flowables are laid out afresh by every pass (multiBuild reuses them the same
+    # way), so only the glossary is rebuilt for a tighter pass, not the figures' layouts; the
+    # contents keep the entries of the pass before, so the next pass starts from them.
+    body = _story(doc_content, info, styles, width, extra_sections, after_summary, diagram_error)
     for tightness in GLOSSARY_TIGHTNESS:  # tighter glossaries only while the last page is near-empty
         end = _End()
-        story = _story(
-            doc_content, info, styles, width, extra_sections, after_summary, diagram_error, tightness
-        )
+        glossary = docsections.glossary_section(doc_content, styles, width, tightness)
+        story = [*body, CondPageBreak(SECTION_ROOM), *glossary] if glossary else body
         buffer = io.BytesIO()
         doc = ReportDocTemplate(
             buffer,
@@ -116,9 +119,8 @@ def _story(
     extra_sections: Sequence[ExtraSection] | None,
     after_summary: Sequence[ExtraSection] | None,
     diagram_error: str | None,
-    tightness: float,
 ) -> list[Flowable]:
-    """The document's flowables, in order (`tightness` scales the glossary's type)."""
+    """The document's flowables, in order, up to the glossary (report_bytes adds it)."""
     design, result, catalog = doc_content.design, doc_content.result, doc_content.catalog
     story: list[Flowable] = [NextPageTemplate("portrait")]
     story += front.cover(design, result, catalog, info, styles, width)
@@ -142,7 +144,6 @@ def _story(
         docsections.questions_section(doc_content, styles, sections.asked_elsewhere(extra_sections or ())),
         sections.extra_sections(extra_sections or (), styles),
         docsections.appendix(doc_content, styles, width),
-        docsections.glossary_section(doc_content, styles, width, tightness),
     ):
         if part:
             story += [CondPageBreak(SECTION_ROOM), *part]

@@ -12,13 +12,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Table, TableStyle
 
 from app.domain.catalog import Catalog
 from app.domain.model import Design
 from app.estimates import DesignEstimate, assumptions, estimate_design, format_quantity
 from app.export.design_doc import property_label
 from app.export.report.fonts import markup
+from app.export.report.paragraph import Paragraph
 from app.export.report.styles import ACCENT_LIGHT, GRID, MUTED, ZEBRA, Styles, heading, rich
 
 TITLE = "Capacity and cost"

@@ -8,7 +8,7 @@ piece of user text goes through `markup` (escaped, shaped).
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable
 
 from app.diff import DesignDiff, diff_designs
 from app.diff.formats import HEADINGS
@@ -16,6 +16,7 @@ from app.diff.model import TARGETS, finding_key
 from app.domain.catalog import Catalog
 from app.domain.model import Design
 from app.export.report.fonts import markup
+from app.export.report.paragraph import Paragraph
 from app.export.report.sections import ExtraSection
 from app.export.report.styles import (
     MUTED,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from reportlab.platypus import Flowable, NextPageTemplate, PageBreak, Paragraph
+from reportlab.platypus import Flowable, NextPageTemplate, PageBreak
 
 from app.domain.catalog import Catalog
 from app.domain.model import Design
@@ -27,6 +27,7 @@ from app.export.dot import stage_groups, stage_view
 from app.export.report.figure import FIGURE_CARD, FLAT_CARD, HEADER_ROOM, SceneFigure
 from app.export.report.fonts import markup
 from app.export.report.overview import StageOverview, stage_summary
+from app.export.report.paragraph import Paragraph
 from app.export.report.styles import LANDSCAPE, MARGIN, PORTRAIT, Styles, heading, rich
 from app.export.scene import build_scene, layout_for
 

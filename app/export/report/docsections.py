@@ -9,12 +9,13 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 from reportlab.platypus.flowables import BalancedColumns
 
 from app.domain.model import Decision
 from app.export.design_doc import DesignDoc, RiskGroup, acceptance_status, component_names, finding_place
 from app.export.report.fonts import markup
+from app.export.report.paragraph import Paragraph
 from app.export.report.styles import (
     GRID,
     MUTED,

@@ -8,7 +8,7 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepInFrame, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepInFrame, Spacer, Table, TableStyle
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from app import __version__
@@ -17,6 +17,7 @@ from app.domain.model import Design
 from app.export.design_doc import DesignDoc, checks_line, decisions_line, finding_place, plural
 from app.export.dot import tint
 from app.export.report.fonts import markup
+from app.export.report.paragraph import Paragraph
 from app.export.report.styles import (
     ACCENT,
     ACCENT_LIGHT,

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from app.export.report.fonts import markup
+from app.export.report.paragraph import Paragraph
 from app.export.report.sections import AskingSection
 from app.export.report.styles import (
     ACCENT,

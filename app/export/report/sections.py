@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from reportlab.platypus import Flowable, Paragraph, Table
+from reportlab.platypus import Flowable, Table
 
 from app.domain.model import Component, Design, Link
 from app.export.design_doc import DesignDoc, PropertyRow, property_rows, unset_labels
 from app.export.report.fonts import markup
+from app.export.report.paragraph import Paragraph
 from app.export.report.styles import GRID, MUTED, SEVERITY_COLORS, Heading, Styles, heading, hex_of, rich
 from app.export.report.tables import data_table
 from app.rules.model import Finding

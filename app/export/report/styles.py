@@ -11,9 +11,9 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph
 
 from app.export.report.fonts import FontSet, markup, report_fonts
+from app.export.report.paragraph import Paragraph
 
 PORTRAIT = A4
 LANDSCAPE = landscape(A4)

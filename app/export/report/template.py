@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import weakref
+from collections.abc import Callable
 from typing import Any, Literal, cast
 
 from reportlab import rl_config
@@ -118,6 +120,8 @@ class ReportDocTemplate(BaseDocTemplate):
         self.styles = styles
         self.page_total: int | None = None
         self.draft = False
+        self._edit_sink: Callable[[tuple[Any, ...]], None] | None = None
+        self._pass_edits: list[tuple[Any, ...]] = []
         self._footer_style = styles.small.clone(
             "footer", fontSize=FOOTER_SIZE, leading=9, textColor=MUTED, spaceBefore=0
         )
@@ -151,10 +155,38 @@ class ReportDocTemplate(BaseDocTemplate):
     def multiBuild(  # noqa: N802 (reportlab API)
         self, story: list[Flowable], maxPasses: int = 10, **buildKwds: Any  # noqa: N803
     ) -> int:
-        passes: int = super().multiBuild([PageCounter(self), *story], maxPasses, **buildKwds)
+        """reportlab's multiBuild, leaving the story's flowables as it found them: it undoes its
+        edits to them (postponed marks, keepWithNext) between passes but not after the last,
+        and a flowable still marked postponed cannot be laid out again by another build."""
+        try:
+            passes: int = super().multiBuild([PageCounter(self), *story], maxPasses, **buildKwds)
+        finally:
+            for edit in reversed(self._pass_edits):
+                with contextlib.suppress(AttributeError):
+                    edit[0](*edit[1:])
+            self._pass_edits = []
         return passes
 
+    # multiBuild records an undo for each edit through this attribute: keep the last pass's too.
+    @property
+    def _multiBuildEdits(self) -> Callable[[tuple[Any, ...]], None] | None:  # noqa: N802
+        return self._record_edit if self._edit_sink is not None else None
+
+    @_multiBuildEdits.setter
+    def _multiBuildEdits(self, sink: Callable[[tuple[Any, ...]], None]) -> None:  # noqa: N802
+        self._edit_sink = sink
+
+    @_multiBuildEdits.deleter
+    def _multiBuildEdits(self) -> None:  # noqa: N802
+        self._edit_sink = None
+
+    def _record_edit(self, edit: tuple[Any, ...]) -> None:
+        self._pass_edits.append(edit)
+        if self._edit_sink is not None:
+            self._edit_sink(edit)
+
     def build(self, flowables: list[Flowable], *args: Any, **kwargs: Any) -> None:
+        self._pass_edits = []  # multiBuild has undone the edits of the pass before
         # multiBuild's first pass only collects page numbers (for the TOC and "of M"); it is
         # never the last pass, so costly drawings may skip it.
         self.draft = self.page_total is None

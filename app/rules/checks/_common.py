@@ -115,7 +115,7 @@ def names(ctx: RuleContext, ids: Iterable[str], limit: int = 4, ordered: bool = 
             first = ctx.sorted_ids(unique)[: limit - 1]
     shown = [ctx.name(i) for i in first]
     if count > limit:
-        shown.append(f"{count - limit + 1} more")
+        shown.append(f"{count - limit + 1:,} more")
     if len(shown) <= 1:
         return "".join(shown)
     return ", ".join(shown[:-1]) + " and " + shown[-1]
