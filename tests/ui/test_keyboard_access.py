@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import warnings
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAccessible
-from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtGui import QAccessible, QContextMenuEvent
+from PySide6.QtWidgets import QApplication, QLineEdit, QMenu, QVBoxLayout, QWidget
 
 from app.ui.canvas import CanvasView
 from app.ui.canvas.connect_picker import ConnectPicker
@@ -255,3 +255,30 @@ def test_property_editors_name_their_spin_box(windows):
         assert target.accessibleName(), name
         assert target.accessibleDescription(), name
         assert not isinstance(target, QLineEdit) or target.accessibleName()
+
+
+def _close_menu_when_shown(shown: list[tuple[list[str], QPoint]]) -> None:
+    def close() -> None:
+        menu = QApplication.activePopupWidget()
+        assert isinstance(menu, QMenu)
+        shown.append(([a.text() for a in menu.actions() if a.text()], menu.pos()))
+        menu.close()
+
+    QTimer.singleShot(0, close)
+
+
+def test_menu_key_opens_the_card_menu_on_the_current_card(qtbot):
+    doc, view = make_view(qtbot)
+    ids = _grid(doc)
+    shown: list[tuple[list[str], QPoint]] = []
+    view.setFocus()
+    view.select_components([ids["clicks"]])
+    _close_menu_when_shown(shown)
+    qtbot.keyClick(view, Qt.Key.Key_F10, SHIFT)
+    centre = view.design_scene.component_item(ids["clicks"]).card_rect().center()
+    expected = view.viewport().mapToGlobal(view.mapFromScene(centre))
+    assert shown == [(["Record a decision…", "Pin position"], expected)]
+    _close_menu_when_shown(shown)
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, QPoint(1, 1), QPoint(1, 1))
+    QApplication.sendEvent(view.viewport(), event)  # the Menu key: Qt sends this event
+    assert len(shown) == 2 and shown[-1][1] == expected

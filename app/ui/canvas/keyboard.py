@@ -9,6 +9,7 @@
   Ctrl+arrows belong to text editing and, on macOS, to the desktop switcher.
 - Enter / Return ask for the inspector on the selection (`inspector_requested`).
 - "Connect to..." (`connect_selection_to`, the picker in connect_picker.py) links the selection.
+- The Menu key (or Shift+F10) opens the card menu on the current card, not under the mouse.
 
 The view also keeps an accessible description of the selection: Qt exposes no accessibility
 interface for QGraphicsItems, so the canvas widget itself tells assistive tools which card is
@@ -19,8 +20,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QContextMenuEvent, QKeyEvent
 
 from app.domain.errors import DesignError
 from app.ui.canvas import style as st
@@ -121,6 +122,14 @@ class CanvasKeyboardMixin:
         self._go_to(best[1])
         return True
 
+    def keyboard_menu_pos(self) -> QPoint | None:
+        """Where the Menu key opens the card menu: the middle of the current card (viewport)."""
+        current = self.current_card()
+        item = self.design_scene.component_item(current) if current is not None else None
+        if item is None:
+            return None
+        return self.mapFromScene(item.card_rect().center())  # type: ignore[attr-defined, no-any-return]
+
     # ---- keys ------------------------------------------------------------------------------------
 
     def handle_tab(self, event: QKeyEvent) -> bool:
@@ -136,6 +145,12 @@ class CanvasKeyboardMixin:
         """Arrows, Alt+arrows and Enter; True when the key was used."""
         key = event.key()
         mods = event.modifiers()
+        if key == Qt.Key.Key_F10 and mods == Qt.KeyboardModifier.ShiftModifier:
+            pos = self.keyboard_menu_pos() or QPoint(0, 0)
+            global_pos = self.viewport().mapToGlobal(pos)  # type: ignore[attr-defined]
+            menu_event = QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, pos, global_pos)
+            self.contextMenuEvent(menu_event)  # type: ignore[attr-defined]
+            return True
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if not self.design_scene.selected_component_ids() and not self.design_scene.selected_link_ids():
                 return False
