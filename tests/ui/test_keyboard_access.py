@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import warnings
 
+import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtGui import QAccessible, QContextMenuEvent
+from PySide6.QtGui import QAccessible, QContextMenuEvent, QGuiApplication
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QMenu, QVBoxLayout, QWidget
 
 from app.ui.canvas import CanvasView
@@ -33,6 +35,18 @@ INTERACTIVE_ROLES = {
     R.ButtonDropDown,
     R.MenuItem,
 }
+
+
+@pytest.fixture(autouse=True)
+def _no_held_modifiers():
+    """QTest leaves the last modifiers it pressed as the application's keyboard state, which
+    would make later tests' clicks extend selections: release them after each test."""
+    yield
+    if QGuiApplication.keyboardModifiers() != Qt.KeyboardModifier.NoModifier:
+        widget = QWidget()
+        QTest.keyRelease(widget, Qt.Key.Key_Shift)
+        widget.deleteLater()
+    assert QGuiApplication.keyboardModifiers() == Qt.KeyboardModifier.NoModifier
 
 
 def _selected(view) -> list[str]:
@@ -64,7 +78,6 @@ def test_tab_walks_cards_in_reading_order_and_then_leaves_the_canvas(qtbot):
     layout.addWidget(field)
     box.show()
     qtbot.waitExposed(box)
-    box.activateWindow()
     view.setFocus()
     seen = []
     for _ in range(4):
