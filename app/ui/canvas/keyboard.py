@@ -174,7 +174,9 @@ class CanvasKeyboardMixin:
             return True
         if mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier):
             return False
-        self.select_toward(dx, dy)
+        if not self.design_scene.component_items():
+            return False  # an empty canvas: the arrows scroll it
+        self.select_toward(dx, dy)  # no card that way: the selection stays
         return True
 
     # ---- connect -------------------------------------------------------------------------------
