@@ -58,6 +58,7 @@ def name_window(window: MainWindow) -> None:
     _set(palette.search, "Search components", "Filters the palette by name, id or description")
     _set(palette.tree, "Component palette", "Kinds of component by stage: Enter or drag adds one")
     _set(window.findings.tree, "Findings", "What the rules found: activate one to show its cards")
+    _set(window.findings.group_combo, "Group findings", "Group the findings by severity or by stage")
     _set(window.decisions.tree, "Decisions", "The design's decision records: activate one to edit it")
     _set(window.estimates.totals, "Estimate totals", "Cost and latency estimates by stage")
     missing = window.estimates.findChild(QWidget, "estimate_missing")
@@ -128,10 +129,9 @@ def derived_name(widget: QWidget) -> str:
     combo = widget.parentWidget()
     while combo is not None and not isinstance(combo, QComboBox):
         combo = combo.parentWidget()
-    if isinstance(widget, QAbstractItemView) and isinstance(combo, QComboBox):
-        owner = QAccessible.queryAccessibleInterface(combo)
-        owner_name = owner.text(QAccessible.Text.Name) if owner is not None else ""
-        return f"{owner_name or 'Choices'} list"
+    if isinstance(widget, QAbstractItemView) and isinstance(combo, QComboBox):  # its drop-down
+        owner_name = combo.accessibleName() or _plain(_label_before(combo)) or _plain(combo.toolTip())
+        return f"{owner_name} choices" if owner_name else "Choices"
     if isinstance(widget, QToolButton) and isinstance(widget.parentWidget(), QLineEdit):
         return "Clear"
     label = _label_before(widget)
