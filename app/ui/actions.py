@@ -17,6 +17,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu
 
 from app.ui import help_dialogs
+from app.ui.canvas.connect_picker import pick_and_connect
 from app.ui.export_actions import CANVAS_FORMATS, DIAGRAM_FORMATS
 from app.ui.theme import ThemeManager
 
@@ -138,6 +139,13 @@ class WindowActions(QObject):
         edit_menu.addSeparator()
         self.select_all = self._add(
             edit_menu, "Select &All", canvas.select_all, keys(Std.SelectAll, "Ctrl+A"), on_canvas=True
+        )
+        self.connect_to = self._add(  # keyboard linking (app/ui/canvas/connect_picker.py)
+            edit_menu,
+            "Co&nnect to…",
+            partial(pick_and_connect, canvas),
+            [QKeySequence("Ctrl+L")],
+            on_canvas=True,
         )
         edit_menu.addSeparator()
         align_menu = edit_menu.addMenu("A&lign")
@@ -281,7 +289,7 @@ class WindowActions(QObject):
 
     def update_enabled(self, component_ids: list[str], link_ids: list[str]) -> None:
         any_selected = bool(component_ids or link_ids)
-        for action in (self.cut, self.copy, self.duplicate):
+        for action in (self.cut, self.copy, self.duplicate, self.connect_to):
             action.setEnabled(bool(component_ids))
         self.delete.setEnabled(any_selected)
         for action in self.align.values():

@@ -19,6 +19,7 @@ from app.persistence.loader import file_signature
 from app.resources import resource_path
 from app.rules.engine import CheckResult
 from app.ui import dialogs, help_dialogs, todo
+from app.ui.accessibility import focus_inspector, name_window
 from app.ui.actions import WindowActions
 from app.ui.autosave import AutoSaver
 from app.ui.canvas import CanvasView
@@ -128,6 +129,8 @@ class MainWindow(QMainWindow):
         self.estimates.components_activated.connect(self.show_components)
         self.estimates.input_activated.connect(self.focus_property)
         self.estimates.message.connect(self.show_message)
+        self.canvas.inspector_requested.connect(lambda: focus_inspector(self))
+        name_window(self)  # accessible names of the panels (app/ui/accessibility.py)
         self.checker.result_ready.connect(self._result_ready)
         self.autosaver.failed.connect(self.show_message)
         doc.undo_stack.cleanChanged.connect(self._clean_changed)

@@ -167,17 +167,18 @@ def test_rubber_band_selects_cards_in_the_band(qtbot):
     assert doc.undo_stack.count() == 0
 
 
-def test_arrow_keys_nudge_one_undo_step_per_press(qtbot):
+def test_alt_arrow_keys_nudge_one_undo_step_per_press(qtbot):
     doc, view = make_view(qtbot)
     a, b = two_cards(doc)
     view.select_components([a, b])
     view.setFocus()
-    QTest.keyClick(view, Qt.Key.Key_Right)
-    QTest.keyClick(view, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    alt = Qt.KeyboardModifier.AltModifier
+    QTest.keyClick(view, Qt.Key.Key_Right, alt)
+    QTest.keyClick(view, Qt.Key.Key_Down, alt | Qt.KeyboardModifier.ShiftModifier)
     assert (doc.component(a).position.x, doc.component(a).position.y) == (101, 110)
     assert doc.undo_stack.count() == 2
     view.set_snap_to_grid(True)
-    QTest.keyClick(view, Qt.Key.Key_Left)
+    QTest.keyClick(view, Qt.Key.Key_Left, alt)
     assert doc.component(b).position.x == 481
 
 

@@ -279,11 +279,14 @@ class CanvasEditMixin:
         return card_menu(self, pos)  # type: ignore[arg-type]
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
-        menu = self.context_menu_at(event.pos())
+        pos = event.pos()
+        if event.reason() == QContextMenuEvent.Reason.Keyboard:  # the Menu key, Shift+F10
+            pos = self.keyboard_menu_pos() or pos  # type: ignore[attr-defined]
+        menu = self.context_menu_at(pos)
         if menu is None:
             super().contextMenuEvent(event)  # type: ignore[misc]
             return
-        menu.exec(event.globalPos())
+        menu.exec(self.viewport().mapToGlobal(pos))  # type: ignore[attr-defined]
         menu.deleteLater()
         event.accept()
 

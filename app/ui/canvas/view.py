@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QFrame, QGraphicsView, QPinchGesture, QWidget
 from app.ui.canvas import style as st
 from app.ui.canvas.editing import CanvasEditMixin
 from app.ui.canvas.guidance import CanvasGuidanceMixin
+from app.ui.canvas.keyboard import CanvasKeyboardMixin
 from app.ui.canvas.minimap import Minimap
 from app.ui.canvas.scene import DesignScene
 from app.ui.document import DesignDocument
@@ -40,27 +41,23 @@ MINIMAP_MARGIN = 12
 GRID_MIN_SPACING = 9.0  # device pixels between dots below which the grid thins out
 GRID_MIN_ZOOM = 0.2  # no grid at all below this zoom
 PIXMAP_CACHE_KB = 64 * 1024  # cards are cached as device pixmaps: ~1 MB each at 4x zoom
-_ARROWS = {
-    Qt.Key.Key_Left: (-1, 0),
-    Qt.Key.Key_Right: (1, 0),
-    Qt.Key.Key_Up: (0, -1),
-    Qt.Key.Key_Down: (0, 1),
-}
 
 
-class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, QGraphicsView):
+class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGraphicsView):
     """The canvas of one DesignDocument.
 
     Signals:
         selection_changed(list, list): selected component ids and link ids.
         message(str): something to show in the status bar (refused link, failed layout...).
         zoom_changed(float): the new zoom factor.
+        inspector_requested(): Enter on a selection: edit it in the inspector.
     """
 
     selection_changed = Signal(list, list)
     message = Signal(str)
     decision_requested = Signal(list)  # "Record a decision..." on these component ids
     zoom_changed = Signal(float)
+    inspector_requested = Signal()
 
     def __init__(self, document: DesignDocument, parent: QWidget | None = None):
         super().__init__(parent)
@@ -99,6 +96,9 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, QGraphicsView):
         self.design_scene.message.connect(self.message)
         self.connect_guidance()  # the empty-canvas hint, a link released on empty canvas
         self.design_scene.selectionChanged.connect(self._emit_selection)
+        self.selection_changed.connect(self.update_accessible_selection)
+        self.design_scene.contents_changed.connect(self.update_accessible_selection)
+        self.update_accessible_selection()
         self.design_scene.contents_changed.connect(self._update_minimap_visibility)
         self._undo_index = document.undo_stack.index()
         document.undo_stack.indexChanged.connect(self._undo_index_changed)
@@ -290,18 +290,18 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, QGraphicsView):
             self.design_scene.clearSelection()
             event.accept()
             return
-        if key in _ARROWS and self.selected_component_ids():
-            dx, dy = _ARROWS[key]
-            if self.snap_to_grid():
-                step = float(st.GRID)
-            elif event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-                step = 10.0
-            else:
-                step = 1.0
-            self.nudge_selection(dx * step, dy * step)
+        if self.handle_navigation_key(event):  # arrows, Alt+arrows, Enter (canvas/keyboard.py)
             event.accept()
             return
         super().keyPressEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
+            # past the last card handle_tab declines and the focus moves on
+            if event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and self.handle_tab(event):
+                event.accept()
+                return True
+        return super().event(event)
 
     def keyReleaseEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from app.domain.catalog import Catalog
 from app.domain.errors import DesignError
 from app.domain.model import FLOWS, PHASES, Component, Link, Meta
+from app.ui.accessibility import describe_field, name_unnamed
 from app.ui.document import DesignDocument
 from app.ui.inspector.decision_views import ComponentDecisions, MetaListEditors
 from app.ui.inspector.editors import (
@@ -213,8 +214,10 @@ class ComponentPage(Page):
             label = QLabel(humanize(prop.name, prop.unit))
             label.setToolTip(property_tooltip(prop))
             label.setBuddy(editor)
+            describe_field(editor, label.text(), property_tooltip(prop))
             self.properties_form.addRow(label, editor)
             self.property_editors[prop.name] = editor
+        name_unnamed(self.properties_box)  # e.g. the drop-down lists of choice editors
         self.properties_box.setVisible(bool(props))
         self._editors = [
             self.name_edit,
