@@ -155,39 +155,25 @@ class SetPinnedCommand(DocCommand):
         self.doc.apply_changes(ops.set_pinned(self.doc.design, self.old)[1])
 
 
-class SetComponentFieldCommand(DocCommand):
-    def __init__(self, doc: DesignDocument, component_id: str, field: str, value: str, text: str):
+class SetValueCommand(DocCommand):
+    """Sets one value through an edit operation that returns (old value, change records);
+    undo sets the old value back. Subclasses say which operation (`_set`)."""
+
+    def __init__(self, doc: DesignDocument, value: Any, text: str):
         super().__init__(doc, text)
-        self.component_id, self.field, self.value, self.old = component_id, field, value, value
-
-    def _redo(self) -> bool:
-        design = self.doc.design
-        old, changes = ops.set_component_field(design, self.component_id, self.field, self.value)
-        if self._first:
-            self.old = old
-            if old == self.value:
-                return False
-        self.doc.apply_changes(changes)
-        return True
-
-    def undo(self) -> None:
-        design = self.doc.design
-        self.doc.apply_changes(ops.set_component_field(design, self.component_id, self.field, self.old)[1])
-
-
-class SetPropertyCommand(DocCommand):
-    def __init__(self, doc: DesignDocument, component_id: str, name: str, value: Any, text: str):
-        super().__init__(doc, text)
-        self.component_id, self.name, self.value, self.old = component_id, name, value, None
+        self.value, self.old = value, value
 
     def _set(self, value: Any) -> tuple[Any, list[ops.Change]]:
-        design, catalog = self.doc.design, self.doc.catalog
-        return ops.set_property(design, catalog, self.component_id, self.name, value)
+        raise NotImplementedError
+
+    def _canonical(self) -> Any:
+        """The value as the operation stored it (the same unless the operation normalises)."""
+        return self.value
 
     def _redo(self) -> bool:
         old, changes = self._set(self.value)
-        if self._first:  # keep the canonical value the operation stored
-            self.old, self.value = old, self.doc.component(self.component_id).properties.get(self.name)
+        if self._first:
+            self.old, self.value = old, self._canonical()
             if old == self.value:
                 return False
         self.doc.apply_changes(changes)
@@ -197,40 +183,44 @@ class SetPropertyCommand(DocCommand):
         self.doc.apply_changes(self._set(self.old)[1])
 
 
-class SetLinkFieldsCommand(DocCommand):
+class SetComponentFieldCommand(SetValueCommand):
+    def __init__(self, doc: DesignDocument, component_id: str, field: str, value: str, text: str):
+        super().__init__(doc, value, text)
+        self.component_id, self.field = component_id, field
+
+    def _set(self, value: Any) -> tuple[Any, list[ops.Change]]:
+        return ops.set_component_field(self.doc.design, self.component_id, self.field, value)
+
+
+class SetPropertyCommand(SetValueCommand):
+    def __init__(self, doc: DesignDocument, component_id: str, name: str, value: Any, text: str):
+        super().__init__(doc, value, text)
+        self.component_id, self.name, self.old = component_id, name, None
+
+    def _set(self, value: Any) -> tuple[Any, list[ops.Change]]:
+        design, catalog = self.doc.design, self.doc.catalog
+        return ops.set_property(design, catalog, self.component_id, self.name, value)
+
+    def _canonical(self) -> Any:
+        return self.doc.component(self.component_id).properties.get(self.name)
+
+
+class SetLinkFieldsCommand(SetValueCommand):
     def __init__(self, doc: DesignDocument, link_id: str, values: dict[str, Any], text: str):
-        super().__init__(doc, text)
-        self.link_id, self.values, self.old = link_id, dict(values), dict(values)
+        super().__init__(doc, dict(values), text)
+        self.link_id = link_id
 
-    def _redo(self) -> bool:
-        old, changes = ops.set_link_fields(self.doc.design, self.link_id, **self.values)
-        if self._first:
-            self.old = old
-            if old == self.values:
-                return False
-        self.doc.apply_changes(changes)
-        return True
-
-    def undo(self) -> None:
-        self.doc.apply_changes(ops.set_link_fields(self.doc.design, self.link_id, **self.old)[1])
+    def _set(self, value: Any) -> tuple[Any, list[ops.Change]]:
+        return ops.set_link_fields(self.doc.design, self.link_id, **value)
 
 
-class SetMetaFieldCommand(DocCommand):
+class SetMetaFieldCommand(SetValueCommand):
     def __init__(self, doc: DesignDocument, field: str, value: str, text: str):
-        super().__init__(doc, text)
-        self.field, self.value, self.old = field, value, value
+        super().__init__(doc, value, text)
+        self.field = field
 
-    def _redo(self) -> bool:
-        old, changes = ops.set_meta_field(self.doc.design, self.field, self.value)
-        if self._first:
-            self.old = old
-            if old == self.value:
-                return False
-        self.doc.apply_changes(changes)
-        return True
-
-    def undo(self) -> None:
-        self.doc.apply_changes(ops.set_meta_field(self.doc.design, self.field, self.old)[1])
+    def _set(self, value: Any) -> tuple[Any, list[ops.Change]]:
+        return ops.set_meta_field(self.doc.design, self.field, value)
 
 
 class AddDecisionCommand(DocCommand):
@@ -264,19 +254,10 @@ class RemoveDecisionCommand(DocCommand):
         self.doc.apply_changes(ops.add_decision(self.doc.design, decision, index))
 
 
-class SetRuleOverrideCommand(DocCommand):
+class SetRuleOverrideCommand(SetValueCommand):
     def __init__(self, doc: DesignDocument, rule: str, level: str | None, text: str):
-        super().__init__(doc, text)
-        self.rule, self.level, self.old = rule, level, level
+        super().__init__(doc, level, text)
+        self.rule = rule
 
-    def _redo(self) -> bool:
-        old, changes = ops.set_rule_override(self.doc.design, self.rule, self.level)
-        if self._first:
-            self.old = old
-            if old == self.level:
-                return False
-        self.doc.apply_changes(changes)
-        return True
-
-    def undo(self) -> None:
-        self.doc.apply_changes(ops.set_rule_override(self.doc.design, self.rule, self.old)[1])
+    def _set(self, value: Any) -> tuple[Any, list[ops.Change]]:
+        return ops.set_rule_override(self.doc.design, self.rule, value)

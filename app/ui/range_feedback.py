@@ -41,6 +41,11 @@ class _RangeFeedback:
     def _refuse(self, text: str) -> None:
         raise NotImplementedError  # each spin box class emits its own `refused` signal
 
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        result = super().validate(text, pos)  # type: ignore[misc]  # the Qt spin box after us
+        self._validate_typed(text, result[0] if isinstance(result, tuple) else result)
+        return result  # type: ignore[no-any-return]
+
     def _low(self) -> float:
         return float(self.minimum())  # type: ignore[attr-defined]
 
@@ -83,11 +88,6 @@ class FeedbackSpinBox(_RangeFeedback, QSpinBox):
     def _refuse(self, text: str) -> None:
         self.refused.emit(text)
 
-    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
-        result = super().validate(text, pos)
-        self._validate_typed(text, result[0] if isinstance(result, tuple) else result)
-        return result
-
     def fixup(self, text: str) -> str:
         kept = self._check_typed(text)
         if kept is not None:
@@ -107,11 +107,6 @@ class FeedbackDoubleSpinBox(_RangeFeedback, QDoubleSpinBox):
 
     def _refuse(self, text: str) -> None:
         self.refused.emit(text)
-
-    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
-        result = super().validate(text, pos)
-        self._validate_typed(text, result[0] if isinstance(result, tuple) else result)
-        return result
 
     def fixup(self, text: str) -> str:
         kept = self._check_typed(text)
