@@ -242,7 +242,7 @@ def test_drag_rename_connect_accept_save_quit_and_reopen(display: str, tmp_path:
         # 3. connect: select Events, Connect to... (Ctrl+L), type the target's name, Enter
         app.click(state["cards"]["Events"])
         app.key("ctrl+l")
-        app.wait_for("the Connect to picker", lambda s: s["dialog"] is not None)
+        app.wait_for("the Connect to picker", lambda s: (s["dialog"] or {}).get("title") == "Connect to")
         app.type(NEW_NAME)
         app.key("Return")
         state = app.wait_for("one link", lambda s: s["links"] == 1 and s["dialog"] is None)
@@ -253,7 +253,7 @@ def test_drag_rename_connect_accept_save_quit_and_reopen(display: str, tmp_path:
         app.click(state["finding"]["at"])
         state = app.wait_for("Accept enabled", lambda s: s["accept_enabled"] and s["accept"])
         app.click(state["accept"])
-        app.wait_for("the Accept dialog", lambda s: s["dialog"] is not None and "ok" in s["dialog"])
+        app.wait_for("the Accept dialog", lambda s: (s["dialog"] or {}).get("title") == f"Accept {rule}")
         app.type(RATIONALE)
         state = app.wait_for("Accept enabled in the dialog", lambda s: s["dialog"]["ok_enabled"])
         app.click(state["dialog"]["ok"])
