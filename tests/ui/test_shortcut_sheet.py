@@ -102,3 +102,29 @@ def test_filter_hides_rows_that_do_not_match(windows, qtbot):
     assert shown() == []
     search.clear()
     assert len(shown()) == len(rows)
+
+
+def test_sheet_text_is_readable_in_light_and_dark_themes(windows, qtbot):
+    from PySide6.QtGui import QPalette
+
+    from app.ui.theme import ThemeManager, contrast_ratio, is_dark
+
+    manager = ThemeManager.instance()
+    try:
+        for mode in ("light", "dark"):
+            manager.set_mode(mode)
+            assert is_dark() == (mode == "dark")
+            _dialog, table, _search, _rows = open_sheet(windows(), qtbot)
+            palette = table.palette()
+            text = palette.color(QPalette.ColorRole.Text)
+            for role in (QPalette.ColorRole.Base, QPalette.ColorRole.AlternateBase):
+                assert contrast_ratio(text, palette.color(role)) >= 4.5, (mode, role)
+            header = table.horizontalHeader().palette()
+            assert (
+                contrast_ratio(
+                    header.color(QPalette.ColorRole.ButtonText), header.color(QPalette.ColorRole.Button)
+                )
+                >= 4.5
+            ), mode
+    finally:
+        manager.set_mode("system")
