@@ -298,7 +298,7 @@ class WindowActions(QObject):
             action.setEnabled(len(component_ids) >= 3)
 
     def show_shortcuts(self) -> None:
-        help_dialogs.show_shortcuts(self.window, self.menus)
+        help_dialogs.show_shortcuts(self.window)
 
     def _set_theme(self, mode: str, _checked: bool = False) -> None:
         ThemeManager.instance().set_mode(mode)

@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLineEdit,
+    QMainWindow,
+    QMenu,
     QTableWidget,
     QTableWidgetItem,
     QTextBrowser,
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app import APP_NAME, __version__
 from app.rules import all_rules
+from app.ui.canvas.keyboard import CANVAS_KEYS
 from app.ui.theme import SEVERITY_COLORS
 
 
@@ -39,43 +42,80 @@ def _close_button(dialog: QDialog, layout: QVBoxLayout) -> None:
     layout.addWidget(buttons)
 
 
+# F1-F12 only: X11 also binds Undo, Copy, Paste and Cut to F14, F16, F18 and F20 (old Sun keys).
+_TYPABLE = re.compile(
+    r".|F[1-9]|F1[0-2]|Del|Backspace|Esc|Ins|Tab|Backtab|Space|Return|Enter|Left|Right|Up|Down|Home|End|PgUp|PgDown|Menu"
+)
+
+
 def typable(key: QKeySequence) -> bool:
-    """Keys on an ordinary keyboard (not the dedicated 'Save' or 'Copy' keys some have)."""
+    """Keys on an ordinary keyboard (not the dedicated 'Save' or 'Copy' keys some have, nor F13+)."""
     text = key.toString(QKeySequence.SequenceFormat.PortableText)
     last = "+" if text.endswith("+") else text.rsplit("+", 1)[-1]
-    return (
-        bool(text) and re.fullmatch(r".|F\d+|Del|Backspace|Esc|Ins|Tab|Space|Return|Enter", last) is not None
-    )
+    return bool(text) and _TYPABLE.fullmatch(last) is not None
 
 
-def shortcut_rows(menus: list[tuple[str, list[QAction]]]) -> list[tuple[str, str, str]]:
-    """(menu, action, shortcuts) for every action that has a shortcut."""
-    rows = []
-    for menu, actions in menus:
-        for action in actions:
-            keys = [
-                k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts() if typable(k)
-            ]
+def _command(action: QAction) -> str:
+    return action.text().replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…").rstrip(".")
+
+
+def _native(keys: list[QKeySequence]) -> str:
+    return ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys if typable(k))
+
+
+def _menu_actions(menu: QMenu) -> list[QAction]:
+    """The actions of `menu` and of its submenus, in menu order."""
+    found = []
+    for action in menu.actions():
+        sub = action.menu()
+        if isinstance(sub, QMenu):
+            found += _menu_actions(sub)
+        elif not action.isSeparator():
+            found.append(action)
+    return found
+
+
+def shortcut_rows(window: QMainWindow) -> list[tuple[str, str, str]]:
+    """(menu, command, keys) for every action of `window` that has a shortcut, read from the live
+    actions: grouped by top-level menu in menu-bar order, then the actions that are in no menu
+    ("Other"), then the canvas keys that are not actions (CANVAS_KEYS). Keys are in the platform's
+    native text; dedicated keys no ordinary keyboard has (a "Copy" key) are left out."""
+    rows: list[tuple[str, str, str]] = []
+    listed: set[QAction] = set()
+    for top in window.menuBar().actions():
+        menu = top.menu()
+        if not isinstance(menu, QMenu):
+            continue
+        title = _command(top)
+        for action in _menu_actions(menu):
+            listed.add(action)
+            keys = _native(action.shortcuts())
             if keys:
-                rows.append((menu, action.text().replace("&", "").rstrip("…").rstrip("."), ", ".join(keys)))
+                rows.append((title, _command(action), keys))
+    others = {a for w in [window, *window.findChildren(QWidget)] for a in QWidget.actions(w)}
+    others.update(window.findChildren(QAction))
+    for action in sorted(others - listed, key=_command):
+        keys = _native(action.shortcuts())
+        if keys:
+            rows.append(("Other", _command(action), keys))
+    for command, portable in CANVAS_KEYS:
+        rows.append(("Canvas", command, _native([QKeySequence(k) for k in portable])))
     return rows
 
 
-def show_shortcuts(parent: QWidget | None, menus: list[tuple[str, list[QAction]]]) -> QDialog:
-    dialog, layout = _dialog(parent, "Keyboard shortcuts", 520, 560)
+def show_shortcuts(parent: QMainWindow) -> QDialog:
+    dialog, layout = _dialog(parent, "Keyboard shortcuts", 680, 680)
+    dialog.setObjectName("shortcuts_dialog")
     search = QLineEdit()
-    search.setPlaceholderText("Filter…")
+    search.setObjectName("shortcuts_filter")
+    search.setPlaceholderText("Filter by command, menu or key…")
+    search.setAccessibleName("Filter shortcuts")
     search.setClearButtonEnabled(True)
-    rows = shortcut_rows(menus)
-    rows += [
-        ("Canvas", "Connect components", "Drag from a component's edge"),
-        ("Canvas", "Pan", "Space + drag, or middle mouse"),
-        ("Canvas", "Zoom", "Ctrl + wheel"),
-        ("Palette", "Clear search", "Esc"),
-    ]
+    rows = shortcut_rows(parent)
     table = QTableWidget(len(rows), 3)
     table.setObjectName("shortcuts_table")
     table.setHorizontalHeaderLabels(["Menu", "Command", "Shortcut"])
+    table.setAccessibleName("Keyboard shortcuts")
     table.verticalHeader().setVisible(False)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
@@ -85,8 +125,10 @@ def show_shortcuts(parent: QWidget | None, menus: list[tuple[str, list[QAction]]
             table.setItem(r, c, QTableWidgetItem(text))
     header = table.horizontalHeader()
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-    header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # long key lists wrap
+    table.setWordWrap(True)
+    table.resizeRowsToContents()
 
     def apply_filter(text: str) -> None:
         words = text.lower().split()

@@ -227,12 +227,12 @@ def test_shortcuts_and_rules_reference(windows, qtbot):
     from app.ui import help_dialogs
 
     window = windows()
-    rows = help_dialogs.shortcut_rows(window.actions.menus)
+    rows = help_dialogs.shortcut_rows(window)
     commands = {(menu, command): keys for menu, command, keys in rows}
     assert commands[("File", "Save")] == "Ctrl+S"
     assert commands[("Edit", "Duplicate")] == "Ctrl+D"
     assert "Ctrl+0" in commands[("View", "Fit to Window")]
-    dialog = help_dialogs.show_shortcuts(window, window.actions.menus)
+    dialog = help_dialogs.show_shortcuts(window)
     qtbot.addWidget(dialog)
     html = help_dialogs.rules_html()
     assert "R4" in html and "R40" in html

@@ -39,6 +39,21 @@ ARROWS = {
 MOVE_MODIFIER = Qt.KeyboardModifier.AltModifier
 LARGE_STEP = 10.0
 CANVAS_NAME = "Design canvas"
+_ARROW_NAMES = ("Left", "Right", "Up", "Down")
+# The canvas keys that are not actions (handle_tab / handle_navigation_key below, Esc and Space in
+# CanvasView.keyPressEvent), as
+# (what it does, key sequences in Qt's portable text); Help > Keyboard Shortcuts lists them.
+CANVAS_KEYS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Next card", ("Tab",)),
+    ("Previous card", ("Shift+Tab",)),
+    ("Nearest card in that direction", _ARROW_NAMES),
+    ("Move the selection", tuple(f"Alt+{a}" for a in _ARROW_NAMES)),
+    (f"Move the selection {LARGE_STEP:g} px", tuple(f"Alt+Shift+{a}" for a in _ARROW_NAMES)),
+    ("Edit the selection in the inspector", ("Return", "Enter")),
+    ("Card menu on the current card", ("Menu", "Shift+F10")),
+    ("Cancel a link being drawn and clear the selection", ("Esc",)),
+    ("Pan the canvas (hold while dragging)", ("Space",)),
+)
 _HELP = (
     "Tab and Shift+Tab: next and previous card; arrow keys: nearest card that way; "
     "Alt+arrows: move the selection; Ctrl+L: connect to a card; Enter: edit in the inspector."
