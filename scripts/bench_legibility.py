@@ -46,8 +46,10 @@ def read_names(names: list[str], ocr_text: str) -> list[str]:
 def screenshot(design: Path, png: Path, size: str) -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_LOGGING_RULES="qt.qpa.*=false")
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-    cmd = [sys.executable, "-m", "app.cli", str(design), "--screenshot", str(png), "--size", size]
-    subprocess.run(cmd, check=True, env=env, cwd=ROOT, capture_output=True)
+    with tempfile.TemporaryDirectory() as home:  # a new user's settings: light theme, default docks
+        env.update(HOME=home, XDG_CONFIG_HOME=str(Path(home) / ".config"))
+        cmd = [sys.executable, "-m", "app.cli", str(design), "--screenshot", str(png), "--size", size]
+        subprocess.run(cmd, check=True, env=env, cwd=ROOT, capture_output=True)
 
 
 def ocr(png: Path) -> str:
