@@ -49,17 +49,19 @@ def cmd_check(args: argparse.Namespace) -> int:
         from app.rules.rubric import format_rubric_text, score_design
 
         rubric = score_design(loaded.design, result, catalog)
+    # A file name that is not valid UTF-8 reaches us with surrogate escapes: shown with U+FFFD.
+    shown = args.file.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     if args.format == "json":
         from app.estimates import estimate_design
 
         figures = estimate_design(loaded.design, catalog).to_json()
         sys.stdout.flush()
-        write_check_json(sys.stdout.buffer, result, args.file, rubric, estimates=figures)
+        write_check_json(sys.stdout.buffer, result, shown, rubric, estimates=figures)
         sys.stdout.buffer.flush()
     elif args.format == "sarif":
-        _write_stdout(format_sarif(result, args.file))
+        _write_stdout(format_sarif(result, shown))
     else:
-        _write_stdout(format_text(result, loaded.design, catalog, args.file))
+        _write_stdout(format_text(result, loaded.design, catalog, shown))
         if rubric is not None:
             _write_stdout("\n" + format_rubric_text(rubric))
     return EXIT_FINDINGS if result.fails(args.fail_on) else EXIT_OK
