@@ -11,7 +11,7 @@ the command obsolete inside QUndoStack.push would not do: push drops the redo hi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand
@@ -157,14 +157,17 @@ class SetPinnedCommand(DocCommand):
 
 class SetValueCommand(DocCommand):
     """Sets one value through an edit operation that returns (old value, change records);
-    undo sets the old value back. Subclasses say which operation (`_set`)."""
+    undo sets the old value back. `setter` is that operation, bound to what it edits."""
 
-    def __init__(self, doc: DesignDocument, value: Any, text: str):
+    def __init__(
+        self,
+        doc: DesignDocument,
+        value: Any,
+        text: str,
+        setter: Callable[[Any], tuple[Any, list[ops.Change]]],
+    ):
         super().__init__(doc, text)
-        self.value, self.old = value, value
-
-    def _set(self, value: Any) -> tuple[Any, list[ops.Change]]:
-        raise NotImplementedError
+        self.value, self.old, self._set = value, value, setter
 
     def _canonical(self) -> Any:
         """The value as the operation stored it (the same unless the operation normalises)."""
@@ -185,19 +188,19 @@ class SetValueCommand(DocCommand):
 
 class SetComponentFieldCommand(SetValueCommand):
     def __init__(self, doc: DesignDocument, component_id: str, field: str, value: str, text: str):
-        super().__init__(doc, value, text)
+        super().__init__(doc, value, text, self._edit)
         self.component_id, self.field = component_id, field
 
-    def _set(self, value: Any) -> tuple[Any, list[ops.Change]]:
+    def _edit(self, value: Any) -> tuple[Any, list[ops.Change]]:
         return ops.set_component_field(self.doc.design, self.component_id, self.field, value)
 
 
 class SetPropertyCommand(SetValueCommand):
     def __init__(self, doc: DesignDocument, component_id: str, name: str, value: Any, text: str):
-        super().__init__(doc, value, text)
+        super().__init__(doc, value, text, self._edit)
         self.component_id, self.name, self.old = component_id, name, None
 
-    def _set(self, value: Any) -> tuple[Any, list[ops.Change]]:
+    def _edit(self, value: Any) -> tuple[Any, list[ops.Change]]:
         design, catalog = self.doc.design, self.doc.catalog
         return ops.set_property(design, catalog, self.component_id, self.name, value)
 
@@ -207,19 +210,19 @@ class SetPropertyCommand(SetValueCommand):
 
 class SetLinkFieldsCommand(SetValueCommand):
     def __init__(self, doc: DesignDocument, link_id: str, values: dict[str, Any], text: str):
-        super().__init__(doc, dict(values), text)
+        super().__init__(doc, dict(values), text, self._edit)
         self.link_id = link_id
 
-    def _set(self, value: Any) -> tuple[Any, list[ops.Change]]:
+    def _edit(self, value: Any) -> tuple[Any, list[ops.Change]]:
         return ops.set_link_fields(self.doc.design, self.link_id, **value)
 
 
 class SetMetaFieldCommand(SetValueCommand):
     def __init__(self, doc: DesignDocument, field: str, value: str, text: str):
-        super().__init__(doc, value, text)
+        super().__init__(doc, value, text, self._edit)
         self.field = field
 
-    def _set(self, value: Any) -> tuple[Any, list[ops.Change]]:
+    def _edit(self, value: Any) -> tuple[Any, list[ops.Change]]:
         return ops.set_meta_field(self.doc.design, self.field, value)
 
 
@@ -256,8 +259,8 @@ class RemoveDecisionCommand(DocCommand):
 
 class SetRuleOverrideCommand(SetValueCommand):
     def __init__(self, doc: DesignDocument, rule: str, level: str | None, text: str):
-        super().__init__(doc, level, text)
+        super().__init__(doc, level, text, self._edit)
         self.rule = rule
 
-    def _set(self, value: Any) -> tuple[Any, list[ops.Change]]:
+    def _edit(self, value: Any) -> tuple[Any, list[ops.Change]]:
         return ops.set_rule_override(self.doc.design, self.rule, value)

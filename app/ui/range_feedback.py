@@ -39,7 +39,7 @@ class _RangeFeedback:
     """Shared logic; `_low()` is the least value the user may type (a special value aside)."""
 
     def _refuse(self, text: str) -> None:
-        raise NotImplementedError  # each spin box class emits its own `refused` signal
+        self.refused.emit(text)  # type: ignore[attr-defined]  # each spin box class declares it
 
     def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         result = super().validate(text, pos)  # type: ignore[misc]  # the Qt spin box after us
@@ -85,9 +85,6 @@ class FeedbackSpinBox(_RangeFeedback, QSpinBox):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
 
-    def _refuse(self, text: str) -> None:
-        self.refused.emit(text)
-
     def fixup(self, text: str) -> str:
         kept = self._check_typed(text)
         if kept is not None:
@@ -104,9 +101,6 @@ class FeedbackDoubleSpinBox(_RangeFeedback, QDoubleSpinBox):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-
-    def _refuse(self, text: str) -> None:
-        self.refused.emit(text)
 
     def fixup(self, text: str) -> str:
         kept = self._check_typed(text)
