@@ -245,14 +245,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser(argv[0]).parse_args(argv)
     command: Callable[[argparse.Namespace], int] = args.func
     try:
-        return command(args)
+        status = command(args)
+        sys.stdout.flush()  # a full disk shows here, not at exit where it cannot be reported
+        return status
     except (DesignLoadError, DesignSaveError, CliError) as exc:
         print(f"mlsd: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader stopped early (`mlsd check ... | head`): not an error
+        _detach_stdout()
         return EXIT_OK
+    except OSError as exc:
+        _detach_stdout()
+        print(f"mlsd: {_describe_os_error(exc)}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _detach_stdout() -> None:
+    """Points standard output at the null device, so the interpreter's flush at exit does not
+    fail a second time on output that could not be written."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no file descriptor behind stdout (an in-process caller)
+        pass
+
+
+def _describe_os_error(exc: OSError) -> str:
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    if exc.filename is None:
+        return f"cannot write the output: {reason}"
+    name = os.fsdecode(exc.filename).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return f"{name}: {reason}"
 
 
 def main_gui(argv: Sequence[str] | None = None) -> int:

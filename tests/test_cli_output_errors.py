@@ -1,0 +1,69 @@
+"""Output that cannot be written (a full disk, a closed pipe) ends `mlsd` with a message, never
+a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "resources" / "examples" / "example.mlsd"
+FORMATS = ("text", "json", "sarif")
+
+
+def _run(args: list[str], stdout: int) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args], stdout=stdout, stderr=subprocess.PIPE, env=env, timeout=60
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux) to fill the output")
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_full_output_device_is_reported_in_one_line(fmt: str) -> None:
+    with open("/dev/full", "wb") as full:
+        done = _run(["check", str(EXAMPLE), "--format", fmt], full.fileno())
+    stderr = done.stderr.decode()
+    assert done.returncode == 2
+    assert stderr.strip() == "mlsd: cannot write the output: No space left on device"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux) to fill the output")
+@pytest.mark.parametrize("args", [["rules"], ["catalog"], ["textconv", str(EXAMPLE)]])
+def test_every_command_reports_a_full_output_device(args: list[str]) -> None:
+    with open("/dev/full", "wb") as full:
+        done = _run(args, full.fileno())
+    assert done.returncode == 2
+    assert b"Traceback" not in done.stderr and b"No space left on device" in done.stderr
+
+
+@pytest.fixture(scope="module")
+def large_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A design whose check output (0.5-2 MB) is far larger than a pipe's buffer."""
+    from app.domain.catalog import default_catalog
+    from app.persistence import save_design
+    from tests.factories import large_design
+
+    path = tmp_path_factory.mktemp("big") / "big.mlsd"
+    save_design(large_design(default_catalog(), 2000, 2400), path)
+    return path
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_reader_that_stops_early_ends_the_check_quietly(fmt: str, large_file: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "check", str(large_file), "--format", fmt],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the reader goes away before the output comes, as `| true` does
+    stderr = process.stderr.read()
+    assert process.wait(timeout=60) == 0
+    assert stderr == b""
