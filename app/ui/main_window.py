@@ -6,9 +6,10 @@ opening a file into a used window create another MainWindow; `open_windows()` li
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QPoint, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEventLoop, QPoint, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QUndoView, QWidget
 
@@ -260,9 +261,22 @@ class MainWindow(QMainWindow):
         self.autosaver.discard()
         self.document.reset(design, path)
         self.document.disk_signature = file_signature(path) if path else None
-        self.checker.check_now()
+        self.checker.check_soon()  # on a worker: the findings follow when it is done
         self.update_title()
         QTimer.singleShot(0, self.canvas.fit_to_view)
+
+    def finish_opening(self, timeout: float = 120.0) -> bool:
+        """Block, handling events, until the design is fully drawn (a large one is built in
+        slices) and its findings are applied; False if that takes longer than `timeout` s."""
+        deadline = time.monotonic() + timeout
+        scene = self.canvas.design_scene
+        while scene.is_building() and time.monotonic() < deadline:
+            QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        return self.checker.wait(max(0.0, deadline - time.monotonic())) and not scene.is_building()
+
+    def is_opening(self) -> bool:
+        """True while the scene is still being built or the findings are not applied yet."""
+        return self.canvas.design_scene.is_building() or self.checker.pending()
 
     def load_loaded(self, loaded: LoadedDesign) -> None:
         path = Path(loaded.path)
@@ -298,6 +312,8 @@ class MainWindow(QMainWindow):
             self.settings.save_window(self)
             self.settings.set_findings_grouping(self.findings.group_by())
         self.autosaver.discard()
+        self.checker.close(wait=False)  # a check under way ends on its own; its result is dropped
+        self.canvas.design_scene.builder.stop()
         if self in _WINDOWS:
             _WINDOWS.remove(self)
         event.accept()
