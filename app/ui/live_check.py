@@ -16,13 +16,10 @@ version's result has been applied (the screenshot and tests use it).
 
 from __future__ import annotations
 
-import gc
 import sys
 import threading
 import time
 import weakref
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import shiboken6
@@ -32,32 +29,10 @@ from app.domain.catalog import Catalog
 from app.domain.model import Design
 from app.rules.engine import CheckResult, RuleEngine
 from app.rules.model import RuleSpec
+from app.ui import gc_pause
 from app.ui.document import DesignDocument
 
 DEBOUNCE_MS = 150
-
-_gc_lock = threading.Lock()
-_gc_holders = 0
-_gc_was_enabled = True
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """No automatic collection while the worker copies a design: a full collection over a
-    big heap holds the interpreter lock, and with it the window, for a long while."""
-    global _gc_holders, _gc_was_enabled
-    with _gc_lock:
-        if _gc_holders == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_holders += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_holders -= 1
-            if _gc_holders == 0 and _gc_was_enabled:
-                gc.enable()
 
 
 @dataclass
@@ -75,7 +50,7 @@ class _Job:
 
     def run(self) -> None:
         try:
-            with _gc_paused():
+            with gc_pause.paused():
                 snapshot = self.design.model_copy(deep=True)
             engine = RuleEngine(snapshot, self.catalog)
             engine.rules = self.rules
