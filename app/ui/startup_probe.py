@@ -60,6 +60,7 @@ class FirstPaintProbe(QObject):
         self._app = app
         self._window = widget.window()
         self._seen = False
+        self._reported = False
         self._until_open = until_open
         self._last: float | None = None
         self.max_gap = 0.0
@@ -79,6 +80,7 @@ class FirstPaintProbe(QObject):
 
     def _report(self) -> None:
         print(f"first-paint {time.time():.6f}", file=sys.stderr, flush=True)
+        self._reported = True
         if not self._until_open:
             self._app.quit()
 
@@ -89,7 +91,7 @@ class FirstPaintProbe(QObject):
             self.max_gap = max(self.max_gap, gap)
             self.slow += gap > SLOW_GAP
         self._last = now
-        if self._seen and fully_open(self._window):
+        if self._reported and fully_open(self._window):
             self._ticker.stop()
             print(
                 f"opened {time.time():.6f} max-gap {self.max_gap:.6f} slow {self.slow}",
