@@ -263,6 +263,8 @@ class MainWindow(QMainWindow):
         self.document.disk_signature = file_signature(path) if path else None
         self.checker.check_soon()  # on a worker: the findings follow when it is done
         self.update_title()
+        if self.canvas.design_scene.is_building():
+            self.canvas.fit_to_view()  # at once: the cards this view shows are built first
         QTimer.singleShot(0, self.canvas.fit_to_view)
 
     def finish_opening(self, timeout: float = 120.0) -> bool:

@@ -273,3 +273,19 @@ def test_the_window_waits_for_the_whole_scene_and_the_findings(windows, monkeypa
     assert window.checker.result.findings == window.document.engine.check().findings
     expected = {cid for f in window.checker.result.findings if not f.accepted for cid in f.components}
     assert set(scene.badges()) == expected  # the badges of the findings are on the cards
+
+
+def test_select_all_and_export_while_streaming_take_every_card(qtbot, big_design):
+    from app.ui.canvas.image_export import export_rect
+
+    document, view = _views(qtbot, big_design, streamed=True)
+    scene = view.design_scene
+    assert scene.is_building()
+    view.select_all()  # finishes the build first: nothing is left out
+    assert not scene.is_building()
+    assert set(view.selected_component_ids()) == {c.id for c in big_design.components}
+    _, view2 = _views(qtbot, big_design, streamed=True)
+    rect = export_rect(view2.design_scene)  # what a PNG or SVG export of the canvas shows
+    assert not view2.design_scene.is_building()
+    _, whole = _views(qtbot, big_design, streamed=False)
+    assert rect == whole.design_scene.itemsBoundingRect().adjusted(-40, -40, 40, 40)

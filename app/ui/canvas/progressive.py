@@ -201,7 +201,7 @@ class SceneBuilder(QObject):
             scene.flush_link_updates()
         finally:
             self.adding = False
-        if built_visible or not self._queue:
+        if built_visible:  # the rest shows in the overview once the build is finished
             scene.overview_dirty()
         if not self.visible_done and (not self._queue or not self._in_view(self._queue[-1], rect)):
             self.visible_done = True
