@@ -173,11 +173,17 @@ class EstimatesPanel(QWidget):
 
     def _refresh_when_shown(self) -> None:
         """The debounced update: now if the panel is on screen, else once it is shown. A large
-        design's estimate takes a while, and a tab behind another (as at start) shows nothing."""
-        if self.isVisible():
+        design's estimate takes a while, and a tab behind another (as at start) shows nothing:
+        Qt keeps it "visible", moved off screen, so what counts is whether any of it shows."""
+        if self.isVisible() and not self.visibleRegion().isEmpty():
             self.refresh()
         else:
             self._stale = True
+
+    def dock_visibility_changed(self, visible: bool) -> None:
+        """Connected to the dock's visibilityChanged: its tab was chosen, or it was shown."""
+        if visible and self._stale:
+            self.refresh()
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         super().showEvent(event)

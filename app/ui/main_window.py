@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
             "Estimates", "estimates_dock", self.estimates, Qt.DockWidgetArea.RightDockWidgetArea
         )
         self.tabifyDockWidget(self.findings_dock, self.estimates_dock)
+        self.estimates_dock.visibilityChanged.connect(self.estimates.dock_visibility_changed)
         self.findings_dock.raise_()
 
         self.files = FileActions(self)

@@ -289,3 +289,18 @@ def test_select_all_and_export_while_streaming_take_every_card(qtbot, big_design
     assert not view2.design_scene.is_building()
     _, whole = _views(qtbot, big_design, streamed=False)
     assert rect == whole.design_scene.itemsBoundingRect().adjusted(-40, -40, 40, 40)
+
+
+def test_a_hidden_estimates_tab_is_brought_up_to_date_when_shown(windows, qtbot):
+    window = windows(document=DesignDocument(), restore_layout=False)
+    window.persist_settings = False
+    window.findings_dock.raise_()  # the Estimates tab is behind Findings, as at start
+    qtbot.waitUntil(lambda: window.estimates.visibleRegion().isEmpty())
+    design = _templates_design()
+    window.load_design(design, None)
+    panel = window.estimates
+    qtbot.wait(400)  # past the panel's debounce
+    assert panel.pending() and panel.estimate.totals.get("monthly_cost", 0) == 0  # not computed yet
+    window.estimates_dock.raise_()
+    qtbot.waitUntil(lambda: not panel.pending())
+    assert panel.estimate.totals["monthly_cost"] > 0
