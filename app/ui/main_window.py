@@ -19,7 +19,7 @@ from app.persistence import LoadedDesign
 from app.persistence.loader import file_signature
 from app.resources import resource_path
 from app.rules.engine import CheckResult
-from app.ui import dialogs, help_dialogs, todo
+from app.ui import dialogs, gc_pause, help_dialogs, todo
 from app.ui.accessibility import focus_inspector, name_window
 from app.ui.actions import WindowActions
 from app.ui.autosave import AutoSaver
@@ -260,7 +260,8 @@ class MainWindow(QMainWindow):
     def load_design(self, design: Design, path: Path | None) -> None:
         """Show another design in this window (open, template, restore); clears the history."""
         self.autosaver.discard()
-        self.document.reset(design, path)
+        with gc_pause.paused():  # the new design's graph and items: live objects only
+            self.document.reset(design, path)
         self.document.disk_signature = file_signature(path) if path else None
         self.checker.check_soon()  # on a worker: the findings follow when it is done
         self.update_title()

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from app.ui.canvas.scene import DesignScene
 
 STREAM_MIN = 400  # designs with at least this many components are built progressively
-SLICE_MS = 20.0  # work done per turn of the event loop (link routing follows, within ~2x)
+SLICE_MS = 25.0  # work done per turn of the event loop
 _CHECK_EVERY = 8  # items built between two looks at the clock
 
 
@@ -196,8 +196,10 @@ class SceneBuilder(QObject):
                     if link.source in scene._components and link.target in scene._components:
                         scene._add_link_item(lid)
                 count += 1
-                if count % _CHECK_EVERY == 0 and time.perf_counter() >= deadline:
-                    break
+                if count % _CHECK_EVERY == 0:
+                    scene.flush_link_updates()  # routing the new links counts in the slice's time
+                    if time.perf_counter() >= deadline:
+                        break
             scene.flush_link_updates()
         finally:
             self.adding = False
