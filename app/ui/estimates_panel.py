@@ -17,7 +17,7 @@ import html
 from collections.abc import Mapping
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QColor, QFont, QIcon, QPixmap
+from PySide6.QtGui import QColor, QFont, QIcon, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -185,7 +185,7 @@ class EstimatesPanel(QWidget):
         if visible and self._stale:
             self.refresh()
 
-    def showEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+X
         super().showEvent(event)
         if self._stale:
             self.refresh()
