@@ -185,7 +185,7 @@ class EstimatesPanel(QWidget):
         if visible and self._stale:
             self.refresh()
 
-X
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
         super().showEvent(event)
         if self._stale:
             self.refresh()
