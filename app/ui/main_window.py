@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEventLoop, QPoint, Qt, QTimer
+from PySide6.QtCore import QByteArray, QPoint, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QUndoView, QWidget
 
@@ -270,12 +270,12 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self.canvas.fit_to_view)
 
     def finish_opening(self, timeout: float = 120.0) -> bool:
-        """Block, handling events, until the design is fully drawn (a large one is built in
-        slices) and its findings are applied; False if that takes longer than `timeout` s."""
+        """Block until the design is fully drawn and its findings are applied (the screenshot);
+        False if that takes longer than `timeout` s. The caller waits anyway, so what is left
+        of a large design's build is done at once, in one slice, while the check runs."""
         deadline = time.monotonic() + timeout
         scene = self.canvas.design_scene
-        while scene.is_building() and time.monotonic() < deadline:
-            QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        scene.builder.finish_now()
         return self.checker.wait(max(0.0, deadline - time.monotonic())) and not scene.is_building()
 
     def is_opening(self) -> bool:

@@ -304,3 +304,19 @@ def test_a_hidden_estimates_tab_is_brought_up_to_date_when_shown(windows, qtbot)
     window.estimates_dock.raise_()
     qtbot.waitUntil(lambda: not panel.pending())
     assert panel.estimate.totals["monthly_cost"] > 0
+
+
+def test_collections_resume_when_a_view_is_destroyed_mid_build(qtbot, big_design):
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    assert gc.isenabled()
+    view = CanvasView(DesignDocument())  # not handed to qtbot: this test deletes it
+    view.design_scene.builder.threshold = 1
+    view.document.reset(big_design.model_copy(deep=True))
+    assert view.design_scene.is_building() and not gc.isenabled()  # paused while building
+    view.close()
+    view.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert gc.isenabled()

@@ -45,6 +45,13 @@ def design_extent(scene: DesignScene) -> QRectF:
     return QRectF(left, top, max(xs) - left + st.CARD_W, max(ys) - top + st.CARD_H)
 
 
+def _release_held(held: list[bool]) -> None:
+    """Resume collections paused by a builder (also when its scene is destroyed mid-build)."""
+    if held[0]:
+        held[0] = False
+        gc_pause.release()
+
+
 class SceneBuilder(QObject):
     """Builds a DesignScene's items progressively (see the module's docstring)."""
 
@@ -68,7 +75,8 @@ class SceneBuilder(QObject):
         self._placer: LabelPlacer | None = None
         self._label_at = 0
         self._positions: dict[str, tuple[float, float]] = {}
-        self._holds_gc = False
+        held = self._gc_held = [False]  # shared with the clean-up below, which must not hold self
+        self.destroyed.connect(lambda *_: _release_held(held))
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -96,9 +104,9 @@ class SceneBuilder(QObject):
         self.extent = design_extent(self.scene)
         self.active, self.visible_done, self._labels = True, False, False
         self._placer = None
-        if not self._holds_gc:  # only live objects are made until the end: no collections
+        if not self._gc_held[0]:  # only live objects are made until the end: no collections
             gc_pause.hold()
-            self._holds_gc = True
+            self._gc_held[0] = True
         self._timer.start()
 
     def stop(self) -> None:
@@ -110,9 +118,7 @@ class SceneBuilder(QObject):
         gc_pause.thaw()  # another design, or the window closes: the old one's objects may go
 
     def _release_gc(self) -> None:
-        if self._holds_gc:
-            self._holds_gc = False
-            gc_pause.release()
+        _release_held(self._gc_held)
 
     def z_of(self, component_id: str) -> float | None:
         """The z value a card built by the builder gets: its place in the design at the start."""
@@ -263,7 +269,7 @@ class SceneBuilder(QObject):
         self.extent = QRectF()
         self._positions = {}
         self.scene.build_finished()
-        if self._holds_gc:
+        if self._gc_held[0]:
             gc_pause.freeze()  # the new design's objects: out of the way of later collections
         self._release_gc()
         self.finished.emit()
