@@ -75,6 +75,7 @@ class SceneBuilder(QObject):
         self._placer: LabelPlacer | None = None
         self._label_at = 0
         self._positions: dict[str, tuple[float, float]] = {}
+        self._route_cost = 1e-4  # seconds per link routed, measured as the build goes
         held = self._gc_held = [False]  # shared with the clean-up below, which must not hold self
         self.destroyed.connect(lambda *_: _release_held(held))
         self._timer = QTimer(self)
@@ -202,11 +203,15 @@ class SceneBuilder(QObject):
                     if link.source in scene._components and link.target in scene._components:
                         scene._add_link_item(lid)
                 count += 1
+                # the new links are routed once, at the end of the slice (routing a card's links
+                # as they come would route most of them again): their estimated cost counts
                 if count % _CHECK_EVERY == 0:
-                    scene.flush_link_updates()  # routing the new links counts in the slice's time
-                    if time.perf_counter() >= deadline:
+                    if time.perf_counter() + len(scene._pending) * self._route_cost >= deadline:
                         break
+            routed, started = len(scene._pending), time.perf_counter()
             scene.flush_link_updates()
+            if routed:
+                self._route_cost = 0.5 * self._route_cost + 0.5 * (time.perf_counter() - started) / routed
         finally:
             self.adding = False
         if built_visible:  # the rest shows in the overview once the build is finished
