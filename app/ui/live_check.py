@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import shiboken6
@@ -111,6 +112,7 @@ class LiveChecker(QObject):
         self._job: _Job | None = None
         self._thread: threading.Thread | None = None
         self._closed = False
+        self._hold: Callable[[], bool] | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(debounce_ms)
@@ -137,6 +139,8 @@ class LiveChecker(QObject):
         self._timer.stop()
         if self._closed or self._job is not None or self._applied == self._version:
             return  # a running job is followed by another if the document changed meanwhile
+        if self._hold is not None and self._hold():
+            return  # started by release()
         doc = self.document
         job = _Job(doc.design, doc.catalog, list(doc.engine.rules), self._version, weakref.ref(self))
         self._job = job
@@ -161,6 +165,16 @@ class LiveChecker(QObject):
         elif self._applied != self._version and not self._timer.isActive():
             self.check_soon()  # the result was for an older version: check the current one
 
+    def hold_while(self, busy: Callable[[], bool]) -> None:
+        """Start no check while `busy()` is true, or until release(): a large design being built
+        into the scene would share the interpreter with the worker, and both would be slower."""
+        self._hold = busy
+
+    def release(self) -> None:
+        if self._hold is not None:
+            self._hold = None
+            self.check_soon()
+
     def pending(self) -> bool:
         """True until the current version's result has been published."""
         return self._applied != self._version
@@ -172,6 +186,7 @@ class LiveChecker(QObject):
         """Block (handling events) until the current version's result is published; False on
         timeout. A debounced check due later is started now."""
         deadline = time.monotonic() + timeout
+        self.release()  # the caller needs the result
         while self.pending() and not self._closed:
             if self._job is None:
                 self.check_soon()

@@ -263,9 +263,13 @@ class MainWindow(QMainWindow):
         with gc_pause.paused():  # the new design's graph and items: live objects only
             self.document.reset(design, path)
         self.document.disk_signature = file_signature(path) if path else None
+        scene = self.canvas.design_scene
+        if scene.is_building():  # a large design: checked once its items are built
+            self.checker.hold_while(scene.is_building)
+            scene.builder.finished.connect(self.checker.release, Qt.ConnectionType.SingleShotConnection)
         self.checker.check_soon()  # on a worker: the findings follow when it is done
         self.update_title()
-        if self.canvas.design_scene.is_building():
+        if scene.is_building():
             self.canvas.fit_to_view()  # at once: the cards this view shows are built first
         QTimer.singleShot(0, self.canvas.fit_to_view)
 

@@ -320,3 +320,18 @@ def test_collections_resume_when_a_view_is_destroyed_mid_build(qtbot, big_design
     view.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert gc.isenabled()
+
+
+def test_a_large_design_is_checked_once_built_and_a_small_one_opened_meanwhile_at_once(windows, monkeypatch):
+    monkeypatch.setattr("app.ui.canvas.progressive.STREAM_MIN", 50)
+    window = windows(document=DesignDocument(), restore_layout=False)
+    window.persist_settings = False
+    window.load_design(_templates_design(), None)
+    assert window.canvas.design_scene.is_building() and not window.checker.busy()  # not yet
+    small = design_from_template_file(list_templates()[0].path)
+    assert len(small.components) < 50
+    window.load_design(small, None)  # the large build stops: nothing holds the check back
+    assert not window.canvas.design_scene.is_building()
+    assert window.checker.busy()
+    assert window.checker.wait()
+    assert window.checker.result.findings == window.document.engine.check().findings
