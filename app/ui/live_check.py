@@ -171,9 +171,12 @@ class LiveChecker(QObject):
         self._hold = busy
 
     def release(self) -> None:
+        """End hold_while(): the check starts after the usual debounce (unless check_now() or
+        wait() come first)."""
         if self._hold is not None:
             self._hold = None
-            self.check_soon()
+            if self.pending():
+                self._timer.start()
 
     def pending(self) -> bool:
         """True until the current version's result has been published."""
@@ -186,7 +189,7 @@ class LiveChecker(QObject):
         """Block (handling events) until the current version's result is published; False on
         timeout. A debounced check due later is started now."""
         deadline = time.monotonic() + timeout
-        self.release()  # the caller needs the result
+        self._hold = None  # the caller needs the result
         while self.pending() and not self._closed:
             if self._job is None:
                 self.check_soon()

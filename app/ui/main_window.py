@@ -276,11 +276,15 @@ class MainWindow(QMainWindow):
     def finish_opening(self, timeout: float = 120.0) -> bool:
         """Block until the design is fully drawn and its findings are applied (the screenshot);
         False if that takes longer than `timeout` s. The caller waits anyway, so what is left
-        of a large design's build is done at once, in one slice, while the check runs."""
+        of a large design's build is done at once, in one slice, and the design is checked here
+        unless a check on the worker is already under way."""
         deadline = time.monotonic() + timeout
         scene = self.canvas.design_scene
         scene.builder.finish_now()
-        return self.checker.wait(max(0.0, deadline - time.monotonic())) and not scene.is_building()
+        checker = self.checker
+        if checker.pending() and not checker.busy():
+            checker.check_now()  # nothing else runs meanwhile: check here, without copying the design
+        return checker.wait(max(0.0, deadline - time.monotonic())) and not scene.is_building()
 
     def is_opening(self) -> bool:
         """True while the scene is still being built or the findings are not applied yet."""
