@@ -159,6 +159,30 @@ class DesignDoc:
     assumptions: list[str] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)  # design decisions
     acceptances: list[Decision] = field(default_factory=list)
+    _by_component: dict[str, tuple[list[Finding], list[Decision]]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def _concerning(self, component_id: str) -> tuple[list[Finding], list[Decision]]:
+        """Indexed once per document (asking the result per component is quadratic)."""
+        if self._by_component is None:
+            index: dict[str, tuple[list[Finding], list[Decision]]] = {}
+            for finding in self.result.findings:
+                for cid in dict.fromkeys(finding.components):
+                    index.setdefault(cid, ([], []))[0].append(finding)
+            for decision in self.decisions:
+                for cid in dict.fromkeys(decision.components):
+                    index.setdefault(cid, ([], []))[1].append(decision)
+            self._by_component = index
+        return self._by_component.get(component_id, ([], []))
+
+    def findings_for(self, component_id: str) -> list[Finding]:
+        """The findings concerning a component, in the result's order."""
+        return self._concerning(component_id)[0]
+
+    def decisions_for(self, component_id: str) -> list[Decision]:
+        """The design decisions concerning a component, in the design's order."""
+        return self._concerning(component_id)[1]
 
     @property
     def top_risks(self) -> list[RiskGroup]:

@@ -135,11 +135,11 @@ def _component(component: Component, doc: DesignDoc, links: dict[str, list[Link]
             for lk in outgoing
         ]
         small.append("**Sends to** " + "; ".join(targets))
-    findings = doc.result.findings_for(component.id)
+    findings = doc.findings_for(component.id)
     if findings:
         rules = dict.fromkeys(f"{f.rule} ({'accepted' if f.accepted else f.severity})" for f in findings)
         small.append("**Risks:** " + ", ".join(md_inline(r) for r in rules))
-    concerning = [d for d in doc.decisions if component.id in d.components]
+    concerning = doc.decisions_for(component.id)
     if concerning:
         small.append("**Decisions:** " + "; ".join(md_inline(d.label) for d in concerning))
     if small:
