@@ -261,7 +261,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"mlsd: {_describe_os_error(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except Exception as exc:  # a fault of ours: one line and a crash log, never a traceback
-        from app.crashlog import debugging, describe_crash
+        from app.persistence.crashlog import debugging, describe_crash
 
         if debugging():
             raise

@@ -11,9 +11,9 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from app.crashlog import debugging, describe_crash
 from app.errors import CliError
 from app.persistence.atomic import atomic_write_bytes
+from app.persistence.crashlog import debugging, describe_crash
 
 FORMATS = ("pdf", "md", "svg", "png", "dot", "mermaid")
 _HELP = {

@@ -14,10 +14,10 @@ from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
 from PySide6.QtWidgets import QApplication
 
 from app import __version__
-from app.crashlog import write_crash_log
 from app.fonts import BY_SCRIPT, font_files
 from app.persistence import DesignLoadError, load_design, recovery
 from app.persistence.atomic import clean_stale_temp_files
+from app.persistence.crashlog import write_crash_log
 from app.resources import resource_path
 from app.ui import dialogs
 from app.ui.canvas.clipboard import release_clipboard

@@ -12,8 +12,8 @@ import pytest
 from reportlab.platypus.doctemplate import LayoutError
 
 from app.cli import main
-from app.crashlog import crash_log_path
 from app.persistence import save_design
+from app.persistence.crashlog import crash_log_path
 
 ROOT = Path(__file__).resolve().parents[2]
 MESSAGE = "Flowable <Table 60 rows x 3 cols> with cell(0,0) containing\n'Concerns' too large on page 358"
