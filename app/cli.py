@@ -260,6 +260,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         _detach_stdout()
         print(f"mlsd: {_describe_os_error(exc)}", file=sys.stderr)
         return EXIT_USAGE
+    except Exception as exc:  # a fault of ours: one line and a crash log, never a traceback
+        from app.persistence.crashlog import debugging, describe_crash
+
+        if debugging():
+            raise
+        print(f"mlsd: {describe_crash(f'{argv[0]} failed', exc)}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _detach_stdout() -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from app.errors import CliError
 from app.persistence.atomic import atomic_write_bytes
+from app.persistence.crashlog import debugging, describe_crash
 
 FORMATS = ("pdf", "md", "svg", "png", "dot", "mermaid")
 _HELP = {
@@ -170,6 +171,11 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise CliError(f"export {fmt}: {exc}") from None
         except OSError as exc:
             raise CliError(f"export {fmt}: {exc}") from None
+        except Exception as exc:  # a fault of ours (e.g. a report reportlab cannot lay out)
+            if debugging():
+                raise
+            target = "the standard output" if wanted[fmt] == "-" else wanted[fmt]
+            raise CliError(describe_crash(f"could not write {target}", exc)) from None
     for fmt, out in wanted.items():
         data = outputs[fmt]
         if out == "-":

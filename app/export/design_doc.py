@@ -159,6 +159,30 @@ class DesignDoc:
     assumptions: list[str] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)  # design decisions
     acceptances: list[Decision] = field(default_factory=list)
+    _by_component: dict[str, tuple[list[Finding], list[Decision]]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    def _concerning(self, component_id: str) -> tuple[list[Finding], list[Decision]]:
+        """Indexed once per document (asking the result per component is quadratic)."""
+        if self._by_component is None:
+            index: dict[str, tuple[list[Finding], list[Decision]]] = {}
+            for finding in self.result.findings:
+                for cid in dict.fromkeys(finding.components):
+                    index.setdefault(cid, ([], []))[0].append(finding)
+            for decision in self.decisions:
+                for cid in dict.fromkeys(decision.components):
+                    index.setdefault(cid, ([], []))[1].append(decision)
+            self._by_component = index
+        return self._by_component.get(component_id, ([], []))
+
+    def findings_for(self, component_id: str) -> list[Finding]:
+        """The findings concerning a component, in the result's order."""
+        return self._concerning(component_id)[0]
+
+    def decisions_for(self, component_id: str) -> list[Decision]:
+        """The design decisions concerning a component, in the design's order."""
+        return self._concerning(component_id)[1]
 
     @property
     def top_risks(self) -> list[RiskGroup]:
@@ -343,16 +367,32 @@ def build_doc(design: Design, result: CheckResult, catalog: Catalog) -> DesignDo
     )
 
 
+# Names one place (a table cell, a line) lists at most: a finding or decision about more
+# components names the first PLACE_LIMIT - 1 and counts the rest ("a; b; c and 1,426 more");
+# each component's own risks and decisions are listed with it under "Design by stage".
+PLACE_LIMIT = 10
+
+
 def component_names(design: Design, ids: Sequence[str]) -> list[str]:
     index = design.component_by_id()
     return [" ".join((index[c].name or index[c].id).split()) if c in index else c for c in ids]
 
 
-def finding_place(finding: Finding, design: Design) -> str:
-    """What a finding concerns: its components' names, else its subject, else the design."""
-    names = component_names(design, finding.components)
+def capped_names(design: Design, ids: Sequence[str], limit: int | None = PLACE_LIMIT) -> str:
+    """The components' names joined by "; ", past `limit` the first ones and "and N more"
+    (all of them with `limit` None)."""
+    if limit is None or len(ids) <= limit:
+        return "; ".join(component_names(design, ids))
+    shown = component_names(design, ids[: limit - 1])
+    return "; ".join(shown) + f" and {len(ids) - len(shown):,} more"
+
+
+def finding_place(finding: Finding, design: Design, limit: int | None = PLACE_LIMIT) -> str:
+    """What a finding concerns: its components' names (capped at `limit`), else its subject,
+    else the design."""
+    names = capped_names(design, finding.components, limit)
     if names:
-        return "; ".join(names)
+        return names
     if finding.subject.startswith("stage:"):
         return "stage " + finding.subject.split(":", 1)[1]
     return finding.subject or "the whole design"

@@ -19,6 +19,7 @@ from app.export.design_doc import (
     RiskGroup,
     acceptance_status,
     build_doc,
+    capped_names,
     checks_line,
     component_names,
     decisions_line,
@@ -134,11 +135,11 @@ def _component(component: Component, doc: DesignDoc, links: dict[str, list[Link]
             for lk in outgoing
         ]
         small.append("**Sends to** " + "; ".join(targets))
-    findings = doc.result.findings_for(component.id)
+    findings = doc.findings_for(component.id)
     if findings:
         rules = dict.fromkeys(f"{f.rule} ({'accepted' if f.accepted else f.severity})" for f in findings)
         small.append("**Risks:** " + ", ".join(md_inline(r) for r in rules))
-    concerning = [d for d in doc.decisions if component.id in d.components]
+    concerning = doc.decisions_for(component.id)
     if concerning:
         small.append("**Decisions:** " + "; ".join(md_inline(d.label) for d in concerning))
     if small:
@@ -185,7 +186,7 @@ def _design(doc: DesignDoc) -> list[str]:
 def _decision(decision: Decision, doc: DesignDoc) -> list[str]:
     facts = f"*{md_inline(decision.status)} · {md_inline(decision.date[:10])}*"
     if decision.components:
-        facts += " · concerns " + md_inline("; ".join(component_names(doc.design, decision.components)))
+        facts += " · concerns " + md_inline(capped_names(doc.design, decision.components))
     if decision.supersedes:
         old = next((d for d in doc.design.decisions if d.id == decision.supersedes), None)
         facts += " · supersedes " + md_inline(old.label if old else decision.supersedes)
@@ -220,7 +221,7 @@ def _decisions(doc: DesignDoc) -> list[str]:
         rows = [
             [
                 md_cell(d.rule),
-                md_cell("; ".join(component_names(doc.design, d.components)) or "the whole design"),
+                md_cell(capped_names(doc.design, d.components) or "the whole design"),
                 md_cell(d.rationale),
                 acceptance_status(d, doc.result),
             ]

@@ -6,7 +6,6 @@ import argparse
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 
@@ -18,6 +17,7 @@ from app import __version__
 from app.fonts import BY_SCRIPT, font_files
 from app.persistence import DesignLoadError, load_design, recovery
 from app.persistence.atomic import clean_stale_temp_files
+from app.persistence.crashlog import write_crash_log
 from app.resources import resource_path
 from app.ui import dialogs
 from app.ui.canvas.clipboard import release_clipboard
@@ -27,8 +27,6 @@ from app.ui.theme import ThemeManager
 
 SCREENSHOT_SIZE = (1600, 1000)
 SCREENSHOT_LIMITS = ((640, 480), (7680, 4320))  # smallest and largest --size
-LOG_NAME = "mlsd-studio.log"
-MAX_LOG_BYTES = 1_000_000
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -113,23 +111,6 @@ def make_application() -> QApplication:
 
 
 # ---- crash handling --------------------------------------------------------------------------
-
-
-def write_crash_log(text: str) -> Path:
-    """Append a traceback to <data dir>/logs/mlsd-studio.log (rotated past 1 MB)."""
-    folder = recovery.logs_dir()
-    path = folder / LOG_NAME
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        if path.is_file() and path.stat().st_size > MAX_LOG_BYTES:
-            path.replace(path.with_suffix(".log.1"))
-        with path.open("a", encoding="utf-8") as log:
-            log.write(
-                f"--- {datetime.now().isoformat(timespec='seconds')} MLSD Studio {__version__}\n{text}\n"
-            )
-    except OSError:
-        pass
-    return path
 
 
 class CrashHandler:

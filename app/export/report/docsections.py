@@ -13,7 +13,14 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 from reportlab.platypus.flowables import BalancedColumns
 
 from app.domain.model import Decision
-from app.export.design_doc import DesignDoc, RiskGroup, acceptance_status, component_names, finding_place
+from app.export.design_doc import (
+    PLACE_LIMIT,
+    DesignDoc,
+    RiskGroup,
+    acceptance_status,
+    capped_names,
+    finding_place,
+)
 from app.export.report.fonts import markup
 from app.export.report.paragraph import Paragraph
 from app.export.report.styles import (
@@ -93,7 +100,7 @@ def goals_section(doc: DesignDoc, styles: Styles) -> list[Flowable]:
 
 
 def _names(doc: DesignDoc, ids: list[str]) -> str:
-    return "; ".join(component_names(doc.design, ids)) or "the whole design"
+    return capped_names(doc.design, ids) or "the whole design"
 
 
 def _design_decision(decision: Decision, doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
@@ -218,6 +225,14 @@ def _risk_group(group: RiskGroup, doc: DesignDoc, styles: Styles, width: float) 
         fill = SEVERITY_COLORS["accepted" if finding.accepted else finding.severity][1]
         extra.append(("BACKGROUND", (2, row), (2, row), fill))
     story.append(data_table(rows, [width * 0.22, width * 0.6, width * 0.18], extra=extra))
+    if any(len(f.components) > PLACE_LIMIT for f in group.findings):
+        story.append(
+            rich(
+                f"A finding about more than {PLACE_LIMIT} components names the first few; each "
+                "component's risks are listed with it under Design by stage.",
+                styles.small,
+            )
+        )
     return story
 
 

@@ -137,10 +137,10 @@ def component_block(
     if unset:
         small.append(f"<i>Not specified:</i> {markup(', '.join(unset))}")
     small.append(_neighbours(component, doc.design, links))
-    findings = doc.result.findings_for(component.id)
+    findings = doc.findings_for(component.id)
     if findings:
         small.append(_risk_line(findings, styles))
-    concerning = [d for d in doc.decisions if component.id in d.components]
+    concerning = doc.decisions_for(component.id)
     if concerning:
         titles = "; ".join(markup(d.label, styles.fonts, newlines=False) for d in concerning)
         small.append(f"<b>Decisions</b> (see Decisions): {titles}")

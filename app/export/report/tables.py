@@ -9,11 +9,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from reportlab.lib import colors
+from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table, TableStyle
 
 from app.export.report.styles import (
     ACCENT_LIGHT,
     GRID,
+    LANDSCAPE,
+    MARGIN,
     SEVERITY_COLORS,
     ZEBRA,
     Styles,
@@ -31,6 +34,34 @@ LEVEL_MEANING = {
 }
 
 
+# A row taller than this fits on no page (the landscape frame is the shorter one): such a row
+# is split between pages instead of ending the report with a LayoutError.
+TALL_ROW = LANDSCAPE[1] - 2 * MARGIN - 6 * mm - 12  # the frame's margins and paddings
+
+
+class SplittingTable(Table):
+    """A Table that splits inside a row taller than any page; shorter rows still move whole to
+    the next page, as in a plain Table (so ordinary tables lay out exactly as before)."""
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        if parts or self.splitInRow:
+            return parts
+        heights: list[float] = getattr(self, "_rowHeights", None) or []  # set by the split's _calc
+        blocking = heights[: self.repeatRows + 1]  # the header and the first row after it
+        if len(heights) <= self.repeatRows or sum(blocking) <= TALL_ROW:
+            return parts
+        self.splitInRow = 1
+        try:
+            parts = super().split(availWidth, availHeight)
+        finally:
+            self.splitInRow = 0
+        for part in parts:  # each part again splits inside a row only when it must
+            if isinstance(part, Table):
+                part.splitInRow = 0
+        return parts
+
+
 def data_table(
     rows: Sequence[Sequence[Flowable]],
     widths: Sequence[float],
@@ -39,7 +70,7 @@ def data_table(
     extra: Sequence[tuple[Any, ...]] = (),
 ) -> Table:
     """A table of paragraphs with a tinted header row, hairline grid and zebra rows."""
-    table = Table(
+    table = SplittingTable(
         [list(r) for r in rows], colWidths=list(widths), repeatRows=1 if header else 0, hAlign="LEFT"
     )
     commands: list[tuple[Any, ...]] = [
