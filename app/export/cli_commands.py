@@ -75,7 +75,6 @@ def _say(message: str) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from app.domain.catalog import default_catalog
-    from app.export.placed import to_png, to_svg
     from app.export.renderer import RenderError, find_renderer
     from app.persistence import load_design
     from app.rules import check_design
@@ -138,6 +137,16 @@ def cmd_export(args: argparse.Namespace) -> int:
             after_summary=after_summary,
         )
 
+    def svg() -> bytes:
+        from app.export.placed import to_svg
+
+        return to_svg(design, catalog, result, timeout=args.timeout, layout=layout)
+
+    def png() -> bytes:
+        from app.export.placed import to_png
+
+        return to_png(design, catalog, result, timeout=args.timeout, layout=layout, scale=scale)
+
     def dot_source() -> bytes:
         from app.export.dot import to_dot
 
@@ -158,8 +167,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         "dot": dot_source,
         "mermaid": mermaid,
         "md": markdown,
-        "svg": lambda: to_svg(design, catalog, result, timeout=args.timeout, layout=layout),
-        "png": lambda: to_png(design, catalog, result, timeout=args.timeout, layout=layout, scale=scale),
+        "svg": svg,
+        "png": png,
         "pdf": report,
     }
     outputs: dict[str, bytes] = {}

@@ -10,6 +10,7 @@ in a strip of HEADER_ROOM points above the layout.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 from reportlab.pdfgen.canvas import Canvas
@@ -29,6 +30,7 @@ FIGURE_CARD = (260.0, 92.0)
 FLAT_CARD = (260.0, 64.0)
 MIN_CARD = (92.0, 23.0)  # smallest card on the page (points): two name lines at MIN_TEXT_PT
 MAX_SCALE = 0.5  # a small figure is not blown up beyond this
+_figure_numbers = itertools.count()  # names of the figures' form XObjects, the same in every build
 PAD = 3.0
 LEADING = 1.18
 ARROW = 5.0
@@ -58,6 +60,7 @@ class SceneFigure(Flowable):
         self.max_scale = max_scale
         self.min_scale = min_scale
         self.scale = max_scale
+        self.form_name = f"mlsd-figure-{next(_figure_numbers)}"
 
     @property
     def floor(self) -> float:
@@ -90,7 +93,7 @@ class SceneFigure(Flowable):
             return
         # A form XObject of its own, drawn unscaled: the figure's text is set at its final size,
         # and readers (and tests) can tell the figure's content from the page's.
-        name = f"mlsd-figure-{id(self):x}"
+        name = self.form_name
         width, height = self.scene.width * self.scale, self.scene.height * self.scale + HEADER_ROOM
         canv.beginForm(name, 0, 0, width, height)
         draw_scene(canv, self.scene, self.fonts, self.scale)

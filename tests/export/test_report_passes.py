@@ -1,0 +1,88 @@
+"""The report's builds: deciding on a tighter glossary after a build's draft pass (without
+drawing it) gives the very PDF that drawing every build gives, byte for byte."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from pathlib import Path
+
+import pytest
+from reportlab import rl_config
+
+from app.domain.catalog import default_catalog
+from app.export import report_bytes
+from app.export.report import figure, passes, styles, template
+from app.persistence import load_design
+from app.rules.engine import check_design
+from tests.export.pdfread import page_texts, reader
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "resources" / "templates"
+
+
+@pytest.fixture(autouse=True)
+def _invariant(monkeypatch):
+    """The same PDF bytes for the same document (no creation time, no random document id)."""
+    monkeypatch.setattr(rl_config, "invariant", 1)
+
+
+def _pdf(name: str, monkeypatch) -> bytes:
+    """The template's report, its headings' bookmarks and figures' forms named from 0 (as in
+    a process of its own)."""
+    monkeypatch.setattr(styles, "_heading_ids", itertools.count())
+    monkeypatch.setattr(figure, "_figure_numbers", itertools.count())
+    catalog = default_catalog()
+    design = load_design(TEMPLATES / name).design
+    return report_bytes(design, check_design(design, catalog), catalog, report_date="2026-01-01")
+
+
+@pytest.fixture
+def builds(monkeypatch):
+    """Counts the builds that are drawn and those abandoned after their draft pass."""
+    counts = {"drawn": 0, "abandoned": 0}
+    original = template.ReportDocTemplate.multiBuild
+
+    def counting(self, story, *args, **kwargs):
+        passes_made = original(self, story, *args, **kwargs)
+        counts["drawn" if passes_made else "abandoned"] += 1
+        return passes_made
+
+    monkeypatch.setattr(template.ReportDocTemplate, "multiBuild", counting)
+    return counts
+
+
+def _plain(monkeypatch) -> None:
+    monkeypatch.setattr(passes, "build_pdf", functools.partial(passes.build_pdf, skip_drafts=False))
+
+
+# search_ranking's last page is near-empty with the loosest glossary (it tightens once);
+# ad_ctr's is not.
+@pytest.mark.parametrize(
+    ("name", "drawn", "abandoned"), [("search_ranking.mlsd", 1, 1), ("ad_ctr.mlsd", 1, 0)]
+)
+def test_skipping_drafts_gives_the_same_pdf(name, drawn, abandoned, builds, monkeypatch):
+    fast = _pdf(name, monkeypatch)
+    assert builds == {"drawn": drawn, "abandoned": abandoned}
+    _plain(monkeypatch)
+    builds.update(drawn=0, abandoned=0)
+    plain = _pdf(name, monkeypatch)
+    assert builds == {"drawn": drawn + abandoned, "abandoned": 0}  # every build drawn
+    assert fast == plain
+    assert len(reader(fast).pages) <= 15
+    assert any("Appendix B. Glossary of properties" in text for text in page_texts(fast))
+
+
+def test_an_unconfirmed_draft_falls_back_to_drawing_every_build(builds, monkeypatch):
+    """When the next build's draft reaches the glossary in another state than the abandoned
+    one's, the decision is not trusted: the report is built again the plain way."""
+    expected = _pdf("search_ranking.mlsd", monkeypatch)
+    counter = itertools.count()
+    layout_state = template.ReportDocTemplate.layout_state
+    monkeypatch.setattr(
+        template.ReportDocTemplate, "layout_state", lambda self: (*layout_state(self), next(counter))
+    )
+    builds.update(drawn=0, abandoned=0)
+    assert _pdf("search_ranking.mlsd", monkeypatch) == expected
+    # the first build abandoned after its draft, the second stopped by the refused confirmation,
+    # then both drawn
+    assert builds == {"drawn": 2, "abandoned": 1}
