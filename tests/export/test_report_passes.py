@@ -12,7 +12,7 @@ from reportlab import rl_config
 
 from app.domain.catalog import default_catalog
 from app.export import report_bytes
-from app.export.report import figure, passes, styles, template
+from app.export.report import passes, styles, template
 from app.persistence import load_design
 from app.rules.engine import check_design
 from tests.export.pdfread import page_texts, reader
@@ -27,10 +27,8 @@ def _invariant(monkeypatch):
 
 
 def _pdf(name: str, monkeypatch) -> bytes:
-    """The template's report, its headings' bookmarks and figures' forms named from 0 (as in
-    a process of its own)."""
+    """The template's report, its headings' bookmarks named from 0 (as in a process of its own)."""
     monkeypatch.setattr(styles, "_heading_ids", itertools.count())
-    monkeypatch.setattr(figure, "_figure_numbers", itertools.count())
     catalog = default_catalog()
     design = load_design(TEMPLATES / name).design
     return report_bytes(design, check_design(design, catalog), catalog, report_date="2026-01-01")

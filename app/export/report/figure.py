@@ -10,8 +10,8 @@ in a strip of HEADER_ROOM points above the layout.
 
 from __future__ import annotations
 
-import itertools
 import math
+from typing import Any, cast
 
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
@@ -30,7 +30,6 @@ FIGURE_CARD = (260.0, 92.0)
 FLAT_CARD = (260.0, 64.0)
 MIN_CARD = (92.0, 23.0)  # smallest card on the page (points): two name lines at MIN_TEXT_PT
 MAX_SCALE = 0.5  # a small figure is not blown up beyond this
-_figure_numbers = itertools.count()  # names of the figures' form XObjects, the same in every build
 PAD = 3.0
 LEADING = 1.18
 ARROW = 5.0
@@ -40,6 +39,11 @@ LINE_WIDTH = 0.7
 def name_size(card_height: float) -> float:
     """Point size of component names on cards `card_height` points tall."""
     return max(MIN_TEXT_PT, min(NAME_MAX_PT, 0.16 * card_height))
+
+
+def card_floor(card: tuple[float, float]) -> float:
+    """The smallest scale at which cards of that size (layout points) stay legible."""
+    return max(MIN_CARD[0] / card[0], MIN_CARD[1] / card[1])
 
 
 class SceneFigure(Flowable):
@@ -60,7 +64,6 @@ class SceneFigure(Flowable):
         self.max_scale = max_scale
         self.min_scale = min_scale
         self.scale = max_scale
-        self.form_name = f"mlsd-figure-{next(_figure_numbers)}"
 
     @property
     def floor(self) -> float:
@@ -68,7 +71,7 @@ class SceneFigure(Flowable):
         if not self.scene.cards:
             return 0.0
         card = self.scene.cards[0]
-        return max(MIN_CARD[0] / card.width, MIN_CARD[1] / card.height)
+        return card_floor((card.width, card.height))
 
     def fit(self, avail_width: float, avail_height: float) -> float:
         """The scale showing the whole scene in that room (capped at max_scale)."""
@@ -93,7 +96,10 @@ class SceneFigure(Flowable):
             return
         # A form XObject of its own, drawn unscaled: the figure's text is set at its final size,
         # and readers (and tests) can tell the figure's content from the page's.
-        name = self.form_name
+        # Named by its order in the document: the same names in every build of it.
+        number = getattr(canv, "_mlsd_figures", 0)
+        cast(Any, canv)._mlsd_figures = number + 1
+        name = f"mlsd-figure-{number}"
         width, height = self.scene.width * self.scale, self.scene.height * self.scale + HEADER_ROOM
         canv.beginForm(name, 0, 0, width, height)
         draw_scene(canv, self.scene, self.fonts, self.scale)
