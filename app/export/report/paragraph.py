@@ -9,6 +9,7 @@ second and later wraps restore what the first one computed instead of breaking a
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from reportlab.platypus import paragraph as _rl
@@ -39,3 +40,13 @@ class Paragraph(_rl.Paragraph):
                 wraps = self._wraps = {}
             wraps[availWidth] = tuple(getattr(self, name, _UNSET) for name in _WRAP_STATE)
         return size
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Paragraph:
+        """A deep copy without the remembered line breaks (a fresh paragraph's state): platypus
+        copies a paragraph to split it (balanced columns), and the copy is wrapped anew."""
+        clone = type(self).__new__(type(self))
+        memo[id(self)] = clone
+        for name, value in self.__dict__.items():
+            if name != "_wraps":
+                clone.__dict__[name] = copy.deepcopy(value, memo)
+        return clone
