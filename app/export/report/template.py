@@ -134,6 +134,7 @@ class ReportDocTemplate(BaseDocTemplate):
             "footer", fontSize=FOOTER_SIZE, leading=9, textColor=MUTED, spaceBefore=0
         )
         self._footer_right = self._footer_style.clone("footer_right", alignment=2)
+        self._footer_titles: dict[float, Paragraph] = {}
         self._footer_title = markup(
             _footer_title(kwargs.get("title", ""), styles.fonts.regular), styles.fonts, newlines=False
         )
@@ -283,7 +284,9 @@ class ReportDocTemplate(BaseDocTemplate):
         number = Paragraph(label, self._footer_right)
         number.wrapOn(canv, 90, 20)
         number.drawOn(canv, width - MARGIN - 90, y)
-        title = Paragraph(self._footer_title, self._footer_style)
+        title = self._footer_titles.get(width)  # the same on every page: parsed once per page width
+        if title is None:
+            title = self._footer_titles[width] = Paragraph(self._footer_title, self._footer_style)
         title.wrapOn(canv, width - 2 * MARGIN - 100, 20)
         title.drawOn(canv, MARGIN, y)
         canv.restoreState()
