@@ -73,8 +73,8 @@ def visual_line(text: str) -> str:
 def _chunks(line: str, size: int) -> list[str]:
     """A right-to-left line longer than `size` cut at spaces into pieces of at most `size`
     characters (a longer word stays whole); other lines as they are."""
-    if len(line) <= size or line.isascii():
-        return [line]
+    if len(line) <= size or line.isascii() or not needs_isolation(line):
+        return [line]  # no right-to-left letter: left to right
     from bidi import get_base_level
 
     if get_base_level(line) != 1:
