@@ -274,6 +274,8 @@ class ReportDocTemplate(BaseDocTemplate):
         self.notify("PageCount", self.page)
 
     def _footer(self, canv: Canvas, doc: BaseDocTemplate) -> None:
+        if self.draft:  # a draft pass is never saved, and the footer takes no room from the frame
+            return
         width, _height = cast(Any, canv)._pagesize  # the page's own size (portrait or landscape)
         y = FOOTER_GAP
         canv.saveState()
