@@ -12,7 +12,7 @@ from reportlab import rl_config
 
 from app.domain.catalog import default_catalog
 from app.export import report_bytes
-from app.export.report import passes, styles, template
+from app.export.report import paragraph, passes, styles, template
 from app.persistence import load_design
 from app.rules.engine import check_design
 from tests.export.pdfread import page_texts, reader
@@ -84,3 +84,29 @@ def test_an_unconfirmed_draft_falls_back_to_drawing_every_build(builds, monkeypa
     # the first build abandoned after its draft, the second stopped by the refused confirmation,
     # then both drawn
     assert builds == {"drawn": 2, "abandoned": 1}
+
+
+def test_reused_paragraph_fragments_give_the_same_pdf(
+    hostile, hostile_check, recommender, catalog, monkeypatch
+):
+    """Paragraph markup parsed once per (text, style) and copied: the same PDF as parsing every
+    paragraph, for hostile names (markup, entities, long words) and names in six scripts."""
+    mixed = recommender.model_copy(deep=True)
+    for i, component in enumerate(mixed.components):
+        component.name = (
+            f"{('نموذج', 'מודל', '推荐', 'モデル', '모델', '🚀')[i % 6]} {component.name} & <b>x</b>"
+        )
+
+    def both(design, result) -> tuple[bytes, bytes]:
+        monkeypatch.setattr(styles, "_heading_ids", itertools.count())
+        reused = report_bytes(design, result, catalog, report_date="2026-01-01")
+        with monkeypatch.context() as plain:
+            plain.setattr(paragraph.Paragraph, "_setup", paragraph._rl_setup)
+            plain.setattr(styles, "_heading_ids", itertools.count())
+            parsed = report_bytes(design, result, catalog, report_date="2026-01-01")
+        return reused, parsed
+
+    for design, result in ((hostile, hostile_check), (mixed, check_design(mixed, catalog))):
+        reused, parsed = both(design, result)
+        assert reused == parsed
+    assert paragraph._parsed  # fragments were kept
