@@ -55,8 +55,9 @@ class CrossingModel:
             self.lox[e], self.hix[e] = (xs[a], xs[b]) if xs[a] < xs[b] else (xs[b], xs[a])
             self.loy[e], self.hiy[e] = (ys[a], ys[b]) if ys[a] < ys[b] else (ys[b], ys[a])
 
-    def crosses(self, e: int, f: Iterable[int]) -> int:
-        """How many of the links `f` link `e` crosses (properly: touching ends do not count).
+    def crosses(self, e: int, f: Iterable[int], limit: float = math.inf) -> int:
+        """How many of the links `f` link `e` crosses (properly: touching ends do not count),
+        or any number above `limit` once the count passes it.
 
         A pair's four orientation tests are the same whichever link is asked about, so the
         count of a pair never depends on the side it is counted from.
@@ -80,6 +81,8 @@ class CrossingModel:
             d4 = (qy - ry) * ux - uy * (qx - rx)
             if d3 and d4 and (d3 > 0) != (d4 > 0):
                 count += 1
+                if count > limit:
+                    break
         return count
 
     def total(self) -> int:
@@ -146,8 +149,9 @@ class _Still:
         self.loy = [model.loy[f] for f in self.ids]
         self.hiy = [model.hiy[f] for f in self.ids]
 
-    def crossings(self, e: int, skip: Collection[int] = ()) -> int:
-        """Crossings of link `e` (where it is now) with these links, those in `skip` left out."""
+    def crossings(self, e: int, skip: Collection[int] = (), limit: float = math.inf) -> int:
+        """Crossings of link `e` (where it is now) with these links, those in `skip` left out
+        (any number above `limit` once the count passes it)."""
         model = self.model
         ex0, ex1, ey0, ey1 = model.lox[e], model.hix[e], model.loy[e], model.hiy[e]
         k = bisect_right(self.lox, ex1)
@@ -158,7 +162,7 @@ class _Still:
         ]
         if skip:
             near = [f for f in near if f not in skip]
-        return model.crosses(e, near)
+        return model.crosses(e, near, limit)
 
 
 def refine(
@@ -211,19 +215,19 @@ def refine(
                 _put(model, u, centre(target))
                 if v is not None:
                     _put(model, v, centre(here))
-                skip = () if v is None else set(model.incident[v])
                 model.tests += m * len(edges) + len(edges) ** 2
-                pairs = model.pair_count(edges)
-                after = (
-                    sum(still.crossings(e, skip) for e in edges) + pairs - pairs // 2,
-                    model.length(edges),
-                )
+                # Kept only if (crossing gain, length gain) beats `bar`: the crossings are
+                # counted no further than the most a winning move can have.
+                bar = (0, -1e-6) if best is None else min((0, -1e-6), best[0])
+                length_gain = round(model.length(edges) - before[1], 6)
+                limit = before[0] + bar[0] - (0 if length_gain < bar[1] else 1)
+                skip = () if v is None else set(model.incident[v])
+                after = _crossings_up_to(still, edges, skip, limit)
                 _put(model, u, centre(here))
                 if v is not None:
                     _put(model, v, centre(target))
-                gain = (after[0] - before[0], round(after[1] - before[1], 6))
-                if gain < (0, -1e-6) and (best is None or gain < best[0]):
-                    best = (gain, target)
+                if after is not None:
+                    best = ((after - before[0], length_gain), target)
             if best is not None:
                 target = best[1]
                 v = occupant.get(target)
@@ -258,6 +262,20 @@ def _now(still: _Still, alone: list[int], edges: list[int], settled: dict[int, i
             settled[e] = still.crossings(e) + model.crosses(e, alone)
         total += settled[e]
     return total - model.pair_count(edges) // 2
+
+
+def _crossings_up_to(still: _Still, edges: list[int], skip: Collection[int], limit: int) -> int | None:
+    """Crossings of the moved `edges` with every link, less those among themselves counted
+    once; None as soon as they are known to be more than `limit`."""
+    if limit < 0:
+        return None
+    pairs = still.model.pair_count(edges)
+    count = pairs - pairs // 2
+    for e in edges:
+        if count > limit:
+            return None
+        count += still.crossings(e, skip, limit - count)
+    return count if count <= limit else None
 
 
 def _candidates(
