@@ -26,8 +26,8 @@ def _image(png: bytes) -> Image.Image:
     return Image.open(io.BytesIO(png)).convert("RGB")
 
 
-def test_built_in_glyphs_are_latin_only():
-    assert BUILT_IN_GLYPHS.fullmatch('a [label=<<B>Café – “Łódź” … 10 €</B>>];\n')
+def test_built_in_glyphs_are_latin_only() -> None:
+    assert BUILT_IN_GLYPHS.fullmatch("a [label=<<B>Café – “Łódź” … 10 €</B>>];\n")
     for text in ("推荐", "نموذج", "מודל", "🚀", "Ω", "\ue000"):
         assert not BUILT_IN_GLYPHS.fullmatch(f'a [label="ok {text}"];'), text
 
