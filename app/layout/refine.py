@@ -143,21 +143,19 @@ class _Still:
     def __init__(self, model: CrossingModel, moving: Collection[int]):
         lox = model.lox
         self.model = model
-        self.ids = sorted((f for f in range(len(lox)) if f not in moving), key=lox.__getitem__)
-        self.lox = [lox[f] for f in self.ids]
-        self.hix = [model.hix[f] for f in self.ids]
-        self.loy = [model.loy[f] for f in self.ids]
-        self.hiy = [model.hiy[f] for f in self.ids]
+        hix, loy, hiy = model.hix, model.loy, model.hiy
+        ids = sorted((f for f in range(len(lox)) if f not in moving), key=lox.__getitem__)
+        self.lox = [lox[f] for f in ids]
+        self.boxes = [(f, hix[f], loy[f], hiy[f]) for f in ids]  # link, right end, top, bottom
 
     def crossings(self, e: int, skip: Collection[int] = (), limit: float = math.inf) -> int:
         """Crossings of link `e` (where it is now) with these links, those in `skip` left out
         (any number above `limit` once the count passes it)."""
         model = self.model
         ex0, ex1, ey0, ey1 = model.lox[e], model.hix[e], model.loy[e], model.hiy[e]
-        k = bisect_right(self.lox, ex1)
         near = [
             f
-            for f, x1, y0, y1 in zip(self.ids[:k], self.hix[:k], self.loy[:k], self.hiy[:k], strict=True)
+            for f, x1, y0, y1 in self.boxes[: bisect_right(self.lox, ex1)]
             if x1 >= ex0 and y0 <= ey1 and y1 >= ey0
         ]
         if skip:
@@ -222,7 +220,7 @@ def refine(
                 length_gain = round(model.length(edges) - before[1], 6)
                 limit = before[0] + bar[0] - (0 if length_gain < bar[1] else 1)
                 skip = () if v is None else set(model.incident[v])
-                after = _crossings_up_to(still, edges, skip, limit)
+                after = _crossings_up_to(still, edges, skip, limit, v is None)
                 _put(model, u, centre(here))
                 if v is not None:
                     _put(model, v, centre(target))
@@ -261,15 +259,18 @@ def _now(still: _Still, alone: list[int], edges: list[int], settled: dict[int, i
         if e not in settled:
             settled[e] = still.crossings(e) + model.crosses(e, alone)
         total += settled[e]
-    return total - model.pair_count(edges) // 2
+    return total if edges is alone else total - model.pair_count(edges) // 2  # alone: all share u
 
 
-def _crossings_up_to(still: _Still, edges: list[int], skip: Collection[int], limit: int) -> int | None:
+def _crossings_up_to(
+    still: _Still, edges: list[int], skip: Collection[int], limit: int, one_card: bool
+) -> int | None:
     """Crossings of the moved `edges` with every link, less those among themselves counted
-    once; None as soon as they are known to be more than `limit`."""
+    once; None as soon as they are known to be more than `limit`. one_card: the edges are one
+    card's, so they all share it and none crosses another."""
     if limit < 0:
         return None
-    pairs = still.model.pair_count(edges)
+    pairs = 0 if one_card else still.model.pair_count(edges)
     count = pairs - pairs // 2
     for e in edges:
         if count > limit:
