@@ -171,7 +171,8 @@ def refine(
     centre: Callable[[Cell], tuple[float, float]],
     free: Callable[[Cell], bool],
 ) -> None:
-    """Improve `cell` (moving nodes are 0..len(cell)-1 of the model) in place.
+    """Improve `cell` (moving nodes are 0..len(cell)-1 of the model, each standing at the
+    centre of its cell) in place.
 
     lane_columns(node): the columns of the node's lane; centre(cell): a card centre there;
     free(cell): whether a card may stand there (not blocked by a card that stays).
