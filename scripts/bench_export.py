@@ -153,6 +153,11 @@ def main() -> int:
     )
 
     # What a user waits for: whole `mlsd export` processes, imports and fonts included.
+    if sys.dont_write_bytecode:
+        print(
+            "note: bytecode caching is off (PYTHONDONTWRITEBYTECODE): each process below compiles "
+            "every module without cached bytecode (the app's own in a checkout), which an install does not"
+        )
     with tempfile.TemporaryDirectory() as folder:
         copies = Path(folder) / "copies.mlsd"
         copies.write_text(json.dumps(template_copies(n)), encoding="utf-8")

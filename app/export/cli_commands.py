@@ -7,8 +7,10 @@ renderer leaves no half-updated set of files. Problems are one line on stderr, e
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from app.errors import CliError
@@ -74,9 +76,31 @@ def _say(message: str) -> None:
     print(f"mlsd: {message}", file=sys.stderr)
 
 
+# An export makes a great many small objects, most of them short-lived, and few reference
+# cycles: the cyclic garbage collector, run every 700 allocations by default, costs it a tenth
+# of its time traversing the same long-lived objects (modules, the catalog, the document's
+# flowables) again and again. It runs far less often during `mlsd export` (memory grows by a
+# few MB for a 200-component report).
+EXPORT_GC_THRESHOLD = (50_000, 20, 20)
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    previous = gc.get_threshold()
+    gc.set_threshold(*EXPORT_GC_THRESHOLD)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
+    with _fewer_collections():
+        return _export(args)
+
+
+def _export(args: argparse.Namespace) -> int:
     from app.domain.catalog import default_catalog
-    from app.export.placed import to_png, to_svg
     from app.export.renderer import RenderError, find_renderer
     from app.persistence import load_design
     from app.rules import check_design
@@ -139,6 +163,16 @@ def cmd_export(args: argparse.Namespace) -> int:
             after_summary=after_summary,
         )
 
+    def svg() -> bytes:
+        from app.export.placed import to_svg
+
+        return to_svg(design, catalog, result, timeout=args.timeout, layout=layout)
+
+    def png() -> bytes:
+        from app.export.placed import to_png
+
+        return to_png(design, catalog, result, timeout=args.timeout, layout=layout, scale=scale)
+
     def dot_source() -> bytes:
         from app.export.dot import to_dot
 
@@ -159,8 +193,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         "dot": dot_source,
         "mermaid": mermaid,
         "md": markdown,
-        "svg": lambda: to_svg(design, catalog, result, timeout=args.timeout, layout=layout),
-        "png": lambda: to_png(design, catalog, result, timeout=args.timeout, layout=layout, scale=scale),
+        "svg": svg,
+        "png": png,
         "pdf": report,
     }
     outputs: dict[str, bytes] = {}

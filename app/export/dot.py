@@ -14,15 +14,16 @@ pull stages out of order; feedback links are dashed and constraint=false.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
-
-import graphviz
+from typing import TYPE_CHECKING, NamedTuple
 
 from app.domain.catalog import Catalog, default_catalog
 from app.domain.model import Component, Design, Link
 from app.export.renderer import render
 from app.export.text import component_title, html_escape, html_lines
 from app.rules.model import SEVERITY_RANK
+
+if TYPE_CHECKING:  # imported by build_graph(): the report uses this module's stage helpers only
+    import graphviz
 
 FONT = "Helvetica"
 # (border, fill) per worst open severity.
@@ -148,6 +149,8 @@ def build_graph(
     if rankdir not in ("LR", "TB"):
         raise ValueError(f"rankdir must be LR or TB, not {rankdir!r}")
     catalog = catalog or default_catalog()
+    import graphviz
+
     worst = worst_severities(result)
     graph = graphviz.Digraph("design", format="svg")
     graph.attr(

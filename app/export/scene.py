@@ -10,6 +10,7 @@ Colours are #RRGGBB strings. No drawing library is imported here.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 
@@ -18,6 +19,7 @@ from app.domain.model import Design
 from app.export.dot import OTHER_STAGE, SEVERITY_COLORS, stage_groups, tint, worst_severities
 from app.export.text import component_title
 from app.layout import CARD_HEIGHT, CARD_WIDTH, LayoutResult, layout_design
+from app.layout.engine import COLUMN_GAP, LANE_GAP, ROW_GAP, choose_rows, stage_order
 
 LINK_COLOR = "#666666"
 FEEDBACK_COLOR = "#7D3C98"
@@ -26,6 +28,7 @@ MUTED_FILL, MUTED_BORDER, MUTED_INK = "#F4F6F7", "#B2BABB", "#5D6D7E"
 INK = "#1B2631"
 LANE_TINT = 0.14
 BAND_PAD = 10.0  # a lane's band reaches this far beyond its cards on both sides
+FRAME_MARGIN = 6.0  # around everything drawn
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,40 @@ def layout_for(
     return layout_design(shown, catalog, aspect=aspect, card_size=card_size)
 
 
+def least_size(
+    design: Design,
+    catalog: Catalog,
+    aspect: float,
+    only: Collection[str] | None = None,
+    card_size: tuple[float, float] = (CARD_WIDTH, CARD_HEIGHT),
+) -> tuple[float, float]:
+    """Lower bounds of the width and height of build_scene()'s scene of layout_for(design,
+    catalog, aspect, only, card_size), known before the costly layout. The layout gives each
+    stage present a lane of ceil(n / rows) columns, rows being chosen for the aspect before the
+    cards are ordered (app.layout.engine), and the scene holds every lane's band: the bands side
+    by side are the least width. A lane's n cards stand in its columns, one above the other,
+    so one column holds ceil(n / columns) of them at least: the least height.
+    tests/export/test_scene_bound.py checks both against real layouts."""
+    chosen = None if only is None else set(only)
+    order = stage_order(catalog)
+    lane_index = {stage: i for i, stage in enumerate(order)}
+    counts: dict[int, int] = {}
+    for c in design.components:
+        if chosen is None or c.id in chosen:
+            lane = lane_index.get(catalog.stage_of(c.kind) or OTHER_STAGE[0], len(order) - 1)
+            counts[lane] = counts.get(lane, 0) + 1
+    if not counts:
+        return 0.0, 0.0
+    card_w, card_h = card_size
+    per_lane = [counts[lane] for lane in sorted(counts)]
+    rows = choose_rows(per_lane, aspect, card_size)
+    columns = [math.ceil(n / rows) for n in per_lane]
+    span = sum(k * card_w + (k - 1) * COLUMN_GAP for k in columns) + (len(columns) - 1) * LANE_GAP
+    tallest = max(math.ceil(n / k) for n, k in zip(per_lane, columns, strict=True))
+    height = tallest * card_h + (tallest - 1) * ROW_GAP
+    return span + 2 * BAND_PAD + 2 * FRAME_MARGIN, height + 2 * FRAME_MARGIN
+
+
 def build_scene(
     design: Design,
     catalog: Catalog | None,
@@ -195,7 +232,7 @@ def _framed(scene: Scene) -> Scene:
     xs += [v for b in scene.bands for v in (b.x, b.x + b.width)]
     if not xs or not ys:
         return scene
-    margin = 6.0
+    margin = FRAME_MARGIN
     left, top = min(xs) - margin, min(ys) - margin
     return Scene(
         tuple(replace(c, x=c.x - left, y=c.y - top) for c in scene.cards),

@@ -4,12 +4,18 @@ their own lane while that lowers the number of crossing link lines (then their l
 The barycentre sweeps work on rows alone and ignore how long links cut across lanes; this
 pass measures the drawn result itself (straight lines between card centres). It runs on a
 fixed budget of segment tests, so its cost stays bounded and its result deterministic.
+
+The budget counts every pair of links a plain count would test (links x moved links), while
+the counting itself only tests what can change: the links of the moved cards against links
+sorted by their left end (so links wholly to the right are never looked at), and the counts
+of unmoved geometry are remembered until a move is kept.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Collection, Iterable, Sequence
 
 Cell = tuple[int, int]  # (column, row)
 RADIUS = 2  # rows a card may travel in one move (besides towards its neighbours)
@@ -22,6 +28,7 @@ class CrossingModel:
 
     Each link's bounding box is kept up to date as nodes move (`move`), so a crossing count
     skips the links that lie clear of it by comparing boxes, before any segment arithmetic.
+    `tests` adds up the pairs a count stands for (the refinement's budget).
     """
 
     def __init__(self, xs: list[float], ys: list[float], edges: Sequence[tuple[int, int]]):
@@ -48,61 +55,112 @@ class CrossingModel:
             self.lox[e], self.hix[e] = (xs[a], xs[b]) if xs[a] < xs[b] else (xs[b], xs[a])
             self.loy[e], self.hiy[e] = (ys[a], ys[b]) if ys[a] < ys[b] else (ys[b], ys[a])
 
-    def total(self) -> int:
-        """Crossings among all links."""
-        return sum(self.crossings_of([e]) for e in range(len(self.a))) // 2
+    def crosses(self, e: int, f: Iterable[int], limit: float = math.inf) -> int:
+        """How many of the links `f` link `e` crosses (properly: touching ends do not count),
+        or any number above `limit` once the count passes it.
 
-    def length(self, edges: Sequence[int]) -> float:
+        A pair's four orientation tests are the same whichever link is asked about, so the
+        count of a pair never depends on the side it is counted from.
+        """
+        xs, ys, ea, eb = self.x, self.y, self.a, self.b
+        a, b = ea[e], eb[e]
+        px, py, qx, qy = xs[a], ys[a], xs[b], ys[b]
+        dx, dy = qx - px, qy - py
+        count = 0
+        for g in f:
+            c, d = ea[g], eb[g]
+            if c == a or c == b or d == a or d == b:
+                continue
+            rx, ry, sx, sy = xs[c], ys[c], xs[d], ys[d]
+            d1 = (ry - py) * dx - dy * (rx - px)
+            d2 = (sy - py) * dx - dy * (sx - px)
+            if not d1 or not d2 or (d1 > 0) == (d2 > 0):
+                continue
+            ux, uy = sx - rx, sy - ry
+            d3 = (py - ry) * ux - uy * (px - rx)
+            d4 = (qy - ry) * ux - uy * (qx - rx)
+            if d3 and d4 and (d3 > 0) != (d4 > 0):
+                count += 1
+                if count > limit:
+                    break
+        return count
+
+    def total(self) -> int:
+        """Crossings among all links (each pair's boxes compared once, in order of left ends)."""
+        m = len(self.a)
+        self.tests += m * m
+        xs, ys, ea, eb = self.x, self.y, self.a, self.b
+        lox, hix, loy, hiy = self.lox, self.hix, self.loy, self.hiy
+        order = sorted(range(m), key=lox.__getitem__)
+        twice = 0
+        for i, e in enumerate(order):
+            ex1, ey0, ey1 = hix[e], loy[e], hiy[e]
+            a, b = ea[e], eb[e]
+            for f in order[i + 1 :]:
+                if lox[f] > ex1:
+                    break
+                if loy[f] <= ey1 and hiy[f] >= ey0:
+                    c, d = ea[f], eb[f]
+                    if c != a and c != b and d != a and d != b:
+                        twice += _both(xs, ys, a, b, c, d)
+        return twice // 2
+
+    def length(self, edges: Iterable[int]) -> float:
         x, y = self.x, self.y
         return sum(math.hypot(x[self.a[e]] - x[self.b[e]], y[self.a[e]] - y[self.b[e]]) for e in edges)
 
-    def crossings_of(self, edges: Sequence[int]) -> int:
-        """Sum over `edges` of the links each one crosses (pairs inside `edges` count twice)."""
+    def pair_count(self, edges: Sequence[int]) -> int:
+        """Crossings among `edges` counted from both sides (twice for a crossing pair)."""
         xs, ys, ea, eb = self.x, self.y, self.a, self.b
-        lox, hix, loy, hiy = self.lox, self.hix, self.loy, self.hiy
-        count = 0
-        m = len(ea)
-        self.tests += m * len(edges)  # the budget counts every pair, tested or skipped by its box
-        every = range(m)
-        for e in edges:
+        twice = 0
+        for i, e in enumerate(edges):
             a, b = ea[e], eb[e]
-            px, py, qx, qy = xs[a], ys[a], xs[b], ys[b]
-            dx, dy = qx - px, qy - py
-            ex0, ex1, ey0, ey1 = lox[e], hix[e], loy[e], hiy[e]
-            near = [
-                f
-                for f, x0, x1, y0, y1 in zip(every, lox, hix, loy, hiy, strict=True)
-                if x0 <= ex1 and x1 >= ex0 and y0 <= ey1 and y1 >= ey0
-            ]
-            for f in near:
+            for f in edges[i + 1 :]:
                 c, d = ea[f], eb[f]
-                if c == a or c == b or d == a or d == b:
-                    continue
-                rx, ry, sx, sy = xs[c], ys[c], xs[d], ys[d]
-                d1 = (ry - py) * dx - dy * (rx - px)
-                d2 = (sy - py) * dx - dy * (sx - px)
-                if not d1 or not d2 or (d1 > 0) == (d2 > 0):
-                    continue
-                ux, uy = sx - rx, sy - ry
-                d3 = (py - ry) * ux - uy * (px - rx)
-                d4 = (qy - ry) * ux - uy * (qx - rx)
-                if d3 and d4 and (d3 > 0) != (d4 > 0):
-                    count += 1
-        return count
+                if c != a and c != b and d != a and d != b:
+                    twice += _both(xs, ys, a, b, c, d)
+        return twice
 
-    def pair_crossings(self, edges: list[int]) -> int:
-        """Crossings among the given links only."""
-        ends, boxes = (self.a, self.b), (self.lox, self.hix, self.loy, self.hiy)
-        self.a, self.b = ([seq[e] for e in edges] for seq in ends)
-        self.lox, self.hix, self.loy, self.hiy = ([seq[e] for e in edges] for seq in boxes)
-        try:
-            return self.crossings_of(list(range(len(edges)))) // 2
-        finally:
-            (self.a, self.b), (self.lox, self.hix, self.loy, self.hiy) = ends, boxes
 
-    def cost(self, edges: list[int]) -> tuple[int, float]:
-        """(crossings involving these links, their length)."""
-        return self.crossings_of(edges) - self.pair_crossings(edges), self.length(edges)
+def _both(xs: list[float], ys: list[float], a: int, b: int, c: int, d: int) -> int:
+    """2 if a-b properly crosses c-d, else 0: the count of the pair told from both links' sides
+    (the two sides test the same four orientations, so they always agree)."""
+    px, py, qx, qy, rx, ry, sx, sy = xs[a], ys[a], xs[b], ys[b], xs[c], ys[c], xs[d], ys[d]
+    dx, dy = qx - px, qy - py
+    d1 = (ry - py) * dx - dy * (rx - px)
+    d2 = (sy - py) * dx - dy * (sx - px)
+    if not d1 or not d2 or (d1 > 0) == (d2 > 0):
+        return 0
+    ux, uy = sx - rx, sy - ry
+    d3 = (py - ry) * ux - uy * (px - rx)
+    d4 = (qy - ry) * ux - uy * (qx - rx)
+    return 2 if d3 and d4 and (d3 > 0) != (d4 > 0) else 0
+
+
+class _Still:
+    """The links that stay put while one card's moves are tried, sorted by their left end."""
+
+    def __init__(self, model: CrossingModel, moving: Collection[int]):
+        lox = model.lox
+        self.model = model
+        hix, loy, hiy = model.hix, model.loy, model.hiy
+        ids = sorted((f for f in range(len(lox)) if f not in moving), key=lox.__getitem__)
+        self.lox = [lox[f] for f in ids]
+        self.boxes = [(f, hix[f], loy[f], hiy[f]) for f in ids]  # link, right end, top, bottom
+
+    def crossings(self, e: int, skip: Collection[int] = (), limit: float = math.inf) -> int:
+        """Crossings of link `e` (where it is now) with these links, those in `skip` left out
+        (any number above `limit` once the count passes it)."""
+        model = self.model
+        ex0, ex1, ey0, ey1 = model.lox[e], model.hix[e], model.loy[e], model.hiy[e]
+        near = [
+            f
+            for f, x1, y0, y1 in self.boxes[: bisect_right(self.lox, ex1)]
+            if x1 >= ex0 and y0 <= ey1 and y1 >= ey0
+        ]
+        if skip:
+            near = [f for f in near if f not in skip]
+        return model.crosses(e, near, limit)
 
 
 def refine(
@@ -113,13 +171,19 @@ def refine(
     centre: Callable[[Cell], tuple[float, float]],
     free: Callable[[Cell], bool],
 ) -> None:
-    """Improve `cell` (moving nodes are 0..len(cell)-1 of the model) in place.
+    """Improve `cell` (moving nodes are 0..len(cell)-1 of the model, each standing at the
+    centre of its cell) in place.
 
     lane_columns(node): the columns of the node's lane; centre(cell): a card centre there;
     free(cell): whether a card may stand there (not blocked by a card that stays).
+
+    A move's cost is (crossings of the moved cards' links with every link, less those among
+    themselves counted once, their length); a move is kept when it lowers that cost.
     """
     occupant: dict[Cell, int] = {c: i for i, c in enumerate(cell)}
     active = [True] * len(cell)
+    m = len(model.a)
+    settled: dict[int, int] = {}  # link -> its crossings with every link, until a move is kept
     for _ in range(PASSES):
         improved = False
         for u in range(len(cell)):
@@ -132,24 +196,37 @@ def refine(
             alone = model.incident[u]
             if not alone:
                 continue
-            alone_before = model.cost(alone)
+            still = _Still(model, set(alone))
+
+            model.tests += m * len(alone) + len(alone) ** 2
+            alone_before = (_now(still, alone, alone, settled), model.length(alone))
             best: tuple[tuple[int, float], Cell] | None = None
             for target in _candidates(model, u, here, lane_columns(u), rows, len(cell), cell):
                 if not free(target):
                     continue
                 v = occupant.get(target)
                 edges = alone if v is None else sorted(set(alone) | set(model.incident[v]))
-                before = alone_before if v is None else model.cost(edges)
+                if v is None:
+                    before = alone_before
+                else:
+                    model.tests += m * len(edges) + len(edges) ** 2
+                    before = (_now(still, alone, edges, settled), model.length(edges))
                 _put(model, u, centre(target))
                 if v is not None:
                     _put(model, v, centre(here))
-                after = model.cost(edges)
+                model.tests += m * len(edges) + len(edges) ** 2
+                # Kept only if (crossing gain, length gain) beats `bar`: the crossings are
+                # counted no further than the most a winning move can have.
+                bar = (0, -1e-6) if best is None else min((0, -1e-6), best[0])
+                length_gain = round(model.length(edges) - before[1], 6)
+                limit = before[0] + bar[0] - (0 if length_gain < bar[1] else 1)
+                skip = () if v is None else set(model.incident[v])
+                after = _crossings_up_to(still, edges, skip, limit, v is None)
                 _put(model, u, centre(here))
                 if v is not None:
                     _put(model, v, centre(target))
-                gain = (after[0] - before[0], round(after[1] - before[1], 6))
-                if gain < (0, -1e-6) and (best is None or gain < best[0]):
-                    best = (gain, target)
+                if after is not None:
+                    best = ((after - before[0], length_gain), target)
             if best is not None:
                 target = best[1]
                 v = occupant.get(target)
@@ -162,6 +239,7 @@ def refine(
                     _put(model, v, centre(here))
                 else:
                     del occupant[here]
+                settled.clear()
                 improved = True
                 for w in (u, v):
                     if w is not None:
@@ -171,6 +249,35 @@ def refine(
                                     active[end] = True
         if not improved:
             return
+
+
+def _now(still: _Still, alone: list[int], edges: list[int], settled: dict[int, int]) -> int:
+    """Crossings of `edges` where they stand now with every link, less those among themselves
+    counted once; each link's count with every link is remembered in `settled`."""
+    model = still.model
+    total = 0
+    for e in edges:
+        if e not in settled:
+            settled[e] = still.crossings(e) + model.crosses(e, alone)
+        total += settled[e]
+    return total if edges is alone else total - model.pair_count(edges) // 2  # alone: all share u
+
+
+def _crossings_up_to(
+    still: _Still, edges: list[int], skip: Collection[int], limit: int, one_card: bool
+) -> int | None:
+    """Crossings of the moved `edges` with every link, less those among themselves counted
+    once; None as soon as they are known to be more than `limit`. one_card: the edges are one
+    card's, so they all share it and none crosses another."""
+    if limit < 0:
+        return None
+    pairs = 0 if one_card else still.model.pair_count(edges)
+    count = pairs - pairs // 2
+    for e in edges:
+        if count > limit:
+            return None
+        count += still.crossings(e, skip, limit - count)
+    return count if count <= limit else None
 
 
 def _candidates(

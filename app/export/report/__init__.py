@@ -25,7 +25,7 @@ from app import __version__
 from app.domain.catalog import Catalog, default_catalog
 from app.domain.model import Design
 from app.export.design_doc import DesignDoc, build_doc
-from app.export.report import docsections, front, sections
+from app.export.report import docsections, front, passes, sections
 from app.export.report.architecture import architecture_story
 from app.export.report.capacity import capacity_section
 from app.export.report.sections import ExtraSection
@@ -38,8 +38,6 @@ from app.rules.engine import CheckResult, check_design
 __all__ = ["ExtraSection", "build_report", "report_bytes"]
 
 SECTION_ROOM = 3.5 * cm  # a section starts on the current page when this much room is left
-LAST_PAGE_MIN = 80.0  # points: a last page holding less is near-empty; the glossary tightens then
-GLOSSARY_TIGHTNESS = (1.0, 0.92, 0.85)
 
 
 def report_bytes(
@@ -70,17 +68,13 @@ def report_bytes(
     )
     doc_content = build_doc(design, result, catalog)
     problem = " ".join(design.meta.problem.split())
-    pdf = b""
     # Built once: flowables are laid out afresh by every pass (multiBuild reuses them the same
-    # way), so only the glossary is rebuilt for a tighter pass, not the figures' layouts; the
-    # contents keep the entries of the pass before, so the next pass starts from them.
+    # way), so only the glossary is rebuilt for a tighter pass (report.passes), not the figures'
+    # layouts; the contents keep the entries of the pass before, so the next pass starts from them.
     body = _story(doc_content, info, styles, width, extra_sections, after_summary, diagram_error)
-    for tightness in GLOSSARY_TIGHTNESS:  # tighter glossaries only while the last page is near-empty
-        end = _End()
-        glossary = docsections.glossary_section(doc_content, styles, width, tightness)
-        story = [*body, CondPageBreak(SECTION_ROOM), *glossary] if glossary else body
-        buffer = io.BytesIO()
-        doc = ReportDocTemplate(
+
+    def new_doc(buffer: io.BytesIO) -> ReportDocTemplate:
+        return ReportDocTemplate(
             buffer,
             styles,
             title=title,
@@ -89,26 +83,10 @@ def report_bytes(
             creator=f"MLSD Studio {__version__}",
             keywords=["ML system design", "MLSD Studio"],
         )
-        doc.multiBuild([*story, end])
-        pdf = buffer.getvalue()
-        if not doc_content.glossary or doc.page <= 3 or doc.frame.height - end.left >= LAST_PAGE_MIN:
-            break
-    return pdf
 
-
-class _End(Flowable):
-    """The story's last flowable: records the room left on the last page (`left`, points)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.left = 0.0
-
-    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        self.left = avail_height
-        return 0, 0
-
-    def draw(self) -> None:
-        pass
+    return passes.build_pdf(
+        body, lambda tightness: docsections.glossary_section(doc_content, styles, width, tightness), new_doc
+    )
 
 
 def _story(

@@ -9,7 +9,6 @@ parts of its own when a stage is too big for a page).
 
 from __future__ import annotations
 
-import networkx as nx
 from reportlab.platypus import Flowable, NextPageTemplate, PageBreak
 
 from app.domain.catalog import Catalog
@@ -30,15 +29,26 @@ from app.export.report.styles import LANDSCAPE, Styles, heading, rich
 def connected_parts(design: Design, limit: int = SYSTEM_FIGURE_LIMIT) -> list[list[str]]:
     """The design's components in groups of at most `limit`: linked components together,
     small groups packed together in design order; [] when a linked group exceeds `limit`."""
-    graph: nx.Graph[str] = nx.Graph()
-    graph.add_nodes_from(c.id for c in design.components)
-    graph.add_edges_from(
-        (lk.source, lk.target) for lk in design.links if lk.source in graph and lk.target in graph
-    )
     order = {c.id: i for i, c in enumerate(design.components)}
-    groups = sorted(
-        (sorted(g, key=order.__getitem__) for g in nx.connected_components(graph)), key=lambda g: order[g[0]]
-    )
+    linked: dict[str, list[str]] = {c.id: [] for c in design.components}
+    for lk in design.links:
+        if lk.source in linked and lk.target in linked:
+            linked[lk.source].append(lk.target)
+            linked[lk.target].append(lk.source)
+    groups: list[list[str]] = []
+    seen: set[str] = set()
+    for start in linked:  # design order: each group found from its first component
+        if start in seen:
+            continue
+        seen.add(start)
+        group, queue = [start], [start]
+        while queue:
+            for other in linked[queue.pop()]:
+                if other not in seen:
+                    seen.add(other)
+                    group.append(other)
+                    queue.append(other)
+        groups.append(sorted(group, key=order.__getitem__))
     if any(len(g) > limit for g in groups):
         return []
     packs: list[list[str]] = []

@@ -24,12 +24,12 @@ from reportlab.platypus import Flowable, NextPageTemplate, PageBreak
 from app.domain.catalog import Catalog
 from app.domain.model import Design
 from app.export.dot import stage_groups, stage_view
-from app.export.report.figure import FIGURE_CARD, FLAT_CARD, HEADER_ROOM, SceneFigure
+from app.export.report.figure import FIGURE_CARD, FLAT_CARD, HEADER_ROOM, MAX_SCALE, SceneFigure, card_floor
 from app.export.report.fonts import markup
 from app.export.report.overview import StageOverview, stage_summary
 from app.export.report.paragraph import Paragraph
 from app.export.report.styles import LANDSCAPE, MARGIN, PORTRAIT, Styles, heading, rich
-from app.export.scene import build_scene, layout_for
+from app.export.scene import build_scene, layout_for, least_size
 
 SYSTEM_FIGURE_LIMIT = 60  # components; a bigger design's system figure is the stage overview
 INLINE_CARDS = 24  # cards beyond which a stage figure is not even tried in the text
@@ -144,12 +144,34 @@ def _legible(
     **kw: float,
 ) -> tuple[SceneFigure, bool]:
     """The figure of `shown` in `frame` with the first card size that makes it legible there,
-    and whether one did (when none did, the figure with the last size)."""
-    for card in cards:
+    and whether one did (when none did, the figure with the last size). A card size whose
+    lanes alone are too wide to be legible in the frame is passed over without a layout."""
+    for number, card in enumerate(cards):
+        if number < len(cards) - 1 and _too_wide(design, catalog, shown, frame, card, kw.get("max_scale")):
+            continue
         figure = _figure(design, catalog, result, styles, shown, focus, frame, card, **kw)
         if _fits(figure, frame) >= figure.floor:
             return figure, True
     return figure, False
+
+
+def _too_wide(
+    design: Design,
+    catalog: Catalog,
+    shown: set[str],
+    frame: tuple[float, float],
+    card: tuple[float, float],
+    max_scale: float | None,
+) -> bool:
+    """Whether the figure of `shown` with `card` is sure not to be legible in `frame`: the
+    scale fitting its least size (scene.least_size) is below the legible floor."""
+    width, height = least_size(design, catalog, _aspect(frame), shown, card)
+    best = min(
+        MAX_SCALE if max_scale is None else max_scale,
+        frame[0] / max(width, 1.0),
+        (frame[1] - HEADER_ROOM) / max(height, 1.0),
+    )
+    return best < card_floor(card)
 
 
 def _shortfall(figure: SceneFigure, frame: tuple[float, float]) -> float:

@@ -11,6 +11,7 @@ in a strip of HEADER_ROOM points above the layout.
 from __future__ import annotations
 
 import math
+from typing import Any, cast
 
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
@@ -40,6 +41,11 @@ def name_size(card_height: float) -> float:
     return max(MIN_TEXT_PT, min(NAME_MAX_PT, 0.16 * card_height))
 
 
+def card_floor(card: tuple[float, float]) -> float:
+    """The smallest scale at which cards of that size (layout points) stay legible."""
+    return max(MIN_CARD[0] / card[0], MIN_CARD[1] / card[1])
+
+
 class SceneFigure(Flowable):
     """A scene scaled to the available width, at most `max_scale`.
 
@@ -65,7 +71,7 @@ class SceneFigure(Flowable):
         if not self.scene.cards:
             return 0.0
         card = self.scene.cards[0]
-        return max(MIN_CARD[0] / card.width, MIN_CARD[1] / card.height)
+        return card_floor((card.width, card.height))
 
     def fit(self, avail_width: float, avail_height: float) -> float:
         """The scale showing the whole scene in that room (capped at max_scale)."""
@@ -90,7 +96,10 @@ class SceneFigure(Flowable):
             return
         # A form XObject of its own, drawn unscaled: the figure's text is set at its final size,
         # and readers (and tests) can tell the figure's content from the page's.
-        name = f"mlsd-figure-{id(self):x}"
+        # Named by its order in the document: the same names in every build of it.
+        number = getattr(canv, "_mlsd_figures", 0)
+        cast(Any, canv)._mlsd_figures = number + 1
+        name = f"mlsd-figure-{number}"
         width, height = self.scene.width * self.scale, self.scene.height * self.scale + HEADER_ROOM
         canv.beginForm(name, 0, 0, width, height)
         draw_scene(canv, self.scene, self.fonts, self.scale)

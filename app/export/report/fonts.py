@@ -33,7 +33,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from app.export.report import tounicode
+from app.export.report import fontcache, tounicode
 from app.export.report.shaping import visual_line, visual_lines
 from app.export.text import clean
 from app.fonts import BY_SCRIPT, script_of
@@ -187,9 +187,10 @@ def _find_files(names: tuple[str, ...]) -> dict[str, Path]:
 
 
 def _register_ttf(name: str, path: Path) -> TTFont:
-    font = (
-        TTFont(name, str(path), subfontIndex=0) if path.suffix.lower() == ".ttc" else TTFont(name, str(path))
-    )
+    if path.suffix.lower() == ".ttc":
+        font = TTFont(name, str(path), subfontIndex=0)
+    else:  # parsed once, then read from the font cache
+        font = fontcache.load_ttfont(name, path)
     pdfmetrics.registerFont(font)
     return font
 

@@ -5,10 +5,18 @@ size its rows and again to split them across pages, and multiBuild lays the whol
 twice (once for the page numbers of the contents, once to draw). Breaking the lines is most of
 the report's time, and its result depends only on the text, the style and the width, so the
 second and later wraps restore what the first one computed instead of breaking again.
+
+Parsing the markup into fragments (reportlab's ParaParser, built on html.parser) is the other
+large cost, and a report sets the same text in the same style many times (table headers,
+property values, kinds, repeated names): the fragments of a (text, style) pair are parsed
+once, and each paragraph gets its own copies of them (platypus annotates the fragments it
+wraps), so it is as if it had parsed them itself.
 """
 
 from __future__ import annotations
 
+import contextlib
+import copy
 from typing import Any
 
 from reportlab.platypus import paragraph as _rl
@@ -18,12 +26,35 @@ _WRAP_STATE = ("width", "_wrapWidths", "blPara", "height", "_width_max", "_split
                "_hyphenations", "frags")  # fmt: skip
 _UNSET = object()
 _FUZZ: float = getattr(_rl, "_FUZZ", 1e-6)  # narrower than this, wrap only reports that nothing fits
+PARSED_LIMIT = 4096  # (text, style) pairs whose fragments are kept; the oldest go first
+# (text, id(style), caseSensitive, cleaner) -> (style, cleaned text, style after parsing, fragments)
+_parsed: dict[tuple[Any, ...], tuple[Any, str, Any, list[Any]]] = {}
+_rl_setup: Any = getattr(_rl.Paragraph, "_setup")  # noqa: B009 (private, not in reportlab's stubs)
 
 
 class Paragraph(_rl.Paragraph):
     """A Paragraph whose wrap at a width it has been wrapped to before costs a lookup."""
 
     _wraps: dict[float, tuple[Any, ...]] | None = None
+
+    def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:  # noqa: N803
+        if frags is not None or bulletText is not None or not isinstance(text, str):
+            _rl_setup(self, text, style, bulletText, frags, cleaner)  # given fragments or a bullet
+            return
+        key = (text, id(style), self.caseSensitive, cleaner)
+        known = _parsed.get(key)
+        if known is not None and known[0] is style:
+            _style, self.text, self.style, parsed = known
+            self.frags = [fragment.clone() for fragment in parsed]
+            self.bulletText = None
+            self.debug = 0
+            return
+        _rl_setup(self, text, style, bulletText, frags, cleaner)
+        if self.bulletText is None and all(hasattr(f, "clone") for f in self.frags):  # no <bullet>
+            if len(_parsed) >= PARSED_LIMIT:
+                with contextlib.suppress(KeyError, RuntimeError, StopIteration):  # another thread's
+                    del _parsed[next(iter(_parsed))]
+            _parsed[key] = (style, self.text, self.style, [fragment.clone() for fragment in self.frags])
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         wraps = self._wraps
@@ -39,3 +70,13 @@ class Paragraph(_rl.Paragraph):
                 wraps = self._wraps = {}
             wraps[availWidth] = tuple(getattr(self, name, _UNSET) for name in _WRAP_STATE)
         return size
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Paragraph:
+        """A deep copy without the remembered line breaks (a fresh paragraph's state): platypus
+        copies a paragraph to split it (balanced columns), and the copy is wrapped anew."""
+        clone = type(self).__new__(type(self))
+        memo[id(self)] = clone
+        for name, value in self.__dict__.items():
+            if name != "_wraps":
+                clone.__dict__[name] = copy.deepcopy(value, memo)
+        return clone

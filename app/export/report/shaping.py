@@ -26,10 +26,8 @@ ones, such as table cells, may still wrap a chunk).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-
-import arabic_reshaper
-from bidi import get_base_level, get_display
+from functools import cache, lru_cache
+from typing import Any
 
 from app.export.text import clean, needs_isolation
 
@@ -40,7 +38,15 @@ _IGNORABLE = re.compile(
 )
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u0870-\u08ff]")
 RTL_CHUNK = 60  # characters
-_RESHAPER = arabic_reshaper.ArabicReshaper(configuration={"delete_harakat": False, "support_ligatures": True})
+
+
+@cache
+def _reshaper() -> Any:
+    """arabic-reshaper's reshaper, imported the first time Arabic text is drawn: it loads
+    fontTools, which a report without Arabic has no use for."""
+    import arabic_reshaper
+
+    return arabic_reshaper.ArabicReshaper(configuration={"delete_harakat": False, "support_ligatures": True})
 
 
 def drop_ignorables(text: str) -> str:
@@ -57,15 +63,21 @@ def visual_line(text: str) -> str:
         return text
     if not needs_isolation(text):
         return drop_ignorables(text)
+    from bidi import get_display  # only for text with right-to-left letters or bidi controls
+
     if _ARABIC.search(text):
-        text = _RESHAPER.reshape(text)
+        text = _reshaper().reshape(text)
     return drop_ignorables(get_display(text))
 
 
 def _chunks(line: str, size: int) -> list[str]:
     """A right-to-left line longer than `size` cut at spaces into pieces of at most `size`
     characters (a longer word stays whole); other lines as they are."""
-    if len(line) <= size or line.isascii() or get_base_level(line) != 1:
+    if len(line) <= size or line.isascii() or not needs_isolation(line):
+        return [line]  # no right-to-left letter: left to right
+    from bidi import get_base_level
+
+    if get_base_level(line) != 1:
         return [line]
     pieces: list[str] = []
     current = ""

@@ -11,7 +11,7 @@ from reportlab import rl_config
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
+from reportlab.platypus import BaseDocTemplate, CondPageBreak, Frame, PageTemplate, Paragraph
 from reportlab.platypus.doctemplate import IndexingFlowable
 from reportlab.platypus.flowables import Flowable
 
@@ -75,6 +75,12 @@ class PageCounter(IndexingFlowable):
         pass
 
 
+class LayoutMark(CondPageBreak):
+    """A CondPageBreak whose document records, in each pass, the layout state and the contents
+    entries collected just before it (ReportDocTemplate.marks): whatever follows is laid out
+    alike after equal states."""
+
+
 def _skip_drawing(*_args: Any, **_kwargs: Any) -> None:
     return None
 
@@ -122,10 +128,13 @@ class ReportDocTemplate(BaseDocTemplate):
         self.draft = False
         self._edit_sink: Callable[[tuple[Any, ...]], None] | None = None
         self._pass_edits: list[tuple[Any, ...]] = []
+        # id(LayoutMark) -> (layout_state(), entries of the indexing flowables) just before it
+        self.marks: dict[int, tuple[Any, ...]] = {}
         self._footer_style = styles.small.clone(
             "footer", fontSize=FOOTER_SIZE, leading=9, textColor=MUTED, spaceBefore=0
         )
         self._footer_right = self._footer_style.clone("footer_right", alignment=2)
+        self._footer_titles: dict[float, Paragraph] = {}
         self._footer_title = markup(
             _footer_title(kwargs.get("title", ""), styles.fonts.regular), styles.fonts, newlines=False
         )
@@ -153,19 +162,54 @@ class ReportDocTemplate(BaseDocTemplate):
         )
 
     def multiBuild(  # noqa: N802 (reportlab API)
-        self, story: list[Flowable], maxPasses: int = 10, **buildKwds: Any  # noqa: N803
+        self,
+        story: list[Flowable],
+        maxPasses: int = 10,  # noqa: N803
+        after_pass: Callable[[int], bool] | None = None,
+        **buildKwds: Any,  # noqa: N803
     ) -> int:
-        """reportlab's multiBuild, leaving the story's flowables as it found them: it undoes its
+        """reportlab's multiBuild (passes until every indexing flowable is satisfied, then the
+        PDF is saved), leaving the story's flowables as it found them: reportlab undoes its
         edits to them (postponed marks, keepWithNext) between passes but not after the last,
-        and a flowable still marked postponed cannot be laid out again by another build."""
+        and a flowable still marked postponed cannot be laid out again by another build.
+
+        `after_pass(passes)` is called after each pass that leaves the build unfinished; when
+        it returns False the build is abandoned there, nothing saved, and 0 returned."""
+        story = [PageCounter(self), *story]
+        indexing_flowables: list[Any] = [f for f in story if f.isIndexing()]
+        self._indexingFlowables = indexing_flowables
+        me = cast(Any, self)  # reportlab's private parts, not in its type stubs
+        self._doSave = 0
+        undo: list[tuple[Any, ...]] = []
+        self._multiBuildEdits = undo.append
+        passes = 0
         try:
-            passes: int = super().multiBuild([PageCounter(self), *story], maxPasses, **buildKwds)
+            while True:
+                passes += 1
+                if me._onProgress:
+                    me._onProgress("PASS", passes)
+                for indexing in indexing_flowables:
+                    indexing.beforeBuild()
+                self.build(story[:], **buildKwds)
+                for indexing in indexing_flowables:
+                    indexing.afterBuild()
+                if me._allSatisfied():
+                    self._doSave = 0
+                    self.canv.save()
+                    return passes
+                if after_pass is not None and not after_pass(passes):
+                    return 0
+                if passes > maxPasses:
+                    raise IndexError(f"Index entries not resolved after {maxPasses} passes")
+                while undo:
+                    edit = undo.pop(0)
+                    edit[0](*edit[1:])
         finally:
+            del self._multiBuildEdits
             for edit in reversed(self._pass_edits):
                 with contextlib.suppress(AttributeError):
                     edit[0](*edit[1:])
             self._pass_edits = []
-        return passes
 
     # multiBuild records an undo for each edit through this attribute: keep the last pass's too.
     @property
@@ -185,8 +229,37 @@ class ReportDocTemplate(BaseDocTemplate):
         if self._edit_sink is not None:
             self._edit_sink(edit)
 
+    def handle_flowable(self, flowables: list[Flowable]) -> None:
+        first = flowables[0] if flowables else None
+        if isinstance(first, LayoutMark) and id(first) not in self.marks:
+            contents = [list(getattr(f, "_entries", ())) for f in self._indexingFlowables]
+            self.marks[id(first)] = (self.layout_state(), contents)
+        super().handle_flowable(flowables)
+
+    def layout_state(self) -> tuple[Any, ...]:
+        """Where the next flowable would go, everything its layout and the rest's depend on:
+        page, template, frame and position in it, the space carried over, pending switches."""
+        frame = cast(Any, self.frame)  # its private layout state, not in reportlab's type stubs
+        return (
+            self.page,
+            self.pageTemplate.id,
+            frame.id,
+            frame._x,
+            frame._y,
+            frame._atTop,
+            getattr(frame, "_leftExtraIndent", 0),
+            getattr(frame, "_rightExtraIndent", 0),
+            getattr(frame, "_prevASpace", None),
+            getattr(frame, "_oASpace", None),
+            bool(getattr(frame, "_generated_content", None)),
+            getattr(self, "_nextPageTemplateIndex", None),
+            getattr(self, "_nextPageTemplateCycle", None) is not None,
+            getattr(self, "_nextFrameIndex", None),
+        )
+
     def build(self, flowables: list[Flowable], *args: Any, **kwargs: Any) -> None:
         self._pass_edits = []  # multiBuild has undone the edits of the pass before
+        self.marks = {}
         # multiBuild's first pass only collects page numbers (for the TOC and "of M"); it is
         # never the last pass, so costly drawings may skip it.
         self.draft = self.page_total is None
@@ -201,6 +274,8 @@ class ReportDocTemplate(BaseDocTemplate):
         self.notify("PageCount", self.page)
 
     def _footer(self, canv: Canvas, doc: BaseDocTemplate) -> None:
+        if self.draft:  # a draft pass is never saved, and the footer takes no room from the frame
+            return
         width, _height = cast(Any, canv)._pagesize  # the page's own size (portrait or landscape)
         y = FOOTER_GAP
         canv.saveState()
@@ -211,7 +286,9 @@ class ReportDocTemplate(BaseDocTemplate):
         number = Paragraph(label, self._footer_right)
         number.wrapOn(canv, 90, 20)
         number.drawOn(canv, width - MARGIN - 90, y)
-        title = Paragraph(self._footer_title, self._footer_style)
+        title = self._footer_titles.get(width)  # the same on every page: parsed once per page width
+        if title is None:
+            title = self._footer_titles[width] = Paragraph(self._footer_title, self._footer_style)
         title.wrapOn(canv, width - 2 * MARGIN - 100, 20)
         title.drawOn(canv, MARGIN, y)
         canv.restoreState()
