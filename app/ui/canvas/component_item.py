@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QPaintEngine, QPainter, QStaticText
+from PySide6.QtGui import QPainter, QStaticText
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsSceneHoverEvent,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.catalog import Catalog
 from app.domain.model import Component
+from app.ui.canvas import card_chrome as chrome
 from app.ui.canvas import card_text as ct
 from app.ui.canvas import style as st
 
@@ -112,7 +113,7 @@ class ComponentItem(QGraphicsItem):
         pos = QPointF(component.position.x, component.position.y)
         if self.pos() != pos:
             self.setPos(pos)
-        self.update()
+        self._state_changed()  # name and stage colour show in the overview too
 
     def _layout_text(self) -> None:
         """Forget the per-size text (name, kind, technology or badge changed)."""
@@ -228,8 +229,7 @@ class ComponentItem(QGraphicsItem):
             if owner is not None:
                 if self.links:
                     owner.links_need_update(self.links)
-                if owner.overview_active:
-                    owner.overview_dirty()
+                owner.overview_dirty()
         elif change == _POSITION_CHANGE:
             owner = self.owner
             if owner is not None and owner.snapping_now():
@@ -245,21 +245,16 @@ class ComponentItem(QGraphicsItem):
             self._paint_fast(painter, theme, selected)
             return
         layout = statics.layout
-        painter.setPen(Qt.PenStyle.NoPen)
-        for offset, brush in zip((2.5, 1.0), theme.shadow_brushes, strict=True):
-            painter.setBrush(brush)
-            painter.drawRoundedRect(
-                st.CARD_RECT.adjusted(-0.5, offset, 0.5, offset + 0.5), st.RADIUS, st.RADIUS
-            )
-        painter.setBrush(theme.card_brush)
-        painter.drawRoundedRect(st.CARD_RECT, st.RADIUS, st.RADIUS)
-        painter.setBrush(self._stage_brush)
-        painter.drawPath(st.header_path(layout.header_h))
-        if statics.kind is not None:
-            self._paint_icon(painter, lod, statics)
-            painter.setPen(theme.header_pen)
-            painter.setFont(statics.small_font)
-            painter.drawStaticText(QPointF(statics.kind_x, statics.kind_y), statics.kind)
+        scale = None if self._exporting() else chrome.device_scale(painter)
+        if scale is None:
+            self._paint_chrome(painter, lod, statics)
+        else:  # on screen: the chrome this look has at this zoom, shared by the cards showing it
+            key = (
+                chrome.theme_serial(theme), self.stage_color, self.icon_file, self.kind_label, self.known,
+                self.kind, self._badge is not None, layout.header_h, layout.small_size, statics.kind is None,
+            )  # fmt: skip
+            pixmap = chrome.CHROMES.pixmap(key, scale, lambda p, s: self._paint_chrome(p, s, statics))
+            chrome.draw_chrome(painter, pixmap)
         painter.setPen(theme.name_pen)
         painter.setFont(statics.name_font)
         y = layout.name_y
@@ -270,14 +265,17 @@ class ComponentItem(QGraphicsItem):
             painter.setPen(theme.muted_pen)
             painter.setFont(statics.small_font if self.technology else statics.hint_font)
             painter.drawStaticText(QPointF(layout.text_x, layout.tech_y), statics.tech)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(theme.border_pen)
-        painter.drawRoundedRect(st.CARD_RECT, st.RADIUS, st.RADIUS)
         if self.pinned:
             self._paint_pin(painter, theme, layout)
         self._paint_state(painter, theme, selected)
         if self._badge is not None:
             self._paint_badge(painter, theme)
+
+    def _paint_chrome(self, painter: QPainter, lod: float, statics: ct.CardStatics) -> None:
+        chrome.paint_chrome(painter, self._style.theme, lod, statics, self._stage_brush, self.icon_file)
+
+    def _exporting(self) -> bool:
+        return self.owner is not None and self.owner.exporting
 
     def _paint_fast(self, painter: QPainter, theme: st.Theme, selected: bool) -> None:
         painter.setPen(theme.selection_pen if selected else Qt.PenStyle.NoPen)
@@ -296,25 +294,8 @@ class ComponentItem(QGraphicsItem):
         painter.setBrush(theme.pin_brush)
         painter.drawPath(st.pin_path(st.CARD_W - layout.text_x - size, layout.pin_y, size))
 
-    def _paint_icon(self, painter: QPainter, lod: float, statics: ct.CardStatics) -> None:
-        if self.icon_file is None or not statics.icon:
-            return
-        size = statics.icon
-        target = QRectF(st.PAD, (statics.layout.header_h - size) / 2, size, size)
-        engine = painter.paintEngine()
-        if engine is not None and engine.type() == QPaintEngine.Type.SVG:
-            renderer = st.icon_renderer(self.icon_file)  # vector icons in SVG export
-            if renderer is not None:
-                renderer.render(painter, target)
-            return
-        scale = lod * size / st.ICON_SIZE * painter.device().devicePixelRatioF()
-        pixmap = st.icon_pixmap(self.icon_file, scale)
-        if pixmap is not None:
-            painter.drawPixmap(target, pixmap, QRectF(pixmap.rect()))
-
     def _paint_state(self, painter: QPainter, theme: st.Theme, selected: bool) -> None:
-        exporting = self.owner is not None and self.owner.exporting
-        if exporting:
+        if self._exporting():
             return
         outline = None
         if self._flash:

@@ -414,8 +414,7 @@ class DesignScene(QGraphicsScene):
             item.setFlag(_NO_CONTENTS, active)
         for link in self._links.values():
             link.setFlag(_NO_CONTENTS, active)
-        self.overview.dirty = True
-        self.update()
+        self.update()  # the batches are kept while zoomed in (see overview_dirty): no rebuild here
 
     def set_matches(self, component_ids: Iterable[str]) -> None:
         """Mark the cards a search matched: zoomed out, their names stay shown."""
@@ -425,7 +424,9 @@ class DesignScene(QGraphicsScene):
             self.overview_dirty()
 
     def overview_dirty(self) -> None:
-        """Something visible changed: the batched overview must be rebuilt before its next paint."""
-        if self.overview_active and not self.overview.dirty:
+        """Something visible changed: the batched overview must be rebuilt before its next paint.
+        Tracked while zoomed in too, so zooming out again reuses the batches when nothing changed."""
+        if not self.overview.dirty:
             self.overview.dirty = True
-            self.update()
+            if self.overview_active:
+                self.update()

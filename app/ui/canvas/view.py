@@ -15,9 +15,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QPainter,
-    QPen,
     QPixmapCache,
-    QPolygonF,
     QTransform,
     QWheelEvent,
 )
@@ -25,6 +23,7 @@ from PySide6.QtWidgets import QFrame, QGraphicsView, QPinchGesture, QWidget
 
 from app.ui.canvas import style as st
 from app.ui.canvas.editing import CanvasEditMixin
+from app.ui.canvas.grid import draw_grid
 from app.ui.canvas.guidance import CanvasGuidanceMixin
 from app.ui.canvas.keyboard import CanvasKeyboardMixin
 from app.ui.canvas.minimap import Minimap
@@ -38,8 +37,6 @@ FIT_MAX_ZOOM = 1.5
 ZOOM_STEP = 1.25
 FIT_MARGIN = 40.0
 MINIMAP_MARGIN = 12
-GRID_MIN_SPACING = 9.0  # device pixels between dots below which the grid thins out
-GRID_MIN_ZOOM = 0.2  # no grid at all below this zoom
 PIXMAP_CACHE_KB = 64 * 1024  # cards are cached as device pixmaps: ~1 MB each at 4x zoom
 
 
@@ -201,24 +198,7 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
 
     def _draw_grid(self, painter: QPainter, rect: QRectF) -> None:
         theme = self.design_scene.canvas_style.theme
-        painter.fillRect(rect, theme.background)
-        zoom = self.zoom_factor()
-        if zoom < GRID_MIN_ZOOM:
-            return
-        step = float(st.GRID)
-        while step * zoom < GRID_MIN_SPACING:
-            step *= 5
-        left = math.floor(rect.left() / step) * step
-        top = math.floor(rect.top() / step) * step
-        cols = int((rect.right() - left) / step) + 1
-        rows = int((rect.bottom() - top) / step) + 1
-        xs = [left + i * step for i in range(cols)]
-        points = QPolygonF([QPointF(x, top + j * step) for j in range(rows) for x in xs])
-        pen = QPen(theme.grid, 1.6)
-        pen.setCosmetic(True)
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        painter.setPen(pen)
-        painter.drawPoints(points)
+        draw_grid(painter, rect, self.zoom_factor(), theme.background, theme.grid)
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
         self._draw_grid(painter, rect)

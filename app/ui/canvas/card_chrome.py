@@ -1,0 +1,166 @@
+"""A card's chrome (shadow, body, stage header with icon and kind, border) shared per zoom level.
+
+On screen every card is cached as a device pixmap (QGraphicsItem.DeviceCoordinateCache), so
+after a zoom change every visible card is painted again. Most of that paint is the same for
+every card of one kind: the antialiased rounded rectangles of shadow, body and border, the
+header, the icon and the kind's text. That part is rasterised once per look and zoom level into
+a shared pixmap (ChromeCache) and each card draws it with one drawPixmap, aligned to whole
+device pixels so it stays as crisp as drawing it directly; only the card's own text is drawn
+per card. Exports and transformed painters draw the vectors (see ComponentItem.paint).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QPaintEngine, QPainter, QPixmap, QTransform
+
+from app.ui.canvas import style as st
+from app.ui.canvas.card_text import CardStatics
+
+CHROME_RECT = st.CARD_RECT.adjusted(-2.0, -2.0, 2.0, 5.0)  # body, border and shadow (item units)
+MAX_SCALE = 2.0  # device pixels per scene unit above which cards are painted directly (few show)
+BUDGET_BYTES = 24 * 1024 * 1024  # pixmaps kept, least recently used dropped first
+_TX_SCALE = QTransform.TransformationType.TxScale
+_SERIALS = itertools.count(1)
+
+
+class ChromeCache:
+    """Pixmaps of card chromes keyed by look and device scale, bounded by BUDGET_BYTES."""
+
+    def __init__(self, budget: int = BUDGET_BYTES):
+        self.budget = budget
+        self.bytes = 0
+        self.rendered = 0  # how many pixmaps were rasterised (a cache miss each)
+        self._pixmaps: OrderedDict[Hashable, QPixmap] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._pixmaps)
+
+    def clear(self) -> None:
+        self._pixmaps.clear()
+        self.bytes = 0
+
+    def pixmap(self, key: Hashable, scale: float, paint: Callable[[QPainter, float], None]) -> QPixmap:
+        """The chrome `key` at `scale` device pixels per item unit; `paint(painter, lod)` draws
+        it in item coordinates when it is not cached yet."""
+        full = (key, round(scale, 4))
+        found = self._pixmaps.get(full)
+        if found is not None:
+            self._pixmaps.move_to_end(full)
+            return found
+        width = math.ceil(CHROME_RECT.width() * scale)
+        height = math.ceil(CHROME_RECT.height() * scale)
+        pixmap = QPixmap(max(1, width), max(1, height))
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHints(
+            QPainter.RenderHint.Antialiasing
+            | QPainter.RenderHint.TextAntialiasing
+            | QPainter.RenderHint.SmoothPixmapTransform
+        )
+        painter.scale(scale, scale)
+        painter.translate(-CHROME_RECT.left(), -CHROME_RECT.top())
+        paint(painter, scale)
+        painter.end()
+        self.rendered += 1
+        self._pixmaps[full] = pixmap
+        self.bytes += _size(pixmap)
+        while self.bytes > self.budget and len(self._pixmaps) > 1:
+            _, dropped = self._pixmaps.popitem(last=False)
+            self.bytes -= _size(dropped)
+        return pixmap
+
+
+def _size(pixmap: QPixmap) -> int:
+    return pixmap.width() * pixmap.height() * max(1, pixmap.depth() // 8)
+
+
+CHROMES = ChromeCache()  # shared by every card of every scene
+
+
+def device_scale(painter: QPainter) -> float | None:
+    """Device pixels per item unit when the painter only scales (uniformly) and translates and
+    the chrome is worth sharing at that scale; None otherwise (paint the vectors)."""
+    engine = painter.paintEngine()
+    if engine is None or engine.type() != QPaintEngine.Type.Raster:
+        return None  # vectors where they stay vectors (SVG, PDF, printer)
+    transform = painter.worldTransform()
+    if transform.type().value > _TX_SCALE.value or transform.m11() != transform.m22():
+        return None
+    device = painter.device()
+    ratio = device.devicePixelRatioF() if device is not None else 1.0
+    scale = transform.m11() * ratio
+    return scale if 0 < scale <= MAX_SCALE else None
+
+
+def draw_chrome(painter: QPainter, pixmap: QPixmap) -> None:
+    """Draw a chrome pixmap over the card, its corner on a whole device pixel (the card's text,
+    drawn after it, keeps its exact position: the two differ by half a pixel at most)."""
+    transform = painter.worldTransform()
+    device = painter.device()
+    ratio = device.devicePixelRatioF() if device is not None else 1.0
+    x = round((transform.dx() + CHROME_RECT.left() * transform.m11()) * ratio)
+    y = round((transform.dy() + CHROME_RECT.top() * transform.m22()) * ratio)
+    pixmap.setDevicePixelRatio(ratio)
+    painter.setWorldTransform(QTransform())
+    painter.drawPixmap(QPointF(x / ratio, y / ratio), pixmap)
+    painter.setWorldTransform(transform)
+
+
+def theme_serial(theme: st.Theme) -> int:
+    """A number naming this theme object for as long as it lives (ids of freed themes are reused)."""
+    serial = vars(theme).get("_chrome_serial")
+    if serial is None:
+        serial = vars(theme)["_chrome_serial"] = next(_SERIALS)
+    return serial
+
+
+def paint_chrome(
+    painter: QPainter,
+    theme: st.Theme,
+    lod: float,
+    statics: CardStatics,
+    stage_brush: QBrush,
+    icon_file: str | None,
+) -> None:
+    """Shadow, body, stage header with icon and kind text, and border, in item coordinates."""
+    painter.setPen(Qt.PenStyle.NoPen)
+    for offset, brush in zip((2.5, 1.0), theme.shadow_brushes, strict=True):
+        painter.setBrush(brush)
+        painter.drawRoundedRect(st.CARD_RECT.adjusted(-0.5, offset, 0.5, offset + 0.5), st.RADIUS, st.RADIUS)
+    painter.setBrush(theme.card_brush)
+    painter.drawRoundedRect(st.CARD_RECT, st.RADIUS, st.RADIUS)
+    painter.setBrush(stage_brush)
+    painter.drawPath(st.header_path(statics.layout.header_h))
+    if statics.kind is not None:
+        _paint_icon(painter, lod, statics, icon_file)
+        painter.setPen(theme.header_pen)
+        painter.setFont(statics.small_font)
+        painter.drawStaticText(QPointF(statics.kind_x, statics.kind_y), statics.kind)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.setPen(theme.border_pen)
+    painter.drawRoundedRect(st.CARD_RECT, st.RADIUS, st.RADIUS)
+
+
+def _paint_icon(painter: QPainter, lod: float, statics: CardStatics, icon_file: str | None) -> None:
+    if icon_file is None or not statics.icon:
+        return
+    size = statics.icon
+    target = QRectF(st.PAD, (statics.layout.header_h - size) / 2, size, size)
+    engine = painter.paintEngine()
+    if engine is not None and engine.type() == QPaintEngine.Type.SVG:
+        renderer = st.icon_renderer(icon_file)  # vector icons in SVG export
+        if renderer is not None:
+            renderer.render(painter, target)
+        return
+    device = painter.device()
+    ratio = device.devicePixelRatioF() if device is not None else 1.0
+    scale = lod * size / st.ICON_SIZE * ratio
+    pixmap = st.icon_pixmap(icon_file, scale)
+    if pixmap is not None:
+        painter.drawPixmap(target, pixmap, QRectF(pixmap.rect()))
