@@ -8,7 +8,8 @@ elided only when that is not enough; the technology line goes first and
 then the kind's header text as room runs out. Below BLOCK_MIN_PX a card is a plain stage-coloured
 block (see overview.py); only selected, hovered or matched cards are labelled then.
 
-Font sizes are whole pixels, so a layout is computed once per size (a "bucket") and cached.
+Font sizes are whole pixels, so a layout is computed once per name and size (a "bucket", the
+zoom level) and cached (see level_cache.py); invalidate() drops it all when the fonts change.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QStaticText
 
 from app.ui.canvas import style as st
+from app.ui.canvas.level_cache import level_cache
 
 NAME_MIN_PX = 12.0  # smallest on-screen size of a name while the card is BLOCK_MIN_PX or wider
 NAME_FLOOR_PX = 11.0  # a name may shrink to this on-screen size to stay on one line
@@ -41,6 +43,7 @@ TEXT_WIDTH = st.CARD_W - 2 * st.PAD
 CONDENSED = int(QFont.Stretch.Condensed.value)
 ZOOMED_OUT_PAD = 6.0  # narrower side padding of zoomed-out cards: room for the name
 _ELIDE = Qt.TextElideMode.ElideRight
+LAYOUTS = 16384  # layouts kept (name and size bucket); a few hundred bytes each
 
 
 @dataclass(frozen=True)
@@ -132,7 +135,7 @@ def wrap(text: str, metrics: QFontMetricsF, width: float, max_lines: int) -> tup
     return tuple(lines)
 
 
-@lru_cache(maxsize=4096)
+@level_cache(maxsize=LAYOUTS)
 def card_text(name: str, zoom_bucket: int, small_bucket: int, pinned: bool = False) -> CardText:
     """The card's text layout for a name size bucket (see name_size_for / small_size_for);
     a pinned card keeps room for its pin glyph at the right of the name."""
@@ -228,6 +231,13 @@ def layout_for_zoom(name: str, zoom: float, pinned: bool = False) -> CardText | 
     if zoom < BLOCK_ZOOM:
         return None
     return card_text(name, name_size_for(zoom), small_size_for(zoom), pinned)
+
+
+def invalidate() -> None:
+    """Forget every cached layout, font and metrics: the application font or theme changed."""
+    card_text.invalidate()
+    font.cache_clear()
+    _metrics.cache_clear()
 
 
 def static_text(text: str) -> QStaticText:

@@ -39,6 +39,7 @@ _lod_of = QStyleOptionGraphicsItem.levelOfDetailFromTransform
 _SPACES = re.compile(r"\s+")
 TEXT_WIDTH = ct.TEXT_WIDTH
 _ELIDE = Qt.TextElideMode.ElideRight
+ITEM_LEVELS = 8  # zoom levels whose text a card keeps ready to paint
 
 
 def plain_line(text: str) -> str:
@@ -125,7 +126,12 @@ class ComponentItem(QGraphicsItem):
             return None
         key = (ct.name_size_for(lod), ct.small_size_for(lod))
         found = self._texts.get(key)
+        if found is not None and len(self._texts) > 1 and next(reversed(self._texts)) != key:
+            del self._texts[key]  # the most recently used level last
+            self._texts[key] = found
         if found is None:
+            if len(self._texts) >= ITEM_LEVELS:  # bounded: the level used longest ago goes
+                del self._texts[next(iter(self._texts))]
             kind_text = self.kind_label if self.known else f"unknown kind: {self.kind}"
             found = self._texts[key] = ct.CardStatics.make(
                 ct.card_text(self.name, *key, self.pinned),

@@ -21,6 +21,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QGraphicsView, QPinchGesture, QWidget
 
+from app.ui.canvas import card_chrome as chrome
+from app.ui.canvas import card_text as ct
 from app.ui.canvas import style as st
 from app.ui.canvas.editing import CanvasEditMixin
 from app.ui.canvas.grid import draw_grid
@@ -37,6 +39,12 @@ FIT_MAX_ZOOM = 1.5
 ZOOM_STEP = 1.25
 FIT_MARGIN = 40.0
 MINIMAP_MARGIN = 12
+_RESTYLE_EVENTS = (
+    QEvent.Type.PaletteChange,
+    QEvent.Type.ApplicationPaletteChange,
+    QEvent.Type.FontChange,
+    QEvent.Type.ApplicationFontChange,
+)
 PIXMAP_CACHE_KB = 64 * 1024  # cards are cached as device pixmaps: ~1 MB each at 4x zoom
 
 
@@ -362,12 +370,14 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
         self._update_minimap_visibility()
 
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+        if event.type() in _RESTYLE_EVENTS:
             self.refresh_theme()
         super().changeEvent(event)
 
     def refresh_theme(self) -> None:
-        """Follow the application's light or dark palette."""
+        """Follow the application's light or dark palette and its font."""
+        ct.invalidate()  # text layouts and card chromes are cached per zoom level
+        chrome.CHROMES.clear()
         self.design_scene.refresh_theme(self.palette())
         self.resetCachedContent()
         self.minimap.schedule_refresh()
