@@ -1,7 +1,10 @@
-"""Canvas performance figures (offscreen): open, repaint, drag.
+"""Canvas performance figures (offscreen): open, repaint, zoom, drag.
 
 Run: python scripts/bench_canvas.py [--components 5000] [--repeat 15]
-Prints the median (and best) of several runs for each measure; no pass/fail.
+Prints the median (and best) of several runs for each measure; no pass/fail. The first frame
+after a zoom change is printed with its target (ZOOM_TARGET_MS): a wheel sequence of
+successive steps (new zoom levels, then the same levels again) and zooming back and forth
+across the zoom below which cards become blocks.
 """
 
 from __future__ import annotations
@@ -18,16 +21,19 @@ os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt  # noqa: E402
-from PySide6.QtGui import QMouseEvent  # noqa: E402
+from PySide6.QtGui import QMouseEvent, QWheelEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.domain.catalog import default_catalog  # noqa: E402
 from app.ui.canvas import CanvasView  # noqa: E402
-from app.ui.canvas.style import CARD_H, CARD_W  # noqa: E402
+from app.ui.canvas.style import CARD_H, CARD_W, LOD_THRESHOLD  # noqa: E402
 from app.ui.document import DesignDocument  # noqa: E402
 from tests.factories import large_design  # noqa: E402
 
 VIEW_SIZE = (1600, 1000)
+ZOOM_TARGET_MS = 25.0  # the first frame after a zoom change
+WHEEL_NOTCH = 120  # one notch of a mouse wheel (angle delta, eighths of a degree)
+WHEEL_STEPS = 8  # notches out from 1:1 in the wheel sequence (the last one shows blocks)
 
 
 def timed(fn, repeat: int) -> tuple[float, float]:
@@ -101,6 +107,55 @@ def report(label: str, median: float, best: float | None = None) -> None:
     print(f"{label:<58}{median:8.1f} ms{extra}")
 
 
+def report_zoom(label: str, frames: list[float]) -> None:
+    """Median (worst) first frames after zooming, beside the target."""
+    median, worst = statistics.median(frames), max(frames)
+    mark = "ok" if median < ZOOM_TARGET_MS else "OVER"
+    print(f"{label:<58}{median:8.1f} ms ({worst:.1f} worst)  target < {ZOOM_TARGET_MS:.0f} ms: {mark}")
+
+
+def wheel(view: CanvasView, notches: int) -> None:
+    """Ctrl + mouse wheel over the middle of the view: zoom in (notches > 0) or out."""
+    viewport = view.viewport()
+    pos = QPointF(viewport.rect().center())
+    event = QWheelEvent(
+        pos,
+        QPointF(viewport.mapToGlobal(pos.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, WHEEL_NOTCH * notches),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.ControlModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(viewport, event)
+
+
+def zoom_figures(view: CanvasView, n: int, repeat: int) -> None:
+    """First frames after wheel steps and after crossing into and out of the block view."""
+    grab = view.viewport().grab
+    view.reset_zoom()
+    view.centerOn(1200, 700)
+    grab()
+    for label in ("new levels", "levels seen before"):
+        frames = []
+        for direction in (-1, 1):
+            for _ in range(WHEEL_STEPS):
+                wheel(view, direction)
+                frames.append(once(grab))
+        report_zoom(f"wheel {WHEEL_STEPS} notches out and back in, {label}", frames)
+    print(f"{'':<6}(zoom 1.00 to {1.0015 ** (-WHEEL_NOTCH * WHEEL_STEPS):.2f} and back, one frame per notch)")
+    near, far = LOD_THRESHOLD * 1.1, LOD_THRESHOLD * 0.9
+    into, out_of = [], []
+    for _ in range(max(3, repeat)):
+        view.set_zoom(far)
+        into.append(once(grab))
+        view.set_zoom(near)
+        out_of.append(once(grab))
+    report_zoom(f"zoom {near:.3f} -> {far:.3f}: cards become blocks", into)
+    report_zoom(f"zoom {far:.3f} -> {near:.3f}: blocks become cards", out_of)
+
+
 def once(fn) -> float:
     start = time.perf_counter()
     fn()
@@ -134,13 +189,14 @@ def main() -> None:
 
     view.reset_zoom()
     view.fit_to_view()
-    report(f"repaint {n:,} zoomed to fit, first frame after zooming", once(grab))
+    report_zoom(f"repaint {n:,} zoomed to fit, first frame after zooming", [once(grab)])
     report(f"repaint {n:,} zoomed to fit (zoom {view.zoom_factor():.2f})", *timed(grab, args.repeat))
 
     view.reset_zoom()
     view.centerOn(1200, 700)
-    report(f"repaint {n:,} at 1:1, first frame after zooming", once(grab))
+    report_zoom(f"repaint {n:,} at 1:1, first frame after zooming", [once(grab)])
     report(f"repaint {n:,} at 1:1", *timed(grab, args.repeat))
+    zoom_figures(view, n, args.repeat)
 
     drag = DragBench(view, 500)
     report("drag 500 selected components one step (mouse move)", *timed(drag.step, args.repeat * 2))
