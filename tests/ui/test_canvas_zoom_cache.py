@@ -194,7 +194,8 @@ def test_the_chrome_cache_stays_within_its_budget(qtbot):
     item = view.design_scene.component_item(doc.add_component("model", 0, 0, "Ranker"))
     cache = chrome.ChromeCache(budget=2 * 1024 * 1024)
     for k in range(60):
-        cache.pixmap(("look", k), 0.5 + 0.025 * k, lambda p, s: item._paint_chrome(p, s, item._statics(s)))
+        scale = 0.5 + 0.025 * k
+        cache.pixmap(("look", k), scale, 1.0, lambda p, s: item._paint_chrome(p, s, item._statics(s)))
     assert 0 < cache.bytes <= cache.budget and len(cache) < 60
 
 

@@ -17,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QPaintEngine, QPainter, QPixmap, QTransform
+from PySide6.QtGui import QBrush, QImage, QPaintEngine, QPainter, QPixmap, QTransform
 
 from app.ui.canvas import style as st
 from app.ui.canvas.card_text import CardStatics
@@ -25,7 +25,8 @@ from app.ui.canvas.card_text import CardStatics
 CHROME_RECT = st.CARD_RECT.adjusted(-2.0, -2.0, 2.0, 5.0)  # body, border and shadow (item units)
 MAX_SCALE = 2.0  # device pixels per scene unit above which cards are painted directly (few show)
 BUDGET_BYTES = 24 * 1024 * 1024  # pixmaps kept, least recently used dropped first
-_TX_SCALE = QTransform.TransformationType.TxScale
+_RASTER_DEVICES = (QPixmap, QImage)
+_IDENTITY = QTransform()
 _SERIALS = itertools.count(1)
 
 
@@ -45,10 +46,12 @@ class ChromeCache:
         self._pixmaps.clear()
         self.bytes = 0
 
-    def pixmap(self, key: Hashable, scale: float, paint: Callable[[QPainter, float], None]) -> QPixmap:
-        """The chrome `key` at `scale` device pixels per item unit; `paint(painter, lod)` draws
-        it in item coordinates when it is not cached yet."""
-        full = (key, round(scale, 4))
+    def pixmap(
+        self, key: Hashable, scale: float, ratio: float, paint: Callable[[QPainter, float], None]
+    ) -> QPixmap:
+        """The chrome `key` at `scale` device pixels per item unit on a device of pixel ratio
+        `ratio`; `paint(painter, lod)` draws it in item coordinates when it is not cached yet."""
+        full = (key, round(scale, 4), ratio)
         found = self._pixmaps.get(full)
         if found is not None:
             self._pixmaps.move_to_end(full)
@@ -67,6 +70,7 @@ class ChromeCache:
         painter.translate(-CHROME_RECT.left(), -CHROME_RECT.top())
         paint(painter, scale)
         painter.end()
+        pixmap.setDevicePixelRatio(ratio)
         self.rendered += 1
         self._pixmaps[full] = pixmap
         self.bytes += _size(pixmap)
@@ -83,33 +87,32 @@ def _size(pixmap: QPixmap) -> int:
 CHROMES = ChromeCache()  # shared by every card of every scene
 
 
-def device_scale(painter: QPainter) -> float | None:
-    """Device pixels per item unit when the painter only scales (uniformly) and translates and
-    the chrome is worth sharing at that scale; None otherwise (paint the vectors)."""
-    engine = painter.paintEngine()
-    if engine is None or engine.type() != QPaintEngine.Type.Raster:
-        return None  # vectors where they stay vectors (SVG, PDF, printer)
-    transform = painter.worldTransform()
-    if transform.type().value > _TX_SCALE.value or transform.m11() != transform.m22():
-        return None
-    device = painter.device()
-    ratio = device.devicePixelRatioF() if device is not None else 1.0
-    scale = transform.m11() * ratio
-    return scale if 0 < scale <= MAX_SCALE else None
+def draw_shared(painter: QPainter, key: Hashable, paint: Callable[[QPainter, float], None]) -> bool:
+    """Draw the chrome `key` from CHROMES, its corner on a whole device pixel (the card's text,
+    drawn after it, keeps its exact position: the two differ by half a pixel at most).
 
-
-def draw_chrome(painter: QPainter, pixmap: QPixmap) -> None:
-    """Draw a chrome pixmap over the card, its corner on a whole device pixel (the card's text,
-    drawn after it, keeps its exact position: the two differ by half a pixel at most)."""
-    transform = painter.worldTransform()
+    Only where a pixmap is what the painter makes anyway: a raster device (the item's device
+    cache, an image) and a transform that scales uniformly, up to MAX_SCALE, and translates.
+    Returns False otherwise, and the caller paints the vectors (SVG, PDF, printer, rotation).
+    """
     device = painter.device()
-    ratio = device.devicePixelRatioF() if device is not None else 1.0
-    x = round((transform.dx() + CHROME_RECT.left() * transform.m11()) * ratio)
-    y = round((transform.dy() + CHROME_RECT.top() * transform.m22()) * ratio)
-    pixmap.setDevicePixelRatio(ratio)
-    painter.setWorldTransform(QTransform())
+    if not isinstance(device, _RASTER_DEVICES):
+        return False
+    transform = painter.worldTransform()
+    zoom = transform.m11()
+    if transform.m12() or transform.m21() or transform.m22() != zoom or not transform.isAffine():
+        return False
+    ratio = device.devicePixelRatioF()
+    scale = zoom * ratio
+    if not 0 < scale <= MAX_SCALE:
+        return False
+    pixmap = CHROMES.pixmap(key, scale, ratio, paint)
+    x = round((transform.dx() + CHROME_RECT.left() * zoom) * ratio)
+    y = round((transform.dy() + CHROME_RECT.top() * zoom) * ratio)
+    painter.setWorldTransform(_IDENTITY)
     painter.drawPixmap(QPointF(x / ratio, y / ratio), pixmap)
     painter.setWorldTransform(transform)
+    return True
 
 
 def theme_serial(theme: st.Theme) -> int:

@@ -251,16 +251,15 @@ class ComponentItem(QGraphicsItem):
             self._paint_fast(painter, theme, selected)
             return
         layout = statics.layout
-        scale = None if self._exporting() else chrome.device_scale(painter)
-        if scale is None:
+        key = (
+            chrome.theme_serial(theme), self.stage_color, self.icon_file, self.kind_label, self.known,
+            self.kind, self._badge is not None, layout.header_h, layout.small_size, statics.kind is None,
+        )  # fmt: skip
+        # on screen: the chrome of this look at this zoom, shared by the cards showing it
+        if self._exporting() or not chrome.draw_shared(
+            painter, key, lambda p, scale: self._paint_chrome(p, scale, statics)
+        ):
             self._paint_chrome(painter, lod, statics)
-        else:  # on screen: the chrome this look has at this zoom, shared by the cards showing it
-            key = (
-                chrome.theme_serial(theme), self.stage_color, self.icon_file, self.kind_label, self.known,
-                self.kind, self._badge is not None, layout.header_h, layout.small_size, statics.kind is None,
-            )  # fmt: skip
-            pixmap = chrome.CHROMES.pixmap(key, scale, lambda p, s: self._paint_chrome(p, s, statics))
-            chrome.draw_chrome(painter, pixmap)
         painter.setPen(theme.name_pen)
         painter.setFont(statics.name_font)
         y = layout.name_y
