@@ -267,3 +267,19 @@ def test_the_grid_tile_is_cached_per_level(qtbot):
     assert grid._tile.cache_info().currsize == 2
     assert first.toImage().pixelColor(5, 5).lightness() < background.lightness()
     assert first.toImage().pixelColor(0, 0) == background  # the dot only in the middle
+
+
+def test_an_idle_view_prepares_the_1_to_1_chromes_so_zooming_in_rasterises_none(qtbot):
+    doc, view = make_view(qtbot, size=(900, 600))
+    view.set_zoom(0.2)  # the overview: no card painted yet
+    chrome.CHROMES.clear()
+    kinds = ("data_source", "model", "endpoint")
+    for n, kind in enumerate(kinds):
+        doc.add_component(kind, 260 * n, 0, f"{kind} {n}")
+    qtbot.waitUntil(lambda: len(view._warmed) == len(kinds), timeout=3000)
+    rendered = chrome.CHROMES.rendered
+    assert rendered >= len(kinds)
+    view.reset_zoom()
+    view.centerOn(350, 60)
+    view.viewport().grab()
+    assert chrome.CHROMES.rendered == rendered  # every look was ready

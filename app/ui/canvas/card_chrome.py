@@ -14,10 +14,12 @@ from __future__ import annotations
 import itertools
 import math
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
+from typing import Protocol
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QImage, QPaintEngine, QPainter, QPixmap, QTransform
+from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
 from app.ui.canvas import style as st
 from app.ui.canvas.card_text import CardStatics
@@ -167,3 +169,35 @@ def _paint_icon(painter: QPainter, lod: float, statics: CardStatics, icon_file: 
     pixmap = st.icon_pixmap(icon_file, scale)
     if pixmap is not None:
         painter.drawPixmap(target, pixmap, QRectF(pixmap.rect()))
+
+
+class Look(Protocol):
+    """A card as warm() sees it (ComponentItem)."""
+
+    def look(self) -> tuple[object, ...]: ...
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None: ...
+
+
+def warm(cards: Iterable[Look], ratio: float, done: set[Hashable]) -> int:
+    """Paint one card of each look not in `done` at 1:1 into a scratch pixmap, so the first
+    frame at 1:1 finds its chrome, icon and glyphs ready; returns how many were painted.
+    Run when the view is idle (the cards stay where they are; nothing is shown)."""
+    scratch = QPixmap(math.ceil(CHROME_RECT.width() * ratio), math.ceil(CHROME_RECT.height() * ratio))
+    scratch.setDevicePixelRatio(ratio)
+    painted = 0
+    option = QStyleOptionGraphicsItem()
+    for card in cards:
+        look = card.look()
+        if look in done:
+            continue
+        done.add(look)
+        painter = QPainter(scratch)
+        painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        painter.translate(-CHROME_RECT.left(), -CHROME_RECT.top())
+        card.paint(painter, option, None)
+        painter.end()
+        painted += 1
+    return painted

@@ -252,9 +252,12 @@ class ComponentItem(QGraphicsItem):
             return
         layout = statics.layout
         key = (
-            chrome.theme_serial(theme), self.stage_color, self.icon_file, self.kind_label, self.known,
-            self.kind, self._badge is not None, layout.header_h, layout.small_size, statics.kind is None,
-        )  # fmt: skip
+            chrome.theme_serial(theme),
+            self.look(),
+            layout.header_h,
+            layout.small_size,
+            statics.kind is None,
+        )
         # on screen: the chrome of this look at this zoom, shared by the cards showing it
         if self._exporting() or not chrome.draw_shared(
             painter, key, lambda p, scale: self._paint_chrome(p, scale, statics)
@@ -275,6 +278,17 @@ class ComponentItem(QGraphicsItem):
         self._paint_state(painter, theme, selected)
         if self._badge is not None:
             self._paint_badge(painter, theme)
+
+    def look(self) -> tuple[object, ...]:
+        """What the card's chrome shows besides the zoom's text sizes: cards alike share it."""
+        return (
+            self.stage_color,
+            self.icon_file,
+            self.kind_label,
+            self.known,
+            self.kind,
+            self._badge is not None,
+        )
 
     def _paint_chrome(self, painter: QPainter, lod: float, statics: ct.CardStatics) -> None:
         chrome.paint_chrome(painter, self._style.theme, lod, statics, self._stage_brush, self.icon_file)

@@ -6,8 +6,9 @@ The editing API (selection, clipboard, align, layout, export) lives in CanvasEdi
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
@@ -39,12 +40,9 @@ FIT_MAX_ZOOM = 1.5
 ZOOM_STEP = 1.25
 FIT_MARGIN = 40.0
 MINIMAP_MARGIN = 12
-_RESTYLE_EVENTS = (
-    QEvent.Type.PaletteChange,
-    QEvent.Type.ApplicationPaletteChange,
-    QEvent.Type.FontChange,
-    QEvent.Type.ApplicationFontChange,
-)
+_E = QEvent.Type
+_RESTYLE_EVENTS = (_E.PaletteChange, _E.ApplicationPaletteChange, _E.FontChange, _E.ApplicationFontChange)
+WARM_DELAY_MS = 150  # idle time after the contents change before the 1:1 chromes are made
 PIXMAP_CACHE_KB = 64 * 1024  # cards are cached as device pixmaps: ~1 MB each at 4x zoom
 
 
@@ -105,6 +103,12 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
         self.design_scene.contents_changed.connect(self.update_accessible_selection)
         self.update_accessible_selection()
         self.design_scene.contents_changed.connect(self._update_minimap_visibility)
+        self._warmed: set[Hashable] = set()  # looks whose 1:1 chrome is ready (see card_chrome.warm)
+        self._warm_timer = QTimer(self)
+        self._warm_timer.setSingleShot(True)
+        self._warm_timer.setInterval(WARM_DELAY_MS)
+        self._warm_timer.timeout.connect(self._warm)
+        self.design_scene.contents_changed.connect(self._warm_timer.start)
         self._undo_index = document.undo_stack.index()
         document.undo_stack.indexChanged.connect(self._undo_index_changed)
 
@@ -144,6 +148,11 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
             self.resetCachedContent()
         self.zoom_changed.emit(zoom)
         self._update_minimap_visibility()
+
+    def _warm(self) -> None:
+        """While idle: make the 1:1 chrome of every look on the canvas (one per kind and badge),
+        so zooming in from an overview does not rasterise them all in its first frame."""
+        chrome.warm(self.design_scene.component_items(), self.viewport().devicePixelRatioF(), self._warmed)
 
     def zoom_in(self) -> None:
         self.set_zoom(self.zoom_factor() * ZOOM_STEP)
@@ -378,6 +387,8 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
         """Follow the application's light or dark palette and its font."""
         ct.invalidate()  # text layouts and card chromes are cached per zoom level
         chrome.CHROMES.clear()
+        self._warmed.clear()
+        self._warm_timer.start()
         self.design_scene.refresh_theme(self.palette())
         self.resetCachedContent()
         self.minimap.schedule_refresh()
