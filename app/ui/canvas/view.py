@@ -109,6 +109,7 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
         self._warm_timer.setInterval(WARM_DELAY_MS)
         self._warm_timer.timeout.connect(self._warm)
         self.design_scene.contents_changed.connect(self._warm_timer.start)
+        self._warm_timer.start()  # the scene was built before this connection
         self._undo_index = document.undo_stack.index()
         document.undo_stack.indexChanged.connect(self._undo_index_changed)
 
