@@ -179,14 +179,17 @@ def test_cards_of_one_kind_share_one_chrome_per_zoom_level(qtbot):
     doc, view = make_view(qtbot)
     scene = view.design_scene
     items = [scene.component_item(doc.add_component("model", 0, 300 * k, f"Model {k}")) for k in range(4)]
+    other = scene.component_item(doc.add_component("endpoint", 400, 0, "Feed API"))
     chrome.CHROMES.clear()
     rendered = chrome.CHROMES.rendered
     for item in items:
         _paint(item, 0.8, exporting=False)
-    assert chrome.CHROMES.rendered == rendered + 1  # one look, one zoom: rasterised once
+    assert chrome.CHROMES.rendered == rendered + 2  # one look and the shadows every card shares
+    _paint(other, 0.8, exporting=False)
+    assert chrome.CHROMES.rendered == rendered + 3  # another kind: its chrome, the same shadows
     for item in items:
         _paint(item, 0.9, exporting=False)
-    assert chrome.CHROMES.rendered == rendered + 2
+    assert chrome.CHROMES.rendered == rendered + 5  # another zoom level
 
 
 def test_the_chrome_cache_stays_within_its_budget(qtbot):

@@ -132,12 +132,18 @@ def paint_chrome(
     statics: CardStatics,
     stage_brush: QBrush,
     icon_file: str | None,
+    shadow: QPixmap | None = None,
 ) -> None:
-    """Shadow, body, stage header with icon and kind text, and border, in item coordinates."""
+    """Shadow, body, stage header with icon and kind text, and border, in item coordinates.
+    `shadow`: the shadows made by shadow_pixmap, when painting a chrome pixmap of that scale."""
+    if shadow is None:
+        paint_shadows(painter, theme)
+    else:  # the chrome's corner is the shadow's: copy it pixel for pixel
+        transform = painter.worldTransform()
+        painter.setWorldTransform(_IDENTITY)
+        painter.drawPixmap(0, 0, shadow)
+        painter.setWorldTransform(transform)
     painter.setPen(Qt.PenStyle.NoPen)
-    for offset, brush in zip((2.5, 1.0), theme.shadow_brushes, strict=True):
-        painter.setBrush(brush)
-        painter.drawRoundedRect(st.CARD_RECT.adjusted(-0.5, offset, 0.5, offset + 0.5), st.RADIUS, st.RADIUS)
     painter.setBrush(theme.card_brush)
     painter.drawRoundedRect(st.CARD_RECT, st.RADIUS, st.RADIUS)
     painter.setBrush(stage_brush)
@@ -150,6 +156,19 @@ def paint_chrome(
     painter.setBrush(Qt.BrushStyle.NoBrush)
     painter.setPen(theme.border_pen)
     painter.drawRoundedRect(st.CARD_RECT, st.RADIUS, st.RADIUS)
+
+
+def paint_shadows(painter: QPainter, theme: st.Theme) -> None:
+    """The card's two soft shadows (the costliest part of its chrome: made once per zoom level)."""
+    painter.setPen(Qt.PenStyle.NoPen)
+    for offset, brush in zip((2.5, 1.0), theme.shadow_brushes, strict=True):
+        painter.setBrush(brush)
+        painter.drawRoundedRect(st.CARD_RECT.adjusted(-0.5, offset, 0.5, offset + 0.5), st.RADIUS, st.RADIUS)
+
+
+def shadow_pixmap(theme: st.Theme, scale: float) -> QPixmap:
+    """The shadows of every card at `scale` device pixels per unit, laid out as a chrome pixmap."""
+    return CHROMES.pixmap((theme_serial(theme), "shadow"), scale, 1.0, lambda p, _: paint_shadows(p, theme))
 
 
 def _paint_icon(painter: QPainter, lod: float, statics: CardStatics, icon_file: str | None) -> None:

@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QPainter, QStaticText
+from PySide6.QtGui import QPainter, QPixmap, QStaticText
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsSceneHoverEvent,
@@ -260,7 +260,9 @@ class ComponentItem(QGraphicsItem):
         )
         # on screen: the chrome of this look at this zoom, shared by the cards showing it
         if self._exporting() or not chrome.draw_shared(
-            painter, key, lambda p, scale: self._paint_chrome(p, scale, statics)
+            painter,
+            key,
+            lambda p, scale: self._paint_chrome(p, scale, statics, chrome.shadow_pixmap(theme, scale)),
         ):
             self._paint_chrome(painter, lod, statics)
         painter.setPen(theme.name_pen)
@@ -290,8 +292,12 @@ class ComponentItem(QGraphicsItem):
             self._badge is not None,
         )
 
-    def _paint_chrome(self, painter: QPainter, lod: float, statics: ct.CardStatics) -> None:
-        chrome.paint_chrome(painter, self._style.theme, lod, statics, self._stage_brush, self.icon_file)
+    def _paint_chrome(
+        self, painter: QPainter, lod: float, statics: ct.CardStatics, shadow: QPixmap | None = None
+    ) -> None:
+        chrome.paint_chrome(
+            painter, self._style.theme, lod, statics, self._stage_brush, self.icon_file, shadow
+        )
 
     def _exporting(self) -> bool:
         return self.owner is not None and self.owner.exporting
