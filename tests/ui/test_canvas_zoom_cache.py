@@ -286,3 +286,37 @@ def test_an_idle_view_prepares_the_1_to_1_chromes_so_zooming_in_rasterises_none(
     view.centerOn(350, 60)
     view.viewport().grab()
     assert chrome.CHROMES.rendered == rendered  # every look was ready
+
+
+def test_a_hover_or_selection_while_zoomed_in_only_redoes_the_overview_marks(qtbot, monkeypatch):
+    doc, view = make_view(qtbot)
+    scene = view.design_scene
+    a = doc.add_component("model", 0, 0, "Ranker")
+    b = doc.add_component("endpoint", 400, 0, "Feed API")
+    link = doc.connect(a, b)
+    calls: list[str] = []
+    overview_type = type(scene.overview)
+    build, marks = overview_type._build, overview_type._build_marks
+
+    def counting_build(self) -> None:
+        calls.append("build")
+        build(self)
+
+    def counting_marks(self) -> None:
+        calls.append("marks")
+        marks(self)
+
+    monkeypatch.setattr(overview_type, "_build", counting_build)
+    monkeypatch.setattr(overview_type, "_build_marks", counting_marks)
+    view.set_zoom(0.2)
+    view.viewport().grab()
+    assert calls == ["build", "marks"]
+    view.set_zoom(1.0)
+    scene.component_item(b).hoverEnterEvent(None)
+    view.select_components([a])
+    scene.link_item(link).setSelected(True)
+    view.set_zoom(0.2)
+    view.viewport().grab()
+    assert calls == ["build", "marks", "marks"]  # the geometry was kept
+    assert [name for _, name in scene.overview._labels] == ["Ranker", "Feed API"]
+    assert len(scene.overview._selected_cards) == 1 and not scene.overview._selected_links.isEmpty()

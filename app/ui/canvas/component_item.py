@@ -114,7 +114,9 @@ class ComponentItem(QGraphicsItem):
         pos = QPointF(component.position.x, component.position.y)
         if self.pos() != pos:
             self.setPos(pos)
-        self._state_changed()  # name and stage colour show in the overview too
+        self.update()
+        if self.owner is not None:
+            self.owner.overview_dirty()  # the stage colour (and the name) show in the overview too
 
     def _layout_text(self) -> None:
         """Forget the per-size text (name, kind, technology or badge changed)."""
@@ -206,7 +208,7 @@ class ComponentItem(QGraphicsItem):
     def _state_changed(self) -> None:
         self.update()
         if self.owner is not None:
-            self.owner.overview_dirty()
+            self.owner.overview.marks_changed()
 
     def card_rect(self) -> QRectF:
         """The card in scene coordinates (without shadow, handles and badge)."""

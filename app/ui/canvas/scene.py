@@ -73,7 +73,7 @@ class DesignScene(QGraphicsScene):
         document.link_removed.connect(self._on_link_removed)
         document.link_changed.connect(self._on_link_changed)
         document.design_reset.connect(self.rebuild)
-        self.selectionChanged.connect(self.overview_dirty)
+        self.selectionChanged.connect(self._selection_changed)
         self.rebuild()
 
     def _single_shot(self, interval: int, slot) -> QTimer:
@@ -421,7 +421,10 @@ class DesignScene(QGraphicsScene):
         matches = frozenset(component_ids)
         if matches != self.matches:
             self.matches = matches
-            self.overview_dirty()
+            self.overview.marks_changed()
+
+    def _selection_changed(self) -> None:
+        self.overview.marks_changed()  # the overview outlines and labels the selection
 
     def overview_dirty(self) -> None:
         """Something visible changed: the batched overview must be rebuilt before its next paint.
