@@ -156,6 +156,21 @@ def zoom_figures(view: CanvasView, n: int, repeat: int) -> None:
         out_of.append(once(grab))
     report_zoom(f"zoom {near:.3f} -> {far:.3f}: cards become blocks", into)
     report_zoom(f"zoom {far:.3f} -> {near:.3f}: blocks become cards", out_of)
+    report_caches(view)
+
+
+def report_caches(view: CanvasView) -> None:
+    """What the zoom caches hold after the figures above (all of them are bounded)."""
+    try:
+        from app.ui.canvas import card_text
+        from app.ui.canvas.card_chrome import CHROMES
+    except ImportError:  # a checkout without them
+        return
+    texts = sum(len(item._texts) for item in view.design_scene.component_items())
+    print(
+        f"{'':<6}(caches now: {len(card_text.card_text):,} text layouts, {texts:,} card texts, "
+        f"{len(CHROMES)} chromes in {CHROMES.bytes / 2**20:.1f} MB)"
+    )
 
 
 def once(fn) -> float:
