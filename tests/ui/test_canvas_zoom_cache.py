@@ -320,3 +320,22 @@ def test_a_hover_or_selection_while_zoomed_in_only_redoes_the_overview_marks(qtb
     assert calls == ["build", "marks", "marks"]  # the geometry was kept
     assert [name for _, name in scene.overview._labels] == ["Ranker", "Feed API"]
     assert len(scene.overview._selected_cards) == 1 and not scene.overview._selected_links.isEmpty()
+
+
+def test_the_minimap_follows_the_cards_bounds_which_zooming_does_not_recompute(qtbot, monkeypatch):
+    doc, view = make_view(qtbot, size=(800, 500))
+    scene = view.design_scene
+    a = doc.add_component("model", 0, 0, "Ranker")
+    view.fit_to_view()
+    qtbot.waitUntil(lambda: not view.minimap_visible(), timeout=2000)
+    passes: list[int] = []
+    rect_of = type(scene).components_rect
+    monkeypatch.setattr(
+        type(scene), "components_rect", lambda self, ids=None: passes.append(1) or rect_of(self, ids)
+    )
+    for zoom in (0.9, 0.8, 0.7, 0.9):
+        view.set_zoom(zoom)
+    assert passes == []  # zoom steps reuse the bounds
+    doc.move_components({a: (5000, 3000)})  # now far outside the view
+    qtbot.waitUntil(view.minimap_visible, timeout=2000)
+    assert passes

@@ -21,6 +21,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QImage, QPaintEngine, QPainter, QPixmap, QTransform
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
+from app.ui.canvas import card_text
 from app.ui.canvas import style as st
 from app.ui.canvas.card_text import CardStatics
 
@@ -115,6 +116,12 @@ def draw_shared(painter: QPainter, key: Hashable, paint: Callable[[QPainter, flo
     painter.drawPixmap(QPointF(x / ratio, y / ratio), pixmap)
     painter.setWorldTransform(transform)
     return True
+
+
+def invalidate() -> None:
+    """Forget every cached chrome and text layout: the palette or the application font changed."""
+    CHROMES.clear()
+    card_text.invalidate()
 
 
 def theme_serial(theme: st.Theme) -> int:

@@ -6,7 +6,6 @@ The editing API (selection, clipboard, align, layout, export) lives in CanvasEdi
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -23,7 +22,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QFrame, QGraphicsView, QPinchGesture, QWidget
 
 from app.ui.canvas import card_chrome as chrome
-from app.ui.canvas import card_text as ct
 from app.ui.canvas import style as st
 from app.ui.canvas.editing import CanvasEditMixin
 from app.ui.canvas.grid import draw_grid
@@ -102,14 +100,12 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
         self.selection_changed.connect(self.update_accessible_selection)
         self.design_scene.contents_changed.connect(self.update_accessible_selection)
         self.update_accessible_selection()
-        self.design_scene.contents_changed.connect(self._update_minimap_visibility)
-        self._warmed: set[Hashable] = set()  # looks whose 1:1 chrome is ready (see card_chrome.warm)
-        self._warm_timer = QTimer(self)
-        self._warm_timer.setSingleShot(True)
-        self._warm_timer.setInterval(WARM_DELAY_MS)
+        self._design_rect: QRectF | None = None  # the cards' bounds, kept until the contents change
+        self.design_scene.contents_changed.connect(self._contents_changed)
+        self._warmed: set[object] = set()  # looks whose 1:1 chrome is ready (see card_chrome.warm)
+        self._warm_timer = QTimer(self, singleShot=True, interval=WARM_DELAY_MS)
         self._warm_timer.timeout.connect(self._warm)
-        self.design_scene.contents_changed.connect(self._warm_timer.start)
-        self._warm_timer.start()  # the scene was built before this connection
+        self._warm_timer.start()  # the scene was built before this view listened to it
         self._undo_index = document.undo_stack.index()
         document.undo_stack.indexChanged.connect(self._undo_index_changed)
 
@@ -151,8 +147,7 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
         self._update_minimap_visibility()
 
     def _warm(self) -> None:
-        """While idle: make the 1:1 chrome of every look on the canvas (one per kind and badge),
-        so zooming in from an overview does not rasterise them all in its first frame."""
+        """While idle: make the 1:1 chrome of every look on the canvas (see card_chrome.warm)."""
         chrome.warm(self.design_scene.component_items(), self.viewport().devicePixelRatioF(), self._warmed)
 
     def zoom_in(self) -> None:
@@ -359,13 +354,20 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
     def minimap_visible(self) -> bool:
         return not self.minimap.isHidden()
 
+    def _contents_changed(self) -> None:
+        self._design_rect = None
+        self._update_minimap_visibility()
+        self._warm_timer.start()
+
     def _update_minimap_visibility(self) -> None:
         show = False
         if self._minimap_enabled:
-            count = len(self.design_scene.component_items())
             # only while part of the design is out of view: over a fitted design it would
             # hide cards and tell nothing new
-            show = count > 0 and not self.visible_scene_rect().contains(self.design_scene.components_rect())
+            if self._design_rect is None:  # not on every zoom step: a pass over every card
+                self._design_rect = self.design_scene.components_rect()
+            rect = self._design_rect
+            show = not rect.isNull() and not self.visible_scene_rect().contains(rect)
         if show:
             self._place_minimap()
             self.minimap.schedule_refresh()
@@ -386,8 +388,7 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
 
     def refresh_theme(self) -> None:
         """Follow the application's light or dark palette and its font."""
-        ct.invalidate()  # text layouts and card chromes are cached per zoom level
-        chrome.CHROMES.clear()
+        chrome.invalidate()  # text layouts and card chromes are cached per zoom level
         self._warmed.clear()
         self._warm_timer.start()
         self.design_scene.refresh_theme(self.palette())
