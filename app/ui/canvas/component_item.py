@@ -253,13 +253,9 @@ class ComponentItem(QGraphicsItem):
             self._paint_fast(painter, theme, selected)
             return
         layout = statics.layout
-        key = (
-            chrome.theme_serial(theme),
-            self.look(),
-            layout.header_h,
-            layout.small_size,
-            statics.kind is None,
-        )
+        kind = statics.kind.text() if statics.kind is not None else None  # as laid out at this size
+        sizes = (layout.header_h, layout.small_size, statics.icon)
+        key = (chrome.theme_serial(theme), self.look(), kind, sizes)
         # on screen: the chrome of this look at this zoom, shared by the cards showing it
         if self._exporting() or not chrome.draw_shared(
             painter,
