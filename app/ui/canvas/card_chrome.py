@@ -6,7 +6,9 @@ every card of one kind: the antialiased rounded rectangles of shadow, body and b
 header, the icon and the kind's text. That part is rasterised once per look and zoom level into
 a shared pixmap (ChromeCache) and each card draws it with one drawPixmap, aligned to whole
 device pixels so it stays as crisp as drawing it directly; only the card's own text is drawn
-per card. Exports and transformed painters draw the vectors (see ComponentItem.paint).
+per card. The two soft shadows, the costliest part, are one pixmap per zoom level for every
+look; an idle view prepares the 1:1 chromes of the looks it shows (warm). Exports and
+transformed painters draw the vectors (see ComponentItem.paint). At most BUDGET_BYTES are kept.
 """
 
 from __future__ import annotations
