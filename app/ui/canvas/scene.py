@@ -19,6 +19,7 @@ from app.rules.model import SEVERITY_RANK
 from app.ui.canvas import style as st
 from app.ui.canvas.component_item import ComponentItem
 from app.ui.canvas.connector import ConnectionDrag
+from app.ui.canvas.content_flags import ContentFlags
 from app.ui.canvas.labels import place_labels
 from app.ui.canvas.link_item import LinkItem
 from app.ui.canvas.overview import Overview
@@ -49,6 +50,7 @@ class DesignScene(QGraphicsScene):
         self.exporting = False
         self.snap_enabled = False
         self.overview = Overview(self)
+        self.content_flags = ContentFlags(self)  # which items paint themselves (set_overview)
         self.overview_active = False
         self.matches: frozenset[str] = frozenset()  # ids of cards a search matched
         self._components: dict[str, ComponentItem] = {}
@@ -405,15 +407,13 @@ class DesignScene(QGraphicsScene):
 
     # ---- zoomed-out painting and export ------------------------------------------------------------
 
-    def set_overview(self, active: bool) -> None:
-        """Let the view paint everything in batches (zoomed out) instead of item by item."""
+    def set_overview(self, active: bool, visible: QRectF | None = None) -> None:
+        """Let the view paint everything in batches (zoomed out) instead of item by item.
+        With `visible` (the view's rect) only the items there change at once (see content_flags)."""
         if active == self.overview_active:
             return
         self.overview_active = active
-        for item in self._components.values():
-            item.setFlag(_NO_CONTENTS, active)
-        for link in self._links.values():
-            link.setFlag(_NO_CONTENTS, active)
+        self.content_flags.apply(active, visible)
         self.update()  # the batches are kept while zoomed in (see overview_dirty): no rebuild here
 
     def set_matches(self, component_ids: Iterable[str]) -> None:

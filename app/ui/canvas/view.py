@@ -29,6 +29,7 @@ from app.ui.canvas.guidance import CanvasGuidanceMixin
 from app.ui.canvas.keyboard import CanvasKeyboardMixin
 from app.ui.canvas.minimap import Minimap
 from app.ui.canvas.scene import DesignScene
+from app.ui.canvas.zoom_warmup import ZoomWarmup
 from app.ui.document import DesignDocument
 
 KIND_MIME_TYPE = "application/x-mlsd-kind"
@@ -62,6 +63,8 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
 
     def __init__(self, document: DesignDocument, parent: QWidget | None = None):
         super().__init__(parent)
+        self.zoom_warmup = ZoomWarmup(self)  # the neighbouring zoom levels, prepared while idle
+        self._zooming = False
         self.document = document
         self.design_scene = DesignScene(document, self)
         self.setScene(self.design_scene)
@@ -106,6 +109,7 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
         self._warm_timer = QTimer(self, singleShot=True, interval=WARM_DELAY_MS)
         self._warm_timer.timeout.connect(self._warm)
         self._warm_timer.start()  # the scene was built before this view listened to it
+        self.zoom_warmup.schedule()
         self._undo_index = document.undo_stack.index()
         document.undo_stack.indexChanged.connect(self._undo_index_changed)
 
@@ -119,22 +123,29 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
         target = min(MAX_ZOOM, max(MIN_ZOOM, factor))
         if math.isclose(target, self.zoom_factor(), rel_tol=1e-9):
             return
+        direction = 1 if target > self.zoom_factor() else -1
         point = (anchor if anchor is not None else QPointF(self.viewport().rect().center())).toPoint()
         fixed = self.mapToScene(point)
         previous = self.transformationAnchor()
+        self._zooming = True  # scrolling on the way: _zoomed() syncs the items' flags once
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
         self.setTransform(QTransform.fromScale(target, target))
         self.setTransformationAnchor(previous)
         delta = self.mapFromScene(fixed) - point
         self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + delta.x())
         self.verticalScrollBar().setValue(self.verticalScrollBar().value() + delta.y())
+        self._zooming = False
+        self.zoom_warmup.direction = direction
+        self.zoom_warmup.anchor = QPointF(anchor) if anchor is not None else None
         self._zoomed()
 
     def _zoomed(self) -> None:
         zoom = self.zoom_factor()
         overview = zoom < st.LOD_THRESHOLD
-        if overview != self.design_scene.overview_active:
-            self.design_scene.set_overview(overview)
+        if overview == self.design_scene.overview_active:
+            self.design_scene.content_flags.sync(self.visible_scene_rect())
+        else:
+            self.design_scene.set_overview(overview, self.visible_scene_rect())
             # the batched overview changes with every edit: no cached background then
             mode = (
                 QGraphicsView.CacheModeFlag.CacheNone
@@ -145,6 +156,13 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
             self.resetCachedContent()
         self.zoom_changed.emit(zoom)
         self._update_minimap_visibility()
+        self.zoom_warmup.schedule()
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        if not self._zooming:
+            self.design_scene.content_flags.sync(self.visible_scene_rect())
+        self.zoom_warmup.schedule()  # other cards come into view at the next levels
 
     def _warm(self) -> None:
         """While idle: make the 1:1 chrome of every look on the canvas (see card_chrome.warm)."""
@@ -358,6 +376,7 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
         self._design_rect = None
         self._update_minimap_visibility()
         self._warm_timer.start()
+        self.zoom_warmup.schedule()
 
     def _update_minimap_visibility(self) -> None:
         show = False
@@ -379,6 +398,7 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        self.design_scene.content_flags.sync(self.visible_scene_rect())
         self._update_minimap_visibility()
 
     def changeEvent(self, event: QEvent) -> None:
