@@ -44,6 +44,7 @@ CONDENSED = int(QFont.Stretch.Condensed.value)
 ZOOMED_OUT_PAD = 6.0  # narrower side padding of zoomed-out cards: room for the name
 _ELIDE = Qt.TextElideMode.ElideRight
 LAYOUTS = 16384  # layouts kept (name and size bucket); a few hundred bytes each
+SMALL_LINES = 4096  # kind and technology lines kept (text, size and width)
 
 
 @dataclass(frozen=True)
@@ -236,6 +237,7 @@ def layout_for_zoom(name: str, zoom: float, pinned: bool = False) -> CardText | 
 def invalidate() -> None:
     """Forget every cached layout, font and metrics: the application font or theme changed."""
     card_text.invalidate()
+    _small_line.cache_clear()
     font.cache_clear()
     _metrics.cache_clear()
 
@@ -245,6 +247,13 @@ def static_text(text: str) -> QStaticText:
     static.setTextFormat(Qt.TextFormat.PlainText)
     static.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
     return static
+
+
+@lru_cache(maxsize=SMALL_LINES)
+def _small_line(text: str, size: int, width: float) -> QStaticText:
+    """A kind or technology line elided to `width`: few distinct ones, shared by the cards
+    showing them (a QStaticText is laid out once for every card that draws it)."""
+    return static_text(_metrics(size, False).elidedText(text, _ELIDE, width))
 
 
 def _italic(font: QFont) -> QFont:
@@ -274,16 +283,15 @@ class CardStatics:
     ) -> CardStatics:
         """Static texts, fonts and offsets of a card's text at one layout."""
         small = font(layout.small_size, False)
-        metrics = QFontMetricsF(small)
+        metrics = _metrics(layout.small_size, False)
         icon = layout.small_size + 5.0 if has_icon else 0.0
         kind_x = st.PAD + icon + (6.0 if icon else 0.0)
         badge_room = st.BADGE_RADIUS if has_badge else 0.0
         header_width = st.CARD_W - kind_x - st.PAD - badge_room
-        kind = static_text(metrics.elidedText(kind_text, _ELIDE, header_width)) if layout.show_kind else None
+        kind = _small_line(kind_text, layout.small_size, header_width) if layout.show_kind else None
         tech = None
         if layout.show_tech:
-            tech_text = technology or "no technology set"
-            tech = static_text(metrics.elidedText(tech_text, _ELIDE, layout.text_width))
+            tech = _small_line(technology or "no technology set", layout.small_size, layout.text_width)
         return CardStatics(
             layout=layout,
             name_font=font(layout.name_size, True, layout.name_stretch),
