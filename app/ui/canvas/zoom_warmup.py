@@ -7,7 +7,9 @@ for the levels one step away: the next wheel notch in and out, the next zoom_in/
 and 1:1. For each level it takes the cards that level would show (the view's size at that zoom
 around the last zoom anchor), nearest the anchor first, and paints each once into a scratch
 pixmap at that scale: the card's text layout, its static texts prepared for that transform,
-its chrome and the glyphs are then ready when the real frame comes.
+its chrome and the glyphs are then ready when the real frame comes. Cards whose text is laid
+out at that font size already are skipped, except one card per look: the chrome is made per
+exact scale.
 
 The work runs in slices of at most SLICE_MS (checked after every card, so a slice overruns by
 at most one card's preparation), each slice a zero-delay timer, so input is never held longer
@@ -22,6 +24,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QPainter, QPixmap, QTransform
 from PySide6.QtWidgets import QStyleOptionGraphicsItem
@@ -103,6 +106,7 @@ class ZoomWarmup(QObject):
         anchor = self.anchor if self.anchor is not None else QPointF(viewport.center())
         fixed = view.mapToScene(anchor.toPoint())
         queue: deque[tuple[ComponentItem, float]] = deque()
+        buckets: set[tuple[int, int]] = set()  # font sizes planned: levels close together share them
         for level in neighbour_levels(zoom, self.direction, ZOOM_STEP, MIN_ZOOM, MAX_ZOOM):
             if math.isclose(level, 1.0) and not math.isclose(zoom * ZOOM_STEP, 1.0):
                 center = view.mapToScene(viewport.center())  # reset_zoom keeps the view's centre
@@ -113,9 +117,15 @@ class ZoomWarmup(QObject):
             middle = rect.center()
             around = rect.adjusted(-_MARGIN, -_MARGIN, _MARGIN, _MARGIN)
             near = view.design_scene.items(around, _BOUNDS, _ANY_ORDER)
-            cards = [item for item in near if isinstance(item, ComponentItem) and not item.has_level(level)]
-            cards.sort(key=lambda item: _distance(item, middle))
-            queue.extend((item, level) for item in cards[:MAX_CARDS_PER_LEVEL])
+            cards = [item for item in near if isinstance(item, ComponentItem)]
+            looks: dict[tuple[object, ...], ComponentItem] = {}
+            for item in cards:  # one card per look: the chromes at this very scale
+                looks.setdefault(item.look(), item)
+            bucket = (ct.name_size_for(level), ct.small_size_for(level))
+            todo = [item for item in cards if not item.has_level(level)] if bucket not in buckets else []
+            buckets.add(bucket)
+            chosen = sorted(set(todo).union(looks.values()), key=lambda item: _distance(item, middle))
+            queue.extend((item, level) for item in chosen[:MAX_CARDS_PER_LEVEL])
         return queue
 
     def run_slice(self) -> None:
@@ -131,7 +141,7 @@ class ZoomWarmup(QObject):
         budget = self.slice_ms / 1000.0
         while queue:
             item, level = queue.popleft()
-            if item.scene() is self.view.design_scene and not item.has_level(level):
+            if shiboken6.isValid(item) and item.scene() is self.view.design_scene:
                 prepare(item, level, ratio)
                 self.prepared += 1
             if self.clock() - start >= budget:
