@@ -39,7 +39,7 @@ _ANY_ORDER = Qt.SortOrder.AscendingOrder
 if TYPE_CHECKING:
     from app.ui.canvas.view import CanvasView
 
-IDLE_DELAY_MS = 30  # after the last zoom or scroll: the new frame is painted first
+IDLE_DELAY_MS = 10  # after the last zoom or scroll (the new frame, a posted event, is painted first)
 SLICE_MS = 8.0  # longest run of preparation before input gets its turn
 WHEEL_FACTOR = 1.0015**120  # one notch of a mouse wheel (see CanvasView.wheelEvent)
 MAX_CARDS_PER_LEVEL = 1200  # a level showing more cards than this is only partly prepared
