@@ -85,8 +85,8 @@ def test_a_warmup_slice_stops_once_its_budget_is_spent(qtbot, catalog, monkeypat
     per_card = 0.003  # each card costs 3 ms on the fake clock
     real_prepare = zw.prepare
 
-    def costly(item, level, ratio):
-        real_prepare(item, level, ratio)
+    def costly(item, level, ratio, paint):
+        real_prepare(item, level, ratio, paint)
         now[0] += per_card
 
     monkeypatch.setattr(zw, "prepare", costly)

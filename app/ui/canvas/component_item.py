@@ -148,6 +148,10 @@ class ComponentItem(QGraphicsItem):
         """Whether the text drawn at `zoom` is laid out already (always true for blocks)."""
         return zoom < ct.BLOCK_ZOOM or (ct.name_size_for(zoom), ct.small_size_for(zoom)) in self._texts
 
+    def text_statics(self, zoom: float) -> ct.CardStatics | None:
+        """The text prepared for painting at `zoom` (made now if needed); None for a block."""
+        return self._statics(zoom)
+
     def text_layout(self, zoom: float) -> ct.CardText | None:
         """What the card draws at `zoom`: name size, name lines, kind and technology shown;
         None when it is drawn as a plain block (narrower than BLOCK_MIN_PX on screen)."""

@@ -5,9 +5,10 @@ at the new font size and rasterises each look's chrome at the new scale. While t
 idle (IDLE_DELAY_MS after the last zoom, scroll or change), ZoomWarmup does that work ahead
 for the levels one step away: the next wheel notch in and out, the next zoom_in/zoom_out step,
 and 1:1. For each level it takes the cards that level would show (the view's size at that zoom
-around the last zoom anchor), nearest the anchor first, and paints each once into a scratch
-pixmap at that scale: the card's text layout, its static texts prepared for that transform,
-its chrome and the glyphs are then ready when the real frame comes. Cards whose text is laid
+around the last zoom anchor), nearest the anchor first, and makes each card's text layout
+and lays out its static texts for that transform (QStaticText.prepare), and paints one card of
+each look into a scratch pixmap at that scale for the chrome and the glyphs: they are then
+ready when the real frame comes. Cards whose text is laid
 out at that font size already are skipped, except one card per look: the chrome is made per
 exact scale.
 
@@ -81,7 +82,7 @@ class ZoomWarmup(QObject):
         self.slices = 0
         self.anchor: QPointF | None = None  # viewport point of the last zoom (None: the centre)
         self.direction = -1  # the last zoom's direction: +1 in, -1 out
-        self._queue: deque[tuple[ComponentItem, float]] | None = None
+        self._queue: deque[tuple[ComponentItem, float, bool]] | None = None
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self.run_slice)
 
@@ -96,8 +97,9 @@ class ZoomWarmup(QObject):
     def active(self) -> bool:
         return self._timer.isActive()
 
-    def plan(self) -> deque[tuple[ComponentItem, float]]:
-        """(card, level) pairs to prepare: per neighbouring level, its cards nearest the anchor first."""
+    def plan(self) -> deque[tuple[ComponentItem, float, bool]]:
+        """(card, level, paint) to prepare: per neighbouring level, its cards nearest the anchor
+        first; `paint` for one card per look (see prepare)."""
         view = self.view
         zoom = view.zoom_factor()
         from app.ui.canvas.view import MAX_ZOOM, MIN_ZOOM, ZOOM_STEP
@@ -105,7 +107,7 @@ class ZoomWarmup(QObject):
         viewport = view.viewport().rect()
         anchor = self.anchor if self.anchor is not None else QPointF(viewport.center())
         fixed = view.mapToScene(anchor.toPoint())
-        queue: deque[tuple[ComponentItem, float]] = deque()
+        queue: deque[tuple[ComponentItem, float, bool]] = deque()
         buckets: set[tuple[int, int]] = set()  # font sizes planned: levels close together share them
         for level in neighbour_levels(zoom, self.direction, ZOOM_STEP, MIN_ZOOM, MAX_ZOOM):
             if math.isclose(level, 1.0) and not math.isclose(zoom * ZOOM_STEP, 1.0):
@@ -124,8 +126,9 @@ class ZoomWarmup(QObject):
             bucket = (ct.name_size_for(level), ct.small_size_for(level))
             todo = [item for item in cards if not item.has_level(level)] if bucket not in buckets else []
             buckets.add(bucket)
-            chosen = sorted(set(todo).union(looks.values()), key=lambda item: _distance(item, middle))
-            queue.extend((item, level) for item in chosen[:MAX_CARDS_PER_LEVEL])
+            painted = set(looks.values())
+            chosen = sorted(painted.union(todo), key=lambda item: _distance(item, middle))
+            queue.extend((item, level, item in painted) for item in chosen[:MAX_CARDS_PER_LEVEL])
         return queue
 
     def run_slice(self) -> None:
@@ -140,9 +143,9 @@ class ZoomWarmup(QObject):
         start = self.clock()
         budget = self.slice_ms / 1000.0
         while queue:
-            item, level = queue.popleft()
+            item, level, paint = queue.popleft()
             if shiboken6.isValid(item) and item.scene() is self.view.design_scene:
-                prepare(item, level, ratio)
+                prepare(item, level, ratio, paint)
                 self.prepared += 1
             if self.clock() - start >= budget:
                 break
@@ -157,9 +160,21 @@ def _distance(item: ComponentItem, point: QPointF) -> float:
     return dx * dx + dy * dy
 
 
-def prepare(item: ComponentItem, level: float, ratio: float) -> None:
-    """Paint `item` once at `level` into a scratch pixmap, as its device cache would be painted:
-    its text layout, static texts, chrome and glyphs are then ready for that level."""
+def prepare(item: ComponentItem, level: float, ratio: float, paint: bool) -> None:
+    """Make `item`'s text at `level` ready: its layout, and its static texts laid out for the
+    transform its device cache will be painted with. With `paint`, also paint it once at that
+    scale into a scratch pixmap (a few times dearer): its look's chrome and the glyphs at that
+    size are made then, for every card of that look."""
+    if not paint:
+        statics = item.text_statics(level)
+        if statics is not None:
+            matrix = QTransform.fromScale(level * ratio, level * ratio)
+            for line in statics.lines:
+                line.prepare(matrix, statics.name_font)
+            for small in (statics.kind, statics.tech):
+                if small is not None:
+                    small.prepare(matrix, statics.small_font)
+        return
     bounds = st.CARD_BOUNDS
     scale = level * ratio
     scratch = QPixmap(max(1, math.ceil(bounds.width() * scale)), max(1, math.ceil(bounds.height() * scale)))
