@@ -188,3 +188,21 @@ def test_a_card_not_yet_flagged_behaves_the_same_in_the_block_view(qtbot, catalo
     color = far.stage_color.lower()
     inside = view.mapFromScene(far.pos() + QPointF(CARD_W / 2, CARD_H / 2 + 20))
     assert view.viewport().grab().toImage().pixelColor(inside).name() == color
+
+
+def test_a_card_moved_into_view_before_its_slice_gets_its_contents(qtbot, catalog):
+    doc, view, flags = _spread_view(qtbot, catalog)
+    view.set_zoom(0.25)
+    flags._timer.stop()
+    while flags.pending():
+        flags.run_slice()
+    view.set_zoom(1.0)
+    flags._timer.stop()
+    view.viewport().grab()
+    far = _far_card(view)
+    assert far.flags() & NO_CONTENTS
+    centre = view.mapToScene(view.viewport().rect().center())
+    doc.move_components({far.component_id: (centre.x(), centre.y())})
+    # the scene reports moves once they settle (30 ms); the idle slices are stopped here
+    qtbot.waitUntil(lambda: not far.flags() & NO_CONTENTS, timeout=2000)
+    assert flags.pending() and not flags._timer.isActive()

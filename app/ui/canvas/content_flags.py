@@ -38,6 +38,7 @@ class ContentFlags:
         self.slices = 0
         self._pending: list[QGraphicsItem] = []  # in the order the slices take them (from the end)
         self._waiting: set[QGraphicsItem] = set()  # the pending items not flagged yet
+        self._synced: list[QRectF] = []  # rects whose items are flagged: no query inside them
         self._timer = QTimer(scene, singleShot=True, interval=0)
         self._timer.timeout.connect(self.run_slice)
 
@@ -51,7 +52,7 @@ class ContentFlags:
             self._timer.stop()
             _flag(items, active)
             return
-        self._pending, self._waiting = items, set(items)
+        self._pending, self._waiting, self._synced = items, set(items), []
         self.sync(visible)
         self._timer.start()
 
@@ -62,11 +63,17 @@ class ContentFlags:
     def sync(self, visible: QRectF) -> None:
         """Before the view paints `visible`: the items there get their flag now."""
         waiting = self._waiting
-        if not waiting:
-            return
+        if not waiting or any(rect.contains(visible) for rect in self._synced):
+            return  # zooming in or scrolling back: those items are flagged already
         now = [item for item in self.scene.items(visible, _BOUNDS, _ANY_ORDER) if item in waiting]
         _flag(now, self.scene.overview_active)
         waiting.difference_update(now)
+        self._synced.append(QRectF(visible))
+
+    def moved(self, visible: QRectF) -> None:
+        """Items may have moved (an edit, undo, auto-layout): check what is in view again."""
+        self._synced = []
+        self.sync(visible)
 
     def run_slice(self) -> None:
         """Flag the next SLICE_ITEMS pending items; schedule another slice while some remain."""

@@ -377,6 +377,7 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
         self._update_minimap_visibility()
         self._warm_timer.start()
         self.zoom_warmup.schedule()
+        self.design_scene.content_flags.moved(self.visible_scene_rect())
 
     def _update_minimap_visibility(self) -> None:
         show = False
