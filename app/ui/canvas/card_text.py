@@ -8,7 +8,8 @@ elided only when that is not enough; the technology line goes first and
 then the kind's header text as room runs out. Below BLOCK_MIN_PX a card is a plain stage-coloured
 block (see overview.py); only selected, hovered or matched cards are labelled then.
 
-Font sizes are whole pixels, so a layout is computed once per size (a "bucket") and cached.
+Font sizes are whole pixels, so a layout is computed once per name and size (a "bucket", the
+zoom level) and cached (see level_cache.py); invalidate() drops it all when the fonts change.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QStaticText
 
 from app.ui.canvas import style as st
+from app.ui.canvas.level_cache import level_cache
 
 NAME_MIN_PX = 12.0  # smallest on-screen size of a name while the card is BLOCK_MIN_PX or wider
 NAME_FLOOR_PX = 11.0  # a name may shrink to this on-screen size to stay on one line
@@ -41,6 +43,8 @@ TEXT_WIDTH = st.CARD_W - 2 * st.PAD
 CONDENSED = int(QFont.Stretch.Condensed.value)
 ZOOMED_OUT_PAD = 6.0  # narrower side padding of zoomed-out cards: room for the name
 _ELIDE = Qt.TextElideMode.ElideRight
+LAYOUTS = 16384  # layouts kept (name and size bucket); a few hundred bytes each
+SMALL_LINES = 4096  # kind and technology lines kept (text, size and width)
 
 
 @dataclass(frozen=True)
@@ -132,7 +136,7 @@ def wrap(text: str, metrics: QFontMetricsF, width: float, max_lines: int) -> tup
     return tuple(lines)
 
 
-@lru_cache(maxsize=4096)
+@level_cache(maxsize=LAYOUTS)
 def card_text(name: str, zoom_bucket: int, small_bucket: int, pinned: bool = False) -> CardText:
     """The card's text layout for a name size bucket (see name_size_for / small_size_for);
     a pinned card keeps room for its pin glyph at the right of the name."""
@@ -230,11 +234,26 @@ def layout_for_zoom(name: str, zoom: float, pinned: bool = False) -> CardText | 
     return card_text(name, name_size_for(zoom), small_size_for(zoom), pinned)
 
 
+def invalidate() -> None:
+    """Forget every cached layout, font and metrics: the application font or theme changed."""
+    card_text.invalidate()
+    _small_line.cache_clear()
+    font.cache_clear()
+    _metrics.cache_clear()
+
+
 def static_text(text: str) -> QStaticText:
     static = QStaticText(text)
     static.setTextFormat(Qt.TextFormat.PlainText)
     static.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
     return static
+
+
+@lru_cache(maxsize=SMALL_LINES)
+def _small_line(text: str, size: int, width: float) -> QStaticText:
+    """A kind or technology line elided to `width`: few distinct ones, shared by the cards
+    showing them (a QStaticText is laid out once for every card that draws it)."""
+    return static_text(_metrics(size, False).elidedText(text, _ELIDE, width))
 
 
 def _italic(font: QFont) -> QFont:
@@ -264,16 +283,15 @@ class CardStatics:
     ) -> CardStatics:
         """Static texts, fonts and offsets of a card's text at one layout."""
         small = font(layout.small_size, False)
-        metrics = QFontMetricsF(small)
+        metrics = _metrics(layout.small_size, False)
         icon = layout.small_size + 5.0 if has_icon else 0.0
         kind_x = st.PAD + icon + (6.0 if icon else 0.0)
         badge_room = st.BADGE_RADIUS if has_badge else 0.0
         header_width = st.CARD_W - kind_x - st.PAD - badge_room
-        kind = static_text(metrics.elidedText(kind_text, _ELIDE, header_width)) if layout.show_kind else None
+        kind = _small_line(kind_text, layout.small_size, header_width) if layout.show_kind else None
         tech = None
         if layout.show_tech:
-            tech_text = technology or "no technology set"
-            tech = static_text(metrics.elidedText(tech_text, _ELIDE, layout.text_width))
+            tech = _small_line(technology or "no technology set", layout.small_size, layout.text_width)
         return CardStatics(
             layout=layout,
             name_font=font(layout.name_size, True, layout.name_stretch),

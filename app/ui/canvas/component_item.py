@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QPaintEngine, QPainter, QStaticText
+from PySide6.QtGui import QPainter, QPixmap, QStaticText
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsSceneHoverEvent,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.catalog import Catalog
 from app.domain.model import Component
+from app.ui.canvas import card_chrome as chrome
 from app.ui.canvas import card_text as ct
 from app.ui.canvas import style as st
 
@@ -38,6 +39,7 @@ _lod_of = QStyleOptionGraphicsItem.levelOfDetailFromTransform
 _SPACES = re.compile(r"\s+")
 TEXT_WIDTH = ct.TEXT_WIDTH
 _ELIDE = Qt.TextElideMode.ElideRight
+ITEM_LEVELS = 8  # zoom levels whose text a card keeps ready to paint
 
 
 def plain_line(text: str) -> str:
@@ -113,6 +115,8 @@ class ComponentItem(QGraphicsItem):
         if self.pos() != pos:
             self.setPos(pos)
         self.update()
+        if self.owner is not None:
+            self.owner.overview_dirty()  # the stage colour (and the name) show in the overview too
 
     def _layout_text(self) -> None:
         """Forget the per-size text (name, kind, technology or badge changed)."""
@@ -124,7 +128,12 @@ class ComponentItem(QGraphicsItem):
             return None
         key = (ct.name_size_for(lod), ct.small_size_for(lod))
         found = self._texts.get(key)
+        if found is not None and len(self._texts) > 1 and next(reversed(self._texts)) != key:
+            del self._texts[key]  # the most recently used level last
+            self._texts[key] = found
         if found is None:
+            if len(self._texts) >= ITEM_LEVELS:  # bounded: the level used longest ago goes
+                del self._texts[next(iter(self._texts))]
             kind_text = self.kind_label if self.known else f"unknown kind: {self.kind}"
             found = self._texts[key] = ct.CardStatics.make(
                 ct.card_text(self.name, *key, self.pinned),
@@ -134,6 +143,14 @@ class ComponentItem(QGraphicsItem):
                 self._badge is not None,
             )
         return found
+
+    def has_level(self, zoom: float) -> bool:
+        """Whether the text drawn at `zoom` is laid out already (always true for blocks)."""
+        return zoom < ct.BLOCK_ZOOM or (ct.name_size_for(zoom), ct.small_size_for(zoom)) in self._texts
+
+    def text_statics(self, zoom: float) -> ct.CardStatics | None:
+        """The text prepared for painting at `zoom` (made now if needed); None for a block."""
+        return self._statics(zoom)
 
     def text_layout(self, zoom: float) -> ct.CardText | None:
         """What the card draws at `zoom`: name size, name lines, kind and technology shown;
@@ -199,7 +216,7 @@ class ComponentItem(QGraphicsItem):
     def _state_changed(self) -> None:
         self.update()
         if self.owner is not None:
-            self.owner.overview_dirty()
+            self.owner.overview.marks_changed()
 
     def card_rect(self) -> QRectF:
         """The card in scene coordinates (without shadow, handles and badge)."""
@@ -228,8 +245,7 @@ class ComponentItem(QGraphicsItem):
             if owner is not None:
                 if self.links:
                     owner.links_need_update(self.links)
-                if owner.overview_active:
-                    owner.overview_dirty()
+                owner.overview_dirty()
         elif change == _POSITION_CHANGE:
             owner = self.owner
             if owner is not None and owner.snapping_now():
@@ -245,21 +261,16 @@ class ComponentItem(QGraphicsItem):
             self._paint_fast(painter, theme, selected)
             return
         layout = statics.layout
-        painter.setPen(Qt.PenStyle.NoPen)
-        for offset, brush in zip((2.5, 1.0), theme.shadow_brushes, strict=True):
-            painter.setBrush(brush)
-            painter.drawRoundedRect(
-                st.CARD_RECT.adjusted(-0.5, offset, 0.5, offset + 0.5), st.RADIUS, st.RADIUS
-            )
-        painter.setBrush(theme.card_brush)
-        painter.drawRoundedRect(st.CARD_RECT, st.RADIUS, st.RADIUS)
-        painter.setBrush(self._stage_brush)
-        painter.drawPath(st.header_path(layout.header_h))
-        if statics.kind is not None:
-            self._paint_icon(painter, lod, statics)
-            painter.setPen(theme.header_pen)
-            painter.setFont(statics.small_font)
-            painter.drawStaticText(QPointF(statics.kind_x, statics.kind_y), statics.kind)
+        kind = statics.kind.text() if statics.kind is not None else None  # as laid out at this size
+        sizes = (layout.header_h, layout.small_size, statics.icon)
+        key = (chrome.theme_serial(theme), self.look(), kind, sizes)
+        # on screen: the chrome of this look at this zoom, shared by the cards showing it
+        if self._exporting() or not chrome.draw_shared(
+            painter,
+            key,
+            lambda p, scale: self._paint_chrome(p, scale, statics, chrome.shadow_pixmap(theme, scale)),
+        ):
+            self._paint_chrome(painter, lod, statics)
         painter.setPen(theme.name_pen)
         painter.setFont(statics.name_font)
         y = layout.name_y
@@ -270,14 +281,32 @@ class ComponentItem(QGraphicsItem):
             painter.setPen(theme.muted_pen)
             painter.setFont(statics.small_font if self.technology else statics.hint_font)
             painter.drawStaticText(QPointF(layout.text_x, layout.tech_y), statics.tech)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(theme.border_pen)
-        painter.drawRoundedRect(st.CARD_RECT, st.RADIUS, st.RADIUS)
         if self.pinned:
             self._paint_pin(painter, theme, layout)
         self._paint_state(painter, theme, selected)
         if self._badge is not None:
             self._paint_badge(painter, theme)
+
+    def look(self) -> tuple[object, ...]:
+        """What the card's chrome shows besides the zoom's text sizes: cards alike share it."""
+        return (
+            self.stage_color,
+            self.icon_file,
+            self.kind_label,
+            self.known,
+            self.kind,
+            self._badge is not None,
+        )
+
+    def _paint_chrome(
+        self, painter: QPainter, lod: float, statics: ct.CardStatics, shadow: QPixmap | None = None
+    ) -> None:
+        chrome.paint_chrome(
+            painter, self._style.theme, lod, statics, self._stage_brush, self.icon_file, shadow
+        )
+
+    def _exporting(self) -> bool:
+        return self.owner is not None and self.owner.exporting
 
     def _paint_fast(self, painter: QPainter, theme: st.Theme, selected: bool) -> None:
         painter.setPen(theme.selection_pen if selected else Qt.PenStyle.NoPen)
@@ -296,25 +325,8 @@ class ComponentItem(QGraphicsItem):
         painter.setBrush(theme.pin_brush)
         painter.drawPath(st.pin_path(st.CARD_W - layout.text_x - size, layout.pin_y, size))
 
-    def _paint_icon(self, painter: QPainter, lod: float, statics: ct.CardStatics) -> None:
-        if self.icon_file is None or not statics.icon:
-            return
-        size = statics.icon
-        target = QRectF(st.PAD, (statics.layout.header_h - size) / 2, size, size)
-        engine = painter.paintEngine()
-        if engine is not None and engine.type() == QPaintEngine.Type.SVG:
-            renderer = st.icon_renderer(self.icon_file)  # vector icons in SVG export
-            if renderer is not None:
-                renderer.render(painter, target)
-            return
-        scale = lod * size / st.ICON_SIZE * painter.device().devicePixelRatioF()
-        pixmap = st.icon_pixmap(self.icon_file, scale)
-        if pixmap is not None:
-            painter.drawPixmap(target, pixmap, QRectF(pixmap.rect()))
-
     def _paint_state(self, painter: QPainter, theme: st.Theme, selected: bool) -> None:
-        exporting = self.owner is not None and self.owner.exporting
-        if exporting:
+        if self._exporting():
             return
         outline = None
         if self._flash:

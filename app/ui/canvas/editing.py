@@ -63,7 +63,7 @@ class CanvasEditMixin:
                     link.setSelected(True)
         finally:
             scene.blockSignals(False)
-        scene.overview_dirty()
+        scene.overview.marks_changed()  # the overview's outlines and labels, not its geometry
         self._emit_selection()
 
     def select_all(self) -> None:

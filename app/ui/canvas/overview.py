@@ -18,6 +18,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 
 from app.ui.canvas import style as st
+from app.ui.canvas.link_item import LinkItem
 from app.ui.canvas.stacking import in_stacking_order
 
 if TYPE_CHECKING:
@@ -45,11 +46,19 @@ def _label_font() -> QFont:
 
 
 class Overview:
-    """Cached batch geometry of a DesignScene, rebuilt lazily after a change."""
+    """Cached batch geometry of a DesignScene, rebuilt lazily after a change.
+
+    Two parts, invalidated apart: the geometry (cards by stage colour, links by family; `dirty`,
+    set by the scene's overview_dirty() when cards or links change) and the marks (selection,
+    alerts, badges and labels; `marks_dirty`, set by marks_changed() when only those change).
+    Both are tracked while zoomed in too, so zooming out again costs no rebuild when nothing
+    changed, and a hover or a selection made meanwhile only the marks' pass.
+    """
 
     def __init__(self, scene: DesignScene):
         self.scene = scene
         self.dirty = True
+        self.marks_dirty = True
         self._cards: dict[str, list[QRectF]] = {}
         self._stacked: list[tuple[QRectF, str]] = []  # overlapping cards, bottom first
         self._links: dict[tuple[str, bool], QPainterPath] = {}
@@ -61,40 +70,29 @@ class Overview:
         self._link_count = 0
         self._labels: list[tuple[QRectF, str]] = []
 
+    def marks_changed(self) -> None:
+        """Selection, hover, alert, badge or search matches changed (not the geometry)."""
+        if not self.marks_dirty:
+            self.marks_dirty = True
+            if self.scene.overview_active:
+                self.scene.update()
+
     def _build(self) -> None:
         scene = self.scene
-        selected = set(scene.selectedItems())
         cards: dict[str, list[QRectF]] = {}
-        badges: dict[str, list[QRectF]] = {}
-        chosen: list[QRectF] = []
-        alert: list[QRectF] = []
-        labels: list[tuple[QRectF, str]] = []
-        matches = scene.matches
         w, h = st.CARD_W, st.CARD_H
-        badge_d = st.BADGE_RADIUS * 3.2
         ordered = in_stacking_order(scene.component_items())
         overlapping = _overlapping([item.pos() for item in ordered], w, h)
         stacked: list[tuple[QRectF, str]] = []
         for n, item in enumerate(ordered):
             pos = item.pos()
-            x, y = pos.x(), pos.y()
-            rect = QRectF(x, y, w, h)
+            rect = QRectF(pos.x(), pos.y(), w, h)
             if n in overlapping:  # painted one by one, bottom first, over the batches
                 stacked.append((rect, item.stage_color))
             else:
                 cards.setdefault(item.stage_color, []).append(rect)
-            if item in selected:
-                chosen.append(rect.adjusted(-3, -3, 3, 3))
-            if item.alerting():
-                alert.append(rect.adjusted(-3, -3, 3, 3))
-            if item in selected or item.hovered() or item.component_id in matches:
-                labels.append((rect, item.name or "(unnamed)"))
-            badge = item.badge()
-            if badge is not None:
-                badges.setdefault(badge[1], []).append(QRectF(x + w - badge_d, y, badge_d, badge_d))
         links: dict[tuple[str, bool], QPainterPath] = {}
         arrows: dict[str, QPainterPath] = {}
-        chosen_links = QPainterPath()
         items = scene.link_items()
         for link in items:
             pos = link.pos()
@@ -102,25 +100,58 @@ class Overview:
             path = links.get(key)
             if path is None:
                 path = links[key] = QPainterPath()
-            scene_path = link.path().translated(pos)
-            path.addPath(scene_path)
+            path.addPath(link.path().translated(pos))
             heads = arrows.get(link.family)
             if heads is None:
                 heads = arrows[link.family] = QPainterPath()
             heads.addPolygon(link.arrow().translated(pos))
-            if link in selected:
-                chosen_links.addPath(scene_path)
-        self._cards, self._badges, self._links, self._arrows = cards, badges, links, arrows
+        self._cards, self._links, self._arrows = cards, links, arrows
         self._stacked = stacked
-        self._selected_cards, self._alert_cards, self._selected_links = chosen, alert, chosen_links
         self._link_count = len(items)
-        self._labels = labels
         self.dirty = False
+        self._build_marks()
+
+    def _build_marks(self) -> None:
+        scene = self.scene
+        selected = set(scene.selectedItems())
+        badges: dict[str, list[QRectF]] = {}
+        chosen: list[QRectF] = []
+        alert: list[QRectF] = []
+        labels: list[tuple[QRectF, str]] = []
+        matches = scene.matches
+        w, h = st.CARD_W, st.CARD_H
+        badge_d = st.BADGE_RADIUS * 3.2
+        for item in scene.component_items():
+            badge = item.badge()
+            chosen_now = item in selected
+            if not (badge or chosen_now or item.alerting() or item.hovered() or item.component_id in matches):
+                continue
+            pos = item.pos()
+            x, y = pos.x(), pos.y()
+            rect = QRectF(x, y, w, h)
+            if chosen_now:
+                chosen.append(rect.adjusted(-3, -3, 3, 3))
+            if item.alerting():
+                alert.append(rect.adjusted(-3, -3, 3, 3))
+            if chosen_now or item.hovered() or item.component_id in matches:
+                labels.append((rect, item.name or "(unnamed)"))
+            if badge is not None:
+                badges.setdefault(badge[1], []).append(QRectF(x + w - badge_d, y, badge_d, badge_d))
+        chosen_links = QPainterPath()
+        for selected_item in selected:
+            if isinstance(selected_item, LinkItem):
+                chosen_links.addPath(selected_item.scene_path())
+        self._badges, self._selected_cards, self._alert_cards = badges, chosen, alert
+        self._selected_links = chosen_links
+        self._labels = labels
+        self.marks_dirty = False
 
     def paint(self, painter: QPainter, rect: QRectF, zoom: float) -> None:
         """Draw links, then cards, then selection and badges."""
         if self.dirty:
             self._build()
+        elif self.marks_dirty:
+            self._build_marks()
         theme = self.scene.canvas_style.theme
         rounded = zoom >= ROUNDED_MIN_ZOOM
         painter.setBrush(Qt.BrushStyle.NoBrush)

@@ -19,6 +19,7 @@ from app.rules.model import SEVERITY_RANK
 from app.ui.canvas import style as st
 from app.ui.canvas.component_item import ComponentItem
 from app.ui.canvas.connector import ConnectionDrag
+from app.ui.canvas.content_flags import ContentFlags
 from app.ui.canvas.labels import place_labels
 from app.ui.canvas.link_item import LinkItem
 from app.ui.canvas.overview import Overview
@@ -50,6 +51,7 @@ class DesignScene(QGraphicsScene):
         self.exporting = False
         self.snap_enabled = False
         self.overview = Overview(self)
+        self.content_flags = ContentFlags(self)  # which items paint themselves (set_overview)
         self.overview_active = False
         self.matches: frozenset[str] = frozenset()  # ids of cards a search matched
         self._components: dict[str, ComponentItem] = {}
@@ -74,7 +76,7 @@ class DesignScene(QGraphicsScene):
         document.link_removed.connect(self._on_link_removed)
         document.link_changed.connect(self._on_link_changed)
         document.design_reset.connect(self.rebuild)
-        self.selectionChanged.connect(self.overview_dirty)
+        self.selectionChanged.connect(self._selection_changed)
         self.builder = SceneBuilder(self)  # large designs are built in slices (progressive.py)
         self.rebuild()
 
@@ -436,29 +438,31 @@ class DesignScene(QGraphicsScene):
 
     # ---- zoomed-out painting and export ------------------------------------------------------------
 
-    def set_overview(self, active: bool) -> None:
-        """Let the view paint everything in batches (zoomed out) instead of item by item."""
+    def set_overview(self, active: bool, visible: QRectF | None = None) -> None:
+        """Let the view paint everything in batches (zoomed out) instead of item by item.
+        With `visible` (the view's rect) only the items there change at once (see content_flags)."""
         if active == self.overview_active:
             return
         self.overview_active = active
-        for item in self._components.values():
-            item.setFlag(_NO_CONTENTS, active)
-        for link in self._links.values():
-            link.setFlag(_NO_CONTENTS, active)
-        self.overview.dirty = True
-        self.update()
+        self.content_flags.apply(active, visible)
+        self.update()  # the batches are kept while zoomed in (see overview_dirty): no rebuild here
 
     def set_matches(self, component_ids: Iterable[str]) -> None:
         """Mark the cards a search matched: zoomed out, their names stay shown."""
         matches = frozenset(component_ids)
         if matches != self.matches:
             self.matches = matches
-            self.overview_dirty()
+            self.overview.marks_changed()
+
+    def _selection_changed(self) -> None:
+        self.overview.marks_changed()  # the overview outlines and labels the selection
 
     def overview_dirty(self) -> None:
-        """Something visible changed: the batched overview must be rebuilt before its next paint."""
+        """Something visible changed: the batched overview must be rebuilt before its next paint.
+        Tracked while zoomed in too, so zooming out again reuses the batches when nothing changed."""
         if self.builder.adding:
             return  # the builder marks it once per slice, not once per item
-        if self.overview_active and not self.overview.dirty:
+        if not self.overview.dirty:
             self.overview.dirty = True
-            self.update()
+            if self.overview_active:
+                self.update()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
@@ -15,20 +15,21 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QPainter,
-    QPen,
     QPixmapCache,
-    QPolygonF,
     QTransform,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QFrame, QGraphicsView, QPinchGesture, QWidget
 
+from app.ui.canvas import card_chrome as chrome
 from app.ui.canvas import style as st
 from app.ui.canvas.editing import CanvasEditMixin
+from app.ui.canvas.grid import draw_grid
 from app.ui.canvas.guidance import CanvasGuidanceMixin
 from app.ui.canvas.keyboard import CanvasKeyboardMixin
 from app.ui.canvas.minimap import Minimap
 from app.ui.canvas.scene import DesignScene
+from app.ui.canvas.zoom_warmup import ZoomWarmup
 from app.ui.document import DesignDocument
 
 KIND_MIME_TYPE = "application/x-mlsd-kind"
@@ -38,8 +39,9 @@ FIT_MAX_ZOOM = 1.5
 ZOOM_STEP = 1.25
 FIT_MARGIN = 40.0
 MINIMAP_MARGIN = 12
-GRID_MIN_SPACING = 9.0  # device pixels between dots below which the grid thins out
-GRID_MIN_ZOOM = 0.2  # no grid at all below this zoom
+_E = QEvent.Type
+_RESTYLE_EVENTS = (_E.PaletteChange, _E.ApplicationPaletteChange, _E.FontChange, _E.ApplicationFontChange)
+WARM_DELAY_MS = 150  # idle time after the contents change before the 1:1 chromes are made
 PIXMAP_CACHE_KB = 64 * 1024  # cards are cached as device pixmaps: ~1 MB each at 4x zoom
 
 
@@ -61,6 +63,8 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
 
     def __init__(self, document: DesignDocument, parent: QWidget | None = None):
         super().__init__(parent)
+        self.zoom_warmup = ZoomWarmup(self)  # the neighbouring zoom levels, prepared while idle
+        self._zooming = False
         self.document = document
         self.design_scene = DesignScene(document, self)
         self.setScene(self.design_scene)
@@ -99,7 +103,13 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
         self.selection_changed.connect(self.update_accessible_selection)
         self.design_scene.contents_changed.connect(self.update_accessible_selection)
         self.update_accessible_selection()
-        self.design_scene.contents_changed.connect(self._update_minimap_visibility)
+        self._design_rect: QRectF | None = None  # the cards' bounds, kept until the contents change
+        self.design_scene.contents_changed.connect(self._contents_changed)
+        self._warmed: set[object] = set()  # looks whose 1:1 chrome is ready (see card_chrome.warm)
+        self._warm_timer = QTimer(self, singleShot=True, interval=WARM_DELAY_MS)
+        self._warm_timer.timeout.connect(self._warm)
+        self._warm_timer.start()  # the scene was built before this view listened to it
+        self.zoom_warmup.schedule()
         self._undo_index = document.undo_stack.index()
         document.undo_stack.indexChanged.connect(self._undo_index_changed)
 
@@ -113,22 +123,29 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
         target = min(MAX_ZOOM, max(MIN_ZOOM, factor))
         if math.isclose(target, self.zoom_factor(), rel_tol=1e-9):
             return
+        direction = 1 if target > self.zoom_factor() else -1
         point = (anchor if anchor is not None else QPointF(self.viewport().rect().center())).toPoint()
         fixed = self.mapToScene(point)
         previous = self.transformationAnchor()
+        self._zooming = True  # scrolling on the way: _zoomed() syncs the items' flags once
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
         self.setTransform(QTransform.fromScale(target, target))
         self.setTransformationAnchor(previous)
         delta = self.mapFromScene(fixed) - point
         self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + delta.x())
         self.verticalScrollBar().setValue(self.verticalScrollBar().value() + delta.y())
+        self._zooming = False
+        self.zoom_warmup.direction = direction
+        self.zoom_warmup.anchor = QPointF(anchor) if anchor is not None else None
         self._zoomed()
 
     def _zoomed(self) -> None:
         zoom = self.zoom_factor()
         overview = zoom < st.LOD_THRESHOLD
-        if overview != self.design_scene.overview_active:
-            self.design_scene.set_overview(overview)
+        if overview == self.design_scene.overview_active:
+            self.design_scene.content_flags.sync(self.visible_scene_rect())
+        else:
+            self.design_scene.set_overview(overview, self.visible_scene_rect())
             # the batched overview changes with every edit: no cached background then
             mode = (
                 QGraphicsView.CacheModeFlag.CacheNone
@@ -139,6 +156,17 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
             self.resetCachedContent()
         self.zoom_changed.emit(zoom)
         self._update_minimap_visibility()
+        self.zoom_warmup.schedule()
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        if not self._zooming:
+            self.design_scene.content_flags.sync(self.visible_scene_rect())
+        self.zoom_warmup.schedule()  # other cards come into view at the next levels
+
+    def _warm(self) -> None:
+        """While idle: make the 1:1 chrome of every look on the canvas (see card_chrome.warm)."""
+        chrome.warm(self.design_scene.component_items(), self.viewport().devicePixelRatioF(), self._warmed)
 
     def zoom_in(self) -> None:
         self.set_zoom(self.zoom_factor() * ZOOM_STEP)
@@ -201,24 +229,7 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
 
     def _draw_grid(self, painter: QPainter, rect: QRectF) -> None:
         theme = self.design_scene.canvas_style.theme
-        painter.fillRect(rect, theme.background)
-        zoom = self.zoom_factor()
-        if zoom < GRID_MIN_ZOOM:
-            return
-        step = float(st.GRID)
-        while step * zoom < GRID_MIN_SPACING:
-            step *= 5
-        left = math.floor(rect.left() / step) * step
-        top = math.floor(rect.top() / step) * step
-        cols = int((rect.right() - left) / step) + 1
-        rows = int((rect.bottom() - top) / step) + 1
-        xs = [left + i * step for i in range(cols)]
-        points = QPolygonF([QPointF(x, top + j * step) for j in range(rows) for x in xs])
-        pen = QPen(theme.grid, 1.6)
-        pen.setCosmetic(True)
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        painter.setPen(pen)
-        painter.drawPoints(points)
+        draw_grid(painter, rect, self.zoom_factor(), theme.background, theme.grid)
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
         self._draw_grid(painter, rect)
@@ -361,13 +372,22 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
     def minimap_visible(self) -> bool:
         return not self.minimap.isHidden()
 
+    def _contents_changed(self) -> None:
+        self._design_rect = None
+        self._update_minimap_visibility()
+        self._warm_timer.start()
+        self.zoom_warmup.schedule()
+        self.design_scene.content_flags.moved(self.visible_scene_rect())
+
     def _update_minimap_visibility(self) -> None:
         show = False
         if self._minimap_enabled:
-            count = len(self.design_scene.component_items())
             # only while part of the design is out of view: over a fitted design it would
             # hide cards and tell nothing new
-            show = count > 0 and not self.visible_scene_rect().contains(self.design_scene.components_rect())
+            if self._design_rect is None:  # not on every zoom step: a pass over every card
+                self._design_rect = self.design_scene.components_rect()
+            rect = self._design_rect
+            show = not rect.isNull() and not self.visible_scene_rect().contains(rect)
         if show:
             self._place_minimap()
             self.minimap.schedule_refresh()
@@ -379,15 +399,19 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        self.design_scene.content_flags.sync(self.visible_scene_rect())
         self._update_minimap_visibility()
 
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+        if event.type() in _RESTYLE_EVENTS:
             self.refresh_theme()
         super().changeEvent(event)
 
     def refresh_theme(self) -> None:
-        """Follow the application's light or dark palette."""
+        """Follow the application's light or dark palette and its font."""
+        chrome.invalidate()  # text layouts and card chromes are cached per zoom level
+        self._warmed.clear()
+        self._warm_timer.start()
         self.design_scene.refresh_theme(self.palette())
         self.resetCachedContent()
         self.minimap.schedule_refresh()
