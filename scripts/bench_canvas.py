@@ -53,6 +53,7 @@ def open_view(design, app: QApplication) -> CanvasView:
     view = CanvasView(DesignDocument(design))
     view.resize(*VIEW_SIZE)
     view.show()
+    view.design_scene.builder.finish_now()  # the whole design built (the window builds it in slices)
     view.fit_to_view()
     view.viewport().grab()
     return view

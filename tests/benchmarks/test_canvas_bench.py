@@ -27,6 +27,7 @@ def _view(design) -> CanvasView:
     view = CanvasView(DesignDocument(design))
     view.resize(*VIEW_SIZE)
     view.show()
+    view.design_scene.builder.finish_now()  # the whole design built (the window builds it in slices)
     return view
 
 

@@ -46,6 +46,7 @@ def test_neighbour_levels_lead_in_the_last_direction_and_skip_blocks_and_the_cur
 
 def test_the_next_wheel_step_finds_its_text_prepared_and_equal_to_a_fresh_layout(qtbot, catalog):
     doc, view = make_view(qtbot, large_design(catalog, 400, 300))
+    view.design_scene.builder.finish_now()  # a design this large is built in slices
     view.reset_zoom()
     view.centerOn(2400, 300)
     view.viewport().grab()
@@ -77,6 +78,7 @@ def test_the_next_wheel_step_finds_its_text_prepared_and_equal_to_a_fresh_layout
 
 def test_a_warmup_slice_stops_once_its_budget_is_spent(qtbot, catalog, monkeypatch):
     doc, view = make_view(qtbot, large_design(catalog, 300, 100))
+    view.design_scene.builder.finish_now()  # large designs are built in slices
     view.reset_zoom()
     view.viewport().grab()
     warmup = view.zoom_warmup
@@ -114,6 +116,7 @@ def test_a_warmup_slice_stops_once_its_budget_is_spent(qtbot, catalog, monkeypat
 
 def _spread_view(qtbot, catalog):
     doc, view = make_view(qtbot, large_design(catalog, 600, 400))
+    view.design_scene.builder.finish_now()  # large designs are built in slices
     view.reset_zoom()
     view.centerOn(600, 300)
     view.viewport().grab()
