@@ -40,8 +40,10 @@ def now_iso() -> str:
 
 
 class _Model(BaseModel):
-    # Unknown fields from newer tools survive a load/save round trip.
-    model_config = ConfigDict(extra="allow", allow_inf_nan=False, validate_assignment=False)
+    # Unknown fields from newer tools survive a load/save round trip. Validators and
+    # serializers are built on first use, not at import: `mlsd check` loads a design without
+    # them (app/persistence/trusted.py).
+    model_config = ConfigDict(extra="allow", allow_inf_nan=False, validate_assignment=False, defer_build=True)
 
 
 class Position(_Model):

@@ -1,0 +1,182 @@
+"""The loader's fast path (app/persistence/trusted.py) gives exactly the Design pydantic's
+validation gives, or steps aside: same fields, values of the same types, same extras and
+same set fields; for data pydantic refuses or converts it answers None, so every error message
+stays pydantic's own (tests/persistence/test_bad_inputs.py holds those messages)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel, ValidationError
+
+from app.domain.model import Design
+from app.persistence import load_design
+from app.persistence.loader import VALIDATE_SLICE
+from app.persistence.trusted import construct_trusted
+
+ROOT = Path(__file__).resolve().parents[2]
+DESIGN_FILES = sorted(
+    [*ROOT.glob("resources/**/*.mlsd"), *ROOT.glob("tests/rules/variants/**/*.mlsd")]
+)
+EXAMPLE = ROOT / "resources" / "examples" / "example.mlsd"
+
+
+def assert_same(ours: Any, theirs: Any, where: str = "$") -> None:
+    """Equal values of identical types all the way down, models field by field."""
+    assert type(ours) is type(theirs), f"{where}: {type(ours).__name__} != {type(theirs).__name__}"
+    if isinstance(theirs, BaseModel):
+        assert list(vars(ours)) == list(vars(theirs)), f"{where}: field order"
+        assert ours.model_fields_set == theirs.model_fields_set, f"{where}: fields set"
+        assert_same(ours.__pydantic_extra__, theirs.__pydantic_extra__, f"{where}(extra)")
+        assert_same(ours.__pydantic_private__, theirs.__pydantic_private__, f"{where}(private)")
+        for name, value in vars(theirs).items():
+            assert_same(vars(ours)[name], value, f"{where}.{name}")
+    elif isinstance(theirs, dict):
+        assert list(ours) == list(theirs), f"{where}: keys"
+        for key, value in theirs.items():
+            assert_same(ours[key], value, f"{where}.{key}")
+    elif isinstance(theirs, list):
+        assert len(ours) == len(theirs), f"{where}: length"
+        for i, (a, b) in enumerate(zip(ours, theirs, strict=True)):
+            assert_same(a, b, f"{where}[{i}]")
+    else:
+        assert ours == theirs, f"{where}: {ours!r} != {theirs!r}"
+
+
+def _validated(data: Any) -> Design | None:
+    try:
+        return Design.model_validate(copy.deepcopy(data))
+    except ValidationError:
+        return None
+
+
+@pytest.mark.parametrize("path", DESIGN_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_shipped_design_takes_the_fast_path_and_matches_validation(path: Path) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data.get("schema_version") != 3:
+        pytest.skip("older files are migrated first")
+    trusted = construct_trusted(copy.deepcopy(data))
+    assert trusted is not None
+    validated = _validated(data)
+    assert validated is not None
+    assert_same(trusted, validated)
+    assert trusted.model_dump(mode="json") == validated.model_dump(mode="json")
+
+
+def test_the_fast_path_builds_no_validator_and_a_later_edit_still_validates() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "from app.persistence import load_design\n"
+        "from app.domain.model import Component, Design\n"
+        f"design = load_design({str(EXAMPLE)!r}).design\n"
+        "assert not Design.__pydantic_complete__, 'the validator was built'\n"
+        "try:\n"
+        "    Component(id='', kind='model')\n"
+        "except ValueError as exc:\n"
+        "    print('refused', type(exc).__name__)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "refused ValidationError"
+
+
+# ---- any value anywhere: the fast path matches validation, or steps aside --------------------
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**400), 10**400)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.sampled_from(["", "model", "data", "serve", "accepted", "off", "mlsd-studio/design", "x"]),
+    lambda inner: st.lists(inner, max_size=3)
+    | st.dictionaries(st.sampled_from(["a", "_b", "x"]), inner, max_size=2),
+    max_leaves=6,
+)
+
+
+def _places(data: Any, where: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every place in the data (object members and list items), root excluded."""
+    found = []
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in items:
+        found.append((*where, key))
+        found += _places(value, (*where, key))
+    return found
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data())
+def test_a_changed_value_anywhere_gives_the_validated_design_or_none(data: st.DataObject) -> None:
+    design = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    design["decisions"] = [
+        {
+            "id": "d1",
+            "title": "Store",
+            "status": "accepted",
+            "options": [{"name": "a", "pros": ["p"], "cons": []}, {"name": "b"}],
+            "chosen": "a",
+            "extra_field": {"k": 1},
+        }
+    ]
+    design["rule_overrides"] = {"R1": "off"}
+    for _ in range(data.draw(st.integers(1, 3))):
+        place = data.draw(st.sampled_from(_places(design)))
+        holder = design
+        for key in place[:-1]:
+            holder = holder[key]
+        if data.draw(st.booleans()) and isinstance(holder, dict):
+            holder[data.draw(st.sampled_from(["x", "_private", "id", place[-1]]))] = data.draw(JSON_VALUES)
+        else:
+            holder[place[-1]] = data.draw(JSON_VALUES)
+    validated = _validated(design)
+    trusted = construct_trusted(copy.deepcopy(design))
+    if validated is None:
+        assert trusted is None, "the fast path accepted data pydantic refuses"
+    elif trusted is not None:
+        assert_same(trusted, validated)
+
+
+@pytest.mark.parametrize(
+    ("change", "taken"),
+    [
+        (lambda d: d["components"][0]["position"].update(x=3), True),  # a whole number: made a float
+        (lambda d: d["components"][0].update(unknown={"kept": [1]}), True),  # an extra, kept as is
+        (lambda d: d["components"][0].update(pinned=1), False),  # pydantic reads 1 as true
+        (lambda d: d["components"][0]["properties"].update(rate=math.inf), False),
+        (lambda d: d["components"][0]["position"].update(x=10**400), False),
+        (lambda d: d["links"][0].update(flow="nonsense"), False),
+        (lambda d: d["meta"].update(goals=("a",)), False),
+        (lambda d: d.update(_component_index={}), False),
+    ],
+)
+def test_converted_or_refused_values_match_validation(change: Any, taken: bool) -> None:
+    design = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    change(design)
+    trusted = construct_trusted(copy.deepcopy(design))
+    assert (trusted is not None) == taken
+    if trusted is not None:
+        validated = _validated(design)
+        assert validated is not None
+        assert_same(trusted, validated)
+
+
+def test_long_lists_are_still_validated_in_slices(tmp_path: Path) -> None:
+    data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    extra = [
+        {"id": f"more{i}", "kind": "data_source", "position": {"x": i, "y": 0}}
+        for i in range(VALIDATE_SLICE + 1)
+    ]
+    data["components"] += extra
+    path = tmp_path / "big.mlsd"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    design = load_design(path).design
+    assert_same(design, Design.model_validate(data))
