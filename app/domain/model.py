@@ -199,3 +199,9 @@ class Design(_Model):
     def to_json_data(self) -> dict[str, Any]:
         """Plain JSON-ready data, unknown fields included."""
         return self.model_dump(mode="json")
+
+
+def empty_design() -> Design:
+    """`Design()` without validating its defaults, so without building pydantic's validators
+    (a window starts on an empty design and builds them only when they are first needed)."""
+    return Design.model_construct(_fields_set=set(), meta=Meta.model_construct(_fields_set=set()))

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from app.domain.model import Design
+from app.domain.model import Design, empty_design
 from app.persistence import load_design
 from app.persistence.loader import VALIDATE_SLICE
 from app.persistence.trusted import construct_trusted
@@ -180,3 +180,11 @@ def test_long_lists_are_still_validated_in_slices(tmp_path: Path) -> None:
     path.write_text(json.dumps(data), encoding="utf-8")
     design = load_design(path).design
     assert_same(design, Design.model_validate(data))
+
+
+def test_an_empty_design_built_without_validators_equals_design() -> None:
+    ours, theirs = empty_design(), Design()
+    for design in (ours, theirs):  # the same clock reading in both
+        design.meta.created = design.meta.modified = "2026-01-01T00:00:00+00:00"
+    assert_same(ours, theirs)
+    assert ours == theirs and ours.to_json_data() == theirs.to_json_data()
