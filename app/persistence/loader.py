@@ -21,7 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 from app.domain.catalog import Catalog, default_catalog
 from app.domain.decision_ops import cycle_problem, decision_problem
 from app.domain.errors import PropertyValueError
-from app.domain.model import FORMAT_ID, SCHEMA_VERSION, Component, Design, Link
+from app.domain.model import FORMAT_ID, SCHEMA_VERSION, Component, Design, Link, build_models
 from app.domain.safe_text import find_invalid_text, may_hold_invalid_json_text
 from app.persistence.errors import DesignLoadError
 from app.persistence.migrations import OLDEST_READABLE_VERSION, migrate
@@ -36,7 +36,8 @@ _LIST_FIELDS = {"components": Component, "links": Link}  # validated in slices w
 
 @cache
 def _list_adapter(key: str) -> TypeAdapter[Any]:
-    """Built on first use: building it builds the model's validator (see _validate_design)."""
+    """Built on first use, after the models' own validators (see _validate_design)."""
+    build_models()
     return TypeAdapter(list[_LIST_FIELDS[key]])  # type: ignore[valid-type]
 
 _UTF8_BOM = b"\xef\xbb\xbf"

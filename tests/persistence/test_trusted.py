@@ -188,3 +188,47 @@ def test_an_empty_design_built_without_validators_equals_design() -> None:
         design.meta.created = design.meta.modified = "2026-01-01T00:00:00+00:00"
     assert_same(ours, theirs)
     assert ours == theirs and ours.to_json_data() == theirs.to_json_data()
+
+
+def test_first_uses_from_many_threads_at_once_build_each_validator_safely() -> None:
+    """Validators are built on first use (defer_build); pydantic's rebuild is not thread-safe,
+    so the models build one at a time (app/domain/model.py). A fresh process, so nothing is
+    built before the threads start."""
+    import subprocess
+    import sys
+
+    code = f"""
+import json, threading
+from app.domain.model import Component, Design, Link, Meta
+from app.persistence.loader import VALIDATE_SLICE, load_design_bytes
+data = json.loads(open({str(EXAMPLE)!r}, encoding="utf-8").read())
+big = dict(data, components=data["components"] + [
+    {{"id": f"more{{i}}", "kind": "data_source"}} for i in range(VALIDATE_SLICE + 1)])
+barrier = threading.Barrier(6)
+errors, results = [], []
+def run(work):
+    barrier.wait()
+    try:
+        results.append(work())
+    except BaseException as exc:
+        errors.append(repr(exc))
+works = [
+    lambda: Design.model_validate(data).components[0].position.x,
+    lambda: load_design_bytes(json.dumps(big).encode()).design.components[-1].id,
+    lambda: Component(id="a", kind="model").position.x,
+    lambda: Link(id="l", source="a", target="b").flow,
+    lambda: Design().to_json_data()["schema_version"],
+    lambda: Meta(title="t").model_dump()["title"],
+]
+threads = [threading.Thread(target=run, args=(w,)) for w in works]
+for t in threads: t.start()
+for t in threads: t.join()
+print(errors, sorted(map(str, results)))
+"""
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    errors, _, results = done.stdout.partition("] ")
+    assert errors == "[", done.stdout
+    design = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    x = str(float(design["components"][0]["position"]["x"]))
+    assert results.strip() == str(sorted(["0.0", "3", "data", x, f"more{VALIDATE_SLICE}", "t"]))
