@@ -142,7 +142,11 @@ def _model(cls: type[M], checks: dict[str, Check], data: Any) -> M:
         values[key] = check(value)
     if not _required(cls) <= values.keys():
         raise _Untrusted  # pydantic names the missing field
-    return cls.model_construct(_fields_set=set(values), **values)
+    given = set(values)
+    for name, default in _MODEL_DEFAULTS.get(cls, {}).items():
+        if name not in values:  # model_construct would call Position() or Meta(): a validator build
+            values[name] = default.model_construct(_fields_set=set())
+    return cls.model_construct(_fields_set=given, **values)
 
 
 @cache
@@ -159,6 +163,11 @@ def _list_of(build: Callable[[Any], Any]) -> Check:
     return check
 
 
+# Fields whose default is another model: built here without validating its defaults.
+_MODEL_DEFAULTS: dict[type[BaseModel], dict[str, type[BaseModel]]] = {
+    Component: {"position": Position},
+    Design: {"meta": Meta},
+}
 _POSITION: dict[str, Check] = {"x": _number, "y": _number}
 _META: dict[str, Check] = {
     **dict.fromkeys(("title", "author", "problem", "notes", "created", "modified"), _text),

@@ -75,10 +75,17 @@ def test_the_fast_path_builds_no_validator_and_a_later_edit_still_validates() ->
     import sys
 
     code = (
-        "from app.persistence import load_design\n"
-        "from app.domain.model import Component, Design\n"
-        f"design = load_design({str(EXAMPLE)!r}).design\n"
-        "assert not Design.__pydantic_complete__, 'the validator was built'\n"
+        "import json\n"
+        "from app.persistence import load_design_bytes\n"
+        "from app.domain.model import Component, Design, Meta, Position\n"
+        f"data = json.load(open({str(EXAMPLE)!r}, encoding='utf-8'))\n"
+        "del data['meta']\n"
+        "for component in data['components']:\n"
+        "    component.pop('position')\n"
+        "design = load_design_bytes(json.dumps(data).encode()).design\n"
+        "built = [m.__name__ for m in (Design, Component, Meta, Position) if m.__pydantic_complete__]\n"
+        "assert not built, built\n"
+        "assert design.components[0].position == Position(x=0, y=0)\n"
         "try:\n"
         "    Component(id='', kind='model')\n"
         "except ValueError as exc:\n"
@@ -150,6 +157,8 @@ def test_a_changed_value_anywhere_gives_the_validated_design_or_none(data: st.Da
     [
         (lambda d: d["components"][0]["position"].update(x=3), True),  # a whole number: made a float
         (lambda d: d["components"][0].update(unknown={"kept": [1]}), True),  # an extra, kept as is
+        (lambda d: d["components"][0].pop("position"), True),  # the default position
+        (lambda d: d.pop("meta"), True),  # the default title, goals ... (and the clock's times)
         (lambda d: d["components"][0].update(pinned=1), False),  # pydantic reads 1 as true
         (lambda d: d["components"][0]["properties"].update(rate=math.inf), False),
         (lambda d: d["components"][0]["position"].update(x=10**400), False),
@@ -166,6 +175,8 @@ def test_converted_or_refused_values_match_validation(change: Any, taken: bool) 
     if trusted is not None:
         validated = _validated(design)
         assert validated is not None
+        for meta in (trusted.meta, validated.meta):  # a missing meta's times are the clock's
+            meta.__dict__.update(created="then", modified="then")
         assert_same(trusted, validated)
 
 
