@@ -243,3 +243,21 @@ print(errors, sorted(map(str, results)))
     design = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     x = str(float(design["components"][0]["position"]["x"]))
     assert results.strip() == str(sorted(["0.0", "3", "data", x, f"more{VALIDATE_SLICE}", "t"]))
+
+
+def test_every_field_of_every_model_has_its_check() -> None:
+    """A field added to a model without a check here would send every file to pydantic."""
+    from app.domain import model
+    from app.persistence import trusted
+
+    pairs: dict[type[BaseModel], dict[str, Any]] = {
+        model.Design: trusted._DESIGN,
+        model.Meta: trusted._META,
+        model.Component: trusted._COMPONENT,
+        model.Position: trusted._POSITION,
+        model.Link: trusted._LINK,
+        model.Decision: trusted._DECISION,
+        model.DecisionOption: trusted._OPTION,
+    }
+    for cls, checks in pairs.items():
+        assert set(checks) == set(cls.model_fields), cls.__name__
