@@ -157,11 +157,17 @@ class DesignGraph:
         self._pred[node] = {}
 
     def add_nodes_from(self, nodes: Iterable[tuple[str, Attrs] | str]) -> None:
+        """Add nodes, or (node, attributes) pairs; the attributes are copied, as networkx does."""
+        node_attrs, succ, pred = self._node, self._succ, self._pred
         for item in nodes:
-            if isinstance(item, tuple):
-                self.add_node(item[0], **item[1])
-            else:
-                self.add_node(item)
+            node, attrs = item if isinstance(item, tuple) else (item, None)
+            known = node_attrs.get(node)
+            if known is None:
+                node_attrs[node] = dict(attrs) if attrs else {}
+                succ[node] = {}
+                pred[node] = {}
+            elif attrs:
+                known.update(attrs)
 
     def add_edge(self, source: str, target: str, **attrs: Any) -> None:
         """Add the edge (and its ends when new), or update the attributes of the one there."""
@@ -175,8 +181,21 @@ class DesignGraph:
         data.update(attrs)
 
     def add_edges_from(self, edges: Iterable[tuple[str, str, Attrs] | tuple[str, str]]) -> None:
+        """Add (source, target) or (source, target, attributes) edges, as add_edge does."""
+        node_attrs, succ, pred = self._node, self._succ, self._pred
         for edge in edges:
-            self.add_edge(edge[0], edge[1], **(edge[2] if len(edge) == 3 else {}))
+            source, target = edge[0], edge[1]
+            for node in (source, target):
+                if node not in node_attrs:
+                    node_attrs[node] = {}
+                    succ[node] = {}
+                    pred[node] = {}
+            data = succ[source].get(target)
+            if data is None:
+                data = succ[source][target] = {}
+                pred[target][source] = data
+            if len(edge) == 3:
+                data.update(edge[2])
 
     def remove_node(self, node: str) -> None:
         """Remove a node and its edges; KeyError when there is no such node."""

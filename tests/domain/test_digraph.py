@@ -98,3 +98,33 @@ def test_missing_nodes_and_edges_are_refused() -> None:
     with pytest.raises(KeyError):
         graph.descendants("zz")
     assert graph.get_edge_data("a", "zz", "none") == "none"
+
+
+weights = st.fixed_dictionaries({"w": st.integers()})
+bulk_nodes = st.lists(
+    st.one_of(st.sampled_from(NODES), st.tuples(st.sampled_from(NODES), weights)),
+    max_size=10,
+)
+bulk_edges = st.lists(
+    st.one_of(
+        st.tuples(st.sampled_from(NODES), st.sampled_from(NODES)),
+        st.tuples(st.sampled_from(NODES), st.sampled_from(NODES), weights),
+    ),
+    max_size=15,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(bulk_nodes, bulk_edges)
+def test_bulk_adds_match_networkx_and_copy_the_attributes(nodes: list[Any], edges: list[Any]) -> None:
+    ours = DesignGraph()
+    theirs: nx.DiGraph[str] = nx.DiGraph()
+    for graph in (ours, theirs):
+        graph.add_nodes_from(nodes)
+        graph.add_edges_from(edges)
+    assert list(ours.nodes(data=True)) == list(theirs.nodes(data=True))
+    assert list(ours.edges(data=True)) == list(theirs.edges(data=True))
+    for item in [*nodes, *edges]:
+        if isinstance(item[-1], dict):
+            item[-1]["w"] = "changed later"  # the graph holds copies
+    assert "changed later" not in repr(list(ours.nodes(data=True)) + list(ours.edges(data=True)))
