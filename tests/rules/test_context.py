@@ -45,9 +45,9 @@ def _context(design: Design) -> RuleContext:
     return RuleContext(design, design_to_graph(design, catalog), catalog, ShapeCache())
 
 
-def _networkx(graph: DesignGraph) -> nx.DiGraph:
+def _networkx(graph: DesignGraph) -> nx.DiGraph[str]:
     """The same graph as a networkx DiGraph, nodes, edges and attributes, in the same order."""
-    copy = nx.DiGraph()
+    copy: nx.DiGraph[str] = nx.DiGraph()
     copy.add_nodes_from(graph.nodes(data=True))
     copy.add_edges_from(graph.edges(data=True))
     return copy
