@@ -19,9 +19,11 @@ from app.domain.catalog import Catalog
 from app.persistence.recovery import DATA_DIR_ENV
 from app.resources import resource_path
 from app.ui import palette as palette_module
+from app.ui.actions import WindowActions
 from app.ui.main import run_app
 from app.ui.palette import Palette, kind_icon
 from app.ui.settings import Settings
+from tests.ui.windows import WindowFactory
 
 
 @pytest.fixture
@@ -30,10 +32,10 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[int, int]]]:
     sizes: list[tuple[int, int]] = []
 
     class CountingRenderer(QSvgRenderer):
-        def render(self, painter: QPainter, *args: object) -> None:  # type: ignore[override]
+        def render(self, painter: QPainter, *args: object) -> None:
             device = painter.device()
             sizes.append((device.width(), device.height()))
-            super().render(painter, *args)  # type: ignore[arg-type]
+            super().render(painter, *args)
 
     monkeypatch.setattr(palette_module, "QSvgRenderer", CountingRenderer)
     palette_module._kind_icon.cache_clear()
@@ -75,7 +77,9 @@ def _settings_file_text() -> str:
     return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
-def test_an_opened_file_is_written_to_recent_files_after_the_frame(windows, design_file: Path) -> None:
+def test_an_opened_file_is_written_to_recent_files_after_the_frame(
+    windows: WindowFactory, design_file: Path
+) -> None:
     window = windows()
     window.files.open(design_file)
     assert str(design_file.resolve()) not in _settings_file_text()  # nothing written before the frame
@@ -85,7 +89,7 @@ def test_an_opened_file_is_written_to_recent_files_after_the_frame(windows, desi
 
 
 def test_an_opened_file_is_recorded_even_when_the_window_closes_before_painting(
-    windows, design_file: Path
+    windows: WindowFactory, design_file: Path
 ) -> None:
     window = windows()
     window.files.open(design_file)  # no event loop turn between opening and closing
@@ -95,11 +99,14 @@ def test_an_opened_file_is_recorded_even_when_the_window_closes_before_painting(
     assert Settings().recent_files() == [str(design_file.resolve())]
 
 
-def test_recent_files_read_in_the_process_see_an_open_not_yet_written(windows, design_file: Path) -> None:
+def test_recent_files_read_in_the_process_see_an_open_not_yet_written(
+    windows: WindowFactory, design_file: Path
+) -> None:
     window = windows()
     window.files.open(design_file)
-    window.actions.rebuild_recent_menu()
-    assert [a.data() for a in window.actions.recent_menu.actions() if a.data()] == [
+    actions: WindowActions = window.actions  # type: ignore[assignment]  # not QWidget.actions
+    actions.rebuild_recent_menu()
+    assert [a.data() for a in actions.recent_menu.actions() if a.data()] == [
         str(design_file.resolve())
     ]
     window.settings.clear_recent_files()  # a pending open is not re-added after Clear
