@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QPainter
 from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from app.domain.catalog import Catalog
@@ -20,6 +21,7 @@ from app.persistence.recovery import DATA_DIR_ENV
 from app.resources import resource_path
 from app.ui import palette as palette_module
 from app.ui.actions import WindowActions
+from app.ui.after_paint import after_next_paint
 from app.ui.main import run_app
 from app.ui.palette import Palette, kind_icon
 from app.ui.settings import Settings
@@ -106,9 +108,7 @@ def test_recent_files_read_in_the_process_see_an_open_not_yet_written(
     window.files.open(design_file)
     actions: WindowActions = window.actions  # type: ignore[assignment]  # not QWidget.actions
     actions.rebuild_recent_menu()
-    assert [a.data() for a in actions.recent_menu.actions() if a.data()] == [
-        str(design_file.resolve())
-    ]
+    assert [a.data() for a in actions.recent_menu.actions() if a.data()] == [str(design_file.resolve())]
     window.settings.clear_recent_files()  # a pending open is not re-added after Clear
     windows.qtbot.wait(50)
     assert Settings().recent_files() == []
@@ -119,3 +119,20 @@ def test_a_screenshot_run_records_no_recent_file(qtbot: QtBot, design_file: Path
     assert (tmp_path / "shot.png").is_file()
     assert Settings().recent_files() == []
     assert str(design_file.resolve()) not in _settings_file_text()
+
+
+def test_after_next_paint_runs_once_after_the_paint_or_after_the_fallback(qtbot: QtBot) -> None:
+    shown = QWidget()
+    qtbot.addWidget(shown)
+    calls: list[str] = []
+    after_next_paint(shown, lambda: calls.append("painted"), fallback_ms=60_000)
+    assert calls == []
+    shown.show()
+    qtbot.waitUntil(lambda: calls == ["painted"])
+    shown.repaint()
+    qtbot.wait(20)
+    assert calls == ["painted"]  # once
+    hidden = QWidget()
+    qtbot.addWidget(hidden)
+    after_next_paint(hidden, lambda: calls.append("fallback"), fallback_ms=30)
+    qtbot.waitUntil(lambda: calls == ["painted", "fallback"])
