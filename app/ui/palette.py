@@ -115,7 +115,7 @@ class _SvgIconEngine(QIconEngine):
         cached = self._pixmaps.get(key)
         if cached is None:
             cached = self._render(size)
-            if mode == QIcon.Mode.Disabled:
+            if mode in (QIcon.Mode.Disabled, QIcon.Mode.Selected):  # as Qt's own engines do
                 cached = QApplication.style().generatedIconPixmap(mode, cached, QStyleOption())
             self._pixmaps[key] = cached
         return QPixmap(cached)

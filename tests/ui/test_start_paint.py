@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSize
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtGui import QIcon, QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
@@ -136,3 +136,18 @@ def test_after_next_paint_runs_once_after_the_paint_or_after_the_fallback(qtbot:
     qtbot.addWidget(hidden)
     after_next_paint(hidden, lambda: calls.append("fallback"), fallback_ms=30)
     qtbot.waitUntil(lambda: calls == ["painted", "fallback"])
+
+
+@pytest.mark.parametrize("mode", [QIcon.Mode.Normal, QIcon.Mode.Selected, QIcon.Mode.Disabled])
+def test_a_lazy_kind_icon_paints_what_an_eagerly_rendered_one_did(qtbot: QtBot, mode: QIcon.Mode) -> None:
+    renderer = QSvgRenderer(QByteArray(resource_path("icons", "model.svg").read_bytes()))
+    eager = QIcon()
+    pixmap = QPixmap(40, 40)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    renderer.render(painter)
+    painter.end()
+    pixmap.setDevicePixelRatio(2.0)
+    eager.addPixmap(pixmap)
+    expected = eager.pixmap(QSize(20, 20), 2.0, mode).toImage()
+    assert kind_icon("model.svg", dark=False).pixmap(QSize(20, 20), 2.0, mode).toImage() == expected
