@@ -22,20 +22,30 @@ class _AfterNextPaint(QObject):
         self._widget = widget
         self._callback = callback
         self._done = False
+        # Timers of its own (children): deleted with this object, they can never fire after it.
+        self._soon = QTimer(self)
+        self._soon.setSingleShot(True)
+        self._soon.setInterval(0)
+        self._soon.timeout.connect(self._run)
+        self._fallback = QTimer(self)
+        self._fallback.setSingleShot(True)
+        self._fallback.setInterval(fallback_ms)
+        self._fallback.timeout.connect(self._run)
+        self._fallback.start()
         widget.installEventFilter(self)
-        QTimer.singleShot(fallback_ms, self, self._run)  # the timer dies with this object
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if event.type() == QEvent.Type.Paint and not self._done:
-            QTimer.singleShot(0, self, self._run)  # once this paint event has been handled
+            self._soon.start()  # runs once this paint event has been handled
         return False
 
     def _run(self) -> None:
         if self._done:
             return
         self._done = True
-        self._widget.removeEventFilter(self)
-        self.deleteLater()
+        self._soon.stop()
+        self._fallback.stop()
+        self._widget.removeEventFilter(self)  # stays a (spent) child of the widget, deleted with it
         self._callback()
 
 
