@@ -3,6 +3,7 @@ help stay the same whichever way the parser is built."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -69,3 +70,52 @@ def test_check_imports_neither_exports_nor_reportlab_nor_the_rubric() -> None:
 def test_check_with_rubric_and_json_still_load_what_they_need() -> None:
     loaded = _modules_after(["check", str(RECOMMENDATIONS), "--rubric", "--format", "json"])
     assert {"app.rules.rubric", "app.rules.questions"} <= loaded
+
+
+def test_check_imports_no_networkx_and_builds_no_pydantic_validator() -> None:
+    """The check's graph is app.domain.digraph's, and a design file of the expected shape is
+    assembled without pydantic's validators (app/persistence/trusted.py): building them, with
+    the plugin scan pydantic runs then, would cost more than the check itself."""
+    loaded = _modules_after(["check", str(RECOMMENDATIONS)])
+    assert "app.rules.checks" in loaded
+    for heavy in (
+        "networkx",  # all of its algorithms load with it
+        "pydantic.plugin._loader",  # imported when a validator is first built
+        "importlib.metadata",  # the plugin scan (and email, with it)
+        "email",
+        "app.templates",
+        "app.persistence.recovery",
+    ):
+        assert heavy not in loaded, f"mlsd check imported {heavy}"
+
+
+def test_the_window_s_start_builds_no_pydantic_validator_and_imports_no_networkx(tmp_path: Path) -> None:
+    """`mlsd FILE` up to its first painted frame (the start-up probe quits there)."""
+    code = (
+        "import sys\n"
+        "from app.cli import main\n"
+        f"main([{str(RECOMMENDATIONS)!r}, '--no-recovery'])\n"
+        "from app.domain.model import Design\n"
+        "print('BUILT', Design.__pydantic_complete__, file=sys.stderr)\n"
+        "print('MODULES', ' '.join(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "MLSD_FIRST_PAINT_PROBE": "1",
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert any(line.startswith("first-paint ") for line in lines), done.stderr
+    assert "BUILT False" in lines
+    loaded = set(next(x for x in lines if x.startswith("MODULES ")).split()[1:])
+    assert "app.ui.main_window" in loaded
+    for heavy in ("networkx", "pydantic.plugin._loader", "reportlab", "app.export"):
+        assert heavy not in loaded, f"the window's start imported {heavy}"

@@ -1,17 +1,17 @@
-"""The design as a networkx graph, kept in step with edits instead of rebuilt.
+"""The design as a directed graph, kept in step with edits instead of rebuilt.
 
 Nodes are component ids with attributes ``component``, ``kind`` and ``stage``; edges are
-links keyed by (source, target) with attributes ``link``, ``flow``, ``phase``, ``feedback``.
+links keyed by (source, target) with attributes ``link``, ``id``, ``flow``, ``phase``,
+``feedback``. The graph is a `DesignGraph` (app/domain/digraph.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-import networkx as nx
-
 from app.domain.catalog import Catalog
 from app.domain.changes import Change
+from app.domain.digraph import DesignGraph
 from app.domain.model import Component, Design, Link
 
 
@@ -33,9 +33,9 @@ def _edge_attrs(link: Link) -> dict[str, object]:
     }
 
 
-def design_to_graph(design: Design, catalog: Catalog) -> nx.DiGraph[str]:
+def design_to_graph(design: Design, catalog: Catalog) -> DesignGraph:
     """Build the graph of a whole design."""
-    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph = DesignGraph()
     graph.add_nodes_from((c.id, _node_attrs(c, catalog)) for c in design.components)
     graph.add_edges_from(
         (lk.source, lk.target, _edge_attrs(lk))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 from typing import Any, Literal, get_args
 
@@ -39,9 +40,37 @@ def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
+# pydantic's model_rebuild is not thread-safe, and the models build their validators on first
+# use, which may come from two of the window's threads at once (a load on a worker, an edit).
+_BUILD_LOCK = threading.RLock()
+
+
 class _Model(BaseModel):
-    # Unknown fields from newer tools survive a load/save round trip.
-    model_config = ConfigDict(extra="allow", allow_inf_nan=False, validate_assignment=False)
+    # Unknown fields from newer tools survive a load/save round trip. Validators and
+    # serializers are built on first use, not at import: `mlsd check` loads a design without
+    # them (app/persistence/trusted.py).
+    model_config = ConfigDict(
+        extra="allow", allow_inf_nan=False, validate_assignment=False, defer_build=True
+    )
+
+    @classmethod
+    def model_rebuild(
+        cls,
+        *,
+        force: bool = False,
+        raise_errors: bool = True,
+        _parent_namespace_depth: int = 2,
+        _types_namespace: Any = None,
+    ) -> bool | None:
+        """pydantic's, one build at a time. Every name the models' annotations use is a global
+        of this module, so no caller's frame is searched for names (depth 0)."""
+        with _BUILD_LOCK:
+            return super().model_rebuild(
+                force=force,
+                raise_errors=raise_errors,
+                _parent_namespace_depth=0,
+                _types_namespace=_types_namespace,
+            )
 
 
 class Position(_Model):
@@ -197,3 +226,16 @@ class Design(_Model):
     def to_json_data(self) -> dict[str, Any]:
         """Plain JSON-ready data, unknown fields included."""
         return self.model_dump(mode="json")
+
+
+def build_models() -> None:
+    """Build every model's validator and serializer now, if not built yet (thread-safe)."""
+    with _BUILD_LOCK:
+        for model in (Position, Meta, Component, Link, DecisionOption, Decision, Design):
+            model.model_rebuild()
+
+
+def empty_design() -> Design:
+    """`Design()` without validating its defaults, so without building pydantic's validators
+    (a window starts on an empty design and builds them only when they are first needed)."""
+    return Design.model_construct(_fields_set=set(), meta=Meta.model_construct(_fields_set=set()))

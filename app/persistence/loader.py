@@ -12,6 +12,7 @@ import json
 import os
 import stat
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -20,19 +21,24 @@ from pydantic import TypeAdapter, ValidationError
 from app.domain.catalog import Catalog, default_catalog
 from app.domain.decision_ops import cycle_problem, decision_problem
 from app.domain.errors import PropertyValueError
-from app.domain.model import FORMAT_ID, SCHEMA_VERSION, Component, Design, Link
+from app.domain.model import FORMAT_ID, SCHEMA_VERSION, Component, Design, Link, build_models
 from app.domain.safe_text import find_invalid_text, may_hold_invalid_json_text
 from app.persistence.errors import DesignLoadError
 from app.persistence.migrations import OLDEST_READABLE_VERSION, migrate
+from app.persistence.trusted import construct_trusted
 
 MAX_FILE_BYTES = 128 * 1024 * 1024
 MAX_COMPONENTS = 200_000
 VALIDATE_SLICE = 500  # components or links validated at a time (see _validate_design)
 
-_LIST_ADAPTERS: dict[str, TypeAdapter[Any]] = {
-    "components": TypeAdapter(list[Component]),
-    "links": TypeAdapter(list[Link]),
-}
+_LIST_FIELDS = {"components": Component, "links": Link}  # validated in slices when long
+
+
+@cache
+def _list_adapter(key: str) -> TypeAdapter[Any]:
+    """Built on first use, after the models' own validators (see _validate_design)."""
+    build_models()
+    return TypeAdapter(list[_LIST_FIELDS[key]])  # type: ignore[valid-type]
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 _OTHER_BOMS = {
@@ -210,13 +216,19 @@ def _validate_design(data: dict[str, Any], path: str | Path | None) -> Design:
     """Design.model_validate, with long component and link lists validated in slices.
 
     pydantic holds the GIL while it validates; between slices other threads run, so a window
-    that loads a big file on a worker thread keeps painting and answering.
+    that loads a big file on a worker thread keeps painting and answering. A small design of
+    the exact expected shape is assembled without pydantic's validator (app/persistence/
+    trusted.py), which then need not be built at all by `mlsd check` or the window's start.
     """
     sliced = {
         key: value
-        for key, value in ((k, data.get(k)) for k in _LIST_ADAPTERS)
+        for key, value in ((k, data.get(k)) for k in _LIST_FIELDS)
         if isinstance(value, list) and len(value) > VALIDATE_SLICE
     }
+    if not sliced:
+        trusted = construct_trusted(data)
+        if trusted is not None:
+            return trusted
     try:
         design = Design.model_validate({**data, **{key: [] for key in sliced}})
     except ValidationError as exc:
@@ -225,7 +237,7 @@ def _validate_design(data: dict[str, Any], path: str | Path | None) -> Design:
         validated: list[Any] = []
         for start in range(0, len(items), VALIDATE_SLICE):
             try:
-                validated += _LIST_ADAPTERS[key].validate_python(items[start : start + VALIDATE_SLICE])
+                validated += _list_adapter(key).validate_python(items[start : start + VALIDATE_SLICE])
             except ValidationError as exc:
                 raise DesignLoadError(path, *_describe_validation_error(exc, key, start)) from None
         setattr(design, key, validated)

@@ -19,9 +19,8 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-import networkx as nx
-
 from app.domain.catalog import Catalog
+from app.domain.digraph import DesignGraph
 from app.domain.model import Component, Design, Link
 from app.rules import walks
 from app.rules.shape import (
@@ -45,14 +44,14 @@ Neighbours = Mapping[str, Mapping[str, EdgeData]]
 
 class RuleContext:
     def __init__(
-        self, design: Design, graph: nx.DiGraph[str], catalog: Catalog, shape: ShapeCache | None = None
+        self, design: Design, graph: DesignGraph, catalog: Catalog, shape: ShapeCache | None = None
     ) -> None:
         self.design = design
         self.graph = graph
         self.catalog = catalog
-        # networkx's own dict-of-dicts (node -> neighbour -> link data), without the view wrappers
-        self.succ: Neighbours = vars(graph)["_succ"]
-        self.pred: Neighbours = vars(graph)["_pred"]
+        # the graph's own dict-of-dicts (node -> neighbour -> link data), without view wrappers
+        self.succ: Neighbours = graph.succ
+        self.pred: Neighbours = graph.pred
         self._anc: dict[str, set[str]] = {}
         self._desc: dict[str, set[str]] = {}
         self._memo: dict[Hashable, Any] = {}
@@ -161,14 +160,14 @@ class RuleContext:
     def ancestors(self, node: str) -> set[str]:
         found = self._anc.get(node)
         if found is None:
-            found = nx.ancestors(self.graph, node)
+            found = self.graph.ancestors(node)
             self._anc[node] = found
         return found
 
     def descendants(self, node: str) -> set[str]:
         found = self._desc.get(node)
         if found is None:
-            found = nx.descendants(self.graph, node)
+            found = self.graph.descendants(node)
             self._desc[node] = found
         return found
 

@@ -15,8 +15,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
-import networkx as nx
-
+from app.domain.digraph import DesignGraph
 from app.rules.walks import Adjacency, Topology, own_bits
 
 T = TypeVar("T")
@@ -87,7 +86,7 @@ SPECIAL_LINKS = "special_links"  # value: SpecialLinks
 # (the cached values, the graph after a link edit, the edit) -> whether a value stays true.
 # Traversals are already patched when it runs; nothing is dropped yet (a TopologyKey value
 # still describes the graph before the edit).
-Keep = Callable[[Mapping[Hashable, Any], "nx.DiGraph[str]", "LinkEdit"], bool]
+Keep = Callable[[Mapping[Hashable, Any], DesignGraph, "LinkEdit"], bool]
 
 
 class ShapeCache:
@@ -122,7 +121,7 @@ class ShapeCache:
         for key in [k for k, deps in self.depends.items() if deps & changed]:
             self.forget(key)
 
-    def bind(self, graph: nx.DiGraph[str]) -> ShapeCache:
+    def bind(self, graph: DesignGraph) -> ShapeCache:
         """Check the cache still belongs to `graph` (a cheap guard, not a full comparison)."""
         signature = (id(graph), graph.number_of_nodes())
         if signature != self._signature or len(self.values) > 4096:
@@ -167,7 +166,7 @@ def _follows(data: Mapping[str, Any], feedback: bool, serve: bool) -> bool:
     return (feedback or not data["feedback"]) and not (serve and data["phase"] == "train")
 
 
-def update_shape_for_link(shape: ShapeCache, graph: nx.DiGraph[str], edit: LinkEdit) -> None:
+def update_shape_for_link(shape: ShapeCache, graph: DesignGraph, edit: LinkEdit) -> None:
     """After one link is drawn or deleted (`graph` already shows it), patch the cached
     neighbour lists, keep or extend the traversals it cannot invalidate, drop the rest.
 

@@ -25,7 +25,7 @@ from PySide6.QtGui import QUndoStack
 from app.domain import decision_ops, ops
 from app.domain.catalog import Catalog, default_catalog
 from app.domain.errors import InvalidFieldError
-from app.domain.model import Component, Decision, Design, Link, Position
+from app.domain.model import Component, Decision, Design, Link, Position, empty_design
 from app.domain.safe_text import clean_data, clean_text, find_invalid_text
 from app.rules.engine import RuleEngine
 from app.ui import commands, decision_commands
@@ -57,7 +57,7 @@ class DesignDocument(QObject):
     ):
         super().__init__(parent)
         self.catalog = catalog or default_catalog()
-        self._design = design or Design()
+        self._design = design or empty_design()
         self._path: Path | None = Path(path) if path else None
         self.disk_signature: tuple[int, int] | None = None
         self.engine = RuleEngine(self._design, self.catalog)

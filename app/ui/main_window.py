@@ -22,6 +22,7 @@ from app.rules.engine import CheckResult
 from app.ui import dialogs, gc_pause, help_dialogs, todo
 from app.ui.accessibility import focus_inspector, name_window
 from app.ui.actions import WindowActions
+from app.ui.after_paint import after_next_paint
 from app.ui.autosave import AutoSaver
 from app.ui.canvas import CanvasView
 from app.ui.compare import CompareController
@@ -293,8 +294,8 @@ class MainWindow(QMainWindow):
     def load_loaded(self, loaded: LoadedDesign) -> None:
         path = Path(loaded.path)
         self.load_design(loaded.design, path)
-        self.settings.add_recent_file(path)
-        self.settings.set_last_folder(path.parent)
+        self.settings.record_opened(path)  # written after the next frame: the file write waits
+        after_next_paint(self.canvas.viewport(), self.settings.flush_opened)
         self.files.show_load_warnings(loaded)
         self.show_message(f"Opened {path}")
 
@@ -320,6 +321,7 @@ class MainWindow(QMainWindow):
         if not self.files.maybe_save():
             event.ignore()
             return
+        self.settings.flush_opened()
         if self.persist_settings:
             self.settings.save_window(self)
             self.settings.set_findings_grouping(self.findings.group_by())

@@ -28,6 +28,7 @@ from PySide6.QtGui import (
     QDrag,
     QFont,
     QIcon,
+    QIconEngine,
     QKeyEvent,
     QPainter,
     QPixmap,
@@ -35,7 +36,15 @@ from PySide6.QtGui import (
     QStandardItemModel,
 )
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QLineEdit,
+    QStyleOption,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.domain.catalog import Catalog, KindSpec, Stage
 from app.resources import resource_path
@@ -48,7 +57,6 @@ SEARCH_ROLE = Qt.ItemDataRole.UserRole + 3
 
 
 _DARK_INK = re.compile(rb'(stroke|fill)="#([0-9A-Fa-f]{6})"')
-_ICON_SIZES = (16, 20, 24, 32, 40, 48)
 
 
 def _lighten(match: re.Match[bytes]) -> bytes:
@@ -71,19 +79,68 @@ def _kind_icon(icon_file: str, dark: bool) -> QIcon:
     data = path.read_bytes()
     if dark:
         data = _DARK_INK.sub(_lighten, data)
-    renderer = QSvgRenderer(QByteArray(data))
-    if not renderer.isValid():
-        return QIcon(str(path))
-    icon = QIcon()
-    for size in _ICON_SIZES:
-        pixmap = QPixmap(size * 2, size * 2)
+    return QIcon(_SvgIconEngine(data))
+
+
+_CLONES: list[QIconEngine] = []  # PySide gives C++ no ownership of clone()'s result: kept here
+
+
+class _SvgIconEngine(QIconEngine):
+    """An SVG icon rendered only at the sizes asked for, when first asked (then cached).
+
+    The palette lists 35 kinds: rendering each at every size a view might use would cost
+    far more than the one size the tree paints, and all of it before the window's first frame.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__()
+        self._data = data
+        self._renderer: QSvgRenderer | None = None
+        self._pixmaps: dict[tuple[int, int, QIcon.Mode], QPixmap] = {}
+
+    def _render(self, size: QSize) -> QPixmap:
+        pixmap = QPixmap(size)
         pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        renderer.render(painter)
-        painter.end()
-        pixmap.setDevicePixelRatio(2.0)
-        icon.addPixmap(pixmap)
-    return icon
+        if self._renderer is None:
+            self._renderer = QSvgRenderer(QByteArray(self._data))
+        if self._renderer.isValid():
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            self._renderer.render(painter)
+            painter.end()
+        return pixmap
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        key = (size.width(), size.height(), mode)
+        cached = self._pixmaps.get(key)
+        if cached is None:
+            cached = self._render(size)
+            if mode in (QIcon.Mode.Disabled, QIcon.Mode.Selected):  # as Qt's own engines do
+                cached = QApplication.style().generatedIconPixmap(mode, cached, QStyleOption())
+            self._pixmaps[key] = cached
+        return QPixmap(cached)
+
+    def scaledPixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float) -> QPixmap:
+        scale = max(1.0, scale)
+        pixmap = self.pixmap(QSize(round(size.width() * scale), round(size.height() * scale)), mode, state)
+        pixmap.setDevicePixelRatio(scale)
+        return pixmap
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        device = painter.device()
+        scale = device.devicePixelRatioF() if device is not None else 1.0
+        painter.drawPixmap(rect, self.scaledPixmap(rect.size(), mode, state, scale))
+
+    def actualSize(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QSize:
+        return QSize(size)
+
+    def isNull(self) -> bool:
+        return False
+
+    def clone(self) -> QIconEngine:
+        twin = _SvgIconEngine(self._data)
+        _CLONES.append(twin)
+        return twin
 
 
 def stage_badge(stage: Stage, size: int = 18) -> QIcon:

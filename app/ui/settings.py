@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings
 from PySide6.QtWidgets import QMainWindow
 
 from app import APP_NAME
@@ -20,6 +20,11 @@ ORGANIZATION = APP_NAME
 APPLICATION = "mlsd-studio"
 MAX_RECENT = 10
 THEMES = ("system", "light", "dark")
+
+# Files opened in this process whose recording (recent files, last folder) waits for
+# Settings.flush_opened: shared by every Settings object, as the file behind them is.
+_OPENED: list[Path] = []
+_FLUSH_AT_QUIT: list[QCoreApplication] = []  # the application whose aboutToQuit flushes them
 
 
 def _qsettings() -> QSettings:
@@ -68,8 +73,29 @@ class Settings:
 
     # ---- recent files ------------------------------------------------------------------
 
+    def record_opened(self, path: str | Path) -> None:
+        """Remember an opened file (recent files, last folder) without writing the settings file
+        now: flush_opened writes it (the window calls it after its next frame), at the latest
+        when the application quits; reading recent files or the last folder flushes it first."""
+        _OPENED.append(Path(path))
+        app = QCoreApplication.instance()
+        if app is not None and app not in _FLUSH_AT_QUIT:
+            _FLUSH_AT_QUIT.append(app)
+            app.aboutToQuit.connect(lambda: Settings().flush_opened())
+
+    def flush_opened(self) -> None:
+        """Write the files recorded by record_opened (each a recent file, its folder the last)."""
+        if not _OPENED:
+            return
+        opened = list(_OPENED)
+        _OPENED.clear()
+        for path in opened:
+            self.add_recent_file(path)
+            self.set_last_folder(path.parent)
+
     def recent_files(self) -> list[str]:
         """Recent design files, newest first; files that no longer exist are dropped."""
+        self.flush_opened()
         raw = self._value("recent/files", [])
         if isinstance(raw, str):
             raw = [raw] if raw else []
@@ -88,12 +114,15 @@ class Settings:
 
     def remove_recent_file(self, path: str | Path) -> None:
         path = str(Path(path).resolve())
+        self.flush_opened()
         self._set("recent/files", [p for p in self.recent_files() if p != path])
 
     def clear_recent_files(self) -> None:
+        self.flush_opened()
         self._set("recent/files", [])
 
     def last_folder(self) -> str:
+        self.flush_opened()
         value = self._value("recent/folder", "")
         if isinstance(value, str) and value and Path(value).is_dir():
             return value

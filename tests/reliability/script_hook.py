@@ -44,6 +44,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from app.domain.model import build_models
 from app.persistence import design_to_bytes, recovery
 from app.ui import dialogs
 
@@ -193,6 +194,9 @@ class ScriptRunner(QObject):
 
             QTimer.singleShot(0, fail)
         elif op == "drop_privileges":
+            # The models build their pydantic validators on first use, importing modules then,
+            # which the unprivileged user may not be able to read where the interpreter lives.
+            build_models()
             os.setgroups([])
             os.setgid(step["gid"])
             os.setuid(step["uid"])

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.domain.catalog import default_catalog
+from app.domain.digraph import DesignGraph
 from app.domain.graph import design_to_graph
 from app.domain.model import Component, Design, Link
 from app.rules.context import RuleContext
@@ -44,7 +45,15 @@ def _context(design: Design) -> RuleContext:
     return RuleContext(design, design_to_graph(design, catalog), catalog, ShapeCache())
 
 
-def _view(graph: nx.DiGraph, feedback: bool, serve: bool, forward: bool) -> nx.DiGraph:
+def _networkx(graph: DesignGraph) -> nx.DiGraph[str]:
+    """The same graph as a networkx DiGraph, nodes, edges and attributes, in the same order."""
+    copy: nx.DiGraph[str] = nx.DiGraph()
+    copy.add_nodes_from(graph.nodes(data=True))
+    copy.add_edges_from(graph.edges(data=True))
+    return copy
+
+
+def _view(graph: DesignGraph, feedback: bool, serve: bool, forward: bool) -> nx.DiGraph:
     kept = nx.DiGraph()
     kept.add_nodes_from(graph)
     kept.add_edges_from(
@@ -96,7 +105,9 @@ def test_strongly_connected_components_match_networkx_in_topological_order(desig
 @given(designs())
 def test_spec_helpers_up_dn_and_bypass(design):
     ctx = _context(design)
-    graph = ctx.graph
+    graph = _networkx(ctx.graph)
+    assert list(graph.nodes(data=True)) == list(ctx.graph.nodes(data=True))
+    assert list(graph.edges(data=True)) == list(ctx.graph.edges(data=True))
     for component in design.components:
         node = component.id
         assert {c.id for c in ctx.up(node, "model")} == {

@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterator, Mapping
 from typing import Any
 
-import networkx as nx
-
+from app.domain.digraph import DesignGraph
 from app.rules.checks._common import (
     Unspecified,
     dmls,
@@ -144,7 +143,7 @@ def _feedback_loops(ctx: RuleContext) -> list[dict[str, tuple[str, ...]]]:
     return ctx.shape_memo("feedback_loops", compute, {"links", "feedback", "flow"}, keep=_loops_unchanged)
 
 
-def _loops_unchanged(values: Mapping[Hashable, Any], graph: nx.DiGraph[str], edit: LinkEdit) -> bool:
+def _loops_unchanged(values: Mapping[Hashable, Any], graph: DesignGraph, edit: LinkEdit) -> bool:
     """The loops stay as they are when the link joins two different strongly connected
     components in topological order (a link inside a loop can split or join the data loops,
     whatever its flow), and it does not attach a prediction logger beside one."""
