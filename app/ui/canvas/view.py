@@ -29,14 +29,11 @@ from app.ui.canvas.guidance import CanvasGuidanceMixin
 from app.ui.canvas.keyboard import CanvasKeyboardMixin
 from app.ui.canvas.minimap import Minimap
 from app.ui.canvas.scene import DesignScene
+from app.ui.canvas.style import FIT_MAX_ZOOM, MAX_ZOOM, MIN_ZOOM, ZOOM_STEP
 from app.ui.canvas.zoom_warmup import ZoomWarmup
 from app.ui.document import DesignDocument
 
 KIND_MIME_TYPE = "application/x-mlsd-kind"
-MIN_ZOOM = 0.1
-MAX_ZOOM = 4.0
-FIT_MAX_ZOOM = 1.5
-ZOOM_STEP = 1.25
 FIT_MARGIN = 40.0
 MINIMAP_MARGIN = 12
 _E = QEvent.Type

@@ -102,15 +102,13 @@ class ZoomWarmup(QObject):
         first; `paint` for one card per look (see prepare)."""
         view = self.view
         zoom = view.zoom_factor()
-        from app.ui.canvas.view import MAX_ZOOM, MIN_ZOOM, ZOOM_STEP
-
         viewport = view.viewport().rect()
         anchor = self.anchor if self.anchor is not None else QPointF(viewport.center())
         fixed = view.mapToScene(anchor.toPoint())
         queue: deque[tuple[ComponentItem, float, bool]] = deque()
         buckets: set[tuple[int, int]] = set()  # font sizes planned: levels close together share them
-        for level in neighbour_levels(zoom, self.direction, ZOOM_STEP, MIN_ZOOM, MAX_ZOOM):
-            if math.isclose(level, 1.0) and not math.isclose(zoom * ZOOM_STEP, 1.0):
+        for level in neighbour_levels(zoom, self.direction, st.ZOOM_STEP, st.MIN_ZOOM, st.MAX_ZOOM):
+            if math.isclose(level, 1.0) and not math.isclose(zoom * st.ZOOM_STEP, 1.0):
                 center = view.mapToScene(viewport.center())  # reset_zoom keeps the view's centre
                 left, top = center.x() - viewport.width() / 2, center.y() - viewport.height() / 2
             else:  # the point under the anchor stays where it is
