@@ -298,6 +298,7 @@ class MainWindow(QMainWindow):
             self.settings.save_window(self)
             self.settings.set_findings_grouping(self.findings.group_by())
         self.autosaver.discard()
+        self.canvas.jobs.shutdown()  # cancel running exports and layouts, and wait for their threads
         if self in _WINDOWS:
             _WINDOWS.remove(self)
         event.accept()

@@ -9,6 +9,9 @@ with the Markdown export); a section with nothing to say is one line in the summ
 a page. Modules: fonts (Unicode and CJK text), styles, template (pages, footer, outline),
 front (cover, contents, summary), architecture and diagram (figures), sections (design by
 stage), capacity (estimates), docsections (the rest), tables.
+
+Inside a job (app.progress: the window builds the report on a worker thread) the build
+reports its progress, stops at the next flowable once cancelled, and writes nothing then.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from pathlib import Path
 from reportlab.lib.units import cm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, NextPageTemplate, PageBreak, Spacer
 
-from app import __version__
+from app import __version__, progress
 from app.domain.catalog import Catalog, default_catalog
 from app.domain.model import Design
 from app.export.design_doc import DesignDoc, build_doc
@@ -68,13 +71,14 @@ def report_bytes(
         date=report_date or date.today().isoformat(),
         design_hash=front.design_hash(data),
     )
-    doc_content = build_doc(design, result, catalog)
-    problem = " ".join(design.meta.problem.split())
-    pdf = b""
-    # Built once: flowables are laid out afresh by every pass (multiBuild reuses them the same
-    # way), so only the glossary is rebuilt for a tighter pass, not the figures' layouts; the
-    # contents keep the entries of the pass before, so the next pass starts from them.
-    body = _story(doc_content, info, styles, width, extra_sections, after_summary, diagram_error)
+    with progress.phase(0.0, PREPARE_SHARE, "Preparing the report"):
+        doc_content = build_doc(design, result, catalog)
+        problem = " ".join(design.meta.problem.split())
+        pdf = b""
+        # Built once: flowables are laid out afresh by every pass (multiBuild reuses them the same
+        # way), so only the glossary is rebuilt for a tighter pass, not the figures' layouts; the
+        # contents keep the entries of the pass before, so the next pass starts from them.
+        body = _story(doc_content, info, styles, width, extra_sections, after_summary, diagram_error)
     for tightness in GLOSSARY_TIGHTNESS:  # tighter glossaries only while the last page is near-empty
         end = _End()
         glossary = docsections.glossary_section(doc_content, styles, width, tightness)
@@ -89,11 +93,37 @@ def report_bytes(
             creator=f"MLSD Studio {__version__}",
             keywords=["ML system design", "MLSD Studio"],
         )
+        if progress.current() is not None:
+            doc.setProgressCallBack(_PassProgress())
         doc.multiBuild([*story, end])
         pdf = buffer.getvalue()
         if not doc_content.glossary or doc.page <= 3 or doc.frame.height - end.left >= LAST_PAGE_MIN:
             break
     return pdf
+
+
+PREPARE_SHARE = 0.25  # of a job's progress bar: the contents and figures before the page passes
+EXPECTED_PASSES = 2  # page passes a report usually takes (the contents need the page numbers)
+
+
+class _PassProgress:
+    """reportlab's progress callback: each laid-out flowable is a checkpoint of the job."""
+
+    def __init__(self) -> None:
+        self.passes = 1
+        self.size = 1
+
+    def __call__(self, kind: str, value: int) -> None:
+        if kind == "PASS":
+            self.passes = value
+        elif kind == "SIZE_EST":
+            self.size = max(1, value)
+        elif kind == "PROGRESS":
+            done = (self.passes - 1 + min(1.0, value / self.size)) / EXPECTED_PASSES
+            progress.checkpoint(
+                PREPARE_SHARE + (1 - PREPARE_SHARE) * min(done, 0.99),
+                f"Laying out pages (pass {self.passes})",
+            )
 
 
 class _End(Flowable):
@@ -192,5 +222,6 @@ def build_report(
         diagram_error=diagram_error,
         after_summary=after_summary,
     )
-    atomic_write_bytes(out_path, pdf)
+    with progress.committing():  # a job cancelled by now writes nothing
+        atomic_write_bytes(out_path, pdf)
     return Path(out_path)
