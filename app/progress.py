@@ -37,7 +37,7 @@ class Progress:
     """
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # re-entrant: a cancel from within the write returns False
         self._cancelled = False
         self._committed = False
         self.fraction = 0.0

@@ -8,8 +8,8 @@ catalog; compute_moves() (worker, Qt-free) runs the engine on the snapshot; appl
 With two or more components selected only those move (the others stay as obstacles);
 otherwise every component does. Pinned components never move.
 
-A result still fits when the design has the same components of the same kinds (each kind
-sets a card's lane), the same pinned cards, and the cards it was placed around (pinned
+A result still fits when the design has the same components (a component's kind, which sets
+its lane, never changes), the same pinned cards, and the cards it was placed around (pinned
 ones, and those outside a laid-out selection) where they were. Otherwise it is dropped with a
 message asking to run Auto-Layout again: re-running it by itself could chase a user who keeps
 editing. Cards the layout moves may have been dragged meanwhile: the layout places them
@@ -45,7 +45,7 @@ class LayoutPlan:
     aspect: float
     subset: list[str] | None  # the selection laid out, or None for the whole design
     movable: list[str]
-    kinds: dict[str, str]  # every component's kind when the layout started
+    ids: frozenset[str]  # every component when the layout started
     pinned: frozenset[str]
     fixed: dict[str, tuple[float, float]]  # where the cards that do not move were
     original: Design  # the document's design object (a reset replaces it)
@@ -80,7 +80,7 @@ def plan_layout(
         aspect=aspect,
         subset=subset,
         movable=movable,
-        kinds={c.id: c.kind for c in design.components},
+        ids=frozenset(known),
         pinned=frozenset(c.id for c in design.components if c.pinned),
         fixed={c.id: (c.position.x, c.position.y) for c in design.components if c.id not in moving},
         original=design,
@@ -105,12 +105,10 @@ def still_fits(document: DesignDocument, plan: LayoutPlan) -> str | None:
     if design is not plan.original:
         return "another design was opened"
     now = {c.id: c for c in design.components}
-    if now.keys() != plan.kinds.keys():
-        added, removed = len(now.keys() - plan.kinds.keys()), len(plan.kinds.keys() - now.keys())
+    if now.keys() != plan.ids:
+        added, removed = len(now.keys() - plan.ids), len(plan.ids - now.keys())
         parts = [f"{n} {verb}" for n, verb in ((added, "added"), (removed, "removed")) if n]
-        return "components were " + " and ".join(parts)
-    if any(now[cid].kind != kind for cid, kind in plan.kinds.items()):
-        return "a component's kind changed"
+        return f"components were added or removed ({', '.join(parts)})"
     if {cid for cid, c in now.items() if c.pinned} != plan.pinned:
         return "components were pinned or unpinned"
     if any((now[cid].position.x, now[cid].position.y) != xy for cid, xy in plan.fixed.items()):
