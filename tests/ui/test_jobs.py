@@ -395,3 +395,43 @@ def test_a_cancelled_layout_raises_in_the_engine_not_after_it(catalog):
     job.cancel()
     with progress.running(job), pytest.raises(Cancelled):
         layout.compute_positions(plan)
+
+
+# ---- canvas images -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg"])
+def test_canvas_images_are_painted_here_and_written_by_the_worker(
+    qtbot, windows, fake_dialogs, tmp_path, fmt
+):
+    window = windows()
+    doc = window.document
+    a = doc.add_component("data_source", 0, 0, "Events")
+    b = doc.add_component("model", 400, 0, "Ranker")
+    doc.connect(a, b)
+    window.checker.check_now()  # the findings' badges drawn now, not between the two pictures
+    qtbot.wait(50)
+    target = tmp_path / f"canvas.{fmt}"
+    target.write_bytes(b"old picture")
+    fake_dialogs.answer("get_save_path", str(target))
+    with qtbot.waitSignal(window.exports.export_finished, timeout=30_000):
+        assert window.exports.export_canvas_image(fmt) == str(target)
+    reference = tmp_path / f"reference.{fmt}"
+    window.canvas.render_to_image(reference, fmt)
+    assert target.read_bytes() == reference.read_bytes() and len(reference.read_bytes()) > 1000
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"canvas.{fmt}", f"reference.{fmt}"]
+
+
+def test_a_huge_canvas_png_is_scaled_to_the_side_limit(qtbot):
+    from PySide6.QtGui import QImage
+
+    from app.ui.canvas.image_export import MAX_PNG_SIDE, PNG_SCALE, image_bytes, paint_image
+
+    doc, view = make_view(qtbot)
+    doc.add_component("data_source", 0, 0)
+    doc.add_component("model", 12_000, 0)  # 2x would be about 24,700 pixels wide
+    picture, source = paint_image(view.design_scene, "png")
+    assert isinstance(picture, QImage) and picture.width() == MAX_PNG_SIDE
+    assert source.width() * PNG_SCALE > MAX_PNG_SIDE
+    assert picture.height() == round(source.height() * MAX_PNG_SIDE / source.width())
+    assert QImage.fromData(image_bytes(picture)).size() == picture.size()

@@ -89,11 +89,12 @@ def test_export_error_is_shown(qtbot, windows, fake_dialogs, tmp_path, monkeypat
     assert not (tmp_path / "d.svg").exists()
 
 
-def test_canvas_image_export(windows, fake_dialogs, design_file, tmp_path):
+def test_canvas_image_export(qtbot, windows, fake_dialogs, design_file, tmp_path):
     window = windows()
     window.files.open(design_file)
     fake_dialogs.answer("get_save_path", str(tmp_path / "canvas.png"))
-    assert window.exports.export_canvas_image("png")
+    with qtbot.waitSignal(window.exports.export_finished, timeout=30_000):
+        assert window.exports.export_canvas_image("png")
     assert not QImage(str(tmp_path / "canvas.png")).isNull()
 
 
