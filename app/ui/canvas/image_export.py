@@ -96,14 +96,14 @@ def image_bytes(picture: QImage | QByteArray) -> bytes:
     """A painted picture as file bytes: PNG-compressed for an image (any thread: the image is
     not shared with the scene)."""
     if isinstance(picture, QByteArray):
-        return picture.data()
+        return bytes(picture.data())
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not picture.save(buffer, "PNG"):
+    if not picture.save(buffer, b"PNG"):
         raise OSError("the image could not be encoded as PNG")
     buffer.close()
-    return data.data()
+    return bytes(data.data())
 
 
 def _hints(painter: QPainter) -> None:
