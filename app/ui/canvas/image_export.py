@@ -100,7 +100,7 @@ def image_bytes(picture: QImage | QByteArray) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not picture.save(buffer, b"PNG"):
+    if not picture.save(buffer, "PNG"):  # type: ignore[call-overload]  # the stubs want bytes, Qt a str
         raise OSError("the image could not be encoded as PNG")
     buffer.close()
     return bytes(data.data())
