@@ -88,7 +88,7 @@ def layout_design(
     catalog = catalog or default_catalog()
     if not math.isfinite(aspect) or aspect <= 0:
         raise ValueError(f"aspect must be a positive number, not {aspect!r}")
-    checkpoint(0.0, "Laying out the cards")
+    checkpoint(0.0)
     card_w, card_h = card_size
     wanted = None if only is None else set(only)
     moving = [c for c in design.components if not c.pinned and (wanted is None or c.id in wanted)]
@@ -99,7 +99,7 @@ def layout_design(
     lanes: tuple[Lane, ...] = ()
     if moving:
         lanes = _place(design, catalog, moving, positions, aspect, card_size, anchored=wanted is not None)
-    checkpoint(0.9, "Routing the links" if routes else None)
+    checkpoint(0.9)
     link_routes = route_links(design, positions, catalog, card_size=card_size) if routes else {}
     checkpoint(1.0)
     if positions:

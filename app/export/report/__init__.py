@@ -71,14 +71,14 @@ def report_bytes(
         date=report_date or date.today().isoformat(),
         design_hash=front.design_hash(data),
     )
-    with progress.phase(0.0, PREPARE_SHARE, "Preparing the report"):
-        doc_content = build_doc(design, result, catalog)
-        problem = " ".join(design.meta.problem.split())
-        pdf = b""
-        # Built once: flowables are laid out afresh by every pass (multiBuild reuses them the same
-        # way), so only the glossary is rebuilt for a tighter pass, not the figures' layouts; the
-        # contents keep the entries of the pass before, so the next pass starts from them.
-        body = _story(doc_content, info, styles, width, extra_sections, after_summary, diagram_error)
+    progress.checkpoint(0.0, "Preparing the report")
+    doc_content = build_doc(design, result, catalog)
+    problem = " ".join(design.meta.problem.split())
+    pdf = b""
+    # Built once: flowables are laid out afresh by every pass (multiBuild reuses them the same
+    # way), so only the glossary is rebuilt for a tighter pass, not the figures' layouts; the
+    # contents keep the entries of the pass before, so the next pass starts from them.
+    body = _story(doc_content, info, styles, width, extra_sections, after_summary, diagram_error)
     for tightness in GLOSSARY_TIGHTNESS:  # tighter glossaries only while the last page is near-empty
         end = _End()
         glossary = docsections.glossary_section(doc_content, styles, width, tightness)
@@ -93,8 +93,7 @@ def report_bytes(
             creator=f"MLSD Studio {__version__}",
             keywords=["ML system design", "MLSD Studio"],
         )
-        if progress.current() is not None:
-            doc.setProgressCallBack(_PassProgress())
+        _watch(doc)
         doc.multiBuild([*story, end])
         pdf = buffer.getvalue()
         if not doc_content.glossary or doc.page <= 3 or doc.frame.height - end.left >= LAST_PAGE_MIN:
@@ -103,7 +102,14 @@ def report_bytes(
 
 
 PREPARE_SHARE = 0.25  # of a job's progress bar: the contents and figures before the page passes
+FIGURES_SHARE = (0.05, 0.2)  # of the bar: drawing the figures (each one's layout reports in it)
 EXPECTED_PASSES = 2  # page passes a report usually takes (the contents need the page numbers)
+
+
+def _watch(doc: ReportDocTemplate) -> None:
+    """Inside a job, every flowable the build lays out is a checkpoint (progress, Cancel)."""
+    if progress.current() is not None:
+        doc.setProgressCallBack(_PassProgress())
 
 
 class _PassProgress:
@@ -164,7 +170,9 @@ def _story(
     ]
     # Before the landscape architecture page: on this page, or together on the next (no short spill).
     story += [CondPageBreak(SECTION_ROOM), KeepTogether(context)]
-    story += architecture_story(design, catalog, result, styles, width, error=diagram_error)
+    with progress.phase(*FIGURES_SHARE, "Drawing the figures"):
+        story += architecture_story(design, catalog, result, styles, width, error=diagram_error)
+    progress.checkpoint(PREPARE_SHARE, "Writing the sections")
     # Later sections start on the current page when there is room for a good start.
     for part in (
         sections.stage_sections(doc_content, styles, width),
