@@ -191,6 +191,7 @@ class JobRow(QWidget):
         self.cancel.setText("Cancel")
         self.cancel.setToolTip("Stop this job; nothing is written or changed")
         self.cancel.clicked.connect(lambda: self.runner.cancel(self.kind))
+        row.addStretch(1)  # label, bar and button together at the right, by the status figures
         for widget in (self.label, self.bar, self.cancel):
             row.addWidget(widget)
 
