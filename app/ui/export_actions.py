@@ -2,8 +2,11 @@
 and canvas images.
 
 Diagrams, the Markdown document and the PDF report are built on a worker thread (app.ui.jobs)
-from a snapshot taken when the export starts (deep copies of the design, the catalog and the
-check result), with progress and Cancel in the status bar; the user goes on editing meanwhile.
+from a snapshot taken when the export starts, with progress and Cancel in the status bar; the
+user goes on editing meanwhile. The snapshot is a deep copy of the design, made on the UI
+thread (edits change the design in place), and deep copies of the catalog and the check
+result, made by the worker: those are replaced when they change, never changed in place, so
+the objects the export started with stay as they were while the worker copies them.
 One export runs at a time per window. Files are written atomically and only at the end: a
 cancelled or failed export leaves no file (and no temporary file) at the target, and a file
 already there untouched.
@@ -115,10 +118,12 @@ class ExportActions(QObject):
         checker = self.window.checker
         return checker.result if checker.result is not None and not checker.pending() else checker.check_now()
 
-    def _snapshot(self) -> tuple[Design, Catalog, CheckResult]:
-        """Deep copies of what an export reads, so that editing can go on while it runs."""
+    def _snapshot(self) -> Callable[[], tuple[Design, Catalog, CheckResult]]:
+        """What an export reads, so that editing can go on while it runs: the design copied
+        now, and a function the worker calls for its copies of all three (see the module)."""
         doc = self.window.document
-        return doc.design.model_copy(deep=True), copy.deepcopy(doc.catalog), copy.deepcopy(self._result())
+        design, catalog, result = doc.design.model_copy(deep=True), doc.catalog, self._result()
+        return lambda: (design, copy.deepcopy(catalog), copy.deepcopy(result))
 
     def _refuse_if_busy(self) -> bool:
         if not self.jobs.busy(EXPORT_JOB):
@@ -137,10 +142,10 @@ class ExportActions(QObject):
         )
         if not path:
             return None
-        design, catalog, result = self._snapshot()
+        snapshot = self._snapshot()
 
         def work() -> None:
-            write_output(path, diagram_bytes(fmt, design, catalog, result))
+            write_output(path, diagram_bytes(fmt, *snapshot()))
 
         name = Path(path).name
         self._start(f"Exporting {name}", work, path, "Export failed", f"Could not export {name}:")
@@ -190,11 +195,12 @@ class ExportActions(QObject):
             return None
         from app import export  # imported on first use: reportlab slows start-up
 
-        design, catalog, result = self._snapshot()
+        snapshot = self._snapshot()
         if extra_sections is None and self.report_sections is not None:
             extra_sections = list(self.report_sections())
 
         def work() -> None:
+            design, catalog, result = snapshot()
             export.build_report(
                 design,
                 path,

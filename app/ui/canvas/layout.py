@@ -1,9 +1,10 @@
 """Auto-layout: the layout engine's positions (stage lanes, left to right) as one undo step.
 
 In three steps, so that the engine runs on a worker thread while the user goes on editing:
-plan_layout() (UI thread) checks there is something to move and snapshots the design and the
-catalog; compute_moves() (worker, Qt-free) runs the engine on the snapshot; apply_moves()
-(UI thread) moves the cards as one undo step if the result still fits the document.
+plan_layout() (UI thread) checks there is something to move and deep-copies the design (edits
+change it in place); compute_positions() (worker, Qt-free) copies the catalog (replaced when it
+changes, never changed in place) and runs the engine on the copies; apply_positions() (UI
+thread) moves the cards as one undo step if the result still fits the document.
 
 With two or more components selected only those move (the others stay as obstacles);
 otherwise every component does. Pinned components never move.
@@ -41,7 +42,7 @@ class LayoutPlan:
     """What one auto-layout works from: a snapshot, and what it expects the document to keep."""
 
     design: Design  # deep copy: the worker's alone
-    catalog: Catalog  # deep copy
+    catalog: Catalog  # the document's (replaced when it changes, never changed in place)
     aspect: float
     subset: list[str] | None  # the selection laid out, or None for the whole design
     movable: list[str]
@@ -76,7 +77,7 @@ def plan_layout(
     moving = set(movable)
     return LayoutPlan(
         design=design.model_copy(deep=True),
-        catalog=copy.deepcopy(document.catalog),
+        catalog=document.catalog,
         aspect=aspect,
         subset=subset,
         movable=movable,
@@ -90,7 +91,8 @@ def plan_layout(
 def compute_positions(plan: LayoutPlan) -> Moves:
     """Where the cards that move go (Qt-free; runs on a worker thread). Raises ValueError from
     the engine, and app.progress.Cancelled when the job is cancelled."""
-    result = layout_design(plan.design, plan.catalog, aspect=plan.aspect, only=plan.subset, routes=False)
+    catalog = copy.deepcopy(plan.catalog)  # the worker's own, like the design
+    result = layout_design(plan.design, catalog, aspect=plan.aspect, only=plan.subset, routes=False)
     targets: Moves = {}
     for cid in plan.movable:
         x, y = result.positions.get(cid, (math.nan, math.nan))
