@@ -126,6 +126,7 @@ class DecisionsPanel(QWidget):
         self.tree.clear()
         choices = [d for d in design.decisions if not d.is_acceptance]
         acceptances = [d for d in design.decisions if d.is_acceptance]
+        described = {**names, **{d.id: f"{d.label} ({d.id})" for d in design.decisions}}  # once, not per row
         for heading, decisions in (("Design decisions", choices), ("Accepted findings", acceptances)):
             if not decisions:
                 continue
@@ -137,7 +138,7 @@ class DecisionsPanel(QWidget):
             self.tree.addTopLevelItem(group)
             group.setFirstColumnSpanned(True)
             for decision in decisions:
-                item = self._item(decision, names)
+                item = self._item(decision, names, described)
                 self.tree.addTopLevelItem(item)
                 if decision.id == selected:
                     item.setSelected(True)
@@ -160,7 +161,9 @@ class DecisionsPanel(QWidget):
         if any(component_id in d.components for d in self.document.design.decisions):
             self.refresh()
 
-    def _item(self, decision: Decision, names: dict[str, str]) -> QTreeWidgetItem:
+    def _item(
+        self, decision: Decision, names: dict[str, str], described: dict[str, str] | None = None
+    ) -> QTreeWidgetItem:
         if decision.is_acceptance:
             concerned = ", ".join(names.get(c, c) for c in decision.components) or decision.subject
             texts = [f"Accept {decision.rule}: {concerned}", decision.status]
@@ -173,8 +176,10 @@ class DecisionsPanel(QWidget):
             font = QFont(item.font(0))
             font.setItalic(True)
             item.setFont(0, font)
-        labels = {d.id: f"{d.label} ({d.id})" for d in self.document.design.decisions}
-        item.setToolTip(0, tooltip_html(self._describe(decision, {**names, **labels})))
+        if described is None:  # names of components and decisions, for the tooltip
+            labels = {d.id: f"{d.label} ({d.id})" for d in self.document.design.decisions}
+            described = {**names, **labels}
+        item.setToolTip(0, tooltip_html(self._describe(decision, described)))
         return item
 
     @staticmethod

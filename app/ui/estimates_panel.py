@@ -17,7 +17,7 @@ import html
 from collections.abc import Mapping
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QColor, QFont, QIcon, QPixmap
+from PySide6.QtGui import QColor, QFont, QIcon, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -136,7 +136,8 @@ class EstimatesPanel(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self._refresh_when_shown)
+        self._stale = False  # an update is due once the panel is shown
         self._connect_document()
         ThemeManager.instance().changed.connect(self._theme_changed)
         self.refresh()
@@ -168,11 +169,31 @@ class EstimatesPanel(QWidget):
         self._timer.start()
 
     def pending(self) -> bool:
-        return self._timer.isActive() or self.what_if.timer.isActive()
+        return self._stale or self._timer.isActive() or self.what_if.timer.isActive()
+
+    def _refresh_when_shown(self) -> None:
+        """The debounced update: now if the panel is on screen, else once it is shown. A large
+        design's estimate takes a while, and a tab behind another (as at start) shows nothing:
+        Qt keeps it "visible", moved off screen, so what counts is whether any of it shows."""
+        if self.isVisible() and not self.visibleRegion().isEmpty():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def dock_visibility_changed(self, visible: bool) -> None:
+        """Connected to the dock's visibilityChanged: its tab was chosen, or it was shown."""
+        if visible and self._stale:
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
 
     def refresh(self) -> DesignEstimate:
         """Bring the estimate up to date with the design and show it."""
         self._timer.stop()
+        self._stale = False
         changes, self._pending = self._pending, []
         if changes:
             self.engine.apply(changes)

@@ -212,11 +212,15 @@ def take_screenshot(
 ) -> int:
     window.resize(*size)
     window.show()
-    window.balance_docks()
+    for _ in range(5):
+        app.processEvents()
+    if not window.finish_opening():  # every item built, the findings applied
+        print("mlsd-studio: the design took too long to draw; the picture may be incomplete",
+              file=sys.stderr)
+    window.balance_docks()  # with the findings shown: the docks take their final sizes
     for _ in range(5):
         app.processEvents()
     window.canvas.fit_to_view()
-    window.checker.check_now()
     for _ in range(5):
         app.processEvents()
     image = window.grab().toImage()

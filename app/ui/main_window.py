@@ -6,6 +6,7 @@ opening a file into a used window create another MainWindow; `open_windows()` li
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QPoint, Qt, QTimer
@@ -18,7 +19,7 @@ from app.persistence import LoadedDesign
 from app.persistence.loader import file_signature
 from app.resources import resource_path
 from app.rules.engine import CheckResult
-from app.ui import dialogs, help_dialogs, todo
+from app.ui import dialogs, gc_pause, help_dialogs, todo
 from app.ui.accessibility import focus_inspector, name_window
 from app.ui.actions import WindowActions
 from app.ui.autosave import AutoSaver
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
             "Estimates", "estimates_dock", self.estimates, Qt.DockWidgetArea.RightDockWidgetArea
         )
         self.tabifyDockWidget(self.findings_dock, self.estimates_dock)
+        self.estimates_dock.visibilityChanged.connect(self.estimates.dock_visibility_changed)
         self.findings_dock.raise_()
 
         self.files = FileActions(self)
@@ -258,11 +260,31 @@ class MainWindow(QMainWindow):
     def load_design(self, design: Design, path: Path | None) -> None:
         """Show another design in this window (open, template, restore); clears the history."""
         self.autosaver.discard()
-        self.document.reset(design, path)
+        with gc_pause.paused():  # the new design's graph and items: live objects only
+            self.document.reset(design, path)
         self.document.disk_signature = file_signature(path) if path else None
-        self.checker.check_now()
+        scene = self.canvas.design_scene
+        if scene.is_building():  # a large design: checked once its items are built
+            self.checker.hold_while(scene.is_building)
+            scene.builder.finished.connect(self.checker.release, Qt.ConnectionType.SingleShotConnection)
+        self.checker.check_soon()  # on a worker: the findings follow when it is done
         self.update_title()
+        if scene.is_building():
+            self.canvas.fit_to_view()  # at once: the cards this view shows are built first
         QTimer.singleShot(0, self.canvas.fit_to_view)
+
+    def finish_opening(self, timeout: float = 120.0) -> bool:
+        """Block until the design is fully drawn and its findings are applied (the screenshot);
+        False if that takes longer than `timeout` s. The caller waits anyway, so what is left
+        of a large design's build is done at once, in one slice, while the check runs."""
+        deadline = time.monotonic() + timeout
+        scene = self.canvas.design_scene
+        scene.builder.finish_now()
+        return self.checker.wait(max(0.0, deadline - time.monotonic())) and not scene.is_building()
+
+    def is_opening(self) -> bool:
+        """True while the scene is still being built or the findings are not applied yet."""
+        return self.canvas.design_scene.is_building() or self.checker.pending()
 
     def load_loaded(self, loaded: LoadedDesign) -> None:
         path = Path(loaded.path)
@@ -299,6 +321,8 @@ class MainWindow(QMainWindow):
             self.settings.set_findings_grouping(self.findings.group_by())
         self.autosaver.discard()
         self.canvas.jobs.shutdown()  # cancel running exports and layouts, and wait for their threads
+        self.checker.close(wait=False)  # a check under way ends on its own; its result is dropped
+        self.canvas.design_scene.builder.stop()
         if self in _WINDOWS:
             _WINDOWS.remove(self)
         event.accept()

@@ -95,7 +95,13 @@ def test_a_50_mb_design_loads_in_the_background_with_a_progress_dialog(
     timer.stop()
     assert blocker.args == [window]
     assert shown == [True, False]  # visible while reading, closed once the design is shown
-    assert gc.isenabled()  # paused only while the worker read the file
+    scene = window.canvas.design_scene
+    if scene.is_building():  # a large design's items are built in slices after the read
+        assert not gc.isenabled()
+        with qtbot.waitSignal(scene.builder.finished, timeout=120_000):
+            pass
+    assert window.checker.wait(120)  # then it is checked on a worker (collections paused too)
+    assert gc.isenabled()  # paused only while the file was read, the items built and checked
     assert files.progress is None and not files.is_loading()
     assert len(window.document.design.components) == COMPONENTS
     assert window.document.path == fifty_mb and not window.document.is_modified()

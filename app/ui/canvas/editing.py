@@ -82,6 +82,7 @@ class CanvasEditMixin:
 
     def select_all(self) -> None:
         scene = self.design_scene
+        scene.builder.finish_now()  # every card, also those of a large design still being built
         self.select_components(
             [i.component_id for i in scene.component_items()], [i.link_id for i in scene.link_items()]
         )

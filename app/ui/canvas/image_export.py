@@ -32,6 +32,7 @@ FORMATS = ("png", "svg")
 @contextmanager
 def export_mode(scene: DesignScene) -> Iterator[None]:
     """Items paint themselves in full, uncached and without selection, while exporting."""
+    scene.builder.finish_now()  # a large design still being built is drawn in full
     overview = scene.overview_active
     scene.set_overview(False)
     items = scene.items()
@@ -50,6 +51,7 @@ def export_mode(scene: DesignScene) -> Iterator[None]:
 
 def export_rect(scene: DesignScene, margin: float = EXPORT_MARGIN) -> QRectF:
     """What an export shows: every item (labels and badges included) plus a margin."""
+    scene.builder.finish_now()
     scene.flush_link_updates()
     rect = scene.itemsBoundingRect()
     if rect.isEmpty():

@@ -22,6 +22,7 @@ from app.ui.canvas.connector import ConnectionDrag
 from app.ui.canvas.labels import place_labels
 from app.ui.canvas.link_item import LinkItem
 from app.ui.canvas.overview import Overview
+from app.ui.canvas.progressive import SceneBuilder
 from app.ui.canvas.routing import reroute
 from app.ui.canvas.stacking import CardStack
 from app.ui.document import DesignDocument
@@ -74,6 +75,7 @@ class DesignScene(QGraphicsScene):
         document.link_changed.connect(self._on_link_changed)
         document.design_reset.connect(self.rebuild)
         self.selectionChanged.connect(self.overview_dirty)
+        self.builder = SceneBuilder(self)  # large designs are built in slices (progressive.py)
         self.rebuild()
 
     def _single_shot(self, interval: int, slot) -> QTimer:
@@ -113,6 +115,8 @@ class DesignScene(QGraphicsScene):
 
     def components_rect(self, ids: Iterable[str] | None = None) -> QRectF:
         """Bounding rectangle of the cards (all, or the given ids) in scene coordinates."""
+        if ids is None and self.builder.active:  # still building: where the design's cards will be
+            return QRectF(self.builder.extent)
         items = (
             self._components.values()
             if ids is None
@@ -143,6 +147,11 @@ class DesignScene(QGraphicsScene):
         self._links.clear()
         self.stack = CardStack()
         design = self.document.design
+        self.builder.stop()
+        if self.builder.wants(len(design.components)):
+            self.builder.start()
+            self._contents_settled()
+            return
         for component in design.components:
             self._add_component_item(component.id)
         for link in design.links:
@@ -151,7 +160,7 @@ class DesignScene(QGraphicsScene):
         self._contents_settled()
         self.place_labels()
 
-    def _add_component_item(self, component_id: str) -> None:
+    def _add_component_item(self, component_id: str, z: float | None = None) -> None:
         component = self.document.component(component_id)
         item = ComponentItem(component, self.document.catalog, self.canvas_style)
         item.owner = self
@@ -161,7 +170,10 @@ class DesignScene(QGraphicsScene):
             item.set_badge(*badge)
         if self.overview_active:
             item.setFlag(_NO_CONTENTS, True)
-        self.stack.raise_card(item, self._components.values())  # the newest card is on top
+        if z is None:
+            self.stack.raise_card(item, self._components.values())  # the newest card is on top
+        else:
+            item.setZValue(z)  # built progressively: the place the design gives it
         self.addItem(item)
         self.overview_dirty()
 
@@ -170,6 +182,8 @@ class DesignScene(QGraphicsScene):
         source = self._components.get(link.source)
         target = self._components.get(link.target)
         if source is None or target is None:
+            if self.builder.active:  # a card not built yet: the link follows when it is
+                self.builder.defer_link(link_id, link.source, link.target)
             return
         item = LinkItem(link, source, target, self.canvas_style)
         item.owner = self
@@ -274,17 +288,34 @@ class DesignScene(QGraphicsScene):
     def place_labels(self) -> None:
         """Move link labels off cards and off each other (runs after edits settle)."""
         self._labels_timer.stop()
+        if self.builder.active:
+            return  # the builder places every label once the links are all there
         self.flush_link_updates()
         place_labels(self)
 
-    def _contents_settled(self) -> None:
+    def itemsBoundingRect(self) -> QRectF:  # noqa: N802 (Qt's name)
+        """The items' bounds; while a large design is still being built, its cards' extent."""
+        if self.builder.active:
+            return self.components_rect()
+        return super().itemsBoundingRect()
+
+    def is_building(self) -> bool:
+        return self.builder.active
+
+    def build_finished(self) -> None:
+        """Called by the builder once every item exists and the labels are placed."""
+        self._contents_settled(labels=False)
+        self.overview_dirty()
+
+    def _contents_settled(self, labels: bool = True) -> None:
         self.flush_link_updates()
         rect = self.components_rect()
         if rect.isNull():
             rect = QRectF(-600, -400, 1200, 800)
         margin = SCENE_MARGIN
         self.setSceneRect(rect.adjusted(-margin, -margin, margin, margin))
-        self._labels_timer.start()
+        if labels:
+            self._labels_timer.start()
         self.contents_changed.emit()
 
     # ---- mouse: one undo step per drag ---------------------------------------------------------------
@@ -426,6 +457,8 @@ class DesignScene(QGraphicsScene):
 
     def overview_dirty(self) -> None:
         """Something visible changed: the batched overview must be rebuilt before its next paint."""
+        if self.builder.adding:
+            return  # the builder marks it once per slice, not once per item
         if self.overview_active and not self.overview.dirty:
             self.overview.dirty = True
             self.update()
