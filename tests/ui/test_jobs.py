@@ -138,7 +138,7 @@ def test_worker_exports_equal_the_synchronous_ones(qtbot, big_window, fake_dialo
     if fmt == "svg" and not app.export.find_renderer():
         pytest.skip("no Graphviz renderer")
     window, target = big_window, tmp_path / f"out.{fmt}"
-    doc, result = window.document, window.exports._result()
+    doc, result = window.document, window.checker.check_now()
     fake_dialogs.answer("get_save_path", str(target))
     with qtbot.waitSignal(window.exports.export_finished, timeout=60_000):
         assert window.exports.export_diagram(fmt) == str(target)
@@ -161,14 +161,14 @@ def test_the_worker_report_equals_the_synchronous_one(qtbot, big_window, fake_di
     with qtbot.waitSignal(window.exports.report_finished, timeout=120_000):
         window.exports.export_report()
     reference = tmp_path / "reference.pdf"
-    app.export.build_report(doc.design, reference, result=window.exports._result(), catalog=doc.catalog)
+    app.export.build_report(doc.design, reference, result=window.checker.check_now(), catalog=doc.catalog)
     assert text_of(target.read_bytes()) == text_of(reference.read_bytes())
     assert "Appendix A" in text_of(target.read_bytes())
 
 
 def test_editing_goes_on_while_an_export_runs_from_its_snapshot(qtbot, big_window, fake_dialogs, tmp_path):
     window, target = big_window, tmp_path / "doc.md"
-    doc, result = window.document, window.exports._result()
+    doc, result = window.document, window.checker.check_now()
     before = doc.design.model_copy(deep=True)
     fake_dialogs.answer("get_save_path", str(target))
     with qtbot.waitSignal(window.exports.export_finished, timeout=60_000):
@@ -390,7 +390,7 @@ def test_a_cancelled_layout_raises_in_the_engine_not_after_it(catalog):
 
     plan_doc = DesignDocument(large_design(catalog, 100, 120))
     plan = layout.plan_layout(plan_doc, lambda _: None)
-    assert plan is not None and plan.design is not plan_doc.design  # the worker's own copy
+    assert plan is not None and plan.design_data == plan_doc.design.model_dump()  # loaded by the worker
     job = progress.Progress()
     job.cancel()
     with progress.running(job), pytest.raises(Cancelled):

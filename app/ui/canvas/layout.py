@@ -1,10 +1,11 @@
 """Auto-layout: the layout engine's positions (stage lanes, left to right) as one undo step.
 
 In three steps, so that the engine runs on a worker thread while the user goes on editing:
-plan_layout() (UI thread) checks there is something to move and deep-copies the design (edits
-change it in place); compute_positions() (worker, Qt-free) copies the catalog (replaced when it
-changes, never changed in place) and runs the engine on the copies; apply_positions() (UI
-thread) moves the cards as one undo step if the result still fits the document.
+plan_layout() (UI thread) checks there is something to move and dumps the design to plain data
+(edits change it in place; a few ms, app.ui.snapshot); compute_positions() (worker, Qt-free)
+loads the dump into a design of its own, copies the catalog (replaced when it changes, never
+changed in place) and runs the engine on the copies; apply_positions() (UI thread) moves the
+cards as one undo step if the result still fits the document.
 
 With two or more components selected only those move (the others stay as obstacles);
 otherwise every component does. Pinned components never move.
@@ -26,11 +27,13 @@ import copy
 import math
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from typing import Any
 
 from app.domain.catalog import Catalog
 from app.domain.model import Design
 from app.layout import layout_design
 from app.ui.document import DesignDocument
+from app.ui.snapshot import dump_design, load_design_data
 
 UNDO_TEXT = "Auto-layout"
 DEFAULT_ASPECT = 16 / 10
@@ -41,7 +44,7 @@ Moves = dict[str, tuple[float, float]]
 class LayoutPlan:
     """What one auto-layout works from: a snapshot, and what it expects the document to keep."""
 
-    design: Design  # deep copy: the worker's alone
+    design_data: dict[str, Any]  # the design dumped (app.ui.snapshot): the worker loads its own copy
     catalog: Catalog  # the document's (replaced when it changes, never changed in place)
     aspect: float
     subset: list[str] | None  # the selection laid out, or None for the whole design
@@ -76,7 +79,7 @@ def plan_layout(
         return None
     moving = set(movable)
     return LayoutPlan(
-        design=design.model_copy(deep=True),
+        design_data=dump_design(design),
         catalog=document.catalog,
         aspect=aspect,
         subset=subset,
@@ -91,8 +94,9 @@ def plan_layout(
 def compute_positions(plan: LayoutPlan) -> Moves:
     """Where the cards that move go (Qt-free; runs on a worker thread). Raises ValueError from
     the engine, and app.progress.Cancelled when the job is cancelled."""
+    design = load_design_data(plan.design_data)
     catalog = copy.deepcopy(plan.catalog)  # the worker's own, like the design
-    result = layout_design(plan.design, catalog, aspect=plan.aspect, only=plan.subset, routes=False)
+    result = layout_design(design, catalog, aspect=plan.aspect, only=plan.subset, routes=False)
     targets: Moves = {}
     for cid in plan.movable:
         x, y = result.positions.get(cid, (math.nan, math.nan))
