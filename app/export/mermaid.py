@@ -116,4 +116,5 @@ def to_mermaid(design: Design, catalog: Catalog | None = None) -> str:
         if line:
             lines.append(line)
     lines.extend(class_lines)
+    progress.checkpoint(1.0)
     return "\n".join(lines) + "\n"

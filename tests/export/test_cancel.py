@@ -164,3 +164,43 @@ def test_cancelling_kills_the_renderer_at_once(tmp_path, monkeypatch):
     print(f"renderer cancelled in {time.monotonic() - started:.3f} s")
     assert outcome == ["cancelled"] and not thread.is_alive()
     assert not alive(pid)
+
+
+class CancelAfter(Progress):
+    """Counts the checkpoints a job passes; cancels itself at checkpoint number `at` (if any)."""
+
+    def __init__(self, at: int | None = None):
+        super().__init__()
+        self.at, self.checks = at, 0
+
+    def check(self) -> None:
+        self.checks += 1
+        if self.checks == self.at:
+            self.cancel()
+        super().check()
+
+
+@pytest.mark.parametrize("fmt", ["md", "mermaid"])
+def test_markdown_and_mermaid_stop_at_the_checkpoint_after_a_cancel(catalog, fmt):
+    from app.export.markdown import to_markdown
+    from app.export.mermaid import BATCH, to_mermaid
+    from app.rules.engine import check_design
+
+    design = large_design(catalog, 2000, 2600)
+    result = check_design(design, catalog)
+
+    def build() -> str:
+        return to_markdown(design, result, catalog) if fmt == "md" else to_mermaid(design, catalog)
+
+    counting = CancelAfter()
+    with progress.running(counting):
+        whole = build()
+    assert whole == build() and counting.fraction == 1.0 and not counting.cancelled
+    # Markdown: one checkpoint per component at least; Mermaid: one per batch of components or links
+    least = 2000 if fmt == "md" else (2000 + 2600) // BATCH
+    assert counting.checks >= least
+    stop = CancelAfter(at=counting.checks // 2)
+    with progress.running(stop), pytest.raises(Cancelled):
+        build()
+    assert stop.checks == counting.checks // 2  # raised at that very checkpoint, nothing built after
+    assert 0.2 < stop.fraction < 0.9  # halfway through by checkpoints is well inside the bar

@@ -182,6 +182,97 @@ def test_editing_goes_on_while_an_export_runs_from_its_snapshot(qtbot, big_windo
     assert doc.component(first).name == "Renamed while exporting" and doc.undo_stack.count() == 2
 
 
+@pytest.fixture
+def check_threads(monkeypatch):
+    """The name of the thread of every rule check (any engine, the document's or a worker's)."""
+    from app.rules.engine import RuleEngine
+
+    seen: list[str] = []
+    original = RuleEngine.check
+
+    def spy(self, *args, **kwargs):
+        seen.append(threading.current_thread().name)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(RuleEngine, "check", spy)
+    return seen
+
+
+@pytest.mark.parametrize("fmt", ["md", "pdf"])
+def test_a_stale_check_is_made_by_the_worker_never_on_the_ui_thread(
+    qtbot, big_window, fake_dialogs, tmp_path, check_threads, fmt
+):
+    from app.rules.engine import check_design
+
+    window = big_window
+    doc = window.document
+    window.checker.check_now()
+    doc.set_component_field(doc.design.components[0].id, "name", "Edited just before the export")
+    assert window.checker.pending()  # the live check has no result for this version yet
+    before = doc.design.model_copy(deep=True)
+    expected = check_design(before, doc.catalog)
+    check_threads.clear()
+    target = tmp_path / f"out.{fmt}"
+    fake_dialogs.answer("get_save_path", str(target))
+    finished = window.exports.report_finished if fmt == "pdf" else window.exports.export_finished
+    with qtbot.waitSignal(finished, timeout=120_000):
+        if fmt == "pdf":
+            window.exports.export_report()
+        else:
+            window.exports.export_diagram(fmt)
+        assert check_threads == []  # starting the export checked nothing here
+    assert threading.main_thread().name not in check_threads
+    assert THREAD_PREFIX + "export" in check_threads  # the worker checked its own copy
+    if fmt == "md":
+        assert target.read_text(encoding="utf-8") == to_markdown(before, expected, doc.catalog)
+    else:
+        reference = tmp_path / "reference.pdf"
+        app.export.build_report(before, reference, result=expected, catalog=doc.catalog)
+        assert text_of(target.read_bytes()) == text_of(reference.read_bytes())
+        assert "Edited just before the export" in text_of(target.read_bytes())
+
+
+def test_a_current_live_check_is_handed_to_the_worker_not_redone(
+    qtbot, big_window, fake_dialogs, tmp_path, check_threads
+):
+    window, target = big_window, tmp_path / "doc.md"
+    doc = window.document
+    result = window.checker.check_now()
+    assert not window.checker.pending()
+    check_threads.clear()
+    fake_dialogs.answer("get_save_path", str(target))
+    with qtbot.waitSignal(window.exports.export_finished, timeout=60_000):
+        window.exports.export_diagram("md")
+    assert check_threads == []
+    assert target.read_text(encoding="utf-8") == to_markdown(doc.design, result, doc.catalog)
+
+
+def test_a_snapshot_is_isolated_from_later_edits_and_loads_back_equal(catalog):
+    from app.domain.model import Decision
+    from app.ui.snapshot import take_snapshot
+
+    design = large_design(catalog, 50, 60)
+    first = design.components[0]
+    first.properties["tags"] = ["a", "b"]
+    design.decisions.append(Decision(id="d1", title="Batch scoring", components=[first.id]))
+    design.meta.goals.append("Fresh scores daily")
+    design.__pydantic_extra__["from_a_newer_tool"] = {"nested": [1, 2]}
+    reference = design.model_copy(deep=True)
+    snapshot = take_snapshot(design, catalog, [], None)
+    first.properties["tags"].append("c")  # every kind of in-place edit after the snapshot
+    first.position.x += 100
+    first.name = "renamed"
+    design.decisions[0].components.append("another")
+    design.meta.goals.append("another goal")
+    design.__pydantic_extra__["from_a_newer_tool"]["nested"].append(3)
+    design.components.pop()
+    loaded, loaded_catalog, result = snapshot.load()
+    assert loaded.model_dump() == reference.model_dump() and loaded.components == reference.components
+    assert loaded.__pydantic_extra__ == {"from_a_newer_tool": {"nested": [1, 2]}}
+    assert loaded.component_by_id()[first.id] is loaded.components[0]  # its own index
+    assert loaded_catalog is not catalog and result.rules_checked == []  # checked with the given rules
+
+
 def test_a_second_export_waits_for_the_first(qtbot, big_window, fake_dialogs, tmp_path):
     window = big_window
     fake_dialogs.answer("get_save_path", str(tmp_path / "a.md"))
