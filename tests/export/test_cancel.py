@@ -204,3 +204,18 @@ def test_markdown_and_mermaid_stop_at_the_checkpoint_after_a_cancel(catalog, fmt
         build()
     assert stop.checks == counting.checks // 2  # raised at that very checkpoint, nothing built after
     assert 0.2 < stop.fraction < 0.9  # halfway through by checkpoints is well inside the bar
+
+
+def test_a_check_inside_a_job_stops_at_the_next_rule_after_a_cancel(catalog):
+    from app.rules.engine import check_design
+
+    design = large_design(catalog, 300, 380)
+    counting = CancelAfter()
+    with progress.running(counting):
+        whole = check_design(design, catalog)
+    assert whole.findings == check_design(design, catalog).findings
+    assert counting.checks >= len(whole.rules_checked) > 10  # one checkpoint per rule
+    stop = CancelAfter(at=5)
+    with progress.running(stop), pytest.raises(Cancelled):
+        check_design(design, catalog)
+    assert stop.checks == 5
