@@ -29,6 +29,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
 from app.progress import Cancelled, Progress, running
+from app.ui import gc_pause
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,12 @@ class Job:
     def run(self, work: Callable[[], Any]) -> None:
         """The worker thread's body: runs `work` and records how it ended (never raises)."""
         try:
-            with running(self.progress):
+            # Automatic garbage collection paused while the job runs (app.ui.gc_pause): a
+            # collection triggered by the worker's allocations would run on this thread, where
+            # freeing cyclic garbage holding Qt objects crashes the process, and a full one
+            # holds the interpreter lock for hundreds of milliseconds with a large design open.
+            # Reference counting frees the job's temporaries as usual; cycles wait for the end.
+            with gc_pause.paused(), running(self.progress):
                 value = work()
         except Cancelled:
             self.outcome = (CANCELLED, None)
