@@ -5,13 +5,16 @@ same order: summary, context and scope, goals, architecture (the system figure a
 ```mermaid block, app.export.mermaid), the design stage by stage, decisions, risks grouped by
 rule, open questions, the rules' results and the glossary. User text is escaped for Markdown
 (app.export.mdtext): it reads as typed and cannot add headings, links, HTML or table cells.
+
+Built in a job (the window's export worker), it reports progress and honours Cancel through
+app.progress: a checkpoint per section, per component, per decision and per risk group.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from app import __version__
+from app import __version__, progress
 from app.domain.catalog import Catalog, default_catalog
 from app.domain.model import Component, Decision, Design, Link
 from app.export.design_doc import (
@@ -160,11 +163,19 @@ def _design(doc: DesignDoc) -> list[str]:
         "## Architecture",
         "The system figure: one box per component, grouped by stage; dashed arrows are intended "
         "feedback loops.",
-        "```mermaid\n" + to_mermaid(doc.design, doc.catalog).rstrip("\n") + "\n```",
+        "```mermaid\n" + _figure(doc).rstrip("\n") + "\n```",
         "## Design by stage",
         "Each stage's components with their properties (what each property means is in the glossary at "
         "the end), notes, links, and the risks and decisions that concern them.",
     ]
+    done, total = 0, len(doc.design.components)
+
+    def written(c: Component) -> list[str]:
+        nonlocal done
+        progress.checkpoint(FIGURE_SHARE + (1 - FIGURE_SHARE) * done / total)
+        done += 1
+        return _component(c, doc, outgoing)
+
     for stage in doc.catalog.stages:
         out.append(f"### {stage.number}. {md_inline(stage.label)}")
         components = by_stage.get(stage.id, [])
@@ -174,13 +185,21 @@ def _design(doc: DesignDoc) -> list[str]:
             )
             continue
         out.append(f"*{md_inline(stage.description)}*")
-        for component in components:
-            out += _component(component, doc, outgoing)
+        for each in components:
+            out += written(each)
     if by_stage.get(None):
         out.append("### Components of unknown kinds")
-        for component in by_stage[None]:
-            out += _component(component, doc, outgoing)
+        for each in by_stage[None]:
+            out += written(each)
     return out
+
+
+FIGURE_SHARE = 0.2  # of the design section's progress: the Mermaid figure
+
+
+def _figure(doc: DesignDoc) -> str:
+    with progress.phase(0.0, FIGURE_SHARE, "Drawing the figure"):
+        return to_mermaid(doc.design, doc.catalog)
 
 
 def _decision(decision: Decision, doc: DesignDoc) -> list[str]:
@@ -216,6 +235,7 @@ def _decisions(doc: DesignDoc) -> list[str]:
         return []
     out = ["## Decisions"]
     for decision in doc.decisions:
+        progress.checkpoint()
         out += _decision(decision, doc)
     if doc.acceptances:
         rows = [
@@ -262,7 +282,8 @@ def _closing(doc: DesignDoc) -> list[str]:
     out: list[str] = []
     if doc.risks:
         out += ["## Risks", "The rules' findings grouped by rule, open ones first and most severe first."]
-        for group in doc.risks:
+        for number, group in enumerate(doc.risks):
+            progress.checkpoint(number / len(doc.risks))
             out += _risk(group, doc)
     if doc.questions or doc.answered:
         out += ["## Open questions", _bullets(doc.questions, numbered=True) if doc.questions else "None."]
@@ -298,6 +319,16 @@ def _closing(doc: DesignDoc) -> list[str]:
     return out
 
 
+# Each section's share of the progress bar (after the document's facts, about a tenth).
+SECTIONS = (
+    (0.10, 0.12, "Writing the summary"),
+    (0.12, 0.14, "Writing the context"),
+    (0.14, 0.80, "Writing the design by stage"),
+    (0.80, 0.85, "Writing the decisions"),
+    (0.85, 1.00, "Writing the risks and appendices"),
+)
+
+
 def to_markdown(
     design: Design,
     result: CheckResult | None = None,
@@ -307,13 +338,18 @@ def to_markdown(
 ) -> str:
     """The design document as GitHub-flavoured Markdown."""
     catalog = catalog or default_catalog()
-    result = result if result is not None else check_design(design, catalog)
+    if result is None:
+        progress.checkpoint(0.0, "Checking the design")
+        result = check_design(design, catalog)
+    progress.checkpoint(0.0, "Preparing the document")
     doc = build_doc(design, result, catalog)
     byline = "ML system design document"
     if design.meta.author.strip():
         byline += " by " + md_inline(design.meta.author, name=True)
     byline += f" · {report_date or date.today().isoformat()} · MLSD Studio {__version__}"
     parts = [f"# {md_inline(doc.title, name=True)}", f"*{byline}*"]
-    for section in (_summary(doc), _context(doc), _design(doc), _decisions(doc), _closing(doc)):
-        parts += section
+    sections = (_summary, _context, _design, _decisions, _closing)
+    for (start, end, text), section in zip(SECTIONS, sections, strict=True):
+        with progress.phase(start, end, text):
+            parts += section(doc)
     return "\n\n".join(parts) + "\n"

@@ -7,10 +7,14 @@ character Mermaid or HTML could read as syntax is written as an entity code (``#
 Right-to-left text and bidi controls: each line of user text is wrapped in FSI ... PDI (a
 first-strong isolate) with only its balanced bidi controls kept, so a name cannot reorder the
 label text around it (text.isolate).
+
+Built in a job (the window's export worker), it reports progress and honours Cancel through
+app.progress: a checkpoint per stage and per batch of links.
 """
 
 from __future__ import annotations
 
+from app import progress
 from app.domain.catalog import Catalog, default_catalog
 from app.domain.model import Design, Link
 from app.export.dot import OTHER_STAGE, stage_groups, tint
@@ -35,6 +39,9 @@ _ENTITIES = {
     "%": "#37;",
     "\\": "#92;",
 }
+
+
+BATCH = 200  # components or links written between two cancellation checkpoints
 
 
 def mermaid_escape(text: str) -> str:
@@ -74,12 +81,18 @@ def to_mermaid(design: Design, catalog: Catalog | None = None) -> str:
         "flowchart LR",
     ]
     class_lines: list[str] = []
-    for (stage_id, label, color), members in stage_groups(design, catalog):
+    groups = stage_groups(design, catalog)
+    placed, total = 0, max(1, len(design.components) + len(design.links))
+    for (stage_id, label, color), members in groups:
+        progress.checkpoint(placed / total, "Writing the Mermaid figure")
         number = next((s.number for s in catalog.stages if s.id == stage_id), len(catalog.stages) + 1)
         sub_id = f"s{number}"
         lines.append(f'  subgraph {sub_id}["{mermaid_escape(label)}"]')
         lines.append("    direction TB")
         for index in members:
+            placed += 1
+            if placed % BATCH == 0:
+                progress.checkpoint(placed / total)
             component = design.components[index]
             spec = catalog.kind(component.kind)
             kind_label = spec.label if spec else component.kind
@@ -96,9 +109,12 @@ def to_mermaid(design: Design, catalog: Catalog | None = None) -> str:
         class_lines.append(
             f"  class {','.join(node_ids[design.components[i].id] for i in members)} {class_name}"
         )
-    for link in design.links:
+    for number, link in enumerate(design.links):
+        if number % BATCH == 0:
+            progress.checkpoint((placed + number) / total)
         line = _link_line(link, node_ids)
         if line:
             lines.append(line)
     lines.extend(class_lines)
+    progress.checkpoint(1.0)
     return "\n".join(lines) + "\n"

@@ -9,7 +9,9 @@ Renderer lookup, first match wins:
 
 Every call runs with a timeout (``MLSD_RENDER_TIMEOUT`` seconds, 30 by default) in its own
 process group, which is killed on timeout, and with layout limits (nslimit, mclimit) so a
-pathological graph ends in a RenderError instead of a hang.
+pathological graph ends in a RenderError instead of a hang. Inside a job that is cancelled
+(app.progress: the window's exports run on a worker thread) the process is killed at once and
+app.progress.Cancelled is raised.
 
 Fonts, so that names in every script are drawn with real glyphs (resources/fonts):
 
@@ -34,10 +36,12 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from app import progress
 from app.fonts import BY_SCRIPT, font_dir, font_files
 
 ENV_DOT = "MLSD_DOT"
@@ -47,6 +51,7 @@ FORMATS = ("svg", "png", "plain", "json", "dot", "xdot")
 # Graph attributes bounding the layout passes (network simplex iterations per node; mincross).
 LAYOUT_LIMITS: dict[str, str] = {"nslimit": "30", "nslimit1": "30", "mclimit": "1.0", "searchsize": "30"}
 _STDERR_CHARS = 600
+CANCEL_POLL_S = 0.1  # how often a job's renderer checks whether the job was cancelled
 
 
 class RenderError(RuntimeError):
@@ -284,7 +289,7 @@ def _run(renderer: Renderer, dot_source: str, fmt: str, seconds: float, options:
     except OSError as exc:
         raise RenderError(f"could not start {renderer.describe()}: {exc.strerror or exc}") from None
     try:
-        out, err = process.communicate(dot_source.encode("utf-8"), timeout=seconds)
+        out, err = _communicate(process, dot_source.encode("utf-8"), seconds)
     except subprocess.TimeoutExpired:
         _kill(process)
         try:
@@ -295,7 +300,7 @@ def _run(renderer: Renderer, dot_source: str, fmt: str, seconds: float, options:
             f"{renderer.name} did not finish within the {seconds:g} s timeout (layout too complex, "
             f"or the renderer hung); simplify the design or raise {ENV_TIMEOUT}"
         ) from None
-    except BaseException:
+    except BaseException:  # Cancelled among others: the renderer must not outlive the call
         _kill(process)
         process.wait()
         raise
@@ -306,3 +311,22 @@ def _run(renderer: Renderer, dot_source: str, fmt: str, seconds: float, options:
     if not out:
         raise RenderError(f"{renderer.name} produced no {fmt} output: {_summarise(err)}")
     return out
+
+
+def _communicate(process: subprocess.Popen[bytes], data: bytes, seconds: float) -> tuple[bytes, bytes]:
+    """communicate() with a timeout; inside a job, in short waits that check for a cancel
+    (progress.Cancelled is raised then, and the caller kills the process)."""
+    if progress.current() is None:
+        return process.communicate(data, timeout=seconds)
+    progress.checkpoint(text="Drawing with Graphviz")
+    deadline = time.monotonic() + seconds
+    pending: bytes | None = data
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise subprocess.TimeoutExpired(process.args, seconds)
+        try:
+            return process.communicate(pending, timeout=min(CANCEL_POLL_S, left))
+        except subprocess.TimeoutExpired:
+            pending = None  # sent with the first call; later calls go on reading
+            progress.checkpoint()

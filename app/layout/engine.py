@@ -1,5 +1,8 @@
 """layout_design(): stages as lanes, lanes wrapped into sub-columns to fit an aspect ratio,
-cards ordered inside each lane to reduce crossings, placed around cards that do not move."""
+cards ordered inside each lane to reduce crossings, placed around cards that do not move.
+
+Between its phases the engine calls app.progress.checkpoint(): inside a job (the window runs
+auto-layout on a worker thread) that reports how far it is and stops it once cancelled."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from app.layout.ordering import SWEEP_VARIANTS, OrderGraph, order_columns, split
 from app.layout.refine import CrossingModel, refine
 from app.layout.routing import route_links
 from app.layout.types import CARD_HEIGHT, CARD_WIDTH, OTHER_STAGE, Lane, LayoutResult, Point
+from app.progress import checkpoint
 
 LANE_GAP = 80.0  # between lanes: room for the bundled link tracks
 COLUMN_GAP = 60.0  # between the sub-columns of one lane
@@ -84,6 +88,7 @@ def layout_design(
     catalog = catalog or default_catalog()
     if not math.isfinite(aspect) or aspect <= 0:
         raise ValueError(f"aspect must be a positive number, not {aspect!r}")
+    checkpoint(0.0)
     card_w, card_h = card_size
     wanted = None if only is None else set(only)
     moving = [c for c in design.components if not c.pinned and (wanted is None or c.id in wanted)]
@@ -94,7 +99,9 @@ def layout_design(
     lanes: tuple[Lane, ...] = ()
     if moving:
         lanes = _place(design, catalog, moving, positions, aspect, card_size, anchored=wanted is not None)
+    checkpoint(0.9)
     link_routes = route_links(design, positions, catalog, card_size=card_size) if routes else {}
+    checkpoint(1.0)
     if positions:
         xs = [x for x, _ in positions.values()]
         ys = [y for _, y in positions.values()]
@@ -174,6 +181,7 @@ def _place(
         members = [i for i in range(len(moving)) if node_lane[i] == lane]
         columns.extend(split_lane(graph, members, math.ceil(n / rows)))
     blocked = _Obstacles(positions.values(), card_size, column_x)
+    checkpoint(0.1)
 
     def centre(cell: tuple[int, int]) -> Point:
         return column_x[cell[0]] + card_w / 2, origin[1] + cell[1] * pitch_y + card_h / 2
@@ -184,7 +192,8 @@ def _place(
     variants = SWEEP_VARIANTS[:tries]
     if len(moving) > BIG_DESIGN:  # half the sweeps: most of their gain, half their time
         variants = tuple(replace(v, count=v.count // 2) for v in variants)
-    for sweeps in variants:
+    for tried, sweeps in enumerate(variants):
+        checkpoint(0.1 + 0.6 * tried / len(variants))
         col, row = order_columns(graph, columns, column_pos, rows, sweeps)
         if tries == 1:
             break
@@ -194,6 +203,7 @@ def _place(
             best = (score, col, row)
     if best is not None:
         col, row = best[1], best[2]
+    checkpoint(0.7)
     if links <= EXACT_LIMIT:
         model = _model(design, moving, positions, [centre(c) for c in zip(col, row, strict=True)], card_size)
         cells = list(zip(col, row, strict=True))
@@ -209,6 +219,7 @@ def _place(
         col = [c for c, _ in cells]
         row = [r for _, r in cells]
 
+    checkpoint(0.8)
     by_column: list[list[int]] = [[] for _ in column_x]
     for i in range(len(moving)):
         by_column[col[i]].append(i)

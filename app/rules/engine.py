@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from app import progress
 from app.domain.catalog import STAGE_IDS, Catalog, default_catalog
 from app.domain.changes import Change
 from app.domain.graph import GraphMirror
@@ -301,6 +302,7 @@ class RuleEngine:
         found: dict[str, tuple[RuleSpec, list[Finding]]] = {}
         raw: list[Finding] = []
         for spec in self.rules:
+            progress.checkpoint()  # inside a job (an export's own check): Cancel stops it here
             kept = previous.get(spec.id) if rerun is not None and spec.id not in rerun else None
             if kept is not None and kept[0] is spec:
                 hits = kept[1]

@@ -326,6 +326,7 @@ class MainWindow(QMainWindow):
             self.settings.save_window(self)
             self.settings.set_findings_grouping(self.findings.group_by())
         self.autosaver.discard()
+        self.canvas.jobs.shutdown()  # cancel running exports and layouts, and wait for their threads
         self.checker.close(wait=False)  # a check under way ends on its own; its result is dropped
         self.canvas.design_scene.builder.stop()
         if self in _WINDOWS:

@@ -69,3 +69,15 @@ def drag(view, start: QPoint, end: QPoint, steps: int = 5, button=LEFT, modifier
         point = start + (end - start) * (i / steps)
         move(view, point, button, modifiers)
     release(view, end, button, modifiers)
+
+
+def run_layout(qtbot, view: CanvasView, timeout: int = 30_000) -> bool:
+    """Auto-layout as the user starts it, waiting for its worker; True when it moved cards
+    (one new "Auto-layout" undo step)."""
+    stack = view.document.undo_stack
+    index, ended = stack.index(), []
+    view.jobs.ended.connect(lambda kind, state: ended.append(state))
+    if not view.auto_layout():
+        return False
+    qtbot.waitUntil(lambda: bool(ended), timeout=timeout)
+    return stack.index() == index + 1 and stack.undoText() == "Auto-layout"

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
+from app.ui.jobs import THREAD_PREFIX
 from tests.ui.windows import DialogLog, WindowFactory, write_design_file
+
+
+@pytest.fixture(autouse=True)
+def _no_job_thread_outlives_its_test():
+    """Closing a window stops its jobs; a view's job ends by itself: none is left running."""
+    yield
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        left = [t.name for t in threading.enumerate() if t.name.startswith(THREAD_PREFIX)]
+        if not left:
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"job threads still running 10 s after the test: {left}")
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from app.persistence import load_design, save_design
 from app.resources import resource_path
 from app.ui.canvas.style import CARD_H, CARD_W
 from app.ui.main import run_app
-from tests.ui.canvas_support import at, make_view, snapshot
+from tests.ui.canvas_support import at, make_view, run_layout, snapshot
 
 
 def _template(catalog, name: str = "ad_ctr"):
@@ -59,7 +59,7 @@ def test_auto_layout_is_one_undo_step_without_overlaps_and_fits_the_view(qtbot, 
     doc, view = make_view(qtbot, _stacked(catalog))
     before, bytes_before = _positions(doc), snapshot(doc)
     _unfit(view)
-    assert view.auto_layout()
+    assert run_layout(qtbot, view)
     assert doc.undo_stack.count() == 1 and doc.undo_stack.undoText() == "Auto-layout"
     after = _positions(doc)
     assert _overlaps(after, after) == []
@@ -82,7 +82,7 @@ def test_auto_layout_leaves_pinned_cards_where_they_are(qtbot, catalog):
     doc.move_components({pinned[0]: (-2000.0, 40.0), pinned[1]: (3000.0, 900.0)})
     doc.set_pinned(pinned, True)
     kept = {cid: _positions(doc)[cid] for cid in pinned}
-    assert view.auto_layout()
+    assert run_layout(qtbot, view)
     after = _positions(doc)
     assert {cid: after[cid] for cid in pinned} == kept
     assert _overlaps(after, after) == []
@@ -97,7 +97,7 @@ def test_auto_layout_of_a_selection_moves_only_the_selection(qtbot, catalog):
     stacked = _positions(doc)
     view.select_components(chosen)
     count = doc.undo_stack.count()
-    assert view.auto_layout()
+    assert run_layout(qtbot, view)
     assert doc.undo_stack.count() == count + 1
     after = _positions(doc)
     assert {cid: after[cid] for cid in after if cid not in chosen} == {
@@ -111,7 +111,7 @@ def test_auto_layout_of_a_selection_moves_only_the_selection(qtbot, catalog):
 def test_one_selected_card_lays_out_everything(qtbot, catalog):
     doc, view = make_view(qtbot, _stacked(catalog))
     view.select_components([doc.design.components[0].id])
-    assert view.auto_layout()
+    assert run_layout(qtbot, view)
     after = _positions(doc)
     assert _overlaps(after, after) == []
 

@@ -49,29 +49,32 @@ def test_bad_arguments_exit_2(qtbot, capsys):
 # ---- exports -------------------------------------------------------------------------------
 
 
-def test_export_mermaid_and_dot(windows, fake_dialogs, design_file, tmp_path):
+def test_export_mermaid_and_dot(qtbot, windows, fake_dialogs, design_file, tmp_path):
     window = windows()
     window.files.open(design_file)
     fake_dialogs.answer("get_save_path", str(tmp_path / "d.mmd"), str(tmp_path / "d.dot"))
-    assert window.exports.export_diagram("mermaid") == str(tmp_path / "d.mmd")
+    with qtbot.waitSignal(window.exports.export_finished, timeout=30_000):
+        assert window.exports.export_diagram("mermaid") == str(tmp_path / "d.mmd")
     assert "Ranker" in (tmp_path / "d.mmd").read_text(encoding="utf-8")
-    assert window.exports.export_diagram("dot") == str(tmp_path / "d.dot")
+    with qtbot.waitSignal(window.exports.export_finished, timeout=30_000):
+        assert window.exports.export_diagram("dot") == str(tmp_path / "d.dot")
     assert "digraph" in (tmp_path / "d.dot").read_text(encoding="utf-8")
     suggested = fake_dialogs.args("get_save_path")[2]
     assert suggested.endswith(".mmd")
 
 
-def test_export_design_document_as_markdown(windows, fake_dialogs, design_file, tmp_path):
+def test_export_design_document_as_markdown(qtbot, windows, fake_dialogs, design_file, tmp_path):
     window = windows()
     window.files.open(design_file)
     assert window.actions.export_diagram["md"].text() == "Design document as Markdown…"
     fake_dialogs.answer("get_save_path", str(tmp_path / "d.md"))
-    assert window.exports.export_diagram("md") == str(tmp_path / "d.md")
+    with qtbot.waitSignal(window.exports.export_finished, timeout=30_000):
+        assert window.exports.export_diagram("md") == str(tmp_path / "d.md")
     text = (tmp_path / "d.md").read_text(encoding="utf-8")
     assert "## Design by stage" in text and "```mermaid" in text and "Ranker" in text
 
 
-def test_export_error_is_shown(windows, fake_dialogs, tmp_path, monkeypatch):
+def test_export_error_is_shown(qtbot, windows, fake_dialogs, tmp_path, monkeypatch):
     window = windows()
 
     def broken(*args, **kwargs):
@@ -79,17 +82,19 @@ def test_export_error_is_shown(windows, fake_dialogs, tmp_path, monkeypatch):
 
     monkeypatch.setattr(app.export, "to_svg", broken)
     fake_dialogs.answer("get_save_path", str(tmp_path / "d.svg"))
-    assert window.exports.export_diagram("svg") is None
+    with qtbot.waitSignal(window.exports.export_failed, timeout=30_000):
+        assert window.exports.export_diagram("svg") == str(tmp_path / "d.svg")
     title, text = fake_dialogs.args("show_error")[1:]
     assert "Graphviz is not installed" in text
     assert not (tmp_path / "d.svg").exists()
 
 
-def test_canvas_image_export(windows, fake_dialogs, design_file, tmp_path):
+def test_canvas_image_export(qtbot, windows, fake_dialogs, design_file, tmp_path):
     window = windows()
     window.files.open(design_file)
     fake_dialogs.answer("get_save_path", str(tmp_path / "canvas.png"))
-    assert window.exports.export_canvas_image("png")
+    with qtbot.waitSignal(window.exports.export_finished, timeout=30_000):
+        assert window.exports.export_canvas_image("png")
     assert not QImage(str(tmp_path / "canvas.png")).isNull()
 
 

@@ -7,6 +7,7 @@ from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QDockWidget
 
 from app.ui.inspector.editors import ChoiceCombo
+from tests.ui.canvas_support import run_layout
 
 
 def test_a_never_saved_design_says_so_in_the_inspector(windows, fake_dialogs, tmp_path, design_file):
@@ -25,13 +26,13 @@ def _fitted(view) -> bool:
     return view.visible_scene_rect().contains(view.design_scene.components_rect())
 
 
-def test_jumping_back_over_a_layout_in_history_refits_the_view(windows):
+def test_jumping_back_over_a_layout_in_history_refits_the_view(qtbot, windows):
     window = windows()
     doc, view = window.document, window.canvas
     kinds = ["data_source", "feature_pipeline", "model", "evaluation", "endpoint", "monitor"] * 3
     ids = [doc.add_component(kind, 40.0 * n, 30.0 * n) for n, kind in enumerate(kinds)]
     doc.move_components({ids[0]: (4000.0, 3000.0)})  # far away: only a fit shows everything
-    assert view.auto_layout()
+    assert run_layout(qtbot, view)
     doc.set_component_field(ids[1], "name", "After the layout")
     layout_index = doc.undo_stack.index() - 1
     view.centerOn(QPointF(-5000, -5000))

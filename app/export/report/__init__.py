@@ -9,6 +9,9 @@ with the Markdown export); a section with nothing to say is one line in the summ
 a page. Modules: fonts (Unicode and CJK text), styles, template (pages, footer, outline),
 front (cover, contents, summary), architecture and diagram (figures), sections (design by
 stage), capacity (estimates), docsections (the rest), tables.
+
+Inside a job (app.progress: the window builds the report on a worker thread) the build
+reports its progress, stops at the next flowable once cancelled, and writes nothing then.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from pathlib import Path
 from reportlab.lib.units import cm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, NextPageTemplate, PageBreak, Spacer
 
-from app import __version__
+from app import __version__, progress
 from app.domain.catalog import Catalog, default_catalog
 from app.domain.model import Design
 from app.export.design_doc import DesignDoc, build_doc
@@ -66,6 +69,7 @@ def report_bytes(
         date=report_date or date.today().isoformat(),
         design_hash=front.design_hash(data),
     )
+    progress.checkpoint(0.0, "Preparing the report")
     doc_content = build_doc(design, result, catalog)
     problem = " ".join(design.meta.problem.split())
     # Built once: flowables are laid out afresh by every pass (multiBuild reuses them the same
@@ -74,19 +78,53 @@ def report_bytes(
     body = _story(doc_content, info, styles, width, extra_sections, after_summary, diagram_error)
 
     def new_doc(buffer: io.BytesIO) -> ReportDocTemplate:
-        return ReportDocTemplate(
-            buffer,
-            styles,
-            title=title,
-            author=info.author,
-            subject=("ML system design: " + problem[:200]) if problem else "ML system design report",
-            creator=f"MLSD Studio {__version__}",
-            keywords=["ML system design", "MLSD Studio"],
+        return _watch(
+            ReportDocTemplate(
+                buffer,
+                styles,
+                title=title,
+                author=info.author,
+                subject=("ML system design: " + problem[:200]) if problem else "ML system design report",
+                creator=f"MLSD Studio {__version__}",
+                keywords=["ML system design", "MLSD Studio"],
+            )
         )
 
     return passes.build_pdf(
         body, lambda tightness: docsections.glossary_section(doc_content, styles, width, tightness), new_doc
     )
+
+
+PREPARE_SHARE = 0.25  # of a job's progress bar: the contents and figures before the page passes
+FIGURES_SHARE = (0.05, 0.2)  # of the bar: drawing the figures (each one's layout reports in it)
+EXPECTED_PASSES = 2  # page passes a report usually takes (the contents need the page numbers)
+
+
+def _watch(doc: ReportDocTemplate) -> ReportDocTemplate:
+    """Inside a job, every flowable the build lays out is a checkpoint (progress, Cancel)."""
+    if progress.current() is not None:
+        doc.setProgressCallBack(_PassProgress())
+    return doc
+
+
+class _PassProgress:
+    """reportlab's progress callback: each laid-out flowable is a checkpoint of the job."""
+
+    def __init__(self) -> None:
+        self.passes = 1
+        self.size = 1
+
+    def __call__(self, kind: str, value: int) -> None:
+        if kind == "PASS":
+            self.passes = value
+        elif kind == "SIZE_EST":
+            self.size = max(1, value)
+        elif kind == "PROGRESS":
+            done = (self.passes - 1 + min(1.0, value / self.size)) / EXPECTED_PASSES
+            progress.checkpoint(
+                PREPARE_SHARE + (1 - PREPARE_SHARE) * min(done, 0.99),
+                f"Laying out pages (pass {self.passes})",
+            )
 
 
 def _story(
@@ -112,7 +150,9 @@ def _story(
     ]
     # Before the landscape architecture page: on this page, or together on the next (no short spill).
     story += [CondPageBreak(SECTION_ROOM), KeepTogether(context)]
-    story += architecture_story(design, catalog, result, styles, width, error=diagram_error)
+    with progress.phase(*FIGURES_SHARE, "Drawing the figures"):
+        story += architecture_story(design, catalog, result, styles, width, error=diagram_error)
+    progress.checkpoint(PREPARE_SHARE, "Writing the sections")
     # Later sections start on the current page when there is room for a good start.
     for part in (
         sections.stage_sections(doc_content, styles, width),
@@ -170,5 +210,6 @@ def build_report(
         diagram_error=diagram_error,
         after_summary=after_summary,
     )
-    atomic_write_bytes(out_path, pdf)
+    with progress.committing():  # a job cancelled by now writes nothing
+        atomic_write_bytes(out_path, pdf)
     return Path(out_path)

@@ -5,14 +5,15 @@ Every change goes through the DesignDocument, one undo step per user action.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QPoint, QPointF, QRectF
+from PySide6.QtCore import QPoint, QPointF, QRectF, SignalInstance
 from PySide6.QtGui import QContextMenuEvent
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMenu, QWidget
 
 from app.domain.errors import DesignError
 from app.rules.engine import CheckResult
@@ -20,10 +21,14 @@ from app.ui.canvas import arrange, clipboard, layout
 from app.ui.canvas import style as st
 from app.ui.canvas.context_menu import card_menu
 from app.ui.canvas.image_export import render_to_image as _render_to_image
+from app.ui.jobs import JobRunner
 
 if TYPE_CHECKING:
     from app.ui.canvas.scene import DesignScene
     from app.ui.document import DesignDocument
+
+
+LAYOUT_JOB = "layout"
 
 
 def _plural(n: int, word: str) -> str:
@@ -35,9 +40,18 @@ class CanvasEditMixin:
 
     document: DesignDocument
     design_scene: DesignScene
+    # CanvasView's (declared there; named here for the type checker only)
+    message: SignalInstance
+    selection_changed: SignalInstance
+    fit_to_view: Callable[[], None]
+    visible_scene_rect: Callable[[], QRectF]
+    _fit_rect: Callable[[QRectF], None]
+    centerOn: Callable[[QPointF], None]  # noqa: N815 (Qt's name)
+    viewport: Callable[[], QWidget]
     _paste_key: bytes | None = None
     _paste_count: int = 0
     _undo_index: int = 0
+    _jobs: JobRunner | None = None
 
     # ---- selection -------------------------------------------------------------------------------
 
@@ -140,18 +154,42 @@ class CanvasEditMixin:
             return
         self.document.move_components(arrange.distribute(rects, axis), text=f"Distribute {axis}ly")
 
+    @property
+    def jobs(self) -> JobRunner:
+        """The runner of this view's (and its window's) long jobs, made on first use."""
+        if self._jobs is None:
+            self._jobs = JobRunner(self)  # type: ignore[arg-type]
+        return self._jobs
+
     def auto_layout(self) -> bool:
         """Lay out the selection (two or more components) or the whole design, stages left to
-        right, shaped like the view; one undo step, then fit the view. Pinned cards stay."""
+        right, shaped like the view. The engine runs on a worker thread from a snapshot (editing
+        goes on); its result is one undo step, applied if it still fits the document
+        (layout.still_fits), then the view is fitted. Pinned cards stay. True when started."""
+        if self.jobs.busy(LAYOUT_JOB):
+            self.message.emit("Auto-layout is already running")
+            return False
         size = self.viewport().size()
         aspect = size.width() / size.height() if size.height() > 0 and size.width() > 0 else 16 / 10
         selected = self.selected_component_ids()
-        applied = layout.auto_layout(
+        plan = layout.plan_layout(
             self.document, self.message.emit, aspect=aspect, only=selected if len(selected) >= 2 else None
         )
-        if applied:
-            self.fit_to_view()
-        return applied
+        if plan is None:
+            return False
+
+        def done(targets: layout.Moves) -> None:
+            if layout.apply_positions(self.document, plan, targets, self.message.emit):
+                self.fit_to_view()
+
+        def failed(error: BaseException) -> None:
+            self.message.emit(f"Auto-layout failed: {error}")
+
+        def cancelled() -> None:
+            self.message.emit("Auto-layout cancelled; nothing moved")
+
+        work = partial(layout.compute_positions, plan)
+        return self.jobs.start(LAYOUT_JOB, "Auto-layout", work, done, failed, cancelled) is not None
 
     def _undo_index_changed(self, index: int) -> None:
         """Fit the view after undoing or redoing an auto-layout (the cards moved far)."""
@@ -287,7 +325,7 @@ class CanvasEditMixin:
         if menu is None:
             super().contextMenuEvent(event)  # type: ignore[misc]
             return
-        menu.exec(self.viewport().mapToGlobal(pos))  # type: ignore[attr-defined]
+        menu.exec(self.viewport().mapToGlobal(pos))
         menu.deleteLater()
         event.accept()
 
