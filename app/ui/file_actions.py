@@ -8,12 +8,8 @@ worker thread behind a progress dialog, so the window stays responsive while the
 
 from __future__ import annotations
 
-import gc
 import os
 import re
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,7 +22,7 @@ from app.persistence import DesignLoadError, DesignSaveError, LoadedDesign, load
 from app.persistence.atomic import clean_stale_temp_files
 from app.persistence.loader import MAX_FILE_BYTES, file_signature
 from app.templates import design_from_template_file
-from app.ui import dialogs, template_dialog
+from app.ui import dialogs, gc_pause, template_dialog
 from app.ui.document import DesignDocument
 
 if TYPE_CHECKING:
@@ -49,33 +45,6 @@ def suggested_file_name(title: str) -> str:
     return f"{stem or 'design'}.mlsd"
 
 
-_gc_lock = threading.Lock()
-_gc_paused = 0  # loads running with automatic garbage collection paused
-_gc_was_enabled = True
-
-
-@contextmanager
-def _gc_paused_while_loading() -> Iterator[None]:
-    """Pause automatic garbage collection while a big file loads on a worker thread.
-
-    Everything the loader allocates stays alive, so collections find nothing; but a full
-    collection of a big heap holds the GIL, and with it the window, for up to a second.
-    """
-    global _gc_paused, _gc_was_enabled
-    with _gc_lock:
-        if _gc_paused == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_paused += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_paused -= 1
-            if _gc_paused == 0 and _gc_was_enabled:
-                gc.enable()
-
-
 class _LoadSignals(QObject):
     loaded = Signal(object)  # LoadedDesign
     failed = Signal(str, str)  # path, message
@@ -91,7 +60,7 @@ class _LoadJob(QRunnable):
 
     def run(self) -> None:
         try:
-            with _gc_paused_while_loading():
+            with gc_pause.paused():  # everything the loader allocates stays alive
                 loaded = load_design(self.path, self.catalog)
         except DesignLoadError as exc:
             self.signals.failed.emit(str(self.path), str(exc))

@@ -7,6 +7,13 @@ it for a check, building its items) gains nothing from collections, so it runs w
 paused. Holders count: collection resumes (if it was on) when the last holder releases.
 Reference counting frees everything meanwhile, as always.
 
+In the window, Python's automatic collection is off for good (`install`): the window's thread
+collects on a timer instead, when the collector's own thresholds say a collection is due. A
+collection runs the finalisers of whatever garbage it finds, Qt objects included, on the
+thread that triggered it; automatic collection would let a worker thread (the live check, an
+export) destroy objects that belong to the window's thread, which crashes Qt. The pause then
+simply stops the timer's collections.
+
 Once a large design is open, `freeze()` moves every object alive into the collector's
 permanent generation, so later collections stop walking the design; `thaw()` (before the
 next large design is opened, or when a window closes) hands them back, so whatever has become
@@ -20,16 +27,75 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer
+
+COLLECT_INTERVAL_MS = 100
+
 _lock = threading.Lock()
 _holders = 0
 _was_enabled = True
 _frozen = False
+_collector: _WindowThreadCollector | None = None
+
+
+class _WindowThreadCollector(QObject):
+    """Runs the collections automatic collection would have run, on the window's thread."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.collections = 0
+        self._timer = QTimer(self)
+        self._timer.setInterval(COLLECT_INTERVAL_MS)
+        self._timer.timeout.connect(self.collect_if_due)
+        self._timer.start()
+
+    def collect_if_due(self) -> int | None:
+        """The generation collected (the oldest whose count is over its threshold), or None."""
+        if _holders:
+            return None
+        counts, thresholds = gc.get_count(), gc.get_threshold()
+        if counts[0] <= thresholds[0]:
+            return None
+        generation = 2 if counts[2] > thresholds[2] else 1 if counts[1] > thresholds[1] else 0
+        gc.collect(generation)
+        self.collections += 1
+        return generation
+
+
+def install() -> None:
+    """Automatic collection off for good; the window's thread collects on a timer instead.
+    Called once the QApplication exists, on its thread; a second call does nothing."""
+    global _collector, _was_enabled
+    app = QCoreApplication.instance()
+    if _collector is not None or app is None or QThread.currentThread() is not app.thread():
+        return
+    with _lock:
+        _collector = _WindowThreadCollector(app)
+        _was_enabled = False  # a pause ending never turns automatic collection back on
+        gc.disable()
+
+
+def installed() -> bool:
+    return _collector is not None
+
+
+def collect_if_due() -> int | None:
+    """What the collector's timer does (tests call it); None without the collector."""
+    return _collector.collect_if_due() if _collector is not None else None
+
+
+def collecting() -> bool:
+    """True when garbage in cycles is being collected (automatically or by the timer), i.e.
+    no pause is held."""
+    if _collector is not None:
+        return _holders == 0
+    return gc.isenabled()
 
 
 def hold() -> None:
     global _holders, _was_enabled
     with _lock:
-        if _holders == 0:
+        if _holders == 0 and _collector is None:
             _was_enabled = gc.isenabled()
             gc.disable()
         _holders += 1
@@ -41,7 +107,7 @@ def release() -> None:
         if _holders == 0:
             return
         _holders -= 1
-        if _holders == 0 and _was_enabled:
+        if _holders == 0 and _was_enabled and _collector is None:
             gc.enable()
 
 

@@ -19,7 +19,7 @@ from app.persistence import DesignLoadError, load_design, recovery
 from app.persistence.atomic import clean_stale_temp_files
 from app.persistence.crashlog import write_crash_log
 from app.resources import resource_path
-from app.ui import dialogs
+from app.ui import dialogs, gc_pause
 from app.ui.canvas.clipboard import release_clipboard
 from app.ui.main_window import MainWindow, app_icon, open_windows
 from app.ui.settings import APPLICATION, ORGANIZATION
@@ -107,6 +107,7 @@ def make_application() -> QApplication:
     app.setWindowIcon(app_icon())
     register_fonts(app)
     ThemeManager.instance()
+    gc_pause.install()  # garbage collected on this thread only, never by a worker's allocations
     return app
 
 

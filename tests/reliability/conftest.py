@@ -1,4 +1,4 @@
 """Fixtures of the reliability suite: window tests reuse the dialog fakes and window factory
 of tests/ui."""
 
-from tests.ui.conftest import design_file, fake_dialogs, windows  # noqa: F401
+from tests.ui.conftest import _collect_on_the_window_thread, design_file, fake_dialogs, windows  # noqa: F401

@@ -10,13 +10,13 @@ traceback reaches the user: in process, on the background-loading worker thread 
 
 from __future__ import annotations
 
-import gc
 import os
 from pathlib import Path
 
 import pytest
 
 from app.persistence import design_to_bytes
+from app.ui import gc_pause
 from app.ui.main_window import open_windows
 from tests.persistence.bad_inputs import BAD_FILES, million_components
 from tests.reliability.app_runner import AppRun, read_dump
@@ -112,7 +112,7 @@ def test_bad_files_over_2_mb_fail_just_as_clearly_on_the_worker_thread(
     assert failed.args == [text]
     assert text.startswith(str(bad)) and expected in text and "Traceback" not in text
     assert window.files.progress is None and not window.files.is_loading()
-    assert gc.isenabled()
+    assert gc_pause.collecting()
     assert_window_unharmed(window, good, before)
 
 

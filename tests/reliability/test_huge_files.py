@@ -18,7 +18,7 @@ import pytest
 from PySide6.QtCore import QTimer
 
 from app.persistence.loader import MAX_FILE_BYTES
-from app.ui import file_actions
+from app.ui import file_actions, gc_pause
 from app.ui.main_window import open_windows
 from tests.reliability.app_runner import AppRun, read_dump
 from tests.ui.windows import write_design_file
@@ -97,11 +97,11 @@ def test_a_50_mb_design_loads_in_the_background_with_a_progress_dialog(
     assert shown == [True, False]  # visible while reading, closed once the design is shown
     scene = window.canvas.design_scene
     if scene.is_building():  # a large design's items are built in slices after the read
-        assert not gc.isenabled()
+        assert not gc_pause.collecting()
         with qtbot.waitSignal(scene.builder.finished, timeout=120_000):
             pass
     assert window.checker.wait(120)  # then it is checked on a worker (collections paused too)
-    assert gc.isenabled()  # paused only while the file was read, the items built and checked
+    assert gc_pause.collecting()  # paused only while the file was read, the items built and checked
     assert files.progress is None and not files.is_loading()
     assert len(window.document.design.components) == COMPONENTS
     assert window.document.path == fifty_mb and not window.document.is_modified()

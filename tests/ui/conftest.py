@@ -8,8 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from app.ui import gc_pause
 from app.ui.jobs import THREAD_PREFIX
 from tests.ui.windows import DialogLog, WindowFactory, write_design_file
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collect_on_the_window_thread(qapp):
+    """As in the window (make_application): garbage is collected on the window's thread only."""
+    gc_pause.install()
 
 
 @pytest.fixture(autouse=True)

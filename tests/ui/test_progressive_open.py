@@ -15,6 +15,7 @@ from PySide6.QtCore import QPointF
 from app.domain.catalog import default_catalog
 from app.rules.model import Hit, RuleSpec
 from app.templates import design_from_template_file, list_templates
+from app.ui import gc_pause
 from app.ui.canvas import CanvasView
 from app.ui.canvas.scene import DesignScene
 from app.ui.document import DesignDocument
@@ -307,19 +308,17 @@ def test_a_hidden_estimates_tab_is_brought_up_to_date_when_shown(windows, qtbot)
 
 
 def test_collections_resume_when_a_view_is_destroyed_mid_build(qtbot, big_design):
-    import gc
-
     from PySide6.QtCore import QCoreApplication, QEvent
 
-    assert gc.isenabled()
+    assert gc_pause.collecting()
     view = CanvasView(DesignDocument())  # not handed to qtbot: this test deletes it
     view.design_scene.builder.threshold = 1
     view.document.reset(big_design.model_copy(deep=True))
-    assert view.design_scene.is_building() and not gc.isenabled()  # paused while building
+    assert view.design_scene.is_building() and not gc_pause.collecting()  # paused while building
     view.close()
     view.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    assert gc.isenabled()
+    assert gc_pause.collecting()
 
 
 def test_a_large_design_is_checked_once_built_and_a_small_one_opened_meanwhile_at_once(windows, monkeypatch):

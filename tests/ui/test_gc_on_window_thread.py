@@ -1,0 +1,54 @@
+"""Garbage in cycles is collected on the window's thread only: a worker's allocations never
+trigger a collection that would run Qt objects' finalisers on the worker."""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+from app.ui import gc_pause
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_the_window_collects_with_automatic_collection_off():
+    assert gc_pause.installed() and not gc.isenabled()
+    assert gc_pause.collecting()
+
+
+def test_a_workers_allocations_collect_nothing_and_the_window_thread_collects_them_later():
+    collected_on: list[str] = []
+
+    def note(phase: str, info: dict) -> None:
+        if phase == "start":
+            collected_on.append(threading.current_thread().name)
+
+    gc.callbacks.append(note)
+    try:
+        def allocate() -> None:
+            for _ in range(5 * gc.get_threshold()[0]):
+                _Cycle()
+
+        worker = threading.Thread(target=allocate, name="worker")
+        worker.start()
+        worker.join()
+        assert "worker" not in collected_on  # the worker's garbage waits for the window's thread
+        assert gc.get_count()[0] > gc.get_threshold()[0]
+        assert gc_pause.collect_if_due() is not None
+        assert collected_on and set(collected_on) == {threading.main_thread().name}
+        assert gc.get_count()[0] <= gc.get_threshold()[0]
+    finally:
+        gc.callbacks.remove(note)
+
+
+def test_a_held_pause_stops_the_window_threads_collections_until_released():
+    for _ in range(2 * gc.get_threshold()[0]):
+        _Cycle()
+    with gc_pause.paused():
+        assert not gc_pause.collecting()
+        assert gc_pause.collect_if_due() is None
+    assert gc_pause.collecting()
+    assert gc_pause.collect_if_due() is not None
