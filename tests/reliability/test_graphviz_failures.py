@@ -18,6 +18,7 @@ import pytest
 from PySide6.QtGui import QGuiApplication
 
 from app.persistence import design_to_bytes
+from tests.ui.canvas_support import run_layout
 from tests.ui.windows import write_design_file
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="shell-script renderers")
@@ -66,10 +67,10 @@ def assert_killed(pid_file) -> None:
         os.kill(pid, 0)
 
 
-def test_auto_layout_needs_no_renderer_even_when_graphviz_hangs(opened, slow_dot):
+def test_auto_layout_needs_no_renderer_even_when_graphviz_hangs(qtbot, opened, slow_dot):
     window, before, undo_count = opened
     started = time.monotonic()
-    window.actions.auto_layout.trigger()
+    assert run_layout(qtbot, window.canvas, timeout=5_000)  # on a worker: Graphviz is never asked
     assert time.monotonic() - started < 5
     assert window.document.undo_stack.count() == undo_count + 1
     assert not slow_dot.exists(), "auto-layout started the renderer"
@@ -77,12 +78,18 @@ def test_auto_layout_needs_no_renderer_even_when_graphviz_hangs(opened, slow_dot
     assert design_to_bytes(window.document.design) == before
 
 
+def _export_failing(qtbot, window, fmt: str) -> None:
+    """Start the export (a job on a worker) and wait for its failure to be reported."""
+    with qtbot.waitSignal(window.exports.export_failed, timeout=30_000):
+        window.exports.export_diagram(fmt)
+
+
 @pytest.mark.parametrize("fmt", ["svg", "png"])
-def test_export_times_out_with_a_message(opened, slow_dot, fake_dialogs, tmp_path, fmt):
+def test_export_times_out_with_a_message(qtbot, opened, slow_dot, fake_dialogs, tmp_path, fmt):
     window, before, undo_count = opened
     out = tmp_path / f"diagram.{fmt}"
     fake_dialogs.answer("get_save_path", str(out))
-    assert window.exports.export_diagram(fmt) is None
+    _export_failing(qtbot, window, fmt)
     title, text = fake_dialogs.args("show_error")[1:]
     assert title == "Export failed"
     assert f"Could not export diagram.{fmt}" in text and "did not finish within the 1 s timeout" in text
@@ -91,11 +98,11 @@ def test_export_times_out_with_a_message(opened, slow_dot, fake_dialogs, tmp_pat
     assert_killed(slow_dot)
 
 
-def test_a_failing_renderer_is_reported_with_its_error(opened, broken_dot, fake_dialogs, tmp_path):
+def test_a_failing_renderer_is_reported_with_its_error(qtbot, opened, broken_dot, fake_dialogs, tmp_path):
     window, before, undo_count = opened
     out = tmp_path / "diagram.svg"
     fake_dialogs.answer("get_save_path", str(out))
-    assert window.exports.export_diagram("svg") is None
+    _export_failing(qtbot, window, "svg")
     text = fake_dialogs.args("show_error")[2]
     assert "failed (exit code 1)" in text and "boom: the renderer broke" in text
     assert not out.exists()
