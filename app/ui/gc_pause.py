@@ -14,10 +14,9 @@ thread that triggered it; automatic collection would let a worker thread (the li
 export) destroy objects that belong to the window's thread, which crashes Qt. The pause then
 simply stops the timer's collections.
 
-Once a large design is open, `freeze()` moves every object alive into the collector's
-permanent generation, so later collections stop walking the design; `thaw()` (before the
-next large design is opened, or when a window closes) hands them back, so whatever has become
-garbage in cycles by then is collected as usual.
+Objects are not frozen into the collector's permanent generation (`gc.freeze`): freezing
+a window's Qt wrappers and handing them back later crashed a collection (a segmentation
+fault in the test suite once a window had been closed between the two).
 """
 
 from __future__ import annotations
@@ -34,7 +33,6 @@ COLLECT_INTERVAL_MS = 100
 _lock = threading.Lock()
 _holders = 0
 _was_enabled = True
-_frozen = False
 _collector: _WindowThreadCollector | None = None
 
 
@@ -118,18 +116,3 @@ def paused() -> Iterator[None]:
         yield
     finally:
         release()
-
-
-def freeze() -> None:
-    global _frozen
-    with _lock:
-        gc.freeze()
-        _frozen = True
-
-
-def thaw() -> None:
-    global _frozen
-    with _lock:
-        if _frozen:
-            gc.unfreeze()
-            _frozen = False

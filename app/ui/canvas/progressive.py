@@ -116,7 +116,6 @@ class SceneBuilder(QObject):
         self._queue, self._remaining, self._waiting, self._placer = [], set(), {}, None
         self._positions = {}
         self._release_gc()
-        gc_pause.thaw()  # another design, or the window closes: the old one's objects may go
 
     def _release_gc(self) -> None:
         _release_held(self._gc_held)
@@ -274,8 +273,6 @@ class SceneBuilder(QObject):
         self.extent = QRectF()
         self._positions = {}
         self.scene.build_finished()
-        if self._gc_held[0]:
-            gc_pause.freeze()  # the new design's objects: out of the way of later collections
         self._release_gc()
         self.finished.emit()
 
