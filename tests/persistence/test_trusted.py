@@ -8,6 +8,8 @@ from __future__ import annotations
 import copy
 import json
 import math
+from collections.abc import Iterator
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
+from app.domain import model
 from app.domain.model import Design, empty_design
 from app.persistence import load_design
 from app.persistence.loader import VALIDATE_SLICE
@@ -26,6 +29,22 @@ DESIGN_FILES = sorted(
     [*ROOT.glob("resources/**/*.mlsd"), *ROOT.glob("tests/rules/variants/**/*.mlsd")]
 )
 EXAMPLE = ROOT / "resources" / "examples" / "example.mlsd"
+
+
+class _StoppedClock(datetime):
+    """A clock that stands still: a design without its times gets the same default times on
+    both paths, however long apart they run."""
+
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> _StoppedClock:
+        return cls(2026, 1, 2, 3, 4, 5, tzinfo=tz)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _stopped_clock() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(model, "datetime", _StoppedClock)
+        yield
 
 
 def assert_same(ours: Any, theirs: Any, where: str = "$") -> None:
@@ -261,3 +280,7 @@ def test_every_field_of_every_model_has_its_check() -> None:
     }
     for cls, checks in pairs.items():
         assert set(checks) == set(cls.model_fields), cls.__name__
+
+
+def test_the_clock_stands_still_for_these_comparisons() -> None:
+    assert model.now_iso() == model.now_iso() == "2026-01-02T03:04:05+00:00"
