@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 import app.export
+import app.export.report as report_package
 from app.export.markdown import to_markdown
 from app.layout import layout_design
 from app.persistence.atomic import TEMP_MARK
@@ -320,15 +321,29 @@ def test_a_cancelled_export_writes_nothing(qtbot, big_window, fake_dialogs, tmp_
     assert "was not written" in window.statusBar().currentMessage()
 
 
-def test_a_report_cancelled_midway_writes_nothing(qtbot, big_window, fake_dialogs, tmp_path):
+def test_a_report_cancelled_midway_writes_nothing(qtbot, big_window, fake_dialogs, tmp_path, monkeypatch):
     window, target = big_window, tmp_path / "report.pdf"
     target.write_bytes(b"%PDF the report of yesterday")
     fake_dialogs.answer("get_save_path", str(target))
+    # The worker waits at its first page-layout checkpoint until the test has pressed Cancel,
+    # however fast the machine builds the report.
+    laying_out, cancel_pressed = threading.Event(), threading.Event()
+    report_progress = report_package._PassProgress.__call__
+
+    def wait_for_cancel(self, kind: str, value: int) -> None:
+        report_progress(self, kind, value)
+        if kind == "PROGRESS" and not laying_out.is_set():
+            laying_out.set()
+            cancel_pressed.wait(30)
+            report_progress(self, kind, value)  # the next checkpoint: raises Cancelled
+
+    monkeypatch.setattr(report_package._PassProgress, "__call__", wait_for_cancel)
     with qtbot.waitSignal(window.exports.export_cancelled, timeout=60_000):
         window.exports.export_report()
-        job = window.exports.progress
-        qtbot.waitUntil(lambda: job.progress.fraction > 0.3, timeout=60_000)  # laying out the pages
+        qtbot.waitUntil(laying_out.is_set, timeout=60_000)  # laying out the pages
+        assert window.exports.progress.progress.fraction > 0.25
         assert window.canvas.jobs.cancel("export")
+        cancel_pressed.set()
     assert target.read_bytes() == b"%PDF the report of yesterday"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.pdf"]
 
