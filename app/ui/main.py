@@ -192,6 +192,7 @@ def open_example(window: MainWindow) -> None:
 def take_screenshot(
     app: QApplication, window: MainWindow, out: str, size: tuple[int, int] = SCREENSHOT_SIZE
 ) -> int:
+    window.canvas.zoom_warmup.enabled = False  # this process never zooms: nothing to prepare
     window.resize(*size)
     window.show()
     for _ in range(5):

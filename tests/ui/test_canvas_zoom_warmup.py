@@ -209,3 +209,13 @@ def test_a_card_moved_into_view_before_its_slice_gets_its_contents(qtbot, catalo
     # the scene reports moves once they settle (30 ms); the idle slices are stopped here
     qtbot.waitUntil(lambda: not far.flags() & NO_CONTENTS, timeout=2000)
     assert flags.pending() and not flags._timer.isActive()
+
+
+def test_a_view_that_is_never_zoomed_prepares_nothing(qtbot, catalog):
+    doc, view = make_view(qtbot, large_design(catalog, 60, 40))
+    view.zoom_warmup.enabled = False  # as a --screenshot process sets it
+    view.set_zoom(0.8)
+    view.viewport().grab()
+    assert not view.zoom_warmup.active()
+    qtbot.wait(50)
+    assert view.zoom_warmup.prepared == 0 and view.zoom_warmup.slices == 0

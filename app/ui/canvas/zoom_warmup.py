@@ -82,6 +82,7 @@ class ZoomWarmup(QObject):
         self.slices = 0
         self.anchor: QPointF | None = None  # viewport point of the last zoom (None: the centre)
         self.direction = -1  # the last zoom's direction: +1 in, -1 out
+        self.enabled = True  # off where the view is never zoomed (a --screenshot process)
         self._queue: deque[tuple[ComponentItem, float, bool]] | None = None
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self.run_slice)
@@ -89,7 +90,10 @@ class ZoomWarmup(QObject):
     def schedule(self) -> None:
         """The view moved or changed: start over once it has been idle IDLE_DELAY_MS."""
         self._queue = None
-        self._timer.start(IDLE_DELAY_MS)
+        if self.enabled:
+            self._timer.start(IDLE_DELAY_MS)
+        else:
+            self._timer.stop()
 
     def pending(self) -> int:
         return len(self._queue) if self._queue is not None else 0
