@@ -73,7 +73,7 @@ def _summary(doc: DesignDoc) -> list[str]:
         for number, group in enumerate(doc.top_risks, 1):
             where = "; ".join(finding_place(f, design) for f in group.open[:3])
             if len(group.open) > 3:
-                where += f" and {len(group.open) - 3:,} more"
+                where += f"; and {plural(len(group.open) - 3, 'more finding')}"
             lines.append(
                 f"{number}. **{md_inline(group.rule)} · {group.severity}** {md_inline(group.title)} "
                 f"({plural(len(group.open), 'finding')}: {md_inline(where)})"

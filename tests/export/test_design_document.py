@@ -11,12 +11,14 @@ from app.domain.catalog import default_catalog
 from app.domain.model import Decision, DecisionOption, Design
 from app.export import report_bytes
 from app.export.design_doc import build_doc, risk_groups
+from app.export.markdown import to_markdown
 from app.export.units import humanise_text, humanise_value
 from app.persistence import load_design
 from app.resources import resource_path
 from app.rules.engine import check_design
 from tests.export.designs import merged_templates
 from tests.export.pdfread import flat, outline, page_texts, reader, text_of
+from tests.factories import large_design
 
 TEMPLATES = sorted(p.stem for p in resource_path("templates").glob("*.mlsd"))
 ORDER = [
@@ -202,3 +204,20 @@ def test_goals_non_goals_and_assumptions_follow_the_context(catalog):
     ):
         assert item in text
     assert "No goals, non-goals or assumptions" not in text
+
+
+
+def test_top_risks_count_the_findings_left_out_apart_from_the_names_left_out(catalog):
+    """A top risk names three of its findings and counts the rest as findings, so the count is
+    not read as more names of the third place (which may end in "and N more" itself)."""
+    design = large_design(catalog, 120, 150)
+    result = check_design(design, catalog)
+    crowded = [g for g in build_doc(design, result, catalog).top_risks if len(g.open) > 3]
+    assert crowded
+    summary = flat(" ".join(page_texts(report_bytes(design, result, catalog))[:4]))
+    markdown = to_markdown(design, result, catalog)
+    for group in crowded:
+        rest = len(group.open) - 3
+        counted = f"; and {rest:,} more finding{'' if rest == 1 else 's'})"
+        assert counted in markdown, group.rule
+        assert counted in summary, group.rule

@@ -241,7 +241,7 @@ def summary(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
         strong = SEVERITY_COLORS[group.severity][0]
         where = "; ".join(finding_place(f, design) for f in group.open[:3])
         if len(group.open) > 3:
-            where += f" and {len(group.open) - 3:,} more"
+            where += f"; and {plural(len(group.open) - 3, 'more finding')}"
         story.append(
             Paragraph(
                 f'<font color="{hex_of(strong)}"><b>{markup(group.rule)} · {group.severity}</b></font> '
