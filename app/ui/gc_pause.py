@@ -22,17 +22,22 @@ fault in the test suite once a window had been closed between the two).
 from __future__ import annotations
 
 import gc
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer
 
 COLLECT_INTERVAL_MS = 100
+FULL_GROWTH = 4  # a full collection once the heap grew by 1/FULL_GROWTH since the last one
+FULL_DELAY_S = 1.5  # and not sooner than this after the last pause ended
 
 _lock = threading.Lock()
 _holders = 0
 _was_enabled = True
+_released_at = float("-inf")  # time.monotonic() when the last pause ended
 _collector: _WindowThreadCollector | None = None
 
 
@@ -42,22 +47,40 @@ class _WindowThreadCollector(QObject):
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
         self.collections = 0
+        self._blocks_after_full = 0  # allocated blocks after the last full collection
         self._timer = QTimer(self)
         self._timer.setInterval(COLLECT_INTERVAL_MS)
         self._timer.timeout.connect(self.collect_if_due)
         self._timer.start()
 
     def collect_if_due(self) -> int | None:
-        """The generation collected (the oldest whose count is over its threshold), or None."""
+        """The generation collected (the oldest whose count is over its threshold), or None.
+
+        As in automatic collection, a full collection (generation 2) also waits until the heap
+        has grown by a quarter since the last one (CPython counts long-lived objects; here the
+        interpreter's allocated memory blocks stand for them): with a large design open a full
+        collection walks millions of objects (hundreds of milliseconds), so it must not run
+        every tenth collection of generation 1. Nor right after a pause ends (the end of an open):
+        collections of the younger generations run meanwhile, as usual."""
         if _holders:
             return None
         counts, thresholds = gc.get_count(), gc.get_threshold()
         if counts[0] <= thresholds[0]:
             return None
         generation = 2 if counts[2] > thresholds[2] else 1 if counts[1] > thresholds[1] else 0
+        if generation == 2 and not self._full_due():
+            generation = 1
         gc.collect(generation)
+        if generation == 2:
+            self._blocks_after_full = sys.getallocatedblocks()
         self.collections += 1
         return generation
+
+    def _full_due(self) -> bool:
+        if time.monotonic() - _released_at < FULL_DELAY_S:
+            return False  # a long piece of work just ended (an open): the user looks and acts first
+        blocks = sys.getallocatedblocks()
+        return blocks - self._blocks_after_full > self._blocks_after_full // FULL_GROWTH
 
 
 def install() -> None:
@@ -100,11 +123,13 @@ def hold() -> None:
 
 
 def release() -> None:
-    global _holders
+    global _holders, _released_at
     with _lock:
         if _holders == 0:
             return
         _holders -= 1
+        if _holders == 0:
+            _released_at = time.monotonic()
         if _holders == 0 and _was_enabled and _collector is None:
             gc.enable()
 

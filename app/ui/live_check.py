@@ -47,6 +47,7 @@ class _Job:
     checker: weakref.ReferenceType[LiveChecker]
     result: CheckResult | None = None
     error: BaseException | None = None
+    holds_gc: bool = False  # collections paused on the window's thread until it is delivered
     done: threading.Event = field(default_factory=threading.Event)
 
     def run(self) -> None:
@@ -80,6 +81,9 @@ class _Hub(QObject):
 
     @staticmethod
     def _deliver(job: _Job) -> None:
+        if job.holds_gc:
+            job.holds_gc = False
+            gc_pause.release()
         checker = job.checker()
         if checker is not None and shiboken6.isValid(checker):
             checker._job_finished(job)
@@ -143,6 +147,11 @@ class LiveChecker(QObject):
             return  # started by release()
         doc = self.document
         job = _Job(doc.design, doc.catalog, list(doc.engine.rules), self._version, weakref.ref(self))
+        # No collection on the window's thread while the worker checks: a full one (hundreds of
+        # milliseconds with a large design) would compete with it, and the window would wait
+        # for both. The check's objects are freed by reference counting as usual.
+        gc_pause.hold()
+        job.holds_gc = True
         self._job = job
         self._thread = threading.Thread(target=job.run, name="mlsd-live-check", daemon=False)
         self._thread.start()
@@ -171,12 +180,12 @@ class LiveChecker(QObject):
         self._hold = busy
 
     def release(self) -> None:
-        """End hold_while(): the check starts after the usual debounce (unless check_now() or
-        wait() come first)."""
+        """End hold_while(): the check starts at once (the build it waited for is done; no edit
+        to wait for), so no collection runs between the two (see check_soon)."""
         if self._hold is not None:
             self._hold = None
             if self.pending():
-                self._timer.start()
+                self.check_soon()
 
     def pending(self) -> bool:
         """True until the current version's result has been published."""

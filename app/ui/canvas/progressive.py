@@ -27,6 +27,7 @@ from app.ui.canvas.labels import LabelPlacer
 from app.ui.canvas.stacking import CARD_Z, Z_STEP
 
 if TYPE_CHECKING:
+    from app.ui.canvas.component_item import ComponentItem
     from app.ui.canvas.scene import DesignScene
 
 STREAM_MIN = 400  # designs with at least this many components are built progressively
@@ -74,6 +75,8 @@ class SceneBuilder(QObject):
         self._view_rect: QRectF | None = None
         self._placer: LabelPlacer | None = None
         self._label_at = 0
+        self._cards: list[ComponentItem] = []  # the label pass's cards, added to the placer first
+        self._card_at = 0
         self._positions: dict[str, tuple[float, float]] = {}
         self._route_cost = 1e-4  # seconds per link routed, measured as the build goes
         held = self._gc_held = [False]  # shared with the clean-up below, which must not hold self
@@ -114,6 +117,7 @@ class SceneBuilder(QObject):
         self._timer.stop()
         self.active = self._labels = False
         self._queue, self._remaining, self._waiting, self._placer = [], set(), {}, None
+        self._cards = []
         self._positions = {}
         self._release_gc()
 
@@ -240,11 +244,11 @@ class SceneBuilder(QObject):
         self._start_labels()
 
     def _start_labels(self) -> None:
-        scene = self.scene
-        scene.flush_link_updates()
-        self._placer = LabelPlacer(
-            (pos.x(), pos.y(), st.CARD_W, st.CARD_H) for pos in (i.pos() for i in scene.component_items())
-        )
+        """The label pass starts with an empty placer: the cards are added to it in slices too."""
+        self.scene.flush_link_updates()
+        self._placer = LabelPlacer()
+        self._cards = self.scene.component_items()
+        self._card_at = 0
         self._label_at = 0
 
     def _label_slice(self, deadline: float) -> None:
@@ -254,6 +258,13 @@ class SceneBuilder(QObject):
             self._start_labels()
             placer = self._placer
             assert placer is not None
+        cards = self._cards
+        while self._card_at < len(cards):  # first every card, as labels.place_labels has them
+            pos = cards[self._card_at].pos()
+            placer.add((pos.x(), pos.y(), st.CARD_W, st.CARD_H))
+            self._card_at += 1
+            if self._card_at % _CHECK_EVERY == 0 and time.perf_counter() >= deadline:
+                return
         links = self.scene.link_items()
         at = self._label_at
         while at < len(links):
@@ -270,6 +281,7 @@ class SceneBuilder(QObject):
     def _finish(self) -> None:
         self.active = self._labels = False
         self._placer = None
+        self._cards = []
         self.extent = QRectF()
         self._positions = {}
         self.scene.build_finished()
