@@ -138,6 +138,18 @@ class LiveChecker(QObject):
         self.result_ready.emit(self.result)
         return self.result
 
+    def publish(self, result: CheckResult, version: int) -> bool:
+        """Publish a result made elsewhere (a forked process's check of this document, see
+        app/rules/check_process.py) for `version`; False, publishing nothing, if the document
+        has changed since."""
+        if version != self._version:
+            return False
+        self._timer.stop()
+        self.result = result
+        self._applied = version
+        self.result_ready.emit(result)
+        return True
+
     def check_soon(self) -> None:
         """Start a check of the current version on the worker (once the running one ends)."""
         self._timer.stop()

@@ -153,7 +153,9 @@ class Overview:
                 yield
         self._cards, self._links, self._arrows = cards, links, arrows
         self._stacked = stacked
-        self._link_count = len(items)
+        # while a large design is built (or only its part in view, for a picture), as many
+        # links as the design has: antialiasing does not change as the build goes on
+        self._link_count = len(scene.document.design.links) if scene.builder.active else len(items)
         self.dirty = False
         self._build_marks()
 
