@@ -38,9 +38,8 @@ def _copies(count: int) -> Design:
             copy.position.y += dy
             merged.components.append(copy)
         for link in source.links:
-            merged.links.append(link.model_copy(
-                update={"id": prefix + link.id, "source": prefix + link.source, "target": prefix + link.target}
-            ))
+            ends = {"source": prefix + link.source, "target": prefix + link.target}
+            merged.links.append(link.model_copy(update={"id": prefix + link.id, **ends}))
     merged.invalidate_indexes()
     return merged
 
@@ -82,10 +81,9 @@ def _shown(view: CanvasView) -> dict[str, object]:
         if not link.sceneBoundingRect().intersects(visible):
             continue
         path = link.scene_path()
-        links[link.link_id] = (
-            link.src_side, link.tgt_side, link.src_port, link.tgt_port,
-            [(round(path.elementAt(i).x, 6), round(path.elementAt(i).y, 6)) for i in range(path.elementCount())],
-        )
+        points = (path.elementAt(i) for i in range(path.elementCount()))
+        route = [(round(p.x, 6), round(p.y, 6)) for p in points]
+        links[link.link_id] = (link.src_side, link.tgt_side, link.src_port, link.tgt_port, route)
     return {"cards": cards, "links": links}
 
 

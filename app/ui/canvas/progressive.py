@@ -181,10 +181,10 @@ class SceneBuilder(QObject):
                 self._remaining.discard(cid)
                 scene._add_component_item(cid, self.z_of(cid))
                 for lid in self._waiting.pop(cid, ()):
-                    link = links.get(lid)
-                    if link is None or lid in scene._links:
+                    waiting = links.get(lid)
+                    if waiting is None or lid in scene._links:
                         continue
-                    if link.source in scene._components and link.target in scene._components:
+                    if waiting.source in scene._components and waiting.target in scene._components:
                         scene._add_link_item(lid)
             scene.flush_link_updates()
         finally:
