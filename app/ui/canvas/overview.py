@@ -123,8 +123,13 @@ class Overview:
         w, h = st.CARD_W, st.CARD_H
         ordered = in_stacking_order(scene.component_items())
         yield
-        overlapping = _overlapping([item.pos() for item in ordered], w, h)
-        yield
+        corners = []
+        for n, item in enumerate(ordered):
+            corners.append(item.pos())
+            if n % STEP == STEP - 1:
+                yield
+        overlapping: set[int] = set()
+        yield from _overlapping_steps(corners, w, h, overlapping)
         stacked: list[tuple[QRectF, str]] = []
         for n, item in enumerate(ordered):
             pos = item.pos()
@@ -268,10 +273,23 @@ class Overview:
 
 def _overlapping(corners: list[QPointF], w: float, h: float) -> set[int]:
     """Indices of the cards (top-left corners, size w x h) that overlap another card."""
+    found: set[int] = set()
+    for _ in _overlapping_steps(corners, w, h, found):
+        pass
+    return found
+
+
+def _overlapping_steps(corners: list[QPointF], w: float, h: float, found: set[int]) -> Iterator[None]:
+    """_overlapping() into `found`, yielding every STEP cards."""
+    points = []
     cells: dict[tuple[int, int], list[int]] = {}
     for n, p in enumerate(corners):
-        cells.setdefault((int(p.x() // w), int(p.y() // h)), []).append(n)
-    found: set[int] = set()
+        x, y = p.x(), p.y()
+        points.append((x, y))
+        cells.setdefault((int(x // w), int(y // h)), []).append(n)
+        if n % STEP == STEP - 1:
+            yield
+    done = 0
     for (cx, cy), members in cells.items():
         for dx in (-1, 0, 1):
             for dy in (-1, 0, 1):
@@ -279,11 +297,14 @@ def _overlapping(corners: list[QPointF], w: float, h: float) -> set[int]:
                     for m in cells.get((cx + dx, cy + dy), ()):
                         if (
                             m != n
-                            and abs(corners[n].x() - corners[m].x()) < w
-                            and abs(corners[n].y() - corners[m].y()) < h
+                            and abs(points[n][0] - points[m][0]) < w
+                            and abs(points[n][1] - points[m][1]) < h
                         ):
                             found.add(n)
-    return found
+        done += len(members)
+        if done >= STEP:
+            done = 0
+            yield
 
 
 def _fill(painter: QPainter, rects: list[QRectF], radius: float) -> None:
