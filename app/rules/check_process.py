@@ -17,7 +17,10 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import select
+import signal
 import sys
+import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -25,6 +28,7 @@ if TYPE_CHECKING:
 
 _FAILED = b"!"  # the child's first byte when the check failed (then the error's text)
 _OK = b"="  # the child's first byte before the pickled result
+TIMEOUT_S = 120.0  # longest wait for the child's result
 
 
 def available() -> bool:
@@ -40,15 +44,25 @@ class ForkedCheck:
         self._result: CheckResult | None = None
         self.error = ""
 
-    def result(self) -> CheckResult | None:
-        """The child's result (waiting for it), or None if it failed (`error` says why)."""
+    def result(self, timeout: float = TIMEOUT_S) -> CheckResult | None:
+        """The child's result (waiting for it, at most `timeout` s: then the child is stopped),
+        or None if it failed (`error` says why)."""
         fd = self._fd
         if fd is None:
             return self._result
         self._fd = None
         chunks = []
+        deadline = time.monotonic() + timeout
         try:
-            while chunk := os.read(fd, 1 << 20):
+            while True:
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([fd], [], [], left)[0]:
+                    os.kill(self._pid, signal.SIGKILL)
+                    self.error = f"the checking process took more than {timeout:.0f} s"
+                    return None
+                chunk = os.read(fd, 1 << 20)
+                if not chunk:
+                    break
                 chunks.append(chunk)
         finally:
             os.close(fd)
