@@ -47,7 +47,7 @@ class _Job:
     checker: weakref.ReferenceType[LiveChecker]
     result: CheckResult | None = None
     error: BaseException | None = None
-    holds_gc: bool = False  # collections paused on the window's thread until it is delivered
+    holds_gc: bool = False  # collections paused on the window's thread until it has run
     done: threading.Event = field(default_factory=threading.Event)
 
     def run(self) -> None:
@@ -60,6 +60,9 @@ class _Job:
         except BaseException as exc:  # a torn copy (an edit under way) or a bug: decided on delivery
             self.error = exc
         finally:
+            if self.holds_gc:  # the window's thread may collect again (see LiveChecker.check_soon)
+                self.holds_gc = False
+                gc_pause.release()
             self.done.set()
             hub = _HUB
             if hub is not None:
@@ -81,9 +84,6 @@ class _Hub(QObject):
 
     @staticmethod
     def _deliver(job: _Job) -> None:
-        if job.holds_gc:
-            job.holds_gc = False
-            gc_pause.release()
         checker = job.checker()
         if checker is not None and shiboken6.isValid(checker):
             checker._job_finished(job)
@@ -166,7 +166,13 @@ class LiveChecker(QObject):
         job.holds_gc = True
         self._job = job
         self._thread = threading.Thread(target=job.run, name="mlsd-live-check", daemon=False)
-        self._thread.start()
+        try:
+            self._thread.start()
+        except BaseException:
+            job.holds_gc = False
+            gc_pause.release()
+            self._job, self._thread = None, None
+            raise
 
     def _job_finished(self, job: _Job) -> None:
         if job is not self._job:

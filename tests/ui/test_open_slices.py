@@ -12,6 +12,7 @@ on another thread, and ends in the same state as before.
 from __future__ import annotations
 
 import gc
+import threading
 
 import pytest
 from PySide6.QtCore import QPointF
@@ -97,15 +98,27 @@ def test_the_minimaps_refresh_in_slices_paints_what_a_refresh_at_once_paints(qtb
     assert minimap._pixmap.toImage() == moved
 
 
-def test_no_collection_runs_while_the_live_check_runs_on_its_worker(windows, builder):
+def test_no_collection_runs_while_the_live_check_runs_on_its_worker(windows, builder, monkeypatch):
+    from app.rules.engine import RuleEngine
+
+    go_on = threading.Event()
+
+    class HeldEngine(RuleEngine):
+        def check(self):  # type: ignore[no-untyped-def]
+            go_on.wait(10)
+            return super().check()
+
+    monkeypatch.setattr("app.ui.live_check.RuleEngine", HeldEngine)
     builder.add("model", "Ranker", id="ranker")
     window = windows(document=DesignDocument(), restore_layout=False)
     window.persist_settings = False
     window.load_design(builder.design, None)
     assert window.checker.busy()
-    assert not gc_pause.collecting()
+    assert not gc_pause.collecting()  # the worker is checking
+    go_on.set()
     assert window.checker.wait()
-    assert gc_pause.collecting()  # the pause ends once the result is delivered
+    assert gc_pause.collecting()  # the pause ended with the check
+    assert window.checker.result.findings == window.document.engine.check().findings
 
 
 def test_a_full_collection_waits_after_a_pause_and_for_the_heap_to_grow(monkeypatch):
