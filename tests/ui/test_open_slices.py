@@ -142,3 +142,21 @@ def test_a_full_collection_waits_after_a_pause_and_for_the_heap_to_grow(monkeypa
     junk += [[n] for n in range(2 * gc.get_threshold()[0])]
     assert collector.collect_if_due() == 2
     del junk
+
+
+def test_a_large_designs_decisions_are_listed_a_turn_later(windows, qtbot, monkeypatch):
+    from app.templates import design_from_template_file, list_templates
+
+    monkeypatch.setattr("app.ui.decisions_panel.DEFER_MIN", 10)
+    window = windows(document=DesignDocument(), restore_layout=False)
+    window.persist_settings = False
+    design = design_from_template_file(list_templates()[0].path)
+    assert len(design.components) >= 10 and design.decisions
+    window.load_design(design, None)
+    panel = window.decisions
+    assert panel.tree.topLevelItemCount() == 0  # not in the turn that opened it
+    qtbot.waitUntil(lambda: panel.tree.topLevelItemCount() > 0, timeout=5000)
+    listed = panel.tree.topLevelItemCount()
+    monkeypatch.setattr("app.ui.decisions_panel.DEFER_MIN", 10**6)
+    window.load_design(design.model_copy(deep=True), None)
+    assert panel.tree.topLevelItemCount() == listed  # at once

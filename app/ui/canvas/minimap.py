@@ -27,6 +27,7 @@ MAX_LINK_LINES = 4000
 REFRESH_MS = 200
 SLICE_MS = 20.0  # work per turn of the event loop when the timer refreshes a large design
 STEP = 256  # cards or links gathered between two looks at the clock
+SLICED_MIN = 1000  # designs of this many components are refreshed in slices when shown too
 
 
 def clear_corner(area: QRect, size: QSize, margin: int, obstacles: list[QRect]) -> QPoint:
@@ -105,7 +106,10 @@ class Minimap(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         if self._dirty:
-            self.refresh()
+            if len(self._view.document.design.components) >= SLICED_MIN:
+                self._refresh_in_slices()  # a large design: painted once gathered, in slices
+            else:
+                self.refresh()
         super().showEvent(event)
 
     def refresh(self) -> None:
