@@ -12,7 +12,9 @@ collects on a timer instead, when the collector's own thresholds say a collectio
 collection runs the finalisers of whatever garbage it finds, Qt objects included, on the
 thread that triggered it; automatic collection would let a worker thread (the live check, an
 export) destroy objects that belong to the window's thread, which crashes Qt. The pause then
-simply stops the timer's collections.
+stops the timer's full collections only: collecting the younger generations every 100 ms
+costs a few milliseconds each, where one collection at the end of a long pause would walk
+everything the paused work made in one go.
 
 Objects are not frozen into the collector's permanent generation (`gc.freeze`): freezing
 a window's Qt wrappers and handing them back later crashed a collection (a segmentation
@@ -60,15 +62,16 @@ class _WindowThreadCollector(QObject):
         has grown by a quarter since the last one (CPython counts long-lived objects; here the
         interpreter's allocated memory blocks stand for them): with a large design open a full
         collection walks millions of objects (hundreds of milliseconds), so it must not run
-        every tenth collection of generation 1. Nor right after a pause ends (the end of an open):
-        collections of the younger generations run meanwhile, as usual."""
-        if _holders:
-            return None
+        every tenth collection of generation 1. Nor while a pause is held, nor right after it
+        ends (the end of an open). The younger generations are collected meanwhile, as usual:
+        each such collection walks only what was made since the last one (a few milliseconds
+        every COLLECT_INTERVAL_MS), where one after a pause would walk everything the paused
+        work made (the whole of a large design's items: a pause of 100 ms or more)."""
         counts, thresholds = gc.get_count(), gc.get_threshold()
         if counts[0] <= thresholds[0]:
             return None
         generation = 2 if counts[2] > thresholds[2] else 1 if counts[1] > thresholds[1] else 0
-        if generation == 2 and not self._full_due():
+        if generation == 2 and (_holders or not self._full_due()):
             generation = 1
         gc.collect(generation)
         if generation == 2:
@@ -106,8 +109,9 @@ def collect_if_due() -> int | None:
 
 
 def collecting() -> bool:
-    """True when garbage in cycles is being collected (automatically or by the timer), i.e.
-    no pause is held."""
+    """True when no pause is held: garbage in cycles is collected (automatically, or by the
+    window thread's timer, full collections included). While a pause is held, the timer
+    still collects the younger generations, automatic collection none."""
     if _collector is not None:
         return _holders == 0
     return gc.isenabled()
