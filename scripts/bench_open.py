@@ -11,7 +11,8 @@ Figures (median of --runs, after one warm-up run that also writes the bytecode c
   time the event loop went without running a 5 ms timer from its start until then (target
   0.1 s: how long a key press or a click could wait);
 - `mlsd big.mlsd --screenshot OUT.png` as a whole process (target 2.0 s): the picture is taken
-  once the scene is complete and the findings are shown.
+  once the part of the scene it shows is built and the findings are shown (a checkout before
+  this round builds the whole scene first).
 
 The times are measured inside the real `mlsd` process by app/ui/startup_probe.py (set by
 MLSD_OPEN_PROBE), loaded from this tree into every checkout measured, so --baseline DIR (an

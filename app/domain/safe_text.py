@@ -59,7 +59,7 @@ def text_problem(text: str) -> str | None:
     )
 
 
-_SCREEN_CHUNK = 1 << 20
+_SCREEN_CHUNK = 1 << 18  # characters searched at a time: a few milliseconds holding the interpreter
 _RAW_CONTROLS = "".join(map(chr, range(0x7F, 0xA0)))  # allowed raw in JSON strings, unlike C0
 
 
@@ -67,7 +67,7 @@ def may_hold_invalid_json_text(source: str) -> bool:
     """False when JSON source text certainly decodes to no invalid character (a fast screen).
 
     Without a backslash only a raw DEL or C1 control can be there: one fast scan per
-    character. With backslashes, escapes are searched a megabyte at a time, so a thread that
+    character. With backslashes, escapes are searched 256 KB at a time, so a thread that
     loads a big file lets the window's thread run between chunks (a regular expression holds
     the interpreter lock while it searches).
     """

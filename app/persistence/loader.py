@@ -29,7 +29,8 @@ from app.persistence.trusted import construct_trusted
 
 MAX_FILE_BYTES = 128 * 1024 * 1024
 MAX_COMPONENTS = 200_000
-VALIDATE_SLICE = 500  # components or links validated at a time (see _validate_design)
+VALIDATE_SLICE = 500  # longer component or link lists are validated in steps (see _validate_design)
+VALIDATE_STEP = 100  # items validated at a time then: a few milliseconds holding the interpreter
 
 _LIST_FIELDS = {"components": Component, "links": Link}  # validated in slices when long
 
@@ -235,9 +236,9 @@ def _validate_design(data: dict[str, Any], path: str | Path | None) -> Design:
         raise DesignLoadError(path, *_describe_validation_error(exc)) from None
     for key, items in sliced.items():
         validated: list[Any] = []
-        for start in range(0, len(items), VALIDATE_SLICE):
+        for start in range(0, len(items), VALIDATE_STEP):
             try:
-                validated += _list_adapter(key).validate_python(items[start : start + VALIDATE_SLICE])
+                validated += _list_adapter(key).validate_python(items[start : start + VALIDATE_STEP])
             except ValidationError as exc:
                 raise DesignLoadError(path, *_describe_validation_error(exc, key, start)) from None
         setattr(design, key, validated)

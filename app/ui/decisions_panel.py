@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -47,6 +47,7 @@ def status_color(status: str) -> str:
     """The status's text colour, readable on the light and on the dark theme."""
     return (STATUS_COLORS_DARK if is_dark() else STATUS_COLORS).get(status, "#7A828C")
 COLUMNS = ("Decision", "Status")
+DEFER_MIN = 400  # designs of this many components get their list a turn of the event loop later
 
 
 class DecisionsPanel(QWidget):
@@ -111,13 +112,21 @@ class DecisionsPanel(QWidget):
         self.tree.itemActivated.connect(lambda item, _c: self.edit_decision(item.data(0, DECISION_ROLE)))
         self.tree.itemClicked.connect(self._item_clicked)
         document.decisions_changed.connect(self.refresh)
-        document.design_reset.connect(self.refresh)
+        document.design_reset.connect(self._design_reset)
         ThemeManager.instance().changed.connect(self.refresh)
         document.component_changed.connect(self._component_changed)  # names shown for acceptances
         document.component_removed.connect(self._component_changed)
         self.refresh()
 
     # ---- content ------------------------------------------------------------------------
+
+    def _design_reset(self) -> None:
+        """Another design: a large one's list is filled on the next turn of the event loop, not
+        in the same turn as everything else an open does (the window answers in between)."""
+        if len(self.document.design.components) >= DEFER_MIN:
+            QTimer.singleShot(0, self, self.refresh)
+        else:
+            self.refresh()
 
     def refresh(self, *_args: object) -> None:
         selected = self.selected_id()

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog
 
 from app.domain.catalog import Catalog
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
 
 LARGE_FILE_BYTES = 2 * 1024 * 1024  # files above this load on a worker thread
+SHOW_PROGRESS_AFTER_MS = 500  # the progress dialog of such a load appears after this long
 
 
 def _same_file(a: Path | None, b: Path | None) -> bool:
@@ -163,8 +164,10 @@ class FileActions(QObject):
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setAutoClose(False)
         progress.setAutoReset(False)
-        progress.setMinimumDuration(0)
-        progress.setValue(0)  # shows it on the next turn of the event loop
+        # Shown only if the read takes longer than SHOW_PROGRESS_AFTER_MS: a read of a few
+        # megabytes ends first, and the window paints its first frame without a dialog to draw.
+        progress.setMinimumDuration(10**9)  # not by Qt's own timer (it would wait 4 s here)
+        QTimer.singleShot(SHOW_PROGRESS_AFTER_MS, self, lambda: self._show_progress(progress))
         progress.canceled.connect(self._cancel_load)
         self.progress = progress
         self._loading = True
@@ -174,6 +177,11 @@ class FileActions(QObject):
         signals.failed.connect(self._background_failed)
         self._load_signals = signals
         QThreadPool.globalInstance().start(_LoadJob(path, self.document.catalog, signals))
+
+    def _show_progress(self, progress: QProgressDialog) -> None:
+        if self.progress is progress and self._loading:  # still reading
+            progress.setValue(0)
+            progress.show()
 
     def _cancel_load(self) -> None:
         """The read cannot be interrupted; its result is dropped when it arrives."""

@@ -22,6 +22,8 @@ DETAIL_ROLE = Qt.ItemDataRole.UserRole + 12  # the muted last line of a finding 
 _PAD = 6
 _ICON = 16
 _MAX_MESSAGE_LINES = 3
+_HEIGHTS_KEPT = 20_000  # wrapped heights remembered by the delegate (cleared when full)
+_FONT_PROBE = "The quick brown fox jumps over the lazy dog 0123456789"  # tells fonts apart in the key
 
 
 @cache
@@ -88,6 +90,7 @@ class FindingDelegate(QStyledItemDelegate):
     def __init__(self, view: FindingTree):
         super().__init__(view)
         self.view = view
+        self._heights: dict[tuple[int, int, int, str], int] = {}
 
     # ---- geometry -----------------------------------------------------------------------
 
@@ -109,9 +112,20 @@ class FindingDelegate(QStyledItemDelegate):
         return max(self.view.viewport().width() - indent - _ICON - 3 * _PAD, 80)
 
     def _message_rect(self, metrics: QFontMetrics, text: str, width: int) -> QRect:
-        bound = metrics.boundingRect(QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, text)
-        max_h = metrics.lineSpacing() * _MAX_MESSAGE_LINES
-        return QRect(0, 0, width, min(bound.height(), max_h))
+        return QRect(0, 0, width, self._message_height(metrics, text, width))
+
+    def _message_height(self, metrics: QFontMetrics, text: str, width: int) -> int:
+        """The wrapped text's height (at most _MAX_MESSAGE_LINES lines), remembered per font,
+        width and text: the tree asks again for every row at each layout (hundreds of rows)."""
+        key = (metrics.lineSpacing(), metrics.horizontalAdvance(_FONT_PROBE), width, text)
+        height = self._heights.get(key)
+        if height is None:
+            bound = metrics.boundingRect(QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, text)
+            height = min(bound.height(), metrics.lineSpacing() * _MAX_MESSAGE_LINES)
+            if len(self._heights) >= _HEIGHTS_KEPT:
+                self._heights.clear()
+            self._heights[key] = height
+        return height
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         base, bold, small = self._fonts(option)

@@ -12,7 +12,9 @@ collects on a timer instead, when the collector's own thresholds say a collectio
 collection runs the finalisers of whatever garbage it finds, Qt objects included, on the
 thread that triggered it; automatic collection would let a worker thread (the live check, an
 export) destroy objects that belong to the window's thread, which crashes Qt. The pause then
-simply stops the timer's collections.
+stops the timer's full collections only: collecting the younger generations every 100 ms
+costs a few milliseconds each, where one collection at the end of a long pause would walk
+everything the paused work made in one go.
 
 Objects are not frozen into the collector's permanent generation (`gc.freeze`): freezing
 a window's Qt wrappers and handing them back later crashed a collection (a segmentation
@@ -22,17 +24,22 @@ fault in the test suite once a window had been closed between the two).
 from __future__ import annotations
 
 import gc
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer
 
 COLLECT_INTERVAL_MS = 100
+FULL_GROWTH = 4  # a full collection once the heap grew by 1/FULL_GROWTH since the last one
+FULL_DELAY_S = 1.5  # and not sooner than this after the last pause ended
 
 _lock = threading.Lock()
 _holders = 0
 _was_enabled = True
+_released_at = float("-inf")  # time.monotonic() when the last pause ended
 _collector: _WindowThreadCollector | None = None
 
 
@@ -42,22 +49,41 @@ class _WindowThreadCollector(QObject):
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
         self.collections = 0
+        self._blocks_after_full = 0  # allocated blocks after the last full collection
         self._timer = QTimer(self)
         self._timer.setInterval(COLLECT_INTERVAL_MS)
         self._timer.timeout.connect(self.collect_if_due)
         self._timer.start()
 
     def collect_if_due(self) -> int | None:
-        """The generation collected (the oldest whose count is over its threshold), or None."""
-        if _holders:
-            return None
+        """The generation collected (the oldest whose count is over its threshold), or None.
+
+        As in automatic collection, a full collection (generation 2) also waits until the heap
+        has grown by a quarter since the last one (CPython counts long-lived objects; here the
+        interpreter's allocated memory blocks stand for them): with a large design open a full
+        collection walks millions of objects (hundreds of milliseconds), so it must not run
+        every tenth collection of generation 1. Nor while a pause is held, nor right after it
+        ends (the end of an open). The younger generations are collected meanwhile, as usual:
+        each such collection walks only what was made since the last one (a few milliseconds
+        every COLLECT_INTERVAL_MS), where one after a pause would walk everything the paused
+        work made (the whole of a large design's items: a pause of 100 ms or more)."""
         counts, thresholds = gc.get_count(), gc.get_threshold()
         if counts[0] <= thresholds[0]:
             return None
         generation = 2 if counts[2] > thresholds[2] else 1 if counts[1] > thresholds[1] else 0
+        if generation == 2 and (_holders or not self._full_due()):
+            generation = 1
         gc.collect(generation)
+        if generation == 2:
+            self._blocks_after_full = sys.getallocatedblocks()
         self.collections += 1
         return generation
+
+    def _full_due(self) -> bool:
+        if time.monotonic() - _released_at < FULL_DELAY_S:
+            return False  # a long piece of work just ended (an open): the user looks and acts first
+        blocks = sys.getallocatedblocks()
+        return blocks - self._blocks_after_full > self._blocks_after_full // FULL_GROWTH
 
 
 def install() -> None:
@@ -83,8 +109,9 @@ def collect_if_due() -> int | None:
 
 
 def collecting() -> bool:
-    """True when garbage in cycles is being collected (automatically or by the timer), i.e.
-    no pause is held."""
+    """True when no pause is held: garbage in cycles is collected (automatically, or by the
+    window thread's timer, full collections included). While a pause is held, the timer
+    still collects the younger generations, automatic collection none."""
     if _collector is not None:
         return _holders == 0
     return gc.isenabled()
@@ -100,11 +127,13 @@ def hold() -> None:
 
 
 def release() -> None:
-    global _holders
+    global _holders, _released_at
     with _lock:
         if _holders == 0:
             return
         _holders -= 1
+        if _holders == 0:
+            _released_at = time.monotonic()
         if _holders == 0 and _was_enabled and _collector is None:
             gc.enable()
 

@@ -47,6 +47,7 @@ class _Job:
     checker: weakref.ReferenceType[LiveChecker]
     result: CheckResult | None = None
     error: BaseException | None = None
+    holds_gc: bool = False  # collections paused on the window's thread until it has run
     done: threading.Event = field(default_factory=threading.Event)
 
     def run(self) -> None:
@@ -59,6 +60,9 @@ class _Job:
         except BaseException as exc:  # a torn copy (an edit under way) or a bug: decided on delivery
             self.error = exc
         finally:
+            if self.holds_gc:  # the window's thread may collect again (see LiveChecker.check_soon)
+                self.holds_gc = False
+                gc_pause.release()
             self.done.set()
             hub = _HUB
             if hub is not None:
@@ -134,6 +138,18 @@ class LiveChecker(QObject):
         self.result_ready.emit(self.result)
         return self.result
 
+    def publish(self, result: CheckResult, version: int) -> bool:
+        """Publish a result made elsewhere (a forked process's check of this document, see
+        app/rules/check_process.py) for `version`; False, publishing nothing, if the document
+        has changed since."""
+        if version != self._version:
+            return False
+        self._timer.stop()
+        self.result = result
+        self._applied = version
+        self.result_ready.emit(result)
+        return True
+
     def check_soon(self) -> None:
         """Start a check of the current version on the worker (once the running one ends)."""
         self._timer.stop()
@@ -143,9 +159,20 @@ class LiveChecker(QObject):
             return  # started by release()
         doc = self.document
         job = _Job(doc.design, doc.catalog, list(doc.engine.rules), self._version, weakref.ref(self))
+        # No collection on the window's thread while the worker checks: a full one (hundreds of
+        # milliseconds with a large design) would compete with it, and the window would wait
+        # for both. The check's objects are freed by reference counting as usual.
+        gc_pause.hold()
+        job.holds_gc = True
         self._job = job
         self._thread = threading.Thread(target=job.run, name="mlsd-live-check", daemon=False)
-        self._thread.start()
+        try:
+            self._thread.start()
+        except BaseException:
+            job.holds_gc = False
+            gc_pause.release()
+            self._job, self._thread = None, None
+            raise
 
     def _job_finished(self, job: _Job) -> None:
         if job is not self._job:
@@ -171,12 +198,12 @@ class LiveChecker(QObject):
         self._hold = busy
 
     def release(self) -> None:
-        """End hold_while(): the check starts after the usual debounce (unless check_now() or
-        wait() come first)."""
+        """End hold_while(): the check starts at once (the build it waited for is done; no edit
+        to wait for), so no collection runs between the two (see check_soon)."""
         if self._hold is not None:
             self._hold = None
             if self.pending():
-                self._timer.start()
+                self.check_soon()
 
     def pending(self) -> bool:
         """True until the current version's result has been published."""

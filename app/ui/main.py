@@ -19,6 +19,8 @@ from app.persistence import DesignLoadError, load_design, recovery
 from app.persistence.atomic import clean_stale_temp_files
 from app.persistence.crashlog import write_crash_log
 from app.resources import resource_path
+from app.rules import check_process
+from app.rules.check_process import ForkedCheck
 from app.ui import dialogs, gc_pause
 from app.ui.canvas.clipboard import release_clipboard
 from app.ui.main_window import MainWindow, app_icon, open_windows
@@ -26,6 +28,7 @@ from app.ui.settings import APPLICATION, ORGANIZATION
 from app.ui.theme import ThemeManager
 
 SCREENSHOT_SIZE = (1600, 1000)
+WINDOW_SWITCH_INTERVAL = 0.001  # seconds a worker thread may hold the interpreter lock
 SCREENSHOT_LIMITS = ((640, 480), (7680, 4320))  # smallest and largest --size
 
 
@@ -108,6 +111,9 @@ def make_application() -> QApplication:
     register_fonts(app)
     ThemeManager.instance()
     gc_pause.install()  # garbage collected on this thread only, never by a worker's allocations
+    # A worker (loading a file, checking, exporting) hands the interpreter back to this thread
+    # within 1 ms instead of Python's default 5 ms: painting a frame enters Python many times.
+    sys.setswitchinterval(WINDOW_SWITCH_INTERVAL)
     return app
 
 
@@ -190,20 +196,42 @@ def open_example(window: MainWindow) -> None:
 
 
 def take_screenshot(
-    app: QApplication, window: MainWindow, out: str, size: tuple[int, int] = SCREENSHOT_SIZE
+    app: QApplication,
+    window: MainWindow,
+    out: str,
+    size: tuple[int, int] = SCREENSHOT_SIZE,
+    check: ForkedCheck | None = None,
 ) -> int:
+    """Show the window at `size` with its design open and findings shown, and save a picture.
+    A large design still being built gets only the part the picture shows (see
+    SceneBuilder.build_in_view), its findings from `check` (a check forked when the design was
+    opened, running meanwhile) or, failing that, checked here."""
     window.canvas.zoom_warmup.enabled = False  # this process never zooms: nothing to prepare
     window.resize(*size)
     window.show()
     for _ in range(5):
         app.processEvents()
-    if not window.finish_opening():  # every item built, the findings applied
+    scene = window.canvas.design_scene
+    if scene.is_building():
+        version = window.checker.version()
+        window.balance_docks()
+        app.processEvents()
+        window.canvas.fit_to_view()
+        _build_in_view(window)
+        result = check.result() if check is not None else None
+        if result is None or not window.checker.publish(result, version):
+            window.checker.check_now()
+        opened = True
+    else:
+        opened = window.finish_opening()  # every item built, the findings applied
+    if not opened:
         print("mlsd-studio: the design took too long to draw; the picture may be incomplete",
               file=sys.stderr)
     window.balance_docks()  # with the findings shown: the docks take their final sizes
     for _ in range(5):
         app.processEvents()
     window.canvas.fit_to_view()
+    _build_in_view(window)
     for _ in range(5):
         app.processEvents()
     image = window.grab().toImage()
@@ -211,6 +239,11 @@ def take_screenshot(
         print(f"mlsd-studio: could not write {out}", file=sys.stderr)
         return 1
     return 0
+
+
+def _build_in_view(window: MainWindow) -> None:
+    canvas = window.canvas
+    canvas.design_scene.builder.build_in_view(canvas.visible_scene_rect(), canvas.zoom_factor())
 
 
 def run_app(argv: Sequence[str] | None = None, started: Callable[[], None] | None = None) -> int:
@@ -241,12 +274,15 @@ def run_app(argv: Sequence[str] | None = None, started: Callable[[], None] | Non
         window = MainWindow(restore_layout=False)
         window.persist_settings = False
         try:
+            check = None
             if args.file:
                 loaded = load_design(args.file, window.document.catalog)
                 window.load_design(loaded.design, Path(args.file))
+                if window.canvas.design_scene.is_building():  # checked on another core meanwhile
+                    check = check_process.start(window.document.engine)
             else:
                 open_example(window)
-            return take_screenshot(app, window, args.screenshot, size)
+            return take_screenshot(app, window, args.screenshot, size, check)
         except DesignLoadError as exc:
             print(f"mlsd-studio: {exc}", file=sys.stderr)
             return 2

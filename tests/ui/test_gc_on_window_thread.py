@@ -44,11 +44,23 @@ def test_a_workers_allocations_collect_nothing_and_the_window_thread_collects_th
         gc.callbacks.remove(note)
 
 
-def test_a_held_pause_stops_the_window_threads_collections_until_released():
+def test_a_held_pause_stops_the_window_threads_full_collections_until_released(monkeypatch):
+    monkeypatch.setattr(gc_pause, "FULL_DELAY_S", 0.0)
+    for _ in range(gc.get_threshold()[2] + 1):
+        gc.collect(1)  # a full collection is due by the collector's counts
     for _ in range(2 * gc.get_threshold()[0]):
         _Cycle()
     with gc_pause.paused():
         assert not gc_pause.collecting()
-        assert gc_pause.collect_if_due() is None
+        assert gc_pause.collect_if_due() == 1  # the younger generations only (a few ms each)
+        for _ in range(2 * gc.get_threshold()[0]):
+            _Cycle()
+        assert gc_pause.collect_if_due() in (0, 1)
     assert gc_pause.collecting()
-    assert gc_pause.collect_if_due() is not None
+    collector = gc_pause._collector
+    assert collector is not None
+    monkeypatch.setattr(collector, "_blocks_after_full", 0)  # the heap has grown since the last one
+    for _ in range(2 * gc.get_threshold()[0]):
+        _Cycle()
+    assert gc.get_count()[2] > gc.get_threshold()[2]
+    assert gc_pause.collect_if_due() == 2

@@ -7,9 +7,11 @@ Clicking or dragging in the minimap centres the view there.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QLineF, QPoint, QPointF, QRect, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap, QShowEvent
 from PySide6.QtWidgets import QWidget
 
@@ -23,6 +25,9 @@ MINIMAP_SIZE = QSize(220, 150)
 PADDING = 8.0
 MAX_LINK_LINES = 4000
 REFRESH_MS = 200
+SLICE_MS = 20.0  # work per turn of the event loop when the timer refreshes a large design
+STEP = 256  # cards or links gathered between two looks at the clock
+SLICED_MIN = 1000  # designs of this many components are refreshed in slices when shown too
 
 
 def clear_corner(area: QRect, size: QSize, margin: int, obstacles: list[QRect]) -> QPoint:
@@ -56,7 +61,12 @@ class Minimap(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(REFRESH_MS)
-        self._timer.timeout.connect(self.refresh)
+        self._timer.timeout.connect(self._refresh_in_slices)
+        self._steps: Iterator[None] | None = None  # a refresh under way (_refresh_in_slices)
+        self._slice_timer = QTimer(self)
+        self._slice_timer.setSingleShot(True)
+        self._slice_timer.setInterval(0)
+        self._slice_timer.timeout.connect(self._refresh_in_slices)
         self.setFixedSize(MINIMAP_SIZE)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip("Overview: click or drag to move the view")
@@ -90,55 +100,112 @@ class Minimap(QWidget):
 
     def schedule_refresh(self) -> None:
         self._dirty = True
+        self._steps = None  # a refresh under way starts again, from the changed contents
         if self.isVisible():
             self._timer.start()
 
     def showEvent(self, event: QShowEvent) -> None:
         if self._dirty:
-            self.refresh()
+            if len(self._view.document.design.components) >= SLICED_MIN:
+                self._refresh_in_slices()  # a large design: painted once gathered, in slices
+            else:
+                self.refresh()
         super().showEvent(event)
 
     def refresh(self) -> None:
-        """Redraw the overview pixmap from the scene's cards and links."""
+        """Redraw the overview pixmap from the design's cards and links, at once."""
         self._timer.stop()
+        self._slice_timer.stop()
+        self._steps = None
+        for _ in self._geometry():
+            pass
+
+    def _refresh_in_slices(self) -> None:
+        """The refresh the timer starts: a large design's geometry is gathered SLICE_MS at a
+        time (the event loop runs in between), then drawn in a few batched calls."""
+        self._timer.stop()
+        if self._steps is None:
+            self._steps = self._geometry()
+        deadline = time.perf_counter() + SLICE_MS / 1000.0
+        for _ in self._steps:
+            if time.perf_counter() >= deadline:
+                self._slice_timer.start()
+                return
+        self._steps = None
+
+    def _geometry(self) -> Iterator[None]:
+        """Gathers the lines and rectangles (yielding every STEP of them), then paints them."""
         self._dirty = False
         scene = self._view.design_scene
-        area = scene.components_rect()
-        if area.isNull():
+        catalog = scene.document.catalog
+        items = scene._components
+        colors: dict[str, str] = {}  # each card's colour and top-left corner: its item's where
+        positions: dict[str, tuple[float, float]] = {}  # built, else the design's
+        for n, component in enumerate(scene.document.design.components):
+            item = items.get(component.id)
+            if item is not None:
+                pos = item.pos()
+                positions[component.id] = (pos.x(), pos.y())
+                colors[component.id] = item.stage_color
+            else:
+                positions[component.id] = (component.position.x, component.position.y)
+                spec = catalog.kind(component.kind)
+                colors[component.id] = (
+                    catalog.stage(spec.stage).color if spec is not None else st.UNKNOWN_STAGE_COLOR
+                )
+            if n % STEP == STEP - 1:
+                yield
+        if not positions:
             self._pixmap = None
             self.update()
             return
+        xs = [p[0] for p in positions.values()]
+        ys = [p[1] for p in positions.values()]
+        area = QRectF(min(xs), min(ys), max(xs) - min(xs) + st.CARD_W, max(ys) - min(ys) + st.CARD_H)
         area = area.adjusted(-40, -40, 40, 40)
         inner_w = self.width() - 2 * PADDING
         inner_h = self.height() - 2 * PADDING
-        self._scale = min(inner_w / area.width(), inner_h / area.height())
+        scale = min(inner_w / area.width(), inner_h / area.height())
+        ox = PADDING + (inner_w - area.width() * scale) / 2 - area.x() * scale
+        oy = PADDING + (inner_h - area.height() * scale) / 2 - area.y() * scale
+        links = scene.document.design.links
+        lines: list[QLineF] = []
+        if len(links) <= MAX_LINK_LINES:
+            half_w, half_h = st.CARD_RECT.center().x(), st.CARD_RECT.center().y()
+            for n, link in enumerate(links):
+                a, b = positions.get(link.source), positions.get(link.target)
+                if a is not None and b is not None:
+                    lines.append(QLineF(
+                        ox + (a[0] + half_w) * scale, oy + (a[1] + half_h) * scale,
+                        ox + (b[0] + half_w) * scale, oy + (b[1] + half_h) * scale,
+                    ))
+                if n % STEP == STEP - 1:
+                    yield
+        w = max(1.5, st.CARD_W * scale)
+        h = max(1.0, st.CARD_H * scale)
+        rects: dict[str, list[QRectF]] = {}
+        for n, (cid, (x, y)) in enumerate(positions.items()):
+            rects.setdefault(colors[cid], []).append(QRectF(ox + x * scale, oy + y * scale, w, h))
+            if n % STEP == STEP - 1:
+                yield
+        self._scale = scale
         self._area = area
-        self._offset = QPointF(
-            PADDING + (inner_w - area.width() * self._scale) / 2,
-            PADDING + (inner_h - area.height() * self._scale) / 2,
-        )
+        self._offset = QPointF(ox + area.x() * scale, oy + area.y() * scale)
         ratio = self.devicePixelRatioF()
         pixmap = QPixmap(round(self.width() * ratio), round(self.height() * ratio))
         pixmap.setDevicePixelRatio(ratio)
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        theme = scene.canvas_style.theme
-        links = scene.link_items()
-        if len(links) <= MAX_LINK_LINES:
-            line = QColor(theme.muted)
+        if lines:
+            line = QColor(scene.canvas_style.theme.muted)
             line.setAlpha(110)
             painter.setPen(QPen(line, 0))
-            for link in links:
-                a = self.to_minimap(link.source.card_rect().center())
-                b = self.to_minimap(link.target.card_rect().center())
-                painter.drawLine(a, b)
+            painter.drawLines(lines)
         painter.setPen(Qt.PenStyle.NoPen)
-        w = max(1.5, st.CARD_W * self._scale)
-        h = max(1.0, st.CARD_H * self._scale)
-        for item in scene.component_items():
-            corner = self.to_minimap(item.pos())
-            painter.fillRect(QRectF(corner.x(), corner.y(), w, h), QColor(item.stage_color))
+        for color, boxes in rects.items():
+            painter.setBrush(QColor(color))
+            painter.drawRects(boxes)
         painter.end()
         self._pixmap = pixmap
         self.update()

@@ -12,9 +12,11 @@ in device pixels (LABEL_PX tall whatever the zoom).
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 
 from app.ui.canvas import style as st
@@ -36,6 +38,8 @@ ROUNDED_MIN_ZOOM = 0.2  # below this, corners are under 1.5 px: plain rectangles
 LABEL_PX = 12  # on-screen size of the names above selected, hovered and matched blocks
 LABEL_LIMIT = 400  # more labelled cards than this in view: only the first are labelled
 LABEL_MAX_W = 220.0  # names are elided to this many pixels
+SLICE_MS = 20.0  # work per turn of the event loop in a rebuild in slices
+STEP = 128  # items gathered between two looks at the clock
 
 
 def _label_font() -> QFont:
@@ -69,6 +73,7 @@ class Overview:
         self._badges: dict[str, list[QRectF]] = {}
         self._link_count = 0
         self._labels: list[tuple[QRectF, str]] = []
+        self._steps: Iterator[None] | None = None  # a rebuild in slices under way
 
     def marks_changed(self) -> None:
         """Selection, hover, alert, badge or search matches changed (not the geometry)."""
@@ -78,11 +83,53 @@ class Overview:
                 self.scene.update()
 
     def _build(self) -> None:
+        """Rebuild the geometry at once (cancelling a rebuild in slices under way)."""
+        self._steps = None
+        for _ in self._build_steps():
+            pass
+
+    def rebuild_in_slices(self) -> None:
+        """Rebuild the geometry SLICE_MS at a time on the event loop (after a large design's
+        build): the batches built so far are painted until the new ones are complete. Any
+        other change (overview_dirty) cancels it: the next paint then rebuilds at once."""
+        self.dirty = True
+        self._steps = self._build_steps()
+        QTimer.singleShot(0, self.scene, self._slice)
+
+    def slicing(self) -> bool:
+        return self._steps is not None
+
+    def cancel_slices(self) -> None:
+        self._steps = None
+
+    def _slice(self) -> None:
+        steps = self._steps
+        if steps is None:
+            return
+        deadline = time.perf_counter() + SLICE_MS / 1000.0
+        for _ in steps:
+            if time.perf_counter() >= deadline:
+                QTimer.singleShot(0, self.scene, self._slice)
+                return
+        if self._steps is steps:
+            self._steps = None
+            if self.scene.overview_active:
+                self.scene.update()
+
+    def _build_steps(self) -> Iterator[None]:
+        """Gathers the batches, yielding every STEP items; sets them (and the marks) at the end."""
         scene = self.scene
         cards: dict[str, list[QRectF]] = {}
         w, h = st.CARD_W, st.CARD_H
         ordered = in_stacking_order(scene.component_items())
-        overlapping = _overlapping([item.pos() for item in ordered], w, h)
+        yield
+        corners = []
+        for n, item in enumerate(ordered):
+            corners.append(item.pos())
+            if n % STEP == STEP - 1:
+                yield
+        overlapping: set[int] = set()
+        yield from _overlapping_steps(corners, w, h, overlapping)
         stacked: list[tuple[QRectF, str]] = []
         for n, item in enumerate(ordered):
             pos = item.pos()
@@ -91,10 +138,12 @@ class Overview:
                 stacked.append((rect, item.stage_color))
             else:
                 cards.setdefault(item.stage_color, []).append(rect)
+            if n % STEP == STEP - 1:
+                yield
         links: dict[tuple[str, bool], QPainterPath] = {}
         arrows: dict[str, QPainterPath] = {}
         items = scene.link_items()
-        for link in items:
+        for n, link in enumerate(items):
             pos = link.pos()
             key = (link.family, link.feedback)
             path = links.get(key)
@@ -105,9 +154,13 @@ class Overview:
             if heads is None:
                 heads = arrows[link.family] = QPainterPath()
             heads.addPolygon(link.arrow().translated(pos))
+            if n % STEP == STEP - 1:
+                yield
         self._cards, self._links, self._arrows = cards, links, arrows
         self._stacked = stacked
-        self._link_count = len(items)
+        # while a large design is built (or only its part in view, for a picture), as many
+        # links as the design has: antialiasing does not change as the build goes on
+        self._link_count = len(scene.document.design.links) if scene.builder.active else len(items)
         self.dirty = False
         self._build_marks()
 
@@ -148,7 +201,7 @@ class Overview:
 
     def paint(self, painter: QPainter, rect: QRectF, zoom: float) -> None:
         """Draw links, then cards, then selection and badges."""
-        if self.dirty:
+        if self.dirty and self._steps is None:
             self._build()
         elif self.marks_dirty:
             self._build_marks()
@@ -220,10 +273,23 @@ class Overview:
 
 def _overlapping(corners: list[QPointF], w: float, h: float) -> set[int]:
     """Indices of the cards (top-left corners, size w x h) that overlap another card."""
+    found: set[int] = set()
+    for _ in _overlapping_steps(corners, w, h, found):
+        pass
+    return found
+
+
+def _overlapping_steps(corners: list[QPointF], w: float, h: float, found: set[int]) -> Iterator[None]:
+    """_overlapping() into `found`, yielding every STEP cards."""
+    points = []
     cells: dict[tuple[int, int], list[int]] = {}
     for n, p in enumerate(corners):
-        cells.setdefault((int(p.x() // w), int(p.y() // h)), []).append(n)
-    found: set[int] = set()
+        x, y = p.x(), p.y()
+        points.append((x, y))
+        cells.setdefault((int(x // w), int(y // h)), []).append(n)
+        if n % STEP == STEP - 1:
+            yield
+    done = 0
     for (cx, cy), members in cells.items():
         for dx in (-1, 0, 1):
             for dy in (-1, 0, 1):
@@ -231,11 +297,14 @@ def _overlapping(corners: list[QPointF], w: float, h: float) -> set[int]:
                     for m in cells.get((cx + dx, cy + dy), ()):
                         if (
                             m != n
-                            and abs(corners[n].x() - corners[m].x()) < w
-                            and abs(corners[n].y() - corners[m].y()) < h
+                            and abs(points[n][0] - points[m][0]) < w
+                            and abs(points[n][1] - points[m][1]) < h
                         ):
                             found.add(n)
-    return found
+        done += len(members)
+        if done >= STEP:
+            done = 0
+            yield
 
 
 def _fill(painter: QPainter, rects: list[QRectF], radius: float) -> None:

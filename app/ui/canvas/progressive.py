@@ -27,11 +27,13 @@ from app.ui.canvas.labels import LabelPlacer
 from app.ui.canvas.stacking import CARD_Z, Z_STEP
 
 if TYPE_CHECKING:
+    from app.ui.canvas.component_item import ComponentItem
     from app.ui.canvas.scene import DesignScene
 
 STREAM_MIN = 400  # designs with at least this many components are built progressively
 SLICE_MS = 25.0  # work done per turn of the event loop
 _CHECK_EVERY = 8  # items built between two looks at the clock
+VIEW_MARGIN = 200.0  # around a picture's rectangle (build_in_view): shadows, badges, link bends
 
 
 def design_extent(scene: DesignScene) -> QRectF:
@@ -63,6 +65,7 @@ class SceneBuilder(QObject):
         self.scene = scene
         self.threshold = STREAM_MIN
         self.active = False
+        self._paused = False  # by build_in_view: no more slices on the event loop
         self.adding = False  # the builder adds items: the scene's overview waits for it
         self.visible_done = False
         self.extent = QRectF()
@@ -74,6 +77,8 @@ class SceneBuilder(QObject):
         self._view_rect: QRectF | None = None
         self._placer: LabelPlacer | None = None
         self._label_at = 0
+        self._cards: list[ComponentItem] = []  # the label pass's cards, added to the placer first
+        self._card_at = 0
         self._positions: dict[str, tuple[float, float]] = {}
         self._route_cost = 1e-4  # seconds per link routed, measured as the build goes
         held = self._gc_held = [False]  # shared with the clean-up below, which must not hold self
@@ -104,6 +109,7 @@ class SceneBuilder(QObject):
         self.scene.stack.top = len(self._order)  # cards get z values by their place in the design
         self.extent = design_extent(self.scene)
         self.active, self.visible_done, self._labels = True, False, False
+        self._paused = False
         self._placer = None
         if not self._gc_held[0]:  # only live objects are made until the end: no collections
             gc_pause.hold()
@@ -114,6 +120,7 @@ class SceneBuilder(QObject):
         self._timer.stop()
         self.active = self._labels = False
         self._queue, self._remaining, self._waiting, self._placer = [], set(), {}, None
+        self._cards = []
         self._positions = {}
         self._release_gc()
 
@@ -130,6 +137,64 @@ class SceneBuilder(QObject):
         for end in (source, target):
             self._waiting.setdefault(end, []).append(link_id)
 
+    def build_in_view(self, rect: QRectF, zoom: float) -> None:
+        """Build at once what a picture of `rect` at `zoom` shows, and pause: the rest of the
+        design is never built (a --screenshot process, which then exits). That is every card
+        near the rectangle and every link whose cards' box comes near it, with each of those
+        cards' whole connected group (a card's ports depend on all its links, and their other
+        ends), so the part in view is exactly what the whole build draws there. Zoomed in to
+        where link labels show (their places depend on every other label), everything is built."""
+        if not self.active:
+            return
+        if zoom >= st.LINK_LABEL_LOD or self._labels:
+            self.finish_now()
+            return
+        scene = self.scene
+        design = scene.document.design
+        area = rect.adjusted(-VIEW_MARGIN, -VIEW_MARGIN, VIEW_MARGIN, VIEW_MARGIN)
+        boxes = {c.id: QRectF(c.position.x, c.position.y, st.CARD_W, st.CARD_H) for c in design.components}
+        wanted = {cid for cid, box in boxes.items() if area.intersects(box)}
+        neighbours: dict[str, list[str]] = {}
+        for link in design.links:
+            a, b = boxes.get(link.source), boxes.get(link.target)
+            if a is None or b is None:
+                continue
+            neighbours.setdefault(link.source, []).append(link.target)
+            neighbours.setdefault(link.target, []).append(link.source)
+            if area.intersects(a.united(b)):
+                wanted.update((link.source, link.target))
+        todo = list(wanted)
+        while todo:
+            for other in neighbours.get(todo.pop(), ()):
+                if other not in wanted:
+                    wanted.add(other)
+                    todo.append(other)
+        self._timer.stop()
+        self._paused = True
+        components, links = design.component_by_id(), design.link_by_id()
+        self.adding = True
+        try:
+            for component in design.components:
+                cid = component.id
+                if cid not in wanted or cid in scene._components:
+                    continue
+                self._remaining.discard(cid)
+                scene._add_component_item(cid, self.z_of(cid))
+                for lid in self._waiting.pop(cid, ()):
+                    waiting = links.get(lid)
+                    if waiting is None or lid in scene._links:
+                        continue
+                    if waiting.source in scene._components and waiting.target in scene._components:
+                        scene._add_link_item(lid)
+            scene.flush_link_updates()
+        finally:
+            self.adding = False
+        self._queue = [cid for cid in self._queue if cid not in scene._components and cid in components]
+        items, link_items = scene._components, scene._links  # in the design's order, as when done
+        scene._components = {c.id: items[c.id] for c in design.components if c.id in items}
+        scene._links = {lk.id: link_items[lk.id] for lk in design.links if lk.id in link_items}
+        scene.overview_dirty()
+
     def finish_now(self) -> None:
         """Build everything that is left at once (tests, or a caller that needs the items)."""
         while self.active:
@@ -138,7 +203,7 @@ class SceneBuilder(QObject):
     # ---- slices ------------------------------------------------------------------------------
 
     def _slice(self, budget: float = SLICE_MS) -> None:
-        if not self.active:
+        if not self.active or (self._paused and budget == SLICE_MS):
             return
         deadline = time.perf_counter() + budget / 1000.0
         if self._labels:
@@ -240,11 +305,11 @@ class SceneBuilder(QObject):
         self._start_labels()
 
     def _start_labels(self) -> None:
-        scene = self.scene
-        scene.flush_link_updates()
-        self._placer = LabelPlacer(
-            (pos.x(), pos.y(), st.CARD_W, st.CARD_H) for pos in (i.pos() for i in scene.component_items())
-        )
+        """The label pass starts with an empty placer: the cards are added to it in slices too."""
+        self.scene.flush_link_updates()
+        self._placer = LabelPlacer()
+        self._cards = self.scene.component_items()
+        self._card_at = 0
         self._label_at = 0
 
     def _label_slice(self, deadline: float) -> None:
@@ -254,6 +319,13 @@ class SceneBuilder(QObject):
             self._start_labels()
             placer = self._placer
             assert placer is not None
+        cards = self._cards
+        while self._card_at < len(cards):  # first every card, as labels.place_labels has them
+            pos = cards[self._card_at].pos()
+            placer.add((pos.x(), pos.y(), st.CARD_W, st.CARD_H))
+            self._card_at += 1
+            if self._card_at % _CHECK_EVERY == 0 and time.perf_counter() >= deadline:
+                return
         links = self.scene.link_items()
         at = self._label_at
         while at < len(links):
@@ -270,6 +342,7 @@ class SceneBuilder(QObject):
     def _finish(self) -> None:
         self.active = self._labels = False
         self._placer = None
+        self._cards = []
         self.extent = QRectF()
         self._positions = {}
         self.scene.build_finished()

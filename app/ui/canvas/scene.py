@@ -308,6 +308,8 @@ class DesignScene(QGraphicsScene):
         """Called by the builder once every item exists and the labels are placed."""
         self._contents_settled(labels=False)
         self.overview_dirty()
+        if len(self._components) >= self.builder.threshold:  # thousands of items: not in one go
+            self.overview.rebuild_in_slices()
 
     def _contents_settled(self, labels: bool = True) -> None:
         self.flush_link_updates()
@@ -462,6 +464,7 @@ class DesignScene(QGraphicsScene):
         Tracked while zoomed in too, so zooming out again reuses the batches when nothing changed."""
         if self.builder.adding:
             return  # the builder marks it once per slice, not once per item
+        self.overview.cancel_slices()  # the next paint rebuilds at once, with this change
         if not self.overview.dirty:
             self.overview.dirty = True
             if self.overview_active:

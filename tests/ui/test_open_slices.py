@@ -1,0 +1,162 @@
+"""Opening a large design without long pauses: what was done in one go is done in slices, or
+on another thread, and ends in the same state as before.
+
+- the overview (zoomed-out batches) is rebuilt in slices after a large build, and equals the
+  batches built at once; any edit meanwhile cancels it (the next paint rebuilds at once);
+- the minimap's timed refresh gathers its geometry in slices and paints the same picture as
+  a refresh at once;
+- collections: none while the live check runs on its worker; a full one waits a moment after
+  a pause ends, and for the heap to have grown by a quarter since the last full one.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+import pytest
+from PySide6.QtCore import QPointF
+
+from app.domain.catalog import default_catalog
+from app.ui import gc_pause
+from app.ui.canvas import CanvasView
+from app.ui.canvas.overview import Overview
+from app.ui.document import DesignDocument
+from tests.factories import large_design
+
+
+@pytest.fixture
+def big_design(catalog):
+    return large_design(catalog, 700, 1000)
+
+
+def _streamed(qtbot, design) -> CanvasView:
+    document = DesignDocument(catalog=default_catalog())
+    view = CanvasView(document)
+    qtbot.addWidget(view)
+    view.resize(900, 600)
+    view.show()
+    view.design_scene.builder.threshold = 1
+    document.reset(design.model_copy(deep=True))
+    return view
+
+
+def _batches(overview: Overview) -> tuple[object, ...]:
+    cards = {color: sorted(r.getRect() for r in rects) for color, rects in overview._cards.items()}
+    links = {key: path.elementCount() for key, path in overview._links.items()}
+    arrows = {key: path.elementCount() for key, path in overview._arrows.items()}
+    stacked = [(r.getRect(), color) for r, color in overview._stacked]
+    return cards, links, arrows, stacked, overview._link_count
+
+
+def test_the_overview_is_rebuilt_in_slices_after_a_large_build_as_at_once(qtbot, big_design):
+    view = _streamed(qtbot, big_design)
+    scene = view.design_scene
+    overview = scene.overview
+    with qtbot.waitSignal(scene.builder.finished, timeout=60000):
+        pass
+    assert overview.slicing() and overview.dirty  # not rebuilt in the builder's last slice
+    qtbot.waitUntil(lambda: not overview.slicing(), timeout=10000)
+    assert not overview.dirty
+    sliced = _batches(overview)
+    assert sum(len(rects) for rects in sliced[0].values()) + len(sliced[3]) == 700
+    overview._build()
+    assert _batches(overview) == sliced
+
+
+def test_an_edit_cancels_the_overview_slices_and_the_next_paint_rebuilds_at_once(qtbot, big_design):
+    view = _streamed(qtbot, big_design)
+    scene = view.design_scene
+    with qtbot.waitSignal(scene.builder.finished, timeout=60000):
+        pass
+    assert scene.overview.slicing()
+    first = big_design.components[0].id
+    scene.component_item(first).setPos(QPointF(-5000, -5000))  # dragged
+    assert not scene.overview.slicing() and scene.overview.dirty
+    view.set_zoom(0.05)  # zoomed out: the overview paints, rebuilt at once
+    view.viewport().grab()
+    assert not scene.overview.dirty
+    cards = [r.getRect() for rects in scene.overview._cards.values() for r in rects]
+    cards += [r.getRect() for r, _ in scene.overview._stacked]
+    assert any(x == -5000 and y == -5000 for x, y, _w, _h in cards)
+
+
+def test_the_minimaps_refresh_in_slices_paints_what_a_refresh_at_once_paints(qtbot, big_design):
+    view = _streamed(qtbot, big_design)
+    scene = view.design_scene
+    scene.builder.finish_now()
+    minimap = view.minimap
+    minimap.show()
+    minimap.refresh()
+    at_once = minimap._pixmap.toImage()
+    scene.component_item(big_design.components[0].id).setPos(QPointF(-3000, 2000))
+    minimap.refresh()
+    moved = minimap._pixmap.toImage()
+    assert moved != at_once  # the picture follows the cards
+    minimap.schedule_refresh()
+    qtbot.waitUntil(lambda: minimap._steps is None and not minimap._dirty, timeout=10000)
+    assert minimap._pixmap.toImage() == moved
+
+
+def test_no_collection_runs_while_the_live_check_runs_on_its_worker(windows, builder, monkeypatch):
+    from app.rules.engine import RuleEngine
+
+    go_on = threading.Event()
+
+    class HeldEngine(RuleEngine):
+        def check(self):  # type: ignore[no-untyped-def]
+            go_on.wait(10)
+            return super().check()
+
+    monkeypatch.setattr("app.ui.live_check.RuleEngine", HeldEngine)
+    builder.add("model", "Ranker", id="ranker")
+    window = windows(document=DesignDocument(), restore_layout=False)
+    window.persist_settings = False
+    window.load_design(builder.design, None)
+    assert window.checker.busy()
+    assert not gc_pause.collecting()  # the worker is checking
+    go_on.set()
+    assert window.checker.wait()
+    assert gc_pause.collecting()  # the pause ended with the check
+    assert window.checker.result.findings == window.document.engine.check().findings
+
+
+def test_a_full_collection_waits_after_a_pause_and_for_the_heap_to_grow(monkeypatch):
+    collector = gc_pause._collector
+    assert collector is not None
+    with gc_pause.paused():
+        pass
+    assert not collector._full_due()  # a pause has just ended
+    monkeypatch.setattr(gc_pause, "_released_at", float("-inf"))
+    blocks = 1_000_000
+    monkeypatch.setattr(collector, "_blocks_after_full", blocks)
+    monkeypatch.setattr(gc_pause.sys, "getallocatedblocks", lambda: blocks + blocks // 8)
+    assert not collector._full_due()  # grown by an eighth only
+    for _ in range(gc.get_threshold()[2] + 1):
+        gc.collect(1)  # generation 2's count over its threshold
+    junk = [[n] for n in range(2 * gc.get_threshold()[0])]
+    assert gc.get_count()[2] > gc.get_threshold()[2]
+    assert collector.collect_if_due() == 1  # a younger collection instead
+    monkeypatch.setattr(gc_pause.sys, "getallocatedblocks", lambda: blocks + blocks // 3)
+    assert collector._full_due()
+    junk += [[n] for n in range(2 * gc.get_threshold()[0])]
+    assert collector.collect_if_due() == 2
+    del junk
+
+
+def test_a_large_designs_decisions_are_listed_a_turn_later(windows, qtbot, monkeypatch):
+    from app.templates import design_from_template_file, list_templates
+
+    monkeypatch.setattr("app.ui.decisions_panel.DEFER_MIN", 10)
+    window = windows(document=DesignDocument(), restore_layout=False)
+    window.persist_settings = False
+    design = design_from_template_file(list_templates()[0].path)
+    assert len(design.components) >= 10 and design.decisions
+    window.load_design(design, None)
+    panel = window.decisions
+    assert panel.tree.topLevelItemCount() == 0  # not in the turn that opened it
+    qtbot.waitUntil(lambda: panel.tree.topLevelItemCount() > 0, timeout=5000)
+    listed = panel.tree.topLevelItemCount()
+    monkeypatch.setattr("app.ui.decisions_panel.DEFER_MIN", 10**6)
+    window.load_design(design.model_copy(deep=True), None)
+    assert panel.tree.topLevelItemCount() == listed  # at once
