@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, 
 
 from app.ui.canvas import style as st
 from app.ui.canvas.link_item import LinkItem
+from app.ui.canvas.overview_cells import OverviewCells
 from app.ui.canvas.stacking import in_stacking_order
 
 if TYPE_CHECKING:
@@ -61,14 +62,13 @@ class Overview:
         self.marks_dirty = True
         self._cards: dict[str, list[QRectF]] = {}
         self._stacked: list[tuple[QRectF, str]] = []  # overlapping cards, bottom first
-        self._links: dict[tuple[str, bool], QPainterPath] = {}
-        self._arrows: dict[str, QPainterPath] = {}
         self._selected_cards: list[QRectF] = []
         self._alert_cards: list[QRectF] = []
         self._selected_links = QPainterPath()
         self._badges: dict[str, list[QRectF]] = {}
         self._link_count = 0
         self._labels: list[tuple[QRectF, str]] = []
+        self._cells = OverviewCells({}, ())
 
     def marks_changed(self) -> None:
         """Selection, hover, alert, badge or search matches changed (not the geometry)."""
@@ -91,21 +91,9 @@ class Overview:
                 stacked.append((rect, item.stage_color))
             else:
                 cards.setdefault(item.stage_color, []).append(rect)
-        links: dict[tuple[str, bool], QPainterPath] = {}
-        arrows: dict[str, QPainterPath] = {}
         items = scene.link_items()
-        for link in items:
-            pos = link.pos()
-            key = (link.family, link.feedback)
-            path = links.get(key)
-            if path is None:
-                path = links[key] = QPainterPath()
-            path.addPath(link.path().translated(pos))
-            heads = arrows.get(link.family)
-            if heads is None:
-                heads = arrows[link.family] = QPainterPath()
-            heads.addPolygon(link.arrow().translated(pos))
-        self._cards, self._links, self._arrows = cards, links, arrows
+        self._cards = cards
+        self._cells = OverviewCells(cards, items)  # links and cards batched per cell of the scene
         self._stacked = stacked
         self._link_count = len(items)
         self.dirty = False
@@ -146,6 +134,12 @@ class Overview:
         self._labels = labels
         self.marks_dirty = False
 
+    def cells(self) -> OverviewCells:
+        """The batches cut into cells of the scene (made again after each build)."""
+        if self.dirty:
+            self._build()
+        return self._cells
+
     def paint(self, painter: QPainter, rect: QRectF, zoom: float) -> None:
         """Draw links, then cards, then selection and badges."""
         if self.dirty:
@@ -156,21 +150,29 @@ class Overview:
         rounded = zoom >= ROUNDED_MIN_ZOOM
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, self._link_count <= AA_LINK_LIMIT)
-        for (family, dashed), path in self._links.items():
-            painter.setPen(_cosmetic(theme.flow_colors[family], 1.0, dashed))
-            painter.drawPath(path)
+        cells = self.cells().exposed(rect)  # only the part of the design in view
+        pens: dict[tuple[str, bool], QPen] = {}
+        for cell in cells:
+            for (family, dashed), path in cell.links.items():
+                pen = pens.get((family, dashed))
+                if pen is None:
+                    pen = pens[(family, dashed)] = _cosmetic(theme.flow_colors[family], 1.0, dashed)
+                painter.setPen(pen)
+                painter.drawPath(path)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         if not self._selected_links.isEmpty():
             painter.setPen(_cosmetic(theme.selection_color, 2.0))
             painter.drawPath(self._selected_links)
         painter.setPen(Qt.PenStyle.NoPen)
         if zoom >= st.LINK_LOD_ARROW:
-            for family, path in self._arrows.items():
-                painter.setBrush(theme.link_brushes[family])
-                painter.drawPath(path)
-        for color, rects in self._cards.items():
-            painter.setBrush(theme.stage_brush(color))
-            _fill(painter, rects, st.RADIUS if rounded else 0.0)
+            for cell in cells:
+                for family, path in cell.arrows.items():
+                    painter.setBrush(theme.link_brushes[family])
+                    painter.drawPath(path)
+        for cell in cells:
+            for color, rects in cell.cards.items():
+                painter.setBrush(theme.stage_brush(color))
+                _fill(painter, rects, st.RADIUS if rounded else 0.0)
         for card, color in self._stacked:  # in stacking order: the card on top is the one a press picks
             painter.setBrush(theme.stage_brush(color))
             _fill(painter, [card], st.RADIUS if rounded else 0.0)

@@ -1,0 +1,93 @@
+"""The zoomed-out overview's batches cut into square cells of the scene.
+
+The overview draws every card and link of the design in a few batched calls. Zoomed out only
+a little (just below the zoom where cards become blocks), most of a large design is out of
+view, yet a frame still walked every card's rectangle and stroked every link. Cut into
+CELL-sized squares (by where each card or link lies), a frame draws only the cells that meet
+the exposed rectangle: the same calls, the same pens and order of batches, on a fraction of
+the items. Made once per overview build (see Overview.cells), from the same cards and links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QPainterPath
+
+from app.ui.canvas import style as st
+from app.ui.canvas.link_item import LinkItem
+
+CELL = 2048.0  # scene units: at the block threshold a 1600 px view spans about 3 x 2 cells
+
+
+@dataclass
+class Cell:
+    """What the overview draws in one square of the scene; `bounds` holds all of it."""
+
+    bounds: QRectF = field(default_factory=QRectF)
+    cards: dict[str, list[QRectF]] = field(default_factory=dict)
+    links: dict[tuple[str, bool], QPainterPath] = field(default_factory=dict)
+    arrows: dict[str, QPainterPath] = field(default_factory=dict)
+
+
+class OverviewCells:
+    """Cards (by stage colour) and links (by family and dash) grouped by cell."""
+
+    def __init__(self, cards: dict[str, list[QRectF]], links: Iterable[LinkItem]):
+        self.cells: dict[tuple[int, int], Cell] = {}
+        extents: dict[tuple[int, int], list[float]] = {}  # left, top, right, bottom of each cell's contents
+        w, h = st.CARD_W, st.CARD_H
+        for color, rects in cards.items():
+            for rect in rects:
+                x, y = rect.x(), rect.y()
+                key = (int(x // CELL), int(y // CELL))
+                self._cell(key).cards.setdefault(color, []).append(rect)
+                _extend(extents, key, x, y, x + w, y + h)
+        for link in links:
+            pos = link.pos()
+            x, y = pos.x(), pos.y()  # the link's source card: its cell
+            key = (int(x // CELL), int(y // CELL))
+            cell = self._cell(key)
+            batch = cell.links.get((link.family, link.feedback))
+            if batch is None:
+                batch = cell.links[(link.family, link.feedback)] = QPainterPath()
+            batch.addPath(link.path().translated(x, y))
+            heads = cell.arrows.get(link.family)
+            if heads is None:
+                heads = cell.arrows[link.family] = QPainterPath()
+            heads.addPolygon(link.arrow().translated(x, y))
+            bounds = link.boundingRect()  # path, arrow head and label, with a margin
+            _extend(extents, key, x + bounds.left(), y + bounds.top(), x + bounds.right(), y + bounds.bottom())
+        margin = st.RADIUS + 3  # the rounded corners' antialiasing and the selection outline
+        for key, (left, top, right, bottom) in extents.items():
+            self.cells[key].bounds = QRectF(left, top, right - left, bottom - top).adjusted(
+                -margin, -margin, margin, margin
+            )
+
+    def _cell(self, key: tuple[int, int]) -> Cell:
+        cell = self.cells.get(key)
+        if cell is None:
+            cell = self.cells[key] = Cell()
+        return cell
+
+    def exposed(self, rect: QRectF) -> list[Cell]:
+        """The cells with something inside `rect` (scene coordinates)."""
+        return [cell for cell in self.cells.values() if cell.bounds.intersects(rect)]
+
+
+def _extend(extents: dict[tuple[int, int], list[float]], key: tuple[int, int], *box: float) -> None:
+    found = extents.get(key)
+    if found is None:
+        extents[key] = list(box)
+        return
+    left, top, right, bottom = box
+    if left < found[0]:
+        found[0] = left
+    if top < found[1]:
+        found[1] = top
+    if right > found[2]:
+        found[2] = right
+    if bottom > found[3]:
+        found[3] = bottom
