@@ -58,8 +58,8 @@ class OverviewCells:
             if heads is None:
                 heads = cell.arrows[link.family] = QPainterPath()
             heads.addPolygon(link.arrow().translated(x, y))
-            bounds = link.boundingRect()  # path, arrow head and label, with a margin
-            _extend(extents, key, x + bounds.left(), y + bounds.top(), x + bounds.right(), y + bounds.bottom())
+            b = link.boundingRect()  # path, arrow head and label, with a margin
+            _extend(extents, key, x + b.left(), y + b.top(), x + b.right(), y + b.bottom())
         margin = st.RADIUS + 3  # the rounded corners' antialiasing and the selection outline
         for key, (left, top, right, bottom) in extents.items():
             self.cells[key].bounds = QRectF(left, top, right - left, bottom - top).adjusted(
