@@ -6,6 +6,7 @@ an endpoint moves (see routing.reroute), never in paint().
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from app.ui.canvas.scene import DesignScene
 
 LABEL_MAX = 32
+LABEL_TEXTS = 4096  # distinct label texts kept (see label_text)
 LABEL_POSITIONS = (0.5, 0.38, 0.62, 0.27, 0.73)  # where along the link a label may sit
 _lod_of = QStyleOptionGraphicsItem.levelOfDetailFromTransform
 _NO_BRUSH = Qt.BrushStyle.NoBrush  # looked up once: enum members cost microseconds each, per link and frame
@@ -68,8 +70,7 @@ class LinkItem(QGraphicsItem):
         self.label = label
         self.text = f"{link.flow} · {label}" if label else link.flow
         self.family = st.FLOW_FAMILY.get(link.flow, "govern")
-        self._label_text = QStaticText(self.text)
-        self._label_text.setTextFormat(Qt.TextFormat.PlainText)
+        self._label_text = label_text(self.text)
         metrics = QFontMetricsF(self._style.theme.link_font)
         self._label_size = (metrics.horizontalAdvance(self.text) + 10, metrics.height() + 3)
         source = self.source.name or self.source.component_id
@@ -226,6 +227,17 @@ class LinkItem(QGraphicsItem):
         painter.setPen(theme.link_text_pens[self.family])
         painter.setFont(theme.link_font)
         painter.drawStaticText(QPointF(rect.x() + 5, rect.y() + 1.5), self._label_text)
+
+
+@lru_cache(maxsize=LABEL_TEXTS)
+def label_text(text: str) -> QStaticText:
+    """A label's text, shared by the links showing the same text: most labels are a flow's name
+    alone, and a QStaticText keeps its glyphs laid out for the last zoom it was drawn at, so after
+    a zoom change each distinct label is laid out once, not once per link."""
+    static = QStaticText(text)
+    static.setTextFormat(Qt.TextFormat.PlainText)
+    static.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
+    return static
 
 
 def _overlaps(x: float, y: float, w: float, h: float, box: Box) -> bool:
