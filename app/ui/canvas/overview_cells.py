@@ -3,7 +3,8 @@
 The overview draws every card and link of the design in a few batched calls. Zoomed out only
 a little (just below the zoom where cards become blocks), most of a large design is out of
 view, yet a frame still walked every card's rectangle and stroked every link. Cut into
-CELL-sized squares (by where each card or link lies), a frame draws only the cells that meet
+CELL-sized squares (by where each card lies; links by the squares they span, so a long link
+is grouped with the links spanning the same squares), a frame draws only the groups that meet
 the exposed rectangle: the same calls, the same pens and order of batches, on a fraction of
 the items. Made once per overview build (see Overview.cells), from the same cards and links.
 """
@@ -20,6 +21,7 @@ from app.ui.canvas import style as st
 from app.ui.canvas.link_item import LinkItem
 
 CELL = 2048.0  # scene units: at the block threshold a 1600 px view spans about 3 x 2 cells
+CellKey = tuple[int, int, int, int]  # the first and last column and row a group spans
 
 
 @dataclass
@@ -36,19 +38,24 @@ class OverviewCells:
     """Cards (by stage colour) and links (by family and dash) grouped by cell."""
 
     def __init__(self, cards: dict[str, list[QRectF]], links: Iterable[LinkItem]):
-        self.cells: dict[tuple[int, int], Cell] = {}
-        extents: dict[tuple[int, int], list[float]] = {}  # left, top, right, bottom of each cell's contents
+        self.cells: dict[CellKey, Cell] = {}
+        extents: dict[CellKey, list[float]] = {}  # left, top, right, bottom of each cell's contents
         w, h = st.CARD_W, st.CARD_H
         for color, rects in cards.items():
             for rect in rects:
                 x, y = rect.x(), rect.y()
-                key = (int(x // CELL), int(y // CELL))
+                col, row = int(x // CELL), int(y // CELL)
+                key = (col, row, col, row)
                 self._cell(key).cards.setdefault(color, []).append(rect)
                 _extend(extents, key, x, y, x + w, y + h)
         for link in links:
             pos = link.pos()
             x, y = pos.x(), pos.y()  # the link's source card: its cell
-            key = (int(x // CELL), int(y // CELL))
+            b = link.boundingRect()  # path, arrow head and label, with a margin
+            left, top, right, bottom = x + b.left(), y + b.top(), x + b.right(), y + b.bottom()
+            # the cells the link spans: a long link goes with the links spanning the same cells,
+            # not into the cell it leaves from (every frame showing that cell would draw it)
+            key = (int(left // CELL), int(top // CELL), int(right // CELL), int(bottom // CELL))
             cell = self._cell(key)
             batch = cell.links.get((link.family, link.feedback))
             if batch is None:
@@ -58,15 +65,14 @@ class OverviewCells:
             if heads is None:
                 heads = cell.arrows[link.family] = QPainterPath()
             heads.addPolygon(link.arrow().translated(x, y))
-            b = link.boundingRect()  # path, arrow head and label, with a margin
-            _extend(extents, key, x + b.left(), y + b.top(), x + b.right(), y + b.bottom())
+            _extend(extents, key, left, top, right, bottom)
         margin = st.RADIUS + 3  # the rounded corners' antialiasing and the selection outline
         for key, (left, top, right, bottom) in extents.items():
             self.cells[key].bounds = QRectF(left, top, right - left, bottom - top).adjusted(
                 -margin, -margin, margin, margin
             )
 
-    def _cell(self, key: tuple[int, int]) -> Cell:
+    def _cell(self, key: CellKey) -> Cell:
         cell = self.cells.get(key)
         if cell is None:
             cell = self.cells[key] = Cell()
@@ -77,7 +83,7 @@ class OverviewCells:
         return [cell for cell in self.cells.values() if cell.bounds.intersects(rect)]
 
 
-def _extend(extents: dict[tuple[int, int], list[float]], key: tuple[int, int], *box: float) -> None:
+def _extend(extents: dict[CellKey, list[float]], key: CellKey, *box: float) -> None:
     found = extents.get(key)
     if found is None:
         extents[key] = list(box)

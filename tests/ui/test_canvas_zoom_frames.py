@@ -1,0 +1,96 @@
+"""What the zoom's first frames reuse: the block view draws only the cells of the scene in view
+(and draws exactly what drawing every cell would), and link labels share their laid-out text."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QImage, QPainter, QTransform
+
+from app.ui.canvas import overview_cells as oc
+from app.ui.canvas.link_item import label_text
+from tests.factories import large_design
+from tests.ui.canvas_support import make_view
+
+
+def _block_view(qtbot, catalog):
+    doc, view = make_view(qtbot, large_design(catalog, 900, 1000))
+    view.design_scene.builder.finish_now()  # large designs are built in slices
+    view.set_zoom(0.25)
+    view.viewport().grab()
+    return doc, view
+
+
+def test_every_card_and_link_is_in_exactly_one_cell_whose_bounds_hold_it(qtbot, catalog):
+    doc, view = _block_view(qtbot, catalog)
+    scene = view.design_scene
+    cells = scene.overview.cells()
+    rects = [r for cell in cells.cells.values() for rs in cell.cards.values() for r in rs]
+    corners = sorted((r.x(), r.y()) for r in rects)
+    assert corners == sorted((item.pos().x(), item.pos().y()) for item in scene.component_items())
+    for cell in cells.cells.values():
+        for card_rects in cell.cards.values():
+            assert all(cell.bounds.united(r) == cell.bounds for r in card_rects)
+        for path in cell.links.values():
+            assert cell.bounds.united(path.boundingRect()) == cell.bounds
+    subpaths = sum(len(path.toSubpathPolygons()) for c in cells.cells.values() for path in c.links.values())
+    assert subpaths == len(scene.link_items())
+    assert len(cells.cells) > 4  # the design spans several cells: a view shows only some of them
+
+
+def _paint(view, exposed: QRectF, visible: QRectF, zoom: float) -> QImage:
+    image = QImage(800, 500, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(0xFFFFFFFF)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setWorldTransform(QTransform.fromScale(zoom, zoom).translate(-visible.left(), -visible.top()))
+    view.design_scene.overview.paint(painter, exposed, zoom)
+    painter.end()
+    return image
+
+
+def test_the_block_view_drawn_from_the_cells_in_view_equals_every_cell_drawn(qtbot, catalog):
+    doc, view = _block_view(qtbot, catalog)
+    scene = view.design_scene
+    zoom = 0.25
+    visible = QRectF(6000.0, -300.0, 800 / zoom, 500 / zoom)
+    cells = scene.overview.cells()
+    shown = cells.exposed(visible)
+    assert 0 < len(shown) < len(cells.cells)
+    culled = _paint(view, visible, visible, zoom)
+    everything = _paint(view, scene.itemsBoundingRect().united(visible), visible, zoom)
+    assert culled == everything
+    blank = QImage(800, 500, QImage.Format.Format_ARGB32_Premultiplied)
+    blank.fill(0xFFFFFFFF)
+    assert culled != blank  # cards and links were drawn
+
+
+def test_an_edit_cuts_the_cells_again(qtbot, catalog):
+    doc, view = _block_view(qtbot, catalog)
+    scene = view.design_scene
+    before = scene.overview.cells()
+    item = scene.component_items()[0]
+    doc.move_components({item.component_id: (50000.0, 50000.0)})
+    qtbot.waitUntil(lambda: scene.overview.dirty, timeout=2000)
+    after = scene.overview.cells()
+    assert after is not before
+    assert any(
+        r.x() == 50000.0 for cell in after.cells.values() for rs in cell.cards.values() for r in rs
+    )
+    assert after.exposed(QRectF(49990.0, 49990.0, 400.0, 300.0))
+
+
+def test_links_with_the_same_label_share_one_laid_out_text(qtbot, catalog):
+    doc, view = make_view(qtbot, large_design(catalog, 60, 80))
+    view.design_scene.builder.finish_now()
+    links = view.design_scene.link_items()
+    by_text: dict[str, list] = {}
+    for link in links:
+        by_text.setdefault(link.text, []).append(link)
+    shared = [group for group in by_text.values() if len(group) > 1]
+    assert shared
+    for group in shared:
+        assert len({id(link._label_text) for link in group}) == 1
+        assert group[0]._label_text.text() == group[0].text
+    assert label_text("a <b>tag</b>") is label_text("a <b>tag</b>")
+    assert label_text("a <b>tag</b>").textFormat().name == "PlainText"
+    assert oc.CELL > 0
