@@ -29,7 +29,7 @@ from app.ui.canvas.card_text import CardStatics
 
 CHROME_RECT = st.CARD_RECT.adjusted(-2.0, -2.0, 2.0, 5.0)  # body, border and shadow (item units)
 MAX_SCALE = 2.0  # device pixels per scene unit above which cards are painted directly (few show)
-BUDGET_BYTES = 24 * 1024 * 1024  # pixmaps kept, least recently used dropped first
+BUDGET_BYTES = 64 * 1024 * 1024  # every look at a few dozen levels; least recently used dropped first
 _RASTER_DEVICES = (QPixmap, QImage)
 _IDENTITY = QTransform()
 _SERIALS = itertools.count(1)
