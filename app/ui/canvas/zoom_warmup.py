@@ -5,12 +5,12 @@ at the new font size and rasterises each look's chrome at the new scale. While t
 idle (IDLE_DELAY_MS after the last zoom, scroll or change), ZoomWarmup does that work ahead
 for the levels one step away: the next wheel notch in and out, the next zoom_in/zoom_out step,
 and 1:1 (wheel notches first: they are most of a user's zooming). For each level it takes
-the cards that level would show (the view's size at that zoom around the last zoom anchor), nearest the anchor first, and makes each card's text layout
-and lays out its static texts for that transform (QStaticText.prepare), and paints one card of
-each look into a scratch pixmap at that scale for the chrome and the glyphs: they are then
-ready when the real frame comes. Cards whose text is laid
-out at that font size already are skipped, except one card per look: the chrome is made per
-exact scale.
+the cards that level would show (the view's size at that zoom around the last zoom anchor),
+nearest the anchor first, and makes each card's text layout and lays out its static texts for
+that transform (QStaticText.prepare), and paints one card of each look into a scratch pixmap
+at that scale for the chrome and the glyphs: they are then ready when the real frame comes.
+Cards whose text is laid out at that font size already are skipped, except one card per look:
+the chrome is made per exact scale.
 
 The work runs in slices of at most SLICE_MS (checked after every card, so a slice overruns by
 at most one card's preparation), each slice a zero-delay timer, so input is never held longer
