@@ -7,6 +7,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter, QTransform
 
 from app.ui.canvas import overview_cells as oc
+from app.ui.canvas.content_flags import NO_CONTENTS
 from app.ui.canvas.link_item import label_text
 from tests.factories import large_design
 from tests.ui.canvas_support import make_view
@@ -94,3 +95,47 @@ def test_links_with_the_same_label_share_one_laid_out_text(qtbot, catalog):
     assert label_text("a <b>tag</b>") is label_text("a <b>tag</b>")
     assert label_text("a <b>tag</b>").textFormat().name == "PlainText"
     assert oc.CELL > 0
+
+
+def test_zooming_out_before_the_idle_slices_flags_every_item_coming_into_view(qtbot, catalog):
+    doc, view = make_view(qtbot, large_design(catalog, 600, 400))
+    view.design_scene.builder.finish_now()
+    scene = view.design_scene
+    flags = scene.content_flags
+    view.reset_zoom()
+    view.centerOn(3000, 300)
+    view.viewport().grab()
+    view.set_zoom(0.26)  # into the block view: the items in view now, the others in idle slices
+    for zoom in (0.22, 0.18, 0.15, 0.12):
+        flags._timer.stop()
+        view.set_zoom(zoom)
+        assert flags.pending()  # no slice ran: only what came into view was flagged
+        shown = scene.items(view.visible_scene_rect())
+        assert shown and all(item.flags() & NO_CONTENTS for item in shown)
+    view.set_zoom(1.0)  # back to cards: the same, the other way
+    for zoom in (0.8, 0.6, 0.45):
+        flags._timer.stop()
+        view.set_zoom(zoom)
+        shown = scene.items(view.visible_scene_rect())
+        assert shown and not any(item.flags() & NO_CONTENTS for item in shown)
+
+
+def test_a_faint_link_is_drawn_and_leaves_the_painter_antialiased(qtbot, catalog):
+    doc, view = make_view(qtbot)
+    a = doc.add_component("data_source", 0, 0, "Events")
+    b = doc.add_component("feature_pipeline", 600, 0, "Features")
+    link_id = doc.connect(a, b)
+    scene = view.design_scene
+    link = next(item for item in scene.link_items() if item.link_id == link_id)
+    for zoom in (0.5, 1.0):  # faint (stroked aliased), then the full pen
+        image = QImage(400, 200, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(0xFFFFFFFF)
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        bounds = link.boundingRect()
+        painter.setWorldTransform(QTransform.fromScale(zoom, zoom).translate(-bounds.left(), -bounds.top()))
+        link.paint(painter, None)
+        assert painter.testRenderHint(QPainter.RenderHint.Antialiasing)  # for the items drawn next
+        painter.end()
+        colors = {image.pixel(x, y) for x in range(image.width()) for y in range(image.height())}
+        assert len(colors) > 1, zoom  # the link is there
