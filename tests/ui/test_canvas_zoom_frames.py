@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter, QTransform
 
@@ -139,3 +141,32 @@ def test_a_faint_link_is_drawn_and_leaves_the_painter_antialiased(qtbot, catalog
         painter.end()
         colors = {image.pixel(x, y) for x in range(image.width()) for y in range(image.height())}
         assert len(colors) > 1, zoom  # the link is there
+
+
+def _paint_card(item, zoom: float) -> None:
+    image = QImage(300, 200, QImage.Format.Format_ARGB32_Premultiplied)
+    painter = QPainter(image)
+    painter.setWorldTransform(QTransform.fromScale(zoom, zoom).translate(12, 12))
+    item.paint(painter, None)
+    painter.end()
+
+
+def test_a_card_painted_again_at_its_zoom_reuses_its_paint_until_its_text_or_look_changes(qtbot):
+    doc, view = make_view(qtbot)
+    cid = doc.add_component("model", 0, 0, "Ranker")
+    item = view.design_scene.component_item(cid)
+    _paint_card(item, 0.7)
+    first = item._painted
+    assert first is not None and math.isclose(first.lod, 0.7)
+    _paint_card(item, 0.7)
+    assert item._painted is first  # a hover or a scroll repaints from what was worked out
+    doc.set_component_field(cid, "name", "Candidate ranker v2")
+    _paint_card(item, 0.7)
+    renamed = item._painted
+    assert renamed is not first
+    assert " ".join(text.text() for _, text in renamed.lines).startswith("Candidate")
+    item.set_badge(3, "error")
+    _paint_card(item, 0.7)
+    assert item._painted.chrome_key != renamed.chrome_key  # the badge is part of the card's look
+    _paint_card(item, 0.5)
+    assert math.isclose(item._painted.lod, 0.5)

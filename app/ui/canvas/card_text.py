@@ -18,7 +18,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QStaticText
 
 from app.ui.canvas import style as st
@@ -304,3 +304,27 @@ class CardStatics:
             icon=icon,
             tech=tech,
         )
+
+
+@dataclass(frozen=True)
+class CardPaint:
+    """What a card's paint at one zoom works out before drawing, kept for its next paint at that
+    zoom (a card is painted again at the same zoom on every hover, selection or scroll into view)."""
+
+    lod: float
+    statics: CardStatics
+    chrome_key: tuple[object, ...]
+    lines: tuple[tuple[QPointF, QStaticText], ...]  # the name's lines and where they go
+    tech_at: QPointF
+
+    @staticmethod
+    def make(lod: float, statics: CardStatics, theme_serial: int, look: tuple[object, ...]) -> CardPaint:
+        layout = statics.layout
+        kind = statics.kind.text() if statics.kind is not None else None  # as laid out at this size
+        sizes = (layout.header_h, layout.small_size, statics.icon)
+        lines = tuple(
+            (QPointF(layout.text_x, layout.name_y + n * layout.line_height), line)
+            for n, line in enumerate(statics.lines)
+        )
+        tech_at = QPointF(layout.text_x, layout.tech_y)
+        return CardPaint(lod, statics, (theme_serial, look, kind, sizes), lines, tech_at)
