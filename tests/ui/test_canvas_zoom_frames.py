@@ -170,3 +170,35 @@ def test_a_card_painted_again_at_its_zoom_reuses_its_paint_until_its_text_or_loo
     assert item._painted.chrome_key != renamed.chrome_key  # the badge is part of the card's look
     _paint_card(item, 0.5)
     assert math.isclose(item._painted.lod, 0.5)
+
+
+def test_crossing_back_and_forth_reuses_the_view_query_until_an_item_moves(qtbot, catalog, monkeypatch):
+    doc, view = make_view(qtbot, large_design(catalog, 600, 400))
+    view.design_scene.builder.finish_now()
+    scene = view.design_scene
+    flags = scene.content_flags
+    view.set_zoom(0.33)
+    view.centerOn(3000, 300)
+    view.viewport().grab()
+    queries: list[QRectF] = []
+    real_items = type(scene).items
+
+    def counting(self, *args):
+        if args and isinstance(args[0], QRectF):
+            queries.append(args[0])
+        return real_items(self, *args)
+
+    monkeypatch.setattr(type(scene), "items", counting)
+    for zoom in (0.27, 0.33, 0.27, 0.33):
+        view.set_zoom(zoom)
+        flags._timer.stop()
+    assert len(queries) == 2  # the two views, each queried once
+    far = max(scene.component_items(), key=lambda item: item.pos().x())
+    centre = view.mapToScene(view.viewport().rect().center())
+    far.setPos(centre)  # a drag: the scene hears of it at once (the document only once it settles)
+    view.set_zoom(0.27)
+    flags._timer.stop()
+    assert len(queries) == 3
+    assert far.flags() & NO_CONTENTS  # in view now: flagged with the others
+    view.set_zoom(0.33)
+    assert not far.flags() & NO_CONTENTS

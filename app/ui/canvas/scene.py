@@ -460,6 +460,7 @@ class DesignScene(QGraphicsScene):
     def overview_dirty(self) -> None:
         """Something visible changed: the batched overview must be rebuilt before its next paint.
         Tracked while zoomed in too, so zooming out again reuses the batches when nothing changed."""
+        self.content_flags.forget_views()  # items moved, added or changed: query the view again
         if self.builder.adding:
             return  # the builder marks it once per slice, not once per item
         if not self.overview.dirty:
