@@ -1,13 +1,18 @@
-"""What the zoom's first frames reuse: the block view draws only the cells of the scene in view
-(and draws exactly what drawing every cell would), and link labels share their laid-out text."""
+"""What the first frames after a zoom change reuse or skip, drawing the same: the block view draws
+only the cells of the scene in view (exactly what drawing every cell draws); link labels share
+their laid-out text; faint links of large designs are stroked aliased; a card repaints from its
+last paint at that zoom until it changes; crossing the block zoom flags only what comes into view
+and reuses the query of a view seen before until an item moves."""
 
 from __future__ import annotations
 
 import math
 
+import pytest
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter, QTransform
 
+from app.ui.canvas import link_item
 from app.ui.canvas import overview_cells as oc
 from app.ui.canvas.content_flags import NO_CONTENTS
 from app.ui.canvas.link_item import label_text
@@ -122,7 +127,9 @@ def test_zooming_out_before_the_idle_slices_flags_every_item_coming_into_view(qt
         assert shown and not any(item.flags() & NO_CONTENTS for item in shown)
 
 
-def test_a_faint_link_is_drawn_and_leaves_the_painter_antialiased(qtbot, catalog):
+@pytest.mark.parametrize("limit", (0, 1000))  # a large design (faint links aliased), a small one
+def test_a_faint_link_is_drawn_and_leaves_the_painter_antialiased(qtbot, catalog, monkeypatch, limit):
+    monkeypatch.setattr(link_item, "ALIASED_FAINT_LINKS", limit)
     doc, view = make_view(qtbot)
     a = doc.add_component("data_source", 0, 0, "Events")
     b = doc.add_component("feature_pipeline", 600, 0, "Features")

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from app.ui.canvas.scene import DesignScene
 
 LABEL_MAX = 32
+ALIASED_FAINT_LINKS = 1000  # designs with more links stroke their faint links without antialiasing
 LABEL_TEXTS = 4096  # distinct label texts kept (see label_text)
 LABEL_POSITIONS = (0.5, 0.38, 0.62, 0.27, 0.73)  # where along the link a label may sit
 _lod_of = QStyleOptionGraphicsItem.levelOfDetailFromTransform
@@ -207,9 +208,11 @@ class LinkItem(QGraphicsItem):
         selected = self.isSelected() and not exporting
         faint = lod < st.LINK_FAINT_ZOOM and not selected and not exporting
         painter.setBrush(_NO_BRUSH)
-        if faint and painter.testRenderHint(_ANTIALIASING):
-            # zoomed out, hundreds of links in view: a faint 1 px line looks the same aliased
-            # and strokes in about half the time (its arrow head stays antialiased)
+        owner = self.owner
+        many = owner is not None and owner.link_count() > ALIASED_FAINT_LINKS
+        if faint and many and painter.testRenderHint(_ANTIALIASING):
+            # zoomed out on a large design, hundreds of links in view: a faint 1 px line looks
+            # about the same aliased and strokes in half the time (its arrow head stays smooth)
             painter.setPen(theme.faint_link_pen(self.family, self.feedback))
             painter.setRenderHint(_ANTIALIASING, False)
             painter.drawPath(self._path)

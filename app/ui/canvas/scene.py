@@ -101,6 +101,9 @@ class DesignScene(QGraphicsScene):
     def link_items(self) -> list[LinkItem]:
         return list(self._links.values())
 
+    def link_count(self) -> int:
+        return len(self._links)
+
     def selected_component_ids(self) -> list[str]:
         ids = [i.component_id for i in self.selectedItems() if isinstance(i, ComponentItem)]
         if len(ids) > 1:
