@@ -73,13 +73,7 @@ class ContentFlags:
         waiting = self._waiting
         if not waiting or any(rect.contains(visible) for rect in self._synced):
             return  # zooming in or scrolling back: those items are flagged already
-        inner = next((rect for rect in reversed(self._synced) if visible.contains(rect)), None)
-        if inner is None:
-            found: Iterable[QGraphicsItem] = self._items_in(visible)
-        else:  # zooming out: only the strips around the rect flagged last are new
-            parts = _around(visible, inner)
-            found = (item for part in parts for item in self.scene.items(part, _BOUNDS, _ANY_ORDER))
-        now = list(dict.fromkeys(item for item in found if item in waiting))
+        now = [item for item in self._items_in(visible) if item in waiting]
         _flag(now, self.scene.overview_active)
         waiting.difference_update(now)
         self._synced.append(QRectF(visible))
@@ -124,14 +118,3 @@ class ContentFlags:
 def _flag(items: Iterable[QGraphicsItem], active: bool) -> None:
     for item in items:
         item.setFlag(NO_CONTENTS, active)
-
-
-def _around(outer: QRectF, inner: QRectF) -> list[QRectF]:
-    """`outer` without `inner` (which it contains): up to four strips, top and bottom full width."""
-    strips = [
-        QRectF(outer.left(), outer.top(), outer.width(), inner.top() - outer.top()),
-        QRectF(outer.left(), inner.bottom(), outer.width(), outer.bottom() - inner.bottom()),
-        QRectF(outer.left(), inner.top(), inner.left() - outer.left(), inner.height()),
-        QRectF(inner.right(), inner.top(), outer.right() - inner.right(), inner.height()),
-    ]
-    return [strip for strip in strips if strip.width() > 0 and strip.height() > 0]
