@@ -3,9 +3,8 @@
 The overview draws every card and link of the design in a few batched calls. Zoomed out only
 a little (just below the zoom where cards become blocks), most of a large design is out of
 view, yet a frame still walked every card's rectangle and stroked every link. Cut into
-CELL-sized squares (by where each card lies; links by the squares they span, so a long link
-is grouped with the links spanning the same squares), a frame draws only the groups that meet
-the exposed rectangle: the same calls, the same pens and order of batches, on a fraction of
+CELL-sized squares (by where each card lies; links by their place and size, see _key), a frame
+draws only the groups that meet the exposed rectangle: the same calls, the same pens and order of batches, on a fraction of
 the items. Made once per overview build (see Overview.cells), from the same cards and links.
 """
 
@@ -21,7 +20,8 @@ from app.ui.canvas import style as st
 from app.ui.canvas.link_item import LinkItem
 
 CELL = 2048.0  # scene units: at the block threshold a 1600 px view spans about 3 x 2 cells
-CellKey = tuple[int, int, int, int]  # the first and last column and row a group spans
+CellKey = tuple[int, int, int]  # level, column and row (see _key)
+MAX_LEVEL = 12  # cells of CELL * 2**12 units: larger than any design
 
 
 @dataclass
@@ -44,8 +44,7 @@ class OverviewCells:
         for color, rects in cards.items():
             for rect in rects:
                 x, y = rect.x(), rect.y()
-                col, row = int(x // CELL), int(y // CELL)
-                key = (col, row, col, row)
+                key = (0, int(x // CELL), int(y // CELL))
                 self._cell(key).cards.setdefault(color, []).append(rect)
                 _extend(extents, key, x, y, x + w, y + h)
         for link in links:
@@ -53,9 +52,7 @@ class OverviewCells:
             x, y = pos.x(), pos.y()  # the link's source card: its cell
             b = link.boundingRect()  # path, arrow head and label, with a margin
             left, top, right, bottom = x + b.left(), y + b.top(), x + b.right(), y + b.bottom()
-            # the cells the link spans: a long link goes with the links spanning the same cells,
-            # not into the cell it leaves from (every frame showing that cell would draw it)
-            key = (int(left // CELL), int(top // CELL), int(right // CELL), int(bottom // CELL))
+            key = _key(left, top, right, bottom)
             cell = self._cell(key)
             batch = cell.links.get((link.family, link.feedback))
             if batch is None:
@@ -97,3 +94,18 @@ def _extend(extents: dict[CellKey, list[float]], key: CellKey, *box: float) -> N
         found[2] = right
     if bottom > found[3]:
         found[3] = bottom
+
+
+def _key(left: float, top: float, right: float, bottom: float) -> CellKey:
+    """The group of a link with these bounds: at the smallest level whose cells (CELL * 2**level
+    units, level 0 for the cards) hold it within two columns and two rows, the cell of its top
+    left corner. A long link thus goes with the few other links of its size and place, not into
+    the cell it leaves from (every frame showing that cell would draw it), and the groups stay
+    few (about 1.4 times the level-0 cells) so that a frame showing all of them is cheap too."""
+    size = CELL
+    for level in range(MAX_LEVEL):
+        col, row = int(left // size), int(top // size)
+        if int(right // size) - col <= 1 and int(bottom // size) - row <= 1:
+            return (level, col, row)
+        size *= 2
+    return (MAX_LEVEL, 0, 0)
