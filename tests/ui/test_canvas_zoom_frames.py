@@ -209,3 +209,15 @@ def test_crossing_back_and_forth_reuses_the_view_query_until_an_item_moves(qtbot
     assert far.flags() & NO_CONTENTS  # in view now: flagged with the others
     view.set_zoom(0.33)
     assert not far.flags() & NO_CONTENTS
+
+
+def test_links_are_grouped_by_place_and_size_into_few_groups(qtbot, catalog):
+    assert oc._key(10.0, 10.0, 300.0, 200.0) == (0, 0, 0)  # a short link: the cell of its corner
+    assert oc._key(4000.0, 10.0, 4300.0, 200.0) == (0, 1, 0)
+    level, col, row = oc._key(100.0, 100.0, 9000.0, 300.0)  # across five cells: a larger level
+    size = oc.CELL * 2**level
+    assert level >= 2 and 100.0 >= col * size and 9000.0 < (col + 2) * size
+    doc, view = _block_view(qtbot, catalog)
+    cells = view.design_scene.overview.cells().cells
+    level0 = sum(1 for key in cells if key[0] == 0)
+    assert len(cells) <= 2 * level0  # a frame showing the whole design draws few batches
