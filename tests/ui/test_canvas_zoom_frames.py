@@ -65,8 +65,17 @@ def test_the_block_view_drawn_from_the_cells_in_view_equals_every_cell_drawn(qtb
     shown = cells.exposed(visible)
     assert 0 < len(shown) < len(cells.cells)
     culled = _paint(view, visible, visible, zoom)
-    everything = _paint(view, scene.itemsBoundingRect().united(visible), visible, zoom)
+    with pytest.MonkeyPatch.context() as patch:  # every cell drawn, one by one
+        patch.setattr(oc.OverviewCells, "exposed", lambda self, rect: list(self.cells.values()))
+        everything = _paint(view, visible, visible, zoom)
     assert culled == everything
+    whole = cells.exposed(scene.itemsBoundingRect())  # all shown: merged into one set of batches
+    assert len(whole) == 1
+    assert sum(len(rects) for rects in whole[0].cards.values()) == sum(
+        len(rects) for cell in cells.cells.values() for rects in cell.cards.values()
+    )
+    merged_links = sum(len(path.toSubpathPolygons()) for path in whole[0].links.values())
+    assert merged_links == len(scene.link_items())
     blank = QImage(800, 500, QImage.Format.Format_ARGB32_Premultiplied)
     blank.fill(0xFFFFFFFF)
     assert culled != blank  # cards and links were drawn

@@ -4,8 +4,9 @@ The overview draws every card and link of the design in a few batched calls. Zoo
 a little (just below the zoom where cards become blocks), most of a large design is out of
 view, yet a frame still walked every card's rectangle and stroked every link. Cut into
 CELL-sized squares (by where each card lies; links by their place and size, see _key), a frame
-draws only the groups that meet the exposed rectangle: the same calls, the same pens and order of batches, on a fraction of
-the items. Made once per overview build (see Overview.cells), from the same cards and links.
+draws only the groups that meet the exposed rectangle: the same pens and kinds of batches, on
+a fraction of the items. A frame showing every group draws them merged, as before the cut.
+Made once per overview build (see Overview.cells), from the same cards and links.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class OverviewCells:
 
     def __init__(self, cards: dict[str, list[QRectF]], links: Iterable[LinkItem]):
         self.cells: dict[CellKey, Cell] = {}
+        self._whole: Cell | None = None  # every cell merged (see exposed)
         extents: dict[CellKey, list[float]] = {}  # left, top, right, bottom of each cell's contents
         w, h = st.CARD_W, st.CARD_H
         for color, rects in cards.items():
@@ -76,8 +78,14 @@ class OverviewCells:
         return cell
 
     def exposed(self, rect: QRectF) -> list[Cell]:
-        """The cells with something inside `rect` (scene coordinates)."""
-        return [cell for cell in self.cells.values() if cell.bounds.intersects(rect)]
+        """The cells with something inside `rect` (scene coordinates); all of them merged into
+        one when `rect` shows them all (the fitted view: a few large batches draw fastest)."""
+        shown = [cell for cell in self.cells.values() if cell.bounds.intersects(rect)]
+        if len(shown) < len(self.cells) or len(shown) <= 1:
+            return shown
+        if self._whole is None:
+            self._whole = _merged(shown)
+        return [self._whole]
 
 
 def _extend(extents: dict[CellKey, list[float]], key: CellKey, *box: float) -> None:
@@ -94,6 +102,20 @@ def _extend(extents: dict[CellKey, list[float]], key: CellKey, *box: float) -> N
         found[2] = right
     if bottom > found[3]:
         found[3] = bottom
+
+
+def _merged(cells: list[Cell]) -> Cell:
+    """One cell drawing what `cells` draw, batch by batch in the same order of kinds."""
+    whole = Cell()
+    for cell in cells:
+        whole.bounds = cell.bounds if whole.bounds.isNull() else whole.bounds.united(cell.bounds)
+        for color, rects in cell.cards.items():
+            whole.cards.setdefault(color, []).extend(rects)
+        for key, path in cell.links.items():
+            whole.links.setdefault(key, QPainterPath()).addPath(path)
+        for family, heads in cell.arrows.items():
+            whole.arrows.setdefault(family, QPainterPath()).addPath(heads)
+    return whole
 
 
 def _key(left: float, top: float, right: float, bottom: float) -> CellKey:
