@@ -34,10 +34,12 @@ def _cards_in(view, rect) -> list[ComponentItem]:
 
 def test_neighbour_levels_lead_in_the_last_direction_and_skip_blocks_and_the_current_zoom():
     out = zw.neighbour_levels(0.8, -1, ZOOM_STEP, MIN_ZOOM, MAX_ZOOM)
-    assert math.isclose(out[0], 0.8 / zw.WHEEL_FACTOR) and math.isclose(out[1], 0.8 / ZOOM_STEP)
-    assert math.isclose(out[2], 0.8 * zw.WHEEL_FACTOR) and 1.0 in out
+    # the wheel both ways first (most zooming is done with the wheel), then the key steps
+    assert math.isclose(out[0], 0.8 / zw.WHEEL_FACTOR) and math.isclose(out[1], 0.8 * zw.WHEEL_FACTOR)
+    assert math.isclose(out[2], 0.8 / ZOOM_STEP) and math.isclose(out[3], 0.8 * ZOOM_STEP) and 1.0 in out
     into = zw.neighbour_levels(0.8, 1, ZOOM_STEP, MIN_ZOOM, MAX_ZOOM)
-    assert math.isclose(into[0], 0.8 * zw.WHEEL_FACTOR)
+    assert math.isclose(into[0], 0.8 * zw.WHEEL_FACTOR) and math.isclose(into[1], 0.8 / zw.WHEEL_FACTOR)
+    assert math.isclose(into[2], 0.8 * ZOOM_STEP)
     assert 1.0 not in zw.neighbour_levels(1.0, 1, ZOOM_STEP, MIN_ZOOM, MAX_ZOOM)  # the current zoom
     near_blocks = zw.neighbour_levels(LOD_THRESHOLD * 1.1, -1, ZOOM_STEP, MIN_ZOOM, MAX_ZOOM)
     assert all(level >= ct.BLOCK_ZOOM for level in near_blocks)

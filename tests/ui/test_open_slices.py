@@ -43,10 +43,15 @@ def _streamed(qtbot, design) -> CanvasView:
 
 def _batches(overview: Overview) -> tuple[object, ...]:
     cards = {color: sorted(r.getRect() for r in rects) for color, rects in overview._cards.items()}
-    links = {key: path.elementCount() for key, path in overview._links.items()}
-    arrows = {key: path.elementCount() for key, path in overview._arrows.items()}
+    cells = overview._cells.cells
+    links = {(at, key): path.elementCount() for at, cell in cells.items() for key, path in cell.links.items()}
+    arrows = {(at, key): p.elementCount() for at, cell in cells.items() for key, p in cell.arrows.items()}
+    cells_cards = {
+        at: {c: sorted(r.getRect() for r in rs) for c, rs in cell.cards.items()} for at, cell in cells.items()
+    }
+    bounds = {at: cell.bounds.getRect() for at, cell in cells.items()}
     stacked = [(r.getRect(), color) for r, color in overview._stacked]
-    return cards, links, arrows, stacked, overview._link_count
+    return cards, links, arrows, cells_cards, bounds, stacked, overview._link_count
 
 
 def test_the_overview_is_rebuilt_in_slices_after_a_large_build_as_at_once(qtbot, big_design):
@@ -59,7 +64,7 @@ def test_the_overview_is_rebuilt_in_slices_after_a_large_build_as_at_once(qtbot,
     qtbot.waitUntil(lambda: not overview.slicing(), timeout=10000)
     assert not overview.dirty
     sliced = _batches(overview)
-    assert sum(len(rects) for rects in sliced[0].values()) + len(sliced[3]) == 700
+    assert sum(len(rects) for rects in sliced[0].values()) + len(sliced[5]) == 700
     overview._build()
     assert _batches(overview) == sliced
 

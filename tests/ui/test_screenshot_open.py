@@ -66,6 +66,15 @@ def _picture(view: CanvasView) -> QImage:
     return view.viewport().grab().toImage()
 
 
+def _largest_difference(a: QImage, b: QImage) -> int:
+    """The largest difference of one colour channel of one pixel between two pictures of one size
+    (antialiased strokes drawn in other batches may round a pixel's edge one step apart)."""
+    assert a.size() == b.size()
+    one = bytes(a.convertToFormat(QImage.Format.Format_RGB32).constBits())
+    two = bytes(b.convertToFormat(QImage.Format.Format_RGB32).constBits())
+    return max((abs(x - y) for x, y in zip(one, two, strict=True)), default=0)
+
+
 def _shown(view: CanvasView) -> dict[str, object]:
     """What the view shows: each card and link whose bounds meet the visible rectangle, with
     position, z value, badge, route and ports."""
@@ -105,9 +114,9 @@ def test_the_part_built_for_the_view_shows_what_the_whole_build_shows(qtbot, cop
     shown, expected = _shown(part), _shown(whole)
     assert shown["cards"] and shown["links"]
     assert shown == expected
-    if zoom < st.LOD_THRESHOLD:  # zoomed out, the batched overview draws it: the very same pixels
+    if zoom < st.LOD_THRESHOLD:  # zoomed out, the batched overview draws it: the same pixels
         assert part.design_scene.overview_active
-        assert _picture(part) == _picture(whole)
+        assert _largest_difference(_picture(part), _picture(whole)) <= 1
     # (zoomed in, the items draw themselves: links of equal z cross in the order they were
     # added, which differs between any two builds in slices, so pixels may differ there)
     whole.minimap.refresh()

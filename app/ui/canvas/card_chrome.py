@@ -29,7 +29,7 @@ from app.ui.canvas.card_text import CardStatics
 
 CHROME_RECT = st.CARD_RECT.adjusted(-2.0, -2.0, 2.0, 5.0)  # body, border and shadow (item units)
 MAX_SCALE = 2.0  # device pixels per scene unit above which cards are painted directly (few show)
-BUDGET_BYTES = 24 * 1024 * 1024  # pixmaps kept, least recently used dropped first
+BUDGET_BYTES = 64 * 1024 * 1024  # every look at a few dozen levels; least recently used dropped first
 _RASTER_DEVICES = (QPixmap, QImage)
 _IDENTITY = QTransform()
 _SERIALS = itertools.count(1)
@@ -92,7 +92,12 @@ def _size(pixmap: QPixmap) -> int:
 CHROMES = ChromeCache()  # shared by every card of every scene
 
 
-def draw_shared(painter: QPainter, key: Hashable, paint: Callable[[QPainter, float], None]) -> bool:
+def draw_shared(
+    painter: QPainter,
+    key: Hashable,
+    paint: Callable[[QPainter, float], None],
+    transform: QTransform | None = None,
+) -> bool:
     """Draw the chrome `key` from CHROMES, its corner on a whole device pixel (the card's text,
     drawn after it, keeps its exact position: the two differ by half a pixel at most).
 
@@ -103,7 +108,8 @@ def draw_shared(painter: QPainter, key: Hashable, paint: Callable[[QPainter, flo
     device = painter.device()
     if not isinstance(device, _RASTER_DEVICES):
         return False
-    transform = painter.worldTransform()
+    if transform is None:  # the painter's, when the caller has not asked for it already
+        transform = painter.worldTransform()
     zoom = transform.m11()
     if transform.m12() or transform.m21() or transform.m22() != zoom or not transform.isAffine():
         return False

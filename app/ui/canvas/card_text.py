@@ -18,7 +18,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QStaticText
 
 from app.ui.canvas import style as st
@@ -146,6 +146,7 @@ def card_text(name: str, zoom_bucket: int, small_bucket: int, pinned: bool = Fal
     pad = ZOOMED_OUT_PAD if size > NAME_BASE else st.PAD
     pin = float(max(PIN_MIN, round(size * PIN_SCALE))) if pinned else 0.0
     width = st.CARD_W - 2 * pad - (pin + PIN_GAP if pinned else 0.0)
+    wrapped: tuple[str, ...] | None = None  # the name wrapped at its final size, once known
     if size > NAME_BASE:  # grow a name that fits on one line, up to ONE_LINE_GROWTH
         advance = metrics.horizontalAdvance(name or "(unnamed)")
         fit = math.floor(size * width / advance) if advance > 0 else size
@@ -157,13 +158,17 @@ def card_text(name: str, zoom_bucket: int, small_bucket: int, pinned: bool = Fal
             metrics = _metrics(size, True)
         elif fit < size:  # a little smaller (not under NAME_FLOOR_PX), then condensed: one line
             size, metrics, stretch = _one_line(name, size, width)
-        if not _whole(name, metrics, width):  # two whole lines a little smaller rather than elided
+        wrapped = wrap(name, metrics, width, MAX_LINES)
+        if not _wraps_whole(wrapped, name):  # two whole lines a little smaller rather than elided
             size, metrics, stretch = _two_lines(name, size, metrics, stretch, width)
+            wrapped = None
     small = _metrics(small_bucket, False)
     line_h = min(metrics.height(), size * LINE_STEP)
     small_h = small.height()
     header_full = max(st.HEADER_H, small_h + 8)
-    lines = wrap(name or "(unnamed)", metrics, width, MAX_LINES)
+    if wrapped is None or not name:
+        wrapped = wrap(name or "(unnamed)", metrics, width, MAX_LINES)
+    lines = wrapped  # the name at its final size, wrapped once
     room = st.CARD_H
     # kind header + name + technology, then without technology, then without kind text
     for show_kind, show_tech in ((True, True), (True, False), (False, False)):
@@ -211,7 +216,12 @@ def _one_line(name: str, size: int, width: float) -> tuple[int, QFontMetricsF, i
 
 def _whole(name: str, metrics: QFontMetricsF, width: float) -> bool:
     """Whether `name` wraps onto MAX_LINES lines without eliding or cutting a word."""
-    return " ".join(wrap(name, metrics, width, MAX_LINES)) == " ".join(name.split())
+    return _wraps_whole(wrap(name, metrics, width, MAX_LINES), name)
+
+
+def _wraps_whole(lines: tuple[str, ...], name: str) -> bool:
+    """Whether `lines` (`name` wrapped) hold the whole name, no word elided or cut."""
+    return " ".join(lines) == " ".join(name.split())
 
 
 def _two_lines(
@@ -238,6 +248,7 @@ def invalidate() -> None:
     """Forget every cached layout, font and metrics: the application font or theme changed."""
     card_text.invalidate()
     _small_line.cache_clear()
+    _italic.cache_clear()
     font.cache_clear()
     _metrics.cache_clear()
 
@@ -256,8 +267,10 @@ def _small_line(text: str, size: int, width: float) -> QStaticText:
     return static_text(_metrics(size, False).elidedText(text, _ELIDE, width))
 
 
-def _italic(font: QFont) -> QFont:
-    italic = QFont(font)
+@lru_cache(maxsize=256)
+def _italic(pixel_size: int) -> QFont:
+    """The kind and technology font of a size, italic (the hint shown when no technology is set)."""
+    italic = QFont(font(pixel_size, False))
     italic.setItalic(True)
     return italic
 
@@ -296,7 +309,7 @@ class CardStatics:
             layout=layout,
             name_font=font(layout.name_size, True, layout.name_stretch),
             small_font=small,
-            hint_font=_italic(small),
+            hint_font=_italic(layout.small_size),
             lines=[static_text(line) for line in layout.lines],
             kind=kind,
             kind_x=kind_x,
@@ -304,3 +317,27 @@ class CardStatics:
             icon=icon,
             tech=tech,
         )
+
+
+@dataclass(frozen=True)
+class CardPaint:
+    """What a card's paint at one zoom works out before drawing, kept for its next paint at that
+    zoom (a card is painted again at the same zoom on every hover, selection or scroll into view)."""
+
+    lod: float
+    statics: CardStatics
+    chrome_key: tuple[object, ...]
+    lines: tuple[tuple[QPointF, QStaticText], ...]  # the name's lines and where they go
+    tech_at: QPointF
+
+    @staticmethod
+    def make(lod: float, statics: CardStatics, theme_serial: int, look: tuple[object, ...]) -> CardPaint:
+        layout = statics.layout
+        kind = statics.kind.text() if statics.kind is not None else None  # as laid out at this size
+        sizes = (layout.header_h, layout.small_size, statics.icon)
+        lines = tuple(
+            (QPointF(layout.text_x, layout.name_y + n * layout.line_height), line)
+            for n, line in enumerate(statics.lines)
+        )
+        tech_at = QPointF(layout.text_x, layout.tech_y)
+        return CardPaint(lod, statics, (theme_serial, look, kind, sizes), lines, tech_at)

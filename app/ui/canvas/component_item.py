@@ -72,6 +72,7 @@ class ComponentItem(QGraphicsItem):
         self.name = ""
         self.pinned = False
         self._texts: dict[tuple[int, int], ct.CardStatics] = {}
+        self._painted: ct.CardPaint | None = None  # what the last paint drew, for the next at its zoom
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsMovable
             | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -119,8 +120,9 @@ class ComponentItem(QGraphicsItem):
             self.owner.overview_dirty()  # the stage colour (and the name) show in the overview too
 
     def _layout_text(self) -> None:
-        """Forget the per-size text (name, kind, technology or badge changed)."""
+        """Forget the per-size text (name, kind, technology, badge or theme changed)."""
         self._texts = {}
+        self._painted = None
 
     def _statics(self, lod: float) -> ct.CardStatics | None:
         """The text drawn at this zoom, cached per font size bucket; None below BLOCK_ZOOM."""
@@ -254,33 +256,34 @@ class ComponentItem(QGraphicsItem):
 
     def paint(self, painter: QPainter, option, widget=None) -> None:
         theme = self._style.theme
-        lod = _lod_of(painter.worldTransform())
+        transform = painter.worldTransform()
+        lod = _lod_of(transform)
         selected = self.isSelected()
-        statics = self._statics(lod)
-        if statics is None:
-            self._paint_fast(painter, theme, selected)
-            return
-        layout = statics.layout
-        kind = statics.kind.text() if statics.kind is not None else None  # as laid out at this size
-        sizes = (layout.header_h, layout.small_size, statics.icon)
-        key = (chrome.theme_serial(theme), self.look(), kind, sizes)
+        memo = self._painted
+        if memo is None or memo.lod != lod:
+            statics = self._statics(lod)
+            if statics is None:
+                self._paint_fast(painter, theme, selected)
+                return
+            memo = self._painted = ct.CardPaint.make(lod, statics, chrome.theme_serial(theme), self.look())
+        statics = memo.statics
         # on screen: the chrome of this look at this zoom, shared by the cards showing it
         if self._exporting() or not chrome.draw_shared(
             painter,
-            key,
+            memo.chrome_key,
             lambda p, scale: self._paint_chrome(p, scale, statics, chrome.shadow_pixmap(theme, scale)),
+            transform,
         ):
             self._paint_chrome(painter, lod, statics)
+        layout = statics.layout
         painter.setPen(theme.name_pen)
         painter.setFont(statics.name_font)
-        y = layout.name_y
-        for line in statics.lines:
-            painter.drawStaticText(QPointF(layout.text_x, y), line)
-            y += layout.line_height
+        for point, line in memo.lines:
+            painter.drawStaticText(point, line)
         if statics.tech is not None:
             painter.setPen(theme.muted_pen)
             painter.setFont(statics.small_font if self.technology else statics.hint_font)
-            painter.drawStaticText(QPointF(layout.text_x, layout.tech_y), statics.tech)
+            painter.drawStaticText(memo.tech_at, statics.tech)
         if self.pinned:
             self._paint_pin(painter, theme, layout)
         self._paint_state(painter, theme, selected)

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
 SLICE_ITEMS = 300  # items flagged per idle slice (a few milliseconds)
+RECENT_VIEWS = 4  # queries kept (see ContentFlags._items_in)
+RECENT_SLACK = 1.25  # a kept query serves a view this much smaller (its extra items are flagged early)
 
 
 class ContentFlags:
@@ -39,6 +41,10 @@ class ContentFlags:
         self._pending: list[QGraphicsItem] = []  # in the order the slices take them (from the end)
         self._waiting: set[QGraphicsItem] = set()  # the pending items not flagged yet
         self._synced: list[QRectF] = []  # rects whose items are flagged: no query inside them
+        # the items found in the last few views (zooming back and forth across the block zoom
+        # shows the same views again), kept while no item is added, removed or moved
+        self._recent: list[tuple[QRectF, list[QGraphicsItem]]] = []
+        self._count = 0  # items in the scene when _recent was filled
         self._timer = QTimer(scene, singleShot=True, interval=0)
         self._timer.timeout.connect(self.run_slice)
 
@@ -53,6 +59,8 @@ class ContentFlags:
             _flag(items, active)
             return
         self._pending, self._waiting, self._synced = items, set(items), []
+        if len(items) != self._count:
+            self._recent, self._count = [], len(items)
         self.sync(visible)
         self._timer.start()
 
@@ -65,14 +73,29 @@ class ContentFlags:
         waiting = self._waiting
         if not waiting or any(rect.contains(visible) for rect in self._synced):
             return  # zooming in or scrolling back: those items are flagged already
-        now = [item for item in self.scene.items(visible, _BOUNDS, _ANY_ORDER) if item in waiting]
+        now = [item for item in self._items_in(visible) if item in waiting]
         _flag(now, self.scene.overview_active)
         waiting.difference_update(now)
         self._synced.append(QRectF(visible))
 
+    def _items_in(self, visible: QRectF) -> list[QGraphicsItem]:
+        """The items in `visible`: a recent query's when one covered about the same rect."""
+        area = visible.width() * visible.height()
+        for rect, items in self._recent:
+            if rect.contains(visible) and rect.width() * rect.height() <= RECENT_SLACK * area:
+                return [item for item in items if shiboken6.isValid(item) and item.scene() is self.scene]
+        items = self.scene.items(visible, _BOUNDS, _ANY_ORDER)
+        self._recent = [(QRectF(visible), items), *self._recent[: RECENT_VIEWS - 1]]
+        return items
+
+    def forget_views(self) -> None:
+        """Items moved, were added or changed: the kept queries no longer tell what is where."""
+        self._recent = []
+
     def moved(self, visible: QRectF) -> None:
         """Items may have moved (an edit, undo, auto-layout): check what is in view again."""
         self._synced = []
+        self._recent = []
         self.sync(visible)
 
     def run_slice(self) -> None:

@@ -6,6 +6,7 @@ an endpoint moves (see routing.reroute), never in paint().
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -21,10 +22,13 @@ if TYPE_CHECKING:
     from app.ui.canvas.scene import DesignScene
 
 LABEL_MAX = 32
+ALIASED_FAINT_LINKS = 1000  # designs with more links stroke their faint links without antialiasing
+LABEL_TEXTS = 4096  # distinct label texts kept (see label_text)
 LABEL_POSITIONS = (0.5, 0.38, 0.62, 0.27, 0.73)  # where along the link a label may sit
 _lod_of = QStyleOptionGraphicsItem.levelOfDetailFromTransform
 _NO_BRUSH = Qt.BrushStyle.NoBrush  # looked up once: enum members cost microseconds each, per link and frame
 _NO_PEN = Qt.PenStyle.NoPen
+_ANTIALIASING = QPainter.RenderHint.Antialiasing
 
 
 class LinkItem(QGraphicsItem):
@@ -68,8 +72,7 @@ class LinkItem(QGraphicsItem):
         self.label = label
         self.text = f"{link.flow} · {label}" if label else link.flow
         self.family = st.FLOW_FAMILY.get(link.flow, "govern")
-        self._label_text = QStaticText(self.text)
-        self._label_text.setTextFormat(Qt.TextFormat.PlainText)
+        self._label_text = label_text(self.text)
         metrics = QFontMetricsF(self._style.theme.link_font)
         self._label_size = (metrics.horizontalAdvance(self.text) + 10, metrics.height() + 3)
         source = self.source.name or self.source.component_id
@@ -204,12 +207,20 @@ class LinkItem(QGraphicsItem):
         exporting = self.owner is not None and self.owner.exporting
         selected = self.isSelected() and not exporting
         faint = lod < st.LINK_FAINT_ZOOM and not selected and not exporting
-        if faint:
-            painter.setPen(theme.faint_link_pen(self.family, self.feedback))
-        else:
-            painter.setPen(theme.link_pen(self.family, self.feedback, selected, exporting))
         painter.setBrush(_NO_BRUSH)
-        painter.drawPath(self._path)
+        owner = self.owner
+        many = owner is not None and owner.link_count() > ALIASED_FAINT_LINKS
+        if faint and many and painter.testRenderHint(_ANTIALIASING):
+            # zoomed out on a large design, hundreds of links in view: a faint 1 px line looks
+            # about the same aliased and strokes in half the time (its arrow head stays smooth)
+            painter.setPen(theme.faint_link_pen(self.family, self.feedback))
+            painter.setRenderHint(_ANTIALIASING, False)
+            painter.drawPath(self._path)
+            painter.setRenderHint(_ANTIALIASING, True)
+        else:
+            pen = theme.faint_link_pen(self.family, self.feedback) if faint else None
+            painter.setPen(pen or theme.link_pen(self.family, self.feedback, selected, exporting))
+            painter.drawPath(self._path)
         if lod < st.LINK_LOD_ARROW:
             return
         painter.setPen(_NO_PEN)
@@ -226,6 +237,17 @@ class LinkItem(QGraphicsItem):
         painter.setPen(theme.link_text_pens[self.family])
         painter.setFont(theme.link_font)
         painter.drawStaticText(QPointF(rect.x() + 5, rect.y() + 1.5), self._label_text)
+
+
+@lru_cache(maxsize=LABEL_TEXTS)
+def label_text(text: str) -> QStaticText:
+    """A label's text, shared by the links showing the same text: most labels are a flow's name
+    alone, and a QStaticText keeps its glyphs laid out for the last zoom it was drawn at, so after
+    a zoom change each distinct label is laid out once, not once per link."""
+    static = QStaticText(text)
+    static.setTextFormat(Qt.TextFormat.PlainText)
+    static.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
+    return static
 
 
 def _overlaps(x: float, y: float, w: float, h: float, box: Box) -> bool:

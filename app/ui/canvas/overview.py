@@ -21,6 +21,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, 
 
 from app.ui.canvas import style as st
 from app.ui.canvas.link_item import LinkItem
+from app.ui.canvas.overview_cells import OverviewCells
 from app.ui.canvas.stacking import in_stacking_order
 
 if TYPE_CHECKING:
@@ -65,8 +66,6 @@ class Overview:
         self.marks_dirty = True
         self._cards: dict[str, list[QRectF]] = {}
         self._stacked: list[tuple[QRectF, str]] = []  # overlapping cards, bottom first
-        self._links: dict[tuple[str, bool], QPainterPath] = {}
-        self._arrows: dict[str, QPainterPath] = {}
         self._selected_cards: list[QRectF] = []
         self._alert_cards: list[QRectF] = []
         self._selected_links = QPainterPath()
@@ -74,6 +73,7 @@ class Overview:
         self._link_count = 0
         self._labels: list[tuple[QRectF, str]] = []
         self._steps: Iterator[None] | None = None  # a rebuild in slices under way
+        self._cells = OverviewCells({}, ())
 
     def marks_changed(self) -> None:
         """Selection, hover, alert, badge or search matches changed (not the geometry)."""
@@ -140,23 +140,17 @@ class Overview:
                 cards.setdefault(item.stage_color, []).append(rect)
             if n % STEP == STEP - 1:
                 yield
-        links: dict[tuple[str, bool], QPainterPath] = {}
-        arrows: dict[str, QPainterPath] = {}
+        cells = OverviewCells()  # links and cards batched per cell of the scene
+        for color, rects in cards.items():
+            cells.add_cards(color, rects)
+            yield
         items = scene.link_items()
         for n, link in enumerate(items):
-            pos = link.pos()
-            key = (link.family, link.feedback)
-            path = links.get(key)
-            if path is None:
-                path = links[key] = QPainterPath()
-            path.addPath(link.path().translated(pos))
-            heads = arrows.get(link.family)
-            if heads is None:
-                heads = arrows[link.family] = QPainterPath()
-            heads.addPolygon(link.arrow().translated(pos))
+            cells.add_link(link)
             if n % STEP == STEP - 1:
                 yield
-        self._cards, self._links, self._arrows = cards, links, arrows
+        cells.finish()
+        self._cards, self._cells = cards, cells
         self._stacked = stacked
         # while a large design is built (or only its part in view, for a picture), as many
         # links as the design has: antialiasing does not change as the build goes on
@@ -199,6 +193,13 @@ class Overview:
         self._labels = labels
         self.marks_dirty = False
 
+    def cells(self) -> OverviewCells:
+        """The batches cut into cells of the scene, up to date (made at once if need be, ending a
+        rebuild in slices under way)."""
+        if self.dirty:
+            self._build()
+        return self._cells
+
     def paint(self, painter: QPainter, rect: QRectF, zoom: float) -> None:
         """Draw links, then cards, then selection and badges."""
         if self.dirty and self._steps is None:
@@ -209,21 +210,31 @@ class Overview:
         rounded = zoom >= ROUNDED_MIN_ZOOM
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, self._link_count <= AA_LINK_LIMIT)
-        for (family, dashed), path in self._links.items():
+        cells = self._cells.exposed(rect)  # in view; while rebuilt in slices, the last complete ones
+        # kind by kind in one order, whatever the cells: links of two kinds cross the same way
+        # however the design is cut into cells (or only partly built)
+        for family, dashed in sorted({key for cell in cells for key in cell.links}):
             painter.setPen(_cosmetic(theme.flow_colors[family], 1.0, dashed))
-            painter.drawPath(path)
+            for cell in cells:
+                path = cell.links.get((family, dashed))
+                if path is not None:
+                    painter.drawPath(path)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         if not self._selected_links.isEmpty():
             painter.setPen(_cosmetic(theme.selection_color, 2.0))
             painter.drawPath(self._selected_links)
         painter.setPen(Qt.PenStyle.NoPen)
         if zoom >= st.LINK_LOD_ARROW:
-            for family, path in self._arrows.items():
+            for family in sorted({key for cell in cells for key in cell.arrows}):
                 painter.setBrush(theme.link_brushes[family])
-                painter.drawPath(path)
-        for color, rects in self._cards.items():
-            painter.setBrush(theme.stage_brush(color))
-            _fill(painter, rects, st.RADIUS if rounded else 0.0)
+                for cell in cells:
+                    heads = cell.arrows.get(family)
+                    if heads is not None:
+                        painter.drawPath(heads)
+        for cell in cells:  # cards do not overlap here (overlapping ones are _stacked)
+            for color, rects in cell.cards.items():
+                painter.setBrush(theme.stage_brush(color))
+                _fill(painter, rects, st.RADIUS if rounded else 0.0)
         for card, color in self._stacked:  # in stacking order: the card on top is the one a press picks
             painter.setBrush(theme.stage_brush(color))
             _fill(painter, [card], st.RADIUS if rounded else 0.0)

@@ -101,6 +101,9 @@ class DesignScene(QGraphicsScene):
     def link_items(self) -> list[LinkItem]:
         return list(self._links.values())
 
+    def link_count(self) -> int:
+        return len(self._links)
+
     def selected_component_ids(self) -> list[str]:
         ids = [i.component_id for i in self.selectedItems() if isinstance(i, ComponentItem)]
         if len(ids) > 1:
@@ -462,6 +465,7 @@ class DesignScene(QGraphicsScene):
     def overview_dirty(self) -> None:
         """Something visible changed: the batched overview must be rebuilt before its next paint.
         Tracked while zoomed in too, so zooming out again reuses the batches when nothing changed."""
+        self.content_flags.forget_views()  # items moved, added or changed: query the view again
         if self.builder.adding:
             return  # the builder marks it once per slice, not once per item
         self.overview.cancel_slices()  # the next paint rebuilds at once, with this change

@@ -4,13 +4,13 @@ The first frame at a zoom level not seen before lays out and shapes every visibl
 at the new font size and rasterises each look's chrome at the new scale. While the view is
 idle (IDLE_DELAY_MS after the last zoom, scroll or change), ZoomWarmup does that work ahead
 for the levels one step away: the next wheel notch in and out, the next zoom_in/zoom_out step,
-and 1:1. For each level it takes the cards that level would show (the view's size at that zoom
-around the last zoom anchor), nearest the anchor first, and makes each card's text layout
-and lays out its static texts for that transform (QStaticText.prepare), and paints one card of
-each look into a scratch pixmap at that scale for the chrome and the glyphs: they are then
-ready when the real frame comes. Cards whose text is laid
-out at that font size already are skipped, except one card per look: the chrome is made per
-exact scale.
+and 1:1 (wheel notches first: they are most of a user's zooming). For each level it takes
+the cards that level would show (the view's size at that zoom around the last zoom anchor),
+nearest the anchor first, and makes each card's text layout and lays out its static texts for
+that transform (QStaticText.prepare), and paints one card of each look into a scratch pixmap
+at that scale for the chrome and the glyphs: they are then ready when the real frame comes.
+Cards whose text is laid out at that font size already are skipped, except one card per look:
+the chrome is made per exact scale.
 
 The work runs in slices of at most SLICE_MS (checked after every card, so a slice overruns by
 at most one card's preparation), each slice a zero-delay timer, so input is never held longer
@@ -49,12 +49,13 @@ _MARGIN = st.CARD_W  # cards partly in view are painted too
 
 def neighbour_levels(zoom: float, direction: int, step: float, low: float, high: float) -> list[float]:
     """The zooms one step away from `zoom` that show cards with text, in the order a user is
-    likely to reach them: the last direction first (wheel notch, then the zoom_in/out step),
-    then the other direction, then 1:1. Clamped to [low, high]; `zoom` itself is not listed."""
-    ahead = (WHEEL_FACTOR, step) if direction >= 0 else (1 / WHEEL_FACTOR, 1 / step)
-    behind = tuple(1 / factor for factor in ahead)
+    likely to reach them: the wheel notch in the last direction, then back, then the
+    zoom_in/out step in the last direction and back, then 1:1. Clamped to [low, high]; `zoom`
+    itself is not listed."""
+    wheel = WHEEL_FACTOR if direction >= 0 else 1 / WHEEL_FACTOR
+    key = step if direction >= 0 else 1 / step
     levels: list[float] = []
-    for factor in (*ahead, *behind):
+    for factor in (wheel, 1 / wheel, key, 1 / key):
         level = min(high, max(low, zoom * factor))
         levels.append(level)
     levels.append(1.0)
