@@ -1,5 +1,6 @@
 """The report's builds: deciding on a tighter glossary after a build's draft pass (without
-drawing it) gives the very PDF that drawing every build gives, byte for byte."""
+drawing it), and choosing it by laying the glossary out alone from where the draft reached it
+(trials), give the very PDF that drawing every build gives, byte for byte."""
 
 from __future__ import annotations
 
@@ -36,35 +37,55 @@ def _pdf(name: str, monkeypatch) -> bytes:
 
 @pytest.fixture
 def builds(monkeypatch):
-    """Counts the builds that are drawn and those abandoned after their draft pass."""
-    counts = {"drawn": 0, "abandoned": 0}
+    """Counts the builds that are drawn, those abandoned after their draft pass, the trials
+    (the glossary alone) and the passes over the whole story."""
+    counts = {"drawn": 0, "abandoned": 0, "trials": 0}
     original = template.ReportDocTemplate.multiBuild
+    build = template.ReportDocTemplate.build
 
     def counting(self, story, *args, **kwargs):
         passes_made = original(self, story, *args, **kwargs)
-        counts["drawn" if passes_made else "abandoned"] += 1
+        trial = any(isinstance(f, template.Resume) for f in story)
+        counts["trials" if trial else "drawn" if passes_made else "abandoned"] += 1
         return passes_made
 
+    def counting_passes(self, story, *args, **kwargs):
+        if not any(isinstance(f, template.Resume) for f in story):
+            counts["passes"] = counts.get("passes", 0) + 1
+        return build(self, story, *args, **kwargs)
+
     monkeypatch.setattr(template.ReportDocTemplate, "multiBuild", counting)
+    monkeypatch.setattr(template.ReportDocTemplate, "build", counting_passes)
     return counts
+
+
+def _reset(counts: dict[str, int]) -> None:
+    counts.update(drawn=0, abandoned=0, trials=0, passes=0)
 
 
 def _plain(monkeypatch) -> None:
     monkeypatch.setattr(passes, "build_pdf", functools.partial(passes.build_pdf, skip_drafts=False))
 
 
-# search_ranking's last page is near-empty with the loosest glossary (it tightens once);
-# ad_ctr's is not.
+# search_ranking's last page is near-empty with the loosest glossary (it tightens once: a
+# trial of the draft's own glossary, then one of the tighter glossary); ad_ctr's is not.
 @pytest.mark.parametrize(
-    ("name", "drawn", "abandoned"), [("search_ranking.mlsd", 1, 1), ("ad_ctr.mlsd", 1, 0)]
+    ("name", "drawn", "abandoned", "trials"), [("search_ranking.mlsd", 1, 1, 2), ("ad_ctr.mlsd", 1, 0, 0)]
 )
-def test_skipping_drafts_gives_the_same_pdf(name, drawn, abandoned, builds, monkeypatch):
+def test_skipping_drafts_gives_the_same_pdf(name, drawn, abandoned, trials, builds, monkeypatch):
+    _reset(builds)
     fast = _pdf(name, monkeypatch)
-    assert builds == {"drawn": drawn, "abandoned": abandoned}
+    # one draft and one drawing pass over the whole story: the tighter build is drawn at once
+    assert builds == {"drawn": drawn, "abandoned": abandoned, "trials": trials, "passes": 2}
     _plain(monkeypatch)
-    builds.update(drawn=0, abandoned=0)
+    _reset(builds)
     plain = _pdf(name, monkeypatch)
-    assert builds == {"drawn": drawn + abandoned, "abandoned": 0}  # every build drawn
+    assert builds == {
+        "drawn": drawn + abandoned,
+        "abandoned": 0,
+        "trials": 0,
+        "passes": 2 * (drawn + abandoned),
+    }
     assert fast == plain
     assert len(reader(fast).pages) <= 15
     assert any("Appendix B. Glossary of properties" in text for text in page_texts(fast))
@@ -79,11 +100,61 @@ def test_an_unconfirmed_draft_falls_back_to_drawing_every_build(builds, monkeypa
     monkeypatch.setattr(
         template.ReportDocTemplate, "layout_state", lambda self: (*layout_state(self), next(counter))
     )
-    builds.update(drawn=0, abandoned=0)
+    _reset(builds)
     assert _pdf("search_ranking.mlsd", monkeypatch) == expected
-    # the first build abandoned after its draft, the second stopped by the refused confirmation,
-    # then both drawn
-    assert builds == {"drawn": 2, "abandoned": 1}
+    # the first build abandoned after its draft (no trial resumes its state exactly), the
+    # second stopped by the refused confirmation, then both drawn
+    assert builds == {"drawn": 2, "abandoned": 1, "trials": 1, "passes": 6}
+
+
+def test_trials_choose_the_tightest_glossary_as_drawing_every_build_does(builds, monkeypatch):
+    """With a last page counted near-empty below 700 points, every glossary but the tightest
+    leaves one: the trials go down to it, and the PDF is the plain way's."""
+    monkeypatch.setattr(passes, "LAST_PAGE_MIN", 700.0)
+    _reset(builds)
+    fast = _pdf("spam_filter.mlsd", monkeypatch)
+    assert builds == {"drawn": 1, "abandoned": 1, "trials": 3, "passes": 2}
+    _plain(monkeypatch)
+    _reset(builds)
+    assert _pdf("spam_filter.mlsd", monkeypatch) == fast
+    assert builds["drawn"] == 3  # the plain way drew all three
+
+
+def _tampered_trials(monkeypatch, which: int) -> None:
+    """Trials whose `which`-th one (0: the check of the draft's own glossary) reports one page
+    more than the glossary really takes."""
+    real = passes._Builds.trial
+    made = itertools.count()
+
+    def trial(self, state, entries):
+        found = real(self, state, entries)
+        if found is not None and next(made) == which:
+            found.page += 1
+        return found
+
+    monkeypatch.setattr(passes._Builds, "trial", trial)
+
+
+def test_a_trial_that_does_not_reproduce_the_draft_is_not_trusted(builds, monkeypatch):
+    """The check trial ends otherwise than the draft did: no trials then, the next build's
+    draft confirms the abandoned one as before."""
+    expected = _pdf("search_ranking.mlsd", monkeypatch)
+    _tampered_trials(monkeypatch, 0)
+    _reset(builds)
+    assert _pdf("search_ranking.mlsd", monkeypatch) == expected
+    assert builds == {"drawn": 1, "abandoned": 1, "trials": 1, "passes": 3}
+
+
+def test_a_planned_build_that_ends_otherwise_falls_back_to_drawing_every_build(builds, monkeypatch):
+    """The build the trials chose does not end as its trial said: the report is built the
+    plain way, the same PDF."""
+    expected = _pdf("search_ranking.mlsd", monkeypatch)
+    _tampered_trials(monkeypatch, 1)
+    _reset(builds)
+    assert _pdf("search_ranking.mlsd", monkeypatch) == expected
+    # the draft, the two trials, the planned build (drawn twice: the page count it was given
+    # was wrong), then both builds drawn the plain way (two passes each)
+    assert builds == {"drawn": 3, "abandoned": 1, "trials": 2, "passes": 7}
 
 
 def test_reused_paragraph_fragments_give_the_same_pdf(
