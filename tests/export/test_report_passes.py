@@ -181,3 +181,38 @@ def test_reused_paragraph_fragments_give_the_same_pdf(
         reused, parsed = both(design, result)
         assert reused == parsed
     assert paragraph._parsed  # fragments were kept
+
+
+def test_the_contents_are_laid_out_from_the_first_pass(builds, recommender, catalog, monkeypatch):
+    """The contents' lines are set before the first pass (only their page numbers unknown), so
+    the first pass lays the pages out as the last: a draft and a drawing pass, even where a
+    one-line placeholder would have moved every page after the contents (long names in six
+    scripts make the summary run on); and they are the lines the contents end up listing."""
+    mixed = recommender.model_copy(deep=True)
+    scripts = ("نموذج التوصية", "מודל דירוג", "推荐模型", "推薦モデル", "추천 모델", "🚀")
+    for i, component in enumerate(mixed.components):
+        component.name = f"{scripts[i % 6]} {component.name}"
+    seeded: list[list[tuple]] = []  # what the contents hold at the start of each pass
+    listed: list[list[tuple]] = []  # and at the end of the last one
+    build = template.ReportDocTemplate.build
+
+    def keeping(self, story, *args, **kwargs):
+        tocs = [f for f in self._indexingFlowables if hasattr(f, "_lastEntries")]
+        if tocs:
+            seeded.append(list(tocs[0]._lastEntries))
+        build(self, story, *args, **kwargs)
+        if tocs:
+            listed[:] = [list(tocs[0]._entries)]
+
+    _reset(builds)
+    monkeypatch.setattr(template.ReportDocTemplate, "build", keeping)
+    monkeypatch.setattr(styles, "_heading_ids", itertools.count())
+    pdf = report_bytes(mixed, check_design(mixed, catalog), catalog, report_date="2026-01-01")
+    assert builds["drawn"] == 1 and builds["passes"] == 2  # a draft and a drawing pass
+    assert len(seeded) == 2 and len(listed) == 1
+    # the same lines (the glossary's heading is another one when a tighter glossary was chosen)
+    assert [entry[:2] for entry in seeded[0]] == [entry[:2] for entry in listed[0]]
+    assert all(page == 0 for _level, _text, page, _key in seeded[0])
+    assert all(page >= 2 for _level, _text, page, _key in listed[0])
+    assert seeded[1] == listed[0]  # the drawing pass lists the pages the draft found
+    assert any("Appendix B. Glossary of properties" in text for text in page_texts(pdf))

@@ -35,6 +35,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from app.export.report import fontcache, tounicode
 from app.export.report.shaping import visual_line, visual_lines
+from app.export.report.subsetting import SubsetTTFont
 from app.export.text import clean
 from app.fonts import BY_SCRIPT, script_of
 
@@ -187,8 +188,9 @@ def _find_files(names: tuple[str, ...]) -> dict[str, Path]:
 
 
 def _register_ttf(name: str, path: Path) -> TTFont:
+    font: TTFont
     if path.suffix.lower() == ".ttc":
-        font = TTFont(name, str(path), subfontIndex=0)
+        font = SubsetTTFont(name, str(path), subfontIndex=0)
     else:  # parsed once, then read from the font cache
         font = fontcache.load_ttfont(name, path)
     pdfmetrics.registerFont(font)

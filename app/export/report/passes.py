@@ -33,10 +33,11 @@ from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 from reportlab.lib.units import cm
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, KeepTogether
 from reportlab.platypus.doctemplate import IndexingFlowable
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from app.export.report.styles import Heading
 from app.export.report.template import LayoutMark, ReportDocTemplate, Resume
 
 SECTION_ROOM = 3.5 * cm  # the glossary starts on the current page when this much room is left
@@ -73,6 +74,19 @@ def _near_empty(doc: ReportDocTemplate, end: End) -> bool:
 def _contents(body: Sequence[Flowable]) -> list[Any]:
     """The story's tables of contents (their entries are reportlab's private state)."""
     return [f for f in body if isinstance(f, TableOfContents)]
+
+
+def expected_contents(flowables: Sequence[Flowable]) -> list[tuple[Any, ...]]:
+    """The entries the contents will list, in order (the headings they are made from), their
+    page numbers not known yet (0)."""
+    found: list[tuple[Any, ...]] = []
+    for flowable in flowables:
+        if isinstance(flowable, Heading):
+            if flowable.toc_markup is not None:
+                found.append((flowable.outline_level, flowable.toc_markup, 0, flowable.bookmark))
+        elif isinstance(flowable, KeepTogether):
+            found += expected_contents(cast(Any, flowable)._content)
+    return found
 
 
 def build_pdf(
@@ -153,6 +167,11 @@ class _Builds:
         return self.entries[number]
 
     def run(self) -> bytes:
+        # The contents' lines are known before any pass, only not their page numbers: set
+        # from the start, the first pass lays the pages out as the last one will.
+        for toc in _contents(self.body):
+            if not toc._entries and not toc._lastEntries:
+                toc._entries = expected_contents([*self.body, *self._entries(0)])
         pdf = b""
         number = 0
         while number < len(GLOSSARY_TIGHTNESS):
