@@ -24,7 +24,6 @@ import threading
 import unicodedata
 from pathlib import Path
 from typing import Literal
-from xml.sax.saxutils import escape
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
@@ -36,7 +35,7 @@ from reportlab.pdfgen.canvas import Canvas
 from app.export.report import fontcache, tounicode
 from app.export.report.shaping import visual_line, visual_lines
 from app.export.report.subsetting import SubsetTTFont
-from app.export.text import clean
+from app.export.text import clean, escape_xml
 from app.fonts import BY_SCRIPT, script_of
 
 ENV_CJK_FONT = "MLSD_REPORT_CJK_FONT"
@@ -377,7 +376,7 @@ def markup(text: object, fonts: FontSet | None = None, *, newlines: bool = True)
     for line in lines:
         parts = []
         for font, run in font_runs(line, fonts):
-            escaped = escape(run)
+            escaped = escape_xml(run)
             parts.append(f'<font name="{font}">{escaped}</font>' if font else escaped)
         out.append("".join(parts))
     return "<br/>".join(out)
