@@ -216,3 +216,36 @@ def test_the_contents_are_laid_out_from_the_first_pass(builds, recommender, cata
     assert all(page >= 2 for _level, _text, page, _key in listed[0])
     assert seeded[1] == listed[0]  # the drawing pass lists the pages the draft found
     assert any("Appendix B. Glossary of properties" in text for text in page_texts(pdf))
+
+
+def test_draft_passes_draw_nothing_of_the_glossary_columns(monkeypatch):
+    """The balanced columns of the glossary lay out in frames they make during the build: in
+    a draft pass (or a trial) those frames lay out without drawing too, and the PDF is the
+    same as when they drew."""
+    from reportlab.platypus.flowables import KeepInFrame
+
+    drawn = {"draft": 0, "drawn": 0}
+    draw_on = KeepInFrame.drawOn
+
+    def counting(self, canv, *args, **kwargs):
+        drawn["draft" if canv._doctemplate.draft else "drawn"] += 1
+        return draw_on(self, canv, *args, **kwargs)
+
+    expected = _pdf("search_ranking.mlsd", monkeypatch)
+    monkeypatch.setattr(KeepInFrame, "drawOn", counting)
+    assert _pdf("search_ranking.mlsd", monkeypatch) == expected
+    assert drawn["draft"] == 0 and drawn["drawn"] > 0
+    with monkeypatch.context() as drawing:
+        drawing.setattr(template.ReportDocTemplate, "handle_flowable", _drawing_columns_in_drafts)
+        assert _pdf("search_ranking.mlsd", monkeypatch) == expected
+    assert drawn["draft"] > 0  # the columns were drawn in the drafts this time: the same PDF
+
+
+def _drawing_columns_in_drafts(self, flowables):
+    """handle_flowable as it was: frames made during the build draw in a draft pass too."""
+    marks = self.marks
+    first = flowables[0] if flowables else None
+    if isinstance(first, template.LayoutMark) and id(first) not in marks:
+        contents = [list(getattr(f, "_entries", ())) for f in self._indexingFlowables]
+        marks[id(first)] = (self.layout_state(), contents)
+    template.BaseDocTemplate.handle_flowable(self, flowables)

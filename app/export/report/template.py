@@ -250,6 +250,13 @@ class ReportDocTemplate(BaseDocTemplate):
             self._edit_sink(edit)
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
+        frame = getattr(self, "frame", None)  # none before the first page begins
+        if self.draft and type(frame) is Frame:
+            # A frame made during the build (balanced columns make one per column): it lays
+            # out without drawing in a draft pass too. (Frame.__setattr__ would keep a
+            # __class__ in the frame's dict.)
+            object.__setattr__(frame, "__class__", DraftFrame)
+            cast(Any, frame)._doc = weakref.ref(self)
         first = flowables[0] if flowables else None
         if isinstance(first, LayoutMark) and id(first) not in self.marks:
             contents = [list(getattr(f, "_entries", ())) for f in self._indexingFlowables]
