@@ -249,3 +249,25 @@ def _drawing_columns_in_drafts(self, flowables):
         contents = [list(getattr(f, "_entries", ())) for f in self._indexingFlowables]
         marks[id(first)] = (self.layout_state(), contents)
     template.BaseDocTemplate.handle_flowable(self, flowables)
+
+
+def test_a_build_chosen_by_trials_reports_its_drawing_as_the_second_pass(monkeypatch):
+    """In a job, the drawing pass of the build the trials chose counts as the draft's next
+    pass: the progress bar goes on from the draft's half to the end (not back to its start)."""
+    from app import progress
+
+    job = progress.Progress()
+    passes_seen: list[str] = []
+    update = job.update
+
+    def recording(fraction, text=None):
+        if text and text not in passes_seen:
+            passes_seen.append(text)
+        update(fraction, text)
+
+    monkeypatch.setattr(job, "update", recording)
+    with progress.running(job):
+        pdf = _pdf("search_ranking.mlsd", monkeypatch)
+    assert pdf.startswith(b"%PDF")
+    assert "Laying out pages (pass 1)" in passes_seen and "Laying out pages (pass 2)" in passes_seen
+    assert job.fraction > 0.9

@@ -206,8 +206,8 @@ class ReportDocTemplate(BaseDocTemplate):
         try:
             while True:
                 passes += 1
-                if me._onProgress:
-                    me._onProgress("PASS", passes)
+                if me._onProgress:  # a first pass that draws stands for a draft's next pass
+                    me._onProgress("PASS", passes + (page_total is not None))
                 for indexing in indexing_flowables:
                     indexing.beforeBuild()
                 self.build(story[:], **buildKwds)
