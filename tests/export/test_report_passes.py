@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from reportlab import rl_config
+from reportlab.platypus.doctemplate import LayoutError
 
 from app.domain.catalog import default_catalog
 from app.export import report_bytes
@@ -271,3 +272,18 @@ def test_a_build_chosen_by_trials_reports_its_drawing_as_the_second_pass(monkeyp
     assert pdf.startswith(b"%PDF")
     assert "Laying out pages (pass 1)" in passes_seen and "Laying out pages (pass 2)" in passes_seen
     assert job.fraction > 0.9
+
+
+def test_a_failing_trial_leaves_the_decision_to_the_builds(builds, monkeypatch):
+    """A trial that raises (reportlab cannot lay the glossary out there) is no trial: the next
+    build's draft confirms the abandoned one as before, and the PDF is the same."""
+    expected = _pdf("search_ranking.mlsd", monkeypatch)
+    real = template.ReportDocTemplate.multiBuild
+
+    def failing(self, story, *args, **kwargs):
+        if any(isinstance(f, template.Resume) for f in story):
+            raise LayoutError("no room")
+        return real(self, story, *args, **kwargs)
+
+    monkeypatch.setattr(template.ReportDocTemplate, "multiBuild", failing)
+    assert _pdf("search_ranking.mlsd", monkeypatch) == expected

@@ -37,6 +37,7 @@ from reportlab.platypus import Flowable, KeepTogether
 from reportlab.platypus.doctemplate import IndexingFlowable
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from app import progress
 from app.export.report.styles import Heading
 from app.export.report.template import LayoutMark, ReportDocTemplate, Resume
 
@@ -243,12 +244,18 @@ class _Builds:
 
     def trial(self, layout_state: tuple[Any, ...], entries: list[Flowable]) -> Trial | None:
         """How `entries` end when laid out from `layout_state` (a draft pass of them alone),
-        or None when the document cannot resume there exactly."""
+        or None when the document cannot resume there exactly (or the trial fails: the
+        builds then show whether the report can be laid out, as they did without trials)."""
         doc = self.new_doc(io.BytesIO())
         doc.setProgressCallBack(None)  # not a pass of the report's build
         end, contents = End(), _Entries()
         story = [contents, Resume(layout_state), LayoutMark(SECTION_ROOM), *entries, end]
-        doc.multiBuild(story, after_pass=_abandon)
+        try:
+            doc.multiBuild(story, after_pass=_abandon)
+        except progress.Cancelled:
+            raise
+        except Exception:  # e.g. reportlab's LayoutError
+            return None
         if not doc.resumed:
             return None
         return Trial(doc.page, end.left, doc.frame.height, contents.entries)
