@@ -39,9 +39,9 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from app import progress
+from app.export.text import escape_xml
 from app.fonts import BY_SCRIPT, font_dir, font_files
 
 ENV_DOT = "MLSD_DOT"
@@ -148,7 +148,7 @@ def fontconfig_file() -> Path | None:
     fonts = font_dir()
     base = os.environ.get("FONTCONFIG_FILE", "").strip()
     includes = [base] if base else [path for path in _SYSTEM_FONTCONFIG if os.path.isfile(path)]
-    body = "".join(f'  <include ignore_missing="yes">{escape(path)}</include>\n' for path in includes)
+    body = "".join(f'  <include ignore_missing="yes">{escape_xml(path)}</include>\n' for path in includes)
     key = hashlib.sha256(f"{fonts}|{body}".encode()).hexdigest()[:16]
     folder = Path(tempfile.gettempdir()) / f"mlsd-studio-fontconfig-{os.getuid()}-{key}"
     target = folder / "fonts.conf"
@@ -156,7 +156,8 @@ def fontconfig_file() -> Path | None:
         return target
     text = (
         '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
-        f"{body}  <dir>{escape(str(fonts))}</dir>\n  <cachedir>{escape(str(folder / 'cache'))}</cachedir>\n"
+        f"{body}  <dir>{escape_xml(str(fonts))}</dir>\n"
+        f"  <cachedir>{escape_xml(str(folder / 'cache'))}</cachedir>\n"
         "</fontconfig>\n"
     )
     try:

@@ -41,6 +41,18 @@ def test_the_report_of_latin_text_loads_no_shaping_nor_graphviz(tmp_path):
     assert "app.export.report.shaping" in loaded  # the module is there, its libraries are not
     for heavy in ("arabic_reshaper", "fontTools", "bidi", "graphviz", "app.export.placed"):
         assert not _loaded(loaded, heavy), f"mlsd export --pdf imported {heavy}"
+    # xml.sax.saxutils (for its escape) would bring urllib.request, http and email with it
+    for unused in ("xml.sax", "urllib.request", "http.client"):
+        assert not _loaded(loaded, unused), f"mlsd export --pdf imported {unused}"
+
+
+def test_escape_xml_escapes_as_saxutils_does():
+    from xml.sax.saxutils import escape
+
+    from app.export.text import escape_xml
+
+    for text in ("", "plain", "a & b < c > d", "&amp; already", "<b>x</b> & <i>", "\"quotes' stay"):
+        assert escape_xml(text) == escape(text)
 
 
 def test_text_exports_load_no_reportlab(tmp_path):

@@ -8,6 +8,9 @@ every character in a font that has it (the shipped script fonts, U+FFFD when non
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from reportlab.lib.colors import Color, toColor
 from reportlab.pdfgen.canvas import Canvas
 
 from app.export.report.fonts import FontSet, draw_text
@@ -15,6 +18,14 @@ from app.export.report.fonts import text_width as fonts_text_width
 from app.export.text import clean
 
 ELLIPSIS = "…"
+
+
+@lru_cache(maxsize=1024)
+def pdf_color(value: str) -> Color:
+    """reportlab's colour for a CSS-style colour string, parsed once (reportlab parses the
+    string at every setFillColor otherwise; a figure sets a few colours hundreds of times)."""
+    color: Color = toColor(value)
+    return color
 
 
 def text_width(text: str, size: float, fonts: FontSet, *, bold: bool = False) -> float:
@@ -36,7 +47,7 @@ def draw_label(
 ) -> None:
     """Draw one line of text in `color` with its baseline at y; `anchor` says whether x is its
     start, middle or end."""
-    canv.setFillColor(color)
+    canv.setFillColor(pdf_color(color))
     draw_text(canv, text, x, y, size, anchor=anchor, bold=bold, fonts=fonts)
 
 

@@ -16,7 +16,7 @@ from typing import Any, cast
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
-from app.export.report.figtext import draw_label, fit_lines, shorten
+from app.export.report.figtext import draw_label, fit_lines, pdf_color, shorten
 from app.export.report.fonts import FontSet
 from app.export.scene import Card, Scene, Wire
 
@@ -117,8 +117,8 @@ def draw_scene(canv: Canvas, scene: Scene, fonts: FontSet, scale: float) -> None
 
     canv.saveState()
     for band in scene.bands:
-        canv.setFillColor(band.fill)
-        canv.setStrokeColor(band.color)
+        canv.setFillColor(pdf_color(band.fill))
+        canv.setStrokeColor(pdf_color(band.color))
         canv.setLineWidth(0.5)
         canv.roundRect(band.x * scale, 0, band.width * scale, total, 3, stroke=1, fill=1)
         baseline = total - TITLE_PT - 3
@@ -143,8 +143,8 @@ def _draw_wire(canv: Canvas, points: list[tuple[float, float]], wire: Wire) -> N
     ux, uy = (x1 - x0) / length, (y1 - y0) / length
     arrow = min(ARROW, length)
     base = (x1 - ux * arrow, y1 - uy * arrow)
-    canv.setStrokeColor(wire.color)
-    canv.setFillColor(wire.color)
+    canv.setStrokeColor(pdf_color(wire.color))
+    canv.setFillColor(pdf_color(wire.color))
     canv.setLineWidth(LINE_WIDTH)
     canv.setDash(3, 2) if wire.dashed else canv.setDash()
     path = canv.beginPath()
@@ -166,8 +166,8 @@ def _draw_card(
     canv: Canvas, card: Card, left: float, bottom: float, width: float, height: float, scale: float,
     fonts: FontSet,
 ) -> None:  # fmt: skip
-    canv.setFillColor(card.fill)
-    canv.setStrokeColor(card.border)
+    canv.setFillColor(pdf_color(card.fill))
+    canv.setStrokeColor(pdf_color(card.border))
     canv.setLineWidth(card.pen * 0.6)
     canv.roundRect(left, bottom, width, height, min(5.0, 10 * scale), stroke=1, fill=1)
     size = name_size(height)

@@ -29,6 +29,8 @@ from reportlab import rl_config
 from reportlab.pdfbase import ttfonts
 from reportlab.pdfbase.ttfonts import TTEncoding, TTFont, TTFontFace
 
+from app.export.report.subsetting import SubsetTTFont
+
 ENV_CACHE_DIR = "MLSD_CACHE_DIR"
 FORMAT = 1
 _UNPICKLABLE = ("_pdfScale",)  # a lambda reportlab derives from unitsPerEm
@@ -72,7 +74,7 @@ def load_ttfont(name: str, font_file: Path) -> TTFont:
 
 
 def _parse(name: str, font_file: Path) -> TTFont:
-    return TTFont(name, str(font_file))
+    return SubsetTTFont(name, str(font_file))
 
 
 def _read(entry: Path, font_file: Path) -> TTFontFace | None:
@@ -118,7 +120,7 @@ def _write(entry: Path, face: TTFontFace) -> None:
 def _font(name: str, face: TTFontFace) -> TTFont:
     """A TTFont around an already parsed face: what TTFont.__init__ sets, the face aside
     (tests/export/test_fontcache.py compares the two)."""
-    font: TTFont = TTFont.__new__(TTFont)
+    font: TTFont = SubsetTTFont.__new__(SubsetTTFont)
     attrs: Any = font
     attrs.fontName = name
     attrs.face = face

@@ -24,7 +24,6 @@ import threading
 import unicodedata
 from pathlib import Path
 from typing import Literal
-from xml.sax.saxutils import escape
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
@@ -35,7 +34,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from app.export.report import fontcache, tounicode
 from app.export.report.shaping import visual_line, visual_lines
-from app.export.text import clean
+from app.export.report.subsetting import SubsetTTFont
+from app.export.text import clean, escape_xml
 from app.fonts import BY_SCRIPT, script_of
 
 ENV_CJK_FONT = "MLSD_REPORT_CJK_FONT"
@@ -187,8 +187,9 @@ def _find_files(names: tuple[str, ...]) -> dict[str, Path]:
 
 
 def _register_ttf(name: str, path: Path) -> TTFont:
+    font: TTFont
     if path.suffix.lower() == ".ttc":
-        font = TTFont(name, str(path), subfontIndex=0)
+        font = SubsetTTFont(name, str(path), subfontIndex=0)
     else:  # parsed once, then read from the font cache
         font = fontcache.load_ttfont(name, path)
     pdfmetrics.registerFont(font)
@@ -375,7 +376,7 @@ def markup(text: object, fonts: FontSet | None = None, *, newlines: bool = True)
     for line in lines:
         parts = []
         for font, run in font_runs(line, fonts):
-            escaped = escape(run)
+            escaped = escape_xml(run)
             parts.append(f'<font name="{font}">{escaped}</font>' if font else escaped)
         out.append("".join(parts))
     return "<br/>".join(out)

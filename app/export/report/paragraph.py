@@ -21,6 +21,8 @@ from typing import Any
 
 from reportlab.platypus import paragraph as _rl
 
+from app.export.report.markup_parser import FastParaParser
+
 # What Paragraph.wrap (and breakLines under it) sets on the paragraph.
 _WRAP_STATE = ("width", "_wrapWidths", "blPara", "height", "_width_max", "_splitLongWordCount",
                "_hyphenations", "frags")  # fmt: skip
@@ -30,6 +32,7 @@ PARSED_LIMIT = 4096  # (text, style) pairs whose fragments are kept; the oldest 
 # (text, id(style), caseSensitive, cleaner) -> (style, cleaned text, style after parsing, fragments)
 _parsed: dict[tuple[Any, ...], tuple[Any, str, Any, list[Any]]] = {}
 _rl_setup: Any = getattr(_rl.Paragraph, "_setup")  # noqa: B009 (private, not in reportlab's stubs)
+_text_transform: Any = getattr(_rl, "textTransformFrags")  # noqa: B009 (not in reportlab's stubs)
 
 
 class Paragraph(_rl.Paragraph):
@@ -49,12 +52,26 @@ class Paragraph(_rl.Paragraph):
             self.bulletText = None
             self.debug = 0
             return
-        _rl_setup(self, text, style, bulletText, frags, cleaner)
+        self._parse(text, style, bulletText, cleaner)
         if self.bulletText is None and all(hasattr(f, "clone") for f in self.frags):  # no <bullet>
             if len(_parsed) >= PARSED_LIMIT:
                 with contextlib.suppress(KeyError, RuntimeError, StopIteration):  # another thread's
                     del _parsed[next(iter(_parsed))]
             _parsed[key] = (style, self.text, self.style, [fragment.clone() for fragment in self.frags])
+
+    def _parse(self, text: str, style: Any, bullet_text: Any, cleaner: Any) -> None:
+        """What reportlab's Paragraph._setup does with markup text, its parser reading the
+        report's markup without html.parser (report.markup_parser: the same fragments)."""
+        text = cleaner(text)
+        parser: Any = FastParaParser()  # reportlab's parser has no type annotations
+        parser.caseSensitive = self.caseSensitive
+        style, frags, bullet_frags = parser.parse(text, style)
+        if frags is None:
+            raise ValueError(f"xml parser error ({parser.errors[0]}) in paragraph beginning\n'{text[:30]}'")
+        _text_transform(frags, style)
+        self.text, self.frags, self.style = text, frags, style
+        self.bulletText = bullet_frags or bullet_text
+        self.debug = 0
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         wraps = self._wraps

@@ -2,7 +2,7 @@
 
 A table of the three dimensions (score 0-5 and the reasons), then the follow-up questions.
 Reasons and questions quote user text (component names, KPIs), so every string is escaped
-(markup() escapes with xml.sax.saxutils and keeps CJK text in the CJK font).
+(markup() escapes &, < and > and keeps CJK text in the CJK font).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, CondPageBreak, Frame, PageTemplate, Paragraph
-from reportlab.platypus.doctemplate import IndexingFlowable
+from reportlab.platypus.doctemplate import ActionFlowable, IndexingFlowable
 from reportlab.platypus.flowables import Flowable
 
 from app.export.report.fonts import markup
@@ -81,6 +81,20 @@ class LayoutMark(CondPageBreak):
     alike after equal states."""
 
 
+class Resume(ActionFlowable):
+    """Put first in a story, it moves the document to a layout state recorded by
+    ReportDocTemplate.layout_state() in another build (a portrait page, no switch pending),
+    so that what follows is laid out as it was there. The document's `resumed` says whether
+    it got there exactly."""
+
+    def __init__(self, state: tuple[Any, ...]):
+        super().__init__()
+        self.state = state
+
+    def apply(self, doc: Any) -> None:
+        doc.resume(self.state)
+
+
 def _skip_drawing(*_args: Any, **_kwargs: Any) -> None:
     return None
 
@@ -130,6 +144,7 @@ class ReportDocTemplate(BaseDocTemplate):
         self._pass_edits: list[tuple[Any, ...]] = []
         # id(LayoutMark) -> (layout_state(), entries of the indexing flowables) just before it
         self.marks: dict[int, tuple[Any, ...]] = {}
+        self.resumed = False
         self._footer_style = styles.small.clone(
             "footer", fontSize=FOOTER_SIZE, leading=9, textColor=MUTED, spaceBefore=0
         )
@@ -166,6 +181,7 @@ class ReportDocTemplate(BaseDocTemplate):
         story: list[Flowable],
         maxPasses: int = 10,  # noqa: N803
         after_pass: Callable[[int], bool] | None = None,
+        page_total: int | None = None,
         **buildKwds: Any,  # noqa: N803
     ) -> int:
         """reportlab's multiBuild (passes until every indexing flowable is satisfied, then the
@@ -174,8 +190,12 @@ class ReportDocTemplate(BaseDocTemplate):
         and a flowable still marked postponed cannot be laid out again by another build.
 
         `after_pass(passes)` is called after each pass that leaves the build unfinished; when
-        it returns False the build is abandoned there, nothing saved, and 0 returned."""
-        story = [PageCounter(self), *story]
+        it returns False the build is abandoned there, nothing saved, and 0 returned.
+        `page_total`: the page count expected, known from another build: the first pass then
+        draws with it instead of being a draft (another pass follows if the count differs)."""
+        counter = PageCounter(self)
+        counter.count = page_total
+        story = [counter, *story]
         indexing_flowables: list[Any] = [f for f in story if f.isIndexing()]
         self._indexingFlowables = indexing_flowables
         me = cast(Any, self)  # reportlab's private parts, not in its type stubs
@@ -186,8 +206,8 @@ class ReportDocTemplate(BaseDocTemplate):
         try:
             while True:
                 passes += 1
-                if me._onProgress:
-                    me._onProgress("PASS", passes)
+                if me._onProgress:  # a first pass that draws stands for a draft's next pass
+                    me._onProgress("PASS", passes + (page_total is not None))
                 for indexing in indexing_flowables:
                     indexing.beforeBuild()
                 self.build(story[:], **buildKwds)
@@ -230,11 +250,47 @@ class ReportDocTemplate(BaseDocTemplate):
             self._edit_sink(edit)
 
     def handle_flowable(self, flowables: list[Flowable]) -> None:
+        frame = getattr(self, "frame", None)  # none before the first page begins
+        if self.draft and type(frame) is Frame:
+            # A frame made during the build (balanced columns make one per column): it lays
+            # out without drawing in a draft pass too. (Frame.__setattr__ would keep a
+            # __class__ in the frame's dict.)
+            object.__setattr__(frame, "__class__", DraftFrame)
+            cast(Any, frame)._doc = weakref.ref(self)
         first = flowables[0] if flowables else None
         if isinstance(first, LayoutMark) and id(first) not in self.marks:
             contents = [list(getattr(f, "_entries", ())) for f in self._indexingFlowables]
             self.marks[id(first)] = (self.layout_state(), contents)
         super().handle_flowable(flowables)
+
+    def resume(self, state: tuple[Any, ...]) -> None:
+        """Move to `state` (a layout_state() of another build) on the current page: its page
+        number, page template, frame and position in it. Only a portrait page with no template
+        or frame switch pending is resumed; `resumed` tells whether the state is now exactly
+        `state` (else what follows is laid out from wherever the document is)."""
+        page, template_id, frame_id, x, y, at_top, left, right, before, after, generated = state[:11]
+        self.resumed = False
+        if (
+            template_id != "portrait"
+            or generated
+            or any(v is not None and v is not False for v in state[11:])
+        ):
+            return
+        chosen = next(t for t in self.pageTemplates if t.id == template_id)
+        frame: Any = chosen.frames[0]
+        if frame.id != frame_id:
+            return
+        self.pageTemplate = chosen
+        frame._reset()
+        self.frame = frame
+        self.page = page
+        frame._x, frame._y, frame._atTop, frame._prevASpace = x, y, at_top, before
+        frame._leftExtraIndent = self._leftExtraIndent = left
+        frame._rightExtraIndent = self._rightExtraIndent = right
+        if after is not None:
+            frame._oASpace = after
+        cast(Any, self)._curPageFlowableCount = 0 if at_top else 1
+        self.resumed = self.layout_state() == state
 
     def layout_state(self) -> tuple[Any, ...]:
         """Where the next flowable would go, everything its layout and the rest's depend on:
