@@ -160,3 +160,25 @@ def test_a_large_designs_decisions_are_listed_a_turn_later(windows, qtbot, monke
     monkeypatch.setattr("app.ui.decisions_panel.DEFER_MIN", 10**6)
     window.load_design(design.model_copy(deep=True), None)
     assert panel.tree.topLevelItemCount() == listed  # at once
+
+
+def test_a_large_result_is_listed_a_turn_after_the_badges(windows, qtbot, monkeypatch):
+    from tests.ui.test_screenshot_open import _copies
+
+    window = windows(document=DesignDocument(), restore_layout=False)
+    window.persist_settings = False
+    window.load_design(_copies(4), None)
+    assert window.checker.wait()
+    panel = window.findings
+    listed = len(panel.finding_items())
+    assert listed == len(window.checker.result.findings) > 2
+    monkeypatch.setattr("app.ui.findings_panel.DEFER_FINDINGS", 2)
+    window.document.set_component_field(window.document.design.components[0].id, "name", "Renamed")
+    result = window.checker.check_now()
+    assert window.canvas.design_scene.badges()  # the badges in this turn
+    assert panel.result is not result  # the list on the next
+    qtbot.waitUntil(lambda: panel.result is result, timeout=5000)
+    assert len(panel.finding_items()) == len(result.findings)
+    monkeypatch.setattr("app.ui.findings_panel.DEFER_FINDINGS", 10**6)
+    result = window.checker.check_now()
+    assert panel.result is result  # at once
