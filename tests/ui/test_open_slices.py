@@ -182,3 +182,26 @@ def test_a_large_result_is_listed_a_turn_after_the_badges(windows, qtbot, monkey
     monkeypatch.setattr("app.ui.findings_panel.DEFER_FINDINGS", 10**6)
     result = window.checker.check_now()
     assert panel.result is result  # at once
+
+
+def test_badges_of_a_large_check_reach_the_cards_in_slices(qtbot, monkeypatch):
+    from app.rules.engine import RuleEngine
+    from tests.ui.test_screenshot_open import _copies
+
+    monkeypatch.setattr("app.ui.canvas.scene.BADGE_SLICE", 8)
+    design = _copies(4)
+    view = _streamed(qtbot, design)
+    scene = view.design_scene
+    scene.builder.finish_now()
+    result = RuleEngine(scene.document.design, scene.document.catalog).check()
+    scene.set_check_result(result)
+    expected = scene.badges()
+    assert len(expected) > 16  # more than two slices' worth
+    shown = {item.component_id: item.badge() for item in scene.component_items() if item.badge()}
+    assert 0 < len(shown) <= 8 and scene.badges_pending()  # the first slice only
+    qtbot.waitUntil(lambda: not scene.badges_pending(), timeout=5000)
+    assert {item.component_id: item.badge() for item in scene.component_items() if item.badge()} == expected
+    scene.set_check_result(None)  # every badge goes, in slices too
+    scene.finish_badges()  # or at once, for a caller that needs them
+    assert not scene.badges_pending()
+    assert not any(item.badge() for item in scene.component_items())
