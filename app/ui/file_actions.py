@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 LARGE_FILE_BYTES = 2 * 1024 * 1024  # files above this load on a worker thread
 SHOW_PROGRESS_AFTER_MS = 500  # the progress dialog of such a load appears after this long
+PROGRESS_AT_ONCE_BYTES = 16 * 1024 * 1024  # unless the file is this large: then at once
 
 
 def _same_file(a: Path | None, b: Path | None) -> bool:
@@ -164,10 +165,12 @@ class FileActions(QObject):
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setAutoClose(False)
         progress.setAutoReset(False)
-        # Shown only if the read takes longer than SHOW_PROGRESS_AFTER_MS: a read of a few
-        # megabytes ends first, and the window paints its first frame without a dialog to draw.
+        # A file of a few megabytes gets its dialog only if the read takes longer than
+        # SHOW_PROGRESS_AFTER_MS: it usually ends first, and the window paints its first frame
+        # without a dialog to draw. A larger one (seconds of reading) gets it at once.
         progress.setMinimumDuration(10**9)  # not by Qt's own timer (it would wait 4 s here)
-        QTimer.singleShot(SHOW_PROGRESS_AFTER_MS, self, lambda: self._show_progress(progress))
+        delay = SHOW_PROGRESS_AFTER_MS if size < PROGRESS_AT_ONCE_BYTES else 0
+        QTimer.singleShot(delay, self, lambda: self._show_progress(progress))
         progress.canceled.connect(self._cancel_load)
         self.progress = progress
         self._loading = True

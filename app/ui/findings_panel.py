@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -38,6 +38,7 @@ from app.ui.todo import TODO_COLOR, counts, is_todo, todo_icon
 
 SEVERITY_GROUPS = (("error", "Errors"), ("warning", "Warnings"), ("info", "Info"))
 OTHER_STAGE_COLOR = "#9AA3AD"  # the structure and whole-design groups
+DEFER_FINDINGS = 200  # results with this many findings are listed a turn after they arrive
 OFF_ROLE = Qt.ItemDataRole.UserRole + 13
 
 
@@ -106,8 +107,9 @@ class FindingsPanel(QWidget):
         self.accept_button.clicked.connect(self.accept_selected)
         self.revoke_button.clicked.connect(self.revoke_selected)
         self.coverage.components_activated.connect(self.components_activated)
+        self._next_result: CheckResult | None = None  # a large result, listed on the next turn
         if checker is not None:
-            checker.result_ready.connect(self.set_result)
+            checker.result_ready.connect(self._result_ready)
             if checker.result is not None:
                 self.set_result(checker.result)
         self._update_buttons()
@@ -119,6 +121,23 @@ class FindingsPanel(QWidget):
 
     def set_group_by(self, mode: str) -> None:
         self.group_combo.setCurrentIndex(max(self.group_combo.findData(mode), 0))
+
+    def _result_ready(self, result: CheckResult) -> None:
+        """A large result (hundreds of findings: their rows, then their layout) is listed on the
+        next turn of the event loop, apart from the canvas's badges and the status line, which
+        the same result updates in this turn; a later result replaces one still waiting."""
+        if len(result.findings) < DEFER_FINDINGS:
+            self._next_result = None
+            self.set_result(result)
+            return
+        if self._next_result is None:
+            QTimer.singleShot(0, self, self._list_next_result)
+        self._next_result = result
+
+    def _list_next_result(self) -> None:
+        result, self._next_result = self._next_result, None
+        if result is not None:
+            self.set_result(result)
 
     def set_result(self, result: CheckResult) -> None:
         self.result = result

@@ -221,6 +221,7 @@ def take_screenshot(
         result = check.result() if check is not None else None
         if result is None or not window.checker.publish(result, version):
             window.checker.check_now()
+        app.processEvents()  # a long findings list is filled on the next turn (FindingsPanel)
         opened = True
     else:
         opened = window.finish_opening()  # every item built, the findings applied

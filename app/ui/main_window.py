@@ -285,11 +285,15 @@ class MainWindow(QMainWindow):
         checker = self.checker
         if checker.pending() and not checker.busy():
             checker.check_now()  # nothing else runs meanwhile: check here, without copying the design
-        return checker.wait(max(0.0, deadline - time.monotonic())) and not scene.is_building()
+        checked = checker.wait(max(0.0, deadline - time.monotonic()))
+        scene.finish_badges()
+        return checked and not scene.is_building()
 
     def is_opening(self) -> bool:
-        """True while the scene is still being built or the findings are not applied yet."""
-        return self.canvas.design_scene.is_building() or self.checker.pending()
+        """True while the scene is still being built or the findings are not applied yet (to
+        the cards too)."""
+        scene = self.canvas.design_scene
+        return scene.is_building() or self.checker.pending() or scene.badges_pending()
 
     def load_loaded(self, loaded: LoadedDesign) -> None:
         path = Path(loaded.path)

@@ -165,3 +165,48 @@ def test_a_large_designs_decisions_are_listed_a_turn_later(windows, qtbot, monke
     monkeypatch.setattr("app.ui.decisions_panel.DEFER_MIN", 10**6)
     window.load_design(design.model_copy(deep=True), None)
     assert panel.tree.topLevelItemCount() == listed  # at once
+
+
+def test_a_large_result_is_listed_a_turn_after_the_badges(windows, qtbot, monkeypatch):
+    from tests.ui.test_screenshot_open import _copies
+
+    window = windows(document=DesignDocument(), restore_layout=False)
+    window.persist_settings = False
+    window.load_design(_copies(4), None)
+    assert window.checker.wait()
+    panel = window.findings
+    listed = len(panel.finding_items())
+    assert listed == len(window.checker.result.findings) > 2
+    monkeypatch.setattr("app.ui.findings_panel.DEFER_FINDINGS", 2)
+    window.document.set_component_field(window.document.design.components[0].id, "name", "Renamed")
+    result = window.checker.check_now()
+    assert window.canvas.design_scene.badges()  # the badges in this turn
+    assert panel.result is not result  # the list on the next
+    qtbot.waitUntil(lambda: panel.result is result, timeout=5000)
+    assert len(panel.finding_items()) == len(result.findings)
+    monkeypatch.setattr("app.ui.findings_panel.DEFER_FINDINGS", 10**6)
+    result = window.checker.check_now()
+    assert panel.result is result  # at once
+
+
+def test_badges_of_a_large_check_reach_the_cards_in_slices(qtbot, monkeypatch):
+    from app.rules.engine import RuleEngine
+    from tests.ui.test_screenshot_open import _copies
+
+    monkeypatch.setattr("app.ui.canvas.scene.BADGE_SLICE", 8)
+    design = _copies(4)
+    view = _streamed(qtbot, design)
+    scene = view.design_scene
+    scene.builder.finish_now()
+    result = RuleEngine(scene.document.design, scene.document.catalog).check()
+    scene.set_check_result(result)
+    expected = scene.badges()
+    assert len(expected) > 16  # more than two slices' worth
+    shown = {item.component_id: item.badge() for item in scene.component_items() if item.badge()}
+    assert 0 < len(shown) <= 8 and scene.badges_pending()  # the first slice only
+    qtbot.waitUntil(lambda: not scene.badges_pending(), timeout=5000)
+    assert {item.component_id: item.badge() for item in scene.component_items() if item.badge()} == expected
+    scene.set_check_result(None)  # every badge goes, in slices too
+    scene.finish_badges()  # or at once, for a caller that needs them
+    assert not scene.badges_pending()
+    assert not any(item.badge() for item in scene.component_items())

@@ -196,9 +196,13 @@ class SceneBuilder(QObject):
         scene.overview_dirty()
 
     def finish_now(self) -> None:
-        """Build everything that is left at once (tests, or a caller that needs the items)."""
+        """Build everything that is left at once (tests, or a caller that needs the items); the
+        overview's batches are then rebuilt at once too, by the next paint."""
+        was_active = self.active
         while self.active:
             self._slice(budget=math.inf)
+        if was_active:
+            self.scene.overview.cancel_slices()
 
     # ---- slices ------------------------------------------------------------------------------
 

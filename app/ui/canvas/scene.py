@@ -35,6 +35,7 @@ SCENE_MARGIN = 1200.0
 # A shallow tree: long links span many leaves of a deep one, and every moved link is
 # removed from and re-inserted into each leaf it touches (measured: depth 6 is best).
 BSP_DEPTH = 6
+BADGE_SLICE = 300  # cards given their badge per turn of the event loop after a check
 
 
 class DesignScene(QGraphicsScene):
@@ -58,6 +59,8 @@ class DesignScene(QGraphicsScene):
         self._links: dict[str, LinkItem] = {}
         self._pending: set[LinkItem] = set()
         self._badges: dict[str, tuple[int, str]] = {}
+        self._badge_queue: list[str] = []  # cards still to get their badge from _badges
+        self._badge_slices = False  # a turn of _apply_badge_slice is due
         self._press_positions: dict[str, QPointF] | None = None
         self.stack = CardStack()
         self._drag: ConnectionDrag | None = None
@@ -420,11 +423,38 @@ class DesignScene(QGraphicsScene):
         self._apply_badges(badges, old)
 
     def _apply_badges(self, new: dict[str, tuple[int, str]], old: dict[str, tuple[int, str]]) -> None:
-        for cid in set(new) | set(old):
+        """The cards whose badge may have changed get `new` (this scene's badges): at once when
+        a few hundred at most, else BADGE_SLICE cards per turn of the event loop (a check of
+        thousands of components badges thousands of cards; each re-lays out its text)."""
+        self._badge_queue = [cid for cid in set(new) | set(old) if cid in self._components]
+        if len(self._badge_queue) <= BADGE_SLICE:
+            self._apply_badge_slice(at_once=True)
+        elif not self._badge_slices:
+            self._badge_slices = True
+            self._apply_badge_slice()
+
+    def _apply_badge_slice(self, at_once: bool = False) -> None:
+        queue = self._badge_queue
+        count = len(queue) if at_once else BADGE_SLICE
+        for cid in queue[-count:]:
             item = self._components.get(cid)
-            if item is not None:
-                count, severity = new.get(cid, (0, ""))
-                item.set_badge(count, severity or None)
+            if item is not None:  # a card removed meanwhile has no badge to show
+                number, severity = self._badges.get(cid, (0, ""))
+                item.set_badge(number, severity or None)
+        del queue[-count:]
+        if queue:
+            QTimer.singleShot(0, self, self._apply_badge_slice)
+        else:
+            self._badge_slices = False
+
+    def finish_badges(self) -> None:
+        """Give every card still waiting its badge now (a caller that needs them all)."""
+        if self._badge_queue:
+            self._apply_badge_slice(at_once=True)
+
+    def badges_pending(self) -> bool:
+        """True while cards still wait for the badges of the last check (see _apply_badges)."""
+        return bool(self._badge_queue)
 
     def badges(self) -> dict[str, tuple[int, str]]:
         return dict(self._badges)
