@@ -68,7 +68,8 @@ def _picture(view: CanvasView) -> QImage:
 
 def _largest_difference(a: QImage, b: QImage) -> int:
     """The largest difference of one colour channel of one pixel between two pictures of one size
-    (antialiased strokes drawn in other batches may round a pixel's edge one step apart)."""
+    (antialiased strokes drawn in other batches may round an edge pixel a few steps apart; a
+    link or card drawn in one picture and not the other differs by a hundred and more)."""
     assert a.size() == b.size()
     one = bytes(a.convertToFormat(QImage.Format.Format_RGB32).constBits())
     two = bytes(b.convertToFormat(QImage.Format.Format_RGB32).constBits())
@@ -116,7 +117,7 @@ def test_the_part_built_for_the_view_shows_what_the_whole_build_shows(qtbot, cop
     assert shown == expected
     if zoom < st.LOD_THRESHOLD:  # zoomed out, the batched overview draws it: the same pixels
         assert part.design_scene.overview_active
-        assert _largest_difference(_picture(part), _picture(whole)) <= 1
+        assert _largest_difference(_picture(part), _picture(whole)) <= 8
     # (zoomed in, the items draw themselves: links of equal z cross in the order they were
     # added, which differs between any two builds in slices, so pixels may differ there)
     whole.minimap.refresh()
