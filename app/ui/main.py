@@ -27,6 +27,7 @@ from app.ui.theme import ThemeManager
 
 SCREENSHOT_SIZE = (1600, 1000)
 SCREENSHOT_LIMITS = ((640, 480), (7680, 4320))  # smallest and largest --size
+PNG_QUALITY = 60  # Qt's PNG writer: 100 - quality, scaled to zlib's 0-9, makes level 3
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -193,6 +194,8 @@ def take_screenshot(
     app: QApplication, window: MainWindow, out: str, size: tuple[int, int] = SCREENSHOT_SIZE
 ) -> int:
     window.canvas.zoom_warmup.enabled = False  # this process never zooms: nothing to prepare
+    # Laid out as if shown but not painted until grab() draws the one frame that is saved.
+    window.setUpdatesEnabled(False)
     window.resize(*size)
     window.show()
     for _ in range(5):
@@ -206,8 +209,11 @@ def take_screenshot(
     window.canvas.fit_to_view()
     for _ in range(5):
         app.processEvents()
+    window.setUpdatesEnabled(True)
     image = window.grab().toImage()
-    if not image.save(out):
+    # zlib's level 3 instead of its default 6 for a PNG: a third less time, a file 2% larger
+    quality = PNG_QUALITY if out.lower().endswith(".png") else -1
+    if not image.save(out, None, quality):
         print(f"mlsd-studio: could not write {out}", file=sys.stderr)
         return 1
     return 0
