@@ -1,0 +1,131 @@
+"""What the window leaves out of its first frame: the panels of the tabs behind Findings
+(Decisions, Estimates) are built when first shown or asked for, and compare mode's modules are
+imported when it is first used; a --screenshot run paints the window once, for the picture."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from app.persistence import load_design
+from app.resources import resource_path
+from app.ui.decisions_panel import DecisionsPanel
+from app.ui.estimates_panel import EstimatesPanel
+from app.ui.main import take_screenshot
+from app.ui.main_window import MainWindow
+from tests.ui.windows import WindowFactory
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = resource_path("examples", "example.mlsd")
+DEFERRED_MODULES = ("app.ui.estimates_panel", "app.ui.decisions_panel", "app.diff", "app.ui.compare.overlay")
+
+
+def _restored_window(windows: WindowFactory) -> MainWindow:
+    """A second window, which restores the layout the first one saved (not the default one)."""
+    first = windows()
+    first.settings.save_window(first)
+    window = windows()
+    assert not window._needs_balance
+    return window
+
+
+def test_a_restored_window_builds_the_tabs_behind_findings_when_they_are_first_shown(
+    windows: WindowFactory, design_file: Path
+) -> None:
+    window = _restored_window(windows)
+    window.files.open(design_file)
+    assert not window._estimates.is_built() and not window._decisions.is_built()
+    assert window.estimates_dock.widget().objectName() == "estimates_dock_placeholder"
+    ids = [c.id for c in window.document.design.components]
+    window.canvas.select_components([ids[0]])  # made before the panel exists
+
+    window.estimates_dock.raise_()
+    QApplication.processEvents()
+    assert window._estimates.is_built()
+    panel = window.estimates_dock.widget()
+    assert isinstance(panel, EstimatesPanel) and panel is window.estimates
+    assert panel.selected == ids[0]  # it follows the selection made before it was built
+    assert panel.estimate is not None and panel.totals.topLevelItemCount() > 0
+    assert panel.totals.accessibleName() == "Estimate totals"
+    window.canvas.select_components([ids[1]])
+    assert panel.selected == ids[1]
+    assert not window._decisions.is_built()  # still behind its tab
+
+
+def test_asking_for_a_deferred_panel_builds_it_once_in_its_dock(windows: WindowFactory) -> None:
+    window = _restored_window(windows)
+    assert not window._decisions.is_built()
+    panel = window.decisions
+    assert isinstance(panel, DecisionsPanel)
+    assert window.decisions is panel and window.decisions_dock.widget() is panel
+    assert panel.tree.accessibleName() == "Decisions"
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    assert window.findChild(QObject, "decisions_dock_placeholder") is None  # deleted
+
+
+def test_the_default_layout_keeps_the_right_column_as_wide_as_every_panel_needs(
+    windows: WindowFactory,
+) -> None:
+    window = windows(restore_layout=False)
+    assert window._estimates.is_built() and window._decisions.is_built()
+    for panel in (window.estimates, window.decisions):
+        assert window.findings_dock.width() >= panel.minimumSizeHint().width()
+
+
+def test_the_first_frame_of_a_restored_window_imports_no_deferred_module(tmp_path: Path) -> None:
+    code = (
+        f"import sys\nDEFERRED = {DEFERRED_MODULES!r}\n"
+        "import app.ui.startup_probe as probe\n"
+        "report = probe.FirstPaintProbe._report\n"
+        "def _report(self):\n"
+        "    print('imported', *sorted(m for m in sys.modules if m in DEFERRED), file=sys.stderr)\n"
+        "    report(self)\n"
+        "probe.FirstPaintProbe._report = _report\n"
+        "from app.cli import main\n"
+        "sys.exit(main())\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path), MLSD_FIRST_PAINT_PROBE="1",
+               XDG_CONFIG_HOME=str(tmp_path / "c"), XDG_DATA_HOME=str(tmp_path / "d"))
+    lines = []
+    for _ in range(2):  # the first run saves its layout, the second restores it
+        done = subprocess.run([sys.executable, "-c", code, str(EXAMPLE), "--no-recovery"], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        lines.append(next(line for line in done.stderr.splitlines() if line.startswith("imported")))
+    assert lines[1] == "imported", lines[1]
+    assert "app.ui.estimates_panel" in lines[0]  # the default layout builds the panels
+
+
+class _PaintCounter(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+def test_a_screenshot_paints_the_canvas_once_for_the_picture(qtbot: QtBot, tmp_path: Path) -> None:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    window = MainWindow(restore_layout=False)
+    window.persist_settings = False
+    counter = _PaintCounter()
+    window.canvas.viewport().installEventFilter(counter)
+    try:
+        window.load_design(load_design(EXAMPLE, window.document.catalog).design, EXAMPLE)
+        out = tmp_path / "shot.png"
+        assert take_screenshot(app, window, str(out)) == 0
+    finally:
+        window.close()
+    assert counter.count == 1
+    assert out.stat().st_size > 0 and out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert window.checker.result is not None and window.checker.result.findings  # drawn with them
