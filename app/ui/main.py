@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -14,12 +14,13 @@ from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
 from PySide6.QtWidgets import QApplication
 
 from app import __version__
-from app.fonts import BY_SCRIPT, font_files
+from app.fonts import BY_SCRIPT, SHIPPED, font_dir, has_script
 from app.persistence import DesignLoadError, load_design, recovery
 from app.persistence.atomic import clean_stale_temp_files
 from app.persistence.crashlog import write_crash_log
 from app.resources import resource_path
 from app.ui import dialogs, gc_pause
+from app.ui.after_paint import after_next_paint
 from app.ui.canvas.clipboard import release_clipboard
 from app.ui.main_window import MainWindow, app_icon, open_windows
 from app.ui.settings import APPLICATION, ORGANIZATION
@@ -72,31 +73,59 @@ def parse_size(text: str) -> tuple[int, int]:
 
 
 _FALLBACK_SCRIPTS = ("arabic", "hebrew", "cjk")  # emoji: the system's colour font first, if any
+LATER_SCRIPTS = ("cjk",)  # a 7 MB font: added after the first frame when that frame has no CJK
+PEEK_BYTES = 1 << 20  # a design file read ahead for its scripts, at most (larger: fonts at once)
 
 
-def register_fonts(app: QApplication) -> list[str]:
-    """Add the shipped fonts (resources/fonts) to Qt, once, and make the Arabic, Hebrew and CJK
-    ones substitutes of the application font's family, so names in those scripts draw with
-    real glyphs on a system without such fonts (a pip-only install, the bundle; on Linux
-    fontconfig also falls back to them). Returns the families added."""
-    if app.property("mlsd_fonts_registered"):
+def register_fonts(app: QApplication, skip: Collection[str] = ()) -> list[str]:
+    """Add the shipped fonts (resources/fonts) to Qt, each family once, but those of the
+    scripts in `skip` (a later call adds them), and make the Arabic, Hebrew and CJK ones
+    substitutes of the application font's family, so names in those scripts draw with real
+    glyphs on a system without such fonts (a pip-only install, the bundle; on Linux fontconfig
+    also falls back to them). Returns the families added."""
+    done = set(app.property("mlsd_font_scripts") or ())
+    fonts = [font for font in SHIPPED if font.script not in done and font.script not in skip]
+    if not fonts:
         return []
+    # The family the application font resolves to, not its name: a generic name such as
+    # "Sans Serif" names no installed family, and would resolve to the first substitute.
+    app_family = app.property("mlsd_app_family") or QFontInfo(app.font()).family()
     families: list[str] = []
-    for path in font_files():
-        font_id = QFontDatabase.addApplicationFont(str(path))
-        if font_id >= 0:
-            families.extend(f for f in QFontDatabase.applicationFontFamilies(font_id) if f not in families)
-    substitutes = [BY_SCRIPT[s].family for s in _FALLBACK_SCRIPTS if BY_SCRIPT[s].family in families]
+    for font in fonts:
+        for name in dict.fromkeys(font.files.values()):
+            font_id = QFontDatabase.addApplicationFont(str(font_dir() / name))
+            if font_id >= 0:
+                new = QFontDatabase.applicationFontFamilies(font_id)
+                families.extend(f for f in new if f not in families)
+    added = {font.script for font in fonts}
+    substitutes = [BY_SCRIPT[s].family for s in _FALLBACK_SCRIPTS if s in added]
+    substitutes = [family for family in substitutes if family in families]
     if substitutes:
-        # The family the application font resolves to, not its name: a generic name such as
-        # "Sans Serif" names no installed family, and would resolve to the first substitute.
-        QFont.insertSubstitutions(QFontInfo(app.font()).family(), substitutes)
-    app.setProperty("mlsd_fonts_registered", True)
+        QFont.insertSubstitutions(app_family, substitutes)
+    app.setProperty("mlsd_app_family", app_family)
+    app.setProperty("mlsd_font_scripts", sorted(done | added))
     return families
 
 
-def make_application() -> QApplication:
-    """The QApplication (reused when one exists), named, iconed and themed."""
+def scripts_not_needed(path: str | Path | None) -> tuple[str, ...]:
+    """The LATER_SCRIPTS no text of the design file at `path` uses (the bundled example when
+    None): their fonts can wait for the first frame. None of them for a file that is large,
+    unreadable or holds escaped characters (its text is not read here)."""
+    target = Path(path) if path is not None else resource_path("examples", "example.mlsd")
+    try:
+        with open(target, "rb") as stream:
+            raw = stream.read(PEEK_BYTES + 1)
+    except OSError:
+        return ()
+    if len(raw) > PEEK_BYTES or b"\\u" in raw:
+        return ()
+    text = raw.decode("utf-8", "replace")
+    return tuple(script for script in LATER_SCRIPTS if not has_script(text, script))
+
+
+def make_application(later_fonts: Collection[str] = ()) -> QApplication:
+    """The QApplication (reused when one exists), named, iconed and themed, with the shipped
+    fonts but those of the scripts in `later_fonts` (see register_fonts)."""
     app = QApplication.instance()
     if app is None:
         app = QApplication(["mlsd-studio"])
@@ -106,7 +135,7 @@ def make_application() -> QApplication:
     QCoreApplication.setApplicationVersion(__version__)
     QApplication.setDesktopFileName("mlsd-studio")
     app.setWindowIcon(app_icon())
-    register_fonts(app)
+    register_fonts(app, skip=later_fonts)
     ThemeManager.instance()
     gc_pause.install()  # garbage collected on this thread only, never by a worker's allocations
     return app
@@ -219,6 +248,18 @@ def take_screenshot(
     return 0
 
 
+def _register_the_rest(app: QApplication) -> None:
+    register_fonts(app)
+
+
+def _fonts_for_later(args: argparse.Namespace) -> tuple[str, ...]:
+    """Scripts whose fonts the window's first frame does without (added right after it): none
+    for a picture, or when designs may be restored (their text is not looked at first)."""
+    if args.screenshot or (not args.no_recovery and recovery.list_orphans()):
+        return ()
+    return scripts_not_needed(args.file)
+
+
 def run_app(argv: Sequence[str] | None = None, started: Callable[[], None] | None = None) -> int:
     """Open the window; returns the exit status. `started` runs once the windows are shown."""
     try:
@@ -235,7 +276,7 @@ def run_app(argv: Sequence[str] | None = None, started: Callable[[], None] | Non
         except ValueError as exc:
             print(f"mlsd-studio: {exc}", file=sys.stderr)
             return 2
-    app = make_application()
+    app = make_application(_fonts_for_later(args))
     if args.file:
         clean_stale_temp_files(Path(args.file).resolve().parent)
 
@@ -275,6 +316,7 @@ def run_app(argv: Sequence[str] | None = None, started: Callable[[], None] | Non
         if started is not None:
             started()
         if args.file or not restored:
+            after_next_paint(window.canvas.viewport(), lambda: _register_the_rest(app))
             from app.ui.startup_probe import install_if_asked
 
             install_if_asked(app, window.canvas.viewport())

@@ -1,6 +1,7 @@
 """What the window leaves out of its first frame: the panels of the tabs behind Findings
-(Decisions, Estimates) are built when first shown or asked for, and compare mode's modules are
-imported when it is first used; a --screenshot run paints the window once, for the picture."""
+(Decisions, Estimates) are built when first shown or asked for, compare mode's modules are
+imported when it is first used, the CJK font is added right after the frame unless the design
+has CJK text; a --screenshot run paints the window once, for the picture."""
 
 from __future__ import annotations
 
@@ -13,12 +14,15 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app.persistence import load_design
+from app.fonts import BY_SCRIPT
+from app.persistence import load_design, save_design
 from app.resources import resource_path
+from app.ui.canvas.view import WARM_DELAY_MS
 from app.ui.decisions_panel import DecisionsPanel
 from app.ui.estimates_panel import EstimatesPanel
-from app.ui.main import take_screenshot
+from app.ui.main import PEEK_BYTES, scripts_not_needed, take_screenshot
 from app.ui.main_window import MainWindow
+from tests.factories import DesignBuilder
 from tests.ui.windows import WindowFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,28 +82,66 @@ def test_the_default_layout_keeps_the_right_column_as_wide_as_every_panel_needs(
         assert window.findings_dock.width() >= panel.minimumSizeHint().width()
 
 
+# Prints, at the first paint of the window, the deferred modules imported and whether the CJK
+# font is registered, then whether it is 200 ms later, and quits.
+PROBE = f"""
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QFontDatabase
+import app.ui.startup_probe as probe
+report = probe.FirstPaintProbe._report
+def cjk():
+    return {BY_SCRIPT["cjk"].family!r} in QFontDatabase.families()
+def _report(self):
+    print("imported", *sorted(m for m in sys.modules if m in {DEFERRED_MODULES!r}), file=sys.stderr)
+    print("cjk at first paint", cjk(), file=sys.stderr)
+    QTimer.singleShot(200, lambda: (print("cjk later", cjk(), file=sys.stderr), report(self)))
+probe.FirstPaintProbe._report = _report
+from app.cli import main
+sys.exit(main())
+"""
+
+
+def _first_paint(design: Path, home: Path) -> dict[str, str]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(home), MLSD_FIRST_PAINT_PROBE="1",
+               XDG_CONFIG_HOME=str(home / "c"), XDG_DATA_HOME=str(home / "d"))
+    done = subprocess.run([sys.executable, "-c", PROBE, str(design), "--no-recovery"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.startswith(("imported", "cjk "))]
+    return {key: line[len(key):].strip() for line in lines for key in ("imported", "cjk at first paint",
+                                                                         "cjk later") if line.startswith(key)}
+
+
 def test_the_first_frame_of_a_restored_window_imports_no_deferred_module(tmp_path: Path) -> None:
-    code = (
-        f"import sys\nDEFERRED = {DEFERRED_MODULES!r}\n"
-        "import app.ui.startup_probe as probe\n"
-        "report = probe.FirstPaintProbe._report\n"
-        "def _report(self):\n"
-        "    print('imported', *sorted(m for m in sys.modules if m in DEFERRED), file=sys.stderr)\n"
-        "    report(self)\n"
-        "probe.FirstPaintProbe._report = _report\n"
-        "from app.cli import main\n"
-        "sys.exit(main())\n"
-    )
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path), MLSD_FIRST_PAINT_PROBE="1",
-               XDG_CONFIG_HOME=str(tmp_path / "c"), XDG_DATA_HOME=str(tmp_path / "d"))
-    lines = []
-    for _ in range(2):  # the first run saves its layout, the second restores it
-        done = subprocess.run([sys.executable, "-c", code, str(EXAMPLE), "--no-recovery"], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=120)
-        assert done.returncode == 0, done.stderr
-        lines.append(next(line for line in done.stderr.splitlines() if line.startswith("imported")))
-    assert lines[1] == "imported", lines[1]
-    assert "app.ui.estimates_panel" in lines[0]  # the default layout builds the panels
+    first = _first_paint(EXAMPLE, tmp_path)  # saves its layout: the second run restores it
+    assert "app.ui.estimates_panel" in first["imported"]  # the default layout builds the panels
+    second = _first_paint(EXAMPLE, tmp_path)
+    assert second["imported"] == "", second["imported"]
+
+
+def test_the_cjk_font_waits_for_the_first_frame_unless_the_design_needs_it(
+    tmp_path: Path, builder: DesignBuilder
+) -> None:
+    plain = _first_paint(EXAMPLE, tmp_path)
+    assert plain["cjk at first paint"] == "False" and plain["cjk later"] == "True"
+    builder.add("model", "推荐模型")
+    design = tmp_path / "cjk.mlsd"
+    save_design(builder.design, design)
+    assert scripts_not_needed(design) == ()
+    assert _first_paint(design, tmp_path)["cjk at first paint"] == "True"
+
+
+def test_which_fonts_a_design_file_lets_wait(tmp_path: Path) -> None:
+    assert scripts_not_needed(EXAMPLE) == ("cjk",)
+    assert scripts_not_needed(None) == ("cjk",)  # the bundled example, opened without a file
+    escaped = tmp_path / "escaped.mlsd"
+    escaped.write_text(EXAMPLE.read_text(encoding="utf-8").replace("Feed API", "Feed \\u63a8"))
+    assert scripts_not_needed(escaped) == ()  # its text is not decoded here: every font at once
+    big = tmp_path / "big.mlsd"
+    big.write_bytes(EXAMPLE.read_bytes() + b" " * PEEK_BYTES)
+    assert scripts_not_needed(big) == ()
+    assert scripts_not_needed(tmp_path / "missing.mlsd") == ()
 
 
 class _PaintCounter(QObject):
@@ -124,8 +166,11 @@ def test_a_screenshot_paints_the_canvas_once_for_the_picture(qtbot: QtBot, tmp_p
         window.load_design(load_design(EXAMPLE, window.document.catalog).design, EXAMPLE)
         out = tmp_path / "shot.png"
         assert take_screenshot(app, window, str(out)) == 0
+        painted = counter.count  # the screenshot process ends here
+        qtbot.wait(WARM_DELAY_MS + 50)
+        assert not window.canvas._warmed  # no idle 1:1 chromes: the picture never depends on them
     finally:
         window.close()
-    assert counter.count == 1
+    assert painted == 1
     assert out.stat().st_size > 0 and out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert window.checker.result is not None and window.checker.result.findings  # drawn with them
