@@ -248,6 +248,24 @@ def take_screenshot(
     return 0
 
 
+def check_after_first_paint(window: MainWindow) -> None:
+    """The design opened at start is checked (on the worker) once the window has painted its
+    first frame, not while it is being painted: the worker's Python code would hold the
+    interpreter each time the window's thread lets go of it, in every call into Qt."""
+    painted = False
+
+    def waiting() -> bool:
+        return not painted
+
+    def painted_now() -> None:
+        nonlocal painted
+        painted = True
+        window.checker.check_soon()  # unless a check is under way, done, or held by another
+
+    window.checker.hold_while(waiting)
+    after_next_paint(window.canvas.viewport(), painted_now)
+
+
 def _register_the_rest(app: QApplication) -> None:
     register_fonts(app)
 
@@ -307,6 +325,7 @@ def run_app(argv: Sequence[str] | None = None, started: Callable[[], None] | Non
         if args.file or not restored:
             window = MainWindow()
             window.show()
+            check_after_first_paint(window)
             if args.file:
                 window.files.open(args.file)
             else:

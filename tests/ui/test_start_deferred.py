@@ -20,7 +20,7 @@ from app.resources import resource_path
 from app.ui.canvas.view import WARM_DELAY_MS
 from app.ui.decisions_panel import DecisionsPanel
 from app.ui.estimates_panel import EstimatesPanel
-from app.ui.main import PEEK_BYTES, scripts_not_needed, take_screenshot
+from app.ui.main import PEEK_BYTES, check_after_first_paint, scripts_not_needed, take_screenshot
 from app.ui.main_window import MainWindow
 from tests.factories import DesignBuilder
 from tests.ui.windows import WindowFactory
@@ -174,3 +174,19 @@ def test_a_screenshot_paints_the_canvas_once_for_the_picture(qtbot: QtBot, tmp_p
     assert painted == 1
     assert out.stat().st_size > 0 and out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert window.checker.result is not None and window.checker.result.findings  # drawn with them
+
+
+def test_the_design_opened_at_start_is_checked_once_the_window_has_painted(
+    qtbot: QtBot, windows: WindowFactory, design_file: Path
+) -> None:
+    window = windows()
+    counter = _PaintCounter()
+    window.canvas.viewport().installEventFilter(counter)
+    check_after_first_paint(window)
+    window.files.open(design_file)
+    assert counter.count == 0
+    assert window.checker.pending() and not window.checker.busy()  # nothing runs before the frame
+    qtbot.waitUntil(lambda: not window.checker.pending(), timeout=5000)
+    assert counter.count >= 1
+    result = window.checker.result
+    assert result is not None and result.findings == window.document.engine.check().findings
