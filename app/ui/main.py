@@ -305,6 +305,7 @@ def run_app(argv: Sequence[str] | None = None, started: Callable[[], None] | Non
     if args.screenshot:
         window = MainWindow(restore_layout=False)
         window.persist_settings = False
+        gc_pause.hold()  # no collection of the start-up's objects while the picture is made
         try:
             if args.file:
                 loaded = load_design(args.file, window.document.catalog)
@@ -316,15 +317,22 @@ def run_app(argv: Sequence[str] | None = None, started: Callable[[], None] | Non
             print(f"mlsd-studio: {exc}", file=sys.stderr)
             return 2
         finally:
+            gc_pause.release()
             window.close()
 
     handler = CrashHandler()
     handler.install()
+    # The first collection on the window's thread (of everything the start made: automatic
+    # collection is off since main_gui) waits until the first frame is painted.
+    gc_pause.hold()
     try:
         restored = [] if args.no_recovery else offer_recovery()
+        if not (args.file or not restored):
+            gc_pause.release()
         if args.file or not restored:
             window = MainWindow()
             window.show()
+            after_next_paint(window.canvas.viewport(), gc_pause.release)
             check_after_first_paint(window)
             if args.file:
                 window.files.open(args.file)
