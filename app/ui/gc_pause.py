@@ -14,9 +14,10 @@ thread that triggered it; automatic collection would let a worker thread (the li
 export) destroy objects that belong to the window's thread, which crashes Qt. The pause then
 simply stops the timer's collections.
 
-Objects are not frozen into the collector's permanent generation (`gc.freeze`): freezing
+Objects are not frozen into the collector's permanent generation (`gc.freeze`) here: freezing
 a window's Qt wrappers and handing them back later crashed a collection (a segmentation
-fault in the test suite once a window had been closed between the two).
+fault in the test suite once a window had been closed between the two). Only `app.cli`
+freezes, once, the objects its imports made, before any Qt object exists, and never unfreezes.
 """
 
 from __future__ import annotations
