@@ -9,7 +9,7 @@ from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
 from PySide6.QtWidgets import QApplication
 
@@ -74,6 +74,7 @@ def parse_size(text: str) -> tuple[int, int]:
 
 _FALLBACK_SCRIPTS = ("arabic", "hebrew", "cjk")  # emoji: the system's colour font first, if any
 LATER_SCRIPTS = ("cjk",)  # a 7 MB font: added after the first frame when that frame has no CJK
+FIRST_FRAME_LATEST_MS = 5000  # what waits for the first frame runs by then in any case
 PEEK_BYTES = 1 << 20  # a design file read ahead for its scripts, at most (larger: fonts at once)
 
 
@@ -266,8 +267,23 @@ def check_after_first_paint(window: MainWindow) -> None:
     after_next_paint(window.canvas.viewport(), painted_now)
 
 
-def _register_the_rest(app: QApplication) -> None:
+def _after_first_frame(app: QApplication) -> None:
+    """What waited for the window's first frame: the fonts left (see _fonts_for_later), and the
+    collections on the window's thread (held since the window's start)."""
     register_fonts(app)
+    gc_pause.release()
+
+
+def _once(action: Callable[[], None]) -> Callable[[], None]:
+    done = False
+
+    def run() -> None:
+        nonlocal done
+        if not done:
+            done = True
+            action()
+
+    return run
 
 
 def _fonts_for_later(args: argparse.Namespace) -> tuple[str, ...]:
@@ -325,14 +341,16 @@ def run_app(argv: Sequence[str] | None = None, started: Callable[[], None] | Non
     # The first collection on the window's thread (of everything the start made: automatic
     # collection is off since main_gui) waits until the first frame is painted.
     gc_pause.hold()
+    first_frame_done = _once(lambda: _after_first_frame(app))
     try:
         restored = [] if args.no_recovery else offer_recovery()
         if not (args.file or not restored):
-            gc_pause.release()
+            first_frame_done()
         if args.file or not restored:
             window = MainWindow()
             window.show()
-            after_next_paint(window.canvas.viewport(), gc_pause.release)
+            after_next_paint(window.canvas.viewport(), first_frame_done)
+            QTimer.singleShot(FIRST_FRAME_LATEST_MS, first_frame_done)  # the window gone unpainted
             check_after_first_paint(window)
             if args.file:
                 window.files.open(args.file)
@@ -343,11 +361,11 @@ def run_app(argv: Sequence[str] | None = None, started: Callable[[], None] | Non
         if started is not None:
             started()
         if args.file or not restored:
-            after_next_paint(window.canvas.viewport(), lambda: _register_the_rest(app))
             from app.ui.startup_probe import install_if_asked
 
             install_if_asked(app, window.canvas.viewport())
         return app.exec()
     finally:
+        first_frame_done()  # if the loop ended before it ran
         release_clipboard()
         handler.uninstall()

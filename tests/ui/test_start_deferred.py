@@ -10,18 +10,20 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.fonts import BY_SCRIPT
 from app.persistence import load_design, save_design
 from app.resources import resource_path
+from app.ui import gc_pause
 from app.ui.canvas.view import WARM_DELAY_MS
 from app.ui.decisions_panel import DecisionsPanel
 from app.ui.estimates_panel import EstimatesPanel
-from app.ui.main import PEEK_BYTES, check_after_first_paint, scripts_not_needed, take_screenshot
-from app.ui.main_window import MainWindow
+from app.ui.main import PEEK_BYTES, check_after_first_paint, run_app, scripts_not_needed, take_screenshot
+from app.ui.main_window import MainWindow, open_windows
 from tests.factories import DesignBuilder
 from tests.ui.windows import WindowFactory
 
@@ -205,3 +207,15 @@ def test_the_design_opened_at_start_is_checked_once_the_window_has_painted(
     assert counter.count >= 1
     result = window.checker.result
     assert result is not None and result.findings == window.document.engine.check().findings
+
+
+def test_run_app_leaves_collection_running_on_the_window_thread(qtbot: QtBot, design_file: Path) -> None:
+    def close_soon() -> None:
+        QTimer.singleShot(0, lambda: [window.close() for window in open_windows()])
+
+    for window in open_windows():
+        window.close()
+    assert run_app([str(design_file), "--no-recovery"], started=close_soon) == 0
+    assert gc_pause.collecting()  # the hold of the start is released, even without a frame
+    families = set(QFontDatabase.families())
+    assert BY_SCRIPT["cjk"].family in families  # and the fonts left for after it are added
