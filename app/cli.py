@@ -321,13 +321,18 @@ def main_gui(argv: Sequence[str] | None = None) -> int:
         return run_smoke_test([a for a in argv if a != "--smoke-test"])
     # The window collects garbage on its own thread, on a timer (app/ui/gc_pause.py): automatic
     # collection goes off now already, so the window's imports run without it (a hundred
-    # collections of objects that all stay alive, about a tenth of the time to the first frame).
+    # collections of objects that all stay alive, about a tenth of the time to the first frame),
+    # and in a process that has made no Qt object yet what they made is frozen out of the way
+    # of every later collection, as app.cli's own imports are.
+    fresh = "PySide6.QtCore" not in sys.modules
     gc.disable()
     try:
         from app.ui.main import run_app
     except ImportError as exc:
         print(f"mlsd: the window needs PySide6 ({exc})", file=sys.stderr)
         return EXIT_USAGE
+    if fresh:
+        gc.freeze()
     return run_app(argv)
 
 
