@@ -322,8 +322,10 @@ def main_gui(argv: Sequence[str] | None = None) -> int:
     # The window collects garbage on its own thread, on a timer (app/ui/gc_pause.py): automatic
     # collection goes off now already, so the window's imports run without it (a hundred
     # collections of objects that all stay alive, about a tenth of the time to the first frame),
-    # and in a process that has made no Qt object yet what they made is frozen out of the way
-    # of every later collection, as app.cli's own imports are.
+    # and in a process that had not imported Qt before, what they made (modules, classes, a few
+    # module-level values such as sizes and rectangles; no application, window or widget: the
+    # wrappers whose freezing crashed, see gc_pause) is frozen out of the way of every later
+    # collection, as app.cli's own imports are. Frozen objects are never handed back.
     fresh = "PySide6.QtCore" not in sys.modules
     gc.disable()
     try:

@@ -17,7 +17,8 @@ simply stops the timer's collections.
 Objects are not frozen into the collector's permanent generation (`gc.freeze`) here: freezing
 a window's Qt wrappers and handing them back later crashed a collection (a segmentation
 fault in the test suite once a window had been closed between the two). Only `app.cli`
-freezes, once, the objects its imports made, before any Qt object exists, and never unfreezes.
+freezes what its imports and the window's made, before the application or any widget exists,
+and never unfreezes.
 """
 
 from __future__ import annotations
