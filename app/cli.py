@@ -7,17 +7,28 @@ on machines without a display.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
 from collections.abc import Callable, Sequence
 
-from app import APP_NAME, __version__
-from app.domain.catalog import default_catalog
-from app.domain.schema import design_json_schema_text
-from app.errors import CliError
-from app.persistence import DesignLoadError, DesignSaveError, LoadedDesign, load_design, save_design
-from app.rules.engine import FAIL_LEVELS
+# Importing the model (pydantic) allocates objects that all stay alive: automatic garbage
+# collection, off meanwhile, would only walk them again and again (a tenth of `mlsd check`),
+# and they are then moved out of its way for good (gc.freeze: no Qt object exists yet).
+_COLLECTING = gc.isenabled()
+gc.disable()
+try:
+    from app import APP_NAME, __version__
+    from app.domain.catalog import default_catalog
+    from app.domain.schema import design_json_schema_text
+    from app.errors import CliError
+    from app.persistence import DesignLoadError, DesignSaveError, LoadedDesign, load_design, save_design
+    from app.rules.engine import FAIL_LEVELS
+finally:
+    gc.freeze()
+    if _COLLECTING:
+        gc.enable()
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -308,11 +319,22 @@ def main_gui(argv: Sequence[str] | None = None) -> int:
         from app.ui.smoke import run_smoke_test
 
         return run_smoke_test([a for a in argv if a != "--smoke-test"])
+    # The window collects garbage on its own thread, on a timer (app/ui/gc_pause.py): automatic
+    # collection goes off now already, so the window's imports run without it (a hundred
+    # collections of objects that all stay alive, about a tenth of the time to the first frame),
+    # and in a process that had not imported Qt before, what they made (modules, classes, a few
+    # module-level values such as sizes and rectangles; no application, window or widget: the
+    # wrappers whose freezing crashed, see gc_pause) is frozen out of the way of every later
+    # collection, as app.cli's own imports are. Frozen objects are never handed back.
+    fresh = "PySide6.QtCore" not in sys.modules
+    gc.disable()
     try:
         from app.ui.main import run_app
     except ImportError as exc:
         print(f"mlsd: the window needs PySide6 ({exc})", file=sys.stderr)
         return EXIT_USAGE
+    if fresh:
+        gc.freeze()
     return run_app(argv)
 
 

@@ -14,7 +14,9 @@ License (resources/fonts/LICENSE-OFL.txt; build_fonts.py there rebuilds them).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from app.resources import resource_path
@@ -94,6 +96,17 @@ def font_files() -> list[Path]:
             if path not in seen:
                 seen.append(path)
     return seen
+
+
+@cache
+def _script_pattern(script: str) -> re.Pattern[str]:
+    return re.compile("[" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _RANGES[script]) + "]")
+
+
+def has_script(text: str, script: str) -> bool:
+    """Whether `text` holds a character of a shipped script font ("arabic", "hebrew", "cjk",
+    "emoji"); fast on long texts (one regular expression search)."""
+    return _script_pattern(script).search(text) is not None
 
 
 def script_of(ch: str) -> str | None:

@@ -33,6 +33,8 @@ from PySide6.QtWidgets import (
 )
 
 if TYPE_CHECKING:
+    from app.ui.decisions_panel import DecisionsPanel
+    from app.ui.estimates_panel import EstimatesPanel
     from app.ui.main_window import MainWindow
 
 INTERACTIVE = (
@@ -59,11 +61,6 @@ def name_window(window: MainWindow) -> None:
     _set(palette.tree, "Component palette", "Kinds of component by stage: Enter or drag adds one")
     _set(window.findings.tree, "Findings", "What the rules found: activate one to show its cards")
     _set(window.findings.group_combo, "Group findings", "Group the findings by severity or by stage")
-    _set(window.decisions.tree, "Decisions", "The design's decision records: activate one to edit it")
-    _set(window.estimates.totals, "Estimate totals", "Cost and latency estimates by stage")
-    missing = window.estimates.findChild(QWidget, "estimate_missing")
-    if missing is not None:
-        _set(missing, "Missing estimate inputs", "Activate an input to fill it in the inspector")
     history = window.history_dock.widget()
     if history is not None:
         _set(history, "Undo history", "Every edit in order: pick a step to go back to it")
@@ -72,6 +69,21 @@ def name_window(window: MainWindow) -> None:
     if isinstance(menubar, QMenuBar) and extension is not None:
         _set(extension, "More menus", "The menus that do not fit in the menu bar")
     name_unnamed(window)
+
+
+def name_decisions(panel: DecisionsPanel) -> None:
+    """Name the Decisions panel (built when first shown, after `name_window`)."""
+    _set(panel.tree, "Decisions", "The design's decision records: activate one to edit it")
+    name_unnamed(panel)
+
+
+def name_estimates(panel: EstimatesPanel) -> None:
+    """Name the Estimates panel (built when first shown, after `name_window`)."""
+    _set(panel.totals, "Estimate totals", "Cost and latency estimates by stage")
+    missing = panel.findChild(QWidget, "estimate_missing")
+    if missing is not None:
+        _set(missing, "Missing estimate inputs", "Activate an input to fill it in the inspector")
+    name_unnamed(panel)
 
 
 def describe_field(widget: QWidget, name: str, description: str) -> None:

@@ -16,9 +16,11 @@ stops the timer's full collections only: collecting the younger generations ever
 costs a few milliseconds each, where one collection at the end of a long pause would walk
 everything the paused work made in one go.
 
-Objects are not frozen into the collector's permanent generation (`gc.freeze`): freezing
+Objects are not frozen into the collector's permanent generation (`gc.freeze`) here: freezing
 a window's Qt wrappers and handing them back later crashed a collection (a segmentation
-fault in the test suite once a window had been closed between the two).
+fault in the test suite once a window had been closed between the two). Only `app.cli`
+freezes what its imports and the window's made, before the application or any widget exists,
+and never unfreezes.
 """
 
 from __future__ import annotations

@@ -5,16 +5,16 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
 from PySide6.QtWidgets import QApplication
 
 from app import __version__
-from app.fonts import BY_SCRIPT, font_files
+from app.fonts import BY_SCRIPT, SHIPPED, font_dir, has_script
 from app.persistence import DesignLoadError, load_design, recovery
 from app.persistence.atomic import clean_stale_temp_files
 from app.persistence.crashlog import write_crash_log
@@ -22,6 +22,7 @@ from app.resources import resource_path
 from app.rules import check_process
 from app.rules.check_process import ForkedCheck
 from app.ui import dialogs, gc_pause
+from app.ui.after_paint import after_next_paint
 from app.ui.canvas.clipboard import release_clipboard
 from app.ui.main_window import MainWindow, app_icon, open_windows
 from app.ui.settings import APPLICATION, ORGANIZATION
@@ -30,6 +31,7 @@ from app.ui.theme import ThemeManager
 SCREENSHOT_SIZE = (1600, 1000)
 WINDOW_SWITCH_INTERVAL = 0.001  # seconds a worker thread may hold the interpreter lock
 SCREENSHOT_LIMITS = ((640, 480), (7680, 4320))  # smallest and largest --size
+PNG_QUALITY = 60  # Qt's PNG writer: 100 - quality, scaled to zlib's 0-9, makes level 3
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -74,31 +76,60 @@ def parse_size(text: str) -> tuple[int, int]:
 
 
 _FALLBACK_SCRIPTS = ("arabic", "hebrew", "cjk")  # emoji: the system's colour font first, if any
+LATER_SCRIPTS = ("cjk",)  # a 7 MB font: added after the first frame when that frame has no CJK
+FIRST_FRAME_LATEST_MS = 5000  # what waits for the first frame runs by then in any case
+PEEK_BYTES = 1 << 20  # a design file read ahead for its scripts, at most (larger: fonts at once)
 
 
-def register_fonts(app: QApplication) -> list[str]:
-    """Add the shipped fonts (resources/fonts) to Qt, once, and make the Arabic, Hebrew and CJK
-    ones substitutes of the application font's family, so names in those scripts draw with
-    real glyphs on a system without such fonts (a pip-only install, the bundle; on Linux
-    fontconfig also falls back to them). Returns the families added."""
-    if app.property("mlsd_fonts_registered"):
+def register_fonts(app: QApplication, skip: Collection[str] = ()) -> list[str]:
+    """Add the shipped fonts (resources/fonts) to Qt, each family once, but those of the
+    scripts in `skip` (a later call adds them), and make the Arabic, Hebrew and CJK ones
+    substitutes of the application font's family, so names in those scripts draw with real
+    glyphs on a system without such fonts (a pip-only install, the bundle; on Linux fontconfig
+    also falls back to them). Returns the families added."""
+    done = set(app.property("mlsd_font_scripts") or ())
+    fonts = [font for font in SHIPPED if font.script not in done and font.script not in skip]
+    if not fonts:
         return []
+    # The family the application font resolves to, not its name: a generic name such as
+    # "Sans Serif" names no installed family, and would resolve to the first substitute.
+    app_family = app.property("mlsd_app_family") or QFontInfo(app.font()).family()
     families: list[str] = []
-    for path in font_files():
-        font_id = QFontDatabase.addApplicationFont(str(path))
-        if font_id >= 0:
-            families.extend(f for f in QFontDatabase.applicationFontFamilies(font_id) if f not in families)
-    substitutes = [BY_SCRIPT[s].family for s in _FALLBACK_SCRIPTS if BY_SCRIPT[s].family in families]
+    for font in fonts:
+        for name in dict.fromkeys(font.files.values()):
+            font_id = QFontDatabase.addApplicationFont(str(font_dir() / name))
+            if font_id >= 0:
+                new = QFontDatabase.applicationFontFamilies(font_id)
+                families.extend(f for f in new if f not in families)
+    added = {font.script for font in fonts}
+    substitutes = [BY_SCRIPT[s].family for s in _FALLBACK_SCRIPTS if s in added]
+    substitutes = [family for family in substitutes if family in families]
     if substitutes:
-        # The family the application font resolves to, not its name: a generic name such as
-        # "Sans Serif" names no installed family, and would resolve to the first substitute.
-        QFont.insertSubstitutions(QFontInfo(app.font()).family(), substitutes)
-    app.setProperty("mlsd_fonts_registered", True)
+        QFont.insertSubstitutions(app_family, substitutes)
+    app.setProperty("mlsd_app_family", app_family)
+    app.setProperty("mlsd_font_scripts", sorted(done | added))
     return families
 
 
-def make_application() -> QApplication:
-    """The QApplication (reused when one exists), named, iconed and themed."""
+def scripts_not_needed(path: str | Path | None) -> tuple[str, ...]:
+    """The LATER_SCRIPTS no text of the design file at `path` uses (the bundled example when
+    None): their fonts can wait for the first frame. None of them for a file that is large,
+    unreadable or holds escaped characters (its text is not read here)."""
+    target = Path(path) if path is not None else resource_path("examples", "example.mlsd")
+    try:
+        with open(target, "rb") as stream:
+            raw = stream.read(PEEK_BYTES + 1)
+    except OSError:
+        return ()
+    if len(raw) > PEEK_BYTES or b"\\u" in raw:
+        return ()
+    text = raw.decode("utf-8", "replace")
+    return tuple(script for script in LATER_SCRIPTS if not has_script(text, script))
+
+
+def make_application(later_fonts: Collection[str] = ()) -> QApplication:
+    """The QApplication (reused when one exists), named, iconed and themed, with the shipped
+    fonts but those of the scripts in `later_fonts` (see register_fonts)."""
     app = QApplication.instance()
     if app is None:
         app = QApplication(["mlsd-studio"])
@@ -108,7 +139,7 @@ def make_application() -> QApplication:
     QCoreApplication.setApplicationVersion(__version__)
     QApplication.setDesktopFileName("mlsd-studio")
     app.setWindowIcon(app_icon())
-    register_fonts(app)
+    register_fonts(app, skip=later_fonts)
     ThemeManager.instance()
     gc_pause.install()  # garbage collected on this thread only, never by a worker's allocations
     # A worker (loading a file, checking, exporting) hands the interpreter back to this thread
@@ -207,6 +238,8 @@ def take_screenshot(
     SceneBuilder.build_in_view), its findings from `check` (a check forked when the design was
     opened, running meanwhile) or, failing that, checked here."""
     window.canvas.zoom_warmup.enabled = False  # this process never zooms: nothing to prepare
+    # Laid out as if shown but not painted until grab() draws the one frame that is saved.
+    window.setUpdatesEnabled(False)
     window.resize(*size)
     window.show()
     for _ in range(5):
@@ -235,8 +268,11 @@ def take_screenshot(
     _build_in_view(window)
     for _ in range(5):
         app.processEvents()
+    window.setUpdatesEnabled(True)
     image = window.grab().toImage()
-    if not image.save(out):
+    # zlib's level 3 instead of its default 6 for a PNG: a third less time, a file 2% larger
+    quality = PNG_QUALITY if out.lower().endswith(".png") else -1
+    if not image.save(out, None, quality):
         print(f"mlsd-studio: could not write {out}", file=sys.stderr)
         return 1
     return 0
@@ -245,6 +281,51 @@ def take_screenshot(
 def _build_in_view(window: MainWindow) -> None:
     canvas = window.canvas
     canvas.design_scene.builder.build_in_view(canvas.visible_scene_rect(), canvas.zoom_factor())
+
+
+def check_after_first_paint(window: MainWindow) -> None:
+    """The design opened at start is checked (on the worker) once the window has painted its
+    first frame, not while it is being painted: the worker's Python code would hold the
+    interpreter each time the window's thread lets go of it, in every call into Qt."""
+    painted = False
+
+    def waiting() -> bool:
+        return not painted
+
+    def painted_now() -> None:
+        nonlocal painted
+        painted = True
+        window.checker.check_soon()  # unless a check is under way, done, or held by another
+
+    window.checker.hold_while(waiting)
+    after_next_paint(window.canvas.viewport(), painted_now)
+
+
+def _after_first_frame(app: QApplication) -> None:
+    """What waited for the window's first frame: the fonts left (see _fonts_for_later), and the
+    collections on the window's thread (held since the window's start)."""
+    register_fonts(app)
+    gc_pause.release()
+
+
+def _once(action: Callable[[], None]) -> Callable[[], None]:
+    done = False
+
+    def run() -> None:
+        nonlocal done
+        if not done:
+            done = True
+            action()
+
+    return run
+
+
+def _fonts_for_later(args: argparse.Namespace) -> tuple[str, ...]:
+    """Scripts whose fonts the window's first frame does without (added right after it): none
+    for a picture, or when designs may be restored (their text is not looked at first)."""
+    if args.screenshot or (not args.no_recovery and recovery.list_orphans()):
+        return ()
+    return scripts_not_needed(args.file)
 
 
 def run_app(argv: Sequence[str] | None = None, started: Callable[[], None] | None = None) -> int:
@@ -263,7 +344,7 @@ def run_app(argv: Sequence[str] | None = None, started: Callable[[], None] | Non
         except ValueError as exc:
             print(f"mlsd-studio: {exc}", file=sys.stderr)
             return 2
-    app = make_application()
+    app = make_application(_fonts_for_later(args))
     if args.file:
         clean_stale_temp_files(Path(args.file).resolve().parent)
 
@@ -274,6 +355,7 @@ def run_app(argv: Sequence[str] | None = None, started: Callable[[], None] | Non
     if args.screenshot:
         window = MainWindow(restore_layout=False)
         window.persist_settings = False
+        gc_pause.hold()  # no collection of the start-up's objects while the picture is made
         try:
             check = None
             if args.file:
@@ -288,15 +370,25 @@ def run_app(argv: Sequence[str] | None = None, started: Callable[[], None] | Non
             print(f"mlsd-studio: {exc}", file=sys.stderr)
             return 2
         finally:
+            gc_pause.release()
             window.close()
 
     handler = CrashHandler()
     handler.install()
+    # The first collection on the window's thread (of everything the start made: automatic
+    # collection is off since main_gui) waits until the first frame is painted.
+    gc_pause.hold()
+    first_frame_done = _once(lambda: _after_first_frame(app))
     try:
         restored = [] if args.no_recovery else offer_recovery()
+        if not (args.file or not restored):
+            first_frame_done()
         if args.file or not restored:
             window = MainWindow()
             window.show()
+            after_next_paint(window.canvas.viewport(), first_frame_done)
+            QTimer.singleShot(FIRST_FRAME_LATEST_MS, first_frame_done)  # the window gone unpainted
+            check_after_first_paint(window)
             if args.file:
                 window.files.open(args.file)
             else:
@@ -311,5 +403,6 @@ def run_app(argv: Sequence[str] | None = None, started: Callable[[], None] | Non
             install_if_asked(app, window.canvas.viewport())
         return app.exec()
     finally:
+        first_frame_done()  # if the loop ended before it ran
         release_clipboard()
         handler.uninstall()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QPoint, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QIcon
@@ -26,9 +27,8 @@ from app.ui.after_paint import after_next_paint
 from app.ui.autosave import AutoSaver
 from app.ui.canvas import CanvasView
 from app.ui.compare import CompareController
-from app.ui.decisions_panel import DecisionsPanel
+from app.ui.deferred_panel import DeferredPanel, build_decisions_panel, build_estimates_panel
 from app.ui.document import DesignDocument
-from app.ui.estimates_panel import EstimatesPanel, focus_inspector_property
 from app.ui.export_actions import ExportActions
 from app.ui.file_actions import FileActions
 from app.ui.findings_panel import FindingsPanel
@@ -38,6 +38,10 @@ from app.ui.live_check import LiveChecker
 from app.ui.palette import Palette
 from app.ui.settings import Settings
 from app.ui.window_placement import CASCADE_STEP, place_window
+
+if TYPE_CHECKING:
+    from app.ui.decisions_panel import DecisionsPanel
+    from app.ui.estimates_panel import EstimatesPanel
 
 _WINDOWS: list[MainWindow] = []
 
@@ -77,8 +81,6 @@ class MainWindow(QMainWindow):
         self.palette_panel = Palette(self.document.catalog)
         self.inspector = Inspector(self.document)
         self.findings = FindingsPanel(self.document, self.checker, group_by=self.settings.findings_grouping())
-        self.decisions = DecisionsPanel(self.document)
-        self.estimates = EstimatesPanel(self.document, self.checker)
         self.history = QUndoView(self.document.undo_stack)
         self.history.setEmptyLabel("Opened design")
         self.palette_dock = self._dock(
@@ -90,9 +92,9 @@ class MainWindow(QMainWindow):
         self.findings_dock = self._dock(
             "Findings", "findings_dock", self.findings, Qt.DockWidgetArea.RightDockWidgetArea
         )
-        self.decisions_dock = self._dock(
-            "Decisions", "decisions_dock", self.decisions, Qt.DockWidgetArea.RightDockWidgetArea
-        )
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        self.decisions_dock = self._dock("Decisions", "decisions_dock", None, right)
+        self._decisions = DeferredPanel(self.decisions_dock, lambda: build_decisions_panel(self))
         self.history_dock = self._dock(
             "History", "history_dock", self.history, Qt.DockWidgetArea.RightDockWidgetArea
         )
@@ -100,11 +102,9 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.findings_dock, self.decisions_dock)
         self.tabifyDockWidget(self.decisions_dock, self.history_dock)
         self.history_dock.hide()
-        self.estimates_dock = self._dock(
-            "Estimates", "estimates_dock", self.estimates, Qt.DockWidgetArea.RightDockWidgetArea
-        )
+        self.estimates_dock = self._dock("Estimates", "estimates_dock", None, right)
+        self._estimates = DeferredPanel(self.estimates_dock, lambda: build_estimates_panel(self))
         self.tabifyDockWidget(self.findings_dock, self.estimates_dock)
-        self.estimates_dock.visibilityChanged.connect(self.estimates.dock_visibility_changed)
         self.findings_dock.raise_()
 
         self.files = FileActions(self)
@@ -124,14 +124,8 @@ class MainWindow(QMainWindow):
         self.findings.components_activated.connect(self.show_components)
         self.findings.message.connect(self.show_message)
         self.inspector.message.connect(self.show_message)
-        self.decisions.message.connect(self.show_message)
-        self.decisions.components_activated.connect(self.show_components)
-        self.inspector.decision_activated.connect(self.decisions.edit_decision)
+        self.inspector.decision_activated.connect(lambda decision: self.decisions.edit_decision(decision))
         self.canvas.decision_requested.connect(self.record_decision)
-        self.canvas.selection_changed.connect(self.estimates.show_selection)
-        self.estimates.components_activated.connect(self.show_components)
-        self.estimates.input_activated.connect(self.focus_property)
-        self.estimates.message.connect(self.show_message)
         self.canvas.inspector_requested.connect(lambda: focus_inspector(self))
         name_window(self)  # accessible names of the panels (app/ui/accessibility.py)
         self.checker.result_ready.connect(self._result_ready)
@@ -153,10 +147,11 @@ class MainWindow(QMainWindow):
         self.update_title()
         self.checker.check_now()
 
-    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+    def _dock(self, title: str, name: str, widget: QWidget | None, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
-        dock.setWidget(widget)
+        if widget is not None:  # None: a DeferredPanel puts its placeholder in
+            dock.setWidget(widget)
         dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetClosable
@@ -164,6 +159,16 @@ class MainWindow(QMainWindow):
         )
         self.addDockWidget(area, dock)
         return dock
+
+    # ---- panels built when first needed (app/ui/deferred_panel.py) ---------------------------
+
+    @property
+    def decisions(self) -> DecisionsPanel:
+        return self._decisions.get()
+
+    @property
+    def estimates(self) -> EstimatesPanel:
+        return self._estimates.get()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -173,6 +178,10 @@ class MainWindow(QMainWindow):
 
     def balance_docks(self) -> None:
         """The default layout: a narrow palette, a wider right column split between panels."""
+        # The column's default width respects every panel's minimum, the tabs behind included:
+        # those are built now (a restored layout has its sizes already and leaves them deferred).
+        self._decisions.get()
+        self._estimates.get()
         width, height = self.width(), self.height()
         # the canvas keeps at least 60% of the width: the cards' names stay readable when fitted
         self.resizeDocks([self.palette_dock], [max(180, int(width * 0.125))], Qt.Orientation.Horizontal)
@@ -236,6 +245,8 @@ class MainWindow(QMainWindow):
         self.show_components([component_id])
         self.inspector_dock.show()
         self.inspector_dock.raise_()
+        from app.ui.estimates_panel import focus_inspector_property
+
         if not focus_inspector_property(self.inspector, component_id, name):
             self.show_message(f"Selected the component: fill in {name} in the inspector")
 

@@ -162,7 +162,11 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
         self.zoom_warmup.schedule()  # other cards come into view at the next levels
 
     def _warm(self) -> None:
-        """While idle: make the 1:1 chrome of every look on the canvas (see card_chrome.warm)."""
+        """While idle: make the 1:1 chrome of every look on the canvas (see card_chrome.warm);
+        not in a view that is never zoomed (zoom_warmup off: a --screenshot process, whose one
+        frame would otherwise depend on whether this ran before it)."""
+        if not self.zoom_warmup.enabled:
+            return
         chrome.warm(self.design_scene.component_items(), self.viewport().devicePixelRatioF(), self._warmed)
 
     def zoom_in(self) -> None:

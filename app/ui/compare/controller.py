@@ -18,24 +18,25 @@ from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QGraphicsItem, QMenu
 
-from app.diff import DesignDiff, diff_designs
 from app.domain.model import Design
 from app.persistence import DesignLoadError, load_design, load_design_bytes
 from app.ui import dialogs
-from app.ui.compare import overlay, source_dialog
-from app.ui.compare.entries import Entry, build_entries, count_line
-from app.ui.compare.panel import ComparePanel
-from app.ui.compare.revisions import GitError, describe, file_revisions, revision_bytes
 
+# The diff, the overlay, the dock and git are imported when compare mode is first used: every
+# window makes a controller (for its menu), and the window's first frame needs none of them.
 if TYPE_CHECKING:
+    from app.diff import DesignDiff
     from app.ui.actions import WindowActions
+    from app.ui.compare import overlay
+    from app.ui.compare.entries import Entry
+    from app.ui.compare.panel import ComparePanel
     from app.ui.main_window import MainWindow
+
+    Focusable = overlay.CardMark | overlay.LinkMark | overlay.GhostCard | overlay.GhostLink
+    Mark = Focusable | overlay.OverviewHalos
 
 REFRESH_MS = 250  # the comparison follows edits this long after the last one
 GHOST_MARGIN = 400.0  # room kept around ghosts so the view can scroll to them
-
-Focusable = overlay.CardMark | overlay.LinkMark | overlay.GhostCard | overlay.GhostLink
-Mark = Focusable | overlay.OverviewHalos
 
 
 class CompareController(QObject):
@@ -81,6 +82,9 @@ class CompareController(QObject):
     # ---- choosing what to compare with -----------------------------------------------------------
 
     def compare_with(self) -> None:
+        from app.ui.compare import source_dialog
+        from app.ui.compare.revisions import GitError, file_revisions
+
         w = self.window
         path = w.document.path
         revisions = []
@@ -115,6 +119,8 @@ class CompareController(QObject):
         return True
 
     def compare_revision(self, revision: str) -> bool:
+        from app.ui.compare.revisions import GitError, describe, revision_bytes
+
         path = self.window.document.path
         if path is None:
             dialogs.show_error(self.window, "Cannot compare", "The design is not saved in a file yet.")
@@ -136,6 +142,8 @@ class CompareController(QObject):
 
     def start(self, old: Design, label: str) -> None:
         """Compare the window's design with `old` (named `label` in the dock)."""
+        from app.ui.compare.entries import count_line
+
         self.old = old
         self.label = label
         self._ensure_dock()
@@ -152,6 +160,9 @@ class CompareController(QObject):
         self._refresh_timer.stop()
         if self.old is None or self.panel is None:
             return
+        from app.diff import diff_designs
+        from app.ui.compare.entries import build_entries, count_line
+
         design = self.window.document.design
         self.diff = diff_designs(
             self.old, design, positions=self.positions, catalog=self.window.document.catalog
@@ -190,6 +201,8 @@ class CompareController(QObject):
     def _ensure_dock(self) -> None:
         if self.dock is not None:
             return
+        from app.ui.compare.panel import ComparePanel
+
         w = self.window
         self.panel = ComparePanel()
         self.panel.activated.connect(self.focus)
@@ -212,6 +225,8 @@ class CompareController(QObject):
         return dict(self._marks)
 
     def _draw(self, diff: DesignDiff, old: Design, new: Design) -> None:
+        from app.ui.compare import overlay
+
         scene = self.window.canvas.design_scene
         old_components = old.component_by_id()
         new_components = new.component_by_id()
@@ -277,6 +292,11 @@ class CompareController(QObject):
         return (component.position.x, component.position.y) if component is not None else None
 
     def _clear_marks(self) -> None:
+        if not self._marks:  # as after every open: nothing to import or remove
+            self._current = None
+            return
+        from app.ui.compare import overlay
+
         scene = self.window.canvas.design_scene
         for mark in self._marks.values():
             if not shiboken6.isValid(mark):  # its card or link was deleted with the scene's items
@@ -303,6 +323,8 @@ class CompareController(QObject):
         """Select and centre what the change at `row` concerns; mark it as the current one."""
         if self.panel is None:
             return
+        from app.ui.compare import overlay
+
         entries = self.panel.entries()
         if not 0 <= row < len(entries):
             return
@@ -335,6 +357,8 @@ class CompareController(QObject):
             self.window.show_message(entry.text)
 
     def _focus_components(self, entry: Entry) -> None:
+        from app.ui.compare import overlay
+
         canvas = self.window.canvas
         present = [c for c in entry.components if canvas.design_scene.component_item(c) is not None]
         if present:
@@ -348,6 +372,8 @@ class CompareController(QObject):
         self.window.show_message(entry.text)
 
     def _focusable(self, entry: Entry) -> Focusable | None:
+        from app.ui.compare import overlay
+
         found = self._marks.get((entry.target, entry.id))
         return None if isinstance(found, overlay.OverviewHalos) else found
 
