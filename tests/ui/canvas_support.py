@@ -6,6 +6,7 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
+from app.domain.catalog import default_catalog
 from app.persistence import design_to_bytes
 from app.ui.canvas import CanvasView
 from app.ui.document import DesignDocument
@@ -24,6 +25,18 @@ def make_view(qtbot, design=None, size=(1000, 700)) -> tuple[DesignDocument, Can
     qtbot.waitExposed(view)
     view.centerOn(400, 200)
     return doc, view
+
+
+def streamed_view(qtbot, design) -> CanvasView:
+    """A shown 900 x 600 view over a copy of `design`, built in slices whatever its size."""
+    document = DesignDocument(catalog=default_catalog())
+    view = CanvasView(document)
+    qtbot.addWidget(view)
+    view.resize(900, 600)
+    view.show()
+    view.design_scene.builder.threshold = 1
+    document.reset(design.model_copy(deep=True))
+    return view
 
 
 def two_cards(doc: DesignDocument) -> tuple[str, str]:

@@ -17,12 +17,12 @@ import threading
 import pytest
 from PySide6.QtCore import QPointF
 
-from app.domain.catalog import default_catalog
 from app.ui import gc_pause
 from app.ui.canvas import CanvasView
 from app.ui.canvas.overview import Overview
 from app.ui.document import DesignDocument
 from tests.factories import large_design
+from tests.ui.canvas_support import streamed_view
 
 
 @pytest.fixture
@@ -31,14 +31,7 @@ def big_design(catalog):
 
 
 def _streamed(qtbot, design) -> CanvasView:
-    document = DesignDocument(catalog=default_catalog())
-    view = CanvasView(document)
-    qtbot.addWidget(view)
-    view.resize(900, 600)
-    view.show()
-    view.design_scene.builder.threshold = 1
-    document.reset(design.model_copy(deep=True))
-    return view
+    return streamed_view(qtbot, design)
 
 
 def _batches(overview: Overview) -> tuple[object, ...]:

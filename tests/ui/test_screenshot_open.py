@@ -10,7 +10,6 @@ import pytest
 from PySide6.QtCore import QPointF
 from PySide6.QtGui import QImage
 
-from app.domain.catalog import default_catalog
 from app.domain.model import Design
 from app.rules import check_process
 from app.templates import design_from_template_file, list_templates
@@ -18,6 +17,7 @@ from app.ui.canvas import CanvasView
 from app.ui.canvas import style as st
 from app.ui.document import DesignDocument
 from app.ui.main import take_screenshot
+from tests.ui.canvas_support import streamed_view
 
 COLUMNS = 6
 
@@ -50,13 +50,7 @@ def copies() -> Design:
 
 
 def _view(qtbot, design: Design) -> CanvasView:
-    document = DesignDocument(catalog=default_catalog())
-    view = CanvasView(document)
-    qtbot.addWidget(view)
-    view.resize(900, 600)
-    view.show()
-    view.design_scene.builder.threshold = 1
-    document.reset(design.model_copy(deep=True))
+    view = streamed_view(qtbot, design)
     assert view.design_scene.is_building()
     return view
 

@@ -27,6 +27,7 @@ from app.ui.canvas.labels import LabelPlacer
 from app.ui.canvas.stacking import CARD_Z, Z_STEP
 
 if TYPE_CHECKING:
+    from app.domain.model import Link
     from app.ui.canvas.component_item import ComponentItem
     from app.ui.canvas.scene import DesignScene
 
@@ -179,13 +180,7 @@ class SceneBuilder(QObject):
                 if cid not in wanted or cid in scene._components:
                     continue
                 self._remaining.discard(cid)
-                scene._add_component_item(cid, self.z_of(cid))
-                for lid in self._waiting.pop(cid, ()):
-                    waiting = links.get(lid)
-                    if waiting is None or lid in scene._links:
-                        continue
-                    if waiting.source in scene._components and waiting.target in scene._components:
-                        scene._add_link_item(lid)
+                self._add_card(cid, links)
             scene.flush_link_updates()
         finally:
             self.adding = False
@@ -243,6 +238,17 @@ class SceneBuilder(QObject):
 
         self._queue = sorted(self._remaining, key=key)
 
+    def _add_card(self, cid: str, links: dict[str, Link]) -> None:
+        """Add a card, and the links that waited for it whose other end is built too."""
+        scene = self.scene
+        scene._add_component_item(cid, self.z_of(cid))
+        for lid in self._waiting.pop(cid, ()):
+            link = links.get(lid)
+            if link is None or lid in scene._links:
+                continue
+            if link.source in scene._components and link.target in scene._components:
+                scene._add_link_item(lid)
+
     def _item_slice(self, deadline: float) -> None:
         scene = self.scene
         rect = self._view()
@@ -260,16 +266,10 @@ class SceneBuilder(QObject):
                 component = components.get(cid)
                 if component is None or cid in scene._components:
                     continue  # removed since the start, or built by an edit (undo of a removal)
-                scene._add_component_item(cid, self.z_of(cid))
+                self._add_card(cid, links)
                 if rect is not None and not built_visible:
                     x, y = component.position.x, component.position.y
                     built_visible = rect.intersects(QRectF(x, y, st.CARD_W, st.CARD_H))
-                for lid in self._waiting.pop(cid, ()):
-                    link = links.get(lid)
-                    if link is None or lid in scene._links:
-                        continue
-                    if link.source in scene._components and link.target in scene._components:
-                        scene._add_link_item(lid)
                 count += 1
                 # the new links are routed once, at the end of the slice (routing a card's links
                 # as they come would route most of them again): their estimated cost counts
