@@ -186,7 +186,7 @@ def test_badges_of_a_large_check_reach_the_cards_in_slices(qtbot, monkeypatch):
     from app.rules.engine import RuleEngine
     from tests.ui.test_screenshot_open import _copies
 
-    monkeypatch.setattr("app.ui.canvas.scene.BADGE_SLICE", 8)
+    monkeypatch.setattr("app.ui.canvas.badges.BADGE_SLICE", 8)
     design = _copies(4)
     view = _streamed(qtbot, design)
     scene = view.design_scene

@@ -15,8 +15,8 @@ from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
 from app.rules.engine import CheckResult
-from app.rules.model import SEVERITY_RANK
 from app.ui.canvas import style as st
+from app.ui.canvas.badges import CardBadges
 from app.ui.canvas.component_item import ComponentItem
 from app.ui.canvas.connector import ConnectionDrag
 from app.ui.canvas.content_flags import ContentFlags
@@ -35,7 +35,6 @@ SCENE_MARGIN = 1200.0
 # A shallow tree: long links span many leaves of a deep one, and every moved link is
 # removed from and re-inserted into each leaf it touches (measured: depth 6 is best).
 BSP_DEPTH = 6
-BADGE_SLICE = 300  # cards given their badge per turn of the event loop after a check
 
 
 class DesignScene(QGraphicsScene):
@@ -58,9 +57,7 @@ class DesignScene(QGraphicsScene):
         self._components: dict[str, ComponentItem] = {}
         self._links: dict[str, LinkItem] = {}
         self._pending: set[LinkItem] = set()
-        self._badges: dict[str, tuple[int, str]] = {}
-        self._badge_queue: list[str] = []  # cards still to get their badge from _badges
-        self._badge_slices = False  # a turn of _apply_badge_slice is due
+        self.card_badges = CardBadges(self)
         self._press_positions: dict[str, QPointF] | None = None
         self.stack = CardStack()
         self._drag: ConnectionDrag | None = None
@@ -164,7 +161,6 @@ class DesignScene(QGraphicsScene):
             self._add_component_item(component.id)
         for link in design.links:
             self._add_link_item(link.id)
-        self._apply_badges(self._badges, {})
         self._contents_settled()
         self.place_labels()
 
@@ -173,7 +169,7 @@ class DesignScene(QGraphicsScene):
         item = ComponentItem(component, self.document.catalog, self.canvas_style)
         item.owner = self
         self._components[component_id] = item
-        badge = self._badges.get(component_id)
+        badge = self.card_badges.of(component_id)
         if badge:
             item.set_badge(*badge)
         if self.overview_active:
@@ -409,55 +405,18 @@ class DesignScene(QGraphicsScene):
 
     def set_check_result(self, result: CheckResult | None) -> None:
         """Show each card's open (unaccepted) findings as a badge: count and worst severity."""
-        badges: dict[str, tuple[int, str]] = {}
-        if result is not None:
-            for finding in result.findings:
-                if finding.accepted:
-                    continue
-                for cid in set(finding.components):
-                    count, worst = badges.get(cid, (0, finding.severity))
-                    if SEVERITY_RANK[finding.severity] > SEVERITY_RANK[worst]:
-                        worst = finding.severity
-                    badges[cid] = (count + 1, worst)
-        old, self._badges = self._badges, badges
-        self._apply_badges(badges, old)
-
-    def _apply_badges(self, new: dict[str, tuple[int, str]], old: dict[str, tuple[int, str]]) -> None:
-        """The cards whose badge may have changed get `new` (this scene's badges): at once when
-        a few hundred at most, else BADGE_SLICE cards per turn of the event loop (a check of
-        thousands of components badges thousands of cards; each re-lays out its text)."""
-        self._badge_queue = [cid for cid in set(new) | set(old) if cid in self._components]
-        if len(self._badge_queue) <= BADGE_SLICE:
-            self._apply_badge_slice(at_once=True)
-        elif not self._badge_slices:
-            self._badge_slices = True
-            self._apply_badge_slice()
-
-    def _apply_badge_slice(self, at_once: bool = False) -> None:
-        queue = self._badge_queue
-        count = len(queue) if at_once else BADGE_SLICE
-        for cid in queue[-count:]:
-            item = self._components.get(cid)
-            if item is not None:  # a card removed meanwhile has no badge to show
-                number, severity = self._badges.get(cid, (0, ""))
-                item.set_badge(number, severity or None)
-        del queue[-count:]
-        if queue:
-            QTimer.singleShot(0, self, self._apply_badge_slice)
-        else:
-            self._badge_slices = False
+        self.card_badges.show(result)
 
     def finish_badges(self) -> None:
         """Give every card still waiting its badge now (a caller that needs them all)."""
-        if self._badge_queue:
-            self._apply_badge_slice(at_once=True)
+        self.card_badges.finish()
 
     def badges_pending(self) -> bool:
-        """True while cards still wait for the badges of the last check (see _apply_badges)."""
-        return bool(self._badge_queue)
+        """True while cards still wait for the badges of the last check (see badges.py)."""
+        return self.card_badges.pending()
 
     def badges(self) -> dict[str, tuple[int, str]]:
-        return dict(self._badges)
+        return self.card_badges.current()
 
     def refresh_theme(self, palette: QPalette | None = None) -> None:
         """Re-read colours from the palette (light/dark switch) and repaint every item."""
