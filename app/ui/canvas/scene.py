@@ -8,9 +8,9 @@ drag one connect() call.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouseEvent
 
@@ -44,7 +44,7 @@ class DesignScene(QGraphicsScene):
     link_dropped = Signal(str, QPointF)  # a new link released on empty canvas: source id, point
     contents_changed = Signal()  # components added, removed or moved (debounced)
 
-    def __init__(self, document: DesignDocument, parent=None):
+    def __init__(self, document: DesignDocument, parent: QObject | None = None):
         super().__init__(parent)
         self.document = document
         self.canvas_style = st.CanvasStyle(st.theme_from_palette(QGuiApplication.palette()))
@@ -80,7 +80,7 @@ class DesignScene(QGraphicsScene):
         self.builder = SceneBuilder(self)  # large designs are built in slices (progressive.py)
         self.rebuild()
 
-    def _single_shot(self, interval: int, slot) -> QTimer:
+    def _single_shot(self, interval: int, slot: Callable[[], None]) -> QTimer:
         timer = QTimer(self)
         timer.setSingleShot(True)
         timer.setInterval(interval)
@@ -145,8 +145,8 @@ class DesignScene(QGraphicsScene):
         self._press_positions = None
         for item in self._components.values():
             item.owner = None
-        for link in self._links.values():
-            link.owner = None
+        for link_item in self._links.values():
+            link_item.owner = None
         self.clear()
         self._components.clear()
         self._links.clear()
