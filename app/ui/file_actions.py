@@ -23,6 +23,7 @@ from app.persistence.atomic import clean_stale_temp_files
 from app.persistence.loader import MAX_FILE_BYTES, file_signature
 from app.templates import design_from_template_file
 from app.ui import dialogs, gc_pause, template_dialog
+from app.ui.after_paint import after_next_paint
 from app.ui.document import DesignDocument
 
 if TYPE_CHECKING:
@@ -143,6 +144,26 @@ class FileActions(QObject):
             self._open_failed(path, str(exc))
             return None
         return self._show_loaded(loaded)
+
+    def open_after_first_frame(self, path: str | Path) -> None:
+        """Open `path` as the window starts: a large file (read on a worker) once the window
+        has painted its first frame, which the read would otherwise hold up (the worker and the
+        window's thread share the interpreter); any other file at once. is_loading() is true
+        from now on until the large one is read."""
+        try:
+            large = LARGE_FILE_BYTES < os.stat(path).st_size <= MAX_FILE_BYTES
+        except OSError:
+            large = False  # open() says what is wrong
+        if not large:
+            self.open(path)
+            return
+        self._loading = True
+
+        def start() -> None:
+            self._loading = False
+            self.open(path)
+
+        after_next_paint(self.window.canvas.viewport(), start)
 
     def is_loading(self) -> bool:
         """True while a large file is being read in the background."""

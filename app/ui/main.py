@@ -390,7 +390,7 @@ def run_app(argv: Sequence[str] | None = None, started: Callable[[], None] | Non
             QTimer.singleShot(FIRST_FRAME_LATEST_MS, first_frame_done)  # the window gone unpainted
             check_after_first_paint(window)
             if args.file:
-                window.files.open(args.file)
+                window.files.open_after_first_frame(args.file)
             else:
                 open_example(window)
                 if window.settings.show_start_page():

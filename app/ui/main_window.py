@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from app.ui.estimates_panel import EstimatesPanel
 
 _WINDOWS: list[MainWindow] = []
+SETTLE_POLL_MS = 20  # how often a large design's check looks whether the design is drawn
 
 
 def open_windows() -> list[MainWindow]:
@@ -276,14 +277,27 @@ class MainWindow(QMainWindow):
             self.document.reset(design, path)
         self.document.disk_signature = file_signature(path) if path else None
         scene = self.canvas.design_scene
-        if scene.is_building():  # a large design: checked once its items are built
-            self.checker.hold_while(scene.is_building)
-            scene.builder.finished.connect(self.checker.release, Qt.ConnectionType.SingleShotConnection)
+        if scene.is_building():  # a large design: checked once it is drawn (see _settling)
+            self.checker.hold_while(self._settling)
+            scene.builder.finished.connect(self._check_when_settled, Qt.ConnectionType.SingleShotConnection)
         self.checker.check_soon()  # on a worker: the findings follow when it is done
         self.update_title()
         if scene.is_building():
             self.canvas.fit_to_view()  # at once: the cards this view shows are built first
         QTimer.singleShot(0, self.canvas.fit_to_view)
+
+    def _settling(self) -> bool:
+        """A large design still being drawn: its items built, then its overview and minimap
+        gathered in slices. The worker's check waits for that: the window's thread would
+        otherwise wait for the interpreter each time a call into Qt lets go of it."""
+        scene = self.canvas.design_scene
+        return scene.is_building() or scene.overview.slicing() or self.canvas.minimap.refreshing()
+
+    def _check_when_settled(self) -> None:
+        if self._settling():
+            QTimer.singleShot(SETTLE_POLL_MS, self, self._check_when_settled)
+        else:
+            self.checker.release()
 
     def finish_opening(self, timeout: float = 120.0) -> bool:
         """Block until the design is fully drawn and its findings are applied (the screenshot);

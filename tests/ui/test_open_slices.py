@@ -15,7 +15,7 @@ import gc
 import threading
 
 import pytest
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, QTimer
 
 from app.ui import gc_pause
 from app.ui.canvas import CanvasView
@@ -203,3 +203,54 @@ def test_badges_of_a_large_check_reach_the_cards_in_slices(qtbot, monkeypatch):
     scene.finish_badges()  # or at once, for a caller that needs them
     assert not scene.badges_pending()
     assert not any(item.badge() for item in scene.component_items())
+
+
+def test_a_large_design_is_checked_once_its_overview_and_minimap_are_gathered(windows, qtbot, big_design):
+    """The worker's check of a large design starts after the build and the overview's and the
+    minimap's slices (the worker would slow them: each call into Qt lets go of the interpreter),
+    and its findings are then shown as usual."""
+    window = windows(document=DesignDocument(), restore_layout=False)
+    window.persist_settings = False
+    window.canvas.set_minimap_visible(True)
+    seen: list[tuple[bool, bool]] = []  # (checking, settling) at every turn of the event loop
+    ticker = QTimer(window)
+    ticker.setInterval(0)
+    ticker.timeout.connect(lambda: seen.append((window.checker.busy(), window._settling())))
+    ticker.start()
+    window.load_design(big_design, None)
+    assert window.canvas.design_scene.is_building()
+    qtbot.waitUntil(lambda: not window.checker.pending(), timeout=60000)
+    ticker.stop()
+    assert (True, True) not in seen  # never checking while the design is still being drawn
+    assert (False, True) in seen and (True, False) in seen  # it was drawn, then checked
+    assert window.checker.result is not None
+    qtbot.waitUntil(lambda: window.findings.result is window.checker.result, timeout=5000)
+
+
+def test_a_large_file_given_at_start_is_read_once_the_window_has_painted(
+    windows, qtbot, tmp_path, monkeypatch
+):
+    """`mlsd big.mlsd`: the window paints its first frame before the worker starts reading the
+    file (both would share the interpreter); it counts as loading from the start. A small file
+    opens at once."""
+    from app.persistence import save_design
+    from app.ui import file_actions
+    from tests.ui.test_screenshot_open import _copies
+
+    path = tmp_path / "big.mlsd"
+    save_design(_copies(2), path)
+    monkeypatch.setattr(file_actions, "LARGE_FILE_BYTES", path.stat().st_size - 1)
+    window = windows(document=DesignDocument(), restore_layout=False)
+    window.persist_settings = False
+    started: list[bool] = []
+    monkeypatch.setattr(window.files, "_open_in_background", lambda p, size: started.append(True))
+    window.files.open_after_first_frame(path)
+    assert window.files.is_loading() and not started  # loading, not reading yet
+    window.canvas.viewport().repaint()
+    qtbot.waitUntil(lambda: bool(started), timeout=5000)  # read right after the frame
+    small = tmp_path / "small.mlsd"
+    save_design(_copies(1), small)
+    other = windows(document=DesignDocument(), restore_layout=False)
+    other.persist_settings = False
+    other.files.open_after_first_frame(small)
+    assert not other.files.is_loading() and other.document.path == small  # at once

@@ -112,6 +112,10 @@ class Minimap(QWidget):
                 self.refresh()
         super().showEvent(event)
 
+    def refreshing(self) -> bool:
+        """Shown, with a refresh due or under way (a large design's is made in slices)."""
+        return self.isVisible() and (self._dirty or self._steps is not None)
+
     def refresh(self) -> None:
         """Redraw the overview pixmap from the design's cards and links, at once."""
         self._timer.stop()
