@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from app import cli
+from tests.cli_modules import modules_after
 
 ROOT = Path(__file__).resolve().parent.parent
 RECOMMENDATIONS = ROOT / "resources" / "templates" / "recommendations.mlsd"
@@ -46,17 +47,7 @@ def test_a_command_s_own_options_still_parse(tmp_path: Path, capsys: pytest.Capt
 
 
 def _modules_after(argv: list[str]) -> set[str]:
-    code = (
-        "import sys\n"
-        "from app.cli import main\n"
-        f"status = main({argv!r})\n"
-        "print('MODULES', ' '.join(sorted(sys.modules)), file=sys.stderr)\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    line = next(x for x in done.stderr.splitlines() if x.startswith("MODULES "))
-    return set(line.split()[1:])
+    return modules_after(argv)
 
 
 def test_check_imports_neither_exports_nor_reportlab_nor_the_rubric() -> None:

@@ -140,11 +140,11 @@ class DesignGraph:
     def descendants(self, node: str) -> set[str]:
         """Every node reachable from `node` along the links, `node` itself excluded (even when
         a loop leads back to it, as in networkx); KeyError when the graph has no such node."""
-        return _reachable(self._succ, node)
+        return reachable(self._succ, node)
 
     def ancestors(self, node: str) -> set[str]:
         """Every node from which `node` is reachable, `node` itself excluded."""
-        return _reachable(self._pred, node)
+        return reachable(self._pred, node)
 
     # ---- changing --------------------------------------------------------------------------
 
@@ -211,7 +211,8 @@ class DesignGraph:
         del self._pred[target][source]
 
 
-def _reachable(neighbours: Mapping[str, Mapping[str, Attrs]], start: str) -> set[str]:
+def reachable(neighbours: Mapping[str, Iterable[str]], start: str) -> set[str]:
+    """The nodes reachable from `start` (not itself) following `neighbours`."""
     seen = {start}
     stack = [start]
     while stack:

@@ -4,14 +4,13 @@ through sys.modules), and the report's connected parts need no graph library."""
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
 from pathlib import Path
 
 import networkx as nx
 
 from app.domain.catalog import default_catalog
-from app.export.report.architecture import connected_parts
+from app.export.report.architecture import connected_parts, packed
+from tests.cli_modules import modules_after
 from tests.factories import large_design
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,16 +18,7 @@ RECOMMENDATIONS = ROOT / "resources" / "templates" / "recommendations.mlsd"
 
 
 def _modules_after(argv: list[str]) -> set[str]:
-    code = (
-        "import sys\n"
-        "from app.cli import main\n"
-        f"status = main({argv!r})\n"
-        "assert status == 0, status\n"
-        "print('MODULES', ' '.join(sorted(sys.modules)), file=sys.stderr)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    line = next(x for x in done.stderr.splitlines() if x.startswith("MODULES "))
-    return set(line.split()[1:])
+    return modules_after(argv, expect_status=0)
 
 
 def _loaded(modules: set[str], package: str) -> bool:
@@ -78,15 +68,7 @@ def _parts_by_networkx(design, limit):
     order = {c.id: i for i, c in enumerate(design.components)}
     groups = sorted((sorted(g, key=order.__getitem__) for g in nx.connected_components(graph)),
                     key=lambda g: order[g[0]])  # fmt: skip
-    if any(len(g) > limit for g in groups):
-        return []
-    packs: list[list[str]] = []
-    for group in groups:
-        if packs and len(packs[-1]) + len(group) <= limit:
-            packs[-1].extend(group)
-        else:
-            packs.append(list(group))
-    return packs
+    return packed(groups, limit)  # the groups found another way, packed as the report does
 
 
 def test_connected_parts_are_the_graph_s_connected_components():
@@ -97,3 +79,9 @@ def test_connected_parts_are_the_graph_s_connected_components():
         rng.shuffle(design.components)
         for limit in (5, 20, 60):
             assert connected_parts(design, limit) == _parts_by_networkx(design, limit)
+
+
+def test_groups_are_packed_in_order_within_the_limit():
+    assert packed([["a"], ["b", "c"], ["d"], ["e", "f"]], 3) == [["a", "b", "c"], ["d", "e", "f"]]
+    assert packed([["a", "b"], ["c", "d"]], 3) == [["a", "b"], ["c", "d"]]
+    assert packed([["a"], ["b", "c", "d", "e"]], 3) == []  # one group alone is too big

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QColor, QMouseEvent, QPalette
 from PySide6.QtWidgets import QApplication
 
 from app.domain.catalog import default_catalog
@@ -25,6 +28,21 @@ def make_view(qtbot, design=None, size=(1000, 700)) -> tuple[DesignDocument, Can
     qtbot.waitExposed(view)
     view.centerOn(400, 200)
     return doc, view
+
+
+@contextmanager
+def dark_palette(qtbot, view: CanvasView) -> Iterator[None]:
+    """The application switched to a dark palette (the view's theme follows) and back after."""
+    palette = QPalette()
+    palette.setColor(QPalette.ColorRole.Window, QColor("#202124"))
+    palette.setColor(QPalette.ColorRole.WindowText, QColor("#e8eaed"))
+    old = QApplication.palette()
+    QApplication.setPalette(palette)
+    try:
+        qtbot.waitUntil(lambda: view.design_scene.canvas_style.theme.dark, timeout=2000)
+        yield
+    finally:
+        QApplication.setPalette(old)
 
 
 def streamed_view(qtbot, design) -> CanvasView:

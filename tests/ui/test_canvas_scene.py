@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QTextDocument
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QImage, QPainter, QTextDocument
 
 from app.domain.model import Component, Design, Position
 from app.rules.engine import CheckResult, check_design
@@ -12,7 +11,7 @@ from app.rules.model import Finding
 from app.ui.canvas import ComponentItem, DesignScene, LinkItem
 from app.ui.canvas.style import CARD_H, CARD_W, LOD_THRESHOLD, UNKNOWN_STAGE_COLOR
 from app.ui.document import DesignDocument
-from tests.ui.canvas_support import make_view, two_cards
+from tests.ui.canvas_support import dark_palette, make_view, two_cards
 
 HOSTILE = "<b>bold</b> & <img src=x>"
 
@@ -191,19 +190,11 @@ def test_badges_from_the_real_rule_engine_survive_a_rebuild(qtbot, builder):
 def test_palette_switch_repaints_with_dark_colours(qtbot):
     doc, view = make_view(qtbot)
     light = view.design_scene.canvas_style.theme.background
-    palette = QPalette()
-    palette.setColor(QPalette.ColorRole.Window, QColor("#202124"))
-    palette.setColor(QPalette.ColorRole.WindowText, QColor("#e8eaed"))
-    old = QApplication.palette()
-    QApplication.setPalette(palette)
-    try:
-        qtbot.waitUntil(lambda: view.design_scene.canvas_style.theme.dark, timeout=2000)
+    with dark_palette(qtbot, view):
         dark = view.design_scene.canvas_style.theme.background
         assert dark.lightness() < 80 < light.lightness()
         image = view.viewport().grab().toImage()
         assert image.pixelColor(5, 5).lightness() < 80
-    finally:
-        QApplication.setPalette(old)
     qtbot.waitUntil(lambda: not view.design_scene.canvas_style.theme.dark, timeout=2000)
 
 

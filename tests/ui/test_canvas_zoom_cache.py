@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPointF
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import QApplication, QStyleOptionGraphicsItem
 
 from app.ui.canvas import card_chrome as chrome
@@ -15,7 +15,7 @@ from app.ui.canvas import component_item
 from app.ui.canvas.grid import grid_step
 from app.ui.canvas.level_cache import LevelCache
 from app.ui.canvas.style import LOD_THRESHOLD
-from tests.ui.canvas_support import make_view
+from tests.ui.canvas_support import dark_palette, make_view
 
 NAMES = (
     "Ranker",
@@ -98,19 +98,11 @@ def test_a_palette_change_drops_layouts_and_chromes(qtbot):
     cached = item.text_layout(1.0)
     view.viewport().grab()
     assert len(chrome.CHROMES) > 0
-    palette = QPalette()
-    palette.setColor(QPalette.ColorRole.Window, QColor("#202124"))
-    palette.setColor(QPalette.ColorRole.WindowText, QColor("#e8eaed"))
-    old = QApplication.palette()
-    QApplication.setPalette(palette)
-    try:
-        qtbot.waitUntil(lambda: view.design_scene.canvas_style.theme.dark, timeout=2000)
+    with dark_palette(qtbot, view):
         assert item.text_layout(1.0) is not cached and item.text_layout(1.0) == cached
         image = view.viewport().grab().toImage()
         body = view.mapFromScene(QPointF(150, 100))  # inside the card, below its text
         assert image.pixelColor(body).lightness() < 100  # the dark theme's card, not a stale light one
-    finally:
-        QApplication.setPalette(old)
     qtbot.waitUntil(lambda: not view.design_scene.canvas_style.theme.dark, timeout=2000)
 
 

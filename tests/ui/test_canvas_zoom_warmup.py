@@ -127,6 +127,19 @@ def _spread_view(qtbot, catalog):
     return doc, view, flags
 
 
+def _back_from_blocks(qtbot, catalog):
+    """A spread view zoomed into the block view (every item flagged), then back to 1:1 with the
+    idle flagging stopped: items out of view still have no contents."""
+    doc, view, flags = _spread_view(qtbot, catalog)
+    view.set_zoom(0.25)
+    flags._timer.stop()
+    while flags.pending():
+        flags.run_slice()
+    view.set_zoom(1.0)
+    flags._timer.stop()
+    return doc, view, flags
+
+
 def _far_card(view) -> ComponentItem:
     return max(view.design_scene.component_items(), key=lambda item: item.pos().x())
 
@@ -153,13 +166,7 @@ def test_crossing_into_blocks_flags_the_items_in_view_at_once_and_the_rest_in_bo
 
 
 def test_leaving_the_block_view_gives_cards_scrolled_into_view_their_contents_at_once(qtbot, catalog):
-    doc, view, flags = _spread_view(qtbot, catalog)
-    view.set_zoom(0.25)
-    flags._timer.stop()
-    while flags.pending():
-        flags.run_slice()
-    view.set_zoom(1.0)
-    flags._timer.stop()
+    doc, view, flags = _back_from_blocks(qtbot, catalog)
     far = _far_card(view)
     assert far.flags() & NO_CONTENTS and flags.pending()
     view.centerOn(far.pos().x() + CARD_W / 2, far.pos().y() + CARD_H / 2)  # before any idle slice
@@ -196,13 +203,7 @@ def test_a_card_not_yet_flagged_behaves_the_same_in_the_block_view(qtbot, catalo
 
 
 def test_a_card_moved_into_view_before_its_slice_gets_its_contents(qtbot, catalog):
-    doc, view, flags = _spread_view(qtbot, catalog)
-    view.set_zoom(0.25)
-    flags._timer.stop()
-    while flags.pending():
-        flags.run_slice()
-    view.set_zoom(1.0)
-    flags._timer.stop()
+    doc, view, flags = _back_from_blocks(qtbot, catalog)
     view.viewport().grab()
     far = _far_card(view)
     assert far.flags() & NO_CONTENTS

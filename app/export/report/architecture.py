@@ -12,6 +12,7 @@ from __future__ import annotations
 from reportlab.platypus import Flowable, NextPageTemplate, PageBreak
 
 from app.domain.catalog import Catalog
+from app.domain.digraph import reachable
 from app.domain.model import Design
 from app.export.report.diagram import (
     LEGEND,
@@ -40,15 +41,15 @@ def connected_parts(design: Design, limit: int = SYSTEM_FIGURE_LIMIT) -> list[li
     for start in linked:  # design order: each group found from its first component
         if start in seen:
             continue
-        seen.add(start)
-        group, queue = [start], [start]
-        while queue:
-            for other in linked[queue.pop()]:
-                if other not in seen:
-                    seen.add(other)
-                    group.append(other)
-                    queue.append(other)
+        group = {start} | reachable(linked, start)
+        seen |= group
         groups.append(sorted(group, key=order.__getitem__))
+    return packed(groups, limit)
+
+
+def packed(groups: list[list[str]], limit: int) -> list[list[str]]:
+    """Groups (in order) packed together while a pack stays within `limit`; [] when one group
+    alone exceeds it."""
     if any(len(g) > limit for g in groups):
         return []
     packs: list[list[str]] = []
