@@ -228,6 +228,7 @@ def warm(cards: Iterable[Look], ratio: float, done: set[Hashable]) -> int:
         if look in done:
             continue
         done.add(look)
+        scratch.fill(Qt.GlobalColor.transparent)  # a card may keep what it paints (level_pixmaps)
         painter = QPainter(scratch)
         painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         painter.translate(-CHROME_RECT.left(), -CHROME_RECT.top())

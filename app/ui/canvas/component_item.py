@@ -13,18 +13,20 @@ import re
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QPainter, QPixmap, QStaticText
+from PySide6.QtGui import QPainter, QPixmap, QStaticText, QTransform
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsSceneHoverEvent,
     QGraphicsSceneMouseEvent,
     QStyleOptionGraphicsItem,
+    QWidget,
 )
 
 from app.domain.catalog import Catalog
 from app.domain.model import Component
 from app.ui.canvas import card_chrome as chrome
 from app.ui.canvas import card_text as ct
+from app.ui.canvas import level_pixmaps
 from app.ui.canvas import style as st
 
 if TYPE_CHECKING:
@@ -73,6 +75,7 @@ class ComponentItem(QGraphicsItem):
         self.pinned = False
         self._texts: dict[tuple[int, int], ct.CardStatics] = {}
         self._painted: ct.CardPaint | None = None  # what the last paint drew, for the next at its zoom
+        self._version = 0  # of what the card shows, in the keys of its kept pixmaps (level_pixmaps)
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsMovable
             | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -123,6 +126,7 @@ class ComponentItem(QGraphicsItem):
         """Forget the per-size text (name, kind, technology, badge or theme changed)."""
         self._texts = {}
         self._painted = None
+        self._version += 1  # the cards painted before at each level (level_pixmaps) are stale
 
     def _statics(self, lod: float) -> ct.CardStatics | None:
         """The text drawn at this zoom, cached per font size bucket; None below BLOCK_ZOOM."""
@@ -254,9 +258,24 @@ class ComponentItem(QGraphicsItem):
                 return QPointF(st.snap_value(value.x()), st.snap_value(value.y()))
         return value
 
-    def paint(self, painter: QPainter, option, widget=None) -> None:
-        theme = self._style.theme
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
         transform = painter.worldTransform()
+        owner = self.owner
+        where = level_pixmaps.device_key(painter, transform) if owner is not None else None
+        if where is None or owner is None or owner.exporting:
+            self._paint(painter, transform)
+            return
+        # into Qt's device pixmap of this card: drawn at this level before, the same pixels again
+        kept = owner.level_pixmaps
+        key = (self, self._version, self.isSelected(), self._hover, self._flash, self._drop_target, where)
+        if not kept.draw(painter, key, transform):
+            self._paint(painter, transform)
+            kept.keep(painter, key)
+
+    def _paint(self, painter: QPainter, transform: QTransform) -> None:
+        theme = self._style.theme
         lod = _lod_of(transform)
         selected = self.isSelected()
         memo = self._painted

@@ -10,8 +10,17 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPolygonF, QStaticText
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
+from PySide6.QtGui import (
+    QBrush,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPen,
+    QPolygonF,
+    QStaticText,
+)
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from app.domain.model import Link
 from app.ui.canvas import style as st
@@ -48,6 +57,8 @@ class LinkItem(QGraphicsItem):
         self.tgt_port = 0.5
         self._path = QPainterPath()
         self._arrow = QPolygonF()
+        self._arrow_cache: QPainterPath | None = None  # the arrow as a path (see _arrow_path)
+        self._faint: tuple[st.Theme, QPen, QBrush] | None = None  # pen and brush when zoomed out
         self._shape: QPainterPath | None = None
         self._bounds = QRectF()
         self._label_rect = QRectF()
@@ -72,6 +83,7 @@ class LinkItem(QGraphicsItem):
         self.label = label
         self.text = f"{link.flow} · {label}" if label else link.flow
         self.family = st.FLOW_FAMILY.get(link.flow, "govern")
+        self._faint = None
         self._label_text = label_text(self.text)
         metrics = QFontMetricsF(self._style.theme.link_font)
         self._label_size = (metrics.horizontalAdvance(self.text) + 10, metrics.height() + 3)
@@ -115,6 +127,7 @@ class LinkItem(QGraphicsItem):
         self._routed = True
         self._path = geometry.path
         self._arrow = geometry.arrow
+        self._arrow_cache = None
         self._curve = geometry.curve
         self._length = geometry.length
         self._route_bounds = geometry.bounds
@@ -201,36 +214,73 @@ class LinkItem(QGraphicsItem):
             self._shape = shape
         return self._shape
 
-    def paint(self, painter: QPainter, option, widget=None) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
         theme = self._style.theme
         lod = _lod_of(painter.worldTransform())
-        exporting = self.owner is not None and self.owner.exporting
-        selected = self.isSelected() and not exporting
-        faint = lod < st.LINK_FAINT_ZOOM and not selected and not exporting
-        painter.setBrush(_NO_BRUSH)
         owner = self.owner
-        many = owner is not None and owner.link_count() > ALIASED_FAINT_LINKS
-        if faint and many and painter.testRenderHint(_ANTIALIASING):
-            # zoomed out on a large design, hundreds of links in view: a faint 1 px line looks
-            # about the same aliased and strokes in half the time (its arrow head stays smooth)
-            painter.setPen(theme.faint_link_pen(self.family, self.feedback))
+        exporting = owner is not None and owner.exporting
+        if lod < st.LINK_FAINT_ZOOM and not exporting and not self.isSelected():
+            many = owner is not None and owner.link_count() > ALIASED_FAINT_LINKS
+            self._paint_faint(painter, theme, lod, many)
+            return
+        selected = self.isSelected() and not exporting
+        painter.setBrush(_NO_BRUSH)
+        painter.setPen(theme.link_pen(self.family, self.feedback, selected, exporting))
+        painter.drawPath(self._path)
+        if lod < st.LINK_LOD_ARROW:
+            return
+        painter.setPen(_NO_PEN)
+        painter.setBrush(theme.selection_pen.brush() if selected else theme.link_brushes[self.family])
+        if exporting:
+            painter.drawPolygon(self._arrow)  # a polygon in SVG and PDF, as before
+        else:
+            painter.drawPath(self._arrow_path())
+        self._paint_label(painter, theme, lod)
+
+    def _paint_faint(self, painter: QPainter, theme: st.Theme, lod: float, many: bool) -> None:
+        """An unselected link on screen, zoomed out: the faint pen and brush of its family
+        (looked up once per theme). With many links in the design the line is stroked without
+        antialiasing: a faint 1 px line looks about the same aliased and strokes in half the
+        time (its arrow head stays smooth)."""
+        faint = self._faint
+        if faint is None or faint[0] is not theme:
+            faint = self._faint = (
+                theme,
+                theme.faint_link_pen(self.family, self.feedback),
+                theme.faint_link_brushes[self.family],
+            )
+        painter.setBrush(_NO_BRUSH)
+        painter.setPen(faint[1])
+        if many and painter.testRenderHint(_ANTIALIASING):
             painter.setRenderHint(_ANTIALIASING, False)
             painter.drawPath(self._path)
             painter.setRenderHint(_ANTIALIASING, True)
         else:
-            pen = theme.faint_link_pen(self.family, self.feedback) if faint else None
-            painter.setPen(pen or theme.link_pen(self.family, self.feedback, selected, exporting))
             painter.drawPath(self._path)
         if lod < st.LINK_LOD_ARROW:
             return
         painter.setPen(_NO_PEN)
-        if selected:
-            painter.setBrush(theme.selection_pen.brush())
-        else:
-            painter.setBrush((theme.faint_link_brushes if faint else theme.link_brushes)[self.family])
-        painter.drawPolygon(self._arrow)
+        painter.setBrush(faint[2])
+        painter.drawPath(self._arrow_path())
+        if lod >= st.LINK_LABEL_LOD and self._label_visible:
+            self._paint_label(painter, theme, lod)
+
+    def _arrow_path(self) -> QPainterPath:
+        """The arrow head as a closed path: filled with the same pixels as the polygon, and a
+        path is passed to Qt without converting a point list on every paint."""
+        path = self._arrow_cache
+        if path is None:
+            path = self._arrow_cache = QPainterPath()
+            path.addPolygon(self._arrow)
+            path.closeSubpath()
+        return path
+
+    def _paint_label(self, painter: QPainter, theme: st.Theme, lod: float) -> None:
         if lod < st.LINK_LABEL_LOD or not self._label_visible:
             return
+        painter.setPen(_NO_PEN)
         painter.setBrush(theme.label_brush)
         rect = self._label_rect
         painter.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)

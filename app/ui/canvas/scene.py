@@ -21,6 +21,7 @@ from app.ui.canvas.component_item import ComponentItem
 from app.ui.canvas.connector import ConnectionDrag
 from app.ui.canvas.content_flags import ContentFlags
 from app.ui.canvas.labels import place_labels
+from app.ui.canvas.level_pixmaps import LevelPixmaps
 from app.ui.canvas.link_item import LinkItem
 from app.ui.canvas.overview import Overview
 from app.ui.canvas.progressive import SceneBuilder
@@ -49,6 +50,7 @@ class DesignScene(QGraphicsScene):
         self.document = document
         self.canvas_style = st.CanvasStyle(st.theme_from_palette(QGuiApplication.palette()))
         self.exporting = False
+        self.level_pixmaps = LevelPixmaps()  # cards as painted at the zoom levels shown (see there)
         self.snap_enabled = False
         self.overview = Overview(self)
         self.content_flags = ContentFlags(self)  # which items paint themselves (set_overview)

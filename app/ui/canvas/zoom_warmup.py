@@ -182,6 +182,7 @@ def prepare(item: ComponentItem, level: float, ratio: float, paint: bool) -> Non
     scale = level * ratio
     scratch = QPixmap(max(1, math.ceil(bounds.width() * scale)), max(1, math.ceil(bounds.height() * scale)))
     scratch.setDevicePixelRatio(ratio)
+    scratch.fill(Qt.GlobalColor.transparent)  # a card may keep what it paints (level_pixmaps)
     painter = QPainter(scratch)
     painter.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
     painter.setWorldTransform(QTransform.fromScale(level, level).translate(-bounds.left(), -bounds.top()))

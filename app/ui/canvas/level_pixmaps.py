@@ -1,0 +1,104 @@
+"""Cards painted at a zoom level, kept for the next time the view shows that level.
+
+On screen each card is cached by Qt as a device pixmap (QGraphicsItem.DeviceCoordinateCache),
+but Qt keeps one per card, for the current zoom only: after a zoom change every card in view
+is painted again, text laid out and drawn at the new size. Zooming back to a level seen a moment
+before (wheel out and in again, blocks back to cards) would repaint every card once more.
+
+LevelPixmaps keeps what each card's paint produced, per zoom level, within BUDGET_BYTES (least
+recently used first out). The key says everything the paint depends on: the card and the
+version of its contents (bumped when its text, badge or theme change), its selection, hover and
+alert states, and the device pixmap Qt asked it to fill (size, pixel ratio, render hints, and the
+painter's scale and sub-pixel offset). A paint with the same key draws the kept pixels instead:
+the same pixels, since Qt's device pixmap is cleared to transparent before an item paints into
+it. Keeping costs no copy: the kept pixmap shares Qt's pixels (a QPixmap is implicitly shared,
+and Qt detaches its own before it paints into it again).
+
+Only Qt's device pixmaps are kept: a raster QPixmap painted without a clip (a whole card) and an
+unrotated transform. Exports, printers and SVG paint the card itself.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Hashable
+
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QPainter, QPixmap, QTransform
+
+BUDGET_BYTES = 64 * 1024 * 1024  # a level's cards in view fill about one viewport: a dozen levels
+_IDENTITY = QTransform()
+_ORIGIN = QPointF(0.0, 0.0)
+
+Where = tuple[float, float, float, int, int, float, int]
+
+
+def device_key(painter: QPainter, transform: QTransform) -> Where | None:
+    """Where a paint goes, when it fills a device pixmap of its own that can be kept: the scale,
+    the sub-pixel offset, the pixmap's size and pixel ratio, and the render hints. None for
+    any other device (the viewport itself, an export, a printer) or a clipped or rotated paint."""
+    device = painter.device()
+    if type(device) is not QPixmap or painter.hasClipping():
+        return None
+    scale = transform.m11()
+    if transform.m12() or transform.m21() or transform.m22() != scale or not transform.isAffine():
+        return None
+    return (
+        round(scale, 6),
+        round(transform.dx(), 3),
+        round(transform.dy(), 3),
+        device.width(),
+        device.height(),
+        device.devicePixelRatioF(),
+        int(painter.renderHints().value),
+    )
+
+
+class LevelPixmaps:
+    """Painted cards by key (see module doc), at most `budget` bytes of pixels."""
+
+    def __init__(self, budget: int = BUDGET_BYTES):
+        self.budget = budget
+        self.bytes = 0
+        self.hits = 0
+        self.kept = 0
+        self._pixmaps: OrderedDict[Hashable, QPixmap] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._pixmaps)
+
+    def clear(self) -> None:
+        self._pixmaps.clear()
+        self.bytes = 0
+
+    def draw(self, painter: QPainter, key: Hashable, transform: QTransform) -> bool:
+        """Draw the pixels kept for `key` over the whole device; False when none are kept."""
+        pixmap = self._pixmaps.get(key)
+        if pixmap is None:
+            return False
+        self._pixmaps.move_to_end(key)
+        self.hits += 1
+        painter.setWorldTransform(_IDENTITY)
+        painter.drawPixmap(_ORIGIN, pixmap)
+        painter.setWorldTransform(transform)
+        return True
+
+    def keep(self, painter: QPainter, key: Hashable) -> None:
+        """Keep what was just painted on the painter's device (a QPixmap: see device_key)."""
+        device = painter.device()
+        if type(device) is not QPixmap:
+            return
+        pixmap = QPixmap(device)  # shares the pixels: no copy
+        old = self._pixmaps.pop(key, None)
+        if old is not None:
+            self.bytes -= _size(old)
+        self._pixmaps[key] = pixmap
+        self.bytes += _size(pixmap)
+        self.kept += 1
+        while self.bytes > self.budget and len(self._pixmaps) > 1:
+            _, dropped = self._pixmaps.popitem(last=False)
+            self.bytes -= _size(dropped)
+
+
+def _size(pixmap: QPixmap) -> int:
+    return pixmap.width() * pixmap.height() * max(1, pixmap.depth() // 8)
