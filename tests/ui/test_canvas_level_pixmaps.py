@@ -9,8 +9,11 @@ from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPixmap, QPolygonF, QTransform
 from PySide6.QtWidgets import QStyleOptionGraphicsItem
 
-from app.ui.canvas.level_pixmaps import LevelPixmaps, device_key
+from app.ui.canvas import component_item
+from app.ui.canvas.component_item import ComponentItem
+from app.ui.canvas.level_pixmaps import LevelPixmaps, device_key, device_placement, where
 from app.ui.canvas.style import CARD_BOUNDS
+from app.ui.canvas.zoom_warmup import WHEEL_FACTOR
 from tests.factories import large_design
 from tests.ui.canvas_support import dark_palette, make_view
 
@@ -185,3 +188,50 @@ def test_an_arrow_filled_as_a_path_has_the_polygon_s_pixels():
         painter.end()
         images.append(image)
     assert images[0] == images[1]
+
+
+def test_the_placement_predicted_for_a_card_is_the_one_qt_paints_it_with(qtbot):
+    doc, view = _grid_view(qtbot)
+    seen: dict[str, object] = {}
+    real_paint = component_item.ComponentItem.paint
+
+    def paint(item, painter, option, widget=None):
+        seen.setdefault(item.component_id, device_key(painter, painter.worldTransform()))
+        real_paint(item, painter, option, widget)
+
+    component_item.ComponentItem.paint = paint  # type: ignore[method-assign]
+    try:
+        for zoom in (0.6131, 0.44, 0.9, 1.0, 1.37):
+            seen.clear()
+            view.set_zoom(zoom)
+            _frame(view)
+            assert len(seen) > 4
+            for cid, actual in seen.items():
+                pos = view.design_scene.component_item(cid).pos()
+                transform, width, height = device_placement(pos.x(), pos.y(), zoom, CARD_BOUNDS)
+                assert where(transform, width, height, 1.0, view.renderHints()) == actual, (zoom, cid)
+    finally:
+        component_item.ComponentItem.paint = real_paint  # type: ignore[method-assign]
+
+
+def test_a_wheel_notch_prepared_while_idle_is_drawn_from_kept_cards_equal_to_a_fresh_frame(qtbot):
+    doc, view = _grid_view(qtbot)
+    view.zoom_warmup.enabled = True
+    kept = view.design_scene.level_pixmaps
+    view.set_zoom(0.752)
+    _frame(view)
+    warmup = view.zoom_warmup
+    warmup._timer.stop()
+    warmup.run_slice()
+    while warmup.pending():
+        warmup.run_slice()
+    hits, painted = kept.hits, kept.kept
+    centre = QPointF(view.viewport().rect().center())
+    view.set_zoom(view.zoom_factor() / WHEEL_FACTOR, centre)
+    frame = _frame(view)
+    cards = [i for i in view.design_scene.items(view.visible_scene_rect()) if isinstance(i, ComponentItem)]
+    assert len(cards) > 20
+    assert kept.hits - hits >= len(cards)  # every card in view was painted ahead
+    assert kept.kept == painted  # and none had to be painted in the frame
+    warmup.enabled = False
+    assert frame == _fresh(view, view.zoom_factor())

@@ -269,10 +269,14 @@ class ComponentItem(QGraphicsItem):
             return
         # into Qt's device pixmap of this card: drawn at this level before, the same pixels again
         kept = owner.level_pixmaps
-        key = (self, self._version, self.isSelected(), self._hover, self._flash, self._drop_target, where)
+        key = self.kept_key(where)
         if not kept.draw(painter, key, transform):
             self._paint(painter, transform)
             kept.keep(painter, key)
+
+    def kept_key(self, where: level_pixmaps.Where) -> tuple[object, ...]:
+        """The key of this card's pixels painted `where`, as it is now (see level_pixmaps)."""
+        return (self, self._version, self.isSelected(), self._hover, self._flash, self._drop_target, where)
 
     def _paint(self, painter: QPainter, transform: QTransform) -> None:
         theme = self._style.theme

@@ -20,10 +20,11 @@ unrotated transform. Exports, printers and SVG paint the card itself.
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPixmap, QTransform
 
 BUDGET_BYTES = 64 * 1024 * 1024  # a level's cards in view fill about one viewport: a dozen levels
@@ -43,15 +44,55 @@ def device_key(painter: QPainter, transform: QTransform) -> Where | None:
     scale = transform.m11()
     if transform.m12() or transform.m21() or transform.m22() != scale or not transform.isAffine():
         return None
+    ratio = device.devicePixelRatioF()
+    return where(transform, device.width(), device.height(), ratio, painter.renderHints())
+
+
+def where(transform: QTransform, width: int, height: int, ratio: float, hints: object) -> Where:
+    """The key part of a paint by `transform` on a `width` x `height` pixmap (see device_key)."""
     return (
-        round(scale, 6),
+        round(transform.m11(), 6),
         round(transform.dx(), 3),
         round(transform.dy(), 3),
-        device.width(),
-        device.height(),
-        device.devicePixelRatioF(),
-        int(painter.renderHints().value),
+        width,
+        height,
+        ratio,
+        int(getattr(hints, "value", hints)),  # type: ignore[call-overload]
     )
+
+
+def device_placement(x: float, y: float, scale: float, bounds: QRectF) -> tuple[QTransform, int, int]:
+    """The transform and pixmap size with which Qt's device cache has an item at scene point
+    (x, y) painted at `scale` (on a device of pixel ratio 1, the view scrolled by whole pixels):
+    the item's bounds mapped to the device, rounded to whole pixels (QRectF.toRect) and widened
+    by one pixel on every side, the item's origin at its sub-pixel offset inside. Painting a
+    card this way ahead of time (zoom_warmup) makes the key its first real paint there looks up."""
+    left, top = (x + bounds.left()) * scale, (y + bounds.top()) * scale
+    x0, y0 = _round(left), _round(top)
+    # QRectF.toRect: the corner rounded, the size rounded after half the corner's rounding
+    width = _round(bounds.width() * scale + (left - x0) / 2) + 2
+    height = _round(bounds.height() * scale + (top - y0) / 2) + 2
+    x0, y0 = x0 - 1, y0 - 1
+    return QTransform(scale, 0.0, 0.0, scale, x * scale - x0, y * scale - y0), width, height
+
+
+def _round(value: float) -> int:
+    """Qt's qRound: halves away from zero (Python's round() takes halves to even)."""
+    return math.floor(value + 0.5) if value >= 0 else -math.floor(-value + 0.5)
+
+
+def paint_ahead(
+    paint: Callable[[QPainter], None], transform: QTransform, size: tuple[int, int], hints: int
+) -> None:
+    """Run `paint` on a transparent pixmap placed as Qt's device cache would place it (see
+    device_placement), with the view's render hints: what it keeps is found by the real paint."""
+    pixmap = QPixmap(max(1, size[0]), max(1, size[1]))
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHints(QPainter.RenderHint(hints))
+    painter.setWorldTransform(transform)
+    paint(painter)
+    painter.end()
 
 
 class LevelPixmaps:
@@ -70,6 +111,9 @@ class LevelPixmaps:
     def clear(self) -> None:
         self._pixmaps.clear()
         self.bytes = 0
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._pixmaps
 
     def draw(self, painter: QPainter, key: Hashable, transform: QTransform) -> bool:
         """Draw the pixels kept for `key` over the whole device; False when none are kept."""

@@ -31,6 +31,7 @@ from PySide6.QtGui import QPainter, QPixmap, QTransform
 from PySide6.QtWidgets import QStyleOptionGraphicsItem
 
 from app.ui.canvas import card_text as ct
+from app.ui.canvas import level_pixmaps
 from app.ui.canvas import style as st
 from app.ui.canvas.component_item import ComponentItem
 
@@ -45,6 +46,7 @@ SLICE_MS = 8.0  # longest run of preparation before input gets its turn
 WHEEL_FACTOR = 1.0015**120  # one notch of a mouse wheel (see CanvasView.wheelEvent)
 MAX_CARDS_PER_LEVEL = 1200  # a level showing more cards than this is only partly prepared
 _MARGIN = st.CARD_W  # cards partly in view are painted too
+TEXT, LOOK, AHEAD = 0, 1, 2  # how a card is prepared for a level (see prepare)
 
 
 def neighbour_levels(zoom: float, direction: int, step: float, low: float, high: float) -> list[float]:
@@ -84,7 +86,7 @@ class ZoomWarmup(QObject):
         self.anchor: QPointF | None = None  # viewport point of the last zoom (None: the centre)
         self.direction = -1  # the last zoom's direction: +1 in, -1 out
         self.enabled = True  # off where the view is never zoomed (a --screenshot process)
-        self._queue: deque[tuple[ComponentItem, float, bool]] | None = None
+        self._queue: deque[tuple[ComponentItem, float, int]] | None = None
         self._timer = QTimer(self, singleShot=True)
         self._timer.timeout.connect(self.run_slice)
 
@@ -102,16 +104,20 @@ class ZoomWarmup(QObject):
     def active(self) -> bool:
         return self._timer.isActive()
 
-    def plan(self) -> deque[tuple[ComponentItem, float, bool]]:
-        """(card, level, paint) to prepare: per neighbouring level, its cards nearest the anchor
-        first; `paint` for one card per look (see prepare)."""
+    def plan(self) -> deque[tuple[ComponentItem, float, int]]:
+        """(card, level, how) to prepare: per neighbouring level, its cards nearest the anchor
+        first; `how`: AHEAD (the whole card), LOOK (one card per look) or TEXT (see prepare)."""
         view = self.view
         zoom = view.zoom_factor()
         viewport = view.viewport().rect()
         anchor = self.anchor if self.anchor is not None else QPointF(viewport.center())
         fixed = view.mapToScene(anchor.toPoint())
-        queue: deque[tuple[ComponentItem, float, bool]] = deque()
+        queue: deque[tuple[ComponentItem, float, int]] = deque()
         buckets: set[tuple[int, int]] = set()  # font sizes planned: levels close together share them
+        # cards painted as Qt will ask (see prepare) at the wheel notches and 1:1; the text only
+        # at the Zoom In/Out steps (kept pixmaps of every level would crowd each other out)
+        whole = view.viewport().devicePixelRatioF() == 1.0
+        wheel = (zoom * WHEEL_FACTOR, zoom / WHEEL_FACTOR, 1.0)
         for level in neighbour_levels(zoom, self.direction, st.ZOOM_STEP, st.MIN_ZOOM, st.MAX_ZOOM):
             if math.isclose(level, 1.0) and not math.isclose(zoom * st.ZOOM_STEP, 1.0):
                 center = view.mapToScene(viewport.center())  # reset_zoom keeps the view's centre
@@ -123,6 +129,12 @@ class ZoomWarmup(QObject):
             around = rect.adjusted(-_MARGIN, -_MARGIN, _MARGIN, _MARGIN)
             near = view.design_scene.items(around, _BOUNDS, _ANY_ORDER)
             cards = [item for item in near if isinstance(item, ComponentItem)]
+            ahead = whole and any(math.isclose(level, near, rel_tol=1e-9) for near in wheel)
+            if ahead:  # every card painted ahead (prepare skips the ones kept already)
+                cards.sort(key=lambda item: _distance(item, middle))
+                queue.extend((item, level, AHEAD) for item in cards[:MAX_CARDS_PER_LEVEL])
+                buckets.add((ct.name_size_for(level), ct.small_size_for(level)))
+                continue
             looks: dict[tuple[object, ...], ComponentItem] = {}
             for item in cards:  # one card per look: the chromes at this very scale
                 looks.setdefault(item.look(), item)
@@ -131,7 +143,8 @@ class ZoomWarmup(QObject):
             buckets.add(bucket)
             painted = set(looks.values())
             chosen = sorted(painted.union(todo), key=lambda item: _distance(item, middle))
-            queue.extend((item, level, item in painted) for item in chosen[:MAX_CARDS_PER_LEVEL])
+            chosen = chosen[:MAX_CARDS_PER_LEVEL]
+            queue.extend((item, level, LOOK if item in painted else TEXT) for item in chosen)
         return queue
 
     def run_slice(self) -> None:
@@ -163,11 +176,25 @@ def _distance(item: ComponentItem, point: QPointF) -> float:
     return dx * dx + dy * dy
 
 
-def prepare(item: ComponentItem, level: float, ratio: float, paint: bool) -> None:
-    """Make `item`'s text at `level` ready: its layout, and its static texts laid out for the
-    transform its device cache will be painted with. With `paint`, also paint it once at that
-    scale into a scratch pixmap (a few times dearer): its look's chrome and the glyphs at that
-    size are made then, for every card of that look."""
+def prepare(item: ComponentItem, level: float, ratio: float, paint: int) -> None:
+    """Make `item` ready to show at `level`. AHEAD (on a device of pixel ratio 1): paint it as
+    Qt's device cache will ask for it at that level, with the view's render hints, into a
+    transparent pixmap; the card keeps those pixels (level_pixmaps) and its first real paint
+    there draws them. TEXT: its text only, the layout and its static texts laid out for the
+    transform its device cache will be painted with. LOOK: paint it once at that scale into a
+    scratch pixmap (its look's chrome and the glyphs at that size are made then)."""
+    scene = item.scene()
+    views = scene.views() if scene is not None else []
+    if paint == AHEAD and ratio == 1.0 and views and item.owner is not None:
+        hints = int(views[0].renderHints().value)
+        pos = item.pos()
+        transform, width, height = level_pixmaps.device_placement(pos.x(), pos.y(), level, st.CARD_BOUNDS)
+        key = item.kept_key(level_pixmaps.where(transform, width, height, ratio, hints))
+        if key in item.owner.level_pixmaps:
+            return
+        option = QStyleOptionGraphicsItem()
+        level_pixmaps.paint_ahead(lambda p: item.paint(p, option, None), transform, (width, height), hints)
+        return
     if not paint:
         statics = item.text_statics(level)
         if statics is not None:
