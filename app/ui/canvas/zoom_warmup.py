@@ -130,9 +130,10 @@ class ZoomWarmup(QObject):
             near = view.design_scene.items(around, _BOUNDS, _ANY_ORDER)
             cards = [item for item in near if isinstance(item, ComponentItem)]
             ahead = whole and any(math.isclose(level, near, rel_tol=1e-9) for near in wheel)
-            if ahead:  # every card painted ahead (prepare skips the ones kept already)
-                cards.sort(key=lambda item: _distance(item, middle))
-                queue.extend((item, level, AHEAD) for item in cards[:MAX_CARDS_PER_LEVEL])
+            if ahead:  # every card in view painted ahead (prepare skips the ones kept already)
+                shown = [item for item in cards if _shows(item, rect)]
+                shown.sort(key=lambda item: _distance(item, middle))
+                queue.extend((item, level, AHEAD) for item in shown[:MAX_CARDS_PER_LEVEL])
                 buckets.add((ct.name_size_for(level), ct.small_size_for(level)))
                 continue
             looks: dict[tuple[object, ...], ComponentItem] = {}
@@ -167,6 +168,18 @@ class ZoomWarmup(QObject):
                 break
         if queue:
             self._timer.start(0)
+
+
+def _shows(item: ComponentItem, rect: QRectF) -> bool:
+    """Whether the card's bounds (shadow and badge included) reach into `rect`."""
+    pos, bounds = item.pos(), st.CARD_BOUNDS
+    left, top = pos.x() + bounds.left(), pos.y() + bounds.top()
+    return (
+        left < rect.right()
+        and rect.left() < left + bounds.width()
+        and top < rect.bottom()
+        and rect.top() < top + bounds.height()
+    )
 
 
 def _distance(item: ComponentItem, point: QPointF) -> float:
