@@ -18,6 +18,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
+os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")  # as the application paints (app/ui/main.py)
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt  # noqa: E402
@@ -206,6 +207,9 @@ def report_caches(view: CanvasView) -> None:
         f"{'':<6}(caches now: {len(card_text.card_text):,} text layouts, {texts:,} card texts, "
         f"{len(CHROMES)} chromes in {CHROMES.bytes / 2**20:.1f} MB)"
     )
+    kept = getattr(view.design_scene, "level_pixmaps", None)  # a checkout without them has none
+    if kept is not None:
+        print(f"{'':<6}(cards kept per zoom level: {len(kept):,} pixmaps in {kept.bytes / 2**20:.1f} MB)")
 
 
 def once(fn) -> float:

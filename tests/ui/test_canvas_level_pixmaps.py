@@ -5,6 +5,8 @@ the polygon."""
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPixmap, QPolygonF, QTransform
 from PySide6.QtWidgets import QStyleOptionGraphicsItem
@@ -235,3 +237,11 @@ def test_a_wheel_notch_prepared_while_idle_is_drawn_from_kept_cards_equal_to_a_f
     assert kept.kept == painted  # and none had to be painted in the frame
     warmup.enabled = False
     assert frame == _fresh(view, view.zoom_factor())
+
+
+def test_the_application_paints_on_its_own_thread(qtbot, monkeypatch):
+    from app.ui import main
+
+    monkeypatch.delenv(main.NO_GUI_THREADPOOL, raising=False)
+    main.make_application()
+    assert os.environ[main.NO_GUI_THREADPOOL] == "1"  # Qt's raster engine hands nothing to a pool

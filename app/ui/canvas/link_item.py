@@ -261,9 +261,7 @@ class LinkItem(QGraphicsItem):
             painter.drawPath(self._path)
         if lod < st.LINK_LOD_ARROW:
             return
-        painter.setPen(_NO_PEN)
-        painter.setBrush(faint[2])
-        painter.drawPath(self._arrow_path())
+        painter.fillPath(self._arrow_path(), faint[2])  # the pixels of NoPen + brush + drawPath
         if lod >= st.LINK_LABEL_LOD and self._label_visible:
             self._paint_label(painter, theme, lod)
 
