@@ -331,3 +331,22 @@ def test_the_minimap_follows_the_cards_bounds_which_zooming_does_not_recompute(q
     doc.move_components({a: (5000, 3000)})  # now far outside the view
     qtbot.waitUntil(view.minimap_visible, timeout=2000)
     assert passes
+
+
+def test_the_memo_metrics_answer_as_qt_measures_afresh(qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QFontMetricsF
+
+    words = [name for name in NAMES] + [f"Feature store {k}" for k in range(ct.MEMO_TEXTS + 40)]
+    for size, bold, stretch in ((13, True, 0), (29, True, 0), (37, True, ct.CONDENSED), (11, False, 0)):
+        memo = ct._metrics(size, bold, stretch)
+        assert isinstance(memo, ct.MemoMetrics)
+        plain = QFontMetricsF(ct.font(size, bold, stretch))
+        for text in words + words[:50]:  # asked again: from the memo (and past its bound: cleared)
+            assert memo.horizontalAdvance(text) == plain.horizontalAdvance(text)
+            for width in (60.0, 150.5):
+                assert memo.elidedText(text, Qt.TextElideMode.ElideRight, width) == plain.elidedText(
+                    text, Qt.TextElideMode.ElideRight, width
+                )
+        assert len(memo._advances) <= ct.MEMO_TEXTS
+        assert memo.height() == plain.height()

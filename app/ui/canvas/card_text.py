@@ -45,6 +45,7 @@ ZOOMED_OUT_PAD = 6.0  # narrower side padding of zoomed-out cards: room for the 
 _ELIDE = Qt.TextElideMode.ElideRight
 LAYOUTS = 16384  # layouts kept (name and size bucket); a few hundred bytes each
 SMALL_LINES = 4096  # kind and technology lines kept (text, size and width)
+MEMO_TEXTS = 256  # advances (and elisions) remembered per font size (see MemoMetrics)
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,40 @@ def font(pixel_size: int, bold: bool, stretch: int = 0) -> QFont:
 
 @lru_cache(maxsize=256)
 def _metrics(pixel_size: int, bold: bool, stretch: int = 0) -> QFontMetricsF:
-    return QFontMetricsF(font(pixel_size, bold, stretch))
+    return MemoMetrics(font(pixel_size, bold, stretch))
+
+
+class MemoMetrics(QFontMetricsF):
+    """QFontMetricsF remembering the advances and elisions it measured (MEMO_TEXTS of each at
+    most). Laying out a name at a new size measures the same strings several times (the whole
+    name at each size tried for one line, then again while wrapping it at those sizes): each is
+    shaped once. The answers are Qt's own, so every layout is what it was without the memo."""
+
+    def __init__(self, font: QFont):
+        super().__init__(font)
+        self._advances: dict[str, float] = {}
+        self._elided: dict[tuple[str, float], str] = {}
+
+    def horizontalAdvance(self, text, *args):  # type: ignore[no-untyped-def]
+        if args or not isinstance(text, str):
+            return super().horizontalAdvance(text, *args)
+        found = self._advances.get(text)
+        if found is None:
+            if len(self._advances) >= MEMO_TEXTS:
+                self._advances.clear()
+            found = self._advances[text] = super().horizontalAdvance(text)
+        return found
+
+    def elidedText(self, text, mode, width, flags=0):  # type: ignore[no-untyped-def]
+        if mode != _ELIDE or flags or not isinstance(text, str):
+            return super().elidedText(text, mode, width, flags)
+        key = (text, width)
+        found = self._elided.get(key)
+        if found is None:
+            if len(self._elided) >= MEMO_TEXTS:
+                self._elided.clear()
+            found = self._elided[key] = super().elidedText(text, mode, width)
+        return found
 
 
 def wrap(text: str, metrics: QFontMetricsF, width: float, max_lines: int) -> tuple[str, ...]:
