@@ -16,6 +16,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPixmap, QStaticText, QTransform
 from PySide6.QtWidgets import (
     QGraphicsItem,
+    QGraphicsRectItem,
     QGraphicsSceneHoverEvent,
     QGraphicsSceneMouseEvent,
     QStyleOptionGraphicsItem,
@@ -55,11 +56,15 @@ def plain_tooltip(lines: list[str]) -> str:
     return f"<p style='white-space:pre-wrap'>{body}</p>"
 
 
-class ComponentItem(QGraphicsItem):
-    """A component card; its position is the component's top-left corner in scene units."""
+class ComponentItem(QGraphicsRectItem):
+    """A component card; its position is the component's top-left corner in scene units.
+
+    A QGraphicsRectItem only for its bounding rectangle (CARD_BOUNDS, never drawn: paint draws
+    the card), which Qt then reads without calling into Python, several times a frame."""
 
     def __init__(self, component: Component, catalog: Catalog, canvas_style: st.CanvasStyle):
-        super().__init__()
+        super().__init__(st.CARD_BOUNDS)
+        self.setPen(Qt.PenStyle.NoPen)  # boundingRect() is CARD_BOUNDS exactly (no pen width)
         self.component_id = component.id
         self.links: set[LinkItem] = set()
         self.owner: DesignScene | None = None
@@ -238,9 +243,6 @@ class ComponentItem(QGraphicsItem):
         return None
 
     # ---- QGraphicsItem -------------------------------------------------------------------------
-
-    def boundingRect(self) -> QRectF:
-        return st.CARD_BOUNDS
 
     def shape(self):
         return st.CARD_SHAPE
