@@ -245,3 +245,18 @@ def test_the_application_paints_on_its_own_thread(qtbot, monkeypatch):
     monkeypatch.delenv(main.NO_GUI_THREADPOOL, raising=False)
     main.make_application()
     assert os.environ[main.NO_GUI_THREADPOOL] == "1"  # Qt's raster engine hands nothing to a pool
+
+
+def test_a_new_design_or_palette_drops_every_kept_card(qtbot):
+    doc, view = _grid_view(qtbot)
+    kept = view.design_scene.level_pixmaps
+    _again(view, 0.752)
+    assert len(kept) > 0
+    doc.reset(doc.design.model_copy(deep=True))
+    assert len(kept) == 0 and kept.bytes == 0
+    view.design_scene.builder.finish_now()
+    _again(view, 0.752)
+    light = set(kept._pixmaps)
+    assert light
+    with dark_palette(qtbot, view):
+        assert not light & set(kept._pixmaps)  # the light cards are gone (the view repainted since)

@@ -150,6 +150,7 @@ class DesignScene(QGraphicsScene):
         for link_item in self._links.values():
             link_item.owner = None
         self.clear()
+        self.level_pixmaps.clear()  # the old cards' pixels
         self._components.clear()
         self._links.clear()
         self.stack = CardStack()
@@ -423,6 +424,7 @@ class DesignScene(QGraphicsScene):
     def refresh_theme(self, palette: QPalette | None = None) -> None:
         """Re-read colours from the palette (light/dark switch) and repaint every item."""
         self.canvas_style.theme = st.theme_from_palette(palette or QGuiApplication.palette())
+        self.level_pixmaps.clear()  # painted in the old colours (their keys are stale anyway)
         for item in self._components.values():
             item.refresh_style()
         for link in self._links.values():
