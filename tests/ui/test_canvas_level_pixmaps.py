@@ -243,6 +243,7 @@ def test_the_application_paints_on_its_own_thread(qtbot, monkeypatch):
     from app.ui import main
 
     monkeypatch.delenv(main.NO_GUI_THREADPOOL, raising=False)
+    monkeypatch.setattr(main.sys, "setswitchinterval", lambda _: None)  # the session's own stays
     main.make_application()
     assert os.environ[main.NO_GUI_THREADPOOL] == "1"  # Qt's raster engine hands nothing to a pool
 
