@@ -273,6 +273,9 @@ class ComponentItem(QGraphicsRectItem):
         kept = owner.level_pixmaps
         key = self.kept_key(where)
         if not kept.draw(painter, key, transform):
+            refiner = owner.text_refiner  # a frame at a new level lays out only so many names
+            if refiner is not None and refiner.paint(self, painter, transform, key):
+                return  # provisional: not kept, painted in full once its text is laid out
             self._paint(painter, transform)
             kept.keep(painter, key)
 
@@ -335,6 +338,10 @@ class ComponentItem(QGraphicsRectItem):
 
     def _exporting(self) -> bool:
         return self.owner is not None and self.owner.exporting
+
+    def paint_block(self, painter: QPainter) -> None:
+        """The card as a stage-coloured block, as below BLOCK_ZOOM (a provisional paint)."""
+        self._paint_fast(painter, self._style.theme, self.isSelected())
 
     def _paint_fast(self, painter: QPainter, theme: st.Theme, selected: bool) -> None:
         painter.setPen(theme.selection_pen if selected else Qt.PenStyle.NoPen)

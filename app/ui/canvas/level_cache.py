@@ -46,6 +46,10 @@ class LevelCache(Generic[P, R]):
     def __len__(self) -> int:
         return len(self._results)
 
+    def has(self, *args: Hashable) -> bool:
+        """Whether the result for these positional arguments is cached (nothing is computed)."""
+        return args in self._results
+
     def invalidate(self) -> None:
         """Forget every result (what the function reads besides its arguments changed)."""
         self._results.clear()

@@ -104,12 +104,14 @@ class LevelPixmaps:
         self.hits = 0
         self.kept = 0
         self._pixmaps: OrderedDict[Hashable, QPixmap] = OrderedDict()
+        self._latest: dict[Hashable, tuple[object, ...]] = {}  # key without its Where -> the last key kept
 
     def __len__(self) -> int:
         return len(self._pixmaps)
 
     def clear(self) -> None:
         self._pixmaps.clear()
+        self._latest.clear()
         self.bytes = 0
 
     def __contains__(self, key: Hashable) -> bool:
@@ -139,9 +141,22 @@ class LevelPixmaps:
         self._pixmaps[key] = pixmap
         self.bytes += _size(pixmap)
         self.kept += 1
+        if isinstance(key, tuple) and key:
+            self._latest[key[:-1]] = key
         while self.bytes > self.budget and len(self._pixmaps) > 1:
-            _, dropped = self._pixmaps.popitem(last=False)
+            gone, dropped = self._pixmaps.popitem(last=False)
             self.bytes -= _size(dropped)
+            if isinstance(gone, tuple) and gone and self._latest.get(gone[:-1]) == gone:
+                del self._latest[gone[:-1]]
+
+    def latest(self, state: tuple[object, ...]) -> tuple[Where, QPixmap] | None:
+        """The Where and pixels last kept for a key `state` + (Where,): the same card in the same
+        state painted at another level (a provisional picture, see text_refine); None if none."""
+        key = self._latest.get(state)
+        pixmap = self._pixmaps.get(key) if key is not None else None
+        if key is None or pixmap is None:
+            return None
+        return key[-1], pixmap  # type: ignore[return-value]
 
 
 def _size(pixmap: QPixmap) -> int:

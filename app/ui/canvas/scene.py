@@ -27,6 +27,7 @@ from app.ui.canvas.overview import Overview
 from app.ui.canvas.progressive import SceneBuilder
 from app.ui.canvas.routing import reroute
 from app.ui.canvas.stacking import CardStack
+from app.ui.canvas.text_refine import TextRefiner
 from app.ui.document import DesignDocument
 
 FLASH_MS = 700
@@ -51,6 +52,7 @@ class DesignScene(QGraphicsScene):
         self.canvas_style = st.CanvasStyle(st.theme_from_palette(QGuiApplication.palette()))
         self.exporting = False
         self.level_pixmaps = LevelPixmaps()  # cards as painted at the zoom levels shown (see there)
+        self.text_refiner: TextRefiner | None = None  # the view's, bounding a frame's layouts
         self.snap_enabled = False
         self.overview = Overview(self)
         self.content_flags = ContentFlags(self)  # which items paint themselves (set_overview)

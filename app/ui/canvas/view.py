@@ -30,6 +30,7 @@ from app.ui.canvas.keyboard import CanvasKeyboardMixin
 from app.ui.canvas.minimap import Minimap
 from app.ui.canvas.scene import DesignScene
 from app.ui.canvas.style import FIT_MAX_ZOOM, MAX_ZOOM, MIN_ZOOM, ZOOM_STEP
+from app.ui.canvas.text_refine import TextRefiner
 from app.ui.canvas.zoom_warmup import ZoomWarmup
 from app.ui.document import DesignDocument
 
@@ -65,6 +66,8 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
         self.document = document
         self.design_scene = DesignScene(document, self)
         self.setScene(self.design_scene)
+        self.text_refiner = TextRefiner(self, lambda: self.zoom_warmup.enabled)  # see text_refine
+        self.design_scene.text_refiner = self.text_refiner
         self.setRenderHints(
             QPainter.RenderHint.Antialiasing
             | QPainter.RenderHint.TextAntialiasing
@@ -212,6 +215,9 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
 
     def viewportEvent(self, event: QEvent) -> bool:
         kind = event.type()
+        if kind == QEvent.Type.Paint:  # the view's own frame: its layouts are bounded (text_refine)
+            with self.text_refiner.frame():
+                return super().viewportEvent(event)
         if kind == QEvent.Type.NativeGesture:
             if event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture:
                 self.set_zoom(self.zoom_factor() * (1.0 + event.value()), event.position())

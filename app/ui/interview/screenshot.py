@@ -83,6 +83,7 @@ def interview_screenshot(
         window.balance_docks()
         controller.balance_docks()
         _settle(app)
+        window.canvas.text_refiner.enabled = False  # one picture: every card in full (text_refine)
         window.canvas.fit_to_view()
         window.checker.check_now()
         _settle(app)

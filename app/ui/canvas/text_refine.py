@@ -1,0 +1,154 @@
+"""Progressive text after a zoom change: the first frame at a new level stays short.
+
+The first frame at a zoom level never shown before lays out every visible card's name at the
+new font size (card_text) before it can draw it: about 0.1 ms a card, 50 ms and more for the
+500 cards of a view zoomed out to 0.3, on top of the frame itself. TextRefiner bounds that:
+a frame lays out at most NEW_LAYOUTS_PER_FRAME names; every further card whose text is not
+laid out at the frame's level is drawn provisionally, and laid out afterwards on the event loop
+in slices of at most SLICE_MS, each card repainted as soon as its text is ready. A provisional
+card is the same card as last painted at another level (its kept pixels, see level_pixmaps),
+scaled to this level; a card not painted at any kept level is drawn as the stage-coloured
+block of the zoomed-out view for that moment. Once the slices are done the view is exactly the
+frame it would have drawn in one go: provisional paints are never kept as a level's pixels,
+and a refined card is painted afresh.
+
+Only a view's own frames are ever provisional, and only in a view that is zoomed interactively
+(zoom_warmup enabled: not a --screenshot process); exports and prints paint every card in full
+(ComponentItem.paint goes to the card's own paint for them), and settle() lays out whatever
+is pending at once.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+import shiboken6
+from PySide6.QtCore import QObject, QPointF, QTimer
+from PySide6.QtGui import QPainter, QTransform
+from PySide6.QtWidgets import QGraphicsView, QStyleOptionGraphicsItem
+
+from app.ui.canvas import card_text as ct
+from app.ui.canvas.level_pixmaps import Where
+
+if TYPE_CHECKING:
+    from app.ui.canvas.component_item import ComponentItem
+
+NEW_LAYOUTS_PER_FRAME = 60  # names laid out within one frame at most; further cards are provisional
+LAYOUT_MS = 4.0  # and only for so long after the frame's first card needing a new layout
+SLICE_MS = 8.0  # longest run of layouts before input and painting get their turn
+_ORIGIN = QPointF(0.0, 0.0)
+_SMOOTH = QPainter.RenderHint.SmoothPixmapTransform
+_lod_of = QStyleOptionGraphicsItem.levelOfDetailFromTransform
+
+
+class TextRefiner(QObject):
+    """Bounds the layouts a frame of `view` makes; lays out the rest while idle (see module doc).
+
+    `active` says whether frames may be provisional (the view's zoom warm-up decides: off in a
+    view that is never zoomed); `clock` returns seconds (a test passes a fake one)."""
+
+    def __init__(
+        self,
+        view: QGraphicsView,
+        active: Callable[[], bool],
+        clock: Callable[[], float] = time.perf_counter,
+    ):
+        super().__init__(view)
+        self.view = view
+        self.enabled = True
+        self.provisional = 0  # cards drawn provisionally so far (figures and tests)
+        self._active = active
+        self._clock = clock
+        self._layouts = 0  # names laid out in the current frame
+        self._in_frame = False
+        self._until = 0.0  # the frame's time for layouts ends then (clock seconds)
+        self._blocks: dict[ComponentItem, None] = {}  # drawn as blocks: refined first
+        self._scaled: dict[ComponentItem, None] = {}  # drawn from another level's pixels
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._slice)
+
+    @contextmanager
+    def frame(self) -> Iterator[None]:
+        """While the view paints a frame: only then may cards be drawn provisionally, and the
+        frame's budget of layouts is whole at its start (other paints, such as the zoom
+        warm-up's, are always in full)."""
+        self._layouts = 0
+        self._in_frame = True
+        try:
+            yield
+        finally:
+            self._in_frame = False
+
+    def pending(self) -> int:
+        """How many provisional cards wait for their text."""
+        return len(self._blocks) + len(self._scaled)
+
+    def paint(
+        self, item: ComponentItem, painter: QPainter, transform: QTransform, key: tuple[object, ...]
+    ) -> bool:
+        """Draw `item` provisionally into Qt's device pixmap of it (`key`: its kept key at this
+        paint, see ComponentItem.kept_key) when its text is not laid out at this level and this
+        frame has laid out its share already; False when the card is to be painted in full."""
+        if not self._in_frame:
+            return False
+        lod = _lod_of(transform)
+        if lod < ct.BLOCK_ZOOM or item.has_level(lod):
+            return False
+        if ct.card_text.has(item.name, ct.name_size_for(lod), ct.small_size_for(lod), item.pinned):
+            return False  # only the card's static texts to make: cheap
+        if not self.enabled or not self._active():
+            return False
+        if not self._layouts:
+            self._until = self._clock() + LAYOUT_MS / 1000
+        if self._layouts < NEW_LAYOUTS_PER_FRAME and (self._layouts < 1 or self._clock() < self._until):
+            self._layouts += 1
+            return False
+        owner = item.owner
+        found = owner.level_pixmaps.latest(key[:-1]) if owner is not None else None
+        where: Where = key[-1]  # type: ignore[assignment]
+        if found is not None and found[0][5] == where[5]:  # painted at the same pixel ratio
+            old = found[0]
+            scale = where[0] / old[0]
+            painter.setWorldTransform(
+                QTransform(scale, 0.0, 0.0, scale, where[1] - scale * old[1], where[2] - scale * old[2])
+            )
+            smooth = painter.testRenderHint(_SMOOTH)
+            painter.setRenderHint(_SMOOTH, False)  # a moment's picture: the quickest scaling
+            painter.drawPixmap(_ORIGIN, found[1])
+            painter.setRenderHint(_SMOOTH, smooth)
+            painter.setWorldTransform(transform)
+            self._scaled[item] = None
+        else:
+            item.paint_block(painter)
+            self._blocks[item] = None
+        self.provisional += 1
+        if not self._timer.isActive():
+            self._timer.start()
+        return True
+
+    def settle(self) -> None:
+        """Lay out every pending card now and have it repainted (a picture is taken next)."""
+        self._timer.stop()
+        while self.pending():
+            self._refine_next()
+
+    def _slice(self) -> None:
+        deadline = self._clock() + SLICE_MS / 1000
+        while self.pending() and self._clock() < deadline:
+            self._refine_next()
+        if self.pending():
+            self._timer.start()
+
+    def _refine_next(self) -> None:
+        queue = self._blocks if self._blocks else self._scaled
+        item = next(iter(queue))
+        del queue[item]
+        if not shiboken6.isValid(item) or item.scene() is not self.view.scene():
+            return  # removed meanwhile
+        item.text_statics(self.view.transform().m11())  # laid out at the view's level now
+        item.update()  # Qt's device pixmap of it is painted again, in full

@@ -1,0 +1,165 @@
+"""Progressive text after a zoom change (text_refine.py): a frame at a new level lays out only so
+many names and draws the other cards provisionally; once the idle slices have laid those out,
+the view is exactly the frame drawn in one go. Views that are never zoomed (a screenshot) and
+exports never see a provisional card."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtGui import QImage, QPainter, QPixmap
+
+from app.domain.catalog import default_catalog
+from app.ui.canvas import card_text as ct
+from app.ui.canvas import text_refine
+from app.ui.canvas.image_export import paint_image
+from app.ui.canvas.level_pixmaps import LevelPixmaps
+from tests.factories import large_design
+from tests.ui.canvas_support import make_view
+
+ZOOM = 0.44  # about 80 cards in a 900 x 600 view, their names at a new size
+
+
+@pytest.fixture
+def few_layouts(monkeypatch):
+    """A frame lays out 5 names at most, whatever the machine's speed."""
+    monkeypatch.setattr(text_refine, "NEW_LAYOUTS_PER_FRAME", 5)
+    monkeypatch.setattr(text_refine, "LAYOUT_MS", 60_000.0)
+    ct.invalidate()  # no name laid out at any level by an earlier test
+
+
+def _grid_view(qtbot, n: int = 600):
+    doc, view = make_view(qtbot, large_design(default_catalog(), n, n), size=(900, 600))
+    view.design_scene.builder.finish_now()  # a large design is built in slices otherwise
+    view.centerOn(1300, 400)
+    _frame(view)
+    view.text_refiner.settle()  # 1:1 in full: the tests start from a settled view
+    _frame(view)
+    view.text_refiner.provisional = 0
+    return doc, view
+
+
+def _frame(view) -> QImage:
+    return view.viewport().grab().toImage()
+
+
+def _fresh(view, zoom: float) -> QImage:
+    """The frame at `zoom` drawn in one go: nothing provisional, nothing kept."""
+    refiner = view.text_refiner
+    refiner.enabled = False
+    view.design_scene.level_pixmaps.clear()
+    view.set_zoom(zoom * 1.3)
+    _frame(view)
+    view.design_scene.level_pixmaps.clear()
+    view.set_zoom(zoom)
+    frame = _frame(view)
+    refiner.enabled = True
+    return frame
+
+
+def _settled(qtbot, view) -> QImage:
+    refiner = view.text_refiner
+    qtbot.waitUntil(lambda: refiner.pending() == 0, timeout=10_000)
+    drawn = refiner.provisional
+    frame = _frame(view)
+    assert refiner.provisional == drawn  # every card in full now
+    return frame
+
+
+def test_a_new_level_lays_out_a_few_names_per_frame_and_settles_to_the_frame_drawn_in_one_go(
+    qtbot, few_layouts
+):
+    doc, view = _grid_view(qtbot)
+    refiner = view.text_refiner
+    view.set_zoom(ZOOM)
+    first = _frame(view)
+    assert refiner.provisional > 20 and refiner.pending() == refiner.provisional
+    settled = _settled(qtbot, view)
+    assert first != settled  # the first frame was provisional in part
+    assert settled == _fresh(view, ZOOM)
+
+
+def test_cards_painted_at_the_level_before_are_drawn_from_their_pixels_then_refined(qtbot, few_layouts):
+    doc, view = _grid_view(qtbot)
+    refiner = view.text_refiner
+    view.set_zoom(ZOOM / 1.1)  # every card in view drawn in full, kept, refined
+    _frame(view)
+    _settled(qtbot, view)
+    view.set_zoom(ZOOM)  # the cards of the last level are scaled; those new in view are blocks
+    _frame(view)
+    assert len(refiner._scaled) > 20 and len(refiner._blocks) == 0  # zooming in: all seen before
+    assert _settled(qtbot, view) == _fresh(view, ZOOM)
+
+
+def test_selection_scrolling_and_zooming_during_refinement_settle_to_the_fresh_frame(qtbot, few_layouts):
+    doc, view = _grid_view(qtbot)
+    view.set_zoom(ZOOM)
+    _frame(view)
+    view.select_components(["c104", "c205"])
+    view.horizontalScrollBar().setValue(view.horizontalScrollBar().value() + 37)
+    _frame(view)
+    view.set_zoom(ZOOM * 0.85)  # another new level before the first one settled
+    _frame(view)
+    assert view.text_refiner.pending() > 0
+    assert _settled(qtbot, view) == _fresh(view, ZOOM * 0.85)
+
+
+def test_a_card_removed_while_pending_is_skipped(qtbot, few_layouts):
+    doc, view = _grid_view(qtbot)
+    view.set_zoom(ZOOM)
+    _frame(view)
+    pending = list(view.text_refiner._blocks) + list(view.text_refiner._scaled)
+    doc.remove_items([pending[0].component_id], [])
+    _settled(qtbot, view)
+    assert view.design_scene.component_item(pending[0].component_id) is None
+
+
+def test_settle_lays_out_every_pending_card_at_once(qtbot, few_layouts):
+    doc, view = _grid_view(qtbot)
+    view.set_zoom(ZOOM)
+    _frame(view)
+    view.text_refiner.settle()
+    assert view.text_refiner.pending() == 0
+    drawn = view.text_refiner.provisional
+    frame = _frame(view)
+    assert view.text_refiner.provisional == drawn
+    assert frame == _fresh(view, ZOOM)
+
+
+def test_a_view_that_is_never_zoomed_draws_every_card_in_full(qtbot, few_layouts):
+    doc, view = _grid_view(qtbot)
+    view.zoom_warmup.enabled = False  # as for a --screenshot picture
+    view.set_zoom(ZOOM)
+    first = _frame(view)
+    assert view.text_refiner.provisional == 0
+    assert first == _fresh(view, ZOOM)
+
+
+def test_an_export_during_refinement_paints_every_card_in_full(qtbot, few_layouts):
+    doc, view = _grid_view(qtbot, 150)
+    view.set_zoom(ZOOM)
+    _frame(view)
+    assert view.text_refiner.pending() > 0
+    during, _ = paint_image(view.design_scene, "png", None, 0.5)
+    view.text_refiner.settle()
+    after, _ = paint_image(view.design_scene, "png", None, 0.5)
+    assert isinstance(during, QImage) and during == after
+
+
+def test_the_pixels_last_kept_for_a_card_are_found_by_its_state():
+    kept = LevelPixmaps(budget=3 * 10 * 10 * 4)
+    pixmaps = [QPixmap(10, 10) for _ in range(3)]
+    where_a = (0.5, 1.0, 1.0, 10, 10, 1.0, 0)
+    where_b = (0.6, 1.0, 1.0, 10, 10, 1.0, 0)
+    assert kept.latest(("card", 0)) is None
+    for where, pixmap in ((where_a, pixmaps[0]), (where_b, pixmaps[1])):
+        painter = QPainter(pixmap)
+        kept.keep(painter, ("card", 0, where))
+        painter.end()
+    found = kept.latest(("card", 0))
+    assert found is not None and found[0] == where_b
+    assert kept.latest(("card", 1)) is None  # another version of the card: nothing of it kept
+    for k in range(3):  # other cards push the card's pixels out of the budget
+        painter = QPainter(pixmaps[2])
+        kept.keep(painter, (f"other{k}", 0, where_a))
+        painter.end()
+    assert kept.latest(("card", 0)) is None
