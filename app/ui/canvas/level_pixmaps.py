@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPixmap, QTransform
@@ -95,6 +96,14 @@ def paint_ahead(
     painter.end()
 
 
+@dataclass(frozen=True)
+class Provisional:
+    """The key of a card's provisional pixels at a level (see text_refine), kept apart from its
+    final pixels (never found as them) and dropped when those are kept."""
+
+    key: tuple[object, ...]
+
+
 class LevelPixmaps:
     """Painted cards by key (see module doc), at most `budget` bytes of pixels."""
 
@@ -143,6 +152,9 @@ class LevelPixmaps:
         self.kept += 1
         if isinstance(key, tuple) and key:
             self._latest[key[:-1]] = key
+            stale = self._pixmaps.pop(Provisional(key), None)  # the card's final pixels replace them
+            if stale is not None:
+                self.bytes -= _size(stale)
         while self.bytes > self.budget and len(self._pixmaps) > 1:
             gone, dropped = self._pixmaps.popitem(last=False)
             self.bytes -= _size(dropped)

@@ -9,8 +9,9 @@ in slices of at most SLICE_MS, each card repainted as soon as its text is ready.
 card is the same card as last painted at another level (its kept pixels, see level_pixmaps),
 scaled to this level; a card not painted at any kept level is drawn as the stage-coloured
 block of the zoomed-out view for that moment. Once the slices are done the view is exactly the
-frame it would have drawn in one go: provisional paints are never kept as a level's pixels,
-and a refined card is painted afresh.
+frame it would have drawn in one go: a provisional paint is kept apart from the cards' pixels
+(drawn again, cheaply, when the view comes back to that level before the card is refined, and
+dropped when its final pixels are kept), and a refined card is painted afresh.
 
 Only a view's own frames are ever provisional, and only in a view that is zoomed interactively
 (zoom_warmup enabled: not a --screenshot process); exports and prints paint every card in full
@@ -31,7 +32,7 @@ from PySide6.QtGui import QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsView, QStyleOptionGraphicsItem
 
 from app.ui.canvas import card_text as ct
-from app.ui.canvas.level_pixmaps import Where
+from app.ui.canvas.level_pixmaps import Provisional, Where
 
 if TYPE_CHECKING:
     from app.ui.canvas.component_item import ComponentItem
@@ -103,13 +104,20 @@ class TextRefiner(QObject):
             return False  # only the card's static texts to make: cheap
         if not self.enabled or not self._active():
             return False
+        owner = item.owner
+        if owner is None:
+            return False
+        kept = owner.level_pixmaps
+        provisional = Provisional(key)
+        if kept.draw(painter, provisional, transform):  # provisional at this level before: again
+            self._queue(self._scaled, item)
+            return True
         if not self._layouts:
             self._until = self._clock() + LAYOUT_MS / 1000
         if self._layouts < NEW_LAYOUTS_PER_FRAME and (self._layouts < 1 or self._clock() < self._until):
             self._layouts += 1
             return False
-        owner = item.owner
-        found = owner.level_pixmaps.latest(key[:-1]) if owner is not None else None
+        found = kept.latest(key[:-1])
         where: Where = key[-1]  # type: ignore[assignment]
         if found is not None and found[0][5] == where[5]:  # painted at the same pixel ratio
             old = found[0]
@@ -122,14 +130,18 @@ class TextRefiner(QObject):
             painter.drawPixmap(_ORIGIN, found[1])
             painter.setRenderHint(_SMOOTH, smooth)
             painter.setWorldTransform(transform)
-            self._scaled[item] = None
+            self._queue(self._scaled, item)
         else:
             item.paint_block(painter)
-            self._blocks[item] = None
+            self._queue(self._blocks, item)
+        kept.keep(painter, provisional)  # for a return to this level before the card is refined
+        return True
+
+    def _queue(self, queue: dict[ComponentItem, None], item: ComponentItem) -> None:
+        queue[item] = None
         self.provisional += 1
         if not self._timer.isActive():
             self._timer.start()
-        return True
 
     def settle(self) -> None:
         """Lay out every pending card now and have it repainted (a picture is taken next)."""
