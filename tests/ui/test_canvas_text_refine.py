@@ -12,7 +12,7 @@ from app.domain.catalog import default_catalog
 from app.ui.canvas import card_text as ct
 from app.ui.canvas import text_refine
 from app.ui.canvas.image_export import paint_image
-from app.ui.canvas.level_pixmaps import LevelPixmaps
+from app.ui.canvas.level_pixmaps import LevelPixmaps, Provisional
 from tests.factories import large_design
 from tests.ui.canvas_support import make_view
 
@@ -163,3 +163,28 @@ def test_the_pixels_last_kept_for_a_card_are_found_by_its_state():
         kept.keep(painter, (f"other{k}", 0, where_a))
         painter.end()
     assert kept.latest(("card", 0)) is None
+
+
+def test_a_level_shown_again_before_refinement_draws_the_kept_provisional_cards_then_drops_them(
+    qtbot, few_layouts
+):
+    doc, view = _grid_view(qtbot)
+    refiner, kept = view.text_refiner, view.design_scene.level_pixmaps
+    view.set_zoom(ZOOM)
+    first = _frame(view)
+    provisional = sum(isinstance(key, Provisional) for key in kept._pixmaps)
+    assert provisional == refiner.pending() > 20
+    view.set_zoom(ZOOM * 0.9)
+    _frame(view)
+    view.set_zoom(ZOOM)  # back before any idle slice: the same provisional pixels, no layout
+    hits = kept.hits
+    assert _frame(view) == first
+    assert kept.hits - hits >= provisional
+    _settled(qtbot, view)
+    _frame(view)
+    view.set_zoom(ZOOM * 0.9)
+    _frame(view)
+    view.set_zoom(ZOOM)
+    again = _frame(view)  # every card's final pixels at this level, kept
+    assert not any(isinstance(key, Provisional) and key.key[-1][0] == ZOOM for key in kept._pixmaps)
+    assert again == _fresh(view, ZOOM)
