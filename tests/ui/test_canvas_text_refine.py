@@ -135,7 +135,7 @@ def test_a_view_that_is_never_zoomed_draws_every_card_in_full(qtbot, few_layouts
 
 
 def test_an_export_during_refinement_paints_every_card_in_full(qtbot, few_layouts):
-    doc, view = _grid_view(qtbot, 150)
+    doc, view = _grid_view(qtbot, text_refine.FULL_UP_TO + 50)
     view.set_zoom(ZOOM)
     _frame(view)
     assert view.text_refiner.pending() > 0
@@ -188,3 +188,21 @@ def test_a_level_shown_again_before_refinement_draws_the_kept_provisional_cards_
     again = _frame(view)  # every card's final pixels at this level, kept
     assert not any(isinstance(key, Provisional) and key.key[-1][0] == ZOOM for key in kept._pixmaps)
     assert again == _fresh(view, ZOOM)
+
+
+def test_the_first_frame_of_a_view_and_frames_without_a_zoom_change_are_drawn_in_full(qtbot, few_layouts):
+    doc, view = make_view(qtbot, large_design(default_catalog(), 600, 600), size=(900, 600))
+    view.design_scene.builder.finish_now()
+    view.set_zoom(ZOOM)
+    _frame(view)  # the view's first frame, at a level never laid out
+    assert view.text_refiner.provisional == 0
+    view.centerOn(2600, 900)  # a scroll shows other cards at the same level
+    _frame(view)
+    assert view.text_refiner.provisional == 0
+
+
+def test_a_design_of_up_to_full_up_to_components_is_never_drawn_provisionally(qtbot, few_layouts):
+    doc, view = _grid_view(qtbot, text_refine.FULL_UP_TO)
+    view.set_zoom(ZOOM)
+    _frame(view)
+    assert view.text_refiner.provisional == 0 and view.text_refiner.pending() == 0

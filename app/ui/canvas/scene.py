@@ -102,6 +102,9 @@ class DesignScene(QGraphicsScene):
     def component_items(self) -> list[ComponentItem]:
         return list(self._components.values())
 
+    def component_count(self) -> int:
+        return len(self._components)
+
     def link_items(self) -> list[LinkItem]:
         return list(self._links.values())
 

@@ -13,7 +13,10 @@ frame it would have drawn in one go: a provisional paint is kept apart from the 
 (drawn again, cheaply, when the view comes back to that level before the card is refined, and
 dropped when its final pixels are kept), and a refined card is painted afresh.
 
-Only a view's own frames are ever provisional, and only in a view that is zoomed interactively
+Only a large design (more than FULL_UP_TO components: a smaller one lays out all its names in
+view within a frame's time) is ever drawn provisionally, only in the first frame after a zoom
+change (never the view's first frame), only in a view's own frames, and only in a view that is
+zoomed interactively
 (zoom_warmup enabled: not a --screenshot process); exports and prints paint every card in full
 (ComponentItem.paint goes to the card's own paint for them), and settle() lays out whatever
 is pending at once.
@@ -39,6 +42,7 @@ if TYPE_CHECKING:
 
 NEW_LAYOUTS_PER_FRAME = 60  # names laid out within one frame at most; further cards are provisional
 LAYOUT_MS = 4.0  # and only for so long after the frame's first card needing a new layout
+FULL_UP_TO = 200  # a design of at most this many components is always drawn in full
 SLICE_MS = 8.0  # longest run of layouts before input and painting get their turn
 _ORIGIN = QPointF(0.0, 0.0)
 _SMOOTH = QPainter.RenderHint.SmoothPixmapTransform
@@ -64,7 +68,8 @@ class TextRefiner(QObject):
         self._active = active
         self._clock = clock
         self._layouts = 0  # names laid out in the current frame
-        self._in_frame = False
+        self._in_frame = False  # a frame after a zoom change is being painted
+        self._last_zoom: float | None = None  # the zoom of the view's last frame
         self._until = 0.0  # the frame's time for layouts ends then (clock seconds)
         self._blocks: dict[ComponentItem, None] = {}  # drawn as blocks: refined first
         self._scaled: dict[ComponentItem, None] = {}  # drawn from another level's pixels
@@ -75,15 +80,18 @@ class TextRefiner(QObject):
 
     @contextmanager
     def frame(self) -> Iterator[None]:
-        """While the view paints a frame: only then may cards be drawn provisionally, and the
-        frame's budget of layouts is whole at its start (other paints, such as the zoom
-        warm-up's, are always in full)."""
+        """While the view paints a frame: only then may cards be drawn provisionally, and only
+        in the first frame after a zoom change (not the view's first frame, nor a frame after a
+        scroll, an edit or a resize); the frame's budget of layouts is whole at its start (other
+        paints, such as the zoom warm-up's, are always in full)."""
+        zoom = self.view.transform().m11()
         self._layouts = 0
-        self._in_frame = True
+        self._in_frame = self._last_zoom is not None and zoom != self._last_zoom
         try:
             yield
         finally:
             self._in_frame = False
+            self._last_zoom = zoom
 
     def pending(self) -> int:
         """How many provisional cards wait for their text."""
@@ -105,7 +113,7 @@ class TextRefiner(QObject):
         if not self.enabled or not self._active():
             return False
         owner = item.owner
-        if owner is None:
+        if owner is None or owner.component_count() <= FULL_UP_TO:
             return False
         kept = owner.level_pixmaps
         provisional = Provisional(key)
