@@ -6,13 +6,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QMouseEvent, QPalette
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPalette
 from PySide6.QtWidgets import QApplication
 
 from app.domain.catalog import default_catalog
 from app.persistence import design_to_bytes
 from app.ui.canvas import CanvasView
 from app.ui.document import DesignDocument
+from tests.factories import large_design
 
 LEFT = Qt.MouseButton.LeftButton
 NO_MODIFIER = Qt.KeyboardModifier.NoModifier
@@ -28,6 +29,34 @@ def make_view(qtbot, design=None, size=(1000, 700)) -> tuple[DesignDocument, Can
     qtbot.waitExposed(view)
     view.centerOn(400, 200)
     return doc, view
+
+
+def grid_view(qtbot, n: int = 600) -> tuple[DesignDocument, CanvasView]:
+    """A 900 x 600 view over `n` cards in rows 240 x 150 apart, built whole, at 1:1 on a few rows."""
+    doc, view = make_view(qtbot, large_design(default_catalog(), n, n), size=(900, 600))
+    view.design_scene.builder.finish_now()  # a large design is built in slices otherwise
+    view.centerOn(1300, 400)
+    return doc, view
+
+
+def frame(view: CanvasView) -> QImage:
+    """The view's next frame."""
+    return view.viewport().grab().toImage()
+
+
+def fresh_frame(view: CanvasView, zoom: float) -> QImage:
+    """The frame at `zoom` drawn in one go: no card kept from another paint (level_pixmaps),
+    none drawn provisionally (text_refine)."""
+    refiner = view.text_refiner
+    enabled, refiner.enabled = refiner.enabled, False
+    view.design_scene.level_pixmaps.clear()
+    view.set_zoom(zoom * 1.3)
+    frame(view)
+    view.design_scene.level_pixmaps.clear()
+    view.set_zoom(zoom)
+    fresh = frame(view)
+    refiner.enabled = enabled
+    return fresh
 
 
 @contextmanager

@@ -16,46 +16,27 @@ from app.ui.canvas.component_item import ComponentItem
 from app.ui.canvas.level_pixmaps import LevelPixmaps, device_key, device_placement, where
 from app.ui.canvas.style import CARD_BOUNDS
 from app.ui.canvas.zoom_warmup import WHEEL_FACTOR
-from tests.factories import large_design
-from tests.ui.canvas_support import dark_palette, make_view
+from tests.ui.canvas_support import dark_palette, frame, fresh_frame, grid_view, make_view
 
 ZOOMS = (1.0, 0.9, 0.752, 0.44, 0.306, 1.7)
 
 
 def _grid_view(qtbot, n: int = 600):
-    from app.domain.catalog import default_catalog
-
-    doc, view = make_view(qtbot, large_design(default_catalog(), n, n), size=(900, 600))
-    view.design_scene.builder.finish_now()  # a large design is built in slices otherwise
+    doc, view = grid_view(qtbot, n)
     view.zoom_warmup.enabled = False  # frames come only from the view's own paints
-    view.centerOn(1300, 400)  # rows of cards 240 x 150 apart from the origin
     return doc, view
-
-
-def _frame(view) -> QImage:
-    return view.viewport().grab().toImage()
-
-
-def _fresh(view, zoom: float) -> QImage:
-    """The frame at `zoom` with nothing kept: every card painted afresh."""
-    view.design_scene.level_pixmaps.clear()
-    view.set_zoom(zoom * 1.3)
-    _frame(view)
-    view.design_scene.level_pixmaps.clear()
-    view.set_zoom(zoom)
-    return _frame(view)
 
 
 def _again(view, zoom: float) -> tuple[QImage, int]:
     """The frame at `zoom` after another level: drawn from the kept pixmaps; and how many."""
     kept = view.design_scene.level_pixmaps
     view.set_zoom(zoom)
-    _frame(view)
+    frame(view)
     view.set_zoom(zoom * 1.3)
-    _frame(view)
+    frame(view)
     hits = kept.hits
     view.set_zoom(zoom)
-    return _frame(view), kept.hits - hits
+    return frame(view), kept.hits - hits
 
 
 def test_a_frame_drawn_from_kept_cards_equals_a_frame_drawn_afresh_at_every_level(qtbot):
@@ -64,7 +45,7 @@ def test_a_frame_drawn_from_kept_cards_equals_a_frame_drawn_afresh_at_every_leve
     for zoom in ZOOMS:
         again, hits = _again(view, zoom)
         assert hits >= 4, zoom  # the cards in view came from the kept pixmaps
-        assert again == _fresh(view, zoom), zoom
+        assert again == fresh_frame(view, zoom), zoom
 
 
 def test_an_edited_card_is_painted_again_at_a_level_seen_before(qtbot):
@@ -76,7 +57,7 @@ def test_an_edited_card_is_painted_again_at_a_level_seen_before(qtbot):
     assert item.name == "Renamed card"
     after, _ = _again(view, zoom)
     assert after != before  # the new name shows, not the kept pixels of the old one
-    assert after == _fresh(view, zoom)
+    assert after == fresh_frame(view, zoom)
 
 
 def test_selection_and_hover_are_part_of_what_is_kept(qtbot):
@@ -86,12 +67,12 @@ def test_selection_and_hover_are_part_of_what_is_kept(qtbot):
     view.select_components(["c105"])
     selected, _ = _again(view, zoom)
     assert selected != plain
-    assert selected == _fresh(view, zoom)
+    assert selected == fresh_frame(view, zoom)
     view.select_components([])
     item = view.design_scene.component_item("c105")
     item.hoverEnterEvent(None)  # type: ignore[arg-type]
     hovered, _ = _again(view, zoom)
-    assert hovered != plain and hovered == _fresh(view, zoom)
+    assert hovered != plain and hovered == fresh_frame(view, zoom)
     item.hoverLeaveEvent(None)  # type: ignore[arg-type]
     assert _again(view, zoom)[0] == plain
 
@@ -108,7 +89,7 @@ def test_a_palette_change_paints_every_card_again(qtbot):
     with dark_palette(qtbot, view):
         dark, _ = _again(view, zoom)
         assert dark.pixelColor(body).lightness() < 100  # the dark theme's card, not the kept light one
-        assert dark == _fresh(view, zoom)
+        assert dark == fresh_frame(view, zoom)
 
 
 def test_the_kept_pixmaps_are_bounded_by_their_budget(qtbot):
@@ -117,7 +98,7 @@ def test_the_kept_pixmaps_are_bounded_by_their_budget(qtbot):
     kept.budget = 400_000
     for k in range(12):
         view.set_zoom(0.32 + 0.05 * k)
-        _frame(view)
+        frame(view)
     assert 0 < kept.bytes <= kept.budget
     assert kept.kept > len(kept)  # some were dropped to stay within the budget
 
@@ -206,7 +187,7 @@ def test_the_placement_predicted_for_a_card_is_the_one_qt_paints_it_with(qtbot):
         for zoom in (0.6131, 0.44, 0.9, 1.0, 1.37):
             seen.clear()
             view.set_zoom(zoom)
-            _frame(view)
+            frame(view)
             assert len(seen) > 4
             for cid, actual in seen.items():
                 pos = view.design_scene.component_item(cid).pos()
@@ -221,7 +202,7 @@ def test_a_wheel_notch_prepared_while_idle_is_drawn_from_kept_cards_equal_to_a_f
     view.zoom_warmup.enabled = True
     kept = view.design_scene.level_pixmaps
     view.set_zoom(0.752)
-    _frame(view)
+    frame(view)
     warmup = view.zoom_warmup
     warmup._timer.stop()
     warmup.run_slice()
@@ -230,13 +211,13 @@ def test_a_wheel_notch_prepared_while_idle_is_drawn_from_kept_cards_equal_to_a_f
     hits, painted = kept.hits, kept.kept
     centre = QPointF(view.viewport().rect().center())
     view.set_zoom(view.zoom_factor() / WHEEL_FACTOR, centre)
-    frame = _frame(view)
+    notch = frame(view)
     cards = [i for i in view.design_scene.items(view.visible_scene_rect()) if isinstance(i, ComponentItem)]
     assert len(cards) > 20
     assert kept.hits - hits >= len(cards)  # every card in view was painted ahead
     assert kept.kept == painted  # and none had to be painted in the frame
     warmup.enabled = False
-    assert frame == _fresh(view, view.zoom_factor())
+    assert notch == fresh_frame(view, view.zoom_factor())
 
 
 def test_the_application_paints_on_its_own_thread(qtbot, monkeypatch):

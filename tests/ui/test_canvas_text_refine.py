@@ -14,7 +14,7 @@ from app.ui.canvas import text_refine
 from app.ui.canvas.image_export import paint_image
 from app.ui.canvas.level_pixmaps import LevelPixmaps, Provisional
 from tests.factories import large_design
-from tests.ui.canvas_support import make_view
+from tests.ui.canvas_support import frame, fresh_frame, grid_view, make_view
 
 ZOOM = 0.44  # about 80 cards in a 900 x 600 view, their names at a new size
 
@@ -28,41 +28,21 @@ def few_layouts(monkeypatch):
 
 
 def _grid_view(qtbot, n: int = 600):
-    doc, view = make_view(qtbot, large_design(default_catalog(), n, n), size=(900, 600))
-    view.design_scene.builder.finish_now()  # a large design is built in slices otherwise
-    view.centerOn(1300, 400)
-    _frame(view)
+    doc, view = grid_view(qtbot, n)
+    frame(view)
     view.text_refiner.settle()  # 1:1 in full: the tests start from a settled view
-    _frame(view)
+    frame(view)
     view.text_refiner.provisional = 0
     return doc, view
-
-
-def _frame(view) -> QImage:
-    return view.viewport().grab().toImage()
-
-
-def _fresh(view, zoom: float) -> QImage:
-    """The frame at `zoom` drawn in one go: nothing provisional, nothing kept."""
-    refiner = view.text_refiner
-    refiner.enabled = False
-    view.design_scene.level_pixmaps.clear()
-    view.set_zoom(zoom * 1.3)
-    _frame(view)
-    view.design_scene.level_pixmaps.clear()
-    view.set_zoom(zoom)
-    frame = _frame(view)
-    refiner.enabled = True
-    return frame
 
 
 def _settled(qtbot, view) -> QImage:
     refiner = view.text_refiner
     qtbot.waitUntil(lambda: refiner.pending() == 0, timeout=10_000)
     drawn = refiner.provisional
-    frame = _frame(view)
+    settled = frame(view)
     assert refiner.provisional == drawn  # every card in full now
-    return frame
+    return settled
 
 
 def test_a_new_level_lays_out_a_few_names_per_frame_and_settles_to_the_frame_drawn_in_one_go(
@@ -71,42 +51,42 @@ def test_a_new_level_lays_out_a_few_names_per_frame_and_settles_to_the_frame_dra
     doc, view = _grid_view(qtbot)
     refiner = view.text_refiner
     view.set_zoom(ZOOM)
-    first = _frame(view)
+    first = frame(view)
     assert refiner.provisional > 20 and refiner.pending() == refiner.provisional
     settled = _settled(qtbot, view)
     assert first != settled  # the first frame was provisional in part
-    assert settled == _fresh(view, ZOOM)
+    assert settled == fresh_frame(view, ZOOM)
 
 
 def test_cards_painted_at_the_level_before_are_drawn_from_their_pixels_then_refined(qtbot, few_layouts):
     doc, view = _grid_view(qtbot)
     refiner = view.text_refiner
     view.set_zoom(ZOOM / 1.1)  # every card in view drawn in full, kept, refined
-    _frame(view)
+    frame(view)
     _settled(qtbot, view)
     view.set_zoom(ZOOM)  # the cards of the last level are scaled; those new in view are blocks
-    _frame(view)
+    frame(view)
     assert len(refiner._scaled) > 20 and len(refiner._blocks) == 0  # zooming in: all seen before
-    assert _settled(qtbot, view) == _fresh(view, ZOOM)
+    assert _settled(qtbot, view) == fresh_frame(view, ZOOM)
 
 
 def test_selection_scrolling_and_zooming_during_refinement_settle_to_the_fresh_frame(qtbot, few_layouts):
     doc, view = _grid_view(qtbot)
     view.set_zoom(ZOOM)
-    _frame(view)
+    frame(view)
     view.select_components(["c104", "c205"])
     view.horizontalScrollBar().setValue(view.horizontalScrollBar().value() + 37)
-    _frame(view)
+    frame(view)
     view.set_zoom(ZOOM * 0.85)  # another new level before the first one settled
-    _frame(view)
+    frame(view)
     assert view.text_refiner.pending() > 0
-    assert _settled(qtbot, view) == _fresh(view, ZOOM * 0.85)
+    assert _settled(qtbot, view) == fresh_frame(view, ZOOM * 0.85)
 
 
 def test_a_card_removed_while_pending_is_skipped(qtbot, few_layouts):
     doc, view = _grid_view(qtbot)
     view.set_zoom(ZOOM)
-    _frame(view)
+    frame(view)
     pending = list(view.text_refiner._blocks) + list(view.text_refiner._scaled)
     doc.remove_items([pending[0].component_id], [])
     _settled(qtbot, view)
@@ -116,28 +96,28 @@ def test_a_card_removed_while_pending_is_skipped(qtbot, few_layouts):
 def test_settle_lays_out_every_pending_card_at_once(qtbot, few_layouts):
     doc, view = _grid_view(qtbot)
     view.set_zoom(ZOOM)
-    _frame(view)
+    frame(view)
     view.text_refiner.settle()
     assert view.text_refiner.pending() == 0
     drawn = view.text_refiner.provisional
-    frame = _frame(view)
+    settled = frame(view)
     assert view.text_refiner.provisional == drawn
-    assert frame == _fresh(view, ZOOM)
+    assert settled == fresh_frame(view, ZOOM)
 
 
 def test_a_view_that_is_never_zoomed_draws_every_card_in_full(qtbot, few_layouts):
     doc, view = _grid_view(qtbot)
     view.zoom_warmup.enabled = False  # as for a --screenshot picture
     view.set_zoom(ZOOM)
-    first = _frame(view)
+    first = frame(view)
     assert view.text_refiner.provisional == 0
-    assert first == _fresh(view, ZOOM)
+    assert first == fresh_frame(view, ZOOM)
 
 
 def test_an_export_during_refinement_paints_every_card_in_full(qtbot, few_layouts):
     doc, view = _grid_view(qtbot, text_refine.FULL_UP_TO + 50)
     view.set_zoom(ZOOM)
-    _frame(view)
+    frame(view)
     assert view.text_refiner.pending() > 0
     during, _ = paint_image(view.design_scene, "png", None, 0.5)
     view.text_refiner.settle()
@@ -171,38 +151,38 @@ def test_a_level_shown_again_before_refinement_draws_the_kept_provisional_cards_
     doc, view = _grid_view(qtbot)
     refiner, kept = view.text_refiner, view.design_scene.level_pixmaps
     view.set_zoom(ZOOM)
-    first = _frame(view)
+    first = frame(view)
     provisional = sum(isinstance(key, Provisional) for key in kept._pixmaps)
     assert provisional == refiner.pending() > 20
     view.set_zoom(ZOOM * 0.9)
-    _frame(view)
+    frame(view)
     view.set_zoom(ZOOM)  # back before any idle slice: the same provisional pixels, no layout
     hits = kept.hits
-    assert _frame(view) == first
+    assert frame(view) == first
     assert kept.hits - hits >= provisional
     _settled(qtbot, view)
-    _frame(view)
+    frame(view)
     view.set_zoom(ZOOM * 0.9)
-    _frame(view)
+    frame(view)
     view.set_zoom(ZOOM)
-    again = _frame(view)  # every card's final pixels at this level, kept
+    again = frame(view)  # every card's final pixels at this level, kept
     assert not any(isinstance(key, Provisional) and key.key[-1][0] == ZOOM for key in kept._pixmaps)
-    assert again == _fresh(view, ZOOM)
+    assert again == fresh_frame(view, ZOOM)
 
 
 def test_the_first_frame_of_a_view_and_frames_without_a_zoom_change_are_drawn_in_full(qtbot, few_layouts):
     doc, view = make_view(qtbot, large_design(default_catalog(), 600, 600), size=(900, 600))
     view.design_scene.builder.finish_now()
     view.set_zoom(ZOOM)
-    _frame(view)  # the view's first frame, at a level never laid out
+    frame(view)  # the view's first frame, at a level never laid out
     assert view.text_refiner.provisional == 0
     view.centerOn(2600, 900)  # a scroll shows other cards at the same level
-    _frame(view)
+    frame(view)
     assert view.text_refiner.provisional == 0
 
 
 def test_a_design_of_up_to_full_up_to_components_is_never_drawn_provisionally(qtbot, few_layouts):
     doc, view = _grid_view(qtbot, text_refine.FULL_UP_TO)
     view.set_zoom(ZOOM)
-    _frame(view)
+    frame(view)
     assert view.text_refiner.provisional == 0 and view.text_refiner.pending() == 0

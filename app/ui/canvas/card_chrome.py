@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from typing import Protocol
 
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 from app.ui.canvas import card_text
 from app.ui.canvas import style as st
 from app.ui.canvas.card_text import CardStatics
+from app.ui.canvas.pixmap_lru import PixmapLru
 
 CHROME_RECT = st.CARD_RECT.adjusted(-2.0, -2.0, 2.0, 5.0)  # body, border and shadow (item units)
 MAX_SCALE = 2.0  # device pixels per scene unit above which cards are painted directly (few show)
@@ -35,21 +35,12 @@ _IDENTITY = QTransform()
 _SERIALS = itertools.count(1)
 
 
-class ChromeCache:
+class ChromeCache(PixmapLru):
     """Pixmaps of card chromes keyed by look and device scale, bounded by BUDGET_BYTES."""
 
     def __init__(self, budget: int = BUDGET_BYTES):
-        self.budget = budget
-        self.bytes = 0
+        super().__init__(budget)
         self.rendered = 0  # how many pixmaps were rasterised (a cache miss each)
-        self._pixmaps: OrderedDict[Hashable, QPixmap] = OrderedDict()
-
-    def __len__(self) -> int:
-        return len(self._pixmaps)
-
-    def clear(self) -> None:
-        self._pixmaps.clear()
-        self.bytes = 0
 
     def pixmap(
         self, key: Hashable, scale: float, ratio: float, paint: Callable[[QPainter, float], None]
@@ -57,9 +48,8 @@ class ChromeCache:
         """The chrome `key` at `scale` device pixels per item unit on a device of pixel ratio
         `ratio`; `paint(painter, lod)` draws it in item coordinates when it is not cached yet."""
         full = (key, round(scale, 4), ratio)
-        found = self._pixmaps.get(full)
+        found = self._get(full)
         if found is not None:
-            self._pixmaps.move_to_end(full)
             return found
         width = math.ceil(CHROME_RECT.width() * scale)
         height = math.ceil(CHROME_RECT.height() * scale)
@@ -77,16 +67,9 @@ class ChromeCache:
         painter.end()
         pixmap.setDevicePixelRatio(ratio)
         self.rendered += 1
-        self._pixmaps[full] = pixmap
-        self.bytes += _size(pixmap)
-        while self.bytes > self.budget and len(self._pixmaps) > 1:
-            _, dropped = self._pixmaps.popitem(last=False)
-            self.bytes -= _size(dropped)
+        self._put(full, pixmap)
+        self._trim()
         return pixmap
-
-
-def _size(pixmap: QPixmap) -> int:
-    return pixmap.width() * pixmap.height() * max(1, pixmap.depth() // 8)
 
 
 CHROMES = ChromeCache()  # shared by every card of every scene

@@ -21,12 +21,13 @@ unrotated transform. Exports, printers and SVG paint the card itself.
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPixmap, QTransform
+
+from app.ui.canvas.pixmap_lru import PixmapLru
 
 BUDGET_BYTES = 96 * 1024 * 1024  # a level's cards in view fill about one viewport (6 MB at 1600 x 1000)
 _IDENTITY = QTransform()
@@ -104,34 +105,24 @@ class Provisional:
     key: tuple[object, ...]
 
 
-class LevelPixmaps:
+class LevelPixmaps(PixmapLru):
     """Painted cards by key (see module doc), at most `budget` bytes of pixels."""
 
     def __init__(self, budget: int = BUDGET_BYTES):
-        self.budget = budget
-        self.bytes = 0
+        super().__init__(budget)
         self.hits = 0
         self.kept = 0
-        self._pixmaps: OrderedDict[Hashable, QPixmap] = OrderedDict()
         self._latest: dict[Hashable, tuple[object, ...]] = {}  # key without its Where -> the last key kept
 
-    def __len__(self) -> int:
-        return len(self._pixmaps)
-
     def clear(self) -> None:
-        self._pixmaps.clear()
+        super().clear()
         self._latest.clear()
-        self.bytes = 0
-
-    def __contains__(self, key: Hashable) -> bool:
-        return key in self._pixmaps
 
     def draw(self, painter: QPainter, key: Hashable, transform: QTransform) -> bool:
         """Draw the pixels kept for `key` over the whole device; False when none are kept."""
-        pixmap = self._pixmaps.get(key)
+        pixmap = self._get(key)
         if pixmap is None:
             return False
-        self._pixmaps.move_to_end(key)
         self.hits += 1
         painter.setWorldTransform(_IDENTITY)
         painter.drawPixmap(_ORIGIN, pixmap)
@@ -143,23 +134,16 @@ class LevelPixmaps:
         device = painter.device()
         if type(device) is not QPixmap:
             return
-        pixmap = QPixmap(device)  # shares the pixels: no copy
-        old = self._pixmaps.pop(key, None)
-        if old is not None:
-            self.bytes -= _size(old)
-        self._pixmaps[key] = pixmap
-        self.bytes += _size(pixmap)
+        self._put(key, QPixmap(device))  # shares the pixels: no copy
         self.kept += 1
         if isinstance(key, tuple) and key:
             self._latest[key[:-1]] = key
-            stale = self._pixmaps.pop(Provisional(key), None)  # the card's final pixels replace them
-            if stale is not None:
-                self.bytes -= _size(stale)
-        while self.bytes > self.budget and len(self._pixmaps) > 1:
-            gone, dropped = self._pixmaps.popitem(last=False)
-            self.bytes -= _size(dropped)
-            if isinstance(gone, tuple) and gone and self._latest.get(gone[:-1]) == gone:
-                del self._latest[gone[:-1]]
+            self._pop(Provisional(key))  # the card's final pixels replace them
+        self._trim()
+
+    def _dropped(self, key: Hashable) -> None:
+        if isinstance(key, tuple) and key and self._latest.get(key[:-1]) == key:
+            del self._latest[key[:-1]]
 
     def latest(self, state: tuple[object, ...]) -> tuple[Where, QPixmap] | None:
         """The Where and pixels last kept for a key `state` + (Where,): the same card in the same
@@ -169,7 +153,3 @@ class LevelPixmaps:
         if key is None or pixmap is None:
             return None
         return key[-1], pixmap  # type: ignore[return-value]
-
-
-def _size(pixmap: QPixmap) -> int:
-    return pixmap.width() * pixmap.height() * max(1, pixmap.depth() // 8)
