@@ -52,7 +52,8 @@ class ContentFlags:
         """Flag every item for `active`: all at once without `visible`, else the items in
         `visible` now and the others in idle slices."""
         scene = self.scene
-        items: list[QGraphicsItem] = [*scene.component_items(), *scene.link_items()]
+        # batched links are flagged by the batches (link_batches), zoomed in or out
+        items: list[QGraphicsItem] = [*scene.component_items(), *scene.link_batches.own_links()]
         if visible is None:
             self._pending, self._waiting = [], set()
             self._timer.stop()
@@ -87,6 +88,11 @@ class ContentFlags:
         items = self.scene.items(visible, _BOUNDS, _ANY_ORDER)
         self._recent = [(QRectF(visible), items), *self._recent[: RECENT_VIEWS - 1]]
         return items
+
+    def settled(self, items: Iterable[QGraphicsItem]) -> None:
+        """These items got their flag elsewhere (links joining or leaving the link batches)."""
+        if self._waiting:
+            self._waiting.difference_update(items)
 
     def forget_views(self) -> None:
         """Items moved, were added or changed: the kept queries no longer tell what is where."""

@@ -41,7 +41,8 @@ def export_mode(scene: DesignScene) -> Iterator[None]:
     for item in items:
         item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
     try:
-        yield
+        with scene.link_batches.suspended():  # the view draws them: here every link paints itself
+            yield
     finally:
         scene.exporting = False
         for item, mode in modes:

@@ -104,6 +104,8 @@ class LinkItem(QGraphicsRectItem):
         self.setToolTip(plain_tooltip(lines))
         if self._routed:  # a new link is routed by the scene, together with its neighbours
             self.update_path()
+        else:
+            self._changed()
 
     @staticmethod
     def _box(card: ComponentItem) -> Box:
@@ -149,6 +151,13 @@ class LinkItem(QGraphicsRectItem):
         )
         self._set_label(QRectF(lx, ly, w, h) if fits else None)
         self.setPos(sx, sy)
+        self._changed()
+
+    def _changed(self) -> None:
+        """Geometry, label or style changed: out of the scene's link batches (link_batches)."""
+        owner = self.owner
+        if owner is not None:
+            owner.link_batches.changed(self)
 
     def _set_label(self, rect: QRectF | None) -> None:
         self._label_visible = rect is not None
@@ -179,11 +188,13 @@ class LinkItem(QGraphicsRectItem):
             self.prepareGeometryChange()
             self._set_label(choice)
             self.update()
+            self._changed()
         return choice.translated(px, py) if choice is not None else None
 
     def follow(self, source: Box) -> None:
         """Both cards moved by the same amount: move the link along, its shape unchanged."""
         self.setPos(source[0], source[1])
+        self._changed()
 
     def path(self) -> QPainterPath:
         """The link's path in item coordinates (relative to the source card's corner)."""
@@ -201,6 +212,10 @@ class LinkItem(QGraphicsRectItem):
 
     def label_rect(self) -> QRectF:
         return QRectF(self._label_rect)
+
+    def label_static(self) -> QStaticText:
+        """The label's text as drawn (shared by the links showing the same text)."""
+        return self._label_text
 
     # ---- QGraphicsItem ------------------------------------------------------------------------------
 

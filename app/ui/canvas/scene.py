@@ -22,6 +22,7 @@ from app.ui.canvas.connector import ConnectionDrag
 from app.ui.canvas.content_flags import ContentFlags
 from app.ui.canvas.labels import place_labels
 from app.ui.canvas.level_pixmaps import LevelPixmaps
+from app.ui.canvas.link_batches import LinkBatches
 from app.ui.canvas.link_item import LinkItem
 from app.ui.canvas.overview import Overview
 from app.ui.canvas.progressive import SceneBuilder
@@ -56,6 +57,7 @@ class DesignScene(QGraphicsScene):
         self.snap_enabled = False
         self.overview = Overview(self)
         self.content_flags = ContentFlags(self)  # which items paint themselves (set_overview)
+        self.link_batches = LinkBatches(self)  # settled links drawn in batches by the view
         self.overview_active = False
         self.matches: frozenset[str] = frozenset()  # ids of cards a search matched
         self._components: dict[str, ComponentItem] = {}
@@ -155,6 +157,7 @@ class DesignScene(QGraphicsScene):
         for link_item in self._links.values():
             link_item.owner = None
         self.clear()
+        self.link_batches.clear()
         self.level_pixmaps.clear()  # the old cards' pixels
         self._components.clear()
         self._links.clear()
@@ -206,6 +209,7 @@ class DesignScene(QGraphicsScene):
         if self.overview_active:
             item.setFlag(_NO_CONTENTS, True)
         self.addItem(item)
+        self.link_batches.added(item)
         self.overview_dirty()
 
     def _on_component_added(self, component_id: str) -> None:
@@ -270,6 +274,7 @@ class DesignScene(QGraphicsScene):
         self._pending.discard(item)
         # the links left on both cards spread over the freed ports
         self.links_need_update(item.source.links | item.target.links)
+        self.link_batches.removed(item)
         self.removeItem(item)
         self.overview_dirty()
 
@@ -459,6 +464,7 @@ class DesignScene(QGraphicsScene):
 
     def _selection_changed(self) -> None:
         self.overview.marks_changed()  # the overview outlines and labels the selection
+        self.link_batches.selection_changed()
 
     def overview_dirty(self) -> None:
         """Something visible changed: the batched overview must be rebuilt before its next paint.

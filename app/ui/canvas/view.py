@@ -243,6 +243,8 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
         scene = self.design_scene
         if scene.overview_active:
             scene.overview.paint(painter, rect, self.zoom_factor())
+        else:
+            scene.link_batches.paint(painter, rect, self.renderHints())  # settled links, under every item
 
     def set_snap_to_grid(self, on: bool) -> None:
         self.design_scene.snap_enabled = bool(on)

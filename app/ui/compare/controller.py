@@ -273,6 +273,7 @@ class CompareController(QObject):
                 if link_item is not None:
                     mark = overlay.LinkMark(link_item, action)
                     link_item.setGraphicsEffect(mark)
+                    scene.link_batches.changed(link_item)  # a marked link paints itself
                     self._marks[("link", lid)] = mark
         link_marks = [m for m in self._marks.values() if isinstance(m, overlay.LinkMark)]
         if link_marks:
@@ -305,6 +306,7 @@ class CompareController(QObject):
                 link = mark.link
                 if shiboken6.isValid(link) and link.graphicsEffect() is mark:
                     link.setGraphicsEffect(None)  # type: ignore[arg-type]  # deletes the effect
+                    scene.link_batches.changed(link)  # may join the batches again
                 continue
             assert isinstance(mark, QGraphicsItem)
             mark.setParentItem(None)  # type: ignore[arg-type]
