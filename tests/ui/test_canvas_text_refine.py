@@ -153,13 +153,16 @@ def test_a_level_shown_again_before_refinement_draws_the_kept_provisional_cards_
     view.set_zoom(ZOOM)
     first = frame(view)
     provisional = sum(isinstance(key, Provisional) for key in kept._pixmaps)
-    assert provisional == refiner.pending() > 20
+    assert refiner.pending() == refiner.provisional > 20
+    assert provisional == len(refiner._scaled)  # blocks are drawn again, not kept
+    first_drawn = refiner.provisional
     view.set_zoom(ZOOM * 0.9)
     frame(view)
     view.set_zoom(ZOOM)  # back before any idle slice: the same provisional pixels, no layout
-    hits = kept.hits
+    hits, drawn = kept.hits, refiner.provisional
     assert frame(view) == first
     assert kept.hits - hits >= provisional
+    assert refiner.provisional - drawn == first_drawn  # the same cards provisional again
     _settled(qtbot, view)
     frame(view)
     view.set_zoom(ZOOM * 0.9)

@@ -159,6 +159,10 @@ class ComponentItem(QGraphicsRectItem):
         """Whether the text drawn at `zoom` is laid out already (always true for blocks)."""
         return zoom < ct.BLOCK_ZOOM or (ct.name_size_for(zoom), ct.small_size_for(zoom)) in self._texts
 
+    def has_bucket(self, sizes: tuple[int, int]) -> bool:
+        """Whether the text of these font sizes (name, small: see has_level) is laid out already."""
+        return sizes in self._texts
+
     def text_statics(self, zoom: float) -> ct.CardStatics | None:
         """The text prepared for painting at `zoom` (made now if needed); None for a block."""
         return self._statics(zoom)

@@ -9,9 +9,12 @@ in slices of at most SLICE_MS, each card repainted as soon as its text is ready.
 card is the same card as last painted at another level (its kept pixels, see level_pixmaps),
 scaled to this level; a card not painted at any kept level is drawn as the stage-coloured
 block of the zoomed-out view for that moment. Once the slices are done the view is exactly the
-frame it would have drawn in one go: a provisional paint is kept apart from the cards' pixels
-(drawn again, cheaply, when the view comes back to that level before the card is refined, and
-dropped when its final pixels are kept), and a refined card is painted afresh.
+frame it would have drawn in one go: a provisional paint from another level's pixels is kept
+apart from the cards' pixels (drawn again, cheaply, when the view comes back to that level before
+the card is refined, and dropped when its final pixels are kept), a card drawn as a block at a
+level is drawn as a block again there (a block costs no more than a kept pixmap: it is not kept),
+and a refined card is painted afresh. Per card the checks are few: the font sizes of the frame's
+level are worked out once per frame.
 
 Only a large design (more than FULL_UP_TO components: a smaller one lays out all its names in
 view within a frame's time) is ever drawn provisionally, only in the first frame after a zoom
@@ -70,9 +73,13 @@ class TextRefiner(QObject):
         self._layouts = 0  # names laid out in the current frame
         self._in_frame = False  # a frame after a zoom change is being painted
         self._last_zoom: float | None = None  # the zoom of the view's last frame
+        self._lod = -1.0  # the last card's zoom, its font sizes and whether provisional cards are allowed
+        self._bucket = (0, 0)
+        self._allowed = False
         self._until = 0.0  # the frame's time for layouts ends then (clock seconds)
         self._blocks: dict[ComponentItem, None] = {}  # drawn as blocks: refined first
         self._scaled: dict[ComponentItem, None] = {}  # drawn from another level's pixels
+        self._block_levels: set[tuple[ComponentItem, float]] = set()  # (card, scale) drawn as a block
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -86,6 +93,7 @@ class TextRefiner(QObject):
         paints, such as the zoom warm-up's, are always in full)."""
         zoom = self.view.transform().m11()
         self._layouts = 0
+        self._lod = -1.0
         self._in_frame = self._last_zoom is not None and zoom != self._last_zoom
         try:
             yield
@@ -106,15 +114,23 @@ class TextRefiner(QObject):
         if not self._in_frame:
             return False
         lod = _lod_of(transform)
-        if lod < ct.BLOCK_ZOOM or item.has_level(lod):
+        if lod != self._lod:  # the same for every card of a frame: the font sizes once per frame
+            self._lod = lod
+            self._bucket = (ct.name_size_for(lod), ct.small_size_for(lod))
+            self._allowed = self.enabled and self._active()
+        bucket = self._bucket
+        if lod < ct.BLOCK_ZOOM or not self._allowed or item.has_bucket(bucket):
             return False
-        if ct.card_text.has(item.name, ct.name_size_for(lod), ct.small_size_for(lod), item.pinned):
+        if ct.card_text.has(item.name, *bucket, item.pinned):
             return False  # only the card's static texts to make: cheap
-        if not self.enabled or not self._active():
-            return False
         owner = item.owner
         if owner is None or owner.component_count() <= FULL_UP_TO:
             return False
+        where: Where = key[-1]  # type: ignore[assignment]
+        if (item, where[0]) in self._block_levels:  # a block at this level already: again
+            item.paint_block(painter)
+            self._queue(self._blocks, item)
+            return True
         kept = owner.level_pixmaps
         provisional = Provisional(key)
         if kept.draw(painter, provisional, transform):  # provisional at this level before: again
@@ -126,7 +142,6 @@ class TextRefiner(QObject):
             self._layouts += 1
             return False
         found = kept.latest(key[:-1])
-        where: Where = key[-1]  # type: ignore[assignment]
         if found is not None and found[0][5] == where[5]:  # painted at the same pixel ratio
             old = found[0]
             scale = where[0] / old[0]
@@ -139,10 +154,11 @@ class TextRefiner(QObject):
             painter.setRenderHint(_SMOOTH, smooth)
             painter.setWorldTransform(transform)
             self._queue(self._scaled, item)
-        else:
+            kept.keep(painter, provisional)  # for a return to this level before the card is refined
+        else:  # a block: as quickly drawn again as a kept pixmap, so not kept
             item.paint_block(painter)
+            self._block_levels.add((item, where[0]))
             self._queue(self._blocks, item)
-        kept.keep(painter, provisional)  # for a return to this level before the card is refined
         return True
 
     def _queue(self, queue: dict[ComponentItem, None], item: ComponentItem) -> None:
@@ -156,6 +172,7 @@ class TextRefiner(QObject):
         self._timer.stop()
         while self.pending():
             self._refine_next()
+        self._block_levels.clear()
 
     def _slice(self) -> None:
         deadline = self._clock() + SLICE_MS / 1000
@@ -163,6 +180,8 @@ class TextRefiner(QObject):
             self._refine_next()
         if self.pending():
             self._timer.start()
+        else:
+            self._block_levels.clear()  # every card laid out
 
     def _refine_next(self) -> None:
         queue = self._blocks if self._blocks else self._scaled
