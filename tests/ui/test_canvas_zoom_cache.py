@@ -264,6 +264,22 @@ def test_the_grid_tile_is_cached_per_level(qtbot):
     assert first.toImage().pixelColor(0, 0) == background  # the dot only in the middle
 
 
+def test_the_grid_looks_the_same_drawn_directly_or_from_the_cached_background(qtbot):
+    """Zoomed out (the overview) the view paints its background directly, with the view's render
+    hints; zoomed in from its cached background, whose painter has none. The grid samples its
+    tile the same way in both (nearest texels: the quicker), so it does not change on crossing."""
+    from PySide6.QtWidgets import QGraphicsView
+
+    doc, view = make_view(qtbot, size=(600, 400))
+    doc.add_component("model", 0, 0, "A card")  # no empty-canvas hint
+    view.set_zoom(0.257)  # grid dots 25.7 px apart: the tile is scaled
+    assert view.cacheMode() == QGraphicsView.CacheModeFlag.CacheNone
+    direct = view.viewport().grab().toImage()
+    view.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
+    view.resetCachedContent()
+    assert view.viewport().grab().toImage() == direct
+
+
 def test_an_idle_view_prepares_the_1_to_1_chromes_so_zooming_in_rasterises_none(qtbot):
     doc, view = make_view(qtbot, size=(900, 600))
     view.set_zoom(0.2)  # the overview: no card painted yet

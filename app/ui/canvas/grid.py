@@ -18,6 +18,7 @@ from app.ui.canvas import style as st
 GRID_MIN_SPACING = 9.0  # device pixels between dots below which the grid thins out
 GRID_MIN_ZOOM = 0.2  # no grid at all below this zoom
 DOT_PX = 1.6  # the dot's diameter in device pixels
+_SMOOTH = QPainter.RenderHint.SmoothPixmapTransform
 TILES = 64  # cells kept: one per zoom level (whole device pixels) and theme, at most ~80 px square
 
 
@@ -69,4 +70,11 @@ def draw_grid(painter: QPainter, rect: QRectF, zoom: float, background: QColor, 
     brush = QBrush(tile)
     offset = -dot_centre(tile.width()) * scale  # the dot lands on the grid point
     brush.setTransform(QTransform(scale, 0.0, 0.0, scale, offset, offset))
+    # the tile is sampled as the view's cached background always did (its painter has no render
+    # hints): nearest texels, at half the cost of smooth sampling when the view paints it directly
+    smooth = painter.testRenderHint(_SMOOTH)
+    if smooth:
+        painter.setRenderHint(_SMOOTH, False)
     painter.fillRect(rect, brush)
+    if smooth:
+        painter.setRenderHint(_SMOOTH, True)
