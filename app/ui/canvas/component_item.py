@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import html
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QPainter, QPixmap, QStaticText, QTransform
+from PySide6.QtGui import QPainter, QPainterPath, QPixmap, QStaticText, QTransform
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsRectItem,
@@ -248,10 +248,10 @@ class ComponentItem(QGraphicsRectItem):
 
     # ---- QGraphicsItem -------------------------------------------------------------------------
 
-    def shape(self):
+    def shape(self) -> QPainterPath:
         return st.CARD_SHAPE
 
-    def itemChange(self, change, value):
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
         if change == _POSITION_CHANGED:
             owner = self.owner
             if owner is not None:

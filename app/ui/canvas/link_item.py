@@ -6,6 +6,7 @@ an endpoint moves (see routing.reroute), never in paint().
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -167,7 +168,7 @@ class LinkItem(QGraphicsRectItem):
         self.setRect(bounds.adjusted(-2, -2, 2, 2))  # boundingRect() (QGraphicsRectItem's)
         self._shape = None
 
-    def place_label(self, blocked) -> QRectF | None:
+    def place_label(self, blocked: Callable[[float, float, float, float], bool]) -> QRectF | None:
         """Put the label on the first free spot along the link, or hide it.
 
         `blocked(x, y, w, h)` tells whether a rectangle in scene coordinates overlaps a card
