@@ -58,6 +58,26 @@ def test_a_new_level_lays_out_a_few_names_per_frame_and_settles_to_the_frame_dra
     assert settled == fresh_frame(view, ZOOM)
 
 
+def test_a_card_drawn_as_a_block_shows_its_stage_colour(qtbot, few_layouts):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QColor
+
+    from app.ui.canvas.style import CARD_H, CARD_W
+
+    doc, view = _grid_view(qtbot)
+    view.set_zoom(ZOOM)
+    first = frame(view)
+    blocks = list(view.text_refiner._blocks)
+    assert len(blocks) > 20
+    shown = 0
+    for item in blocks:
+        centre = view.mapFromScene(item.pos() + QPointF(CARD_W / 2, CARD_H / 2))
+        if first.rect().contains(centre):
+            assert first.pixelColor(centre) == QColor(item.stage_color)
+            shown += 1
+    assert shown > 20
+
+
 def test_cards_painted_at_the_level_before_are_drawn_from_their_pixels_then_refined(qtbot, few_layouts):
     doc, view = _grid_view(qtbot)
     refiner = view.text_refiner
