@@ -33,7 +33,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import shiboken6
 from PySide6.QtCore import QObject, QPointF, QRectF, Qt, QTimer
@@ -58,11 +58,31 @@ _NO_PEN = Qt.PenStyle.NoPen
 _lod_of = QStyleOptionGraphicsItem.levelOfDetailFromTransform
 
 
+class _Parts(NamedTuple):
+    """What a batched link adds to its cell, in scene coordinates (made when it joins)."""
+
+    family: str
+    feedback: bool
+    path: QPainterPath
+    head: QPainterPath
+    label: QRectF | None
+    box: tuple[float, float, float, float]  # left, top, right, bottom of its bounds
+
+    @staticmethod
+    def of(link: LinkItem, x: float, y: float, rect: QRectF) -> _Parts:
+        head = QPainterPath()
+        head.addPolygon(link.arrow().translated(x, y))
+        head.closeSubpath()
+        label = link.label_rect().translated(x, y) if link.label_visible() else None
+        box = (x + rect.left(), y + rect.top(), x + rect.right(), y + rect.bottom())
+        return _Parts(link.family, link.feedback, link.path().translated(x, y), head, label, box)
+
+
 @dataclass
 class _Cell:
     """The batched links of one cell and, once made (`made`), their batches."""
 
-    links: dict[LinkItem, None] = field(default_factory=dict)
+    links: dict[LinkItem, _Parts] = field(default_factory=dict)
     made: bool = False
     bounds: QRectF = field(default_factory=QRectF)
     lines: dict[tuple[str, bool], QPainterPath] = field(default_factory=dict)
@@ -73,24 +93,25 @@ class _Cell:
         lines: dict[tuple[str, bool], QPainterPath] = {}
         arrows: dict[str, QPainterPath] = {}
         labels: list[tuple[QRectF, LinkItem]] = []
-        bounds = QRectF()
-        for link in self.links:
-            pos = link.pos()
-            x, y = pos.x(), pos.y()
-            key = (link.family, link.feedback)
+        left = top = float("inf")
+        right = bottom = float("-inf")
+        for link, parts in self.links.items():
+            key = (parts.family, parts.feedback)
             path = lines.get(key)
             if path is None:
                 path = lines[key] = QPainterPath()
-            path.addPath(link.path().translated(x, y))
-            heads = arrows.get(link.family)
+            path.addPath(parts.path)
+            heads = arrows.get(parts.family)
             if heads is None:
-                heads = arrows[link.family] = QPainterPath()
+                heads = arrows[parts.family] = QPainterPath()
                 heads.setFillRule(Qt.FillRule.WindingFill)  # every head turns the same way (routing)
-            heads.addPolygon(link.arrow().translated(x, y))
-            heads.closeSubpath()
-            if link.label_visible():
-                labels.append((link.label_rect().translated(x, y), link))
-            bounds = bounds.united(link.rect().translated(x, y))
+            heads.addPath(parts.head)
+            if parts.label is not None:
+                labels.append((parts.label, link))
+            box = parts.box
+            left, top = min(left, box[0]), min(top, box[1])
+            right, bottom = max(right, box[2]), max(bottom, box[3])
+        bounds = QRectF(left, top, right - left, bottom - top) if self.links else QRectF()
         self.lines, self.arrows, self.labels, self.bounds = lines, arrows, labels, bounds
         self.made = True
 
@@ -236,11 +257,12 @@ class LinkBatches(QObject):
                 continue  # painted by itself (it joins when deselected or unmarked and changed)
             pos, rect = link.pos(), link.rect()
             x, y = pos.x(), pos.y()
-            key = _key(x + rect.left(), y + rect.top(), x + rect.right(), y + rect.bottom())
+            parts = _Parts.of(link, x, y, rect)
+            key = _key(*parts.box)
             cell = self._cells.get(key)
             if cell is None:
                 cell = self._cells[key] = _Cell()
-            cell.links[link] = None
+            cell.links[link] = parts
             cell.made = False
             bounds = rect.translated(x, y)
             self._cell_of[link] = (key, bounds)
@@ -268,10 +290,12 @@ class LinkBatches(QObject):
             return
         cells = []
         for cell in self._cells.values():
-            if not cell.made:
-                cell.make()
+            # a cell only loses links between makes (joining makes it): its old bounds hold it
             if cell.bounds.intersects(rect):
-                cells.append(cell)
+                if not cell.made:
+                    cell.make()
+                if cell.bounds.intersects(rect):
+                    cells.append(cell)
         if not cells:
             return
         theme = self.scene.canvas_style.theme
