@@ -211,3 +211,15 @@ def test_a_marked_link_paints_itself(qtbot):
     assert not link.flags() & NO_CONTENTS
     assert scene.link_batches.count() == 2
     assert frame(view) == _items_frame(view)  # drawn through its effect, not by the batches
+
+
+def test_a_scene_no_view_shows_keeps_every_link_painting_itself(qtbot):
+    from app.ui.canvas.scene import DesignScene
+    from app.ui.document import DesignDocument
+
+    design, _ = _design()
+    scene = DesignScene(DesignDocument(design))
+    scene.link_batches.min_links = 0
+    scene.link_batches.absorb()
+    assert scene.link_batches.count() == 0
+    assert not any(link.flags() & NO_CONTENTS for link in scene.link_items())

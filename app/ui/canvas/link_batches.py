@@ -240,8 +240,9 @@ class LinkBatches(QObject):
         self.absorb()
 
     def absorb(self) -> None:
-        """Let the links that paint themselves join the batches, SLICE_MS at a time."""
-        if not self.active():
+        """Let the links that paint themselves join the batches, SLICE_MS at a time (only in a
+        scene a view shows: nothing else draws the batches)."""
+        if not self.active() or not self.scene.views():
             return
         deadline = time.perf_counter() + SLICE_MS / 1000
         scene = self.scene
