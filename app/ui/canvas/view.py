@@ -244,7 +244,10 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
         if scene.overview_active:
             scene.overview.paint(painter, rect, self.zoom_factor())
         else:
-            scene.link_batches.paint(painter, rect, self.renderHints())  # settled links, under every item
+            # the settled links, under every item; `rect` may reach far out of view (an invalidated
+            # long link's bounds): only what the view shows is drawn
+            shown = rect.intersected(self.visible_scene_rect())
+            scene.link_batches.paint(painter, shown, self.renderHints())
 
     def set_snap_to_grid(self, on: bool) -> None:
         self.design_scene.snap_enabled = bool(on)
