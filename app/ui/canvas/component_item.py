@@ -347,9 +347,6 @@ class ComponentItem(QGraphicsRectItem):
         """The card as a stage-coloured block, as below BLOCK_ZOOM (a provisional paint)."""
         self._paint_fast(painter, self._style.theme, self.isSelected())
 
-    def scene_theme(self) -> st.Theme:
-        return self._style.theme
-
     def _paint_fast(self, painter: QPainter, theme: st.Theme, selected: bool) -> None:
         painter.setPen(theme.selection_pen if selected else Qt.PenStyle.NoPen)
         painter.setBrush(self._stage_brush)

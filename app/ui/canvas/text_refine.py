@@ -136,7 +136,7 @@ class TextRefiner(QObject):
             return False
         where: Where = key[-1]  # type: ignore[assignment]
         if (item, where[0]) in self._block_levels:  # a block at this level already: again
-            self._paint_block(item, painter, transform, where)
+            self._paint_block(item, painter, transform, where, owner.canvas_style.theme)
             self._queue(self._blocks, item)
             return True
         kept = owner.level_pixmaps
@@ -164,13 +164,13 @@ class TextRefiner(QObject):
             self._queue(self._scaled, item)
             kept.keep(painter, provisional)  # for a return to this level before the card is refined
         else:  # a block: as quickly drawn again as a kept pixmap, so not kept
-            self._paint_block(item, painter, transform, where)
+            self._paint_block(item, painter, transform, where, owner.canvas_style.theme)
             self._block_levels.add((item, where[0]))
             self._queue(self._blocks, item)
         return True
 
     def _paint_block(
-        self, item: ComponentItem, painter: QPainter, transform: QTransform, where: Where
+        self, item: ComponentItem, painter: QPainter, transform: QTransform, where: Where, theme: st.Theme
     ) -> None:
         """The card as its stage-coloured block: one pixmap per look and level, shared by the
         cards showing it and drawn at the card's corner rounded to a whole pixel (a moment's
@@ -180,7 +180,7 @@ class TextRefiner(QObject):
         badge = item.badge()
         severity = badge[1] if badge is not None else None
         look = (
-            chrome.theme_serial(item.scene_theme()),
+            chrome.theme_serial(theme),
             item.stage_color,
             item.isSelected(),
             severity,
