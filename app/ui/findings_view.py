@@ -7,10 +7,22 @@ finding, its rationale). Group rows show a coloured bar, the group name and its 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPainterPath, QPalette, QPixmap
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QIcon,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTreeWidget, QWidget
 
 from app.rules.model import Finding
@@ -23,7 +35,6 @@ _PAD = 6
 _ICON = 16
 _MAX_MESSAGE_LINES = 3
 _HEIGHTS_KEPT = 20_000  # wrapped heights remembered by the delegate (cleared when full)
-_FONT_PROBE = "The quick brown fox jumps over the lazy dog 0123456789"  # tells fonts apart in the key
 
 
 @cache
@@ -78,7 +89,7 @@ class FindingTree(QTreeWidget):
         self.setItemDelegate(FindingDelegate(self))
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
 
-    def resizeEvent(self, event) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         width = self.viewport().width()
         if width != self._last_width:
@@ -86,21 +97,53 @@ class FindingTree(QTreeWidget):
             self.scheduleDelayedItemsLayout()
 
 
-class FindingDelegate(QStyledItemDelegate):
-    def __init__(self, view: FindingTree):
-        super().__init__(view)
-        self.view = view
-        self._heights: dict[tuple[int, int, int, str], int] = {}
+@dataclass(frozen=True)
+class _FontSet:
+    """The row fonts for one view font (the name line bold, the detail line smaller) and their
+    metrics, made once: the tree asks for every row's size at each layout (hundreds of rows)."""
 
-    # ---- geometry -----------------------------------------------------------------------
+    key: str
+    base: QFont
+    bold: QFont
+    small: QFont
+    base_metrics: QFontMetrics
+    bold_metrics: QFontMetrics
+    small_metrics: QFontMetrics
 
-    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont]:
-        base = QFont(option.font)
+    @staticmethod
+    def of(font: QFont) -> _FontSet:
+        base = QFont(font)
         bold = QFont(base)
         bold.setBold(True)
         small = QFont(base)
         small.setPointSizeF(max(base.pointSizeF() * 0.88, 7.0))
-        return base, bold, small
+        return _FontSet(
+            font.key(), base, bold, small, QFontMetrics(base), QFontMetrics(bold), QFontMetrics(small)
+        )
+
+
+class FindingDelegate(QStyledItemDelegate):
+    def __init__(self, view: FindingTree):
+        super().__init__(view)
+        self.view = view
+        self._heights: dict[tuple[str, int, str], int] = {}
+        self._font_sets: dict[str, _FontSet] = {}
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):  # fonts added later may change what a font resolves to
+            app.fontDatabaseChanged.connect(self._forget_fonts)
+
+    def _forget_fonts(self) -> None:
+        self._font_sets.clear()
+        self._heights.clear()
+
+    # ---- geometry -----------------------------------------------------------------------
+
+    def _fonts(self, option: QStyleOptionViewItem) -> _FontSet:
+        key = option.font.key()
+        fonts = self._font_sets.get(key)
+        if fonts is None:
+            fonts = self._font_sets[key] = _FontSet.of(option.font)
+        return fonts
 
     def _text_width(self, index: QModelIndex | QPersistentModelIndex) -> int:
         depth = 0
@@ -111,15 +154,16 @@ class FindingDelegate(QStyledItemDelegate):
         indent = self.view.indentation() * (depth + (1 if self.view.rootIsDecorated() else 0))
         return max(self.view.viewport().width() - indent - _ICON - 3 * _PAD, 80)
 
-    def _message_rect(self, metrics: QFontMetrics, text: str, width: int) -> QRect:
-        return QRect(0, 0, width, self._message_height(metrics, text, width))
+    def _message_rect(self, fonts: _FontSet, text: str, width: int) -> QRect:
+        return QRect(0, 0, width, self._message_height(fonts, text, width))
 
-    def _message_height(self, metrics: QFontMetrics, text: str, width: int) -> int:
+    def _message_height(self, fonts: _FontSet, text: str, width: int) -> int:
         """The wrapped text's height (at most _MAX_MESSAGE_LINES lines), remembered per font,
         width and text: the tree asks again for every row at each layout (hundreds of rows)."""
-        key = (metrics.lineSpacing(), metrics.horizontalAdvance(_FONT_PROBE), width, text)
+        key = (fonts.key, width, text)
         height = self._heights.get(key)
         if height is None:
+            metrics = fonts.base_metrics
             bound = metrics.boundingRect(QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, text)
             height = min(bound.height(), metrics.lineSpacing() * _MAX_MESSAGE_LINES)
             if len(self._heights) >= _HEIGHTS_KEPT:
@@ -128,23 +172,25 @@ class FindingDelegate(QStyledItemDelegate):
         return height
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        base, bold, small = self._fonts(option)
+        fonts = self._fonts(option)
         if index.data(GROUP_ROLE) is not None:
-            return QSize(200, QFontMetrics(bold).height() + 2 * _PAD)
+            return QSize(200, fonts.bold_metrics.height() + 2 * _PAD)
         finding: Finding | None = index.data(FINDING_ROLE)
         width = self._text_width(index)
         if finding is None:
             text = index.data(Qt.ItemDataRole.DisplayRole) or ""
-            return QSize(200, self._message_rect(QFontMetrics(base), text, width).height() + 2 * _PAD)
-        height = QFontMetrics(bold).height()
-        height += 2 + self._message_rect(QFontMetrics(base), finding.message, width).height()
+            return QSize(200, self._message_height(fonts, text, width) + 2 * _PAD)
+        height = fonts.bold_metrics.height()
+        height += 2 + self._message_height(fonts, finding.message, width)
         if index.data(DETAIL_ROLE):
-            height += 2 + QFontMetrics(small).height()
+            height += 2 + fonts.small_metrics.height()
         return QSize(200, height + 2 * _PAD)
 
     # ---- painting -----------------------------------------------------------------------
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         style = opt.widget.style() if opt.widget else None
@@ -165,24 +211,35 @@ class FindingDelegate(QStyledItemDelegate):
             self._paint_finding(painter, opt, index, text_color, selected)
         painter.restore()
 
-    def _paint_group(self, painter: QPainter, opt: QStyleOptionViewItem, group, text_color: QColor) -> None:
+    def _paint_group(
+        self,
+        painter: QPainter,
+        opt: QStyleOptionViewItem,
+        group: tuple[str, str, int, str],
+        text_color: QColor,
+    ) -> None:
         _key, title, count, color = group
-        base, bold, small = self._fonts(opt)
+        fonts = self._fonts(opt)
         rect = opt.rect
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(color))
         painter.drawRoundedRect(QRectF(rect.left() + 2, rect.top() + 5, 4, rect.height() - 10), 2, 2)
-        painter.setFont(bold)
+        painter.setFont(fonts.bold)
         painter.setPen(text_color)
         text_rect = rect.adjusted(12, 0, -_PAD, 0)
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, title)
-        painter.setFont(small)
+        painter.setFont(fonts.small)
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, str(count))
 
     def _paint_finding(
-        self, painter: QPainter, opt: QStyleOptionViewItem, index, text_color: QColor, selected: bool
+        self,
+        painter: QPainter,
+        opt: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+        text_color: QColor,
+        selected: bool,
     ) -> None:
-        base, bold, small = self._fonts(opt)
+        fonts = self._fonts(opt)
         finding: Finding | None = index.data(FINDING_ROLE)
         rect = opt.rect.adjusted(_PAD, _PAD, -_PAD, -_PAD)
         icon = index.data(Qt.ItemDataRole.DecorationRole)
@@ -192,7 +249,7 @@ class FindingDelegate(QStyledItemDelegate):
         width = rect.right() - x
         painter.setPen(text_color)
         if finding is None:
-            painter.setFont(base)
+            painter.setFont(fonts.base)
             painter.drawText(
                 QRect(x, rect.top(), width, rect.height()),
                 Qt.TextFlag.TextWordWrap,
@@ -200,21 +257,21 @@ class FindingDelegate(QStyledItemDelegate):
             )
             return
         y = rect.top()
-        head_metrics = QFontMetrics(bold)
-        painter.setFont(bold)
+        head_metrics = fonts.bold_metrics
+        painter.setFont(fonts.bold)
         head = head_metrics.elidedText(f"{finding.rule}  {finding.title}", Qt.TextElideMode.ElideRight, width)
         painter.drawText(QRect(x, y, width, head_metrics.height()), Qt.AlignmentFlag.AlignLeft, head)
         y += head_metrics.height() + 2
-        painter.setFont(base)
-        metrics = QFontMetrics(base)
-        message_rect = self._message_rect(metrics, finding.message, width).translated(x, y)
+        painter.setFont(fonts.base)
+        metrics = fonts.base_metrics
+        message_rect = self._message_rect(fonts, finding.message, width).translated(x, y)
         message = self._elide_lines(metrics, finding.message, width)
         painter.drawText(message_rect, Qt.TextFlag.TextWordWrap, message)
         y = message_rect.bottom() + 3
         detail = index.data(DETAIL_ROLE)
         if detail:
-            painter.setFont(small)
-            small_metrics = QFontMetrics(small)
+            painter.setFont(fonts.small)
+            small_metrics = fonts.small_metrics
             painter.setPen(text_color if selected else muted_text_color())
             text = small_metrics.elidedText(detail, Qt.TextElideMode.ElideRight, width)
             painter.drawText(QRect(x, y, width, small_metrics.height()), Qt.AlignmentFlag.AlignLeft, text)

@@ -230,3 +230,61 @@ def test_accept_dialog_shows_markup_as_text(qtbot):
     texts = [label.text() for label in dialog.findChildren(QLabel)]
     assert "T9 · Title <i>x</i>" in texts
     assert any("Message with &lt;b&gt;tags&lt;/b&gt; &amp; more" in text for text in texts)
+
+
+def _row_heights(panel: FindingsPanel) -> list[int]:
+    tree = panel.tree
+    return [tree.visualItemRect(item).height() for item in panel.finding_items()]
+
+
+def _expected_height(panel: FindingsPanel, item) -> int:
+    """A finding row's height worked out afresh from the view's font (see FindingDelegate)."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from app.ui.findings_view import FINDING_ROLE
+
+    base = QFont(panel.tree.font())
+    bold = QFont(base)
+    bold.setBold(True)
+    small = QFont(base)
+    small.setPointSizeF(max(base.pointSizeF() * 0.88, 7.0))
+    finding = item.data(0, FINDING_ROLE)
+    tree = panel.tree
+    width = max(tree.viewport().width() - tree.indentation() * 2 - 16 - 3 * 6, 80)
+    metrics = QFontMetrics(base)
+    wrapped = metrics.boundingRect(QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, finding.message)
+    message = min(wrapped.height(), metrics.lineSpacing() * 3)
+    return QFontMetrics(bold).height() + 2 + message + 2 + QFontMetrics(small).height() + 2 * 6
+
+
+def test_finding_rows_fit_their_text_and_follow_a_font_change(qtbot, doc, checker, panel, test_rule_only):
+    doc.add_component("model", 0, 0, "Two-tower candidate retrieval with a nightly refreshed ANN index")
+    checker.check_now()
+    assert len(panel.finding_items()) == 1
+    item = panel.finding_items()[0]
+    assert _row_heights(panel) == [_expected_height(panel, item)]
+    before = _row_heights(panel)[0]
+    font = panel.tree.font()
+    font.setPointSizeF(font.pointSizeF() * 1.6)
+    panel.tree.setFont(font)  # the rows are measured with the new font's metrics, not kept ones
+    panel.tree.doItemsLayout()
+    assert _row_heights(panel)[0] == _expected_height(panel, item) > before
+
+
+def test_finding_rows_forget_their_fonts_when_the_font_database_changes(qtbot, panel):
+    from PySide6.QtGui import QGuiApplication
+
+    delegate = panel.tree.itemDelegate()
+    delegate._fonts(_option(panel))
+    assert delegate._font_sets
+    QGuiApplication.instance().fontDatabaseChanged.emit()
+    assert not delegate._font_sets and not delegate._heights
+
+
+def _option(panel: FindingsPanel):
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    option = QStyleOptionViewItem()
+    option.font = panel.tree.font()
+    return option
