@@ -37,6 +37,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer
 COLLECT_INTERVAL_MS = 100
 FULL_GROWTH = 4  # a full collection once the heap grew by 1/FULL_GROWTH since the last one
 FULL_DELAY_S = 1.5  # and not sooner than this after the last pause ended
+YOUNG_EVERY = 3  # generation 1 is collected with every YOUNG_EVERY-th collection of generation 0
 
 _lock = threading.Lock()
 _holders = 0
@@ -65,14 +66,16 @@ class _WindowThreadCollector(QObject):
         interpreter's allocated memory blocks stand for them): with a large design open a full
         collection walks millions of objects (hundreds of milliseconds), so it must not run
         every tenth collection of generation 1. Nor while a pause is held, nor right after it
-        ends (the end of an open). The younger generations are collected meanwhile, as usual:
-        each such collection walks only what was made since the last one (a few milliseconds
-        every COLLECT_INTERVAL_MS), where one after a pause would walk everything the paused
-        work made (the whole of a large design's items: a pause of 100 ms or more)."""
+        ends (the end of an open). The younger generations are collected meanwhile: each such
+        collection walks only what was made since the last one (a few milliseconds every
+        COLLECT_INTERVAL_MS), where one after a pause would walk everything the paused work made
+        (the whole of a large design's items: a pause of 100 ms or more). Generation 1 goes
+        with every YOUNG_EVERY-th of them, not the interpreter's tenth: while a large design is
+        built, a second of survivors took one walk of 40-60 ms; a third of that, 6-25 ms."""
         counts, thresholds = gc.get_count(), gc.get_threshold()
         if counts[0] <= thresholds[0]:
             return None
-        generation = 2 if counts[2] > thresholds[2] else 1 if counts[1] > thresholds[1] else 0
+        generation = 2 if counts[2] > thresholds[2] else 1 if counts[1] >= YOUNG_EVERY else 0
         if generation == 2 and (_holders or not self._full_due()):
             generation = 1
         gc.collect(generation)

@@ -28,6 +28,7 @@ def test_a_workers_allocations_collect_nothing_and_the_window_thread_collects_th
 
     gc.callbacks.append(note)
     try:
+
         def allocate() -> None:
             for _ in range(5 * gc.get_threshold()[0]):
                 _Cycle()
@@ -64,3 +65,18 @@ def test_a_held_pause_stops_the_window_threads_full_collections_until_released(m
         _Cycle()
     assert gc.get_count()[2] > gc.get_threshold()[2]
     assert gc_pause.collect_if_due() == 2
+
+
+def test_generation_one_is_collected_after_every_few_young_collections():
+    """Each collection of generation 1 walks what survived the young collections since the last
+    one: with the window's timer collecting generation 0 every 100 ms while a large design is
+    built, waiting for the interpreter's ten of them made one walk of 40-60 ms."""
+    assert gc_pause.YOUNG_EVERY < gc.get_threshold()[1]
+    generations = []
+    with gc_pause.paused():  # no full collection meanwhile
+        gc.collect(1)  # generation 1 just collected: its count starts again
+        for _ in range(2 * (gc_pause.YOUNG_EVERY + 1)):
+            for _ in range(2 * gc.get_threshold()[0]):
+                _Cycle()
+            generations.append(gc_pause.collect_if_due())
+    assert generations == 2 * ([0] * gc_pause.YOUNG_EVERY + [1])
