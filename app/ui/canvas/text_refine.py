@@ -48,7 +48,8 @@ if TYPE_CHECKING:
     from app.ui.canvas.component_item import ComponentItem
 
 NEW_LAYOUTS_PER_FRAME = 60  # names laid out within one frame at most; further cards are provisional
-LAYOUT_MS = 4.0  # and only for so long after the frame's first card needing a new layout
+LAYOUT_MS = 4.0  # and only for so long after the frame's first card needing a new layout (at 1:1,
+# less zoomed out: see layout_ms)
 FULL_UP_TO = 200  # a design of at most this many components is always drawn in full
 SLICE_MS = 8.0  # longest run of layouts before input and painting get their turn
 BLOCK_LOOKS = 64  # block pixmaps kept (a few stage colours, selected or not, badges: per level)
@@ -80,10 +81,17 @@ class TextRefiner(QObject):
         self._layouts = 0  # names laid out in the current frame
         self._in_frame = False  # a frame after a zoom change is being painted
         self._last_zoom: float | None = None  # the zoom of the view's last frame
+        self._zoom = 1.0  # the zoom of the frame being painted
         self._lod = -1.0  # the last card's zoom, its font sizes and whether provisional cards are allowed
         self._bucket = (0, 0)
         self._allowed = False
         self._until = 0.0  # the frame's time for layouts ends then (clock seconds)
+        # the frame's layouts are used up: its further new cards are blocks (see paint_spent), at
+        # the scale and pixel ratio of the device pixmaps of that frame's cards
+        self.spent = False
+        self._spent_scale = 0.0  # the frame's scale (the painter's m11)
+        self._spent_level = 0.0  # and as the keys of the card's pixels have it (Where[0])
+        self._spent_ratio = 0.0
         self._blocks: dict[ComponentItem, None] = {}  # drawn as blocks: refined first
         self._scaled: dict[ComponentItem, None] = {}  # drawn from another level's pixels
         self._block_levels: set[tuple[ComponentItem, float]] = set()  # (card, scale) drawn as a block
@@ -102,11 +110,14 @@ class TextRefiner(QObject):
         zoom = self.view.transform().m11()
         self._layouts = 0
         self._lod = -1.0
+        self.spent = False
+        self._zoom = zoom
         self._in_frame = self._last_zoom is not None and zoom != self._last_zoom
         try:
             yield
         finally:
             self._in_frame = False
+            self.spent = False
             self._last_zoom = zoom
 
     def pending(self) -> int:
@@ -136,7 +147,7 @@ class TextRefiner(QObject):
             return False
         where: Where = key[-1]  # type: ignore[assignment]
         if (item, where[0]) in self._block_levels:  # a block at this level already: again
-            self._paint_block(item, painter, transform, where, owner.canvas_style.theme)
+            self._draw_block(item, painter, transform, where[0], where[1], where[2], where[5])
             self._queue(self._blocks, item)
             return True
         kept = owner.level_pixmaps
@@ -145,10 +156,13 @@ class TextRefiner(QObject):
             self._queue(self._scaled, item)
             return True
         if not self._layouts:
-            self._until = self._clock() + LAYOUT_MS / 1000
+            self._until = self._clock() + layout_ms(self._zoom) / 1000
         if self._layouts < NEW_LAYOUTS_PER_FRAME and (self._layouts < 1 or self._clock() < self._until):
             self._layouts += 1
             return False
+        if not self.spent:  # from now on in this frame: paint_spent first
+            self.spent = True
+            self._spent_scale, self._spent_level, self._spent_ratio = transform.m11(), where[0], where[5]
         found = kept.latest(key[:-1])
         if found is not None and found[0][5] == where[5]:  # painted at the same pixel ratio
             old = found[0]
@@ -164,26 +178,59 @@ class TextRefiner(QObject):
             self._queue(self._scaled, item)
             kept.keep(painter, provisional)  # for a return to this level before the card is refined
         else:  # a block: as quickly drawn again as a kept pixmap, so not kept
-            self._paint_block(item, painter, transform, where, owner.canvas_style.theme)
+            self._draw_block(item, painter, transform, where[0], where[1], where[2], where[5])
             self._block_levels.add((item, where[0]))
             self._queue(self._blocks, item)
         return True
 
-    def _paint_block(
-        self, item: ComponentItem, painter: QPainter, transform: QTransform, where: Where, theme: st.Theme
+    def paint_spent(self, item: ComponentItem, painter: QPainter, transform: QTransform) -> bool:
+        """What paint() draws for a card it would draw as a new block once the frame's layouts
+        are spent (`spent`), with fewer checks: nothing is laid out any more in this frame, and a
+        card none of whose pixels are kept at any level (level_pixmaps.holds) has none to draw
+        at this one. False for any other card (its kept pixels, a provisional picture or a full
+        paint: ComponentItem.paint goes on as before)."""
+        scale = self._spent_scale
+        if not self._in_frame or transform.m11() != scale or transform.m22() != scale or transform.m12():
+            return False
+        device = painter.device()
+        ratio = self._spent_ratio
+        if type(device) is not QPixmap or painter.hasClipping() or device.devicePixelRatioF() != ratio:
+            return False
+        bucket = self._bucket
+        if item.has_bucket(bucket) or ct.card_text.has(item.name, *bucket, item.pinned):
+            return False
+        owner = item.owner
+        if owner is None or owner.exporting or owner.level_pixmaps.holds(item):
+            return False
+        level = self._spent_level
+        self._block_levels.add((item, level))
+        x, y = round(transform.dx(), 3), round(transform.dy(), 3)  # as in a Where
+        self._draw_block(item, painter, transform, level, x, y, ratio)
+        self._queue(self._blocks, item)
+        return True
+
+    def _draw_block(
+        self,
+        item: ComponentItem,
+        painter: QPainter,
+        transform: QTransform,
+        scale: float,
+        dx: float,
+        dy: float,
+        ratio: float,
     ) -> None:
         """The card as its stage-coloured block: one pixmap per look and level, shared by the
-        cards showing it and drawn at the card's corner rounded to a whole pixel (a moment's
-        picture: half a pixel off at most; one pixmap drawn costs a fraction of the block's
-        antialiased outline)."""
-        scale, ratio = where[0], where[5]
+        cards showing it and drawn at the card's corner (device offset dx, dy, as in a Where)
+        rounded to a whole pixel (a moment's picture: half a pixel off at most; one pixmap drawn
+        costs a fraction of the block's antialiased outline)."""
         badge = item.badge()
-        severity = badge[1] if badge is not None else None
+        owner = item.owner
+        theme = owner.canvas_style.theme if owner is not None else None
         look = (
-            chrome.theme_serial(theme),
+            chrome.theme_serial(theme) if theme is not None else 0,
             item.stage_color,
             item.isSelected(),
-            severity,
+            badge[1] if badge is not None else None,
             scale,
             ratio,
         )
@@ -193,7 +240,7 @@ class TextRefiner(QObject):
                 self._block_pixmaps.clear()
             pixmap = self._block_pixmaps[look] = _block_pixmap(item, scale, ratio)
         painter.setWorldTransform(_IDENTITY)
-        painter.drawPixmap(QPointF(round(where[1]) - BLOCK_MARGIN, round(where[2]) - BLOCK_MARGIN), pixmap)
+        painter.drawPixmap(QPointF(round(dx) - BLOCK_MARGIN, round(dy) - BLOCK_MARGIN), pixmap)
         painter.setWorldTransform(transform)
 
     def _queue(self, queue: dict[ComponentItem, None], item: ComponentItem) -> None:
@@ -226,6 +273,17 @@ class TextRefiner(QObject):
             return  # removed meanwhile
         item.text_statics(self.view.transform().m11())  # laid out at the view's level now
         item.update()  # Qt's device pixmap of it is painted again, in full
+
+
+def layout_ms(zoom: float) -> float:
+    """The time a frame at `zoom` gives to laying out names: LAYOUT_MS at 1:1 and closer, less
+    zoomed out, in proportion to a card's area on screen. A view zoomed out to `zoom` shows
+    1 / zoom² as many cards, each of which costs the frame its fixed share (Qt's device pixmap of
+    it, its paint call, a block for the cards waiting for their text), and the first names laid
+    out at new font sizes cost the most (the fonts and glyphs at those sizes): at 0.3 the 500
+    cards in view leave room for one name (the frame lays out one at least), which is no worse a
+    picture than a few dozen names out of 500 and refined as quickly."""
+    return LAYOUT_MS * min(1.0, zoom * zoom)
 
 
 def _block_pixmap(item: ComponentItem, scale: float, ratio: float) -> QPixmap:
