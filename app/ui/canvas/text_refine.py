@@ -32,7 +32,7 @@ import math
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import shiboken6
 from PySide6.QtCore import QObject, QPointF, Qt, QTimer
@@ -42,10 +42,12 @@ from PySide6.QtWidgets import QGraphicsView, QStyleOptionGraphicsItem
 from app.ui.canvas import card_chrome as chrome
 from app.ui.canvas import card_text as ct
 from app.ui.canvas import style as st
+from app.ui.canvas.block_batch import BlockBatch
 from app.ui.canvas.level_pixmaps import Provisional, Where
 
 if TYPE_CHECKING:
     from app.ui.canvas.component_item import ComponentItem
+    from app.ui.canvas.scene import DesignScene
 
 NEW_LAYOUTS_PER_FRAME = 60  # names laid out within one frame at most; further cards are provisional
 LAYOUT_MS = 4.0  # and only for so long after the frame's first card needing a new layout (at 1:1,
@@ -96,6 +98,8 @@ class TextRefiner(QObject):
         self._scaled: dict[ComponentItem, None] = {}  # drawn from another level's pixels
         self._block_levels: set[tuple[ComponentItem, float]] = set()  # (card, scale) drawn as a block
         self._block_pixmaps: dict[tuple[object, ...], QPixmap] = {}  # blocks by look and level
+        self.block_margin = BLOCK_MARGIN
+        self.batch = BlockBatch(self)  # the blocks the view draws itself (see block_batch)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -113,12 +117,38 @@ class TextRefiner(QObject):
         self.spent = False
         self._zoom = zoom
         self._in_frame = self._last_zoom is not None and zoom != self._last_zoom
+        batch = self.batch
+        taken = self._in_frame and self._take_blocks(zoom)  # before Qt looks at the items
+        if not taken and batch.items and round(zoom, 6) != batch.level:
+            batch.release()  # another level: its cards paint themselves, provisionally or not
         try:
             yield
         finally:
             self._in_frame = False
             self.spent = False
             self._last_zoom = zoom
+
+    def _take_blocks(self, zoom: float) -> bool:
+        """Before a frame at a new level: the view draws the blocks of the many cards in view
+        it would otherwise draw one by one (see block_batch); not for an export or the overview,
+        nor in a small design, a view never zoomed or on a device of pixel ratio other than 1."""
+        scene = cast("DesignScene", self.view.scene())
+        if (
+            zoom < ct.BLOCK_ZOOM
+            or not self.enabled
+            or not self._active()
+            or self.view.viewport().devicePixelRatioF() != 1.0
+            or scene.overview_active
+            or scene.exporting
+            or scene.component_count() <= FULL_UP_TO
+        ):
+            return False
+        level = round(zoom, 6)
+        visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
+        for item in self.batch.take(scene, visible, zoom, NEW_LAYOUTS_PER_FRAME):
+            self._block_levels.add((item, level))
+            self._queue(self._blocks, item)
+        return True
 
     def pending(self) -> int:
         """How many provisional cards wait for their text."""
@@ -223,6 +253,13 @@ class TextRefiner(QObject):
         cards showing it and drawn at the card's corner (device offset dx, dy, as in a Where)
         rounded to a whole pixel (a moment's picture: half a pixel off at most; one pixmap drawn
         costs a fraction of the block's antialiased outline)."""
+        pixmap = self.block_pixmap(item, scale, ratio)
+        painter.setWorldTransform(_IDENTITY)
+        painter.drawPixmap(QPointF(round(dx) - BLOCK_MARGIN, round(dy) - BLOCK_MARGIN), pixmap)
+        painter.setWorldTransform(transform)
+
+    def block_pixmap(self, item: ComponentItem, scale: float, ratio: float) -> QPixmap:
+        """The pixmap of `item`'s block at `scale` (see _draw_block), shared by its look."""
         badge = item.badge()
         owner = item.owner
         theme = owner.canvas_style.theme if owner is not None else None
@@ -239,9 +276,7 @@ class TextRefiner(QObject):
             if len(self._block_pixmaps) >= BLOCK_LOOKS:
                 self._block_pixmaps.clear()
             pixmap = self._block_pixmaps[look] = _block_pixmap(item, scale, ratio)
-        painter.setWorldTransform(_IDENTITY)
-        painter.drawPixmap(QPointF(round(dx) - BLOCK_MARGIN, round(dy) - BLOCK_MARGIN), pixmap)
-        painter.setWorldTransform(transform)
+        return pixmap
 
     def _queue(self, queue: dict[ComponentItem, None], item: ComponentItem) -> None:
         queue[item] = None
@@ -269,6 +304,7 @@ class TextRefiner(QObject):
         queue = self._blocks if self._blocks else self._scaled
         item = next(iter(queue))
         del queue[item]
+        self.batch.give_back(item)  # it paints itself from now on
         if not shiboken6.isValid(item) or item.scene() is not self.view.scene():
             return  # removed meanwhile
         item.text_statics(self.view.transform().m11())  # laid out at the view's level now
