@@ -43,6 +43,12 @@ def _flagged(view) -> list[ComponentItem]:
     return [item for item in view.design_scene.component_items() if item.flags() & NO_CONTENTS]
 
 
+def _flagged_in_view(view) -> set[ComponentItem]:
+    """The flagged cards in view (out of view the overview's flags go in idle slices)."""
+    visible = view.visible_scene_rect()
+    return {item for item in _flagged(view) if visible.intersects(item.sceneBoundingRect())}
+
+
 def test_the_view_draws_the_new_cards_blocks_exactly_as_their_own_paints(qtbot, batched, monkeypatch):
     painted = []
     monkeypatch.setattr(
@@ -72,20 +78,27 @@ def test_an_export_while_blocks_are_drawn_by_the_view_paints_every_card(qtbot, b
     assert during == after
 
 
-def test_a_new_level_and_the_overview_hand_the_cards_back(qtbot, batched):
+def test_new_levels_and_the_overview_keep_or_hand_back_the_cards(qtbot, batched):
     doc, view = _view_at(qtbot, ZOOM)
     frame(view)
-    taken = set(view.text_refiner.batch.items)
+    batch = view.text_refiner.batch
+    taken = set(batch.items)
     view.set_zoom(ZOOM * 0.85)  # mostly the same cards, still new: they stay with the view
     frame(view)
-    again = set(view.text_refiner.batch.items)
-    assert len(taken & again) > 20 and set(_flagged(view)) == again
-    view.set_zoom(0.2)  # the overview draws every card: no card of the batch left
+    again = set(batch.items)
+    assert len(taken & again) > 20 and set(_flagged(view)) >= again
+    view.set_zoom(0.2)  # the overview draws every card; the batch's stay flagged meanwhile
+    overview = frame(view)
+    assert batch.items and view.design_scene.overview_active
+    view.set_zoom(ZOOM * 0.85)  # back: taken again, without being unflagged in between
     frame(view)
-    assert not view.text_refiner.batch.items
-    view.set_zoom(ZOOM * 0.85)
+    assert len(set(batch.items) & again) > 20 and _flagged_in_view(view) == set(batch.items)
+    view.set_zoom(ZOOM * 1.2)  # cards of another level: the others are handed back
     frame(view)
+    assert _flagged_in_view(view) == set(batch.items)
     qtbot.waitUntil(lambda: view.text_refiner.pending() == 0, timeout=10_000)
     qtbot.waitUntil(lambda: view.design_scene.content_flags.pending() == 0, timeout=10_000)
-    assert not _flagged(view)
-    assert frame(view) == fresh_frame(view, ZOOM * 0.85)
+    assert not _flagged(view) and not batch.items
+    assert frame(view) == fresh_frame(view, ZOOM * 1.2)
+    view.set_zoom(0.2)
+    assert frame(view) == overview  # the overview as it was

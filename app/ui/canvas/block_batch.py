@@ -24,7 +24,7 @@ import math
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QPainter, QPixmap, QTransform
 from PySide6.QtWidgets import QGraphicsItem
 
@@ -38,8 +38,6 @@ if TYPE_CHECKING:
 
 BATCH_MIN = 100  # fewer new cards in view than this: each is drawn by its own paint
 NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
-_BOUNDS = Qt.ItemSelectionMode.IntersectsItemBoundingRect
-_ORDER = Qt.SortOrder.AscendingOrder
 _IDENTITY = QTransform()
 
 
@@ -60,7 +58,7 @@ class BlockBatch:
         holds = scene.level_pixmaps.holds
         new = [
             item
-            for item in scene.items(visible, _BOUNDS, _ORDER)
+            for item in scene.content_flags.items_in(visible)  # the views seen lately: no query
             if type(item) is ComponentItem
             and not item.has_bucket(bucket)
             and not has_text(item.name, *bucket, item.pinned)

@@ -119,8 +119,11 @@ class TextRefiner(QObject):
         self._in_frame = self._last_zoom is not None and zoom != self._last_zoom
         batch = self.batch
         taken = self._in_frame and self._take_blocks(zoom)  # before Qt looks at the items
-        if not taken and batch.items and round(zoom, 6) != batch.level:
-            batch.release()  # another level: its cards paint themselves, provisionally or not
+        scene = cast("DesignScene", self.view.scene())
+        if not taken and batch.items and round(zoom, 6) != batch.level and not scene.overview_active:
+            # another level: its cards paint themselves, provisionally or not (the overview draws
+            # them meanwhile: flagged as they are, and taken again when the view comes back)
+            batch.release()
         try:
             yield
         finally:
