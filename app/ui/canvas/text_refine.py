@@ -14,8 +14,10 @@ apart from the cards' pixels (drawn again, cheaply, when the view comes back to 
 the card is refined, and dropped when its final pixels are kept), a card drawn as a block at a
 level is drawn as a block again there (one pixmap per look and level, shared by the cards showing
 it, at a whole pixel: it is not kept),
-and a refined card is painted afresh. Per card the checks are few: the font sizes of the frame's
-level are worked out once per frame.
+and a refined card is painted afresh. Once a frame's layouts are spent (LAYOUT_MS at 1:1, less
+zoomed out: layout_ms) its further new cards take a short path to their block (paint_spent), and
+when many cards in view are new the view draws most of their blocks itself (block_batch). Per
+card the checks are few: the font sizes of the frame's level are worked out once per frame.
 
 Only a large design (more than FULL_UP_TO components: a smaller one lays out all its names in
 view within a frame's time) is ever drawn provisionally, only in the first frame after a zoom
