@@ -102,3 +102,22 @@ def test_new_levels_and_the_overview_keep_or_hand_back_the_cards(qtbot, batched)
     assert frame(view) == fresh_frame(view, ZOOM * 1.2)
     view.set_zoom(0.2)
     assert frame(view) == overview  # the overview as it was
+
+
+def test_zoomed_out_the_batch_leaves_their_own_paints_only_as_many_cards_as_the_frame_could_lay_out(
+    qtbot, batched, monkeypatch
+):
+    monkeypatch.setattr(text_refine, "NEW_LAYOUTS_PER_FRAME", 60)
+    monkeypatch.setattr(text_refine, "LAYOUT_MS", 1.0)  # 0.19 ms at 0.44: at most 2 names of 0.1 ms
+    doc, view = _view_at(qtbot, ZOOM)
+    bucket = (ct.name_size_for(ZOOM), ct.small_size_for(ZOOM))
+    visible = view.visible_scene_rect()
+    new = [
+        item
+        for item in view.design_scene.component_items()
+        if visible.intersects(item.sceneBoundingRect())
+        and not item.has_bucket(bucket)
+        and not view.design_scene.level_pixmaps.holds(item)  # painted at 1:1: drawn scaled
+    ]
+    frame(view)
+    assert len(new) > 20 and len(view.text_refiner.batch.items) == len(new) - 2

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 NEW_LAYOUTS_PER_FRAME = 60  # names laid out within one frame at most; further cards are provisional
 LAYOUT_MS = 4.0  # and only for so long after the frame's first card needing a new layout (at 1:1,
 # less zoomed out: see layout_ms)
+QUICKEST_LAYOUT_MS = 0.1  # a name laid out takes at least this long (its fonts ready)
 FULL_UP_TO = 200  # a design of at most this many components is always drawn in full
 SLICE_MS = 8.0  # longest run of layouts before input and painting get their turn
 BLOCK_LOOKS = 64  # block pixmaps kept (a few stage colours, selected or not, badges: per level)
@@ -150,7 +151,9 @@ class TextRefiner(QObject):
             return False
         level = round(zoom, 6)
         visible = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
-        for item in self.batch.take(scene, visible, zoom, NEW_LAYOUTS_PER_FRAME):
+        # left to their own paints: as many as the frame's time for layouts could lay out at most
+        leave = min(NEW_LAYOUTS_PER_FRAME, max(1, math.ceil(layout_ms(zoom) / QUICKEST_LAYOUT_MS)))
+        for item in self.batch.take(scene, visible, zoom, leave):
             self._block_levels.add((item, level))
             self._queue(self._blocks, item)
         return True
