@@ -7,8 +7,8 @@ few milliseconds later) and a call of its paint in Python: half of that frame's 
 
 BlockBatch takes those cards out of Qt's hands before the frame: when more than BATCH_MIN cards
 in view have no text at the frame's level and no pixels kept at any level (level_pixmaps.holds),
-all but the first NEW_LAYOUTS_PER_FRAME of them (left to their own paint, which lays out what
-the frame's time allows) are flagged ItemHasNoContents (Qt skips them, as it skips every card
+all but the few the frame's time could lay out (left to their own paint, which lays out what
+it allows: TextRefiner._take_blocks) are flagged ItemHasNoContents (Qt skips them, as it skips every card
 under the overview, see content_flags) and the view draws their blocks over the items
 (drawForeground), each exactly where and as its own paint draws it: the block pixmap of its look
 and level (TextRefiner.block_pixmap) at its corner rounded to a whole pixel inside the device
