@@ -5,16 +5,17 @@ view waiting for their text (text_refine): each would be drawn as its stage-colo
 through Qt's device cache of it (a pixmap made, cleared and painted, for a picture thrown away a
 few milliseconds later) and a call of its paint in Python: half of that frame's time.
 
-BlockBatch takes those cards out of Qt's hands before the frame: when more than BATCH_MIN cards
+BlockBatch takes those cards out of Qt's hands before the frame: when at least BATCH_MIN cards
 in view have no text at the frame's level and no pixels kept at any level (level_pixmaps.holds),
-all but the few the frame's time could lay out (left to their own paint, which lays out what
-it allows: TextRefiner._take_blocks) are flagged ItemHasNoContents (Qt skips them, as it skips every card
-under the overview, see content_flags) and the view draws their blocks over the items
+all but the few the frame's time could lay out (left to their own paints, which lay out what
+it allows: TextRefiner._take_blocks) are flagged ItemHasNoContents (Qt skips them, as it skips
+every card under the overview, see content_flags) and the view draws their blocks over the items
 (drawForeground), each exactly where and as its own paint draws it: the block pixmap of its look
 and level (TextRefiner.block_pixmap) at its corner rounded to a whole pixel inside the device
 pixmap Qt would have made for it (level_pixmaps.device_placement). A refined card gets its flag
-back and paints itself; a new zoom level hands every card left back first. Only a card still
-flagged is drawn: anything else that sets the flag (the overview, an export) hands it back too.
+back and paints itself; at a new level the cards still new there stay, the others are handed
+back; under the overview they stay flagged (the overview draws them), and an export hands every
+card back. Only a card still flagged is drawn (anything else that clears the flag hands it back).
 Only on a device of pixel ratio 1 (where the device pixmaps' placement is known).
 """
 
