@@ -269,6 +269,9 @@ class ComponentItem(QGraphicsRectItem):
     ) -> None:
         transform = painter.worldTransform()
         owner = self.owner
+        refiner = owner.text_refiner if owner is not None else None
+        if refiner is not None and refiner.spent and refiner.paint_spent(self, painter, transform):
+            return  # a provisional block in a frame whose layouts are used up (the quick way)
         where = level_pixmaps.device_key(painter, transform) if owner is not None else None
         if where is None or owner is None or owner.exporting:
             self._paint(painter, transform)
@@ -277,7 +280,7 @@ class ComponentItem(QGraphicsRectItem):
         kept = owner.level_pixmaps
         key = self.kept_key(where)
         if not kept.draw(painter, key, transform):
-            refiner = owner.text_refiner  # a frame at a new level lays out only so many names
+            # a frame at a new level lays out only so many names
             if refiner is not None and refiner.paint(self, painter, transform, key):
                 return  # provisional: not kept, painted in full once its text is laid out
             self._paint(painter, transform)

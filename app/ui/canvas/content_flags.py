@@ -54,6 +54,10 @@ class ContentFlags:
         scene = self.scene
         # batched links are flagged by the batches (link_batches), zoomed in or out
         items: list[QGraphicsItem] = [*scene.component_items(), *scene.link_batches.own_links()]
+        refiner = scene.text_refiner
+        if not active and refiner is not None and refiner.batch.items:
+            held = refiner.batch.items  # cards the view draws as blocks: flagged (see block_batch)
+            items = [item for item in items if item not in held]
         if visible is None:
             self._pending, self._waiting = [], set()
             self._timer.stop()
@@ -78,6 +82,10 @@ class ContentFlags:
         _flag(now, self.scene.overview_active)
         waiting.difference_update(now)
         self._synced.append(QRectF(visible))
+
+    def items_in(self, visible: QRectF) -> list[QGraphicsItem]:
+        """The items in `visible` (see _items_in): for block_batch, whose views are these."""
+        return self._items_in(visible)
 
     def _items_in(self, visible: QRectF) -> list[QGraphicsItem]:
         """The items in `visible`: a recent query's when one covered about the same rect."""

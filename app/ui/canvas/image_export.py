@@ -33,6 +33,8 @@ FORMATS = ("png", "svg")
 def export_mode(scene: DesignScene) -> Iterator[None]:
     """Items paint themselves in full, uncached and without selection, while exporting."""
     scene.builder.finish_now()  # a large design still being built is drawn in full
+    if scene.text_refiner is not None:
+        scene.text_refiner.batch.release()  # cards a view draws as blocks paint themselves (block_batch)
     overview = scene.overview_active
     scene.set_overview(False)
     items = scene.items()

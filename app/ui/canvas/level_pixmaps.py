@@ -113,10 +113,35 @@ class LevelPixmaps(PixmapLru):
         self.hits = 0
         self.kept = 0
         self._latest: dict[Hashable, tuple[object, ...]] = {}  # key without its Where -> the last key kept
+        self._cards: dict[object, int] = {}  # card -> how many of its keys are kept (see holds)
 
     def clear(self) -> None:
         super().clear()
         self._latest.clear()
+        self._cards.clear()
+
+    def holds(self, card: object) -> bool:
+        """Whether any pixels of `card` (the first item of its keys) are kept, at any level, final
+        or provisional: when none are, no lookup of its keys can find any."""
+        return card in self._cards
+
+    def _put(self, key: Hashable, pixmap: QPixmap) -> None:
+        super()._put(key, pixmap)  # _pop first: a replaced key is counted once
+        card = _card_of(key)
+        self._cards[card] = self._cards.get(card, 0) + 1
+
+    def _pop(self, key: Hashable) -> None:
+        if key in self._pixmaps:
+            self._forget_card(key)
+        super()._pop(key)
+
+    def _forget_card(self, key: Hashable) -> None:
+        card = _card_of(key)
+        left = self._cards.get(card, 0) - 1
+        if left > 0:
+            self._cards[card] = left
+        else:
+            self._cards.pop(card, None)
 
     def draw(self, painter: QPainter, key: Hashable, transform: QTransform) -> bool:
         """Draw the pixels kept for `key` over the whole device; False when none are kept."""
@@ -142,6 +167,7 @@ class LevelPixmaps(PixmapLru):
         self._trim()
 
     def _dropped(self, key: Hashable) -> None:
+        self._forget_card(key)
         if isinstance(key, tuple) and key and self._latest.get(key[:-1]) == key:
             del self._latest[key[:-1]]
 
@@ -153,3 +179,10 @@ class LevelPixmaps(PixmapLru):
         if key is None or pixmap is None:
             return None
         return key[-1], pixmap  # type: ignore[return-value]
+
+
+def _card_of(key: Hashable) -> object:
+    """The card a key belongs to: its first item (a provisional key's too); else the key itself."""
+    if isinstance(key, Provisional):
+        key = key.key
+    return key[0] if isinstance(key, tuple) and key else key

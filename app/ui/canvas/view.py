@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
@@ -248,6 +248,10 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
             # long link's bounds): only what the view shows is drawn
             shown = rect.intersected(self.visible_scene_rect())
             scene.link_batches.paint(painter, shown, self.renderHints())
+
+    def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
+        self.text_refiner.batch.draw(painter, QRectF(rect))  # provisional blocks over the items (block_batch)
+        super().drawForeground(painter, rect)
 
     def set_snap_to_grid(self, on: bool) -> None:
         self.design_scene.snap_enabled = bool(on)
