@@ -37,7 +37,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer
 COLLECT_INTERVAL_MS = 100
 FULL_GROWTH = 4  # a full collection once the heap grew by 1/FULL_GROWTH since the last one
 FULL_DELAY_S = 1.5  # and not sooner than this after the last pause ended
-YOUNG_EVERY = 3  # generation 1 is collected with every YOUNG_EVERY-th collection of generation 0
+YOUNG_EVERY = 3  # generation 1 is collected once this many of generation 0 ran since its last
 
 _lock = threading.Lock()
 _holders = 0
@@ -70,8 +70,8 @@ class _WindowThreadCollector(QObject):
         collection walks only what was made since the last one (a few milliseconds every
         COLLECT_INTERVAL_MS), where one after a pause would walk everything the paused work made
         (the whole of a large design's items: a pause of 100 ms or more). Generation 1 goes
-        with every YOUNG_EVERY-th of them, not the interpreter's tenth: while a large design is
-        built, a second of survivors took one walk of 40-60 ms; a third of that, 6-25 ms."""
+        once YOUNG_EVERY of them ran since its last, not the interpreter's ten: while a large
+        design is built, a second of survivors took one walk of 40-60 ms; 0.4 s of them, 6-27 ms."""
         counts, thresholds = gc.get_count(), gc.get_threshold()
         if counts[0] <= thresholds[0]:
             return None

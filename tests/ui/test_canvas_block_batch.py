@@ -6,6 +6,7 @@ refined (or on a new level, an export, the overview) every card paints itself ag
 from __future__ import annotations
 
 import pytest
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsItem
 
 from app.ui.canvas import block_batch, text_refine
@@ -121,3 +122,20 @@ def test_zoomed_out_the_batch_leaves_their_own_paints_only_as_many_cards_as_the_
     ]
     frame(view)
     assert len(new) > 20 and len(view.text_refiner.batch.items) == len(new) - 2
+
+
+def test_a_card_deleted_or_selected_while_drawn_by_the_view_leaves_no_block_behind(qtbot, batched):
+    doc, view = _view_at(qtbot, ZOOM)
+    frame(view)
+    batch = view.text_refiner.batch
+    gone, chosen = list(batch.items)[:2]
+    where = view.mapFromScene(gone.sceneBoundingRect().center())
+    block = QColor(gone.stage_color).name()
+    assert frame(view).pixelColor(where).name() == block
+    doc.remove_items([gone.component_id])
+    assert gone not in batch.items
+    assert frame(view).pixelColor(where).name() != block  # not drawn by the view any more
+    view.select_components([chosen.component_id])
+    assert chosen not in batch.items and not chosen.flags() & NO_CONTENTS  # paints itself
+    qtbot.waitUntil(lambda: view.text_refiner.pending() == 0, timeout=10_000)
+    assert frame(view) == fresh_frame(view, ZOOM)

@@ -124,6 +124,25 @@ def test_a_selected_link_is_drawn_selected(qtbot):
     assert frame(view) == plain
 
 
+def test_links_selected_with_the_scenes_signals_blocked_are_drawn_selected(qtbot):
+    """select_components and Select All set the selection with the scene's signals blocked."""
+    doc, view, _ = _view(qtbot)
+    scene = view.design_scene
+    plain = frame(view)
+    view.select_components([], [link.link_id for link in scene.link_items()])
+    assert not any(link.flags() & NO_CONTENTS for link in scene.link_items())
+    selected = frame(view)
+    assert selected != plain
+    assert selected == _items_frame(view)
+    view.select_all()
+    scene.link_batches.absorb()
+    assert _batched(view) == 0  # selected: each paints itself
+    view.select_components([])
+    scene.link_batches.absorb()
+    assert _batched(view) == 3
+    assert frame(view) == plain
+
+
 def test_removed_and_added_links_show_at_once(qtbot):
     doc, view, ids = _view(qtbot)
     scene = view.design_scene

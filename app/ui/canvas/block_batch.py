@@ -65,6 +65,7 @@ class BlockBatch:
                 item
                 for item in items
                 if type(item) is ComponentItem
+                and not item.isSelected()  # a selected card paints itself (scene.selection_settled)
                 and not item.has_bucket(bucket)
                 and not has_text(item.name, *bucket, item.pinned)
                 and not holds(item)
@@ -89,11 +90,18 @@ class BlockBatch:
         self.level = round(zoom, 6)
         return taken
 
-    def give_back(self, item: ComponentItem) -> None:
-        """`item` paints itself again (its text is laid out, or it left the scene)."""
-        if item in self.items:
-            del self.items[item]
-            self._unflag(item)
+    def give_back(self, item: ComponentItem) -> bool:
+        """`item` paints itself again (its text is laid out, it was selected, or it left the
+        scene); False when it was not taken."""
+        if item not in self.items:
+            return False
+        del self.items[item]
+        self._unflag(item)
+        return True
+
+    def items_selected(self) -> list[ComponentItem]:
+        """The cards taken that are selected now (a selected card paints itself)."""
+        return [item for item in self.items if shiboken6.isValid(item) and item.isSelected()]
 
     @staticmethod
     def _unflag(item: ComponentItem) -> None:

@@ -77,7 +77,7 @@ class CanvasEditMixin:
                     link.setSelected(True)
         finally:
             scene.blockSignals(False)
-        scene.overview.marks_changed()  # the overview's outlines and labels, not its geometry
+        scene.selection_settled()  # what the blocked selectionChanged would have done
         self._emit_selection()
 
     def select_all(self) -> None:

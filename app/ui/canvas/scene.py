@@ -235,6 +235,7 @@ class DesignScene(QGraphicsScene):
             self._remove_link_item(link.link_id)
         item.owner = None
         self._flashing.discard(component_id)
+        self._unbatch_card(item)
         self.removeItem(item)
         self.overview_dirty()
         self._contents_timer.start()
@@ -463,8 +464,21 @@ class DesignScene(QGraphicsScene):
             self.overview.marks_changed()
 
     def _selection_changed(self) -> None:
-        self.overview.marks_changed()  # the overview outlines and labels the selection
+        self.selection_settled()
+
+    def selection_settled(self) -> None:
+        """The selection changed (also with the scene's signals blocked: select_components):
+        the overview outlines and labels it, selected links and cards paint themselves."""
+        self.overview.marks_changed()
         self.link_batches.selection_changed()
+        if self.text_refiner is not None:
+            for item in self.text_refiner.batch.items_selected():
+                self._unbatch_card(item)
+
+    def _unbatch_card(self, item: ComponentItem) -> None:
+        """A card the view drew as a block (block_batch) paints itself, or its place is cleared."""
+        if self.text_refiner is not None and self.text_refiner.batch.give_back(item):
+            self.update(item.sceneBoundingRect())  # Qt never painted it here: nothing to redraw
 
     def overview_dirty(self) -> None:
         """Something visible changed: the batched overview must be rebuilt before its next paint.
