@@ -6,6 +6,7 @@ and the area the batches drew it in is drawn again."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QGraphicsItem
 
@@ -105,39 +106,30 @@ def test_dragging_a_card_shows_its_links_in_each_frame(qtbot):
         assert frame(view) == _items_frame(view)
 
 
-def test_a_selected_link_is_drawn_selected(qtbot):
+@pytest.mark.parametrize("how", ["item", "select_components"])
+def test_a_selected_link_is_drawn_selected(qtbot, how):
+    """Also when the selection is set with the scene's signals blocked (select_components,
+    Select All)."""
     doc, view, _ = _view(qtbot)
     scene = view.design_scene
     link = scene.link_items()[0]
+
+    def select(on: bool) -> None:
+        if how == "item":
+            link.setSelected(on)
+        else:
+            view.select_components([], [link.link_id] if on else [])
+
     plain = frame(view)
-    link.setSelected(True)
+    select(True)
     selected = frame(view)
-    assert selected != plain
+    assert selected != plain and selected == _items_frame(view)
     assert not link.flags() & NO_CONTENTS
     scene.link_batches.absorb()
     assert not link.flags() & NO_CONTENTS  # selected links always paint themselves
     assert frame(view) == selected
-    link.setSelected(False)
+    select(False)
     assert frame(view) == plain
-    scene.link_batches.absorb()
-    assert _batched(view) == 3
-    assert frame(view) == plain
-
-
-def test_links_selected_with_the_scenes_signals_blocked_are_drawn_selected(qtbot):
-    """select_components and Select All set the selection with the scene's signals blocked."""
-    doc, view, _ = _view(qtbot)
-    scene = view.design_scene
-    plain = frame(view)
-    view.select_components([], [link.link_id for link in scene.link_items()])
-    assert not any(link.flags() & NO_CONTENTS for link in scene.link_items())
-    selected = frame(view)
-    assert selected != plain
-    assert selected == _items_frame(view)
-    view.select_all()
-    scene.link_batches.absorb()
-    assert _batched(view) == 0  # selected: each paints itself
-    view.select_components([])
     scene.link_batches.absorb()
     assert _batched(view) == 3
     assert frame(view) == plain
