@@ -234,3 +234,27 @@ def test_a_scene_no_view_shows_keeps_every_link_painting_itself(qtbot):
     scene.link_batches.absorb()
     assert scene.link_batches.count() == 0
     assert not any(link.flags() & NO_CONTENTS for link in scene.link_items())
+
+
+def test_links_joining_a_made_cell_are_appended_as_if_it_were_made_again(qtbot):
+    """Joining appends to a cell's batches (a slice's cost is the links joining, not the cell's)."""
+    from app.ui.canvas.link_batches import _Cell, _Parts
+
+    doc, view, _ = _view(qtbot)
+    links = view.design_scene.link_items()
+    parts = [_Parts.of(link, link.pos().x(), link.pos().y(), link.rect()) for link in links]
+    appended, whole = _Cell(), _Cell()
+    appended.add(links[0], parts[0])
+    appended.make()
+    for link, part in zip(links[1:], parts[1:], strict=True):
+        appended.add(link, part)
+    for link, part in zip(links, parts, strict=True):
+        whole.add(link, part)
+    whole.make()
+    assert appended.made and appended.bounds == whole.bounds
+    assert appended.lines.keys() == whole.lines.keys() and appended.arrows.keys() == whole.arrows.keys()
+    for key, path in whole.lines.items():
+        assert appended.lines[key] == path
+    for key, path in whole.arrows.items():
+        assert appended.arrows[key] == path
+    assert appended.labels == whole.labels

@@ -5,7 +5,8 @@ a thousand LinkItem.paint calls, each a crossing into Python that costs several 
 stroke it draws. In a design of more than MIN_LINKS links, LinkBatches draws the links that
 have settled in a few calls per part of the scene: each link's path, arrow head and label join
 the batches of its cell (the overview's cells, overview_cells._key: a long link goes with the
-other long links of its place), one path per family and dash, one filled path of arrow heads per
+other long links of its place; appended to them, so joining costs the links joining only), one
+path per family and dash, one filled path of arrow heads per
 family, and the labels; the view draws the batches of the cells in view from drawBackground,
 with the pens a link's own paint would use at that zoom (faint when zoomed out, aliased when
 the design has many links). They are kept in scene coordinates: nothing is remade per frame or
@@ -96,18 +97,7 @@ class _Cell:
         left = top = float("inf")
         right = bottom = float("-inf")
         for link, parts in self.links.items():
-            key = (parts.family, parts.feedback)
-            path = lines.get(key)
-            if path is None:
-                path = lines[key] = QPainterPath()
-            path.addPath(parts.path)
-            heads = arrows.get(parts.family)
-            if heads is None:
-                heads = arrows[parts.family] = QPainterPath()
-                heads.setFillRule(Qt.FillRule.WindingFill)  # every head turns the same way (routing)
-            heads.addPath(parts.head)
-            if parts.label is not None:
-                labels.append((parts.label, link))
+            _append(lines, arrows, labels, link, parts)
             box = parts.box
             left, top = min(left, box[0]), min(top, box[1])
             right, bottom = max(right, box[2]), max(bottom, box[3])
@@ -115,9 +105,40 @@ class _Cell:
         self.lines, self.arrows, self.labels, self.bounds = lines, arrows, labels, bounds
         self.made = True
 
+    def add(self, link: LinkItem, parts: _Parts) -> None:
+        """A link joins: appended to the batches if they are made (no remaking of the others)."""
+        self.links[link] = parts
+        if not self.made:
+            return
+        _append(self.lines, self.arrows, self.labels, link, parts)
+        left, top, right, bottom = parts.box
+        self.bounds = self.bounds.united(QRectF(left, top, right - left, bottom - top))
+
     def drop(self, link: LinkItem) -> None:
         del self.links[link]
         self.made = False
+
+
+def _append(
+    lines: dict[tuple[str, bool], QPainterPath],
+    arrows: dict[str, QPainterPath],
+    labels: list[tuple[QRectF, LinkItem]],
+    link: LinkItem,
+    parts: _Parts,
+) -> None:
+    """Add a link's line, arrow head and label to a cell's batches."""
+    key = (parts.family, parts.feedback)
+    path = lines.get(key)
+    if path is None:
+        path = lines[key] = QPainterPath()
+    path.addPath(parts.path)
+    heads = arrows.get(parts.family)
+    if heads is None:
+        heads = arrows[parts.family] = QPainterPath()
+        heads.setFillRule(Qt.FillRule.WindingFill)  # every head turns the same way (routing)
+    heads.addPath(parts.head)
+    if parts.label is not None:
+        labels.append((parts.label, link))
 
 
 class LinkBatches(QObject):
@@ -263,18 +284,18 @@ class LinkBatches(QObject):
             cell = self._cells.get(key)
             if cell is None:
                 cell = self._cells[key] = _Cell()
-            cell.links[link] = parts
-            cell.made = False
+            cell.add(link, parts)
             bounds = rect.translated(x, y)
             self._cell_of[link] = (key, bounds)
             area = bounds if not joined else area.united(bounds)
             joined.append(link)
-            if len(joined) % 64 == 0 and time.perf_counter() > deadline:
+            link.setFlag(NO_CONTENTS, True)
+            if len(joined) % 16 == 0 and time.perf_counter() > deadline:
                 break
         for key in {self._cell_of[link][0] for link in joined}:
-            self._cells[key].make()
-        for link in joined:
-            link.setFlag(NO_CONTENTS, True)
+            cell = self._cells[key]
+            if not cell.made:  # new, or a link left it: made whole once; else appended to
+                cell.make()
         scene.content_flags.settled(joined)
         if joined:
             scene.invalidate(area, _BACKGROUND)  # the batches draw them now
