@@ -258,3 +258,18 @@ def test_links_joining_a_made_cell_are_appended_as_if_it_were_made_again(qtbot):
     for key, path in whole.arrows.items():
         assert appended.arrows[key] == path
     assert appended.labels == whole.labels
+
+
+def test_links_wait_to_join_until_the_design_is_built(qtbot, monkeypatch):
+    """While a large design is built in slices its links are routed again and again: they join
+    the batches once the build is done."""
+    doc, view, _ = _view(qtbot)
+    scene = view.design_scene
+    batches = scene.link_batches
+    batches.release_all()
+    assert _batched(view) == 0
+    monkeypatch.setattr(scene.builder, "active", True)
+    qtbot.wait(3 * 200)
+    assert _batched(view) == 0
+    monkeypatch.setattr(scene.builder, "active", False)
+    qtbot.waitUntil(lambda: _batched(view) == 3, timeout=2000)

@@ -258,6 +258,10 @@ class LinkBatches(QObject):
             self._waiting = True
             self._timer.start(int(ABSORB_DELAY_MS - quiet) + 1)
             return
+        if self.scene.builder.active:  # a design still being built: its links are routed again
+            self._waiting = True
+            self._timer.start(ABSORB_DELAY_MS)
+            return
         self.absorb()
 
     def absorb(self) -> None:
@@ -271,8 +275,7 @@ class LinkBatches(QObject):
         area = QRectF()
         own = self._own
         while own:
-            link = next(iter(own))
-            del own[link]
+            link, _ = own.popitem()  # from the end: taking the first is slow once many are gone
             if not shiboken6.isValid(link) or link.owner is not scene:
                 continue
             if link.isSelected() or link.graphicsEffect() is not None:
