@@ -21,7 +21,6 @@ Only on a device of pixel ratio 1 (where the device pixmaps' placement is known)
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import shiboken6
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import QGraphicsItem
 from app.ui.canvas import card_text as ct
 from app.ui.canvas import style as st
 from app.ui.canvas.component_item import ComponentItem
+from app.ui.canvas.level_pixmaps import qt_round
 
 if TYPE_CHECKING:
     from app.ui.canvas.scene import DesignScene
@@ -147,7 +147,7 @@ class BlockBatch:
             # where its device pixmap would be (level_pixmaps.device_placement) and its block in
             # it: the origin's offset rounded as a Where has it, then to a whole pixel
             ox, oy = x * scale + dx, y * scale + dy
-            x0, y0 = _qround(sl + ox) - 1, _qround(st_ + oy) - 1
+            x0, y0 = qt_round(sl + ox) - 1, qt_round(st_ + oy) - 1
             look = (item.stage_color, item.isSelected(), item.badge())
             pixmap = pixmaps.get(look)
             if pixmap is None:
@@ -157,8 +157,3 @@ class BlockBatch:
                 pixmap,
             )
         painter.setWorldTransform(transform)
-
-
-def _qround(value: float) -> int:
-    """Qt's qRound (level_pixmaps._round), inline for the thousand corners of a frame."""
-    return math.floor(value + 0.5) if value >= 0 else -math.floor(-value + 0.5)

@@ -70,15 +70,15 @@ def device_placement(x: float, y: float, scale: float, bounds: QRectF) -> tuple[
     by one pixel on every side, the item's origin at its sub-pixel offset inside. Painting a
     card this way ahead of time (zoom_warmup) makes the key its first real paint there looks up."""
     left, top = (x + bounds.left()) * scale, (y + bounds.top()) * scale
-    x0, y0 = _round(left), _round(top)
+    x0, y0 = qt_round(left), qt_round(top)
     # QRectF.toRect: the corner rounded, the size rounded after half the corner's rounding
-    width = _round(bounds.width() * scale + (left - x0) / 2) + 2
-    height = _round(bounds.height() * scale + (top - y0) / 2) + 2
+    width = qt_round(bounds.width() * scale + (left - x0) / 2) + 2
+    height = qt_round(bounds.height() * scale + (top - y0) / 2) + 2
     x0, y0 = x0 - 1, y0 - 1
     return QTransform(scale, 0.0, 0.0, scale, x * scale - x0, y * scale - y0), width, height
 
 
-def _round(value: float) -> int:
+def qt_round(value: float) -> int:
     """Qt's qRound: halves away from zero (Python's round() takes halves to even)."""
     return math.floor(value + 0.5) if value >= 0 else -math.floor(-value + 0.5)
 
