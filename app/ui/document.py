@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from pydantic import ValidationError
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
@@ -63,6 +64,21 @@ class DesignDocument(QObject):
         self.engine = RuleEngine(self._design, self.catalog)
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(UNDO_LIMIT)
+
+    def __del__(self) -> None:
+        """Empty the undo stack before the document's Qt object goes.
+
+        Each command refers to its document, so a document with a history is freed by the
+        cyclic garbage collector, which breaks the cycle's objects apart in no set order. The
+        stack's own destructor, deleting the commands after that, crashed the test suite now
+        and then (a segmentation fault in QUndoStack::clear under a full collection).
+        Finalizers run before the collector breaks any cycle: here every command is still
+        whole. The stack deletes them with its signals blocked, as the views listening to it
+        may be going too."""
+        stack = self.__dict__.get("undo_stack")
+        if stack is not None and shiboken6.isValid(stack):
+            stack.blockSignals(True)
+            stack.clear()
 
     # ---- state -----------------------------------------------------------------------------
 

@@ -1,7 +1,10 @@
+import gc
+
 import pytest
 
 from app.domain.errors import InvalidLinkError, PropertyValueError
 from app.persistence import design_to_bytes
+from app.ui.commands import DocCommand
 from app.ui.document import DesignDocument
 
 
@@ -71,3 +74,23 @@ def test_accept_finding_records_an_undoable_decision_and_clean_state_follows(doc
     assert doc.design.decisions[0].id == decision
     doc.undo_stack.undo()
     assert doc.design.decisions == [] and not doc.is_modified()
+
+
+def test_a_dropped_document_with_a_history_is_not_left_for_the_cyclic_collector_to_break(qtbot):
+    """Its commands refer to it, so it lives in a reference cycle. Left to the collector, the
+    cycle's objects were freed in no set order, and the stack's destructor then deleted
+    commands whose Python side had gone (a segmentation fault in QUndoStack::clear)."""
+    doc = DesignDocument()
+    a = doc.add_component("data_source", 0, 0, "Events")
+    doc.connect(a, doc.add_component("model", 300, 0))
+    doc.undo_stack.undo()
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)  # what the collector would free is kept in gc.garbage instead
+    try:
+        del doc
+        gc.collect()
+        broken = sorted({type(o).__name__ for o in gc.garbage if isinstance(o, (DesignDocument, DocCommand))})
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert broken == []
