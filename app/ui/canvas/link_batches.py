@@ -5,12 +5,11 @@ a thousand LinkItem.paint calls, each a crossing into Python that costs several 
 stroke it draws. In a design of more than MIN_LINKS links, LinkBatches draws the links that
 have settled in a few calls per part of the scene: each link's path, arrow head and label join
 the batches of its cell (the overview's cells, overview_cells._key: a long link goes with the
-other long links of its place; appended to them, so joining costs the links joining only), one
-path per family and dash, one filled path of arrow heads per
-family, and the labels; the view draws the batches of the cells in view from drawBackground,
-with the pens a link's own paint would use at that zoom (faint when zoomed out, aliased when
-the design has many links). They are kept in scene coordinates: nothing is remade per frame or
-per zoom level.
+other long links of its place; appended to them, so joining costs the links joining only),
+one path per family and dash, one filled path of arrow heads per family, and the labels; the
+view draws the batches of the cells in view from drawBackground, with the pens a link's own
+paint would use at that zoom (faint when zoomed out, aliased when the design has many links).
+They are kept in scene coordinates: nothing is remade per frame or per zoom level.
 
 A batched link is flagged ItemHasNoContents (it stays in the scene for hit tests, selection,
 tooltips and routing). Any change to a batched link (moved, re-routed, label placed, flow
