@@ -344,3 +344,32 @@ def test_removed_component_falls_back_to_meta(inspector, doc):
     inspector.show_selection([cid])
     doc.remove_items([cid])
     assert inspector.current_page() is inspector.meta_page
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "value", "shown"),
+    [
+        ("data_source", "events_per_day", 4.8e9, "4800000000 events/day"),  # the example's Watch events
+        ("model", "cost_per_1k_tokens", 0.0012, "0.0012 USD per 1k tokens"),  # the RAG template's LLM
+        ("metric", "threshold", 0.0017, "0.0017"),  # the fraud template's Brier score
+    ],
+)
+def test_looking_at_a_card_leaves_its_numbers_as_they_are(inspector, doc, kind, name, value, shown):
+    cid = doc.add_component(kind, 0, 0)
+    doc.set_property(cid, name, value)
+    doc.undo_stack.clear()
+    inspector.show_selection([cid])
+    assert inspector.component_page.property_editors[name].spin.text() == shown
+    inspector.show_selection([])  # selecting something else commits the page's pending edits
+    assert doc.component(cid).properties[name] == value
+    assert doc.undo_stack.count() == 0
+
+
+def test_an_untouched_number_beyond_the_spin_range_is_not_rewritten(inspector, doc):
+    cid = doc.add_component("data_source", 0, 0)
+    doc.set_property(cid, "events_per_day", 3e16)
+    doc.undo_stack.clear()
+    inspector.show_selection([cid])
+    inspector.show_selection([])
+    assert doc.component(cid).properties["events_per_day"] == 3e16
+    assert doc.undo_stack.count() == 0

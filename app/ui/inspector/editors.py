@@ -31,7 +31,7 @@ from app.ui.theme import tooltip_html
 
 UNSPECIFIED = "unspecified"
 _INT_LIMIT = 2_147_483_647
-_FLOAT_LIMIT = 1e9
+_FLOAT_LIMIT = 1e12  # the templates' event streams exceed a billion a day
 # Abbreviations written in capitals in labels ("latency_slo_ms" -> "Latency SLO").
 _WORDS = {
     w: w.upper() for w in ("slo", "qps", "pii", "ttl", "hpo", "cv", "ct", "cd", "kpi", "sla", "ml", "id")
@@ -297,7 +297,7 @@ class NullableFloatSpin(_NullableSpinMixin, FeedbackDoubleSpinBox):
     def __init__(self, spec: PropertySpec, parent: QWidget | None = None):
         super().__init__(parent)
         fraction = spec.maximum is not None and spec.maximum <= 1
-        self.setDecimals(4 if fraction else 3)
+        self.setDecimals(4 if fraction else 6)  # a token price of 0.0012 USD, a Brier score of 0.0017
         self._setup(spec, 0.01 if fraction else 1.0, _FLOAT_LIMIT)
 
     def textFromValue(self, value: float) -> str:
@@ -337,6 +337,7 @@ class NumberEditor(QWidget):
         layout.addWidget(self.clear_button)
         self._shown: Any = None
         self.spin.setValue(self.spin.minimum())
+        self._shown_spin = self.spin.value()
         self.spin.editingFinished.connect(self.commit_pending)
         self.spin.refused.connect(lambda text: self.refused.emit(f"{humanize(spec.name, spec.unit)}: {text}"))
         self.clear_button.clicked.connect(self.clear)
@@ -349,7 +350,7 @@ class NumberEditor(QWidget):
         return int(value) if self.spec.type == "int" else float(value)
 
     def is_editing(self) -> bool:
-        return self.spin.hasFocus() and self.current() != self._shown
+        return self.spin.hasFocus() and self.spin.value() != self._shown_spin
 
     def set_value(self, value: int | float | None) -> None:
         if self.is_editing():
@@ -358,10 +359,14 @@ class NumberEditor(QWidget):
         self.spin.blockSignals(True)
         self.spin.setValue(self.spin.minimum() if value is None else value)
         self.spin.blockSignals(False)
+        self._shown_spin = self.spin.value()  # clamped or rounded where the value does not fit the box
         self.clear_button.setEnabled(value is not None)
 
     def commit_pending(self) -> None:
+        if self.spin.value() == self._shown_spin:
+            return  # untouched: the design's value stands, even one the spin box cannot show
         value = self.current()
+        self._shown_spin = self.spin.value()
         if value != self._shown:
             self._shown = value
             self.clear_button.setEnabled(value is not None)
