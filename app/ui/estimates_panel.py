@@ -20,8 +20,10 @@ from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QColor, QFont, QIcon, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractSpinBox,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QScrollArea,
@@ -398,4 +400,7 @@ def focus_inspector_property(inspector: Inspector, component_id: str, name: str)
     if area is not None:
         area.ensureWidgetVisible(editor)
     editor.setFocus(Qt.FocusReason.OtherFocusReason)
+    field = editor.focusProxy() or editor
+    if isinstance(field, QAbstractSpinBox | QLineEdit):
+        field.selectAll()  # typing replaces "unspecified" instead of being refused inside it
     return True

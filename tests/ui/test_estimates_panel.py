@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from app.estimates import estimate_design, format_quantity
@@ -134,6 +135,24 @@ def test_a_missing_input_selects_its_component_and_focuses_the_property(windows,
     editor = page.property_editors.get(target.property)
     if editor is not None:
         qtbot.waitUntil(lambda: QApplication.focusWidget() in (editor, editor.focusProxy()))
+
+
+def test_a_number_typed_after_clicking_a_missing_input_is_taken(windows, qtbot, builder):
+    builder.add("endpoint", "Scoring API", id="api", qps=3000)
+    builder.add("model", "Scorer", id="scorer")
+    builder.link("scorer", "api")
+    window = _window(windows, builder.design)
+    window.activateWindow()
+    panel = window.estimates
+    target = next(m for m in panel.missing_inputs() if m.property == "throughput_per_replica")
+    panel.tabs.setCurrentIndex(1)
+    rows = [panel.missing_list.item(i) for i in range(panel.missing_list.count())]
+    panel.missing_list.itemClicked.emit(next(r for r in rows if r.data(MISSING_ROLE) == target))
+    spin = window.inspector.component_page.property_editors["throughput_per_replica"].spin
+    qtbot.waitUntil(spin.hasFocus)
+    QTest.keyClicks(spin, "400")  # over "unspecified": digits typed into that word were refused
+    QTest.keyClick(spin, Qt.Key.Key_Return)
+    assert window.document.component("scorer").properties["throughput_per_replica"] == 400
 
 
 def test_what_if_lists_changes_and_leaves_the_document_untouched(windows, qtbot, builder):
