@@ -82,10 +82,30 @@ def place_window(window: QWidget, others: Sequence[QWidget], preferred: QPoint |
         if other is not window and other.isVisible()
         for g in (other.geometry(),)
     ]
+    left, top, right, bottom = frame_margins([window, *others])
     x, y, w, h = cascade(
         (geometry.width(), geometry.height()),
         (anchor.x(), anchor.y()),
         taken,
-        (area.x(), area.y(), area.width(), area.height()),
+        (area.x() + left, area.y() + top, area.width() - left - right, area.height() - top - bottom),
     )
     window.setGeometry(QRect(x, y, w, h))
+
+
+def frame_margins(windows: Sequence[QWidget]) -> tuple[int, int, int, int]:
+    """The window manager's frame (left, top, right, bottom: title bar and borders) around the
+    first shown window of `windows` that has one; none where no window manager frames them.
+
+    Geometries here are those of the window's inside, so the frame must be kept on the screen
+    apart: a window not yet shown has no frame yet, and takes that of one already shown."""
+    for other in windows:
+        if other.isVisible():
+            inner, outer = other.geometry(), other.frameGeometry()
+            if inner != outer:
+                return (
+                    inner.left() - outer.left(),
+                    inner.top() - outer.top(),
+                    outer.right() - inner.right(),
+                    outer.bottom() - inner.bottom(),
+                )
+    return 0, 0, 0, 0

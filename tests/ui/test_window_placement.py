@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as hs
+from PySide6.QtCore import QPoint, QRect
 
 from app.ui.main_window import MainWindow
-from app.ui.window_placement import CASCADE_STEP, cascade
+from app.ui.window_placement import CASCADE_STEP, cascade, place_window
 
 SCREEN = (0, 0, 1600, 1000)
 
@@ -106,3 +107,35 @@ def test_a_restored_maximized_window_stays_maximized(qtbot, windows):
     again.show()
     qtbot.waitExposed(again)
     assert again.isMaximized()
+
+
+class _FramedWindow:
+    """A shown window as a window manager frames it: a 22 px title bar and 1 px borders."""
+
+    def __init__(self, x: int, y: int, w: int, h: int):
+        self._client = QRect(x, y, w, h)
+
+    def isVisible(self) -> bool:  # noqa: N802 - Qt's name
+        return True
+
+    def geometry(self) -> QRect:
+        return self._client
+
+    def frameGeometry(self) -> QRect:  # noqa: N802 - Qt's name
+        return self._client.adjusted(-1, -22, 1, 1)
+
+
+def test_a_new_window_leaves_room_for_the_window_managers_title_bar(qtbot):
+    """On X11 the first window's frame showed the title bar the next one would need: the
+    interview window opened with its client area at the screen's top, its title bar above the
+    screen where it could not be grabbed, and its status bar below it."""
+    window = MainWindow(restore_layout=False)
+    qtbot.addWidget(window)
+    area = window.screen().availableGeometry()
+    window.resize(area.size())
+    first = _FramedWindow(area.x() + 1, area.y() + 22, area.width(), area.height())
+    place_window(window, [first], first.geometry().topLeft() + QPoint(CASCADE_STEP, CASCADE_STEP))
+    g = window.geometry()
+    assert g.top() - 22 >= area.top() and g.left() - 1 >= area.left()
+    assert g.bottom() + 1 <= area.bottom() and g.right() + 1 <= area.right()
+    window.document.mark_saved()
