@@ -120,3 +120,26 @@ def test_interview_bar_follows_the_dark_palette(qtbot, dark):
     assert _best_contrast(_pixels(image, _scaled(title, image)), background) >= TEXT_CONTRAST
     clock = bar.clock.grab().toImage()
     assert _background(_pixels(clock)).lightness() < 70  # the clock's own colours are the dark ones
+
+
+def test_an_interview_bar_shown_before_switching_to_dark_turns_dark(qtbot, qapp):
+    manager = ThemeManager.instance()
+    manager.set_mode("light")
+    qapp.processEvents()
+    bar = InterviewBar()
+    qtbot.addWidget(bar)
+    bar.title.setText("Design a feed ranker")
+    bar.resize(900, 44)
+    bar.show()
+    qtbot.waitExposed(bar)
+    try:
+        manager.set_mode("dark")  # View > Theme > Dark during an interview
+        qapp.processEvents()
+        bar.repaint_clock()
+        image = bar.grab().toImage()
+        background = _background(_pixels(image))
+        assert background.lightness() < 70, background.name()
+        title = bar.title.geometry()
+        assert _best_contrast(_pixels(image, _scaled(title, image)), background) >= TEXT_CONTRAST
+    finally:
+        manager.set_mode("system")

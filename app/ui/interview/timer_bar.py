@@ -128,6 +128,8 @@ class InterviewBar(QToolBar):
 
     def repaint_clock(self) -> None:
         """Colours again (after a theme change)."""
+        # styled widgets keep the palette they were polished with: polish them again
+        self.setStyleSheet(self.styleSheet())
         self._paint_clock(self.urgency)
 
     def _paint_clock(self, level: str) -> None:
