@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDrag
+from PySide6.QtWidgets import QLabel
 
 from app.ui.canvas import KIND_MIME_TYPE
 from app.ui.document import DesignDocument
@@ -373,3 +374,11 @@ def test_an_untouched_number_beyond_the_spin_range_is_not_rewritten(inspector, d
     inspector.show_selection([])
     assert doc.component(cid).properties["events_per_day"] == 3e16
     assert doc.undo_stack.count() == 0
+
+
+def test_inspector_labels_write_abbreviations_in_capitals(inspector, doc):
+    cid = doc.add_component("model", 0, 0)
+    inspector.show_selection([cid])
+    labels = {label.text() for label in inspector.component_page.findChildren(QLabel)}
+    assert {"CPU", "GFLOPs", "P99 latency"} <= labels
+    assert not {"Cpu", "Gflops"} & labels

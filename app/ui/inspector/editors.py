@@ -34,8 +34,9 @@ _INT_LIMIT = 2_147_483_647
 _FLOAT_LIMIT = 1e12  # the templates' event streams exceed a billion a day
 # Abbreviations written in capitals in labels ("latency_slo_ms" -> "Latency SLO").
 _WORDS = {
-    w: w.upper() for w in ("slo", "qps", "pii", "ttl", "hpo", "cv", "ct", "cd", "kpi", "sla", "ml", "id")
-}
+    w: w.upper()
+    for w in ("slo", "qps", "pii", "ttl", "hpo", "cv", "ct", "cd", "kpi", "sla", "ml", "id", "cpu", "gpu")
+} | {"gflops": "GFLOPs"}
 _UNIT_TAILS = {"ms", "s", "hours", "days", "pct", "millions"}
 
 
