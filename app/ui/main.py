@@ -28,6 +28,7 @@ from app.ui.canvas.clipboard import release_clipboard
 from app.ui.main_window import MainWindow, app_icon, open_windows
 from app.ui.settings import APPLICATION, ORGANIZATION
 from app.ui.theme import ThemeManager
+from app.ui.window_placement import fit_to_screen
 
 SCREENSHOT_SIZE = (1600, 1000)
 WINDOW_SWITCH_INTERVAL = 0.001  # seconds a worker thread may hold the interpreter lock
@@ -392,6 +393,7 @@ def run_app(argv: Sequence[str] | None = None, started: Callable[[], None] | Non
             first_frame_done()
         if args.file or not restored:
             window = MainWindow()
+            fit_to_screen(window)
             window.show()
             after_next_paint(window.canvas.viewport(), first_frame_done)
             QTimer.singleShot(FIRST_FRAME_LATEST_MS, first_frame_done)  # the window gone unpainted

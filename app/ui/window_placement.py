@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QWidget
 Rect = tuple[int, int, int, int]
 CASCADE_STEP = 40  # about a title bar: each window's title stays visible under the next
 CASCADE_ROOM = 4  # steps a screen-filling window is shrunk by when it must cascade
+FRAME_ROOM = (8, 40)  # a window manager's borders and title bar, unknown until a window is shown
 
 
 def cascade(
@@ -90,6 +91,19 @@ def place_window(window: QWidget, others: Sequence[QWidget], preferred: QPoint |
         (area.x() + left, area.y() + top, area.width() - left - right, area.height() - top - bottom),
     )
     window.setGeometry(QRect(x, y, w, h))
+
+
+def fit_to_screen(window: QWidget) -> None:
+    """Shrink a window larger than the free area of its screen (a laptop's 1366 x 768) so that
+    it fits there with its frame, which a window manager that does not constrain windows would
+    otherwise push, with the status bar and the right-hand panels, past the screen's edges."""
+    if window.isMaximized() or window.isFullScreen():
+        return
+    area = window.screen().availableGeometry()
+    width = min(window.width(), area.width() - FRAME_ROOM[0])
+    height = min(window.height(), area.height() - FRAME_ROOM[1])
+    if (width, height) != (window.width(), window.height()):
+        window.resize(max(width, 1), max(height, 1))
 
 
 def frame_margins(windows: Sequence[QWidget]) -> tuple[int, int, int, int]:

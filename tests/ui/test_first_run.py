@@ -219,3 +219,20 @@ def test_explore_the_example_just_closes_the_page(windows):
     page = show_start_page(window)
     page.example_button.click()
     assert not page.isVisible() and [c.name for c in window.document.design.components] == ["Kept"]
+
+
+def test_the_first_window_fits_a_screen_smaller_than_its_default_size(qtbot):
+    """1440 x 900 by default: on a smaller screen its status bar and right-hand panels were
+    past the screen's edges (the offscreen screen is 800 x 800)."""
+    seen: dict = {}
+
+    def measure_then_close() -> None:
+        [window] = open_windows()
+        seen["window"] = window.frameGeometry()
+        seen["area"] = window.screen().availableGeometry()
+        WindowFactory.close_all()
+
+    QTimer.singleShot(300, measure_then_close)
+    assert run_app(["--no-recovery"]) == 0
+    window, area = seen["window"], seen["area"]
+    assert window.width() <= area.width() and window.height() <= area.height(), (window, area)
