@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+import stat
 import time
 from pathlib import Path
 
@@ -18,11 +19,15 @@ def temp_name_for(target: Path) -> Path:
 
 
 def atomic_write_bytes(target: str | Path, data: bytes) -> None:
-    """Write `data` to `target` through a temp file in the same folder, fsync, and rename.
+    """Write `data` to `target` through a temp file in the same folder, fsync, and rename
+    (a pipe or character device, such as /dev/stdout, is written to as it is).
 
     On any failure the temp file is removed, `target` is untouched and DesignSaveError says why.
     """
     target = Path(target)
+    if _is_stream(target):
+        _write_stream(target, data)
+        return
     if target.is_symlink():  # write the file the link points to; the link stays a link
         target = Path(os.path.realpath(target))
     folder = target.parent if str(target.parent) else Path(".")
@@ -60,6 +65,33 @@ def atomic_write_bytes(target: str | Path, data: bytes) -> None:
             raise DesignSaveError(target, _describe(exc, folder)) from None
         raise
     _fsync_folder(folder)
+
+
+def _is_stream(target: Path) -> bool:
+    """Whether target (after its links) is a pipe or character device: renaming a file over it
+    would replace `/dev/stdout`'s terminal or a named pipe instead of writing to it."""
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        return False
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return False
+    if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
+        return True
+    raise DesignSaveError(target, "is not a regular file (a block device or socket); nothing was written")
+
+
+def _write_stream(target: Path, data: bytes) -> None:
+    try:
+        with open(target, "wb", buffering=0) as stream:
+            view = memoryview(data)
+            while view:
+                written = stream.write(view)
+                if not written:
+                    raise OSError(errno.EIO, "write returned no progress")
+                view = view[written:]
+    except OSError as exc:
+        raise DesignSaveError(target, _describe(exc, target.parent)) from None
 
 
 def _copy_mode(original: Path, temp: Path) -> None:

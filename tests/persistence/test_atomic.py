@@ -86,3 +86,37 @@ def test_read_only_file_is_not_replaced(tmp_path):
         atomic_write_bytes(target, b"new")
     assert target.read_bytes() == b"original"
     assert [p.name for p in tmp_path.iterdir()] == ["d.mlsd"]
+
+
+@pytest.mark.parametrize("through_link", [False, True])
+def test_a_named_pipe_is_written_to_not_replaced(tmp_path, through_link):
+    """Renaming a file over a pipe (or /dev/stdout's terminal) would replace it: a reader would
+    wait forever and the next program to open the path would find a file."""
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    target = fifo
+    if through_link:  # like /dev/stdout -> /proc/self/fd/1
+        target = tmp_path / "link"
+        target.symlink_to(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    atomic_write_bytes(target, b"streamed" * 20000)
+    reader.join(timeout=10)
+    assert received == [b"streamed" * 20000]
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted({"pipe", target.name})
+
+
+def test_a_socket_is_refused(tmp_path):
+    import socket
+
+    path = tmp_path / "s"
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(path))
+        with pytest.raises(DesignSaveError, match="not a regular file"):
+            atomic_write_bytes(path, b"x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s"]
