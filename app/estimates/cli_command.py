@@ -63,6 +63,10 @@ def cmd_estimate(args: argparse.Namespace) -> int:
         data = {"file": args.file, **estimate.to_json()}
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     else:
-        sys.stdout.write(f"{loaded.design.meta.title} ({args.file})\n\n" + estimate.to_text())
+        from app.domain.text import isolate
+        from app.estimates.model import one_line
+
+        title = isolate(one_line(loaded.design.meta.title))
+        sys.stdout.write(f"{title} ({isolate(args.file)})\n\n" + estimate.to_text())
     sys.stdout.flush()
     return 0

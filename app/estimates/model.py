@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.domain.text import balance_bidi, isolate
+
 # ---- assumptions ---------------------------------------------------------------------------
 
 UTILISATION = 0.7  # target utilisation of a serving replica: headroom for bursts and failover
@@ -172,7 +174,7 @@ class DesignEstimate:
                 lines.append(f"  {stage}: {parts}")
         for cid, figs in self.figures.items():
             lines.append("")
-            lines.append(f"{self.names.get(cid, cid)} ({cid})")
+            lines.append(f"{self._shown(cid)} ({isolate(one_line(cid))})")
             for fig in figs:
                 lines.append(f"  {fig.label}: {format_quantity(fig.value, fig.unit)}")
                 lines.append(f"    {fig.derivation}")
@@ -183,15 +185,24 @@ class DesignEstimate:
             lines.append("Missing inputs")
             for item in self.missing:
                 lines.append(
-                    f"  {self.names.get(item.component, item.component)}.{item.property}: {item.why}"
+                    f"  {self._shown(item.component)}.{item.property}: {item.why}"
                 )
         lines.append("")
         lines.append("Assumptions")
         lines.extend(f"  {text}" for text in assumptions())
-        return "\n".join(lines) + "\n"
+        return balance_bidi("\n".join(lines)) + "\n"
+
+    def _shown(self, cid: str) -> str:
+        """A component's name on one line of a terminal, isolated from its neighbours."""
+        return isolate(one_line(self.names.get(cid, cid)) or one_line(cid))
 
 
 # ---- formatting ----------------------------------------------------------------------------
+
+
+def one_line(text: str) -> str:
+    """User text with its line breaks and runs of white space as single spaces."""
+    return " ".join(text.split())
 
 
 def fmt_number(value: float) -> str:
