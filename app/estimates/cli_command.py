@@ -61,7 +61,9 @@ def cmd_estimate(args: argparse.Namespace) -> int:
         raise CliError(f"estimate: {exc}") from None
     if args.format == "json":
         data = {"file": args.file, **estimate.to_json()}
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        from app.domain.text import json_escape_bidi
+
+        sys.stdout.write(json_escape_bidi(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
     else:
         from app.domain.text import isolate
         from app.estimates.model import one_line
