@@ -61,7 +61,7 @@ class Figure:
         return {
             "name": self.name,
             "label": self.label,
-            "value": self.value,
+            "value": json_number(self.value),
             "unit": self.unit,
             "text": format_quantity(self.value, self.unit),
             "derivation": self.derivation,
@@ -146,8 +146,11 @@ class DesignEstimate:
     def to_json(self) -> dict[str, Any]:
         return {
             "scale": {"qps": self.qps_scale, "volume": self.volume_scale},
-            "totals": dict(self.totals),
-            "stage_totals": {stage: dict(values) for stage, values in self.stage_totals.items()},
+            "totals": {key: json_number(v) for key, v in self.totals.items()},
+            "stage_totals": {
+                stage: {key: json_number(v) for key, v in values.items()}
+                for stage, values in self.stage_totals.items()
+            },
             "components": [
                 {"id": cid, "name": self.names.get(cid, cid), "figures": [f.to_json() for f in figs]}
                 for cid, figs in self.figures.items()
@@ -198,6 +201,11 @@ class DesignEstimate:
 
 
 # ---- formatting ----------------------------------------------------------------------------
+
+
+def json_number(value: float) -> float | None:
+    """A figure for JSON: null when the arithmetic overflowed (JSON has no Infinity or NaN)."""
+    return value if math.isfinite(value) else None
 
 
 def one_line(text: str) -> str:

@@ -81,3 +81,22 @@ def test_estimate_text_keeps_names_on_one_line_and_their_bidi_inside(tmp_path, c
     )
     assert out.startswith("\u2068Fraud reversed\u2069 (")
     assert "\nCustomer accounts (accounts)\n" in out and "\n\u2068نموذج\u2069 (transactions)\n" in out
+
+
+def test_estimate_json_stays_json_when_the_arithmetic_overflows(tmp_path, capsys):
+    """Huge (valid) inputs overflow to infinity; `Infinity` is not JSON, so a strict reader
+    (JSON.parse, jq, json.loads with parse_constant) refused the whole output."""
+    data = json.loads(Path(FRAUD).read_text(encoding="utf-8"))
+    source = next(c for c in data["components"] if c["id"] == "transactions")
+    source["properties"].update(events_per_day=1e308, bytes_per_event=1e10)
+    path = tmp_path / "huge.mlsd"
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+    def refuse(constant: str) -> None:
+        raise ValueError(f"{constant} is not JSON")
+
+    assert main(["estimate", str(path), "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out, parse_constant=refuse)
+    assert out["totals"]["storage_bytes"] is None and out["totals"]["events_per_day"] == 1e308
+    figures = {f["name"]: f for c in out["components"] for f in c["figures"] if c["id"] == "transactions"}
+    assert figures["bytes_per_day"]["value"] is None
