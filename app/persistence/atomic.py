@@ -15,7 +15,10 @@ TEMP_MARK = ".mlsd-tmp"
 
 
 def temp_name_for(target: Path) -> Path:
-    return target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}{TEMP_MARK}")
+    # At most 96 bytes of the target's name, so a name near the file system's limit of 255
+    # bytes still has a temporary name that fits.
+    stem = os.fsencode(target.name)[:96].decode("utf-8", "ignore") or "x"
+    return target.with_name(f".{stem}.{os.getpid()}-{secrets.token_hex(4)}{TEMP_MARK}")
 
 
 def atomic_write_bytes(target: str | Path, data: bytes) -> None:

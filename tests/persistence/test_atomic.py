@@ -120,3 +120,13 @@ def test_a_socket_is_refused(tmp_path):
         with pytest.raises(DesignSaveError, match="not a regular file"):
             atomic_write_bytes(path, b"x")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s"]
+
+
+@pytest.mark.parametrize("name", ["a" * 240 + ".svg", "推" * 83 + ".mlsd"])
+def test_a_name_near_the_length_limit_is_written(tmp_path, name):
+    """The temporary name added ~30 bytes to the target's: a valid name of 230-255 bytes
+    failed with 'could not write (File name too long)'."""
+    target = tmp_path / name
+    atomic_write_bytes(target, b"data")
+    assert target.read_bytes() == b"data"
+    assert [p.name for p in tmp_path.iterdir()] == [name]
