@@ -139,6 +139,8 @@ def _describe(exc: OSError, folder: Path) -> str:
     if code == errno.EROFS:
         return f"{folder} is on a read-only file system; nothing was changed. Use Save As"
     if code == errno.ENOENT:
+        if folder.is_dir():  # e.g. /proc: there, but no file can be made in it
+            return f"no file can be created in {folder}; nothing was changed"
         return f"the folder {folder} does not exist"
     return f"could not write ({exc.strerror or exc}); nothing was changed"
 

@@ -130,3 +130,10 @@ def test_a_name_near_the_length_limit_is_written(tmp_path, name):
     atomic_write_bytes(target, b"data")
     assert target.read_bytes() == b"data"
     assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc (Linux)")
+def test_a_folder_that_takes_no_new_file_is_not_called_missing():
+    with pytest.raises(DesignSaveError) as info:
+        atomic_write_bytes("/proc/self/x.svg", b"x")
+    assert info.value.problem == "no file can be created in /proc/self; nothing was changed"
