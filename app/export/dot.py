@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from app.domain.catalog import Catalog, default_catalog
 from app.domain.model import Component, Design, Link
 from app.export.renderer import render
-from app.export.text import component_title, html_escape, html_lines
+from app.export.text import component_title, html_escape, html_fit, html_lines
 from app.rules.model import SEVERITY_RANK
 
 if TYPE_CHECKING:  # imported by build_graph(): the report uses this module's stage helpers only
@@ -36,6 +36,8 @@ OTHER_STAGE = ("other", "Other (unknown kinds)", "#999999")
 # Above this many links, flows become external labels (xlabel): placed after layout, they keep
 # big designs fast to lay out, at some cost in label placement.
 INLINE_LABEL_LIMIT = 120
+# A name in a card of the layout's fixed size (200 x 90 pt, bold 12 pt): display units per line.
+CARD_NAME_UNITS = 24
 BIG_DESIGN = 100  # components
 
 
@@ -95,21 +97,23 @@ def stage_groups(design: Design, catalog: Catalog) -> list[tuple[tuple[str, str,
     return groups
 
 
-def node_label(component: Component, catalog: Catalog) -> str:
-    """HTML-like label: the name in bold, then kind and technology in small type."""
+def node_label(component: Component, catalog: Catalog, *, card: bool = False) -> str:
+    """HTML-like label: the name in bold, then kind and technology in small type. `card`: for
+    a box of the layout's fixed size, the name and the technology in at most two lines each."""
     spec = catalog.kind(component.kind)
     kind_label = spec.label if spec else component.kind
-    title = html_lines(component_title(component.name, kind_label)) or html_escape(component.id)
+    name = component_title(component.name, kind_label)
+    title = (html_fit(name, CARD_NAME_UNITS, 2) if card else html_lines(name)) or html_escape(component.id)
     parts = [f"<B>{title}</B>", f'<FONT POINT-SIZE="10" COLOR="#444444">{html_escape(kind_label)}</FONT>']
-    tech = html_lines(component.technology, 36)
+    tech = html_fit(component.technology, 28, 2) if card else html_lines(component.technology, 36)
     if tech:
         parts.append(f'<FONT POINT-SIZE="10" COLOR="#1F4E79"><I>{tech}</I></FONT>')
     return "<" + "<BR/>".join(parts) + ">"
 
 
-def edge_label(link: Link) -> str:
+def edge_label(link: Link, *, card: bool = False) -> str:
     text = html_escape(link.flow)
-    extra = html_lines(link.label, 30)
+    extra = html_fit(link.label, 30, 2) if card else html_lines(link.label, 30)
     if extra:
         text += "<BR/>" + extra
     return f"<{text}>"

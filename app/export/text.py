@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+import unicodedata
 
 from app.domain.text import balance_bidi, isolate, needs_isolation, strip_bidi
 
@@ -22,7 +23,9 @@ __all__ = [
     "clean",
     "component_title",
     "escape_xml",
+    "fit_lines",
     "html_escape",
+    "html_fit",
     "html_lines",
     "isolate",
     "needs_isolation",
@@ -93,3 +96,57 @@ def html_lines(text: str, width: int = NAME_WIDTH) -> str:
 def component_title(name: str, fallback: str) -> str:
     """The name shown for a component: its name, or its kind label when it has none."""
     return name if clean(name).strip() else fallback
+
+
+def _units(ch: str) -> int:
+    """Display width of a character in units of an average Latin letter: 2 for East Asian wide
+    characters and emoji, 0 for combining marks and format characters (joiners, bidi)."""
+    if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def _width(text: str) -> int:
+    return sum(_units(ch) for ch in text)
+
+
+def _head(text: str, width: int) -> int:
+    """How many characters of text fit in `width` units (at least one)."""
+    used = 0
+    for index, ch in enumerate(text):
+        used += _units(ch)
+        if used > width:
+            return max(index, 1)
+    return len(text)
+
+
+def fit_lines(text: str, width: int, max_lines: int) -> list[str]:
+    """User text as at most `max_lines` lines of at most `width` display units (a wide CJK
+    character or emoji counts two), broken at spaces where it can be; text that does not fit
+    ends in an ellipsis. For a label drawn in a box of fixed size."""
+    lines: list[str] = []
+    for raw in clean(text).split("\n"):
+        line = ""
+        for word in raw.split():
+            joined = f"{line} {word}" if line else word
+            if _width(joined) <= width:
+                line = joined
+                continue
+            if line:
+                lines.append(line)
+            while _width(word) > width:
+                cut = _head(word, width)
+                lines.append(word[:cut])
+                word = word[cut:]
+            line = word
+        if line:
+            lines.append(line)
+    if len(lines) > max_lines:
+        last = lines[max_lines - 1]
+        lines = [*lines[: max_lines - 1], last[: _head(last, width - 1)].rstrip() + "\u2026"]
+    return [balance_bidi(line) for line in lines]  # a pair split by the wrap is dropped
+
+
+def html_fit(text: str, width: int, max_lines: int) -> str:
+    """`fit_lines` as escaped HTML-like label lines joined with <BR/>."""
+    return "<BR/>".join(html_escape(line) for line in fit_lines(text, width, max_lines))

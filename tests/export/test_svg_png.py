@@ -6,7 +6,8 @@ import struct
 import xml.etree.ElementTree as ET
 
 from app.export import to_png, to_svg
-from app.export.text import wrap_lines
+from app.export.dot import CARD_NAME_UNITS
+from app.export.text import fit_lines, wrap_lines
 from tests.export.svgtext import all_texts
 
 
@@ -25,8 +26,41 @@ def test_svg_parses_and_names_every_component(recommender, recommender_check, ca
 def test_hostile_svg_keeps_names(hostile, catalog, renderer):
     texts = all_texts(to_svg(hostile, catalog))
     for component in hostile.components:
+        for line in fit_lines(component.name, CARD_NAME_UNITS, 2):  # in our layout's cards
+            assert line in texts, line
+    texts = all_texts(to_svg(hostile, catalog, layout="graphviz"))  # its nodes grow to fit
+    for component in hostile.components:
         for line in wrap_lines(component.name):
             assert line in texts, line
+
+
+def test_cards_of_our_layout_hold_long_names(catalog, renderer):
+    """The cards of our layout have a fixed size: a long name (or technology, link label,
+    title) was drawn in full, over the cards and lanes around it; a wide CJK or emoji name
+    overflowed the card's sides."""
+    from tests.export.svgtext import node_texts
+    from tests.factories import DesignBuilder
+
+    b = DesignBuilder(catalog, title="A title " * 40)
+    b.add("data_source", "word " * 100, id="a", technology="Kafka " * 20)
+    b.add("dataset", "推荐系统召回模型" * 8, id="b")
+    b.add("model", "🚀" * 40, id="c")
+    b.link("a", "b", label="label " * 50)
+    b.link("b", "c")
+    svg = to_svg(b.design, catalog)
+    texts = node_texts(svg)
+    assert texts["n0"] == [
+        "word word word word word",
+        "word word word word wor\u2026",
+        "Data source",
+        "Kafka Kafka Kafka Kafka",
+        "Kafka Kafka Kafka Kafka\u2026",
+    ]
+    assert texts["n1"] == ["推荐系统召回模型推荐系统", "召回模型推荐系统召回模\u2026", "Dataset"]
+    assert texts["n2"] == ["🚀" * 12, "🚀" * 11 + "\u2026", "Model"]
+    assert texts["title"] == ["A title " * 9 + "A title\u2026"]
+    label = [t for t in all_texts(svg) if t.startswith("label")]
+    assert label == ["label label label label label", "label label label label label\u2026"]
 
 
 def test_png_is_a_real_image(recommender, catalog, renderer):
