@@ -48,8 +48,8 @@ def cmd_textconv(args: argparse.Namespace) -> int:
     try:
         text = design_text(load_design(args.file).design)
     except DesignLoadError as exc:
-        try:
-            raw = Path(args.file).read_bytes()
+        try:  # a pipe or device refused by the loader is not read: it could wait forever
+            raw = Path(args.file).read_bytes() if Path(args.file).is_file() else b""
         except OSError as err:
             print(f"mlsd: {args.file}: cannot read: {err.strerror or err}", file=sys.stderr)
             return EXIT_UNREADABLE
