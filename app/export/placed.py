@@ -22,7 +22,7 @@ from app.domain.model import Design
 from app.export import dot
 from app.export.renderer import render
 from app.export.scene import build_scene, layout_for
-from app.export.text import html_escape, html_fit
+from app.export.text import html_escape, html_fit, measure_in_points
 from app.layout import CARD_WIDTH
 
 LAYOUTS = ("ours", "graphviz")
@@ -70,7 +70,8 @@ def placed_graph(
         "node", shape="box", style="rounded,filled", fontname=dot.FONT, fontsize="12", fixedsize="true"
     )
     graph.attr("edge", fontname=dot.FONT, fontsize="9", fontcolor="#555555", arrowsize="0.7")
-    title = html_fit(design.meta.title, 80, 1) or "Untitled design"
+    title_width = measure_in_points(f"{dot.FONT}-Bold", 16)
+    title = html_fit(design.meta.title, width - 2 * PAD, 1, title_width) or "Untitled design"
     graph.node("title", f'<<FONT POINT-SIZE="16"><B>{title}</B></FONT>>', shape="plaintext", style="",
                pos=_pt(width / 2, height - TITLE_ROOM / 2), width=f"{width / _INCH:.3f}",
                height=f"{TITLE_ROOM / _INCH:.3f}")  # fmt: skip
