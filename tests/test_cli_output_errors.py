@@ -67,3 +67,11 @@ def test_a_reader_that_stops_early_ends_the_check_quietly(fmt: str, large_file: 
     stderr = process.stderr.read()
     assert process.wait(timeout=60) == 0
     assert stderr == b""
+
+
+def test_export_to_dev_stdout_writes_the_pipe() -> None:
+    """`--mermaid /dev/stdout` resolved to /proc/PID/fd/pipe:[N] and failed ('the folder
+    /proc/PID/fd does not exist'); on a terminal as root it replaced the terminal's device."""
+    done = _run(["export", str(EXAMPLE), "--mermaid", "/dev/stdout"], subprocess.PIPE)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode().count("flowchart LR") == 1

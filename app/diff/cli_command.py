@@ -10,6 +10,7 @@ from pathlib import Path
 from app.diff.formats import diff_to_json, diff_to_markdown, diff_to_text
 from app.domain.catalog import default_catalog
 from app.domain.model import Design
+from app.domain.text import json_escape_bidi
 from app.persistence import DesignLoadError, LoadedDesign, load_design, save_design
 
 EXIT_SAME, EXIT_DIFFERENT, EXIT_UNREADABLE = 0, 1, 2
@@ -29,7 +30,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     diff = diff_designs(old, new, positions=args.positions, catalog=default_catalog())
     if args.format == "json":
         data = {"old": args.old, "new": args.new, **diff_to_json(diff)}
-        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        text = json_escape_bidi(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
     elif args.format == "md":
         text = diff_to_markdown(diff)
     else:
@@ -47,8 +48,8 @@ def cmd_textconv(args: argparse.Namespace) -> int:
     try:
         text = design_text(load_design(args.file).design)
     except DesignLoadError as exc:
-        try:
-            raw = Path(args.file).read_bytes()
+        try:  # a pipe or device refused by the loader is not read: it could wait forever
+            raw = Path(args.file).read_bytes() if Path(args.file).is_file() else b""
         except OSError as err:
             print(f"mlsd: {args.file}: cannot read: {err.strerror or err}", file=sys.stderr)
             return EXIT_UNREADABLE

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from app.diff.values import show
+from app.diff.values import one_line, show
 from app.domain.catalog import Catalog, default_catalog
 from app.domain.decision_ops import supersede_cycle
 from app.domain.model import Design
@@ -51,7 +51,7 @@ class Conflict:
         return self.target, self.id, self.field
 
     def describe(self) -> str:
-        where = f"{self.target} {self.id}" + (f" {self.field}" if self.field else "")
+        where = f"{self.target} {one_line(self.id)}" + (f" {self.field}" if self.field else "")
         if self.note:
             return f"{where}: {self.note}; {self.resolution}"
         return (

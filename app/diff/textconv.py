@@ -23,14 +23,12 @@ from typing import Any
 
 from app.diff.values import BOOKKEEPING_META, DESIGN_FIELDS, natural_key
 from app.domain.model import Design
-from app.domain.text import BIDI_CONTROLS
-
-_ESCAPES = {ord(ch): f"\\u{ord(ch):04x}" for ch in BIDI_CONTROLS}
+from app.domain.text import json_escape_bidi
 
 
 def value_text(value: Any) -> str:
     """A value as one line of JSON; bidi controls escaped so a name cannot reorder the line."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False).translate(_ESCAPES)
+    return json_escape_bidi(json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False))
 
 
 def _empty(value: Any) -> bool:

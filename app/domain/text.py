@@ -81,3 +81,19 @@ def isolate(text: str) -> str:
     return "\n".join(
         f"{FSI}{balance_bidi(line)}{PDI}" if needs_isolation(line) else line for line in text.split("\n")
     )
+
+
+_JSON_ESCAPES = {ord(ch): f"\\u{ord(ch):04x}" for ch in BIDI_CONTROLS}
+# The controls' UTF-8 bytes: E2 80 AA..AE (LRE..RLO) and E2 81 A6..A9 (LRI..PDI).
+_UTF8_BIDI_RE = re.compile(rb"\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
+
+
+def json_escape_bidi(text: str) -> str:
+    """JSON text with every bidi control written as its \\u escape: the same data, but a name
+    holding one cannot reorder the quotes and commas around it on a terminal."""
+    return text.translate(_JSON_ESCAPES)
+
+
+def json_escape_bidi_bytes(data: bytes) -> bytes:
+    """`json_escape_bidi` for UTF-8 encoded JSON."""
+    return _UTF8_BIDI_RE.sub(lambda m: m.group().decode("utf-8").translate(_JSON_ESCAPES).encode(), data)

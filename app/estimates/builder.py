@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.domain.model import Component
-from app.estimates.model import Figure, MissingInput, fmt_number
+from app.domain.text import isolate
+from app.estimates.model import Figure, MissingInput, fmt_number, one_line
 from app.estimates.structure import Structure
 
 
@@ -31,7 +32,10 @@ class Builder:
         return value if isinstance(value, str) and value else None
 
     def name(self, component: str) -> str:
-        return self.components[component].name or component
+        """The name as it goes into a derivation: one line, isolated so that a right-to-left
+        name or a bidi control in it cannot reorder the sentence around it."""
+        text = one_line(self.components[component].name)
+        return isolate(text) if text else component
 
     def need(self, component: str, prop: str, why: str) -> str:
         """Record a missing input; returns its "component.property" form for Figure.missing."""

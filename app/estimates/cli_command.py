@@ -61,8 +61,14 @@ def cmd_estimate(args: argparse.Namespace) -> int:
         raise CliError(f"estimate: {exc}") from None
     if args.format == "json":
         data = {"file": args.file, **estimate.to_json()}
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        from app.domain.text import json_escape_bidi
+
+        sys.stdout.write(json_escape_bidi(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
     else:
-        sys.stdout.write(f"{loaded.design.meta.title} ({args.file})\n\n" + estimate.to_text())
+        from app.domain.text import isolate
+        from app.estimates.model import one_line
+
+        title = isolate(one_line(loaded.design.meta.title))
+        sys.stdout.write(f"{title} ({isolate(args.file)})\n\n" + estimate.to_text())
     sys.stdout.flush()
     return 0

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.domain.text import balance_bidi, isolate
+
 # ---- assumptions ---------------------------------------------------------------------------
 
 UTILISATION = 0.7  # target utilisation of a serving replica: headroom for bursts and failover
@@ -59,7 +61,7 @@ class Figure:
         return {
             "name": self.name,
             "label": self.label,
-            "value": self.value,
+            "value": json_number(self.value),
             "unit": self.unit,
             "text": format_quantity(self.value, self.unit),
             "derivation": self.derivation,
@@ -144,8 +146,11 @@ class DesignEstimate:
     def to_json(self) -> dict[str, Any]:
         return {
             "scale": {"qps": self.qps_scale, "volume": self.volume_scale},
-            "totals": dict(self.totals),
-            "stage_totals": {stage: dict(values) for stage, values in self.stage_totals.items()},
+            "totals": {key: json_number(v) for key, v in self.totals.items()},
+            "stage_totals": {
+                stage: {key: json_number(v) for key, v in values.items()}
+                for stage, values in self.stage_totals.items()
+            },
             "components": [
                 {"id": cid, "name": self.names.get(cid, cid), "figures": [f.to_json() for f in figs]}
                 for cid, figs in self.figures.items()
@@ -172,7 +177,7 @@ class DesignEstimate:
                 lines.append(f"  {stage}: {parts}")
         for cid, figs in self.figures.items():
             lines.append("")
-            lines.append(f"{self.names.get(cid, cid)} ({cid})")
+            lines.append(f"{self._shown(cid)} ({isolate(one_line(cid))})")
             for fig in figs:
                 lines.append(f"  {fig.label}: {format_quantity(fig.value, fig.unit)}")
                 lines.append(f"    {fig.derivation}")
@@ -183,15 +188,29 @@ class DesignEstimate:
             lines.append("Missing inputs")
             for item in self.missing:
                 lines.append(
-                    f"  {self.names.get(item.component, item.component)}.{item.property}: {item.why}"
+                    f"  {self._shown(item.component)}.{item.property}: {item.why}"
                 )
         lines.append("")
         lines.append("Assumptions")
         lines.extend(f"  {text}" for text in assumptions())
-        return "\n".join(lines) + "\n"
+        return balance_bidi("\n".join(lines)) + "\n"
+
+    def _shown(self, cid: str) -> str:
+        """A component's name on one line of a terminal, isolated from its neighbours."""
+        return isolate(one_line(self.names.get(cid, cid)) or one_line(cid))
 
 
 # ---- formatting ----------------------------------------------------------------------------
+
+
+def json_number(value: float) -> float | None:
+    """A figure for JSON: null when the arithmetic overflowed (JSON has no Infinity or NaN)."""
+    return value if math.isfinite(value) else None
+
+
+def one_line(text: str) -> str:
+    """User text with its line breaks and runs of white space as single spaces."""
+    return " ".join(text.split())
 
 
 def fmt_number(value: float) -> str:

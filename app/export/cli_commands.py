@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -123,6 +124,7 @@ def _export(args: argparse.Namespace) -> int:
     stdout_targets = [fmt for fmt, out in wanted.items() if out == "-"]
     if len(stdout_targets) > 1:
         raise CliError("export: only one output can go to stdout ('-')")
+    _refuse_clashing_outputs(wanted, {"the design file": args.file, "--since": since})
 
     loaded = load_design(args.file)
     for warning in loaded.warnings:
@@ -219,6 +221,28 @@ def _export(args: argparse.Namespace) -> int:
         atomic_write_bytes(out, data)
         _say(f"wrote {out} ({fmt}, {_size(len(data))})")
     return 0
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def _refuse_clashing_outputs(wanted: dict[str, str], inputs: dict[str, str | None]) -> None:
+    """An output written over an input (or two outputs over one file) would lose a file."""
+    seen: dict[str, str] = {}
+    for fmt, out in wanted.items():
+        if out == "-":
+            continue
+        for what, path in inputs.items():
+            if path and _same_file(out, path):
+                raise CliError(f"export: {out}: --{fmt} would overwrite {what}; nothing was written")
+        for other, other_out in seen.items():
+            if _same_file(out, other_out):
+                raise CliError(f"export: {out}: both --{other} and --{fmt} would write it")
+        seen[fmt] = out
 
 
 def _size(n: int) -> str:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from app.domain.catalog import Catalog, default_catalog
 from app.domain.model import Component, Design, Link
 from app.export.renderer import render
-from app.export.text import component_title, html_escape, html_lines
+from app.export.text import component_title, fit_lines, html_escape, html_fit, html_lines, measure_in_points
 from app.rules.model import SEVERITY_RANK
 
 if TYPE_CHECKING:  # imported by build_graph(): the report uses this module's stage helpers only
@@ -36,6 +36,11 @@ OTHER_STAGE = ("other", "Other (unknown kinds)", "#999999")
 # Above this many links, flows become external labels (xlabel): placed after layout, they keep
 # big designs fast to lay out, at some cost in label placement.
 INLINE_LABEL_LIMIT = 120
+# Text in a card of our layout's fixed size (200 pt wide), in points per line: room for the
+# card's rounded border and for renderers whose Helvetica stand-in is a little wider.
+CARD_TEXT_WIDTH = 176.0
+CARD_TECH_WIDTH = 160.0  # italic stand-ins run wider still
+LINK_LABEL_WIDTH = 150.0
 BIG_DESIGN = 100  # components
 
 
@@ -95,21 +100,39 @@ def stage_groups(design: Design, catalog: Catalog) -> list[tuple[tuple[str, str,
     return groups
 
 
-def node_label(component: Component, catalog: Catalog) -> str:
-    """HTML-like label: the name in bold, then kind and technology in small type."""
+def node_label(component: Component, catalog: Catalog, *, card: bool = False) -> str:
+    """HTML-like label: the name in bold, then kind and technology in small type. `card`: for
+    a box of the layout's fixed size, the name and the technology in at most two lines each."""
     spec = catalog.kind(component.kind)
     kind_label = spec.label if spec else component.kind
-    title = html_lines(component_title(component.name, kind_label)) or html_escape(component.id)
+    name = component_title(component.name, kind_label)
+    title = (card_name(name) if card else html_lines(name)) or html_escape(component.id)
     parts = [f"<B>{title}</B>", f'<FONT POINT-SIZE="10" COLOR="#444444">{html_escape(kind_label)}</FONT>']
-    tech = html_lines(component.technology, 36)
+    tech = (
+        html_fit(component.technology, CARD_TECH_WIDTH, 2, measure_in_points("Helvetica-Oblique", 10))
+        if card
+        else html_lines(component.technology, 36)
+    )
     if tech:
         parts.append(f'<FONT POINT-SIZE="10" COLOR="#1F4E79"><I>{tech}</I></FONT>')
     return "<" + "<BR/>".join(parts) + ">"
 
 
-def edge_label(link: Link) -> str:
+def card_name_lines(name: str) -> list[str]:
+    """A name as drawn in a card of our layout: bold 12 pt, at most two lines."""
+    return fit_lines(name, CARD_TEXT_WIDTH, 2, measure_in_points("Helvetica-Bold", 12))
+
+
+def card_name(name: str) -> str:
+    return "<BR/>".join(html_escape(line) for line in card_name_lines(name))
+
+
+def edge_label(link: Link, *, card: bool = False) -> str:
     text = html_escape(link.flow)
-    extra = html_lines(link.label, 30)
+    if card:
+        extra = html_fit(link.label, LINK_LABEL_WIDTH, 2, measure_in_points(FONT, 9))
+    else:
+        extra = html_lines(link.label, 30)
     if extra:
         text += "<BR/>" + extra
     return f"<{text}>"

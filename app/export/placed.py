@@ -22,7 +22,7 @@ from app.domain.model import Design
 from app.export import dot
 from app.export.renderer import render
 from app.export.scene import build_scene, layout_for
-from app.export.text import html_escape, html_lines
+from app.export.text import html_escape, html_fit, measure_in_points
 from app.layout import CARD_WIDTH
 
 LAYOUTS = ("ours", "graphviz")
@@ -70,7 +70,8 @@ def placed_graph(
         "node", shape="box", style="rounded,filled", fontname=dot.FONT, fontsize="12", fixedsize="true"
     )
     graph.attr("edge", fontname=dot.FONT, fontsize="9", fontcolor="#555555", arrowsize="0.7")
-    title = html_lines(design.meta.title, 80) or "Untitled design"
+    title_width = measure_in_points(f"{dot.FONT}-Bold", 16)
+    title = html_fit(design.meta.title, width - 2 * PAD, 1, title_width) or "Untitled design"
     graph.node("title", f'<<FONT POINT-SIZE="16"><B>{title}</B></FONT>>', shape="plaintext", style="",
                pos=_pt(width / 2, height - TITLE_ROOM / 2), width=f"{width / _INCH:.3f}",
                height=f"{TITLE_ROOM / _INCH:.3f}")  # fmt: skip
@@ -94,7 +95,7 @@ def placed_graph(
         cx, cy = at(card.x + card.width / 2, card.y + card.height / 2)
         graph.node(
             f"n{index_of[card.component_id]}",
-            dot.node_label(component, catalog),
+            dot.node_label(component, catalog, card=True),
             pos=_pt(cx, cy),
             width=f"{card.width / _INCH:.4f}",
             height=f"{card.height / _INCH:.4f}",
@@ -111,7 +112,7 @@ def placed_graph(
         if wire.dashed:
             attrs.update(style="dashed", fontcolor=wire.color)
         if labelled:
-            cell = dot.edge_label(link)[1:-1]  # on a white ground: readable across lines
+            cell = dot.edge_label(link, card=True)[1:-1]  # on a white ground: readable across lines
             attrs["label"] = (
                 f'<<TABLE BORDER="0" CELLPADDING="1" BGCOLOR="white"><TR><TD>{cell}</TD></TR></TABLE>>'
             )

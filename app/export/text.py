@@ -13,19 +13,27 @@ from __future__ import annotations
 
 import re
 import textwrap
+import unicodedata
+from collections.abc import Callable
+from functools import cache
 
 from app.domain.text import balance_bidi, isolate, needs_isolation, strip_bidi
 
 __all__ = [
     "NAME_WIDTH",
+    "Measure",
     "balance_bidi",
     "clean",
     "component_title",
+    "display_units",
     "escape_xml",
+    "fit_lines",
     "html_escape",
+    "html_fit",
     "html_lines",
     "isolate",
     "needs_isolation",
+    "measure_in_points",
     "strip_bidi",
     "wrap_lines",
 ]
@@ -93,3 +101,73 @@ def html_lines(text: str, width: int = NAME_WIDTH) -> str:
 def component_title(name: str, fallback: str) -> str:
     """The name shown for a component: its name, or its kind label when it has none."""
     return name if clean(name).strip() else fallback
+
+
+Measure = Callable[[str], float]
+
+
+def _units(ch: str) -> int:
+    """Display width of a character in units of an average Latin letter: 2 for East Asian wide
+    characters and emoji, 0 for combining marks and format characters (joiners, bidi)."""
+    if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def display_units(text: str) -> float:
+    return sum(_units(ch) for ch in text)
+
+
+@cache
+def measure_in_points(font: str, size: float) -> Measure:
+    """Width in points of text set in one of PDF's standard fonts (Graphviz lays labels out with
+    Helvetica's metrics); a wide CJK character or emoji counts one em."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth  # only where text is fitted to a box
+
+    def measure(text: str) -> float:
+        return sum(_units(ch) * size / 2 if _units(ch) != 1 else stringWidth(ch, font, size) for ch in text)
+
+    return measure
+
+
+def _head(text: str, width: float, measure: Measure) -> int:
+    """How many characters of text fit in `width` (at least one)."""
+    used = 0.0
+    for index, ch in enumerate(text):
+        used += measure(ch)
+        if used > width:
+            return max(index, 1)
+    return len(text)
+
+
+def fit_lines(text: str, width: float, max_lines: int, measure: Measure = display_units) -> list[str]:
+    """User text as at most `max_lines` lines no wider than `width` (by default in display
+    units, a wide CJK character or emoji counting two), broken at spaces where it can be; text
+    that does not fit ends in an ellipsis. For a label drawn in a box of fixed size."""
+    lines: list[str] = []
+    for raw in clean(text).split("\n"):
+        line = ""
+        for word in raw.split():
+            joined = f"{line} {word}" if line else word
+            if measure(joined) <= width:
+                line = joined
+                continue
+            if line:
+                lines.append(line)
+            while measure(word) > width:
+                cut = _head(word, width, measure)
+                lines.append(word[:cut])
+                word = word[cut:]
+            line = word
+        if line:
+            lines.append(line)
+    if len(lines) > max_lines:
+        last = lines[max_lines - 1]
+        kept = last[: _head(last, width - measure("\u2026"), measure)].rstrip()
+        lines = [*lines[: max_lines - 1], kept + "\u2026"]
+    return [balance_bidi(line) for line in lines]  # a pair split by the wrap is dropped
+
+
+def html_fit(text: str, width: float, max_lines: int, measure: Measure = display_units) -> str:
+    """`fit_lines` as escaped HTML-like label lines joined with <BR/>."""
+    return "<BR/>".join(html_escape(line) for line in fit_lines(text, width, max_lines, measure))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+import stat
 import time
 from pathlib import Path
 
@@ -14,15 +15,22 @@ TEMP_MARK = ".mlsd-tmp"
 
 
 def temp_name_for(target: Path) -> Path:
-    return target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}{TEMP_MARK}")
+    # At most 96 bytes of the target's name, so a name near the file system's limit of 255
+    # bytes still has a temporary name that fits.
+    stem = os.fsencode(target.name)[:96].decode("utf-8", "ignore") or "x"
+    return target.with_name(f".{stem}.{os.getpid()}-{secrets.token_hex(4)}{TEMP_MARK}")
 
 
 def atomic_write_bytes(target: str | Path, data: bytes) -> None:
-    """Write `data` to `target` through a temp file in the same folder, fsync, and rename.
+    """Write `data` to `target` through a temp file in the same folder, fsync, and rename
+    (a pipe or character device, such as /dev/stdout, is written to as it is).
 
     On any failure the temp file is removed, `target` is untouched and DesignSaveError says why.
     """
     target = Path(target)
+    if _is_stream(target):
+        _write_stream(target, data)
+        return
     if target.is_symlink():  # write the file the link points to; the link stays a link
         target = Path(os.path.realpath(target))
     folder = target.parent if str(target.parent) else Path(".")
@@ -60,6 +68,33 @@ def atomic_write_bytes(target: str | Path, data: bytes) -> None:
             raise DesignSaveError(target, _describe(exc, folder)) from None
         raise
     _fsync_folder(folder)
+
+
+def _is_stream(target: Path) -> bool:
+    """Whether target (after its links) is a pipe or character device: renaming a file over it
+    would replace `/dev/stdout`'s terminal or a named pipe instead of writing to it."""
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        return False
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return False
+    if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
+        return True
+    raise DesignSaveError(target, "is not a regular file (a block device or socket); nothing was written")
+
+
+def _write_stream(target: Path, data: bytes) -> None:
+    try:
+        with open(target, "wb", buffering=0) as stream:
+            view = memoryview(data)
+            while view:
+                written = stream.write(view)
+                if not written:
+                    raise OSError(errno.EIO, "write returned no progress")
+                view = view[written:]
+    except OSError as exc:
+        raise DesignSaveError(target, _describe(exc, target.parent)) from None
 
 
 def _copy_mode(original: Path, temp: Path) -> None:
@@ -104,6 +139,8 @@ def _describe(exc: OSError, folder: Path) -> str:
     if code == errno.EROFS:
         return f"{folder} is on a read-only file system; nothing was changed. Use Save As"
     if code == errno.ENOENT:
+        if folder.is_dir():  # e.g. /proc: there, but no file can be made in it
+            return f"no file can be created in {folder}; nothing was changed"
         return f"the folder {folder} does not exist"
     return f"could not write ({exc.strerror or exc}); nothing was changed"
 

@@ -264,10 +264,12 @@ def _describe_validation_error(exc: ValidationError, field: str = "", offset: in
 
 
 def _json_path(loc: tuple[Any, ...]) -> str:
-    out = "$"
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return out
+    return "$" + "".join(f"[{part}]" if isinstance(part, int) else _member(str(part)) for part in loc)
+
+
+def _member(key: str) -> str:
+    """`.key`, or `['key']` (escaped, on one line) when the file's key is not a plain word."""
+    return f".{key}" if key.replace("_", "a").isalnum() and key.isascii() else f"[{key!r}]"
 
 
 def _json_type(value: Any) -> str:
@@ -304,7 +306,7 @@ def check_design_integrity(design: Design, path: str | Path | None, catalog: Cat
             prop = spec.property(name)
             if prop is None:
                 warnings.append(
-                    f"$.components[{i}].properties.{name}: {component.kind} has no property "
+                    f"$.components[{i}].properties{_member(name)}: {component.kind} has no property "
                     f"{name!r}; kept as is"
                 )
                 continue

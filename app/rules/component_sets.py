@@ -29,6 +29,8 @@ from typing import Any, BinaryIO
 
 import orjson
 
+from app.domain.text import json_escape_bidi_bytes
+
 MIN_SET = 16  # a shorter list stays inline in its finding
 _MIN_SHARED = 8  # a shared run shorter than this is not worth its own set
 
@@ -213,11 +215,11 @@ def write_json(data: dict[str, Any], out: BinaryIO, streamed: str = "findings") 
         batch.append(chunk)
         size += len(chunk)
         if size >= 1 << 16:
-            out.write(b"".join(batch))
+            out.write(json_escape_bidi_bytes(b"".join(batch)))
             batch, size = [], 0
-    out.write(b"".join(batch))
+    out.write(json_escape_bidi_bytes(b"".join(batch)))
 
 
 def json_bytes(data: dict[str, Any]) -> bytes:
     """`data` as `write_json` writes it, in one piece."""
-    return orjson.dumps(data, option=_INDENT) + b"\n"
+    return json_escape_bidi_bytes(orjson.dumps(data, option=_INDENT)) + b"\n"

@@ -26,6 +26,7 @@ from app.ui import dialogs, gc_pause
 from app.ui.after_paint import after_next_paint
 from app.ui.canvas.clipboard import release_clipboard
 from app.ui.main_window import MainWindow, app_icon, open_windows
+from app.ui.picture_file import picture_problem, save_picture
 from app.ui.settings import APPLICATION, ORGANIZATION
 from app.ui.theme import ThemeManager
 from app.ui.window_placement import fit_to_screen
@@ -280,9 +281,10 @@ def take_screenshot(
     image = window.grab().toImage()
     # zlib's level 3 instead of its default 6 for a PNG: a third less time, a file 2% larger
     quality = PNG_QUALITY if out.lower().endswith(".png") else -1
-    if not image.save(out, None, quality):
-        print(f"mlsd-studio: could not write {out}", file=sys.stderr)
-        return 1
+    problem = save_picture(image, out, quality)
+    if problem:
+        print(f"mlsd-studio: {problem}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -353,6 +355,10 @@ def run_app(argv: Sequence[str] | None = None, started: Callable[[], None] | Non
             print(f"mlsd-studio: {exc}", file=sys.stderr)
             return 2
     app = make_application(_fonts_for_later(args))
+    for out in (args.screenshot, args.rubric_screenshot):
+        if out and (problem := picture_problem(out)):
+            print(f"mlsd-studio: {problem}", file=sys.stderr)
+            return 2
     if args.file:
         clean_stale_temp_files(Path(args.file).resolve().parent)
 

@@ -117,3 +117,22 @@ def test_the_diff_package_does_not_import_qt():
         env={"PYTHONPATH": str(ROOT)},
     )
     assert out.stdout.strip() == ""
+
+
+def test_textconv_of_a_pipe_does_not_wait_for_a_writer(tmp_path):
+    """The loader refuses a pipe without reading it; textconv then read it for its raw text,
+    and waited forever for a writer."""
+    import os
+
+    fifo = tmp_path / "pipe.mlsd"
+    os.mkfifo(fifo)
+    done = subprocess.run(
+        [sys.executable, "-m", "app.cli", "textconv", str(fifo)],
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=20,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode() == (
+        "# not a readable design: is not a regular file (a device, pipe or socket), not a design file\n"
+    )

@@ -185,3 +185,18 @@ def test_their_new_decision_superseding_one_ours_removed_is_kept_superseding_not
     assert [(d.id, d.title, d.supersedes) for d in result.design.decisions] == [("d2", "Hourly batch", "")]
     (conflict,) = result.conflicts
     assert conflict.key == ("decision", "d2", "") and "made it supersede nothing" in conflict.describe()
+
+
+def test_a_conflict_shows_an_id_on_one_line_without_its_bidi_controls(catalog):
+    """An id holding an RLO reversed the rest of the conflict's stderr line (the values were
+    already shown safely); a line break in it split the line."""
+    b = DesignBuilder(catalog)
+    b.add("model", "Ranker", id="evil\u202eabc\nx", p99_latency_ms=50.0)
+    base = b.design
+    ours, theirs = _copy(base), _copy(base)
+    ours.components[0].properties["p99_latency_ms"] = 80.0
+    theirs.components[0].properties["p99_latency_ms"] = 60.0
+    [conflict] = merge_designs(base, ours, theirs, catalog).conflicts
+    assert conflict.describe() == (
+        "component evilabc x properties.p99_latency_ms: base 50 ms, ours 80 ms, theirs 60 ms; kept ours"
+    )

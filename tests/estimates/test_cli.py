@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -57,3 +58,45 @@ def test_check_json_carries_the_estimates(capsys):
     assert {"file", "stages", "findings", "summary", "rules_checked", "estimates"} <= set(data)
     assert data["estimates"]["totals"]["peak_qps"] == 3000
     assert data["estimates"]["missing"] == []
+
+
+def test_estimate_text_keeps_names_on_one_line_and_their_bidi_inside(tmp_path, capsys):
+    """A name's line break split a derivation over lines (in the terminal and the report's
+    table), and an RLO in a name reversed the rest of the terminal line."""
+    from app.domain.text import balance_bidi
+
+    data = json.loads(Path(FRAUD).read_text(encoding="utf-8"))
+    data["meta"]["title"] = "Fraud \u202ereversed"
+    names = {"accounts": "Customer\naccounts", "device_intel": "evil\u202eabc", "transactions": "نموذج"}
+    for component in data["components"]:
+        component["name"] = names.get(component["id"], component["name"])
+    path = tmp_path / "d.mlsd"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert main(["estimate", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert [line for line in out.splitlines() if balance_bidi(line) != line] == []
+    assert (
+        "5,000,000 from Customer accounts + 86,400,000 from \u2068evilabc\u2069"
+        " + 86,400,000 from \u2068نموذج\u2069 = 177,800,000 events/day" in out
+    )
+    assert out.startswith("\u2068Fraud reversed\u2069 (")
+    assert "\nCustomer accounts (accounts)\n" in out and "\n\u2068نموذج\u2069 (transactions)\n" in out
+
+
+def test_estimate_json_stays_json_when_the_arithmetic_overflows(tmp_path, capsys):
+    """Huge (valid) inputs overflow to infinity; `Infinity` is not JSON, so a strict reader
+    (JSON.parse, jq, json.loads with parse_constant) refused the whole output."""
+    data = json.loads(Path(FRAUD).read_text(encoding="utf-8"))
+    source = next(c for c in data["components"] if c["id"] == "transactions")
+    source["properties"].update(events_per_day=1e308, bytes_per_event=1e10)
+    path = tmp_path / "huge.mlsd"
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+    def refuse(constant: str) -> None:
+        raise ValueError(f"{constant} is not JSON")
+
+    assert main(["estimate", str(path), "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out, parse_constant=refuse)
+    assert out["totals"]["storage_bytes"] is None and out["totals"]["events_per_day"] == 1e308
+    figures = {f["name"]: f for c in out["components"] for f in c["figures"] if c["id"] == "transactions"}
+    assert figures["bytes_per_day"]["value"] is None

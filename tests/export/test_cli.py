@@ -137,3 +137,27 @@ def test_graphviz_layout_still_available(design_file, tmp_path, any_renderer):
 def test_bad_arguments(design_file, capsys):
     assert main(["export", str(design_file), "--dot", "-", "--mermaid", "-"]) == 2
     assert main(["export", str(design_file), "--svg", "x.svg", "--timeout", "0"]) == 2
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "md", "dot"])
+def test_an_output_over_the_input_is_refused(design_file, fmt, capsys):
+    """`--pdf design.mlsd` (a slip of the finger) would replace the design with its report."""
+    before = design_file.read_bytes()
+    assert main(["export", str(design_file), f"--{fmt}", str(design_file)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == f"mlsd: export: {design_file}: --{fmt} would overwrite the design file; nothing was written"
+    assert design_file.read_bytes() == before
+
+
+def test_an_output_over_since_or_another_output_is_refused(design_file, tmp_path, capsys):
+    old = tmp_path / "old.mlsd"
+    old.write_bytes(design_file.read_bytes())
+    linked = tmp_path / "link.pdf"
+    linked.symlink_to(old)
+    assert main(["export", str(design_file), "--pdf", str(linked), "--since", str(old)]) == 2
+    assert "would overwrite --since" in capsys.readouterr().err
+    assert old.read_bytes() == design_file.read_bytes()
+    out = tmp_path / "out"
+    assert main(["export", str(design_file), "--dot", str(out), "--mermaid", str(out)]) == 2
+    assert "both --dot and --mermaid would write it" in capsys.readouterr().err
+    assert not out.exists()

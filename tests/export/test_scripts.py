@@ -30,7 +30,7 @@ from app.rules.engine import CheckResult, stage_coverage
 from app.rules.formats import format_text
 from app.rules.model import Finding
 from tests.export.conftest import RENDERERS
-from tests.export.pdfread import reader, text_of
+from tests.export.pdfread import outline, reader, text_of
 from tests.export.svgtext import SVG, node_texts
 from tests.factories import DesignBuilder
 
@@ -379,3 +379,22 @@ def test_a_long_right_to_left_note_is_cut_into_lines_in_reading_order():
     assert " ".join(line[::-1] for line in lines) == note  # each line reversed back: the note
     assert visual_lines("short " * 30) == ["short " * 30]  # left-to-right text is not cut
     assert "<br/>" not in markup(note, newlines=False)
+
+
+def test_pdf_outline_and_metadata_close_every_bidi_control(design, catalog, result):
+    """Bookmarks and the title, author and subject are shown beside other text (the viewer's
+    title bar, its bookmark pane): an RLO left open there reversed what follows it."""
+    design.meta.title = "Plan \u202eRLO and \u2066LRI"
+    design.meta.author = RLO_NAME
+    design.meta.problem = LRI_NAME + " then more"
+    pdf = report_bytes(design, result, catalog, diagram_error="not needed")
+    titles = [title for _level, title, _page in outline(pdf)]
+    assert "evilabc def" in titles and "isolate x" in titles
+    meta = reader(pdf).metadata
+    shown = [*titles, meta.title, meta.author, meta.subject]
+    assert [text for text in shown if unbalanced(text)] == []
+    assert (meta.title, meta.author, meta.subject) == (
+        "Plan RLO and LRI",
+        "evilabc def",
+        "ML system design: isolate x then more",
+    )

@@ -6,7 +6,8 @@ import struct
 import xml.etree.ElementTree as ET
 
 from app.export import to_png, to_svg
-from app.export.text import wrap_lines
+from app.export.dot import CARD_TECH_WIDTH, CARD_TEXT_WIDTH, card_name_lines
+from app.export.text import measure_in_points, wrap_lines
 from tests.export.svgtext import all_texts
 
 
@@ -25,8 +26,44 @@ def test_svg_parses_and_names_every_component(recommender, recommender_check, ca
 def test_hostile_svg_keeps_names(hostile, catalog, renderer):
     texts = all_texts(to_svg(hostile, catalog))
     for component in hostile.components:
+        for line in card_name_lines(component.name):  # in our layout's cards
+            assert line in texts, line
+    texts = all_texts(to_svg(hostile, catalog, layout="graphviz"))  # its nodes grow to fit
+    for component in hostile.components:
         for line in wrap_lines(component.name):
             assert line in texts, line
+
+
+def test_cards_of_our_layout_hold_long_names(catalog, renderer):
+    """The cards of our layout have a fixed size: a long name (or technology, link label,
+    title) was drawn in full, over the cards and lanes around it; a wide CJK or emoji name
+    overflowed the card's sides. Names that fit keep their line."""
+    from tests.export.svgtext import node_texts
+    from tests.factories import DesignBuilder
+
+    b = DesignBuilder(catalog, title="A title " * 40)
+    b.add("data_source", "word " * 100, id="a", technology="Kafka " * 20)
+    b.add("dataset", "推荐系统召回模型" * 8, id="b")
+    b.add("model", "🚀" * 40, id="c")
+    b.add("model", "Human relevance judgments", id="d")
+    b.link("a", "b", label="label " * 50)
+    b.link("b", "c")
+    svg = to_svg(b.design, catalog)
+    texts = node_texts(svg)
+    bold, italic = measure_in_points("Helvetica-Bold", 12), measure_in_points("Helvetica-Oblique", 10)
+    for node, kind in (("n0", "Data source"), ("n1", "Dataset"), ("n2", "Model")):
+        name = texts[node][:2]
+        assert texts[node][2] == kind
+        assert name[1].endswith("\u2026"), name
+        assert all(bold(line) <= CARD_TEXT_WIDTH for line in name), name
+    assert texts["n0"][0].startswith("word word word word") and "Kafka Kafka" in texts["n0"][3]
+    assert all(italic(line) <= CARD_TECH_WIDTH for line in texts["n0"][3:]) and len(texts["n0"]) == 5
+    assert texts["n1"][0].startswith("推荐系统召回模型") and texts["n2"][0].startswith("🚀🚀")
+    assert texts["n3"] == ["Human relevance judgments", "Model"]
+    (title,) = texts["title"]
+    assert title.startswith("A title A title") and title.endswith("\u2026")
+    label = [t for t in all_texts(svg) if t.startswith("label")]
+    assert len(label) == 2 and label[1].endswith("\u2026")
 
 
 def test_png_is_a_real_image(recommender, catalog, renderer):

@@ -86,3 +86,54 @@ def test_read_only_file_is_not_replaced(tmp_path):
         atomic_write_bytes(target, b"new")
     assert target.read_bytes() == b"original"
     assert [p.name for p in tmp_path.iterdir()] == ["d.mlsd"]
+
+
+@pytest.mark.parametrize("through_link", [False, True])
+def test_a_named_pipe_is_written_to_not_replaced(tmp_path, through_link):
+    """Renaming a file over a pipe (or /dev/stdout's terminal) would replace it: a reader would
+    wait forever and the next program to open the path would find a file."""
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    target = fifo
+    if through_link:  # like /dev/stdout -> /proc/self/fd/1
+        target = tmp_path / "link"
+        target.symlink_to(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    atomic_write_bytes(target, b"streamed" * 20000)
+    reader.join(timeout=10)
+    assert received == [b"streamed" * 20000]
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted({"pipe", target.name})
+
+
+def test_a_socket_is_refused(tmp_path):
+    import socket
+
+    path = tmp_path / "s"
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(path))
+        with pytest.raises(DesignSaveError, match="not a regular file"):
+            atomic_write_bytes(path, b"x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s"]
+
+
+@pytest.mark.parametrize("name", ["a" * 240 + ".svg", "推" * 83 + ".mlsd"])
+def test_a_name_near_the_length_limit_is_written(tmp_path, name):
+    """The temporary name added ~30 bytes to the target's: a valid name of 230-255 bytes
+    failed with 'could not write (File name too long)'."""
+    target = tmp_path / name
+    atomic_write_bytes(target, b"data")
+    assert target.read_bytes() == b"data"
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc (Linux)")
+def test_a_folder_that_takes_no_new_file_is_not_called_missing():
+    with pytest.raises(DesignSaveError) as info:
+        atomic_write_bytes("/proc/self/x.svg", b"x")
+    assert info.value.problem == "no file can be created in /proc/self; nothing was changed"

@@ -145,3 +145,22 @@ def test_noncharacters_are_valid_text_and_survive_a_round_trip():
 def test_escaped_backslashes_are_not_mistaken_for_bad_escapes():
     raw = VALID_BYTES.replace(b'"A"', rb'"C:\\build\\ud800 \\u0000"')
     assert load_design_bytes(raw).design.components[0].name == r"C:\build\ud800 \u0000"
+
+
+def test_a_place_naming_a_key_of_the_file_shows_it_escaped(tmp_path, capsys):
+    """A key holding a line break or an RLO was copied raw into the place: the warning ran
+    over two lines and the RLO reversed the rest of it."""
+    from tests.persistence.bad_inputs import _component, _with
+
+    path = tmp_path / "keys.mlsd"
+    path.write_bytes(_component(properties={"evil\u202e\nkey": 1}))
+    assert main(["check", str(path), "--fail-on", "never"]) == 0
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        f"{path}: warning: $.components[1].properties['evil\\u202e\\nkey']: model has no property "
+        "'evil\\u202e\\nkey'; kept as is"
+    )
+    path.write_bytes(_with(rule_overrides={"R1\u202e\nx": "loud"}))
+    with pytest.raises(DesignLoadError) as info:
+        load_design(path)
+    assert info.value.where == "$.rule_overrides['R1\\u202e\\nx']"

@@ -42,6 +42,22 @@ def test_screenshot_of_a_bad_file_exits_2(qtbot, tmp_path, capsys):
     assert run_app([str(tmp_path / "missing.mlsd"), "--screenshot", str(out)]) == 2
 
 
+def test_a_screenshot_that_cannot_be_saved_leaves_the_file_as_it_was(qtbot, design_file, tmp_path, capsys):
+    """`--screenshot design.mlsd` (or any name Qt has no format for) truncated the existing file
+    to 0 bytes and then said 'could not write' (exit 1)."""
+    before = design_file.read_bytes()
+    assert run_app([str(design_file), "--screenshot", str(design_file)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"mlsd-studio: {design_file}: cannot save a picture as '.mlsd'; end the name in .png or .jpg"
+    )
+    assert design_file.read_bytes() == before
+    notes = tmp_path / "notes.txt"
+    notes.write_text("keep me", encoding="utf-8")
+    assert run_app([str(design_file), "--screenshot", str(notes)]) == 2
+    assert notes.read_text(encoding="utf-8") == "keep me"
+    assert open_windows() == []
+
+
 def test_bad_arguments_exit_2(qtbot, capsys):
     assert run_app(["--no-such-option"]) == 2
 

@@ -27,6 +27,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, NextPageTe
 from app import __version__, progress
 from app.domain.catalog import Catalog, default_catalog
 from app.domain.model import Design
+from app.domain.text import balance_bidi
 from app.export.design_doc import DesignDoc, build_doc
 from app.export.report import docsections, front, passes, sections
 from app.export.report.architecture import architecture_story
@@ -62,16 +63,19 @@ def report_bytes(
     data = design_bytes if design_bytes is not None else design_to_bytes(design)
     styles = make_styles()
     width = PORTRAIT[0] - 2 * MARGIN
-    title = " ".join(design.meta.title.split()) or "Untitled design"
+    # One line each, no bidi control left open: the PDF's title, author and subject are shown
+    # beside other text (a viewer's title bar), like the footer's title.
+    title = balance_bidi(" ".join(design.meta.title.split())) or "Untitled design"
     info = front.ReportInfo(
         title=title,
-        author=" ".join(design.meta.author.split()),
+        author=balance_bidi(" ".join(design.meta.author.split())),
         date=report_date or date.today().isoformat(),
         design_hash=front.design_hash(data),
     )
     progress.checkpoint(0.0, "Preparing the report")
     doc_content = build_doc(design, result, catalog)
     problem = " ".join(design.meta.problem.split())
+    subject = balance_bidi("ML system design: " + problem[:200]) if problem else "ML system design report"
     # Built once: flowables are laid out afresh by every pass (multiBuild reuses them the same
     # way), so only the glossary is rebuilt for a tighter pass (report.passes), not the figures'
     # layouts; the contents keep the entries of the pass before, so the next pass starts from them.
@@ -84,7 +88,7 @@ def report_bytes(
                 styles,
                 title=title,
                 author=info.author,
-                subject=("ML system design: " + problem[:200]) if problem else "ML system design report",
+                subject=subject,
                 creator=f"MLSD Studio {__version__}",
                 keywords=["ML system design", "MLSD Studio"],
             )

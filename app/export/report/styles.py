@@ -12,6 +12,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 
+from app.domain.text import balance_bidi
 from app.export.report.fonts import FontSet, markup, report_fonts
 from app.export.report.paragraph import Paragraph
 
@@ -150,7 +151,7 @@ class Heading(Paragraph):
     def __init__(self, markup_text: str, plain: str, style: ParagraphStyle, level: int, toc: bool = True):
         super().__init__(markup_text, style)
         self.outline_level = level
-        self.outline_text = " ".join(plain.split()) or "(untitled)"
+        self.outline_text = balance_bidi(" ".join(plain.split())) or "(untitled)"
         self.toc_markup = markup_text if toc else None
         self.bookmark = f"h{next(_heading_ids)}"
 

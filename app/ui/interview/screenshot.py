@@ -19,6 +19,7 @@ from app.persistence import DesignLoadError, load_design
 from app.templates import find_template
 from app.ui.interview.session import InterviewSetup
 from app.ui.main_window import MainWindow
+from app.ui.picture_file import save_picture
 
 WINDOW_SIZE = (1600, 1000)
 RUBRIC_WIDTH = 760
@@ -87,18 +88,19 @@ def interview_screenshot(
         window.canvas.fit_to_view()
         window.checker.check_now()
         _settle(app)
-        if not window.grab().toImage().save(out):
-            print(f"mlsd-studio: could not write {out}", file=sys.stderr)
-            return 1
+        problem = save_picture(window.grab().toImage(), out)
+        if problem:
+            print(f"mlsd-studio: {problem}", file=sys.stderr)
+            return 2
         if rubric_out:
             dialog = controller.score_now()
             dialog.fit_to_contents(RUBRIC_WIDTH)
             _settle(app)
-            saved = dialog.grab().toImage().save(rubric_out)
+            problem = save_picture(dialog.grab().toImage(), rubric_out)
             dialog.close()
-            if not saved:
-                print(f"mlsd-studio: could not write {rubric_out}", file=sys.stderr)
-                return 1
+            if problem:
+                print(f"mlsd-studio: {problem}", file=sys.stderr)
+                return 2
         return 0
     finally:
         window.document.mark_saved()

@@ -1,0 +1,48 @@
+"""Pictures of the window saved from the command line (`--screenshot`, the rubric's picture).
+
+The format comes from OUT's suffix and is checked before the window opens; the picture is
+encoded in memory and written atomically, so a refused or failed save leaves an existing file
+(the design itself, given by mistake) as it was.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+from PySide6.QtGui import QImage, QImageWriter
+
+from app.persistence.atomic import atomic_write_bytes
+from app.persistence.errors import DesignSaveError
+
+
+def _format(out: str) -> str:
+    return Path(out).suffix.lower().lstrip(".")
+
+
+def picture_problem(out: str) -> str | None:
+    """Why a picture cannot be saved as `out` (its suffix names no image format), or None."""
+    writable = {bytes(f.data()).decode().lower() for f in QImageWriter.supportedImageFormats()}
+    fmt = _format(out)
+    if fmt in writable:
+        return None
+    shown = f"'.{fmt}'" if fmt else "a name without a suffix"
+    return f"{out}: cannot save a picture as {shown}; end the name in .png or .jpg"
+
+
+def save_picture(image: QImage, out: str, quality: int = -1) -> str | None:
+    """Encode `image` in the format of `out`'s suffix and write it atomically; the problem, or None."""
+    problem = picture_problem(out)
+    if problem:
+        return problem
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, _format(out).upper(), quality):  # type: ignore[call-overload]
+        return f"could not encode the picture for {out}"
+    buffer.close()
+    try:
+        atomic_write_bytes(out, bytes(data.data()))
+    except DesignSaveError as exc:
+        return str(exc)
+    return None
