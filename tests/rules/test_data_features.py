@@ -128,6 +128,15 @@ def test_r13_quiet_for_online_endpoint_with_data_quality_monitor(builder):
     assert findings(builder.design, "R13") == []
 
 
+def test_r13_fires_for_online_endpoint_when_only_the_training_set_is_watched(builder):
+    source, model, endpoint = _online_serving(builder)
+    dataset, job = builder.add("dataset", "Training set"), builder.add("training_job", "Train")
+    builder.chain(source, dataset, job, model)
+    builder.link(builder.add("monitor", "Training data", watches=["data_quality"]), dataset)
+    [finding] = [f for f in fired(builder.design, "R13") if f.components == (endpoint,)]
+    assert "no monitor watches data_quality" in finding.message
+
+
 def test_r13_quiet_for_online_endpoint_with_serving_validation(builder):
     source = builder.add("data_source", "Requests")
     check = builder.add("data_validation", "Request checks", where="serve", checks=["schema", "range"])
