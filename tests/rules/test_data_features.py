@@ -307,6 +307,30 @@ def test_r18_quiet_with_train_only_fit_and_point_in_time_joins(builder):
     assert findings(builder.design, "R18") == []
 
 
+def test_r18_fires_for_oversampling_before_the_split(builder):
+    smote = builder.add("sampling_strategy", "SMOTE", method="smote", weighted_correction=True)
+    dataset = builder.add("dataset", "Claims", split="stratified")
+    builder.chain(builder.add("data_source", "Claims DB"), smote, dataset, builder.add("training_job"))
+    [finding] = findings(builder.design, "R18")
+    assert finding.components == (smote, dataset) and finding.severity == "warning"
+    assert "copies of the same rows land in both training and test" in finding.message
+
+
+def test_r18_quiet_for_oversampling_after_the_split(builder):
+    dataset = builder.add("dataset", "Claims", split="stratified")
+    smote = builder.add("sampling_strategy", "SMOTE", method="smote", weighted_correction=True)
+    balanced = builder.add("dataset", "Balanced training rows")
+    source, job = builder.add("data_source", "Claims DB"), builder.add("training_job")
+    builder.chain(source, dataset, smote, balanced, job)
+    assert findings(builder.design, "R18") == []
+
+
+def test_r18_quiet_for_undersampling_before_the_split(builder):
+    sampling = builder.add("sampling_strategy", "Drop negatives", method="undersample")
+    builder.chain(builder.add("data_source"), sampling, builder.add("dataset", split="random"))
+    assert findings(builder.design, "R18") == []
+
+
 # ---- R19 ---------------------------------------------------------------------------------
 
 

@@ -60,7 +60,7 @@ READ_BY: dict[str, tuple[str, ...] | str] = {
     "feature_store.online": "descriptive: the serving tier; what fills the store decides skew (R16, R41)",
     "feature_store.point_in_time": ("R42",),
     "feature_store.online_latency_ms": ("R24",),
-    "sampling_strategy.method": ("R20",),
+    "sampling_strategy.method": ("R18", "R20"),
     "sampling_strategy.weighted_correction": ("R20",),
     "feature_importance.method": "descriptive: any method satisfies R21; the choice is the team's",
     "feature_importance.owners_documented": "descriptive: documentation practice with no graph to check",
