@@ -215,6 +215,16 @@ def test_r7_quiet_with_full_lineage(builder):
     assert findings(builder.design, "R7") == []
 
 
+def test_r7_fires_for_a_second_stage_model_fed_by_a_trained_one(builder):
+    job = builder.add("training_job", "Train retrieval", reproducible=True)
+    retrieval = builder.add("model", "Two-tower retrieval", provenance="trained_here")
+    ranker = builder.add("model", "Ranker", provenance="trained_here")
+    builder.chain(builder.add("data_source", "Events"), job, retrieval)
+    builder.link(retrieval, ranker, phase="serve")  # candidates for the ranker, not its training
+    [finding] = findings(builder.design, "R7")
+    assert finding.components == (ranker,) and "no training job produces it" in finding.message
+
+
 def test_r7_fires_for_a_training_job_that_is_not_reproducible(builder):
     job = builder.add("training_job", "Notebook", reproducible=False)
     builder.chain(builder.add("data_source"), job, builder.add("model"))
