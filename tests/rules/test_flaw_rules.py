@@ -60,6 +60,20 @@ def test_r41_quiet_when_one_pipeline_feeds_training_and_the_online_store(builder
     assert findings(builder.design, "R41") == []
 
 
+def test_r16_fires_for_an_input_only_the_first_stage_model_was_trained_on(builder):
+    events, context = builder.add("data_source", "Events"), builder.add("data_source", "Session context")
+    retrieval_job, ranker_job = builder.add("training_job", "Train retrieval"), builder.add("training_job")
+    retrieval = builder.add("model", "Retrieval", provenance="trained_here")
+    ranker = builder.add("model", "Ranker", provenance="trained_here")
+    builder.chain(events, retrieval_job, retrieval)
+    builder.chain(events, ranker_job, ranker, builder.add("endpoint", "API", mode="online"))
+    builder.link(context, retrieval_job)
+    builder.link(retrieval, ranker, phase="serve")
+    builder.link(context, ranker, phase="serve")
+    [finding] = findings(builder.design, "R16")
+    assert finding.message.startswith("Ranker serves API with input Session context")
+
+
 def _one_store_two_sides(builder, online_phase="serve", shared=False):
     """A batch pipeline fills the store's offline side, a streaming one its online side; the
     store feeds training (train phase) and the model (serve phase)."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from app.rules.checks._common import (
     LEARNED_ELSEWHERE,
+    MODEL_KINDS,
     aws,
     dmls,
     endpoints,
@@ -60,7 +61,9 @@ class _Training:
         self.jobs = [c.id for c in ctx.of_kind("training_job")]
         self.bit = {job: 1 << i for i, job in enumerate(self.jobs)}
         self.feeds = ctx.reach_bits(self.jobs, forward=False)  # node -> jobs it is upstream of
-        self.fed_by = ctx.reach_bits(self.jobs)  # node -> jobs upstream of it
+        # node -> jobs upstream of it, not through a model: a ranker fed by a retrieval model is
+        # not trained by the retrieval model's job
+        self.fed_by = ctx.reach_bits(self.jobs, stop=ctx.ids_of_kind(*MODEL_KINDS))
 
     def of(self, model: str) -> int:
         """The jobs that produce a model."""
