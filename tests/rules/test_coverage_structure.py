@@ -265,6 +265,24 @@ def test_r9_quiet_with_a_label_source(builder):
     assert findings(builder.design, "R9") == []
 
 
+def test_r9_quiet_when_a_review_queue_labels_the_training_set(builder):
+    builder.add("problem_framing", task="binary")
+    model, review = builder.add("model", "Classifier"), builder.add("human_review", "Moderators")
+    dataset, job = builder.add("dataset", "Training set"), builder.add("training_job", "Train")
+    builder.chain(builder.add("data_source"), dataset, job, model, review)
+    builder.link(review, dataset, flow="label", feedback=True)  # verdicts become the labels
+    assert findings(builder.design, "R9") == []
+
+
+def test_r9_fires_when_the_only_label_link_feeds_another_training_job(builder):
+    builder.add("problem_framing", task="binary")
+    labelled, unlabelled = builder.add("training_job", "Labelled"), builder.add("training_job", "Unlabelled")
+    builder.link(builder.add("human_review"), labelled, flow="label")
+    builder.link(builder.add("data_source"), unlabelled)
+    [finding] = findings(builder.design, "R9")
+    assert finding.components == (unlabelled,)
+
+
 def test_r9_quiet_for_clustering(builder):
     builder.add("problem_framing", task="clustering")
     builder.add("training_job")

@@ -199,7 +199,8 @@ def r8_endpoint_has_model(ctx: RuleContext) -> Iterator[Hit]:
     "training job.",
     sources=dmls(4),
     condition="The task is supervised (binary, multiclass, multilabel, regression, ranking, uplift) "
-    "and no label source is upstream of a training job.",
+    "and no label source, and no label link (say from a human review queue), is upstream of a "
+    "training job.",
     unset="A framing whose task is unset, in a design with training jobs and no supervised task, is a "
     "warning: set task.",
 )
@@ -222,7 +223,12 @@ def r9_labels(ctx: RuleContext) -> Iterator[Hit]:
                 )
         yield from unknown.hits()
         return
-    labelled = ctx.reach(ctx.ids_of_kind("label_source"), feedback=False)
+    # Labels enter at a label source, or wherever a label link lands (a review queue's verdicts
+    # or outcomes drawn straight into a dataset, often as a feedback link).
+    entries = set(ctx.ids_of_kind("label_source"))
+    for targets in ctx.succ.values():
+        entries.update(t for t, data in targets.items() if data["flow"] == "label")
+    labelled = ctx.reach(entries, feedback=False) | entries
     for job in jobs:
         if job not in labelled:
             yield Hit(
