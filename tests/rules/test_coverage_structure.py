@@ -36,6 +36,16 @@ def test_r1_quiet_when_metric_proxies_the_objective(builder):
     assert findings(builder.design, "R1") == []
 
 
+def test_r1_fires_when_only_a_guardrail_is_tied_and_the_optimized_metric_is_not(builder):
+    metric = add_metric(builder, "PR-AUC", "pr_auc", role="optimizing")
+    guard = add_metric(builder, "False-decline rate", "false_positive_rate", role="guardrail")
+    objective = builder.add("business_objective", "Fraud losses")
+    builder.link(guard, objective)
+    [finding] = findings(builder.design, "R1")
+    assert finding.severity == "error" and finding.components == (metric, objective)
+    assert finding.message.startswith("Optimizing metric PR-AUC has no proxy link into a business objective")
+
+
 def test_r1_fires_for_a_nameless_tied_metric_and_missing_roles(builder):
     metric = add_metric(builder, "Offline metric", None)
     objective = builder.add("business_objective", "Retention")

@@ -38,8 +38,9 @@ _ERROR_STAGES = ("data", "model", "serving")
     "proxy link, name the metric, and mark one metric optimizing and others guardrail.",
     sources=(*roml(2, 13), *aws("define business goals and KPIs"), *dmls(2)),
     condition="The design has learned models or metrics, and no business objective; or no metric; or "
-    "no named metric reaches an objective through proxy links (error). Warning: no metric has role "
-    "optimizing, or no metric has role guardrail.",
+    "no named metric reaches an objective through proxy links; or a metric with role optimizing "
+    "does not, while another does (error). Warning: no metric has role optimizing, or no metric has "
+    "role guardrail.",
     unset="A metric whose name is unset does not count as tied (warning naming metric.name); when no "
     "metric is optimizing (or guardrail) and some role is unset, each unset role is a warning.",
 )
@@ -83,7 +84,18 @@ def r1_metric_tied_to_kpi(ctx: RuleContext) -> Iterator[Hit]:
             f"{'is' if len(metrics) == 1 else 'are'} not tied to {names(ctx, objectives)}",
             components=ctx.sorted_ids(metrics + objectives),
         )
-    elif not named:
+    else:
+        loose = [m for m in metrics if m not in tied and ctx.prop(m, "role") == "optimizing"]
+        if loose:
+            one = len(loose) == 1
+            yield Hit(
+                f"Optimizing metric{'' if one else 's'} {names(ctx, loose)} "
+                f"{'has' if one else 'have'} no proxy link into a business objective: models are "
+                f"selected on {'a metric' if one else 'metrics'} no KPI is tied to (only "
+                f"{names(ctx, tied)} {'is' if len(tied) == 1 else 'are'} tied to {names(ctx, objectives)})",
+                components=ctx.sorted_ids(loose + objectives),
+            )
+    if tied and not named:
         for metric in tied:
             unknown.note(
                 metric,
