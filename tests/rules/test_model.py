@@ -270,6 +270,20 @@ def test_r27_quiet_when_training_is_manual(builder):
     assert findings(builder.design, "R27") == []
 
 
+def test_r27_fires_when_a_continuous_training_pipeline_retrains_a_manual_job(builder):
+    job, policy = _threshold_after(builder, "manual")
+    builder.link(builder.add("cicd_pipeline", "CT pipeline", ct=True, cd=True), job)
+    [finding] = findings(builder.design, "R27")
+    assert finding.components == (job, policy)
+    assert "while Retrain retrains the model (continuous training)" in finding.message
+
+
+def test_r27_quiet_when_the_pipeline_driving_the_job_does_not_retrain(builder):
+    job, _ = _threshold_after(builder, "manual")
+    builder.link(builder.add("cicd_pipeline", "CI only", ct=False, cd=True), job)
+    assert findings(builder.design, "R27") == []
+
+
 def test_r27_fires_as_info_for_automated_actions_without_limits(builder):
     policy = builder.add("decision_policy", "Auto-ban", policy_type="rules", action_limits=False)
     [finding] = findings(builder.design, "R27")

@@ -111,7 +111,7 @@ READ_BY: dict[str, tuple[str, ...] | str] = {
     "release_strategy.rollback": ("R29",),
     "cicd_pipeline.tests": ("R32",),
     "cicd_pipeline.cd": ("R32",),
-    "cicd_pipeline.ct": ("R32",),
+    "cicd_pipeline.ct": ("R27", "R32"),
     "infrastructure.env": "descriptive: cloud, on-prem or device; edge serving is read from endpoint.mode",
     "infrastructure.accelerator": ("R34",),
     "infrastructure.cost_per_month": ("R34",),
