@@ -162,6 +162,12 @@ def test_r32_fires_for_manual_training_without_staleness_monitor(builder):
     assert "MLOps level 0" in finding.message
 
 
+def test_r32_quiet_for_a_manual_job_that_a_continuous_training_pipeline_drives(builder):
+    job = builder.add("training_job", "Retrain", schedule="manual")
+    builder.link(builder.add("cicd_pipeline", ct=True, cd=True, tests=["data", "model"]), job)
+    assert findings(builder.design, "R32") == []
+
+
 def test_r32_fires_as_info_without_continuous_training(builder):
     builder.add("training_job", schedule="periodic")
     pipeline = builder.add("cicd_pipeline", "CI", ct=False)
