@@ -100,10 +100,21 @@ def test_r3_fires_for_online_endpoint_without_slo_or_qps(builder):
     assert "Online endpoint Feed API has no latency_slo_ms" in finding.message
 
 
-def test_r3_quiet_with_a_latency_constraint(builder):
+def test_r3_quiet_with_latency_and_throughput_constraints(builder):
     builder.add("endpoint", "Feed API", mode="online")
     builder.add("constraint", "Latency", type="latency", value=50.0)
+    builder.add("constraint", "Peak load", type="throughput", value=3000.0, unit="QPS")
     assert findings(builder.design, "R3") == []
+
+
+def test_r3_fires_when_a_latency_constraint_is_the_only_target(builder):
+    endpoint = builder.add("endpoint", "Feed API", mode="online")
+    builder.add("constraint", "Latency", type="latency", value=50.0)
+    [finding] = findings(builder.design, "R3")
+    assert finding.message == (
+        "Online endpoint Feed API has no qps and the design has no throughput constraint"
+    )
+    assert finding.unset == (f"{endpoint}.qps",)
 
 
 def test_r3_quiet_when_slo_and_qps_are_set(builder):

@@ -177,34 +177,36 @@ def r2_ml_justified(ctx: RuleContext) -> Iterator[Hit]:
     kinds=("constraint", "endpoint"),
     rationale="Serving architecture, model size and cost follow from the latency and load targets; "
     "without them the design cannot be checked against its constraints.",
-    suggestion="Set latency_slo_ms and qps on the endpoint, or add a latency constraint.",
+    suggestion="Set latency_slo_ms and qps on the endpoint, or add latency and throughput constraints.",
     sources=(*mts("Monitor 6"), *dmls(2)),
-    condition="An online or streaming endpoint lacks latency_slo_ms or qps and the design has no "
-    "latency constraint.",
+    condition="An online or streaming endpoint has no latency target (latency_slo_ms, or a latency "
+    "constraint in the design) or no load target (qps, or a throughput constraint in the design).",
     unset="An endpoint whose mode is unset is a warning: set mode (online endpoints need targets).",
 )
 def r3_latency_targets(ctx: RuleContext) -> Iterator[Hit]:
-    if any(c.properties.get("type") == "latency" for c in ctx.of_kind("constraint")):
-        return
+    stated = {str(c.properties.get("type")) for c in ctx.of_kind("constraint")}
+    # Each target is met by the endpoint's own property or by a design-level constraint.
+    targets = (("latency_slo_ms", "latency"), ("qps", "throughput"))
     unknown = Unspecified(ctx)
     for endpoint in ctx.of_kind("endpoint"):
         props = endpoint.properties
-        missing = [p for p in ("latency_slo_ms", "qps") if props.get(p) is None]
+        missing = [(p, kind) for p, kind in targets if props.get(p) is None and kind not in stated]
         if not missing:
             continue
         mode = props.get("mode")
         if mode in ONLINE_MODES:
             yield Hit(
-                f"{mode.capitalize()} endpoint {ctx.name(endpoint.id)} has no {' and no '.join(missing)} "
-                "and the design has no latency constraint",
+                f"{mode.capitalize()} endpoint {ctx.name(endpoint.id)} has no "
+                f"{' and no '.join(p for p, _ in missing)} and the design has no "
+                f"{' or '.join(kind for _, kind in missing)} constraint",
                 components=(endpoint.id,),
-                unset=tuple(f"{endpoint.id}.{p}" for p in missing),
+                unset=tuple(f"{endpoint.id}.{p}" for p, _ in missing),
             )
         elif mode is None:
             unknown.note(
                 endpoint.id,
                 "mode",
-                f"if it serves online, it needs {' and '.join(missing)}",
+                f"if it serves online, it needs {' and '.join(p for p, _ in missing)}",
                 "online, batch, streaming, ...",
             )
     yield from unknown.hits()
