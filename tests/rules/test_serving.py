@@ -208,6 +208,14 @@ def test_r33_fires_for_predictions_feeding_another_models_data(builder):
     assert "Predictions of Spam model feed Ranking data, which Ranker learns from" in finding.message
 
 
+def test_r33_fires_for_predictions_piped_straight_into_another_models_training(builder):
+    first, etl = builder.add("model", "Spam model"), builder.add("data_pipeline", "Score export ETL")
+    job, second = builder.add("training_job"), builder.add("model", "Ranker")
+    builder.chain(first, etl, job, second)
+    [finding] = findings(builder.design, "R33")
+    assert finding.components == (first, etl, second)
+
+
 def test_r33_quiet_with_a_declared_consumer_in_between(builder):
     first = builder.add("model", "Spam model")
     consumer = builder.add("consumer", consumer_type="downstream_model", declared=True)

@@ -202,8 +202,8 @@ def r32_staleness(ctx: RuleContext) -> Iterator[Hit]:
     suggestion="Declare every consumer of predictions (a consumer component with declared on), "
     "and route model-to-model data through a declared consumer.",
     sources=htd("2"),
-    condition="A consumer has declared false; or a model's predictions reach a dataset, feature pipeline "
-    "or feature store that another model learns from, with no declared consumer in between.",
+    condition="A consumer has declared false; or a model's predictions reach a dataset, data or feature "
+    "pipeline, or feature store that another model learns from, with no declared consumer in between.",
     unset="declared unset on a consumer is a warning naming consumer.declared.",
 )
 def r33_consumers(ctx: RuleContext) -> Iterator[Hit]:
@@ -219,7 +219,7 @@ def r33_consumers(ctx: RuleContext) -> Iterator[Hit]:
             )
     models = [c.id for c in ctx.of_kind("model")]
     if len(models) > 1:
-        landing = ctx.ids_of_kind("dataset", "feature_pipeline", "feature_store")
+        landing = ctx.ids_of_kind("dataset", "data_pipeline", "feature_pipeline", "feature_store")
         declared_ids = {c.id for c in consumers if c.properties.get("declared") is not False}
         model_ids = set(models)
         fed_by = ctx.reach_bits(models, stop=model_ids | declared_ids | landing)
