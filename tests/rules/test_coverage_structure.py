@@ -174,6 +174,16 @@ def test_r5_fires_for_a_data_source_that_reaches_no_model(builder):
     assert finding.components == (source,) and "does not reach any model" in finding.message
 
 
+def test_r5_quiet_for_data_that_judges_the_model(builder):
+    job, model = builder.add("training_job"), builder.add("model", "Model")
+    evaluation, experiment = builder.add("evaluation", "Gate"), builder.add("experiment", "A/B test")
+    builder.chain(builder.add("data_source", "Events"), job, model, evaluation)
+    builder.link(builder.add("data_source", "Golden set"), evaluation)
+    builder.link(builder.add("data_source", "Orders ledger"), experiment)
+    builder.link(experiment, model)
+    assert findings(builder.design, "R5") == []
+
+
 def test_r5_quiet_when_data_reaches_a_model(builder):
     source = builder.add("data_source", "Clicks")
     pipeline = builder.add("feature_pipeline", "Features")

@@ -259,7 +259,8 @@ def _lower_label(label: str) -> str:
     suggestion="Link the component into the pipeline, or remove it.",
     sources=(*htd("3", "5"), *roml(22)),
     condition="A component other than a constraint has no link at all, or a data source or feature "
-    "pipeline reaches no model or baseline (feedback links left out).",
+    "pipeline reaches no model or baseline, and no evaluation, experiment or monitor that judges "
+    "one (feedback links left out).",
     unset="Reads no property: only the links.",
 )
 def r5_orphans(ctx: RuleContext) -> Iterator[Hit]:
@@ -275,8 +276,10 @@ def r5_orphans(ctx: RuleContext) -> Iterator[Hit]:
             yield Hit(f"{ctx.name(cid)} has no links: it is an orphan", components=(cid,))
         elif component.kind in ("data_source", "feature_pipeline"):
             if reaches_model is None:
-                models = ctx.ids_of_kind(*MODEL_KINDS)
-                reaches_model = ctx.reach(models, forward=False, feedback=False)
+                # Data that trains or serves a model, or that judges one: a golden set for the
+                # evaluation, outcomes for an experiment or a monitor.
+                users = ctx.ids_of_kind(*MODEL_KINDS, "evaluation", "experiment", "monitor")
+                reaches_model = ctx.reach(users, forward=False, feedback=False)
             if cid not in reaches_model:
                 yield Hit(
                     f"{ctx.name(cid)} does not reach any model: an unused data dependency",
