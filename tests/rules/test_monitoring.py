@@ -66,6 +66,16 @@ def test_r35_fires_when_only_the_training_side_is_watched(builder):
     assert finding.components == (endpoint,) and "Training data" not in finding.message
 
 
+def test_r35_quiet_with_a_quality_monitor_on_the_labels_its_outcomes_come_back_to(builder):
+    _, dataset, _, endpoint = _trained_and_served(builder)
+    labels, consumer = builder.add("label_source", "Chargebacks"), builder.add("consumer", "Payments")
+    builder.link(endpoint, consumer)
+    builder.link(consumer, labels, flow="label", feedback=True)
+    builder.link(labels, dataset)
+    builder.link(labels, builder.add("monitor", "Live precision", watches=["model_quality"]))
+    assert findings(builder.design, "R35") == []
+
+
 def test_r35_says_when_watches_is_unspecified(builder):
     _, endpoint = _served(builder)
     builder.link(builder.add("monitor", "Monitor"), endpoint)

@@ -247,11 +247,10 @@ def endpoint_view(ctx: RuleContext) -> EndpointView:
 
 
 class ServingView(EndpointView):
-    """Which components are near which endpoints in production: the endpoint, what feeds it at
-    request time (`serve_side`: its models and their serve inputs, never the training job or
-    the data only training reads), what it feeds at serve time, and what is linked to one of
-    those by a link not of the train phase. A monitor on the training set or the training ETL
-    watches no endpoint."""
+    """Components near endpoints in production: the endpoint, what feeds it at request time
+    (`serve_side`: never the training job or data only training reads), what it feeds at serve
+    time, the label sources its outcomes come back to, and what is linked to one of those by a
+    link not of the train phase (a monitor on the training set watches no endpoint)."""
 
     def __init__(self, ctx: RuleContext):
         self.succ, self.pred = ctx.succ, ctx.pred
@@ -262,6 +261,12 @@ class ServingView(EndpointView):
         for endpoint in self.endpoints:
             for node in serve_side(ctx, endpoint):
                 self.above[node] = self.above.get(node, 0) | self.bit[endpoint]
+        labels = ctx.ids_of_kind("label_source")  # where the outcomes of its predictions come back
+        if labels:
+            stop = labels | ctx.ids_of_kind("dataset", "training_job", *MODEL_KINDS)
+            back = ctx.reach_bits(self.endpoints, feedback=True, stop=stop)
+            for node in labels:
+                self.above[node] = self.above.get(node, 0) | back.get(node, 0)
         self.below = ctx.reach_bits(self.endpoints, forward=True, serve=True)
         self._near = {}
 

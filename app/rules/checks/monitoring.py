@@ -37,8 +37,8 @@ _OUTPUT_SIGNALS = {"prediction_drift", "model_quality"}
     "or model quality.",
     sources=(*mts("Monitor 2", "Monitor 7"), *aws("monitor data drift", "monitor model performance")),
     condition="No monitor near an endpoint in production (linked to it, to what feeds it at request "
-    "time or to what it feeds; not to the training job or data only training reads) watches "
-    "data_drift, data_quality, prediction_drift or model_quality.",
+    "time, to what it feeds or to the labels its outcomes come back to; not to the training job or "
+    "data only training reads) watches data_drift, data_quality, prediction_drift or model_quality.",
     unset="A nearby monitor whose watches is unset, when no other monitor settles it, is an error naming "
     "monitor.watches.",
 )
