@@ -130,6 +130,15 @@ def test_r31_fires_for_batch_serving_of_request_time_context(builder):
     assert finding.severity == "info" and finding.components == (framing, endpoint)
 
 
+def test_r31_quiet_for_batch_candidates_beside_an_online_ranker(builder):
+    builder.add("problem_framing", "Feed ranking", request_time_context=True)
+    retrieval, ranker = builder.add("model", "Retrieval"), builder.add("model", "Ranker")
+    candidates = builder.add("endpoint", "Nightly candidates", mode="batch")
+    builder.chain(retrieval, candidates, builder.add("cache", "Candidate cache"), ranker)
+    builder.link(ranker, builder.add("endpoint", "Feed API", mode="online"))
+    assert findings(builder.design, "R31") == []
+
+
 def test_r31_fires_for_online_serving_of_daily_data(builder):
     builder.add("problem_framing", "Churn", request_time_context=False)
     source = builder.add("data_source", "Warehouse", freshness="daily")

@@ -67,14 +67,17 @@ def r30_fallback(ctx: RuleContext) -> Iterator[Hit]:
     suggestion="Serve online when request-time context matters; otherwise precompute predictions in "
     "batch and serve them from a cache.",
     sources=(*dmls(7), *roml(8)),
-    condition="A framing declares request-time context and an endpoint is batch; or an online endpoint "
-    "is fed only by daily or static data sources and no request-time context is declared.",
+    condition="A framing declares request-time context and the design serves only in batch (no online "
+    "or streaming endpoint); or an online endpoint is fed only by daily or static data sources and no "
+    "request-time context is declared.",
     unset="freshness unset on a source feeding such an online endpoint is info naming it.",
 )
 def r31_serving_mode(ctx: RuleContext) -> Iterator[Hit]:
     framings = ctx.of_kind("problem_framing")
     context = [f.id for f in framings if f.properties.get("request_time_context") is True]
     if context:
+        if online_endpoints(ctx):
+            return  # the context is served online; a batch endpoint beside it precomputes the rest
         for endpoint in endpoints(ctx, ("batch",)):
             yield Hit(
                 f"Batch endpoint {ctx.name(endpoint)} cannot use the request-time context "
