@@ -36,6 +36,16 @@ def test_r1_quiet_when_metric_proxies_the_objective(builder):
     assert findings(builder.design, "R1") == []
 
 
+def test_r1_fires_when_only_a_guardrail_is_tied_and_the_optimized_metric_is_not(builder):
+    metric = add_metric(builder, "PR-AUC", "pr_auc", role="optimizing")
+    guard = add_metric(builder, "False-decline rate", "false_positive_rate", role="guardrail")
+    objective = builder.add("business_objective", "Fraud losses")
+    builder.link(guard, objective)
+    [finding] = findings(builder.design, "R1")
+    assert finding.severity == "error" and finding.components == (metric, objective)
+    assert finding.message.startswith("Optimizing metric PR-AUC has no proxy link into a business objective")
+
+
 def test_r1_fires_for_a_nameless_tied_metric_and_missing_roles(builder):
     metric = add_metric(builder, "Offline metric", None)
     objective = builder.add("business_objective", "Retention")
@@ -90,10 +100,21 @@ def test_r3_fires_for_online_endpoint_without_slo_or_qps(builder):
     assert "Online endpoint Feed API has no latency_slo_ms" in finding.message
 
 
-def test_r3_quiet_with_a_latency_constraint(builder):
+def test_r3_quiet_with_latency_and_throughput_constraints(builder):
     builder.add("endpoint", "Feed API", mode="online")
     builder.add("constraint", "Latency", type="latency", value=50.0)
+    builder.add("constraint", "Peak load", type="throughput", value=3000.0, unit="QPS")
     assert findings(builder.design, "R3") == []
+
+
+def test_r3_fires_when_a_latency_constraint_is_the_only_target(builder):
+    endpoint = builder.add("endpoint", "Feed API", mode="online")
+    builder.add("constraint", "Latency", type="latency", value=50.0)
+    [finding] = findings(builder.design, "R3")
+    assert finding.message == (
+        "Online endpoint Feed API has no qps and the design has no throughput constraint"
+    )
+    assert finding.unset == (f"{endpoint}.qps",)
 
 
 def test_r3_quiet_when_slo_and_qps_are_set(builder):
@@ -151,6 +172,16 @@ def test_r5_fires_for_a_data_source_that_reaches_no_model(builder):
     builder.link(source, builder.add("dashboard", "Ops board"))
     [finding] = findings(builder.design, "R5")
     assert finding.components == (source,) and "does not reach any model" in finding.message
+
+
+def test_r5_quiet_for_data_that_judges_the_model(builder):
+    job, model = builder.add("training_job"), builder.add("model", "Model")
+    evaluation, experiment = builder.add("evaluation", "Gate"), builder.add("experiment", "A/B test")
+    builder.chain(builder.add("data_source", "Events"), job, model, evaluation)
+    builder.link(builder.add("data_source", "Golden set"), evaluation)
+    builder.link(builder.add("data_source", "Orders ledger"), experiment)
+    builder.link(experiment, model)
+    assert findings(builder.design, "R5") == []
 
 
 def test_r5_quiet_when_data_reaches_a_model(builder):
@@ -215,6 +246,16 @@ def test_r7_quiet_with_full_lineage(builder):
     assert findings(builder.design, "R7") == []
 
 
+def test_r7_fires_for_a_second_stage_model_fed_by_a_trained_one(builder):
+    job = builder.add("training_job", "Train retrieval", reproducible=True)
+    retrieval = builder.add("model", "Two-tower retrieval", provenance="trained_here")
+    ranker = builder.add("model", "Ranker", provenance="trained_here")
+    builder.chain(builder.add("data_source", "Events"), job, retrieval)
+    builder.link(retrieval, ranker, phase="serve")  # candidates for the ranker, not its training
+    [finding] = findings(builder.design, "R7")
+    assert finding.components == (ranker,) and "no training job produces it" in finding.message
+
+
 def test_r7_fires_for_a_training_job_that_is_not_reproducible(builder):
     job = builder.add("training_job", "Notebook", reproducible=False)
     builder.chain(builder.add("data_source"), job, builder.add("model"))
@@ -253,6 +294,24 @@ def test_r9_quiet_with_a_label_source(builder):
     builder.add("problem_framing", task="binary")
     builder.link(builder.add("label_source"), builder.add("training_job"))
     assert findings(builder.design, "R9") == []
+
+
+def test_r9_quiet_when_a_review_queue_labels_the_training_set(builder):
+    builder.add("problem_framing", task="binary")
+    model, review = builder.add("model", "Classifier"), builder.add("human_review", "Moderators")
+    dataset, job = builder.add("dataset", "Training set"), builder.add("training_job", "Train")
+    builder.chain(builder.add("data_source"), dataset, job, model, review)
+    builder.link(review, dataset, flow="label", feedback=True)  # verdicts become the labels
+    assert findings(builder.design, "R9") == []
+
+
+def test_r9_fires_when_the_only_label_link_feeds_another_training_job(builder):
+    builder.add("problem_framing", task="binary")
+    labelled, unlabelled = builder.add("training_job", "Labelled"), builder.add("training_job", "Unlabelled")
+    builder.link(builder.add("human_review"), labelled, flow="label")
+    builder.link(builder.add("data_source"), unlabelled)
+    [finding] = findings(builder.design, "R9")
+    assert finding.components == (unlabelled,)
 
 
 def test_r9_quiet_for_clustering(builder):

@@ -128,6 +128,15 @@ def test_r13_quiet_for_online_endpoint_with_data_quality_monitor(builder):
     assert findings(builder.design, "R13") == []
 
 
+def test_r13_fires_for_online_endpoint_when_only_the_training_set_is_watched(builder):
+    source, model, endpoint = _online_serving(builder)
+    dataset, job = builder.add("dataset", "Training set"), builder.add("training_job", "Train")
+    builder.chain(source, dataset, job, model)
+    builder.link(builder.add("monitor", "Training data", watches=["data_quality"]), dataset)
+    [finding] = [f for f in fired(builder.design, "R13") if f.components == (endpoint,)]
+    assert "no monitor watches data_quality" in finding.message
+
+
 def test_r13_quiet_for_online_endpoint_with_serving_validation(builder):
     source = builder.add("data_source", "Requests")
     check = builder.add("data_validation", "Request checks", where="serve", checks=["schema", "range"])
@@ -295,6 +304,30 @@ def test_r18_quiet_with_train_only_fit_and_point_in_time_joins(builder):
     store = builder.add("feature_store", "Store", point_in_time=True)
     dataset = builder.add("dataset", "Sales", is_time_series=True, split="time")
     builder.chain(store, dataset, builder.add("training_job"))
+    assert findings(builder.design, "R18") == []
+
+
+def test_r18_fires_for_oversampling_before_the_split(builder):
+    smote = builder.add("sampling_strategy", "SMOTE", method="smote", weighted_correction=True)
+    dataset = builder.add("dataset", "Claims", split="stratified")
+    builder.chain(builder.add("data_source", "Claims DB"), smote, dataset, builder.add("training_job"))
+    [finding] = findings(builder.design, "R18")
+    assert finding.components == (smote, dataset) and finding.severity == "warning"
+    assert "copies of the same rows land in both training and test" in finding.message
+
+
+def test_r18_quiet_for_oversampling_after_the_split(builder):
+    dataset = builder.add("dataset", "Claims", split="stratified")
+    smote = builder.add("sampling_strategy", "SMOTE", method="smote", weighted_correction=True)
+    balanced = builder.add("dataset", "Balanced training rows")
+    source, job = builder.add("data_source", "Claims DB"), builder.add("training_job")
+    builder.chain(source, dataset, smote, balanced, job)
+    assert findings(builder.design, "R18") == []
+
+
+def test_r18_quiet_for_undersampling_before_the_split(builder):
+    sampling = builder.add("sampling_strategy", "Drop negatives", method="undersample")
+    builder.chain(builder.add("data_source"), sampling, builder.add("dataset", split="random"))
     assert findings(builder.design, "R18") == []
 
 

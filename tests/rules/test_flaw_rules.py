@@ -60,6 +60,56 @@ def test_r41_quiet_when_one_pipeline_feeds_training_and_the_online_store(builder
     assert findings(builder.design, "R41") == []
 
 
+def test_r16_fires_for_an_input_only_the_first_stage_model_was_trained_on(builder):
+    events, context = builder.add("data_source", "Events"), builder.add("data_source", "Session context")
+    retrieval_job, ranker_job = builder.add("training_job", "Train retrieval"), builder.add("training_job")
+    retrieval = builder.add("model", "Retrieval", provenance="trained_here")
+    ranker = builder.add("model", "Ranker", provenance="trained_here")
+    builder.chain(events, retrieval_job, retrieval)
+    builder.chain(events, ranker_job, ranker, builder.add("endpoint", "API", mode="online"))
+    builder.link(context, retrieval_job)
+    builder.link(retrieval, ranker, phase="serve")
+    builder.link(context, ranker, phase="serve")
+    [finding] = findings(builder.design, "R16")
+    assert finding.message.startswith("Ranker serves API with input Session context")
+
+
+def _one_store_two_sides(builder, online_phase="serve", shared=False):
+    """A batch pipeline fills the store's offline side, a streaming one its online side; the
+    store feeds training (train phase) and the model (serve phase)."""
+    events = builder.add("data_source", "Events")
+    batch = builder.add("feature_pipeline", "Spark features", shared_train_serve=False)
+    stream = builder.add("feature_pipeline", "Flink features", shared_train_serve=shared)
+    store = builder.add("feature_store", "Feature store", offline=True, online=True)
+    job, model = builder.add("training_job", "Train"), builder.add("model", "Scorer")
+    builder.chain(events, batch)
+    builder.chain(events, stream)
+    builder.link(batch, store, phase="train")
+    builder.link(stream, store, phase=online_phase)
+    builder.link(store, job, phase="train")
+    builder.chain(job, model, builder.add("endpoint", "Scoring API", mode="online"))
+    builder.link(store, model, phase="serve")
+    return stream, store
+
+
+def test_r41_fires_for_a_store_whose_online_side_another_pipeline_fills(builder):
+    stream, store = _one_store_two_sides(builder)
+    [finding] = findings(builder.design, "R41")
+    assert {stream, store} <= set(finding.components)
+    assert "trained on features from Spark features but served" in finding.message
+    assert "computed by Flink features through Feature store" in finding.message
+
+
+def test_r41_quiet_when_the_online_side_pipeline_shares_the_training_code(builder):
+    _one_store_two_sides(builder, shared=True)
+    assert findings(builder.design, "R41") == [] and findings(builder.design, "R16") == []
+
+
+def test_r41_quiet_when_both_pipelines_fill_both_sides_of_the_store(builder):
+    _one_store_two_sides(builder, online_phase="both")
+    assert findings(builder.design, "R41") == [] and findings(builder.design, "R16") == []
+
+
 # ---- R42 ---------------------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.domain import ops
 from tests.rules.helpers import findings, fired, unspecified
 
 # ---- R22 ---------------------------------------------------------------------------------
@@ -131,6 +132,32 @@ def test_r24_uses_the_latency_constraint_when_the_endpoint_has_no_slo(builder):
     assert finding.message.endswith("exceeds the 50 ms latency constraint Latency budget")
 
 
+def test_r24_reads_a_latency_constraint_written_in_ms_p99_or_seconds(builder):
+    _serving_path(builder, slo=None)
+    budget = builder.add("constraint", "Latency budget", type="latency", value=50.0, unit="ms p99")
+    [finding] = findings(builder.design, "R24")
+    assert finding.message.endswith("exceeds the 50 ms latency constraint Latency budget")
+    ops.set_property(builder.design, builder.catalog, budget, "value", 0.05)
+    ops.set_property(builder.design, builder.catalog, budget, "unit", "s")
+    [finding] = findings(builder.design, "R24")
+    assert finding.message.endswith("exceeds the 50 ms latency constraint Latency budget")
+
+
+def test_r24_holds_the_path_to_a_linked_constraint_tighter_than_the_endpoint_slo(builder):
+    _, _, endpoint = _serving_path(builder, slo=500.0)
+    budget = builder.add("constraint", "Checkout budget", type="latency", value=50.0, unit="ms")
+    builder.link(budget, endpoint)
+    builder.add("constraint", "Elsewhere", type="latency", value=10.0, unit="ms")  # governs no endpoint
+    [finding] = findings(builder.design, "R24")
+    assert finding.message.endswith("= 57 ms exceeds the 50 ms latency constraint Checkout budget")
+
+
+def test_r24_ignores_an_unlinked_constraint_when_the_endpoint_has_an_slo(builder):
+    _serving_path(builder, slo=80.0)
+    builder.add("constraint", "Elsewhere", type="latency", value=10.0, unit="ms")
+    assert findings(builder.design, "R24") == []
+
+
 def test_r24_fires_as_warning_for_a_large_model_on_a_tight_slo(builder):
     _serving_path(builder, p99=None, slo=30.0, family="transformer", params_millions=350.0)
     [finding] = findings(builder.design, "R24")
@@ -240,6 +267,20 @@ def test_r27_quiet_for_a_validation_tuned_threshold(builder):
 
 def test_r27_quiet_when_training_is_manual(builder):
     _threshold_after(builder, "manual")
+    assert findings(builder.design, "R27") == []
+
+
+def test_r27_fires_when_a_continuous_training_pipeline_retrains_a_manual_job(builder):
+    job, policy = _threshold_after(builder, "manual")
+    builder.link(builder.add("cicd_pipeline", "CT pipeline", ct=True, cd=True), job)
+    [finding] = findings(builder.design, "R27")
+    assert finding.components == (job, policy)
+    assert "while Retrain retrains the model (continuous training)" in finding.message
+
+
+def test_r27_quiet_when_the_pipeline_driving_the_job_does_not_retrain(builder):
+    job, _ = _threshold_after(builder, "manual")
+    builder.link(builder.add("cicd_pipeline", "CI only", ct=False, cd=True), job)
     assert findings(builder.design, "R27") == []
 
 

@@ -49,6 +49,33 @@ def test_r35_quiet_with_a_model_quality_monitor_fed_by_the_logger(builder):
     assert findings(builder.design, "R35") == []
 
 
+def _trained_and_served(builder, mode="online"):
+    """ETL -> training set -> training job -> model -> endpoint, links as drawn (phase both)."""
+    etl, dataset = builder.add("data_pipeline", "Nightly ETL"), builder.add("dataset", "Training set")
+    job, model = builder.add("training_job", "Train"), builder.add("model", "Model")
+    endpoint = builder.add("endpoint", "API", mode=mode)
+    builder.chain(builder.add("data_source", "Events"), etl, dataset, job, model, endpoint)
+    return etl, dataset, job, endpoint
+
+
+def test_r35_fires_when_only_the_training_side_is_watched(builder):
+    _, dataset, job, endpoint = _trained_and_served(builder)
+    builder.link(builder.add("monitor", "Training data", watches=["data_quality", "data_drift"]), dataset)
+    builder.link(builder.add("monitor", "Training runs", watches=["model_quality"]), job)
+    [finding] = findings(builder.design, "R35")
+    assert finding.components == (endpoint,) and "Training data" not in finding.message
+
+
+def test_r35_quiet_with_a_quality_monitor_on_the_labels_its_outcomes_come_back_to(builder):
+    _, dataset, _, endpoint = _trained_and_served(builder)
+    labels, consumer = builder.add("label_source", "Chargebacks"), builder.add("consumer", "Payments")
+    builder.link(endpoint, consumer)
+    builder.link(consumer, labels, flow="label", feedback=True)
+    builder.link(labels, dataset)
+    builder.link(labels, builder.add("monitor", "Live precision", watches=["model_quality"]))
+    assert findings(builder.design, "R35") == []
+
+
 def test_r35_says_when_watches_is_unspecified(builder):
     _, endpoint = _served(builder)
     builder.link(builder.add("monitor", "Monitor"), endpoint)
@@ -71,6 +98,19 @@ def test_r36_fires_for_online_endpoint_without_latency_monitor(builder):
 def test_r36_quiet_with_an_errors_monitor(builder):
     _, endpoint = _served(builder)
     builder.link(builder.add("monitor", watches=["errors"]), endpoint)
+    assert findings(builder.design, "R36") == []
+
+
+def test_r36_fires_when_only_the_training_pipeline_is_watched_for_errors(builder):
+    etl, _, _, endpoint = _trained_and_served(builder)
+    builder.link(builder.add("monitor", "ETL health", watches=["latency", "errors"]), etl)
+    [finding] = findings(builder.design, "R36")
+    assert finding.components == (endpoint,)
+
+
+def test_r36_quiet_with_a_latency_monitor_fed_by_the_logger(builder):
+    _, _, _, endpoint = _trained_and_served(builder)
+    builder.chain(endpoint, builder.add("prediction_logger"), builder.add("monitor", watches=["latency"]))
     assert findings(builder.design, "R36") == []
 
 

@@ -395,6 +395,14 @@ def test_r49_fires_for_a_model_feeding_anothers_training_data_unwatched(builder)
     assert finding.components == (first, dataset, second)
 
 
+def test_r49_fires_for_a_model_whose_scores_an_etl_feeds_anothers_training(builder):
+    first, etl = builder.add("model", "Spam model"), builder.add("data_pipeline", "Score export ETL")
+    second = builder.add("model", "Ranker")
+    builder.chain(first, builder.add("consumer", declared=True), etl, builder.add("training_job"), second)
+    [finding] = findings(builder.design, "R49")
+    assert finding.components == (first, etl, second)
+
+
 def test_r49_fires_with_unset_watches_and_declared(builder):
     source = builder.add("data_source", source_type="model_output")
     consumer = builder.add("consumer")

@@ -130,6 +130,15 @@ def test_r31_fires_for_batch_serving_of_request_time_context(builder):
     assert finding.severity == "info" and finding.components == (framing, endpoint)
 
 
+def test_r31_quiet_for_batch_candidates_beside_an_online_ranker(builder):
+    builder.add("problem_framing", "Feed ranking", request_time_context=True)
+    retrieval, ranker = builder.add("model", "Retrieval"), builder.add("model", "Ranker")
+    candidates = builder.add("endpoint", "Nightly candidates", mode="batch")
+    builder.chain(retrieval, candidates, builder.add("cache", "Candidate cache"), ranker)
+    builder.link(ranker, builder.add("endpoint", "Feed API", mode="online"))
+    assert findings(builder.design, "R31") == []
+
+
 def test_r31_fires_for_online_serving_of_daily_data(builder):
     builder.add("problem_framing", "Churn", request_time_context=False)
     source = builder.add("data_source", "Warehouse", freshness="daily")
@@ -160,6 +169,12 @@ def test_r32_fires_for_manual_training_without_staleness_monitor(builder):
     [finding] = findings(builder.design, "R32")
     assert finding.severity == "warning" and finding.components == (job,)
     assert "MLOps level 0" in finding.message
+
+
+def test_r32_quiet_for_a_manual_job_that_a_continuous_training_pipeline_drives(builder):
+    job = builder.add("training_job", "Retrain", schedule="manual")
+    builder.link(builder.add("cicd_pipeline", ct=True, cd=True, tests=["data", "model"]), job)
+    assert findings(builder.design, "R32") == []
 
 
 def test_r32_fires_as_info_without_continuous_training(builder):
@@ -200,6 +215,14 @@ def test_r33_fires_for_predictions_feeding_another_models_data(builder):
     [finding] = findings(builder.design, "R33")
     assert finding.components == (first, dataset, second)
     assert "Predictions of Spam model feed Ranking data, which Ranker learns from" in finding.message
+
+
+def test_r33_fires_for_predictions_piped_straight_into_another_models_training(builder):
+    first, etl = builder.add("model", "Spam model"), builder.add("data_pipeline", "Score export ETL")
+    job, second = builder.add("training_job"), builder.add("model", "Ranker")
+    builder.chain(first, etl, job, second)
+    [finding] = findings(builder.design, "R33")
+    assert finding.components == (first, etl, second)
 
 
 def test_r33_quiet_with_a_declared_consumer_in_between(builder):

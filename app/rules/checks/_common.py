@@ -246,6 +246,47 @@ def endpoint_view(ctx: RuleContext) -> EndpointView:
     return ctx.shape_memo("endpoint_view", lambda: EndpointView(ctx), aspects_of())
 
 
+class ServingView(EndpointView):
+    """Components near endpoints in production: the endpoint, what feeds it at request time
+    (`serve_side`: never the training job or data only training reads), what it feeds at serve
+    time, the label sources its outcomes come back to, and what is linked to one of those by a
+    link not of the train phase (a monitor on the training set watches no endpoint)."""
+
+    def __init__(self, ctx: RuleContext):
+        self.succ, self.pred = ctx.succ, ctx.pred
+        self.endpoints = endpoints(ctx)
+        self.bit = {e: 1 << i for i, e in enumerate(self.endpoints)}
+        self.all = (1 << len(self.endpoints)) - 1
+        self.above = {}
+        for endpoint in self.endpoints:
+            for node in serve_side(ctx, endpoint):
+                self.above[node] = self.above.get(node, 0) | self.bit[endpoint]
+        labels = ctx.ids_of_kind("label_source")  # where the outcomes of its predictions come back
+        if labels:
+            stop = labels | ctx.ids_of_kind("dataset", "training_job", *MODEL_KINDS)
+            back = ctx.reach_bits(self.endpoints, feedback=True, stop=stop)
+            for node in labels:
+                self.above[node] = self.above.get(node, 0) | back.get(node, 0)
+        self.below = ctx.reach_bits(self.endpoints, forward=True, serve=True)
+        self._near = {}
+
+    def near(self, node: str) -> int:
+        mask = self._near.get(node)
+        if mask is None:
+            mask = self.on(node)
+            if node in self.succ:
+                for links in (self.succ[node], self.pred[node]):
+                    for other, data in links.items():
+                        if data["phase"] != "train":
+                            mask |= self.on(other)
+            self._near[node] = mask
+        return mask
+
+
+def serving_view(ctx: RuleContext) -> ServingView:
+    return ctx.shape_memo("serving_view", lambda: ServingView(ctx), {"flow", *aspects_of(serve=True)})
+
+
 def near_check(
     ctx: RuleContext,
     targets: Iterable[str],
@@ -254,13 +295,15 @@ def near_check(
     unknown: Unspecified,
     prop: str,
     why: Callable[[str], str],
+    serving: bool = False,
 ) -> list[str]:
-    """The target endpoints with no component of `kind` near them for which `verdict` is True.
+    """The target endpoints with no component of `kind` near them for which `verdict` is True
+    (near in production with `serving`: see `ServingView`).
 
     A nearby component whose verdict is None (its property is unset) makes the answer
     unknown: it gets one unset note (a finding of the rule), and the endpoint is not returned.
     """
-    view = endpoint_view(ctx)
+    view = serving_view(ctx) if serving else endpoint_view(ctx)
     good = unsure = 0
     unsure_ids = []
     for component in ctx.of_kind(kind):

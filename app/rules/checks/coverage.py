@@ -38,8 +38,9 @@ _ERROR_STAGES = ("data", "model", "serving")
     "proxy link, name the metric, and mark one metric optimizing and others guardrail.",
     sources=(*roml(2, 13), *aws("define business goals and KPIs"), *dmls(2)),
     condition="The design has learned models or metrics, and no business objective; or no metric; or "
-    "no named metric reaches an objective through proxy links (error). Warning: no metric has role "
-    "optimizing, or no metric has role guardrail.",
+    "no named metric reaches an objective through proxy links; or a metric with role optimizing "
+    "does not, while another does (error). Warning: no metric has role optimizing, or no metric has "
+    "role guardrail.",
     unset="A metric whose name is unset does not count as tied (warning naming metric.name); when no "
     "metric is optimizing (or guardrail) and some role is unset, each unset role is a warning.",
 )
@@ -83,7 +84,18 @@ def r1_metric_tied_to_kpi(ctx: RuleContext) -> Iterator[Hit]:
             f"{'is' if len(metrics) == 1 else 'are'} not tied to {names(ctx, objectives)}",
             components=ctx.sorted_ids(metrics + objectives),
         )
-    elif not named:
+    else:
+        loose = [m for m in metrics if m not in tied and ctx.prop(m, "role") == "optimizing"]
+        if loose:
+            one = len(loose) == 1
+            yield Hit(
+                f"Optimizing metric{'' if one else 's'} {names(ctx, loose)} "
+                f"{'has' if one else 'have'} no proxy link into a business objective: models are "
+                f"selected on {'a metric' if one else 'metrics'} no KPI is tied to (only "
+                f"{names(ctx, tied)} {'is' if len(tied) == 1 else 'are'} tied to {names(ctx, objectives)})",
+                components=ctx.sorted_ids(loose + objectives),
+            )
+    if tied and not named:
         for metric in tied:
             unknown.note(
                 metric,
@@ -165,34 +177,36 @@ def r2_ml_justified(ctx: RuleContext) -> Iterator[Hit]:
     kinds=("constraint", "endpoint"),
     rationale="Serving architecture, model size and cost follow from the latency and load targets; "
     "without them the design cannot be checked against its constraints.",
-    suggestion="Set latency_slo_ms and qps on the endpoint, or add a latency constraint.",
+    suggestion="Set latency_slo_ms and qps on the endpoint, or add latency and throughput constraints.",
     sources=(*mts("Monitor 6"), *dmls(2)),
-    condition="An online or streaming endpoint lacks latency_slo_ms or qps and the design has no "
-    "latency constraint.",
+    condition="An online or streaming endpoint has no latency target (latency_slo_ms, or a latency "
+    "constraint in the design) or no load target (qps, or a throughput constraint in the design).",
     unset="An endpoint whose mode is unset is a warning: set mode (online endpoints need targets).",
 )
 def r3_latency_targets(ctx: RuleContext) -> Iterator[Hit]:
-    if any(c.properties.get("type") == "latency" for c in ctx.of_kind("constraint")):
-        return
+    stated = {str(c.properties.get("type")) for c in ctx.of_kind("constraint")}
+    # Each target is met by the endpoint's own property or by a design-level constraint.
+    targets = (("latency_slo_ms", "latency"), ("qps", "throughput"))
     unknown = Unspecified(ctx)
     for endpoint in ctx.of_kind("endpoint"):
         props = endpoint.properties
-        missing = [p for p in ("latency_slo_ms", "qps") if props.get(p) is None]
+        missing = [(p, kind) for p, kind in targets if props.get(p) is None and kind not in stated]
         if not missing:
             continue
         mode = props.get("mode")
         if mode in ONLINE_MODES:
             yield Hit(
-                f"{mode.capitalize()} endpoint {ctx.name(endpoint.id)} has no {' and no '.join(missing)} "
-                "and the design has no latency constraint",
+                f"{mode.capitalize()} endpoint {ctx.name(endpoint.id)} has no "
+                f"{' and no '.join(p for p, _ in missing)} and the design has no "
+                f"{' or '.join(kind for _, kind in missing)} constraint",
                 components=(endpoint.id,),
-                unset=tuple(f"{endpoint.id}.{p}" for p in missing),
+                unset=tuple(f"{endpoint.id}.{p}" for p, _ in missing),
             )
         elif mode is None:
             unknown.note(
                 endpoint.id,
                 "mode",
-                f"if it serves online, it needs {' and '.join(missing)}",
+                f"if it serves online, it needs {' and '.join(p for p, _ in missing)}",
                 "online, batch, streaming, ...",
             )
     yield from unknown.hits()
@@ -245,7 +259,8 @@ def _lower_label(label: str) -> str:
     suggestion="Link the component into the pipeline, or remove it.",
     sources=(*htd("3", "5"), *roml(22)),
     condition="A component other than a constraint has no link at all, or a data source or feature "
-    "pipeline reaches no model or baseline (feedback links left out).",
+    "pipeline reaches no model or baseline, and no evaluation, experiment or monitor that judges "
+    "one (feedback links left out).",
     unset="Reads no property: only the links.",
 )
 def r5_orphans(ctx: RuleContext) -> Iterator[Hit]:
@@ -261,8 +276,10 @@ def r5_orphans(ctx: RuleContext) -> Iterator[Hit]:
             yield Hit(f"{ctx.name(cid)} has no links: it is an orphan", components=(cid,))
         elif component.kind in ("data_source", "feature_pipeline"):
             if reaches_model is None:
-                models = ctx.ids_of_kind(*MODEL_KINDS)
-                reaches_model = ctx.reach(models, forward=False, feedback=False)
+                # Data that trains or serves a model, or that judges one: a golden set for the
+                # evaluation, outcomes for an experiment or a monitor.
+                users = ctx.ids_of_kind(*MODEL_KINDS, "evaluation", "experiment", "monitor")
+                reaches_model = ctx.reach(users, forward=False, feedback=False)
             if cid not in reaches_model:
                 yield Hit(
                     f"{ctx.name(cid)} does not reach any model: an unused data dependency",

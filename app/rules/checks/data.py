@@ -166,8 +166,8 @@ def _validates(ctx: RuleContext, vid: str, side: str) -> tuple[bool | None, list
     sources=(*mts("Data 1", "Monitor 2"), GML),
     condition="Data from a source reaches a training job without passing a data validation that runs "
     "on the training side (where train or both), has checks and blocks; or an online endpoint's "
-    "serving path has no validation with checks on the serving side and no monitor watches "
-    "data_quality near it.",
+    "serving path has no validation with checks on the serving side and no monitor near it in "
+    "production (not on the training side) watches data_quality.",
     unset="A validation on the way whose where, checks or blocking (training side) is unset does not "
     "count: a warning naming the unset property; a nearby monitor whose watches is unset likewise.",
 )
@@ -227,6 +227,7 @@ def r13_validation(ctx: RuleContext) -> Iterator[Hit]:
         unknown,
         "watches",
         lambda e: f"is it watching the data quality of {ctx.name(e)}?",
+        serving=True,
     ):
         maybe = ctx.sorted_ids(serve_unsure & serve_side(ctx, endpoint))
         if maybe:

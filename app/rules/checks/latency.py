@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 
@@ -30,27 +31,38 @@ _LARGE_FAMILIES = ("deep_nn", "transformer", "llm")
 _NOT_REQUEST_FLOWS = ("artifact", "eval", "watch", "govern")
 
 
+_MS_PER = {"ms": 1.0, "msec": 1.0, "millisecond": 1.0, "milliseconds": 1.0, "s": 1000.0, "sec": 1000.0,
+           "secs": 1000.0, "second": 1000.0, "seconds": 1000.0, "us": 0.001, "µs": 0.001,
+           "microsecond": 0.001, "microseconds": 0.001}  # fmt: skip
+
+
+def _constraint_ms(ctx: RuleContext, constraint: str) -> float | None:
+    """A latency constraint's limit in milliseconds: its unit read as written ('ms p99', 's',
+    'seconds at p95'; empty means ms), None when it is no latency constraint or its unit is no time."""
+    props = ctx.component(constraint).properties
+    value = number(props.get("value"))
+    if props.get("type") != "latency" or value is None:
+        return None
+    words = re.findall(r"[a-zµ]+", str(props.get("unit") or "ms").lower())
+    scale = next((_MS_PER[w] for w in words if w in _MS_PER), None)
+    return None if scale is None else value * scale
+
+
 def _slo(ctx: RuleContext, endpoint: str) -> tuple[float | None, str]:
-    """The endpoint's SLO, else the tightest latency constraint in milliseconds."""
+    """The tightest of the endpoint's SLO and the latency constraints linked to it; with neither,
+    the tightest latency constraint of the design, in milliseconds."""
+    best: tuple[float, str] | None = None
     slo = number(ctx.prop(endpoint, "latency_slo_ms"))
     if slo is not None:
-        return slo, f"the {fmt(slo)} ms SLO of {ctx.name(endpoint)}"
-    best: tuple[float, str] | None = None
-    for constraint in ctx.of_kind("constraint"):
-        props = constraint.properties
-        value = number(props.get("value"))
-        unit = str(props.get("unit") or "ms").strip().lower()
-        if (
-            props.get("type") != "latency"
-            or value is None
-            or unit not in ("ms", "millisecond", "milliseconds")
-        ):
-            continue
-        if best is None or value < best[0]:
-            best = (value, constraint.id)
-    if best is None:
-        return None, ""
-    return best[0], f"the {fmt(best[0])} ms latency constraint {ctx.name(best[1])}"
+        best = (slo, f"the {fmt(slo)} ms SLO of {ctx.name(endpoint)}")
+    linked = ctx.neighbours(endpoint)
+    near = [c.id for c in ctx.of_kind("constraint") if c.id in linked]
+    pool = near if near or slo is not None else [c.id for c in ctx.of_kind("constraint")]
+    for constraint in pool:
+        value = _constraint_ms(ctx, constraint)
+        if value is not None and (best is None or value < best[0]):
+            best = (value, f"the {fmt(value)} ms latency constraint {ctx.name(constraint)}")
+    return (None, "") if best is None else best
 
 
 def _latency(ctx: RuleContext, node: str) -> float:
@@ -102,7 +114,9 @@ def _heaviest_path(ctx: RuleContext, members: AbstractSet[str], sink: str, reque
         *aws("perform a performance trade-off analysis", "choose between cloud and edge deployment"),
     ),
     condition="On an online endpoint, the model's p99 plus every feature store, cache and upstream model "
-    "on the request path exceeds the endpoint SLO (or the tightest latency constraint); warning: a "
+    "on the request path exceeds the tightest of the endpoint SLO and the latency constraints linked "
+    "to it (with neither, the tightest latency constraint; a constraint's unit is read as written: "
+    "ms, 'ms p99', s); warning: a "
     "deep model over 100M parameters with no p99 on an SLO under 50 ms, or an uncompressed model "
     "over 50M parameters on an edge endpoint.",
     unset="An unset p99_latency_ms, latency_slo_ms, online_latency_ms or latency_ms on the path is a "

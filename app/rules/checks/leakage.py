@@ -134,6 +134,7 @@ def r17_temporal_leakage(ctx: RuleContext) -> Iterator[Hit]:
 
 
 _STATEFUL_OPS = {"impute", "clip_outliers", "one_hot", "target_encode", "scale"}
+_DUPLICATING = ("oversample", "smote")  # sampling that copies or interpolates rows
 
 
 @rule(
@@ -141,15 +142,17 @@ _STATEFUL_OPS = {"impute", "clip_outliers", "one_hot", "target_encode", "scale"}
     title="Feature leakage",
     stage="features",
     severity="warning",
-    kinds=("feature_pipeline",),
+    kinds=("feature_pipeline", "sampling_strategy"),
     rationale="Transforms fit on all the data (scalers, encoders, imputers) leak test statistics into "
     "training; a target encoding fit on all the data puts the test labels themselves into the "
-    "features.",
+    "features; oversampling or SMOTE before the split puts copies (or interpolations) of test rows "
+    "into training.",
     suggestion="Fit feature transforms on the training split only (fit_on train_only); fit target "
-    "encodings out of fold.",
+    "encodings out of fold; oversample after the split, on the training part only.",
     sources=(*dmls(5), *roml(31)),
     condition="A feature pipeline fits its transforms on all data (error when its ops include "
-    "target_encode: label leakage).",
+    "target_encode: label leakage); or a sampling strategy that oversamples or uses SMOTE, with no "
+    "dataset before it, feeds a dataset (where train and test are split).",
     unset="fit_on unset on a pipeline with stateful ops (impute, clip_outliers, one_hot, "
     "target_encode, scale) or with ops unset is a warning naming feature_pipeline.fit_on.",
     escalates_to="error",
@@ -174,6 +177,22 @@ def r18_feature_leakage(ctx: RuleContext) -> Iterator[Hit]:
             unknown.note(
                 pipeline.id, "fit_on", "transforms fit on all data leak test statistics", "train_only"
             )
+    datasets = ctx.ids_of_kind("dataset")
+    duplicating = [
+        c.id
+        for c in ctx.of_kind("sampling_strategy")
+        if c.properties.get("method") in _DUPLICATING and not ctx.reach([c.id], forward=False) & datasets
+    ]  # a strategy after a dataset samples rows already split off for training
+    if duplicating and datasets:
+        bits = ctx.reach_bits(duplicating, stop=ctx.ids_of_kind("training_job", "model", "dataset"))
+        for dataset in ctx.of_kind("dataset"):
+            for strategy in pick(duplicating, bits.get(dataset.id, 0)):
+                yield Hit(
+                    f"Sampling strategy {ctx.name(strategy)} ({ctx.prop(strategy, 'method')}) runs before "
+                    f"dataset {ctx.name(dataset.id)} is split: copies of the same rows land in both "
+                    "training and test, so offline scores overstate the model",
+                    components=ctx.sorted_ids([strategy, dataset.id]),
+                )
     yield from unknown.hits()
 
 

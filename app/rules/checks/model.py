@@ -260,7 +260,7 @@ def _review_loads(
     title="Fixed threshold in a retrained system",
     stage="model",
     severity="warning",
-    kinds=("decision_policy", "endpoint", "label_source", "training_job"),
+    kinds=("cicd_pipeline", "decision_policy", "endpoint", "label_source", "training_job"),
     rationale="Each retraining shifts the score distribution; a hand-set threshold then silently "
     "changes how many cases are acted on (warning). Automated actions also need limits or human "
     "review (info), and a review queue fed faster than reviewers can work is no review at all.",
@@ -268,9 +268,10 @@ def _review_loads(
     "(action limits) or route them through human review sized for the flagged volume.",
     sources=htd("7"),
     condition="A threshold policy with a manually set threshold is downstream of a training job "
-    "that retrains (periodic, triggered, continual); info: a policy acts with action_limits false and "
-    "no human review; warning: a policy without action limits sends a human review more cases a day "
-    "(endpoint qps x 86,400 x positive rate) than its capacity_per_day.",
+    "that retrains (periodic, triggered, continual, or driven by a CI/CD pipeline with ct); info: a "
+    "policy acts with action_limits false and no human review; warning: a policy without action "
+    "limits sends a human review more cases a day (endpoint qps x 86,400 x positive rate) than its "
+    "capacity_per_day.",
     unset="threshold_source unset on a threshold policy whose training jobs retrain or have schedule "
     "unset is a warning; with a manual threshold, an unset schedule is a warning; action_limits "
     "unset is info; capacity_per_day unset on a review fed without action limits is info.",
@@ -281,13 +282,23 @@ def r27_thresholds(ctx: RuleContext) -> Iterator[Hit]:
         return
     unknown = Unspecified(ctx)
     jobs = ctx.ids_of_kind("training_job")
+    # A CI/CD pipeline with continuous training retrains the jobs it drives, whatever their schedule.
+    cts = [p.id for p in ctx.of_kind("cicd_pipeline") if p.properties.get("ct") is True]
+    driven = ctx.reach(cts, stop=jobs) & jobs if cts else set()
+
+    def cadence(job: str) -> str | None:
+        schedule = ctx.prop(job, "schedule")
+        if schedule in ("periodic", "triggered", "continual"):
+            return str(schedule)
+        return "continuous training" if job in driven else None
+
     for policy in policies:
         props = policy.properties
         if props.get("policy_type") != "threshold" or props.get("threshold_source") == "validation_tuned":
             continue
         trainers = ctx.sorted_ids(ctx.reach([policy.id], forward=False) & jobs)
-        retrained = [j for j in trainers if ctx.prop(j, "schedule") in ("periodic", "triggered", "continual")]
-        unsure = [j for j in trainers if ctx.prop(j, "schedule") is None]
+        retrained = [j for j in trainers if cadence(j)]
+        unsure = [j for j in trainers if ctx.prop(j, "schedule") is None and not cadence(j)]
         if not retrained and not unsure:
             continue
         if props.get("threshold_source") is None:
@@ -309,7 +320,7 @@ def r27_thresholds(ctx: RuleContext) -> Iterator[Hit]:
                     also=(policy.id,),
                 )
             continue
-        schedules = sorted({str(ctx.prop(j, "schedule")) for j in retrained})
+        schedules = sorted({str(cadence(j)) for j in retrained})
         yield Hit(
             f"Decision policy {ctx.name(policy.id)} uses a manually set threshold while "
             f"{names(ctx, retrained)} retrains the model ({', '.join(schedules)})",

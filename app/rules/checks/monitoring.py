@@ -8,13 +8,13 @@ from app.domain.model import Component
 from app.rules.checks._common import (
     Unspecified,
     aws,
-    endpoint_view,
     endpoints,
     mts,
     names,
     near_check,
     online_endpoints,
     roml,
+    serving_view,
     watches_any,
 )
 from app.rules.context import RuleContext
@@ -36,14 +36,15 @@ _OUTPUT_SIGNALS = {"prediction_drift", "model_quality"}
     suggestion="Add a monitor on the endpoint watching data drift or data quality, and prediction drift "
     "or model quality.",
     sources=(*mts("Monitor 2", "Monitor 7"), *aws("monitor data drift", "monitor model performance")),
-    condition="No monitor near an endpoint (linked to it, or to something upstream or downstream of it) "
-    "watches data_drift, data_quality, prediction_drift or model_quality.",
+    condition="No monitor near an endpoint in production (linked to it, to what feeds it at request "
+    "time, to what it feeds or to the labels its outcomes come back to; not to the training job or "
+    "data only training reads) watches data_drift, data_quality, prediction_drift or model_quality.",
     unset="A nearby monitor whose watches is unset, when no other monitor settles it, is an error naming "
     "monitor.watches.",
 )
 def r35_drift_monitoring(ctx: RuleContext) -> Iterator[Hit]:
     unknown = Unspecified(ctx)
-    view = endpoint_view(ctx)
+    view = serving_view(ctx)
     missing = near_check(
         ctx,
         view.endpoints,
@@ -52,6 +53,7 @@ def r35_drift_monitoring(ctx: RuleContext) -> Iterator[Hit]:
         unknown,
         "watches",
         lambda e: f"is {ctx.name(e)} watched for drift or quality?",
+        serving=True,
     )
     for endpoint in missing:
         near = view.near_of(ctx, endpoint, "monitor")
@@ -76,7 +78,8 @@ def r35_drift_monitoring(ctx: RuleContext) -> Iterator[Hit]:
     "metric moves.",
     suggestion="Add a monitor watching latency and errors of the endpoint, with alerting.",
     sources=mts("Monitor 6"),
-    condition="No monitor near an online endpoint watches latency or errors.",
+    condition="No monitor near an online endpoint in production (linked to it, to what feeds it at "
+    "request time or to what it feeds) watches latency or errors.",
     unset="A nearby monitor whose watches is unset, when no other monitor settles it, is a warning "
     "naming monitor.watches.",
 )
@@ -90,6 +93,7 @@ def r36_latency_monitoring(ctx: RuleContext) -> Iterator[Hit]:
         unknown,
         "watches",
         lambda e: f"are latency and errors of {ctx.name(e)} watched?",
+        serving=True,
     ):
         yield Hit(
             f"Online endpoint {ctx.name(endpoint)} has no monitor watching latency or errors",

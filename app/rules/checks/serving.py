@@ -67,14 +67,17 @@ def r30_fallback(ctx: RuleContext) -> Iterator[Hit]:
     suggestion="Serve online when request-time context matters; otherwise precompute predictions in "
     "batch and serve them from a cache.",
     sources=(*dmls(7), *roml(8)),
-    condition="A framing declares request-time context and an endpoint is batch; or an online endpoint "
-    "is fed only by daily or static data sources and no request-time context is declared.",
+    condition="A framing declares request-time context and the design serves only in batch (no online "
+    "or streaming endpoint); or an online endpoint is fed only by daily or static data sources and no "
+    "request-time context is declared.",
     unset="freshness unset on a source feeding such an online endpoint is info naming it.",
 )
 def r31_serving_mode(ctx: RuleContext) -> Iterator[Hit]:
     framings = ctx.of_kind("problem_framing")
     context = [f.id for f in framings if f.properties.get("request_time_context") is True]
     if context:
+        if online_endpoints(ctx):
+            return  # the context is served online; a batch endpoint beside it precomputes the rest
         for endpoint in endpoints(ctx, ("batch",)):
             yield Hit(
                 f"Batch endpoint {ctx.name(endpoint)} cannot use the request-time context "
@@ -123,9 +126,10 @@ def r31_serving_mode(ctx: RuleContext) -> Iterator[Hit]:
     suggestion="Schedule or trigger retraining, monitor model staleness, and add a CI/CD pipeline "
     "with continuous training and data and model tests.",
     sources=(GML, *mts("Model 4", "Monitor 4", "Infra 3")),
-    condition="A training job is run by hand (schedule manual) and no monitor watches staleness "
-    "(warning); no CI/CD pipeline has continuous training (info); a CI/CD pipeline with continuous "
-    "training and continuous delivery lacks data or model tests (warning).",
+    condition="A training job is run by hand (schedule manual, and no CI/CD pipeline with ct drives "
+    "it) and no monitor watches staleness (warning); no CI/CD pipeline has continuous training "
+    "(info); a CI/CD pipeline with continuous training and continuous delivery lacks data or model "
+    "tests (warning).",
     unset="schedule unset (with no staleness monitor) and tests unset on a continuous-training pipeline "
     "are warnings; ct unset is info.",
 )
@@ -136,8 +140,12 @@ def r32_staleness(ctx: RuleContext) -> Iterator[Hit]:
     unknown = Unspecified(ctx)
     watched = [items(m.properties.get("watches")) for m in ctx.of_kind("monitor")]
     if not any(w and "staleness" in w for w in watched):
+        cts = [p.id for p in ctx.of_kind("cicd_pipeline") if p.properties.get("ct") is True]
+        driven = ctx.reach(cts, stop=ctx.ids_of_kind("training_job")) if cts else frozenset()
         for job in jobs:
             schedule = job.properties.get("schedule")
+            if job.id in driven:
+                continue  # continuous training runs it, whatever its own schedule says
             if schedule == "manual":
                 yield Hit(
                     f"Training job {ctx.name(job.id)} is run by hand and no monitor watches staleness: "
@@ -197,8 +205,8 @@ def r32_staleness(ctx: RuleContext) -> Iterator[Hit]:
     suggestion="Declare every consumer of predictions (a consumer component with declared on), "
     "and route model-to-model data through a declared consumer.",
     sources=htd("2"),
-    condition="A consumer has declared false; or a model's predictions reach a dataset, feature pipeline "
-    "or feature store that another model learns from, with no declared consumer in between.",
+    condition="A consumer has declared false; or a model's predictions reach a dataset, data or feature "
+    "pipeline, or feature store that another model learns from, with no declared consumer in between.",
     unset="declared unset on a consumer is a warning naming consumer.declared.",
 )
 def r33_consumers(ctx: RuleContext) -> Iterator[Hit]:
@@ -214,7 +222,7 @@ def r33_consumers(ctx: RuleContext) -> Iterator[Hit]:
             )
     models = [c.id for c in ctx.of_kind("model")]
     if len(models) > 1:
-        landing = ctx.ids_of_kind("dataset", "feature_pipeline", "feature_store")
+        landing = ctx.ids_of_kind("dataset", "data_pipeline", "feature_pipeline", "feature_store")
         declared_ids = {c.id for c in consumers if c.properties.get("declared") is not False}
         model_ids = set(models)
         fed_by = ctx.reach_bits(models, stop=model_ids | declared_ids | landing)

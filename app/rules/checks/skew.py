@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from app.rules.checks._common import (
     LEARNED_ELSEWHERE,
+    MODEL_KINDS,
     aws,
     dmls,
     endpoints,
@@ -58,8 +59,11 @@ class _Training:
 
     def __init__(self, ctx: RuleContext):
         self.jobs = [c.id for c in ctx.of_kind("training_job")]
+        self.bit = {job: 1 << i for i, job in enumerate(self.jobs)}
         self.feeds = ctx.reach_bits(self.jobs, forward=False)  # node -> jobs it is upstream of
-        self.fed_by = ctx.reach_bits(self.jobs)  # node -> jobs upstream of it
+        # node -> jobs upstream of it, not through a model: a ranker fed by a retrieval model is
+        # not trained by the retrieval model's job
+        self.fed_by = ctx.reach_bits(self.jobs, stop=ctx.ids_of_kind(*MODEL_KINDS))
 
     def of(self, model: str) -> int:
         """The jobs that produce a model."""
@@ -101,7 +105,9 @@ def _skew(ctx: RuleContext) -> list[_Skew]:
                 if model not in inputs:
                     inputs[model] = _direct_inputs(ctx, model, serve=True)
                 for source in inputs[model]:
-                    if (model, source) in seen or training.trains(model, source):
+                    if (model, source) in seen:
+                        continue
+                    if training.trains(model, source) and ctx.kind_of.get(source) != "feature_store":
                         continue
                     seen.add((model, source))
                     case = _classify(ctx, endpoint, model, source, training)
@@ -112,21 +118,42 @@ def _skew(ctx: RuleContext) -> list[_Skew]:
     return ctx.memo("skew", compute)
 
 
+def _trains_offline(ctx: RuleContext, model: str, node: str, training: _Training) -> bool:
+    """Whether `node` feeds a training job of `model` by links none of which is serve-phase: a
+    pipeline that fills a feature store only at serve time (its online side) does not, even
+    when the store's offline side feeds training."""
+    jobs = training.of(model)
+    seen, frontier = {node}, [node]
+    while frontier:
+        for nxt, data in ctx.succ[frontier.pop()].items():
+            if nxt in seen or data["feedback"] or data["phase"] == "serve":
+                continue
+            if training.bit.get(nxt, 0) & jobs:
+                return True
+            seen.add(nxt)
+            frontier.append(nxt)
+    return False
+
+
 def _classify(ctx: RuleContext, endpoint: str, model: str, source: str, training: _Training) -> _Skew | None:
     kind = ctx.kind_of.get(source)
+    trained_on = training.trains(model, source)
     if kind == "feature_pipeline":
         computing = [source]
     elif kind == "feature_store":
-        feeders = _direct_inputs(ctx, source, serve=False)
+        # What fills the store at serve time is what the model is served; a store that also
+        # feeds training is sound unless a pipeline fills only its online side.
+        feeders = _direct_inputs(ctx, source, serve=trained_on)
         computing = [f for f in feeders if ctx.kind_of.get(f) == "feature_pipeline"]
         if not computing:
-            return _Skew("R16", endpoint, model, source)
+            return None if trained_on else _Skew("R16", endpoint, model, source)
     else:
         return _Skew("R16", endpoint, model, source)
     own = [
         p
         for p in computing
-        if not training.trains(model, p) and ctx.prop(p, "shared_train_serve") is not True
+        if not (_trains_offline(ctx, model, p, training) if trained_on else training.trains(model, p))
+        and ctx.prop(p, "shared_train_serve") is not True
     ]
     if not own:
         return None
@@ -178,7 +205,9 @@ def r16_skew(ctx: RuleContext) -> Iterator[Hit]:
     sources=(*mts("Monitor 3"), *roml(29, 32), *htd("5"), *dmls(7)),
     condition="A trained model is served features computed by a feature pipeline that is not upstream "
     "of its training job and is not shared_train_serve: directly, or through a feature store that "
-    "such a pipeline fills (a store filled by the pipeline that also feeds training is fine).",
+    "such a pipeline fills (a store filled by the pipeline that also feeds training is fine; a "
+    "pipeline whose link into a store that feeds training is serve-phase fills only its online side "
+    "and does not feed training).",
     unset="A serving-only pipeline whose shared_train_serve is unset is an error as well (an unknown "
     "code path is not the training one); the finding names feature_pipeline.shared_train_serve.",
 )
@@ -188,7 +217,11 @@ def r41_code_path_skew(ctx: RuleContext) -> Iterator[Hit]:
             continue
         via = f" through {ctx.name(case.source)}" if case.source not in case.pipelines else ""
         masks = _training(ctx)
-        training = [p.id for p in ctx.of_kind("feature_pipeline") if masks.trains(case.model, p.id)]
+        training = [
+            p.id
+            for p in ctx.of_kind("feature_pipeline")
+            if masks.trains(case.model, p.id) and p.id not in case.pipelines
+        ]
         trained_on = (
             f"trained on features from {names(ctx, training)}" if training else "trained without them"
         )

@@ -101,8 +101,8 @@ def _one_cycle(adj: dict[str, list[str]], start: str, members: set[str], order: 
     "provenance to pretrained or vendor_api for a model learned elsewhere.",
     sources=(*mts("Infra 1"), *aws("establish model lineage")),
     condition="A learned model with provenance trained_here or fine_tuned is produced by no training "
-    "job that reads a data source or dataset (error); a training job says reproducible false "
-    "(warning).",
+    "job that reads a data source or dataset (error; a job produces the models it reaches without "
+    "passing another model); a training job says reproducible false (warning).",
     unset="A learned model without lineage whose provenance is unset is a warning naming "
     "model.provenance (set trained_here, fine_tuned, pretrained or vendor_api); reproducible unset "
     "on a training job with data is info.",
@@ -118,13 +118,16 @@ def r7_training_lineage(ctx: RuleContext) -> Iterator[Hit]:
     unknown = Unspecified(ctx)
     fed = ctx.reach(ctx.ids_of_kind("data_source", "dataset"), feedback=False)
     jobs = [c.id for c in ctx.of_kind("training_job")]
-    trained = ctx.reach([j for j in jobs if j in fed], feedback=False)
+    # A job produces the models it reaches without passing another model: a ranker fed by a
+    # retrieval model is not trained by the retrieval model's job.
+    others = ctx.ids_of_kind(*MODEL_KINDS)
+    trained = ctx.reach([j for j in jobs if j in fed], stop=others, feedback=False)
     produced: frozenset[str] | None = None
     for model in models:
         if model in trained:
             continue
         if produced is None:
-            produced = ctx.reach(jobs, feedback=False)
+            produced = ctx.reach(jobs, stop=others, feedback=False)
         if model in produced:
             why = "its training job reads from no data source or dataset"
         else:
@@ -196,7 +199,8 @@ def r8_endpoint_has_model(ctx: RuleContext) -> Iterator[Hit]:
     "training job.",
     sources=dmls(4),
     condition="The task is supervised (binary, multiclass, multilabel, regression, ranking, uplift) "
-    "and no label source is upstream of a training job.",
+    "and no label source, and no label link (say from a human review queue), is upstream of a "
+    "training job.",
     unset="A framing whose task is unset, in a design with training jobs and no supervised task, is a "
     "warning: set task.",
 )
@@ -219,7 +223,12 @@ def r9_labels(ctx: RuleContext) -> Iterator[Hit]:
                 )
         yield from unknown.hits()
         return
-    labelled = ctx.reach(ctx.ids_of_kind("label_source"), feedback=False)
+    # Labels enter at a label source, or wherever a label link lands (a review queue's verdicts
+    # or outcomes drawn straight into a dataset, often as a feedback link).
+    entries = set(ctx.ids_of_kind("label_source"))
+    for targets in ctx.succ.values():
+        entries.update(t for t, data in targets.items() if data["flow"] == "label")
+    labelled = ctx.reach(entries, feedback=False) | entries
     for job in jobs:
         if job not in labelled:
             yield Hit(

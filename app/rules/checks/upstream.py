@@ -98,7 +98,10 @@ def r48_pii_in_logs(ctx: RuleContext) -> Iterator[Hit]:
 
 # ---- R49 ------------------------------------------------------------------------------------
 
-_LANDING = ("dataset", "feature_pipeline", "feature_store", "label_source", "data_source", "vector_index")
+_LANDING = (
+    "dataset", "data_pipeline", "feature_pipeline", "feature_store", "label_source", "data_source",
+    "vector_index",
+)  # fmt: skip
 _INPUT_WATCH = {"upstream", "data_drift"}
 _OUTPUT_WATCH = {"upstream", "prediction_drift"}
 
@@ -150,7 +153,7 @@ def _cascade_pairs(ctx: RuleContext, models: list[str]) -> dict[tuple[int, int],
     condition="A data source with source_type model_output reaches a dataset, training job or model, "
     "and no model or declared consumer is linked into it (undeclared), or no monitor watches "
     "upstream or data_drift on it or on its way to the model (unwatched). Also: a model's "
-    "predictions land in a dataset, feature pipeline, feature store, vector index or source another "
+    "predictions land in a dataset, data or feature pipeline, feature store, vector index or source another "
     "model learns from, and no monitor watches upstream or data_drift there, or upstream or "
     "prediction_drift on the producing model (undeclared consumers of that kind are R33's).",
     unset="A consumer with declared unset does not declare the dependency, and a linked monitor with "
