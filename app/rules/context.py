@@ -275,6 +275,11 @@ class RuleContext:
             aspects_of(feedback),
         )
 
+    def topology(self, feedback: bool = False) -> Topology:
+        """A topological order of strongly connected components (feedback links left out
+        unless `feedback`)."""
+        return self._topology(feedback)
+
     def topo_index(self, feedback: bool = False) -> dict[str, int]:
         """Each node's position in a topological order of strongly connected components."""
         return self._topology(feedback).where

@@ -147,20 +147,33 @@ def reach_bits(
     Only the part of the graph the seeds reach is visited, in topological order of strongly
     connected components; inside a loop the bits are iterated to a fixpoint.
     """
+    own: dict[str, int] = {}
+    for i, seed in enumerate(seeds):
+        own[seed] = own.get(seed, 0) | (1 << i)
+    return reach_masks(topo, forward_adj, pull, own, stop, forward)
+
+
+def reach_masks(
+    topo: Topology,
+    forward_adj: Adjacency,
+    pull: Adjacency,
+    own: dict[str, int],
+    stop: frozenset[str],
+    forward: bool,
+) -> dict[str, int]:
+    """`reach_bits` for seeds that carry any mask of their own (`own`: seed -> its mask): for
+    every node, the union of the masks of the seeds that reach it by at least one link."""
     order, where = topo.order, topo.where
-    if len(seeds) * 32 >= len(order):
+    if len(own) * 32 >= len(order):
         ranked = list(order)  # many seeds: visiting everything is cheaper than a BFS first
     else:
-        reached = reach(forward_adj, seeds, stop, True)
+        reached = reach(forward_adj, own, stop, True)
         if not reached:
             return {}
         if len(reached) * 8 > len(order):
             ranked = [n for n in order if n in reached]
         else:
             ranked = sorted(reached, key=where.__getitem__)
-    own: dict[str, int] = {}
-    for i, seed in enumerate(seeds):
-        own[seed] = own.get(seed, 0) | (1 << i)
     if not forward:
         ranked.reverse()
     in_loop = {n for loop in topo.loops if len(loop) > 1 for n in loop}

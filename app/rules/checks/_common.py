@@ -50,6 +50,8 @@ COMPLEX_FAMILIES = (*DEEP_FAMILIES, "ensemble")
 INTERPRETABLE_FAMILIES = ("rule", "linear", "logistic", "tree")
 SUPERVISED_TASKS = ("binary", "multiclass", "multilabel", "regression", "ranking", "uplift")
 MODEL_KINDS = ("model", "baseline_model")
+# Flows that are not request-time inputs of what they feed (a model file, an evaluation...).
+NOT_REQUEST_INPUTS = frozenset({"artifact", "eval", "watch", "govern"})
 LEARNED_ELSEWHERE = ("pretrained", "vendor_api")  # model provenances with no training lineage here
 
 
@@ -246,85 +248,6 @@ def endpoint_view(ctx: RuleContext) -> EndpointView:
     return ctx.shape_memo("endpoint_view", lambda: EndpointView(ctx), aspects_of())
 
 
-class ServingView(EndpointView):
-    """Components near endpoints in production: the endpoint, what feeds it at request time
-    (`serve_side`: never the training job or data only training reads), what it feeds at serve
-    time, the label sources its outcomes come back to, and what is linked to one of those by a
-    link not of the train phase (a monitor on the training set watches no endpoint)."""
-
-    def __init__(self, ctx: RuleContext):
-        self.succ, self.pred = ctx.succ, ctx.pred
-        self.endpoints = endpoints(ctx)
-        self.bit = {e: 1 << i for i, e in enumerate(self.endpoints)}
-        self.all = (1 << len(self.endpoints)) - 1
-        self.above = {}
-        for endpoint in self.endpoints:
-            for node in serve_side(ctx, endpoint):
-                self.above[node] = self.above.get(node, 0) | self.bit[endpoint]
-        labels = ctx.ids_of_kind("label_source")  # where the outcomes of its predictions come back
-        if labels:
-            stop = labels | ctx.ids_of_kind("dataset", "training_job", *MODEL_KINDS)
-            back = ctx.reach_bits(self.endpoints, feedback=True, stop=stop)
-            for node in labels:
-                self.above[node] = self.above.get(node, 0) | back.get(node, 0)
-        self.below = ctx.reach_bits(self.endpoints, forward=True, serve=True)
-        self._near = {}
-
-    def near(self, node: str) -> int:
-        mask = self._near.get(node)
-        if mask is None:
-            mask = self.on(node)
-            if node in self.succ:
-                for links in (self.succ[node], self.pred[node]):
-                    for other, data in links.items():
-                        if data["phase"] != "train":
-                            mask |= self.on(other)
-            self._near[node] = mask
-        return mask
-
-
-def serving_view(ctx: RuleContext) -> ServingView:
-    return ctx.shape_memo("serving_view", lambda: ServingView(ctx), {"flow", *aspects_of(serve=True)})
-
-
-def near_check(
-    ctx: RuleContext,
-    targets: Iterable[str],
-    kind: str,
-    verdict: Callable[[Component], bool | None],
-    unknown: Unspecified,
-    prop: str,
-    why: Callable[[str], str],
-    serving: bool = False,
-) -> list[str]:
-    """The target endpoints with no component of `kind` near them for which `verdict` is True
-    (near in production with `serving`: see `ServingView`).
-
-    A nearby component whose verdict is None (its property is unset) makes the answer
-    unknown: it gets one unset note (a finding of the rule), and the endpoint is not returned.
-    """
-    view = serving_view(ctx) if serving else endpoint_view(ctx)
-    good = unsure = 0
-    unsure_ids = []
-    for component in ctx.of_kind(kind):
-        answer = verdict(component)
-        if answer is True:
-            good |= view.near(component.id)
-        elif answer is None:
-            unsure |= view.near(component.id)
-            unsure_ids.append(component.id)
-    wanted = 0
-    for endpoint in targets:
-        wanted |= view.bit.get(endpoint, 0)
-    open_ = wanted & ~good
-    for cid in unsure_ids:
-        first = view.first(view.near(cid) & open_)
-        if first is not None:
-            unknown.note(cid, prop, why(first), also=(first,))
-    missing = open_ & ~unsure
-    return [e for e in view.endpoints if view.bit[e] & missing]
-
-
 def watches_any(signals: set[str]) -> Callable[[Component], bool | None]:
     """A near_check verdict: does a monitor watch one of `signals` (None when watches is unset)."""
 
@@ -355,13 +278,19 @@ def serving_models(ctx: RuleContext, endpoint_id: str) -> tuple[str, ...]:
     endpoint through an evaluation gate and a registry, links drawn in the training phase.
     (One pass over the graph answers it for every endpoint.)"""
 
+    models, bits = serving_model_bits(ctx)
+    return tuple(pick(models, bits.get(endpoint_id, 0)))
+
+
+def serving_model_bits(ctx: RuleContext) -> tuple[list[str], Mapping[str, int]]:
+    """The models and baselines, and for every node a bit mask of those serving it."""
+
     def compute() -> tuple[list[str], Mapping[str, int]]:
         models = [c.id for c in ctx.of_kind(*MODEL_KINDS)]
         stop = ctx.ids_of_kind(*MODEL_KINDS, "training_job")
         return models, ctx.reach_bits(models, stop=stop)
 
-    models, bits = ctx.shape_memo("serving_model_bits", compute, aspects_of())
-    return tuple(pick(models, bits.get(endpoint_id, 0)))
+    return ctx.shape_memo("serving_model_bits", compute, aspects_of())
 
 
 def serve_inputs(ctx: RuleContext, node_id: str) -> frozenset[str]:
@@ -376,7 +305,7 @@ def serve_inputs(ctx: RuleContext, node_id: str) -> frozenset[str]:
         while frontier:
             node = frontier.pop()
             for prev in adj.get(node, ()):
-                if prev in seen or links[node][prev]["flow"] in ("artifact", "eval", "watch", "govern"):
+                if prev in seen or links[node][prev]["flow"] in NOT_REQUEST_INPUTS:
                     continue
                 seen.add(prev)
                 if ctx.kind_of.get(prev) != "training_job":

@@ -15,7 +15,6 @@ from app.rules.checks._common import (
     items,
     mts,
     names,
-    near_check,
     number,
     online_endpoints,
     pick,
@@ -23,6 +22,7 @@ from app.rules.checks._common import (
     serve_side,
     watches_any,
 )
+from app.rules.checks.nearness import near_check
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import rule

@@ -11,12 +11,11 @@ from app.rules.checks._common import (
     endpoints,
     mts,
     names,
-    near_check,
     online_endpoints,
     roml,
-    serving_view,
     watches_any,
 )
+from app.rules.checks.nearness import near_check, serving_view
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import rule

@@ -21,11 +21,11 @@ from app.rules.checks._common import (
     join_words,
     mts,
     names,
-    near_check,
     pick,
     roml,
 )
 from app.rules.checks._flows import audience
+from app.rules.checks.nearness import near_check
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import rule
