@@ -284,6 +284,18 @@ def test_r27_quiet_when_the_pipeline_driving_the_job_does_not_retrain(builder):
     assert findings(builder.design, "R27") == []
 
 
+def test_r27_quiet_for_a_manual_job_downstream_of_what_a_continuous_training_pipeline_deploys(builder):
+    # The pipeline only deploys the first model; its predictions reach, through a consumer and
+    # an ETL, the data a second model's manual job trains on: CT triggers neither job.
+    pipeline = builder.add("cicd_pipeline", "CT pipeline", ct=True, cd=True)
+    ct_job, endpoint = builder.add("training_job", "First job", schedule="manual"), builder.add("endpoint")
+    builder.link(pipeline, endpoint)
+    job, _ = _threshold_after(builder, "manual")
+    consumer, etl, dataset = builder.add("consumer"), builder.add("data_pipeline"), builder.add("dataset")
+    builder.chain(ct_job, builder.add("model"), endpoint, consumer, etl, dataset, job)
+    assert findings(builder.design, "R27") == []
+
+
 def test_r27_fires_as_info_for_automated_actions_without_limits(builder):
     policy = builder.add("decision_policy", "Auto-ban", policy_type="rules", action_limits=False)
     [finding] = findings(builder.design, "R27")

@@ -177,6 +177,20 @@ def test_r32_quiet_for_a_manual_job_that_a_continuous_training_pipeline_drives(b
     assert findings(builder.design, "R32") == []
 
 
+def test_r32_fires_for_a_manual_job_downstream_of_what_a_continuous_training_pipeline_deploys(builder):
+    # CT retrains and deploys one model; a second model's manual job trains on data its
+    # predictions reach (endpoint -> consumer -> ETL -> dataset): nothing retrains that job.
+    pipeline = builder.add("cicd_pipeline", ct=True, cd=True, tests=["data", "model"])
+    ct_job, endpoint = builder.add("training_job", schedule="manual"), builder.add("endpoint")
+    builder.link(pipeline, ct_job)
+    builder.link(pipeline, endpoint)
+    job = builder.add("training_job", "Second model", schedule="manual")
+    consumer, etl, dataset = builder.add("consumer"), builder.add("data_pipeline"), builder.add("dataset")
+    builder.chain(ct_job, builder.add("model"), endpoint, consumer, etl, dataset, job)
+    [finding] = findings(builder.design, "R32")
+    assert finding.components == (job,) and "MLOps level 0" in finding.message
+
+
 def test_r32_fires_as_info_without_continuous_training(builder):
     builder.add("training_job", schedule="periodic")
     pipeline = builder.add("cicd_pipeline", "CI", ct=False)

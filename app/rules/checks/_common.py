@@ -182,6 +182,18 @@ class Unspecified:
 # ---- serving topology (computed once per check, shared by the rules) ------------------------
 
 
+def ct_driven(ctx: RuleContext) -> set[str]:
+    """The training jobs a CI/CD pipeline with continuous training triggers: linked to directly
+    (any flow, not a feedback link). What the pipeline only deploys is not retrained by it."""
+    driven: set[str] = set()
+    for pipeline in ctx.of_kind("cicd_pipeline"):
+        if pipeline.properties.get("ct") is True:
+            for target, data in ctx.succ.get(pipeline.id, {}).items():
+                if not data["feedback"] and ctx.kind_of.get(target) == "training_job":
+                    driven.add(target)
+    return driven
+
+
 def endpoints(ctx: RuleContext, modes: tuple[str, ...] | None = None) -> list[str]:
     """Endpoint ids in design order, optionally only those whose mode is in `modes`."""
     return [

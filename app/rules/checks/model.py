@@ -10,6 +10,7 @@ from app.rules.checks._common import (
     INTERPRETABLE_FAMILIES,
     Unspecified,
     aws,
+    ct_driven,
     dmls,
     fmt,
     htd,
@@ -268,7 +269,7 @@ def _review_loads(
     "(action limits) or route them through human review sized for the flagged volume.",
     sources=htd("7"),
     condition="A threshold policy with a manually set threshold is downstream of a training job "
-    "that retrains (periodic, triggered, continual, or driven by a CI/CD pipeline with ct); info: a "
+    "that retrains (periodic, triggered, continual, or linked from a CI/CD pipeline with ct); info: a "
     "policy acts with action_limits false and no human review; warning: a policy without action "
     "limits sends a human review more cases a day (endpoint qps x 86,400 x positive rate) than its "
     "capacity_per_day.",
@@ -282,9 +283,8 @@ def r27_thresholds(ctx: RuleContext) -> Iterator[Hit]:
         return
     unknown = Unspecified(ctx)
     jobs = ctx.ids_of_kind("training_job")
-    # A CI/CD pipeline with continuous training retrains the jobs it drives, whatever their schedule.
-    cts = [p.id for p in ctx.of_kind("cicd_pipeline") if p.properties.get("ct") is True]
-    driven = ctx.reach(cts, stop=jobs) & jobs if cts else set()
+    # A CI/CD pipeline with continuous training retrains the jobs it triggers, whatever their schedule.
+    driven = ct_driven(ctx)
 
     def cadence(job: str) -> str | None:
         schedule = ctx.prop(job, "schedule")

@@ -9,6 +9,7 @@ from app.rules.checks._common import (
     GML,
     Unspecified,
     aws,
+    ct_driven,
     dmls,
     endpoints,
     htd,
@@ -126,7 +127,7 @@ def r31_serving_mode(ctx: RuleContext) -> Iterator[Hit]:
     suggestion="Schedule or trigger retraining, monitor model staleness, and add a CI/CD pipeline "
     "with continuous training and data and model tests.",
     sources=(GML, *mts("Model 4", "Monitor 4", "Infra 3")),
-    condition="A training job is run by hand (schedule manual, and no CI/CD pipeline with ct drives "
+    condition="A training job is run by hand (schedule manual, and no CI/CD pipeline with ct links to "
     "it) and no monitor watches staleness (warning); no CI/CD pipeline has continuous training "
     "(info); a CI/CD pipeline with continuous training and continuous delivery lacks data or model "
     "tests (warning).",
@@ -140,8 +141,7 @@ def r32_staleness(ctx: RuleContext) -> Iterator[Hit]:
     unknown = Unspecified(ctx)
     watched = [items(m.properties.get("watches")) for m in ctx.of_kind("monitor")]
     if not any(w and "staleness" in w for w in watched):
-        cts = [p.id for p in ctx.of_kind("cicd_pipeline") if p.properties.get("ct") is True]
-        driven = ctx.reach(cts, stop=ctx.ids_of_kind("training_job")) if cts else frozenset()
+        driven = ct_driven(ctx)
         for job in jobs:
             schedule = job.properties.get("schedule")
             if job.id in driven:
