@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from app.domain import ops
 from tests.rules.helpers import findings, fired, unspecified
 
@@ -140,6 +142,38 @@ def test_r24_reads_a_latency_constraint_written_in_ms_p99_or_seconds(builder):
     ops.set_property(builder.design, builder.catalog, budget, "value", 0.05)
     ops.set_property(builder.design, builder.catalog, budget, "unit", "s")
     [finding] = findings(builder.design, "R24")
+    assert finding.message.endswith("exceeds the 50 ms latency constraint Latency budget")
+
+
+@pytest.mark.parametrize(
+    "value, unit",
+    [
+        (50000.0, "\u03bcs p99"),  # Greek small mu
+        (50000.0, "\u00b5s p99"),  # micro sign
+        (50000.0, "micro-seconds"),
+        (50000.0, "microseconds"),
+        (50000.0, "usec"),
+        (50.0, "milli-seconds"),
+        (50.0, "milliseconds"),
+        (50.0, "msec"),
+        (0.05, "sec"),
+        (0.05, "seconds"),
+    ],
+)
+def test_r24_reads_micro_milli_and_seconds_however_spelled(builder, value, unit):
+    _serving_path(builder, slo=None)
+    builder.add("constraint", "Latency budget", type="latency", value=value, unit=unit)
+    [finding] = findings(builder.design, "R24")
+    assert finding.message.endswith("exceeds the 50 ms latency constraint Latency budget")
+
+
+def test_r24_uses_the_design_latency_constraint_when_only_other_constraints_are_linked(builder):
+    _, _, endpoint = _serving_path(builder, slo=None)
+    peak = builder.add("constraint", "Peak load", type="throughput", value=2000.0, unit="QPS")
+    builder.link(peak, endpoint)
+    builder.add("constraint", "Latency budget", type="latency", value=50.0, unit="ms")
+    [finding] = findings(builder.design, "R24")
+    assert finding.severity == "error"
     assert finding.message.endswith("exceeds the 50 ms latency constraint Latency budget")
 
 

@@ -31,8 +31,9 @@ _LARGE_FAMILIES = ("deep_nn", "transformer", "llm")
 _NOT_REQUEST_FLOWS = ("artifact", "eval", "watch", "govern")
 
 
-_MS_PER = {"ms": 1.0, "msec": 1.0, "millisecond": 1.0, "milliseconds": 1.0, "s": 1000.0, "sec": 1000.0,
-           "secs": 1000.0, "second": 1000.0, "seconds": 1000.0, "us": 0.001, "µs": 0.001,
+_MS_PER = {"ms": 1.0, "msec": 1.0, "msecs": 1.0, "millisecond": 1.0, "milliseconds": 1.0,
+           "s": 1000.0, "sec": 1000.0, "secs": 1000.0, "second": 1000.0, "seconds": 1000.0,
+           "us": 0.001, "µs": 0.001, "usec": 0.001, "usecs": 0.001, "µsec": 0.001,
            "microsecond": 0.001, "microseconds": 0.001}  # fmt: skip
 
 
@@ -43,20 +44,21 @@ def _constraint_ms(ctx: RuleContext, constraint: str) -> float | None:
     value = number(props.get("value"))
     if props.get("type") != "latency" or value is None:
         return None
-    words = re.findall(r"[a-zµ]+", str(props.get("unit") or "ms").lower())
+    unit = str(props.get("unit") or "ms").lower().replace("\u03bc", "\u00b5")  # Greek mu as micro sign
+    words = re.findall(r"[a-zµ]+", re.sub(r"(?<=[a-zµ])-(?=[a-z])", "", unit))  # 'milli-seconds'
     scale = next((_MS_PER[w] for w in words if w in _MS_PER), None)
     return None if scale is None else value * scale
 
 
 def _slo(ctx: RuleContext, endpoint: str) -> tuple[float | None, str]:
-    """The tightest of the endpoint's SLO and the latency constraints linked to it; with neither,
+    """The tightest of the endpoint's SLO and the latency constraints linked to it; with none,
     the tightest latency constraint of the design, in milliseconds."""
     best: tuple[float, str] | None = None
     slo = number(ctx.prop(endpoint, "latency_slo_ms"))
     if slo is not None:
         best = (slo, f"the {fmt(slo)} ms SLO of {ctx.name(endpoint)}")
     linked = ctx.neighbours(endpoint)
-    near = [c.id for c in ctx.of_kind("constraint") if c.id in linked]
+    near = [c.id for c in ctx.of_kind("constraint") if c.id in linked and ctx.prop(c.id, "type") == "latency"]
     pool = near if near or slo is not None else [c.id for c in ctx.of_kind("constraint")]
     for constraint in pool:
         value = _constraint_ms(ctx, constraint)
