@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.rules.helpers import findings, fired, unspecified
 
 
@@ -112,6 +114,26 @@ def test_r36_quiet_with_a_latency_monitor_fed_by_the_logger(builder):
     _, _, _, endpoint = _trained_and_served(builder)
     builder.chain(endpoint, builder.add("prediction_logger"), builder.add("monitor", watches=["latency"]))
     assert findings(builder.design, "R36") == []
+
+
+@pytest.mark.parametrize("kind", ["infrastructure", "release_strategy"])
+def test_r35_r36_quiet_with_monitors_on_what_serves_the_endpoint(builder, kind):
+    # The serving fleet (or the canary) deploys onto the endpoint; its monitors watch the endpoint.
+    _, _, _, endpoint = _trained_and_served(builder)
+    serving = builder.add(kind, "Serving")
+    builder.link(serving, endpoint, phase="serve")
+    for watches in (["latency", "errors"], ["data_drift", "model_quality"]):
+        builder.link(builder.add("monitor", watches=watches), serving, phase="serve")
+    assert findings(builder.design, "R36") == [] and findings(builder.design, "R35") == []
+
+
+def test_r36_fires_when_the_monitored_infrastructure_only_trains(builder):
+    _, _, job, endpoint = _trained_and_served(builder)
+    cluster = builder.add("infrastructure", "Training cluster")
+    builder.link(cluster, job, phase="train")
+    builder.link(builder.add("monitor", "Ops", watches=["latency", "errors"]), cluster, phase="serve")
+    [finding] = findings(builder.design, "R36")
+    assert finding.components == (endpoint,)
 
 
 def test_r36_quiet_for_a_batch_endpoint(builder):

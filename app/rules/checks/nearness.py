@@ -29,8 +29,10 @@ from app.rules.shape import aspects_of
 class ServingView(EndpointView):
     """Components near endpoints in production: the endpoint, what feeds it at request time
     (`serve_side`: never the training job or data only training reads), what it feeds at serve
-    time, the label sources its outcomes come back to, and what is linked to one of those by a
-    link not of the train phase (a monitor on the training set watches no endpoint)."""
+    time, the label sources its outcomes come back to, what is linked to the endpoint itself by a
+    link not of the train phase (its serving infrastructure, its release strategy), and what is
+    linked to one of those by a link not of the train phase (a monitor on the training set
+    watches no endpoint)."""
 
     def __init__(self, ctx: RuleContext):
         self.succ, self.pred = ctx.succ, ctx.pred
@@ -44,6 +46,11 @@ class ServingView(EndpointView):
             back = ctx.reach_bits(self.endpoints, feedback=True, stop=stop)
             for node in labels:
                 self.above[node] = self.above.get(node, 0) | back.get(node, 0)
+        for endpoint in self.endpoints:  # what serves it: its serving infrastructure, its release
+            for links in (self.succ[endpoint], self.pred[endpoint]):
+                for other, data in links.items():
+                    if data["phase"] != "train":
+                        self.above[other] = self.above.get(other, 0) | self.bit[endpoint]
         self.below = ctx.reach_bits(self.endpoints, forward=True, serve=True)
         self._near = {}
 
