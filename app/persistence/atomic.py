@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
 import re
 import secrets
@@ -126,14 +127,38 @@ def _write_descriptor(target: Path, fd: int, data: bytes) -> None:
 
 
 def _write_stream(target: Path, data: bytes) -> None:
+    fifo = stat.S_ISFIFO(os.stat(target).st_mode)
     try:
-        fd = os.open(target, os.O_WRONLY)
-        try:
-            _write_all(fd, data)
-        finally:
-            os.close(fd)
+        fd = _open_for_writing(target, fifo)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise DesignSaveError(
+                target, "no program is reading the pipe; start the reader first; nothing was written"
+            ) from None
+        raise DesignSaveError(target, _describe(exc, target.parent)) from None
+    try:
+        if fifo:
+            fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
+        _write_all(fd, data)
     except OSError as exc:
         raise DesignSaveError(target, _describe(exc, target.parent)) from None
+    finally:
+        os.close(fd)
+
+
+def _open_for_writing(target: Path, fifo: bool, grace_s: float = 2.0) -> int:
+    if not fifo:
+        return os.open(target, os.O_WRONLY)
+    # A named pipe is opened without waiting, since with no reader open() would block for ever;
+    # a reader started at the same moment as we were gets a short while to open its end.
+    deadline = time.monotonic() + grace_s
+    while True:
+        try:
+            return os.open(target, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as exc:
+            if exc.errno != errno.ENXIO or time.monotonic() >= deadline:
+                raise
+        time.sleep(0.02)
 
 
 def _write_all(fd: int, data: bytes) -> None:
