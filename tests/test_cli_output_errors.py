@@ -4,6 +4,7 @@ a traceback."""
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -75,3 +76,41 @@ def test_export_to_dev_stdout_writes_the_pipe() -> None:
     done = _run(["export", str(EXAMPLE), "--mermaid", "/dev/stdout"], subprocess.PIPE)
     assert done.returncode == 0, done.stderr
     assert done.stdout.decode().count("flowchart LR") == 1
+
+
+def _export_into(log: Path, mode: str, *outputs: str) -> subprocess.CompletedProcess[bytes]:
+    with open(log, mode) as out:
+        return _run(["export", str(EXAMPLE), *outputs], out.fileno())
+
+
+@pytest.mark.parametrize("name", ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1", "link"])
+def test_exporting_to_our_stdout_appends_to_the_redirected_file(tmp_path: Path, name: str) -> None:
+    """`mlsd export d.mlsd --mermaid /dev/stdout >> log.txt` adds to log.txt, as `-` does."""
+    if name == "link":
+        name = str(tmp_path / "link")
+        os.symlink("/dev/stdout", name)
+    log = tmp_path / "log.txt"
+    log.write_bytes(b"earlier lines\n")
+    done = _export_into(log, "ab", "--mermaid", name)
+    assert done.returncode == 0, done.stderr
+    content = log.read_bytes()
+    assert content.startswith(b"earlier lines\n") and b"flowchart" in content[14:]
+    assert stat.S_ISREG(os.lstat(log).st_mode) and not list(tmp_path.glob(".*mlsd-tmp"))
+
+
+@pytest.mark.parametrize(
+    "outputs", [["--mermaid", "-", "--dot", "/dev/stdout"], ["--dot", "-", "--mermaid", "/dev/stdout"]]
+)
+def test_stdout_and_dev_stdout_outputs_both_arrive_in_order(tmp_path: Path, outputs: list[str]) -> None:
+    """Formats are written in a fixed order (DOT before Mermaid); one through `-`, one through
+    /dev/stdout, both land whole and in that order after what the file held."""
+    alone = {}
+    for fmt in ("dot", "mermaid"):
+        single = tmp_path / f"{fmt}.txt"
+        assert _export_into(single, "wb", f"--{fmt}", "-").returncode == 0
+        alone[fmt] = single.read_bytes()
+    log = tmp_path / "out.txt"
+    log.write_bytes(b"earlier\n")
+    done = _export_into(log, "ab", *outputs)
+    assert done.returncode == 0, done.stderr
+    assert log.read_bytes() == b"earlier\n" + alone["dot"] + alone["mermaid"]

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
+import re
 import secrets
 import stat
+import sys
 import time
 from pathlib import Path
 
@@ -23,11 +26,16 @@ def temp_name_for(target: Path) -> Path:
 
 def atomic_write_bytes(target: str | Path, data: bytes) -> None:
     """Write `data` to `target` through a temp file in the same folder, fsync, and rename
-    (a pipe or character device, such as /dev/stdout, is written to as it is).
+    (a pipe or character device is written to as it is; a name of one of our own descriptors,
+    such as /dev/stdout when the shell redirected it to a file, is written to that descriptor).
 
     On any failure the temp file is removed, `target` is untouched and DesignSaveError says why.
     """
     target = Path(target)
+    descriptor = _own_descriptor(target)
+    if descriptor is not None:
+        _write_descriptor(target, descriptor, data)
+        return
     if _is_stream(target):
         _write_stream(target, data)
         return
@@ -48,13 +56,7 @@ def atomic_write_bytes(target: str | Path, data: bytes) -> None:
         raise DesignSaveError(target, _describe(exc, folder)) from None
     try:
         try:
-            view = memoryview(data)
-            written = 0
-            while written < len(data):
-                n = os.write(fd, view[written:])
-                if n <= 0:
-                    raise OSError(errno.EIO, "write returned no progress")
-                written += n
+            _write_all(fd, data)
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -84,17 +86,89 @@ def _is_stream(target: Path) -> bool:
     raise DesignSaveError(target, "is not a regular file (a block device or socket); nothing was written")
 
 
-def _write_stream(target: Path, data: bytes) -> None:
+_STANDARD_STREAMS = {"/dev/stdout": 1, "/dev/stderr": 2}
+_DESCRIPTOR_PATH = re.compile(r"/(?:dev|proc/(?:self|thread-self|(\d+)(?:/task/\d+)?))/fd/(\d+)")
+
+
+def _own_descriptor(target: Path) -> int | None:
+    """The descriptor of ours that target names (/dev/stdout, /dev/fd/N, /proc/self/fd/N, or a
+    link to one of them), if any. Opening or replacing such a name would truncate or swap out the
+    file the shell redirected to (`>> log.txt`); writing to the descriptor keeps its content."""
+    path = os.path.abspath(target)
+    for _ in range(40):
+        if path in _STANDARD_STREAMS:
+            return _STANDARD_STREAMS[path]
+        match = _DESCRIPTOR_PATH.fullmatch(path)
+        if match:
+            pid = match.group(1)
+            return int(match.group(2)) if pid is None or int(pid) == os.getpid() else None
+        try:
+            link = os.readlink(path)
+        except OSError:
+            return None
+        path = os.path.normpath(os.path.join(os.path.dirname(path), link))
+    return None
+
+
+def _write_descriptor(target: Path, fd: int, data: bytes) -> None:
+    for stream in (sys.stdout, sys.stderr):  # what they hold was meant to come first
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
     try:
-        with open(target, "wb", buffering=0) as stream:
-            view = memoryview(data)
-            while view:
-                written = stream.write(view)
-                if not written:
-                    raise OSError(errno.EIO, "write returned no progress")
-                view = view[written:]
+        os.fstat(fd)
+        _write_all(fd, data)
+    except OSError as exc:
+        if exc.errno == errno.EBADF:
+            problem = "that descriptor is not open for writing; nothing was written"
+            raise DesignSaveError(target, problem) from None
+        raise DesignSaveError(target, _describe(exc, target.parent)) from None
+
+
+def _write_stream(target: Path, data: bytes) -> None:
+    fifo = stat.S_ISFIFO(os.stat(target).st_mode)
+    try:
+        fd = _open_for_writing(target, fifo)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise DesignSaveError(
+                target, "no program is reading the pipe; start the reader first; nothing was written"
+            ) from None
+        raise DesignSaveError(target, _describe(exc, target.parent)) from None
+    try:
+        if fifo:
+            fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
+        _write_all(fd, data)
     except OSError as exc:
         raise DesignSaveError(target, _describe(exc, target.parent)) from None
+    finally:
+        os.close(fd)
+
+
+def _open_for_writing(target: Path, fifo: bool, grace_s: float = 2.0) -> int:
+    if not fifo:
+        return os.open(target, os.O_WRONLY)
+    # A named pipe is opened without waiting, since with no reader open() would block for ever;
+    # a reader started at the same moment as we were gets a short while to open its end.
+    deadline = time.monotonic() + grace_s
+    while True:
+        try:
+            return os.open(target, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as exc:
+            if exc.errno != errno.ENXIO or time.monotonic() >= deadline:
+                raise
+        time.sleep(0.02)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    written = 0
+    while written < len(data):
+        n = os.write(fd, view[written:])
+        if n <= 0:
+            raise OSError(errno.EIO, "write returned no progress")
+        written += n
 
 
 def _copy_mode(original: Path, temp: Path) -> None:

@@ -137,3 +137,31 @@ def test_a_folder_that_takes_no_new_file_is_not_called_missing():
     with pytest.raises(DesignSaveError) as info:
         atomic_write_bytes("/proc/self/x.svg", b"x")
     assert info.value.problem == "no file can be created in /proc/self; nothing was changed"
+
+
+def test_a_named_pipe_with_no_reader_is_refused_at_once(tmp_path):
+    """`mlsd export d.mlsd --mermaid f.mmd` on a FIFO nobody reads used to block for ever."""
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    script = textwrap.dedent(
+        f"""
+        from app.persistence import DesignSaveError
+        from app.persistence.atomic import atomic_write_bytes
+        try:
+            atomic_write_bytes({str(fifo)!r}, b"data")
+        except DesignSaveError as exc:
+            print(exc)
+        """
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=20
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("writing to a pipe with no reader blocked")
+    message = "no program is reading the pipe; start the reader first; nothing was written"
+    assert done.stdout.strip() == f"{fifo}: {message}"
+    import stat
+
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode) and sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]

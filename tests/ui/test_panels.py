@@ -376,6 +376,27 @@ def test_an_untouched_number_beyond_the_spin_range_is_not_rewritten(inspector, d
     assert doc.undo_stack.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("kind", "name", "value", "typed", "taken"),
+    [
+        ("label_source", "positive_rate", 0.00015, "0.0001", 0.0001),  # shown rounded as 0.0001
+        ("data_source", "events_per_day", 3e16, "1000000000000", 1e12),  # shown clamped to 1e12
+    ],
+)
+def test_typing_the_number_a_rounded_or_clamped_box_shows_sets_it(
+    inspector, doc, qtbot, kind, name, value, typed, taken
+):
+    cid = doc.add_component(kind, 0, 0)
+    doc.set_property(cid, name, value)
+    inspector.show_selection([cid])
+    spin = inspector.component_page.property_editors[name].spin
+    assert spin.cleanText() == typed
+    type_and_commit(qtbot, spin, typed)
+    assert doc.component(cid).properties[name] == taken
+    inspector.show_selection([])
+    assert doc.component(cid).properties[name] == taken
+
+
 def test_inspector_labels_write_abbreviations_in_capitals(inspector, doc):
     cid = doc.add_component("model", 0, 0)
     inspector.show_selection([cid])

@@ -338,7 +338,9 @@ class NumberEditor(QWidget):
         layout.addWidget(self.clear_button)
         self._shown: Any = None
         self.spin.setValue(self.spin.minimum())
-        self._shown_spin = self.spin.value()
+        self._touched = False  # set_value blocks the spin's signals: these two come from the user
+        self.spin.lineEdit().textEdited.connect(self._touch)
+        self.spin.valueChanged.connect(self._touch)
         self.spin.editingFinished.connect(self.commit_pending)
         self.spin.refused.connect(lambda text: self.refused.emit(f"{humanize(spec.name, spec.unit)}: {text}"))
         self.clear_button.clicked.connect(self.clear)
@@ -351,7 +353,10 @@ class NumberEditor(QWidget):
         return int(value) if self.spec.type == "int" else float(value)
 
     def is_editing(self) -> bool:
-        return self.spin.hasFocus() and self.spin.value() != self._shown_spin
+        return self.spin.hasFocus() and self._touched
+
+    def _touch(self, *_: object) -> None:
+        self._touched = True
 
     def set_value(self, value: int | float | None) -> None:
         if self.is_editing():
@@ -360,14 +365,14 @@ class NumberEditor(QWidget):
         self.spin.blockSignals(True)
         self.spin.setValue(self.spin.minimum() if value is None else value)
         self.spin.blockSignals(False)
-        self._shown_spin = self.spin.value()  # clamped or rounded where the value does not fit the box
+        self._touched = False
         self.clear_button.setEnabled(value is not None)
 
     def commit_pending(self) -> None:
-        if self.spin.value() == self._shown_spin:
-            return  # untouched: the design's value stands, even one the spin box cannot show
+        if not self._touched:  # the design's value stands, even one shown rounded or clamped
+            return
+        self._touched = False
         value = self.current()
-        self._shown_spin = self.spin.value()
         if value != self._shown:
             self._shown = value
             self.clear_button.setEnabled(value is not None)
@@ -375,6 +380,7 @@ class NumberEditor(QWidget):
 
     def clear(self) -> None:
         self.spin.setValue(self.spin.minimum())
+        self._touched = True  # a value below the range shows as 'unspecified' already
         self.commit_pending()
 
 
