@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
 import re
 import secrets
@@ -137,7 +136,9 @@ def _write_stream(target: Path, data: bytes) -> None:
             ) from None
         raise DesignSaveError(target, _describe(exc, target.parent)) from None
     try:
-        if fifo:
+        if fifo:  # named pipes are POSIX, and so is fcntl (absent on Windows)
+            import fcntl
+
             fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
         _write_all(fd, data)
     except OSError as exc:

@@ -86,6 +86,8 @@ def test_long_lists_validated_in_slices_give_the_same_design_and_exact_places():
 
     n = VALIDATE_SLICE * 2 + 3
     data = json.loads(VALID_BYTES)
+    # Fixed times: left out, each validation stamps its own "now", a second apart now and then.
+    data.setdefault("meta", {}).update(created="2026-01-01T00:00:00", modified="2026-01-01T00:00:00")
     data["components"] = [
         {"id": f"c{i}", "kind": "model", "name": f"n{i}", "position": {"x": i, "y": 0}, "future": i}
         for i in range(n)
