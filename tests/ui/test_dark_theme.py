@@ -104,13 +104,18 @@ def test_unchecked_check_boxes_are_visible_in_widgets_and_menus(qtbot, windows, 
     assert _best_contrast(check_pixels, menu_background) >= INDICATOR_CONTRAST
 
 
-def test_interview_bar_follows_the_dark_palette(qtbot, dark):
+def _shown_interview_bar(qtbot) -> InterviewBar:
     bar = InterviewBar()
     qtbot.addWidget(bar)
     bar.title.setText("Design a feed ranker")
     bar.resize(900, 44)
     bar.show()
     qtbot.waitExposed(bar)
+    return bar
+
+
+def test_interview_bar_follows_the_dark_palette(qtbot, dark):
+    bar = _shown_interview_bar(qtbot)
     bar.repaint_clock()
     image = bar.grab().toImage()
     pixels = _pixels(image)
@@ -126,12 +131,7 @@ def test_an_interview_bar_shown_before_switching_to_dark_turns_dark(qtbot, qapp)
     manager = ThemeManager.instance()
     manager.set_mode("light")
     qapp.processEvents()
-    bar = InterviewBar()
-    qtbot.addWidget(bar)
-    bar.title.setText("Design a feed ranker")
-    bar.resize(900, 44)
-    bar.show()
-    qtbot.waitExposed(bar)
+    bar = _shown_interview_bar(qtbot)
     try:
         manager.set_mode("dark")  # View > Theme > Dark during an interview
         qapp.processEvents()
