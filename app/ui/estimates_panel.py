@@ -41,7 +41,7 @@ from app.ui.document import DesignDocument
 from app.ui.estimates_whatif import WhatIfResult
 from app.ui.estimates_whatif_view import WhatIfView
 from app.ui.inspector import Inspector
-from app.ui.inspector.editors import humanize
+from app.ui.inspector.property_text import humanize
 from app.ui.live_check import LiveChecker
 from app.ui.theme import ThemeManager, muted_text_color, tooltip_html
 

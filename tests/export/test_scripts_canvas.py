@@ -13,7 +13,8 @@ from app.fonts import BY_SCRIPT  # noqa: E402
 
 
 def test_shipped_fonts_are_registered_and_substitute_the_application_font(qapp):
-    from app.ui.main import make_application, register_fonts
+    from app.ui.main import make_application
+    from app.ui.shipped_fonts import register_fonts
 
     app = make_application()
     register_fonts(app)  # a second call is harmless

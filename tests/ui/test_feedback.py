@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
 from app.domain.model import Design
 from app.ui.canvas.link_menu import kinds_for_link
 from app.ui.canvas.style import CARD_H, CARD_W, HANDLE_POINTS
-from app.ui.inspector.editors import NumberEditor
+from app.ui.inspector.number_editor import NumberEditor
 from app.ui.interview.start_dialog import MIN_MINUTES, StartInterviewDialog
 from app.ui.range_feedback import FeedbackSpinBox, out_of_range_message
 from tests.ui.canvas_support import at, drag, make_view, snapshot, two_cards

@@ -22,8 +22,9 @@ from app.ui import gc_pause
 from app.ui.canvas.view import WARM_DELAY_MS
 from app.ui.decisions_panel import DecisionsPanel
 from app.ui.estimates_panel import EstimatesPanel
-from app.ui.main import PEEK_BYTES, check_after_first_paint, run_app, scripts_not_needed, take_screenshot
+from app.ui.main import check_after_first_paint, run_app, take_screenshot
 from app.ui.main_window import MainWindow, open_windows
+from app.ui.shipped_fonts import PEEK_BYTES, scripts_not_needed
 from tests.factories import DesignBuilder
 from tests.ui.windows import WindowFactory
 

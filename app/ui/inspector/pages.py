@@ -32,13 +32,11 @@ from app.ui.inspector.editors import (
     ChoiceCombo,
     CommitLineEdit,
     CommitTextEdit,
-    NumberEditor,
     PropertyWidget,
-    humanize,
     make_property_editor,
-    property_tooltip,
-    value_label,
 )
+from app.ui.inspector.number_editor import NumberEditor
+from app.ui.inspector.property_text import humanize, property_tooltip, value_label
 from app.ui.palette import kind_icon
 from app.ui.theme import ThemeManager, tooltip_html
 
