@@ -116,6 +116,8 @@ class WindowActions(QObject):
         self.undo.setShortcuts(keys(Std.Undo, "Ctrl+Z"))
         self.redo = stack.createRedoAction(w, "&Redo")
         self.redo.setShortcuts(keys(Std.Redo, "Ctrl+Y", "Ctrl+Shift+Z"))  # X11 lists only Ctrl+Shift+Z
+        help_dialogs.set_sheet_label(self.undo, "Undo")  # not "Undo Nudge"
+        help_dialogs.set_sheet_label(self.redo, "Redo")
         edit_menu.addAction(self.undo)
         edit_menu.addAction(self.redo)
         self._remember(edit_menu, self.undo)

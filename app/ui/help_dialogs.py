@@ -55,8 +55,18 @@ def typable(key: QKeySequence) -> bool:
     return bool(text) and _TYPABLE.fullmatch(last) is not None
 
 
+SHEET_LABEL = "shortcut_sheet_label"  # a dynamic property: the action's name in the sheet
+
+
+def set_sheet_label(action: QAction, label: str) -> None:
+    """List `action` in the sheet as `label`: its own text changes as it is used ("Undo Nudge")."""
+    action.setProperty(SHEET_LABEL, label)
+
+
 def _command(action: QAction) -> str:
-    return action.text().replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…").rstrip(".")
+    label = action.property(SHEET_LABEL)
+    text = label if isinstance(label, str) and label else action.text()
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…").rstrip(".")
 
 
 def _native(keys: list[QKeySequence]) -> str:

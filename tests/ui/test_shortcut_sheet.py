@@ -48,7 +48,7 @@ def test_every_action_with_a_shortcut_is_in_the_sheet_with_all_its_keys(windows,
     actions = window_actions(window)
     assert len(actions) >= 20
     for action in actions:
-        command = action.text().replace("&", "").rstrip("…")
+        command = (action.property(help_dialogs.SHEET_LABEL) or action.text()).replace("&", "").rstrip("…")
         matches = [row for row in rows if row[1] == command]
         assert matches, f"{command} missing from the sheet"
         menu, _, keys = matches[0]
@@ -64,6 +64,21 @@ def test_every_action_with_a_shortcut_is_in_the_sheet_with_all_its_keys(windows,
     assert len(redo) == len(typable) >= 2
     assert {QKeySequence(k).toString(NATIVE) for k in ("Ctrl+Y", "Ctrl+Shift+Z")} <= set(redo)
     assert any(row[1] == "Keyboard Shortcuts" and row[0] == "Help" for row in rows)
+
+
+def test_undo_and_redo_are_listed_by_a_stable_name_not_the_step_they_would_undo(windows, qtbot):
+    window = windows()
+    doc = window.document
+    cid = doc.add_component("data_source", 0, 0, "Events")
+    window.canvas.select_components([cid])
+    window.canvas.nudge_selection(10, 0)
+    doc.undo_stack.undo()
+    assert window.actions.undo.text().replace("&", "").startswith("Undo Add")  # the menu names the step
+    assert window.actions.redo.text().replace("&", "") == "Redo Nudge"
+    _dialog, _table, _search, rows = open_sheet(window, qtbot)
+    edit = [row[1] for row in rows if row[0] == "Edit"]
+    assert edit[:2] == ["Undo", "Redo"]
+    assert not [row for row in rows if "Nudge" in row[1] or "Add" in row[1]]
 
 
 def test_a_new_shortcut_shows_up_without_editing_the_sheet(windows, qtbot):
