@@ -79,6 +79,13 @@ def check_text(field_name: str, value: object) -> None:
         raise InvalidFieldError(field_name, problem)
 
 
+def check_new_name(value: object) -> None:
+    """A component renamed must keep a name to show: a blank one is refused. Only an edit's new
+    name is checked: a design may hold a blank name (a file, `mlsd`), and undo puts it back."""
+    if isinstance(value, str) and not value.strip():
+        raise InvalidFieldError("name", "cannot be empty or only spaces; the card keeps its name")
+
+
 def check_link(design: Design, source: str, target: str, ignore: str | None = None) -> None:
     """Raise InvalidLinkError if source -> target may not be drawn."""
     index = design.component_by_id()

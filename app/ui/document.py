@@ -25,6 +25,7 @@ from PySide6.QtGui import QUndoStack
 
 from app.domain import decision_ops, ops
 from app.domain.catalog import Catalog, default_catalog
+from app.domain.edit_checks import check_new_name
 from app.domain.errors import InvalidFieldError
 from app.domain.model import Component, Decision, Design, Link, Position, empty_design
 from app.domain.safe_text import clean_data, clean_text, find_invalid_text
@@ -248,6 +249,8 @@ class DesignDocument(QObject):
     def set_component_field(self, component_id: str, field: str, value: str) -> None:
         text = f"Change {field} of {self.component(component_id).name}"
         value = clean_data(value)
+        if field == "name":
+            check_new_name(value)  # the window's renames (inspector, canvas); not undo's
         self._push(commands.SetComponentFieldCommand(self, component_id, field, value, text))
 
     def set_property(self, component_id: str, name: str, value: Any) -> None:

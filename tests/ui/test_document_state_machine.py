@@ -29,7 +29,7 @@ from PySide6.QtCore import QCoreApplication, QEvent
 from app.domain.catalog import PropertySpec, default_catalog
 from app.domain.errors import InvalidLinkError
 from app.domain.model import FLOWS, Design
-from app.domain.safe_text import find_invalid_text
+from app.domain.safe_text import clean_text, find_invalid_text
 from app.persistence import design_to_bytes, load_design, save_design
 from app.rules.engine import RuleEngine, check_design, result_to_json_data
 from app.ui.canvas.clipboard import paste_items
@@ -143,7 +143,10 @@ class DocumentMachine(RuleBasedStateMachine):
     def edit_field(self, data: st.DataObject, field: str, text: str) -> None:
         ids = self._component_ids()
         if ids:
-            self.doc.set_component_field(data.draw(st.sampled_from(ids)), field, text)
+            try:
+                self.doc.set_component_field(data.draw(st.sampled_from(ids)), field, text)
+            except ValueError as exc:  # a blank name: refused, and named
+                assert field == "name" and not clean_text(text).strip() and "name" in str(exc)
 
     @rule(field=st.sampled_from(("title", "author", "problem", "notes")), text=TEXT)
     def edit_meta(self, field: str, text: str) -> None:

@@ -166,6 +166,22 @@ def test_name_and_technology_edits_are_one_undo_step_each(qtbot, inspector, doc)
     assert page.name_edit.text() == "Data source"
 
 
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_a_blank_name_is_refused_and_the_field_shows_the_name_kept(qtbot, inspector, doc, blank):
+    cid = doc.add_component("data_source", 0, 0, "Events")
+    doc.undo_stack.clear()
+    inspector.show_selection([cid])
+    messages: list[str] = []
+    inspector.message.connect(messages.append)
+    name_edit = inspector.component_page.name_edit
+    name_edit.setFocus()
+    name_edit.setText(blank)
+    qtbot.keyClick(name_edit, Qt.Key.Key_Return)
+    assert doc.component(cid).name == "Events" and doc.undo_stack.count() == 0
+    assert messages == ["name: cannot be empty or only spaces; the card keeps its name"]
+    assert name_edit.text() == "Events"
+
+
 def test_enum_combo_edit_is_one_undo_step(qtbot, inspector, doc):
     cid = doc.add_component("model", 0, 0)
     doc.undo_stack.clear()

@@ -41,6 +41,7 @@ REFUSED = {
     "component field unknown": (lambda d, a, b, lk: d.set_component_field(a, "colour", "red"), "colour"),
     "component field not editable": (lambda d, a, b, lk: d.set_component_field(a, "kind", "model"), "kind"),
     "component name not text": (lambda d, a, b, lk: d.set_component_field(a, "name", 5), "name"),
+    "component name blank": (lambda d, a, b, lk: d.set_component_field(a, "name", " \t "), "name"),
     "component unknown": (lambda d, a, b, lk: d.set_component_field("ghost", "name", "x"), "ghost"),
     "meta field unknown": (lambda d, a, b, lk: d.set_meta_field("colour", "red"), "colour"),
     "meta field not editable": (lambda d, a, b, lk: d.set_meta_field("created", "today"), "created"),

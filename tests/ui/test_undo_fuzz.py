@@ -111,7 +111,11 @@ def _edit(data, doc: DesignDocument, view: CanvasView) -> None:
             doc.set_property(cid, prop.name, _value(data, prop))
     elif action == "field":
         field = data.draw(st.sampled_from(("name", "technology", "notes")))
-        doc.set_component_field(data.draw(st.sampled_from(ids)), field, data.draw(TEXT))
+        before = doc.undo_stack.count()
+        try:
+            doc.set_component_field(data.draw(st.sampled_from(ids)), field, data.draw(TEXT))
+        except DesignError:  # a blank name is refused
+            assert field == "name" and doc.undo_stack.count() == before
     elif action == "link_field" and link_ids:
         doc.set_link_fields(
             data.draw(st.sampled_from(link_ids)),
