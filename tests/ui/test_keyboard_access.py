@@ -290,7 +290,7 @@ def test_menu_key_opens_the_card_menu_on_the_current_card(qtbot):
     qtbot.keyClick(view, Qt.Key.Key_F10, SHIFT)
     centre = view.design_scene.component_item(ids["clicks"]).card_rect().center()
     expected = view.viewport().mapToGlobal(view.mapFromScene(centre))
-    assert shown == [(["Record a decision…", "Pin position"], expected)]
+    assert shown == [(["Rename\tF2", "Record a decision…", "Pin position"], expected)]
     _close_menu_when_shown(shown)
     event = QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, QPoint(1, 1), QPoint(1, 1))
     QApplication.sendEvent(view.viewport(), event)  # the Menu key: Qt sends this event

@@ -1,10 +1,10 @@
-"""The canvas's context menu on cards: record a decision, pin or unpin, auto-layout the selection."""
+"""The canvas's context menu on cards: rename, record a decision, pin or unpin, auto-layout the selection."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, QTimer
 from PySide6.QtWidgets import QMenu
 
 from app.ui.canvas.component_item import ComponentItem
@@ -30,6 +30,11 @@ def card_menu(view: CanvasView, pos: QPoint) -> QMenu | None:
     all_pinned = all(index[cid].pinned for cid in ids if cid in index)
     menu = QMenu(view)
     count = f" ({len(ids)})" if len(ids) > 1 else ""
+    if len(ids) == 1:
+        rename = menu.addAction("Rename\tF2")
+        rename.setObjectName("rename_action")
+        # once the menu has closed and given the focus back: the editor takes it then
+        rename.triggered.connect(lambda: QTimer.singleShot(0, lambda: view.renamer.start(ids[0])))
     record = menu.addAction("Record a decision…")
     record.setObjectName("record_decision_action")
     record.setToolTip("A design decision about these components: the options weighed and the choice")

@@ -8,6 +8,7 @@
   one undo step per press. Alt, not Shift: Shift+arrows conventionally extend a selection, and
   Ctrl+arrows belong to text editing and, on macOS, to the desktop switcher.
 - Enter / Return ask for the inspector on the selection (`inspector_requested`).
+- F2 renames the one selected card in place (rename.py).
 - "Connect to..." (`connect_selection_to`, the picker in connect_picker.py) links the selection.
 - The Menu key (or Shift+F10) opens the card menu on the current card, not under the mouse.
 
@@ -50,13 +51,15 @@ CANVAS_KEYS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Move the selection", tuple(f"Alt+{a}" for a in _ARROW_NAMES)),
     (f"Move the selection {LARGE_STEP:g} px", tuple(f"Alt+Shift+{a}" for a in _ARROW_NAMES)),
     ("Edit the selection in the inspector", ("Return", "Enter")),
+    ("Rename the selected card in place", ("F2",)),
     ("Card menu on the current card", ("Menu", "Shift+F10")),
     ("Cancel a link being drawn and clear the selection", ("Esc",)),
     ("Pan the canvas (hold while dragging)", ("Space",)),
 )
 _HELP = (
     "Tab and Shift+Tab: next and previous card; arrow keys: nearest card that way; "
-    "Alt+arrows: move the selection; Ctrl+L: connect to a card; Enter: edit in the inspector."
+    "Alt+arrows: move the selection; Ctrl+L: connect to a card; Enter: edit in the inspector; "
+    "F2: rename the card."
 )
 
 
@@ -157,7 +160,7 @@ class CanvasKeyboardMixin:
         return self.select_next_card(-1 if backward else 1)
 
     def handle_navigation_key(self, event: QKeyEvent) -> bool:
-        """Arrows, Alt+arrows and Enter; True when the key was used."""
+        """Arrows, Alt+arrows, Enter, F2 and Shift+F10; True when the key was used."""
         key = event.key()
         mods = event.modifiers()
         if key == Qt.Key.Key_F10 and mods == Qt.KeyboardModifier.ShiftModifier:
@@ -165,6 +168,9 @@ class CanvasKeyboardMixin:
             global_pos = self.viewport().mapToGlobal(pos)  # type: ignore[attr-defined]
             menu_event = QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, pos, global_pos)
             self.contextMenuEvent(menu_event)  # type: ignore[attr-defined]
+            return True
+        if key == Qt.Key.Key_F2 and not mods:
+            self.renamer.rename_selection()  # type: ignore[attr-defined]
             return True
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if not self.design_scene.selected_component_ids() and not self.design_scene.selected_link_ids():

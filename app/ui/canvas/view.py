@@ -28,6 +28,7 @@ from app.ui.canvas.grid import draw_grid
 from app.ui.canvas.guidance import CanvasGuidanceMixin
 from app.ui.canvas.keyboard import CanvasKeyboardMixin
 from app.ui.canvas.minimap import Minimap
+from app.ui.canvas.rename import InlineRenamer
 from app.ui.canvas.scene import DesignScene
 from app.ui.canvas.style import FIT_MAX_ZOOM, MAX_ZOOM, MIN_ZOOM, ZOOM_STEP
 from app.ui.canvas.text_refine import TextRefiner
@@ -99,6 +100,7 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
         self.minimap.hide()
         self.design_scene.message.connect(self.message)
         self.connect_guidance()  # the empty-canvas hint, a link released on empty canvas
+        self.renamer = InlineRenamer(self)  # F2 / double-click on a name: rename in place
         self.design_scene.selectionChanged.connect(self._emit_selection)
         self.selection_changed.connect(self.update_accessible_selection)
         self.design_scene.contents_changed.connect(self.update_accessible_selection)

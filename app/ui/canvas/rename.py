@@ -1,0 +1,257 @@
+"""Renaming a card in place: F2 on the one selected card, a double-click on a card's name, or
+Rename on the card menu opens a line editor over the name, in the card's font, the name selected.
+
+- Enter, or the focus going elsewhere (a click on the canvas, another panel, Tab), commits through
+  `DesignDocument.set_component_field`, the path of the inspector's Name field: one undo step, and
+  the inspector, findings, title and modified mark follow the document's signals.
+- A refused name (blank, see `edit_checks.check_new_name`) is said in the status bar and the old
+  name is kept, as in the inspector; after Enter the editor stays open with the old name selected.
+- Escape cancels: the design and the undo history stay as they were.
+- Zoomed out the editor keeps the room the name has at 1:1 (wider than the card, centred on the
+  name); where cards are blocks it also takes the name's font at 1:1, centred over the card.
+- The editor follows its card as the view scrolls or zooms and closes when the card goes.
+
+A double-click elsewhere on a card (its header, technology, a handle) does what it did before.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QFont, QFontMetrics, QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import QLineEdit, QWidget
+
+from app.ui.canvas import card_text as ct
+from app.ui.canvas.component_item import ComponentItem
+
+if TYPE_CHECKING:
+    from app.ui.canvas.view import CanvasView
+
+_KEEP_OPEN = (Qt.FocusReason.PopupFocusReason, Qt.FocusReason.ActiveWindowFocusReason)
+_ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+MARGIN = 3  # pixels of editor around the name's text
+MIN_WIDTH = round(ct.TEXT_WIDTH) + 2 * MARGIN  # the name's room at 1:1: zoomed out, as much
+NAME_SLACK = 4.0  # scene units around the name's lines that a double-click still counts as on it
+
+
+def _name_rect(layout: ct.CardText) -> QRectF:
+    """Where a card draws its name's lines (card coordinates)."""
+    return QRectF(layout.text_x, layout.name_y, layout.text_width, layout.line_height * len(layout.lines))
+
+
+def _select_from_start(editor: QLineEdit) -> None:
+    """Select the whole text with the cursor at its start, so a long name shows its beginning."""
+    editor.end(False)  # not setSelection(len(text), ...): Qt counts UTF-16 units, an emoji is two
+    editor.home(True)
+
+
+class NameEditor(QLineEdit):
+    """The line editor: `finished(True)` on Enter, `finished(False)` on Escape, `left()` when the
+    focus goes elsewhere (not to a popup menu, nor to another window)."""
+
+    finished = Signal(bool)
+    left = Signal()
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self.setObjectName("card_name_editor")
+        self.setAccessibleName("Card name")
+        self.setAccessibleDescription("Enter renames the card, Escape cancels")
+        self.setStyleSheet(
+            "QLineEdit { border: 1px solid palette(highlight); border-radius: 3px; padding: 0 2px; }"
+        )
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            if event.key() in (*_ENTER, Qt.Key.Key_Escape) and not event.modifiers():
+                event.accept()  # ours, not a window action's (compare mode's Esc)
+                return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in _ENTER:
+            event.accept()  # not on to the canvas, where Enter opens the inspector
+            self.finished.emit(True)
+            return
+        if event.key() == Qt.Key.Key_Escape:
+            event.accept()
+            self.finished.emit(False)
+            return
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        if event.reason() not in _KEEP_OPEN:
+            self.left.emit()
+
+
+class InlineRenamer(QObject):
+    """Opens, places, commits and cancels the name editor of one CanvasView."""
+
+    def __init__(self, view: CanvasView):
+        super().__init__(view)
+        self.view = view
+        self.editor: NameEditor | None = None
+        self.component_id: str | None = None
+        self._shown = ""  # the name the editor opened with
+        view.viewport().installEventFilter(self)
+        view.zoom_changed.connect(self.place)
+        view.horizontalScrollBar().valueChanged.connect(self.place)
+        view.verticalScrollBar().valueChanged.connect(self.place)
+        document = view.document
+        document.component_moved.connect(self._component_moved)
+        document.component_removed.connect(self._component_removed)
+        document.design_reset.connect(self.cancel)
+
+    # ---- open and close -------------------------------------------------------------------------
+
+    def is_open(self) -> bool:
+        return self.editor is not None
+
+    def rename_selection(self) -> bool:
+        """F2: edit the name of the one selected card; with none or several, say so."""
+        scene = self.view.design_scene
+        ids = scene.selected_component_ids()
+        if len(ids) != 1 or scene.selected_link_ids():
+            self.view.message.emit("Select one card to rename it")
+            return False
+        return self.start(ids[0])
+
+    def start(self, component_id: str) -> bool:
+        """Open the editor over the card's name; False when there is no such card."""
+        item = self.view.design_scene.component_item(component_id)
+        if item is None or component_id not in self.view.document.design.component_by_id():
+            return False
+        if self.editor is not None:
+            self.commit()
+        self.view.ensureVisible(item.card_rect(), 40, 40)
+        editor = NameEditor(self.view.viewport())
+        self.editor, self.component_id = editor, component_id
+        self._shown = self.view.document.component(component_id).name
+        editor.setText(self._shown)
+        editor.finished.connect(self._finished)
+        editor.left.connect(lambda: self._left(editor))
+        self.place()
+        editor.show()
+        editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        _select_from_start(editor)
+        return True
+
+    def commit(self) -> bool:
+        """Rename the card to the editor's text (nothing when unchanged) and close the editor;
+        a refused name is said in the status bar, and the editor stays open (False)."""
+        editor, cid = self.editor, self.component_id
+        if editor is None or cid is None:
+            return True
+        text = editor.text()
+        if text != self._shown and cid in self.view.document.design.component_by_id():
+            try:
+                self.view.document.set_component_field(cid, "name", text)
+            except ValueError as exc:  # DesignError: what the inspector says too
+                self.view.message.emit(str(exc))
+                return False
+        self._close()
+        return True
+
+    def cancel(self) -> None:
+        """Close the editor; the card keeps its name and no undo step is made."""
+        self._close()
+
+    def _close(self) -> None:
+        editor = self.editor
+        if editor is None:
+            return
+        self.editor, self.component_id = None, None  # first: hiding it moves the focus (_left)
+        if editor.hasFocus():
+            self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        editor.hide()
+        editor.deleteLater()
+
+    def _finished(self, commit: bool) -> None:
+        if not commit:
+            self.cancel()
+        elif not self.commit() and self.editor is not None:
+            self.editor.setText(self._shown)  # as the inspector shows the name kept
+            _select_from_start(self.editor)
+
+    def _left(self, editor: NameEditor) -> None:
+        if editor is self.editor and not self.commit():
+            self._close()  # the focus is elsewhere: the old name stays, the status bar says why
+
+    def _component_moved(self, component_id: str) -> None:
+        if component_id == self.component_id:
+            self.place()
+
+    def _component_removed(self, component_id: str) -> None:
+        if component_id == self.component_id:
+            self.cancel()
+
+    # ---- where -----------------------------------------------------------------------------------
+
+    def place(self, *_args: object) -> None:
+        """Put the editor over its card's name as the view shows it now."""
+        editor, cid = self.editor, self.component_id
+        item = self.view.design_scene.component_item(cid) if cid is not None else None
+        if editor is None or item is None:
+            return
+        rect, font = self.geometry_for(item)
+        editor.setFont(font)
+        editor.setGeometry(rect)
+
+    def geometry_for(self, item: ComponentItem) -> tuple[QRect, QFont]:
+        """The editor's rectangle (viewport pixels) and font over `item` at the current zoom."""
+        view = self.view
+        zoom = view.zoom_factor()
+        layout = item.text_layout(zoom)
+        if layout is not None:  # over the name's lines, in the card's font as drawn
+            font = QFont(ct.font(layout.name_size, True, layout.name_stretch))
+            font.setPixelSize(max(1, round(layout.name_size * zoom)))
+            rect = view.mapFromScene(_name_rect(layout).translated(item.pos())).boundingRect()
+            rect.adjust(-MARGIN, -MARGIN, MARGIN, MARGIN)
+        else:  # a block: the card's font at 1:1, centred over it
+            font = QFont(ct.font(ct.NAME_BASE, True))
+            rect = QRect()
+            rect.moveCenter(view.mapFromScene(item.card_rect()).boundingRect().center())
+        centre = rect.center()
+        rect.setWidth(max(rect.width(), MIN_WIDTH))  # zoomed out: room to see what is typed
+        rect.setHeight(max(rect.height(), QFontMetrics(font).height() + 2 * MARGIN))
+        rect.moveCenter(centre)
+        bounds = view.viewport().rect()
+        rect.moveLeft(max(bounds.left(), min(rect.left(), bounds.right() + 1 - rect.width())))
+        rect.moveTop(max(bounds.top(), min(rect.top(), bounds.bottom() + 1 - rect.height())))
+        return rect, font
+
+    # ---- double-click ----------------------------------------------------------------------------
+
+    def name_at(self, pos: QPointF) -> str | None:
+        """The card whose name is at `pos` (viewport): its name's lines, or the whole card when
+        it is drawn as a block; None elsewhere (a handle, the header, a link, empty canvas)."""
+        view = self.view
+        item = view.itemAt(pos.toPoint())
+        while item is not None and not isinstance(item, ComponentItem):
+            item = item.parentItem()
+        if not isinstance(item, ComponentItem):
+            return None
+        local = item.mapFromScene(view.mapToScene(pos.toPoint()))
+        if item.handle_at(local) is not None:
+            return None
+        layout = item.text_layout(view.zoom_factor())
+        if layout is None:
+            return item.component_id if item.shape().contains(local) else None
+        name = _name_rect(layout).adjusted(-NAME_SLACK, -NAME_SLACK, NAME_SLACK, NAME_SLACK)
+        return item.component_id if name.contains(local) else None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.MouseButtonDblClick
+            and isinstance(event, QMouseEvent)
+            and event.button() == Qt.MouseButton.LeftButton
+            and not event.modifiers()
+        ):
+            cid = self.name_at(event.position())
+            if cid is not None and cid in self.view.document.design.component_by_id():
+                if self.view.design_scene.selected_component_ids() != [cid]:
+                    self.view.select_components([cid])  # the inspector shows the card renamed
+                return self.start(cid)
+        return False
