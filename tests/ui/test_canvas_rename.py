@@ -107,6 +107,53 @@ def test_enter_commits_one_undo_step_the_inspectors_way(shown):
     assert doc.component(a).name == "Events" and not doc.is_modified()
 
 
+def test_keys_the_editor_does_not_use_stay_out_of_the_canvas(shown):
+    window, a, _b, _link = shown
+    canvas, doc = window.canvas, window.document
+    editor = _open_with_f2(window, a)
+    for key, modifiers in (
+        (Qt.Key.Key_Down, NONE),
+        (Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier),
+        (Qt.Key.Key_F2, NONE),
+        (Qt.Key.Key_PageDown, NONE),
+    ):
+        QTest.keyClick(editor, key, modifiers)
+        assert canvas.renamer.editor is editor and QApplication.focusWidget() is editor, key
+        assert canvas.selected_component_ids() == [a], key
+    assert doc.undo_stack.count() == 0 and doc.component(a).position.x == 0
+
+
+def test_editing_keys_edit_the_name_not_the_design(shown):
+    """Delete, Ctrl+Z, Ctrl+A, Ctrl+X/V are the line's: no card deleted, no design step undone."""
+    window, a, b, _link = shown
+    doc = window.document
+    doc.move_components({b: (420.0, 0.0)})  # a step Ctrl+Z would undo on the canvas
+    editor = _open_with_f2(window, a)
+    QTest.keyClick(editor, Qt.Key.Key_Delete)
+    assert editor.text() == ""
+    QTest.keyClick(editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert editor.text() == "Events"
+    QTest.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(editor, Qt.Key.Key_X, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(editor, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(editor, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert editor.text() == "EventsEvents"
+    assert [c.id for c in doc.design.components] == [a, b] and doc.undo_stack.count() == 1
+    assert doc.component(b).position.x == 420.0
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    assert doc.component(a).name == "EventsEvents" and doc.undo_stack.count() == 2
+
+
+def test_opening_another_editor_closes_the_first(shown):
+    window, a, b, _link = shown
+    canvas, doc = window.canvas, window.document
+    first = _open_with_f2(window, a)
+    first.setText("  ")  # refused when it commits: the name is kept and the editor still goes
+    assert canvas.renamer.start(b)
+    assert not first.isVisible() and canvas.renamer.editor.text() == "Ranker"
+    assert doc.component(a).name == "Events" and doc.undo_stack.count() == 0
+
+
 def test_an_unchanged_name_makes_no_undo_step(shown):
     window, a, _b, _link = shown
     editor = _open_with_f2(window, a)

@@ -79,6 +79,7 @@ class NameEditor(QLineEdit):
             self.finished.emit(False)
             return
         super().keyPressEvent(event)
+        event.accept()  # a key the line ignores (Up, Alt+Right, F2) is not the canvas's either
 
     def focusOutEvent(self, event: QFocusEvent) -> None:
         super().focusOutEvent(event)
@@ -123,8 +124,8 @@ class InlineRenamer(QObject):
         item = self.view.design_scene.component_item(component_id)
         if item is None or component_id not in self.view.document.design.component_by_id():
             return False
-        if self.editor is not None:
-            self.commit()
+        if self.editor is not None and not self.commit():
+            self._close()  # another card's refused name: kept, as when the focus leaves
         self.view.ensureVisible(item.card_rect(), 40, 40)
         editor = NameEditor(self.view.viewport())
         self.editor, self.component_id = editor, component_id
