@@ -262,6 +262,7 @@ class FileActions(QObject):
 
     def save(self) -> bool:
         """Save to the document's file (Save As when it has none); True when saved."""
+        self.window.commit_typing()
         doc = self.document
         if doc.path is None:
             return self.save_as()
@@ -275,6 +276,7 @@ class FileActions(QObject):
         return self._write(doc.path)
 
     def save_as(self) -> bool:
+        self.window.commit_typing()
         doc = self.document
         if doc.path is not None:
             suggested = str(doc.path)
@@ -309,6 +311,7 @@ class FileActions(QObject):
 
     def maybe_save(self) -> bool:
         """Before closing: True when the window may close (saved, discarded or unchanged)."""
+        self.window.commit_typing()
         doc = self.document
         if not doc.is_modified():
             return True

@@ -328,6 +328,12 @@ class MainWindow(QMainWindow):
         self.files.show_load_warnings(loaded)
         self.show_message(f"Opened {path}")
 
+    def commit_typing(self) -> None:
+        """Make what is being typed (the canvas's name editor, an inspector field) an edit: a save
+        or a close from the keyboard leaves the focus, and the text, where it is."""
+        self.canvas.renamer.commit()
+        self.inspector.current_page().commit_pending()
+
     def after_save(self) -> None:
         self.inspector.meta_page.refresh_summary()
         self.update_title()

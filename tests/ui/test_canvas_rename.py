@@ -12,6 +12,7 @@ from PySide6.QtGui import QFontInfo, QKeyEvent, QMouseEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from app.persistence import load_design
 from app.ui.canvas import card_text as ct
 from app.ui.canvas import style as st
 from app.ui.canvas.rename import MIN_WIDTH, NameEditor
@@ -404,3 +405,44 @@ def test_the_document_refuses_a_blank_name_but_undo_restores_one_a_file_held(sho
     assert doc.component(blank).name == ""
     doc.undo_stack.redo()
     assert doc.component(blank).name == "Named"
+
+
+def test_saving_from_the_keyboard_while_renaming_saves_the_name_typed(shown, fake_dialogs, tmp_path):
+    window, a, _b, _link = shown
+    doc = window.document
+    target = tmp_path / "design.mlsd"
+    fake_dialogs.answer("get_save_path", str(target))
+    editor = _open_with_f2(window, a)
+    _type(editor, "Typed, then Ctrl+S")
+    QTest.keyClick(editor, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert fake_dialogs.names() == ["get_save_path"]
+    assert load_design(target, doc.catalog).design.component_by_id()[a].name == "Typed, then Ctrl+S"
+    assert not doc.is_modified() and window.canvas.renamer.editor is None
+    assert doc.undo_stack.undoText() == "Change name of Events"
+
+
+def test_closing_while_renaming_asks_about_the_name_typed(shown, fake_dialogs):
+    window, a, _b, _link = shown
+    editor = _open_with_f2(window, a)
+    _type(editor, "Unsaved name")
+    fake_dialogs.answer("ask_save_changes", "cancel")
+    assert not window.close()
+    assert fake_dialogs.names() == ["ask_save_changes"]
+    assert window.document.component(a).name == "Unsaved name"
+
+
+def test_saving_from_the_keyboard_in_the_inspectors_name_field_saves_the_name_typed(
+    shown, fake_dialogs, tmp_path
+):
+    window, a, _b, _link = shown
+    target = tmp_path / "design.mlsd"
+    fake_dialogs.answer("get_save_path", str(target))
+    window.canvas.select_components([a])
+    name_edit = window.inspector.component_page.name_edit
+    name_edit.setFocus()
+    name_edit.selectAll()
+    _type(name_edit, "Typed in the inspector")
+    QTest.keyClick(name_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    saved = load_design(target, window.document.catalog).design
+    assert saved.component_by_id()[a].name == "Typed in the inspector"
+    assert not window.document.is_modified()
