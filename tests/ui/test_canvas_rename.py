@@ -364,7 +364,7 @@ def test_zoomed_out_to_blocks_the_editor_is_legible_over_the_card(shown):
     QTest.keyClick(canvas.renamer.editor, Qt.Key.Key_Escape)
 
 
-def test_the_editor_follows_zoom_and_scroll_and_goes_with_its_card(shown):
+def test_the_editor_follows_zoom_scroll_and_resize_and_goes_with_its_card(shown, qtbot):
     window, a, b, _link = shown
     canvas, doc = window.canvas, window.document
     editor = _open_with_f2(window, b)
@@ -376,6 +376,8 @@ def test_the_editor_follows_zoom_and_scroll_and_goes_with_its_card(shown):
     assert editor.geometry().contains(_name_point(window, b))
     doc.move_components({b: (440.0, 40.0)})
     assert editor.geometry().contains(_name_point(window, b))
+    window.resize(window.width() - 240, window.height() - 120)  # the canvas shrinks, re-centred
+    qtbot.waitUntil(lambda: editor.geometry().contains(_name_point(window, b)))
     doc.remove_items([b], [])  # say, an undo from the menu while the editor is open
     assert canvas.renamer.editor is None and doc.undo_stack.count() == 2
 

@@ -135,6 +135,7 @@ class InlineRenamer(QObject):
         editor.left.connect(lambda: self._left(editor))
         self.place()
         editor.show()
+        editor.raise_()  # over the canvas's other overlays (the empty-canvas hint)
         editor.setFocus(Qt.FocusReason.OtherFocusReason)
         _select_from_start(editor)
         return True
