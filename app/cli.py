@@ -23,7 +23,14 @@ try:
     from app.domain.catalog import default_catalog
     from app.domain.schema import design_json_schema_text
     from app.errors import CliError
-    from app.persistence import DesignLoadError, DesignSaveError, LoadedDesign, load_design, save_design
+    from app.persistence import (
+        DesignLoadError,
+        DesignSaveError,
+        LoadedDesign,
+        load_design,
+        save_design,
+        write_design,
+    )
     from app.rules.engine import FAIL_LEVELS
 finally:
     gc.freeze()
@@ -102,7 +109,10 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     loaded = _load(args.file)
-    save_design(loaded.design, args.file, touch_modified=False)
+    if args.output is None:  # FILE is a file even when it is called '-'
+        save_design(loaded.design, args.file, touch_modified=False)
+    else:
+        write_design(loaded.design, args.output, touch_modified=False)
     if loaded.migrated_from is not None:
         print(f"{args.file}: migrated from schema version {loaded.migrated_from}", file=sys.stderr)
     return EXIT_OK
@@ -218,7 +228,10 @@ def _build_parser(command: str | None = None) -> argparse.ArgumentParser:
     schema.set_defaults(func=cmd_schema)
 
     migrate = sub.add_parser("migrate", help="rewrite a design at the current schema version")
-    migrate.add_argument("file", help="design file (.mlsd), rewritten in place atomically")
+    migrate.add_argument("file", help="design file (.mlsd), rewritten in place atomically unless -o OUT")
+    migrate.add_argument(
+        "-o", "--output", metavar="OUT", help="write the migrated design to OUT ('-': standard output)"
+    )
     migrate.set_defaults(func=cmd_migrate)
 
     rules = sub.add_parser("rules", help="list every rule with its metadata")

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from app.errors import CliError
-from app.persistence.atomic import atomic_write_bytes
+from app.persistence.atomic import STDOUT, write_output
 from app.persistence.crashlog import debugging, describe_crash
 
 FORMATS = ("pdf", "md", "svg", "png", "dot", "mermaid")
@@ -121,7 +121,7 @@ def _export(args: argparse.Namespace) -> int:
     since = getattr(args, "since", None)
     if since and "pdf" not in wanted:
         raise CliError("export: --since adds a section to the PDF report; give --pdf OUT too")
-    stdout_targets = [fmt for fmt, out in wanted.items() if out == "-"]
+    stdout_targets = [fmt for fmt, out in wanted.items() if out == STDOUT]
     if len(stdout_targets) > 1:
         raise CliError("export: only one output can go to stdout ('-')")
     _refuse_clashing_outputs(wanted, {"the design file": args.file, "--since": since})
@@ -210,16 +210,13 @@ def _export(args: argparse.Namespace) -> int:
         except Exception as exc:  # a fault of ours (e.g. a report reportlab cannot lay out)
             if debugging():
                 raise
-            target = "the standard output" if wanted[fmt] == "-" else wanted[fmt]
+            target = "the standard output" if wanted[fmt] == STDOUT else wanted[fmt]
             raise CliError(describe_crash(f"could not write {target}", exc)) from None
     for fmt, out in wanted.items():
         data = outputs[fmt]
-        if out == "-":
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
-            continue
-        atomic_write_bytes(out, data)
-        _say(f"wrote {out} ({fmt}, {_size(len(data))})")
+        write_output(out, data)
+        if out != STDOUT:
+            _say(f"wrote {out} ({fmt}, {_size(len(data))})")
     return 0
 
 
@@ -234,7 +231,7 @@ def _refuse_clashing_outputs(wanted: dict[str, str], inputs: dict[str, str | Non
     """An output written over an input (or two outputs over one file) would lose a file."""
     seen: dict[str, str] = {}
     for fmt, out in wanted.items():
-        if out == "-":
+        if out == STDOUT:
             continue
         for what, path in inputs.items():
             if path and _same_file(out, path):

@@ -18,7 +18,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "with --in-place. Only positions change.",
     )
     parser.add_argument("file", help="design file (.mlsd)")
-    parser.add_argument("-o", "--output", metavar="OUT", help="write the laid-out design to OUT")
+    parser.add_argument(
+        "-o", "--output", metavar="OUT", help="write the laid-out design to OUT ('-': standard output)"
+    )
     parser.add_argument("--in-place", action="store_true", help="rewrite FILE (atomically)")
     parser.add_argument(
         "--aspect", default="16:10", metavar="W:H", help="target width:height, e.g. 16:10, 4:3 or 1.6"
@@ -30,7 +32,8 @@ def cmd_layout(args: argparse.Namespace) -> int:
     from app.domain.catalog import default_catalog
     from app.domain.model import Position
     from app.layout import layout_design, parse_aspect
-    from app.persistence import load_design, save_design
+    from app.persistence import load_design, save_design, write_design
+    from app.persistence.atomic import STDOUT
 
     if args.output and args.in_place:
         raise CliError("layout: give either -o OUT or --in-place, not both")
@@ -51,11 +54,15 @@ def cmd_layout(args: argparse.Namespace) -> int:
     for component in design.components:
         x, y = result.positions[component.id]
         component.position = Position(x=x, y=y)
-    out = args.file if args.in_place else args.output
-    save_design(design, out)
+    if args.in_place:  # FILE is a file even when it is called '-'
+        save_design(design, args.file)
+        shown = args.file
+    else:
+        write_design(design, args.output)
+        shown = "the standard output" if args.output == STDOUT else args.output
     moved = sum(1 for c in design.components if not c.pinned)
     print(
-        f"mlsd: wrote {out} ({moved} of {len(design.components)} components placed in "
+        f"mlsd: wrote {shown} ({moved} of {len(design.components)} components placed in "
         f"{len(result.lanes)} lanes, {result.width:.0f} x {result.height:.0f})",
         file=sys.stderr,
     )

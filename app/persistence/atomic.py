@@ -14,6 +14,7 @@ from pathlib import Path
 from app.persistence.errors import DesignSaveError
 
 TEMP_MARK = ".mlsd-tmp"
+STDOUT = "-"  # as the name of an output (never of an input): the standard output
 
 
 def temp_name_for(target: Path) -> Path:
@@ -69,6 +70,16 @@ def atomic_write_bytes(target: str | Path, data: bytes) -> None:
             raise DesignSaveError(target, _describe(exc, folder)) from None
         raise
     _fsync_folder(folder)
+
+
+def write_output(target: str | Path, data: bytes) -> None:
+    """Write `data` to standard output when target is STDOUT ('-'), else atomically to the file."""
+    if os.fspath(target) != STDOUT:
+        atomic_write_bytes(target, data)
+        return
+    sys.stdout.flush()  # what it holds was meant to come first
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 def _is_stream(target: Path) -> bool:
