@@ -123,7 +123,7 @@ def cmd_git_setup(args: argparse.Namespace) -> int:
     return EXIT_SAME
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     diff = sub.add_parser(
         "diff",
         help="what changed between two designs, by meaning",
