@@ -36,7 +36,9 @@ def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
     ],
     ids=["new", "new-template", "layout", "migrate"],
 )
-def test_a_design_written_to_dash_goes_to_stdout(tmp_path: Path, args: list[str], components: int | None) -> None:
+def test_a_design_written_to_dash_goes_to_stdout(
+    tmp_path: Path, args: list[str], components: int | None
+) -> None:
     before = GOLDEN_V1.read_bytes()
     done = _run(args, tmp_path)
     assert done.returncode == 0, done.stderr.decode()
