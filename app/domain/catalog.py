@@ -60,14 +60,16 @@ class PropertySpec:
                 return value
         elif kind == "int":
             if isinstance(value, int) and not isinstance(value, bool):
+                _as_float(self.name, value)  # refuses one beyond a float's range
                 return self._check_range(value)
             if isinstance(value, float) and value.is_integer():
                 return self._check_range(int(value))
         elif kind == "float":
             if isinstance(value, int | float) and not isinstance(value, bool):
-                if not math.isfinite(value):
+                number = _as_float(self.name, value)
+                if not math.isfinite(number):
                     raise PropertyValueError(self.name, f"{value!r} is not a finite number")
-                return self._check_range(float(value))
+                return self._check_range(number)
         elif kind == "text":
             if isinstance(value, str):
                 return value
@@ -96,6 +98,15 @@ class PropertySpec:
         if self.maximum is not None and value > self.maximum:
             raise PropertyValueError(self.name, f"{value} is above the maximum {self.maximum:g}")
         return value
+
+
+def _as_float(name: str, value: float) -> float:
+    """The value as a float; an integer beyond a float's range (10**400 in a file) is refused,
+    since every figure and rule computes in floats."""
+    try:
+        return float(value)
+    except OverflowError:
+        raise PropertyValueError(name, "the number is too large (more than 1.8e308)") from None
 
 
 @dataclass(frozen=True)

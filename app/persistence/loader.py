@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
+import sys
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -133,7 +135,7 @@ def parse_json_bytes(raw: bytes, path: str | Path | None = None) -> Any:
     try:
         data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
     except _JsonValueError as exc:
-        raise DesignLoadError(path, str(exc)) from None
+        raise DesignLoadError(path, str(exc), _where_in_json(text, exc.token)) from None
     except json.JSONDecodeError as exc:
         problem = exc.msg
         if exc.pos >= len(text.rstrip()):
@@ -143,7 +145,9 @@ def parse_json_bytes(raw: bytes, path: str | Path | None = None) -> Any:
         ) from None
     except ValueError as exc:
         if "digits" in str(exc):
-            raise DesignLoadError(path, "a number has too many digits") from None
+            limit = sys.get_int_max_str_digits()
+            where = _where_in_json(text, rf"(?<![0-9.])-?[1-9][0-9]{{{limit},}}(?![0-9.eE])")
+            raise DesignLoadError(path, f"a number has too many digits (more than {limit})", where) from None
         raise DesignLoadError(path, f"invalid JSON: {exc}") from None
     if may_hold_invalid_json_text(text):
         invalid = find_invalid_text(data)
@@ -154,11 +158,31 @@ def parse_json_bytes(raw: bytes, path: str | Path | None = None) -> Any:
 
 
 class _JsonValueError(ValueError):
-    pass
+    def __init__(self, problem: str, token: str | None = None):
+        super().__init__(problem)
+        self.token = token  # a pattern of the offending token, to say where it is
 
 
 def _reject_constant(name: str) -> Any:
-    raise _JsonValueError(f"{name} is not allowed in a design file (numbers must be finite)")
+    raise _JsonValueError(
+        f"{name} is not allowed in a design file (numbers must be finite)", r"-?(?:NaN|Infinity)"
+    )
+
+
+_JSON_STRING = r'"[^"\\]*(?:\\.[^"\\]*)*"'
+
+
+def _where_in_json(text: str, token: str | None) -> str | None:
+    """'line L column C' of the first match of the pattern `token` outside JSON strings."""
+    if token is None:
+        return None
+    for match in re.finditer(f"{_JSON_STRING}|({token})", text):
+        if match.group(1) is not None:
+            offset = match.start(1)
+            line = text.count("\n", 0, offset) + 1
+            column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+            return f"line {line} column {column}"
+    return None
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
