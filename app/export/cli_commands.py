@@ -45,7 +45,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--timeout",
         type=float,
         metavar="SECONDS",
-        help="time allowed for each Graphviz run (default: MLSD_RENDER_TIMEOUT or 30)",
+        help="time allowed for each Graphviz run, at most a day (default: MLSD_RENDER_TIMEOUT or 30)",
     )
     parser.add_argument(
         "--layout",
@@ -102,15 +102,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from app.domain.catalog import default_catalog
-    from app.export.renderer import RenderError, find_renderer
+    from app.export.renderer import MAX_TIMEOUT_S, RenderError, find_renderer
     from app.persistence import load_design
     from app.rules import check_design
 
     wanted = {fmt: getattr(args, fmt) for fmt in FORMATS if getattr(args, fmt)}
     if not wanted:
         raise CliError("export: give at least one output: " + ", ".join(f"--{f} OUT" for f in FORMATS))
-    if args.timeout is not None and args.timeout <= 0:
-        raise CliError("export: --timeout must be a positive number of seconds")
+    if args.timeout is not None and not 0 < args.timeout <= MAX_TIMEOUT_S:  # nan fails it too
+        raise CliError(f"export: --timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT_S:g}")
     scale = getattr(args, "scale", None)
     if scale is not None and "png" not in wanted:
         raise CliError("export: --scale sets the PNG resolution; give --png OUT too")
