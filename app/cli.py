@@ -22,7 +22,7 @@ try:
     from app import APP_NAME, __version__
     from app.domain.catalog import default_catalog
     from app.domain.schema import design_json_schema_text
-    from app.errors import CliError
+    from app.errors import CliError, input_name, output_name
     from app.persistence import (
         DesignLoadError,
         DesignSaveError,
@@ -209,7 +209,7 @@ def _build_parser(command: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = sub.add_parser("check", help="check a design against the rules")
-    check.add_argument("file", help="design file (.mlsd)")
+    check.add_argument("file", type=input_name, help="design file (.mlsd)")
     check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     check.add_argument(
         "--fail-on",
@@ -228,9 +228,15 @@ def _build_parser(command: str | None = None) -> argparse.ArgumentParser:
     schema.set_defaults(func=cmd_schema)
 
     migrate = sub.add_parser("migrate", help="rewrite a design at the current schema version")
-    migrate.add_argument("file", help="design file (.mlsd), rewritten in place atomically unless -o OUT")
     migrate.add_argument(
-        "-o", "--output", metavar="OUT", help="write the migrated design to OUT ('-': standard output)"
+        "file", type=input_name, help="design file (.mlsd), rewritten in place atomically unless -o OUT"
+    )
+    migrate.add_argument(
+        "-o",
+        "--output",
+        type=output_name,
+        metavar="OUT",
+        help="write the migrated design to OUT ('-': standard output)",
     )
     migrate.set_defaults(func=cmd_migrate)
 

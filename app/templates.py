@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.domain.model import Design, now_iso
-from app.errors import CliError
+from app.errors import CliError, output_name
 from app.persistence import DesignLoadError, load_design, write_design
 from app.persistence.atomic import STDOUT
 from app.resources import resource_path
@@ -112,7 +112,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     listing = subparsers.add_parser("templates", help="list the templates of classic practice problems")
     listing.set_defaults(func=_cmd_templates)
     new = subparsers.add_parser("new", help="write a new design, empty or from a template")
-    new.add_argument("out", help="the design file to create (.mlsd); '-' writes it to standard output")
+    new.add_argument(
+        "out", type=output_name, help="the design file to create (.mlsd); '-' writes it to standard output"
+    )
     new.add_argument("--template", help="template name (see `mlsd templates`)")
     new.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
     new.set_defaults(func=_cmd_new)

@@ -11,6 +11,7 @@ from app.diff.formats import diff_to_json, diff_to_markdown, diff_to_text
 from app.domain.catalog import default_catalog
 from app.domain.model import Design
 from app.domain.text import json_escape_bidi
+from app.errors import input_name
 from app.persistence import DesignLoadError, LoadedDesign, load_design, save_design
 
 EXIT_SAME, EXIT_DIFFERENT, EXIT_UNREADABLE = 0, 1, 2
@@ -129,8 +130,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="what changed between two designs, by meaning",
         description="Exit 0: same meaning; 1: they differ; 2: a file cannot be read.",
     )
-    diff.add_argument("old", help="the earlier design (.mlsd)")
-    diff.add_argument("new", help="the later design (.mlsd)")
+    diff.add_argument("old", type=input_name, help="the earlier design (.mlsd)")
+    diff.add_argument("new", type=input_name, help="the later design (.mlsd)")
     diff.add_argument(
         "--format", choices=("text", "json", "md"), default="text", help="md: a pull-request comment"
     )
@@ -138,7 +139,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     diff.set_defaults(func=cmd_diff)
 
     textconv = sub.add_parser("textconv", help="a design as one line per fact (git's diff textconv)")
-    textconv.add_argument("file", help="design file (.mlsd)")
+    textconv.add_argument("file", type=input_name, help="design file (.mlsd)")
     textconv.set_defaults(func=cmd_textconv)
 
     merge = sub.add_parser(
@@ -147,9 +148,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="Writes the merge over OURS. Exit 0: merged cleanly; 1: conflicts (listed on "
         "stderr, ours kept for each); 2: a file cannot be read (OURS left untouched).",
     )
-    merge.add_argument("base", help="the common ancestor (%%O)")
-    merge.add_argument("ours", help="our version, overwritten with the merge (%%A)")
-    merge.add_argument("theirs", help="their version (%%B)")
+    merge.add_argument("base", type=input_name, help="the common ancestor (%%O)")
+    merge.add_argument("ours", type=input_name, help="our version, overwritten with the merge (%%A)")
+    merge.add_argument("theirs", type=input_name, help="their version (%%B)")
     merge.add_argument("--name", default="", help="the file's path in the repository, for messages (%%P)")
     merge.set_defaults(func=cmd_merge)
 

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from app.errors import CliError
+from app.errors import CliError, input_name, output_name
 from app.persistence.atomic import STDOUT, write_output
 from app.persistence.crashlog import debugging, describe_crash
 
@@ -38,9 +38,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "SVG and PNG need Graphviz: `dot` on PATH, else the graphviz-pure executable, or MLSD_DOT; "
         "the PDF report draws its figures itself.",
     )
-    parser.add_argument("file", help="design file (.mlsd)")
+    parser.add_argument("file", type=input_name, help="design file (.mlsd)")
     for fmt in FORMATS:
-        parser.add_argument(f"--{fmt}", metavar="OUT", help=f"write {_HELP[fmt]} to OUT")
+        parser.add_argument(f"--{fmt}", type=output_name, metavar="OUT", help=f"write {_HELP[fmt]} to OUT")
     parser.add_argument(
         "--timeout",
         type=float,
@@ -66,6 +66,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "--since",
+        type=input_name,
         metavar="OLD",
         help="add a 'Changes since OLD' section after the PDF report's summary: what changed in meaning "
         "since the design file OLD, the findings introduced and resolved, the coverage change",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.errors import CliError
+from app.errors import CliError, input_name, output_name
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -17,9 +17,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "right, wrapped to fit the aspect ratio) and write the design to OUT, or back to FILE "
         "with --in-place. Only positions change.",
     )
-    parser.add_argument("file", help="design file (.mlsd)")
+    parser.add_argument("file", type=input_name, help="design file (.mlsd)")
     parser.add_argument(
-        "-o", "--output", metavar="OUT", help="write the laid-out design to OUT ('-': standard output)"
+        "-o",
+        "--output",
+        type=output_name,
+        metavar="OUT",
+        help="write the laid-out design to OUT ('-': standard output)",
     )
     parser.add_argument("--in-place", action="store_true", help="rewrite FILE (atomically)")
     parser.add_argument(
