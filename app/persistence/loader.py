@@ -22,7 +22,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from app.domain.catalog import Catalog, default_catalog
 from app.domain.decision_ops import cycle_problem, decision_problem
-from app.domain.errors import PropertyValueError
+from app.domain.errors import PropertyValueError, quoted
 from app.domain.model import FORMAT_ID, SCHEMA_VERSION, Component, Design, Link, build_models
 from app.domain.safe_text import find_invalid_text, may_hold_invalid_json_text
 from app.persistence.errors import DesignLoadError
@@ -189,7 +189,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
-            raise _JsonValueError(f"key {key!r} appears twice in one object")
+            raise _JsonValueError(f"key {quoted(key)} appears twice in one object")
         result[key] = value
     return result
 
@@ -208,7 +208,7 @@ def design_from_data(
         raise DesignLoadError(path, f"expected a JSON object at the top, found {_json_type(data)}")
     fmt = data.get("format")
     if fmt != FORMAT_ID:
-        found = 'no "format" field' if fmt is None else f"format {fmt!r}"
+        found = 'no "format" field' if fmt is None else f"format {quoted(fmt)}"
         raise DesignLoadError(path, f"not an MLSD Studio design ({found})", "$.format")
     version = data.get("schema_version")
     if not isinstance(version, int) or isinstance(version, bool):
@@ -282,8 +282,7 @@ def _describe_validation_error(exc: ValidationError, field: str = "", offset: in
     value = first.get("input")
     shown = ""
     if isinstance(value, str | int | float | bool) or value is None:
-        text = repr(value)
-        shown = f", got {text[:60]}{'...' if len(text) > 60 else ''}"
+        shown = f", got {quoted(value)}"
     return f"{first['msg']}{shown}{more}", where
 
 
@@ -293,7 +292,7 @@ def _json_path(loc: tuple[Any, ...]) -> str:
 
 def _member(key: str) -> str:
     """`.key`, or `['key']` (escaped, on one line) when the file's key is not a plain word."""
-    return f".{key}" if key.replace("_", "a").isalnum() and key.isascii() else f"[{key!r}]"
+    return f".{key}" if key.replace("_", "a").isalnum() and key.isascii() else f"[{quoted(key)}]"
 
 
 def _json_type(value: Any) -> str:
@@ -315,14 +314,15 @@ def check_design_integrity(design: Design, path: str | Path | None, catalog: Cat
         if component.id in seen:
             raise DesignLoadError(
                 path,
-                f"duplicate component id {component.id!r} (first used at $.components[{seen[component.id]}])",
+                f"duplicate component id {quoted(component.id)} "
+                f"(first used at $.components[{seen[component.id]}])",
                 f"$.components[{i}].id",
             )
         seen[component.id] = i
         spec = catalog.kind(component.kind)
         if spec is None:
             warnings.append(
-                f"$.components[{i}]: unknown kind {component.kind!r} on {component.id!r}; "
+                f"$.components[{i}]: unknown kind {quoted(component.kind)} on {quoted(component.id)}; "
                 "kept as is, but no rule understands it"
             )
             continue
@@ -331,7 +331,7 @@ def check_design_integrity(design: Design, path: str | Path | None, catalog: Cat
             if prop is None:
                 warnings.append(
                     f"$.components[{i}].properties{_member(name)}: {component.kind} has no property "
-                    f"{name!r}; kept as is"
+                    f"{quoted(name)}; kept as is"
                 )
                 continue
             try:
@@ -342,23 +342,24 @@ def check_design_integrity(design: Design, path: str | Path | None, catalog: Cat
     pairs: dict[tuple[str, str], str] = {}
     for i, link in enumerate(design.links):
         if link.id in link_ids:
-            raise DesignLoadError(path, f"duplicate link id {link.id!r}", f"$.links[{i}].id")
+            raise DesignLoadError(path, f"duplicate link id {quoted(link.id)}", f"$.links[{i}].id")
         link_ids[link.id] = i
         for end in ("source", "target"):
             target = getattr(link, end)
             if target not in seen:
                 raise DesignLoadError(
                     path,
-                    f"link {link.id!r} points to a missing component {target!r}",
+                    f"link {quoted(link.id)} points to a missing component {quoted(target)}",
                     f"$.links[{i}].{end}",
                 )
         if link.source == link.target:
-            raise DesignLoadError(path, f"link {link.id!r} links a component to itself", f"$.links[{i}]")
+            loop = f"link {quoted(link.id)} links a component to itself"
+            raise DesignLoadError(path, loop, f"$.links[{i}]")
         ends = (link.source, link.target)
         if ends in pairs:
             raise DesignLoadError(
                 path,
-                f"link {link.id!r} repeats link {pairs[ends]!r} (same source and target)",
+                f"link {quoted(link.id)} repeats link {quoted(pairs[ends])} (same source and target)",
                 f"$.links[{i}]",
             )
         pairs[ends] = link.id
@@ -373,7 +374,8 @@ def _check_decisions(design: Design, path: str | Path | None, components: dict[s
     decision_ids: set[str] = set()
     for i, decision in enumerate(design.decisions):
         if decision.id in decision_ids:
-            raise DesignLoadError(path, f"duplicate decision id {decision.id!r}", f"$.decisions[{i}].id")
+            duplicate = f"duplicate decision id {quoted(decision.id)}"
+            raise DesignLoadError(path, duplicate, f"$.decisions[{i}].id")
         decision_ids.add(decision.id)
     for i, decision in enumerate(design.decisions):
         problem = decision_problem(decision, decision_ids)
