@@ -86,3 +86,19 @@ def test_help_says_what_dash_means() -> None:
     for command in ("migrate", "layout", "new"):
         shown = " ".join(_run([command, "--help"], ROOT).stdout.decode().split())
         assert "'-' writes it to standard output" in shown or "'-': standard output" in shown, command
+
+
+def test_a_design_on_stdout_escapes_bidi_controls(tmp_path: Path) -> None:
+    # A raw U+202E in a name reordered the terminal's line around it (as `check --format json`
+    # and `diff --format json` already prevent); the JSON escape is the same data.
+    data = json.loads(EXAMPLE.read_bytes())
+    data["components"][0]["name"] = "evil\u202egnp.exe \u05e9\u05dc\u05d5\u05dd"
+    source = tmp_path / "bidi.mlsd"
+    source.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    for args in (["layout", str(source), "-o", "-"], ["migrate", str(source), "-o", "-"]):
+        done = _run(args, tmp_path)
+        assert done.returncode == 0, done.stderr.decode()
+        assert "\u202e".encode() not in done.stdout and b"\\u202e" in done.stdout
+        assert "שלום".encode() in done.stdout  # other text stays as it is
+        printed = load_design_bytes(done.stdout).design
+        assert printed.components[0].name == data["components"][0]["name"]

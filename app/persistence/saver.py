@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from app.domain.model import Design, now_iso
+from app.domain.text import json_escape_bidi_bytes
 from app.persistence.atomic import STDOUT, atomic_write_bytes, clean_stale_temp_files, write_output
 
 # Objects written on one line when their values are all scalars or lists of scalars: a card's
@@ -84,11 +85,12 @@ def save_design(design: Design, path: str | Path, touch_modified: bool = True) -
 
 def write_design(design: Design, out: str | Path, touch_modified: bool = True) -> bytes:
     """save_design to the file `out`, or to standard output when `out` is STDOUT ('-'), as a
-    command's OUT argument means; returns the bytes written."""
+    command's OUT argument means (bidi controls written as \\u escapes); returns the bytes
+    written."""
     if os.fspath(out) != STDOUT:
         return save_design(design, out, touch_modified)
     if touch_modified:
         design.meta.modified = now_iso()
-    data = design_to_bytes(design)
+    data = json_escape_bidi_bytes(design_to_bytes(design))
     write_output(out, data)
     return data
