@@ -31,6 +31,7 @@ try:
         save_design,
         write_design,
     )
+    from app.persistence.errors import display_path
     from app.rules.engine import FAIL_LEVELS
 finally:
     gc.freeze()
@@ -43,7 +44,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 def _load(path: str) -> LoadedDesign:
     loaded = load_design(path)
     for warning in loaded.warnings:
-        print(f"{path}: warning: {warning}", file=sys.stderr)
+        print(f"{display_path(path)}: warning: {warning}", file=sys.stderr)
     return loaded
 
 
@@ -79,7 +80,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     elif args.format == "sarif":
         _write_stdout(format_sarif(result, shown))
     else:
-        _write_stdout(format_text(result, loaded.design, catalog, shown))
+        _write_stdout(format_text(result, loaded.design, catalog, display_path(args.file)))
         if rubric is not None:
             _write_stdout("\n" + format_rubric_text(rubric))
     return EXIT_FINDINGS if result.fails(args.fail_on) else EXIT_OK
@@ -114,7 +115,9 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     else:
         write_design(loaded.design, args.output, touch_modified=False)
     if loaded.migrated_from is not None:
-        print(f"{args.file}: migrated from schema version {loaded.migrated_from}", file=sys.stderr)
+        print(
+            f"{display_path(args.file)}: migrated from schema version {loaded.migrated_from}", file=sys.stderr
+        )
     return EXIT_OK
 
 
@@ -314,8 +317,7 @@ def _describe_os_error(exc: OSError) -> str:
     reason = exc.strerror or str(exc) or type(exc).__name__
     if exc.filename is None:
         return f"cannot write the output: {reason}"
-    name = os.fsdecode(exc.filename).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return f"{name}: {reason}"
+    return f"{display_path(os.fsdecode(exc.filename))}: {reason}"
 
 
 def main_gui(argv: Sequence[str] | None = None) -> int:

@@ -18,6 +18,7 @@ from app.domain.model import Design, now_iso
 from app.errors import CliError, output_name
 from app.persistence import DesignLoadError, load_design, write_design
 from app.persistence.atomic import STDOUT
+from app.persistence.errors import display_path
 from app.resources import resource_path
 
 
@@ -137,7 +138,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
     to_stdout = args.out == STDOUT
     out = Path(args.out)
     if not to_stdout and out.exists() and not args.force:
-        raise CliError(f"{out}: already exists (use --force to overwrite)")
+        raise CliError(f"{display_path(out)}: already exists (use --force to overwrite)")
     if args.template:
         try:
             design = design_from_template(args.template)
@@ -152,5 +153,5 @@ def _cmd_new(args: argparse.Namespace) -> int:
     if to_stdout:  # the design is the output; the summary must not mix into it
         print(f"mlsd: wrote the standard output: {summary}", file=sys.stderr)
     else:
-        print(f"{out}: {summary}")
+        print(f"{display_path(out)}: {summary}")
     return 0

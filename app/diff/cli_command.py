@@ -13,6 +13,7 @@ from app.domain.model import Design
 from app.domain.text import json_escape_bidi
 from app.errors import input_name
 from app.persistence import DesignLoadError, LoadedDesign, load_design, save_design
+from app.persistence.errors import display_path
 
 EXIT_SAME, EXIT_DIFFERENT, EXIT_UNREADABLE = 0, 1, 2
 
@@ -20,7 +21,7 @@ EXIT_SAME, EXIT_DIFFERENT, EXIT_UNREADABLE = 0, 1, 2
 def _load(path: str, label: str = "") -> LoadedDesign:
     loaded = load_design(path)
     for warning in loaded.warnings:
-        print(f"{label or path}: warning: {warning}", file=sys.stderr)
+        print(f"{display_path(label or path)}: warning: {warning}", file=sys.stderr)
     return loaded
 
 
@@ -35,7 +36,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     elif args.format == "md":
         text = diff_to_markdown(diff)
     else:
-        text = f"{args.old} -> {args.new}\n" + diff_to_text(diff)
+        text = f"{display_path(args.old)} -> {display_path(args.new)}\n" + diff_to_text(diff)
     sys.stdout.write(text)
     sys.stdout.flush()
     return EXIT_SAME if diff.is_empty() else EXIT_DIFFERENT
@@ -52,7 +53,7 @@ def cmd_textconv(args: argparse.Namespace) -> int:
         try:  # a pipe or device refused by the loader is not read: it could wait forever
             raw = Path(args.file).read_bytes() if Path(args.file).is_file() else b""
         except OSError as err:
-            print(f"mlsd: {args.file}: cannot read: {err.strerror or err}", file=sys.stderr)
+            print(f"mlsd: {display_path(args.file)}: cannot read: {err.strerror or err}", file=sys.stderr)
             return EXIT_UNREADABLE
         text = f"# not a readable design: {exc.problem}\n" + raw.decode("utf-8", errors="replace")
     sys.stdout.write(text)
@@ -64,7 +65,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
     """git's merge driver: merge BASE, OURS and THEIRS by id and write the result over OURS."""
     from app.diff.merge import merge_designs
 
-    name = args.name or args.ours
+    name = display_path(args.name or args.ours)
     labels = {"base": args.base, "ours": args.ours, "theirs": args.theirs}
     designs: dict[str, Design | None] = {}
     for side, path in labels.items():

@@ -48,13 +48,14 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     from app.domain.catalog import default_catalog
     from app.estimates import estimate_design
     from app.persistence import load_design
+    from app.persistence.errors import display_path
 
     general = args.scale if args.scale is not None else 1.0
     qps = args.scale_qps if args.scale_qps is not None else general
     volume = args.scale_volume if args.scale_volume is not None else general
     loaded = load_design(args.file)
     for warning in loaded.warnings:
-        print(f"mlsd: {args.file}: warning: {warning}", file=sys.stderr)
+        print(f"mlsd: {display_path(args.file)}: warning: {warning}", file=sys.stderr)
     try:
         estimate = estimate_design(loaded.design, default_catalog(), qps_scale=qps, volume_scale=volume)
     except ValueError as exc:
@@ -69,6 +70,6 @@ def cmd_estimate(args: argparse.Namespace) -> int:
         from app.estimates.model import one_line
 
         title = isolate(one_line(loaded.design.meta.title))
-        sys.stdout.write(f"{title} ({isolate(args.file)})\n\n" + estimate.to_text())
+        sys.stdout.write(f"{title} ({isolate(display_path(args.file))})\n\n" + estimate.to_text())
     sys.stdout.flush()
     return 0

@@ -17,6 +17,7 @@ from pathlib import Path
 from app.errors import CliError, input_name, output_name
 from app.persistence.atomic import STDOUT, write_output
 from app.persistence.crashlog import debugging, describe_crash
+from app.persistence.errors import display_path
 
 FORMATS = ("pdf", "md", "svg", "png", "dot", "mermaid")
 _HELP = {
@@ -129,7 +130,7 @@ def _export(args: argparse.Namespace) -> int:
 
     loaded = load_design(args.file)
     for warning in loaded.warnings:
-        _say(f"{args.file}: warning: {warning}")
+        _say(f"{display_path(args.file)}: warning: {warning}")
     design = loaded.design
     catalog = default_catalog()
     result = check_design(design, catalog)
@@ -145,7 +146,7 @@ def _export(args: argparse.Namespace) -> int:
 
         old = load_design(since)
         for warning in old.warnings:
-            _say(f"{since}: warning: {warning}")
+            _say(f"{display_path(since)}: warning: {warning}")
         after_summary = [since_section(old.design, design, Path(since).name, catalog)]
 
     def report() -> bytes:
@@ -211,13 +212,13 @@ def _export(args: argparse.Namespace) -> int:
         except Exception as exc:  # a fault of ours (e.g. a report reportlab cannot lay out)
             if debugging():
                 raise
-            target = "the standard output" if wanted[fmt] == STDOUT else wanted[fmt]
+            target = "the standard output" if wanted[fmt] == STDOUT else display_path(wanted[fmt])
             raise CliError(describe_crash(f"could not write {target}", exc)) from None
     for fmt, out in wanted.items():
         data = outputs[fmt]
         write_output(out, data)
         if out != STDOUT:
-            _say(f"wrote {out} ({fmt}, {_size(len(data))})")
+            _say(f"wrote {display_path(out)} ({fmt}, {_size(len(data))})")
     return 0
 
 
@@ -236,10 +237,12 @@ def _refuse_clashing_outputs(wanted: dict[str, str], inputs: dict[str, str | Non
             continue
         for what, path in inputs.items():
             if path and _same_file(out, path):
-                raise CliError(f"export: {out}: --{fmt} would overwrite {what}; nothing was written")
+                raise CliError(
+                    f"export: {display_path(out)}: --{fmt} would overwrite {what}; nothing was written"
+                )
         for other, other_out in seen.items():
             if _same_file(out, other_out):
-                raise CliError(f"export: {out}: both --{other} and --{fmt} would write it")
+                raise CliError(f"export: {display_path(out)}: both --{other} and --{fmt} would write it")
         seen[fmt] = out
 
 

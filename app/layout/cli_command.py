@@ -38,12 +38,13 @@ def cmd_layout(args: argparse.Namespace) -> int:
     from app.layout import layout_design, parse_aspect
     from app.persistence import load_design, save_design, write_design
     from app.persistence.atomic import STDOUT
+    from app.persistence.errors import display_path
 
     if args.output and args.in_place:
         raise CliError("layout: give either -o OUT or --in-place, not both")
     if not args.output and not args.in_place:
         raise CliError(
-            f"layout: refusing to overwrite {args.file}; "
+            f"layout: refusing to overwrite {display_path(args.file)}; "
             "pass -o OUT to write elsewhere or --in-place to rewrite it"
         )
     try:
@@ -52,7 +53,7 @@ def cmd_layout(args: argparse.Namespace) -> int:
         raise CliError(f"layout: --aspect: {exc}") from None
     loaded = load_design(args.file)
     for warning in loaded.warnings:
-        print(f"mlsd: {args.file}: warning: {warning}", file=sys.stderr)
+        print(f"mlsd: {display_path(args.file)}: warning: {warning}", file=sys.stderr)
     design = loaded.design
     result = layout_design(design, default_catalog(), aspect=aspect)
     for component in design.components:
@@ -60,10 +61,10 @@ def cmd_layout(args: argparse.Namespace) -> int:
         component.position = Position(x=x, y=y)
     if args.in_place:  # FILE is a file even when it is called '-'
         save_design(design, args.file)
-        shown = args.file
+        shown = display_path(args.file)
     else:
         write_design(design, args.output)
-        shown = "the standard output" if args.output == STDOUT else args.output
+        shown = "the standard output" if args.output == STDOUT else display_path(args.output)
     moved = sum(1 for c in design.components if not c.pinned)
     print(
         f"mlsd: wrote {shown} ({moved} of {len(design.components)} components placed in "
