@@ -230,7 +230,8 @@ def _same_file(a: str, b: str) -> bool:
 
 
 def _refuse_clashing_outputs(wanted: dict[str, str], inputs: dict[str, str | None]) -> None:
-    """An output written over an input (or two outputs over one file) would lose a file."""
+    """An output written over an input or under a design's name (or two outputs over one file)
+    would lose a file."""
     seen: dict[str, str] = {}
     for fmt, out in wanted.items():
         if out == STDOUT:
@@ -240,6 +241,11 @@ def _refuse_clashing_outputs(wanted: dict[str, str], inputs: dict[str, str | Non
                 raise CliError(
                     f"export: {display_path(out)}: --{fmt} would overwrite {what}; nothing was written"
                 )
+        if out.lower().endswith(".mlsd"):  # another design (`--pdf old.mlsd`), or one that won't load
+            raise CliError(
+                f"export: {display_path(out)}: --{fmt} would write {_HELP[fmt]} under a design file's "
+                "name (.mlsd); nothing was written"
+            )
         for other, other_out in seen.items():
             if _same_file(out, other_out):
                 raise CliError(f"export: {display_path(out)}: both --{other} and --{fmt} would write it")

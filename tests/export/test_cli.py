@@ -171,3 +171,16 @@ def test_an_output_over_since_or_another_output_is_refused(design_file, tmp_path
     assert main(["export", str(design_file), "--dot", str(out), "--mermaid", str(out)]) == 2
     assert "both --dot and --mermaid would write it" in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "md", "svg", "png", "dot", "mermaid"])
+def test_an_output_named_like_a_design_is_refused(design_file, tmp_path, fmt, capsys):
+    """`--pdf other.mlsd` replaced another design with a report (or left a .mlsd that won't load)."""
+    other = tmp_path / "Other.MLSD"
+    other.write_bytes(design_file.read_bytes())
+    assert main(["export", str(design_file), f"--{fmt}", str(other)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"mlsd: export: {other}: --{fmt} would write ") and err.endswith(
+        "nothing was written"
+    )
+    assert other.read_bytes() == design_file.read_bytes()
