@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 from app import __version__
 from app.fonts import BY_SCRIPT, SHIPPED, font_dir, has_script
 from app.persistence import DesignLoadError, load_design, recovery
-from app.persistence.atomic import clean_stale_temp_files
+from app.persistence.atomic import STDOUT, clean_stale_temp_files
 from app.persistence.crashlog import write_crash_log
 from app.resources import resource_path
 from app.rules import check_process
@@ -48,7 +48,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "--screenshot",
         metavar="OUT.png",
-        help="open the design, save a picture of the window (1600x1000, see --size) and exit",
+        help="open the design, save a picture of the window (1600x1000, see --size) and exit "
+        "('-': standard output, as PNG)",
     )
     parser.add_argument(
         "--size",
@@ -280,7 +281,7 @@ def take_screenshot(
     window.setUpdatesEnabled(True)
     image = window.grab().toImage()
     # zlib's level 3 instead of its default 6 for a PNG: a third less time, a file 2% larger
-    quality = PNG_QUALITY if out.lower().endswith(".png") else -1
+    quality = PNG_QUALITY if out.lower().endswith(".png") or out == STDOUT else -1
     problem = save_picture(image, out, quality)
     if problem:
         print(f"mlsd-studio: {problem}", file=sys.stderr)
@@ -359,6 +360,9 @@ def run_app(argv: Sequence[str] | None = None, started: Callable[[], None] | Non
         if out and (problem := picture_problem(out)):
             print(f"mlsd-studio: {problem}", file=sys.stderr)
             return 2
+    if args.screenshot == args.rubric_screenshot == STDOUT:
+        print("mlsd-studio: only one picture can go to the standard output ('-')", file=sys.stderr)
+        return 2
     if args.file:
         clean_stale_temp_files(Path(args.file).resolve().parent)
 
