@@ -56,6 +56,10 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {
         _NAN_IN_TITLE,
         f"at line 1 column {_NAN_IN_TITLE.index(b': NaN') + 3}: NaN is not allowed",
     ),
+    "position_beyond_the_canvas": (
+        _component(position={"x": 1e308, "y": 0}),
+        "at $.components[1].position.x: Input should be less than or equal to 1000000000, got 1e+308",
+    ),
     "huge_float": (VALID_BYTES.replace(b'"x": 1', b'"x": 1e999'), "finite"),
     "huge_int_digits": (
         VALID_BYTES.replace(b'"x": 1', b'"x": ' + b"9" * 5000),
