@@ -86,7 +86,10 @@ def load_design(path: str | Path, catalog: Catalog | None = None) -> LoadedDesig
 
 
 def _over_limit(size: int) -> str:
-    return f"file is {size / 1e6:.0f} MB, over the {MAX_FILE_BYTES / 1e6:.0f} MB limit for design files"
+    limit = f"{MAX_FILE_BYTES / 1e6:.0f} MB"
+    if round(size / 1e6) <= round(MAX_FILE_BYTES / 1e6):  # not '134 MB, over the 134 MB limit'
+        return f"file is over the {limit} limit for design files"
+    return f"file is {size / 1e6:.0f} MB, over the {limit} limit for design files"
 
 
 def load_design_bytes(

@@ -51,7 +51,14 @@ def test_files_over_the_size_limit_are_refused_before_reading(tmp_path):
     path = tmp_path / "huge.mlsd"
     with open(path, "wb") as handle:
         handle.truncate(MAX_FILE_BYTES + 1)
-    with pytest.raises(DesignLoadError, match="over the .* limit"):
+    with pytest.raises(DesignLoadError) as just_over:
+        load_design(path)
+    assert (
+        just_over.value.problem == "file is over the 134 MB limit for design files"
+    )  # was '134 MB, over the 134'
+    with open(path, "wb") as handle:
+        handle.truncate(2 * MAX_FILE_BYTES)
+    with pytest.raises(DesignLoadError, match="file is 268 MB, over the 134 MB limit"):
         load_design(path)
 
 
