@@ -3,6 +3,10 @@ the problem, exit 2, no traceback, and nothing written."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -48,3 +52,32 @@ def test_an_empty_file_name_is_refused_not_taken_for_the_current_folder(
     err = capsys.readouterr().err.strip().splitlines()[-1]
     assert err.startswith(f"mlsd {argv[0]}: error: argument {argument}: the file name is empty")
     assert list(tmp_path.iterdir()) == []
+
+
+def _process(args: list[str], encoding: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": encoding}
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args], capture_output=True, cwd=cwd, env=env, timeout=120
+    )
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_names_in_every_script_on_a_narrow_terminal_are_escaped_not_an_internal_error(
+    encoding: str, tmp_path: Path
+) -> None:
+    # 'mlsd: check failed: UnicodeEncodeError: 'ascii' codec can't encode ... (an internal error)'
+    data = json.loads(Path(EXAMPLE).read_bytes())
+    data["meta"]["title"] = "عنوان 标题 한국어 עברית 🎉"
+    data["components"][0]["name"] = "مخزن 🚀"
+    (tmp_path / "scripts.mlsd").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    text = _process(["check", "scripts.mlsd"], encoding, tmp_path)
+    assert text.returncode == 0, text.stderr.decode()
+    assert b"\\u0639\\u0646\\u0648\\u0627\\u0646 \\u6807\\u9898" in text.stdout.splitlines()[0]
+    for args in (
+        ["estimate", "scripts.mlsd", "--format", "json"],
+        ["diff", EXAMPLE, "scripts.mlsd", "--format", "json"],
+    ):
+        narrow = _process(args, encoding, tmp_path)
+        wide = _process(args, "utf-8", tmp_path)
+        assert narrow.returncode == wide.returncode and narrow.stderr == wide.stderr == b""
+        assert json.loads(narrow.stdout.decode(encoding)) == json.loads(wide.stdout)  # the same data
