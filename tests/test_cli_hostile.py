@@ -30,6 +30,8 @@ EMPTY_NAMES = [
     (["export", EXAMPLE, "--pdf", "x.pdf", "--since", ""], "--since"),
     (["diff", EXAMPLE, ""], "new"),
     (["merge", EXAMPLE, "", EXAMPLE], "ours"),
+    (["git-setup", ""], "repo"),  # set up the repository of the current folder
+    (["install-desktop", "--prefix", ""], "--prefix"),  # installed into the current folder
 ]
 
 

@@ -156,7 +156,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     merge.set_defaults(func=cmd_merge)
 
     setup = sub.add_parser("git-setup", help="make git diff and merge .mlsd files by meaning")
-    setup.add_argument("repo", nargs="?", default=".", help="a folder in the repository (default: .)")
+    setup.add_argument(
+        "repo", nargs="?", default=".", type=input_name, help="a folder in the repository (default: .)"
+    )
     setup.add_argument(
         "--command", default=None, help="how git should run mlsd (default: the mlsd that runs this command)"
     )
