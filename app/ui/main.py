@@ -15,6 +15,7 @@ from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
 from PySide6.QtWidgets import QApplication
 
 from app import __version__
+from app.errors import input_name, output_name
 from app.fonts import BY_SCRIPT, SHIPPED, font_dir, has_script
 from app.persistence import DesignLoadError, load_design, recovery
 from app.persistence.atomic import STDOUT, clean_stale_temp_files
@@ -44,9 +45,12 @@ PNG_QUALITY = 60  # Qt's PNG writer: 100 - quality, scaled to zlib's 0-9, makes 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="mlsd-studio", description="Open the MLSD Studio window.")
-    parser.add_argument("file", nargs="?", help="design file to open (default: the bundled example)")
+    parser.add_argument(
+        "file", nargs="?", type=input_name, help="design file to open (default: the bundled example)"
+    )
     parser.add_argument(
         "--screenshot",
+        type=output_name,
         metavar="OUT.png",
         help="open the design, save a picture of the window (1600x1000, see --size) and exit "
         "('-': standard output, as PNG)",
@@ -64,6 +68,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     )
     parser.add_argument(
         "--rubric-screenshot",
+        type=output_name,
         metavar="OUT.png",
         help="with --screenshot and --interview: also save a picture of the rubric dialog",
     )

@@ -65,3 +65,17 @@ def test_a_screenshot_to_dash_is_a_png_on_stdout(tmp_path: Path) -> None:
     image = QImage.fromData(done.stdout, "PNG")
     assert image.size().toTuple() == (1440, 900)
     assert not (tmp_path / "-").exists()
+
+
+def test_an_empty_name_for_the_design_or_the_picture_is_refused(tmp_path: Path) -> None:
+    # `--screenshot ""` (an unset variable) opened the window for good instead of exiting,
+    # and an empty FILE took a picture of the bundled example.
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path), PYTHONPATH=str(ROOT),
+               XDG_CONFIG_HOME=str(tmp_path / "c"), XDG_DATA_HOME=str(tmp_path / "d"))
+    cases = (([str(EXAMPLE), "--screenshot", ""], "--screenshot"), (["", "--screenshot", "x.png"], "file"))
+    for args, argument in cases:
+        command = [sys.executable, "-m", "app.cli", *args]
+        done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 2
+        assert f"error: argument {argument}: the file name is empty" in done.stderr
+    assert list(tmp_path.glob("*.png")) == []
