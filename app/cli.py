@@ -7,9 +7,7 @@ on machines without a display.
 from __future__ import annotations
 
 import argparse
-import codecs
 import gc
-import io
 import json
 import os
 import sys
@@ -35,6 +33,7 @@ try:
     )
     from app.persistence.errors import display_path
     from app.rules.engine import FAIL_LEVELS
+    from app.terminal import tolerate_narrow_output
 finally:
     gc.freeze()
     if _COLLECTING:
@@ -278,7 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = main_gui(argv)
         return _end_screenshot_process(status, argv) if as_process else status
     if as_process:
-        _tolerate_narrow_output()
+        tolerate_narrow_output()
     args = _build_parser(argv[0]).parse_args(argv)
     command: Callable[[argparse.Namespace], int] = args.func
     try:
@@ -304,28 +303,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"mlsd: {describe_crash(f'{argv[0]} failed', exc)}", file=sys.stderr)
         return EXIT_USAGE
-
-
-def _json_escapes(error: UnicodeError) -> tuple[str, int]:
-    """\\uXXXX for each character an encoding cannot hold (a surrogate pair beyond U+FFFF): read
-    back as the same text in JSON output, and legible in text output."""
-    if not isinstance(error, UnicodeEncodeError):
-        raise error
-    escaped = []
-    for char in error.object[error.start : error.end]:
-        units = char.encode("utf-16-be", "surrogatepass")
-        escaped += [f"\\u{int.from_bytes(units[i : i + 2], 'big'):04x}" for i in range(0, len(units), 2)]
-    return "".join(escaped), error.end
-
-
-def _tolerate_narrow_output() -> None:
-    """Text that standard output's encoding cannot hold (a name in Arabic with
-    PYTHONIOENCODING=ascii or a Latin-1 locale) is written as \\u escapes instead of ending the
-    command with an internal error."""
-    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "").replace("_", "")
-    if encoding != "utf8" and isinstance(sys.stdout, io.TextIOWrapper):
-        codecs.register_error("mlsd-json-escapes", _json_escapes)
-        sys.stdout.reconfigure(errors="mlsd-json-escapes")
 
 
 def _detach_stdout() -> None:

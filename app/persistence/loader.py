@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import stat
 import sys
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from app.domain.errors import PropertyValueError, quoted
 from app.domain.model import FORMAT_ID, SCHEMA_VERSION, Component, Design, Link, build_models
 from app.domain.safe_text import find_invalid_text, may_hold_invalid_json_text
 from app.persistence.errors import DesignLoadError
+from app.persistence.json_places import line_col, where_in_json
 from app.persistence.migrations import OLDEST_READABLE_VERSION, migrate
 from app.persistence.trusted import construct_trusted
 
@@ -126,19 +126,19 @@ def parse_json_bytes(raw: bytes, path: str | Path | None = None) -> Any:
     if nul >= 0:
         if not raw.strip(b"\x00"):
             raise DesignLoadError(path, "file holds only zero bytes (damaged by a crash?)")
-        line, col = _line_col(raw, nul)
+        line, col = line_col(raw, nul)
         raise DesignLoadError(path, "binary data (zero byte): not a design file", f"line {line} column {col}")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, col = _line_col(raw, exc.start)
+        line, col = line_col(raw, exc.start)
         raise DesignLoadError(
             path, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", f"line {line} column {col}"
         ) from None
     try:
         data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
     except _JsonValueError as exc:
-        raise DesignLoadError(path, str(exc), _where_in_json(text, exc.token)) from None
+        raise DesignLoadError(path, str(exc), where_in_json(text, exc.token)) from None
     except json.JSONDecodeError as exc:
         problem = exc.msg
         if exc.pos >= len(text.rstrip()):
@@ -149,7 +149,7 @@ def parse_json_bytes(raw: bytes, path: str | Path | None = None) -> Any:
     except ValueError as exc:
         if "digits" in str(exc):
             limit = sys.get_int_max_str_digits()
-            where = _where_in_json(text, rf"(?<![0-9.])-?[1-9][0-9]{{{limit},}}(?![0-9.eE])")
+            where = where_in_json(text, rf"(?<![0-9.])-?[1-9][0-9]{{{limit},}}(?![0-9.eE])")
             raise DesignLoadError(path, f"a number has too many digits (more than {limit})", where) from None
         raise DesignLoadError(path, f"invalid JSON: {exc}") from None
     if may_hold_invalid_json_text(text):
@@ -172,22 +172,6 @@ def _reject_constant(name: str) -> Any:
     )
 
 
-_JSON_STRING = r'"[^"\\]*(?:\\.[^"\\]*)*"'
-
-
-def _where_in_json(text: str, token: str | None) -> str | None:
-    """'line L column C' of the first match of the pattern `token` outside JSON strings."""
-    if token is None:
-        return None
-    for match in re.finditer(f"{_JSON_STRING}|({token})", text):
-        if match.group(1) is not None:
-            offset = match.start(1)
-            line = text.count("\n", 0, offset) + 1
-            column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-            return f"line {line} column {column}"
-    return None
-
-
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
@@ -195,12 +179,6 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             raise _JsonValueError(f"key {quoted(key)} appears twice in one object")
         result[key] = value
     return result
-
-
-def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
-    line = raw.count(b"\n", 0, offset) + 1
-    col = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
-    return line, col
 
 
 def design_from_data(
