@@ -284,7 +284,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = command(args)
         sys.stdout.flush()  # a full disk shows here, not at exit where it cannot be reported
         return status
-    except (DesignLoadError, DesignSaveError, CliError) as exc:
+    except DesignSaveError as exc:
+        print(f"mlsd: {exc.command_line_message()}", file=sys.stderr)
+        return EXIT_USAGE
+    except (DesignLoadError, CliError) as exc:
         print(f"mlsd: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -83,3 +83,18 @@ def test_names_in_every_script_on_a_narrow_terminal_are_escaped_not_an_internal_
         wide = _process(args, "utf-8", tmp_path)
         assert narrow.returncode == wide.returncode and narrow.stderr == wide.stderr == b""
         assert json.loads(narrow.stdout.decode(encoding)) == json.loads(wide.stdout)  # the same data
+
+
+def test_a_refused_save_on_the_command_line_does_not_say_use_save_as(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 'mlsd migrate ro.mlsd' said '...; nothing was changed. Use Save As': the window's way out.
+    design = tmp_path / "ro.mlsd"
+    design.write_bytes(Path(EXAMPLE).read_bytes())
+    monkeypatch.setattr(
+        "app.persistence.atomic.os.access", lambda path, mode: False
+    )  # read-only, even for root
+    assert main(["migrate", str(design)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == f"mlsd: {design}: permission denied: the file is read-only; nothing was changed"
+    assert design.read_bytes() == Path(EXAMPLE).read_bytes()

@@ -34,6 +34,10 @@ class DesignLoadError(Exception):
         super().__init__(f"{shown}{place}: {problem}")
 
 
+# The window's way out of a refused save, ending some messages; meaningless on the command line.
+WINDOW_HINTS = (". Use Save As to pick another place", ". Use Save As")
+
+
 class DesignSaveError(Exception):
     """A design could not be written; the file on disk is unchanged."""
 
@@ -41,3 +45,11 @@ class DesignSaveError(Exception):
         self.path = str(path)
         self.problem = problem
         super().__init__(f"{display_path(self.path)}: {problem}")
+
+    def command_line_message(self) -> str:
+        """The message without the window's hint to use Save As."""
+        text = str(self)
+        for hint in WINDOW_HINTS:
+            if text.endswith(hint):
+                return text[: -len(hint)]
+        return text

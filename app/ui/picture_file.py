@@ -44,7 +44,7 @@ def save_picture(image: QImage, out: str, quality: int = -1) -> str | None:
     try:
         write_output(out, bytes(data.data()))
     except DesignSaveError as exc:
-        return str(exc)
+        return exc.command_line_message()
     except OSError as exc:  # standard output closed or full
         return f"could not write the picture to the standard output: {exc.strerror or exc}"
     return None
