@@ -116,9 +116,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     new.add_argument(
         "out", type=output_name, help="the design file to create (.mlsd); '-' writes it to standard output"
     )
-    new.add_argument("--template", help="template name (see `mlsd templates`)")
+    new.add_argument("--template", type=_template_name, help="template name (see `mlsd templates`)")
     new.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
     new.set_defaults(func=_cmd_new)
+
+
+def _template_name(text: str) -> str:
+    if not text.strip():  # `--template "$UNSET"` made an empty design
+        raise argparse.ArgumentTypeError("the name is empty (see `mlsd templates`)")
+    return text
 
 
 def _cmd_templates(args: argparse.Namespace) -> int:

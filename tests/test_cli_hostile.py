@@ -32,6 +32,7 @@ EMPTY_NAMES = [
     (["merge", EXAMPLE, "", EXAMPLE], "ours"),
     (["git-setup", ""], "repo"),  # set up the repository of the current folder
     (["install-desktop", "--prefix", ""], "--prefix"),  # installed into the current folder
+    (["new", "x.mlsd", "--template", ""], "--template"),  # an empty design, not the template
 ]
 
 
@@ -52,7 +53,7 @@ def test_an_empty_file_name_is_refused_not_taken_for_the_current_folder(
         main(argv)
     assert done.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()[-1]
-    assert err.startswith(f"mlsd {argv[0]}: error: argument {argument}: the file name is empty")
+    assert err.startswith(f"mlsd {argv[0]}: error: argument {argument}: the ") and "name is empty" in err
     assert list(tmp_path.iterdir()) == []
 
 
