@@ -99,3 +99,22 @@ def test_a_refused_save_on_the_command_line_does_not_say_use_save_as(
     err = capsys.readouterr().err.strip()
     assert err == f"mlsd: {design}: permission denied: the file is read-only; nothing was changed"
     assert design.read_bytes() == Path(EXAMPLE).read_bytes()
+
+
+def test_a_name_with_a_line_break_cannot_forge_a_finding_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Names went into findings' messages and the rubric's reasons as they are: a name ending
+    # in "\nERROR   R99: ..." printed a line of its own that read as a finding.
+    data = json.loads(Path(EXAMPLE).read_bytes())
+    for component in data["components"]:
+        if component["kind"] in ("model", "endpoint"):
+            component["name"] += "\nERROR   R99: forged\r\n"
+    design = tmp_path / "forged.mlsd"
+    design.write_text(json.dumps(data), encoding="utf-8")
+    main(["check", str(design), "--rubric", "--fail-on", "never"])
+    out = capsys.readouterr().out
+    assert out.count("R99: forged") >= 3  # quoted in messages and reasons...
+    assert not [
+        line for line in out.splitlines() if line.lstrip().startswith("ERROR   R99")
+    ]  # ...never a line
