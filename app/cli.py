@@ -22,9 +22,18 @@ try:
     from app import APP_NAME, __version__
     from app.domain.catalog import default_catalog
     from app.domain.schema import design_json_schema_text
-    from app.errors import CliError
-    from app.persistence import DesignLoadError, DesignSaveError, LoadedDesign, load_design, save_design
+    from app.errors import CliError, input_name, output_name
+    from app.persistence import (
+        DesignLoadError,
+        DesignSaveError,
+        LoadedDesign,
+        load_design,
+        save_design,
+        write_design,
+    )
+    from app.persistence.errors import display_path
     from app.rules.engine import FAIL_LEVELS
+    from app.terminal import tolerate_narrow_output
 finally:
     gc.freeze()
     if _COLLECTING:
@@ -36,7 +45,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 def _load(path: str) -> LoadedDesign:
     loaded = load_design(path)
     for warning in loaded.warnings:
-        print(f"{path}: warning: {warning}", file=sys.stderr)
+        print(f"{display_path(path)}: warning: {warning}", file=sys.stderr)
     return loaded
 
 
@@ -72,7 +81,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     elif args.format == "sarif":
         _write_stdout(format_sarif(result, shown))
     else:
-        _write_stdout(format_text(result, loaded.design, catalog, shown))
+        _write_stdout(format_text(result, loaded.design, catalog, display_path(args.file)))
         if rubric is not None:
             _write_stdout("\n" + format_rubric_text(rubric))
     return EXIT_FINDINGS if result.fails(args.fail_on) else EXIT_OK
@@ -102,9 +111,14 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_migrate(args: argparse.Namespace) -> int:
     loaded = _load(args.file)
-    save_design(loaded.design, args.file, touch_modified=False)
+    if args.output is None:  # FILE is a file even when it is called '-'
+        save_design(loaded.design, args.file, touch_modified=False)
+    else:
+        write_design(loaded.design, args.output, touch_modified=False)
     if loaded.migrated_from is not None:
-        print(f"{args.file}: migrated from schema version {loaded.migrated_from}", file=sys.stderr)
+        print(
+            f"{display_path(args.file)}: migrated from schema version {loaded.migrated_from}", file=sys.stderr
+        )
     return EXIT_OK
 
 
@@ -199,7 +213,7 @@ def _build_parser(command: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = sub.add_parser("check", help="check a design against the rules")
-    check.add_argument("file", help="design file (.mlsd)")
+    check.add_argument("file", type=input_name, help="design file (.mlsd)")
     check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     check.add_argument(
         "--fail-on",
@@ -218,7 +232,16 @@ def _build_parser(command: str | None = None) -> argparse.ArgumentParser:
     schema.set_defaults(func=cmd_schema)
 
     migrate = sub.add_parser("migrate", help="rewrite a design at the current schema version")
-    migrate.add_argument("file", help="design file (.mlsd), rewritten in place atomically")
+    migrate.add_argument(
+        "file", type=input_name, help="design file (.mlsd), rewritten in place atomically unless -o OUT"
+    )
+    migrate.add_argument(
+        "-o",
+        "--output",
+        type=output_name,
+        metavar="OUT",
+        help="write the migrated design to OUT ('-': standard output)",
+    )
     migrate.set_defaults(func=cmd_migrate)
 
     rules = sub.add_parser("rules", help="list every rule with its metadata")
@@ -253,13 +276,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     ):
         status = main_gui(argv)
         return _end_screenshot_process(status, argv) if as_process else status
+    if as_process:
+        tolerate_narrow_output()
     args = _build_parser(argv[0]).parse_args(argv)
     command: Callable[[argparse.Namespace], int] = args.func
     try:
         status = command(args)
         sys.stdout.flush()  # a full disk shows here, not at exit where it cannot be reported
         return status
-    except (DesignLoadError, DesignSaveError, CliError) as exc:
+    except DesignSaveError as exc:
+        print(f"mlsd: {exc.command_line_message()}", file=sys.stderr)
+        return EXIT_USAGE
+    except (DesignLoadError, CliError) as exc:
         print(f"mlsd: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -295,8 +323,7 @@ def _describe_os_error(exc: OSError) -> str:
     reason = exc.strerror or str(exc) or type(exc).__name__
     if exc.filename is None:
         return f"cannot write the output: {reason}"
-    name = os.fsdecode(exc.filename).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return f"{name}: {reason}"
+    return f"{display_path(os.fsdecode(exc.filename))}: {reason}"
 
 
 def main_gui(argv: Sequence[str] | None = None) -> int:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from app.errors import input_name
 from app.resources import resource_path
 
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
@@ -71,7 +72,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "install-desktop",
         help="add MLSD Studio to the desktop menu and open .mlsd files with it (Linux)",
     )
-    parser.add_argument("--prefix", type=Path, help="data folder to install into (default: XDG data home)")
+    parser.add_argument(
+        "--prefix",
+        type=lambda text: Path(input_name(text)),
+        help="data folder to install into (default: XDG data home)",
+    )
     parser.set_defaults(func=_cmd_install)
 
 

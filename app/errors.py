@@ -7,6 +7,22 @@ command module importing `app.cli` (which imports the command modules).
 
 from __future__ import annotations
 
+import argparse
+
 
 class CliError(Exception):
     """A problem with a command's arguments or files, reported as one line with exit code 2."""
+
+
+# argparse types of file arguments: an empty name (`mlsd check "$UNSET"`) would otherwise be
+# taken for the current folder ('.: is a folder').
+def input_name(text: str) -> str:
+    if not text:
+        raise argparse.ArgumentTypeError("the file name is empty")
+    return text
+
+
+def output_name(text: str) -> str:
+    if not text:
+        raise argparse.ArgumentTypeError("the file name is empty (give a file, or '-' for standard output)")
+    return text

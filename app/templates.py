@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.domain.model import Design, now_iso
-from app.errors import CliError
-from app.persistence import DesignLoadError, load_design, save_design
+from app.errors import CliError, output_name
+from app.persistence import DesignLoadError, load_design, write_design
+from app.persistence.atomic import STDOUT
+from app.persistence.errors import display_path
 from app.resources import resource_path
 
 
@@ -111,10 +113,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     listing = subparsers.add_parser("templates", help="list the templates of classic practice problems")
     listing.set_defaults(func=_cmd_templates)
     new = subparsers.add_parser("new", help="write a new design, empty or from a template")
-    new.add_argument("out", help="the design file to create (.mlsd)")
-    new.add_argument("--template", help="template name (see `mlsd templates`)")
+    new.add_argument(
+        "out", type=output_name, help="the design file to create (.mlsd); '-' writes it to standard output"
+    )
+    new.add_argument("--template", type=_template_name, help="template name (see `mlsd templates`)")
     new.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
     new.set_defaults(func=_cmd_new)
+
+
+def _template_name(text: str) -> str:
+    if not text.strip():  # `--template "$UNSET"` made an empty design
+        raise argparse.ArgumentTypeError("the name is empty (see `mlsd templates`)")
+    return text
 
 
 def _cmd_templates(args: argparse.Namespace) -> int:
@@ -131,9 +141,10 @@ def _cmd_templates(args: argparse.Namespace) -> int:
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
+    to_stdout = args.out == STDOUT
     out = Path(args.out)
-    if out.exists() and not args.force:
-        raise CliError(f"{out}: already exists (use --force to overwrite)")
+    if not to_stdout and out.exists() and not args.force:
+        raise CliError(f"{display_path(out)}: already exists (use --force to overwrite)")
     if args.template:
         try:
             design = design_from_template(args.template)
@@ -141,7 +152,12 @@ def _cmd_new(args: argparse.Namespace) -> int:
             raise CliError(str(exc)) from None
     else:
         design = Design()
-        design.meta.title = out.stem.replace("_", " ").replace("-", " ").strip() or "Untitled design"
-    save_design(design, out)
-    print(f"{out}: {design.meta.title} ({len(design.components)} components)")
+        title = "" if to_stdout else out.stem.replace("_", " ").replace("-", " ").strip()
+        design.meta.title = title or "Untitled design"
+    write_design(design, args.out)
+    summary = f"{design.meta.title} ({len(design.components)} components)"
+    if to_stdout:  # the design is the output; the summary must not mix into it
+        print(f"mlsd: wrote the standard output: {summary}", file=sys.stderr)
+    else:
+        print(f"{display_path(out)}: {summary}")
     return 0

@@ -33,3 +33,48 @@ def test_a_file_name_that_is_not_utf8_is_checked_without_a_traceback(tmp_path, f
     assert "sp\ufffdam.mlsd" in out
     if fmt != "text":
         json.loads(out)
+
+
+HOSTILE_NAME = "evil\u202egnp\nsecond line\x1b[31m.mlsd"
+SHOWN = "evil\\u202egnp\\nsecond line\\x1b[31m.mlsd"
+
+
+def _mlsd(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONIOENCODING="utf-8")
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["check", HOSTILE_NAME], ["migrate", HOSTILE_NAME], ["new", "--template", "spam_filter", HOSTILE_NAME]],
+    ids=["missing", "missing-migrate", "exists"],
+)
+def test_a_name_with_a_newline_or_bidi_control_stays_one_escaped_line_in_errors(tmp_path, args):
+    # The name was printed as it is: a two-line error, its line reordered by the U+202E and
+    # coloured by the escape sequence.
+    if args[0] == "new":
+        (tmp_path / HOSTILE_NAME).write_text("{}")
+    done = _mlsd(args, tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert done.stderr.startswith(f"mlsd: {SHOWN}: ")
+    assert "\u202e" not in done.stderr and "\x1b" not in done.stderr
+
+
+def test_a_name_with_a_newline_or_bidi_control_is_escaped_in_headers(tmp_path):
+    shutil.copyfile(ROOT / "resources" / "templates" / "spam_filter.mlsd", tmp_path / HOSTILE_NAME)
+    for args in (["check", HOSTILE_NAME], ["diff", HOSTILE_NAME, HOSTILE_NAME], ["estimate", HOSTILE_NAME]):
+        done = _mlsd(args, tmp_path)
+        first = done.stdout.splitlines()[0]
+        assert SHOWN in first, (args, first)
+        assert "\u202e" not in done.stdout and "\x1b" not in done.stdout
+    exported = _mlsd(["export", HOSTILE_NAME, "--dot", HOSTILE_NAME + ".dot"], tmp_path)
+    assert exported.stderr.startswith(f"mlsd: wrote {SHOWN}.dot (dot, ") and exported.stderr.count("\n") == 1
+    assert (tmp_path / (HOSTILE_NAME + ".dot")).is_file()  # the file itself has its real name

@@ -34,7 +34,17 @@ def test_a_full_output_device_is_reported_in_one_line(fmt: str) -> None:
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux) to fill the output")
-@pytest.mark.parametrize("args", [["rules"], ["catalog"], ["textconv", str(EXAMPLE)]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["rules"],
+        ["catalog"],
+        ["textconv", str(EXAMPLE)],
+        ["new", "-"],
+        ["layout", str(EXAMPLE), "-o", "-"],
+        ["migrate", str(EXAMPLE), "-o", "-"],
+    ],
+)
 def test_every_command_reports_a_full_output_device(args: list[str]) -> None:
     with open("/dev/full", "wb") as full:
         done = _run(args, full.fileno())

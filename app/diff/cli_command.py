@@ -11,7 +11,9 @@ from app.diff.formats import diff_to_json, diff_to_markdown, diff_to_text
 from app.domain.catalog import default_catalog
 from app.domain.model import Design
 from app.domain.text import json_escape_bidi
+from app.errors import input_name
 from app.persistence import DesignLoadError, LoadedDesign, load_design, save_design
+from app.persistence.errors import display_path
 
 EXIT_SAME, EXIT_DIFFERENT, EXIT_UNREADABLE = 0, 1, 2
 
@@ -19,7 +21,7 @@ EXIT_SAME, EXIT_DIFFERENT, EXIT_UNREADABLE = 0, 1, 2
 def _load(path: str, label: str = "") -> LoadedDesign:
     loaded = load_design(path)
     for warning in loaded.warnings:
-        print(f"{label or path}: warning: {warning}", file=sys.stderr)
+        print(f"{display_path(label or path)}: warning: {warning}", file=sys.stderr)
     return loaded
 
 
@@ -34,7 +36,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     elif args.format == "md":
         text = diff_to_markdown(diff)
     else:
-        text = f"{args.old} -> {args.new}\n" + diff_to_text(diff)
+        text = f"{display_path(args.old)} -> {display_path(args.new)}\n" + diff_to_text(diff)
     sys.stdout.write(text)
     sys.stdout.flush()
     return EXIT_SAME if diff.is_empty() else EXIT_DIFFERENT
@@ -51,7 +53,7 @@ def cmd_textconv(args: argparse.Namespace) -> int:
         try:  # a pipe or device refused by the loader is not read: it could wait forever
             raw = Path(args.file).read_bytes() if Path(args.file).is_file() else b""
         except OSError as err:
-            print(f"mlsd: {args.file}: cannot read: {err.strerror or err}", file=sys.stderr)
+            print(f"mlsd: {display_path(args.file)}: cannot read: {err.strerror or err}", file=sys.stderr)
             return EXIT_UNREADABLE
         text = f"# not a readable design: {exc.problem}\n" + raw.decode("utf-8", errors="replace")
     sys.stdout.write(text)
@@ -63,7 +65,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
     """git's merge driver: merge BASE, OURS and THEIRS by id and write the result over OURS."""
     from app.diff.merge import merge_designs
 
-    name = args.name or args.ours
+    name = display_path(args.name or args.ours)
     labels = {"base": args.base, "ours": args.ours, "theirs": args.theirs}
     designs: dict[str, Design | None] = {}
     for side, path in labels.items():
@@ -123,14 +125,14 @@ def cmd_git_setup(args: argparse.Namespace) -> int:
     return EXIT_SAME
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     diff = sub.add_parser(
         "diff",
         help="what changed between two designs, by meaning",
         description="Exit 0: same meaning; 1: they differ; 2: a file cannot be read.",
     )
-    diff.add_argument("old", help="the earlier design (.mlsd)")
-    diff.add_argument("new", help="the later design (.mlsd)")
+    diff.add_argument("old", type=input_name, help="the earlier design (.mlsd)")
+    diff.add_argument("new", type=input_name, help="the later design (.mlsd)")
     diff.add_argument(
         "--format", choices=("text", "json", "md"), default="text", help="md: a pull-request comment"
     )
@@ -138,7 +140,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     diff.set_defaults(func=cmd_diff)
 
     textconv = sub.add_parser("textconv", help="a design as one line per fact (git's diff textconv)")
-    textconv.add_argument("file", help="design file (.mlsd)")
+    textconv.add_argument("file", type=input_name, help="design file (.mlsd)")
     textconv.set_defaults(func=cmd_textconv)
 
     merge = sub.add_parser(
@@ -147,14 +149,16 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Writes the merge over OURS. Exit 0: merged cleanly; 1: conflicts (listed on "
         "stderr, ours kept for each); 2: a file cannot be read (OURS left untouched).",
     )
-    merge.add_argument("base", help="the common ancestor (%%O)")
-    merge.add_argument("ours", help="our version, overwritten with the merge (%%A)")
-    merge.add_argument("theirs", help="their version (%%B)")
+    merge.add_argument("base", type=input_name, help="the common ancestor (%%O)")
+    merge.add_argument("ours", type=input_name, help="our version, overwritten with the merge (%%A)")
+    merge.add_argument("theirs", type=input_name, help="their version (%%B)")
     merge.add_argument("--name", default="", help="the file's path in the repository, for messages (%%P)")
     merge.set_defaults(func=cmd_merge)
 
     setup = sub.add_parser("git-setup", help="make git diff and merge .mlsd files by meaning")
-    setup.add_argument("repo", nargs="?", default=".", help="a folder in the repository (default: .)")
+    setup.add_argument(
+        "repo", nargs="?", default=".", type=input_name, help="a folder in the repository (default: .)"
+    )
     setup.add_argument(
         "--command", default=None, help="how git should run mlsd (default: the mlsd that runs this command)"
     )

@@ -44,7 +44,10 @@ def show(value: Any, unit: str | None = None) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int | float):
-        number = str(int(value)) if isinstance(value, float) and value.is_integer() else repr(value)
+        if abs(value) >= 1e15:  # 1e+308, not in 309 digits
+            number = f"{value:.6g}"
+        else:
+            number = str(int(value)) if isinstance(value, float) and value.is_integer() else repr(value)
         return f"{number} {unit}" if unit else number
     if isinstance(value, str):
         text = one_line(value)

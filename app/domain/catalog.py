@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from app.domain.errors import PropertyValueError
+from app.domain.errors import PropertyValueError, quoted
 from app.domain.model import FLOWS, PropertyValue
 from app.resources import resource_path
 
@@ -60,14 +60,16 @@ class PropertySpec:
                 return value
         elif kind == "int":
             if isinstance(value, int) and not isinstance(value, bool):
+                _as_float(self.name, value)  # refuses one beyond a float's range
                 return self._check_range(value)
             if isinstance(value, float) and value.is_integer():
                 return self._check_range(int(value))
         elif kind == "float":
             if isinstance(value, int | float) and not isinstance(value, bool):
-                if not math.isfinite(value):
-                    raise PropertyValueError(self.name, f"{value!r} is not a finite number")
-                return self._check_range(float(value))
+                number = _as_float(self.name, value)
+                if not math.isfinite(number):
+                    raise PropertyValueError(self.name, f"{quoted(value)} is not a finite number")
+                return self._check_range(number)
         elif kind == "text":
             if isinstance(value, str):
                 return value
@@ -75,7 +77,7 @@ class PropertySpec:
             if isinstance(value, str):
                 if value in self.values:
                     return value
-                raise PropertyValueError(self.name, f"{value!r} is not one of {', '.join(self.values)}")
+                raise PropertyValueError(self.name, f"{quoted(value)} is not one of {', '.join(self.values)}")
         elif kind in ("set", "list"):
             if isinstance(value, list | tuple | set | frozenset) and all(isinstance(v, str) for v in value):
                 items = list(value)
@@ -85,10 +87,11 @@ class PropertySpec:
                 if unknown:
                     raise PropertyValueError(
                         self.name,
-                        f"{', '.join(map(repr, unknown))} not among {', '.join(self.values)}",
+                        f"{', '.join(map(quoted, unknown[:3]))}{_more(unknown, 3)} not among "
+                        f"{', '.join(self.values)}",
                     )
                 return [v for v in self.values if v in set(items)]
-        raise PropertyValueError(self.name, f"expected {self.describe_type()}, got {value!r}")
+        raise PropertyValueError(self.name, f"expected {self.describe_type()}, got {quoted(value)}")
 
     def _check_range(self, value: float) -> float:
         if self.minimum is not None and value < self.minimum:
@@ -96,6 +99,19 @@ class PropertySpec:
         if self.maximum is not None and value > self.maximum:
             raise PropertyValueError(self.name, f"{value} is above the maximum {self.maximum:g}")
         return value
+
+
+def _more(items: list[str], shown: int) -> str:
+    return f" and {len(items) - shown:,} more" if len(items) > shown else ""
+
+
+def _as_float(name: str, value: float) -> float:
+    """The value as a float; an integer beyond a float's range (10**400 in a file) is refused,
+    since every figure and rule computes in floats."""
+    try:
+        return float(value)
+    except OverflowError:
+        raise PropertyValueError(name, "the number is too large (more than 1.8e308)") from None
 
 
 @dataclass(frozen=True)

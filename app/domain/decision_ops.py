@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from app.domain.changes import Change
-from app.domain.errors import DesignError, DuplicateIdError
+from app.domain.errors import DesignError, DuplicateIdError, quoted
 from app.domain.model import DECISION_STATUSES, Decision, Design
 
 META_LIST_FIELDS = ("goals", "non_goals", "assumptions")
@@ -23,7 +23,7 @@ class DecisionError(DesignError):
 
 class UnknownDecisionError(DecisionError):
     def __init__(self, decision_id: str):
-        super().__init__(f"no decision with id {decision_id!r}")
+        super().__init__(f"no decision with id {quoted(decision_id)}")
         self.decision_id = decision_id
 
 
@@ -32,39 +32,40 @@ def decision_problem(decision: Decision, decision_ids: Iterable[str]) -> tuple[s
 
     `decision_ids` are the ids of every decision in the design (for `supersedes`).
     """
+    this = quoted(decision.id)
     if decision.is_acceptance:
         if not decision.rationale.strip():
-            return ".rationale", f"decision {decision.id!r} accepts {decision.rule} but gives no rationale"
+            return ".rationale", f"decision {this} accepts {decision.rule} but gives no rationale"
     elif not decision.title.strip():
-        return ".title", f"decision {decision.id!r} needs a title (or a rule, if it accepts a finding)"
+        return ".title", f"decision {this} needs a title (or a rule, if it accepts a finding)"
     if decision.status not in DECISION_STATUSES:
         expected = ", ".join(DECISION_STATUSES)
-        return ".status", f"unknown status {decision.status!r}; expected one of {expected}"
+        return ".status", f"unknown status {quoted(decision.status)}; expected one of {expected}"
     seen: dict[str, int] = {}
     for index, option in enumerate(decision.options):
         if not option.name.strip():
-            return f".options[{index}].name", f"option {index + 1} of decision {decision.id!r} has no name"
+            return f".options[{index}].name", f"option {index + 1} of decision {this} has no name"
         if option.name in seen:
             return (
                 f".options[{index}].name",
-                f"option name {option.name!r} appears twice in decision {decision.id!r} "
+                f"option name {quoted(option.name)} appears twice in decision {this} "
                 f"(first as option {seen[option.name] + 1})",
             )
         seen[option.name] = index
     if decision.chosen and decision.chosen not in seen:
-        names = ", ".join(repr(name) for name in seen) or "none"
+        names = ", ".join(quoted(name) for name in seen) or "none"
         return (
             ".chosen",
-            f"chosen option {decision.chosen!r} of decision {decision.id!r} "
+            f"chosen option {quoted(decision.chosen)} of decision {this} "
             f"is not one of its options ({names})",
         )
     if decision.supersedes:
         if decision.supersedes == decision.id:
-            return ".supersedes", f"decision {decision.id!r} cannot supersede itself"
+            return ".supersedes", f"decision {this} cannot supersede itself"
         if decision.supersedes not in set(decision_ids):
             return (
                 ".supersedes",
-                f"decision {decision.id!r} supersedes {decision.supersedes!r}, which is not a decision here",
+                f"decision {this} supersedes {quoted(decision.supersedes)}, which is not a decision here",
             )
     return None
 

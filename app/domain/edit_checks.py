@@ -16,7 +16,7 @@ from app.domain.errors import (
     UnknownKindError,
     UnknownPropertyError,
 )
-from app.domain.model import FLOWS, PHASES, Component, Design, Link, Position
+from app.domain.model import FLOWS, MAX_COORDINATE, PHASES, Component, Design, Link, Position
 from app.domain.safe_text import text_problem
 
 COMPONENT_TEXT_FIELDS = ("name", "technology", "notes")
@@ -64,9 +64,12 @@ def check_new_items(design: Design, catalog: Catalog, components: list[Component
 
 
 def check_position(component_id: str, x: float, y: float) -> Position:
+    field = f"position of {component_id!r}"
     for value in (x, y):
         if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-            raise InvalidFieldError(f"position of {component_id!r}", f"{value!r} is not a finite number")
+            raise InvalidFieldError(field, f"{value!r} is not a finite number")
+        if abs(value) > MAX_COORDINATE:
+            raise InvalidFieldError(field, f"{value:g} is beyond ±{MAX_COORDINATE:g}")
     return Position(x=float(x), y=float(y))
 
 

@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
+QUOTE_LIMIT = 60
+
+
+def quoted(value: object) -> str:
+    """repr(value) for a message, cut after QUOTE_LIMIT characters: a message stays one
+    readable line whatever a file holds (a 6,000-character name, id or value)."""
+    text = repr(value)
+    if len(text) <= QUOTE_LIMIT:
+        return text
+    size = f" ({len(value):,} characters)" if isinstance(value, str) else ""
+    return f"{text[:QUOTE_LIMIT]}...{size}"
+
 
 class DesignError(ValueError):
     """Base of every error an edit operation raises; the design is left untouched."""
@@ -9,25 +21,25 @@ class DesignError(ValueError):
 
 class UnknownComponentError(DesignError):
     def __init__(self, component_id: str):
-        super().__init__(f"no component with id {component_id!r}")
+        super().__init__(f"no component with id {quoted(component_id)}")
         self.component_id = component_id
 
 
 class UnknownLinkError(DesignError):
     def __init__(self, link_id: str):
-        super().__init__(f"no link with id {link_id!r}")
+        super().__init__(f"no link with id {quoted(link_id)}")
         self.link_id = link_id
 
 
 class DuplicateIdError(DesignError):
     def __init__(self, item_id: str):
-        super().__init__(f"id {item_id!r} is already used")
+        super().__init__(f"id {quoted(item_id)} is already used")
         self.item_id = item_id
 
 
 class UnknownKindError(DesignError):
     def __init__(self, kind: str):
-        super().__init__(f"unknown component kind {kind!r}")
+        super().__init__(f"unknown component kind {quoted(kind)}")
         self.kind = kind
 
 

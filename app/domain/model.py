@@ -73,9 +73,24 @@ class _Model(BaseModel):
             )
 
 
+# How far from the origin a card may be: far beyond any layout (200,000 cards span ~1e5), and
+# far below where the canvas's geometry overflows (1e308 squared is infinite).
+MAX_COORDINATE = 1e9
+
+
 class Position(_Model):
-    x: float = Field(0.0, description="Horizontal position of the component's top-left corner.")
-    y: float = Field(0.0, description="Vertical position of the component's top-left corner.")
+    x: float = Field(
+        0.0,
+        ge=-MAX_COORDINATE,
+        le=MAX_COORDINATE,
+        description="Horizontal position of the component's top-left corner.",
+    )
+    y: float = Field(
+        0.0,
+        ge=-MAX_COORDINATE,
+        le=MAX_COORDINATE,
+        description="Vertical position of the component's top-left corner.",
+    )
 
 
 class Meta(_Model):

@@ -13,6 +13,7 @@ from app.estimates.model import (
     SECONDS_PER_MONTH,
     UTILISATION,
     format_quantity,
+    percent,
 )
 
 
@@ -231,7 +232,7 @@ def _lookup_capacity(b: Builder, node: str, load: float) -> None:
         "Utilisation at peak",
         load / capacity,
         "fraction",
-        f"{n(load)} QPS / {n(capacity)} QPS sustained{at} = {load / capacity * 100:.0f}%",
+        f"{n(load)} QPS / {n(capacity)} QPS sustained{at} = {percent(load / capacity)}",
     )
 
 
@@ -248,7 +249,7 @@ def _review(b: Builder) -> None:
             missing = (b.need(review, "capacity_per_day", "review load against its capacity"),)
             against = ""
         elif capacity > 0:
-            against = f" against {n(capacity)} capacity = {items / capacity * 100:.0f}% of capacity"
+            against = f" against {n(capacity)} capacity = {percent(items / capacity)} of capacity"
         else:
             against = " against no capacity"
         b.add(
@@ -267,5 +268,5 @@ def _review(b: Builder) -> None:
                 "Review utilisation",
                 items / capacity,
                 "fraction",
-                f"{n(items)} / {n(capacity)} items/day = {items / capacity * 100:.0f}%",
+                f"{n(items)} / {n(capacity)} items/day = {percent(items / capacity)}",
             )

@@ -187,9 +187,7 @@ class DesignEstimate:
             lines.append("")
             lines.append("Missing inputs")
             for item in self.missing:
-                lines.append(
-                    f"  {self._shown(item.component)}.{item.property}: {item.why}"
-                )
+                lines.append(f"  {self._shown(item.component)}.{item.property}: {item.why}")
         lines.append("")
         lines.append("Assumptions")
         lines.extend(f"  {text}" for text in assumptions())
@@ -213,16 +211,28 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+OVERFLOW = "too large to compute"  # a figure whose arithmetic overflowed (JSON: null)
+DIGITS_LIMIT = 1e15  # from here on a figure is written as 1.23e+20, not in 21 digits
+
+
 def fmt_number(value: float) -> str:
-    """1234567 -> '1,234,567'; 12.345 -> '12.3'; 0.0123 -> '0.0123'."""
+    """1234567 -> '1,234,567'; 12.345 -> '12.3'; 0.0123 -> '0.0123'; 1e300 -> '1e+300'."""
     if not math.isfinite(value):
-        return str(value)
+        return OVERFLOW
     magnitude = abs(value)
+    if magnitude >= DIGITS_LIMIT:
+        return f"{value:.3g}"
     if magnitude >= 100 or value == int(value):
         return f"{value:,.0f}"
     if magnitude >= 10:
         return f"{value:,.1f}"
     return f"{value:.3g}"
+
+
+def percent(fraction: float) -> str:
+    """0.7 -> '70%'; huge or overflowed ratios as fmt_number writes them."""
+    value = fraction * 100
+    return f"{value:.0f}%" if math.isfinite(value) and abs(value) < DIGITS_LIMIT else f"{fmt_number(value)}%"
 
 
 _BYTE_STEPS = (("PB", 1e15), ("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3))
@@ -237,16 +247,24 @@ def _bytes(value: float) -> str:
 
 def format_quantity(value: float, unit: str) -> str:
     """A value with its unit, readable: '1.2 TB', '$14,300/month', '1,200 QPS'."""
+    if not math.isfinite(value):
+        return OVERFLOW
     if unit == "bytes":
         return _bytes(value)
     if unit.startswith("bytes/"):
         return f"{_bytes(value)}/{unit.split('/', 1)[1]}"
     if unit.startswith("USD"):
         rest = unit[3:]
-        amount = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.2f}"
+        amount = (
+            fmt_number(value)
+            if abs(value) >= DIGITS_LIMIT
+            else f"{value:,.0f}"
+            if abs(value) >= 100
+            else f"{value:,.2f}"
+        )
         return f"${amount}{rest}"
     if unit == "qps":
         return f"{fmt_number(value)} QPS"
     if unit == "fraction":
-        return f"{value * 100:.0f}%"
+        return percent(value)
     return f"{fmt_number(value)} {unit}".rstrip()

@@ -14,9 +14,10 @@ import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from app.errors import CliError
-from app.persistence.atomic import atomic_write_bytes
+from app.errors import CliError, input_name, output_name
+from app.persistence.atomic import STDOUT, write_output
 from app.persistence.crashlog import debugging, describe_crash
+from app.persistence.errors import display_path
 
 FORMATS = ("pdf", "md", "svg", "png", "dot", "mermaid")
 _HELP = {
@@ -38,14 +39,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "SVG and PNG need Graphviz: `dot` on PATH, else the graphviz-pure executable, or MLSD_DOT; "
         "the PDF report draws its figures itself.",
     )
-    parser.add_argument("file", help="design file (.mlsd)")
+    parser.add_argument("file", type=input_name, help="design file (.mlsd)")
     for fmt in FORMATS:
-        parser.add_argument(f"--{fmt}", metavar="OUT", help=f"write {_HELP[fmt]} to OUT")
+        parser.add_argument(f"--{fmt}", type=output_name, metavar="OUT", help=f"write {_HELP[fmt]} to OUT")
     parser.add_argument(
         "--timeout",
         type=float,
         metavar="SECONDS",
-        help="time allowed for each Graphviz run (default: MLSD_RENDER_TIMEOUT or 30)",
+        help="time allowed for each Graphviz run, at most a day (default: MLSD_RENDER_TIMEOUT or 30)",
     )
     parser.add_argument(
         "--layout",
@@ -66,6 +67,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "--since",
+        type=input_name,
         metavar="OLD",
         help="add a 'Changes since OLD' section after the PDF report's summary: what changed in meaning "
         "since the design file OLD, the findings introduced and resolved, the coverage change",
@@ -102,15 +104,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from app.domain.catalog import default_catalog
-    from app.export.renderer import RenderError, find_renderer
+    from app.export.renderer import MAX_TIMEOUT_S, RenderError, find_renderer
     from app.persistence import load_design
     from app.rules import check_design
 
     wanted = {fmt: getattr(args, fmt) for fmt in FORMATS if getattr(args, fmt)}
     if not wanted:
         raise CliError("export: give at least one output: " + ", ".join(f"--{f} OUT" for f in FORMATS))
-    if args.timeout is not None and args.timeout <= 0:
-        raise CliError("export: --timeout must be a positive number of seconds")
+    if args.timeout is not None and not 0 < args.timeout <= MAX_TIMEOUT_S:  # nan fails it too
+        raise CliError(f"export: --timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT_S:g}")
     scale = getattr(args, "scale", None)
     if scale is not None and "png" not in wanted:
         raise CliError("export: --scale sets the PNG resolution; give --png OUT too")
@@ -121,14 +123,14 @@ def _export(args: argparse.Namespace) -> int:
     since = getattr(args, "since", None)
     if since and "pdf" not in wanted:
         raise CliError("export: --since adds a section to the PDF report; give --pdf OUT too")
-    stdout_targets = [fmt for fmt, out in wanted.items() if out == "-"]
+    stdout_targets = [fmt for fmt, out in wanted.items() if out == STDOUT]
     if len(stdout_targets) > 1:
         raise CliError("export: only one output can go to stdout ('-')")
     _refuse_clashing_outputs(wanted, {"the design file": args.file, "--since": since})
 
     loaded = load_design(args.file)
     for warning in loaded.warnings:
-        _say(f"{args.file}: warning: {warning}")
+        _say(f"{display_path(args.file)}: warning: {warning}")
     design = loaded.design
     catalog = default_catalog()
     result = check_design(design, catalog)
@@ -144,7 +146,7 @@ def _export(args: argparse.Namespace) -> int:
 
         old = load_design(since)
         for warning in old.warnings:
-            _say(f"{since}: warning: {warning}")
+            _say(f"{display_path(since)}: warning: {warning}")
         after_summary = [since_section(old.design, design, Path(since).name, catalog)]
 
     def report() -> bytes:
@@ -210,16 +212,13 @@ def _export(args: argparse.Namespace) -> int:
         except Exception as exc:  # a fault of ours (e.g. a report reportlab cannot lay out)
             if debugging():
                 raise
-            target = "the standard output" if wanted[fmt] == "-" else wanted[fmt]
+            target = "the standard output" if wanted[fmt] == STDOUT else display_path(wanted[fmt])
             raise CliError(describe_crash(f"could not write {target}", exc)) from None
     for fmt, out in wanted.items():
         data = outputs[fmt]
-        if out == "-":
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
-            continue
-        atomic_write_bytes(out, data)
-        _say(f"wrote {out} ({fmt}, {_size(len(data))})")
+        write_output(out, data)
+        if out != STDOUT:
+            _say(f"wrote {display_path(out)} ({fmt}, {_size(len(data))})")
     return 0
 
 
@@ -231,17 +230,25 @@ def _same_file(a: str, b: str) -> bool:
 
 
 def _refuse_clashing_outputs(wanted: dict[str, str], inputs: dict[str, str | None]) -> None:
-    """An output written over an input (or two outputs over one file) would lose a file."""
+    """An output written over an input or under a design's name (or two outputs over one file)
+    would lose a file."""
     seen: dict[str, str] = {}
     for fmt, out in wanted.items():
-        if out == "-":
+        if out == STDOUT:
             continue
         for what, path in inputs.items():
             if path and _same_file(out, path):
-                raise CliError(f"export: {out}: --{fmt} would overwrite {what}; nothing was written")
+                raise CliError(
+                    f"export: {display_path(out)}: --{fmt} would overwrite {what}; nothing was written"
+                )
+        if out.lower().endswith(".mlsd"):  # another design (`--pdf old.mlsd`), or one that won't load
+            raise CliError(
+                f"export: {display_path(out)}: --{fmt} would write {_HELP[fmt]} under a design file's "
+                "name (.mlsd); nothing was written"
+            )
         for other, other_out in seen.items():
             if _same_file(out, other_out):
-                raise CliError(f"export: {out}: both --{other} and --{fmt} would write it")
+                raise CliError(f"export: {display_path(out)}: both --{other} and --{fmt} would write it")
         seen[fmt] = out
 
 

@@ -47,6 +47,7 @@ from app.fonts import BY_SCRIPT, font_dir, font_files
 ENV_DOT = "MLSD_DOT"
 ENV_TIMEOUT = "MLSD_RENDER_TIMEOUT"
 DEFAULT_TIMEOUT_S = 30.0
+MAX_TIMEOUT_S = 86_400.0  # a day; waits much longer overflow the system's poll() (about 24 days)
 FORMATS = ("svg", "png", "plain", "json", "dot", "xdot")
 # Graph attributes bounding the layout passes (network simplex iterations per node; mincross).
 LAYOUT_LIMITS: dict[str, str] = {"nslimit": "30", "nslimit1": "30", "mclimit": "1.0", "searchsize": "30"}
@@ -120,6 +121,8 @@ def default_timeout() -> float:
             value = float(raw)
         except ValueError:
             raise RenderError(f"{ENV_TIMEOUT}={raw!r} is not a number of seconds") from None
+        if not value <= MAX_TIMEOUT_S:  # nan and inf too
+            raise RenderError(f"{ENV_TIMEOUT}={raw!r} is not a number of seconds up to {MAX_TIMEOUT_S:g}")
         if value > 0:
             return value
     return DEFAULT_TIMEOUT_S

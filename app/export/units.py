@@ -10,7 +10,10 @@ from app.domain.units import duration, humanise_durations
 
 
 def number(value: float) -> str:
-    """3000000 -> "3,000,000"; 0.25 -> "0.25"; 12345.678 -> "12,345.7"."""
+    """3000000 -> "3,000,000"; 0.25 -> "0.25"; 12345.678 -> "12,345.7"; 1e308 -> "1e+308"
+    (not in 309 digits)."""
+    if abs(value) >= 1e15:
+        return f"{value:.6g}"
     if float(value).is_integer():
         return f"{int(value):,}"
     return f"{value:,.6g}" if abs(value) >= 1000 else f"{value:.6g}"

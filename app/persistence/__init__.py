@@ -2,7 +2,7 @@
 
 from app.persistence.errors import DesignLoadError, DesignSaveError
 from app.persistence.loader import LoadedDesign, load_design, load_design_bytes
-from app.persistence.saver import design_to_bytes, save_design
+from app.persistence.saver import design_to_bytes, save_design, write_design
 
 __all__ = [
     "DesignLoadError",
@@ -12,4 +12,5 @@ __all__ = [
     "load_design",
     "load_design_bytes",
     "save_design",
+    "write_design",
 ]

@@ -11,9 +11,11 @@ import sys
 import time
 from pathlib import Path
 
-from app.persistence.errors import DesignSaveError
+from app.persistence.errors import WINDOW_HINTS, DesignSaveError
 
 TEMP_MARK = ".mlsd-tmp"
+PICK_ANOTHER_PLACE, SAVE_AS = WINDOW_HINTS
+STDOUT = "-"  # as the name of an output (never of an input): the standard output
 
 
 def temp_name_for(target: Path) -> Path:
@@ -46,7 +48,7 @@ def atomic_write_bytes(target: str | Path, data: bytes) -> None:
     if target.exists() and not os.access(target, os.W_OK):
         # The rename below would replace a file we may not write; respect its permissions.
         raise DesignSaveError(
-            target, "permission denied: the file is read-only; nothing was changed. Use Save As"
+            target, f"permission denied: the file is read-only; nothing was changed{SAVE_AS}"
         )
     temp = temp_name_for(target)
     try:
@@ -69,6 +71,16 @@ def atomic_write_bytes(target: str | Path, data: bytes) -> None:
             raise DesignSaveError(target, _describe(exc, folder)) from None
         raise
     _fsync_folder(folder)
+
+
+def write_output(target: str | Path, data: bytes) -> None:
+    """Write `data` to standard output when target is STDOUT ('-'), else atomically to the file."""
+    if os.fspath(target) != STDOUT:
+        atomic_write_bytes(target, data)
+        return
+    sys.stdout.flush()  # what it holds was meant to come first
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 def _is_stream(target: Path) -> bool:
@@ -210,9 +222,9 @@ def _describe(exc: OSError, folder: Path) -> str:
     if code == errno.EFBIG:
         return "the file is larger than this system allows; nothing was changed"
     if code in (errno.EACCES, errno.EPERM):
-        return f"permission denied in {folder}; nothing was changed. Use Save As to pick another place"
+        return f"permission denied in {folder}; nothing was changed{PICK_ANOTHER_PLACE}"
     if code == errno.EROFS:
-        return f"{folder} is on a read-only file system; nothing was changed. Use Save As"
+        return f"{folder} is on a read-only file system; nothing was changed{SAVE_AS}"
     if code == errno.ENOENT:
         if folder.is_dir():  # e.g. /proc: there, but no file can be made in it
             return f"no file can be created in {folder}; nothing was changed"

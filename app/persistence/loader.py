@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import sys
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -20,10 +21,11 @@ from pydantic import TypeAdapter, ValidationError
 
 from app.domain.catalog import Catalog, default_catalog
 from app.domain.decision_ops import cycle_problem, decision_problem
-from app.domain.errors import PropertyValueError
+from app.domain.errors import PropertyValueError, quoted
 from app.domain.model import FORMAT_ID, SCHEMA_VERSION, Component, Design, Link, build_models
 from app.domain.safe_text import find_invalid_text, may_hold_invalid_json_text
 from app.persistence.errors import DesignLoadError
+from app.persistence.json_places import line_col, where_in_json
 from app.persistence.migrations import OLDEST_READABLE_VERSION, migrate
 from app.persistence.trusted import construct_trusted
 
@@ -84,7 +86,10 @@ def load_design(path: str | Path, catalog: Catalog | None = None) -> LoadedDesig
 
 
 def _over_limit(size: int) -> str:
-    return f"file is {size / 1e6:.0f} MB, over the {MAX_FILE_BYTES / 1e6:.0f} MB limit for design files"
+    limit = f"{MAX_FILE_BYTES / 1e6:.0f} MB"
+    if round(size / 1e6) <= round(MAX_FILE_BYTES / 1e6):  # not '134 MB, over the 134 MB limit'
+        return f"file is over the {limit} limit for design files"
+    return f"file is {size / 1e6:.0f} MB, over the {limit} limit for design files"
 
 
 def load_design_bytes(
@@ -121,19 +126,19 @@ def parse_json_bytes(raw: bytes, path: str | Path | None = None) -> Any:
     if nul >= 0:
         if not raw.strip(b"\x00"):
             raise DesignLoadError(path, "file holds only zero bytes (damaged by a crash?)")
-        line, col = _line_col(raw, nul)
+        line, col = line_col(raw, nul)
         raise DesignLoadError(path, "binary data (zero byte): not a design file", f"line {line} column {col}")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, col = _line_col(raw, exc.start)
+        line, col = line_col(raw, exc.start)
         raise DesignLoadError(
             path, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", f"line {line} column {col}"
         ) from None
     try:
         data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
     except _JsonValueError as exc:
-        raise DesignLoadError(path, str(exc)) from None
+        raise DesignLoadError(path, str(exc), where_in_json(text, exc.token)) from None
     except json.JSONDecodeError as exc:
         problem = exc.msg
         if exc.pos >= len(text.rstrip()):
@@ -143,7 +148,9 @@ def parse_json_bytes(raw: bytes, path: str | Path | None = None) -> Any:
         ) from None
     except ValueError as exc:
         if "digits" in str(exc):
-            raise DesignLoadError(path, "a number has too many digits") from None
+            limit = sys.get_int_max_str_digits()
+            where = where_in_json(text, rf"(?<![0-9.])-?[1-9][0-9]{{{limit},}}(?![0-9.eE])")
+            raise DesignLoadError(path, f"a number has too many digits (more than {limit})", where) from None
         raise DesignLoadError(path, f"invalid JSON: {exc}") from None
     if may_hold_invalid_json_text(text):
         invalid = find_invalid_text(data)
@@ -154,26 +161,24 @@ def parse_json_bytes(raw: bytes, path: str | Path | None = None) -> Any:
 
 
 class _JsonValueError(ValueError):
-    pass
+    def __init__(self, problem: str, token: str | None = None):
+        super().__init__(problem)
+        self.token = token  # a pattern of the offending token, to say where it is
 
 
 def _reject_constant(name: str) -> Any:
-    raise _JsonValueError(f"{name} is not allowed in a design file (numbers must be finite)")
+    raise _JsonValueError(
+        f"{name} is not allowed in a design file (numbers must be finite)", r"-?(?:NaN|Infinity)"
+    )
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
-            raise _JsonValueError(f"key {key!r} appears twice in one object")
+            raise _JsonValueError(f"key {quoted(key)} appears twice in one object")
         result[key] = value
     return result
-
-
-def _line_col(raw: bytes, offset: int) -> tuple[int, int]:
-    line = raw.count(b"\n", 0, offset) + 1
-    col = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
-    return line, col
 
 
 def design_from_data(
@@ -184,7 +189,7 @@ def design_from_data(
         raise DesignLoadError(path, f"expected a JSON object at the top, found {_json_type(data)}")
     fmt = data.get("format")
     if fmt != FORMAT_ID:
-        found = 'no "format" field' if fmt is None else f"format {fmt!r}"
+        found = 'no "format" field' if fmt is None else f"format {quoted(fmt)}"
         raise DesignLoadError(path, f"not an MLSD Studio design ({found})", "$.format")
     version = data.get("schema_version")
     if not isinstance(version, int) or isinstance(version, bool):
@@ -258,8 +263,7 @@ def _describe_validation_error(exc: ValidationError, field: str = "", offset: in
     value = first.get("input")
     shown = ""
     if isinstance(value, str | int | float | bool) or value is None:
-        text = repr(value)
-        shown = f", got {text[:60]}{'...' if len(text) > 60 else ''}"
+        shown = f", got {quoted(value)}"
     return f"{first['msg']}{shown}{more}", where
 
 
@@ -269,7 +273,7 @@ def _json_path(loc: tuple[Any, ...]) -> str:
 
 def _member(key: str) -> str:
     """`.key`, or `['key']` (escaped, on one line) when the file's key is not a plain word."""
-    return f".{key}" if key.replace("_", "a").isalnum() and key.isascii() else f"[{key!r}]"
+    return f".{key}" if key.replace("_", "a").isalnum() and key.isascii() else f"[{quoted(key)}]"
 
 
 def _json_type(value: Any) -> str:
@@ -291,14 +295,15 @@ def check_design_integrity(design: Design, path: str | Path | None, catalog: Cat
         if component.id in seen:
             raise DesignLoadError(
                 path,
-                f"duplicate component id {component.id!r} (first used at $.components[{seen[component.id]}])",
+                f"duplicate component id {quoted(component.id)} "
+                f"(first used at $.components[{seen[component.id]}])",
                 f"$.components[{i}].id",
             )
         seen[component.id] = i
         spec = catalog.kind(component.kind)
         if spec is None:
             warnings.append(
-                f"$.components[{i}]: unknown kind {component.kind!r} on {component.id!r}; "
+                f"$.components[{i}]: unknown kind {quoted(component.kind)} on {quoted(component.id)}; "
                 "kept as is, but no rule understands it"
             )
             continue
@@ -307,7 +312,7 @@ def check_design_integrity(design: Design, path: str | Path | None, catalog: Cat
             if prop is None:
                 warnings.append(
                     f"$.components[{i}].properties{_member(name)}: {component.kind} has no property "
-                    f"{name!r}; kept as is"
+                    f"{quoted(name)}; kept as is"
                 )
                 continue
             try:
@@ -318,23 +323,24 @@ def check_design_integrity(design: Design, path: str | Path | None, catalog: Cat
     pairs: dict[tuple[str, str], str] = {}
     for i, link in enumerate(design.links):
         if link.id in link_ids:
-            raise DesignLoadError(path, f"duplicate link id {link.id!r}", f"$.links[{i}].id")
+            raise DesignLoadError(path, f"duplicate link id {quoted(link.id)}", f"$.links[{i}].id")
         link_ids[link.id] = i
         for end in ("source", "target"):
             target = getattr(link, end)
             if target not in seen:
                 raise DesignLoadError(
                     path,
-                    f"link {link.id!r} points to a missing component {target!r}",
+                    f"link {quoted(link.id)} points to a missing component {quoted(target)}",
                     f"$.links[{i}].{end}",
                 )
         if link.source == link.target:
-            raise DesignLoadError(path, f"link {link.id!r} links a component to itself", f"$.links[{i}]")
+            loop = f"link {quoted(link.id)} links a component to itself"
+            raise DesignLoadError(path, loop, f"$.links[{i}]")
         ends = (link.source, link.target)
         if ends in pairs:
             raise DesignLoadError(
                 path,
-                f"link {link.id!r} repeats link {pairs[ends]!r} (same source and target)",
+                f"link {quoted(link.id)} repeats link {quoted(pairs[ends])} (same source and target)",
                 f"$.links[{i}]",
             )
         pairs[ends] = link.id
@@ -349,7 +355,8 @@ def _check_decisions(design: Design, path: str | Path | None, components: dict[s
     decision_ids: set[str] = set()
     for i, decision in enumerate(design.decisions):
         if decision.id in decision_ids:
-            raise DesignLoadError(path, f"duplicate decision id {decision.id!r}", f"$.decisions[{i}].id")
+            duplicate = f"duplicate decision id {quoted(decision.id)}"
+            raise DesignLoadError(path, duplicate, f"$.decisions[{i}].id")
         decision_ids.add(decision.id)
     for i, decision in enumerate(design.decisions):
         problem = decision_problem(decision, decision_ids)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from app.domain.model import Design, now_iso
-from app.persistence.atomic import atomic_write_bytes, clean_stale_temp_files
+from app.domain.text import json_escape_bidi_bytes
+from app.persistence.atomic import STDOUT, atomic_write_bytes, clean_stale_temp_files, write_output
 
 # Objects written on one line when their values are all scalars or lists of scalars: a card's
 # properties and position, the design's rule overrides. With lists of scalars (always on one
@@ -78,4 +80,17 @@ def save_design(design: Design, path: str | Path, touch_modified: bool = True) -
         design.meta.modified = previous_modified
         raise
     clean_stale_temp_files(path.parent)
+    return data
+
+
+def write_design(design: Design, out: str | Path, touch_modified: bool = True) -> bytes:
+    """save_design to the file `out`, or to standard output when `out` is STDOUT ('-'), as a
+    command's OUT argument means (bidi controls written as \\u escapes); returns the bytes
+    written."""
+    if os.fspath(out) != STDOUT:
+        return save_design(design, out, touch_modified)
+    if touch_modified:
+        design.meta.modified = now_iso()
+    data = json_escape_bidi_bytes(design_to_bytes(design))
+    write_output(out, data)
     return data

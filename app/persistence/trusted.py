@@ -25,6 +25,7 @@ from pydantic import BaseModel
 from app.domain.model import (
     DECISION_STATUSES,
     FLOWS,
+    MAX_COORDINATE,
     OVERRIDE_LEVELS,
     PHASES,
     Component,
@@ -77,6 +78,13 @@ def _number(value: Any) -> float:
             raise _Untrusted
         return converted
     raise _Untrusted
+
+
+def _coordinate(value: Any) -> float:
+    number = _number(value)
+    if not -MAX_COORDINATE <= number <= MAX_COORDINATE:
+        raise _Untrusted
+    return number
 
 
 def _whole(value: Any) -> int:
@@ -168,7 +176,7 @@ _MODEL_DEFAULTS: dict[type[BaseModel], dict[str, type[BaseModel]]] = {
     Component: {"position": Position},
     Design: {"meta": Meta},
 }
-_POSITION: dict[str, Check] = {"x": _number, "y": _number}
+_POSITION: dict[str, Check] = {"x": _coordinate, "y": _coordinate}
 _META: dict[str, Check] = {
     **dict.fromkeys(("title", "author", "problem", "notes", "created", "modified"), _text),
     **dict.fromkeys(("goals", "non_goals", "assumptions"), _texts),

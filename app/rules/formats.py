@@ -92,11 +92,14 @@ def _counts(findings: list[Finding]) -> str:
 
 
 def _finding_lines(finding: Finding) -> list[str]:
+    """A finding's lines; the message and the rationale each on one line, so that a name holding
+    a line break cannot start a line that reads as a finding of its own."""
     mark = "accepted " if finding.accepted else ""
     override = f" (override: was {finding.default_severity})" if finding.overridden else ""
-    lines = [f"  {mark}{finding.severity.upper():7} {finding.rule}: {finding.message}{override}"]
+    message = " ".join(finding.message.split())
+    lines = [f"  {mark}{finding.severity.upper():7} {finding.rule}: {message}{override}"]
     if finding.accepted and finding.rationale:
-        lines.append(f"      decision: {finding.rationale}")
+        lines.append(f"      decision: {' '.join(finding.rationale.split())}")
     elif finding.suggestion:
         lines.append(f"      fix: {finding.suggestion}")
     return lines

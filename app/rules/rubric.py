@@ -310,11 +310,12 @@ def score_design(design: Design, result: CheckResult, catalog: Catalog) -> Rubri
 
 
 def format_rubric_text(rubric: Rubric) -> str:
+    """The rubric as text, each reason and question on one line (whatever names they quote)."""
     lines = [f"Interview rubric: {rubric.total}/{5 * len(rubric.dimensions)}"]
     for dim in rubric.dimensions:
         lines.append(f"  {dim.name}: {dim.score}/5")
-        lines.extend(f"      {reason}" for reason in dim.reasons)
+        lines.extend(f"      {' '.join(reason.split())}" for reason in dim.reasons)
     if rubric.questions:
         lines.append("Follow-up questions:")
-        lines.extend(f"  - {q}" for q in rubric.questions)
+        lines.extend(f"  - {' '.join(q.split())}" for q in rubric.questions)
     return "\n".join(lines) + "\n"

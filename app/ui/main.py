@@ -14,8 +14,9 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
 
 from app import __version__
+from app.errors import input_name, output_name
 from app.persistence import DesignLoadError, load_design, recovery
-from app.persistence.atomic import clean_stale_temp_files
+from app.persistence.atomic import STDOUT, clean_stale_temp_files
 from app.persistence.crashlog import write_crash_log
 from app.resources import resource_path
 from app.rules import check_process
@@ -44,11 +45,15 @@ FIRST_FRAME_LATEST_MS = 5000  # what waits for the first frame runs by then in a
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="mlsd-studio", description="Open the MLSD Studio window.")
-    parser.add_argument("file", nargs="?", help="design file to open (default: the bundled example)")
+    parser.add_argument(
+        "file", nargs="?", type=input_name, help="design file to open (default: the bundled example)"
+    )
     parser.add_argument(
         "--screenshot",
+        type=output_name,
         metavar="OUT.png",
-        help="open the design, save a picture of the window (1600x1000, see --size) and exit",
+        help="open the design, save a picture of the window (1600x1000, see --size) and exit "
+        "('-': standard output, as PNG)",
     )
     parser.add_argument(
         "--size",
@@ -63,6 +68,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     )
     parser.add_argument(
         "--rubric-screenshot",
+        type=output_name,
         metavar="OUT.png",
         help="with --screenshot and --interview: also save a picture of the rubric dialog",
     )
@@ -229,7 +235,7 @@ def take_screenshot(
     window.setUpdatesEnabled(True)
     image = window.grab().toImage()
     # zlib's level 3 instead of its default 6 for a PNG: a third less time, a file 2% larger
-    quality = PNG_QUALITY if out.lower().endswith(".png") else -1
+    quality = PNG_QUALITY if out.lower().endswith(".png") or out == STDOUT else -1
     problem = save_picture(image, out, quality)
     if problem:
         print(f"mlsd-studio: {problem}", file=sys.stderr)
@@ -308,6 +314,9 @@ def run_app(argv: Sequence[str] | None = None, started: Callable[[], None] | Non
         if out and (problem := picture_problem(out)):
             print(f"mlsd-studio: {problem}", file=sys.stderr)
             return 2
+    if args.screenshot == args.rubric_screenshot == STDOUT:
+        print("mlsd-studio: only one picture can go to the standard output ('-')", file=sys.stderr)
+        return 2
     if args.file:
         clean_stale_temp_files(Path(args.file).resolve().parent)
 

@@ -2,7 +2,7 @@
 
 The format comes from OUT's suffix and is checked before the window opens; the picture is
 encoded in memory and written atomically, so a refused or failed save leaves an existing file
-(the design itself, given by mistake) as it was.
+(the design itself, given by mistake) as it was. OUT '-' is standard output, as PNG.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QImage, QImageWriter
 
-from app.persistence.atomic import atomic_write_bytes
+from app.persistence.atomic import STDOUT, write_output
 from app.persistence.errors import DesignSaveError
 
 
 def _format(out: str) -> str:
-    return Path(out).suffix.lower().lstrip(".")
+    return "png" if out == STDOUT else Path(out).suffix.lower().lstrip(".")
 
 
 def picture_problem(out: str) -> str | None:
@@ -42,7 +42,9 @@ def save_picture(image: QImage, out: str, quality: int = -1) -> str | None:
         return f"could not encode the picture for {out}"
     buffer.close()
     try:
-        atomic_write_bytes(out, bytes(data.data()))
+        write_output(out, bytes(data.data()))
     except DesignSaveError as exc:
-        return str(exc)
+        return exc.command_line_message()
+    except OSError as exc:  # standard output closed or full
+        return f"could not write the picture to the standard output: {exc.strerror or exc}"
     return None

@@ -153,3 +153,9 @@ def test_markdown_item_starting_like_a_list_or_heading_stays_one_item(catalog, n
     new.components[0].technology = "LightGBM"
     lines = diff_to_markdown(diff_designs(old, new)).splitlines()
     assert f"{item}: technology empty → 'LightGBM'" in lines
+
+
+def test_huge_numbers_are_shown_short():
+    # A qps of 1e308 was shown in 309 digits in `mlsd diff`, its Markdown and merge conflicts.
+    assert show(1e308, "QPS") == "1e+308 QPS" and show(10**20) == "1e+20" and show(-2.5e16) == "-2.5e+16"
+    assert show(20000.0, "QPS") == "20000 QPS" and show(999_999_999_999_999) == "999999999999999"

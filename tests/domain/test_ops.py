@@ -39,6 +39,8 @@ def test_failed_operations_leave_the_design_untouched(builder, catalog):
         ops.set_property(design, catalog, b, "colour", "red")
     with pytest.raises(UnknownComponentError):
         ops.move_components(design, {a: (1, 2), "ghost": (3, 4)})
+    with pytest.raises(ValueError, match=r"1e\+300 is beyond ±1e\+09"):  # the canvas overflowed
+        ops.move_components(design, {a: (1, 2), b: (0, 1e300)})
     with pytest.raises(DuplicateIdError):
         ops.add_component(design, catalog, design.components[0].model_copy())
     with pytest.raises(InvalidLinkError, match="unknown flow"):

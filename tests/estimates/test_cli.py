@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,20 @@ def test_estimate_json_stays_json_when_the_arithmetic_overflows(tmp_path, capsys
     assert out["totals"]["storage_bytes"] is None and out["totals"]["events_per_day"] == 1e308
     figures = {f["name"]: f for c in out["components"] for f in c["figures"] if c["id"] == "transactions"}
     assert figures["bytes_per_day"]["value"] is None
+
+
+@pytest.mark.parametrize("args", [[], ["--scale", "1e300"]], ids=["huge_input", "huge_what_if"])
+def test_estimate_text_stays_readable_when_figures_are_huge_or_overflow(tmp_path, capsys, args):
+    # Overflowed figures read 'inf' ('$inf/month', 'inf% of capacity') and huge ones were
+    # written in full: a line of 400 digits and commas for a peak of 1e308 QPS.
+    data = json.loads(Path(FRAUD).read_text(encoding="utf-8"))
+    if not args:
+        endpoint = next(c for c in data["components"] if c["kind"] == "endpoint")
+        endpoint["properties"]["qps"] = 1e308
+    path = tmp_path / "huge.mlsd"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["estimate", str(path), *args]) == 0
+    out = capsys.readouterr().out
+    assert "too large to compute" in out and "e+30" in out
+    assert not re.search(r"\binf\b", out) and "$inf" not in out and "inf%" not in out
+    assert max(len(line) for line in out.splitlines()) < 400

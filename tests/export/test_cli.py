@@ -139,6 +139,16 @@ def test_bad_arguments(design_file, capsys):
     assert main(["export", str(design_file), "--svg", "x.svg", "--timeout", "0"]) == 2
 
 
+@pytest.mark.parametrize("timeout", ["inf", "nan", "1e300", "86401"])
+def test_a_timeout_no_wait_can_take_is_refused_before_rendering(design_file, tmp_path, timeout, capsys):
+    # inf and 1e300 overflowed the wait (an internal error); nan was taken for no limit at all
+    out = tmp_path / "x.svg"
+    assert main(["export", str(design_file), "--svg", str(out), "--timeout", timeout]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "mlsd: export: --timeout must be a number of seconds above 0 and at most 86400"
+    assert not out.exists()
+
+
 @pytest.mark.parametrize("fmt", ["pdf", "md", "dot"])
 def test_an_output_over_the_input_is_refused(design_file, fmt, capsys):
     """`--pdf design.mlsd` (a slip of the finger) would replace the design with its report."""
@@ -161,3 +171,16 @@ def test_an_output_over_since_or_another_output_is_refused(design_file, tmp_path
     assert main(["export", str(design_file), "--dot", str(out), "--mermaid", str(out)]) == 2
     assert "both --dot and --mermaid would write it" in capsys.readouterr().err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "md", "svg", "png", "dot", "mermaid"])
+def test_an_output_named_like_a_design_is_refused(design_file, tmp_path, fmt, capsys):
+    """`--pdf other.mlsd` replaced another design with a report (or left a .mlsd that won't load)."""
+    other = tmp_path / "Other.MLSD"
+    other.write_bytes(design_file.read_bytes())
+    assert main(["export", str(design_file), f"--{fmt}", str(other)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"mlsd: export: {other}: --{fmt} would write ") and err.endswith(
+        "nothing was written"
+    )
+    assert other.read_bytes() == design_file.read_bytes()

@@ -121,6 +121,11 @@ def test_units_read_as_a_reader_says_them(reports):
     assert "1440 h" not in text and "1,440 hours" not in text
     assert humanise_value(86400, "s") == "1 day" and humanise_value(1440, "hours") == "60 days"
     assert humanise_value(36, "hours") == "36 hours" and humanise_value(3000000, None) == "3,000,000"
+    assert humanise_value(1e308, "QPS") == "1e+308 QPS"  # was written in 309 digits and 102 commas
+    assert (
+        humanise_value(2.5e16, None) == "2.5e+16"
+        and humanise_value(999_999_999_999_999, None) == "999,999,999,999,999"
+    )
     said = humanise_text("retrains every 168 h, windows of 90 s")
     assert said == "retrains every 7 days, windows of 90 seconds"
 
@@ -204,7 +209,6 @@ def test_goals_non_goals_and_assumptions_follow_the_context(catalog):
     ):
         assert item in text
     assert "No goals, non-goals or assumptions" not in text
-
 
 
 def test_top_risks_count_the_findings_left_out_apart_from_the_names_left_out(catalog):

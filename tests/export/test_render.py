@@ -84,6 +84,10 @@ def test_timeout_from_environment(monkeypatch, fake_renderer):
     monkeypatch.setenv(ENV_TIMEOUT, "soon")
     with pytest.raises(RenderError, match="not a number"):
         default_timeout()
+    for endless in ("inf", "nan", "1e300"):  # overflowed the wait (an internal error), or no limit at all
+        monkeypatch.setenv(ENV_TIMEOUT, endless)
+        with pytest.raises(RenderError, match="not a number of seconds up to 86400"):
+            default_timeout()
 
 
 def test_failing_renderer_reports_its_stderr(monkeypatch, fake_renderer):

@@ -11,9 +11,13 @@ from reportlab.platypus import Paragraph
 
 from app import __version__
 from app.domain.model import Component, Design
+from app.estimates import estimate_design
 from app.export import build_report, report_bytes
+from app.export.report.capacity import sizing_figures
 from app.export.units import humanise_text
-from app.persistence import DesignSaveError, design_to_bytes
+from app.persistence import DesignSaveError, design_to_bytes, load_design
+from app.resources import resource_path
+from app.rules import check_design
 from app.rules.engine import CheckResult, stage_coverage
 from tests.export.designs import HOSTILE_NAMES, LONG_NAME
 from tests.export.pdfread import flat, font_names, outline, page_texts, reader, text_of
@@ -252,3 +256,17 @@ def test_a_rejected_acceptance_is_not_counted_or_shown_as_accepted(recommender, 
     text = text_of(report_bytes(recommender, None, catalog, report_date="2024-05-02"))
     assert "rejected, so not applied" in text and "applies to a current finding" not in text
     assert "0 findings accepted as a trade-off" in text
+
+
+@pytest.mark.parametrize("name", ["x" * 5000, "word " * 1200], ids=["one_word", "many_words"])
+def test_a_name_taller_than_a_page_is_split_not_an_internal_error(catalog, name):
+    # Its heading was split by reportlab as Heading(None, style, bulletText=, frags=): a
+    # TypeError; then its row of the capacity figures (a plain Table) was a LayoutError.
+    design = load_design(resource_path("examples") / "example.mlsd").design
+    sized = sizing_figures(design, estimate_design(design, catalog), catalog)[0][0]  # in the capacity table
+    component = next(c for c in design.components if c.name == sized)
+    component.name = name
+    pdf = report_bytes(design, check_design(design, catalog), catalog, report_date="2024-05-02")
+    entries = [level for level, title, _page in outline(pdf) if name.strip()[:40] in title]
+    assert entries == [2]  # one bookmark, at the component's heading
+    assert name.replace(" ", "")[:200] in text_of(pdf).replace(" ", "")

@@ -32,6 +32,8 @@ def _component(**changes) -> bytes:
 
 
 VALID_BYTES = json.dumps(VALID).encode()
+_NAN_IN_TITLE = _with(meta={"title": '"NaN" Infinity 9'}).replace(b'"x": 1', b'"x": NaN')
+_X1 = VALID_BYTES.index(b'"x": 1') + len('"x": ') + 1  # the column of the first x's value
 
 BAD_FILES: dict[str, tuple[bytes, str]] = {
     "empty": (b"", "file is empty"),
@@ -45,10 +47,32 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {
         b'{"format": "mlsd-studio/design", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
         "nested",
     ),
-    "nan": (VALID_BYTES.replace(b'"x": 1', b'"x": NaN'), "NaN is not allowed"),
-    "infinity": (VALID_BYTES.replace(b'"x": 1', b'"x": -Infinity'), "-Infinity is not allowed"),
+    "nan": (VALID_BYTES.replace(b'"x": 1', b'"x": NaN'), f"at line 1 column {_X1}: NaN is not allowed"),
+    "infinity": (
+        VALID_BYTES.replace(b'"x": 1', b'"x": -Infinity'),
+        f"at line 1 column {_X1}: -Infinity is not allowed",
+    ),
+    "nan_after_a_string_holding_nan": (
+        _NAN_IN_TITLE,
+        f"at line 1 column {_NAN_IN_TITLE.index(b': NaN') + 3}: NaN is not allowed",
+    ),
+    "position_beyond_the_canvas": (
+        _component(position={"x": 1e308, "y": 0}),
+        "at $.components[1].position.x: Input should be less than or equal to 1000000000, got 1e+308",
+    ),
     "huge_float": (VALID_BYTES.replace(b'"x": 1', b'"x": 1e999'), "finite"),
-    "huge_int_digits": (VALID_BYTES.replace(b'"x": 1', b'"x": ' + b"9" * 5000), "too many digits"),
+    "huge_int_digits": (
+        VALID_BYTES.replace(b'"x": 1', b'"x": ' + b"9" * 5000),
+        f"at line 1 column {_X1}: a number has too many digits",
+    ),
+    "huge_int_property": (
+        _component(properties={"params_millions": 10**400}),
+        "at $.components[1].properties.params_millions: the number is too large",
+    ),
+    "huge_int_int_property": (
+        _component(kind="training_job", properties={"accelerator_count": -(10**400)}),
+        "at $.components[1].properties.accelerator_count: the number is too large",
+    ),
     "top_level_array": (b"[1, 2, 3]", "expected a JSON object"),
     "not_a_design": (b'{"hello": "world"}', "not an MLSD Studio design"),
     "future_version": (_with(schema_version=7), "newer MLSD Studio"),

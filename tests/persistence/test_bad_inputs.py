@@ -1,3 +1,4 @@
+import json
 import os
 
 import pytest
@@ -5,7 +6,7 @@ import pytest
 from app.cli import main
 from app.persistence import DesignLoadError, load_design, load_design_bytes
 from app.persistence.loader import MAX_FILE_BYTES
-from tests.persistence.bad_inputs import BAD_FILES, VALID_BYTES, million_components
+from tests.persistence.bad_inputs import BAD_FILES, VALID, VALID_BYTES, _component, million_components
 
 
 @pytest.mark.parametrize("name", sorted(BAD_FILES))
@@ -50,7 +51,14 @@ def test_files_over_the_size_limit_are_refused_before_reading(tmp_path):
     path = tmp_path / "huge.mlsd"
     with open(path, "wb") as handle:
         handle.truncate(MAX_FILE_BYTES + 1)
-    with pytest.raises(DesignLoadError, match="over the .* limit"):
+    with pytest.raises(DesignLoadError) as just_over:
+        load_design(path)
+    assert (
+        just_over.value.problem == "file is over the 134 MB limit for design files"
+    )  # was '134 MB, over the 134'
+    with open(path, "wb") as handle:
+        handle.truncate(2 * MAX_FILE_BYTES)
+    with pytest.raises(DesignLoadError, match="file is 268 MB, over the 134 MB limit"):
         load_design(path)
 
 
@@ -166,3 +174,37 @@ def test_a_place_naming_a_key_of_the_file_shows_it_escaped(tmp_path, capsys):
     with pytest.raises(DesignLoadError) as info:
         load_design(path)
     assert info.value.where == "$.rule_overrides['R1\\u202e\\nx']"
+
+
+LONG = "q" * 6000
+LONG_VALUES = {
+    "enum_value": _component(properties={"family": LONG}),
+    "property_type": _component(properties={"params_millions": LONG}),
+    "set_values": _component(kind="monitor", properties={"watches": [LONG] * 500}),
+    "format": json.dumps({**VALID, "format": LONG}).encode(),
+    "duplicate_id": json.dumps(
+        {**VALID, "components": [{**VALID["components"][0], "id": LONG}] * 2, "links": []}
+    ).encode(),
+    "duplicate_key": VALID_BYTES.replace(b'"title": "t"', f'"{LONG}": 1, "{LONG}": 2'.encode()),
+    "missing_link_end": json.dumps(
+        {**VALID, "links": [{"id": LONG, "source": "a", "target": LONG}]}
+    ).encode(),
+    "chosen_option": json.dumps(
+        {
+            **VALID,
+            "decisions": [{"id": LONG, "title": "t", "options": [{"name": LONG}], "chosen": LONG + "x"}],
+        }
+    ).encode(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LONG_VALUES))
+def test_a_long_value_is_quoted_short_in_the_message(name, tmp_path, capsys):
+    # A 6,000-character value used to be quoted whole: a one-line error of 6,000 characters
+    # and more (and 3 MB for a set of 500 of them), in the terminal or the window's dialog.
+    path = tmp_path / f"{name}.mlsd"
+    path.write_bytes(LONG_VALUES[name])
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and len(err) < len(str(path)) + 600, err[:800]
+    assert "'qqqq" in err and ("(6,000 characters)" in err or "(6,001 characters)" in err)

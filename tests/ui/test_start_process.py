@@ -52,3 +52,30 @@ def test_the_first_paint_probe_reports_and_quits(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     stamps = [line.split()[1] for line in done.stderr.splitlines() if line.startswith("first-paint ")]
     assert len(stamps) == 1 and float(stamps[0]) > 0
+
+
+def test_a_screenshot_to_dash_is_a_png_on_stdout(tmp_path: Path) -> None:
+    # '-' was refused ('cannot save a picture as a name without a suffix'), where every other
+    # command writes '-' to standard output.
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path), PYTHONPATH=str(ROOT),
+               XDG_CONFIG_HOME=str(tmp_path / "c"), XDG_DATA_HOME=str(tmp_path / "d"))
+    args = [sys.executable, "-m", "app.cli", str(EXAMPLE), "--screenshot", "-", "--size", "1440x900"]
+    done = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr.decode()
+    image = QImage.fromData(done.stdout, "PNG")
+    assert image.size().toTuple() == (1440, 900)
+    assert not (tmp_path / "-").exists()
+
+
+def test_an_empty_name_for_the_design_or_the_picture_is_refused(tmp_path: Path) -> None:
+    # `--screenshot ""` (an unset variable) opened the window for good instead of exiting,
+    # and an empty FILE took a picture of the bundled example.
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path), PYTHONPATH=str(ROOT),
+               XDG_CONFIG_HOME=str(tmp_path / "c"), XDG_DATA_HOME=str(tmp_path / "d"))
+    cases = (([str(EXAMPLE), "--screenshot", ""], "--screenshot"), (["", "--screenshot", "x.png"], "file"))
+    for args, argument in cases:
+        command = [sys.executable, "-m", "app.cli", *args]
+        done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 2
+        assert f"error: argument {argument}: the file name is empty" in done.stderr
+    assert list(tmp_path.glob("*.png")) == []

@@ -21,6 +21,7 @@ from app.export.design_doc import property_label
 from app.export.report.fonts import markup
 from app.export.report.paragraph import Paragraph
 from app.export.report.styles import ACCENT_LIGHT, GRID, MUTED, ZEBRA, Styles, heading, rich
+from app.export.report.tables import SplittingTable
 
 TITLE = "Capacity and cost"
 # (key in the totals, column title, unit for format_quantity); widths as fractions of the text
@@ -68,7 +69,7 @@ def totals_table(estimate: DesignEstimate, catalog: Catalog, styles: Styles, wid
         [_cell("Total", styles.cell_bold)]
         + [_cell(_quantity(estimate.totals, key, unit), right_bold) for key, _t, unit in COLUMNS]
     )
-    table = Table(rows, colWidths=[width * share for share in WIDTHS], repeatRows=1)
+    table = SplittingTable(rows, colWidths=[width * share for share in WIDTHS], repeatRows=1)
     style: list[tuple[Any, ...]] = [
         ("BACKGROUND", (0, 0), (-1, 0), ACCENT_LIGHT),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, MUTED),
@@ -135,7 +136,7 @@ def derivations(
                 _cell(markup(figure.derivation, styles.fonts), muted),
             ]
         )
-    table = Table(rows, colWidths=[width * share for share in FIGURE_WIDTHS], repeatRows=1)
+    table = SplittingTable(rows, colWidths=[width * share for share in FIGURE_WIDTHS], repeatRows=1)
     style: list[tuple[Any, ...]] = [
         ("BACKGROUND", (0, 0), (-1, 0), ACCENT_LIGHT),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, MUTED),

@@ -127,7 +127,7 @@ def component_block(
         line += f" · built with {markup(component.technology, styles.fonts, newlines=False)}"
     line += "</font>"
     table = properties_grid(property_rows(component, doc.catalog), styles, width)
-    story: list[Flowable] = [Heading(line, name, styles.h3, 2, toc=False)]
+    story: list[Flowable] = [Heading(line, styles.h3, plain=name, level=2, toc=False)]
     if table is not None:
         story.append(table)
     if component.notes.strip():

@@ -11,6 +11,7 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.platypus import Flowable
 
 from app.domain.text import balance_bidi
 from app.export.report.fonts import FontSet, markup, report_fonts
@@ -148,12 +149,39 @@ class Heading(Paragraph):
     """A heading that the document template turns into a bookmark, an outline entry and,
     for levels within the table of contents, a TOC line."""
 
-    def __init__(self, markup_text: str, plain: str, style: ParagraphStyle, level: int, toc: bool = True):
-        super().__init__(markup_text, style)
+    def __init__(
+        self,
+        markup_text: str,
+        style: ParagraphStyle,
+        bulletText: str | None = None,  # noqa: N803 (reportlab's name)
+        frags: list[Any] | None = None,
+        *,
+        plain: str | None = None,
+        level: int = 0,
+        toc: bool = True,
+    ):
+        # Paragraph.split makes its pieces as self.__class__(None, style, bulletText=, frags=)
+        # (text None, the fragments given): they have no `plain`, and are no heading of their
+        # own until split() says so.
+        super().__init__(markup_text, style, bulletText=bulletText, frags=frags)
         self.outline_level = level
-        self.outline_text = balance_bidi(" ".join(plain.split())) or "(untitled)"
-        self.toc_markup = markup_text if toc else None
-        self.bookmark = f"h{next(_heading_ids)}"
+        self.outline_text = ""
+        self.toc_markup: str | None = None
+        self.bookmark: str | None = None
+        if plain is not None:
+            self.outline_text = balance_bidi(" ".join(plain.split())) or "(untitled)"
+            self.toc_markup = markup_text if toc else None
+            self.bookmark = f"h{next(_heading_ids)}"
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        """A heading taller than the space left (a name of thousands of characters) is split
+        like a paragraph; its first piece is the heading (bookmark, outline, contents line)."""
+        pieces = super().split(availWidth, availHeight)
+        if pieces and isinstance(pieces[0], Heading) and pieces[0] is not self:
+            first = pieces[0]
+            first.outline_level, first.outline_text = self.outline_level, self.outline_text
+            first.toc_markup, first.bookmark = self.toc_markup, self.bookmark
+        return pieces
 
 
 def heading(
@@ -164,4 +192,5 @@ def heading(
     its page with the summary."""
     style = style or (styles.h1, styles.h2, styles.h3)[min(level, 2)]
     plain = "" if value is None else str(value)
-    return Heading(markup(plain, styles.fonts, newlines=False), plain, style, level, toc=toc and level == 0)
+    markup_text = markup(plain, styles.fonts, newlines=False)
+    return Heading(markup_text, style, plain=plain, level=level, toc=toc and level == 0)

@@ -374,7 +374,7 @@ class ReportDocTemplate(BaseDocTemplate):
         canv.restoreState()
 
     def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 (reportlab API)
-        if not isinstance(flowable, Heading):
+        if not isinstance(flowable, Heading) or flowable.bookmark is None:  # not a split's rest
             return
         key = flowable.bookmark
         self.canv.bookmarkPage(key)

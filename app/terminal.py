@@ -1,0 +1,29 @@
+"""The `mlsd` process's standard output on a terminal whose encoding is not UTF-8."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import sys
+
+
+def _json_escapes(error: UnicodeError) -> tuple[str, int]:
+    """\\uXXXX for each character an encoding cannot hold (a surrogate pair beyond U+FFFF): read
+    back as the same text in JSON output, and legible in text output."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    escaped = []
+    for char in error.object[error.start : error.end]:
+        units = char.encode("utf-16-be", "surrogatepass")
+        escaped += [f"\\u{int.from_bytes(units[i : i + 2], 'big'):04x}" for i in range(0, len(units), 2)]
+    return "".join(escaped), error.end
+
+
+def tolerate_narrow_output() -> None:
+    """Text that standard output's encoding cannot hold (a name in Arabic with
+    PYTHONIOENCODING=ascii or a Latin-1 locale) is written as \\u escapes instead of ending the
+    command with an internal error."""
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    if encoding != "utf8" and isinstance(sys.stdout, io.TextIOWrapper):
+        codecs.register_error("mlsd-json-escapes", _json_escapes)
+        sys.stdout.reconfigure(errors="mlsd-json-escapes")

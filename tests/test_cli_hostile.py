@@ -1,0 +1,120 @@
+"""Hostile arguments to `mlsd` commands: each is refused with one line naming the argument and
+the problem, exit 2, no traceback, and nothing written."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = str(ROOT / "resources" / "examples" / "example.mlsd")
+
+EMPTY_NAMES = [
+    (["check", ""], "file"),
+    (["estimate", ""], "file"),
+    (["textconv", ""], "file"),
+    (["migrate", ""], "file"),
+    (["migrate", EXAMPLE, "-o", ""], "-o/--output"),
+    (["layout", "", "-o", "x.mlsd"], "file"),
+    (["layout", EXAMPLE, "-o", ""], "-o/--output"),
+    (["new", ""], "out"),
+    (["export", "", "--dot", "x.dot"], "file"),
+    (["export", EXAMPLE, "--dot", ""], "--dot"),
+    (["export", EXAMPLE, "--pdf", "x.pdf", "--since", ""], "--since"),
+    (["diff", EXAMPLE, ""], "new"),
+    (["merge", EXAMPLE, "", EXAMPLE], "ours"),
+    (["git-setup", ""], "repo"),  # set up the repository of the current folder
+    (["install-desktop", "--prefix", ""], "--prefix"),  # installed into the current folder
+    (["new", "x.mlsd", "--template", ""], "--template"),  # an empty design, not the template
+]
+
+
+@pytest.mark.parametrize(
+    ("argv", "argument"), EMPTY_NAMES, ids=[" ".join(a[:1] + [n]) for a, n in EMPTY_NAMES]
+)
+def test_an_empty_file_name_is_refused_not_taken_for_the_current_folder(
+    argv: list[str],
+    argument: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # `mlsd check "$UNSET"` said '.: is a folder, not a design file'; `mlsd new ""`,
+    # '.: already exists'; `layout -o ""`, 'refusing to overwrite ...; pass -o OUT'
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    assert done.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err.startswith(f"mlsd {argv[0]}: error: argument {argument}: the ") and "name is empty" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def _process(args: list[str], encoding: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": encoding}
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args], capture_output=True, cwd=cwd, env=env, timeout=120
+    )
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_names_in_every_script_on_a_narrow_terminal_are_escaped_not_an_internal_error(
+    encoding: str, tmp_path: Path
+) -> None:
+    # 'mlsd: check failed: UnicodeEncodeError: 'ascii' codec can't encode ... (an internal error)'
+    data = json.loads(Path(EXAMPLE).read_bytes())
+    data["meta"]["title"] = "عنوان 标题 한국어 עברית 🎉"
+    data["components"][0]["name"] = "مخزن 🚀"
+    (tmp_path / "scripts.mlsd").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    text = _process(["check", "scripts.mlsd"], encoding, tmp_path)
+    assert text.returncode == 0, text.stderr.decode()
+    assert b"\\u0639\\u0646\\u0648\\u0627\\u0646 \\u6807\\u9898" in text.stdout.splitlines()[0]
+    for args in (
+        ["estimate", "scripts.mlsd", "--format", "json"],
+        ["diff", EXAMPLE, "scripts.mlsd", "--format", "json"],
+    ):
+        narrow = _process(args, encoding, tmp_path)
+        wide = _process(args, "utf-8", tmp_path)
+        assert narrow.returncode == wide.returncode and narrow.stderr == wide.stderr == b""
+        assert json.loads(narrow.stdout.decode(encoding)) == json.loads(wide.stdout)  # the same data
+
+
+def test_a_refused_save_on_the_command_line_does_not_say_use_save_as(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 'mlsd migrate ro.mlsd' said '...; nothing was changed. Use Save As': the window's way out.
+    design = tmp_path / "ro.mlsd"
+    design.write_bytes(Path(EXAMPLE).read_bytes())
+    monkeypatch.setattr(
+        "app.persistence.atomic.os.access", lambda path, mode: False
+    )  # read-only, even for root
+    assert main(["migrate", str(design)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == f"mlsd: {design}: permission denied: the file is read-only; nothing was changed"
+    assert design.read_bytes() == Path(EXAMPLE).read_bytes()
+
+
+def test_a_name_with_a_line_break_cannot_forge_a_finding_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Names went into findings' messages and the rubric's reasons as they are: a name ending
+    # in "\nERROR   R99: ..." printed a line of its own that read as a finding.
+    data = json.loads(Path(EXAMPLE).read_bytes())
+    for component in data["components"]:
+        if component["kind"] in ("model", "endpoint"):
+            component["name"] += "\nERROR   R99: forged\r\n"
+    design = tmp_path / "forged.mlsd"
+    design.write_text(json.dumps(data), encoding="utf-8")
+    main(["check", str(design), "--rubric", "--fail-on", "never"])
+    out = capsys.readouterr().out
+    assert out.count("R99: forged") >= 3  # quoted in messages and reasons...
+    assert not [
+        line for line in out.splitlines() if line.lstrip().startswith("ERROR   R99")
+    ]  # ...never a line
