@@ -8,7 +8,8 @@ Rename on the card menu opens a line editor over the name, in the card's font, t
   name is kept, as in the inspector; after Enter the editor stays open with the old name selected.
 - Escape cancels: the design and the undo history stay as they were.
 - Zoomed out the editor keeps the room the name has at 1:1 (wider than the card, centred on the
-  name); where cards are blocks it also takes the name's font at 1:1, centred over the card.
+  name); where cards are blocks it takes the name's font at 1:1 and the place of the name label
+  drawn above a selected block, so the name is not shown twice and the block stays in sight.
 - The editor follows its card as the view scrolls or zooms and closes when the card goes.
 
 A double-click elsewhere on a card (its header, technology, a handle) does what it did before.
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 
 from app.ui.canvas import card_text as ct
 from app.ui.canvas.component_item import ComponentItem
+from app.ui.canvas.overview import LABEL_MAX_W
 
 if TYPE_CHECKING:
     from app.ui.canvas.view import CanvasView
@@ -32,6 +34,7 @@ _KEEP_OPEN = (Qt.FocusReason.PopupFocusReason, Qt.FocusReason.ActiveWindowFocusR
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 MARGIN = 3  # pixels of editor around the name's text
 MIN_WIDTH = round(ct.TEXT_WIDTH) + 2 * MARGIN  # the name's room at 1:1: zoomed out, as much
+BLOCK_EDITOR_WIDTH = max(MIN_WIDTH, round(LABEL_MAX_W) + 10 + 2 * MARGIN)  # over the widest label
 NAME_SLACK = 4.0  # scene units around the name's lines that a double-click still counts as on it
 
 
@@ -211,14 +214,17 @@ class InlineRenamer(QObject):
             font.setPixelSize(max(1, round(layout.name_size * zoom)))
             rect = view.mapFromScene(_name_rect(layout).translated(item.pos())).boundingRect()
             rect.adjust(-MARGIN, -MARGIN, MARGIN, MARGIN)
-        else:  # a block: the card's font at 1:1, centred over it
+            centre = rect.center()
+            rect.setWidth(max(rect.width(), MIN_WIDTH))  # zoomed out: room to see what is typed
+            rect.setHeight(max(rect.height(), QFontMetrics(font).height() + 2 * MARGIN))
+            rect.moveCenter(centre)
+        else:  # a block: the card's font at 1:1, in the place of the name label above the block
             font = QFont(ct.font(ct.NAME_BASE, True))
-            rect = QRect()
-            rect.moveCenter(view.mapFromScene(item.card_rect()).boundingRect().center())
-        centre = rect.center()
-        rect.setWidth(max(rect.width(), MIN_WIDTH))  # zoomed out: room to see what is typed
-        rect.setHeight(max(rect.height(), QFontMetrics(font).height() + 2 * MARGIN))
-        rect.moveCenter(centre)
+            block = view.mapFromScene(item.card_rect()).boundingRect()
+            height = QFontMetrics(font).height() + 2 * MARGIN
+            rect = QRect(0, 0, BLOCK_EDITOR_WIDTH, height)
+            rect.moveCenter(block.center())
+            rect.moveBottom(block.top() - 1)  # covers the label (overview.py), the block stays seen
         bounds = view.viewport().rect()
         rect.moveLeft(max(bounds.left(), min(rect.left(), bounds.right() + 1 - rect.width())))
         rect.moveTop(max(bounds.top(), min(rect.top(), bounds.bottom() + 1 - rect.height())))
