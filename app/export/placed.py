@@ -70,7 +70,7 @@ def placed_graph(
         "node", shape="box", style="rounded,filled", fontname=dot.FONT, fontsize="12", fixedsize="true"
     )
     graph.attr("edge", fontname=dot.FONT, fontsize="9", fontcolor="#555555", arrowsize="0.7")
-    title_width = measure_in_points(f"{dot.FONT}-Bold", 16)
+    title_width = measure_in_points(f"{dot.METRICS}-Bold", 16)
     title = html_fit(design.meta.title, width - 2 * PAD, 1, title_width) or "Untitled design"
     graph.node("title", f'<<FONT POINT-SIZE="16"><B>{title}</B></FONT>>', shape="plaintext", style="",
                pos=_pt(width / 2, height - TITLE_ROOM / 2), width=f"{width / _INCH:.3f}",
