@@ -365,34 +365,3 @@ def build_doc(design: Design, result: CheckResult, catalog: Catalog) -> DesignDo
         decisions=[d for d in decisions if not d.is_acceptance],
         acceptances=acceptances,
     )
-
-
-# Names one place (a table cell, a line) lists at most: a finding or decision about more
-# components names the first PLACE_LIMIT - 1 and counts the rest ("a; b; c and 1,426 more");
-# each component's own risks and decisions are listed with it under "Design by stage".
-PLACE_LIMIT = 10
-
-
-def component_names(design: Design, ids: Sequence[str]) -> list[str]:
-    index = design.component_by_id()
-    return [" ".join((index[c].name or index[c].id).split()) if c in index else c for c in ids]
-
-
-def capped_names(design: Design, ids: Sequence[str], limit: int | None = PLACE_LIMIT) -> str:
-    """The components' names joined by "; ", past `limit` the first ones and "and N more"
-    (all of them with `limit` None)."""
-    if limit is None or len(ids) <= limit:
-        return "; ".join(component_names(design, ids))
-    shown = component_names(design, ids[: limit - 1])
-    return "; ".join(shown) + f" and {len(ids) - len(shown):,} more"
-
-
-def finding_place(finding: Finding, design: Design, limit: int | None = PLACE_LIMIT) -> str:
-    """What a finding concerns: its components' names (capped at `limit`), else its subject,
-    else the design."""
-    names = capped_names(design, finding.components, limit)
-    if names:
-        return names
-    if finding.subject.startswith("stage:"):
-        return "stage " + finding.subject.split(":", 1)[1]
-    return finding.subject or "the whole design"

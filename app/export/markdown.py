@@ -22,25 +22,21 @@ from app.export.design_doc import (
     RiskGroup,
     acceptance_status,
     build_doc,
-    capped_names,
     checks_line,
-    component_names,
     decisions_line,
-    finding_place,
     plural,
     property_rows,
     unset_labels,
 )
 from app.export.mdtext import md_block, md_cell, md_inline, md_item, table
 from app.export.mermaid import to_mermaid
+from app.export.places import capped_names, component_names, finding_place, places_of
 from app.export.units import humanise_text
 from app.rules.engine import CheckResult, check_design
 
 
 def _bullets(items: list[str], numbered: bool = False) -> str:
-    return "\n".join(
-        f"{i}. {md_item(t)}" if numbered else f"- {md_item(t)}" for i, t in enumerate(items, 1)
-    )
+    return "\n".join(f"{i}. {md_item(t)}" if numbered else f"- {md_item(t)}" for i, t in enumerate(items, 1))
 
 
 def _summary(doc: DesignDoc) -> list[str]:
@@ -71,12 +67,10 @@ def _summary(doc: DesignDoc) -> list[str]:
     if doc.top_risks:
         lines = []
         for number, group in enumerate(doc.top_risks, 1):
-            where = "; ".join(finding_place(f, design) for f in group.open[:3])
-            if len(group.open) > 3:
-                where += f"; and {plural(len(group.open) - 3, 'more finding')}"
+            where = places_of(group.open, design)
             lines.append(
                 f"{number}. **{md_inline(group.rule)} · {group.severity}** {md_inline(group.title)} "
-                f"({plural(len(group.open), 'finding')}: {md_inline(where)})"
+                f"({plural(len(group.open), 'finding')} about {md_inline(where)})"
             )
         out.append("\n".join(lines))
     else:

@@ -13,14 +13,8 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 from reportlab.platypus.flowables import BalancedColumns
 
 from app.domain.model import Decision
-from app.export.design_doc import (
-    PLACE_LIMIT,
-    DesignDoc,
-    RiskGroup,
-    acceptance_status,
-    capped_names,
-    finding_place,
-)
+from app.export.design_doc import DesignDoc, RiskGroup, acceptance_status
+from app.export.places import PLACE_LIMIT, capped_names, finding_place
 from app.export.report.fonts import markup
 from app.export.report.paragraph import Paragraph
 from app.export.report.styles import (
