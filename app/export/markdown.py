@@ -128,7 +128,8 @@ def _component(component: Component, doc: DesignDoc, links: dict[str, list[Link]
     outgoing = links.get(component.id, [])
     if outgoing:
         targets = [
-            f"{md_inline(component_names(doc.design, [lk.target])[0], name=True)} ({md_inline(lk.flow)})"
+            f"{md_inline(component_names(doc.design, [lk.target])[0], name=True)} "
+            f"({md_inline(lk.flow + (': ' + ' '.join(lk.label.split()) if lk.label.strip() else ''))})"
             for lk in outgoing
         ]
         small.append("**Sends to** " + "; ".join(targets))

@@ -12,6 +12,7 @@ from app.domain.model import Decision, DecisionOption, Design
 from app.export import report_bytes
 from app.export.design_doc import build_doc, risk_groups
 from app.export.markdown import to_markdown
+from app.export.mdtext import md_inline
 from app.export.units import humanise_text, humanise_value
 from app.persistence import load_design
 from app.resources import resource_path
@@ -230,3 +231,19 @@ def test_top_risks_name_each_place_once_and_count_the_rest(catalog):
         line = f"{len(group.open)} findings about {expected})"
         assert line in summary, (group.rule, line)
         assert line in markdown.replace("\\", ""), (group.rule, line)
+
+
+def test_the_stage_sections_say_what_each_link_carries_in_its_own_words(catalog):
+    """Links carry the designer's own label ("tokenized", "fit encoders on train split"): the
+    SVG drew it, but the report's and the Markdown's "Sends to" lines gave only the flow, so a
+    review board never read it (none of the fraud template's 19 labels was in its report)."""
+    design = load_design(resource_path("templates", "fraud_detection.mlsd")).design
+    names = {c.id: c.name for c in design.components}
+    labelled = [lk for lk in design.links if lk.label.strip()]
+    assert len(labelled) > 10
+    text = text_of(report_bytes(design, check_design(design, catalog), catalog, diagram_error="skipped"))
+    markdown = to_markdown(design, check_design(design, catalog), catalog)
+    for link in labelled:
+        carries = f"{link.flow}: {' '.join(link.label.split())}"
+        assert f"{names[link.target]} ({carries})" in text, carries
+        assert f"{md_inline(names[link.target], name=True)} ({md_inline(carries)})" in markdown, carries
