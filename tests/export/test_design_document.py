@@ -247,3 +247,17 @@ def test_the_stage_sections_say_what_each_link_carries_in_its_own_words(catalog)
         carries = f"{link.flow}: {' '.join(link.label.split())}"
         assert f"{names[link.target]} ({carries})" in text, carries
         assert f"{md_inline(names[link.target], name=True)} ({md_inline(carries)})" in markdown, carries
+
+
+def test_appendix_a_with_one_rule_to_note_has_one_column_of_headings(catalog):
+    """The table of rules with something to say sets two rules a row; with one rule (the fraud
+    template: R45 accepted) it still drew a second 'ID / Rule · severity / Result' heading over
+    an empty half of the table."""
+    design = load_design(resource_path("templates", "fraud_detection.mlsd")).design
+    result = check_design(design, catalog)
+    doc = build_doc(design, result, catalog)
+    assert [row.spec.id for row in doc.rules if row.status != "passed"] == ["R45"]
+    data = report_bytes(design, result, catalog, diagram_error="skipped")
+    page = {title: n for _level, title, n in outline(data)}["Appendix A. Rules and their result"]
+    text = flat(page_texts(data)[page - 1])
+    assert text.count("Rule · severity") == 1, text

@@ -313,7 +313,11 @@ def appendix(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
                 Paragraph(markup(result), styles.cell),
             ]
         )
-    if cells:
+    if len(cells) == 1:  # one rule: not a second, empty, column of headings beside it
+        alone: list[list[Flowable]] = [head_row(styles, "ID", "Rule · severity", "Result"), cells[0]]
+        background = ("BACKGROUND", (2, 1), (2, 1), RESULT_COLORS[noted[0].status][1])
+        story.append(data_table(alone, [width * f for f in (0.08, 0.67, 0.25)], extra=[background]))
+    elif cells:
         rows: list[list[Flowable]] = [head_row(styles, "ID", "Rule · severity", "Result") * 2]
         extra: list[tuple[Any, ...]] = [("LINEAFTER", (2, 0), (2, -1), 0.8, GRID)]
         for i in range(0, len(cells), 2):  # two rules a row, in order across then down
