@@ -252,3 +252,18 @@ def test_a_rejected_acceptance_is_not_counted_or_shown_as_accepted(recommender, 
     text = text_of(report_bytes(recommender, None, catalog, report_date="2024-05-02"))
     assert "rejected, so not applied" in text and "applies to a current finding" not in text
     assert "0 findings accepted as a trade-off" in text
+
+
+def test_a_long_problem_is_cut_at_a_word_in_the_subject(catalog):
+    """The PDF's subject (a viewer's document properties) held the first 200 characters of the
+    problem, cut inside a word: '... binary classification of each authorization reque'."""
+    from app.persistence import load_design
+    from app.resources import resource_path
+
+    design = load_design(resource_path("templates", "fraud_detection.mlsd")).design
+    problem = " ".join(design.meta.problem.split())
+    subject = str(reader(report_bytes(design, catalog=catalog, diagram_error="skipped")).metadata.subject)
+    assert subject.startswith("ML system design: ") and subject.endswith("\u2026"), subject
+    shown = subject.removeprefix("ML system design: ").removesuffix("\u2026")
+    assert problem.startswith(shown) and problem[len(shown)] in " ,.;:", shown[-20:]
+    assert len(shown) <= 200
