@@ -267,3 +267,21 @@ def test_a_long_problem_is_cut_at_a_word_in_the_subject(catalog):
     shown = subject.removeprefix("ML system design: ").removesuffix("\u2026")
     assert problem.startswith(shown) and problem[len(shown)] in " ,.;:", shown[-20:]
     assert len(shown) <= 200
+
+
+@pytest.mark.parametrize("template", ["churn_prediction", "eta_prediction", "recommendations"])
+def test_no_heading_is_left_alone_at_the_foot_of_a_page(template, catalog):
+    """reportlab keeps a heading with the next flowable only when that is no KeepTogether,
+    and every decision and risk group is one: 'Decisions' was the last line of page 10 of the
+    churn template's report (a fifth of the page empty below it), its decisions on page 11."""
+    from app.persistence import load_design
+    from app.resources import resource_path
+
+    design = load_design(resource_path("templates", f"{template}.mlsd")).design
+    data = report_bytes(design, catalog=catalog)
+    pages = [page.extract_text() or "" for page in reader(data).pages]
+    for _level, title, number in outline(data):
+        lines = [line.strip() for line in pages[number - 1].splitlines() if line.strip()]
+        footer = (design.meta.title, f"Page {number} of {len(pages)}")
+        body = [line for line in lines if line not in footer]
+        assert body[-1] != title, (title, number)
