@@ -187,9 +187,7 @@ class DesignEstimate:
             lines.append("")
             lines.append("Missing inputs")
             for item in self.missing:
-                lines.append(
-                    f"  {self._shown(item.component)}.{item.property}: {item.why}"
-                )
+                lines.append(f"  {self._shown(item.component)}.{item.property}: {item.why}")
         lines.append("")
         lines.append("Assumptions")
         lines.extend(f"  {text}" for text in assumptions())
@@ -249,4 +247,12 @@ def format_quantity(value: float, unit: str) -> str:
         return f"{fmt_number(value)} QPS"
     if unit == "fraction":
         return f"{value * 100:.0f}%"
+    if unit == "replicas":
+        return f"{fmt_number(value)} {counted(value, 'replica')}"
     return f"{fmt_number(value)} {unit}".rstrip()
+
+
+def counted(value: float, noun: str) -> str:
+    """The noun for `value` of it: 'replica' for one, else 'replicas' ("1 replicas" reads as
+    a typo in a review)."""
+    return noun if value == 1 else noun + "s"
