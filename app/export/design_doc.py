@@ -332,13 +332,14 @@ def approach(design: Design, catalog: Catalog, result: CheckResult) -> str:
             name = " ".join((component.name or (spec.label if spec else component.kind)).split())
             named.append(name)
         more = f" and {len(ids) - 3:,} more" if len(ids) > 3 else ""
-        parts.append(f"{stage.label.lower()}: {', '.join(named)}{more}")
+        # "; " between names: "Latency, errors & cost, KPI, quality & freshness" was two names
+        parts.append(f"{stage.label}: {'; '.join(named)}{more}.")
     missing = [
         s.label.lower()
         for s in catalog.stages
         if not (result.coverage.get(s.id) and result.coverage[s.id].covered)
     ]
-    text = "The design covers " + "; ".join(parts) + "."
+    text = " ".join(parts)
     if missing:
         text += " Not covered yet: " + ", ".join(missing) + "."
     return text

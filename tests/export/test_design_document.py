@@ -261,3 +261,17 @@ def test_appendix_a_with_one_rule_to_note_has_one_column_of_headings(catalog):
     page = {title: n for _level, title, n in outline(data)}["Appendix A. Rules and their result"]
     text = flat(page_texts(data)[page - 1])
     assert text.count("Rule · severity") == 1, text
+
+
+def test_the_approach_separates_names_that_hold_commas(catalog):
+    """The summary's approach joined a stage's names with ", ", and names hold commas: the
+    feed example's monitoring read 'Latency, errors & cost, KPI, quality & freshness, Recs
+    health dashboard', two components or five."""
+    design = load_design(resource_path("examples", "example.mlsd")).design
+    doc = build_doc(design, check_design(design, catalog), catalog)
+    monitoring = next(s for s in catalog.stages if s.id == "monitoring")
+    ids = doc.result.coverage["monitoring"].components
+    names = [" ".join(design.component_by_id()[c].name.split()) for c in ids[:3]]
+    assert any("," in name for name in names)
+    more = f" and {len(ids) - 3} more" if len(ids) > 3 else ""
+    assert f"{monitoring.label}: {'; '.join(names)}{more}." in doc.approach
