@@ -76,3 +76,16 @@ def test_one_of_a_counted_unit_is_said_in_the_singular(catalog):
     assert not re.search(r"\b1 (replicas|runs|accelerators|items|tokens)\b", text)
     assert humanise_value(1, "runs/month") == "1 run/month" and humanise_value(2, "replicas") == "2 replicas"
     assert format_quantity(1, "replicas") == "1 replica"
+
+
+def test_no_totals_is_said_rather_than_a_table_of_dashes(catalog):
+    """A design whose estimates lack every input (missing inputs listed, no figure) got a
+    'Totals by stage' table of one row: 'Total — — — —'."""
+    from tests.export.designs import hostile_design
+
+    design = hostile_design(catalog)
+    estimate = estimate_design(design, catalog)
+    assert estimate.missing and not any(estimate.totals.values())
+    text = flat(" ".join(page_texts(report_bytes(design, catalog=catalog, diagram_error="skipped"))))
+    assert "Total — — — —" not in text
+    assert "No stage has a cost, storage, load or accelerator figure yet (see Missing inputs)." in text
