@@ -285,3 +285,17 @@ def test_no_heading_is_left_alone_at_the_foot_of_a_page(template, catalog):
         footer = (design.meta.title, f"Page {number} of {len(pages)}")
         body = [line for line in lines if line not in footer]
         assert body[-1] != title, (title, number)
+
+
+def test_the_contents_are_set_at_their_styles_spacing(hostile, catalog):
+    """reportlab padded each contents entry, and its space before as a row of its own, by 3
+    points above and below: 32 points an entry where the style says 20, so 11 entries took half
+    the summary's page and a design without goals had a page holding only 'Context and scope'
+    before the landscape architecture page."""
+    from app.rules.engine import check_design
+
+    data = report_bytes(hostile, check_design(hostile, catalog), catalog)
+    pages = {title: number for _level, title, number in outline(data)}
+    assert pages["Context and scope"] == pages["Summary"] == 2
+    lines = [line for line in page_texts(data)[1].splitlines() if re.search(r"\. \d+$", line)]
+    assert len(lines) >= 6

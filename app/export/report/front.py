@@ -182,8 +182,16 @@ def _stage_strip(result: CheckResult, catalog: Catalog, styles: Styles, width: f
     return table
 
 
+PADDINGS = ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")
+
+
 def contents(styles: Styles) -> list[Flowable]:
-    toc = TableOfContents(levelStyles=list(styles.toc), dotsMinLevel=0)
+    # reportlab sets each entry, and its spaceBefore as a spacer, in a table row padded 3 points
+    # above and below: 32 points an entry for the style's 20, half the summary's page for 11.
+    unpadded = TableStyle(
+        [("VALIGN", (0, 0), (-1, -1), "TOP"), *((side, (0, 0), (-1, -1), 0) for side in PADDINGS)]
+    )
+    toc = TableOfContents(levelStyles=list(styles.toc), dotsMinLevel=0, tableStyle=unpadded)
     return [heading("Contents", styles, 0, toc=False), toc]
 
 
