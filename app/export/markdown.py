@@ -129,7 +129,7 @@ def _component(component: Component, doc: DesignDoc, links: dict[str, list[Link]
     if outgoing:
         targets = [
             f"{md_inline(component_names(doc.design, [lk.target])[0], name=True)} "
-            f"({md_inline(lk.flow + (': ' + ' '.join(lk.label.split()) if lk.label.strip() else ''))})"
+            f"({md_inline(lk.flow)}{': ' + md_inline(lk.label, name=True) if lk.label.strip() else ''})"
             for lk in outgoing
         ]
         small.append("**Sends to** " + "; ".join(targets))

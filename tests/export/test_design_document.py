@@ -275,3 +275,15 @@ def test_the_approach_separates_names_that_hold_commas(catalog):
     assert any("," in name for name in names)
     more = f" and {len(ids) - 3} more" if len(ids) > 3 else ""
     assert f"{monitoring.label}: {'; '.join(names)}{more}." in doc.approach
+
+
+def test_a_right_to_left_link_label_is_isolated_in_the_markdown(catalog):
+    """A link label in Arabic after "(data: " must not take the parenthesis into its run."""
+    from tests.factories import DesignBuilder
+
+    b = DesignBuilder(catalog, title="t")
+    b.add("data_source", "Events", id="a")
+    b.add("dataset", "Table", id="b")
+    b.link("a", "b", label="نموذج التوصية")
+    markdown = to_markdown(b.design, check_design(b.design, catalog), catalog)
+    assert "Table (data: \u2068نموذج التوصية\u2069)" in markdown
