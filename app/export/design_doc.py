@@ -89,6 +89,14 @@ def decisions_line(doc: DesignDoc) -> str:
     )
 
 
+def alternatives_note(decision: Decision) -> str:
+    """What a review board asks first of a decision with fewer than two options: what else was
+    weighed. "" when it records alternatives."""
+    if len(decision.options) >= 2:
+        return ""
+    return "None recorded beside the option listed." if decision.options else "None recorded."
+
+
 def acceptance_status(decision: Decision, result: CheckResult) -> str:
     """An acceptance's standing: in force on a current finding, in force on none, or not in force."""
     if decision.status != "accepted":

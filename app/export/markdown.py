@@ -21,6 +21,7 @@ from app.export.design_doc import (
     DesignDoc,
     RiskGroup,
     acceptance_status,
+    alternatives_note,
     build_doc,
     checks_line,
     decisions_line,
@@ -216,6 +217,8 @@ def _decision(decision: Decision, doc: DesignDoc) -> list[str]:
             rows.append([name, pros, cons])
         out.append(table(["Option", "Pros", "Cons"], rows))
         out.append("**Choice.** " + (md_inline(decision.chosen) if decision.chosen else "Not made yet."))
+    if alternatives_note(decision):
+        out.append("**Alternatives.** " + alternatives_note(decision))
     if decision.consequences.strip():
         out.append("**Consequences.** " + md_block(decision.consequences))
     if decision.rationale.strip():

@@ -287,3 +287,22 @@ def test_a_right_to_left_link_label_is_isolated_in_the_markdown(catalog):
     b.link("a", "b", label="نموذج التوصية")
     markdown = to_markdown(b.design, check_design(b.design, catalog), catalog)
     assert "Table (data: \u2068نموذج التوصية\u2069)" in markdown
+
+
+def test_a_decision_without_alternatives_says_so(catalog):
+    """A design decision with one option, or none, printed its lone option (or only its context)
+    and nothing about what else was weighed, the first thing a review board asks."""
+    design = load_design(resource_path("templates", "recommendations.mlsd")).design
+    only = DecisionOption(name="Kafka", pros=["the team runs it"], cons=[])
+    design.decisions += [
+        Decision(id="bus", date="2026-12-01", title="Event bus", options=[only], chosen="Kafka"),
+        Decision(id="region", date="2026-12-01", title="One region", context="EU users only."),
+    ]
+    result = check_design(design, catalog)
+    text = text_of(report_bytes(design, result, catalog, diagram_error="skipped"))
+    bus, region = text.split("Event bus")[-1], text.split("One region")[-1]
+    assert "Alternatives. None recorded beside the option listed." in bus.split("One region")[0]
+    assert "Alternatives. None recorded." in region
+    assert text.count("Alternatives. None recorded") == 2  # not under the template's own decisions
+    markdown = to_markdown(design, result, catalog)
+    assert markdown.count("**Alternatives.** None recorded") == 2

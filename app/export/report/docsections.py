@@ -13,7 +13,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 from reportlab.platypus.flowables import BalancedColumns
 
 from app.domain.model import Decision
-from app.export.design_doc import DesignDoc, RiskGroup, acceptance_status
+from app.export.design_doc import DesignDoc, RiskGroup, acceptance_status, alternatives_note
 from app.export.places import PLACE_LIMIT, capped_names, finding_place
 from app.export.report.fonts import markup
 from app.export.report.paragraph import Paragraph
@@ -139,6 +139,8 @@ def _design_decision(decision: Decision, doc: DesignDoc, styles: Styles, width: 
         story.append(rich(f"<b>Choice.</b> {markup(chosen, fonts)}", styles.body))
     elif options:
         story.append(rich("<b>Choice.</b> Not made yet.", styles.body))
+    if alternatives_note(decision):
+        story.append(rich(f"<b>Alternatives.</b> {alternatives_note(decision)}", styles.body))
     consequences = decision.consequences
     if consequences.strip():
         story.append(rich(f"<b>Consequences.</b> {markup(consequences, fonts)}", styles.body))
