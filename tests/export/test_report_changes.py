@@ -70,7 +70,10 @@ def test_the_section_follows_the_summary_and_lists_every_change(files, tmp_path,
     body = section[start : section.index(next_title, start)]
     assert "Compared with feed-v1.mlsd" in body
     assert len(diff.changes) >= 5
+    assert "GBDT ranker: P99 latency 35 ms -> 45 ms" in body  # a property, as the stage sections say it
     for change in diff.changes:
+        if change.field.startswith("properties."):
+            continue
         shown = change.summary.split(" ", 1)[1] if change.summary.startswith("Added ") else change.summary
         shown = shown.split(" ", 1)[1] if shown.startswith("Removed ") else shown
         assert flat(shown) in body, change.summary
@@ -110,3 +113,17 @@ def test_since_needs_a_pdf_and_a_readable_old_file(files, tmp_path, capsys):
     assert main(["export", str(new_path), "--pdf", str(out), "--since", str(broken)]) == 2
     assert "broken.mlsd" in capsys.readouterr().err
     assert out.read_bytes() == b"%PDF good one"  # a good file is never replaced on failure
+
+
+def test_property_changes_read_as_the_stage_sections_say_values(catalog):
+    """The section repeated the diff's line for a property, its id and the number unformatted:
+    'Watch events: events_per_day 4800000000 events/day -> unset' where the stage sections of
+    the same report say 'Events 4,800,000,000 events/day'."""
+    old = recommender_design(catalog)
+    new = fresh(old)
+    source = next(c for c in new.components if c.kind == "data_source")
+    ops.set_property(new, catalog, source.id, "events_per_day", 4_800_000_000)
+    section = since_section(old, new, "old.mlsd", catalog)
+    text = flat(" ".join(page_texts(report_bytes(new, catalog=catalog, after_summary=[section]))))
+    assert f"{source.name}: Events " in text and "4,800,000,000 events/day" in text
+    assert "events_per_day" not in text and "4800000000" not in text
