@@ -127,3 +127,16 @@ def test_property_changes_read_as_the_stage_sections_say_values(catalog):
     text = flat(" ".join(page_texts(report_bytes(new, catalog=catalog, after_summary=[section]))))
     assert f"{source.name}: Events " in text and "4,800,000,000 events/day" in text
     assert "events_per_day" not in text and "4800000000" not in text
+
+
+def test_a_changed_list_of_goals_names_the_items_added_and_removed(catalog):
+    """Goals, non-goals and assumptions changed were printed as both lists in brackets, items
+    joined by commas that the items hold themselves: '[Grow watch time ..., with 7-day
+    retention flat or better, Retrieval recall@500 ...] -> [...]'."""
+    old = recommender_design(catalog)
+    old.meta.goals = ["p99 under 200 ms, at 20k QPS", "Cost under $120k/month"]
+    new = fresh(old)
+    new.meta.goals = ["p99 under 200 ms, at 20k QPS", "Retrain daily"]
+    section = since_section(old, new, "old.mlsd", catalog)
+    text = flat(" ".join(page_texts(report_bytes(new, catalog=catalog, after_summary=[section]))))
+    assert "Design goals: added \u201cRetrain daily\u201d; removed \u201cCost under $120k/month\u201d" in text

@@ -122,6 +122,23 @@ def _property_summary(change: Change, kinds: Mapping[str, str], catalog: Catalog
     return f"{name}: {property_label(prop, spec)} {old} -> {new}"
 
 
+def _list_summary(change: Change) -> str | None:
+    """A list of the design's (goals, non-goals, assumptions) changed: the items added and
+    removed, each quoted, not the two lists whole in brackets, their items joined by the commas
+    the items hold themselves."""
+    old, new = change.old or [], change.new or []
+    if not (isinstance(old, list) and isinstance(new, list)):
+        return None
+    parts = []
+    for verb, items in (
+        ("added", [i for i in new if i not in old]),
+        ("removed", [i for i in old if i not in new]),
+    ):
+        if items:
+            parts.append(verb + " " + "; ".join(f"\u201c{' '.join(str(i).split())}\u201d" for i in items))
+    return f"Design {change.field.replace('_', '-')}: " + ("; ".join(parts) or "the same items, reordered")
+
+
 def changes_section(
     diff: DesignDiff,
     old_name: str,
@@ -144,6 +161,8 @@ def changes_section(
             summary = c.summary or f"{c.id} {c.field}".strip()
             if kinds is not None and catalog is not None and c.field.startswith("properties."):
                 summary = _property_summary(c, kinds, catalog, diff.name_of(c.id))
+            elif c.target == "meta":
+                summary = _list_summary(c) or summary
             story.append(_change_line(c.action, summary, styles))
     for title, findings, resolved in (
         ("Findings introduced", diff.introduced, False),
