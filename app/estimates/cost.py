@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.estimates.builder import Builder, n
-from app.estimates.model import ACCELERATED, HOURS_PER_MONTH, format_quantity
+from app.estimates.model import ACCELERATED, HOURS_PER_MONTH, counted, format_quantity
 
 
 def _hours_unit(b: Builder, job: str) -> str:
@@ -34,8 +34,8 @@ def estimate_training(b: Builder) -> None:
             "Training accelerator-hours",
             total,
             unit,
-            f"{n(count)} accelerators x {n(hours)} h/run x {n(runs)} runs/month = "
-            f"{n(total)} {unit.split('/')[0]}",
+            f"{n(count)} {counted(count, 'accelerator')} x {n(hours)} h/run x "
+            f"{n(runs)} {counted(runs, 'run')}/month = {n(total)} {unit.split('/')[0]}",
         )
 
 
@@ -78,7 +78,7 @@ def estimate_infrastructure(b: Builder) -> None:
                     "Replicas needed",
                     needed,
                     "replicas",
-                    f"{terms} = {n(needed)} replicas",
+                    f"{terms} = {format_quantity(needed, 'replicas')}",
                     gaps,
                 )
         _cost(b, infra, serving)
@@ -109,15 +109,15 @@ def _cost(b: Builder, infra: str, serving: tuple[float, list[str]] | None) -> No
     if replicas is not None:
         fleet = replicas * price * HOURS_PER_MONTH
         parts.append(
-            f"{n(replicas)}{machine} replicas x ${price:g}/h x {n(HOURS_PER_MONTH)} h = "
-            f"{format_quantity(fleet, 'USD')}"
+            f"{n(replicas)}{machine} {counted(replicas, 'replica')} x ${price:g}/h x "
+            f"{n(HOURS_PER_MONTH)} h = {format_quantity(fleet, 'USD')}"
         )
         total += fleet
     elif needed is not None:
         fleet = needed.value * price * HOURS_PER_MONTH
         parts.append(
-            f"{n(needed.value)}{machine} replicas needed (none provisioned) x ${price:g}/h x "
-            f"{n(HOURS_PER_MONTH)} h = "
+            f"{n(needed.value)}{machine} {counted(needed.value, 'replica')} needed (none provisioned) "
+            f"x ${price:g}/h x {n(HOURS_PER_MONTH)} h = "
             f"{format_quantity(fleet, 'USD')}"
         )
         total += fleet

@@ -117,7 +117,8 @@ def _replicas(b: Builder, model: str, peak: float) -> None:
         "Replicas needed",
         needed,
         "replicas",
-        f"{n(peak)} QPS / ({how} x {UTILISATION:g} utilisation) = {n(exact)} -> {n(needed)} replicas",
+        f"{n(peak)} QPS / ({how} x {UTILISATION:g} utilisation) = {n(exact)} -> "
+        f"{format_quantity(needed, 'replicas')}",
     )
     accelerator = b.text(model, "accelerator")
     if accelerator is None:
@@ -130,7 +131,8 @@ def _replicas(b: Builder, model: str, peak: float) -> None:
             "Serving accelerator-hours",
             hours,
             f"{accelerator.upper()}-hours/month",
-            f"{n(needed)} replicas x {n(HOURS_PER_MONTH)} h/month = {n(hours)} {accelerator.upper()}-hours",
+            f"{format_quantity(needed, 'replicas')} x {n(HOURS_PER_MONTH)} h/month = "
+            f"{n(hours)} {accelerator.upper()}-hours",
         )
 
 

@@ -267,4 +267,12 @@ def format_quantity(value: float, unit: str) -> str:
         return f"{fmt_number(value)} QPS"
     if unit == "fraction":
         return percent(value)
+    if unit == "replicas":
+        return f"{fmt_number(value)} {counted(value, 'replica')}"
     return f"{fmt_number(value)} {unit}".rstrip()
+
+
+def counted(value: float, noun: str) -> str:
+    """The noun for `value` of it: 'replica' for one, else 'replicas' ("1 replicas" reads as
+    a typo in a review)."""
+    return noun if value == 1 else noun + "s"

@@ -89,6 +89,14 @@ def decisions_line(doc: DesignDoc) -> str:
     )
 
 
+def alternatives_note(decision: Decision) -> str:
+    """What a review board asks first of a decision with fewer than two options: what else was
+    weighed. "" when it records alternatives."""
+    if len(decision.options) >= 2:
+        return ""
+    return "None recorded beside the option listed." if decision.options else "None recorded."
+
+
 def acceptance_status(decision: Decision, result: CheckResult) -> str:
     """An acceptance's standing: in force on a current finding, in force on none, or not in force."""
     if decision.status != "accepted":
@@ -332,13 +340,14 @@ def approach(design: Design, catalog: Catalog, result: CheckResult) -> str:
             name = " ".join((component.name or (spec.label if spec else component.kind)).split())
             named.append(name)
         more = f" and {len(ids) - 3:,} more" if len(ids) > 3 else ""
-        parts.append(f"{stage.label.lower()}: {', '.join(named)}{more}")
+        # "; " between names: "Latency, errors & cost, KPI, quality & freshness" was two names
+        parts.append(f"{stage.label}: {'; '.join(named)}{more}.")
     missing = [
         s.label.lower()
         for s in catalog.stages
         if not (result.coverage.get(s.id) and result.coverage[s.id].covered)
     ]
-    text = "The design covers " + "; ".join(parts) + "."
+    text = " ".join(parts)
     if missing:
         text += " Not covered yet: " + ", ".join(missing) + "."
     return text
@@ -365,34 +374,3 @@ def build_doc(design: Design, result: CheckResult, catalog: Catalog) -> DesignDo
         decisions=[d for d in decisions if not d.is_acceptance],
         acceptances=acceptances,
     )
-
-
-# Names one place (a table cell, a line) lists at most: a finding or decision about more
-# components names the first PLACE_LIMIT - 1 and counts the rest ("a; b; c and 1,426 more");
-# each component's own risks and decisions are listed with it under "Design by stage".
-PLACE_LIMIT = 10
-
-
-def component_names(design: Design, ids: Sequence[str]) -> list[str]:
-    index = design.component_by_id()
-    return [" ".join((index[c].name or index[c].id).split()) if c in index else c for c in ids]
-
-
-def capped_names(design: Design, ids: Sequence[str], limit: int | None = PLACE_LIMIT) -> str:
-    """The components' names joined by "; ", past `limit` the first ones and "and N more"
-    (all of them with `limit` None)."""
-    if limit is None or len(ids) <= limit:
-        return "; ".join(component_names(design, ids))
-    shown = component_names(design, ids[: limit - 1])
-    return "; ".join(shown) + f" and {len(ids) - len(shown):,} more"
-
-
-def finding_place(finding: Finding, design: Design, limit: int | None = PLACE_LIMIT) -> str:
-    """What a finding concerns: its components' names (capped at `limit`), else its subject,
-    else the design."""
-    names = capped_names(design, finding.components, limit)
-    if names:
-        return names
-    if finding.subject.startswith("stage:"):
-        return "stage " + finding.subject.split(":", 1)[1]
-    return finding.subject or "the whole design"

@@ -25,7 +25,11 @@ from app.rules.model import SEVERITY_RANK
 if TYPE_CHECKING:  # imported by build_graph(): the report uses this module's stage helpers only
     import graphviz
 
-FONT = "Helvetica"
+# Arimo (shipped, Helvetica's metrics) rather than "Helvetica": the system dot maps PostScript
+# names through its own alias table, which misses today's URW fonts and falls back to a wider
+# font (DejaVu Sans), so names wrapped for Helvetica ran out of our layout's fixed-size cards.
+FONT = "Arimo"
+METRICS = "Helvetica"  # the standard PDF font whose widths (reportlab's) measure FONT's text
 # (border, fill) per worst open severity.
 SEVERITY_COLORS: dict[str, tuple[str, str]] = {
     "error": ("#C0392B", "#FADBD8"),
@@ -130,7 +134,7 @@ def card_name(name: str) -> str:
 def edge_label(link: Link, *, card: bool = False) -> str:
     text = html_escape(link.flow)
     if card:
-        extra = html_fit(link.label, LINK_LABEL_WIDTH, 2, measure_in_points(FONT, 9))
+        extra = html_fit(link.label, LINK_LABEL_WIDTH, 2, measure_in_points(METRICS, 9))
     else:
         extra = html_lines(link.label, 30)
     if extra:

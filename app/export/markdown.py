@@ -21,26 +21,23 @@ from app.export.design_doc import (
     DesignDoc,
     RiskGroup,
     acceptance_status,
+    alternatives_note,
     build_doc,
-    capped_names,
     checks_line,
-    component_names,
     decisions_line,
-    finding_place,
     plural,
     property_rows,
     unset_labels,
 )
 from app.export.mdtext import md_block, md_cell, md_inline, md_item, table
 from app.export.mermaid import to_mermaid
+from app.export.places import capped_names, component_names, finding_place, places_of
 from app.export.units import humanise_text
 from app.rules.engine import CheckResult, check_design
 
 
 def _bullets(items: list[str], numbered: bool = False) -> str:
-    return "\n".join(
-        f"{i}. {md_item(t)}" if numbered else f"- {md_item(t)}" for i, t in enumerate(items, 1)
-    )
+    return "\n".join(f"{i}. {md_item(t)}" if numbered else f"- {md_item(t)}" for i, t in enumerate(items, 1))
 
 
 def _summary(doc: DesignDoc) -> list[str]:
@@ -71,12 +68,10 @@ def _summary(doc: DesignDoc) -> list[str]:
     if doc.top_risks:
         lines = []
         for number, group in enumerate(doc.top_risks, 1):
-            where = "; ".join(finding_place(f, design) for f in group.open[:3])
-            if len(group.open) > 3:
-                where += f"; and {plural(len(group.open) - 3, 'more finding')}"
+            where = places_of(group.open, design)
             lines.append(
                 f"{number}. **{md_inline(group.rule)} · {group.severity}** {md_inline(group.title)} "
-                f"({plural(len(group.open), 'finding')}: {md_inline(where)})"
+                f"({plural(len(group.open), 'finding')} about {md_inline(where)})"
             )
         out.append("\n".join(lines))
     else:
@@ -134,7 +129,8 @@ def _component(component: Component, doc: DesignDoc, links: dict[str, list[Link]
     outgoing = links.get(component.id, [])
     if outgoing:
         targets = [
-            f"{md_inline(component_names(doc.design, [lk.target])[0], name=True)} ({md_inline(lk.flow)})"
+            f"{md_inline(component_names(doc.design, [lk.target])[0], name=True)} "
+            f"({md_inline(lk.flow)}{': ' + md_inline(lk.label, name=True) if lk.label.strip() else ''})"
             for lk in outgoing
         ]
         small.append("**Sends to** " + "; ".join(targets))
@@ -221,6 +217,8 @@ def _decision(decision: Decision, doc: DesignDoc) -> list[str]:
             rows.append([name, pros, cons])
         out.append(table(["Option", "Pros", "Cons"], rows))
         out.append("**Choice.** " + (md_inline(decision.chosen) if decision.chosen else "Not made yet."))
+    if alternatives_note(decision):
+        out.append("**Alternatives.** " + alternatives_note(decision))
     if decision.consequences.strip():
         out.append("**Consequences.** " + md_block(decision.consequences))
     if decision.rationale.strip():

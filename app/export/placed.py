@@ -20,9 +20,10 @@ import graphviz
 from app.domain.catalog import Catalog, default_catalog
 from app.domain.model import Design
 from app.export import dot
+from app.export.label_spots import Box, LabelSpots
 from app.export.renderer import render
 from app.export.scene import build_scene, layout_for
-from app.export.text import html_escape, html_fit, measure_in_points
+from app.export.text import fit_lines, html_escape, html_fit, measure_in_points
 from app.layout import CARD_WIDTH
 
 LAYOUTS = ("ours", "graphviz")
@@ -35,6 +36,10 @@ TITLE_ROOM = 40.0
 LANE_HEAD = 30.0
 ARROW_LENGTH = 7.0  # arrowsize 0.7
 _INCH = 72.0
+# A link label's box around its text (9 pt lines in a white table cell), as dot and
+# graphviz-pure draw it (the larger of the two): LABEL_LINE a line, LABEL_PAD around them.
+LABEL_LINE = 11.0
+LABEL_PAD = 8.0
 NEATO_FIXED = ("-Kneato", "-n2")
 
 
@@ -70,7 +75,7 @@ def placed_graph(
         "node", shape="box", style="rounded,filled", fontname=dot.FONT, fontsize="12", fixedsize="true"
     )
     graph.attr("edge", fontname=dot.FONT, fontsize="9", fontcolor="#555555", arrowsize="0.7")
-    title_width = measure_in_points(f"{dot.FONT}-Bold", 16)
+    title_width = measure_in_points(f"{dot.METRICS}-Bold", 16)
     title = html_fit(design.meta.title, width - 2 * PAD, 1, title_width) or "Untitled design"
     graph.node("title", f'<<FONT POINT-SIZE="16"><B>{title}</B></FONT>>', shape="plaintext", style="",
                pos=_pt(width / 2, height - TITLE_ROOM / 2), width=f"{width / _INCH:.3f}",
@@ -105,6 +110,8 @@ def placed_graph(
         )
     labelled = flow_labels and len(design.links) <= dot.INLINE_LABEL_LIMIT
     links = {link.id: link for link in design.links}
+    spots = LabelSpots(_card_box(*at(c.x, c.y), *at(c.x + c.width, c.y + c.height)) for c in scene.cards)
+    measure = measure_in_points(dot.METRICS, 9)
     for wire in scene.wires:
         link = links[wire.link_id]
         points = [at(x, y) for x, y in wire.points]
@@ -116,7 +123,9 @@ def placed_graph(
             attrs["label"] = (
                 f'<<TABLE BORDER="0" CELLPADDING="1" BGCOLOR="white"><TR><TD>{cell}</TD></TR></TABLE>>'
             )
-            attrs["lp"] = _pt(*_label_spot(points))
+            lines = [link.flow, *fit_lines(link.label, dot.LINK_LABEL_WIDTH, 2, measure)]
+            size = max(measure(line) for line in lines) + LABEL_PAD, LABEL_LINE * len(lines) + LABEL_PAD
+            attrs["lp"] = _pt(*spots.place(points, size))
         graph.edge(f"n{index_of[link.source]}", f"n{index_of[link.target]}", **attrs)
     return Placed(graph, width + 2 * PAD, height + 2 * PAD)
 
@@ -140,11 +149,8 @@ def _spline(points: list[tuple[float, float]]) -> str:
     return "e," + _pt(*tip) + " " + " ".join(_pt(x, y) for x, y in controls)
 
 
-def _label_spot(points: list[tuple[float, float]]) -> tuple[float, float]:
-    """Where a link's label goes: the middle of its longest segment."""
-    pairs = list(zip(points, points[1:], strict=False))
-    (x0, y0), (x1, y1) = max(pairs, key=lambda p: abs(p[1][0] - p[0][0]) + abs(p[1][1] - p[0][1]))
-    return (x0 + x1) / 2, (y0 + y1) / 2
+def _card_box(x0: float, y0: float, x1: float, y1: float) -> Box:
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
 
 
 def png_options(long_side_pt: float | None, scale: float | None) -> tuple[str, ...]:

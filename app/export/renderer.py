@@ -276,7 +276,18 @@ def render(
         # resolution built into its sizes in points.
         dpi = 72.0 if any(option.startswith("-Gdpi=") for option in options) else 96.0
         return rasterise(_run(renderer, dot_source, "svg", seconds, options), dpi)
-    return _run(renderer, dot_source, fmt, seconds, options)
+    out = _run(renderer, dot_source, fmt, seconds, options)
+    return with_font_fallbacks(out) if fmt == "svg" else out
+
+
+# What an SVG viewer without the shipped Arimo draws instead: fonts of the same metrics first.
+FONT_STACK = b'font-family="Arimo,Helvetica,Arial,sans-serif"'
+
+
+def with_font_fallbacks(svg: bytes) -> bytes:
+    """Graphviz writes font-family="Arimo" alone: a viewer lacking it would fall back to its
+    default (often a serif); give it Helvetica's metric twins and a generic family."""
+    return svg.replace(b'font-family="Arimo"', FONT_STACK)
 
 
 def _run(renderer: Renderer, dot_source: str, fmt: str, seconds: float, options: tuple[str, ...]) -> bytes:

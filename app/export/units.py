@@ -31,7 +31,18 @@ def humanise_value(value: float, unit: str | None) -> str:
         return f"{number(value)} ({value * 100:.3g}%)"
     if unit == "%":
         return f"{number(value)}%"
-    return f"{number(value)} {unit}"
+    return f"{number(value)} {singular(unit) if value == 1 else unit}"
+
+
+# Units that are counted nouns, and their one: "1 replica", "1 run/month", not "1 replicas".
+_COUNTED = {
+    "replicas", "accelerators", "items", "features", "tokens", "bytes", "runs", "predictions", "events",
+}  # fmt: skip
+
+
+def singular(unit: str) -> str:
+    head, sep, rest = unit.partition("/")
+    return (head[:-1] if head in _COUNTED else head) + sep + rest
 
 
 def humanise_text(text: str) -> str:

@@ -286,7 +286,9 @@ def _breadth_and_depth(b: _Basis) -> DimensionScore:
     costs = b.costs.of(BREADTH_AND_DEPTH)
     if substantive:
         points += 1
-        reasons.append("+1.0 for soundness" + (", less the flaws below" if costs else ": no flaw left open"))
+        # "no flaw left open" read as the whole design's, beside the other dimensions' open errors
+        sound = ": no coverage, structure or depth flaw left open"
+        reasons.append("+1.0 for soundness" + (", less the flaws below" if costs else sound))
         points -= sum(c.cost for c in costs)
         reasons.extend(_cost_reason(c, b.design) for c in costs)
     else:

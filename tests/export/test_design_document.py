@@ -12,6 +12,7 @@ from app.domain.model import Decision, DecisionOption, Design
 from app.export import report_bytes
 from app.export.design_doc import build_doc, risk_groups
 from app.export.markdown import to_markdown
+from app.export.mdtext import md_inline
 from app.export.units import humanise_text, humanise_value
 from app.persistence import load_design
 from app.resources import resource_path
@@ -211,17 +212,102 @@ def test_goals_non_goals_and_assumptions_follow_the_context(catalog):
     assert "No goals, non-goals or assumptions" not in text
 
 
-def test_top_risks_count_the_findings_left_out_apart_from_the_names_left_out(catalog):
-    """A top risk names three of its findings and counts the rest as findings, so the count is
-    not read as more names of the third place (which may end in "and N more" itself)."""
+def test_top_risks_name_each_place_once_and_count_the_rest(catalog):
+    """A top risk listed its first three findings' places joined by "; ", the separator of the
+    names within one place too, so one component came twice ("Endpoint 129; Primary monitor
+    158; Endpoint 129; Monitor 162; and 4 more findings" for 7 findings) and the count could
+    not be checked against the names. Now each place is named once, the first three and a
+    count of the rest, and the names plus the count are every place the findings concern."""
     design = large_design(catalog, 120, 150)
     result = check_design(design, catalog)
     crowded = [g for g in build_doc(design, result, catalog).top_risks if len(g.open) > 3]
-    assert crowded
+    shared = [
+        g
+        for g in crowded
+        if len({c for f in g.open for c in f.components}) < sum(len(f.components) for f in g.open)
+    ]
+    assert shared  # findings of one rule that share a component
     summary = flat(" ".join(page_texts(report_bytes(design, result, catalog))[:4]))
     markdown = to_markdown(design, result, catalog)
     for group in crowded:
-        rest = len(group.open) - 3
-        counted = f"; and {rest:,} more finding{'' if rest == 1 else 's'})"
-        assert counted in markdown, group.rule
-        assert counted in summary, group.rule
+        ids = list(dict.fromkeys(c for f in group.open for c in f.components))
+        names = [" ".join(design.component_by_id()[c].name.split()) for c in ids]
+        expected = "; ".join(names[:3]) + (f" and {len(names) - 3:,} more" if len(names) > 3 else "")
+        line = f"{len(group.open)} findings about {expected})"
+        assert line in summary, (group.rule, line)
+        assert line in markdown.replace("\\", ""), (group.rule, line)
+
+
+def test_the_stage_sections_say_what_each_link_carries_in_its_own_words(catalog):
+    """Links carry the designer's own label ("tokenized", "fit encoders on train split"): the
+    SVG drew it, but the report's and the Markdown's "Sends to" lines gave only the flow, so a
+    review board never read it (none of the fraud template's 19 labels was in its report)."""
+    design = load_design(resource_path("templates", "fraud_detection.mlsd")).design
+    names = {c.id: c.name for c in design.components}
+    labelled = [lk for lk in design.links if lk.label.strip()]
+    assert len(labelled) > 10
+    text = text_of(report_bytes(design, check_design(design, catalog), catalog, diagram_error="skipped"))
+    markdown = to_markdown(design, check_design(design, catalog), catalog)
+    for link in labelled:
+        carries = f"{link.flow}: {' '.join(link.label.split())}"
+        assert f"{names[link.target]} ({carries})" in text, carries
+        assert f"{md_inline(names[link.target], name=True)} ({md_inline(carries)})" in markdown, carries
+
+
+def test_appendix_a_with_one_rule_to_note_has_one_column_of_headings(catalog):
+    """The table of rules with something to say sets two rules a row; with one rule (the fraud
+    template: R45 accepted) it still drew a second 'ID / Rule · severity / Result' heading over
+    an empty half of the table."""
+    design = load_design(resource_path("templates", "fraud_detection.mlsd")).design
+    result = check_design(design, catalog)
+    doc = build_doc(design, result, catalog)
+    assert [row.spec.id for row in doc.rules if row.status != "passed"] == ["R45"]
+    data = report_bytes(design, result, catalog, diagram_error="skipped")
+    page = {title: n for _level, title, n in outline(data)}["Appendix A. Rules and their result"]
+    text = flat(page_texts(data)[page - 1])
+    assert text.count("Rule · severity") == 1, text
+
+
+def test_the_approach_separates_names_that_hold_commas(catalog):
+    """The summary's approach joined a stage's names with ", ", and names hold commas: the
+    feed example's monitoring read 'Latency, errors & cost, KPI, quality & freshness, Recs
+    health dashboard', two components or five."""
+    design = load_design(resource_path("examples", "example.mlsd")).design
+    doc = build_doc(design, check_design(design, catalog), catalog)
+    monitoring = next(s for s in catalog.stages if s.id == "monitoring")
+    ids = doc.result.coverage["monitoring"].components
+    names = [" ".join(design.component_by_id()[c].name.split()) for c in ids[:3]]
+    assert any("," in name for name in names)
+    more = f" and {len(ids) - 3} more" if len(ids) > 3 else ""
+    assert f"{monitoring.label}: {'; '.join(names)}{more}." in doc.approach
+
+
+def test_a_right_to_left_link_label_is_isolated_in_the_markdown(catalog):
+    """A link label in Arabic after "(data: " must not take the parenthesis into its run."""
+    from tests.factories import DesignBuilder
+
+    b = DesignBuilder(catalog, title="t")
+    b.add("data_source", "Events", id="a")
+    b.add("dataset", "Table", id="b")
+    b.link("a", "b", label="نموذج التوصية")
+    markdown = to_markdown(b.design, check_design(b.design, catalog), catalog)
+    assert "Table (data: \u2068نموذج التوصية\u2069)" in markdown
+
+
+def test_a_decision_without_alternatives_says_so(catalog):
+    """A design decision with one option, or none, printed its lone option (or only its context)
+    and nothing about what else was weighed, the first thing a review board asks."""
+    design = load_design(resource_path("templates", "recommendations.mlsd")).design
+    only = DecisionOption(name="Kafka", pros=["the team runs it"], cons=[])
+    design.decisions += [
+        Decision(id="bus", date="2026-12-01", title="Event bus", options=[only], chosen="Kafka"),
+        Decision(id="region", date="2026-12-01", title="One region", context="EU users only."),
+    ]
+    result = check_design(design, catalog)
+    text = text_of(report_bytes(design, result, catalog, diagram_error="skipped"))
+    bus, region = text.split("Event bus")[-1], text.split("One region")[-1]
+    assert "Alternatives. None recorded beside the option listed." in bus.split("One region")[0]
+    assert "Alternatives. None recorded." in region
+    assert text.count("Alternatives. None recorded") == 2  # not under the template's own decisions
+    markdown = to_markdown(design, result, catalog)
+    assert markdown.count("**Alternatives.** None recorded") == 2

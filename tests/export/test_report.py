@@ -270,3 +270,50 @@ def test_a_name_taller_than_a_page_is_split_not_an_internal_error(catalog, name)
     entries = [level for level, title, _page in outline(pdf) if name.strip()[:40] in title]
     assert entries == [2]  # one bookmark, at the component's heading
     assert name.replace(" ", "")[:200] in text_of(pdf).replace(" ", "")
+
+
+def test_a_long_problem_is_cut_at_a_word_in_the_subject(catalog):
+    """The PDF's subject (a viewer's document properties) held the first 200 characters of the
+    problem, cut inside a word: '... binary classification of each authorization reque'."""
+    from app.persistence import load_design
+    from app.resources import resource_path
+
+    design = load_design(resource_path("templates", "fraud_detection.mlsd")).design
+    problem = " ".join(design.meta.problem.split())
+    subject = str(reader(report_bytes(design, catalog=catalog, diagram_error="skipped")).metadata.subject)
+    assert subject.startswith("ML system design: ") and subject.endswith("\u2026"), subject
+    shown = subject.removeprefix("ML system design: ").removesuffix("\u2026")
+    assert problem.startswith(shown) and problem[len(shown)] in " ,.;:", shown[-20:]
+    assert len(shown) <= 200
+
+
+@pytest.mark.parametrize("template", ["churn_prediction", "eta_prediction", "recommendations"])
+def test_no_heading_is_left_alone_at_the_foot_of_a_page(template, catalog):
+    """reportlab keeps a heading with the next flowable only when that is no KeepTogether,
+    and every decision and risk group is one: 'Decisions' was the last line of page 10 of the
+    churn template's report (a fifth of the page empty below it), its decisions on page 11."""
+    from app.persistence import load_design
+    from app.resources import resource_path
+
+    design = load_design(resource_path("templates", f"{template}.mlsd")).design
+    data = report_bytes(design, catalog=catalog)
+    pages = [page.extract_text() or "" for page in reader(data).pages]
+    for _level, title, number in outline(data):
+        lines = [line.strip() for line in pages[number - 1].splitlines() if line.strip()]
+        footer = (design.meta.title, f"Page {number} of {len(pages)}")
+        body = [line for line in lines if line not in footer]
+        assert body[-1] != title, (title, number)
+
+
+def test_the_contents_are_set_at_their_styles_spacing(hostile, catalog):
+    """reportlab padded each contents entry, and its space before as a row of its own, by 3
+    points above and below: 32 points an entry where the style says 20, so 11 entries took half
+    the summary's page and a design without goals had a page holding only 'Context and scope'
+    before the landscape architecture page."""
+    from app.rules.engine import check_design
+
+    data = report_bytes(hostile, check_design(hostile, catalog), catalog)
+    pages = {title: number for _level, title, number in outline(data)}
+    assert pages["Context and scope"] == pages["Summary"] == 2
+    lines = [line for line in page_texts(data)[1].splitlines() if re.search(r"\. \d+$", line)]
+    assert len(lines) >= 6

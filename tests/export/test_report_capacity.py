@@ -60,3 +60,32 @@ def test_capacity_section_escapes_names(catalog, builder):
     assert estimate.figure("scorer", "replicas_needed"), "a model behind a QPS is sized"
     pdf = report_bytes(builder.design, None, catalog, diagram_error="not needed here")
     assert flat(name) in _section_text(pdf)
+
+
+def test_one_of_a_counted_unit_is_said_in_the_singular(catalog):
+    """The churn template's model needs one serving replica: its report read 'Replicas needed
+    1 replicas' and '= 0.343 -> 1 replicas', and a property of 1 in a counted unit read
+    '1 runs/month' (so do the window's Estimates panel and `mlsd estimate`)."""
+    import re
+
+    from app.export.units import humanise_value
+
+    design = design_from_template("churn_prediction")
+    text = flat(" ".join(page_texts(report_bytes(design, catalog=catalog, diagram_error="skipped"))))
+    assert "-> 1 replica " in text and "= 1 replica " in text
+    assert not re.search(r"\b1 (replicas|runs|accelerators|items|tokens)\b", text)
+    assert humanise_value(1, "runs/month") == "1 run/month" and humanise_value(2, "replicas") == "2 replicas"
+    assert format_quantity(1, "replicas") == "1 replica"
+
+
+def test_no_totals_is_said_rather_than_a_table_of_dashes(catalog):
+    """A design whose estimates lack every input (missing inputs listed, no figure) got a
+    'Totals by stage' table of one row: 'Total — — — —'."""
+    from tests.export.designs import hostile_design
+
+    design = hostile_design(catalog)
+    estimate = estimate_design(design, catalog)
+    assert estimate.missing and not any(estimate.totals.values())
+    text = flat(" ".join(page_texts(report_bytes(design, catalog=catalog, diagram_error="skipped"))))
+    assert "Total — — — —" not in text
+    assert "No stage has a cost, storage, load or accelerator figure yet (see Missing inputs)." in text

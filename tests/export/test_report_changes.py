@@ -60,18 +60,20 @@ def test_the_section_follows_the_summary_and_lists_every_change(files, tmp_path,
 
     pages = page_texts(data)
     section = flat(" ".join(pages[changes_page - 1 : next_page]))
-    start = section.index("Changes since feed-v1.mlsd")
+    start = section.rindex("Changes since feed-v1.mlsd")  # the heading, after any contents' line
     # the summary's last heading is on an earlier page, or above the section on this one
     last_of_summary = marks[changes_n - 1]
     assert marks[summary_n][2] <= last_of_summary[2] <= changes_page
-    if last_of_summary[2] == changes_page:
-        assert flat(pages[changes_page - 1]).index(last_of_summary[1]) < flat(pages[changes_page - 1]).index(
-            "Changes since feed-v1.mlsd"
-        )
+    if last_of_summary[2] == changes_page:  # the heading, not the contents' line on the same page
+        page = flat(pages[changes_page - 1])
+        assert page.rindex(last_of_summary[1]) < page.rindex("Changes since feed-v1.mlsd")
     body = section[start : section.index(next_title, start)]
     assert "Compared with feed-v1.mlsd" in body
     assert len(diff.changes) >= 5
+    assert "GBDT ranker: P99 latency 35 ms -> 45 ms" in body  # a property, as the stage sections say it
     for change in diff.changes:
+        if change.field.startswith("properties."):
+            continue
         shown = change.summary.split(" ", 1)[1] if change.summary.startswith("Added ") else change.summary
         shown = shown.split(" ", 1)[1] if shown.startswith("Removed ") else shown
         assert flat(shown) in body, change.summary
@@ -111,3 +113,30 @@ def test_since_needs_a_pdf_and_a_readable_old_file(files, tmp_path, capsys):
     assert main(["export", str(new_path), "--pdf", str(out), "--since", str(broken)]) == 2
     assert "broken.mlsd" in capsys.readouterr().err
     assert out.read_bytes() == b"%PDF good one"  # a good file is never replaced on failure
+
+
+def test_property_changes_read_as_the_stage_sections_say_values(catalog):
+    """The section repeated the diff's line for a property, its id and the number unformatted:
+    'Watch events: events_per_day 4800000000 events/day -> unset' where the stage sections of
+    the same report say 'Events 4,800,000,000 events/day'."""
+    old = recommender_design(catalog)
+    new = fresh(old)
+    source = next(c for c in new.components if c.kind == "data_source")
+    ops.set_property(new, catalog, source.id, "events_per_day", 4_800_000_000)
+    section = since_section(old, new, "old.mlsd", catalog)
+    text = flat(" ".join(page_texts(report_bytes(new, catalog=catalog, after_summary=[section]))))
+    assert f"{source.name}: Events " in text and "4,800,000,000 events/day" in text
+    assert "events_per_day" not in text and "4800000000" not in text
+
+
+def test_a_changed_list_of_goals_names_the_items_added_and_removed(catalog):
+    """Goals, non-goals and assumptions changed were printed as both lists in brackets, items
+    joined by commas that the items hold themselves: '[Grow watch time ..., with 7-day
+    retention flat or better, Retrieval recall@500 ...] -> [...]'."""
+    old = recommender_design(catalog)
+    old.meta.goals = ["p99 under 200 ms, at 20k QPS", "Cost under $120k/month"]
+    new = fresh(old)
+    new.meta.goals = ["p99 under 200 ms, at 20k QPS", "Retrain daily"]
+    section = since_section(old, new, "old.mlsd", catalog)
+    text = flat(" ".join(page_texts(report_bytes(new, catalog=catalog, after_summary=[section]))))
+    assert "Design goals: added \u201cRetrain daily\u201d; removed \u201cCost under $120k/month\u201d" in text

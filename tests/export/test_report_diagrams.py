@@ -224,3 +224,20 @@ def test_system_figure_limit_switches_to_the_overview(catalog):
         data = report_bytes(design, result, catalog)
         page = reader(data).pages[{t: p for _l, t, p in outline(data)}["Architecture"] - 1]
         assert (not _forms(page)) == overview, n
+
+
+def test_the_stage_overview_boxes_say_their_counts_in_full(big_report, catalog):
+    """Each overview box cut its last line to its width: 'warning (21 flagg…' hid what the
+    number counts. The lines wrap now and say what they count."""
+    from app.export.dot import worst_severities
+    from app.export.report.overview import stage_summary
+
+    design, data = big_report
+    pages = {title: number for _level, title, number in outline(data)}
+    text = flat(reader(data).pages[pages["Architecture"] - 1].extract_text())
+    assert "\u2026" not in text
+    boxes, _arrows = stage_summary(design, catalog, check_design(design, catalog))
+    assert worst_severities(check_design(design, catalog)) and all(box.worst for box in boxes)
+    for box in boxes:
+        assert f"{box.components} components {box.within} links within" in text
+        assert f"worst open finding: {box.worst} {box.flagged} components flagged" in text

@@ -11,7 +11,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.platypus import SimpleDocTemplate, Spacer
 
 from app.domain.catalog import default_catalog
-from app.export.design_doc import PLACE_LIMIT, capped_names
+from app.export.places import PLACE_LIMIT, capped_names
 from app.export.report import report_bytes
 from app.export.report.styles import make_styles, rich
 from app.export.report.tables import TALL_ROW, data_table, head_row

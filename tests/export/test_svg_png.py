@@ -103,3 +103,41 @@ def test_png_scale_sets_the_resolution(recommender, catalog, renderer):
     large = to_png(recommender, catalog, scale=1.0)
     (w1, h1), (w2, h2) = (struct.unpack(">II", png[16:24]) for png in (small, large))
     assert abs(w2 - 2 * w1) <= 2 and abs(h2 - 2 * h1) <= 2
+
+
+def _card_overflows(svg: bytes) -> list[str]:
+    """Text lines of our layout's cards that Graphviz started left of the card's border: it
+    centres each line by the width its font gives, so a line measured wider than the card
+    starts outside it (and ends outside the other side)."""
+    import re
+
+    from tests.export.svgtext import SVG
+
+    overflows = []
+    for group in ET.fromstring(svg).iter(f"{SVG}g"):
+        title = group.find(f"{SVG}title")
+        path = group.find(f"{SVG}path")
+        if group.get("class") != "node" or title is None or path is None:
+            continue
+        if not (title.text or "").startswith("n"):  # a card, not a lane
+            continue
+        left = min(float(x) for x in re.findall(r"(-?[\d.]+),-?[\d.]+", path.get("d", "")))
+        for text in group.iter(f"{SVG}text"):
+            if text.get("text-anchor") == "start" and float(text.get("x", "0")) < left:
+                overflows.append("".join(text.itertext()))
+    return overflows
+
+
+def test_card_names_stay_inside_their_cards(catalog, renderer):
+    """The system dot (2.43 here) resolved fontname=Helvetica through its PostScript alias table
+    to DejaVu Sans, 15-20% wider than the Helvetica metrics names are wrapped with, so in the
+    fraud template's SVG and PNG 'Score authorizations for fraud' ran out of both sides of its
+    card. Arimo (shipped, Helvetica's metrics) is what both renderers lay out with now, and the
+    SVG names generic fallbacks for viewers without it."""
+    from app.templates import design_from_template
+
+    design = design_from_template("fraud_detection")
+    svg = to_svg(design, catalog)
+    assert _card_overflows(svg) == []
+    families = {t.get("font-family") for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")}
+    assert families and all(f and f.endswith("sans-serif") for f in families), families

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from app.domain import ops
 from app.domain.catalog import default_catalog
 from app.domain.model import Decision, DecisionOption, Design
@@ -22,8 +24,12 @@ def fired(design: Design, rule_id: str) -> list[Finding]:
 
 def unspecified(design: Design, rule_id: str) -> list[str]:
     """Messages of the rule's findings raised because a rule-critical property is unset, up to
-    the "; set <prop> (...)" advice that ends each of them."""
-    return [f.message.split("; set ", 1)[0] for f in findings(design, rule_id) if f.unset]
+    the "; set <prop> (...)" (or, after a question, " Set <prop> (...)") advice ending each."""
+    return [
+        re.split(r"; set |(?<=\?) (?=Set )", f.message, maxsplit=1)[0]
+        for f in findings(design, rule_id)
+        if f.unset
+    ]
 
 
 def add_metric(b: DesignBuilder, label: str, metric: str | None, **props: object) -> str:

@@ -324,3 +324,15 @@ def test_r40_says_when_logs_features_is_unspecified(builder):
     assert unspecified(builder.design, "R40") == [
         "logs_features of Log is unset: it logs what API serves"
     ]
+
+
+def test_an_unset_property_after_a_question_is_advised_in_a_sentence_of_its_own(builder):
+    """The report's risks read "watches of Drift is unset: is API watched for drift or
+    quality?; set watches (...)": a question mark then a semicolon. After a question the
+    advice is its own sentence; after a statement it still follows a semicolon."""
+    _, endpoint = _served(builder)
+    builder.link(builder.add("monitor", "Drift"), endpoint, flow="watch")
+    [finding] = [f for f in findings(builder.design, "R35") if f.unset]
+    said = "watches of Drift is unset: is API watched for drift or quality? Set watches"
+    assert finding.message.startswith(said), finding.message
+    assert "?;" not in finding.message

@@ -368,3 +368,18 @@ def test_setting_rollback_none_on_a_big_bang_release_never_scores_above_leaving_
         release.properties.update(release_type="big_bang", rollback=rollback)
         totals[rollback] = score_design(design, check_design(design, catalog), catalog).total
     assert totals["none"] <= totals[None]
+
+
+def test_soundness_says_which_flaws_it_counts(catalog):
+    """Breadth and depth's soundness point said 'no flaw left open' while the same rubric took
+    points off decision-making for open errors (the feed example: R22, R24)."""
+    from pathlib import Path
+
+    from app.persistence import load_design
+
+    design = load_design(Path(__file__).parents[2] / "docs" / "examples" / "feed-in-progress.mlsd").design
+    result = check_design(design, catalog)
+    rubric = score_design(design, result, catalog)
+    breadth = next(d for d in rubric.dimensions if d.name.startswith("Breadth"))
+    assert any(f.severity == "error" and not f.accepted for f in result.findings)
+    assert "+1.0 for soundness: no coverage, structure or depth flaw left open" in breadth.reasons

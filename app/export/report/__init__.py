@@ -75,7 +75,9 @@ def report_bytes(
     progress.checkpoint(0.0, "Preparing the report")
     doc_content = build_doc(design, result, catalog)
     problem = " ".join(design.meta.problem.split())
-    subject = balance_bidi("ML system design: " + problem[:200]) if problem else "ML system design report"
+    subject = "ML system design report"
+    if problem:
+        subject = balance_bidi("ML system design: " + _clip(problem, 200))
     # Built once: flowables are laid out afresh by every pass (multiBuild reuses them the same
     # way), so only the glossary is rebuilt for a tighter pass (report.passes), not the figures'
     # layouts; the contents keep the entries of the pass before, so the next pass starts from them.
@@ -97,6 +99,15 @@ def report_bytes(
     return passes.build_pdf(
         body, lambda tightness: docsections.glossary_section(doc_content, styles, width, tightness), new_doc
     )
+
+
+def _clip(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters at a word's end, with an ellipsis when cut (a PDF
+    viewer shows the subject as it is: "... of each authorization reque")."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(" ,;:.") + "\u2026"
 
 
 PREPARE_SHARE = 0.25  # of a job's progress bar: the contents and figures before the page passes

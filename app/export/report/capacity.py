@@ -178,7 +178,11 @@ def capacity_section(
         )
     )
     story.append(heading("Totals by stage", styles, 1))
-    story.append(totals_table(estimate, catalog, styles, width))
+    if any(estimate.totals.get(key) for key, _t, _u in COLUMNS):
+        story.append(totals_table(estimate, catalog, styles, width))
+    else:  # not a table of dashes
+        none = "No stage has a cost, storage, load or accelerator figure yet (see Missing inputs)."
+        story.append(rich(none, styles.body))
     story.append(heading("Assumptions", styles, 1))
     story.append(rich(" ".join(markup(line) for line in assumptions()), styles.body))
     story.append(heading("What sizes the system", styles, 1))

@@ -8,13 +8,17 @@ piece of user text goes through `markup` (escaped, shaped).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import cast
+
 from reportlab.platypus import Flowable
 
 from app.diff import DesignDiff, diff_designs
 from app.diff.formats import HEADINGS
-from app.diff.model import TARGETS, finding_key
+from app.diff.model import TARGETS, Change, finding_key
 from app.domain.catalog import Catalog
-from app.domain.model import Design
+from app.domain.model import Design, PropertyValue
+from app.export.design_doc import format_value, property_label
 from app.export.report.fonts import markup
 from app.export.report.paragraph import Paragraph
 from app.export.report.sections import ExtraSection
@@ -105,8 +109,47 @@ def _coverage(diff: DesignDiff, styles: Styles) -> list[Flowable]:
     return [heading("Stage coverage change", styles, 1), rich(text, styles.body)]
 
 
-def changes_section(diff: DesignDiff, old_name: str, styles: Styles | None = None) -> ExtraSection:
-    """The section as (heading, flowables), for the report builder's `after_summary`."""
+def _property_summary(change: Change, kinds: Mapping[str, str], catalog: Catalog, name: str) -> str:
+    """A property's change as the stage sections say its values: "Watch events: Events
+    4,800,000,000 events/day -> unset", not "events_per_day 4800000000 events/day -> unset"."""
+    prop = change.field.removeprefix("properties.")
+    kind = catalog.kind(kinds.get(change.id, ""))
+    spec = kind.property(prop) if kind else None
+    old, new = (
+        format_value(cast(PropertyValue, v), spec) if v is not None else "unset"
+        for v in (change.old, change.new)
+    )
+    return f"{name}: {property_label(prop, spec)} {old} -> {new}"
+
+
+def _list_summary(change: Change) -> str | None:
+    """A list of the design's (goals, non-goals, assumptions) changed: the items added and
+    removed, each quoted, not the two lists whole in brackets, their items joined by the commas
+    the items hold themselves."""
+    old, new = change.old or [], change.new or []
+    if not (isinstance(old, list) and isinstance(new, list)):
+        return None
+    parts = []
+    for verb, items in (
+        ("added", [i for i in new if i not in old]),
+        ("removed", [i for i in old if i not in new]),
+    ):
+        if items:
+            parts.append(verb + " " + "; ".join(f"\u201c{' '.join(str(i).split())}\u201d" for i in items))
+    return f"Design {change.field.replace('_', '-')}: " + ("; ".join(parts) or "the same items, reordered")
+
+
+def changes_section(
+    diff: DesignDiff,
+    old_name: str,
+    styles: Styles | None = None,
+    *,
+    kinds: Mapping[str, str] | None = None,
+    catalog: Catalog | None = None,
+) -> ExtraSection:
+    """The section as (heading, flowables), for the report builder's `after_summary`.
+    `kinds` (component id -> kind) and `catalog` word property changes as the stage sections
+    do; without them the diff's own summaries are used."""
     styles = styles or make_styles()
     story: list[Flowable] = [_intro(diff, old_name, styles)]
     for target in TARGETS:
@@ -114,7 +157,13 @@ def changes_section(diff: DesignDiff, old_name: str, styles: Styles | None = Non
         if not changes:
             continue
         story.append(heading(HEADINGS.get(target, target.title()), styles, 1))
-        story += [_change_line(c.action, c.summary or f"{c.id} {c.field}".strip(), styles) for c in changes]
+        for c in changes:
+            summary = c.summary or f"{c.id} {c.field}".strip()
+            if kinds is not None and catalog is not None and c.field.startswith("properties."):
+                summary = _property_summary(c, kinds, catalog, diff.name_of(c.id))
+            elif c.target == "meta":
+                summary = _list_summary(c) or summary
+            story.append(_change_line(c.action, summary, styles))
     for title, findings, resolved in (
         ("Findings introduced", diff.introduced, False),
         ("Findings resolved", diff.resolved, True),
@@ -128,4 +177,5 @@ def changes_section(diff: DesignDiff, old_name: str, styles: Styles | None = Non
 
 def since_section(old: Design, new: Design, old_name: str, catalog: Catalog) -> ExtraSection:
     """`--since OLD`: the changes from OLD to NEW as a section after the summary."""
-    return changes_section(diff_designs(old, new, catalog=catalog), old_name)
+    kinds = {c.id: c.kind for c in old.components} | {c.id: c.kind for c in new.components}
+    return changes_section(diff_designs(old, new, catalog=catalog), old_name, kinds=kinds, catalog=catalog)

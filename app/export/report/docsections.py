@@ -7,20 +7,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 from reportlab.platypus.flowables import BalancedColumns
 
 from app.domain.model import Decision
-from app.export.design_doc import (
-    PLACE_LIMIT,
-    DesignDoc,
-    RiskGroup,
-    acceptance_status,
-    capped_names,
-    finding_place,
-)
+from app.export.design_doc import DesignDoc, RiskGroup, acceptance_status, alternatives_note
+from app.export.places import PLACE_LIMIT, capped_names, finding_place
 from app.export.report.fonts import markup
 from app.export.report.paragraph import Paragraph
 from app.export.report.styles import (
@@ -145,6 +139,8 @@ def _design_decision(decision: Decision, doc: DesignDoc, styles: Styles, width: 
         story.append(rich(f"<b>Choice.</b> {markup(chosen, fonts)}", styles.body))
     elif options:
         story.append(rich("<b>Choice.</b> Not made yet.", styles.body))
+    if alternatives_note(decision):
+        story.append(rich(f"<b>Alternatives.</b> {alternatives_note(decision)}", styles.body))
     consequences = decision.consequences
     if consequences.strip():
         story.append(rich(f"<b>Consequences.</b> {markup(consequences, fonts)}", styles.body))
@@ -161,6 +157,7 @@ def decisions_section(doc: DesignDoc, styles: Styles, width: float) -> list[Flow
     story: list[Flowable] = [heading("Decisions", styles, 0)]
     for decision in doc.decisions:
         story.append(KeepTogether(_design_decision(decision, doc, styles, width)))
+    story = _lead_kept(story)
     if doc.acceptances:
         story.append(heading("Accepted trade-offs", styles, 1))
         story.append(rich("Findings accepted on purpose, with the reasoning behind them.", styles.muted))
@@ -250,6 +247,17 @@ def risks_section(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable
     )
     for group in doc.risks:  # a group moves whole to the next page rather than split from its table
         story.append(KeepTogether(_risk_group(group, doc, styles, width)))
+    return _lead_kept(story)
+
+
+def _lead_kept(story: list[Flowable]) -> list[Flowable]:
+    """The flowables before the story's first KeepTogether moved into it: reportlab keeps a
+    heading with the next flowable (keepWithNext) only when that is no KeepTogether, so a
+    section's heading stayed alone at the foot of a page while its first block moved on."""
+    for index, flowable in enumerate(story):
+        if isinstance(flowable, KeepTogether):
+            first = KeepTogether([*story[:index], *cast(Any, flowable)._content])
+            return [first, *story[index + 1 :]]
     return story
 
 
@@ -319,7 +327,11 @@ def appendix(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
                 Paragraph(markup(result), styles.cell),
             ]
         )
-    if cells:
+    if len(cells) == 1:  # one rule: not a second, empty, column of headings beside it
+        alone: list[list[Flowable]] = [head_row(styles, "ID", "Rule · severity", "Result"), cells[0]]
+        background = ("BACKGROUND", (2, 1), (2, 1), RESULT_COLORS[noted[0].status][1])
+        story.append(data_table(alone, [width * f for f in (0.08, 0.67, 0.25)], extra=[background]))
+    elif cells:
         rows: list[list[Flowable]] = [head_row(styles, "ID", "Rule · severity", "Result") * 2]
         extra: list[tuple[Any, ...]] = [("LINEAFTER", (2, 0), (2, -1), 0.8, GRID)]
         for i in range(0, len(cells), 2):  # two rules a row, in order across then down

@@ -14,8 +14,9 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from app import __version__
 from app.domain.catalog import Catalog
 from app.domain.model import Design
-from app.export.design_doc import DesignDoc, checks_line, decisions_line, finding_place, plural
+from app.export.design_doc import DesignDoc, checks_line, decisions_line, plural
 from app.export.dot import tint
+from app.export.places import places_of
 from app.export.report.fonts import markup
 from app.export.report.paragraph import Paragraph
 from app.export.report.styles import (
@@ -181,8 +182,16 @@ def _stage_strip(result: CheckResult, catalog: Catalog, styles: Styles, width: f
     return table
 
 
+PADDINGS = ("LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")
+
+
 def contents(styles: Styles) -> list[Flowable]:
-    toc = TableOfContents(levelStyles=list(styles.toc), dotsMinLevel=0)
+    # reportlab sets each entry, and its spaceBefore as a spacer, in a table row padded 3 points
+    # above and below: 32 points an entry for the style's 20, half the summary's page for 11.
+    unpadded = TableStyle(
+        [("VALIGN", (0, 0), (-1, -1), "TOP"), *((side, (0, 0), (-1, -1), 0) for side in PADDINGS)]
+    )
+    toc = TableOfContents(levelStyles=list(styles.toc), dotsMinLevel=0, tableStyle=unpadded)
     return [heading("Contents", styles, 0, toc=False), toc]
 
 
@@ -239,14 +248,12 @@ def summary(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
         story.append(rich("No open error or warning.", styles.body))
     for number, group in enumerate(doc.top_risks, start=1):
         strong = SEVERITY_COLORS[group.severity][0]
-        where = "; ".join(finding_place(f, design) for f in group.open[:3])
-        if len(group.open) > 3:
-            where += f"; and {plural(len(group.open) - 3, 'more finding')}"
+        where = places_of(group.open, design)
         story.append(
             Paragraph(
                 f'<font color="{hex_of(strong)}"><b>{markup(group.rule)} · {group.severity}</b></font> '
                 f"<b>{markup(group.title, fonts)}</b> "
-                f'<font color="{hex_of(MUTED)}">({plural(len(group.open), "finding")}: '
+                f'<font color="{hex_of(MUTED)}">({plural(len(group.open), "finding")} about '
                 f"{markup(where, fonts, newlines=False)})</font>",
                 styles.bullet,
                 bulletText=f"{number}.",

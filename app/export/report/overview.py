@@ -17,7 +17,7 @@ from reportlab.platypus import Flowable
 from app.domain.catalog import Catalog
 from app.domain.model import Design
 from app.export.dot import SEVERITY_COLORS, stage_groups, tint, worst_severities
-from app.export.report.figtext import draw_label, fit_lines, shorten, text_width
+from app.export.report.figtext import draw_label, fit_lines, text_width
 from app.export.report.fonts import FontSet
 from app.export.scene import FEEDBACK_COLOR, INK, LINK_COLOR
 from app.rules.model import SEVERITY_RANK
@@ -203,14 +203,18 @@ class StageOverview(Flowable):
             draw_label(canv, line, left + 4, y, TEXT_PT + 1, self.fonts, bold=True, color=box.color)
             y -= (TEXT_PT + 1) * 1.2
         y -= 3
-        plural = "s" if box.components != 1 else ""
-        lines = [(f"{box.components} component{plural}", INK), (f"{box.within} links within", INK)]
+        lines = [(_count(box.components, "component"), INK), (_count(box.within, "link") + " within", INK)]
         if box.worst:
             lines.append(("worst open finding:", INK))
-            lines.append((f"{box.worst} ({box.flagged} flagged)", SEVERITY_COLORS[box.worst][0]))
+            color = SEVERITY_COLORS[box.worst][0]
+            lines += [(box.worst, color), (_count(box.flagged, "component") + " flagged", color)]
         else:
             lines.append(("no open findings", "#1E8449"))
-        for text, color in lines:
-            draw_label(canv, shorten(text, inner, TEXT_PT, self.fonts), left + 4, y, TEXT_PT, self.fonts,
-                       color=color)  # fmt: skip
-            y -= TEXT_PT * 1.3
+        for text, color in lines:  # wrapped, not cut: "warning (21 flagg..." hid the count's meaning
+            for line in fit_lines(text, inner, TEXT_PT, self.fonts, 2):
+                draw_label(canv, line, left + 4, y, TEXT_PT, self.fonts, color=color)
+                y -= TEXT_PT * 1.3
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"

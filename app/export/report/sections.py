@@ -59,9 +59,13 @@ def _neighbours(component: Component, design: Design, links: dict[str, tuple[lis
         other = index.get(cid)
         return markup((other.name or other.id) if other else cid, newlines=False)
 
+    def what(link: Link) -> str:  # the flow, and the link's own label: "data: tokenized"
+        label = " ".join(link.label.split())
+        return f"{link.flow}: {markup(label, newlines=False)}" if label else link.flow
+
     inputs, outputs = links.get(component.id, ([], []))
     if outputs:  # each link once, at its source (the figures show both ends)
-        return "<b>Sends to</b> " + "; ".join(f"{name(lk.target)} ({lk.flow})" for lk in outputs)
+        return "<b>Sends to</b> " + "; ".join(f"{name(lk.target)} ({what(lk)})" for lk in outputs)
     return "" if inputs else "Not linked to any other component."
 
 

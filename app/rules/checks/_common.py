@@ -128,6 +128,11 @@ def join_words(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+def unset_message(prop: str, name: str, why: str, fix: str) -> str:
+    """'P of C is unset: why; set P (values)'; a question gets its own sentence of advice
+    ('is it watched for drift? Set watches'), not '?; set'."""
+    advice = f" Set {prop}" if why.endswith("?") else f"; set {prop}"
+    return f"{prop} of {name} is unset: {why}{advice}" + (f" ({fix})" if fix else "")
 
 
 class Unspecified:
@@ -170,7 +175,7 @@ class Unspecified:
         found = sorted(self._notes.items(), key=lambda item: (order.get(item[0][0], 0), item[0][1]))
         return [
             Hit(
-                f"{prop} of {self.ctx.name(cid)} is unset: {why}; set {prop}" + (f" ({fix})" if fix else ""),
+                unset_message(prop, self.ctx.name(cid), why, fix),
                 components=self.ctx.sorted_ids([cid, *also]),
                 severity=severity,
                 unset=(f"{cid}.{prop}",),
