@@ -214,7 +214,7 @@ def test_blank_text_and_unnamed_boxes_earn_no_point(catalog):
 
     blank = Component(id="m", kind="monitor", name="Drift", properties={"watches": [" "], "channel": "  "})
     assert is_empty_box(blank, catalog)
-    unnamed = Component(id="m", kind="monitor", name=" ", properties={"watches": ["errors"], "alerting": 1})
+    unnamed = Component(id="m", kind="monitor", name=" ", properties={"watches": ["errors"], "channel": "pg"})
     assert is_empty_box(unnamed, catalog) and not is_substantive(unnamed, catalog)
     # A KPI of spaces is no KPI.
     design = half_finished_recommender(catalog)
