@@ -57,6 +57,23 @@ def test_r12_says_when_governance_controls_are_unset(builder):
     assert finding.unset == (f"{gov}.controls",) and finding.severity == "warning"
 
 
+def test_r12_fires_when_personal_data_is_embedded_into_a_vector_index(builder):
+    """Support tickets embedded for retrieval: the index keeps the personal text; the model that
+    embeds them sits upstream of the index, so no dataset, store or model is downstream."""
+    tickets = builder.add("data_source", "Tickets", contains_pii=True)
+    embedder = builder.add("model", "Embedder", provenance="pretrained")
+    index = builder.add("vector_index", "Ticket index")
+    builder.chain(tickets, index, builder.add("retriever"), builder.add("endpoint", mode="online"))
+    builder.link(embedder, index)
+    [finding] = fired(builder.design, "R12")
+    assert finding.components == (tickets, index)
+    governance = builder.add("governance", "Redact", controls=["anonymize"])
+    builder.design.links[:] = [lk for lk in builder.design.links if lk.source != tickets]
+    builder.design.invalidate_indexes()
+    builder.chain(tickets, governance, index)
+    assert findings(builder.design, "R12") == []
+
+
 def test_r12_quiet_without_personal_data(builder):
     builder.link(builder.add("data_source", contains_pii=False), builder.add("model"))
     assert findings(builder.design, "R12") == []

@@ -27,7 +27,7 @@ from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import rule
 
-_PII_TARGETS = ("dataset", "feature_store", "model")
+_PII_TARGETS = ("dataset", "feature_store", "vector_index", "model")
 
 
 _REGULATED = ("gdpr", "ccpa", "hipaa", "pci")
@@ -47,15 +47,15 @@ def _protects(controls: set[str], regulation: object) -> bool:
     stage="data",
     severity="error",
     kinds=("data_source", "governance"),
-    rationale="Personal data copied into datasets, feature stores and model weights outlives its "
-    "consent and retention rules unless a governance step sits on the way whose controls fit the "
-    "use: anonymisation, or access control together with retention.",
+    rationale="Personal data copied into datasets, feature stores, vector indexes and model weights "
+    "outlives its consent and retention rules unless a governance step sits on the way whose "
+    "controls fit the use: anonymisation, or access control together with retention.",
     suggestion="Put a governance component between the source with personal data and the datasets, "
-    "features and models it feeds, with controls anonymize, or access_control and retention (add "
-    "consent where the regulation requires it).",
+    "features, indexes and models it feeds, with controls anonymize, or access_control and "
+    "retention (add consent where the regulation requires it).",
     sources=(*mts("Data 5"), *aws("ensure data privacy")),
-    condition="A data source with contains_pii true reaches a dataset, feature store or model without "
-    "passing a governance component whose controls include anonymize, or both access_control and "
+    condition="A data source with contains_pii true reaches a dataset, feature store, vector index or "
+    "model without passing a governance component whose controls include anonymize, or both access_control and "
     "retention, and retention whenever its regulation is gdpr, ccpa, hipaa or pci (a governance "
     "step with other or no controls does not count).",
     unset="contains_pii unset on a source that reaches ML data ungoverned is a warning; a governance "
@@ -121,7 +121,7 @@ def r12_pii_governance(ctx: RuleContext) -> Iterator[Hit]:
                     gov_id,
                     "controls",
                     f"personal data from {names(ctx, fed, ordered=True)} passes it on its "
-                    "way to datasets, features or models",
+                    "way to datasets, features, indexes or models",
                     "anonymize, or access_control and retention",
                     severity="warning",
                 )
