@@ -56,8 +56,8 @@ def _protects(controls: set[str], regulation: object) -> bool:
     sources=(*mts("Data 5"), *aws("ensure data privacy")),
     condition="A data source with contains_pii true reaches a dataset, feature store, vector index or "
     "model without passing a governance component whose controls include anonymize, or both "
-    "access_control and retention, and retention whenever its regulation is gdpr, ccpa, hipaa or pci (a governance "
-    "step with other or no controls does not count).",
+    "access_control and retention, and retention whenever its regulation is gdpr, ccpa, hipaa or "
+    "pci (a governance step with other or no controls does not count).",
     unset="contains_pii unset on a source that reaches ML data ungoverned is a warning; a governance "
     "step on the way whose controls are unset is a warning naming governance.controls (it does not "
     "count as protection).",
