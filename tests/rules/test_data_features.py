@@ -299,6 +299,20 @@ def test_r17_says_when_is_time_series_is_unspecified(builder):
     ]
 
 
+def test_r17_fires_for_rows_drawn_from_a_time_series_and_split_at_random(builder):
+    """The time series is split by time, but the join that builds the training rows from it
+    is split at random: the rows are just as ordered in time."""
+    series = builder.add("dataset", "Daily demand", is_time_series=True, split="time")
+    rows = builder.add("dataset", "Training rows", split="random")
+    join = builder.add("data_pipeline", "Join")
+    builder.chain(series, join, rows, builder.add("training_job", cv="holdout"))
+    [finding] = fired(builder.design, "R17")
+    assert finding.components == (rows,) and finding.severity == "error"
+    assert "is drawn from Daily demand, which is a time series" in finding.message
+    builder.design.component_by_id()[rows].properties["split"] = "time"
+    assert findings(builder.design, "R17") == []
+
+
 # ---- R18 ---------------------------------------------------------------------------------
 
 

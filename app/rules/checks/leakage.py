@@ -60,6 +60,16 @@ def _time_ordered(ctx: RuleContext) -> tuple[dict[str, str], list[str]]:
                 )
             elif flag is None:
                 unset.append(dataset.id)
+        if series and unset:
+            # Rows drawn from a time-ordered dataset (a join, a filtered copy) are ordered in time too.
+            origins = list(ctx.sorted_ids(series))
+            stop = ctx.ids_of_kind("training_job", "model", "baseline_model")
+            bits = ctx.reach_bits(origins, stop=stop)
+            for dataset_id in list(unset):
+                found = pick(origins, bits.get(dataset_id, 0))
+                if found:
+                    series[dataset_id] = f"is drawn from {ctx.name(found[0])}, which {series[found[0]]}"
+                    unset.remove(dataset_id)
         return series, unset
 
     return ctx.memo("time_ordered", compute)
@@ -79,9 +89,10 @@ _NON_TEMPORAL_SPLITS = ("random", "stratified", "group")
     "will.",
     suggestion="Split time-ordered data by time and cross-validate with forward chaining (time_series_cv).",
     sources=(*dmls(5), *roml(33)),
-    condition="A dataset holds time-ordered data (is_time_series true, a forecasting task, or event "
-    "stream or log data joined with delayed outcomes) and its split is random, stratified or group, "
-    "or a training job reading it cross-validates with kfold.",
+    condition="A dataset holds time-ordered data (is_time_series true, a forecasting task, event "
+    "stream or log data joined with delayed outcomes, or, with is_time_series unset, rows drawn from "
+    "such a dataset) and its split is random, stratified or group, or a training job reading it "
+    "cross-validates with kfold.",
     unset="On time-ordered data an unset split, or an unset cv of a job reading it, is a warning; a "
     "dataset whose is_time_series is unset (and no other sign of time order) but which is split or "
     "cross-validated non-temporally is a warning naming dataset.is_time_series.",
