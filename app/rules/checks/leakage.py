@@ -213,8 +213,8 @@ def r18_feature_leakage(ctx: RuleContext) -> Iterator[Hit]:
     stage="features",
     severity="error",
     kinds=(
-        "data_source", "dataset", "feature_pipeline", "feature_store", "label_source", "problem_framing",
-        "training_job",
+        "cache", "data_source", "dataset", "feature_pipeline", "feature_store", "label_source",
+        "problem_framing", "training_job",
     ),
     rationale="When labels arrive after the prediction moment, or the data is ordered in time, a "
     "feature joined into a training row without point-in-time correctness can hold values from "
@@ -225,14 +225,14 @@ def r18_feature_leakage(ctx: RuleContext) -> Iterator[Hit]:
     sources=(*dmls(5), *roml(31), *mts("Data 1")),
     condition="A training job whose labels are delayed (delay_hours > 0 or delayed_outcome) or whose "
     "data is time-ordered reads features from a feature store or feature pipeline with point_in_time "
-    "false, not behind a point-in-time feature store.",
+    "false, or from a cache (current values), not behind a point-in-time feature store.",
     unset="point_in_time unset on such a store or pipeline is a warning naming it (set true when "
     "features are computed as of the prediction time).",
 )
 def r42_post_event_features(ctx: RuleContext) -> Iterator[Hit]:
     jobs = [c.id for c in ctx.of_kind("training_job")]
     feature_kinds = ("feature_store", "feature_pipeline")
-    if not jobs or not ctx.has_kind(*feature_kinds):
+    if not jobs or not ctx.has_kind(*feature_kinds, "cache"):
         return
     series, _ = _time_ordered(ctx)
     delayed = [c.id for c in ctx.of_kind("label_source") if _delay(ctx, c.id)]
@@ -277,4 +277,12 @@ def r42_post_event_features(ctx: RuleContext) -> Iterator[Hit]:
             f"where {why}: features can hold values from after the event (label leakage)",
             components=ctx.sorted_ids([flagged_id, *readers]),
         )
+    for cache in ctx.of_kind("cache"):
+        readers = pick(sensitive, behind.get(cache.id, 0))
+        if readers:
+            yield Hit(
+                f"Cache {ctx.name(cache.id)} feeds {names(ctx, readers)}, where {why_of[readers[0]]}: a "
+                "cache holds current values, not values as of each prediction (label leakage)",
+                components=ctx.sorted_ids([cache.id, *readers]),
+            )
     yield from unknown.hits()
