@@ -403,6 +403,29 @@ def test_r19_quiet_for_balanced_labels(builder):
     assert findings(builder.design, "R19") == []
 
 
+def test_r19_fires_when_the_negatives_are_the_rare_class(builder):
+    _imbalanced(builder, rate=0.98)
+    [finding] = fired(builder.design, "R19")
+    assert "are 98% positive" in finding.message and "predicting positive scores 98%" in finding.message
+
+
+def test_r19_fires_when_only_another_models_metric_sees_the_minority(builder):
+    """Fraud is judged by accuracy on its evaluation; PR-AUC judges the second model only."""
+    fraud = builder.add("label_source", "Chargebacks", positive_rate=0.01)
+    fraud_eval = builder.add("evaluation", "Fraud evaluation")
+    builder.chain(fraud, builder.add("training_job"), builder.add("model", "Fraud model"), fraud_eval)
+    builder.link(add_metric(builder, "Accuracy", "accuracy"), fraud_eval)
+    reviews = builder.add("label_source", "Review verdicts", positive_rate=0.02)
+    review_eval = builder.add("evaluation", "Triage evaluation")
+    builder.chain(reviews, builder.add("training_job"), builder.add("model", "Triage model"), review_eval)
+    pr_auc = add_metric(builder, "PR-AUC", "pr_auc")
+    builder.link(pr_auc, review_eval)
+    [finding] = fired(builder.design, "R19")
+    assert fraud in finding.components and reviews not in finding.components
+    builder.link(pr_auc, fraud_eval)
+    assert findings(builder.design, "R19") == []
+
+
 def test_r19_says_when_positive_rate_is_unspecified(builder):
     add_metric(builder, "Accuracy", "accuracy")
     builder.add("label_source", "Labels")

@@ -33,21 +33,35 @@ _BLIND = {"accuracy", "roc_auc"}  # look fine while the rare class is missed
     suggestion="Judge the model with a metric that sees the minority class: PR-AUC, recall, precision "
     "or F1 (resampling or class weights help training, not the metric).",
     sources=(*dmls(4, 6),),
-    condition="A label source has positive_rate under 5% and every named metric is accuracy or "
-    "roc_auc, whatever sampling strategy the design uses.",
+    condition="A label source has positive_rate under 5% (or over 95%: the negatives are the rare "
+    "class) and every named metric judging what it trains (linked into what its labels reach, or "
+    "into no label's reach: another label's model's metrics do not count) is accuracy or roc_auc, "
+    "whatever sampling strategy the design uses.",
     unset="With only accuracy/roc_auc among named metrics, an unset positive_rate is a warning naming "
     "label_source.positive_rate; with a rare positive class, a metric whose name is unset is a warning "
     "naming metric.name.",
 )
 def r19_imbalance(ctx: RuleContext) -> Iterator[Hit]:
     metrics = [(m.id, m.properties.get("name")) for m in ctx.of_kind("metric")]
-    named = {str(n) for _, n in metrics if n is not None}
-    if not metrics or named - _BLIND:
+    if not metrics or not any(n is None or n in _BLIND for _, n in metrics):
         return
+    labels = ctx.of_kind("label_source")
+    # The metrics judging what a label source trains: linked into what its labels reach (the
+    # job, the model, its evaluation), and those linked into no label's reach (the design's).
+    seeds = [c.id for c in labels]
+    reach = ctx.reach_bits(seeds) if seeds else {}
+    judging = {mid: 0 for mid, _ in metrics}
+    for mid in judging:
+        for target in ctx.succ.get(mid, ()):
+            judging[mid] |= reach.get(target, 0)
     unknown = Unspecified(ctx)
-    nameless = [mid for mid, n in metrics if n is None]
-    shown = ", ".join(sorted(named)) or "no named metric"
-    for label in ctx.of_kind("label_source"):
+    for i, label in enumerate(labels):
+        scope = [(mid, n) for mid, n in metrics if not judging[mid] or judging[mid] >> i & 1]
+        named = {str(n) for _, n in scope if n is not None}
+        if named - _BLIND:
+            continue
+        nameless = [mid for mid, n in scope if n is None]
+        shown = ", ".join(sorted(named)) or "no named metric"
         rate = number(label.properties.get("positive_rate"))
         if rate is None:
             if named:
@@ -58,21 +72,20 @@ def r19_imbalance(ctx: RuleContext) -> Iterator[Hit]:
                     "fraction of positive labels, e.g. 0.02",
                 )
             continue
-        if rate >= 0.05:
+        rare = min(rate, 1 - rate)
+        if rare >= 0.05:
             continue
+        share = f"{fmt(rate * 100)}% positive"
         if nameless:
             for mid in nameless:
-                unknown.note(
-                    mid,
-                    "name",
-                    f"labels from {ctx.name(label.id)} are {fmt(rate * 100)}% positive",
-                    "e.g. pr_auc, recall, f1",
-                )
+                why = f"labels from {ctx.name(label.id)} are {share}"
+                unknown.note(mid, "name", why, "e.g. pr_auc, recall, f1")
             continue
+        majority = "negative" if rate < 0.5 else "positive"
         yield Hit(
-            f"Labels from {ctx.name(label.id)} are {fmt(rate * 100)}% positive and the model is judged only "
-            f"by {shown}: always predicting negative scores {fmt(100 - rate * 100)}% accuracy",
-            components=ctx.sorted_ids([label.id, *(mid for mid, _ in metrics)]),
+            f"Labels from {ctx.name(label.id)} are {share} and the model is judged only by {shown}: always "
+            f"predicting {majority} scores {fmt(100 - rare * 100)}% accuracy",
+            components=ctx.sorted_ids([label.id, *(mid for mid, _ in scope)]),
         )
     yield from unknown.hits()
 
