@@ -496,3 +496,28 @@ def test_r21_quiet_with_feature_importance(builder):
 def test_r21_quiet_for_few_features(builder):
     builder.add("feature_pipeline", "Features", n_features=40)
     assert findings(builder.design, "R21") == []
+
+
+def test_r21_fires_for_many_features_from_several_pipelines_into_one_job(builder):
+    users = builder.add("feature_pipeline", "User features", n_features=80)
+    items = builder.add("feature_pipeline", "Item features", n_features=70)
+    job = builder.add("training_job", "Train")
+    builder.link(users, job)
+    builder.link(items, job)
+    [finding] = fired(builder.design, "R21")
+    assert finding.components == (users, items, job) and "reads 150 features" in finding.message
+    builder.link(job, builder.add("feature_importance", method="shap"))
+    assert findings(builder.design, "R21") == []
+
+
+def test_r21_fires_when_the_importance_analysis_covers_another_model(builder):
+    fraud = builder.add("feature_pipeline", "Fraud features", n_features=400)
+    fraud_model = builder.add("model", "Fraud model")
+    builder.chain(fraud, builder.add("training_job"), fraud_model)
+    rank_job = builder.add("training_job")
+    builder.chain(builder.add("feature_pipeline", n_features=50), rank_job, builder.add("model"))
+    builder.link(rank_job, builder.add("feature_importance", method="shap"))
+    [finding] = fired(builder.design, "R21")
+    assert finding.components == (fraud,)
+    builder.link(fraud_model, builder.add("feature_importance", method="permutation"))
+    assert findings(builder.design, "R21") == []

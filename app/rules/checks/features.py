@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from app.rules.checks._common import (
+    MODEL_KINDS,
     Unspecified,
     dmls,
     fmt,
@@ -195,15 +196,34 @@ def r20_sampling_correction(ctx: RuleContext) -> Iterator[Hit]:
     "redundant ones accumulate unless their importance is measured.",
     suggestion="Add a feature importance analysis (permutation, SHAP, ablation) and prune unused features.",
     sources=(*mts("Data 2", "Data 3"), *htd("3")),
-    condition="A feature pipeline produces more than 100 features and the design has no feature "
-    "importance analysis.",
+    condition="A feature pipeline produces more than 100 features, or a training job reads more than "
+    "100 from several pipelines, and no feature importance analysis covers them (linked to the job, "
+    "a model it trains or a pipeline it reads; an analysis linked to nothing covers the design).",
     unset="n_features unset (with no importance analysis) is reported as info naming it.",
 )
 def r21_feature_importance(ctx: RuleContext) -> Iterator[Hit]:
-    if ctx.has_kind("feature_importance"):
-        return
+    analyses = [c.id for c in ctx.of_kind("feature_importance")]
+    if any(not ctx.succ[a] and not ctx.pred[a] for a in analyses):
+        return  # an analysis linked to nothing is taken to cover the whole design
+    pipelines = ctx.of_kind("feature_pipeline")
+    jobs = [c.id for c in ctx.of_kind("training_job")]
+    # The pipelines each job reads (not through another model), and the jobs an analysis covers:
+    # linked to the job, to a model it trains or to a pipeline it reads.
+    stop = ctx.ids_of_kind("training_job", *MODEL_KINDS)
+    read_by = ctx.reach_bits(jobs, forward=False, stop=stop) if jobs else {}
+    trains = ctx.reach_bits(jobs, stop=stop) if jobs else {}
+    covered = 0
+    for analysis in analyses:
+        for node in (*ctx.succ[analysis], *ctx.pred[analysis]):
+            covered |= read_by.get(node, 0) | trains.get(node, 0)
+            if node in jobs:
+                covered |= 1 << jobs.index(node)
     unknown = Unspecified(ctx)
-    for pipeline in ctx.of_kind("feature_pipeline"):
+    counts: dict[str, float] = {}
+    for pipeline in pipelines:
+        readers = read_by.get(pipeline.id, 0)
+        if (readers & ~covered) == 0 and (readers or analyses):
+            continue
         count = number(pipeline.properties.get("n_features"))
         if count is None:
             unknown.note(
@@ -212,7 +232,21 @@ def r21_feature_importance(ctx: RuleContext) -> Iterator[Hit]:
         elif count > 100:
             yield Hit(
                 f"Feature pipeline {ctx.name(pipeline.id)} produces {fmt(count)} features and no feature "
-                "importance analysis exists",
+                "importance analysis covers them",
                 components=(pipeline.id,),
+            )
+        else:
+            counts[pipeline.id] = count
+    # Several pipelines of at most 100 features each can still feed one model hundreds.
+    for i, job in enumerate(jobs):
+        if covered >> i & 1:
+            continue
+        feeding = [p for p in counts if read_by.get(p, 0) >> i & 1]
+        total = sum(counts[p] for p in feeding)
+        if len(feeding) > 1 and total > 100:
+            yield Hit(
+                f"Training job {ctx.name(job)} reads {fmt(total)} features from "
+                f"{names(ctx, feeding, ordered=True)} and no feature importance analysis covers them",
+                components=ctx.sorted_ids([job, *feeding]),
             )
     yield from unknown.hits()
