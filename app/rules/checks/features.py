@@ -44,7 +44,7 @@ _BLIND = {"accuracy", "roc_auc"}  # look fine while the rare class is missed
 )
 def r19_imbalance(ctx: RuleContext) -> Iterator[Hit]:
     metrics = [(m.id, m.properties.get("name")) for m in ctx.of_kind("metric")]
-    if not metrics or not any(n is None or n in _BLIND for _, n in metrics):
+    if not metrics or not any(n is None or str(n) in _BLIND for _, n in metrics):
         return
     labels = ctx.of_kind("label_source")
     # The metrics judging what a label source trains: linked into what its labels reach (the
