@@ -247,6 +247,16 @@ def test_r25_quiet_with_tuning_and_early_stopping(builder):
     assert findings(builder.design, "R25") == []
 
 
+def test_r25_quiet_for_the_job_of_a_model_that_feeds_a_deep_model(builder):
+    """The retrieval job has no early stopping, but it trains gradient-boosted trees; the
+    transformer ranker it feeds is trained by its own job."""
+    retrieval_job = builder.add("training_job", cv="holdout", hpo="random", early_stopping=False)
+    ranker = builder.add("model", "Ranker", family="transformer")
+    builder.chain(retrieval_job, builder.add("model", "Retrieval", family="gbdt"), ranker)
+    builder.link(builder.add("training_job", cv="holdout", hpo="random", early_stopping=True), ranker)
+    assert findings(builder.design, "R25") == []
+
+
 # ---- R26 ---------------------------------------------------------------------------------
 
 

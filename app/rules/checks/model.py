@@ -8,6 +8,7 @@ from app.rules.checks._common import (
     COMPLEX_FAMILIES,
     DEEP_FAMILIES,
     INTERPRETABLE_FAMILIES,
+    MODEL_KINDS,
     Unspecified,
     aws,
     ct_driven,
@@ -173,11 +174,14 @@ def r25_tuning(ctx: RuleContext) -> Iterator[Hit]:
                 if value is None:
                     unknown.note(job.id, prop, "is the model validated and tuned?", _FIX25[prop])
     jobs = ctx.ids_of_kind("training_job")
+    # A job trains the models it reaches without passing another model (not the ranker a
+    # retrieval model it trains feeds).
+    stop = jobs | ctx.ids_of_kind(*MODEL_KINDS)
     for model in ctx.of_kind("model"):
         family = model.properties.get("family")
         if family not in DEEP_FAMILIES:
             continue
-        trainers = ctx.sorted_ids(ctx.reach([model.id], forward=False) & jobs)
+        trainers = ctx.sorted_ids(ctx.reach([model.id], forward=False, stop=stop) & jobs)
         for trainer in trainers:
             stopping = ctx.prop(trainer, "early_stopping")
             if stopping is False:
