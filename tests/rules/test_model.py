@@ -266,6 +266,15 @@ def test_r26_fires_for_an_evaluation_without_slices(builder):
     assert finding.severity == "warning" and finding.components == (evaluation,)
 
 
+def test_r26_fires_for_blank_slices_or_only_the_aggregate(builder):
+    for slices in ([" "], ["Overall"], ["all", ""]):
+        evaluation = builder.add("evaluation", "Offline eval", slices=slices)
+        [finding] = fired(builder.design, "R26")
+        assert finding.components == (evaluation,), slices
+        builder.design.component_by_id()[evaluation].properties["slices"] = [*slices, "new users"]
+        assert findings(builder.design, "R26") == []
+
+
 def test_r26_fires_as_error_for_regulated_user_facing_systems(builder):
     evaluation = builder.add("evaluation", "Offline eval", slices=[])
     builder.add("consumer", "Loan app", consumer_type="user_app")
