@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.rules.helpers import findings, fired, unspecified
+from tests.rules.helpers import add_metric, findings, fired, unspecified
 
 
 def _served(builder, name="API", mode="online"):
@@ -187,6 +187,27 @@ def test_r37_fires_for_an_internal_service_and_for_an_experiment_without_guardra
     builder.link(test, payments)
     [finding] = findings(builder.design, "R37")
     assert finding.components == (endpoint, test) and "no guardrail metrics in A/B" in finding.message
+
+
+def test_r37_quiet_for_guardrails_drawn_as_guardrail_metrics(builder):
+    endpoint, app, objective = _user_facing(builder)
+    builder.link(builder.add("monitor", watches=["business_kpi"]), objective)
+    test = builder.add("experiment", "A/B", experiment_type="ab", guardrails=[])
+    builder.link(test, app)
+    latency = add_metric(builder, "p99 latency", "other", role="guardrail")
+    builder.link(latency, test)
+    assert findings(builder.design, "R37") == []
+    builder.design.component_by_id()[latency].properties["role"] = "optimizing"
+    [finding] = fired(builder.design, "R37")
+    assert "no guardrail metrics in A/B" in finding.message
+
+
+def test_r37_fires_for_blank_guardrails(builder):
+    endpoint, app, objective = _user_facing(builder)
+    builder.link(builder.add("monitor", watches=["business_kpi"]), objective)
+    builder.link(builder.add("experiment", "A/B", experiment_type="ab", guardrails=[" "]), app)
+    [finding] = fired(builder.design, "R37")
+    assert "no guardrail metrics in A/B" in finding.message
 
 
 def test_r37_quiet_for_analysts_only(builder):

@@ -215,12 +215,22 @@ def _kpi_monitors(ctx: RuleContext) -> tuple[list[str], list[str]]:
     return tied, unsure
 
 
+def _guarded(ctx: RuleContext, experiment: str) -> bool | None:
+    """Does an experiment name a guardrail: in its guardrails (a blank entry names nothing), or
+    a metric with role guardrail linked to it? None when guardrails is unset and none is linked."""
+    linked = ctx.neighbours(experiment)
+    if any(ctx.kind_of.get(m) == "metric" and ctx.prop(m, "role") == "guardrail" for m in linked):
+        return True
+    listed = items(ctx.prop(experiment, "guardrails"))
+    return None if listed is None else any(g.strip() for g in listed)
+
+
 @rule(
     id="R37",
     title="No online experiment or KPI monitor",
     stage="monitoring",
     severity="warning",
-    kinds=("consumer", "endpoint", "experiment", "monitor"),
+    kinds=("consumer", "endpoint", "experiment", "metric", "monitor"),
     rationale="Offline metrics only predict online impact; a model whose predictions are acted on "
     "needs an online experiment with guardrail metrics to prove it moves the KPI without breaking "
     "something else, and a KPI monitor to keep proving it.",
@@ -229,8 +239,9 @@ def _kpi_monitors(ctx: RuleContext) -> tuple[list[str], list[str]]:
     sources=(*mts("Model 2"), *roml(2), *dmls(9)),
     condition="An endpoint whose predictions a user app, internal service or downstream model "
     "consumes (or an online endpoint with no consumer drawn) has no A/B, interleaving, switchback, "
-    "bandit or holdback experiment near it, or its online experiments list no guardrails, or no "
-    "monitor tied to a business objective watches business_kpi.",
+    "bandit or holdback experiment near it, or its online experiments list no guardrails (in "
+    "guardrails, or as a metric with role guardrail linked to the experiment), or no monitor tied "
+    "to a business objective watches business_kpi.",
     unset="experiment_type or guardrails unset on a nearby experiment, watches unset on a monitor tied "
     "to the objective, or consumer_type unset when no consumer is known to act: a warning naming it.",
 )
@@ -288,10 +299,10 @@ def r37_online_evaluation(ctx: RuleContext) -> Iterator[Hit]:
             for x in view.near_of(ctx, endpoint, "experiment")
             if ctx.prop(x, "experiment_type") in _ONLINE_EXPERIMENTS
         ]
-        guarded = [x for x in tests if items(ctx.prop(x, "guardrails"))]
+        guarded = [x for x in tests if _guarded(ctx, x)]
         unguarded: list[str] = []
         if tests and not guarded:
-            unset = [x for x in tests if ctx.prop(x, "guardrails") is None]
+            unset = [x for x in tests if _guarded(ctx, x) is None]
             for x in unset:
                 unknown.note(
                     x,
