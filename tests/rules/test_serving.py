@@ -277,6 +277,35 @@ def test_r34_fires_for_a_gpu_endpoint_without_cost_monitor(builder):
     assert finding.components == (gpus, endpoint)
 
 
+def test_r34_fires_for_gpus_hosting_the_model_that_serves_the_endpoint(builder):
+    gpus = builder.add("infrastructure", "GPU pool", accelerator="gpu")
+    model = builder.add("model", "Embedder", family="transformer")
+    endpoint = builder.add("endpoint", "Embeddings API")
+    builder.chain(gpus, model, endpoint)
+    builder.add("monitor", watches=["latency"])
+    [finding] = fired(builder.design, "R34")
+    assert finding.components == (gpus, endpoint)
+
+
+def test_r34_fires_for_a_serving_model_on_gpu_with_no_infrastructure_drawn(builder):
+    model = builder.add("model", "Embedder", accelerator="gpu")
+    endpoint = builder.add("endpoint", "Embeddings API")
+    builder.link(model, endpoint)
+    builder.add("monitor", watches=["latency"])
+    [finding] = fired(builder.design, "R34")
+    assert finding.components == (model, endpoint)
+
+
+def test_r34_quiet_for_gpus_that_only_train_the_model(builder):
+    gpus = builder.add("infrastructure", "Training GPUs", accelerator="gpu")
+    model = builder.add("model", "Ranker", accelerator="cpu")
+    builder.link(gpus, model, phase="train")
+    builder.link(gpus, builder.add("training_job"), phase="train")
+    builder.link(model, builder.add("endpoint"))
+    builder.add("monitor", watches=["latency"])
+    assert findings(builder.design, "R34") == []
+
+
 def test_r34_quiet_for_a_gpu_endpoint_with_cost_monitor(builder):
     builder.link(builder.add("infrastructure", accelerator="gpu"), builder.add("endpoint"))
     builder.add("monitor", watches=["cost"])
