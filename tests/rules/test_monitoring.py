@@ -345,3 +345,28 @@ def test_r40_says_when_logs_features_is_unspecified(builder):
     assert unspecified(builder.design, "R40") == [
         "logs_features of Log is unset: it logs what API serves"
     ]
+
+
+def test_r39_fires_for_a_loop_through_the_prediction_log_into_the_training_set(builder):
+    """No data or label source in the loop: the log of what the model showed is written
+    straight into its training set."""
+    dataset, model = builder.add("dataset", "Training set"), builder.add("model", "Recommender")
+    endpoint = builder.add("endpoint", "Feed API", mode="online")
+    builder.chain(dataset, builder.add("training_job"), model, endpoint, builder.add("consumer", "App"))
+    log = builder.add("prediction_logger", "Impression log", holdout_pct=0.0)
+    builder.link(endpoint, log)
+    back = builder.link(log, dataset, feedback=True)
+    [finding] = fired(builder.design, "R39")
+    assert finding.links == (back,) and set(finding.components) >= {dataset, model}
+    assert "no exploration and no holdout" in finding.message
+    builder.design.component_by_id()[log].properties["holdout_pct"] = 1.0
+    assert findings(builder.design, "R39") == []
+
+
+def test_r39_fires_for_review_verdicts_of_flagged_cases_fed_back_as_labels(builder):
+    dataset, model = builder.add("dataset", "Training set"), builder.add("model", "Fraud model")
+    review = builder.add("human_review", "Review queue")
+    builder.chain(dataset, builder.add("training_job"), model, review)
+    builder.link(review, dataset, feedback=True)
+    [finding] = fired(builder.design, "R39")
+    assert "Fraud model into Training set" in finding.message

@@ -119,7 +119,9 @@ def _feedback_loops(ctx: RuleContext) -> list[dict[str, tuple[str, ...]]]:
             roles: dict[str, list[str]] = {}
             for member in group:
                 roles.setdefault(kind_of.get(member, ""), []).append(member)
-            sources = roles.get("label_source", []) + roles.get("data_source", [])
+            # Where the outcomes re-enter training: a label or data source, else a dataset the
+            # loop writes to (a prediction log or a review queue's verdicts).
+            sources = roles.get("label_source", []) + roles.get("data_source", []) or roles.get("dataset", [])
             if not (roles.get("model") and sources):
                 continue
             loggers = [lg for lg, near in beside if lg in members or not near.isdisjoint(members)]
@@ -177,10 +179,10 @@ def _loops_unchanged(values: Mapping[Hashable, Any], graph: DesignGraph, edit: L
     "(holdout_pct > 0). For a forecast, correct for censored outcomes instead.",
     sources=(*htd("4"), *dmls(8)),
     condition="Predictions or actions of a model reach, through data-carrying links (marked feedback "
-    "or not), a label or data source that trains it again, and no policy in the loop explores and no "
-    "logger beside it keeps a holdout; or a policy explores but no logger beside the loop logs "
-    "propensities. For forecasting tasks the rule defers to R50 (censored outcomes) when it exists, "
-    "and otherwise asks for censoring correction.",
+    "or not), a label or data source, or a dataset, that trains it again, and no "
+    "policy in the loop explores and no logger beside it keeps a holdout; or a policy explores but "
+    "no logger beside the loop logs propensities. For forecasting tasks the rule defers to R50 "
+    "(censored outcomes) when it exists, and otherwise asks for censoring correction.",
     unset="exploration_rate unset on a non-bandit policy in the loop, holdout_pct unset on a logger "
     "beside it, or propensity_logged unset when exploring: a warning naming it.",
 )
