@@ -238,6 +238,17 @@ def test_r38_quiet_for_a_switchback(builder):
     assert findings(builder.design, "R38") == []
 
 
+def test_r38_quiet_for_a_shadow_test_and_for_a_switchback_with_no_unit_set(builder):
+    _, experiment = _marketplace(builder, unit="request")
+    props = builder.design.component_by_id()[experiment].properties
+    props["experiment_type"] = "shadow"  # scores requests, acts on none: nothing interferes
+    assert findings(builder.design, "R38") == []
+    props.update(experiment_type="switchback", unit=None)
+    assert findings(builder.design, "R38") == []
+    props["experiment_type"] = "ab"
+    assert unspecified(builder.design, "R38")[0].startswith("unit of Price test is unset")
+
+
 def test_r38_quiet_outside_a_marketplace(builder):
     _marketplace(builder, marketplace=False)
     assert findings(builder.design, "R38") == []

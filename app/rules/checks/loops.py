@@ -44,7 +44,8 @@ _ISOLATED_UNITS = ("region_time",)
     sources=(*toce(22), *dmls(9)),
     condition="A problem framing says marketplace true, the design makes a shared-resource decision (a "
     "decision policy of type optimizer, rules, rerank or bandit, or a ranking task), and an "
-    "experiment randomises by user, session or request.",
+    "experiment randomises by user, session or request (a shadow test acts on nothing, and a "
+    "switchback with no unit set randomises by region and time).",
     unset="In a marketplace with such a decision, an experiment whose unit is unset is a warning naming "
     "experiment.unit; marketplace unset with such a decision and a user/session/request experiment, "
     "or policy_type unset in a marketplace, is a warning naming it.",
@@ -63,8 +64,9 @@ def r38_interference(ctx: RuleContext) -> Iterator[Hit]:
     unknown = Unspecified(ctx)
     for experiment in experiments:
         unit = experiment.properties.get("unit")
-        if unit in _ISOLATED_UNITS:
-            continue
+        kind = experiment.properties.get("experiment_type")
+        if unit in _ISOLATED_UNITS or kind == "shadow" or (kind == "switchback" and unit is None):
+            continue  # a shadow acts on nothing; a switchback randomises by region and time
         if market and not shared:
             for policy in policies:
                 if policy.properties.get("policy_type") is None:
