@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from app.rules.checks._signals import stated_cadence
 from tests.factories import DesignBuilder
-from tests.rules.helpers import add_metric, findings, sound_recommender
+from tests.rules.helpers import add_metric, findings, fired, sound_recommender
 
 # ---- R43 calibration ------------------------------------------------------------------------
 
@@ -130,6 +130,22 @@ def test_r44_fires_when_the_label_type_is_unset_under_a_rerank_policy(builder):
     labels = builder.add("label_source", "Labels")
     [finding] = findings(builder.design, "R44")
     assert finding.unset == (f"{labels}.label_type", f"{labels}.position_correction")
+
+
+def test_r44_quiet_for_a_classifier_beside_a_retriever(builder):
+    """The assistant retrieves (a ranked list), but the ticket router's outcomes come from no
+    list: its labels carry no position bias."""
+    builder.add("problem_framing", "Triage", task="multiclass")
+    retriever = builder.add("retriever", "KB retriever")
+    llm = builder.add("model", "LLM", provenance="vendor_api")
+    builder.chain(builder.add("vector_index"), retriever, llm, builder.add("endpoint", "Assistant"))
+    outcomes = builder.add("label_source", "Resolutions", label_type="natural", position_correction="none")
+    router = builder.add("model", "Ticket router")
+    builder.chain(outcomes, builder.add("training_job"), router, builder.add("endpoint", "Router"))
+    assert findings(builder.design, "R44") == []
+    builder.link(retriever, router)  # the router now re-ranks what the retriever returns
+    [finding] = fired(builder.design, "R44")
+    assert finding.components == (outcomes,) and "(the design ranks (KB retriever))" in finding.message
 
 
 def test_r44_quiet_with_a_correction(builder):

@@ -57,7 +57,9 @@ _MIN_AGREEMENT = 0.6
     sources=(JOACHIMS_2017, CRASWELL_2008),
     condition="The design ranks or recommends (a framing with task ranking, a rerank decision policy, "
     "a retriever, or an NDCG, MAP, MRR or recall@k metric) and a label source whose labels are "
-    "natural or delayed outcomes of what users saw has position_correction none.",
+    "natural or delayed outcomes of what users saw has position_correction none. Without a ranking "
+    "framing, a label source training models counts only when a retriever or re-ranker is up- or "
+    "downstream of what it trains, or a ranking metric is linked into what its labels reach.",
     unset="position_correction unset on such a label source fires (the bias is assumed uncorrected); "
     "label_type unset fires too unless position_correction names a correction.",
 )
@@ -65,12 +67,19 @@ def r44_position_bias(ctx: RuleContext) -> Iterator[Hit]:
     signals = ranking_signals(ctx)
     if not signals:
         return
-    why = f"the design ranks ({names(ctx, signals)})"
-    for label in ctx.of_kind("label_source"):
+    ranking_task = any(ctx.kind_of.get(s) == "problem_framing" for s in signals)
+    labels = ctx.of_kind("label_source")
+    trains = {} if ranking_task else trained_by(ctx, [c.id for c in labels])
+    for label in labels:
         props = label.properties
         label_type, correction = props.get("label_type"), props.get("position_correction")
         if correction in _CORRECTIONS or (label_type is not None and label_type not in OUTCOME_LABELS):
             continue
+        models = trains.get(label.id)
+        ranked = _ranking_near(ctx, label.id, models, signals) if models else signals
+        if not ranked:
+            continue  # its models rank nothing: a classifier beside a retriever
+        why = f"the design ranks ({names(ctx, ranked)})"
         pairs = (("label_type", label_type), ("position_correction", correction))
         unset = tuple(f"{label.id}.{prop}" for prop, value in pairs if value is None)
         name = ctx.name(label.id)
@@ -92,6 +101,16 @@ def r44_position_bias(ctx: RuleContext) -> Iterator[Hit]:
                 f"({why}): the ranker learns where items were shown, not what users prefer"
             )
         yield Hit(message, components=(label.id,), unset=unset)
+
+
+def _ranking_near(ctx: RuleContext, label: str, models: list[str], signals: list[str]) -> list[str]:
+    """The ranking signals of what a label source trains: a retriever or re-ranker its models
+    feed or are fed by, or a ranking metric linked into what its labels reach."""
+    related = ctx.reach([label]) | ctx.reach(models, forward=False) | set(models)
+    return [
+        s for s in signals
+        if s in related or (ctx.kind_of.get(s) == "metric" and not related.isdisjoint(ctx.succ.get(s, ())))
+    ]  # fmt: skip
 
 
 # ---- R45 ------------------------------------------------------------------------------------
