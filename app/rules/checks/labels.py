@@ -59,7 +59,8 @@ _MIN_AGREEMENT = 0.6
     "a retriever, or an NDCG, MAP, MRR or recall@k metric) and a label source whose labels are "
     "natural or delayed outcomes of what users saw has position_correction none. Without a ranking "
     "framing, a label source training models counts only when a retriever or re-ranker is up- or "
-    "downstream of what it trains, or a ranking metric is linked into what its labels reach.",
+    "downstream of what it trains (or linked to nothing), or a ranking metric is linked into what "
+    "its labels reach (or into what no label reaches).",
     unset="position_correction unset on such a label source fires (the bias is assumed uncorrected); "
     "label_type unset fires too unless position_correction names a correction.",
 )
@@ -76,7 +77,7 @@ def r44_position_bias(ctx: RuleContext) -> Iterator[Hit]:
         if correction in _CORRECTIONS or (label_type is not None and label_type not in OUTCOME_LABELS):
             continue
         models = trains.get(label.id)
-        ranked = _ranking_near(ctx, label.id, models, signals) if models else signals
+        ranked = _ranking_near(ctx, label.id, models, signals, labels) if models else signals
         if not ranked:
             continue  # its models rank nothing: a classifier beside a retriever
         why = f"the design ranks ({names(ctx, ranked)})"
@@ -103,14 +104,24 @@ def r44_position_bias(ctx: RuleContext) -> Iterator[Hit]:
         yield Hit(message, components=(label.id,), unset=unset)
 
 
-def _ranking_near(ctx: RuleContext, label: str, models: list[str], signals: list[str]) -> list[str]:
+def _ranking_near(
+    ctx: RuleContext, label: str, models: list[str], signals: list[str], labels: list[Component]
+) -> list[str]:
     """The ranking signals of what a label source trains: a retriever or re-ranker its models
-    feed or are fed by, or a ranking metric linked into what its labels reach."""
+    feed or are fed by, or linked to nothing; a ranking metric linked into what its labels
+    reach, or into what no label reaches (a metric of the whole design)."""
     related = ctx.reach([label]) | ctx.reach(models, forward=False) | set(models)
-    return [
-        s for s in signals
-        if s in related or (ctx.kind_of.get(s) == "metric" and not related.isdisjoint(ctx.succ.get(s, ())))
-    ]  # fmt: skip
+    anywhere = ctx.reach([c.id for c in labels])
+    found = []
+    for s in signals:
+        if ctx.kind_of.get(s) == "metric":
+            targets = set(ctx.succ.get(s, ()))
+            if not targets & related and targets & anywhere:
+                continue
+        elif s not in related and ctx.neighbours(s):
+            continue
+        found.append(s)
+    return found
 
 
 # ---- R45 ------------------------------------------------------------------------------------
