@@ -192,6 +192,15 @@ def test_r45_fires_when_labels_mature_after_the_next_run(builder):
     )
 
 
+def test_r45_fires_for_a_manual_job_that_continuous_training_drives(builder):
+    labels, job = _retrained(builder, "Nightly training", "manual", label_type="delayed_outcome",
+                             delay_hours=168.0)  # fmt: skip
+    assert findings(builder.design, "R45") == []  # run by hand: whoever runs it waits for labels
+    builder.link(builder.add("cicd_pipeline", "CT", ct=True), job)
+    [finding] = fired(builder.design, "R45")
+    assert finding.components == (labels, job) and "retrains on them every 24 h" in finding.message
+
+
 def test_r45_fires_for_continual_training_on_slow_labels(builder):
     _retrained(builder, "Online learner", "continual", label_type="natural", delay_hours=6.0)
     [finding] = findings(builder.design, "R45")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from app.domain.model import Component
-from app.rules.checks._common import dmls, fmt, join_words, names, number, pick
+from app.rules.checks._common import ct_driven, dmls, fmt, join_words, names, number, pick
 from app.rules.checks._flows import task_of
 from app.rules.checks._signals import (
     CHAPELLE_2014,
@@ -133,12 +133,25 @@ def _cadence(job: Component) -> float | None:
     return stated_cadence(f"{job.name} {job.notes} {job.technology}")
 
 
+def _how(ctx: RuleContext, job: str, cadence: float | None) -> str:
+    schedule = ctx.prop(job, "schedule")
+    if schedule is None:
+        return "on a schedule left unset (continually, for all the design says)"
+    if schedule == "continual":
+        return "continually"
+    if schedule == "manual":
+        schedule = "continuous training from a CI/CD pipeline"
+    if cadence is None:
+        return f"({schedule}) at a cadence its name and notes do not state"
+    return f"every {fmt(cadence)} h"
+
+
 @rule(
     id="R45",
     title="Label maturity versus retraining cadence",
     stage="data",
     severity="warning",
-    kinds=("label_source", "sampling_strategy", "training_job"),
+    kinds=("cicd_pipeline", "label_source", "sampling_strategy", "training_job"),
     rationale="Outcome labels (a conversion, a churn, a chargeback) mature some time after the "
     "prediction; until then the example reads as a negative. A model retrained more often than its "
     "labels mature learns, in every run, from recent examples whose positives have not arrived yet, "
@@ -148,7 +161,8 @@ def _cadence(job: Component) -> float | None:
     "importance weights on the freshest examples: an importance_weight sampling strategy with "
     "weighted_correction on the way from the label source to the training job).",
     sources=(CHAPELLE_2014, *dmls(4)),
-    condition="A training job retrains (schedule periodic, triggered or continual) on natural or "
+    condition="A training job retrains (schedule periodic, triggered or continual, or a CI/CD "
+    "pipeline with continuous training drives it) on natural or "
     "delayed-outcome labels whose delay_hours exceeds its cadence, and no importance-weighting "
     "sampling strategy lies between them. Cadence: continual means about an hour; otherwise it is "
     "read from the job's name, notes or technology ('hourly', 'daily', 'weekly', 'monthly', 'every 6 "
@@ -159,7 +173,12 @@ def _cadence(job: Component) -> float | None:
     "case) and is named; an unstated cadence is read as above.",
 )
 def r45_label_maturity(ctx: RuleContext) -> Iterator[Hit]:
-    jobs = [j for j in ctx.of_kind("training_job") if j.properties.get("schedule") in (*_RETRAINED, None)]
+    driven = ct_driven(ctx)  # continuous training retrains a job whatever its own schedule says
+    jobs = [
+        j
+        for j in ctx.of_kind("training_job")
+        if j.properties.get("schedule") in (*_RETRAINED, None) or j.id in driven
+    ]
     labels = [
         c for c in ctx.of_kind("label_source") if c.properties.get("label_type") in (*OUTCOME_LABELS, None)
     ]
@@ -212,14 +231,7 @@ def _maturity_hit(
     name = ctx.name(label.id)
 
     def how(job: str) -> str:
-        schedule, cadence = ctx.prop(job, "schedule"), cadence_of[job]
-        if schedule is None:
-            return "on a schedule left unset (continually, for all the design says)"
-        if schedule == "continual":
-            return "continually"
-        if cadence is None:
-            return f"({schedule}) at a cadence its name and notes do not state"
-        return f"every {fmt(cadence)} h"
+        return _how(ctx, job, cadence_of[job])
 
     if len(jobs) == 1:
         retrain = f"{ctx.name(jobs[0])} retrains on them {how(jobs[0])}"
