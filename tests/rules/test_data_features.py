@@ -180,6 +180,28 @@ def test_r14_quiet_with_a_prediction_drift_monitor(builder):
     assert findings(builder.design, "R14") == []
 
 
+def _late_pipeline(builder, name, delay, watches):
+    labels = builder.add("label_source", f"{name} labels", delay_hours=delay)
+    endpoint = builder.add("endpoint", f"{name} API", mode="online")
+    builder.chain(labels, builder.add("training_job"), builder.add("model"), endpoint)
+    builder.link(builder.add("monitor", f"{name} monitor", watches=watches, alerting=True), endpoint)
+    return labels, endpoint
+
+
+def test_r14_fires_when_only_another_models_endpoint_is_watched_for_drift(builder):
+    labels, endpoint = _late_pipeline(builder, "Chargeback", 720.0, ["latency", "errors"])
+    _late_pipeline(builder, "Search", 1.0, ["data_drift"])
+    [finding] = fired(builder.design, "R14")
+    assert finding.components == (labels, endpoint)
+    assert "no monitor near Chargeback API in production" in finding.message
+
+
+def test_r14_quiet_with_drift_watched_near_the_endpoint_the_late_labels_judge(builder):
+    _late_pipeline(builder, "Chargeback", 720.0, ["prediction_drift"])
+    _late_pipeline(builder, "Search", 1.0, ["latency"])
+    assert findings(builder.design, "R14") == []
+
+
 def test_r14_quiet_for_fast_labels(builder):
     builder.add("label_source", "Clicks", delay_hours=0.5)
     assert findings(builder.design, "R14") == []

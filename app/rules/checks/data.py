@@ -10,6 +10,7 @@ from app.rules.checks._common import (
     Unspecified,
     aws,
     dmls,
+    endpoints,
     fmt,
     htd,
     items,
@@ -22,6 +23,7 @@ from app.rules.checks._common import (
     serve_side,
     watches_any,
 )
+from app.rules.checks._signals import endpoint_models, trained_by
 from app.rules.checks.nearness import near_check
 from app.rules.context import RuleContext
 from app.rules.model import Hit
@@ -261,7 +263,8 @@ _FIX = {
     suggestion="Add a monitor watching prediction_drift or data_drift.",
     sources=dmls(4, 8),
     condition="A label source's labels arrive more than 24 h late (delay_hours > 24) and no monitor "
-    "watches prediction_drift or data_drift.",
+    "watches prediction_drift or data_drift: near (in production) the endpoints of the models the "
+    "labels train, or anywhere when they train no served model.",
     unset="delay_hours unset is a warning (set it); with late labels, a monitor whose watches is unset "
     "is a warning naming monitor.watches.",
 )
@@ -271,31 +274,70 @@ def r14_delayed_labels(ctx: RuleContext) -> Iterator[Hit]:
         return
     monitors = ctx.of_kind("monitor")
     watches = [items(m.properties.get("watches")) for m in monitors]
-    if any(w and w & {"prediction_drift", "data_drift"} for w in watches):
-        return
+    drift = any(w and w & _PROXIES for w in watches)
     unknown = Unspecified(ctx)
     unsure = [m.id for m, w in zip(monitors, watches, strict=True) if w is None]
+    late = []
     for label in labels:
         delay = number(label.properties.get("delay_hours"))
         if delay is None:
-            unknown.note(label.id, "delay_hours", "late labels need drift monitors as a proxy", "hours")
+            if not drift:
+                unknown.note(label.id, "delay_hours", "late labels need drift monitors as a proxy", "hours")
         elif delay > 24:
-            if unsure:
-                for mid in unsure:
-                    unknown.note(
-                        mid,
-                        "watches",
-                        f"labels from {ctx.name(label.id)} arrive {fmt(delay)} h late",
-                        "e.g. prediction_drift, data_drift",
-                        also=(label.id,),
-                    )
-                continue
-            yield Hit(
-                f"Labels from {ctx.name(label.id)} arrive {fmt(delay)} h late and no monitor watches "
-                "prediction_drift or data_drift",
-                components=(label.id,),
-            )
+            late.append((label, delay))
+    served = _served_by_labels(ctx, [label.id for label, _ in late])
+    for label, delay in late:
+        ends = served.get(label.id)
+        if ends:
+            # The proxy must watch what these labels judge: an endpoint of a model they train.
+            late_labels = ctx.name(label.id)
+            unwatched = near_check(
+                ctx, ends, "monitor", watches_any(_PROXIES), unknown, "watches",
+                lambda e, late_labels=late_labels: f"labels from {late_labels} judge {ctx.name(e)} late",
+                serving=True,
+            )  # fmt: skip
+            if unwatched:
+                yield Hit(
+                    f"Labels from {ctx.name(label.id)} arrive {fmt(delay)} h late and no monitor near "
+                    f"{names(ctx, unwatched, ordered=True)} in production watches prediction_drift or "
+                    "data_drift",
+                    components=ctx.sorted_ids([label.id, *unwatched]),
+                )
+            continue
+        if drift:
+            continue
+        if unsure:
+            for mid in unsure:
+                unknown.note(
+                    mid,
+                    "watches",
+                    f"labels from {ctx.name(label.id)} arrive {fmt(delay)} h late",
+                    "e.g. prediction_drift, data_drift",
+                    also=(label.id,),
+                )
+            continue
+        yield Hit(
+            f"Labels from {ctx.name(label.id)} arrive {fmt(delay)} h late and no monitor watches "
+            "prediction_drift or data_drift",
+            components=(label.id,),
+        )
     yield from unknown.hits()
+
+
+_PROXIES = {"prediction_drift", "data_drift"}
+
+
+def _served_by_labels(ctx: RuleContext, labels: list[str]) -> dict[str, list[str]]:
+    """For each label source, the endpoints served by the models it trains."""
+    if not labels:
+        return {}
+    trains = trained_by(ctx, labels)
+    serving = endpoint_models(ctx)
+    found: dict[str, list[str]] = {}
+    for label in labels:
+        models = set(trains.get(label, ()))
+        found[label] = [e for e in endpoints(ctx) if models.intersection(serving.get(e, ()))]
+    return found
 
 
 @rule(
