@@ -227,6 +227,17 @@ def test_r15_quiet_for_owned_versioned_source(builder):
     assert findings(builder.design, "R15") == []
 
 
+def test_r15_fires_for_an_owner_written_as_a_placeholder(builder):
+    source = builder.add("data_source", "Events", owner="TBD", versioned=True)
+    [finding] = fired(builder.design, "R15")
+    assert finding.message == "Data source Events has a placeholder for an owner"
+    for placeholder in ("unknown", " ? ", "N/A", "none"):
+        builder.design.component_by_id()[source].properties["owner"] = placeholder
+        assert len(fired(builder.design, "R15")) == 1, placeholder
+    builder.design.component_by_id()[source].properties["owner"] = "Tbd-platform team"
+    assert findings(builder.design, "R15") == []
+
+
 # ---- R16 ---------------------------------------------------------------------------------
 
 

@@ -340,6 +340,16 @@ def _served_by_labels(ctx: RuleContext, labels: list[str]) -> dict[str, list[str
     return found
 
 
+_NO_OWNER = frozenset(
+    {"tbd", "tbc", "todo", "unknown", "none", "nobody", "unassigned", "n/a", "na", "?", "-"}
+)
+
+
+def _placeholder(owner: object) -> bool:
+    """An owner written as a placeholder ('TBD', 'unknown', '?') names nobody."""
+    return isinstance(owner, str) and owner.strip().lower().rstrip(".") in _NO_OWNER
+
+
 @rule(
     id="R15",
     title="Data source without owner or versioning",
@@ -350,7 +360,8 @@ def _served_by_labels(ctx: RuleContext, labels: list[str]) -> dict[str, list[str
     "cannot be reproduced.",
     suggestion="Name the owning team of each data source and version (snapshot) its data.",
     sources=(*htd("3"), *roml(11), *mts("Monitor 1")),
-    condition="A data source has no owner, or is not versioned.",
+    condition="A data source has no owner (or a placeholder: TBD, unknown, none, ?), or is not "
+    "versioned.",
     unset="owner or versioned unset is reported (info, like the rule) with the property named.",
 )
 def r15_source_ownership(ctx: RuleContext) -> Iterator[Hit]:
@@ -358,7 +369,9 @@ def r15_source_ownership(ctx: RuleContext) -> Iterator[Hit]:
         props = source.properties
         problems, unset = [], []
         owner = props.get("owner")
-        if not (isinstance(owner, str) and owner.strip()):
+        if _placeholder(owner):
+            problems.append("has a placeholder for an owner")
+        elif not (isinstance(owner, str) and owner.strip()):
             problems.append("has no owner")
             if owner is None:
                 unset.append(f"{source.id}.owner")
