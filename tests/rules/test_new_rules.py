@@ -335,6 +335,22 @@ def test_r47_quiet_when_one_serving_model_handles_it(builder):
     assert findings(builder.design, "R47") == []
 
 
+def test_r47_quiet_when_cold_start_is_drawn_as_exploration_or_a_popularity_baseline(builder):
+    """The example's re-ranker reserves 5% of slots to explore new videos; cold_start is unset on
+    its models. Exploration downstream, or a popularity baseline serving the endpoint, is a
+    cold-start strategy drawn rather than set."""
+    builder.add("problem_framing", task="ranking")
+    ranker = builder.add("model", "Ranker", family="deep_nn")
+    endpoint = builder.add("endpoint", "Feed")
+    policy = builder.add("decision_policy", "Re-ranking", policy_type="rerank", exploration_rate=0.05)
+    builder.chain(ranker, endpoint, policy)
+    assert findings(builder.design, "R47") == []
+    builder.design.component_by_id()[policy].properties["exploration_rate"] = 0.0
+    assert len(findings(builder.design, "R47")) == 1
+    builder.link(builder.add("baseline_model", "Most watched", baseline_type="popularity"), endpoint)
+    assert findings(builder.design, "R47") == []
+
+
 def test_r47_quiet_outside_ranking(builder):
     builder.add("problem_framing", task="binary")
     builder.add("model", family="gbdt")
