@@ -633,6 +633,23 @@ def test_r52_quiet_with_drift_alerts_retraining_and_label_feedback(builder):
     assert findings(builder.design, "R52") == []
 
 
+def test_r52_quiet_for_retraining_by_continuous_training_and_outcomes_fed_back_as_labels(builder):
+    """The job is left 'manual' but a CT pipeline retrains it; chargebacks come back from the bank
+    as a label link into the training set, with no label source box."""
+    builder.add("problem_framing", "Fraud", adversarial=True)
+    builder.add("monitor", watches=["concept_drift"], alerting=True)
+    dataset, job = builder.add("dataset"), builder.add("training_job", schedule="manual")
+    bank = builder.add("consumer", "Bank")
+    builder.chain(dataset, job, builder.add("model"), bank)
+    back = builder.link(bank, dataset, flow="label", feedback=True)
+    ct = builder.link(builder.add("cicd_pipeline", ct=True), job)
+    assert findings(builder.design, "R52") == []
+    builder.design.links[:] = [lk for lk in builder.design.links if lk.id not in (back, ct)]
+    builder.design.invalidate_indexes()
+    [finding] = fired(builder.design, "R52")
+    assert "no training job retrains it" in finding.message and "no human review" in finding.message
+
+
 def test_r52_quiet_when_not_adversarial(builder):
     builder.add("problem_framing", adversarial=False)
     builder.add("decision_policy", policy_type="threshold")
