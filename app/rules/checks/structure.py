@@ -37,7 +37,8 @@ from app.rules.registry import rule
     condition="Components form a cycle of data-carrying links none of which is marked feedback. Watch, "
     "govern and proxy links, and eval links from metrics, objectives, experiments or loggers "
     "(measurements), carry no data and close no loop; the eval links of the model's own path "
-    "(model → evaluation → registry) do.",
+    "(model → evaluation → registry) do, and so do the govern links out of a governance step that "
+    "data or labels flow into (it passes them on).",
     unset="Reads no property: only links, their flow and their feedback flag.",
 )
 def r6_unmarked_loops(ctx: RuleContext) -> Iterator[Hit]:
