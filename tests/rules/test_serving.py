@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.rules.helpers import findings, fired, unspecified
 
 # ---- R28 ---------------------------------------------------------------------------------
@@ -277,23 +279,20 @@ def test_r34_fires_for_a_gpu_endpoint_without_cost_monitor(builder):
     assert finding.components == (gpus, endpoint)
 
 
-def test_r34_fires_for_gpus_hosting_the_model_that_serves_the_endpoint(builder):
-    gpus = builder.add("infrastructure", "GPU pool", accelerator="gpu")
+@pytest.mark.parametrize("drawn", ["gpus hosting the serving model", "the serving model's own accelerator"])
+def test_r34_fires_for_accelerators_running_the_endpoint_drawn_another_way(builder, drawn):
     model = builder.add("model", "Embedder", family="transformer")
-    endpoint = builder.add("endpoint", "Embeddings API")
-    builder.chain(gpus, model, endpoint)
-    builder.add("monitor", watches=["latency"])
-    [finding] = fired(builder.design, "R34")
-    assert finding.components == (gpus, endpoint)
-
-
-def test_r34_fires_for_a_serving_model_on_gpu_with_no_infrastructure_drawn(builder):
-    model = builder.add("model", "Embedder", accelerator="gpu")
     endpoint = builder.add("endpoint", "Embeddings API")
     builder.link(model, endpoint)
     builder.add("monitor", watches=["latency"])
+    if drawn == "gpus hosting the serving model":
+        host = builder.add("infrastructure", "GPU pool", accelerator="gpu")
+        builder.link(host, model)
+    else:  # no infrastructure drawn: the model says where it runs
+        builder.design.component_by_id()[model].properties["accelerator"] = "gpu"
+        host = model
     [finding] = fired(builder.design, "R34")
-    assert finding.components == (model, endpoint)
+    assert set(finding.components) == {host, endpoint}
 
 
 def test_r34_quiet_for_gpus_that_only_train_the_model(builder):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from app.rules.checks._common import (
     GML,
@@ -290,11 +290,9 @@ def r14_delayed_labels(ctx: RuleContext) -> Iterator[Hit]:
         ends = served.get(label.id)
         if ends:
             # The proxy must watch what these labels judge: an endpoint of a model they train.
-            late_labels = ctx.name(label.id)
             unwatched = near_check(
                 ctx, ends, "monitor", watches_any(_PROXIES), unknown, "watches",
-                lambda e, late_labels=late_labels: f"labels from {late_labels} judge {ctx.name(e)} late",
-                serving=True,
+                _judged_late(ctx, label.id), serving=True,
             )  # fmt: skip
             if unwatched:
                 yield Hit(
@@ -325,6 +323,11 @@ def r14_delayed_labels(ctx: RuleContext) -> Iterator[Hit]:
 
 
 _PROXIES = {"prediction_drift", "data_drift"}
+
+
+def _judged_late(ctx: RuleContext, label: str) -> Callable[[str], str]:
+    """Why a monitor near an endpoint matters when `label`'s labels come late."""
+    return lambda endpoint: f"labels from {ctx.name(label)} judge {ctx.name(endpoint)} late"
 
 
 def _served_by_labels(ctx: RuleContext, labels: list[str]) -> dict[str, list[str]]:
