@@ -71,6 +71,26 @@ def ranking_signals(ctx: RuleContext) -> list[str]:
     return found
 
 
+def ranking_signals_near(
+    ctx: RuleContext, label: str, models: list[str], signals: list[str], labels: list[str]
+) -> list[str]:
+    """The ranking signals of what a label source trains: a retriever or re-ranker its models
+    feed or are fed by, or linked to nothing; a ranking metric linked into what its labels
+    reach, or into what no label reaches (a metric of the whole design)."""
+    related = ctx.reach([label]) | ctx.reach(models, forward=False) | set(models)
+    anywhere = ctx.reach(labels)
+    found = []
+    for s in signals:
+        if ctx.kind_of.get(s) == "metric":
+            targets = set(ctx.succ.get(s, ()))
+            if not targets & related and targets & anywhere:
+                continue
+        elif s not in related and ctx.neighbours(s):
+            continue
+        found.append(s)
+    return found
+
+
 def trained_by(ctx: RuleContext, seeds: list[str]) -> dict[str, list[str]]:
     """For each seed (a label or data source), the models its data reaches: through datasets,
     sampling and training jobs, never through another model (feedback links left out)."""

@@ -23,6 +23,7 @@ from app.rules.checks._signals import (
     model_ids,
     randomly_observed,
     ranking_signals,
+    ranking_signals_near,
     stated_cadence,
     trained_by,
     weighted_labels,
@@ -70,14 +71,15 @@ def r44_position_bias(ctx: RuleContext) -> Iterator[Hit]:
         return
     ranking_task = any(ctx.kind_of.get(s) == "problem_framing" for s in signals)
     labels = ctx.of_kind("label_source")
-    trains = {} if ranking_task else trained_by(ctx, [c.id for c in labels])
+    label_ids = [c.id for c in labels]
+    trains = {} if ranking_task else trained_by(ctx, label_ids)
     for label in labels:
         props = label.properties
         label_type, correction = props.get("label_type"), props.get("position_correction")
         if correction in _CORRECTIONS or (label_type is not None and label_type not in OUTCOME_LABELS):
             continue
         models = trains.get(label.id)
-        ranked = _ranking_near(ctx, label.id, models, signals, labels) if models else signals
+        ranked = ranking_signals_near(ctx, label.id, models, signals, label_ids) if models else signals
         if not ranked:
             continue  # its models rank nothing: a classifier beside a retriever
         why = f"the design ranks ({names(ctx, ranked)})"
@@ -102,26 +104,6 @@ def r44_position_bias(ctx: RuleContext) -> Iterator[Hit]:
                 f"({why}): the ranker learns where items were shown, not what users prefer"
             )
         yield Hit(message, components=(label.id,), unset=unset)
-
-
-def _ranking_near(
-    ctx: RuleContext, label: str, models: list[str], signals: list[str], labels: list[Component]
-) -> list[str]:
-    """The ranking signals of what a label source trains: a retriever or re-ranker its models
-    feed or are fed by, or linked to nothing; a ranking metric linked into what its labels
-    reach, or into what no label reaches (a metric of the whole design)."""
-    related = ctx.reach([label]) | ctx.reach(models, forward=False) | set(models)
-    anywhere = ctx.reach([c.id for c in labels])
-    found = []
-    for s in signals:
-        if ctx.kind_of.get(s) == "metric":
-            targets = set(ctx.succ.get(s, ()))
-            if not targets & related and targets & anywhere:
-                continue
-        elif s not in related and ctx.neighbours(s):
-            continue
-        found.append(s)
-    return found
 
 
 # ---- R45 ------------------------------------------------------------------------------------
