@@ -268,12 +268,13 @@ def _drawn_cold_start(ctx: RuleContext) -> set[str]:
     ]
     if exploring:
         found |= ctx.reach(exploring, forward=False) & ctx.ids_of_kind("endpoint", "model")
-    for endpoint in ctx.ids_of_kind("endpoint"):
-        if any(
-            ctx.kind_of.get(m) == "baseline_model" and ctx.prop(m, "baseline_type") == "popularity"
-            for m in serving_models(ctx, endpoint)
-        ):
-            found.add(endpoint)
+    popular = {
+        b.id for b in ctx.of_kind("baseline_model") if b.properties.get("baseline_type") == "popularity"
+    }
+    if popular:
+        for endpoint in ctx.ids_of_kind("endpoint"):
+            if popular.intersection(serving_models(ctx, endpoint)):
+                found.add(endpoint)
     return found
 
 

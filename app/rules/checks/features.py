@@ -13,6 +13,7 @@ from app.rules.checks._common import (
     mts,
     names,
     number,
+    pick,
     roml,
 )
 from app.rules.context import RuleContext
@@ -47,17 +48,27 @@ def r19_imbalance(ctx: RuleContext) -> Iterator[Hit]:
     if not metrics or not any(n is None or str(n) in _BLIND for _, n in metrics):
         return
     labels = ctx.of_kind("label_source")
+    rates = [number(c.properties.get("positive_rate")) for c in labels]
+    named_blind = any(n is not None and str(n) in _BLIND for _, n in metrics)
+    if not any((r is not None and min(r, 1 - r) < 0.05) or (r is None and named_blind) for r in rates):
+        return  # no rare class, and no unset rate that a named blind metric would hide
     # The metrics judging what a label source trains: linked into what its labels reach (the
     # job, the model, its evaluation), and those linked into no label's reach (the design's).
     seeds = [c.id for c in labels]
     reach = ctx.reach_bits(seeds) if seeds else {}
-    judging = {mid: 0 for mid, _ in metrics}
-    for mid in judging:
+    shared: list[tuple[str, object]] = []
+    judged: dict[str, list[tuple[str, object]]] = {}
+    for mid, n in metrics:
+        mask = 0
         for target in ctx.succ.get(mid, ()):
-            judging[mid] |= reach.get(target, 0)
+            mask |= reach.get(target, 0)
+        if not mask:
+            shared.append((mid, n))
+        for label_id in pick(seeds, mask):
+            judged.setdefault(label_id, []).append((mid, n))
     unknown = Unspecified(ctx)
-    for i, label in enumerate(labels):
-        scope = [(mid, n) for mid, n in metrics if not judging[mid] or judging[mid] >> i & 1]
+    for label in labels:
+        scope = sorted([*shared, *judged.get(label.id, ())], key=lambda m: ctx.order[m[0]])
         named = {str(n) for _, n in scope if n is not None}
         if named - _BLIND:
             continue

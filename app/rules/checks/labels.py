@@ -72,17 +72,17 @@ def r44_position_bias(ctx: RuleContext) -> Iterator[Hit]:
     ranking_task = any(ctx.kind_of.get(s) == "problem_framing" for s in signals)
     labels = ctx.of_kind("label_source")
     label_ids = [c.id for c in labels]
-    trains = {} if ranking_task else trained_by(ctx, label_ids)
+    near = {} if ranking_task else ranking_signals_near(ctx, label_ids, signals)
+    everywhere = f"the design ranks ({names(ctx, signals)})"
     for label in labels:
         props = label.properties
         label_type, correction = props.get("label_type"), props.get("position_correction")
         if correction in _CORRECTIONS or (label_type is not None and label_type not in OUTCOME_LABELS):
             continue
-        models = trains.get(label.id)
-        ranked = ranking_signals_near(ctx, label.id, models, signals, label_ids) if models else signals
+        ranked = near.get(label.id, signals)
         if not ranked:
             continue  # its models rank nothing: a classifier beside a retriever
-        why = f"the design ranks ({names(ctx, ranked)})"
+        why = everywhere if ranked is signals else f"the design ranks ({names(ctx, ranked)})"
         pairs = (("label_type", label_type), ("position_correction", correction))
         unset = tuple(f"{label.id}.{prop}" for prop, value in pairs if value is None)
         name = ctx.name(label.id)
