@@ -510,6 +510,21 @@ def test_r20_fires_for_negative_sampling_before_an_auction(builder):
     assert finding.components == (sampler, auction)
 
 
+def test_r20_quiet_for_negatives_sampled_for_a_retrieval_model_a_ranker_rescores(builder):
+    """In-batch negatives shift the retrieval model's scores, but only its order reaches the
+    ranker; the threshold reads the ranker's scores, trained by its own job."""
+    sampler = builder.add("sampling_strategy", "In-batch negatives", method="negative_sampling",
+                          weighted_correction=False)  # fmt: skip
+    retrieval, ranker = builder.add("model", "Retrieval"), builder.add("model", "Ranker")
+    policy = builder.add("decision_policy", "Cut", policy_type="threshold", threshold_source="manual")
+    builder.chain(sampler, builder.add("dataset"), builder.add("training_job"), retrieval, ranker)
+    builder.chain(builder.add("training_job"), ranker, builder.add("endpoint"), policy)
+    assert findings(builder.design, "R20") == []
+    builder.link(retrieval, policy)  # the policy now reads the retrieval scores too
+    [finding] = fired(builder.design, "R20")
+    assert finding.components == (sampler, policy)
+
+
 # ---- R21 ---------------------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from app.rules.checks._common import (
     pick,
     roml,
 )
+from app.rules.checks._signals import models_reaching_kind
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import rule
@@ -122,8 +123,9 @@ _CALIBRATED = ("platt", "isotonic", "temperature", "native")
     "unsampled data before anything consumes the scores as probabilities.",
     sources=roml(30),
     condition="A sampling strategy that undersamples, oversamples, uses SMOTE or negative sampling "
-    "without weighted_correction is upstream of a threshold, optimizer, rerank or bandit policy, or "
-    "of a model with calibration set, or the design judges models with logloss, brier or ece.",
+    "without weighted_correction trains a model (its data reaches the model without passing another "
+    "model) that feeds a threshold, optimizer, rerank or bandit policy, or that has calibration set, "
+    "or the design judges models with logloss, brier or ece.",
     unset="weighted_correction unset on such a sampler, method unset on a sampler upstream of a "
     "probability consumer, or policy_type unset on a policy downstream of a shifting sampler: a "
     "warning naming the property.",
@@ -149,7 +151,12 @@ def r20_sampling_correction(ctx: RuleContext) -> Iterator[Hit]:
         return  # nothing downstream could read the scores as probabilities
     unknown = Unspecified(ctx)
     seeds = [s.id for s in samplers]
-    bits = ctx.reach_bits(seeds)
+    # A sampler shifts the models trained on its data (not the ranker a retrieval model trained
+    # on sampled negatives feeds), and the policies those models feed.
+    bits = dict(ctx.reach_bits(seeds, stop=ctx.ids_of_kind("model")))
+    for policy, feeding in models_reaching_kind(ctx, "decision_policy").items():
+        for model in feeding:
+            bits[policy] = bits.get(policy, 0) | bits.get(model, 0)
     for i, sampler in enumerate(samplers):
         bit = 1 << i
         props = sampler.properties
