@@ -76,6 +76,29 @@ def test_r29_quiet_with_canary_rollback_and_registry(builder):
     assert findings(builder.design, "R29") == []
 
 
+def test_r29_fires_for_an_endpoint_fed_by_another_endpoints_predictions(builder):
+    """The embeddings endpoint ships by canary from a versioned registry; the ranking endpoint
+    its embeddings feed has neither: it borrows nothing from the first one's release."""
+    model, embeddings = _user_facing(builder)
+    registry = builder.add("model_registry", versioned=True)
+    canary = builder.add("release_strategy", release_type="canary", rollback="automated")
+    builder.chain(model, registry, canary, embeddings)
+    ranking = builder.add("endpoint", "Ranking API", mode="online")
+    builder.chain(embeddings, builder.add("feature_store"), builder.add("model", "Ranker"), ranking,
+                  builder.add("consumer", "Search page", consumer_type="user_app"))  # fmt: skip
+    [finding] = fired(builder.design, "R29")
+    assert finding.components == (ranking,) and "no release strategy and no model registry" in finding.message
+
+
+def test_r29_quiet_for_a_release_beside_the_registry_that_serves_the_endpoint(builder):
+    model, endpoint = _user_facing(builder)
+    registry = builder.add("model_registry", versioned=True)
+    builder.chain(model, registry, endpoint)
+    release = builder.add("release_strategy", release_type="canary", rollback="automated")
+    builder.chain(registry, release, builder.add("experiment", experiment_type="ab"))
+    assert findings(builder.design, "R29") == []
+
+
 def test_r29_fires_for_an_internal_payments_service(builder):
     model, endpoint = _user_facing(builder, consumer_type="internal_service")
     release = builder.add("release_strategy", "Release", release_type="big_bang", rollback="none")

@@ -121,7 +121,8 @@ def _registry_state(
     sources=(*mts("Infra 6", "Infra 7"), *aws("choose a deployment strategy", "use versioned endpoints")),
     condition="An endpoint whose predictions a user app, internal service or downstream model consumes "
     "(or an online endpoint with no consumer drawn) has no release strategy, only big-bang releases, "
-    "no rollback, or no versioned model registry upstream (warning; error when rollback is none and "
+    "no rollback, or no versioned model registry upstream (a release or registry reaching it only "
+    "through another endpoint is that endpoint's) (warning; error when rollback is none and "
     "no release is gradual). Endpoints read only by analysts, or batch endpoints with no consumer, "
     "get the same finding as info.",
     unset="release_type or rollback unset (when no other release settles it), model_registry.versioned "
@@ -131,12 +132,23 @@ def _registry_state(
 def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
     unknown = Unspecified(ctx)
     view = endpoint_view(ctx)
-    table = [
-        (r.id, r.properties.get("release_type"), r.properties.get("rollback"), view.near(r.id))
-        for r in ctx.of_kind("release_strategy")
-    ]
+    # A release or registry near an endpoint is not that of an endpoint fed by its predictions:
+    # an endpoint downstream of another one near the release, and not reached from the release
+    # without passing an endpoint, borrows nothing.
+    ends = ctx.ids_of_kind("endpoint")
+    releases = ctx.of_kind("release_strategy")
+    release_ids = [r.id for r in releases]
+    direct = ctx.reach_bits(release_ids, stop=ends) if release_ids else {}
+    table = []
+    for i, r in enumerate(releases):
+        mask = view.near(r.id)
+        for endpoint in pick(view.endpoints, mask):
+            bit = view.bit[endpoint]
+            if not direct.get(endpoint, 0) >> i & 1 and view.below.get(endpoint, 0) & mask & ~bit:
+                mask &= ~bit
+        table.append((r.id, r.properties.get("release_type"), r.properties.get("rollback"), mask))
     registry_ids = [c.id for c in ctx.of_kind("model_registry")]
-    registry_bits = ctx.reach_bits(registry_ids) if registry_ids else {}
+    registry_bits = ctx.reach_bits(registry_ids, stop=ends) if registry_ids else {}
     for endpoint in endpoints(ctx):
         who, consumers = audience(ctx, endpoint)
         bit = view.bit[endpoint]
