@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories import DesignBuilder
 from tests.rules.helpers import add_metric, findings, fired, unspecified
 
 
@@ -348,6 +349,30 @@ def test_r40_quiet_with_a_feature_logger(builder):
     _, endpoint = _served(builder)
     builder.link(endpoint, builder.add("prediction_logger", logs_features=True))
     assert findings(builder.design, "R40") == []
+
+
+def test_r40_fires_for_an_endpoint_whose_training_data_is_another_endpoints_log(builder):
+    """The retrieval endpoint's log trains the ranker: it records what retrieval served, not the
+    features the ranking endpoint serves with."""
+    _, retrieval = _served(builder, "Retrieval API")
+    ranking = builder.add("endpoint", "Ranking API", mode="online")
+    log = builder.add("prediction_logger", "Retrieval log", logs_features=True)
+    builder.chain(retrieval, log, builder.add("dataset"), builder.add("training_job"), builder.add("model"),
+                  ranking)  # fmt: skip
+    [finding] = fired(builder.design, "R40")
+    assert finding.components == (ranking,)
+    builder.link(ranking, builder.add("prediction_logger", "Ranking log", logs_features=True))
+    assert findings(builder.design, "R40") == []
+
+
+def test_r40_quiet_for_a_logger_fed_by_the_serving_model_or_its_policy(builder):
+    model, endpoint = _served(builder)
+    builder.link(model, builder.add("prediction_logger", logs_features=True))
+    assert findings(builder.design, "R40") == []
+    other = DesignBuilder(builder.catalog)
+    _, endpoint = _served(other)
+    other.chain(endpoint, other.add("decision_policy"), other.add("prediction_logger", logs_features=True))
+    assert findings(other.design, "R40") == []
 
 
 def test_r40_says_when_logs_features_is_unspecified(builder):
