@@ -191,7 +191,7 @@ class Costs:
         """Charge open findings; `assumed` names the completion they come from, if any."""
         for finding in findings:
             if finding.accepted:
-                if finding.rationale and not is_unknown(finding) and not assumed:
+                if is_set(finding.rationale) and not is_unknown(finding) and not assumed:
                     self.accepted.setdefault(finding.rule, finding)
                 continue
             if finding.rule in COUNTED_BY_COVERAGE or finding.internal_error:

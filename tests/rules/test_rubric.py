@@ -376,6 +376,26 @@ def test_an_accepted_finding_with_a_rationale_is_a_decision_not_a_flaw(catalog):
     assert any("accepted with a written rationale (R28)" in r for r in accepted.reasons)
 
 
+def test_a_blank_rationale_or_blank_options_are_no_decision_made(catalog):
+    from app.domain.model import DecisionOption
+
+    flawed, _, _ = flawed_designs(catalog)["no gate before serving"]
+    finding = next(f for f in check_design(flawed, catalog).findings if f.rule == "R28")
+    flawed.decisions.append(
+        Decision(id="d1", rule="R28", components=list(finding.components), subject=finding.subject,
+                 rationale="   ")
+    )  # fmt: skip
+    reasons = rubric_of(flawed, catalog).dimension("Decision-making").reasons
+    assert not any("accepted with a written rationale" in r for r in reasons), reasons
+    choice = Decision(id="d2", title="Ranker family", status="accepted", consequences="Faster to ship.",
+                      options=[DecisionOption(name=" "), DecisionOption(name="  ")])  # fmt: skip
+    assert not choice.weighs_alternatives
+    choice.options[1].name = "GBDT"
+    assert not choice.weighs_alternatives
+    choice.options[0].name = "Deep model"
+    assert choice.weighs_alternatives
+
+
 def test_every_rule_has_a_dimension_and_every_topic_agrees_with_it():
     from app.rules.questions import RULE_TOPIC, TOPICS
     from app.rules.registry import all_rules
