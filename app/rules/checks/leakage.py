@@ -213,8 +213,8 @@ def r18_feature_leakage(ctx: RuleContext) -> Iterator[Hit]:
     stage="features",
     severity="error",
     kinds=(
-        "cache", "data_source", "dataset", "feature_pipeline", "feature_store", "label_source",
-        "problem_framing", "training_job",
+        "data_source", "dataset", "feature_pipeline", "feature_store", "label_source", "problem_framing",
+        "training_job",
     ),
     rationale="When labels arrive after the prediction moment, or the data is ordered in time, a "
     "feature joined into a training row without point-in-time correctness can hold values from "
