@@ -186,8 +186,10 @@ class Decision(_Model):
 
     @property
     def weighs_alternatives(self) -> bool:
-        """At least two options considered, and the consequences written down."""
-        return len(self.options) >= 2 and bool(self.consequences.strip())
+        """At least two options considered (named: a blank name names none), and the
+        consequences written down."""
+        named = sum(1 for option in self.options if option.name.strip())
+        return named >= 2 and bool(self.consequences.strip())
 
     @property
     def label(self) -> str:

@@ -88,13 +88,15 @@ class Structure:
     # ---- walks ---------------------------------------------------------------------------
 
     def _volume_reach(self, source: str) -> tuple[str, ...]:
-        """Pipelines, validation, governance and datasets a source's data passes through."""
+        """Pipelines, validation, governance and datasets a source's data passes through (out
+        of a governance step, a link drawn with its default flow, govern, carries the data too)."""
         seen: set[str] = set()
         frontier = [source]
         while frontier:
             node = frontier.pop()
+            flows = VOLUME_FLOWS if self.kind[node] != "governance" else (*VOLUME_FLOWS, "govern")
             for e in self.succ[node]:
-                if e.feedback or e.flow not in VOLUME_FLOWS or e.node in seen:
+                if e.feedback or e.flow not in flows or e.node in seen:
                     continue
                 kind = self.kind[e.node]
                 if kind in VOLUME_PASS:

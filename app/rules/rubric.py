@@ -19,7 +19,7 @@ What counts (details in app.rules.rubric_scoring):
   coverage, structure and stage-depth findings.
 
 An empty box adds nothing: points are counted on the design without its empty components
-(no coverage, depth or framing point comes from a box with no property set), while the rules
+(no coverage, depth or framing point comes from a box with no property set, or no name), while the rules
 check the design as drawn, where an empty box is a set of unknowns (an unknown never
 satisfies a rule) that cost their rules' worst severity. The rules do not check the design
 without its empty boxes: filling one box would then make it reappear among empty
@@ -54,6 +54,7 @@ from app.rules.rubric_scoring import (
     PROBLEM_TRANSLATION,
     Costs,
     RuleCost,
+    is_set,
     is_substantive,
     substantive_stages,
     unknown_properties,
@@ -162,7 +163,7 @@ def _problem_translation(b: _Basis) -> DimensionScore:
     else:
         reasons.append("+0 no problem framing with an ML task")
     objectives = b.of("business_objective")
-    kpis = [str(o.prop("kpi")) for o in objectives if o.prop("kpi")]
+    kpis = [str(o.prop("kpi")) for o in objectives if is_set(o.prop("kpi"))]
     if kpis:
         points += 1
         reasons.append(f"+1 business objective with a KPI ({kpis[0]})")

@@ -3,8 +3,10 @@
 Substantive components. A component is substantive when enough of its kind's properties are
 set for the rules to check it: at least half of them, and never more than three (a model
 kind with a dozen properties is substantive once three are set). A kind without properties
-is substantive by being there. "Set" means a value other than None, "" or []. A component
-with no property set at all is an empty box: no point is counted for it.
+is substantive by being there. "Set" means a value other than None, blank text ("", spaces)
+or a list of nothing but blank text. A component with no property set at all, or with no
+name, is an empty box: no point is counted for it (a reviewer cannot tell what an unnamed box
+stands for).
 
 Rule dimensions. Every rule belongs to one dimension (RULE_DIMENSION):
 
@@ -74,8 +76,14 @@ def dimension_of(rule_id: str, stage: str) -> str:
     return PROBLEM_TRANSLATION if stage == "business" else BREADTH_AND_DEPTH
 
 
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def is_set(value: object) -> bool:
-    return value is not None and value != "" and value != []
+    if isinstance(value, list | tuple | set | frozenset):
+        return not all(_blank(v) for v in value)
+    return not _blank(value)
 
 
 def properties_needed(n_properties: int) -> int:
@@ -89,7 +97,7 @@ def set_count(component: Component) -> int:
 
 def is_substantive(component: Component, catalog: Catalog) -> bool:
     spec = catalog.kind(component.kind)
-    if spec is None:
+    if spec is None or not component.name.strip():
         return False
     names = {p.name for p in spec.properties}
     filled = sum(1 for name, value in component.properties.items() if name in names and is_set(value))
@@ -98,7 +106,9 @@ def is_substantive(component: Component, catalog: Catalog) -> bool:
 
 def is_empty_box(component: Component, catalog: Catalog) -> bool:
     spec = catalog.kind(component.kind)
-    return spec is not None and bool(spec.properties) and set_count(component) == 0
+    if spec is None:
+        return False
+    return not component.name.strip() or (bool(spec.properties) and set_count(component) == 0)
 
 
 def without_empty_boxes(design: Design, catalog: Catalog) -> Design | None:
@@ -181,7 +191,7 @@ class Costs:
         """Charge open findings; `assumed` names the completion they come from, if any."""
         for finding in findings:
             if finding.accepted:
-                if finding.rationale and not is_unknown(finding) and not assumed:
+                if is_set(finding.rationale) and not is_unknown(finding) and not assumed:
                     self.accepted.setdefault(finding.rule, finding)
                 continue
             if finding.rule in COUNTED_BY_COVERAGE or finding.internal_error:

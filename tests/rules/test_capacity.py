@@ -142,6 +142,31 @@ def test_r58_quiet_with_retention_or_without_volume(builder):
     assert findings(builder.design, "R58") == []
 
 
+def test_r58_fires_behind_a_governance_step_drawn_with_its_default_flow(builder):
+    """Governance links out with flow govern by default: the data still goes on to the dataset."""
+    source = builder.add("data_source", "Clicks", events_per_day=2e6, bytes_per_event=500.0)
+    governance, dataset = builder.add("governance", "Encrypt", controls=["encrypt"]), builder.add("dataset")
+    builder.chain(source, governance, dataset)
+    assert builder.design.links[-1].flow == "govern"
+    [finding] = fired(builder.design, "R58")
+    assert finding.components == (source, dataset)
+
+
+def test_r58_quiet_when_governance_with_retention_bounds_the_dataset(builder):
+    source = builder.add("data_source", "Clicks", events_per_day=2e6, bytes_per_event=500.0)
+    governance = builder.add("governance", "Privacy", controls=["encrypt"])
+    dataset = builder.add("dataset")
+    builder.chain(source, governance, builder.add("data_pipeline"), dataset)
+    assert len(fired(builder.design, "R58")) == 1
+    builder.design.component_by_id()[governance].properties["controls"] = ["encrypt", "retention"]
+    assert findings(builder.design, "R58") == []
+    other = builder.add("data_source", "Views", events_per_day=2e6, bytes_per_event=500.0)
+    builder.link(other, dataset)  # a second way in, not through the governance step
+    assert [set(f.components) for f in fired(builder.design, "R58")] == [{other, dataset}]
+    builder.link(builder.add("governance", "Retention", controls=["retention"]), dataset)
+    assert findings(builder.design, "R58") == []
+
+
 # ---- R34 on the computed cost --------------------------------------------------------------
 
 

@@ -279,6 +279,36 @@ def test_r8_quiet_when_a_model_or_baseline_feeds_the_endpoint(builder):
     assert findings(builder.design, "R8") == []
 
 
+def test_r8_fires_when_a_model_reaches_the_endpoint_only_as_training_data(builder):
+    """The second-stage model was left out: the retrieval model's scores train the ranker's job,
+    whose registry feeds the endpoint, but no model is on the way."""
+    scorer = builder.add("model", "Retrieval model")
+    endpoint = builder.add("endpoint", "Feed API", mode="online")
+    builder.chain(scorer, builder.add("dataset"), builder.add("training_job"), builder.add("model_registry"),
+                  endpoint)  # fmt: skip
+    [finding] = findings(builder.design, "R8")
+    assert finding.components == (endpoint,) and "only through a training job" in finding.message
+
+
+def test_r8_fires_when_a_model_reaches_the_endpoint_only_through_user_behaviour(builder):
+    """Model A's endpoint drives the app, whose events feed endpoint B's features: B serves no model."""
+    first = builder.add("endpoint", "A API")
+    second = builder.add("endpoint", "B API")
+    app = builder.add("consumer", "App")
+    builder.chain(builder.add("model", "A"), first, app, builder.add("data_source"),
+                  builder.add("feature_pipeline"), second)  # fmt: skip
+    [finding] = findings(builder.design, "R8")
+    assert finding.components == (second,)
+
+
+def test_r8_quiet_for_predictions_served_from_a_store_or_through_a_registry(builder):
+    model = builder.add("model")
+    builder.chain(model, builder.add("feature_store"), builder.add("endpoint"))
+    builder.chain(model, builder.add("evaluation"), builder.add("model_registry"), builder.add("endpoint"))
+    builder.chain(model, builder.add("human_review"), builder.add("endpoint"))
+    assert findings(builder.design, "R8") == []
+
+
 # ---- R9 ----------------------------------------------------------------------------------
 
 

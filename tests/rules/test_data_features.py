@@ -57,6 +57,23 @@ def test_r12_says_when_governance_controls_are_unset(builder):
     assert finding.unset == (f"{gov}.controls",) and finding.severity == "warning"
 
 
+def test_r12_fires_when_personal_data_is_embedded_into_a_vector_index(builder):
+    """Support tickets embedded for retrieval: the index keeps the personal text; the model that
+    embeds them sits upstream of the index, so no dataset, store or model is downstream."""
+    tickets = builder.add("data_source", "Tickets", contains_pii=True)
+    embedder = builder.add("model", "Embedder", provenance="pretrained")
+    index = builder.add("vector_index", "Ticket index")
+    builder.chain(tickets, index, builder.add("retriever"), builder.add("endpoint", mode="online"))
+    builder.link(embedder, index)
+    [finding] = fired(builder.design, "R12")
+    assert finding.components == (tickets, index)
+    governance = builder.add("governance", "Redact", controls=["anonymize"])
+    builder.design.links[:] = [lk for lk in builder.design.links if lk.source != tickets]
+    builder.design.invalidate_indexes()
+    builder.chain(tickets, governance, index)
+    assert findings(builder.design, "R12") == []
+
+
 def test_r12_quiet_without_personal_data(builder):
     builder.link(builder.add("data_source", contains_pii=False), builder.add("model"))
     assert findings(builder.design, "R12") == []
@@ -163,6 +180,28 @@ def test_r14_quiet_with_a_prediction_drift_monitor(builder):
     assert findings(builder.design, "R14") == []
 
 
+def _late_pipeline(builder, name, delay, watches):
+    labels = builder.add("label_source", f"{name} labels", delay_hours=delay)
+    endpoint = builder.add("endpoint", f"{name} API", mode="online")
+    builder.chain(labels, builder.add("training_job"), builder.add("model"), endpoint)
+    builder.link(builder.add("monitor", f"{name} monitor", watches=watches, alerting=True), endpoint)
+    return labels, endpoint
+
+
+def test_r14_fires_when_only_another_models_endpoint_is_watched_for_drift(builder):
+    labels, endpoint = _late_pipeline(builder, "Chargeback", 720.0, ["latency", "errors"])
+    _late_pipeline(builder, "Search", 1.0, ["data_drift"])
+    [finding] = fired(builder.design, "R14")
+    assert finding.components == (labels, endpoint)
+    assert "no monitor near Chargeback API in production" in finding.message
+
+
+def test_r14_quiet_with_drift_watched_near_the_endpoint_the_late_labels_judge(builder):
+    _late_pipeline(builder, "Chargeback", 720.0, ["prediction_drift"])
+    _late_pipeline(builder, "Search", 1.0, ["latency"])
+    assert findings(builder.design, "R14") == []
+
+
 def test_r14_quiet_for_fast_labels(builder):
     builder.add("label_source", "Clicks", delay_hours=0.5)
     assert findings(builder.design, "R14") == []
@@ -185,6 +224,17 @@ def test_r15_fires_for_unowned_unversioned_source(builder):
 
 def test_r15_quiet_for_owned_versioned_source(builder):
     builder.add("data_source", "Events", owner="payments", versioned=True)
+    assert findings(builder.design, "R15") == []
+
+
+def test_r15_fires_for_an_owner_written_as_a_placeholder(builder):
+    source = builder.add("data_source", "Events", owner="TBD", versioned=True)
+    [finding] = fired(builder.design, "R15")
+    assert finding.message == "Data source Events has a placeholder for an owner"
+    for placeholder in ("unknown", " ? ", "N/A", "none"):
+        builder.design.component_by_id()[source].properties["owner"] = placeholder
+        assert len(fired(builder.design, "R15")) == 1, placeholder
+    builder.design.component_by_id()[source].properties["owner"] = "Tbd-platform team"
     assert findings(builder.design, "R15") == []
 
 
@@ -282,6 +332,20 @@ def test_r17_says_when_is_time_series_is_unspecified(builder):
     ]
 
 
+def test_r17_fires_for_rows_drawn_from_a_time_series_and_split_at_random(builder):
+    """The time series is split by time, but the join that builds the training rows from it
+    is split at random: the rows are just as ordered in time."""
+    series = builder.add("dataset", "Daily demand", is_time_series=True, split="time")
+    rows = builder.add("dataset", "Training rows", split="random")
+    join = builder.add("data_pipeline", "Join")
+    builder.chain(series, join, rows, builder.add("training_job", cv="holdout"))
+    [finding] = fired(builder.design, "R17")
+    assert finding.components == (rows,) and finding.severity == "error"
+    assert "is drawn from Daily demand, which is a time series" in finding.message
+    builder.design.component_by_id()[rows].properties["split"] = "time"
+    assert findings(builder.design, "R17") == []
+
+
 # ---- R18 ---------------------------------------------------------------------------------
 
 
@@ -372,6 +436,29 @@ def test_r19_quiet_for_balanced_labels(builder):
     assert findings(builder.design, "R19") == []
 
 
+def test_r19_fires_when_the_negatives_are_the_rare_class(builder):
+    _imbalanced(builder, rate=0.98)
+    [finding] = fired(builder.design, "R19")
+    assert "are 98% positive" in finding.message and "predicting positive scores 98%" in finding.message
+
+
+def test_r19_fires_when_only_another_models_metric_sees_the_minority(builder):
+    """Fraud is judged by accuracy on its evaluation; PR-AUC judges the second model only."""
+    fraud = builder.add("label_source", "Chargebacks", positive_rate=0.01)
+    fraud_eval = builder.add("evaluation", "Fraud evaluation")
+    builder.chain(fraud, builder.add("training_job"), builder.add("model", "Fraud model"), fraud_eval)
+    builder.link(add_metric(builder, "Accuracy", "accuracy"), fraud_eval)
+    reviews = builder.add("label_source", "Review verdicts", positive_rate=0.02)
+    review_eval = builder.add("evaluation", "Triage evaluation")
+    builder.chain(reviews, builder.add("training_job"), builder.add("model", "Triage model"), review_eval)
+    pr_auc = add_metric(builder, "PR-AUC", "pr_auc")
+    builder.link(pr_auc, review_eval)
+    [finding] = fired(builder.design, "R19")
+    assert fraud in finding.components and reviews not in finding.components
+    builder.link(pr_auc, fraud_eval)
+    assert findings(builder.design, "R19") == []
+
+
 def test_r19_says_when_positive_rate_is_unspecified(builder):
     add_metric(builder, "Accuracy", "accuracy")
     builder.add("label_source", "Labels")
@@ -423,6 +510,21 @@ def test_r20_fires_for_negative_sampling_before_an_auction(builder):
     assert finding.components == (sampler, auction)
 
 
+def test_r20_quiet_for_negatives_sampled_for_a_retrieval_model_a_ranker_rescores(builder):
+    """In-batch negatives shift the retrieval model's scores, but only its order reaches the
+    ranker; the threshold reads the ranker's scores, trained by its own job."""
+    sampler = builder.add("sampling_strategy", "In-batch negatives", method="negative_sampling",
+                          weighted_correction=False)  # fmt: skip
+    retrieval, ranker = builder.add("model", "Retrieval"), builder.add("model", "Ranker")
+    policy = builder.add("decision_policy", "Cut", policy_type="threshold", threshold_source="manual")
+    builder.chain(sampler, builder.add("dataset"), builder.add("training_job"), retrieval, ranker)
+    builder.chain(builder.add("training_job"), ranker, builder.add("endpoint"), policy)
+    assert findings(builder.design, "R20") == []
+    builder.link(retrieval, policy)  # the policy now reads the retrieval scores too
+    [finding] = fired(builder.design, "R20")
+    assert finding.components == (sampler, policy)
+
+
 # ---- R21 ---------------------------------------------------------------------------------
 
 
@@ -441,4 +543,29 @@ def test_r21_quiet_with_feature_importance(builder):
 
 def test_r21_quiet_for_few_features(builder):
     builder.add("feature_pipeline", "Features", n_features=40)
+    assert findings(builder.design, "R21") == []
+
+
+def test_r21_fires_for_many_features_from_several_pipelines_into_one_job(builder):
+    users = builder.add("feature_pipeline", "User features", n_features=80)
+    items = builder.add("feature_pipeline", "Item features", n_features=70)
+    job = builder.add("training_job", "Train")
+    builder.link(users, job)
+    builder.link(items, job)
+    [finding] = fired(builder.design, "R21")
+    assert finding.components == (users, items, job) and "reads 150 features" in finding.message
+    builder.link(job, builder.add("feature_importance", method="shap"))
+    assert findings(builder.design, "R21") == []
+
+
+def test_r21_fires_when_the_importance_analysis_covers_another_model(builder):
+    fraud = builder.add("feature_pipeline", "Fraud features", n_features=400)
+    fraud_model = builder.add("model", "Fraud model")
+    builder.chain(fraud, builder.add("training_job"), fraud_model)
+    rank_job = builder.add("training_job")
+    builder.chain(builder.add("feature_pipeline", n_features=50), rank_job, builder.add("model"))
+    builder.link(rank_job, builder.add("feature_importance", method="shap"))
+    [finding] = fired(builder.design, "R21")
+    assert finding.components == (fraud,)
+    builder.link(fraud_model, builder.add("feature_importance", method="permutation"))
     assert findings(builder.design, "R21") == []

@@ -144,6 +144,24 @@ def test_r42_fires_as_a_warning_when_point_in_time_is_unset(builder):
     assert finding.severity == "warning" and finding.unset == (f"{store}.point_in_time",)
 
 
+def test_r42_fires_for_a_feature_cache_read_by_training(builder):
+    """A cache keeps today's values: joined into rows whose labels came weeks later, they are
+    values from after the event, whatever the point-in-time store beside it does."""
+    _, job = _delayed_training(builder, point_in_time=True)
+    cache = builder.add("cache", "Profile cache", cache_type="feature")
+    builder.link(cache, job)
+    [finding] = findings(builder.design, "R42")
+    assert set(finding.components) == {cache, job} and "a cache holds current values" in finding.message
+
+
+def test_r42_quiet_for_a_cache_on_the_serving_path_only(builder):
+    _, job = _delayed_training(builder, point_in_time=True)
+    model = builder.add("model", "Scorer")
+    builder.link(job, model)
+    builder.chain(builder.add("cache", "Profile cache", cache_type="feature"), model, builder.add("endpoint"))
+    assert findings(builder.design, "R42") == []
+
+
 def test_r42_quiet_behind_a_point_in_time_store(builder):
     store, _ = _delayed_training(builder, point_in_time=True)
     builder.link(builder.add("feature_pipeline", "Aggregates"), store)  # behind the store: covered

@@ -99,3 +99,20 @@ def test_r52_does_not_take_an_observing_feedback_link_for_labels_coming_back(flo
 def test_r52_takes_a_data_feedback_link_into_the_labels_for_labels_coming_back():
     [message] = _adversarial("data")  # still raised for its missing drift monitor, not for labels
     assert "concept_drift" in message and "no feedback link bringing new labels back" not in message
+
+
+def test_r6_and_r39_follow_the_data_through_a_governance_step_drawn_with_its_default_flow():
+    """Events are pseudonymised on their way to training; the link out of the governance step
+    has flow govern (its default), yet the data goes on: the app's events close a loop."""
+    b = DesignBuilder(default_catalog())
+    ids = _pipeline(b)
+    b.design.links[:] = [lk for lk in b.design.links if lk.source != ids["source"]]
+    b.design.invalidate_indexes()
+    governance = b.add("governance", "Pseudonymise", controls=["anonymize"])
+    b.chain(ids["source"], governance, ids["job"])
+    assert b.design.links[-1].flow == "govern"
+    closing = b.link(ids["app"], ids["source"])
+    [loop] = findings(b.design, "R6")
+    assert governance in loop.components and closing in loop.links
+    [degenerate] = findings(b.design, "R39")
+    assert ids["model"] in degenerate.components

@@ -247,6 +247,16 @@ def test_r25_quiet_with_tuning_and_early_stopping(builder):
     assert findings(builder.design, "R25") == []
 
 
+def test_r25_quiet_for_the_job_of_a_model_that_feeds_a_deep_model(builder):
+    """The retrieval job has no early stopping, but it trains gradient-boosted trees; the
+    transformer ranker it feeds is trained by its own job."""
+    retrieval_job = builder.add("training_job", cv="holdout", hpo="random", early_stopping=False)
+    ranker = builder.add("model", "Ranker", family="transformer")
+    builder.chain(retrieval_job, builder.add("model", "Retrieval", family="gbdt"), ranker)
+    builder.link(builder.add("training_job", cv="holdout", hpo="random", early_stopping=True), ranker)
+    assert findings(builder.design, "R25") == []
+
+
 # ---- R26 ---------------------------------------------------------------------------------
 
 
@@ -254,6 +264,15 @@ def test_r26_fires_for_an_evaluation_without_slices(builder):
     evaluation = builder.add("evaluation", "Offline eval", slices=[])
     [finding] = findings(builder.design, "R26")
     assert finding.severity == "warning" and finding.components == (evaluation,)
+
+
+def test_r26_fires_for_blank_slices_or_only_the_aggregate(builder):
+    for slices in ([" "], ["Overall"], ["all", ""]):
+        evaluation = builder.add("evaluation", "Offline eval", slices=slices)
+        [finding] = fired(builder.design, "R26")
+        assert finding.components == (evaluation,), slices
+        builder.design.component_by_id()[evaluation].properties["slices"] = [*slices, "new users"]
+        assert findings(builder.design, "R26") == []
 
 
 def test_r26_fires_as_error_for_regulated_user_facing_systems(builder):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.rules.helpers import findings, fired, unspecified
+from tests.factories import DesignBuilder
+from tests.rules.helpers import add_metric, findings, fired, unspecified
 
 
 def _served(builder, name="API", mode="online"):
@@ -189,6 +190,27 @@ def test_r37_fires_for_an_internal_service_and_for_an_experiment_without_guardra
     assert finding.components == (endpoint, test) and "no guardrail metrics in A/B" in finding.message
 
 
+def test_r37_quiet_for_guardrails_drawn_as_guardrail_metrics(builder):
+    endpoint, app, objective = _user_facing(builder)
+    builder.link(builder.add("monitor", watches=["business_kpi"]), objective)
+    test = builder.add("experiment", "A/B", experiment_type="ab", guardrails=[])
+    builder.link(test, app)
+    latency = add_metric(builder, "p99 latency", "other", role="guardrail")
+    builder.link(latency, test)
+    assert findings(builder.design, "R37") == []
+    builder.design.component_by_id()[latency].properties["role"] = "optimizing"
+    [finding] = fired(builder.design, "R37")
+    assert "no guardrail metrics in A/B" in finding.message
+
+
+def test_r37_fires_for_blank_guardrails(builder):
+    endpoint, app, objective = _user_facing(builder)
+    builder.link(builder.add("monitor", watches=["business_kpi"]), objective)
+    builder.link(builder.add("experiment", "A/B", experiment_type="ab", guardrails=[" "]), app)
+    [finding] = fired(builder.design, "R37")
+    assert "no guardrail metrics in A/B" in finding.message
+
+
 def test_r37_quiet_for_analysts_only(builder):
     _, endpoint = _served(builder, "Reports")
     builder.link(endpoint, builder.add("consumer", "Analysts", consumer_type="analyst"))
@@ -215,6 +237,17 @@ def test_r38_fires_for_user_randomised_test_of_a_marketplace_optimizer(builder):
 def test_r38_quiet_for_a_switchback(builder):
     _marketplace(builder, unit="region_time")
     assert findings(builder.design, "R38") == []
+
+
+def test_r38_quiet_for_a_shadow_test_and_for_a_switchback_with_no_unit_set(builder):
+    _, experiment = _marketplace(builder, unit="request")
+    props = builder.design.component_by_id()[experiment].properties
+    props["experiment_type"] = "shadow"  # scores requests, acts on none: nothing interferes
+    assert findings(builder.design, "R38") == []
+    props.update(experiment_type="switchback", unit=None)
+    assert findings(builder.design, "R38") == []
+    props["experiment_type"] = "ab"
+    assert unspecified(builder.design, "R38")[0].startswith("unit of Price test is unset")
 
 
 def test_r38_quiet_outside_a_marketplace(builder):
@@ -318,6 +351,30 @@ def test_r40_quiet_with_a_feature_logger(builder):
     assert findings(builder.design, "R40") == []
 
 
+def test_r40_fires_for_an_endpoint_whose_training_data_is_another_endpoints_log(builder):
+    """The retrieval endpoint's log trains the ranker: it records what retrieval served, not the
+    features the ranking endpoint serves with."""
+    _, retrieval = _served(builder, "Retrieval API")
+    ranking = builder.add("endpoint", "Ranking API", mode="online")
+    log = builder.add("prediction_logger", "Retrieval log", logs_features=True)
+    builder.chain(retrieval, log, builder.add("dataset"), builder.add("training_job"), builder.add("model"),
+                  ranking)  # fmt: skip
+    [finding] = fired(builder.design, "R40")
+    assert finding.components == (ranking,)
+    builder.link(ranking, builder.add("prediction_logger", "Ranking log", logs_features=True))
+    assert findings(builder.design, "R40") == []
+
+
+def test_r40_quiet_for_a_logger_fed_by_the_serving_model_or_its_policy(builder):
+    model, endpoint = _served(builder)
+    builder.link(model, builder.add("prediction_logger", logs_features=True))
+    assert findings(builder.design, "R40") == []
+    other = DesignBuilder(builder.catalog)
+    _, endpoint = _served(other)
+    other.chain(endpoint, other.add("decision_policy"), other.add("prediction_logger", logs_features=True))
+    assert findings(other.design, "R40") == []
+
+
 def test_r40_says_when_logs_features_is_unspecified(builder):
     _, endpoint = _served(builder)
     builder.link(endpoint, builder.add("prediction_logger", "Log"))
@@ -336,3 +393,28 @@ def test_an_unset_property_after_a_question_is_advised_in_a_sentence_of_its_own(
     said = "watches of Drift is unset: is API watched for drift or quality? Set watches"
     assert finding.message.startswith(said), finding.message
     assert "?;" not in finding.message
+
+
+def test_r39_fires_for_a_loop_through_the_prediction_log_into_the_training_set(builder):
+    """No data or label source in the loop: the log of what the model showed is written
+    straight into its training set."""
+    dataset, model = builder.add("dataset", "Training set"), builder.add("model", "Recommender")
+    endpoint = builder.add("endpoint", "Feed API", mode="online")
+    builder.chain(dataset, builder.add("training_job"), model, endpoint, builder.add("consumer", "App"))
+    log = builder.add("prediction_logger", "Impression log", holdout_pct=0.0)
+    builder.link(endpoint, log)
+    back = builder.link(log, dataset, feedback=True)
+    [finding] = fired(builder.design, "R39")
+    assert finding.links == (back,) and set(finding.components) >= {dataset, model}
+    assert "no exploration and no holdout" in finding.message
+    builder.design.component_by_id()[log].properties["holdout_pct"] = 1.0
+    assert findings(builder.design, "R39") == []
+
+
+def test_r39_fires_for_review_verdicts_of_flagged_cases_fed_back_as_labels(builder):
+    dataset, model = builder.add("dataset", "Training set"), builder.add("model", "Fraud model")
+    review = builder.add("human_review", "Review queue")
+    builder.chain(dataset, builder.add("training_job"), model, review)
+    builder.link(review, dataset, feedback=True)
+    [finding] = fired(builder.design, "R39")
+    assert "Fraud model into Training set" in finding.message

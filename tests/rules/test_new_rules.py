@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from app.rules.checks._signals import stated_cadence
 from tests.factories import DesignBuilder
-from tests.rules.helpers import add_metric, findings, sound_recommender
+from tests.rules.helpers import add_metric, findings, fired, sound_recommender
 
 # ---- R43 calibration ------------------------------------------------------------------------
 
@@ -132,6 +132,22 @@ def test_r44_fires_when_the_label_type_is_unset_under_a_rerank_policy(builder):
     assert finding.unset == (f"{labels}.label_type", f"{labels}.position_correction")
 
 
+def test_r44_quiet_for_a_classifier_beside_a_retriever(builder):
+    """The assistant retrieves (a ranked list), but the ticket router's outcomes come from no
+    list: its labels carry no position bias."""
+    builder.add("problem_framing", "Triage", task="multiclass")
+    retriever = builder.add("retriever", "KB retriever")
+    llm = builder.add("model", "LLM", provenance="vendor_api")
+    builder.chain(builder.add("vector_index"), retriever, llm, builder.add("endpoint", "Assistant"))
+    outcomes = builder.add("label_source", "Resolutions", label_type="natural", position_correction="none")
+    router = builder.add("model", "Ticket router")
+    builder.chain(outcomes, builder.add("training_job"), router, builder.add("endpoint", "Router"))
+    assert findings(builder.design, "R44") == []
+    builder.link(retriever, router)  # the router now re-ranks what the retriever returns
+    [finding] = fired(builder.design, "R44")
+    assert finding.components == (outcomes,) and "(the design ranks (KB retriever))" in finding.message
+
+
 def test_r44_quiet_with_a_correction(builder):
     builder.add("problem_framing", task="ranking")
     builder.add("label_source", label_type="natural", position_correction="randomized")
@@ -174,6 +190,15 @@ def test_r45_fires_when_labels_mature_after_the_next_run(builder):
     assert (
         "mature 168 h after the prediction, but Daily training retrains on them every 24 h" in finding.message
     )
+
+
+def test_r45_fires_for_a_manual_job_that_continuous_training_drives(builder):
+    labels, job = _retrained(builder, "Nightly training", "manual", label_type="delayed_outcome",
+                             delay_hours=168.0)  # fmt: skip
+    assert findings(builder.design, "R45") == []  # run by hand: whoever runs it waits for labels
+    builder.link(builder.add("cicd_pipeline", "CT", ct=True), job)
+    [finding] = fired(builder.design, "R45")
+    assert finding.components == (labels, job) and "retrains on them every 24 h" in finding.message
 
 
 def test_r45_fires_for_continual_training_on_slow_labels(builder):
@@ -307,6 +332,22 @@ def test_r47_quiet_when_one_serving_model_handles_it(builder):
     builder.link(retrieval, ranker)
     builder.link(ranker, endpoint)
     builder.link(retrieval, endpoint)
+    assert findings(builder.design, "R47") == []
+
+
+def test_r47_quiet_when_cold_start_is_drawn_as_exploration_or_a_popularity_baseline(builder):
+    """The example's re-ranker reserves 5% of slots to explore new videos; cold_start is unset on
+    its models. Exploration downstream, or a popularity baseline serving the endpoint, is a
+    cold-start strategy drawn rather than set."""
+    builder.add("problem_framing", task="ranking")
+    ranker = builder.add("model", "Ranker", family="deep_nn")
+    endpoint = builder.add("endpoint", "Feed")
+    policy = builder.add("decision_policy", "Re-ranking", policy_type="rerank", exploration_rate=0.05)
+    builder.chain(ranker, endpoint, policy)
+    assert findings(builder.design, "R47") == []
+    builder.design.component_by_id()[policy].properties["exploration_rate"] = 0.0
+    assert len(findings(builder.design, "R47")) == 1
+    builder.link(builder.add("baseline_model", "Most watched", baseline_type="popularity"), endpoint)
     assert findings(builder.design, "R47") == []
 
 
@@ -590,6 +631,23 @@ def test_r52_quiet_with_drift_alerts_retraining_and_label_feedback(builder):
     builder.chain(labels, builder.add("training_job", schedule="triggered"), model, consumer)
     builder.link(consumer, labels, feedback=True)
     assert findings(builder.design, "R52") == []
+
+
+def test_r52_quiet_for_retraining_by_continuous_training_and_outcomes_fed_back_as_labels(builder):
+    """The job is left 'manual' but a CT pipeline retrains it; chargebacks come back from the bank
+    as a label link into the training set, with no label source box."""
+    builder.add("problem_framing", "Fraud", adversarial=True)
+    builder.add("monitor", watches=["concept_drift"], alerting=True)
+    dataset, job = builder.add("dataset"), builder.add("training_job", schedule="manual")
+    bank = builder.add("consumer", "Bank")
+    builder.chain(dataset, job, builder.add("model"), bank)
+    back = builder.link(bank, dataset, flow="label", feedback=True)
+    ct = builder.link(builder.add("cicd_pipeline", ct=True), job)
+    assert findings(builder.design, "R52") == []
+    builder.design.links[:] = [lk for lk in builder.design.links if lk.id not in (back, ct)]
+    builder.design.invalidate_indexes()
+    [finding] = fired(builder.design, "R52")
+    assert "no training job retrains it" in finding.message and "no human review" in finding.message
 
 
 def test_r52_quiet_when_not_adversarial(builder):

@@ -201,11 +201,46 @@ def test_substantive_means_enough_properties_to_be_checked(catalog):
     from app.rules.rubric_scoring import is_empty_box, is_substantive, properties_needed
 
     assert [properties_needed(n) for n in (1, 2, 3, 4, 5, 12)] == [1, 1, 2, 2, 3, 3]
-    endpoint = Component(id="e", kind="endpoint", properties={"mode": "online", "qps": 10.0})
+    endpoint = Component(id="e", kind="endpoint", name="Feed API", properties={"mode": "online", "qps": 10.0})
     assert not is_substantive(endpoint, catalog) and not is_empty_box(endpoint, catalog)
     endpoint.properties["fallback"] = "cached"
     assert is_substantive(endpoint, catalog)
     assert is_empty_box(Component(id="m", kind="monitor", properties={"watches": []}), catalog)
+
+
+def test_blank_text_and_unnamed_boxes_earn_no_point(catalog):
+    from app.domain.model import Component
+    from app.rules.rubric_scoring import is_empty_box, is_substantive
+
+    blank = Component(id="m", kind="monitor", name="Drift", properties={"watches": [" "], "channel": "  "})
+    assert is_empty_box(blank, catalog)
+    unnamed = Component(id="m", kind="monitor", name=" ", properties={"watches": ["errors"], "channel": "pg"})
+    assert is_empty_box(unnamed, catalog) and not is_substantive(unnamed, catalog)
+    # A KPI of spaces is no KPI.
+    design = half_finished_recommender(catalog)
+    objective = next(c for c in design.components if c.kind == "business_objective")
+    blank = rubric_of(with_property(design, objective.id, "kpi", "   "), catalog)
+    reasons = blank.dimension("Problem translation").reasons
+    assert "+0 no business objective with a KPI" in reasons, reasons
+
+
+def test_unnamed_filled_boxes_do_not_raise_the_score(catalog):
+    """A box with its properties filled in but no name covers no stage an interviewer can read."""
+    from app.domain.model import Component, Link
+
+    design = honest_recommender(catalog)  # designs no monitoring stage
+    padded = design.model_copy(deep=True)
+    padded.invalidate_indexes()
+    padded.components.append(
+        Component(id="pad_mon", kind="monitor", name="", properties={
+            "watches": ["latency", "errors", "data_drift"], "alerting": True, "channel": "pager"})
+    )  # fmt: skip
+    padded.links.append(Link(id="pad_watch", source="pad_mon", target="ranker", flow="watch"))
+    padded.invalidate_indexes()
+    plain, with_unnamed = scores(design, catalog), scores(padded, catalog)
+    assert all(with_unnamed[name] <= plain[name] for name in DIMENSIONS), (plain, with_unnamed)
+    breadth = rubric_of(padded, catalog).dimension("Breadth and depth").reasons
+    assert breadth[0] == rubric_of(design, catalog).dimension("Breadth and depth").reasons[0], breadth
 
 
 def test_an_unknown_costs_at_least_the_flaw_it_hides(catalog):
@@ -339,6 +374,26 @@ def test_an_accepted_finding_with_a_rationale_is_a_decision_not_a_flaw(catalog):
     accepted = rubric_of(flawed, catalog).dimension("Decision-making")
     assert accepted.score > open_score
     assert any("accepted with a written rationale (R28)" in r for r in accepted.reasons)
+
+
+def test_a_blank_rationale_or_blank_options_are_no_decision_made(catalog):
+    from app.domain.model import DecisionOption
+
+    flawed, _, _ = flawed_designs(catalog)["no gate before serving"]
+    finding = next(f for f in check_design(flawed, catalog).findings if f.rule == "R28")
+    flawed.decisions.append(
+        Decision(id="d1", rule="R28", components=list(finding.components), subject=finding.subject,
+                 rationale="   ")
+    )  # fmt: skip
+    reasons = rubric_of(flawed, catalog).dimension("Decision-making").reasons
+    assert not any("accepted with a written rationale" in r for r in reasons), reasons
+    choice = Decision(id="d2", title="Ranker family", status="accepted", consequences="Faster to ship.",
+                      options=[DecisionOption(name=" "), DecisionOption(name="  ")])  # fmt: skip
+    assert not choice.weighs_alternatives
+    choice.options[1].name = "GBDT"
+    assert not choice.weighs_alternatives
+    choice.options[0].name = "Deep model"
+    assert choice.weighs_alternatives
 
 
 def test_every_rule_has_a_dimension_and_every_topic_agrees_with_it():

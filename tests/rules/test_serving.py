@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.rules.helpers import findings, fired, unspecified
 
 # ---- R28 ---------------------------------------------------------------------------------
@@ -71,6 +73,29 @@ def test_r29_quiet_with_canary_rollback_and_registry(builder):
     registry = builder.add("model_registry", versioned=True)
     release = builder.add("release_strategy", release_type="canary", rollback="automated")
     builder.chain(model, registry, release, endpoint)
+    assert findings(builder.design, "R29") == []
+
+
+def test_r29_fires_for_an_endpoint_fed_by_another_endpoints_predictions(builder):
+    """The embeddings endpoint ships by canary from a versioned registry; the ranking endpoint
+    its embeddings feed has neither: it borrows nothing from the first one's release."""
+    model, embeddings = _user_facing(builder)
+    registry = builder.add("model_registry", versioned=True)
+    canary = builder.add("release_strategy", release_type="canary", rollback="automated")
+    builder.chain(model, registry, canary, embeddings)
+    ranking = builder.add("endpoint", "Ranking API", mode="online")
+    builder.chain(embeddings, builder.add("feature_store"), builder.add("model", "Ranker"), ranking,
+                  builder.add("consumer", "Search page", consumer_type="user_app"))  # fmt: skip
+    [finding] = fired(builder.design, "R29")
+    assert finding.components == (ranking,) and "no release strategy and no model registry" in finding.message
+
+
+def test_r29_quiet_for_a_release_beside_the_registry_that_serves_the_endpoint(builder):
+    model, endpoint = _user_facing(builder)
+    registry = builder.add("model_registry", versioned=True)
+    builder.chain(model, registry, endpoint)
+    release = builder.add("release_strategy", release_type="canary", rollback="automated")
+    builder.chain(registry, release, builder.add("experiment", experiment_type="ab"))
     assert findings(builder.design, "R29") == []
 
 
@@ -275,6 +300,32 @@ def test_r34_fires_for_a_gpu_endpoint_without_cost_monitor(builder):
     builder.add("monitor", watches=["latency"])
     [finding] = findings(builder.design, "R34")
     assert finding.components == (gpus, endpoint)
+
+
+@pytest.mark.parametrize("drawn", ["gpus hosting the serving model", "the serving model's own accelerator"])
+def test_r34_fires_for_accelerators_running_the_endpoint_drawn_another_way(builder, drawn):
+    model = builder.add("model", "Embedder", family="transformer")
+    endpoint = builder.add("endpoint", "Embeddings API")
+    builder.link(model, endpoint)
+    builder.add("monitor", watches=["latency"])
+    if drawn == "gpus hosting the serving model":
+        host = builder.add("infrastructure", "GPU pool", accelerator="gpu")
+        builder.link(host, model)
+    else:  # no infrastructure drawn: the model says where it runs
+        builder.design.component_by_id()[model].properties["accelerator"] = "gpu"
+        host = model
+    [finding] = fired(builder.design, "R34")
+    assert set(finding.components) == {host, endpoint}
+
+
+def test_r34_quiet_for_gpus_that_only_train_the_model(builder):
+    gpus = builder.add("infrastructure", "Training GPUs", accelerator="gpu")
+    model = builder.add("model", "Ranker", accelerator="cpu")
+    builder.link(gpus, model, phase="train")
+    builder.link(gpus, builder.add("training_job"), phase="train")
+    builder.link(model, builder.add("endpoint"))
+    builder.add("monitor", watches=["latency"])
+    assert findings(builder.design, "R34") == []
 
 
 def test_r34_quiet_for_a_gpu_endpoint_with_cost_monitor(builder):

@@ -18,17 +18,35 @@ ACTING_CONSUMERS = ("user_app", "internal_service", "downstream_model")
 
 def carries_data(ctx: RuleContext, source: str, flow: str) -> bool:
     """Whether a link from `source` with `flow` carries data (or the model) rather than a
-    measurement, a governance rule or a proxy relation."""
+    measurement, a governance rule or a proxy relation. A governance step that data or labels
+    flow into passes them on whatever its links' flow (govern is their default)."""
     if flow == "eval":
         return ctx.kind_of.get(source) in MODEL_PATH_KINDS
+    if flow == "govern":
+        return source in inline_governance(ctx)
     return flow not in NOT_DATA_FLOWS
+
+
+def inline_governance(ctx: RuleContext) -> frozenset[str]:
+    """Governance steps on a data path: data or labels flow into them (pseudonymising events on
+    their way to a dataset). One that only reads predictions observes them."""
+
+    def compute() -> frozenset[str]:
+        return frozenset(
+            gov
+            for gov in ctx.ids_of_kind("governance")
+            if any(data["flow"] in ("data", "label") for data in ctx.pred[gov].values())
+        )
+
+    return ctx.shape_memo("inline_governance", compute, {"links", "flow"})
 
 
 def data_loops(ctx: RuleContext, feedback: bool) -> list[tuple[str, ...]]:
     """Loops of the data flow, each as its members in design order, ordered by first member.
 
     Watch, govern and proxy links, and eval links of measurements, carry no data and close no
-    loop (see `carries_data`); feedback links are left out unless `feedback`. Only the loops of
+    loop, but a governance step that data flows into passes it on (see `carries_data`);
+    feedback links are left out unless `feedback`. Only the loops of
     the whole graph are searched again.
     """
 
@@ -38,6 +56,7 @@ def data_loops(ctx: RuleContext, feedback: bool) -> list[tuple[str, ...]]:
             return []
         succ = ctx.succ
         kind_of = ctx.kind_of
+        inline = inline_governance(ctx)
         found = []
         for loop in loops:
             members = set(loop)
@@ -50,9 +69,12 @@ def data_loops(ctx: RuleContext, feedback: bool) -> list[tuple[str, ...]]:
                     if nxt not in members:
                         continue
                     flow = data["flow"]
-                    if (model_path if flow == "eval" else flow not in NOT_DATA_FLOWS) and (
-                        feedback or not data["feedback"]
-                    ):
+                    carries = (
+                        model_path
+                        if flow == "eval"
+                        else flow not in NOT_DATA_FLOWS or (flow == "govern" and node in inline)
+                    )
+                    if carries and (feedback or not data["feedback"]):
                         kept.append(nxt)
                     else:
                         dropped = True

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 
 from app.rules.checks._common import endpoint_view, is_learned, items, number, pick
 from app.rules.context import RuleContext
+from app.rules.walks import reach_masks
 
 # ---- sources -----------------------------------------------------------------------------
 
@@ -68,6 +69,46 @@ def ranking_signals(ctx: RuleContext) -> list[str]:
     found += [c.id for c in ctx.of_kind("retriever")]
     found += [c.id for c in ctx.of_kind("decision_policy") if c.properties.get("policy_type") == "rerank"]
     found += [c.id for c in ctx.of_kind("metric") if c.properties.get("name") in RANKING_METRICS]
+    return found
+
+
+def ranking_signals_near(ctx: RuleContext, labels: list[str], signals: list[str]) -> dict[str, list[str]]:
+    """For each label source that trains models, the ranking signals of what it trains: a
+    retriever or re-ranker its models feed or are fed by, or linked to nothing; a ranking metric
+    linked into what its labels reach (up to their models and what those feed), or into what no
+    label reaches (a metric of the whole design). Each signal is placed by its bit mask of labels."""
+    models = model_ids(ctx)
+    stop = set(models)
+    below = ctx.reach_bits(labels, stop=stop)  # as far as the models they train (trained_by's walk)
+    trainers = {m: below[m] for m in models if below.get(m)}  # model -> the labels (bits) training it
+    training = 0
+    for mask in trainers.values():
+        training |= mask
+    # What those models feed and are fed by, up to the next model or training job, carries the
+    # bits of the labels that train them.
+    topology, ends = ctx.topology(), frozenset(stop | ctx.ids_of_kind("training_job"))
+    forward, backward = ctx.adjacency(True), ctx.adjacency(False)
+    fed = reach_masks(topology, forward, backward, trainers, ends, True)
+    fed_by = reach_masks(topology, backward, forward, trainers, ends, False)
+
+    def near_labels(node: str) -> int:
+        return below.get(node, 0) | fed.get(node, 0) | fed_by.get(node, 0) | trainers.get(node, 0)
+
+    masks = []  # per signal, the labels (bits) it concerns
+    everyone = (1 << len(labels)) - 1
+    for s in signals:
+        if ctx.kind_of.get(s) == "metric":
+            mask = 0
+            for target in ctx.succ.get(s, {}):
+                mask |= near_labels(target)
+            masks.append(mask or everyone)
+        else:
+            masks.append(near_labels(s) or (0 if ctx.neighbours(s) else everyone))
+    found: dict[str, list[str]] = {}
+    for i, label in enumerate(labels):
+        if training >> i & 1:
+            near = [s for s, mask in zip(signals, masks, strict=True) if mask >> i & 1]
+            found[label] = signals if len(near) == len(signals) else near
     return found
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from app.estimates import DesignEstimate, format_quantity
 from app.estimates.engine import estimate_with
 from app.estimates.structure import Structure
-from app.rules.checks._common import Unspecified, aws, dmls, fmt, names, number
+from app.rules.checks._common import Unspecified, aws, dmls, fmt, items, names, number
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import rule
@@ -259,19 +259,23 @@ def r57_lookup_capacity(ctx: RuleContext) -> Iterator[Hit]:
     title="Storage grows without retention",
     stage="data",
     severity="warning",
-    kinds=("data_source",),
+    kinds=("data_source", "governance"),
     rationale="Data kept with no retention period grows storage and its cost every day without "
     "limit, and personal data kept longer than needed breaks the storage limitation principle.",
     suggestion="Set retention_days on the source (how long its records stay in the datasets), "
     "and delete or aggregate older data.",
     sources=(GDPR_STORAGE, *aws("optimize cost"), *dmls(3)),
     condition="A data source with a daily volume (events_per_day and bytes_per_event) feeds a dataset "
-    "(through pipelines, validation or governance) and has no retention_days.",
+    "(through pipelines, validation or governance) and has no retention_days, and no governance "
+    "step with retention controls governs the dataset or stands on every way to it.",
     unset="The flaw is the missing retention itself; events_per_day or bytes_per_event unset means "
     "no volume to judge (the estimate lists them as missing inputs).",
 )
 def r58_retention(ctx: RuleContext) -> Iterator[Hit]:
     estimate = design_estimate(ctx)
+    retaining = {
+        g.id for g in ctx.of_kind("governance") if "retention" in (items(g.properties.get("controls")) or ())
+    }
     for source in ctx.of_kind("data_source"):
         if number(source.properties.get("retention_days")) is not None:
             continue
@@ -279,7 +283,15 @@ def r58_retention(ctx: RuleContext) -> Iterator[Hit]:
         if daily is None:
             continue
         reached = _structure(ctx).volume_reach.get(source.id, ())
-        datasets = [d for d in reached if ctx.kind_of.get(d) == "dataset"]
+        # Governance with retention controls bounds the datasets it governs and those it stands
+        # before on every way from the source.
+        unbounded = ctx.reach([source.id], stop=retaining, through_stop=False) if retaining else None
+        datasets = [
+            d
+            for d in reached
+            if ctx.kind_of.get(d) == "dataset"
+            and (unbounded is None or (d in unbounded and not retaining & ctx.neighbours(d)))
+        ]
         if not datasets:
             continue
         yield Hit(

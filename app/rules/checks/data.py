@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from app.rules.checks._common import (
     GML,
@@ -10,6 +10,7 @@ from app.rules.checks._common import (
     Unspecified,
     aws,
     dmls,
+    endpoints,
     fmt,
     htd,
     items,
@@ -22,12 +23,13 @@ from app.rules.checks._common import (
     serve_side,
     watches_any,
 )
+from app.rules.checks._signals import endpoint_models, trained_by
 from app.rules.checks.nearness import near_check
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import rule
 
-_PII_TARGETS = ("dataset", "feature_store", "model")
+_PII_TARGETS = ("dataset", "feature_store", "vector_index", "model")
 
 
 _REGULATED = ("gdpr", "ccpa", "hipaa", "pci")
@@ -47,17 +49,17 @@ def _protects(controls: set[str], regulation: object) -> bool:
     stage="data",
     severity="error",
     kinds=("data_source", "governance"),
-    rationale="Personal data copied into datasets, feature stores and model weights outlives its "
-    "consent and retention rules unless a governance step sits on the way whose controls fit the "
-    "use: anonymisation, or access control together with retention.",
+    rationale="Personal data copied into datasets, feature stores, vector indexes and model weights "
+    "outlives its consent and retention rules unless a governance step sits on the way whose "
+    "controls fit the use: anonymisation, or access control together with retention.",
     suggestion="Put a governance component between the source with personal data and the datasets, "
-    "features and models it feeds, with controls anonymize, or access_control and retention (add "
-    "consent where the regulation requires it).",
+    "features, indexes and models it feeds, with controls anonymize, or access_control and "
+    "retention (add consent where the regulation requires it).",
     sources=(*mts("Data 5"), *aws("ensure data privacy")),
-    condition="A data source with contains_pii true reaches a dataset, feature store or model without "
-    "passing a governance component whose controls include anonymize, or both access_control and "
-    "retention, and retention whenever its regulation is gdpr, ccpa, hipaa or pci (a governance "
-    "step with other or no controls does not count).",
+    condition="A data source with contains_pii true reaches a dataset, feature store, vector index or "
+    "model without passing a governance component whose controls include anonymize, or both "
+    "access_control and retention, and retention whenever its regulation is gdpr, ccpa, hipaa or "
+    "pci (a governance step with other or no controls does not count).",
     unset="contains_pii unset on a source that reaches ML data ungoverned is a warning; a governance "
     "step on the way whose controls are unset is a warning naming governance.controls (it does not "
     "count as protection).",
@@ -121,7 +123,7 @@ def r12_pii_governance(ctx: RuleContext) -> Iterator[Hit]:
                     gov_id,
                     "controls",
                     f"personal data from {names(ctx, fed, ordered=True)} passes it on its "
-                    "way to datasets, features or models",
+                    "way to datasets, features, indexes or models",
                     "anonymize, or access_control and retention",
                     severity="warning",
                 )
@@ -261,7 +263,8 @@ _FIX = {
     suggestion="Add a monitor watching prediction_drift or data_drift.",
     sources=dmls(4, 8),
     condition="A label source's labels arrive more than 24 h late (delay_hours > 24) and no monitor "
-    "watches prediction_drift or data_drift.",
+    "watches prediction_drift or data_drift: near (in production) the endpoints of the models the "
+    "labels train, or anywhere when they train no served model.",
     unset="delay_hours unset is a warning (set it); with late labels, a monitor whose watches is unset "
     "is a warning naming monitor.watches.",
 )
@@ -271,31 +274,83 @@ def r14_delayed_labels(ctx: RuleContext) -> Iterator[Hit]:
         return
     monitors = ctx.of_kind("monitor")
     watches = [items(m.properties.get("watches")) for m in monitors]
-    if any(w and w & {"prediction_drift", "data_drift"} for w in watches):
-        return
+    drift = any(w and w & _PROXIES for w in watches)
     unknown = Unspecified(ctx)
     unsure = [m.id for m, w in zip(monitors, watches, strict=True) if w is None]
+    late = []
     for label in labels:
         delay = number(label.properties.get("delay_hours"))
         if delay is None:
-            unknown.note(label.id, "delay_hours", "late labels need drift monitors as a proxy", "hours")
+            if not drift:
+                unknown.note(label.id, "delay_hours", "late labels need drift monitors as a proxy", "hours")
         elif delay > 24:
-            if unsure:
-                for mid in unsure:
-                    unknown.note(
-                        mid,
-                        "watches",
-                        f"labels from {ctx.name(label.id)} arrive {fmt(delay)} h late",
-                        "e.g. prediction_drift, data_drift",
-                        also=(label.id,),
-                    )
-                continue
-            yield Hit(
-                f"Labels from {ctx.name(label.id)} arrive {fmt(delay)} h late and no monitor watches "
-                "prediction_drift or data_drift",
-                components=(label.id,),
-            )
+            late.append((label, delay))
+    served = _served_by_labels(ctx, [label.id for label, _ in late])
+    for label, delay in late:
+        ends = served.get(label.id)
+        if ends:
+            # The proxy must watch what these labels judge: an endpoint of a model they train.
+            unwatched = near_check(
+                ctx, ends, "monitor", watches_any(_PROXIES), unknown, "watches",
+                _judged_late(ctx, label.id), serving=True,
+            )  # fmt: skip
+            if unwatched:
+                yield Hit(
+                    f"Labels from {ctx.name(label.id)} arrive {fmt(delay)} h late and no monitor near "
+                    f"{names(ctx, unwatched, ordered=True)} in production watches prediction_drift or "
+                    "data_drift",
+                    components=ctx.sorted_ids([label.id, *unwatched]),
+                )
+            continue
+        if drift:
+            continue
+        if unsure:
+            for mid in unsure:
+                unknown.note(
+                    mid,
+                    "watches",
+                    f"labels from {ctx.name(label.id)} arrive {fmt(delay)} h late",
+                    "e.g. prediction_drift, data_drift",
+                    also=(label.id,),
+                )
+            continue
+        yield Hit(
+            f"Labels from {ctx.name(label.id)} arrive {fmt(delay)} h late and no monitor watches "
+            "prediction_drift or data_drift",
+            components=(label.id,),
+        )
     yield from unknown.hits()
+
+
+_PROXIES = {"prediction_drift", "data_drift"}
+
+
+def _judged_late(ctx: RuleContext, label: str) -> Callable[[str], str]:
+    """Why a monitor near an endpoint matters when `label`'s labels come late."""
+    return lambda endpoint: f"labels from {ctx.name(label)} judge {ctx.name(endpoint)} late"
+
+
+def _served_by_labels(ctx: RuleContext, labels: list[str]) -> dict[str, list[str]]:
+    """For each label source, the endpoints served by the models it trains."""
+    if not labels:
+        return {}
+    trains = trained_by(ctx, labels)
+    serving = endpoint_models(ctx)
+    found: dict[str, list[str]] = {}
+    for label in labels:
+        models = set(trains.get(label, ()))
+        found[label] = [e for e in endpoints(ctx) if models.intersection(serving.get(e, ()))]
+    return found
+
+
+_NO_OWNER = frozenset(
+    {"tbd", "tbc", "todo", "unknown", "none", "nobody", "unassigned", "n/a", "na", "?", "-"}
+)
+
+
+def _placeholder(owner: object) -> bool:
+    """An owner written as a placeholder ('TBD', 'unknown', '?') names nobody."""
+    return isinstance(owner, str) and owner.strip().lower().rstrip(".") in _NO_OWNER
 
 
 @rule(
@@ -308,7 +363,8 @@ def r14_delayed_labels(ctx: RuleContext) -> Iterator[Hit]:
     "cannot be reproduced.",
     suggestion="Name the owning team of each data source and version (snapshot) its data.",
     sources=(*htd("3"), *roml(11), *mts("Monitor 1")),
-    condition="A data source has no owner, or is not versioned.",
+    condition="A data source has no owner (or a placeholder: TBD, unknown, none, ?), or is not "
+    "versioned.",
     unset="owner or versioned unset is reported (info, like the rule) with the property named.",
 )
 def r15_source_ownership(ctx: RuleContext) -> Iterator[Hit]:
@@ -316,7 +372,9 @@ def r15_source_ownership(ctx: RuleContext) -> Iterator[Hit]:
         props = source.properties
         problems, unset = [], []
         owner = props.get("owner")
-        if not (isinstance(owner, str) and owner.strip()):
+        if _placeholder(owner):
+            problems.append("has a placeholder for an owner")
+        elif not (isinstance(owner, str) and owner.strip()):
             problems.append("has no owner")
             if owner is None:
                 unset.append(f"{source.id}.owner")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from app.domain.model import Component
-from app.rules.checks._common import LEARNED_ELSEWHERE, dmls, join_words, names, number
+from app.rules.checks._common import LEARNED_ELSEWHERE, dmls, join_words, names, number, serving_models
 from app.rules.checks._signals import (
     GUO_2017,
     NICULESCU_2005,
@@ -198,7 +198,7 @@ _COLD_START = ("popularity_fallback", "content_features", "exploration")
     title="Cold start in ranking and recommendation",
     stage="model",
     severity="warning",
-    kinds=("decision_policy", "metric", "model", "problem_framing"),
+    kinds=("baseline_model", "decision_policy", "metric", "model", "problem_framing"),
     rationale="A ranker or recommender learned from interaction history has nothing to say about "
     "users and items without history: new users get arbitrary results and new items are never "
     "shown, so they never collect the interactions that would get them shown.",
@@ -209,8 +209,9 @@ _COLD_START = ("popularity_fallback", "content_features", "exploration")
     condition="The design ranks or recommends (a framing with task ranking, a rerank decision policy, "
     "a retriever or a ranking metric) and no learned model serving an endpoint (pretrained, vendor and LLM "
     "models left out: they learn no interaction history here) has cold_start "
-    "popularity_fallback, content_features or exploration (one finding per endpoint; without "
-    "endpoints, one per learned model).",
+    "popularity_fallback, content_features or exploration, no decision policy downstream of it "
+    "explores (a bandit, or exploration_rate above 0) and no popularity baseline serves it (one "
+    "finding per endpoint; without endpoints, one per learned model).",
     unset="cold_start unset on every model of an endpoint fires (no strategy is assumed).",
 )
 def r47_cold_start(ctx: RuleContext) -> Iterator[Hit]:
@@ -234,8 +235,9 @@ def r47_cold_start(ctx: RuleContext) -> Iterator[Hit]:
         groups = [("", [m]) for m in learned]
     strategy_of = {m: ctx.prop(m, "cold_start") for m in learned}
     handled = {m for m, s in strategy_of.items() if s in _COLD_START}
+    drawn = _drawn_cold_start(ctx)
     for endpoint, models in groups:
-        if handled.intersection(models):
+        if handled.intersection(models) or drawn.intersection([endpoint, *models]):
             continue
         strategies = [strategy_of[m] for m in models]
         shown = [
@@ -251,6 +253,29 @@ def r47_cold_start(ctx: RuleContext) -> Iterator[Hit]:
             components=ctx.sorted_ids([*([endpoint] if endpoint else []), *models]),
             unset=tuple(f"{m}.cold_start" for m, s in zip(models, strategies, strict=True) if s is None),
         )
+
+
+def _drawn_cold_start(ctx: RuleContext) -> set[str]:
+    """Endpoints and models whose cold start is drawn rather than set on the model: a decision
+    policy downstream that explores (a bandit, or exploration_rate above 0), or a popularity
+    baseline serving the endpoint."""
+    found: set[str] = set()
+    exploring = [
+        p.id
+        for p in ctx.of_kind("decision_policy")
+        if p.properties.get("policy_type") == "bandit"
+        or (number(p.properties.get("exploration_rate")) or 0) > 0
+    ]
+    if exploring:
+        found |= ctx.reach(exploring, forward=False) & ctx.ids_of_kind("endpoint", "model")
+    popular = {
+        b.id for b in ctx.of_kind("baseline_model") if b.properties.get("baseline_type") == "popularity"
+    }
+    if popular:
+        for endpoint in ctx.ids_of_kind("endpoint"):
+            if popular.intersection(serving_models(ctx, endpoint)):
+                found.add(endpoint)
+    return found
 
 
 # ---- R54 ------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from app.rules.checks._common import (
+    MODEL_KINDS,
     Unspecified,
     dmls,
     fmt,
@@ -12,8 +13,10 @@ from app.rules.checks._common import (
     mts,
     names,
     number,
+    pick,
     roml,
 )
+from app.rules.checks._signals import models_reaching_kind
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import rule
@@ -33,21 +36,45 @@ _BLIND = {"accuracy", "roc_auc"}  # look fine while the rare class is missed
     suggestion="Judge the model with a metric that sees the minority class: PR-AUC, recall, precision "
     "or F1 (resampling or class weights help training, not the metric).",
     sources=(*dmls(4, 6),),
-    condition="A label source has positive_rate under 5% and every named metric is accuracy or "
-    "roc_auc, whatever sampling strategy the design uses.",
+    condition="A label source has positive_rate under 5% (or over 95%: the negatives are the rare "
+    "class) and every named metric judging what it trains (linked into what its labels reach, or "
+    "into no label's reach: another label's model's metrics do not count) is accuracy or roc_auc, "
+    "whatever sampling strategy the design uses.",
     unset="With only accuracy/roc_auc among named metrics, an unset positive_rate is a warning naming "
     "label_source.positive_rate; with a rare positive class, a metric whose name is unset is a warning "
     "naming metric.name.",
 )
 def r19_imbalance(ctx: RuleContext) -> Iterator[Hit]:
     metrics = [(m.id, m.properties.get("name")) for m in ctx.of_kind("metric")]
-    named = {str(n) for _, n in metrics if n is not None}
-    if not metrics or named - _BLIND:
+    if not metrics or not any(n is None or str(n) in _BLIND for _, n in metrics):
         return
+    labels = ctx.of_kind("label_source")
+    rates = [number(c.properties.get("positive_rate")) for c in labels]
+    named_blind = any(n is not None and str(n) in _BLIND for _, n in metrics)
+    if not any((r is not None and min(r, 1 - r) < 0.05) or (r is None and named_blind) for r in rates):
+        return  # no rare class, and no unset rate that a named blind metric would hide
+    # The metrics judging what a label source trains: linked into what its labels reach (the
+    # job, the model, its evaluation), and those linked into no label's reach (the design's).
+    seeds = [c.id for c in labels]
+    reach = ctx.reach_bits(seeds) if seeds else {}
+    shared: list[tuple[str, object]] = []
+    judged: dict[str, list[tuple[str, object]]] = {}
+    for mid, n in metrics:
+        mask = 0
+        for target in ctx.succ.get(mid, ()):
+            mask |= reach.get(target, 0)
+        if not mask:
+            shared.append((mid, n))
+        for label_id in pick(seeds, mask):
+            judged.setdefault(label_id, []).append((mid, n))
     unknown = Unspecified(ctx)
-    nameless = [mid for mid, n in metrics if n is None]
-    shown = ", ".join(sorted(named)) or "no named metric"
-    for label in ctx.of_kind("label_source"):
+    for label in labels:
+        scope = sorted([*shared, *judged.get(label.id, ())], key=lambda m: ctx.order[m[0]])
+        named = {str(n) for _, n in scope if n is not None}
+        if named - _BLIND:
+            continue
+        nameless = [mid for mid, n in scope if n is None]
+        shown = ", ".join(sorted(named)) or "no named metric"
         rate = number(label.properties.get("positive_rate"))
         if rate is None:
             if named:
@@ -58,21 +85,20 @@ def r19_imbalance(ctx: RuleContext) -> Iterator[Hit]:
                     "fraction of positive labels, e.g. 0.02",
                 )
             continue
-        if rate >= 0.05:
+        rare = min(rate, 1 - rate)
+        if rare >= 0.05:
             continue
+        share = f"{fmt(rate * 100)}% positive"
         if nameless:
             for mid in nameless:
-                unknown.note(
-                    mid,
-                    "name",
-                    f"labels from {ctx.name(label.id)} are {fmt(rate * 100)}% positive",
-                    "e.g. pr_auc, recall, f1",
-                )
+                why = f"labels from {ctx.name(label.id)} are {share}"
+                unknown.note(mid, "name", why, "e.g. pr_auc, recall, f1")
             continue
+        majority = "negative" if rate < 0.5 else "positive"
         yield Hit(
-            f"Labels from {ctx.name(label.id)} are {fmt(rate * 100)}% positive and the model is judged only "
-            f"by {shown}: always predicting negative scores {fmt(100 - rate * 100)}% accuracy",
-            components=ctx.sorted_ids([label.id, *(mid for mid, _ in metrics)]),
+            f"Labels from {ctx.name(label.id)} are {share} and the model is judged only by {shown}: always "
+            f"predicting {majority} scores {fmt(100 - rare * 100)}% accuracy",
+            components=ctx.sorted_ids([label.id, *(mid for mid, _ in scope)]),
         )
     yield from unknown.hits()
 
@@ -97,8 +123,9 @@ _CALIBRATED = ("platt", "isotonic", "temperature", "native")
     "unsampled data before anything consumes the scores as probabilities.",
     sources=roml(30),
     condition="A sampling strategy that undersamples, oversamples, uses SMOTE or negative sampling "
-    "without weighted_correction is upstream of a threshold, optimizer, rerank or bandit policy, or "
-    "of a model with calibration set, or the design judges models with logloss, brier or ece.",
+    "without weighted_correction trains a model (its data reaches the model without passing another "
+    "model) that feeds a threshold, optimizer, rerank or bandit policy, or that has calibration set, "
+    "or the design judges models with logloss, brier or ece.",
     unset="weighted_correction unset on such a sampler, method unset on a sampler upstream of a "
     "probability consumer, or policy_type unset on a policy downstream of a shifting sampler: a "
     "warning naming the property.",
@@ -124,7 +151,12 @@ def r20_sampling_correction(ctx: RuleContext) -> Iterator[Hit]:
         return  # nothing downstream could read the scores as probabilities
     unknown = Unspecified(ctx)
     seeds = [s.id for s in samplers]
-    bits = ctx.reach_bits(seeds)
+    # A sampler shifts the models trained on its data (not the ranker a retrieval model trained
+    # on sampled negatives feeds), and the policies those models feed.
+    bits = dict(ctx.reach_bits(seeds, stop=ctx.ids_of_kind("model")))
+    for policy, feeding in models_reaching_kind(ctx, "decision_policy").items():
+        for model in feeding:
+            bits[policy] = bits.get(policy, 0) | bits.get(model, 0)
     for i, sampler in enumerate(samplers):
         bit = 1 << i
         props = sampler.properties
@@ -182,15 +214,34 @@ def r20_sampling_correction(ctx: RuleContext) -> Iterator[Hit]:
     "redundant ones accumulate unless their importance is measured.",
     suggestion="Add a feature importance analysis (permutation, SHAP, ablation) and prune unused features.",
     sources=(*mts("Data 2", "Data 3"), *htd("3")),
-    condition="A feature pipeline produces more than 100 features and the design has no feature "
-    "importance analysis.",
+    condition="A feature pipeline produces more than 100 features, or a training job reads more than "
+    "100 from several pipelines, and no feature importance analysis covers them (linked to the job, "
+    "a model it trains or a pipeline it reads; an analysis linked to nothing covers the design).",
     unset="n_features unset (with no importance analysis) is reported as info naming it.",
 )
 def r21_feature_importance(ctx: RuleContext) -> Iterator[Hit]:
-    if ctx.has_kind("feature_importance"):
-        return
+    analyses = [c.id for c in ctx.of_kind("feature_importance")]
+    if any(not ctx.succ[a] and not ctx.pred[a] for a in analyses):
+        return  # an analysis linked to nothing is taken to cover the whole design
+    pipelines = ctx.of_kind("feature_pipeline")
+    jobs = [c.id for c in ctx.of_kind("training_job")]
+    # The pipelines each job reads (not through another model), and the jobs an analysis covers:
+    # linked to the job, to a model it trains or to a pipeline it reads.
+    stop = ctx.ids_of_kind("training_job", *MODEL_KINDS)
+    read_by = ctx.reach_bits(jobs, forward=False, stop=stop) if jobs else {}
+    trains = ctx.reach_bits(jobs, stop=stop) if jobs else {}
+    covered = 0
+    for analysis in analyses:
+        for node in (*ctx.succ[analysis], *ctx.pred[analysis]):
+            covered |= read_by.get(node, 0) | trains.get(node, 0)
+            if node in jobs:
+                covered |= 1 << jobs.index(node)
     unknown = Unspecified(ctx)
-    for pipeline in ctx.of_kind("feature_pipeline"):
+    counts: dict[str, float] = {}
+    for pipeline in pipelines:
+        readers = read_by.get(pipeline.id, 0)
+        if (readers & ~covered) == 0 and (readers or analyses):
+            continue
         count = number(pipeline.properties.get("n_features"))
         if count is None:
             unknown.note(
@@ -199,7 +250,21 @@ def r21_feature_importance(ctx: RuleContext) -> Iterator[Hit]:
         elif count > 100:
             yield Hit(
                 f"Feature pipeline {ctx.name(pipeline.id)} produces {fmt(count)} features and no feature "
-                "importance analysis exists",
+                "importance analysis covers them",
                 components=(pipeline.id,),
+            )
+        else:
+            counts[pipeline.id] = count
+    # Several pipelines of at most 100 features each can still feed one model hundreds.
+    for i, job in enumerate(jobs):
+        if covered >> i & 1:
+            continue
+        feeding = [p for p in counts if read_by.get(p, 0) >> i & 1]
+        total = sum(counts[p] for p in feeding)
+        if len(feeding) > 1 and total > 100:
+            yield Hit(
+                f"Training job {ctx.name(job)} reads {fmt(total)} features from "
+                f"{names(ctx, feeding, ordered=True)} and no feature importance analysis covers them",
+                components=ctx.sorted_ids([job, *feeding]),
             )
     yield from unknown.hits()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from app.domain.model import Component
-from app.rules.checks._common import dmls, fmt, join_words, names, number, pick
+from app.rules.checks._common import ct_driven, dmls, fmt, join_words, names, number, pick
 from app.rules.checks._flows import task_of
 from app.rules.checks._signals import (
     CHAPELLE_2014,
@@ -23,6 +23,7 @@ from app.rules.checks._signals import (
     model_ids,
     randomly_observed,
     ranking_signals,
+    ranking_signals_near,
     stated_cadence,
     trained_by,
     weighted_labels,
@@ -57,7 +58,10 @@ _MIN_AGREEMENT = 0.6
     sources=(JOACHIMS_2017, CRASWELL_2008),
     condition="The design ranks or recommends (a framing with task ranking, a rerank decision policy, "
     "a retriever, or an NDCG, MAP, MRR or recall@k metric) and a label source whose labels are "
-    "natural or delayed outcomes of what users saw has position_correction none.",
+    "natural or delayed outcomes of what users saw has position_correction none. Without a ranking "
+    "framing, a label source training models counts only when a retriever or re-ranker is up- or "
+    "downstream of what it trains (or linked to nothing), or a ranking metric is linked into what "
+    "its labels reach (or into what no label reaches).",
     unset="position_correction unset on such a label source fires (the bias is assumed uncorrected); "
     "label_type unset fires too unless position_correction names a correction.",
 )
@@ -65,12 +69,20 @@ def r44_position_bias(ctx: RuleContext) -> Iterator[Hit]:
     signals = ranking_signals(ctx)
     if not signals:
         return
-    why = f"the design ranks ({names(ctx, signals)})"
-    for label in ctx.of_kind("label_source"):
+    ranking_task = any(ctx.kind_of.get(s) == "problem_framing" for s in signals)
+    labels = ctx.of_kind("label_source")
+    label_ids = [c.id for c in labels]
+    near = {} if ranking_task else ranking_signals_near(ctx, label_ids, signals)
+    everywhere = f"the design ranks ({names(ctx, signals)})"
+    for label in labels:
         props = label.properties
         label_type, correction = props.get("label_type"), props.get("position_correction")
         if correction in _CORRECTIONS or (label_type is not None and label_type not in OUTCOME_LABELS):
             continue
+        ranked = near.get(label.id, signals)
+        if not ranked:
+            continue  # its models rank nothing: a classifier beside a retriever
+        why = everywhere if ranked is signals else f"the design ranks ({names(ctx, ranked)})"
         pairs = (("label_type", label_type), ("position_correction", correction))
         unset = tuple(f"{label.id}.{prop}" for prop, value in pairs if value is None)
         name = ctx.name(label.id)
@@ -103,12 +115,25 @@ def _cadence(job: Component) -> float | None:
     return stated_cadence(f"{job.name} {job.notes} {job.technology}")
 
 
+def _how(ctx: RuleContext, job: str, cadence: float | None) -> str:
+    schedule = ctx.prop(job, "schedule")
+    if schedule is None:
+        return "on a schedule left unset (continually, for all the design says)"
+    if schedule == "continual":
+        return "continually"
+    if schedule == "manual":
+        schedule = "continuous training from a CI/CD pipeline"
+    if cadence is None:
+        return f"({schedule}) at a cadence its name and notes do not state"
+    return f"every {fmt(cadence)} h"
+
+
 @rule(
     id="R45",
     title="Label maturity versus retraining cadence",
     stage="data",
     severity="warning",
-    kinds=("label_source", "sampling_strategy", "training_job"),
+    kinds=("cicd_pipeline", "label_source", "sampling_strategy", "training_job"),
     rationale="Outcome labels (a conversion, a churn, a chargeback) mature some time after the "
     "prediction; until then the example reads as a negative. A model retrained more often than its "
     "labels mature learns, in every run, from recent examples whose positives have not arrived yet, "
@@ -118,7 +143,8 @@ def _cadence(job: Component) -> float | None:
     "importance weights on the freshest examples: an importance_weight sampling strategy with "
     "weighted_correction on the way from the label source to the training job).",
     sources=(CHAPELLE_2014, *dmls(4)),
-    condition="A training job retrains (schedule periodic, triggered or continual) on natural or "
+    condition="A training job retrains (schedule periodic, triggered or continual, or a CI/CD "
+    "pipeline with continuous training drives it) on natural or "
     "delayed-outcome labels whose delay_hours exceeds its cadence, and no importance-weighting "
     "sampling strategy lies between them. Cadence: continual means about an hour; otherwise it is "
     "read from the job's name, notes or technology ('hourly', 'daily', 'weekly', 'monthly', 'every 6 "
@@ -129,7 +155,12 @@ def _cadence(job: Component) -> float | None:
     "case) and is named; an unstated cadence is read as above.",
 )
 def r45_label_maturity(ctx: RuleContext) -> Iterator[Hit]:
-    jobs = [j for j in ctx.of_kind("training_job") if j.properties.get("schedule") in (*_RETRAINED, None)]
+    driven = ct_driven(ctx)  # continuous training retrains a job whatever its own schedule says
+    jobs = [
+        j
+        for j in ctx.of_kind("training_job")
+        if j.properties.get("schedule") in (*_RETRAINED, None) or j.id in driven
+    ]
     labels = [
         c for c in ctx.of_kind("label_source") if c.properties.get("label_type") in (*OUTCOME_LABELS, None)
     ]
@@ -182,14 +213,7 @@ def _maturity_hit(
     name = ctx.name(label.id)
 
     def how(job: str) -> str:
-        schedule, cadence = ctx.prop(job, "schedule"), cadence_of[job]
-        if schedule is None:
-            return "on a schedule left unset (continually, for all the design says)"
-        if schedule == "continual":
-            return "continually"
-        if cadence is None:
-            return f"({schedule}) at a cadence its name and notes do not state"
-        return f"every {fmt(cadence)} h"
+        return _how(ctx, job, cadence_of[job])
 
     if len(jobs) == 1:
         retrain = f"{ctx.name(jobs[0])} retrains on them {how(jobs[0])}"

@@ -60,6 +60,16 @@ def _time_ordered(ctx: RuleContext) -> tuple[dict[str, str], list[str]]:
                 )
             elif flag is None:
                 unset.append(dataset.id)
+        if series and unset:
+            # Rows drawn from a time-ordered dataset (a join, a filtered copy) are ordered in time too.
+            origins = list(ctx.sorted_ids(series))
+            stop = ctx.ids_of_kind("training_job", "model", "baseline_model")
+            bits = ctx.reach_bits(origins, stop=stop)
+            for dataset_id in list(unset):
+                found = pick(origins, bits.get(dataset_id, 0))
+                if found:
+                    series[dataset_id] = f"is drawn from {ctx.name(found[0])}, which {series[found[0]]}"
+                    unset.remove(dataset_id)
         return series, unset
 
     return ctx.memo("time_ordered", compute)
@@ -79,9 +89,10 @@ _NON_TEMPORAL_SPLITS = ("random", "stratified", "group")
     "will.",
     suggestion="Split time-ordered data by time and cross-validate with forward chaining (time_series_cv).",
     sources=(*dmls(5), *roml(33)),
-    condition="A dataset holds time-ordered data (is_time_series true, a forecasting task, or event "
-    "stream or log data joined with delayed outcomes) and its split is random, stratified or group, "
-    "or a training job reading it cross-validates with kfold.",
+    condition="A dataset holds time-ordered data (is_time_series true, a forecasting task, event "
+    "stream or log data joined with delayed outcomes, or, with is_time_series unset, rows drawn from "
+    "such a dataset) and its split is random, stratified or group, or a training job reading it "
+    "cross-validates with kfold.",
     unset="On time-ordered data an unset split, or an unset cv of a job reading it, is a warning; a "
     "dataset whose is_time_series is unset (and no other sign of time order) but which is split or "
     "cross-validated non-temporally is a warning naming dataset.is_time_series.",
@@ -214,14 +225,14 @@ def r18_feature_leakage(ctx: RuleContext) -> Iterator[Hit]:
     sources=(*dmls(5), *roml(31), *mts("Data 1")),
     condition="A training job whose labels are delayed (delay_hours > 0 or delayed_outcome) or whose "
     "data is time-ordered reads features from a feature store or feature pipeline with point_in_time "
-    "false, not behind a point-in-time feature store.",
+    "false, or from a cache (current values), not behind a point-in-time feature store.",
     unset="point_in_time unset on such a store or pipeline is a warning naming it (set true when "
     "features are computed as of the prediction time).",
 )
 def r42_post_event_features(ctx: RuleContext) -> Iterator[Hit]:
     jobs = [c.id for c in ctx.of_kind("training_job")]
     feature_kinds = ("feature_store", "feature_pipeline")
-    if not jobs or not ctx.has_kind(*feature_kinds):
+    if not jobs or not ctx.has_kind(*feature_kinds, "cache"):
         return
     series, _ = _time_ordered(ctx)
     delayed = [c.id for c in ctx.of_kind("label_source") if _delay(ctx, c.id)]
@@ -266,4 +277,12 @@ def r42_post_event_features(ctx: RuleContext) -> Iterator[Hit]:
             f"where {why}: features can hold values from after the event (label leakage)",
             components=ctx.sorted_ids([flagged_id, *readers]),
         )
+    for cache in ctx.of_kind("cache"):
+        readers = pick(sensitive, behind.get(cache.id, 0))
+        if readers:
+            yield Hit(
+                f"Cache {ctx.name(cache.id)} feeds {names(ctx, readers)}, where {why_of[readers[0]]}: a "
+                "cache holds current values, not values as of each prediction (label leakage)",
+                components=ctx.sorted_ids([cache.id, *readers]),
+            )
     yield from unknown.hits()

@@ -44,7 +44,8 @@ _ISOLATED_UNITS = ("region_time",)
     sources=(*toce(22), *dmls(9)),
     condition="A problem framing says marketplace true, the design makes a shared-resource decision (a "
     "decision policy of type optimizer, rules, rerank or bandit, or a ranking task), and an "
-    "experiment randomises by user, session or request.",
+    "experiment randomises by user, session or request (a shadow test acts on nothing, and a "
+    "switchback with no unit set randomises by region and time).",
     unset="In a marketplace with such a decision, an experiment whose unit is unset is a warning naming "
     "experiment.unit; marketplace unset with such a decision and a user/session/request experiment, "
     "or policy_type unset in a marketplace, is a warning naming it.",
@@ -63,8 +64,9 @@ def r38_interference(ctx: RuleContext) -> Iterator[Hit]:
     unknown = Unspecified(ctx)
     for experiment in experiments:
         unit = experiment.properties.get("unit")
-        if unit in _ISOLATED_UNITS:
-            continue
+        kind = experiment.properties.get("experiment_type")
+        if unit in _ISOLATED_UNITS or kind == "shadow" or (kind == "switchback" and unit is None):
+            continue  # a shadow acts on nothing; a switchback randomises by region and time
         if market and not shared:
             for policy in policies:
                 if policy.properties.get("policy_type") is None:
@@ -119,7 +121,9 @@ def _feedback_loops(ctx: RuleContext) -> list[dict[str, tuple[str, ...]]]:
             roles: dict[str, list[str]] = {}
             for member in group:
                 roles.setdefault(kind_of.get(member, ""), []).append(member)
-            sources = roles.get("label_source", []) + roles.get("data_source", [])
+            # Where the outcomes re-enter training: a label or data source, else a dataset the
+            # loop writes to (a prediction log or a review queue's verdicts).
+            sources = roles.get("label_source", []) + roles.get("data_source", []) or roles.get("dataset", [])
             if not (roles.get("model") and sources):
                 continue
             loggers = [lg for lg, near in beside if lg in members or not near.isdisjoint(members)]
@@ -177,10 +181,10 @@ def _loops_unchanged(values: Mapping[Hashable, Any], graph: DesignGraph, edit: L
     "(holdout_pct > 0). For a forecast, correct for censored outcomes instead.",
     sources=(*htd("4"), *dmls(8)),
     condition="Predictions or actions of a model reach, through data-carrying links (marked feedback "
-    "or not), a label or data source that trains it again, and no policy in the loop explores and no "
-    "logger beside it keeps a holdout; or a policy explores but no logger beside the loop logs "
-    "propensities. For forecasting tasks the rule defers to R50 (censored outcomes) when it exists, "
-    "and otherwise asks for censoring correction.",
+    "or not), a label or data source, or a dataset, that trains it again, and no "
+    "policy in the loop explores and no logger beside it keeps a holdout; or a policy explores but "
+    "no logger beside the loop logs propensities. For forecasting tasks the rule defers to R50 "
+    "(censored outcomes) when it exists, and otherwise asks for censoring correction.",
     unset="exploration_rate unset on a non-bandit policy in the loop, holdout_pct unset on a logger "
     "beside it, or propensity_logged unset when exploring: a warning naming it.",
 )

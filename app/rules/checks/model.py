@@ -8,6 +8,7 @@ from app.rules.checks._common import (
     COMPLEX_FAMILIES,
     DEEP_FAMILIES,
     INTERPRETABLE_FAMILIES,
+    MODEL_KINDS,
     Unspecified,
     aws,
     ct_driven,
@@ -173,11 +174,14 @@ def r25_tuning(ctx: RuleContext) -> Iterator[Hit]:
                 if value is None:
                     unknown.note(job.id, prop, "is the model validated and tuned?", _FIX25[prop])
     jobs = ctx.ids_of_kind("training_job")
+    # A job trains the models it reaches without passing another model (not the ranker a
+    # retrieval model it trains feeds).
+    stop = jobs | ctx.ids_of_kind(*MODEL_KINDS)
     for model in ctx.of_kind("model"):
         family = model.properties.get("family")
         if family not in DEEP_FAMILIES:
             continue
-        trainers = ctx.sorted_ids(ctx.reach([model.id], forward=False) & jobs)
+        trainers = ctx.sorted_ids(ctx.reach([model.id], forward=False, stop=stop) & jobs)
         for trainer in trainers:
             stopping = ctx.prop(trainer, "early_stopping")
             if stopping is False:
@@ -198,6 +202,9 @@ def r25_tuning(ctx: RuleContext) -> Iterator[Hit]:
     yield from unknown.hits()
 
 
+_AGGREGATE = frozenset({"all", "overall", "global", "total", "aggregate", "everyone", "none", "n/a", "-"})
+
+
 @rule(
     id="R26",
     title="Evaluation without slices",
@@ -209,8 +216,8 @@ def r25_tuning(ctx: RuleContext) -> Iterator[Hit]:
     suggestion="List the slices the evaluation reports (e.g. new vs returning users, region, device, "
     "protected attributes).",
     sources=(*mts("Model 6", "Model 7"), *aws("detect and mitigate bias")),
-    condition="An evaluation lists no slices (error when a regulatory constraint applies and a user app "
-    "consumes predictions).",
+    condition="An evaluation lists no slices, or only blank ones or the aggregate itself (overall, "
+    "all) (error when a regulatory constraint applies and a user app consumes predictions).",
     unset="slices unset is a warning naming evaluation.slices (the groups it reports separately).",
     escalates_to="error",
 )
@@ -224,6 +231,9 @@ def r26_slices(ctx: RuleContext) -> Iterator[Hit]:
     unknown = Unspecified(ctx)
     for evaluation in evaluations:
         slices = items(evaluation.properties.get("slices"))
+        if slices is not None:
+            # A blank entry, or the aggregate itself ("overall", "all"), is no slice.
+            slices = {s for s in slices if s.strip() and s.strip().lower() not in _AGGREGATE}
         if slices is None:
             unknown.note(
                 evaluation.id, "slices", "which groups does it report separately?", "e.g. new users, region"

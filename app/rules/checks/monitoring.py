@@ -111,7 +111,9 @@ def r36_latency_monitoring(ctx: RuleContext) -> Iterator[Hit]:
     "serve, to debug predictions and to measure skew.",
     suggestion="Add a prediction logger on the serving path with logs_features on.",
     sources=roml(29),
-    condition="No prediction logger near an endpoint has logs_features true.",
+    condition="No prediction logger near an endpoint in production (fed at serve time by the "
+    "endpoint, what serves it or what it feeds; not a log that only trains its model) has "
+    "logs_features true.",
     unset="A nearby logger whose logs_features is unset, when no other settles it, is info naming it.",
 )
 def r40_feature_logging(ctx: RuleContext) -> Iterator[Hit]:
@@ -129,6 +131,7 @@ def r40_feature_logging(ctx: RuleContext) -> Iterator[Hit]:
         unknown,
         "logs_features",
         lambda e: f"it logs what {ctx.name(e)} serves",
+        serving=True,
     ):
         yield Hit(
             f"No prediction logger records the features {ctx.name(endpoint)} serves with",

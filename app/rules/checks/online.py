@@ -9,7 +9,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
-from app.rules.checks._common import LEARNED_ELSEWHERE, dmls, htd, items, join_words, mts, names
+from app.rules.checks._common import (
+    LEARNED_ELSEWHERE,
+    ct_driven,
+    dmls,
+    htd,
+    items,
+    join_words,
+    mts,
+    names,
+)
 from app.rules.checks._flows import carries_data
 from app.rules.checks._signals import DALVI_2004, KOHAVI_2020, linked_monitors, said, watch_verdict
 from app.rules.context import RuleContext
@@ -144,7 +153,10 @@ def _label_feedback(ctx: RuleContext) -> bool:
     through data-carrying links, into a label source. A watch, govern or proxy link, or an eval
     link of measurements, observes or controls: marked feedback or not, it brings no label back."""
     succ = ctx.succ
-    frontier = [t for s, t in ctx.feedback_links() if carries_data(ctx, s, succ[s][t]["flow"])]
+    links = [(s, t) for s, t in ctx.feedback_links() if carries_data(ctx, s, succ[s][t]["flow"])]
+    if any(succ[s][t]["flow"] == "label" for s, t in links):
+        return True  # outcomes drawn straight into a dataset as labels
+    frontier = [t for _, t in links]
     labels = ctx.ids_of_kind("label_source")
     seen = set(frontier)
     while frontier:
@@ -192,7 +204,7 @@ def _adversarial_gaps(ctx: RuleContext) -> tuple[list[str], list[str], list[str]
             involved += unsure_gates
             if not unsure_gates:
                 missing.append("no gated evaluation to ship updated defences through")
-    elif not any(s in ("periodic", "triggered", "continual") for s in schedules):
+    elif not any(s in ("periodic", "triggered", "continual") for s in schedules) and not ct_driven(ctx):
         unsure_jobs = [j.id for j, s in zip(jobs, schedules, strict=True) if s is None]
         if unsure_jobs:
             unset += [f"{j}.schedule" for j in unsure_jobs]
@@ -210,7 +222,10 @@ def _adversarial_gaps(ctx: RuleContext) -> tuple[list[str], list[str], list[str]
     title="Adversarial system without adaptation",
     stage="monitoring",
     severity="warning",
-    kinds=("decision_policy", "evaluation", "model", "monitor", "problem_framing", "training_job"),
+    kinds=(
+        "cicd_pipeline", "decision_policy", "evaluation", "model", "monitor", "problem_framing",
+        "training_job",
+    ),
     rationale="Fraudsters, spammers and abusers probe the model and change behaviour to evade it: "
     "the concept drifts because someone is pushing it. A system facing adversaries needs to see "
     "the drift (alerting drift monitors), keep retraining on fresh attacks, and keep a source of "
@@ -221,9 +236,11 @@ def _adversarial_gaps(ctx: RuleContext) -> tuple[list[str], list[str], list[str]
     sources=(DALVI_2004, *htd("7"), *dmls(8)),
     condition="A problem framing has adversarial on and the design lacks any of: a monitor watching "
     "concept_drift or data_drift with alerting; a training job whose schedule is periodic, triggered "
-    "or continual (when every model is pretrained or vendor_api: an evaluation with gate on, through "
+    "or continual, or that a CI/CD pipeline with continuous training drives (when every model is "
+    "pretrained or vendor_api: an evaluation with gate on, through "
     "which updated prompts and filters ship); a human review component or a data-carrying feedback "
-    "link (not watch, govern, proxy or a measurement's eval) leading into a label source. One "
+    "link (not watch, govern, proxy or a measurement's eval) leading into a label source, or a "
+    "feedback link of flow label. One "
     "finding lists the missing pieces. When adversarial is unset, an "
     "info finding asks for it only if the design acts on cases (a threshold or rules decision "
     "policy) with human review: the shape of fraud, spam and abuse systems.",

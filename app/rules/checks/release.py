@@ -121,7 +121,8 @@ def _registry_state(
     sources=(*mts("Infra 6", "Infra 7"), *aws("choose a deployment strategy", "use versioned endpoints")),
     condition="An endpoint whose predictions a user app, internal service or downstream model consumes "
     "(or an online endpoint with no consumer drawn) has no release strategy, only big-bang releases, "
-    "no rollback, or no versioned model registry upstream (warning; error when rollback is none and "
+    "no rollback, or no versioned model registry upstream (a release or registry reaching it only "
+    "through another endpoint is that endpoint's) (warning; error when rollback is none and "
     "no release is gradual). Endpoints read only by analysts, or batch endpoints with no consumer, "
     "get the same finding as info.",
     unset="release_type or rollback unset (when no other release settles it), model_registry.versioned "
@@ -131,12 +132,23 @@ def _registry_state(
 def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
     unknown = Unspecified(ctx)
     view = endpoint_view(ctx)
-    table = [
-        (r.id, r.properties.get("release_type"), r.properties.get("rollback"), view.near(r.id))
-        for r in ctx.of_kind("release_strategy")
-    ]
+    # A release or registry near an endpoint is not that of an endpoint fed by its predictions:
+    # an endpoint downstream of another one near the release, and not reached from the release
+    # without passing an endpoint, borrows nothing.
+    ends = ctx.ids_of_kind("endpoint")
+    releases = ctx.of_kind("release_strategy")
+    release_ids = [r.id for r in releases]
+    direct = ctx.reach_bits(release_ids, stop=ends) if release_ids else {}
+    table = []
+    for i, r in enumerate(releases):
+        mask = view.near(r.id)
+        for endpoint in pick(view.endpoints, mask):
+            bit = view.bit[endpoint]
+            if not direct.get(endpoint, 0) >> i & 1 and view.below.get(endpoint, 0) & mask & ~bit:
+                mask &= ~bit
+        table.append((r.id, r.properties.get("release_type"), r.properties.get("rollback"), mask))
     registry_ids = [c.id for c in ctx.of_kind("model_registry")]
-    registry_bits = ctx.reach_bits(registry_ids) if registry_ids else {}
+    registry_bits = ctx.reach_bits(registry_ids, stop=ends) if registry_ids else {}
     for endpoint in endpoints(ctx):
         who, consumers = audience(ctx, endpoint)
         bit = view.bit[endpoint]
@@ -215,12 +227,22 @@ def _kpi_monitors(ctx: RuleContext) -> tuple[list[str], list[str]]:
     return tied, unsure
 
 
+def _guarded(ctx: RuleContext, experiment: str) -> bool | None:
+    """Does an experiment name a guardrail: in its guardrails (a blank entry names nothing), or
+    a metric with role guardrail linked to it? None when guardrails is unset and none is linked."""
+    linked = ctx.neighbours(experiment)
+    if any(ctx.kind_of.get(m) == "metric" and ctx.prop(m, "role") == "guardrail" for m in linked):
+        return True
+    listed = items(ctx.prop(experiment, "guardrails"))
+    return None if listed is None else any(g.strip() for g in listed)
+
+
 @rule(
     id="R37",
     title="No online experiment or KPI monitor",
     stage="monitoring",
     severity="warning",
-    kinds=("consumer", "endpoint", "experiment", "monitor"),
+    kinds=("consumer", "endpoint", "experiment", "metric", "monitor"),
     rationale="Offline metrics only predict online impact; a model whose predictions are acted on "
     "needs an online experiment with guardrail metrics to prove it moves the KPI without breaking "
     "something else, and a KPI monitor to keep proving it.",
@@ -229,8 +251,9 @@ def _kpi_monitors(ctx: RuleContext) -> tuple[list[str], list[str]]:
     sources=(*mts("Model 2"), *roml(2), *dmls(9)),
     condition="An endpoint whose predictions a user app, internal service or downstream model "
     "consumes (or an online endpoint with no consumer drawn) has no A/B, interleaving, switchback, "
-    "bandit or holdback experiment near it, or its online experiments list no guardrails, or no "
-    "monitor tied to a business objective watches business_kpi.",
+    "bandit or holdback experiment near it, or its online experiments list no guardrails (in "
+    "guardrails, or as a metric with role guardrail linked to the experiment), or no monitor tied "
+    "to a business objective watches business_kpi.",
     unset="experiment_type or guardrails unset on a nearby experiment, watches unset on a monitor tied "
     "to the objective, or consumer_type unset when no consumer is known to act: a warning naming it.",
 )
@@ -288,10 +311,10 @@ def r37_online_evaluation(ctx: RuleContext) -> Iterator[Hit]:
             for x in view.near_of(ctx, endpoint, "experiment")
             if ctx.prop(x, "experiment_type") in _ONLINE_EXPERIMENTS
         ]
-        guarded = [x for x in tests if items(ctx.prop(x, "guardrails"))]
+        guarded = [x for x in tests if _guarded(ctx, x)]
         unguarded: list[str] = []
         if tests and not guarded:
-            unset = [x for x in tests if ctx.prop(x, "guardrails") is None]
+            unset = [x for x in tests if _guarded(ctx, x) is None]
             for x in unset:
                 unknown.note(
                     x,

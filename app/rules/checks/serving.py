@@ -21,6 +21,7 @@ from app.rules.checks._common import (
     pick,
     roml,
     serve_side,
+    serving_models,
 )
 from app.rules.checks.capacity import cost_budget_hits
 from app.rules.context import RuleContext
@@ -257,7 +258,9 @@ def r33_consumers(ctx: RuleContext) -> Iterator[Hit]:
     "at its unit_price_per_hour (replicas, else the replicas peak load needs, x 730 h, plus the "
     "accelerator-hours of the training jobs it hosts) or else its declared cost_per_month, the "
     "storage of datasets and the tokens of models priced per token; or an "
-    "endpoint runs on GPU/TPU infrastructure and no monitor watches cost; or a model billed per "
+    "endpoint runs on GPU/TPU infrastructure (linked to it, or hosting a model serving it), or, "
+    "with no infrastructure drawn there, is served by a model whose accelerator is GPU/TPU, and no "
+    "monitor watches cost; or a model billed per "
     "token (an LLM, or a vendor API) runs with no monitor watching cost.",
     unset="An infrastructure with neither cost_per_month nor a computable unit-price cost under a cost "
     "budget, a cost constraint's value unset, a per-token "
@@ -272,12 +275,12 @@ def r34_cost(ctx: RuleContext) -> Iterator[Hit]:
             unknown.note(constraint.id, "value", "a cost constraint needs its budget", "a number")
     _token_costs(ctx, unknown)
     yield from cost_budget_hits(ctx, unknown)
-    accelerated = {c.id for c in infra if c.properties.get("accelerator") in ("gpu", "tpu")}
-    if accelerated:
+    accelerated = {c.id for c in infra if c.properties.get("accelerator") in _ACCELERATORS}
+    if accelerated or any(m.properties.get("accelerator") in _ACCELERATORS for m in ctx.of_kind("model")):
         watches = [(m.id, items(m.properties.get("watches"))) for m in ctx.of_kind("monitor")]
         if not any(w and "cost" in w for _, w in watches):
             for endpoint in endpoints(ctx):
-                hosts = ctx.neighbours(endpoint) & accelerated
+                hosts = _accelerated_hosts(ctx, endpoint, accelerated)
                 if not hosts:
                     continue
                 unsure = [mid for mid, w in watches if w is None]
@@ -298,6 +301,31 @@ def r34_cost(ctx: RuleContext) -> Iterator[Hit]:
                 )
     yield from _unwatched_token_costs(ctx, unknown)
     yield from unknown.hits()
+
+
+_ACCELERATORS = ("gpu", "tpu")
+
+
+def _accelerated_hosts(ctx: RuleContext, endpoint: str, accelerated: set[str]) -> set[str]:
+    """What runs an endpoint on accelerators: accelerated infrastructure linked to it or hosting
+    a model that serves it (not by a training-phase link), or, when no infrastructure is drawn
+    there, a serving model whose own accelerator is a GPU or TPU."""
+    drawn = any(ctx.kind_of.get(n) == "infrastructure" for n in ctx.neighbours(endpoint))
+    hosts = ctx.neighbours(endpoint) & accelerated
+    own: set[str] = set()
+    for model in serving_models(ctx, endpoint):
+        if ctx.kind_of.get(model) != "model":
+            continue
+        if ctx.prop(model, "accelerator") in _ACCELERATORS:
+            own.add(model)
+        for host in ctx.neighbours(model):
+            link = ctx.succ[host].get(model) or ctx.succ[model].get(host)
+            if ctx.kind_of.get(host) != "infrastructure" or link is None or link["phase"] == "train":
+                continue
+            drawn = True
+            if host in accelerated:
+                hosts.add(host)
+    return hosts if drawn else hosts | own
 
 
 def _per_token_models(ctx: RuleContext) -> list[Component]:

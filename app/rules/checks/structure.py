@@ -37,7 +37,8 @@ from app.rules.registry import rule
     condition="Components form a cycle of data-carrying links none of which is marked feedback. Watch, "
     "govern and proxy links, and eval links from metrics, objectives, experiments or loggers "
     "(measurements), carry no data and close no loop; the eval links of the model's own path "
-    "(model → evaluation → registry) do.",
+    "(model → evaluation → registry) do, and so do the govern links out of a governance step that "
+    "data or labels flow into (it passes them on).",
     unset="Reads no property: only links, their flow and their feedback flag.",
 )
 def r6_unmarked_loops(ctx: RuleContext) -> Iterator[Hit]:
@@ -162,6 +163,9 @@ def r7_training_lineage(ctx: RuleContext) -> Iterator[Hit]:
     yield from unknown.hits()
 
 
+_NOT_SERVING = ("training_job", "consumer", "prediction_logger")
+
+
 @rule(
     id="R8",
     title="Endpoint serves no model",
@@ -171,20 +175,28 @@ def r7_training_lineage(ctx: RuleContext) -> Iterator[Hit]:
     rationale="An endpoint with no model or baseline behind it cannot return predictions.",
     suggestion="Link the model (or a baseline) to the endpoint, directly or through the model registry.",
     sources=dmls(7),
-    condition="No model or baseline is upstream of an endpoint (feedback links left out).",
+    condition="No model or baseline is upstream of an endpoint (feedback links left out), other than "
+    "through a training job, a consumer or a prediction log (a model's scores used as training "
+    "data, or the behaviour and logs they cause, serve nothing).",
     unset="Reads no property.",
 )
 def r8_endpoint_has_model(ctx: RuleContext) -> Iterator[Hit]:
     endpoint_ids = [c.id for c in ctx.of_kind("endpoint")]
     if not endpoint_ids:
         return
-    served = ctx.reach(ctx.ids_of_kind(*MODEL_KINDS), feedback=False)
+    # A model serves what its output reaches before it becomes training data (a training job),
+    # another model's input, or behaviour and logs (a consumer, a prediction log).
+    models = ctx.ids_of_kind(*MODEL_KINDS)
+    served = ctx.reach(models, stop=models | ctx.ids_of_kind(*_NOT_SERVING), feedback=False)
     for endpoint in endpoint_ids:
         if endpoint not in served:
-            yield Hit(
-                f"Endpoint {ctx.name(endpoint)} serves no model: no model or baseline is upstream of it",
-                components=(endpoint,),
+            why = (
+                "the models upstream of it reach it only through a training job, a consumer or a "
+                "prediction log"
+                if endpoint in ctx.reach(models, feedback=False)
+                else "no model or baseline is upstream of it"
             )
+            yield Hit(f"Endpoint {ctx.name(endpoint)} serves no model: {why}", components=(endpoint,))
 
 
 @rule(
