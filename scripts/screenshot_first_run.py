@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 
@@ -33,6 +34,13 @@ def main(argv: list[str]) -> int:
         for _ in range(rounds):
             app.processEvents()
 
+    def wait(seconds: float) -> None:
+        # the live check runs on a worker after a 150 ms pause: let it finish, as a user would
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            app.processEvents()
+            time.sleep(0.01)
+
     window = MainWindow(restore_layout=False)
     window.persist_settings = False
     window.setGeometry(0, 0, 1600, 1000)
@@ -47,6 +55,7 @@ def main(argv: list[str]) -> int:
     page.resize(1040, 640)
     page.move(window.geometry().center() - QPoint(520, 320))
     settle(40)
+    wait(2.0)
     screen = QGuiApplication.primaryScreen()
     shot = screen.grabWindow(0, 0, 0, 1600, 1000)
     shot.save(str(out / "start-page.png"))
@@ -63,7 +72,7 @@ def main(argv: list[str]) -> int:
     doc.connect(target, model)
     settle()
     window.canvas.fit_to_view()
-    settle()
+    wait(2.0)
     scene = window.canvas.design_scene
     from app.ui.canvas.style import CARD_H, CARD_W, HANDLE_POINTS
 
