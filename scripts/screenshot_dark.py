@@ -46,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         window.balance_docks()
         window.canvas.fit_to_view()
         window.checker.check_now()
+        window.statusBar().clearMessage()  # "Opened /path/...": where this checkout happens to be
         chosen = next((c.id for c in window.document.design.components if c.kind == args.kind), None)
         if chosen is not None:
             window.canvas.select_components([chosen])
