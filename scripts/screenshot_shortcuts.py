@@ -41,6 +41,12 @@ def main(argv: list[str] | None = None) -> int:
         table = dialog.findChild(QTableWidget, "shortcuts_table")
         table.scrollToBottom()
         _settle(app)
+        hidden = -table.rowViewportPosition(table.rowAt(0))  # the top row's part above the view
+        if hidden > 0:  # a little taller, so the picture starts on a whole row
+            dialog.resize(dialog.width(), dialog.height() + hidden)
+            _settle(app)
+            table.scrollToBottom()
+            _settle(app)
         if not dialog.grab().save(args.out):
             print(f"screenshot_shortcuts: could not write {args.out}", file=sys.stderr)
             return 1
