@@ -162,52 +162,70 @@ def reach_masks(
     forward: bool,
 ) -> dict[str, int]:
     """`reach_bits` for seeds that carry any mask of their own (`own`: seed -> its mask): for
-    every node, the union of the masks of the seeds that reach it by at least one link."""
+    every node, the union of the masks of the seeds that reach it by at least one link.
+
+    Masks are pushed along `forward_adj` in topological order, so a node no seed reaches
+    costs one lookup; inside a loop they are pushed to a fixpoint from a work list.
+    """
     order, where = topo.order, topo.where
-    if len(own) * 32 >= len(order):
-        ranked = list(order)  # many seeds: visiting everything is cheaper than a BFS first
-    else:
+    if len(own) * 256 >= len(order):
+        ranked = order if forward else order[::-1]
+    else:  # few seeds: find what they reach first rather than visit every node
         reached = reach(forward_adj, own, stop, True)
         if not reached:
             return {}
-        if len(reached) * 8 > len(order):
-            ranked = [n for n in order if n in reached]
-        else:
-            ranked = sorted(reached, key=where.__getitem__)
-    if not forward:
-        ranked.reverse()
+        ranked = sorted(reached.union(s for s in own if s in where), key=where.__getitem__, reverse=not forward)
     in_loop = {n for loop in topo.loops if len(loop) > 1 for n in loop}
-    out = dict(own)  # what each node passes on
     bits: dict[str, int] = {}
-    get_out, get_own = out.get, own.get
+    get_bits, get_own = bits.get, own.get
     i, count = 0, len(ranked)
     while i < count:
         node = ranked[i]
         if node not in in_loop:
-            acc = 0
-            for prev in pull[node]:
-                acc |= get_out(prev, 0)
-            if acc:
-                bits[node] = acc
-                if node not in stop:
-                    out[node] = acc | get_own(node, 0)
             i += 1
+            mask = get_own(node, 0) if node in stop else get_bits(node, 0) | get_own(node, 0)
+            if mask:
+                for nxt in forward_adj[node]:
+                    bits[nxt] = get_bits(nxt, 0) | mask
             continue
         end = i + 1
         while end < count and where[ranked[end]] == where[node]:
             end += 1
         group = ranked[i:end]
-        changed = True
-        while changed:  # a loop: iterate to a fixpoint inside it
-            changed = False
-            for member in group:
-                acc = 0
-                for prev in pull[member]:
-                    acc |= get_out(prev, 0)
-                if acc != bits.get(member, 0):
-                    bits[member] = acc
-                    if member not in stop:
-                        out[member] = acc | get_own(member, 0)
-                    changed = True
+        _loop_fixpoint(group, set(group), forward_adj, bits, own, stop)
+        for member in group:  # the loop settled: pass its masks on
+            mask = get_own(member, 0) if member in stop else get_bits(member, 0) | get_own(member, 0)
+            if mask:
+                for nxt in forward_adj[member]:
+                    bits[nxt] = get_bits(nxt, 0) | mask
         i = end
     return bits
+
+
+def _loop_fixpoint(
+    group: list[str],
+    members: set[str],
+    forward_adj: Adjacency,
+    bits: dict[str, int],
+    own: dict[str, int],
+    stop: frozenset[str],
+) -> None:
+    """Push masks between the members of one loop until nothing changes (`bits` already
+    holds what reached them from before the loop)."""
+    get_bits, get_own = bits.get, own.get
+    work = list(reversed(group))
+    queued = set(group)
+    while work:
+        node = work.pop()
+        queued.discard(node)
+        mask = get_own(node, 0) if node in stop else get_bits(node, 0) | get_own(node, 0)
+        if not mask:
+            continue
+        for nxt in forward_adj[node]:
+            if nxt in members:
+                old = get_bits(nxt, 0)
+                if old | mask != old:
+                    bits[nxt] = old | mask
+                    if nxt not in queued:
+                        queued.add(nxt)
+                        work.append(nxt)
