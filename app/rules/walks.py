@@ -165,7 +165,7 @@ def reach_masks(
     every node, the union of the masks of the seeds that reach it by at least one link.
 
     Masks are pushed along `forward_adj` in topological order, so a node no seed reaches
-    costs one lookup; inside a loop they are pushed to a fixpoint from a work list.
+    costs one lookup; a loop is settled as a whole (`_settle_loop`).
     """
     order, where = topo.order, topo.where
     if len(own) * 256 >= len(order):
@@ -192,7 +192,7 @@ def reach_masks(
         while end < count and where[ranked[end]] == where[node]:
             end += 1
         group = ranked[i:end]
-        _loop_fixpoint(group, set(group), forward_adj, bits, own, stop)
+        _settle_loop(group, forward_adj, bits, own, stop)
         for member in group:  # the loop settled: pass its masks on
             mask = get_own(member, 0) if member in stop else get_bits(member, 0) | get_own(member, 0)
             if mask:
@@ -202,30 +202,46 @@ def reach_masks(
     return bits
 
 
-def _loop_fixpoint(
+def _settle_loop(
     group: list[str],
-    members: set[str],
     forward_adj: Adjacency,
     bits: dict[str, int],
     own: dict[str, int],
     stop: frozenset[str],
 ) -> None:
-    """Push masks between the members of one loop until nothing changes (`bits` already
-    holds what reached them from before the loop)."""
+    """Pass masks between the members of one loop (`bits` already holds what reached them
+    from before the loop). Stops pass on nothing but their own bits, so the loop splits into
+    smaller loops of members that do pass masks on; every member of one of those receives
+    the same masks (what comes into any of them and their own), settled in one pass in
+    topological order."""
+    members = set(group)
     get_bits, get_own = bits.get, own.get
-    work = list(reversed(group))
-    queued = set(group)
-    while work:
-        node = work.pop()
-        queued.discard(node)
-        mask = get_own(node, 0) if node in stop else get_bits(node, 0) | get_own(node, 0)
+    inner: Adjacency = {}
+    for node in group:
+        nbrs = [m for m in forward_adj[node] if m in members]
+        if node not in stop:
+            inner[node] = nbrs
+            continue
+        inner[node] = []  # a stop passes on its own bits only, whatever reaches it
+        mask = get_own(node, 0)
+        if mask:
+            for nxt in nbrs:
+                bits[nxt] = get_bits(nxt, 0) | mask
+    for part in strongly_connected(group, inner):
+        node = part[0]
+        if len(part) == 1 and node not in inner[node]:
+            mask = get_bits(node, 0) | get_own(node, 0)
+            if mask:
+                for nxt in inner[node]:
+                    bits[nxt] = get_bits(nxt, 0) | mask
+            continue
+        mask = 0
+        for member in part:
+            mask |= get_bits(member, 0) | get_own(member, 0)
         if not mask:
             continue
-        for nxt in forward_adj[node]:
-            if nxt in members:
-                old = get_bits(nxt, 0)
-                if old | mask != old:
-                    bits[nxt] = old | mask
-                    if nxt not in queued:
-                        queued.add(nxt)
-                        work.append(nxt)
+        for member in part:
+            bits[member] = mask
+        for member in part:
+            for nxt in inner[member]:
+                bits[nxt] = get_bits(nxt, 0) | mask
