@@ -183,7 +183,12 @@ def reach_masks(
         node = ranked[i]
         if node not in in_loop:
             i += 1
-            mask = get_own(node, 0) if node in stop else get_bits(node, 0) | get_own(node, 0)
+            if node in stop:
+                mask = get_own(node, 0)
+            else:
+                mask = get_bits(node, 0)
+                if node in own:
+                    mask |= own[node]
             if mask:
                 for nxt in forward_adj[node]:
                     bits[nxt] = get_bits(nxt, 0) | mask
