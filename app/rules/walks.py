@@ -135,28 +135,25 @@ def own_bits(seeds: tuple[str, ...], node: str) -> int:
 def reach_bits(
     topo: Topology,
     forward_adj: Adjacency,
-    pull: Adjacency,
     seeds: tuple[str, ...],
     stop: frozenset[str],
     forward: bool,
 ) -> dict[str, int]:
     """For every node, a bit mask of the seeds that reach it by at least one link (bit i
-    stands for seeds[i]). `forward_adj` is the direction of travel, `pull` the opposite one.
+    stands for seeds[i]). `forward_adj` is the direction of travel.
 
     Nodes in `stop` receive bits but do not pass them on (seeds always pass their own bit).
-    Only the part of the graph the seeds reach is visited, in topological order of strongly
-    connected components; inside a loop the bits are iterated to a fixpoint.
+    Bits travel in one pass in topological order of strongly connected components.
     """
     own: dict[str, int] = {}
     for i, seed in enumerate(seeds):
         own[seed] = own.get(seed, 0) | (1 << i)
-    return reach_masks(topo, forward_adj, pull, own, stop, forward)
+    return reach_masks(topo, forward_adj, own, stop, forward)
 
 
 def reach_masks(
     topo: Topology,
     forward_adj: Adjacency,
-    pull: Adjacency,
     own: dict[str, int],
     stop: frozenset[str],
     forward: bool,
@@ -174,7 +171,8 @@ def reach_masks(
         reached = reach(forward_adj, own, stop, True)
         if not reached:
             return {}
-        ranked = sorted(reached.union(s for s in own if s in where), key=where.__getitem__, reverse=not forward)
+        seeds = (s for s in own if s in where)
+        ranked = sorted(reached.union(seeds), key=where.__getitem__, reverse=not forward)
     in_loop = {n for loop in topo.loops if len(loop) > 1 for n in loop}
     bits: dict[str, int] = {}
     get_bits, get_own = bits.get, own.get

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import heapq
-from itertools import compress
 from collections.abc import Callable, Iterable, Mapping
+from itertools import compress
 from typing import Any
 
 from app.domain.model import Component
