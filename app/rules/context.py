@@ -313,7 +313,6 @@ class RuleContext:
         return walks.reach_bits(
             self._topology(key.feedback),
             self.adjacency(key.forward, key.feedback, key.serve),
-            self.adjacency(not key.forward, key.feedback, key.serve),
             key.seeds,
             key.stop,
             key.forward,

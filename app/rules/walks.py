@@ -135,79 +135,116 @@ def own_bits(seeds: tuple[str, ...], node: str) -> int:
 def reach_bits(
     topo: Topology,
     forward_adj: Adjacency,
-    pull: Adjacency,
     seeds: tuple[str, ...],
     stop: frozenset[str],
     forward: bool,
 ) -> dict[str, int]:
     """For every node, a bit mask of the seeds that reach it by at least one link (bit i
-    stands for seeds[i]). `forward_adj` is the direction of travel, `pull` the opposite one.
+    stands for seeds[i]). `forward_adj` is the direction of travel.
 
     Nodes in `stop` receive bits but do not pass them on (seeds always pass their own bit).
-    Only the part of the graph the seeds reach is visited, in topological order of strongly
-    connected components; inside a loop the bits are iterated to a fixpoint.
+    Bits travel in one pass in topological order of strongly connected components.
     """
     own: dict[str, int] = {}
     for i, seed in enumerate(seeds):
         own[seed] = own.get(seed, 0) | (1 << i)
-    return reach_masks(topo, forward_adj, pull, own, stop, forward)
+    return reach_masks(topo, forward_adj, own, stop, forward)
 
 
 def reach_masks(
     topo: Topology,
     forward_adj: Adjacency,
-    pull: Adjacency,
     own: dict[str, int],
     stop: frozenset[str],
     forward: bool,
 ) -> dict[str, int]:
     """`reach_bits` for seeds that carry any mask of their own (`own`: seed -> its mask): for
-    every node, the union of the masks of the seeds that reach it by at least one link."""
+    every node, the union of the masks of the seeds that reach it by at least one link.
+
+    Masks are pushed along `forward_adj` in topological order, so a node no seed reaches
+    costs one lookup; a loop is settled as a whole (`_settle_loop`).
+    """
     order, where = topo.order, topo.where
-    if len(own) * 32 >= len(order):
-        ranked = list(order)  # many seeds: visiting everything is cheaper than a BFS first
-    else:
+    if len(own) * 256 >= len(order):
+        ranked = order if forward else order[::-1]
+    else:  # few seeds: find what they reach first rather than visit every node
         reached = reach(forward_adj, own, stop, True)
         if not reached:
             return {}
-        if len(reached) * 8 > len(order):
-            ranked = [n for n in order if n in reached]
-        else:
-            ranked = sorted(reached, key=where.__getitem__)
-    if not forward:
-        ranked.reverse()
+        seeds = (s for s in own if s in where)
+        ranked = sorted(reached.union(seeds), key=where.__getitem__, reverse=not forward)
     in_loop = {n for loop in topo.loops if len(loop) > 1 for n in loop}
-    out = dict(own)  # what each node passes on
     bits: dict[str, int] = {}
-    get_out, get_own = out.get, own.get
+    get_bits, get_own = bits.get, own.get
     i, count = 0, len(ranked)
     while i < count:
         node = ranked[i]
         if node not in in_loop:
-            acc = 0
-            for prev in pull[node]:
-                acc |= get_out(prev, 0)
-            if acc:
-                bits[node] = acc
-                if node not in stop:
-                    out[node] = acc | get_own(node, 0)
             i += 1
+            if node in stop:
+                mask = get_own(node, 0)
+            else:
+                mask = get_bits(node, 0)
+                if node in own:
+                    mask |= own[node]
+            if mask:
+                for nxt in forward_adj[node]:
+                    bits[nxt] = get_bits(nxt, 0) | mask
             continue
         end = i + 1
         while end < count and where[ranked[end]] == where[node]:
             end += 1
         group = ranked[i:end]
-        changed = True
-        while changed:  # a loop: iterate to a fixpoint inside it
-            changed = False
-            for member in group:
-                acc = 0
-                for prev in pull[member]:
-                    acc |= get_out(prev, 0)
-                if acc != bits.get(member, 0):
-                    bits[member] = acc
-                    if member not in stop:
-                        out[member] = acc | get_own(member, 0)
-                    changed = True
+        _settle_loop(group, forward_adj, bits, own, stop)
+        for member in group:  # the loop settled: pass its masks on
+            mask = get_own(member, 0) if member in stop else get_bits(member, 0) | get_own(member, 0)
+            if mask:
+                for nxt in forward_adj[member]:
+                    bits[nxt] = get_bits(nxt, 0) | mask
         i = end
     return bits
+
+
+def _settle_loop(
+    group: list[str],
+    forward_adj: Adjacency,
+    bits: dict[str, int],
+    own: dict[str, int],
+    stop: frozenset[str],
+) -> None:
+    """Pass masks between the members of one loop (`bits` already holds what reached them
+    from before the loop). Stops pass on nothing but their own bits, so the loop splits into
+    smaller loops of members that do pass masks on; every member of one of those receives
+    the same masks (what comes into any of them and their own), settled in one pass in
+    topological order."""
+    members = set(group)
+    get_bits, get_own = bits.get, own.get
+    inner: Adjacency = {}
+    for node in group:
+        nbrs = [m for m in forward_adj[node] if m in members]
+        if node not in stop:
+            inner[node] = nbrs
+            continue
+        inner[node] = []  # a stop passes on its own bits only, whatever reaches it
+        mask = get_own(node, 0)
+        if mask:
+            for nxt in nbrs:
+                bits[nxt] = get_bits(nxt, 0) | mask
+    for part in strongly_connected(group, inner):
+        node = part[0]
+        if len(part) == 1 and node not in inner[node]:
+            mask = get_bits(node, 0) | get_own(node, 0)
+            if mask:
+                for nxt in inner[node]:
+                    bits[nxt] = get_bits(nxt, 0) | mask
+            continue
+        mask = 0
+        for member in part:
+            mask |= get_bits(member, 0) | get_own(member, 0)
+        if not mask:
+            continue
+        for member in part:
+            bits[member] = mask
+        for member in part:
+            for nxt in inner[member]:
+                bits[nxt] = get_bits(nxt, 0) | mask

@@ -64,12 +64,15 @@ def _view(graph: DesignGraph, feedback: bool, serve: bool, forward: bool) -> nx.
     return kept if forward else kept.reverse()
 
 
-@settings(max_examples=150, deadline=None)
-@given(designs(), st.booleans(), st.booleans(), st.booleans())
-def test_reach_bits_matches_per_seed_reachability(design, forward, feedback, serve):
+@settings(max_examples=300, deadline=None)
+@given(designs(), st.booleans(), st.booleans(), st.booleans(), st.booleans())
+def test_reach_bits_matches_per_seed_reachability(design, forward, feedback, serve, models_stop):
+    """With `models_stop`, seeds are stops too (they pass on their own bit only), as when
+    models carry bits to the next model."""
     ctx = _context(design)
     seeds = [c.id for c in design.components if c.kind in ("data_source", "model")]
-    stop = {c.id for c in design.components if c.kind == "governance"}
+    stop_kinds = ("governance", "model") if models_stop else ("governance",)
+    stop = {c.id for c in design.components if c.kind in stop_kinds}
     bits = ctx.reach_bits(seeds, forward=forward, stop=stop, feedback=feedback, serve=serve)
     view = _view(ctx.graph, feedback, serve, forward)
     for i, seed in enumerate(seeds):

@@ -88,8 +88,8 @@ def ranking_signals_near(ctx: RuleContext, labels: list[str], signals: list[str]
     # bits of the labels that train them.
     topology, ends = ctx.topology(), frozenset(stop | ctx.ids_of_kind("training_job"))
     forward, backward = ctx.adjacency(True), ctx.adjacency(False)
-    fed = reach_masks(topology, forward, backward, trainers, ends, True)
-    fed_by = reach_masks(topology, backward, forward, trainers, ends, False)
+    fed = reach_masks(topology, forward, trainers, ends, True)
+    fed_by = reach_masks(topology, backward, trainers, ends, False)
 
     def near_labels(node: str) -> int:
         return below.get(node, 0) | fed.get(node, 0) | fed_by.get(node, 0) | trainers.get(node, 0)

@@ -83,12 +83,8 @@ def _serve_side_bits(ctx: RuleContext, ends: list[str], bit: dict[str, int]) -> 
         node: [prev for prev in before if links[node][prev]["flow"] not in NOT_REQUEST_INPUTS]
         for node, before in upstream.items()
     }
-    downstream: dict[str, list[str]] = {node: [] for node in inputs}
-    for node, before in inputs.items():
-        for prev in before:
-            downstream[prev].append(node)
     stop = frozenset(ctx.ids_of_kind("training_job"))
-    bits = walks.reach_masks(ctx.topology(), inputs, downstream, own, stop, forward=False)
+    bits = walks.reach_masks(ctx.topology(), inputs, own, stop, forward=False)
     for model, mask in own.items():
         if model not in bit:  # a serving model is on the serve side of the endpoints it serves
             bits[model] = bits.get(model, 0) | mask
