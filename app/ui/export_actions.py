@@ -124,7 +124,10 @@ class ExportActions(QObject):
         return take_snapshot(doc.design, doc.catalog, list(doc.engine.rules), current).load
 
     def _refuse_if_busy(self) -> bool:
+        """True (and said) while an export runs; otherwise what is being typed (the canvas's name
+        editor, an inspector field) is made an edit first, so that the export holds it."""
         if not self.jobs.busy(EXPORT_JOB):
+            self.window.commit_typing()
             return False
         self.window.statusBar().showMessage("An export is running: wait for it or cancel it first", 5000)
         return True

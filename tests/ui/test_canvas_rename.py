@@ -7,6 +7,7 @@ from __future__ import annotations
 import warnings
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QFontInfo, QKeyEvent, QMouseEvent
 from PySide6.QtTest import QTest
@@ -452,3 +453,29 @@ def test_saving_from_the_keyboard_in_the_inspectors_name_field_saves_the_name_ty
     saved = load_design(target, window.document.catalog).design
     assert saved.component_by_id()[a].name == "Typed in the inspector"
     assert not window.document.is_modified()
+
+
+@pytest.mark.parametrize("fmt", ["md", "canvas_svg", "pdf"])
+def test_an_export_started_while_renaming_holds_the_name_typed(shown, fake_dialogs, tmp_path, qtbot, fmt):
+    window, a, _b, _link = shown
+    exports = window.exports
+    suffix = {"md": ".md", "canvas_svg": ".svg", "pdf": ".pdf"}[fmt]
+    target = tmp_path / f"design{suffix}"
+    fake_dialogs.answer("get_save_path", str(target))
+    editor = _open_with_f2(window, a)
+    _type(editor, "Typed before the export")
+    finished = exports.report_finished if fmt == "pdf" else exports.export_finished
+    with qtbot.waitSignal(finished, timeout=120_000):
+        if fmt == "pdf":
+            exports.export_report()
+        elif fmt == "canvas_svg":
+            exports.export_canvas_image("svg")
+        else:
+            exports.export_diagram(fmt)
+    assert window.document.component(a).name == "Typed before the export"
+    assert window.canvas.renamer.editor is None
+    if fmt == "pdf":
+        text = "".join(page.extract_text() for page in PdfReader(str(target)).pages)
+    else:
+        text = target.read_text(encoding="utf-8")
+    assert "Typed before the export" in text
