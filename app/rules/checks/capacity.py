@@ -194,10 +194,10 @@ def r56_review_capacity(ctx: RuleContext) -> Iterator[Hit]:
                 review.id, "capacity_per_day", f"{fmt(items)} items a day are routed to it", "items/day"
             )
         elif items > capacity:
+            share = f"{items / capacity * 100:.0f}% of capacity" if capacity > 0 else "no capacity"
             yield Hit(
                 f"{ctx.name(review.id)} is routed {fmt(items)} items a day and handles {fmt(capacity)} "
-                f"({items / capacity * 100:.0f}% of capacity): the backlog grows by "
-                f"{fmt(items - capacity)} a day",
+                f"({share}): the backlog grows by {fmt(items - capacity)} a day",
                 components=(review.id,),
             )
     yield from unknown.hits()
