@@ -16,6 +16,7 @@ from reportlab.platypus import Flowable
 from app.diff import DesignDiff, diff_designs
 from app.diff.formats import HEADINGS
 from app.diff.model import TARGETS, Change, finding_key
+from app.diff.values import show
 from app.domain.catalog import Catalog
 from app.domain.model import Design, PropertyValue
 from app.export.design_doc import format_value, property_label
@@ -119,6 +120,8 @@ def _property_summary(change: Change, kinds: Mapping[str, str], catalog: Catalog
         format_value(cast(PropertyValue, v), spec) if v is not None else "unset"
         for v in (change.old, change.new)
     )
+    if old == new:  # values that read alike rounded ('12,345.7'): the diff's, which tell them apart
+        old, new = (show(v, spec.unit if spec else None) for v in (change.old, change.new))
     return f"{name}: {property_label(prop, spec)} {old} -> {new}"
 
 
