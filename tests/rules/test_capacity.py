@@ -202,3 +202,12 @@ def test_r34_quiet_when_the_computed_cost_fits(builder):
     budget = builder.add("constraint", type="cost", value=20_000.0, unit="USD/month")
     builder.link(budget, infra, flow="govern")
     assert fired(builder.design, "R34") == []  # 10 x 2 x 730 = $14,600
+
+
+def test_r55_says_one_replica_in_the_singular(builder):
+    """The estimates and the report say '1 replica'; R55's finding, printed in the
+    same report, still read 'Fleet provisions 1 replicas'."""
+    _served(builder, qps=200.0, throughput=100.0, replicas=1)
+    [finding] = fired(builder.design, "R55")
+    assert finding.message.startswith("Fleet provisions 1 replica and peak load needs 3 (")
+    assert "1 replicas" not in finding.message
