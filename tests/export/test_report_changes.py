@@ -156,3 +156,15 @@ def test_a_property_change_never_reads_as_the_same_value_on_both_sides(catalog):
     text = flat(" ".join(page_texts(report_bytes(new, catalog=catalog, after_summary=[section]))))
     assert "12345.678 ms -> 12345.71 ms" in text
     assert "1.234567890123456e+15 events/day -> 1.234568e+15 events/day" in text
+
+
+def test_a_goal_listed_twice_and_kept_once_reads_as_removed_once(catalog):
+    """'Design goals: the same items, reordered' was said of a list that lost a repeated goal."""
+    old = recommender_design(catalog)
+    old.meta.goals = ["Retrain daily", "Cost under $120k/month", "Retrain daily"]
+    new = fresh(old)
+    new.meta.goals = ["Retrain daily", "Cost under $120k/month"]
+    section = since_section(old, new, "old.mlsd", catalog)
+    text = flat(" ".join(page_texts(report_bytes(new, catalog=catalog, after_summary=[section]))))
+    assert "Design goals: removed \u201cRetrain daily\u201d" in text
+    assert "reordered" not in text
