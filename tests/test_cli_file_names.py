@@ -78,3 +78,13 @@ def test_a_name_with_a_newline_or_bidi_control_is_escaped_in_headers(tmp_path):
     exported = _mlsd(["export", HOSTILE_NAME, "--dot", HOSTILE_NAME + ".dot"], tmp_path)
     assert exported.stderr.startswith(f"mlsd: wrote {SHOWN}.dot (dot, ") and exported.stderr.count("\n") == 1
     assert (tmp_path / (HOSTILE_NAME + ".dot")).is_file()  # the file itself has its real name
+
+
+def test_a_folder_name_with_a_newline_or_escape_stays_one_escaped_line_in_save_errors(tmp_path):
+    # The save error's problem named the missing folder as it is: after the escaped file name
+    # came a second line, coloured red by the escape sequence.
+    done = _mlsd(["new", f"{HOSTILE_NAME}/design.mlsd"], tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert done.stderr.rstrip("\n").endswith(f"the folder {SHOWN} does not exist")
+    assert "\u202e" not in done.stderr and "\x1b" not in done.stderr

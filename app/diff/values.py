@@ -37,6 +37,18 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _exponent(value: float) -> str:
+    """A large number in exponent form with as many digits as tell it apart (a diff showed
+    1234567890123456 -> 1234568000000000 as '1.23457e+15 -> 1.23457e+15')."""
+    target = float(value)
+    for digits in range(5, 17):
+        text = f"{target:.{digits}e}"
+        if float(text) == target:
+            break
+    mantissa, exponent = text.split("e")
+    return f"{mantissa.rstrip('0').rstrip('.')}e{exponent}"
+
+
 def show(value: Any, unit: str | None = None) -> str:
     """A value for a one-line summary: unset, yes/no, numbers with their unit, short quoted text."""
     if value is None:
@@ -45,7 +57,7 @@ def show(value: Any, unit: str | None = None) -> str:
         return "yes" if value else "no"
     if isinstance(value, int | float):
         if abs(value) >= 1e15:  # 1e+308, not in 309 digits
-            number = f"{value:.6g}"
+            number = _exponent(value)
         else:
             number = str(int(value)) if isinstance(value, float) and value.is_integer() else repr(value)
         return f"{number} {unit}" if unit else number

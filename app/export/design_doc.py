@@ -91,10 +91,12 @@ def decisions_line(doc: DesignDoc) -> str:
 
 def alternatives_note(decision: Decision) -> str:
     """What a review board asks first of a decision with fewer than two options: what else was
-    weighed. "" when it records alternatives."""
-    if len(decision.options) >= 2:
+    weighed. "" when it records alternatives. An option with a blank name names none
+    (`Decision.weighs_alternatives`, which the summary's count, R54 and the rubric read)."""
+    named = sum(1 for option in decision.options if option.name.strip())
+    if named >= 2:
         return ""
-    return "None recorded beside the option listed." if decision.options else "None recorded."
+    return "None recorded beside the option listed." if named else "None recorded."
 
 
 def acceptance_status(decision: Decision, result: CheckResult) -> str:

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from app.persistence.errors import WINDOW_HINTS, DesignSaveError
+from app.persistence.errors import WINDOW_HINTS, DesignSaveError, display_path
 
 TEMP_MARK = ".mlsd-tmp"
 PICK_ANOTHER_PLACE, SAVE_AS = WINDOW_HINTS
@@ -217,18 +217,19 @@ def _remove_quietly(path: Path) -> None:
 
 def _describe(exc: OSError, folder: Path) -> str:
     code = exc.errno
+    shown = display_path(folder)  # a folder named with a newline or ESC: one plain line
     if code in (errno.ENOSPC, errno.EDQUOT):
         return "the disk is full; nothing was changed. Free some space or save elsewhere"
     if code == errno.EFBIG:
         return "the file is larger than this system allows; nothing was changed"
     if code in (errno.EACCES, errno.EPERM):
-        return f"permission denied in {folder}; nothing was changed{PICK_ANOTHER_PLACE}"
+        return f"permission denied in {shown}; nothing was changed{PICK_ANOTHER_PLACE}"
     if code == errno.EROFS:
-        return f"{folder} is on a read-only file system; nothing was changed{SAVE_AS}"
+        return f"{shown} is on a read-only file system; nothing was changed{SAVE_AS}"
     if code == errno.ENOENT:
         if folder.is_dir():  # e.g. /proc: there, but no file can be made in it
-            return f"no file can be created in {folder}; nothing was changed"
-        return f"the folder {folder} does not exist"
+            return f"no file can be created in {shown}; nothing was changed"
+        return f"the folder {shown} does not exist"
     return f"could not write ({exc.strerror or exc}); nothing was changed"
 
 

@@ -159,3 +159,17 @@ def test_huge_numbers_are_shown_short():
     # A qps of 1e308 was shown in 309 digits in `mlsd diff`, its Markdown and merge conflicts.
     assert show(1e308, "QPS") == "1e+308 QPS" and show(10**20) == "1e+20" and show(-2.5e16) == "-2.5e+16"
     assert show(20000.0, "QPS") == "20000 QPS" and show(999_999_999_999_999) == "999999999999999"
+
+
+def test_two_huge_numbers_that_differ_are_shown_apart(catalog):
+    # Shown to six digits, a change of a 16-digit count read '1.23457e+15 -> 1.23457e+15'.
+    assert show(1234567890123456) == "1.234567890123456e+15"
+    assert show(1234568000000000) == "1.234568e+15"
+    b = DesignBuilder(catalog)
+    b.add("data_source", "Events", id="s", events_per_day=1234567890123456)
+    old = b.design
+    new = old.model_copy(deep=True)
+    new.components[0].properties["events_per_day"] = 1234568000000000
+    [line] = [x for x in diff_to_markdown(diff_designs(old, new)).splitlines() if "Events:" in x]
+    before, after = line.split("→")
+    assert "1.234567890123456e+15" in before and "1.234568e+15" in after

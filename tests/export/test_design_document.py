@@ -311,3 +311,22 @@ def test_a_decision_without_alternatives_says_so(catalog):
     assert text.count("Alternatives. None recorded") == 2  # not under the template's own decisions
     markdown = to_markdown(design, result, catalog)
     assert markdown.count("**Alternatives.** None recorded") == 2
+
+
+def test_a_decision_whose_second_option_has_no_name_records_no_alternative(catalog):
+    """Kafka beside an option of no name weighs nothing (the summary counts it as not weighing
+    alternatives, as R54 and the rubric do); the decision said nothing about alternatives."""
+    design = load_design(resource_path("templates", "recommendations.mlsd")).design
+    design.decisions = [
+        Decision(
+            id="bus",
+            date="2026-12-01",
+            title="Event bus",
+            options=[DecisionOption(name="Kafka"), DecisionOption(name="  ")],
+            chosen="Kafka",
+            consequences="One more cluster to run.",
+        )
+    ]
+    markdown = to_markdown(design, check_design(design, catalog), catalog)
+    assert "(0 weighing alternatives)" in markdown
+    assert "**Alternatives.** None recorded beside the option listed." in markdown

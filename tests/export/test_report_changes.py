@@ -140,3 +140,31 @@ def test_a_changed_list_of_goals_names_the_items_added_and_removed(catalog):
     section = since_section(old, new, "old.mlsd", catalog)
     text = flat(" ".join(page_texts(report_bytes(new, catalog=catalog, after_summary=[section]))))
     assert "Design goals: added \u201cRetrain daily\u201d; removed \u201cCost under $120k/month\u201d" in text
+
+
+def test_a_property_change_never_reads_as_the_same_value_on_both_sides(catalog):
+    """Rounded as the stage sections round, 12,345.678 -> 12,345.71 read 'P99 latency 12,345.7 ms
+    -> 12,345.7 ms', and a 16-digit count '1.23457e+15 -> 1.23457e+15'."""
+    old = recommender_design(catalog)
+    source = next(c for c in old.components if c.kind == "data_source")
+    ops.set_property(old, catalog, "ranker", "p99_latency_ms", 12345.678)
+    ops.set_property(old, catalog, source.id, "events_per_day", 1234567890123456)
+    new = fresh(old)
+    ops.set_property(new, catalog, "ranker", "p99_latency_ms", 12345.71)
+    ops.set_property(new, catalog, source.id, "events_per_day", 1234568000000000)
+    section = since_section(old, new, "old.mlsd", catalog)
+    text = flat(" ".join(page_texts(report_bytes(new, catalog=catalog, after_summary=[section]))))
+    assert "12345.678 ms -> 12345.71 ms" in text
+    assert "1.234567890123456e+15 events/day -> 1.234568e+15 events/day" in text
+
+
+def test_a_goal_listed_twice_and_kept_once_reads_as_removed_once(catalog):
+    """'Design goals: the same items, reordered' was said of a list that lost a repeated goal."""
+    old = recommender_design(catalog)
+    old.meta.goals = ["Retrain daily", "Cost under $120k/month", "Retrain daily"]
+    new = fresh(old)
+    new.meta.goals = ["Retrain daily", "Cost under $120k/month"]
+    section = since_section(old, new, "old.mlsd", catalog)
+    text = flat(" ".join(page_texts(report_bytes(new, catalog=catalog, after_summary=[section]))))
+    assert "Design goals: removed \u201cRetrain daily\u201d" in text
+    assert "reordered" not in text

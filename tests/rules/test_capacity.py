@@ -64,6 +64,18 @@ def test_r56_fires_when_review_is_routed_more_than_its_capacity(builder):
     )
 
 
+def test_r56_fires_for_a_review_with_no_capacity(builder):
+    """capacity_per_day 0 (no reviewers staffed yet) divided by zero: an internal error finding
+    instead of the backlog the estimate itself reports ('against no capacity')."""
+    review = builder.add("human_review", "Analyst queue", items_per_day=500.0, capacity_per_day=0.0)
+    [finding] = fired(builder.design, "R56")
+    assert finding.components == (review,) and not finding.internal_error
+    assert finding.message == (
+        "Analyst queue is routed 500 items a day and handles 0 (no capacity): the backlog grows by "
+        "500 a day"
+    )
+
+
 def test_r56_quiet_within_capacity(builder):
     builder.add("human_review", items_per_day=3000.0, capacity_per_day=4000.0)
     builder.add("human_review")  # no load stated: left to the estimate's missing inputs
@@ -190,3 +202,12 @@ def test_r34_quiet_when_the_computed_cost_fits(builder):
     budget = builder.add("constraint", type="cost", value=20_000.0, unit="USD/month")
     builder.link(budget, infra, flow="govern")
     assert fired(builder.design, "R34") == []  # 10 x 2 x 730 = $14,600
+
+
+def test_r55_says_one_replica_in_the_singular(builder):
+    """The estimates and the report say '1 replica'; R55's finding, printed in the
+    same report, still read 'Fleet provisions 1 replicas'."""
+    _served(builder, qps=200.0, throughput=100.0, replicas=1)
+    [finding] = fired(builder.design, "R55")
+    assert finding.message.startswith("Fleet provisions 1 replica and peak load needs 3 (")
+    assert "1 replicas" not in finding.message

@@ -558,6 +558,20 @@ def test_r21_fires_for_many_features_from_several_pipelines_into_one_job(builder
     assert findings(builder.design, "R21") == []
 
 
+def test_r21_counts_a_pipeline_the_job_reads_through_another_one_once(builder):
+    """Sessions (60 features) feed the aggregates (60), which the job reads: it reads 60, not
+    120 (the first pipeline's features were counted again in the sum)."""
+    sessions = builder.add("feature_pipeline", "Session features", n_features=60)
+    aggregates = builder.add("feature_pipeline", "Aggregates", n_features=60)
+    job = builder.add("training_job", "Train")
+    builder.chain(builder.add("data_source"), sessions, aggregates, builder.add("feature_store"), job)
+    assert fired(builder.design, "R21") == []
+    items = builder.add("feature_pipeline", "Item features", n_features=50)
+    builder.link(items, job)  # read beside the aggregates: 110
+    [finding] = fired(builder.design, "R21")
+    assert finding.components == (aggregates, job, items) and "reads 110 features" in finding.message
+
+
 def test_r21_fires_when_the_importance_analysis_covers_another_model(builder):
     fraud = builder.add("feature_pipeline", "Fraud features", n_features=400)
     fraud_model = builder.add("model", "Fraud model")

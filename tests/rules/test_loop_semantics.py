@@ -116,3 +116,37 @@ def test_r6_and_r39_follow_the_data_through_a_governance_step_drawn_with_its_def
     assert governance in loop.components and closing in loop.links
     [degenerate] = findings(b.design, "R39")
     assert ids["model"] in degenerate.components
+
+
+def test_drawing_data_into_a_governance_step_in_a_loop_updates_the_live_check():
+    """The app's predictions reach a governance step whose govern link feeds the training set:
+    no data flows in, so no loop. A data link drawn into it from outside the loop makes it pass
+    data on, and the loop appear; the window's engine kept the feedback loops it had (the link
+    joins two parts of the graph in order), so R39 showed in a fresh check (mlsd check, the
+    report) and not in the window."""
+    from app.domain import ops
+    from app.domain.model import Link
+    from app.rules.engine import RuleEngine, check_design
+
+    catalog = default_catalog()
+    b = DesignBuilder(catalog)
+    app = b.add("consumer", "Feed app", consumer_type="user_app")
+    governance = b.add("governance", "Pseudonymise")
+    b.link(app, governance, flow="prediction")
+    training_set = b.add("dataset", "Training set")
+    b.link(governance, training_set, flow="govern")
+    model, endpoint = b.add("model", "Ranker", family="gbdt"), b.add("endpoint", "Feed API")
+    b.chain(training_set, b.add("training_job", "Train"), model, endpoint, app)
+    clicks = b.add("data_source", "Clicks")
+    engine = RuleEngine(b.design, catalog)
+    assert "R39" not in {f.rule for f in engine.check().findings}
+
+    def rules(result):
+        return sorted((f.rule, f.message) for f in result.findings)
+
+    engine.apply(ops.add_link(b.design, Link(id="clicks", source=clicks, target=governance, flow="data")))
+    assert "R39" in {f.rule for f in engine.check().findings}
+    assert rules(engine.check()) == rules(check_design(b.design, catalog))
+    _, changes = ops.remove_link(b.design, "clicks")
+    engine.apply(changes)
+    assert rules(engine.check()) == rules(check_design(b.design, catalog))

@@ -351,6 +351,23 @@ def test_r47_quiet_when_cold_start_is_drawn_as_exploration_or_a_popularity_basel
     assert findings(builder.design, "R47") == []
 
 
+def test_r47_exploration_covers_only_what_serves_the_policy_not_what_trains_its_model(builder):
+    """A bandit re-ranking the feed explores the feed; the search ranker, whose logged results
+    only train the feed's model, still has no cold-start strategy (the walk up from the policy
+    went on through the feed's training job and called the search endpoint handled)."""
+    builder.add("problem_framing", task="ranking")
+    search = builder.add("model", "Search ranker", family="gbdt")
+    search_api = builder.add("endpoint", "Search API")
+    log = builder.add("prediction_logger", "Search log")
+    builder.chain(search, search_api, log)
+    feed = builder.add("model", "Feed ranker", family="gbdt", cold_start="exploration")
+    builder.chain(log, builder.add("dataset"), builder.add("training_job"), feed)
+    bandit = builder.add("decision_policy", policy_type="bandit")
+    builder.chain(feed, builder.add("endpoint", "Feed API"), bandit)
+    [finding] = findings(builder.design, "R47")
+    assert finding.components == (search, search_api)
+
+
 def test_r47_quiet_outside_ranking(builder):
     builder.add("problem_framing", task="binary")
     builder.add("model", family="gbdt")

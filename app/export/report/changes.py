@@ -8,6 +8,7 @@ piece of user text goes through `markup` (escaped, shaped).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from typing import cast
 
@@ -16,6 +17,7 @@ from reportlab.platypus import Flowable
 from app.diff import DesignDiff, diff_designs
 from app.diff.formats import HEADINGS
 from app.diff.model import TARGETS, Change, finding_key
+from app.diff.values import show
 from app.domain.catalog import Catalog
 from app.domain.model import Design, PropertyValue
 from app.export.design_doc import format_value, property_label
@@ -119,6 +121,8 @@ def _property_summary(change: Change, kinds: Mapping[str, str], catalog: Catalog
         format_value(cast(PropertyValue, v), spec) if v is not None else "unset"
         for v in (change.old, change.new)
     )
+    if old == new:  # values that read alike rounded ('12,345.7'): the diff's, which tell them apart
+        old, new = (show(v, spec.unit if spec else None) for v in (change.old, change.new))
     return f"{name}: {property_label(prop, spec)} {old} -> {new}"
 
 
@@ -130,13 +134,22 @@ def _list_summary(change: Change) -> str | None:
     if not (isinstance(old, list) and isinstance(new, list)):
         return None
     parts = []
-    for verb, items in (
-        ("added", [i for i in new if i not in old]),
-        ("removed", [i for i in old if i not in new]),
-    ):
+    for verb, items in (("added", _beyond(new, old)), ("removed", _beyond(old, new))):
         if items:
             parts.append(verb + " " + "; ".join(f"\u201c{' '.join(str(i).split())}\u201d" for i in items))
     return f"Design {change.field.replace('_', '-')}: " + ("; ".join(parts) or "the same items, reordered")
+
+
+def _beyond(items: list[object], other: list[object]) -> list[object]:
+    """The items of `items` that `other` does not hold, counting repeats: a goal listed twice
+    and kept once was removed once."""
+    extra = Counter(str(i) for i in items) - Counter(str(i) for i in other)
+    found = []
+    for item in items:
+        if extra[str(item)] > 0:
+            extra[str(item)] -= 1
+            found.append(item)
+    return found
 
 
 def changes_section(

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from app.estimates import DesignEstimate, format_quantity
 from app.estimates.engine import estimate_with
+from app.estimates.model import counted
 from app.estimates.structure import Structure
 from app.rules.checks._common import Unspecified, aws, dmls, fmt, items, names, number
 from app.rules.context import RuleContext
@@ -114,15 +115,15 @@ def r55_replicas(ctx: RuleContext) -> Iterator[Hit]:
             continue
         for gap in needed.missing if needed is not None else ():
             model, prop = gap.split(".", 1)
-            unknown.note(
-                model, prop, f"is {fmt(replicas)} replicas enough for its peak load?", severity="info"
-            )
+            fleet = f"{fmt(replicas)} {counted(replicas, 'replica')}"
+            unknown.note(model, prop, f"is {fleet} enough for its peak load?", severity="info")
         if needed is None:
             for model in _served_models(ctx, estimate, infra.id):
                 unknown.note(
                     model,
                     "throughput_per_replica",
-                    f"are {ctx.name(infra.id)}'s {fmt(replicas)} replicas enough for its peak load?",
+                    f"{'is' if replicas == 1 else 'are'} {ctx.name(infra.id)}'s {fmt(replicas)} "
+                    f"{counted(replicas, 'replica')} enough for its peak load?",
                     "predictions/s, or cpu_ms, or gflops with accelerator",
                     severity="info",
                 )
@@ -136,8 +137,8 @@ def r55_replicas(ctx: RuleContext) -> Iterator[Hit]:
             if (fig := estimate.figure(m, "replicas_needed")) is not None
         )
         yield Hit(
-            f"{ctx.name(infra.id)} provisions {fmt(replicas)} replicas and peak load needs "
-            f"{fmt(needed.value)} ({why})",
+            f"{ctx.name(infra.id)} provisions {fmt(replicas)} {counted(replicas, 'replica')} and peak load "
+            f"needs {fmt(needed.value)} ({why})",
             components=ctx.sorted_ids([infra.id, *models]),
         )
     yield from unknown.hits()
@@ -194,10 +195,10 @@ def r56_review_capacity(ctx: RuleContext) -> Iterator[Hit]:
                 review.id, "capacity_per_day", f"{fmt(items)} items a day are routed to it", "items/day"
             )
         elif items > capacity:
+            share = f"{items / capacity * 100:.0f}% of capacity" if capacity > 0 else "no capacity"
             yield Hit(
                 f"{ctx.name(review.id)} is routed {fmt(items)} items a day and handles {fmt(capacity)} "
-                f"({items / capacity * 100:.0f}% of capacity): the backlog grows by "
-                f"{fmt(items - capacity)} a day",
+                f"({share}): the backlog grows by {fmt(items - capacity)} a day",
                 components=(review.id,),
             )
     yield from unknown.hits()

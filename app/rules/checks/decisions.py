@@ -210,7 +210,8 @@ _COLD_START = ("popularity_fallback", "content_features", "exploration")
     "a retriever or a ranking metric) and no learned model serving an endpoint (pretrained, vendor and LLM "
     "models left out: they learn no interaction history here) has cold_start "
     "popularity_fallback, content_features or exploration, no decision policy downstream of it "
-    "explores (a bandit, or exploration_rate above 0) and no popularity baseline serves it (one "
+    "(not through a training job, consumer or prediction log) explores (a bandit, or "
+    "exploration_rate above 0) and no popularity baseline serves it (one "
     "finding per endpoint; without endpoints, one per learned model).",
     unset="cold_start unset on every model of an endpoint fires (no strategy is assumed).",
 )
@@ -267,7 +268,11 @@ def _drawn_cold_start(ctx: RuleContext) -> set[str]:
         or (number(p.properties.get("exploration_rate")) or 0) > 0
     ]
     if exploring:
-        found |= ctx.reach(exploring, forward=False) & ctx.ids_of_kind("endpoint", "model")
+        # What the policy explores is what serves it: not a model whose predictions reach it only
+        # as training data (another endpoint's log behind the policy's model's training set).
+        stop = ctx.ids_of_kind("training_job", "consumer", "prediction_logger")
+        served = ctx.reach(exploring, forward=False, stop=stop, through_stop=False)
+        found |= served & ctx.ids_of_kind("endpoint", "model")
     popular = {
         b.id for b in ctx.of_kind("baseline_model") if b.properties.get("baseline_type") == "popularity"
     }

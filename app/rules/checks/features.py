@@ -255,11 +255,14 @@ def r21_feature_importance(ctx: RuleContext) -> Iterator[Hit]:
             )
         else:
             counts[pipeline.id] = count
-    # Several pipelines of at most 100 features each can still feed one model hundreds.
+    # Several pipelines of at most 100 features each can still feed one model hundreds; a
+    # pipeline the job reads only through another one is counted in that one's features.
+    first_stop = stop | ctx.ids_of_kind("feature_pipeline")
+    nearest = ctx.reach_bits(jobs, forward=False, stop=first_stop) if jobs else {}
     for i, job in enumerate(jobs):
         if covered >> i & 1:
             continue
-        feeding = [p for p in counts if read_by.get(p, 0) >> i & 1]
+        feeding = [p for p in counts if nearest.get(p, 0) >> i & 1]
         total = sum(counts[p] for p in feeding)
         if len(feeding) > 1 and total > 100:
             yield Hit(

@@ -150,7 +150,9 @@ def _feedback_loops(ctx: RuleContext) -> list[dict[str, tuple[str, ...]]]:
 def _loops_unchanged(values: Mapping[Hashable, Any], graph: DesignGraph, edit: LinkEdit) -> bool:
     """The loops stay as they are when the link joins two different strongly connected
     components in topological order (a link inside a loop can split or join the data loops,
-    whatever its flow), and it does not attach a prediction logger beside one."""
+    whatever its flow), it does not attach a prediction logger beside one, and it does not
+    enter a governance step (data flowing in or not decides whether its govern links carry
+    data, and so close a loop it stands in: `inline_governance`)."""
     topology: Topology | None = values.get(TopologyKey(feedback=True))
     if topology is None:
         return False
@@ -159,10 +161,8 @@ def _loops_unchanged(values: Mapping[Hashable, Any], graph: DesignGraph, edit: L
         where[edit.source] < where[edit.target] if edit.added else where[edit.source] != where[edit.target]
     ):
         return False
-    return not edit.feedback and "prediction_logger" not in (
-        graph.nodes[edit.source].get("kind"),
-        graph.nodes[edit.target].get("kind"),
-    )
+    ends = (graph.nodes[edit.source].get("kind"), graph.nodes[edit.target].get("kind"))
+    return not edit.feedback and "prediction_logger" not in ends and ends[1] != "governance"
 
 
 @rule(
