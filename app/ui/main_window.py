@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QPoint, Qt, QTimer
+from PySide6.QtCore import QByteArray, QChildEvent, QEvent, QPoint, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QIcon
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QUndoView, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QTabBar, QUndoView, QWidget
 
 from app import APP_NAME
 from app.domain.model import Design
@@ -160,6 +160,15 @@ class MainWindow(QMainWindow):
         )
         self.addDockWidget(area, dock)
         return dock
+
+    def childEvent(self, event: QChildEvent) -> None:
+        super().childEvent(event)
+        # The docks' tab bars are made by the main window's layout (with elided titles): a
+        # tabbed column shows whole titles and scrolls when they do not all fit.
+        tab_bar = event.child()
+        if event.type() == QEvent.Type.ChildPolished and isinstance(tab_bar, QTabBar):
+            tab_bar.setElideMode(Qt.TextElideMode.ElideNone)
+            tab_bar.setUsesScrollButtons(True)
 
     # ---- panels built when first needed (app/ui/deferred_panel.py) ---------------------------
 

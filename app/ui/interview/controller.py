@@ -132,7 +132,7 @@ class InterviewController(QObject):
             w.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.bar)
         if self.checklist is None:
             self.checklist = FrameworkChecklist(w.document.catalog)
-            dock = QDockWidget("Interview checklist", w)
+            dock = QDockWidget("Checklist", w)
             dock.setObjectName("interview_dock")
             dock.setWidget(self.checklist)
             w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
