@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QLocale, QSize, Qt, Signal
+from PySide6.QtCore import QLocale, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QStyle, QStyleOptionSpinBox, QToolButton, QWidget
 
 from app.domain.catalog import PropertySpec
 from app.ui.inspector.property_text import UNSPECIFIED, humanize
@@ -15,6 +15,13 @@ from app.ui.range_feedback import FeedbackDoubleSpinBox, FeedbackSpinBox
 
 _INT_LIMIT = 2_147_483_647
 _FLOAT_LIMIT = 1e12  # the templates' event streams exceed a billion a day
+# The narrowest a field gets still shows a value this wide with its unit ('0.0012 USD per 1k
+# tokens', '250000 events/day'); the range's extremes would make every field far too wide.
+_SAMPLE_VALUE = "888888"
+_TEXT_MARGINS = 6  # the line edit's own margins and its cursor
+# QFormLayout's WrapLongRows keeps a field beside its label when label and field fit without the
+# spacing between them (10 px in the inspector), and then squeezes the field by that much.
+_FORM_SPACING = 10
 
 
 class _NullableSpinMixin:
@@ -35,6 +42,19 @@ class _NullableSpinMixin:
         self.setLocale(QLocale.c())  # type: ignore[attr-defined]
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # type: ignore[attr-defined]
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)  # type: ignore[attr-defined]
+
+    def minimumSizeHint(self) -> QSize:
+        metrics = self.fontMetrics()  # type: ignore[attr-defined]
+        text = max(UNSPECIFIED, _SAMPLE_VALUE + self.suffix(), key=metrics.horizontalAdvance)  # type: ignore[attr-defined]
+        height = super().minimumSizeHint().height()  # type: ignore[misc]
+        option = QStyleOptionSpinBox()
+        self.initStyleOption(option)  # type: ignore[attr-defined]
+        option.rect = QRect(0, 0, 400, height)
+        edit = self.style().subControlRect(  # type: ignore[attr-defined]
+            QStyle.ComplexControl.CC_SpinBox, option, QStyle.SubControl.SC_SpinBoxEditField, self
+        )
+        chrome = option.rect.width() - edit.width()  # frame and arrows
+        return QSize(metrics.horizontalAdvance(text) + _TEXT_MARGINS + chrome + _FORM_SPACING, height)
 
     def is_unset(self) -> bool:
         return self.value() == self.minimum()  # type: ignore[attr-defined]
@@ -66,9 +86,6 @@ class NullableIntSpin(_NullableSpinMixin, FeedbackSpinBox):
         if not self._step_from_unset():
             super().stepBy(steps)
 
-    def minimumSizeHint(self) -> QSize:
-        return QSize(70, super().minimumSizeHint().height())
-
 
 class NullableFloatSpin(_NullableSpinMixin, FeedbackDoubleSpinBox):
     def __init__(self, spec: PropertySpec, parent: QWidget | None = None):
@@ -84,9 +101,6 @@ class NullableFloatSpin(_NullableSpinMixin, FeedbackDoubleSpinBox):
     def stepBy(self, steps: int) -> None:
         if not self._step_from_unset():
             super().stepBy(steps)
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(70, super().minimumSizeHint().height())
 
 
 class NumberEditor(QWidget):

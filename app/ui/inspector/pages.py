@@ -151,6 +151,8 @@ class ComponentPage(Page):
         basics.addRow("", self.pinned)
         self.properties_box = QGroupBox("Properties")
         self.properties_form = make_form()
+        # a field too narrow beside its label (a number with a long unit) goes under it
+        self.properties_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.properties_box.setLayout(self.properties_form)
         self.property_editors: dict[str, PropertyWidget] = {}
 
