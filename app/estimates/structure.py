@@ -87,16 +87,17 @@ class Structure:
 
     # ---- walks ---------------------------------------------------------------------------
 
-    def _volume_reach(self, source: str) -> tuple[str, ...]:
+    def _volume_reach(self, source: str, avoid: frozenset[str] = frozenset()) -> tuple[str, ...]:
         """Pipelines, validation, governance and datasets a source's data passes through (out
-        of a governance step, a link drawn with its default flow, govern, carries the data too)."""
+        of a governance step, a link drawn with its default flow, govern, carries the data too),
+        on ways that pass none of `avoid`."""
         seen: set[str] = set()
         frontier = [source]
         while frontier:
             node = frontier.pop()
             flows = VOLUME_FLOWS if self.kind[node] != "governance" else (*VOLUME_FLOWS, "govern")
             for e in self.succ[node]:
-                if e.feedback or e.flow not in flows or e.node in seen:
+                if e.feedback or e.flow not in flows or e.node in seen or e.node in avoid:
                     continue
                 kind = self.kind[e.node]
                 if kind in VOLUME_PASS:
@@ -105,6 +106,10 @@ class Structure:
                 elif kind == "dataset":
                     seen.add(e.node)
         return tuple(sorted(seen))
+
+    def volume_reach_avoiding(self, source: str, avoid: frozenset[str]) -> tuple[str, ...]:
+        """`volume_reach` of a source on the ways that pass none of `avoid`."""
+        return self._volume_reach(source, avoid)
 
     def _label_datasets(self, source: str) -> tuple[str, ...]:
         """Datasets a label source labels, directly or through pipelines."""

@@ -71,8 +71,7 @@ def test_r56_fires_for_a_review_with_no_capacity(builder):
     [finding] = fired(builder.design, "R56")
     assert finding.components == (review,) and not finding.internal_error
     assert finding.message == (
-        "Analyst queue is routed 500 items a day and handles 0 (no capacity): the backlog grows by "
-        "500 a day"
+        "Analyst queue is routed 500 items a day and handles 0 (no capacity): the backlog grows by 500 a day"
     )
 
 
@@ -177,6 +176,24 @@ def test_r58_quiet_when_governance_with_retention_bounds_the_dataset(builder):
     assert [set(f.components) for f in fired(builder.design, "R58")] == [{other, dataset}]
     builder.link(builder.add("governance", "Retention", controls=["retention"]), dataset)
     assert findings(builder.design, "R58") == []
+
+
+def test_r58_quiet_when_only_a_monitor_links_past_the_retention_step(builder):
+    """All the data reaches the training set through the retention step; the drift monitor fed
+    by the serving predictions only watches the training set (its reference)."""
+    source = builder.add("data_source", "Clicks", events_per_day=2e6, bytes_per_event=500.0)
+    retention = builder.add("governance", "Retention", controls=["retention"])
+    training_set = builder.add("dataset", "Training set")
+    builder.chain(source, retention, builder.add("data_pipeline", "Batch ETL"), training_set)
+    stream, endpoint = builder.add("data_pipeline", "Stream"), builder.add("endpoint")
+    builder.chain(source, stream, builder.add("feature_store"), builder.add("model"), endpoint)
+    monitor = builder.add("monitor", "Drift")
+    builder.chain(endpoint, monitor, training_set)
+    assert builder.design.links[-1].flow == "watch"
+    assert findings(builder.design, "R58") == []
+    builder.link(stream, training_set)  # the stream also writes the training set: a way around
+    [finding] = fired(builder.design, "R58")
+    assert finding.components == (source, training_set)
 
 
 # ---- R34 on the computed cost --------------------------------------------------------------

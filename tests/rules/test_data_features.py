@@ -459,6 +459,38 @@ def test_r19_fires_when_only_another_models_metric_sees_the_minority(builder):
     assert findings(builder.design, "R19") == []
 
 
+def _fraud_scores_feed_a_ranker(builder, via=None):
+    """Chargebacks train the fraud model, judged by accuracy; its scores feed a review ranker
+    (directly or through `via`) that has its own evaluation, judged by PR-AUC."""
+    labels = builder.add("label_source", "Chargebacks", positive_rate=0.01)
+    fraud, fraud_eval = builder.add("model", "Fraud model"), builder.add("evaluation", "Fraud evaluation")
+    builder.chain(labels, builder.add("training_job"), fraud, fraud_eval)
+    accuracy = add_metric(builder, "Accuracy", "accuracy")
+    builder.link(accuracy, fraud_eval)
+    ranker_eval = builder.add("evaluation", "Ranker evaluation")
+    builder.chain(fraud, *([via] if via else []), builder.add("model", "Review ranker"), ranker_eval)
+    builder.link(add_metric(builder, "PR-AUC", "pr_auc"), ranker_eval)
+    return labels, accuracy, fraud_eval
+
+
+def test_r19_fires_when_only_a_downstream_models_metric_sees_the_minority(builder):
+    """PR-AUC judges the ranker fed by the fraud model's scores, not the fraud model."""
+    labels, accuracy, _ = _fraud_scores_feed_a_ranker(builder)
+    [finding] = fired(builder.design, "R19")
+    assert finding.components == (labels, accuracy) and "judged only by accuracy" in finding.message
+
+
+def test_r19_fires_when_the_scores_reach_the_downstream_model_through_a_store(builder):
+    _fraud_scores_feed_a_ranker(builder, via=builder.add("feature_store", "Risk features"))
+    assert len(fired(builder.design, "R19")) == 1
+
+
+def test_r19_quiet_when_the_imbalanced_model_itself_is_judged_by_pr_auc(builder):
+    _, _, fraud_eval = _fraud_scores_feed_a_ranker(builder)
+    builder.link(add_metric(builder, "Fraud PR-AUC", "pr_auc"), fraud_eval)
+    assert findings(builder.design, "R19") == []
+
+
 def test_r19_says_when_positive_rate_is_unspecified(builder):
     add_metric(builder, "Accuracy", "accuracy")
     builder.add("label_source", "Labels")

@@ -268,15 +268,16 @@ def r57_lookup_capacity(ctx: RuleContext) -> Iterator[Hit]:
     sources=(GDPR_STORAGE, *aws("optimize cost"), *dmls(3)),
     condition="A data source with a daily volume (events_per_day and bytes_per_event) feeds a dataset "
     "(through pipelines, validation or governance) and has no retention_days, and no governance "
-    "step with retention controls governs the dataset or stands on every way to it.",
+    "step with retention controls governs the dataset or stands on every way the source's data "
+    "takes to it (a monitor or evaluation linked to the dataset carries none of it).",
     unset="The flaw is the missing retention itself; events_per_day or bytes_per_event unset means "
     "no volume to judge (the estimate lists them as missing inputs).",
 )
 def r58_retention(ctx: RuleContext) -> Iterator[Hit]:
     estimate = design_estimate(ctx)
-    retaining = {
+    retaining = frozenset(
         g.id for g in ctx.of_kind("governance") if "retention" in (items(g.properties.get("controls")) or ())
-    }
+    )
     for source in ctx.of_kind("data_source"):
         if number(source.properties.get("retention_days")) is not None:
             continue
@@ -285,8 +286,8 @@ def r58_retention(ctx: RuleContext) -> Iterator[Hit]:
             continue
         reached = _structure(ctx).volume_reach.get(source.id, ())
         # Governance with retention controls bounds the datasets it governs and those it stands
-        # before on every way from the source.
-        unbounded = ctx.reach([source.id], stop=retaining, through_stop=False) if retaining else None
+        # before on every way the source's data takes.
+        unbounded = _structure(ctx).volume_reach_avoiding(source.id, retaining) if retaining else None
         datasets = [
             d
             for d in reached

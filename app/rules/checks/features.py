@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from app.rules import walks
 from app.rules.checks._common import (
     MODEL_KINDS,
     Unspecified,
@@ -20,6 +21,7 @@ from app.rules.checks._signals import models_reaching_kind
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import rule
+from app.rules.shape import aspects_of
 
 _BLIND = {"accuracy", "roc_auc"}  # look fine while the rare class is missed
 
@@ -37,9 +39,11 @@ _BLIND = {"accuracy", "roc_auc"}  # look fine while the rare class is missed
     "or F1 (resampling or class weights help training, not the metric).",
     sources=(*dmls(4, 6),),
     condition="A label source has positive_rate under 5% (or over 95%: the negatives are the rare "
-    "class) and every named metric judging what it trains (linked into what its labels reach, or "
-    "into no label's reach: another label's model's metrics do not count) is accuracy or roc_auc, "
-    "whatever sampling strategy the design uses.",
+    "class) and every named metric judging what it trains (linked into what its labels reach up "
+    "to the models they train, or into those models' own reach short of any other model or "
+    "training job, or into no model's reach at all: the metrics of another label's model, or of "
+    "a model fed by its scores, do not count) is accuracy or roc_auc, whatever sampling strategy "
+    "the design uses.",
     unset="With only accuracy/roc_auc among named metrics, an unset positive_rate is a warning naming "
     "label_source.positive_rate; with a rare positive class, a metric whose name is unset is a warning "
     "naming metric.name.",
@@ -54,16 +58,16 @@ def r19_imbalance(ctx: RuleContext) -> Iterator[Hit]:
     if not any((r is not None and min(r, 1 - r) < 0.05) or (r is None and named_blind) for r in rates):
         return  # no rare class, and no unset rate that a named blind metric would hide
     # The metrics judging what a label source trains: linked into what its labels reach (the
-    # job, the model, its evaluation), and those linked into no label's reach (the design's).
+    # job, the model, its evaluation), and those linked into no model's reach (the design's).
     seeds = [c.id for c in labels]
-    reach = ctx.reach_bits(seeds) if seeds else {}
+    reach, owned = _judged_reach(ctx, seeds) if seeds else ({}, frozenset())
     shared: list[tuple[str, object]] = []
     judged: dict[str, list[tuple[str, object]]] = {}
     for mid, n in metrics:
         mask = 0
         for target in ctx.succ.get(mid, ()):
             mask |= reach.get(target, 0)
-        if not mask:
+        if not mask and owned.isdisjoint(ctx.succ.get(mid, ())):
             shared.append((mid, n))
         for label_id in pick(seeds, mask):
             judged.setdefault(label_id, []).append((mid, n))
@@ -101,6 +105,27 @@ def r19_imbalance(ctx: RuleContext) -> Iterator[Hit]:
             components=ctx.sorted_ids([label.id, *(mid for mid, _ in scope)]),
         )
     yield from unknown.hits()
+
+
+def _judged_reach(ctx: RuleContext, seeds: list[str]) -> tuple[dict[str, int], frozenset[str]]:
+    """Bits of the label sources (seeds) on what they train and what judges it, and the nodes
+    that judge some model. A label's reach runs up to the first models; from there each model
+    judges its own reach, short of any other model or training job (a model fed by its scores
+    is judged for itself)."""
+
+    def compute() -> tuple[dict[str, int], frozenset[str]]:
+        models = ctx.ids_of_kind(*MODEL_KINDS)
+        blocked = frozenset(models | ctx.ids_of_kind("training_job"))
+        first = ctx.reach_bits(seeds, stop=models)
+        own = {m: first[m] for m in models if first.get(m)}
+        bits = dict(first)
+        after = walks.reach_masks(ctx.topology(), ctx.adjacency(), own, blocked, True) if own else {}
+        for node, mask in after.items():
+            if node not in blocked:
+                bits[node] = bits.get(node, 0) | mask
+        return bits, blocked | ctx.reach(models, stop=blocked, through_stop=False)
+
+    return ctx.shape_memo(("label_judged_reach", tuple(seeds)), compute, aspects_of())
 
 
 _SHIFTING = ("undersample", "negative_sampling", "oversample", "smote")
