@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from app.domain.errors import PropertyValueError, quoted
+from app.domain.errors import NUMBER_TOO_LARGE, PropertyValueError, quoted
 from app.domain.model import FLOWS, PropertyValue
 from app.resources import resource_path
 
@@ -111,7 +111,7 @@ def _as_float(name: str, value: float) -> float:
     try:
         return float(value)
     except OverflowError:
-        raise PropertyValueError(name, "the number is too large (more than 1.8e308)") from None
+        raise PropertyValueError(name, NUMBER_TOO_LARGE) from None
 
 
 @dataclass(frozen=True)

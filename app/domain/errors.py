@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 QUOTE_LIMIT = 60
+NUMBER_TOO_LARGE = "the number is too large (more than 1.8e308)"  # beyond a float's range
 
 
 def quoted(value: object) -> str:

@@ -23,8 +23,21 @@ STEPS = (
 WEEKS_FROM = 8
 
 
-def _figure(value: float) -> str:
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+HUGE = 1e15  # from here on a figure reads 1.2e+20, not in 21 digits
+
+
+def figure(value: float) -> str:
+    """3000000 -> "3,000,000"; 0.25 -> "0.25"; 12345.678 -> "12,345.7"; 1234567.89 ->
+    "1,234,567.9"; 1e308 -> "1e+308" (not in 309 digits); six significant digits below 1,000."""
+    magnitude = abs(value)
+    if not magnitude < HUGE:  # inf and nan too
+        return f"{value:.6g}"
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    if magnitude < 1000:
+        return f"{value:.6g}"
+    decimals = max(1, 6 - len(str(int(magnitude))))  # every whole digit, and at least one after
+    return f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
 
 
 def duration(value: float, unit: str) -> str | None:
@@ -35,7 +48,7 @@ def duration(value: float, unit: str) -> str | None:
         return None
     seconds = value * per
     if unit == "ms" and seconds < 60:
-        return f"{_figure(value)} ms"
+        return f"{figure(value)} ms"
     for size, singular, plural in STEPS:
         if size < per:
             break  # never a smaller unit: 2.5 hours stays 2.5 hours
@@ -43,10 +56,10 @@ def duration(value: float, unit: str) -> str | None:
             continue
         if seconds >= size and (seconds / size).is_integer():
             count = seconds / size
-            return f"{_figure(count)} {singular if count == 1 else plural}"
+            return f"{figure(count)} {singular if count == 1 else plural}"
     words = {"h": ("hour", "hours"), "hours": ("hour", "hours"), "s": ("second", "seconds")}
     singular, plural = words.get(unit, (unit, unit))
-    return f"{_figure(value)} {singular if value == 1 else plural}"
+    return f"{figure(value)} {singular if value == 1 else plural}"
 
 
 def hours(value: float) -> str:
@@ -54,8 +67,10 @@ def hours(value: float) -> str:
     return duration(value, "hours") or f"{value:g} hours"
 
 
-# "1440 h", "86400 s", "172800 seconds", "48 hours" (not "24h/7", not "ms", not "0.5 h")
-_DURATION = re.compile(r"(?<![\w.,])(\d+(?:\.\d+)?)\s?(h|hours|s|seconds)\b(?![/\w])")
+# "1440 h", "1,440 h", "86400 s", "172800 seconds", "48 hours" (not "24h/7", not "ms", not "0.5 h")
+_DURATION = re.compile(
+    r"(?<![\w.,])((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s?(h|hours|s|seconds)\b(?![/\w])"
+)
 
 
 def humanise_durations(text: str) -> str:
@@ -65,6 +80,6 @@ def humanise_durations(text: str) -> str:
     36 hours)."""
 
     def swap(match: re.Match[str]) -> str:
-        return duration(float(match.group(1)), match.group(2)) or match.group(0)
+        return duration(float(match.group(1).replace(",", "")), match.group(2)) or match.group(0)
 
     return _DURATION.sub(swap, text)

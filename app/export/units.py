@@ -6,17 +6,13 @@ whole number of it: 36 h stays 36 hours).
 
 from __future__ import annotations
 
-from app.domain.units import duration, humanise_durations
+from app.domain.units import duration, figure, humanise_durations
 
 
 def number(value: float) -> str:
-    """3000000 -> "3,000,000"; 0.25 -> "0.25"; 12345.678 -> "12,345.7"; 1e308 -> "1e+308"
-    (not in 309 digits)."""
-    if abs(value) >= 1e15:
-        return f"{value:.6g}"
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.6g}" if abs(value) >= 1000 else f"{value:.6g}"
+    """A figure as app.domain.units.figure writes it: 3000000 -> "3,000,000"; 0.25 -> "0.25";
+    1234567.89 -> "1,234,567.9"; 1e308 -> "1e+308"."""
+    return figure(value)
 
 
 def humanise_value(value: float, unit: str | None) -> str:

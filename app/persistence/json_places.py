@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+from typing import Any
 
 _JSON_STRING = r'"[^"\\]*(?:\\.[^"\\]*)*"'
 
@@ -23,4 +25,23 @@ def where_in_json(text: str, token: str | None) -> str | None:
             line = text.count("\n", 0, offset) + 1
             column = offset - (text.rfind("\n", 0, offset) + 1) + 1
             return f"line {line} column {column}"
+    return None
+
+
+def overflow_place(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """The leading part of a validation error's `loc` that holds an infinite number in `data`.
+
+    json reads a literal beyond a float's range (1e400) as inf, and refuses NaN and Infinity
+    themselves, so an infinite number in parsed data is always such a literal.
+    """
+    value = data
+    for depth in range(len(loc) + 1):
+        if isinstance(value, float) and not math.isfinite(value):
+            return loc[:depth]
+        if depth == len(loc) or not isinstance(value, dict | list):
+            return None
+        try:
+            value = value[loc[depth]]
+        except (KeyError, IndexError, TypeError):
+            return None
     return None

@@ -21,11 +21,11 @@ from pydantic import TypeAdapter, ValidationError
 
 from app.domain.catalog import Catalog, default_catalog
 from app.domain.decision_ops import cycle_problem, decision_problem
-from app.domain.errors import PropertyValueError, quoted
+from app.domain.errors import NUMBER_TOO_LARGE, PropertyValueError, quoted
 from app.domain.model import FORMAT_ID, SCHEMA_VERSION, Component, Design, Link, build_models
 from app.domain.safe_text import find_invalid_text, may_hold_invalid_json_text
 from app.persistence.errors import DesignLoadError
-from app.persistence.json_places import line_col, where_in_json
+from app.persistence.json_places import line_col, overflow_place, where_in_json
 from app.persistence.migrations import OLDEST_READABLE_VERSION, migrate
 from app.persistence.trusted import construct_trusted
 
@@ -238,29 +238,36 @@ def _validate_design(data: dict[str, Any], path: str | Path | None) -> Design:
     try:
         design = Design.model_validate({**data, **{key: [] for key in sliced}})
     except ValidationError as exc:
-        raise DesignLoadError(path, *_describe_validation_error(exc)) from None
+        raise DesignLoadError(path, *_describe_validation_error(exc, data)) from None
     for key, items in sliced.items():
         validated: list[Any] = []
         for start in range(0, len(items), VALIDATE_STEP):
             try:
                 validated += _list_adapter(key).validate_python(items[start : start + VALIDATE_STEP])
             except ValidationError as exc:
-                raise DesignLoadError(path, *_describe_validation_error(exc, key, start)) from None
+                raise DesignLoadError(path, *_describe_validation_error(exc, data, key, start)) from None
         setattr(design, key, validated)
     design.invalidate_indexes()
     return design
 
 
-def _describe_validation_error(exc: ValidationError, field: str = "", offset: int = 0) -> tuple[str, str]:
+def _describe_validation_error(
+    exc: ValidationError, data: dict[str, Any], field: str = "", offset: int = 0
+) -> tuple[str, str]:
     """Message and place of the first problem; `field`/`offset` place errors of a slice."""
     errors = exc.errors(include_url=False)
-    first = errors[0]
-    loc = tuple(first["loc"])
+    locs = [tuple(error["loc"]) for error in errors]
     if field:
-        loc = (field, int(loc[0]) + offset, *loc[1:])
+        locs = [(field, int(loc[0]) + offset, *loc[1:]) for loc in locs]
+    first, loc = errors[0], locs[0]
+    value = first.get("input")
+    place = overflow_place(data, loc) if isinstance(value, float) else None
+    if place is not None:  # one problem, however many union members refused it
+        others = sum(other[: len(place)] != place for other in locs)
+        more = f" (and {others} more problems)" if others else ""
+        return f"{NUMBER_TOO_LARGE}{more}", _json_path(place)
     where = _json_path(loc)
     more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
-    value = first.get("input")
     shown = ""
     if isinstance(value, str | int | float | bool) or value is None:
         shown = f", got {quoted(value)}"

@@ -119,7 +119,7 @@ def test_top_risks_are_distinct_rules(merged):
 def test_units_read_as_a_reader_says_them(reports):
     text = text_of(reports["fraud_detection"])
     assert "60 days" in text  # labels arrive 1440 h after the prediction
-    assert "1440 h" not in text and "1,440 hours" not in text
+    assert "1440 h" not in text and "1,440 hours" not in text and "1,440 h" not in text
     assert humanise_value(86400, "s") == "1 day" and humanise_value(1440, "hours") == "60 days"
     assert humanise_value(36, "hours") == "36 hours" and humanise_value(3000000, None) == "3,000,000"
     assert humanise_value(1e308, "QPS") == "1e+308 QPS"  # was written in 309 digits and 102 commas
@@ -127,6 +127,11 @@ def test_units_read_as_a_reader_says_them(reports):
         humanise_value(2.5e16, None) == "2.5e+16"
         and humanise_value(999_999_999_999_999, None) == "999,999,999,999,999"
     )
+    assert humanise_value(1234567.89, None) == "1,234,567.9"  # was '1.23457e+06'
+    assert humanise_value(12345.678, "ms") == "12,345.7 ms" and humanise_value(1234.5678, None) == "1,234.57"
+    assert humanise_value(2345678.5, "hours") == "2,345,678.5 hours" and humanise_value(0.25, None) == "0.25"
+    # findings write durations with separators, and the report still says them
+    assert humanise_text("mature 1,440 h later, 86,400 s") == "mature 60 days later, 1 day"
     said = humanise_text("retrains every 168 h, windows of 90 s")
     assert said == "retrains every 7 days, windows of 90 seconds"
 

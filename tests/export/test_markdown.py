@@ -165,3 +165,17 @@ def test_dollar_signs_cannot_start_github_math():
     assert md_inline("Cost $x$ per $y$") == "Cost \\$x\\$ per \\$y\\$"
     assert md_cell("$a$") == "\\$a\\$"
     assert _plain(md_inline("$x$")) == "$x$"
+
+
+def test_large_fractional_values_read_as_numbers_with_separators(recommender, catalog):
+    # Values of a million or more that are not whole read '1.23457e+06' (QPS) and
+    # '1.23457e+06 hours' (a duration that is no whole number of days).
+    from app.rules.engine import check_design
+
+    endpoint = next(c for c in recommender.components if c.kind == "endpoint")
+    endpoint.properties["qps"] = 1234567.89
+    delayed = next(c for c in recommender.components if catalog.kind(c.kind).property("delay_hours"))
+    delayed.properties["delay_hours"] = 2345678.5
+    text = to_markdown(recommender, check_design(recommender, catalog), catalog)
+    assert "1,234,567.9 QPS" in text and "2,345,678.5 hours" in text
+    assert "e+06" not in text

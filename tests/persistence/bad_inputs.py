@@ -31,6 +31,17 @@ def _component(**changes) -> bytes:
     return json.dumps(data).encode()
 
 
+def _long_with_overflow() -> bytes:
+    """600 components (validated in slices), the 551st at y 1e400."""
+    data = json.loads(json.dumps(VALID))
+    data["components"] = [
+        {"id": f"c{i}", "kind": "model", "name": "M", "position": {"x": 0, "y": 1e400 if i == 550 else 0}}
+        for i in range(600)
+    ]
+    data["links"] = []
+    return json.dumps(data).encode().replace(b"Infinity", b"1e400")
+
+
 VALID_BYTES = json.dumps(VALID).encode()
 _NAN_IN_TITLE = _with(meta={"title": '"NaN" Infinity 9'}).replace(b'"x": 1', b'"x": NaN')
 _X1 = VALID_BYTES.index(b'"x": 1') + len('"x": ') + 1  # the column of the first x's value
@@ -60,7 +71,22 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {
         _component(position={"x": 1e308, "y": 0}),
         "at $.components[1].position.x: Input should be less than or equal to 1000000000, got 1e+308",
     ),
-    "huge_float": (VALID_BYTES.replace(b'"x": 1', b'"x": 1e999'), "finite"),
+    "huge_float": (
+        VALID_BYTES.replace(b'"x": 1', b'"x": 1e999'),
+        "at $.components[1].position.x: the number is too large",
+    ),
+    "huge_float_property": (
+        _component(kind="endpoint", properties={"qps": 1e400}).replace(b"Infinity", b"1e400"),
+        "at $.components[1].properties.qps: the number is too large (more than 1.8e308)",
+    ),
+    "huge_negative_float_property_and_another_problem": (
+        _component(properties={"params_millions": -1e400}, name=5).replace(b"Infinity", b"1e400"),
+        "at $.components[1].name: Input should be a valid string",
+    ),
+    "huge_float_in_a_long_list": (
+        _long_with_overflow(),
+        "at $.components[550].position.y: the number is too large",
+    ),
     "huge_int_digits": (
         VALID_BYTES.replace(b'"x": 1', b'"x": ' + b"9" * 5000),
         f"at line 1 column {_X1}: a number has too many digits",

@@ -208,3 +208,16 @@ def test_a_long_value_is_quoted_short_in_the_message(name, tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and len(err) < len(str(path)) + 600, err[:800]
     assert "'qqqq" in err and ("(6,000 characters)" in err or "(6,001 characters)" in err)
+
+
+def test_a_float_beyond_range_is_one_problem_at_its_property_not_each_refusing_type():
+    raw, _ = BAD_FILES["huge_float_property"]
+    with pytest.raises(DesignLoadError) as info:
+        load_design_bytes(raw, "d.mlsd")
+    assert str(info.value) == (
+        "d.mlsd at $.components[1].properties.qps: the number is too large (more than 1.8e308)"
+    )
+    raw = raw.replace(b'"links": [{', b'"links": [7, {')  # a second problem, after it
+    with pytest.raises(DesignLoadError) as info:
+        load_design_bytes(raw, "d.mlsd")
+    assert str(info.value).endswith("qps: the number is too large (more than 1.8e308) (and 1 more problems)")

@@ -59,8 +59,8 @@ def test_r56_fires_when_review_is_routed_more_than_its_capacity(builder):
     [finding] = fired(builder.design, "R56")
     assert finding.components == (review,)
     assert finding.message == (
-        "Analyst queue is routed 5000 items a day and handles 4000 (125% of capacity): the backlog "
-        "grows by 1000 a day"
+        "Analyst queue is routed 5,000 items a day and handles 4,000 (125% of capacity): the backlog "
+        "grows by 1,000 a day"
     )
 
 
@@ -102,8 +102,8 @@ def test_r57_fires_when_a_store_serves_more_than_it_sustains(builder):
     [finding] = fired(builder.design, "R57")
     assert finding.severity == "error" and finding.components == (model, store, cache)
     assert finding.message == (
-        "Store serves 1500 QPS at peak (300 from Cache + 1,200 from Ranker = 1,500 QPS) and sustains "
-        "1000 QPS within 5 ms"
+        "Store serves 1,500 QPS at peak (300 from Cache + 1,200 from Ranker = 1,500 QPS) and sustains "
+        "1,000 QPS within 5 ms"
     )
 
 
@@ -209,7 +209,7 @@ def test_r34_fires_on_the_computed_cost_of_the_components_the_budget_governs(bui
     assert finding.components == (infra, budget)
     assert other not in finding.components
     assert finding.message == (
-        "Computed monthly cost Fleet ($26,280/month) = $26,280/month exceeds the 20000 USD/month budget "
+        "Computed monthly cost Fleet ($26,280/month) = $26,280/month exceeds the 20,000 USD/month budget "
         "of Serving budget"
     )
 

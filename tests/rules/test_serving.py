@@ -283,7 +283,7 @@ def test_r34_fires_when_infrastructure_exceeds_the_cost_budget(builder):
     assert finding.components == (budget, cluster, storage)
     assert finding.message == (
         "Computed monthly cost GPU cluster ($15,000/month) + Storage ($8,000/month) = $23,000/month "
-        "exceeds the 20000 USD/month budget of Budget"
+        "exceeds the 20,000 USD/month budget of Budget"
     )
 
 

@@ -8,6 +8,7 @@ from itertools import compress
 from typing import Any
 
 from app.domain.model import Component
+from app.domain.units import figure
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.shape import aspects_of
@@ -91,8 +92,8 @@ def pick(seq: list[str], mask: int) -> list[str]:
 
 
 def fmt(value: float) -> str:
-    """A number the way a person writes it: 45, 12.5, 0.02."""
-    return f"{value:g}"
+    """A number the way a person writes it: 45, 12.5, 0.02, 1,234,567."""
+    return figure(value)
 
 
 def is_learned(ctx: RuleContext, model_id: str) -> bool:
