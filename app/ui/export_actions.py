@@ -123,19 +123,19 @@ class ExportActions(QObject):
         current = checker.result if checker.result is not None and not checker.pending() else None
         return take_snapshot(doc.design, doc.catalog, list(doc.engine.rules), current).load
 
-    def _refuse_if_busy(self) -> bool:
-        """True (and said) while an export runs; otherwise what is being typed (the canvas's name
-        editor, an inspector field) is made an edit first, so that the export holds it."""
-        if not self.jobs.busy(EXPORT_JOB):
-            self.window.commit_typing()
+    def _may_start(self) -> bool:
+        """False (and said) while an export runs; otherwise True, once what is being typed (the
+        canvas's name editor, an inspector field) is an edit, so that the export holds it."""
+        if self.jobs.busy(EXPORT_JOB):
+            self.window.statusBar().showMessage("An export is running: wait for it or cancel it first", 5000)
             return False
-        self.window.statusBar().showMessage("An export is running: wait for it or cancel it first", 5000)
+        self.window.commit_typing()
         return True
 
     def export_diagram(self, fmt: str) -> str | None:
         """Ask for a path and export on a worker thread; returns the path (export_finished,
         export_failed or export_cancelled follows), or None when nothing was started."""
-        if self._refuse_if_busy():
+        if not self._may_start():
             return None
         label, name_filter, suffix = DIAGRAM_FORMATS[fmt]
         path = dialogs.get_save_path(
@@ -155,7 +155,7 @@ class ExportActions(QObject):
     def export_canvas_image(self, fmt: str) -> str | None:
         """The canvas as it looks: painted on the UI thread (see the module's note), compressed
         and written on the worker; returns the path (export_finished ... follows) or None."""
-        if self._refuse_if_busy():
+        if not self._may_start():
             return None
         label, name_filter, suffix = CANVAS_FORMATS[fmt]
         path = dialogs.get_save_path(
@@ -187,7 +187,7 @@ class ExportActions(QObject):
         `extra_sections` ((heading, flowables) pairs) go before the appendix; without them,
         the window's `report_sections` hook supplies any.
         """
-        if self._refuse_if_busy():
+        if not self._may_start():
             return None
         path = dialogs.get_save_path(
             self.window, "Export PDF report", self._suggest(".pdf"), "PDF documents (*.pdf)", ".pdf"
