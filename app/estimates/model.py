@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.domain.text import balance_bidi, isolate
+from app.domain.units import HUGE
 
 # ---- assumptions ---------------------------------------------------------------------------
 
@@ -212,7 +213,6 @@ def one_line(text: str) -> str:
 
 
 OVERFLOW = "too large to compute"  # a figure whose arithmetic overflowed (JSON: null)
-DIGITS_LIMIT = 1e15  # from here on a figure is written as 1.23e+20, not in 21 digits
 
 
 def fmt_number(value: float) -> str:
@@ -220,7 +220,7 @@ def fmt_number(value: float) -> str:
     if not math.isfinite(value):
         return OVERFLOW
     magnitude = abs(value)
-    if magnitude >= DIGITS_LIMIT:
+    if magnitude >= HUGE:
         return f"{value:.3g}"
     if magnitude >= 100 or value == int(value):
         return f"{value:,.0f}"
@@ -232,7 +232,7 @@ def fmt_number(value: float) -> str:
 def percent(fraction: float) -> str:
     """0.7 -> '70%'; huge or overflowed ratios as fmt_number writes them."""
     value = fraction * 100
-    return f"{value:.0f}%" if math.isfinite(value) and abs(value) < DIGITS_LIMIT else f"{fmt_number(value)}%"
+    return f"{value:.0f}%" if math.isfinite(value) and abs(value) < HUGE else f"{fmt_number(value)}%"
 
 
 _BYTE_STEPS = (("PB", 1e15), ("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("KB", 1e3))
@@ -257,7 +257,7 @@ def format_quantity(value: float, unit: str) -> str:
         rest = unit[3:]
         amount = (
             fmt_number(value)
-            if abs(value) >= DIGITS_LIMIT
+            if abs(value) >= HUGE
             else f"{value:,.0f}"
             if abs(value) >= 100
             else f"{value:,.2f}"

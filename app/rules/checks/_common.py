@@ -13,6 +13,8 @@ from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.shape import aspects_of
 
+fmt = figure  # a finding's numbers read as the report's
+
 # ---- sources -----------------------------------------------------------------------------
 
 
@@ -89,11 +91,6 @@ def pick(seq: list[str], mask: int) -> list[str]:
         found.append(seq[i])
         i = digits.find("1", i + 1)
     return found
-
-
-def fmt(value: float) -> str:
-    """A number the way a person writes it: 45, 12.5, 0.02, 1,234,567."""
-    return figure(value)
 
 
 def is_learned(ctx: RuleContext, model_id: str) -> bool:
