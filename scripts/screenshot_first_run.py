@@ -79,9 +79,9 @@ def main(argv: list[str]) -> int:
     hx, hy = HANDLE_POINTS[1]
     item = scene.component_item(source)
     assert item is not None
-    scene.begin_connection(item, QPointF(hx, hy))
-    scene.update_connection(QPointF(420 + CARD_W / 2, CARD_H / 2))
-    scene.finish_connection(QPointF(420 + CARD_W / 2, CARD_H / 2))
+    scene.connections.begin(item, QPointF(hx, hy))
+    scene.connections.update(QPointF(420 + CARD_W / 2, CARD_H / 2))
+    scene.connections.finish(QPointF(420 + CARD_W / 2, CARD_H / 2))
     settle(10)
     image = window.grab()
     image.save(str(out / "refusal.png"))

@@ -221,7 +221,7 @@ def test_escape_cancels_a_connection_drag(qtbot):
     move(view, start, Qt.MouseButton.NoButton)
     press(view, start)
     move(view, _centre(view, b))
-    assert view.design_scene.connecting_from() is not None
+    assert view.design_scene.connections.source() is not None
     QTest.keyClick(view, Qt.Key.Key_Escape)
     release(view, _centre(view, b))
     assert doc.design.links == []

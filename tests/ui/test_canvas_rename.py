@@ -306,7 +306,7 @@ def _state(window) -> tuple:
     return (
         sorted(canvas.selected_component_ids()),
         sorted(canvas.selected_link_ids()),
-        scene.connecting_from() is not None,
+        scene.connections.source() is not None,
         window.document.undo_stack.count(),
         [(c.name, c.position.x, c.position.y) for c in window.document.design.components],
         len(window.document.design.links),
@@ -338,7 +338,7 @@ def test_double_click_elsewhere_does_what_it_did_without_renaming(shown):
             _double_click(canvas, point)
             assert canvas.renamer.editor is None, name
             outcomes[filtered, name] = _state(window)
-            canvas.design_scene.cancel_connection()
+            canvas.design_scene.connections.cancel()
     for name in points:
         assert outcomes[True, name] == outcomes[False, name], name
     assert outcomes[True, "header"][0] == [a] and outcomes[True, "empty"][0] == []

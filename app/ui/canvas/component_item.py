@@ -428,21 +428,21 @@ class ComponentItem(QGraphicsRectItem):
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         owner = self.owner
         if event.button() == _LEFT and owner is not None and self.handle_at(event.pos()) is not None:
-            owner.begin_connection(self, event.scenePos())
+            owner.connections.begin(self, event.scenePos())
             event.accept()
             return
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         owner = self.owner
-        if owner is not None and owner.connecting_from() is self:
-            owner.update_connection(event.scenePos())
+        if owner is not None and owner.connections.source() is self:
+            owner.connections.update(event.scenePos())
             return
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         owner = self.owner
-        if owner is not None and owner.connecting_from() is self:
-            owner.finish_connection(event.scenePos())
+        if owner is not None and owner.connections.source() is self:
+            owner.connections.finish(event.scenePos())
             return
         super().mouseReleaseEvent(event)

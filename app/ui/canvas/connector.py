@@ -1,10 +1,11 @@
-"""Drawing a new link by dragging from a card's edge handle to another card."""
+"""Drawing a new link by dragging from a card's edge handle to another card (ConnectionDrag),
+the scene's one drag in progress and the flash of a card that refused it (Connections)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtGui import QPainterPath
 from PySide6.QtWidgets import QApplication, QGraphicsPathItem
 
@@ -14,6 +15,8 @@ from app.ui.canvas.routing import card_box, choose_sides, route
 
 if TYPE_CHECKING:
     from app.ui.canvas.scene import DesignScene
+
+FLASH_MS = 700
 
 
 class ConnectionDrag:
@@ -77,7 +80,7 @@ class ConnectionDrag:
         try:
             return document.connect(self.source.component_id, target.component_id)
         except DesignError as exc:
-            self.scene.refuse(target, f"Cannot connect: {exc}")
+            self.scene.connections.refuse(target, f"Cannot connect: {exc}")
             return None
 
     def close(self) -> None:
@@ -86,3 +89,62 @@ class ConnectionDrag:
             self.target = None
         if self.line.scene() is not None:
             self.scene.removeItem(self.line)
+
+
+class Connections:
+    """The scene's connection drag in progress (at most one), and the flash of a card that
+    refused an action."""
+
+    def __init__(self, scene: DesignScene):
+        self.scene = scene
+        self.drag: ConnectionDrag | None = None
+        self._flashing: set[str] = set()
+        self._flash_timer = QTimer(scene)
+        self._flash_timer.setSingleShot(True)
+        self._flash_timer.setInterval(FLASH_MS)
+        self._flash_timer.timeout.connect(self._end_flash)
+
+    def source(self) -> ComponentItem | None:
+        """The card a link is being drawn from, or None."""
+        return self.drag.source if self.drag is not None else None
+
+    def begin(self, source: ComponentItem, pos: QPointF) -> None:
+        self.cancel()
+        self.drag = ConnectionDrag(self.scene, source, pos)
+
+    def update(self, pos: QPointF) -> None:
+        if self.drag is not None:
+            self.drag.update(pos)
+
+    def finish(self, pos: QPointF) -> str | None:
+        drag, self.drag = self.drag, None
+        return drag.finish(pos) if drag is not None else None
+
+    def cancel(self) -> None:
+        drag, self.drag = self.drag, None
+        if drag is not None:
+            drag.close()
+
+    def refuse(self, item: ComponentItem, text: str) -> None:
+        """Tell the user an action was refused and flash the card concerned."""
+        self.scene.message.emit(text)
+        self.flash(item.component_id)
+
+    def flash(self, component_id: str) -> None:
+        item = self.scene.component_item(component_id)
+        if item is None:
+            return
+        item.set_flash(True)
+        self._flashing.add(component_id)
+        self._flash_timer.start()
+
+    def forget(self, component_id: str) -> None:
+        """The card is gone: nothing to end its flash on."""
+        self._flashing.discard(component_id)
+
+    def _end_flash(self) -> None:
+        for cid in self._flashing:
+            item = self.scene.component_item(cid)
+            if item is not None:
+                item.set_flash(False)
+        self._flashing.clear()

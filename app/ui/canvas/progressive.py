@@ -241,13 +241,13 @@ class SceneBuilder(QObject):
     def _add_card(self, cid: str, links: dict[str, Link]) -> None:
         """Add a card, and the links that waited for it whose other end is built too."""
         scene = self.scene
-        scene._add_component_item(cid, self.z_of(cid))
+        scene.add_component_item(cid, self.z_of(cid))
         for lid in self._waiting.pop(cid, ()):
             link = links.get(lid)
             if link is None or lid in scene._links:
                 continue
             if link.source in scene._components and link.target in scene._components:
-                scene._add_link_item(lid)
+                scene.add_link_item(lid)
 
     def _item_slice(self, deadline: float) -> None:
         scene = self.scene
@@ -274,9 +274,9 @@ class SceneBuilder(QObject):
                 # the new links are routed once, at the end of the slice (routing a card's links
                 # as they come would route most of them again): their estimated cost counts
                 if count % _CHECK_EVERY == 0:
-                    if time.perf_counter() + len(scene._pending) * self._route_cost >= deadline:
+                    if time.perf_counter() + len(scene.pending_links) * self._route_cost >= deadline:
                         break
-            routed, started = len(scene._pending), time.perf_counter()
+            routed, started = len(scene.pending_links), time.perf_counter()
             scene.flush_link_updates()
             if routed:
                 self._route_cost = 0.5 * self._route_cost + 0.5 * (time.perf_counter() - started) / routed

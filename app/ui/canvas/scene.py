@@ -1,9 +1,9 @@
 """DesignScene: mirrors a DesignDocument, one item per component and per link.
 
 The scene follows the document's signals only (one item added, removed or updated per
-signal; design_reset rebuilds everything) and changes the design only through document
-methods: a finished mouse drag becomes one move_components() call, a finished connection
-drag one connect() call.
+signal, scene_mirror.py; design_reset rebuilds everything) and changes the design only
+through document methods: a finished mouse drag becomes one move_components() call
+(card_drag.py), a finished connection drag one connect() call (connector.py).
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouse
 from app.rules.engine import CheckResult
 from app.ui.canvas import style as st
 from app.ui.canvas.badges import CardBadges
+from app.ui.canvas.card_drag import CardDrag
 from app.ui.canvas.component_item import ComponentItem
-from app.ui.canvas.connector import ConnectionDrag
+from app.ui.canvas.connector import Connections
 from app.ui.canvas.content_flags import ContentFlags
 from app.ui.canvas.labels import place_labels
 from app.ui.canvas.level_pixmaps import LevelPixmaps
@@ -27,14 +28,13 @@ from app.ui.canvas.link_item import LinkItem
 from app.ui.canvas.overview import Overview
 from app.ui.canvas.progressive import SceneBuilder
 from app.ui.canvas.routing import reroute
+from app.ui.canvas.scene_mirror import SCENE_MARGIN, SceneMirror
 from app.ui.canvas.stacking import CardStack
 from app.ui.canvas.text_refine import TextRefiner
 from app.ui.document import DesignDocument
 
-FLASH_MS = 700
 LABELS_MS = 120  # labels are re-placed this long after the last change
 _NO_CONTENTS = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
-SCENE_MARGIN = 1200.0
 # A shallow tree: long links span many leaves of a deep one, and every moved link is
 # removed from and re-inserted into each leaf it touches (measured: depth 6 is best).
 BSP_DEPTH = 6
@@ -62,26 +62,16 @@ class DesignScene(QGraphicsScene):
         self.matches: frozenset[str] = frozenset()  # ids of cards a search matched
         self._components: dict[str, ComponentItem] = {}
         self._links: dict[str, LinkItem] = {}
-        self._pending: set[LinkItem] = set()
+        self.pending_links: set[LinkItem] = set()  # to be re-routed at the next flush
         self.card_badges = CardBadges(self)
-        self._press_positions: dict[str, QPointF] | None = None
+        self.card_drag = CardDrag(self)  # a drag of cards is one undo step
         self.stack = CardStack()
-        self._drag: ConnectionDrag | None = None
-        self._flashing: set[str] = set()
+        self.connections = Connections(self)  # drawing a link from a card's handle
         self._pending_timer = self._single_shot(0, self.flush_link_updates)
-        self._contents_timer = self._single_shot(30, self._contents_settled)
-        self._flash_timer = self._single_shot(FLASH_MS, self._end_flash)
-        self._labels_timer = self._single_shot(LABELS_MS, self.place_labels)
+        self.labels_timer = self._single_shot(LABELS_MS, self.place_labels)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self.setBspTreeDepth(BSP_DEPTH)
-        document.component_added.connect(self._on_component_added)
-        document.component_removed.connect(self._on_component_removed)
-        document.component_changed.connect(self._on_component_changed)
-        document.component_moved.connect(self._on_component_moved)
-        document.link_added.connect(self._on_link_added)
-        document.link_removed.connect(self._on_link_removed)
-        document.link_changed.connect(self._on_link_changed)
-        document.design_reset.connect(self.rebuild)
+        self.mirror = SceneMirror(self)  # the document's signals, one item each
         self.selectionChanged.connect(self._selection_changed)
         self.builder = SceneBuilder(self)  # large designs are built in slices (progressive.py)
         self.rebuild()
@@ -149,9 +139,9 @@ class DesignScene(QGraphicsScene):
 
     def rebuild(self) -> None:
         """Drop every item and build them again from the document's design."""
-        self.cancel_connection()
-        self._pending.clear()
-        self._press_positions = None
+        self.connections.cancel()
+        self.pending_links.clear()
+        self.card_drag.forget()
         for item in self._components.values():
             item.owner = None
         for link_item in self._links.values():
@@ -166,16 +156,16 @@ class DesignScene(QGraphicsScene):
         self.builder.stop()
         if self.builder.wants(len(design.components)):
             self.builder.start()
-            self._contents_settled()
+            self.contents_settled()
             return
         for component in design.components:
-            self._add_component_item(component.id)
+            self.add_component_item(component.id)
         for link in design.links:
-            self._add_link_item(link.id)
-        self._contents_settled()
+            self.add_link_item(link.id)
+        self.contents_settled()
         self.place_labels()
 
-    def _add_component_item(self, component_id: str, z: float | None = None) -> None:
+    def add_component_item(self, component_id: str, z: float | None = None) -> None:
         component = self.document.component(component_id)
         item = ComponentItem(component, self.document.catalog, self.canvas_style)
         item.owner = self
@@ -192,7 +182,7 @@ class DesignScene(QGraphicsScene):
         self.addItem(item)
         self.overview_dirty()
 
-    def _add_link_item(self, link_id: str) -> None:
+    def add_link_item(self, link_id: str) -> None:
         link = self.document.link(link_id)
         source = self._components.get(link.source)
         target = self._components.get(link.target)
@@ -205,107 +195,33 @@ class DesignScene(QGraphicsScene):
         self._links[link_id] = item
         source.links.add(item)
         target.links.add(item)
-        self._pending.add(item)
+        self.pending_links.add(item)
         if self.overview_active:
             item.setFlag(_NO_CONTENTS, True)
         self.addItem(item)
         self.link_batches.added(item)
         self.overview_dirty()
 
-    def _on_component_added(self, component_id: str) -> None:
-        self._add_component_item(component_id)
-        self._grow_to(self._components[component_id])
-        self._contents_timer.start()
-
-    def _grow_to(self, item: ComponentItem) -> None:
-        """Make room for a card at once (so the view can scroll to it); shrinking waits."""
-        margin = SCENE_MARGIN
-        needed = item.card_rect().adjusted(-margin, -margin, margin, margin)
-        rect = self.sceneRect()
-        if not rect.contains(needed):
-            self.setSceneRect(rect.united(needed))
-
-    def _on_component_removed(self, component_id: str) -> None:
-        item = self._components.pop(component_id, None)
-        if item is None:
-            return
-        if self._drag is not None and self._drag.source is item:
-            self.cancel_connection()
-        for link in list(item.links):
-            self._remove_link_item(link.link_id)
-        item.owner = None
-        self._flashing.discard(component_id)
-        self._unbatch_card(item)
-        self.removeItem(item)
-        self.overview_dirty()
-        self._contents_timer.start()
-
-    def _on_component_changed(self, component_id: str) -> None:
-        item = self._components.get(component_id)
-        if item is None:
-            return
-        item.set_component(self.document.component(component_id))
-        for link in item.links:
-            link.set_link(self.document.link(link.link_id))
-
-    def _on_component_moved(self, component_id: str) -> None:
-        item = self._components.get(component_id)
-        if item is None:
-            return
-        position = self.document.component(component_id).position
-        item.setPos(position.x, position.y)
-        self.stack.raise_card(item, self._components.values())  # a card dropped on another covers it
-        self._grow_to(item)
-        self._contents_timer.start()
-
-    def _on_link_added(self, link_id: str) -> None:
-        self._add_link_item(link_id)
-        self.flush_link_updates()
-
-    def _on_link_removed(self, link_id: str) -> None:
-        self._remove_link_item(link_id)
-
-    def _remove_link_item(self, link_id: str) -> None:
-        item = self._links.pop(link_id, None)
-        if item is None:
-            return
-        item.owner = None
-        item.source.links.discard(item)
-        item.target.links.discard(item)
-        self._pending.discard(item)
-        # the links left on both cards spread over the freed ports
-        self.links_need_update(item.source.links | item.target.links)
-        self.link_batches.removed(item)
-        self.removeItem(item)
-        self.overview_dirty()
-
-    def _on_link_changed(self, link_id: str) -> None:
-        item = self._links.get(link_id)
-        if item is not None:
-            item.set_link(self.document.link(link_id))
-            self.overview_dirty()
-            self._labels_timer.start()
-
     # ---- links follow their cards ---------------------------------------------------------------------
 
     def links_need_update(self, links: Iterable[LinkItem]) -> None:
         """Called by a card that moved: its links are re-routed once, after the batch."""
-        self._pending.update(links)
+        self.pending_links.update(links)
         if not self._pending_timer.isActive():
             self._pending_timer.start()
 
     def flush_link_updates(self) -> None:
         """Re-route every link whose card moved since the last flush."""
         self._pending_timer.stop()
-        pending, self._pending = self._pending, set()
+        pending, self.pending_links = self.pending_links, set()
         if pending:
             reroute(pending)
             self.overview_dirty()
-            self._labels_timer.start()
+            self.labels_timer.start()
 
     def place_labels(self) -> None:
         """Move link labels off cards and off each other (runs after edits settle)."""
-        self._labels_timer.stop()
+        self.labels_timer.stop()
         if self.builder.active:
             return  # the builder places every label once the links are all there
         self.flush_link_updates()
@@ -322,12 +238,13 @@ class DesignScene(QGraphicsScene):
 
     def build_finished(self) -> None:
         """Called by the builder once every item exists and the labels are placed."""
-        self._contents_settled(labels=False)
+        self.contents_settled(labels=False)
         self.overview_dirty()
         if len(self._components) >= self.builder.threshold:  # thousands of items: not in one go
             self.overview.rebuild_in_slices()
 
-    def _contents_settled(self, labels: bool = True) -> None:
+    def contents_settled(self, labels: bool = True) -> None:
+        """The cards were added, removed or moved: fit the scene to them, emit contents_changed."""
         self.flush_link_updates()
         rect = self.components_rect()
         if rect.isNull():
@@ -335,85 +252,24 @@ class DesignScene(QGraphicsScene):
         margin = SCENE_MARGIN
         self.setSceneRect(rect.adjusted(-margin, -margin, margin, margin))
         if labels:
-            self._labels_timer.start()
+            self.labels_timer.start()
         self.contents_changed.emit()
 
-    # ---- mouse: one undo step per drag ---------------------------------------------------------------
+    # ---- mouse: one undo step per drag (card_drag.py) ------------------------------------------------
 
     def snapping_now(self) -> bool:
         """True while the user drags cards with snap on (not when the document moves them)."""
-        return self.snap_enabled and self._press_positions is not None
+        return self.card_drag.snapping()
 
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         super().mousePressEvent(event)
-        if event.button() != Qt.MouseButton.LeftButton or self._drag is not None:
-            return
-        moving = {i for i in self.selectedItems() if isinstance(i, ComponentItem)}
-        grabber = self.mouseGrabberItem()
-        if isinstance(grabber, ComponentItem):
-            moving.add(grabber)
-        self._press_positions = {item.component_id: item.pos() for item in moving} if moving else None
+        if event.button() == Qt.MouseButton.LeftButton and self.connections.drag is None:
+            self.card_drag.pressed()
 
     def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
         super().mouseReleaseEvent(event)
         if event.button() == Qt.MouseButton.LeftButton:
-            self.commit_drag()
-
-    def commit_drag(self) -> None:
-        """Turn the cards' visual moves since the mouse press into one move_components()."""
-        starts, self._press_positions = self._press_positions, None
-        if not starts:
-            return
-        self.flush_link_updates()
-        moved = {}
-        for cid, start in starts.items():
-            item = self._components.get(cid)
-            if item is not None and item.pos() != start:
-                moved[cid] = (item.pos().x(), item.pos().y())
-        if moved:
-            self.document.move_components(moved)
-
-    # ---- connection drag ---------------------------------------------------------------------------
-
-    def connecting_from(self) -> ComponentItem | None:
-        return self._drag.source if self._drag is not None else None
-
-    def begin_connection(self, source: ComponentItem, pos: QPointF) -> None:
-        self.cancel_connection()
-        self._drag = ConnectionDrag(self, source, pos)
-
-    def update_connection(self, pos: QPointF) -> None:
-        if self._drag is not None:
-            self._drag.update(pos)
-
-    def finish_connection(self, pos: QPointF) -> str | None:
-        drag, self._drag = self._drag, None
-        return drag.finish(pos) if drag is not None else None
-
-    def cancel_connection(self) -> None:
-        drag, self._drag = self._drag, None
-        if drag is not None:
-            drag.close()
-
-    def refuse(self, item: ComponentItem, text: str) -> None:
-        """Tell the user an action was refused and flash the card concerned."""
-        self.message.emit(text)
-        self.flash(item.component_id)
-
-    def flash(self, component_id: str) -> None:
-        item = self._components.get(component_id)
-        if item is None:
-            return
-        item.set_flash(True)
-        self._flashing.add(component_id)
-        self._flash_timer.start()
-
-    def _end_flash(self) -> None:
-        for cid in self._flashing:
-            item = self._components.get(cid)
-            if item is not None:
-                item.set_flash(False)
-        self._flashing.clear()
+            self.card_drag.commit()
 
     # ---- findings and theme ---------------------------------------------------------------------------
 
@@ -440,8 +296,9 @@ class DesignScene(QGraphicsScene):
             item.refresh_style()
         for link in self._links.values():
             link.update()
-        if self._drag is not None:
-            self._drag.line.setPen(self.canvas_style.theme.rubber_pen)
+        drag = self.connections.drag
+        if drag is not None:
+            drag.line.setPen(self.canvas_style.theme.rubber_pen)
         self.overview.dirty = True
         self.update()
 
@@ -473,9 +330,9 @@ class DesignScene(QGraphicsScene):
         self.link_batches.selection_changed()
         if self.text_refiner is not None:
             for item in self.text_refiner.batch.items_selected():
-                self._unbatch_card(item)
+                self.unbatch_card(item)
 
-    def _unbatch_card(self, item: ComponentItem) -> None:
+    def unbatch_card(self, item: ComponentItem) -> None:
         """A card the view drew as a block (block_batch) paints itself, or its place is cleared."""
         if self.text_refiner is not None and self.text_refiner.batch.give_back(item):
             self.update(item.sceneBoundingRect())  # Qt never painted it here: nothing to redraw

@@ -315,7 +315,7 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
             event.accept()
             return
         if key == Qt.Key.Key_Escape:
-            self.design_scene.cancel_connection()
+            self.design_scene.connections.cancel()
             self.design_scene.clearSelection()
             event.accept()
             return
