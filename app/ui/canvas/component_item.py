@@ -3,13 +3,12 @@
 The card shows a stage-coloured header with the kind's icon and label, the component's name
 and its technology, a badge with the open findings, and edge handles to draw links from. All
 user text is plain text: it is elided and drawn with QStaticText in PlainText format, and the
-tooltip is escaped, so a name like "<b>x</b>" is shown literally.
+tooltip is escaped, so a name like "<b>x</b>" is shown literally (plain_text.py). The
+parts painted over the chrome and text are in card_paint.py.
 """
 
 from __future__ import annotations
 
-import html
-import re
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -26,9 +25,11 @@ from PySide6.QtWidgets import (
 from app.domain.catalog import Catalog
 from app.domain.model import Component
 from app.ui.canvas import card_chrome as chrome
+from app.ui.canvas import card_paint as cp
 from app.ui.canvas import card_text as ct
 from app.ui.canvas import level_pixmaps
 from app.ui.canvas import style as st
+from app.ui.canvas.plain_text import plain_line, plain_tooltip
 
 if TYPE_CHECKING:
     from app.ui.canvas.link_item import LinkItem
@@ -39,21 +40,9 @@ _POSITION_CHANGE = _GIC.ItemPositionChange
 _POSITION_CHANGED = _GIC.ItemPositionHasChanged
 _LEFT = Qt.MouseButton.LeftButton
 _lod_of = QStyleOptionGraphicsItem.levelOfDetailFromTransform
-_SPACES = re.compile(r"\s+")
 TEXT_WIDTH = ct.TEXT_WIDTH
 _ELIDE = Qt.TextElideMode.ElideRight
 ITEM_LEVELS = 8  # zoom levels whose text a card keeps ready to paint
-
-
-def plain_line(text: str) -> str:
-    """User text as one display line: whitespace runs (newlines too) become one space."""
-    return _SPACES.sub(" ", text).strip()
-
-
-def plain_tooltip(lines: list[str]) -> str:
-    """A tooltip showing `lines` literally: escaped, inside a paragraph Qt renders as rich text."""
-    body = "<br/>".join(html.escape(line, quote=False) for line in lines)
-    return f"<p style='white-space:pre-wrap'>{body}</p>"
 
 
 class ComponentItem(QGraphicsRectItem):
@@ -298,7 +287,7 @@ class ComponentItem(QGraphicsRectItem):
         if memo is None or memo.lod != lod:
             statics = self._statics(lod)
             if statics is None:
-                self._paint_fast(painter, theme, selected)
+                cp.paint_block(painter, theme, self._stage_brush, selected, self._badge)
                 return
             memo = self._painted = ct.CardPaint.make(lod, statics, chrome.theme_serial(theme), self.look())
         statics = memo.statics
@@ -320,10 +309,12 @@ class ComponentItem(QGraphicsRectItem):
             painter.setFont(statics.small_font if self.technology else statics.hint_font)
             painter.drawStaticText(memo.tech_at, statics.tech)
         if self.pinned:
-            self._paint_pin(painter, theme, layout)
-        self._paint_state(painter, theme, selected)
+            cp.paint_pin(painter, theme, layout)
+        if not self._exporting():
+            flash, target, hover = self._flash, self._drop_target, self._hover
+            cp.paint_state(painter, theme, flash=flash, drop_target=target, selected=selected, hover=hover)
         if self._badge is not None:
-            self._paint_badge(painter, theme)
+            cp.paint_badge(painter, theme, self._badge, self._badge_text)
 
     def look(self) -> tuple[object, ...]:
         """What the card's chrome shows besides the zoom's text sizes: cards alike share it."""
@@ -348,62 +339,7 @@ class ComponentItem(QGraphicsRectItem):
 
     def paint_block(self, painter: QPainter) -> None:
         """The card as a stage-coloured block, as below BLOCK_ZOOM (a provisional paint)."""
-        self._paint_fast(painter, self._style.theme, self.isSelected())
-
-    def _paint_fast(self, painter: QPainter, theme: st.Theme, selected: bool) -> None:
-        painter.setPen(theme.selection_pen if selected else Qt.PenStyle.NoPen)
-        painter.setBrush(self._stage_brush)
-        painter.drawRoundedRect(st.CARD_RECT, st.RADIUS, st.RADIUS)
-        if self._badge is not None:
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(theme.severity_brushes[self._badge[1]])
-            r = st.BADGE_RADIUS * 1.6
-            painter.drawEllipse(QPointF(st.CARD_W - r, r), r, r)
-
-    def _paint_pin(self, painter: QPainter, theme: st.Theme, layout: ct.CardText) -> None:
-        """A small pin right of the name's last line on a pinned card (room kept by the layout)."""
-        size = layout.pin_size
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(theme.pin_brush)
-        painter.drawPath(st.pin_path(st.CARD_W - layout.text_x - size, layout.pin_y, size))
-
-    def _paint_state(self, painter: QPainter, theme: st.Theme, selected: bool) -> None:
-        if self._exporting():
-            return
-        outline = None
-        if self._flash:
-            outline = theme.flash_pen
-        elif self._drop_target:
-            outline = theme.target_pen
-        elif selected:
-            outline = theme.selection_pen
-        if outline is not None:
-            painter.setPen(outline)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            r = st.RADIUS + 3
-            painter.drawRoundedRect(st.CARD_RECT.adjusted(-3, -3, 3, 3), r, r)
-        if self._hover:
-            painter.setPen(theme.handle_pen)
-            painter.setBrush(theme.handle_brush)
-            radius = st.HANDLE_RADIUS
-            for x, y in st.HANDLE_POINTS:
-                painter.drawEllipse(QPointF(x, y), radius, radius)
-
-    def _paint_badge(self, painter: QPainter, theme: st.Theme) -> None:
-        count, severity = self._badge  # type: ignore[misc]
-        r = st.BADGE_RADIUS
-        center = QPointF(st.CARD_W - 3, 3)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(theme.severity_brushes[severity])
-        width = r if count < 10 else r + 4
-        painter.drawRoundedRect(QRectF(center.x() - width, center.y() - r, 2 * width, 2 * r), r, r)
-        painter.setPen(theme.severity_text_pens[severity])
-        painter.setFont(theme.badge_font)
-        text = self._badge_text
-        if text is None:
-            return
-        size = text.size()
-        painter.drawStaticText(QPointF(center.x() - size.width() / 2, center.y() - size.height() / 2), text)
+        cp.paint_block(painter, self._style.theme, self._stage_brush, self.isSelected(), self._badge)
 
     # ---- hover and connection drag ------------------------------------------------------------------
 

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QStyleOptionGrap
 
 from app.domain.model import Link
 from app.ui.canvas import style as st
-from app.ui.canvas.component_item import ComponentItem, plain_line, plain_tooltip
+from app.ui.canvas.component_item import ComponentItem
+from app.ui.canvas.plain_text import plain_line, plain_tooltip
 from app.ui.canvas.routing import ARROW_LEN, Box, card_box, choose_sides, point_at, route
 
 if TYPE_CHECKING:

@@ -24,8 +24,9 @@ from PySide6.QtWidgets import QGraphicsEffect, QGraphicsItem, QGraphicsScene
 from app.domain.catalog import Catalog
 from app.domain.model import Component
 from app.ui.canvas import style as st
-from app.ui.canvas.component_item import ComponentItem, plain_line, plain_tooltip
+from app.ui.canvas.component_item import ComponentItem
 from app.ui.canvas.link_item import LinkItem
+from app.ui.canvas.plain_text import plain_line, plain_tooltip
 from app.ui.canvas.routing import card_box, choose_sides, route
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
