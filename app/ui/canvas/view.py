@@ -1,6 +1,8 @@
 """CanvasView: the QGraphicsView of a design — zoom, pan, grid, drop, keyboard, minimap.
 
-The editing API (selection, clipboard, align, layout, export) lives in CanvasEditMixin.
+The editing API (selection, clipboard, align, layout, export) lives in CanvasEditMixin;
+panning in panning.py, which zoom the wheel and gestures ask for in zoom_input.py, taking a
+kind dropped from the palette in kind_drop.py.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from PySide6.QtGui import (
     QTransform,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QFrame, QGraphicsView, QPinchGesture, QWidget
+from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 
 from app.ui.canvas import card_chrome as chrome
 from app.ui.canvas import style as st
@@ -27,15 +29,17 @@ from app.ui.canvas.editing import CanvasEditMixin
 from app.ui.canvas.grid import draw_grid
 from app.ui.canvas.guidance import CanvasGuidanceMixin
 from app.ui.canvas.keyboard import CanvasKeyboardMixin
+from app.ui.canvas.kind_drop import accept_kind_drag, dropped_kind
 from app.ui.canvas.minimap import Minimap
+from app.ui.canvas.panning import Panning
 from app.ui.canvas.rename import InlineRenamer
 from app.ui.canvas.scene import DesignScene
 from app.ui.canvas.style import FIT_MAX_ZOOM, MAX_ZOOM, MIN_ZOOM, ZOOM_STEP
 from app.ui.canvas.text_refine import TextRefiner
+from app.ui.canvas.zoom_input import gesture_zoom, wheel_zoom
 from app.ui.canvas.zoom_warmup import ZoomWarmup
 from app.ui.document import DesignDocument
 
-KIND_MIME_TYPE = "application/x-mlsd-kind"
 FIT_MARGIN = 40.0
 MINIMAP_MARGIN = 12
 _E = QEvent.Type
@@ -92,9 +96,7 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
         self.setAcceptDrops(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.viewport().grabGesture(Qt.GestureType.PinchGesture)
-        self._space_held = False
-        self._pan_button: Qt.MouseButton | None = None
-        self._pan_last = QPointF()
+        self.panning = Panning(self)  # middle button, or Space + left drag
         self._minimap_enabled = True
         self.minimap = Minimap(self)
         self.minimap.hide()
@@ -208,9 +210,9 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            delta = event.angleDelta().y() or event.pixelDelta().y()
-            if delta:
-                self.set_zoom(self.zoom_factor() * 1.0015**delta, event.position())
+            zoom = wheel_zoom(event)
+            if zoom is not None:
+                self.set_zoom(self.zoom_factor() * zoom[0], zoom[1])
             event.accept()
             return
         super().wheelEvent(event)
@@ -220,18 +222,11 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
         if kind == QEvent.Type.Paint:  # the view's own frame: its layouts are bounded (text_refine)
             with self.text_refiner.frame():
                 return super().viewportEvent(event)
-        if kind == QEvent.Type.NativeGesture:
-            if event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture:
-                self.set_zoom(self.zoom_factor() * (1.0 + event.value()), event.position())
-                event.accept()
-                return True
-        elif kind == QEvent.Type.Gesture:
-            pinch = event.gesture(Qt.GestureType.PinchGesture)
-            if isinstance(pinch, QPinchGesture):
-                center = self.viewport().mapFromGlobal(pinch.centerPoint().toPoint())
-                self.set_zoom(self.zoom_factor() * pinch.scaleFactor(), QPointF(center))
-                event.accept()
-                return True
+        zoom = gesture_zoom(event, self.viewport())  # a pinch, a touchpad's zoom
+        if zoom is not None:
+            self.set_zoom(self.zoom_factor() * zoom[0], zoom[1])
+            event.accept()
+            return True
         return super().viewportEvent(event)
 
     # ---- grid ----------------------------------------------------------------------------------
@@ -264,51 +259,25 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
     # ---- mouse: pan with the middle button or Space + left drag ----------------------------------------
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        button = event.button()
-        if button == Qt.MouseButton.MiddleButton or (
-            button == Qt.MouseButton.LeftButton and self._space_held
-        ):
-            self._pan_button = button
-            self._pan_last = event.position()
-            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
-            event.accept()
-            return
-        super().mousePressEvent(event)
+        if not self.panning.press(event):
+            super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if self._pan_button is not None:
-            delta = event.position() - self._pan_last
-            self._pan_last = event.position()
-            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - round(delta.x()))
-            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - round(delta.y()))
-            event.accept()
+        if self.panning.move(event):
             return
         super().mouseMoveEvent(event)
         self.design_scene.flush_link_updates()  # links follow the cards within the same frame
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if self._pan_button is not None and event.button() == self._pan_button:
-            self._pan_button = None
-            self._restore_cursor()
-            event.accept()
-            return
-        super().mouseReleaseEvent(event)
-
-    def _restore_cursor(self) -> None:
-        if self._space_held:
-            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
-        else:
-            self.viewport().unsetCursor()
+        if not self.panning.release(event):
+            super().mouseReleaseEvent(event)
 
     # ---- keyboard ----------------------------------------------------------------------------------
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         if key == Qt.Key.Key_Space:
-            if not event.isAutoRepeat():
-                self._space_held = True
-                self._restore_cursor()
-            event.accept()
+            self.panning.space_pressed(event)
             return
         if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
             self.delete_selection()
@@ -333,45 +302,27 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
         return super().event(event)
 
     def keyReleaseEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
-            self._space_held = False
-            if self._pan_button is None:
-                self._restore_cursor()
-            event.accept()
+        if event.key() == Qt.Key.Key_Space and self.panning.space_released(event):
             return
         super().keyReleaseEvent(event)
 
     def focusOutEvent(self, event) -> None:
-        self._space_held = False
-        if self._pan_button is None:
-            self.viewport().unsetCursor()
+        self.panning.focus_lost()
         super().focusOutEvent(event)
 
     # ---- drop a kind from the palette ---------------------------------------------------------------
 
-    def _accepts(self, event: QDragEnterEvent | QDragMoveEvent | QDropEvent) -> bool:
-        mime = event.mimeData()
-        return mime is not None and mime.hasFormat(KIND_MIME_TYPE)
-
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self._accepts(event):
-            event.setDropAction(Qt.DropAction.CopyAction)
-            event.accept()
-        else:
-            event.ignore()  # the canvas takes kinds from the palette, nothing else
+        accept_kind_drag(event)
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        if self._accepts(event):
-            event.setDropAction(Qt.DropAction.CopyAction)
-            event.accept()
-        else:
-            event.ignore()
+        accept_kind_drag(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
-        if not self._accepts(event):
+        kind = dropped_kind(event)
+        if kind is None:
             event.ignore()
             return
-        kind = bytes(event.mimeData().data(KIND_MIME_TYPE).data()).decode("utf-8", "replace").strip()
         scene_pos = self.mapToScene(event.position().toPoint())
         if self.add_kind_at(kind, scene_pos) is None:
             event.ignore()
