@@ -7,6 +7,7 @@ factor and list the figures and findings that would change. The what-if never ed
 design: figures come from the estimate engine's scale factors, findings from the rules run
 on a scaled copy.
 
+The totals table is filled by estimates_totals.py, the what-if tab is estimates_whatif_view.py.
 The panel keeps an EstimateEngine fed with the document's change records (collected from its
 signals) and re-estimates a short while after the last edit, like the live findings.
 """
@@ -14,14 +15,11 @@ signals) and re-estimates a short while after the last edit, like the live findi
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
 
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QColor, QFont, QIcon, QPixmap, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QAbstractSpinBox,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -29,14 +27,13 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QTabWidget,
     QTextBrowser,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from app.domain import ops
 from app.estimates import DesignEstimate, EstimateEngine, Figure, MissingInput, format_quantity
+from app.ui import estimates_totals
 from app.ui.document import DesignDocument
 from app.ui.estimates_whatif import WhatIfResult
 from app.ui.estimates_whatif_view import WhatIfView
@@ -47,24 +44,6 @@ from app.ui.theme import ThemeManager, muted_text_color, tooltip_html
 
 DEBOUNCE_MS = 150
 MISSING_ROLE = Qt.ItemDataRole.UserRole + 21
-# (key in totals, column title, unit for format_quantity, what the column holds)
-COLUMNS = (
-    ("monthly_cost", "Cost/mo", "USD/month", "Monthly cost"),
-    ("storage_bytes", "Storage", "bytes", "Storage over retention"),
-    ("peak_qps", "QPS", "qps", "Peak load"),
-    ("accelerator_hours_month", "Accel-h/mo", "accelerator-hours/month", "Accelerator-hours per month"),
-)
-
-
-def compact(value: float, unit: str) -> str:
-    """A short figure for a table cell (the column title carries the unit)."""
-    if unit == "bytes":
-        return format_quantity(value, unit)
-    sign = "$" if unit.startswith("USD") else ""
-    for divisor, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(value) >= divisor:
-            return f"{sign}{value / divisor:.3g}{suffix}"
-    return f"{sign}{value:,.0f}" if abs(value) >= 10 or value == 0 else f"{sign}{value:.2g}"
 
 
 class EstimatesPanel(QWidget):
@@ -86,22 +65,7 @@ class EstimatesPanel(QWidget):
         self.selected: str | None = None
         self._pending: list[ops.Change] = []
 
-        self.totals = QTreeWidget()
-        self.totals.setObjectName("estimate_totals")
-        self.totals.setColumnCount(1 + len(COLUMNS))
-        self.totals.setHeaderLabels(["Stage", *(title for _key, title, _unit, _tip in COLUMNS)])
-        head = self.totals.headerItem()
-        for column, (_key, _title, _unit, tip) in enumerate(COLUMNS, start=1):
-            head.setToolTip(column, tip)
-        self.totals.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.totals.setRootIsDecorated(False)
-        self.totals.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.totals.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        header = self.totals.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, 1 + len(COLUMNS)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.totals = estimates_totals.make_totals_tree()
         self.summary = QLabel("Not estimated yet")
         self.summary.setObjectName("estimate_summary")
         self.summary.setWordWrap(True)
@@ -216,57 +180,14 @@ class EstimatesPanel(QWidget):
         return {c.id: c.name or c.id for c in self.document.design.components}
 
     def _show_totals(self) -> None:
-        estimate = self.estimate
-        if estimate is None:
+        if self.estimate is None:
             return
-        self.totals.clear()
-        catalog = self.document.catalog
-        labels = {s.id: (f"{s.number}. {s.label}", s.color) for s in catalog.stages}
-        order = [s.id for s in catalog.stages] + sorted(set(estimate.stage_totals) - set(labels))
-        for stage_id in order:
-            values = estimate.stage_totals.get(stage_id)
-            if not values or not any(values.get(key) for key, *_rest in COLUMNS):
-                continue
-            title, color = labels.get(stage_id, (stage_id.replace("_", " ").capitalize(), ""))
-            item = self._totals_row(title, values)
-            item.setToolTip(0, title)
-            if color:
-                item.setIcon(0, _swatch(color))
-        total = self._totals_row("Total", estimate.totals)
-        bold = QFont(self.totals.font())
-        bold.setBold(True)
-        for column in range(self.totals.columnCount()):
-            total.setFont(column, bold)
-        for column, (key, *_rest) in enumerate(COLUMNS, start=1):  # no room for empty columns
-            self.totals.setColumnHidden(column, not estimate.totals.get(key))
-        rows = self.totals.topLevelItemCount()
-        row_height = self.totals.sizeHintForRow(0) if rows else 20
-        self.totals.setFixedHeight(self.totals.header().sizeHint().height() + rows * row_height + 6)
-        cost = estimate.totals.get("monthly_cost")
-        parts = [f"{format_quantity(cost, 'USD/month')} in total" if cost else "No cost figures yet"]
-        if estimate.missing:
-            n = len(estimate.missing)
-            parts.append(f"{n} missing input{'s' if n != 1 else ''}")
-        self.summary.setText(" · ".join(parts))
-
-    def _totals_row(self, title: str, values: Mapping[str, float]) -> QTreeWidgetItem:
-        item = QTreeWidgetItem(self.totals)
-        item.setText(0, title)
-        for column, (key, _title, unit, _tip) in enumerate(COLUMNS, start=1):
-            value = values.get(key)
-            item.setText(column, compact(value, unit) if value else "—")
-            item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if value:
-                item.setToolTip(column, format_quantity(value, unit))
-        return item
+        estimates_totals.show_totals(self.totals, self.estimate, self.document.catalog)
+        self.summary.setText(estimates_totals.summary_text(self.estimate))
 
     def totals_rows(self) -> list[list[str]]:
         """The totals table as text, row by row, shown columns only (for tests)."""
-        shown = [c for c in range(self.totals.columnCount()) if not self.totals.isColumnHidden(c)]
-        rows = [[self.totals.headerItem().text(c) for c in shown]]
-        items = (self.totals.topLevelItem(i) for i in range(self.totals.topLevelItemCount()))
-        rows += [[item.text(c) for c in shown] for item in items if item is not None]
-        return rows
+        return estimates_totals.totals_rows(self.totals)
 
     def property_label(self, component_id: str, name: str) -> str:
         """How the inspector labels a property ("throughput_per_replica" -> "Throughput per replica")."""
@@ -377,12 +298,6 @@ class EstimatesPanel(QWidget):
     def _theme_changed(self, _dark: bool) -> None:
         self._show_selected()
         self.what_if.show_result()
-
-
-def _swatch(color: str) -> QIcon:
-    pixmap = QPixmap(10, 10)
-    pixmap.fill(QColor(color))
-    return QIcon(pixmap)
 
 
 def focus_inspector_property(inspector: Inspector, component_id: str, name: str) -> bool:

@@ -11,7 +11,8 @@ from app.persistence import design_to_bytes
 from app.rules.model import Hit, RuleSpec
 from app.templates import design_from_template
 from app.ui.document import DesignDocument
-from app.ui.estimates_panel import COLUMNS, MISSING_ROLE, compact
+from app.ui.estimates_panel import MISSING_ROLE
+from app.ui.estimates_totals import COLUMNS, compact
 from app.ui.estimates_whatif import scaled_design
 from app.ui.theme import ThemeManager, is_dark
 
