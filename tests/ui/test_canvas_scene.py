@@ -174,6 +174,17 @@ def test_badges_reflect_the_open_findings_of_a_check_result(qtbot):
     assert scene.component_item(b).badge() is None
 
 
+def test_a_card_edited_after_its_badge_keeps_the_findings_line_in_its_tooltip(qtbot):
+    doc = DesignDocument()
+    scene = DesignScene(doc)
+    a, _b = two_cards(doc)
+    found = Finding(rule="R1", severity="warning", stage="data", title="t", message="m", components=(a,))
+    scene.set_check_result(CheckResult(findings=[found, found], coverage={}))
+    doc.set_component_field(a, "name", "Click events")
+    tooltip = _plain(scene.component_item(a).toolTip())
+    assert "Click events" in tooltip and "2 open findings (worst: warning)" in tooltip
+
+
 def test_badges_from_the_real_rule_engine_survive_a_rebuild(qtbot, builder):
     a = builder.add("data_source", "Events")
     builder.add("model", "Model")

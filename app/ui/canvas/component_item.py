@@ -185,22 +185,19 @@ class ComponentItem(QGraphicsRectItem):
             return
         self._badge = badge
         self._badge_text = ct.static_text(str(count) if count < 100 else "99+") if badge else None
-        if badge:
-            word = "finding" if count == 1 else "findings"
-            extra = f"{count} open {word} (worst: {severity})"
-        else:
-            extra = ""
-        self._refresh_tooltip(extra)
+        self._refresh_tooltip()
         self._layout_text()
         self._state_changed()
 
     def badge(self) -> tuple[int, str] | None:
         return self._badge
 
-    def _refresh_tooltip(self, extra: str = "") -> None:
+    def _refresh_tooltip(self) -> None:
         lines = list(self._tooltip_lines)
-        if extra:
-            lines.append(extra)
+        if self._badge is not None:
+            count, severity = self._badge
+            word = "finding" if count == 1 else "findings"
+            lines.append(f"{count} open {word} (worst: {severity})")
         self.setToolTip(plain_tooltip(lines))
 
     def set_flash(self, on: bool) -> None:
