@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from typing import Any
 
 from app.domain.catalog import Catalog
+from app.domain.json_number import ExactNumber, dumps
 from app.domain.model import Component, Design
 from app.domain.text import strip_bidi
 
@@ -56,7 +56,9 @@ def show(value: Any, unit: str | None = None) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int | float):
-        if abs(value) >= 1e15:  # 1e+308, not in 309 digits
+        if type(value) is ExactNumber:
+            number = value.text
+        elif abs(value) >= 1e15:  # 1e+308, not in 309 digits
             number = _exponent(value)
         else:
             number = str(int(value)) if isinstance(value, float) and value.is_integer() else repr(value)
@@ -68,7 +70,7 @@ def show(value: Any, unit: str | None = None) -> str:
         return repr(text if len(text) <= SHORT else text[: SHORT - 1] + "\u2026")
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return "[" + ", ".join(one_line(v) for v in value) + "]" if value else "none"
-    text = one_line(json.dumps(value, ensure_ascii=False, sort_keys=True))  # no bidi control either
+    text = one_line(dumps(value, ensure_ascii=False, sort_keys=True))  # no bidi control either
     return text if len(text) <= SHORT else text[: SHORT - 1] + "\u2026"
 
 
