@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from typing import Any
@@ -72,6 +73,20 @@ def show(value: Any, unit: str | None = None) -> str:
         return "[" + ", ".join(one_line(v) for v in value) + "]" if value else "none"
     text = one_line(dumps(value, ensure_ascii=False, sort_keys=True))  # no bidi control either
     return text if len(text) <= SHORT else text[: SHORT - 1] + "\u2026"
+
+
+def show_apart(values: list[Any], unit: str | None = None, absent: object = None) -> list[str]:
+    """`show` of each value (`absent` as 'absent'); texts that differ only past what `show`
+    keeps are shown from a little before their first difference ('…model A', '…model B'),
+    so a conflict never lists three values that look the same."""
+    shown = ["absent" if v is absent else show(v, unit) for v in values]
+    texts = {one_line(v) for v in values if isinstance(v, str) and v is not absent}
+    if len(texts) < 2 or len(set(shown)) == len({repr(v) for v in values}):
+        return shown
+    if not all(isinstance(v, str) or v is absent for v in values):
+        return shown
+    start = max(0, len(os.path.commonprefix(sorted(texts))) - 20)
+    return ["absent" if v is absent else show("\u2026" + one_line(v)[start:]) for v in values]
 
 
 def property_unit(design_component: Component, name: str, catalog: Catalog) -> str | None:
