@@ -74,7 +74,7 @@ _MISSING: Any = object()
 
 
 def _meta_changes(old: Design, new: Design) -> Iterator[Change]:
-    a, b = old.meta.model_dump(mode="json"), new.meta.model_dump(mode="json")
+    a, b = old.meta.model_dump(), new.meta.model_dump()
     a.update({f"design.{k}": v for k, v in extra_fields(old).items()})
     b.update({f"design.{k}": v for k, v in extra_fields(new).items()})
     for key in _ordered_keys(a, b):
@@ -110,7 +110,7 @@ def _component_changes(
 
 
 def _data(item: Component | Link | Any) -> dict[str, Any]:
-    data: dict[str, Any] = item.model_dump(mode="json")
+    data: dict[str, Any] = item.model_dump()
     return data
 
 

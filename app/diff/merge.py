@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from app.diff.values import one_line, show
+from app.diff.values import one_line, show_apart
 from app.domain.catalog import Catalog, default_catalog
 from app.domain.decision_ops import supersede_cycle
 from app.domain.model import Design
@@ -54,14 +54,8 @@ class Conflict:
         where = f"{self.target} {one_line(self.id)}" + (f" {self.field}" if self.field else "")
         if self.note:
             return f"{where}: {self.note}; {self.resolution}"
-        return (
-            f"{where}: base {_val(self.base, self.unit)}, ours {_val(self.ours, self.unit)}, "
-            f"theirs {_val(self.theirs, self.unit)}; {self.resolution}"
-        )
-
-
-def _val(value: object, unit: str = "") -> str:
-    return "absent" if value is _MISSING else show(value, unit or None)
+        base, ours, theirs = show_apart([self.base, self.ours, self.theirs], self.unit or None, _MISSING)
+        return f"{where}: base {base}, ours {ours}, theirs {theirs}; {self.resolution}"
 
 
 @dataclass

@@ -18,17 +18,17 @@ retargeted link reads as such.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from app.diff.values import BOOKKEEPING_META, DESIGN_FIELDS, natural_key
+from app.domain.json_number import dumps
 from app.domain.model import Design
 from app.domain.text import json_escape_bidi
 
 
 def value_text(value: Any) -> str:
     """A value as one line of JSON; bidi controls escaped so a name cannot reorder the line."""
-    return json_escape_bidi(json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False))
+    return json_escape_bidi(dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False))
 
 
 def _empty(value: Any) -> bool:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
+import os
 import re
 import unicodedata
 from typing import Any
 
 from app.domain.catalog import Catalog
+from app.domain.json_number import ExactNumber, dumps
 from app.domain.model import Component, Design
 from app.domain.text import strip_bidi
 
@@ -56,7 +57,9 @@ def show(value: Any, unit: str | None = None) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int | float):
-        if abs(value) >= 1e15:  # 1e+308, not in 309 digits
+        if type(value) is ExactNumber:
+            number = value.text
+        elif abs(value) >= 1e15:  # 1e+308, not in 309 digits
             number = _exponent(value)
         else:
             number = str(int(value)) if isinstance(value, float) and value.is_integer() else repr(value)
@@ -68,8 +71,22 @@ def show(value: Any, unit: str | None = None) -> str:
         return repr(text if len(text) <= SHORT else text[: SHORT - 1] + "\u2026")
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return "[" + ", ".join(one_line(v) for v in value) + "]" if value else "none"
-    text = one_line(json.dumps(value, ensure_ascii=False, sort_keys=True))  # no bidi control either
+    text = one_line(dumps(value, ensure_ascii=False, sort_keys=True))  # no bidi control either
     return text if len(text) <= SHORT else text[: SHORT - 1] + "\u2026"
+
+
+def show_apart(values: list[Any], unit: str | None = None, absent: object = None) -> list[str]:
+    """`show` of each value (`absent` as 'absent'); texts that differ only past what `show`
+    keeps are shown from a little before their first difference ('…model A', '…model B'),
+    so a conflict never lists three values that look the same."""
+    shown = ["absent" if v is absent else show(v, unit) for v in values]
+    texts = {one_line(v) for v in values if isinstance(v, str) and v is not absent}
+    if len(texts) < 2 or len(set(shown)) == len({repr(v) for v in values}):
+        return shown
+    if not all(isinstance(v, str) or v is absent for v in values):
+        return shown
+    start = max(0, len(os.path.commonprefix(sorted(texts))) - 20)
+    return ["absent" if v is absent else show("\u2026" + one_line(v)[start:]) for v in values]
 
 
 def property_unit(design_component: Component, name: str, catalog: Catalog) -> str | None:

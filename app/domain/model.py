@@ -241,8 +241,9 @@ class Design(_Model):
         return copy
 
     def to_json_data(self) -> dict[str, Any]:
-        """Plain JSON-ready data, unknown fields included."""
-        return self.model_dump(mode="json")
+        """Plain JSON-ready data, unknown fields included (an ExactNumber among them stays one:
+        pydantic's JSON mode would write 1e400 as null, app/domain/json_number.py)."""
+        return self.model_dump()
 
 
 def build_models() -> None:

@@ -22,6 +22,7 @@ from pydantic import TypeAdapter, ValidationError
 from app.domain.catalog import Catalog, default_catalog
 from app.domain.decision_ops import cycle_problem, decision_problem
 from app.domain.errors import NUMBER_TOO_LARGE, PropertyValueError, quoted
+from app.domain.json_number import parse_float
 from app.domain.model import FORMAT_ID, SCHEMA_VERSION, Component, Design, Link, build_models
 from app.domain.safe_text import find_invalid_text, may_hold_invalid_json_text
 from app.persistence.errors import DesignLoadError
@@ -136,7 +137,9 @@ def parse_json_bytes(raw: bytes, path: str | Path | None = None) -> Any:
             path, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x})", f"line {line} column {col}"
         ) from None
     try:
-        data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
+        data = json.loads(
+            text, parse_float=parse_float, parse_constant=_reject_constant, object_pairs_hook=_unique_keys
+        )
     except _JsonValueError as exc:
         raise DesignLoadError(path, str(exc), where_in_json(text, exc.token)) from None
     except json.JSONDecodeError as exc:

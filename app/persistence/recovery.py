@@ -13,7 +13,6 @@ its file), and the next start offers to restore it.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import uuid
@@ -26,6 +25,7 @@ from app.domain.model import Design, now_iso
 from app.persistence.atomic import _alive, atomic_write_bytes, clean_stale_temp_files
 from app.persistence.errors import DesignLoadError
 from app.persistence.loader import design_from_data, parse_json_bytes
+from app.persistence.saver import json_text
 
 RECOVERY_FORMAT = "mlsd-studio/recovery"
 RECOVERY_VERSION = 1
@@ -111,7 +111,7 @@ def write_recovery(
         "disk_signature": list(disk_signature) if disk_signature else None,
         "design": design.to_json_data(),
     }
-    data = json.dumps(payload, indent=1, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    data = json_text(payload).encode("utf-8")
     path = recovery_path(session_id)
     atomic_write_bytes(path, data)
     return path

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from app.domain.json_number import ExactNumber, dumps, has_exact
 from app.domain.model import Design, now_iso
 from app.domain.text import json_escape_bidi_bytes
 from app.persistence.atomic import STDOUT, atomic_write_bytes, clean_stale_temp_files, write_output
@@ -30,6 +31,13 @@ def design_to_bytes(design: Design) -> bytes:
     return "".join(out).encode("utf-8")
 
 
+def json_text(value: Any) -> str:
+    """JSON data as design files write it (an ExactNumber as its text), without the newline."""
+    out: list[str] = []
+    _write(value, "", out, "")
+    return "".join(out)
+
+
 def _is_scalar(value: Any) -> bool:
     return value is None or isinstance(value, str | int | float | bool)
 
@@ -38,10 +46,16 @@ def _flat(value: Any) -> bool:
     return _is_scalar(value) or (isinstance(value, list) and all(_is_scalar(v) for v in value))
 
 
+def _inline(value: Any) -> str:
+    if has_exact(value):  # json writes a float's own repr (inf would not even be written)
+        return dumps(value, ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
+    return _INLINE(value)
+
+
 def _write(value: Any, key: str, out: list[str], indent: str) -> None:
     if isinstance(value, dict):
         if not value or (key in INLINE_OBJECTS and all(_flat(v) for v in value.values())):
-            out.append(_INLINE(value))
+            out.append(_inline(value))
             return
         inner = indent + "  "
         out.append("{")
@@ -51,7 +65,7 @@ def _write(value: Any, key: str, out: list[str], indent: str) -> None:
         out.append("\n" + indent + "}")
     elif isinstance(value, list):
         if all(_is_scalar(v) for v in value):
-            out.append(_INLINE(value))
+            out.append(_inline(value))
             return
         inner = indent + "  "
         out.append("[")
@@ -59,6 +73,8 @@ def _write(value: Any, key: str, out: list[str], indent: str) -> None:
             out.append(("\n" if i == 0 else ",\n") + inner)
             _write(v, "", out, inner)
         out.append("\n" + indent + "]")
+    elif type(value) is ExactNumber:
+        out.append(value.text)
     else:
         out.append(_SCALAR(value))
 

@@ -12,12 +12,15 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QDoubleSpinBox, QSpinBox, QWidget
 
+from app.domain.units import figure
+
 
 def out_of_range_message(typed: float, low: float, high: float, suffix: str, kept: float) -> str:
-    """'1 min is below the minimum of 5 min: set to 5 min.'"""
+    """'1 min is below the minimum of 5 min: set to 5 min.' (numbers as the app writes them:
+    '2,000,000,000,000', not '2e+12')"""
     unit = suffix.strip()
     def show(v: float) -> str:
-        return f"{v:g} {unit}".strip()
+        return f"{figure(v)} {unit}".strip()
     side = "below the minimum" if typed < low else "above the maximum"
     bound = low if typed < low else high
     return f"{show(typed)} is {side} of {show(bound)}: set to {show(kept)}."
@@ -72,9 +75,9 @@ class _RangeFeedback:
         low, high = self._low(), float(self.maximum())  # type: ignore[attr-defined]
         unit = self.suffix()  # type: ignore[attr-defined]
         if typed > high:
-            self._refuse(f"{typed:g} is above the maximum of {high:g}{unit}: not taken.")
+            self._refuse(f"{figure(typed)} is above the maximum of {figure(high)}{unit}: not taken.")
         elif typed < low:
-            self._refuse(f"{typed:g} is below the minimum of {low:g}{unit}: not taken.")
+            self._refuse(f"{figure(typed)} is below the minimum of {figure(low)}{unit}: not taken.")
 
 
 class FeedbackSpinBox(_RangeFeedback, QSpinBox):

@@ -51,6 +51,17 @@ def test_same_field_changed_differently_is_a_conflict_that_keeps_ours(base, cata
     assert "base 50 ms, ours 80 ms, theirs 60 ms; kept ours" in result.conflicts[0].describe()
 
 
+def test_long_texts_that_differ_at_the_end_are_shown_where_they_differ(base, catalog):
+    long = "Gradient-boosted trees on engineered aggregates rather than a deep sequence model"
+    base.component_by_id()["ranker"].notes = long
+    ours, theirs = _copy(base), _copy(base)
+    ours.component_by_id()["ranker"].notes = long + " B"
+    theirs.component_by_id()["ranker"].notes = long + " A"
+    [conflict] = merge_designs(base, ours, theirs, catalog).conflicts
+    text = conflict.describe()
+    assert "model'" in text and "model B'" in text and "model A'" in text, text
+
+
 def test_same_change_on_both_sides_is_no_conflict(base, catalog):
     ours, theirs = _copy(base), _copy(base)
     for side in (ours, theirs):

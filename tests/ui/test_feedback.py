@@ -131,6 +131,11 @@ def test_the_message_names_the_typed_value_the_bound_and_what_was_kept():
     assert out_of_range_message(0.5, 0, 0.25, "", 0.25) == (
         "0.5 is above the maximum of 0.25: set to 0.25."
     )
+    # the app's own number format, as the inspector and the estimates write numbers
+    assert out_of_range_message(2e12, 0, 1e12, " rows", 1e12) == (
+        "2,000,000,000,000 rows is above the maximum of 1,000,000,000,000 rows: "
+        "set to 1,000,000,000,000 rows."
+    )
 
 
 def test_a_spin_box_says_why_a_number_below_the_minimum_was_not_taken(qtbot):
@@ -157,6 +162,10 @@ def test_a_spin_box_says_why_a_number_below_the_minimum_was_not_taken(qtbot):
     _type(qtbot, spin, "500")
     assert spin.value() <= 180
     assert refused[-1] == "500 is above the maximum of 180 min: not taken."
+    spin.setRange(5, 2_000_000_000)
+    spin.setSuffix("")
+    _type(qtbot, spin, "3000000000")
+    assert refused[-1] == "3,000,000,000 is above the maximum of 2,000,000,000: not taken."
 
 
 def test_an_interview_duration_below_the_minimum_is_explained_next_to_the_field(qtbot):

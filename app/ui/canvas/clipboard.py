@@ -7,16 +7,17 @@ the pydantic models before it reaches the document; bad data is refused with a m
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
 
-from pydantic import ValidationError
 from PySide6.QtCore import QMimeData
 from PySide6.QtGui import QGuiApplication
 
 from app.domain.errors import DesignError
-from app.domain.model import Component, Link, Position
+from app.domain.json_number import dumps
+from app.domain.model import FORMAT_ID, SCHEMA_VERSION, Component, Link, Position
+from app.persistence.errors import DesignLoadError
+from app.persistence.loader import design_from_data, parse_json_bytes
 from app.ui.document import DesignDocument
 
 ITEMS_MIME_TYPE = "application/x-mlsd-items"
@@ -39,8 +40,8 @@ def items_payload(document: DesignDocument, component_ids: Iterable[str]) -> dic
     return {
         "format": PAYLOAD_FORMAT,
         "version": PAYLOAD_VERSION,
-        "components": [c.model_dump(mode="json") for c in components],
-        "links": [lk.model_dump(mode="json") for lk in links],
+        "components": [c.model_dump() for c in components],  # unknown fields as they were read
+        "links": [lk.model_dump() for lk in links],
     }
 
 
@@ -55,27 +56,26 @@ def summary(payload: dict[str, Any]) -> str:
 
 
 def encode(payload: dict[str, Any]) -> bytes:
-    return json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return dumps(payload, ensure_ascii=False, sort_keys=True, allow_nan=False).encode("utf-8")
 
 
 def decode(data: bytes | dict[str, Any]) -> tuple[list[Component], list[Link]]:
-    """Validate copied items; raises ClipboardError for anything that is not a valid payload."""
+    """Validate copied items as a design file's are (the same stages and messages, with the
+    place in the copied JSON); raises ClipboardError for anything that is not a valid payload."""
     try:
-        payload = json.loads(bytes(data).decode("utf-8")) if not isinstance(data, dict) else data
+        payload = parse_json_bytes(bytes(data)) if not isinstance(data, dict) else data
         if not isinstance(payload, dict) or payload.get("format") != PAYLOAD_FORMAT:
             raise ClipboardError("the clipboard does not hold MLSD Studio items")
         raw_components = payload.get("components")
         raw_links = payload.get("links", [])
         if not isinstance(raw_components, list) or not isinstance(raw_links, list):
             raise ClipboardError("the copied items are malformed")
-        components = [Component.model_validate(c) for c in raw_components]
-        links = [Link.model_validate(lk) for lk in raw_links]
-    except ClipboardError:
-        raise
-    except (ValueError, TypeError, ValidationError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ClipboardError(f"the copied items are not valid ({first})") from exc
-    return components, links
+        items = {"components": raw_components, "links": raw_links}
+        design = design_from_data({"format": FORMAT_ID, "schema_version": SCHEMA_VERSION, **items}).design
+    except DesignLoadError as exc:
+        place = f" at {exc.where}" if exc.where else ""
+        raise ClipboardError(f"the copied items are not valid{place}: {exc.problem}") from exc
+    return list(design.components), list(design.links)
 
 
 def write_clipboard(payload: dict[str, Any]) -> None:
