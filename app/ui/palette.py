@@ -8,6 +8,7 @@ carries only its id under KIND_MIME_TYPE; double-clicking (or Enter) emits `kind
 from __future__ import annotations
 
 from PySide6.QtCore import (
+    QEvent,
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
@@ -23,10 +24,12 @@ from PySide6.QtGui import (
     QColor,
     QDrag,
     QFont,
+    QFontMetrics,
     QIcon,
     QKeyEvent,
     QPainter,
     QPixmap,
+    QResizeEvent,
     QStandardItem,
     QStandardItemModel,
 )
@@ -162,20 +165,23 @@ class _StageWrap(QStyledItemDelegate):
         room = view.viewport().width() - (view.indentation() if view.rootIsDecorated() else 0)
         if room <= 0 or size.width() <= room:
             return size
-        wrapped = QStyleOptionViewItem(option)
-        self.initStyleOption(wrapped, index)
-        wrapped.features |= QStyleOptionViewItem.ViewItemFeature.WrapText  # type: ignore[attr-defined]
-        wrapped.rect = QRect(0, 0, room, 1 << 16)  # type: ignore[attr-defined]
-        return view.style().sizeFromContents(QStyle.ContentsType.CT_ItemViewItem, wrapped, QSize(), view)
+        styled = QStyleOptionViewItem(option)
+        self.initStyleOption(styled, index)  # the stage's bold font
+        metrics = QFontMetrics(styled.font)  # type: ignore[attr-defined]
+        text = str(index.data())
+        text_room = room - (size.width() - metrics.horizontalAdvance(text))  # less icon and padding
+        lines = metrics.boundingRect(QRect(0, 0, max(text_room, 1), 1 << 16), Qt.TextFlag.TextWordWrap, text)
+        return QSize(room, size.height() + lines.height() - metrics.height())
 
 
 class _KindTree(QTreeView):
     kind_entered = Signal(QModelIndex)
 
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        if event.size().width() != event.oldSize().width():
+    def viewportEvent(self, event: QEvent) -> bool:
+        # the viewport, not the tree: it narrows when the scroll bar appears
+        if isinstance(event, QResizeEvent) and event.size().width() != event.oldSize().width():
             self.scheduleDelayedItemsLayout()  # a stage's name may take one line more or less
+        return super().viewportEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():

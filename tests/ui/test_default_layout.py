@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QModelIndex, QRect, Qt
 from PySide6.QtGui import QFont, QFontMetrics
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QStyledItemDelegate, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
 from app.ui.inspector.editors import CommitTextEdit
@@ -36,8 +36,11 @@ def _cut_names(palette: Palette) -> list[str]:
         font = index.data(Qt.ItemDataRole.FontRole)
         metrics = QFontMetrics(font if isinstance(font, QFont) else tree.font())
         right = min(rect.right(), tree.viewport().width() - 1)  # never under the scroll bar
-        room = right - rect.left() + 1 - icon
         text = index.data()
+        option = QStyleOptionViewItem()
+        tree.initViewItemOption(option)
+        one_line = QStyledItemDelegate().sizeHint(option, index).width()  # icon, padding and text
+        room = right - rect.left() + 1 - max(icon, one_line - metrics.horizontalAdvance(text))
         if index.data(KIND_ROLE) is not None:
             whole = metrics.horizontalAdvance(text) <= room
         else:
