@@ -66,6 +66,7 @@ class FindingsPanel(QWidget):
         self.coverage = CoverageStrip(document.catalog, self)
         self.summary = QLabel("Not checked yet")
         self.summary.setObjectName("findings_summary")
+        self.summary.setWordWrap(True)  # its one line does not set the right column's width
         self.group_combo = QComboBox()
         self.group_combo.addItem("By severity", "severity")
         self.group_combo.addItem("By stage", "stage")

@@ -187,14 +187,16 @@ class MainWindow(QMainWindow):
             self.balance_docks()
 
     def balance_docks(self) -> None:
-        """The default layout: a narrow palette, a wider right column split between panels."""
+        """The default layout: the palette as wide as its names, a wider right column split
+        between panels."""
         # The column's default width respects every panel's minimum, the tabs behind included:
         # those are built now (a restored layout has its sizes already and leaves them deferred).
         self._decisions.get()
         self._estimates.get()
         width, height = self.width(), self.height()
-        # the canvas keeps at least 60% of the width: the cards' names stay readable when fitted
-        self.resizeDocks([self.palette_dock], [max(180, int(width * 0.125))], Qt.Orientation.Horizontal)
+        # the palette shows every kind's name whole; the canvas keeps the rest, at least 60%
+        palette = min(self.palette_panel.full_width(), int(width * 0.2))
+        self.resizeDocks([self.palette_dock], [palette], Qt.Orientation.Horizontal)
         self.resizeDocks([self.inspector_dock], [max(280, int(width * 0.19))], Qt.Orientation.Horizontal)
         self.resizeDocks(
             [self.inspector_dock, self.findings_dock],

@@ -7,11 +7,8 @@ carries only its id under KIND_MIME_TYPE; double-clicking (or Enter) emits `kind
 
 from __future__ import annotations
 
-import re
-from functools import cache
-
 from PySide6.QtCore import (
-    QByteArray,
+    QEvent,
     QMimeData,
     QModelIndex,
     QPersistentModelIndex,
@@ -27,120 +24,34 @@ from PySide6.QtGui import (
     QColor,
     QDrag,
     QFont,
+    QFontMetrics,
     QIcon,
-    QIconEngine,
     QKeyEvent,
     QPainter,
     QPixmap,
+    QResizeEvent,
     QStandardItem,
     QStandardItemModel,
 )
-from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QLineEdit,
-    QStyleOption,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from app.domain.catalog import Catalog, KindSpec, Stage
-from app.resources import resource_path
 from app.ui.canvas import KIND_MIME_TYPE
+from app.ui.kind_icons import kind_icon
 from app.ui.theme import ThemeManager, is_dark, tooltip_html
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 STAGE_ROLE = Qt.ItemDataRole.UserRole + 2
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 3
-
-
-_DARK_INK = re.compile(rb'(stroke|fill)="#([0-9A-Fa-f]{6})"')
-
-
-def _lighten(match: re.Match[bytes]) -> bytes:
-    color = QColor("#" + match.group(2).decode())
-    if color.lightness() < 110:
-        return match.group(1) + b'="#C9D1DB"'
-    return match.group(0)
-
-
-def kind_icon(icon_file: str, dark: bool | None = None) -> QIcon:
-    """The kind's SVG icon from resources/icons, with light ink on the dark theme."""
-    return _kind_icon(icon_file, is_dark() if dark is None else dark)
-
-
-@cache
-def _kind_icon(icon_file: str, dark: bool) -> QIcon:
-    path = resource_path("icons", icon_file) if icon_file else None
-    if path is None or not path.is_file():
-        return QIcon()
-    data = path.read_bytes()
-    if dark:
-        data = _DARK_INK.sub(_lighten, data)
-    return QIcon(_SvgIconEngine(data))
-
-
-_CLONES: list[QIconEngine] = []  # PySide gives C++ no ownership of clone()'s result: kept here
-
-
-class _SvgIconEngine(QIconEngine):
-    """An SVG icon rendered only at the sizes asked for, when first asked (then cached).
-
-    The palette lists 35 kinds: rendering each at every size a view might use would cost
-    far more than the one size the tree paints, and all of it before the window's first frame.
-    """
-
-    def __init__(self, data: bytes) -> None:
-        super().__init__()
-        self._data = data
-        self._renderer: QSvgRenderer | None = None
-        self._pixmaps: dict[tuple[int, int, QIcon.Mode], QPixmap] = {}
-
-    def _render(self, size: QSize) -> QPixmap:
-        pixmap = QPixmap(size)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        if self._renderer is None:
-            self._renderer = QSvgRenderer(QByteArray(self._data))
-        if self._renderer.isValid():
-            painter = QPainter(pixmap)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            self._renderer.render(painter)
-            painter.end()
-        return pixmap
-
-    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
-        key = (size.width(), size.height(), mode)
-        cached = self._pixmaps.get(key)
-        if cached is None:
-            cached = self._render(size)
-            if mode in (QIcon.Mode.Disabled, QIcon.Mode.Selected):  # as Qt's own engines do
-                cached = QApplication.style().generatedIconPixmap(mode, cached, QStyleOption())
-            self._pixmaps[key] = cached
-        return QPixmap(cached)
-
-    def scaledPixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State, scale: float) -> QPixmap:
-        scale = max(1.0, scale)
-        pixmap = self.pixmap(QSize(round(size.width() * scale), round(size.height() * scale)), mode, state)
-        pixmap.setDevicePixelRatio(scale)
-        return pixmap
-
-    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
-        device = painter.device()
-        scale = device.devicePixelRatioF() if device is not None else 1.0
-        painter.drawPixmap(rect, self.scaledPixmap(rect.size(), mode, state, scale))
-
-    def actualSize(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QSize:
-        return QSize(size)
-
-    def isNull(self) -> bool:
-        return False
-
-    def clone(self) -> QIconEngine:
-        twin = _SvgIconEngine(self._data)
-        _CLONES.append(twin)
-        return twin
 
 
 def stage_badge(stage: Stage, size: int = 18) -> QIcon:
@@ -242,8 +153,35 @@ class KindFilter(QSortFilterProxyModel):
         return all(word in haystack for word in self._words)
 
 
+class _StageWrap(QStyledItemDelegate):
+    """A stage's name longer than the tree is wide takes two lines rather than being elided:
+    the palette is as wide as the kinds' names, which are shorter."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        size = super().sizeHint(option, index)
+        view = option.widget  # type: ignore[attr-defined]
+        if index.data(KIND_ROLE) is not None or not isinstance(view, QTreeView):
+            return size
+        room = view.viewport().width() - (view.indentation() if view.rootIsDecorated() else 0)
+        if room <= 0 or size.width() <= room:
+            return size
+        styled = QStyleOptionViewItem(option)
+        self.initStyleOption(styled, index)  # the stage's bold font
+        metrics = QFontMetrics(styled.font)  # type: ignore[attr-defined]
+        text = str(index.data())
+        text_room = room - (size.width() - metrics.horizontalAdvance(text))  # less icon and padding
+        lines = metrics.boundingRect(QRect(0, 0, max(text_room, 1), 1 << 16), Qt.TextFlag.TextWordWrap, text)
+        return QSize(room, size.height() + lines.height() - metrics.height())
+
+
 class _KindTree(QTreeView):
     kind_entered = Signal(QModelIndex)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        # the viewport, not the tree: it narrows when the scroll bar appears
+        if isinstance(event, QResizeEvent) and event.size().width() != event.oldSize().width():
+            self.scheduleDelayedItemsLayout()  # a stage's name may take one line more or less
+        return super().viewportEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
@@ -300,7 +238,10 @@ class Palette(QWidget):
         self.tree.setModel(self.proxy)
         self.tree.setHeaderHidden(True)
         self.tree.setIconSize(QSize(20, 20))
-        self.tree.setIndentation(14)
+        self.tree.setIndentation(9)
+        self.tree.setRootIsDecorated(False)  # a click on a stage folds it; its band needs no arrow
+        self.tree.setWordWrap(True)
+        self.tree.setItemDelegate(_StageWrap(self.tree))
         self.tree.setUniformRowHeights(False)
         self.tree.setDragEnabled(True)
         self.tree.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
@@ -310,7 +251,7 @@ class Palette(QWidget):
         self.tree.setStyleSheet("QTreeView::item { padding: 3px 2px; }")
         self.tree.expandAll()
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setContentsMargins(4, 6, 4, 6)
         layout.setSpacing(6)
         layout.addWidget(self.search)
         layout.addWidget(self.tree, 1)
@@ -320,6 +261,26 @@ class Palette(QWidget):
         self.tree.kind_entered.connect(self._activate)  # not `activated`: no single-click adds
         self.tree.clicked.connect(self._toggle_stage)
         ThemeManager.instance().changed.connect(self._retint)
+
+    def full_width(self) -> int:
+        """The panel's width that shows every kind's name whole at the current font,
+        beside the tree's scroll bar (the 35 kinds never fit a window's height), whatever the
+        search hides or which stages are collapsed."""
+        tree = self.tree
+        option = QStyleOptionViewItem()
+        tree.initViewItemOption(option)
+        delegate = tree.itemDelegate()
+        root = tree.indentation() if tree.rootIsDecorated() else 0
+        widest = 0
+        for row in range(self.model.rowCount()):  # a stage's name may wrap (_StageWrap)
+            stage = self.model.index(row, 0)
+            for child in range(self.model.rowCount(stage)):
+                kind = self.model.index(child, 0, stage)
+                widest = max(widest, root + tree.indentation() + delegate.sizeHint(option, kind).width())
+        extent = QStyle.PixelMetric.PM_ScrollBarExtent
+        scroll_bar = tree.style().pixelMetric(extent, None, tree.verticalScrollBar())
+        margins = self.layout().contentsMargins()
+        return widest + scroll_bar + 2 * tree.frameWidth() + margins.left() + margins.right()
 
     def set_filter(self, text: str) -> None:
         self.proxy.set_query(text)

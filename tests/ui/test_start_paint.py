@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 from app.domain.catalog import Catalog
 from app.persistence.recovery import DATA_DIR_ENV
 from app.resources import resource_path
-from app.ui import palette as palette_module
+from app.ui import kind_icons as icons_module
 from app.ui.actions import WindowActions
 from app.ui.after_paint import after_next_paint
 from app.ui.main import run_app
@@ -39,10 +39,10 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[int, int]]]:
             sizes.append((device.width(), device.height()))
             super().render(painter, *args)
 
-    monkeypatch.setattr(palette_module, "QSvgRenderer", CountingRenderer)
-    palette_module._kind_icon.cache_clear()
+    monkeypatch.setattr(icons_module, "QSvgRenderer", CountingRenderer)
+    icons_module._kind_icon.cache_clear()
     yield sizes
-    palette_module._kind_icon.cache_clear()
+    icons_module._kind_icon.cache_clear()
 
 
 def test_the_palette_renders_its_icons_only_at_the_size_it_paints(

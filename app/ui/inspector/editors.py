@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFocusEvent, QWheelEvent
+from PySide6.QtGui import QFocusEvent, QPalette, QTextOption, QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -97,8 +97,18 @@ class CommitTextEdit(QPlainTextEdit):
         super().__init__(parent)
         self._shown = ""
         self.setTabChangesFocus(True)
-        height = self.fontMetrics().lineSpacing() * lines + 14
-        self.setFixedHeight(height)
+        # Whole lines only, at any scroll position: the padding is the frame's, filled like the
+        # text, not the document's margin (a margin shows the top of one line more below).
+        self.document().setDocumentMargin(0)
+        pad = 4
+        self.setViewportMargins(pad, pad, pad, pad)
+        self.setBackgroundRole(QPalette.ColorRole.Base)
+        self.setAutoFillBackground(True)
+        # Without a margin the document is a cursor's width wider than the box: lines wrap,
+        # anywhere if a word is longer than a line, and nothing scrolls sideways.
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFixedHeight(self.fontMetrics().lineSpacing() * lines + 2 * (pad + self.frameWidth()))
 
     def is_editing(self) -> bool:
         return self.hasFocus() and self.toPlainText() != self._shown
