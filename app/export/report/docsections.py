@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from reportlab.platypus import Flowable, KeepTogether, Spacer
-from reportlab.platypus.flowables import BalancedColumns
 
 from app.domain.model import Decision
 from app.export.design_doc import DesignDoc, RiskGroup, acceptance_status, alternatives_note
@@ -30,7 +29,6 @@ from app.export.report.styles import (
 from app.export.report.tables import LEVEL_MEANING, data_table, head_row, overrides_table
 from app.export.units import humanise_text
 
-GLOSSARY_COLUMNS = 3
 RESULT_COLORS = {
     "passed": SEVERITY_COLORS["accepted"],
     "accepted": SEVERITY_COLORS["accepted"],
@@ -362,38 +360,4 @@ def appendix(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
                 styles.cell.clone("appendix_passed", spaceAfter=0),
             )
         )
-    return story
-
-
-def glossary_section(doc: DesignDoc, styles: Styles, width: float, tightness: float = 1.0) -> list[Flowable]:
-    """What each property set in the design means, alphabetical down three balanced columns
-    (entries flow like a newspaper's, so a long meaning does not stretch a row of short ones;
-    `tightness` below 1 sets them smaller, to spare a near-empty last page)."""
-    if not doc.glossary:
-        return []
-    story: list[Flowable] = [heading("Appendix B. Glossary of properties", styles, 0)]
-    story.append(
-        rich("What each property set in this design means, as the catalog defines it.", styles.muted)
-    )
-    repeated = {e.label for e in doc.glossary if sum(1 for o in doc.glossary if o.label == e.label) > 1}
-    small = styles.cell.clone(
-        "glossary", fontSize=max(6.5, 7.4 * tightness), leading=8.8 * tightness, spaceAfter=3 * tightness
-    )
-    entries: list[Flowable] = []
-    for entry in doc.glossary:
-        label = f"<b>{markup(entry.label)}</b>"
-        if entry.label in repeated:
-            label += f' <font color="{hex_of(MUTED)}">({markup(", ".join(entry.kinds))})</font>'
-        entries.append(Paragraph(f"{label}: {markup(entry.meaning)}", small))
-    story.append(
-        BalancedColumns(
-            entries,
-            nCols=GLOSSARY_COLUMNS,
-            needed=40,
-            spaceBefore=2,
-            innerPadding=8,
-            vLinesStrokeColor=GRID,
-            vLinesStrokeWidth=0.4,
-        )
-    )
     return story
