@@ -16,6 +16,7 @@ from app.export.design_doc import DesignDoc, RiskGroup, acceptance_status, alter
 from app.export.places import PLACE_LIMIT, capped_names, finding_place
 from app.export.report.fonts import markup
 from app.export.report.paragraph import Paragraph
+from app.export.report.rtl import labelled
 from app.export.report.styles import (
     GRID,
     MUTED,
@@ -25,6 +26,7 @@ from app.export.report.styles import (
     heading,
     hex_of,
     rich,
+    text,
 )
 from app.export.report.tables import LEVEL_MEANING, data_table, head_row, overrides_table
 from app.export.units import humanise_text
@@ -57,9 +59,9 @@ def context_section(doc: DesignDoc, styles: Styles, width: float) -> list[Flowab
     meta = doc.design.meta
     story: list[Flowable] = [heading("Context and scope", styles, 0)]
     problem = meta.problem.strip() or "No problem statement is written yet."
-    story.append(rich(f"<b>Problem statement.</b> {markup(problem, styles.fonts)}", styles.body))
+    story += labelled("<b>Problem statement.</b>", problem, styles.body, styles.kind_line, styles.fonts)
     if meta.notes.strip():
-        story.append(rich(f"<b>Notes.</b> {markup(meta.notes, styles.fonts)}", styles.body))
+        story += labelled("<b>Notes.</b>", meta.notes, styles.body, styles.kind_line, styles.fonts)
     covered = [
         s for s in doc.catalog.stages if doc.result.coverage.get(s.id) and doc.result.coverage[s.id].covered
     ]
@@ -111,7 +113,7 @@ def _design_decision(decision: Decision, doc: DesignDoc, styles: Styles, width: 
     story.append(rich(facts + "</font>", styles.kind_line))
     context = decision.context
     if context.strip():
-        story.append(rich(f"<b>Context.</b> {markup(context, fonts)}", styles.body))
+        story += labelled("<b>Context.</b>", context, styles.body, styles.kind_line, fonts)
     options = decision.options
     chosen = decision.chosen
     if options:
@@ -134,16 +136,16 @@ def _design_decision(decision: Decision, doc: DesignDoc, styles: Styles, width: 
         story.append(data_table(rows, [width * 0.24, width * 0.38, width * 0.38], extra=extra))
         story.append(Spacer(1, 4))
     if chosen:
-        story.append(rich(f"<b>Choice.</b> {markup(chosen, fonts)}", styles.body))
+        story += labelled("<b>Choice.</b>", chosen, styles.body, styles.kind_line, fonts)
     elif options:
         story.append(rich("<b>Choice.</b> Not made yet.", styles.body))
     if alternatives_note(decision):
         story.append(rich(f"<b>Alternatives.</b> {alternatives_note(decision)}", styles.body))
     consequences = decision.consequences
     if consequences.strip():
-        story.append(rich(f"<b>Consequences.</b> {markup(consequences, fonts)}", styles.body))
+        story += labelled("<b>Consequences.</b>", consequences, styles.body, styles.kind_line, fonts)
     if decision.rationale.strip():
-        story.append(rich(f"<b>Rationale.</b> {markup(decision.rationale, fonts)}", styles.body))
+        story += labelled("<b>Rationale.</b>", decision.rationale, styles.body, styles.kind_line, fonts)
     return story
 
 
@@ -169,7 +171,7 @@ def decisions_section(doc: DesignDoc, styles: Styles, width: float) -> list[Flow
                 [
                     rich(rule, styles.cell),
                     Paragraph(markup(_names(doc, list(decision.components)), styles.fonts), styles.cell),
-                    Paragraph(markup(decision.rationale, styles.fonts), styles.cell),
+                    text(decision.rationale, styles.cell, styles.fonts),
                     rich(f"{status}<br/>{markup(decision.date[:10])}", styles.cell),
                 ]
             )
