@@ -16,7 +16,7 @@ from app.export.design_doc import DesignDoc, RiskGroup, acceptance_status, alter
 from app.export.places import PLACE_LIMIT, capped_names, finding_place
 from app.export.report.fonts import markup
 from app.export.report.paragraph import Paragraph
-from app.export.report.rtl import labelled
+from app.export.report.rtl import bullet_item, is_rtl, labelled, right_aligned, user_text
 from app.export.report.styles import (
     GRID,
     MUTED,
@@ -41,7 +41,7 @@ RESULT_COLORS = {
 
 def _bullets(items: list[str], styles: Styles, numbered: bool = False) -> list[Flowable]:
     return [
-        Paragraph(markup(item, styles.fonts), styles.bullet, bulletText=f"{i}." if numbered else "•")
+        bullet_item(item, styles.bullet, f"{i}." if numbered else "•", styles.fonts)
         for i, item in enumerate(items, 1)
     ]
 
@@ -97,6 +97,14 @@ def _names(doc: DesignDoc, ids: list[str]) -> str:
     return capped_names(doc.design, ids) or "the whole design"
 
 
+def _signed(sign: str, items: list[str], styles: Styles) -> list[Flowable]:
+    """An option's pros or cons for its table cell, a line each after its sign: each in its own
+    direction (a right-to-left one right-aligned, its sign on the right)."""
+    if not items:
+        return [rich("—", styles.cell)]
+    return [user_text(f"{sign} {item}", styles.cell, styles.fonts) for item in items]
+
+
 def _design_decision(decision: Decision, doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
     fonts = styles.fonts
     title = decision.label
@@ -117,22 +125,16 @@ def _design_decision(decision: Decision, doc: DesignDoc, styles: Styles, width: 
     options = decision.options
     chosen = decision.chosen
     if options:
-        rows: list[list[Flowable]] = [head_row(styles, "Option", "Pros", "Cons")]
+        rows: list[list[Flowable | list[Flowable]]] = [[*head_row(styles, "Option", "Pros", "Cons")]]
         extra: list[tuple[Any, ...]] = []
         for row, option in enumerate(options, start=1):
-            name = markup(option.name, fonts)
+            name: list[Flowable] = [user_text(option.name, styles.cell, fonts)]
             if option.name == chosen:
-                name = (
-                    f'<b>{name}</b><br/><font color="{hex_of(SEVERITY_COLORS["accepted"][0])}">chosen</font>'
-                )
+                name = [user_text(option.name, styles.cell_bold, fonts)]
+                mark = f'<font color="{hex_of(SEVERITY_COLORS["accepted"][0])}">chosen</font>'
+                name.append(rich(mark, right_aligned(styles.cell) if is_rtl(option.name) else styles.cell))
                 extra.append(("BACKGROUND", (0, row), (0, row), OK_GREEN_LIGHT))
-            rows.append(
-                [
-                    rich(name, styles.cell),
-                    rich("<br/>".join("+ " + markup(p, fonts) for p in option.pros) or "—", styles.cell),
-                    rich("<br/>".join("− " + markup(c, fonts) for c in option.cons) or "—", styles.cell),
-                ]
-            )
+            rows.append([name, _signed("+", option.pros, styles), _signed("−", option.cons, styles)])
         story.append(data_table(rows, [width * 0.24, width * 0.38, width * 0.38], extra=extra))
         story.append(Spacer(1, 4))
     if chosen:

@@ -28,6 +28,7 @@ from app.export.text import clean
 Direction = Literal["L", "R"]
 _SLACK = 0.5  # points kept free on a line: reportlab's own measure must not wrap it again
 _right_styles: dict[int, tuple[ParagraphStyle, ParagraphStyle]] = {}
+_mirrored_styles: dict[int, tuple[ParagraphStyle, ParagraphStyle]] = {}
 
 
 def right_aligned(style: ParagraphStyle) -> ParagraphStyle:
@@ -92,6 +93,7 @@ class RtlParagraph(Paragraph):
         super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
         self._logical = logical
         self._fonts = fonts or report_fonts()
+        self._right_bullet: str | None = None  # drawn at style.bulletIndent from the right edge
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         logical = getattr(self, "_logical", None)
@@ -101,6 +103,26 @@ class RtlParagraph(Paragraph):
             lines = rtl_lines(logical, width, style, self._fonts, "R")
             self._setup(lines_markup(lines, self._fonts), style, None, None, cleanBlockQuotedText)
         return super().wrap(availWidth, availHeight)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        pieces: list[Flowable] = super().split(availWidth, availHeight)
+        bullet = getattr(self, "_right_bullet", None)
+        if bullet and pieces and isinstance(pieces[0], RtlParagraph):
+            pieces[0]._right_bullet = bullet  # on the first line, as reportlab's own bullets
+        return pieces
+
+    def draw(self) -> None:
+        super().draw()
+        bullet = getattr(self, "_right_bullet", None)
+        lines = getattr(getattr(self, "blPara", None), "lines", None)
+        if bullet and lines:
+            style, canv = self.style, self.canv
+            canv.saveState()
+            canv.setFont(style.bulletFontName, style.bulletFontSize)
+            canv.setFillColor(style.textColor)
+            baseline = self.height - style.fontSize  # reportlab's first baseline
+            canv.drawRightString(self.width - style.bulletIndent, baseline, bullet)
+            canv.restoreState()
 
 
 def user_text(value: object, style: ParagraphStyle, fonts: FontSet | None = None) -> Paragraph:
@@ -112,6 +134,29 @@ def user_text(value: object, style: ParagraphStyle, fonts: FontSet | None = None
         return Paragraph(markup(logical, fonts), style)
     right = right_aligned(style)
     return RtlParagraph(markup(logical, fonts), right, logical=logical, fonts=fonts)
+
+
+def mirrored(style: ParagraphStyle) -> ParagraphStyle:
+    """A bulleted style for right-to-left text: right-aligned, its indents swapped (the bullet
+    at bulletIndent from the right edge, the text leftIndent from it)."""
+    known = _mirrored_styles.get(id(style))
+    if known is None or known[0] is not style:
+        name, left, right = f"{style.name}_rtl_bullet", style.rightIndent, style.leftIndent
+        clone = style.clone(name, alignment=TA_RIGHT, leftIndent=left, rightIndent=right)
+        known = _mirrored_styles[id(style)] = (style, clone)
+    return known[1]
+
+
+def bullet_item(value: object, style: ParagraphStyle, bullet: str, fonts: FontSet | None = None) -> Paragraph:
+    """A bulleted paragraph of user text: the bullet on the left of left-to-right text, on the
+    right of right-to-left text (right-aligned and wrapped in logical order)."""
+    fonts = fonts or report_fonts()
+    logical = clean("" if value is None else str(value))
+    if base_direction(logical) != "R":
+        return Paragraph(markup(logical, fonts), style, bulletText=bullet)
+    item = RtlParagraph(markup(logical, fonts), mirrored(style), logical=logical, fonts=fonts)
+    item._right_bullet = bullet
+    return item
 
 
 def labelled(
