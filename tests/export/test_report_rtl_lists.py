@@ -5,6 +5,7 @@ sign of a pro or con on the right."""
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -27,7 +28,10 @@ WIDTH = PORTRAIT[0] - 2 * MARGIN
 def words(tmp_path_factory):
     design = Design(
         meta=Meta(title="RTL lists", goals=["Raise 7-day retention", GOAL], assumptions=[ASSUMPTION]),
-        components=[Component(id="a", kind="data_source", name="Events")],
+        components=[
+            Component(id="a", kind="data_source", name="Events"),
+            Component(id="f", kind="feature_pipeline", name="צינור תכונות"),  # asked about in English
+        ],
         decisions=[
             Decision(
                 id="d1",
@@ -81,3 +85,13 @@ def test_rtl_option_names_pros_and_cons_are_set_against_their_cells_right_edge(w
         assert abs(line[-1][1] - end) < 1.5
     ltr = _line_of(words, "High")
     assert [t for _x0, _x1, t in ltr if t in ("+", "High")] == ["+", "High"]
+
+
+def test_a_question_quoting_an_rtl_name_still_reads_left_to_right(words):
+    does = [w for w in words if w[4] == "does"]
+    name = "תכונות"[::-1]
+    lines = [_line_of(words, "does", n) for n in range(len(does))]
+    line = next(line for line in lines if name in [t for _x0, _x1, t in line])
+    texts = [t for _x0, _x1, t in line]
+    assert re.fullmatch(r"\d+\.", texts[0]) and abs(line[0][0] - MARGIN) < 20  # the number on the left
+    assert texts.index(name) < texts.index("does") < texts.index("not")  # the name first, then English

@@ -16,7 +16,7 @@ from app.export.design_doc import DesignDoc, RiskGroup, acceptance_status, alter
 from app.export.places import PLACE_LIMIT, capped_names, finding_place
 from app.export.report.fonts import markup
 from app.export.report.paragraph import Paragraph
-from app.export.report.rtl import bullet_item, is_rtl, labelled, right_aligned, user_text
+from app.export.report.rtl import bullet_item, is_rtl, labelled, right_aligned, sentence, user_text
 from app.export.report.styles import (
     GRID,
     MUTED,
@@ -39,9 +39,15 @@ RESULT_COLORS = {
 }
 
 
-def _bullets(items: list[str], styles: Styles, numbered: bool = False) -> list[Flowable]:
+def _bullets(items: list[str], styles: Styles) -> list[Flowable]:
+    """User text as bullets, each in its own direction."""
+    return [bullet_item(item, styles.bullet, "•", styles.fonts) for item in items]
+
+
+def _sentences(items: list[str], styles: Styles, numbered: bool = False) -> list[Flowable]:
+    """The report's own sentences as bullets, left to right whatever names they quote."""
     return [
-        bullet_item(item, styles.bullet, f"{i}." if numbered else "•", styles.fonts)
+        Paragraph(sentence(item, styles.fonts), styles.bullet, bulletText=f"{i}." if numbered else "•")
         for i, item in enumerate(items, 1)
     ]
 
@@ -282,7 +288,7 @@ def questions_section(
         story.append(
             rich("What a reviewer or interviewer would ask next, most important first.", styles.muted)
         )
-        story += _bullets(questions, styles, numbered=True)
+        story += _sentences(questions, styles, numbered=True)
     elif not moved:
         story.append(rich("No question is left open.", styles.body))
     if doc.answered:
@@ -292,7 +298,7 @@ def questions_section(
                 "The standard questions for this kind of task that the design already answers.", styles.muted
             )
         )
-        story += _bullets(doc.answered, styles)
+        story += _sentences(doc.answered, styles)
     return story
 
 

@@ -159,6 +159,14 @@ def bullet_item(value: object, style: ParagraphStyle, bullet: str, fonts: FontSe
     return item
 
 
+def sentence(text: object, fonts: FontSet | None = None) -> str:
+    """Markup of a sentence the report writes (a question about a component, say): left to
+    right whatever the direction of the names it quotes."""
+    fonts = fonts or report_fonts()
+    lines = clean("" if text is None else str(text)).split("\n")
+    return lines_markup([visual_line(line, "L") for line in lines], fonts)
+
+
 def labelled(
     label: str,
     value: object,
