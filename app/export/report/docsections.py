@@ -285,21 +285,20 @@ def questions_section(
         count = "1 question is" if len(moved) == 1 else f"{len(moved)} questions are"
         story.append(rich(markup(f"{count} asked in {where}, not repeated here."), styles.muted))
     if questions:
-        story.append(
-            rich("What a reviewer or interviewer would ask next, most important first.", styles.muted)
-        )
-        story += _sentences(questions, styles, numbered=True)
+        intro = rich("What a reviewer or interviewer would ask next, most important first.", styles.muted)
+        story = _kept_with_first([*story, intro], _sentences(questions, styles, numbered=True))
     elif not moved:
         story.append(rich("No question is left open.", styles.body))
     if doc.answered:
-        story.append(heading("Answered by the design", styles, 1))
-        story.append(
-            rich(
-                "The standard questions for this kind of task that the design already answers.", styles.muted
-            )
-        )
-        story += _sentences(doc.answered, styles)
+        known = "The standard questions for this kind of task that the design already answers."
+        lead: list[Flowable] = [heading("Answered by the design", styles, 1), rich(known, styles.muted)]
+        story += _kept_with_first(lead, _sentences(doc.answered, styles))
     return story
+
+
+def _kept_with_first(lead: list[Flowable], items: list[Flowable]) -> list[Flowable]:
+    """A heading and its introduction kept on one page with the first item under them."""
+    return [KeepTogether([*lead, *items[:1]]), *items[1:]]
 
 
 def appendix(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
