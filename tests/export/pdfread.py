@@ -47,3 +47,56 @@ def font_names(data: bytes) -> set[str]:
         for ref in fonts.values():
             names.add(str(ref.get_object().get("/BaseFont")))
     return names
+
+
+def _multiply(a: list[float], b: list[float]) -> list[float]:
+    return [
+        a[0] * b[0] + a[1] * b[2],
+        a[0] * b[1] + a[1] * b[3],
+        a[2] * b[0] + a[3] * b[2],
+        a[2] * b[1] + a[3] * b[3],
+        a[4] * b[0] + a[5] * b[2] + b[4],
+        a[4] * b[1] + a[5] * b[3] + b[5],
+    ]
+
+
+def _walk_sizes(
+    pdf: PdfReader, stream: object, resources: object, ctm: list[float], out: list[float]
+) -> None:
+    from pypdf.generic import ContentStream
+
+    stack: list[list[float]] = []
+    size, matrix = 0.0, [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+    forms = resources.get("/XObject", {}) if resources else {}  # type: ignore[attr-defined]
+    for operands, operator in ContentStream(stream, pdf).operations:
+        if operator == b"q":
+            stack.append(ctm)
+        elif operator == b"Q":
+            ctm = stack.pop()
+        elif operator == b"cm":
+            ctm = _multiply([float(v) for v in operands], ctm)
+        elif operator == b"Tf":
+            size = float(operands[1])
+        elif operator == b"Tm":
+            matrix = [float(v) for v in operands]
+        elif operator == b"BT":
+            matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+        elif operator in (b"Tj", b"TJ", b"'", b'"'):
+            m = _multiply(matrix, ctm)
+            out.append(size * (m[2] ** 2 + m[3] ** 2) ** 0.5)
+        elif operator == b"Do" and str(operands[0]) in forms:
+            form = forms[str(operands[0])].get_object()
+            if form.get("/Subtype") == "/Form":
+                _walk_sizes(pdf, form, form.get("/Resources"), ctm, out)
+
+
+def page_text_sizes(data: bytes) -> list[list[float]]:
+    """Per page, the size in points of every piece of text drawn (the font size times the text
+    matrix and every scaling in force, figures' forms included)."""
+    pdf = reader(data)
+    pages: list[list[float]] = []
+    for page in pdf.pages:
+        found: list[float] = []
+        _walk_sizes(pdf, page.get_contents(), page.get("/Resources"), [1.0, 0.0, 0.0, 1.0, 0.0, 0.0], found)
+        pages.append(found)
+    return pages

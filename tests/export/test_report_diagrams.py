@@ -174,7 +174,12 @@ def test_big_design_gets_the_stage_overview_and_every_stage_figure(big_report, c
 
 
 def test_a_stage_too_big_for_a_page_is_split_and_nothing_is_left_out(catalog):
-    sources = [Component(id=f"d{i}", kind="data_source", name=f"Source {i}") for i in range(140)]
+    # names wider than a card, whole on two lines at 7 pt (one breaks after its slash);
+    # numbers of three digits: no name is the start of another
+    long_names = ("Streaming supply/demand pipeline", "Offline gate on prompt & model swaps")
+    sources = [
+        Component(id=f"d{i}", kind="data_source", name=f"{long_names[i % 2]} {100 + i}") for i in range(140)
+    ]
     design = Design(components=[*sources, Component(id="m", kind="model", name="Ranker")])
     # all linked: one connected part too big for a page, so the figures go stage by stage
     design.links = [Link(id=f"l{i}", source=f"d{i}", target="m", flow="data") for i in range(140)]
@@ -185,13 +190,20 @@ def test_a_stage_too_big_for_a_page_is_split_and_nothing_is_left_out(catalog):
     pages = {title: number for _level, title, number in outline(data)}
     parts = [n for n, _text in figures if pages["Stage 2. Data"] <= n < pages["Stage 4. Model design"]]
     assert all(float(pdf.pages[n - 1].mediabox.width) > 600 for n in parts)  # landscape
-    captions = re.findall(r"Part (\d+) of (\d+) of this stage's figure", text_of(data))
+    text = " ".join(flat(pdf.pages[n - 1].extract_text()) for n in parts)
+    captions = re.findall(r"Part (\d+) of (\d+) of this stage's figure", text)
     assert len(parts) == len(captions) >= 2
     assert [int(k) for k, _n in captions] == list(range(1, len(parts) + 1))
     assert {int(n) for _k, n in captions} == {len(parts)}
-    drawn = " ".join(text for _number, text in figures) + " "
-    for component in design.components:
-        assert f"{component.name} " in drawn, component.name
+    # every name whole (lines joined, spaces dropped) in the stage's parts and in the Ranker's
+    # stage, whose one component is linked to more than a page shows: split the same way
+    stages = ("Stage 2. Data", "Stage 4. Model design", "Design by stage")
+    for first, end in zip(stages, stages[1:], strict=False):
+        texts = [text for n, text in figures if pages[first] <= n < pages[end]]
+        drawn = "".join("".join(text.split()) for text in texts)
+        assert "…" not in drawn
+        for component in design.components:
+            assert "".join(component.name.split()) in drawn, component.name
 
 
 def test_a_failing_layout_becomes_a_note(recommender, recommender_check, catalog, monkeypatch):
@@ -241,3 +253,18 @@ def test_the_stage_overview_boxes_say_their_counts_in_full(big_report, catalog):
     for box in boxes:
         assert f"{box.components} components {box.within} links within" in text
         assert f"worst open finding: {box.worst} {box.flagged} components flagged" in text
+
+
+def test_a_card_name_is_set_smaller_before_it_is_cut(catalog):
+    from app.export.report.figtext import fit_lines
+    from app.export.report.figure import NAME_MAX_PT, card_name
+    from app.export.report.fonts import report_fonts
+
+    fonts = report_fonts()
+    name = "Offline gate on prompt & model swaps"
+    size, lines = card_name(name, 110.0, 40.0, fonts, bold=True)  # 10 pt by the card's height
+    assert MIN_TEXT_PT <= size < NAME_MAX_PT and " ".join(lines) == name
+    assert fit_lines("Streaming supply/demand pipeline", 90.0, 7.0, fonts, 2, bold=True) == [
+        "Streaming supply/",
+        "demand pipeline",
+    ]

@@ -29,7 +29,7 @@ from app.domain.catalog import Catalog, default_catalog
 from app.domain.model import Design
 from app.domain.text import balance_bidi
 from app.export.design_doc import DesignDoc, build_doc
-from app.export.report import docsections, front, passes, sections
+from app.export.report import docsections, front, glossary, passes, sections
 from app.export.report.architecture import architecture_story
 from app.export.report.capacity import capacity_section
 from app.export.report.sections import ExtraSection
@@ -97,7 +97,7 @@ def report_bytes(
         )
 
     return passes.build_pdf(
-        body, lambda tightness: docsections.glossary_section(doc_content, styles, width, tightness), new_doc
+        body, lambda tightness: glossary.glossary_section(doc_content, styles, width, tightness), new_doc
     )
 
 

@@ -253,37 +253,62 @@ def stage_figure(
             return StageFigure([figure], room=room)
     frame = frame_for(LANDSCAPE, STAGE_HEAD_ROOM)
     neighbours = _neighbours(design)
-    placed: list[tuple[list[str], SceneFigure]] = []
+    placed: list[tuple[list[str], SceneFigure, str]] = []
     remaining, budget = _connected_order(members, neighbours), PAGE_CARDS
     cards: tuple[tuple[float, float], ...] = (FIGURE_CARD, FLAT_CARD)
+    order = {c.id: number for number, c in enumerate(design.components)}
+    left: list[str] | None = None  # the linked components of a lone member still to show
     while remaining:
         chunk = _first_run(remaining, neighbours, budget)
         own = set(chunk)
-        shown = own | _linked(design, own)
-        figure, legible = _legible(design, catalog, result, styles, shown, own, frame, cards)
-        if not legible and len(chunk) > 1:  # too many cards: fewer, by the area missing
+        linked = sorted(_linked(design, own), key=order.__getitem__)
+        lone = len(chunk) == 1 and (left is not None or len(linked) >= budget)
+        if lone:  # one member linked to more than a page shows: its links over several parts
+            left = linked if left is None else left
+            context = left[: max(1, budget - 1)]
+        else:
+            context = linked
+        figure, legible = _legible(design, catalog, result, styles, own | set(context), own, frame, cards)
+        if not legible and len(chunk) + len(context) > 2:  # too many cards: fewer, by the area missing
             cards = (FLAT_CARD,)  # a stage split in parts: flat cards in all of them
-            budget = max(2, min(len(shown) - 2, int(len(shown) * _shortfall(figure, frame) ** 2 * 0.9)))
+            count = len(chunk) + len(context)
+            budget = max(2, min(count - 2, int(count * _shortfall(figure, frame) ** 2 * 0.9)))
             continue
-        placed.append((chunk, figure))
-        remaining = remaining[len(chunk) :]
+        what = _part_of(design, chunk, len(members), context, len(linked), lone, styles)
+        placed.append((chunk, figure, what))
         budget = min(PAGE_CARDS, int(budget * 1.25))  # the next run may be less entangled
-    chunks, figures = [c for c, _f in placed], [f for _c, f in placed]
-    if len(figures) == 1:
-        return StageFigure([*figures], page="landscape")
+        if lone and left is not None and len(left) > len(context):
+            left = left[len(context) :]
+            continue
+        left = None
+        remaining = remaining[len(chunk) :]
+    if len(placed) == 1:
+        return StageFigure([placed[0][1]], page="landscape")
     flowables: list[Flowable] = []
-    for number, (chunk, figure) in enumerate(zip(chunks, figures, strict=True), 1):
+    for number, (_chunk, figure, shows) in enumerate(placed, 1):
         if number > 1:
             flowables.append(PageBreak())
-        first = design.component_by_id()[chunk[0]]
-        last = design.component_by_id()[chunk[-1]]
-        caption = (
-            f"Part {number} of {len(figures)} of this stage's figure: {len(chunk)} of its {len(members)} "
-            f"components, from {markup(first.name or first.id, styles.fonts)} to "
-            f"{markup(last.name or last.id, styles.fonts)}, with the components they are linked to."
-        )
+        caption = f"Part {number} of {len(placed)} of this stage's figure: {shows}."
         flowables += [_note(caption, styles), figure]
     return StageFigure(flowables, page="landscape")
+
+
+def _part_of(
+    design: Design, chunk: list[str], members: int, context: list[str], linked: int, lone: bool,
+    styles: Styles,
+) -> str:  # fmt: skip
+    """What a part of a split stage figure shows, for its caption."""
+    by_id = design.component_by_id()
+    first, last = by_id[chunk[0]], by_id[chunk[-1]]
+    if lone:
+        return (
+            f"{markup(first.name or first.id, styles.fonts)} with {len(context)} of the {linked} components "
+            "it is linked to"
+        )
+    return (
+        f"{len(chunk)} of its {members} components, from {markup(first.name or first.id, styles.fonts)} to "
+        f"{markup(last.name or last.id, styles.fonts)}, with the components they are linked to"
+    )
 
 
 class StageFigures:

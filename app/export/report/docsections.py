@@ -10,13 +10,13 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from reportlab.platypus import Flowable, KeepTogether, Spacer
-from reportlab.platypus.flowables import BalancedColumns
 
 from app.domain.model import Decision
 from app.export.design_doc import DesignDoc, RiskGroup, acceptance_status, alternatives_note
 from app.export.places import PLACE_LIMIT, capped_names, finding_place
 from app.export.report.fonts import markup
 from app.export.report.paragraph import Paragraph
+from app.export.report.rtl import bullet_item, is_rtl, labelled, right_aligned, sentence, user_text
 from app.export.report.styles import (
     GRID,
     MUTED,
@@ -26,11 +26,11 @@ from app.export.report.styles import (
     heading,
     hex_of,
     rich,
+    text,
 )
 from app.export.report.tables import LEVEL_MEANING, data_table, head_row, overrides_table
 from app.export.units import humanise_text
 
-GLOSSARY_COLUMNS = 3
 RESULT_COLORS = {
     "passed": SEVERITY_COLORS["accepted"],
     "accepted": SEVERITY_COLORS["accepted"],
@@ -39,9 +39,15 @@ RESULT_COLORS = {
 }
 
 
-def _bullets(items: list[str], styles: Styles, numbered: bool = False) -> list[Flowable]:
+def _bullets(items: list[str], styles: Styles) -> list[Flowable]:
+    """User text as bullets, each in its own direction."""
+    return [bullet_item(item, styles.bullet, "•", styles.fonts) for item in items]
+
+
+def _sentences(items: list[str], styles: Styles, numbered: bool = False) -> list[Flowable]:
+    """The report's own sentences as bullets, left to right whatever names they quote."""
     return [
-        Paragraph(markup(item, styles.fonts), styles.bullet, bulletText=f"{i}." if numbered else "•")
+        Paragraph(sentence(item, styles.fonts), styles.bullet, bulletText=f"{i}." if numbered else "•")
         for i, item in enumerate(items, 1)
     ]
 
@@ -59,9 +65,9 @@ def context_section(doc: DesignDoc, styles: Styles, width: float) -> list[Flowab
     meta = doc.design.meta
     story: list[Flowable] = [heading("Context and scope", styles, 0)]
     problem = meta.problem.strip() or "No problem statement is written yet."
-    story.append(rich(f"<b>Problem statement.</b> {markup(problem, styles.fonts)}", styles.body))
+    story += labelled("<b>Problem statement.</b>", problem, styles.body, styles.kind_line, styles.fonts)
     if meta.notes.strip():
-        story.append(rich(f"<b>Notes.</b> {markup(meta.notes, styles.fonts)}", styles.body))
+        story += labelled("<b>Notes.</b>", meta.notes, styles.body, styles.kind_line, styles.fonts)
     covered = [
         s for s in doc.catalog.stages if doc.result.coverage.get(s.id) and doc.result.coverage[s.id].covered
     ]
@@ -97,6 +103,14 @@ def _names(doc: DesignDoc, ids: list[str]) -> str:
     return capped_names(doc.design, ids) or "the whole design"
 
 
+def _signed(sign: str, items: list[str], styles: Styles) -> list[Flowable]:
+    """An option's pros or cons for its table cell, a line each after its sign: each in its own
+    direction (a right-to-left one right-aligned, its sign on the right)."""
+    if not items:
+        return [rich("—", styles.cell)]
+    return [user_text(f"{sign} {item}", styles.cell, styles.fonts) for item in items]
+
+
 def _design_decision(decision: Decision, doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
     fonts = styles.fonts
     title = decision.label
@@ -113,39 +127,33 @@ def _design_decision(decision: Decision, doc: DesignDoc, styles: Styles, width: 
     story.append(rich(facts + "</font>", styles.kind_line))
     context = decision.context
     if context.strip():
-        story.append(rich(f"<b>Context.</b> {markup(context, fonts)}", styles.body))
+        story += labelled("<b>Context.</b>", context, styles.body, styles.kind_line, fonts)
     options = decision.options
     chosen = decision.chosen
     if options:
-        rows: list[list[Flowable]] = [head_row(styles, "Option", "Pros", "Cons")]
+        rows: list[list[Flowable | list[Flowable]]] = [[*head_row(styles, "Option", "Pros", "Cons")]]
         extra: list[tuple[Any, ...]] = []
         for row, option in enumerate(options, start=1):
-            name = markup(option.name, fonts)
+            name: list[Flowable] = [user_text(option.name, styles.cell, fonts)]
             if option.name == chosen:
-                name = (
-                    f'<b>{name}</b><br/><font color="{hex_of(SEVERITY_COLORS["accepted"][0])}">chosen</font>'
-                )
+                name = [user_text(option.name, styles.cell_bold, fonts)]
+                mark = f'<font color="{hex_of(SEVERITY_COLORS["accepted"][0])}">chosen</font>'
+                name.append(rich(mark, right_aligned(styles.cell) if is_rtl(option.name) else styles.cell))
                 extra.append(("BACKGROUND", (0, row), (0, row), OK_GREEN_LIGHT))
-            rows.append(
-                [
-                    rich(name, styles.cell),
-                    rich("<br/>".join("+ " + markup(p, fonts) for p in option.pros) or "—", styles.cell),
-                    rich("<br/>".join("− " + markup(c, fonts) for c in option.cons) or "—", styles.cell),
-                ]
-            )
+            rows.append([name, _signed("+", option.pros, styles), _signed("−", option.cons, styles)])
         story.append(data_table(rows, [width * 0.24, width * 0.38, width * 0.38], extra=extra))
         story.append(Spacer(1, 4))
     if chosen:
-        story.append(rich(f"<b>Choice.</b> {markup(chosen, fonts)}", styles.body))
+        story += labelled("<b>Choice.</b>", chosen, styles.body, styles.kind_line, fonts)
     elif options:
         story.append(rich("<b>Choice.</b> Not made yet.", styles.body))
     if alternatives_note(decision):
         story.append(rich(f"<b>Alternatives.</b> {alternatives_note(decision)}", styles.body))
     consequences = decision.consequences
     if consequences.strip():
-        story.append(rich(f"<b>Consequences.</b> {markup(consequences, fonts)}", styles.body))
+        story += labelled("<b>Consequences.</b>", consequences, styles.body, styles.kind_line, fonts)
     if decision.rationale.strip():
-        story.append(rich(f"<b>Rationale.</b> {markup(decision.rationale, fonts)}", styles.body))
+        story += labelled("<b>Rationale.</b>", decision.rationale, styles.body, styles.kind_line, fonts)
     return story
 
 
@@ -171,7 +179,7 @@ def decisions_section(doc: DesignDoc, styles: Styles, width: float) -> list[Flow
                 [
                     rich(rule, styles.cell),
                     Paragraph(markup(_names(doc, list(decision.components)), styles.fonts), styles.cell),
-                    Paragraph(markup(decision.rationale, styles.fonts), styles.cell),
+                    text(decision.rationale, styles.cell, styles.fonts),
                     rich(f"{status}<br/>{markup(decision.date[:10])}", styles.cell),
                 ]
             )
@@ -277,21 +285,20 @@ def questions_section(
         count = "1 question is" if len(moved) == 1 else f"{len(moved)} questions are"
         story.append(rich(markup(f"{count} asked in {where}, not repeated here."), styles.muted))
     if questions:
-        story.append(
-            rich("What a reviewer or interviewer would ask next, most important first.", styles.muted)
-        )
-        story += _bullets(questions, styles, numbered=True)
+        intro = rich("What a reviewer or interviewer would ask next, most important first.", styles.muted)
+        story = _kept_with_first([*story, intro], _sentences(questions, styles, numbered=True))
     elif not moved:
         story.append(rich("No question is left open.", styles.body))
     if doc.answered:
-        story.append(heading("Answered by the design", styles, 1))
-        story.append(
-            rich(
-                "The standard questions for this kind of task that the design already answers.", styles.muted
-            )
-        )
-        story += _bullets(doc.answered, styles)
+        known = "The standard questions for this kind of task that the design already answers."
+        lead: list[Flowable] = [heading("Answered by the design", styles, 1), rich(known, styles.muted)]
+        story += _kept_with_first(lead, _sentences(doc.answered, styles))
     return story
+
+
+def _kept_with_first(lead: list[Flowable], items: list[Flowable]) -> list[Flowable]:
+    """A heading and its introduction kept on one page with the first item under them."""
+    return [KeepTogether([*lead, *items[:1]]), *items[1:]]
 
 
 def appendix(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
@@ -362,38 +369,4 @@ def appendix(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
                 styles.cell.clone("appendix_passed", spaceAfter=0),
             )
         )
-    return story
-
-
-def glossary_section(doc: DesignDoc, styles: Styles, width: float, tightness: float = 1.0) -> list[Flowable]:
-    """What each property set in the design means, alphabetical down three balanced columns
-    (entries flow like a newspaper's, so a long meaning does not stretch a row of short ones;
-    `tightness` below 1 sets them smaller, to spare a near-empty last page)."""
-    if not doc.glossary:
-        return []
-    story: list[Flowable] = [heading("Appendix B. Glossary of properties", styles, 0)]
-    story.append(
-        rich("What each property set in this design means, as the catalog defines it.", styles.muted)
-    )
-    repeated = {e.label for e in doc.glossary if sum(1 for o in doc.glossary if o.label == e.label) > 1}
-    small = styles.cell.clone(
-        "glossary", fontSize=max(6.5, 7.4 * tightness), leading=8.8 * tightness, spaceAfter=3 * tightness
-    )
-    entries: list[Flowable] = []
-    for entry in doc.glossary:
-        label = f"<b>{markup(entry.label)}</b>"
-        if entry.label in repeated:
-            label += f' <font color="{hex_of(MUTED)}">({markup(", ".join(entry.kinds))})</font>'
-        entries.append(Paragraph(f"{label}: {markup(entry.meaning)}", small))
-    story.append(
-        BalancedColumns(
-            entries,
-            nCols=GLOSSARY_COLUMNS,
-            needed=40,
-            spaceBefore=2,
-            innerPadding=8,
-            vLinesStrokeColor=GRID,
-            vLinesStrokeWidth=0.4,
-        )
-    )
     return story

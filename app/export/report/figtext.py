@@ -8,6 +8,7 @@ every character in a font that has it (the shipped script fonts, U+FFFD when non
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from reportlab.lib.colors import Color, toColor
@@ -76,30 +77,51 @@ def shorten(text: str, width: float, size: float, fonts: FontSet, *, bold: bool 
     return text[:low].rstrip() + ELLIPSIS
 
 
+# A line may break after a slash or a hyphen inside a word ("supply/demand", "near-real-time"),
+# as well as at spaces; the slash or hyphen stays at the end of the line.
+_BREAK_AFTER = re.compile(r"(?<=[^/\\\-\u2010\u2013][/\\\-\u2010\u2013])(?=[^/\\\-\u2010\u2013])")
+
+
+def _atoms(text: str) -> list[tuple[str, str]]:
+    """(glue, piece) for the pieces a line may end after: glue " " at a space, "" inside a word."""
+    atoms: list[tuple[str, str]] = []
+    for word in " ".join(clean(text).split()).split(" "):
+        for number, piece in enumerate(_BREAK_AFTER.split(word)):
+            atoms.append(("" if number else " ", piece))
+    return atoms
+
+
 def fit_lines(
     text: str, width: float, size: float, fonts: FontSet, max_lines: int, *, bold: bool = False
 ) -> list[str]:
-    """`text` wrapped at spaces into lines of at most `width` points (words too long for a
-    line are broken), at most `max_lines` of them: the last one ends with an ellipsis when
-    the text goes on."""
-    words = " ".join(clean(text).split()).split(" ")
-    lines: list[str] = []
-    current = ""
-    for word in words:
-        candidate = f"{current} {word}" if current else word
+    """`text` wrapped into lines of at most `width` points, at spaces or after a slash or hyphen
+    (words too long for a line are broken), at most `max_lines` of them: the last one ends with
+    an ellipsis when the text goes on."""
+    lines: list[tuple[str, str]] = []  # (glue before the line, the line)
+    glue, current = "", ""
+    for space, piece in _atoms(text):
+        candidate = f"{current}{space}{piece}" if current else piece
         if text_width(candidate, size, fonts, bold=bold) <= width:
-            current = candidate
+            glue, current = (space if not current else glue), candidate
             continue
         if current:
-            lines.append(current)
-        parts = _break_word(word, width, size, fonts, bold)
-        lines.extend(parts[:-1])
-        current = parts[-1] if parts else ""
+            lines.append((glue, current))
+        parts = _break_word(piece, width, size, fonts, bold)
+        lines += [(space if number == 0 else "", part) for number, part in enumerate(parts[:-1])]
+        glue, current = (space if len(parts) <= 1 else ""), (parts[-1] if parts else "")
     if current:
-        lines.append(current)
-    if len(lines) > max(max_lines, 1):
-        kept = lines[: max(max_lines, 1)]
-        rest = " ".join(lines[len(kept) - 1 :])
-        kept[-1] = shorten(rest, width, size, fonts, bold=bold)  # too wide by construction: cut
-        lines = kept
-    return lines
+        lines.append((glue, current))
+    keep = max(max_lines, 1)
+    if len(lines) > keep:
+        rest = lines[keep - 1][1] + "".join(g + line for g, line in lines[keep:])
+        cut = shorten(rest, width, size, fonts, bold=bold)  # too wide by construction: cut
+        lines = [*lines[: keep - 1], ("", cut)]
+    return [line for _glue, line in lines]
+
+
+def fits_whole(
+    text: str, width: float, size: float, fonts: FontSet, max_lines: int, *, bold: bool = False
+) -> bool:
+    """Whether fit_lines() sets the whole of `text` (nothing cut) in that room."""
+    lines = fit_lines(text, width, size, fonts, max_lines, bold=bold)
+    return "".join(lines).replace(" ", "") == "".join(clean(text).split())

@@ -1,8 +1,9 @@
 """A Scene (app.export.scene) drawn natively on the report's pages.
 
 The layout is scaled to the frame; text is not: it is set in points on the page, between
-MIN_TEXT_PT and NAME_MAX_PT, and fitted into each card (name on up to two lines, then an
-ellipsis; the kind below it when there is room). Figures are therefore only placed at a
+MIN_TEXT_PT and NAME_MAX_PT, and fitted into each card (name on up to two lines, broken at spaces
+or after a slash or hyphen, set smaller down to MIN_TEXT_PT when only that keeps it whole, then
+cut with an ellipsis; the kind below it when there is room). Figures are therefore only placed at a
 scale where a card is at least MIN_CARD on the page, holding two name lines at MIN_TEXT_PT
 (SceneFigure.floor; the planner in app.export.report.diagram sees to it). Lane titles sit
 in a strip of HEADER_ROOM points above the layout.
@@ -16,7 +17,7 @@ from typing import Any, cast
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
-from app.export.report.figtext import draw_label, fit_lines, pdf_color, shorten
+from app.export.report.figtext import draw_label, fit_lines, fits_whole, pdf_color, shorten
 from app.export.report.fonts import FontSet
 from app.export.scene import Card, Scene, Wire
 
@@ -39,6 +40,18 @@ LINE_WIDTH = 0.7
 def name_size(card_height: float) -> float:
     """Point size of component names on cards `card_height` points tall."""
     return max(MIN_TEXT_PT, min(NAME_MAX_PT, 0.16 * card_height))
+
+
+def card_name(name: str, inner: float, room: float, fonts: FontSet, *, bold: bool) -> tuple[float, list[str]]:
+    """Point size and lines of a card's name in `inner` x `room` points: up to two lines at
+    the size the card's height gives, smaller (down to MIN_TEXT_PT) when the name is whole
+    only so, cut with an ellipsis only when it is not whole even at MIN_TEXT_PT."""
+    size = name_size(room + 2 * PAD)
+    while True:
+        most = min(2, max(1, int(room // (size * LEADING))))
+        if size <= MIN_TEXT_PT or fits_whole(name, inner, size, fonts, most, bold=bold):
+            return size, fit_lines(name, inner, size, fonts, most, bold=bold)
+        size = max(MIN_TEXT_PT, size - 0.5)
 
 
 def card_floor(card: tuple[float, float]) -> float:
@@ -170,11 +183,9 @@ def _draw_card(
     canv.setStrokeColor(pdf_color(card.border))
     canv.setLineWidth(card.pen * 0.6)
     canv.roundRect(left, bottom, width, height, min(5.0, 10 * scale), stroke=1, fill=1)
-    size = name_size(height)
-    kind_size = max(MIN_TEXT_PT, size - 1.5)
     inner, room = width - 2 * PAD, height - 2 * PAD
-    fits = max(1, int(room // (size * LEADING)))
-    lines = fit_lines(card.name, inner, size, fonts, min(2, fits), bold=not card.muted)
+    size, lines = card_name(card.name, inner, room, fonts, bold=not card.muted)
+    kind_size = max(MIN_TEXT_PT, size - 1.5)
     block = len(lines) * size * LEADING
     kind = None
     if room - block >= kind_size * LEADING:

@@ -372,6 +372,11 @@ def markup(text: object, fonts: FontSet | None = None, *, newlines: bool = True)
         lines = visual_lines(value)
     else:  # one line, never chunked (it is a heading or a table entry)
         lines = [visual_line(" ".join(value.split("\n")))]
+    return lines_markup(lines, fonts)
+
+
+def lines_markup(lines: list[str], fonts: FontSet) -> str:
+    """Lines already in visual order as paragraph markup, one line break between each."""
     out = []
     for line in lines:
         parts = []

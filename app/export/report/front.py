@@ -19,6 +19,7 @@ from app.export.dot import tint
 from app.export.places import places_of
 from app.export.report.fonts import markup
 from app.export.report.paragraph import Paragraph
+from app.export.report.rtl import is_rtl
 from app.export.report.styles import (
     ACCENT,
     ACCENT_LIGHT,
@@ -225,14 +226,12 @@ def summary(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
     story: list[Flowable] = [heading("Summary", styles, 0)]
     problem = " ".join(design.meta.problem.split())
     first = problem.split(". ")[0].rstrip(".") + "." if problem else ""
-    story.append(
-        rich(
-            "<b>Problem.</b> "
-            + (markup(first, fonts) if first else "No problem statement is written yet.")
-            + (" <i>(In full under Context and scope.)</i>" if first and len(first) < len(problem) else ""),
-            styles.body,
-        )
-    )
+    more = " <i>(In full under Context and scope.)</i>" if first and len(first) < len(problem) else ""
+    if first and is_rtl(first):  # the label on its own line, the text right-aligned under it
+        story += [rich("<b>Problem.</b>" + more, styles.kind_line), text(first, styles.body, fonts)]
+    else:
+        shown = markup(first, fonts) if first else "No problem statement is written yet."
+        story.append(rich(f"<b>Problem.</b> {shown}{more}", styles.body))
     story.append(rich(f"<b>Approach.</b> {markup(doc.approach, fonts)}", styles.body))
     story.append(_coverage_line(design, result, doc.catalog, styles))
     story.append(

@@ -14,6 +14,7 @@ from app.domain.model import Component, Design, Link
 from app.export.design_doc import DesignDoc, PropertyRow, property_rows, unset_labels
 from app.export.report.fonts import markup
 from app.export.report.paragraph import Paragraph
+from app.export.report.rtl import labelled
 from app.export.report.styles import GRID, MUTED, SEVERITY_COLORS, Heading, Styles, heading, hex_of, rich
 from app.export.report.tables import data_table
 from app.rules.model import Finding
@@ -135,7 +136,7 @@ def component_block(
     if table is not None:
         story.append(table)
     if component.notes.strip():
-        story.append(rich(f"<b>Notes.</b> {markup(component.notes, styles.fonts)}", styles.body))
+        story += labelled("<b>Notes.</b>", component.notes, styles.body, styles.kind_line, styles.fonts)
     small = []
     unset = unset_labels(component, doc.catalog)
     if unset:

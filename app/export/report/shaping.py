@@ -26,8 +26,9 @@ ones, such as table cells, may still wrap a chunk).
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from app.export.text import clean, needs_isolation
 
@@ -36,6 +37,8 @@ _IGNORABLE = re.compile(
     "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
     "\u3164\ufe00-\ufe0f\ufeff\uffa0\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
 )
+_ISOLATE_OPEN = frozenset("\u2066\u2067\u2068")  # LRI, RLI, FSI
+_ISOLATE_CLOSE = "\u2069"  # PDI
 _ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u0870-\u08ff]")
 RTL_CHUNK = 60  # characters
 
@@ -54,20 +57,45 @@ def drop_ignorables(text: str) -> str:
     return _IGNORABLE.sub("", text)
 
 
-@lru_cache(maxsize=8192)  # a report shows the same names many times; shaping Arabic is slow
-def visual_line(text: str) -> str:
-    """One line of logical text as drawn left to right: Arabic shaped, bidi reordered, bidi
-    controls and other ignorable characters removed. Text with no right-to-left letter and no
-    bidi control only loses its ignorable characters."""
+def base_direction(text: str) -> Literal["L", "R"] | None:
+    """The direction of the text's first strong letter, as the bidi algorithm's rules P2 and P3
+    find it (what a browser does for dir=auto): letters inside an isolate do not count; None
+    when there is no strong letter."""
     if text.isascii():
+        return "L" if any(ch.isalpha() for ch in text) else None
+    depth = 0
+    for ch in text:
+        if ch in _ISOLATE_OPEN:
+            depth += 1
+        elif ch == _ISOLATE_CLOSE:
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            kind = unicodedata.bidirectional(ch)
+            if kind == "L":
+                return "L"
+            if kind in ("R", "AL"):
+                return "R"
+    return None
+
+
+def shape_arabic(text: str) -> str:
+    """Arabic letters in their joined presentation forms, the text still in logical order."""
+    return _reshaper().reshape(text) if _ARABIC.search(text) else text
+
+
+@lru_cache(maxsize=8192)  # a report shows the same names many times; shaping Arabic is slow
+def visual_line(text: str, base: Literal["L", "R"] | None = None) -> str:
+    """One line of logical text as drawn left to right: Arabic shaped, bidi reordered (in a
+    paragraph of direction `base`, else of its first strong letter's), bidi controls and other
+    ignorable characters removed. Text with no right-to-left letter and no bidi control only
+    loses its ignorable characters."""
+    if base != "R" and text.isascii():
         return text
-    if not needs_isolation(text):
+    if base != "R" and not needs_isolation(text):
         return drop_ignorables(text)
     from bidi import get_display  # only for text with right-to-left letters or bidi controls
 
-    if _ARABIC.search(text):
-        text = _reshaper().reshape(text)
-    return drop_ignorables(get_display(text))
+    return drop_ignorables(get_display(shape_arabic(text), base_dir=base))
 
 
 def _chunks(line: str, size: int) -> list[str]:

@@ -16,6 +16,7 @@ from reportlab.platypus import Flowable
 from app.domain.text import balance_bidi
 from app.export.report.fonts import FontSet, markup, report_fonts
 from app.export.report.paragraph import Paragraph
+from app.export.report.rtl import user_text
 
 PORTRAIT = A4
 LANDSCAPE = landscape(A4)
@@ -129,8 +130,9 @@ def make_styles(fonts: FontSet | None = None) -> Styles:
 
 
 def text(value: object, style: ParagraphStyle, fonts: FontSet | None = None) -> Paragraph:
-    """A paragraph of user text (escaped; newlines kept)."""
-    return Paragraph(markup(value, fonts), style)
+    """A paragraph of user text (escaped; newlines kept; right-aligned when it reads right to
+    left, report.rtl)."""
+    return user_text(value, style, fonts)
 
 
 def rich(trusted_markup: str, style: ParagraphStyle) -> Paragraph:

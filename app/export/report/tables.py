@@ -1,6 +1,6 @@
 """Table helpers of the report: the zebra data table, the severity counts, rule overrides.
 
-Every cell is a Paragraph, so text wraps inside its column instead of overflowing it.
+Every cell is a Paragraph (or a list of them), so text wraps inside its column instead of overflowing it.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ class SplittingTable(Table):
 
 
 def data_table(
-    rows: Sequence[Sequence[Flowable]],
+    rows: Sequence[Sequence[Flowable | list[Flowable]]],
     widths: Sequence[float],
     *,
     header: bool = True,
