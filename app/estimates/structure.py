@@ -54,6 +54,31 @@ class Structure:
                 edges.sort()
         self.succ = succ
         self.pred = pred
+        self._walk()
+
+    def relinked(self, design: Design, source: str, target: str) -> Structure:
+        """The structure after the links from `source` to `target` were drawn, deleted or
+        changed (and nothing else): the same as `Structure(design, catalog)`, but only the
+        edges between the two are read again; the walks are redone."""
+        copy = object.__new__(Structure)
+        copy.kind, copy.ids, copy.stage, copy._by_kind = self.kind, self.ids, self.stage, self._by_kind
+        copy.succ, copy.pred = dict(self.succ), dict(self.pred)
+        if source in copy.succ and target in copy.pred:
+            between = (lk for lk in design.links if lk.source == source and lk.target == target)
+            links = sorted(between, key=lambda lk: lk.id)
+            out = [e for e in copy.succ[source] if e.node != target]
+            into = [e for e in copy.pred[target] if e.node != source]
+            for link in links:
+                out.append(Edge(target, link.flow, link.phase, link.feedback))
+                into.append(Edge(source, link.flow, link.phase, link.feedback))
+            out.sort()
+            into.sort()
+            copy.succ[source], copy.pred[target] = out, into
+        copy._walk()
+        return copy
+
+    def _walk(self) -> None:
+        succ = self.succ
         self.volume_reach = {s: self._volume_reach(s) for s in self.of_kind("data_source")}
         self.label_datasets = {s: self._label_datasets(s) for s in self.of_kind("label_source")}
         self.endpoint_models = {

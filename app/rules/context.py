@@ -30,6 +30,7 @@ from app.rules.shape import (
     Keep,
     ReachBitsKey,
     ReachKey,
+    Relink,
     ShapeCache,
     SpecialLinks,
     TopologyKey,
@@ -74,12 +75,14 @@ class RuleContext:
         compute: Callable[[], T],
         depends: Iterable[str] = ASPECTS,
         keep: Keep | None = None,
+        relink: Relink | None = None,
     ) -> T:
         """Like `memo`, but kept across checks until the design's shape changes. Only for
         values computed from kinds and links, never from properties or names; `depends`
         names the link attributes the value reads (see `aspects_of`); `keep` may say that
-        the value survives drawing or deleting one link. Callers must not mutate the value."""
-        return self._shape.get(key, compute, frozenset(depends), keep)
+        the value survives drawing or deleting one link, `relink` brings it up to date after
+        any edit of one pair's links. Callers must not mutate the value."""
+        return self._shape.get(key, compute, frozenset(depends), keep, relink)
 
     # ---- components ------------------------------------------------------------------
 

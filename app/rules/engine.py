@@ -219,14 +219,16 @@ class RuleEngine:
         cached graph traversals that the edit cannot change."""
         changes = list(changes)
         edit = self._single_link_edit(changes)
-        reshaped, changed = self._shape_changes(changes)
+        reshaped, changed, relinked = self._shape_changes(changes)
         self.mirror.apply(changes)
         self._note_reruns(changes)
         if edit is not None:
-            update_shape_for_link(self.shape, self.mirror.graph, edit)
+            update_shape_for_link(self.shape, self.design, self.mirror.graph, edit)
         elif reshaped:
             self.shape.clear()
-        elif changed:
+        else:
+            for source, target in relinked:
+                self.shape.relink_values(self.design, source, target)
             self.shape.invalidate(changed)
 
     def _note_reruns(self, changes: list[Change]) -> None:
@@ -273,22 +275,30 @@ class RuleEngine:
         data = graph.edges[ends]
         return LinkEdit(ends[0], ends[1], data["feedback"], data["phase"] == "train", added=False)
 
-    def _shape_changes(self, changes: list[Change]) -> tuple[bool, set[str]]:
-        """Whether components or links come or go, else which link attributes change.
+    def _shape_changes(self, changes: list[Change]) -> tuple[bool, set[str], list[tuple[str, str]]]:
+        """Whether components or links come or go, else which aspects of the links change
+        (the phase only when a link enters or leaves the train phase) and the ends of the
+        links whose flow, phase or feedback flag changes.
 
         Read before the mirror applies the changes: its edges still hold the old values.
         """
         changed: set[str] = set()
+        relinked: list[tuple[str, str]] = []
         for change in changes:
             if change.what in SHAPE_CHANGES:
-                return True, changed
+                return True, changed, relinked
             if change.what == "link_changed":
                 link = self.design.link_by_id().get(change.id)
                 data = self.mirror.graph.get_edge_data(link.source, link.target) if link else None
-                if data is None:
-                    return True, changed
-                changed.update(a for a in ("flow", "phase", "feedback") if data[a] != getattr(link, a))
-        return False, changed
+                if data is None or link is None:
+                    return True, changed, relinked
+                differ = {a for a in ("flow", "phase", "feedback") if data[a] != getattr(link, a)}
+                if differ:
+                    relinked.append((link.source, link.target))
+                if "phase" in differ and (data["phase"] == "train") == (link.phase == "train"):
+                    differ.discard("phase")
+                changed |= differ
+        return False, changed, relinked
 
     def check(self) -> CheckResult:
         with _gc_paused():

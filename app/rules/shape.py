@@ -16,13 +16,16 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
 from app.domain.digraph import DesignGraph
+from app.domain.model import Design
 from app.rules.walks import Adjacency, Topology, own_bits
 
 T = TypeVar("T")
 Pair = tuple[str, str]
 
 # What a cached value can depend on: which links exist (and which components: a change there
-# clears everything), and each link's feedback flag, phase and flow.
+# clears everything), and each link's feedback flag, flow and phase ("phase": whether a link is
+# of the train phase, all a traversal reads of it; a value reading more is stored with a
+# `relink`).
 ASPECTS = frozenset({"links", "feedback", "phase", "flow"})
 
 
@@ -87,6 +90,9 @@ SPECIAL_LINKS = "special_links"  # value: SpecialLinks
 # Traversals are already patched when it runs; nothing is dropped yet (a TopologyKey value
 # still describes the graph before the edit).
 Keep = Callable[[Mapping[Hashable, Any], DesignGraph, "LinkEdit"], bool]
+# (the cached value, the design after an edit of the links from source to target, source,
+# target) -> the value for the design as it is now, made cheaper than anew.
+Relink = Callable[[Any, Design, str, str], Any]
 
 
 class ShapeCache:
@@ -95,30 +101,41 @@ class ShapeCache:
     The engine keeps one across checks. An edit that adds or removes components clears it;
     drawing or deleting one link patches the traversals (`update_shape_for_link`); an edit of
     a link's flow, phase or feedback flag drops only the values that read that attribute;
-    property, name and position edits keep everything.
+    property, name and position edits keep everything. A value stored with a `relink` is
+    brought up to date by it after any edit of links that keeps the components.
     """
 
     def __init__(self) -> None:
         self.values: dict[Hashable, Any] = {}
         self.depends: dict[Hashable, frozenset[str]] = {}
         self.keep: dict[Hashable, Keep] = {}
+        self.relink: dict[Hashable, Relink] = {}
         self._signature: tuple[int, int] | None = None
 
     def clear(self) -> None:
         self.values.clear()
         self.depends.clear()
         self.keep.clear()
+        self.relink.clear()
         self._signature = None
 
     def forget(self, key: Hashable) -> None:
         self.values.pop(key, None)
         self.depends.pop(key, None)
         self.keep.pop(key, None)
+        self.relink.pop(key, None)
+
+    def relink_values(self, design: Design, source: str, target: str) -> None:
+        """Bring the values stored with a `relink` up to date after an edit of the links from
+        `source` to `target`."""
+        for key, relink in self.relink.items():
+            self.values[key] = relink(self.values[key], design, source, target)
 
     def invalidate(self, aspects: Iterable[str]) -> None:
-        """Forget the values that depend on any of `aspects`."""
+        """Forget the values that depend on any of `aspects` (but those stored with a `relink`:
+        `relink_values` keeps them up to date)."""
         changed = set(aspects)
-        for key in [k for k, deps in self.depends.items() if deps & changed]:
+        for key in [k for k, deps in self.depends.items() if deps & changed and k not in self.relink]:
             self.forget(key)
 
     def bind(self, graph: DesignGraph) -> ShapeCache:
@@ -130,7 +147,12 @@ class ShapeCache:
         return self
 
     def get(
-        self, key: Hashable, compute: Callable[[], T], depends: frozenset[str], keep: Keep | None = None
+        self,
+        key: Hashable,
+        compute: Callable[[], T],
+        depends: frozenset[str],
+        keep: Keep | None = None,
+        relink: Relink | None = None,
     ) -> T:
         try:
             found: T = self.values[key]
@@ -140,6 +162,8 @@ class ShapeCache:
             self.depends[key] = depends
             if keep is not None:
                 self.keep[key] = keep
+            if relink is not None:
+                self.relink[key] = relink
             return value
 
 
@@ -166,7 +190,7 @@ def _follows(data: Mapping[str, Any], feedback: bool, serve: bool) -> bool:
     return (feedback or not data["feedback"]) and not (serve and data["phase"] == "train")
 
 
-def update_shape_for_link(shape: ShapeCache, graph: DesignGraph, edit: LinkEdit) -> None:
+def update_shape_for_link(shape: ShapeCache, design: Design, graph: DesignGraph, edit: LinkEdit) -> None:
     """After one link is drawn or deleted (`graph` already shows it), patch the cached
     neighbour lists, keep or extend the traversals it cannot invalidate, drop the rest.
 
@@ -175,7 +199,8 @@ def update_shape_for_link(shape: ShapeCache, graph: DesignGraph, edit: LinkEdit)
     deleted link changes nothing when the traversal never left a or, in a graph without
     loops, when b still gets the same from its other neighbours. Values derived from
     traversals are dropped (unless stored with a `keep` that says they survive) and
-    recomputed from the kept ones at the next check.
+    recomputed from the kept ones at the next check; values stored with a `relink` are
+    brought up to date by it.
     """
     u, v = edit.source, edit.target
     values = shape.values
@@ -219,6 +244,8 @@ def update_shape_for_link(shape: ShapeCache, graph: DesignGraph, edit: LinkEdit)
                 kept = _removal_harmless(isinstance(key, ReachKey), value, sources, key.stop, a, others)
             if not kept:
                 drop.append(key)
+        elif key in shape.relink:
+            values[key] = shape.relink[key](value, design, u, v)
         else:
             keep = shape.keep.get(key)
             if keep is None or not keep(values, graph, edit):
