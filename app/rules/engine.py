@@ -28,6 +28,8 @@ SHAPE_CHANGES = frozenset({"component_added", "component_removed", "link_added",
 # Edits no rule reads: overrides and acceptances are applied to the rules' findings afterwards
 # (decision edits re-run only the rules that read the decision records).
 _NO_RERUN = frozenset({"component_moved", "meta_changed", "overrides_changed"})
+# Edits of links only: they re-run the rules that read the links (`RuleContext.read_links`).
+_LINK_EDITS = frozenset({"link_added", "link_removed", "link_changed"})
 
 
 @dataclass
@@ -203,6 +205,8 @@ class RuleEngine:
         self._found: dict[str, tuple[RuleSpec, list[Finding]]] = {}
         self._rerun: set[str] | None = None
         self._names: dict[str, str] = {}
+        # Whether each rule read the links at its last run (if not, a link edit keeps its findings).
+        self._read_links: dict[str, bool] = {}
 
     @property
     def design(self) -> Design:
@@ -235,8 +239,9 @@ class RuleEngine:
         """Note which rules the edits may change: none for moves, meta and overrides (overrides
         and acceptances apply after the rules), those reading decision records after a
         decision edit, those inspecting the kind of an edited
-        component (all of them when its name changed: messages name components), and every
-        rule when components or links come, go or change."""
+        component (all of them when its name changed: messages name components), those that
+        read the links when links come, go or change, and every rule when components come or
+        go."""
         if self._rerun is None:
             return
         index: dict[str, Component] | None = None
@@ -245,6 +250,9 @@ class RuleEngine:
                 continue
             if change.what == "decisions_changed":
                 self._rerun.update(spec.id for spec in self.rules if spec.reads_decisions)
+                continue
+            if change.what in _LINK_EDITS:
+                self._rerun.update(spec.id for spec in self.rules if self._read_links.get(spec.id, True))
                 continue
             if change.what != "component_changed":
                 self._rerun = None
@@ -311,15 +319,19 @@ class RuleEngine:
         rerun, previous = self._rerun, self._found
         found: dict[str, tuple[RuleSpec, list[Finding]]] = {}
         raw: list[Finding] = []
+        read_links = self._read_links
         for spec in self.rules:
             progress.checkpoint()  # inside a job (an export's own check): Cancel stops it here
             kept = previous.get(spec.id) if rerun is not None and spec.id not in rerun else None
             if kept is not None and kept[0] is spec:
                 hits = kept[1]
             elif spec.may_fire(present):
+                context.read_links = False
                 hits = run_rule(spec, context)
+                read_links[spec.id] = context.read_links or any(f.internal_error for f in hits)
             else:
                 hits = []
+                read_links[spec.id] = False
             found[spec.id] = (spec, hits)
             raw.extend(hits)
         self._found, self._rerun = found, set()

@@ -1,4 +1,5 @@
-"""A link's phase matters to the cached walks only when it enters or leaves the train phase."""
+"""What a link edit keeps: the walks a phase edit cannot change (a link's phase matters to them
+only when it enters or leaves the train phase), and the findings of rules that read no link."""
 
 from __future__ import annotations
 
@@ -25,3 +26,26 @@ def test_a_phase_edit_between_serve_and_both_keeps_the_serve_time_walks(catalog)
     engine.apply(ops.set_link_fields(design, link.id, phase="train")[1])
     assert not _serve_walks(engine)
     assert engine.check().findings == check_design(design, catalog).findings
+
+
+def test_a_link_edit_reruns_only_the_rules_that_read_the_links(catalog, monkeypatch):
+    """R15 (a source's owner) reads properties only: a link edit keeps its findings, while R5
+    (orphans) reads the links and runs again; the result still equals a fresh check."""
+    import app.rules.engine as engine_module
+
+    design = large_design(catalog, 120, 240, seed=2)
+    engine = RuleEngine(design, catalog)
+    engine.check()
+    ran: list[str] = []
+    run_rule = engine_module.run_rule
+
+    def counting(spec, context):
+        ran.append(spec.id)
+        return run_rule(spec, context)
+
+    monkeypatch.setattr(engine_module, "run_rule", counting)
+    a, b = design.components[0], design.components[-1]
+    engine.apply(ops.add_link(design, ops.make_link(design, catalog, a.id, b.id)))
+    result = engine.check()
+    assert "R5" in ran and "R15" not in ran
+    assert result.findings == check_design(design, catalog).findings
