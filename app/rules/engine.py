@@ -16,7 +16,7 @@ from app.domain.changes import Change
 from app.domain.graph import GraphMirror
 from app.domain.model import Component, Decision, Design
 from app.rules.context import RuleContext
-from app.rules.model import RULE_STAGES, SEVERITY_RANK, Finding, RuleSpec
+from app.rules.model import RULE_STAGES, SEVERITY_RANK, Finding, Hit, RuleSpec
 from app.rules.registry import all_rules
 from app.rules.shape import LinkEdit, ShapeCache, update_shape_for_link
 
@@ -95,8 +95,15 @@ def stage_coverage(design: Design, catalog: Catalog) -> dict[str, StageCoverage]
     }
 
 
-def run_rule(spec: RuleSpec, context: RuleContext) -> list[Finding]:
-    """Run one rule; an exception becomes an 'internal error' finding, never silence."""
+def run_rule(
+    spec: RuleSpec, context: RuleContext, made: dict[Hit, Finding] | None = None
+) -> list[Finding]:
+    """Run one rule; an exception becomes an 'internal error' finding, never silence.
+
+    `made` maps the hits of the rule's last run to the findings made of them: a hit found
+    again is the same finding (making one costs more than looking it up); it is left
+    holding this run's.
+    """
     try:
         hits = list(spec.check(context))
     except Exception as exc:  # a broken rule must be visible, not a clean result
@@ -114,22 +121,32 @@ def run_rule(spec: RuleSpec, context: RuleContext) -> list[Finding]:
                 internal_error=True,
             )
         ]
-    return [
-        Finding(
-            rule=spec.id,
-            severity=hit.severity or spec.severity,
-            stage=spec.stage,
-            title=spec.title,
-            message=hit.message,
-            components=tuple(hit.components),
-            links=tuple(hit.links),
-            subject=hit.subject,
-            suggestion=spec.suggestion,
-            sources=spec.sources,
-            unset=tuple(hit.unset),
-        )
-        for hit in hits
-    ]
+    if made is None:
+        return [_finding(spec, hit) for hit in hits]
+    try:
+        findings = [made.get(hit) or _finding(spec, hit) for hit in hits]
+    except TypeError:  # a hit holding a list cannot be looked up
+        made.clear()
+        return [_finding(spec, hit) for hit in hits]
+    made.clear()
+    made.update(zip(hits, findings, strict=True))
+    return findings
+
+
+def _finding(spec: RuleSpec, hit: Hit) -> Finding:
+    return Finding(
+        rule=spec.id,
+        severity=hit.severity or spec.severity,
+        stage=spec.stage,
+        title=spec.title,
+        message=hit.message,
+        components=tuple(hit.components),
+        links=tuple(hit.links),
+        subject=hit.subject,
+        suggestion=spec.suggestion,
+        sources=spec.sources,
+        unset=tuple(hit.unset),
+    )
 
 
 def _apply_overrides_and_decisions(
@@ -205,8 +222,10 @@ class RuleEngine:
         self._found: dict[str, tuple[RuleSpec, list[Finding]]] = {}
         self._rerun: set[str] | None = None
         self._names: dict[str, str] = {}
-        # Whether each rule read the links at its last run (if not, a link edit keeps its findings).
+        # Whether each rule read the links at its last run (if not, a link edit keeps its
+        # findings), and the findings it made of its hits (see `run_rule`).
         self._read_links: dict[str, bool] = {}
+        self._made: dict[RuleSpec, dict[Hit, Finding]] = {}
 
     @property
     def design(self) -> Design:
@@ -217,6 +236,7 @@ class RuleEngine:
         self.mirror.reset(design)
         self.shape.clear()
         self._rerun = None
+        self._made.clear()
 
     def apply(self, changes: Iterable[Change]) -> None:
         """Update the graph after edit operations, instead of rebuilding it, and keep the
@@ -327,7 +347,7 @@ class RuleEngine:
                 hits = kept[1]
             elif spec.may_fire(present):
                 context.read_links = False
-                hits = run_rule(spec, context)
+                hits = run_rule(spec, context, self._made.setdefault(spec, {}))
                 read_links[spec.id] = context.read_links or any(f.internal_error for f in hits)
             else:
                 hits = []

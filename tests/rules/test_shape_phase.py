@@ -1,5 +1,6 @@
 """What a link edit keeps: the walks a phase edit cannot change (a link's phase matters to them
-only when it enters or leaves the train phase), and the findings of rules that read no link."""
+only when it enters or leaves the train phase), the findings of rules that read no link, and
+the findings a rule run again finds again."""
 
 from __future__ import annotations
 
@@ -35,13 +36,13 @@ def test_a_link_edit_reruns_only_the_rules_that_read_the_links(catalog, monkeypa
 
     design = large_design(catalog, 120, 240, seed=2)
     engine = RuleEngine(design, catalog)
-    engine.check()
+    before = engine.check()
     ran: list[str] = []
     run_rule = engine_module.run_rule
 
-    def counting(spec, context):
+    def counting(spec, context, *made):
         ran.append(spec.id)
-        return run_rule(spec, context)
+        return run_rule(spec, context, *made)
 
     monkeypatch.setattr(engine_module, "run_rule", counting)
     a, b = design.components[0], design.components[-1]
@@ -49,3 +50,7 @@ def test_a_link_edit_reruns_only_the_rules_that_read_the_links(catalog, monkeypa
     result = engine.check()
     assert "R5" in ran and "R15" not in ran
     assert result.findings == check_design(design, catalog).findings
+    # a rule run again makes no new finding of what it found before
+    again = [f for f in result.findings if f.rule == "R5" and f in before.findings]
+    assert again
+    assert all(any(f is old for old in before.findings) for f in again)
