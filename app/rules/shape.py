@@ -220,9 +220,12 @@ def update_shape_for_link(shape: ShapeCache, design: Design, graph: DesignGraph,
         if isinstance(key, AdjacencyKey) or key == SPECIAL_LINKS:
             continue
         if isinstance(key, TopologyKey):
+            # Without feedback links the order itself is read (the first landing on the way,
+            # the heaviest path), and a kept order, though still topological, need not be the
+            # one a fresh check finds: it goes. With them only the loops are read.
             where = value.where
             if edit.seen_by(key.feedback, False) and not (
-                where[u] <= where[v] if edit.added else where[u] != where[v]
+                key.feedback and (where[u] <= where[v] if edit.added else where[u] != where[v])
             ):
                 drop.append(key)
         elif isinstance(key, ReachKey | ReachBitsKey):

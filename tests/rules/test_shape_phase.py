@@ -54,3 +54,28 @@ def test_a_link_edit_reruns_only_the_rules_that_read_the_links(catalog, monkeypa
     again = [f for f in result.findings if f.rule == "R5" and f in before.findings]
     assert again
     assert all(any(f is old for old in before.findings) for f in again)
+
+
+def test_a_deleted_link_leaves_the_order_a_fresh_check_finds(catalog):
+    """R49 names the first landing of a cascade in topological order: after a link between two
+    loops is deleted, the order kept would still be topological but not the fresh one, and the
+    incremental check named another landing."""
+    import random
+
+    rng = random.Random(7)
+    design = large_design(catalog, 60, 120, seed=7)
+    for component in design.components:
+        if component.kind == "endpoint":
+            component.properties["mode"] = "online"
+    engine = RuleEngine(design, catalog)
+    engine.check()
+    for _ in range(2):
+        if rng.random() < 0.5:
+            _, changes = ops.remove_link(design, rng.choice(design.links).id)
+        else:
+            a, b = rng.sample(design.components, 2)
+            assert not ops.find_link(design, a.id, b.id)
+            link = ops.make_link(design, catalog, a.id, b.id, feedback=rng.random() < 0.3)
+            changes = ops.add_link(design, link)
+        engine.apply(changes)
+        assert engine.check().findings == check_design(design, catalog).findings
