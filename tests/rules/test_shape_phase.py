@@ -79,3 +79,24 @@ def test_a_deleted_link_leaves_the_order_a_fresh_check_finds(catalog):
             changes = ops.add_link(design, link)
         engine.apply(changes)
         assert engine.check().findings == check_design(design, catalog).findings
+
+
+def test_a_link_that_closes_no_loop_keeps_the_data_loops(catalog):
+    from app.rules.shape import TopologyKey
+
+    design = large_design(catalog, 120, 240, seed=2)
+    engine = RuleEngine(design, catalog)
+    engine.check()
+    loops = engine.shape.values[("data_loops", True)]
+    assert loops
+    where = engine.shape.values[TopologyKey(True)].where
+    kinds = {c.id: c.kind for c in design.components}
+    source, target = next(
+        (a, b)
+        for a in where
+        for b in where
+        if where[a] < where[b] and kinds[b] != "governance" and not ops.find_link(design, a, b)
+    )
+    engine.apply(ops.add_link(design, ops.make_link(design, catalog, source, target)))
+    assert engine.shape.values[("data_loops", True)] is loops
+    assert engine.check().findings == check_design(design, catalog).findings
