@@ -45,8 +45,9 @@ Neighbours = Mapping[str, Mapping[str, EdgeData]]
 
 class RuleContext:
     """What a rule sees. `read_links` turns true when the design's links are read (the graph,
-    its neighbour lists, the walks, the design itself; per-check memos pass on whether their
-    value read them): a rule that did not read them finds the same after a link edit."""
+    its neighbour lists, the design itself), and `read_shapes` collects the keys of the shape
+    cache's values read (the walks); per-check memos pass both on. A rule that read no link
+    finds the same after a link edit that changes none of the values it read."""
 
     def __init__(
         self, design: Design, graph: DesignGraph, catalog: Catalog, shape: ShapeCache | None = None
@@ -58,10 +59,11 @@ class RuleContext:
         self._succ: Neighbours = graph.succ
         self._pred: Neighbours = graph.pred
         self.read_links = False
+        self.read_shapes: set[Hashable] = set()
         self._anc: dict[str, set[str]] = {}
         self._desc: dict[str, set[str]] = {}
         self._memo: dict[Hashable, Any] = {}
-        self._memo_read_links: dict[Hashable, bool] = {}
+        self._memo_reads: dict[Hashable, tuple[bool, frozenset[Hashable]]] = {}
         self._shape = (shape or ShapeCache()).bind(graph)
         # A plain dict: Design.component_by_id() goes through pydantic's attribute lookup.
         self.index: dict[str, Component] = design.component_by_id()
@@ -92,13 +94,17 @@ class RuleContext:
             found: T = self._memo[key]
         except KeyError:
             outer, self.read_links = self.read_links, False
+            outer_shapes, self.read_shapes = self.read_shapes, set()
             try:
                 value = self._memo[key] = compute()
             finally:
-                self._memo_read_links[key] = self.read_links
+                self._memo_reads[key] = (self.read_links, frozenset(self.read_shapes))
                 self.read_links |= outer
+                self.read_shapes |= outer_shapes
             return value
-        self.read_links |= self._memo_read_links[key]
+        links, shapes = self._memo_reads[key]
+        self.read_links |= links
+        self.read_shapes |= shapes
         return found
 
     def shape_memo(
@@ -114,7 +120,7 @@ class RuleContext:
         names the link attributes the value reads (see `aspects_of`); `keep` may say that
         the value survives drawing or deleting one link, `relink` brings it up to date after
         any edit of one pair's links. Callers must not mutate the value."""
-        self.read_links = True
+        self.read_shapes.add(key)
         return self._shape.get(key, compute, frozenset(depends), keep, relink)
 
     # ---- components ------------------------------------------------------------------
@@ -265,8 +271,8 @@ class RuleContext:
 
         Feedback links are left out unless `feedback`; `serve` leaves out train-phase links.
         """
-        self.read_links = True
         key = AdjacencyKey(forward, feedback, serve)
+        self.read_shapes.add(key)
         adj: Adjacency | None = self._shape.values.get(key)
         if adj is not None:
             return adj

@@ -125,18 +125,21 @@ class ShapeCache:
         self.keep.pop(key, None)
         self.relink.pop(key, None)
 
-    def relink_values(self, design: Design, source: str, target: str) -> None:
+    def relink_values(self, design: Design, source: str, target: str) -> set[Hashable]:
         """Bring the values stored with a `relink` up to date after an edit of the links from
-        `source` to `target`."""
+        `source` to `target`; their keys."""
         for key, relink in self.relink.items():
             self.values[key] = relink(self.values[key], design, source, target)
+        return set(self.relink)
 
-    def invalidate(self, aspects: Iterable[str]) -> None:
+    def invalidate(self, aspects: Iterable[str]) -> set[Hashable]:
         """Forget the values that depend on any of `aspects` (but those stored with a `relink`:
-        `relink_values` keeps them up to date)."""
+        `relink_values` keeps them up to date); their keys."""
         changed = set(aspects)
-        for key in [k for k, deps in self.depends.items() if deps & changed and k not in self.relink]:
+        gone = {k for k, deps in self.depends.items() if deps & changed and k not in self.relink}
+        for key in gone:
             self.forget(key)
+        return gone
 
     def bind(self, graph: DesignGraph) -> ShapeCache:
         """Check the cache still belongs to `graph` (a cheap guard, not a full comparison)."""
@@ -190,7 +193,9 @@ def _follows(data: Mapping[str, Any], feedback: bool, serve: bool) -> bool:
     return (feedback or not data["feedback"]) and not (serve and data["phase"] == "train")
 
 
-def update_shape_for_link(shape: ShapeCache, design: Design, graph: DesignGraph, edit: LinkEdit) -> None:
+def update_shape_for_link(
+    shape: ShapeCache, design: Design, graph: DesignGraph, edit: LinkEdit
+) -> set[Hashable]:
     """After one link is drawn or deleted (`graph` already shows it), patch the cached
     neighbour lists, keep or extend the traversals it cannot invalidate, drop the rest.
 
@@ -200,16 +205,20 @@ def update_shape_for_link(shape: ShapeCache, design: Design, graph: DesignGraph,
     loops, when b still gets the same from its other neighbours. Values derived from
     traversals are dropped (unless stored with a `keep` that says they survive) and
     recomputed from the kept ones at the next check; values stored with a `relink` are
-    brought up to date by it.
+    brought up to date by it. Returns the keys of the values changed or dropped.
     """
     u, v = edit.source, edit.target
     values = shape.values
     acyclic = {k.feedback: not val.loops for k, val in values.items() if isinstance(k, TopologyKey)}
+    changed: set[Hashable] = set()
     for key, value in list(values.items()):  # neighbour lists first: growing traversals walks them
         if isinstance(key, AdjacencyKey) and edit.seen_by(key.feedback, key.serve):
             a, b = (u, v) if key.forward else (v, u)
             value[a] = [*value[a], b] if edit.added else [n for n in value[a] if n != b]
+            changed.add(key)
         elif key == SPECIAL_LINKS:
+            if edit.feedback or edit.train:
+                changed.add(key)
             patched = [
                 ([*pairs, (u, v)] if edit.added else [p for p in pairs if p != (u, v)]) if wanted else pairs
                 for pairs, wanted in zip(value, (edit.feedback, edit.train), strict=True)
@@ -236,9 +245,13 @@ def update_shape_for_link(shape: ShapeCache, design: Design, graph: DesignGraph,
             if isinstance(key, ReachKey):
                 kept = _update_reach(values, key, walk, a, b, edit.added)
                 sources = tuple(key.sources)
+                if values[key] is not value:
+                    changed.add(key)
             else:
-                kept = _update_bits(value, key.seeds, key.stop, walk, a, b, edit.added)
+                kept, grown = _update_bits(value, key.seeds, key.stop, walk, a, b, edit.added)
                 sources = key.seeds
+                if grown:
+                    changed.add(key)
             if not kept and not edit.added and acyclic.get(key.feedback, False):
                 pulls = graph.pred[b] if key.forward else graph.succ[b]
                 others = [
@@ -249,12 +262,14 @@ def update_shape_for_link(shape: ShapeCache, design: Design, graph: DesignGraph,
                 drop.append(key)
         elif key in shape.relink:
             values[key] = shape.relink[key](value, design, u, v)
+            changed.add(key)
         else:
             keep = shape.keep.get(key)
             if keep is None or not keep(values, graph, edit):
                 drop.append(key)  # derived from traversals: recomputed from what is kept
     for key in drop:
         shape.forget(key)
+    return changed | set(drop)
 
 
 def _update_reach(
@@ -292,19 +307,20 @@ def _update_bits(
     a: str,
     b: str,
     added: bool,
-) -> bool:
-    """Whether cached reach bits survive the link a -> b; a new link spreads a's bits in place."""
+) -> tuple[bool, bool]:
+    """Whether cached reach bits survive the link a -> b, and whether they grew: a new link
+    spreads a's bits in place."""
     own = own_bits(seeds, a)
     brought = own if a in stop else own | bits.get(a, 0)
     if not brought:
-        return True
+        return True, False
     if not added:
-        return False
+        return False, False
     new = brought & ~bits.get(b, 0)
     if not new:
-        return True
+        return True, False
     if walk is None:
-        return False
+        return False, False
     work = [(b, new)]
     while work:  # bits only grow: spread what is new until nothing changes
         node, incoming = work.pop()
@@ -314,7 +330,7 @@ def _update_bits(
         bits[node] = bits.get(node, 0) | fresh
         if node not in stop:
             work.extend((nxt, fresh) for nxt in walk[node])
-    return True
+    return True, True
 
 
 def _removal_harmless(

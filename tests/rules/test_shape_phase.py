@@ -100,3 +100,30 @@ def test_a_link_that_closes_no_loop_keeps_the_data_loops(catalog):
     engine.apply(ops.add_link(design, ops.make_link(design, catalog, source, target)))
     assert engine.shape.values[("data_loops", True)] is loops
     assert engine.check().findings == check_design(design, catalog).findings
+
+
+def test_a_link_edit_keeps_the_findings_of_rules_reading_only_walks_it_leaves_as_they_are(
+    catalog, monkeypatch
+):
+    """A phase edit between serve and both changes no walk: the rules that read the links only
+    through walks keep their findings; those reading the links themselves run again."""
+    import app.rules.engine as engine_module
+
+    design = large_design(catalog, 120, 240, seed=2)
+    engine = RuleEngine(design, catalog)
+    engine.check()
+    walks_only = {rule for rule, (links, shapes) in engine._reads.items() if not links and shapes}
+    assert walks_only
+    ran: list[str] = []
+    run_rule = engine_module.run_rule
+
+    def counting(spec, context, *made):
+        ran.append(spec.id)
+        return run_rule(spec, context, *made)
+
+    monkeypatch.setattr(engine_module, "run_rule", counting)
+    link = next(lk for lk in design.links if lk.phase == "both")
+    engine.apply(ops.set_link_fields(design, link.id, phase="serve")[1])
+    result = engine.check()
+    assert ran and not walks_only & set(ran)
+    assert result.findings == check_design(design, catalog).findings
