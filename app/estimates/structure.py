@@ -37,19 +37,24 @@ class Structure:
     def __init__(self, design: Design, catalog: Catalog) -> None:
         self.kind: dict[str, str] = {c.id: c.kind for c in design.components}
         self.ids: tuple[str, ...] = tuple(sorted(self.kind))
-        self.stage: dict[str, str] = {cid: catalog.stage_of(k) or "" for cid, k in self.kind.items()}
+        stage_of = {k: catalog.stage_of(k) or "" for k in set(self.kind.values())}
+        self.stage: dict[str, str] = {cid: stage_of[k] for cid, k in self.kind.items()}
         self._by_kind: dict[str, list[str]] = {}
         for cid in self.ids:
             self._by_kind.setdefault(self.kind[cid], []).append(cid)
         succ: dict[str, list[Edge]] = {cid: [] for cid in self.ids}
         pred: dict[str, list[Edge]] = {cid: [] for cid in self.ids}
-        for link in sorted(design.links, key=lambda lk: lk.id):
+        edge = tuple.__new__  # Edge(...) without the call through Edge.__new__
+        for link in design.links:  # in any order: each list is sorted whole below
             source, target = link.source, link.target
             if source in succ and target in pred:
                 flow, phase, feedback = link.flow, link.phase, link.feedback
-                succ[source].append(Edge(target, flow, phase, feedback))
-                pred[target].append(Edge(source, flow, phase, feedback))
-        for edges in (*succ.values(), *pred.values()):
+                succ[source].append(edge(Edge, (target, flow, phase, feedback)))
+                pred[target].append(edge(Edge, (source, flow, phase, feedback)))
+        for edges in succ.values():
+            if len(edges) > 1:
+                edges.sort()
+        for edges in pred.values():
             if len(edges) > 1:
                 edges.sort()
         self.succ = succ
