@@ -37,23 +37,53 @@ class Structure:
     def __init__(self, design: Design, catalog: Catalog) -> None:
         self.kind: dict[str, str] = {c.id: c.kind for c in design.components}
         self.ids: tuple[str, ...] = tuple(sorted(self.kind))
-        self.stage: dict[str, str] = {cid: catalog.stage_of(k) or "" for cid, k in self.kind.items()}
+        stage_of = {k: catalog.stage_of(k) or "" for k in set(self.kind.values())}
+        self.stage: dict[str, str] = {cid: stage_of[k] for cid, k in self.kind.items()}
         self._by_kind: dict[str, list[str]] = {}
         for cid in self.ids:
             self._by_kind.setdefault(self.kind[cid], []).append(cid)
         succ: dict[str, list[Edge]] = {cid: [] for cid in self.ids}
         pred: dict[str, list[Edge]] = {cid: [] for cid in self.ids}
-        for link in sorted(design.links, key=lambda lk: lk.id):
+        edge = tuple.__new__  # Edge(...) without the call through Edge.__new__
+        for link in design.links:  # in any order: each list is sorted whole below
             source, target = link.source, link.target
             if source in succ and target in pred:
                 flow, phase, feedback = link.flow, link.phase, link.feedback
-                succ[source].append(Edge(target, flow, phase, feedback))
-                pred[target].append(Edge(source, flow, phase, feedback))
-        for edges in (*succ.values(), *pred.values()):
+                succ[source].append(edge(Edge, (target, flow, phase, feedback)))
+                pred[target].append(edge(Edge, (source, flow, phase, feedback)))
+        for edges in succ.values():
+            if len(edges) > 1:
+                edges.sort()
+        for edges in pred.values():
             if len(edges) > 1:
                 edges.sort()
         self.succ = succ
         self.pred = pred
+        self._walk()
+
+    def relinked(self, design: Design, source: str, target: str) -> Structure:
+        """The structure after the links from `source` to `target` were drawn, deleted or
+        changed (and nothing else): the same as `Structure(design, catalog)`, but only the
+        edges between the two are read again; the walks are redone."""
+        copy = object.__new__(Structure)
+        copy.kind, copy.ids, copy.stage, copy._by_kind = self.kind, self.ids, self.stage, self._by_kind
+        copy.succ, copy.pred = dict(self.succ), dict(self.pred)
+        if source in copy.succ and target in copy.pred:
+            between = (lk for lk in design.links if lk.source == source and lk.target == target)
+            links = sorted(between, key=lambda lk: lk.id)
+            out = [e for e in copy.succ[source] if e.node != target]
+            into = [e for e in copy.pred[target] if e.node != source]
+            for link in links:
+                out.append(Edge(target, link.flow, link.phase, link.feedback))
+                into.append(Edge(source, link.flow, link.phase, link.feedback))
+            out.sort()
+            into.sort()
+            copy.succ[source], copy.pred[target] = out, into
+        copy._walk()
+        return copy
+
+    def _walk(self) -> None:
+        succ = self.succ
         self.volume_reach = {s: self._volume_reach(s) for s in self.of_kind("data_source")}
         self.label_datasets = {s: self._label_datasets(s) for s in self.of_kind("label_source")}
         self.endpoint_models = {

@@ -30,6 +30,7 @@ from app.rules.shape import (
     Keep,
     ReachBitsKey,
     ReachKey,
+    Relink,
     ShapeCache,
     SpecialLinks,
     TopologyKey,
@@ -43,30 +44,68 @@ Neighbours = Mapping[str, Mapping[str, EdgeData]]
 
 
 class RuleContext:
+    """What a rule sees. `read_links` turns true when the design's links are read (the graph,
+    its neighbour lists, the design itself), and `read_shapes` collects the keys of the shape
+    cache's values read (the walks); per-check memos pass both on. A rule that read no link
+    finds the same after a link edit that changes none of the values it read."""
+
     def __init__(
         self, design: Design, graph: DesignGraph, catalog: Catalog, shape: ShapeCache | None = None
     ) -> None:
-        self.design = design
-        self.graph = graph
+        self._design = design
+        self._graph = graph
         self.catalog = catalog
         # the graph's own dict-of-dicts (node -> neighbour -> link data), without view wrappers
-        self.succ: Neighbours = graph.succ
-        self.pred: Neighbours = graph.pred
+        self._succ: Neighbours = graph.succ
+        self._pred: Neighbours = graph.pred
+        self.read_links = False
+        self.read_shapes: set[Hashable] = set()
         self._anc: dict[str, set[str]] = {}
         self._desc: dict[str, set[str]] = {}
         self._memo: dict[Hashable, Any] = {}
+        self._memo_reads: dict[Hashable, tuple[bool, frozenset[Hashable]]] = {}
         self._shape = (shape or ShapeCache()).bind(graph)
         # A plain dict: Design.component_by_id() goes through pydantic's attribute lookup.
         self.index: dict[str, Component] = design.component_by_id()
+
+    @property
+    def design(self) -> Design:
+        self.read_links = True
+        return self._design
+
+    @property
+    def graph(self) -> DesignGraph:
+        self.read_links = True
+        return self._graph
+
+    @property
+    def succ(self) -> Neighbours:
+        self.read_links = True
+        return self._succ
+
+    @property
+    def pred(self) -> Neighbours:
+        self.read_links = True
+        return self._pred
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """Compute something once per check run and share it between rules."""
         try:
             found: T = self._memo[key]
-            return found
         except KeyError:
-            value = self._memo[key] = compute()
+            outer, self.read_links = self.read_links, False
+            outer_shapes, self.read_shapes = self.read_shapes, set()
+            try:
+                value = self._memo[key] = compute()
+            finally:
+                self._memo_reads[key] = (self.read_links, frozenset(self.read_shapes))
+                self.read_links |= outer
+                self.read_shapes |= outer_shapes
             return value
+        links, shapes = self._memo_reads[key]
+        self.read_links |= links
+        self.read_shapes |= shapes
+        return found
 
     def shape_memo(
         self,
@@ -74,37 +113,40 @@ class RuleContext:
         compute: Callable[[], T],
         depends: Iterable[str] = ASPECTS,
         keep: Keep | None = None,
+        relink: Relink | None = None,
     ) -> T:
         """Like `memo`, but kept across checks until the design's shape changes. Only for
         values computed from kinds and links, never from properties or names; `depends`
         names the link attributes the value reads (see `aspects_of`); `keep` may say that
-        the value survives drawing or deleting one link. Callers must not mutate the value."""
-        return self._shape.get(key, compute, frozenset(depends), keep)
+        the value survives drawing or deleting one link, `relink` brings it up to date after
+        any edit of one pair's links. Callers must not mutate the value."""
+        self.read_shapes.add(key)
+        return self._shape.get(key, compute, frozenset(depends), keep, relink)
 
     # ---- components ------------------------------------------------------------------
 
     @cached_property
     def by_kind(self) -> dict[str, list[Component]]:
         groups: dict[str, list[Component]] = {}
-        for component in self.design.components:
+        for component in self._design.components:
             groups.setdefault(component.kind, []).append(component)
         return groups
 
     @cached_property
     def order(self) -> dict[str, int]:
         """Position of each component id in the design (for deterministic output)."""
-        return {c.id: i for i, c in enumerate(self.design.components)}
+        return {c.id: i for i, c in enumerate(self._design.components)}
 
     @cached_property
     def kind_of(self) -> dict[str, str]:
-        return {c.id: c.kind for c in self.design.components}
+        return {c.id: c.kind for c in self._design.components}
 
     def of_kind(self, *kinds: str) -> list[Component]:
         """Components of any of the kinds, in design order."""
         if len(kinds) == 1:
             return list(self.by_kind.get(kinds[0], ()))
         wanted = set(kinds)
-        return [c for c in self.design.components if c.kind in wanted]
+        return [c for c in self._design.components if c.kind in wanted]
 
     def ids_of_kind(self, *kinds: str) -> set[str]:
         return {c.id for kind in kinds for c in self.by_kind.get(kind, ())}
@@ -136,9 +178,14 @@ class RuleContext:
 
     # ---- links -----------------------------------------------------------------------
 
-    @cached_property
+    @property
     def link_order(self) -> dict[str, int]:
-        return {lk.id: i for i, lk in enumerate(self.design.links)}
+        self.read_links = True
+        return self._link_order
+
+    @cached_property
+    def _link_order(self) -> dict[str, int]:
+        return {lk.id: i for i, lk in enumerate(self._design.links)}
 
     def sorted_links(self, ids: Iterable[str]) -> tuple[str, ...]:
         """Unique link ids in design order."""
@@ -158,6 +205,7 @@ class RuleContext:
     # ---- reachability (per node, on the whole graph) ------------------------------------
 
     def ancestors(self, node: str) -> set[str]:
+        self.read_links = True
         found = self._anc.get(node)
         if found is None:
             found = self.graph.ancestors(node)
@@ -165,6 +213,7 @@ class RuleContext:
         return found
 
     def descendants(self, node: str) -> set[str]:
+        self.read_links = True
         found = self._desc.get(node)
         if found is None:
             found = self.graph.descendants(node)
@@ -223,6 +272,7 @@ class RuleContext:
         Feedback links are left out unless `feedback`; `serve` leaves out train-phase links.
         """
         key = AdjacencyKey(forward, feedback, serve)
+        self.read_shapes.add(key)
         adj: Adjacency | None = self._shape.values.get(key)
         if adj is not None:
             return adj

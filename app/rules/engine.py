@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import gc
-import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -16,8 +15,9 @@ from app.domain.changes import Change
 from app.domain.graph import GraphMirror
 from app.domain.model import Component, Decision, Design
 from app.rules.context import RuleContext
-from app.rules.model import RULE_STAGES, SEVERITY_RANK, Finding, RuleSpec
+from app.rules.model import RULE_STAGES, SEVERITY_RANK, Finding, Hit, RuleSpec
 from app.rules.registry import all_rules
+from app.rules.running import run_rule
 from app.rules.shape import LinkEdit, ShapeCache, update_shape_for_link
 
 FAIL_LEVELS = ("error", "warning", "info", "never")  # `mlsd check --fail-on`: a severity or never
@@ -28,6 +28,9 @@ SHAPE_CHANGES = frozenset({"component_added", "component_removed", "link_added",
 # Edits no rule reads: overrides and acceptances are applied to the rules' findings afterwards
 # (decision edits re-run only the rules that read the decision records).
 _NO_RERUN = frozenset({"component_moved", "meta_changed", "overrides_changed"})
+# Edits of links only: they re-run the rules that read the links (`RuleContext.read_links`) or
+# a value of the shape cache the edit changed (`RuleContext.read_shapes`).
+_LINK_EDITS = frozenset({"link_added", "link_removed", "link_changed"})
 
 
 @dataclass
@@ -91,43 +94,6 @@ def stage_coverage(design: Design, catalog: Catalog) -> dict[str, StageCoverage]
         )
         for stage in catalog.stages
     }
-
-
-def run_rule(spec: RuleSpec, context: RuleContext) -> list[Finding]:
-    """Run one rule; an exception becomes an 'internal error' finding, never silence."""
-    try:
-        hits = list(spec.check(context))
-    except Exception as exc:  # a broken rule must be visible, not a clean result
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        return [
-            Finding(
-                rule=spec.id,
-                severity="error",
-                stage=spec.stage,
-                title=f"Internal error in rule {spec.id}",
-                message=f"internal error in rule {spec.id}: {type(exc).__name__}: {exc} "
-                f"({where.name}, line {where.lineno})",
-                suggestion="Report this as a bug in MLSD Studio; the other rules still ran.",
-                sources=spec.sources,
-                internal_error=True,
-            )
-        ]
-    return [
-        Finding(
-            rule=spec.id,
-            severity=hit.severity or spec.severity,
-            stage=spec.stage,
-            title=spec.title,
-            message=hit.message,
-            components=tuple(hit.components),
-            links=tuple(hit.links),
-            subject=hit.subject,
-            suggestion=spec.suggestion,
-            sources=spec.sources,
-            unset=tuple(hit.unset),
-        )
-        for hit in hits
-    ]
 
 
 def _apply_overrides_and_decisions(
@@ -203,6 +169,11 @@ class RuleEngine:
         self._found: dict[str, tuple[RuleSpec, list[Finding]]] = {}
         self._rerun: set[str] | None = None
         self._names: dict[str, str] = {}
+        # What each rule read at its last run: whether the links, and which values of the
+        # shape cache (a link edit changing none keeps its findings); the findings it made of
+        # its hits (see `run_rule`).
+        self._reads: dict[str, tuple[bool, frozenset[Hashable]]] = {}
+        self._made: dict[RuleSpec, dict[Hit, Finding]] = {}
 
     @property
     def design(self) -> Design:
@@ -213,28 +184,35 @@ class RuleEngine:
         self.mirror.reset(design)
         self.shape.clear()
         self._rerun = None
+        self._made.clear()
 
     def apply(self, changes: Iterable[Change]) -> None:
         """Update the graph after edit operations, instead of rebuilding it, and keep the
         cached graph traversals that the edit cannot change."""
         changes = list(changes)
         edit = self._single_link_edit(changes)
-        reshaped, changed = self._shape_changes(changes)
+        reshaped, changed, relinked = self._shape_changes(changes)
         self.mirror.apply(changes)
-        self._note_reruns(changes)
+        touched: set[Hashable] | None  # the shape cache's values changed or dropped (None: all)
         if edit is not None:
-            update_shape_for_link(self.shape, self.mirror.graph, edit)
+            touched = update_shape_for_link(self.shape, self.design, self.mirror.graph, edit)
         elif reshaped:
             self.shape.clear()
-        elif changed:
-            self.shape.invalidate(changed)
+            touched = None
+        else:
+            touched = set()
+            for source, target in relinked:
+                touched |= self.shape.relink_values(self.design, source, target)
+            touched |= self.shape.invalidate(changed)
+        self._note_reruns(changes, touched)
 
-    def _note_reruns(self, changes: list[Change]) -> None:
+    def _note_reruns(self, changes: list[Change], touched: set[Hashable] | None) -> None:
         """Note which rules the edits may change: none for moves, meta and overrides (overrides
         and acceptances apply after the rules), those reading decision records after a
         decision edit, those inspecting the kind of an edited
-        component (all of them when its name changed: messages name components), and every
-        rule when components or links come, go or change."""
+        component (all of them when its name changed: messages name components), those that
+        read the links or a value of the shape cache the edit `touched` when links come, go or
+        change, and every rule when components come or go."""
         if self._rerun is None:
             return
         index: dict[str, Component] | None = None
@@ -243,6 +221,9 @@ class RuleEngine:
                 continue
             if change.what == "decisions_changed":
                 self._rerun.update(spec.id for spec in self.rules if spec.reads_decisions)
+                continue
+            if change.what in _LINK_EDITS:
+                self._rerun.update(spec.id for spec in self.rules if self._reads_touched(spec.id, touched))
                 continue
             if change.what != "component_changed":
                 self._rerun = None
@@ -253,6 +234,13 @@ class RuleEngine:
                 self._rerun = None
                 return
             self._rerun.update(spec.id for spec in self.rules if spec.inspects(component.kind))
+
+    def _reads_touched(self, rule_id: str, touched: set[Hashable] | None) -> bool:
+        reads = self._reads.get(rule_id)
+        if reads is None:
+            return True
+        links, shapes = reads
+        return links or (bool(shapes) if touched is None else not shapes.isdisjoint(touched))
 
     def _single_link_edit(self, changes: list[Change]) -> LinkEdit | None:
         """The one link drawn or deleted by `changes`, if that is all they do (read before
@@ -273,22 +261,30 @@ class RuleEngine:
         data = graph.edges[ends]
         return LinkEdit(ends[0], ends[1], data["feedback"], data["phase"] == "train", added=False)
 
-    def _shape_changes(self, changes: list[Change]) -> tuple[bool, set[str]]:
-        """Whether components or links come or go, else which link attributes change.
+    def _shape_changes(self, changes: list[Change]) -> tuple[bool, set[str], list[tuple[str, str]]]:
+        """Whether components or links come or go, else which aspects of the links change
+        (the phase only when a link enters or leaves the train phase) and the ends of the
+        links whose flow, phase or feedback flag changes.
 
         Read before the mirror applies the changes: its edges still hold the old values.
         """
         changed: set[str] = set()
+        relinked: list[tuple[str, str]] = []
         for change in changes:
             if change.what in SHAPE_CHANGES:
-                return True, changed
+                return True, changed, relinked
             if change.what == "link_changed":
                 link = self.design.link_by_id().get(change.id)
                 data = self.mirror.graph.get_edge_data(link.source, link.target) if link else None
-                if data is None:
-                    return True, changed
-                changed.update(a for a in ("flow", "phase", "feedback") if data[a] != getattr(link, a))
-        return False, changed
+                if data is None or link is None:
+                    return True, changed, relinked
+                differ = {a for a in ("flow", "phase", "feedback") if data[a] != getattr(link, a)}
+                if differ:
+                    relinked.append((link.source, link.target))
+                if "phase" in differ and (data["phase"] == "train") == (link.phase == "train"):
+                    differ.discard("phase")
+                changed |= differ
+        return False, changed, relinked
 
     def check(self) -> CheckResult:
         with _gc_paused():
@@ -301,15 +297,20 @@ class RuleEngine:
         rerun, previous = self._rerun, self._found
         found: dict[str, tuple[RuleSpec, list[Finding]]] = {}
         raw: list[Finding] = []
+        reads = self._reads
         for spec in self.rules:
             progress.checkpoint()  # inside a job (an export's own check): Cancel stops it here
             kept = previous.get(spec.id) if rerun is not None and spec.id not in rerun else None
             if kept is not None and kept[0] is spec:
                 hits = kept[1]
             elif spec.may_fire(present):
-                hits = run_rule(spec, context)
+                context.read_links, context.read_shapes = False, set()
+                hits = run_rule(spec, context, self._made.setdefault(spec, {}))
+                broken = any(f.internal_error for f in hits)
+                reads[spec.id] = (context.read_links or broken, frozenset(context.read_shapes))
             else:
                 hits = []
+                reads[spec.id] = (False, frozenset())
             found[spec.id] = (spec, hits)
             raw.extend(hits)
         self._found, self._rerun = found, set()

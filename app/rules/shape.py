@@ -16,13 +16,16 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple, TypeVar
 
 from app.domain.digraph import DesignGraph
+from app.domain.model import Design
 from app.rules.walks import Adjacency, Topology, own_bits
 
 T = TypeVar("T")
 Pair = tuple[str, str]
 
 # What a cached value can depend on: which links exist (and which components: a change there
-# clears everything), and each link's feedback flag, phase and flow.
+# clears everything), and each link's feedback flag, flow and phase ("phase": whether a link is
+# of the train phase, all a traversal reads of it; a value reading more is stored with a
+# `relink`).
 ASPECTS = frozenset({"links", "feedback", "phase", "flow"})
 
 
@@ -87,6 +90,9 @@ SPECIAL_LINKS = "special_links"  # value: SpecialLinks
 # Traversals are already patched when it runs; nothing is dropped yet (a TopologyKey value
 # still describes the graph before the edit).
 Keep = Callable[[Mapping[Hashable, Any], DesignGraph, "LinkEdit"], bool]
+# (the cached value, the design after an edit of the links from source to target, source,
+# target) -> the value for the design as it is now, made cheaper than anew.
+Relink = Callable[[Any, Design, str, str], Any]
 
 
 class ShapeCache:
@@ -95,31 +101,45 @@ class ShapeCache:
     The engine keeps one across checks. An edit that adds or removes components clears it;
     drawing or deleting one link patches the traversals (`update_shape_for_link`); an edit of
     a link's flow, phase or feedback flag drops only the values that read that attribute;
-    property, name and position edits keep everything.
+    property, name and position edits keep everything. A value stored with a `relink` is
+    brought up to date by it after any edit of links that keeps the components.
     """
 
     def __init__(self) -> None:
         self.values: dict[Hashable, Any] = {}
         self.depends: dict[Hashable, frozenset[str]] = {}
         self.keep: dict[Hashable, Keep] = {}
+        self.relink: dict[Hashable, Relink] = {}
         self._signature: tuple[int, int] | None = None
 
     def clear(self) -> None:
         self.values.clear()
         self.depends.clear()
         self.keep.clear()
+        self.relink.clear()
         self._signature = None
 
     def forget(self, key: Hashable) -> None:
         self.values.pop(key, None)
         self.depends.pop(key, None)
         self.keep.pop(key, None)
+        self.relink.pop(key, None)
 
-    def invalidate(self, aspects: Iterable[str]) -> None:
-        """Forget the values that depend on any of `aspects`."""
+    def relink_values(self, design: Design, source: str, target: str) -> set[Hashable]:
+        """Bring the values stored with a `relink` up to date after an edit of the links from
+        `source` to `target`; their keys."""
+        for key, relink in self.relink.items():
+            self.values[key] = relink(self.values[key], design, source, target)
+        return set(self.relink)
+
+    def invalidate(self, aspects: Iterable[str]) -> set[Hashable]:
+        """Forget the values that depend on any of `aspects` (but those stored with a `relink`:
+        `relink_values` keeps them up to date); their keys."""
         changed = set(aspects)
-        for key in [k for k, deps in self.depends.items() if deps & changed]:
+        gone = {k for k, deps in self.depends.items() if deps & changed and k not in self.relink}
+        for key in gone:
             self.forget(key)
+        return gone
 
     def bind(self, graph: DesignGraph) -> ShapeCache:
         """Check the cache still belongs to `graph` (a cheap guard, not a full comparison)."""
@@ -130,7 +150,12 @@ class ShapeCache:
         return self
 
     def get(
-        self, key: Hashable, compute: Callable[[], T], depends: frozenset[str], keep: Keep | None = None
+        self,
+        key: Hashable,
+        compute: Callable[[], T],
+        depends: frozenset[str],
+        keep: Keep | None = None,
+        relink: Relink | None = None,
     ) -> T:
         try:
             found: T = self.values[key]
@@ -140,6 +165,8 @@ class ShapeCache:
             self.depends[key] = depends
             if keep is not None:
                 self.keep[key] = keep
+            if relink is not None:
+                self.relink[key] = relink
             return value
 
 
@@ -166,7 +193,9 @@ def _follows(data: Mapping[str, Any], feedback: bool, serve: bool) -> bool:
     return (feedback or not data["feedback"]) and not (serve and data["phase"] == "train")
 
 
-def update_shape_for_link(shape: ShapeCache, graph: DesignGraph, edit: LinkEdit) -> None:
+def update_shape_for_link(
+    shape: ShapeCache, design: Design, graph: DesignGraph, edit: LinkEdit
+) -> set[Hashable]:
     """After one link is drawn or deleted (`graph` already shows it), patch the cached
     neighbour lists, keep or extend the traversals it cannot invalidate, drop the rest.
 
@@ -175,16 +204,21 @@ def update_shape_for_link(shape: ShapeCache, graph: DesignGraph, edit: LinkEdit)
     deleted link changes nothing when the traversal never left a or, in a graph without
     loops, when b still gets the same from its other neighbours. Values derived from
     traversals are dropped (unless stored with a `keep` that says they survive) and
-    recomputed from the kept ones at the next check.
+    recomputed from the kept ones at the next check; values stored with a `relink` are
+    brought up to date by it. Returns the keys of the values changed or dropped.
     """
     u, v = edit.source, edit.target
     values = shape.values
     acyclic = {k.feedback: not val.loops for k, val in values.items() if isinstance(k, TopologyKey)}
+    changed: set[Hashable] = set()
     for key, value in list(values.items()):  # neighbour lists first: growing traversals walks them
         if isinstance(key, AdjacencyKey) and edit.seen_by(key.feedback, key.serve):
             a, b = (u, v) if key.forward else (v, u)
             value[a] = [*value[a], b] if edit.added else [n for n in value[a] if n != b]
+            changed.add(key)
         elif key == SPECIAL_LINKS:
+            if edit.feedback or edit.train:
+                changed.add(key)
             patched = [
                 ([*pairs, (u, v)] if edit.added else [p for p in pairs if p != (u, v)]) if wanted else pairs
                 for pairs, wanted in zip(value, (edit.feedback, edit.train), strict=True)
@@ -195,9 +229,12 @@ def update_shape_for_link(shape: ShapeCache, graph: DesignGraph, edit: LinkEdit)
         if isinstance(key, AdjacencyKey) or key == SPECIAL_LINKS:
             continue
         if isinstance(key, TopologyKey):
+            # Without feedback links the order itself is read (the first landing on the way,
+            # the heaviest path), and a kept order, though still topological, need not be the
+            # one a fresh check finds: it goes. With them only the loops are read.
             where = value.where
             if edit.seen_by(key.feedback, False) and not (
-                where[u] <= where[v] if edit.added else where[u] != where[v]
+                key.feedback and (where[u] <= where[v] if edit.added else where[u] != where[v])
             ):
                 drop.append(key)
         elif isinstance(key, ReachKey | ReachBitsKey):
@@ -208,9 +245,13 @@ def update_shape_for_link(shape: ShapeCache, graph: DesignGraph, edit: LinkEdit)
             if isinstance(key, ReachKey):
                 kept = _update_reach(values, key, walk, a, b, edit.added)
                 sources = tuple(key.sources)
+                if values[key] is not value:
+                    changed.add(key)
             else:
-                kept = _update_bits(value, key.seeds, key.stop, walk, a, b, edit.added)
+                kept, grown = _update_bits(value, key.seeds, key.stop, walk, a, b, edit.added)
                 sources = key.seeds
+                if grown:
+                    changed.add(key)
             if not kept and not edit.added and acyclic.get(key.feedback, False):
                 pulls = graph.pred[b] if key.forward else graph.succ[b]
                 others = [
@@ -219,12 +260,16 @@ def update_shape_for_link(shape: ShapeCache, graph: DesignGraph, edit: LinkEdit)
                 kept = _removal_harmless(isinstance(key, ReachKey), value, sources, key.stop, a, others)
             if not kept:
                 drop.append(key)
+        elif key in shape.relink:
+            values[key] = shape.relink[key](value, design, u, v)
+            changed.add(key)
         else:
             keep = shape.keep.get(key)
             if keep is None or not keep(values, graph, edit):
                 drop.append(key)  # derived from traversals: recomputed from what is kept
     for key in drop:
         shape.forget(key)
+    return changed | set(drop)
 
 
 def _update_reach(
@@ -262,19 +307,20 @@ def _update_bits(
     a: str,
     b: str,
     added: bool,
-) -> bool:
-    """Whether cached reach bits survive the link a -> b; a new link spreads a's bits in place."""
+) -> tuple[bool, bool]:
+    """Whether cached reach bits survive the link a -> b, and whether they grew: a new link
+    spreads a's bits in place."""
     own = own_bits(seeds, a)
     brought = own if a in stop else own | bits.get(a, 0)
     if not brought:
-        return True
+        return True, False
     if not added:
-        return False
+        return False, False
     new = brought & ~bits.get(b, 0)
     if not new:
-        return True
+        return True, False
     if walk is None:
-        return False
+        return False, False
     work = [(b, new)]
     while work:  # bits only grow: spread what is new until nothing changes
         node, incoming = work.pop()
@@ -284,7 +330,7 @@ def _update_bits(
         bits[node] = bits.get(node, 0) | fresh
         if node not in stop:
             work.extend((nxt, fresh) for nxt in walk[node])
-    return True
+    return True, True
 
 
 def _removal_harmless(

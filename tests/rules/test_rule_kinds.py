@@ -23,8 +23,8 @@ from app.domain.model import Component, Design, Link
 from app.persistence import load_design
 from app.rules import RuleEngine, all_rules
 from app.rules.context import RuleContext
-from app.rules.engine import run_rule
 from app.rules.model import ALL, LINKS, Finding, RuleSpec
+from app.rules.running import run_rule
 
 ROOT = Path(__file__).resolve().parents[2]
 DESIGN_FILES = sorted((ROOT / "resources" / "templates").glob("*.mlsd")) + sorted(

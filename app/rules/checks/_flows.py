@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from typing import Any
 
+from app.domain.digraph import DesignGraph
 from app.rules.checks._common import ONLINE_MODES, endpoint_view
 from app.rules.context import RuleContext
+from app.rules.shape import Keep, LinkEdit, TopologyKey
 from app.rules.walks import strongly_connected
 
 NOT_DATA_FLOWS = ("watch", "govern", "proxy")
@@ -89,7 +92,28 @@ def data_loops(ctx: RuleContext, feedback: bool) -> list[tuple[str, ...]]:
         return found
 
     depends = {"links", "flow", *(() if feedback else ("feedback",))}
-    return ctx.shape_memo(("data_loops", feedback), compute, depends)
+    return ctx.shape_memo(("data_loops", feedback), compute, depends, keep=_loops_kept(feedback))
+
+
+def _loops_kept(feedback: bool) -> Keep:
+    """The data loops stay as they are when one link drawn or deleted leaves the loops of the
+    graph (feedback links left out unless `feedback`) and the links inside them as they are: the
+    walk does not follow it, or it joins two strongly connected components in topological order
+    (drawn) or two different ones (deleted); and it does not enter a governance step (data
+    flowing in or not decides whether its govern links carry data: `inline_governance`)."""
+
+    def keep(values: Mapping[Hashable, Any], graph: DesignGraph, edit: LinkEdit) -> bool:
+        if graph.nodes[edit.target].get("kind") == "governance":
+            return False
+        if not edit.seen_by(feedback, False):
+            return True
+        topology = values.get(TopologyKey(feedback))
+        if topology is None:
+            return False
+        where, u, v = topology.where, edit.source, edit.target
+        return bool(where[u] < where[v] if edit.added else where[u] != where[v])
+
+    return keep
 
 
 def _consumer_table(ctx: RuleContext) -> list[tuple[str, Any, int]]:

@@ -25,9 +25,13 @@ _STRUCTURE_ASPECTS = ("links", "feedback", "phase", "flow")
 
 
 def _structure(ctx: RuleContext) -> Structure:
-    """The estimate's walks, kept in the shape cache across property edits."""
+    """The estimate's walks, kept in the shape cache across property edits and redone
+    without reading every link again after a link edit."""
     return ctx.shape_memo(
-        "estimate_structure", lambda: Structure(ctx.design, ctx.catalog), _STRUCTURE_ASPECTS
+        "estimate_structure",
+        lambda: Structure(ctx.design, ctx.catalog),
+        _STRUCTURE_ASPECTS,
+        relink=lambda structure, design, source, target: structure.relinked(design, source, target),
     )
 
 

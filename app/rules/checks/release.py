@@ -8,6 +8,7 @@ endpoints nobody is drawn consuming, get info findings; an unset consumer_type i
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 from app.domain.model import Component
 from app.rules.checks._common import (
@@ -137,22 +138,24 @@ def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
     # without passing an endpoint, borrows nothing.
     ends = ctx.ids_of_kind("endpoint")
     releases = ctx.of_kind("release_strategy")
-    release_ids = [r.id for r in releases]
-    direct = ctx.reach_bits(release_ids, stop=ends) if release_ids else {}
-    table = []
-    for i, r in enumerate(releases):
+    # the endpoints each release reaches without passing another endpoint (bits of view.endpoints)
+    direct = ctx.reach_bits(view.endpoints, forward=False, stop=ends) if releases else {}
+    near_of: dict[str, list[tuple[str, Any, Any]]] = {}  # each endpoint's releases, in design order
+    for r in releases:
         mask = view.near(r.id)
-        for endpoint in pick(view.endpoints, mask):
+        for endpoint in pick(view.endpoints, mask & ~direct.get(r.id, 0)):
             bit = view.bit[endpoint]
-            if not direct.get(endpoint, 0) >> i & 1 and view.below.get(endpoint, 0) & mask & ~bit:
+            if view.below.get(endpoint, 0) & mask & ~bit:
                 mask &= ~bit
-        table.append((r.id, r.properties.get("release_type"), r.properties.get("rollback"), mask))
+        entry = (r.id, r.properties.get("release_type"), r.properties.get("rollback"))
+        for endpoint in pick(view.endpoints, mask):
+            near_of.setdefault(endpoint, []).append(entry)
     registry_ids = [c.id for c in ctx.of_kind("model_registry")]
     registry_bits = ctx.reach_bits(registry_ids, stop=ends) if registry_ids else {}
+    asked: set[str] = set()  # consumers whose consumer_type is noted
     for endpoint in endpoints(ctx):
         who, consumers = audience(ctx, endpoint)
-        bit = view.bit[endpoint]
-        near = [(rid, kind, rollback) for rid, kind, rollback, mask in table if mask & bit]
+        near = near_of.get(endpoint, [])
         gradual = [r for r in near if r[1] in _GRADUAL]
         name = ctx.name(endpoint)
         problems: list[str] = []
@@ -181,9 +184,8 @@ def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
         if not problems and not notes:
             continue
         if who == "unknown":
-            for consumer in consumers:
-                if unknown.has(consumer, "consumer_type"):
-                    continue
+            for consumer in [c for c in consumers if c not in asked]:
+                asked.add(consumer)
                 unknown.note(
                     consumer,
                     "consumer_type",

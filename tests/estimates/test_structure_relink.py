@@ -1,0 +1,44 @@
+"""Structure.relinked after one pair's links are drawn, deleted or changed equals a fresh Structure."""
+
+from __future__ import annotations
+
+import random
+
+from app.domain import ops
+from app.estimates.structure import Structure
+from tests.factories import large_design
+
+
+def _state(structure: Structure) -> dict[str, object]:
+    return {name: value for name, value in vars(structure).items() if not name.startswith("_")}
+
+
+def test_relinked_structure_equals_a_fresh_one_after_every_link_edit(catalog):
+    rng = random.Random(4)
+    design = large_design(catalog, 80, 160, seed=3)
+    structure = Structure(design, catalog)
+    for step in range(150):
+        choice = rng.random()
+        if choice < 0.35:
+            a, b = rng.sample(design.components, 2)
+            if ops.find_link(design, a.id, b.id):
+                continue
+            ops.add_link(design, ops.make_link(design, catalog, a.id, b.id, feedback=rng.random() < 0.3))
+            source, target = a.id, b.id
+        elif choice < 0.6:
+            link = rng.choice(design.links)
+            ops.remove_link(design, link.id)
+            source, target = link.source, link.target
+        else:
+            link = rng.choice(design.links)
+            edit = rng.choice(
+                [
+                    {"feedback": not link.feedback},
+                    {"phase": rng.choice(["train", "serve", "both"])},
+                    {"flow": rng.choice(["data", "feature", "artifact", "prediction", "watch", "label"])},
+                ]
+            )
+            ops.set_link_fields(design, link.id, **edit)
+            source, target = link.source, link.target
+        structure = structure.relinked(design, source, target)
+        assert _state(structure) == _state(Structure(design, catalog)), f"step {step}"
