@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from app.diff.formats import diff_to_json, diff_to_markdown, diff_to_text
 from app.domain.catalog import default_catalog
+from app.domain.json_number import dumps
 from app.domain.model import Design
 from app.domain.text import json_escape_bidi
 from app.errors import input_name
@@ -32,7 +32,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     diff = diff_designs(old, new, positions=args.positions, catalog=default_catalog())
     if args.format == "json":
         data = {"old": args.old, "new": args.new, **diff_to_json(diff)}
-        text = json_escape_bidi(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
+        text = json_escape_bidi(dumps(data, indent=2, ensure_ascii=False)) + "\n"  # 1e400 stays 1e400
     elif args.format == "md":
         text = diff_to_markdown(diff)
     else:

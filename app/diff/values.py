@@ -77,16 +77,21 @@ def show(value: Any, unit: str | None = None) -> str:
 
 def show_apart(values: list[Any], unit: str | None = None, absent: object = None) -> list[str]:
     """`show` of each value (`absent` as 'absent'); texts that differ only past what `show`
-    keeps are shown from a little before their first difference ('…model A', '…model B'),
-    so a conflict never lists three values that look the same."""
+    keeps are each shown from a little before where they part from the text most like them
+    ('…model A', '…model B'), so a conflict never lists values that look the same."""
     shown = ["absent" if v is absent else show(v, unit) for v in values]
-    texts = {one_line(v) for v in values if isinstance(v, str) and v is not absent}
-    if len(texts) < 2 or len(set(shown)) == len({repr(v) for v in values}):
+    texts = [one_line(v) if isinstance(v, str) and v is not absent else None for v in values]
+    if len({t for t in texts if t is not None}) < 2 or len(set(shown)) == len({repr(v) for v in values}):
         return shown
     if not all(isinstance(v, str) or v is absent for v in values):
         return shown
-    start = max(0, len(os.path.commonprefix(sorted(texts))) - 20)
-    return ["absent" if v is absent else show("\u2026" + one_line(v)[start:]) for v in values]
+    for i, text in enumerate(texts):
+        if text is None:
+            continue
+        shared = max(len(os.path.commonprefix([text, other])) for other in texts if other not in (None, text))
+        start = max(0, shared - 20)
+        shown[i] = show("\u2026" + text[start:]) if start else show(text)
+    return shown
 
 
 def property_unit(design_component: Component, name: str, catalog: Catalog) -> str | None:

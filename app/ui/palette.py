@@ -3,6 +3,7 @@
 A QStandardItemModel adapts the catalog (stage rows with their kinds as children); a filter
 proxy hides kinds that do not match the search text and stages left empty. Dragging a kind
 carries only its id under KIND_MIME_TYPE; double-clicking (or Enter) emits `kind_activated`.
+A click or Enter on a stage folds or unfolds it (Left and Right too, as in any tree).
 """
 
 from __future__ import annotations
@@ -184,8 +185,12 @@ class _KindTree(QTreeView):
         return super().viewportEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self.kind_entered.emit(self.currentIndex())
+        index = self.currentIndex()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and index.isValid():
+            if index.data(KIND_ROLE) is None:  # a stage folds as a click folds it (no arrow to press)
+                self.setExpanded(index, not self.isExpanded(index))
+            else:
+                self.kind_entered.emit(index)
             return
         super().keyPressEvent(event)
 

@@ -62,6 +62,17 @@ def test_long_texts_that_differ_at_the_end_are_shown_where_they_differ(base, cat
     assert "model'" in text and "model B'" in text and "model A'" in text, text
 
 
+def test_two_long_texts_alike_are_told_apart_when_the_third_differs_early(base, catalog):
+    long = "Gradient-boosted trees on engineered aggregates rather than a deep sequence model"
+    base.component_by_id()["ranker"].notes = long + " A"
+    ours, theirs = _copy(base), _copy(base)
+    ours.component_by_id()["ranker"].notes = long + " B"
+    theirs.component_by_id()["ranker"].notes = "A deep sequence model"
+    [conflict] = merge_designs(base, ours, theirs, catalog).conflicts
+    text = conflict.describe()
+    assert "model A', ours '" in text and "model B', theirs 'A deep sequence model';" in text, text
+
+
 def test_same_change_on_both_sides_is_no_conflict(base, catalog):
     ours, theirs = _copy(base), _copy(base)
     for side in (ours, theirs):

@@ -92,3 +92,14 @@ def test_exact_numbers_compare_by_value() -> None:
     assert values[0] == values[1] and hash(values[0]) == hash(values[1])
     assert values[0] != values[2] and values[0] != float("inf")
     assert ExactNumber("1.00000000000000000001") != 1.0
+
+
+def test_diff_json_writes_them_as_written(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old, new = tmp_path / "old.mlsd", tmp_path / "new.mlsd"
+    old.write_bytes(_with_literal("v3", "component", "1"))
+    new.write_bytes(_with_literal("v3", "component", "[1e400, 1.00000000000000000001]"))
+    assert main(["diff", str(old), str(new), "--format", "json"]) == 1
+    out = capsys.readouterr().out
+    data = json.loads(out, parse_float=str)  # strict JSON: was 'inf' and '0.1' ('1.0')
+    (change,) = [c for c in data["changes"] if c["field"] == "x_extra"]
+    assert change["old"] == 1 and change["new"] == ["1e400", "1.00000000000000000001"]

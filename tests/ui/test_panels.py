@@ -141,6 +141,25 @@ def test_double_click_and_enter_activate_a_kind(qtbot, palette):
     assert palette.index_of_kind("label_source").data(KIND_ROLE) == "label_source"
 
 
+def test_a_stage_folds_with_a_click_enter_or_left_and_right(qtbot, palette):
+    tree = palette.tree
+    stage = palette.proxy.index(1, 0)
+    activated = []
+    palette.kind_activated.connect(activated.append)
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=tree.visualRect(stage).center())
+    assert not tree.isExpanded(stage)
+    tree.setFocus()
+    tree.setCurrentIndex(stage)
+    qtbot.keyClick(tree, Qt.Key.Key_Return)  # there is no arrow to show it, so Enter unfolds it
+    assert tree.isExpanded(stage)
+    qtbot.keyClick(tree, Qt.Key.Key_Enter)
+    assert not tree.isExpanded(stage)
+    qtbot.keyClick(tree, Qt.Key.Key_Right)
+    assert tree.isExpanded(stage)
+    qtbot.keyClick(tree, Qt.Key.Key_Left)
+    assert not tree.isExpanded(stage) and activated == []
+
+
 # ---- inspector: one component --------------------------------------------------------------
 
 
