@@ -22,6 +22,7 @@ from app.domain.text import balance_bidi, isolate, needs_isolation, strip_bidi
 __all__ = [
     "NAME_WIDTH",
     "Measure",
+    "BREAK_AFTER",
     "balance_bidi",
     "clean",
     "component_title",
@@ -140,25 +141,32 @@ def _head(text: str, width: float, measure: Measure) -> int:
     return len(text)
 
 
+# A line may break after a slash or a hyphen inside a word ("supply/demand", "near-real-time"),
+# as well as at spaces; the slash or hyphen stays at the end of the line.
+BREAK_AFTER = re.compile(r"(?<=[^/\\\-\u2010\u2013][/\\\-\u2010\u2013])(?=[^/\\\-\u2010\u2013])")
+
+
 def fit_lines(text: str, width: float, max_lines: int, measure: Measure = display_units) -> list[str]:
     """User text as at most `max_lines` lines no wider than `width` (by default in display
-    units, a wide CJK character or emoji counting two), broken at spaces where it can be; text
-    that does not fit ends in an ellipsis. For a label drawn in a box of fixed size."""
+    units, a wide CJK character or emoji counting two), broken at spaces or after a slash or
+    hyphen where it can be; text that does not fit ends in an ellipsis. For a label drawn in a
+    box of fixed size."""
     lines: list[str] = []
     for raw in clean(text).split("\n"):
         line = ""
         for word in raw.split():
-            joined = f"{line} {word}" if line else word
-            if measure(joined) <= width:
-                line = joined
-                continue
-            if line:
-                lines.append(line)
-            while measure(word) > width:
-                cut = _head(word, width, measure)
-                lines.append(word[:cut])
-                word = word[cut:]
-            line = word
+            for number, piece in enumerate(BREAK_AFTER.split(word)):
+                joined = (f"{line}{piece}" if number else f"{line} {piece}") if line else piece
+                if measure(joined) <= width:
+                    line = joined
+                    continue
+                if line:
+                    lines.append(line)
+                while measure(piece) > width:
+                    cut = _head(piece, width, measure)
+                    lines.append(piece[:cut])
+                    piece = piece[cut:]
+                line = piece
         if line:
             lines.append(line)
     if len(lines) > max_lines:

@@ -141,3 +141,28 @@ def test_card_names_stay_inside_their_cards(catalog, renderer):
     assert _card_overflows(svg) == []
     families = {t.get("font-family") for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")}
     assert families and all(f and f.endswith("sans-serif") for f in families), families
+
+
+def test_card_names_break_after_a_slash_or_hyphen_as_in_the_report(catalog, renderer):
+    """A name with no space where a line could end was cut with an ellipsis; it breaks after
+    its slash or hyphen (the report's figures break there too) and reads whole."""
+    from tests.export.svgtext import node_texts
+    from tests.factories import DesignBuilder
+
+    b = DesignBuilder(catalog)
+    b.add("data_source", "Streaming supply/demand-forecasting pipeline", id="a")
+    b.add("model", "Near-real-time/batch-reconciliation ranker", id="b")
+    b.link("a", "b")
+    texts = node_texts(to_svg(b.design, catalog))
+    bold = measure_in_points("Helvetica-Bold", 12)
+    for node, name, kind in (
+        ("n0", "Streaming supply/demand-forecasting pipeline", "Data source"),
+        ("n1", "Near-real-time/batch-reconciliation ranker", "Model"),
+    ):
+        lines = texts[node][:-1]
+        assert texts[node][-1] == kind and len(lines) == 2
+        assert not any("\u2026" in line for line in lines)
+        assert "".join(lines).replace(" ", "") == name.replace(" ", "")
+        assert all(bold(line) <= CARD_TEXT_WIDTH for line in lines)
+        assert lines[0][-1] in "/-" or name[len(lines[0])] == " "  # broken at a space, slash or hyphen
+    assert card_name_lines("Streaming supply/demand-forecasting pipeline")[0].endswith(("/", "-"))

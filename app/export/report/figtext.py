@@ -8,7 +8,6 @@ every character in a font that has it (the shipped script fonts, U+FFFD when non
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from reportlab.lib.colors import Color, toColor
@@ -16,7 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from app.export.report.fonts import FontSet, draw_text
 from app.export.report.fonts import text_width as fonts_text_width
-from app.export.text import clean
+from app.export.text import BREAK_AFTER, clean
 
 ELLIPSIS = "…"
 
@@ -77,16 +76,11 @@ def shorten(text: str, width: float, size: float, fonts: FontSet, *, bold: bool 
     return text[:low].rstrip() + ELLIPSIS
 
 
-# A line may break after a slash or a hyphen inside a word ("supply/demand", "near-real-time"),
-# as well as at spaces; the slash or hyphen stays at the end of the line.
-_BREAK_AFTER = re.compile(r"(?<=[^/\\\-\u2010\u2013][/\\\-\u2010\u2013])(?=[^/\\\-\u2010\u2013])")
-
-
 def _atoms(text: str) -> list[tuple[str, str]]:
     """(glue, piece) for the pieces a line may end after: glue " " at a space, "" inside a word."""
     atoms: list[tuple[str, str]] = []
     for word in " ".join(clean(text).split()).split(" "):
-        for number, piece in enumerate(_BREAK_AFTER.split(word)):
+        for number, piece in enumerate(BREAK_AFTER.split(word)):
             atoms.append(("" if number else " ", piece))
     return atoms
 
