@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from reportlab.lib.units import cm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, NextPageTemplate, PageBreak, Spacer
+from reportlab.platypus import Flowable, KeepTogether, NextPageTemplate, PageBreak, Spacer
 
 from app import __version__, progress
 from app.domain.catalog import Catalog, default_catalog
@@ -32,6 +32,7 @@ from app.export.design_doc import DesignDoc, build_doc
 from app.export.report import docsections, front, glossary, passes, sections
 from app.export.report.architecture import architecture_story
 from app.export.report.capacity import capacity_section
+from app.export.report.flow import SectionBreak
 from app.export.report.sections import ExtraSection
 from app.export.report.styles import MARGIN, PORTRAIT, Styles, make_styles
 from app.export.report.template import ReportDocTemplate
@@ -163,12 +164,12 @@ def _story(
         *docsections.context_section(doc_content, styles, width),
         *docsections.goals_section(doc_content, styles),
     ]
-    # Before the landscape architecture page: on this page, or together on the next (no short spill).
-    story += [CondPageBreak(SECTION_ROOM), KeepTogether(context)]
+    # Before the landscape architecture page: on this page (whole when short), or together on the next.
+    story += [SectionBreak(SECTION_ROOM, context), KeepTogether(context)]
     with progress.phase(*FIGURES_SHARE, "Drawing the figures"):
         story += architecture_story(design, catalog, result, styles, width, error=diagram_error)
     progress.checkpoint(PREPARE_SHARE, "Writing the sections")
-    # Later sections start on the current page when there is room for a good start.
+    # Later sections start on the current page when there is room for a good start, or for all of one.
     for part in (
         sections.stage_sections(doc_content, styles, width),
         capacity_section(design, catalog, styles, width),
@@ -179,7 +180,7 @@ def _story(
         docsections.appendix(doc_content, styles, width),
     ):
         if part:
-            story += [CondPageBreak(SECTION_ROOM), *part]
+            story += [SectionBreak(SECTION_ROOM, part), *part]
     return story
 
 

@@ -174,7 +174,7 @@ def capacity_section(
             "Back-of-the-envelope figures worked out from the quantities entered on the components: "
             "load flows from sources and endpoints through the design, and each figure says how it "
             "was derived. They are orders of magnitude for a review, not a quote.",
-            styles.muted,
+            styles.muted.clone("capacity_intro", keepWithNext=1),  # with the first table, not alone
         )
     )
     story.append(heading("Totals by stage", styles, 1))

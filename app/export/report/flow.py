@@ -1,0 +1,46 @@
+"""Where a section starts: on the current page when there is room for a good start of it, or
+when it fits there whole (a short section is not left alone on a page it could share)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, cast
+
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table
+
+
+def _fits_whole(flowables: Sequence[Flowable], width: float, height: float) -> bool:
+    """Whether `flowables` laid one after the other take at most `height` points. Only plain
+    text, tables and spacers are measured (and at most until `height` is passed): anything
+    else (page breaks, figures, template switches) counts as not fitting."""
+    used = 0.0
+    for number, flowable in enumerate(flowables):
+        if isinstance(flowable, KeepTogether):
+            content: Any = cast(Any, flowable)._content
+            if not _fits_whole(content, width, height - used):
+                return False
+            flowable.wrap(width, height - used)
+            used += float(getattr(flowable, "_H", 0.0))
+            continue
+        if not isinstance(flowable, Paragraph | Table) and type(flowable) is not Spacer:
+            return False
+        _w, h = flowable.wrap(width, height - used)
+        used += h + flowable.getSpaceAfter() + (flowable.getSpaceBefore() if number else 0.0)
+        if used > height:
+            return False
+    return True
+
+
+class SectionBreak(CondPageBreak):
+    """A CondPageBreak of `height` that does not break when the section after it, `section`,
+    fits whole in the room left."""
+
+    def __init__(self, height: float, section: Sequence[Flowable]):
+        super().__init__(height)
+        self.section = list(section)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        if availHeight < self.height and _fits_whole(self.section, availWidth, availHeight):
+            return 0, 0
+        result: tuple[float, float] = super().wrap(availWidth, availHeight)
+        return result
