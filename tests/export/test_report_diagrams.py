@@ -268,3 +268,13 @@ def test_a_card_name_is_set_smaller_before_it_is_cut(catalog):
         "Streaming supply/",
         "demand pipeline",
     ]
+
+
+def test_a_short_context_section_ends_the_summary_page_before_the_architecture_page(big_report):
+    """The 150-component report's 'Context and scope' (two lines) had a page of its own before
+    the landscape Architecture page: it started a new page whenever less than a good start's
+    room was left, although it fitted whole on the summary's page."""
+    _design, data = big_report
+    pages = {title: number for _level, title, number in outline(data)}
+    assert pages["Context and scope"] == pages["Summary"]
+    assert pages["Architecture"] == pages["Summary"] + 1
