@@ -49,7 +49,8 @@ def font_names(data: bytes) -> set[str]:
     return names
 
 
-def _multiply(a: list[float], b: list[float]) -> list[float]:
+def multiply(a: list[float], b: list[float]) -> list[float]:
+    """The product of two PDF matrices [a b c d e f] (a `cm` operand times the current matrix)."""
     return [
         a[0] * b[0] + a[1] * b[2],
         a[0] * b[1] + a[1] * b[3],
@@ -74,7 +75,7 @@ def _walk_sizes(
         elif operator == b"Q":
             ctm = stack.pop()
         elif operator == b"cm":
-            ctm = _multiply([float(v) for v in operands], ctm)
+            ctm = multiply([float(v) for v in operands], ctm)
         elif operator == b"Tf":
             size = float(operands[1])
         elif operator == b"Tm":
@@ -82,7 +83,7 @@ def _walk_sizes(
         elif operator == b"BT":
             matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
         elif operator in (b"Tj", b"TJ", b"'", b'"'):
-            m = _multiply(matrix, ctm)
+            m = multiply(matrix, ctm)
             out.append(size * (m[2] ** 2 + m[3] ** 2) ** 0.5)
         elif operator == b"Do" and str(operands[0]) in forms:
             form = forms[str(operands[0])].get_object()

@@ -16,24 +16,13 @@ from app.export.report import diagram
 from app.export.report.figure import MIN_TEXT_PT
 from app.rules.engine import CheckResult, check_design, stage_coverage
 from tests.export.designs import staged_design
-from tests.export.pdfread import flat, outline, reader, text_of
+from tests.export.pdfread import flat, multiply, outline, reader, text_of
 
 
 def _forms(page) -> list:
     """The form XObjects (figures) a page shows."""
     objects = page.get("/Resources", {}).get("/XObject", {})
     return [o.get_object() for o in objects.values() if o.get_object().get("/Subtype") == "/Form"]
-
-
-def _multiply(a: list[float], b: list[float]) -> list[float]:
-    return [
-        a[0] * b[0] + a[1] * b[2],
-        a[0] * b[1] + a[1] * b[3],
-        a[2] * b[0] + a[3] * b[2],
-        a[2] * b[1] + a[3] * b[3],
-        a[4] * b[0] + a[5] * b[2] + b[4],
-        a[4] * b[1] + a[5] * b[3] + b[5],
-    ]
 
 
 def _drawn_forms(pdf, page) -> list[tuple[str, tuple[float, float, float, float], float]]:
@@ -46,7 +35,7 @@ def _drawn_forms(pdf, page) -> list[tuple[str, tuple[float, float, float, float]
         elif operator == b"Q":
             ctm = stack.pop()
         elif operator == b"cm":
-            ctm = _multiply([float(v) for v in operands], ctm)
+            ctm = multiply([float(v) for v in operands], ctm)
         elif operator == b"Do" and str(operands[0]) in forms:
             x0, y0, x1, y1 = (float(v) for v in forms[str(operands[0])].get_object()["/BBox"])
             xs = [x * ctm[0] + y * ctm[2] + ctm[4] for x in (x0, x1) for y in (y0, y1)]
