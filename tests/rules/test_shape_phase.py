@@ -14,6 +14,21 @@ def _serve_walks(engine: RuleEngine) -> dict[object, object]:
     return {k: v for k, v in engine.shape.values.items() if isinstance(k, ReachBitsKey) and k.serve}
 
 
+
+def _count_rule_runs(monkeypatch) -> list[str]:
+    """The ids of the rules the engine runs from now on, in order."""
+    import app.rules.engine as engine_module
+
+    ran: list[str] = []
+    run_rule = engine_module.run_rule
+
+    def counting(spec, context, *made):
+        ran.append(spec.id)
+        return run_rule(spec, context, *made)
+
+    monkeypatch.setattr(engine_module, "run_rule", counting)
+    return ran
+
 def test_a_phase_edit_between_serve_and_both_keeps_the_serve_time_walks(catalog):
     design = large_design(catalog, 120, 240, seed=2)
     engine = RuleEngine(design, catalog)
@@ -32,19 +47,10 @@ def test_a_phase_edit_between_serve_and_both_keeps_the_serve_time_walks(catalog)
 def test_a_link_edit_reruns_only_the_rules_that_read_the_links(catalog, monkeypatch):
     """R15 (a source's owner) reads properties only: a link edit keeps its findings, while R5
     (orphans) reads the links and runs again; the result still equals a fresh check."""
-    import app.rules.engine as engine_module
-
     design = large_design(catalog, 120, 240, seed=2)
     engine = RuleEngine(design, catalog)
     before = engine.check()
-    ran: list[str] = []
-    run_rule = engine_module.run_rule
-
-    def counting(spec, context, *made):
-        ran.append(spec.id)
-        return run_rule(spec, context, *made)
-
-    monkeypatch.setattr(engine_module, "run_rule", counting)
+    ran = _count_rule_runs(monkeypatch)
     a, b = design.components[0], design.components[-1]
     engine.apply(ops.add_link(design, ops.make_link(design, catalog, a.id, b.id)))
     result = engine.check()
@@ -107,21 +113,12 @@ def test_a_link_edit_keeps_the_findings_of_rules_reading_only_walks_it_leaves_as
 ):
     """A phase edit between serve and both changes no walk: the rules that read the links only
     through walks keep their findings; those reading the links themselves run again."""
-    import app.rules.engine as engine_module
-
     design = large_design(catalog, 120, 240, seed=2)
     engine = RuleEngine(design, catalog)
     engine.check()
     walks_only = {rule for rule, (links, shapes) in engine._reads.items() if not links and shapes}
     assert walks_only
-    ran: list[str] = []
-    run_rule = engine_module.run_rule
-
-    def counting(spec, context, *made):
-        ran.append(spec.id)
-        return run_rule(spec, context, *made)
-
-    monkeypatch.setattr(engine_module, "run_rule", counting)
+    ran = _count_rule_runs(monkeypatch)
     link = next(lk for lk in design.links if lk.phase == "both")
     engine.apply(ops.set_link_fields(design, link.id, phase="serve")[1])
     result = engine.check()
