@@ -163,9 +163,10 @@ def test_big_design_gets_the_stage_overview_and_every_stage_figure(big_report, c
 
 
 def test_a_stage_too_big_for_a_page_is_split_and_nothing_is_left_out(catalog):
-    # names wider than a card, whole on two lines at 7 pt (one breaks after its slash);
-    # numbers of three digits: no name is the start of another
-    long_names = ("Streaming supply/demand pipeline", "Offline gate on prompt & model swaps")
+    # names wider than a card, whole on two lines at 7 pt (one breaks after its slash) or only
+    # on three (its row of cards made taller); numbers of three digits: no name is the start
+    # of another
+    long_names = ("Streaming supply/demand pipeline", "Clickstream events from the mobile apps")
     sources = [
         Component(id=f"d{i}", kind="data_source", name=f"{long_names[i % 2]} {100 + i}") for i in range(140)
     ]
@@ -189,8 +190,8 @@ def test_a_stage_too_big_for_a_page_is_split_and_nothing_is_left_out(catalog):
     stages = ("Stage 2. Data", "Stage 4. Model design", "Design by stage")
     for first, end in zip(stages, stages[1:], strict=False):
         texts = [text for n, text in figures if pages[first] <= n < pages[end]]
+        assert not [text for text in texts if "…" in text]  # no name cut in any part
         drawn = "".join("".join(text.split()) for text in texts)
-        assert "…" not in drawn
         for component in design.components:
             assert "".join(component.name.split()) in drawn, component.name
 
@@ -267,3 +268,75 @@ def test_a_short_context_section_ends_the_summary_page_before_the_architecture_p
     pages = {title: number for _level, title, number in outline(data)}
     assert pages["Context and scope"] == pages["Summary"]
     assert pages["Architecture"] == pages["Summary"] + 1
+
+
+def test_a_card_name_takes_a_third_line_before_it_is_cut(catalog):
+    from app.export.report.figure import LEADING, card_name
+    from app.export.report.fonts import report_fonts
+
+    fonts = report_fonts()
+    name = "Clickstream events from the mobile apps 111"
+    room = 3 * MIN_TEXT_PT * LEADING + 0.5
+    size, lines = card_name(name, 86.0, room, fonts, bold=True)  # a card at the legible floor
+    assert size == MIN_TEXT_PT and len(lines) == 3 and " ".join(lines) == name
+    assert card_name("Streaming supply/demand pipeline", 86.0, room, fonts, bold=True)[1] == [
+        "Streaming supply/",
+        "demand pipeline",
+    ]  # two lines when two hold it
+
+
+def test_rows_of_cards_whose_names_need_a_third_line_are_made_taller(catalog):
+    from app.export.report.figure import LEADING, MIN_CARD, PAD, SceneFigure, card_name
+    from app.export.report.fonts import report_fonts
+    from app.export.scene import build_scene, layout_for
+
+    fonts = report_fonts()
+    names = ["Clickstream events from the mobile apps 111", "Events", "Feature store", "Another long name"]
+    design = Design(
+        components=[
+            *(Component(id=f"d{i}", kind="data_source", name=name) for i, name in enumerate(names)),
+            Component(id="m", kind="model", name="Ranker"),
+        ],
+        links=[Link(id=f"l{i}", source=f"d{i}", target="m", flow="data") for i in range(len(names))],
+    )
+    card = (260.0, 64.0)  # the report's flat card: two lines at 7 pt at its legible floor
+    layout = layout_for(design, catalog, 3.0, card_size=card)
+    scene = build_scene(design, catalog, None, layout, card_size=card)
+    figure = SceneFigure(scene, fonts)
+    floor = figure.floor
+    assert floor == pytest.approx(max(MIN_CARD[0] / card[0], MIN_CARD[1] / card[1]))
+    cards = {c.component_id: c for c in figure.scene.cards}
+    tall = cards["d0"]
+    assert tall.height * floor - 2 * PAD >= 3 * MIN_TEXT_PT * LEADING
+    for c in figure.scene.cards:  # every name whole at the floor, none cut
+        inner, room = c.width * floor - 2 * PAD, c.height * floor - 2 * PAD
+        size, lines = card_name(c.name, inner, room, fonts, bold=not c.muted)
+        assert size >= MIN_TEXT_PT and "".join(lines).replace(" ", "") == c.name.replace(" ", "")
+    boxes = [(c.x, c.y, c.x + c.width, c.y + c.height) for c in figure.scene.cards]
+    for i, a in enumerate(boxes):  # no overlaps
+        for b in boxes[i + 1 :]:
+            assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+    for wire in figure.scene.wires:  # routes still orthogonal and still end on a card's border
+        pts = wire.points
+        assert all(p[0] == q[0] or p[1] == q[1] for p, q in zip(pts, pts[1:], strict=False))
+        end = cards["m"]
+        assert end.y <= pts[-1][1] <= end.y + end.height
+    assert figure.scene.height > scene.height
+
+
+def test_a_name_too_long_for_three_lines_is_cut_with_a_note(catalog):
+    long_name = "An extremely long component name that no card of a figure could hold on three lines " * 2
+    design = Design(
+        components=[
+            Component(id="a", kind="data_source", name=long_name),
+            Component(id="b", kind="model", name="Ranker"),
+        ],
+        links=[Link(id="l", source="a", target="b", flow="data")],
+    )
+    data = report_bytes(design, catalog=catalog)
+    pages = {title: number for _level, title, number in outline(data)}
+    page = reader(data).pages[pages["Architecture"] - 1]
+    text = flat(page.extract_text())
+    assert "…" in "".join(text for number, text in _figure_pages(data) if number == pages["Architecture"])
+    assert "whole in its component's entry under “Design by stage”" in text
+    assert long_name.strip() in flat(text_of(data))  # whole in the text

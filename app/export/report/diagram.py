@@ -57,6 +57,19 @@ def _note(text: str, styles: Styles) -> Paragraph:
     return rich(f"<i>{text}</i>", styles.small)
 
 
+CUT_NOTE = (
+    "A name too long for three lines on its card ends in “…” in this figure; it is whole in its "
+    "component's entry under “Design by stage”."
+)
+
+
+def _shown(figure: SceneFigure, styles: Styles, frame: tuple[float, float] | None = None) -> list[Flowable]:
+    """The figure, after a note when some name on it is cut: drawn in `frame`, or (None) at
+    its legible floor."""
+    scale = figure.floor if frame is None else max(figure.floor, _fits(figure, frame))
+    return [_note(CUT_NOTE, styles), figure] if figure.cut_names(scale) else [figure]
+
+
 LEGEND = (
     "Components with open findings are outlined and filled in the colour of their most severe finding; "
     "dashed purple links are intended feedback loops; grey components belong to other stages."
@@ -86,7 +99,7 @@ def system_story(
             figure, legible = _legible(design, catalog, result, styles, every, None, frame, max_scale=0.65)
             if legible:
                 legend = LEGEND.replace("; grey components belong to other stages", "")
-                return [*head, rich(legend, styles.small), figure, *tail], "whole"
+                return [*head, rich(legend, styles.small), *_shown(figure, styles, frame), *tail], "whole"
         boxes, arrows = stage_summary(design, catalog, result)
     except Exception as exc:  # a failing layout must not sink the whole report
         text = (
@@ -250,7 +263,8 @@ def stage_figure(
         figure.min_scale = figure.floor
         if _fits(figure, inline) >= figure.floor:
             room = figure.scene.height * figure.floor + HEADER_ROOM + 24  # + the heading's space before
-            return StageFigure([figure], room=room)
+            drawn = _shown(figure, styles)
+            return StageFigure(drawn, room=room + (30 if len(drawn) > 1 else 0))
     frame = frame_for(LANDSCAPE, STAGE_HEAD_ROOM)
     neighbours = _neighbours(design)
     placed: list[tuple[list[str], SceneFigure, str]] = []
@@ -283,13 +297,13 @@ def stage_figure(
         left = None
         remaining = remaining[len(chunk) :]
     if len(placed) == 1:
-        return StageFigure([placed[0][1]], page="landscape")
+        return StageFigure(_shown(placed[0][1], styles, frame), page="landscape")
     flowables: list[Flowable] = []
     for number, (_chunk, figure, shows) in enumerate(placed, 1):
         if number > 1:
             flowables.append(PageBreak())
         caption = f"Part {number} of {len(placed)} of this stage's figure: {shows}."
-        flowables += [_note(caption, styles), figure]
+        flowables += [_note(caption, styles), *_shown(figure, styles, frame)]
     return StageFigure(flowables, page="landscape")
 
 

@@ -2,11 +2,13 @@
 
 The layout is scaled to the frame; text is not: it is set in points on the page, between
 MIN_TEXT_PT and NAME_MAX_PT, and fitted into each card (name on up to two lines, broken at spaces
-or after a slash or hyphen, set smaller down to MIN_TEXT_PT when only that keeps it whole, then
-cut with an ellipsis; the kind below it when there is room). Figures are therefore only placed at a
-scale where a card is at least MIN_CARD on the page, holding two name lines at MIN_TEXT_PT
-(SceneFigure.floor; the planner in app.export.report.diagram sees to it). Lane titles sit
-in a strip of HEADER_ROOM points above the layout.
+or after a slash or hyphen, set smaller down to MIN_TEXT_PT when only that keeps it whole, then on
+a third line, cut with an ellipsis only when not whole even so; the kind below it when there is
+room). Figures are therefore only placed at a scale where a card is at least MIN_CARD on the
+page, holding two name lines at MIN_TEXT_PT (SceneFigure.floor; the planner in
+app.export.report.diagram sees to it); a row of cards one of whose names needs a third line
+there is made taller for it (app.export.report.tallrows). Lane titles sit in a strip of
+HEADER_ROOM points above the layout.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from reportlab.platypus import Flowable
 
 from app.export.report.figtext import draw_label, fit_lines, fits_whole, pdf_color, shorten
 from app.export.report.fonts import FontSet
+from app.export.report.tallrows import NAME_LINES, legible_floor, taller_rows
 from app.export.scene import Card, Scene, Wire
 
 MIN_TEXT_PT = 7.0
@@ -45,13 +48,21 @@ def name_size(card_height: float) -> float:
 def card_name(name: str, inner: float, room: float, fonts: FontSet, *, bold: bool) -> tuple[float, list[str]]:
     """Point size and lines of a card's name in `inner` x `room` points: up to two lines at
     the size the card's height gives, smaller (down to MIN_TEXT_PT) when the name is whole
-    only so, cut with an ellipsis only when it is not whole even at MIN_TEXT_PT."""
-    size = name_size(room + 2 * PAD)
-    while True:
-        most = min(2, max(1, int(room // (size * LEADING))))
-        if size <= MIN_TEXT_PT or fits_whole(name, inner, size, fonts, most, bold=bold):
-            return size, fit_lines(name, inner, size, fonts, most, bold=bold)
-        size = max(MIN_TEXT_PT, size - 0.5)
+    only so, then up to NAME_LINES lines the same way when the room holds them; cut with an
+    ellipsis only when it is not whole even so."""
+    start = name_size(room + 2 * PAD)
+    for limit in (2, NAME_LINES):
+        size = start
+        while True:
+            most = min(limit, max(1, int(room // (size * LEADING))))
+            if fits_whole(name, inner, size, fonts, most, bold=bold):
+                return size, fit_lines(name, inner, size, fonts, most, bold=bold)
+            if size <= MIN_TEXT_PT:
+                break
+            size = max(MIN_TEXT_PT, size - 0.5)
+        if most < limit:  # no room for more lines
+            break
+    return size, fit_lines(name, inner, size, fonts, most, bold=bold)
 
 
 def card_floor(card: tuple[float, float]) -> float:
@@ -62,6 +73,7 @@ def card_floor(card: tuple[float, float]) -> float:
 class SceneFigure(Flowable):
     """A scene scaled to the available width, at most `max_scale`.
 
+    `floor` is the smallest scale at which the cards stay legible (MIN_CARD on the page).
     Without `min_scale` it is also scaled down to the available height (a figure with a page
     of its own). With it, a figure too tall for the rest of the page shrinks down to
     `min_scale`, and moves to the next page when it would have to shrink more. Draft layout
@@ -72,19 +84,23 @@ class SceneFigure(Flowable):
         self, scene: Scene, fonts: FontSet, *, max_scale: float = MAX_SCALE, min_scale: float | None = None
     ):
         super().__init__()
-        self.scene = scene
+        self.floor = legible_floor(scene, MIN_CARD)
+        pad = {"size": MIN_TEXT_PT, "leading": LEADING, "pad": PAD}
+        self.scene = taller_rows(scene, fonts, self.floor, **pad)
         self.fonts = fonts
         self.max_scale = max_scale
         self.min_scale = min_scale
         self.scale = max_scale
 
-    @property
-    def floor(self) -> float:
-        """The smallest scale at which the cards stay legible (MIN_CARD on the page)."""
-        if not self.scene.cards:
-            return 0.0
-        card = self.scene.cards[0]
-        return card_floor((card.width, card.height))
+    def cut_names(self, scale: float) -> list[str]:
+        """The names not whole on their cards at `scale` (NAME_LINES at MIN_TEXT_PT)."""
+        cut = []
+        for card in self.scene.cards:
+            inner, room = card.width * scale - 2 * PAD, card.height * scale - 2 * PAD
+            most = min(NAME_LINES, max(1, int(room // (MIN_TEXT_PT * LEADING))))
+            if not fits_whole(card.name, inner, MIN_TEXT_PT, self.fonts, most, bold=not card.muted):
+                cut.append(card.name)
+        return cut
 
     def fit(self, avail_width: float, avail_height: float) -> float:
         """The scale showing the whole scene in that room (capped at max_scale)."""

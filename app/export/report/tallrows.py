@@ -1,0 +1,70 @@
+"""Taller cards where a name needs a third line.
+
+A figure's cards are laid out at one size (app.layout); a name too long for two lines at
+MIN_TEXT_PT in the card's width at the figure's legible floor gets a third line. Its row of
+cards is made taller for it: the scene is stretched downwards by a monotone map of y (each row
+band of cards stretched, everything below moved down), which keeps orthogonal routes
+orthogonal, routes attached where they met the cards, and nothing overlapping that did not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from app.export.report.figtext import fits_whole
+from app.export.report.fonts import FontSet
+from app.export.scene import Scene
+
+NAME_LINES = 3  # lines a card's name may take at most
+
+
+def legible_floor(scene: Scene, min_card: tuple[float, float]) -> float:
+    """The smallest scale at which every card of `scene` is at least `min_card` on the page."""
+    if not scene.cards:
+        return 0.0
+    width = min(card.width for card in scene.cards)
+    height = min(card.height for card in scene.cards)
+    return max(min_card[0] / width, min_card[1] / height)
+
+
+def taller_rows(
+    scene: Scene, fonts: FontSet, floor: float, *, size: float, leading: float, pad: float
+) -> Scene:
+    """`scene` with the rows of cards whose names need a third line at `size` points taller, so
+    that at scale `floor` (and above) they hold NAME_LINES lines; the scene itself when none does."""
+    if not scene.cards or floor <= 0:
+        return scene
+    needed_page = NAME_LINES * size * leading + 2 * pad + 0.5
+    extra_of: list[tuple[float, float, float]] = []  # (top, bottom, extra) of each card
+    for card in scene.cards:
+        room = card.height * floor - 2 * pad
+        lines = int(room // (size * leading))
+        extra = 0.0
+        if lines < NAME_LINES:
+            inner = card.width * floor - 2 * pad
+            if not fits_whole(card.name, inner, size, fonts, lines, bold=not card.muted):
+                extra = needed_page / floor - card.height
+        extra_of.append((card.y, card.y + card.height, max(extra, 0.0)))
+    if not any(extra for _top, _bottom, extra in extra_of):
+        return scene
+    bands: list[list[float]] = []  # merged [top, bottom, extra] bands of overlapping cards
+    for top, bottom, extra in sorted(extra_of):
+        if bands and top < bands[-1][1]:
+            bands[-1][1] = max(bands[-1][1], bottom)
+            bands[-1][2] = max(bands[-1][2], extra)
+        else:
+            bands.append([top, bottom, extra])
+
+    def at(y: float) -> float:
+        shift = 0.0
+        for top, bottom, extra in bands:
+            if y <= top:
+                break
+            if y < bottom:
+                return y + shift + extra * (y - top) / (bottom - top)
+            shift += extra
+        return y + shift
+
+    cards = tuple(replace(c, y=at(c.y), height=at(c.y + c.height) - at(c.y)) for c in scene.cards)
+    wires = tuple(replace(w, points=tuple((x, at(y)) for x, y in w.points)) for w in scene.wires)
+    return Scene(cards, wires, scene.bands, scene.width, at(scene.height))
