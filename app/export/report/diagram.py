@@ -58,7 +58,7 @@ def _note(text: str, styles: Styles) -> Paragraph:
 
 
 CUT_NOTE = (
-    "A name too long for three lines on its card ends in “…” in this figure; it is whole in its "
+    "A name too long for its card ends in “…” in this figure; it is whole in its "
     "component's entry under “Design by stage”."
 )
 
@@ -96,7 +96,9 @@ def system_story(
     try:
         if len(design.components) <= SYSTEM_FIGURE_LIMIT:
             every = {c.id for c in design.components}
-            figure, legible = _legible(design, catalog, result, styles, every, None, frame, max_scale=0.65)
+            figure, legible = _legible(
+                design, catalog, result, styles, every, None, frame, max_scale=0.65, plain=True
+            )
             if legible:
                 legend = LEGEND.replace("; grey components belong to other stages", "")
                 return [*head, rich(legend, styles.small), *_shown(figure, styles, frame), *tail], "whole"
@@ -142,7 +144,7 @@ def _figure(
 ) -> SceneFigure:
     layout = layout_for(design, catalog, _aspect(frame), only=shown, card_size=card)
     scene = build_scene(design, catalog, result, layout, focus=focus, card_size=card)
-    return SceneFigure(scene, styles.fonts, **kw)
+    return SceneFigure(scene, styles.fonts, max_scale=kw.get("max_scale", MAX_SCALE))
 
 
 def _legible(
@@ -154,6 +156,8 @@ def _legible(
     focus: set[str] | None,
     frame: tuple[float, float],
     cards: tuple[tuple[float, float], ...] = (FIGURE_CARD, FLAT_CARD),
+    *,
+    plain: bool = False,
     **kw: float,
 ) -> tuple[SceneFigure, bool]:
     """The figure of `shown` in `frame` with the first card size that makes it legible there,
@@ -165,6 +169,10 @@ def _legible(
         figure = _figure(design, catalog, result, styles, shown, focus, frame, card, **kw)
         if _fits(figure, frame) >= figure.floor:
             return figure, True
+        if plain and figure.plain is not figure.scene:  # legible with two-line names (some cut)
+            two = SceneFigure(figure.plain, styles.fonts, max_scale=figure.max_scale, taller=False)
+            if _fits(two, frame) >= two.floor:
+                return two, True
     return figure, False
 
 

@@ -81,12 +81,19 @@ class SceneFigure(Flowable):
     """
 
     def __init__(
-        self, scene: Scene, fonts: FontSet, *, max_scale: float = MAX_SCALE, min_scale: float | None = None
+        self,
+        scene: Scene,
+        fonts: FontSet,
+        *,
+        max_scale: float = MAX_SCALE,
+        min_scale: float | None = None,
+        taller: bool = True,
     ):
         super().__init__()
         self.floor = legible_floor(scene, MIN_CARD)
         pad = {"size": MIN_TEXT_PT, "leading": LEADING, "pad": PAD}
-        self.scene = taller_rows(scene, fonts, self.floor, **pad)
+        self.scene = taller_rows(scene, fonts, self.floor, **pad) if taller else scene
+        self.plain = scene  # without taller rows
         self.fonts = fonts
         self.max_scale = max_scale
         self.min_scale = min_scale
