@@ -305,6 +305,7 @@ def test_rows_of_cards_whose_names_need_a_third_line_are_made_taller(catalog):
     figure = SceneFigure(scene, fonts)
     floor = figure.floor
     assert floor == pytest.approx(max(MIN_CARD[0] / card[0], MIN_CARD[1] / card[1]))
+    figure.scale = floor
     cards = {c.component_id: c for c in figure.scene.cards}
     tall = cards["d0"]
     assert tall.height * floor - 2 * PAD >= 3 * MIN_TEXT_PT * LEADING

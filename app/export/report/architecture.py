@@ -20,6 +20,7 @@ from app.export.report.diagram import (
     SYSTEM_FIGURE_LIMIT,
     StageFigures,
     _legible,
+    _shown,
     frame_for,
     system_story,
 )
@@ -70,13 +71,16 @@ def _part_figures(design: Design, catalog: Catalog, result: object | None, style
     index = design.component_by_id()
     story: list[Flowable] = []
     for number, pack in enumerate(packs, 1):
-        figure, legible = _legible(design, catalog, result, styles, set(pack), None, frame, max_scale=0.65)
+        figure, legible = _legible(
+            design, catalog, result, styles, set(pack), None, frame, max_scale=0.65, plain=True
+        )
         if not legible:
             return []
         first = index[pack[0]]
         title = f"Part {number} of {len(packs)}: {first.name or first.id}"
         caption = f"{len(pack):,} components linked with one another (or small unlinked groups)."
-        story += [PageBreak(), heading(title, styles, 1), rich(markup(caption), styles.small), figure]
+        story += [PageBreak(), heading(title, styles, 1), rich(markup(caption), styles.small)]
+        story += _shown(figure, styles, frame)
     return story
 
 

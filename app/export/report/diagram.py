@@ -169,7 +169,7 @@ def _legible(
         figure = _figure(design, catalog, result, styles, shown, focus, frame, card, **kw)
         if _fits(figure, frame) >= figure.floor:
             return figure, True
-        if plain and figure.plain is not figure.scene:  # legible with two-line names (some cut)
+        if plain:  # legible with two-line names (some cut)
             two = SceneFigure(figure.plain, styles.fonts, max_scale=figure.max_scale, taller=False)
             if _fits(two, frame) >= two.floor:
                 return two, True
@@ -270,7 +270,8 @@ def stage_figure(
         figure = _figure(design, catalog, result, styles, shown, focus, wide, max_scale=0.5)
         figure.min_scale = figure.floor
         if _fits(figure, inline) >= figure.floor:
-            room = figure.scene.height * figure.floor + HEADER_ROOM + 24  # + the heading's space before
+            drawn_height = figure.scene_at(figure.floor).height * figure.floor
+            room = drawn_height + HEADER_ROOM + 24  # + the heading's space before
             drawn = _shown(figure, styles)
             return StageFigure(drawn, room=room + (30 if len(drawn) > 1 else 0))
     frame = frame_for(LANDSCAPE, STAGE_HEAD_ROOM)

@@ -7,8 +7,8 @@ a third line, cut with an ellipsis only when not whole even so; the kind below i
 room). Figures are therefore only placed at a scale where a card is at least MIN_CARD on the
 page, holding two name lines at MIN_TEXT_PT (SceneFigure.floor; the planner in
 app.export.report.diagram sees to it); a row of cards one of whose names needs a third line
-there is made taller for it (app.export.report.tallrows). Lane titles sit in a strip of
-HEADER_ROOM points above the layout.
+at the scale the figure is drawn at is made taller for it (app.export.report.tallrows). Lane
+titles sit in a strip of HEADER_ROOM points above the layout.
 """
 
 from __future__ import annotations
@@ -91,18 +91,36 @@ class SceneFigure(Flowable):
     ):
         super().__init__()
         self.floor = legible_floor(scene, MIN_CARD)
-        pad = {"size": MIN_TEXT_PT, "leading": LEADING, "pad": PAD}
-        self.scene = taller_rows(scene, fonts, self.floor, **pad) if taller else scene
         self.plain = scene  # without taller rows
+        self.taller = taller
         self.fonts = fonts
         self.max_scale = max_scale
         self.min_scale = min_scale
         self.scale = max_scale
+        self._at: dict[float, Scene] = {}
+        self._known: dict[tuple[str, bool, float, int], bool] = {}
+
+    def scene_at(self, scale: float) -> Scene:
+        """The scene as drawn at `scale`: the rows whose names need a third line there taller
+        (below the legible floor, as at the floor: the figure is not legible there anyway)."""
+        if not self.taller:
+            return self.plain
+        scale = max(scale, self.floor)
+        found = self._at.get(scale)
+        if found is None:
+            pad = {"size": MIN_TEXT_PT, "leading": LEADING, "pad": PAD}
+            found = self._at[scale] = taller_rows(self.plain, self.fonts, scale, known=self._known, **pad)
+        return found
+
+    @property
+    def scene(self) -> Scene:
+        """The scene at the scale last chosen (wrap, fit)."""
+        return self.scene_at(self.scale)
 
     def cut_names(self, scale: float) -> list[str]:
         """The names not whole on their cards at `scale` (NAME_LINES at MIN_TEXT_PT)."""
         cut = []
-        for card in self.scene.cards:
+        for card in self.scene_at(scale).cards:
             inner, room = card.width * scale - 2 * PAD, card.height * scale - 2 * PAD
             most = min(NAME_LINES, max(1, int(room // (MIN_TEXT_PT * LEADING))))
             if not fits_whole(card.name, inner, MIN_TEXT_PT, self.fonts, most, bold=not card.muted):
@@ -110,21 +128,34 @@ class SceneFigure(Flowable):
         return cut
 
     def fit(self, avail_width: float, avail_height: float) -> float:
-        """The scale showing the whole scene in that room (capped at max_scale)."""
-        width, height = max(self.scene.width, 1.0), max(self.scene.height, 1.0)
-        return min(self.max_scale, avail_width / width, (avail_height - HEADER_ROOM) / height)
+        """The scale showing the whole scene in that room (capped at max_scale), its rows made
+        taller for the names that need it at that very scale: the largest scale s at which the
+        scene drawn at s fits (rows grow as s shrinks, so trying the scale the last try's scene
+        fits at comes down to it)."""
+        width = max(self.plain.width, 1.0)
+        scale = min(
+            self.max_scale, avail_width / width, (avail_height - HEADER_ROOM) / max(self.plain.height, 1.0)
+        )
+        for _ in range(12):
+            if scale <= 0:
+                return scale
+            fits = (avail_height - HEADER_ROOM) / max(self.scene_at(scale).height, 1.0)
+            if fits >= scale:
+                return scale
+            scale = fits
+        return scale
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-        width, height = max(self.scene.width, 1.0), max(self.scene.height, 1.0)
+        width = max(self.plain.width, 1.0)
         across = min(self.max_scale, avail_width / width)
         if self.min_scale is None or getattr(self, "_postponed", False):
             self.scale = self.fit(avail_width, avail_height)
-        elif height * across + HEADER_ROOM <= avail_height:
+        elif max(self.scene_at(across).height, 1.0) * across + HEADER_ROOM <= avail_height:
             self.scale = across
         else:
-            shrunk = (avail_height - HEADER_ROOM) / height
+            shrunk = self.fit(avail_width, avail_height)
             self.scale = shrunk if shrunk >= self.min_scale else across  # else the frame moves it on
-        return width * self.scale, height * self.scale + HEADER_ROOM
+        return width * self.scale, max(self.scene.height, 1.0) * self.scale + HEADER_ROOM
 
     def draw(self) -> None:
         canv = self.canv

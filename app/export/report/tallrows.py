@@ -1,7 +1,7 @@
 """Taller cards where a name needs a third line.
 
 A figure's cards are laid out at one size (app.layout); a name too long for two lines at
-MIN_TEXT_PT in the card's width at the figure's legible floor gets a third line. Its row of
+MIN_TEXT_PT in the card's width at the scale the figure is drawn at gets a third line. Its row of
 cards is made taller for it: the scene is stretched downwards by a monotone map of y (each row
 band of cards stretched, everything below moved down), which keeps orthogonal routes
 orthogonal, routes attached where they met the cards, and nothing overlapping that did not.
@@ -28,32 +28,50 @@ def legible_floor(scene: Scene, min_card: tuple[float, float]) -> float:
 
 
 def taller_rows(
-    scene: Scene, fonts: FontSet, floor: float, *, size: float, leading: float, pad: float
+    scene: Scene,
+    fonts: FontSet,
+    scale: float,
+    *,
+    size: float,
+    leading: float,
+    pad: float,
+    known: dict[tuple[str, bool, float, int], bool] | None = None,
 ) -> Scene:
-    """`scene` with the rows of cards whose names need a third line at `size` points taller, so
-    that at scale `floor` (and above) they hold NAME_LINES lines; the scene itself when none does."""
-    if not scene.cards or floor <= 0:
+    """`scene` with the rows of cards whose names need a third line at `size` points when drawn
+    at `scale` made taller, so that they hold NAME_LINES lines there; the scene itself when none
+    does. `known` keeps whether a name fits (name, bold, width, lines) from call to call."""
+    if not scene.cards or scale <= 0:
         return scene
+    known = {} if known is None else known
     needed_page = NAME_LINES * size * leading + 2 * pad + 0.5
     extra_of: list[tuple[float, float, float]] = []  # (top, bottom, extra) of each card
     for card in scene.cards:
-        room = card.height * floor - 2 * pad
-        lines = int(room // (size * leading))
+        lines = int((card.height * scale - 2 * pad) // (size * leading))
         extra = 0.0
         if lines < NAME_LINES:
-            inner = card.width * floor - 2 * pad
-            if not fits_whole(card.name, inner, size, fonts, lines, bold=not card.muted):
-                extra = needed_page / floor - card.height
+            key = (card.name, not card.muted, round(card.width * scale - 2 * pad, 2), lines)
+            whole = known.get(key)
+            if whole is None:
+                whole = known[key] = fits_whole(card.name, key[2], size, fonts, lines, bold=key[1])
+            if not whole:
+                extra = needed_page / scale - card.height
         extra_of.append((card.y, card.y + card.height, max(extra, 0.0)))
     if not any(extra for _top, _bottom, extra in extra_of):
         return scene
-    bands: list[list[float]] = []  # merged [top, bottom, extra] bands of overlapping cards
+    bands: list[list[float]] = []  # [top, bottom, extra] of each band of overlapping cards
+    members: list[list[tuple[float, float]]] = []  # (height, extra) of the cards of each band
     for top, bottom, extra in sorted(extra_of):
         if bands and top < bands[-1][1]:
             bands[-1][1] = max(bands[-1][1], bottom)
-            bands[-1][2] = max(bands[-1][2], extra)
+            members[-1].append((bottom - top, extra))
         else:
-            bands.append([top, bottom, extra])
+            bands.append([top, bottom, 0.0])
+            members.append([(bottom - top, extra)])
+    for band, cards_of in zip(bands, members, strict=True):
+        # a band is stretched evenly: a card of height h gets extra * h / (band's height) of it
+        band[2] = max(
+            (extra * (band[1] - band[0]) / height for height, extra in cards_of if height > 0), default=0.0
+        )
 
     def at(y: float) -> float:
         shift = 0.0
