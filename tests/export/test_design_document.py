@@ -335,3 +335,16 @@ def test_a_decision_whose_second_option_has_no_name_records_no_alternative(catal
     markdown = to_markdown(design, check_design(design, catalog), catalog)
     assert "(0 weighing alternatives)" in markdown
     assert "**Alternatives.** None recorded beside the option listed." in markdown
+
+
+def test_merged_architecture_shows_its_connected_parts_names_cut_only_with_the_note(merged):
+    """A part (rag_assistant's) whose three-line names would make it illegible keeps two-line
+    names with the note, rather than the whole section falling back to every stage's figure."""
+    _design, data = merged
+    marks = [(level, title, page) for level, title, page in outline(data)]
+    parts = [(title, page) for level, title, page in marks if level == 1 and title.startswith("Part ")]
+    assert [title.split(":")[0] for title, _page in parts] == [f"Part {n} of 4" for n in range(1, 5)]
+    texts = page_texts(data)
+    for _title, page in parts:
+        if "…" in flat(texts[page - 1]):
+            assert "whole in its component's entry" in flat(texts[page - 1])

@@ -341,3 +341,69 @@ def test_a_name_too_long_for_three_lines_is_cut_with_a_note(catalog):
     assert "…" in "".join(text for number, text in _figure_pages(data) if number == pages["Architecture"])
     assert "whole in its component's entry under “Design by stage”" in text
     assert long_name.strip() in flat(text_of(data))  # whole in the text
+
+
+def test_taller_rows_are_worked_out_at_the_scale_the_figure_is_drawn_at(catalog):
+    """The merged templates' report went from 39 to 56 pages: rows were made taller for the
+    legible floor's narrow cards even where the figure is drawn bigger and the name holds on
+    two lines, so a connected part no longer fitted and every stage's figure was drawn."""
+    from app.export.report.figure import PAD, SceneFigure, card_name
+    from app.export.report.fonts import report_fonts
+    from app.export.scene import build_scene, layout_for
+
+    fonts = report_fonts()
+    name = "Clickstream events from the mobile apps 111"
+    design = Design(
+        components=[
+            Component(id="d", kind="data_source", name=name),
+            Component(id="m", kind="model", name="R"),
+        ],
+        links=[Link(id="l", source="d", target="m", flow="data")],
+    )
+    card = (260.0, 64.0)
+    scene = build_scene(
+        design, catalog, None, layout_for(design, catalog, 3.0, card_size=card), card_size=card
+    )
+    figure = SceneFigure(scene, fonts)
+    assert figure.scene_at(figure.floor).height > scene.height  # three lines at the floor
+    drawn = figure.fit(2000.0, 2000.0)  # a roomy frame: drawn at max_scale
+    assert drawn == figure.max_scale > figure.floor
+    assert figure.scene_at(drawn) is scene  # two lines hold it there: no taller row
+    c = scene.cards[0]
+    size, lines = card_name(c.name, c.width * drawn - 2 * PAD, c.height * drawn - 2 * PAD, fonts, bold=True)
+    assert size >= MIN_TEXT_PT and " ".join(lines) == name
+    # a frame that only the floor's taller scene fits in: fit() finds a scale whose scene fits
+    height = figure.scene_at(figure.floor).height * figure.floor + diagram.HEADER_ROOM + 1
+    scale = figure.fit(2000.0, height)
+    assert scale >= figure.floor
+    assert figure.scene_at(scale).height * scale + diagram.HEADER_ROOM <= height + 1e-6
+
+
+def test_staggered_cards_in_one_band_each_get_their_third_line(catalog):
+    from app.export.report.figure import LEADING, PAD
+    from app.export.report.fonts import report_fonts
+    from app.export.report.tallrows import taller_rows
+    from app.export.scene import Card, Scene
+
+    long_name = "Clickstream events from the mobile apps 111"
+    cards = [  # overlapping rows in three lanes: one band of 144 layout points
+        Card(
+            f"c{i}",
+            300.0 * i,
+            y,
+            260.0,
+            64.0,
+            long_name if i == 1 else "Short",
+            "Source",
+            "#fff",
+            "#000",
+            1.0,
+            "#000",
+        )
+        for i, y in enumerate((0.0, 40.0, 80.0))
+    ]
+    scene = Scene(tuple(cards), (), (), 900.0, 144.0)
+    floor = 0.359
+    tall = taller_rows(scene, report_fonts(), floor, size=MIN_TEXT_PT, leading=LEADING, pad=PAD)
+    middle = tall.cards[1]
+    assert middle.height * floor - 2 * PAD >= 3 * MIN_TEXT_PT * LEADING
