@@ -22,12 +22,13 @@ from typing import Any, TypeVar
 from app.domain.catalog import Catalog
 from app.domain.digraph import DesignGraph
 from app.domain.model import Component, Design, Link
-from app.rules import walks
+from app.rules import bitwalk, walks
 from app.rules.shape import (
     ASPECTS,
     SPECIAL_LINKS,
     AdjacencyKey,
     Keep,
+    NumberedKey,
     ReachBitsKey,
     ReachKey,
     Relink,
@@ -360,10 +361,21 @@ class RuleContext:
     def _reach_bits(self, key: ReachBitsKey) -> dict[str, int]:
         if not any(s in self.succ for s in key.seeds):
             return {}
-        return walks.reach_bits(
-            self._topology(key.feedback),
-            self.adjacency(key.forward, key.feedback, key.serve),
-            key.seeds,
-            key.stop,
-            key.forward,
-        )
+        topo = self._topology(key.feedback)
+        adj = self.adjacency(key.forward, key.feedback, key.serve)
+        if len(key.seeds) * 256 < len(topo.order):  # few seeds: walk only what they reach
+            return walks.reach_bits(topo, adj, key.seeds, key.stop, key.forward)
+        own: dict[str, int] = {}
+        for i, seed in enumerate(key.seeds):
+            own[seed] = own.get(seed, 0) | (1 << i)
+        numbered = self.numbered(key.forward, key.feedback, key.serve)
+        return bitwalk.reach_masks(numbered, own, key.stop, key.forward)
+
+    def numbered(self, forward: bool, feedback: bool, serve: bool) -> bitwalk.Numbered:
+        """The nodes numbered in topological order (feedback links left out unless
+        `feedback`) with the neighbour lists of `adjacency(forward, feedback, serve)`, for
+        `bitwalk.reach_masks`. Read through the topology and the adjacency, which record it."""
+        topo = self._topology(feedback)
+        adj = self.adjacency(forward, feedback, serve)
+        key = NumberedKey(forward, feedback, serve)
+        return self._shape.get(key, lambda: bitwalk.numbered(topo, adj), aspects_of(feedback, serve))

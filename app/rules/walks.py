@@ -8,10 +8,11 @@ links left out when serving).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import NamedTuple
+from collections.abc import Hashable, Iterable, Mapping
+from typing import NamedTuple, TypeVar
 
 Adjacency = dict[str, list[str]]
+N = TypeVar("N", bound=Hashable)
 
 
 class Topology(NamedTuple):
@@ -24,16 +25,16 @@ class Topology(NamedTuple):
     loops: list[list[str]]
 
 
-def strongly_connected(nodes: Iterable[str], succ: Mapping[str, list[str]]) -> list[list[str]]:
+def strongly_connected(nodes: Iterable[N], succ: Mapping[N, list[N]]) -> list[list[N]]:
     """Strongly connected components in topological order (iterative Tarjan).
 
     A component comes before every component it has a link into.
     """
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
-    result: list[list[str]] = []
+    index: dict[N, int] = {}
+    low: dict[N, int] = {}
+    on_stack: set[N] = set()
+    stack: list[N] = []
+    result: list[list[N]] = []
     counter = 0
     for root in nodes:
         if root in index:
