@@ -14,6 +14,7 @@ asked for, and `serve=True` also leaves out links whose phase is "train".
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from functools import cached_property
 from types import MappingProxyType
@@ -169,13 +170,30 @@ class RuleContext:
         return component.name or component.id
 
     def sorted_ids(self, ids: Iterable[str]) -> tuple[str, ...]:
-        """Unique ids in design order."""
+        """Unique ids in design order (ids of no component last, sorted)."""
         order = self.order
         unique = set(ids)
-        if order.keys() >= unique:
-            return tuple(sorted(unique, key=order.__getitem__))
+        try:
+            if len(unique) * 8 < len(order):
+                return tuple(sorted(unique, key=order.__getitem__))
+        except KeyError:
+            pass
+        else:  # most of the design: picked in design order rather than sorted
+            if order.keys() >= unique:
+                return tuple(i for i in order if i in unique)
         known = sorted((i for i in unique if i in order), key=order.__getitem__)
         return tuple(known + sorted(i for i in unique if i not in order))
+
+    def with_id(self, ordered: Sequence[str], extra: str) -> tuple[str, ...]:
+        """`sorted_ids([*ordered, extra])` for `ordered` unique ids of components in design
+        order (as `pick` returns them from a list in design order)."""
+        at = self.order.get(extra)
+        if at is None:
+            return self.sorted_ids([*ordered, extra])
+        where = bisect_left(ordered, at, key=self.order.__getitem__)
+        if where < len(ordered) and ordered[where] == extra:
+            return tuple(ordered)
+        return (*ordered[:where], extra, *ordered[where:])
 
     # ---- links -----------------------------------------------------------------------
 
