@@ -55,20 +55,25 @@ def reach_masks(num: Numbered, own: Mapping[str, int], stop: frozenset[str], for
     bits = [0] * count
     own_at = [0] * count
     stops = bytearray(count)
+    special = bytearray(count)  # a seed or a stop: passes on more, or less, than it receives
     for node, mask in own.items():
         at = number.get(node)
         if at is not None:
             own_at[at] |= mask
+            special[at] = 1
     for node in stop:
         at = number.get(node)
         if at is not None:
-            stops[at] = 1
+            stops[at] = special[at] = 1
     nbrs = num.nbrs
     for start, end, loop in num.runs if forward else reversed(num.runs):
         if loop:
             _settle_loop(range(start, end), nbrs, bits, own_at, stops)
         for i in range(start, end) if forward else range(end - 1, start - 1, -1):
-            mask = own_at[i] if stops[i] else bits[i] | own_at[i]
+            if special[i]:
+                mask = own_at[i] if stops[i] else bits[i] | own_at[i]
+            else:
+                mask = bits[i]
             if mask:
                 for j in nbrs[i]:
                     bits[j] |= mask
