@@ -150,8 +150,12 @@ class RuleContext:
         wanted = set(kinds)
         return [c for c in self._design.components if c.kind in wanted]
 
+    @cached_property
+    def _kind_ids(self) -> dict[str, frozenset[str]]:
+        return {kind: frozenset(c.id for c in found) for kind, found in self.by_kind.items()}
+
     def ids_of_kind(self, *kinds: str) -> set[str]:
-        return {c.id for kind in kinds for c in self.by_kind.get(kind, ())}
+        return set().union(*(self._kind_ids.get(kind, ()) for kind in kinds))
 
     def has_kind(self, *kinds: str) -> bool:
         return any(self.by_kind.get(k) for k in kinds)
@@ -185,8 +189,7 @@ class RuleContext:
         return tuple(known + sorted(i for i in unique if i not in order))
 
     def with_id(self, ordered: Sequence[str], extra: str) -> tuple[str, ...]:
-        """`sorted_ids([*ordered, extra])` for `ordered` unique ids of components in design
-        order (as `pick` returns them from a list in design order)."""
+        """`sorted_ids([*ordered, extra])` for `ordered` unique component ids in design order."""
         at = self.order.get(extra)
         if at is None:
             return self.sorted_ids([*ordered, extra])
@@ -383,16 +386,12 @@ class RuleContext:
         adj = self.adjacency(key.forward, key.feedback, key.serve)
         if len(key.seeds) * 256 < len(topo.order):  # few seeds: walk only what they reach
             return walks.reach_bits(topo, adj, key.seeds, key.stop, key.forward)
-        own: dict[str, int] = {}
-        for i, seed in enumerate(key.seeds):
-            own[seed] = own.get(seed, 0) | (1 << i)
         numbered = self.numbered(key.forward, key.feedback, key.serve)
-        return bitwalk.reach_masks(numbered, own, key.stop, key.forward)
+        return bitwalk.reach_masks(numbered, walks.seed_masks(key.seeds), key.stop, key.forward)
 
     def numbered(self, forward: bool, feedback: bool, serve: bool) -> bitwalk.Numbered:
-        """The nodes numbered in topological order (feedback links left out unless
-        `feedback`) with the neighbour lists of `adjacency(forward, feedback, serve)`, for
-        `bitwalk.reach_masks`. Read through the topology and the adjacency, which record it."""
+        """`topology(feedback)` and `adjacency(forward, feedback, serve)` numbered for
+        `bitwalk` (read through them: they record the read)."""
         topo = self._topology(feedback)
         adj = self.adjacency(forward, feedback, serve)
         key = NumberedKey(forward, feedback, serve)

@@ -110,6 +110,13 @@ def reach(adj: Adjacency, sources: Iterable[str], stop: frozenset[str], through_
     """
     seen: set[str] = set()
     frontier = [s for s in sources if s in adj]
+    if not stop:
+        while frontier:
+            for nxt in adj[frontier.pop()]:
+                if nxt not in seen:
+                    seen.add(nxt)
+                    frontier.append(nxt)
+        return seen
     while frontier:
         node = frontier.pop()
         for nxt in adj[node]:
@@ -146,10 +153,15 @@ def reach_bits(
     Nodes in `stop` receive bits but do not pass them on (seeds always pass their own bit).
     Bits travel in one pass in topological order of strongly connected components.
     """
+    return reach_masks(topo, forward_adj, seed_masks(seeds), stop, forward)
+
+
+def seed_masks(seeds: tuple[str, ...]) -> dict[str, int]:
+    """Each seed's mask: bit i for seeds[i] (a seed may be listed more than once)."""
     own: dict[str, int] = {}
     for i, seed in enumerate(seeds):
         own[seed] = own.get(seed, 0) | (1 << i)
-    return reach_masks(topo, forward_adj, own, stop, forward)
+    return own
 
 
 def reach_masks(

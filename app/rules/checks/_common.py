@@ -185,7 +185,7 @@ class Unspecified:
         return [
             Hit(
                 unset_message(prop, self.ctx.name(cid), why, fix),
-                components=self.ctx.sorted_ids([cid, *also]),
+                components=self.ctx.sorted_ids([cid, *also]) if also else (cid,),
                 severity=severity,
                 unset=(f"{cid}.{prop}",),
             )
