@@ -14,6 +14,13 @@ from typing import NamedTuple
 from app.rules.walks import Adjacency, Topology, strongly_connected
 
 
+def pays(seeds: int, nodes: int) -> bool:
+    """Whether a walk of `seeds` seeds over `nodes` nodes is better done numbered: with few
+    seeds the dict walk visits only what they reach, and in a small graph numbering the nodes
+    (again after every link edit) costs about what it saves."""
+    return nodes >= 2048 and seeds * 256 >= nodes
+
+
 class Numbered(NamedTuple):
     """The nodes of a topology in its order (`ids`), each id's number (`number`), the
     neighbour lists of one walk in numbers (`nbrs`), and the runs of that order a walk takes

@@ -384,7 +384,7 @@ class RuleContext:
             return {}
         topo = self._topology(key.feedback)
         adj = self.adjacency(key.forward, key.feedback, key.serve)
-        if len(key.seeds) * 256 < len(topo.order):  # few seeds: walk only what they reach
+        if not bitwalk.pays(len(key.seeds), len(topo.order)):
             return walks.reach_bits(topo, adj, key.seeds, key.stop, key.forward)
         numbered = self.numbered(key.forward, key.feedback, key.serve)
         return bitwalk.reach_masks(numbered, walks.seed_masks(key.seeds), key.stop, key.forward)

@@ -123,9 +123,9 @@ def ranking_signals_near(ctx: RuleContext, labels: list[str], signals: list[str]
 
 def _masks_walk(ctx: RuleContext, own: dict[str, int], stop: frozenset[str], forward: bool) -> dict[str, int]:
     """`walks.reach_masks` along the links (feedback links left out), over numbered nodes when
-    the seeds are many."""
+    that pays."""
     topology = ctx.topology()
-    if len(own) * 256 < len(topology.order):
+    if not bitwalk.pays(len(own), len(topology.order)):
         return reach_masks(topology, ctx.adjacency(forward), own, stop, forward)
     return bitwalk.reach_masks(ctx.numbered(forward, False, False), own, stop, forward)
 
