@@ -14,6 +14,7 @@ asked for, and `serve=True` also leaves out links whose phase is "train".
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from functools import cached_property
 from types import MappingProxyType
@@ -22,12 +23,13 @@ from typing import Any, TypeVar
 from app.domain.catalog import Catalog
 from app.domain.digraph import DesignGraph
 from app.domain.model import Component, Design, Link
-from app.rules import walks
+from app.rules import bitwalk, walks
 from app.rules.shape import (
     ASPECTS,
     SPECIAL_LINKS,
     AdjacencyKey,
     Keep,
+    NumberedKey,
     ReachBitsKey,
     ReachKey,
     Relink,
@@ -148,8 +150,12 @@ class RuleContext:
         wanted = set(kinds)
         return [c for c in self._design.components if c.kind in wanted]
 
+    @cached_property
+    def _kind_ids(self) -> dict[str, frozenset[str]]:
+        return {kind: frozenset(c.id for c in found) for kind, found in self.by_kind.items()}
+
     def ids_of_kind(self, *kinds: str) -> set[str]:
-        return {c.id for kind in kinds for c in self.by_kind.get(kind, ())}
+        return set().union(*(self._kind_ids.get(kind, ()) for kind in kinds))
 
     def has_kind(self, *kinds: str) -> bool:
         return any(self.by_kind.get(k) for k in kinds)
@@ -168,13 +174,29 @@ class RuleContext:
         return component.name or component.id
 
     def sorted_ids(self, ids: Iterable[str]) -> tuple[str, ...]:
-        """Unique ids in design order."""
+        """Unique ids in design order (ids of no component last, sorted)."""
         order = self.order
         unique = set(ids)
-        if order.keys() >= unique:
-            return tuple(sorted(unique, key=order.__getitem__))
+        try:
+            if len(unique) * 8 < len(order):
+                return tuple(sorted(unique, key=order.__getitem__))
+        except KeyError:
+            pass
+        else:  # most of the design: picked in design order rather than sorted
+            if order.keys() >= unique:
+                return tuple(i for i in order if i in unique)
         known = sorted((i for i in unique if i in order), key=order.__getitem__)
         return tuple(known + sorted(i for i in unique if i not in order))
+
+    def with_id(self, ordered: Sequence[str], extra: str) -> tuple[str, ...]:
+        """`sorted_ids([*ordered, extra])` for `ordered` unique component ids in design order."""
+        at = self.order.get(extra)
+        if at is None:
+            return self.sorted_ids([*ordered, extra])
+        where = bisect_left(ordered, at, key=self.order.__getitem__)
+        if where < len(ordered) and ordered[where] == extra:
+            return tuple(ordered)
+        return (*ordered[:where], extra, *ordered[where:])
 
     # ---- links -----------------------------------------------------------------------
 
@@ -360,10 +382,17 @@ class RuleContext:
     def _reach_bits(self, key: ReachBitsKey) -> dict[str, int]:
         if not any(s in self.succ for s in key.seeds):
             return {}
-        return walks.reach_bits(
-            self._topology(key.feedback),
-            self.adjacency(key.forward, key.feedback, key.serve),
-            key.seeds,
-            key.stop,
-            key.forward,
-        )
+        topo = self._topology(key.feedback)
+        adj = self.adjacency(key.forward, key.feedback, key.serve)
+        if not bitwalk.pays(len(key.seeds), len(topo.order)):
+            return walks.reach_bits(topo, adj, key.seeds, key.stop, key.forward)
+        numbered = self.numbered(key.forward, key.feedback, key.serve)
+        return bitwalk.reach_masks(numbered, walks.seed_masks(key.seeds), key.stop, key.forward)
+
+    def numbered(self, forward: bool, feedback: bool, serve: bool) -> bitwalk.Numbered:
+        """`topology(feedback)` and `adjacency(forward, feedback, serve)` numbered for
+        `bitwalk` (read through them: they record the read)."""
+        topo = self._topology(feedback)
+        adj = self.adjacency(forward, feedback, serve)
+        key = NumberedKey(forward, feedback, serve)
+        return self._shape.get(key, lambda: bitwalk.numbered(topo, adj), aspects_of(feedback, serve))

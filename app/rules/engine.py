@@ -123,11 +123,22 @@ def _apply_overrides_and_decisions(
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """Findings by severity (highest first), stage and rule number; a stable sort, done as one
+    pass putting each finding in the group of its key (a few hundred keys at most)."""
     stage_order = {s: i for i, s in enumerate(RULE_STAGES)}
-    return sorted(
-        findings,
-        key=lambda f: (-SEVERITY_RANK[f.severity], stage_order.get(f.stage, 99), _num(f.rule)),
-    )
+    keys: dict[tuple[str, str, str], tuple[int, int, int]] = {}
+    groups: dict[tuple[int, int, int], list[Finding]] = {}
+    for finding in findings:
+        severity, stage, rule_id = which = (finding.severity, finding.stage, finding.rule)
+        key = keys.get(which)
+        if key is None:
+            key = keys[which] = (-SEVERITY_RANK[severity], stage_order.get(stage, 99), _num(rule_id))
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [finding]
+        else:
+            group.append(finding)
+    return [finding for key in sorted(groups) for finding in groups[key]]
 
 
 @lru_cache(maxsize=256)

@@ -77,6 +77,16 @@ class TopologyKey(NamedTuple):
     tag: str = "topology"
 
 
+class NumberedKey(NamedTuple):
+    """The nodes numbered for a walk along `AdjacencyKey(forward, feedback, serve)` (value:
+    `bitwalk.Numbered`); dropped by any link edit."""
+
+    forward: bool
+    feedback: bool
+    serve: bool
+    tag: str = "numbered"
+
+
 class SpecialLinks(NamedTuple):
     """The links traversals may skip, as (source, target) pairs."""
 
@@ -355,6 +365,7 @@ __all__ = [
     "SPECIAL_LINKS",
     "AdjacencyKey",
     "LinkEdit",
+    "NumberedKey",
     "ReachBitsKey",
     "ReachKey",
     "ShapeCache",

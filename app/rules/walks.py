@@ -8,10 +8,11 @@ links left out when serving).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import NamedTuple
+from collections.abc import Hashable, Iterable, Mapping
+from typing import NamedTuple, TypeVar
 
 Adjacency = dict[str, list[str]]
+N = TypeVar("N", bound=Hashable)
 
 
 class Topology(NamedTuple):
@@ -24,16 +25,16 @@ class Topology(NamedTuple):
     loops: list[list[str]]
 
 
-def strongly_connected(nodes: Iterable[str], succ: Mapping[str, list[str]]) -> list[list[str]]:
+def strongly_connected(nodes: Iterable[N], succ: Mapping[N, list[N]]) -> list[list[N]]:
     """Strongly connected components in topological order (iterative Tarjan).
 
     A component comes before every component it has a link into.
     """
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    on_stack: set[str] = set()
-    stack: list[str] = []
-    result: list[list[str]] = []
+    index: dict[N, int] = {}
+    low: dict[N, int] = {}
+    on_stack: set[N] = set()
+    stack: list[N] = []
+    result: list[list[N]] = []
     counter = 0
     for root in nodes:
         if root in index:
@@ -109,6 +110,13 @@ def reach(adj: Adjacency, sources: Iterable[str], stop: frozenset[str], through_
     """
     seen: set[str] = set()
     frontier = [s for s in sources if s in adj]
+    if not stop:
+        while frontier:
+            for nxt in adj[frontier.pop()]:
+                if nxt not in seen:
+                    seen.add(nxt)
+                    frontier.append(nxt)
+        return seen
     while frontier:
         node = frontier.pop()
         for nxt in adj[node]:
@@ -145,10 +153,15 @@ def reach_bits(
     Nodes in `stop` receive bits but do not pass them on (seeds always pass their own bit).
     Bits travel in one pass in topological order of strongly connected components.
     """
+    return reach_masks(topo, forward_adj, seed_masks(seeds), stop, forward)
+
+
+def seed_masks(seeds: tuple[str, ...]) -> dict[str, int]:
+    """Each seed's mask: bit i for seeds[i] (a seed may be listed more than once)."""
     own: dict[str, int] = {}
     for i, seed in enumerate(seeds):
         own[seed] = own.get(seed, 0) | (1 << i)
-    return reach_masks(topo, forward_adj, own, stop, forward)
+    return own
 
 
 def reach_masks(

@@ -585,3 +585,36 @@ def test_no_finding_is_above_its_rules_declared_ceiling(catalog):
         and SEVERITY_RANK[f.severity] > SEVERITY_RANK[ceiling[f.rule]]
     }
     assert above == set()
+
+
+def test_a_finding_made_of_a_hit_is_the_finding_the_dataclass_makes():
+    from app.rules.model import Finding, Hit
+    from app.rules.running import run_rule
+
+    hits = [
+        Hit("plain"),
+        Hit("full", components=["a", "b"], links=("l1",), severity="info", subject="s", unset=["a.p"]),
+    ]
+    for spec in all_rules()[:3]:
+        made = run_rule(dataclasses.replace(spec, check=lambda ctx: iter(hits)), None)
+        expected = [
+            Finding(
+                rule=spec.id,
+                severity=hit.severity or spec.severity,
+                stage=spec.stage,
+                title=spec.title,
+                message=hit.message,
+                components=tuple(hit.components),
+                links=tuple(hit.links),
+                subject=hit.subject,
+                suggestion=spec.suggestion,
+                sources=spec.sources,
+                unset=tuple(hit.unset),
+            )
+            for hit in hits
+        ]
+        assert made == expected
+        assert [repr(f) for f in made] == [repr(f) for f in expected]
+        assert [hash(f) for f in made] == [hash(f) for f in expected]
+        assert [vars(f) for f in made] == [vars(f) for f in expected]
+        assert made[1].with_changes(severity="error") == expected[1].with_changes(severity="error")

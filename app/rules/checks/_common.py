@@ -93,6 +93,11 @@ def pick(seq: list[str], mask: int) -> list[str]:
     return found
 
 
+def bit_row(mask: int, count: int) -> bytes:
+    """`count` bytes, byte i one when bit i of `mask` is set and zero otherwise."""
+    return bin(mask)[:1:-1].encode().translate(_BIT_BYTES)[:count].ljust(count, b"\0")
+
+
 def is_learned(ctx: RuleContext, model_id: str) -> bool:
     """A model is learned unless it says learned: false or its family is 'rule'."""
     learned = ctx.prop(model_id, "learned")
@@ -180,7 +185,7 @@ class Unspecified:
         return [
             Hit(
                 unset_message(prop, self.ctx.name(cid), why, fix),
-                components=self.ctx.sorted_ids([cid, *also]),
+                components=self.ctx.sorted_ids([cid, *also]) if also else (cid,),
                 severity=severity,
                 unset=(f"{cid}.{prop}",),
             )

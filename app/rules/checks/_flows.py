@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
+from itertools import compress
 from typing import Any
 
 from app.domain.digraph import DesignGraph
-from app.rules.checks._common import ONLINE_MODES, endpoint_view
+from app.rules.checks._common import ONLINE_MODES, bit_row, endpoint_view
 from app.rules.context import RuleContext
 from app.rules.shape import Keep, LinkEdit, TopologyKey
 from app.rules.walks import strongly_connected
@@ -136,9 +137,24 @@ def audience(ctx: RuleContext, endpoint_id: str) -> tuple[str, list[str]]:
     return ctx.memo(("audience", endpoint_id), lambda: _audience(ctx, endpoint_id))
 
 
+def _consumers_of(ctx: RuleContext) -> dict[str, list[tuple[str, Any]]]:
+    """Each endpoint's consumers (downstream of it) with their consumer_type, in design order:
+    the columns of the consumers' rows of endpoint bits."""
+
+    def compute() -> dict[str, list[tuple[str, Any]]]:
+        view, table = endpoint_view(ctx), _consumer_table(ctx)
+        if not table:
+            return {}
+        count = len(view.endpoints)
+        entries = [(cid, kind) for cid, kind, _ in table]
+        columns = zip(*(bit_row(mask, count) for _, _, mask in table), strict=True)
+        return {e: list(compress(entries, col)) for e, col in zip(view.endpoints, columns, strict=True)}
+
+    return ctx.memo("consumers_of", compute)
+
+
 def _audience(ctx: RuleContext, endpoint_id: str) -> tuple[str, list[str]]:
-    bit = endpoint_view(ctx).bit.get(endpoint_id, 0)
-    types = [(cid, kind) for cid, kind, mask in _consumer_table(ctx) if mask & bit]
+    types = _consumers_of(ctx).get(endpoint_id, [])
     acting = [c for c, t in types if t in ACTING_CONSUMERS]
     if acting:
         return "acting", acting

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from itertools import compress
 
-from app.rules.checks._common import endpoint_view, is_learned, items, number, pick
+from app.rules import bitwalk
+from app.rules.checks._common import bit_row, endpoint_view, is_learned, items, number, pick
 from app.rules.context import RuleContext
 from app.rules.walks import reach_masks
 
@@ -73,7 +75,8 @@ def ranking_signals(ctx: RuleContext) -> list[str]:
 
 
 def ranking_signals_near(ctx: RuleContext, labels: list[str], signals: list[str]) -> dict[str, list[str]]:
-    """For each label source that trains models, the ranking signals of what it trains: a
+    """For each label source that trains models, the ranking signals of what it trains (all of
+    them: `signals` itself, else in design order): a
     retriever or re-ranker its models feed or are fed by, or linked to nothing; a ranking metric
     linked into what its labels reach (up to their models and what those feed), or into what no
     label reaches (a metric of the whole design). Each signal is placed by its bit mask of labels."""
@@ -86,10 +89,9 @@ def ranking_signals_near(ctx: RuleContext, labels: list[str], signals: list[str]
         training |= mask
     # What those models feed and are fed by, up to the next model or training job, carries the
     # bits of the labels that train them.
-    topology, ends = ctx.topology(), frozenset(stop | ctx.ids_of_kind("training_job"))
-    forward, backward = ctx.adjacency(True), ctx.adjacency(False)
-    fed = reach_masks(topology, forward, trainers, ends, True)
-    fed_by = reach_masks(topology, backward, trainers, ends, False)
+    ends = frozenset(stop | ctx.ids_of_kind("training_job"))
+    fed = _masks_walk(ctx, trainers, ends, True)
+    fed_by = _masks_walk(ctx, trainers, ends, False)
 
     def near_labels(node: str) -> int:
         return below.get(node, 0) | fed.get(node, 0) | fed_by.get(node, 0) | trainers.get(node, 0)
@@ -105,11 +107,27 @@ def ranking_signals_near(ctx: RuleContext, labels: list[str], signals: list[str]
         else:
             masks.append(near_labels(s) or (0 if ctx.neighbours(s) else everyone))
     found: dict[str, list[str]] = {}
-    for i, label in enumerate(labels):
+    if not signals:
+        return {label: signals for i, label in enumerate(labels) if training >> i & 1}
+    order = ctx.order
+    placed = sorted(zip(signals, masks, strict=True), key=lambda pair: order[pair[0]])
+    in_order = [s for s, _ in placed]
+    # column i of the signals' rows of label bits: which signals concern label i
+    columns = zip(*(bit_row(mask, len(labels)) for _, mask in placed), strict=True)
+    for i, (label, column) in enumerate(zip(labels, columns, strict=True)):
         if training >> i & 1:
-            near = [s for s, mask in zip(signals, masks, strict=True) if mask >> i & 1]
+            near = list(compress(in_order, column))
             found[label] = signals if len(near) == len(signals) else near
     return found
+
+
+def _masks_walk(ctx: RuleContext, own: dict[str, int], stop: frozenset[str], forward: bool) -> dict[str, int]:
+    """`walks.reach_masks` along the links (feedback links left out), over numbered nodes when
+    that pays."""
+    topology = ctx.topology()
+    if not bitwalk.pays(len(own), len(topology.order)):
+        return reach_masks(topology, ctx.adjacency(forward), own, stop, forward)
+    return bitwalk.reach_masks(ctx.numbered(forward, False, False), own, stop, forward)
 
 
 def trained_by(ctx: RuleContext, seeds: list[str]) -> dict[str, list[str]]:

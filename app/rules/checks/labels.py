@@ -82,7 +82,7 @@ def r44_position_bias(ctx: RuleContext) -> Iterator[Hit]:
         ranked = near.get(label.id, signals)
         if not ranked:
             continue  # its models rank nothing: a classifier beside a retriever
-        why = everywhere if ranked is signals else f"the design ranks ({names(ctx, ranked)})"
+        why = everywhere if ranked is signals else f"the design ranks ({names(ctx, ranked, ordered=True)})"
         pairs = (("label_type", label_type), ("position_correction", correction))
         unset = tuple(f"{label.id}.{prop}" for prop, value in pairs if value is None)
         name = ctx.name(label.id)

@@ -104,10 +104,13 @@ def r17_temporal_leakage(ctx: RuleContext) -> Iterator[Hit]:
     unknown = Unspecified(ctx)
     jobs = [c.id for c in ctx.of_kind("training_job")]
     below = ctx.reach_bits(jobs, forward=False) if jobs else {}
+    cvs = [ctx.prop(job, "cv") for job in jobs]
+    kfold_jobs = sum(1 << i for i, cv in enumerate(cvs) if cv == "kfold")
+    cv_unset = sum(1 << i for i, cv in enumerate(cvs) if cv is None)
     for dataset in ctx.sorted_ids([*series, *unset]):
         split = ctx.prop(dataset, "split")
-        readers = pick(jobs, below.get(dataset, 0))
-        kfold = [j for j in readers if ctx.prop(j, "cv") == "kfold"]
+        readers = below.get(dataset, 0)
+        kfold = pick(jobs, readers & kfold_jobs)
         problems = []
         if split in _NON_TEMPORAL_SPLITS:
             problems.append(f"is split {'at random' if split == 'random' else f'by {split}'}")
@@ -127,19 +130,18 @@ def r17_temporal_leakage(ctx: RuleContext) -> Iterator[Hit]:
         why = series[dataset]
         if split is None:
             unknown.note(dataset, "split", f"it {why}: it must be split by time", "time", severity="warning")
-        for job in readers:
-            if ctx.prop(job, "cv") is None:
-                unknown.note(
-                    job,
-                    "cv",
-                    f"it trains on {ctx.name(dataset)}, which {why}",
-                    "time_series_cv, holdout or none",
-                    severity="warning",
-                )
+        for job in pick(jobs, readers & cv_unset):
+            unknown.note(
+                job,
+                "cv",
+                f"it trains on {ctx.name(dataset)}, which {why}",
+                "time_series_cv, holdout or none",
+                severity="warning",
+            )
         if problems:
             yield Hit(
                 f"Dataset {ctx.name(dataset)} {why} and {' and '.join(problems)}: temporal leakage",
-                components=ctx.sorted_ids([dataset, *kfold]),
+                components=ctx.with_id(kfold, dataset),
             )
     yield from unknown.hits()
 

@@ -8,7 +8,6 @@ endpoints nobody is drawn consuming, get info findings; an unset consumer_type i
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
 
 from app.domain.model import Component
 from app.rules.checks._common import (
@@ -90,22 +89,32 @@ def r28_validation_gate(ctx: RuleContext) -> Iterator[Hit]:
     yield from unknown.hits()
 
 
-def _registry_state(
-    ctx: RuleContext, endpoint: str, ids: list[str], bits: Mapping[str, int]
-) -> tuple[str | None, list[str]]:
-    """A problem with the registry the endpoint is served from (None: fine), and the registries
-    whose versioned is unset when that decides it. `bits` tells which registries `ids` are
-    upstream of each node."""
-    registries = pick(ids, bits.get(endpoint, 0))
-    if not registries:
-        return "no model registry on its path", []
-    flags = {r: ctx.prop(r, "versioned") for r in ctx.sorted_ids(registries)}
-    if any(f is True for f in flags.values()):
-        return None, []
-    unset = [r for r, f in flags.items() if f is None]
-    if unset:
-        return None, unset
-    return f"an unversioned model registry ({names(ctx, list(flags))}: no known version to return to)", []
+class _Registries:
+    """The model registries (bits of `ids`, in design order) upstream of each node (`bits`),
+    and which of them are versioned, and which leave versioned unset."""
+
+    def __init__(self, ctx: RuleContext, ids: list[str], bits: Mapping[str, int]) -> None:
+        self.ids, self.bits = ids, bits
+        self.versioned = self.unset = 0
+        for i, registry in enumerate(ids):
+            flag = ctx.prop(registry, "versioned")
+            if flag is True:
+                self.versioned |= 1 << i
+            elif flag is None:
+                self.unset |= 1 << i
+
+    def state(self, ctx: RuleContext, endpoint: str) -> tuple[str | None, list[str]]:
+        """A problem with the registry the endpoint is served from (None: fine), and the
+        registries whose versioned is unset when that decides it."""
+        mask = self.bits.get(endpoint, 0)
+        if not mask:
+            return "no model registry on its path", []
+        if mask & self.versioned:
+            return None, []
+        if mask & self.unset:
+            return None, pick(self.ids, mask & self.unset)
+        shown = names(ctx, pick(self.ids, mask), ordered=True)
+        return f"an unversioned model registry ({shown}: no known version to return to)", []
 
 
 @rule(
@@ -140,43 +149,52 @@ def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
     releases = ctx.of_kind("release_strategy")
     # the endpoints each release reaches without passing another endpoint (bits of view.endpoints)
     direct = ctx.reach_bits(view.endpoints, forward=False, stop=ends) if releases else {}
-    near_of: dict[str, list[tuple[str, Any, Any]]] = {}  # each endpoint's releases, in design order
-    for r in releases:
+    near_of: dict[str, int] = {}  # each endpoint's releases (bits of `release_ids`)
+    release_ids = [r.id for r in releases]
+    kinds = [r.properties.get("release_type") for r in releases]
+    gradual_bits = kind_unset = rollback_bits = rollback_unset = 0
+    for i, r in enumerate(releases):
+        rollback = r.properties.get("rollback")
+        gradual_bits |= (kinds[i] in _GRADUAL) << i
+        kind_unset |= (kinds[i] is None) << i
+        rollback_bits |= (rollback in ("manual", "automated")) << i
+        rollback_unset |= (rollback is None) << i
         mask = view.near(r.id)
         for endpoint in pick(view.endpoints, mask & ~direct.get(r.id, 0)):
             bit = view.bit[endpoint]
             if view.below.get(endpoint, 0) & mask & ~bit:
                 mask &= ~bit
-        entry = (r.id, r.properties.get("release_type"), r.properties.get("rollback"))
         for endpoint in pick(view.endpoints, mask):
-            near_of.setdefault(endpoint, []).append(entry)
+            near_of[endpoint] = near_of.get(endpoint, 0) | 1 << i
     registry_ids = [c.id for c in ctx.of_kind("model_registry")]
     registry_bits = ctx.reach_bits(registry_ids, stop=ends) if registry_ids else {}
+    registries = _Registries(ctx, registry_ids, registry_bits)
     asked: set[str] = set()  # consumers whose consumer_type is noted
     for endpoint in endpoints(ctx):
         who, consumers = audience(ctx, endpoint)
-        near = near_of.get(endpoint, [])
-        gradual = [r for r in near if r[1] in _GRADUAL]
+        near = near_of.get(endpoint, 0)
+        gradual = near & gradual_bits
         name = ctx.name(endpoint)
         problems: list[str] = []
         notes: list[tuple[str, str, str, str]] = []
         if not near:
             problems.append("no release strategy")
         elif not gradual:
-            unset = [rid for rid, kind, _ in near if kind is None]
+            unset = pick(release_ids, near & kind_unset)
             why = f"it releases to {name}"
             notes += [(r, "release_type", why, "canary, shadow, ...") for r in unset]
             if not unset:
-                problems.append(f"a {str(near[0][1]).replace('_', ' ')} release")
+                first = kinds[(near & -near).bit_length() - 1]
+                problems.append(f"a {str(first).replace('_', ' ')} release")
         no_rollback = False
-        if near and not any(rb in ("manual", "automated") for _, _, rb in (gradual or near)):
-            unset = [rid for rid, _, rb in (gradual or near) if rb is None]
+        if near and not (gradual or near) & rollback_bits:
+            unset = pick(release_ids, (gradual or near) & rollback_unset)
             why = f"can {name} go back to the previous model?"
             notes += [(r, "rollback", why, "automated or manual") for r in unset]
             if not unset:
                 problems.append("no rollback")
                 no_rollback = True
-        registry_problem, unset_registries = _registry_state(ctx, endpoint, registry_ids, registry_bits)
+        registry_problem, unset_registries = registries.state(ctx, endpoint)
         if registry_problem:
             problems.append(registry_problem)
         why = f"{name} rolls back to its versions"
@@ -205,7 +223,7 @@ def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
         serving = f" (serving {names(ctx, consumers, ordered=True)})" if consumers else ""
         yield Hit(
             f"Endpoint {ctx.name(endpoint)}{serving} has {join_words(problems)}",
-            components=ctx.sorted_ids([endpoint, *(rid for rid, _, _ in near)]),
+            components=ctx.with_id(pick(release_ids, near), endpoint),
             severity="info" if soft else "error" if no_rollback and not gradual else None,
         )
     yield from unknown.hits()

@@ -229,15 +229,15 @@ def r33_consumers(ctx: RuleContext) -> Iterator[Hit]:
         fed_by = ctx.reach_bits(models, stop=model_ids | declared_ids | landing)
         feeds = ctx.reach_bits(models, forward=False, stop=model_ids)
         for target in ctx.sorted_ids(t for t in landing if fed_by.get(t)):
-            sources = pick(models, fed_by[target])
-            users = pick(models, feeds.get(target, 0) & ~fed_by[target])
-            if not users:
+            users_mask = feeds.get(target, 0) & ~fed_by[target]
+            if not users_mask:
                 continue
+            sources, users = pick(models, fed_by[target]), pick(models, users_mask)
             yield Hit(
                 f"Predictions of {names(ctx, sources, ordered=True)} feed {ctx.name(target)}, which "
                 f"{names(ctx, users, ordered=True)} learns from, with no declared consumer in between: "
                 "a hidden correction cascade",
-                components=ctx.sorted_ids([*sources, target, *users]),
+                components=ctx.with_id(pick(models, fed_by[target] | users_mask), target),
             )
     yield from unknown.hits()
 

@@ -174,8 +174,9 @@ def r49_correction_cascade(ctx: RuleContext) -> Iterator[Hit]:
         if not downstream & learning:
             continue
         upstream = ctx.reach([source.id], forward=False, stop=producers)
-        named = [u for u in ctx.sorted_ids(upstream) if u in producers]
-        consumers = [u for u in ctx.sorted_ids(upstream) if ctx.kind_of.get(u) == "consumer"]
+        above = ctx.sorted_ids(upstream)
+        named = [u for u in above if u in producers]
+        consumers = [u for u in above if ctx.kind_of.get(u) == "consumer"]
         missing, unset = [], []
         if not named and not any(ctx.prop(c, "declared") is True for c in consumers):
             unsure = [c for c in consumers if ctx.prop(c, "declared") is None]
@@ -183,13 +184,14 @@ def r49_correction_cascade(ctx: RuleContext) -> Iterator[Hit]:
             missing.append(
                 "no declared dependency (the producing model or a declared consumer linked into it)"
             )
-        data_nodes = [source.id, *(n for n in ctx.sorted_ids(downstream) if n not in producers)]
+        below = ctx.sorted_ids(downstream)
+        data_nodes = [source.id, *(n for n in below if n not in producers)]
         ok, unsure_watch = _watched(ctx, data_nodes, named)
         if not ok:
             unset += [f"{m}.watches" for m in unsure_watch]
             missing.append("no monitor watching upstream or data_drift on it")
         if missing:
-            learners = [n for n in ctx.sorted_ids(downstream) if n in model_set]
+            learners = [n for n in below if n in model_set]
             target = f" and {names(ctx, learners, ordered=True)} learns from it" if learners else ""
             yield Hit(
                 f"{ctx.name(source.id)} holds another model's outputs{target}, with "
@@ -233,7 +235,7 @@ def r49_correction_cascade(ctx: RuleContext) -> Iterator[Hit]:
                 f"{names(ctx, users, ordered=True)} learns from, and no monitor watches them there "
                 "(upstream or data_drift) or at the source (upstream or prediction_drift): a retrained "
                 "upstream model silently changes the downstream one",
-                components=ctx.sorted_ids([*producing, target, *users]),
+                components=ctx.with_id(pick(models, producing_mask | users_mask), target),
                 unset=tuple(f"{m}.watches" for m in unsure),
             )
 

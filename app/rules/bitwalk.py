@@ -1,0 +1,123 @@
+"""Reach bit masks over numbered nodes: `walks.reach_masks` for a walk over most of the graph.
+
+The nodes are numbered once per shape in topological order of their strongly connected
+components (`Numbered`), their neighbour lists turned into lists of numbers, so a walk indexes
+lists instead of looking ids up in dicts. The result is the same dict of non-zero masks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from itertools import compress
+from typing import NamedTuple
+
+from app.rules.walks import Adjacency, Topology, strongly_connected
+
+
+def pays(seeds: int, nodes: int) -> bool:
+    """Whether a walk of `seeds` seeds over `nodes` nodes is better done numbered: with few
+    seeds the dict walk visits only what they reach, and in a small graph numbering the nodes
+    (again after every link edit) costs about what it saves."""
+    return nodes >= 2048 and seeds * 256 >= nodes
+
+
+class Numbered(NamedTuple):
+    """The nodes of a topology in its order (`ids`), each id's number (`number`), the
+    neighbour lists of one walk in numbers (`nbrs`), and the runs of that order a walk takes
+    in one go: (start, end, whether the run is one loop of more than one node)."""
+
+    ids: list[str]
+    number: dict[str, int]
+    nbrs: list[list[int]]
+    runs: list[tuple[int, int, bool]]
+
+
+def numbered(topo: Topology, adj: Adjacency) -> Numbered:
+    """Number the nodes of `topo` and the neighbour lists `adj` of a walk over them."""
+    ids = topo.order
+    number = {node: i for i, node in enumerate(ids)}
+    nbrs = [[number[m] for m in adj[node]] for node in ids]
+    runs: list[tuple[int, int, bool]] = []
+    start = 0
+    for loop in topo.loops:
+        if len(loop) < 2:
+            continue
+        first = number[loop[0]]  # a loop's members are consecutive in the order
+        if first > start:
+            runs.append((start, first, False))
+        runs.append((first, first + len(loop), True))
+        start = first + len(loop)
+    if start < len(ids):
+        runs.append((start, len(ids), False))
+    return Numbered(ids, number, nbrs, runs)
+
+
+def reach_masks(num: Numbered, own: Mapping[str, int], stop: frozenset[str], forward: bool) -> dict[str, int]:
+    """For every node, the union of the masks of the seeds (`own`: seed -> its mask) that
+    reach it by at least one link, passed along `num`'s neighbour lists (which run forward in
+    its order when `forward`, else backward). Nodes in `stop` receive masks but pass on only
+    their own. Only nodes with a mask are in the result."""
+    number = num.number
+    count = len(num.ids)
+    bits = [0] * count
+    own_at = [0] * count
+    stops = bytearray(count)
+    special = bytearray(count)  # a seed or a stop: passes on more, or less, than it receives
+    for node, mask in own.items():
+        at = number.get(node)
+        if at is not None:
+            own_at[at] |= mask
+            special[at] = 1
+    for node in stop:
+        at = number.get(node)
+        if at is not None:
+            stops[at] = special[at] = 1
+    nbrs = num.nbrs
+    for start, end, loop in num.runs if forward else reversed(num.runs):
+        if loop:
+            _settle_loop(range(start, end), nbrs, bits, own_at, stops)
+        for i in range(start, end) if forward else range(end - 1, start - 1, -1):
+            if special[i]:
+                mask = own_at[i] if stops[i] else bits[i] | own_at[i]
+            else:
+                mask = bits[i]
+            if mask:
+                for j in nbrs[i]:
+                    bits[j] |= mask
+    return dict(compress(zip(num.ids, bits, strict=True), bits))
+
+
+def _settle_loop(
+    group: range, nbrs: list[list[int]], bits: list[int], own_at: list[int], stops: bytearray
+) -> None:
+    """Pass masks between the members of one loop (`bits` already holds what reached them
+    from before it), as `walks._settle_loop` does; the caller then passes them on."""
+    inner: dict[int, list[int]] = {}
+    for node in group:
+        inside = [m for m in nbrs[node] if m in group]
+        if not stops[node]:
+            inner[node] = inside
+            continue
+        inner[node] = []  # a stop passes on its own bits only, whatever reaches it
+        mask = own_at[node]
+        if mask:
+            for nxt in inside:
+                bits[nxt] |= mask
+    for part in strongly_connected(group, inner):
+        node = part[0]
+        if len(part) == 1 and node not in inner[node]:
+            mask = bits[node] | own_at[node]
+            if mask:
+                for nxt in inner[node]:
+                    bits[nxt] |= mask
+            continue
+        mask = 0
+        for member in part:
+            mask |= bits[member] | own_at[member]
+        if not mask:
+            continue
+        for member in part:
+            bits[member] = mask
+        for member in part:
+            for nxt in inner[member]:
+                bits[nxt] |= mask
