@@ -161,18 +161,21 @@ def _legible(
     **kw: float,
 ) -> tuple[SceneFigure, bool]:
     """The figure of `shown` in `frame` with the first card size that makes it legible there,
-    and whether one did (when none did, the figure with the last size). A card size whose
-    lanes alone are too wide to be legible in the frame is passed over without a layout."""
+    and whether one did (when none did, the figure with the last size). With `plain`, a figure
+    too tall for the frame with every row its names need made taller gets only as many of them
+    as fit (the rows with the most of those names first). A card size whose lanes alone are too
+    wide to be legible in the frame is passed over without a layout."""
     for number, card in enumerate(cards):
         if number < len(cards) - 1 and _too_wide(design, catalog, shown, frame, card, kw.get("max_scale")):
             continue
         figure = _figure(design, catalog, result, styles, shown, focus, frame, card, **kw)
         if _fits(figure, frame) >= figure.floor:
             return figure, True
-        if plain:  # legible with two-line names (some cut)
-            two = SceneFigure(figure.plain, styles.fonts, max_scale=figure.max_scale, taller=False)
-            if _fits(two, frame) >= two.floor:
-                return two, True
+        if plain:  # legible with as many rows made taller as fit (the other names cut)
+            for rows in range(figure.needed_rows(figure.floor) - 1, -1, -1):
+                some = SceneFigure(figure.plain, styles.fonts, max_scale=figure.max_scale, rows=rows)
+                if _fits(some, frame) >= some.floor:
+                    return some, True
     return figure, False
 
 

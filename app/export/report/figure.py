@@ -7,7 +7,8 @@ a third line, cut with an ellipsis only when not whole even so; the kind below i
 room). Figures are therefore only placed at a scale where a card is at least MIN_CARD on the
 page, holding two name lines at MIN_TEXT_PT (SceneFigure.floor; the planner in
 app.export.report.diagram sees to it); a row of cards one of whose names needs a third line
-at the scale the figure is drawn at is made taller for it (app.export.report.tallrows). Lane
+at the scale the figure is drawn at is made taller for it (app.export.report.tallrows; as many
+such rows as the page has room for at the legible floor). Lane
 titles sit in a strip of HEADER_ROOM points above the layout.
 """
 
@@ -21,7 +22,7 @@ from reportlab.platypus import Flowable
 
 from app.export.report.figtext import draw_label, fit_lines, fits_whole, pdf_color, shorten
 from app.export.report.fonts import FontSet
-from app.export.report.tallrows import NAME_LINES, legible_floor, taller_rows
+from app.export.report.tallrows import NAME_LINES, legible_floor, needed_rows, taller_rows
 from app.export.scene import Card, Scene, Wire
 
 MIN_TEXT_PT = 7.0
@@ -87,12 +88,12 @@ class SceneFigure(Flowable):
         *,
         max_scale: float = MAX_SCALE,
         min_scale: float | None = None,
-        taller: bool = True,
+        rows: int | None = None,
     ):
         super().__init__()
         self.floor = legible_floor(scene, MIN_CARD)
         self.plain = scene  # without taller rows
-        self.taller = taller
+        self.rows = rows  # how many rows may be made taller at most (None: all that need it)
         self.fonts = fonts
         self.max_scale = max_scale
         self.min_scale = min_scale
@@ -102,20 +103,27 @@ class SceneFigure(Flowable):
 
     def scene_at(self, scale: float) -> Scene:
         """The scene as drawn at `scale`: the rows whose names need a third line there taller
-        (below the legible floor, as at the floor: the figure is not legible there anyway)."""
-        if not self.taller:
-            return self.plain
+        (at most `rows` of them; below the legible floor, as at the floor: the figure is not
+        legible there anyway)."""
         scale = max(scale, self.floor)
         found = self._at.get(scale)
         if found is None:
             pad = {"size": MIN_TEXT_PT, "leading": LEADING, "pad": PAD}
-            found = self._at[scale] = taller_rows(self.plain, self.fonts, scale, known=self._known, **pad)
+            found = self._at[scale] = taller_rows(
+                self.plain, self.fonts, scale, known=self._known, rows=self.rows, **pad
+            )
         return found
 
     @property
     def scene(self) -> Scene:
         """The scene at the scale last chosen (wrap, fit)."""
         return self.scene_at(self.scale)
+
+    def needed_rows(self, scale: float) -> int:
+        """How many rows need to be taller at `scale` for every name to be whole there."""
+        return needed_rows(
+            self.plain, self.fonts, max(scale, self.floor), size=MIN_TEXT_PT, leading=LEADING, pad=PAD
+        )
 
     def cut_names(self, scale: float) -> list[str]:
         """The names not whole on their cards at `scale` (NAME_LINES at MIN_TEXT_PT)."""

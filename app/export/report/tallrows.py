@@ -36,12 +36,58 @@ def taller_rows(
     leading: float,
     pad: float,
     known: dict[tuple[str, bool, float, int], bool] | None = None,
+    rows: int | None = None,
 ) -> Scene:
     """`scene` with the rows of cards whose names need a third line at `size` points when drawn
     at `scale` made taller, so that they hold NAME_LINES lines there; the scene itself when none
-    does. `known` keeps whether a name fits (name, bold, width, lines) from call to call."""
-    if not scene.cards or scale <= 0:
+    does. `rows` (None: all) is how many of those rows at most: the ones with the most such
+    names, the upper one first among equals. `known` keeps whether a name fits (name, bold,
+    width, lines) from call to call."""
+    bands = _bands(scene, fonts, scale, size=size, leading=leading, pad=pad, known=known)
+    if rows is not None:
+        chosen = sorted(range(len(bands)), key=lambda i: (-bands[i][3], i))[: max(rows, 0)]
+        for i, band in enumerate(bands):
+            if i not in chosen:
+                band[2] = 0.0
+    if not any(band[2] for band in bands):
         return scene
+
+    def at(y: float) -> float:
+        shift = 0.0
+        for top, bottom, extra, _names in bands:
+            if y <= top:
+                break
+            if y < bottom:
+                return y + shift + extra * (y - top) / (bottom - top)
+            shift += extra
+        return y + shift
+
+    cards = tuple(replace(c, y=at(c.y), height=at(c.y + c.height) - at(c.y)) for c in scene.cards)
+    wires = tuple(replace(w, points=tuple((x, at(y)) for x, y in w.points)) for w in scene.wires)
+    return Scene(cards, wires, scene.bands, scene.width, at(scene.height))
+
+
+def needed_rows(
+    scene: Scene, fonts: FontSet, scale: float, *, size: float, leading: float, pad: float
+) -> int:
+    """How many rows of `scene` taller_rows makes taller at `scale` (`rows` None)."""
+    return sum(1 for band in _bands(scene, fonts, scale, size=size, leading=leading, pad=pad) if band[2])
+
+
+def _bands(
+    scene: Scene,
+    fonts: FontSet,
+    scale: float,
+    *,
+    size: float,
+    leading: float,
+    pad: float,
+    known: dict[tuple[str, bool, float, int], bool] | None = None,
+) -> list[list[float]]:
+    """[top, bottom, extra, names] of each band of overlapping cards of `scene`, top to bottom:
+    the layout points it grows by for its names needing a third line, and how many they are."""
+    if not scene.cards or scale <= 0:
+        return []
     known = {} if known is None else known
     needed_page = NAME_LINES * size * leading + 2 * pad + 0.5
     extra_of: list[tuple[float, float, float]] = []  # (top, bottom, extra) of each card
@@ -56,33 +102,19 @@ def taller_rows(
             if not whole:
                 extra = needed_page / scale - card.height
         extra_of.append((card.y, card.y + card.height, max(extra, 0.0)))
-    if not any(extra for _top, _bottom, extra in extra_of):
-        return scene
-    bands: list[list[float]] = []  # [top, bottom, extra] of each band of overlapping cards
+    bands: list[list[float]] = []
     members: list[list[tuple[float, float]]] = []  # (height, extra) of the cards of each band
     for top, bottom, extra in sorted(extra_of):
         if bands and top < bands[-1][1]:
             bands[-1][1] = max(bands[-1][1], bottom)
             members[-1].append((bottom - top, extra))
         else:
-            bands.append([top, bottom, 0.0])
+            bands.append([top, bottom, 0.0, 0.0])
             members.append([(bottom - top, extra)])
     for band, cards_of in zip(bands, members, strict=True):
         # a band is stretched evenly: a card of height h gets extra * h / (band's height) of it
         band[2] = max(
             (extra * (band[1] - band[0]) / height for height, extra in cards_of if height > 0), default=0.0
         )
-
-    def at(y: float) -> float:
-        shift = 0.0
-        for top, bottom, extra in bands:
-            if y <= top:
-                break
-            if y < bottom:
-                return y + shift + extra * (y - top) / (bottom - top)
-            shift += extra
-        return y + shift
-
-    cards = tuple(replace(c, y=at(c.y), height=at(c.y + c.height) - at(c.y)) for c in scene.cards)
-    wires = tuple(replace(w, points=tuple((x, at(y)) for x, y in w.points)) for w in scene.wires)
-    return Scene(cards, wires, scene.bands, scene.width, at(scene.height))
+        band[3] = sum(1 for _height, extra in cards_of if extra > 0)
+    return bands
