@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+from shots import WINDOW_SIZE, settle, shot_window
 
 from app.domain import ops
 from app.domain.catalog import Catalog
@@ -23,10 +23,7 @@ from app.domain.model import Design
 from app.persistence import load_design, save_design
 from app.templates import design_from_template
 from app.ui.main import make_application
-from app.ui.main_window import MainWindow
 from app.ui.theme import dark_palette, light_palette
-
-WINDOW_SIZE = (1600, 1000)
 
 
 def edited_copy(old: Design, catalog: Catalog) -> Design:
@@ -49,11 +46,6 @@ def edited_copy(old: Design, catalog: Catalog) -> Design:
     return new
 
 
-def _settle(app: QApplication, rounds: int = 8) -> None:
-    for _ in range(rounds):
-        app.processEvents()
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", nargs="?", default="docs/images/compare.png")
@@ -63,20 +55,18 @@ def main(argv: list[str] | None = None) -> int:
     app = make_application()
     app.setPalette(dark_palette() if args.theme == "dark" else light_palette())  # not saved in Settings
     old = design_from_template(args.template)
-    window = MainWindow(restore_layout=False)
-    window.persist_settings = False
-    try:
+    with shot_window() as window:
         with tempfile.TemporaryDirectory() as folder:
             new_path = Path(folder) / f"{args.template}-v2.mlsd"
             save_design(edited_copy(old, window.document.catalog), new_path)
             window.load_loaded(load_design(new_path))
         window.resize(*WINDOW_SIZE)
         window.show()
-        _settle(app)
+        settle(8)
         window.balance_docks()
         window.checker.check_now()
         window.compare.start(old, f"{args.template}-v1.mlsd")
-        _settle(app)
+        settle(8)
         compare = window.compare
         assert compare.panel is not None
         slo_row = next(n for n, e in enumerate(compare.panel.entries()) if "SLO" in e.text or "slo" in e.text)
@@ -84,15 +74,12 @@ def main(argv: list[str] | None = None) -> int:
         window.canvas.fit_to_view()  # the whole design: every mark and ghost in view
         scene = window.canvas.design_scene
         scene.update()
-        _settle(app)
+        settle(8)
         if not window.grab().toImage().save(args.out):
             print(f"screenshot_compare: could not write {args.out}", file=sys.stderr)
             return 1
         print(f"wrote {args.out}: {len(compare.panel.entries())} rows, marks {sorted(compare.marks())}")
         return 0
-    finally:
-        window.document.mark_saved()
-        window.close()
 
 
 if __name__ == "__main__":

@@ -14,19 +14,12 @@ import argparse
 import sys
 
 from PySide6.QtCore import QPoint
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtWidgets import QMenu
+from shots import WINDOW_SIZE, settle, shot_window
 
 from app.resources import resource_path
 from app.ui.main import make_application
-from app.ui.main_window import MainWindow
 from app.ui.theme import dark_palette
-
-WINDOW_SIZE = (1600, 1000)
-
-
-def _settle(app: QApplication, rounds: int = 10) -> None:
-    for _ in range(rounds):
-        app.processEvents()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,13 +29,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     app = make_application()
     app.setPalette(dark_palette())  # not saved in Settings
-    window = MainWindow(restore_layout=False)
-    window.persist_settings = False
-    try:
+    with shot_window() as window:
         window.files.open(resource_path("examples", "example.mlsd"))
         window.setGeometry(0, 0, *WINDOW_SIZE)
         window.show()
-        _settle(app)
+        settle()
         window.balance_docks()
         window.canvas.fit_to_view()
         window.checker.check_now()
@@ -55,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         corner = window.menuBar().actionGeometry(view_menu.menuAction()).bottomLeft()
         view_menu.popup(window.menuBar().mapToGlobal(corner + QPoint(0, 1)))
-        _settle(app, 20)
+        settle(20)
         screen = window.screen()
         if not screen.grabWindow(0).toImage().copy(window.frameGeometry()).save(args.out):
             print(f"screenshot_dark: could not write {args.out}", file=sys.stderr)
@@ -63,9 +54,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {args.out}: {len(window.document.design.components)} cards, selected {chosen}")
         view_menu.hide()
         return 0
-    finally:
-        window.document.mark_saved()
-        window.close()
 
 
 if __name__ == "__main__":

@@ -10,35 +10,20 @@ the Estimates dock at 1:1 with Multi-task ranker selected. Settings go to a temp
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-WINDOW_SIZE = (1600, 1000)
+from shots import WINDOW_SIZE, shot_window, use_temporary_settings, wait
 
 
 def main(argv: list[str]) -> int:
     out = Path(argv[0] if argv else "docs/images")
-    home = tempfile.mkdtemp(prefix="mlsd-shots-")
-    os.environ["XDG_CONFIG_HOME"] = os.environ["XDG_DATA_HOME"] = home
+    use_temporary_settings()
     from app.templates import find_template
     from app.ui.main import make_application
-    from app.ui.main_window import MainWindow
 
-    app = make_application()
-
-    def wait(seconds: float) -> None:
-        # the live check and the estimates run after a 150 ms pause: let them finish
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            app.processEvents()
-            time.sleep(0.01)
-
-    window = MainWindow(restore_layout=False)
-    window.persist_settings = False
-    try:
+    make_application()
+    with shot_window() as window:
         window.files.open(find_template("recommendations").path)
         window.setGeometry(0, 0, *WINDOW_SIZE)
         window.show()
@@ -65,9 +50,6 @@ def main(argv: list[str]) -> int:
         window.grab().save(str(out / "estimates.png"))
         print(f"wrote {out / 'decisions.png'} and {out / 'estimates.png'}")
         return 0
-    finally:
-        window.document.mark_saved()
-        window.close()
 
 
 if __name__ == "__main__":
