@@ -382,7 +382,7 @@ def test_taller_rows_are_worked_out_at_the_scale_the_figure_is_drawn_at(catalog)
 def test_staggered_cards_in_one_band_each_get_their_third_line(catalog):
     from app.export.report.figure import LEADING, PAD
     from app.export.report.fonts import report_fonts
-    from app.export.report.tallrows import taller_rows
+    from app.export.report.tallrows import CardText, taller_rows
     from app.export.scene import Card, Scene
 
     long_name = "Clickstream events from the mobile apps 111"
@@ -404,6 +404,6 @@ def test_staggered_cards_in_one_band_each_get_their_third_line(catalog):
     ]
     scene = Scene(tuple(cards), (), (), 900.0, 144.0)
     floor = 0.359
-    tall = taller_rows(scene, report_fonts(), floor, size=MIN_TEXT_PT, leading=LEADING, pad=PAD)
+    tall = taller_rows(scene, report_fonts(), floor, CardText(MIN_TEXT_PT, LEADING, PAD))
     middle = tall.cards[1]
     assert middle.height * floor - 2 * PAD >= 3 * MIN_TEXT_PT * LEADING

@@ -38,7 +38,7 @@ def test_rows_made_taller_as_far_as_the_page_has_room(catalog):
 
 
 def test_the_rows_with_the_most_long_names_are_made_taller_first():
-    from app.export.report.figure import LEADING, MIN_TEXT_PT, PAD
+    from app.export.report.figure import NAME_TEXT
     from app.export.report.fonts import report_fonts
     from app.export.report.tallrows import needed_rows, taller_rows
     from app.export.scene import Card, Scene
@@ -64,10 +64,9 @@ def test_the_rows_with_the_most_long_names_are_made_taller_first():
     )
     scene = Scene(cards, (), (), 600.0, 264.0)
     fonts, floor = report_fonts(), 0.359
-    pad = {"size": MIN_TEXT_PT, "leading": LEADING, "pad": PAD}
-    assert needed_rows(scene, fonts, floor, **pad) == 3
-    heights = [c.height for c in taller_rows(scene, fonts, floor, rows=1, **pad).cards]
+    assert needed_rows(scene, fonts, floor, NAME_TEXT) == 3
+    heights = [c.height for c in taller_rows(scene, fonts, floor, NAME_TEXT, rows=1).cards]
     assert heights[2] > 64.0 and [*heights[:2], *heights[4:]] == pytest.approx([64.0] * 4)  # the row with two
-    heights = [c.height for c in taller_rows(scene, fonts, floor, rows=2, **pad).cards]
+    heights = [c.height for c in taller_rows(scene, fonts, floor, NAME_TEXT, rows=2).cards]
     assert heights[0] > 64.0 and heights[2] > 64.0 and heights[4] == pytest.approx(64.0)  # then the upper one
-    assert taller_rows(scene, fonts, floor, rows=0, **pad) is scene
+    assert taller_rows(scene, fonts, floor, NAME_TEXT, rows=0) is scene

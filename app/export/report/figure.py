@@ -22,7 +22,7 @@ from reportlab.platypus import Flowable
 
 from app.export.report.figtext import draw_label, fit_lines, fits_whole, pdf_color, shorten
 from app.export.report.fonts import FontSet
-from app.export.report.tallrows import NAME_LINES, legible_floor, needed_rows, taller_rows
+from app.export.report.tallrows import NAME_LINES, CardText, legible_floor, needed_rows, taller_rows
 from app.export.scene import Card, Scene, Wire
 
 MIN_TEXT_PT = 7.0
@@ -37,6 +37,7 @@ MIN_CARD = (92.0, 23.0)  # smallest card on the page (points): two name lines at
 MAX_SCALE = 0.5  # a small figure is not blown up beyond this
 PAD = 3.0
 LEADING = 1.18
+NAME_TEXT = CardText(MIN_TEXT_PT, LEADING, PAD)  # a name at the legible floor
 ARROW = 5.0
 LINE_WIDTH = 0.7
 
@@ -108,9 +109,8 @@ class SceneFigure(Flowable):
         scale = max(scale, self.floor)
         found = self._at.get(scale)
         if found is None:
-            pad = {"size": MIN_TEXT_PT, "leading": LEADING, "pad": PAD}
             found = self._at[scale] = taller_rows(
-                self.plain, self.fonts, scale, known=self._known, rows=self.rows, **pad
+                self.plain, self.fonts, scale, NAME_TEXT, known=self._known, rows=self.rows
             )
         return found
 
@@ -121,9 +121,7 @@ class SceneFigure(Flowable):
 
     def needed_rows(self, scale: float) -> int:
         """How many rows need to be taller at `scale` for every name to be whole there."""
-        return needed_rows(
-            self.plain, self.fonts, max(scale, self.floor), size=MIN_TEXT_PT, leading=LEADING, pad=PAD
-        )
+        return needed_rows(self.plain, self.fonts, max(scale, self.floor), NAME_TEXT)
 
     def cut_names(self, scale: float) -> list[str]:
         """The names not whole on their cards at `scale` (NAME_LINES at MIN_TEXT_PT)."""

@@ -10,12 +10,22 @@ orthogonal, routes attached where they met the cards, and nothing overlapping th
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import NamedTuple
 
 from app.export.report.figtext import fits_whole
 from app.export.report.fonts import FontSet
 from app.export.scene import Scene
 
 NAME_LINES = 3  # lines a card's name may take at most
+
+
+class CardText(NamedTuple):
+    """How a card's name is set on the page: points, line height as a share of them, and the
+    card's inner padding in points."""
+
+    size: float
+    leading: float
+    pad: float
 
 
 def legible_floor(scene: Scene, min_card: tuple[float, float]) -> float:
@@ -31,19 +41,17 @@ def taller_rows(
     scene: Scene,
     fonts: FontSet,
     scale: float,
+    text: CardText,
     *,
-    size: float,
-    leading: float,
-    pad: float,
     known: dict[tuple[str, bool, float, int], bool] | None = None,
     rows: int | None = None,
 ) -> Scene:
-    """`scene` with the rows of cards whose names need a third line at `size` points when drawn
+    """`scene` with the rows of cards whose names need a third line in `text` when drawn
     at `scale` made taller, so that they hold NAME_LINES lines there; the scene itself when none
     does. `rows` (None: all) is how many of those rows at most: the ones with the most such
     names, the upper one first among equals. `known` keeps whether a name fits (name, bold,
     width, lines) from call to call."""
-    bands = _bands(scene, fonts, scale, size=size, leading=leading, pad=pad, known=known)
+    bands = _bands(scene, fonts, scale, text, known)
     if rows is not None:
         chosen = sorted(range(len(bands)), key=lambda i: (-bands[i][3], i))[: max(rows, 0)]
         for i, band in enumerate(bands):
@@ -67,21 +75,16 @@ def taller_rows(
     return Scene(cards, wires, scene.bands, scene.width, at(scene.height))
 
 
-def needed_rows(
-    scene: Scene, fonts: FontSet, scale: float, *, size: float, leading: float, pad: float
-) -> int:
+def needed_rows(scene: Scene, fonts: FontSet, scale: float, text: CardText) -> int:
     """How many rows of `scene` taller_rows makes taller at `scale` (`rows` None)."""
-    return sum(1 for band in _bands(scene, fonts, scale, size=size, leading=leading, pad=pad) if band[2])
+    return sum(1 for band in _bands(scene, fonts, scale, text) if band[2])
 
 
 def _bands(
     scene: Scene,
     fonts: FontSet,
     scale: float,
-    *,
-    size: float,
-    leading: float,
-    pad: float,
+    text: CardText,
     known: dict[tuple[str, bool, float, int], bool] | None = None,
 ) -> list[list[float]]:
     """[top, bottom, extra, names] of each band of overlapping cards of `scene`, top to bottom:
@@ -89,6 +92,7 @@ def _bands(
     if not scene.cards or scale <= 0:
         return []
     known = {} if known is None else known
+    size, leading, pad = text
     needed_page = NAME_LINES * size * leading + 2 * pad + 0.5
     extra_of: list[tuple[float, float, float]] = []  # (top, bottom, extra) of each card
     for card in scene.cards:
