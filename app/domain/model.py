@@ -186,10 +186,19 @@ class Decision(_Model):
 
     @property
     def weighs_alternatives(self) -> bool:
-        """At least two options considered (named: a blank name names none), and the
-        consequences written down."""
-        named = sum(1 for option in self.options if option.name.strip())
-        return named >= 2 and bool(self.consequences.strip())
+        """At least two options weighed (`argued_options`) and the consequences written down.
+        Two names alone are a list, not a weighing."""
+        return len(self.argued_options) >= 2 and bool(self.consequences.strip())
+
+    @property
+    def argued_options(self) -> list[DecisionOption]:
+        """The options named and argued: a name and at least one pro or con (blank ones count
+        for nothing)."""
+        return [
+            option
+            for option in self.options
+            if option.name.strip() and any(text.strip() for text in (*option.pros, *option.cons))
+        ]
 
     @property
     def label(self) -> str:

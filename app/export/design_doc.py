@@ -90,13 +90,23 @@ def decisions_line(doc: DesignDoc) -> str:
 
 
 def alternatives_note(decision: Decision) -> str:
-    """What a review board asks first of a decision with fewer than two options: what else was
-    weighed. "" when it records alternatives. An option with a blank name names none
-    (`Decision.weighs_alternatives`, which the summary's count, R54 and the rubric read)."""
-    named = sum(1 for option in decision.options if option.name.strip())
-    if named >= 2:
+    """What a review board asks first of a decision with fewer than two options argued: what
+    else was weighed, and why. "" when two options or more have a pro or con. An option with a
+    blank name names none (`Decision.weighs_alternatives`, which the summary's count, R54 and
+    the rubric read)."""
+    named = [option.name.strip() for option in decision.options if option.name.strip()]
+    argued = {option.name.strip() for option in decision.argued_options}
+    if len(argued) >= 2:
         return ""
-    return "None recorded beside the option listed." if named else "None recorded."
+    if len(named) < 2:
+        return "None recorded beside the option listed." if named else "None recorded."
+    bare = [name for name in named if name not in argued]
+    return f"Listed, not weighed: no pro or con is recorded for {_quoted(bare)}."
+
+
+def _quoted(names: list[str]) -> str:
+    quoted = [f'"{" ".join(name.split())}"' for name in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
 def acceptance_status(decision: Decision, result: CheckResult) -> str:

@@ -9,11 +9,11 @@ What counts (details in app.rules.rubric_scoring):
   offline metric, a metric linked as a proxy of the objective, a stated constraint; minus
   the cost of the open framing, metric and label findings.
 - Decision-making: 4, plus 1 when the design shows a decision made (an accepted design
-  decision that weighs at least two options with its consequences, or a finding accepted
-  with a written rationale; the reasons name them), minus the cost of the open trade-off
-  findings (a decision made does not offset other flaws: a classic flaw always costs its
-  dimension); never more than the number of substantively designed stages minus one
-  (trade-offs of stages not designed yet cannot have been made).
+  decision that weighs at least two options, each with a pro or con, and its consequences,
+  or a finding accepted with a written rationale; the reasons name them), minus the cost of
+  the open trade-off findings (a decision made does not offset other flaws: a classic flaw
+  always costs its dimension); never more than the number of substantively designed stages
+  minus one (trade-offs of stages not designed yet cannot have been made).
 - Breadth and depth: up to 3 for the stages with substantive components, up to 1 for the
   share of components that are substantive, and 1 for soundness, minus the cost of the open
   coverage, structure and stage-depth findings.
@@ -197,8 +197,8 @@ def _problem_translation(b: _Basis) -> DimensionScore:
 
 
 def weighed_decisions(design: Design) -> list[Decision]:
-    """Design decisions made by weighing alternatives: accepted, at least two options, and the
-    consequences written down (`Decision.weighs_alternatives`)."""
+    """Design decisions made by weighing alternatives: accepted, at least two options each with
+    a pro or con, and the consequences written down (`Decision.weighs_alternatives`)."""
     return [
         d
         for d in design.decisions
@@ -243,15 +243,16 @@ def _decision_making(b: _Basis) -> DimensionScore:
         reasons.append(f"+1 decisions made: {'; '.join(made)}")
     else:
         reasons.append(
-            "+0 no decision made: no design decision weighs two options with their consequences, and "
-            "no trade-off is accepted with a rationale"
+            "+0 no decision made: no design decision weighs two options (a pro or con for each) with "
+            "its consequences, and no trade-off is accepted with a rationale"
         )
     pending = [
         d for d in b.design.decisions if not d.is_acceptance and d.status == "accepted" and d not in weighed
     ]
     if pending:
         reasons.append(
-            f"+0 {_count(len(pending), 'design decision')} without two options and consequences "
+            f"+0 {_count(len(pending), 'design decision')} without two options argued (a pro or con "
+            f"each) and consequences "
             f"({_titles(pending)}): a choice, not yet a weighed decision"
         )
     if not costs:

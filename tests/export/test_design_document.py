@@ -337,6 +337,33 @@ def test_a_decision_whose_second_option_has_no_name_records_no_alternative(catal
     assert "**Alternatives.** None recorded beside the option listed." in markdown
 
 
+def test_a_decision_listing_options_without_pros_or_cons_says_which_were_not_weighed(catalog):
+    """Two option names with no pro or con are a list, not alternatives weighed: the summary
+    does not count the decision, and the report and the Markdown name the options unargued."""
+    design = load_design(resource_path("templates", "recommendations.mlsd")).design
+    design.decisions = [
+        Decision(
+            id="bus",
+            date="2026-12-01",
+            title="Event bus",
+            options=[DecisionOption(name="Kafka", pros=["the team runs it"]),
+                     DecisionOption(name="Pulsar"), DecisionOption(name="Kinesis", cons=["  "])],
+            chosen="Kafka",
+            consequences="One more cluster to run.",
+        )
+    ]  # fmt: skip
+    result = check_design(design, catalog)
+    note = 'Listed, not weighed: no pro or con is recorded for "Pulsar" or "Kinesis".'
+    markdown = to_markdown(design, result, catalog)
+    assert "(0 weighing alternatives)" in markdown
+    assert f"**Alternatives.** {note}" in markdown
+    text = " ".join(text_of(report_bytes(design, result, catalog, diagram_error="skipped")).split())
+    assert f"Alternatives. {note}" in text
+    design.decisions[0].options[1].cons = ["a cluster nobody here has run"]
+    markdown = to_markdown(design, check_design(design, catalog), catalog)
+    assert "(1 weighing alternatives)" in markdown and "**Alternatives.**" not in markdown
+
+
 def test_merged_architecture_shows_its_connected_parts_names_cut_only_with_the_note(merged):
     """A part (rag_assistant's) whose three-line names would make it illegible keeps two-line
     names with the note, rather than the whole section falling back to every stage's figure."""

@@ -164,6 +164,11 @@ def test_a_planned_build_that_ends_otherwise_falls_back_to_drawing_every_build(b
     assert builds == {"drawn": 3, "abandoned": 1, "trials": 2, "passes": 7}
 
 
+class _Forgetful(dict):
+    def __setitem__(self, key, value) -> None:
+        pass
+
+
 def test_reused_paragraph_fragments_give_the_same_pdf(
     hostile, hostile_check, recommender, catalog, monkeypatch
 ):
@@ -179,7 +184,7 @@ def test_reused_paragraph_fragments_give_the_same_pdf(
         monkeypatch.setattr(styles, "_heading_ids", itertools.count())
         reused = report_bytes(design, result, catalog, report_date="2026-01-01")
         with monkeypatch.context() as plain:
-            plain.setattr(paragraph.Paragraph, "_setup", paragraph._rl_setup)
+            plain.setattr(paragraph, "_parsed", _Forgetful())  # every paragraph parsed anew
             plain.setattr(styles, "_heading_ids", itertools.count())
             parsed = report_bytes(design, result, catalog, report_date="2026-01-01")
         return reused, parsed

@@ -388,12 +388,48 @@ def test_a_blank_rationale_or_blank_options_are_no_decision_made(catalog):
     reasons = rubric_of(flawed, catalog).dimension("Decision-making").reasons
     assert not any("accepted with a written rationale" in r for r in reasons), reasons
     choice = Decision(id="d2", title="Ranker family", status="accepted", consequences="Faster to ship.",
-                      options=[DecisionOption(name=" "), DecisionOption(name="  ")])  # fmt: skip
+                      options=[DecisionOption(name=" ", pros=["Learns embeddings"]),
+                               DecisionOption(name="  ", cons=["Needs hand-built aggregates"])])  # fmt: skip
     assert not choice.weighs_alternatives
     choice.options[1].name = "GBDT"
     assert not choice.weighs_alternatives
     choice.options[0].name = "Deep model"
     assert choice.weighs_alternatives
+
+
+def test_two_option_names_with_no_pro_or_con_are_a_list_not_a_decision_made(catalog):
+    """An accepted decision naming two options but arguing none of them (or only one) earns no
+    "decision made": the rubric names it as a choice not yet weighed, and R54 still asks for
+    the alternatives of the model it concerns."""
+    from app.domain.model import DecisionOption
+
+    design = flawed_designs(catalog)["no gate before serving"][0]
+    model = next(c for c in design.components if c.kind == "model")
+    model.properties["family"] = "gbdt"
+    design.decisions = [d for d in design.decisions if d.is_acceptance]
+    options = [DecisionOption(name="GBDT"), DecisionOption(name="Deep model", pros=[" "])]
+    choice = Decision(id="d2", title="Ranker family", status="accepted", components=[model.id],
+                      consequences="Faster to ship.", options=options)  # fmt: skip
+    design.decisions.append(choice)
+
+    def judged() -> tuple[list[str], bool]:
+        reasons = rubric_of(design, catalog).dimension("Decision-making").reasons
+        findings = check_design(design, catalog).findings
+        r54 = any(f.rule == "R54" and model.id in f.components for f in findings)
+        return reasons, r54
+
+    reasons, r54 = judged()
+    assert not choice.weighs_alternatives and r54
+    assert any('without two options argued (a pro or con each) and consequences ("Ranker family")' in r
+               for r in reasons), reasons  # fmt: skip
+    assert not any(r.startswith("+1 decisions made") for r in reasons), reasons
+    choice.options[0].cons = ["Needs hand-built aggregates for sequences"]
+    reasons, r54 = judged()
+    assert not choice.weighs_alternatives and r54  # one option argued is not a weighing
+    choice.options[1].pros = ["Learns embeddings for sparse ids"]
+    reasons, r54 = judged()
+    assert choice.weighs_alternatives and not r54
+    assert any('+1 decisions made: 1 design decision weighing alternatives' in r for r in reasons), reasons
 
 
 def test_every_rule_has_a_dimension_and_every_topic_agrees_with_it():

@@ -186,7 +186,8 @@ def test_a_decision_edit_reruns_the_rules_that_read_decisions():
     design.decisions.append(
         Decision(
             id="d1", title="Ranker family", components=["m"], date="2026-12-06",
-            options=[DecisionOption(name="GBDT"), DecisionOption(name="Deep model")],
+            options=[DecisionOption(name="GBDT", pros=["Strong on tabular features"]),
+                     DecisionOption(name="Deep model", cons=["Needs GPUs to train"])],
             chosen="GBDT", consequences="Fast to train; needs feature crosses by hand.",
         )
     )

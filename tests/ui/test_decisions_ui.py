@@ -108,6 +108,25 @@ def _rows(panel) -> list[tuple[str, str]]:
     ]
 
 
+def test_the_detail_says_what_a_decision_lacks_to_weigh_alternatives(qtbot, windows, monkeypatch):
+    """Two option names with no pro or con, and no consequences: the detail says so (the
+    summary does not count the decision as weighing alternatives), and stops once they are in."""
+    window = windows()
+    doc, panel = window.document, window.decisions
+    bare = [DecisionOption(name="Two-tower", pros=["Millions of items"]), DecisionOption(name="MF & <b>")]
+    _answer(monkeypatch, lambda draft: _choice(draft.id, options=bare, consequences=""))
+    panel.add_button.click()
+    detail = panel.detail.text()
+    assert "1 design decision (0 weighing alternatives)" in panel.summary.text()
+    assert 'Listed, not weighed: no pro or con is recorded for &quot;MF &amp; &lt;b&gt;&quot;.' in detail
+    assert "No consequences written yet." in detail
+    argued = [bare[0], DecisionOption(name="MF & <b>", cons=["No cold start"])]
+    doc.update_decision(_choice("d1", options=argued))
+    detail = panel.detail.text()
+    assert "1 design decision (1 weighing alternatives)" in panel.summary.text()
+    assert "Listed, not weighed" not in detail and "No consequences written yet." not in detail
+
+
 def test_decisions_panel_adds_edits_supersedes_and_deletes(qtbot, windows, monkeypatch):
     window = windows()
     doc, panel = window.document, window.decisions

@@ -63,8 +63,25 @@ def events(text: str) -> list[Event] | None:
     return out
 
 
-class FastParaParser(ParaParser):
-    """A ParaParser that tokenizes the report's markup itself (the same calls as html.parser)."""
+class ReportParaParser(ParaParser):
+    """reportlab's ParaParser but for one meaning: a <font name="..."> tag adds the weight and
+    slant of the face it names to those of the text around it, never takes them away.
+    reportlab's sets those of the face named, so a run of user text the report sets in its
+    script's family (fonts.markup names the family's regular face) in a bold heading or table
+    head was set regular: Hebrew and Arabic names lost their bold.
+    """
+
+    def start_font(self, attr: Any) -> None:
+        outer = self._stack[-1]
+        super().start_font(attr)
+        inner = self._stack[-1]
+        inner.bold = inner.bold or outer.bold
+        inner.italic = inner.italic or outer.italic
+
+
+class FastParaParser(ReportParaParser):
+    """A ReportParaParser that tokenizes the report's markup itself (the same calls as
+    html.parser)."""
 
     def feed(self, data: str) -> None:
         found = events(data) if not self.rawdata else None

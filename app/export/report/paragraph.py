@@ -41,8 +41,11 @@ class Paragraph(_rl.Paragraph):
     _wraps: dict[float, tuple[Any, ...]] | None = None
 
     def _setup(self, text: Any, style: Any, bulletText: Any, frags: Any, cleaner: Any) -> None:  # noqa: N803
-        if frags is not None or bulletText is not None or not isinstance(text, str):
-            _rl_setup(self, text, style, bulletText, frags, cleaner)  # given fragments or a bullet
+        if frags is not None or not isinstance(text, str):
+            _rl_setup(self, text, style, bulletText, frags, cleaner)  # given fragments
+            return
+        if bulletText is not None:  # parsed, not kept: the bullet's fragments are the paragraph's
+            self._parse(text, style, bulletText, cleaner)
             return
         key = (text, id(style), self.caseSensitive, cleaner)
         known = _parsed.get(key)

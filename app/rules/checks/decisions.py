@@ -318,8 +318,8 @@ def weighed_for(ctx: RuleContext) -> set[str]:
     "versus a deep model for tabular data, or batch precomputation versus online scoring).",
     sources=(NYGARD_2011, *dmls(6, 7)),
     condition="A model's family or an endpoint's mode is set, and no design decision (status "
-    "accepted or proposed) that concerns the component weighs alternatives (at least two options "
-    "and its consequences written down).",
+    "accepted or proposed) that concerns the component weighs alternatives (at least two options, "
+    "each with a pro or con, and its consequences written down).",
     unset="family or mode unset: nothing is chosen on the canvas yet, so there is no choice to "
     "record and the rule stays quiet (R22, R23 and R31 ask for the value where it matters).",
 )
