@@ -39,3 +39,26 @@ def test_tab_never_stops_in_a_panel_tabbed_behind_another(windows, qtbot):
     qtbot.waitUntil(lambda: not window.decisions_dock.visibleRegion().isEmpty())
     stops = _stops(window, qtbot, window.findings.tree, Qt.Key.Key_Tab, 40)
     assert window.decisions_dock in {_dock_of(stop) for stop in stops}
+
+
+def test_tab_walks_the_inspector_top_to_bottom_whatever_kind_was_shown_before(windows, qtbot):
+    """A card's property editors are made when a card of its kind is selected, long after the
+    window: Qt put them last in the Tab order, after every panel (Tab went from Pinned to Notes,
+    on to Findings, Decisions and Estimates, and only then to the properties)."""
+    window = windows()
+    window.resize(1400, 900)
+    doc = window.document
+    kinds = ("data_source", "feature_pipeline", "model", "endpoint", "monitor")
+    ids = [doc.add_component(kind, 300 * i, 0, kind) for i, kind in enumerate(kinds)]
+    page = window.inspector.component_page
+    for component_id in ids:
+        window.canvas.select_components([component_id])
+        qtbot.waitUntil(lambda cid=component_id: page.component_id == cid)
+        editors = list(page.property_editors.values())
+        assert editors
+        qtbot.waitUntil(lambda eds=editors: all(e.isVisible() for e in eds))  # shown a turn later
+        expected = [e.focusProxy() or e for e in editors] + [page.notes_edit]
+        stops = _stops(window, qtbot, page.pinned, Qt.Key.Key_Tab, len(expected))
+        assert stops == expected, component_id
+        back = _stops(window, qtbot, page.notes_edit, Qt.Key.Key_Backtab, len(expected))
+        assert back == [*expected[-2::-1], page.pinned], component_id
