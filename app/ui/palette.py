@@ -53,6 +53,7 @@ from app.ui.theme import ThemeManager, is_dark, tooltip_html
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 STAGE_ROLE = Qt.ItemDataRole.UserRole + 2
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 3
+TREE_STYLE = "QTreeView::item { padding: 3px 2px; }"
 
 
 def stage_badge(stage: Stage, size: int = 18) -> QIcon:
@@ -254,7 +255,7 @@ class Palette(QWidget):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setExpandsOnDoubleClick(False)
         self.tree.setAnimated(False)
-        self.tree.setStyleSheet("QTreeView::item { padding: 3px 2px; }")
+        self.tree.setStyleSheet(TREE_STYLE)
         self.tree.expandAll()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 6, 4, 6)
@@ -362,3 +363,7 @@ class Palette(QWidget):
         query = self.search.text()
         self.model.populate()
         self.set_filter(query)
+        # a widget with a style sheet keeps the palette it was polished with: polished again,
+        # the list takes the new theme's (it stayed white, its text light, after View > Theme > Dark)
+        self.tree.setStyleSheet("")
+        self.tree.setStyleSheet(TREE_STYLE)
