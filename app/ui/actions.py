@@ -149,6 +149,7 @@ class WindowActions(QObject):
             [QKeySequence("Ctrl+L")],
             on_canvas=True,
         )
+        self.find = self._add(edit_menu, "&Find…", self.find_in_palette, keys(Std.Find, "Ctrl+F"))
         edit_menu.addSeparator()
         align_menu = edit_menu.addMenu("A&lign")
         self.align = {
@@ -298,6 +299,15 @@ class WindowActions(QObject):
             action.setEnabled(len(component_ids) >= 2)
         for action in self.distribute.values():
             action.setEnabled(len(component_ids) >= 3)
+
+    def find_in_palette(self) -> None:
+        """The palette's search, its text selected: it filters the kinds and marks the cards
+        whose name, id or technology holds the text."""
+        self.window.palette_dock.show()
+        self.window.palette_dock.raise_()
+        search = self.window.palette_panel.search
+        search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        search.selectAll()
 
     def show_shortcuts(self) -> None:
         help_dialogs.show_shortcuts(self.window)

@@ -23,7 +23,14 @@ from PySide6.QtGui import (
     QPixmap,
     QResizeEvent,
 )
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTreeWidget, QWidget
+from PySide6.QtWidgets import (
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionFocusRect,
+    QStyleOptionViewItem,
+    QTreeWidget,
+    QWidget,
+)
 
 from app.rules.model import Finding
 from app.ui.theme import SEVERITY_COLORS, muted_text_color
@@ -209,6 +216,13 @@ class FindingDelegate(QStyledItemDelegate):
             self._paint_group(painter, opt, group, text_color)
         else:
             self._paint_finding(painter, opt, index, text_color, selected)
+        if style is not None and opt.state & QStyle.StateFlag.State_HasFocus:
+            # the row the arrow keys move from: a list reached with Tab shows where it is
+            focus = QStyleOptionFocusRect()
+            focus.rect, focus.state, focus.palette = opt.rect, opt.state, opt.palette
+            role = QPalette.ColorRole.Highlight if selected else QPalette.ColorRole.Base
+            focus.backgroundColor = opt.palette.color(role)
+            style.drawPrimitive(QStyle.PrimitiveElement.PE_FrameFocusRect, focus, painter, opt.widget)
         painter.restore()
 
     def _paint_group(

@@ -32,6 +32,7 @@ from app.ui.document import DesignDocument
 from app.ui.export_actions import ExportActions
 from app.ui.file_actions import FileActions
 from app.ui.findings_panel import FindingsPanel
+from app.ui.focus_chain import step_focus
 from app.ui.inspector import Inspector
 from app.ui.interview import InterviewController
 from app.ui.live_check import LiveChecker
@@ -116,7 +117,6 @@ class MainWindow(QMainWindow):
         self.counts = QLabel()
         self.counts.setObjectName("status_counts")
         self.statusBar().addPermanentWidget(self.counts)
-
         doc = self.document
         self.canvas.selection_changed.connect(self._selection_changed)
         self.canvas.message.connect(self.show_message)
@@ -169,6 +169,9 @@ class MainWindow(QMainWindow):
         if event.type() == QEvent.Type.ChildPolished and isinstance(tab_bar, QTabBar):
             tab_bar.setElideMode(Qt.TextElideMode.ElideNone)
             tab_bar.setUsesScrollButtons(True)
+
+    def focusNextPrevChild(self, forward: bool) -> bool:  # noqa: N802 (Qt's name)
+        return step_focus(self, forward, super().focusNextPrevChild)
 
     # ---- panels built when first needed (app/ui/deferred_panel.py) ---------------------------
 

@@ -53,6 +53,7 @@ from app.ui.theme import ThemeManager, is_dark, tooltip_html
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 STAGE_ROLE = Qt.ItemDataRole.UserRole + 2
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 3
+TREE_STYLE = "QTreeView::item { padding: 3px 2px; }"
 
 
 def stage_badge(stage: Stage, size: int = 18) -> QIcon:
@@ -210,6 +211,7 @@ class _KindTree(QTreeView):
 
 class _SearchField(QLineEdit):
     activated_first = Signal()
+    down_pressed = Signal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and self.text():
@@ -219,7 +221,7 @@ class _SearchField(QLineEdit):
             self.activated_first.emit()
             return
         if event.key() == Qt.Key.Key_Down:
-            self.focusNextChild()
+            self.down_pressed.emit()
             return
         super().keyPressEvent(event)
 
@@ -253,7 +255,7 @@ class Palette(QWidget):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setExpandsOnDoubleClick(False)
         self.tree.setAnimated(False)
-        self.tree.setStyleSheet("QTreeView::item { padding: 3px 2px; }")
+        self.tree.setStyleSheet(TREE_STYLE)
         self.tree.expandAll()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 6, 4, 6)
@@ -262,6 +264,7 @@ class Palette(QWidget):
         layout.addWidget(self.tree, 1)
         self.search.textChanged.connect(self.set_filter)
         self.search.activated_first.connect(self._activate_first)
+        self.search.down_pressed.connect(self._enter_tree)
         self.tree.doubleClicked.connect(self._activate)
         self.tree.kind_entered.connect(self._activate)  # not `activated`: no single-click adds
         self.tree.clicked.connect(self._toggle_stage)
@@ -322,10 +325,35 @@ class Palette(QWidget):
         if kind:
             self.kind_activated.emit(kind)
 
-    def _activate_first(self) -> None:
+    def best_kind(self) -> str | None:
+        """The shown kind the search most likely names: its name equal to the query, else
+        starting with it, else a word of it starting with it, else the first shown (a kind
+        found by its description, "model" finding Feature pipeline before Model, comes last)."""
         kinds = self.visible_kinds()
-        if kinds:
-            self.kind_activated.emit(kinds[0])
+        query = " ".join(self.search.text().lower().split())
+
+        def rank(kind: str) -> int:
+            label = self.catalog.kinds[kind].label.lower()
+            names = (label, kind.replace("_", " "))
+            if query in names:
+                return 0
+            if any(name.startswith(query) for name in names):
+                return 1
+            return 2 if any(word.startswith(query) for word in label.split()) else 3
+
+        return min(kinds, key=rank) if kinds and query else (kinds[0] if kinds else None)
+
+    def _activate_first(self) -> None:
+        kind = self.best_kind()
+        if kind:
+            self.kind_activated.emit(kind)
+
+    def _enter_tree(self) -> None:
+        """Down from the search: into the tree, on the kind Enter in the search would add."""
+        kind = self.best_kind()
+        if kind:
+            self.tree.setCurrentIndex(self.index_of_kind(kind))
+        self.tree.setFocus(Qt.FocusReason.TabFocusReason)
 
     def _toggle_stage(self, index: QModelIndex) -> None:
         if index.data(KIND_ROLE) is None and index.isValid():
@@ -335,3 +363,7 @@ class Palette(QWidget):
         query = self.search.text()
         self.model.populate()
         self.set_filter(query)
+        # a widget with a style sheet keeps the palette it was polished with: polished again,
+        # the list takes the new theme's (it stayed white, its text light, after View > Theme > Dark)
+        self.tree.setStyleSheet("")
+        self.tree.setStyleSheet(TREE_STYLE)

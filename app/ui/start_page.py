@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtCore import QEvent, QObject, QPoint, QSize, Qt
+from PySide6.QtGui import QIcon, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -47,6 +47,8 @@ class StartPage(QDialog):
         self.setWindowTitle("Start — MLSD Studio")
         self.setModal(False)
         self.resize(980, 600)
+        self._centered_at: QPoint | None = None  # where it was put over its window; None once moved
+        window.installEventFilter(self)
         heading = QLabel("<h2>Start a design</h2>")
         intro = QLabel(
             "The example design is open behind this page. Start a new design, begin from a "
@@ -171,6 +173,31 @@ class StartPage(QDialog):
         if shown is None and path is None and self.window_.is_pristine():
             self.show()  # the file dialog was cancelled: the page is still the way in
         return shown
+
+    # ---- over the middle of its window, wherever the window manager puts the window -----------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._center_on_window()
+
+    def _center_on_window(self) -> None:
+        frame = self.frameGeometry()
+        frame.moveCenter(self.window_.frameGeometry().center())
+        screen = self.window_.screen().availableGeometry()
+        x = max(screen.left(), min(frame.left(), screen.right() - frame.width()))
+        y = max(screen.top(), min(frame.top(), screen.bottom() - frame.height()))
+        self.move(x, y)
+        self._centered_at = self.geometry().topLeft()  # not pos(): the frame comes and goes
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Shown with the window at start, the page was centred on where the window was before
+        the window manager placed it, and was left there, over the window's menu bar. It follows
+        the window until the user moves it."""
+        moved = event.type() in (QEvent.Type.Move, QEvent.Type.Resize)
+        placed = self.geometry().topLeft() == self._centered_at
+        if moved and watched is self.window_ and self.isVisible() and placed:
+            self._center_on_window()
+        return False
 
     def start_interview(self) -> MainWindow | None:
         self.close()

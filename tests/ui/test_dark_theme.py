@@ -54,7 +54,25 @@ def _best_contrast(pixels: list[QColor], against: QColor) -> float:
 
 
 def test_palette_list_is_dark_with_legible_text(qtbot, windows, dark):
+    _assert_palette_list_dark(windows())
+
+
+def test_palette_list_turns_dark_when_the_theme_is_switched_with_the_window_open(qtbot, qapp, windows):
+    """View > Theme > Dark with the window open: the list kept the light theme's white (its
+    style sheet held the palette it was first polished with), under the dark theme's light text."""
     window = windows()
+    manager = ThemeManager.instance()
+    manager.set_mode("light")
+    qapp.processEvents()
+    try:
+        manager.set_mode("dark")
+        qapp.processEvents()
+        _assert_palette_list_dark(window)
+    finally:
+        manager.set_mode("system")
+
+
+def _assert_palette_list_dark(window) -> None:
     tree = window.palette_panel.tree
     viewport = tree.viewport()
     image = viewport.grab().toImage()

@@ -3,7 +3,7 @@ new design's missing stages as a "To do" checklist instead of errors."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QTimer
+from PySide6.QtCore import QPoint, QRect, QTimer
 from PySide6.QtGui import QColor
 
 from app.domain.model import Design
@@ -236,3 +236,28 @@ def test_the_first_window_fits_a_screen_smaller_than_its_default_size(qtbot):
     assert run_app(["--no-recovery"]) == 0
     window, area = seen["window"], seen["area"]
     assert window.width() <= area.width() and window.height() <= area.height(), (window, area)
+
+
+def test_the_start_page_stays_over_the_middle_of_its_window_until_the_user_moves_it(windows, qtbot):
+    """At start the page was shown before the window manager placed the window: it was centred
+    on where the window had been (the screen's corner) and left there, over the menu bar."""
+    window = windows()
+    window.resize(640, 440)  # the offscreen screen is 800x600: the page is kept on it
+    window.move(0, 0)
+    page = StartPage(window)
+    page.resize(400, 250)
+    page = show_start_page(window)
+    qtbot.waitExposed(page)
+
+    def centred() -> bool:
+        return (page.frameGeometry().center() - window.frameGeometry().center()).manhattanLength() <= 2
+
+    assert centred()
+    window.move(120, 90)  # the window manager places the window
+    qtbot.waitUntil(centred)
+    page.move(page.pos() + QPoint(-60, -40))  # the user puts the page elsewhere: it stays there
+    qtbot.waitUntil(lambda: not centred())
+    where = page.pos()
+    window.move(100, 60)
+    qtbot.wait(50)
+    assert page.pos() == where

@@ -141,6 +141,27 @@ def test_double_click_and_enter_activate_a_kind(qtbot, palette):
     assert palette.index_of_kind("label_source").data(KIND_ROLE) == "label_source"
 
 
+@pytest.mark.parametrize(
+    ("query", "kind"),
+    [("model", "model"), ("Model", "model"), ("data source", "data_source"), ("train", "training_job")],
+)
+def test_enter_in_the_search_adds_the_kind_it_names_not_the_first_described(qtbot, palette, query, kind):
+    """"model" also finds Feature pipeline ("...into model features"), listed first: Enter adds
+    Model; and Down then Enter lands on the same kind, not on its stage (which would fold)."""
+    qtbot.keyClicks(palette.search, query)
+    assert palette.visible_kinds()[0] != kind or query == "data source"
+    with qtbot.waitSignal(palette.kind_activated) as blocker:
+        qtbot.keyClick(palette.search, Qt.Key.Key_Return)
+    assert blocker.args == [kind]
+    palette.activateWindow()
+    palette.search.setFocus()
+    qtbot.keyClick(palette.search, Qt.Key.Key_Down)
+    assert palette.tree.currentIndex().data(KIND_ROLE) == kind
+    with qtbot.waitSignal(palette.kind_activated) as blocker:
+        qtbot.keyClick(palette.tree, Qt.Key.Key_Return)
+    assert blocker.args == [kind]
+
+
 def test_a_stage_folds_with_a_click_enter_or_left_and_right(qtbot, palette):
     tree = palette.tree
     stage = palette.proxy.index(1, 0)

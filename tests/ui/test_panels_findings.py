@@ -288,3 +288,26 @@ def _option(panel: FindingsPanel):
     option = QStyleOptionViewItem()
     option.font = panel.tree.font()
     return option
+
+
+def test_the_list_reached_with_tab_shows_its_current_row(qtbot, doc, checker, panel, test_rule_only):
+    """The rows are painted by our delegate, which drew no focus: Tab into the list left no
+    mark on screen of where the focus was, nor which row the arrow keys would move from."""
+    doc.add_component("model", 0, 0, "Ranker")
+    checker.check_now()
+    tree = panel.tree
+    item = panel.finding_items()[0]
+    tree.setCurrentItem(item, 0, tree.selectionModel().SelectionFlag.NoUpdate)  # current, not selected
+    rect = tree.visualItemRect(item)
+
+    def row() -> object:
+        tree.viewport().repaint()
+        return tree.viewport().grab(rect).toImage()
+
+    panel.activateWindow()
+    panel.group_combo.setFocus()
+    qtbot.waitUntil(panel.group_combo.hasFocus)
+    unfocused = row()
+    qtbot.keyClick(panel.group_combo, Qt.Key.Key_Tab)
+    assert tree.hasFocus()
+    assert row() != unfocused

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QGuiApplication, QShortcut
 from PySide6.QtWidgets import QWidget
 
@@ -96,10 +97,32 @@ def test_no_key_belongs_to_two_actions_on_x11(tmp_path):
     assert clashes(owners) == {}
     assert owners["Ctrl+D"] == ["Duplicate"]
     assert owners["Ctrl+Y"] == owners["Ctrl+Shift+Z"] == ["Redo"]
+    assert owners["Ctrl+F"] == ["Find…"]
 
 
 def on_top(dock) -> bool:
     return dock.isVisible() and not dock.visibleRegion().isEmpty()
+
+
+def test_ctrl_f_puts_the_cursor_in_the_search_which_marks_the_cards_found(windows, qtbot):
+    """A new user's Ctrl+F did nothing: the search (the palette's, which also marks the cards
+    whose names hold the text) was reached only by the mouse or a dozen Tabs."""
+    window = windows()
+    doc = window.document
+    ranker = doc.add_component("model", 0, 0, "Multi-task ranker")
+    doc.add_component("data_source", 300, 0, "Events")
+    search = window.palette_panel.search
+    search.setText("old query")
+    window.palette_dock.hide()
+    window.activateWindow()
+    window.canvas.setFocus()
+    qtbot.waitUntil(window.canvas.hasFocus)
+    qtbot.keyClick(window.canvas, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.palette_dock.isVisible()
+    qtbot.waitUntil(search.hasFocus)
+    assert search.selectedText() == "old query"  # typing replaces it
+    qtbot.keyClicks(search, "ranker")
+    assert window.canvas.design_scene.matches == {ranker}
 
 
 def test_panel_shortcut_brings_a_tabbed_dock_forward(windows, qtbot):

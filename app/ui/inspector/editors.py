@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFocusEvent, QPalette, QTextOption, QWheelEvent
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QPalette, QTextOption, QWheelEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,8 +28,17 @@ from app.ui.inspector.number_editor import NumberEditor
 from app.ui.inspector.property_text import UNSPECIFIED, property_tooltip, value_label
 
 
+def document_undo_key(event: QEvent) -> bool:
+    """Undo or Redo pressed, asked for first as a shortcut override."""
+    if event.type() != QEvent.Type.ShortcutOverride or not isinstance(event, QKeyEvent):
+        return False
+    return event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo)
+
+
 class CommitLineEdit(QLineEdit):
-    """A line edit that reports its text once per edit (Enter or focus out)."""
+    """A line edit that reports its text once per edit (Enter or focus out). With nothing typed
+    since, Undo and Redo are the document's (Edit menu): the field's own undo only reverted its
+    text, leaving the edit in the design (an empty field over a card still showing the text)."""
 
     committed = Signal(object)
 
@@ -49,6 +58,12 @@ class CommitLineEdit(QLineEdit):
         if self.text() != self._shown:
             self.setText(self._shown)
             self.setCursorPosition(0)
+
+    def event(self, event: QEvent) -> bool:
+        if document_undo_key(event) and self.text() == self._shown:
+            event.ignore()  # not taken here: the window's Undo / Redo action runs
+            return False
+        return super().event(event)
 
     def _finish(self) -> None:
         if self.text() == self._shown:
@@ -89,7 +104,8 @@ class ListLineEdit(CommitLineEdit):
 
 
 class CommitTextEdit(QPlainTextEdit):
-    """Multi-line text committed when focus leaves (one undo step per visit)."""
+    """Multi-line text committed when focus leaves (one undo step per visit); with nothing typed
+    since, Undo and Redo are the document's, as in CommitLineEdit."""
 
     committed = Signal(object)
 
@@ -119,6 +135,12 @@ class CommitTextEdit(QPlainTextEdit):
         self._shown = value or ""
         if self.toPlainText() != self._shown:
             self.setPlainText(self._shown)
+
+    def event(self, event: QEvent) -> bool:
+        if document_undo_key(event) and self.toPlainText() == self._shown:
+            event.ignore()
+            return False
+        return super().event(event)
 
     def commit_pending(self) -> None:
         if self.toPlainText() != self._shown:

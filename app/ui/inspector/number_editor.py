@@ -135,6 +135,7 @@ class NumberEditor(QWidget):
         self.spin.refused.connect(lambda text: self.refused.emit(f"{humanize(spec.name, spec.unit)}: {text}"))
         self.clear_button.clicked.connect(self.clear)
         self.setFocusProxy(self.spin)
+        self.setFocusPolicy(self.spin.focusPolicy())  # Qt moves a NoFocus widget in no tab order
 
     def current(self) -> int | float | None:
         if self.spin.is_unset():

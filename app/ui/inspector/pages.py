@@ -27,6 +27,7 @@ from app.domain.errors import DesignError
 from app.domain.model import FLOWS, PHASES, Component, Link, Meta
 from app.ui.accessibility import describe_field, name_unnamed
 from app.ui.document import DesignDocument
+from app.ui.focus_chain import chain_tab_order
 from app.ui.inspector.decision_views import ComponentDecisions, MetaListEditors
 from app.ui.inspector.editors import (
     ChoiceCombo,
@@ -219,12 +220,9 @@ class ComponentPage(Page):
             self.property_editors[prop.name] = editor
         name_unnamed(self.properties_box)  # e.g. the drop-down lists of choice editors
         self.properties_box.setVisible(bool(props))
-        self._editors = [
-            self.name_edit,
-            self.technology_edit,
-            self.notes_edit,
-            *self.property_editors.values(),
-        ]
+        editors = list(self.property_editors.values())
+        self._editors = [self.name_edit, self.technology_edit, self.notes_edit, *editors]
+        chain_tab_order([self.name_edit, self.technology_edit, self.pinned, *editors, self.notes_edit])
 
     def refresh(self) -> None:
         if self.component_id is None or self.component_id not in self.document.design.component_by_id():
