@@ -1,7 +1,7 @@
 """The design document's prose sections: context and scope; goals, non-goals and
 assumptions; decisions; risks (findings grouped by rule); open questions; the appendix of
-rules with their result; the glossary of property meanings. Each returns [] when it has
-nothing to say (the summary then says so in one line)."""
+rules with their result (the glossary of property meanings is glossary.py). Each returns []
+when it has nothing to say (the summary then says so in one line)."""
 
 from __future__ import annotations
 

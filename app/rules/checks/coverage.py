@@ -1,4 +1,5 @@
-"""Coverage and structure: R1-R11."""
+"""Coverage, R1-R5: a metric tied to the business, ML justified, latency targets for an
+endpoint, every stage covered, no orphan component (structure, R6-R11, is in structure.py)."""
 
 from __future__ import annotations
 
