@@ -1,7 +1,9 @@
 """`mlsd export`: write a design as PDF report, Markdown document, SVG, PNG, DOT and/or Mermaid.
 
-Every requested output is produced first and only then written (atomically), so a failing
-renderer leaves no half-updated set of files. Problems are one line on stderr, exit code 2.
+Every output's place is checked first (its folder exists, it is not a folder), then every
+output is produced and only then written (atomically), so neither a place that cannot be
+written nor a failing renderer leaves a half-updated set of files. Problems are one line on
+stderr, exit code 2.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from app.errors import CliError, input_name, output_name
-from app.persistence.atomic import STDOUT, write_output
+from app.persistence.atomic import STDOUT, refuse_unwritable, write_output
 from app.persistence.crashlog import debugging, describe_crash
 from app.persistence.errors import display_path
 
@@ -127,6 +129,8 @@ def _export(args: argparse.Namespace) -> int:
     if len(stdout_targets) > 1:
         raise CliError("export: only one output can go to stdout ('-')")
     _refuse_clashing_outputs(wanted, {"the design file": args.file, "--since": since})
+    for out in wanted.values():  # not after writing some of them
+        refuse_unwritable(out)
 
     loaded = load_design(args.file)
     for warning in loaded.warnings:

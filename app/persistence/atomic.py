@@ -83,6 +83,29 @@ def write_output(target: str | Path, data: bytes) -> None:
     sys.stdout.buffer.flush()
 
 
+def refuse_unwritable(target: str | Path) -> None:
+    """Raise the DesignSaveError that writing `target` would, for the causes that show without
+    writing (its folder missing or not a folder, a folder under its name, a read-only file), so a
+    command writing several files refuses before writing any of them."""
+    if os.fspath(target) == STDOUT:
+        return
+    target = Path(target)
+    if _own_descriptor(target) is not None or _is_stream(target):
+        return
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))
+    if target.is_dir():
+        raise DesignSaveError(target, "is a folder")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        code = errno.ENOTDIR if folder.exists() else errno.ENOENT
+        raise DesignSaveError(target, _describe(OSError(code, os.strerror(code)), folder))
+    if target.exists() and not os.access(target, os.W_OK):
+        raise DesignSaveError(
+            target, f"permission denied: the file is read-only; nothing was changed{SAVE_AS}"
+        )
+
+
 def _is_stream(target: Path) -> bool:
     """Whether target (after its links) is a pipe or character device: renaming a file over it
     would replace `/dev/stdout`'s terminal or a named pipe instead of writing to it."""
@@ -226,6 +249,8 @@ def _describe(exc: OSError, folder: Path) -> str:
         return f"permission denied in {shown}; nothing was changed{PICK_ANOTHER_PLACE}"
     if code == errno.EROFS:
         return f"{shown} is on a read-only file system; nothing was changed{SAVE_AS}"
+    if code == errno.ENOTDIR:
+        return f"{shown} is not a folder; nothing was changed"
     if code == errno.ENOENT:
         if folder.is_dir():  # e.g. /proc: there, but no file can be made in it
             return f"no file can be created in {shown}; nothing was changed"

@@ -186,3 +186,27 @@ def test_an_output_named_like_a_design_is_refused(design_file, tmp_path, fmt, ca
         "nothing was written"
     )
     assert other.read_bytes() == design_file.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("where", "problem"),
+    [
+        ("missing/out.svg", "/missing does not exist"),
+        ("folder", "/folder: is a folder"),
+        ("recommender.mlsd/out.svg", "/recommender.mlsd is not a folder"),
+    ],
+    ids=["missing_folder", "a_folder", "under_a_file"],
+)
+def test_an_output_that_cannot_be_written_is_refused_before_any_is_written(
+    design_file, tmp_path, capsys, where, problem
+):
+    """`--pdf report.pdf --svg missing/out.svg` rendered both, wrote the report and only then
+    failed on the SVG: exit 2 with one of the two files updated."""
+    (tmp_path / "folder").mkdir()
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"the old report")
+    argv = ["export", str(design_file), "--pdf", str(report), "--dot", str(tmp_path / "new.dot")]
+    assert main([*argv, "--svg", str(tmp_path / where)]) == 2
+    err = capsys.readouterr().err
+    assert problem in err and "wrote" not in err and "rendering" not in err
+    assert report.read_bytes() == b"the old report" and not (tmp_path / "new.dot").exists()
