@@ -61,6 +61,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from app.rules import check_design
     from app.rules.formats import format_sarif, format_text, write_check_json
 
+    if args.rubric and args.format == "sarif":  # SARIF has no place for it: not silently dropped
+        raise CliError("check: --rubric is written with --format text or json, not sarif")
     loaded = _load(args.file)
     catalog = default_catalog()
     result = check_design(loaded.design, catalog)
@@ -221,7 +223,9 @@ def _build_parser(command: str | None = None) -> argparse.ArgumentParser:
         default="error",
         help="exit 1 when an unaccepted finding is at or above this level (default: error)",
     )
-    check.add_argument("--rubric", action="store_true", help="also print the interview rubric")
+    check.add_argument(
+        "--rubric", action="store_true", help="also print the interview rubric (text and json formats)"
+    )
     check.set_defaults(func=cmd_check)
 
     catalog = sub.add_parser("catalog", help="list the component kinds and their properties")

@@ -118,3 +118,12 @@ def test_a_name_with_a_line_break_cannot_forge_a_finding_line(
     assert not [
         line for line in out.splitlines() if line.lstrip().startswith("ERROR   R99")
     ]  # ...never a line
+
+
+def test_the_rubric_is_refused_with_sarif_not_dropped_without_a_word(capsys):
+    """`check --rubric --format sarif` wrote SARIF without the rubric, exit 0, as if asked for
+    nothing more (export refuses --rubric without --pdf the same way)."""
+    assert main(["check", EXAMPLE, "--rubric", "--format", "sarif"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == "mlsd: check: --rubric is written with --format text or json, not sarif\n"
