@@ -22,7 +22,7 @@ try:
     from app import APP_NAME, __version__
     from app.domain.catalog import default_catalog
     from app.domain.schema import design_json_schema_text
-    from app.errors import CliError, input_name, output_name
+    from app.errors import CliError, input_name, mistyped_command, output_name
     from app.persistence import (
         DesignLoadError,
         DesignSaveError,
@@ -278,6 +278,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         and argv[0] not in _COMMAND_REGISTRARS
         and argv[0] not in ("-h", "--help", "--version")
     ):
+        typo = mistyped_command(argv[0], [*_BUILTIN_COMMANDS, *_COMMAND_REGISTRARS])
+        if typo:
+            print(f"mlsd: {typo}", file=sys.stderr)
+            return EXIT_USAGE
         status = main_gui(argv)
         return _end_screenshot_process(status, argv) if as_process else status
     if as_process:

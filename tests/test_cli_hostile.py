@@ -127,3 +127,20 @@ def test_the_rubric_is_refused_with_sarif_not_dropped_without_a_word(capsys):
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err == "mlsd: check: --rubric is written with --format text or json, not sarif\n"
+
+
+def test_a_mistyped_command_is_named_not_opened_as_a_design(tmp_path, monkeypatch, capsys):
+    """`mlsd chek design.mlsd` went to the window: with a display it failed with 'mlsd-studio:
+    error: unrecognized arguments: design.mlsd', and `mlsd chek` opened a file 'chek'."""
+    import app.cli
+
+    opened: list[list[str]] = []
+    monkeypatch.setattr(app.cli, "main_gui", lambda argv: opened.append(argv) or 0)
+    monkeypatch.chdir(tmp_path)
+    assert main(["chek", EXAMPLE]) == 2
+    assert capsys.readouterr().err == "mlsd: no command or file 'chek' (did you mean 'mlsd check'?)\n"
+    assert main(["exprot"]) == 2 and "did you mean 'mlsd export'?" in capsys.readouterr().err
+    assert opened == []
+    (tmp_path / "chek").write_text("{}", encoding="utf-8")  # a file of that name is opened
+    assert main(["chek"]) == 0 and main(["design.mlsd"]) == 0
+    assert opened == [["chek"], ["design.mlsd"]]
