@@ -31,7 +31,7 @@ try:
         save_design,
         write_design,
     )
-    from app.persistence.errors import display_path
+    from app.persistence.errors import display_path, load_warning
     from app.rules.engine import FAIL_LEVELS
     from app.terminal import tolerate_narrow_output
 finally:
@@ -45,7 +45,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 def _load(path: str) -> LoadedDesign:
     loaded = load_design(path)
     for warning in loaded.warnings:
-        print(f"{display_path(path)}: warning: {warning}", file=sys.stderr)
+        print(load_warning(path, warning), file=sys.stderr)
     return loaded
 
 

@@ -144,3 +144,27 @@ def test_a_mistyped_command_is_named_not_opened_as_a_design(tmp_path, monkeypatc
     (tmp_path / "chek").write_text("{}", encoding="utf-8")  # a file of that name is opened
     assert main(["chek"]) == 0 and main(["design.mlsd"]) == 0
     assert opened == [["chek"], ["design.mlsd"]]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "{f}"],
+        ["migrate", "{f}", "-o", "-"],
+        ["export", "{f}", "--dot", "-"],
+        ["estimate", "{f}"],
+        ["layout", "{f}", "-o", "-"],
+        ["diff", "{f}", "{f}"],
+    ],
+    ids=lambda argv: argv[0],
+)
+def test_every_command_says_a_files_warnings_alike(tmp_path, capsys, argv):
+    """check, migrate and diff wrote 'design.mlsd: warning: ...', export, estimate and layout
+    'mlsd: design.mlsd: warning: ...' (as every error is written)."""
+    data = json.loads(Path(EXAMPLE).read_text(encoding="utf-8"))
+    data["components"][0]["properties"]["no_such_property"] = 1
+    path = tmp_path / "design.mlsd"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    main([part.replace("{f}", str(path)) for part in argv])
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "warning:" in line]
+    assert warnings and all(line.startswith(f"mlsd: {path}: warning: ") for line in warnings)

@@ -13,7 +13,7 @@ from app.domain.model import Design
 from app.domain.text import json_escape_bidi
 from app.errors import input_name
 from app.persistence import DesignLoadError, LoadedDesign, load_design, save_design
-from app.persistence.errors import display_path
+from app.persistence.errors import display_path, load_warning
 
 EXIT_SAME, EXIT_DIFFERENT, EXIT_UNREADABLE = 0, 1, 2
 
@@ -21,7 +21,7 @@ EXIT_SAME, EXIT_DIFFERENT, EXIT_UNREADABLE = 0, 1, 2
 def _load(path: str, label: str = "") -> LoadedDesign:
     loaded = load_design(path)
     for warning in loaded.warnings:
-        print(f"{display_path(label or path)}: warning: {warning}", file=sys.stderr)
+        print(load_warning(label or path, warning), file=sys.stderr)
     return loaded
 
 

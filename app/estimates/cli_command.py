@@ -48,14 +48,14 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     from app.domain.catalog import default_catalog
     from app.estimates import estimate_design
     from app.persistence import load_design
-    from app.persistence.errors import display_path
+    from app.persistence.errors import display_path, load_warning
 
     general = args.scale if args.scale is not None else 1.0
     qps = args.scale_qps if args.scale_qps is not None else general
     volume = args.scale_volume if args.scale_volume is not None else general
     loaded = load_design(args.file)
     for warning in loaded.warnings:
-        print(f"mlsd: {display_path(args.file)}: warning: {warning}", file=sys.stderr)
+        print(load_warning(args.file, warning), file=sys.stderr)
     try:
         estimate = estimate_design(loaded.design, default_catalog(), qps_scale=qps, volume_scale=volume)
     except ValueError as exc:

@@ -19,7 +19,7 @@ from pathlib import Path
 from app.errors import CliError, input_name, output_name
 from app.persistence.atomic import STDOUT, refuse_unwritable, write_output
 from app.persistence.crashlog import debugging, describe_crash
-from app.persistence.errors import display_path
+from app.persistence.errors import display_path, load_warning
 
 FORMATS = ("pdf", "md", "svg", "png", "dot", "mermaid")
 _HELP = {
@@ -134,7 +134,7 @@ def _export(args: argparse.Namespace) -> int:
 
     loaded = load_design(args.file)
     for warning in loaded.warnings:
-        _say(f"{display_path(args.file)}: warning: {warning}")
+        print(load_warning(args.file, warning), file=sys.stderr)
     design = loaded.design
     catalog = default_catalog()
     result = check_design(design, catalog)
@@ -150,7 +150,7 @@ def _export(args: argparse.Namespace) -> int:
 
         old = load_design(since)
         for warning in old.warnings:
-            _say(f"{display_path(since)}: warning: {warning}")
+            print(load_warning(since, warning), file=sys.stderr)
         after_summary = [since_section(old.design, design, Path(since).name, catalog)]
 
     def report() -> bytes:

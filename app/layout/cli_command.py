@@ -38,7 +38,7 @@ def cmd_layout(args: argparse.Namespace) -> int:
     from app.layout import layout_design, parse_aspect
     from app.persistence import load_design, save_design, write_design
     from app.persistence.atomic import STDOUT
-    from app.persistence.errors import display_path
+    from app.persistence.errors import display_path, load_warning
 
     if args.output and args.in_place:
         raise CliError("layout: give either -o OUT or --in-place, not both")
@@ -53,7 +53,7 @@ def cmd_layout(args: argparse.Namespace) -> int:
         raise CliError(f"layout: --aspect: {exc}") from None
     loaded = load_design(args.file)
     for warning in loaded.warnings:
-        print(f"mlsd: {display_path(args.file)}: warning: {warning}", file=sys.stderr)
+        print(load_warning(args.file, warning), file=sys.stderr)
     design = loaded.design
     result = layout_design(design, default_catalog(), aspect=aspect)
     for component in design.components:

@@ -22,6 +22,11 @@ def display_path(path: str | os.PathLike[str]) -> str:
     return _UNSAFE_IN_NAME.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
+def load_warning(path: str | os.PathLike[str], warning: str) -> str:
+    """A warning of the loader about a file, as every `mlsd` command prints it on stderr."""
+    return f"mlsd: {display_path(path)}: warning: {warning}"
+
+
 class DesignLoadError(Exception):
     """A design file could not be read. ``str()`` is a one-line message for the user."""
 
