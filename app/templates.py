@@ -17,7 +17,7 @@ from pathlib import Path
 from app.domain.model import Design, now_iso
 from app.errors import CliError, output_name
 from app.persistence import DesignLoadError, load_design, write_design
-from app.persistence.atomic import STDOUT
+from app.persistence.atomic import STDOUT, refuse_unwritable
 from app.persistence.errors import display_path
 from app.resources import resource_path
 
@@ -143,7 +143,8 @@ def _cmd_templates(args: argparse.Namespace) -> int:
 def _cmd_new(args: argparse.Namespace) -> int:
     to_stdout = args.out == STDOUT
     out = Path(args.out)
-    if not to_stdout and out.exists() and not args.force:
+    refuse_unwritable(args.out)  # a folder is not a file --force could overwrite
+    if not to_stdout and out.is_file() and not args.force:  # a pipe or device is written to
         raise CliError(f"{display_path(out)}: already exists (use --force to overwrite)")
     if args.template:
         try:

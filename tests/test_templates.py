@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import networkx as nx
 import pytest
@@ -245,6 +247,22 @@ def test_mlsd_new_refuses_to_overwrite_unless_forced(tmp_path, capsys, builder):
     assert load_design(out).design.components[0].name == "Mine"
     assert main(["new", "--template", "spam_filter", "--force", str(out)]) == 0
     assert load_design(out).design.meta.title == find_template("spam_filter").title
+
+
+def test_mlsd_new_into_a_folder_or_a_pipe_is_not_told_to_use_force(tmp_path, capsys):
+    """`mlsd new FOLDER` said 'already exists (use --force to overwrite)', and with --force 'is
+    a folder'; `mlsd new /dev/stdout` (or a named pipe, `>(jq .)`) refused to 'overwrite' it."""
+    assert main(["new", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == f"mlsd: {tmp_path}: is a folder\n"
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    with ThreadPoolExecutor(1) as pool:
+        reading = pool.submit(pipe.read_bytes)
+        status = main(["new", "--template", "spam_filter", str(pipe)])
+        if status != 0:
+            pipe.write_bytes(b"")  # lets the reader go
+        assert status == 0
+        assert json.loads(reading.result(timeout=20))["meta"]["title"] == find_template("spam_filter").title
 
 
 def test_mlsd_new_with_an_unknown_template_exits_2(tmp_path, capsys):
