@@ -168,3 +168,13 @@ def test_every_command_says_a_files_warnings_alike(tmp_path, capsys, argv):
     main([part.replace("{f}", str(path)) for part in argv])
     warnings = [line for line in capsys.readouterr().err.splitlines() if "warning:" in line]
     assert warnings and all(line.startswith(f"mlsd: {path}: warning: ") for line in warnings)
+
+
+def test_a_design_named_dash_says_it_is_not_standard_input(tmp_path, monkeypatch, capsys):
+    """`mlsd new - | mlsd check -` said only '-: no such file', though '-' is standard output
+    everywhere an output is named."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "-"]) == 2
+    assert capsys.readouterr().err == (
+        "mlsd: -: no such file (a design is read from a file, not from standard input)\n"
+    )

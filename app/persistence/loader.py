@@ -67,7 +67,8 @@ def load_design(path: str | Path, catalog: Catalog | None = None) -> LoadedDesig
     try:
         st = path.stat()
     except FileNotFoundError:
-        raise DesignLoadError(path, "no such file") from None
+        stdin = " (a design is read from a file, not from standard input)" if str(path) == "-" else ""
+        raise DesignLoadError(path, f"no such file{stdin}") from None
     except OSError as exc:
         raise DesignLoadError(path, f"cannot read: {exc.strerror or exc}") from None
     if stat.S_ISDIR(st.st_mode):
