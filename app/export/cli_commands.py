@@ -62,7 +62,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=float,
         metavar="FACTOR",
         help="PNG pixels per point of the drawing (default 1.33, i.e. 96 dpi, reduced so that the long "
-        "side is at most 8000 px; an explicit FACTOR is not capped)",
+        "side is at most 8000 px; an explicit FACTOR is used as given, and refused if the long side "
+        "would pass 30000 px)",
     )
     parser.add_argument(
         "--rubric", action="store_true", help="add the interview rubric section to the PDF report"

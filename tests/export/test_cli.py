@@ -210,3 +210,15 @@ def test_an_output_that_cannot_be_written_is_refused_before_any_is_written(
     err = capsys.readouterr().err
     assert problem in err and "wrote" not in err and "rendering" not in err
     assert report.read_bytes() == b"the old report" and not (tmp_path / "new.dot").exists()
+
+
+def test_the_scale_help_gives_the_png_limits_that_apply(capsys):
+    """The help said an explicit --scale 'is not capped'; a PNG longer than HARD_PNG_SIDE is
+    refused."""
+    from app.export.placed import HARD_PNG_SIDE, MAX_PNG_SIDE
+
+    with pytest.raises(SystemExit):
+        main(["export", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert f"at most {MAX_PNG_SIDE} px" in help_text and f"pass {HARD_PNG_SIDE} px" in help_text
+    assert "not capped" not in help_text
