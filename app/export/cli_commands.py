@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TextIO
 
 from app.errors import CliError, input_name, output_name
 from app.persistence.atomic import STDOUT, refuse_unwritable, write_output
@@ -129,6 +130,11 @@ def _export(args: argparse.Namespace) -> int:
     stdout_targets = [fmt for fmt, out in wanted.items() if out == STDOUT]
     if len(stdout_targets) > 1:
         raise CliError("export: only one output can go to stdout ('-')")
+    if {"pdf", "png"} & set(stdout_targets) and _is_terminal(sys.stdout):
+        raise CliError(
+            f"export: --{stdout_targets[0]} -: not writing binary data to the terminal; "
+            "redirect it to a file (> out) or pipe it to a program"
+        )
     _refuse_clashing_outputs(wanted, {"the design file": args.file, "--since": since})
     for out in wanted.values():  # not after writing some of them
         refuse_unwritable(out)
@@ -225,6 +231,13 @@ def _export(args: argparse.Namespace) -> int:
         if out != STDOUT:
             _say(f"wrote {display_path(out)} ({fmt}, {_size(len(data))})")
     return 0
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (ValueError, OSError):  # closed
+        return False
 
 
 def _same_file(a: str, b: str) -> bool:

@@ -222,3 +222,17 @@ def test_the_scale_help_gives_the_png_limits_that_apply(capsys):
     help_text = " ".join(capsys.readouterr().out.split())
     assert f"at most {MAX_PNG_SIDE} px" in help_text and f"pass {HARD_PNG_SIDE} px" in help_text
     assert "not capped" not in help_text
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "png"])
+def test_binary_output_is_not_written_to_a_terminal(design_file, capsys, monkeypatch, fmt):
+    """`mlsd export design.mlsd --png -` typed at a terminal filled it with PNG bytes (and
+    whatever escape sequences they happened to hold)."""
+    import sys
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    assert main(["export", str(design_file), f"--{fmt}", "-"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and f"--{fmt} -: not writing binary data to the terminal" in captured.err
+    assert main(["export", str(design_file), "--mermaid", "-"]) == 0  # text is fine
+    assert capsys.readouterr().out.startswith("---\ntitle:")
