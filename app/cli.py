@@ -33,7 +33,7 @@ try:
     )
     from app.persistence.errors import display_path, load_warning
     from app.rules.engine import FAIL_LEVELS
-    from app.terminal import tolerate_narrow_output
+    from app.terminal import tolerate_closed_output, tolerate_narrow_output
 finally:
     gc.freeze()
     if _COLLECTING:
@@ -285,6 +285,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = main_gui(argv)
         return _end_screenshot_process(status, argv) if as_process else status
     if as_process:
+        tolerate_closed_output()
         tolerate_narrow_output()
     args = _build_parser(argv[0]).parse_args(argv)
     command: Callable[[argparse.Namespace], int] = args.func

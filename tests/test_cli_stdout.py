@@ -102,3 +102,25 @@ def test_a_design_on_stdout_escapes_bidi_controls(tmp_path: Path) -> None:
         assert "שלום".encode() in done.stdout  # other text stays as it is
         printed = load_design_bytes(done.stdout).design
         assert printed.components[0].name == data["components"][0]["name"]
+
+
+@pytest.mark.parametrize(
+    "args", [["rules"], ["check", str(EXAMPLE)], ["export", str(EXAMPLE), "--dot", "-"]], ids=lambda a: a[0]
+)
+def test_a_closed_stdout_is_one_line_and_exit_2_not_an_internal_error(
+    tmp_path: Path, args: list[str]
+) -> None:
+    """`mlsd rules >&-`: Python leaves sys.stdout None, and the command failed with 'rules
+    failed: AttributeError: ... (an internal error ...)'."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert done.returncode == 2
+    assert done.stderr.decode() == "mlsd: cannot write the output: standard output is closed\n"
