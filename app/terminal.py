@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import errno
 import io
+import os
 import sys
 from typing import Any
 
@@ -49,6 +50,10 @@ class _ClosedOutput(io.RawIOBase):
 
 
 def tolerate_closed_output() -> None:
-    """A command writing to a closed standard output ends with one line and exit code 2."""
+    """A command writing to a closed standard output ends with one line and exit code 2; with
+    standard error closed, the messages go nowhere (print(file=None) wrote them into the
+    output: 'mlsd: rendering diagrams ...' at the top of `--svg -`)."""
     if sys.stdout is None:
         sys.stdout = io.TextIOWrapper(io.BufferedWriter(_ClosedOutput()), encoding="utf-8")
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (for the process's life)

@@ -124,3 +124,27 @@ def test_a_closed_stdout_is_one_line_and_exit_2_not_an_internal_error(
     )
     assert done.returncode == 2
     assert done.stderr.decode() == "mlsd: cannot write the output: standard output is closed\n"
+
+
+def test_messages_never_go_into_the_output_when_stderr_is_closed(tmp_path: Path) -> None:
+    """With standard error closed Python leaves sys.stderr None, and print(file=None) writes to
+    standard output: `mlsd export d.mlsd --dot - 2>&-` had 'mlsd: wrote ...' lines in it and
+    `mlsd check --format json bad.mlsd 2>&-` printed the error where the JSON goes."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    bad = tmp_path / "bad.mlsd"
+    bad.write_text("{", encoding="utf-8")
+
+    def run(*args: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(
+            [sys.executable, "-m", "app.cli", *args],
+            capture_output=True,
+            cwd=tmp_path,
+            env=env,
+            timeout=120,
+            preexec_fn=lambda: os.close(2),
+        )
+
+    done = run("export", str(EXAMPLE), "--dot", "-", "--mermaid", "x.mmd")
+    assert done.returncode == 0 and done.stdout.startswith(b"digraph") and b"mlsd:" not in done.stdout
+    done = run("check", "--format", "json", str(bad))
+    assert done.returncode == 2 and done.stdout == b""
