@@ -215,7 +215,7 @@ def _build_parser(command: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = sub.add_parser("check", help="check a design against the rules")
-    check.add_argument("file", type=input_name, help="design file (.mlsd)")
+    check.add_argument("file", metavar="FILE", type=input_name, help="design file (.mlsd)")
     check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     check.add_argument(
         "--fail-on",
@@ -237,7 +237,7 @@ def _build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
     migrate = sub.add_parser("migrate", help="rewrite a design at the current schema version")
     migrate.add_argument(
-        "file", type=input_name, help="design file (.mlsd), rewritten in place atomically unless -o OUT"
+        "file", metavar="FILE", type=input_name, help="design file (.mlsd), rewritten in place unless -o OUT"
     )
     migrate.add_argument(
         "-o",

@@ -114,7 +114,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     listing.set_defaults(func=_cmd_templates)
     new = subparsers.add_parser("new", help="write a new design, empty or from a template")
     new.add_argument(
-        "out", type=output_name, help="the design file to create (.mlsd); '-' writes it to standard output"
+        "out",
+        metavar="OUT",
+        type=output_name,
+        help="the design file to create (.mlsd); '-' writes it to standard output",
     )
     new.add_argument("--template", type=_template_name, help="template name (see `mlsd templates`)")
     new.add_argument("--force", action="store_true", help="overwrite OUT if it exists")

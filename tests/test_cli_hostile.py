@@ -17,20 +17,20 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = str(ROOT / "resources" / "examples" / "example.mlsd")
 
 EMPTY_NAMES = [
-    (["check", ""], "file"),
-    (["estimate", ""], "file"),
-    (["textconv", ""], "file"),
-    (["migrate", ""], "file"),
+    (["check", ""], "FILE"),
+    (["estimate", ""], "FILE"),
+    (["textconv", ""], "FILE"),
+    (["migrate", ""], "FILE"),
     (["migrate", EXAMPLE, "-o", ""], "-o/--output"),
-    (["layout", "", "-o", "x.mlsd"], "file"),
+    (["layout", "", "-o", "x.mlsd"], "FILE"),
     (["layout", EXAMPLE, "-o", ""], "-o/--output"),
-    (["new", ""], "out"),
-    (["export", "", "--dot", "x.dot"], "file"),
+    (["new", ""], "OUT"),
+    (["export", "", "--dot", "x.dot"], "FILE"),
     (["export", EXAMPLE, "--dot", ""], "--dot"),
     (["export", EXAMPLE, "--pdf", "x.pdf", "--since", ""], "--since"),
-    (["diff", EXAMPLE, ""], "new"),
-    (["merge", EXAMPLE, "", EXAMPLE], "ours"),
-    (["git-setup", ""], "repo"),  # set up the repository of the current folder
+    (["diff", EXAMPLE, ""], "NEW"),
+    (["merge", EXAMPLE, "", EXAMPLE], "OURS"),
+    (["git-setup", ""], "REPO"),  # set up the repository of the current folder
     (["install-desktop", "--prefix", ""], "--prefix"),  # installed into the current folder
     (["new", "x.mlsd", "--template", ""], "--template"),  # an empty design, not the template
 ]

@@ -30,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "human review load), each with its derivation and the inputs it lacks. --scale and its "
         "specific forms multiply peak traffic and data volume without changing the file.",
     )
-    parser.add_argument("file", type=input_name, help="design file (.mlsd)")
+    parser.add_argument("file", metavar="FILE", type=input_name, help="design file (.mlsd)")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument(
         "--scale", type=_factor, default=None, metavar="F", help="what-if: multiply both QPS and volume by F"

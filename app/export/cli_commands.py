@@ -42,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "SVG and PNG need Graphviz: `dot` on PATH, else the graphviz-pure executable, or MLSD_DOT; "
         "the PDF report draws its figures itself.",
     )
-    parser.add_argument("file", type=input_name, help="design file (.mlsd)")
+    parser.add_argument("file", metavar="FILE", type=input_name, help="design file (.mlsd)")
     for fmt in FORMATS:
         parser.add_argument(f"--{fmt}", type=output_name, metavar="OUT", help=f"write {_HELP[fmt]} to OUT")
     parser.add_argument(

@@ -17,7 +17,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "right, wrapped to fit the aspect ratio) and write the design to OUT, or back to FILE "
         "with --in-place. Only positions change.",
     )
-    parser.add_argument("file", type=input_name, help="design file (.mlsd)")
+    parser.add_argument("file", metavar="FILE", type=input_name, help="design file (.mlsd)")
     parser.add_argument(
         "-o",
         "--output",
