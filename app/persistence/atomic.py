@@ -32,6 +32,7 @@ def atomic_write_bytes(target: str | Path, data: bytes) -> None:
 
     On any failure the temp file is removed, `target` is untouched and DesignSaveError says why.
     """
+    _refuse_folder_name(target)
     target = Path(target)
     descriptor = _own_descriptor(target)
     if descriptor is not None:
@@ -89,6 +90,7 @@ def refuse_unwritable(target: str | Path) -> None:
     command writing several files refuses before writing any of them."""
     if os.fspath(target) == STDOUT:
         return
+    _refuse_folder_name(target)
     target = Path(target)
     if _own_descriptor(target) is not None or _is_stream(target):
         return
@@ -104,6 +106,14 @@ def refuse_unwritable(target: str | Path) -> None:
         raise DesignSaveError(
             target, f"permission denied: the file is read-only; nothing was changed{SAVE_AS}"
         )
+
+
+def _refuse_folder_name(target: str | Path) -> None:
+    """A name ending in a slash is a folder's ('out/'): Path() drops the slash, and a file
+    'out' was written where the user meant a folder."""
+    name = os.fspath(target)
+    if name.endswith(("/", os.sep)) and name.strip("/" + os.sep):
+        raise DesignSaveError(name, "ends in a slash, so it names a folder; give a file name")
 
 
 def _is_stream(target: Path) -> bool:
