@@ -22,7 +22,7 @@ try:
     from app import APP_NAME, __version__
     from app.domain.catalog import default_catalog
     from app.domain.schema import design_json_schema_text
-    from app.errors import CliError, input_name, mistyped_command, output_name
+    from app.errors import CliError, Once, input_name, mistyped_command, output_name
     from app.persistence import (
         DesignLoadError,
         DesignSaveError,
@@ -242,6 +242,7 @@ def _build_parser(command: str | None = None) -> argparse.ArgumentParser:
     migrate.add_argument(
         "-o",
         "--output",
+        action=Once,
         type=output_name,
         metavar="OUT",
         help="write the migrated design to OUT ('-': standard output)",

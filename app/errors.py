@@ -30,6 +30,22 @@ def output_name(text: str) -> str:
     return text
 
 
+class Once(argparse.Action):
+    """An option given at most once: argparse keeps the last of `--svg a.svg --svg b.svg`, and
+    a.svg, asked for, was silently not written."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        if getattr(namespace, self.dest, None) is not None:
+            parser.error(f"argument {option_string}: given twice (give each output once)")
+        setattr(namespace, self.dest, values)
+
+
 def mistyped_command(word: str, commands: list[str]) -> str | None:
     """What to say when the first word of `mlsd WORD ...` is near a command's name and names
     no file (`mlsd chek design.mlsd`), else None: such a word would be opened in the window as

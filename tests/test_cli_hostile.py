@@ -178,3 +178,26 @@ def test_a_design_named_dash_says_it_is_not_standard_input(tmp_path, monkeypatch
     assert capsys.readouterr().err == (
         "mlsd: -: no such file (a design is read from a file, not from standard input)\n"
     )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["export", EXAMPLE, "--svg", "a.svg", "--svg", "b.svg"],
+        ["export", EXAMPLE, "--pdf", "a.pdf", "--dot", "x.dot", "--pdf", "b.pdf"],
+        ["layout", EXAMPLE, "-o", "a.mlsd", "--output", "b.mlsd"],
+        ["migrate", EXAMPLE, "-o", "a.mlsd", "-o", "b.mlsd"],
+    ],
+    ids=["export", "export-pdf", "layout", "migrate"],
+)
+def test_an_output_option_given_twice_is_refused_not_half_done(
+    argv: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """argparse kept the last of `--svg a.svg --svg b.svg`: b.svg was written, a.svg (asked
+    for) was not, and the command said nothing about it."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    assert done.value.code == 2
+    assert "given twice" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

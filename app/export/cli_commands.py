@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from app.errors import CliError, input_name, output_name
+from app.errors import CliError, Once, input_name, output_name
 from app.persistence.atomic import STDOUT, refuse_unwritable, write_output
 from app.persistence.crashlog import debugging, describe_crash
 from app.persistence.errors import display_path, load_warning
@@ -44,7 +44,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("file", metavar="FILE", type=input_name, help="design file (.mlsd)")
     for fmt in FORMATS:
-        parser.add_argument(f"--{fmt}", type=output_name, metavar="OUT", help=f"write {_HELP[fmt]} to OUT")
+        parser.add_argument(
+            f"--{fmt}", action=Once, type=output_name, metavar="OUT", help=f"write {_HELP[fmt]} to OUT"
+        )
     parser.add_argument(
         "--timeout",
         type=float,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.errors import CliError, input_name, output_name
+from app.errors import CliError, Once, input_name, output_name
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -21,6 +21,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "-o",
         "--output",
+        action=Once,
         type=output_name,
         metavar="OUT",
         help="write the laid-out design to OUT ('-': standard output)",
