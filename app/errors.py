@@ -50,7 +50,7 @@ def mistyped_command(word: str, commands: list[str]) -> str | None:
     """What to say when the first word of `mlsd WORD ...` is near a command's name and names
     no file (`mlsd chek design.mlsd`), else None: such a word would be opened in the window as
     a design file."""
-    if word.startswith("-") or os.path.lexists(word):
-        return None
+    if word.startswith("-") or "." in word or "/" in word or os.sep in word or os.path.lexists(word):
+        return None  # an option, or a file's name ('check.mlsd' that is not there yet)
     near = difflib.get_close_matches(word, commands, n=1)
     return f"no command or file {word!r} (did you mean 'mlsd {near[0]}'?)" if near else None

@@ -142,8 +142,8 @@ def test_a_mistyped_command_is_named_not_opened_as_a_design(tmp_path, monkeypatc
     assert main(["exprot"]) == 2 and "did you mean 'mlsd export'?" in capsys.readouterr().err
     assert opened == []
     (tmp_path / "chek").write_text("{}", encoding="utf-8")  # a file of that name is opened
-    assert main(["chek"]) == 0 and main(["design.mlsd"]) == 0
-    assert opened == [["chek"], ["design.mlsd"]]
+    assert main(["chek"]) == 0 and main(["design.mlsd"]) == 0 and main(["check.mlsd"]) == 0
+    assert opened == [["chek"], ["design.mlsd"], ["check.mlsd"]]
 
 
 @pytest.mark.parametrize(
