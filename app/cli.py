@@ -81,7 +81,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         write_check_json(sys.stdout.buffer, result, shown, rubric, estimates=figures)
         sys.stdout.buffer.flush()
     elif args.format == "sarif":
-        _write_stdout(format_sarif(result, shown))
+        _write_stdout(format_sarif(result, args.file))  # the name's own bytes, percent-encoded
     else:
         _write_stdout(format_text(result, loaded.design, catalog, display_path(args.file)))
         if rubric is not None:

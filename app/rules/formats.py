@@ -170,7 +170,7 @@ def sarif_uri(file: str) -> str:
     would start a fragment, its spaces and '%' are not allowed), a file: URI when absolute."""
     if os.path.isabs(file):
         return PurePath(file).as_uri()
-    return quote(PurePath(file).as_posix(), safe="/")
+    return quote(os.fsencode(PurePath(file).as_posix()), safe="/")  # a name's bytes, even not UTF-8
 
 
 def format_sarif(result: CheckResult, file: str) -> str:
