@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.domain.model import Design, now_iso
+from app.domain.safe_text import clean_text
+from app.domain.text import balance_bidi, isolate
 from app.errors import CliError, output_name
 from app.persistence import DesignLoadError, load_design, write_design
 from app.persistence.atomic import STDOUT, refuse_unwritable
@@ -156,12 +158,12 @@ def _cmd_new(args: argparse.Namespace) -> int:
             raise CliError(str(exc)) from None
     else:
         design = Design()
-        title = "" if to_stdout else out.stem.replace("_", " ").replace("-", " ").strip()
+        # One line, without a control or an unclosed bidi control the file's name may hold.
+        stem = clean_text(out.stem).replace("_", " ").replace("-", " ")
+        title = "" if to_stdout else " ".join(balance_bidi(stem).split())
         design.meta.title = title or "Untitled design"
     write_design(design, args.out)
-    summary = f"{design.meta.title} ({len(design.components)} components)"
-    if to_stdout:  # the design is the output; the summary must not mix into it
-        print(f"mlsd: wrote the standard output: {summary}", file=sys.stderr)
-    else:
-        print(f"{display_path(out)}: {summary}")
+    shown = "the standard output" if to_stdout else display_path(out)
+    summary = f"{isolate(design.meta.title)} ({len(design.components)} components)"
+    print(f"mlsd: wrote {shown}: {summary}", file=sys.stderr)  # as `export` and `layout` say it
     return 0
