@@ -31,7 +31,7 @@ try:
         save_design,
         write_design,
     )
-    from app.persistence.errors import display_path, load_warning
+    from app.persistence.errors import display_path, load_warning, text_path
     from app.rules.engine import FAIL_LEVELS
     from app.terminal import tolerate_closed_output, tolerate_narrow_output
 finally:
@@ -71,8 +71,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         from app.rules.rubric import format_rubric_text, score_design
 
         rubric = score_design(loaded.design, result, catalog)
-    # A file name that is not valid UTF-8 reaches us with surrogate escapes: shown with U+FFFD.
-    shown = args.file.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    shown = text_path(args.file)
     if args.format == "json":
         from app.estimates import estimate_design
 

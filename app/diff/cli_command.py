@@ -13,7 +13,7 @@ from app.domain.model import Design
 from app.domain.text import json_escape_bidi
 from app.errors import input_name
 from app.persistence import DesignLoadError, LoadedDesign, load_design, save_design
-from app.persistence.errors import display_path, load_warning
+from app.persistence.errors import display_path, load_warning, text_path
 
 EXIT_SAME, EXIT_DIFFERENT, EXIT_UNREADABLE = 0, 1, 2
 
@@ -31,7 +31,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     old, new = _load(args.old).design, _load(args.new).design
     diff = diff_designs(old, new, positions=args.positions, catalog=default_catalog())
     if args.format == "json":
-        data = {"old": args.old, "new": args.new, **diff_to_json(diff)}
+        data = {"old": text_path(args.old), "new": text_path(args.new), **diff_to_json(diff)}
         text = json_escape_bidi(dumps(data, indent=2, ensure_ascii=False)) + "\n"  # 1e400 stays 1e400
     elif args.format == "md":
         text = diff_to_markdown(diff)

@@ -48,7 +48,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     from app.domain.catalog import default_catalog
     from app.estimates import estimate_design
     from app.persistence import load_design
-    from app.persistence.errors import display_path, load_warning
+    from app.persistence.errors import display_path, load_warning, text_path
 
     general = args.scale if args.scale is not None else 1.0
     qps = args.scale_qps if args.scale_qps is not None else general
@@ -61,7 +61,7 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise CliError(f"estimate: {exc}") from None
     if args.format == "json":
-        data = {"file": args.file, **estimate.to_json()}
+        data = {"file": text_path(args.file), **estimate.to_json()}
         from app.domain.text import json_escape_bidi
 
         sys.stdout.write(json_escape_bidi(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
