@@ -122,8 +122,12 @@ def _export(args: argparse.Namespace) -> int:
     scale = getattr(args, "scale", None)
     if scale is not None and "png" not in wanted:
         raise CliError("export: --scale sets the PNG resolution; give --png OUT too")
-    if scale is not None and not 0 < scale <= 100:
-        raise CliError("export: --scale must be a number of pixels per point between 0 and 100")
+    if scale is not None:
+        from app.export.placed import MIN_PNG_SCALE
+
+        if not MIN_PNG_SCALE <= scale <= 100:  # below 1 dpi Graphviz drew nothing, or at 96 dpi
+            lowest = f"{MIN_PNG_SCALE:.4f} (1 dpi)"
+            raise CliError(f"export: --scale must be a number of pixels per point from {lowest} to 100")
     if getattr(args, "rubric", False) and "pdf" not in wanted:
         raise CliError("export: --rubric adds a section to the PDF report; give --pdf OUT too")
     since = getattr(args, "since", None)

@@ -236,3 +236,14 @@ def test_binary_output_is_not_written_to_a_terminal(design_file, capsys, monkeyp
     assert captured.out == "" and f"--{fmt} -: not writing binary data to the terminal" in captured.err
     assert main(["export", str(design_file), "--mermaid", "-"]) == 0  # text is fine
     assert capsys.readouterr().out.startswith("---\ntitle:")
+
+
+@pytest.mark.parametrize("scale", ["0.0001", "1e-300"])
+def test_a_scale_below_one_dpi_is_refused_before_rendering(design_file, tmp_path, capsys, scale):
+    """--scale 0.0001 failed after rendering with 'dot produced no png output', and --scale
+    1e-300 (-Gdpi=0.000, which Graphviz reads as its default) wrote a full-size PNG."""
+    out = tmp_path / "tiny.png"
+    assert main(["export", str(design_file), "--png", str(out), "--scale", scale]) == 2
+    err = capsys.readouterr().err
+    assert "--scale must be a number of pixels per point from 0.0139 (1 dpi) to 100" in err
+    assert "rendering" not in err and not out.exists()
