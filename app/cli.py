@@ -22,7 +22,7 @@ try:
     from app import APP_NAME, __version__
     from app.domain.catalog import default_catalog
     from app.domain.schema import design_json_schema_text
-    from app.errors import CliError, input_name, output_name
+    from app.errors import CliError, Once, input_name, mistyped_command, output_name
     from app.persistence import (
         DesignLoadError,
         DesignSaveError,
@@ -31,9 +31,9 @@ try:
         save_design,
         write_design,
     )
-    from app.persistence.errors import display_path
+    from app.persistence.errors import display_path, load_warning, text_path
     from app.rules.engine import FAIL_LEVELS
-    from app.terminal import tolerate_narrow_output
+    from app.terminal import tolerate_closed_output, tolerate_narrow_output
 finally:
     gc.freeze()
     if _COLLECTING:
@@ -45,7 +45,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 def _load(path: str) -> LoadedDesign:
     loaded = load_design(path)
     for warning in loaded.warnings:
-        print(f"{display_path(path)}: warning: {warning}", file=sys.stderr)
+        print(load_warning(path, warning), file=sys.stderr)
     return loaded
 
 
@@ -61,6 +61,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from app.rules import check_design
     from app.rules.formats import format_sarif, format_text, write_check_json
 
+    if args.rubric and args.format == "sarif":  # SARIF has no place for it: not silently dropped
+        raise CliError("check: --rubric is written with --format text or json, not sarif")
     loaded = _load(args.file)
     catalog = default_catalog()
     result = check_design(loaded.design, catalog)
@@ -69,8 +71,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         from app.rules.rubric import format_rubric_text, score_design
 
         rubric = score_design(loaded.design, result, catalog)
-    # A file name that is not valid UTF-8 reaches us with surrogate escapes: shown with U+FFFD.
-    shown = args.file.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    shown = text_path(args.file)
     if args.format == "json":
         from app.estimates import estimate_design
 
@@ -79,7 +80,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         write_check_json(sys.stdout.buffer, result, shown, rubric, estimates=figures)
         sys.stdout.buffer.flush()
     elif args.format == "sarif":
-        _write_stdout(format_sarif(result, shown))
+        _write_stdout(format_sarif(result, args.file))  # the name's own bytes, percent-encoded
     else:
         _write_stdout(format_text(result, loaded.design, catalog, display_path(args.file)))
         if rubric is not None:
@@ -213,7 +214,7 @@ def _build_parser(command: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     check = sub.add_parser("check", help="check a design against the rules")
-    check.add_argument("file", type=input_name, help="design file (.mlsd)")
+    check.add_argument("file", metavar="FILE", type=input_name, help="design file (.mlsd)")
     check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     check.add_argument(
         "--fail-on",
@@ -221,7 +222,9 @@ def _build_parser(command: str | None = None) -> argparse.ArgumentParser:
         default="error",
         help="exit 1 when an unaccepted finding is at or above this level (default: error)",
     )
-    check.add_argument("--rubric", action="store_true", help="also print the interview rubric")
+    check.add_argument(
+        "--rubric", action="store_true", help="also print the interview rubric (text and json formats)"
+    )
     check.set_defaults(func=cmd_check)
 
     catalog = sub.add_parser("catalog", help="list the component kinds and their properties")
@@ -233,11 +236,12 @@ def _build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
     migrate = sub.add_parser("migrate", help="rewrite a design at the current schema version")
     migrate.add_argument(
-        "file", type=input_name, help="design file (.mlsd), rewritten in place atomically unless -o OUT"
+        "file", metavar="FILE", type=input_name, help="design file (.mlsd), rewritten in place unless -o OUT"
     )
     migrate.add_argument(
         "-o",
         "--output",
+        action=Once,
         type=output_name,
         metavar="OUT",
         help="write the migrated design to OUT ('-': standard output)",
@@ -274,9 +278,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         and argv[0] not in _COMMAND_REGISTRARS
         and argv[0] not in ("-h", "--help", "--version")
     ):
+        typo = mistyped_command(argv[0], [*_BUILTIN_COMMANDS, *_COMMAND_REGISTRARS])
+        if typo:
+            print(f"mlsd: {typo}", file=sys.stderr)
+            return EXIT_USAGE
         status = main_gui(argv)
         return _end_screenshot_process(status, argv) if as_process else status
     if as_process:
+        tolerate_closed_output()
         tolerate_narrow_output()
     args = _build_parser(argv[0]).parse_args(argv)
     command: Callable[[argparse.Namespace], int] = args.func

@@ -8,6 +8,8 @@ command module importing `app.cli` (which imports the command modules).
 from __future__ import annotations
 
 import argparse
+import difflib
+import os
 
 
 class CliError(Exception):
@@ -26,3 +28,29 @@ def output_name(text: str) -> str:
     if not text:
         raise argparse.ArgumentTypeError("the file name is empty (give a file, or '-' for standard output)")
     return text
+
+
+class Once(argparse.Action):
+    """An option given at most once: argparse keeps the last of `--svg a.svg --svg b.svg`, and
+    a.svg, asked for, was silently not written."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        if getattr(namespace, self.dest, None) is not None:
+            parser.error(f"argument {option_string}: given twice (give each output once)")
+        setattr(namespace, self.dest, values)
+
+
+def mistyped_command(word: str, commands: list[str]) -> str | None:
+    """What to say when the first word of `mlsd WORD ...` is near a command's name and names
+    no file (`mlsd chek design.mlsd`), else None: such a word would be opened in the window as
+    a design file."""
+    if word.startswith("-") or "." in word or "/" in word or os.sep in word or os.path.lexists(word):
+        return None  # an option, or a file's name ('check.mlsd' that is not there yet)
+    near = difflib.get_close_matches(word, commands, n=1)
+    return f"no command or file {word!r} (did you mean 'mlsd {near[0]}'?)" if near else None

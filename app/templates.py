@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.domain.model import Design, now_iso
+from app.domain.safe_text import clean_text
+from app.domain.text import balance_bidi, isolate
 from app.errors import CliError, output_name
 from app.persistence import DesignLoadError, load_design, write_design
-from app.persistence.atomic import STDOUT
+from app.persistence.atomic import STDOUT, refuse_unwritable
 from app.persistence.errors import display_path
 from app.resources import resource_path
 
@@ -114,7 +116,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     listing.set_defaults(func=_cmd_templates)
     new = subparsers.add_parser("new", help="write a new design, empty or from a template")
     new.add_argument(
-        "out", type=output_name, help="the design file to create (.mlsd); '-' writes it to standard output"
+        "out",
+        metavar="OUT",
+        type=output_name,
+        help="the design file to create (.mlsd); '-' writes it to standard output",
     )
     new.add_argument("--template", type=_template_name, help="template name (see `mlsd templates`)")
     new.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
@@ -143,7 +148,8 @@ def _cmd_templates(args: argparse.Namespace) -> int:
 def _cmd_new(args: argparse.Namespace) -> int:
     to_stdout = args.out == STDOUT
     out = Path(args.out)
-    if not to_stdout and out.exists() and not args.force:
+    refuse_unwritable(args.out)  # a folder is not a file --force could overwrite
+    if not to_stdout and out.is_file() and not args.force:  # a pipe or device is written to
         raise CliError(f"{display_path(out)}: already exists (use --force to overwrite)")
     if args.template:
         try:
@@ -152,12 +158,12 @@ def _cmd_new(args: argparse.Namespace) -> int:
             raise CliError(str(exc)) from None
     else:
         design = Design()
-        title = "" if to_stdout else out.stem.replace("_", " ").replace("-", " ").strip()
+        # One line, without a control or an unclosed bidi control the file's name may hold.
+        stem = clean_text(out.stem).replace("_", " ").replace("-", " ")
+        title = "" if to_stdout else " ".join(balance_bidi(stem).split())
         design.meta.title = title or "Untitled design"
     write_design(design, args.out)
-    summary = f"{design.meta.title} ({len(design.components)} components)"
-    if to_stdout:  # the design is the output; the summary must not mix into it
-        print(f"mlsd: wrote the standard output: {summary}", file=sys.stderr)
-    else:
-        print(f"{display_path(out)}: {summary}")
+    shown = "the standard output" if to_stdout else display_path(out)
+    summary = f"{isolate(design.meta.title)} ({len(design.components)} components)"
+    print(f"mlsd: wrote {shown}: {summary}", file=sys.stderr)  # as `export` and `layout` say it
     return 0

@@ -1,10 +1,13 @@
-"""The `mlsd` process's standard output on a terminal whose encoding is not UTF-8."""
+"""The `mlsd` process's standard output: on a terminal whose encoding is not UTF-8, or closed."""
 
 from __future__ import annotations
 
 import codecs
+import errno
 import io
+import os
 import sys
+from typing import Any
 
 
 def _json_escapes(error: UnicodeError) -> tuple[str, int]:
@@ -27,3 +30,30 @@ def tolerate_narrow_output() -> None:
     if encoding != "utf8" and isinstance(sys.stdout, io.TextIOWrapper):
         codecs.register_error("mlsd-json-escapes", _json_escapes)
         sys.stdout.reconfigure(errors="mlsd-json-escapes")
+
+
+class _ClosedOutput(io.RawIOBase):
+    """Standard output the shell closed (`mlsd rules >&-`): Python leaves sys.stdout None, so
+    the first write failed as an internal error (AttributeError). Writing to it now fails as
+    writing to a closed descriptor does, once; what follows (the flush at exit) is dropped."""
+
+    failed = False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        if _ClosedOutput.failed:
+            return memoryview(data).nbytes
+        _ClosedOutput.failed = True
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
+def tolerate_closed_output() -> None:
+    """A command writing to a closed standard output ends with one line and exit code 2; with
+    standard error closed, the messages go nowhere (print(file=None) wrote them into the
+    output: 'mlsd: rendering diagrams ...' at the top of `--svg -`)."""
+    if sys.stdout is None:
+        sys.stdout = io.TextIOWrapper(io.BufferedWriter(_ClosedOutput()), encoding="utf-8")
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (for the process's life)

@@ -30,9 +30,27 @@ def test_a_file_name_that_is_not_utf8_is_checked_without_a_traceback(tmp_path, f
     assert done.returncode in (0, 1), done.stderr.decode("utf-8", "replace")
     assert b"Traceback" not in done.stderr
     out = done.stdout.decode("utf-8")
-    assert "sp\ufffdam.mlsd" in out
+    assert ("sp%FFam.mlsd" if fmt == "sarif" else "sp\ufffdam.mlsd") in out  # SARIF: a URI of its bytes
     if fmt != "text":
         json.loads(out)
+
+
+@pytest.mark.parametrize("command", [["estimate", "{f}"], ["diff", "{f}", "{f}"]], ids=lambda c: c[0])
+def test_json_output_naming_a_file_that_is_not_utf8_is_utf8(tmp_path, command):
+    """`estimate --format json` and `diff --format json` wrote the name's raw byte 0xFF into the
+    JSON (invalid UTF-8: a strict reader refuses it); `check` wrote U+FFFD."""
+    if sys.platform != "linux":
+        pytest.skip("file names of arbitrary bytes are a Linux thing")
+    raw = os.fsencode(tmp_path) + b"/sp\xffam.mlsd"
+    shutil.copyfile(ROOT / "resources" / "templates" / "spam_filter.mlsd", raw)
+    args = [os.fsdecode(raw) if part == "{f}" else part for part in command]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run(
+        [sys.executable, "-m", "app.cli", *args, "--format", "json"], capture_output=True, env=env, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    data = json.loads(done.stdout.decode("utf-8"))  # strict UTF-8
+    assert data.get("file", data.get("old", "")).endswith("sp\ufffdam.mlsd")
 
 
 HOSTILE_NAME = "evil\u202egnp\nsecond line\x1b[31m.mlsd"

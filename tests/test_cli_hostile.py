@@ -17,20 +17,20 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = str(ROOT / "resources" / "examples" / "example.mlsd")
 
 EMPTY_NAMES = [
-    (["check", ""], "file"),
-    (["estimate", ""], "file"),
-    (["textconv", ""], "file"),
-    (["migrate", ""], "file"),
+    (["check", ""], "FILE"),
+    (["estimate", ""], "FILE"),
+    (["textconv", ""], "FILE"),
+    (["migrate", ""], "FILE"),
     (["migrate", EXAMPLE, "-o", ""], "-o/--output"),
-    (["layout", "", "-o", "x.mlsd"], "file"),
+    (["layout", "", "-o", "x.mlsd"], "FILE"),
     (["layout", EXAMPLE, "-o", ""], "-o/--output"),
-    (["new", ""], "out"),
-    (["export", "", "--dot", "x.dot"], "file"),
+    (["new", ""], "OUT"),
+    (["export", "", "--dot", "x.dot"], "FILE"),
     (["export", EXAMPLE, "--dot", ""], "--dot"),
     (["export", EXAMPLE, "--pdf", "x.pdf", "--since", ""], "--since"),
-    (["diff", EXAMPLE, ""], "new"),
-    (["merge", EXAMPLE, "", EXAMPLE], "ours"),
-    (["git-setup", ""], "repo"),  # set up the repository of the current folder
+    (["diff", EXAMPLE, ""], "NEW"),
+    (["merge", EXAMPLE, "", EXAMPLE], "OURS"),
+    (["git-setup", ""], "REPO"),  # set up the repository of the current folder
     (["install-desktop", "--prefix", ""], "--prefix"),  # installed into the current folder
     (["new", "x.mlsd", "--template", ""], "--template"),  # an empty design, not the template
 ]
@@ -118,3 +118,86 @@ def test_a_name_with_a_line_break_cannot_forge_a_finding_line(
     assert not [
         line for line in out.splitlines() if line.lstrip().startswith("ERROR   R99")
     ]  # ...never a line
+
+
+def test_the_rubric_is_refused_with_sarif_not_dropped_without_a_word(capsys):
+    """`check --rubric --format sarif` wrote SARIF without the rubric, exit 0, as if asked for
+    nothing more (export refuses --rubric without --pdf the same way)."""
+    assert main(["check", EXAMPLE, "--rubric", "--format", "sarif"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == "mlsd: check: --rubric is written with --format text or json, not sarif\n"
+
+
+def test_a_mistyped_command_is_named_not_opened_as_a_design(tmp_path, monkeypatch, capsys):
+    """`mlsd chek design.mlsd` went to the window: with a display it failed with 'mlsd-studio:
+    error: unrecognized arguments: design.mlsd', and `mlsd chek` opened a file 'chek'."""
+    import app.cli
+
+    opened: list[list[str]] = []
+    monkeypatch.setattr(app.cli, "main_gui", lambda argv: opened.append(argv) or 0)
+    monkeypatch.chdir(tmp_path)
+    assert main(["chek", EXAMPLE]) == 2
+    assert capsys.readouterr().err == "mlsd: no command or file 'chek' (did you mean 'mlsd check'?)\n"
+    assert main(["exprot"]) == 2 and "did you mean 'mlsd export'?" in capsys.readouterr().err
+    assert opened == []
+    (tmp_path / "chek").write_text("{}", encoding="utf-8")  # a file of that name is opened
+    assert main(["chek"]) == 0 and main(["design.mlsd"]) == 0 and main(["check.mlsd"]) == 0
+    assert opened == [["chek"], ["design.mlsd"], ["check.mlsd"]]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["check", "{f}"],
+        ["migrate", "{f}", "-o", "-"],
+        ["export", "{f}", "--dot", "-"],
+        ["estimate", "{f}"],
+        ["layout", "{f}", "-o", "-"],
+        ["diff", "{f}", "{f}"],
+    ],
+    ids=lambda argv: argv[0],
+)
+def test_every_command_says_a_files_warnings_alike(tmp_path, capsys, argv):
+    """check, migrate and diff wrote 'design.mlsd: warning: ...', export, estimate and layout
+    'mlsd: design.mlsd: warning: ...' (as every error is written)."""
+    data = json.loads(Path(EXAMPLE).read_text(encoding="utf-8"))
+    data["components"][0]["properties"]["no_such_property"] = 1
+    path = tmp_path / "design.mlsd"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    main([part.replace("{f}", str(path)) for part in argv])
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "warning:" in line]
+    assert warnings and all(line.startswith(f"mlsd: {path}: warning: ") for line in warnings)
+
+
+def test_a_design_named_dash_says_it_is_not_standard_input(tmp_path, monkeypatch, capsys):
+    """`mlsd new - | mlsd check -` said only '-: no such file', though '-' is standard output
+    everywhere an output is named."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "-"]) == 2
+    assert capsys.readouterr().err == (
+        "mlsd: -: no such file (a design is read from a file, not from standard input)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["export", EXAMPLE, "--svg", "a.svg", "--svg", "b.svg"],
+        ["export", EXAMPLE, "--pdf", "a.pdf", "--dot", "x.dot", "--pdf", "b.pdf"],
+        ["layout", EXAMPLE, "-o", "a.mlsd", "--output", "b.mlsd"],
+        ["migrate", EXAMPLE, "-o", "a.mlsd", "-o", "b.mlsd"],
+    ],
+    ids=["export", "export-pdf", "layout", "migrate"],
+)
+def test_an_output_option_given_twice_is_refused_not_half_done(
+    argv: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """argparse kept the last of `--svg a.svg --svg b.svg`: b.svg was written, a.svg (asked
+    for) was not, and the command said nothing about it."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    assert done.value.code == 2
+    assert "given twice" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

@@ -124,3 +124,25 @@ def test_stdout_and_dev_stdout_outputs_both_arrive_in_order(tmp_path: Path, outp
     done = _export_into(log, "ab", *outputs)
     assert done.returncode == 0, done.stderr
     assert log.read_bytes() == b"earlier\n" + alone["dot"] + alone["mermaid"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", str(EXAMPLE), "--dot", "out/"],
+        ["new", "out/"],
+        ["layout", str(EXAMPLE), "-o", "out/"],
+        ["migrate", str(EXAMPLE), "-o", "out/"],
+    ],
+    ids=lambda args: args[0],
+)
+def test_an_output_named_with_a_trailing_slash_is_refused_not_written_as_a_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    """`--dot out/` wrote a file named 'out' (Path() drops the slash) where a folder was meant."""
+    from app.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(args) == 2
+    assert capsys.readouterr().err == "mlsd: out/: ends in a slash, so it names a folder; give a file name\n"
+    assert list(tmp_path.iterdir()) == []

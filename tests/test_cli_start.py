@@ -110,3 +110,21 @@ def test_the_window_s_start_builds_no_pydantic_validator_and_imports_no_networkx
     assert "app.ui.main_window" in loaded
     for heavy in ("networkx", "pydantic.plugin._loader", "reportlab", "app.export"):
         assert heavy not in loaded, f"the window's start imported {heavy}"
+
+
+def test_every_positional_argument_is_named_as_help_and_readme_name_it() -> None:
+    """Usage lines said `mlsd layout ... file` and `mlsd diff ... old new` while the help texts
+    beside them and the README say FILE, OUT, OLD, OURS: one name for one thing."""
+    import argparse
+
+    from app.cli import _build_parser
+
+    parser = _build_parser()
+    [commands] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    positionals = {
+        f"{name} {action.dest}": action.metavar
+        for name, sub in commands.choices.items()
+        for action in sub._actions
+        if not action.option_strings and not isinstance(action, argparse._SubParsersAction)
+    }
+    assert positionals and all(isinstance(m, str) and m.isupper() for m in positionals.values()), positionals

@@ -102,3 +102,49 @@ def test_a_design_on_stdout_escapes_bidi_controls(tmp_path: Path) -> None:
         assert "שלום".encode() in done.stdout  # other text stays as it is
         printed = load_design_bytes(done.stdout).design
         assert printed.components[0].name == data["components"][0]["name"]
+
+
+@pytest.mark.parametrize(
+    "args", [["rules"], ["check", str(EXAMPLE)], ["export", str(EXAMPLE), "--dot", "-"]], ids=lambda a: a[0]
+)
+def test_a_closed_stdout_is_one_line_and_exit_2_not_an_internal_error(
+    tmp_path: Path, args: list[str]
+) -> None:
+    """`mlsd rules >&-`: Python leaves sys.stdout None, and the command failed with 'rules
+    failed: AttributeError: ... (an internal error ...)'."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert done.returncode == 2
+    assert done.stderr.decode() == "mlsd: cannot write the output: standard output is closed\n"
+
+
+def test_messages_never_go_into_the_output_when_stderr_is_closed(tmp_path: Path) -> None:
+    """With standard error closed Python leaves sys.stderr None, and print(file=None) writes to
+    standard output: `mlsd export d.mlsd --dot - 2>&-` had 'mlsd: wrote ...' lines in it and
+    `mlsd check --format json bad.mlsd 2>&-` printed the error where the JSON goes."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    bad = tmp_path / "bad.mlsd"
+    bad.write_text("{", encoding="utf-8")
+
+    def run(*args: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(
+            [sys.executable, "-m", "app.cli", *args],
+            capture_output=True,
+            cwd=tmp_path,
+            env=env,
+            timeout=120,
+            preexec_fn=lambda: os.close(2),
+        )
+
+    done = run("export", str(EXAMPLE), "--dot", "-", "--mermaid", "x.mmd")
+    assert done.returncode == 0 and done.stdout.startswith(b"digraph") and b"mlsd:" not in done.stdout
+    done = run("check", "--format", "json", str(bad))
+    assert done.returncode == 2 and done.stdout == b""

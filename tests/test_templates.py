@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import networkx as nx
 import pytest
@@ -219,7 +221,7 @@ def test_mlsd_templates_lists_every_template(capsys):
 def test_mlsd_new_from_a_template_writes_a_loadable_design(tmp_path, capsys, catalog):
     out = tmp_path / "fraud.mlsd"
     assert main(["new", "--template", "fraud_detection", str(out)]) == 0
-    assert "Payment fraud detection" in capsys.readouterr().out
+    assert f"mlsd: wrote {out}: Payment fraud detection (" in capsys.readouterr().err
     design = load_design(out, catalog).design
     template = load_design(find_template("fraud_detection").path, catalog).design
     assert [c.id for c in design.components] == [c.id for c in template.components]
@@ -233,7 +235,7 @@ def test_mlsd_new_without_a_template_writes_an_empty_titled_design(tmp_path, cap
     assert main(["new", str(out)]) == 0
     design = load_design(out).design
     assert design.components == [] and design.meta.title == "my churn design"
-    assert "0 components" in capsys.readouterr().out
+    assert capsys.readouterr().err == f"mlsd: wrote {out}: my churn design (0 components)\n"
 
 
 def test_mlsd_new_refuses_to_overwrite_unless_forced(tmp_path, capsys, builder):
@@ -245,6 +247,34 @@ def test_mlsd_new_refuses_to_overwrite_unless_forced(tmp_path, capsys, builder):
     assert load_design(out).design.components[0].name == "Mine"
     assert main(["new", "--template", "spam_filter", "--force", str(out)]) == 0
     assert load_design(out).design.meta.title == find_template("spam_filter").title
+
+
+def test_mlsd_new_into_a_folder_or_a_pipe_is_not_told_to_use_force(tmp_path, capsys):
+    """`mlsd new FOLDER` said 'already exists (use --force to overwrite)', and with --force 'is
+    a folder'; `mlsd new /dev/stdout` (or a named pipe, `>(jq .)`) refused to 'overwrite' it."""
+    assert main(["new", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == f"mlsd: {tmp_path}: is a folder\n"
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    with ThreadPoolExecutor(1) as pool:
+        reading = pool.submit(pipe.read_bytes)
+        status = main(["new", "--template", "spam_filter", str(pipe)])
+        if status != 0:
+            pipe.write_bytes(b"")  # lets the reader go
+        assert status == 0
+        assert json.loads(reading.result(timeout=20))["meta"]["title"] == find_template("spam_filter").title
+
+
+def test_mlsd_new_titles_a_design_from_a_hostile_file_name_in_one_clean_line(tmp_path, capsys):
+    """The title was the file's stem as it was: a name holding a line break and an RLO gave a
+    design titled over two lines with an unclosed override, and a two-line message whose RLO
+    reversed the rest of the terminal line."""
+    out = tmp_path / "evil\u202e\nname_\u05e9\u05dc\u05d5\u05dd.mlsd"
+    assert main(["new", str(out)]) == 0
+    assert load_design(out).design.meta.title == "evil name \u05e9\u05dc\u05d5\u05dd"
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "\u202e" not in err
+    assert err.endswith(": \u2068evil name \u05e9\u05dc\u05d5\u05dd\u2069 (0 components)\n")
 
 
 def test_mlsd_new_with_an_unknown_template_exits_2(tmp_path, capsys):

@@ -13,7 +13,7 @@ from app.domain.model import Design
 from app.domain.text import json_escape_bidi
 from app.errors import input_name
 from app.persistence import DesignLoadError, LoadedDesign, load_design, save_design
-from app.persistence.errors import display_path
+from app.persistence.errors import display_path, load_warning, text_path
 
 EXIT_SAME, EXIT_DIFFERENT, EXIT_UNREADABLE = 0, 1, 2
 
@@ -21,7 +21,7 @@ EXIT_SAME, EXIT_DIFFERENT, EXIT_UNREADABLE = 0, 1, 2
 def _load(path: str, label: str = "") -> LoadedDesign:
     loaded = load_design(path)
     for warning in loaded.warnings:
-        print(f"{display_path(label or path)}: warning: {warning}", file=sys.stderr)
+        print(load_warning(label or path, warning), file=sys.stderr)
     return loaded
 
 
@@ -31,7 +31,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     old, new = _load(args.old).design, _load(args.new).design
     diff = diff_designs(old, new, positions=args.positions, catalog=default_catalog())
     if args.format == "json":
-        data = {"old": args.old, "new": args.new, **diff_to_json(diff)}
+        data = {"old": text_path(args.old), "new": text_path(args.new), **diff_to_json(diff)}
         text = json_escape_bidi(dumps(data, indent=2, ensure_ascii=False)) + "\n"  # 1e400 stays 1e400
     elif args.format == "md":
         text = diff_to_markdown(diff)
@@ -131,8 +131,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="what changed between two designs, by meaning",
         description="Exit 0: same meaning; 1: they differ; 2: a file cannot be read.",
     )
-    diff.add_argument("old", type=input_name, help="the earlier design (.mlsd)")
-    diff.add_argument("new", type=input_name, help="the later design (.mlsd)")
+    diff.add_argument("old", metavar="OLD", type=input_name, help="the earlier design (.mlsd)")
+    diff.add_argument("new", metavar="NEW", type=input_name, help="the later design (.mlsd)")
     diff.add_argument(
         "--format", choices=("text", "json", "md"), default="text", help="md: a pull-request comment"
     )
@@ -140,7 +140,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     diff.set_defaults(func=cmd_diff)
 
     textconv = sub.add_parser("textconv", help="a design as one line per fact (git's diff textconv)")
-    textconv.add_argument("file", type=input_name, help="design file (.mlsd)")
+    textconv.add_argument("file", metavar="FILE", type=input_name, help="design file (.mlsd)")
     textconv.set_defaults(func=cmd_textconv)
 
     merge = sub.add_parser(
@@ -149,15 +149,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="Writes the merge over OURS. Exit 0: merged cleanly; 1: conflicts (listed on "
         "stderr, ours kept for each); 2: a file cannot be read (OURS left untouched).",
     )
-    merge.add_argument("base", type=input_name, help="the common ancestor (%%O)")
-    merge.add_argument("ours", type=input_name, help="our version, overwritten with the merge (%%A)")
-    merge.add_argument("theirs", type=input_name, help="their version (%%B)")
+    merge.add_argument("base", metavar="BASE", type=input_name, help="the common ancestor (%%O)")
+    merge.add_argument(
+        "ours", metavar="OURS", type=input_name, help="our version, overwritten with the merge (%%A)"
+    )
+    merge.add_argument("theirs", metavar="THEIRS", type=input_name, help="their version (%%B)")
     merge.add_argument("--name", default="", help="the file's path in the repository, for messages (%%P)")
     merge.set_defaults(func=cmd_merge)
 
     setup = sub.add_parser("git-setup", help="make git diff and merge .mlsd files by meaning")
     setup.add_argument(
-        "repo", nargs="?", default=".", type=input_name, help="a folder in the repository (default: .)"
+        "repo",
+        metavar="REPO",
+        nargs="?",
+        default=".",
+        type=input_name,
+        help="a folder in the repository (default: .)",
     )
     setup.add_argument(
         "--command", default=None, help="how git should run mlsd (default: the mlsd that runs this command)"

@@ -30,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "human review load), each with its derivation and the inputs it lacks. --scale and its "
         "specific forms multiply peak traffic and data volume without changing the file.",
     )
-    parser.add_argument("file", type=input_name, help="design file (.mlsd)")
+    parser.add_argument("file", metavar="FILE", type=input_name, help="design file (.mlsd)")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument(
         "--scale", type=_factor, default=None, metavar="F", help="what-if: multiply both QPS and volume by F"
@@ -48,20 +48,20 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     from app.domain.catalog import default_catalog
     from app.estimates import estimate_design
     from app.persistence import load_design
-    from app.persistence.errors import display_path
+    from app.persistence.errors import display_path, load_warning, text_path
 
     general = args.scale if args.scale is not None else 1.0
     qps = args.scale_qps if args.scale_qps is not None else general
     volume = args.scale_volume if args.scale_volume is not None else general
     loaded = load_design(args.file)
     for warning in loaded.warnings:
-        print(f"mlsd: {display_path(args.file)}: warning: {warning}", file=sys.stderr)
+        print(load_warning(args.file, warning), file=sys.stderr)
     try:
         estimate = estimate_design(loaded.design, default_catalog(), qps_scale=qps, volume_scale=volume)
     except ValueError as exc:
         raise CliError(f"estimate: {exc}") from None
     if args.format == "json":
-        data = {"file": args.file, **estimate.to_json()}
+        data = {"file": text_path(args.file), **estimate.to_json()}
         from app.domain.text import json_escape_bidi
 
         sys.stdout.write(json_escape_bidi(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")

@@ -110,7 +110,12 @@ def _replicas(b: Builder, model: str, peak: float) -> None:
         return
     per_replica, how = rate
     exact = peak / (per_replica * UTILISATION)
-    needed = float(max(1, math.ceil(exact - 1e-9))) if peak > 0 else 0.0
+    if peak <= 0:
+        needed = 0.0
+    elif math.isfinite(exact):
+        needed = float(max(1, math.ceil(exact - 1e-9)))
+    else:  # the division overflowed: shown as too large to compute
+        needed = exact
     b.add(
         model,
         "replicas_needed",

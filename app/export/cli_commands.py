@@ -1,7 +1,9 @@
 """`mlsd export`: write a design as PDF report, Markdown document, SVG, PNG, DOT and/or Mermaid.
 
-Every requested output is produced first and only then written (atomically), so a failing
-renderer leaves no half-updated set of files. Problems are one line on stderr, exit code 2.
+Every output's place is checked first (its folder exists, it is not a folder), then every
+output is produced and only then written (atomically), so neither a place that cannot be
+written nor a failing renderer leaves a half-updated set of files. Problems are one line on
+stderr, exit code 2.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TextIO
 
-from app.errors import CliError, input_name, output_name
-from app.persistence.atomic import STDOUT, write_output
+from app.errors import CliError, Once, input_name, output_name
+from app.persistence.atomic import STDOUT, refuse_unwritable, write_output
 from app.persistence.crashlog import debugging, describe_crash
-from app.persistence.errors import display_path
+from app.persistence.errors import display_path, load_warning
 
 FORMATS = ("pdf", "md", "svg", "png", "dot", "mermaid")
 _HELP = {
@@ -39,9 +42,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "SVG and PNG need Graphviz: `dot` on PATH, else the graphviz-pure executable, or MLSD_DOT; "
         "the PDF report draws its figures itself.",
     )
-    parser.add_argument("file", type=input_name, help="design file (.mlsd)")
+    parser.add_argument("file", metavar="FILE", type=input_name, help="design file (.mlsd)")
     for fmt in FORMATS:
-        parser.add_argument(f"--{fmt}", type=output_name, metavar="OUT", help=f"write {_HELP[fmt]} to OUT")
+        parser.add_argument(
+            f"--{fmt}", action=Once, type=output_name, metavar="OUT", help=f"write {_HELP[fmt]} to OUT"
+        )
     parser.add_argument(
         "--timeout",
         type=float,
@@ -60,7 +65,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=float,
         metavar="FACTOR",
         help="PNG pixels per point of the drawing (default 1.33, i.e. 96 dpi, reduced so that the long "
-        "side is at most 8000 px; an explicit FACTOR is not capped)",
+        "side is at most 8000 px; an explicit FACTOR is used as given, and refused if the long side "
+        "would pass 30000 px)",
     )
     parser.add_argument(
         "--rubric", action="store_true", help="add the interview rubric section to the PDF report"
@@ -116,8 +122,12 @@ def _export(args: argparse.Namespace) -> int:
     scale = getattr(args, "scale", None)
     if scale is not None and "png" not in wanted:
         raise CliError("export: --scale sets the PNG resolution; give --png OUT too")
-    if scale is not None and not 0 < scale <= 100:
-        raise CliError("export: --scale must be a number of pixels per point between 0 and 100")
+    if scale is not None:
+        from app.export.placed import MIN_PNG_SCALE
+
+        if not MIN_PNG_SCALE <= scale <= 100:  # below 1 dpi Graphviz drew nothing, or at 96 dpi
+            lowest = f"{MIN_PNG_SCALE:.4f} (1 dpi)"
+            raise CliError(f"export: --scale must be a number of pixels per point from {lowest} to 100")
     if getattr(args, "rubric", False) and "pdf" not in wanted:
         raise CliError("export: --rubric adds a section to the PDF report; give --pdf OUT too")
     since = getattr(args, "since", None)
@@ -126,11 +136,18 @@ def _export(args: argparse.Namespace) -> int:
     stdout_targets = [fmt for fmt, out in wanted.items() if out == STDOUT]
     if len(stdout_targets) > 1:
         raise CliError("export: only one output can go to stdout ('-')")
+    if {"pdf", "png"} & set(stdout_targets) and _is_terminal(sys.stdout):
+        raise CliError(
+            f"export: --{stdout_targets[0]} -: not writing binary data to the terminal; "
+            "redirect it to a file (> out) or pipe it to a program"
+        )
     _refuse_clashing_outputs(wanted, {"the design file": args.file, "--since": since})
+    for out in wanted.values():  # not after writing some of them
+        refuse_unwritable(out)
 
     loaded = load_design(args.file)
     for warning in loaded.warnings:
-        _say(f"{display_path(args.file)}: warning: {warning}")
+        print(load_warning(args.file, warning), file=sys.stderr)
     design = loaded.design
     catalog = default_catalog()
     result = check_design(design, catalog)
@@ -146,7 +163,7 @@ def _export(args: argparse.Namespace) -> int:
 
         old = load_design(since)
         for warning in old.warnings:
-            _say(f"{display_path(since)}: warning: {warning}")
+            print(load_warning(since, warning), file=sys.stderr)
         after_summary = [since_section(old.design, design, Path(since).name, catalog)]
 
     def report() -> bytes:
@@ -220,6 +237,13 @@ def _export(args: argparse.Namespace) -> int:
         if out != STDOUT:
             _say(f"wrote {display_path(out)} ({fmt}, {_size(len(data))})")
     return 0
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (ValueError, OSError):  # closed
+        return False
 
 
 def _same_file(a: str, b: str) -> bool:

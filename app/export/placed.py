@@ -30,6 +30,7 @@ LAYOUTS = ("ours", "graphviz")
 DEFAULT_SCALE = 96 / 72  # pixels per point
 MAX_PNG_SIDE = 8000  # pixels, unless a scale is given
 HARD_PNG_SIDE = 30000  # pixels: beyond this renderers fail or exhaust memory
+MIN_PNG_SCALE = 1 / 72  # pixels per point: 1 dpi; below it Graphviz draws nothing, or at 96 dpi
 ASPECT = 16 / 10
 PAD = 8.0  # points around the drawing (Graphviz `pad`)
 TITLE_ROOM = 40.0
@@ -158,8 +159,10 @@ def png_options(long_side_pt: float | None, scale: float | None) -> tuple[str, .
     96 dpi capped so that a drawing whose long side is `long_side_pt` points (None: unknown
     before Graphviz lays it out) has at most MAX_PNG_SIDE pixels on that side."""
     if scale is not None:
-        if not 0 < scale:
-            raise ValueError(f"the PNG scale must be a positive number of pixels per point, not {scale:g}")
+        if not scale >= MIN_PNG_SCALE:
+            raise ValueError(
+                f"the PNG scale must be at least {MIN_PNG_SCALE:.4f} pixels per point (1 dpi), not {scale:g}"
+            )
         if long_side_pt is not None and long_side_pt * scale > HARD_PNG_SIDE:
             raise ValueError(
                 f"a scale of {scale:g} makes the PNG {long_side_pt * scale:.0f} pixels long, more than "

@@ -271,12 +271,13 @@ def render(
         raise ValueError(f"unsupported format {fmt!r}; use one of {', '.join(FORMATS)}")
     renderer = renderer or find_renderer()
     seconds = timeout if timeout is not None else default_timeout()
+    set_by = ENV_TIMEOUT if timeout is None else "--timeout"  # only `mlsd export` passes one
     if fmt == "png" and renderer.is_pure and not BUILT_IN_GLYPHS.fullmatch(dot_source):
         # Graphviz's PNG is at 96 dpi unless -Gdpi says otherwise; its SVG then has that
         # resolution built into its sizes in points.
         dpi = 72.0 if any(option.startswith("-Gdpi=") for option in options) else 96.0
-        return rasterise(_run(renderer, dot_source, "svg", seconds, options), dpi)
-    out = _run(renderer, dot_source, fmt, seconds, options)
+        return rasterise(_run(renderer, dot_source, "svg", seconds, options, set_by), dpi)
+    out = _run(renderer, dot_source, fmt, seconds, options, set_by)
     return with_font_fallbacks(out) if fmt == "svg" else out
 
 
@@ -290,7 +291,14 @@ def with_font_fallbacks(svg: bytes) -> bytes:
     return svg.replace(b'font-family="Arimo"', FONT_STACK)
 
 
-def _run(renderer: Renderer, dot_source: str, fmt: str, seconds: float, options: tuple[str, ...]) -> bytes:
+def _run(
+    renderer: Renderer,
+    dot_source: str,
+    fmt: str,
+    seconds: float,
+    options: tuple[str, ...],
+    set_by: str = ENV_TIMEOUT,
+) -> bytes:
     args = [renderer.path, f"-T{fmt}", *(f"-G{k}={v}" for k, v in LAYOUT_LIMITS.items()), *options]
     try:
         process = subprocess.Popen(
@@ -313,7 +321,7 @@ def _run(renderer: Renderer, dot_source: str, fmt: str, seconds: float, options:
             pass
         raise RenderError(
             f"{renderer.name} did not finish within the {seconds:g} s timeout (layout too complex, "
-            f"or the renderer hung); simplify the design or raise {ENV_TIMEOUT}"
+            f"or the renderer hung); simplify the design or raise {set_by}"
         ) from None
     except BaseException:  # Cancelled among others: the renderer must not outlive the call
         _kill(process)

@@ -81,6 +81,7 @@ def html_escape(text: str) -> str:
 
     Beyond &, <, > and quotes, backslashes are doubled: Graphviz expands escapes such as
     \\N (node name) and \\G (graph name) inside HTML-like labels too, after decoding entities.
+    A ']' is an entity: Graphviz 2.43's label lexer refuses a text that is a lone ']' (or ']]]').
     Bidi embedding, override and isolate controls are removed: Graphviz draws each label line
     as a paragraph of its own, ordered by its own letters.
     """
@@ -91,6 +92,7 @@ def html_escape(text: str) -> str:
         .replace("<", "&lt;")
         .replace(">", "&gt;")
         .replace('"', "&quot;")
+        .replace("]", "&#93;")
     )
 
 

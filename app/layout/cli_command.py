@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from app.errors import CliError, input_name, output_name
+from app.errors import CliError, Once, input_name, output_name
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -17,10 +17,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "right, wrapped to fit the aspect ratio) and write the design to OUT, or back to FILE "
         "with --in-place. Only positions change.",
     )
-    parser.add_argument("file", type=input_name, help="design file (.mlsd)")
+    parser.add_argument("file", metavar="FILE", type=input_name, help="design file (.mlsd)")
     parser.add_argument(
         "-o",
         "--output",
+        action=Once,
         type=output_name,
         metavar="OUT",
         help="write the laid-out design to OUT ('-': standard output)",
@@ -38,7 +39,7 @@ def cmd_layout(args: argparse.Namespace) -> int:
     from app.layout import layout_design, parse_aspect
     from app.persistence import load_design, save_design, write_design
     from app.persistence.atomic import STDOUT
-    from app.persistence.errors import display_path
+    from app.persistence.errors import display_path, load_warning
 
     if args.output and args.in_place:
         raise CliError("layout: give either -o OUT or --in-place, not both")
@@ -53,7 +54,7 @@ def cmd_layout(args: argparse.Namespace) -> int:
         raise CliError(f"layout: --aspect: {exc}") from None
     loaded = load_design(args.file)
     for warning in loaded.warnings:
-        print(f"mlsd: {display_path(args.file)}: warning: {warning}", file=sys.stderr)
+        print(load_warning(args.file, warning), file=sys.stderr)
     design = loaded.design
     result = layout_design(design, default_catalog(), aspect=aspect)
     for component in design.components:

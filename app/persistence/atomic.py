@@ -32,6 +32,7 @@ def atomic_write_bytes(target: str | Path, data: bytes) -> None:
 
     On any failure the temp file is removed, `target` is untouched and DesignSaveError says why.
     """
+    _refuse_folder_name(target)
     target = Path(target)
     descriptor = _own_descriptor(target)
     if descriptor is not None:
@@ -81,6 +82,38 @@ def write_output(target: str | Path, data: bytes) -> None:
     sys.stdout.flush()  # what it holds was meant to come first
     sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()
+
+
+def refuse_unwritable(target: str | Path) -> None:
+    """Raise the DesignSaveError that writing `target` would, for the causes that show without
+    writing (its folder missing or not a folder, a folder under its name, a read-only file), so a
+    command writing several files refuses before writing any of them."""
+    if os.fspath(target) == STDOUT:
+        return
+    _refuse_folder_name(target)
+    target = Path(target)
+    if _own_descriptor(target) is not None or _is_stream(target):
+        return
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))
+    if target.is_dir():
+        raise DesignSaveError(target, "is a folder")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        code = errno.ENOTDIR if folder.exists() else errno.ENOENT
+        raise DesignSaveError(target, _describe(OSError(code, os.strerror(code)), folder))
+    if target.exists() and not os.access(target, os.W_OK):
+        raise DesignSaveError(
+            target, f"permission denied: the file is read-only; nothing was changed{SAVE_AS}"
+        )
+
+
+def _refuse_folder_name(target: str | Path) -> None:
+    """A name ending in a slash is a folder's ('out/'): Path() drops the slash, and a file
+    'out' was written where the user meant a folder."""
+    name = os.fspath(target)
+    if name.endswith(("/", os.sep)) and name.strip("/" + os.sep):
+        raise DesignSaveError(name, "ends in a slash, so it names a folder; give a file name")
 
 
 def _is_stream(target: Path) -> bool:
@@ -226,6 +259,8 @@ def _describe(exc: OSError, folder: Path) -> str:
         return f"permission denied in {shown}; nothing was changed{PICK_ANOTHER_PLACE}"
     if code == errno.EROFS:
         return f"{shown} is on a read-only file system; nothing was changed{SAVE_AS}"
+    if code == errno.ENOTDIR:
+        return f"{shown} is not a folder; nothing was changed"
     if code == errno.ENOENT:
         if folder.is_dir():  # e.g. /proc: there, but no file can be made in it
             return f"no file can be created in {shown}; nothing was changed"

@@ -22,6 +22,17 @@ def display_path(path: str | os.PathLike[str]) -> str:
     return _UNSAFE_IN_NAME.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
+def text_path(path: str | os.PathLike[str]) -> str:
+    """A file name as text for JSON output: bytes that are not UTF-8 (surrogate escapes) as
+    U+FFFD, which written raw would make the output invalid UTF-8."""
+    return os.fspath(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def load_warning(path: str | os.PathLike[str], warning: str) -> str:
+    """A warning of the loader about a file, as every `mlsd` command prints it on stderr."""
+    return f"mlsd: {display_path(path)}: warning: {warning}"
+
+
 class DesignLoadError(Exception):
     """A design file could not be read. ``str()`` is a one-line message for the user."""
 

@@ -45,3 +45,55 @@ def overflow_place(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...] | None:
         except (KeyError, IndexError, TypeError):
             return None
     return None
+
+
+def json_type(value: Any) -> str:
+    """What a parsed JSON value is, in the words of the JSON text: 'an array', 'null', ..."""
+    return {
+        dict: "an object",
+        list: "an array",
+        str: "a string",
+        int: "a number",
+        float: "a number",
+        bool: "true/false",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
+
+
+# pydantic's name of each member of a union of plain types, as a file's reader says it.
+_UNION_MEMBERS = {
+    "bool": "true/false",
+    "int": "a number",
+    "float": "a number",
+    "str": "a string",
+    "list[str]": "a list of strings",
+}
+
+
+def union_refusal(
+    data: Any, loc: tuple[Any, ...], locs: list[tuple[Any, ...]]
+) -> tuple[tuple[Any, ...], str] | None:
+    """When every member of a union (a property's true/false, number, string or list of
+    strings) refused a value, pydantic reports one error per member, at the value's place
+    followed by the member's name ('bool', 'list[str]'): that place and 'expected ..., got ...'.
+    None when the error at `loc` is not such a refusal."""
+    value = data
+    for depth, part in enumerate(loc):
+        if isinstance(value, dict | list):
+            try:
+                value = value[part]
+                continue
+            except (KeyError, IndexError, TypeError):
+                pass
+        if part not in _UNION_MEMBERS:
+            return None
+        place = loc[:depth]
+        members = [other[depth] for other in locs if other[:depth] == place and len(other) > depth]
+        expected = list(dict.fromkeys(_UNION_MEMBERS.get(str(m), str(m)) for m in members))
+        wanted = ", ".join(expected[:-1]) + " or " + expected[-1] if len(expected) > 1 else expected[0]
+        got = json_type(value)
+        odd = [item for item in value if not isinstance(item, str)] if isinstance(value, list) else []
+        if odd:
+            got += f" holding {json_type(odd[0])}"
+        return place, f"expected {wanted}, got {got}"
+    return None

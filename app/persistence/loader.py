@@ -26,7 +26,7 @@ from app.domain.json_number import parse_float
 from app.domain.model import FORMAT_ID, SCHEMA_VERSION, Component, Design, Link, build_models
 from app.domain.safe_text import find_invalid_text, may_hold_invalid_json_text
 from app.persistence.errors import DesignLoadError
-from app.persistence.json_places import line_col, overflow_place, where_in_json
+from app.persistence.json_places import json_type, line_col, overflow_place, union_refusal, where_in_json
 from app.persistence.migrations import OLDEST_READABLE_VERSION, migrate
 from app.persistence.trusted import construct_trusted
 
@@ -67,7 +67,8 @@ def load_design(path: str | Path, catalog: Catalog | None = None) -> LoadedDesig
     try:
         st = path.stat()
     except FileNotFoundError:
-        raise DesignLoadError(path, "no such file") from None
+        stdin = " (a design is read from a file, not from standard input)" if str(path) == "-" else ""
+        raise DesignLoadError(path, f"no such file{stdin}") from None
     except OSError as exc:
         raise DesignLoadError(path, f"cannot read: {exc.strerror or exc}") from None
     if stat.S_ISDIR(st.st_mode):
@@ -189,7 +190,7 @@ def design_from_data(
 ) -> LoadedDesign:
     """Check format and version, migrate, validate, and check references and properties."""
     if not isinstance(data, dict):
-        raise DesignLoadError(path, f"expected a JSON object at the top, found {_json_type(data)}")
+        raise DesignLoadError(path, f"expected a JSON object at the top, found {json_type(data)}")
     fmt = data.get("format")
     if fmt != FORMAT_ID:
         found = 'no "format" field' if fmt is None else f"format {quoted(fmt)}"
@@ -269,6 +270,12 @@ def _describe_validation_error(
         others = sum(other[: len(place)] != place for other in locs)
         more = f" (and {others} more problems)" if others else ""
         return f"{NUMBER_TOO_LARGE}{more}", _json_path(place)
+    refused = union_refusal(data, loc, locs)
+    if refused is not None:  # one problem, however many union members refused it
+        place, problem = refused
+        others = sum(other[: len(place)] != place for other in locs)
+        more = f" (and {others} more problems)" if others else ""
+        return f"{problem}{more}", _json_path(place)
     where = _json_path(loc)
     more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
     shown = ""
@@ -284,17 +291,6 @@ def _json_path(loc: tuple[Any, ...]) -> str:
 def _member(key: str) -> str:
     """`.key`, or `['key']` (escaped, on one line) when the file's key is not a plain word."""
     return f".{key}" if key.replace("_", "a").isalnum() and key.isascii() else f"[{quoted(key)}]"
-
-
-def _json_type(value: Any) -> str:
-    return {
-        list: "an array",
-        str: "a string",
-        int: "a number",
-        float: "a number",
-        bool: "true/false",
-        type(None): "null",
-    }.get(type(value), type(value).__name__)
 
 
 def check_design_integrity(design: Design, path: str | Path | None, catalog: Catalog) -> list[str]:

@@ -85,17 +85,16 @@ def save_design(design: Design, path: str | Path, touch_modified: bool = True) -
     `touch_modified` stamps meta.modified (off for migrations, which are not edits). The
     stamp is restored if the write fails, so a failed save changes nothing.
     """
-    path = Path(path)
     previous_modified = design.meta.modified
     if touch_modified:
         design.meta.modified = now_iso()
     try:
         data = design_to_bytes(design)
-        atomic_write_bytes(path, data)
+        atomic_write_bytes(path, data)  # as given: Path() would drop a trailing slash
     except BaseException:
         design.meta.modified = previous_modified
         raise
-    clean_stale_temp_files(path.parent)
+    clean_stale_temp_files(Path(path).parent)
     return data
 
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, BinaryIO
+from urllib.parse import quote
 
 from app import __version__
 from app.domain.catalog import STAGE_IDS, Catalog
@@ -162,8 +165,17 @@ def _fingerprint(finding: Finding) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
+def sarif_uri(file: str) -> str:
+    """The file as SARIF's artifactLocation.uri, a URI reference: percent-encoded (a name's '#'
+    would start a fragment, its spaces and '%' are not allowed), a file: URI when absolute."""
+    if os.path.isabs(file):
+        return PurePath(file).as_uri()
+    return quote(os.fsencode(PurePath(file).as_posix()), safe="/")  # a name's bytes, even not UTF-8
+
+
 def format_sarif(result: CheckResult, file: str) -> str:
     """SARIF 2.1.0, so code-scanning tools show the findings of a design file in a repo."""
+    uri = sarif_uri(file)
     rules = [
         {
             "id": spec.id,
@@ -191,7 +203,7 @@ def format_sarif(result: CheckResult, file: str) -> str:
             "message": {"text": finding.message},
             "locations": [
                 {
-                    "physicalLocation": {"artifactLocation": {"uri": file}},
+                    "physicalLocation": {"artifactLocation": {"uri": uri}},
                     "logicalLocations": [{"name": cid, "kind": "object"} for cid in located],
                 }
             ],
@@ -225,7 +237,7 @@ def format_sarif(result: CheckResult, file: str) -> str:
                         "rules": rules,
                     }
                 },
-                "artifacts": [{"location": {"uri": file}}],
+                "artifacts": [{"location": {"uri": uri}}],
                 "invocations": [{"executionSuccessful": not any(f.internal_error for f in result.findings)}],
                 "results": results,
                 **({"properties": {"componentSets": table}} if table else {}),

@@ -7,13 +7,14 @@ encoded in memory and written atomically, so a refused or failed save leaves an 
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QImage, QImageWriter
 
-from app.persistence.atomic import STDOUT, write_output
-from app.persistence.errors import DesignSaveError
+from app.persistence.atomic import STDOUT, refuse_unwritable, write_output
+from app.persistence.errors import DesignSaveError, display_path
 
 
 def _format(out: str) -> str:
@@ -21,13 +22,23 @@ def _format(out: str) -> str:
 
 
 def picture_problem(out: str) -> str | None:
-    """Why a picture cannot be saved as `out` (its suffix names no image format), or None."""
+    """Why a picture cannot be saved as `out`, or None: its suffix names no image format, its
+    folder is missing, a folder has its name, or it is standard output on a terminal. Checked
+    before the window is built, not once the picture is made."""
     writable = {bytes(f.data()).decode().lower() for f in QImageWriter.supportedImageFormats()}
     fmt = _format(out)
-    if fmt in writable:
+    if fmt not in writable:
+        shown = f"'.{fmt}'" if fmt else "a name without a suffix"
+        return f"{display_path(out)}: cannot save a picture as {shown}; end the name in .png or .jpg"
+    if out == STDOUT:
+        if sys.stdout is not None and sys.stdout.isatty():
+            return "not writing a PNG to the terminal; redirect it to a file (> out.png) or pipe it"
         return None
-    shown = f"'.{fmt}'" if fmt else "a name without a suffix"
-    return f"{out}: cannot save a picture as {shown}; end the name in .png or .jpg"
+    try:
+        refuse_unwritable(out)
+    except DesignSaveError as exc:
+        return exc.command_line_message()
+    return None
 
 
 def save_picture(image: QImage, out: str, quality: int = -1) -> str | None:

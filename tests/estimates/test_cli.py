@@ -118,3 +118,26 @@ def test_estimate_text_stays_readable_when_figures_are_huge_or_overflow(tmp_path
     assert "too large to compute" in out and "e+30" in out
     assert not re.search(r"\binf\b", out) and "$inf" not in out and "inf%" not in out
     assert max(len(line) for line in out.splitlines()) < 400
+
+
+def test_figures_that_overflow_in_a_division_or_a_sum_are_said_not_crashed_on(tmp_path, capsys):
+    """A valid peak of 1e308 QPS on a model serving 0.5 predictions/s overflowed its replicas
+    (math.ceil of infinity) and the load of the feature store two models read (round of
+    infinity): `mlsd estimate`, `mlsd check --format json` and the PDF report failed with an
+    internal error, R57 was an internal error of the rule, and R55 said the load 'needs inf'."""
+    data = json.loads(find_template("recommendations").path.read_text(encoding="utf-8"))
+    for component in data["components"]:
+        if component["kind"] == "endpoint":
+            component["properties"]["qps"] = 1e308
+        if component["id"] == "ranker":
+            component["properties"]["throughput_per_replica"] = 0.5
+    path = tmp_path / "overflow.mlsd"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["estimate", str(path)]) == 0
+    assert "replicas_needed: too large to compute" in capsys.readouterr().out
+    assert main(["check", str(path), "--format", "json"]) == 1
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    messages = [(f["rule"], f["message"]) for f in findings if f["rule"] in ("R55", "R57")]
+    assert not [m for _, m in messages if "internal error" in m or re.search(r"\binf\b", m)]
+    assert [m for r, m in messages if r == "R57" and "serves too large to compute QPS at peak" in m]
+    assert [m for r, m in messages if r == "R55" and "peak load needs too large to compute (" in m]

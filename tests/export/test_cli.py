@@ -86,7 +86,9 @@ def test_failing_renderer_exits_2_and_writes_nothing(
 def test_slow_renderer_times_out(design_file, tmp_path, capsys, monkeypatch, fake_renderer):
     monkeypatch.setenv(ENV_DOT, fake_renderer("exec sleep 60"))
     assert main(["export", str(design_file), "--png", str(tmp_path / "a.png"), "--timeout", "1"]) == 2
-    assert "1 s timeout" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    # The advice names what set the time: raising MLSD_RENDER_TIMEOUT does nothing against --timeout.
+    assert "1 s timeout" in err and "raise --timeout" in err and "MLSD_RENDER_TIMEOUT" not in err
 
 
 def test_report_needs_no_renderer(design_file, tmp_path, capsys, monkeypatch, fake_renderer):
@@ -184,3 +186,64 @@ def test_an_output_named_like_a_design_is_refused(design_file, tmp_path, fmt, ca
         "nothing was written"
     )
     assert other.read_bytes() == design_file.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("where", "problem"),
+    [
+        ("missing/out.svg", "/missing does not exist"),
+        ("folder", "/folder: is a folder"),
+        ("recommender.mlsd/out.svg", "/recommender.mlsd is not a folder"),
+    ],
+    ids=["missing_folder", "a_folder", "under_a_file"],
+)
+def test_an_output_that_cannot_be_written_is_refused_before_any_is_written(
+    design_file, tmp_path, capsys, where, problem
+):
+    """`--pdf report.pdf --svg missing/out.svg` rendered both, wrote the report and only then
+    failed on the SVG: exit 2 with one of the two files updated."""
+    (tmp_path / "folder").mkdir()
+    report = tmp_path / "report.pdf"
+    report.write_bytes(b"the old report")
+    argv = ["export", str(design_file), "--pdf", str(report), "--dot", str(tmp_path / "new.dot")]
+    assert main([*argv, "--svg", str(tmp_path / where)]) == 2
+    err = capsys.readouterr().err
+    assert problem in err and "wrote" not in err and "rendering" not in err
+    assert report.read_bytes() == b"the old report" and not (tmp_path / "new.dot").exists()
+
+
+def test_the_scale_help_gives_the_png_limits_that_apply(capsys):
+    """The help said an explicit --scale 'is not capped'; a PNG longer than HARD_PNG_SIDE is
+    refused."""
+    from app.export.placed import HARD_PNG_SIDE, MAX_PNG_SIDE
+
+    with pytest.raises(SystemExit):
+        main(["export", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert f"at most {MAX_PNG_SIDE} px" in help_text and f"pass {HARD_PNG_SIDE} px" in help_text
+    assert "not capped" not in help_text
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "png"])
+def test_binary_output_is_not_written_to_a_terminal(design_file, capsys, monkeypatch, fmt):
+    """`mlsd export design.mlsd --png -` typed at a terminal filled it with PNG bytes (and
+    whatever escape sequences they happened to hold)."""
+    import sys
+
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    assert main(["export", str(design_file), f"--{fmt}", "-"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and f"--{fmt} -: not writing binary data to the terminal" in captured.err
+    assert main(["export", str(design_file), "--mermaid", "-"]) == 0  # text is fine
+    assert capsys.readouterr().out.startswith("---\ntitle:")
+
+
+@pytest.mark.parametrize("scale", ["0.0001", "1e-300"])
+def test_a_scale_below_one_dpi_is_refused_before_rendering(design_file, tmp_path, capsys, scale):
+    """--scale 0.0001 failed after rendering with 'dot produced no png output', and --scale
+    1e-300 (-Gdpi=0.000, which Graphviz reads as its default) wrote a full-size PNG."""
+    out = tmp_path / "tiny.png"
+    assert main(["export", str(design_file), "--png", str(out), "--scale", scale]) == 2
+    err = capsys.readouterr().err
+    assert "--scale must be a number of pixels per point from 0.0139 (1 dpi) to 100" in err
+    assert "rendering" not in err and not out.exists()

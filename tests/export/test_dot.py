@@ -166,3 +166,25 @@ def test_rankdir_is_checked(recommender, catalog):
     assert "rankdir=TB" in to_dot(recommender, catalog, rankdir="TB")
     with pytest.raises(ValueError):
         to_dot(recommender, catalog, rankdir="RL; image=x")
+
+
+def test_a_lone_closing_bracket_does_not_break_graphviz(catalog):
+    """System Graphviz (2.43) refused a label text that is a lone ']' ('syntax error in line 1
+    ... ]</I>'): a component named ']' or built with ']' made SVG and PNG export fail."""
+    import shutil
+
+    from app.export.renderer import Renderer, find_renderer
+
+    design = Design(
+        components=[
+            Component(id="a", kind="model", name="]", technology="]"),
+            Component(id="b", kind="endpoint", name="]]]", technology="x"),
+        ],
+        links=[Link(id="l", source="a", target="b", flow="data", label="]")],
+    )
+    renderers = [find_renderer()]
+    if shutil.which("dot"):
+        renderers.append(Renderer(path=str(shutil.which("dot")), name="dot", found_by="PATH"))
+    for renderer in renderers:
+        svg = render(to_dot(design, catalog), "svg", renderer=renderer).decode("utf-8")
+        assert "]]]" in svg and svg.count(">]<") >= 3, renderer

@@ -117,6 +117,19 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {
     "wrong_type_position": (_component(position={"x": "left", "y": 0}), "components[1].position.x"),
     "wrong_enum_property": (_component(properties={"family": "quantum"}), "not one of"),
     "wrong_property_type": (_component(properties={"params_millions": "big"}), "params_millions"),
+    # Refused by every member of the properties' union: one place and what they accept, not the
+    # first member's complaint at a place of pydantic's making ('params_millions.bool: Input
+    # should be a valid boolean (and 4 more problems)').
+    "array_property": (
+        _component(properties={"params_millions": [1]}),
+        "at $.components[1].properties.params_millions: expected true/false, a number, a string or a "
+        "list of strings, got an array holding a number",
+    ),
+    "object_property": (
+        _component(properties={"x": {"y": 1}}),
+        "at $.components[1].properties.x: expected true/false, a number, a string or a list of strings, "
+        "got an object",
+    ),
     "unknown_flow": (
         _with(links=[{"id": "l1", "source": "a", "target": "b", "flow": "teleport"}]),
         "links[0].flow",

@@ -167,7 +167,7 @@ def test_a_place_naming_a_key_of_the_file_shows_it_escaped(tmp_path, capsys):
     assert main(["check", str(path), "--fail-on", "never"]) == 0
     err = capsys.readouterr().err.strip()
     assert err == (
-        f"{path}: warning: $.components[1].properties['evil\\u202e\\nkey']: model has no property "
+        f"mlsd: {path}: warning: $.components[1].properties['evil\\u202e\\nkey']: model has no property "
         "'evil\\u202e\\nkey'; kept as is"
     )
     path.write_bytes(_with(rule_overrides={"R1\u202e\nx": "loud"}))

@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -498,13 +499,29 @@ def test_check_sarif_is_valid_2_1_0(sound, tmp_path, capsys):
     assert by_rule["R28"]["level"] == "error"
     assert by_rule["R28"]["message"]["text"] == finding.message
     assert driver["rules"][by_rule["R28"]["ruleIndex"]]["id"] == "R28"
-    assert by_rule["R28"]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == path
+    location = by_rule["R28"]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location["uri"] == Path(path).as_uri()
     assert by_rule["R30"]["suppressions"] == [{"kind": "inSource", "justification": "Ok."}]
     assert "suppressions" not in by_rule["R28"]
     for result in run["results"]:
         assert result["level"] in ("error", "warning", "note") and result["message"]["text"]
         assert len(result["partialFingerprints"]["mlsdFinding/v1"]) == 32
     assert run["invocations"] == [{"executionSuccessful": True}]
+
+
+def test_check_sarif_names_the_file_by_a_valid_uri(tmp_path, monkeypatch, capsys):
+    """The file name went into artifactLocation.uri as it was: in 'my design #2 (50%).mlsd' the
+    '#' starts a URI's fragment, so a code-scanning tool read the file 'my design '."""
+    monkeypatch.chdir(tmp_path)
+    name = "my design #2 (50%).mlsd"
+    example = Path(__file__).parents[2] / "resources" / "examples" / "example.mlsd"
+    Path(name).write_bytes(example.read_bytes())
+    main(["check", name, "--format", "sarif"])
+    [run] = json.loads(capsys.readouterr().out)["runs"]
+    uris = {run["artifacts"][0]["location"]["uri"]}
+    uris |= {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]}
+    assert uris == {"my%20design%20%232%20%2850%25%29.mlsd"}
+    assert unquote(uris.pop()) == name
 
 
 def test_rules_command_lists_every_rule(capsys):

@@ -238,3 +238,20 @@ def test_real_pdf_report_from_the_window(qtbot, windows, fake_dialogs, design_fi
         window.document.add_component("metric", 0, 0)  # the window stays usable meanwhile
     assert out.read_bytes().startswith(b"%PDF")
     assert "show_error" not in fake_dialogs.names()
+
+
+def test_a_screenshot_place_that_cannot_be_written_is_refused_before_the_window(
+    qtbot, design_file, tmp_path, capsys, monkeypatch
+):
+    """`--screenshot missing/x.png` built the window and the picture, then failed to write it;
+    `--screenshot -` at a terminal filled it with PNG bytes."""
+    import sys
+
+    out = tmp_path / "missing" / "x.png"
+    assert run_app([str(design_file), "--screenshot", str(out)]) == 2
+    assert capsys.readouterr().err.strip() == f"mlsd-studio: {out}: the folder {out.parent} does not exist"
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    assert run_app([str(design_file), "--screenshot", "-"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "not writing a PNG to the terminal" in captured.err
+    assert open_windows() == []

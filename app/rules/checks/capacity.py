@@ -3,11 +3,12 @@ the computed-cost half of R34 (`cost_budget_hits`)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 from app.estimates import DesignEstimate, format_quantity
 from app.estimates.engine import estimate_with
-from app.estimates.model import counted
+from app.estimates.model import counted, fmt_number, percent
 from app.estimates.structure import Structure
 from app.rules.checks._common import Unspecified, aws, dmls, fmt, items, names, number
 from app.rules.context import RuleContext
@@ -42,6 +43,12 @@ def design_estimate(ctx: RuleContext) -> DesignEstimate:
 
 def _money(value: float) -> str:
     return format_quantity(value, "USD/month")
+
+
+def _whole(value: float) -> str:
+    """A computed figure rounded to a whole number, one whose arithmetic overflowed as the
+    estimates say it (round() of infinity raises)."""
+    return fmt(round(value)) if math.isfinite(value) else fmt_number(value)
 
 
 # ---- R34 (computed cost against the budget) -----------------------------------------------
@@ -114,7 +121,11 @@ def r55_replicas(ctx: RuleContext) -> Iterator[Hit]:
         if replicas is None:
             if needed is not None:
                 unknown.note(
-                    infra.id, "replicas", f"peak load needs {fmt(needed.value)}", "replicas", severity="info"
+                    infra.id,
+                    "replicas",
+                    f"peak load needs {_whole(needed.value)}",
+                    "replicas",
+                    severity="info",
                 )
             continue
         for gap in needed.missing if needed is not None else ():
@@ -142,7 +153,7 @@ def r55_replicas(ctx: RuleContext) -> Iterator[Hit]:
         )
         yield Hit(
             f"{ctx.name(infra.id)} provisions {fmt(replicas)} {counted(replicas, 'replica')} and peak load "
-            f"needs {fmt(needed.value)} ({why})",
+            f"needs {_whole(needed.value)} ({why})",
             components=ctx.sorted_ids([infra.id, *models]),
         )
     yield from unknown.hits()
@@ -199,7 +210,7 @@ def r56_review_capacity(ctx: RuleContext) -> Iterator[Hit]:
                 review.id, "capacity_per_day", f"{fmt(items)} items a day are routed to it", "items/day"
             )
         elif items > capacity:
-            share = f"{items / capacity * 100:.0f}% of capacity" if capacity > 0 else "no capacity"
+            share = f"{percent(items / capacity)} of capacity" if capacity > 0 else "no capacity"
             yield Hit(
                 f"{ctx.name(review.id)} is routed {fmt(items)} items a day and handles {fmt(capacity)} "
                 f"({share}): the backlog grows by {fmt(items - capacity)} a day",
@@ -239,7 +250,7 @@ def r57_lookup_capacity(ctx: RuleContext) -> Iterator[Hit]:
         capacity = number(node.properties.get("max_qps"))
         if capacity is None:
             unknown.note(
-                node.id, "max_qps", f"it serves {fmt(round(load.value))} QPS at peak", "QPS", severity="info"
+                node.id, "max_qps", f"it serves {_whole(load.value)} QPS at peak", "QPS", severity="info"
             )
             continue
         if load.value <= capacity:
@@ -249,7 +260,7 @@ def r57_lookup_capacity(ctx: RuleContext) -> Iterator[Hit]:
         within = f" within {fmt(latency)} ms" if latency is not None else ""
         readers = [r for r in ctx.succ.get(node.id, {}) if estimate.figure(r, "peak_qps") is not None]
         yield Hit(
-            f"{ctx.name(node.id)} serves {fmt(round(load.value))} QPS at peak ({load.derivation}) and "
+            f"{ctx.name(node.id)} serves {_whole(load.value)} QPS at peak ({load.derivation}) and "
             f"sustains {fmt(capacity)} QPS{within}",
             components=ctx.sorted_ids([node.id, *readers]),
         )
