@@ -204,3 +204,24 @@ def set_meta_list(design: Design, field_name: str, items: Any) -> tuple[list[str
     old = list(getattr(design.meta, field_name))
     setattr(design.meta, field_name, list(items))
     return old, [Change("meta_changed")]
+
+
+def alternatives_note(decision: Decision) -> str:
+    """What a review board asks first of a decision with fewer than two options argued: what
+    else was weighed, and why ("" when two options or more have a pro or con). Said by the
+    report, the Markdown and the Decisions dock; `Decision.weighs_alternatives` is what the
+    summaries' counts, R54 and the rubric read."""
+    named = [option.name.strip() for option in decision.options if option.name.strip()]
+    argued = {option.name.strip() for option in decision.argued_options}
+    if len(argued) >= 2:
+        return ""
+    if len(named) < 2:
+        return "None recorded beside the option listed." if named else "None recorded."
+    bare = [name for name in named if name not in argued]
+    return f"Listed, not weighed: no pro or con is recorded for {_one_of(bare)}."
+
+
+def _one_of(names: list[str]) -> str:
+    """'"A"', '"A" or "B"', '"A", "B" or "C"' (each name on one line)."""
+    shown = [f'"{" ".join(name.split())}"' for name in names]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]

@@ -89,26 +89,6 @@ def decisions_line(doc: DesignDoc) -> str:
     )
 
 
-def alternatives_note(decision: Decision) -> str:
-    """What a review board asks first of a decision with fewer than two options argued: what
-    else was weighed, and why. "" when two options or more have a pro or con. An option with a
-    blank name names none (`Decision.weighs_alternatives`, which the summary's count, R54 and
-    the rubric read)."""
-    named = [option.name.strip() for option in decision.options if option.name.strip()]
-    argued = {option.name.strip() for option in decision.argued_options}
-    if len(argued) >= 2:
-        return ""
-    if len(named) < 2:
-        return "None recorded beside the option listed." if named else "None recorded."
-    bare = [name for name in named if name not in argued]
-    return f"Listed, not weighed: no pro or con is recorded for {_quoted(bare)}."
-
-
-def _quoted(names: list[str]) -> str:
-    quoted = [f'"{" ".join(name.split())}"' for name in names]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
-
-
 def acceptance_status(decision: Decision, result: CheckResult) -> str:
     """An acceptance's standing: in force on a current finding, in force on none, or not in force."""
     if decision.status != "accepted":

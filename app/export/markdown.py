@@ -16,12 +16,12 @@ from datetime import date
 
 from app import __version__, progress
 from app.domain.catalog import Catalog, default_catalog
+from app.domain.decision_ops import alternatives_note
 from app.domain.model import Component, Decision, Design, Link
 from app.export.design_doc import (
     DesignDoc,
     RiskGroup,
     acceptance_status,
-    alternatives_note,
     build_doc,
     checks_line,
     decisions_line,

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 from app.domain import decision_ops, ops
 from app.domain.errors import DesignError
 from app.domain.model import Decision, now_iso
-from app.export.design_doc import alternatives_note
 from app.ui import decision_dialog
 from app.ui.document import DesignDocument
 from app.ui.theme import ThemeManager, is_dark, tooltip_html
@@ -230,7 +229,7 @@ class DecisionsPanel(QWidget):
             parts.append(f"<p style='margin-bottom:0'>{head}</p><table cellspacing='0'>{rows}</table>")
         if decision.options and not decision.chosen:
             parts.append("<p><i>No option chosen yet.</i></p>")
-        unweighed = alternatives_note(decision) if not decision.is_acceptance else ""
+        unweighed = decision_ops.alternatives_note(decision) if not decision.is_acceptance else ""
         if unweighed:  # what the rubric, R54 and the summary's count are waiting for
             parts.append(f"<p><i>Alternatives: {e(unweighed)}</i></p>")
         if decision.consequences:
