@@ -1,0 +1,54 @@
+"""Shapes of a flaw the catalog lets a user draw in more than one way: each must be judged like
+the plainest one, and the sound variants must stay quiet (starting from the sound recommender)."""
+
+from __future__ import annotations
+
+from app.domain import ops
+from app.domain.catalog import default_catalog
+from tests.factories import DesignBuilder
+from tests.rules.helpers import fired, sound_recommender
+
+
+def _recommender() -> tuple[DesignBuilder, dict[str, str]]:
+    builder = DesignBuilder(default_catalog())
+    return builder, sound_recommender(builder)
+
+
+def _unlink(builder: DesignBuilder, source: str, target: str) -> None:
+    [link] = [x.id for x in builder.design.links if x.source == source and x.target == target]
+    ops.remove_link(builder.design, link)
+
+
+# ---- a governance step that data flows into passes it on at request time too -----------------
+
+
+def test_r16_sees_a_raw_serving_input_through_a_masking_step():
+    b, c = _recommender()
+    request = b.add("data_source", "Request payload", source_type="api", contains_pii=True,
+                    freshness="realtime", owner="api", versioned=True)  # fmt: skip
+    masking = b.add("governance", "Mask identifiers", controls=["anonymize"], regulation="gdpr")
+    b.link(request, masking)
+    b.link(masking, c["model"], phase="serve")
+    [finding] = fired(b.design, "R16")
+    assert "input Request payload" in finding.message
+
+
+def test_r13_counts_a_serving_validation_before_a_governance_step():
+    b, c = _recommender()
+    _unlink(b, c["events"], c["governance"])
+    _unlink(b, c["governance"], c["validation"])
+    _unlink(b, c["validation"], c["stream"])
+    b.chain(c["events"], c["validation"], c["governance"], c["stream"])
+    ops.set_property(b.design, b.catalog, c["kpi"], "watches", ["business_kpi"])
+    ops.set_property(b.design, b.catalog, c["drift"], "watches", ["data_drift"])
+    assert fired(b.design, "R13") == []
+
+
+def test_r35_counts_a_drift_monitor_on_a_source_behind_a_governance_step():
+    b, c = _recommender()
+    ops.set_property(b.design, b.catalog, c["kpi"], "watches", ["business_kpi"])
+    _unlink(b, c["drift"], c["store"])
+    _unlink(b, c["drift"], c["model"])
+    assert fired(b.design, "R35")  # no drift monitor near the endpoint
+    b.link(c["drift"], c["events"])  # events → governance → validation → ... → store → model
+    assert fired(b.design, "R35") == []
