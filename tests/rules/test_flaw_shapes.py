@@ -52,3 +52,22 @@ def test_r35_counts_a_drift_monitor_on_a_source_behind_a_governance_step():
     assert fired(b.design, "R35")  # no drift monitor near the endpoint
     b.link(c["drift"], c["events"])  # events → governance → validation → ... → store → model
     assert fired(b.design, "R35") == []
+
+
+# ---- R28: batch scores taken straight from the model are served too --------------------------
+
+
+def test_r28_fires_for_a_model_serving_its_consumer_with_no_endpoint():
+    b, c = _recommender()
+    ops.remove_component(b.design, c["endpoint"])
+    b.link(c["model"], c["policy"])  # scores go straight to the re-ranker and the app
+    ops.set_property(b.design, b.catalog, c["evaluation"], "gate", False)
+    [finding] = fired(b.design, "R28")
+    assert "consumer Mobile app" in finding.message
+
+
+def test_r28_reports_a_job_once_at_the_endpoint_it_reaches():
+    b, c = _recommender()
+    ops.set_property(b.design, b.catalog, c["evaluation"], "gate", False)
+    [finding] = fired(b.design, "R28")  # the app behind the endpoint is not a second finding
+    assert "endpoint Feed API" in finding.message
