@@ -71,3 +71,26 @@ def test_r28_reports_a_job_once_at_the_endpoint_it_reaches():
     ops.set_property(b.design, b.catalog, c["evaluation"], "gate", False)
     [finding] = fired(b.design, "R28")  # the app behind the endpoint is not a second finding
     assert "endpoint Feed API" in finding.message
+
+
+# ---- R53: a human review's verdicts are human labels ---------------------------------------
+
+
+def _weak_labels() -> tuple[DesignBuilder, dict[str, str]]:
+    b, c = _recommender()
+    ops.set_property(b.design, b.catalog, c["labels"], "label_type", "weak")
+    c["review"] = b.add("human_review", "Raters", capacity_per_day=500.0, items_per_day=200.0)
+    return b, c
+
+
+def test_r53_counts_human_review_labels_into_the_evaluation():
+    b, c = _weak_labels()
+    assert fired(b.design, "R53")
+    b.link(c["review"], c["evaluation"], flow="label")
+    assert fired(b.design, "R53") == []
+
+
+def test_r53_still_fires_when_reviewers_only_feed_the_training_set():
+    b, c = _weak_labels()
+    b.link(c["review"], c["dataset"], flow="label")  # reaches the evaluation only through the model
+    assert fired(b.design, "R53")
