@@ -94,3 +94,31 @@ def test_r53_still_fires_when_reviewers_only_feed_the_training_set():
     b, c = _weak_labels()
     b.link(c["review"], c["dataset"], flow="label")  # reaches the evaluation only through the model
     assert fired(b.design, "R53")
+
+
+# ---- R33: a training job reading another model's predictions -------------------------------
+
+
+def _second_model() -> tuple[DesignBuilder, dict[str, str]]:
+    b, c = _recommender()
+    c["job_b"] = b.add("training_job", "Train B", cv="holdout", hpo="random", schedule="periodic",
+                       reproducible=True)  # fmt: skip
+    c["model_b"] = b.add("model", "Model B", family="gbdt", learned=True, provenance="trained_here")
+    b.link(c["dataset"], c["job_b"])
+    b.link(c["job_b"], c["model_b"])
+    return b, c
+
+
+def test_r33_fires_for_predictions_cached_and_read_by_another_training_job():
+    b, c = _second_model()
+    cache = b.add("cache", "Score cache", cache_type="prediction")
+    b.link(c["model"], cache)
+    b.link(cache, c["job_b"])
+    [finding] = fired(b.design, "R33")
+    assert "feed Train B, which Model B learns from" in finding.message
+
+
+def test_r33_leaves_a_warm_start_from_another_model_alone():
+    b, c = _second_model()
+    b.link(c["model"], c["job_b"])  # artifact: B starts from A's weights
+    assert fired(b.design, "R33") == []
