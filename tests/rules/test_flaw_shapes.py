@@ -122,3 +122,27 @@ def test_r33_leaves_a_warm_start_from_another_model_alone():
     b, c = _second_model()
     b.link(c["model"], c["job_b"])  # artifact: B starts from A's weights
     assert fired(b.design, "R33") == []
+
+
+# ---- R47: a popularity baseline compared offline serves no cold user -------------------------
+
+
+def _no_cold_start() -> tuple[DesignBuilder, dict[str, str]]:
+    b, c = _recommender()
+    ops.set_property(b.design, b.catalog, c["model"], "cold_start", "none")
+    ops.set_property(b.design, b.catalog, c["policy"], "exploration_rate", 0.0)
+    return b, c
+
+
+def test_r47_fires_when_the_popularity_baseline_is_only_evaluated():
+    b, _ = _no_cold_start()  # baseline → evaluation gate → registry → release → endpoint
+    [finding] = fired(b.design, "R47")
+    assert "Endpoint Feed API ranks with Ranking model" in finding.message
+
+
+def test_r47_counts_a_popularity_baseline_behind_a_fallback_cache():
+    b, c = _no_cold_start()
+    cache = b.add("cache", "Fallback feed", cache_type="prediction")
+    b.link(c["baseline"], cache)
+    b.link(cache, c["endpoint"])
+    assert fired(b.design, "R47") == []
