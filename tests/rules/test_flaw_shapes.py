@@ -6,7 +6,7 @@ from __future__ import annotations
 from app.domain import ops
 from app.domain.catalog import default_catalog
 from tests.factories import DesignBuilder
-from tests.rules.helpers import fired, sound_recommender
+from tests.rules.helpers import findings, fired, sound_recommender
 
 
 def _recommender() -> tuple[DesignBuilder, dict[str, str]]:
@@ -146,3 +146,22 @@ def test_r47_counts_a_popularity_baseline_behind_a_fallback_cache():
     b.link(c["baseline"], cache)
     b.link(cache, c["endpoint"])
     assert fired(b.design, "R47") == []
+
+
+# ---- R24: an on-device or in-process endpoint that states an SLO is held to it --------------
+
+
+def test_r24_fires_for_an_edge_endpoint_over_its_own_slo():
+    b, c = _recommender()
+    ops.set_property(b.design, b.catalog, c["endpoint"], "mode", "edge")
+    ops.set_property(b.design, b.catalog, c["model"], "p99_latency_ms", 200.0)
+    [finding] = fired(b.design, "R24")
+    assert "exceeds the 80 ms SLO of Feed API" in finding.message
+
+
+def test_r24_holds_an_edge_endpoint_to_no_budget_it_does_not_state():
+    b, c = _recommender()  # the design's 100 ms constraint is not linked to the endpoint
+    ops.set_property(b.design, b.catalog, c["endpoint"], "mode", "edge")
+    ops.set_property(b.design, b.catalog, c["endpoint"], "latency_slo_ms", None)
+    ops.set_property(b.design, b.catalog, c["model"], "p99_latency_ms", 200.0)
+    assert findings(b.design, "R24") == []
