@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from app.domain import ops
 from app.domain.catalog import default_catalog
+from app.rules import check_design
+from app.rules.rubric import score_design
 from tests.factories import DesignBuilder
 from tests.rules.helpers import findings, fired, sound_recommender
 
@@ -165,3 +167,17 @@ def test_r24_holds_an_edge_endpoint_to_no_budget_it_does_not_state():
     ops.set_property(b.design, b.catalog, c["endpoint"], "latency_slo_ms", None)
     ops.set_property(b.design, b.catalog, c["model"], "p99_latency_ms", 200.0)
     assert findings(b.design, "R24") == []
+
+
+# ---- R1, R46 and the rubric: a proxy link drawn from the objective to the metric -------------
+
+
+def test_a_proxy_link_from_the_objective_ties_the_metric():
+    b, c = _recommender()
+    _unlink(b, c["metric"], c["objective"])
+    assert fired(b.design, "R1") and fired(b.design, "R46")
+    b.link(c["objective"], c["metric"])  # the catalog's default flow from an objective: proxy
+    assert fired(b.design, "R1") == [] and fired(b.design, "R46") == []
+    rubric = score_design(b.design, check_design(b.design, b.catalog), b.catalog)
+    reasons = [r for dimension in rubric.dimensions for r in dimension.reasons]
+    assert "+1 the metric is tied to the business objective (proxy link)" in reasons
