@@ -181,3 +181,46 @@ def test_a_proxy_link_from_the_objective_ties_the_metric():
     rubric = score_design(b.design, check_design(b.design, b.catalog), b.catalog)
     reasons = [r for dimension in rubric.dimensions for r in dimension.reasons]
     assert "+1 the metric is tied to the business objective (proxy link)" in reasons
+
+
+# ---- the live engine follows these shapes edit by edit --------------------------------------
+
+
+def test_incremental_engine_matches_fresh_checks_on_the_new_shapes():
+    from app.rules.engine import RuleEngine
+
+    b, c = _recommender()
+    engine = RuleEngine(b.design, b.catalog)
+    engine.check()
+
+    def same() -> None:
+        live = [(f.rule, f.message, f.components) for f in engine.check().findings]
+        fresh = [(f.rule, f.message, f.components) for f in check_design(b.design, b.catalog).findings]
+        assert live == fresh
+
+    def link(source: str, target: str, **fields: object) -> str:
+        made = ops.make_link(b.design, b.catalog, source, target, **fields)
+        engine.apply(ops.add_link(b.design, made))
+        same()
+        return made.id
+
+    request = b.add("data_source", "Request payload", source_type="api", contains_pii=True,
+                    freshness="realtime", owner="api", versioned=True)  # fmt: skip
+    masking = b.add("governance", "Mask identifiers", controls=["anonymize"], regulation="gdpr")
+    engine.reset(b.design)
+    link(masking, c["model"], phase="serve")
+    data_in = link(request, masking)  # the step becomes inline: Request payload is a serving input
+    assert any(f.rule == "R16" for f in engine.check().findings)
+    engine.apply(ops.remove_link(b.design, data_in)[1])
+    same()
+    cache = b.add("cache", "Score cache", cache_type="prediction")
+    job_b = b.add("training_job", "Train B")
+    model_b = b.add("model", "Model B", family="gbdt", learned=True, provenance="trained_here")
+    engine.reset(b.design)
+    link(job_b, model_b)
+    link(c["model"], cache)
+    link(cache, job_b)
+    assert any(f.rule == "R33" for f in engine.check().findings)
+    link(c["objective"], c["metric"])
+    engine.apply(ops.set_property(b.design, b.catalog, c["endpoint"], "mode", "edge")[1])
+    same()
