@@ -179,7 +179,7 @@ def _problem_translation(b: _Basis) -> DimensionScore:
     objective_ids = {o.id for o in objectives}
     metric_ids = {m.id for m in metrics}
     proxies = [lk for lk in b.scored.links if lk.flow == "proxy"]
-    if any(lk.source in metric_ids and lk.target in objective_ids for lk in proxies):
+    if any({lk.source, lk.target} & metric_ids and {lk.source, lk.target} & objective_ids for lk in proxies):
         points += 1
         reasons.append("+1 the metric is tied to the business objective (proxy link)")
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from itertools import compress
 from typing import Any
 
@@ -319,19 +320,41 @@ def serving_model_bits(ctx: RuleContext) -> tuple[list[str], Mapping[str, int]]:
     return ctx.shape_memo("serving_model_bits", compute, aspects_of())
 
 
+def inline_governance(ctx: RuleContext) -> frozenset[str]:
+    """Governance steps on a data path: data or labels flow into them (pseudonymising events on
+    their way to a dataset). One that only reads predictions observes them."""
+
+    def compute() -> frozenset[str]:
+        return frozenset(
+            gov
+            for gov in ctx.ids_of_kind("governance")
+            if any(data["flow"] in ("data", "label") for data in ctx.pred[gov].values())
+        )
+
+    return ctx.shape_memo("inline_governance", compute, {"links", "flow"})
+
+
+def request_input(flow: str, source: str, inline: AbstractSet[str]) -> bool:
+    """Whether a link with `flow` from `source` feeds what it reaches at request time: not an
+    artifact, an evaluation, a watch or a governance rule, but a governance step that data flows
+    into passes that data on (`inline` holds those, `inline_governance`)."""
+    return flow not in NOT_REQUEST_INPUTS or (flow == "govern" and source in inline)
+
+
 def serve_inputs(ctx: RuleContext, node_id: str) -> frozenset[str]:
     """Everything upstream of a model or endpoint along serve-phase links, stopping at training
-    jobs and at artifact links (the model file is not a request-time input)."""
+    jobs and at links that are not request-time inputs (the model file is not one)."""
 
     def compute() -> frozenset[str]:
         adj = ctx.adjacency(forward=False, serve=True)
         links = ctx.pred
+        inline = inline_governance(ctx)
         seen: set[str] = set()
         frontier = [node_id]
         while frontier:
             node = frontier.pop()
             for prev in adj.get(node, ()):
-                if prev in seen or links[node][prev]["flow"] in NOT_REQUEST_INPUTS:
+                if prev in seen or not request_input(links[node][prev]["flow"], prev, inline):
                     continue
                 seen.add(prev)
                 if ctx.kind_of.get(prev) != "training_job":

@@ -7,7 +7,7 @@ from itertools import compress
 from typing import Any
 
 from app.domain.digraph import DesignGraph
-from app.rules.checks._common import ONLINE_MODES, bit_row, endpoint_view
+from app.rules.checks._common import ONLINE_MODES, bit_row, endpoint_view, inline_governance
 from app.rules.context import RuleContext
 from app.rules.shape import Keep, LinkEdit, TopologyKey
 from app.rules.walks import strongly_connected
@@ -29,20 +29,6 @@ def carries_data(ctx: RuleContext, source: str, flow: str) -> bool:
     if flow == "govern":
         return source in inline_governance(ctx)
     return flow not in NOT_DATA_FLOWS
-
-
-def inline_governance(ctx: RuleContext) -> frozenset[str]:
-    """Governance steps on a data path: data or labels flow into them (pseudonymising events on
-    their way to a dataset). One that only reads predictions observes them."""
-
-    def compute() -> frozenset[str]:
-        return frozenset(
-            gov
-            for gov in ctx.ids_of_kind("governance")
-            if any(data["flow"] in ("data", "label") for data in ctx.pred[gov].values())
-        )
-
-    return ctx.shape_memo("inline_governance", compute, {"links", "flow"})
 
 
 def data_loops(ctx: RuleContext, feedback: bool) -> list[tuple[str, ...]]:

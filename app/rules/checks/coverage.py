@@ -39,7 +39,8 @@ _ERROR_STAGES = ("data", "model", "serving")
     "proxy link, name the metric, and mark one metric optimizing and others guardrail.",
     sources=(*roml(2, 13), *aws("define business goals and KPIs"), *dmls(2)),
     condition="The design has learned models or metrics, and no business objective; or no metric; or "
-    "no named metric reaches an objective through proxy links; or a metric with role optimizing "
+    "no named metric reaches an objective through proxy links (or has a proxy link from one); or a "
+    "metric with role optimizing "
     "does not, while another does (error). Warning: no metric has role optimizing, or no metric has "
     "role guardrail.",
     unset="A metric whose name is unset does not count as tied (warning naming metric.name); when no "
@@ -64,11 +65,14 @@ def r1_metric_tied_to_kpi(ctx: RuleContext) -> Iterator[Hit]:
         )
         return
     unknown = Unspecified(ctx)
-    # A metric is tied when a chain of proxy links leads from it to an objective.
+    # A metric is tied when a chain of proxy links leads from it to an objective, or an objective
+    # names it as its proxy (a proxy link drawn from the objective: the same relation).
     targets = set(objectives)
     tied = []
     for metric in metrics:
         seen, frontier = {metric}, [metric]
+        if any(p in targets and data["flow"] == "proxy" for p, data in ctx.pred[metric].items()):
+            tied.append(metric)
         while frontier and metric not in tied:
             node = frontier.pop()
             for nxt, data in ctx.succ[node].items():

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from app.domain.model import Component
-from app.rules.checks._common import LEARNED_ELSEWHERE, dmls, join_words, names, number, serving_models
+from app.rules.checks._common import LEARNED_ELSEWHERE, MODEL_KINDS, dmls, join_words, names, number
 from app.rules.checks._signals import (
     GUO_2017,
     NICULESCU_2005,
@@ -211,7 +211,8 @@ _COLD_START = ("popularity_fallback", "content_features", "exploration")
     "models left out: they learn no interaction history here) has cold_start "
     "popularity_fallback, content_features or exploration, no decision policy downstream of it "
     "(not through a training job, consumer or prediction log) explores (a bandit, or "
-    "exploration_rate above 0) and no popularity baseline serves it (one "
+    "exploration_rate above 0) and no popularity baseline serves it (reaches the endpoint other "
+    "than through an evaluation, where it is only compared; one "
     "finding per endpoint; without endpoints, one per learned model).",
     unset="cold_start unset on every model of an endpoint fires (no strategy is assumed).",
 )
@@ -277,9 +278,10 @@ def _drawn_cold_start(ctx: RuleContext) -> set[str]:
         b.id for b in ctx.of_kind("baseline_model") if b.properties.get("baseline_type") == "popularity"
     }
     if popular:
-        for endpoint in ctx.ids_of_kind("endpoint"):
-            if popular.intersection(serving_models(ctx, endpoint)):
-                found.add(endpoint)
+        # A baseline compared beside the model in an evaluation serves nobody: it is a fallback
+        # when it reaches the endpoint some other way (a fallback cache, the registry).
+        stop = ctx.ids_of_kind("evaluation", "training_job", *MODEL_KINDS)
+        found |= ctx.reach(popular, stop=stop, through_stop=False) & ctx.ids_of_kind("endpoint")
     return found
 
 

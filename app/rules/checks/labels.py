@@ -336,7 +336,8 @@ def r50_censored_outcomes(ctx: RuleContext) -> Iterator[Hit]:
     sources=(LANDIS_KOCH_1977, RATNER_2017, *dmls(4)),
     condition="A human_annotation label source has annotator_agreement below 0.6; or a weak label "
     "source trains a model that no evaluation checks against human_annotation labels (a human label "
-    "source reaching an evaluation the model feeds, not through the model itself).",
+    "source, or a human review's label link into an evaluation or a dataset, reaching an evaluation "
+    "the model feeds, not through the model itself).",
     unset="annotator_agreement unset on a human_annotation label source fires (quality unknown).",
 )
 def r53_label_quality(ctx: RuleContext) -> Iterator[Hit]:
@@ -370,11 +371,16 @@ def r53_label_quality(ctx: RuleContext) -> Iterator[Hit]:
         return
     models = model_ids(ctx)
     human = [c.id for c in labels if c.properties.get("label_type") == "human_annotation"]
+    for review in ctx.ids_of_kind("human_review"):  # reviewers' verdicts are human labels too
+        for target, data in ctx.succ[review].items():
+            if data["flow"] == "label" and not data["feedback"]:
+                if ctx.kind_of.get(target) in ("evaluation", "dataset") and target not in human:
+                    human.append(target)
     evaluations = [c.id for c in ctx.of_kind("evaluation")]
     judged = set()
     if human and evaluations:
         from_human = ctx.reach_bits(human, stop=set(models))
-        human_evals = [e for e in evaluations if from_human.get(e)]
+        human_evals = [e for e in evaluations if e in human or from_human.get(e)]
         if human_evals:
             above = ctx.reach_bits(human_evals, forward=False, stop=set(models))
             judged = {m for m in models if above.get(m)}

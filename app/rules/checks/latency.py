@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 
 from app.rules.checks._common import (
+    ONLINE_MODES,
     Unspecified,
     aws,
     dmls,
@@ -14,7 +15,6 @@ from app.rules.checks._common import (
     fmt,
     mts,
     number,
-    online_endpoints,
     serve_inputs,
     serving_models,
 )
@@ -67,6 +67,19 @@ def _slo(ctx: RuleContext, endpoint: str) -> tuple[float | None, str]:
     return (None, "") if best is None else best
 
 
+# Modes that answer each request as it comes: on a device or in-process as much as over a network.
+_PER_REQUEST = (*ONLINE_MODES, "edge", "library")
+
+
+def _own_budget(ctx: RuleContext, endpoint: str) -> bool:
+    """Whether an endpoint states its own latency budget: an SLO, or a latency constraint linked
+    to it (an edge or library endpoint is held to no other)."""
+    if number(ctx.prop(endpoint, "latency_slo_ms")) is not None:
+        return True
+    linked = ctx.neighbours(endpoint)
+    return any(c.id in linked and ctx.prop(c.id, "type") == "latency" for c in ctx.of_kind("constraint"))
+
+
 def _latency(ctx: RuleContext, node: str) -> float:
     prop = _LATENCY_PROP.get(ctx.kind_of.get(node, ""))
     return (number(ctx.prop(node, prop)) or 0.0) if prop else 0.0
@@ -115,7 +128,8 @@ def _heaviest_path(ctx: RuleContext, members: AbstractSet[str], sink: str, reque
         *dmls(7),
         *aws("perform a performance trade-off analysis", "choose between cloud and edge deployment"),
     ),
-    condition="On an online endpoint, the model's p99 plus every feature store, cache and upstream model "
+    condition="On an online endpoint (or an edge or library endpoint with an SLO or a latency constraint "
+    "of its own), the model's p99 plus every feature store, cache and upstream model "
     "on the request path exceeds the tightest of the endpoint SLO and the latency constraints linked "
     "to it (with neither, the tightest latency constraint; a constraint's unit is read as written: "
     "ms, 'ms p99', s); warning: a "
@@ -126,7 +140,9 @@ def _heaviest_path(ctx: RuleContext, members: AbstractSet[str], sink: str, reque
 )
 def r24_latency_budget(ctx: RuleContext) -> Iterator[Hit]:
     unknown = Unspecified(ctx)
-    for endpoint in online_endpoints(ctx):
+    for endpoint in endpoints(ctx, _PER_REQUEST):
+        if ctx.prop(endpoint, "mode") not in ONLINE_MODES and not _own_budget(ctx, endpoint):
+            continue
         slo, slo_text = _slo(ctx, endpoint)
         models = [m for m in serving_models(ctx, endpoint) if ctx.kind_of.get(m) == "model"]
         for model in models:

@@ -14,12 +14,13 @@ from app.domain.model import Component
 from app.rules import walks
 from app.rules.checks._common import (
     MODEL_KINDS,
-    NOT_REQUEST_INPUTS,
     EndpointView,
     Unspecified,
     endpoint_view,
     endpoints,
+    inline_governance,
     pick,
+    request_input,
     serving_model_bits,
 )
 from app.rules.context import RuleContext
@@ -79,8 +80,9 @@ def _serve_side_bits(ctx: RuleContext, ends: list[str], bit: dict[str, int]) -> 
             own[model] = own.get(model, 0) | bit[endpoint]
     upstream = ctx.adjacency(forward=False, serve=True)
     links = ctx.pred
+    inline = inline_governance(ctx)
     inputs = {
-        node: [prev for prev in before if links[node][prev]["flow"] not in NOT_REQUEST_INPUTS]
+        node: [prev for prev in before if request_input(links[node][prev]["flow"], prev, inline)]
         for node, before in upstream.items()
     }
     stop = frozenset(ctx.ids_of_kind("training_job"))

@@ -43,9 +43,9 @@ def _matches(primary: str, labels: list[str]) -> bool:
 
 
 def _objectives_of(ctx: RuleContext, metric: str, objectives: Mapping[str, object]) -> list[str]:
-    """Objectives a metric is linked to directly, or through a chain of proxy links."""
+    """Objectives a metric is linked to directly (either way), or through a chain of proxy links."""
     succ = ctx.succ
-    found = [n for n in succ[metric] if n in objectives]
+    found = [n for n in (*succ[metric], *ctx.pred[metric]) if n in objectives]
     seen, frontier = {metric}, [metric]
     while frontier:
         node = frontier.pop()

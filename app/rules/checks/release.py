@@ -45,46 +45,59 @@ _ONLINE_EXPERIMENTS = ("ab", "interleaving", "switchback", "bandit", "holdback")
     suggestion="Put an evaluation with gate on between training and serving "
     "(model → evaluation → registry → endpoint).",
     sources=(*mts("Infra 4"), *roml(9), GML),
-    condition="A training job reaches an endpoint without passing an evaluation whose gate is true.",
+    condition="A training job reaches an endpoint, or a consumer with no endpoint on the way (batch "
+    "scores taken straight from the model), without passing an evaluation whose gate is true.",
     unset="An evaluation on the way whose gate is unset is not a gate: an error naming evaluation.gate "
     "(set true if a failing model is stopped).",
 )
 def r28_validation_gate(ctx: RuleContext) -> Iterator[Hit]:
     jobs = [c.id for c in ctx.of_kind("training_job")]
-    targets = [c.id for c in ctx.of_kind("endpoint")]
-    if not jobs or not targets:
+    endpoint_ids = [c.id for c in ctx.of_kind("endpoint")]
+    consumers = [c.id for c in ctx.of_kind("consumer")]
+    if not jobs or not (endpoint_ids or consumers):
         return
     evaluations = ctx.of_kind("evaluation")
     gates = {g.id for g in evaluations if g.properties.get("gate") is True}
     unsure = {g.id for g in evaluations if g.properties.get("gate") is None}
     strict = ctx.reach_bits(jobs, stop=gates)
     lenient = ctx.reach_bits(jobs, stop=gates | unsure) if unsure else strict
+    # Predictions a consumer takes straight from a model (batch scores, no endpoint drawn) are
+    # served too; a job that already reaches an endpoint ungated is reported there.
+    served = 0
+    for endpoint in endpoint_ids:
+        served |= strict.get(endpoint, 0)
+    reach: dict[str, int] = {e: strict.get(e, 0) for e in endpoint_ids}
+    if consumers:
+        direct = ctx.reach_bits(jobs, stop=gates | set(endpoint_ids))
+        for consumer in consumers:
+            reach[consumer] = direct.get(consumer, 0) & ~served
     unknown = Unspecified(ctx)
     unsure_ids = list(ctx.sorted_ids(unsure))
     below_unsure = ctx.reach_bits(unsure_ids) if unsure_ids else {}
-    for endpoint in targets:
-        mask = strict.get(endpoint, 0)
+    for target in [*endpoint_ids, *consumers]:
+        mask = reach[target]
         if not mask:
             continue
-        hard = mask & lenient.get(endpoint, 0)
+        what = "endpoint" if ctx.kind_of.get(target) == "endpoint" else "consumer"
+        hard = mask & lenient.get(target, 0)
         if hard:
             ungated = pick(jobs, hard)
             yield Hit(
-                f"{names(ctx, ungated, ordered=True)} {'reaches' if len(ungated) == 1 else 'reach'} endpoint "
-                f"{ctx.name(endpoint)} without passing an evaluation with a gate",
-                components=ctx.sorted_ids([*ungated, endpoint]),
+                f"{names(ctx, ungated, ordered=True)} {'reaches' if len(ungated) == 1 else 'reach'} {what} "
+                f"{ctx.name(target)} without passing an evaluation with a gate",
+                components=ctx.sorted_ids([*ungated, target]),
             )
         soft = mask & ~hard
         if soft:
-            for gate in pick(unsure_ids, below_unsure.get(endpoint, 0)):
+            for gate in pick(unsure_ids, below_unsure.get(target, 0)):
                 if strict.get(gate, 0) & soft and not unknown.has(gate, "gate"):
                     unknown.note(
                         gate,
                         "gate",
-                        f"it is the only evaluation between training and {ctx.name(endpoint)}, "
+                        f"it is the only evaluation between training and {ctx.name(target)}, "
                         "and nothing says a failing model is stopped",
                         "true to block a failing model",
-                        also=(endpoint,),
+                        also=(target,),
                     )
     yield from unknown.hits()
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from collections.abc import Set as AbstractSet
 
 from app.domain.model import Component
 from app.rules.checks._common import (
     GML,
+    NOT_REQUEST_INPUTS,
     Unspecified,
     aws,
     ct_driven,
@@ -207,7 +209,9 @@ def r32_staleness(ctx: RuleContext) -> Iterator[Hit]:
     "and route model-to-model data through a declared consumer.",
     sources=htd("2"),
     condition="A consumer has declared false; or a model's predictions reach a dataset, data or feature "
-    "pipeline, or feature store that another model learns from, with no declared consumer in between.",
+    "pipeline, feature store, or training job (read as data: through a prediction cache, say, not "
+    "as the model file a fine-tuning starts from) that another model learns from, with no declared "
+    "consumer in between.",
     unset="declared unset on a consumer is a warning naming consumer.declared.",
 )
 def r33_consumers(ctx: RuleContext) -> Iterator[Hit]:
@@ -224,11 +228,15 @@ def r33_consumers(ctx: RuleContext) -> Iterator[Hit]:
     models = [c.id for c in ctx.of_kind("model")]
     if len(models) > 1:
         landing = ctx.ids_of_kind("dataset", "data_pipeline", "feature_pipeline", "feature_store")
+        jobs = ctx.ids_of_kind("training_job")
         declared_ids = {c.id for c in consumers if c.properties.get("declared") is not False}
         model_ids = set(models)
-        fed_by = ctx.reach_bits(models, stop=model_ids | declared_ids | landing)
+        fed_by = ctx.reach_bits(models, stop=model_ids | declared_ids | landing | jobs)
         feeds = ctx.reach_bits(models, forward=False, stop=model_ids)
-        for target in ctx.sorted_ids(t for t in landing if fed_by.get(t)):
+        for job in jobs:  # read straight from a model or a prediction cache, not as a base model
+            if fed_by.get(job):
+                fed_by = {**fed_by, job: _read_as_data(ctx, job, models, fed_by, landing)}
+        for target in ctx.sorted_ids(t for t in landing | jobs if fed_by.get(t)):
             users_mask = feeds.get(target, 0) & ~fed_by[target]
             if not users_mask:
                 continue
@@ -240,6 +248,20 @@ def r33_consumers(ctx: RuleContext) -> Iterator[Hit]:
                 components=ctx.with_id(pick(models, fed_by[target] | users_mask), target),
             )
     yield from unknown.hits()
+
+
+def _read_as_data(
+    ctx: RuleContext, job: str, models: list[str], fed_by: Mapping[str, int], landing: AbstractSet[str]
+) -> int:
+    """The models whose predictions a training job reads by a data-carrying link not from a
+    dataset, pipeline or store (those are reported where the predictions land); a model file a
+    job starts from (an artifact link: fine-tuning, a warm start) is not its data."""
+    mask = 0
+    for prev, data in ctx.pred[job].items():
+        if data["feedback"] or data["flow"] in NOT_REQUEST_INPUTS or prev in landing:
+            continue
+        mask |= 1 << models.index(prev) if prev in models else fed_by.get(prev, 0)
+    return mask
 
 
 @rule(

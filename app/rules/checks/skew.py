@@ -15,6 +15,7 @@ from app.rules.checks._common import (
     dmls,
     endpoints,
     htd,
+    inline_governance,
     mts,
     names,
     roml,
@@ -25,13 +26,15 @@ from app.rules.model import Hit
 from app.rules.registry import rule
 from app.rules.shape import aspects_of
 
-_TRANSPARENT = ("cache", "data_validation")  # pass their own inputs through unchanged
+# pass their own inputs through unchanged (a governance step masks values, not features)
+_TRANSPARENT = ("cache", "data_validation", "governance")
 _NOT_FEATURE_INPUTS = ("training_job", "model_registry", "model", "baseline_model")
 
 
 def _direct_inputs(ctx: RuleContext, node: str, serve: bool) -> list[str]:
-    """Direct feature and data inputs of a node, looking through caches and validations
-    (with `serve`, train-phase links are left out)."""
+    """Direct feature and data inputs of a node, looking through caches, validations and the
+    governance steps data flows into (with `serve`, train-phase links are left out)."""
+    inline = inline_governance(ctx)
     found: list[str] = []
     seen = {node}
     frontier = [node]
@@ -40,7 +43,7 @@ def _direct_inputs(ctx: RuleContext, node: str, serve: bool) -> list[str]:
         for prev, data in ctx.pred[current].items():
             if prev in seen or data["feedback"] or (serve and data["phase"] == "train"):
                 continue
-            if data["flow"] not in ("feature", "data"):
+            if data["flow"] not in ("feature", "data") and not (data["flow"] == "govern" and prev in inline):
                 continue
             seen.add(prev)
             kind = ctx.kind_of.get(prev)
@@ -173,8 +176,9 @@ def _classify(ctx: RuleContext, endpoint: str, model: str, source: str, training
     "a feature pipeline shared by training and serving.",
     sources=(*mts("Monitor 3"), *roml(29, 31, 32, 37), *aws("ensure feature consistency")),
     condition="A trained model reads, on the serving path of any endpoint, a raw input (data source, "
-    "data pipeline, dataset, or a feature store that no feature pipeline feeds) that is not upstream "
-    "of its training job. Feature computations on a separate path are R41's.",
+    "data pipeline, dataset, or a feature store that no feature pipeline feeds; caches, validations "
+    "and governance steps on the way pass their inputs through) that is not upstream of its "
+    "training job. Feature computations on a separate path are R41's.",
     unset="Reads no property of the input itself; a model with provenance pretrained or vendor_api "
     "is not checked.",
 )

@@ -1,0 +1,226 @@
+"""Shapes of a flaw the catalog lets a user draw in more than one way: each must be judged like
+the plainest one, and the sound variants must stay quiet (starting from the sound recommender)."""
+
+from __future__ import annotations
+
+from app.domain import ops
+from app.domain.catalog import default_catalog
+from app.rules import check_design
+from app.rules.rubric import score_design
+from tests.factories import DesignBuilder
+from tests.rules.helpers import findings, fired, sound_recommender
+
+
+def _recommender() -> tuple[DesignBuilder, dict[str, str]]:
+    builder = DesignBuilder(default_catalog())
+    return builder, sound_recommender(builder)
+
+
+def _unlink(builder: DesignBuilder, source: str, target: str) -> None:
+    [link] = [x.id for x in builder.design.links if x.source == source and x.target == target]
+    ops.remove_link(builder.design, link)
+
+
+# ---- a governance step that data flows into passes it on at request time too -----------------
+
+
+def test_r16_sees_a_raw_serving_input_through_a_masking_step():
+    b, c = _recommender()
+    request = b.add("data_source", "Request payload", source_type="api", contains_pii=True,
+                    freshness="realtime", owner="api", versioned=True)  # fmt: skip
+    masking = b.add("governance", "Mask identifiers", controls=["anonymize"], regulation="gdpr")
+    b.link(request, masking)
+    b.link(masking, c["model"], phase="serve")
+    [finding] = fired(b.design, "R16")
+    assert "input Request payload" in finding.message
+
+
+def test_r13_counts_a_serving_validation_before_a_governance_step():
+    b, c = _recommender()
+    _unlink(b, c["events"], c["governance"])
+    _unlink(b, c["governance"], c["validation"])
+    _unlink(b, c["validation"], c["stream"])
+    b.chain(c["events"], c["validation"], c["governance"], c["stream"])
+    ops.set_property(b.design, b.catalog, c["kpi"], "watches", ["business_kpi"])
+    ops.set_property(b.design, b.catalog, c["drift"], "watches", ["data_drift"])
+    assert fired(b.design, "R13") == []
+
+
+def test_r35_counts_a_drift_monitor_on_a_source_behind_a_governance_step():
+    b, c = _recommender()
+    ops.set_property(b.design, b.catalog, c["kpi"], "watches", ["business_kpi"])
+    _unlink(b, c["drift"], c["store"])
+    _unlink(b, c["drift"], c["model"])
+    assert fired(b.design, "R35")  # no drift monitor near the endpoint
+    b.link(c["drift"], c["events"])  # events → governance → validation → ... → store → model
+    assert fired(b.design, "R35") == []
+
+
+# ---- R28: batch scores taken straight from the model are served too --------------------------
+
+
+def test_r28_fires_for_a_model_serving_its_consumer_with_no_endpoint():
+    b, c = _recommender()
+    ops.remove_component(b.design, c["endpoint"])
+    b.link(c["model"], c["policy"])  # scores go straight to the re-ranker and the app
+    ops.set_property(b.design, b.catalog, c["evaluation"], "gate", False)
+    [finding] = fired(b.design, "R28")
+    assert "consumer Mobile app" in finding.message
+
+
+def test_r28_reports_a_job_once_at_the_endpoint_it_reaches():
+    b, c = _recommender()
+    ops.set_property(b.design, b.catalog, c["evaluation"], "gate", False)
+    [finding] = fired(b.design, "R28")  # the app behind the endpoint is not a second finding
+    assert "endpoint Feed API" in finding.message
+
+
+# ---- R53: a human review's verdicts are human labels ---------------------------------------
+
+
+def _weak_labels() -> tuple[DesignBuilder, dict[str, str]]:
+    b, c = _recommender()
+    ops.set_property(b.design, b.catalog, c["labels"], "label_type", "weak")
+    c["review"] = b.add("human_review", "Raters", capacity_per_day=500.0, items_per_day=200.0)
+    return b, c
+
+
+def test_r53_counts_human_review_labels_into_the_evaluation():
+    b, c = _weak_labels()
+    assert fired(b.design, "R53")
+    b.link(c["review"], c["evaluation"], flow="label")
+    assert fired(b.design, "R53") == []
+
+
+def test_r53_still_fires_when_reviewers_only_feed_the_training_set():
+    b, c = _weak_labels()
+    b.link(c["review"], c["dataset"], flow="label")  # reaches the evaluation only through the model
+    assert fired(b.design, "R53")
+
+
+# ---- R33: a training job reading another model's predictions -------------------------------
+
+
+def _second_model() -> tuple[DesignBuilder, dict[str, str]]:
+    b, c = _recommender()
+    c["job_b"] = b.add("training_job", "Train B", cv="holdout", hpo="random", schedule="periodic",
+                       reproducible=True)  # fmt: skip
+    c["model_b"] = b.add("model", "Model B", family="gbdt", learned=True, provenance="trained_here")
+    b.link(c["dataset"], c["job_b"])
+    b.link(c["job_b"], c["model_b"])
+    return b, c
+
+
+def test_r33_fires_for_predictions_cached_and_read_by_another_training_job():
+    b, c = _second_model()
+    cache = b.add("cache", "Score cache", cache_type="prediction")
+    b.link(c["model"], cache)
+    b.link(cache, c["job_b"])
+    [finding] = fired(b.design, "R33")
+    assert "feed Train B, which Model B learns from" in finding.message
+
+
+def test_r33_leaves_a_warm_start_from_another_model_alone():
+    b, c = _second_model()
+    b.link(c["model"], c["job_b"])  # artifact: B starts from A's weights
+    assert fired(b.design, "R33") == []
+
+
+# ---- R47: a popularity baseline compared offline serves no cold user -------------------------
+
+
+def _no_cold_start() -> tuple[DesignBuilder, dict[str, str]]:
+    b, c = _recommender()
+    ops.set_property(b.design, b.catalog, c["model"], "cold_start", "none")
+    ops.set_property(b.design, b.catalog, c["policy"], "exploration_rate", 0.0)
+    return b, c
+
+
+def test_r47_fires_when_the_popularity_baseline_is_only_evaluated():
+    b, _ = _no_cold_start()  # baseline → evaluation gate → registry → release → endpoint
+    [finding] = fired(b.design, "R47")
+    assert "Endpoint Feed API ranks with Ranking model" in finding.message
+
+
+def test_r47_counts_a_popularity_baseline_behind_a_fallback_cache():
+    b, c = _no_cold_start()
+    cache = b.add("cache", "Fallback feed", cache_type="prediction")
+    b.link(c["baseline"], cache)
+    b.link(cache, c["endpoint"])
+    assert fired(b.design, "R47") == []
+
+
+# ---- R24: an on-device or in-process endpoint that states an SLO is held to it --------------
+
+
+def test_r24_fires_for_an_edge_endpoint_over_its_own_slo():
+    b, c = _recommender()
+    ops.set_property(b.design, b.catalog, c["endpoint"], "mode", "edge")
+    ops.set_property(b.design, b.catalog, c["model"], "p99_latency_ms", 200.0)
+    [finding] = fired(b.design, "R24")
+    assert "exceeds the 80 ms SLO of Feed API" in finding.message
+
+
+def test_r24_holds_an_edge_endpoint_to_no_budget_it_does_not_state():
+    b, c = _recommender()  # the design's 100 ms constraint is not linked to the endpoint
+    ops.set_property(b.design, b.catalog, c["endpoint"], "mode", "edge")
+    ops.set_property(b.design, b.catalog, c["endpoint"], "latency_slo_ms", None)
+    ops.set_property(b.design, b.catalog, c["model"], "p99_latency_ms", 200.0)
+    assert findings(b.design, "R24") == []
+
+
+# ---- R1, R46 and the rubric: a proxy link drawn from the objective to the metric -------------
+
+
+def test_a_proxy_link_from_the_objective_ties_the_metric():
+    b, c = _recommender()
+    _unlink(b, c["metric"], c["objective"])
+    assert fired(b.design, "R1") and fired(b.design, "R46")
+    b.link(c["objective"], c["metric"])  # the catalog's default flow from an objective: proxy
+    assert fired(b.design, "R1") == [] and fired(b.design, "R46") == []
+    rubric = score_design(b.design, check_design(b.design, b.catalog), b.catalog)
+    reasons = [r for dimension in rubric.dimensions for r in dimension.reasons]
+    assert "+1 the metric is tied to the business objective (proxy link)" in reasons
+
+
+# ---- the live engine follows these shapes edit by edit --------------------------------------
+
+
+def test_incremental_engine_matches_fresh_checks_on_the_new_shapes():
+    from app.rules.engine import RuleEngine
+
+    b, c = _recommender()
+    engine = RuleEngine(b.design, b.catalog)
+    engine.check()
+
+    def same() -> None:
+        live = [(f.rule, f.message, f.components) for f in engine.check().findings]
+        fresh = [(f.rule, f.message, f.components) for f in check_design(b.design, b.catalog).findings]
+        assert live == fresh
+
+    def link(source: str, target: str, **fields: object) -> str:
+        made = ops.make_link(b.design, b.catalog, source, target, **fields)
+        engine.apply(ops.add_link(b.design, made))
+        same()
+        return made.id
+
+    request = b.add("data_source", "Request payload", source_type="api", contains_pii=True,
+                    freshness="realtime", owner="api", versioned=True)  # fmt: skip
+    masking = b.add("governance", "Mask identifiers", controls=["anonymize"], regulation="gdpr")
+    engine.reset(b.design)
+    link(masking, c["model"], phase="serve")
+    data_in = link(request, masking)  # the step becomes inline: Request payload is a serving input
+    assert any(f.rule == "R16" for f in engine.check().findings)
+    engine.apply(ops.remove_link(b.design, data_in)[1])
+    same()
+    cache = b.add("cache", "Score cache", cache_type="prediction")
+    job_b = b.add("training_job", "Train B")
+    model_b = b.add("model", "Model B", family="gbdt", learned=True, provenance="trained_here")
+    engine.reset(b.design)
+    link(job_b, model_b)
+    link(c["model"], cache)
+    link(cache, job_b)
+    assert any(f.rule == "R33" for f in engine.check().findings)
+    link(c["objective"], c["metric"])
+    engine.apply(ops.set_property(b.design, b.catalog, c["endpoint"], "mode", "edge")[1])
+    same()
