@@ -7,10 +7,11 @@ lists instead of looking ids up in dicts. The result is the same dict of non-zer
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from itertools import compress
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+from app.rules.shape import AdjacencyKey, NumberedKey, ShapeCache, aspects_of
 from app.rules.walks import Adjacency, Topology, strongly_connected
 
 
@@ -32,11 +33,61 @@ class Numbered(NamedTuple):
     runs: list[tuple[int, int, bool]]
 
 
-def numbered(topo: Topology, adj: Adjacency) -> Numbered:
-    """Number the nodes of `topo` and the neighbour lists `adj` of a walk over them."""
-    ids = topo.order
-    number = {node: i for i, node in enumerate(ids)}
-    nbrs = [[number[m] for m in adj[node]] for node in ids]
+def numbered(
+    topo: Topology, adj: Adjacency, like: Numbered | None = None, like_adj: Adjacency | None = None
+) -> Numbered:
+    """Number the nodes of `topo` and the neighbour lists `adj` of a walk over them.
+
+    `like`, numbered from the same `topo`, lends its numbering; its neighbour lists, numbered
+    from `like_adj`, are shared where `adj` holds the very list `like_adj` does (the filtered
+    neighbour lists of a walk keep the unfiltered ones of every node they leave as they are)."""
+    if like is not None:
+        ids, number, runs = like.ids, like.number, like.runs
+    else:
+        ids = topo.order
+        number = {node: i for i, node in enumerate(ids)}
+        runs = _runs(topo, number)
+    at = number.__getitem__
+    if like is not None and like_adj is not None:
+        lent = like.nbrs
+        nbrs = [
+            lent[i] if (mine := adj[node]) is like_adj[node] else [*map(at, mine)]
+            for i, node in enumerate(ids)
+        ]
+    else:
+        nbrs = [[*map(at, adj[node])] for node in ids]
+    return Numbered(ids, number, nbrs, runs)
+
+
+def numbering(shape: ShapeCache, key: NumberedKey, topo: Topology, adj: Adjacency) -> Numbered:
+    """`numbered(topo, adj)` for the walk of `key`, kept in `shape` (until a link edit)."""
+    return shape.get(
+        key, lambda: _numbered_like(shape.values, key, topo, adj), aspects_of(key.feedback, key.serve)
+    )
+
+
+def _numbered_like(
+    values: Mapping[Hashable, Any], key: NumberedKey, topo: Topology, adj: Adjacency
+) -> Numbered:
+    """`numbered(topo, adj)`, made from a numbering of the same topology kept in the shape
+    cache's `values` if there is one (its numbers, and the neighbour lists of a walk in the
+    same direction where they agree)."""
+    for forward, serve in (
+        (key.forward, not key.serve),
+        (not key.forward, key.serve),
+        (not key.forward, not key.serve),
+    ):
+        like = values.get(NumberedKey(forward, key.feedback, serve))
+        if like is not None:
+            same_way = (
+                values.get(AdjacencyKey(forward, key.feedback, serve)) if forward == key.forward else None
+            )
+            return numbered(topo, adj, like, same_way)
+    return numbered(topo, adj)
+
+
+def _runs(topo: Topology, number: dict[str, int]) -> list[tuple[int, int, bool]]:
+    """The runs of the order a walk takes in one go (see `Numbered`)."""
     runs: list[tuple[int, int, bool]] = []
     start = 0
     for loop in topo.loops:
@@ -47,9 +98,9 @@ def numbered(topo: Topology, adj: Adjacency) -> Numbered:
             runs.append((start, first, False))
         runs.append((first, first + len(loop), True))
         start = first + len(loop)
-    if start < len(ids):
-        runs.append((start, len(ids), False))
-    return Numbered(ids, number, nbrs, runs)
+    if start < len(topo.order):
+        runs.append((start, len(topo.order), False))
+    return runs
 
 
 def reach_masks(num: Numbered, own: Mapping[str, int], stop: frozenset[str], forward: bool) -> dict[str, int]:

@@ -394,5 +394,4 @@ class RuleContext:
         `bitwalk` (read through them: they record the read)."""
         topo = self._topology(feedback)
         adj = self.adjacency(forward, feedback, serve)
-        key = NumberedKey(forward, feedback, serve)
-        return self._shape.get(key, lambda: bitwalk.numbered(topo, adj), aspects_of(feedback, serve))
+        return bitwalk.numbering(self._shape, NumberedKey(forward, feedback, serve), topo, adj)

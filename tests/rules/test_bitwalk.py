@@ -6,7 +6,10 @@ import random
 
 import pytest
 
-from app.rules import bitwalk, walks
+from app.domain.catalog import default_catalog
+from app.rules import RuleEngine, bitwalk, walks
+from app.rules.context import RuleContext
+from tests.factories import large_design
 
 
 def _graph(rng: random.Random, count: int, links: int) -> tuple[walks.Adjacency, walks.Adjacency]:
@@ -36,3 +39,22 @@ def test_numbered_walk_finds_the_masks_of_the_dict_walk(seed):
             own = walks.seed_masks(seeds)
             expected = walks.reach_masks(topo, adj, own, stop, forward)
             assert bitwalk.reach_masks(numbered, own, stop, forward) == expected
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_numbering_made_from_a_kept_one_is_the_one_made_anew(seed):
+    """A walk numbered from another walk's numbering of the same graph (its numbers, and the
+    neighbour lists it shares with a walk in the same direction) is numbered as it would be
+    alone, whatever numbering is kept."""
+    rng = random.Random(seed)
+    count = rng.randint(1, 60)
+    graph = large_design(default_catalog(), count, rng.randint(0, 2 * count), seed=seed)
+    for k in rng.sample(graph.links, len(graph.links) // 3):
+        k.phase = "train"
+    engine = RuleEngine(graph)
+    walks_ = [(f, fb, sv) for f in (True, False) for fb in (True, False) for sv in (True, False)]
+    rng.shuffle(walks_)
+    ctx = RuleContext(graph, engine.mirror.graph, engine.catalog, engine.shape)
+    for forward, feedback, serve in walks_:
+        fresh = bitwalk.numbered(ctx.topology(feedback), ctx.adjacency(forward, feedback, serve))
+        assert ctx.numbered(forward, feedback, serve) == fresh
