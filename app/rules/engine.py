@@ -15,9 +15,9 @@ from app.domain.changes import Change
 from app.domain.graph import GraphMirror
 from app.domain.model import Component, Decision, Design
 from app.rules.context import RuleContext
-from app.rules.model import RULE_STAGES, SEVERITY_RANK, Finding, Hit, RuleSpec
+from app.rules.model import RULE_STAGES, SEVERITY_RANK, Finding, RuleSpec
 from app.rules.registry import all_rules
-from app.rules.running import run_rule
+from app.rules.running import Made, run_rule
 from app.rules.shape import LinkEdit, ShapeCache, update_shape_for_link
 
 FAIL_LEVELS = ("error", "warning", "info", "never")  # `mlsd check --fail-on`: a severity or never
@@ -184,7 +184,7 @@ class RuleEngine:
         # shape cache (a link edit changing none keeps its findings); the findings it made of
         # its hits (see `run_rule`).
         self._reads: dict[str, tuple[bool, frozenset[Hashable]]] = {}
-        self._made: dict[RuleSpec, dict[Hit, Finding]] = {}
+        self._made: dict[RuleSpec, Made] = {}
 
     @property
     def design(self) -> Design:
@@ -316,7 +316,7 @@ class RuleEngine:
                 hits = kept[1]
             elif spec.may_fire(present):
                 context.read_links, context.read_shapes = False, set()
-                hits = run_rule(spec, context, self._made.setdefault(spec, {}))
+                hits = run_rule(spec, context, self._made.setdefault(spec, Made()))
                 broken = any(f.internal_error for f in hits)
                 reads[spec.id] = (context.read_links or broken, frozenset(context.read_shapes))
             else:
