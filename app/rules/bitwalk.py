@@ -24,13 +24,17 @@ def pays(seeds: int, nodes: int) -> bool:
 
 class Numbered(NamedTuple):
     """The nodes of a topology in its order (`ids`), each id's number (`number`), the
-    neighbour lists of one walk in numbers (`nbrs`), and the runs of that order a walk takes
-    in one go: (start, end, whether the run is one loop of more than one node)."""
+    neighbour lists of one walk in numbers (`nbrs`), the runs of that order a walk takes in
+    one go: (start, end, whether the run is one loop of more than one node), and for each
+    number whether its node has a neighbour to pass a mask to (`passes`) and whether it is in
+    such a loop (`looped`)."""
 
     ids: list[str]
     number: dict[str, int]
     nbrs: list[list[int]]
     runs: list[tuple[int, int, bool]]
+    passes: bytes
+    looped: bytes
 
 
 def numbered(
@@ -42,11 +46,16 @@ def numbered(
     from `like_adj`, are shared where `adj` holds the very list `like_adj` does (the filtered
     neighbour lists of a walk keep the unfiltered ones of every node they leave as they are)."""
     if like is not None:
-        ids, number, runs = like.ids, like.number, like.runs
+        ids, number, runs, looped = like.ids, like.number, like.runs, like.looped
     else:
         ids = topo.order
         number = {node: i for i, node in enumerate(ids)}
         runs = _runs(topo, number)
+        in_loop = bytearray(len(ids))
+        for start, end, loop in runs:
+            if loop:
+                in_loop[start:end] = b"\1" * (end - start)
+        looped = bytes(in_loop)
     at = number.__getitem__
     if like is not None and like_adj is not None:
         lent = like.nbrs
@@ -56,7 +65,7 @@ def numbered(
         ]
     else:
         nbrs = [[*map(at, adj[node])] for node in ids]
-    return Numbered(ids, number, nbrs, runs)
+    return Numbered(ids, number, nbrs, runs, bytes(map(bool, nbrs)), looped)
 
 
 def numbering(shape: ShapeCache, key: NumberedKey, topo: Topology, adj: Adjacency) -> Numbered:
@@ -108,30 +117,41 @@ def reach_masks(num: Numbered, own: Mapping[str, int], stop: frozenset[str], for
     reach it by at least one link, passed along `num`'s neighbour lists (which run forward in
     its order when `forward`, else backward). Nodes in `stop` receive masks but pass on only
     their own. Only nodes with a mask are in the result."""
-    number = num.number
+    number, nbrs, looped = num.number, num.nbrs, num.looped
     count = len(num.ids)
     bits = [0] * count
-    own_at = [0] * count
+    own_at = [0] * count  # the masks of seeds in loops (seeds elsewhere pass theirs on first)
     stops = bytearray(count)
-    special = bytearray(count)  # a seed or a stop: passes on more, or less, than it receives
-    for node, mask in own.items():
-        at = number.get(node)
-        if at is not None:
-            own_at[at] |= mask
-            special[at] = 1
+    passing = bytearray(num.passes)  # the nodes that pass on what reaches them
     for node in stop:
         at = number.get(node)
         if at is not None:
-            stops[at] = special[at] = 1
-    nbrs = num.nbrs
+            stops[at] = 1
+            passing[at] = 0
+    for node, mask in own.items():
+        at = number.get(node)
+        if at is None:
+            continue
+        if looped[at]:
+            own_at[at] |= mask
+        else:  # its neighbours come after it in the walk: what it passes on is its own and more
+            for j in nbrs[at]:
+                bits[j] |= mask
     for start, end, loop in num.runs if forward else reversed(num.runs):
         if loop:
             _settle_loop(range(start, end), nbrs, bits, own_at, stops)
-        for i in range(start, end) if forward else range(end - 1, start - 1, -1):
-            if special[i]:
+            for i in range(start, end) if forward else range(end - 1, start - 1, -1):
                 mask = own_at[i] if stops[i] else bits[i] | own_at[i]
-            else:
-                mask = bits[i]
+                if mask:
+                    for j in nbrs[i]:
+                        bits[j] |= mask
+            continue
+        if forward:
+            walked = compress(range(start, end), passing[start:end])
+        else:
+            walked = compress(range(end - 1, start - 1, -1), passing[start:end][::-1])
+        for i in walked:
+            mask = bits[i]
             if mask:
                 for j in nbrs[i]:
                     bits[j] |= mask
