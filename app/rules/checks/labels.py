@@ -209,7 +209,7 @@ def _maturity_hit(
     cadence_of: dict[str, float | None],
 ) -> Hit:
     unset = [f"{label.id}.label_type"] if label.properties.get("label_type") is None else []
-    unset += [f"{j}.schedule" for j in jobs if ctx.index[j].properties.get("schedule") is None]
+    unset += [f"{j}.schedule" for j in jobs if ctx.prop(j, "schedule") is None]
     name = ctx.name(label.id)
 
     def how(job: str) -> str:
