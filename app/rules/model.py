@@ -27,7 +27,7 @@ LINKS = "links"
 ALL = "all"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Hit:
     """What a check returns: the engine adds the rule's metadata to make a Finding.
 
@@ -44,6 +44,27 @@ class Hit:
     severity: str | None = None
     subject: str = ""
     unset: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        message: str,
+        components: tuple[str, ...] = (),
+        links: tuple[str, ...] = (),
+        severity: str | None = None,
+        subject: str = "",
+        unset: tuple[str, ...] = (),
+    ) -> None:
+        # What the dataclass's own __init__ sets, in one update rather than one
+        # object.__setattr__ per field (a frozen dataclass's way, and a large check makes
+        # thousands of hits).
+        self.__dict__.update(
+            message=message,
+            components=components,
+            links=links,
+            severity=severity,
+            subject=subject,
+            unset=unset,
+        )
 
 
 CheckFunction = Callable[["RuleContext"], Iterable[Hit]]
