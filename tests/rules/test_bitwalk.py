@@ -8,6 +8,7 @@ import pytest
 
 from app.domain.catalog import default_catalog
 from app.rules import RuleEngine, bitwalk, walks
+from app.rules.checks._common import pick, transpose
 from app.rules.context import RuleContext
 from tests.factories import large_design
 
@@ -58,3 +59,14 @@ def test_a_numbering_made_from_a_kept_one_is_the_one_made_anew(seed):
     for forward, feedback, serve in walks_:
         fresh = bitwalk.numbered(ctx.topology(feedback), ctx.adjacency(forward, feedback, serve))
         assert ctx.numbered(forward, feedback, serve) == fresh
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_transposed_bit_rows_are_the_columns_bit_by_bit(seed):
+    rng = random.Random(seed)
+    count, rows = rng.randint(0, 70), [rng.getrandbits(70) for _ in range(rng.randint(0, 40))]
+    rows = [row & ((1 << count) - 1) for row in rows]
+    expected = [sum(1 << i for i, row in enumerate(rows) if row >> k & 1) for k in range(count)]
+    assert transpose(rows, count) == expected
+    first = rows[0] if rows else 0
+    assert pick(list(range(count)), first) == [k for k in range(count) if first >> k & 1]

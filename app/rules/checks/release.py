@@ -23,6 +23,7 @@ from app.rules.checks._common import (
     names,
     pick,
     roml,
+    transpose,
 )
 from app.rules.checks._flows import audience
 from app.rules.checks.nearness import near_check
@@ -149,10 +150,12 @@ def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
     releases = ctx.of_kind("release_strategy")
     # the endpoints each release reaches without passing another endpoint (bits of view.endpoints)
     direct = ctx.reach_bits(view.endpoints, forward=False, stop=ends) if releases else {}
-    near_of: dict[str, int] = {}  # each endpoint's releases (bits of `release_ids`)
     release_ids = [r.id for r in releases]
     kinds = [r.properties.get("release_type") for r in releases]
     gradual_bits = kind_unset = rollback_bits = rollback_unset = 0
+    places = list(range(len(view.endpoints)))
+    below = [view.below.get(e, 0) for e in view.endpoints] if releases else []
+    near_rows: list[int] = []  # the endpoints each release is near (bits of view.endpoints)
     for i, r in enumerate(releases):
         rollback = r.properties.get("rollback")
         gradual_bits |= (kinds[i] in _GRADUAL) << i
@@ -160,12 +163,13 @@ def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
         rollback_bits |= (rollback in ("manual", "automated")) << i
         rollback_unset |= (rollback is None) << i
         mask = view.near(r.id)
-        for endpoint in pick(view.endpoints, mask & ~direct.get(r.id, 0)):
-            bit = view.bit[endpoint]
-            if view.below.get(endpoint, 0) & mask & ~bit:
+        for k in pick(places, mask & ~direct.get(r.id, 0)):
+            bit = 1 << k
+            if below[k] & mask & ~bit:
                 mask &= ~bit
-        for endpoint in pick(view.endpoints, mask):
-            near_of[endpoint] = near_of.get(endpoint, 0) | 1 << i
+        near_rows.append(mask)
+    # each endpoint's releases (bits of `release_ids`)
+    near_of = dict(zip(view.endpoints, transpose(near_rows, len(view.endpoints)), strict=True))
     registry_ids = [c.id for c in ctx.of_kind("model_registry")]
     registry_bits = ctx.reach_bits(registry_ids, stop=ends) if registry_ids else {}
     registries = _Registries(ctx, registry_ids, registry_bits)
