@@ -63,6 +63,8 @@ def r28_validation_gate(ctx: RuleContext) -> Iterator[Hit]:
     unknown = Unspecified(ctx)
     unsure_ids = list(ctx.sorted_ids(unsure))
     below_unsure = ctx.reach_bits(unsure_ids) if unsure_ids else {}
+    places = list(range(len(unsure_ids)))
+    noted = 0  # the gates already noted (bits of unsure_ids): the first note of each is kept
     for endpoint in targets:
         mask = strict.get(endpoint, 0)
         if not mask:
@@ -77,8 +79,10 @@ def r28_validation_gate(ctx: RuleContext) -> Iterator[Hit]:
             )
         soft = mask & ~hard
         if soft:
-            for gate in pick(unsure_ids, below_unsure.get(endpoint, 0)):
-                if strict.get(gate, 0) & soft and not unknown.has(gate, "gate"):
+            for k in pick(places, below_unsure.get(endpoint, 0) & ~noted):
+                gate = unsure_ids[k]
+                if strict.get(gate, 0) & soft:
+                    noted |= 1 << k
                     unknown.note(
                         gate,
                         "gate",
@@ -174,36 +178,31 @@ def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
     registry_bits = ctx.reach_bits(registry_ids, stop=ends) if registry_ids else {}
     registries = _Registries(ctx, registry_ids, registry_bits)
     asked: set[str] = set()  # consumers whose consumer_type is noted
+    noted_type = noted_rollback = 0  # releases whose release_type, rollback is noted (first note kept)
     for endpoint in endpoints(ctx):
         who, consumers = audience(ctx, endpoint)
         near = near_of.get(endpoint, 0)
         gradual = near & gradual_bits
         name = ctx.name(endpoint)
         problems: list[str] = []
-        notes: list[tuple[str, str, str, str]] = []
+        type_unset = rollback_unset_here = 0  # the releases whose unset value decides
         if not near:
             problems.append("no release strategy")
         elif not gradual:
-            unset = pick(release_ids, near & kind_unset)
-            why = f"it releases to {name}"
-            notes += [(r, "release_type", why, "canary, shadow, ...") for r in unset]
-            if not unset:
+            type_unset = near & kind_unset
+            if not type_unset:
                 first = kinds[(near & -near).bit_length() - 1]
                 problems.append(f"a {str(first).replace('_', ' ')} release")
         no_rollback = False
         if near and not (gradual or near) & rollback_bits:
-            unset = pick(release_ids, (gradual or near) & rollback_unset)
-            why = f"can {name} go back to the previous model?"
-            notes += [(r, "rollback", why, "automated or manual") for r in unset]
-            if not unset:
+            rollback_unset_here = (gradual or near) & rollback_unset
+            if not rollback_unset_here:
                 problems.append("no rollback")
                 no_rollback = True
         registry_problem, unset_registries = registries.state(ctx, endpoint)
         if registry_problem:
             problems.append(registry_problem)
-        why = f"{name} rolls back to its versions"
-        notes += [(r, "versioned", why, "true") for r in unset_registries]
-        if not problems and not notes:
+        if not problems and not (type_unset or rollback_unset_here or unset_registries):
             continue
         if who == "unknown":
             for consumer in [c for c in consumers if c not in asked]:
@@ -218,17 +217,26 @@ def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
                     also=(endpoint,),
                 )
             continue
-        soft = who == "soft"
+        severity = "info" if who == "soft" else None
+        notes = [
+            *((r, "release_type", f"it releases to {name}", "canary, shadow, ...")
+              for r in pick(release_ids, type_unset & ~noted_type)),
+            *((r, "rollback", f"can {name} go back to the previous model?", "automated or manual")
+              for r in pick(release_ids, rollback_unset_here & ~noted_rollback)),
+            *((r, "versioned", f"{name} rolls back to its versions", "true")
+              for r in unset_registries if not unknown.has(r, "versioned")),
+        ]  # fmt: skip
+        noted_type |= type_unset
+        noted_rollback |= rollback_unset_here
         for component, prop, why, fix in notes:
-            if not unknown.has(component, prop):
-                unknown.note(component, prop, why, fix, severity="info" if soft else None, also=(endpoint,))
+            unknown.note(component, prop, why, fix, severity=severity, also=(endpoint,))
         if not problems:
             continue
         serving = f" (serving {names(ctx, consumers, ordered=True)})" if consumers else ""
         yield Hit(
             f"Endpoint {ctx.name(endpoint)}{serving} has {join_words(problems)}",
             components=ctx.with_id(pick(release_ids, near), endpoint),
-            severity="info" if soft else "error" if no_rollback and not gradual else None,
+            severity=severity or ("error" if no_rollback and not gradual else None),
         )
     yield from unknown.hits()
 
