@@ -311,7 +311,7 @@ class RuleContext(ComponentQueries):
             return {}
         topo = self._topology(key.feedback)
         adj = self.adjacency(key.forward, key.feedback, key.serve)
-        if not bitwalk.pays(len(key.seeds), len(topo.order)):
+        if not bitwalk.pays(len(key.seeds), topo):
             return walks.reach_bits(topo, adj, key.seeds, key.stop, key.forward)
         numbered = self.numbered(key.forward, key.feedback, key.serve)
         return bitwalk.reach_masks(numbered, walks.seed_masks(key.seeds), key.stop, key.forward)
