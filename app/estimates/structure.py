@@ -9,6 +9,7 @@ which makes the figures independent of the order of components and links in the 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import NamedTuple
 
 from app.domain.catalog import Catalog
@@ -22,6 +23,11 @@ LOOKUP_KINDS = ("feature_store", "cache", "vector_index", "retriever")
 NOT_REQUEST_FLOWS = ("artifact", "eval", "watch", "govern")
 # Links a model reaches its endpoint through (evaluation gate, registry, release).
 SERVING_FLOWS = ("artifact", "prediction", "eval", "feature")
+# The kinds whose outgoing links a walk follows: volume from data and label sources through
+# VOLUME_PASS, lookups to what they serve, infrastructure to what it hosts.
+WALKED_OUT = frozenset({"data_source", "label_source", *VOLUME_PASS, *LOOKUP_KINDS, "infrastructure"})
+# read from a link's __dict__: cheaper than five attribute reads through pydantic's __getattr__ hook
+_LINK_FIELDS = itemgetter("source", "target", "flow", "phase", "feedback")
 
 
 class Edge(NamedTuple):
@@ -42,15 +48,19 @@ class Structure:
         self._by_kind: dict[str, list[str]] = {}
         for cid in self.ids:
             self._by_kind.setdefault(self.kind[cid], []).append(cid)
-        succ: dict[str, list[Edge]] = {cid: [] for cid in self.ids}
+        # Only the kinds a walk leaves by their outgoing links keep them.
+        succ: dict[str, list[Edge]] = {cid: [] for cid in self.ids if self.kind[cid] in WALKED_OUT}
         pred: dict[str, list[Edge]] = {cid: [] for cid in self.ids}
         edge = tuple.__new__  # Edge(...) without the call through Edge.__new__
-        for link in design.links:  # in any order: each list is sorted whole below
-            source, target = link.source, link.target
-            if source in succ and target in pred:
-                flow, phase, feedback = link.flow, link.phase, link.feedback
-                succ[source].append(edge(Edge, (target, flow, phase, feedback)))
-                pred[target].append(edge(Edge, (source, flow, phase, feedback)))
+        # in any order: each list is sorted whole below
+        for source, target, flow, phase, feedback in map(_LINK_FIELDS, map(vars, design.links)):
+            into = pred.get(target)
+            if into is None or source not in pred:
+                continue
+            into.append(edge(Edge, (source, flow, phase, feedback)))
+            out = succ.get(source)
+            if out is not None:
+                out.append(edge(Edge, (target, flow, phase, feedback)))
         for edges in succ.values():
             if len(edges) > 1:
                 edges.sort()
@@ -68,17 +78,18 @@ class Structure:
         copy = object.__new__(Structure)
         copy.kind, copy.ids, copy.stage, copy._by_kind = self.kind, self.ids, self.stage, self._by_kind
         copy.succ, copy.pred = dict(self.succ), dict(self.pred)
-        if source in copy.succ and target in copy.pred:
+        if source in copy.pred and target in copy.pred:
             between = (lk for lk in design.links if lk.source == source and lk.target == target)
             links = sorted(between, key=lambda lk: lk.id)
-            out = [e for e in copy.succ[source] if e.node != target]
             into = [e for e in copy.pred[target] if e.node != source]
-            for link in links:
-                out.append(Edge(target, link.flow, link.phase, link.feedback))
-                into.append(Edge(source, link.flow, link.phase, link.feedback))
-            out.sort()
+            into += [Edge(source, link.flow, link.phase, link.feedback) for link in links]
             into.sort()
-            copy.succ[source], copy.pred[target] = out, into
+            copy.pred[target] = into
+            if source in copy.succ:
+                out = [e for e in copy.succ[source] if e.node != target]
+                out += [Edge(target, link.flow, link.phase, link.feedback) for link in links]
+                out.sort()
+                copy.succ[source] = out
         copy._walk()
         return copy
 
@@ -138,7 +149,7 @@ class Structure:
         return tuple(sorted(seen))
 
     def volume_reach_avoiding(self, source: str, avoid: frozenset[str]) -> tuple[str, ...]:
-        """`volume_reach` of a source on the ways that pass none of `avoid`."""
+        """`volume_reach` of a data source on the ways that pass none of `avoid`."""
         return self._volume_reach(source, avoid)
 
     def _label_datasets(self, source: str) -> tuple[str, ...]:

@@ -14,7 +14,6 @@ asked for, and `serve=True` also leaves out links whose phase is "train".
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from functools import cached_property
 from types import MappingProxyType
@@ -24,6 +23,7 @@ from app.domain.catalog import Catalog
 from app.domain.digraph import DesignGraph
 from app.domain.model import Component, Design, Link
 from app.rules import bitwalk, walks
+from app.rules.context_components import ComponentQueries
 from app.rules.shape import (
     ASPECTS,
     SPECIAL_LINKS,
@@ -45,7 +45,7 @@ EdgeData = dict[str, Any]
 Neighbours = Mapping[str, Mapping[str, EdgeData]]
 
 
-class RuleContext:
+class RuleContext(ComponentQueries):
     """What a rule sees. `read_links` turns true when the design's links are read (the graph,
     its neighbour lists, the design itself), and `read_shapes` collects the keys of the shape
     cache's values read (the walks); per-check memos pass both on. A rule that read no link
@@ -124,79 +124,6 @@ class RuleContext:
         any edit of one pair's links. Callers must not mutate the value."""
         self.read_shapes.add(key)
         return self._shape.get(key, compute, frozenset(depends), keep, relink)
-
-    # ---- components ------------------------------------------------------------------
-
-    @cached_property
-    def by_kind(self) -> dict[str, list[Component]]:
-        groups: dict[str, list[Component]] = {}
-        for component in self._design.components:
-            groups.setdefault(component.kind, []).append(component)
-        return groups
-
-    @cached_property
-    def order(self) -> dict[str, int]:
-        """Position of each component id in the design (for deterministic output)."""
-        return {c.id: i for i, c in enumerate(self._design.components)}
-
-    @cached_property
-    def kind_of(self) -> dict[str, str]:
-        return {c.id: c.kind for c in self._design.components}
-
-    def of_kind(self, *kinds: str) -> list[Component]:
-        """Components of any of the kinds, in design order."""
-        if len(kinds) == 1:
-            return list(self.by_kind.get(kinds[0], ()))
-        wanted = set(kinds)
-        return [c for c in self._design.components if c.kind in wanted]
-
-    @cached_property
-    def _kind_ids(self) -> dict[str, frozenset[str]]:
-        return {kind: frozenset(c.id for c in found) for kind, found in self.by_kind.items()}
-
-    def ids_of_kind(self, *kinds: str) -> set[str]:
-        return set().union(*(self._kind_ids.get(kind, ()) for kind in kinds))
-
-    def has_kind(self, *kinds: str) -> bool:
-        return any(self.by_kind.get(k) for k in kinds)
-
-    def component(self, component_id: str) -> Component:
-        return self.index[component_id]
-
-    def prop(self, component_id: str, name: str) -> Any:
-        component = self.index.get(component_id)
-        return component.properties.get(name) if component is not None else None
-
-    def name(self, component_id: str) -> str:
-        component = self.index.get(component_id)
-        if component is None:
-            return component_id
-        return component.name or component.id
-
-    def sorted_ids(self, ids: Iterable[str]) -> tuple[str, ...]:
-        """Unique ids in design order (ids of no component last, sorted)."""
-        order = self.order
-        unique = set(ids)
-        try:
-            if len(unique) * 8 < len(order):
-                return tuple(sorted(unique, key=order.__getitem__))
-        except KeyError:
-            pass
-        else:  # most of the design: picked in design order rather than sorted
-            if order.keys() >= unique:
-                return tuple(i for i in order if i in unique)
-        known = sorted((i for i in unique if i in order), key=order.__getitem__)
-        return tuple(known + sorted(i for i in unique if i not in order))
-
-    def with_id(self, ordered: Sequence[str], extra: str) -> tuple[str, ...]:
-        """`sorted_ids([*ordered, extra])` for `ordered` unique component ids in design order."""
-        at = self.order.get(extra)
-        if at is None:
-            return self.sorted_ids([*ordered, extra])
-        where = bisect_left(ordered, at, key=self.order.__getitem__)
-        if where < len(ordered) and ordered[where] == extra:
-            return tuple(ordered)
-        return (*ordered[:where], extra, *ordered[where:])
 
     # ---- links -----------------------------------------------------------------------
 
@@ -384,7 +311,7 @@ class RuleContext:
             return {}
         topo = self._topology(key.feedback)
         adj = self.adjacency(key.forward, key.feedback, key.serve)
-        if not bitwalk.pays(len(key.seeds), len(topo.order)):
+        if not bitwalk.pays(len(key.seeds), topo):
             return walks.reach_bits(topo, adj, key.seeds, key.stop, key.forward)
         numbered = self.numbered(key.forward, key.feedback, key.serve)
         return bitwalk.reach_masks(numbered, walks.seed_masks(key.seeds), key.stop, key.forward)
@@ -394,5 +321,4 @@ class RuleContext:
         `bitwalk` (read through them: they record the read)."""
         topo = self._topology(feedback)
         adj = self.adjacency(forward, feedback, serve)
-        key = NumberedKey(forward, feedback, serve)
-        return self._shape.get(key, lambda: bitwalk.numbered(topo, adj), aspects_of(feedback, serve))
+        return bitwalk.numbering(self._shape, NumberedKey(forward, feedback, serve), topo, adj)

@@ -15,9 +15,9 @@ from app.domain.changes import Change
 from app.domain.graph import GraphMirror
 from app.domain.model import Component, Decision, Design
 from app.rules.context import RuleContext
-from app.rules.model import RULE_STAGES, SEVERITY_RANK, Finding, Hit, RuleSpec
+from app.rules.model import RULE_STAGES, SEVERITY_RANK, Finding, RuleSpec
 from app.rules.registry import all_rules
-from app.rules.running import run_rule
+from app.rules.running import Made, run_rule
 from app.rules.shape import LinkEdit, ShapeCache, update_shape_for_link
 
 FAIL_LEVELS = ("error", "warning", "info", "never")  # `mlsd check --fail-on`: a severity or never
@@ -78,13 +78,13 @@ class CheckResult:
 def stage_coverage(design: Design, catalog: Catalog) -> dict[str, StageCoverage]:
     by_stage: dict[str, list[str]] = {s: [] for s in STAGE_IDS}
     stage_of: dict[str, str | None] = {}
-    for component in design.components:
-        kind = component.kind
+    for fields in map(vars, design.components):  # a pydantic attribute read costs more than a dict's
+        kind = fields["kind"]
         if kind not in stage_of:
             stage_of[kind] = catalog.stage_of(kind)
         stage = stage_of[kind]
         if stage:
-            by_stage[stage].append(component.id)
+            by_stage[stage].append(fields["id"])
     return {
         stage.id: StageCoverage(
             stage=stage.id,
@@ -184,7 +184,7 @@ class RuleEngine:
         # shape cache (a link edit changing none keeps its findings); the findings it made of
         # its hits (see `run_rule`).
         self._reads: dict[str, tuple[bool, frozenset[Hashable]]] = {}
-        self._made: dict[RuleSpec, dict[Hit, Finding]] = {}
+        self._made: dict[RuleSpec, Made] = {}
 
     @property
     def design(self) -> Design:
@@ -316,7 +316,7 @@ class RuleEngine:
                 hits = kept[1]
             elif spec.may_fire(present):
                 context.read_links, context.read_shapes = False, set()
-                hits = run_rule(spec, context, self._made.setdefault(spec, {}))
+                hits = run_rule(spec, context, self._made.setdefault(spec, Made()))
                 broken = any(f.internal_error for f in hits)
                 reads[spec.id] = (context.read_links or broken, frozenset(context.read_shapes))
             else:
@@ -325,7 +325,7 @@ class RuleEngine:
             found[spec.id] = (spec, hits)
             raw.extend(hits)
         self._found, self._rerun = found, set()
-        self._names = {c.id: c.name for c in design.components}
+        self._names = {fields["id"]: fields["name"] for fields in context.fields}
         findings, applied = _apply_overrides_and_decisions(design, raw)
         for rule_id, level in design.rule_overrides.items():
             applied.setdefault(rule_id, level)

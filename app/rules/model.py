@@ -27,7 +27,7 @@ LINKS = "links"
 ALL = "all"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False, slots=True)
 class Hit:
     """What a check returns: the engine adds the rule's metadata to make a Finding.
 
@@ -44,6 +44,31 @@ class Hit:
     severity: str | None = None
     subject: str = ""
     unset: tuple[str, ...] = ()
+
+    def __init__(
+        self,
+        message: str,
+        components: tuple[str, ...] = (),
+        links: tuple[str, ...] = (),
+        severity: str | None = None,
+        subject: str = "",
+        unset: tuple[str, ...] = (),
+    ) -> None:
+        # What the dataclass's own __init__ sets, through the slots' own setters rather than
+        # object.__setattr__ per field (a frozen dataclass's way); a large check makes thousands
+        # of hits, and with slots none of them holds a dict.
+        set_message, set_components, set_links, set_severity, set_subject, set_unset = _HIT_SETTERS
+        set_message(self, message)
+        set_components(self, components)
+        set_links(self, links)
+        set_severity(self, severity)
+        set_subject(self, subject)
+        set_unset(self, unset)
+
+
+_HIT_SETTERS = tuple(
+    getattr(Hit, f).__set__ for f in ("message", "components", "links", "severity", "subject", "unset")
+)
 
 
 CheckFunction = Callable[["RuleContext"], Iterable[Hit]]

@@ -9,14 +9,33 @@ from app.rules.context import RuleContext
 from app.rules.model import Finding, Hit, RuleSpec
 
 
-def run_rule(
-    spec: RuleSpec, context: RuleContext, made: dict[Hit, Finding] | None = None
-) -> list[Finding]:
+class Made:
+    """The hits of a rule's last run and the findings made of them. They are looked up by hit
+    only at the rule's next run: a check that runs once never hashes a hit."""
+
+    __slots__ = ("_findings", "_hits")
+
+    def __init__(self) -> None:
+        self._hits: list[Hit] = []
+        self._findings: list[Finding] = []
+
+    def known(self) -> dict[Hit, Finding]:
+        """The findings of the last run by hit (none when a hit holding a list cannot be looked up)."""
+        try:
+            return dict(zip(self._hits, self._findings, strict=True))
+        except TypeError:
+            return {}
+
+    def keep(self, hits: list[Hit], findings: list[Finding]) -> None:
+        self._hits, self._findings = hits, findings
+
+
+def run_rule(spec: RuleSpec, context: RuleContext, made: Made | None = None) -> list[Finding]:
     """Run one rule; an exception becomes an 'internal error' finding, never silence.
 
-    `made` maps the hits of the rule's last run to the findings made of them: a hit found
-    again is the same finding (making one costs more than looking it up); it is left
-    holding this run's.
+    `made` holds the hits of the rule's last run and the findings made of them: a hit found
+    again is the same finding (making one costs more than looking it up); it is left holding
+    this run's.
     """
     try:
         hits = list(spec.check(context))
@@ -36,15 +55,16 @@ def run_rule(
             )
         ]
     make = _maker(spec)
-    if made is None:
-        return [make(hit) for hit in hits]
-    try:
-        findings = [made.get(hit) or make(hit) for hit in hits]
-    except TypeError:  # a hit holding a list cannot be looked up
-        made.clear()
-        return [make(hit) for hit in hits]
-    made.clear()
-    made.update(zip(hits, findings, strict=True))
+    known = made.known() if made is not None else None
+    if not known:
+        findings = [make(hit) for hit in hits]
+    else:
+        try:
+            findings = [known.get(hit) or make(hit) for hit in hits]
+        except TypeError:  # a hit holding a list cannot be looked up
+            findings = [make(hit) for hit in hits]
+    if made is not None:
+        made.keep(hits, findings)
     return findings
 
 

@@ -8,11 +8,15 @@ links left out when serving).
 
 from __future__ import annotations
 
+import sys
+from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping
+from itertools import chain
 from typing import NamedTuple, TypeVar
 
 Adjacency = dict[str, list[str]]
 N = TypeVar("N", bound=Hashable)
+_DONE = sys.maxsize
 
 
 class Topology(NamedTuple):
@@ -30,9 +34,11 @@ def strongly_connected(nodes: Iterable[N], succ: Mapping[N, list[N]]) -> list[li
 
     A component comes before every component it has a link into.
     """
+    # A node's index until its component is complete, then _DONE: no low link is lowered to
+    # that, so a node needs no test of whether it is still on the stack.
     index: dict[N, int] = {}
     low: dict[N, int] = {}
-    on_stack: set[N] = set()
+    index_of = index.get
     stack: list[N] = []
     result: list[list[N]] = []
     counter = 0
@@ -42,62 +48,58 @@ def strongly_connected(nodes: Iterable[N], succ: Mapping[N, list[N]]) -> list[li
         index[root] = low[root] = counter
         counter += 1
         stack.append(root)
-        on_stack.add(root)
         work = [(root, iter(succ.get(root, ())))]
         while work:
             node, neighbours = work[-1]
-            descended = False
+            lowest = low[node]
             for nxt in neighbours:
-                if nxt not in index:
+                at = index_of(nxt)
+                if at is None:
+                    low[node] = lowest
                     index[nxt] = low[nxt] = counter
                     counter += 1
                     stack.append(nxt)
-                    on_stack.add(nxt)
                     work.append((nxt, iter(succ.get(nxt, ()))))
-                    descended = True
                     break
-                if nxt in on_stack and index[nxt] < low[node]:
-                    low[node] = index[nxt]
-            if descended:
-                continue
-            work.pop()
-            if work:
-                parent = work[-1][0]
-                if low[node] < low[parent]:
-                    low[parent] = low[node]
-            if low[node] == index[node]:
-                component = []
-                while True:
-                    member = stack.pop()
-                    on_stack.discard(member)
-                    component.append(member)
-                    if member == node:
-                        break
-                result.append(component)
+                if at < lowest:
+                    lowest = at
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    if lowest < low[parent]:
+                        low[parent] = lowest
+                if lowest == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        index[member] = _DONE
+                        component.append(member)
+                        if member == node:
+                            break
+                    result.append(component)
     result.reverse()
     return result
 
 
 def topology(adj: Adjacency) -> Topology:
     """The topological order of the strongly connected components of `adj`."""
-    indegree = dict.fromkeys(adj, 0)
-    for nbrs in adj.values():
-        for nxt in nbrs:
-            indegree[nxt] += 1
-    queue = [n for n, d in indegree.items() if d == 0]
+    indegree = dict(Counter(chain.from_iterable(adj.values())))  # a dict: indexed fast
+    queue = [n for n in adj if n not in indegree]
     order: list[str] = []
     while queue:  # Kahn: enough when there is no loop
         node = queue.pop()
         order.append(node)
         for nxt in adj[node]:
-            indegree[nxt] -= 1
-            if not indegree[nxt]:
+            left = indegree[nxt] - 1
+            indegree[nxt] = left
+            if not left:
                 queue.append(nxt)
     if len(order) == len(adj):
-        return Topology(order, {n: i for i, n in enumerate(order)}, [])
+        return Topology(order, dict(zip(order, range(len(order)), strict=True)), [])
     comps = strongly_connected(adj, adj)
     where = {n: i for i, comp in enumerate(comps) for n in comp}
-    order = [n for comp in comps for n in comp]
+    order = list(chain.from_iterable(comps))
     loops = [comp for comp in comps if len(comp) > 1 or comp[0] in adj[comp[0]]]
     return Topology(order, where, loops)
 

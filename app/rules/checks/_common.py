@@ -6,7 +6,7 @@ import heapq
 from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from itertools import compress
-from typing import Any
+from typing import Any, TypeVar
 
 from app.domain.model import Component
 from app.domain.units import figure
@@ -76,10 +76,12 @@ def items(value: Any) -> set[str] | None:
     return {str(value)}
 
 
+T = TypeVar("T")
 _BIT_BYTES = bytes.maketrans(b"01", b"\0\1")
+_DIGITS = bytes.maketrans(b"\0\1", b"01")
 
 
-def pick(seq: list[str], mask: int) -> list[str]:
+def pick(seq: list[T], mask: int) -> list[T]:
     """The items of `seq` whose bits are set in `mask` (bit i stands for seq[i])."""
     if not mask:
         return []
@@ -97,6 +99,15 @@ def pick(seq: list[str], mask: int) -> list[str]:
 def bit_row(mask: int, count: int) -> bytes:
     """`count` bytes, byte i one when bit i of `mask` is set and zero otherwise."""
     return bin(mask)[:1:-1].encode().translate(_BIT_BYTES)[:count].ljust(count, b"\0")
+
+
+def transpose(rows: list[int], count: int) -> list[int]:
+    """The columns of a matrix of bits given by its rows: for each of `count` columns k, the
+    mask of the rows (bit i for rows[i]) whose bit k is set; made in C, not bit by bit."""
+    if not rows:
+        return [0] * count
+    columns = zip(*(bit_row(row, count) for row in rows), strict=True)
+    return [int(bytes(column)[::-1].translate(_DIGITS), 2) for column in columns]
 
 
 def is_learned(ctx: RuleContext, model_id: str) -> bool:

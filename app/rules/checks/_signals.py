@@ -125,7 +125,7 @@ def _masks_walk(ctx: RuleContext, own: dict[str, int], stop: frozenset[str], for
     """`walks.reach_masks` along the links (feedback links left out), over numbered nodes when
     that pays."""
     topology = ctx.topology()
-    if not bitwalk.pays(len(own), len(topology.order)):
+    if not bitwalk.pays(len(own), topology):
         return reach_masks(topology, ctx.adjacency(forward), own, stop, forward)
     return bitwalk.reach_masks(ctx.numbered(forward, False, False), own, stop, forward)
 

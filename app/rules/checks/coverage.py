@@ -271,15 +271,15 @@ def _lower_label(label: str) -> str:
 def r5_orphans(ctx: RuleContext) -> Iterator[Hit]:
     succ, pred = ctx.succ, ctx.pred
     reaches_model: frozenset[str] | None = None
-    for component in ctx.design.components:
-        cid = component.id
+    for fields in ctx.fields:
+        cid, kind = fields["id"], fields["kind"]
         if cid not in succ:
             continue
         if not succ[cid] and not pred[cid]:
-            if component.kind == "constraint":
+            if kind == "constraint":
                 continue  # a constraint applies to the whole design
             yield Hit(f"{ctx.name(cid)} has no links: it is an orphan", components=(cid,))
-        elif component.kind in ("data_source", "feature_pipeline"):
+        elif kind in ("data_source", "feature_pipeline"):
             if reaches_model is None:
                 # Data that trains or serves a model, or that judges one: a golden set for the
                 # evaluation, outcomes for an experiment or a monitor.

@@ -84,8 +84,9 @@ def r12_pii_governance(ctx: RuleContext) -> Iterator[Hit]:
     bits = ctx.reach_bits(seeds, stop=good | unsure | targets)
     reaches: dict[str, list[str]] = {}
     for target in ctx.of_kind(*_PII_TARGETS):
-        for source_id in pick(seeds, bits.get(target.id, 0)):
-            reaches.setdefault(source_id, []).append(target.id)
+        target_id = target.id
+        for source_id in pick(seeds, bits.get(target_id, 0)):
+            reaches.setdefault(source_id, []).append(target_id)
     for source in sources:
         reached = reaches.get(source.id)
         if not reached:

@@ -237,6 +237,7 @@ def r47_cold_start(ctx: RuleContext) -> Iterator[Hit]:
         groups = [("", [m]) for m in learned]
     strategy_of = {m: ctx.prop(m, "cold_start") for m in learned}
     handled = {m for m, s in strategy_of.items() if s in _COLD_START}
+    unset_of = {m: f"{m}.cold_start" for m, s in strategy_of.items() if s is None}
     drawn = _drawn_cold_start(ctx)
     for endpoint, models in groups:
         if handled.intersection(models) or drawn.intersection([endpoint, *models]):
@@ -253,7 +254,7 @@ def r47_cold_start(ctx: RuleContext) -> Iterator[Hit]:
             f"{where} {detail}, and nothing serves users or items without history: new users get "
             "arbitrary results and new items never surface",
             components=ctx.sorted_ids([*([endpoint] if endpoint else []), *models]),
-            unset=tuple(f"{m}.cold_start" for m, s in zip(models, strategies, strict=True) if s is None),
+            unset=tuple(filter(None, map(unset_of.get, models))),
         )
 
 

@@ -172,6 +172,8 @@ def r45_label_maturity(ctx: RuleContext) -> Iterator[Hit]:
     corrected = _corrected_jobs(ctx, [c.id for c in labels], above)
     cadences = [_cadence(j) for j in jobs]
     cadence_of = dict(zip(job_ids, cadences, strict=True))
+    # what each job with schedule unset adds to a finding's unset list
+    unset_of = {j.id: f"{j.id}.schedule" for j in jobs if j.properties.get("schedule") is None}
     for label in labels:
         mask = above.get(label.id, 0) & ~corrected.get(label.id, 0)
         if not mask:
@@ -185,7 +187,7 @@ def r45_label_maturity(ctx: RuleContext) -> Iterator[Hit]:
             mask = flagged
             if not mask:
                 continue
-        yield _maturity_hit(ctx, label, delay, pick(job_ids, mask), cadence_of)
+        yield _maturity_hit(ctx, label, delay, pick(job_ids, mask), cadence_of, unset_of)
 
 
 def _corrected_jobs(ctx: RuleContext, labels: list[str], above: Mapping[str, int]) -> dict[str, int]:
@@ -207,9 +209,10 @@ def _maturity_hit(
     delay: float | None,
     jobs: list[str],
     cadence_of: dict[str, float | None],
+    unset_of: dict[str, str],
 ) -> Hit:
     unset = [f"{label.id}.label_type"] if label.properties.get("label_type") is None else []
-    unset += [f"{j}.schedule" for j in jobs if ctx.index[j].properties.get("schedule") is None]
+    unset += [unset_of[j] for j in jobs if j in unset_of]
     name = ctx.name(label.id)
 
     def how(job: str) -> str:

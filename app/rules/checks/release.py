@@ -23,6 +23,7 @@ from app.rules.checks._common import (
     names,
     pick,
     roml,
+    transpose,
 )
 from app.rules.checks._flows import audience
 from app.rules.checks.nearness import near_check
@@ -74,6 +75,8 @@ def r28_validation_gate(ctx: RuleContext) -> Iterator[Hit]:
     unknown = Unspecified(ctx)
     unsure_ids = list(ctx.sorted_ids(unsure))
     below_unsure = ctx.reach_bits(unsure_ids) if unsure_ids else {}
+    places = list(range(len(unsure_ids)))
+    noted = 0  # the gates already noted (bits of unsure_ids): the first note of each is kept
     for target in [*endpoint_ids, *consumers]:
         mask = reach[target]
         if not mask:
@@ -89,8 +92,10 @@ def r28_validation_gate(ctx: RuleContext) -> Iterator[Hit]:
             )
         soft = mask & ~hard
         if soft:
-            for gate in pick(unsure_ids, below_unsure.get(target, 0)):
-                if strict.get(gate, 0) & soft and not unknown.has(gate, "gate"):
+            for k in pick(places, below_unsure.get(target, 0) & ~noted):
+                gate = unsure_ids[k]
+                if strict.get(gate, 0) & soft:
+                    noted |= 1 << k
                     unknown.note(
                         gate,
                         "gate",
@@ -162,10 +167,12 @@ def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
     releases = ctx.of_kind("release_strategy")
     # the endpoints each release reaches without passing another endpoint (bits of view.endpoints)
     direct = ctx.reach_bits(view.endpoints, forward=False, stop=ends) if releases else {}
-    near_of: dict[str, int] = {}  # each endpoint's releases (bits of `release_ids`)
     release_ids = [r.id for r in releases]
     kinds = [r.properties.get("release_type") for r in releases]
     gradual_bits = kind_unset = rollback_bits = rollback_unset = 0
+    places = list(range(len(view.endpoints)))
+    below = [view.below.get(e, 0) for e in view.endpoints] if releases else []
+    near_rows: list[int] = []  # the endpoints each release is near (bits of view.endpoints)
     for i, r in enumerate(releases):
         rollback = r.properties.get("rollback")
         gradual_bits |= (kinds[i] in _GRADUAL) << i
@@ -173,46 +180,42 @@ def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
         rollback_bits |= (rollback in ("manual", "automated")) << i
         rollback_unset |= (rollback is None) << i
         mask = view.near(r.id)
-        for endpoint in pick(view.endpoints, mask & ~direct.get(r.id, 0)):
-            bit = view.bit[endpoint]
-            if view.below.get(endpoint, 0) & mask & ~bit:
+        for k in pick(places, mask & ~direct.get(r.id, 0)):
+            bit = 1 << k
+            if below[k] & mask & ~bit:
                 mask &= ~bit
-        for endpoint in pick(view.endpoints, mask):
-            near_of[endpoint] = near_of.get(endpoint, 0) | 1 << i
+        near_rows.append(mask)
+    # each endpoint's releases (bits of `release_ids`)
+    near_of = dict(zip(view.endpoints, transpose(near_rows, len(view.endpoints)), strict=True))
     registry_ids = [c.id for c in ctx.of_kind("model_registry")]
     registry_bits = ctx.reach_bits(registry_ids, stop=ends) if registry_ids else {}
     registries = _Registries(ctx, registry_ids, registry_bits)
     asked: set[str] = set()  # consumers whose consumer_type is noted
+    noted_type = noted_rollback = 0  # releases whose release_type, rollback is noted (first note kept)
     for endpoint in endpoints(ctx):
         who, consumers = audience(ctx, endpoint)
         near = near_of.get(endpoint, 0)
         gradual = near & gradual_bits
         name = ctx.name(endpoint)
         problems: list[str] = []
-        notes: list[tuple[str, str, str, str]] = []
+        type_unset = rollback_unset_here = 0  # the releases whose unset value decides
         if not near:
             problems.append("no release strategy")
         elif not gradual:
-            unset = pick(release_ids, near & kind_unset)
-            why = f"it releases to {name}"
-            notes += [(r, "release_type", why, "canary, shadow, ...") for r in unset]
-            if not unset:
+            type_unset = near & kind_unset
+            if not type_unset:
                 first = kinds[(near & -near).bit_length() - 1]
                 problems.append(f"a {str(first).replace('_', ' ')} release")
         no_rollback = False
         if near and not (gradual or near) & rollback_bits:
-            unset = pick(release_ids, (gradual or near) & rollback_unset)
-            why = f"can {name} go back to the previous model?"
-            notes += [(r, "rollback", why, "automated or manual") for r in unset]
-            if not unset:
+            rollback_unset_here = (gradual or near) & rollback_unset
+            if not rollback_unset_here:
                 problems.append("no rollback")
                 no_rollback = True
         registry_problem, unset_registries = registries.state(ctx, endpoint)
         if registry_problem:
             problems.append(registry_problem)
-        why = f"{name} rolls back to its versions"
-        notes += [(r, "versioned", why, "true") for r in unset_registries]
-        if not problems and not notes:
+        if not problems and not (type_unset or rollback_unset_here or unset_registries):
             continue
         if who == "unknown":
             for consumer in [c for c in consumers if c not in asked]:
@@ -227,17 +230,26 @@ def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
                     also=(endpoint,),
                 )
             continue
-        soft = who == "soft"
+        severity = "info" if who == "soft" else None
+        notes = [
+            *((r, "release_type", f"it releases to {name}", "canary, shadow, ...")
+              for r in pick(release_ids, type_unset & ~noted_type)),
+            *((r, "rollback", f"can {name} go back to the previous model?", "automated or manual")
+              for r in pick(release_ids, rollback_unset_here & ~noted_rollback)),
+            *((r, "versioned", f"{name} rolls back to its versions", "true")
+              for r in unset_registries if not unknown.has(r, "versioned")),
+        ]  # fmt: skip
+        noted_type |= type_unset
+        noted_rollback |= rollback_unset_here
         for component, prop, why, fix in notes:
-            if not unknown.has(component, prop):
-                unknown.note(component, prop, why, fix, severity="info" if soft else None, also=(endpoint,))
+            unknown.note(component, prop, why, fix, severity=severity, also=(endpoint,))
         if not problems:
             continue
         serving = f" (serving {names(ctx, consumers, ordered=True)})" if consumers else ""
         yield Hit(
             f"Endpoint {ctx.name(endpoint)}{serving} has {join_words(problems)}",
             components=ctx.with_id(pick(release_ids, near), endpoint),
-            severity="info" if soft else "error" if no_rollback and not gradual else None,
+            severity=severity or ("error" if no_rollback and not gradual else None),
         )
     yield from unknown.hits()
 

@@ -99,8 +99,14 @@ def _skew(ctx: RuleContext) -> list[_Skew]:
         seen: set[tuple[str, str]] = set()
         training = _training(ctx)
         inputs: dict[str, list[str]] = {}
+        # A model met again at a later endpoint finds nothing more: its pairs are seen, or
+        # skipped again for a reason no endpoint changes.
+        done: set[str] = set()
         for endpoint in endpoints(ctx):
             for model in serving_models(ctx, endpoint):
+                if model in done:
+                    continue
+                done.add(model)
                 if ctx.kind_of.get(model) != "model" or ctx.prop(model, "provenance") in LEARNED_ELSEWHERE:
                     continue
                 if not training.of(model):

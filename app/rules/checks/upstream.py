@@ -6,6 +6,7 @@ swapped into serving without a gate.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import chain
 
 from app.rules.checks._common import LEARNED_ELSEWHERE, endpoint_view, htd, items, mts, names, pick
 from app.rules.checks._flows import task_of
@@ -62,6 +63,7 @@ def r48_pii_in_logs(ctx: RuleContext) -> Iterator[Hit]:
     good = {g.id for g in governance if (items(g.properties.get("controls")) or set()) & _PROTECTING}
     unsure_gov = {g.id for g in governance if g.properties.get("controls") is None}
     seeds = [s.id for s in sources]
+    pii = {s.id for s in sources if s.properties.get("contains_pii") is True}
     barrier = ctx.ids_of_kind("training_job", "dataset")
     way = ReachThrough(ctx, seeds, good | barrier, unsure_gov, serve=True)
     for logger in loggers:
@@ -71,8 +73,8 @@ def r48_pii_in_logs(ctx: RuleContext) -> Iterator[Hit]:
         if not mask:
             continue
         reaching = pick(seeds, mask)
-        known = [s for s in reaching if ctx.prop(s, "contains_pii") is True]
-        unset = [f"{s}.contains_pii" for s in reaching if s not in known]
+        known = [s for s in reaching if s in pii]
+        unset = [f"{s}.contains_pii" for s in reaching if s not in pii]
         gov_unset = []
         if not firm:
             gov_unset = way.first_unsure(logger.id)
@@ -356,9 +358,11 @@ def _generation_monitoring(ctx: RuleContext, endpoints: list[str]) -> Iterator[H
     view = None
     covers: dict[str, int] = {}
     unsure: list[tuple[str, int]] = []
+    served = set(chain.from_iterable(serving.get(endpoint, ()) for endpoint in endpoints))
+    llm = {m for m in served if ctx.prop(m, "family") == "llm"}
     for endpoint in endpoints:
         models = serving.get(endpoint, ())
-        llms = [m for m in models if ctx.prop(m, "family") == "llm"] or (list(models) if generation else [])
+        llms = [m for m in models if m in llm] or (list(models) if generation else [])
         if not llms:
             continue
         if view is None:  # which endpoints each signal is watched near, once for all endpoints
