@@ -211,13 +211,13 @@ def alternatives_note(decision: Decision) -> str:
     else was weighed, and why ("" when two options or more have a pro or con). Said by the
     report, the Markdown and the Decisions dock; `Decision.weighs_alternatives` is what the
     summaries' counts, R54 and the rubric read."""
-    named = [option.name.strip() for option in decision.options if option.name.strip()]
-    argued = {option.name.strip() for option in decision.argued_options}
+    named = [option for option in decision.options if option.name.strip()]
+    argued = decision.argued_options
     if len(argued) >= 2:
         return ""
     if len(named) < 2:
         return "None recorded beside the option listed." if named else "None recorded."
-    bare = [name for name in named if name not in argued]
+    bare = [option.name.strip() for option in named if option not in argued]
     return f"Listed, not weighed: no pro or con is recorded for {_one_of(bare)}."
 
 

@@ -1,7 +1,7 @@
 import pytest
 
 from app.domain import decision_ops as dops
-from app.domain.decision_ops import DecisionError, UnknownDecisionError
+from app.domain.decision_ops import DecisionError, UnknownDecisionError, alternatives_note, decision_problem
 from app.domain.errors import DesignError, DuplicateIdError
 from app.domain.model import Decision, DecisionOption, Design
 from app.persistence import design_to_bytes
@@ -115,3 +115,19 @@ def test_a_decision_cannot_supersede_itself_through_a_chain():
     assert design_to_bytes(design) == before
     assert dops.supersede_cycle({"a": "b", "b": "c", "c": ""}) is None
     assert dops.supersede_cycle({"x": "a", "a": "b", "b": "a"}) == ["a", "b"]
+
+
+def test_alternatives_note_of_two_options_named_alike_but_for_spaces():
+    """'Kafka' and 'Kafka ' are two options to the loader (names are unique as written): the
+    note counts them as `Decision.weighs_alternatives` does instead of failing on an empty list
+    of unargued names (which broke the Markdown, the report and the Decisions dock)."""
+    both = Decision(
+        id="bus",
+        title="Event bus",
+        options=[DecisionOption(name="Kafka", pros=["runs"]), DecisionOption(name="Kafka ", cons=["new"])],
+        consequences="One more cluster.",
+    )
+    assert decision_problem(both, ["bus"]) is None
+    assert both.weighs_alternatives and alternatives_note(both) == ""
+    both.options[1].cons = []
+    assert alternatives_note(both) == 'Listed, not weighed: no pro or con is recorded for "Kafka".'
