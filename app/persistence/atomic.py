@@ -85,9 +85,11 @@ def write_output(target: str | Path, data: bytes) -> None:
 
 
 def refuse_unwritable(target: str | Path) -> None:
-    """Raise the DesignSaveError that writing `target` would, for the causes that show without
-    writing (its folder missing or not a folder, a folder under its name, a read-only file), so a
-    command writing several files refuses before writing any of them."""
+    """Raise the DesignSaveError that writing `target` would (its folder missing, not a folder
+    or taking no new file, a folder under its name, a read-only file), so a command writing
+    several files refuses before writing any of them. Whether the folder takes a file is tried
+    with an empty temp file, removed at once: permissions, a read-only file system and /proc
+    show only then."""
     if os.fspath(target) == STDOUT:
         return
     _refuse_folder_name(target)
@@ -106,6 +108,12 @@ def refuse_unwritable(target: str | Path) -> None:
         raise DesignSaveError(
             target, f"permission denied: the file is read-only; nothing was changed{SAVE_AS}"
         )
+    probe = temp_name_for(target)
+    try:
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+    except OSError as exc:
+        raise DesignSaveError(target, _describe(exc, folder)) from None
+    _remove_quietly(probe)
 
 
 def _refuse_folder_name(target: str | Path) -> None:

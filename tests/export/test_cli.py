@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import struct
 import xml.etree.ElementTree as ET
 
@@ -194,8 +195,13 @@ def test_an_output_named_like_a_design_is_refused(design_file, tmp_path, fmt, ca
         ("missing/out.svg", "/missing does not exist"),
         ("folder", "/folder: is a folder"),
         ("recommender.mlsd/out.svg", "/recommender.mlsd is not a folder"),
+        pytest.param(
+            "/proc/out.svg",
+            "no file can be created in /proc",
+            marks=pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="no /proc"),
+        ),
     ],
-    ids=["missing_folder", "a_folder", "under_a_file"],
+    ids=["missing_folder", "a_folder", "under_a_file", "a_folder_taking_no_file"],
 )
 def test_an_output_that_cannot_be_written_is_refused_before_any_is_written(
     design_file, tmp_path, capsys, where, problem
