@@ -120,6 +120,22 @@ def test_r33_fires_for_predictions_cached_and_read_by_another_training_job():
     assert "feed Train B, which Model B learns from" in finding.message
 
 
+def test_r33_does_not_name_a_model_read_through_a_declared_consumer():
+    """Model C's scores reach Train B through a declared consumer: the cascade is known, and the
+    finding about the cached scores beside them names only the model behind the cache."""
+    b, c = _second_model()
+    cache = b.add("cache", "Score cache", cache_type="prediction")
+    b.link(c["model"], cache)
+    b.link(cache, c["job_b"])
+    other = b.add("model", "Model C", family="gbdt", learned=True, provenance="pretrained")
+    consumer = b.add("consumer", "Scores API", declared=True)
+    b.link(other, consumer)
+    b.link(consumer, c["job_b"])
+    [finding] = fired(b.design, "R33")
+    assert finding.message.startswith("Predictions of Ranking model feed Train B")
+    assert other not in finding.components
+
+
 def test_r33_leaves_a_warm_start_from_another_model_alone():
     b, c = _second_model()
     b.link(c["model"], c["job_b"])  # artifact: B starts from A's weights

@@ -233,9 +233,11 @@ def r33_consumers(ctx: RuleContext) -> Iterator[Hit]:
         model_ids = set(models)
         fed_by = ctx.reach_bits(models, stop=model_ids | declared_ids | landing | jobs)
         feeds = ctx.reach_bits(models, forward=False, stop=model_ids)
-        for job in jobs:  # read straight from a model or a prediction cache, not as a base model
-            if fed_by.get(job):
-                fed_by = {**fed_by, job: _read_as_data(ctx, job, models, fed_by, landing)}
+        # read straight from a model or a prediction cache, not as a base model
+        bit = {m: 1 << i for i, m in enumerate(models)}
+        barrier = landing | declared_ids | jobs
+        read = {job: _read_as_data(ctx, job, bit, fed_by, barrier) for job in jobs if fed_by.get(job)}
+        fed_by = {**fed_by, **read} if read else fed_by
         for target in ctx.sorted_ids(t for t in landing | jobs if fed_by.get(t)):
             users_mask = feeds.get(target, 0) & ~fed_by[target]
             if not users_mask:
@@ -251,16 +253,17 @@ def r33_consumers(ctx: RuleContext) -> Iterator[Hit]:
 
 
 def _read_as_data(
-    ctx: RuleContext, job: str, models: list[str], fed_by: Mapping[str, int], landing: AbstractSet[str]
+    ctx: RuleContext, job: str, bit: Mapping[str, int], fed_by: Mapping[str, int], barrier: AbstractSet[str]
 ) -> int:
-    """The models whose predictions a training job reads by a data-carrying link not from a
-    dataset, pipeline or store (those are reported where the predictions land); a model file a
-    job starts from (an artifact link: fine-tuning, a warm start) is not its data."""
+    """The models (`bit` of each) whose predictions a training job reads by a data-carrying link
+    not from a dataset, pipeline or store (those are reported where the predictions land), a
+    declared consumer (the cascade is known) or another job; a model file a job starts from (an
+    artifact link: fine-tuning, a warm start) is not its data."""
     mask = 0
     for prev, data in ctx.pred[job].items():
-        if data["feedback"] or data["flow"] in NOT_REQUEST_INPUTS or prev in landing:
+        if data["feedback"] or data["flow"] in NOT_REQUEST_INPUTS or prev in barrier:
             continue
-        mask |= 1 << models.index(prev) if prev in models else fed_by.get(prev, 0)
+        mask |= bit.get(prev) or fed_by.get(prev, 0)
     return mask
 
 
