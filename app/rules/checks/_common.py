@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterable, Mapping
-from collections.abc import Set as AbstractSet
 from itertools import compress
 from typing import Any, TypeVar
 
@@ -333,7 +332,8 @@ def serving_model_bits(ctx: RuleContext) -> tuple[list[str], Mapping[str, int]]:
 
 def inline_governance(ctx: RuleContext) -> frozenset[str]:
     """Governance steps on a data path: data or labels flow into them (pseudonymising events on
-    their way to a dataset). One that only reads predictions observes them."""
+    their way to a dataset). One that only reads predictions observes them. Their govern links
+    carry the data on, at request time too: not request inputs (NOT_REQUEST_INPUTS) but these."""
 
     def compute() -> frozenset[str]:
         return frozenset(
@@ -343,13 +343,6 @@ def inline_governance(ctx: RuleContext) -> frozenset[str]:
         )
 
     return ctx.shape_memo("inline_governance", compute, {"links", "flow"})
-
-
-def request_input(flow: str, source: str, inline: AbstractSet[str]) -> bool:
-    """Whether a link with `flow` from `source` feeds what it reaches at request time: not an
-    artifact, an evaluation, a watch or a governance rule, but a governance step that data flows
-    into passes that data on (`inline` holds those, `inline_governance`)."""
-    return flow not in NOT_REQUEST_INPUTS or (flow == "govern" and source in inline)
 
 
 def serve_inputs(ctx: RuleContext, node_id: str) -> frozenset[str]:
@@ -365,7 +358,10 @@ def serve_inputs(ctx: RuleContext, node_id: str) -> frozenset[str]:
         while frontier:
             node = frontier.pop()
             for prev in adj.get(node, ()):
-                if prev in seen or not request_input(links[node][prev]["flow"], prev, inline):
+                if prev in seen:
+                    continue
+                flow = links[node][prev]["flow"]  # a governance step data flows into passes it on
+                if flow in NOT_REQUEST_INPUTS and (flow != "govern" or prev not in inline):
                     continue
                 seen.add(prev)
                 if ctx.kind_of.get(prev) != "training_job":

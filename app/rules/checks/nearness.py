@@ -14,13 +14,13 @@ from app.domain.model import Component
 from app.rules import walks
 from app.rules.checks._common import (
     MODEL_KINDS,
+    NOT_REQUEST_INPUTS,
     EndpointView,
     Unspecified,
     endpoint_view,
     endpoints,
     inline_governance,
     pick,
-    request_input,
     serving_model_bits,
 )
 from app.rules.context import RuleContext
@@ -81,8 +81,13 @@ def _serve_side_bits(ctx: RuleContext, ends: list[str], bit: dict[str, int]) -> 
     upstream = ctx.adjacency(forward=False, serve=True)
     links = ctx.pred
     inline = inline_governance(ctx)
-    inputs = {
-        node: [prev for prev in before if request_input(links[node][prev]["flow"], prev, inline)]
+    inputs = {  # request-time inputs; a governance step data flows into passes it on
+        node: [
+            prev
+            for prev in before
+            if (flow := links[node][prev]["flow"]) not in NOT_REQUEST_INPUTS
+            or (flow == "govern" and prev in inline)
+        ]
         for node, before in upstream.items()
     }
     stop = frozenset(ctx.ids_of_kind("training_job"))
