@@ -318,20 +318,20 @@ def test_a_decision_without_alternatives_says_so(catalog):
     assert markdown.count("**Alternatives.** None recorded") == 2
 
 
+def _event_bus_decided(options: list[DecisionOption]):
+    """The recommendations template with one decision, Kafka chosen among `options`."""
+    design = load_design(resource_path("templates", "recommendations.mlsd")).design
+    design.decisions = [
+        Decision(id="bus", date="2026-12-01", title="Event bus", options=options, chosen="Kafka",
+                 consequences="One more cluster to run.")
+    ]  # fmt: skip
+    return design
+
+
 def test_a_decision_whose_second_option_has_no_name_records_no_alternative(catalog):
     """Kafka beside an option of no name weighs nothing (the summary counts it as not weighing
     alternatives, as R54 and the rubric do); the decision said nothing about alternatives."""
-    design = load_design(resource_path("templates", "recommendations.mlsd")).design
-    design.decisions = [
-        Decision(
-            id="bus",
-            date="2026-12-01",
-            title="Event bus",
-            options=[DecisionOption(name="Kafka"), DecisionOption(name="  ")],
-            chosen="Kafka",
-            consequences="One more cluster to run.",
-        )
-    ]
+    design = _event_bus_decided([DecisionOption(name="Kafka"), DecisionOption(name="  ")])
     markdown = to_markdown(design, check_design(design, catalog), catalog)
     assert "(0 weighing alternatives)" in markdown
     assert "**Alternatives.** None recorded beside the option listed." in markdown
@@ -340,18 +340,11 @@ def test_a_decision_whose_second_option_has_no_name_records_no_alternative(catal
 def test_a_decision_listing_options_without_pros_or_cons_says_which_were_not_weighed(catalog):
     """Two option names with no pro or con are a list, not alternatives weighed: the summary
     does not count the decision, and the report and the Markdown name the options unargued."""
-    design = load_design(resource_path("templates", "recommendations.mlsd")).design
-    design.decisions = [
-        Decision(
-            id="bus",
-            date="2026-12-01",
-            title="Event bus",
-            options=[DecisionOption(name="Kafka", pros=["the team runs it"]),
-                     DecisionOption(name="Pulsar"), DecisionOption(name="Kinesis", cons=["  "])],
-            chosen="Kafka",
-            consequences="One more cluster to run.",
-        )
-    ]  # fmt: skip
+    design = _event_bus_decided([
+        DecisionOption(name="Kafka", pros=["the team runs it"]),
+        DecisionOption(name="Pulsar"),
+        DecisionOption(name="Kinesis", cons=["  "]),
+    ])  # fmt: skip
     result = check_design(design, catalog)
     note = 'Listed, not weighed: no pro or con is recorded for "Pulsar" or "Kinesis".'
     markdown = to_markdown(design, result, catalog)

@@ -14,16 +14,22 @@ def _focused(window, qtbot, widget) -> None:
     qtbot.waitUntil(widget.hasFocus)
 
 
+def _new_card_field(window, qtbot, field: str):
+    """A feature pipeline added and selected: its id and the inspector's `field`, focused."""
+    cid = window.document.add_component("feature_pipeline", 0, 0, "Features")
+    window.canvas.select_components([cid])
+    qtbot.waitUntil(lambda: window.inspector.component_page.component_id == cid)
+    widget = getattr(window.inspector.component_page, field)
+    _focused(window, qtbot, widget)
+    return cid, widget
+
+
 def test_ctrl_z_in_a_field_after_enter_undoes_the_edit_in_the_design(windows, qtbot):
     """It reverted only the field's own text: an empty field over a card still named "Spark",
     and a second Ctrl+Z did nothing."""
     window = windows()
     doc = window.document
-    cid = doc.add_component("feature_pipeline", 0, 0, "Features")
-    window.canvas.select_components([cid])
-    field = window.inspector.component_page.technology_edit
-    qtbot.waitUntil(lambda: window.inspector.component_page.component_id == cid)
-    _focused(window, qtbot, field)
+    cid, field = _new_card_field(window, qtbot, "technology_edit")
     qtbot.keyClicks(field, "Spark")
     qtbot.keyClick(field, Qt.Key.Key_Return)
     assert doc.component(cid).technology == "Spark"
@@ -39,11 +45,7 @@ def test_ctrl_z_in_a_field_after_enter_undoes_the_edit_in_the_design(windows, qt
 def test_ctrl_z_while_typing_undoes_the_typing_only(windows, qtbot):
     window = windows()
     doc = window.document
-    cid = doc.add_component("feature_pipeline", 0, 0, "Features")
-    window.canvas.select_components([cid])
-    notes = window.inspector.component_page.notes_edit
-    qtbot.waitUntil(lambda: window.inspector.component_page.component_id == cid)
-    _focused(window, qtbot, notes)
+    cid, notes = _new_card_field(window, qtbot, "notes_edit")
     qtbot.keyClicks(notes, "why")
     qtbot.keyClick(notes, Qt.Key.Key_Z, CTRL)
     assert notes.toPlainText() == ""
