@@ -278,7 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         and argv[0] not in _COMMAND_REGISTRARS
         and argv[0] not in ("-h", "--help", "--version")
     ):
-        typo = mistyped_command(argv[0], [*_BUILTIN_COMMANDS, *_COMMAND_REGISTRARS])
+        typo = mistyped_command(argv[0], [*_BUILTIN_COMMANDS, *_COMMAND_REGISTRARS]) if argv else None
         if typo:
             print(f"mlsd: {typo}", file=sys.stderr)
             return EXIT_USAGE

@@ -128,3 +128,24 @@ def test_every_positional_argument_is_named_as_help_and_readme_name_it() -> None
         if not action.option_strings and not isinstance(action, argparse._SubParsersAction)
     }
     assert positionals and all(isinstance(m, str) and m.isupper() for m in positionals.values()), positionals
+
+
+def test_mlsd_with_no_arguments_opens_the_window_on_the_example(tmp_path: Path) -> None:
+    """The README's first command ends in a bare `mlsd`: the check for a mistyped command read
+    the first word of an empty command line (IndexError) instead of opening the window."""
+    code = "import sys\nfrom app.cli import main\nsys.argv = ['mlsd']\nsys.exit(main())\n"
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "MLSD_FIRST_PAINT_PROBE": "1",
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert any(line.startswith("first-paint ") for line in done.stderr.splitlines()), done.stderr
