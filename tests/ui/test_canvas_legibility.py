@@ -33,6 +33,18 @@ def _fits(layout: ct.CardText) -> None:
     assert layout.name_y + len(layout.lines) * layout.line_height <= CARD_H + 0.5
 
 
+def _unhyphenated(lines: tuple[str, ...], name: str) -> list[str]:
+    """The lines without the hyphens added where a word was cut (a line ending in a hyphen that
+    the name has there is kept whole)."""
+    kept, taken = [], ""
+    for line in lines:
+        if line.endswith("-") and not name.replace(" ", "").startswith((taken + line).replace(" ", "")):
+            line = line[:-1]
+        kept.append(line)
+        taken += line
+    return kept
+
+
 @pytest.mark.parametrize("zoom", CARD_ZOOMS)
 @pytest.mark.parametrize("name", NAMES)
 def test_a_card_60_px_wide_or_more_draws_its_name_at_11_px_or_more_on_screen(qtbot, name, zoom):
@@ -42,7 +54,7 @@ def test_a_card_60_px_wide_or_more_draws_its_name_at_11_px_or_more_on_screen(qtb
     assert layout.name_screen_px(zoom) >= 11.0
     assert 1 <= len(layout.lines) <= 2
     _fits(layout)
-    shown = "".join(layout.lines).replace(" ", "")
+    shown = "".join(_unhyphenated(layout.lines, name)).replace(" ", "")
     whole = name.replace(" ", "")
     if shown.endswith("…"):  # elided: what is shown starts the name
         assert whole.startswith(shown[:-1])
@@ -173,3 +185,28 @@ def test_blocks_label_only_selected_hovered_and_matched_cards(qtbot):
         if image.pixelColor(x, y).lightness() < background - 80
     )
     assert dark > 30  # the name's glyphs above the block
+
+
+@pytest.mark.parametrize("zoom", (0.4, 0.46, 0.5))
+def test_a_long_word_cut_to_fit_a_line_ends_with_a_hyphen_in_latin_and_not_in_cjk(qtbot, zoom):
+    latin = ct.layout_for_zoom("Personalizationconsentrecords", zoom)
+    assert latin.lines[0].endswith("-") and latin.lines[0][-2].isalpha()
+    assert "Personalizationconsentrecords".startswith(latin.lines[0][:-1] + latin.lines[1][:3])
+    cjk = ct.layout_for_zoom("推荐系统的特征存储与在线服务管道以及离线训练数据", zoom)
+    assert len(cjk.lines) == 2 and not cjk.lines[0].endswith("-")
+    _fits(latin)
+    _fits(cjk)
+
+
+@pytest.mark.parametrize(
+    ("name", "zoom"), (("Personalization consent (GDPR)", 0.46), ("Consent & pseudonymization", 0.5))
+)
+def test_a_name_two_condensed_lines_hold_is_condensed_rather_than_cut_or_elided(qtbot, name, zoom):
+    size = ct.name_size_for(zoom)
+    floor = max(ct.NAME_BASE, math.ceil(size * 11.0 / 12.0))
+    layout = ct.layout_for_zoom(name, zoom)
+    at_floor = ct.wrap(name, QFontMetricsF(ct.font(floor, True)), layout.text_width, 2)
+    assert " ".join(at_floor) != name  # the regular width at the smallest size cannot hold it
+    assert " ".join(layout.lines) == name and layout.name_stretch == ct.CONDENSED
+    assert layout.name_screen_px(zoom) >= 11.0
+    _fits(layout)

@@ -46,6 +46,7 @@ _ELIDE = Qt.TextElideMode.ElideRight
 LAYOUTS = 16384  # layouts kept (name and size bucket); a few hundred bytes each
 SMALL_LINES = 4096  # kind and technology lines kept (text, size and width)
 MEMO_TEXTS = 256  # advances (and elisions) remembered per font size (see MemoMetrics)
+HYPHEN_SCRIPTS_END = 0x0530  # letters below this (Latin, Greek, Cyrillic) take a hyphen at a cut
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,8 @@ def wrap(text: str, metrics: QFontMetricsF, width: float, max_lines: int) -> tup
     """Greedy word wrap into at most `max_lines` lines; the last line is elided.
 
     A word longer than a line is cut where the line is full, so the line still starts
-    with the name's first letters.
+    with the name's first letters; a cut inside a word of an alphabet (Latin, Greek, Cyrillic)
+    ends with a hyphen.
     """
     lines: list[str] = []
     rest = text.strip()
@@ -157,10 +159,8 @@ def wrap(text: str, metrics: QFontMetricsF, width: float, max_lines: int) -> tup
             line = f"{line} {words[taken]}"
             taken += 1
         if metrics.horizontalAdvance(line) > width:  # one long word: cut it
-            cut = len(line)
-            while cut > 1 and metrics.horizontalAdvance(line[:cut]) > width:
-                cut -= 1
-            lines.append(line[:cut])
+            head, cut = _cut(line, metrics, width)
+            lines.append(head)
             rest = rest[cut:].strip()
         else:
             lines.append(line)
@@ -168,6 +168,22 @@ def wrap(text: str, metrics: QFontMetricsF, width: float, max_lines: int) -> tup
     if rest or not lines:
         lines.append(metrics.elidedText(rest, _ELIDE, width))
     return tuple(lines)
+
+
+def _hyphenates(before: str, after: str) -> bool:
+    """Whether a word cut between these two letters takes a hyphen: both letters of an alphabet
+    that hyphenates (Latin, Greek, Cyrillic); scripts such as CJK break anywhere without one."""
+    return all(c.isalpha() and ord(c) < HYPHEN_SCRIPTS_END for c in (before, after))
+
+
+def _cut(word: str, metrics: QFontMetricsF, width: float) -> tuple[str, int]:
+    """The longest start of a word wider than `width` that fits it (with a hyphen, when the
+    cut takes one) and where the rest of the word starts."""
+    for cut in range(len(word) - 1, 1, -1):
+        head = word[:cut] + ("-" if _hyphenates(word[cut - 1], word[cut]) else "")
+        if metrics.horizontalAdvance(head) <= width:
+            return head, cut
+    return word[:1], 1
 
 
 @level_cache(maxsize=LAYOUTS)
@@ -262,12 +278,14 @@ def _two_lines(
     name: str, size: int, metrics: QFontMetricsF, stretch: int, width: float
 ) -> tuple[int, QFontMetricsF, int]:
     """The largest size down to NAME_FLOOR_PX on screen at which `name` wraps whole onto
-    MAX_LINES lines; the given size when none does (the name is then elided)."""
+    MAX_LINES lines, condensed when nothing else does; the given size when none does (the
+    name is then elided)."""
     floor = max(NAME_BASE, math.ceil(size * NAME_FLOOR_PX / NAME_MIN_PX))
-    for candidate in range(size - 1, floor - 1, -1):
-        smaller = _metrics(candidate, True, stretch)
-        if _whole(name, smaller, width):
-            return candidate, smaller, stretch
+    for narrower in dict.fromkeys((stretch, CONDENSED)):
+        for candidate in range(size - (narrower == stretch), floor - 1, -1):
+            smaller = _metrics(candidate, True, narrower)
+            if _whole(name, smaller, width):
+                return candidate, smaller, narrower
     return size, metrics, stretch
 
 
