@@ -81,6 +81,7 @@ def test_the_default_layout_keeps_the_right_column_as_wide_as_every_panel_needs(
 ) -> None:
     window = windows(restore_layout=False)
     assert window._estimates.is_built() and window._decisions.is_built()
+    QApplication.processEvents()  # the docks take their sizes at the layout pass after the show
     for panel in (window.estimates, window.decisions):
         assert window.findings_dock.width() >= panel.minimumSizeHint().width()
 
