@@ -75,6 +75,124 @@ def test_r28_reports_a_job_once_at_the_endpoint_it_reaches():
     assert "endpoint Feed API" in finding.message
 
 
+# ---- R29, R35, R37: a consumer taking a model's predictions with no endpoint is served too ----
+
+
+def _direct_scores(consumer_type: str | None = "user_app") -> tuple[DesignBuilder, dict[str, str]]:
+    """Events → training → model → app: scores taken straight from the model, no endpoint."""
+    b = DesignBuilder(default_catalog())
+    c = {
+        "events": b.add("data_source", "Events"),
+        "training": b.add("training_job", "Train"),
+        "model": b.add("model", "Model"),
+        "app": b.add("consumer", "App", consumer_type=consumer_type),
+    }
+    b.link(c["events"], c["training"], phase="train")
+    b.link(c["training"], c["model"], phase="train")
+    b.link(c["model"], c["app"], flow="prediction", phase="serve")
+    return b, c
+
+
+def _through_endpoint(b: DesignBuilder, c: dict[str, str]) -> None:
+    _unlink(b, c["model"], c["app"])
+    c["endpoint"] = b.add("endpoint", "Scores API", mode="batch")
+    b.link(c["model"], c["endpoint"], flow="prediction", phase="serve")
+    b.link(c["endpoint"], c["app"], flow="prediction", phase="serve")
+
+
+def test_r29_fires_for_a_consumer_taking_a_model_s_scores_with_no_endpoint():
+    b, c = _direct_scores()
+    [finding] = fired(b.design, "R29")
+    assert finding.message == (
+        "Consumer App takes the predictions of Model with no endpoint, with no release strategy "
+        "and no model registry on its path"
+    )
+    assert set(finding.components) == {c["app"], c["model"]}
+
+
+def test_r29_counts_a_gradual_release_from_a_versioned_registry_on_the_way():
+    b, c = _direct_scores()
+    assert fired(b.design, "R29")
+    registry = b.add("model_registry", "Registry", versioned=True)
+    release = b.add("release_strategy", "Canary", release_type="canary", rollback="automated")
+    b.chain(c["model"], registry, release, c["app"])
+    assert findings(b.design, "R29") == []
+
+
+def test_r35_fires_for_a_consumer_taking_a_model_s_scores_with_no_endpoint_and_r36_does_not():
+    b, c = _direct_scores()
+    [finding] = fired(b.design, "R35")
+    assert finding.message.startswith(
+        "Consumer App takes the predictions of Model with no endpoint and no monitor watching"
+    )
+    assert finding.severity == "error"
+    assert findings(b.design, "R36") == []  # batch scores have no request latency of their own
+
+
+def test_r35_counts_a_drift_monitor_on_the_model_or_on_the_consumer():
+    for watched in ("model", "app"):
+        b, c = _direct_scores()
+        assert fired(b.design, "R35")
+        monitor = b.add("monitor", "Drift", watches=["prediction_drift"], alerting=True)
+        b.link(monitor, c[watched])
+        assert findings(b.design, "R35") == [], watched
+
+
+def test_r35_asks_the_consumer_type_when_nobody_is_known_to_act():
+    b, c = _direct_scores(consumer_type=None)
+    assert fired(b.design, "R35") == []
+    assert any("consumer_type" in f.message for f in findings(b.design, "R35"))
+
+
+def test_r37_fires_for_a_consumer_taking_a_model_s_scores_with_no_endpoint():
+    b, c = _direct_scores()
+    [finding] = fired(b.design, "R37")
+    assert finding.message.startswith(
+        "Consumer App takes the predictions of Model with no endpoint, with no A/B, interleaving"
+    )
+
+
+def test_r37_counts_an_experiment_on_the_consumer_and_a_kpi_monitor():
+    b, c = _direct_scores()
+    assert fired(b.design, "R37")
+    objective = b.add("business_objective", "Revenue", kpi="revenue per user")
+    kpi = b.add("monitor", "KPI monitor", watches=["business_kpi"], alerting=True)
+    b.link(kpi, objective)
+    test = b.add("experiment", "A/B test", experiment_type="ab", unit="user", guardrails=["churn"])
+    b.link(test, c["app"])
+    assert findings(b.design, "R37") == []
+
+
+def test_a_consumer_behind_an_endpoint_is_judged_at_the_endpoint_only():
+    b, c = _direct_scores()
+    assert all(fired(b.design, rule) for rule in ("R29", "R35", "R37"))
+    _through_endpoint(b, c)
+    for rule in ("R29", "R35", "R37"):
+        messages = [f.message for f in findings(b.design, rule)]
+        assert messages and all(m.startswith("Endpoint Scores API") for m in messages), rule
+
+
+def test_an_analyst_taking_a_model_s_scores_directly_gets_info():
+    b, c = _direct_scores()
+    assert fired(b.design, "R29")[0].severity == "warning"
+    ops.set_property(b.design, b.catalog, c["app"], "consumer_type", "analyst")
+    assert [f.severity for f in fired(b.design, "R29")] == ["info"]
+    assert [f.severity for f in fired(b.design, "R35")] == ["info"]
+    assert findings(b.design, "R37") == []
+
+
+def test_the_recommender_scoring_its_app_with_no_endpoint_is_judged_by_what_is_near_the_app():
+    b, c = _recommender()
+    ops.remove_component(b.design, c["endpoint"])
+    b.link(c["model"], c["policy"])  # release, experiment and drift monitor stay near the app
+    _unlink(b, c["drift"], c["model"])
+    _unlink(b, c["drift"], c["store"])
+    [finding] = fired(b.design, "R35")
+    assert finding.message.startswith("Consumer Mobile app takes the predictions of Ranking model")
+    b.link(c["drift"], c["model"])
+    assert fired(b.design, "R29") == fired(b.design, "R35") == fired(b.design, "R37") == []
+
+
 # ---- R53: a human review's verdicts are human labels ---------------------------------------
 
 
@@ -239,4 +357,31 @@ def test_incremental_engine_matches_fresh_checks_on_the_new_shapes():
     assert any(f.rule == "R33" for f in engine.check().findings)
     link(c["objective"], c["metric"])
     engine.apply(ops.set_property(b.design, b.catalog, c["endpoint"], "mode", "edge")[1])
+    same()
+    direct = link(c["model"], c["app"], flow="prediction", phase="serve")
+    engine.apply(ops.remove_link(b.design, direct)[1])
+    same()
+
+
+def test_incremental_engine_follows_a_consumer_taking_scores_with_no_endpoint():
+    from app.rules.engine import RuleEngine
+
+    b, c = _direct_scores()
+    engine = RuleEngine(b.design, b.catalog)
+
+    def same() -> None:
+        live = [(f.rule, f.message, f.components) for f in engine.check().findings]
+        fresh = [(f.rule, f.message, f.components) for f in check_design(b.design, b.catalog).findings]
+        assert live == fresh
+
+    same()
+    assert any(f.message.startswith("Consumer App takes") for f in engine.check().findings)
+    [direct] = [x.id for x in b.design.links if x.source == c["model"] and x.target == c["app"]]
+    engine.apply(ops.remove_link(b.design, direct)[1])
+    same()
+    assert not any(f.message.startswith("Consumer App takes") for f in engine.check().findings)
+    made = ops.make_link(b.design, b.catalog, c["model"], c["app"], flow="prediction", phase="serve")
+    engine.apply(ops.add_link(b.design, made))
+    same()
+    engine.apply(ops.set_property(b.design, b.catalog, c["app"], "consumer_type", "analyst")[1])
     same()

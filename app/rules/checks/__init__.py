@@ -2,7 +2,7 @@
 
 coverage: R1-R5 (business framing, stage coverage, orphans), structure: R6-R11 (loops,
 lineage, labels, monitors), data: R12-R15, skew: R16, R41, leakage: R17, R18, R42,
-features: R19-R21, model: R22, R23, R25-R27, latency: R24, release: R28, R29, R37,
+features: R19-R21, model: R22, R23, R25-R27, latency: R24, release: R28, R29, experiments: R37,
 serving: R30-R34, monitoring: R35, R36, R40, loops: R38, R39; decisions: R43, R47, R54,
 labels: R44, R45, R50, R53, upstream: R48, R49, R51, online: R46, R52; capacity: R55-R58 (and
 the computed cost of R34), judged on the estimated figures.
@@ -13,6 +13,7 @@ from app.rules.checks import (
     coverage,
     data,
     decisions,
+    experiments,
     features,
     labels,
     latency,
@@ -33,6 +34,7 @@ __all__ = [
     "coverage",
     "data",
     "decisions",
+    "experiments",
     "features",
     "labels",
     "latency",

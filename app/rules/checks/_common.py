@@ -235,12 +235,13 @@ class EndpointView:
 
     A component is near an endpoint when it is the endpoint, upstream or downstream of it
     (feedback links left out), or linked directly to something that is: a monitor watching
-    the model, a logger fed by the endpoint, an experiment routing its users.
+    the model, a logger fed by the endpoint, an experiment routing its users. With `points`,
+    the same over other served points (endpoints first): see `nearness.served_view`.
     """
 
-    def __init__(self, ctx: RuleContext):
+    def __init__(self, ctx: RuleContext, points: list[str] | None = None):
         self.succ, self.pred = ctx.succ, ctx.pred
-        self.endpoints = endpoints(ctx)
+        self.endpoints = endpoints(ctx) if points is None else points  # or served points
         self.bit = {e: 1 << i for i, e in enumerate(self.endpoints)}
         self.all = (1 << len(self.endpoints)) - 1
         self.above = ctx.reach_bits(self.endpoints, forward=False)

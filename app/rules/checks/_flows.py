@@ -1,4 +1,5 @@
-"""Which links carry data, the loops they close, and who consumes an endpoint's predictions."""
+"""Which links carry data, the loops they close, and who consumes an endpoint's predictions
+(or a model's, taken with no endpoint)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from itertools import compress
 from typing import Any
 
 from app.domain.digraph import DesignGraph
-from app.rules.checks._common import ONLINE_MODES, bit_row, endpoint_view, inline_governance
+from app.rules.checks._common import ONLINE_MODES, bit_row, inline_governance
+from app.rules.checks.nearness import served_view
 from app.rules.context import RuleContext
 from app.rules.shape import Keep, LinkEdit, TopologyKey
 from app.rules.walks import strongly_connected
@@ -104,10 +106,10 @@ def _loops_kept(feedback: bool) -> Keep:
 
 
 def _consumer_table(ctx: RuleContext) -> list[tuple[str, Any, int]]:
-    """Each consumer with its consumer_type and the endpoints upstream of it (a bit mask)."""
+    """Each consumer with its consumer_type and the served points upstream of it (a bit mask)."""
 
     def compute() -> list[tuple[str, Any, int]]:
-        below = endpoint_view(ctx).below
+        below = served_view(ctx).below
         return [
             (c.id, c.properties.get("consumer_type"), below.get(c.id, 0)) for c in ctx.of_kind("consumer")
         ]
@@ -119,16 +121,18 @@ def audience(ctx: RuleContext, endpoint_id: str) -> tuple[str, list[str]]:
     """Who acts on an endpoint's predictions: ("acting", consumers) when a user app, an internal
     service or a downstream model does; ("unknown", consumers with consumer_type unset) when
     none does but some type is unset; ("soft", consumers) when only analysts read them (or
-    nobody is drawn and the endpoint is not online)."""
+    nobody is drawn and the endpoint is not online). For a consumer taking a model's
+    predictions with no endpoint (a served point of `served_view`), the consumer itself and
+    those downstream of it."""
     return ctx.memo(("audience", endpoint_id), lambda: _audience(ctx, endpoint_id))
 
 
 def _consumers_of(ctx: RuleContext) -> dict[str, list[tuple[str, Any]]]:
-    """Each endpoint's consumers (downstream of it) with their consumer_type, in design order:
-    the columns of the consumers' rows of endpoint bits."""
+    """Each served point's consumers (downstream of it) with their consumer_type, in design
+    order: the columns of the consumers' rows of served-point bits."""
 
     def compute() -> dict[str, list[tuple[str, Any]]]:
-        view, table = endpoint_view(ctx), _consumer_table(ctx)
+        view, table = served_view(ctx), _consumer_table(ctx)
         if not table:
             return {}
         count = len(view.endpoints)
@@ -141,6 +145,8 @@ def _consumers_of(ctx: RuleContext) -> dict[str, list[tuple[str, Any]]]:
 
 def _audience(ctx: RuleContext, endpoint_id: str) -> tuple[str, list[str]]:
     types = _consumers_of(ctx).get(endpoint_id, [])
+    if ctx.kind_of.get(endpoint_id) == "consumer":
+        types = [(endpoint_id, ctx.prop(endpoint_id, "consumer_type")), *types]
     acting = [c for c, t in types if t in ACTING_CONSUMERS]
     if acting:
         return "acting", acting

@@ -15,7 +15,8 @@ from app.rules.checks._common import (
     roml,
     watches_any,
 )
-from app.rules.checks.nearness import near_check, serving_view
+from app.rules.checks._flows import audience
+from app.rules.checks.nearness import direct_models, near_check, serving_view
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import rule
@@ -29,21 +30,27 @@ _OUTPUT_SIGNALS = {"prediction_drift", "model_quality"}
     title="Endpoint not monitored for drift or quality",
     stage="monitoring",
     severity="error",
-    kinds=("endpoint", "monitor"),
-    rationale="Models degrade silently as data and the world drift; an endpoint with no monitor on "
-    "its inputs or its predictions fails without anyone knowing.",
+    kinds=("consumer", "endpoint", "monitor"),
+    rationale="Models degrade silently as data and the world drift; an endpoint (or a model whose "
+    "predictions a consumer takes with no endpoint) with no monitor on its inputs or its "
+    "predictions fails without anyone knowing.",
     suggestion="Add a monitor on the endpoint watching data drift or data quality, and prediction drift "
     "or model quality.",
     sources=(*mts("Monitor 2", "Monitor 7"), *aws("monitor data drift", "monitor model performance")),
     condition="No monitor near an endpoint in production (linked to it, to what feeds it at request "
     "time, to what it feeds or to the labels its outcomes come back to; not to the training job or "
-    "data only training reads) watches data_drift, data_quality, prediction_drift or model_quality.",
+    "data only training reads) watches data_drift, data_quality, prediction_drift or model_quality. "
+    "A consumer taking a model's predictions with no endpoint on the way (batch scores, an embedded "
+    "model) is held to the same when a user app, internal service or downstream model acts on them "
+    "(near it: linked to it, to the model or what feeds the model at serve time, or to what it "
+    "feeds); one read only by analysts gets the finding as info.",
     unset="A nearby monitor whose watches is unset, when no other monitor settles it, is an error naming "
-    "monitor.watches.",
+    "monitor.watches; a direct consumer's consumer_type unset when none is known to act is a "
+    "warning naming it.",
 )
 def r35_drift_monitoring(ctx: RuleContext) -> Iterator[Hit]:
     unknown = Unspecified(ctx)
-    view = serving_view(ctx)
+    view = serving_view(ctx)  # the endpoints, then the consumers taking predictions directly
     missing = near_check(
         ctx,
         view.endpoints,
@@ -59,12 +66,41 @@ def r35_drift_monitoring(ctx: RuleContext) -> Iterator[Hit]:
         others = (
             f" ({names(ctx, near)} {'watches' if len(near) == 1 else 'watch'} other signals)" if near else ""
         )
+        if ctx.kind_of.get(endpoint) == "consumer":
+            yield from _unwatched_consumer(ctx, endpoint, others, unknown)
+            continue
         yield Hit(
             f"Endpoint {ctx.name(endpoint)} has no monitor watching its data (data_drift, data_quality) "
             f"or its predictions (prediction_drift, model_quality){others}",
             components=(endpoint,),
         )
     yield from unknown.hits()
+
+
+def _unwatched_consumer(ctx: RuleContext, consumer: str, others: str, unknown: Unspecified) -> Iterator[Hit]:
+    """R35's finding for a consumer taking a model's predictions with no endpoint: an error when
+    someone acts on them, info when only analysts read them, a consumer_type note when unknown."""
+    who, unset = audience(ctx, consumer)
+    models = direct_models(ctx, consumer)
+    source = names(ctx, models, ordered=True)
+    if who == "unknown":
+        for other in unset:
+            unknown.note(
+                other,
+                "consumer_type",
+                f"if it acts on {source}'s predictions, nothing watches them for drift or quality",
+                "user_app, internal_service, downstream_model or analyst",
+                severity="warning",
+                also=(consumer,),
+            )
+        return
+    yield Hit(
+        f"Consumer {ctx.name(consumer)} takes the predictions of {source} with no endpoint and no "
+        "monitor watching their data (data_drift, data_quality) or the predictions (prediction_drift, "
+        f"model_quality){others}",
+        components=ctx.sorted_ids([consumer, *models]),
+        severity="info" if who == "soft" else None,
+    )
 
 
 @rule(
@@ -78,7 +114,10 @@ def r35_drift_monitoring(ctx: RuleContext) -> Iterator[Hit]:
     suggestion="Add a monitor watching latency and errors of the endpoint, with alerting.",
     sources=mts("Monitor 6"),
     condition="No monitor near an online endpoint in production (linked to it, to what feeds it at "
-    "request time or to what it feeds) watches latency or errors.",
+    "request time or to what it feeds) watches latency or errors. A consumer taking a model's "
+    "predictions with no endpoint on the way is not held to it: batch scores have no request "
+    "latency, and an embedded model's latency and errors are its host's (R35 still asks for a "
+    "drift or quality monitor there).",
     unset="A nearby monitor whose watches is unset, when no other monitor settles it, is a warning "
     "naming monitor.watches.",
 )

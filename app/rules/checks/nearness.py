@@ -3,12 +3,14 @@ monitor, a validation, an experiment) is attached to an endpoint: `near_check`.
 
 Two notions of near, both as bit masks over the endpoints: `EndpointView` (anywhere up- or
 downstream) and `ServingView` (in production only: a monitor on the training set watches no
-endpoint).
+endpoint). `ServingView` and `served_view` hold their bits over the served points: the
+endpoints, then the consumers taking a model's predictions with no endpoint on the way
+(`direct_consumers`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from app.domain.model import Component
 from app.rules import walks
@@ -20,6 +22,7 @@ from app.rules.checks._common import (
     endpoint_view,
     endpoints,
     inline_governance,
+    names,
     pick,
     serving_model_bits,
 )
@@ -28,16 +31,17 @@ from app.rules.shape import aspects_of
 
 
 class ServingView(EndpointView):
-    """Components near endpoints in production: the endpoint, what feeds it at request time
-    (`serve_side`: never the training job or data only training reads), what it feeds at serve
-    time, the label sources its outcomes come back to, what is linked to the endpoint itself by a
-    link not of the train phase (its serving infrastructure, its release strategy), and what is
-    linked to one of those by a link not of the train phase (a monitor on the training set
-    watches no endpoint)."""
+    """Components near the served points (the endpoints, then `direct_consumers`) in
+    production: the endpoint, what feeds it at request time (`serve_side`: never the training
+    job or data only training reads; for a consumer, what feeds its models), what it feeds at
+    serve time, the label sources its outcomes come back to, what is linked to the endpoint
+    itself by a link not of the train phase (its serving infrastructure, its release strategy),
+    and what is linked to one of those by a link not of the train phase (a monitor on the
+    training set watches no endpoint)."""
 
     def __init__(self, ctx: RuleContext):
         self.succ, self.pred = ctx.succ, ctx.pred
-        self.endpoints = endpoints(ctx)
+        self.endpoints = [*endpoints(ctx), *direct_consumers(ctx)]  # the served points
         self.bit = {e: 1 << i for i, e in enumerate(self.endpoints)}
         self.all = (1 << len(self.endpoints)) - 1
         self.above = _serve_side_bits(ctx, self.endpoints, self.bit)
@@ -72,11 +76,12 @@ def _serve_side_bits(ctx: RuleContext, ends: list[str], bit: dict[str, int]) -> 
     """For every node, the endpoints whose `serve_side` holds it, in one pass over the graph
     (the same sets as calling `serve_side` for each endpoint): each endpoint and each model
     serving it carry the endpoint's bit upstream along request-time links, stopping at
-    training jobs."""
+    training jobs. A consumer among `ends` is served by the models feeding it directly."""
     models, served_by = serving_model_bits(ctx)
+    feeding = direct_consumers(ctx)
     own = {e: bit[e] for e in ends}
     for endpoint in ends:
-        for model in pick(models, served_by.get(endpoint, 0)):
+        for model in pick(models, feeding.get(endpoint, served_by.get(endpoint, 0))):
             own[model] = own.get(model, 0) | bit[endpoint]
     upstream = ctx.adjacency(forward=False, serve=True)
     links = ctx.pred
@@ -98,8 +103,61 @@ def _serve_side_bits(ctx: RuleContext, ends: list[str], bit: dict[str, int]) -> 
     return bits
 
 
+def direct_consumers(ctx: RuleContext) -> Mapping[str, int]:
+    """The consumers taking a model's predictions with no endpoint on the way (batch scores, an
+    embedded model), in design order, each with the models feeding it so (bits of the models of
+    `serving_model_bits`): the first consumer a model reaches without passing an endpoint,
+    another model or a training job. A model serving an endpoint is judged there: the consumers
+    behind it, or beside it, are not served points of their own."""
+
+    def compute() -> dict[str, int]:
+        consumers = ctx.ids_of_kind("consumer")
+        models, served_by = serving_model_bits(ctx)
+        if not consumers or not models:
+            return {}
+        served = 0
+        for endpoint in endpoints(ctx):
+            served |= served_by.get(endpoint, 0)
+        stop = ctx.ids_of_kind(*MODEL_KINDS, "training_job", "endpoint") | consumers
+        reach = ctx.reach_bits(models, stop=stop)
+        found = {}
+        for consumer in ctx.of_kind("consumer"):
+            mask = reach.get(consumer.id, 0) & ~served
+            if mask:
+                found[consumer.id] = mask
+        return found
+
+    return ctx.shape_memo("direct_consumers", compute, aspects_of())
+
+
+def direct_models(ctx: RuleContext, consumer: str) -> list[str]:
+    """The models whose predictions a direct consumer takes with no endpoint, in design order."""
+    models, _ = serving_model_bits(ctx)
+    return pick(models, direct_consumers(ctx).get(consumer, 0))
+
+
+def source_name(ctx: RuleContext, point: str) -> str:
+    """Whose predictions a served point passes on: the endpoint's, or those of the models
+    feeding a consumer with no endpoint."""
+    models = direct_models(ctx, point) if ctx.kind_of.get(point) == "consumer" else []
+    return names(ctx, models, ordered=True) if models else ctx.name(point)
+
+
+def served_view(ctx: RuleContext) -> EndpointView:
+    """`endpoint_view` over the served points: the endpoints, then `direct_consumers`."""
+
+    def compute() -> EndpointView:
+        direct = direct_consumers(ctx)
+        return EndpointView(ctx, [*endpoints(ctx), *direct]) if direct else endpoint_view(ctx)
+
+    return ctx.shape_memo("served_view", compute, aspects_of())
+
+
 def serving_view(ctx: RuleContext) -> ServingView:
-    return ctx.shape_memo("serving_view", lambda: ServingView(ctx), {"flow", *aspects_of(serve=True)})
+    """Near in production, over the served points (one view for every rule: the endpoints'
+    bits are the same whatever consumers follow them)."""
+    depends = {"flow", *aspects_of(serve=True), *aspects_of()}
+    return ctx.shape_memo("serving_view", lambda: ServingView(ctx), depends)
 
 
 def near_check(
@@ -111,14 +169,16 @@ def near_check(
     prop: str,
     why: Callable[[str], str],
     serving: bool = False,
+    direct: bool = False,
 ) -> list[str]:
     """The target endpoints with no component of `kind` near them for which `verdict` is True
-    (near in production with `serving`: see `ServingView`).
+    (near in production with `serving`: see `ServingView`). The targets may be consumers taking
+    a model's predictions with no endpoint with `serving` or `direct` (see `served_view`).
 
     A nearby component whose verdict is None (its property is unset) makes the answer
     unknown: it gets one unset note (a finding of the rule), and the endpoint is not returned.
     """
-    view = serving_view(ctx) if serving else endpoint_view(ctx)
+    view = serving_view(ctx) if serving else served_view(ctx) if direct else endpoint_view(ctx)
     good = unsure = 0
     unsure_ids = []
     for component in ctx.of_kind(kind):

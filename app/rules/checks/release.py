@@ -1,23 +1,19 @@
-"""Release safety and online evaluation: R28, R29, R37.
+"""Release safety: R28, R29 (R37, online evaluation, is in experiments.py).
 
 Every endpoint whose predictions someone acts on (a user app, an internal service, a
-downstream model) is held to the same standard; endpoints read only by analysts, or batch
-endpoints nobody is drawn consuming, get info findings; an unset consumer_type is an unknown.
+downstream model) is held to the same standard, and so is a consumer taking a model's
+predictions with no endpoint on the way; endpoints read only by analysts, or batch endpoints
+nobody is drawn consuming, get info findings; an unset consumer_type is an unknown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from app.domain.model import Component
 from app.rules.checks._common import (
     GML,
     Unspecified,
     aws,
-    dmls,
-    endpoint_view,
-    endpoints,
-    items,
     join_words,
     mts,
     names,
@@ -26,13 +22,12 @@ from app.rules.checks._common import (
     transpose,
 )
 from app.rules.checks._flows import audience
-from app.rules.checks.nearness import near_check
+from app.rules.checks.nearness import direct_models, served_view, source_name
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import rule
 
 _GRADUAL = ("canary", "shadow", "blue_green", "traffic_split")
-_ONLINE_EXPERIMENTS = ("ab", "interleaving", "switchback", "bandit", "holdback")
 
 
 @rule(
@@ -148,18 +143,20 @@ class _Registries:
     "serve versions from a versioned model registry.",
     sources=(*mts("Infra 6", "Infra 7"), *aws("choose a deployment strategy", "use versioned endpoints")),
     condition="An endpoint whose predictions a user app, internal service or downstream model consumes "
-    "(or an online endpoint with no consumer drawn) has no release strategy, only big-bang releases, "
-    "no rollback, or no versioned model registry upstream (a release or registry reaching it only "
-    "through another endpoint is that endpoint's) (warning; error when rollback is none and "
-    "no release is gradual). Endpoints read only by analysts, or batch endpoints with no consumer, "
-    "get the same finding as info.",
+    "(or an online endpoint with no consumer drawn), or such a consumer taking a model's predictions "
+    "with no endpoint on the way (batch scores, an embedded model; near it: what is linked to it, "
+    "to its model or on the path from the registry), has no release strategy, only big-bang "
+    "releases, no rollback, or no versioned model registry upstream (a release or registry "
+    "reaching it only through another endpoint is that endpoint's) (warning; error when rollback "
+    "is none and no release is gradual). Endpoints read only by analysts, batch endpoints with no "
+    "consumer, and analysts taking a model's predictions directly get the same finding as info.",
     unset="release_type or rollback unset (when no other release settles it), model_registry.versioned "
     "unset, or a consumer's consumer_type unset when no consumer is known to act: a warning naming it.",
     escalates_to="error",
 )
 def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
     unknown = Unspecified(ctx)
-    view = endpoint_view(ctx)
+    view = served_view(ctx)  # the endpoints, then the consumers taking predictions with no endpoint
     # A release or registry near an endpoint is not that of an endpoint fed by its predictions:
     # an endpoint downstream of another one near the release, and not reached from the release
     # without passing an endpoint, borrows nothing.
@@ -192,8 +189,9 @@ def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
     registries = _Registries(ctx, registry_ids, registry_bits)
     asked: set[str] = set()  # consumers whose consumer_type is noted
     noted_type = noted_rollback = 0  # releases whose release_type, rollback is noted (first note kept)
-    for endpoint in endpoints(ctx):
+    for endpoint in view.endpoints:
         who, consumers = audience(ctx, endpoint)
+        models = [] if endpoint in ends else direct_models(ctx, endpoint)  # a consumer's, no endpoint
         near = near_of.get(endpoint, 0)
         gradual = near & gradual_bits
         name = ctx.name(endpoint)
@@ -223,7 +221,7 @@ def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
                 unknown.note(
                     consumer,
                     "consumer_type",
-                    f"the release of {ctx.name(endpoint)} "
+                    f"the release of {source_name(ctx, endpoint)} "
                     + (f"has {join_words(problems)}" if problems else "is not known to be safe")
                     + ", which matters if this consumer acts on its predictions",
                     "user_app, internal_service, downstream_model or analyst",
@@ -245,137 +243,19 @@ def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
             unknown.note(component, prop, why, fix, severity=severity, also=(endpoint,))
         if not problems:
             continue
-        serving = f" (serving {names(ctx, consumers, ordered=True)})" if consumers else ""
+        if models:
+            said = (
+                f"Consumer {ctx.name(endpoint)} takes the predictions of {names(ctx, models, ordered=True)} "
+                f"with no endpoint, with {join_words(problems)}"
+            )
+        else:
+            serving = f" (serving {names(ctx, consumers, ordered=True)})" if consumers else ""
+            said = f"Endpoint {ctx.name(endpoint)}{serving} has {join_words(problems)}"
         yield Hit(
-            f"Endpoint {ctx.name(endpoint)}{serving} has {join_words(problems)}",
-            components=ctx.with_id(pick(release_ids, near), endpoint),
+            said,
+            components=ctx.sorted_ids([*pick(release_ids, near), *models, endpoint])
+            if models
+            else ctx.with_id(pick(release_ids, near), endpoint),
             severity=severity or ("error" if no_rollback and not gradual else None),
         )
-    yield from unknown.hits()
-
-
-def _kpi_monitors(ctx: RuleContext) -> tuple[list[str], list[str]]:
-    """Monitors tied to a business objective: those watching business_kpi, and those unset."""
-    objectives = ctx.ids_of_kind("business_objective")
-    if not objectives:
-        return [], []
-    related = ctx.reach(objectives) | ctx.reach(objectives, forward=False)
-    tied, unsure = [], []
-    for monitor in ctx.of_kind("monitor"):
-        if monitor.id not in related and not ctx.neighbours(monitor.id) & objectives:
-            continue
-        watches = items(monitor.properties.get("watches"))
-        if watches is None:
-            unsure.append(monitor.id)
-        elif "business_kpi" in watches:
-            tied.append(monitor.id)
-    return tied, unsure
-
-
-def _guarded(ctx: RuleContext, experiment: str) -> bool | None:
-    """Does an experiment name a guardrail: in its guardrails (a blank entry names nothing), or
-    a metric with role guardrail linked to it? None when guardrails is unset and none is linked."""
-    linked = ctx.neighbours(experiment)
-    if any(ctx.kind_of.get(m) == "metric" and ctx.prop(m, "role") == "guardrail" for m in linked):
-        return True
-    listed = items(ctx.prop(experiment, "guardrails"))
-    return None if listed is None else any(g.strip() for g in listed)
-
-
-@rule(
-    id="R37",
-    title="No online experiment or KPI monitor",
-    stage="monitoring",
-    severity="warning",
-    kinds=("consumer", "endpoint", "experiment", "metric", "monitor"),
-    rationale="Offline metrics only predict online impact; a model whose predictions are acted on "
-    "needs an online experiment with guardrail metrics to prove it moves the KPI without breaking "
-    "something else, and a KPI monitor to keep proving it.",
-    suggestion="Run an A/B test (or interleaving, switchback, bandit, holdback) with guardrail metrics "
-    "before full rollout, and monitor the business KPI linked to the business objective.",
-    sources=(*mts("Model 2"), *roml(2), *dmls(9)),
-    condition="An endpoint whose predictions a user app, internal service or downstream model "
-    "consumes (or an online endpoint with no consumer drawn) has no A/B, interleaving, switchback, "
-    "bandit or holdback experiment near it, or its online experiments list no guardrails (in "
-    "guardrails, or as a metric with role guardrail linked to the experiment), or no monitor tied "
-    "to a business objective watches business_kpi.",
-    unset="experiment_type or guardrails unset on a nearby experiment, watches unset on a monitor tied "
-    "to the objective, or consumer_type unset when no consumer is known to act: a warning naming it.",
-)
-def r37_online_evaluation(ctx: RuleContext) -> Iterator[Hit]:
-    unknown = Unspecified(ctx)
-    view = endpoint_view(ctx)
-    facing = []
-    for endpoint in endpoints(ctx):
-        who, consumers = audience(ctx, endpoint)
-        if who == "acting":
-            facing.append(endpoint)
-        elif who == "unknown":
-            for consumer in consumers:
-                if unknown.has(consumer, "consumer_type"):
-                    continue
-                unknown.note(
-                    consumer,
-                    "consumer_type",
-                    f"if it acts on {ctx.name(endpoint)}'s predictions, they need an online experiment",
-                    "user_app, internal_service, downstream_model or analyst",
-                )
-    if not facing:
-        yield from unknown.hits()
-        return
-
-    def online_test(experiment: Component) -> bool | None:
-        kind = experiment.properties.get("experiment_type")
-        return None if kind is None else kind in _ONLINE_EXPERIMENTS
-
-    untested = set(
-        near_check(
-            ctx, facing, "experiment", online_test, unknown, "experiment_type",
-            lambda e: f"does it test {ctx.name(e)} online?",
-        )
-    )  # fmt: skip
-    kpi_problem = None
-    tied, unsure_kpi = _kpi_monitors(ctx)
-    if not tied:
-        for monitor in unsure_kpi:
-            unknown.note(monitor, "watches", "does it watch the business KPI?", "business_kpi, ...")
-        if not unsure_kpi:
-            kpi_problem = (
-                "no monitor watching the business KPI of the business objective"
-                if ctx.has_kind("business_objective")
-                else "no business objective whose KPI a monitor could watch"
-            )
-    for endpoint in facing:
-        problems = (
-            ["no A/B, interleaving, switchback, bandit or holdback experiment"]
-            if endpoint in untested
-            else []
-        )
-        tests = [
-            x
-            for x in view.near_of(ctx, endpoint, "experiment")
-            if ctx.prop(x, "experiment_type") in _ONLINE_EXPERIMENTS
-        ]
-        guarded = [x for x in tests if _guarded(ctx, x)]
-        unguarded: list[str] = []
-        if tests and not guarded:
-            unset = [x for x in tests if _guarded(ctx, x) is None]
-            for x in unset:
-                unknown.note(
-                    x,
-                    "guardrails",
-                    f"what must the new model of {ctx.name(endpoint)} not break?",
-                    "e.g. latency, retention, complaints",
-                    also=(endpoint,),
-                )
-            if not unset:
-                problems.append(f"no guardrail metrics in {names(ctx, tests, ordered=True)}")
-                unguarded = tests
-        if kpi_problem:
-            problems.append(kpi_problem)
-        if problems:
-            yield Hit(
-                f"Endpoint {ctx.name(endpoint)} has {' and '.join(problems)}",
-                components=ctx.sorted_ids([endpoint, *unguarded]),
-            )
     yield from unknown.hits()
