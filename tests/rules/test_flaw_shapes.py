@@ -317,6 +317,88 @@ def test_a_proxy_link_from_the_objective_ties_the_metric():
     assert "+1 the metric is tied to the business objective (proxy link)" in reasons
 
 
+# ---- R41: a shared pipeline fed by a different chain in training and at serving -------------
+
+
+def _before_features(b: DesignBuilder, c: dict[str, str], phase: str, shared: bool | None = False) -> str:
+    """A feature pipeline between stream processing and the (shared) feature pipeline, on one path."""
+    extra = b.add("feature_pipeline", "Session aggregates", ops=["window_agg"], shared_train_serve=shared)
+    b.link(c["stream"], extra, phase=phase)
+    b.link(extra, c["features"], phase=phase)
+    return extra
+
+
+def test_r41_fires_when_the_shared_pipeline_reads_an_extra_pipeline_in_training_only():
+    b, c = _recommender()
+    _unlink(b, c["stream"], c["features"])
+    b.link(c["stream"], c["features"], phase="serve")
+    _before_features(b, c, "train")
+    [finding] = fired(b.design, "R41")
+    assert finding.message == (
+        "Ranking model is served at Feed API with features from Feature pipeline, whose input passes "
+        "Session aggregates in training but no feature pipeline at serving: Session aggregates runs only "
+        "in training, so the two code paths compute different features: training/serving skew"
+    )
+
+
+def test_r41_fires_for_an_unshared_pipeline_before_the_shared_one_at_serving_only():
+    b, c = _recommender()
+    _unlink(b, c["stream"], c["features"])
+    b.link(c["stream"], c["features"], phase="train")
+    extra = _before_features(b, c, "serve", shared=None)
+    [finding] = findings(b.design, "R41")  # unset: an unknown code path is not the training one
+    assert "served at Feed API with features from Feature pipeline and Session aggregates" in finding.message
+    assert "Session aggregates runs only at serving, not shared with training" in finding.message
+    assert finding.unset == (f"{extra}.shared_train_serve",)
+
+
+def test_r41_fires_for_a_shared_pipeline_at_serving_only_that_training_skips():
+    b, c = _recommender()
+    _unlink(b, c["stream"], c["features"])
+    b.link(c["stream"], c["features"], phase="train")
+    _before_features(b, c, "serve", shared=True)  # its claim does not make training run it
+    [finding] = fired(b.design, "R41")
+    assert "Session aggregates runs only at serving" in finding.message
+
+
+def test_r41_fires_for_an_unshared_pipeline_feeding_a_shared_serving_only_pipeline():
+    b, c = _recommender()
+    online = b.add("feature_pipeline", "Online features", shared_train_serve=True)
+    raw = b.add("feature_pipeline", "Request parsing", shared_train_serve=False)
+    b.chain(c["stream"], raw, online, phase="serve")
+    b.link(online, c["model"], phase="serve")
+    [finding] = fired(b.design, "R41")
+    assert "Request parsing runs only at serving, not shared with training" in finding.message
+
+
+def _set_phase(b: DesignBuilder, source: str, target: str, phase: str) -> None:
+    link = ops.find_link(b.design, source, target)
+    assert link is not None
+    ops.set_link_fields(b.design, link.id, phase=phase)
+
+
+def test_r41_quiet_when_the_same_chain_feeds_both_paths():
+    b, c = _recommender()
+    _unlink(b, c["stream"], c["features"])
+    extra = _before_features(b, c, "train")
+    b.link(c["stream"], c["features"], phase="serve")
+    assert fired(b.design, "R41")
+    _unlink(b, c["stream"], c["features"])  # serving passes Session aggregates too
+    _set_phase(b, c["stream"], extra, "both")
+    _set_phase(b, extra, c["features"], "both")
+    assert findings(b.design, "R41") == []
+
+
+def test_r41_quiet_when_a_shared_serving_pipeline_stands_in_for_a_training_one_in_the_chain():
+    b, c = _recommender()
+    _unlink(b, c["stream"], c["features"])
+    _before_features(b, c, "train")
+    online = _before_features(b, c, "serve", shared=False)
+    assert fired(b.design, "R41")
+    ops.set_property(b.design, b.catalog, online, "shared_train_serve", True)
+    assert findings(b.design, "R41") == []
+
+
 # ---- the live engine follows these shapes edit by edit --------------------------------------
 
 
