@@ -399,6 +399,53 @@ def test_r41_quiet_when_a_shared_serving_pipeline_stands_in_for_a_training_one_i
     assert findings(b.design, "R41") == []
 
 
+# ---- R51: a vendor model feeding a gated model at serving is swapped past that gate ----------
+
+
+def _llm_feeding_the_ranker() -> tuple[DesignBuilder, dict[str, str]]:
+    b, c = _recommender()
+    c["llm"] = b.add("model", "Query rewriter", family="llm", provenance="vendor_api", version_pinned=True)
+    c["llm_link"] = b.link(c["llm"], c["model"], phase="serve")
+    return b, c
+
+
+def test_r51_fires_for_a_vendor_llm_feeding_a_gated_model_at_serving():
+    b, c = _llm_feeding_the_ranker()
+    [finding] = fired(b.design, "R51")
+    assert finding.message == (
+        "Query rewriter reaches endpoint Feed API without an evaluation gate (through Ranking model at "
+        "serving, whose gate judges its training, not what feeds it): a prompt edit or a model version "
+        "swap ships untested"
+    )
+    assert set(finding.components) == {c["llm"], c["model"], c["endpoint"]}
+
+
+def test_r51_fires_for_a_prompt_template_feeding_a_gated_model_at_serving():
+    b, c = _recommender()
+    prompt = b.add("prompt_template", "Query rewrite prompt", versioned=True)
+    b.link(prompt, c["model"], phase="serve")
+    [finding] = fired(b.design, "R51")
+    assert finding.message.startswith("Query rewrite prompt reaches endpoint Feed API")
+
+
+def test_r51_counts_a_gate_on_the_llm_s_own_way_into_the_model():
+    b, c = _llm_feeding_the_ranker()
+    assert fired(b.design, "R51")
+    ops.remove_link(b.design, c["llm_link"])
+    gate = b.add("evaluation", "Rewrite replay gate", method="holdout", slices=["locale"], gate=True)
+    b.link(c["llm"], gate)
+    b.link(gate, c["model"], phase="serve")
+    assert findings(b.design, "R51") == []
+
+
+def test_r51_leaves_an_llm_that_only_labels_training_data_to_the_training_gate():
+    b, c = _llm_feeding_the_ranker()
+    assert fired(b.design, "R51")
+    ops.remove_link(b.design, c["llm_link"])
+    b.link(c["llm"], c["dataset"], phase="train")  # its labels pass the ranker's training and gate
+    assert findings(b.design, "R51") == []
+
+
 # ---- the live engine follows these shapes edit by edit --------------------------------------
 
 

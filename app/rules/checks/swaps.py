@@ -34,6 +34,21 @@ def _swappable(ctx: RuleContext) -> tuple[list[str], list[str]]:
     return list(ctx.sorted_ids(seeds)), unsure
 
 
+def _ungated(way: ReachThrough, points: list[str]) -> tuple[int, bool]:
+    """The seeds reaching any of `points` (an endpoint and the models serving it that no seed
+    is) past no gate, firmly if any do. A model's gate judges its training run, not a prompt or
+    vendor model feeding it at serving: those reach its endpoint ungated unless a gate stands
+    on their own way into the model."""
+    mask = 0
+    for point in points:
+        mask |= way.firm(point)
+    if mask:
+        return mask, True
+    for point in points:
+        mask |= way.loose(point)
+    return mask, False
+
+
 @rule(
     id="R51",
     title="No gate for prompt and model-version swaps",
@@ -42,12 +57,14 @@ def _swappable(ctx: RuleContext) -> tuple[list[str], list[str]]:
     kinds=("evaluation", "model", "monitor", "problem_framing", "prompt_template"),
     rationale="A prompt edit, a new pretrained checkpoint or a vendor's model update changes what "
     "users get as much as a retrained model does, but no training run marks the change, so the "
-    "training gate never sees it. Vendor models change underneath an unpinned version; and what "
-    "a generation endpoint says can only be trusted when its groundedness and safety are watched.",
+    "training gate never sees it, nor does the gate of a model it feeds at serving: that gate ran "
+    "when the model was trained, on the old prompt or version. Vendor models change underneath an "
+    "unpinned version; and what a generation endpoint says can only be trusted when its "
+    "groundedness and safety are watched.",
     suggestion="Put an evaluation with gate on between each prompt template or pretrained/vendor "
-    "model and the endpoint (a fixed evaluation set replayed on every prompt or version change), pin "
-    "vendor and pretrained model versions (version_pinned), version prompts, and monitor generation "
-    "endpoints for groundedness and safety.",
+    "model and the endpoint, or the model it feeds (a fixed evaluation set replayed on every prompt "
+    "or version change), pin vendor and pretrained model versions (version_pinned), version "
+    "prompts, and monitor generation endpoints for groundedness and safety.",
     sources=(
         *mts("Infra 4"),
         f"{OWASP_LLM}, LLM03 Supply Chain and LLM09 Misinformation",
@@ -56,10 +73,13 @@ def _swappable(ctx: RuleContext) -> tuple[list[str], list[str]]:
     ),
     condition="Error: a prompt template, or a model with provenance pretrained or vendor_api (or "
     "fine_tuned with no training job in the design), reaches an endpoint without passing an "
-    "evaluation with gate on (training jobs end the path: R28 gates what they train). Warning: such "
-    "a pretrained or vendor model has version_pinned off; a prompt template has versioned off; an "
-    "endpoint served by an LLM (family llm, or any model when a framing's task is generation) has "
-    "no monitor near it watching groundedness and safety.",
+    "evaluation with gate on (training jobs end the path: R28 gates what they train), or reaches "
+    "without one a model trained here that serves the endpoint (feeding it at serving): that "
+    "model's gate judges its training run, not a swap of what feeds it, so only a gate on the "
+    "swappable component's own way into the model counts. Warning: such a pretrained or vendor "
+    "model has version_pinned off; a prompt template has versioned off; an endpoint served by an "
+    "LLM (family llm, or any model when a framing's task is generation) has no monitor near it "
+    "watching groundedness and safety.",
     unset="An LLM with provenance unset and no training job counts as pretrained; an evaluation with "
     "gate unset does not gate; version_pinned, versioned and a nearby monitor's watches unset fire "
     "as the warning cases.",
@@ -72,22 +92,34 @@ def r51_swap_gate(ctx: RuleContext) -> Iterator[Hit]:
         gated = {g.id for g in gates if g.properties.get("gate") is True}
         unsure_gates = {g.id for g in gates if g.properties.get("gate") is None}
         way = ReachThrough(ctx, seeds, gated | ctx.ids_of_kind("training_job"), unsure_gates)
+        swappable, serving = set(seeds), endpoint_models(ctx)
         for endpoint in endpoints:
-            mask, firm = way.best(endpoint)
+            fed = [m for m in serving.get(endpoint, ()) if m not in swappable]
+            mask, firm = _ungated(way, [endpoint, *fed])
             if not mask:
                 continue
             ungated = pick(seeds, mask)
             unset = [f"{m}.provenance" for m in ungated if m in unsure_models]
             tail = ""
             if not firm:
-                on_way = way.first_unsure(endpoint)
+                on_way = list(
+                    dict.fromkeys(chain.from_iterable(way.first_unsure(p) for p in [endpoint, *fed]))
+                )
                 unset += [f"{g}.gate" for g in on_way]
                 tail = f" ({names(ctx, on_way, ordered=True)} on the way has gate unset)"
+            reach = way.firm if firm else way.loose
+            through = [m for m in fed if reach(m) & mask & ~reach(endpoint)]
+            if through:
+                one = len(through) == 1
+                tail += (
+                    f" (through {names(ctx, through, ordered=True)} at serving, whose gate judges "
+                    f"{'its' if one else 'their'} training, not what feeds {'it' if one else 'them'})"
+                )
             yield Hit(
                 f"{names(ctx, ungated, ordered=True)} {'reaches' if len(ungated) == 1 else 'reach'} "
                 f"endpoint {ctx.name(endpoint)} without an evaluation gate{tail}: a prompt edit or a "
                 "model version swap ships untested",
-                components=ctx.sorted_ids([*ungated, endpoint]),
+                components=ctx.sorted_ids([*ungated, endpoint, *through]),
                 unset=tuple(unset),
             )
     for model in ctx.of_kind("model"):
