@@ -446,6 +446,42 @@ def test_r51_leaves_an_llm_that_only_labels_training_data_to_the_training_gate()
     assert findings(b.design, "R51") == []
 
 
+# ---- R58: a source whose records reach the training set through feature pipelines ----------
+
+
+def _catalog_with_volume() -> tuple[DesignBuilder, dict[str, str]]:
+    """The video catalog reaches the training set only through the feature pipeline and store."""
+    b, c = _recommender()
+    ops.set_property(b.design, b.catalog, c["catalog"], "events_per_day", 2_000_000.0)
+    ops.set_property(b.design, b.catalog, c["catalog"], "bytes_per_event", 1_000.0)
+    return b, c
+
+
+def test_r58_fires_for_a_source_reaching_the_dataset_through_a_feature_pipeline():
+    b, c = _catalog_with_volume()
+    [finding] = fired(b.design, "R58")
+    assert finding.message == (
+        "Video catalog adds 2 GB/day to Training set with no retention_days: storage grows by 60 GB a "
+        "month without a limit"
+    )
+    assert set(finding.components) == {c["catalog"], c["dataset"]}
+
+
+def test_r58_counts_retention_days_on_a_source_behind_a_feature_pipeline():
+    b, c = _catalog_with_volume()
+    assert fired(b.design, "R58")
+    ops.set_property(b.design, b.catalog, c["catalog"], "retention_days", 365.0)
+    assert findings(b.design, "R58") == []
+
+
+def test_r58_counts_a_retention_step_on_the_way_to_a_feature_pipeline():
+    b, c = _catalog_with_volume()
+    assert fired(b.design, "R58")
+    _unlink(b, c["catalog"], c["validation"])
+    b.link(c["catalog"], c["governance"])  # pseudonymise and retain, then validation and features
+    assert findings(b.design, "R58") == []
+
+
 # ---- the live engine follows these shapes edit by edit --------------------------------------
 
 
@@ -514,3 +550,32 @@ def test_incremental_engine_follows_a_consumer_taking_scores_with_no_endpoint():
     same()
     engine.apply(ops.set_property(b.design, b.catalog, c["app"], "consumer_type", "analyst")[1])
     same()
+
+
+def test_incremental_engine_follows_chains_swaps_and_feature_paths():
+    from app.rules.engine import RuleEngine
+
+    b, c = _catalog_with_volume()
+    engine = RuleEngine(b.design, b.catalog)
+
+    def same() -> None:
+        live = [(f.rule, f.message, f.components) for f in engine.check().findings]
+        fresh = [(f.rule, f.message, f.components) for f in check_design(b.design, b.catalog).findings]
+        assert live == fresh
+
+    same()
+    [into_features] = [x.id for x in b.design.links if x.source == c["stream"] and x.target == c["features"]]
+    engine.apply(ops.remove_link(b.design, into_features)[1])  # the catalog no longer reaches features
+    same()
+    extra = b.add("feature_pipeline", "Session aggregates", shared_train_serve=False)
+    llm = b.add("model", "Query rewriter", family="llm", provenance="vendor_api", version_pinned=True)
+    engine.reset(b.design)
+    for source, target, phase in [
+        (c["stream"], extra, "train"),
+        (extra, c["features"], "train"),
+        (c["stream"], c["features"], "serve"),
+        (llm, c["model"], "serve"),
+    ]:
+        engine.apply(ops.add_link(b.design, ops.make_link(b.design, b.catalog, source, target, phase=phase)))
+        same()
+    assert {"R41", "R51", "R58"} <= {f.rule for f in engine.check().findings}
