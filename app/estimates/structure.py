@@ -18,6 +18,9 @@ from app.domain.model import Design
 # Data travels from sources through these kinds to datasets.
 VOLUME_PASS = ("governance", "data_pipeline", "data_validation")
 VOLUME_FLOWS = ("data", "label")
+# What retention bounds travels on through feature computations too (R58): features derived
+# from a source's records keep them in the datasets they reach.
+FEATURE_PASS = ("feature_pipeline", "feature_store")
 # What a request reads on its way: each link into a model or endpoint is one read per request.
 LOOKUP_KINDS = ("feature_store", "cache", "vector_index", "retriever")
 NOT_REQUEST_FLOWS = ("artifact", "eval", "watch", "govern")
@@ -25,7 +28,9 @@ NOT_REQUEST_FLOWS = ("artifact", "eval", "watch", "govern")
 SERVING_FLOWS = ("artifact", "prediction", "eval", "feature")
 # The kinds whose outgoing links a walk follows: volume from data and label sources through
 # VOLUME_PASS, lookups to what they serve, infrastructure to what it hosts.
-WALKED_OUT = frozenset({"data_source", "label_source", *VOLUME_PASS, *LOOKUP_KINDS, "infrastructure"})
+WALKED_OUT = frozenset(
+    {"data_source", "label_source", *VOLUME_PASS, *FEATURE_PASS, *LOOKUP_KINDS, "infrastructure"}
+)
 # read from a link's __dict__: cheaper than five attribute reads through pydantic's __getattr__ hook
 _LINK_FIELDS = itemgetter("source", "target", "flow", "phase", "feedback")
 
@@ -96,6 +101,7 @@ class Structure:
     def _walk(self) -> None:
         succ = self.succ
         self.volume_reach = {s: self._volume_reach(s) for s in self.of_kind("data_source")}
+        self._retained: dict[str, tuple[str, ...]] = {}
         self.label_datasets = {s: self._label_datasets(s) for s in self.of_kind("label_source")}
         self.endpoint_models = {
             e: self._with_upstream(self._serving_models(e)) for e in self.of_kind("endpoint")
@@ -128,29 +134,39 @@ class Structure:
 
     # ---- walks ---------------------------------------------------------------------------
 
-    def _volume_reach(self, source: str, avoid: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    def _volume_reach(
+        self, source: str, avoid: frozenset[str] = frozenset(), features: bool = False
+    ) -> tuple[str, ...]:
         """Pipelines, validation, governance and datasets a source's data passes through (out
         of a governance step, a link drawn with its default flow, govern, carries the data too),
-        on ways that pass none of `avoid`."""
+        on ways that pass none of `avoid`; with `features`, through feature pipelines and
+        stores as well."""
+        passing = (*VOLUME_PASS, *FEATURE_PASS) if features else VOLUME_PASS
+        carrying = (*VOLUME_FLOWS, "feature") if features else VOLUME_FLOWS
         seen: set[str] = set()
         frontier = [source]
         while frontier:
             node = frontier.pop()
-            flows = VOLUME_FLOWS if self.kind[node] != "governance" else (*VOLUME_FLOWS, "govern")
+            flows = carrying if self.kind[node] != "governance" else (*carrying, "govern")
             for e in self.succ[node]:
                 if e.feedback or e.flow not in flows or e.node in seen or e.node in avoid:
                     continue
                 kind = self.kind[e.node]
-                if kind in VOLUME_PASS:
+                if kind in passing:
                     seen.add(e.node)
                     frontier.append(e.node)
                 elif kind == "dataset":
                     seen.add(e.node)
         return tuple(sorted(seen))
 
-    def volume_reach_avoiding(self, source: str, avoid: frozenset[str]) -> tuple[str, ...]:
-        """`volume_reach` of a data source on the ways that pass none of `avoid`."""
-        return self._volume_reach(source, avoid)
+    def retained_reach(self, source: str, avoid: frozenset[str] = frozenset()) -> tuple[str, ...]:
+        """What a data source's records reach, through feature pipelines and stores as well as
+        `volume_reach`'s kinds (where retention matters), on the ways that pass none of `avoid`."""
+        if avoid:
+            return self._volume_reach(source, avoid, features=True)
+        if source not in self._retained:
+            self._retained[source] = self._volume_reach(source, features=True)
+        return self._retained[source]
 
     def _label_datasets(self, source: str) -> tuple[str, ...]:
         """Datasets a label source labels, directly or through pipelines."""

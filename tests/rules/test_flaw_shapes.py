@@ -317,6 +317,171 @@ def test_a_proxy_link_from_the_objective_ties_the_metric():
     assert "+1 the metric is tied to the business objective (proxy link)" in reasons
 
 
+# ---- R41: a shared pipeline fed by a different chain in training and at serving -------------
+
+
+def _before_features(b: DesignBuilder, c: dict[str, str], phase: str, shared: bool | None = False) -> str:
+    """A feature pipeline between stream processing and the (shared) feature pipeline, on one path."""
+    extra = b.add("feature_pipeline", "Session aggregates", ops=["window_agg"], shared_train_serve=shared)
+    b.link(c["stream"], extra, phase=phase)
+    b.link(extra, c["features"], phase=phase)
+    return extra
+
+
+def test_r41_fires_when_the_shared_pipeline_reads_an_extra_pipeline_in_training_only():
+    b, c = _recommender()
+    _unlink(b, c["stream"], c["features"])
+    b.link(c["stream"], c["features"], phase="serve")
+    _before_features(b, c, "train")
+    [finding] = fired(b.design, "R41")
+    assert finding.message == (
+        "Ranking model is served at Feed API with features from Feature pipeline, whose input passes "
+        "Session aggregates in training but no feature pipeline at serving: Session aggregates runs only "
+        "in training, so the two code paths compute different features: training/serving skew"
+    )
+
+
+def test_r41_fires_for_an_unshared_pipeline_before_the_shared_one_at_serving_only():
+    b, c = _recommender()
+    _unlink(b, c["stream"], c["features"])
+    b.link(c["stream"], c["features"], phase="train")
+    extra = _before_features(b, c, "serve", shared=None)
+    [finding] = findings(b.design, "R41")  # unset: an unknown code path is not the training one
+    assert "served at Feed API with features from Feature pipeline and Session aggregates" in finding.message
+    assert "Session aggregates runs only at serving, not shared with training" in finding.message
+    assert finding.unset == (f"{extra}.shared_train_serve",)
+
+
+def test_r41_fires_for_a_shared_pipeline_at_serving_only_that_training_skips():
+    b, c = _recommender()
+    _unlink(b, c["stream"], c["features"])
+    b.link(c["stream"], c["features"], phase="train")
+    _before_features(b, c, "serve", shared=True)  # its claim does not make training run it
+    [finding] = fired(b.design, "R41")
+    assert "Session aggregates runs only at serving" in finding.message
+
+
+def test_r41_fires_for_an_unshared_pipeline_feeding_a_shared_serving_only_pipeline():
+    b, c = _recommender()
+    online = b.add("feature_pipeline", "Online features", shared_train_serve=True)
+    raw = b.add("feature_pipeline", "Request parsing", shared_train_serve=False)
+    b.chain(c["stream"], raw, online, phase="serve")
+    b.link(online, c["model"], phase="serve")
+    [finding] = fired(b.design, "R41")
+    assert "Request parsing runs only at serving, not shared with training" in finding.message
+
+
+def _set_phase(b: DesignBuilder, source: str, target: str, phase: str) -> None:
+    link = ops.find_link(b.design, source, target)
+    assert link is not None
+    ops.set_link_fields(b.design, link.id, phase=phase)
+
+
+def test_r41_quiet_when_the_same_chain_feeds_both_paths():
+    b, c = _recommender()
+    _unlink(b, c["stream"], c["features"])
+    extra = _before_features(b, c, "train")
+    b.link(c["stream"], c["features"], phase="serve")
+    assert fired(b.design, "R41")
+    _unlink(b, c["stream"], c["features"])  # serving passes Session aggregates too
+    _set_phase(b, c["stream"], extra, "both")
+    _set_phase(b, extra, c["features"], "both")
+    assert findings(b.design, "R41") == []
+
+
+def test_r41_quiet_when_a_shared_serving_pipeline_stands_in_for_a_training_one_in_the_chain():
+    b, c = _recommender()
+    _unlink(b, c["stream"], c["features"])
+    _before_features(b, c, "train")
+    online = _before_features(b, c, "serve", shared=False)
+    assert fired(b.design, "R41")
+    ops.set_property(b.design, b.catalog, online, "shared_train_serve", True)
+    assert findings(b.design, "R41") == []
+
+
+# ---- R51: a vendor model feeding a gated model at serving is swapped past that gate ----------
+
+
+def _llm_feeding_the_ranker() -> tuple[DesignBuilder, dict[str, str]]:
+    b, c = _recommender()
+    c["llm"] = b.add("model", "Query rewriter", family="llm", provenance="vendor_api", version_pinned=True)
+    c["llm_link"] = b.link(c["llm"], c["model"], phase="serve")
+    return b, c
+
+
+def test_r51_fires_for_a_vendor_llm_feeding_a_gated_model_at_serving():
+    b, c = _llm_feeding_the_ranker()
+    [finding] = fired(b.design, "R51")
+    assert finding.message == (
+        "Query rewriter reaches endpoint Feed API without an evaluation gate (through Ranking model at "
+        "serving, whose gate judges its training, not what feeds it): a prompt edit or a model version "
+        "swap ships untested"
+    )
+    assert set(finding.components) == {c["llm"], c["model"], c["endpoint"]}
+
+
+def test_r51_fires_for_a_prompt_template_feeding_a_gated_model_at_serving():
+    b, c = _recommender()
+    prompt = b.add("prompt_template", "Query rewrite prompt", versioned=True)
+    b.link(prompt, c["model"], phase="serve")
+    [finding] = fired(b.design, "R51")
+    assert finding.message.startswith("Query rewrite prompt reaches endpoint Feed API")
+
+
+def test_r51_counts_a_gate_on_the_llm_s_own_way_into_the_model():
+    b, c = _llm_feeding_the_ranker()
+    assert fired(b.design, "R51")
+    ops.remove_link(b.design, c["llm_link"])
+    gate = b.add("evaluation", "Rewrite replay gate", method="holdout", slices=["locale"], gate=True)
+    b.link(c["llm"], gate)
+    b.link(gate, c["model"], phase="serve")
+    assert findings(b.design, "R51") == []
+
+
+def test_r51_leaves_an_llm_that_only_labels_training_data_to_the_training_gate():
+    b, c = _llm_feeding_the_ranker()
+    assert fired(b.design, "R51")
+    ops.remove_link(b.design, c["llm_link"])
+    b.link(c["llm"], c["dataset"], phase="train")  # its labels pass the ranker's training and gate
+    assert findings(b.design, "R51") == []
+
+
+# ---- R58: a source whose records reach the training set through feature pipelines ----------
+
+
+def _catalog_with_volume() -> tuple[DesignBuilder, dict[str, str]]:
+    """The video catalog reaches the training set only through the feature pipeline and store."""
+    b, c = _recommender()
+    ops.set_property(b.design, b.catalog, c["catalog"], "events_per_day", 2_000_000.0)
+    ops.set_property(b.design, b.catalog, c["catalog"], "bytes_per_event", 1_000.0)
+    return b, c
+
+
+def test_r58_fires_for_a_source_reaching_the_dataset_through_a_feature_pipeline():
+    b, c = _catalog_with_volume()
+    [finding] = fired(b.design, "R58")
+    assert finding.message == (
+        "Video catalog adds 2 GB/day to Training set with no retention_days: storage grows by 60 GB a "
+        "month without a limit"
+    )
+    assert set(finding.components) == {c["catalog"], c["dataset"]}
+
+
+def test_r58_counts_retention_days_on_a_source_behind_a_feature_pipeline():
+    b, c = _catalog_with_volume()
+    assert fired(b.design, "R58")
+    ops.set_property(b.design, b.catalog, c["catalog"], "retention_days", 365.0)
+    assert findings(b.design, "R58") == []
+
+
+def test_r58_counts_a_retention_step_on_the_way_to_a_feature_pipeline():
+    b, c = _catalog_with_volume()
+    assert fired(b.design, "R58")
+    _unlink(b, c["catalog"], c["validation"])
+    b.link(c["catalog"], c["governance"])  # pseudonymise and retain, then validation and features
+    assert findings(b.design, "R58") == []
+
+
 # ---- the live engine follows these shapes edit by edit --------------------------------------
 
 
@@ -385,3 +550,32 @@ def test_incremental_engine_follows_a_consumer_taking_scores_with_no_endpoint():
     same()
     engine.apply(ops.set_property(b.design, b.catalog, c["app"], "consumer_type", "analyst")[1])
     same()
+
+
+def test_incremental_engine_follows_chains_swaps_and_feature_paths():
+    from app.rules.engine import RuleEngine
+
+    b, c = _catalog_with_volume()
+    engine = RuleEngine(b.design, b.catalog)
+
+    def same() -> None:
+        live = [(f.rule, f.message, f.components) for f in engine.check().findings]
+        fresh = [(f.rule, f.message, f.components) for f in check_design(b.design, b.catalog).findings]
+        assert live == fresh
+
+    same()
+    [into_features] = [x.id for x in b.design.links if x.source == c["stream"] and x.target == c["features"]]
+    engine.apply(ops.remove_link(b.design, into_features)[1])  # the catalog no longer reaches features
+    same()
+    extra = b.add("feature_pipeline", "Session aggregates", shared_train_serve=False)
+    llm = b.add("model", "Query rewriter", family="llm", provenance="vendor_api", version_pinned=True)
+    engine.reset(b.design)
+    for source, target, phase in [
+        (c["stream"], extra, "train"),
+        (extra, c["features"], "train"),
+        (c["stream"], c["features"], "serve"),
+        (llm, c["model"], "serve"),
+    ]:
+        engine.apply(ops.add_link(b.design, ops.make_link(b.design, b.catalog, source, target, phase=phase)))
+        same()
+    assert {"R41", "R51", "R58"} <= {f.rule for f in engine.check().findings}

@@ -282,7 +282,8 @@ def r57_lookup_capacity(ctx: RuleContext) -> Iterator[Hit]:
     "and delete or aggregate older data.",
     sources=(GDPR_STORAGE, *aws("optimize cost"), *dmls(3)),
     condition="A data source with a daily volume (events_per_day and bytes_per_event) feeds a dataset "
-    "(through pipelines, validation or governance) and has no retention_days, and no governance "
+    "(through data pipelines, validation or governance, or through feature pipelines and feature "
+    "stores: features derived from its records keep them) and has no retention_days, and no governance "
     "step with retention controls governs the dataset or stands on every way the source's data "
     "takes to it (a monitor or evaluation linked to the dataset carries none of it).",
     unset="The flaw is the missing retention itself; events_per_day or bytes_per_event unset means "
@@ -299,10 +300,10 @@ def r58_retention(ctx: RuleContext) -> Iterator[Hit]:
         daily = estimate.figure(source.id, "bytes_per_day")
         if daily is None:
             continue
-        reached = _structure(ctx).volume_reach.get(source.id, ())
+        reached = _structure(ctx).retained_reach(source.id)
         # Governance with retention controls bounds the datasets it governs and those it stands
         # before on every way the source's data takes.
-        unbounded = _structure(ctx).volume_reach_avoiding(source.id, retaining) if retaining else None
+        unbounded = _structure(ctx).retained_reach(source.id, retaining) if retaining else None
         datasets = [
             d
             for d in reached

@@ -89,6 +89,19 @@ class _Skew:
     source: str
     pipelines: tuple[str, ...] = ()  # R41: the serving-only feature pipelines
     unset: tuple[str, ...] = ()  # R41: pipelines whose shared_train_serve is unset
+    chain: _Chain | None = None  # R41: the chains of pipelines the two paths pass differ
+
+
+@dataclass(frozen=True)
+class _Chain:
+    """The feature pipelines whose output reaches `point` (the model, or a pipeline on both
+    paths) in training and at serving, when the two differ."""
+
+    point: str
+    trained: tuple[str, ...]
+    served: tuple[str, ...]
+    train_only: tuple[str, ...]
+    serve_only: tuple[str, ...]
 
 
 def _skew(ctx: RuleContext) -> list[_Skew]:
@@ -99,6 +112,7 @@ def _skew(ctx: RuleContext) -> list[_Skew]:
         seen: set[tuple[str, str]] = set()
         training = _training(ctx)
         inputs: dict[str, list[str]] = {}
+        upstream: dict[tuple[str, bool], frozenset[str]] = {}
         # A model met again at a later endpoint finds nothing more: its pairs are seen, or
         # skipped again for a reason no endpoint changes.
         done: set[str] = set()
@@ -122,9 +136,84 @@ def _skew(ctx: RuleContext) -> list[_Skew]:
                     case = _classify(ctx, endpoint, model, source, training)
                     if case is not None:
                         found.append(case)
+                if not any(case.rule == "R41" and case.model == model for case in found):
+                    chain = _chain_skew(ctx, model, training, upstream)
+                    if chain is not None:
+                        found.append(_Skew("R41", endpoint, model, chain.point, chain=chain))
         return found
 
     return ctx.memo("skew", compute)
+
+
+def _pipelines_upstream(
+    ctx: RuleContext, node: str, serve: bool, known: dict[tuple[str, bool], frozenset[str]]
+) -> frozenset[str]:
+    """The feature pipelines whose output reaches `node` through data and feature links (and
+    the governance steps data flows into), not through models or training jobs: on the
+    serving path with `serve` (no train-phase link), else on the training path (no serve-phase
+    link)."""
+    if (node, serve) in known:
+        return known[node, serve]
+    inline = inline_governance(ctx)
+    other_phase = "train" if serve else "serve"
+    found: set[str] = set()
+    seen, frontier = {node}, [node]
+    while frontier:
+        for prev, data in ctx.pred[frontier.pop()].items():
+            if prev in seen or data["feedback"] or data["phase"] == other_phase:
+                continue
+            if data["flow"] not in ("feature", "data") and not (data["flow"] == "govern" and prev in inline):
+                continue
+            seen.add(prev)
+            kind = ctx.kind_of.get(prev)
+            if kind in _NOT_FEATURE_INPUTS:
+                continue
+            if kind == "feature_pipeline":
+                found.add(prev)
+            frontier.append(prev)
+    known[node, serve] = result = frozenset(found)
+    return result
+
+
+def _chain_skew(
+    ctx: RuleContext, model: str, training: _Training, known: dict[tuple[str, bool], frozenset[str]]
+) -> _Chain | None:
+    """Where the chains of feature pipelines feeding a model differ between training and
+    serving: a pipeline anywhere upstream of the model on the serving path only that is not
+    shared_train_serve; or a pipeline on both paths fed by different pipelines on each (the
+    same code run on different inputs), unless shared_train_serve pipelines on the serving
+    side stand in for those on the training side. Side by side (not chained), a pipeline
+    feeding only training is left alone."""
+    jobs = [job for job in training.jobs if training.bit[job] & training.of(model)]
+    served = _pipelines_upstream(ctx, model, True, known)
+    trained = frozenset().union(*(_pipelines_upstream(ctx, job, False, known) for job in jobs))
+    chain = _chain_at(ctx, model, trained, served, parallel=True)
+    if chain is not None:
+        return chain
+    for point in ctx.sorted_ids(served & trained):
+        trained_before = _pipelines_upstream(ctx, point, False, known)
+        chain = _chain_at(ctx, point, trained_before, _pipelines_upstream(ctx, point, True, known))
+        if chain is not None:
+            return chain
+    return None
+
+
+def _chain_at(
+    ctx: RuleContext, point: str, trained: frozenset[str], served: frozenset[str], parallel: bool = False
+) -> _Chain | None:
+    """The chains reaching `point` when they differ; with `parallel` (at the model, where
+    pipelines may feed it side by side) only a serving-only pipeline not shared counts."""
+    train_only, serve_only = trained - served, served - trained
+    unshared = any(ctx.prop(p, "shared_train_serve") is not True for p in serve_only)
+    if not unshared and (parallel or bool(train_only) == bool(serve_only)):
+        return None
+    return _Chain(
+        point,
+        tuple(ctx.sorted_ids(trained)),
+        tuple(ctx.sorted_ids(served)),
+        tuple(ctx.sorted_ids(train_only)),
+        tuple(ctx.sorted_ids(serve_only)),
+    )
 
 
 def _trains_offline(ctx: RuleContext, model: str, node: str, training: _Training) -> bool:
@@ -208,7 +297,9 @@ def r16_skew(ctx: RuleContext) -> Iterator[Hit]:
     kinds=("endpoint", "feature_pipeline", "model"),
     rationale="When training features come from one pipeline (say a batch Spark job) and serving "
     "features from another (a streaming job filling an online store), the two implementations "
-    "drift apart: the model is served features computed differently from those it learned on.",
+    "drift apart: the model is served features computed differently from those it learned on. A "
+    "pipeline shared by both paths does not help when what feeds it differs: one more "
+    "transformation before it on one path is a different computation.",
     suggestion="Compute features once: let the pipeline that feeds training also fill the online "
     "store, or make the serving pipeline share code and definitions with training "
     "(shared_train_serve) and monitor skew.",
@@ -217,13 +308,21 @@ def r16_skew(ctx: RuleContext) -> Iterator[Hit]:
     "of its training job and is not shared_train_serve: directly, or through a feature store that "
     "such a pipeline fills (a store filled by the pipeline that also feeds training is fine; a "
     "pipeline whose link into a store that feeds training is serve-phase fills only its online side "
-    "and does not feed training).",
+    "and does not feed training). Chains count too: any feature pipeline upstream of the model on "
+    "the serving path only (its links there not train-phase) that is not shared_train_serve; and a "
+    "pipeline on both paths whose own input passes different feature pipelines in training and at "
+    "serving (an extra pipeline on one path only), unless the serving side's extras are all "
+    "shared_train_serve and stand in for extras on the training side. Side by side, a pipeline "
+    "feeding only training is not judged.",
     unset="A serving-only pipeline whose shared_train_serve is unset is an error as well (an unknown "
     "code path is not the training one); the finding names feature_pipeline.shared_train_serve.",
 )
 def r41_code_path_skew(ctx: RuleContext) -> Iterator[Hit]:
     for case in _skew(ctx):
         if case.rule != "R41":
+            continue
+        if case.chain is not None:
+            yield _chain_hit(ctx, case, case.chain)
             continue
         via = f" through {ctx.name(case.source)}" if case.source not in case.pipelines else ""
         masks = _training(ctx)
@@ -248,3 +347,41 @@ def r41_code_path_skew(ctx: RuleContext) -> Iterator[Hit]:
             components=ctx.sorted_ids([case.endpoint, case.model, case.source, *case.pipelines]),
             unset=tuple(f"{p}.shared_train_serve" for p in case.unset),
         )
+
+
+def _chain_hit(ctx: RuleContext, case: _Skew, chain: _Chain) -> Hit:
+    def some(ids: tuple[str, ...]) -> str:
+        return names(ctx, ids, ordered=True) if ids else "no feature pipeline"
+
+    model, endpoint = ctx.name(case.model), ctx.name(case.endpoint)
+    if chain.point == case.model:
+        paths = (
+            f"{model} is trained on features from {some(chain.trained)} but served at {endpoint} with "
+            f"features from {some(chain.served)}"
+        )
+    else:
+        paths = (
+            f"{model} is served at {endpoint} with features from {ctx.name(chain.point)}, whose input "
+            f"passes {some(chain.trained)} in training but {some(chain.served)} at serving"
+        )
+    unshared = [p for p in chain.serve_only if ctx.prop(p, "shared_train_serve") is not True]
+    unset = tuple(p for p in unshared if ctx.prop(p, "shared_train_serve") is None)
+    if unshared:
+        flag = " (shared_train_serve unset)" if unset else ""
+        why = f"{names(ctx, unshared, ordered=True)} {_runs(unshared)} only at serving, not shared with "
+        why += f"training{flag}"
+    elif chain.train_only:
+        why = f"{names(ctx, chain.train_only, ordered=True)} {_runs(chain.train_only)} only in training"
+    else:
+        why = f"{names(ctx, chain.serve_only, ordered=True)} {_runs(chain.serve_only)} only at serving"
+    return Hit(
+        f"{paths}: {why}, so the two code paths compute different features: training/serving skew",
+        components=ctx.sorted_ids(
+            [case.endpoint, case.model, chain.point, *chain.train_only, *chain.serve_only]
+        ),
+        unset=tuple(f"{p}.shared_train_serve" for p in unset),
+    )
+
+
+def _runs(ids: list[str] | tuple[str, ...]) -> str:
+    return "runs" if len(ids) == 1 else "run"

@@ -1,22 +1,17 @@
 """What flows in from elsewhere: R48 personal data in prediction logs, R49 other models'
-outputs used as data (correction cascades), R51 prompts and pretrained or vendor models
-swapped into serving without a gate.
+outputs used as data (correction cascades). R51 (prompts and pretrained or vendor models
+swapped into serving without a gate) is in swaps.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import chain
 
-from app.rules.checks._common import LEARNED_ELSEWHERE, endpoint_view, htd, items, mts, names, pick
-from app.rules.checks._flows import task_of
+from app.rules.checks._common import htd, items, mts, names, pick
 from app.rules.checks._signals import (
-    CHEN_2023,
     GDPR_ART5,
-    NIST_RMF,
     OWASP_LLM,
     ReachThrough,
-    endpoint_models,
     linked_monitors,
     model_ids,
     model_reach,
@@ -240,151 +235,3 @@ def r49_correction_cascade(ctx: RuleContext) -> Iterator[Hit]:
                 components=ctx.with_id(pick(models, producing_mask | users_mask), target),
                 unset=tuple(f"{m}.watches" for m in unsure),
             )
-
-
-# ---- R51 ------------------------------------------------------------------------------------
-
-_GENERATION_WATCH = ("groundedness", "safety")
-
-
-def _swappable(ctx: RuleContext) -> tuple[list[str], list[str]]:
-    """(components whose change reaches serving without a training run: prompt templates,
-    pretrained, vendor and fine-tuned-elsewhere models; LLMs whose provenance is unset and that
-    no training job produces)."""
-    trained = ctx.reach(ctx.ids_of_kind("training_job"))
-    seeds = [c.id for c in ctx.of_kind("prompt_template")]
-    unsure = []
-    for model in ctx.of_kind("model"):
-        provenance = model.properties.get("provenance")
-        if provenance in LEARNED_ELSEWHERE or (provenance == "fine_tuned" and model.id not in trained):
-            seeds.append(model.id)
-        elif provenance is None and model.properties.get("family") == "llm" and model.id not in trained:
-            seeds.append(model.id)
-            unsure.append(model.id)
-    return list(ctx.sorted_ids(seeds)), unsure
-
-
-@rule(
-    id="R51",
-    title="No gate for prompt and model-version swaps",
-    stage="serving",
-    severity="error",
-    kinds=("evaluation", "model", "monitor", "problem_framing", "prompt_template"),
-    rationale="A prompt edit, a new pretrained checkpoint or a vendor's model update changes what "
-    "users get as much as a retrained model does, but no training run marks the change, so the "
-    "training gate never sees it. Vendor models change underneath an unpinned version; and what "
-    "a generation endpoint says can only be trusted when its groundedness and safety are watched.",
-    suggestion="Put an evaluation with gate on between each prompt template or pretrained/vendor "
-    "model and the endpoint (a fixed evaluation set replayed on every prompt or version change), pin "
-    "vendor and pretrained model versions (version_pinned), version prompts, and monitor generation "
-    "endpoints for groundedness and safety.",
-    sources=(
-        *mts("Infra 4"),
-        f"{OWASP_LLM}, LLM03 Supply Chain and LLM09 Misinformation",
-        CHEN_2023,
-        f"{NIST_RMF}, MEASURE 2.4 (behaviour monitored in production)",
-    ),
-    condition="Error: a prompt template, or a model with provenance pretrained or vendor_api (or "
-    "fine_tuned with no training job in the design), reaches an endpoint without passing an "
-    "evaluation with gate on (training jobs end the path: R28 gates what they train). Warning: such "
-    "a pretrained or vendor model has version_pinned off; a prompt template has versioned off; an "
-    "endpoint served by an LLM (family llm, or any model when a framing's task is generation) has "
-    "no monitor near it watching groundedness and safety.",
-    unset="An LLM with provenance unset and no training job counts as pretrained; an evaluation with "
-    "gate unset does not gate; version_pinned, versioned and a nearby monitor's watches unset fire "
-    "as the warning cases.",
-)
-def r51_swap_gate(ctx: RuleContext) -> Iterator[Hit]:
-    endpoints = [c.id for c in ctx.of_kind("endpoint")]
-    seeds, unsure_models = _swappable(ctx)
-    if seeds and endpoints:
-        gates = ctx.of_kind("evaluation")
-        gated = {g.id for g in gates if g.properties.get("gate") is True}
-        unsure_gates = {g.id for g in gates if g.properties.get("gate") is None}
-        way = ReachThrough(ctx, seeds, gated | ctx.ids_of_kind("training_job"), unsure_gates)
-        for endpoint in endpoints:
-            mask, firm = way.best(endpoint)
-            if not mask:
-                continue
-            ungated = pick(seeds, mask)
-            unset = [f"{m}.provenance" for m in ungated if m in unsure_models]
-            tail = ""
-            if not firm:
-                on_way = way.first_unsure(endpoint)
-                unset += [f"{g}.gate" for g in on_way]
-                tail = f" ({names(ctx, on_way, ordered=True)} on the way has gate unset)"
-            yield Hit(
-                f"{names(ctx, ungated, ordered=True)} {'reaches' if len(ungated) == 1 else 'reach'} "
-                f"endpoint {ctx.name(endpoint)} without an evaluation gate{tail}: a prompt edit or a "
-                "model version swap ships untested",
-                components=ctx.sorted_ids([*ungated, endpoint]),
-                unset=tuple(unset),
-            )
-    for model in ctx.of_kind("model"):
-        provenance = model.properties.get("provenance")
-        if provenance not in LEARNED_ELSEWHERE:
-            continue
-        pinned = model.properties.get("version_pinned")
-        if pinned is True:
-            continue
-        who = "its vendor" if provenance == "vendor_api" else "its publisher"
-        state = "is not pinned" if pinned is False else "may float (version_pinned unset)"
-        yield Hit(
-            f"{ctx.name(model.id)} ({provenance}) {state}: {who} can change it underneath the "
-            "system, with no evaluation run",
-            components=(model.id,),
-            severity="warning",
-            unset=(f"{model.id}.version_pinned",) if pinned is None else (),
-        )
-    for prompt in ctx.of_kind("prompt_template"):
-        versioned = prompt.properties.get("versioned")
-        if versioned is not True:
-            state = "is not versioned" if versioned is False else "has versioned unset"
-            yield Hit(
-                f"Prompt template {ctx.name(prompt.id)} {state}: a prompt change can be neither "
-                "compared with the previous one nor rolled back",
-                components=(prompt.id,),
-                severity="warning",
-                unset=(f"{prompt.id}.versioned",) if versioned is None else (),
-            )
-    yield from _generation_monitoring(ctx, endpoints)
-
-
-def _generation_monitoring(ctx: RuleContext, endpoints: list[str]) -> Iterator[Hit]:
-    if not endpoints:
-        return
-    serving = endpoint_models(ctx)
-    generation = "generation" in task_of(ctx)
-    view = None
-    covers: dict[str, int] = {}
-    unsure: list[tuple[str, int]] = []
-    served = set(chain.from_iterable(serving.get(endpoint, ()) for endpoint in endpoints))
-    llm = {m for m in served if ctx.prop(m, "family") == "llm"}
-    for endpoint in endpoints:
-        models = serving.get(endpoint, ())
-        llms = [m for m in models if m in llm] or (list(models) if generation else [])
-        if not llms:
-            continue
-        if view is None:  # which endpoints each signal is watched near, once for all endpoints
-            view = endpoint_view(ctx)
-            for monitor in ctx.of_kind("monitor"):
-                watches = items(monitor.properties.get("watches"))
-                if watches is None:
-                    unsure.append((monitor.id, view.near(monitor.id)))
-                    continue
-                for signal in _GENERATION_WATCH:
-                    if signal in watches:
-                        covers[signal] = covers.get(signal, 0) | view.near(monitor.id)
-        bit = view.bit[endpoint]
-        missing = [w for w in _GENERATION_WATCH if not covers.get(w, 0) & bit]
-        if not missing:
-            continue
-        nearby = [m for m, mask in unsure if mask & bit]
-        tail = f" ({names(ctx, nearby, ordered=True)} nearby has watches unset)" if nearby else ""
-        yield Hit(
-            f"Endpoint {ctx.name(endpoint)} generates with {names(ctx, llms, ordered=True)} and no monitor "
-            f"watches its {' or '.join(missing)}{tail}: hallucinated or unsafe answers go unnoticed",
-            components=ctx.sorted_ids([endpoint, *llms]),
-            severity="warning",
-            unset=tuple(f"{m}.watches" for m in nearby),
-        )
