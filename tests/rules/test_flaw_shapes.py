@@ -399,6 +399,104 @@ def test_r41_quiet_when_a_shared_serving_pipeline_stands_in_for_a_training_one_i
     assert findings(b.design, "R41") == []
 
 
+# ---- R16: a source training reads only through feature pipelines, served raw ---------------
+
+
+def _history_through_features(into: str = "endpoint") -> tuple[DesignBuilder, dict[str, str]]:
+    """Watch history reaches training only through History aggregates, and at serving reaches
+    `into` (the endpoint or the model) raw."""
+    b, c = _recommender()
+    c["history"] = b.add("data_source", "Watch history", source_type="oltp_db", contains_pii=False,
+                         freshness="hourly", owner="data-platform", versioned=True)  # fmt: skip
+    c["aggregates"] = b.add(
+        "feature_pipeline", "History aggregates", ops=["window_agg"], shared_train_serve=True
+    )
+    b.chain(c["history"], c["aggregates"], c["dataset"], phase="train")
+    c["raw"] = b.link(c["history"], c[into], phase="serve")
+    return b, c
+
+
+def test_r16_fires_for_a_source_trained_through_features_but_served_raw_at_the_endpoint():
+    b, c = _history_through_features()
+    [finding] = fired(b.design, "R16")
+    assert finding.message == (
+        "Ranking model is trained on Watch history through History aggregates but served Watch history "
+        "raw at Feed API: it learned on computed features, not on the raw records: training/serving skew"
+    )
+    assert set(finding.components) == {c["endpoint"], c["model"], c["history"], c["aggregates"]}
+
+
+def test_r16_fires_for_a_source_trained_through_features_but_served_raw_into_the_model():
+    b, _ = _history_through_features(into="model")
+    [finding] = fired(b.design, "R16")
+    assert (
+        "trained on Watch history through History aggregates but served Watch history raw" in finding.message
+    )
+
+
+def test_r16_sees_a_source_served_raw_through_pass_through_steps():
+    b, c = _history_through_features()
+    _unlink(b, c["history"], c["endpoint"])
+    _unlink(b, c["history"], c["aggregates"])
+    check = b.add("data_validation", "History checks", checks=["schema"], blocking=True, where="both")
+    mask = b.add("governance", "Mask history", controls=["anonymize"], regulation="gdpr")
+    b.chain(c["history"], mask, check, phase="both")
+    b.link(check, c["aggregates"], phase="train")
+    b.link(check, c["endpoint"], phase="serve")  # validated and masked, still raw records
+    [finding] = fired(b.design, "R16")
+    assert "served Watch history raw at Feed API" in finding.message
+
+
+def test_r16_quiet_when_training_also_reads_the_source_raw():
+    b, c = _history_through_features()
+    b.link(c["history"], c["dataset"], phase="train")
+    assert fired(b.design, "R16") == []
+
+
+def test_r16_quiet_for_request_context_the_model_takes_raw_in_both_phases():
+    b, c = _history_through_features(into="model")
+    assert fired(b.design, "R16")
+    _set_phase(b, c["history"], c["model"], "both")
+    assert fired(b.design, "R16") == []
+
+
+def test_r16_quiet_when_the_training_pipeline_is_on_the_serving_path_too():
+    b, c = _history_through_features()
+    ops.set_property(b.design, b.catalog, c["aggregates"], "shared_train_serve", None)
+    b.link(c["aggregates"], c["model"], phase="serve")  # the same pipeline computes them at serving
+    assert fired(b.design, "R16") == []
+
+
+def test_r16_quiet_when_a_shared_pipeline_computes_the_features_at_serving():
+    b, c = _history_through_features()
+    online = b.add(
+        "feature_pipeline", "Online history features", ops=["window_agg"], shared_train_serve=False
+    )
+    b.chain(c["history"], online, c["model"], phase="serve")
+    assert fired(b.design, "R16")  # and R41: a separate code path
+    ops.set_property(b.design, b.catalog, online, "shared_train_serve", True)
+    assert fired(b.design, "R16") == []
+
+
+def test_r16_quiet_when_the_pipeline_fills_the_store_read_at_serving():
+    b, c = _history_through_features()
+    _unlink(b, c["aggregates"], c["dataset"])
+    b.link(c["aggregates"], c["store"], phase="train")  # the store feeds training and serving
+    assert fired(b.design, "R16") == []
+    assert findings(b.design, "R41") == []
+
+
+def test_r16_leaves_a_label_source_served_raw_alone():
+    b, c = _history_through_features()
+    ops.remove_component(b.design, c["history"])
+    outcomes = b.add(
+        "label_source", "Reported abuse", label_type="human_annotation", delay_hours=24.0, positive_rate=0.01
+    )
+    b.link(outcomes, c["aggregates"], phase="train", flow="data")
+    b.link(outcomes, c["endpoint"], phase="serve", flow="data")
+    assert fired(b.design, "R16") == []
+
+
 # ---- R51: a vendor model feeding a gated model at serving is swapped past that gate ----------
 
 
@@ -579,3 +677,37 @@ def test_incremental_engine_follows_chains_swaps_and_feature_paths():
         engine.apply(ops.add_link(b.design, ops.make_link(b.design, b.catalog, source, target, phase=phase)))
         same()
     assert {"R41", "R51", "R58"} <= {f.rule for f in engine.check().findings}
+
+
+def test_incremental_engine_follows_a_source_served_raw_beside_its_features():
+    from app.rules.engine import RuleEngine
+
+    b, c = _history_through_features()
+    engine = RuleEngine(b.design, b.catalog)
+
+    def same() -> None:
+        live = [(f.rule, f.message, f.components) for f in engine.check().findings]
+        fresh = [(f.rule, f.message, f.components) for f in check_design(b.design, b.catalog).findings]
+        assert live == fresh
+
+    def raw_served() -> bool:
+        return any(f.rule == "R16" and "raw at Feed API" in f.message for f in engine.check().findings)
+
+    same()
+    assert raw_served()
+    engine.apply(ops.remove_link(b.design, c["raw"])[1])  # served through the pipeline only
+    same()
+    assert not raw_served()
+    raw = ops.make_link(b.design, b.catalog, c["history"], c["endpoint"], phase="serve")
+    engine.apply(ops.add_link(b.design, raw))
+    same()
+    assert raw_served()
+    direct = ops.make_link(b.design, b.catalog, c["history"], c["dataset"], phase="train")
+    engine.apply(ops.add_link(b.design, direct))  # training reads it raw too
+    same()
+    assert not raw_served()
+    engine.apply(ops.set_link_fields(b.design, direct.id, phase="serve")[1])
+    same()
+    assert raw_served()
+    engine.apply(ops.set_property(b.design, b.catalog, c["aggregates"], "shared_train_serve", False)[1])
+    same()

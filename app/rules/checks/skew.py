@@ -1,6 +1,7 @@
 """Training/serving skew: R16 (raw serving inputs) and R41 (feature computations on a separate
 code path). One analysis finds the serving inputs of a model its training never sees, so a
-pair is reported once.
+pair is reported once; R16's second shape, an input training reads only through feature
+pipelines but serving reads raw, is `raw_served`'s (see _skew_paths).
 """
 
 from __future__ import annotations
@@ -10,75 +11,26 @@ from dataclasses import dataclass
 
 from app.rules.checks._common import (
     LEARNED_ELSEWHERE,
-    MODEL_KINDS,
     aws,
     dmls,
     endpoints,
     htd,
-    inline_governance,
     mts,
     names,
     roml,
     serving_models,
 )
+from app.rules.checks._skew_paths import (
+    Training,
+    direct_inputs,
+    pipelines_upstream,
+    raw_served,
+    training_masks,
+    trains_offline,
+)
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import rule
-from app.rules.shape import aspects_of
-
-# pass their own inputs through unchanged (a governance step masks values, not features)
-_TRANSPARENT = ("cache", "data_validation", "governance")
-_NOT_FEATURE_INPUTS = ("training_job", "model_registry", "model", "baseline_model")
-
-
-def _direct_inputs(ctx: RuleContext, node: str, serve: bool) -> list[str]:
-    """Direct feature and data inputs of a node, looking through caches, validations and the
-    governance steps data flows into (with `serve`, train-phase links are left out)."""
-    inline = inline_governance(ctx)
-    found: list[str] = []
-    seen = {node}
-    frontier = [node]
-    while frontier:
-        current = frontier.pop()
-        for prev, data in ctx.pred[current].items():
-            if prev in seen or data["feedback"] or (serve and data["phase"] == "train"):
-                continue
-            if data["flow"] not in ("feature", "data") and not (data["flow"] == "govern" and prev in inline):
-                continue
-            seen.add(prev)
-            kind = ctx.kind_of.get(prev)
-            if kind in _NOT_FEATURE_INPUTS:
-                continue
-            if kind in _TRANSPARENT:
-                frontier.append(prev)
-            else:
-                found.append(prev)
-    return list(ctx.sorted_ids(found))
-
-
-class _Training:
-    """Which training jobs each node feeds and is fed by, as bit masks over the jobs (two
-    passes over the graph for all models at once)."""
-
-    def __init__(self, ctx: RuleContext):
-        self.jobs = [c.id for c in ctx.of_kind("training_job")]
-        self.bit = {job: 1 << i for i, job in enumerate(self.jobs)}
-        self.feeds = ctx.reach_bits(self.jobs, forward=False)  # node -> jobs it is upstream of
-        # node -> jobs upstream of it, not through a model: a ranker fed by a retrieval model is
-        # not trained by the retrieval model's job
-        self.fed_by = ctx.reach_bits(self.jobs, stop=ctx.ids_of_kind(*MODEL_KINDS))
-
-    def of(self, model: str) -> int:
-        """The jobs that produce a model."""
-        return self.fed_by.get(model, 0)
-
-    def trains(self, model: str, node: str) -> bool:
-        """Whether `node` is on the training path of `model` (upstream of one of its jobs)."""
-        return bool(self.feeds.get(node, 0) & self.of(model))
-
-
-def _training(ctx: RuleContext) -> _Training:
-    return ctx.shape_memo("training_masks", lambda: _Training(ctx), aspects_of())
 
 
 @dataclass(frozen=True)
@@ -110,7 +62,7 @@ def _skew(ctx: RuleContext) -> list[_Skew]:
     def compute() -> list[_Skew]:
         found: list[_Skew] = []
         seen: set[tuple[str, str]] = set()
-        training = _training(ctx)
+        training = training_masks(ctx)
         inputs: dict[str, list[str]] = {}
         upstream: dict[tuple[str, bool], frozenset[str]] = {}
         # A model met again at a later endpoint finds nothing more: its pairs are seen, or
@@ -126,7 +78,7 @@ def _skew(ctx: RuleContext) -> list[_Skew]:
                 if not training.of(model):
                     continue  # no training drawn: R7's concern, not skew
                 if model not in inputs:
-                    inputs[model] = _direct_inputs(ctx, model, serve=True)
+                    inputs[model] = direct_inputs(ctx, model, serve=True)
                 for source in inputs[model]:
                     if (model, source) in seen:
                         continue
@@ -145,38 +97,8 @@ def _skew(ctx: RuleContext) -> list[_Skew]:
     return ctx.memo("skew", compute)
 
 
-def _pipelines_upstream(
-    ctx: RuleContext, node: str, serve: bool, known: dict[tuple[str, bool], frozenset[str]]
-) -> frozenset[str]:
-    """The feature pipelines whose output reaches `node` through data and feature links (and
-    the governance steps data flows into), not through models or training jobs: on the
-    serving path with `serve` (no train-phase link), else on the training path (no serve-phase
-    link)."""
-    if (node, serve) in known:
-        return known[node, serve]
-    inline = inline_governance(ctx)
-    other_phase = "train" if serve else "serve"
-    found: set[str] = set()
-    seen, frontier = {node}, [node]
-    while frontier:
-        for prev, data in ctx.pred[frontier.pop()].items():
-            if prev in seen or data["feedback"] or data["phase"] == other_phase:
-                continue
-            if data["flow"] not in ("feature", "data") and not (data["flow"] == "govern" and prev in inline):
-                continue
-            seen.add(prev)
-            kind = ctx.kind_of.get(prev)
-            if kind in _NOT_FEATURE_INPUTS:
-                continue
-            if kind == "feature_pipeline":
-                found.add(prev)
-            frontier.append(prev)
-    known[node, serve] = result = frozenset(found)
-    return result
-
-
 def _chain_skew(
-    ctx: RuleContext, model: str, training: _Training, known: dict[tuple[str, bool], frozenset[str]]
+    ctx: RuleContext, model: str, training: Training, known: dict[tuple[str, bool], frozenset[str]]
 ) -> _Chain | None:
     """Where the chains of feature pipelines feeding a model differ between training and
     serving: a pipeline anywhere upstream of the model on the serving path only that is not
@@ -185,14 +107,14 @@ def _chain_skew(
     side stand in for those on the training side. Side by side (not chained), a pipeline
     feeding only training is left alone."""
     jobs = [job for job in training.jobs if training.bit[job] & training.of(model)]
-    served = _pipelines_upstream(ctx, model, True, known)
-    trained = frozenset().union(*(_pipelines_upstream(ctx, job, False, known) for job in jobs))
+    served = pipelines_upstream(ctx, model, True, known)
+    trained = frozenset().union(*(pipelines_upstream(ctx, job, False, known) for job in jobs))
     chain = _chain_at(ctx, model, trained, served, parallel=True)
     if chain is not None:
         return chain
     for point in ctx.sorted_ids(served & trained):
-        trained_before = _pipelines_upstream(ctx, point, False, known)
-        chain = _chain_at(ctx, point, trained_before, _pipelines_upstream(ctx, point, True, known))
+        trained_before = pipelines_upstream(ctx, point, False, known)
+        chain = _chain_at(ctx, point, trained_before, pipelines_upstream(ctx, point, True, known))
         if chain is not None:
             return chain
     return None
@@ -216,24 +138,7 @@ def _chain_at(
     )
 
 
-def _trains_offline(ctx: RuleContext, model: str, node: str, training: _Training) -> bool:
-    """Whether `node` feeds a training job of `model` by links none of which is serve-phase: a
-    pipeline that fills a feature store only at serve time (its online side) does not, even
-    when the store's offline side feeds training."""
-    jobs = training.of(model)
-    seen, frontier = {node}, [node]
-    while frontier:
-        for nxt, data in ctx.succ[frontier.pop()].items():
-            if nxt in seen or data["feedback"] or data["phase"] == "serve":
-                continue
-            if training.bit.get(nxt, 0) & jobs:
-                return True
-            seen.add(nxt)
-            frontier.append(nxt)
-    return False
-
-
-def _classify(ctx: RuleContext, endpoint: str, model: str, source: str, training: _Training) -> _Skew | None:
+def _classify(ctx: RuleContext, endpoint: str, model: str, source: str, training: Training) -> _Skew | None:
     kind = ctx.kind_of.get(source)
     trained_on = training.trains(model, source)
     if kind == "feature_pipeline":
@@ -241,7 +146,7 @@ def _classify(ctx: RuleContext, endpoint: str, model: str, source: str, training
     elif kind == "feature_store":
         # What fills the store at serve time is what the model is served; a store that also
         # feeds training is sound unless a pipeline fills only its online side.
-        feeders = _direct_inputs(ctx, source, serve=trained_on)
+        feeders = direct_inputs(ctx, source, serve=trained_on)
         computing = [f for f in feeders if ctx.kind_of.get(f) == "feature_pipeline"]
         if not computing:
             return None if trained_on else _Skew("R16", endpoint, model, source)
@@ -250,7 +155,7 @@ def _classify(ctx: RuleContext, endpoint: str, model: str, source: str, training
     own = [
         p
         for p in computing
-        if not (_trains_offline(ctx, model, p, training) if trained_on else training.trains(model, p))
+        if not (trains_offline(ctx, model, p, training) if trained_on else training.trains(model, p))
         and ctx.prop(p, "shared_train_serve") is not True
     ]
     if not own:
@@ -273,7 +178,13 @@ def _classify(ctx: RuleContext, endpoint: str, model: str, source: str, training
     condition="A trained model reads, on the serving path of any endpoint, a raw input (data source, "
     "data pipeline, dataset, or a feature store that no feature pipeline feeds; caches, validations "
     "and governance steps on the way pass their inputs through) that is not upstream of its "
-    "training job. Feature computations on a separate path are R41's.",
+    "training job. Also a data source, data pipeline or dataset read raw at serving (into the "
+    "endpoint or the model, with no feature pipeline on the way) that training reads only as "
+    "features: every training-phase way from it to the model's training jobs passes a feature "
+    "pipeline, and no way reaches a job or the model without one. Quiet when training also reads "
+    "it raw, or when one of those pipelines, or a shared_train_serve pipeline it feeds, also "
+    "reaches the model or endpoint at serving (directly or through a feature store it fills); "
+    "label sources are not inputs. Feature computations on a separate path are R41's.",
     unset="Reads no property of the input itself; a model with provenance pretrained or vendor_api "
     "is not checked.",
 )
@@ -286,6 +197,14 @@ def r16_skew(ctx: RuleContext) -> Iterator[Hit]:
             "which does not feed its training and is computed by no feature pipeline: training/serving "
             "skew",
             components=ctx.sorted_ids([case.endpoint, case.model, case.source]),
+        )
+    for raw in raw_served(ctx):
+        model, source = ctx.name(raw.model), ctx.name(raw.source)
+        yield Hit(
+            f"{model} is trained on {source} through {names(ctx, raw.through, ordered=True)} but served "
+            f"{source} raw at {ctx.name(raw.endpoint)}: it learned on computed features, not on the raw "
+            "records: training/serving skew",
+            components=ctx.sorted_ids([raw.endpoint, raw.model, raw.source, *raw.through]),
         )
 
 
@@ -325,7 +244,7 @@ def r41_code_path_skew(ctx: RuleContext) -> Iterator[Hit]:
             yield _chain_hit(ctx, case, case.chain)
             continue
         via = f" through {ctx.name(case.source)}" if case.source not in case.pipelines else ""
-        masks = _training(ctx)
+        masks = training_masks(ctx)
         training = [
             p.id
             for p in ctx.of_kind("feature_pipeline")
