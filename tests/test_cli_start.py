@@ -80,6 +80,23 @@ def test_check_imports_no_networkx_and_builds_no_pydantic_validator() -> None:
         assert heavy not in loaded, f"mlsd check imported {heavy}"
 
 
+def _start_window(code: str, home: Path) -> subprocess.CompletedProcess[str]:
+    """Run `code` in a new interpreter as a new user would start the window (offscreen, a fresh
+    home, the first-paint probe on: the window quits after its first frame)."""
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "MLSD_FIRST_PAINT_PROBE": "1",
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_STATE_HOME": str(home / "state"),
+    }
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
 def test_the_window_s_start_builds_no_pydantic_validator_and_imports_no_networkx(tmp_path: Path) -> None:
     """`mlsd FILE` up to its first painted frame (the start-up probe quits there)."""
     code = (
@@ -90,18 +107,7 @@ def test_the_window_s_start_builds_no_pydantic_validator_and_imports_no_networkx
         "print('BUILT', Design.__pydantic_complete__, file=sys.stderr)\n"
         "print('MODULES', ' '.join(sorted(sys.modules)), file=sys.stderr)\n"
     )
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "MLSD_FIRST_PAINT_PROBE": "1",
-        "HOME": str(tmp_path),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
+    done = _start_window(code, tmp_path)
     assert done.returncode == 0, done.stderr
     lines = done.stderr.splitlines()
     assert any(line.startswith("first-paint ") for line in lines), done.stderr
@@ -134,18 +140,7 @@ def test_mlsd_with_no_arguments_opens_the_window_on_the_example(tmp_path: Path) 
     """The README's first command ends in a bare `mlsd`: the check for a mistyped command read
     the first word of an empty command line (IndexError) instead of opening the window."""
     code = "import sys\nfrom app.cli import main\nsys.argv = ['mlsd']\nsys.exit(main())\n"
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "MLSD_FIRST_PAINT_PROBE": "1",
-        "HOME": str(tmp_path),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_STATE_HOME": str(tmp_path / "state"),
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
+    done = _start_window(code, tmp_path)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     assert any(line.startswith("first-paint ") for line in done.stderr.splitlines()), done.stderr
