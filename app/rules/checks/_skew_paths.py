@@ -6,6 +6,7 @@ served raw.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from app.rules.checks._common import (
@@ -24,17 +25,18 @@ TRANSPARENT = ("cache", "data_validation", "governance")
 NOT_FEATURE_INPUTS = ("training_job", "model_registry", "model", "baseline_model")
 
 
-def direct_inputs(ctx: RuleContext, node: str, serve: bool) -> list[str]:
-    """Direct feature and data inputs of a node, looking through caches, validations and the
-    governance steps data flows into (with `serve`, train-phase links are left out)."""
+def _upstream(
+    ctx: RuleContext, node: str, skip_phase: str | None, through_all: bool
+) -> Iterator[tuple[str, str | None]]:
+    """Each node whose data or features reach `node` (through the governance steps data flows
+    into; not through links of `skip_phase`, feedback links or models and training jobs), with
+    its kind. The walk goes on past every node with `through_all`, else only past caches,
+    validations and governance steps (TRANSPARENT)."""
     inline = inline_governance(ctx)
-    found: list[str] = []
-    seen = {node}
-    frontier = [node]
+    seen, frontier = {node}, [node]
     while frontier:
-        current = frontier.pop()
-        for prev, data in ctx.pred[current].items():
-            if prev in seen or data["feedback"] or (serve and data["phase"] == "train"):
+        for prev, data in ctx.pred[frontier.pop()].items():
+            if prev in seen or data["feedback"] or data["phase"] == skip_phase:
                 continue
             if data["flow"] not in ("feature", "data") and not (data["flow"] == "govern" and prev in inline):
                 continue
@@ -42,11 +44,16 @@ def direct_inputs(ctx: RuleContext, node: str, serve: bool) -> list[str]:
             kind = ctx.kind_of.get(prev)
             if kind in NOT_FEATURE_INPUTS:
                 continue
-            if kind in TRANSPARENT:
+            if through_all or kind in TRANSPARENT:
                 frontier.append(prev)
-            else:
-                found.append(prev)
-    return list(ctx.sorted_ids(found))
+            yield prev, kind
+
+
+def direct_inputs(ctx: RuleContext, node: str, serve: bool) -> list[str]:
+    """Direct feature and data inputs of a node, looking through caches, validations and the
+    governance steps data flows into (with `serve`, train-phase links are left out)."""
+    reached = _upstream(ctx, node, "train" if serve else None, False)
+    return list(ctx.sorted_ids(prev for prev, kind in reached if kind not in TRANSPARENT))
 
 
 class Training:
@@ -83,23 +90,9 @@ def pipelines_upstream(
     link)."""
     if (node, serve) in known:
         return known[node, serve]
-    inline = inline_governance(ctx)
     other_phase = "train" if serve else "serve"
-    found: set[str] = set()
-    seen, frontier = {node}, [node]
-    while frontier:
-        for prev, data in ctx.pred[frontier.pop()].items():
-            if prev in seen or data["feedback"] or data["phase"] == other_phase:
-                continue
-            if data["flow"] not in ("feature", "data") and not (data["flow"] == "govern" and prev in inline):
-                continue
-            seen.add(prev)
-            kind = ctx.kind_of.get(prev)
-            if kind in NOT_FEATURE_INPUTS:
-                continue
-            if kind == "feature_pipeline":
-                found.add(prev)
-            frontier.append(prev)
+    reached = _upstream(ctx, node, other_phase, True)
+    found = [prev for prev, kind in reached if kind == "feature_pipeline"]
     known[node, serve] = result = frozenset(found)
     return result
 
