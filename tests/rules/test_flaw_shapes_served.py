@@ -1,0 +1,106 @@
+"""More shapes of a flaw (see test_flaw_shapes.py): R40 at a consumer taking a model's scores
+with no endpoint."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.domain import ops
+from app.rules.engine import RuleEngine
+from tests.rules.helpers import findings, fired
+from tests.rules.test_flaw_shapes import (
+    _direct_scores,
+    _live_matches_fresh,
+    _recommender,
+    _through_endpoint,
+)
+
+# ---- R40: the features a model scored a consumer with, no endpoint on the way -------------
+
+
+def test_r40_fires_for_a_consumer_taking_a_model_s_scores_with_no_endpoint():
+    b, c = _direct_scores()
+    [finding] = fired(b.design, "R40")
+    assert finding.message == (
+        "Consumer App takes the predictions of Model with no endpoint, and no prediction logger "
+        "records the features they were scored with"
+    )
+    assert finding.severity == "info"
+    assert set(finding.components) == {c["app"], c["model"]}
+
+
+@pytest.mark.parametrize("on", ["model", "app"])
+def test_r40_counts_a_feature_logger_on_the_model_or_on_the_consumer(on):
+    b, c = _direct_scores()
+    logger = b.add("prediction_logger", "Score log", logs_features=True, logs_predictions=True)
+    b.link(c[on], logger)
+    assert findings(b.design, "R40") == []
+
+
+def test_r40_still_fires_for_a_logger_without_features_or_one_fed_in_training_only():
+    b, c = _direct_scores()
+    no_features = b.add("prediction_logger", "Score log", logs_features=False, logs_predictions=True)
+    b.link(c["model"], no_features)
+    training_log = b.add("prediction_logger", "Training log", logs_features=True)
+    b.link(c["model"], training_log, phase="train")
+    [finding] = fired(b.design, "R40")
+    assert finding.message.startswith("Consumer App takes the predictions of Model")
+
+
+def test_r40_asks_a_nearby_logger_s_logs_features_for_a_consumer():
+    b, c = _direct_scores()
+    logger = b.add("prediction_logger", "Score log", logs_predictions=True)
+    b.link(c["model"], logger)
+    assert fired(b.design, "R40") == []
+    [note] = findings(b.design, "R40")
+    assert note.unset == (f"{logger}.logs_features",)
+    assert "it logs what Model scores App with" in note.message
+
+
+def test_r40_judges_a_consumer_behind_an_endpoint_at_the_endpoint_only():
+    b, c = _direct_scores()
+    assert fired(b.design, "R40")[0].message.startswith("Consumer App")
+    _through_endpoint(b, c)
+    [finding] = findings(b.design, "R40")
+    assert finding.message == "No prediction logger records the features Scores API serves with"
+
+
+def test_r40_judges_a_model_serving_an_endpoint_at_the_endpoint_when_it_also_feeds_a_consumer():
+    b, c = _direct_scores()
+    endpoint = b.add("endpoint", "Scores API", mode="online")
+    b.link(c["model"], endpoint, flow="prediction", phase="serve")  # the app still reads the model
+    assert [f.message for f in findings(b.design, "R40")] == [
+        "No prediction logger records the features Scores API serves with"
+    ]
+
+
+def test_r40_fires_for_the_recommender_scoring_its_app_with_no_endpoint():
+    b, c = _recommender()
+    assert findings(b.design, "R40") == []
+    ops.remove_component(b.design, c["endpoint"])  # the feature log hung off the endpoint
+    b.link(c["model"], c["policy"])
+    [finding] = fired(b.design, "R40")
+    assert finding.message.startswith("Consumer Mobile app takes the predictions of Ranking model")
+    b.link(c["model"], c["logger"], phase="serve")
+    assert findings(b.design, "R40") == []
+
+
+def test_incremental_engine_follows_r40_at_a_consumer_with_no_endpoint():
+    b, c = _direct_scores()
+    engine = RuleEngine(b.design, b.catalog)
+    _live_matches_fresh(engine, b)
+    logger = b.add("prediction_logger", "Score log", logs_features=False)
+    engine.reset(b.design)
+    made = ops.make_link(b.design, b.catalog, c["model"], logger, phase="serve")
+    engine.apply(ops.add_link(b.design, made))
+    _live_matches_fresh(engine, b)
+    engine.apply(ops.set_property(b.design, b.catalog, logger, "logs_features", True)[1])
+    _live_matches_fresh(engine, b)
+    assert not any(f.rule == "R40" for f in engine.check().findings)
+    engine.apply(ops.set_link_fields(b.design, made.id, phase="train")[1])
+    _live_matches_fresh(engine, b)
+    assert any(f.rule == "R40" for f in engine.check().findings)
+    [direct] = [x.id for x in b.design.links if x.source == c["model"] and x.target == c["app"]]
+    engine.apply(ops.remove_link(b.design, direct)[1])  # no served point left
+    _live_matches_fresh(engine, b)
+    assert not any(f.rule == "R40" for f in engine.check().findings)
