@@ -1,5 +1,5 @@
 """More shapes of a flaw (see test_flaw_shapes.py): R40 at a consumer taking a model's scores
-with no endpoint."""
+with no endpoint, and R51 only along links that act at serving."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from tests.rules.helpers import findings, fired
 from tests.rules.test_flaw_shapes import (
     _direct_scores,
     _live_matches_fresh,
+    _llm_feeding_the_ranker,
     _recommender,
     _through_endpoint,
 )
@@ -104,3 +105,47 @@ def test_incremental_engine_follows_r40_at_a_consumer_with_no_endpoint():
     engine.apply(ops.remove_link(b.design, direct)[1])  # no served point left
     _live_matches_fresh(engine, b)
     assert not any(f.rule == "R40" for f in engine.check().findings)
+
+
+# ---- R51: only a link acting at serving carries a swap into the served model ----------------
+
+
+@pytest.mark.parametrize("phase", ["serve", "both"])
+def test_r51_fires_for_an_llm_feeding_the_gated_model_at_serving(phase):
+    b, c = _llm_feeding_the_ranker()
+    ops.set_link_fields(b.design, c["llm_link"], phase=phase)
+    [finding] = fired(b.design, "R51")
+    assert finding.message.startswith("Query rewriter reaches endpoint Feed API without an evaluation gate")
+
+
+def test_r51_leaves_an_llm_linked_into_the_model_in_training_only():
+    b, c = _llm_feeding_the_ranker()
+    ops.set_link_fields(b.design, c["llm_link"], phase="train")  # it labels the ranker's examples
+    assert findings(b.design, "R51") == []
+
+
+def test_r51_leaves_a_pretrained_teacher_distilled_in_training():
+    b, c = _recommender()
+    teacher = b.add("model", "Teacher", family="transformer", provenance="pretrained", version_pinned=True)
+    b.link(teacher, c["model"], phase="train")
+    assert findings(b.design, "R51") == []
+
+
+def test_r51_follows_the_phase_of_an_llm_s_way_through_the_feature_pipeline():
+    b, c = _recommender()
+    llm = b.add("model", "Item tagger", family="llm", provenance="vendor_api", version_pinned=True)
+    tags = b.link(llm, c["features"], phase="train")  # tags computed for training only
+    assert findings(b.design, "R51") == []
+    ops.set_link_fields(b.design, tags, phase="both")  # ... and at serving, through the store
+    [finding] = fired(b.design, "R51")
+    assert finding.message.startswith("Item tagger reaches endpoint Feed API without an evaluation gate")
+
+
+def test_incremental_engine_follows_the_phase_of_a_swap_link():
+    b, c = _llm_feeding_the_ranker()
+    engine = RuleEngine(b.design, b.catalog)
+    _live_matches_fresh(engine, b)
+    for phase, raised in [("train", False), ("both", True), ("train", False), ("serve", True)]:
+        engine.apply(ops.set_link_fields(b.design, c["llm_link"], phase=phase)[1])
+        _live_matches_fresh(engine, b)
+        assert any(f.rule == "R51" for f in engine.check().findings) == raised, phase
