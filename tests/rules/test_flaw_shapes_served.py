@@ -1,5 +1,6 @@
 """More shapes of a flaw (see test_flaw_shapes.py): R40 at a consumer taking a model's scores
-with no endpoint, and R51 only along links that act at serving."""
+with no endpoint, R51 only along links that act at serving, and R58 naming what features
+derived from a source's records keep."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from app.domain import ops
 from app.rules.engine import RuleEngine
 from tests.rules.helpers import findings, fired
 from tests.rules.test_flaw_shapes import (
+    _catalog_with_volume,
     _direct_scores,
     _live_matches_fresh,
     _llm_feeding_the_ranker,
     _recommender,
     _through_endpoint,
+    _unlink,
 )
 
 # ---- R40: the features a model scored a consumer with, no endpoint on the way -------------
@@ -149,3 +152,68 @@ def test_incremental_engine_follows_the_phase_of_a_swap_link():
         engine.apply(ops.set_link_fields(b.design, c["llm_link"], phase=phase)[1])
         _live_matches_fresh(engine, b)
         assert any(f.rule == "R51" for f in engine.check().findings) == raised, phase
+
+
+# ---- R58: what features derived from a source's records keep --------------------------------
+
+
+def test_r58_quotes_the_raw_bytes_only_for_a_dataset_keeping_the_records_as_they_are():
+    b, c = _catalog_with_volume()
+    snapshot = b.add("dataset", "Catalog snapshot", split="time", version="v1")
+    b.link(c["catalog"], snapshot, phase="train")
+    [finding] = fired(b.design, "R58")
+    assert finding.message == (
+        "Video catalog adds 2 GB/day to Catalog snapshot with no retention_days: storage grows by "
+        "60 GB a month without a limit, and features derived from its records keep them in Training set"
+    )
+    assert set(finding.components) == {c["catalog"], snapshot, c["dataset"]}
+
+
+def test_r58_quotes_the_raw_bytes_for_a_dataset_reached_raw_and_through_features():
+    b, c = _catalog_with_volume()
+    b.link(c["catalog"], c["dataset"], phase="train")
+    [finding] = fired(b.design, "R58")
+    assert finding.message == (
+        "Video catalog adds 2 GB/day to Training set with no retention_days: storage grows by 60 GB a "
+        "month without a limit"
+    )
+
+
+def test_r58_names_the_features_when_the_raw_way_passes_a_retention_step():
+    b, c = _catalog_with_volume()
+    retention = b.add("governance", "Catalog retention", controls=["retention"], regulation="none")
+    export = b.add("data_pipeline", "Catalog export", mode="batch")
+    b.chain(c["catalog"], retention, export)
+    b.link(export, c["dataset"], phase="train")  # bounded as it is, unbounded through the features
+    [finding] = fired(b.design, "R58")
+    assert finding.message.startswith("Video catalog has no retention_days, and features derived")
+    _unlink(b, c["catalog"], c["validation"])
+    assert findings(b.design, "R58") == []
+
+
+def test_r58_leaves_the_storage_estimate_to_the_records_kept_as_they_are():
+    from app.estimates.engine import estimate_design
+
+    b, c = _catalog_with_volume()
+    assert estimate_design(b.design, b.catalog).figure(c["dataset"], "storage_bytes") is None
+
+
+def test_incremental_engine_follows_what_a_source_s_records_reach_as_they_are():
+    b, c = _catalog_with_volume()
+    engine = RuleEngine(b.design, b.catalog)
+
+    def r58() -> list[str]:
+        return [f.message for f in engine.check().findings if f.rule == "R58"]
+
+    _live_matches_fresh(engine, b)
+    assert r58()[0].startswith("Video catalog has no retention_days")
+    raw = ops.make_link(b.design, b.catalog, c["catalog"], c["dataset"], phase="train")
+    engine.apply(ops.add_link(b.design, raw))
+    _live_matches_fresh(engine, b)
+    assert r58()[0].startswith("Video catalog adds 2 GB/day to Training set")
+    engine.apply(ops.set_link_fields(b.design, raw.id, flow="artifact")[1])  # carries no records
+    _live_matches_fresh(engine, b)
+    assert r58()[0].startswith("Video catalog has no retention_days")
+    engine.apply(ops.set_property(b.design, b.catalog, c["catalog"], "retention_days", 90.0)[1])
+    _live_matches_fresh(engine, b)
+    assert r58() == []
