@@ -168,6 +168,11 @@ class Structure:
             self._retained[source] = self._volume_reach(source, features=True)
         return self._retained[source]
 
+    def raw_reach(self, source: str, avoid: frozenset[str] = frozenset()) -> tuple[str, ...]:
+        """`volume_reach`: what a data source's records reach as they are (no feature pipeline
+        or store on the way), on the ways that pass none of `avoid`."""
+        return self._volume_reach(source, avoid) if avoid else self.volume_reach[source]
+
     def _label_datasets(self, source: str) -> tuple[str, ...]:
         """Datasets a label source labels, directly or through pipelines."""
         return tuple(n for n in self._volume_reach(source) if self.kind[n] == "dataset")

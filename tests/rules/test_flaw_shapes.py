@@ -559,8 +559,8 @@ def test_r58_fires_for_a_source_reaching_the_dataset_through_a_feature_pipeline(
     b, c = _catalog_with_volume()
     [finding] = fired(b.design, "R58")
     assert finding.message == (
-        "Video catalog adds 2 GB/day to Training set with no retention_days: storage grows by 60 GB a "
-        "month without a limit"
+        "Video catalog has no retention_days, and features derived from its records (2,000,000 "
+        "events/day) keep them in Training set: storage grows every day without a limit"
     )
     assert set(finding.components) == {c["catalog"], c["dataset"]}
 

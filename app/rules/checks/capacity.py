@@ -285,7 +285,10 @@ def r57_lookup_capacity(ctx: RuleContext) -> Iterator[Hit]:
     "(through data pipelines, validation or governance, or through feature pipelines and feature "
     "stores: features derived from its records keep them) and has no retention_days, and no governance "
     "step with retention controls governs the dataset or stands on every way the source's data "
-    "takes to it (a monitor or evaluation linked to the dataset carries none of it).",
+    "takes to it (a monitor or evaluation linked to the dataset carries none of it). The finding "
+    "quotes the source's bytes a day for the datasets its records reach as they are; for those "
+    "only features derived from them reach, it names the records a day (the raw size is not "
+    "what the features keep).",
     unset="The flaw is the missing retention itself; events_per_day or bytes_per_event unset means "
     "no volume to judge (the estimate lists them as missing inputs).",
 )
@@ -300,10 +303,11 @@ def r58_retention(ctx: RuleContext) -> Iterator[Hit]:
         daily = estimate.figure(source.id, "bytes_per_day")
         if daily is None:
             continue
-        reached = _structure(ctx).retained_reach(source.id)
+        structure = _structure(ctx)
+        reached = structure.retained_reach(source.id)
         # Governance with retention controls bounds the datasets it governs and those it stands
         # before on every way the source's data takes.
-        unbounded = _structure(ctx).retained_reach(source.id, retaining) if retaining else None
+        unbounded = structure.retained_reach(source.id, retaining) if retaining else None
         datasets = [
             d
             for d in reached
@@ -312,9 +316,34 @@ def r58_retention(ctx: RuleContext) -> Iterator[Hit]:
         ]
         if not datasets:
             continue
+        raw = set(structure.raw_reach(source.id, retaining))
+        kept = [d for d in datasets if d in raw]
+        derived = [d for d in datasets if d not in raw]
         yield Hit(
-            f"{ctx.name(source.id)} adds {format_quantity(daily.value, 'bytes/day')} to "
-            f"{names(ctx, datasets)} with no retention_days: storage grows by "
-            f"{format_quantity(daily.value * 30, 'bytes')} a month without a limit",
+            _unretained(ctx, source.id, estimate, daily.value, kept, derived),
             components=ctx.sorted_ids([source.id, *datasets]),
         )
+
+
+def _unretained(
+    ctx: RuleContext, source: str, estimate: DesignEstimate, daily: float, kept: list[str], derived: list[str]
+) -> str:
+    """R58's message: the bytes a source adds to the datasets that keep its records as they
+    are, then the datasets that only features derived from its records reach (the raw size is
+    not theirs, so it is not quoted for them)."""
+    name = ctx.name(source)
+    if not kept:
+        events = estimate.figure(source, "events_per_day")
+        count = f" ({format_quantity(events.value, 'events/day')})" if events is not None else ""
+        return (
+            f"{name} has no retention_days, and features derived from its records{count} keep them "
+            f"in {names(ctx, derived)}: storage grows every day without a limit"
+        )
+    said = (
+        f"{name} adds {format_quantity(daily, 'bytes/day')} to {names(ctx, kept)} with no "
+        f"retention_days: storage grows by {format_quantity(daily * 30, 'bytes')} a month "
+        "without a limit"
+    )
+    if derived:
+        said += f", and features derived from its records keep them in {names(ctx, derived)}"
+    return said

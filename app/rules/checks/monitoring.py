@@ -8,7 +8,6 @@ from app.domain.model import Component
 from app.rules.checks._common import (
     Unspecified,
     aws,
-    endpoints,
     mts,
     names,
     online_endpoints,
@@ -16,7 +15,7 @@ from app.rules.checks._common import (
     watches_any,
 )
 from app.rules.checks._flows import audience
-from app.rules.checks.nearness import direct_models, near_check, serving_view
+from app.rules.checks.nearness import direct_models, near_check, serving_view, source_name
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import rule
@@ -145,14 +144,18 @@ def r36_latency_monitoring(ctx: RuleContext) -> Iterator[Hit]:
     title="Serving features not logged",
     stage="monitoring",
     severity="info",
-    kinds=("endpoint", "prediction_logger"),
+    kinds=("consumer", "endpoint", "prediction_logger"),
     rationale="Logging the exact features used at serving time is the surest way to train like you "
-    "serve, to debug predictions and to measure skew.",
+    "serve, to debug predictions and to measure skew; batch scores and an embedded model are "
+    "served too, and the features they were scored with are as lost when nothing logs them.",
     suggestion="Add a prediction logger on the serving path with logs_features on.",
     sources=roml(29),
     condition="No prediction logger near an endpoint in production (fed at serve time by the "
     "endpoint, what serves it or what it feeds; not a log that only trains its model) has "
-    "logs_features true.",
+    "logs_features true. A consumer taking a model's predictions with no endpoint on the way "
+    "(batch scores, an embedded model) is held to the same (near it: linked to it, to the model "
+    "or what feeds the model at serve time, or to what it feeds); one behind an endpoint, or fed "
+    "by a model that serves an endpoint, is judged at the endpoint.",
     unset="A nearby logger whose logs_features is unset, when no other settles it, is info naming it.",
 )
 def r40_feature_logging(ctx: RuleContext) -> Iterator[Hit]:
@@ -162,18 +165,32 @@ def r40_feature_logging(ctx: RuleContext) -> Iterator[Hit]:
         flag = logger.properties.get("logs_features")
         return flag if isinstance(flag, bool) else None
 
-    for endpoint in near_check(
+    def served(point: str) -> str:
+        if ctx.kind_of.get(point) == "consumer":
+            return f"{source_name(ctx, point)} scores {ctx.name(point)} with"
+        return f"{ctx.name(point)} serves"
+
+    view = serving_view(ctx)  # the endpoints, then the consumers taking predictions directly
+    for point in near_check(
         ctx,
-        endpoints(ctx),
+        view.endpoints,
         "prediction_logger",
         logs_features,
         unknown,
         "logs_features",
-        lambda e: f"it logs what {ctx.name(e)} serves",
+        lambda e: f"it logs what {served(e)}",
         serving=True,
     ):
+        if ctx.kind_of.get(point) == "consumer":
+            models = direct_models(ctx, point)
+            yield Hit(
+                f"Consumer {ctx.name(point)} takes the predictions of {names(ctx, models, ordered=True)} "
+                "with no endpoint, and no prediction logger records the features they were scored with",
+                components=ctx.sorted_ids([point, *models]),
+            )
+            continue
         yield Hit(
-            f"No prediction logger records the features {ctx.name(endpoint)} serves with",
-            components=(endpoint,),
+            f"No prediction logger records the features {ctx.name(point)} serves with",
+            components=(point,),
         )
     yield from unknown.hits()

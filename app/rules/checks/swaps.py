@@ -1,5 +1,5 @@
 """R51: prompts and pretrained or vendor models swapped into serving without a gate, whether
-they reach an endpoint themselves or feed a model that does.
+they reach an endpoint themselves or feed a model that does, along links that act at serving.
 """
 
 from __future__ import annotations
@@ -76,10 +76,12 @@ def _ungated(way: ReachThrough, points: list[str]) -> tuple[int, bool]:
     "evaluation with gate on (training jobs end the path: R28 gates what they train), or reaches "
     "without one a model trained here that serves the endpoint (feeding it at serving): that "
     "model's gate judges its training run, not a swap of what feeds it, so only a gate on the "
-    "swappable component's own way into the model counts. Warning: such a pretrained or vendor "
-    "model has version_pinned off; a prompt template has versioned off; an endpoint served by an "
-    "LLM (family llm, or any model when a framing's task is generation) has no monitor near it "
-    "watching groundedness and safety.",
+    "swappable component's own way into the model counts. Only links of the serve or both phase "
+    "carry a swap: one of the train phase (an LLM labelling or generating training data, a "
+    "teacher distilled in training) changes nothing served when its source changes. Warning: "
+    "such a pretrained or vendor model has version_pinned off; a prompt template has versioned "
+    "off; an endpoint served by an LLM (family llm, or any model when a framing's task is "
+    "generation) has no monitor near it watching groundedness and safety.",
     unset="An LLM with provenance unset and no training job counts as pretrained; an evaluation with "
     "gate unset does not gate; version_pinned, versioned and a nearby monitor's watches unset fire "
     "as the warning cases.",
@@ -91,7 +93,7 @@ def r51_swap_gate(ctx: RuleContext) -> Iterator[Hit]:
         gates = ctx.of_kind("evaluation")
         gated = {g.id for g in gates if g.properties.get("gate") is True}
         unsure_gates = {g.id for g in gates if g.properties.get("gate") is None}
-        way = ReachThrough(ctx, seeds, gated | ctx.ids_of_kind("training_job"), unsure_gates)
+        way = ReachThrough(ctx, seeds, gated | ctx.ids_of_kind("training_job"), unsure_gates, serve=True)
         swappable, serving = set(seeds), endpoint_models(ctx)
         for endpoint in endpoints:
             fed = [m for m in serving.get(endpoint, ()) if m not in swappable]
