@@ -6,9 +6,9 @@ name and a measure give the same lines everywhere.
   word); lines are filled greedily.
 * A word too long for a line is cut where the line is full, never inside a grapheme cluster
   (a letter and its combining marks, an emoji with its modifiers, joiners and variation
-  selectors, a flag's two regional indicators, a Hangul syllable in jamo). A cut between two
-  letters of an alphabet that hyphenates (Latin, Greek, Cyrillic) ends with a hyphen; other
-  scripts (CJK, Arabic, Hebrew, ...) break without one.
+  selectors, a flag's two regional indicators, a Hangul syllable in jamo, consonants joined
+  by a virama). A cut between two letters of an alphabet that hyphenates (Latin, Greek,
+  Cyrillic) ends with a hyphen; other scripts (CJK, Arabic, Hebrew, ...) break without one.
 * The last line holds the rest of the text, elided when it does not fit.
 """
 
@@ -55,6 +55,11 @@ def _jamo_joins(before: str, after: str) -> bool:
     return 0x1100 <= ord(before) <= 0x11FF and 0x1160 <= ord(after) <= 0x11FF
 
 
+def _virama(ch: str) -> bool:
+    """A virama (Devanagari's halant, ...): it joins the consonants around it into one cluster."""
+    return unicodedata.combining(ch) == 9
+
+
 def cut_points(text: str) -> list[int]:
     """The positions inside `text` (0 < i < len) where a cut does not split a grapheme cluster."""
     points = []
@@ -62,7 +67,7 @@ def cut_points(text: str) -> list[int]:
     for index in range(1, len(text)):
         before, after = text[index - 1], text[index]
         regional_run = regional_run + 1 if _regional(before) else 0
-        if _attaches(after) or before == ZWJ or _jamo_joins(before, after):
+        if _attaches(after) or before == ZWJ or _jamo_joins(before, after) or _virama(before):
             continue
         if _regional(after) and regional_run % 2 == 1:  # the second half of a flag
             continue

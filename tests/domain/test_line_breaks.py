@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.domain.line_breaks import ELLIPSIS, cut_points, elide, wrap, without_cut_hyphens
+from app.domain.line_breaks import ELLIPSIS, cut_points, elide, without_cut_hyphens, wrap
 
 
 def chars(text: str) -> float:
@@ -38,6 +38,8 @@ def test_a_cut_never_splits_a_grapheme_cluster():
     assert cut_points(flags) == [2]
     jamo = "\u1100\u1161\u11a8\u1100\u1161"  # two syllables in conjoining jamo
     assert cut_points(jamo) == [3]
+    conjunct = "\u0915\u094d\u0937"  # Devanagari k + virama + ss: one cluster
+    assert cut_points(conjunct + "\u0915") == [3]
     lines = wrap(decomposed * 2, 6, 3, chars)
     assert all(not line.startswith("\u0301") for line in lines)
     assert lines[0] == "Cafe\u0301-"  # the hyphen follows the mark, after the letter it sits on
