@@ -29,6 +29,7 @@ HYPHEN_SCRIPTS_END = 0x0530  # letters below this (Latin, Greek, Cyrillic) take 
 BREAK_AFTER = re.compile(r"(?<=[^/\\\-\u2010\u2013][/\\\-\u2010\u2013])(?=[^/\\\-\u2010\u2013])")
 _MARKS = frozenset({"Mn", "Mc", "Me"})
 ZWJ, ZWNJ = "\u200d", "\u200c"
+_FIRST_MARK = "\u0300"  # no character below this attaches to the one before it
 
 
 def _attaches(ch: str) -> bool:
@@ -62,6 +63,8 @@ def _virama(ch: str) -> bool:
 
 def cut_points(text: str) -> list[int]:
     """The positions inside `text` (0 < i < len) where a cut does not split a grapheme cluster."""
+    if not text or max(text) < _FIRST_MARK:  # no mark, joiner or emoji: a cut may go anywhere
+        return list(range(1, len(text)))
     points = []
     regional_run = 0  # regional indicators in a row just before the position
     for index in range(1, len(text)):
@@ -130,14 +133,16 @@ def ellipsized(text: str, width: float, measure: Measure) -> str:
     return text[: cuts[low]].rstrip() + ELLIPSIS
 
 
-def _pieces(text: str, break_after_dashes: bool) -> list[tuple[str, str]]:
-    """(glue, piece) for the pieces a line may end after: glue " " at a space, "" inside a
-    word (after a slash or hyphen); the first piece's glue is "" too."""
+def _pieces(text: str, break_after_dashes: bool) -> list[str]:
+    """The pieces a line may end after, each but the first with the space before it: words,
+    and with `break_after_dashes` the parts of a word after its slashes and hyphens."""
+    words = text.split(" ")
+    if not break_after_dashes:
+        return [words[0], *(" " + word for word in words[1:])]
     pieces = []
-    for number, word in enumerate(text.split(" ")):
-        parts = BREAK_AFTER.split(word) if break_after_dashes else [word]
-        for index, part in enumerate(parts):
-            pieces.append(("" if index or not number else " ", part))
+    for number, word in enumerate(words):
+        for index, part in enumerate(BREAK_AFTER.split(word)):
+            pieces.append(part if index or not number else " " + part)
     return pieces
 
 
@@ -162,10 +167,10 @@ def wrap(
         if measure(rest) <= width:
             break
         pieces = _pieces(rest, break_after_dashes)
-        line = pieces[0][1]
+        line = pieces[0]
         taken = 1
-        while taken < len(pieces) and measure(line + pieces[taken][0] + pieces[taken][1]) <= width:
-            line += pieces[taken][0] + pieces[taken][1]
+        while taken < len(pieces) and measure(line + pieces[taken]) <= width:
+            line += pieces[taken]
             taken += 1
         if measure(line) > width:  # one long word: cut it
             head, cut = cut_word(line, width, measure)
@@ -173,7 +178,7 @@ def wrap(
             rest = rest[cut:].strip()
         else:
             lines.append(line)
-            rest = "".join(glue + piece for glue, piece in pieces[taken:]).removeprefix(" ")
+            rest = "".join(pieces[taken:]).removeprefix(" ")
     if rest or not lines:
         lines.append(elide_to(rest, width) if elide_to else elide(rest, width, measure))
     return tuple(lines)
