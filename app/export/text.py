@@ -14,15 +14,15 @@ from __future__ import annotations
 import re
 import textwrap
 import unicodedata
-from collections.abc import Callable
 from functools import cache
 
+from app.domain import line_breaks
+from app.domain.line_breaks import Measure
 from app.domain.text import balance_bidi, isolate, needs_isolation, strip_bidi
 
 __all__ = [
     "NAME_WIDTH",
     "Measure",
-    "BREAK_AFTER",
     "balance_bidi",
     "clean",
     "component_title",
@@ -106,9 +106,6 @@ def component_title(name: str, fallback: str) -> str:
     return name if clean(name).strip() else fallback
 
 
-Measure = Callable[[str], float]
-
-
 def _units(ch: str) -> int:
     """Display width of a character in units of an average Latin letter: 2 for East Asian wide
     characters and emoji, 0 for combining marks and format characters (joiners, bidi)."""
@@ -133,48 +130,19 @@ def measure_in_points(font: str, size: float) -> Measure:
     return measure
 
 
-def _head(text: str, width: float, measure: Measure) -> int:
-    """How many characters of text fit in `width` (at least one)."""
-    used = 0.0
-    for index, ch in enumerate(text):
-        used += measure(ch)
-        if used > width:
-            return max(index, 1)
-    return len(text)
-
-
-# A line may break after a slash or a hyphen inside a word ("supply/demand", "near-real-time"),
-# as well as at spaces; the slash or hyphen stays at the end of the line.
-BREAK_AFTER = re.compile(r"(?<=[^/\\\-\u2010\u2013][/\\\-\u2010\u2013])(?=[^/\\\-\u2010\u2013])")
-
-
 def fit_lines(text: str, width: float, max_lines: int, measure: Measure = display_units) -> list[str]:
     """User text as at most `max_lines` lines no wider than `width` (by default in display
-    units, a wide CJK character or emoji counting two), broken at spaces or after a slash or
-    hyphen where it can be; text that does not fit ends in an ellipsis. For a label drawn in a
-    box of fixed size."""
+    units, a wide CJK character or emoji counting two): each of its own lines wrapped as the
+    canvas wraps a name (app.domain.line_breaks), breaking after a slash or hyphen too; text
+    that does not fit ends in an ellipsis. For a label drawn in a box of fixed size."""
     lines: list[str] = []
-    for raw in clean(text).split("\n"):
-        line = ""
-        for word in raw.split():
-            for number, piece in enumerate(BREAK_AFTER.split(word)):
-                joined = (f"{line}{piece}" if number else f"{line} {piece}") if line else piece
-                if measure(joined) <= width:
-                    line = joined
-                    continue
-                if line:
-                    lines.append(line)
-                while measure(piece) > width:
-                    cut = _head(piece, width, measure)
-                    lines.append(piece[:cut])
-                    piece = piece[cut:]
-                line = piece
-        if line:
-            lines.append(line)
-    if len(lines) > max_lines:
-        last = lines[max_lines - 1]
-        kept = last[: _head(last, width - measure("\u2026"), measure)].rstrip()
-        lines = [*lines[: max_lines - 1], kept + "\u2026"]
+    room = max(max_lines, 1)
+    for paragraph in filter(None, (" ".join(raw.split()) for raw in clean(text).split("\n"))):
+        if len(lines) == room:  # the text goes on past the last line
+            if not lines[-1].endswith(line_breaks.ELLIPSIS):
+                lines[-1] = line_breaks.ellipsized(lines[-1], width, measure)
+            break
+        lines += line_breaks.wrap(paragraph, width, room - len(lines), measure, break_after_dashes=True)
     return [balance_bidi(line) for line in lines]  # a pair split by the wrap is dropped
 
 

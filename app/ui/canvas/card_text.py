@@ -21,6 +21,7 @@ from functools import lru_cache
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QStaticText
 
+from app.domain import line_breaks
 from app.ui.canvas import style as st
 from app.ui.canvas.level_cache import level_cache
 
@@ -46,7 +47,6 @@ _ELIDE = Qt.TextElideMode.ElideRight
 LAYOUTS = 16384  # layouts kept (name and size bucket); a few hundred bytes each
 SMALL_LINES = 4096  # kind and technology lines kept (text, size and width)
 MEMO_TEXTS = 256  # advances (and elisions) remembered per font size (see MemoMetrics)
-HYPHEN_SCRIPTS_END = 0x0530  # letters below this (Latin, Greek, Cyrillic) take a hyphen at a cut
 
 
 @dataclass(frozen=True)
@@ -141,49 +141,14 @@ class MemoMetrics(QFontMetricsF):
 
 
 def wrap(text: str, metrics: QFontMetricsF, width: float, max_lines: int) -> tuple[str, ...]:
-    """Greedy word wrap into at most `max_lines` lines; the last line is elided.
+    """Greedy word wrap into at most `max_lines` lines, measured by `metrics`; the last line is
+    elided by Qt (app.domain.line_breaks: a long word is cut where the line is full, with a
+    hyphen in Latin, Greek and Cyrillic)."""
 
-    A word longer than a line is cut where the line is full, so the line still starts
-    with the name's first letters; a cut inside a word of an alphabet (Latin, Greek, Cyrillic)
-    ends with a hyphen.
-    """
-    lines: list[str] = []
-    rest = text.strip()
-    while rest and len(lines) < max_lines - 1:
-        if metrics.horizontalAdvance(rest) <= width:
-            break
-        words = rest.split(" ")
-        line = words[0]
-        taken = 1
-        while taken < len(words) and metrics.horizontalAdvance(f"{line} {words[taken]}") <= width:
-            line = f"{line} {words[taken]}"
-            taken += 1
-        if metrics.horizontalAdvance(line) > width:  # one long word: cut it
-            head, cut = _cut(line, metrics, width)
-            lines.append(head)
-            rest = rest[cut:].strip()
-        else:
-            lines.append(line)
-            rest = " ".join(words[taken:])
-    if rest or not lines:
-        lines.append(metrics.elidedText(rest, _ELIDE, width))
-    return tuple(lines)
+    def elide(rest: str, room: float) -> str:
+        return metrics.elidedText(rest, _ELIDE, room)
 
-
-def _hyphenates(before: str, after: str) -> bool:
-    """Whether a word cut between these two letters takes a hyphen: both letters of an alphabet
-    that hyphenates (Latin, Greek, Cyrillic); scripts such as CJK break anywhere without one."""
-    return all(c.isalpha() and ord(c) < HYPHEN_SCRIPTS_END for c in (before, after))
-
-
-def _cut(word: str, metrics: QFontMetricsF, width: float) -> tuple[str, int]:
-    """The longest start of a word wider than `width` that fits it (with a hyphen, when the
-    cut takes one) and where the rest of the word starts."""
-    for cut in range(len(word) - 1, 1, -1):
-        head = word[:cut] + ("-" if _hyphenates(word[cut - 1], word[cut]) else "")
-        if metrics.horizontalAdvance(head) <= width:
-            return head, cut
-    return word[:1], 1
+    return line_breaks.wrap(text, width, max_lines, metrics.horizontalAdvance, elide)
 
 
 @level_cache(maxsize=LAYOUTS)
