@@ -7,7 +7,9 @@ from __future__ import annotations
 import pytest
 
 from app.domain import ops
+from app.domain.catalog import default_catalog
 from app.rules.engine import RuleEngine
+from tests.factories import DesignBuilder
 from tests.rules.helpers import findings, fired
 from tests.rules.test_flaw_shapes import (
     _catalog_with_volume,
@@ -152,6 +154,97 @@ def test_incremental_engine_follows_the_phase_of_a_swap_link():
         engine.apply(ops.set_link_fields(b.design, c["llm_link"], phase=phase)[1])
         _live_matches_fresh(engine, b)
         assert any(f.rule == "R51" for f in engine.check().findings) == raised, phase
+
+
+def _batch_generation(gated: bool = False) -> tuple[DesignBuilder, dict[str, str]]:
+    """Products → vendor LLM → catalog app: descriptions written in batch, no endpoint."""
+    b = DesignBuilder(default_catalog())
+    c = {
+        "products": b.add("data_source", "Products"),
+        "prompt": b.add("prompt_template", "Description prompt", versioned=True),
+        "llm": b.add("model", "Writer LLM", family="llm", provenance="vendor_api", version_pinned=True),
+        "app": b.add("consumer", "Catalog app", consumer_type="user_app"),
+    }
+    b.link(c["products"], c["llm"], phase="serve")
+    b.link(c["prompt"], c["llm"], phase="serve")
+    if gated:
+        c["gate"] = b.add("evaluation", "Golden set replay", gate=True)
+        b.link(c["llm"], c["gate"], phase="serve")
+        b.link(c["gate"], c["app"], flow="prediction", phase="serve")
+    else:
+        c["out"] = b.link(c["llm"], c["app"], flow="prediction", phase="serve")
+    return b, c
+
+
+def test_r51_fires_for_a_vendor_llm_whose_output_a_consumer_takes_with_no_endpoint():
+    b, c = _batch_generation()
+    [finding] = [f for f in fired(b.design, "R51") if f.severity == "error"]
+    assert finding.message == (
+        "Description prompt and Writer LLM reach consumer Catalog app (with no endpoint) without an "
+        "evaluation gate: a prompt edit or a model version swap ships untested"
+    )
+    assert set(finding.components) == {c["prompt"], c["llm"], c["app"]}
+
+
+def test_r51_fires_for_a_vendor_llm_feeding_a_model_that_scores_a_consumer_directly():
+    b, c = _direct_scores()
+    llm = b.add("model", "Query rewriter", family="llm", provenance="vendor_api", version_pinned=True)
+    b.link(llm, c["model"], phase="serve")
+    [finding] = fired(b.design, "R51")
+    assert finding.message == (
+        "Query rewriter reaches consumer App (with no endpoint) without an evaluation gate: a prompt "
+        "edit or a model version swap ships untested"
+    )
+    assert set(finding.components) == {llm, c["app"]}
+
+
+def test_r51_leaves_a_consumer_whose_generated_output_passes_a_gate():
+    b, _ = _batch_generation(gated=True)
+    assert [f.severity for f in findings(b.design, "R51")] == ["warning"]  # monitoring, not the gate
+
+
+def test_r51_judges_a_consumer_behind_an_endpoint_at_the_endpoint_only():
+    b, c = _batch_generation()
+    _unlink(b, c["llm"], c["app"])
+    endpoint = b.add("endpoint", "Descriptions API", mode="batch")
+    b.link(c["llm"], endpoint, flow="prediction", phase="serve")
+    b.link(endpoint, c["app"], flow="prediction", phase="serve")
+    assert [f.message.split(":")[0] for f in fired(b.design, "R51")] == [
+        "Description prompt and Writer LLM reach endpoint Descriptions API without an evaluation gate",
+        "Endpoint Descriptions API generates with Writer LLM and no monitor watches its groundedness "
+        "or safety",
+    ]
+
+
+def test_r51_asks_for_groundedness_and_safety_monitoring_of_generated_output_with_no_endpoint():
+    b, c = _batch_generation()
+    [warning] = [f for f in fired(b.design, "R51") if f.severity == "warning"]
+    assert warning.message == (
+        "Consumer Catalog app takes what Writer LLM generates with no endpoint, and no monitor "
+        "watches its groundedness or safety: hallucinated or unsafe answers go unnoticed"
+    )
+    monitor = b.add("monitor", "Output quality", watches=["groundedness", "safety"])
+    b.link(monitor, c["app"])
+    assert [f.severity for f in fired(b.design, "R51")] == ["error"]
+
+
+def test_incremental_engine_follows_a_swap_reaching_a_consumer_directly():
+    b, c = _batch_generation()
+    engine = RuleEngine(b.design, b.catalog)
+    _live_matches_fresh(engine, b)
+    assert any(f.rule == "R51" and f.severity == "error" for f in engine.check().findings)
+    made = ops.make_component(b.design, b.catalog, "evaluation", name="Golden set replay")
+    made.properties["gate"] = True
+    engine.apply(ops.add_component(b.design, b.catalog, made))
+    gate = made.id
+    for source, target in [(c["llm"], gate), (gate, c["app"])]:
+        made = ops.make_link(b.design, b.catalog, source, target, flow="prediction", phase="serve")
+        engine.apply(ops.add_link(b.design, made))
+        _live_matches_fresh(engine, b)
+    assert any(f.rule == "R51" and f.severity == "error" for f in engine.check().findings)  # still direct
+    engine.apply(ops.remove_link(b.design, c["out"])[1])
+    _live_matches_fresh(engine, b)
+    assert not any(f.rule == "R51" and f.severity == "error" for f in engine.check().findings)
 
 
 # ---- R58: what features derived from a source's records keep --------------------------------

@@ -1,5 +1,6 @@
 """R51: prompts and pretrained or vendor models swapped into serving without a gate, whether
-they reach an endpoint themselves or feed a model that does, along links that act at serving.
+they reach an endpoint (or a consumer taking a model's output with no endpoint) themselves or
+feed a model that does, along links that act at serving.
 """
 
 from __future__ import annotations
@@ -7,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import chain
 
-from app.rules.checks._common import LEARNED_ELSEWHERE, endpoint_view, items, mts, names, pick
+from app.rules.checks._common import LEARNED_ELSEWHERE, items, mts, names, pick
 from app.rules.checks._flows import task_of
 from app.rules.checks._signals import CHEN_2023, NIST_RMF, OWASP_LLM, ReachThrough, endpoint_models
+from app.rules.checks.nearness import direct_consumers, direct_models, served_view
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import rule
@@ -78,10 +80,13 @@ def _ungated(way: ReachThrough, points: list[str]) -> tuple[int, bool]:
     "model's gate judges its training run, not a swap of what feeds it, so only a gate on the "
     "swappable component's own way into the model counts. Only links of the serve or both phase "
     "carry a swap: one of the train phase (an LLM labelling or generating training data, a "
-    "teacher distilled in training) changes nothing served when its source changes. Warning: "
-    "such a pretrained or vendor model has version_pinned off; a prompt template has versioned "
-    "off; an endpoint served by an LLM (family llm, or any model when a framing's task is "
-    "generation) has no monitor near it watching groundedness and safety.",
+    "teacher distilled in training) changes nothing served when its source changes. A consumer "
+    "taking a model's output with no endpoint on the way (batch generation, an embedded model) "
+    "is held to the same as an endpoint; one behind an endpoint, or fed by a model that serves "
+    "an endpoint, is judged at the endpoint. Warning: such a pretrained or vendor model has "
+    "version_pinned off; a prompt template has versioned off; an endpoint served by an LLM "
+    "(family llm, or any model when a framing's task is generation), or a consumer taking an "
+    "LLM's output with no endpoint, has no monitor near it watching groundedness and safety.",
     unset="An LLM with provenance unset and no training job counts as pretrained; an evaluation with "
     "gate unset does not gate; version_pinned, versioned and a nearby monitor's watches unset fire "
     "as the warning cases.",
@@ -89,13 +94,16 @@ def _ungated(way: ReachThrough, points: list[str]) -> tuple[int, bool]:
 def r51_swap_gate(ctx: RuleContext) -> Iterator[Hit]:
     endpoints = [c.id for c in ctx.of_kind("endpoint")]
     seeds, unsure_models = _swappable(ctx)
-    if seeds and endpoints:
+    direct = direct_consumers(ctx) if seeds else {}
+    if seeds and (endpoints or direct):
         gates = ctx.of_kind("evaluation")
         gated = {g.id for g in gates if g.properties.get("gate") is True}
         unsure_gates = {g.id for g in gates if g.properties.get("gate") is None}
         way = ReachThrough(ctx, seeds, gated | ctx.ids_of_kind("training_job"), unsure_gates, serve=True)
-        swappable, serving = set(seeds), endpoint_models(ctx)
-        for endpoint in endpoints:
+        swappable, serving = set(seeds), dict(endpoint_models(ctx))
+        for consumer in direct:
+            serving[consumer] = direct_models(ctx, consumer)
+        for endpoint in [*endpoints, *direct]:
             fed = [m for m in serving.get(endpoint, ()) if m not in swappable]
             mask, firm = _ungated(way, [endpoint, *fed])
             if not mask:
@@ -117,9 +125,14 @@ def r51_swap_gate(ctx: RuleContext) -> Iterator[Hit]:
                     f" (through {names(ctx, through, ordered=True)} at serving, whose gate judges "
                     f"{'its' if one else 'their'} training, not what feeds {'it' if one else 'them'})"
                 )
+            point = (
+                f"consumer {ctx.name(endpoint)} (with no endpoint)"
+                if endpoint in direct
+                else f"endpoint {ctx.name(endpoint)}"
+            )
             yield Hit(
                 f"{names(ctx, ungated, ordered=True)} {'reaches' if len(ungated) == 1 else 'reach'} "
-                f"endpoint {ctx.name(endpoint)} without an evaluation gate{tail}: a prompt edit or a "
+                f"{point} without an evaluation gate{tail}: a prompt edit or a "
                 "model version swap ships untested",
                 components=ctx.sorted_ids([*ungated, endpoint, *through]),
                 unset=tuple(unset),
@@ -155,22 +168,27 @@ def r51_swap_gate(ctx: RuleContext) -> Iterator[Hit]:
 
 
 def _generation_monitoring(ctx: RuleContext, endpoints: list[str]) -> Iterator[Hit]:
-    if not endpoints:
+    """Served points (endpoints, then consumers taking a model's output with no endpoint)
+    generating with an LLM and no monitor near them watching groundedness and safety."""
+    direct = direct_consumers(ctx)
+    if not endpoints and not direct:
         return
-    serving = endpoint_models(ctx)
+    serving = dict(endpoint_models(ctx))
+    for consumer in direct:
+        serving[consumer] = direct_models(ctx, consumer)
     generation = "generation" in task_of(ctx)
     view = None
     covers: dict[str, int] = {}
     unsure: list[tuple[str, int]] = []
-    served = set(chain.from_iterable(serving.get(endpoint, ()) for endpoint in endpoints))
+    served = set(chain.from_iterable(serving.values()))
     llm = {m for m in served if ctx.prop(m, "family") == "llm"}
-    for endpoint in endpoints:
+    for endpoint in [*endpoints, *direct]:
         models = serving.get(endpoint, ())
         llms = [m for m in models if m in llm] or (list(models) if generation else [])
         if not llms:
             continue
-        if view is None:  # which endpoints each signal is watched near, once for all endpoints
-            view = endpoint_view(ctx)
+        if view is None:  # which served points each signal is watched near, once for all
+            view = served_view(ctx)
             for monitor in ctx.of_kind("monitor"):
                 watches = items(monitor.properties.get("watches"))
                 if watches is None:
@@ -185,9 +203,15 @@ def _generation_monitoring(ctx: RuleContext, endpoints: list[str]) -> Iterator[H
             continue
         nearby = [m for m, mask in unsure if mask & bit]
         tail = f" ({names(ctx, nearby, ordered=True)} nearby has watches unset)" if nearby else ""
+        point = (
+            f"Consumer {ctx.name(endpoint)} takes what {names(ctx, llms, ordered=True)} "
+            f"{'generates' if len(llms) == 1 else 'generate'} with no endpoint,"
+            if endpoint in direct
+            else f"Endpoint {ctx.name(endpoint)} generates with {names(ctx, llms, ordered=True)}"
+        )
         yield Hit(
-            f"Endpoint {ctx.name(endpoint)} generates with {names(ctx, llms, ordered=True)} and no monitor "
-            f"watches its {' or '.join(missing)}{tail}: hallucinated or unsafe answers go unnoticed",
+            f"{point} and no monitor watches its {' or '.join(missing)}{tail}: hallucinated or "
+            "unsafe answers go unnoticed",
             components=ctx.sorted_ids([endpoint, *llms]),
             severity="warning",
             unset=tuple(f"{m}.watches" for m in nearby),
