@@ -2,9 +2,11 @@
 report's figures (reportlab's) and the SVG and PNG exports (Helvetica's widths) share it, so a
 name and a measure give the same lines everywhere.
 
-* A line ends at a space (and, with `break_after_dashes`, after a slash or hyphen inside a
-  word); lines are filled greedily.
-* A word too long for a line is cut where the line is full, never inside a grapheme cluster
+* A line ends at a space; lines are filled greedily, words kept whole. When that leaves the
+  text elided, a line may also end after a slash or hyphen inside a word, if then it all shows.
+* A word too long for a line breaks after a slash or hyphen of its own ("near-real-" /
+  "time"), unless that leaves the text elided where a cut would not; otherwise it is cut
+  where the line is full, never inside a grapheme cluster
   (a letter and its combining marks, an emoji with its modifiers, joiners and variation
   selectors, a flag's two regional indicators, a Hangul syllable in jamo, consonants joined
   by a virama). A cut between two letters of an alphabet that hyphenates (Latin, Greek,
@@ -24,8 +26,8 @@ Elide = Callable[[str, float], str]  # text cut to a width, ending with an ellip
 ELLIPSIS = "\u2026"
 HYPHEN = "-"
 HYPHEN_SCRIPTS_END = 0x0530  # letters below this (Latin, Greek, Cyrillic) take a hyphen at a cut
-# A line may break after a slash or a hyphen inside a word ("supply/demand", "near-real-time"),
-# as well as at spaces; the slash or hyphen stays at the end of the line.
+# Where a word too long for a line may break: after a slash or a hyphen inside it
+# ("supply/demand", "near-real-time"); the slash or hyphen stays at the end of the line.
 BREAK_AFTER = re.compile(r"(?<=[^/\\\-\u2010\u2013][/\\\-\u2010\u2013])(?=[^/\\\-\u2010\u2013])")
 _MARKS = frozenset({"Mn", "Mc", "Me"})
 ZWJ, ZWNJ = "\u200d", "\u200c"
@@ -133,17 +135,26 @@ def ellipsized(text: str, width: float, measure: Measure) -> str:
     return text[: cuts[low]].rstrip() + ELLIPSIS
 
 
-def _pieces(text: str, break_after_dashes: bool) -> list[str]:
+def _dash_break(word: str, width: float, measure: Measure) -> int | None:
+    """Where a word wider than `width` may end its line after a slash or hyphen of its own:
+    the last such place whose start fits ("near-real-" / "time"), or None."""
+    for match in reversed(list(BREAK_AFTER.finditer(word))):
+        if measure(word[: match.start()]) <= width:
+            return match.start()
+    return None
+
+
+def _pieces(text: str, at_dashes: bool) -> list[str]:
     """The pieces a line may end after, each but the first with the space before it: words,
-    and with `break_after_dashes` the parts of a word after its slashes and hyphens."""
+    and with `at_dashes` the parts of a word after its slashes and hyphens."""
     words = text.split(" ")
-    if not break_after_dashes:
+    if not at_dashes:
         return [words[0], *(" " + word for word in words[1:])]
-    pieces = []
-    for number, word in enumerate(words):
-        for index, part in enumerate(BREAK_AFTER.split(word)):
-            pieces.append(part if index or not number else " " + part)
-    return pieces
+    return [
+        part if index or not number else " " + part
+        for number, word in enumerate(words)
+        for index, part in enumerate(BREAK_AFTER.split(word))
+    ]
 
 
 def wrap(
@@ -152,35 +163,54 @@ def wrap(
     max_lines: int,
     measure: Measure,
     elide_to: Elide | None = None,
-    *,
-    break_after_dashes: bool = False,
 ) -> tuple[str, ...]:
     """Greedy wrap of `text` into at most `max_lines` lines no wider than `width`; the last
     line holds the rest, elided (by `elide_to`, else `elide` with `measure`).
 
-    A word longer than a line is cut where the line is full (cut_word), so the line still
-    starts with the text's first letters.
+    Lines end at spaces, words kept whole. A word longer than a line breaks after a slash or
+    hyphen of its own, unless cutting it where the line is full (`cut_word`) is what lets the
+    whole text show; so the line still starts with the text's first letters. When whole words
+    leave the text elided, lines may also end after any slash or hyphen, if that shows it all
+    ("Streaming supply/" / "demand pipeline" on two lines rather than three).
     """
-    lines: list[str] = []
-    rest = text.strip()
-    while rest and len(lines) < max_lines - 1:
-        if measure(rest) <= width:
-            break
-        pieces = _pieces(rest, break_after_dashes)
+
+    def last(rest: str) -> str:
+        return elide_to(rest, width) if elide_to else elide(rest, width, measure)
+
+    def fill(rest: str, room: int, at_dashes: bool) -> tuple[list[str], bool]:
+        """`rest` in at most `room` lines, and whether they hold all of it."""
+        if room <= 1 or measure(rest) <= width:
+            shown = last(rest)
+            return [shown], shown == rest
+        pieces = _pieces(rest, at_dashes)
         line = pieces[0]
         taken = 1
         while taken < len(pieces) and measure(line + pieces[taken]) <= width:
             line += pieces[taken]
             taken += 1
-        if measure(line) > width:  # one long word: cut it
-            head, cut = cut_word(line, width, measure)
-            lines.append(head)
-            rest = rest[cut:].strip()
-        else:
-            lines.append(line)
-            rest = "".join(pieces[taken:]).removeprefix(" ")
-    if rest or not lines:
-        lines.append(elide_to(rest, width) if elide_to else elide(rest, width, measure))
+        if measure(line) <= width:
+            after, whole = fill("".join(pieces[taken:]).removeprefix(" "), room - 1, at_dashes)
+            return [line, *after], whole
+        dash = _dash_break(line, width, measure)  # one long word: break it
+        if dash is not None:
+            after, whole = fill(rest[dash:].strip(), room - 1, at_dashes)
+            if whole:
+                return [line[:dash], *after], True
+        head, cut = cut_word(line, width, measure)
+        cut_after, cut_whole = fill(rest[cut:].strip(), room - 1, at_dashes)
+        if dash is not None and not cut_whole:
+            return [line[:dash], *after], False
+        return [head, *cut_after], cut_whole
+
+    rest = text.strip()
+    if not rest:
+        return (last(rest),)
+    room = max(max_lines, 1)
+    lines, whole = fill(rest, room, at_dashes=False)
+    if not whole and BREAK_AFTER.search(rest):
+        dashed, dashed_whole = fill(rest, room, at_dashes=True)
+        if dashed_whole:
+            return tuple(dashed)
     return tuple(lines)
 
 

@@ -133,8 +133,8 @@ def measure_in_points(font: str, size: float) -> Measure:
 def fit_lines(text: str, width: float, max_lines: int, measure: Measure = display_units) -> list[str]:
     """User text as at most `max_lines` lines no wider than `width` (by default in display
     units, a wide CJK character or emoji counting two): each of its own lines wrapped as the
-    canvas wraps a name (app.domain.line_breaks), breaking after a slash or hyphen too; text
-    that does not fit ends in an ellipsis. For a label drawn in a box of fixed size."""
+    canvas wraps a name (app.domain.line_breaks); text that does not fit ends in an
+    ellipsis. For a label drawn in a box of fixed size."""
     lines: list[str] = []
     room = max(max_lines, 1)
     for paragraph in filter(None, (" ".join(raw.split()) for raw in clean(text).split("\n"))):
@@ -142,7 +142,7 @@ def fit_lines(text: str, width: float, max_lines: int, measure: Measure = displa
             if not lines[-1].endswith(line_breaks.ELLIPSIS):
                 lines[-1] = line_breaks.ellipsized(lines[-1], width, measure)
             break
-        lines += line_breaks.wrap(paragraph, width, room - len(lines), measure, break_after_dashes=True)
+        lines += line_breaks.wrap(paragraph, width, room - len(lines), measure)
     return [balance_bidi(line) for line in lines]  # a pair split by the wrap is dropped
 
 

@@ -24,7 +24,7 @@ def test_cjk_arabic_and_hebrew_words_are_cut_without_a_hyphen():
 
 def test_no_hyphen_between_a_letter_and_a_digit_or_after_a_hyphen():
     assert wrap("GPT4oMini", 4, 3, chars)[0] == "GPT4"
-    assert wrap("abc-defghijkl", 5, 3, chars, break_after_dashes=True)[0] == "abc-"
+    assert wrap("abc-defghijkl", 5, 3, chars)[0] == "abc-"
 
 
 def test_a_cut_never_splits_a_grapheme_cluster():
@@ -51,16 +51,18 @@ def test_the_last_line_is_elided_between_clusters():
     assert elide("e\u0301e\u0301e\u0301e\u0301", 4, chars) == "e\u0301" + ELLIPSIS
 
 
-def test_words_are_kept_together_and_break_after_dashes_only_when_asked():
-    assert wrap("Streaming supply/demand pipeline", 18, 2, chars) == ("Streaming", "supply/demand pip…")
-    assert wrap("Streaming supply/demand pipeline", 18, 2, chars, break_after_dashes=True) == (
-        "Streaming supply/",
-        "demand pipeline",
-    )
+def test_words_are_kept_whole_and_a_line_ends_after_a_dash_only_to_show_more():
+    assert wrap("Streaming supply/demand pipeline", 18, 2, chars) == ("Streaming supply/", "demand pipeline")
+    three = ("Streaming", "supply/demand", "pipeline")
+    assert wrap("Streaming supply/demand pipeline", 16, 3, chars) == three
+    assert wrap("Budget-split A/B test", 12, 2, chars) == ("Budget-split", "A/B test")
+    assert wrap("Predict 30-day churn", 12, 2, chars) == ("Predict", "30-day churn")
+    assert wrap("Streaming supply/demand pipeline", 10, 3, chars) == ("Streaming", "supply/", "demand pi…")
+    assert wrap("Inverse-propensity weighting", 12, 2, chars) == ("Inverse-", "propensity…")
 
 
 def test_the_cut_hyphens_come_off_and_the_text_s_own_stay():
     text = "Personalization near-real-time"
-    lines = wrap(text, 10, 4, chars, break_after_dashes=True)
+    lines = wrap(text, 10, 4, chars)
     assert lines == ("Personali-", "zation", "near-real-", "time")
     assert without_cut_hyphens(lines, text) == ["Personali", "zation", "near-real-", "time"]

@@ -80,3 +80,14 @@ def test_svg_cards_cut_a_long_word_with_a_hyphen_in_latin_and_cyrillic_not_in_cj
     _check_cuts([line for lines in names for line in lines])
     for name, lines in zip(NAMES, names, strict=True):
         assert _read_back(lines, name) == lines
+
+
+def test_compounds_stay_whole_and_a_too_long_one_breaks_after_its_own_hyphen(catalog, renderer):
+    b = DesignBuilder(catalog, title="Compounds")
+    b.add("endpoint", "Ranker", id="c0", technology="LightGBM lambdarank, served in-process (Java)")
+    b.add("dataset", "Conversation log (PII-redacted)", id="c1")
+    b.add("feature_pipeline", "Retrieval-augmented-generation-feature-pipeline", id="c2")
+    texts = node_texts(to_svg(b.design, catalog))
+    assert texts["n0"][2:4] == ["LightGBM lambdarank, served", "in-process (Java)"]  # name, kind, tech
+    assert texts["n1"][:2] == ["Conversation log", "(PII-redacted)"]
+    assert texts["n2"][:2] == ["Retrieval-augmented-", "generation-feature-pipeline"]

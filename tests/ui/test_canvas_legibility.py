@@ -198,6 +198,16 @@ def test_a_long_word_cut_to_fit_a_line_ends_with_a_hyphen_in_latin_and_not_in_cj
     _fits(cjk)
 
 
+@pytest.mark.parametrize("zoom", (0.4, 0.46))
+def test_a_compound_too_long_for_a_line_breaks_after_its_hyphen_and_short_ones_stay_whole(qtbot, zoom):
+    layout = ct.layout_for_zoom("Inverse-propensity weighting", zoom)
+    assert layout.lines[0] == "Inverse-" and layout.lines[1].startswith("propensit")
+    assert not layout.lines[1].endswith(" …")  # no space left before the ellipsis
+    assert ct.layout_for_zoom("Budget-split A/B test", zoom).lines == ("Budget-split", "A/B test")
+    assert ct.layout_for_zoom("Predict 30-day churn", zoom).lines == ("Predict", "30-day churn")
+    _fits(layout)
+
+
 @pytest.mark.parametrize(
     ("name", "zoom"), (("Personalization consent (GDPR)", 0.46), ("Consent & pseudonymization", 0.5))
 )

@@ -67,13 +67,13 @@ def fit_lines(
     text: str, width: float, size: float, fonts: FontSet, max_lines: int, *, bold: bool = False
 ) -> list[str]:
     """`text` wrapped into lines of at most `width` points as the canvas wraps a name
-    (app.domain.line_breaks), breaking after a slash or hyphen too; at most `max_lines` of
-    them, the last one ending with an ellipsis when the text goes on."""
+    (app.domain.line_breaks); at most `max_lines` of them, the last one ending with an
+    ellipsis when the text goes on."""
     flat = " ".join(clean(text).split())
     if not flat:
         return []
     measure = _measure(size, fonts, bold)
-    return list(line_breaks.wrap(flat, width, max(max_lines, 1), measure, break_after_dashes=True))
+    return list(line_breaks.wrap(flat, width, max(max_lines, 1), measure))
 
 
 def fits_whole(

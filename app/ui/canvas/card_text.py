@@ -142,11 +142,14 @@ class MemoMetrics(QFontMetricsF):
 
 def wrap(text: str, metrics: QFontMetricsF, width: float, max_lines: int) -> tuple[str, ...]:
     """Greedy word wrap into at most `max_lines` lines, measured by `metrics`; the last line is
-    elided by Qt (app.domain.line_breaks: a long word is cut where the line is full, with a
-    hyphen in Latin, Greek and Cyrillic)."""
+    elided by Qt (app.domain.line_breaks: a word too long for a line breaks after a slash or
+    hyphen of its own, else is cut where the line is full, with a hyphen in Latin, Greek and
+    Cyrillic)."""
 
     def elide(rest: str, room: float) -> str:
-        return metrics.elidedText(rest, _ELIDE, room)
+        shown = metrics.elidedText(rest, _ELIDE, room)
+        cut = shown.removesuffix(line_breaks.ELLIPSIS)
+        return cut.rstrip() + line_breaks.ELLIPSIS if cut != shown else shown  # no "word …"
 
     return line_breaks.wrap(text, width, max_lines, metrics.horizontalAdvance, elide)
 
