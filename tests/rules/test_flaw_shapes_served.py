@@ -310,3 +310,48 @@ def test_incremental_engine_follows_what_a_source_s_records_reach_as_they_are():
     engine.apply(ops.set_property(b.design, b.catalog, c["catalog"], "retention_days", 90.0)[1])
     _live_matches_fresh(engine, b)
     assert r58() == []
+
+
+# ---- a baseline compared in the offline evaluation is not what a consumer takes ------------
+
+
+def _recommender_without_endpoint() -> tuple[DesignBuilder, dict[str, str]]:
+    b, c = _recommender()
+    for target in ("policy", "logger"):
+        _unlink(b, c["endpoint"], c[target])
+    _unlink(b, c["release"], c["endpoint"])
+    _unlink(b, c["ops"], c["endpoint"])
+    ops.remove_component(b.design, c["endpoint"])
+    b.link(c["model"], c["app"], flow="prediction", phase="serve")
+    return b, c
+
+
+def test_a_consumer_with_no_endpoint_takes_the_model_s_predictions_not_the_baseline_s():
+    b, c = _recommender_without_endpoint()
+    [r40] = fired(b.design, "R40")
+    assert r40.message == (
+        "Consumer Mobile app takes the predictions of Ranking model with no endpoint, and no "
+        "prediction logger records the features they were scored with"
+    )
+    assert c["baseline"] not in r40.components
+
+
+def test_a_baseline_is_taken_when_it_reaches_the_consumer_past_no_evaluation_of_a_model():
+    b, c = _recommender_without_endpoint()
+    b.link(c["baseline"], c["app"], flow="prediction", phase="serve")  # the cold-start fallback
+    [r40] = fired(b.design, "R40")
+    assert "predictions of Ranking model and Popularity baseline with no endpoint" in r40.message
+
+
+def test_incremental_engine_follows_a_baseline_s_way_to_a_consumer():
+    b, c = _recommender_without_endpoint()
+    engine = RuleEngine(b.design, b.catalog)
+    _live_matches_fresh(engine, b)
+    made = ops.make_link(b.design, b.catalog, c["baseline"], c["app"], flow="prediction", phase="serve")
+    engine.apply(ops.add_link(b.design, made))
+    _live_matches_fresh(engine, b)
+    engine.apply(ops.remove_link(b.design, made.id)[1])
+    _live_matches_fresh(engine, b)
+    [model_in] = [x.id for x in b.design.links if x.source == c["model"] and x.target == c["evaluation"]]
+    engine.apply(ops.remove_link(b.design, model_in)[1])  # the evaluation now judges the baseline only
+    _live_matches_fresh(engine, b)

@@ -106,9 +106,11 @@ def _serve_side_bits(ctx: RuleContext, ends: list[str], bit: dict[str, int]) -> 
 def direct_consumers(ctx: RuleContext) -> Mapping[str, int]:
     """The consumers taking a model's predictions with no endpoint on the way (batch scores, an
     embedded model), in design order, each with the models feeding it so (bits of the models of
-    `serving_model_bits`): the first consumer a model reaches without passing an endpoint,
-    another model or a training job. A model serving an endpoint is judged there: the consumers
-    behind it, or beside it, are not served points of their own."""
+    `serving_model_bits`): the first consumer a model reaches along links that act at serving,
+    without passing an endpoint, another model or a training job. A baseline's way through an
+    evaluation that also judges a model is its comparison, not its output: what the gate lets
+    through is the model. A model serving an endpoint is judged there: the consumers behind it,
+    or beside it, are not served points of their own."""
 
     def compute() -> dict[str, int]:
         consumers = ctx.ids_of_kind("consumer")
@@ -119,15 +121,47 @@ def direct_consumers(ctx: RuleContext) -> Mapping[str, int]:
         for endpoint in endpoints(ctx):
             served |= served_by.get(endpoint, 0)
         stop = ctx.ids_of_kind(*MODEL_KINDS, "training_job", "endpoint") | consumers
-        reach = ctx.reach_bits(models, stop=stop)
+        reach = ctx.reach_bits(models, stop=stop, serve=True)
+        compared = _baseline_reach(ctx, models, stop)
         found = {}
         for consumer in ctx.of_kind("consumer"):
-            mask = reach.get(consumer.id, 0) & ~served
+            mask = reach.get(consumer.id, 0)
+            if compared is not None:
+                baselines, reached = compared
+                mask = mask & ~baselines | reached.get(consumer.id, 0)
+            mask &= ~served
             if mask:
                 found[consumer.id] = mask
         return found
 
-    return ctx.shape_memo("direct_consumers", compute, aspects_of())
+    return ctx.shape_memo("direct_consumers", compute, {*aspects_of(), *aspects_of(serve=True)})
+
+
+def _baseline_reach(
+    ctx: RuleContext, models: list[str], stop: frozenset[str] | set[str]
+) -> tuple[int, dict[str, int]] | None:
+    """(the bits of the baselines among `models`, and for every node the baselines reaching it
+    at serving, as bits of `models`, when evaluations that also judge a model stop them); None
+    when no baseline is evaluated beside a model."""
+    kind = ctx.kind_of
+    judging = {
+        evaluation
+        for evaluation in ctx.ids_of_kind("evaluation")
+        if any(kind.get(source) == "model" for source in ctx.pred[evaluation])
+    }
+    baselines = [m for m in models if kind.get(m) == "baseline_model"]
+    if not judging or not baselines:
+        return None
+    position = {model: index for index, model in enumerate(models)}
+    reach = ctx.reach_bits(baselines, stop=set(stop) | judging, serve=True)
+    remapped: dict[str, int] = {}
+    for node, mask in reach.items():
+        bits = 0
+        for index, baseline in enumerate(baselines):
+            if mask >> index & 1:
+                bits |= 1 << position[baseline]
+        remapped[node] = bits
+    return sum(1 << position[baseline] for baseline in baselines), remapped
 
 
 def direct_models(ctx: RuleContext, consumer: str) -> list[str]:
@@ -150,7 +184,7 @@ def served_view(ctx: RuleContext) -> EndpointView:
         direct = direct_consumers(ctx)
         return EndpointView(ctx, [*endpoints(ctx), *direct]) if direct else endpoint_view(ctx)
 
-    return ctx.shape_memo("served_view", compute, aspects_of())
+    return ctx.shape_memo("served_view", compute, {*aspects_of(), *aspects_of(serve=True)})
 
 
 def serving_view(ctx: RuleContext) -> ServingView:
