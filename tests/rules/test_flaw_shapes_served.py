@@ -1,6 +1,6 @@
-"""More shapes of a flaw (see test_flaw_shapes.py): R40 at a consumer taking a model's scores
-with no endpoint, R51 only along links that act at serving, and R58 naming what features
-derived from a source's records keep."""
+"""More shapes of a flaw (see test_flaw_shapes.py): R40, R46 and R51 at a consumer taking a
+model's output with no endpoint (and not the baseline it was compared with), R51 only along
+links that act at serving, and R58 naming what features derived from a source's records keep."""
 
 from __future__ import annotations
 
@@ -355,3 +355,36 @@ def test_incremental_engine_follows_a_baseline_s_way_to_a_consumer():
     [model_in] = [x.id for x in b.design.links if x.source == c["model"] and x.target == c["evaluation"]]
     engine.apply(ops.remove_link(b.design, model_in)[1])  # the evaluation now judges the baseline only
     _live_matches_fresh(engine, b)
+
+
+# ---- R46: batch scores are served too, so the optimizing metric needs an online check -------
+
+
+def test_r46_fires_for_a_design_serving_scores_to_a_consumer_with_no_endpoint():
+    b, c = _direct_scores()
+    metric = b.add("metric", "AUC", role="optimizing", name="roc_auc")
+    [finding] = findings(b.design, "R46")
+    assert finding.components == (metric,)
+    assert finding.message.startswith("Optimizing metric AUC (roc_auc) is tied to no online check")
+    kpi = b.add("monitor", "Retention KPI", watches=["business_kpi"])
+    b.link(kpi, metric)
+    assert findings(b.design, "R46") == []
+
+
+def test_r46_stays_quiet_for_a_design_that_scores_nothing_yet():
+    b, c = _direct_scores()
+    b.add("metric", "AUC", role="optimizing", name="roc_auc")
+    _unlink(b, c["model"], c["app"])  # trained, not yet served
+    assert findings(b.design, "R46") == []
+
+
+def test_incremental_engine_follows_a_design_starting_to_serve_scores_directly():
+    b, c = _direct_scores()
+    b.add("metric", "AUC", role="optimizing", name="roc_auc")
+    _unlink(b, c["model"], c["app"])
+    engine = RuleEngine(b.design, b.catalog)
+    _live_matches_fresh(engine, b)
+    made = ops.make_link(b.design, b.catalog, c["model"], c["app"], flow="prediction", phase="serve")
+    engine.apply(ops.add_link(b.design, made))
+    _live_matches_fresh(engine, b)
+    assert any(f.rule == "R46" for f in engine.check().findings)

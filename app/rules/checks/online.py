@@ -21,6 +21,7 @@ from app.rules.checks._common import (
 )
 from app.rules.checks._flows import carries_data
 from app.rules.checks._signals import DALVI_2004, KOHAVI_2020, linked_monitors, said, watch_verdict
+from app.rules.checks.nearness import direct_consumers
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import rule
@@ -74,7 +75,8 @@ def _objectives_of(ctx: RuleContext, metric: str, objectives: Mapping[str, objec
     "whose primary_metric is the metric or its objective's KPI, and check that offline gains "
     "predict online ones.",
     sources=(*mts("Model 2"), KOHAVI_2020),
-    condition="The design serves (it has an endpoint) and a metric with role optimizing is linked "
+    condition="The design serves (it has an endpoint, or a consumer takes a model's predictions "
+    "with no endpoint: batch scores, an embedded model) and a metric with role optimizing is linked "
     "to no monitor watching model_quality or business_kpi and to no experiment, no experiment's "
     "primary_metric names it, and no business objective it is linked to (directly or by a chain of "
     "proxy links) is linked to such a monitor or "
@@ -83,7 +85,7 @@ def _objectives_of(ctx: RuleContext, metric: str, objectives: Mapping[str, objec
     "its label only; a linked monitor with watches unset does not tie it (each is named).",
 )
 def r46_metric_alignment(ctx: RuleContext) -> Iterator[Hit]:
-    if not ctx.has_kind("endpoint"):
+    if not ctx.has_kind("endpoint") and not direct_consumers(ctx):
         return
     metrics = ctx.of_kind("metric")
     candidates = [m for m in metrics if m.properties.get("role") in ("optimizing", None)]
