@@ -1,5 +1,5 @@
-"""More shapes of a flaw (see test_flaw_shapes.py): R40, R46 and R51 at a consumer taking a
-model's output with no endpoint (and not the baseline it was compared with), R51 only along
+"""More shapes of a flaw (see test_flaw_shapes.py): R34, R40, R46 and R51 at a consumer taking
+a model's output with no endpoint (and not the baseline it was compared with), R51 only along
 links that act at serving, and R58 naming what features derived from a source's records keep."""
 
 from __future__ import annotations
@@ -388,3 +388,20 @@ def test_incremental_engine_follows_a_design_starting_to_serve_scores_directly()
     engine.apply(ops.add_link(b.design, made))
     _live_matches_fresh(engine, b)
     assert any(f.rule == "R46" for f in engine.check().findings)
+
+
+# ---- R34: tokens billed for batch generation, no endpoint on the way ------------------------
+
+
+def test_r34_fires_for_an_llm_generating_for_a_consumer_with_no_endpoint_and_no_cost_monitor():
+    b, c = _batch_generation(gated=True)
+    [finding] = [f for f in fired(b.design, "R34") if "billed per token" in f.message]
+    assert finding.message == "Writer LLM is billed per token and no monitor watches cost"
+    b.link(b.add("monitor", "Spend", watches=["cost"]), c["llm"])
+    assert not [f for f in fired(b.design, "R34") if "billed per token" in f.message]
+
+
+def test_r34_leaves_an_llm_that_serves_nothing_yet():
+    b, c = _batch_generation()
+    _unlink(b, c["llm"], c["app"])
+    assert not [f for f in fired(b.design, "R34") if "billed per token" in f.message]

@@ -26,6 +26,7 @@ from app.rules.checks._common import (
     serving_models,
 )
 from app.rules.checks.capacity import cost_budget_hits
+from app.rules.checks.nearness import direct_consumers
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import rule
@@ -286,7 +287,8 @@ def _read_as_data(
     "endpoint runs on GPU/TPU infrastructure (linked to it, or hosting a model serving it), or, "
     "with no infrastructure drawn there, is served by a model whose accelerator is GPU/TPU, and no "
     "monitor watches cost; or a model billed per "
-    "token (an LLM, or a vendor API) runs with no monitor watching cost.",
+    "token (an LLM, or a vendor API) runs with no monitor watching cost while the design serves "
+    "(an endpoint, or a consumer taking a model's output with no endpoint: batch generation).",
     unset="An infrastructure with neither cost_per_month nor a computable unit-price cost under a cost "
     "budget, a cost constraint's value unset, a per-token "
     "model's cost_per_1k_tokens unset, and watches unset when a cost monitor is needed, are "
@@ -372,7 +374,7 @@ def _token_costs(ctx: RuleContext, unknown: Unspecified) -> None:
 
 def _unwatched_token_costs(ctx: RuleContext, unknown: Unspecified) -> Iterator[Hit]:
     models = _per_token_models(ctx)
-    if not models or not endpoints(ctx):
+    if not models or not (endpoints(ctx) or direct_consumers(ctx)):  # nothing served, nothing billed
         return
     watches = [(m.id, items(m.properties.get("watches"))) for m in ctx.of_kind("monitor")]
     if any(w and "cost" in w for _, w in watches):
