@@ -24,6 +24,7 @@ from app.rules.checks._common import (
     watches_any,
 )
 from app.rules.checks._signals import endpoint_models, trained_by
+from app.rules.checks._skew_paths import training_masks
 from app.rules.checks.nearness import near_check
 from app.rules.context import RuleContext
 from app.rules.model import Hit
@@ -203,9 +204,9 @@ def r13_validation(ctx: RuleContext) -> Iterator[Hit]:
                     components=ctx.sorted_ids([job, *unchecked, *weak]),
                 )
         if unsure:
-            feeds = ctx.reach(jobs, forward=False)
+            feeds = training_masks(ctx).feeds  # what is upstream of a training job
             for vid in ctx.sorted_ids(unsure):
-                if bits.get(vid) and vid in feeds:
+                if bits.get(vid) and feeds.get(vid):
                     for prop in states[vid][1]:
                         unknown.note(
                             vid,
