@@ -118,15 +118,13 @@ def r7_training_lineage(ctx: RuleContext) -> Iterator[Hit]:
     if not models:
         return
     unknown = Unspecified(ctx)
-    fed = ctx.reach(ctx.ids_of_kind("data_source", "dataset"), feedback=False)
     # A job produces the models it reaches without passing another model (`Training.fed_by`): a
     # ranker fed by a retrieval model is not trained by the retrieval model's job.
     training = training_masks(ctx)
     jobs = training.jobs
-    fed_jobs = 0  # the jobs reading a data source or dataset (bits of `jobs`)
-    for job in jobs:
-        if job in fed:
-            fed_jobs |= training.bit[job]
+    fed_jobs = 0  # the jobs a data source or dataset reaches (bits of `jobs`)
+    for data in ctx.ids_of_kind("data_source", "dataset"):
+        fed_jobs |= training.feeds.get(data, 0)
     for model in models:
         producing = training.of(model)
         if producing & fed_jobs:
@@ -154,7 +152,7 @@ def r7_training_lineage(ctx: RuleContext) -> Iterator[Hit]:
                 components=(job,),
                 severity="warning",
             )
-        elif reproducible is None and job in fed:
+        elif reproducible is None and training.bit[job] & fed_jobs:
             unknown.note(
                 job,
                 "reproducible",
