@@ -83,7 +83,7 @@ def r28_validation_gate(ctx: RuleContext) -> Iterator[Hit]:
             yield Hit(
                 f"{names(ctx, ungated, ordered=True)} {'reaches' if len(ungated) == 1 else 'reach'} {what} "
                 f"{ctx.name(target)} without passing an evaluation with a gate",
-                components=ctx.sorted_ids([*ungated, target]),
+                components=ctx.with_id(ungated, target),
             )
         soft = mask & ~hard
         if soft:
