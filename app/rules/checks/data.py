@@ -21,6 +21,7 @@ from app.rules.checks._common import (
     pick,
     roml,
     serve_side,
+    transpose,
     watches_any,
 )
 from app.rules.checks._signals import endpoint_models, trained_by
@@ -83,11 +84,10 @@ def r12_pii_governance(ctx: RuleContext) -> Iterator[Hit]:
     targets = ctx.ids_of_kind(*_PII_TARGETS)
     # Report where personal data first lands; what lies beyond is fixed by the same governance.
     bits = ctx.reach_bits(seeds, stop=good | unsure | targets)
-    reaches: dict[str, list[str]] = {}
-    for target in ctx.of_kind(*_PII_TARGETS):
-        target_id = target.id
-        for source_id in pick(seeds, bits.get(target_id, 0)):
-            reaches.setdefault(source_id, []).append(target_id)
+    # where each source lands, in design order: the columns of the targets' rows of source bits
+    landing = [c.id for c in ctx.of_kind(*_PII_TARGETS)]
+    columns = transpose([bits.get(target, 0) for target in landing], len(seeds))
+    reaches = {source: pick(landing, column) for source, column in zip(seeds, columns, strict=True) if column}
     for source in sources:
         reached = reaches.get(source.id)
         if not reached:
