@@ -8,6 +8,7 @@ and a check of a large design reads hundreds of thousands of them.
 
 from __future__ import annotations
 
+import heapq
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from functools import cached_property
@@ -50,15 +51,13 @@ class ComponentQueries:
         return {fields["id"]: fields["name"] or fields["id"] for fields in self.fields}
 
     def of_kind(self, *kinds: str) -> list[Component]:
-        """Components of any of the kinds, in design order."""
-        if len(kinds) == 1:
-            return list(self.by_kind.get(kinds[0], ()))
-        wanted = set(kinds)
-        return [
-            c
-            for c, fields in zip(self._design.components, self.fields, strict=True)
-            if fields["kind"] in wanted
-        ]
+        """Components of any of the kinds, in design order (each kind's own list is in design
+        order already: several are merged, not picked out of the whole design)."""
+        groups = [group for kind in dict.fromkeys(kinds) if (group := self.by_kind.get(kind))]
+        if len(groups) <= 1:
+            return list(groups[0]) if groups else []
+        order = self.order
+        return list(heapq.merge(*groups, key=lambda c: order[vars(c)["id"]]))
 
     @cached_property
     def _kind_ids(self) -> dict[str, frozenset[str]]:

@@ -69,34 +69,36 @@ def run_rule(spec: RuleSpec, context: RuleContext, made: Made | None = None) -> 
 
 
 def _maker(spec: RuleSpec) -> Callable[[Hit], Finding]:
-    """Makes the finding of a hit of `spec`: what `Finding(rule=spec.id, ...)` makes, with the
-    fields the rule gives every finding filled in once (a frozen dataclass's __init__ sets each
-    of its 16 fields through object.__setattr__, which cost more than the rest of a finding)."""
-    common = {
-        "rule": spec.id,
-        "stage": spec.stage,
-        "title": spec.title,
-        "suggestion": spec.suggestion,
-        "sources": spec.sources,
-        "accepted": False,
-        "rationale": None,
-        "decision": None,
-        "default_severity": None,
-        "internal_error": False,
-    }
+    """Makes the finding of a hit of `spec`: what `Finding(rule=spec.id, ...)` makes, from a copy
+    of the fields the rule gives every finding (a frozen dataclass's __init__ sets each of its 16
+    fields through object.__setattr__, which cost more than the rest of a finding)."""
+    template: dict[str, object] = dict.fromkeys(Finding.__dataclass_fields__)
+    template.update(
+        rule=spec.id,
+        stage=spec.stage,
+        title=spec.title,
+        suggestion=spec.suggestion,
+        sources=spec.sources,
+        accepted=False,
+        rationale=None,
+        decision=None,
+        default_severity=None,
+        internal_error=False,
+    )
     severity = spec.severity
     new = object.__new__
+    set_dict = object.__setattr__
 
     def make(hit: Hit) -> Finding:
-        finding: Finding = new(Finding)
-        fields = finding.__dict__
-        fields.update(common)
+        fields = template.copy()
         fields["severity"] = hit.severity or severity
         fields["message"] = hit.message
         fields["components"] = tuple(hit.components)
         fields["links"] = tuple(hit.links)
         fields["subject"] = hit.subject
         fields["unset"] = tuple(hit.unset)
+        finding: Finding = new(Finding)
+        set_dict(finding, "__dict__", fields)
         return finding
 
     return make

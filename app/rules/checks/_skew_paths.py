@@ -1,7 +1,7 @@
-"""The walks the training/serving skew rules share (which training jobs a node feeds, a
-node's direct inputs, the feature pipelines upstream of it on either path), and the raw
-serving reads of R16's second shape: a source training reads only through feature pipelines,
-served raw.
+"""The walks the training/serving skew rules share (which training jobs a node feeds and is
+fed by, which R7 and R13 read too; a node's direct inputs; the feature pipelines upstream of
+it on either path), and the raw serving reads of R16's second shape: a source training reads
+only through feature pipelines, served raw.
 """
 
 from __future__ import annotations

@@ -21,9 +21,11 @@ from app.rules.checks._common import (
     pick,
     roml,
     serve_side,
+    transpose,
     watches_any,
 )
 from app.rules.checks._signals import endpoint_models, trained_by
+from app.rules.checks._skew_paths import training_masks
 from app.rules.checks.nearness import near_check
 from app.rules.context import RuleContext
 from app.rules.model import Hit
@@ -82,11 +84,10 @@ def r12_pii_governance(ctx: RuleContext) -> Iterator[Hit]:
     targets = ctx.ids_of_kind(*_PII_TARGETS)
     # Report where personal data first lands; what lies beyond is fixed by the same governance.
     bits = ctx.reach_bits(seeds, stop=good | unsure | targets)
-    reaches: dict[str, list[str]] = {}
-    for target in ctx.of_kind(*_PII_TARGETS):
-        target_id = target.id
-        for source_id in pick(seeds, bits.get(target_id, 0)):
-            reaches.setdefault(source_id, []).append(target_id)
+    # where each source lands, in design order: the columns of the targets' rows of source bits
+    landing = [c.id for c in ctx.of_kind(*_PII_TARGETS)]
+    columns = transpose([bits.get(target, 0) for target in landing], len(seeds))
+    reaches = {source: pick(landing, column) for source, column in zip(seeds, columns, strict=True) if column}
     for source in sources:
         reached = reaches.get(source.id)
         if not reached:
@@ -203,9 +204,9 @@ def r13_validation(ctx: RuleContext) -> Iterator[Hit]:
                     components=ctx.sorted_ids([job, *unchecked, *weak]),
                 )
         if unsure:
-            feeds = ctx.reach(jobs, forward=False)
+            feeds = training_masks(ctx).feeds  # what is upstream of a training job
             for vid in ctx.sorted_ids(unsure):
-                if bits.get(vid) and vid in feeds:
+                if bits.get(vid) and feeds.get(vid):
                     for prop in states[vid][1]:
                         unknown.note(
                             vid,

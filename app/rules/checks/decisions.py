@@ -253,7 +253,7 @@ def r47_cold_start(ctx: RuleContext) -> Iterator[Hit]:
         yield Hit(
             f"{where} {detail}, and nothing serves users or items without history: new users get "
             "arbitrary results and new items never surface",
-            components=ctx.sorted_ids([*([endpoint] if endpoint else []), *models]),
+            components=ctx.with_id(models, endpoint) if endpoint else tuple(models),
             unset=tuple(filter(None, map(unset_of.get, models))),
         )
 

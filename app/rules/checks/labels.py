@@ -211,6 +211,7 @@ def _maturity_hit(
     cadence_of: dict[str, float | None],
     unset_of: dict[str, str],
 ) -> Hit:
+    """The finding of a label source whose labels mature after `jobs` (in design order) retrain."""
     unset = [f"{label.id}.label_type"] if label.properties.get("label_type") is None else []
     unset += [unset_of[j] for j in jobs if j in unset_of]
     name = ctx.name(label.id)
@@ -236,7 +237,7 @@ def _maturity_hit(
             f"Labels from {name} mature {fmt(delay)} h after the prediction, but {retrain}: each run "
             "learns from recent examples whose outcome has not arrived yet, counted as negatives"
         )
-    return Hit(message, components=ctx.sorted_ids([label.id, *jobs]), unset=tuple(unset))
+    return Hit(message, components=ctx.with_id(jobs, label.id), unset=tuple(unset))
 
 
 _VALUE_TASKS = {"regression", "forecast"}

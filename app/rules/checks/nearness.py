@@ -11,6 +11,7 @@ endpoints, then the consumers taking a model's predictions with no endpoint on t
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from app.domain.model import Component
 from app.rules import walks
@@ -83,24 +84,37 @@ def _serve_side_bits(ctx: RuleContext, ends: list[str], bit: dict[str, int]) -> 
     for endpoint in ends:
         for model in pick(models, feeding.get(endpoint, served_by.get(endpoint, 0))):
             own[model] = own.get(model, 0) | bit[endpoint]
-    upstream = ctx.adjacency(forward=False, serve=True)
-    links = ctx.pred
-    inline = inline_governance(ctx)
-    inputs = {  # request-time inputs; a governance step data flows into passes it on
-        node: [
-            prev
-            for prev in before
-            if (flow := links[node][prev]["flow"]) not in NOT_REQUEST_INPUTS
-            or (flow == "govern" and prev in inline)
-        ]
-        for node, before in upstream.items()
-    }
+    inputs = _RequestInputs(ctx.adjacency(forward=False, serve=True), ctx.pred, inline_governance(ctx))
     stop = frozenset(ctx.ids_of_kind("training_job"))
     bits = walks.reach_masks(ctx.topology(), inputs, own, stop, forward=False)
     for model, mask in own.items():
         if model not in bit:  # a serving model is on the serve side of the endpoints it serves
             bits[model] = bits.get(model, 0) | mask
     return bits
+
+
+class _RequestInputs(dict[str, list[str]]):
+    """Each node's request-time inputs (its serving neighbour lists upstream, less the links
+    that are no request input; a governance step data flows into passes it on), filtered when
+    the walk first passes a mask through the node: most nodes are never reached."""
+
+    def __init__(
+        self, upstream: walks.Adjacency, links: Mapping[str, Mapping[str, Any]], inline: frozenset[str]
+    ):
+        super().__init__()
+        self._upstream, self._links, self._inline = upstream, links, inline
+
+    def __missing__(self, node: str) -> list[str]:
+        into, inline = self._links[node], self._inline
+        found = self[node] = [
+            prev
+            for prev in self._upstream[node]
+            if (flow := into[prev]["flow"]) not in NOT_REQUEST_INPUTS or (flow == "govern" and prev in inline)
+        ]
+        return found
+
+    def __contains__(self, node: object) -> bool:
+        return node in self._upstream
 
 
 def direct_consumers(ctx: RuleContext) -> Mapping[str, int]:

@@ -83,7 +83,7 @@ def r28_validation_gate(ctx: RuleContext) -> Iterator[Hit]:
             yield Hit(
                 f"{names(ctx, ungated, ordered=True)} {'reaches' if len(ungated) == 1 else 'reach'} {what} "
                 f"{ctx.name(target)} without passing an evaluation with a gate",
-                components=ctx.sorted_ids([*ungated, target]),
+                components=ctx.with_id(ungated, target),
             )
         soft = mask & ~hard
         if soft:
@@ -116,18 +116,18 @@ class _Registries:
             elif flag is None:
                 self.unset |= 1 << i
 
-    def state(self, ctx: RuleContext, endpoint: str) -> tuple[str | None, list[str]]:
+    def state(self, ctx: RuleContext, endpoint: str) -> tuple[str | None, int]:
         """A problem with the registry the endpoint is served from (None: fine), and the
-        registries whose versioned is unset when that decides it."""
+        registries (bits of `ids`) whose versioned is unset when that decides it."""
         mask = self.bits.get(endpoint, 0)
         if not mask:
-            return "no model registry on its path", []
+            return "no model registry on its path", 0
         if mask & self.versioned:
-            return None, []
+            return None, 0
         if mask & self.unset:
-            return None, pick(self.ids, mask & self.unset)
+            return None, mask & self.unset
         shown = names(ctx, pick(self.ids, mask), ordered=True)
-        return f"an unversioned model registry ({shown}: no known version to return to)", []
+        return f"an unversioned model registry ({shown}: no known version to return to)", 0
 
 
 @rule(
@@ -189,6 +189,7 @@ def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
     registries = _Registries(ctx, registry_ids, registry_bits)
     asked: set[str] = set()  # consumers whose consumer_type is noted
     noted_type = noted_rollback = 0  # releases whose release_type, rollback is noted (first note kept)
+    noted_versioned = 0  # registries whose versioned is noted (bits of registry_ids)
     for endpoint in view.endpoints:
         who, consumers = audience(ctx, endpoint)
         models = [] if endpoint in ends else direct_models(ctx, endpoint)  # a consumer's, no endpoint
@@ -235,9 +236,10 @@ def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
             *((r, "rollback", f"can {name} go back to the previous model?", "automated or manual")
               for r in pick(release_ids, rollback_unset_here & ~noted_rollback)),
             *((r, "versioned", f"{name} rolls back to its versions", "true")
-              for r in unset_registries if not unknown.has(r, "versioned")),
+              for r in pick(registry_ids, unset_registries & ~noted_versioned)),
         ]  # fmt: skip
         noted_type |= type_unset
+        noted_versioned |= unset_registries
         noted_rollback |= rollback_unset_here
         for component, prop, why, fix in notes:
             unknown.note(component, prop, why, fix, severity=severity, also=(endpoint,))

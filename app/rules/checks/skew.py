@@ -17,6 +17,7 @@ from app.rules.checks._common import (
     htd,
     mts,
     names,
+    pick,
     roml,
     serving_models,
 )
@@ -106,7 +107,7 @@ def _chain_skew(
     same code run on different inputs), unless shared_train_serve pipelines on the serving
     side stand in for those on the training side. Side by side (not chained), a pipeline
     feeding only training is left alone."""
-    jobs = [job for job in training.jobs if training.bit[job] & training.of(model)]
+    jobs = pick(training.jobs, training.of(model))
     served = pipelines_upstream(ctx, model, True, known)
     trained = frozenset().union(*(pipelines_upstream(ctx, job, False, known) for job in jobs))
     chain = _chain_at(ctx, model, trained, served, parallel=True)

@@ -19,6 +19,7 @@ from app.rules.checks._common import (
     roml,
 )
 from app.rules.checks._flows import carries_data, data_loops
+from app.rules.checks._skew_paths import training_masks
 from app.rules.context import RuleContext
 from app.rules.model import LINKS, Hit
 from app.rules.registry import rule
@@ -117,19 +118,18 @@ def r7_training_lineage(ctx: RuleContext) -> Iterator[Hit]:
     if not models:
         return
     unknown = Unspecified(ctx)
-    fed = ctx.reach(ctx.ids_of_kind("data_source", "dataset"), feedback=False)
-    jobs = [c.id for c in ctx.of_kind("training_job")]
-    # A job produces the models it reaches without passing another model: a ranker fed by a
-    # retrieval model is not trained by the retrieval model's job.
-    others = ctx.ids_of_kind(*MODEL_KINDS)
-    trained = ctx.reach([j for j in jobs if j in fed], stop=others, feedback=False)
-    produced: frozenset[str] | None = None
+    # A job produces the models it reaches without passing another model (`Training.fed_by`): a
+    # ranker fed by a retrieval model is not trained by the retrieval model's job.
+    training = training_masks(ctx)
+    jobs = training.jobs
+    fed_jobs = 0  # the jobs a data source or dataset reaches (bits of `jobs`)
+    for data in ctx.ids_of_kind("data_source", "dataset"):
+        fed_jobs |= training.feeds.get(data, 0)
     for model in models:
-        if model in trained:
+        producing = training.of(model)
+        if producing & fed_jobs:
             continue
-        if produced is None:
-            produced = ctx.reach(jobs, stop=others, feedback=False)
-        if model in produced:
+        if producing:
             why = "its training job reads from no data source or dataset"
         else:
             why = "no training job produces it"
@@ -152,7 +152,7 @@ def r7_training_lineage(ctx: RuleContext) -> Iterator[Hit]:
                 components=(job,),
                 severity="warning",
             )
-        elif reproducible is None and job in fed:
+        elif reproducible is None and training.bit[job] & fed_jobs:
             unknown.note(
                 job,
                 "reproducible",
