@@ -136,46 +136,46 @@ def direct_consumers(ctx: RuleContext) -> Mapping[str, int]:
             served |= served_by.get(endpoint, 0)
         stop = ctx.ids_of_kind(*MODEL_KINDS, "training_job", "endpoint") | consumers
         reach = ctx.reach_bits(models, stop=stop, serve=True)
-        compared = _baseline_reach(ctx, models, stop)
         found = {}
         for consumer in ctx.of_kind("consumer"):
-            mask = reach.get(consumer.id, 0)
-            if compared is not None:
-                baselines, reached = compared
-                mask = mask & ~baselines | reached.get(consumer.id, 0)
-            mask &= ~served
+            mask = reach.get(consumer.id, 0) & ~served
             if mask:
                 found[consumer.id] = mask
-        return found
+        return _without_compared_baselines(ctx, models, stop, found, served)
 
     return ctx.shape_memo("direct_consumers", compute, {*aspects_of(), *aspects_of(serve=True)})
 
 
-def _baseline_reach(
-    ctx: RuleContext, models: list[str], stop: frozenset[str] | set[str]
-) -> tuple[int, dict[str, int]] | None:
-    """(the bits of the baselines among `models`, and for every node the baselines reaching it
-    at serving, as bits of `models`, when evaluations that also judge a model stop them); None
-    when no baseline is evaluated beside a model."""
+def _without_compared_baselines(
+    ctx: RuleContext, models: list[str], stop: set[str], found: dict[str, int], served: int
+) -> dict[str, int]:
+    """`found` (consumers, with bits of `models` reaching them) without the baselines that reach
+    a consumer only through an evaluation that also judges a model."""
     kind = ctx.kind_of
+    baselines = 0
+    for index, model in enumerate(models):
+        if kind.get(model) == "baseline_model":
+            baselines |= 1 << index
+    taken = {consumer: mask & baselines for consumer, mask in found.items() if mask & baselines}
     judging = {
         evaluation
         for evaluation in ctx.ids_of_kind("evaluation")
         if any(kind.get(source) == "model" for source in ctx.pred[evaluation])
     }
-    baselines = [m for m in models if kind.get(m) == "baseline_model"]
-    if not judging or not baselines:
-        return None
+    if not taken or not judging:
+        return found
+    seeds = pick(models, baselines)
+    reach = ctx.reach_bits(seeds, stop=set(stop) | judging, serve=True)
     position = {model: index for index, model in enumerate(models)}
-    reach = ctx.reach_bits(baselines, stop=set(stop) | judging, serve=True)
-    remapped: dict[str, int] = {}
-    for node, mask in reach.items():
-        bits = 0
-        for index, baseline in enumerate(baselines):
-            if mask >> index & 1:
-                bits |= 1 << position[baseline]
-        remapped[node] = bits
-    return sum(1 << position[baseline] for baseline in baselines), remapped
+    kept = {}
+    for consumer, mask in found.items():
+        if consumer in taken:
+            mask &= ~baselines
+            for baseline in pick(seeds, reach.get(consumer, 0)):
+                mask |= 1 << position[baseline] & ~served
+        if mask:
+            kept[consumer] = mask
+    return kept
 
 
 def direct_models(ctx: RuleContext, consumer: str) -> list[str]:
