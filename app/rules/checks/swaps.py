@@ -5,7 +5,7 @@ feed a model that does, along links that act at serving.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import chain
 
 from app.rules.checks._common import LEARNED_ELSEWHERE, items, mts, names, pick
@@ -34,6 +34,14 @@ def _swappable(ctx: RuleContext) -> tuple[list[str], list[str]]:
             seeds.append(model.id)
             unsure.append(model.id)
     return list(ctx.sorted_ids(seeds)), unsure
+
+
+def _served_models(ctx: RuleContext, direct: Iterable[str]) -> dict[str, list[str]]:
+    """The models serving each endpoint and each of the `direct` consumers (`direct_consumers`)."""
+    serving = dict(endpoint_models(ctx))
+    for consumer in direct:
+        serving[consumer] = direct_models(ctx, consumer)
+    return serving
 
 
 def _ungated(way: ReachThrough, points: list[str]) -> tuple[int, bool]:
@@ -100,9 +108,7 @@ def r51_swap_gate(ctx: RuleContext) -> Iterator[Hit]:
         gated = {g.id for g in gates if g.properties.get("gate") is True}
         unsure_gates = {g.id for g in gates if g.properties.get("gate") is None}
         way = ReachThrough(ctx, seeds, gated | ctx.ids_of_kind("training_job"), unsure_gates, serve=True)
-        swappable, serving = set(seeds), dict(endpoint_models(ctx))
-        for consumer in direct:
-            serving[consumer] = direct_models(ctx, consumer)
+        swappable, serving = set(seeds), _served_models(ctx, direct)
         for endpoint in [*endpoints, *direct]:
             fed = [m for m in serving.get(endpoint, ()) if m not in swappable]
             mask, firm = _ungated(way, [endpoint, *fed])
@@ -173,9 +179,7 @@ def _generation_monitoring(ctx: RuleContext, endpoints: list[str]) -> Iterator[H
     direct = direct_consumers(ctx)
     if not endpoints and not direct:
         return
-    serving = dict(endpoint_models(ctx))
-    for consumer in direct:
-        serving[consumer] = direct_models(ctx, consumer)
+    serving = _served_models(ctx, direct)
     generation = "generation" in task_of(ctx)
     view = None
     covers: dict[str, int] = {}
