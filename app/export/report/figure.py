@@ -1,15 +1,16 @@
 """A Scene (app.export.scene) drawn natively on the report's pages.
 
 The layout is scaled to the frame; text is not: it is set in points on the page, between
-MIN_TEXT_PT and NAME_MAX_PT, and fitted into each card (name on up to two lines, broken at
-spaces or after a slash or hyphen, a word too long for a line cut as on the canvas, set
-smaller down to MIN_TEXT_PT when only that keeps it whole, then on a third line, cut with an
-ellipsis only when not whole even so; the kind below it when there is room). Figures are
-therefore only placed at a scale where a card is at least MIN_CARD on the page, holding two
-name lines at MIN_TEXT_PT (SceneFigure.floor; the planner in app.export.report.diagram sees
-to it); a row of cards one of whose names needs a third line at the scale the figure is drawn
-at is made taller for it (app.export.report.tallrows; as many such rows as the page has room
-for at the legible floor). Lane titles sit in a strip of HEADER_ROOM points above the layout.
+MIN_TEXT_PT and NAME_MAX_PT, and fitted into each card (name on up to two lines, broken as
+on the canvas by app.domain.line_breaks: at spaces, after a slash or hyphen only where whole
+words do not fit, a word too long for a line cut with a hyphen; set smaller down to
+MIN_TEXT_PT when only that keeps it whole, then on a third line, cut with an ellipsis only
+when not whole even so; the kind below it when there is room). Figures are therefore only
+placed at a scale where a card is at least MIN_CARD on the page, holding two name lines at
+MIN_TEXT_PT (SceneFigure.floor; the planner in app.export.report.diagram sees to it); a row of
+cards one of whose names needs a third line at the scale the figure is drawn at is made taller
+for it (app.export.report.tallrows; as many such rows as the page has room for at the legible
+floor). Lane titles sit in a strip of HEADER_ROOM points above the layout.
 """
 
 from __future__ import annotations
