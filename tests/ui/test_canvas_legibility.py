@@ -220,3 +220,35 @@ def test_a_name_two_condensed_lines_hold_is_condensed_rather_than_cut_or_elided(
     assert " ".join(layout.lines) == name and layout.name_stretch == ct.CONDENSED
     assert layout.name_screen_px(zoom) >= 11.0
     _fits(layout)
+
+
+def test_block_labels_do_not_cover_one_another(qtbot, monkeypatch):
+    """Zoomed out, a search marks cards side by side in one row: their names, wider than the
+    blocks are apart, go above, else below, else are left out; none covers another, and the
+    selected card's is always shown."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QPainter
+
+    doc, view = make_view(qtbot)
+    names = ["Search latency budget", "Product index (BM25 + vectors)", "Search API on GKE (CPU)"]
+    ids = [doc.add_component("model", 240 * i, 0, name) for i, name in enumerate(names)]
+    view.set_zoom(0.25)
+    view.centerOn(240, CARD_H / 2)
+    assert view.design_scene.overview_active
+    view.select_components([ids[2]])
+    assert view.mark_matching("e") == ids
+    drawn: list[tuple[QRectF, str]] = []
+    original = QPainter.drawText
+
+    def record(painter, *args):
+        if len(args) == 3 and isinstance(args[0], QRectF):
+            drawn.append((QRectF(args[0]), args[2]))
+        return original(painter, *args)
+
+    monkeypatch.setattr(QPainter, "drawText", record)
+    view.viewport().grab()
+    monkeypatch.undo()
+    shown = [text for _, text in drawn]
+    assert names[2] in shown and len(shown) >= 2
+    boxes = [box for box, _ in drawn]
+    assert not [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if a.intersects(b)], drawn
