@@ -9,7 +9,11 @@ rest of a label, a report sentence, a terminal line). So:
 * isolate() also wraps text in FSI ... PDI, for targets that honour isolates (browsers drawing
   Mermaid, terminals), so a right-to-left name cannot reorder its neighbours;
 * strip_bidi() removes every embedding, override and isolate control, for targets that draw
-  each line as its own paragraph (Graphviz) or get text already in visual order (the PDF).
+  each line as its own paragraph (Graphviz) or get text already in visual order (the PDF);
+* left_to_right() puts a left-to-right mark in front of a line that isolated names begin, for
+  targets that take a paragraph's direction from its first strong letter without skipping
+  isolates (Qt's text documents, a window manager's title bar), so an English line that starts
+  with a right-to-left name is still laid out left to right.
 
 The marks LRM, RLM and ALM have no extent and are kept.
 """
@@ -20,6 +24,7 @@ import re
 import unicodedata
 
 LRE, RLE, PDF, LRO, RLO = "\u202a", "\u202b", "\u202c", "\u202d", "\u202e"
+LRM = "\u200e"
 LRI, RLI, FSI, PDI = "\u2066", "\u2067", "\u2068", "\u2069"
 EMBEDDINGS = LRE + RLE + LRO + RLO  # closed by PDF
 ISOLATES = LRI + RLI + FSI  # closed by PDI
@@ -81,6 +86,11 @@ def isolate(text: str) -> str:
     return "\n".join(
         f"{FSI}{balance_bidi(line)}{PDI}" if needs_isolation(line) else line for line in text.split("\n")
     )
+
+
+def left_to_right(line: str) -> str:
+    """`line` with a left-to-right mark (LRM) in front when it could be read right to left."""
+    return LRM + line if needs_isolation(line) else line
 
 
 _JSON_ESCAPES = {ord(ch): f"\\u{ord(ch):04x}" for ch in BIDI_CONTROLS}

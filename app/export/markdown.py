@@ -217,8 +217,9 @@ def _decision(decision: Decision, doc: DesignDoc) -> list[str]:
             rows.append([name, pros, cons])
         out.append(table(["Option", "Pros", "Cons"], rows))
         out.append("**Choice.** " + (md_inline(decision.chosen) if decision.chosen else "Not made yet."))
-    if alternatives_note(decision):
-        out.append("**Alternatives.** " + alternatives_note(decision))
+    note = alternatives_note(decision)
+    if note:  # it quotes option names: user text, escaped like the rest
+        out.append("**Alternatives.** " + md_inline(note))
     if decision.consequences.strip():
         out.append("**Consequences.** " + md_block(decision.consequences))
     if decision.rationale.strip():

@@ -154,6 +154,9 @@ class DecisionDialog(QDialog):
         self.problem.setWordWrap(True)
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
         self.problem.setStyleSheet(f"color: {'#EF5350' if is_dark() else '#C62828'};")
+        # a line kept for it, shown or not: the fields and buttons above do not jump (under the
+        # pointer) when the first letter of a title clears the message
+        self.problem.setMinimumHeight(self.problem.fontMetrics().lineSpacing())
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -318,7 +321,6 @@ class DecisionDialog(QDialog):
     def _update_ok(self, *_args: object) -> None:
         problem = self.problem_text()
         self.problem.setText(problem)
-        self.problem.setVisible(bool(problem))
         self.ok_button.setEnabled(not problem)
 
 

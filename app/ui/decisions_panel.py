@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from app.domain import decision_ops, ops
 from app.domain.errors import DesignError
 from app.domain.model import Decision, now_iso
+from app.domain.text import isolate, left_to_right
 from app.ui import decision_dialog
 from app.ui.document import DesignDocument
 from app.ui.theme import ThemeManager, is_dark, tooltip_html
@@ -174,7 +175,7 @@ class DecisionsPanel(QWidget):
         self, decision: Decision, names: dict[str, str], described: dict[str, str] | None = None
     ) -> QTreeWidgetItem:
         if decision.is_acceptance:
-            concerned = ", ".join(names.get(c, c) for c in decision.components) or decision.subject
+            concerned = ", ".join(isolate(names.get(c, c)) for c in decision.components) or decision.subject
             texts = [f"Accept {decision.rule}: {concerned}", decision.status]
         else:
             texts = [decision.title, decision.status]
@@ -202,31 +203,39 @@ class DecisionsPanel(QWidget):
         for option in decision.options:
             mark = " (chosen)" if option.name == decision.chosen else ""
             pros, cons = "; ".join(option.pros) or "-", "; ".join(option.cons) or "-"
-            lines.append(f"{option.name}{mark}: + {pros}  − {cons}")
+            lines.append(left_to_right(f"{isolate(option.name)}{mark}: + {pros}  − {cons}"))
         if decision.consequences:
             lines.append(f"Consequences: {decision.consequences}")
         if decision.components:
-            lines.append("Concerns: " + ", ".join(names.get(c, c) for c in decision.components))
+            lines.append("Concerns: " + ", ".join(isolate(names.get(c, c)) for c in decision.components))
         if decision.supersedes:
             lines.append(f"Supersedes {names.get(decision.supersedes, decision.supersedes)}")
         return "\n".join(lines)
 
     def _detail_html(self, decision: Decision) -> str:
-        """The selected decision in full; every user text escaped."""
+        """The selected decision in full; every user text escaped. A name or title is isolated
+        (app/domain/text.py) and the lines our words frame are marked dir='ltr' (Qt takes a block's
+        direction from its first letter, isolates or not), so a right-to-left name turns no line
+        around; free text (context, pros, consequences) keeps the direction of its own words."""
         names = {c.id: c.name or c.id for c in self.document.design.components}
         e = html.escape
-        parts = [f"<b>{e(decision.label)}</b> <span style='color:{status_color(decision.status)}'>"
-                 f"{e(decision.status)}</span>"]
+
+        def named(text: str) -> str:
+            return e(isolate(text))
+
+        parts = [f"<div dir='ltr'><b>{named(decision.label)}</b> "
+                 f"<span style='color:{status_color(decision.status)}'>{e(decision.status)}</span></div>"]
         if decision.rationale:
             parts.append(f"<p>{e(decision.rationale)}</p>")
         if decision.context:
             parts.append(f"<p>{e(decision.context)}</p>")
         for option in decision.options:
             chosen = option.name == decision.chosen
-            head = f"<b>✓ {e(option.name)}</b> (chosen)" if chosen else f"<b>{e(option.name)}</b>"
+            head = f"<b>✓ {named(option.name)}</b> (chosen)" if chosen else f"<b>{named(option.name)}</b>"
             points = [("+", p) for p in option.pros] + [("−", c) for c in option.cons]
             rows = "".join(f"<tr><td>&nbsp;{sign}&nbsp;</td><td>{e(text)}</td></tr>" for sign, text in points)
-            parts.append(f"<p style='margin-bottom:0'>{head}</p><table cellspacing='0'>{rows}</table>")
+            table = f"<table cellspacing='0'>{rows}</table>"
+            parts.append(f"<p dir='ltr' style='margin-bottom:0'>{head}</p>{table}")
         if decision.options and not decision.chosen:
             parts.append("<p><i>No option chosen yet.</i></p>")
         unweighed = decision_ops.alternatives_note(decision) if not decision.is_acceptance else ""
@@ -237,12 +246,12 @@ class DecisionsPanel(QWidget):
         elif not decision.is_acceptance:
             parts.append("<p><i>No consequences written yet.</i></p>")
         if decision.components:
-            concerned = ", ".join(e(names.get(c, c)) for c in decision.components)
-            parts.append(f"<p><b>Concerns:</b> {concerned}</p>")
+            concerned = ", ".join(named(names.get(c, c)) for c in decision.components)
+            parts.append(f"<p dir='ltr'><b>Concerns:</b> {concerned}</p>")
         if decision.supersedes:  # named by its title: an id like "d1" says nothing
             old = next((d for d in self.document.design.decisions if d.id == decision.supersedes), None)
-            named = f"{old.label} ({old.id})" if old is not None else decision.supersedes
-            parts.append(f"<p><b>Supersedes:</b> {e(named)}</p>")
+            old_name = f"{old.label} ({old.id})" if old is not None else decision.supersedes
+            parts.append(f"<p dir='ltr'><b>Supersedes:</b> {named(old_name)}</p>")
         return "".join(parts)
 
     def _show_detail(self) -> None:

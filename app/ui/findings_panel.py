@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.catalog import STAGE_IDS
 from app.domain.model import OVERRIDE_LEVELS
+from app.domain.text import isolate
 from app.rules import get_rule
 from app.rules.engine import CheckResult
 from app.rules.model import OTHER_STAGE_LABELS, RULE_STAGES, Finding
@@ -217,7 +218,7 @@ class FindingsPanel(QWidget):
             item.setIcon(0, todo_icon())
         else:
             item.setIcon(0, severity_icon("accepted" if finding.accepted else finding.severity))
-        components = [names.get(c, c) for c in finding.components]
+        components = [isolate(names.get(c, c)) for c in finding.components]  # each keeps its place
         if finding.accepted:
             detail = f"Accepted: {finding.rationale or ''}"
         else:

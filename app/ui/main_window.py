@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QT
 
 from app import APP_NAME
 from app.domain.model import Design
+from app.domain.text import isolate, left_to_right
 from app.persistence import LoadedDesign
 from app.persistence.loader import file_signature
 from app.resources import resource_path
@@ -211,8 +212,9 @@ class MainWindow(QMainWindow):
 
     def update_title(self, *_args: object) -> None:
         # Qt reads "[*]" as the modified marker; doubled, a name's own "[*]" shows literally.
-        name = self.document.display_name().replace("[*]", "[*][*]")
-        self.setWindowTitle(f"{name}[*] — {APP_NAME}")
+        # Isolated and marked left-to-right, a right-to-left name cannot turn the title around.
+        name = isolate(self.document.display_name()).replace("[*]", "[*][*]")
+        self.setWindowTitle(left_to_right(f"{name}[*] — {APP_NAME}"))
         self.setWindowModified(self.document.is_modified())
 
     def _clean_changed(self, clean: bool) -> None:

@@ -220,3 +220,67 @@ def test_a_name_two_condensed_lines_hold_is_condensed_rather_than_cut_or_elided(
     assert " ".join(layout.lines) == name and layout.name_stretch == ct.CONDENSED
     assert layout.name_screen_px(zoom) >= 11.0
     _fits(layout)
+
+
+def test_block_labels_do_not_cover_one_another(qtbot, monkeypatch):
+    """Zoomed out, a search marks cards side by side in one row: their names, wider than the
+    blocks are apart, go above, else below, else are left out; none covers another, and the
+    selected card's is always shown."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QPainter
+
+    doc, view = make_view(qtbot)
+    names = ["Search latency budget", "Product index (BM25 + vectors)", "Search API on GKE (CPU)"]
+    ids = [doc.add_component("model", 240 * i, 0, name) for i, name in enumerate(names)]
+    view.set_zoom(0.25)
+    view.centerOn(240, CARD_H / 2)
+    assert view.design_scene.overview_active
+    view.select_components([ids[2]])
+    assert view.mark_matching("e") == ids
+    drawn: list[tuple[QRectF, str]] = []
+    original = QPainter.drawText
+
+    def record(painter, *args):
+        if len(args) == 3 and isinstance(args[0], QRectF):
+            drawn.append((QRectF(args[0]), args[2]))
+        return original(painter, *args)
+
+    monkeypatch.setattr(QPainter, "drawText", record)
+    view.viewport().grab()
+    monkeypatch.undo()
+    shown = [text for _, text in drawn]
+    assert names[2] in shown and len(shown) >= 2
+    boxes = [box for box, _ in drawn]
+    assert not [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if a.intersects(b)], drawn
+
+
+def test_a_search_outlines_the_matched_cards_at_a_readable_zoom(qtbot):
+    """Edit > Find marks the cards whose names hold the text: zoomed in too (where no label is
+    drawn), each is outlined until the search changes."""
+    from PySide6.QtCore import QRectF
+
+    doc, view = make_view(qtbot)
+    ranker = doc.add_component("model", 0, 0, "Two-tower ranker")
+    doc.add_component("endpoint", 400, 0, "Feed API")
+    view.set_zoom(1.0)
+    view.centerOn(300, CARD_H / 2)
+    dark = view.design_scene.canvas_style.theme.dark
+    amber = QColor("#F5B83D" if dark else "#D98E04")  # style.SEARCH_MATCH(_DARK)
+
+    def outlined(x: float) -> int:
+        """Amber pixels around the card at scene x."""
+        image = view.viewport().grab().toImage()
+        box = view.mapFromScene(QRectF(x - 8, -8, CARD_W + 16, CARD_H + 16)).boundingRect()
+        count = 0
+        for px in range(max(0, box.left()), min(image.width(), box.right())):
+            for py in range(max(0, box.top()), min(image.height(), box.bottom())):
+                c = image.pixelColor(px, py)
+                distance = abs(c.red() - amber.red()) + abs(c.green() - amber.green())
+                count += distance + abs(c.blue() - amber.blue()) < 60
+        return count
+
+    assert outlined(0) == 0
+    assert view.mark_matching("ranker") == [ranker]
+    assert outlined(0) > 40 and outlined(400) == 0
+    view.mark_matching("")
+    assert outlined(0) == 0

@@ -161,3 +161,26 @@ def test_an_interview_bar_shown_before_switching_to_dark_turns_dark(qtbot, qapp)
         assert _best_contrast(_pixels(image, _scaled(title, image)), background) >= TEXT_CONTRAST
     finally:
         manager.set_mode("system")
+
+
+def test_the_link_drop_menus_kind_icons_have_light_ink(qtbot, dark):
+    """A link released on empty canvas offers kinds with their icons: on the dark theme drawn in
+    light ink, as in the palette (their dark ink was all but invisible on the dark menu)."""
+    from PySide6.QtCore import QPointF
+
+    from app.ui.canvas.link_menu import build_link_menu
+    from app.ui.document import DesignDocument
+
+    doc = DesignDocument()
+    source = doc.add_component("data_source", 0, 0, "Events")
+    menu = build_link_menu(doc, source, QPointF(0, 300), lambda *_: None, lambda _text: None)
+    qtbot.addWidget(menu)
+    actions = [a for a in menu.actions() if a.data()]
+    for sub in (a.menu() for a in menu.actions() if a.menu() is not None):
+        actions += [a for a in sub.actions() if a.data()]
+    assert len(actions) >= 30
+    for action in actions:
+        image = action.icon().pixmap(32, 32).toImage()
+        pixels = (image.pixelColor(x, y) for x in range(image.width()) for y in range(image.height()))
+        ink = [c for c in pixels if c.alpha() > 200]
+        assert ink and max(c.lightness() for c in ink) > 150, action.text()

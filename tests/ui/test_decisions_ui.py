@@ -319,3 +319,22 @@ def test_editor_keeps_the_choice_when_the_chosen_option_is_renamed(qtbot, builde
     assert dialog.decision().chosen == "" and dialog.decision().options[0].name == "MF"
     dialog.supersedes.setCurrentIndex(dialog.supersedes.findData("d2"))  # d2 supersedes d1 already
     assert not ok.isEnabled() and "circle" in dialog.problem.text()
+
+
+def test_editor_keeps_its_fields_in_place_when_the_title_message_clears(qtbot, builder):
+    """Typing the first letter of a title clears "Give the decision a title": the buttons under
+    the pointer (Add option) must not move, or the click aimed at them lands on the table."""
+    builder.add("model", "Retriever")
+    dialog = DecisionDialog(builder.design, Decision(id="d1", date="2026-12-07"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert "Give the decision a title" in dialog.problem.text()
+    before = dialog.add_option.mapTo(dialog, dialog.add_option.rect().topLeft())
+    dialog.title.setText("R")
+    dialog.layout().activate()
+    assert dialog.problem.text() == ""
+    assert dialog.add_option.mapTo(dialog, dialog.add_option.rect().topLeft()) == before
+    dialog.title.setText("")
+    dialog.layout().activate()
+    assert dialog.add_option.mapTo(dialog, dialog.add_option.rect().topLeft()) == before

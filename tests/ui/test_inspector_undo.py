@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 from PySide6.QtCore import Qt
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 CTRL_SHIFT = CTRL | Qt.KeyboardModifier.ShiftModifier
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _focused(window, qtbot, widget) -> None:
@@ -56,3 +64,68 @@ def test_ctrl_z_while_typing_undoes_the_typing_only(windows, qtbot):
     _focused(window, qtbot, notes)
     qtbot.keyClick(notes, Qt.Key.Key_Z, CTRL)
     assert doc.component(cid).notes == "" and notes.toPlainText() == ""
+
+
+def test_redo_after_undoing_typing_in_a_field_redoes_the_typing(windows, qtbot):
+    """Typing undone in a field with Ctrl+Z comes back with Ctrl+Shift+Z or Ctrl+Y: it is the
+    field's redo, not the design's (which redid an unrelated edit waiting on the design's redo
+    stack, an auto-layout or a rename elsewhere, while the typing stayed lost)."""
+    window = windows()
+    doc = window.document
+    other = doc.add_component("model", 400, 0, "Ranker")
+    doc.set_component_field(other, "name", "Ranker v2")
+    doc.undo_stack.undo()  # the design can redo the rename
+    for field_name, text_of in (("notes_edit", "toPlainText"), ("name_edit", "text")):
+        for redo_key in ((Qt.Key.Key_Z, CTRL_SHIFT), (Qt.Key.Key_Y, CTRL)):
+            cid, field = _new_card_field(window, qtbot, field_name)
+            before = getattr(field, text_of)()
+            qtbot.keyClicks(field, "Spark")
+            typed = getattr(field, text_of)()
+            qtbot.keyClick(field, Qt.Key.Key_Z, CTRL)
+            assert getattr(field, text_of)() == before
+            qtbot.keyClick(field, *redo_key)
+            assert getattr(field, text_of)() == typed, (field_name, redo_key)
+            assert doc.component(other).name == "Ranker"  # the design's redo did not run
+            _focused(window, qtbot, window.canvas)  # leaving the field commits the typing
+            assert getattr(doc.component(cid), field_name.removesuffix("_edit")) == typed
+            doc.undo_stack.undo()  # the commit
+            doc.undo_stack.undo()  # the card
+            assert doc.undo_stack.canRedo()
+
+
+@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="xvfb-run is not installed")
+@pytest.mark.skipif(os.environ.get("QT_QPA_PLATFORM") == "xcb", reason="the in-process tests cover xcb")
+def test_redo_after_undoing_typing_in_a_field_on_x11(tmp_path):
+    """The test above on the xcb platform, in a child process under xvfb-run: there Redo is
+    Ctrl+Shift+Z as the platform's own key and Ctrl+Y as the window's, and the window's Redo
+    took both from the field (offscreen, with another key scheme, the field kept them)."""
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "xcb",
+        "PYTHONPATH": str(ROOT),
+        "MLSD_STUDIO_DATA_DIR": str(tmp_path / "data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+    }
+    test = "tests/ui/test_inspector_undo.py::test_redo_after_undoing_typing_in_a_field_redoes_the_typing"
+    done = subprocess.run(
+        [
+            "xvfb-run",
+            "-a",
+            "-s",
+            "-screen 0 1600x1000x24",
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            test,
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "1 passed" in done.stdout

@@ -148,8 +148,9 @@ def _design_decision(decision: Decision, doc: DesignDoc, styles: Styles, width: 
         story += labelled("<b>Choice.</b>", chosen, styles.body, styles.kind_line, fonts)
     elif options:
         story.append(rich("<b>Choice.</b> Not made yet.", styles.body))
-    if alternatives_note(decision):
-        story.append(rich(f"<b>Alternatives.</b> {alternatives_note(decision)}", styles.body))
+    note = alternatives_note(decision)
+    if note:  # it quotes option names: user text, escaped and in visual order like the rest
+        story.append(rich(f"<b>Alternatives.</b> {markup(note, fonts, newlines=False)}", styles.body))
     consequences = decision.consequences
     if consequences.strip():
         story += labelled("<b>Consequences.</b>", consequences, styles.body, styles.kind_line, fonts)

@@ -34,9 +34,17 @@ def paint_pin(painter: QPainter, theme: st.Theme, layout: ct.CardText) -> None:
 
 
 def paint_state(
-    painter: QPainter, theme: st.Theme, *, flash: bool, drop_target: bool, selected: bool, hover: bool
+    painter: QPainter,
+    theme: st.Theme,
+    *,
+    flash: bool,
+    drop_target: bool,
+    selected: bool,
+    hover: bool,
+    matched: bool = False,
 ) -> None:
-    """The outline of a flashing, targeted or selected card, and the edge handles on hover."""
+    """The outline of a flashing, targeted, selected or search-matched card, and the edge
+    handles on hover."""
     outline = None
     if flash:
         outline = theme.flash_pen
@@ -44,6 +52,8 @@ def paint_state(
         outline = theme.target_pen
     elif selected:
         outline = theme.selection_pen
+    elif matched:
+        outline = theme.match_pen
     if outline is not None:
         painter.setPen(outline)
         painter.setBrush(Qt.BrushStyle.NoBrush)

@@ -274,7 +274,8 @@ class ComponentItem(QGraphicsRectItem):
 
     def kept_key(self, where: level_pixmaps.Where) -> tuple[object, ...]:
         """The key of this card's pixels painted `where`, as it is now (see level_pixmaps)."""
-        return (self, self._version, self.isSelected(), self._hover, self._flash, self._drop_target, where)
+        state = (self.isSelected(), self._hover, self._flash, self._drop_target, self.matched())
+        return (self, self._version, *state, where)
 
     def _paint(self, painter: QPainter, transform: QTransform) -> None:
         theme = self._style.theme
@@ -308,8 +309,15 @@ class ComponentItem(QGraphicsRectItem):
         if self.pinned:
             cp.paint_pin(painter, theme, layout)
         if not self._exporting():
-            flash, target, hover = self._flash, self._drop_target, self._hover
-            cp.paint_state(painter, theme, flash=flash, drop_target=target, selected=selected, hover=hover)
+            cp.paint_state(
+                painter,
+                theme,
+                flash=self._flash,
+                drop_target=self._drop_target,
+                selected=selected,
+                hover=self._hover,
+                matched=self.matched(),
+            )
         if self._badge is not None:
             cp.paint_badge(painter, theme, self._badge, self._badge_text)
 
@@ -342,6 +350,11 @@ class ComponentItem(QGraphicsRectItem):
 
     def hovered(self) -> bool:
         return self._hover
+
+    def matched(self) -> bool:
+        """Whether a search (Edit > Find) matched this card: outlined, its name kept zoomed out."""
+        owner = self.owner
+        return owner is not None and self.component_id in owner.matches
 
     def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
         self._hover = True

@@ -92,7 +92,7 @@ class CanvasEditMixin:
 
     def mark_matching(self, text: str) -> list[str]:
         """Mark the cards whose name, id or technology contains `text` (case-insensitive):
-        zoomed out to blocks, their names stay shown. Empty text clears the marks."""
+        outlined, and zoomed out to blocks their names stay shown. Empty text clears the marks."""
         needle = text.strip().casefold()
         ids = []
         if needle:

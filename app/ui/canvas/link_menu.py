@@ -11,14 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QPointF
-from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMenu, QWidget
 
 from app.domain.catalog import Catalog, KindSpec
 from app.domain.errors import DesignError
-from app.resources import resource_path
 from app.ui.canvas import style as st
 from app.ui.document import DesignDocument
+from app.ui.kind_icons import kind_icon
 
 KindGroups = list[tuple[str, list[KindSpec]]]
 
@@ -69,8 +68,7 @@ def build_link_menu(
     menu.addSeparator()
 
     def add(target: QMenu, spec: KindSpec) -> None:
-        icon = resource_path("icons", spec.icon) if spec.icon else None
-        action = target.addAction(QIcon(str(icon)) if icon else QIcon(), spec.label)
+        action = target.addAction(kind_icon(spec.icon), spec.label)  # light ink on the dark theme
         action.setData(spec.id)
         action.setToolTip(spec.description)
 

@@ -7,7 +7,9 @@ and one per badge severity. The items stay in the scene for hit testing, selecti
 dragging; they are only flagged ItemHasNoContents while the overview paints for them.
 
 Selected, hovered and search-matched cards keep their names: a label above the block, drawn
-in device pixels (LABEL_PX tall whatever the zoom).
+in device pixels (LABEL_PX tall whatever the zoom). Labels do not cover one another: one that
+would goes below its block instead, or, with no room there either, is left out (the selected
+and hovered cards' labels are placed first).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 
 from app.ui.canvas import style as st
+from app.ui.canvas.labels import LabelPlacer
 from app.ui.canvas.link_item import LinkItem
 from app.ui.canvas.overview_cells import OverviewCells
 from app.ui.canvas.stacking import in_stacking_order
@@ -72,6 +75,7 @@ class Overview:
         self._badges: dict[str, list[QRectF]] = {}
         self._link_count = 0
         self._labels: list[tuple[QRectF, str]] = []
+        self._labels_first: frozenset[int] = frozenset()  # indices in _labels placed first
         self._steps: Iterator[None] | None = None  # a rebuild in slices under way
         self._cells = OverviewCells({}, ())
 
@@ -165,6 +169,7 @@ class Overview:
         chosen: list[QRectF] = []
         alert: list[QRectF] = []
         labels: list[tuple[QRectF, str]] = []
+        first: set[int] = set()
         matches = scene.matches
         w, h = st.CARD_W, st.CARD_H
         badge_d = st.BADGE_RADIUS * 3.2
@@ -181,6 +186,8 @@ class Overview:
             if item.alerting():
                 alert.append(rect.adjusted(-3, -3, 3, 3))
             if chosen_now or item.hovered() or item.component_id in matches:
+                if chosen_now or item.hovered():
+                    first.add(len(labels))
                 labels.append((rect, item.name or "(unnamed)"))
             if badge is not None:
                 badges.setdefault(badge[1], []).append(QRectF(x + w - badge_d, y, badge_d, badge_d))
@@ -190,7 +197,7 @@ class Overview:
                 chosen_links.addPath(selected_item.scene_path())
         self._badges, self._selected_cards, self._alert_cards = badges, chosen, alert
         self._selected_links = chosen_links
-        self._labels = labels
+        self._labels, self._labels_first = labels, frozenset(first)
         self.marks_dirty = False
 
     def cells(self) -> OverviewCells:
@@ -259,27 +266,58 @@ class Overview:
         font = _label_font()
         metrics = QFontMetricsF(font)
         transform = painter.worldTransform()
+        device_exposed = transform.mapRect(exposed)
         painter.save()
         painter.resetTransform()
         painter.setFont(font)
         height = metrics.height() + 4
         drawn = 0
-        for card, name in self._labels:
+        # placed over the whole view, not only the exposed part: a partial repaint puts every
+        # label where the full paint did
+        view = QRectF(painter.viewport()).adjusted(-LABEL_MAX_W, -2 * height, LABEL_MAX_W, 2 * height)
+        taken = LabelPlacer()  # the boxes placed so far, in device pixels
+        for index in label_order(len(self._labels), self._labels_first):
+            card, name = self._labels[index]
             if drawn >= LABEL_LIMIT:
                 break
-            if not card.adjusted(-LABEL_MAX_W, -200, LABEL_MAX_W, 0).intersects(exposed):
+            if not transform.mapRect(card).intersects(view):
                 continue
-            drawn += 1
             text = metrics.elidedText(name, Qt.TextElideMode.ElideRight, LABEL_MAX_W)
             width = metrics.horizontalAdvance(text) + 10
             top = transform.map(QPointF(card.center().x(), card.top()))
-            box = QRectF(top.x() - width / 2, top.y() - height - 3, width, height)
+            bottom = transform.map(QPointF(card.center().x(), card.bottom()))
+            box = free_label_box(top, bottom, width, height, taken)
+            if box is None:
+                continue
+            drawn += 1
+            taken.add((box.x(), box.y(), box.width(), box.height()))
+            if not box.intersects(device_exposed):
+                continue
             painter.setPen(theme.border_pen)
             painter.setBrush(theme.card_brush)
             painter.drawRoundedRect(box, 4, 4)
             painter.setPen(theme.name_pen)
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
         painter.restore()
+
+
+def label_order(count: int, first: frozenset[int]) -> list[int]:
+    """Indices of `count` labels: those in `first` (selected, hovered), then the others."""
+    return sorted(first) + [i for i in range(count) if i not in first]
+
+
+def free_label_box(
+    top: QPointF, bottom: QPointF, width: float, height: float, taken: LabelPlacer
+) -> QRectF | None:
+    """A label's box centred above its block (top middle `top`), else below it (bottom middle
+    `bottom`), whichever first comes near none of the boxes `taken`; None when both would."""
+    for box in (
+        QRectF(top.x() - width / 2, top.y() - height - 3, width, height),
+        QRectF(bottom.x() - width / 2, bottom.y() + 3, width, height),
+    ):
+        if not taken.blocked(box.x(), box.y(), box.width(), box.height()):
+            return box
+    return None
 
 
 def _overlapping(corners: list[QPointF], w: float, h: float) -> set[int]:

@@ -314,11 +314,16 @@ class DesignScene(QGraphicsScene):
         self.update()  # the batches are kept while zoomed in (see overview_dirty): no rebuild here
 
     def set_matches(self, component_ids: Iterable[str]) -> None:
-        """Mark the cards a search matched: zoomed out, their names stay shown."""
+        """Mark the cards a search matched: outlined, and zoomed out their names stay shown."""
         matches = frozenset(component_ids)
         if matches != self.matches:
+            changed = matches ^ self.matches
             self.matches = matches
             self.overview.marks_changed()
+            for component_id in changed:  # zoomed in, each paints its outline (or drops it)
+                item = self.component_item(component_id)
+                if item is not None:
+                    item.update()
 
     def _selection_changed(self) -> None:
         self.selection_settled()

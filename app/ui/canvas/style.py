@@ -35,6 +35,7 @@ FIT_MAX_ZOOM = 1.5  # Fit never magnifies a small design beyond this
 ZOOM_STEP = 1.25  # one Zoom In/Out step
 LOD_THRESHOLD = BLOCK_MIN_PX / CARD_W  # the zoom below which cards are blocks (see card_text.py)
 LINK_LOD_ARROW = 0.2
+SEARCH_MATCH, SEARCH_MATCH_DARK = "#D98E04", "#F5B83D"  # amber: the outline of a searched-for card
 LINK_FAINT_ZOOM = 0.85  # below this (names grown to stay readable) links recede behind the cards
 LINK_FAINT_MIX = 0.78  # how far faint links are blended toward the background
 LINK_LABEL_LOD = 0.6  # link labels below this zoom would be under 6 px tall
@@ -106,6 +107,7 @@ class Theme:
     selection_color: QColor
     flash_pen: QPen
     target_pen: QPen
+    match_pen: QPen  # a card a search (Edit > Find) matched
     shadow_brushes: tuple[QBrush, QBrush]
     header_pen: QPen
     name_pen: QPen
@@ -192,6 +194,7 @@ def theme_from_palette(palette: QPalette) -> Theme:
         selection_color=selection,
         flash_pen=pen(SEVERITY_COLORS["error"], 2.5),
         target_pen=pen(selection, 2.5),
+        match_pen=pen(SEARCH_MATCH_DARK if dark else SEARCH_MATCH, 2.0, Qt.PenStyle.DashLine),
         shadow_brushes=(QBrush(shadow[0]), QBrush(shadow[1])),
         header_pen=pen(HEADER_TEXT),
         name_pen=pen(text),

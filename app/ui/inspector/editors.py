@@ -8,6 +8,7 @@ combo choice, a checkbox click), never per keystroke, so each edit is one undo s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -27,12 +28,36 @@ from app.domain.catalog import PropertySpec
 from app.ui.inspector.number_editor import NumberEditor
 from app.ui.inspector.property_text import UNSPECIFIED, property_tooltip, value_label
 
+_CTRL = Qt.KeyboardModifier.ControlModifier
+# the window's Redo keys (app/ui/actions.py), whatever the platform's own Redo is
+_REDO_KEYS = ((Qt.Key.Key_Z, _CTRL | Qt.KeyboardModifier.ShiftModifier), (Qt.Key.Key_Y, _CTRL))
+
+
+def _is_redo(event: QKeyEvent) -> bool:
+    if event.matches(QKeySequence.StandardKey.Redo):
+        return True
+    mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+    return any(event.key() == key and mods == wanted for key, wanted in _REDO_KEYS)
+
 
 def document_undo_key(event: QEvent) -> bool:
     """Undo or Redo pressed, asked for first as a shortcut override."""
     if event.type() != QEvent.Type.ShortcutOverride or not isinstance(event, QKeyEvent):
         return False
-    return event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo)
+    return event.matches(QKeySequence.StandardKey.Undo) or _is_redo(event)
+
+
+def field_redo(event: QEvent, available: bool, redo: Callable[[], None]) -> bool:
+    """A Redo key in a field whose own typing was undone (`available`): the field takes it and
+    redoes the typing (True), before the design's Redo could redo some other edit."""
+    if not available or not isinstance(event, QKeyEvent) or not _is_redo(event):
+        return False
+    if event.type() == QEvent.Type.KeyPress:
+        redo()
+    elif event.type() != QEvent.Type.ShortcutOverride:
+        return False
+    event.accept()
+    return True
 
 
 class CommitLineEdit(QLineEdit):
@@ -60,6 +85,8 @@ class CommitLineEdit(QLineEdit):
             self.setCursorPosition(0)
 
     def event(self, event: QEvent) -> bool:
+        if field_redo(event, self.isRedoAvailable(), self.redo):
+            return True
         if document_undo_key(event) and self.text() == self._shown:
             event.ignore()  # not taken here: the window's Undo / Redo action runs
             return False
@@ -137,6 +164,8 @@ class CommitTextEdit(QPlainTextEdit):
             self.setPlainText(self._shown)
 
     def event(self, event: QEvent) -> bool:
+        if field_redo(event, self.document().isRedoAvailable(), self.redo):
+            return True
         if document_undo_key(event) and self.toPlainText() == self._shown:
             event.ignore()
             return False

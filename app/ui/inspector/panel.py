@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
+from app.domain.text import isolate, left_to_right
 from app.ui.document import DesignDocument
 from app.ui.inspector.pages import ComponentPage, LinkPage, MetaPage, Page, muted_label, title_label
 
@@ -40,9 +41,11 @@ class MultiPage(Page):
             parts.append(f"{m} link{'s' if m != 1 else ''}")
         self.heading.setText(" and ".join(parts) + " selected")
         index = self.document.design.component_by_id()
-        names = [index[c].name or c for c in component_ids if c in index]
+        # each name isolated: two right-to-left names side by side keep their order, and the line
+        # reads left to right even when it begins with one
+        names = [isolate(index[c].name or c) for c in component_ids if c in index]
         shown = ", ".join(names[:12]) + (f" and {len(names) - 12} more" if len(names) > 12 else "")
-        self.names.setText(shown)
+        self.names.setText(left_to_right(shown))
 
 
 class Inspector(QWidget):
