@@ -31,6 +31,10 @@ _NO_RERUN = frozenset({"component_moved", "meta_changed", "overrides_changed"})
 # Edits of links only: they re-run the rules that read the links (`RuleContext.read_links`) or
 # a value of the shape cache the edit changed (`RuleContext.read_shapes`).
 _LINK_EDITS = frozenset({"link_added", "link_removed", "link_changed"})
+# Edits that leave every component's kind, name and properties as they were (a move changes
+# only a position, which no rule reads): the next check reuses what the last one computed of
+# the components alone (`ComponentQueries.component_caches`) and the stage coverage.
+_COMPONENTS_KEPT = _NO_RERUN | _LINK_EDITS | {"decisions_changed"}
 
 
 @dataclass
@@ -185,6 +189,10 @@ class RuleEngine:
         # its hits (see `run_rule`).
         self._reads: dict[str, tuple[bool, frozenset[Hashable]]] = {}
         self._made: dict[RuleSpec, Made] = {}
+        # What the last check computed of the components alone, and its stage coverage, while
+        # the edits since then leave the components as they were (None: recompute).
+        self._components: dict[str, Any] | None = None
+        self._coverage: dict[str, StageCoverage] | None = None
 
     @property
     def design(self) -> Design:
@@ -196,11 +204,14 @@ class RuleEngine:
         self.shape.clear()
         self._rerun = None
         self._made.clear()
+        self._components = self._coverage = None
 
     def apply(self, changes: Iterable[Change]) -> None:
         """Update the graph after edit operations, instead of rebuilding it, and keep the
         cached graph traversals that the edit cannot change."""
         changes = list(changes)
+        if any(change.what not in _COMPONENTS_KEPT for change in changes):
+            self._components = self._coverage = None
         edit = self._single_link_edit(changes)
         reshaped, changed, relinked = self._shape_changes(changes)
         self.mirror.apply(changes)
@@ -304,6 +315,9 @@ class RuleEngine:
     def _check(self) -> CheckResult:
         design = self.mirror.design
         context = RuleContext(design, self.mirror.graph, self.catalog, self.shape)
+        same_components = self._components is not None
+        if self._components is not None:
+            context.adopt_components(self._components)
         present = context.by_kind
         rerun, previous = self._rerun, self._found
         found: dict[str, tuple[RuleSpec, list[Finding]]] = {}
@@ -325,13 +339,17 @@ class RuleEngine:
             found[spec.id] = (spec, hits)
             raw.extend(hits)
         self._found, self._rerun = found, set()
-        self._names = {fields["id"]: fields["name"] for fields in context.fields}
+        if not same_components:
+            self._names = {fields["id"]: fields["name"] for fields in context.fields}
+        self._components = context.component_caches()
+        if self._coverage is None:
+            self._coverage = stage_coverage(design, self.catalog)
         findings, applied = _apply_overrides_and_decisions(design, raw)
         for rule_id, level in design.rule_overrides.items():
             applied.setdefault(rule_id, level)
         return CheckResult(
             findings=sort_findings(findings),
-            coverage=stage_coverage(design, self.catalog),
+            coverage=dict(self._coverage),
             rules_checked=list(self.rules),
             overrides_applied=applied,
         )
