@@ -6,11 +6,14 @@ import random
 
 from app.domain import ops
 from app.estimates.structure import Structure
-from tests.factories import large_design
+from tests.factories import large_design, staged_design
 
 
 def _state(structure: Structure) -> dict[str, object]:
-    return {name: value for name, value in vars(structure).items() if not name.startswith("_")}
+    state = {name: value for name, value in vars(structure).items() if not name.startswith("_")}
+    # the walks kept lazily (a relinked structure keeps those the edit cannot change)
+    state["retained"] = {s: structure.retained_reach(s) for s in structure.of_kind("data_source")}
+    return state
 
 
 def test_relinked_structure_equals_a_fresh_one_after_every_link_edit(catalog):
@@ -39,6 +42,32 @@ def test_relinked_structure_equals_a_fresh_one_after_every_link_edit(catalog):
                 ]
             )
             ops.set_link_fields(design, link.id, **edit)
+            source, target = link.source, link.target
+        if step % 2:  # fill the lazy walks before the edit, as a check would
+            _state(structure)
+        structure = structure.relinked(design, source, target)
+        assert _state(structure) == _state(Structure(design, catalog)), f"step {step}"
+
+
+def test_relinked_structure_redoes_the_data_walks_an_edit_reaches(catalog):
+    """Links drawn and deleted among the kinds data travels through: the walks from the sources
+    that reach the edited link are redone, the others kept."""
+    rng = random.Random(9)
+    design = staged_design(catalog, 150, seed=2)
+    passing = {"data_source", "label_source", "data_pipeline", "governance", "data_validation"}
+    passing |= {"feature_pipeline", "feature_store", "dataset"}
+    walked = [c for c in design.components if c.kind in passing]
+    structure = Structure(design, catalog)
+    for step in range(200):
+        if rng.random() < 0.6:
+            a, b = rng.sample(walked, 2)
+            if ops.find_link(design, a.id, b.id):
+                continue
+            ops.add_link(design, ops.make_link(design, catalog, a.id, b.id))
+            source, target = a.id, b.id
+        else:
+            link = rng.choice([lk for lk in design.links if structure.kind[lk.source] in passing])
+            ops.remove_link(design, link.id)
             source, target = link.source, link.target
         structure = structure.relinked(design, source, target)
         assert _state(structure) == _state(Structure(design, catalog)), f"step {step}"
