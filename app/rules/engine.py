@@ -276,12 +276,16 @@ class RuleEngine:
                 return None
             if graph.has_edge(link.source, link.target):
                 return None
-            return LinkEdit(link.source, link.target, link.feedback, link.phase == "train", added=True)
+            return LinkEdit(
+                link.source, link.target, link.feedback, link.phase == "train", added=True, flow=link.flow
+            )
         ends = self.mirror.link_ends(changes[0].id)
         if ends is None or not graph.has_edge(*ends):
             return None
         data = graph.edges[ends]
-        return LinkEdit(ends[0], ends[1], data["feedback"], data["phase"] == "train", added=False)
+        return LinkEdit(
+            ends[0], ends[1], data["feedback"], data["phase"] == "train", added=False, flow=data["flow"]
+        )
 
     def _shape_changes(self, changes: list[Change]) -> tuple[bool, set[str], list[tuple[str, str]]]:
         """Whether components or links come or go, else which aspects of the links change
