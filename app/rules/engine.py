@@ -6,7 +6,6 @@ import gc
 from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from app import progress
@@ -15,7 +14,8 @@ from app.domain.changes import Change
 from app.domain.graph import GraphMirror
 from app.domain.model import Component, Decision, Design
 from app.rules.context import RuleContext
-from app.rules.model import RULE_STAGES, SEVERITY_RANK, Finding, RuleSpec
+from app.rules.finding_order import Key, group_findings, merge_groups, sort_findings
+from app.rules.model import SEVERITY_RANK, Finding, RuleSpec
 from app.rules.registry import all_rules
 from app.rules.running import Made, run_rule
 from app.rules.shape import LinkEdit, ShapeCache, update_shape_for_link
@@ -126,31 +126,6 @@ def _apply_overrides_and_decisions(
     return result, applied
 
 
-def sort_findings(findings: list[Finding]) -> list[Finding]:
-    """Findings by severity (highest first), stage and rule number; a stable sort, done as one
-    pass putting each finding in the group of its key (a few hundred keys at most)."""
-    stage_order = {s: i for i, s in enumerate(RULE_STAGES)}
-    keys: dict[tuple[str, str, str], tuple[int, int, int]] = {}
-    groups: dict[tuple[int, int, int], list[Finding]] = {}
-    for finding in findings:
-        severity, stage, rule_id = which = (finding.severity, finding.stage, finding.rule)
-        key = keys.get(which)
-        if key is None:
-            key = keys[which] = (-SEVERITY_RANK[severity], stage_order.get(stage, 99), _num(rule_id))
-        group = groups.get(key)
-        if group is None:
-            groups[key] = [finding]
-        else:
-            group.append(finding)
-    return [finding for key in sorted(groups) for finding in groups[key]]
-
-
-@lru_cache(maxsize=256)
-def _num(rule_id: str) -> int:
-    digits = "".join(ch for ch in rule_id if ch.isdigit())
-    return int(digits) if digits else 0
-
-
 @contextmanager
 def _gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector: a check allocates many short-lived objects, and
@@ -193,6 +168,9 @@ class RuleEngine:
         # the edits since then leave the components as they were (None: recompute).
         self._components: dict[str, Any] | None = None
         self._coverage: dict[str, StageCoverage] | None = None
+        # Each rule's findings at the last check grouped for listing (`group_findings`), kept
+        # while the rule's findings stay the same list.
+        self._groups: dict[str, tuple[list[Finding], dict[Key, list[Finding]]]] = {}
 
     @property
     def design(self) -> Design:
@@ -348,15 +326,29 @@ class RuleEngine:
         self._components = context.component_caches()
         if self._coverage is None:
             self._coverage = stage_coverage(design, self.catalog)
-        findings, applied = _apply_overrides_and_decisions(design, raw)
+        if design.rule_overrides or design.decisions:
+            findings, applied = _apply_overrides_and_decisions(design, raw)
+            findings = sort_findings(findings)
+        else:  # the findings as the rules made them: listed from each rule's groups
+            findings, applied = self._listed(found), {}
         for rule_id, level in design.rule_overrides.items():
             applied.setdefault(rule_id, level)
         return CheckResult(
-            findings=sort_findings(findings),
+            findings=findings,
             coverage=dict(self._coverage),
             rules_checked=list(self.rules),
             overrides_applied=applied,
         )
+
+    def _listed(self, found: dict[str, tuple[RuleSpec, list[Finding]]]) -> list[Finding]:
+        """`sort_findings` of every rule's findings, grouping again only those of the rules
+        whose findings are not the very list of the last check."""
+        groups = {}
+        for rule_id, (_, hits) in found.items():
+            kept = self._groups.get(rule_id)
+            groups[rule_id] = kept if kept is not None and kept[0] is hits else (hits, group_findings(hits))
+        self._groups = groups
+        return merge_groups(part for _, part in groups.values())
 
 
 def check_design(design: Design, catalog: Catalog | None = None) -> CheckResult:

@@ -22,9 +22,9 @@ class Made:
         self._findings: list[Finding] = []
 
     def same(self, hits: list[Hit]) -> list[Finding] | None:
-        """The last run's findings when it found `hits`, in this order (else None)."""
+        """The last run's findings (the very list) when it found `hits`, in this order (else None)."""
         try:
-            return list(self._findings) if self._hits and self._hits == hits else None
+            return self._findings if self._hits and self._hits == hits else None
         except TypeError:
             return None
 
