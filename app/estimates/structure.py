@@ -104,8 +104,9 @@ class Structure:
             return copy
         between = (lk for lk in design.links if lk.source == source and lk.target == target)
         links = sorted(between, key=lambda lk: lk.id)
-        into = [e for e in copy.pred[target] if e.node != source]
-        into += [Edge(source, link.flow, link.phase, link.feedback) for link in links]
+        now = [Edge(source, link.flow, link.phase, link.feedback) for link in links]
+        edited = [e for e in copy.pred[target] if e.node == source] + now  # before the edit, and now
+        into = [e for e in copy.pred[target] if e.node != source] + now
         into.sort()
         copy.pred[target] = into
         if source in copy.succ:
@@ -120,7 +121,15 @@ class Structure:
         }
         copy._retained = {s: r for s, r in self._retained.items() if s != source and source not in r}
         copy._set_reaches()
-        copy.endpoint_models = copy._endpoint_models()
+        # The walks from the endpoints follow the link only on serving flows, or on request
+        # inputs out of a model or a lookup.
+        feeding = self.kind[source] == "model" or self.kind[source] in LOOKUP_KINDS
+        if any(
+            (not e.feedback and e.flow in SERVING_FLOWS) or (feeding and _request_edge(e)) for e in edited
+        ):
+            copy.endpoint_models = copy._endpoint_models()
+        else:
+            copy.endpoint_models = self.endpoint_models
         if self.kind[source] in LOOKUP_KINDS:
             copy.lookup_succ, copy.lookup_order = copy._lookups()
         else:
