@@ -289,8 +289,7 @@ def update_shape_for_link(
 
 
 def _loop_holds(values: dict[Hashable, Any], u: str, v: str, where: dict[str, int]) -> bool:
-    """After the link u -> v inside a loop (feedback links followed) is deleted, whether u still
-    reaches v inside it: then the loop holds together as it was."""
+    """After the link u -> v inside a loop (feedback links followed) is deleted: u reaches v still."""
     walk, loop = values.get(AdjacencyKey(True, True, False)), where[u]
     if walk is None or u == v:
         return False
