@@ -35,6 +35,20 @@ WALKED_OUT = frozenset(
 _LINK_FIELDS = itemgetter("source", "target", "flow", "phase", "feedback")
 
 
+# What `_walk` computes (`relinked` keeps it all when the edited links join no two components).
+_WALKED = (
+    "_reach",
+    "_retained",
+    "volume_reach",
+    "label_datasets",
+    "endpoint_models",
+    "lookup_succ",
+    "lookup_order",
+    "hosted",
+    "hosts",
+)
+
+
 class Edge(NamedTuple):
     node: str
     flow: str
@@ -79,52 +93,94 @@ class Structure:
     def relinked(self, design: Design, source: str, target: str) -> Structure:
         """The structure after the links from `source` to `target` were drawn, deleted or
         changed (and nothing else): the same as `Structure(design, catalog)`, but only the
-        edges between the two are read again; the walks are redone."""
+        edges between the two are read again, and only the walks that can leave `source` by
+        them are redone (a walk that never reaches `source` keeps its result)."""
         copy = object.__new__(Structure)
         copy.kind, copy.ids, copy.stage, copy._by_kind = self.kind, self.ids, self.stage, self._by_kind
         copy.succ, copy.pred = dict(self.succ), dict(self.pred)
-        if source in copy.pred and target in copy.pred:
-            between = (lk for lk in design.links if lk.source == source and lk.target == target)
-            links = sorted(between, key=lambda lk: lk.id)
-            into = [e for e in copy.pred[target] if e.node != source]
-            into += [Edge(source, link.flow, link.phase, link.feedback) for link in links]
-            into.sort()
-            copy.pred[target] = into
-            if source in copy.succ:
-                out = [e for e in copy.succ[source] if e.node != target]
-                out += [Edge(target, link.flow, link.phase, link.feedback) for link in links]
-                out.sort()
-                copy.succ[source] = out
-        copy._walk()
+        if source not in copy.pred or target not in copy.pred:  # no edge: every walk as it was
+            vars(copy).update({name: vars(self)[name] for name in _WALKED})
+            copy._retained = dict(self._retained)  # filled in lazily: not shared
+            return copy
+        between = (lk for lk in design.links if lk.source == source and lk.target == target)
+        links = sorted(between, key=lambda lk: lk.id)
+        now = [Edge(source, link.flow, link.phase, link.feedback) for link in links]
+        edited = [e for e in copy.pred[target] if e.node == source] + now  # before the edit, and now
+        into = [e for e in copy.pred[target] if e.node != source] + now
+        into.sort()
+        copy.pred[target] = into
+        if source in copy.succ:
+            out = [e for e in copy.succ[source] if e.node != target]
+            out += [Edge(target, link.flow, link.phase, link.feedback) for link in links]
+            out.sort()
+            copy.succ[source] = out
+        # A walk from a data or label source leaves `source` only if it starts there or reaches it.
+        copy._reach = {
+            s: copy._volume_reach(s) if s == source or source in reach else reach
+            for s, reach in self._reach.items()
+        }
+        copy._retained = {s: r for s, r in self._retained.items() if s != source and source not in r}
+        copy._set_reaches()
+        # The walks from the endpoints follow the link only on serving flows, or on request
+        # inputs out of a model or a lookup.
+        feeding = self.kind[source] == "model" or self.kind[source] in LOOKUP_KINDS
+        if any(
+            (not e.feedback and e.flow in SERVING_FLOWS) or (feeding and _request_edge(e)) for e in edited
+        ):
+            copy.endpoint_models = copy._endpoint_models()
+        else:
+            copy.endpoint_models = self.endpoint_models
+        if self.kind[source] in LOOKUP_KINDS:
+            copy.lookup_succ, copy.lookup_order = copy._lookups()
+        else:
+            copy.lookup_succ, copy.lookup_order = self.lookup_succ, self.lookup_order
+        if self.kind[source] == "infrastructure":
+            copy.hosted, copy.hosts = copy._hosting()
+        else:
+            copy.hosted, copy.hosts = self.hosted, self.hosts
         return copy
 
     def _walk(self) -> None:
-        succ = self.succ
-        self.volume_reach = {s: self._volume_reach(s) for s in self.of_kind("data_source")}
+        sources = (*self.of_kind("data_source"), *self.of_kind("label_source"))
+        self._reach = {s: self._volume_reach(s) for s in sources}
         self._retained: dict[str, tuple[str, ...]] = {}
-        self.label_datasets = {s: self._label_datasets(s) for s in self.of_kind("label_source")}
-        self.endpoint_models = {
-            e: self._with_upstream(self._serving_models(e)) for e in self.of_kind("endpoint")
+        self._set_reaches()
+        self.endpoint_models = self._endpoint_models()
+        self.lookup_succ, self.lookup_order = self._lookups()
+        self.hosted, self.hosts = self._hosting()
+
+    def _set_reaches(self) -> None:
+        """`volume_reach` and `label_datasets` from the walks of the sources (`_reach`)."""
+        reach, kind = self._reach, self.kind
+        self.volume_reach = {s: reach[s] for s in self.of_kind("data_source")}
+        self.label_datasets = {
+            s: tuple(n for n in reach[s] if kind[n] == "dataset") for s in self.of_kind("label_source")
         }
-        self.lookup_succ: dict[str, tuple[str, ...]] = {}
-        for node in self.of_kind(*LOOKUP_KINDS):
-            self.lookup_succ[node] = tuple(
-                sorted(
-                    {
-                        e.node
-                        for e in succ[node]
-                        if _request_edge(e) and self.kind[e.node] in (*LOOKUP_KINDS, "model", "endpoint")
-                    }
-                )
-            )
-        self.lookup_order = self._lookup_order()
-        self.hosted: dict[str, tuple[str, ...]] = {
-            infra: tuple(sorted({e.node for e in succ[infra]})) for infra in self.of_kind("infrastructure")
+
+    def _endpoint_models(self) -> dict[str, tuple[str, ...]]:
+        return {e: self._with_upstream(self._serving_models(e)) for e in self.of_kind("endpoint")}
+
+    def _lookups(self) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+        """What each lookup serves at request time (`lookup_succ`), and `lookup_order`."""
+        succ, kind = self.succ, self.kind
+        served = (*LOOKUP_KINDS, "model", "endpoint")
+        self.lookup_succ = {
+            node: tuple(sorted({e.node for e in succ[node] if _request_edge(e) and kind[e.node] in served}))
+            for node in self.of_kind(*LOOKUP_KINDS)
         }
-        self.hosts: dict[str, tuple[str, ...]] = {}
-        for infra, nodes in self.hosted.items():
+        return self.lookup_succ, self._lookup_order()
+
+    def _hosting(self) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+        """What each infrastructure node hosts (`hosted`), and each node's hosts (`hosts`)."""
+        hosted = {
+            infra: tuple(sorted({e.node for e in self.succ[infra]}))
+            for infra in self.of_kind("infrastructure")
+        }
+        hosts: dict[str, tuple[str, ...]] = {}
+        for infra, nodes in hosted.items():
             for node in nodes:
-                self.hosts[node] = (*self.hosts.get(node, ()), infra)
+                hosts[node] = (*hosts.get(node, ()), infra)
+        return hosted, hosts
 
     def of_kind(self, *kinds: str) -> list[str]:
         """Ids of the components of these kinds, in id order."""
@@ -172,10 +228,6 @@ class Structure:
         """`volume_reach`: what a data source's records reach as they are (no feature pipeline
         or store on the way), on the ways that pass none of `avoid`."""
         return self._volume_reach(source, avoid) if avoid else self.volume_reach[source]
-
-    def _label_datasets(self, source: str) -> tuple[str, ...]:
-        """Datasets a label source labels, directly or through pipelines."""
-        return tuple(n for n in self._volume_reach(source) if self.kind[n] == "dataset")
 
     def _serving_models(self, endpoint: str) -> tuple[str, ...]:
         """Models reached upstream of an endpoint through release, registry, evaluation or

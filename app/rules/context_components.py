@@ -16,10 +16,24 @@ from typing import Any
 
 from app.domain.model import Component, Design
 
+# The per-check values below that read components only (not `_link_order`): an engine whose
+# edits since the last check touched no component hands them to the next check's context.
+COMPONENT_CACHES = ("fields", "by_kind", "order", "kind_of", "_properties", "_names", "_kind_ids")
+
 
 class ComponentQueries:
     _design: Design
     index: dict[str, Component]
+
+    def component_caches(self) -> dict[str, Any]:
+        """The values of `COMPONENT_CACHES` computed so far (for `adopt_components`)."""
+        mine = vars(self)
+        return {name: mine[name] for name in COMPONENT_CACHES if name in mine}
+
+    def adopt_components(self, caches: dict[str, Any]) -> None:
+        """Take the component values another context of the same components computed: valid
+        while no component has been added, removed or changed (properties and names included)."""
+        vars(self).update(caches)
 
     @cached_property
     def fields(self) -> list[dict[str, Any]]:

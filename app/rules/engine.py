@@ -6,7 +6,6 @@ import gc
 from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from app import progress
@@ -15,7 +14,8 @@ from app.domain.changes import Change
 from app.domain.graph import GraphMirror
 from app.domain.model import Component, Decision, Design
 from app.rules.context import RuleContext
-from app.rules.model import RULE_STAGES, SEVERITY_RANK, Finding, RuleSpec
+from app.rules.finding_order import Key, group_findings, merge_groups, sort_findings
+from app.rules.model import SEVERITY_RANK, Finding, RuleSpec
 from app.rules.registry import all_rules
 from app.rules.running import Made, run_rule
 from app.rules.shape import LinkEdit, ShapeCache, update_shape_for_link
@@ -31,6 +31,10 @@ _NO_RERUN = frozenset({"component_moved", "meta_changed", "overrides_changed"})
 # Edits of links only: they re-run the rules that read the links (`RuleContext.read_links`) or
 # a value of the shape cache the edit changed (`RuleContext.read_shapes`).
 _LINK_EDITS = frozenset({"link_added", "link_removed", "link_changed"})
+# Edits that leave every component's kind, name and properties as they were (a move changes
+# only a position, which no rule reads): the next check reuses what the last one computed of
+# the components alone (`ComponentQueries.component_caches`) and the stage coverage.
+_COMPONENTS_KEPT = _NO_RERUN | _LINK_EDITS | {"decisions_changed"}
 
 
 @dataclass
@@ -122,31 +126,6 @@ def _apply_overrides_and_decisions(
     return result, applied
 
 
-def sort_findings(findings: list[Finding]) -> list[Finding]:
-    """Findings by severity (highest first), stage and rule number; a stable sort, done as one
-    pass putting each finding in the group of its key (a few hundred keys at most)."""
-    stage_order = {s: i for i, s in enumerate(RULE_STAGES)}
-    keys: dict[tuple[str, str, str], tuple[int, int, int]] = {}
-    groups: dict[tuple[int, int, int], list[Finding]] = {}
-    for finding in findings:
-        severity, stage, rule_id = which = (finding.severity, finding.stage, finding.rule)
-        key = keys.get(which)
-        if key is None:
-            key = keys[which] = (-SEVERITY_RANK[severity], stage_order.get(stage, 99), _num(rule_id))
-        group = groups.get(key)
-        if group is None:
-            groups[key] = [finding]
-        else:
-            group.append(finding)
-    return [finding for key in sorted(groups) for finding in groups[key]]
-
-
-@lru_cache(maxsize=256)
-def _num(rule_id: str) -> int:
-    digits = "".join(ch for ch in rule_id if ch.isdigit())
-    return int(digits) if digits else 0
-
-
 @contextmanager
 def _gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector: a check allocates many short-lived objects, and
@@ -185,6 +164,13 @@ class RuleEngine:
         # its hits (see `run_rule`).
         self._reads: dict[str, tuple[bool, frozenset[Hashable]]] = {}
         self._made: dict[RuleSpec, Made] = {}
+        # What the last check computed of the components alone, and its stage coverage, while
+        # the edits since then leave the components as they were (None: recompute).
+        self._components: dict[str, Any] | None = None
+        self._coverage: dict[str, StageCoverage] | None = None
+        # Each rule's findings at the last check grouped for listing (`group_findings`), kept
+        # while the rule's findings stay the same list.
+        self._groups: dict[str, tuple[list[Finding], dict[Key, list[Finding]]]] = {}
 
     @property
     def design(self) -> Design:
@@ -196,11 +182,14 @@ class RuleEngine:
         self.shape.clear()
         self._rerun = None
         self._made.clear()
+        self._components = self._coverage = None
 
     def apply(self, changes: Iterable[Change]) -> None:
         """Update the graph after edit operations, instead of rebuilding it, and keep the
         cached graph traversals that the edit cannot change."""
         changes = list(changes)
+        if any(change.what not in _COMPONENTS_KEPT for change in changes):
+            self._components = self._coverage = None
         edit = self._single_link_edit(changes)
         reshaped, changed, relinked = self._shape_changes(changes)
         self.mirror.apply(changes)
@@ -265,12 +254,16 @@ class RuleEngine:
                 return None
             if graph.has_edge(link.source, link.target):
                 return None
-            return LinkEdit(link.source, link.target, link.feedback, link.phase == "train", added=True)
+            return LinkEdit(
+                link.source, link.target, link.feedback, link.phase == "train", added=True, flow=link.flow
+            )
         ends = self.mirror.link_ends(changes[0].id)
         if ends is None or not graph.has_edge(*ends):
             return None
         data = graph.edges[ends]
-        return LinkEdit(ends[0], ends[1], data["feedback"], data["phase"] == "train", added=False)
+        return LinkEdit(
+            ends[0], ends[1], data["feedback"], data["phase"] == "train", added=False, flow=data["flow"]
+        )
 
     def _shape_changes(self, changes: list[Change]) -> tuple[bool, set[str], list[tuple[str, str]]]:
         """Whether components or links come or go, else which aspects of the links change
@@ -304,6 +297,9 @@ class RuleEngine:
     def _check(self) -> CheckResult:
         design = self.mirror.design
         context = RuleContext(design, self.mirror.graph, self.catalog, self.shape)
+        same_components = self._components is not None
+        if self._components is not None:
+            context.adopt_components(self._components)
         present = context.by_kind
         rerun, previous = self._rerun, self._found
         found: dict[str, tuple[RuleSpec, list[Finding]]] = {}
@@ -325,16 +321,34 @@ class RuleEngine:
             found[spec.id] = (spec, hits)
             raw.extend(hits)
         self._found, self._rerun = found, set()
-        self._names = {fields["id"]: fields["name"] for fields in context.fields}
-        findings, applied = _apply_overrides_and_decisions(design, raw)
+        if not same_components:
+            self._names = {fields["id"]: fields["name"] for fields in context.fields}
+        self._components = context.component_caches()
+        if self._coverage is None:
+            self._coverage = stage_coverage(design, self.catalog)
+        if design.rule_overrides or design.decisions:
+            findings, applied = _apply_overrides_and_decisions(design, raw)
+            findings = sort_findings(findings)
+        else:  # the findings as the rules made them: listed from each rule's groups
+            findings, applied = self._listed(found), {}
         for rule_id, level in design.rule_overrides.items():
             applied.setdefault(rule_id, level)
         return CheckResult(
-            findings=sort_findings(findings),
-            coverage=stage_coverage(design, self.catalog),
+            findings=findings,
+            coverage=dict(self._coverage),
             rules_checked=list(self.rules),
             overrides_applied=applied,
         )
+
+    def _listed(self, found: dict[str, tuple[RuleSpec, list[Finding]]]) -> list[Finding]:
+        """`sort_findings` of every rule's findings, grouping again only those of the rules
+        whose findings are not the very list of the last check."""
+        groups = {}
+        for rule_id, (_, hits) in found.items():
+            kept = self._groups.get(rule_id)
+            groups[rule_id] = kept if kept is not None and kept[0] is hits else (hits, group_findings(hits))
+        self._groups = groups
+        return merge_groups(part for _, part in groups.values())
 
 
 def check_design(design: Design, catalog: Catalog | None = None) -> CheckResult:

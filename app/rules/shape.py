@@ -192,6 +192,7 @@ class LinkEdit:
     feedback: bool
     train: bool
     added: bool
+    flow: str = ""
 
     def seen_by(self, feedback: bool, serve: bool) -> bool:
         """Whether a traversal that skips feedback links unless `feedback`, and train-phase
@@ -244,7 +245,12 @@ def update_shape_for_link(
             # one a fresh check finds: it goes. With them only the loops are read.
             where = value.where
             if edit.seen_by(key.feedback, False) and not (
-                key.feedback and (where[u] <= where[v] if edit.added else where[u] != where[v])
+                key.feedback
+                and (
+                    where[u] <= where[v]
+                    if edit.added
+                    else where[u] != where[v] or _loop_holds(values, u, v, where)
+                )
             ):
                 drop.append(key)
         elif isinstance(key, ReachKey | ReachBitsKey):
@@ -280,6 +286,22 @@ def update_shape_for_link(
     for key in drop:
         shape.forget(key)
     return changed | set(drop)
+
+
+def _loop_holds(values: dict[Hashable, Any], u: str, v: str, where: dict[str, int]) -> bool:
+    """After the link u -> v inside a loop (feedback links followed) is deleted: u reaches v still."""
+    walk, loop = values.get(AdjacencyKey(True, True, False)), where[u]
+    if walk is None or u == v:
+        return False
+    seen, frontier = {u}, [u]
+    while frontier:
+        for nxt in walk[frontier.pop()]:
+            if nxt == v:
+                return True
+            if nxt not in seen and where[nxt] == loop:
+                seen.add(nxt)
+                frontier.append(nxt)
+    return False
 
 
 def _update_reach(

@@ -191,17 +191,29 @@ def reach_masks(
     in_loop = {n for loop in topo.loops if len(loop) > 1 for n in loop}
     bits: dict[str, int] = {}
     get_bits, get_own = bits.get, own.get
+    # Most nodes are no seed, no stop and in no loop: one set lookup sends them the plain way.
+    special = in_loop.union(own, stop)
+    if not in_loop:
+        for node in ranked:
+            if node in special:
+                mask = get_own(node, 0) if node in stop else get_bits(node, 0) | own[node]
+            else:
+                mask = get_bits(node, 0)
+            if mask:
+                for nxt in forward_adj[node]:
+                    bits[nxt] = get_bits(nxt, 0) | mask
+        return bits
     i, count = 0, len(ranked)
     while i < count:
         node = ranked[i]
         if node not in in_loop:
             i += 1
-            if node in stop:
+            if node not in special:
+                mask = get_bits(node, 0)
+            elif node in stop:
                 mask = get_own(node, 0)
             else:
-                mask = get_bits(node, 0)
-                if node in own:
-                    mask |= own[node]
+                mask = get_bits(node, 0) | get_own(node, 0)
             if mask:
                 for nxt in forward_adj[node]:
                     bits[nxt] = get_bits(nxt, 0) | mask

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from itertools import compress
 from typing import Any
 
@@ -88,8 +88,9 @@ def _loops_kept(feedback: bool) -> Keep:
     """The data loops stay as they are when one link drawn or deleted leaves the loops of the
     graph (feedback links left out unless `feedback`) and the links inside them as they are: the
     walk does not follow it, or it joins two strongly connected components in topological order
-    (drawn) or two different ones (deleted); and it does not enter a governance step (data
-    flowing in or not decides whether its govern links carry data: `inline_governance`)."""
+    (drawn) or two different ones (deleted), or it lies inside one and leaves its data loops as
+    they are (`data_loops_unchanged`); and it does not enter a governance step (data flowing in
+    or not decides whether its govern links carry data: `inline_governance`)."""
 
     def keep(values: Mapping[Hashable, Any], graph: DesignGraph, edit: LinkEdit) -> bool:
         if graph.nodes[edit.target].get("kind") == "governance":
@@ -100,9 +101,67 @@ def _loops_kept(feedback: bool) -> Keep:
         if topology is None:
             return False
         where, u, v = topology.where, edit.source, edit.target
-        return bool(where[u] < where[v] if edit.added else where[u] != where[v])
+        if where[u] == where[v]:
+            return data_loops_unchanged(values, graph, edit, feedback)
+        return bool(where[u] < where[v] or not edit.added)
 
     return keep
+
+
+def data_loops_unchanged(
+    values: Mapping[Hashable, Any], graph: DesignGraph, edit: LinkEdit, feedback: bool
+) -> bool:
+    """For a link drawn or deleted inside one strongly connected component of the graph (as the
+    cached `TopologyKey(feedback)` has it, before the edit) and into no governance step, whether
+    the data loops stay as they are: it carries no data, or (drawn) its ends are in one data loop
+    already or its target reaches its source along no data-carrying link, or (deleted) its ends
+    are in no data loop together or its source still reaches its target along them. Read from the
+    cached data loops and inline governance steps (false when either is missing)."""
+    loops: list[tuple[str, ...]] | None = values.get(("data_loops", feedback))
+    inline: frozenset[str] | None = values.get("inline_governance")
+    topology = values.get(TopologyKey(feedback))
+    u, v = edit.source, edit.target
+    if loops is None or inline is None or topology is None or u == v:
+        return False
+    nodes = graph.nodes
+
+    def carries(node: str, flow: str, marked: bool) -> bool:  # as data_loops reads a link
+        if marked and not feedback:
+            return False
+        if flow == "eval":
+            return nodes[node].get("kind") in MODEL_PATH_KINDS
+        return flow not in NOT_DATA_FLOWS or (flow == "govern" and node in inline)
+
+    if not carries(u, edit.flow, edit.feedback):
+        return True
+    home = next((loop for loop in loops if u in loop), ())
+    together = v in home
+    if edit.added:  # a loop closes, or two join, only when v reaches u
+        where = topology.where
+        return together or not _data_path(graph, v, u, lambda n: where[n] == where[u], carries)
+    return not together or _data_path(graph, u, v, set(home).__contains__, carries)
+
+
+def _data_path(
+    graph: DesignGraph,
+    start: str,
+    goal: str,
+    inside: Callable[[str], bool],
+    carries: Callable[[str, str, bool], bool],
+) -> bool:
+    """Whether `goal` is reachable from `start` along data-carrying links through nodes `inside`."""
+    succ = graph.succ
+    seen, frontier = {start}, [start]
+    while frontier:
+        node = frontier.pop()
+        for nxt, data in succ[node].items():
+            if nxt in seen or not inside(nxt) or not carries(node, data["flow"], data["feedback"]):
+                continue
+            if nxt == goal:
+                return True
+            seen.add(nxt)
+            frontier.append(nxt)
+    return False
 
 
 def _consumer_table(ctx: RuleContext) -> list[tuple[str, Any, int]]:

@@ -19,7 +19,7 @@ from app.rules.checks._common import (
     number,
     toce,
 )
-from app.rules.checks._flows import data_loops, task_of
+from app.rules.checks._flows import data_loops, data_loops_unchanged, task_of
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import get_rule, rule
@@ -157,9 +157,10 @@ def _loops_unchanged(values: Mapping[Hashable, Any], graph: DesignGraph, edit: L
     if topology is None:
         return False
     where = topology.where
-    if not (
-        where[edit.source] < where[edit.target] if edit.added else where[edit.source] != where[edit.target]
-    ):
+    if where[edit.source] == where[edit.target]:  # inside a loop: kept if its data loops are
+        if edit.feedback or not data_loops_unchanged(values, graph, edit, feedback=True):
+            return False
+    elif edit.added and where[edit.source] > where[edit.target]:
         return False
     ends = (graph.nodes[edit.source].get("kind"), graph.nodes[edit.target].get("kind"))
     return not edit.feedback and "prediction_logger" not in ends and ends[1] != "governance"
