@@ -1,12 +1,17 @@
 """More shapes of a flaw (see test_flaw_shapes.py): R22 for a model that reaches an evaluation
-only through the model it feeds."""
+only through the model it feeds; R42 for a current-state source read raw into training on
+delayed labels."""
 
 from __future__ import annotations
 
+import pytest
+
 from app.domain import ops
+from app.domain.catalog import default_catalog
 from app.rules.engine import RuleEngine
+from tests.factories import DesignBuilder
 from tests.rules.helpers import findings, fired
-from tests.rules.test_flaw_shapes import _live_matches_fresh, _recommender
+from tests.rules.test_flaw_shapes import _live_matches_fresh, _recommender, _unlink
 
 # ---- R22: a model upstream of the evaluated model is not evaluated beside its baseline -------
 
@@ -74,3 +79,104 @@ def test_incremental_engine_follows_r22_past_the_evaluated_model():
     engine.apply(ops.remove_link(b.design, feeds)[1])
     _live_matches_fresh(engine, b)
     assert any(f.rule == "R22" and retrieval in f.components for f in engine.check().findings)
+
+
+# ---- R42: a current-state source read raw by a job training on delayed labels -----------------
+
+
+def _raw_accounts(source_type: str = "oltp_db", via: str | None = None):
+    b = DesignBuilder(default_catalog())
+    c = {}
+    c["framing"] = b.add("problem_framing", "Fraud", task="binary", ml_needed="yes")
+    c["accounts"] = b.add("data_source", "Accounts", source_type=source_type, contains_pii=False)
+    c["labels"] = b.add("label_source", "Chargebacks", label_type="delayed_outcome", delay_hours=1440.0)
+    c["dataset"] = b.add("dataset", "Training rows", split="time", is_time_series=False, version="v1")
+    c["job"] = b.add("training_job", "Weekly training", cv="holdout", reproducible=True)
+    c["model"] = b.add("model", "Fraud model", family="gbdt", learned=True, provenance="trained_here")
+    if via is None:
+        b.link(c["accounts"], c["dataset"], phase="train")
+    else:
+        c["via"] = b.add(via, "On the way")
+        b.link(c["accounts"], c["via"], phase="train")
+        b.link(c["via"], c["dataset"], phase="train")
+    b.link(c["labels"], c["dataset"], phase="train", flow="label")
+    b.link(c["dataset"], c["job"], phase="train")
+    b.link(c["job"], c["model"], phase="train")
+    return b, c
+
+
+@pytest.mark.parametrize("via", [None, "data_pipeline", "data_validation", "sampling_strategy"])
+@pytest.mark.parametrize("source_type", ["oltp_db", "api"])
+def test_r42_fires_for_a_current_state_source_read_raw_on_delayed_labels(source_type, via):
+    b, c = _raw_accounts(source_type, via)
+    [finding] = fired(b.design, "R42")
+    assert finding.message == (
+        f"Data source Accounts ({source_type}) feeds Weekly training, which reads no feature store or "
+        "feature pipeline, where labels from Chargebacks arrive after the prediction: its records hold "
+        "current values, not values as of each prediction (label leakage)"
+    )
+    assert set(finding.components) == {c["accounts"], c["job"]}
+
+
+def test_r42_fires_for_a_current_state_source_on_time_ordered_data():
+    b, c = _raw_accounts()
+    ops.set_property(b.design, b.catalog, c["labels"], "label_type", "natural")
+    ops.set_property(b.design, b.catalog, c["labels"], "delay_hours", 0.0)
+    assert fired(b.design, "R42") == []
+    ops.set_property(b.design, b.catalog, c["dataset"], "is_time_series", True)
+    [finding] = fired(b.design, "R42")
+    assert finding.message.startswith(
+        "Data source Accounts (oltp_db) feeds Weekly training, which reads no feature store or feature "
+        "pipeline, where data in Training rows is a time series: its records hold current values"
+    )
+
+
+@pytest.mark.parametrize("source_type", ["event_stream", "logs", "warehouse"])
+def test_r42_leaves_sources_of_events_or_history_read_raw(source_type):
+    b, _ = _raw_accounts(source_type)
+    assert findings(b.design, "R42") == []
+
+
+def test_r42_leaves_a_current_state_source_when_labels_arrive_at_once_and_rows_are_unordered():
+    b, c = _raw_accounts()
+    ops.set_property(b.design, b.catalog, c["labels"], "label_type", "natural")
+    ops.set_property(b.design, b.catalog, c["labels"], "delay_hours", 0.0)
+    assert findings(b.design, "R42") == []
+
+
+def test_r42_leaves_a_source_that_only_feeds_the_labels():
+    b, c = _raw_accounts()
+    _unlink(b, c["accounts"], c["dataset"])
+    b.link(c["accounts"], c["labels"], phase="train")  # chargebacks are read from the accounts
+    assert findings(b.design, "R42") == []
+
+
+def test_r42_judges_a_job_reading_point_in_time_features_by_its_feature_components():
+    b, c = _raw_accounts()
+    store = b.add("feature_store", "Feature store", offline=True, online=True, point_in_time=True)
+    b.link(c["accounts"], store, phase="both")
+    b.link(store, c["job"], phase="train", flow="feature")
+    assert findings(b.design, "R42") == []  # the rows carry keys and labels; features come as of time
+
+
+def test_incremental_engine_follows_r42_at_a_raw_current_state_source():
+    b, c = _raw_accounts()
+    engine = RuleEngine(b.design, b.catalog)
+    assert any(f.rule == "R42" for f in engine.check().findings)
+    store = b.add("feature_store", "Feature store", offline=True, point_in_time=True)
+    engine.reset(b.design)
+    made = ops.make_link(b.design, b.catalog, store, c["job"], phase="train", flow="feature")
+    engine.apply(ops.add_link(b.design, made))
+    _live_matches_fresh(engine, b)
+    assert not any(f.rule == "R42" for f in engine.check().findings)
+    engine.apply(ops.set_link_fields(b.design, made.id, phase="serve")[1])
+    _live_matches_fresh(engine, b)
+    engine.apply(ops.remove_link(b.design, made.id)[1])
+    _live_matches_fresh(engine, b)
+    assert any(f.rule == "R42" for f in engine.check().findings)
+    engine.apply(ops.set_property(b.design, b.catalog, c["accounts"], "source_type", "event_stream")[1])
+    _live_matches_fresh(engine, b)
+    assert not any(f.rule == "R42" for f in engine.check().findings)
+    engine.apply(ops.set_property(b.design, b.catalog, c["accounts"], "source_type", "api")[1])
+    _live_matches_fresh(engine, b)
+    assert any(f.rule == "R42" for f in engine.check().findings)

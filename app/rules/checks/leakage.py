@@ -227,14 +227,17 @@ def r18_feature_leakage(ctx: RuleContext) -> Iterator[Hit]:
     sources=(*dmls(5), *roml(31), *mts("Data 1")),
     condition="A training job whose labels are delayed (delay_hours > 0 or delayed_outcome) or whose "
     "data is time-ordered reads features from a feature store or feature pipeline with point_in_time "
-    "false, or from a cache (current values), not behind a point-in-time feature store.",
+    "false, or from a cache (current values), not behind a point-in-time feature store; or such a job "
+    "reads no feature store, feature pipeline or cache at all and a data source of current state "
+    "(source_type oltp_db or api) reaches it raw, through datasets, data pipelines or validations "
+    "but not only through a label source.",
     unset="point_in_time unset on such a store or pipeline is a warning naming it (set true when "
     "features are computed as of the prediction time).",
 )
 def r42_post_event_features(ctx: RuleContext) -> Iterator[Hit]:
     jobs = [c.id for c in ctx.of_kind("training_job")]
     feature_kinds = ("feature_store", "feature_pipeline")
-    if not jobs or not ctx.has_kind(*feature_kinds, "cache"):
+    if not jobs or not ctx.has_kind(*feature_kinds, "cache", "data_source"):
         return
     series, _ = _time_ordered(ctx)
     delayed = [c.id for c in ctx.of_kind("label_source") if _delay(ctx, c.id)]
@@ -287,4 +290,39 @@ def r42_post_event_features(ctx: RuleContext) -> Iterator[Hit]:
                 "cache holds current values, not values as of each prediction (label leakage)",
                 components=ctx.sorted_ids([cache.id, *readers]),
             )
+    featured = 0  # the sensitive jobs reading some feature component (bits of `sensitive`)
+    for component in ctx.of_kind(*feature_kinds, "cache"):
+        featured |= behind.get(component.id, 0)
+    yield from _current_state_reads(ctx, pick(sensitive, ((1 << len(sensitive)) - 1) & ~featured), why_of)
     yield from unknown.hits()
+
+
+# Sources whose records are updated in place: a read returns the values of today, not of the
+# moment each past example was predicted.
+_CURRENT_STATE = ("oltp_db", "api")
+# Where the walk back from a training job stops: feature components judged by their own
+# point_in_time (or a cache, current values by definition), labels, and other models' outputs.
+_NOT_RAW_READS = (
+    "feature_pipeline", "feature_store", "cache", "label_source", "model", "baseline_model",
+    "training_job",
+)  # fmt: skip
+
+
+def _current_state_reads(ctx: RuleContext, raw_jobs: list[str], why_of: dict[str, str]) -> Iterator[Hit]:
+    """R42's second shape: a training job that reads no feature store, feature pipeline or cache
+    at all takes its features raw from its datasets; a source of current state (an operational
+    database, an API) read that way has nothing computing its values as of each prediction."""
+    current = [c.id for c in ctx.of_kind("data_source") if c.properties.get("source_type") in _CURRENT_STATE]
+    if not current or not raw_jobs:
+        return
+    raw = ctx.reach_bits(raw_jobs, forward=False, stop=ctx.ids_of_kind(*_NOT_RAW_READS))
+    for source in current:
+        readers = pick(raw_jobs, raw.get(source, 0))
+        if readers:
+            yield Hit(
+                f"Data source {ctx.name(source)} ({ctx.prop(source, 'source_type')}) feeds "
+                f"{names(ctx, readers)}, which reads no feature store or feature pipeline, where "
+                f"{why_of[readers[0]]}: its records hold current values, not values as of each "
+                "prediction (label leakage)",
+                components=ctx.sorted_ids([source, *readers]),
+            )
