@@ -1,6 +1,6 @@
 """More shapes of a flaw (see test_flaw_shapes.py): R22 for a model that reaches an evaluation
 only through the model it feeds; R42 for a current-state source read raw into training on
-delayed labels."""
+delayed labels; R48 for a log of the text a model generates from personal data."""
 
 from __future__ import annotations
 
@@ -180,3 +180,126 @@ def test_incremental_engine_follows_r42_at_a_raw_current_state_source():
     engine.apply(ops.set_property(b.design, b.catalog, c["accounts"], "source_type", "api")[1])
     _live_matches_fresh(engine, b)
     assert any(f.rule == "R42" for f in engine.check().findings)
+
+
+# ---- R48: a log of generated text, built from personal data, keeps it without the features ----
+
+
+def _rag_logging_answers(family: str = "llm", task: str = "generation"):
+    b = DesignBuilder(default_catalog())
+    c = {}
+    c["framing"] = b.add("problem_framing", "Support answers", task=task, ml_needed="yes")
+    c["tickets"] = b.add("data_source", "Support tickets", source_type="oltp_db", contains_pii=True)
+    c["index"] = b.add("vector_index", "Ticket index", index_type="hnsw", versioned=True)
+    c["retriever"] = b.add("retriever", "Retriever", method="dense", top_k=8)
+    c["prompt"] = b.add("prompt_template", "Answer prompt", version="v3", versioned=True)
+    c["llm"] = b.add("model", "Vendor LLM", family=family, learned=True, provenance="vendor_api")
+    c["endpoint"] = b.add("endpoint", "Answer API", mode="online", fallback="cached")
+    c["log"] = b.add("prediction_logger", "Answer log", logs_features=False, logs_predictions=True)
+    b.link(c["tickets"], c["index"])
+    b.link(c["index"], c["retriever"], phase="serve", flow="feature")
+    b.link(c["retriever"], c["prompt"], phase="serve", flow="feature")
+    b.link(c["prompt"], c["llm"], phase="serve", flow="feature")
+    b.link(c["llm"], c["endpoint"], phase="serve", flow="prediction")
+    b.link(c["endpoint"], c["log"], phase="serve", flow="prediction")
+    return b, c
+
+
+_ANSWER_LOG = (
+    "Prediction logger Answer log records the text Vendor LLM generates from personal data from Support "
+    "tickets with no anonymize, encrypt or retention governance on the way or on the log: generated text "
+    "can quote the personal data it was given"
+)
+
+
+def test_r48_fires_for_a_log_of_text_generated_from_personal_data():
+    b, c = _rag_logging_answers()
+    [finding] = fired(b.design, "R48")
+    assert finding.message == _ANSWER_LOG
+    assert finding.severity == "error"
+    assert set(finding.components) == {c["log"], c["llm"], c["tickets"]}
+
+
+def test_r48_fires_for_generated_text_whatever_the_family_when_the_task_is_generation():
+    b, _ = _rag_logging_answers(family="transformer")
+    [finding] = fired(b.design, "R48")
+    assert finding.message == _ANSWER_LOG
+
+
+def test_r48_fires_for_generated_text_reaching_the_log_through_a_registry_and_a_policy():
+    b, c = _rag_logging_answers()
+    _unlink(b, c["llm"], c["endpoint"])
+    _unlink(b, c["endpoint"], c["log"])
+    registry = b.add("model_registry", "Registry", versioned=True)
+    policy = b.add("decision_policy", "Answer policy", policy_type="rules")
+    b.link(c["llm"], registry, flow="artifact")
+    b.link(registry, c["endpoint"], phase="serve", flow="artifact")
+    b.link(c["endpoint"], policy, phase="serve", flow="prediction")
+    b.link(policy, c["log"], phase="serve", flow="action")
+    [finding] = fired(b.design, "R48")
+    assert finding.message == _ANSWER_LOG
+
+
+def test_r48_asks_whether_a_log_without_features_keeps_the_generated_text():
+    b, c = _rag_logging_answers()
+    ops.set_property(b.design, b.catalog, c["log"], "logs_predictions", None)
+    assert fired(b.design, "R48") == []
+    [note] = findings(b.design, "R48")
+    assert note.unset == (f"{c['log']}.logs_predictions",)
+    assert note.message.startswith(
+        "Prediction logger Answer log may record (logs_predictions unset) the text Vendor LLM generates"
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["masked_index", "governed_log", "no_predictions", "scores_only", "training_only_index"],
+)
+def test_r48_leaves_generated_text_that_is_protected_not_kept_or_not_generated(change):
+    b, c = _rag_logging_answers()
+    if change == "masked_index":
+        masking = b.add("governance", "Redact PII", controls=["anonymize"], regulation="none")
+        _unlink(b, c["tickets"], c["index"])
+        b.link(c["tickets"], masking)
+        b.link(masking, c["index"])
+    elif change == "governed_log":
+        expiry = b.add("governance", "Log retention", controls=["retention", "encrypt"], regulation="gdpr")
+        b.link(expiry, c["log"], flow="govern")
+    elif change == "no_predictions":
+        ops.set_property(b.design, b.catalog, c["log"], "logs_predictions", False)
+    elif change == "scores_only":
+        b, c = _rag_logging_answers(family="gbdt", task="binary")
+    else:
+        _unlink(b, c["prompt"], c["llm"])
+        job = b.add("training_job", "Fine-tuning", reproducible=True)
+        b.link(c["prompt"], job, phase="train")
+        b.link(job, c["llm"], phase="train")
+    assert findings(b.design, "R48") == []
+
+
+def test_incremental_engine_follows_r48_at_a_log_of_generated_text():
+    b, c = _rag_logging_answers()
+    engine = RuleEngine(b.design, b.catalog)
+    assert [f.message for f in engine.check().findings if f.rule == "R48"] == [_ANSWER_LOG]
+    engine.apply(ops.set_property(b.design, b.catalog, c["log"], "logs_predictions", False)[1])
+    _live_matches_fresh(engine, b)
+    engine.apply(ops.set_property(b.design, b.catalog, c["log"], "logs_predictions", True)[1])
+    _live_matches_fresh(engine, b)
+    [served] = [x.id for x in b.design.links if x.source == c["llm"] and x.target == c["endpoint"]]
+    engine.apply(ops.set_link_fields(b.design, served, phase="train")[1])
+    _live_matches_fresh(engine, b)
+    engine.apply(ops.set_link_fields(b.design, served, phase="serve")[1])
+    _live_matches_fresh(engine, b)
+    expiry = b.add("governance", "Log retention", controls=["retention"], regulation="none")
+    engine.reset(b.design)
+    made = ops.make_link(b.design, b.catalog, expiry, c["log"], flow="govern")
+    engine.apply(ops.add_link(b.design, made))
+    _live_matches_fresh(engine, b)
+    assert not any(f.rule == "R48" for f in engine.check().findings)
+    engine.apply(ops.remove_link(b.design, made.id)[1])
+    _live_matches_fresh(engine, b)
+    engine.apply(ops.set_property(b.design, b.catalog, c["llm"], "family", "gbdt")[1])
+    _live_matches_fresh(engine, b)  # the framing's task still says generation
+    engine.apply(ops.set_property(b.design, b.catalog, c["framing"], "task", "binary")[1])
+    _live_matches_fresh(engine, b)
+    assert not any(f.rule == "R48" for f in engine.check().findings)
