@@ -1,6 +1,7 @@
 """More shapes of a flaw (see test_flaw_shapes.py): R22 for a model that reaches an evaluation
 only through the model it feeds; R42 for a current-state source read raw into training on
-delayed labels; R48 for a log of the text a model generates from personal data."""
+delayed labels; R48 for a log of the text a model generates from personal data; R12 for
+personal data whose way into ML data closes a loop on a link marked feedback."""
 
 from __future__ import annotations
 
@@ -303,3 +304,72 @@ def test_incremental_engine_follows_r48_at_a_log_of_generated_text():
     engine.apply(ops.set_property(b.design, b.catalog, c["framing"], "task", "binary")[1])
     _live_matches_fresh(engine, b)
     assert not any(f.rule == "R48" for f in engine.check().findings)
+
+
+# ---- R12: the link marked feedback in a loop does not stop personal data --------------------
+
+
+def _events_closing_the_loop(feedback_at: str):
+    """The recommender with its personal events ungoverned, the loop's feedback mark on the
+    app's outcomes (`app`) or on the events' way into ML data (`events`)."""
+    b, c = _recommender()
+    _unlink(b, c["events"], c["governance"])
+    _unlink(b, c["governance"], c["validation"])
+    _unlink(b, c["app"], c["events"])
+    b.link(c["app"], c["events"], feedback=feedback_at == "app")
+    c["events_out"] = b.link(c["events"], c["validation"], feedback=feedback_at == "events")
+    return b, c
+
+
+_UNGOVERNED_EVENTS = (
+    "Interaction events contains personal data and reaches Feature store and Training set without "
+    "passing a governance component that protects it"
+)
+
+
+@pytest.mark.parametrize("feedback_at", ["app", "events"])
+def test_r12_fires_whichever_link_of_the_loop_is_marked_feedback(feedback_at):
+    b, c = _events_closing_the_loop(feedback_at)
+    [finding] = fired(b.design, "R12")
+    assert finding.message == _UNGOVERNED_EVENTS
+    assert set(finding.components) == {c["events"], c["store"], c["dataset"]}
+
+
+def test_r12_fires_for_personal_data_entering_a_dataset_by_a_feedback_link_only():
+    b, c = _recommender()
+    tickets = b.add("data_source", "Support tickets", source_type="oltp_db", contains_pii=True)
+    b.link(c["app"], tickets)
+    b.link(tickets, c["dataset"], phase="train", feedback=True)
+    [finding] = fired(b.design, "R12")
+    assert finding.message == (
+        "Support tickets contains personal data and reaches Training set without passing a governance "
+        "component that protects it"
+    )
+
+
+def test_r12_counts_the_governance_step_on_a_loop_closed_by_a_feedback_link():
+    b, c = _recommender()
+    _unlink(b, c["governance"], c["validation"])
+    b.link(c["governance"], c["validation"], feedback=True)
+    assert findings(b.design, "R12") == []
+    _unlink(b, c["events"], c["governance"])
+    b.link(c["events"], c["governance"], feedback=True)
+    assert findings(b.design, "R12") == []
+
+
+def test_incremental_engine_follows_r12_through_feedback_marks():
+    b, c = _events_closing_the_loop("app")
+    engine = RuleEngine(b.design, b.catalog)
+    assert [f.message for f in engine.check().findings if f.rule == "R12"] == [_UNGOVERNED_EVENTS]
+    [closing] = [x.id for x in b.design.links if x.source == c["app"] and x.target == c["events"]]
+    engine.apply(ops.set_link_fields(b.design, closing, feedback=False)[1])
+    engine.apply(ops.set_link_fields(b.design, c["events_out"], feedback=True)[1])
+    _live_matches_fresh(engine, b)
+    assert [f.message for f in engine.check().findings if f.rule == "R12"] == [_UNGOVERNED_EVENTS]
+    engine.apply(ops.remove_link(b.design, c["events_out"])[1])
+    _live_matches_fresh(engine, b)
+    assert not any(f.rule == "R12" for f in engine.check().findings)
+    made = ops.make_link(b.design, b.catalog, c["events"], c["validation"], feedback=True)
+    engine.apply(ops.add_link(b.design, made))
+    _live_matches_fresh(engine, b)
+    assert any(f.rule == "R12" for f in engine.check().findings)
