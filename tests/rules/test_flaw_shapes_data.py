@@ -1,7 +1,8 @@
 """More shapes of a flaw (see test_flaw_shapes.py): R22 for a model that reaches an evaluation
 only through the model it feeds; R42 for a current-state source read raw into training on
 delayed labels; R48 for a log of the text a model generates from personal data; R12 for
-personal data whose way into ML data closes a loop on a link marked feedback."""
+personal data whose way into ML data (R12) or into a prediction log (R48) closes a loop on a
+link marked feedback."""
 
 from __future__ import annotations
 
@@ -373,3 +374,35 @@ def test_incremental_engine_follows_r12_through_feedback_marks():
     engine.apply(ops.add_link(b.design, made))
     _live_matches_fresh(engine, b)
     assert any(f.rule == "R12" for f in engine.check().findings)
+
+
+@pytest.mark.parametrize("feedback_at", ["app", "events"])
+def test_r48_fires_whichever_link_of_the_loop_is_marked_feedback(feedback_at):
+    b, c = _events_closing_the_loop(feedback_at)
+    [finding] = fired(b.design, "R48")
+    assert finding.message == (
+        "Prediction logger Prediction log records request features built from personal data from "
+        "Interaction events with no anonymize, encrypt or retention governance on the way or on the log"
+    )
+    assert set(finding.components) == {c["events"], c["logger"]}
+
+
+def test_r48_counts_the_governance_step_on_a_loop_closed_by_a_feedback_link():
+    b, c = _recommender()
+    _unlink(b, c["events"], c["governance"])
+    b.link(c["events"], c["governance"], feedback=True)
+    assert findings(b.design, "R48") == []
+
+
+def test_incremental_engine_follows_r48_through_feedback_marks():
+    b, c = _events_closing_the_loop("app")
+    engine = RuleEngine(b.design, b.catalog)
+    assert any(f.rule == "R48" for f in engine.check().findings)
+    [closing] = [x.id for x in b.design.links if x.source == c["app"] and x.target == c["events"]]
+    engine.apply(ops.set_link_fields(b.design, closing, feedback=False)[1])
+    engine.apply(ops.set_link_fields(b.design, c["events_out"], feedback=True)[1])
+    _live_matches_fresh(engine, b)
+    assert any(f.rule == "R48" for f in engine.check().findings)
+    engine.apply(ops.set_link_fields(b.design, c["events_out"], phase="train")[1])
+    _live_matches_fresh(engine, b)
+    assert not any(f.rule == "R48" for f in engine.check().findings)

@@ -315,12 +315,19 @@ class ReachThrough:
     the graph holds; then one more pass answers all."""
 
     def __init__(
-        self, ctx: RuleContext, seeds: list[str], blocking: set[str], unsure: set[str], serve: bool = False
+        self,
+        ctx: RuleContext,
+        seeds: list[str],
+        blocking: set[str],
+        unsure: set[str],
+        serve: bool = False,
+        feedback: bool = False,
     ):
         self.ctx, self.seeds, self.blocking, self.serve = ctx, seeds, frozenset(blocking), serve
+        self.feedback = feedback
         self.bit = {seed: 1 << i for i, seed in enumerate(seeds)}
         self.unsure = list(ctx.sorted_ids(unsure - set(seeds)))
-        self._firm = ctx.reach_bits(seeds, stop=blocking | unsure, serve=serve)
+        self._firm = ctx.reach_bits(seeds, stop=blocking | unsure, serve=serve, feedback=feedback)
         self._budget = len(ctx.graph)
         self._loose: Mapping[str, int] | None = None
 
@@ -332,12 +339,14 @@ class ReachThrough:
         """Bits of the loose pass (seeds, then the unsure nodes), once walks would cost more."""
         if self._loose is None and self._budget <= 0:
             self._loose = self.ctx.reach_bits(
-                [*self.seeds, *self.unsure], stop=self.blocking, serve=self.serve
+                [*self.seeds, *self.unsure], stop=self.blocking, serve=self.serve, feedback=self.feedback
             )
         return self._loose
 
     def _back(self, node: str) -> frozenset[str]:
-        found = self.ctx.reach([node], forward=False, stop=self.blocking, serve=self.serve)
+        found = self.ctx.reach(
+            [node], forward=False, stop=self.blocking, serve=self.serve, feedback=self.feedback
+        )
         self._budget -= len(found) + 1
         return found
 

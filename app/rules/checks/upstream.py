@@ -44,12 +44,13 @@ _PROTECTING = {"anonymize", "encrypt", "retention"}
     "personal data and the logger (pseudonymise identifiers before logging), or link a governance "
     "component to the logger that governs the log itself (retention limit, encryption).",
     sources=(*mts("Data 5"), GDPR_ART5, f"{OWASP_LLM}, LLM02 Sensitive Information Disclosure"),
-    condition="A prediction logger with logs_features on is reached, along serving links and not "
-    "through a training job or dataset, from a data source with contains_pii on, with no governance "
-    "component with anonymize, encrypt or retention controls on the way, and none linked to the "
-    "logger; or a logger with logs_features off but logs_predictions on is reached that way through "
-    "a generating model (family llm, or any model when a framing's task is generation) whose "
-    "output it logs and which such personal data reaches (its prompt or retrieved context).",
+    condition="A prediction logger with logs_features on is reached, along serving links (marked "
+    "feedback or not) and not through a training job or dataset, from a data source with "
+    "contains_pii on, with no governance component with anonymize, encrypt or retention controls "
+    "on the way, and none linked to the logger; or a logger with logs_features off but "
+    "logs_predictions on is reached that way through a generating model (family llm, or any model "
+    "when a framing's task is generation) whose output it logs and which such personal data "
+    "reaches (its prompt or retrieved context).",
     unset="logs_features unset on such a logger fires, and logs_predictions unset on a logger without "
     "features that a generating model's text reaches; contains_pii unset on a data source that "
     "reaches it fires; a governance component on the way whose controls are unset does not protect.",
@@ -71,7 +72,8 @@ def r48_pii_in_logs(ctx: RuleContext) -> Iterator[Hit]:
     seeds = [s.id for s in sources]
     pii = {s.id for s in sources if s.properties.get("contains_pii") is True}
     barrier = ctx.ids_of_kind("training_job", "dataset")
-    way = ReachThrough(ctx, seeds, good | barrier, unsure_gov, serve=True)
+    # Along feedback links too: the mark on the link closing a loop does not stop the data.
+    way = ReachThrough(ctx, seeds, good | barrier, unsure_gov, serve=True, feedback=True)
     if generated:
         yield from _generated_text_logged(ctx, generated, way, good, pii)
     for logger in loggers:
