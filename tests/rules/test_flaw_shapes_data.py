@@ -2,7 +2,7 @@
 only through the model it feeds; R42 for a current-state source read raw into training on
 delayed labels; R48 for a log of the text a model generates from personal data; R12 for
 personal data whose way into ML data (R12) or into a prediction log (R48) closes a loop on a
-link marked feedback."""
+link marked feedback; R8 for an endpoint its model reaches only through a monitor or a metric."""
 
 from __future__ import annotations
 
@@ -406,3 +406,82 @@ def test_incremental_engine_follows_r48_through_feedback_marks():
     engine.apply(ops.set_link_fields(b.design, c["events_out"], phase="train")[1])
     _live_matches_fresh(engine, b)
     assert not any(f.rule == "R48" for f in engine.check().findings)
+
+
+# ---- R8: a monitor or a metric between a model and an endpoint serves nothing ---------------
+
+
+def _endpoint_behind(middle: str):
+    """The recommender whose Feed API no longer gets the released model, and whose model's
+    output goes to a monitor (which watches Feed API) or a metric (a proxy for it)."""
+    b, c = _recommender()
+    _unlink(b, c["release"], c["endpoint"])
+    if middle == "monitor":
+        b.link(c["model"], c["ops"])  # the monitor reads the model's output
+    else:
+        metric = b.add("metric", "Served CTR", role="guardrail")
+        b.link(c["model"], metric)
+        b.link(metric, c["endpoint"])  # a proxy link by default
+    return b, c
+
+
+_NOTHING_SERVED = (
+    "Endpoint Feed API serves no model: the models upstream of it reach it only along watch or proxy "
+    "links (a monitor or a metric between them), which carry no predictions"
+)
+
+
+@pytest.mark.parametrize("middle", ["monitor", "metric"])
+def test_r8_fires_for_an_endpoint_reached_only_through_a_monitor_or_a_metric(middle):
+    b, c = _endpoint_behind(middle)
+    [finding] = fired(b.design, "R8")
+    assert finding.message == _NOTHING_SERVED
+    assert finding.components == (c["endpoint"],)
+
+
+@pytest.mark.parametrize("served_by", ["model", "registry", "governance", "experiment"])
+def test_r8_leaves_an_endpoint_its_model_reaches_along_a_carrying_link(served_by):
+    b, c = _endpoint_behind("monitor")
+    if served_by == "model":
+        b.link(c["model"], c["endpoint"], flow="prediction", phase="serve")
+    elif served_by == "registry":
+        b.link(c["registry"], c["endpoint"], phase="serve")
+    elif served_by == "governance":  # output redaction between the model and the endpoint
+        redact = b.add("governance", "Redact outputs", controls=["anonymize"], regulation="gdpr")
+        b.link(c["model"], redact)
+        b.link(redact, c["endpoint"])
+    else:  # the experiment routes the traffic to the variants
+        b.link(c["experiment"], c["endpoint"])
+    assert findings(b.design, "R8") == []
+
+
+def test_r8_keeps_its_other_reasons():
+    b, c = _endpoint_behind("monitor")
+    _unlink(b, c["model"], c["ops"])
+    _unlink(b, c["endpoint"], c["policy"])
+    b.link(c["app"], c["endpoint"])  # only behaviour comes back
+    [finding] = fired(b.design, "R8")
+    assert finding.message == (
+        "Endpoint Feed API serves no model: the models upstream of it reach it only through a training "
+        "job, a consumer or a prediction log"
+    )
+
+
+def test_incremental_engine_follows_r8_as_a_link_s_flow_changes():
+    b, c = _endpoint_behind("monitor")
+    engine = RuleEngine(b.design, b.catalog)
+    assert [f.message for f in engine.check().findings if f.rule == "R8"] == [_NOTHING_SERVED]
+    [watch] = [x.id for x in b.design.links if x.source == c["ops"] and x.target == c["endpoint"]]
+    engine.apply(ops.set_link_fields(b.design, watch, flow="data")[1])
+    _live_matches_fresh(engine, b)
+    assert not any(f.rule == "R8" for f in engine.check().findings)
+    engine.apply(ops.set_link_fields(b.design, watch, flow="proxy")[1])
+    _live_matches_fresh(engine, b)
+    assert any(f.rule == "R8" for f in engine.check().findings)
+    made = ops.make_link(b.design, b.catalog, c["model"], c["endpoint"], flow="prediction", phase="serve")
+    engine.apply(ops.add_link(b.design, made))
+    _live_matches_fresh(engine, b)
+    assert not any(f.rule == "R8" for f in engine.check().findings)
+    engine.apply(ops.remove_link(b.design, made.id)[1])
+    _live_matches_fresh(engine, b)
+    assert any(f.rule == "R8" for f in engine.check().findings)
