@@ -2,7 +2,8 @@
 only through the model it feeds; R42 for a current-state source read raw into training on
 delayed labels; R48 for a log of the text a model generates from personal data; R12 for
 personal data whose way into ML data (R12) or into a prediction log (R48) closes a loop on a
-link marked feedback; R8 for an endpoint its model reaches only through a monitor or a metric."""
+link marked feedback; R8 for an endpoint its model reaches only through a monitor or a metric;
+R17 for k-fold cross-validation of time-ordered data by a job that reads no dataset."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from app.domain import ops
 from app.domain.catalog import default_catalog
 from app.rules.engine import RuleEngine
 from tests.factories import DesignBuilder
-from tests.rules.helpers import findings, fired
+from tests.rules.helpers import findings, fired, unspecified
 from tests.rules.test_flaw_shapes import _live_matches_fresh, _recommender, _unlink
 
 # ---- R22: a model upstream of the evaluated model is not evaluated beside its baseline -------
@@ -485,3 +486,104 @@ def test_incremental_engine_follows_r8_as_a_link_s_flow_changes():
     engine.apply(ops.remove_link(b.design, made.id)[1])
     _live_matches_fresh(engine, b)
     assert any(f.rule == "R8" for f in engine.check().findings)
+
+
+# ---- R17: a job reading no dataset cross-validates time-ordered data with k-fold --------------
+
+
+def _job_without_dataset(task: str = "binary", cv: str | None = "kfold"):
+    b = DesignBuilder(default_catalog())
+    c = {}
+    c["framing"] = b.add("problem_framing", "Conversions", task=task, ml_needed="yes")
+    c["clicks"] = b.add("data_source", "Clicks", source_type="event_stream", contains_pii=False)
+    c["conversions"] = b.add("label_source", "Conversions", label_type="delayed_outcome", delay_hours=72.0)
+    c["features"] = b.add("feature_pipeline", "Click features", point_in_time=True, fit_on="train_only")
+    c["job"] = b.add("training_job", "Nightly fit", reproducible=True)
+    if cv is not None:
+        ops.set_property(b.design, b.catalog, c["job"], "cv", cv)
+    c["model"] = b.add("model", "Conversion model", family="gbdt", learned=True, provenance="trained_here")
+    b.link(c["clicks"], c["features"])
+    b.link(c["features"], c["job"], phase="train", flow="feature")
+    b.link(c["conversions"], c["job"], phase="train", flow="label")
+    b.link(c["job"], c["model"], phase="train")
+    return b, c
+
+
+def test_r17_fires_for_k_fold_over_events_and_late_outcomes_with_no_dataset():
+    b, c = _job_without_dataset()
+    [finding] = fired(b.design, "R17")
+    assert finding.message == (
+        "Training job Nightly fit reads no dataset and cross-validates with k-fold, but it joins events "
+        "from Clicks with outcomes that arrive later (Conversions): its folds train on the future and "
+        "test on the past (temporal leakage)"
+    )
+    assert finding.components == (c["job"],)
+
+
+def test_r17_fires_for_k_fold_in_a_forecast_with_no_dataset():
+    b, c = _job_without_dataset(task="forecast")
+    ops.set_property(b.design, b.catalog, c["clicks"], "source_type", "warehouse")
+    [finding] = fired(b.design, "R17")
+    assert finding.message == (
+        "Training job Nightly fit reads no dataset and cross-validates with k-fold, but the task is "
+        "forecasting: its folds train on the future and test on the past (temporal leakage)"
+    )
+
+
+def test_r17_asks_for_the_cv_of_a_job_with_no_dataset_on_time_ordered_data():
+    b, c = _job_without_dataset(cv=None)
+    assert fired(b.design, "R17") == []
+    assert unspecified(b.design, "R17") == [
+        "cv of Nightly fit is unset: it reads no dataset split by time and it joins events from Clicks "
+        "with outcomes that arrive later (Conversions)"
+    ]
+
+
+@pytest.mark.parametrize("change", ["time_series_cv", "holdout", "labels_at_once", "no_events"])
+def test_r17_leaves_a_job_with_no_dataset_that_keeps_time_order_or_reads_unordered_data(change):
+    b, c = _job_without_dataset()
+    if change in ("time_series_cv", "holdout"):
+        ops.set_property(b.design, b.catalog, c["job"], "cv", change)
+    elif change == "labels_at_once":
+        ops.set_property(b.design, b.catalog, c["conversions"], "label_type", "natural")
+        ops.set_property(b.design, b.catalog, c["conversions"], "delay_hours", 0.0)
+    else:
+        ops.set_property(b.design, b.catalog, c["clicks"], "source_type", "oltp_db")
+    assert findings(b.design, "R17") == []
+
+
+def test_r17_judges_a_job_reading_a_dataset_at_the_dataset():
+    b, c = _job_without_dataset()
+    dataset = b.add("dataset", "Click rows", split="time", is_time_series=True, version="v2")
+    b.link(c["clicks"], dataset, phase="train")
+    b.link(dataset, c["job"], phase="train")
+    [finding] = fired(b.design, "R17")
+    assert finding.message == (
+        "Dataset Click rows is a time series and is cross-validated with k-fold in Nightly fit: temporal "
+        "leakage"
+    )
+
+
+def test_incremental_engine_follows_r17_at_a_job_with_no_dataset():
+    b, c = _job_without_dataset()
+    engine = RuleEngine(b.design, b.catalog)
+    assert any(f.rule == "R17" for f in engine.check().findings)
+    engine.apply(ops.set_property(b.design, b.catalog, c["job"], "cv", "time_series_cv")[1])
+    _live_matches_fresh(engine, b)
+    assert not any(f.rule == "R17" for f in engine.check().findings)
+    engine.apply(ops.set_property(b.design, b.catalog, c["job"], "cv", "kfold")[1])
+    _live_matches_fresh(engine, b)
+    dataset = b.add("dataset", "Click rows", split="time", is_time_series=False, version="v2")
+    engine.reset(b.design)
+    made = ops.make_link(b.design, b.catalog, dataset, c["job"], phase="train")
+    engine.apply(ops.add_link(b.design, made))
+    _live_matches_fresh(engine, b)
+    assert not any(f.rule == "R17" for f in engine.check().findings)
+    engine.apply(ops.remove_link(b.design, made.id)[1])
+    _live_matches_fresh(engine, b)
+    [labels] = [x.id for x in b.design.links if x.source == c["conversions"]]
+    engine.apply(ops.set_link_fields(b.design, labels, feedback=True)[1])
+    _live_matches_fresh(engine, b)
+    engine.apply(ops.set_property(b.design, b.catalog, c["framing"], "task", "forecast")[1])
+    _live_matches_fresh(engine, b)
+    assert any(f.rule == "R17" for f in engine.check().findings)

@@ -4,7 +4,7 @@ and R42 (post-event features without point-in-time joins).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from app.rules.checks._common import (
     Unspecified,
@@ -92,21 +92,26 @@ _NON_TEMPORAL_SPLITS = ("random", "stratified", "group")
     condition="A dataset holds time-ordered data (is_time_series true, a forecasting task, event "
     "stream or log data joined with delayed outcomes, or, with is_time_series unset, rows drawn from "
     "such a dataset) and its split is random, stratified or group, or a training job reading it "
-    "cross-validates with kfold.",
+    "cross-validates with kfold; or a training job that reads no dataset cross-validates with kfold "
+    "while the task is forecasting or event stream or log data and delayed outcomes both reach it.",
     unset="On time-ordered data an unset split, or an unset cv of a job reading it, is a warning; a "
     "dataset whose is_time_series is unset (and no other sign of time order) but which is split or "
-    "cross-validated non-temporally is a warning naming dataset.is_time_series.",
+    "cross-validated non-temporally is a warning naming dataset.is_time_series; cv unset on a job "
+    "that reads no dataset and such data is a warning.",
 )
 def r17_temporal_leakage(ctx: RuleContext) -> Iterator[Hit]:
     series, unset = _time_ordered(ctx)
-    if not series and not unset:
-        return
-    unknown = Unspecified(ctx)
     jobs = [c.id for c in ctx.of_kind("training_job")]
     below = ctx.reach_bits(jobs, forward=False) if jobs else {}
     cvs = [ctx.prop(job, "cv") for job in jobs]
     kfold_jobs = sum(1 << i for i, cv in enumerate(cvs) if cv == "kfold")
     cv_unset = sum(1 << i for i, cv in enumerate(cvs) if cv is None)
+    unknown = Unspecified(ctx)
+    if kfold_jobs | cv_unset:
+        yield from _jobs_without_datasets(ctx, jobs, below, kfold_jobs | cv_unset, unknown)
+    if not series and not unset:
+        yield from unknown.hits()
+        return
     for dataset in ctx.sorted_ids([*series, *unset]):
         split = ctx.prop(dataset, "split")
         readers = below.get(dataset, 0)
@@ -144,6 +149,47 @@ def r17_temporal_leakage(ctx: RuleContext) -> Iterator[Hit]:
                 components=ctx.with_id(kfold, dataset),
             )
     yield from unknown.hits()
+
+
+def _jobs_without_datasets(
+    ctx: RuleContext, jobs: list[str], below: Mapping[str, int], asked: int, unknown: Unspecified
+) -> Iterator[Hit]:
+    """R17's second shape: a job that reads no dataset splits nothing but its own folds, so its
+    k-fold cross-validation is judged on the time order of what it reads: a forecasting task, or
+    events joined with outcomes that arrive later. `asked` holds the jobs' bits whose cv is kfold
+    or unset."""
+    for dataset in ctx.ids_of_kind("dataset"):
+        asked &= ~below.get(dataset, 0)
+    if not asked:
+        return
+    events = [c.id for c in ctx.of_kind("data_source") if c.properties.get("source_type") in _EVENT_SOURCES]
+    delayed = [c.id for c in ctx.of_kind("label_source") if _delay(ctx, c.id)]
+    forecast = "forecast" in task_of(ctx)
+    event_bits = ctx.reach_bits(events) if events and delayed and not forecast else {}
+    delayed_bits = ctx.reach_bits(delayed) if event_bits else {}
+    for job in pick(jobs, asked):
+        if forecast:
+            why = "the task is forecasting"
+        elif event_bits.get(job) and delayed_bits.get(job):
+            sources = names(ctx, pick(events, event_bits[job]), ordered=True)
+            labels = names(ctx, pick(delayed, delayed_bits[job]), ordered=True)
+            why = f"it joins events from {sources} with outcomes that arrive later ({labels})"
+        else:
+            continue
+        if ctx.prop(job, "cv") is None:
+            unknown.note(
+                job,
+                "cv",
+                f"it reads no dataset split by time and {why}",
+                "time_series_cv, holdout or none",
+                severity="warning",
+            )
+            continue
+        yield Hit(
+            f"Training job {ctx.name(job)} reads no dataset and cross-validates with k-fold, but {why}: "
+            "its folds train on the future and test on the past (temporal leakage)",
+            components=(job,),
+        )
 
 
 _STATEFUL_OPS = {"impute", "clip_outliers", "one_hot", "target_encode", "scale"}
