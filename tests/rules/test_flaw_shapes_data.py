@@ -3,7 +3,8 @@ only through the model it feeds; R42 for a current-state source read raw into tr
 delayed labels; R48 for a log of the text a model generates from personal data; R12 for
 personal data whose way into ML data (R12) or into a prediction log (R48) closes a loop on a
 link marked feedback; R8 for an endpoint its model reaches only through a monitor or a metric;
-R17 for k-fold cross-validation of time-ordered data by a job that reads no dataset."""
+R17 for k-fold cross-validation of time-ordered data by a job that reads no dataset; R39 for a
+loop whose outcomes reach a training job directly (review verdicts as labels)."""
 
 from __future__ import annotations
 
@@ -587,3 +588,87 @@ def test_incremental_engine_follows_r17_at_a_job_with_no_dataset():
     engine.apply(ops.set_property(b.design, b.catalog, c["framing"], "task", "forecast")[1])
     _live_matches_fresh(engine, b)
     assert any(f.rule == "R17" for f in engine.check().findings)
+
+
+# ---- R39: review verdicts (or logged outcomes) fed straight into the training job -------------
+
+
+def _reviewed_cases_as_labels(through: str = "human_review"):
+    b = DesignBuilder(default_catalog())
+    c = {}
+    c["framing"] = b.add("problem_framing", "Fraud", task="binary", ml_needed="yes")
+    c["txns"] = b.add("data_source", "Transactions", source_type="oltp_db", contains_pii=False)
+    c["job"] = b.add("training_job", "Weekly retraining", cv="holdout", reproducible=True)
+    c["model"] = b.add("model", "Fraud model", family="gbdt", learned=True, provenance="trained_here")
+    c["endpoint"] = b.add("endpoint", "Scoring API", mode="online", fallback="heuristic")
+    c["policy"] = b.add("decision_policy", "Review threshold", policy_type="threshold",
+                        threshold_source="validation_tuned", exploration_rate=0.0)  # fmt: skip
+    if through == "human_review":
+        c["back"] = b.add("human_review", "Analyst queue")
+    else:
+        c["back"] = b.add("prediction_logger", "Decision log", logs_predictions=True, holdout_pct=0.0)
+    b.link(c["txns"], c["job"], phase="train")
+    b.link(c["job"], c["model"], phase="train")
+    b.link(c["model"], c["endpoint"], phase="serve", flow="prediction")
+    b.link(c["endpoint"], c["policy"], phase="serve", flow="prediction")
+    b.link(c["policy"], c["back"], phase="serve", flow="action")
+    c["verdicts"] = b.link(c["back"], c["job"], flow="label", feedback=True)
+    return b, c
+
+
+@pytest.mark.parametrize("through", ["human_review", "prediction_logger"])
+def test_r39_fires_for_a_loop_whose_outcomes_reach_the_training_job_directly(through):
+    b, c = _reviewed_cases_as_labels(through)
+    [finding] = fired(b.design, "R39")
+    assert finding.message == (
+        "Feedback loop from Fraud model through Review threshold into Weekly retraining, back to its "
+        "training has no exploration and no holdout: the model only learns from what it already chose"
+    )
+    assert set(finding.components) == {c["job"], c["model"], c["policy"]}
+    assert finding.links == (c["verdicts"],)
+
+
+@pytest.mark.parametrize("fix", ["exploration", "holdout"])
+def test_r39_leaves_a_direct_loop_that_explores_or_keeps_a_holdout(fix):
+    b, c = _reviewed_cases_as_labels()
+    logger = b.add("prediction_logger", "Decision log", logs_predictions=True, propensity_logged=True,
+                   holdout_pct=2.0 if fix == "holdout" else 0.0)  # fmt: skip
+    b.link(c["policy"], logger, phase="serve", flow="action")
+    if fix == "exploration":
+        ops.set_property(b.design, b.catalog, c["policy"], "exploration_rate", 0.05)
+    assert findings(b.design, "R39") == []
+
+
+def test_r39_leaves_a_warm_start_loop_of_a_model_and_its_training_job():
+    b, c = _reviewed_cases_as_labels()
+    _unlink(b, c["back"], c["job"])
+    b.link(c["model"], c["job"], flow="artifact", phase="train", feedback=True)  # fine-tune the last one
+    assert findings(b.design, "R39") == []
+
+
+def test_incremental_engine_follows_r39_at_a_loop_into_the_training_job():
+    b, c = _reviewed_cases_as_labels()
+    engine = RuleEngine(b.design, b.catalog)
+    assert any(f.rule == "R39" for f in engine.check().findings)
+    engine.apply(ops.remove_link(b.design, c["verdicts"])[1])
+    _live_matches_fresh(engine, b)
+    assert not any(f.rule == "R39" for f in engine.check().findings)
+    dataset = b.add("dataset", "Reviewed cases", split="time", version="v1")
+    engine.reset(b.design)
+
+    def link(source: str, target: str, **fields: object) -> str:
+        made = ops.make_link(b.design, b.catalog, source, target, **fields)
+        engine.apply(ops.add_link(b.design, made))
+        _live_matches_fresh(engine, b)
+        return made.id
+
+    direct = link(c["back"], c["job"], flow="label", feedback=True)
+    assert any(f.rule == "R39" for f in engine.check().findings)
+    engine.apply(ops.set_link_fields(b.design, direct, flow="watch")[1])
+    _live_matches_fresh(engine, b)
+    assert not any(f.rule == "R39" for f in engine.check().findings)
+    engine.apply(ops.remove_link(b.design, direct)[1])
+    _live_matches_fresh(engine, b)
+    link(c["back"], dataset, flow="label", feedback=True)
+    link(dataset, c["job"], phase="train")
+    assert any(f.rule == "R39" and dataset in f.components for f in engine.check().findings)
