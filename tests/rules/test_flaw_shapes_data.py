@@ -1,8 +1,8 @@
 """More shapes of a flaw (see test_flaw_shapes.py): R22 for a model that reaches an evaluation
 only through the model it feeds; R42 for a current-state source read raw into training on
-delayed labels; R48 for a log of the text a model generates from personal data; R12 for
-personal data whose way into ML data (R12) or into a prediction log (R48) closes a loop on a
-link marked feedback; R8 for an endpoint its model reaches only through a monitor or a metric;
+delayed labels; R48 for a log of the text a model generates from personal data; R12 and R48
+for personal data whose way into ML data or into a prediction log closes a loop on a link
+marked feedback; R8 for an endpoint its model reaches only through a monitor or a metric;
 R17 for k-fold cross-validation of time-ordered data by a job that reads no dataset; R39 for a
 loop whose outcomes reach a training job directly (review verdicts as labels)."""
 
