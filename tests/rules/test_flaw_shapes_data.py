@@ -672,3 +672,28 @@ def test_incremental_engine_follows_r39_at_a_loop_into_the_training_job():
     link(c["back"], dataset, flow="label", feedback=True)
     link(dataset, c["job"], phase="train")
     assert any(f.rule == "R39" and dataset in f.components for f in engine.check().findings)
+
+
+# ---- the walk R12 and R48 cross feedback links with equals the walk with feedback links in ----
+
+
+@pytest.mark.parametrize("serve", [False, True])
+def test_reach_bits_across_feedback_equals_the_walk_with_feedback_links(serve):
+    import random
+
+    from app.rules.checks._feedback_reach import reach_bits_across_feedback
+    from app.rules.context import RuleContext
+    from tests.factories import large_design
+
+    catalog = default_catalog()
+    design = large_design(catalog, 1500, 3000, seed=5)
+    engine = RuleEngine(design, catalog)
+    ctx = RuleContext(design, engine.mirror.graph, catalog, engine.shape)
+    rng = random.Random(11)
+    ids = [c.id for c in design.components]
+    for _ in range(4):
+        seeds = rng.sample(ids, 30)
+        stop = set(rng.sample(ids, 150))
+        crossed = {k: v for k, v in reach_bits_across_feedback(ctx, seeds, stop, serve).items() if v}
+        walked = {k: v for k, v in ctx.reach_bits(seeds, stop=stop, feedback=True, serve=serve).items() if v}
+        assert crossed == walked

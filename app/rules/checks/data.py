@@ -24,6 +24,7 @@ from app.rules.checks._common import (
     transpose,
     watches_any,
 )
+from app.rules.checks._feedback_reach import reach_bits_across_feedback
 from app.rules.checks._signals import endpoint_models, trained_by
 from app.rules.checks._skew_paths import training_masks
 from app.rules.checks.nearness import near_check
@@ -86,7 +87,7 @@ def r12_pii_governance(ctx: RuleContext) -> Iterator[Hit]:
     # Report where personal data first lands; what lies beyond is fixed by the same governance.
     # Along feedback links too: marking the link that closes a loop says the loop is meant, not
     # that the personal data stops there.
-    bits = ctx.reach_bits(seeds, stop=good | unsure | targets, feedback=True)
+    bits = reach_bits_across_feedback(ctx, seeds, good | unsure | targets)
     # where each source lands, in design order: the columns of the targets' rows of source bits
     landing = [c.id for c in ctx.of_kind(*_PII_TARGETS)]
     columns = transpose([bits.get(target, 0) for target in landing], len(seeds))
