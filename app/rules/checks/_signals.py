@@ -10,6 +10,7 @@ from itertools import compress
 
 from app.rules import bitwalk
 from app.rules.checks._common import bit_row, endpoint_view, is_learned, items, number, pick
+from app.rules.checks._feedback_reach import reach_bits_across_feedback
 from app.rules.context import RuleContext
 from app.rules.walks import reach_masks
 
@@ -315,12 +316,19 @@ class ReachThrough:
     the graph holds; then one more pass answers all."""
 
     def __init__(
-        self, ctx: RuleContext, seeds: list[str], blocking: set[str], unsure: set[str], serve: bool = False
+        self,
+        ctx: RuleContext,
+        seeds: list[str],
+        blocking: set[str],
+        unsure: set[str],
+        serve: bool = False,
+        feedback: bool = False,
     ):
         self.ctx, self.seeds, self.blocking, self.serve = ctx, seeds, frozenset(blocking), serve
+        self.feedback = feedback
         self.bit = {seed: 1 << i for i, seed in enumerate(seeds)}
         self.unsure = list(ctx.sorted_ids(unsure - set(seeds)))
-        self._firm = ctx.reach_bits(seeds, stop=blocking | unsure, serve=serve)
+        self._firm = self._bits(seeds, blocking | unsure)
         self._budget = len(ctx.graph)
         self._loose: Mapping[str, int] | None = None
 
@@ -331,13 +339,18 @@ class ReachThrough:
     def _full(self) -> Mapping[str, int] | None:
         """Bits of the loose pass (seeds, then the unsure nodes), once walks would cost more."""
         if self._loose is None and self._budget <= 0:
-            self._loose = self.ctx.reach_bits(
-                [*self.seeds, *self.unsure], stop=self.blocking, serve=self.serve
-            )
+            self._loose = self._bits([*self.seeds, *self.unsure], self.blocking)
         return self._loose
 
+    def _bits(self, seeds: list[str], stop: Iterable[str]) -> Mapping[str, int]:
+        if self.feedback:
+            return reach_bits_across_feedback(self.ctx, seeds, stop, self.serve)
+        return self.ctx.reach_bits(seeds, stop=stop, serve=self.serve)
+
     def _back(self, node: str) -> frozenset[str]:
-        found = self.ctx.reach([node], forward=False, stop=self.blocking, serve=self.serve)
+        found = self.ctx.reach(
+            [node], forward=False, stop=self.blocking, serve=self.serve, feedback=self.feedback
+        )
         self._budget -= len(found) + 1
         return found
 

@@ -24,6 +24,7 @@ from app.rules.checks._common import (
     transpose,
     watches_any,
 )
+from app.rules.checks._feedback_reach import reach_bits_across_feedback
 from app.rules.checks._signals import endpoint_models, trained_by
 from app.rules.checks._skew_paths import training_masks
 from app.rules.checks.nearness import near_check
@@ -61,7 +62,8 @@ def _protects(controls: set[str], regulation: object) -> bool:
     condition="A data source with contains_pii true reaches a dataset, feature store, vector index or "
     "model without passing a governance component whose controls include anonymize, or both "
     "access_control and retention, and retention whenever its regulation is gdpr, ccpa, hipaa or "
-    "pci (a governance step with other or no controls does not count).",
+    "pci (a governance step with other or no controls does not count). Links marked feedback carry "
+    "the data like any other: marking the link that closes a loop does not stop it.",
     unset="contains_pii unset on a source that reaches ML data ungoverned is a warning; a governance "
     "step on the way whose controls are unset is a warning naming governance.controls (it does not "
     "count as protection).",
@@ -83,7 +85,9 @@ def r12_pii_governance(ctx: RuleContext) -> Iterator[Hit]:
             weak.append(gov.id)
     targets = ctx.ids_of_kind(*_PII_TARGETS)
     # Report where personal data first lands; what lies beyond is fixed by the same governance.
-    bits = ctx.reach_bits(seeds, stop=good | unsure | targets)
+    # Along feedback links too: marking the link that closes a loop says the loop is meant, not
+    # that the personal data stops there.
+    bits = reach_bits_across_feedback(ctx, seeds, good | unsure | targets)
     # where each source lands, in design order: the columns of the targets' rows of source bits
     landing = [c.id for c in ctx.of_kind(*_PII_TARGETS)]
     columns = transpose([bits.get(target, 0) for target in landing], len(seeds))
@@ -117,7 +121,7 @@ def r12_pii_governance(ctx: RuleContext) -> Iterator[Hit]:
             components=ctx.sorted_ids([source.id, *reached, *passed]),
         )
     if unsure:
-        upstream = ctx.reach(targets, forward=False)
+        upstream = ctx.reach(targets, forward=False, feedback=True)
         for gov_id in ctx.sorted_ids(unsure):
             if bits.get(gov_id) and gov_id in upstream:
                 fed = pick(seeds, bits[gov_id])

@@ -4,7 +4,7 @@ and R42 (post-event features without point-in-time joins).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from app.rules.checks._common import (
     Unspecified,
@@ -92,21 +92,26 @@ _NON_TEMPORAL_SPLITS = ("random", "stratified", "group")
     condition="A dataset holds time-ordered data (is_time_series true, a forecasting task, event "
     "stream or log data joined with delayed outcomes, or, with is_time_series unset, rows drawn from "
     "such a dataset) and its split is random, stratified or group, or a training job reading it "
-    "cross-validates with kfold.",
+    "cross-validates with kfold; or a training job that reads no dataset cross-validates with kfold "
+    "while the task is forecasting or event stream or log data and delayed outcomes both reach it.",
     unset="On time-ordered data an unset split, or an unset cv of a job reading it, is a warning; a "
     "dataset whose is_time_series is unset (and no other sign of time order) but which is split or "
-    "cross-validated non-temporally is a warning naming dataset.is_time_series.",
+    "cross-validated non-temporally is a warning naming dataset.is_time_series; cv unset on a job "
+    "that reads no dataset and such data is a warning.",
 )
 def r17_temporal_leakage(ctx: RuleContext) -> Iterator[Hit]:
     series, unset = _time_ordered(ctx)
-    if not series and not unset:
-        return
-    unknown = Unspecified(ctx)
     jobs = [c.id for c in ctx.of_kind("training_job")]
     below = ctx.reach_bits(jobs, forward=False) if jobs else {}
     cvs = [ctx.prop(job, "cv") for job in jobs]
     kfold_jobs = sum(1 << i for i, cv in enumerate(cvs) if cv == "kfold")
     cv_unset = sum(1 << i for i, cv in enumerate(cvs) if cv is None)
+    unknown = Unspecified(ctx)
+    if kfold_jobs | cv_unset:
+        yield from _jobs_without_datasets(ctx, jobs, below, kfold_jobs | cv_unset, unknown)
+    if not series and not unset:
+        yield from unknown.hits()
+        return
     for dataset in ctx.sorted_ids([*series, *unset]):
         split = ctx.prop(dataset, "split")
         readers = below.get(dataset, 0)
@@ -144,6 +149,47 @@ def r17_temporal_leakage(ctx: RuleContext) -> Iterator[Hit]:
                 components=ctx.with_id(kfold, dataset),
             )
     yield from unknown.hits()
+
+
+def _jobs_without_datasets(
+    ctx: RuleContext, jobs: list[str], below: Mapping[str, int], asked: int, unknown: Unspecified
+) -> Iterator[Hit]:
+    """R17's second shape: a job that reads no dataset splits nothing but its own folds, so its
+    k-fold cross-validation is judged on the time order of what it reads: a forecasting task, or
+    events joined with outcomes that arrive later. `asked` holds the jobs' bits whose cv is kfold
+    or unset."""
+    for dataset in ctx.ids_of_kind("dataset"):
+        asked &= ~below.get(dataset, 0)
+    if not asked:
+        return
+    events = [c.id for c in ctx.of_kind("data_source") if c.properties.get("source_type") in _EVENT_SOURCES]
+    delayed = [c.id for c in ctx.of_kind("label_source") if _delay(ctx, c.id)]
+    forecast = "forecast" in task_of(ctx)
+    event_bits = ctx.reach_bits(events) if events and delayed and not forecast else {}
+    delayed_bits = ctx.reach_bits(delayed) if event_bits else {}
+    for job in pick(jobs, asked):
+        if forecast:
+            why = "the task is forecasting"
+        elif event_bits.get(job) and delayed_bits.get(job):
+            sources = names(ctx, pick(events, event_bits[job]), ordered=True)
+            labels = names(ctx, pick(delayed, delayed_bits[job]), ordered=True)
+            why = f"it joins events from {sources} with outcomes that arrive later ({labels})"
+        else:
+            continue
+        if ctx.prop(job, "cv") is None:
+            unknown.note(
+                job,
+                "cv",
+                f"it reads no dataset split by time and {why}",
+                "time_series_cv, holdout or none",
+                severity="warning",
+            )
+            continue
+        yield Hit(
+            f"Training job {ctx.name(job)} reads no dataset and cross-validates with k-fold, but {why}: "
+            "its folds train on the future and test on the past (temporal leakage)",
+            components=(job,),
+        )
 
 
 _STATEFUL_OPS = {"impute", "clip_outliers", "one_hot", "target_encode", "scale"}
@@ -227,14 +273,17 @@ def r18_feature_leakage(ctx: RuleContext) -> Iterator[Hit]:
     sources=(*dmls(5), *roml(31), *mts("Data 1")),
     condition="A training job whose labels are delayed (delay_hours > 0 or delayed_outcome) or whose "
     "data is time-ordered reads features from a feature store or feature pipeline with point_in_time "
-    "false, or from a cache (current values), not behind a point-in-time feature store.",
+    "false, or from a cache (current values), not behind a point-in-time feature store; or such a job "
+    "reads no feature store, feature pipeline or cache at all and a data source of current state "
+    "(source_type oltp_db or api) reaches it raw, through datasets, data pipelines or validations "
+    "but not only through a label source.",
     unset="point_in_time unset on such a store or pipeline is a warning naming it (set true when "
     "features are computed as of the prediction time).",
 )
 def r42_post_event_features(ctx: RuleContext) -> Iterator[Hit]:
     jobs = [c.id for c in ctx.of_kind("training_job")]
     feature_kinds = ("feature_store", "feature_pipeline")
-    if not jobs or not ctx.has_kind(*feature_kinds, "cache"):
+    if not jobs or not ctx.has_kind(*feature_kinds, "cache", "data_source"):
         return
     series, _ = _time_ordered(ctx)
     delayed = [c.id for c in ctx.of_kind("label_source") if _delay(ctx, c.id)]
@@ -287,4 +336,39 @@ def r42_post_event_features(ctx: RuleContext) -> Iterator[Hit]:
                 "cache holds current values, not values as of each prediction (label leakage)",
                 components=ctx.sorted_ids([cache.id, *readers]),
             )
+    featured = 0  # the sensitive jobs reading some feature component (bits of `sensitive`)
+    for component in ctx.of_kind(*feature_kinds, "cache"):
+        featured |= behind.get(component.id, 0)
+    yield from _current_state_reads(ctx, pick(sensitive, ((1 << len(sensitive)) - 1) & ~featured), why_of)
     yield from unknown.hits()
+
+
+# Sources whose records are updated in place: a read returns the values of today, not of the
+# moment each past example was predicted.
+_CURRENT_STATE = ("oltp_db", "api")
+# Where the walk back from a training job stops: feature components judged by their own
+# point_in_time (or a cache, current values by definition), labels, and other models' outputs.
+_NOT_RAW_READS = (
+    "feature_pipeline", "feature_store", "cache", "label_source", "model", "baseline_model",
+    "training_job",
+)  # fmt: skip
+
+
+def _current_state_reads(ctx: RuleContext, raw_jobs: list[str], why_of: dict[str, str]) -> Iterator[Hit]:
+    """R42's second shape: a training job that reads no feature store, feature pipeline or cache
+    at all takes its features raw from its datasets; a source of current state (an operational
+    database, an API) read that way has nothing computing its values as of each prediction."""
+    current = [c.id for c in ctx.of_kind("data_source") if c.properties.get("source_type") in _CURRENT_STATE]
+    if not current or not raw_jobs:
+        return
+    raw = ctx.reach_bits(raw_jobs, forward=False, stop=ctx.ids_of_kind(*_NOT_RAW_READS))
+    for source in current:
+        readers = pick(raw_jobs, raw.get(source, 0))
+        if readers:
+            yield Hit(
+                f"Data source {ctx.name(source)} ({ctx.prop(source, 'source_type')}) feeds "
+                f"{names(ctx, readers)}, which reads no feature store or feature pipeline, where "
+                f"{why_of[readers[0]]}: its records hold current values, not values as of each "
+                "prediction (label leakage)",
+                components=ctx.sorted_ids([source, *readers]),
+            )

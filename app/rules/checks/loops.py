@@ -107,6 +107,13 @@ def r38_interference(ctx: RuleContext) -> Iterator[Hit]:
     yield from unknown.hits()
 
 
+# Where predictions are served or acted on: a loop through one of them and a training job
+# feeds the model its own consequences; a loop of only models and jobs is a warm start.
+_ACTED_ON = frozenset(
+    ("endpoint", "consumer", "human_review", "decision_policy", "prediction_logger", "cache")
+)
+
+
 def _feedback_loops(ctx: RuleContext) -> list[dict[str, tuple[str, ...]]]:
     """Data loops (feedback links included) through a model and a label or data source: their
     components by role, the prediction loggers on or beside them, and their links."""
@@ -122,8 +129,11 @@ def _feedback_loops(ctx: RuleContext) -> list[dict[str, tuple[str, ...]]]:
             for member in group:
                 roles.setdefault(kind_of.get(member, ""), []).append(member)
             # Where the outcomes re-enter training: a label or data source, else a dataset the
-            # loop writes to (a prediction log or a review queue's verdicts).
+            # loop writes to (a prediction log or a review queue's verdicts), else a training job
+            # the served predictions' consequences reach directly (verdicts as labels).
             sources = roles.get("label_source", []) + roles.get("data_source", []) or roles.get("dataset", [])
+            if not sources and not _ACTED_ON.isdisjoint(roles):
+                sources = roles.get("training_job", [])
             if not (roles.get("model") and sources):
                 continue
             loggers = [lg for lg, near in beside if lg in members or not near.isdisjoint(members)]
@@ -182,7 +192,9 @@ def _loops_unchanged(values: Mapping[Hashable, Any], graph: DesignGraph, edit: L
     "(holdout_pct > 0). For a forecast, correct for censored outcomes instead.",
     sources=(*htd("4"), *dmls(8)),
     condition="Predictions or actions of a model reach, through data-carrying links (marked feedback "
-    "or not), a label or data source, or a dataset, that trains it again, and no "
+    "or not), a label or data source, or a dataset, that trains it again (or, past an endpoint, "
+    "consumer, review queue, policy, logger or cache, the training job itself: verdicts drawn "
+    "straight into training), and no "
     "policy in the loop explores and no logger beside it keeps a holdout; or a policy explores but "
     "no logger beside the loop logs propensities. For forecasting tasks the rule defers to R50 "
     "(censored outcomes) when it exists, and otherwise asks for censoring correction.",

@@ -41,7 +41,9 @@ from app.rules.registry import rule
     "and evaluate it beside the model in the same evaluation.",
     sources=(*mts("Model 5"), *roml(4), *dmls(6)),
     condition="A learned model shares no evaluation or experiment with a baseline model (and is not "
-    "linked to one); error for deep, transformer, LLM and ensemble families.",
+    "linked to one); error for deep, transformer, LLM and ensemble families. A model or baseline "
+    "shares a judge it reaches without passing another model: a retrieval model feeding an evaluated "
+    "ranker is not evaluated beside the ranker's baseline.",
     unset="A baseline evaluated beside a model whose metric_value is unset is info naming it: the "
     "baseline's score is what the model must beat.",
     escalates_to="error",
@@ -55,7 +57,10 @@ def r22_baseline(ctx: RuleContext) -> Iterator[Hit]:
     for baseline in baselines:
         linked |= ctx.neighbours(baseline)
     judges = [c.id for c in ctx.of_kind("evaluation", "experiment")]
-    below = ctx.reach_bits(judges, forward=False) if baselines and judges else {}
+    # What a judge compares is what reaches it without passing another model: a retrieval model
+    # feeding an evaluated ranker is not evaluated beside the ranker's baseline.
+    stop = ctx.ids_of_kind("model", "baseline_model")
+    below = ctx.reach_bits(judges, forward=False, stop=stop) if baselines and judges else {}
     baseline_mask = 0
     for baseline in baselines:
         baseline_mask |= below.get(baseline, 0)

@@ -177,7 +177,9 @@ _NOT_SERVING = ("training_job", "consumer", "prediction_logger")
     sources=dmls(7),
     condition="No model or baseline is upstream of an endpoint (feedback links left out), other than "
     "through a training job, a consumer or a prediction log (a model's scores used as training "
-    "data, or the behaviour and logs they cause, serve nothing).",
+    "data, or the behaviour and logs they cause, serve nothing), or than along a watch or proxy "
+    "link (a monitor watching the model's output and the endpoint, or a metric standing for it, "
+    "serves nothing).",
     unset="Reads no property.",
 )
 def r8_endpoint_has_model(ctx: RuleContext) -> Iterator[Hit]:
@@ -187,16 +189,44 @@ def r8_endpoint_has_model(ctx: RuleContext) -> Iterator[Hit]:
     # A model serves what its output reaches before it becomes training data (a training job),
     # another model's input, or behaviour and logs (a consumer, a prediction log).
     models = ctx.ids_of_kind(*MODEL_KINDS)
-    served = ctx.reach(models, stop=models | ctx.ids_of_kind(*_NOT_SERVING), feedback=False)
+    stop = models | ctx.ids_of_kind(*_NOT_SERVING)
+    served = ctx.reach(models, stop=stop, feedback=False)
+    carried = set() if served.isdisjoint(endpoint_ids) else _carried(ctx, models, stop)
     for endpoint in endpoint_ids:
-        if endpoint not in served:
+        if endpoint in carried:
+            continue
+        if endpoint in served:
+            why = (
+                "the models upstream of it reach it only along watch or proxy links (a monitor or a "
+                "metric between them), which carry no predictions"
+            )
+        elif endpoint in ctx.reach(models, feedback=False):
             why = (
                 "the models upstream of it reach it only through a training job, a consumer or a "
                 "prediction log"
-                if endpoint in ctx.reach(models, feedback=False)
-                else "no model or baseline is upstream of it"
             )
-            yield Hit(f"Endpoint {ctx.name(endpoint)} serves no model: {why}", components=(endpoint,))
+        else:
+            why = "no model or baseline is upstream of it"
+        yield Hit(f"Endpoint {ctx.name(endpoint)} serves no model: {why}", components=(endpoint,))
+
+
+_NO_PREDICTIONS = ("watch", "proxy")  # a monitor watching, a metric standing for an objective
+
+
+def _carried(ctx: RuleContext, models: set[str], stop: set[str]) -> set[str]:
+    """What the models' output reaches along links that can carry it (not watch or proxy links,
+    nor feedback links), passing no node of `stop` (the models themselves are left)."""
+    seen, frontier = set(models), list(models)
+    succ = ctx.succ
+    while frontier:
+        node = frontier.pop()
+        for nxt, data in succ[node].items():
+            if nxt in seen or data["feedback"] or data["flow"] in _NO_PREDICTIONS:
+                continue
+            seen.add(nxt)
+            if nxt not in stop:
+                frontier.append(nxt)
+    return seen
 
 
 @rule(

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from app.domain.model import Component
 from app.rules.checks._common import htd, items, mts, names, pick
+from app.rules.checks._flows import task_of
 from app.rules.checks._signals import (
     GDPR_ART5,
     OWASP_LLM,
@@ -31,25 +33,35 @@ _PROTECTING = {"anonymize", "encrypt", "retention"}
     title="Personal data in prediction logs",
     stage="monitoring",
     severity="error",
-    kinds=("data_source", "governance", "prediction_logger"),
+    kinds=("data_source", "governance", "model", "prediction_logger", "problem_framing"),
     rationale="A prediction logger that records request features copies whatever personal data "
     "the features carry into a log kept for debugging and retraining, usually longer and more "
     "widely readable than the source. Governance on the training path does not cover this copy: "
-    "it is made at serving time.",
+    "it is made at serving time. The text a language model generates from personal data in its "
+    "prompt or retrieved context can quote it, so a log of the generated answers alone is such a "
+    "copy too.",
     suggestion="Put a governance step with anonymize, encrypt or retention controls between the "
     "personal data and the logger (pseudonymise identifiers before logging), or link a governance "
     "component to the logger that governs the log itself (retention limit, encryption).",
     sources=(*mts("Data 5"), GDPR_ART5, f"{OWASP_LLM}, LLM02 Sensitive Information Disclosure"),
-    condition="A prediction logger with logs_features on is reached, along serving links and not "
-    "through a training job or dataset, from a data source with contains_pii on, with no governance "
-    "component with anonymize, encrypt or retention controls on the way, and none linked to the "
-    "logger.",
-    unset="logs_features unset on such a logger fires; contains_pii unset on a data source that "
+    condition="A prediction logger with logs_features on is reached, along serving links (marked "
+    "feedback or not) and not through a training job or dataset, from a data source with "
+    "contains_pii on, with no governance component with anonymize, encrypt or retention controls "
+    "on the way, and none linked to the logger; or a logger with logs_features off but "
+    "logs_predictions on is reached that way through a generating model (family llm, or any model "
+    "when a framing's task is generation) whose output it logs and which such personal data "
+    "reaches (its prompt or retrieved context).",
+    unset="logs_features unset on such a logger fires, and logs_predictions unset on a logger without "
+    "features that a generating model's text reaches; contains_pii unset on a data source that "
     "reaches it fires; a governance component on the way whose controls are unset does not protect.",
 )
 def r48_pii_in_logs(ctx: RuleContext) -> Iterator[Hit]:
     loggers = [c for c in ctx.of_kind("prediction_logger") if c.properties.get("logs_features") is not False]
-    if not loggers:
+    generated = [
+        c for c in ctx.of_kind("prediction_logger")
+        if c.properties.get("logs_features") is False and c.properties.get("logs_predictions") is not False
+    ]  # fmt: skip
+    if not loggers and not generated:
         return
     sources = [c for c in ctx.of_kind("data_source") if c.properties.get("contains_pii") is not False]
     if not sources:
@@ -60,7 +72,10 @@ def r48_pii_in_logs(ctx: RuleContext) -> Iterator[Hit]:
     seeds = [s.id for s in sources]
     pii = {s.id for s in sources if s.properties.get("contains_pii") is True}
     barrier = ctx.ids_of_kind("training_job", "dataset")
-    way = ReachThrough(ctx, seeds, good | barrier, unsure_gov, serve=True)
+    # Along feedback links too: the mark on the link closing a loop does not stop the data.
+    way = ReachThrough(ctx, seeds, good | barrier, unsure_gov, serve=True, feedback=True)
+    if generated:
+        yield from _generated_text_logged(ctx, generated, way, good, pii)
     for logger in loggers:
         if ctx.neighbours(logger.id) & good:
             continue
@@ -89,6 +104,59 @@ def r48_pii_in_logs(ctx: RuleContext) -> Iterator[Hit]:
             f"Prediction logger {name} {records} request features built from {data} with no anonymize, "
             f"encrypt or retention governance on the way or on the log{tail}",
             components=ctx.sorted_ids([logger.id, *reaching, *gov_unset]),
+            unset=tuple(unset),
+        )
+
+
+def _generating(ctx: RuleContext) -> list[str]:
+    """The models whose output is text made from their inputs: family llm, or every model when a
+    framing's task is generation."""
+    generation = "generation" in task_of(ctx)
+    return [m.id for m in ctx.of_kind("model") if generation or m.properties.get("family") == "llm"]
+
+
+def _generated_text_logged(
+    ctx: RuleContext, generated: list[Component], way: ReachThrough, good: set[str], pii: set[str]
+) -> Iterator[Hit]:
+    """R48's second shape: a logger that keeps no features but the predictions of a generating
+    model whose prompt or retrieved context carries personal data: the generated text can quote
+    it (a name, an address, a ticket's contents), so the log is a copy of it all the same."""
+    generators = _generating(ctx)
+    if not generators:
+        return
+    models = model_ids(ctx)
+    reach = model_reach(ctx)
+    for logger in generated:
+        if ctx.neighbours(logger.id) & good:
+            continue
+        mask, firm = way.best(logger.id)
+        if not mask:
+            continue
+        given = {m: way.best(m)[0] & mask for m in pick(models, reach.get(logger.id, 0)) if m in generators}
+        fed = [m for m, seeds in given.items() if seeds]
+        if not fed:
+            continue
+        reaching = list(ctx.sorted_ids(s for m in fed for s in pick(way.seeds, given[m])))
+        known = [s for s in reaching if s in pii]
+        unset = [f"{s}.contains_pii" for s in reaching if s not in pii]
+        gov_unset = [] if firm else way.first_unsure(logger.id)
+        unset += [f"{g}.controls" for g in gov_unset]
+        if logger.properties.get("logs_predictions") is None:
+            unset.append(f"{logger.id}.logs_predictions")
+        if known:
+            data = f"personal data from {names(ctx, known, ordered=True)}"
+        else:
+            data = f"data from {names(ctx, reaching, ordered=True)}, whose contains_pii is unset,"
+        logs = logger.properties.get("logs_predictions")
+        records = "records" if logs else "may record (logs_predictions unset)"
+        tail = (
+            f"; {names(ctx, gov_unset, ordered=True)} on the way has its controls unset" if gov_unset else ""
+        )
+        yield Hit(
+            f"Prediction logger {ctx.name(logger.id)} {records} the text {names(ctx, fed, ordered=True)} "
+            f"generates from {data} with no anonymize, encrypt or retention governance on the way or on "
+            f"the log: generated text can quote the personal data it was given{tail}",
+            components=ctx.sorted_ids([logger.id, *fed, *reaching, *gov_unset]),
             unset=tuple(unset),
         )
 
