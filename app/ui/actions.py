@@ -50,6 +50,11 @@ def without(found: list[QKeySequence], *taken: QAction) -> list[QKeySequence]:
     return [k for k in found if k.toString() not in claimed]
 
 
+def _step_message(done: str, text: str) -> str:
+    """The status bar's line after an undo or redo step: "Undone: Auto-layout"."""
+    return f"{done}: {text}" if text else done
+
+
 def _note_buried(dock: QDockWidget) -> None:
     """Remember whether the dock is open but behind another tab of its group."""
     covered = dock.isVisible() and not dock.isFloating() and dock.visibleRegion().isEmpty()
@@ -116,6 +121,10 @@ class WindowActions(QObject):
         self.undo.setShortcuts(keys(Std.Undo, "Ctrl+Z"))
         self.redo = stack.createRedoAction(w, "&Redo")
         self.redo.setShortcuts(keys(Std.Redo, "Ctrl+Y", "Ctrl+Shift+Z"))  # X11 lists only Ctrl+Shift+Z
+        # The status bar says what was undone or redone: a message left by the edit itself
+        # ("Auto-layout of the design") would otherwise still be showing after it is undone.
+        self.undo.triggered.connect(lambda: w.show_message(_step_message("Undone", stack.redoText())))
+        self.redo.triggered.connect(lambda: w.show_message(_step_message("Redone", stack.undoText())))
         help_dialogs.set_sheet_label(self.undo, "Undo")  # not "Undo Nudge"
         help_dialogs.set_sheet_label(self.redo, "Redo")
         edit_menu.addAction(self.undo)

@@ -278,3 +278,17 @@ def test_system_theme_follows_the_color_scheme(qapp, monkeypatch):
     assert not is_dark()
     assert isinstance(qapp.style(), theme.ThemedStyle)
     assert qapp.style().baseStyle().name().lower() == "fusion"
+
+
+def test_status_bar_says_what_undo_and_redo_did(windows):
+    """A message the edit left ("Auto-layout of the design") does not outlive its undo."""
+    window = windows()
+    doc = window.document
+    doc.add_component("model", 0, 0)
+    done = doc.undo_stack.undoText()
+    assert done
+    window.show_message("Added a model")
+    window.actions.undo.trigger()
+    assert window.statusBar().currentMessage() == f"Undone: {done}"
+    window.actions.redo.trigger()
+    assert window.statusBar().currentMessage() == f"Redone: {done}"
