@@ -11,6 +11,7 @@ import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -216,6 +217,7 @@ class AcceptDialog(QDialog):
         )
         self.ok_button: QPushButton = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("Accept")
+        self.ok_button.setToolTip("Accept the finding with this rationale (Ctrl+Enter)")
         self.ok_button.setEnabled(False)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -225,6 +227,16 @@ class AcceptDialog(QDialog):
 
     def _update_ok(self) -> None:
         self.ok_button.setEnabled(bool(self.text()))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        """Return starts a new line of the rationale; Ctrl+Enter (which the text field leaves to
+        its dialog) accepts once there is a rationale."""
+        ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if ctrl and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.ok_button.isEnabled():
+                self.accept()
+            return
+        super().keyPressEvent(event)
 
     def text(self) -> str:
         return self.rationale.toPlainText().strip()

@@ -311,3 +311,18 @@ def test_the_list_reached_with_tab_shows_its_current_row(qtbot, doc, checker, pa
     qtbot.keyClick(panel.group_combo, Qt.Key.Key_Tab)
     assert tree.hasFocus()
     assert row() != unfocused
+
+
+def test_accept_dialog_takes_ctrl_enter_once_a_rationale_is_written(qtbot, doc, checker, test_rule_only):
+    """Return starts a new line of the rationale; Ctrl+Enter accepts, but not while it is empty."""
+    doc.add_component("model", 0, 0, "Ranker")
+    dialog = dialogs.AcceptDialog(checker.check_now().findings[0], TEST_RULE)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClick(dialog.rationale, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.isVisible() and dialog.result() == 0
+    qtbot.keyClicks(dialog.rationale, "Because")
+    qtbot.keyClick(dialog.rationale, Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.text() == "Because"  # a new line, not accepted
+    qtbot.keyClick(dialog.rationale, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert not dialog.isVisible() and dialog.result() == dialogs.QDialog.DialogCode.Accepted
