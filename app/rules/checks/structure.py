@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cached_property
 
 from app.rules.checks._common import (
     LEARNED_ELSEWHERE,
@@ -90,6 +91,24 @@ def _one_cycle(adj: dict[str, list[str]], start: str, members: set[str], order: 
     return [start, start]
 
 
+class _Lineage:
+    """R7's lineage with links marked feedback followed too (a loop's closing link, such as the
+    interaction logs a served model causes, read back by its training job, still carries
+    data): what the jobs fed by a data source or dataset reach, and what any job reaches, not
+    passing a model. Worked out only for a model whose lineage the feedback-free walks miss."""
+
+    def __init__(self, ctx: RuleContext, jobs: list[str]):
+        models = ctx.ids_of_kind(*MODEL_KINDS)
+        data = ctx.reach(ctx.ids_of_kind("data_source", "dataset"), feedback=True)
+        fed = [job for job in jobs if job in data]
+        self.fed_jobs_reach = ctx.reach(fed, stop=models, feedback=True) if fed else frozenset()
+        self._ctx, self._jobs, self._models = ctx, jobs, models
+
+    @cached_property
+    def jobs_reach(self) -> frozenset[str]:
+        return self._ctx.reach(self._jobs, stop=self._models, feedback=True)
+
+
 @rule(
     id="R7",
     title="No training lineage",
@@ -104,7 +123,8 @@ def _one_cycle(adj: dict[str, list[str]], start: str, members: set[str], order: 
     sources=(*mts("Infra 1"), *aws("establish model lineage")),
     condition="A learned model with provenance trained_here or fine_tuned is produced by no training "
     "job that reads a data source or dataset (error; a job produces the models it reaches without "
-    "passing another model); a training job says reproducible false (warning).",
+    "passing another model; links marked feedback carry data and models like any other); a "
+    "training job says reproducible false (warning).",
     unset="A learned model without lineage whose provenance is unset is a warning naming "
     "model.provenance (set trained_here, fine_tuned, pretrained or vendor_api); reproducible unset "
     "on a training job with data is info.",
@@ -125,11 +145,15 @@ def r7_training_lineage(ctx: RuleContext) -> Iterator[Hit]:
     fed_jobs = 0  # the jobs a data source or dataset reaches (bits of `jobs`)
     for data in ctx.ids_of_kind("data_source", "dataset"):
         fed_jobs |= training.feeds.get(data, 0)
+    across: _Lineage | None = None
     for model in models:
         producing = training.of(model)
         if producing & fed_jobs:
             continue
-        if producing:
+        across = across or _Lineage(ctx, jobs)
+        if model in across.fed_jobs_reach:
+            continue  # its lineage runs along a link marked feedback (the loop's closing link)
+        if producing or model in across.jobs_reach:
             why = "its training job reads from no data source or dataset"
         else:
             why = "no training job produces it"
