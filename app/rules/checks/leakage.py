@@ -16,6 +16,7 @@ from app.rules.checks._common import (
     pick,
     roml,
 )
+from app.rules.checks._feedback_reach import reach_bits_across_feedback
 from app.rules.checks._flows import task_of
 from app.rules.context import RuleContext
 from app.rules.model import Hit
@@ -31,6 +32,13 @@ def _delay(ctx: RuleContext, label: str) -> bool:
     return (delay is not None and delay > 0) or ctx.prop(label, "label_type") == "delayed_outcome"
 
 
+def _carried(ctx: RuleContext, seeds: list[str]) -> Mapping[str, int]:
+    """What the events, late outcomes or time-ordered rows of `seeds` reach, along links marked
+    feedback too: outcomes read back into training on the link that closes a loop are still
+    late, and rows still ordered in time."""
+    return reach_bits_across_feedback(ctx, seeds, ())
+
+
 def _time_ordered(ctx: RuleContext) -> tuple[dict[str, str], list[str]]:
     """Datasets holding time-ordered data, with why; and datasets whose is_time_series is unset
     with no other sign either way."""
@@ -41,8 +49,8 @@ def _time_ordered(ctx: RuleContext) -> tuple[dict[str, str], list[str]]:
             c.id for c in ctx.of_kind("data_source") if c.properties.get("source_type") in _EVENT_SOURCES
         ]
         delayed = [c.id for c in ctx.of_kind("label_source") if _delay(ctx, c.id)]
-        event_bits = ctx.reach_bits(events) if events and delayed else {}
-        delayed_bits = ctx.reach_bits(delayed) if events and delayed else {}
+        event_bits = _carried(ctx, events) if events and delayed else {}
+        delayed_bits = _carried(ctx, delayed) if events and delayed else {}
         series: dict[str, str] = {}
         unset: list[str] = []
         for dataset in ctx.of_kind("dataset"):
@@ -93,7 +101,9 @@ _NON_TEMPORAL_SPLITS = ("random", "stratified", "group")
     "stream or log data joined with delayed outcomes, or, with is_time_series unset, rows drawn from "
     "such a dataset) and its split is random, stratified or group, or a training job reading it "
     "cross-validates with kfold; or a training job that reads no dataset cross-validates with kfold "
-    "while the task is forecasting or event stream or log data and delayed outcomes both reach it.",
+    "while the task is forecasting or event stream or log data and delayed outcomes both reach it. "
+    "Events and outcomes reach along links marked feedback too (outcomes read back on the link "
+    "that closes a loop).",
     unset="On time-ordered data an unset split, or an unset cv of a job reading it, is a warning; a "
     "dataset whose is_time_series is unset (and no other sign of time order) but which is split or "
     "cross-validated non-temporally is a warning naming dataset.is_time_series; cv unset on a job "
@@ -165,8 +175,8 @@ def _jobs_without_datasets(
     events = [c.id for c in ctx.of_kind("data_source") if c.properties.get("source_type") in _EVENT_SOURCES]
     delayed = [c.id for c in ctx.of_kind("label_source") if _delay(ctx, c.id)]
     forecast = "forecast" in task_of(ctx)
-    event_bits = ctx.reach_bits(events) if events and delayed and not forecast else {}
-    delayed_bits = ctx.reach_bits(delayed) if event_bits else {}
+    event_bits = _carried(ctx, events) if events and delayed and not forecast else {}
+    delayed_bits = _carried(ctx, delayed) if event_bits else {}
     for job in pick(jobs, asked):
         if forecast:
             why = "the task is forecasting"
@@ -276,7 +286,8 @@ def r18_feature_leakage(ctx: RuleContext) -> Iterator[Hit]:
     "false, or from a cache (current values), not behind a point-in-time feature store; or such a job "
     "reads no feature store, feature pipeline or cache at all and a data source of current state "
     "(source_type oltp_db or api) reaches it raw, through datasets, data pipelines or validations "
-    "but not only through a label source.",
+    "but not only through a label source. Delayed labels and time-ordered rows reach a job along "
+    "links marked feedback too.",
     unset="point_in_time unset on such a store or pipeline is a warning naming it (set true when "
     "features are computed as of the prediction time).",
 )
@@ -289,8 +300,8 @@ def r42_post_event_features(ctx: RuleContext) -> Iterator[Hit]:
     delayed = [c.id for c in ctx.of_kind("label_source") if _delay(ctx, c.id)]
     safe = {c.id for c in ctx.of_kind("feature_store") if c.properties.get("point_in_time") is True}
     series_ids = list(ctx.sorted_ids(series))
-    late_bits = ctx.reach_bits(delayed) if delayed else {}
-    series_bits = ctx.reach_bits(series_ids) if series_ids else {}
+    late_bits = _carried(ctx, delayed) if delayed else {}
+    series_bits = _carried(ctx, series_ids) if series_ids else {}
     why_of: dict[str, str] = {}
     for job in jobs:
         late = pick(delayed, late_bits.get(job, 0))
