@@ -32,23 +32,23 @@ def reach_bits_across_feedback(
 
 
 def _compute(ctx: RuleContext, seeds: list[str], stop: frozenset[str], serve: bool) -> Mapping[str, int]:
-    bits: Mapping[str, int] = ctx.reach_bits(seeds, stop=stop, serve=serve)
     links = [
         (a, b) for a, b in ctx.feedback_links() if not (serve and ctx.succ[a][b]["phase"] == "train")
     ]
     if not links:
-        return bits
+        return ctx.reach_bits(seeds, stop=stop, serve=serve)
     if not bitwalk.pays(len(seeds), ctx.topology()):
-        return _rounds(ctx, bits, links, seeds, stop, serve)
+        return _rounds(ctx, ctx.reach_bits(seeds, stop=stop, serve=serve), links, seeds, stop, serve)
     num = ctx.numbered(True, False, serve)
     number, nbrs = num.number, num.nbrs
     count = len(num.ids)
-    found = [0] * count
-    for node, mask in bits.items():
-        found[number[node]] = mask
+    masks = seed_masks(tuple(seeds))
+    found = bitwalk.reach_list(num, masks, stop, True)  # the walk without feedback links
     own = [0] * count
-    for node, mask in seed_masks(tuple(seeds)).items():
-        own[number[node]] = mask
+    for node, mask in masks.items():
+        seed = number.get(node)
+        if seed is not None:
+            own[seed] = mask
     passing = bytearray(num.passes)  # the nodes that pass on what reaches them
     across: dict[int, list[int]] = {}  # each node's feedback links, as numbers
     for a, b in links:
