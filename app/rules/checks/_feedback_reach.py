@@ -51,10 +51,11 @@ def _compute(ctx: RuleContext, seeds: list[str], stop: frozenset[str], serve: bo
             own[seed] = mask
     passing = bytearray(num.passes)  # the nodes that pass on what reaches them
     across: dict[int, list[int]] = {}  # each node's feedback links, as numbers
+    crosses = bytearray(count)  # whether a node has a feedback link
     for a, b in links:
         source = number[a]
         across.setdefault(source, []).append(number[b])
-        passing[source] = 1
+        passing[source] = crosses[source] = 1
     stops = bytearray(count)
     for node in stop:
         stopped = number.get(node)
@@ -87,7 +88,9 @@ def _compute(ctx: RuleContext, seeds: list[str], stop: frozenset[str], serve: bo
                     fresh[j] |= gain
                     if j <= i and looped[i] and j < again:
                         again = j
-            for j in across.get(i, ()):
+            if not crosses[i]:
+                continue
+            for j in across[i]:
                 gain = mask & ~found[j]
                 if gain:
                     found[j] |= gain
