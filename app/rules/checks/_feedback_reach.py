@@ -82,19 +82,21 @@ def _compute(ctx: RuleContext, seeds: list[str], stop: frozenset[str], serve: bo
                 continue
             fresh[i] = 0
             for j in nbrs[i]:
-                gain = mask & ~found[j]
-                if gain:
-                    found[j] |= gain
-                    fresh[j] |= gain
+                have = found[j]
+                grown = have | mask
+                if grown != have:
+                    found[j] = grown
+                    fresh[j] |= mask  # with bits it had: they stop at its neighbours, which have them
                     if j <= i and looped[i] and j < again:
                         again = j
             if not crosses[i]:
                 continue
             for j in across[i]:
-                gain = mask & ~found[j]
-                if gain:
-                    found[j] |= gain
-                    fresh[j] |= gain
+                have = found[j]
+                grown = have | mask
+                if grown != have:
+                    found[j] = grown
+                    fresh[j] |= mask
                     if j <= i and j < again:
                         again = j
         start = again
