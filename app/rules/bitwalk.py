@@ -122,6 +122,12 @@ def reach_masks(num: Numbered, own: Mapping[str, int], stop: frozenset[str], for
     reach it by at least one link, passed along `num`'s neighbour lists (which run forward in
     its order when `forward`, else backward). Nodes in `stop` receive masks but pass on only
     their own. Only nodes with a mask are in the result."""
+    bits = reach_list(num, own, stop, forward)
+    return dict(compress(zip(num.ids, bits, strict=True), bits))
+
+
+def reach_list(num: Numbered, own: Mapping[str, int], stop: frozenset[str], forward: bool) -> list[int]:
+    """`reach_masks` as a list: each node's mask (0 if none) at its number."""
     number, nbrs, looped = num.number, num.nbrs, num.looped
     count = len(num.ids)
     bits = [0] * count
@@ -160,7 +166,7 @@ def reach_masks(num: Numbered, own: Mapping[str, int], stop: frozenset[str], for
             if mask:
                 for j in nbrs[i]:
                     bits[j] |= mask
-    return dict(compress(zip(num.ids, bits, strict=True), bits))
+    return bits
 
 
 def _settle_loop(

@@ -677,23 +677,33 @@ def test_incremental_engine_follows_r39_at_a_loop_into_the_training_job():
 # ---- the walk R12 and R48 cross feedback links with equals the walk with feedback links in ----
 
 
+@pytest.mark.parametrize("numbered", [False, True])
 @pytest.mark.parametrize("serve", [False, True])
-def test_reach_bits_across_feedback_equals_the_walk_with_feedback_links(serve):
+def test_reach_bits_across_feedback_equals_the_walk_with_feedback_links(serve, numbered, monkeypatch):
+    """Both ways of crossing (sweeps over numbered nodes, rounds of dict walks) on random
+    designs, large and small, with and without loops of links not marked feedback."""
     import random
 
+    from app.rules import bitwalk
     from app.rules.checks._feedback_reach import reach_bits_across_feedback
     from app.rules.context import RuleContext
+    from app.rules.shape import ShapeCache
     from tests.factories import large_design
 
+    monkeypatch.setattr(bitwalk, "pays", lambda seeds, topo: numbered)
     catalog = default_catalog()
-    design = large_design(catalog, 1500, 3000, seed=5)
-    engine = RuleEngine(design, catalog)
-    ctx = RuleContext(design, engine.mirror.graph, catalog, engine.shape)
-    rng = random.Random(11)
-    ids = [c.id for c in design.components]
-    for _ in range(4):
-        seeds = rng.sample(ids, 30)
-        stop = set(rng.sample(ids, 150))
-        crossed = {k: v for k, v in reach_bits_across_feedback(ctx, seeds, stop, serve).items() if v}
-        walked = {k: v for k, v in ctx.reach_bits(seeds, stop=stop, feedback=True, serve=serve).items() if v}
-        assert crossed == walked
+    for size, links, seed in ((1500, 3000, 5), (60, 180, 1), (200, 200, 2), (300, 900, 3)):
+        design = large_design(catalog, size, links, seed=seed)
+        rng = random.Random(seed + 10)
+        for link in design.links:  # some loops closed by links not marked feedback
+            if link.feedback and rng.random() < 0.2:
+                link.feedback = False
+        engine = RuleEngine(design, catalog)
+        ids = [c.id for c in design.components]
+        for _ in range(4):
+            ctx = RuleContext(design, engine.mirror.graph, catalog, ShapeCache())
+            seeds = rng.sample(ids, min(30, size // 4))
+            stop = set(rng.sample(ids, size // 10))
+            crossed = reach_bits_across_feedback(ctx, seeds, stop, serve)
+            walked = ctx.reach_bits(seeds, stop=stop, feedback=True, serve=serve)
+            assert {k: v for k, v in crossed.items() if v} == {k: v for k, v in walked.items() if v}
