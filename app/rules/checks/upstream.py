@@ -83,29 +83,42 @@ def r48_pii_in_logs(ctx: RuleContext) -> Iterator[Hit]:
         if not mask:
             continue
         reaching = pick(seeds, mask)
-        known = [s for s in reaching if s in pii]
-        unset = [f"{s}.contains_pii" for s in reaching if s not in pii]
-        gov_unset = []
-        if not firm:
-            gov_unset = way.first_unsure(logger.id)
-            unset += [f"{g}.controls" for g in gov_unset]
-        if logger.properties.get("logs_features") is None:
-            unset.append(f"{logger.id}.logs_features")
-        name = ctx.name(logger.id)
-        if known:
-            data = f"personal data from {names(ctx, known, ordered=True)}"
-        else:
-            data = f"data from {names(ctx, reaching, ordered=True)}, whose contains_pii is unset,"
-        records = "records" if logger.properties.get("logs_features") else "may record (logs_features unset)"
-        tail = (
-            f"; {names(ctx, gov_unset, ordered=True)} on the way has its controls unset" if gov_unset else ""
+        data, records, tail, gov_unset, unset = _logged(
+            ctx, logger, "logs_features", reaching, pii, way, firm
         )
         yield Hit(
-            f"Prediction logger {name} {records} request features built from {data} with no anonymize, "
-            f"encrypt or retention governance on the way or on the log{tail}",
+            f"Prediction logger {ctx.name(logger.id)} {records} request features built from {data} with "
+            f"no anonymize, encrypt or retention governance on the way or on the log{tail}",
             components=ctx.sorted_ids([logger.id, *reaching, *gov_unset]),
             unset=tuple(unset),
         )
+
+
+def _logged(
+    ctx: RuleContext,
+    logger: Component,
+    switch: str,
+    reaching: list[str],
+    pii: set[str],
+    way: ReachThrough,
+    firm: bool,
+) -> tuple[str, str, str, list[str], list[str]]:
+    """The wording R48 shares between its two shapes: what data reaches `logger` (`reaching`,
+    personal where `pii`), whether it records it (its property `switch`), the governance on the
+    way whose controls are unset, and the properties whose being unset the finding rests on."""
+    known = [s for s in reaching if s in pii]
+    unset = [f"{s}.contains_pii" for s in reaching if s not in pii]
+    gov_unset = [] if firm else way.first_unsure(logger.id)
+    unset += [f"{g}.controls" for g in gov_unset]
+    if logger.properties.get(switch) is None:
+        unset.append(f"{logger.id}.{switch}")
+    if known:
+        data = f"personal data from {names(ctx, known, ordered=True)}"
+    else:
+        data = f"data from {names(ctx, reaching, ordered=True)}, whose contains_pii is unset,"
+    records = "records" if logger.properties.get(switch) else f"may record ({switch} unset)"
+    tail = f"; {names(ctx, gov_unset, ordered=True)} on the way has its controls unset" if gov_unset else ""
+    return data, records, tail, gov_unset, unset
 
 
 def _generating(ctx: RuleContext) -> list[str]:
@@ -137,20 +150,8 @@ def _generated_text_logged(
         if not fed:
             continue
         reaching = list(ctx.sorted_ids(s for m in fed for s in pick(way.seeds, given[m])))
-        known = [s for s in reaching if s in pii]
-        unset = [f"{s}.contains_pii" for s in reaching if s not in pii]
-        gov_unset = [] if firm else way.first_unsure(logger.id)
-        unset += [f"{g}.controls" for g in gov_unset]
-        if logger.properties.get("logs_predictions") is None:
-            unset.append(f"{logger.id}.logs_predictions")
-        if known:
-            data = f"personal data from {names(ctx, known, ordered=True)}"
-        else:
-            data = f"data from {names(ctx, reaching, ordered=True)}, whose contains_pii is unset,"
-        logs = logger.properties.get("logs_predictions")
-        records = "records" if logs else "may record (logs_predictions unset)"
-        tail = (
-            f"; {names(ctx, gov_unset, ordered=True)} on the way has its controls unset" if gov_unset else ""
+        data, records, tail, gov_unset, unset = _logged(
+            ctx, logger, "logs_predictions", reaching, pii, way, firm
         )
         yield Hit(
             f"Prediction logger {ctx.name(logger.id)} {records} the text {names(ctx, fed, ordered=True)} "
