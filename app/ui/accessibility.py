@@ -61,9 +61,7 @@ def name_window(window: MainWindow) -> None:
     _set(palette.tree, "Component palette", "Kinds of component by stage: Enter or drag adds one")
     _set(window.findings.tree, "Findings", "What the rules found: activate one to show its cards")
     _set(window.findings.group_combo, "Group findings", "Group the findings by severity or by stage")
-    history = window.history_dock.widget()
-    if history is not None:
-        _set(history, "Undo history", "Every edit in order: pick a step to go back to it")
+    _set(window.history.view, "Undo history", "Every edit in order: pick a step to go back to it")
     menubar = window.menuBar()
     extension = menubar.findChild(QToolButton, "qt_menubar_ext_button")
     if isinstance(menubar, QMenuBar) and extension is not None:

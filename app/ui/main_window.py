@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QChildEvent, QEvent, QPoint, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QIcon
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QTabBar, QUndoView, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QTabBar, QWidget
 
 from app import APP_NAME
 from app.domain.model import Design
@@ -34,6 +34,7 @@ from app.ui.export_actions import ExportActions
 from app.ui.file_actions import FileActions
 from app.ui.findings_panel import FindingsPanel
 from app.ui.focus_chain import step_focus
+from app.ui.history_panel import HistoryPanel
 from app.ui.inspector import Inspector
 from app.ui.interview import InterviewController
 from app.ui.live_check import LiveChecker
@@ -84,8 +85,7 @@ class MainWindow(QMainWindow):
         self.palette_panel = Palette(self.document.catalog)
         self.inspector = Inspector(self.document)
         self.findings = FindingsPanel(self.document, self.checker, group_by=self.settings.findings_grouping())
-        self.history = QUndoView(self.document.undo_stack)
-        self.history.setEmptyLabel("Opened design")
+        self.history = HistoryPanel(self.document.undo_stack)
         self.palette_dock = self._dock(
             "Components", "palette_dock", self.palette_panel, Qt.DockWidgetArea.LeftDockWidgetArea
         )

@@ -45,7 +45,7 @@ def test_ten_thousand_edits_keep_the_history_and_memory_bounded(windows):
     print(f"\nPython memory: {at_5000 / 1024:.0f} KiB at 5,000 edits, {at_10000 / 1024:.0f} KiB at 10,000")
     assert doc.undo_stack.count() == UNDO_LIMIT
     assert growth < 512 * 1024  # an unlimited history grows by about 2.5 MB over these edits
-    assert window.history.model().rowCount() == UNDO_LIMIT + 1  # the history view: "Opened" + steps
+    assert window.history.view.model().rowCount() == UNDO_LIMIT + 1  # the history view: "Opened" + steps
     for _ in range(UNDO_LIMIT):
         doc.undo_stack.undo()
     assert not doc.undo_stack.canUndo()
