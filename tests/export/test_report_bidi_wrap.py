@@ -11,11 +11,12 @@ import re
 import shutil
 import subprocess
 import unicodedata
+from pathlib import Path
 
 import pytest
 
 from app.domain.catalog import default_catalog
-from app.domain.model import Component, Decision, Design, Meta
+from app.domain.model import Component, Decision, Design, Link, Meta
 from app.export import report_bytes
 from app.export.report.shaping import base_direction
 
@@ -44,19 +45,15 @@ def _logical(drawn: str) -> str:
     return drawn
 
 
-@pytest.fixture(scope="module")
-def words(tmp_path_factory) -> list[Word]:
-    design = Design(
-        meta=Meta(title="Mixed directions", problem=EN_AR, notes=AR_EN),
-        components=[Component(id="a", kind="data_source", name="Ranker store", notes=EN_HE)],
-        decisions=[Decision(id="d1", rule="R1", components=["a"], rationale=CELL)],
-    )
+def _read_words(design: Design, folder: Path) -> tuple[list[Word], set[int]]:
+    """The report's words, and the pages whose heading is "Architecture" (the figures)."""
     data = report_bytes(design, catalog=default_catalog(), report_date="2026-01-01")
-    pdf = tmp_path_factory.mktemp("bidi") / "report.pdf"
+    pdf = folder / "report.pdf"
     pdf.write_bytes(data)
     command = ["pdftotext", "-bbox", str(pdf), "-"]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     found: list[Word] = []
+    figures: set[int] = set()
     page = 0
     for line in out.splitlines():
         if "<page " in line:
@@ -64,7 +61,19 @@ def words(tmp_path_factory) -> list[Word]:
         elif match := WORD.search(line):
             x0, y0, _x1, y1, text = match.groups()
             found.append((page, float(x0), (float(y0) + float(y1)) / 2, _logical(text)))
-    return found
+            if text == "Architecture" and float(y1) - float(y0) > 12:
+                figures.add(page)
+    return found, figures
+
+
+@pytest.fixture(scope="module")
+def words(tmp_path_factory) -> list[Word]:
+    design = Design(
+        meta=Meta(title="Mixed directions", problem=EN_AR, notes=AR_EN),
+        components=[Component(id="a", kind="data_source", name="Ranker store", notes=EN_HE)],
+        decisions=[Decision(id="d1", rule="R1", components=["a"], rationale=CELL)],
+    )
+    return _read_words(design, tmp_path_factory.mktemp("bidi"))[0]
 
 
 def _occurrences(words: list[Word], paragraph: str) -> list[list[list[Word]]]:
@@ -138,3 +147,35 @@ def test_english_run_in_arabic_notes_wraps_in_reading_order(words):
 def test_hebrew_run_in_an_english_table_cell_wraps_in_reading_order(words):
     (lines,) = _check(words, CELL, "L")
     assert len(lines) >= 3  # a narrow column: the run spans lines
+
+
+# Names of figure cards that wrap: the second line of the first starts with its Hebrew run (an
+# English name), the second line of the second with its English run (a Hebrew name).
+CARD_EN = "Clicks from the mobile app מקור הנתונים הראשי Kafka 2"
+CARD_HE = "מודל הדירוג של הקבוצה Two tower ranker גרסה שתיים"
+
+
+@pytest.fixture(scope="module")
+def figure_words(tmp_path_factory) -> list[Word]:
+    design = Design(
+        meta=Meta(title="Figure labels"),
+        components=[
+            Component(id="a", kind="data_source", name=CARD_EN),
+            Component(id="b", kind="model", name=CARD_HE),
+        ],
+        links=[Link(id="l1", source="a", target="b", flow="data")],
+    )
+    found, figures = _read_words(design, tmp_path_factory.mktemp("figure"))
+    assert figures, "no Architecture page"
+    return [w for w in found if w[0] in figures]
+
+
+@pytest.mark.parametrize(("name", "base"), [(CARD_EN, "L"), (CARD_HE, "R")])
+def test_a_wrapped_card_name_reads_in_order_on_each_line(figure_words, name, base):
+    """Each line of a card's name is reordered in the direction of the whole name, not its
+    own: "מקור הנתונים הראשי Kafka 2" on the second line of an English name reads the Hebrew
+    first (on the left), then "Kafka 2" to its right."""
+    (lines,) = _check(figure_words, name, base)
+    assert 2 <= len(lines) <= 3
+    second = [w[3] for w in lines[1]]
+    assert (base_direction(second[0]) or base) != (base_direction(second[-1]) or base)  # mixed
