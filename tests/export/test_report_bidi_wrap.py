@@ -179,3 +179,13 @@ def test_a_wrapped_card_name_reads_in_order_on_each_line(figure_words, name, bas
     assert 2 <= len(lines) <= 3
     second = [w[3] for w in lines[1]]
     assert (base_direction(second[0]) or base) != (base_direction(second[-1]) or base)  # mixed
+
+
+def test_a_long_name_in_the_summary_approach_wraps_in_reading_order(tmp_path):
+    """The summary's approach quotes the component names: a Hebrew name that wraps reads in
+    order on each line, after the run-in label."""
+    name = f"Clicks {HE} Kafka"
+    design = Design(meta=Meta(title="Names"), components=[Component(id="a", kind="data_source", name=name)])
+    found, _figures = _read_words(design, tmp_path)
+    (lines,) = _check(found, f"Approach. Data: {name}.", "L")
+    assert [w[3] for w in lines[0]][:3] == ["Approach.", "Data:", "Clicks"]

@@ -233,7 +233,7 @@ def summary(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
         story.append(user_text(first, styles.body, fonts, prefix="<b>Problem.</b>", suffix=more))
     else:
         story.append(rich("<b>Problem.</b> No problem statement is written yet.", styles.body))
-    story.append(rich(f"<b>Approach.</b> {markup(doc.approach, fonts)}", styles.body))
+    story.append(user_text(doc.approach, styles.body, fonts, prefix="<b>Approach.</b>"))  # it quotes names
     story.append(_coverage_line(design, result, doc.catalog, styles))
     story.append(
         rich(
