@@ -272,6 +272,15 @@ def test_a_name_taller_than_a_page_is_split_not_an_internal_error(catalog, name)
     assert name.replace(" ", "")[:200] in text_of(pdf).replace(" ", "")
 
 
+def test_a_lone_component_with_a_long_name_is_no_internal_error(catalog):
+    # The section after the summary holds a KeepTogether; measuring whether it fits whole
+    # wrapped the KeepTogether without a canvas: an AttributeError ('canv').
+    name = "Clicks " + "word " * 18 + "Kafka"
+    design = Design(components=[Component(id="a", kind="data_source", name=name)])
+    pdf = report_bytes(design, catalog=catalog, report_date="2024-05-02")
+    assert name in text_of(pdf)
+
+
 def test_a_long_problem_is_cut_at_a_word_in_the_subject(catalog):
     """The PDF's subject (a viewer's document properties) held the first 200 characters of the
     problem, cut inside a word: '... binary classification of each authorization reque'."""

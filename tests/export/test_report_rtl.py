@@ -127,5 +127,8 @@ def test_an_rtl_table_cell_is_right_aligned_and_reads_from_the_top(rtl_words):
 
 def test_a_left_to_right_paragraph_is_a_plain_paragraph():
     styles = make_styles()
-    assert type(user_text("Plain text with שלום inside", styles.body)).__name__ == "Paragraph"
-    assert type(user_text(HEBREW, styles.body)).__name__ == "RtlParagraph"
+    assert type(user_text("Plain text & <b>", styles.body)).__name__ == "Paragraph"
+    quoting = user_text("Plain text with שלום inside", styles.body)  # wrapped in logical order
+    assert type(quoting).__name__ == "BidiParagraph"
+    assert quoting.style is styles.body  # not right-aligned
+    assert type(user_text(HEBREW, styles.body)).__name__ == "BidiParagraph"

@@ -150,7 +150,7 @@ def _design_decision(decision: Decision, doc: DesignDoc, styles: Styles, width: 
         story.append(rich("<b>Choice.</b> Not made yet.", styles.body))
     note = alternatives_note(decision)
     if note:  # it quotes option names: user text, escaped and in visual order like the rest
-        story.append(rich(f"<b>Alternatives.</b> {markup(note, fonts, newlines=False)}", styles.body))
+        story.append(user_text(" ".join(note.split("\n")), styles.body, fonts, prefix="<b>Alternatives.</b>"))
     consequences = decision.consequences
     if consequences.strip():
         story += labelled("<b>Consequences.</b>", consequences, styles.body, styles.kind_line, fonts)

@@ -3,7 +3,8 @@
 Every string a figure shows goes through draw_label() (and is measured by text_width()),
 so how text is shaped and which font draws each character is decided in this one place.
 Each line is drawn by fonts.draw_text(): right-to-left text reordered and Arabic joined,
-every character in a font that has it (the shipped script fonts, U+FFFD when none has).
+every character in a font that has it (the shipped script fonts, U+FFFD when none has); the
+lines of a wrapped name are each reordered in the direction of the whole name.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from reportlab.lib.colors import Color, toColor
 from reportlab.pdfgen.canvas import Canvas
 
 from app.domain import line_breaks
-from app.export.report.fonts import FontSet, draw_text
+from app.export.report.fonts import Direction, FontSet, draw_text
 from app.export.report.fonts import text_width as fonts_text_width
+from app.export.report.shaping import base_direction
 from app.export.text import clean
 
 
@@ -44,11 +46,20 @@ def draw_label(
     bold: bool = False,
     color: str = "#000000",
     anchor: str = "start",
+    base: Direction | None = None,
 ) -> None:
     """Draw one line of text in `color` with its baseline at y; `anchor` says whether x is its
-    start, middle or end."""
+    start, middle or end. A line of a wrapped text (fit_lines) is reordered in the direction
+    `base` of the whole text (wrapped_direction), not its own: the bidi algorithm breaks lines
+    first, then reorders each in its paragraph's direction."""
     canv.setFillColor(pdf_color(color))
-    draw_text(canv, text, x, y, size, anchor=anchor, bold=bold, fonts=fonts)
+    draw_text(canv, text, x, y, size, anchor=anchor, bold=bold, fonts=fonts, base=base)
+
+
+def wrapped_direction(text: str) -> Direction:
+    """The direction of a text's first strong letter (left to right when it has none): the
+    direction each of its lines from fit_lines() is reordered in."""
+    return base_direction(clean(text)) or "L"
 
 
 def _measure(size: float, fonts: FontSet, bold: bool) -> Callable[[str], float]:

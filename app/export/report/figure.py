@@ -21,7 +21,7 @@ from typing import Any, cast
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
-from app.export.report.figtext import draw_label, fit_lines, fits_whole, pdf_color, shorten
+from app.export.report.figtext import draw_label, fit_lines, fits_whole, pdf_color, shorten, wrapped_direction
 from app.export.report.fonts import FontSet
 from app.export.report.tallrows import NAME_LINES, CardText, legible_floor, needed_rows, taller_rows
 from app.export.scene import Card, Scene, Wire
@@ -196,10 +196,12 @@ def draw_scene(canv: Canvas, scene: Scene, fonts: FontSet, scale: float) -> None
         canv.setLineWidth(0.5)
         canv.roundRect(band.x * scale, 0, band.width * scale, total, 3, stroke=1, fill=1)
         baseline = total - TITLE_PT - 3
+        direction = wrapped_direction(band.title)
         for line in fit_lines(band.title, band.width * scale - 2 * PAD, TITLE_PT, fonts, 2, bold=True):
             draw_label(
-                canv, line, band.x * scale + PAD, baseline, TITLE_PT, fonts, bold=True, color=band.color
-            )
+                canv, line, band.x * scale + PAD, baseline, TITLE_PT, fonts, bold=True, color=band.color,
+                base=direction,
+            )  # fmt: skip
             baseline -= TITLE_PT * LEADING
     for wire in scene.wires:
         _draw_wire(canv, [at(x, y) for x, y in wire.points], wire)
@@ -254,9 +256,10 @@ def _draw_card(
         block += kind_size * LEADING
     baseline = bottom + height / 2 + block / 2 - size * 0.9
     centre = left + width / 2
+    direction = wrapped_direction(card.name)
     for line in lines:
         draw_label(canv, line, centre, baseline, size, fonts, bold=not card.muted, color=card.ink,
-                   anchor="middle")  # fmt: skip
+                   anchor="middle", base=direction)  # fmt: skip
         baseline -= size * LEADING
     if kind is not None:
         baseline += (size - kind_size) * 0.9

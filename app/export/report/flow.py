@@ -9,7 +9,7 @@ from typing import Any, cast
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table
 
 
-def _fits_whole(flowables: Sequence[Flowable], width: float, height: float) -> bool:
+def _fits_whole(flowables: Sequence[Flowable], width: float, height: float, canv: Any = None) -> bool:
     """Whether `flowables` laid one after the other take at most `height` points. Only plain
     text, tables and spacers are measured (and at most until `height` is passed): anything
     else (page breaks, figures, template switches) counts as not fitting."""
@@ -17,9 +17,9 @@ def _fits_whole(flowables: Sequence[Flowable], width: float, height: float) -> b
     for number, flowable in enumerate(flowables):
         if isinstance(flowable, KeepTogether):
             content: Any = cast(Any, flowable)._content
-            if not _fits_whole(content, width, height - used):
+            if not _fits_whole(content, width, height - used, canv):
                 return False
-            flowable.wrap(width, height - used)
+            flowable.wrapOn(canv, width, height - used)  # KeepTogether.wrap needs its canvas
             used += float(getattr(flowable, "_H", 0.0))
             continue
         if not isinstance(flowable, Paragraph | Table) and type(flowable) is not Spacer:
@@ -40,7 +40,8 @@ class SectionBreak(CondPageBreak):
         self.section = list(section)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-        if availHeight < self.height and _fits_whole(self.section, availWidth, availHeight):
+        canv = getattr(self, "canv", None)  # set by wrapOn, as the frame wraps it
+        if availHeight < self.height and _fits_whole(self.section, availWidth, availHeight, canv):
             return 0, 0
         result: tuple[float, float] = super().wrap(availWidth, availHeight)
         return result

@@ -55,6 +55,7 @@ _FONT_ROOTS = (
 # Ranges the CID font STSong-Light (GB 2312 / GBK) is trusted to cover.
 _CID_RANGES = ((0x2E80, 0x9FFF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF))
 _SCRIPT_ORDER = ("arabic", "hebrew", "cjk", "emoji")
+Direction = Literal["L", "R"]  # of a paragraph, for the bidi algorithm
 _STYLE_SUFFIX = {"regular": "", "bold": "-Bold", "italic": "-Italic", "bold_italic": "-BoldItalic"}
 
 
@@ -283,15 +284,17 @@ def report_fonts() -> FontSet:
 
 
 def shaped_runs(
-    text: object, fonts: FontSet | None = None, *, bold: bool = False, italic: bool = False
-) -> list[tuple[str, str]]:
+    text: object, fonts: FontSet | None = None, *, bold: bool = False, italic: bool = False,
+    base: Direction | None = None,
+) -> list[tuple[str, str]]:  # fmt: skip
     """One line of user text (newlines become spaces) as (font name, visual text) runs to draw
-    left to right: reordered, Arabic joined, each run in a font that has all its glyphs."""
+    left to right: reordered (in a paragraph of direction `base`, else of its first strong
+    letter's), Arabic joined, each run in a font that has all its glyphs."""
     fonts = fonts or report_fonts()
     value = "" if text is None else str(text)
-    if value.isascii() and value.isprintable():  # the body font has it all and nothing reorders
+    if base != "R" and value.isascii() and value.isprintable():  # the body font has it all
         return [(fonts.body.face(bold, italic), value)] if value else []
-    line = visual_line(clean(value).replace("\n", " "))
+    line = visual_line(clean(value).replace("\n", " "), base)
     return [(face.face(bold, italic), run) for face, run in fonts.runs(line)]
 
 
@@ -308,12 +311,12 @@ def text_width(
 
 def fit_runs(
     text: object, font_size: float, max_width: float, fonts: FontSet | None = None, *,
-    bold: bool = False, italic: bool = False, min_size: float | None = None,
+    bold: bool = False, italic: bool = False, min_size: float | None = None, base: Direction | None = None,
 ) -> tuple[list[tuple[str, str]], float]:  # fmt: skip
     """Runs and font size for one line within max_width: shrunk down to min_size (60% by
     default), then cut at the end of the logical text with an ellipsis."""
     value = clean("" if text is None else str(text)).replace("\n", " ")
-    runs = shaped_runs(value, fonts, bold=bold, italic=italic)
+    runs = shaped_runs(value, fonts, bold=bold, italic=italic, base=base)
     width = runs_width(runs, font_size)
     if width <= max_width or width == 0:
         return runs, font_size
@@ -324,27 +327,28 @@ def fit_runs(
     low, high = 0, len(value)
     while low < high:  # the longest logical prefix that fits with its ellipsis
         middle = (low + high + 1) // 2
-        cut = shaped_runs(value[:middle].rstrip() + "…", fonts, bold=bold, italic=italic)
+        cut = shaped_runs(value[:middle].rstrip() + "…", fonts, bold=bold, italic=italic, base=base)
         if runs_width(cut, size) <= max_width:
             low = middle
         else:
             high = middle - 1
-    return shaped_runs(value[:low].rstrip() + "…", fonts, bold=bold, italic=italic), size
+    return shaped_runs(value[:low].rstrip() + "…", fonts, bold=bold, italic=italic, base=base), size
 
 
 def draw_text(
     canvas: Canvas, text: object, x: float, y: float, font_size: float, *,
     max_width: float | None = None, anchor: str = "start", bold: bool = False, italic: bool = False,
-    fonts: FontSet | None = None,
+    fonts: FontSet | None = None, base: Direction | None = None,
 ) -> float:  # fmt: skip
     """Draw one line of user text with its baseline at y: anchor "start" (x is the left edge),
-    "middle" or "end". Right-to-left text is reordered and Arabic joined, every character is
+    "middle" or "end". Right-to-left text is reordered (a line of a wrapped text in the
+    direction `base` of the whole, else its own) and Arabic joined, every character is
     set in a font that has it (U+FFFD when none has), and with max_width the text shrinks, then
     is cut with an ellipsis, to fit. Returns the width drawn."""
     if max_width is not None:
-        runs, size = fit_runs(text, font_size, max_width, fonts, bold=bold, italic=italic)
+        runs, size = fit_runs(text, font_size, max_width, fonts, bold=bold, italic=italic, base=base)
     else:
-        runs, size = shaped_runs(text, fonts, bold=bold, italic=italic), font_size
+        runs, size = shaped_runs(text, fonts, bold=bold, italic=italic, base=base), font_size
     width = runs_width(runs, size)
     left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
     for font, run in runs:

@@ -19,7 +19,7 @@ from app.export.dot import tint
 from app.export.places import places_of
 from app.export.report.fonts import markup
 from app.export.report.paragraph import Paragraph
-from app.export.report.rtl import is_rtl
+from app.export.report.rtl import is_rtl, user_text
 from app.export.report.styles import (
     ACCENT,
     ACCENT_LIGHT,
@@ -229,10 +229,11 @@ def summary(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
     more = " <i>(In full under Context and scope.)</i>" if first and len(first) < len(problem) else ""
     if first and is_rtl(first):  # the label on its own line, the text right-aligned under it
         story += [rich("<b>Problem.</b>" + more, styles.kind_line), text(first, styles.body, fonts)]
+    elif first:
+        story.append(user_text(first, styles.body, fonts, prefix="<b>Problem.</b>", suffix=more))
     else:
-        shown = markup(first, fonts) if first else "No problem statement is written yet."
-        story.append(rich(f"<b>Problem.</b> {shown}{more}", styles.body))
-    story.append(rich(f"<b>Approach.</b> {markup(doc.approach, fonts)}", styles.body))
+        story.append(rich("<b>Problem.</b> No problem statement is written yet.", styles.body))
+    story.append(user_text(doc.approach, styles.body, fonts, prefix="<b>Approach.</b>"))  # it quotes names
     story.append(_coverage_line(design, result, doc.catalog, styles))
     story.append(
         rich(

@@ -14,7 +14,7 @@ from app.domain.model import Component, Design, Link
 from app.export.design_doc import DesignDoc, PropertyRow, property_rows, unset_labels
 from app.export.report.fonts import markup
 from app.export.report.paragraph import Paragraph
-from app.export.report.rtl import labelled
+from app.export.report.rtl import labelled, user_text
 from app.export.report.styles import GRID, MUTED, SEVERITY_COLORS, Heading, Styles, heading, hex_of, rich
 from app.export.report.tables import data_table
 from app.rules.model import Finding
@@ -71,7 +71,7 @@ def _neighbours(component: Component, design: Design, links: dict[str, tuple[lis
 
 
 def _cell(row: PropertyRow, styles: Styles) -> Paragraph:
-    return Paragraph(f"<b>{markup(row.label)}</b>  {markup(row.value, styles.fonts)}", styles.cell)
+    return user_text(row.value, styles.cell, styles.fonts, prefix=f"<b>{markup(row.label)}</b> ")
 
 
 def properties_grid(rows: list[PropertyRow], styles: Styles, width: float) -> Table | None:
