@@ -264,12 +264,13 @@ _VALUE_TASKS = {"regression", "forecast"}
     "Record the method as a decision on this finding. Adding exploration does not recover the "
     "demand a stock-out hid.",
     sources=(TOBIN_1958, LAKKARAJU_2017),
-    condition="A label source with censored on feeds a model with no importance-weighting sampling "
-    "strategy (importance_weight with weighted_correction) between them. Where outcomes are hidden "
-    "by the system's decisions (any task but regression and forecast), a random uncensored slice "
-    "also corrects: a prediction logger near the model's endpoint with holdout_pct above 0 and "
-    "propensity_logged, or a holdback experiment there. Values capped by the world (regression, "
-    "forecast) need the censoring modelled: record how as a decision.",
+    condition="A label source with censored on feeds a model (along links marked feedback too) with "
+    "no importance-weighting sampling strategy (importance_weight with weighted_correction) "
+    "between them. Where outcomes are hidden by the system's decisions (any task but regression "
+    "and forecast), a random uncensored slice also corrects: a prediction logger near the model's "
+    "endpoint with holdout_pct above 0 and propensity_logged, or a holdback experiment there. "
+    "Values capped by the world (regression, forecast) need the censoring modelled: record how as "
+    "a decision.",
     unset="censored unset on a label source of a forecasting design (a framing with task forecast) "
     "fires: demand and availability forecasts are where stock-outs and capacity caps censor "
     "outcomes. For other tasks an unset censored is not flagged.",
