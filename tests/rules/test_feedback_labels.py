@@ -4,7 +4,8 @@ same labels: the mark says the loop is meant, not that the labels stop there.
 * R14 (delayed labels): the proxy monitor is asked for near the endpoints of the models the
   late labels train, along that link too ("near Scoring API", not "anywhere").
 * R50 (censored outcomes): censored labels train the model along that link too.
-* R53 (label quality): weak labels train a model along that link too."""
+* R53 (label quality): weak labels train a model along that link too, and human labels (or a
+  human review's verdicts) reach an evaluation along it too."""
 
 from __future__ import annotations
 
@@ -142,8 +143,74 @@ def _weak_loop(weak_feedback: bool):
     return b, c
 
 
+def _human_labels(b: DesignBuilder, c: dict[str, str], feedback: bool) -> str:
+    """Expert labels of the served tickets, joined into the evaluation (on a link marked
+    feedback when `feedback`)."""
+    human = b.add("label_source", "Expert labels", label_type="human_annotation", annotator_agreement=0.8)
+    b.link(c["endpoint"], human)
+    return b.link(human, c["evaluation"], feedback=feedback)
+
+
 @pytest.mark.parametrize("feedback", [False, True])
 def test_r53_fires_whether_or_not_the_weak_labels_link_is_marked_feedback(feedback):
     b, c = _weak_loop(feedback)
     [finding] = findings(b.design, "R53")
     assert (finding.message, finding.components) == (_WEAK, (c["model"], c["weak"]))
+
+
+@pytest.mark.parametrize("weak_feedback", [False, True])
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r53_counts_human_labels_joined_into_the_evaluation_on_a_feedback_link(weak_feedback, feedback):
+    b, c = _weak_loop(weak_feedback)
+    _human_labels(b, c, feedback)
+    assert findings(b.design, "R53") == []
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r53_counts_human_labels_reaching_the_evaluation_through_a_feedback_marked_dataset(feedback):
+    b, c = _weak_loop(False)
+    human = b.add("label_source", "Expert labels", label_type="human_annotation", annotator_agreement=0.8)
+    holdout = b.add("dataset", "Golden set")
+    b.link(c["endpoint"], human)
+    b.link(human, holdout, feedback=feedback)
+    b.link(holdout, c["evaluation"])
+    assert findings(b.design, "R53") == []
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r53_counts_a_review_s_verdicts_joined_into_the_evaluation_on_a_feedback_link(feedback):
+    b, c = _weak_loop(False)
+    review = b.add("human_review", "Raters", capacity_per_day=500.0, items_per_day=200.0)
+    b.link(c["endpoint"], review)
+    b.link(review, c["evaluation"], flow="label", feedback=feedback)
+    assert findings(b.design, "R53") == []
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r53_human_labels_that_only_train_the_model_do_not_judge_it(feedback):
+    b, c = _weak_loop(feedback)
+    human = b.add("label_source", "Expert labels", label_type="human_annotation", annotator_agreement=0.8)
+    b.link(c["endpoint"], human)
+    b.link(human, c["dataset"], feedback=True)  # reaches the evaluation only through the model
+    [finding] = findings(b.design, "R53")
+    assert finding.message == _WEAK
+
+
+def test_incremental_engine_follows_r53_through_feedback_marks():
+    b, c = _weak_loop(False)
+    human = b.add("label_source", "Expert labels", label_type="human_annotation", annotator_agreement=0.8)
+    engine = RuleEngine(b.design, b.catalog)
+    assert _rule(engine, "R53") == [_WEAK]
+    engine.apply(ops.set_link_fields(b.design, c["read"], feedback=True)[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R53") == [_WEAK]
+    made = ops.make_link(b.design, b.catalog, human, c["evaluation"], feedback=True)
+    engine.apply(ops.add_link(b.design, made))
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R53") == []
+    engine.apply(ops.set_link_fields(b.design, made.id, feedback=False)[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R53") == []
+    engine.apply(ops.remove_link(b.design, made.id)[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R53") == [_WEAK]

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from app.domain.model import Component
 from app.rules.checks._common import ct_driven, dmls, fmt, join_words, names, number, pick
 from app.rules.checks._flows import task_of
+from app.rules.checks._label_reach import human_judged
 from app.rules.checks._signals import (
     CHAPELLE_2014,
     CRASWELL_2008,
@@ -342,7 +343,7 @@ def r50_censored_outcomes(ctx: RuleContext) -> Iterator[Hit]:
     condition="A human_annotation label source has annotator_agreement below 0.6; or a weak label "
     "source trains a model that no evaluation checks against human_annotation labels (a human label "
     "source, or a human review's label link into an evaluation or a dataset, reaching an evaluation "
-    "the model feeds, not through the model itself).",
+    "the model feeds, not through the model itself; links marked feedback count like any other).",
     unset="annotator_agreement unset on a human_annotation label source fires (quality unknown).",
 )
 def r53_label_quality(ctx: RuleContext) -> Iterator[Hit]:
@@ -374,21 +375,7 @@ def r53_label_quality(ctx: RuleContext) -> Iterator[Hit]:
     trains = trained_by(ctx, weak)
     if not trains:
         return
-    models = model_ids(ctx)
-    human = [c.id for c in labels if c.properties.get("label_type") == "human_annotation"]
-    for review in ctx.ids_of_kind("human_review"):  # reviewers' verdicts are human labels too
-        for target, data in ctx.succ[review].items():
-            if data["flow"] == "label" and not data["feedback"]:
-                if ctx.kind_of.get(target) in ("evaluation", "dataset") and target not in human:
-                    human.append(target)
-    evaluations = [c.id for c in ctx.of_kind("evaluation")]
-    judged = set()
-    if human and evaluations:
-        from_human = ctx.reach_bits(human, stop=set(models))
-        human_evals = [e for e in evaluations if e in human or from_human.get(e)]
-        if human_evals:
-            above = ctx.reach_bits(human_evals, forward=False, stop=set(models))
-            judged = {m for m in models if above.get(m)}
+    judged = human_judged(ctx, labels, model_ids(ctx))
     for weak_id in weak:
         unjudged = [m for m in trains.get(weak_id, []) if m not in judged]
         if unjudged:
