@@ -1,6 +1,8 @@
 """Labels joined back into training on the link that closes a loop (marked feedback) are the
 same labels: the mark says the loop is meant, not that the labels stop there.
 
+* R45 (label maturity): outcomes maturing after the next run are learned as negatives whether
+  or not their way into the training set is marked feedback.
 * R14 (delayed labels): the proxy monitor is asked for near the endpoints of the models the
   late labels train, along that link too ("near Scoring API", not "anywhere").
 * R50 (censored outcomes): censored labels train the model along that link too.
@@ -40,6 +42,90 @@ def _outcomes_loop(feedback: bool, **labels: object):
 
 def _rule(engine: RuleEngine, rule: str) -> list[str]:
     return [f.message for f in engine.check().findings if f.rule == rule]
+
+
+# ---- R45: label maturity ----------------------------------------------------------------------
+
+_MATURE = (
+    "Labels from Chargebacks mature 720 h after the prediction, but Daily training retrains on them "
+    "every 24 h: each run learns from recent examples whose outcome has not arrived yet, counted as "
+    "negatives"
+)
+_UNKNOWN = (
+    "delay_hours of Chargebacks is unset and Daily training retrains on them every 24 h: if its "
+    "labels mature after the next run, recent examples are learned as negatives; set delay_hours"
+)
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r45_fires_whether_or_not_the_outcomes_link_is_marked_feedback(feedback):
+    b, c = _outcomes_loop(feedback, label_type="delayed_outcome", delay_hours=720.0)
+    [finding] = findings(b.design, "R45")
+    assert (finding.message, finding.components) == (_MATURE, (c["job"], c["labels"]))
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r45_asks_for_delay_hours_whether_or_not_the_outcomes_link_is_marked_feedback(feedback):
+    b, c = _outcomes_loop(feedback, label_type="delayed_outcome")
+    [finding] = findings(b.design, "R45")
+    assert finding.message == _UNKNOWN
+    assert finding.unset == (f"{c['labels']}.delay_hours",)
+
+
+def test_r45_follows_a_feedback_link_further_up_the_way_into_training():
+    b, c = _outcomes_loop(False, label_type="delayed_outcome", delay_hours=720.0)
+    joined = b.add("data_pipeline", "Label join", mode="batch")
+    ops.remove_link(b.design, c["read"])
+    b.link(c["labels"], joined)
+    b.link(joined, c["dataset"], feedback=True)
+    [finding] = findings(b.design, "R45")
+    assert finding.message == _MATURE
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r45_quiet_when_labels_mature_before_the_next_run(feedback):
+    b, _ = _outcomes_loop(feedback, label_type="delayed_outcome", delay_hours=6.0)
+    assert findings(b.design, "R45") == []
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r45_quiet_with_importance_weights_on_the_way(feedback):
+    b, c = _outcomes_loop(False, label_type="delayed_outcome", delay_hours=720.0)
+    ops.remove_link(b.design, c["read"])
+    weights = b.add(
+        "sampling_strategy", "Delay weights", method="importance_weight", weighted_correction=True
+    )
+    b.link(c["labels"], weights, feedback=feedback)
+    b.link(weights, c["dataset"])
+    assert findings(b.design, "R45") == []
+
+
+def test_r45_not_carried_past_the_model_by_a_feedback_link():
+    """Labels that train one model do not retrain the jobs that model's output feeds back to."""
+    b, c = _outcomes_loop(False, label_type="delayed_outcome", delay_hours=720.0)
+    other = b.add("training_job", "Hourly student", schedule="periodic", reproducible=True)
+    b.link(c["model"], other, feedback=True)  # a distillation job reading the model's scores
+    [finding] = findings(b.design, "R45")
+    assert finding.message == _MATURE
+
+
+def test_incremental_engine_follows_r45_through_feedback_marks():
+    b, c = _outcomes_loop(False, label_type="delayed_outcome", delay_hours=720.0)
+    engine = RuleEngine(b.design, b.catalog)
+    assert _rule(engine, "R45") == [_MATURE]
+    engine.apply(ops.set_link_fields(b.design, c["read"], feedback=True)[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R45") == [_MATURE]
+    engine.apply(ops.remove_link(b.design, c["read"])[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R45") == []
+    made = ops.make_link(b.design, b.catalog, c["labels"], c["dataset"], feedback=True)
+    engine.apply(ops.add_link(b.design, made))
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R45") == [_MATURE]
+    engine.apply(ops.set_property(b.design, b.catalog, c["labels"], "delay_hours", 2.0)[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R45") == []
 
 
 # ---- R14: delayed labels, the proxy monitor near the endpoint they judge ------------------------

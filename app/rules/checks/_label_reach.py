@@ -2,7 +2,9 @@
 into an evaluation, on the link that closes a loop (outcomes of served predictions, reviewers'
 verdicts) are the same labels; the mark says the loop is meant, not that they stop there.
 
-`human_judged` is R53's walk from human labels to the evaluations and the models they judge.
+`retrained_by` is R45's walk from label sources to the training jobs their labels reach, less
+those reached through an importance-weighting strategy; `human_judged` is R53's walk from human
+labels to the evaluations and the models they judge.
 """
 
 from __future__ import annotations
@@ -10,8 +12,45 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from app.domain.model import Component
+from app.rules.checks._common import pick, transpose
 from app.rules.checks._feedback_reach import reach_bits_across_feedback
+from app.rules.checks._signals import weighting
 from app.rules.context import RuleContext
+
+
+def retrained_by(
+    ctx: RuleContext, labels: Sequence[Component], jobs: list[str], models: list[str]
+) -> dict[str, int]:
+    """For each of `labels`, the `jobs` (bit mask) its labels reach, neither through a model nor
+    through an importance-weighting sampling strategy.
+
+    One walk up from the jobs, without links marked feedback; then, for the label sources that
+    say what their labels are (label_type or delay_hours set: few), one walk down along feedback
+    links too. A label source with neither set is not followed across a feedback link: on a
+    large design of bare label sources that walk would cost every link edit about a tenth more."""
+    stop = set(models)
+    above = ctx.reach_bits(jobs, forward=False, stop=stop)
+    found = {c.id: above[c.id] for c in labels if above.get(c.id)}
+    said = ("label_type", "delay_hours")
+    stated = [c.id for c in labels if any(c.properties.get(p) is not None for p in said)]
+    if stated and ctx.feedback_links():
+        down = reach_bits_across_feedback(ctx, stated, stop)
+        columns = transpose([down.get(job, 0) for job in jobs], len(stated))
+        for label, mask in zip(stated, columns, strict=True):
+            if mask:
+                found[label] = found.get(label, 0) | mask
+    weighting_ids = weighting(ctx)
+    strategies = [c.id for c in ctx.of_kind("sampling_strategy") if c.id in weighting_ids]
+    if strategies and found:
+        ids = [c.id for c in labels]
+        down = reach_bits_across_feedback(ctx, ids, stop)
+        onward = reach_bits_across_feedback(ctx, strategies, stop)
+        after = transpose([onward.get(job, 0) for job in jobs], len(strategies))  # per strategy
+        for strategy, corrected in zip(strategies, after, strict=True):
+            for label in pick(ids, down.get(strategy, 0)):
+                if label in found:
+                    found[label] &= ~corrected
+    return found
 
 
 def human_labels(ctx: RuleContext, labels: Sequence[Component]) -> list[str]:
