@@ -133,11 +133,12 @@ def _masks_walk(ctx: RuleContext, own: dict[str, int], stop: frozenset[str], for
 
 def trained_by(ctx: RuleContext, seeds: list[str]) -> dict[str, list[str]]:
     """For each seed (a label or data source), the models its data reaches: through datasets,
-    sampling and training jobs, never through another model (feedback links left out)."""
+    sampling and training jobs, never through another model; along links marked feedback too
+    (labels joined into training on the link that closes a loop still train the model)."""
     models = model_ids(ctx)
     if not seeds or not models:
         return {}
-    bits = ctx.reach_bits(seeds, stop=set(models))
+    bits = reach_bits_across_feedback(ctx, seeds, models)
     found: dict[str, list[str]] = {}
     for model in models:
         for seed in pick(seeds, bits.get(model, 0)):
@@ -246,14 +247,14 @@ def weighting(ctx: RuleContext) -> set[str]:
 
 def weighted_labels(ctx: RuleContext, labels: list[str], targets: list[str]) -> dict[str, int]:
     """For each target (a training job or model), the labels (bit mask over `labels`) whose way
-    to it passes an importance-weighting sampling strategy."""
+    to it passes an importance-weighting sampling strategy (along links marked feedback too)."""
     weighting_ids = weighting(ctx)
     if not weighting_ids or not labels or not targets:
         return {}
     strategies = [c.id for c in ctx.of_kind("sampling_strategy")]
-    stop = set(model_ids(ctx))
-    from_labels = ctx.reach_bits(labels, stop=stop)
-    from_strategies = ctx.reach_bits(strategies, stop=stop)
+    stop = model_ids(ctx)
+    from_labels = reach_bits_across_feedback(ctx, labels, stop)
+    from_strategies = reach_bits_across_feedback(ctx, strategies, stop)
     found: dict[str, int] = {}
     for target in targets:
         reaching = from_strategies.get(target, 0)

@@ -270,7 +270,7 @@ _FIX = {
     sources=dmls(4, 8),
     condition="A label source's labels arrive more than 24 h late (delay_hours > 24) and no monitor "
     "watches prediction_drift or data_drift: near (in production) the endpoints of the models the "
-    "labels train, or anywhere when they train no served model.",
+    "labels train (along links marked feedback too), or anywhere when they train no served model.",
     unset="delay_hours unset is a warning (set it); with late labels, a monitor whose watches is unset "
     "is a warning naming monitor.watches.",
 )

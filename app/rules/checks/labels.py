@@ -6,11 +6,12 @@ say something other than the truth the model is meant to learn.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 
 from app.domain.model import Component
 from app.rules.checks._common import ct_driven, dmls, fmt, join_words, names, number, pick
 from app.rules.checks._flows import task_of
+from app.rules.checks._label_reach import human_judged, retrained_by
 from app.rules.checks._signals import (
     CHAPELLE_2014,
     CRASWELL_2008,
@@ -27,7 +28,6 @@ from app.rules.checks._signals import (
     stated_cadence,
     trained_by,
     weighted_labels,
-    weighting,
 )
 from app.rules.context import RuleContext
 from app.rules.model import Hit
@@ -146,13 +146,14 @@ def _how(ctx: RuleContext, job: str, cadence: float | None) -> str:
     condition="A training job retrains (schedule periodic, triggered or continual, or a CI/CD "
     "pipeline with continuous training drives it) on natural or "
     "delayed-outcome labels whose delay_hours exceeds its cadence, and no importance-weighting "
-    "sampling strategy lies between them. Cadence: continual means about an hour; otherwise it is "
-    "read from the job's name, notes or technology ('hourly', 'daily', 'weekly', 'monthly', 'every 6 "
-    "hours'). A periodic or triggered job whose cadence is not stated counts as faster than labels "
-    "that take more than a day.",
+    "sampling strategy lies between them (links marked feedback carry labels too). Cadence: "
+    "continual means about an hour; otherwise it is read from the job's name, notes or technology "
+    "('hourly', 'daily', 'weekly', 'monthly', 'every 6 hours'). A periodic or triggered job whose "
+    "cadence is not stated counts as faster than labels that take more than a day.",
     unset="delay_hours unset on a label source feeding a retrained job fires (maturity unknown); "
     "label_type unset counts as an outcome label; schedule unset counts as continual (the worst "
-    "case) and is named; an unstated cadence is read as above.",
+    "case) and is named; an unstated cadence is read as above. A label source with both label_type "
+    "and delay_hours unset is followed only along links not marked feedback.",
 )
 def r45_label_maturity(ctx: RuleContext) -> Iterator[Hit]:
     driven = ct_driven(ctx)  # continuous training retrains a job whatever its own schedule says
@@ -166,16 +167,16 @@ def r45_label_maturity(ctx: RuleContext) -> Iterator[Hit]:
     ]
     if not jobs or not labels:
         return
-    # One pass from the jobs up to the labels they learn from (not through a model).
+    # Along links marked feedback too: outcomes joined into training on the link that closes a
+    # loop mature as late as on any other link.
     job_ids = [j.id for j in jobs]
-    above = ctx.reach_bits(job_ids, forward=False, stop=set(model_ids(ctx)))
-    corrected = _corrected_jobs(ctx, [c.id for c in labels], above)
+    retrains = retrained_by(ctx, labels, job_ids, model_ids(ctx))
     cadences = [_cadence(j) for j in jobs]
     cadence_of = dict(zip(job_ids, cadences, strict=True))
     # what each job with schedule unset adds to a finding's unset list
     unset_of = {j.id: f"{j.id}.schedule" for j in jobs if j.properties.get("schedule") is None}
     for label in labels:
-        mask = above.get(label.id, 0) & ~corrected.get(label.id, 0)
+        mask = retrains.get(label.id, 0)
         if not mask:
             continue
         delay = number(label.properties.get("delay_hours"))
@@ -188,19 +189,6 @@ def r45_label_maturity(ctx: RuleContext) -> Iterator[Hit]:
             if not mask:
                 continue
         yield _maturity_hit(ctx, label, delay, pick(job_ids, mask), cadence_of, unset_of)
-
-
-def _corrected_jobs(ctx: RuleContext, labels: list[str], above: Mapping[str, int]) -> dict[str, int]:
-    """For each label, the jobs (bit mask) it reaches through an importance-weighting strategy."""
-    weighting_ids = weighting(ctx)
-    if not weighting_ids:
-        return {}
-    from_labels = ctx.reach_bits(labels, stop=set(model_ids(ctx)))
-    found: dict[str, int] = {}
-    for strategy in weighting_ids:
-        for label in pick(labels, from_labels.get(strategy, 0)):
-            found[label] = found.get(label, 0) | above.get(strategy, 0)
-    return found
 
 
 def _maturity_hit(
@@ -264,12 +252,13 @@ _VALUE_TASKS = {"regression", "forecast"}
     "Record the method as a decision on this finding. Adding exploration does not recover the "
     "demand a stock-out hid.",
     sources=(TOBIN_1958, LAKKARAJU_2017),
-    condition="A label source with censored on feeds a model with no importance-weighting sampling "
-    "strategy (importance_weight with weighted_correction) between them. Where outcomes are hidden "
-    "by the system's decisions (any task but regression and forecast), a random uncensored slice "
-    "also corrects: a prediction logger near the model's endpoint with holdout_pct above 0 and "
-    "propensity_logged, or a holdback experiment there. Values capped by the world (regression, "
-    "forecast) need the censoring modelled: record how as a decision.",
+    condition="A label source with censored on feeds a model (along links marked feedback too) with "
+    "no importance-weighting sampling strategy (importance_weight with weighted_correction) "
+    "between them. Where outcomes are hidden by the system's decisions (any task but regression "
+    "and forecast), a random uncensored slice also corrects: a prediction logger near the model's "
+    "endpoint with holdout_pct above 0 and propensity_logged, or a holdback experiment there. "
+    "Values capped by the world (regression, forecast) need the censoring modelled: record how as "
+    "a decision.",
     unset="censored unset on a label source of a forecasting design (a framing with task forecast) "
     "fires: demand and availability forecasts are where stock-outs and capacity caps censor "
     "outcomes. For other tasks an unset censored is not flagged.",
@@ -341,7 +330,7 @@ def r50_censored_outcomes(ctx: RuleContext) -> Iterator[Hit]:
     condition="A human_annotation label source has annotator_agreement below 0.6; or a weak label "
     "source trains a model that no evaluation checks against human_annotation labels (a human label "
     "source, or a human review's label link into an evaluation or a dataset, reaching an evaluation "
-    "the model feeds, not through the model itself).",
+    "the model feeds, not through the model itself; links marked feedback count like any other).",
     unset="annotator_agreement unset on a human_annotation label source fires (quality unknown).",
 )
 def r53_label_quality(ctx: RuleContext) -> Iterator[Hit]:
@@ -373,21 +362,7 @@ def r53_label_quality(ctx: RuleContext) -> Iterator[Hit]:
     trains = trained_by(ctx, weak)
     if not trains:
         return
-    models = model_ids(ctx)
-    human = [c.id for c in labels if c.properties.get("label_type") == "human_annotation"]
-    for review in ctx.ids_of_kind("human_review"):  # reviewers' verdicts are human labels too
-        for target, data in ctx.succ[review].items():
-            if data["flow"] == "label" and not data["feedback"]:
-                if ctx.kind_of.get(target) in ("evaluation", "dataset") and target not in human:
-                    human.append(target)
-    evaluations = [c.id for c in ctx.of_kind("evaluation")]
-    judged = set()
-    if human and evaluations:
-        from_human = ctx.reach_bits(human, stop=set(models))
-        human_evals = [e for e in evaluations if e in human or from_human.get(e)]
-        if human_evals:
-            above = ctx.reach_bits(human_evals, forward=False, stop=set(models))
-            judged = {m for m in models if above.get(m)}
+    judged = human_judged(ctx, labels, model_ids(ctx))
     for weak_id in weak:
         unjudged = [m for m in trains.get(weak_id, []) if m not in judged]
         if unjudged:
