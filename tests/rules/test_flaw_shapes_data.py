@@ -705,5 +705,45 @@ def test_reach_bits_across_feedback_equals_the_walk_with_feedback_links(serve, n
             seeds = rng.sample(ids, min(30, size // 4))
             stop = set(rng.sample(ids, size // 10))
             crossed = reach_bits_across_feedback(ctx, seeds, stop, serve)
-            walked = ctx.reach_bits(seeds, stop=stop, feedback=True, serve=serve)
+            fresh = RuleContext(design, engine.mirror.graph, catalog, ShapeCache())  # the two share a key
+            walked = fresh.reach_bits(seeds, stop=stop, feedback=True, serve=serve)
             assert {k: v for k, v in crossed.items() if v} == {k: v for k, v in walked.items() if v}
+
+
+@pytest.mark.parametrize("serve", [False, True])
+def test_reach_bits_across_feedback_kept_through_link_edits(serve):
+    """The crossing masks are kept with the engine's walks: a drawn link grows them in place, a
+    deleted one keeps or drops them; either way they are the walk with feedback links after it."""
+    import random
+
+    from app.rules.checks._feedback_reach import reach_bits_across_feedback
+    from app.rules.context import RuleContext
+    from app.rules.shape import ShapeCache
+    from tests.factories import large_design
+
+    catalog = default_catalog()
+    design = large_design(catalog, 300, 600, seed=4)
+    engine = RuleEngine(design, catalog)
+    rng = random.Random(7)
+    ids = [c.id for c in design.components]
+    seeds = rng.sample(ids, 12)
+    stop = set(rng.sample(ids, 30))
+    drawn: list[str] = []
+    for step in range(40):
+        reach_bits_across_feedback(
+            RuleContext(design, engine.mirror.graph, catalog, engine.shape), seeds, stop, serve
+        )
+        if drawn and step % 3 == 2:
+            changes = ops.remove_link(design, drawn.pop(rng.randrange(len(drawn))))[1]
+        else:
+            source, target = rng.sample(ids, 2)
+            if ops.find_link(design, source, target) is not None:
+                continue
+            link = ops.make_link(design, catalog, source, target, phase=rng.choice(["train", "both"]))
+            drawn.append(link.id)
+            changes = ops.add_link(design, link)
+        engine.apply(changes)
+        kept = RuleContext(design, engine.mirror.graph, catalog, engine.shape)
+        fresh = RuleContext(design, engine.mirror.graph, catalog, ShapeCache())
+        crossed = reach_bits_across_feedback(kept, seeds, stop, serve)
+        assert dict(crossed) == dict(fresh.reach_bits(seeds, stop=stop, feedback=True, serve=serve))

@@ -17,7 +17,7 @@ from itertools import compress
 
 from app.rules import bitwalk
 from app.rules.context import RuleContext
-from app.rules.shape import aspects_of
+from app.rules.shape import ReachBitsKey, aspects_of
 from app.rules.walks import reach_masks, seed_masks
 
 
@@ -25,18 +25,16 @@ def reach_bits_across_feedback(
     ctx: RuleContext, seeds: list[str], stop: Iterable[str], serve: bool = False
 ) -> Mapping[str, int]:
     """`ctx.reach_bits(seeds, stop=stop, serve=serve, feedback=True)`, computed from the
-    feedback-free walk (see the module docstring). Kept until the design's shape changes."""
-    stopped = frozenset(stop)
-    key = ("reach_bits_across_feedback", tuple(seeds), stopped, serve)
-    return ctx.shape_memo(key, lambda: _compute(ctx, seeds, stopped, serve), aspects_of(False, serve))
+    feedback-free walk (see the module docstring). Kept under the same key as those masks,
+    so a link drawn later grows them in place (`update_shape_for_link`)."""
+    key = ReachBitsKey(tuple(seeds), True, frozenset(stop), True, serve)
+    return ctx.shape_memo(key, lambda: _compute(ctx, seeds, key.stop, serve), aspects_of(True, serve))
 
 
-def _compute(ctx: RuleContext, seeds: list[str], stop: frozenset[str], serve: bool) -> Mapping[str, int]:
-    links = [
-        (a, b) for a, b in ctx.feedback_links() if not (serve and ctx.succ[a][b]["phase"] == "train")
-    ]
-    if not links:
-        return ctx.reach_bits(seeds, stop=stop, serve=serve)
+def _compute(ctx: RuleContext, seeds: list[str], stop: frozenset[str], serve: bool) -> dict[str, int]:
+    links = [(a, b) for a, b in ctx.feedback_links() if not (serve and ctx.succ[a][b]["phase"] == "train")]
+    if not links:  # a copy: the masks kept under this key are grown in place
+        return dict(ctx.reach_bits(seeds, stop=stop, serve=serve))
     if not bitwalk.pays(len(seeds), ctx.topology()):
         return _rounds(ctx, ctx.reach_bits(seeds, stop=stop, serve=serve), links, seeds, stop, serve)
     num = ctx.numbered(True, False, serve)
@@ -110,7 +108,7 @@ def _rounds(
     seeds: list[str],
     stop: frozenset[str],
     serve: bool,
-) -> Mapping[str, int]:
+) -> dict[str, int]:
     """The same masks where numbering the nodes would cost more than it saves: in rounds, the
     masks that cross a feedback link and are new where they land are walked on from there
     without feedback links, until no feedback link brings anything new."""

@@ -27,6 +27,7 @@ from app.rules.checks._common import (
     pick,
     serving_model_bits,
 )
+from app.rules.checks._feedback_reach import reach_bits_across_feedback
 from app.rules.context import RuleContext
 from app.rules.shape import aspects_of
 
@@ -49,7 +50,7 @@ class ServingView(EndpointView):
         labels = ctx.ids_of_kind("label_source")  # where the outcomes of its predictions come back
         if labels:
             stop = labels | ctx.ids_of_kind("dataset", "training_job", *MODEL_KINDS)
-            back = ctx.reach_bits(self.endpoints, feedback=True, stop=stop)
+            back = reach_bits_across_feedback(ctx, self.endpoints, stop)  # feedback links followed
             for node in labels:
                 self.above[node] = self.above.get(node, 0) | back.get(node, 0)
         for endpoint in self.endpoints:  # what serves it: its serving infrastructure, its release
