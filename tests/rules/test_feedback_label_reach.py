@@ -1,0 +1,78 @@
+"""Labels joined back into training on the link that closes a loop (marked feedback) still label
+the training job, set the base rate of what the model flags and decide what it is judged on.
+
+* R9 (labels): chargebacks joined into the training set on the loop's closing link are a label
+  source upstream of the training job (no false "no label source")."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.domain import ops
+from app.domain.catalog import default_catalog
+from app.rules.engine import RuleEngine
+from tests.factories import DesignBuilder
+from tests.rules.helpers import findings
+from tests.rules.test_flaw_shapes import _live_matches_fresh
+
+
+def _fraud_loop(feedback: bool, **labels: object):
+    """A fraud model retrained daily on chargebacks (the outcomes of the payments it scored),
+    joined into its training set by a label join pipeline on the link that closes the loop."""
+    b = DesignBuilder(default_catalog(), "Fraud loop")
+    c = {
+        "framing": b.add("problem_framing", "Fraud", task="binary"),
+        "events": b.add("data_source", "Payments", source_type="event_stream", contains_pii=False),
+        "dataset": b.add("dataset", "Transactions", split="time", is_time_series=True),
+        "job": b.add("training_job", "Daily training", schedule="periodic", cv="holdout", reproducible=True),
+        "model": b.add("model", "Fraud model", family="gbdt", learned=True, provenance="trained_here"),
+        "endpoint": b.add("endpoint", "Scoring API", mode="online", qps=100.0),
+        "labels": b.add("label_source", "Chargebacks", **labels),
+        "join": b.add("data_pipeline", "Label join", mode="batch"),
+    }
+    b.chain(c["events"], c["dataset"], c["job"], c["model"], phase="train")
+    b.link(c["model"], c["endpoint"], phase="serve")
+    b.link(c["endpoint"], c["labels"])
+    b.link(c["labels"], c["join"])
+    c["read"] = b.link(c["join"], c["dataset"], feedback=feedback)
+    return b, c
+
+
+def _rule(engine: RuleEngine, rule: str) -> list[str]:
+    return [f.message for f in engine.check().findings if f.rule == rule]
+
+
+# ---- R9: a supervised task with no label source upstream of training ------------------------------
+
+_NO_LABELS = "The task is supervised (binary) but no label source is upstream of Daily training"
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r9_quiet_when_labels_reach_training_on_a_feedback_link(feedback):
+    b, _ = _fraud_loop(feedback)
+    assert findings(b.design, "R9") == []
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r9_fires_when_no_labels_reach_training(feedback):
+    b, c = _fraud_loop(feedback)
+    ops.remove_link(b.design, c["read"])
+    b.link(c["join"], c["endpoint"], feedback=feedback)  # joined into serving logs, not training
+    [finding] = findings(b.design, "R9")
+    assert (finding.message, finding.components) == (_NO_LABELS, (c["job"],))
+
+
+def test_incremental_engine_follows_r9_through_feedback_marks():
+    b, c = _fraud_loop(False)
+    engine = RuleEngine(b.design, b.catalog)
+    assert _rule(engine, "R9") == []
+    engine.apply(ops.set_link_fields(b.design, c["read"], feedback=True)[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R9") == []
+    engine.apply(ops.remove_link(b.design, c["read"])[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R9") == [_NO_LABELS]
+    made = ops.make_link(b.design, b.catalog, c["join"], c["dataset"], feedback=True)
+    engine.apply(ops.add_link(b.design, made))
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R9") == []
