@@ -2,7 +2,9 @@
 the training job, set the base rate of what the model flags and decide what it is judged on.
 
 * R9 (labels): chargebacks joined into the training set on the loop's closing link are a label
-  source upstream of the training job (no false "no label source")."""
+  source upstream of the training job (no false "no label source").
+* R27 (review capacity): their positive rate sets how many cases a day a policy without action
+  limits sends to review (not hidden by the mark)."""
 
 from __future__ import annotations
 
@@ -76,3 +78,52 @@ def test_incremental_engine_follows_r9_through_feedback_marks():
     engine.apply(ops.add_link(b.design, made))
     _live_matches_fresh(engine, b)
     assert _rule(engine, "R9") == []
+
+
+# ---- R27: a review queue fed more cases than it can review --------------------------------------
+
+_FLOODED = (
+    "Block payment has no action limits and sends about 864,000 cases a day (qps x positive rate) "
+    "to Analysts, which reviews 1,000 a day"
+)
+
+
+def _reviewed(feedback: bool, capacity: float):
+    """The fraud loop, 10% positive; a threshold policy on its scores sends every flag to analysts."""
+    b, c = _fraud_loop(feedback, positive_rate=0.1)
+    c["policy"] = b.add(
+        "decision_policy", "Block payment", policy_type="threshold", threshold_source="validation_tuned",
+        action_limits=False,
+    )  # fmt: skip
+    c["review"] = b.add("human_review", "Analysts", capacity_per_day=capacity)
+    b.chain(c["endpoint"], c["policy"], c["review"])
+    return b, c
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r27_review_flood_whether_or_not_the_labels_link_is_marked_feedback(feedback):
+    b, c = _reviewed(feedback, 1000.0)
+    [finding] = findings(b.design, "R27")
+    assert (finding.message, finding.components) == (_FLOODED, (c["policy"], c["review"]))
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r27_quiet_when_the_review_keeps_up_whether_or_not_the_link_is_marked_feedback(feedback):
+    b, _ = _reviewed(feedback, 1_000_000.0)
+    assert findings(b.design, "R27") == []
+
+
+def test_incremental_engine_follows_r27_through_feedback_marks():
+    b, c = _reviewed(False, 1000.0)
+    engine = RuleEngine(b.design, b.catalog)
+    assert _rule(engine, "R27") == [_FLOODED]
+    engine.apply(ops.set_link_fields(b.design, c["read"], feedback=True)[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R27") == [_FLOODED]
+    engine.apply(ops.remove_link(b.design, c["read"])[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R27") == []
+    made = ops.make_link(b.design, b.catalog, c["join"], c["dataset"], feedback=True)
+    engine.apply(ops.add_link(b.design, made))
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R27") == [_FLOODED]
