@@ -4,7 +4,9 @@ the training job, set the base rate of what the model flags and decide what it i
 * R9 (labels): chargebacks joined into the training set on the loop's closing link are a label
   source upstream of the training job (no false "no label source").
 * R27 (review capacity): their positive rate sets how many cases a day a policy without action
-  limits sends to review (not hidden by the mark)."""
+  limits sends to review (not hidden by the mark).
+* R44 (position bias): a classifier trained on them beside a retriever serving another endpoint
+  ranks nothing (no false alarm because the labels seemed to train no model)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from app.domain import ops
 from app.domain.catalog import default_catalog
 from app.rules.engine import RuleEngine
 from tests.factories import DesignBuilder
-from tests.rules.helpers import findings
+from tests.rules.helpers import add_metric, findings
 from tests.rules.test_flaw_shapes import _live_matches_fresh
 
 
@@ -127,3 +129,80 @@ def test_incremental_engine_follows_r27_through_feedback_marks():
     engine.apply(ops.add_link(b.design, made))
     _live_matches_fresh(engine, b)
     assert _rule(engine, "R27") == [_FLOODED]
+
+
+# ---- R44: position bias, placed by what the labels train --------------------------------------
+
+_BIASED = (
+    "Chargebacks collects natural labels from a ranked list with no position correction (the design "
+    "ranks (Candidates)): the ranker learns where items were shown, not what users prefer"
+)
+
+
+def _beside_search(feedback: bool):
+    """The fraud loop (no framing: the design's ranking is its search) on natural labels, beside
+    a retriever serving a search endpoint the fraud model has nothing to do with."""
+    b, c = _fraud_loop(feedback, label_type="natural", position_correction="none")
+    ops.remove_component(b.design, c["framing"])
+    queries = b.add("data_source", "Queries", source_type="logs", contains_pii=False)
+    c["retriever"] = b.add("retriever", "Candidates")
+    c["search"] = b.add("endpoint", "Search API", mode="online")
+    b.chain(queries, c["retriever"], c["search"])
+    return b, c
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r44_quiet_for_a_classifier_beside_a_retriever_whether_or_not_the_link_is_marked_feedback(feedback):
+    b, _ = _beside_search(feedback)
+    assert findings(b.design, "R44") == []
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r44_fires_when_the_labels_model_feeds_the_retriever(feedback):
+    b, c = _beside_search(feedback)
+    b.link(c["model"], c["retriever"], phase="serve")
+    [finding] = findings(b.design, "R44")
+    assert (finding.message, finding.components) == (_BIASED, (c["labels"],))
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r44_names_the_ranking_metric_judging_the_labels_model(feedback):
+    b, c = _beside_search(feedback)
+    evaluation = b.add("evaluation", "Offline evaluation", method="holdout")
+    b.link(c["model"], evaluation)
+    b.link(add_metric(b, "NDCG@10", "ndcg", role="optimizing"), evaluation)
+    [finding] = findings(b.design, "R44")
+    assert "(the design ranks (NDCG@10))" in finding.message
+
+
+def test_r44_bare_label_source_is_followed_without_feedback_links():
+    """A label source with label_type unset is not followed across a feedback link (on a large
+    design of bare label sources that walk would cost every link edit): with no model trained
+    off feedback links, it is asked about wherever the design ranks."""
+    b, c = _beside_search(True)
+    ops.set_property(b.design, b.catalog, c["labels"], "label_type", None)
+    [finding] = findings(b.design, "R44")
+    assert finding.message.startswith("label_type of Chargebacks is unset and the design ranks (Candidates)")
+    ops.set_link_fields(b.design, c["read"], feedback=False)
+    assert findings(b.design, "R44") == []
+
+
+def test_incremental_engine_follows_r44_through_feedback_marks():
+    b, c = _beside_search(False)
+    engine = RuleEngine(b.design, b.catalog)
+    assert _rule(engine, "R44") == []
+    engine.apply(ops.set_link_fields(b.design, c["read"], feedback=True)[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R44") == []
+    made = ops.make_link(b.design, b.catalog, c["model"], c["retriever"], phase="serve")
+    engine.apply(ops.add_link(b.design, made))
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R44") == [_BIASED]
+    engine.apply(ops.remove_link(b.design, made.id)[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R44") == []
+    engine.apply(ops.set_property(b.design, b.catalog, c["labels"], "label_type", None)[1])
+    _live_matches_fresh(engine, b)
+    engine.apply(ops.set_property(b.design, b.catalog, c["labels"], "label_type", "natural")[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R44") == []
