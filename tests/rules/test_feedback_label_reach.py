@@ -3,6 +3,8 @@ the training job, set the base rate of what the model flags and decide what it i
 
 * R9 (labels): chargebacks joined into the training set on the loop's closing link are a label
   source upstream of the training job (no false "no label source").
+* R19 (imbalance): the metrics judging what those labels train are the ones linked into that
+  model's evaluation (no false "judged only by no named metric" beside PR-AUC).
 * R27 (review capacity): their positive rate sets how many cases a day a policy without action
   limits sends to review (not hidden by the mark).
 * R44 (position bias): a classifier trained on them beside a retriever serving another endpoint
@@ -80,6 +82,56 @@ def test_incremental_engine_follows_r9_through_feedback_marks():
     engine.apply(ops.add_link(b.design, made))
     _live_matches_fresh(engine, b)
     assert _rule(engine, "R9") == []
+
+
+# ---- R19: rare positives judged only by accuracy ----------------------------------------------
+
+_ACCURACY = (
+    "Labels from Chargebacks are 1% positive and the model is judged only by accuracy: always "
+    "predicting negative scores 99% accuracy"
+)
+
+
+def _judged(feedback: bool, *metrics: str):
+    """The fraud loop, 1% positive, its model evaluated offline by `metrics`."""
+    b, c = _fraud_loop(feedback, positive_rate=0.01)
+    c["evaluation"] = b.add("evaluation", "Offline evaluation", method="holdout")
+    b.link(c["model"], c["evaluation"])
+    for name in metrics:
+        b.link(add_metric(b, name.upper(), name, role="optimizing"), c["evaluation"])
+    return b, c
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r19_fires_on_accuracy_alone_whether_or_not_the_labels_link_is_marked_feedback(feedback):
+    b, c = _judged(feedback, "accuracy")
+    [finding] = findings(b.design, "R19")
+    assert finding.message == _ACCURACY
+    assert c["labels"] in finding.components
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r19_quiet_with_pr_auc_beside_accuracy_whether_or_not_the_link_is_marked_feedback(feedback):
+    b, _ = _judged(feedback, "accuracy", "pr_auc")
+    assert findings(b.design, "R19") == []
+
+
+def test_incremental_engine_follows_r19_through_feedback_marks():
+    b, c = _judged(False, "accuracy", "pr_auc")
+    engine = RuleEngine(b.design, b.catalog)
+    assert _rule(engine, "R19") == []
+    engine.apply(ops.set_link_fields(b.design, c["read"], feedback=True)[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R19") == []
+    pr_auc = next(x.id for x in b.design.components if x.name == "PR_AUC")
+    engine.apply(ops.remove_component(b.design, pr_auc)[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R19") == [_ACCURACY]
+    engine.apply(ops.set_property(b.design, b.catalog, c["labels"], "positive_rate", None)[1])
+    _live_matches_fresh(engine, b)
+    engine.apply(ops.set_property(b.design, b.catalog, c["labels"], "positive_rate", 0.01)[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R19") == [_ACCURACY]
 
 
 # ---- R27: a review queue fed more cases than it can review --------------------------------------
