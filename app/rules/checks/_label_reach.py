@@ -5,46 +5,22 @@ verdicts) are the same labels; the mark says the loop is meant, not that they st
 `retrained_by` is R45's walk from label sources to the training jobs their labels reach, less
 those reached through an importance-weighting strategy; `human_judged` is R53's walk from human
 labels to the evaluations and the models they judge; `ranking_signals_near` places R44's ranking
-signals by the labels of the models they concern. `label_reach_bits` is the feedback-free walk
-from label sources with the few that state what R19 and R44 judge them by followed across
-feedback links too (a large design of bare label sources pays nothing).
+signals by the labels of the models they concern, following across feedback links only the
+label sources that state label_type (`_signals.stated_reach_bits`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from itertools import compress
 
 from app.domain.model import Component
 from app.rules import bitwalk
 from app.rules.checks._common import bit_row, pick, transpose
 from app.rules.checks._feedback_reach import reach_bits_across_feedback
-from app.rules.checks._signals import model_ids, weighting
+from app.rules.checks._signals import model_ids, stated_reach_bits, weighting
 from app.rules.context import RuleContext
 from app.rules.walks import reach_masks
-
-
-def label_reach_bits(
-    ctx: RuleContext, labels: list[str], crossing: Iterable[str], stop: Iterable[str]
-) -> Mapping[str, int]:
-    """`ctx.reach_bits(labels, stop=stop)` (bit i for labels[i]), with the reach of the label
-    sources in `crossing` (a few of `labels`) taken along links marked feedback too."""
-    stopped = frozenset(stop)
-    below = ctx.reach_bits(labels, stop=stopped)
-    wanted = set(crossing)
-    crossing = [label for label in labels if label in wanted]
-    if not crossing or not ctx.feedback_links():
-        return below
-    down = reach_bits_across_feedback(ctx, crossing, stopped)
-    index = {label: i for i, label in enumerate(labels)}
-    bit = [1 << index[label] for label in crossing]
-    merged = dict(below)
-    for node, mask in down.items():
-        extra = 0
-        for j in compress(range(len(crossing)), bit_row(mask, len(crossing))):
-            extra |= bit[j]
-        merged[node] = merged.get(node, 0) | extra
-    return merged
 
 
 def retrained_by(
@@ -113,18 +89,16 @@ def human_judged(ctx: RuleContext, labels: Sequence[Component], models: list[str
     return {m for m in models if above.get(m)}
 
 
-def ranking_signals_near(
-    ctx: RuleContext, labels: list[str], signals: list[str], crossing: Iterable[str] = ()
-) -> dict[str, list[str]]:
+def ranking_signals_near(ctx: RuleContext, labels: list[str], signals: list[str]) -> dict[str, list[str]]:
     """For each label source that trains models, the ranking signals of what it trains (all of
     them: `signals` itself, else in design order): a
     retriever or re-ranker its models feed or are fed by, or linked to nothing; a ranking metric
     linked into what its labels reach (up to their models and what those feed), or into what no
     label reaches (a metric of the whole design). Each signal is placed by its bit mask of labels.
-    The labels in `crossing` are followed to their models along links marked feedback too."""
+    Label sources that set label_type are followed to their models along feedback links too."""
     models = model_ids(ctx)
     stop = set(models)
-    below = label_reach_bits(ctx, labels, crossing, stop)  # as far as the models they train
+    below = stated_reach_bits(ctx, labels, stop, ("label_type",))  # as far as the models they train
     trainers = {m: below[m] for m in models if below.get(m)}  # model -> the labels (bits) training it
     training = 0
     for mask in trainers.values():

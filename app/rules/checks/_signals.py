@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from itertools import compress
 
-from app.rules.checks._common import endpoint_view, is_learned, items, number, pick
+from app.rules.checks._common import bit_row, endpoint_view, is_learned, items, number, pick
 from app.rules.checks._feedback_reach import reach_bits_across_feedback
 from app.rules.context import RuleContext
 
@@ -85,6 +86,30 @@ def trained_by(ctx: RuleContext, seeds: list[str]) -> dict[str, list[str]]:
         for seed in pick(seeds, bits.get(model, 0)):
             found.setdefault(seed, []).append(model)
     return found
+
+
+def stated_reach_bits(
+    ctx: RuleContext, seeds: list[str], stop: Iterable[str], said: tuple[str, ...]
+) -> Mapping[str, int]:
+    """`ctx.reach_bits(seeds, stop=stop)` (bit i for seeds[i]), with the reach of the seeds that
+    set one of the properties `said` taken along links marked feedback too. Those (components
+    saying what they hold, the ones a rule can judge) are followed across the link closing a
+    loop; a large design of bare ones pays no feedback-crossing walk on every link edit."""
+    stopped = frozenset(stop)
+    below = ctx.reach_bits(seeds, stop=stopped)
+    stated = [s for s in seeds if any(ctx.prop(s, name) is not None for name in said)]
+    if not stated or not ctx.feedback_links():
+        return below
+    down = reach_bits_across_feedback(ctx, stated, stopped)
+    index = {seed: i for i, seed in enumerate(seeds)}
+    bits = [1 << index[seed] for seed in stated]
+    merged = dict(below)
+    for node, mask in down.items():
+        extra = 0
+        for j in compress(range(len(stated)), bit_row(mask, len(stated))):
+            extra |= bits[j]
+        merged[node] = merged.get(node, 0) | extra
+    return merged
 
 
 def model_reach(ctx: RuleContext) -> Mapping[str, int]:

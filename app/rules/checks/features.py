@@ -17,8 +17,7 @@ from app.rules.checks._common import (
     pick,
     roml,
 )
-from app.rules.checks._label_reach import label_reach_bits
-from app.rules.checks._signals import models_reaching_kind
+from app.rules.checks._signals import models_reaching_kind, stated_reach_bits
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import rule
@@ -62,7 +61,7 @@ def r19_imbalance(ctx: RuleContext) -> Iterator[Hit]:
     # The metrics judging what a label source trains: linked into what its labels reach (the
     # job, the model, its evaluation), and those linked into no model's reach (the design's).
     seeds = [c.id for c in labels]
-    stated = tuple(c.id for c, r in zip(labels, rates, strict=True) if r is not None)
+    stated = tuple(c.id for c in labels if c.properties.get("positive_rate") is not None)
     reach, owned = _judged_reach(ctx, seeds, stated) if seeds else ({}, frozenset())
     shared: list[tuple[str, object]] = []
     judged: dict[str, list[tuple[str, object]]] = {}
@@ -115,14 +114,14 @@ def _judged_reach(
 ) -> tuple[dict[str, int], frozenset[str]]:
     """Bits of the label sources (seeds) on what they train and what judges it, and the nodes
     that judge some model. A label's reach runs up to the first models (along links marked
-    feedback too for the `stated` ones, whose positive_rate is set); from there each model
-    judges its own reach, short of any other model or training job (a model fed by its scores
-    is judged for itself)."""
+    feedback too for the `stated` ones, whose positive_rate is set: part of the memo's key, as
+    their properties decide the walk); from there each model judges its own reach, short of any
+    other model or training job (a model fed by its scores is judged for itself)."""
 
     def compute() -> tuple[dict[str, int], frozenset[str]]:
         models = ctx.ids_of_kind(*MODEL_KINDS)
         blocked = frozenset(models | ctx.ids_of_kind("training_job"))
-        first = label_reach_bits(ctx, seeds, stated, models)
+        first = stated_reach_bits(ctx, seeds, models, ("positive_rate",))
         own = {m: first[m] for m in models if first.get(m)}
         bits = dict(first)
         after = walks.reach_masks(ctx.topology(), ctx.adjacency(), own, blocked, True) if own else {}

@@ -61,8 +61,7 @@ _MIN_AGREEMENT = 0.6
     "framing, a label source training models counts only when a retriever or re-ranker is up- or "
     "downstream of what it trains (or linked to nothing), or a ranking metric is linked into what "
     "its labels reach (or into what no label reaches); its labels are followed to the models they "
-    "train along links marked feedback too when its label_type is natural or delayed_outcome (with "
-    "label_type unset, without them).",
+    "train along links marked feedback too when its label_type is set (unset, without them).",
     unset="position_correction unset on such a label source fires (the bias is assumed uncorrected); "
     "label_type unset fires too unless position_correction names a correction.",
 )
@@ -73,14 +72,7 @@ def r44_position_bias(ctx: RuleContext) -> Iterator[Hit]:
     ranking_task = any(ctx.kind_of.get(s) == "problem_framing" for s in signals)
     labels = ctx.of_kind("label_source")
     label_ids = [c.id for c in labels]
-    # Labels stated to be outcomes are followed to their models along feedback links too.
-    stated = [
-        c.id
-        for c in labels
-        if c.properties.get("label_type") in OUTCOME_LABELS
-        and c.properties.get("position_correction") not in _CORRECTIONS
-    ]
-    near = {} if ranking_task else ranking_signals_near(ctx, label_ids, signals, stated)
+    near = {} if ranking_task else ranking_signals_near(ctx, label_ids, signals)
     everywhere = f"the design ranks ({names(ctx, signals)})"
     for label in labels:
         props = label.properties
