@@ -265,7 +265,8 @@ def _lower_label(label: str) -> str:
     sources=(*htd("3", "5"), *roml(22)),
     condition="A component other than a constraint has no link at all, or a data source or feature "
     "pipeline reaches no model or baseline, and no evaluation, experiment or monitor that judges "
-    "one (feedback links left out).",
+    "one (along links marked feedback too: logs read back into training on the loop's closing link "
+    "are used).",
     unset="Reads no property: only the links.",
 )
 def r5_orphans(ctx: RuleContext) -> Iterator[Hit]:
@@ -284,7 +285,7 @@ def r5_orphans(ctx: RuleContext) -> Iterator[Hit]:
                 # Data that trains or serves a model, or that judges one: a golden set for the
                 # evaluation, outcomes for an experiment or a monitor.
                 users = ctx.ids_of_kind(*MODEL_KINDS, "evaluation", "experiment", "monitor")
-                reaches_model = ctx.reach(users, forward=False, feedback=False)
+                reaches_model = ctx.reach(users, forward=False, feedback=True)
             if cid not in reaches_model:
                 yield Hit(
                     f"{ctx.name(cid)} does not reach any model: an unused data dependency",

@@ -1,0 +1,139 @@
+"""Data read back into training on the link that closes a loop (marked feedback) is read like
+any other: the mark says the loop is meant, not that the data stops there.
+
+* R5 (unused data): decision logs joined into the training set on the loop's closing link train
+  the model (no false "does not reach any model").
+* R13 (data not validated): those logs reach the training job unvalidated along that link too."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.domain import ops
+from app.domain.catalog import default_catalog
+from app.rules.engine import RuleEngine
+from tests.factories import DesignBuilder
+from tests.rules.helpers import findings
+from tests.rules.test_flaw_shapes import _live_matches_fresh
+
+
+def _logs_loop(feedback: bool):
+    """A fraud model trained on validated payments and on the logs of its own decisions, joined
+    into the training set on the link that closes the loop (marked feedback when `feedback`)."""
+    b = DesignBuilder(default_catalog(), "Decision logs loop")
+    owned = {"owner": "payments", "versioned": True, "contains_pii": False}
+    c = {
+        "events": b.add("data_source", "Payments", source_type="event_stream", **owned),
+        "validation": b.add("data_validation", "Checks", checks=["schema"], blocking=True, where="both"),
+        "dataset": b.add("dataset", "Transactions", split="time", is_time_series=True),
+        "job": b.add("training_job", "Daily training", schedule="periodic", cv="holdout", reproducible=True),
+        "model": b.add("model", "Fraud model", family="gbdt", learned=True, provenance="trained_here"),
+        "endpoint": b.add("endpoint", "Scoring API", mode="online"),
+        "logs": b.add("data_source", "Decision logs", source_type="logs", **owned),
+    }
+    b.chain(c["events"], c["validation"], c["dataset"], c["job"], c["model"], phase="train")
+    b.link(c["model"], c["endpoint"], phase="serve")
+    b.link(c["endpoint"], c["logs"])
+    c["read"] = b.link(c["logs"], c["dataset"], feedback=feedback)
+    return b, c
+
+
+def _rule(engine: RuleEngine, rule: str) -> list[str]:
+    return [f.message for f in engine.check().findings if f.rule == rule]
+
+
+# ---- R5: unused data dependency ---------------------------------------------------------------
+
+_UNUSED = "Decision logs does not reach any model: an unused data dependency"
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r5_quiet_when_logs_reach_training_on_a_feedback_link(feedback):
+    b, _ = _logs_loop(feedback)
+    assert findings(b.design, "R5") == []
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r5_fires_when_the_logs_reach_no_model(feedback):
+    b, c = _logs_loop(feedback)
+    ops.remove_link(b.design, c["read"])
+    archive = b.add("dataset", "Log archive")
+    b.link(c["logs"], archive, feedback=feedback)
+    [finding] = findings(b.design, "R5")
+    assert (finding.message, finding.components) == (_UNUSED, (c["logs"],))
+
+
+def test_incremental_engine_follows_r5_through_feedback_marks():
+    b, c = _logs_loop(False)
+    engine = RuleEngine(b.design, b.catalog)
+    assert _rule(engine, "R5") == []
+    engine.apply(ops.set_link_fields(b.design, c["read"], feedback=True)[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R5") == []
+    engine.apply(ops.remove_link(b.design, c["read"])[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R5") == [_UNUSED]
+    made = ops.make_link(b.design, b.catalog, c["logs"], c["dataset"], feedback=True)
+    engine.apply(ops.add_link(b.design, made))
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R5") == []
+
+
+# ---- R13: data reaching training unvalidated -------------------------------------------------
+
+_UNCHECKED = "Training job Daily training reads Decision logs with no blocking data validation on the way"
+
+
+def _r13_training(design) -> list[str]:
+    return [m for m in (f.message for f in findings(design, "R13")) if m.startswith("Training job")]
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r13_fires_whether_or_not_the_logs_link_is_marked_feedback(feedback):
+    b, _ = _logs_loop(feedback)
+    assert _r13_training(b.design) == [_UNCHECKED]
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r13_quiet_when_the_logs_pass_the_validation(feedback):
+    b, c = _logs_loop(feedback)
+    ops.remove_link(b.design, c["read"])
+    b.link(c["logs"], c["validation"], feedback=feedback)
+    assert _r13_training(b.design) == []
+
+
+def test_r13_bare_source_is_followed_without_feedback_links():
+    """A data source with source_type unset is not followed across a feedback link (on a large
+    design of bare sources that walk would cost every link edit): set it to be judged there."""
+    b, c = _logs_loop(True)
+    ops.set_property(b.design, b.catalog, c["logs"], "source_type", None)
+    assert _r13_training(b.design) == []
+    ops.set_link_fields(b.design, c["read"], feedback=False)
+    assert _r13_training(b.design) == [_UNCHECKED]
+
+
+def test_incremental_engine_follows_r13_through_feedback_marks():
+    b, c = _logs_loop(False)
+    engine = RuleEngine(b.design, b.catalog)
+
+    def training() -> list[str]:
+        return [m for m in _rule(engine, "R13") if m.startswith("Training job")]
+
+    assert training() == [_UNCHECKED]
+    engine.apply(ops.set_link_fields(b.design, c["read"], feedback=True)[1])
+    _live_matches_fresh(engine, b)
+    assert training() == [_UNCHECKED]
+    engine.apply(ops.remove_link(b.design, c["read"])[1])
+    _live_matches_fresh(engine, b)
+    assert training() == []
+    made = ops.make_link(b.design, b.catalog, c["logs"], c["validation"], feedback=True)
+    engine.apply(ops.add_link(b.design, made))
+    _live_matches_fresh(engine, b)
+    assert training() == []
+    engine.apply(ops.set_property(b.design, b.catalog, c["validation"], "blocking", False)[1])
+    _live_matches_fresh(engine, b)
+    assert len(training()) == 1
+    engine.apply(ops.set_property(b.design, b.catalog, c["logs"], "source_type", None)[1])
+    _live_matches_fresh(engine, b)
+    engine.apply(ops.set_property(b.design, b.catalog, c["logs"], "source_type", "logs")[1])
+    _live_matches_fresh(engine, b)
