@@ -3,7 +3,11 @@ any other: the mark says the loop is meant, not that the data stops there.
 
 * R5 (unused data): decision logs joined into the training set on the loop's closing link train
   the model (no false "does not reach any model").
-* R13 (data not validated): those logs reach the training job unvalidated along that link too."""
+* R13 (data not validated): those logs reach the training job unvalidated along that link too.
+* R17 (temporal leakage): a time-ordered log dataset read by a k-fold job on that link is
+  cross-validated with k-fold all the same.
+* R42 (label leakage): an operational database read raw by the training job on that link holds
+  current values all the same."""
 
 from __future__ import annotations
 
@@ -137,3 +141,93 @@ def test_incremental_engine_follows_r13_through_feedback_marks():
     _live_matches_fresh(engine, b)
     engine.apply(ops.set_property(b.design, b.catalog, c["logs"], "source_type", "logs")[1])
     _live_matches_fresh(engine, b)
+
+
+# ---- R17 and R42: time-ordered logs and current state read back by the training job ------------
+
+
+def _read_back(feedback: bool, kind: str, **props: object):
+    """A fraud model cross-validated with k-fold on its time-ordered transactions, whose training
+    job also reads back a `kind` component its endpoint writes to (on the link that closes the
+    loop, marked feedback when `feedback`)."""
+    b = DesignBuilder(default_catalog(), "Read back")
+    c = {
+        "events": b.add("data_source", "Payments", source_type="event_stream", contains_pii=False),
+        "dataset": b.add("dataset", "Transactions", split="time", is_time_series=True),
+        "job": b.add("training_job", "Daily training", schedule="periodic", cv="kfold", reproducible=True),
+        "model": b.add("model", "Fraud model", family="gbdt", learned=True, provenance="trained_here"),
+        "endpoint": b.add("endpoint", "Scoring API", mode="online"),
+        "back": b.add(kind, "Decision logs", **props),
+    }
+    b.chain(c["events"], c["dataset"], c["job"], c["model"], phase="train")
+    b.link(c["model"], c["endpoint"], phase="serve")
+    b.link(c["endpoint"], c["back"])
+    c["read"] = b.link(c["back"], c["job"], feedback=feedback)
+    return b, c
+
+
+_KFOLD = (
+    "Dataset Decision logs is a time series and is cross-validated with k-fold in Daily training: "
+    "temporal leakage"
+)
+_CURRENT = (
+    "Data source Decision logs (oltp_db) feeds Daily training, which reads no feature store or feature "
+    "pipeline, where data in Transactions is a time series: its records hold current values, not values "
+    "as of each prediction (label leakage)"
+)
+
+
+def _r17_logs(design) -> list[str]:
+    return [f.message for f in findings(design, "R17") if "Decision logs" in f.message]
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r17_kfold_on_logs_read_back_whether_or_not_the_link_is_marked_feedback(feedback):
+    b, _ = _read_back(feedback, "dataset", split="time", is_time_series=True)
+    assert _r17_logs(b.design) == [_KFOLD]
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r17_quiet_on_logs_read_back_with_time_series_cv(feedback):
+    b, c = _read_back(feedback, "dataset", split="time", is_time_series=True)
+    ops.set_property(b.design, b.catalog, c["job"], "cv", "time_series_cv")
+    assert findings(b.design, "R17") == []
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r42_current_state_read_back_whether_or_not_the_link_is_marked_feedback(feedback):
+    b, c = _read_back(feedback, "data_source", source_type="oltp_db", contains_pii=False)
+    [finding] = findings(b.design, "R42")
+    assert (finding.message, finding.components) == (_CURRENT, (c["job"], c["back"]))
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r42_quiet_when_the_read_back_source_is_a_log(feedback):
+    b, _ = _read_back(feedback, "data_source", source_type="logs", contains_pii=False)
+    assert findings(b.design, "R42") == []
+
+
+def test_incremental_engine_follows_r17_and_r42_through_feedback_marks():
+    b, c = _read_back(False, "dataset", split="time", is_time_series=True)
+    engine = RuleEngine(b.design, b.catalog)
+    assert [m for m in _rule(engine, "R17") if "Decision logs" in m] == [_KFOLD]
+    engine.apply(ops.set_link_fields(b.design, c["read"], feedback=True)[1])
+    _live_matches_fresh(engine, b)
+    assert [m for m in _rule(engine, "R17") if "Decision logs" in m] == [_KFOLD]
+    engine.apply(ops.set_property(b.design, b.catalog, c["back"], "is_time_series", None)[1])
+    _live_matches_fresh(engine, b)
+    engine.apply(ops.set_property(b.design, b.catalog, c["back"], "is_time_series", True)[1])
+    _live_matches_fresh(engine, b)
+    b2, c2 = _read_back(False, "data_source", source_type="oltp_db", contains_pii=False)
+    engine = RuleEngine(b2.design, b2.catalog)
+    assert _rule(engine, "R42") == [_CURRENT]
+    engine.apply(ops.set_link_fields(b2.design, c2["read"], feedback=True)[1])
+    _live_matches_fresh(engine, b2)
+    assert _rule(engine, "R42") == [_CURRENT]
+    engine.apply(ops.remove_link(b2.design, c2["read"])[1])
+    _live_matches_fresh(engine, b2)
+    assert _rule(engine, "R42") == []
+    made = ops.make_link(b2.design, b2.catalog, c2["back"], c2["job"], feedback=True)
+    engine.apply(ops.add_link(b2.design, made))
+    _live_matches_fresh(engine, b2)
+    assert _rule(engine, "R42") == [_CURRENT]
