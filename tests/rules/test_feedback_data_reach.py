@@ -7,7 +7,13 @@ any other: the mark says the loop is meant, not that the data stops there.
 * R17 (temporal leakage): a time-ordered log dataset read by a k-fold job on that link is
   cross-validated with k-fold all the same.
 * R42 (label leakage): an operational database read raw by the training job on that link holds
-  current values all the same."""
+  current values all the same.
+* R20 (sampled data not re-weighted): an undersampler on the way back into the training set
+  shifts the base rate the model learns along that link too.
+* R25 (early stopping): a training job whose output link closes the loop still trains the deep
+  model it feeds.
+* R27 (fixed threshold): a training job whose output link closes the loop still retrains the
+  model whose scores a hand-set threshold cuts."""
 
 from __future__ import annotations
 
@@ -231,3 +237,139 @@ def test_incremental_engine_follows_r17_and_r42_through_feedback_marks():
     engine.apply(ops.add_link(b2.design, made))
     _live_matches_fresh(engine, b2)
     assert _rule(engine, "R42") == [_CURRENT]
+
+
+# ---- R20 and R27: a sampler on the loop's way back, a retrained model's hand-set threshold --------
+
+_SHIFTED = (
+    "Undersample uses undersample without weighted correction and feeds Block, which read the scores "
+    "as probabilities: they are miscalibrated"
+)
+_MANUAL = (
+    "Decision policy Block uses a manually set threshold while Daily training retrains the model (periodic)"
+)
+
+
+def _threshold_loop(marked: str | None, threshold_source: str = "manual", weighted: bool = False):
+    """A fraud model whose hand-set threshold blocks payments; the blocked payments' logs are
+    undersampled back into its training set. `marked` says which link of the loop is marked
+    feedback: "sampled" (undersampler -> training set) or "output" (training job -> model)."""
+    b = DesignBuilder(default_catalog(), "Threshold loop")
+    c = {
+        "dataset": b.add("dataset", "Transactions"),
+        "job": b.add("training_job", "Daily training", schedule="periodic", reproducible=True),
+        "model": b.add("model", "Fraud model", family="gbdt", learned=True, provenance="trained_here"),
+        "policy": b.add(
+            "decision_policy", "Block", policy_type="threshold", threshold_source=threshold_source,
+            action_limits=True,
+        ),
+        "endpoint": b.add("endpoint", "Scoring API", mode="online"),
+        "logs": b.add("data_source", "Payment logs", source_type="logs", contains_pii=False),
+        "sampler": b.add(
+            "sampling_strategy", "Undersample", method="undersample", weighted_correction=weighted
+        ),
+    }  # fmt: skip
+    b.link(c["dataset"], c["job"])
+    c["output"] = b.link(c["job"], c["model"], feedback=marked == "output")
+    b.chain(c["model"], c["policy"], c["endpoint"], c["logs"], c["sampler"])
+    c["sampled"] = b.link(c["sampler"], c["dataset"], feedback=marked == "sampled")
+    return b, c
+
+
+@pytest.mark.parametrize("marked", ["sampled", "output"])
+def test_r20_undersampled_logs_shift_the_model_wherever_the_loop_is_marked(marked):
+    b, _ = _threshold_loop(marked, threshold_source="validation_tuned")
+    assert [f.message for f in findings(b.design, "R20")] == [_SHIFTED]
+
+
+@pytest.mark.parametrize("marked", ["sampled", "output"])
+def test_r20_quiet_with_importance_weights(marked):
+    b, _ = _threshold_loop(marked, threshold_source="validation_tuned", weighted=True)
+    assert findings(b.design, "R20") == []
+
+
+@pytest.mark.parametrize("marked", ["sampled", "output"])
+def test_r27_manual_threshold_on_a_retrained_model_wherever_the_loop_is_marked(marked):
+    b, c = _threshold_loop(marked, weighted=True)
+    [finding] = findings(b.design, "R27")
+    assert (finding.message, finding.components) == (_MANUAL, (c["job"], c["policy"]))
+
+
+@pytest.mark.parametrize("marked", ["sampled", "output"])
+def test_r27_quiet_with_a_validation_tuned_threshold(marked):
+    b, _ = _threshold_loop(marked, threshold_source="validation_tuned", weighted=True)
+    assert findings(b.design, "R27") == []
+
+
+def test_incremental_engine_follows_r20_and_r27_through_feedback_marks():
+    b, c = _threshold_loop("sampled")
+    engine = RuleEngine(b.design, b.catalog)
+    assert (_rule(engine, "R20"), _rule(engine, "R27")) == ([_SHIFTED], [_MANUAL])
+    engine.apply(ops.set_link_fields(b.design, c["sampled"], feedback=False)[1])
+    engine.apply(ops.set_link_fields(b.design, c["output"], feedback=True)[1])
+    _live_matches_fresh(engine, b)
+    assert (_rule(engine, "R20"), _rule(engine, "R27")) == ([_SHIFTED], [_MANUAL])
+    engine.apply(ops.remove_link(b.design, c["output"])[1])
+    _live_matches_fresh(engine, b)
+    assert (_rule(engine, "R20"), _rule(engine, "R27")) == ([], [])
+    made = ops.make_link(b.design, b.catalog, c["job"], c["model"], feedback=True)
+    engine.apply(ops.add_link(b.design, made))
+    _live_matches_fresh(engine, b)
+    assert (_rule(engine, "R20"), _rule(engine, "R27")) == ([_SHIFTED], [_MANUAL])
+    engine.apply(ops.set_property(b.design, b.catalog, c["sampler"], "weighted_correction", True)[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R20") == []
+
+
+# ---- R25: a deep model's training job, its output link marked feedback ---------------------------
+
+_NO_EARLY_STOP = "Training job Training trains transformer model Net without early stopping"
+
+
+def _deep_loop(feedback: bool, early_stopping: bool = False):
+    """A transformer retrained on the logs of its own answers; the loop closed on the job's
+    output link (marked feedback when `feedback`)."""
+    b = DesignBuilder(default_catalog(), "Deep loop")
+    c = {
+        "logs": b.add("data_source", "Chat logs", source_type="logs", contains_pii=False),
+        "dataset": b.add("dataset", "Training set"),
+        "job": b.add(
+            "training_job", "Training", schedule="periodic", reproducible=True, cv="holdout", hpo="random",
+            early_stopping=early_stopping,
+        ),
+        "model": b.add("model", "Net", family="transformer", learned=True, provenance="trained_here"),
+        "endpoint": b.add("endpoint", "API", mode="online"),
+    }  # fmt: skip
+    b.chain(c["logs"], c["dataset"], c["job"])
+    c["output"] = b.link(c["job"], c["model"], feedback=feedback)
+    b.chain(c["model"], c["endpoint"], c["logs"])
+    return b, c
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r25_no_early_stopping_whether_or_not_the_output_link_is_marked_feedback(feedback):
+    b, c = _deep_loop(feedback)
+    [finding] = findings(b.design, "R25")
+    assert (finding.message, finding.components) == (_NO_EARLY_STOP, (c["job"], c["model"]))
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r25_quiet_with_early_stopping(feedback):
+    b, _ = _deep_loop(feedback, early_stopping=True)
+    assert findings(b.design, "R25") == []
+
+
+def test_incremental_engine_follows_r25_through_feedback_marks():
+    b, c = _deep_loop(False)
+    engine = RuleEngine(b.design, b.catalog)
+    assert _rule(engine, "R25") == [_NO_EARLY_STOP]
+    engine.apply(ops.set_link_fields(b.design, c["output"], feedback=True)[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R25") == [_NO_EARLY_STOP]
+    engine.apply(ops.remove_link(b.design, c["output"])[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R25") == []
+    made = ops.make_link(b.design, b.catalog, c["job"], c["model"], feedback=True)
+    engine.apply(ops.add_link(b.design, made))
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R25") == [_NO_EARLY_STOP]

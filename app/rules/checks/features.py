@@ -154,8 +154,9 @@ _CALIBRATED = ("platt", "isotonic", "temperature", "native")
     sources=roml(30),
     condition="A sampling strategy that undersamples, oversamples, uses SMOTE or negative sampling "
     "without weighted_correction trains a model (its data reaches the model without passing another "
-    "model) that feeds a threshold, optimizer, rerank or bandit policy, or that has calibration set, "
-    "or the design judges models with logloss, brier or ece.",
+    "model, along links marked feedback too when its method is set) that feeds a threshold, "
+    "optimizer, rerank or bandit policy, or that has calibration set, or the design judges models "
+    "with logloss, brier or ece.",
     unset="weighted_correction unset on such a sampler, method unset on a sampler upstream of a "
     "probability consumer, or policy_type unset on a policy downstream of a shifting sampler: a "
     "warning naming the property.",
@@ -182,8 +183,8 @@ def r20_sampling_correction(ctx: RuleContext) -> Iterator[Hit]:
     unknown = Unspecified(ctx)
     seeds = [s.id for s in samplers]
     # A sampler shifts the models trained on its data (not the ranker a retrieval model trained
-    # on sampled negatives feeds), and the policies those models feed.
-    bits = dict(ctx.reach_bits(seeds, stop=ctx.ids_of_kind("model")))
+    # on sampled negatives feeds), along links marked feedback too, and the policies those feed.
+    bits = dict(stated_reach_bits(ctx, seeds, ctx.ids_of_kind("model"), ("method",)))
     for policy, feeding in models_reaching_kind(ctx, "decision_policy").items():
         for model in feeding:
             bits[policy] = bits.get(policy, 0) | bits.get(model, 0)

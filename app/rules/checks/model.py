@@ -158,8 +158,8 @@ _FIX25 = {"cv": "holdout, kfold, time_series_cv or none", "hpo": "random, bayesi
     suggestion="Tune hyperparameters (random or Bayesian search) with cross-validation or a holdout, "
     "and use early stopping for deep models.",
     sources=mts("Model 3"),
-    condition="A training job has cv none and hpo none (warning), or a deep model's training job has "
-    "early_stopping false (info).",
+    condition="A training job has cv none and hpo none (warning), or a deep model's training job (its "
+    "output link marked feedback or not) has early_stopping false (info).",
     unset="cv or hpo unset when the other is none or unset is a warning naming it; early_stopping unset "
     "on a deep model's job is info.",
 )
@@ -184,7 +184,7 @@ def r25_tuning(ctx: RuleContext) -> Iterator[Hit]:
         family = model.properties.get("family")
         if family not in DEEP_FAMILIES:
             continue
-        trainers = ctx.sorted_ids(ctx.reach([model.id], forward=False, stop=stop) & jobs)
+        trainers = ctx.sorted_ids(ctx.reach([model.id], forward=False, stop=stop, feedback=True) & jobs)
         for trainer in trainers:
             stopping = ctx.prop(trainer, "early_stopping")
             if stopping is False:
@@ -268,10 +268,11 @@ def r26_slices(ctx: RuleContext) -> Iterator[Hit]:
     "(action limits) or route them through human review sized for the flagged volume.",
     sources=htd("7"),
     condition="A threshold policy with a manually set threshold is downstream of a training job "
-    "that retrains (periodic, triggered, continual, or linked from a CI/CD pipeline with ct); info: a "
-    "policy acts with action_limits false and no human review; warning: a policy without action "
-    "limits sends a human review more cases a day (endpoint qps x 86,400 x positive rate of a label "
-    "source upstream, along links marked feedback too) than its capacity_per_day.",
+    "(along links marked feedback too) that retrains (periodic, triggered, continual, or linked "
+    "from a CI/CD pipeline with ct); info: a policy acts with action_limits false and no human "
+    "review; warning: a policy without action limits sends a human review more cases a day "
+    "(endpoint qps x 86,400 x positive rate of a label source upstream, along links marked "
+    "feedback too) than its capacity_per_day.",
     unset="threshold_source unset on a threshold policy whose training jobs retrain or have schedule "
     "unset is a warning; with a manual threshold, an unset schedule is a warning; action_limits "
     "unset is info; capacity_per_day unset on a review fed without action limits is info.",
@@ -295,7 +296,7 @@ def r27_thresholds(ctx: RuleContext) -> Iterator[Hit]:
         props = policy.properties
         if props.get("policy_type") != "threshold" or props.get("threshold_source") == "validation_tuned":
             continue
-        trainers = ctx.sorted_ids(ctx.reach([policy.id], forward=False) & jobs)
+        trainers = ctx.sorted_ids(ctx.reach([policy.id], forward=False, feedback=True) & jobs)
         retrained = [j for j in trainers if cadence(j)]
         unsure = [j for j in trainers if ctx.prop(j, "schedule") is None and not cadence(j)]
         if not retrained and not unsure:
