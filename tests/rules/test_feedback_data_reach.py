@@ -13,7 +13,9 @@ any other: the mark says the loop is meant, not that the data stops there.
 * R25 (early stopping): a training job whose output link closes the loop still trains the deep
   model it feeds.
 * R27 (fixed threshold): a training job whose output link closes the loop still retrains the
-  model whose scores a hand-set threshold cuts."""
+  model whose scores a hand-set threshold cuts.
+* R49 (correction cascade): a source of model outputs read back into training, or fed by the
+  endpoint, on that link is learned from, and declared, all the same."""
 
 from __future__ import annotations
 
@@ -319,6 +321,69 @@ def test_incremental_engine_follows_r20_and_r27_through_feedback_marks():
     engine.apply(ops.set_property(b.design, b.catalog, c["sampler"], "weighted_correction", True)[1])
     _live_matches_fresh(engine, b)
     assert _rule(engine, "R20") == []
+
+
+# ---- R49: model outputs read back into training ------------------------------------------------
+
+_UNWATCHED = (
+    "Score logs holds another model's outputs and Ranker learns from it, with no monitor watching "
+    "upstream or data_drift on it: a change upstream silently shifts what is learned here"
+)
+
+
+def _scores_loop(marked: str | None, watched: bool = False):
+    """A ranker trained on the logged scores its endpoint serves; `marked` says which link of
+    the loop is marked feedback: "in" (endpoint -> score logs) or "out" (score logs -> training
+    set)."""
+    b = DesignBuilder(default_catalog(), "Scores loop")
+    c = {
+        "dataset": b.add("dataset", "Training set"),
+        "job": b.add("training_job", "Training", schedule="periodic", reproducible=True),
+        "model": b.add("model", "Ranker", family="gbdt", learned=True, provenance="trained_here"),
+        "endpoint": b.add("endpoint", "Ranking API", mode="online"),
+        "scores": b.add("data_source", "Score logs", source_type="model_output", contains_pii=False),
+    }
+    b.chain(c["dataset"], c["job"], c["model"], c["endpoint"])
+    c["in"] = b.link(c["endpoint"], c["scores"], feedback=marked == "in")
+    c["out"] = b.link(c["scores"], c["dataset"], feedback=marked == "out")
+    if watched:
+        monitor = b.add("monitor", "Score drift", watches=["data_drift"], alerting=True)
+        b.link(monitor, c["scores"], flow="watch")
+    return b, c
+
+
+@pytest.mark.parametrize("marked", [None, "in", "out"])
+def test_r49_unwatched_model_outputs_learned_from_wherever_the_loop_is_marked(marked):
+    b, c = _scores_loop(marked)
+    [finding] = findings(b.design, "R49")
+    assert finding.message == _UNWATCHED
+    assert c["scores"] in finding.components
+
+
+@pytest.mark.parametrize("marked", [None, "in", "out"])
+def test_r49_quiet_when_watched_wherever_the_loop_is_marked(marked):
+    b, _ = _scores_loop(marked, watched=True)
+    assert findings(b.design, "R49") == []
+
+
+def test_incremental_engine_follows_r49_through_feedback_marks():
+    b, c = _scores_loop(None)
+    engine = RuleEngine(b.design, b.catalog)
+    assert _rule(engine, "R49") == [_UNWATCHED]
+    engine.apply(ops.set_link_fields(b.design, c["in"], feedback=True)[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R49") == [_UNWATCHED]
+    engine.apply(ops.set_link_fields(b.design, c["in"], feedback=False)[1])
+    engine.apply(ops.set_link_fields(b.design, c["out"], feedback=True)[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R49") == [_UNWATCHED]
+    engine.apply(ops.remove_link(b.design, c["out"])[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R49") == []
+    made = ops.make_link(b.design, b.catalog, c["scores"], c["dataset"], feedback=True)
+    engine.apply(ops.add_link(b.design, made))
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R49") == [_UNWATCHED]
 
 
 # ---- R25: a deep model's training job, its output link marked feedback ---------------------------
