@@ -15,7 +15,9 @@ any other: the mark says the loop is meant, not that the data stops there.
 * R27 (fixed threshold): a training job whose output link closes the loop still retrains the
   model whose scores a hand-set threshold cuts.
 * R49 (correction cascade): a source of model outputs read back into training, or fed by the
-  endpoint, on that link is learned from, and declared, all the same."""
+  endpoint, on that link is learned from, and declared, all the same.
+* R51 (model swaps): a model fine-tuned by a training job whose output link closes the loop
+  (marked feedback) is trained here, not a swap that ships untested."""
 
 from __future__ import annotations
 
@@ -239,6 +241,65 @@ def test_incremental_engine_follows_r17_and_r42_through_feedback_marks():
     engine.apply(ops.add_link(b2.design, made))
     _live_matches_fresh(engine, b2)
     assert _rule(engine, "R42") == [_CURRENT]
+
+
+# ---- R51: a model fine-tuned here, its training job's output link marked feedback ---------------
+
+_SWAP = (
+    "Assistant reaches endpoint Chat API without an evaluation gate: a prompt edit or a model version "
+    "swap ships untested"
+)
+
+
+def _fine_tuned_loop(feedback: bool):
+    """An assistant fine-tuned on its own chat logs; the loop closed on the job's output link
+    (marked feedback when `feedback`)."""
+    b = DesignBuilder(default_catalog(), "Fine-tuned loop")
+    c = {
+        "logs": b.add("data_source", "Chat logs", source_type="logs", contains_pii=False),
+        "dataset": b.add("dataset", "Tuning set"),
+        "job": b.add("training_job", "Fine-tune", schedule="periodic", reproducible=True),
+        "model": b.add("model", "Assistant", family="llm", learned=True, provenance="fine_tuned"),
+        "endpoint": b.add("endpoint", "Chat API", mode="online"),
+    }
+    b.chain(c["logs"], c["dataset"], c["job"])
+    c["output"] = b.link(c["job"], c["model"], feedback=feedback)
+    b.chain(c["model"], c["endpoint"], c["logs"])
+    return b, c
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r51_a_model_fine_tuned_here_is_no_swap_whether_or_not_its_output_link_is_marked(feedback):
+    b, _ = _fine_tuned_loop(feedback)
+    assert [f.message for f in findings(b.design, "R51") if "swap" in f.message] == []
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r51_a_model_fine_tuned_elsewhere_is_a_swap(feedback):
+    b, c = _fine_tuned_loop(feedback)
+    ops.remove_link(b.design, c["output"])
+    b.link(c["job"], c["endpoint"], feedback=feedback)  # the job feeds something else
+    assert [f.message for f in findings(b.design, "R51") if "swap" in f.message] == [_SWAP]
+
+
+def test_incremental_engine_follows_r51_through_feedback_marks():
+    b, c = _fine_tuned_loop(False)
+    engine = RuleEngine(b.design, b.catalog)
+
+    def swaps() -> list[str]:
+        return [m for m in _rule(engine, "R51") if "swap" in m]
+
+    assert swaps() == []
+    engine.apply(ops.set_link_fields(b.design, c["output"], feedback=True)[1])
+    _live_matches_fresh(engine, b)
+    assert swaps() == []
+    engine.apply(ops.remove_link(b.design, c["output"])[1])
+    _live_matches_fresh(engine, b)
+    assert swaps() == [_SWAP]
+    made = ops.make_link(b.design, b.catalog, c["job"], c["model"], feedback=True)
+    engine.apply(ops.add_link(b.design, made))
+    _live_matches_fresh(engine, b)
+    assert swaps() == []
 
 
 # ---- R20 and R27: a sampler on the loop's way back, a retrained model's hand-set threshold --------
