@@ -10,6 +10,8 @@ any other: the mark says the loop is meant, not that the data stops there.
   current values all the same.
 * R20 (sampled data not re-weighted): an undersampler on the way back into the training set
   shifts the base rate the model learns along that link too.
+* R43 (calibration): that undersampler, wherever the loop is marked, loses the native
+  calibration of the model whose scores a threshold reads.
 * R25 (early stopping): a training job whose output link closes the loop still trains the deep
   model it feeds.
 * R27 (fixed threshold): a training job whose output link closes the loop still retrains the
@@ -499,3 +501,43 @@ def test_incremental_engine_follows_r25_through_feedback_marks():
     engine.apply(ops.add_link(b.design, made))
     _live_matches_fresh(engine, b)
     assert _rule(engine, "R25") == [_NO_EARLY_STOP]
+
+
+# ---- R43: native calibration lost to an undersampler on the loop's way back ---------------------
+
+_LOST = (
+    "Scores of Fraud model (gbdt) are read as probabilities by the hand-set threshold of Block, but its "
+    "native calibration is lost: it learns from data resampled by Undersample without re-weighting"
+)
+
+
+@pytest.mark.parametrize("marked", ["sampled", "output"])
+def test_r43_native_calibration_lost_wherever_the_loop_is_marked(marked):
+    b, c = _threshold_loop(marked)
+    ops.set_property(b.design, b.catalog, c["model"], "calibration", "native")
+    assert [f.message for f in findings(b.design, "R43")] == [_LOST]
+
+
+@pytest.mark.parametrize("marked", ["sampled", "output"])
+def test_r43_quiet_with_importance_weights(marked):
+    b, c = _threshold_loop(marked, weighted=True)
+    ops.set_property(b.design, b.catalog, c["model"], "calibration", "native")
+    assert findings(b.design, "R43") == []
+
+
+def test_incremental_engine_follows_r43_through_feedback_marks():
+    b, c = _threshold_loop("sampled")
+    ops.set_property(b.design, b.catalog, c["model"], "calibration", "native")
+    engine = RuleEngine(b.design, b.catalog)
+    assert _rule(engine, "R43") == [_LOST]
+    engine.apply(ops.set_link_fields(b.design, c["sampled"], feedback=False)[1])
+    engine.apply(ops.set_link_fields(b.design, c["output"], feedback=True)[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R43") == [_LOST]
+    engine.apply(ops.remove_link(b.design, c["sampled"])[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R43") == []
+    made = ops.make_link(b.design, b.catalog, c["sampler"], c["dataset"], feedback=True)
+    engine.apply(ops.add_link(b.design, made))
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R43") == [_LOST]
