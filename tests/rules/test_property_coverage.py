@@ -8,6 +8,7 @@ import sys
 
 import app.rules.checks._common  # noqa: F401  (its source is read below)
 import app.rules.checks._flows  # noqa: F401  (likewise)
+import app.rules.checks._review_load  # noqa: F401  (R27 reads positive_rate through it)
 import app.rules.checks.capacity  # noqa: F401  (R34 reads the cost budget through it)
 from app.domain.catalog import default_catalog
 from app.rules.registry import get_rule
@@ -163,7 +164,12 @@ READ_BY: dict[str, tuple[str, ...] | str] = {
 
 _COMMON = "".join(
     inspect.getsource(sys.modules[name])
-    for name in ("app.rules.checks._common", "app.rules.checks._flows", "app.rules.checks.capacity")
+    for name in (
+        "app.rules.checks._common",
+        "app.rules.checks._flows",
+        "app.rules.checks._review_load",  # R27's review load
+        "app.rules.checks.capacity",
+    )
 )
 
 

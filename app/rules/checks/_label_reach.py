@@ -4,18 +4,23 @@ verdicts) are the same labels; the mark says the loop is meant, not that they st
 
 `retrained_by` is R45's walk from label sources to the training jobs their labels reach, less
 those reached through an importance-weighting strategy; `human_judged` is R53's walk from human
-labels to the evaluations and the models they judge.
+labels to the evaluations and the models they judge; `ranking_signals_near` places R44's ranking
+signals by the labels of the models they concern, following across feedback links only the
+label sources that state label_type (`_signals.stated_reach_bits`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import compress
 
 from app.domain.model import Component
-from app.rules.checks._common import pick, transpose
+from app.rules import bitwalk
+from app.rules.checks._common import bit_row, pick, transpose
 from app.rules.checks._feedback_reach import reach_bits_across_feedback
-from app.rules.checks._signals import weighting
+from app.rules.checks._signals import model_ids, stated_reach_bits, weighting
 from app.rules.context import RuleContext
+from app.rules.walks import reach_masks
 
 
 def retrained_by(
@@ -82,3 +87,60 @@ def human_judged(ctx: RuleContext, labels: Sequence[Component], models: list[str
     # few evaluations, and only where weak labels train a model: the walk with feedback links in
     above = ctx.reach_bits(judging, forward=False, stop=stop, feedback=True)
     return {m for m in models if above.get(m)}
+
+
+def ranking_signals_near(ctx: RuleContext, labels: list[str], signals: list[str]) -> dict[str, list[str]]:
+    """For each label source that trains models, the ranking signals of what it trains (all of
+    them: `signals` itself, else in design order): a
+    retriever or re-ranker its models feed or are fed by, or linked to nothing; a ranking metric
+    linked into what its labels reach (up to their models and what those feed), or into what no
+    label reaches (a metric of the whole design). Each signal is placed by its bit mask of labels.
+    Label sources that set label_type are followed to their models along feedback links too."""
+    models = model_ids(ctx)
+    stop = set(models)
+    below = stated_reach_bits(ctx, labels, stop, ("label_type",))  # as far as the models they train
+    trainers = {m: below[m] for m in models if below.get(m)}  # model -> the labels (bits) training it
+    training = 0
+    for mask in trainers.values():
+        training |= mask
+    # What those models feed and are fed by, up to the next model or training job, carries the
+    # bits of the labels that train them.
+    ends = frozenset(stop | ctx.ids_of_kind("training_job"))
+    fed = _masks_walk(ctx, trainers, ends, True)
+    fed_by = _masks_walk(ctx, trainers, ends, False)
+
+    def near_labels(node: str) -> int:
+        return below.get(node, 0) | fed.get(node, 0) | fed_by.get(node, 0) | trainers.get(node, 0)
+
+    masks = []  # per signal, the labels (bits) it concerns
+    everyone = (1 << len(labels)) - 1
+    for s in signals:
+        if ctx.kind_of.get(s) == "metric":
+            mask = 0
+            for target in ctx.succ.get(s, {}):
+                mask |= near_labels(target)
+            masks.append(mask or everyone)
+        else:
+            masks.append(near_labels(s) or (0 if ctx.neighbours(s) else everyone))
+    found: dict[str, list[str]] = {}
+    if not signals:
+        return {label: signals for i, label in enumerate(labels) if training >> i & 1}
+    order = ctx.order
+    placed = sorted(zip(signals, masks, strict=True), key=lambda pair: order[pair[0]])
+    in_order = [s for s, _ in placed]
+    # column i of the signals' rows of label bits: which signals concern label i
+    columns = zip(*(bit_row(mask, len(labels)) for _, mask in placed), strict=True)
+    for i, (label, column) in enumerate(zip(labels, columns, strict=True)):
+        if training >> i & 1:
+            near = list(compress(in_order, column))
+            found[label] = signals if len(near) == len(signals) else near
+    return found
+
+
+def _masks_walk(ctx: RuleContext, own: dict[str, int], stop: frozenset[str], forward: bool) -> dict[str, int]:
+    """`walks.reach_masks` along the links (feedback links left out), over numbered nodes when
+    that pays."""
+    topology = ctx.topology()
+    if not bitwalk.pays(len(own), topology):
+        return reach_masks(topology, ctx.adjacency(forward), own, stop, forward)
+    return bitwalk.reach_masks(ctx.numbered(forward, False, False), own, stop, forward)

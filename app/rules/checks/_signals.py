@@ -8,11 +8,9 @@ import re
 from collections.abc import Iterable, Mapping
 from itertools import compress
 
-from app.rules import bitwalk
 from app.rules.checks._common import bit_row, endpoint_view, is_learned, items, number, pick
 from app.rules.checks._feedback_reach import reach_bits_across_feedback
 from app.rules.context import RuleContext
-from app.rules.walks import reach_masks
 
 # ---- sources -----------------------------------------------------------------------------
 
@@ -75,62 +73,6 @@ def ranking_signals(ctx: RuleContext) -> list[str]:
     return found
 
 
-def ranking_signals_near(ctx: RuleContext, labels: list[str], signals: list[str]) -> dict[str, list[str]]:
-    """For each label source that trains models, the ranking signals of what it trains (all of
-    them: `signals` itself, else in design order): a
-    retriever or re-ranker its models feed or are fed by, or linked to nothing; a ranking metric
-    linked into what its labels reach (up to their models and what those feed), or into what no
-    label reaches (a metric of the whole design). Each signal is placed by its bit mask of labels."""
-    models = model_ids(ctx)
-    stop = set(models)
-    below = ctx.reach_bits(labels, stop=stop)  # as far as the models they train (trained_by's walk)
-    trainers = {m: below[m] for m in models if below.get(m)}  # model -> the labels (bits) training it
-    training = 0
-    for mask in trainers.values():
-        training |= mask
-    # What those models feed and are fed by, up to the next model or training job, carries the
-    # bits of the labels that train them.
-    ends = frozenset(stop | ctx.ids_of_kind("training_job"))
-    fed = _masks_walk(ctx, trainers, ends, True)
-    fed_by = _masks_walk(ctx, trainers, ends, False)
-
-    def near_labels(node: str) -> int:
-        return below.get(node, 0) | fed.get(node, 0) | fed_by.get(node, 0) | trainers.get(node, 0)
-
-    masks = []  # per signal, the labels (bits) it concerns
-    everyone = (1 << len(labels)) - 1
-    for s in signals:
-        if ctx.kind_of.get(s) == "metric":
-            mask = 0
-            for target in ctx.succ.get(s, {}):
-                mask |= near_labels(target)
-            masks.append(mask or everyone)
-        else:
-            masks.append(near_labels(s) or (0 if ctx.neighbours(s) else everyone))
-    found: dict[str, list[str]] = {}
-    if not signals:
-        return {label: signals for i, label in enumerate(labels) if training >> i & 1}
-    order = ctx.order
-    placed = sorted(zip(signals, masks, strict=True), key=lambda pair: order[pair[0]])
-    in_order = [s for s, _ in placed]
-    # column i of the signals' rows of label bits: which signals concern label i
-    columns = zip(*(bit_row(mask, len(labels)) for _, mask in placed), strict=True)
-    for i, (label, column) in enumerate(zip(labels, columns, strict=True)):
-        if training >> i & 1:
-            near = list(compress(in_order, column))
-            found[label] = signals if len(near) == len(signals) else near
-    return found
-
-
-def _masks_walk(ctx: RuleContext, own: dict[str, int], stop: frozenset[str], forward: bool) -> dict[str, int]:
-    """`walks.reach_masks` along the links (feedback links left out), over numbered nodes when
-    that pays."""
-    topology = ctx.topology()
-    if not bitwalk.pays(len(own), topology):
-        return reach_masks(topology, ctx.adjacency(forward), own, stop, forward)
-    return bitwalk.reach_masks(ctx.numbered(forward, False, False), own, stop, forward)
-
-
 def trained_by(ctx: RuleContext, seeds: list[str]) -> dict[str, list[str]]:
     """For each seed (a label or data source), the models its data reaches: through datasets,
     sampling and training jobs, never through another model; along links marked feedback too
@@ -144,6 +86,30 @@ def trained_by(ctx: RuleContext, seeds: list[str]) -> dict[str, list[str]]:
         for seed in pick(seeds, bits.get(model, 0)):
             found.setdefault(seed, []).append(model)
     return found
+
+
+def stated_reach_bits(
+    ctx: RuleContext, seeds: list[str], stop: Iterable[str], said: tuple[str, ...]
+) -> Mapping[str, int]:
+    """`ctx.reach_bits(seeds, stop=stop)` (bit i for seeds[i]), with the reach of the seeds that
+    set one of the properties `said` taken along links marked feedback too. Those (components
+    saying what they hold, the ones a rule can judge) are followed across the link closing a
+    loop; a large design of bare ones pays no feedback-crossing walk on every link edit."""
+    stopped = frozenset(stop)
+    below = ctx.reach_bits(seeds, stop=stopped)
+    stated = [s for s in seeds if any(ctx.prop(s, name) is not None for name in said)]
+    if not stated or not ctx.feedback_links():
+        return below
+    down = reach_bits_across_feedback(ctx, stated, stopped)
+    index = {seed: i for i, seed in enumerate(seeds)}
+    bits = [1 << index[seed] for seed in stated]
+    merged = dict(below)
+    for node, mask in down.items():
+        extra = 0
+        for j in compress(range(len(stated)), bit_row(mask, len(stated))):
+            extra |= bits[j]
+        merged[node] = merged.get(node, 0) | extra
+    return merged
 
 
 def model_reach(ctx: RuleContext) -> Mapping[str, int]:

@@ -265,12 +265,14 @@ def _lower_label(label: str) -> str:
     sources=(*htd("3", "5"), *roml(22)),
     condition="A component other than a constraint has no link at all, or a data source or feature "
     "pipeline reaches no model or baseline, and no evaluation, experiment or monitor that judges "
-    "one (feedback links left out).",
+    "one (along links marked feedback too: logs read back into training on the loop's closing link "
+    "are used).",
     unset="Reads no property: only the links.",
 )
 def r5_orphans(ctx: RuleContext) -> Iterator[Hit]:
     succ, pred = ctx.succ, ctx.pred
     reaches_model: frozenset[str] | None = None
+    wider: frozenset[str] | None = None  # and along links marked feedback too, when it matters
     for fields in ctx.fields:
         cid, kind = fields["id"], fields["kind"]
         if cid not in succ:
@@ -284,9 +286,29 @@ def r5_orphans(ctx: RuleContext) -> Iterator[Hit]:
                 # Data that trains or serves a model, or that judges one: a golden set for the
                 # evaluation, outcomes for an experiment or a monitor.
                 users = ctx.ids_of_kind(*MODEL_KINDS, "evaluation", "experiment", "monitor")
-                reaches_model = ctx.reach(users, forward=False, feedback=False)
-            if cid not in reaches_model:
+                reaches_model = ctx.reach(users, forward=False, feedback=False) | users
+            if cid in reaches_model:
+                continue
+            if wider is None:
+                wider = _grown_across_feedback(ctx, reaches_model)
+            if cid not in wider:
                 yield Hit(
                     f"{ctx.name(cid)} does not reach any model: an unused data dependency",
                     components=(cid,),
                 )
+
+
+def _grown_across_feedback(ctx: RuleContext, reached: frozenset[str]) -> frozenset[str]:
+    """`reached` (what reaches a model, walked without feedback links) grown by what reaches it
+    along links marked feedback too: walked up from the feedback links landing in it, through
+    the nodes not reached yet only (few: logs read back on a loop's closing link)."""
+    back = ctx.adjacency(forward=False, feedback=True)
+    seen = set(reached)
+    todo = [a for a, b in ctx.feedback_links() if b in seen and a not in seen]
+    seen.update(todo)
+    while todo:
+        for before in back[todo.pop()]:
+            if before not in seen:
+                seen.add(before)
+                todo.append(before)
+    return frozenset(seen)

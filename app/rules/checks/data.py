@@ -25,7 +25,7 @@ from app.rules.checks._common import (
     watches_any,
 )
 from app.rules.checks._feedback_reach import reach_bits_across_feedback
-from app.rules.checks._signals import endpoint_models, trained_by
+from app.rules.checks._signals import endpoint_models, stated_reach_bits, trained_by
 from app.rules.checks._skew_paths import training_masks
 from app.rules.checks.nearness import near_check
 from app.rules.context import RuleContext
@@ -172,10 +172,11 @@ def _validates(ctx: RuleContext, vid: str, side: str) -> tuple[bool | None, list
     "data sources and the training job, and validate (or monitor the quality of) the data an online "
     "endpoint is fed with.",
     sources=(*mts("Data 1", "Monitor 2"), GML),
-    condition="Data from a source reaches a training job without passing a data validation that runs "
-    "on the training side (where train or both), has checks and blocks; or an online endpoint's "
-    "serving path has no validation with checks on the serving side and no monitor near it in "
-    "production (not on the training side) watches data_quality.",
+    condition="Data from a source reaches a training job (along links marked feedback too when its "
+    "source_type is set) without passing a data validation that runs on the training side (where "
+    "train or both), has checks and blocks; or an online endpoint's serving path has no validation "
+    "with checks on the serving side and no monitor near it in production (not on the training "
+    "side) watches data_quality.",
     unset="A validation on the way whose where, checks or blocking (training side) is unset does not "
     "count: a warning naming the unset property; a nearby monitor whose watches is unset likewise.",
 )
@@ -190,7 +191,7 @@ def r13_validation(ctx: RuleContext) -> Iterator[Hit]:
         opaque = ctx.ids_of_kind(*MODEL_KINDS, "training_job", "endpoint")
         good = {v for v, (ok, _) in states.items() if ok is True}
         unsure = {v for v, (ok, _) in states.items() if ok is None}
-        bits = ctx.reach_bits(sources, stop=good | unsure | opaque)
+        bits = stated_reach_bits(ctx, sources, good | unsure | opaque, ("source_type",))
         weak_all = [v for v in validations if v not in good and v not in unsure]
         for job in jobs:
             mask = bits.get(job, 0)

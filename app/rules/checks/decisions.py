@@ -62,8 +62,9 @@ def _policy_reading(
 
 
 def _resampled(ctx: RuleContext, model: str) -> list[str]:
-    """Sampling strategies upstream of a model that shift its class prior without re-weighting."""
-    found = ctx.reach([model], forward=False, stop=set(model_ids(ctx)))
+    """Sampling strategies upstream of a model (along links marked feedback too) that shift its
+    class prior without re-weighting."""
+    found = ctx.reach([model], forward=False, stop=set(model_ids(ctx)), feedback=True)
     return [
         c.id
         for c in ctx.of_kind("sampling_strategy")
@@ -90,7 +91,8 @@ def _resampled(ctx: RuleContext, model: str) -> list[str]:
     "watching calibration), and set the model's calibration property.",
     sources=(GUO_2017, NICULESCU_2005, *dmls(6)),
     condition="A learned model's scores are read as probabilities and its calibration is none, or "
-    "native while it is trained on resampled data that is not re-weighted. Read as probabilities: "
+    "native while it is trained on resampled data that is not re-weighted (along links marked "
+    "feedback too). Read as probabilities: "
     "a model whose output leaves the system (it feeds no other model) or that is linked to the "
     "policy feeds an optimizer or a bandit, a threshold policy whose threshold is hand-set, or a "
     "rerank that combines several models' scores; or, for the "

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from app.domain.model import Component
 from app.rules.checks._common import ct_driven, dmls, fmt, join_words, names, number, pick
 from app.rules.checks._flows import task_of
-from app.rules.checks._label_reach import human_judged, retrained_by
+from app.rules.checks._label_reach import human_judged, ranking_signals_near, retrained_by
 from app.rules.checks._signals import (
     CHAPELLE_2014,
     CRASWELL_2008,
@@ -24,7 +24,6 @@ from app.rules.checks._signals import (
     model_ids,
     randomly_observed,
     ranking_signals,
-    ranking_signals_near,
     stated_cadence,
     trained_by,
     weighted_labels,
@@ -61,7 +60,8 @@ _MIN_AGREEMENT = 0.6
     "natural or delayed outcomes of what users saw has position_correction none. Without a ranking "
     "framing, a label source training models counts only when a retriever or re-ranker is up- or "
     "downstream of what it trains (or linked to nothing), or a ranking metric is linked into what "
-    "its labels reach (or into what no label reaches).",
+    "its labels reach (or into what no label reaches); its labels are followed to the models they "
+    "train along links marked feedback too when its label_type is set (unset, without them).",
     unset="position_correction unset on such a label source fires (the bias is assumed uncorrected); "
     "label_type unset fires too unless position_correction names a correction.",
 )

@@ -15,6 +15,7 @@ from app.rules.checks._common import (
     number,
     pick,
     roml,
+    transpose,
 )
 from app.rules.checks._feedback_reach import reach_bits_across_feedback
 from app.rules.checks._flows import task_of
@@ -103,7 +104,8 @@ _NON_TEMPORAL_SPLITS = ("random", "stratified", "group")
     "cross-validates with kfold; or a training job that reads no dataset cross-validates with kfold "
     "while the task is forecasting or event stream or log data and delayed outcomes both reach it. "
     "Events and outcomes reach along links marked feedback too (outcomes read back on the link "
-    "that closes a loop).",
+    "that closes a loop), and a time-ordered dataset is read by a job along them too (one whose "
+    "is_time_series is unset, without them).",
     unset="On time-ordered data an unset split, or an unset cv of a job reading it, is a warning; a "
     "dataset whose is_time_series is unset (and no other sign of time order) but which is split or "
     "cross-validated non-temporally is a warning naming dataset.is_time_series; cv unset on a job "
@@ -122,9 +124,13 @@ def r17_temporal_leakage(ctx: RuleContext) -> Iterator[Hit]:
     if not series and not unset:
         yield from unknown.hits()
         return
+    # A time-ordered dataset is read along links marked feedback too (logs read back by the job).
+    ordered = list(ctx.sorted_ids(series)) if ctx.feedback_links() else []
+    carried = _carried(ctx, ordered) if ordered else {}
+    crossing = dict(zip(ordered, transpose([carried.get(j, 0) for j in jobs], len(ordered)), strict=True))
     for dataset in ctx.sorted_ids([*series, *unset]):
         split = ctx.prop(dataset, "split")
-        readers = below.get(dataset, 0)
+        readers = below.get(dataset, 0) | crossing.get(dataset, 0)
         kfold = pick(jobs, readers & kfold_jobs)
         problems = []
         if split in _NON_TEMPORAL_SPLITS:
@@ -286,8 +292,8 @@ def r18_feature_leakage(ctx: RuleContext) -> Iterator[Hit]:
     "false, or from a cache (current values), not behind a point-in-time feature store; or such a job "
     "reads no feature store, feature pipeline or cache at all and a data source of current state "
     "(source_type oltp_db or api) reaches it raw, through datasets, data pipelines or validations "
-    "but not only through a label source. Delayed labels and time-ordered rows reach a job along "
-    "links marked feedback too.",
+    "but not only through a label source. Delayed labels, time-ordered rows and data of current "
+    "state reach a job along links marked feedback too.",
     unset="point_in_time unset on such a store or pipeline is a warning naming it (set true when "
     "features are computed as of the prediction time).",
 )
@@ -372,9 +378,10 @@ def _current_state_reads(ctx: RuleContext, raw_jobs: list[str], why_of: dict[str
     current = [c.id for c in ctx.of_kind("data_source") if c.properties.get("source_type") in _CURRENT_STATE]
     if not current or not raw_jobs:
         return
-    raw = ctx.reach_bits(raw_jobs, forward=False, stop=ctx.ids_of_kind(*_NOT_RAW_READS))
-    for source in current:
-        readers = pick(raw_jobs, raw.get(source, 0))
+    # Down from the few sources of current state, along links marked feedback too.
+    raw = reach_bits_across_feedback(ctx, current, ctx.ids_of_kind(*_NOT_RAW_READS))
+    for source, mask in zip(current, transpose([raw.get(j, 0) for j in raw_jobs], len(current)), strict=True):
+        readers = pick(raw_jobs, mask)
         if readers:
             yield Hit(
                 f"Data source {ctx.name(source)} ({ctx.prop(source, 'source_type')}) feeds "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 
 from app.rules.checks._common import (
     COMPLEX_FAMILIES,
@@ -13,16 +13,14 @@ from app.rules.checks._common import (
     aws,
     ct_driven,
     dmls,
-    fmt,
     htd,
     is_learned,
     items,
     mts,
     names,
-    number,
-    pick,
     roml,
 )
+from app.rules.checks._review_load import review_capacity
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import rule
@@ -160,8 +158,8 @@ _FIX25 = {"cv": "holdout, kfold, time_series_cv or none", "hpo": "random, bayesi
     suggestion="Tune hyperparameters (random or Bayesian search) with cross-validation or a holdout, "
     "and use early stopping for deep models.",
     sources=mts("Model 3"),
-    condition="A training job has cv none and hpo none (warning), or a deep model's training job has "
-    "early_stopping false (info).",
+    condition="A training job has cv none and hpo none (warning), or a deep model's training job (its "
+    "output link marked feedback or not) has early_stopping false (info).",
     unset="cv or hpo unset when the other is none or unset is a warning naming it; early_stopping unset "
     "on a deep model's job is info.",
 )
@@ -186,7 +184,7 @@ def r25_tuning(ctx: RuleContext) -> Iterator[Hit]:
         family = model.properties.get("family")
         if family not in DEEP_FAMILIES:
             continue
-        trainers = ctx.sorted_ids(ctx.reach([model.id], forward=False, stop=stop) & jobs)
+        trainers = ctx.sorted_ids(ctx.reach([model.id], forward=False, stop=stop, feedback=True) & jobs)
         for trainer in trainers:
             stopping = ctx.prop(trainer, "early_stopping")
             if stopping is False:
@@ -257,20 +255,6 @@ def r26_slices(ctx: RuleContext) -> Iterator[Hit]:
     yield from unknown.hits()
 
 
-def _review_loads(
-    ctx: RuleContext,
-) -> tuple[list[str], list[str], Mapping[str, int], Mapping[str, int]] | None:
-    """Endpoints with a qps and label sources with a positive rate, and which of them are
-    upstream of each node (None when the design has none of either)."""
-    endpoints = [c.id for c in ctx.of_kind("endpoint") if number(c.properties.get("qps")) is not None]
-    labels = [
-        c.id for c in ctx.of_kind("label_source") if number(c.properties.get("positive_rate")) is not None
-    ]
-    if not endpoints or not labels:
-        return None
-    return endpoints, labels, ctx.reach_bits(endpoints), ctx.reach_bits(labels)
-
-
 @rule(
     id="R27",
     title="Fixed threshold in a retrained system",
@@ -284,10 +268,11 @@ def _review_loads(
     "(action limits) or route them through human review sized for the flagged volume.",
     sources=htd("7"),
     condition="A threshold policy with a manually set threshold is downstream of a training job "
-    "that retrains (periodic, triggered, continual, or linked from a CI/CD pipeline with ct); info: a "
-    "policy acts with action_limits false and no human review; warning: a policy without action "
-    "limits sends a human review more cases a day (endpoint qps x 86,400 x positive rate) than its "
-    "capacity_per_day.",
+    "(along links marked feedback too) that retrains (periodic, triggered, continual, or linked "
+    "from a CI/CD pipeline with ct); info: a policy acts with action_limits false and no human "
+    "review; warning: a policy without action limits sends a human review more cases a day "
+    "(endpoint qps x 86,400 x positive rate of a label source upstream, along links marked "
+    "feedback too) than its capacity_per_day.",
     unset="threshold_source unset on a threshold policy whose training jobs retrain or have schedule "
     "unset is a warning; with a manual threshold, an unset schedule is a warning; action_limits "
     "unset is info; capacity_per_day unset on a review fed without action limits is info.",
@@ -311,7 +296,7 @@ def r27_thresholds(ctx: RuleContext) -> Iterator[Hit]:
         props = policy.properties
         if props.get("policy_type") != "threshold" or props.get("threshold_source") == "validation_tuned":
             continue
-        trainers = ctx.sorted_ids(ctx.reach([policy.id], forward=False) & jobs)
+        trainers = ctx.sorted_ids(ctx.reach([policy.id], forward=False, feedback=True) & jobs)
         retrained = [j for j in trainers if cadence(j)]
         unsure = [j for j in trainers if ctx.prop(j, "schedule") is None and not cadence(j)]
         if not retrained and not unsure:
@@ -346,7 +331,7 @@ def r27_thresholds(ctx: RuleContext) -> Iterator[Hit]:
     for policy in policies:
         limits = policy.properties.get("action_limits")
         if limits is not True and policy.id in reviewed:
-            yield from _review_capacity(ctx, policy.id, reviews, unknown)
+            yield from review_capacity(ctx, policy.id, reviews, unknown)
         if limits is True or policy.id in reviewed:
             continue
         if limits is None:
@@ -365,35 +350,3 @@ def r27_thresholds(ctx: RuleContext) -> Iterator[Hit]:
                 severity="info",
             )
     yield from unknown.hits()
-
-
-def _review_capacity(ctx: RuleContext, policy: str, reviews: set[str], unknown: Unspecified) -> Iterator[Hit]:
-    """A review queue the policy fills without limits: is it sized for the flagged volume?"""
-    loads = ctx.memo("review_loads", lambda: _review_loads(ctx))
-    if not loads:
-        return
-    endpoints, labels, from_endpoints, from_labels = loads
-    qps = [number(ctx.prop(e, "qps")) or 0.0 for e in pick(endpoints, from_endpoints.get(policy, 0))]
-    rates = [number(ctx.prop(lb, "positive_rate")) or 0.0 for lb in pick(labels, from_labels.get(policy, 0))]
-    if not qps or not rates:
-        return
-    queue_ids = list(ctx.sorted_ids(reviews))
-    queues = pick(queue_ids, ctx.reach_bits(queue_ids, forward=False).get(policy, 0))
-    flagged = max(qps) * 86400 * max(rates)
-    for queue in queues:
-        capacity = number(ctx.prop(queue, "capacity_per_day"))
-        if capacity is None:
-            unknown.note(
-                queue,
-                "capacity_per_day",
-                f"{ctx.name(policy)} sends it about {fmt(flagged)} cases a day with no action limits",
-                "reviews per day",
-                severity="info",
-                also=(policy,),
-            )
-        elif flagged > capacity:
-            yield Hit(
-                f"{ctx.name(policy)} has no action limits and sends about {fmt(flagged)} cases a day "
-                f"(qps x positive rate) to {ctx.name(queue)}, which reviews {fmt(capacity)} a day",
-                components=ctx.sorted_ids([policy, queue]),
-            )

@@ -266,7 +266,7 @@ def _carried(ctx: RuleContext, models: set[str], stop: set[str]) -> set[str]:
     sources=dmls(4),
     condition="The task is supervised (binary, multiclass, multilabel, regression, ranking, uplift) "
     "and no label source, and no label link (say from a human review queue), is upstream of a "
-    "training job.",
+    "training job (along links marked feedback too).",
     unset="A framing whose task is unset, in a design with training jobs and no supervised task, is a "
     "warning: set task.",
 )
@@ -290,11 +290,12 @@ def r9_labels(ctx: RuleContext) -> Iterator[Hit]:
         yield from unknown.hits()
         return
     # Labels enter at a label source, or wherever a label link lands (a review queue's verdicts
-    # or outcomes drawn straight into a dataset, often as a feedback link).
+    # or outcomes drawn straight into a dataset, often as a feedback link), and are followed
+    # along links marked feedback too: outcomes joined into training on the loop's closing link.
     entries = set(ctx.ids_of_kind("label_source"))
     for targets in ctx.succ.values():
         entries.update(t for t, data in targets.items() if data["flow"] == "label")
-    labelled = ctx.reach(entries, feedback=False) | entries
+    labelled = ctx.reach(entries, feedback=True) | entries
     for job in jobs:
         if job not in labelled:
             yield Hit(

@@ -23,14 +23,19 @@ def _swappable(ctx: RuleContext) -> tuple[list[str], list[str]]:
     """(components whose change reaches serving without a training run: prompt templates,
     pretrained, vendor and fine-tuned-elsewhere models; LLMs whose provenance is unset and that
     no training job produces)."""
-    trained = ctx.reach(ctx.ids_of_kind("training_job"))
+    jobs = ctx.ids_of_kind("training_job")
+    trained = ctx.reach(jobs)
+
+    def untrained(model: str) -> bool:  # also along links marked feedback (the job's output link)
+        return model not in trained and model not in ctx.reach(jobs, feedback=True)
+
     seeds = [c.id for c in ctx.of_kind("prompt_template")]
     unsure = []
     for model in ctx.of_kind("model"):
         provenance = model.properties.get("provenance")
-        if provenance in LEARNED_ELSEWHERE or (provenance == "fine_tuned" and model.id not in trained):
+        if provenance in LEARNED_ELSEWHERE or (provenance == "fine_tuned" and untrained(model.id)):
             seeds.append(model.id)
-        elif provenance is None and model.properties.get("family") == "llm" and model.id not in trained:
+        elif provenance is None and model.properties.get("family") == "llm" and untrained(model.id):
             seeds.append(model.id)
             unsure.append(model.id)
     return list(ctx.sorted_ids(seeds)), unsure
@@ -82,8 +87,9 @@ def _ungated(way: ReachThrough, points: list[str]) -> tuple[int, bool]:
         f"{NIST_RMF}, MEASURE 2.4 (behaviour monitored in production)",
     ),
     condition="Error: a prompt template, or a model with provenance pretrained or vendor_api (or "
-    "fine_tuned with no training job in the design), reaches an endpoint without passing an "
-    "evaluation with gate on (training jobs end the path: R28 gates what they train), or reaches "
+    "fine_tuned with no training job upstream, along links marked feedback too), reaches an "
+    "endpoint without passing an evaluation with gate on (training jobs end the path: R28 gates "
+    "what they train), or reaches "
     "without one a model trained here that serves the endpoint (feeding it at serving): that "
     "model's gate judges its training run, not a swap of what feeds it, so only a gate on the "
     "swappable component's own way into the model counts. Only links of the serve or both phase "

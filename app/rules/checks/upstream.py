@@ -217,7 +217,8 @@ def _cascade_pairs(ctx: RuleContext, models: list[str]) -> dict[tuple[int, int],
     "prediction_drift on the producing model, so its changes raise an alert.",
     sources=(*htd("2", "3"), *mts("Monitor 1")),
     condition="A data source with source_type model_output reaches a dataset, training job or model, "
-    "and no model or declared consumer is linked into it (undeclared), or no monitor watches "
+    "and no model or declared consumer is linked into it (undeclared; both along links marked "
+    "feedback too), or no monitor watches "
     "upstream or data_drift on it or on its way to the model (unwatched). Also: a model's "
     "predictions land in a dataset, data or feature pipeline, feature store, vector index or source another "
     "model learns from, and no monitor watches upstream or data_drift there, or upstream or "
@@ -236,10 +237,10 @@ def r49_correction_cascade(ctx: RuleContext) -> Iterator[Hit]:
         if source.properties.get("source_type") != "model_output":
             continue
         judged.add(source.id)
-        downstream = ctx.reach([source.id], stop=model_set)
+        downstream = ctx.reach([source.id], stop=model_set, feedback=True)  # feedback links too
         if not downstream & learning:
             continue
-        upstream = ctx.reach([source.id], forward=False, stop=producers)
+        upstream = ctx.reach([source.id], forward=False, stop=producers, feedback=True)
         above = ctx.sorted_ids(upstream)
         named = [u for u in above if u in producers]
         consumers = [u for u in above if ctx.kind_of.get(u) == "consumer"]
