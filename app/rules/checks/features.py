@@ -17,7 +17,8 @@ from app.rules.checks._common import (
     pick,
     roml,
 )
-from app.rules.checks._signals import models_reaching_kind, stated_reach_bits
+from app.rules.checks._feedback_reach import reach_bits_across_feedback
+from app.rules.checks._signals import models_reaching_kind
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import rule
@@ -45,8 +46,8 @@ _BLIND = {"accuracy", "roc_auc"}  # look fine while the rare class is missed
     "another label's model, or of a model fed by its scores, do not count) is accuracy or "
     "roc_auc, whatever sampling strategy the design uses.",
     unset="With only accuracy/roc_auc among named metrics, an unset positive_rate is a warning naming "
-    "label_source.positive_rate (the metrics judging what its labels train found without links "
-    "marked feedback); with a rare positive class, a metric whose name is unset is a warning "
+    "label_source.positive_rate (the metrics judging what its labels train found along links "
+    "marked feedback too); with a rare positive class, a metric whose name is unset is a warning "
     "naming metric.name.",
 )
 def r19_imbalance(ctx: RuleContext) -> Iterator[Hit]:
@@ -61,8 +62,7 @@ def r19_imbalance(ctx: RuleContext) -> Iterator[Hit]:
     # The metrics judging what a label source trains: linked into what its labels reach (the
     # job, the model, its evaluation), and those linked into no model's reach (the design's).
     seeds = [c.id for c in labels]
-    stated = tuple(c.id for c in labels if c.properties.get("positive_rate") is not None)
-    reach, owned = _judged_reach(ctx, seeds, stated) if seeds else ({}, frozenset())
+    reach, owned = _judged_reach(ctx, seeds) if seeds else ({}, frozenset())
     shared: list[tuple[str, object]] = []
     judged: dict[str, list[tuple[str, object]]] = {}
     for mid, n in metrics:
@@ -109,19 +109,16 @@ def r19_imbalance(ctx: RuleContext) -> Iterator[Hit]:
     yield from unknown.hits()
 
 
-def _judged_reach(
-    ctx: RuleContext, seeds: list[str], stated: tuple[str, ...]
-) -> tuple[dict[str, int], frozenset[str]]:
+def _judged_reach(ctx: RuleContext, seeds: list[str]) -> tuple[dict[str, int], frozenset[str]]:
     """Bits of the label sources (seeds) on what they train and what judges it, and the nodes
-    that judge some model. A label's reach runs up to the first models (along links marked
-    feedback too for the `stated` ones, whose positive_rate is set: part of the memo's key, as
-    their properties decide the walk); from there each model judges its own reach, short of any
-    other model or training job (a model fed by its scores is judged for itself)."""
+    that judge some model. A label's reach runs up to the first models, along links marked
+    feedback too; from there each model judges its own reach, short of any other model or
+    training job (a model fed by its scores is judged for itself)."""
 
     def compute() -> tuple[dict[str, int], frozenset[str]]:
         models = ctx.ids_of_kind(*MODEL_KINDS)
         blocked = frozenset(models | ctx.ids_of_kind("training_job"))
-        first = stated_reach_bits(ctx, seeds, models, ("positive_rate",))
+        first = reach_bits_across_feedback(ctx, seeds, models)
         own = {m: first[m] for m in models if first.get(m)}
         bits = dict(first)
         after = walks.reach_masks(ctx.topology(), ctx.adjacency(), own, blocked, True) if own else {}
@@ -130,7 +127,7 @@ def _judged_reach(
                 bits[node] = bits.get(node, 0) | mask
         return bits, blocked | ctx.reach(models, stop=blocked, through_stop=False)
 
-    return ctx.shape_memo(("label_judged_reach", tuple(seeds), stated), compute, aspects_of())
+    return ctx.shape_memo(("label_judged_reach", tuple(seeds)), compute, aspects_of())
 
 
 _SHIFTING = ("undersample", "negative_sampling", "oversample", "smote")
@@ -154,9 +151,8 @@ _CALIBRATED = ("platt", "isotonic", "temperature", "native")
     sources=roml(30),
     condition="A sampling strategy that undersamples, oversamples, uses SMOTE or negative sampling "
     "without weighted_correction trains a model (its data reaches the model without passing another "
-    "model, along links marked feedback too when its method is set) that feeds a threshold, "
-    "optimizer, rerank or bandit policy, or that has calibration set, or the design judges models "
-    "with logloss, brier or ece.",
+    "model, along links marked feedback too) that feeds a threshold, optimizer, rerank or bandit "
+    "policy, or that has calibration set, or the design judges models with logloss, brier or ece.",
     unset="weighted_correction unset on such a sampler, method unset on a sampler upstream of a "
     "probability consumer, or policy_type unset on a policy downstream of a shifting sampler: a "
     "warning naming the property.",
@@ -184,7 +180,7 @@ def r20_sampling_correction(ctx: RuleContext) -> Iterator[Hit]:
     seeds = [s.id for s in samplers]
     # A sampler shifts the models trained on its data (not the ranker a retrieval model trained
     # on sampled negatives feeds), along links marked feedback too, and the policies those feed.
-    bits = dict(stated_reach_bits(ctx, seeds, ctx.ids_of_kind("model"), ("method",)))
+    bits = dict(reach_bits_across_feedback(ctx, seeds, ctx.ids_of_kind("model")))
     for policy, feeding in models_reaching_kind(ctx, "decision_policy").items():
         for model in feeding:
             bits[policy] = bits.get(policy, 0) | bits.get(model, 0)

@@ -104,8 +104,7 @@ _NON_TEMPORAL_SPLITS = ("random", "stratified", "group")
     "cross-validates with kfold; or a training job that reads no dataset cross-validates with kfold "
     "while the task is forecasting or event stream or log data and delayed outcomes both reach it. "
     "Events and outcomes reach along links marked feedback too (outcomes read back on the link "
-    "that closes a loop), and a time-ordered dataset is read by a job along them too (one whose "
-    "is_time_series is unset, without them).",
+    "that closes a loop), and a dataset is read by a job along them too.",
     unset="On time-ordered data an unset split, or an unset cv of a job reading it, is a warning; a "
     "dataset whose is_time_series is unset (and no other sign of time order) but which is split or "
     "cross-validated non-temporally is a warning naming dataset.is_time_series; cv unset on a job "
@@ -124,8 +123,11 @@ def r17_temporal_leakage(ctx: RuleContext) -> Iterator[Hit]:
     if not series and not unset:
         yield from unknown.hits()
         return
-    # A time-ordered dataset is read along links marked feedback too (logs read back by the job).
-    ordered = list(ctx.sorted_ids(series)) if ctx.feedback_links() else []
+    # A dataset is read along links marked feedback too (logs read back by the job); of those
+    # whose is_time_series is unset only a k-fold reader matters, so they are followed when a
+    # job cross-validates with k-fold.
+    crossed = [*series, *unset] if kfold_jobs else list(series)
+    ordered = list(ctx.sorted_ids(crossed)) if ctx.feedback_links() else []
     carried = _carried(ctx, ordered) if ordered else {}
     crossing = dict(zip(ordered, transpose([carried.get(j, 0) for j in jobs], len(ordered)), strict=True))
     for dataset in ctx.sorted_ids([*series, *unset]):
