@@ -22,6 +22,7 @@ from app.rules.checks._common import (
     transpose,
 )
 from app.rules.checks._flows import audience
+from app.rules.checks._output_feedback import across_output_links
 from app.rules.checks.nearness import direct_models, served_view, source_name
 from app.rules.context import RuleContext
 from app.rules.model import Hit
@@ -57,8 +58,8 @@ def r28_validation_gate(ctx: RuleContext) -> Iterator[Hit]:
     gates = {g.id for g in evaluations if g.properties.get("gate") is True}
     unsure = {g.id for g in evaluations if g.properties.get("gate") is None}
     wanted = [*endpoint_ids, *consumers, *unsure]
-    strict = _job_reach(ctx, jobs, gates, wanted)
-    lenient = _job_reach(ctx, jobs, gates | unsure, wanted) if unsure else strict
+    strict = across_output_links(ctx, jobs, gates, wanted)
+    lenient = across_output_links(ctx, jobs, gates | unsure, wanted) if unsure else strict
     # Predictions a consumer takes straight from a model (batch scores, no endpoint drawn) are
     # served too; a job that already reaches an endpoint ungated is reported there.
     served = 0
@@ -66,7 +67,7 @@ def r28_validation_gate(ctx: RuleContext) -> Iterator[Hit]:
         served |= strict.get(endpoint, 0)
     reach: dict[str, int] = {e: strict.get(e, 0) for e in endpoint_ids}
     if consumers:
-        direct = _job_reach(ctx, jobs, gates | set(endpoint_ids), consumers)
+        direct = across_output_links(ctx, jobs, gates | set(endpoint_ids), consumers)
         for consumer in consumers:
             reach[consumer] = direct.get(consumer, 0) & ~served
     unknown = Unspecified(ctx)
@@ -102,39 +103,6 @@ def r28_validation_gate(ctx: RuleContext) -> Iterator[Hit]:
                         also=(target,),
                     )
     yield from unknown.hits()
-
-
-def _job_reach(ctx: RuleContext, jobs: list[str], stop: set[str], wanted: list[str]) -> Mapping[str, int]:
-    """`ctx.reach_bits(jobs, stop=stop)` at the `wanted` nodes (others may be left out), where
-    a job whose output link is marked feedback (a warm-start or continual-training loop closed
-    on the job -> model link) also reaches what the component it feeds on that link reaches.
-    Only those few links are crossed, walked from their targets: no walk from every job
-    across every feedback link of the design."""
-    bits = ctx.reach_bits(jobs, stop=stop)
-    bit = {job: 1 << i for i, job in enumerate(jobs)}
-    links = [(a, b) for a, b in ctx.feedback_links() if a in bit]
-    if not links:
-        return bits
-    targets = list(dict.fromkeys(b for _, b in links))
-    walk = [t for t in targets if t not in stop]  # a stop receives the jobs but passes nothing
-    below = ctx.reach_bits(walk, stop=stop) if walk else {}
-    crossing = dict.fromkeys(targets, 0)  # the jobs crossing into each target
-
-    def extra(node: str) -> int:
-        mask = crossing.get(node, 0)
-        for target in pick(walk, below.get(node, 0)):
-            mask |= crossing[target]
-        return mask
-
-    grown = True
-    while grown:  # a target's walk may reach another job with such a link
-        grown = False
-        for a, b in links:
-            mask = bit[a] | bits.get(a, 0) | extra(a)
-            if mask & ~crossing[b]:
-                crossing[b] |= mask
-                grown = True
-    return {node: bits.get(node, 0) | extra(node) for node in wanted}
 
 
 class _Registries:
