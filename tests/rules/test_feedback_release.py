@@ -10,9 +10,7 @@ from __future__ import annotations
 import pytest
 
 from app.domain import ops
-from app.domain.catalog import default_catalog
 from app.rules.engine import RuleEngine
-from tests.factories import DesignBuilder
 from tests.rules.helpers import findings
 from tests.rules.test_feedback_data_reach import _fine_tuned_loop
 from tests.rules.test_flaw_shapes import _live_matches_fresh
@@ -82,91 +80,3 @@ def test_incremental_engine_follows_r28_through_feedback_marks():
     engine.apply(ops.set_link_fields(b.design, made.id, feedback=False)[1])
     _live_matches_fresh(engine, b)
     assert r28() == [_UNGATED]
-
-
-# ---- R33, R49: a model's output link marked feedback ------------------------------------------
-
-_HIDDEN = (
-    "Predictions of Ranker feed Ranker scores, which Candidate model learns from, with no declared "
-    "consumer in between: a hidden correction cascade"
-)
-_UNWATCHED = (
-    "Predictions of Ranker land in Ranker scores, which Candidate model learns from, and no monitor "
-    "watches them there (upstream or data_drift) or at the source (upstream or prediction_drift): a "
-    "retrained upstream model silently changes the downstream one"
-)
-
-
-def _cascade(feedback: bool):
-    """A ranker reranking a candidate model's output, its scores written to a table the candidate
-    model is trained on; the loop closed on the ranker's output link (feedback when `feedback`)."""
-    b = DesignBuilder(default_catalog(), "Cascade loop")
-    c = {
-        "events": b.add("data_source", "Clicks", source_type="event_stream", contains_pii=False),
-        "dataset": b.add("dataset", "Candidates set"),
-        "job": b.add("training_job", "Candidate training", schedule="periodic", reproducible=True),
-        "retriever": b.add(
-            "model", "Candidate model", family="deep_nn", learned=True, provenance="trained_here"
-        ),
-        "ranker": b.add("model", "Ranker", family="gbdt", learned=True, provenance="trained_here"),
-        "scores": b.add("dataset", "Ranker scores"),
-        "endpoint": b.add("endpoint", "Feed API", mode="online"),
-    }
-    b.chain(c["events"], c["dataset"], c["job"], c["retriever"])
-    b.link(c["retriever"], c["ranker"], phase="serve")
-    b.link(c["ranker"], c["endpoint"], phase="serve")
-    c["write"] = b.link(c["ranker"], c["scores"], feedback=feedback)
-    b.link(c["scores"], c["dataset"])
-    return b, c
-
-
-def test_r33_r49_cascade_across_a_models_output_link_marked_feedback():
-    b, c = _cascade(True)
-    assert _messages(b.design, "R33") == [_HIDDEN]
-    assert _messages(b.design, "R49") == [_UNWATCHED]
-    [r33] = findings(b.design, "R33")
-    assert r33.components == (c["retriever"], c["ranker"], c["scores"])
-
-
-def test_r33_r49_quiet_when_the_cascade_is_declared_and_watched():
-    b, c = _cascade(True)
-    ops.remove_link(b.design, c["write"])
-    consumer = b.add("consumer", "Score export", consumer_type="downstream_model", declared=True)
-    b.link(c["ranker"], consumer, feedback=True)
-    b.link(consumer, c["scores"])
-    monitor = b.add("monitor", "Score drift", watches=["upstream"], alerting=True)
-    b.link(monitor, c["scores"], flow="watch")
-    assert _messages(b.design, "R33") == []
-    assert _messages(b.design, "R49") == []
-
-
-def test_r33_r49_a_models_own_scores_read_back_are_no_cascade():
-    b, c = _cascade(True)
-    ops.remove_link(b.design, ops.find_link(b.design, c["scores"], c["dataset"]).id)
-    job = b.add("training_job", "Ranker training", schedule="periodic", reproducible=True)
-    b.chain(c["scores"], job)
-    b.link(job, c["ranker"])
-    assert _messages(b.design, "R33") == []
-    assert _messages(b.design, "R49") == []
-
-
-def test_incremental_engine_follows_cascades_through_feedback_marks():
-    b, c = _cascade(True)
-    engine = RuleEngine(b.design, b.catalog)
-
-    def cascade() -> list[str]:
-        return sorted(f.message for f in engine.check().findings if f.rule in ("R33", "R49"))
-
-    assert cascade() == sorted([_HIDDEN, _UNWATCHED])
-    engine.apply(ops.remove_link(b.design, c["write"])[1])
-    _live_matches_fresh(engine, b)
-    assert cascade() == []
-    made = ops.make_link(b.design, b.catalog, c["ranker"], c["scores"], feedback=True)
-    engine.apply(ops.add_link(b.design, made))
-    _live_matches_fresh(engine, b)
-    assert cascade() == sorted([_HIDDEN, _UNWATCHED])
-    engine.apply(ops.set_link_fields(b.design, made.id, feedback=False)[1])
-    _live_matches_fresh(engine, b)
-    engine.apply(ops.set_link_fields(b.design, made.id, feedback=True)[1])
-    _live_matches_fresh(engine, b)
-    assert cascade() == sorted([_HIDDEN, _UNWATCHED])

@@ -25,7 +25,6 @@ from app.rules.checks._common import (
     serve_side,
     serving_models,
 )
-from app.rules.checks._output_feedback import across_output_links
 from app.rules.checks.capacity import cost_budget_hits
 from app.rules.checks.nearness import direct_consumers
 from app.rules.context import RuleContext
@@ -213,7 +212,7 @@ def r32_staleness(ctx: RuleContext) -> Iterator[Hit]:
     condition="A consumer has declared false; or a model's predictions reach a dataset, data or feature "
     "pipeline, feature store, or training job (read as data: through a prediction cache, say, not "
     "as the model file a fine-tuning starts from) that another model learns from, with no declared "
-    "consumer in between (a model's own output link marked feedback is followed too).",
+    "consumer in between.",
     unset="declared unset on a consumer is a warning naming consumer.declared.",
 )
 def r33_consumers(ctx: RuleContext) -> Iterator[Hit]:
@@ -233,8 +232,7 @@ def r33_consumers(ctx: RuleContext) -> Iterator[Hit]:
         jobs = ctx.ids_of_kind("training_job")
         declared_ids = {c.id for c in consumers if c.properties.get("declared") is not False}
         model_ids = set(models)
-        # a model whose output link is marked feedback still feeds what that link leads to
-        fed_by = across_output_links(ctx, models, model_ids | declared_ids | landing | jobs)
+        fed_by = ctx.reach_bits(models, stop=model_ids | declared_ids | landing | jobs)
         feeds = ctx.reach_bits(models, forward=False, stop=model_ids)
         # read straight from a model or a prediction cache, not as a base model
         bit = {m: 1 << i for i, m in enumerate(models)}

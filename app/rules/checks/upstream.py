@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from app.domain.model import Component
 from app.rules.checks._common import htd, items, mts, names, pick
 from app.rules.checks._flows import task_of
-from app.rules.checks._output_feedback import across_output_links
 from app.rules.checks._signals import (
     GDPR_ART5,
     OWASP_LLM,
@@ -188,8 +187,7 @@ def _cascade_pairs(ctx: RuleContext, models: list[str]) -> dict[tuple[int, int],
     that happens, in topological order. Shape only: kept until the design's links change."""
 
     def compute() -> dict[tuple[int, int], list[str]]:
-        # model_reach, and across a model's own output links marked feedback
-        fed_by = across_output_links(ctx, models, set(models) | ctx.ids_of_kind("training_job"))
+        fed_by = model_reach(ctx)
         feeds = ctx.reach_bits(models, forward=False, stop=set(models))
         where, order = ctx.topo_index(False), ctx.order
         landing = [t for t in ctx.ids_of_kind(*_LANDING) if fed_by.get(t)]
@@ -224,8 +222,7 @@ def _cascade_pairs(ctx: RuleContext, models: list[str]) -> dict[tuple[int, int],
     "upstream or data_drift on it or on its way to the model (unwatched). Also: a model's "
     "predictions land in a dataset, data or feature pipeline, feature store, vector index or source another "
     "model learns from, and no monitor watches upstream or data_drift there, or upstream or "
-    "prediction_drift on the producing model (a model's own output link marked feedback is "
-    "followed too; undeclared consumers of that kind are R33's).",
+    "prediction_drift on the producing model (undeclared consumers of that kind are R33's).",
     unset="A consumer with declared unset does not declare the dependency, and a linked monitor with "
     "watches unset does not watch it: both are named as unset. A data source with source_type unset "
     "is not assumed to hold model outputs.",
