@@ -1,12 +1,11 @@
 """Reach across the output links of the seeds themselves when those links are marked feedback.
 
-A training job whose output link closes a warm-start loop, or a model whose output link into
-the data another model learns from closes a loop, still passes on what it makes: the mark
-says the loop is meant, not that the model or its predictions stop there. Walking every seed
-across every feedback link of a large design is costly (most of it becomes one loop); only the
-few feedback links leaving a seed are crossed here, walked from their targets without
-feedback links, and what those walks reach is credited to the seeds crossing into them.
-"""
+A training job whose output link into its model closes a warm-start or continual-training loop
+still ships what it trains: the mark says the loop is meant, not that the model stops there.
+Walking every job across every feedback link of a large design is costly (most of it becomes
+one loop); only the few feedback links leaving a seed into the kinds asked for are crossed
+here, walked feedback-free from their targets, and what those walks reach is credited to the
+seeds crossing into them. Used by R28."""
 
 from __future__ import annotations
 
@@ -17,15 +16,21 @@ from app.rules.context import RuleContext
 
 
 def across_output_links(
-    ctx: RuleContext, seeds: list[str], stop: Iterable[str], wanted: Iterable[str] | None = None
+    ctx: RuleContext,
+    seeds: list[str],
+    stop: Iterable[str],
+    into: tuple[str, ...],
+    wanted: Iterable[str] | None = None,
 ) -> Mapping[str, int]:
     """`ctx.reach_bits(seeds, stop=stop)` (bit i for seeds[i]), where a seed whose output link
-    is marked feedback also reaches the link's target and what that target reaches (not
-    passing a stop). With `wanted`, only those nodes' masks are given (others may be missing)."""
+    into a component of a kind in `into` is marked feedback also reaches the link's target and
+    what that target reaches (not passing a stop). With `wanted`, only those nodes' masks are
+    given (others may be missing)."""
     stopped = frozenset(stop)
     bits = ctx.reach_bits(seeds, stop=stopped)
     bit = {seed: 1 << i for i, seed in enumerate(seeds)}
-    links = [(a, b) for a, b in ctx.feedback_links() if a in bit]
+    kind_of = ctx.kind_of
+    links = [(a, b) for a, b in ctx.feedback_links() if a in bit and kind_of.get(b) in into]
     if not links:
         return bits
     targets = list(dict.fromkeys(b for _, b in links))
