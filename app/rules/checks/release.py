@@ -22,12 +22,16 @@ from app.rules.checks._common import (
     transpose,
 )
 from app.rules.checks._flows import audience
+from app.rules.checks._output_feedback import across_output_links
 from app.rules.checks.nearness import direct_models, served_view, source_name
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import rule
 
 _GRADUAL = ("canary", "shadow", "blue_green", "traffic_split")
+# the job's output links marked feedback that R28 crosses: job -> model, the closing link of a
+# warm-start or continual-training loop (feedback links out of a job into other kinds are not)
+_OUTPUT = ("model",)
 
 
 @rule(
@@ -42,7 +46,9 @@ _GRADUAL = ("canary", "shadow", "blue_green", "traffic_split")
     "(model → evaluation → registry → endpoint).",
     sources=(*mts("Infra 4"), *roml(9), GML),
     condition="A training job reaches an endpoint, or a consumer with no endpoint on the way (batch "
-    "scores taken straight from the model), without passing an evaluation whose gate is true.",
+    "scores taken straight from the model), without passing an evaluation whose gate is true (a "
+    "job's output link into a model marked feedback, a warm-start or continual-training loop, is "
+    "followed too).",
     unset="An evaluation on the way whose gate is unset is not a gate: an error naming evaluation.gate "
     "(set true if a failing model is stopped).",
 )
@@ -55,8 +61,9 @@ def r28_validation_gate(ctx: RuleContext) -> Iterator[Hit]:
     evaluations = ctx.of_kind("evaluation")
     gates = {g.id for g in evaluations if g.properties.get("gate") is True}
     unsure = {g.id for g in evaluations if g.properties.get("gate") is None}
-    strict = ctx.reach_bits(jobs, stop=gates)
-    lenient = ctx.reach_bits(jobs, stop=gates | unsure) if unsure else strict
+    wanted = [*endpoint_ids, *consumers, *unsure]
+    strict = across_output_links(ctx, jobs, gates, _OUTPUT, wanted)
+    lenient = across_output_links(ctx, jobs, gates | unsure, _OUTPUT, wanted) if unsure else strict
     # Predictions a consumer takes straight from a model (batch scores, no endpoint drawn) are
     # served too; a job that already reaches an endpoint ungated is reported there.
     served = 0
@@ -64,7 +71,7 @@ def r28_validation_gate(ctx: RuleContext) -> Iterator[Hit]:
         served |= strict.get(endpoint, 0)
     reach: dict[str, int] = {e: strict.get(e, 0) for e in endpoint_ids}
     if consumers:
-        direct = ctx.reach_bits(jobs, stop=gates | set(endpoint_ids))
+        direct = across_output_links(ctx, jobs, gates | set(endpoint_ids), _OUTPUT, consumers)
         for consumer in consumers:
             reach[consumer] = direct.get(consumer, 0) & ~served
     unknown = Unspecified(ctx)
