@@ -7,7 +7,7 @@ import re
 from app.domain import ops
 from app.domain.catalog import default_catalog
 from app.domain.model import Decision, DecisionOption, Design
-from app.rules import Finding, check_design
+from app.rules import Finding, RuleEngine, check_design
 from tests.factories import DesignBuilder
 
 
@@ -15,6 +15,18 @@ def findings(design: Design, rule_id: str, severity: str | None = None) -> list[
     """The findings of one rule (optionally of one severity) for a design."""
     result = check_design(design, default_catalog())
     return [f for f in result.findings if f.rule == rule_id and (severity is None or f.severity == severity)]
+
+
+def live_messages(engine: RuleEngine, rule_id: str) -> list[str]:
+    """The messages of one rule in a live engine's check."""
+    return [f.message for f in engine.check().findings if f.rule == rule_id]
+
+
+def live_matches_fresh(engine: RuleEngine, b: DesignBuilder) -> None:
+    """The live engine's findings after its edits are those of a fresh check of the design."""
+    live = [(f.rule, f.message, f.components) for f in engine.check().findings]
+    fresh = [(f.rule, f.message, f.components) for f in check_design(b.design, b.catalog).findings]
+    assert live == fresh
 
 
 def fired(design: Design, rule_id: str) -> list[Finding]:

@@ -30,8 +30,7 @@ from app.domain import ops
 from app.domain.catalog import default_catalog
 from app.rules.engine import RuleEngine
 from tests.factories import DesignBuilder
-from tests.rules.helpers import findings
-from tests.rules.test_flaw_shapes import _live_matches_fresh
+from tests.rules.helpers import findings, live_matches_fresh, live_messages
 
 
 def _logs_loop(feedback: bool):
@@ -53,10 +52,6 @@ def _logs_loop(feedback: bool):
     b.link(c["endpoint"], c["logs"])
     c["read"] = b.link(c["logs"], c["dataset"], feedback=feedback)
     return b, c
-
-
-def _rule(engine: RuleEngine, rule: str) -> list[str]:
-    return [f.message for f in engine.check().findings if f.rule == rule]
 
 
 # ---- R5: unused data dependency ---------------------------------------------------------------
@@ -83,17 +78,17 @@ def test_r5_fires_when_the_logs_reach_no_model(feedback):
 def test_incremental_engine_follows_r5_through_feedback_marks():
     b, c = _logs_loop(False)
     engine = RuleEngine(b.design, b.catalog)
-    assert _rule(engine, "R5") == []
+    assert live_messages(engine, "R5") == []
     engine.apply(ops.set_link_fields(b.design, c["read"], feedback=True)[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R5") == []
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R5") == []
     engine.apply(ops.remove_link(b.design, c["read"])[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R5") == [_UNUSED]
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R5") == [_UNUSED]
     made = ops.make_link(b.design, b.catalog, c["logs"], c["dataset"], feedback=True)
     engine.apply(ops.add_link(b.design, made))
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R5") == []
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R5") == []
 
 
 # ---- R13: data reaching training unvalidated -------------------------------------------------
@@ -134,26 +129,26 @@ def test_incremental_engine_follows_r13_through_feedback_marks():
     engine = RuleEngine(b.design, b.catalog)
 
     def training() -> list[str]:
-        return [m for m in _rule(engine, "R13") if m.startswith("Training job")]
+        return [m for m in live_messages(engine, "R13") if m.startswith("Training job")]
 
     assert training() == [_UNCHECKED]
     engine.apply(ops.set_link_fields(b.design, c["read"], feedback=True)[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert training() == [_UNCHECKED]
     engine.apply(ops.remove_link(b.design, c["read"])[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert training() == []
     made = ops.make_link(b.design, b.catalog, c["logs"], c["validation"], feedback=True)
     engine.apply(ops.add_link(b.design, made))
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert training() == []
     engine.apply(ops.set_property(b.design, b.catalog, c["validation"], "blocking", False)[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert len(training()) == 1
     engine.apply(ops.set_property(b.design, b.catalog, c["logs"], "source_type", None)[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     engine.apply(ops.set_property(b.design, b.catalog, c["logs"], "source_type", "logs")[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
 
 
 # ---- R17 and R42: time-ordered logs and current state read back by the training job ------------
@@ -234,26 +229,26 @@ def test_incremental_engine_follows_a_bare_dataset_through_feedback_marks_for_r1
     b, c = _read_back(True, "dataset", split="time")
     engine = RuleEngine(b.design, b.catalog)
     assert _r17_logs(b.design) == [_KFOLD_UNSET]
-    assert [m for m in _rule(engine, "R17") if "Decision logs" in m] == [_KFOLD_UNSET]
+    assert [m for m in live_messages(engine, "R17") if "Decision logs" in m] == [_KFOLD_UNSET]
     engine.apply(ops.remove_link(b.design, c["read"])[1])
-    _live_matches_fresh(engine, b)
-    assert [m for m in _rule(engine, "R17") if "Decision logs" in m] == []
+    live_matches_fresh(engine, b)
+    assert [m for m in live_messages(engine, "R17") if "Decision logs" in m] == []
     made = ops.make_link(b.design, b.catalog, c["back"], c["job"], feedback=True)
     engine.apply(ops.add_link(b.design, made))
-    _live_matches_fresh(engine, b)
-    assert [m for m in _rule(engine, "R17") if "Decision logs" in m] == [_KFOLD_UNSET]
+    live_matches_fresh(engine, b)
+    assert [m for m in live_messages(engine, "R17") if "Decision logs" in m] == [_KFOLD_UNSET]
     engine.apply(ops.set_property(b.design, b.catalog, c["job"], "cv", "holdout")[1])
-    _live_matches_fresh(engine, b)
-    assert [m for m in _rule(engine, "R17") if "Decision logs" in m] == []
+    live_matches_fresh(engine, b)
+    assert [m for m in live_messages(engine, "R17") if "Decision logs" in m] == []
     engine.apply(ops.set_property(b.design, b.catalog, c["job"], "cv", "kfold")[1])
-    _live_matches_fresh(engine, b)
-    assert [m for m in _rule(engine, "R17") if "Decision logs" in m] == [_KFOLD_UNSET]
+    live_matches_fresh(engine, b)
+    assert [m for m in live_messages(engine, "R17") if "Decision logs" in m] == [_KFOLD_UNSET]
     engine.apply(ops.set_property(b.design, b.catalog, c["back"], "is_time_series", True)[1])
-    _live_matches_fresh(engine, b)
-    assert [m for m in _rule(engine, "R17") if "Decision logs" in m] == [_KFOLD]
+    live_matches_fresh(engine, b)
+    assert [m for m in live_messages(engine, "R17") if "Decision logs" in m] == [_KFOLD]
     engine.apply(ops.set_property(b.design, b.catalog, c["back"], "is_time_series", None)[1])
-    _live_matches_fresh(engine, b)
-    assert [m for m in _rule(engine, "R17") if "Decision logs" in m] == [_KFOLD_UNSET]
+    live_matches_fresh(engine, b)
+    assert [m for m in live_messages(engine, "R17") if "Decision logs" in m] == [_KFOLD_UNSET]
 
 
 @pytest.mark.parametrize("feedback", [False, True])
@@ -272,27 +267,27 @@ def test_r42_quiet_when_the_read_back_source_is_a_log(feedback):
 def test_incremental_engine_follows_r17_and_r42_through_feedback_marks():
     b, c = _read_back(False, "dataset", split="time", is_time_series=True)
     engine = RuleEngine(b.design, b.catalog)
-    assert [m for m in _rule(engine, "R17") if "Decision logs" in m] == [_KFOLD]
+    assert [m for m in live_messages(engine, "R17") if "Decision logs" in m] == [_KFOLD]
     engine.apply(ops.set_link_fields(b.design, c["read"], feedback=True)[1])
-    _live_matches_fresh(engine, b)
-    assert [m for m in _rule(engine, "R17") if "Decision logs" in m] == [_KFOLD]
+    live_matches_fresh(engine, b)
+    assert [m for m in live_messages(engine, "R17") if "Decision logs" in m] == [_KFOLD]
     engine.apply(ops.set_property(b.design, b.catalog, c["back"], "is_time_series", None)[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     engine.apply(ops.set_property(b.design, b.catalog, c["back"], "is_time_series", True)[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     b2, c2 = _read_back(False, "data_source", source_type="oltp_db", contains_pii=False)
     engine = RuleEngine(b2.design, b2.catalog)
-    assert _rule(engine, "R42") == [_CURRENT]
+    assert live_messages(engine, "R42") == [_CURRENT]
     engine.apply(ops.set_link_fields(b2.design, c2["read"], feedback=True)[1])
-    _live_matches_fresh(engine, b2)
-    assert _rule(engine, "R42") == [_CURRENT]
+    live_matches_fresh(engine, b2)
+    assert live_messages(engine, "R42") == [_CURRENT]
     engine.apply(ops.remove_link(b2.design, c2["read"])[1])
-    _live_matches_fresh(engine, b2)
-    assert _rule(engine, "R42") == []
+    live_matches_fresh(engine, b2)
+    assert live_messages(engine, "R42") == []
     made = ops.make_link(b2.design, b2.catalog, c2["back"], c2["job"], feedback=True)
     engine.apply(ops.add_link(b2.design, made))
-    _live_matches_fresh(engine, b2)
-    assert _rule(engine, "R42") == [_CURRENT]
+    live_matches_fresh(engine, b2)
+    assert live_messages(engine, "R42") == [_CURRENT]
 
 
 # ---- R51: a model fine-tuned here, its training job's output link marked feedback ---------------
@@ -339,18 +334,18 @@ def test_incremental_engine_follows_r51_through_feedback_marks():
     engine = RuleEngine(b.design, b.catalog)
 
     def swaps() -> list[str]:
-        return [m for m in _rule(engine, "R51") if "swap" in m]
+        return [m for m in live_messages(engine, "R51") if "swap" in m]
 
     assert swaps() == []
     engine.apply(ops.set_link_fields(b.design, c["output"], feedback=True)[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert swaps() == []
     engine.apply(ops.remove_link(b.design, c["output"])[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert swaps() == [_SWAP]
     made = ops.make_link(b.design, b.catalog, c["job"], c["model"], feedback=True)
     engine.apply(ops.add_link(b.design, made))
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert swaps() == []
 
 
@@ -433,20 +428,20 @@ def test_r20_bare_sampler_quiet_with_importance_weights(marked):
 def test_incremental_engine_follows_a_bare_sampler_through_feedback_marks_for_r20():
     b, c = _untyped_loop("sampled")
     engine = RuleEngine(b.design, b.catalog)
-    assert _rule(engine, "R20") == [_UNTYPED]
+    assert live_messages(engine, "R20") == [_UNTYPED]
     engine.apply(ops.remove_link(b.design, c["sampled"])[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R20") == []
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R20") == []
     made = ops.make_link(b.design, b.catalog, c["sampler"], c["dataset"], feedback=True)
     engine.apply(ops.add_link(b.design, made))
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R20") == [_UNTYPED]
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R20") == [_UNTYPED]
     engine.apply(ops.set_property(b.design, b.catalog, c["sampler"], "method", "undersample")[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R20") == [_SHIFTED]
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R20") == [_SHIFTED]
     engine.apply(ops.set_property(b.design, b.catalog, c["sampler"], "method", None)[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R20") == [_UNTYPED]
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R20") == [_UNTYPED]
 
 
 @pytest.mark.parametrize("marked", ["sampled", "output"])
@@ -465,21 +460,21 @@ def test_r27_quiet_with_a_validation_tuned_threshold(marked):
 def test_incremental_engine_follows_r20_and_r27_through_feedback_marks():
     b, c = _threshold_loop("sampled")
     engine = RuleEngine(b.design, b.catalog)
-    assert (_rule(engine, "R20"), _rule(engine, "R27")) == ([_SHIFTED], [_MANUAL])
+    assert (live_messages(engine, "R20"), live_messages(engine, "R27")) == ([_SHIFTED], [_MANUAL])
     engine.apply(ops.set_link_fields(b.design, c["sampled"], feedback=False)[1])
     engine.apply(ops.set_link_fields(b.design, c["output"], feedback=True)[1])
-    _live_matches_fresh(engine, b)
-    assert (_rule(engine, "R20"), _rule(engine, "R27")) == ([_SHIFTED], [_MANUAL])
+    live_matches_fresh(engine, b)
+    assert (live_messages(engine, "R20"), live_messages(engine, "R27")) == ([_SHIFTED], [_MANUAL])
     engine.apply(ops.remove_link(b.design, c["output"])[1])
-    _live_matches_fresh(engine, b)
-    assert (_rule(engine, "R20"), _rule(engine, "R27")) == ([], [])
+    live_matches_fresh(engine, b)
+    assert (live_messages(engine, "R20"), live_messages(engine, "R27")) == ([], [])
     made = ops.make_link(b.design, b.catalog, c["job"], c["model"], feedback=True)
     engine.apply(ops.add_link(b.design, made))
-    _live_matches_fresh(engine, b)
-    assert (_rule(engine, "R20"), _rule(engine, "R27")) == ([_SHIFTED], [_MANUAL])
+    live_matches_fresh(engine, b)
+    assert (live_messages(engine, "R20"), live_messages(engine, "R27")) == ([_SHIFTED], [_MANUAL])
     engine.apply(ops.set_property(b.design, b.catalog, c["sampler"], "weighted_correction", True)[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R20") == []
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R20") == []
 
 
 # ---- R49: model outputs read back into training ------------------------------------------------
@@ -528,21 +523,21 @@ def test_r49_quiet_when_watched_wherever_the_loop_is_marked(marked):
 def test_incremental_engine_follows_r49_through_feedback_marks():
     b, c = _scores_loop(None)
     engine = RuleEngine(b.design, b.catalog)
-    assert _rule(engine, "R49") == [_UNWATCHED]
+    assert live_messages(engine, "R49") == [_UNWATCHED]
     engine.apply(ops.set_link_fields(b.design, c["in"], feedback=True)[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R49") == [_UNWATCHED]
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R49") == [_UNWATCHED]
     engine.apply(ops.set_link_fields(b.design, c["in"], feedback=False)[1])
     engine.apply(ops.set_link_fields(b.design, c["out"], feedback=True)[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R49") == [_UNWATCHED]
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R49") == [_UNWATCHED]
     engine.apply(ops.remove_link(b.design, c["out"])[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R49") == []
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R49") == []
     made = ops.make_link(b.design, b.catalog, c["scores"], c["dataset"], feedback=True)
     engine.apply(ops.add_link(b.design, made))
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R49") == [_UNWATCHED]
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R49") == [_UNWATCHED]
 
 
 # ---- R25: a deep model's training job, its output link marked feedback ---------------------------
@@ -586,17 +581,17 @@ def test_r25_quiet_with_early_stopping(feedback):
 def test_incremental_engine_follows_r25_through_feedback_marks():
     b, c = _deep_loop(False)
     engine = RuleEngine(b.design, b.catalog)
-    assert _rule(engine, "R25") == [_NO_EARLY_STOP]
+    assert live_messages(engine, "R25") == [_NO_EARLY_STOP]
     engine.apply(ops.set_link_fields(b.design, c["output"], feedback=True)[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R25") == [_NO_EARLY_STOP]
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R25") == [_NO_EARLY_STOP]
     engine.apply(ops.remove_link(b.design, c["output"])[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R25") == []
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R25") == []
     made = ops.make_link(b.design, b.catalog, c["job"], c["model"], feedback=True)
     engine.apply(ops.add_link(b.design, made))
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R25") == [_NO_EARLY_STOP]
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R25") == [_NO_EARLY_STOP]
 
 
 # ---- R43: native calibration lost to an undersampler on the loop's way back ---------------------
@@ -625,15 +620,15 @@ def test_incremental_engine_follows_r43_through_feedback_marks():
     b, c = _threshold_loop("sampled")
     ops.set_property(b.design, b.catalog, c["model"], "calibration", "native")
     engine = RuleEngine(b.design, b.catalog)
-    assert _rule(engine, "R43") == [_LOST]
+    assert live_messages(engine, "R43") == [_LOST]
     engine.apply(ops.set_link_fields(b.design, c["sampled"], feedback=False)[1])
     engine.apply(ops.set_link_fields(b.design, c["output"], feedback=True)[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R43") == [_LOST]
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R43") == [_LOST]
     engine.apply(ops.remove_link(b.design, c["sampled"])[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R43") == []
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R43") == []
     made = ops.make_link(b.design, b.catalog, c["sampler"], c["dataset"], feedback=True)
     engine.apply(ops.add_link(b.design, made))
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R43") == [_LOST]
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R43") == [_LOST]

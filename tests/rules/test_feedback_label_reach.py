@@ -19,8 +19,7 @@ from app.domain import ops
 from app.domain.catalog import default_catalog
 from app.rules.engine import RuleEngine
 from tests.factories import DesignBuilder
-from tests.rules.helpers import add_metric, findings
-from tests.rules.test_flaw_shapes import _live_matches_fresh
+from tests.rules.helpers import add_metric, findings, live_matches_fresh, live_messages
 
 
 def _fraud_loop(feedback: bool, **labels: object):
@@ -43,10 +42,6 @@ def _fraud_loop(feedback: bool, **labels: object):
     b.link(c["labels"], c["join"])
     c["read"] = b.link(c["join"], c["dataset"], feedback=feedback)
     return b, c
-
-
-def _rule(engine: RuleEngine, rule: str) -> list[str]:
-    return [f.message for f in engine.check().findings if f.rule == rule]
 
 
 # ---- R9: a supervised task with no label source upstream of training ------------------------------
@@ -72,17 +67,17 @@ def test_r9_fires_when_no_labels_reach_training(feedback):
 def test_incremental_engine_follows_r9_through_feedback_marks():
     b, c = _fraud_loop(False)
     engine = RuleEngine(b.design, b.catalog)
-    assert _rule(engine, "R9") == []
+    assert live_messages(engine, "R9") == []
     engine.apply(ops.set_link_fields(b.design, c["read"], feedback=True)[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R9") == []
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R9") == []
     engine.apply(ops.remove_link(b.design, c["read"])[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R9") == [_NO_LABELS]
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R9") == [_NO_LABELS]
     made = ops.make_link(b.design, b.catalog, c["join"], c["dataset"], feedback=True)
     engine.apply(ops.add_link(b.design, made))
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R9") == []
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R9") == []
 
 
 # ---- R19: rare positives judged only by accuracy ----------------------------------------------
@@ -120,19 +115,19 @@ def test_r19_quiet_with_pr_auc_beside_accuracy_whether_or_not_the_link_is_marked
 def test_incremental_engine_follows_r19_through_feedback_marks():
     b, c = _judged(False, "accuracy", "pr_auc")
     engine = RuleEngine(b.design, b.catalog)
-    assert _rule(engine, "R19") == []
+    assert live_messages(engine, "R19") == []
     engine.apply(ops.set_link_fields(b.design, c["read"], feedback=True)[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R19") == []
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R19") == []
     pr_auc = next(x.id for x in b.design.components if x.name == "PR_AUC")
     engine.apply(ops.remove_component(b.design, pr_auc)[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R19") == [_ACCURACY]
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R19") == [_ACCURACY]
     engine.apply(ops.set_property(b.design, b.catalog, c["labels"], "positive_rate", None)[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     engine.apply(ops.set_property(b.design, b.catalog, c["labels"], "positive_rate", 0.01)[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R19") == [_ACCURACY]
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R19") == [_ACCURACY]
 
 
 _RATE_UNSET = (
@@ -166,23 +161,23 @@ def test_r19_bare_label_source_quiet_with_pr_auc_beside_accuracy(feedback):
 def test_incremental_engine_follows_a_bare_label_source_through_feedback_marks_for_r19():
     b, c = _judged_bare(True, "accuracy")
     engine = RuleEngine(b.design, b.catalog)
-    assert _rule(engine, "R19") == [_RATE_UNSET]
+    assert live_messages(engine, "R19") == [_RATE_UNSET]
     engine.apply(ops.remove_link(b.design, c["read"])[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R19") == []
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R19") == []
     made = ops.make_link(b.design, b.catalog, c["join"], c["dataset"], feedback=True)
     engine.apply(ops.add_link(b.design, made))
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R19") == [_RATE_UNSET]
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R19") == [_RATE_UNSET]
     engine.apply(ops.set_property(b.design, b.catalog, c["labels"], "positive_rate", 0.01)[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R19") == [_ACCURACY]
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R19") == [_ACCURACY]
     engine.apply(ops.set_property(b.design, b.catalog, c["labels"], "positive_rate", None)[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R19") == [_RATE_UNSET]
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R19") == [_RATE_UNSET]
     engine.apply(ops.set_link_fields(b.design, made.id, feedback=False)[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R19") == [_RATE_UNSET]
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R19") == [_RATE_UNSET]
 
 
 # ---- R27: a review queue fed more cases than it can review --------------------------------------
@@ -221,17 +216,17 @@ def test_r27_quiet_when_the_review_keeps_up_whether_or_not_the_link_is_marked_fe
 def test_incremental_engine_follows_r27_through_feedback_marks():
     b, c = _reviewed(False, 1000.0)
     engine = RuleEngine(b.design, b.catalog)
-    assert _rule(engine, "R27") == [_FLOODED]
+    assert live_messages(engine, "R27") == [_FLOODED]
     engine.apply(ops.set_link_fields(b.design, c["read"], feedback=True)[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R27") == [_FLOODED]
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R27") == [_FLOODED]
     engine.apply(ops.remove_link(b.design, c["read"])[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R27") == []
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R27") == []
     made = ops.make_link(b.design, b.catalog, c["join"], c["dataset"], feedback=True)
     engine.apply(ops.add_link(b.design, made))
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R27") == [_FLOODED]
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R27") == [_FLOODED]
 
 
 # ---- R44: position bias, placed by what the labels train --------------------------------------
@@ -293,19 +288,19 @@ def test_r44_bare_label_source_is_followed_without_feedback_links():
 def test_incremental_engine_follows_r44_through_feedback_marks():
     b, c = _beside_search(False)
     engine = RuleEngine(b.design, b.catalog)
-    assert _rule(engine, "R44") == []
+    assert live_messages(engine, "R44") == []
     engine.apply(ops.set_link_fields(b.design, c["read"], feedback=True)[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R44") == []
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R44") == []
     made = ops.make_link(b.design, b.catalog, c["model"], c["retriever"], phase="serve")
     engine.apply(ops.add_link(b.design, made))
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R44") == [_BIASED]
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R44") == [_BIASED]
     engine.apply(ops.remove_link(b.design, made.id)[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R44") == []
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R44") == []
     engine.apply(ops.set_property(b.design, b.catalog, c["labels"], "label_type", None)[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     engine.apply(ops.set_property(b.design, b.catalog, c["labels"], "label_type", "natural")[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R44") == []
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R44") == []

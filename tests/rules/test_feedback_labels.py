@@ -17,8 +17,7 @@ from app.domain import ops
 from app.domain.catalog import default_catalog
 from app.rules.engine import RuleEngine
 from tests.factories import DesignBuilder
-from tests.rules.helpers import findings
-from tests.rules.test_flaw_shapes import _live_matches_fresh
+from tests.rules.helpers import findings, live_matches_fresh, live_messages
 
 
 def _outcomes_loop(feedback: bool, **labels: object):
@@ -38,10 +37,6 @@ def _outcomes_loop(feedback: bool, **labels: object):
     b.link(c["endpoint"], c["labels"])
     c["read"] = b.link(c["labels"], c["dataset"], phase="train", feedback=feedback)
     return b, c
-
-
-def _rule(engine: RuleEngine, rule: str) -> list[str]:
-    return [f.message for f in engine.check().findings if f.rule == rule]
 
 
 # ---- R45: label maturity ----------------------------------------------------------------------
@@ -112,20 +107,20 @@ def test_r45_not_carried_past_the_model_by_a_feedback_link():
 def test_incremental_engine_follows_r45_through_feedback_marks():
     b, c = _outcomes_loop(False, label_type="delayed_outcome", delay_hours=720.0)
     engine = RuleEngine(b.design, b.catalog)
-    assert _rule(engine, "R45") == [_MATURE]
+    assert live_messages(engine, "R45") == [_MATURE]
     engine.apply(ops.set_link_fields(b.design, c["read"], feedback=True)[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R45") == [_MATURE]
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R45") == [_MATURE]
     engine.apply(ops.remove_link(b.design, c["read"])[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R45") == []
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R45") == []
     made = ops.make_link(b.design, b.catalog, c["labels"], c["dataset"], feedback=True)
     engine.apply(ops.add_link(b.design, made))
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R45") == [_MATURE]
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R45") == [_MATURE]
     engine.apply(ops.set_property(b.design, b.catalog, c["labels"], "delay_hours", 2.0)[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R45") == []
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R45") == []
 
 
 # ---- R14: delayed labels, the proxy monitor near the endpoint they judge ------------------------
@@ -163,19 +158,19 @@ def test_r14_a_drift_monitor_on_the_training_set_is_not_near_the_endpoint(feedba
 def test_incremental_engine_follows_r14_through_feedback_marks():
     b, c = _outcomes_loop(False, label_type="delayed_outcome", delay_hours=720.0)
     engine = RuleEngine(b.design, b.catalog)
-    assert _rule(engine, "R14") == [_NEAR]
+    assert live_messages(engine, "R14") == [_NEAR]
     engine.apply(ops.set_link_fields(b.design, c["read"], feedback=True)[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R14") == [_NEAR]
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R14") == [_NEAR]
     engine.apply(ops.remove_link(b.design, c["read"])[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R14") == [
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R14") == [
         "Labels from Chargebacks arrive 720 h late and no monitor watches prediction_drift or data_drift"
     ]
     made = ops.make_link(b.design, b.catalog, c["labels"], c["dataset"], feedback=True)
     engine.apply(ops.add_link(b.design, made))
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R14") == [_NEAR]
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R14") == [_NEAR]
 
 
 # ---- R50: censored outcomes -------------------------------------------------------------------
@@ -286,17 +281,17 @@ def test_incremental_engine_follows_r53_through_feedback_marks():
     b, c = _weak_loop(False)
     human = b.add("label_source", "Expert labels", label_type="human_annotation", annotator_agreement=0.8)
     engine = RuleEngine(b.design, b.catalog)
-    assert _rule(engine, "R53") == [_WEAK]
+    assert live_messages(engine, "R53") == [_WEAK]
     engine.apply(ops.set_link_fields(b.design, c["read"], feedback=True)[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R53") == [_WEAK]
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R53") == [_WEAK]
     made = ops.make_link(b.design, b.catalog, human, c["evaluation"], feedback=True)
     engine.apply(ops.add_link(b.design, made))
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R53") == []
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R53") == []
     engine.apply(ops.set_link_fields(b.design, made.id, feedback=False)[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R53") == []
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R53") == []
     engine.apply(ops.remove_link(b.design, made.id)[1])
-    _live_matches_fresh(engine, b)
-    assert _rule(engine, "R53") == [_WEAK]
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R53") == [_WEAK]

@@ -15,8 +15,7 @@ from app.domain import ops
 from app.domain.catalog import default_catalog
 from app.rules.engine import RuleEngine
 from tests.factories import DesignBuilder
-from tests.rules.helpers import findings
-from tests.rules.test_flaw_shapes import _live_matches_fresh
+from tests.rules.helpers import findings, live_matches_fresh
 
 _NO_DATA = (
     "Learned model Ranker has no training lineage: its training job reads from no data source or dataset"
@@ -70,14 +69,14 @@ def test_incremental_engine_follows_r7_through_feedback_marks():
     engine = RuleEngine(b.design, b.catalog)
     assert not [f for f in engine.check().findings if f.rule == "R7"]
     engine.apply(ops.remove_link(b.design, c["read"])[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert [f.message for f in engine.check().findings if f.rule == "R7"] == [_NO_DATA]
     made = ops.make_link(b.design, b.catalog, c["logs"], c["job"], phase="train", feedback=True)
     engine.apply(ops.add_link(b.design, made))
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert not [f for f in engine.check().findings if f.rule == "R7"]
     engine.apply(ops.set_link_fields(b.design, made.id, feedback=False)[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert not [f for f in engine.check().findings if f.rule == "R7"]
 
 
@@ -131,9 +130,9 @@ def test_incremental_engine_follows_late_outcomes_through_feedback_marks():
     engine = RuleEngine(b.design, b.catalog)
     assert {f.rule for f in engine.check().findings} >= {"R17", "R42"}
     engine.apply(ops.set_link_fields(b.design, c["read"], feedback=True)[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert {f.rule for f in engine.check().findings} >= {"R17", "R42"}
     engine.apply(ops.remove_link(b.design, c["read"])[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     left = [f for f in engine.check().findings if f.rule in ("R17", "R42")]
     assert left and not any("Chargebacks" in f.message for f in left)  # R17 asks is_time_series now

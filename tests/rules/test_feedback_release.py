@@ -11,9 +11,8 @@ import pytest
 
 from app.domain import ops
 from app.rules.engine import RuleEngine
-from tests.rules.helpers import findings
+from tests.rules.helpers import findings, live_matches_fresh
 from tests.rules.test_feedback_data_reach import _fine_tuned_loop
-from tests.rules.test_flaw_shapes import _live_matches_fresh
 
 _UNGATED = "Fine-tune reaches endpoint Chat API without passing an evaluation with a gate"
 
@@ -68,15 +67,15 @@ def test_incremental_engine_follows_r28_through_feedback_marks():
 
     assert r28() == [_UNGATED]
     engine.apply(ops.set_link_fields(b.design, c["output"], feedback=True)[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert r28() == [_UNGATED]
     engine.apply(ops.remove_link(b.design, c["output"])[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert r28() == []
     made = ops.make_link(b.design, b.catalog, c["job"], c["model"], feedback=True)
     engine.apply(ops.add_link(b.design, made))
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert r28() == [_UNGATED]
     engine.apply(ops.set_link_fields(b.design, made.id, feedback=False)[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert r28() == [_UNGATED]

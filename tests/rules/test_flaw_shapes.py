@@ -8,7 +8,7 @@ from app.domain.catalog import default_catalog
 from app.rules import check_design
 from app.rules.rubric import score_design
 from tests.factories import DesignBuilder
-from tests.rules.helpers import findings, fired, sound_recommender
+from tests.rules.helpers import findings, fired, live_matches_fresh, sound_recommender
 
 
 def _recommender() -> tuple[DesignBuilder, dict[str, str]]:
@@ -583,13 +583,6 @@ def test_r58_counts_a_retention_step_on_the_way_to_a_feature_pipeline():
 # ---- the live engine follows these shapes edit by edit --------------------------------------
 
 
-def _live_matches_fresh(engine, b) -> None:
-    """The live engine's findings after its edits are those of a fresh check of the design."""
-    live = [(f.rule, f.message, f.components) for f in engine.check().findings]
-    fresh = [(f.rule, f.message, f.components) for f in check_design(b.design, b.catalog).findings]
-    assert live == fresh
-
-
 def test_incremental_engine_matches_fresh_checks_on_the_new_shapes():
     from app.rules.engine import RuleEngine
 
@@ -600,7 +593,7 @@ def test_incremental_engine_matches_fresh_checks_on_the_new_shapes():
     def link(source: str, target: str, **fields: object) -> str:
         made = ops.make_link(b.design, b.catalog, source, target, **fields)
         engine.apply(ops.add_link(b.design, made))
-        _live_matches_fresh(engine, b)
+        live_matches_fresh(engine, b)
         return made.id
 
     request = b.add("data_source", "Request payload", source_type="api", contains_pii=True,
@@ -611,7 +604,7 @@ def test_incremental_engine_matches_fresh_checks_on_the_new_shapes():
     data_in = link(request, masking)  # the step becomes inline: Request payload is a serving input
     assert any(f.rule == "R16" for f in engine.check().findings)
     engine.apply(ops.remove_link(b.design, data_in)[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     cache = b.add("cache", "Score cache", cache_type="prediction")
     job_b = b.add("training_job", "Train B")
     model_b = b.add("model", "Model B", family="gbdt", learned=True, provenance="trained_here")
@@ -622,10 +615,10 @@ def test_incremental_engine_matches_fresh_checks_on_the_new_shapes():
     assert any(f.rule == "R33" for f in engine.check().findings)
     link(c["objective"], c["metric"])
     engine.apply(ops.set_property(b.design, b.catalog, c["endpoint"], "mode", "edge")[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     direct = link(c["model"], c["app"], flow="prediction", phase="serve")
     engine.apply(ops.remove_link(b.design, direct)[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
 
 
 def test_incremental_engine_follows_a_consumer_taking_scores_with_no_endpoint():
@@ -634,17 +627,17 @@ def test_incremental_engine_follows_a_consumer_taking_scores_with_no_endpoint():
     b, c = _direct_scores()
     engine = RuleEngine(b.design, b.catalog)
 
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert any(f.message.startswith("Consumer App takes") for f in engine.check().findings)
     [direct] = [x.id for x in b.design.links if x.source == c["model"] and x.target == c["app"]]
     engine.apply(ops.remove_link(b.design, direct)[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert not any(f.message.startswith("Consumer App takes") for f in engine.check().findings)
     made = ops.make_link(b.design, b.catalog, c["model"], c["app"], flow="prediction", phase="serve")
     engine.apply(ops.add_link(b.design, made))
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     engine.apply(ops.set_property(b.design, b.catalog, c["app"], "consumer_type", "analyst")[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
 
 
 def test_incremental_engine_follows_chains_swaps_and_feature_paths():
@@ -653,10 +646,10 @@ def test_incremental_engine_follows_chains_swaps_and_feature_paths():
     b, c = _catalog_with_volume()
     engine = RuleEngine(b.design, b.catalog)
 
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     [into_features] = [x.id for x in b.design.links if x.source == c["stream"] and x.target == c["features"]]
     engine.apply(ops.remove_link(b.design, into_features)[1])  # the catalog no longer reaches features
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     extra = b.add("feature_pipeline", "Session aggregates", shared_train_serve=False)
     llm = b.add("model", "Query rewriter", family="llm", provenance="vendor_api", version_pinned=True)
     engine.reset(b.design)
@@ -667,7 +660,7 @@ def test_incremental_engine_follows_chains_swaps_and_feature_paths():
         (llm, c["model"], "serve"),
     ]:
         engine.apply(ops.add_link(b.design, ops.make_link(b.design, b.catalog, source, target, phase=phase)))
-        _live_matches_fresh(engine, b)
+        live_matches_fresh(engine, b)
     assert {"R41", "R51", "R58"} <= {f.rule for f in engine.check().findings}
 
 
@@ -680,21 +673,21 @@ def test_incremental_engine_follows_a_source_served_raw_beside_its_features():
     def raw_served() -> bool:
         return any(f.rule == "R16" and "raw at Feed API" in f.message for f in engine.check().findings)
 
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert raw_served()
     engine.apply(ops.remove_link(b.design, c["raw"])[1])  # served through the pipeline only
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert not raw_served()
     raw = ops.make_link(b.design, b.catalog, c["history"], c["endpoint"], phase="serve")
     engine.apply(ops.add_link(b.design, raw))
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert raw_served()
     direct = ops.make_link(b.design, b.catalog, c["history"], c["dataset"], phase="train")
     engine.apply(ops.add_link(b.design, direct))  # training reads it raw too
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert not raw_served()
     engine.apply(ops.set_link_fields(b.design, direct.id, phase="serve")[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert raw_served()
     engine.apply(ops.set_property(b.design, b.catalog, c["aggregates"], "shared_train_serve", False)[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)

@@ -14,8 +14,8 @@ from app.domain import ops
 from app.domain.catalog import default_catalog
 from app.rules.engine import RuleEngine
 from tests.factories import DesignBuilder
-from tests.rules.helpers import findings, fired, unspecified
-from tests.rules.test_flaw_shapes import _live_matches_fresh, _recommender, _unlink
+from tests.rules.helpers import findings, fired, live_matches_fresh, unspecified
+from tests.rules.test_flaw_shapes import _recommender, _unlink
 
 # ---- R22: a model upstream of the evaluated model is not evaluated beside its baseline -------
 
@@ -69,7 +69,7 @@ def test_incremental_engine_follows_r22_past_the_evaluated_model():
     def link(source: str, target: str, **fields: object) -> str:
         made = ops.make_link(b.design, b.catalog, source, target, **fields)
         engine.apply(ops.add_link(b.design, made))
-        _live_matches_fresh(engine, b)
+        live_matches_fresh(engine, b)
         return made.id
 
     feeds = link(retrieval, c["model"], flow="prediction", phase="serve")
@@ -77,11 +77,11 @@ def test_incremental_engine_follows_r22_past_the_evaluated_model():
     judged = link(retrieval, c["evaluation"])
     assert not any(f.rule == "R22" for f in engine.check().findings)
     engine.apply(ops.remove_link(b.design, judged)[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     engine.apply(ops.set_link_fields(b.design, feeds, phase="both")[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     engine.apply(ops.remove_link(b.design, feeds)[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert any(f.rule == "R22" and retrieval in f.components for f in engine.check().findings)
 
 
@@ -171,18 +171,18 @@ def test_incremental_engine_follows_r42_at_a_raw_current_state_source():
     engine.reset(b.design)
     made = ops.make_link(b.design, b.catalog, store, c["job"], phase="train", flow="feature")
     engine.apply(ops.add_link(b.design, made))
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert not any(f.rule == "R42" for f in engine.check().findings)
     engine.apply(ops.set_link_fields(b.design, made.id, phase="serve")[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     engine.apply(ops.remove_link(b.design, made.id)[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert any(f.rule == "R42" for f in engine.check().findings)
     engine.apply(ops.set_property(b.design, b.catalog, c["accounts"], "source_type", "event_stream")[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert not any(f.rule == "R42" for f in engine.check().findings)
     engine.apply(ops.set_property(b.design, b.catalog, c["accounts"], "source_type", "api")[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert any(f.rule == "R42" for f in engine.check().findings)
 
 
@@ -286,26 +286,26 @@ def test_incremental_engine_follows_r48_at_a_log_of_generated_text():
     engine = RuleEngine(b.design, b.catalog)
     assert [f.message for f in engine.check().findings if f.rule == "R48"] == [_ANSWER_LOG]
     engine.apply(ops.set_property(b.design, b.catalog, c["log"], "logs_predictions", False)[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     engine.apply(ops.set_property(b.design, b.catalog, c["log"], "logs_predictions", True)[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     [served] = [x.id for x in b.design.links if x.source == c["llm"] and x.target == c["endpoint"]]
     engine.apply(ops.set_link_fields(b.design, served, phase="train")[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     engine.apply(ops.set_link_fields(b.design, served, phase="serve")[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     expiry = b.add("governance", "Log retention", controls=["retention"], regulation="none")
     engine.reset(b.design)
     made = ops.make_link(b.design, b.catalog, expiry, c["log"], flow="govern")
     engine.apply(ops.add_link(b.design, made))
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert not any(f.rule == "R48" for f in engine.check().findings)
     engine.apply(ops.remove_link(b.design, made.id)[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     engine.apply(ops.set_property(b.design, b.catalog, c["llm"], "family", "gbdt")[1])
-    _live_matches_fresh(engine, b)  # the framing's task still says generation
+    live_matches_fresh(engine, b)  # the framing's task still says generation
     engine.apply(ops.set_property(b.design, b.catalog, c["framing"], "task", "binary")[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert not any(f.rule == "R48" for f in engine.check().findings)
 
 
@@ -367,14 +367,14 @@ def test_incremental_engine_follows_r12_through_feedback_marks():
     [closing] = [x.id for x in b.design.links if x.source == c["app"] and x.target == c["events"]]
     engine.apply(ops.set_link_fields(b.design, closing, feedback=False)[1])
     engine.apply(ops.set_link_fields(b.design, c["events_out"], feedback=True)[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert [f.message for f in engine.check().findings if f.rule == "R12"] == [_UNGOVERNED_EVENTS]
     engine.apply(ops.remove_link(b.design, c["events_out"])[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert not any(f.rule == "R12" for f in engine.check().findings)
     made = ops.make_link(b.design, b.catalog, c["events"], c["validation"], feedback=True)
     engine.apply(ops.add_link(b.design, made))
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert any(f.rule == "R12" for f in engine.check().findings)
 
 
@@ -403,10 +403,10 @@ def test_incremental_engine_follows_r48_through_feedback_marks():
     [closing] = [x.id for x in b.design.links if x.source == c["app"] and x.target == c["events"]]
     engine.apply(ops.set_link_fields(b.design, closing, feedback=False)[1])
     engine.apply(ops.set_link_fields(b.design, c["events_out"], feedback=True)[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert any(f.rule == "R48" for f in engine.check().findings)
     engine.apply(ops.set_link_fields(b.design, c["events_out"], phase="train")[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert not any(f.rule == "R48" for f in engine.check().findings)
 
 
@@ -475,17 +475,17 @@ def test_incremental_engine_follows_r8_as_a_link_s_flow_changes():
     assert [f.message for f in engine.check().findings if f.rule == "R8"] == [_NOTHING_SERVED]
     [watch] = [x.id for x in b.design.links if x.source == c["ops"] and x.target == c["endpoint"]]
     engine.apply(ops.set_link_fields(b.design, watch, flow="data")[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert not any(f.rule == "R8" for f in engine.check().findings)
     engine.apply(ops.set_link_fields(b.design, watch, flow="proxy")[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert any(f.rule == "R8" for f in engine.check().findings)
     made = ops.make_link(b.design, b.catalog, c["model"], c["endpoint"], flow="prediction", phase="serve")
     engine.apply(ops.add_link(b.design, made))
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert not any(f.rule == "R8" for f in engine.check().findings)
     engine.apply(ops.remove_link(b.design, made.id)[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert any(f.rule == "R8" for f in engine.check().findings)
 
 
@@ -570,23 +570,23 @@ def test_incremental_engine_follows_r17_at_a_job_with_no_dataset():
     engine = RuleEngine(b.design, b.catalog)
     assert any(f.rule == "R17" for f in engine.check().findings)
     engine.apply(ops.set_property(b.design, b.catalog, c["job"], "cv", "time_series_cv")[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert not any(f.rule == "R17" for f in engine.check().findings)
     engine.apply(ops.set_property(b.design, b.catalog, c["job"], "cv", "kfold")[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     dataset = b.add("dataset", "Click rows", split="time", is_time_series=False, version="v2")
     engine.reset(b.design)
     made = ops.make_link(b.design, b.catalog, dataset, c["job"], phase="train")
     engine.apply(ops.add_link(b.design, made))
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert not any(f.rule == "R17" for f in engine.check().findings)
     engine.apply(ops.remove_link(b.design, made.id)[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     [labels] = [x.id for x in b.design.links if x.source == c["conversions"]]
     engine.apply(ops.set_link_fields(b.design, labels, feedback=True)[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     engine.apply(ops.set_property(b.design, b.catalog, c["framing"], "task", "forecast")[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert any(f.rule == "R17" for f in engine.check().findings)
 
 
@@ -651,7 +651,7 @@ def test_incremental_engine_follows_r39_at_a_loop_into_the_training_job():
     engine = RuleEngine(b.design, b.catalog)
     assert any(f.rule == "R39" for f in engine.check().findings)
     engine.apply(ops.remove_link(b.design, c["verdicts"])[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert not any(f.rule == "R39" for f in engine.check().findings)
     dataset = b.add("dataset", "Reviewed cases", split="time", version="v1")
     engine.reset(b.design)
@@ -659,16 +659,16 @@ def test_incremental_engine_follows_r39_at_a_loop_into_the_training_job():
     def link(source: str, target: str, **fields: object) -> str:
         made = ops.make_link(b.design, b.catalog, source, target, **fields)
         engine.apply(ops.add_link(b.design, made))
-        _live_matches_fresh(engine, b)
+        live_matches_fresh(engine, b)
         return made.id
 
     direct = link(c["back"], c["job"], flow="label", feedback=True)
     assert any(f.rule == "R39" for f in engine.check().findings)
     engine.apply(ops.set_link_fields(b.design, direct, flow="watch")[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert not any(f.rule == "R39" for f in engine.check().findings)
     engine.apply(ops.remove_link(b.design, direct)[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     link(c["back"], dataset, flow="label", feedback=True)
     link(dataset, c["job"], phase="train")
     assert any(f.rule == "R39" and dataset in f.components for f in engine.check().findings)

@@ -10,11 +10,10 @@ from app.domain import ops
 from app.domain.catalog import default_catalog
 from app.rules.engine import RuleEngine
 from tests.factories import DesignBuilder
-from tests.rules.helpers import findings, fired
+from tests.rules.helpers import findings, fired, live_matches_fresh
 from tests.rules.test_flaw_shapes import (
     _catalog_with_volume,
     _direct_scores,
-    _live_matches_fresh,
     _llm_feeding_the_ranker,
     _recommender,
     _through_endpoint,
@@ -94,21 +93,21 @@ def test_r40_fires_for_the_recommender_scoring_its_app_with_no_endpoint():
 def test_incremental_engine_follows_r40_at_a_consumer_with_no_endpoint():
     b, c = _direct_scores()
     engine = RuleEngine(b.design, b.catalog)
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     logger = b.add("prediction_logger", "Score log", logs_features=False)
     engine.reset(b.design)
     made = ops.make_link(b.design, b.catalog, c["model"], logger, phase="serve")
     engine.apply(ops.add_link(b.design, made))
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     engine.apply(ops.set_property(b.design, b.catalog, logger, "logs_features", True)[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert not any(f.rule == "R40" for f in engine.check().findings)
     engine.apply(ops.set_link_fields(b.design, made.id, phase="train")[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert any(f.rule == "R40" for f in engine.check().findings)
     [direct] = [x.id for x in b.design.links if x.source == c["model"] and x.target == c["app"]]
     engine.apply(ops.remove_link(b.design, direct)[1])  # no served point left
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert not any(f.rule == "R40" for f in engine.check().findings)
 
 
@@ -149,10 +148,10 @@ def test_r51_follows_the_phase_of_an_llm_s_way_through_the_feature_pipeline():
 def test_incremental_engine_follows_the_phase_of_a_swap_link():
     b, c = _llm_feeding_the_ranker()
     engine = RuleEngine(b.design, b.catalog)
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     for phase, raised in [("train", False), ("both", True), ("train", False), ("serve", True)]:
         engine.apply(ops.set_link_fields(b.design, c["llm_link"], phase=phase)[1])
-        _live_matches_fresh(engine, b)
+        live_matches_fresh(engine, b)
         assert any(f.rule == "R51" for f in engine.check().findings) == raised, phase
 
 
@@ -231,7 +230,7 @@ def test_r51_asks_for_groundedness_and_safety_monitoring_of_generated_output_wit
 def test_incremental_engine_follows_a_swap_reaching_a_consumer_directly():
     b, c = _batch_generation()
     engine = RuleEngine(b.design, b.catalog)
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert any(f.rule == "R51" and f.severity == "error" for f in engine.check().findings)
     made = ops.make_component(b.design, b.catalog, "evaluation", name="Golden set replay")
     made.properties["gate"] = True
@@ -240,10 +239,10 @@ def test_incremental_engine_follows_a_swap_reaching_a_consumer_directly():
     for source, target in [(c["llm"], gate), (gate, c["app"])]:
         made = ops.make_link(b.design, b.catalog, source, target, flow="prediction", phase="serve")
         engine.apply(ops.add_link(b.design, made))
-        _live_matches_fresh(engine, b)
+        live_matches_fresh(engine, b)
     assert any(f.rule == "R51" and f.severity == "error" for f in engine.check().findings)  # still direct
     engine.apply(ops.remove_link(b.design, c["out"])[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert not any(f.rule == "R51" and f.severity == "error" for f in engine.check().findings)
 
 
@@ -298,17 +297,17 @@ def test_incremental_engine_follows_what_a_source_s_records_reach_as_they_are():
     def r58() -> list[str]:
         return [f.message for f in engine.check().findings if f.rule == "R58"]
 
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert r58()[0].startswith("Video catalog has no retention_days")
     raw = ops.make_link(b.design, b.catalog, c["catalog"], c["dataset"], phase="train")
     engine.apply(ops.add_link(b.design, raw))
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert r58()[0].startswith("Video catalog adds 2 GB/day to Training set")
     engine.apply(ops.set_link_fields(b.design, raw.id, flow="artifact")[1])  # carries no records
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert r58()[0].startswith("Video catalog has no retention_days")
     engine.apply(ops.set_property(b.design, b.catalog, c["catalog"], "retention_days", 90.0)[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert r58() == []
 
 
@@ -346,15 +345,15 @@ def test_a_baseline_is_taken_when_it_reaches_the_consumer_past_no_evaluation_of_
 def test_incremental_engine_follows_a_baseline_s_way_to_a_consumer():
     b, c = _recommender_without_endpoint()
     engine = RuleEngine(b.design, b.catalog)
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     made = ops.make_link(b.design, b.catalog, c["baseline"], c["app"], flow="prediction", phase="serve")
     engine.apply(ops.add_link(b.design, made))
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     engine.apply(ops.remove_link(b.design, made.id)[1])
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     [model_in] = [x.id for x in b.design.links if x.source == c["model"] and x.target == c["evaluation"]]
     engine.apply(ops.remove_link(b.design, model_in)[1])  # the evaluation now judges the baseline only
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
 
 
 # ---- R46: batch scores are served too, so the optimizing metric needs an online check -------
@@ -383,10 +382,10 @@ def test_incremental_engine_follows_a_design_starting_to_serve_scores_directly()
     b.add("metric", "AUC", role="optimizing", name="roc_auc")
     _unlink(b, c["model"], c["app"])
     engine = RuleEngine(b.design, b.catalog)
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     made = ops.make_link(b.design, b.catalog, c["model"], c["app"], flow="prediction", phase="serve")
     engine.apply(ops.add_link(b.design, made))
-    _live_matches_fresh(engine, b)
+    live_matches_fresh(engine, b)
     assert any(f.rule == "R46" for f in engine.check().findings)
 
 
