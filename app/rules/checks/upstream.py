@@ -76,12 +76,7 @@ def r48_pii_in_logs(ctx: RuleContext) -> Iterator[Hit]:
     way = ReachThrough(ctx, seeds, good | barrier, unsure_gov, serve=True, feedback=True)
     if generated:
         yield from _generated_text_logged(ctx, generated, way, good, pii)
-    for logger in loggers:
-        if ctx.neighbours(logger.id) & good:
-            continue
-        mask, firm = way.best(logger.id)
-        if not mask:
-            continue
+    for logger, mask, firm in _reached_ungoverned(ctx, loggers, way, good):
         reaching = pick(seeds, mask)
         data, records, tail, gov_unset, unset = _logged(
             ctx, logger, "logs_features", reaching, pii, way, firm
@@ -92,6 +87,19 @@ def r48_pii_in_logs(ctx: RuleContext) -> Iterator[Hit]:
             components=ctx.sorted_ids([logger.id, *reaching, *gov_unset]),
             unset=tuple(unset),
         )
+
+
+def _reached_ungoverned(
+    ctx: RuleContext, loggers: list[Component], way: ReachThrough, good: set[str]
+) -> Iterator[tuple[Component, int, bool]]:
+    """The loggers personal data reaches (with the seeds' mask and whether the way is firm) that
+    no protecting governance component is linked to."""
+    for logger in loggers:
+        if ctx.neighbours(logger.id) & good:
+            continue
+        mask, firm = way.best(logger.id)
+        if mask:
+            yield logger, mask, firm
 
 
 def _logged(
@@ -139,12 +147,7 @@ def _generated_text_logged(
         return
     models = model_ids(ctx)
     reach = model_reach(ctx)
-    for logger in generated:
-        if ctx.neighbours(logger.id) & good:
-            continue
-        mask, firm = way.best(logger.id)
-        if not mask:
-            continue
+    for logger, mask, firm in _reached_ungoverned(ctx, generated, way, good):
         given = {m: way.best(m)[0] & mask for m in pick(models, reach.get(logger.id, 0)) if m in generators}
         fed = [m for m, seeds in given.items() if seeds]
         if not fed:
