@@ -77,7 +77,7 @@ def strip_bidi(text: str) -> str:
 def needs_isolation(text: str) -> bool:
     """Whether text could reorder its neighbours: it has right-to-left letters, Arabic digits
     or bidi controls."""
-    return any(unicodedata.bidirectional(ch) in _REORDERING for ch in text)
+    return not text.isascii() and any(unicodedata.bidirectional(ch) in _REORDERING for ch in text)
 
 
 def isolate(text: str) -> str:

@@ -3,7 +3,8 @@ names, capped, or the finding's subject."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 
 from app.domain.model import Design
 from app.rules.model import Finding
@@ -14,37 +15,58 @@ from app.rules.model import Finding
 PLACE_LIMIT = 10
 
 
-def component_names(design: Design, ids: Sequence[str]) -> list[str]:
+Quote = Callable[[str], str]  # how a name is set in the text (app.domain.text.isolate, say)
+
+
+def _as_is(name: str) -> str:
+    return name
+
+
+def component_names(design: Design, ids: Sequence[str], quote: Quote = _as_is) -> list[str]:
     index = design.component_by_id()
-    return [" ".join((index[c].name or index[c].id).split()) if c in index else c for c in ids]
+    return [quote(" ".join((index[c].name or index[c].id).split()) if c in index else c) for c in ids]
 
 
-def capped_names(design: Design, ids: Sequence[str], limit: int | None = PLACE_LIMIT) -> str:
+def capped_names(
+    design: Design, ids: Sequence[str], limit: int | None = PLACE_LIMIT, quote: Quote = _as_is
+) -> str:
     """The components' names joined by "; ", past `limit` the first ones and "and N more"
-    (all of them with `limit` None)."""
+    (all of them with `limit` None), each set by `quote`."""
     if limit is None or len(ids) <= limit:
-        return "; ".join(component_names(design, ids))
-    shown = component_names(design, ids[: limit - 1])
+        return "; ".join(component_names(design, ids, quote))
+    shown = component_names(design, ids[: limit - 1], quote)
     return "; ".join(shown) + f" and {len(ids) - len(shown):,} more"
 
 
-def places_of(findings: Sequence[Finding], design: Design, shown: int = 3) -> str:
+def quoting_names(names: Iterable[str], quote: Quote) -> Quote:
+    """Text (a finding's message) with each of the names in it set by `quote`, the longest
+    name first where names overlap; the text as it is when no name needs quoting."""
+    shown = sorted({n for n in names if n and quote(n) != n}, key=len, reverse=True)
+    if not shown:
+        return _as_is
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in shown) + r")(?!\w)")
+    return lambda text: pattern.sub(lambda m: quote(m.group(0)), text)
+
+
+def places_of(findings: Sequence[Finding], design: Design, shown: int = 3, quote: Quote = _as_is) -> str:
     """What several findings concern, each place once: the first `shown` components (or, for
     a finding about none, its subject) and a count of the rest. Listing each finding's own
     places instead repeated a component two findings share, and joined one finding's names
     with the next finding's by the same "; "."""
     ids = list(dict.fromkeys(c for f in findings for c in f.components))
-    places = component_names(design, ids)
+    places = component_names(design, ids, quote)
     places += list(dict.fromkeys(finding_place(f, design) for f in findings if not f.components))
     if len(places) <= shown:
         return "; ".join(places)
     return "; ".join(places[:shown]) + f" and {len(places) - shown:,} more"
 
 
-def finding_place(finding: Finding, design: Design, limit: int | None = PLACE_LIMIT) -> str:
-    """What a finding concerns: its components' names (capped at `limit`), else its subject,
-    else the design."""
-    names = capped_names(design, finding.components, limit)
+def finding_place(
+    finding: Finding, design: Design, limit: int | None = PLACE_LIMIT, quote: Quote = _as_is
+) -> str:
+    """What a finding concerns: its components' names (capped at `limit`, each set by
+    `quote`), else its subject, else the design."""
+    names = capped_names(design, finding.components, limit, quote)
     if names:
         return names
     if finding.subject.startswith("stage:"):

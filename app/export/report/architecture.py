@@ -14,6 +14,7 @@ from reportlab.platypus import Flowable, NextPageTemplate, PageBreak
 from app.domain.catalog import Catalog
 from app.domain.digraph import reachable
 from app.domain.model import Design
+from app.domain.text import isolate
 from app.export.report.diagram import (
     LEGEND,
     STAGE_HEAD_ROOM,
@@ -77,7 +78,7 @@ def _part_figures(design: Design, catalog: Catalog, result: object | None, style
         if not legible:
             return []
         first = index[pack[0]]
-        title = f"Part {number} of {len(packs)}: {first.name or first.id}"
+        title = f"Part {number} of {len(packs)}: {isolate(first.name or first.id)}"
         caption = f"{len(pack):,} components linked with one another (or small unlinked groups)."
         story += [PageBreak(), heading(title, styles, 1), rich(markup(caption), styles.small)]
         story += _shown(figure, styles, frame)

@@ -20,6 +20,7 @@ from app.estimates import DesignEstimate, assumptions, estimate_design, format_q
 from app.export.design_doc import property_label
 from app.export.report.fonts import markup
 from app.export.report.paragraph import Paragraph
+from app.export.report.spans import quote, said
 from app.export.report.styles import ACCENT_LIGHT, GRID, MUTED, ZEBRA, Styles, heading, rich
 from app.export.report.tables import SplittingTable
 
@@ -35,7 +36,7 @@ WIDTHS = (0.26, 0.2, 0.15, 0.16, 0.23)  # stage, then the columns above
 
 
 def _cell(value: str, style: ParagraphStyle) -> Paragraph:
-    return Paragraph(value, style)
+    return rich(value, style)
 
 
 def _quantity(values: Mapping[str, float], key: str, unit: str) -> str:
@@ -128,12 +129,11 @@ def derivations(
         rows.append(
             [
                 _cell(
-                    f"<b>{markup(name, styles.fonts, newlines=False)}</b> · "
-                    f"{markup(figure.label, newlines=False)}",
+                    f"<b>{quote(name, styles.fonts)}</b> · {markup(figure.label, newlines=False)}",
                     small,
                 ),
                 _cell(markup(format_quantity(figure.value, figure.unit), newlines=False), small),
-                _cell(markup(figure.derivation, styles.fonts), muted),
+                _cell(said(figure.derivation, styles.fonts), muted),
             ]
         )
     table = SplittingTable(rows, colWidths=[width * share for share in FIGURE_WIDTHS], repeatRows=1)
@@ -209,11 +209,11 @@ def capacity_section(
         spec = catalog.kind(component.kind) if component is not None else None
         label = property_label(item.property, spec.property(item.property) if spec is not None else None)
         story.append(
-            Paragraph(
-                f"<b>{markup(names.get(item.component, item.component), styles.fonts, newlines=False)}</b>"
-                f" · {markup(label, newlines=False)}: {markup(item.why, styles.fonts)}",
+            rich(
+                f"<b>{quote(names.get(item.component, item.component), styles.fonts)}</b>"
+                f" · {markup(label, newlines=False)}: {said(item.why, styles.fonts)}",
                 styles.bullet,
-                bulletText="•",
+                "•",
             )
         )
     return story

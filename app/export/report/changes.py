@@ -3,7 +3,8 @@
 Placed right after the summary (`mlsd export NEW --pdf OUT --since OLD`): the changes grouped
 by what they concern (design details, components, links, decisions, rule overrides), the
 findings the new version introduced and resolved, and the change in stage coverage. Every
-piece of user text goes through `markup` (escaped, shaped).
+piece of user text goes through `markup` (escaped, shaped), or, quoted in a sentence, `quote`
+or `said` (escaped, kept in logical order until the sentence is broken into lines).
 """
 
 from __future__ import annotations
@@ -20,10 +21,13 @@ from app.diff.model import TARGETS, Change, finding_key
 from app.diff.values import show
 from app.domain.catalog import Catalog
 from app.domain.model import Design, PropertyValue
+from app.domain.text import isolate
 from app.export.design_doc import format_value, property_label
+from app.export.places import Quote, quoting_names
 from app.export.report.fonts import markup
 from app.export.report.paragraph import Paragraph
 from app.export.report.sections import ExtraSection
+from app.export.report.spans import quote, said
 from app.export.report.styles import (
     MUTED,
     OK_GREEN,
@@ -48,7 +52,7 @@ def _plural(count: int, noun: str) -> str:
 
 
 def _intro(diff: DesignDiff, old_name: str, styles: Styles) -> Paragraph:
-    name = markup(old_name, styles.fonts, newlines=False)
+    name = quote(old_name, styles.fonts)
     if diff.is_empty():
         return rich(f"Nothing changed in meaning since <b>{name}</b>.", styles.body)
     counts = {action: 0 for action in ACTION_COLORS}
@@ -69,28 +73,34 @@ def _without_verb(action: str, summary: str) -> str:
     return summary[len(verb) :] if summary.startswith(verb) else summary
 
 
-def _change_line(action: str, summary: str, styles: Styles) -> Paragraph:
+def _quoted(diff: DesignDiff) -> Quote:
+    """Text with the names of the components of either version in it isolated."""
+    return quoting_names([*diff.names_old.values(), *diff.names_new.values()], isolate)
+
+
+def _change_line(action: str, summary: str, styles: Styles, quoted: Quote) -> Paragraph:
     color = hex_of(ACTION_COLORS.get(action, MUTED))
-    text = markup(_without_verb(action, summary), styles.fonts)
+    text = said(quoted(_without_verb(action, summary)), styles.fonts)
     body = f'<font color="{color}"><b>{action}</b></font> {text}'
-    return Paragraph(body, styles.bullet, bulletText="•")
+    return rich(body, styles.bullet, "•")
 
 
-def _finding_line(diff: DesignDiff, finding: Finding, resolved: bool, styles: Styles) -> Paragraph:
+def _finding_line(
+    diff: DesignDiff, finding: Finding, resolved: bool, styles: Styles, quoted: Quote
+) -> Paragraph:
     strong = SEVERITY_COLORS.get(finding.severity, SEVERITY_COLORS["info"])[0]
     names = [diff.name_of(c) for c in finding.components]
-    concerns = (
-        " <i>(" + "; ".join(markup(n, styles.fonts, newlines=False) for n in names) + ")</i>" if names else ""
-    )
+    concerns = " <i>(" + "; ".join(quote(n, styles.fonts) for n in names) + ")</i>" if names else ""
+    message = said(quoted(finding.message), styles.fonts)
     body = (
         f'<font color="{hex_of(strong)}"><b>{markup(finding.rule)} · {finding.severity}</b></font> '
-        f"<b>{markup(finding.title, styles.fonts)}</b>: {markup(finding.message, styles.fonts)}{concerns}"
+        f"<b>{markup(finding.title, styles.fonts)}</b>: {message}{concerns}"
     )
     decision = diff.accepted_in_new.get(finding_key(finding)) if resolved else None
     if decision is not None:
-        accepted = f" by decision {markup(decision)}" if decision else ""
+        accepted = f" by decision {quote(decision)}" if decision else ""
         body += f" <i>Accepted{accepted} rather than fixed.</i>"
-    return Paragraph(body, styles.bullet, bulletText="•")
+    return rich(body, styles.bullet, "•")
 
 
 def _coverage(diff: DesignDiff, styles: Styles) -> list[Flowable]:
@@ -165,6 +175,7 @@ def changes_section(
     do; without them the diff's own summaries are used."""
     styles = styles or make_styles()
     story: list[Flowable] = [_intro(diff, old_name, styles)]
+    quoted = _quoted(diff)
     for target in TARGETS:
         changes = diff.changes_of(target)
         if not changes:
@@ -176,16 +187,16 @@ def changes_section(
                 summary = _property_summary(c, kinds, catalog, diff.name_of(c.id))
             elif c.target == "meta":
                 summary = _list_summary(c) or summary
-            story.append(_change_line(c.action, summary, styles))
+            story.append(_change_line(c.action, summary, styles, quoted))
     for title, findings, resolved in (
         ("Findings introduced", diff.introduced, False),
         ("Findings resolved", diff.resolved, True),
     ):
         if findings:
             story.append(heading(title, styles, 1))
-            story += [_finding_line(diff, f, resolved, styles) for f in findings]
+            story += [_finding_line(diff, f, resolved, styles, quoted) for f in findings]
     story += _coverage(diff, styles)
-    return (f"Changes since {old_name}", story)
+    return (f"Changes since {isolate(old_name)}", story)
 
 
 def since_section(old: Design, new: Design, old_name: str, catalog: Catalog) -> ExtraSection:

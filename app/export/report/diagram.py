@@ -28,6 +28,7 @@ from app.export.report.figure import FIGURE_CARD, FLAT_CARD, HEADER_ROOM, MAX_SC
 from app.export.report.fonts import markup
 from app.export.report.overview import StageOverview, stage_summary
 from app.export.report.paragraph import Paragraph
+from app.export.report.spans import quote
 from app.export.report.styles import LANDSCAPE, MARGIN, PORTRAIT, Styles, heading, rich
 from app.export.scene import build_scene, layout_for, least_size
 
@@ -328,12 +329,12 @@ def _part_of(
     first, last = by_id[chunk[0]], by_id[chunk[-1]]
     if lone:
         return (
-            f"{markup(first.name or first.id, styles.fonts)} with {len(context)} of the {linked} components "
+            f"{quote(first.name or first.id, styles.fonts)} with {len(context)} of the {linked} components "
             "it is linked to"
         )
     return (
-        f"{len(chunk)} of its {members} components, from {markup(first.name or first.id, styles.fonts)} to "
-        f"{markup(last.name or last.id, styles.fonts)}, with the components they are linked to"
+        f"{len(chunk)} of its {members} components, from {quote(first.name or first.id, styles.fonts)} to "
+        f"{quote(last.name or last.id, styles.fonts)}, with the components they are linked to"
     )
 
 

@@ -13,11 +13,13 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from app.domain.decision_ops import alternatives_note
 from app.domain.model import Decision
+from app.domain.text import isolate
 from app.export.design_doc import DesignDoc, RiskGroup, acceptance_status
-from app.export.places import PLACE_LIMIT, capped_names, finding_place
+from app.export.places import PLACE_LIMIT, Quote, capped_names, finding_place, quoting_names
 from app.export.report.fonts import markup
 from app.export.report.paragraph import Paragraph
 from app.export.report.rtl import bullet_item, is_rtl, labelled, right_aligned, sentence, user_text
+from app.export.report.spans import quote, said
 from app.export.report.styles import (
     GRID,
     MUTED,
@@ -47,10 +49,7 @@ def _bullets(items: list[str], styles: Styles) -> list[Flowable]:
 
 def _sentences(items: list[str], styles: Styles, numbered: bool = False) -> list[Flowable]:
     """The report's own sentences as bullets, left to right whatever names they quote."""
-    return [
-        Paragraph(sentence(item, styles.fonts), styles.bullet, bulletText=f"{i}." if numbered else "•")
-        for i, item in enumerate(items, 1)
-    ]
+    return [sentence(item, styles.bullet, f"{i}." if numbered else "•") for i, item in enumerate(items, 1)]
 
 
 # A comparison or approximation sign and the figure after it stay on one line ("<= 0.3%").
@@ -101,7 +100,8 @@ def goals_section(doc: DesignDoc, styles: Styles) -> list[Flowable]:
 
 
 def _names(doc: DesignDoc, ids: list[str]) -> str:
-    return capped_names(doc.design, ids) or "the whole design"
+    """Markup of the components' names (each in its own direction, report.spans)."""
+    return said(capped_names(doc.design, ids, quote=isolate) or "the whole design", newlines=False)
 
 
 def _signed(sign: str, items: list[str], styles: Styles) -> list[Flowable]:
@@ -119,12 +119,12 @@ def _design_decision(decision: Decision, doc: DesignDoc, styles: Styles, width: 
     story: list[Flowable] = [heading(title, styles, 1, toc=False)]  # bookmarked, not in the contents
     facts = f'<font color="{hex_of(MUTED)}">{markup(status)} · {markup(decision.date[:10])}'
     if decision.components:
-        facts += f" · concerns {markup(_names(doc, list(decision.components)), fonts, newlines=False)}"
+        facts += f" · concerns {_names(doc, list(decision.components))}"
     supersedes = decision.supersedes
     if supersedes:
         old = next((d for d in doc.design.decisions if d.id == supersedes), None)
         shown = old.label if old else supersedes
-        facts += f" · supersedes {markup(shown, fonts, newlines=False)}"
+        facts += f" · supersedes {quote(shown, fonts)}"
     story.append(rich(facts + "</font>", styles.kind_line))
     context = decision.context
     if context.strip():
@@ -180,7 +180,7 @@ def decisions_section(doc: DesignDoc, styles: Styles, width: float) -> list[Flow
             rows.append(
                 [
                     rich(rule, styles.cell),
-                    Paragraph(markup(_names(doc, list(decision.components)), styles.fonts), styles.cell),
+                    rich(_names(doc, list(decision.components)), styles.cell),
                     text(decision.rationale, styles.cell, styles.fonts),
                     rich(f"{status}<br/>{markup(decision.date[:10])}", styles.cell),
                 ]
@@ -194,7 +194,10 @@ def decisions_section(doc: DesignDoc, styles: Styles, width: float) -> list[Flow
     return story
 
 
-def _risk_group(group: RiskGroup, doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
+def _risk_group(
+    group: RiskGroup, doc: DesignDoc, styles: Styles, width: float, quoted: Quote
+) -> list[Flowable]:
+    """A rule's findings; `quoted` isolates the names a finding's message quotes."""
     key = "accepted" if group.status == "accepted" else group.severity
     strong = SEVERITY_COLORS.get(key, SEVERITY_COLORS["info"])[0]
     counts = f"{len(group.open):,} open" + (
@@ -224,8 +227,8 @@ def _risk_group(group: RiskGroup, doc: DesignDoc, styles: Styles, width: float) 
             state += " (see Decisions)"
         rows.append(
             [
-                Paragraph(markup(finding_place(finding, doc.design), styles.fonts), styles.cell),
-                Paragraph(markup(humanise_text(finding.message), styles.fonts), styles.cell),
+                rich(said(finding_place(finding, doc.design, quote=isolate)), styles.cell),
+                rich(said(quoted(humanise_text(finding.message))), styles.cell),
                 rich(state, styles.cell),
             ]
         )
@@ -255,8 +258,10 @@ def risks_section(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable
             styles.muted,
         )
     )
+    names = (n for c in doc.design.components for n in (c.name or c.id, " ".join(c.name.split())))
+    quoted = quoting_names(names, isolate)
     for group in doc.risks:  # a group moves whole to the next page rather than split from its table
-        story.append(KeepTogether(_risk_group(group, doc, styles, width)))
+        story.append(KeepTogether(_risk_group(group, doc, styles, width, quoted)))
     return _lead_kept(story)
 
 

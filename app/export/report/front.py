@@ -14,12 +14,14 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from app import __version__
 from app.domain.catalog import Catalog
 from app.domain.model import Design
+from app.domain.text import isolate
 from app.export.design_doc import DesignDoc, checks_line, decisions_line, plural
 from app.export.dot import tint
-from app.export.places import places_of
+from app.export.places import places_of, quoting_names
 from app.export.report.fonts import markup
 from app.export.report.paragraph import Paragraph
 from app.export.report.rtl import is_rtl, user_text
+from app.export.report.spans import quote, said
 from app.export.report.styles import (
     ACCENT,
     ACCENT_LIGHT,
@@ -71,7 +73,7 @@ def cover(
     style = styles.title.clone("cover_title", fontSize=size, leading=size * 1.2)
     story.append(heading(shown, styles, 0, toc=False, style=style))
     if info.author:
-        story.append(rich("by " + markup(info.author, styles.fonts, newlines=False), styles.subtitle))
+        story.append(rich("by " + quote(info.author, styles.fonts), styles.subtitle))
     else:
         story.append(Spacer(1, 8))
     problem = meta.problem.strip() or "No problem statement was written for this design."
@@ -233,7 +235,9 @@ def summary(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
         story.append(user_text(first, styles.body, fonts, prefix="<b>Problem.</b>", suffix=more))
     else:
         story.append(rich("<b>Problem.</b> No problem statement is written yet.", styles.body))
-    story.append(user_text(doc.approach, styles.body, fonts, prefix="<b>Approach.</b>"))  # it quotes names
+    names = (" ".join(c.name.split()) for c in design.components)  # the approach quotes them
+    approach = quoting_names(names, isolate)(doc.approach)
+    story.append(user_text(approach, styles.body, fonts, prefix="<b>Approach.</b>"))
     story.append(_coverage_line(design, result, doc.catalog, styles))
     story.append(
         rich(
@@ -248,15 +252,14 @@ def summary(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
         story.append(rich("No open error or warning.", styles.body))
     for number, group in enumerate(doc.top_risks, start=1):
         strong = SEVERITY_COLORS[group.severity][0]
-        where = places_of(group.open, design)
+        where = said(places_of(group.open, design, quote=isolate), fonts, newlines=False)
         story.append(
-            Paragraph(
+            rich(
                 f'<font color="{hex_of(strong)}"><b>{markup(group.rule)} · {group.severity}</b></font> '
                 f"<b>{markup(group.title, fonts)}</b> "
-                f'<font color="{hex_of(MUTED)}">({plural(len(group.open), "finding")} about '
-                f"{markup(where, fonts, newlines=False)})</font>",
+                f'<font color="{hex_of(MUTED)}">({plural(len(group.open), "finding")} about {where})</font>',
                 styles.bullet,
-                bulletText=f"{number}.",
+                f"{number}.",
             )
         )
     notes = doc.empty_notes()

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from reportlab.platypus import Flowable, Spacer
 
 from app.export.report.fonts import markup
-from app.export.report.paragraph import Paragraph
+from app.export.report.rtl import sentence
 from app.export.report.sections import AskingSection
+from app.export.report.spans import said
 from app.export.report.styles import (
     ACCENT,
     GRID,
@@ -24,6 +25,7 @@ from app.export.report.styles import (
     hex_of,
     make_styles,
     rich,
+    text,
 )
 from app.export.report.tables import data_table, head_row
 from app.rules.rubric import Rubric
@@ -60,7 +62,7 @@ def rubric_flowables(
     ]
     if context:
         context_rows = [
-            [rich(f"<b>{markup(key, fonts)}</b>", styles.cell), rich(markup(value, fonts), styles.cell)]
+            [rich(f"<b>{markup(key, fonts)}</b>", styles.cell), text(value, styles.cell, fonts)]
             for key, value in context
         ]
         story.append(data_table(context_rows, [width * 0.18, width * 0.82], header=False))
@@ -69,7 +71,7 @@ def rubric_flowables(
     story.append(rich(f"<b>Total: {rubric.total} of {maximum}</b>", styles.body))
     rows: list[list[Flowable]] = [head_row(styles, "Dimension", "Score", "Reasons")]
     for dim in rubric.dimensions:
-        reasons = "<br/>".join(markup(r, fonts, newlines=False) for r in dim.reasons) or "—"
+        reasons = "<br/>".join(said(r, fonts, newlines=False) for r in dim.reasons) or "—"
         rows.append(
             [
                 rich(f"<b>{markup(dim.name, fonts)}</b>", styles.cell),
@@ -80,10 +82,7 @@ def rubric_flowables(
     story.append(data_table(rows, [width * 0.2, width * 0.12, width * 0.68]))
     story.append(heading("Follow-up questions", styles, 1))
     if rubric.questions:
-        story.extend(
-            Paragraph(markup(q, fonts), styles.bullet, bulletText=f"{i}.")
-            for i, q in enumerate(rubric.questions, 1)
-        )
+        story.extend(sentence(q, styles.bullet, f"{i}.") for i, q in enumerate(rubric.questions, 1))
     else:
         story.append(rich("The design leaves no follow-up question open.", styles.muted))
     return story

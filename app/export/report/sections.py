@@ -15,6 +15,7 @@ from app.export.design_doc import DesignDoc, PropertyRow, property_rows, unset_l
 from app.export.report.fonts import markup
 from app.export.report.paragraph import Paragraph
 from app.export.report.rtl import labelled, user_text
+from app.export.report.spans import quote
 from app.export.report.styles import GRID, MUTED, SEVERITY_COLORS, Heading, Styles, heading, hex_of, rich
 from app.export.report.tables import data_table
 from app.rules.model import Finding
@@ -58,11 +59,11 @@ def _neighbours(component: Component, design: Design, links: dict[str, tuple[lis
 
     def name(cid: str) -> str:
         other = index.get(cid)
-        return markup((other.name or other.id) if other else cid, newlines=False)
+        return quote((other.name or other.id) if other else cid)
 
     def what(link: Link) -> str:  # the flow, and the link's own label: "data: tokenized"
         label = " ".join(link.label.split())
-        return f"{link.flow}: {markup(label, newlines=False)}" if label else link.flow
+        return f"{link.flow}: {quote(label)}" if label else link.flow
 
     inputs, outputs = links.get(component.id, ([], []))
     if outputs:  # each link once, at its source (the figures show both ends)
@@ -126,10 +127,10 @@ def component_block(
     spec = doc.catalog.kind(component.kind)
     kind_label = spec.label if spec else f"{component.kind} (unknown kind)"
     name = component.name.strip() or kind_label
-    line = f"{markup(name, styles.fonts, newlines=False)}"
+    line = quote(name, styles.fonts)
     line += f'<font size="8.5" color="{hex_of(MUTED)}">  ·  {markup(kind_label)}'
     if component.technology.strip():
-        line += f" · built with {markup(component.technology, styles.fonts, newlines=False)}"
+        line += f" · built with {quote(component.technology, styles.fonts)}"
     line += "</font>"
     table = properties_grid(property_rows(component, doc.catalog), styles, width)
     story: list[Flowable] = [Heading(line, styles.h3, plain=name, level=2, toc=False)]
@@ -147,7 +148,7 @@ def component_block(
         small.append(_risk_line(findings, styles))
     concerning = doc.decisions_for(component.id)
     if concerning:
-        titles = "; ".join(markup(d.label, styles.fonts, newlines=False) for d in concerning)
+        titles = "; ".join(quote(d.label, styles.fonts) for d in concerning)
         small.append(f"<b>Decisions</b> (see Decisions): {titles}")
     if any(small):
         story.append(rich(" · ".join(part for part in small if part), styles.small))

@@ -14,9 +14,10 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
 from app.domain.text import balance_bidi
-from app.export.report.fonts import FontSet, markup, report_fonts
+from app.export.report.fonts import FontSet, report_fonts
 from app.export.report.paragraph import Paragraph
-from app.export.report.rtl import user_text
+from app.export.report.rtl import BidiParagraph, paragraph, user_text
+from app.export.report.spans import flat, quote
 
 PORTRAIT = A4
 LANDSCAPE = landscape(A4)
@@ -135,9 +136,10 @@ def text(value: object, style: ParagraphStyle, fonts: FontSet | None = None) -> 
     return user_text(value, style, fonts)
 
 
-def rich(trusted_markup: str, style: ParagraphStyle) -> Paragraph:
-    """A paragraph of markup built by the report itself (user parts already escaped)."""
-    return Paragraph(trusted_markup, style)
+def rich(trusted_markup: str, style: ParagraphStyle, bullet: str | None = None) -> Paragraph:
+    """A paragraph of markup built by the report itself (user parts already escaped, those
+    in logical order as spans: report.spans)."""
+    return paragraph(trusted_markup, style, bullet)
 
 
 def hex_of(color: colors.Color) -> str:
@@ -147,9 +149,10 @@ def hex_of(color: colors.Color) -> str:
 _heading_ids = count()
 
 
-class Heading(Paragraph):
+class Heading(BidiParagraph):
     """A heading that the document template turns into a bookmark, an outline entry and,
-    for levels within the table of contents, a TOC line."""
+    for levels within the table of contents, a TOC line. User text in it is wrapped in
+    logical order (its markup holds spans, report.spans)."""
 
     def __init__(
         self,
@@ -172,7 +175,7 @@ class Heading(Paragraph):
         self.bookmark: str | None = None
         if plain is not None:
             self.outline_text = balance_bidi(" ".join(plain.split())) or "(untitled)"
-            self.toc_markup = markup_text if toc else None
+            self.toc_markup = flat(markup_text, style) if toc else None
             self.bookmark = f"h{next(_heading_ids)}"
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
@@ -194,5 +197,5 @@ def heading(
     its page with the summary."""
     style = style or (styles.h1, styles.h2, styles.h3)[min(level, 2)]
     plain = "" if value is None else str(value)
-    markup_text = markup(plain, styles.fonts, newlines=False)
+    markup_text = quote(plain, styles.fonts)
     return Heading(markup_text, style, plain=plain, level=level, toc=toc and level == 0)
