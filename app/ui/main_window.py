@@ -126,6 +126,7 @@ class MainWindow(QMainWindow):
         self.findings.components_activated.connect(self.show_components)
         self.findings.message.connect(self.show_message)
         self.inspector.message.connect(self.show_message)
+        self.history.message.connect(self.show_message)
         self.inspector.decision_activated.connect(lambda decision: self.decisions.edit_decision(decision))
         self.canvas.decision_requested.connect(self.record_decision)
         self.canvas.inspector_requested.connect(lambda: focus_inspector(self))
