@@ -41,6 +41,7 @@ SEVERITY_GROUPS = (("error", "Errors"), ("warning", "Warnings"), ("info", "Info"
 OTHER_STAGE_COLOR = "#9AA3AD"  # the structure and whole-design groups
 DEFER_FINDINGS = 200  # results with this many findings are listed a turn after they arrive
 OFF_ROLE = Qt.ItemDataRole.UserRole + 13
+NO_BREAK_SPACE = "\u00a0"
 
 
 def finding_key(finding: Finding) -> tuple:
@@ -153,7 +154,9 @@ class FindingsPanel(QWidget):
             f"{numbers['info']} info",
             f"{numbers['accepted']} accepted",
         ]
-        self.summary.setText(" · ".join(parts))
+        # A narrow dock wraps the line between its parts, never between a count and its word
+        # ("0" at the end of a line, "accepted" alone on the next).
+        self.summary.setText(" · ".join(part.replace(" ", NO_BREAK_SPACE) for part in parts))
         self._rebuild()
 
     def _rebuild(self) -> None:

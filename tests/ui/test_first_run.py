@@ -183,7 +183,7 @@ def test_a_new_design_lists_missing_stages_as_to_do_not_errors(windows):
     assert "Errors" not in panel.group_titles() and "Warnings" not in panel.group_titles()
     todo = panel.findings_in_group("todo")
     assert {f.rule for f in todo} == {"R1", "R4"} and len(todo) == 7
-    assert panel.summary.text().startswith("7 to do · 0 errors · 0 warnings")
+    assert panel.summary.text().replace("\u00a0", " ").startswith("7 to do · 0 errors · 0 warnings")
     assert "7 to do" in window.counts.text() and "0 errors" in window.counts.text()
 
 
