@@ -36,6 +36,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QLabel,
     QLineEdit,
     QStyle,
     QStyledItemDelegate,
@@ -238,6 +239,11 @@ class Palette(QWidget):
         self.search.setPlaceholderText("Search components…")
         self.search.setClearButtonEnabled(True)
         self.search.setToolTip(tooltip_html("Filter by name, id or description. Esc clears."))
+        self.no_match = QLabel()  # an empty tree alone looked like a broken panel
+        self.no_match.setObjectName("palette_no_match")
+        self.no_match.setWordWrap(True)
+        self.no_match.setEnabled(False)  # the muted text of the theme
+        self.no_match.hide()
         self.model = KindModel(catalog, self)
         self.proxy = KindFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -261,6 +267,7 @@ class Palette(QWidget):
         layout.setContentsMargins(4, 6, 4, 6)
         layout.setSpacing(6)
         layout.addWidget(self.search)
+        layout.addWidget(self.no_match)
         layout.addWidget(self.tree, 1)
         self.search.textChanged.connect(self.set_filter)
         self.search.activated_first.connect(self._activate_first)
@@ -293,6 +300,9 @@ class Palette(QWidget):
     def set_filter(self, text: str) -> None:
         self.proxy.set_query(text)
         self.tree.expandAll()
+        query = " ".join(text.split())
+        self.no_match.setText(f"No component kind matches “{query}”. Esc clears the search.")
+        self.no_match.setVisible(bool(query) and self.proxy.rowCount() == 0)
 
     def visible_kinds(self) -> list[str]:
         """Kind ids currently shown, in display order."""
