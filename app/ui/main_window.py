@@ -122,7 +122,7 @@ class MainWindow(QMainWindow):
         self.canvas.selection_changed.connect(self._selection_changed)
         self.canvas.message.connect(self.show_message)
         self.palette_panel.kind_activated.connect(self.canvas.add_kind_at_center)
-        self.palette_panel.search.textChanged.connect(self.canvas.mark_matching)
+        self.palette_panel.search.textChanged.connect(self.find_cards)
         self.findings.components_activated.connect(self.show_components)
         self.findings.message.connect(self.show_message)
         self.inspector.message.connect(self.show_message)
@@ -245,6 +245,19 @@ class MainWindow(QMainWindow):
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 6000)
+
+    def find_cards(self, text: str) -> None:
+        """The palette's search also marks the cards it names; the status bar says how many
+        (the marks alone can be out of view, or too few to see on a large design)."""
+        found = len(self.canvas.mark_matching(text))
+        query = " ".join(text.split())
+        if not query:
+            self.statusBar().clearMessage()
+        elif not found:
+            self.show_message(f"No card on the canvas matches “{query}”")
+        else:
+            cards = "1 card on the canvas matches" if found == 1 else f"{found} cards on the canvas match"
+            self.show_message(f"{cards} “{query}”")
 
     def record_decision(self, component_ids: list[str]) -> None:
         """'Record a decision...' on cards: the editor, pre-filled with these components."""
