@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         self.canvas.message.connect(self.show_message)
         self.palette_panel.kind_activated.connect(self.canvas.add_kind_at_center)
         self.palette_panel.search.textChanged.connect(self.find_cards)
+        self.palette_panel.search.left.connect(lambda: self.canvas.setFocus(Qt.FocusReason.OtherFocusReason))
         self.findings.components_activated.connect(self.show_components)
         self.findings.message.connect(self.show_message)
         self.inspector.message.connect(self.show_message)

@@ -213,10 +213,14 @@ class _KindTree(QTreeView):
 class _SearchField(QLineEdit):
     activated_first = Signal()
     down_pressed = Signal()
+    left = Signal()  # Esc on an empty search: done with it
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape and self.text():
-            self.clear()
+        if event.key() == Qt.Key.Key_Escape:
+            if self.text():
+                self.clear()
+            else:
+                self.left.emit()
             return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.activated_first.emit()
@@ -238,7 +242,9 @@ class Palette(QWidget):
         self.search = _SearchField(self)
         self.search.setPlaceholderText("Search components…")
         self.search.setClearButtonEnabled(True)
-        self.search.setToolTip(tooltip_html("Filter by name, id or description. Esc clears."))
+        self.search.setToolTip(
+            tooltip_html("Filter by name, id or description. Esc clears; Esc again goes back to the canvas.")
+        )
         self.no_match = QLabel()  # an empty tree alone looked like a broken panel
         self.no_match.setObjectName("palette_no_match")
         self.no_match.setWordWrap(True)

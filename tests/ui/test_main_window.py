@@ -316,3 +316,22 @@ def test_find_says_in_the_status_bar_how_many_cards_it_marked(qtbot, windows):
     assert status.currentMessage() == "No card on the canvas matches “zzz”"
     qtbot.keyClick(search, Qt.Key.Key_Escape)
     assert status.currentMessage() == ""
+
+
+def test_esc_in_the_emptied_search_goes_back_to_the_canvas(qtbot, windows):
+    """Ctrl+F, type, Esc clears the search (and the marks); under X a second Esc did nothing
+    and the keys (arrows, Delete, F2) kept going to the empty search field."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    window = windows()
+    window.activateWindow()
+    window.document.add_component("model", 0, 0, "Ranker")
+    window.actions.find.trigger()
+    search = window.palette_panel.search
+    qtbot.waitUntil(search.hasFocus)
+    qtbot.keyClicks(search, "rank")
+    qtbot.keyClick(search, Qt.Key.Key_Escape)
+    assert search.text() == "" and search.hasFocus()
+    qtbot.keyClick(search, Qt.Key.Key_Escape)
+    assert QApplication.focusWidget() is window.canvas
