@@ -178,7 +178,25 @@ class StartPage(QDialog):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self._fit_template_rows()
         self._center_on_window()
+
+    def _fit_template_rows(self) -> None:
+        """Grow the page, within its window, so the templates' rows it shows are whole: at 980 x
+        600 the third row was cut through its names ("Spam filter (messages &" and half a line),
+        23 px from fitting."""
+        grid = self.template_list.gridSize()
+        viewport = self.template_list.viewport()
+        columns = max(1, viewport.width() // grid.width())
+        rows = -(-self.template_list.count() // columns)
+        if rows * grid.height() <= viewport.height():
+            return
+        cut_row = (grid.height() - viewport.height() % grid.height()) % grid.height()
+        over = min(self.window_.screen().availableGeometry().height(), self.window_.frameGeometry().height())
+        room = over - self.frameGeometry().height()  # it stays over its window, on the screen
+        grow = min(cut_row, room)
+        if grow > 0:
+            self.resize(self.width(), self.height() + grow)
 
     def _center_on_window(self) -> None:
         frame = self.frameGeometry()
