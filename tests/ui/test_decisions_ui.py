@@ -186,6 +186,26 @@ def test_acceptances_are_listed_apart_with_their_status(qtbot, windows):
     ]
 
 
+def test_a_new_decision_asks_for_its_title_as_a_hint_and_shows_mistakes_in_red(qtbot, builder):
+    """Seen under X: Decisions > Add... opened on a red "Give the decision a title" before
+    anything was typed; a field still to fill in is a muted hint, a mistake (two options with
+    one name) stays red."""
+    a = builder.add("model", "Retriever")
+    dialog = DecisionDialog(builder.design, Decision(id="d1", components=[a], date="2026-12-06"))
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled() and "Give the decision a title" in dialog.problem.text()
+    hint = "color: palette(placeholder-text);"  # the muted labels' colour
+    assert dialog.problem.styleSheet() == hint
+    dialog.title.setText("Serving mode")
+    dialog.add_option.click()
+    dialog.add_option.click()
+    dialog.options.setItem(1, 0, QTableWidgetItem(dialog.options.item(0, 0).text()))
+    assert not ok.isEnabled() and "appears twice" in dialog.problem.text()
+    assert dialog.problem.styleSheet() not in ("", hint)
+    assert "#C62828" in dialog.problem.styleSheet() or "#EF5350" in dialog.problem.styleSheet()
+
+
 def test_editor_builds_the_record_from_its_table_and_refuses_bad_ones(qtbot, builder):
     a = builder.add("model", "Retriever")
     b = builder.add("endpoint", "Feed API")
