@@ -311,13 +311,20 @@ class FindingsPanel(QWidget):
         if not rationale:
             return
         self.document.accept_finding(finding.rule, finding.components, rationale, finding.subject)
+        self._keep_keyboard_on_list()
         self.message.emit(f"Accepted {finding.rule}: recorded as a decision (Undo to revoke)")
 
     def revoke_selected(self) -> None:
         finding = self.selected_finding()
         if finding is not None and finding.accepted and finding.decision:
             self.document.remove_decision(finding.decision)
+            self._keep_keyboard_on_list()
             self.message.emit(f"Revoked the decision on {finding.rule}")
+
+    def _keep_keyboard_on_list(self) -> None:
+        """The button just pressed goes disabled under the keyboard focus, which Qt then passed
+        on to the dock's tab bar (or nowhere): it goes back to the findings, on the one acted on."""
+        self.tree.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def set_override(self, rule: str, level: str | None) -> None:
         self.document.set_rule_override(rule, level)

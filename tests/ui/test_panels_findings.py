@@ -356,3 +356,30 @@ def test_the_summary_wraps_between_its_counts_never_inside_one(qtbot, doc, check
         for line in _wrapped_lines(panel.summary, width):
             pieces = [piece for piece in line.split("·") if piece.strip()]
             assert all(piece.strip() in parts for piece in pieces), (width, line)
+
+
+def test_after_accept_or_revoke_the_keyboard_stays_on_the_findings_list(qtbot, windows, fake_dialogs):
+    """Under X, Accept... then Ctrl+Enter in the rationale dialog left the keyboard focus on
+    the dock's tab bar (the button pressed went disabled under it), and so did Revoke decision:
+    the arrow keys then switched docks instead of moving through the findings."""
+    from PySide6.QtWidgets import QApplication
+
+    window = windows()
+    window.document.add_component("model", 0, 0, "Ranker")
+    panel = window.findings
+    window.checker.check_now()
+    qtbot.waitUntil(lambda: bool(panel.finding_items()), timeout=2000)
+    panel.tree.setCurrentItem(panel.finding_items()[0])
+    fake_dialogs.answer("ask_rationale", "A baseline comes next sprint")
+    window.activateWindow()
+    panel.accept_button.setFocus()
+    qtbot.waitUntil(panel.accept_button.hasFocus)
+    qtbot.keyClick(panel.accept_button, Qt.Key.Key_Space)
+    assert window.document.design.decisions[-1].rationale == "A baseline comes next sprint"
+    assert QApplication.focusWidget() is panel.tree
+    qtbot.waitUntil(lambda: panel.revoke_button.isEnabled(), timeout=2000)
+    panel.revoke_button.setFocus()
+    qtbot.waitUntil(panel.revoke_button.hasFocus)
+    qtbot.keyClick(panel.revoke_button, Qt.Key.Key_Space)
+    assert not any(d.rationale == "A baseline comes next sprint" for d in window.document.design.decisions)
+    assert QApplication.focusWidget() is panel.tree
