@@ -7,6 +7,7 @@ import time
 import pytest
 from PySide6.QtGui import QKeySequence
 
+from app.domain.model import Design
 from app.persistence import load_design
 from app.templates import find_template
 from app.ui.interview import start_dialog
@@ -219,3 +220,18 @@ def test_window_export_includes_the_rubric_only_while_in_interview_mode(
     with qtbot.waitSignal(interview.exports.report_finished, timeout=60_000):
         interview.exports.export_report()
     assert "Interview rubric" not in text_of(plain.read_bytes())
+
+
+def test_the_empty_canvas_of_an_interview_offers_no_worked_design(interview, windows):
+    """Seen under X: the interview's empty canvas suggested "Or start from a worked design:
+    File ▸ New from Template…", no way to practise; it is back once the interview is over."""
+    from app.ui.canvas.empty_hint import EMPTY_STEPS, INTERVIEW_STEPS
+
+    canvas = interview.canvas
+    assert canvas.showing_empty_hint()
+    assert canvas.empty_steps == INTERVIEW_STEPS
+    assert not any("Template" in step for step in canvas.empty_steps)
+    assert any("palette" in step for step in canvas.empty_steps)
+    interview.load_design(Design(), None)  # another design: the interview is over
+    assert canvas.empty_steps == EMPTY_STEPS and any("Template" in step for step in EMPTY_STEPS)
+    assert windows().canvas.empty_steps == EMPTY_STEPS
