@@ -164,8 +164,14 @@ def test_decisions_panel_adds_edits_supersedes_and_deletes(qtbot, windows, monke
     assert len(doc.design.decisions) == 2 and doc.undo_stack.count() == start + 3
     assert "superseded by" in window.statusBar().currentMessage()
     panel.select("d2")
-    panel.delete_button.click()
+    window.activateWindow()
+    panel.delete_button.setFocus()
+    qtbot.waitUntil(panel.delete_button.hasFocus)
+    qtbot.keyClick(panel.delete_button, Qt.Key.Key_Space)
     assert [d.id for d in doc.design.decisions] == ["d1"] and doc.undo_stack.count() == start + 4
+    # Under X the deletion said nothing and left the keyboard outside the panel (on the canvas)
+    assert window.statusBar().currentMessage() == "Deleted decision: Retrieval v2 (Undo to restore)"
+    assert panel.tree.hasFocus()
     panel.add_button.click()  # cancelled: nothing recorded
     assert doc.undo_stack.count() == start + 4
     doc.undo_stack.undo()
