@@ -215,6 +215,13 @@ class _SearchField(QLineEdit):
     down_pressed = Signal()
     left = Signal()  # Esc on an empty search: done with it
 
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            if event.key() == Qt.Key.Key_Escape and self.text():
+                event.accept()  # Esc clears the search first, before a window action's Esc
+                return True  # (Leave Compare), which took it, leaving the text
+        return super().event(event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
             if self.text():
