@@ -8,6 +8,7 @@ option that is not in the table, two options with one name).
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -304,6 +305,16 @@ class DecisionDialog(QDialog):
             },
             deep=True,
         )
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        """Ctrl+Enter records the decision from any field (as in the Accept dialog), once it
+        has no problem; Return alone stays a new line in the text boxes."""
+        ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if ctrl and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.ok_button.isEnabled():
+                self.accept()
+            return
+        super().keyPressEvent(event)
 
     def _problem(self) -> tuple[str, str] | None:
         """The first problem as (place under the decision, message to show), or None."""

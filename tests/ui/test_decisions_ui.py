@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QStyleOptionViewItem, QTableWidgetItem
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QStyleOptionViewItem, QTableWidgetItem, QWidget
 
 from app.domain.decision_ops import DecisionError
 from app.domain.errors import DesignError
@@ -210,6 +211,28 @@ def test_a_new_decision_asks_for_its_title_as_a_hint_and_shows_mistakes_in_red(q
     assert not ok.isEnabled() and "appears twice" in dialog.problem.text()
     assert dialog.problem.styleSheet() not in ("", hint)
     assert "#C62828" in dialog.problem.styleSheet() or "#EF5350" in dialog.problem.styleSheet()
+
+
+def test_ctrl_enter_records_the_decision_from_any_field_once_it_has_a_title(qtbot, builder):
+    """Under X, Ctrl+Enter (which the Accept dialog takes, and says so) did nothing in the
+    decision editor: from the title or a text box the user had to reach for the mouse."""
+    a = builder.add("model", "Retriever")
+    for field in ("title", "context", "consequences"):
+        dialog = DecisionDialog(builder.design, Decision(id="d1", components=[a], date="2026-12-06"))
+        qtbot.addWidget(dialog)
+        widget = getattr(dialog, field)
+        qtbot.keyClick(widget, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        assert dialog.result() == 0  # no title yet: nothing recorded
+        dialog.title.setText("Serving mode")
+        qtbot.keyClick(widget, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        assert dialog.result() == DecisionDialog.DialogCode.Accepted, field
+    # A key event's modifiers stay the application's until the next key press: Ctrl, still
+    # "held", made the next test's table selection toggle instead of select.
+    neutral = QWidget()
+    qtbot.addWidget(neutral)
+    plain_key = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(neutral, plain_key)
+    assert QApplication.keyboardModifiers() == Qt.KeyboardModifier.NoModifier
 
 
 def test_editor_builds_the_record_from_its_table_and_refuses_bad_ones(qtbot, builder):
