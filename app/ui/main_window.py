@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self.setDockNestingEnabled(True)
         self.settings = settings or Settings()
         self.document = document or DesignDocument()
+        self.showing_example = False  # the bundled example, as launched without a file (main.py)
         self.document.setParent(self)
         self.checker = LiveChecker(self.document, parent=self)
         self.autosaver = AutoSaver(self.document, self)
@@ -138,6 +139,7 @@ class MainWindow(QMainWindow):
         doc.path_changed.connect(self.update_title)
         doc.meta_changed.connect(self.update_title)
         doc.design_reset.connect(self.update_title)
+        doc.design_reset.connect(lambda: setattr(self, "showing_example", False))  # open_example sets it
         doc.changed.connect(self._update_counts)
 
         self.canvas.set_snap_to_grid(self.settings.snap_to_grid())

@@ -62,6 +62,26 @@ def test_the_start_page_shows_every_template_row_whole(qtbot, windows):
     assert page.frameGeometry().height() <= window.frameGeometry().height()
 
 
+def test_the_start_page_says_the_example_is_behind_it_only_when_it_is(qtbot, windows):
+    """Seen under X: Help > Start Page over an untitled design said "The example design is
+    open behind this page" and offered "Explore the example", which only closed the page."""
+    from app.ui.main import open_example
+
+    window = windows()
+    page = show_start_page(window)
+    assert "example" not in page.intro.text() and page.intro.text().startswith("Start a new design")
+    assert page.example_button.isHidden()
+    page.close()
+    open_example(window)
+    page = show_start_page(window)
+    assert page.intro.text().startswith("The example design is open behind this page.")
+    assert page.example_button.isVisible()
+    page.close()
+    window.load_design(Design(), None)
+    page = show_start_page(window)
+    assert "example" not in page.intro.text() and page.example_button.isHidden()
+
+
 def test_the_start_page_offers_every_template_with_a_thumbnail(windows):
     window = windows()
     page = show_start_page(window)
