@@ -314,7 +314,7 @@ class Palette(QWidget):
         self.proxy.set_query(text)
         self.tree.expandAll()
         query = " ".join(text.split())
-        self.no_match.setText(f"No component kind matches “{query}”. Esc clears the search.")
+        self.no_match.setText(f"No component kind matches “{query}”.")  # Esc clears: the tooltip
         self.no_match.setVisible(bool(query) and self.proxy.rowCount() == 0)
 
     def visible_kinds(self) -> list[str]:
