@@ -133,10 +133,14 @@ def test_countdown_with_an_injected_clock_turns_amber_then_red_and_pauses(interv
     assert bar.urgency == "red"
     bar.pause_button.click()
     assert session.state == PAUSED and bar.pause_button.text() == "Resume" and bar.status.text() == "Paused"
+    # the status bar says so too (under X it kept "Interview started: 45 minutes. Good luck!")
+    status = interview.statusBar()
+    assert status.currentMessage() == "Interview paused with 04:59 left (Ctrl+Shift+P resumes)"
     clock.advance(600)  # time spent paused does not count
     assert session.remaining() == pytest.approx(299)
     bar.pause_button.click()
     assert session.state == RUNNING
+    assert status.currentMessage() == "Interview resumed: 04:59 left"
     clock.advance(60)
     qtbot.waitUntil(lambda: bar.clock.text() == "03:59")
 

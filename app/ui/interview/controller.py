@@ -22,7 +22,15 @@ from app.domain.model import Design, Meta
 from app.rules.engine import CheckResult
 from app.ui.canvas.empty_hint import EMPTY_STEPS, INTERVIEW_STEPS
 from app.ui.interview.checklist import FrameworkChecklist
-from app.ui.interview.session import TICK_MS, Clock, InterviewSession, InterviewSetup
+from app.ui.interview.session import (
+    PAUSED,
+    RUNNING,
+    TICK_MS,
+    Clock,
+    InterviewSession,
+    InterviewSetup,
+    format_clock,
+)
 from app.ui.interview.timer_bar import InterviewBar
 from app.ui.theme import ThemeManager
 
@@ -188,8 +196,16 @@ class InterviewController(QObject):
     # ---- timer --------------------------------------------------------------------------
 
     def toggle_pause(self) -> None:
-        if self.session is not None:
-            self.session.toggle_pause()
+        """Pause or resume; the status bar says which (Ctrl+Shift+P left it reading "Interview
+        started: 45 minutes. Good luck!" while the clock stood still)."""
+        if self.session is None:
+            return
+        self.session.toggle_pause()
+        left = format_clock(self.session.remaining())
+        if self.session.state == PAUSED:
+            self.window.show_message(f"Interview paused with {left} left (Ctrl+Shift+P resumes)")
+        elif self.session.state == RUNNING:
+            self.window.show_message(f"Interview resumed: {left} left")
 
     def finish(self) -> RubricDialog | None:
         """End the interview now and show the rubric."""
