@@ -8,6 +8,7 @@ option that is not in the table, two options with one name).
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -36,6 +37,7 @@ from app.ui.theme import is_dark
 
 _Index = QModelIndex | QPersistentModelIndex
 OPTION_COLUMNS = ("Option", "Pros (one per line)", "Cons (one per line)")
+TO_FILL_IN = (".title", ".rationale")  # problems that are fields left empty, not mistakes
 
 
 def lines_of(text: str) -> list[str]:
@@ -153,7 +155,7 @@ class DecisionDialog(QDialog):
         self.problem.setObjectName("decision_problem")
         self.problem.setWordWrap(True)
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
-        self.problem.setStyleSheet(f"color: {'#EF5350' if is_dark() else '#C62828'};")
+        self._error_color = "#EF5350" if is_dark() else "#C62828"
         # a line kept for it, shown or not: the fields and buttons above do not jump (under the
         # pointer) when the first letter of a title clears the message
         self.problem.setMinimumHeight(self.problem.fontMetrics().lineSpacing())
@@ -304,7 +306,18 @@ class DecisionDialog(QDialog):
             deep=True,
         )
 
-    def problem_text(self) -> str:
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        """Ctrl+Enter records the decision from any field (as in the Accept dialog), once it
+        has no problem; Return alone stays a new line in the text boxes."""
+        ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if ctrl and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.ok_button.isEnabled():
+                self.accept()
+            return
+        super().keyPressEvent(event)
+
+    def _problem(self) -> tuple[str, str] | None:
+        """The first problem as (place under the decision, message to show), or None."""
         decision = self.decision()
         ids = [d.id for d in self.design.decisions] + [decision.id]
         problem = decision_problem(decision, ids)
@@ -312,16 +325,25 @@ class DecisionDialog(QDialog):
             after = [decision if d.id == decision.id else d for d in self.design.decisions]
             problem = cycle_problem(after if decision.id in ids[:-1] else [*after, decision])
         if problem is None:
-            return ""
+            return None
         if problem[0] == ".title":
-            return "Give the decision a title: what was decided, in a few words."
+            return ".title", "Give the decision a title: what was decided, in a few words."
         message = problem[1]
-        return message[0].upper() + message[1:] + "."
+        return problem[0], message[0].upper() + message[1:] + "."
+
+    def problem_text(self) -> str:
+        problem = self._problem()
+        return problem[1] if problem else ""
 
     def _update_ok(self, *_args: object) -> None:
-        problem = self.problem_text()
-        self.problem.setText(problem)
-        self.ok_button.setEnabled(not problem)
+        problem = self._problem()
+        place, text = problem or ("", "")
+        self.problem.setText(text)
+        # A field still to fill in (a new decision's title) is a hint, in the muted colour; red
+        # is for what is wrong. Red on a dialog just opened read as an error before any typing.
+        color = "palette(placeholder-text)" if place in TO_FILL_IN else self._error_color
+        self.problem.setStyleSheet(f"color: {color};")
+        self.ok_button.setEnabled(problem is None)
 
 
 def ask_decision(

@@ -355,6 +355,12 @@ class DecisionsPanel(QWidget):
             self.select(new_id[0])
 
     def delete_selected(self) -> None:
+        """Delete the selected decision; the status bar says which (it asks for no
+        confirmation: Undo brings it back) and the keyboard stays on the list."""
         decision_id = self.selected_id()
-        if decision_id is not None:
-            self._try(lambda: self.document.remove_decision(decision_id))
+        if decision_id is None:
+            return
+        label = decision_ops.get_decision(self.document.design, decision_id).label
+        if self._try(lambda: self.document.remove_decision(decision_id)):
+            self.tree.setFocus(Qt.FocusReason.OtherFocusReason)  # not on the disabled button
+            self.message.emit(f"Deleted decision: {label} (Undo to restore)")

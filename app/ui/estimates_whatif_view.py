@@ -128,6 +128,7 @@ class WhatIfView(QWidget):
         self.timer.setSingleShot(True)
         self.timer.setInterval(DEBOUNCE_MS)
         self.timer.timeout.connect(self.factors_changed)
+        self.show_result()  # the hint, not a blank box, until a factor is set
 
     def _scale_spin(self, tip: str) -> FeedbackDoubleSpinBox:
         spin = FeedbackDoubleSpinBox()

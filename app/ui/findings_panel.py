@@ -41,6 +41,7 @@ SEVERITY_GROUPS = (("error", "Errors"), ("warning", "Warnings"), ("info", "Info"
 OTHER_STAGE_COLOR = "#9AA3AD"  # the structure and whole-design groups
 DEFER_FINDINGS = 200  # results with this many findings are listed a turn after they arrive
 OFF_ROLE = Qt.ItemDataRole.UserRole + 13
+NO_BREAK_SPACE = "\u00a0"
 
 
 def finding_key(finding: Finding) -> tuple:
@@ -153,7 +154,9 @@ class FindingsPanel(QWidget):
             f"{numbers['info']} info",
             f"{numbers['accepted']} accepted",
         ]
-        self.summary.setText(" · ".join(parts))
+        # A narrow dock wraps the line between its parts, never between a count and its word
+        # ("0" at the end of a line, "accepted" alone on the next).
+        self.summary.setText(" · ".join(part.replace(" ", NO_BREAK_SPACE) for part in parts))
         self._rebuild()
 
     def _rebuild(self) -> None:
@@ -308,13 +311,20 @@ class FindingsPanel(QWidget):
         if not rationale:
             return
         self.document.accept_finding(finding.rule, finding.components, rationale, finding.subject)
+        self._keep_keyboard_on_list()
         self.message.emit(f"Accepted {finding.rule}: recorded as a decision (Undo to revoke)")
 
     def revoke_selected(self) -> None:
         finding = self.selected_finding()
         if finding is not None and finding.accepted and finding.decision:
             self.document.remove_decision(finding.decision)
+            self._keep_keyboard_on_list()
             self.message.emit(f"Revoked the decision on {finding.rule}")
+
+    def _keep_keyboard_on_list(self) -> None:
+        """The button just pressed goes disabled under the keyboard focus, which Qt then passed
+        on to the dock's tab bar (or nowhere): it goes back to the findings, on the one acted on."""
+        self.tree.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def set_override(self, rule: str, level: str | None) -> None:
         self.document.set_rule_override(rule, level)

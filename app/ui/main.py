@@ -188,6 +188,7 @@ def open_example(window: MainWindow) -> None:
         window.show_message(f"The bundled example could not be read: {exc}")
         return
     window.load_design(loaded.design, None)
+    window.showing_example = True  # the start page says it is behind it
 
 
 def take_screenshot(

@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self.setDockNestingEnabled(True)
         self.settings = settings or Settings()
         self.document = document or DesignDocument()
+        self.showing_example = False  # the bundled example, as launched without a file (main.py)
         self.document.setParent(self)
         self.checker = LiveChecker(self.document, parent=self)
         self.autosaver = AutoSaver(self.document, self)
@@ -122,10 +123,12 @@ class MainWindow(QMainWindow):
         self.canvas.selection_changed.connect(self._selection_changed)
         self.canvas.message.connect(self.show_message)
         self.palette_panel.kind_activated.connect(self.canvas.add_kind_at_center)
-        self.palette_panel.search.textChanged.connect(self.canvas.mark_matching)
+        self.palette_panel.search.textChanged.connect(self.find_cards)
+        self.palette_panel.search.left.connect(lambda: self.canvas.setFocus(Qt.FocusReason.OtherFocusReason))
         self.findings.components_activated.connect(self.show_components)
         self.findings.message.connect(self.show_message)
         self.inspector.message.connect(self.show_message)
+        self.history.message.connect(self.show_message)
         self.inspector.decision_activated.connect(lambda decision: self.decisions.edit_decision(decision))
         self.canvas.decision_requested.connect(self.record_decision)
         self.canvas.inspector_requested.connect(lambda: focus_inspector(self))
@@ -136,6 +139,7 @@ class MainWindow(QMainWindow):
         doc.path_changed.connect(self.update_title)
         doc.meta_changed.connect(self.update_title)
         doc.design_reset.connect(self.update_title)
+        doc.design_reset.connect(lambda: setattr(self, "showing_example", False))  # open_example sets it
         doc.changed.connect(self._update_counts)
 
         self.canvas.set_snap_to_grid(self.settings.snap_to_grid())
@@ -244,6 +248,19 @@ class MainWindow(QMainWindow):
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 6000)
+
+    def find_cards(self, text: str) -> None:
+        """The palette's search also marks the cards it names; the status bar says how many
+        (the marks alone can be out of view, or too few to see on a large design)."""
+        found = len(self.canvas.mark_matching(text))
+        query = " ".join(text.split())
+        if not query:
+            self.statusBar().clearMessage()
+        elif not found:
+            self.show_message(f"No card on the canvas matches “{query}”")
+        else:
+            cards = "1 card on the canvas matches" if found == 1 else f"{found} cards on the canvas match"
+            self.show_message(f"{cards} “{query}”")
 
     def record_decision(self, component_ids: list[str]) -> None:
         """'Record a decision...' on cards: the editor, pre-filled with these components."""

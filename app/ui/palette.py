@@ -36,6 +36,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QLabel,
     QLineEdit,
     QStyle,
     QStyledItemDelegate,
@@ -212,10 +213,21 @@ class _KindTree(QTreeView):
 class _SearchField(QLineEdit):
     activated_first = Signal()
     down_pressed = Signal()
+    left = Signal()  # Esc on an empty search: done with it
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            if event.key() == Qt.Key.Key_Escape and self.text():
+                event.accept()  # Esc clears the search first, before a window action's Esc
+                return True  # (Leave Compare), which took it, leaving the text
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() == Qt.Key.Key_Escape and self.text():
-            self.clear()
+        if event.key() == Qt.Key.Key_Escape:
+            if self.text():
+                self.clear()
+            else:
+                self.left.emit()
             return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.activated_first.emit()
@@ -237,7 +249,14 @@ class Palette(QWidget):
         self.search = _SearchField(self)
         self.search.setPlaceholderText("Search components…")
         self.search.setClearButtonEnabled(True)
-        self.search.setToolTip(tooltip_html("Filter by name, id or description. Esc clears."))
+        self.search.setToolTip(
+            tooltip_html("Filter by name, id or description. Esc clears; Esc again goes back to the canvas.")
+        )
+        self.no_match = QLabel()  # an empty tree alone looked like a broken panel
+        self.no_match.setObjectName("palette_no_match")
+        self.no_match.setWordWrap(True)
+        self.no_match.setEnabled(False)  # the muted text of the theme
+        self.no_match.hide()
         self.model = KindModel(catalog, self)
         self.proxy = KindFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -261,6 +280,7 @@ class Palette(QWidget):
         layout.setContentsMargins(4, 6, 4, 6)
         layout.setSpacing(6)
         layout.addWidget(self.search)
+        layout.addWidget(self.no_match)
         layout.addWidget(self.tree, 1)
         self.search.textChanged.connect(self.set_filter)
         self.search.activated_first.connect(self._activate_first)
@@ -293,6 +313,9 @@ class Palette(QWidget):
     def set_filter(self, text: str) -> None:
         self.proxy.set_query(text)
         self.tree.expandAll()
+        query = " ".join(text.split())
+        self.no_match.setText(f"No component kind matches “{query}”.")  # Esc clears: the tooltip
+        self.no_match.setVisible(bool(query) and self.proxy.rowCount() == 0)
 
     def visible_kinds(self) -> list[str]:
         """Kind ids currently shown, in display order."""

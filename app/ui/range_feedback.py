@@ -8,6 +8,8 @@ the reason, and clamp to the nearest bound so what was kept is what the message 
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QDoubleSpinBox, QSpinBox, QWidget
@@ -36,6 +38,21 @@ def _number(text: str, prefix: str, suffix: str) -> float | None:
         return float(body.strip().replace(",", ""))
     except ValueError:
         return None
+
+
+_NUMBER_THEN_LETTER = re.compile(r"^[+-]?[\d.,\s]*\d[\d.,\s]*([^\W\d_])")
+
+
+def _typed_letter(text: str, prefix: str, suffix: str) -> str:
+    """The letter typed after a number ("20k", "1.5m"; the prefix and the unit aside), or ""
+    (a digit typed into the middle of "unspecified" is no such case)."""
+    body = text.strip()
+    if prefix and body.startswith(prefix):
+        body = body[len(prefix):]
+    if suffix.strip() and body.endswith(suffix.strip()):
+        body = body[: -len(suffix.strip())]
+    found = _NUMBER_THEN_LETTER.match(body.strip())
+    return found.group(1) if found else ""
 
 
 class _RangeFeedback:
@@ -71,6 +88,11 @@ class _RangeFeedback:
         # minimum): Qt drops the key, the message says why
         typed = _number(text, self.prefix(), self.suffix())  # type: ignore[attr-defined]
         if typed is None:
+            letter = _typed_letter(text, self.prefix(), self.suffix())  # type: ignore[attr-defined]
+            special = self.specialValueText()  # type: ignore[attr-defined]
+            # "20k": Qt drops the "k" and 20 is kept, a thousand times less than meant
+            if letter and not (special and special in text):
+                self._refuse(f"“{letter}” is not taken: type the number in digits (20000, not 20k).")
             return
         low, high = self._low(), float(self.maximum())  # type: ignore[attr-defined]
         unit = self.suffix()  # type: ignore[attr-defined]

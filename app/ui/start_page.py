@@ -50,10 +50,7 @@ class StartPage(QDialog):
         self._centered_at: QPoint | None = None  # where it was put over its window; None once moved
         window.installEventFilter(self)
         heading = QLabel("<h2>Start a design</h2>")
-        intro = QLabel(
-            "The example design is open behind this page. Start a new design, begin from a "
-            "template, open a file, or practise a timed interview."
-        )
+        self.intro = intro = QLabel()
         intro.setWordWrap(True)
         self.new_button = QPushButton("New design")
         self.open_button = QPushButton("Open…")
@@ -176,9 +173,38 @@ class StartPage(QDialog):
 
     # ---- over the middle of its window, wherever the window manager puts the window -----------
 
+    def _describe_window(self) -> None:
+        """Say what is behind the page: Help > Start Page over another design said "The
+        example design is open behind this page" and offered to explore it."""
+        example = self.window_.showing_example
+        behind = "The example design is open behind this page. " if example else ""
+        self.intro.setText(
+            f"{behind}Start a new design, begin from a template, open a file, or practise a timed interview."
+        )
+        self.example_button.setVisible(example)
+
     def showEvent(self, event: QShowEvent) -> None:
+        self._describe_window()
         super().showEvent(event)
+        self._fit_template_rows()
         self._center_on_window()
+
+    def _fit_template_rows(self) -> None:
+        """Grow the page, within its window, so the templates' rows it shows are whole: at 980 x
+        600 the third row was cut through its names ("Spam filter (messages &" and half a line),
+        23 px from fitting."""
+        grid = self.template_list.gridSize()
+        viewport = self.template_list.viewport()
+        columns = max(1, viewport.width() // grid.width())
+        rows = -(-self.template_list.count() // columns)
+        if rows * grid.height() <= viewport.height():
+            return
+        cut_row = (grid.height() - viewport.height() % grid.height()) % grid.height()
+        over = min(self.window_.screen().availableGeometry().height(), self.window_.frameGeometry().height())
+        room = over - self.frameGeometry().height()  # it stays over its window, on the screen
+        grow = min(cut_row, room)
+        if grow > 0:
+            self.resize(self.width(), self.height() + grow)
 
     def _center_on_window(self) -> None:
         frame = self.frameGeometry()

@@ -308,3 +308,18 @@ def test_source_dialog_lists_revisions_and_returns_the_choice(qtbot):
     empty = source_dialog.CompareSourceDialog([], "design.mlsd is not inside a git repository", "")
     qtbot.addWidget(empty)
     assert not empty.compare_button.isVisibleTo(empty) and not empty.list.isVisibleTo(empty)
+
+
+def test_esc_in_the_palette_search_clears_it_while_comparing(windows, builder, catalog, qtbot):
+    """Seen under X: in compare mode Esc in the search (Ctrl+F) left compare mode and kept the
+    text; the search takes Esc while it has text to clear, then Esc leaves compare mode."""
+    window, *_rest = open_compare(windows, builder, catalog)
+    activate(window)
+    search = window.palette_panel.search
+    window.actions.find.trigger()
+    qtbot.waitUntil(search.hasFocus)
+    qtbot.keyClicks(search, "feat")
+    qtbot.keyClick(search, Qt.Key.Key_Escape)
+    assert search.text() == "" and window.compare.is_active()
+    qtbot.keyClick(search, Qt.Key.Key_Escape)
+    assert not window.compare.is_active()

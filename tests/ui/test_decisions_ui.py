@@ -6,8 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QStyleOptionViewItem, QTableWidgetItem
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QStyleOptionViewItem, QTableWidgetItem, QWidget
 
 from app.domain.decision_ops import DecisionError
 from app.domain.errors import DesignError
@@ -164,8 +165,14 @@ def test_decisions_panel_adds_edits_supersedes_and_deletes(qtbot, windows, monke
     assert len(doc.design.decisions) == 2 and doc.undo_stack.count() == start + 3
     assert "superseded by" in window.statusBar().currentMessage()
     panel.select("d2")
-    panel.delete_button.click()
+    window.activateWindow()
+    panel.delete_button.setFocus()
+    qtbot.waitUntil(panel.delete_button.hasFocus)
+    qtbot.keyClick(panel.delete_button, Qt.Key.Key_Space)
     assert [d.id for d in doc.design.decisions] == ["d1"] and doc.undo_stack.count() == start + 4
+    # Under X the deletion said nothing and left the keyboard outside the panel (on the canvas)
+    assert window.statusBar().currentMessage() == "Deleted decision: Retrieval v2 (Undo to restore)"
+    assert panel.tree.hasFocus()
     panel.add_button.click()  # cancelled: nothing recorded
     assert doc.undo_stack.count() == start + 4
     doc.undo_stack.undo()
@@ -184,6 +191,48 @@ def test_acceptances_are_listed_apart_with_their_status(qtbot, windows):
         ("Accepted findings (1)", ""),
         ("Accept R22: Ranker", "accepted"),
     ]
+
+
+def test_a_new_decision_asks_for_its_title_as_a_hint_and_shows_mistakes_in_red(qtbot, builder):
+    """Seen under X: Decisions > Add... opened on a red "Give the decision a title" before
+    anything was typed; a field still to fill in is a muted hint, a mistake (two options with
+    one name) stays red."""
+    a = builder.add("model", "Retriever")
+    dialog = DecisionDialog(builder.design, Decision(id="d1", components=[a], date="2026-12-06"))
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled() and "Give the decision a title" in dialog.problem.text()
+    hint = "color: palette(placeholder-text);"  # the muted labels' colour
+    assert dialog.problem.styleSheet() == hint
+    dialog.title.setText("Serving mode")
+    dialog.add_option.click()
+    dialog.add_option.click()
+    dialog.options.setItem(1, 0, QTableWidgetItem(dialog.options.item(0, 0).text()))
+    assert not ok.isEnabled() and "appears twice" in dialog.problem.text()
+    assert dialog.problem.styleSheet() not in ("", hint)
+    assert "#C62828" in dialog.problem.styleSheet() or "#EF5350" in dialog.problem.styleSheet()
+
+
+def test_ctrl_enter_records_the_decision_from_any_field_once_it_has_a_title(qtbot, builder):
+    """Under X, Ctrl+Enter (which the Accept dialog takes, and says so) did nothing in the
+    decision editor: from the title or a text box the user had to reach for the mouse."""
+    a = builder.add("model", "Retriever")
+    for field in ("title", "context", "consequences"):
+        dialog = DecisionDialog(builder.design, Decision(id="d1", components=[a], date="2026-12-06"))
+        qtbot.addWidget(dialog)
+        widget = getattr(dialog, field)
+        qtbot.keyClick(widget, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        assert dialog.result() == 0  # no title yet: nothing recorded
+        dialog.title.setText("Serving mode")
+        qtbot.keyClick(widget, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        assert dialog.result() == DecisionDialog.DialogCode.Accepted, field
+    # A key event's modifiers stay the application's until the next key press: Ctrl, still
+    # "held", made the next test's table selection toggle instead of select.
+    neutral = QWidget()
+    qtbot.addWidget(neutral)
+    plain_key = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(neutral, plain_key)
+    assert QApplication.keyboardModifiers() == Qt.KeyboardModifier.NoModifier
 
 
 def test_editor_builds_the_record_from_its_table_and_refuses_bad_ones(qtbot, builder):

@@ -156,6 +156,16 @@ def test_a_number_typed_after_clicking_a_missing_input_is_taken(windows, qtbot, 
     assert window.document.component("scorer").properties["throughput_per_replica"] == 400
 
 
+def test_the_what_if_tab_opens_with_its_hint_not_a_blank_box(windows, qtbot):
+    """Under X the What-if tab of a template opened on an empty white box below its factors
+    (the hint came only after a factor was set and put back)."""
+    window = windows()
+    panel = window.estimates
+    panel.tabs.setCurrentWidget(panel.what_if)
+    assert panel.what_if.view.toPlainText() == "Set a factor above to see what would change."
+    assert panel.what_if.lines() == ["Set a factor above to see what would change."]
+
+
 def test_what_if_lists_changes_and_leaves_the_document_untouched(windows, qtbot, builder):
     builder.add("endpoint", "Scoring API", id="api", qps=3000)
     builder.add("model", "Scorer", id="scorer")

@@ -215,3 +215,20 @@ def test_a_what_if_factor_out_of_range_is_reported_in_the_status_bar(windows, qt
     _type(qtbot, spin, "50")
     assert window.statusBar().currentMessage() == "What-if factor: 50 is above the maximum of 10: not taken."
     assert spin.value() <= 10
+
+
+def test_a_letter_typed_in_a_number_field_says_it_was_not_taken(windows, qtbot):
+    """Seen under X: "20k" typed in an endpoint's QPS stored 20 QPS without a word (the "k" was
+    dropped by the spin box), a thousand times less than meant."""
+    window = windows()
+    window.load_design(Design(), None)
+    doc = window.document
+    endpoint = doc.add_component("endpoint", 0, 0, "Scoring API")
+    window.canvas.select_components([endpoint])
+    window.activateWindow()
+    editor = window.inspector.findChild(NumberEditor, "prop_qps")
+    assert editor is not None and editor.isVisibleTo(window)
+    window.statusBar().clearMessage()
+    _type(qtbot, editor.spin, "20k")
+    message = window.statusBar().currentMessage()
+    assert message == "QPS: “k” is not taken: type the number in digits (20000, not 20k).", message

@@ -36,3 +36,31 @@ def test_clicking_a_step_takes_the_design_back_to_it(qtbot, windows):
     view.setCurrentIndex(model.index(3, 0))
     assert doc.undo_stack.index() == 3
     assert next(c.name for c in doc.design.components if c.id == first) == "Ranker"
+
+
+def test_a_step_picked_in_the_list_says_in_the_status_bar_what_it_undid_or_redid(qtbot, windows):
+    """Like Edit > Undo and Redo: the status bar's last message ("Auto-layout of the design")
+    stayed after a click on an earlier step had undone that very edit."""
+    window = windows()
+    doc, view = window.document, window.history.view
+    window.history_dock.show()
+    window.history_dock.raise_()
+    qtbot.waitUntil(view.isVisible)
+    first = doc.add_component("model", 0, 0)
+    window.show_message("Added the model")  # an edit's own message, as the edits leave them
+    doc.add_component("endpoint", 300, 0)
+    doc.set_component_field(first, "name", "Ranker")
+    assert window.statusBar().currentMessage() == "Added the model"  # edits add no step message
+
+    def click(row: int) -> str:
+        rect = view.visualRect(view.model().index(row, 0))
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        assert doc.undo_stack.index() == row
+        return window.statusBar().currentMessage()
+
+    assert click(0) == f"Undone 3 steps, back to: {EMPTY_LABEL}"
+    assert click(1) == f"Redone: {doc.undo_stack.text(0)}"
+    assert click(3) == f"Redone 2 steps, up to: {doc.undo_stack.text(2)}"
+    assert click(2) == f"Undone: {doc.undo_stack.text(2)}"
+    window.actions.undo.trigger()
+    assert window.statusBar().currentMessage() == f"Undone: {doc.undo_stack.text(1)}"

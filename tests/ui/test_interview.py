@@ -7,6 +7,7 @@ import time
 import pytest
 from PySide6.QtGui import QKeySequence
 
+from app.domain.model import Design
 from app.persistence import load_design
 from app.templates import find_template
 from app.ui.interview import start_dialog
@@ -132,10 +133,14 @@ def test_countdown_with_an_injected_clock_turns_amber_then_red_and_pauses(interv
     assert bar.urgency == "red"
     bar.pause_button.click()
     assert session.state == PAUSED and bar.pause_button.text() == "Resume" and bar.status.text() == "Paused"
+    # the status bar says so too (under X it kept "Interview started: 45 minutes. Good luck!")
+    status = interview.statusBar()
+    assert status.currentMessage() == "Interview paused with 04:59 left (Ctrl+Shift+P resumes)"
     clock.advance(600)  # time spent paused does not count
     assert session.remaining() == pytest.approx(299)
     bar.pause_button.click()
     assert session.state == RUNNING
+    assert status.currentMessage() == "Interview resumed: 04:59 left"
     clock.advance(60)
     qtbot.waitUntil(lambda: bar.clock.text() == "03:59")
 
@@ -219,3 +224,18 @@ def test_window_export_includes_the_rubric_only_while_in_interview_mode(
     with qtbot.waitSignal(interview.exports.report_finished, timeout=60_000):
         interview.exports.export_report()
     assert "Interview rubric" not in text_of(plain.read_bytes())
+
+
+def test_the_empty_canvas_of_an_interview_offers_no_worked_design(interview, windows):
+    """Seen under X: the interview's empty canvas suggested "Or start from a worked design:
+    File ▸ New from Template…", no way to practise; it is back once the interview is over."""
+    from app.ui.canvas.empty_hint import EMPTY_STEPS, INTERVIEW_STEPS
+
+    canvas = interview.canvas
+    assert canvas.showing_empty_hint()
+    assert canvas.empty_steps == INTERVIEW_STEPS
+    assert not any("Template" in step for step in canvas.empty_steps)
+    assert any("palette" in step for step in canvas.empty_steps)
+    interview.load_design(Design(), None)  # another design: the interview is over
+    assert canvas.empty_steps == EMPTY_STEPS and any("Template" in step for step in EMPTY_STEPS)
+    assert windows().canvas.empty_steps == EMPTY_STEPS

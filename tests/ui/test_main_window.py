@@ -292,3 +292,46 @@ def test_status_bar_says_what_undo_and_redo_did(windows):
     assert window.statusBar().currentMessage() == f"Undone: {done}"
     window.actions.redo.trigger()
     assert window.statusBar().currentMessage() == f"Redone: {done}"
+
+
+def test_find_says_in_the_status_bar_how_many_cards_it_marked(qtbot, windows):
+    """Edit > Find (the palette's search) marks the matching cards; with none in view, or the
+    palette emptied by a card's name, nothing said whether the design holds any."""
+    from PySide6.QtCore import Qt
+
+    window = windows()
+    for name in ("Ranker", "Re-ranker", "Clicks"):
+        window.document.add_component("model", 0, 0, name)
+    window.actions.find.trigger()
+    search = window.palette_panel.search
+    status = window.statusBar()
+    qtbot.keyClicks(search, "rank")
+    assert status.currentMessage() == "2 cards on the canvas match “rank”"
+    assert len(window.canvas.design_scene.matches) == 2
+    qtbot.keyClicks(search, "er")
+    assert status.currentMessage() == "2 cards on the canvas match “ranker”"
+    search.setText("clicks")
+    assert status.currentMessage() == "1 card on the canvas matches “clicks”"
+    search.setText("zzz")
+    assert status.currentMessage() == "No card on the canvas matches “zzz”"
+    qtbot.keyClick(search, Qt.Key.Key_Escape)
+    assert status.currentMessage() == ""
+
+
+def test_esc_in_the_emptied_search_goes_back_to_the_canvas(qtbot, windows):
+    """Ctrl+F, type, Esc clears the search (and the marks); under X a second Esc did nothing
+    and the keys (arrows, Delete, F2) kept going to the empty search field."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    window = windows()
+    window.activateWindow()
+    window.document.add_component("model", 0, 0, "Ranker")
+    window.actions.find.trigger()
+    search = window.palette_panel.search
+    qtbot.waitUntil(search.hasFocus)
+    qtbot.keyClicks(search, "rank")
+    qtbot.keyClick(search, Qt.Key.Key_Escape)
+    assert search.text() == "" and search.hasFocus()
+    qtbot.keyClick(search, Qt.Key.Key_Escape)
+    assert QApplication.focusWidget() is window.canvas

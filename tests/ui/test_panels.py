@@ -105,6 +105,22 @@ def test_palette_search_filters_as_you_type_and_escape_clears(qtbot, palette, do
     assert palette.visible_kinds() == [] and palette.visible_stages() == []
 
 
+def test_a_search_that_matches_no_kind_says_so_instead_of_an_empty_panel(qtbot, palette):
+    """Seen under X: Ctrl+F and a card's name (the search also marks the cards) left the
+    palette blank, no word on why; the line goes once a kind matches or the search is cleared."""
+    assert palette.no_match.isHidden()
+    qtbot.keyClicks(palette.search, "  zzzz   nothing ")
+    assert palette.visible_kinds() == []
+    assert palette.no_match.isVisible()
+    assert "No component kind matches “zzzz nothing”" in palette.no_match.text()
+    assert palette.no_match.geometry().bottom() < palette.tree.geometry().top()
+    palette.search.setText("store")
+    assert palette.visible_kinds() and palette.no_match.isHidden()
+    palette.search.setText("zzzz")
+    qtbot.keyClick(palette.search, Qt.Key.Key_Escape)
+    assert palette.no_match.isHidden()
+
+
 def test_drag_mime_data_carries_only_the_kind_id(palette, monkeypatch):
     mime = palette.mime_data_for("feature_store")
     assert mime.formats() == [KIND_MIME_TYPE]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextLayout, QTextOption
 from PySide6.QtWidgets import QLabel
 
 from app.rules.model import Hit, RuleSpec
 from app.ui import dialogs
 from app.ui.document import DesignDocument
-from app.ui.findings_panel import FindingsPanel
+from app.ui.findings_panel import NO_BREAK_SPACE, FindingsPanel
 from app.ui.findings_view import GROUP_ROLE
 from app.ui.live_check import LiveChecker
 
@@ -85,7 +86,7 @@ def test_groups_by_severity_with_counts_and_can_group_by_stage(qtbot, doc, check
         "Ranker has no notes",
         "Retriever has no notes",
     ]
-    assert panel.summary.text() == "0 errors · 2 warnings · 0 info · 0 accepted"
+    assert panel.summary.text().replace(NO_BREAK_SPACE, " ") == "0 errors · 2 warnings · 0 info · 0 accepted"
     panel.set_group_by("stage")
     assert panel.group_titles() == ["4. Model design"]
     assert "Ranker" in panel.finding_items()[0].toolTip(0)
@@ -326,3 +327,59 @@ def test_accept_dialog_takes_ctrl_enter_once_a_rationale_is_written(qtbot, doc, 
     assert dialog.isVisible() and dialog.text() == "Because"  # a new line, not accepted
     qtbot.keyClick(dialog.rationale, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert not dialog.isVisible() and dialog.result() == dialogs.QDialog.DialogCode.Accepted
+
+
+def _wrapped_lines(label: QLabel, width: int) -> list[str]:
+    """The lines a word-wrapped label breaks its text into at this width."""
+    text = label.text()
+    layout = QTextLayout(text, label.font())
+    layout.setTextOption(QTextOption(Qt.AlignmentFlag.AlignLeft))
+    option = layout.textOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    lines = []
+    while (line := layout.createLine()).isValid():
+        line.setLineWidth(width)
+        lines.append(text[line.textStart() : line.textStart() + line.textLength()].strip())
+    layout.endLayout()
+    return lines
+
+
+def test_the_summary_wraps_between_its_counts_never_inside_one(qtbot, doc, checker, panel):
+    """Seen on an empty design in a 1600x1000 window: "7 to do · 0 errors · 0 warnings · 0 info
+    · 0" on one line and "accepted" alone on the next."""
+    checker.check_now()
+    assert panel.summary.text().replace(NO_BREAK_SPACE, " ").startswith("7 to do · 0 errors")
+    parts = panel.summary.text().split(" · ")
+    for width in range(120, 420, 7):
+        for line in _wrapped_lines(panel.summary, width):
+            pieces = [piece for piece in line.split("·") if piece.strip()]
+            assert all(piece.strip() in parts for piece in pieces), (width, line)
+
+
+def test_after_accept_or_revoke_the_keyboard_stays_on_the_findings_list(qtbot, windows, fake_dialogs):
+    """Under X, Accept... then Ctrl+Enter in the rationale dialog left the keyboard focus on
+    the dock's tab bar (the button pressed went disabled under it), and so did Revoke decision:
+    the arrow keys then switched docks instead of moving through the findings."""
+    from PySide6.QtWidgets import QApplication
+
+    window = windows()
+    window.document.add_component("model", 0, 0, "Ranker")
+    panel = window.findings
+    window.checker.check_now()
+    qtbot.waitUntil(lambda: bool(panel.finding_items()), timeout=2000)
+    panel.tree.setCurrentItem(panel.finding_items()[0])
+    fake_dialogs.answer("ask_rationale", "A baseline comes next sprint")
+    window.activateWindow()
+    panel.accept_button.setFocus()
+    qtbot.waitUntil(panel.accept_button.hasFocus)
+    qtbot.keyClick(panel.accept_button, Qt.Key.Key_Space)
+    assert window.document.design.decisions[-1].rationale == "A baseline comes next sprint"
+    assert QApplication.focusWidget() is panel.tree
+    qtbot.waitUntil(lambda: panel.revoke_button.isEnabled(), timeout=2000)
+    panel.revoke_button.setFocus()
+    qtbot.waitUntil(panel.revoke_button.hasFocus)
+    qtbot.keyClick(panel.revoke_button, Qt.Key.Key_Space)
+    assert not any(d.rationale == "A baseline comes next sprint" for d in window.document.design.decisions)
+    assert QApplication.focusWidget() is panel.tree

@@ -11,10 +11,14 @@ EMPTY_STEPS = (
     "Drag from a card's edge to another card to link them; release on empty canvas to add a linked card.",
     "Or start from a worked design: File ▸ New from Template…",
 )
+# In a timed interview the design is drawn from scratch: no worked design is offered.
+INTERVIEW_STEPS = EMPTY_STEPS[:2]
 HINT_WIDTH = 560.0
 
 
-def paint_empty_hint(painter: QPainter, viewport: QRectF, palette: QPalette) -> QRectF:
+def paint_empty_hint(
+    painter: QPainter, viewport: QRectF, palette: QPalette, steps: tuple[str, ...] = EMPTY_STEPS
+) -> QRectF:
     """Paint the hint centred in `viewport` (device coordinates); returns the box it used."""
     painter.save()
     painter.resetTransform()
@@ -24,7 +28,7 @@ def paint_empty_hint(painter: QPainter, viewport: QRectF, palette: QPalette) -> 
     title_font.setBold(True)
     body_font = QFont(painter.font())
     body_font.setPointSizeF(max(body_font.pointSizeF(), 9.0) * 1.1)
-    body = "\n".join(f"•  {step}" for step in EMPTY_STEPS)
+    body = "\n".join(f"•  {step}" for step in steps)
     flags = int(Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextWordWrap)
     painter.setFont(title_font)
     title_box = painter.boundingRect(QRectF(0, 0, width, 1000), flags, EMPTY_TITLE)

@@ -7,7 +7,7 @@ from PySide6.QtCore import QPointF, QRect, QRectF, SignalInstance
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QGraphicsView, QMenu
 
-from app.ui.canvas.empty_hint import paint_empty_hint
+from app.ui.canvas.empty_hint import EMPTY_STEPS, paint_empty_hint
 from app.ui.canvas.link_menu import build_link_menu
 from app.ui.canvas.scene import DesignScene
 from app.ui.document import DesignDocument
@@ -20,6 +20,7 @@ class CanvasGuidanceMixin(QGraphicsView):
     design_scene: DesignScene
     message: SignalInstance
     link_menu: QMenu | None = None  # the last "new card linked from..." menu offered
+    empty_steps: tuple[str, ...] = EMPTY_STEPS  # the empty canvas's hint (an interview has its own)
 
     def connect_guidance(self) -> None:
         self.design_scene.link_dropped.connect(self._offer_linked_card)
@@ -32,7 +33,11 @@ class CanvasGuidanceMixin(QGraphicsView):
     def drawForeground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         super().drawForeground(painter, rect)
         if self.showing_empty_hint():
-            paint_empty_hint(painter, QRectF(self.viewport().rect()), self.palette())
+            paint_empty_hint(painter, QRectF(self.viewport().rect()), self.palette(), self.empty_steps)
+
+    def set_empty_steps(self, steps: tuple[str, ...]) -> None:
+        self.empty_steps = steps
+        self.viewport().update()
 
     def _offer_linked_card(self, source_id: str, scene_pos: QPointF) -> None:
         """A link released on empty canvas: a menu of kinds; the pick is created already linked."""

@@ -20,8 +20,17 @@ from PySide6.QtWidgets import QDockWidget
 
 from app.domain.model import Design, Meta
 from app.rules.engine import CheckResult
+from app.ui.canvas.empty_hint import EMPTY_STEPS, INTERVIEW_STEPS
 from app.ui.interview.checklist import FrameworkChecklist
-from app.ui.interview.session import TICK_MS, Clock, InterviewSession, InterviewSetup
+from app.ui.interview.session import (
+    PAUSED,
+    RUNNING,
+    TICK_MS,
+    Clock,
+    InterviewSession,
+    InterviewSetup,
+    format_clock,
+)
 from app.ui.interview.timer_bar import InterviewBar
 from app.ui.theme import ThemeManager
 
@@ -107,6 +116,7 @@ class InterviewController(QObject):
         """Load an empty design with the problem statement and start the countdown here."""
         design = Design(meta=Meta(title=f"{TITLE_PREFIX}{setup.title}", problem=setup.problem))
         self.window.load_design(design, None)  # emits design_reset: ends a previous session
+        self.window.canvas.set_empty_steps(INTERVIEW_STEPS)
         session = InterviewSession(setup, self.clock, self.tick_ms, parent=self)
         session.expired.connect(self.time_up)
         session.state_changed.connect(self._update_actions)
@@ -174,6 +184,7 @@ class InterviewController(QObject):
         self.session.finish()
         self.session.deleteLater()
         self.session = None
+        self.window.canvas.set_empty_steps(EMPTY_STEPS)
         if self.window.exports.report_sections == self.report_sections:
             self.window.exports.report_sections = None
         if self.bar is not None:
@@ -185,8 +196,16 @@ class InterviewController(QObject):
     # ---- timer --------------------------------------------------------------------------
 
     def toggle_pause(self) -> None:
-        if self.session is not None:
-            self.session.toggle_pause()
+        """Pause or resume; the status bar says which (Ctrl+Shift+P left it reading "Interview
+        started: 45 minutes. Good luck!" while the clock stood still)."""
+        if self.session is None:
+            return
+        self.session.toggle_pause()
+        left = format_clock(self.session.remaining())
+        if self.session.state == PAUSED:
+            self.window.show_message(f"Interview paused with {left} left (Ctrl+Shift+P resumes)")
+        elif self.session.state == RUNNING:
+            self.window.show_message(f"Interview resumed: {left} left")
 
     def finish(self) -> RubricDialog | None:
         """End the interview now and show the rubric."""
