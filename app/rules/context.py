@@ -123,7 +123,17 @@ class RuleContext(ComponentQueries):
         the value survives drawing or deleting one link, `relink` brings it up to date after
         any edit of one pair's links. Callers must not mutate the value."""
         self.read_shapes.add(key)
-        return self._shape.get(key, compute, frozenset(depends), keep, relink)
+        return self._shape.get(key, lambda: self._apart(compute), frozenset(depends), keep, relink)
+
+    def _apart(self, compute: Callable[[], T]) -> T:
+        """Compute a shape value without charging what it reads to the caller: the caller read
+        the value, whose key the engine marks touched whenever a link edit changes or drops it."""
+        outer_links, outer_shapes = self.read_links, self.read_shapes
+        self.read_shapes = set()
+        try:
+            return compute()
+        finally:
+            self.read_links, self.read_shapes = outer_links, outer_shapes
 
     # ---- links -----------------------------------------------------------------------
 
