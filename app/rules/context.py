@@ -123,15 +123,20 @@ class RuleContext(ComponentQueries):
         the value survives drawing or deleting one link, `relink` brings it up to date after
         any edit of one pair's links. Callers must not mutate the value."""
         self.read_shapes.add(key)
-        return self._shape.get(key, lambda: self._apart(compute), frozenset(depends), keep, relink)
+        return self._shape.get(key, lambda: self._apart(key, compute), frozenset(depends), keep, relink)
 
-    def _apart(self, compute: Callable[[], T]) -> T:
+    def _apart(self, key: Hashable, compute: Callable[[], T]) -> T:
         """Compute a shape value without charging what it reads to the caller: the caller read
-        the value, whose key the engine marks touched whenever a link edit changes or drops it."""
+        the value, whose key the engine marks touched whenever a link edit changes or drops it.
+        A value that read no link itself, only other values of the cache, is noted with their
+        keys: it stays while a link edit leaves them as they are (`ShapeCache.derived`)."""
         outer_links, outer_shapes = self.read_links, self.read_shapes
-        self.read_shapes = set()
+        self.read_links, self.read_shapes = False, set()
         try:
-            return compute()
+            value = compute()
+            if not self.read_links:
+                self._shape.derived[key] = frozenset(self.read_shapes)
+            return value
         finally:
             self.read_links, self.read_shapes = outer_links, outer_shapes
 

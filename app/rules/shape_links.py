@@ -1,0 +1,236 @@
+"""Patching the shape cache (app/rules/shape.py) when one link is drawn or deleted, instead of
+forgetting it: neighbour lists are patched, traversals the link cannot change are kept and
+those it extends are grown in place; values computed from other values of the cache alone are
+kept while those are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from typing import Any
+
+from app.domain.digraph import DesignGraph
+from app.domain.model import Design
+from app.rules.shape import (
+    SPECIAL_LINKS,
+    AdjacencyKey,
+    LinkEdit,
+    ReachBitsKey,
+    ReachKey,
+    ShapeCache,
+    SpecialLinks,
+    TopologyKey,
+)
+from app.rules.walks import Adjacency, own_bits
+
+
+def _follows(data: Mapping[str, Any], feedback: bool, serve: bool) -> bool:
+    return (feedback or not data["feedback"]) and not (serve and data["phase"] == "train")
+
+
+def update_shape_for_link(
+    shape: ShapeCache, design: Design, graph: DesignGraph, edit: LinkEdit
+) -> set[Hashable]:
+    """After one link is drawn or deleted (`graph` already shows it), patch the cached
+    neighbour lists, keep or extend the traversals it cannot invalidate, drop the rest.
+
+    For a traversal following the link as a -> b: a new link changes nothing when the
+    traversal never leaves a, and otherwise only adds what b now gets (grown in place); a
+    deleted link changes nothing when the traversal never left a or, in a graph without
+    loops, when b still gets the same from its other neighbours. Values derived from
+    traversals are dropped (unless stored with a `keep` that says they survive) and
+    recomputed from the kept ones at the next check; values stored with a `relink` are
+    brought up to date by it. Returns the keys of the values changed or dropped.
+    """
+    u, v = edit.source, edit.target
+    values = shape.values
+    acyclic = {k.feedback: not val.loops for k, val in values.items() if isinstance(k, TopologyKey)}
+    changed: set[Hashable] = set()
+    derived: list[Hashable] = []  # values computed from traversals, decided once those are
+    for key, value in list(values.items()):  # neighbour lists first: growing traversals walks them
+        if isinstance(key, AdjacencyKey) and edit.seen_by(key.feedback, key.serve):
+            a, b = (u, v) if key.forward else (v, u)
+            value[a] = [*value[a], b] if edit.added else [n for n in value[a] if n != b]
+            changed.add(key)
+        elif key == SPECIAL_LINKS:
+            if edit.feedback or edit.train:
+                changed.add(key)
+            patched = [
+                ([*pairs, (u, v)] if edit.added else [p for p in pairs if p != (u, v)]) if wanted else pairs
+                for pairs, wanted in zip(value, (edit.feedback, edit.train), strict=True)
+            ]
+            values[key] = SpecialLinks(*patched)
+    drop: list[Hashable] = []
+    for key, value in list(values.items()):
+        if isinstance(key, AdjacencyKey) or key == SPECIAL_LINKS:
+            continue
+        if isinstance(key, TopologyKey):
+            # Without feedback links the order itself is read (the first landing on the way,
+            # the heaviest path), and a kept order, though still topological, need not be the
+            # one a fresh check finds: it goes. With them only the loops are read.
+            where = value.where
+            if edit.seen_by(key.feedback, False) and not (
+                key.feedback
+                and (
+                    where[u] <= where[v]
+                    if edit.added
+                    else where[u] != where[v] or _loop_holds(values, u, v, where)
+                )
+            ):
+                drop.append(key)
+        elif isinstance(key, ReachKey | ReachBitsKey):
+            if not edit.seen_by(key.feedback, key.serve):
+                continue
+            a, b = (u, v) if key.forward else (v, u)
+            walk = values.get(AdjacencyKey(key.forward, key.feedback, key.serve))
+            if isinstance(key, ReachKey):
+                kept = _update_reach(values, key, walk, a, b, edit.added)
+                sources = tuple(key.sources)
+                if values[key] is not value:
+                    changed.add(key)
+            else:
+                kept, grown = _update_bits(value, key.seeds, key.stop, walk, a, b, edit.added)
+                sources = key.seeds
+                if grown:
+                    changed.add(key)
+            if not kept and not edit.added and acyclic.get(key.feedback, False):
+                pulls = graph.pred[b] if key.forward else graph.succ[b]
+                others = [
+                    w for w, data in pulls.items() if w != a and _follows(data, key.feedback, key.serve)
+                ]
+                kept = _removal_harmless(isinstance(key, ReachKey), value, sources, key.stop, a, others)
+            if not kept:
+                drop.append(key)
+        elif key in shape.relink:
+            values[key] = shape.relink[key](value, design, u, v)
+            changed.add(key)
+        else:
+            derived.append(key)
+    drop += _derived_dropped(shape, graph, edit, derived, changed.union(drop))
+    for key in drop:
+        shape.forget(key)
+    return changed | set(drop)
+
+
+def _derived_dropped(
+    shape: ShapeCache, graph: DesignGraph, edit: LinkEdit, keys: list[Hashable], gone: set[Hashable]
+) -> list[Hashable]:
+    """Which of `keys` (values computed from traversals) go, once the traversals the edit
+    changed or dropped are known (`gone`): a value computed only from values of the cache
+    stays while every one of them is there and unchanged (whichever was computed first);
+    any other goes unless its `keep` says it survives. Values that read such a value go
+    with it."""
+    values = shape.values
+    unsure = []
+    for key in keys:
+        reads = shape.derived.get(key)
+        if reads is None or not all(read in values for read in reads):
+            keep = shape.keep.get(key)
+            if keep is None or not keep(values, graph, edit):
+                gone.add(key)
+        else:
+            unsure.append((key, reads))
+    going = True
+    while going:  # until no value read one that goes
+        going = False
+        for key, reads in unsure:
+            if key not in gone and not reads.isdisjoint(gone):
+                keep = shape.keep.get(key)
+                if keep is None or not keep(values, graph, edit):
+                    gone.add(key)
+                    going = True
+    return [key for key in keys if key in gone]
+
+
+def _loop_holds(values: dict[Hashable, Any], u: str, v: str, where: dict[str, int]) -> bool:
+    """After the link u -> v inside a loop (feedback links followed) is deleted: u reaches v still."""
+    walk, loop = values.get(AdjacencyKey(True, True, False)), where[u]
+    if walk is None or u == v:
+        return False
+    seen, frontier = {u}, [u]
+    while frontier:
+        for nxt in walk[frontier.pop()]:
+            if nxt == v:
+                return True
+            if nxt not in seen and where[nxt] == loop:
+                seen.add(nxt)
+                frontier.append(nxt)
+    return False
+
+
+def _update_reach(
+    values: dict[Hashable, Any], key: ReachKey, walk: Adjacency | None, a: str, b: str, added: bool
+) -> bool:
+    """Whether a cached reach set survives the link a -> b; a new link grows it in place."""
+    sources, stop, through_stop = key.sources, key.stop, key.through_stop
+    reached: frozenset[str] = values[key]
+    if not (a in sources or (a in reached and a not in stop)):
+        return True  # the traversal never leaves a
+    if not added:
+        return b not in reached  # (only when b is a stop the traversal does not enter)
+    if b in reached or (b in stop and not through_stop):
+        return True
+    if walk is None:
+        return False
+    grown = {b}
+    frontier = [] if b in stop else [b]
+    while frontier:
+        for nxt in walk[frontier.pop()]:
+            if nxt in reached or nxt in grown or (nxt in stop and not through_stop):
+                continue
+            grown.add(nxt)
+            if nxt not in stop:
+                frontier.append(nxt)
+    values[key] = reached | grown
+    return True
+
+
+def _update_bits(
+    bits: dict[str, int],
+    seeds: tuple[str, ...],
+    stop: frozenset[str],
+    walk: Adjacency | None,
+    a: str,
+    b: str,
+    added: bool,
+) -> tuple[bool, bool]:
+    """Whether cached reach bits survive the link a -> b, and whether they grew: a new link
+    spreads a's bits in place."""
+    own = own_bits(seeds, a)
+    brought = own if a in stop else own | bits.get(a, 0)
+    if not brought:
+        return True, False
+    if not added:
+        return False, False
+    new = brought & ~bits.get(b, 0)
+    if not new:
+        return True, False
+    if walk is None:
+        return False, False
+    work = [(b, new)]
+    while work:  # bits only grow: spread what is new until nothing changes
+        node, incoming = work.pop()
+        fresh = incoming & ~bits.get(node, 0)
+        if not fresh:
+            continue
+        bits[node] = bits.get(node, 0) | fresh
+        if node not in stop:
+            work.extend((nxt, fresh) for nxt in walk[node])
+    return True, True
+
+
+def _removal_harmless(
+    is_reach: bool, value: Any, sources: tuple[str, ...], stop: frozenset[str], a: str, others: list[str]
+) -> bool:
+    """In a graph without loops, b keeps everything a gave it when its other neighbours give it too."""
+    if is_reach:
+        return any(w in sources or (w in value and w not in stop) for w in others)
+
+    def out(node: str) -> int:
+        own = own_bits(sources, node)
+        return own if node in stop else own | value.get(node, 0)
+
+    rest = 0
+    for w in others:
+        rest |= out(w)
+    return not out(a) & ~rest
