@@ -93,12 +93,21 @@ def update_shape_for_link(
                 sources = key.seeds
                 if grown:
                     changed.add(key)
-            if not kept and not edit.added and acyclic.get(key.feedback, False):
+            # Without loops, what b's other neighbours pass on never came through a -> b. With
+            # them (feedback links followed) the same walk without feedback links, if the graph
+            # has no loops without them, says what they pass on whatever the deleted link did.
+            twin = key._replace(feedback=False)
+            without_loops = values if acyclic.get(key.feedback) else None
+            if key.feedback and not without_loops and acyclic.get(False) and twin in values:
+                without_loops = {key: values[twin]}
+            if not kept and not edit.added and without_loops is not None:
                 pulls = graph.pred[b] if key.forward else graph.succ[b]
                 others = [
                     w for w, data in pulls.items() if w != a and _follows(data, key.feedback, key.serve)
                 ]
-                kept = _removal_harmless(isinstance(key, ReachKey), value, sources, key.stop, a, others)
+                kept = _removal_harmless(
+                    isinstance(key, ReachKey), value, without_loops[key], sources, key.stop, a, others
+                )
             if not kept:
                 drop.append(key)
         elif key in shape.relink:
@@ -220,17 +229,24 @@ def _update_bits(
 
 
 def _removal_harmless(
-    is_reach: bool, value: Any, sources: tuple[str, ...], stop: frozenset[str], a: str, others: list[str]
+    is_reach: bool,
+    value: Any,
+    acyclic_value: Any,
+    sources: tuple[str, ...],
+    stop: frozenset[str],
+    a: str,
+    others: list[str],
 ) -> bool:
-    """In a graph without loops, b keeps everything a gave it when its other neighbours give it too."""
+    """b keeps everything a gave it (`value`) when its other neighbours give it too, as a walk
+    that cannot have passed the deleted link (`acyclic_value`: on a graph without loops) says."""
     if is_reach:
-        return any(w in sources or (w in value and w not in stop) for w in others)
+        return any(w in sources or (w in acyclic_value and w not in stop) for w in others)
 
-    def out(node: str) -> int:
+    def out(node: str, masks: Mapping[str, int]) -> int:
         own = own_bits(sources, node)
-        return own if node in stop else own | value.get(node, 0)
+        return own if node in stop else own | masks.get(node, 0)
 
     rest = 0
     for w in others:
-        rest |= out(w)
-    return not out(a) & ~rest
+        rest |= out(w, acyclic_value)
+    return not out(a, value) & ~rest
