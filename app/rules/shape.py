@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from app.domain.digraph import DesignGraph
 from app.domain.model import Design
@@ -103,6 +103,11 @@ Keep = Callable[[Mapping[Hashable, Any], DesignGraph, "LinkEdit"], bool]
 # (the cached value, the design after an edit of the links from source to target, source,
 # target) -> the value for the design as it is now, made cheaper than anew.
 Relink = Callable[[Any, Design, str, str], Any]
+# (the cached value, the graph after a link edit, the edit) -> what the edit did to the links
+# the value reads itself (the values of the cache it read being unchanged): "same", "patched"
+# (brought up to date in place, so its readers read it anew) or "gone". The value answers for
+# the neighbour lists and the walk order it read (AdjacencyKey, TopologyKey, SPECIAL_LINKS).
+Local = Callable[[Any, DesignGraph, "LinkEdit"], Literal["same", "patched", "gone"]]
 
 
 class ShapeCache:
@@ -120,9 +125,12 @@ class ShapeCache:
         self.depends: dict[Hashable, frozenset[str]] = {}
         self.keep: dict[Hashable, Keep] = {}
         self.relink: dict[Hashable, Relink] = {}
-        # The values computed from other values of the cache alone (no link read directly),
-        # with the keys of those: a link edit that changes none of them leaves the value as it is.
-        self.derived: dict[Hashable, frozenset[Hashable]] = {}
+        # The keys of the values of the cache each value read, those that read links directly
+        # (a value reading neither stays while a link edit leaves what it read as it was), and
+        # what says a link edit leaves the links a value reads itself as they were (`Local`).
+        self.reads: dict[Hashable, frozenset[Hashable]] = {}
+        self.linked: set[Hashable] = set()
+        self.local: dict[Hashable, Local] = {}
         self._signature: tuple[int, int] | None = None
 
     def clear(self) -> None:
@@ -130,7 +138,9 @@ class ShapeCache:
         self.depends.clear()
         self.keep.clear()
         self.relink.clear()
-        self.derived.clear()
+        self.reads.clear()
+        self.linked.clear()
+        self.local.clear()
         self._signature = None
 
     def forget(self, key: Hashable) -> None:
@@ -138,7 +148,9 @@ class ShapeCache:
         self.depends.pop(key, None)
         self.keep.pop(key, None)
         self.relink.pop(key, None)
-        self.derived.pop(key, None)
+        self.reads.pop(key, None)
+        self.linked.discard(key)
+        self.local.pop(key, None)
 
     def relink_values(self, design: Design, source: str, target: str) -> set[Hashable]:
         """Bring the values stored with a `relink` up to date after an edit of the links from
@@ -171,6 +183,7 @@ class ShapeCache:
         depends: frozenset[str],
         keep: Keep | None = None,
         relink: Relink | None = None,
+        local: Local | None = None,
     ) -> T:
         try:
             found: T = self.values[key]
@@ -182,7 +195,20 @@ class ShapeCache:
                 self.keep[key] = keep
             if relink is not None:
                 self.relink[key] = relink
+            if local is not None:
+                self.local[key] = local
             return value
+
+
+def links_at(*kinds: str, into_only: bool = False) -> Local:
+    """A `local` for a value that reads only the links of components of `kinds` (with
+    `into_only`, only the links into them): a link with no such end leaves it the same."""
+
+    def local(value: Any, graph: DesignGraph, edit: LinkEdit) -> Literal["same", "patched", "gone"]:
+        ends = (edit.target,) if into_only else (edit.source, edit.target)
+        return "gone" if any(graph.nodes[end].get("kind") in kinds for end in ends) else "same"
+
+    return local
 
 
 # ---- one link drawn or deleted ----------------------------------------------------------------
@@ -218,4 +244,5 @@ __all__ = [
     "Topology",
     "TopologyKey",
     "aspects_of",
+    "links_at",
 ]

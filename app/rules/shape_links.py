@@ -115,40 +115,67 @@ def update_shape_for_link(
             changed.add(key)
         else:
             derived.append(key)
-    drop += _derived_dropped(shape, graph, edit, derived, changed.union(drop))
+    drop += _derived_dropped(shape, graph, edit, derived, changed, changed.union(drop))
     for key in drop:
         shape.forget(key)
     return changed | set(drop)
 
 
 def _derived_dropped(
-    shape: ShapeCache, graph: DesignGraph, edit: LinkEdit, keys: list[Hashable], gone: set[Hashable]
+    shape: ShapeCache,
+    graph: DesignGraph,
+    edit: LinkEdit,
+    keys: list[Hashable],
+    changed: set[Hashable],
+    gone: set[Hashable],
 ) -> list[Hashable]:
-    """Which of `keys` (values computed from traversals) go, once the traversals the edit
-    changed or dropped are known (`gone`): a value computed only from values of the cache
-    stays while every one of them is there and unchanged (whichever was computed first);
-    any other goes unless its `keep` says it survives. Values that read such a value go
-    with it."""
+    """Which of `keys` (values computed from traversals) go, decided after what they read (the
+    traversals the edit changed or dropped are `gone`): a value whose reads of the cache are all
+    there and unchanged stays if it read no link itself, or if its `local` says the links it
+    reads are the same (or patched it: then it is `changed`); any other goes unless its `keep`
+    says it survives."""
     values = shape.values
-    unsure = []
-    for key in keys:
-        reads = shape.derived.get(key)
-        if reads is None or not all(read in values for read in reads):
+    dropped = []
+    for key in _readers_last(shape, keys):
+        reads = shape.reads.get(key)
+        local = shape.local.get(key)
+        answer = "gone"
+        if reads is not None and all(read in values for read in reads):
+            if key not in shape.linked:
+                answer = "gone" if not reads.isdisjoint(gone) else "same"
+            elif local is not None and all(_answered_locally(read) or read not in gone for read in reads):
+                answer = local(values[key], graph, edit)
+        if answer == "patched":
+            changed.add(key)
+            gone.add(key)
+        elif answer == "gone":
             keep = shape.keep.get(key)
             if keep is None or not keep(values, graph, edit):
+                dropped.append(key)
                 gone.add(key)
-        else:
-            unsure.append((key, reads))
-    going = True
-    while going:  # until no value read one that goes
-        going = False
-        for key, reads in unsure:
-            if key not in gone and not reads.isdisjoint(gone):
-                keep = shape.keep.get(key)
-                if keep is None or not keep(values, graph, edit):
-                    gone.add(key)
-                    going = True
-    return [key for key in keys if key in gone]
+    return dropped
+
+
+def _answered_locally(read: Hashable) -> bool:
+    """Whether a value with a `local` answers for this read itself (see `Local`)."""
+    return isinstance(read, AdjacencyKey | TopologyKey) or read == SPECIAL_LINKS
+
+
+def _readers_last(shape: ShapeCache, keys: list[Hashable]) -> list[Hashable]:
+    """`keys` ordered so that a value comes after the values among them it read."""
+    wanted, placed, ordered = set(keys), set(), []
+
+    def place(key: Hashable) -> None:
+        placed.add(key)
+        for read in shape.reads.get(key, ()):
+            if read in wanted and read not in placed:
+                place(read)
+        ordered.append(key)
+
+    for key in keys:
+        if key not in placed:
+            place(key)
+    return ordered
 
 
 def _loop_holds(values: dict[Hashable, Any], u: str, v: str, where: dict[str, int]) -> bool:

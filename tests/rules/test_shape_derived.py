@@ -1,5 +1,6 @@
-"""Values of the shape cache computed from other values of it alone (no link read directly) stay
-across a link drawn or deleted while those stay, and equal what a fresh check computes."""
+"""Values of the shape cache computed from other values of it alone (no link read directly), or
+that say themselves what a link edit does to the links they read, stay across a link drawn or
+deleted while those stay, and equal what a fresh check computes."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ import pytest
 from app.domain import ops
 from app.domain.catalog import default_catalog
 from app.rules import RuleEngine
-from app.rules.checks._common import serving_model_bits
+from app.rules.checks._common import endpoint_view, serving_model_bits
 from app.rules.checks._signals import final_models, models_reaching_kind
 from app.rules.checks._skew_paths import training_masks
+from app.rules.checks.nearness import served_view, serving_view
 from app.rules.context import RuleContext
 from app.rules.shape import ShapeCache
 from tests.factories import DesignBuilder, large_design
@@ -90,3 +92,44 @@ def test_live_checks_match_fresh_ones_across_link_edits(seed):
         engine.apply(changes)
         if rng.random() < 0.8:
             live_matches_fresh(engine, builder)
+
+
+FLOWS = ("data", "feature", "prediction", "watch", "govern", "eval", "artifact")
+VIEWS = {"serving_view": serving_view, "served_view": served_view, "endpoint_view": endpoint_view}
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_views_over_endpoints_kept_across_link_edits_tell_what_fresh_ones_tell(seed):
+    """A view of what is near the endpoints is kept across a link drawn or deleted while its
+    bits stay (its ends' `near` asked again), and answers as a fresh view does."""
+    catalog = default_catalog()
+    rng = random.Random(seed)
+    design = large_design(catalog, 200, 400, seed=seed)
+    engine = RuleEngine(design, catalog)
+    kept = 0
+    for _ in range(80):
+        engine.check()
+        if rng.random() < 0.5:
+            _, changes = ops.remove_link(design, rng.choice(design.links).id)
+        else:
+            a, b = rng.sample(design.components, 2)
+            if ops.find_link(design, a.id, b.id):
+                continue
+            link = ops.make_link(design, catalog, a.id, b.id, feedback=rng.random() < 0.3)
+            link.flow = rng.choice(FLOWS)
+            link.phase = rng.choice(["train", "serve", "both"])
+            changes = ops.add_link(design, link)
+        before = dict(engine.shape.values)
+        engine.apply(changes)
+        fresh = RuleContext(design, engine.mirror.graph, catalog, ShapeCache())
+        for key, compute in VIEWS.items():
+            view = engine.shape.values.get(key)
+            if view is not None:
+                kept += view is before.get(key)
+                expected = compute(fresh)
+                assert view.endpoints == expected.endpoints
+                for ask in (view.on, view.near):
+                    assert [ask(c.id) for c in design.components] == [
+                        getattr(expected, ask.__name__)(c.id) for c in design.components
+                    ]
+    assert kept
