@@ -21,7 +21,7 @@ from app.rules.shape import (
     SpecialLinks,
     TopologyKey,
 )
-from app.rules.walks import Adjacency, own_bits
+from app.rules.walks import Adjacency, Topology, own_bits, topology
 
 
 def _follows(data: Mapping[str, Any], feedback: bool, serve: bool) -> bool:
@@ -37,7 +37,8 @@ def update_shape_for_link(
     For a traversal following the link as a -> b: a new link changes nothing when the
     traversal never leaves a, and otherwise only adds what b now gets (grown in place); a
     deleted link changes nothing when the traversal never left a or, in a graph without
-    loops, when b still gets the same from its other neighbours. Values derived from
+    loops, when b still gets the same from its other neighbours. A topological order the edit
+    may change is found again and kept if it is the same. Values derived from
     traversals are dropped (unless stored with a `keep` that says they survive) and
     recomputed from the kept ones at the next check; values stored with a `relink` are
     brought up to date by it. Returns the keys of the values changed or dropped.
@@ -61,13 +62,15 @@ def update_shape_for_link(
             ]
             values[key] = SpecialLinks(*patched)
     drop: list[Hashable] = []
+    reordered: dict[Hashable, Topology] = {}
     for key, value in list(values.items()):
         if isinstance(key, AdjacencyKey) or key == SPECIAL_LINKS:
             continue
         if isinstance(key, TopologyKey):
             # Without feedback links the order itself is read (the first landing on the way,
             # the heaviest path), and a kept order, though still topological, need not be the
-            # one a fresh check finds: it goes. With them only the loops are read.
+            # one a fresh check finds: it is found again (most edits leave it as it was). With
+            # them only the loops are read.
             where = value.where
             if edit.seen_by(key.feedback, False) and not (
                 key.feedback
@@ -77,7 +80,13 @@ def update_shape_for_link(
                     else where[u] != where[v] or _loop_holds(values, u, v, where)
                 )
             ):
-                drop.append(key)
+                walk = values.get(AdjacencyKey(True, key.feedback, False))
+                fresh = None if walk is None else topology(walk)
+                if fresh is None:
+                    drop.append(key)
+                elif (fresh.order, fresh.where, fresh.loops) != (value.order, where, value.loops):
+                    reordered[key] = fresh  # stored once the values read from it are decided
+                    changed.add(key)
         elif isinstance(key, ReachKey | ReachBitsKey):
             if not edit.seen_by(key.feedback, key.serve):
                 continue
@@ -116,6 +125,7 @@ def update_shape_for_link(
         else:
             derived.append(key)
     drop += _derived_dropped(shape, graph, edit, derived, changed, changed.union(drop))
+    values.update(reordered)
     for key in drop:
         shape.forget(key)
     return changed | set(drop)

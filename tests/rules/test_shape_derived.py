@@ -16,7 +16,7 @@ from app.rules.checks._signals import final_models, models_reaching_kind
 from app.rules.checks._skew_paths import training_masks
 from app.rules.checks.nearness import served_view, serving_view
 from app.rules.context import RuleContext
-from app.rules.shape import ShapeCache
+from app.rules.shape import ShapeCache, TopologyKey
 from tests.factories import DesignBuilder, large_design
 from tests.rules.helpers import live_matches_fresh, sound_recommender
 
@@ -132,4 +132,34 @@ def test_views_over_endpoints_kept_across_link_edits_tell_what_fresh_ones_tell(s
                     assert [ask(c.id) for c in design.components] == [
                         getattr(expected, ask.__name__)(c.id) for c in design.components
                     ]
+    assert kept
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_topological_orders_found_again_after_link_edits_are_the_fresh_ones(seed):
+    """A link drawn or deleted may change the order without feedback links: it is found again,
+    the very value kept when it is the same (most edits), and equals the fresh order."""
+    catalog = default_catalog()
+    rng = random.Random(seed)
+    design = large_design(catalog, 150, 300, seed=seed)
+    engine = RuleEngine(design, catalog)
+    kept = 0
+    for _ in range(60):
+        engine.check()
+        if rng.random() < 0.5:
+            link = rng.choice(design.links)
+            _, changes = ops.remove_link(design, link.id)
+        else:
+            a, b = rng.sample(design.components, 2)
+            if ops.find_link(design, a.id, b.id):
+                continue
+            link = ops.make_link(design, catalog, a.id, b.id, feedback=rng.random() < 0.3)
+            changes = ops.add_link(design, link)
+        before = dict(engine.shape.values)
+        engine.apply(changes)
+        fresh = RuleContext(design, engine.mirror.graph, catalog, ShapeCache())
+        order = engine.shape.values.get(TopologyKey(False))
+        if order is not None:
+            kept += not link.feedback and order is before.get(TopologyKey(False))  # a walked link
+            assert order == fresh.topology(False)
     assert kept
