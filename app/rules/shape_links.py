@@ -21,7 +21,7 @@ from app.rules.shape import (
     SpecialLinks,
     TopologyKey,
 )
-from app.rules.walks import Adjacency, Topology, own_bits, topology
+from app.rules.walks import Adjacency, Topology, own_bits, reach, topology
 
 
 def _follows(data: Mapping[str, Any], feedback: bool, serve: bool) -> bool:
@@ -117,6 +117,12 @@ def update_shape_for_link(
                 kept = _removal_harmless(
                     isinstance(key, ReachKey), value, without_loops[key], sources, key.stop, a, others
                 )
+            if not kept and isinstance(key, ReachKey) and walk is not None:  # walked again: cheap
+                found = frozenset(reach(walk, key.sources, key.stop, key.through_stop))
+                kept = found == value
+                if not kept:
+                    values[key], kept = found, True
+                    changed.add(key)
             if not kept:
                 drop.append(key)
         elif key in shape.relink:
