@@ -126,8 +126,12 @@ class RuleContext(ComponentQueries):
         any edit of one pair's links, `local` says what a link drawn or deleted does to the links
         it reads itself. Callers must not mutate the value."""
         self.read_shapes.add(key)
-        computed = partial(self._apart, key, compute)
-        return self._shape.get(key, computed, frozenset(depends), keep, relink, local)
+        try:
+            found: T = self._shape.values[key]
+            return found
+        except KeyError:
+            computed = partial(self._apart, key, compute)
+            return self._shape.get(key, computed, frozenset(depends), keep, relink, local)
 
     def _apart(self, key: Hashable, compute: Callable[[], T]) -> T:
         """Compute a shape value without charging what it reads to the caller: the caller read
