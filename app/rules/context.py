@@ -15,7 +15,7 @@ asked for, and `serve=True` also leaves out links whose phase is "train".
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
-from functools import cached_property
+from functools import cached_property, partial
 from types import MappingProxyType
 from typing import Any, TypeVar
 
@@ -29,6 +29,7 @@ from app.rules.shape import (
     SPECIAL_LINKS,
     AdjacencyKey,
     Keep,
+    Local,
     NumberedKey,
     ReachBitsKey,
     ReachKey,
@@ -116,14 +117,37 @@ class RuleContext(ComponentQueries):
         depends: Iterable[str] = ASPECTS,
         keep: Keep | None = None,
         relink: Relink | None = None,
+        local: Local | None = None,
     ) -> T:
         """Like `memo`, but kept across checks until the design's shape changes. Only for
         values computed from kinds and links, never from properties or names; `depends`
         names the link attributes the value reads (see `aspects_of`); `keep` may say that
         the value survives drawing or deleting one link, `relink` brings it up to date after
-        any edit of one pair's links. Callers must not mutate the value."""
+        any edit of one pair's links, `local` says what a link drawn or deleted does to the links
+        it reads itself. Callers must not mutate the value."""
         self.read_shapes.add(key)
-        return self._shape.get(key, compute, frozenset(depends), keep, relink)
+        try:
+            found: T = self._shape.values[key]
+            return found
+        except KeyError:
+            computed = partial(self._apart, key, compute)
+            return self._shape.get(key, computed, frozenset(depends), keep, relink, local)
+
+    def _apart(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """Compute a shape value without charging what it reads to the caller: the caller read
+        the value, whose key the engine marks touched whenever a link edit changes or drops it.
+        What it read is noted (`ShapeCache.reads`, `ShapeCache.linked`): a link edit that leaves
+        it as it was may keep the value."""
+        outer_links, outer_shapes = self.read_links, self.read_shapes
+        self.read_links, self.read_shapes = False, set()
+        try:
+            value = compute()
+            self._shape.reads[key] = frozenset(self.read_shapes)
+            if self.read_links:
+                self._shape.linked.add(key)
+            return value
+        finally:
+            self.read_links, self.read_shapes = outer_links, outer_shapes
 
     # ---- links -----------------------------------------------------------------------
 

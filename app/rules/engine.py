@@ -18,7 +18,8 @@ from app.rules.finding_order import Key, group_findings, merge_groups, sort_find
 from app.rules.model import SEVERITY_RANK, Finding, RuleSpec
 from app.rules.registry import all_rules
 from app.rules.running import Made, run_rule
-from app.rules.shape import LinkEdit, ShapeCache, update_shape_for_link
+from app.rules.shape import LinkEdit, ShapeCache
+from app.rules.shape_links import update_shape_for_link
 
 FAIL_LEVELS = ("error", "warning", "info", "never")  # `mlsd check --fail-on`: a severity or never
 # Edits that change which components exist or which links join them. A link_changed edit

@@ -4,7 +4,7 @@ A value in the cache depends only on the shape of the design (which components o
 exist, how they are linked, and each link's flow, phase and feedback flag), never on component
 properties or names. The traversals RuleContext computes are stored under the named keys below
 (`AdjacencyKey`, `ReachKey`, `ReachBitsKey`, `TopologyKey`, `SPECIAL_LINKS`); the engine reads
-the same keys in `update_shape_for_link` to patch them in place when one link is drawn or
+the same keys in `shape_links.update_shape_for_link` to patch them in place when one link is drawn or
 deleted, instead of forgetting them. Any other value is dropped on such an edit unless it was
 stored with a `keep` predicate that says it survives.
 """
@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from app.domain.digraph import DesignGraph
 from app.domain.model import Design
-from app.rules.walks import Adjacency, Topology, own_bits
+from app.rules.walks import Topology
 
 T = TypeVar("T")
 Pair = tuple[str, str]
@@ -103,13 +103,18 @@ Keep = Callable[[Mapping[Hashable, Any], DesignGraph, "LinkEdit"], bool]
 # (the cached value, the design after an edit of the links from source to target, source,
 # target) -> the value for the design as it is now, made cheaper than anew.
 Relink = Callable[[Any, Design, str, str], Any]
+# (the cached value, the graph after a link edit, the edit) -> what the edit did to the links
+# the value reads itself (the values of the cache it read being unchanged): "same", "patched"
+# (brought up to date in place, so its readers read it anew) or "gone". The value answers for
+# the neighbour lists and the walk order it read (AdjacencyKey, TopologyKey, SPECIAL_LINKS).
+Local = Callable[[Any, DesignGraph, "LinkEdit"], Literal["same", "patched", "gone"]]
 
 
 class ShapeCache:
     """Results that depend only on the shape of the design.
 
     The engine keeps one across checks. An edit that adds or removes components clears it;
-    drawing or deleting one link patches the traversals (`update_shape_for_link`); an edit of
+    drawing or deleting one link patches the traversals (`shape_links.update_shape_for_link`); an edit of
     a link's flow, phase or feedback flag drops only the values that read that attribute;
     property, name and position edits keep everything. A value stored with a `relink` is
     brought up to date by it after any edit of links that keeps the components.
@@ -120,6 +125,12 @@ class ShapeCache:
         self.depends: dict[Hashable, frozenset[str]] = {}
         self.keep: dict[Hashable, Keep] = {}
         self.relink: dict[Hashable, Relink] = {}
+        # The keys of the values of the cache each value read, those that read links directly
+        # (a value reading neither stays while a link edit leaves what it read as it was), and
+        # what says a link edit leaves the links a value reads itself as they were (`Local`).
+        self.reads: dict[Hashable, frozenset[Hashable]] = {}
+        self.linked: set[Hashable] = set()
+        self.local: dict[Hashable, Local] = {}
         self._signature: tuple[int, int] | None = None
 
     def clear(self) -> None:
@@ -127,6 +138,9 @@ class ShapeCache:
         self.depends.clear()
         self.keep.clear()
         self.relink.clear()
+        self.reads.clear()
+        self.linked.clear()
+        self.local.clear()
         self._signature = None
 
     def forget(self, key: Hashable) -> None:
@@ -134,6 +148,9 @@ class ShapeCache:
         self.depends.pop(key, None)
         self.keep.pop(key, None)
         self.relink.pop(key, None)
+        self.reads.pop(key, None)
+        self.linked.discard(key)
+        self.local.pop(key, None)
 
     def relink_values(self, design: Design, source: str, target: str) -> set[Hashable]:
         """Bring the values stored with a `relink` up to date after an edit of the links from
@@ -166,6 +183,7 @@ class ShapeCache:
         depends: frozenset[str],
         keep: Keep | None = None,
         relink: Relink | None = None,
+        local: Local | None = None,
     ) -> T:
         try:
             found: T = self.values[key]
@@ -177,7 +195,20 @@ class ShapeCache:
                 self.keep[key] = keep
             if relink is not None:
                 self.relink[key] = relink
+            if local is not None:
+                self.local[key] = local
             return value
+
+
+def links_at(*kinds: str, into_only: bool = False) -> Local:
+    """A `local` for a value that reads only the links of components of `kinds` (with
+    `into_only`, only the links into them): a link with no such end leaves it the same."""
+
+    def local(value: Any, graph: DesignGraph, edit: LinkEdit) -> Literal["same", "patched", "gone"]:
+        ends = (edit.target,) if into_only else (edit.source, edit.target)
+        return "gone" if any(graph.nodes[end].get("kind") in kinds for end in ends) else "same"
+
+    return local
 
 
 # ---- one link drawn or deleted ----------------------------------------------------------------
@@ -200,188 +231,6 @@ class LinkEdit:
         return (feedback or not self.feedback) and not (serve and self.train)
 
 
-def _follows(data: Mapping[str, Any], feedback: bool, serve: bool) -> bool:
-    return (feedback or not data["feedback"]) and not (serve and data["phase"] == "train")
-
-
-def update_shape_for_link(
-    shape: ShapeCache, design: Design, graph: DesignGraph, edit: LinkEdit
-) -> set[Hashable]:
-    """After one link is drawn or deleted (`graph` already shows it), patch the cached
-    neighbour lists, keep or extend the traversals it cannot invalidate, drop the rest.
-
-    For a traversal following the link as a -> b: a new link changes nothing when the
-    traversal never leaves a, and otherwise only adds what b now gets (grown in place); a
-    deleted link changes nothing when the traversal never left a or, in a graph without
-    loops, when b still gets the same from its other neighbours. Values derived from
-    traversals are dropped (unless stored with a `keep` that says they survive) and
-    recomputed from the kept ones at the next check; values stored with a `relink` are
-    brought up to date by it. Returns the keys of the values changed or dropped.
-    """
-    u, v = edit.source, edit.target
-    values = shape.values
-    acyclic = {k.feedback: not val.loops for k, val in values.items() if isinstance(k, TopologyKey)}
-    changed: set[Hashable] = set()
-    for key, value in list(values.items()):  # neighbour lists first: growing traversals walks them
-        if isinstance(key, AdjacencyKey) and edit.seen_by(key.feedback, key.serve):
-            a, b = (u, v) if key.forward else (v, u)
-            value[a] = [*value[a], b] if edit.added else [n for n in value[a] if n != b]
-            changed.add(key)
-        elif key == SPECIAL_LINKS:
-            if edit.feedback or edit.train:
-                changed.add(key)
-            patched = [
-                ([*pairs, (u, v)] if edit.added else [p for p in pairs if p != (u, v)]) if wanted else pairs
-                for pairs, wanted in zip(value, (edit.feedback, edit.train), strict=True)
-            ]
-            values[key] = SpecialLinks(*patched)
-    drop: list[Hashable] = []
-    for key, value in list(values.items()):
-        if isinstance(key, AdjacencyKey) or key == SPECIAL_LINKS:
-            continue
-        if isinstance(key, TopologyKey):
-            # Without feedback links the order itself is read (the first landing on the way,
-            # the heaviest path), and a kept order, though still topological, need not be the
-            # one a fresh check finds: it goes. With them only the loops are read.
-            where = value.where
-            if edit.seen_by(key.feedback, False) and not (
-                key.feedback
-                and (
-                    where[u] <= where[v]
-                    if edit.added
-                    else where[u] != where[v] or _loop_holds(values, u, v, where)
-                )
-            ):
-                drop.append(key)
-        elif isinstance(key, ReachKey | ReachBitsKey):
-            if not edit.seen_by(key.feedback, key.serve):
-                continue
-            a, b = (u, v) if key.forward else (v, u)
-            walk = values.get(AdjacencyKey(key.forward, key.feedback, key.serve))
-            if isinstance(key, ReachKey):
-                kept = _update_reach(values, key, walk, a, b, edit.added)
-                sources = tuple(key.sources)
-                if values[key] is not value:
-                    changed.add(key)
-            else:
-                kept, grown = _update_bits(value, key.seeds, key.stop, walk, a, b, edit.added)
-                sources = key.seeds
-                if grown:
-                    changed.add(key)
-            if not kept and not edit.added and acyclic.get(key.feedback, False):
-                pulls = graph.pred[b] if key.forward else graph.succ[b]
-                others = [
-                    w for w, data in pulls.items() if w != a and _follows(data, key.feedback, key.serve)
-                ]
-                kept = _removal_harmless(isinstance(key, ReachKey), value, sources, key.stop, a, others)
-            if not kept:
-                drop.append(key)
-        elif key in shape.relink:
-            values[key] = shape.relink[key](value, design, u, v)
-            changed.add(key)
-        else:
-            keep = shape.keep.get(key)
-            if keep is None or not keep(values, graph, edit):
-                drop.append(key)  # derived from traversals: recomputed from what is kept
-    for key in drop:
-        shape.forget(key)
-    return changed | set(drop)
-
-
-def _loop_holds(values: dict[Hashable, Any], u: str, v: str, where: dict[str, int]) -> bool:
-    """After the link u -> v inside a loop (feedback links followed) is deleted: u reaches v still."""
-    walk, loop = values.get(AdjacencyKey(True, True, False)), where[u]
-    if walk is None or u == v:
-        return False
-    seen, frontier = {u}, [u]
-    while frontier:
-        for nxt in walk[frontier.pop()]:
-            if nxt == v:
-                return True
-            if nxt not in seen and where[nxt] == loop:
-                seen.add(nxt)
-                frontier.append(nxt)
-    return False
-
-
-def _update_reach(
-    values: dict[Hashable, Any], key: ReachKey, walk: Adjacency | None, a: str, b: str, added: bool
-) -> bool:
-    """Whether a cached reach set survives the link a -> b; a new link grows it in place."""
-    sources, stop, through_stop = key.sources, key.stop, key.through_stop
-    reached: frozenset[str] = values[key]
-    if not (a in sources or (a in reached and a not in stop)):
-        return True  # the traversal never leaves a
-    if not added:
-        return b not in reached  # (only when b is a stop the traversal does not enter)
-    if b in reached or (b in stop and not through_stop):
-        return True
-    if walk is None:
-        return False
-    grown = {b}
-    frontier = [] if b in stop else [b]
-    while frontier:
-        for nxt in walk[frontier.pop()]:
-            if nxt in reached or nxt in grown or (nxt in stop and not through_stop):
-                continue
-            grown.add(nxt)
-            if nxt not in stop:
-                frontier.append(nxt)
-    values[key] = reached | grown
-    return True
-
-
-def _update_bits(
-    bits: dict[str, int],
-    seeds: tuple[str, ...],
-    stop: frozenset[str],
-    walk: Adjacency | None,
-    a: str,
-    b: str,
-    added: bool,
-) -> tuple[bool, bool]:
-    """Whether cached reach bits survive the link a -> b, and whether they grew: a new link
-    spreads a's bits in place."""
-    own = own_bits(seeds, a)
-    brought = own if a in stop else own | bits.get(a, 0)
-    if not brought:
-        return True, False
-    if not added:
-        return False, False
-    new = brought & ~bits.get(b, 0)
-    if not new:
-        return True, False
-    if walk is None:
-        return False, False
-    work = [(b, new)]
-    while work:  # bits only grow: spread what is new until nothing changes
-        node, incoming = work.pop()
-        fresh = incoming & ~bits.get(node, 0)
-        if not fresh:
-            continue
-        bits[node] = bits.get(node, 0) | fresh
-        if node not in stop:
-            work.extend((nxt, fresh) for nxt in walk[node])
-    return True, True
-
-
-def _removal_harmless(
-    is_reach: bool, value: Any, sources: tuple[str, ...], stop: frozenset[str], a: str, others: list[str]
-) -> bool:
-    """In a graph without loops, b keeps everything a gave it when its other neighbours give it too."""
-    if is_reach:
-        return any(w in sources or (w in value and w not in stop) for w in others)
-
-    def out(node: str) -> int:
-        own = own_bits(sources, node)
-        return own if node in stop else own | value.get(node, 0)
-
-    rest = 0
-    for w in others:
-        rest |= out(w)
-    return not out(a) & ~rest
-
-
 __all__ = [
     "ASPECTS",
     "SPECIAL_LINKS",
@@ -395,5 +244,5 @@ __all__ = [
     "Topology",
     "TopologyKey",
     "aspects_of",
-    "update_shape_for_link",
+    "links_at",
 ]

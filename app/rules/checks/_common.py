@@ -5,13 +5,14 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Iterable, Mapping
 from itertools import compress
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
+from app.domain.digraph import DesignGraph
 from app.domain.model import Component
 from app.domain.units import figure
 from app.rules.context import RuleContext
 from app.rules.model import Hit
-from app.rules.shape import aspects_of
+from app.rules.shape import LinkEdit, aspects_of, links_at
 
 fmt = figure  # a finding's numbers read as the report's
 
@@ -264,6 +265,14 @@ class EndpointView:
             self._near[node] = mask
         return mask
 
+    def after_link_edit(self, graph: DesignGraph, edit: LinkEdit) -> Literal["same", "patched", "gone"]:
+        """A `Local`: with its bits the same, `near` of the link's ends changes unless both are 0."""
+        if not (self.on(edit.source) or self.on(edit.target)):
+            return "same"
+        self._near.pop(edit.source, None)
+        self._near.pop(edit.target, None)
+        return "patched"
+
     def mask(self, nodes: Iterable[str]) -> int:
         mask = 0
         for node in nodes:
@@ -283,7 +292,9 @@ class EndpointView:
 
 
 def endpoint_view(ctx: RuleContext) -> EndpointView:
-    return ctx.shape_memo("endpoint_view", lambda: EndpointView(ctx), aspects_of())
+    return ctx.shape_memo(
+        "endpoint_view", lambda: EndpointView(ctx), aspects_of(), local=EndpointView.after_link_edit
+    )
 
 
 def watches_any(signals: set[str]) -> Callable[[Component], bool | None]:
@@ -343,7 +354,9 @@ def inline_governance(ctx: RuleContext) -> frozenset[str]:
             if any(data["flow"] in ("data", "label") for data in ctx.pred[gov].values())
         )
 
-    return ctx.shape_memo("inline_governance", compute, {"links", "flow"})
+    return ctx.shape_memo(
+        "inline_governance", compute, {"links", "flow"}, local=links_at("governance", into_only=True)
+    )
 
 
 def serve_inputs(ctx: RuleContext, node_id: str) -> frozenset[str]:

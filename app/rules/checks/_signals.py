@@ -11,6 +11,7 @@ from itertools import compress
 from app.rules.checks._common import bit_row, endpoint_view, is_learned, items, number, pick
 from app.rules.checks._feedback_reach import reach_bits_across_feedback
 from app.rules.context import RuleContext
+from app.rules.shape import links_at
 
 # ---- sources -----------------------------------------------------------------------------
 
@@ -178,7 +179,7 @@ def _monitors_by_node(ctx: RuleContext) -> dict[str, list[str]]:
                 found.setdefault(node, []).append(monitor.id)
         return found
 
-    return ctx.shape_memo("monitors_by_node", compute, {"links"})
+    return ctx.shape_memo("monitors_by_node", compute, {"links"}, local=links_at("monitor"))
 
 
 def linked_monitors(ctx: RuleContext, nodes: Iterable[str]) -> list[str]:

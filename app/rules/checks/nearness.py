@@ -11,8 +11,9 @@ endpoints, then the consumers taking a model's predictions with no endpoint on t
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, Literal
 
+from app.domain.digraph import DesignGraph
 from app.domain.model import Component
 from app.rules import walks
 from app.rules.checks._common import (
@@ -29,7 +30,7 @@ from app.rules.checks._common import (
 )
 from app.rules.checks._feedback_reach import reach_bits_across_feedback
 from app.rules.context import RuleContext
-from app.rules.shape import aspects_of
+from app.rules.shape import LinkEdit, aspects_of, links_at
 
 
 class ServingView(EndpointView):
@@ -60,6 +61,20 @@ class ServingView(EndpointView):
                         self.above[other] = self.above.get(other, 0) | self.bit[endpoint]
         self.below = ctx.reach_bits(self.endpoints, forward=True, serve=True)
         self._near = {}
+
+    def after_link_edit(self, graph: DesignGraph, edit: LinkEdit) -> Literal["same", "patched", "gone"]:
+        """What a link drawn or deleted does to the view, the values it read being the same: a
+        train-phase link nothing; one that joins a served point, or that the serve side walks
+        past (into a node on it: its bits would cross), drops it; else `near` of its ends
+        changes, unless both are near no served point."""
+        u, v = edit.source, edit.target
+        if edit.train:
+            return "same"
+        if u in self.bit or v in self.bit:
+            return "gone"
+        if not edit.feedback and (self.above.get(v) or graph.nodes[v].get("kind") in MODEL_KINDS):
+            return "gone"
+        return super().after_link_edit(graph, edit)
 
     def near(self, node: str) -> int:
         mask = self._near.get(node)
@@ -144,7 +159,8 @@ def direct_consumers(ctx: RuleContext) -> Mapping[str, int]:
                 found[consumer.id] = mask
         return _without_compared_baselines(ctx, models, stop, found, served)
 
-    return ctx.shape_memo("direct_consumers", compute, {*aspects_of(), *aspects_of(serve=True)})
+    depends = {*aspects_of(), *aspects_of(serve=True)}  # links read: those into evaluations
+    return ctx.shape_memo("direct_consumers", compute, depends, local=links_at("evaluation", into_only=True))
 
 
 def _without_compared_baselines(
@@ -199,14 +215,17 @@ def served_view(ctx: RuleContext) -> EndpointView:
         direct = direct_consumers(ctx)
         return EndpointView(ctx, [*endpoints(ctx), *direct]) if direct else endpoint_view(ctx)
 
-    return ctx.shape_memo("served_view", compute, {*aspects_of(), *aspects_of(serve=True)})
+    depends = {*aspects_of(), *aspects_of(serve=True)}
+    return ctx.shape_memo("served_view", compute, depends, local=EndpointView.after_link_edit)
 
 
 def serving_view(ctx: RuleContext) -> ServingView:
     """Near in production, over the served points (one view for every rule: the endpoints'
     bits are the same whatever consumers follow them)."""
     depends = {"flow", *aspects_of(serve=True), *aspects_of()}
-    return ctx.shape_memo("serving_view", lambda: ServingView(ctx), depends)
+    return ctx.shape_memo(
+        "serving_view", lambda: ServingView(ctx), depends, local=ServingView.after_link_edit
+    )
 
 
 def near_check(
