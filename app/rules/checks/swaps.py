@@ -130,7 +130,8 @@ def r51_swap_gate(ctx: RuleContext) -> Iterator[Hit]:
                 unset += [f"{g}.gate" for g in on_way]
                 tail = f" ({names(ctx, on_way, ordered=True)} on the way has gate unset)"
             reach = way.firm if firm else way.loose
-            through = [m for m in fed if reach(m) & mask & ~reach(endpoint)]
+            beyond = mask & ~reach(endpoint)  # the seeds reaching a serving model but not the endpoint
+            through = [m for m in fed if reach(m) & beyond] if beyond else []
             if through:
                 one = len(through) == 1
                 tail += (
