@@ -166,7 +166,7 @@ class Unspecified:
 
     def __init__(self, ctx: RuleContext):
         self.ctx = ctx
-        self._notes: dict[tuple[str, str], tuple[str, str, str | None, tuple[str, ...]]] = {}
+        self._notes: dict[tuple[str, str], tuple[str, str, str | None, tuple[str, ...], bool]] = {}
 
     def note(
         self,
@@ -177,11 +177,14 @@ class Unspecified:
         *,
         severity: str | None = None,
         also: Iterable[str] = (),
+        ordered: bool = False,
     ) -> None:
         """Record that `prop` of a component is unset. `why` says why the rule needs it,
         `fix` what to set it to (shown after "set <prop>"); `also` names more components the
-        finding concerns."""
-        self._notes.setdefault((component_id, prop), (why, fix, severity, tuple(also)))
+        finding concerns (with `ordered`, unique and in design order, as `pick` returns them)."""
+        key = (component_id, prop)
+        if key not in self._notes:
+            self._notes[key] = (why, fix, severity, tuple(also), ordered)
 
     def __bool__(self) -> bool:
         return bool(self._notes)
@@ -191,17 +194,32 @@ class Unspecified:
         return (component_id, prop) in self._notes
 
     def hits(self) -> list[Hit]:
-        order = self.ctx.order
+        ctx = self.ctx
+        order = ctx.order
         found = sorted(self._notes.items(), key=lambda item: (order.get(item[0][0], 0), item[0][1]))
         return [
             Hit(
-                unset_message(prop, self.ctx.name(cid), why, fix),
-                components=self.ctx.sorted_ids([cid, *also]) if also else (cid,),
+                unset_message(prop, ctx.name(cid), why, fix),
+                components=(ctx.with_id(also, cid) if ordered else _with(ctx, cid, also)) if also else (cid,),
                 severity=severity,
                 unset=(f"{cid}.{prop}",),
             )
-            for (cid, prop), (why, fix, severity, also) in found
+            for (cid, prop), (why, fix, severity, also, ordered) in found
         ]
+
+
+def _with(ctx: RuleContext, component_id: str, also: tuple[str, ...]) -> tuple[str, ...]:
+    """`ctx.sorted_ids([component_id, *also])`, without a set and a sort for the one other
+    component most notes name."""
+    if len(also) == 1:
+        order = ctx.order
+        other = also[0]
+        if other == component_id:
+            return (component_id,)
+        at, other_at = order.get(component_id), order.get(other)
+        if at is not None and other_at is not None:
+            return (component_id, other) if at < other_at else (other, component_id)
+    return ctx.sorted_ids([component_id, *also])
 
 
 # ---- serving topology (computed once per check, shared by the rules) ------------------------

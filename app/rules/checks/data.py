@@ -106,6 +106,7 @@ def r12_pii_governance(ctx: RuleContext) -> Iterator[Hit]:
                 "true or false",
                 severity="warning",
                 also=reached,
+                ordered=True,
             )
             continue
         through = (
@@ -118,7 +119,7 @@ def r12_pii_governance(ctx: RuleContext) -> Iterator[Hit]:
         yield Hit(
             f"{ctx.name(source.id)} contains personal data and reaches {landed} without passing a "
             f"governance component that protects it{through}",
-            components=ctx.sorted_ids([source.id, *reached, *passed]),
+            components=ctx.sorted_ids([source.id, *reached, *passed]) if passed else ctx.with_id(reached, source.id),
         )
     if unsure:
         upstream = ctx.reach(targets, forward=False, feedback=True)
