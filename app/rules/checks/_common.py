@@ -143,6 +143,22 @@ def names(ctx: RuleContext, ids: Iterable[str], limit: int = 4, ordered: bool = 
     return ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
+def names_of(ctx: RuleContext, seq: list[str], mask: int, limit: int = 4) -> str:
+    """`names(ctx, pick(seq, mask), limit, ordered=True)` (for `seq` in design order), reading
+    only the bits it shows rather than picking every one."""
+    count = mask.bit_count()
+    shown = []
+    for _ in range(limit - 1 if count > limit else count):
+        low = mask & -mask
+        shown.append(ctx.name(seq[low.bit_length() - 1]))
+        mask ^= low
+    if count > limit:
+        shown.append(f"{count - limit + 1:,} more")
+    if len(shown) <= 1:
+        return "".join(shown)
+    return ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
 def join_words(parts: list[str]) -> str:
     """'a', 'a and b', 'a, b and c'."""
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]

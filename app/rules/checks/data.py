@@ -119,7 +119,9 @@ def r12_pii_governance(ctx: RuleContext) -> Iterator[Hit]:
         yield Hit(
             f"{ctx.name(source.id)} contains personal data and reaches {landed} without passing a "
             f"governance component that protects it{through}",
-            components=ctx.sorted_ids([source.id, *reached, *passed]) if passed else ctx.with_id(reached, source.id),
+            components=ctx.sorted_ids([source.id, *reached, *passed])
+            if passed
+            else ctx.with_id(reached, source.id),
         )
     if unsure:
         upstream = ctx.reach(targets, forward=False, feedback=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from app.domain.model import Component
-from app.rules.checks._common import htd, items, mts, names, pick
+from app.rules.checks._common import htd, items, mts, names, names_of, pick
 from app.rules.checks._flows import task_of
 from app.rules.checks._signals import (
     GDPR_ART5,
@@ -71,7 +71,9 @@ def r48_pii_in_logs(ctx: RuleContext) -> Iterator[Hit]:
     unsure_gov = {g.id for g in governance if g.properties.get("controls") is None}
     seeds = [s.id for s in sources]
     # each source not known to hold personal data (contains_pii unset), as `Hit.unset` names it
-    pii_unset = {s.id: f"{s.id}.contains_pii" for s in sources if s.properties.get("contains_pii") is not True}
+    pii_unset = {
+        s.id: f"{s.id}.contains_pii" for s in sources if s.properties.get("contains_pii") is not True
+    }
     barrier = ctx.ids_of_kind("training_job", "dataset")
     # Along feedback links too: the mark on the link closing a loop does not stop the data.
     way = ReachThrough(ctx, seeds, good | barrier, unsure_gov, serve=True, feedback=True)
@@ -281,7 +283,8 @@ def r49_correction_cascade(ctx: RuleContext) -> Iterator[Hit]:
     # Where each model's predictions land (model_reach: not through another model or a training
     # job), and which models learn from each landing; one finding per (producers, learners) pair,
     # at the first landing on the way.
-    watched_models = 0
+    # bits of `models`: watched at the source, and with monitors whose watches is unset (unsure_of)
+    watched_models = unsure_models = 0
     unsure_of: dict[str, list[str]] = {}
     for i, model in enumerate(models):
         ok, unsure = watch_verdict(ctx, linked_monitors(ctx, [model]), _OUTPUT_WATCH)
@@ -289,6 +292,7 @@ def r49_correction_cascade(ctx: RuleContext) -> Iterator[Hit]:
             watched_models |= 1 << i
         elif unsure:
             unsure_of[model] = unsure
+            unsure_models |= 1 << i
     for (producing_mask, users_mask), targets in _cascade_pairs(ctx, models).items():
         producing_mask &= ~watched_models
         if not producing_mask or judged.intersection(targets):
@@ -301,14 +305,12 @@ def r49_correction_cascade(ctx: RuleContext) -> Iterator[Hit]:
             unsure += more
         else:
             target = targets[0]
-            producing = pick(models, producing_mask)
-            for model in producing:
-                unsure += unsure_of.get(model, ())
+            for model in pick(models, producing_mask & unsure_models):
+                unsure += unsure_of[model]
             unsure = list(dict.fromkeys(unsure))
-            users = pick(models, users_mask)
             yield Hit(
-                f"Predictions of {names(ctx, producing, ordered=True)} land in {ctx.name(target)}, which "
-                f"{names(ctx, users, ordered=True)} learns from, and no monitor watches them there "
+                f"Predictions of {names_of(ctx, models, producing_mask)} land in {ctx.name(target)}, which "
+                f"{names_of(ctx, models, users_mask)} learns from, and no monitor watches them there "
                 "(upstream or data_drift) or at the source (upstream or prediction_drift): a retrained "
                 "upstream model silently changes the downstream one",
                 components=ctx.with_id(pick(models, producing_mask | users_mask), target),
