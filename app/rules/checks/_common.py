@@ -160,25 +160,35 @@ def names_of(ctx: RuleContext, seq: list[str], mask: int, limit: int = 4) -> str
     return ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
-def reaching(adj: Mapping[str, list[str]], starts: Iterable[str], targets: AbstractSet[str]) -> set[str]:
+def reaching(
+    adj: Mapping[str, list[str]],
+    starts: Iterable[str],
+    targets: AbstractSet[str],
+    blocked: AbstractSet[str] = frozenset(),
+) -> set[str]:
     """The nodes of `starts` with a way of at least one link (along `adj`) to a node of
-    `targets`. Each start is walked from until a target is met (in most designs a few links
-    away), instead of walking back from every target over the whole graph; what a failed walk
-    visited reaches no target, and no later walk enters it again."""
+    `targets`, passing no node of `blocked` on the way (a start is always left). Each start is
+    walked from until a target is met (in most designs a few links away), instead of walking
+    back from every target over the whole graph; what a failed walk visited reaches no target,
+    and no later walk enters it again."""
     found: set[str] = set()
-    dead: set[str] = set()  # nodes known to reach no target
+    dead = set(blocked)  # nodes not to enter: blocked, or known to reach no target
     for start in starts:
         seen = {start}
         todo = [start]
         hit = False
         while todo and not hit:
             for nxt in adj.get(todo.pop(), ()):
-                if nxt in targets or nxt in found:
+                if nxt in targets:
                     hit = True
                     break
-                if nxt not in seen and nxt not in dead:
-                    seen.add(nxt)
-                    todo.append(nxt)
+                if nxt in seen or nxt in dead:
+                    continue
+                if nxt in found:
+                    hit = True
+                    break
+                seen.add(nxt)
+                todo.append(nxt)
         if hit:
             found.add(start)
         else:

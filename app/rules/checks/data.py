@@ -19,6 +19,7 @@ from app.rules.checks._common import (
     number,
     online_endpoints,
     pick,
+    reaching,
     roml,
     serve_side,
     transpose,
@@ -124,9 +125,10 @@ def r12_pii_governance(ctx: RuleContext) -> Iterator[Hit]:
             else ctx.with_id(reached, source.id),
         )
     if unsure:
-        upstream = ctx.reach(targets, forward=False, feedback=True)
-        for gov_id in ctx.sorted_ids(unsure):
-            if bits.get(gov_id) and gov_id in upstream:
+        fed_unsure = [gov_id for gov_id in ctx.sorted_ids(unsure) if bits.get(gov_id)]
+        upstream = reaching(ctx.adjacency(forward=True, feedback=True), fed_unsure, targets)
+        for gov_id in fed_unsure:
+            if gov_id in upstream:
                 fed = pick(seeds, bits[gov_id])
                 unknown.note(
                     gov_id,
