@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from itertools import chain
 
-from app.rules.checks._common import LEARNED_ELSEWHERE, items, mts, names, pick
+from app.rules.checks._common import LEARNED_ELSEWHERE, items, mts, names, pick, reaching
 from app.rules.checks._flows import task_of
 from app.rules.checks._signals import CHEN_2023, NIST_RMF, OWASP_LLM, ReachThrough, endpoint_models
 from app.rules.checks.nearness import direct_consumers, direct_models, served_view
@@ -24,10 +24,21 @@ def _swappable(ctx: RuleContext) -> tuple[list[str], list[str]]:
     pretrained, vendor and fine-tuned-elsewhere models; LLMs whose provenance is unset and that
     no training job produces)."""
     jobs = ctx.ids_of_kind("training_job")
-    trained = ctx.reach(jobs)
+    asked = [
+        m.id
+        for m in ctx.of_kind("model")
+        if m.properties.get("provenance") == "fine_tuned"
+        or (m.properties.get("provenance") is None and m.properties.get("family") == "llm")
+    ]
+    # the models asked about that a job produces, also along links marked feedback (the job's
+    # output link): walked back from each until a job is met
+    trained = reaching(ctx.adjacency(forward=False), asked, jobs)
+    rest = [m for m in asked if m not in trained]
+    if rest:
+        trained |= reaching(ctx.adjacency(forward=False, feedback=True), rest, jobs)
 
-    def untrained(model: str) -> bool:  # also along links marked feedback (the job's output link)
-        return model not in trained and model not in ctx.reach(jobs, feedback=True)
+    def untrained(model: str) -> bool:
+        return model not in trained
 
     seeds = [c.id for c in ctx.of_kind("prompt_template")]
     unsure = []
