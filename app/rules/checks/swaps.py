@@ -65,9 +65,7 @@ def _ungated(way: ReachThrough, points: list[str]) -> tuple[int, bool]:
     is) past no gate, firmly if any do. A model's gate judges its training run, not a prompt or
     vendor model feeding it at serving: those reach its endpoint ungated unless a gate stands
     on their own way into the model."""
-    mask = 0
-    for point in points:
-        mask |= way.firm(point)
+    mask = way.firm_any(points)
     if mask:
         return mask, True
     for point in points:
