@@ -22,17 +22,6 @@ MODEL_PATH_KINDS = ("model", "baseline_model", "evaluation", "model_registry")
 ACTING_CONSUMERS = ("user_app", "internal_service", "downstream_model")
 
 
-# The flows of the links out of a node that carry no data, by (whether the node is on a model's
-# path: MODEL_PATH_KINDS, whether it is a governance step data flows into): `carries_data`.
-_NOT_CARRYING = {
-    (model_path, inline): frozenset(NOT_DATA_FLOWS) - ({"govern"} if inline else set()) | (
-        set() if model_path else {"eval"}
-    )
-    for model_path in (False, True)
-    for inline in (False, True)
-}
-
-
 def carries_data(ctx: RuleContext, source: str, flow: str) -> bool:
     """Whether a link from `source` with `flow` carries data (or the model) rather than a
     measurement, a governance rule or a proxy relation. A governance step that data or labels
@@ -66,16 +55,21 @@ def data_loops(ctx: RuleContext, feedback: bool) -> list[tuple[str, ...]]:
             adj: dict[str, list[str]] = {}
             dropped = False
             for node in loop:
-                # the flows of links out of `node` that carry no data (`carries_data`)
-                other = _NOT_CARRYING[kind_of.get(node) in MODEL_PATH_KINDS, node in inline]
-                links = succ[node]
-                inside = [nxt for nxt in links if nxt in members]
-                kept = [
-                    nxt
-                    for nxt in inside
-                    if (data := links[nxt])["flow"] not in other and (feedback or not data["feedback"])
-                ]
-                dropped = dropped or len(kept) != len(inside)
+                model_path = kind_of.get(node) in MODEL_PATH_KINDS
+                kept = []
+                for nxt, data in succ[node].items():
+                    if nxt not in members:
+                        continue
+                    flow = data["flow"]
+                    carries = (
+                        model_path
+                        if flow == "eval"
+                        else flow not in NOT_DATA_FLOWS or (flow == "govern" and node in inline)
+                    )
+                    if carries and (feedback or not data["feedback"]):
+                        kept.append(nxt)
+                    else:
+                        dropped = True
                 adj[node] = kept
             if not dropped:  # every link of the loop carries data: it is a data loop as it is
                 found.append(ctx.sorted_ids(loop))
