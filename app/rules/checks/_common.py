@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterable, Mapping
-from collections.abc import Set as AbstractSet
 from itertools import compress
 from typing import Any, TypeVar
 
 from app.domain.model import Component
 from app.domain.units import figure
+from app.rules.checks._shortcuts import with_other
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.shape import aspects_of
@@ -144,58 +144,6 @@ def names(ctx: RuleContext, ids: Iterable[str], limit: int = 4, ordered: bool = 
     return ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
-def names_of(ctx: RuleContext, seq: list[str], mask: int, limit: int = 4) -> str:
-    """`names(ctx, pick(seq, mask), limit, ordered=True)` (for `seq` in design order), reading
-    only the bits it shows rather than picking every one."""
-    count = mask.bit_count()
-    shown = []
-    for _ in range(limit - 1 if count > limit else count):
-        low = mask & -mask
-        shown.append(ctx.name(seq[low.bit_length() - 1]))
-        mask ^= low
-    if count > limit:
-        shown.append(f"{count - limit + 1:,} more")
-    if len(shown) <= 1:
-        return "".join(shown)
-    return ", ".join(shown[:-1]) + " and " + shown[-1]
-
-
-def reaching(
-    adj: Mapping[str, list[str]],
-    starts: Iterable[str],
-    targets: AbstractSet[str],
-    blocked: AbstractSet[str] = frozenset(),
-) -> set[str]:
-    """The nodes of `starts` with a way of at least one link (along `adj`) to a node of
-    `targets`, passing no node of `blocked` on the way (a start is always left). Each start is
-    walked from until a target is met (in most designs a few links away), instead of walking
-    back from every target over the whole graph; what a failed walk visited reaches no target,
-    and no later walk enters it again."""
-    found: set[str] = set()
-    dead = set(blocked)  # nodes not to enter: blocked, or known to reach no target
-    for start in starts:
-        seen = {start}
-        todo = [start]
-        hit = False
-        while todo and not hit:
-            for nxt in adj.get(todo.pop(), ()):
-                if nxt in targets:
-                    hit = True
-                    break
-                if nxt in seen or nxt in dead:
-                    continue
-                if nxt in found:
-                    hit = True
-                    break
-                seen.add(nxt)
-                todo.append(nxt)
-        if hit:
-            found.add(start)
-        else:
-            dead |= seen
-    return found
-
-
 def join_words(parts: list[str]) -> str:
     """'a', 'a and b', 'a, b and c'."""
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
@@ -253,26 +201,12 @@ class Unspecified:
         return [
             Hit(
                 unset_message(prop, ctx.name(cid), why, fix),
-                components=(ctx.with_id(also, cid) if ordered else _with(ctx, cid, also)) if also else (cid,),
+                components=ctx.with_id(also, cid) if ordered else with_other(ctx, cid, also),
                 severity=severity,
                 unset=(f"{cid}.{prop}",),
             )
             for (cid, prop), (why, fix, severity, also, ordered) in found
         ]
-
-
-def _with(ctx: RuleContext, component_id: str, also: tuple[str, ...]) -> tuple[str, ...]:
-    """`ctx.sorted_ids([component_id, *also])`, without a set and a sort for the one other
-    component most notes name."""
-    if len(also) == 1:
-        order = ctx.order
-        other = also[0]
-        if other == component_id:
-            return (component_id,)
-        at, other_at = order.get(component_id), order.get(other)
-        if at is not None and other_at is not None:
-            return (component_id, other) if at < other_at else (other, component_id)
-    return ctx.sorted_ids([component_id, *also])
 
 
 # ---- serving topology (computed once per check, shared by the rules) ------------------------

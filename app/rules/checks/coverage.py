@@ -17,9 +17,9 @@ from app.rules.checks._common import (
     is_learned,
     mts,
     names,
-    reaching,
     roml,
 )
+from app.rules.checks._shortcuts import reaching
 from app.rules.context import RuleContext
 from app.rules.model import ALL, LINKS, Hit
 from app.rules.registry import rule

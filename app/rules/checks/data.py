@@ -19,13 +19,13 @@ from app.rules.checks._common import (
     number,
     online_endpoints,
     pick,
-    reaching,
     roml,
     serve_side,
     transpose,
     watches_any,
 )
 from app.rules.checks._feedback_reach import reach_bits_across_feedback
+from app.rules.checks._shortcuts import reaching
 from app.rules.checks._signals import endpoint_models, stated_reach_bits, trained_by
 from app.rules.checks._skew_paths import training_masks
 from app.rules.checks.nearness import near_check
@@ -34,8 +34,6 @@ from app.rules.model import Hit
 from app.rules.registry import rule
 
 _PII_TARGETS = ("dataset", "feature_store", "vector_index", "model")
-
-
 _REGULATED = ("gdpr", "ccpa", "hipaa", "pci")
 
 
@@ -110,10 +108,11 @@ def r12_pii_governance(ctx: RuleContext) -> Iterator[Hit]:
                 ordered=True,
             )
             continue
+        had = sorted({c for i in passed for c in items(ctx.prop(i, "controls")) or ()})
         through = (
             f" (governance {names(ctx, passed, ordered=True)} on the way has controls "
-            f"{_controls(ctx, passed)}: neither anonymize nor access_control with retention, or no "
-            "retention under its regulation)"
+            f"{', '.join(had) if had else 'none'}: neither anonymize nor access_control with "
+            "retention, or no retention under its regulation)"
             if passed
             else ""
         )
@@ -127,23 +126,17 @@ def r12_pii_governance(ctx: RuleContext) -> Iterator[Hit]:
     if unsure:
         fed_unsure = [gov_id for gov_id in ctx.sorted_ids(unsure) if bits.get(gov_id)]
         upstream = reaching(ctx.adjacency(forward=True, feedback=True), fed_unsure, targets)
-        for gov_id in fed_unsure:
-            if gov_id in upstream:
-                fed = pick(seeds, bits[gov_id])
-                unknown.note(
-                    gov_id,
-                    "controls",
-                    f"personal data from {names(ctx, fed, ordered=True)} passes it on its "
-                    "way to datasets, features, indexes or models",
-                    "anonymize, or access_control and retention",
-                    severity="warning",
-                )
+        for gov_id in filter(upstream.__contains__, fed_unsure):
+            fed = pick(seeds, bits[gov_id])
+            unknown.note(
+                gov_id,
+                "controls",
+                f"personal data from {names(ctx, fed, ordered=True)} passes it on its "
+                "way to datasets, features, indexes or models",
+                "anonymize, or access_control and retention",
+                severity="warning",
+            )
     yield from unknown.hits()
-
-
-def _controls(ctx: RuleContext, ids: list[str]) -> str:
-    found = sorted({c for i in ids for c in items(ctx.prop(i, "controls")) or ()})
-    return ", ".join(found) if found else "none"
 
 
 def _validates(ctx: RuleContext, vid: str, side: str) -> tuple[bool | None, list[str]]:

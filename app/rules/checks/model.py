@@ -18,10 +18,10 @@ from app.rules.checks._common import (
     items,
     mts,
     names,
-    reaching,
     roml,
 )
 from app.rules.checks._review_load import review_capacity
+from app.rules.checks._shortcuts import reaching
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import rule

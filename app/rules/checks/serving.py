@@ -18,7 +18,6 @@ from app.rules.checks._common import (
     items,
     mts,
     names,
-    names_of,
     number,
     online_endpoints,
     pick,
@@ -26,6 +25,7 @@ from app.rules.checks._common import (
     serve_side,
     serving_models,
 )
+from app.rules.checks._shortcuts import names_of
 from app.rules.checks.capacity import cost_budget_hits
 from app.rules.checks.nearness import direct_consumers
 from app.rules.context import RuleContext

@@ -17,10 +17,10 @@ from app.rules.checks._common import (
     items,
     mts,
     names,
-    reaching,
     roml,
 )
 from app.rules.checks._flows import carries_data, data_loops
+from app.rules.checks._shortcuts import reaching
 from app.rules.checks._skew_paths import training_masks
 from app.rules.context import RuleContext
 from app.rules.model import LINKS, Hit

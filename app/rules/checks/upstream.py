@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from app.domain.model import Component
-from app.rules.checks._common import htd, items, mts, names, names_of, pick
+from app.rules.checks._common import htd, items, mts, names, pick
 from app.rules.checks._flows import task_of
+from app.rules.checks._shortcuts import names_of
 from app.rules.checks._signals import (
     GDPR_ART5,
     OWASP_LLM,
