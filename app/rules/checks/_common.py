@@ -10,6 +10,7 @@ from typing import Any, Literal, TypeVar
 from app.domain.digraph import DesignGraph
 from app.domain.model import Component
 from app.domain.units import figure
+from app.rules.checks._shortcuts import with_other
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.shape import LinkEdit, aspects_of, links_at
@@ -167,7 +168,7 @@ class Unspecified:
 
     def __init__(self, ctx: RuleContext):
         self.ctx = ctx
-        self._notes: dict[tuple[str, str], tuple[str, str, str | None, tuple[str, ...]]] = {}
+        self._notes: dict[tuple[str, str], tuple[str, str, str | None, tuple[str, ...], bool]] = {}
 
     def note(
         self,
@@ -178,11 +179,14 @@ class Unspecified:
         *,
         severity: str | None = None,
         also: Iterable[str] = (),
+        ordered: bool = False,
     ) -> None:
         """Record that `prop` of a component is unset. `why` says why the rule needs it,
         `fix` what to set it to (shown after "set <prop>"); `also` names more components the
-        finding concerns."""
-        self._notes.setdefault((component_id, prop), (why, fix, severity, tuple(also)))
+        finding concerns (with `ordered`, unique and in design order, as `pick` returns them)."""
+        key = (component_id, prop)
+        if key not in self._notes:
+            self._notes[key] = (why, fix, severity, tuple(also), ordered)
 
     def __bool__(self) -> bool:
         return bool(self._notes)
@@ -192,16 +196,17 @@ class Unspecified:
         return (component_id, prop) in self._notes
 
     def hits(self) -> list[Hit]:
-        order = self.ctx.order
+        ctx = self.ctx
+        order = ctx.order
         found = sorted(self._notes.items(), key=lambda item: (order.get(item[0][0], 0), item[0][1]))
         return [
             Hit(
-                unset_message(prop, self.ctx.name(cid), why, fix),
-                components=self.ctx.sorted_ids([cid, *also]) if also else (cid,),
+                unset_message(prop, ctx.name(cid), why, fix),
+                components=ctx.with_id(also, cid) if ordered else with_other(ctx, cid, also),
                 severity=severity,
                 unset=(f"{cid}.{prop}",),
             )
-            for (cid, prop), (why, fix, severity, also) in found
+            for (cid, prop), (why, fix, severity, also, ordered) in found
         ]
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from itertools import compress
+from functools import reduce
+from itertools import compress, repeat
+from operator import or_
 
 from app.rules.checks._common import bit_row, endpoint_view, is_learned, items, number, pick
 from app.rules.checks._feedback_reach import reach_bits_across_feedback
@@ -304,6 +306,10 @@ class ReachThrough:
     def firm(self, node: str) -> int:
         """Seeds (bit mask) reaching `node` without passing a blocking or an unsure node."""
         return self._firm.get(node, 0)
+
+    def firm_any(self, nodes: Iterable[str]) -> int:
+        """The seeds reaching any of `nodes` firmly: `firm` of each, ORed (in C)."""
+        return reduce(or_, map(self._firm.get, nodes, repeat(0)), 0)
 
     def _full(self) -> Mapping[str, int] | None:
         """Bits of the loose pass (seeds, then the unsure nodes), once walks would cost more."""

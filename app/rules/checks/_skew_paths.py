@@ -153,14 +153,16 @@ def raw_served(ctx: RuleContext) -> list[RawServed]:
             ]
 
         models, serving = serving_model_bits(ctx)
-        own: dict[str, list[str]] = {}  # judged model -> its raw inputs
+        own: dict[str, list[str]] = {}  # judged model -> its raw inputs feeding its training jobs
         judged = with_own = 0  # bit masks over `models`
+        feeds = training.feeds
         for i, model in enumerate(models):
-            if ctx.kind_of.get(model) != "model" or not training.of(model):
+            jobs = training.of(model)
+            if ctx.kind_of.get(model) != "model" or not jobs:
                 continue
             if ctx.prop(model, "provenance") in LEARNED_ELSEWHERE:
                 continue
-            own[model] = raw_inputs(model)
+            own[model] = [s for s in raw_inputs(model) if feeds[s] & jobs]
             judged |= 1 << i
             with_own |= (1 << i) if own[model] else 0
         for endpoint in endpoints(ctx):
@@ -170,7 +172,7 @@ def raw_served(ctx: RuleContext) -> list[RawServed]:
             at_endpoint = raw_inputs(endpoint)
             for model in pick(models, mask if at_endpoint else mask & with_own):
                 jobs = training.of(model)
-                sources = [s for s in (*at_endpoint, *own[model]) if training.feeds[s] & jobs]
+                sources = [s for s in at_endpoint if feeds[s] & jobs] + own[model]
                 for source in ctx.sorted_ids(set(sources)) if sources else ():
                     if (model, source) in reported:
                         continue  # at an earlier endpoint

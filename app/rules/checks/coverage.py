@@ -19,6 +19,7 @@ from app.rules.checks._common import (
     names,
     roml,
 )
+from app.rules.checks._shortcuts import reaching
 from app.rules.context import RuleContext
 from app.rules.model import ALL, LINKS, Hit
 from app.rules.registry import rule
@@ -271,8 +272,7 @@ def _lower_label(label: str) -> str:
 )
 def r5_orphans(ctx: RuleContext) -> Iterator[Hit]:
     succ, pred = ctx.succ, ctx.pred
-    reaches_model: frozenset[str] | None = None
-    wider: frozenset[str] | None = None  # and along links marked feedback too, when it matters
+    used: set[str] | None = None  # the data sources and feature pipelines that reach a model
     for fields in ctx.fields:
         cid, kind = fields["id"], fields["kind"]
         if cid not in succ:
@@ -282,33 +282,25 @@ def r5_orphans(ctx: RuleContext) -> Iterator[Hit]:
                 continue  # a constraint applies to the whole design
             yield Hit(f"{ctx.name(cid)} has no links: it is an orphan", components=(cid,))
         elif kind in ("data_source", "feature_pipeline"):
-            if reaches_model is None:
-                # Data that trains or serves a model, or that judges one: a golden set for the
-                # evaluation, outcomes for an experiment or a monitor.
-                users = ctx.ids_of_kind(*MODEL_KINDS, "evaluation", "experiment", "monitor")
-                reaches_model = ctx.reach(users, forward=False, feedback=False) | users
-            if cid in reaches_model:
-                continue
-            if wider is None:
-                wider = _grown_across_feedback(ctx, reaches_model)
-            if cid not in wider:
+            if used is None:
+                used = _used_data(ctx)
+            if cid not in used:
                 yield Hit(
                     f"{ctx.name(cid)} does not reach any model: an unused data dependency",
                     components=(cid,),
                 )
 
 
-def _grown_across_feedback(ctx: RuleContext, reached: frozenset[str]) -> frozenset[str]:
-    """`reached` (what reaches a model, walked without feedback links) grown by what reaches it
-    along links marked feedback too: walked up from the feedback links landing in it, through
-    the nodes not reached yet only (few: logs read back on a loop's closing link)."""
-    back = ctx.adjacency(forward=False, feedback=True)
-    seen = set(reached)
-    todo = [a for a, b in ctx.feedback_links() if b in seen and a not in seen]
-    seen.update(todo)
-    while todo:
-        for before in back[todo.pop()]:
-            if before not in seen:
-                seen.add(before)
-                todo.append(before)
-    return frozenset(seen)
+def _used_data(ctx: RuleContext) -> set[str]:
+    """The data sources and feature pipelines (linked to anything) whose data trains or serves
+    a model, or judges one (a golden set for the evaluation, outcomes for an experiment or a
+    monitor), along links not marked feedback or, for the rest, along any link: logs read back
+    into training on a loop's closing link are used."""
+    succ, pred = ctx.succ, ctx.pred
+    users = ctx.ids_of_kind(*MODEL_KINDS, "evaluation", "experiment", "monitor")
+    data = [c.id for c in ctx.of_kind("data_source", "feature_pipeline") if succ.get(c.id) or pred.get(c.id)]
+    used = reaching(ctx.adjacency(forward=True), data, users)
+    rest = [cid for cid in data if cid not in used]
+    if rest:
+        used |= reaching(ctx.adjacency(forward=True, feedback=True), rest, users)
+    return used

@@ -25,6 +25,7 @@ from app.rules.checks._common import (
     watches_any,
 )
 from app.rules.checks._feedback_reach import reach_bits_across_feedback
+from app.rules.checks._shortcuts import reaching
 from app.rules.checks._signals import endpoint_models, stated_reach_bits, trained_by
 from app.rules.checks._skew_paths import training_masks
 from app.rules.checks.nearness import near_check
@@ -33,8 +34,6 @@ from app.rules.model import Hit
 from app.rules.registry import rule
 
 _PII_TARGETS = ("dataset", "feature_store", "vector_index", "model")
-
-
 _REGULATED = ("gdpr", "ccpa", "hipaa", "pci")
 
 
@@ -106,39 +105,38 @@ def r12_pii_governance(ctx: RuleContext) -> Iterator[Hit]:
                 "true or false",
                 severity="warning",
                 also=reached,
+                ordered=True,
             )
             continue
+        had = sorted({c for i in passed for c in items(ctx.prop(i, "controls")) or ()})
         through = (
             f" (governance {names(ctx, passed, ordered=True)} on the way has controls "
-            f"{_controls(ctx, passed)}: neither anonymize nor access_control with retention, or no "
-            "retention under its regulation)"
+            f"{', '.join(had) if had else 'none'}: neither anonymize nor access_control with "
+            "retention, or no retention under its regulation)"
             if passed
             else ""
         )
         yield Hit(
             f"{ctx.name(source.id)} contains personal data and reaches {landed} without passing a "
             f"governance component that protects it{through}",
-            components=ctx.sorted_ids([source.id, *reached, *passed]),
+            components=ctx.sorted_ids([source.id, *reached, *passed])
+            if passed
+            else ctx.with_id(reached, source.id),
         )
     if unsure:
-        upstream = ctx.reach(targets, forward=False, feedback=True)
-        for gov_id in ctx.sorted_ids(unsure):
-            if bits.get(gov_id) and gov_id in upstream:
-                fed = pick(seeds, bits[gov_id])
-                unknown.note(
-                    gov_id,
-                    "controls",
-                    f"personal data from {names(ctx, fed, ordered=True)} passes it on its "
-                    "way to datasets, features, indexes or models",
-                    "anonymize, or access_control and retention",
-                    severity="warning",
-                )
+        fed_unsure = [gov_id for gov_id in ctx.sorted_ids(unsure) if bits.get(gov_id)]
+        upstream = reaching(ctx.adjacency(forward=True, feedback=True), fed_unsure, targets)
+        for gov_id in filter(upstream.__contains__, fed_unsure):
+            fed = pick(seeds, bits[gov_id])
+            unknown.note(
+                gov_id,
+                "controls",
+                f"personal data from {names(ctx, fed, ordered=True)} passes it on its "
+                "way to datasets, features, indexes or models",
+                "anonymize, or access_control and retention",
+                severity="warning",
+            )
     yield from unknown.hits()
-
-
-def _controls(ctx: RuleContext, ids: list[str]) -> str:
-    found = sorted({c for i in ids for c in items(ctx.prop(i, "controls")) or ()})
-    return ", ".join(found) if found else "none"
 
 
 def _validates(ctx: RuleContext, vid: str, side: str) -> tuple[bool | None, list[str]]:

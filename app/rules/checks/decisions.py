@@ -244,10 +244,7 @@ def r47_cold_start(ctx: RuleContext) -> Iterator[Hit]:
     for endpoint, models in groups:
         if handled.intersection(models) or drawn.intersection([endpoint, *models]):
             continue
-        strategies = [strategy_of[m] for m in models]
-        shown = [
-            f"{ctx.name(m)} (cold_start {said(s)})" for m, s in zip(models[:4], strategies, strict=False)
-        ]
+        shown = [f"{ctx.name(m)} (cold_start {said(strategy_of[m])})" for m in models[:4]]
         if len(models) > 4:
             shown[3:] = [f"{len(models) - 3} more"]
         detail = join_words(shown)

@@ -21,6 +21,7 @@ from app.rules.checks._common import (
     roml,
 )
 from app.rules.checks._review_load import review_capacity
+from app.rules.checks._shortcuts import reaching
 from app.rules.context import RuleContext
 from app.rules.model import Hit
 from app.rules.registry import rule
@@ -327,7 +328,8 @@ def r27_thresholds(ctx: RuleContext) -> Iterator[Hit]:
             components=ctx.sorted_ids([policy.id, *retrained]),
         )
     reviews = ctx.ids_of_kind("human_review")
-    reviewed = ctx.reach(reviews, forward=False)
+    # the policies upstream of a human review
+    reviewed = reaching(ctx.adjacency(forward=True), [p.id for p in policies], reviews) if reviews else set()
     for policy in policies:
         limits = policy.properties.get("action_limits")
         if limits is not True and policy.id in reviewed:

@@ -27,6 +27,7 @@ from app.rules.checks._common import (
     names,
     pick,
     serving_model_bits,
+    transpose,
 )
 from app.rules.checks._feedback_reach import reach_bits_across_feedback
 from app.rules.context import RuleContext
@@ -97,9 +98,11 @@ def _serve_side_bits(ctx: RuleContext, ends: list[str], bit: dict[str, int]) -> 
     models, served_by = serving_model_bits(ctx)
     feeding = direct_consumers(ctx)
     own = {e: bit[e] for e in ends}
-    for endpoint in ends:
-        for model in pick(models, feeding.get(endpoint, served_by.get(endpoint, 0))):
-            own[model] = own.get(model, 0) | bit[endpoint]
+    # each model with the points it serves: the columns of the points' rows of model bits
+    rows = [feeding.get(end, served_by.get(end, 0)) for end in ends]
+    for model, points in zip(models, transpose(rows, len(models)), strict=True):
+        if points:
+            own[model] = own.get(model, 0) | points
     inputs = _RequestInputs(ctx.adjacency(forward=False, serve=True), ctx.pred, inline_governance(ctx))
     stop = frozenset(ctx.ids_of_kind("training_job"))
     bits = walks.reach_masks(ctx.topology(), inputs, own, stop, forward=False)

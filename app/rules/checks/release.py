@@ -185,9 +185,9 @@ def r29_rollout(ctx: RuleContext) -> Iterator[Hit]:
         rollback_unset |= (rollback is None) << i
         mask = view.near(r.id)
         for k in pick(places, mask & ~direct.get(r.id, 0)):
-            bit = 1 << k
-            if below[k] & mask & ~bit:
-                mask &= ~bit
+            upstream = below[k] & mask  # endpoints still near the release that k is below
+            if upstream and upstream != 1 << k:
+                mask ^= 1 << k  # k's bit is in `mask`: picked from it, and not cleared yet
         near_rows.append(mask)
     # each endpoint's releases (bits of `release_ids`)
     near_of = dict(zip(view.endpoints, transpose(near_rows, len(view.endpoints)), strict=True))

@@ -25,6 +25,7 @@ from app.rules.checks._common import (
     serve_side,
     serving_models,
 )
+from app.rules.checks._shortcuts import names_of
 from app.rules.checks.capacity import cost_budget_hits
 from app.rules.checks.nearness import direct_consumers
 from app.rules.context import RuleContext
@@ -243,10 +244,9 @@ def r33_consumers(ctx: RuleContext) -> Iterator[Hit]:
             users_mask = feeds.get(target, 0) & ~fed_by[target]
             if not users_mask:
                 continue
-            sources, users = pick(models, fed_by[target]), pick(models, users_mask)
             yield Hit(
-                f"Predictions of {names(ctx, sources, ordered=True)} feed {ctx.name(target)}, which "
-                f"{names(ctx, users, ordered=True)} learns from, with no declared consumer in between: "
+                f"Predictions of {names_of(ctx, models, fed_by[target])} feed {ctx.name(target)}, which "
+                f"{names_of(ctx, models, users_mask)} learns from, with no declared consumer in between: "
                 "a hidden correction cascade",
                 components=ctx.with_id(pick(models, fed_by[target] | users_mask), target),
             )

@@ -66,6 +66,8 @@ def _skew(ctx: RuleContext) -> list[_Skew]:
         training = training_masks(ctx)
         inputs: dict[str, list[str]] = {}
         upstream: dict[tuple[str, bool], frozenset[str]] = {}
+        chained: set[str] = set()  # the models with an R41 case in `found`
+        trained: dict[int, frozenset[str]] = {}  # the pipelines upstream of the jobs of a mask
         # A model met again at a later endpoint finds nothing more: its pairs are seen, or
         # skipped again for a reason no endpoint changes.
         done: set[str] = set()
@@ -89,27 +91,39 @@ def _skew(ctx: RuleContext) -> list[_Skew]:
                     case = _classify(ctx, endpoint, model, source, training)
                     if case is not None:
                         found.append(case)
-                if not any(case.rule == "R41" and case.model == model for case in found):
-                    chain = _chain_skew(ctx, model, training, upstream)
+                        if case.rule == "R41":
+                            chained.add(case.model)
+                if model not in chained:
+                    chain = _chain_skew(ctx, model, training, upstream, trained)
                     if chain is not None:
                         found.append(_Skew("R41", endpoint, model, chain.point, chain=chain))
+                        chained.add(model)
         return found
 
     return ctx.memo("skew", compute)
 
 
 def _chain_skew(
-    ctx: RuleContext, model: str, training: Training, known: dict[tuple[str, bool], frozenset[str]]
+    ctx: RuleContext,
+    model: str,
+    training: Training,
+    known: dict[tuple[str, bool], frozenset[str]],
+    known_jobs: dict[int, frozenset[str]],
 ) -> _Chain | None:
     """Where the chains of feature pipelines feeding a model differ between training and
     serving: a pipeline anywhere upstream of the model on the serving path only that is not
     shared_train_serve; or a pipeline on both paths fed by different pipelines on each (the
     same code run on different inputs), unless shared_train_serve pipelines on the serving
     side stand in for those on the training side. Side by side (not chained), a pipeline
-    feeding only training is left alone."""
-    jobs = pick(training.jobs, training.of(model))
+    feeding only training is left alone. `known` and `known_jobs` (by mask of the jobs of
+    `training`) keep the pipelines found upstream, for the next model."""
     served = pipelines_upstream(ctx, model, True, known)
-    trained = frozenset().union(*(pipelines_upstream(ctx, job, False, known) for job in jobs))
+    producing = training.of(model)
+    trained = known_jobs.get(producing)
+    if trained is None:
+        jobs = pick(training.jobs, producing)
+        trained = frozenset().union(*(pipelines_upstream(ctx, job, False, known) for job in jobs))
+        known_jobs[producing] = trained
     chain = _chain_at(ctx, model, trained, served, parallel=True)
     if chain is not None:
         return chain

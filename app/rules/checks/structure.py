@@ -20,6 +20,7 @@ from app.rules.checks._common import (
     roml,
 )
 from app.rules.checks._flows import carries_data, data_loops
+from app.rules.checks._shortcuts import reaching
 from app.rules.checks._skew_paths import training_masks
 from app.rules.context import RuleContext
 from app.rules.model import LINKS, Hit
@@ -94,19 +95,22 @@ def _one_cycle(adj: dict[str, list[str]], start: str, members: set[str], order: 
 class _Lineage:
     """R7's lineage with links marked feedback followed too (a loop's closing link, such as the
     interaction logs a served model causes, read back by its training job, still carries
-    data): what the jobs fed by a data source or dataset reach, and what any job reaches, not
-    passing a model. Worked out only for a model whose lineage the feedback-free walks miss."""
+    data), for the models whose lineage the feedback-free walks miss: those a job fed by a data
+    source or dataset reaches (`fed`), and those any job reaches (`trained`), not passing a
+    model. Each is walked back from the model until such a job is met."""
 
-    def __init__(self, ctx: RuleContext, jobs: list[str]):
-        models = ctx.ids_of_kind(*MODEL_KINDS)
-        data = ctx.reach(ctx.ids_of_kind("data_source", "dataset"), feedback=True)
-        fed = [job for job in jobs if job in data]
-        self.fed_jobs_reach = ctx.reach(fed, stop=models, feedback=True) if fed else frozenset()
-        self._ctx, self._jobs, self._models = ctx, jobs, models
+    def __init__(self, ctx: RuleContext, jobs: list[str], models: list[str]):
+        self._back = ctx.adjacency(forward=False, feedback=True)
+        self._models = ctx.ids_of_kind(*MODEL_KINDS)
+        self._jobs, self._asked = jobs, models
+        data = ctx.ids_of_kind("data_source", "dataset")
+        fed_jobs = reaching(self._back, jobs, data) if models else set()
+        self.fed = reaching(self._back, models, fed_jobs, self._models) if fed_jobs else set()
 
     @cached_property
-    def jobs_reach(self) -> frozenset[str]:
-        return self._ctx.reach(self._jobs, stop=self._models, feedback=True)
+    def trained(self) -> set[str]:
+        asked = [m for m in self._asked if m not in self.fed]
+        return reaching(self._back, asked, set(self._jobs), self._models)
 
 
 @rule(
@@ -145,15 +149,13 @@ def r7_training_lineage(ctx: RuleContext) -> Iterator[Hit]:
     fed_jobs = 0  # the jobs a data source or dataset reaches (bits of `jobs`)
     for data in ctx.ids_of_kind("data_source", "dataset"):
         fed_jobs |= training.feeds.get(data, 0)
-    across: _Lineage | None = None
-    for model in models:
+    lacking = [model for model in models if not training.of(model) & fed_jobs]
+    across = _Lineage(ctx, jobs, lacking)
+    for model in lacking:
         producing = training.of(model)
-        if producing & fed_jobs:
-            continue
-        across = across or _Lineage(ctx, jobs)
-        if model in across.fed_jobs_reach:
+        if model in across.fed:
             continue  # its lineage runs along a link marked feedback (the loop's closing link)
-        if producing or model in across.jobs_reach:
+        if producing or model in across.trained:
             why = "its training job reads from no data source or dataset"
         else:
             why = "no training job produces it"
@@ -214,8 +216,11 @@ def r8_endpoint_has_model(ctx: RuleContext) -> Iterator[Hit]:
     # another model's input, or behaviour and logs (a consumer, a prediction log).
     models = ctx.ids_of_kind(*MODEL_KINDS)
     stop = models | ctx.ids_of_kind(*_NOT_SERVING)
-    served = ctx.reach(models, stop=stop, feedback=False)
-    carried = set() if served.isdisjoint(endpoint_ids) else _carried(ctx, models, stop)
+    # the endpoints a model reaches without passing another model, a job, a consumer or a log
+    upstream = ctx.adjacency(forward=False)
+    served = reaching(upstream, endpoint_ids, models, blocked=stop)
+    carried = _carried(ctx, models, stop) if served else set()
+    reached: set[str] | None = None  # the endpoints a model reaches at all
     for endpoint in endpoint_ids:
         if endpoint in carried:
             continue
@@ -224,7 +229,11 @@ def r8_endpoint_has_model(ctx: RuleContext) -> Iterator[Hit]:
                 "the models upstream of it reach it only along watch or proxy links (a monitor or a "
                 "metric between them), which carry no predictions"
             )
-        elif endpoint in ctx.reach(models, feedback=False):
+            yield Hit(f"Endpoint {ctx.name(endpoint)} serves no model: {why}", components=(endpoint,))
+            continue
+        if reached is None:
+            reached = reaching(upstream, [e for e in endpoint_ids if e not in served], models)
+        if endpoint in reached:
             why = (
                 "the models upstream of it reach it only through a training job, a consumer or a "
                 "prediction log"

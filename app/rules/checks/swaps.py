@@ -10,6 +10,7 @@ from itertools import chain
 
 from app.rules.checks._common import LEARNED_ELSEWHERE, items, mts, names, pick
 from app.rules.checks._flows import task_of
+from app.rules.checks._shortcuts import reaching
 from app.rules.checks._signals import CHEN_2023, NIST_RMF, OWASP_LLM, ReachThrough, endpoint_models
 from app.rules.checks.nearness import direct_consumers, direct_models, served_view
 from app.rules.context import RuleContext
@@ -24,10 +25,21 @@ def _swappable(ctx: RuleContext) -> tuple[list[str], list[str]]:
     pretrained, vendor and fine-tuned-elsewhere models; LLMs whose provenance is unset and that
     no training job produces)."""
     jobs = ctx.ids_of_kind("training_job")
-    trained = ctx.reach(jobs)
+    asked = [
+        m.id
+        for m in ctx.of_kind("model")
+        if m.properties.get("provenance") == "fine_tuned"
+        or (m.properties.get("provenance") is None and m.properties.get("family") == "llm")
+    ]
+    # the models asked about that a job produces, also along links marked feedback (the job's
+    # output link): walked back from each until a job is met
+    trained = reaching(ctx.adjacency(forward=False), asked, jobs)
+    rest = [m for m in asked if m not in trained]
+    if rest:
+        trained |= reaching(ctx.adjacency(forward=False, feedback=True), rest, jobs)
 
-    def untrained(model: str) -> bool:  # also along links marked feedback (the job's output link)
-        return model not in trained and model not in ctx.reach(jobs, feedback=True)
+    def untrained(model: str) -> bool:
+        return model not in trained
 
     seeds = [c.id for c in ctx.of_kind("prompt_template")]
     unsure = []
@@ -54,9 +66,7 @@ def _ungated(way: ReachThrough, points: list[str]) -> tuple[int, bool]:
     is) past no gate, firmly if any do. A model's gate judges its training run, not a prompt or
     vendor model feeding it at serving: those reach its endpoint ungated unless a gate stands
     on their own way into the model."""
-    mask = 0
-    for point in points:
-        mask |= way.firm(point)
+    mask = way.firm_any(points)
     if mask:
         return mask, True
     for point in points:
@@ -130,7 +140,8 @@ def r51_swap_gate(ctx: RuleContext) -> Iterator[Hit]:
                 unset += [f"{g}.gate" for g in on_way]
                 tail = f" ({names(ctx, on_way, ordered=True)} on the way has gate unset)"
             reach = way.firm if firm else way.loose
-            through = [m for m in fed if reach(m) & mask & ~reach(endpoint)]
+            beyond = mask & ~reach(endpoint)  # the seeds reaching a serving model but not the endpoint
+            through = [m for m in fed if reach(m) & beyond] if beyond else []
             if through:
                 one = len(through) == 1
                 tail += (

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from app.domain.model import Component
 from app.rules.checks._common import htd, items, mts, names, pick
 from app.rules.checks._flows import task_of
+from app.rules.checks._shortcuts import names_of
 from app.rules.checks._signals import (
     GDPR_ART5,
     OWASP_LLM,
@@ -70,16 +71,19 @@ def r48_pii_in_logs(ctx: RuleContext) -> Iterator[Hit]:
     good = {g.id for g in governance if (items(g.properties.get("controls")) or set()) & _PROTECTING}
     unsure_gov = {g.id for g in governance if g.properties.get("controls") is None}
     seeds = [s.id for s in sources]
-    pii = {s.id for s in sources if s.properties.get("contains_pii") is True}
+    # each source not known to hold personal data (contains_pii unset), as `Hit.unset` names it
+    pii_unset = {
+        s.id: f"{s.id}.contains_pii" for s in sources if s.properties.get("contains_pii") is not True
+    }
     barrier = ctx.ids_of_kind("training_job", "dataset")
     # Along feedback links too: the mark on the link closing a loop does not stop the data.
     way = ReachThrough(ctx, seeds, good | barrier, unsure_gov, serve=True, feedback=True)
     if generated:
-        yield from _generated_text_logged(ctx, generated, way, good, pii)
+        yield from _generated_text_logged(ctx, generated, way, good, pii_unset)
     for logger, mask, firm in _reached_ungoverned(ctx, loggers, way, good):
         reaching = pick(seeds, mask)
         data, records, tail, gov_unset, unset = _logged(
-            ctx, logger, "logs_features", reaching, pii, way, firm
+            ctx, logger, "logs_features", reaching, pii_unset, way, firm
         )
         yield Hit(
             f"Prediction logger {ctx.name(logger.id)} {records} request features built from {data} with "
@@ -107,15 +111,16 @@ def _logged(
     logger: Component,
     switch: str,
     reaching: list[str],
-    pii: set[str],
+    pii_unset: dict[str, str],
     way: ReachThrough,
     firm: bool,
 ) -> tuple[str, str, str, list[str], list[str]]:
     """The wording R48 shares between its two shapes: what data reaches `logger` (`reaching`,
-    personal where `pii`), whether it records it (its property `switch`), the governance on the
-    way whose controls are unset, and the properties whose being unset the finding rests on."""
-    known = [s for s in reaching if s in pii]
-    unset = [f"{s}.contains_pii" for s in reaching if s not in pii]
+    personal unless its contains_pii is unset: `pii_unset`), whether it records it (its property
+    `switch`), the governance on the way whose controls are unset, and the properties whose being
+    unset the finding rests on."""
+    unset = [*filter(None, map(pii_unset.get, reaching))]
+    known = [s for s in reaching if s not in pii_unset] if unset else reaching
     gov_unset = [] if firm else way.first_unsure(logger.id)
     unset += [f"{g}.controls" for g in gov_unset]
     if logger.properties.get(switch) is None:
@@ -137,7 +142,11 @@ def _generating(ctx: RuleContext) -> list[str]:
 
 
 def _generated_text_logged(
-    ctx: RuleContext, generated: list[Component], way: ReachThrough, good: set[str], pii: set[str]
+    ctx: RuleContext,
+    generated: list[Component],
+    way: ReachThrough,
+    good: set[str],
+    pii_unset: dict[str, str],
 ) -> Iterator[Hit]:
     """R48's second shape: a logger that keeps no features but the predictions of a generating
     model whose prompt or retrieved context carries personal data: the generated text can quote
@@ -154,7 +163,7 @@ def _generated_text_logged(
             continue
         reaching = list(ctx.sorted_ids(s for m in fed for s in pick(way.seeds, given[m])))
         data, records, tail, gov_unset, unset = _logged(
-            ctx, logger, "logs_predictions", reaching, pii, way, firm
+            ctx, logger, "logs_predictions", reaching, pii_unset, way, firm
         )
         yield Hit(
             f"Prediction logger {ctx.name(logger.id)} {records} the text {names(ctx, fed, ordered=True)} "
@@ -275,7 +284,8 @@ def r49_correction_cascade(ctx: RuleContext) -> Iterator[Hit]:
     # Where each model's predictions land (model_reach: not through another model or a training
     # job), and which models learn from each landing; one finding per (producers, learners) pair,
     # at the first landing on the way.
-    watched_models = 0
+    # bits of `models`: watched at the source, and with monitors whose watches is unset (unsure_of)
+    watched_models = unsure_models = 0
     unsure_of: dict[str, list[str]] = {}
     for i, model in enumerate(models):
         ok, unsure = watch_verdict(ctx, linked_monitors(ctx, [model]), _OUTPUT_WATCH)
@@ -283,6 +293,7 @@ def r49_correction_cascade(ctx: RuleContext) -> Iterator[Hit]:
             watched_models |= 1 << i
         elif unsure:
             unsure_of[model] = unsure
+            unsure_models |= 1 << i
     for (producing_mask, users_mask), targets in _cascade_pairs(ctx, models).items():
         producing_mask &= ~watched_models
         if not producing_mask or judged.intersection(targets):
@@ -295,14 +306,12 @@ def r49_correction_cascade(ctx: RuleContext) -> Iterator[Hit]:
             unsure += more
         else:
             target = targets[0]
-            producing = pick(models, producing_mask)
-            for model in producing:
-                unsure += unsure_of.get(model, ())
+            for model in pick(models, producing_mask & unsure_models):
+                unsure += unsure_of[model]
             unsure = list(dict.fromkeys(unsure))
-            users = pick(models, users_mask)
             yield Hit(
-                f"Predictions of {names(ctx, producing, ordered=True)} land in {ctx.name(target)}, which "
-                f"{names(ctx, users, ordered=True)} learns from, and no monitor watches them there "
+                f"Predictions of {names_of(ctx, models, producing_mask)} land in {ctx.name(target)}, which "
+                f"{names_of(ctx, models, users_mask)} learns from, and no monitor watches them there "
                 "(upstream or data_drift) or at the source (upstream or prediction_drift): a retrained "
                 "upstream model silently changes the downstream one",
                 components=ctx.with_id(pick(models, producing_mask | users_mask), target),
