@@ -8,7 +8,7 @@ import pytest
 
 from app.domain.catalog import default_catalog
 from app.rules import RuleEngine, bitwalk, walks
-from app.rules.checks._common import pick, transpose
+from app.rules.checks._bits import pick, transpose
 from app.rules.context import RuleContext
 from tests.factories import large_design
 

@@ -6,7 +6,8 @@ import random
 
 from app.domain.catalog import default_catalog
 from app.domain.graph import GraphMirror
-from app.rules.checks._common import names, pick
+from app.rules.checks._bits import pick
+from app.rules.checks._common import names
 from app.rules.checks._shortcuts import names_of, reaching, with_other
 from app.rules.context import RuleContext
 from app.rules.walks import reach

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterable, Mapping
-from itertools import compress
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from app.domain.digraph import DesignGraph
 from app.domain.model import Component
 from app.domain.units import figure
+from app.rules.checks._bits import pick
 from app.rules.checks._shortcuts import with_other
 from app.rules.context import RuleContext
 from app.rules.model import Hit
@@ -75,40 +75,6 @@ def items(value: Any) -> set[str] | None:
     if isinstance(value, list | tuple | set | frozenset):
         return {str(v) for v in value}
     return {str(value)}
-
-
-T = TypeVar("T")
-_BIT_BYTES = bytes.maketrans(b"01", b"\0\1")
-_DIGITS = bytes.maketrans(b"\0\1", b"01")
-
-
-def pick(seq: list[T], mask: int) -> list[T]:
-    """The items of `seq` whose bits are set in `mask` (bit i stands for seq[i])."""
-    if not mask:
-        return []
-    digits = bin(mask)[:1:-1]  # digits[i] is bit i
-    if mask.bit_count() * 16 > len(digits):  # dense: select in C rather than find each bit
-        return list(compress(seq, digits.encode().translate(_BIT_BYTES)))
-    found = []
-    i = digits.find("1")
-    while i >= 0:
-        found.append(seq[i])
-        i = digits.find("1", i + 1)
-    return found
-
-
-def bit_row(mask: int, count: int) -> bytes:
-    """`count` bytes, byte i one when bit i of `mask` is set and zero otherwise."""
-    return bin(mask)[:1:-1].encode().translate(_BIT_BYTES)[:count].ljust(count, b"\0")
-
-
-def transpose(rows: list[int], count: int) -> list[int]:
-    """The columns of a matrix of bits given by its rows: for each of `count` columns k, the
-    mask of the rows (bit i for rows[i]) whose bit k is set; made in C, not bit by bit."""
-    if not rows:
-        return [0] * count
-    columns = zip(*(bit_row(row, count) for row in rows), strict=True)
-    return [int(bytes(column)[::-1].translate(_DIGITS), 2) for column in columns]
 
 
 def is_learned(ctx: RuleContext, model_id: str) -> bool:

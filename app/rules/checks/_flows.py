@@ -8,7 +8,8 @@ from itertools import compress
 from typing import Any
 
 from app.domain.digraph import DesignGraph
-from app.rules.checks._common import ONLINE_MODES, bit_row, inline_governance
+from app.rules.checks._bits import bit_row
+from app.rules.checks._common import ONLINE_MODES, inline_governance
 from app.rules.checks.nearness import served_view
 from app.rules.context import RuleContext
 from app.rules.shape import Keep, LinkEdit, TopologyKey

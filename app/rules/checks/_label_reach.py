@@ -16,7 +16,7 @@ from itertools import compress
 
 from app.domain.model import Component
 from app.rules import bitwalk
-from app.rules.checks._common import bit_row, pick, transpose
+from app.rules.checks._bits import bit_row, pick, transpose
 from app.rules.checks._feedback_reach import reach_bits_across_feedback
 from app.rules.checks._signals import model_ids, stated_reach_bits, weighting
 from app.rules.context import RuleContext

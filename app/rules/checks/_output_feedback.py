@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from app.rules.checks._common import pick
+from app.rules.checks._bits import pick
 from app.rules.context import RuleContext
 
 

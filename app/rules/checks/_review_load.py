@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from app.rules.checks._common import Unspecified, fmt, number, pick
+from app.rules.checks._bits import pick
+from app.rules.checks._common import Unspecified, fmt, number
 from app.rules.checks._feedback_reach import reach_bits_across_feedback
 from app.rules.context import RuleContext
 from app.rules.model import Hit

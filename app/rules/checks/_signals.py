@@ -10,7 +10,8 @@ from functools import reduce
 from itertools import compress, repeat
 from operator import or_
 
-from app.rules.checks._common import bit_row, endpoint_view, is_learned, items, number, pick
+from app.rules.checks._bits import bit_row, pick
+from app.rules.checks._common import endpoint_view, is_learned, items, number
 from app.rules.checks._feedback_reach import reach_bits_across_feedback
 from app.rules.context import RuleContext
 from app.rules.shape import links_at

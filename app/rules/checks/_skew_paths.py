@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from app.rules.checks._bits import pick
 from app.rules.checks._common import (
     LEARNED_ELSEWHERE,
     MODEL_KINDS,
     endpoints,
     inline_governance,
-    pick,
     serving_model_bits,
 )
 from app.rules.context import RuleContext

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from app.rules.checks._bits import pick, transpose
 from app.rules.checks._common import (
     GML,
     MODEL_KINDS,
@@ -18,10 +19,8 @@ from app.rules.checks._common import (
     names,
     number,
     online_endpoints,
-    pick,
     roml,
     serve_side,
-    transpose,
     watches_any,
 )
 from app.rules.checks._feedback_reach import reach_bits_across_feedback

@@ -5,18 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from app.rules import walks
-from app.rules.checks._common import (
-    MODEL_KINDS,
-    Unspecified,
-    dmls,
-    fmt,
-    htd,
-    mts,
-    names,
-    number,
-    pick,
-    roml,
-)
+from app.rules.checks._bits import pick
+from app.rules.checks._common import MODEL_KINDS, Unspecified, dmls, fmt, htd, mts, names, number, roml
 from app.rules.checks._feedback_reach import reach_bits_across_feedback
 from app.rules.checks._signals import models_reaching_kind
 from app.rules.context import RuleContext

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from app.domain.model import Component
-from app.rules.checks._common import ct_driven, dmls, fmt, join_words, names, number, pick
+from app.rules.checks._bits import pick
+from app.rules.checks._common import ct_driven, dmls, fmt, join_words, names, number
 from app.rules.checks._flows import task_of
 from app.rules.checks._label_reach import human_judged, ranking_signals_near, retrained_by
 from app.rules.checks._signals import (

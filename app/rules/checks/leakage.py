@@ -6,17 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from app.rules.checks._common import (
-    Unspecified,
-    dmls,
-    items,
-    mts,
-    names,
-    number,
-    pick,
-    roml,
-    transpose,
-)
+from app.rules.checks._bits import pick, transpose
+from app.rules.checks._common import Unspecified, dmls, items, mts, names, number, roml
 from app.rules.checks._feedback_reach import reach_bits_across_feedback
 from app.rules.checks._flows import task_of
 from app.rules.context import RuleContext

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from app.domain.digraph import DesignGraph
 from app.domain.model import Component
 from app.rules import walks
+from app.rules.checks._bits import pick, transpose
 from app.rules.checks._common import (
     MODEL_KINDS,
     NOT_REQUEST_INPUTS,
@@ -25,9 +26,7 @@ from app.rules.checks._common import (
     endpoints,
     inline_governance,
     names,
-    pick,
     serving_model_bits,
-    transpose,
 )
 from app.rules.checks._feedback_reach import reach_bits_across_feedback
 from app.rules.context import RuleContext

@@ -10,17 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from app.rules.checks._common import (
-    GML,
-    Unspecified,
-    aws,
-    join_words,
-    mts,
-    names,
-    pick,
-    roml,
-    transpose,
-)
+from app.rules.checks._bits import pick, transpose
+from app.rules.checks._common import GML, Unspecified, aws, join_words, mts, names, roml
 from app.rules.checks._flows import audience
 from app.rules.checks._output_feedback import across_output_links
 from app.rules.checks.nearness import direct_models, served_view, source_name

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from collections.abc import Set as AbstractSet
 
 from app.domain.model import Component
+from app.rules.checks._bits import pick
 from app.rules.checks._common import (
     GML,
     NOT_REQUEST_INPUTS,
@@ -20,7 +21,6 @@ from app.rules.checks._common import (
     names,
     number,
     online_endpoints,
-    pick,
     roml,
     serve_side,
     serving_models,

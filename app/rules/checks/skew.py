@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from app.rules.checks._bits import pick
 from app.rules.checks._common import (
     LEARNED_ELSEWHERE,
     aws,
@@ -17,7 +18,6 @@ from app.rules.checks._common import (
     htd,
     mts,
     names,
-    pick,
     roml,
     serving_models,
 )

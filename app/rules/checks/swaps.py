@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from itertools import chain
 
-from app.rules.checks._common import LEARNED_ELSEWHERE, items, mts, names, pick
+from app.rules.checks._bits import pick
+from app.rules.checks._common import LEARNED_ELSEWHERE, items, mts, names
 from app.rules.checks._flows import task_of
 from app.rules.checks._shortcuts import reaching
 from app.rules.checks._signals import CHEN_2023, NIST_RMF, OWASP_LLM, ReachThrough, endpoint_models

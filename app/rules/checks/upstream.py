@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from app.domain.model import Component
-from app.rules.checks._common import htd, items, mts, names, pick
+from app.rules.checks._bits import pick
+from app.rules.checks._common import htd, items, mts, names
 from app.rules.checks._flows import task_of
 from app.rules.checks._shortcuts import names_of
 from app.rules.checks._signals import (
