@@ -104,15 +104,19 @@ def update_shape_for_link(
                     changed.add(key)
             # Without loops, what b's other neighbours pass on never came through a -> b. With
             # them (feedback links followed) the same walk without feedback links, if the graph
-            # has no loops without them, says what they pass on whatever the deleted link did.
+            # has no loops without them, says what they pass on whatever the deleted link did,
+            # for the neighbours linked to b by a link that is not feedback: one linked by a
+            # feedback link may lie beyond b, what it got there having come through a -> b.
             twin = key._replace(feedback=False)
             without_loops = values if acyclic.get(key.feedback) else None
-            if key.feedback and not without_loops and acyclic.get(False) and twin in values:
+            by_twin = key.feedback and not without_loops and acyclic.get(False) and twin in values
+            if by_twin:
                 without_loops = {key: values[twin]}
             if not kept and not edit.added and without_loops is not None:
                 pulls = graph.pred[b] if key.forward else graph.succ[b]
+                follow_feedback = key.feedback and not by_twin
                 others = [
-                    w for w, data in pulls.items() if w != a and _follows(data, key.feedback, key.serve)
+                    w for w, data in pulls.items() if w != a and _follows(data, follow_feedback, key.serve)
                 ]
                 kept = _removal_harmless(
                     isinstance(key, ReachKey), value, without_loops[key], sources, key.stop, a, others

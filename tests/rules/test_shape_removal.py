@@ -14,7 +14,7 @@ from app.domain.catalog import default_catalog
 from app.rules import RuleEngine
 from app.rules.context import RuleContext
 from app.rules.shape import ReachBitsKey, ReachKey, ShapeCache
-from tests.factories import large_design
+from tests.factories import DesignBuilder, large_design
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -62,6 +62,10 @@ def test_reach_sets_walked_again_after_a_deleted_link_are_kept_when_the_same(see
     kept = 0
     for _ in range(40):
         engine.check()
+        walker = RuleContext(design, engine.mirror.graph, catalog, engine.shape)
+        for _ in range(3):  # reach sets across feedback links, as a rule asks for them
+            start = rng.choice(design.components).id
+            walker.reach([start], forward=rng.random() < 0.5, feedback=True)
         link = rng.choice(design.links)
         _, changes = ops.remove_link(design, link.id)
         before = dict(engine.shape.values)
@@ -79,3 +83,35 @@ def test_reach_sets_walked_again_after_a_deleted_link_are_kept_when_the_same(see
                 assert value == expected
         engine.apply(ops.add_link(design, link))  # drawn again: the design keeps its links
     assert kept
+
+
+@pytest.mark.parametrize("bits", [False, True])
+def test_a_neighbour_past_the_deleted_link_through_a_feedback_link_does_not_keep_the_walk(bits):
+    """s -> a -> b -> c, and c -> b marked feedback. Deleting a -> b cuts s off from b: c's bits
+    in the walk without feedback links came through a -> b themselves, so they cannot stand in
+    for it."""
+    catalog = default_catalog()
+    builder = DesignBuilder(catalog)
+    s, a, b, c = (builder.add("data_source", name) for name in ("S", "A", "B", "C"))
+    builder.link(s, a)
+    cut = builder.link(a, b)
+    builder.link(b, c)
+    builder.link(c, b, feedback=True)
+    design = builder.design
+    engine = RuleEngine(design, catalog)
+    engine.check()
+    walker = RuleContext(design, engine.mirror.graph, catalog, engine.shape)
+    for feedback in (False, True):  # the walk without feedback links first: its twin
+        if bits:
+            walker.reach_bits([s], feedback=feedback)
+        else:
+            walker.reach([s], feedback=feedback)
+    engine.apply(ops.remove_link(design, cut)[1])
+    fresh = RuleContext(design, engine.mirror.graph, catalog, ShapeCache())
+    after = RuleContext(design, engine.mirror.graph, catalog, engine.shape)
+    if bits:
+        assert dict(after.reach_bits([s], feedback=True)) == dict(fresh.reach_bits([s], feedback=True))
+        assert b not in after.reach_bits([s], feedback=True)
+    else:
+        assert after.reach([s], feedback=True) == fresh.reach([s], feedback=True)
+        assert b not in after.reach([s], feedback=True)
