@@ -33,7 +33,7 @@ try:
     )
     from app.persistence.errors import display_path, load_warning, text_path
     from app.rules.engine import FAIL_LEVELS
-    from app.terminal import tolerate_closed_output, tolerate_narrow_output
+    from app.terminal import detach_stdout, reader_may_stop, tolerate_closed_output, tolerate_narrow_output
 finally:
     gc.freeze()
     if _COLLECTING:
@@ -72,19 +72,20 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         rubric = score_design(loaded.design, result, catalog)
     shown = text_path(args.file)
-    if args.format == "json":
-        from app.estimates import estimate_design
+    with reader_may_stop():
+        if args.format == "json":
+            from app.estimates import estimate_design
 
-        figures = estimate_design(loaded.design, catalog).to_json()
-        sys.stdout.flush()
-        write_check_json(sys.stdout.buffer, result, shown, rubric, estimates=figures)
-        sys.stdout.buffer.flush()
-    elif args.format == "sarif":
-        _write_stdout(format_sarif(result, args.file))  # the name's own bytes, percent-encoded
-    else:
-        _write_stdout(format_text(result, loaded.design, catalog, display_path(args.file)))
-        if rubric is not None:
-            _write_stdout("\n" + format_rubric_text(rubric))
+            figures = estimate_design(loaded.design, catalog).to_json()
+            sys.stdout.flush()
+            write_check_json(sys.stdout.buffer, result, shown, rubric, estimates=figures)
+            sys.stdout.buffer.flush()
+        elif args.format == "sarif":
+            _write_stdout(format_sarif(result, args.file))  # the name's own bytes, percent-encoded
+        else:
+            _write_stdout(format_text(result, loaded.design, catalog, display_path(args.file)))
+            if rubric is not None:
+                _write_stdout("\n" + format_rubric_text(rubric))
     return EXIT_FINDINGS if result.fails(args.fail_on) else EXIT_OK
 
 
@@ -302,10 +303,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # the reader stopped early (`mlsd check ... | head`): not an error
-        _detach_stdout()
+        detach_stdout()
         return EXIT_OK
     except OSError as exc:
-        _detach_stdout()
+        detach_stdout()
         print(f"mlsd: {_describe_os_error(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except Exception as exc:  # a fault of ours: one line and a crash log, never a traceback
@@ -315,17 +316,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"mlsd: {describe_crash(f'{argv[0]} failed', exc)}", file=sys.stderr)
         return EXIT_USAGE
-
-
-def _detach_stdout() -> None:
-    """Points standard output at the null device, so the interpreter's flush at exit does not
-    fail a second time on output that could not be written."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):  # no file descriptor behind stdout (an in-process caller)
-        pass
 
 
 def _describe_os_error(exc: OSError) -> str:

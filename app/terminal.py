@@ -1,12 +1,15 @@
-"""The `mlsd` process's standard output: on a terminal whose encoding is not UTF-8, or closed."""
+"""The `mlsd` process's standard output: on a terminal whose encoding is not UTF-8, closed, or
+left by its reader."""
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import errno
 import io
 import os
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 
@@ -57,3 +60,24 @@ def tolerate_closed_output() -> None:
         sys.stdout = io.TextIOWrapper(io.BufferedWriter(_ClosedOutput()), encoding="utf-8")
     if sys.stderr is None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (for the process's life)
+
+
+def detach_stdout() -> None:
+    """Points standard output at the null device, so the interpreter's flush at exit does not
+    fail a second time on output that could not be written."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no file descriptor behind stdout (an in-process caller)
+        pass
+
+
+@contextlib.contextmanager
+def reader_may_stop() -> Iterator[None]:
+    """Output whose reader may stop early (`mlsd check ... | head -1`): the rest is dropped, and
+    the command still ends with its own status (findings, differences), not with 0."""
+    try:
+        yield
+    except BrokenPipeError:
+        detach_stdout()

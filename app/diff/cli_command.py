@@ -14,6 +14,7 @@ from app.domain.text import json_escape_bidi
 from app.errors import input_name
 from app.persistence import DesignLoadError, LoadedDesign, load_design, save_design
 from app.persistence.errors import display_path, load_warning, text_path
+from app.terminal import reader_may_stop
 
 EXIT_SAME, EXIT_DIFFERENT, EXIT_UNREADABLE = 0, 1, 2
 
@@ -37,8 +38,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
         text = diff_to_markdown(diff)
     else:
         text = f"{display_path(args.old)} -> {display_path(args.new)}\n" + diff_to_text(diff)
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    with reader_may_stop():
+        sys.stdout.write(text)
+        sys.stdout.flush()
     return EXIT_SAME if diff.is_empty() else EXIT_DIFFERENT
 
 
