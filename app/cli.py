@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import io
 import json
 import os
 import sys
@@ -33,7 +34,14 @@ try:
     )
     from app.persistence.errors import display_path, load_warning, text_path
     from app.rules.engine import FAIL_LEVELS
-    from app.terminal import detach_stdout, reader_may_stop, tolerate_closed_output, tolerate_narrow_output
+    from app.terminal import (
+        detach_stdout,
+        reader_may_stop,
+        stdout_is_utf8,
+        tolerate_closed_output,
+        tolerate_narrow_output,
+        write_json_text,
+    )
 finally:
     gc.freeze()
     if _COLLECTING:
@@ -77,11 +85,16 @@ def cmd_check(args: argparse.Namespace) -> int:
             from app.estimates import estimate_design
 
             figures = estimate_design(loaded.design, catalog).to_json()
-            sys.stdout.flush()
-            write_check_json(sys.stdout.buffer, result, shown, rubric, estimates=figures)
-            sys.stdout.buffer.flush()
+            if stdout_is_utf8():
+                sys.stdout.flush()
+                write_check_json(sys.stdout.buffer, result, shown, rubric, estimates=figures)
+                sys.stdout.buffer.flush()
+            else:
+                data = io.BytesIO()
+                write_check_json(data, result, shown, rubric, estimates=figures)
+                write_json_text(data.getvalue().decode("utf-8"))
         elif args.format == "sarif":
-            _write_stdout(format_sarif(result, args.file))  # the name's own bytes, percent-encoded
+            write_json_text(format_sarif(result, args.file))  # the name's own bytes, percent-encoded
         else:
             _write_stdout(format_text(result, loaded.design, catalog, display_path(args.file)))
             if rubric is not None:
@@ -92,7 +105,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_catalog(args: argparse.Namespace) -> int:
     catalog = default_catalog()
     if args.format == "json":
-        _write_stdout(json.dumps(catalog.to_json_data(), indent=2, ensure_ascii=False) + "\n")
+        write_json_text(json.dumps(catalog.to_json_data(), indent=2, ensure_ascii=False) + "\n")
         return EXIT_OK
     lines = []
     for stage in catalog.stages:
@@ -130,7 +143,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
     rules = all_rules()
     if args.format == "json":
         data = [r.metadata() for r in rules]
-        _write_stdout(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        write_json_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return EXIT_OK
     lines = [f"{r.id:4} {r.severity:7} {r.stage:10} {r.title}  [{'; '.join(r.sources)}]" for r in rules]
     _write_stdout("\n".join(lines) + ("\n" if lines else "No rules registered.\n"))

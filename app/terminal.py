@@ -25,14 +25,35 @@ def _json_escapes(error: UnicodeError) -> tuple[str, int]:
     return "".join(escaped), error.end
 
 
+def stdout_is_utf8() -> bool:
+    """Whether standard output takes every character as it is (its encoding is UTF-8)."""
+    encoding = (getattr(sys.stdout, "encoding", None) or "utf-8").lower().replace("-", "").replace("_", "")
+    return encoding == "utf8"
+
+
+def json_for_stdout(text: str) -> str:
+    """JSON (or SARIF) text as standard output takes it: as it is on a UTF-8 stream; on any
+    other (a Latin-1 locale, PYTHONIOENCODING=ascii) with every character beyond ASCII as a
+    \\u escape, so the output is the same data, valid UTF-8 as JSON must be (é written as
+    Latin-1's one byte was not), and legible in that encoding."""
+    return text if stdout_is_utf8() else text.encode("ascii", errors="mlsd-json-escapes").decode("ascii")
+
+
+def write_json_text(text: str) -> None:
+    """`json_for_stdout(text)` written to standard output."""
+    sys.stdout.write(json_for_stdout(text))
+    sys.stdout.flush()
+
+
 def tolerate_narrow_output() -> None:
     """Text that standard output's encoding cannot hold (a name in Arabic with
     PYTHONIOENCODING=ascii or a Latin-1 locale) is written as \\u escapes instead of ending the
     command with an internal error."""
-    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "").replace("_", "")
-    if encoding != "utf8" and isinstance(sys.stdout, io.TextIOWrapper):
-        codecs.register_error("mlsd-json-escapes", _json_escapes)
+    if not stdout_is_utf8() and isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(errors="mlsd-json-escapes")
+
+
+codecs.register_error("mlsd-json-escapes", _json_escapes)
 
 
 class _ClosedOutput(io.RawIOBase):

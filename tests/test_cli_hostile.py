@@ -86,6 +86,32 @@ def test_names_in_every_script_on_a_narrow_terminal_are_escaped_not_an_internal_
         assert json.loads(narrow.stdout.decode(encoding)) == json.loads(wide.stdout)  # the same data
 
 
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_json_and_sarif_on_a_narrow_terminal_are_valid_utf8_and_the_same_data(
+    encoding: str, tmp_path: Path
+) -> None:
+    # With a Latin-1 stdout `rules --format json` (the sources' '§') and `check --format
+    # sarif` of a design named 'Café' wrote Latin-1 bytes: not UTF-8, so not JSON to a reader
+    # (GitHub's SARIF upload), while `check --format json` wrote UTF-8
+    data = json.loads(Path(EXAMPLE).read_bytes())
+    data["meta"]["title"] = "Café § naïve — 标题"
+    data["components"][0]["name"] = "Données élèves"
+    (tmp_path / "cafe.mlsd").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    for args in (
+        ["rules", "--format", "json"],
+        ["catalog", "--format", "json"],
+        ["check", "cafe.mlsd", "--format", "sarif"],
+        ["check", "cafe.mlsd", "--format", "json", "--rubric"],
+        ["estimate", "cafe.mlsd", "--format", "json"],
+        ["diff", EXAMPLE, "cafe.mlsd", "--format", "json"],
+    ):
+        narrow = _process(args, encoding, tmp_path)
+        wide = _process(args, "utf-8", tmp_path)
+        assert narrow.returncode == wide.returncode and narrow.stderr == b"", narrow.stderr.decode()
+        assert narrow.stdout.isascii(), args  # legible in any encoding, and UTF-8
+        assert json.loads(narrow.stdout.decode("utf-8")) == json.loads(wide.stdout.decode("utf-8"))
+
+
 def test_a_refused_save_on_the_command_line_does_not_say_use_save_as(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
