@@ -137,6 +137,17 @@ def test_graphviz_layout_still_available(design_file, tmp_path, any_renderer):
     assert png.read_bytes().startswith(b"\x89PNG") and max(_png_size(png)) <= 8000
 
 
+def test_the_layout_of_svg_and_png_is_refused_without_them_not_ignored(design_file, tmp_path, capsys):
+    # `--dot x.dot --layout graphviz` wrote our DOT, exit 0, as if asked for nothing more
+    # (--scale, --rubric and --since are refused the same way)
+    assert main(["export", str(design_file), "--dot", str(tmp_path / "x.dot"), "--layout", "graphviz"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "mlsd: export: --layout sets how SVG and PNG are laid out; give --svg OUT or --png OUT too\n"
+    )
+    assert not (tmp_path / "x.dot").exists()
+
+
 def test_bad_arguments(design_file, capsys):
     assert main(["export", str(design_file), "--dot", "-", "--mermaid", "-"]) == 2
     assert main(["export", str(design_file), "--svg", "x.svg", "--timeout", "0"]) == 2
