@@ -227,3 +227,20 @@ def test_an_output_option_given_twice_is_refused_not_half_done(
     assert done.value.code == 2
     assert "given twice" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_huge_number_out_of_range_is_named_short_not_in_all_its_digits(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 'horizon_days: -1000000000000000010979063629440455417404923096773118463368106829...
+    # is below the minimum 0': -1e308 in an integer property written out in 309 digits
+    data = json.loads(Path(EXAMPLE).read_bytes())
+    objective = next(c for c in data["components"] if c["kind"] == "business_objective")
+    objective["properties"]["horizon_days"] = -1e308
+    design = tmp_path / "huge.mlsd"
+    design.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["check", str(design)]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"mlsd: {design} at $.components[1].properties.horizon_days: -1e+308 is below the minimum 0\n"
+    )
