@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from app.errors import input_name
+from app.persistence.atomic import atomic_write_bytes
 from app.persistence.errors import display_path
 from app.resources import resource_path
 
@@ -55,25 +56,30 @@ def install(target: Path | None = None) -> list[Path]:
     applications = target / "applications"
     applications.mkdir(parents=True, exist_ok=True)
     desktop_file = applications / "mlsd-studio.desktop"
-    desktop_file.write_text(desktop_text, encoding="utf-8")
+    atomic_write_bytes(desktop_file, desktop_text.encode("utf-8"))
     written.append(desktop_file)
     mime_dir = target / "mime" / "packages"
     mime_dir.mkdir(parents=True, exist_ok=True)
     mime_file = mime_dir / "mlsd-studio.xml"
-    shutil.copyfile(resource_path("desktop", "mlsd-studio-mime.xml"), mime_file)
+    _copy(resource_path("desktop", "mlsd-studio-mime.xml"), mime_file)
     written.append(mime_file)
     for size in ICON_SIZES:
         icon_dir = target / "icons" / "hicolor" / f"{size}x{size}" / "apps"
         icon_dir.mkdir(parents=True, exist_ok=True)
         icon = icon_dir / "mlsd-studio.png"
-        shutil.copyfile(resource_path("icons", "app", f"mlsd-studio-{size}.png"), icon)
+        _copy(resource_path("icons", "app", f"mlsd-studio-{size}.png"), icon)
         written.append(icon)
     scalable = target / "icons" / "hicolor" / "scalable" / "apps"
     scalable.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(resource_path("icons", "app.svg"), scalable / "mlsd-studio.svg")
+    _copy(resource_path("icons", "app.svg"), scalable / "mlsd-studio.svg")
     written.append(scalable / "mlsd-studio.svg")
     _refresh_caches(target)
     return written
+
+
+def _copy(source: Path, target: Path) -> None:
+    """A file copied atomically: a launcher or icon written half-way is never left behind."""
+    atomic_write_bytes(target, source.read_bytes())
 
 
 def _refresh_caches(target: Path) -> None:

@@ -58,3 +58,20 @@ def test_a_launcher_in_a_folder_with_spaces_is_started_as_one_program(tmp_path, 
     assert [arg.replace("%%", "%") for arg in _exec_arguments(exec_value)] == [program, "%f"]
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 11 and all("a\\nb" in line for line in out)  # one line per file written
+
+
+def test_a_launcher_that_cannot_be_written_whole_is_left_as_it_was(tmp_path, monkeypatch, capsys):
+    # The launcher and the MIME type were written in place: a full disk left half a file
+    assert main(["install-desktop", "--prefix", str(tmp_path)]) == 0
+    launcher = tmp_path / "applications" / "mlsd-studio.desktop"
+    before = launcher.read_bytes()
+    launcher.write_bytes(before + b"# the user's own line\n")
+
+    def full_disk(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("app.persistence.atomic.os.fsync", full_disk)
+    assert main(["install-desktop", "--prefix", str(tmp_path)]) == 2
+    assert launcher.read_bytes() == before + b"# the user's own line\n"
+    assert "the disk is full; nothing was changed" in capsys.readouterr().err
+    assert sorted(p.name for p in launcher.parent.iterdir()) == ["mlsd-studio.desktop"]
