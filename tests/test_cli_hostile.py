@@ -244,3 +244,20 @@ def test_a_huge_number_out_of_range_is_named_short_not_in_all_its_digits(
     assert err == (
         f"mlsd: {design} at $.components[1].properties.horizon_days: -1e+308 is below the minimum 0\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("argv", "usage"),
+    [(["templates", "extra"], "usage: mlsd templates [-h]"), (["check", EXAMPLE, "y"], "usage: mlsd check ")],
+)
+def test_an_extra_argument_is_refused_with_the_command_s_own_usage(
+    argv: list[str], usage: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 'usage: mlsd [-h] [--version] COMMAND ...' / 'mlsd: error: unrecognized arguments: extra':
+    # the usage of `mlsd` itself, not of the command that was given one word too many
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    assert done.value.code == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith(usage)
+    assert err[-1] == f"mlsd {argv[0]}: error: unrecognized arguments: {argv[-1]}"
