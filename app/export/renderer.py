@@ -135,6 +135,17 @@ def _summarise(stderr: bytes) -> str:
     return " | ".join(line.strip() for line in text.splitlines() if line.strip()) or "(no error output)"
 
 
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _looks_like(fmt: str, out: bytes) -> bool:
+    """Whether a renderer's output can be a PNG (its signature) or an SVG (an <svg element
+    after the XML prolog): anything else (a wrapper's message on stdout) is a failure."""
+    if fmt == "png":
+        return out.startswith(PNG_SIGNATURE)
+    return fmt != "svg" or b"<svg" in out[:4096]
+
+
 _SYSTEM_FONTCONFIG = (
     "/etc/fonts/fonts.conf",
     "/opt/homebrew/etc/fonts/fonts.conf",
@@ -333,6 +344,8 @@ def _run(
         )
     if not out:
         raise RenderError(f"{renderer.name} produced no {fmt} output: {_summarise(err)}")
+    if not _looks_like(fmt, out):
+        raise RenderError(f"{renderer.name} wrote no {fmt.upper()} (its output began {out[:32]!r})")
     return out
 
 

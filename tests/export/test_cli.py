@@ -84,6 +84,21 @@ def test_failing_renderer_exits_2_and_writes_nothing(
     assert not dot.exists() and not svg.exists()
 
 
+@pytest.mark.parametrize("fmt", ["svg", "png"])
+def test_a_renderer_that_prints_something_else_leaves_the_good_file_alone(
+    design_file, tmp_path, capsys, monkeypatch, fake_renderer, fmt
+):
+    # A renderer (wrapper) exiting 0 with 'garbage' on stdout: `--png a.png` replaced a good
+    # picture with the 8 bytes 'garbage\n', exit 0
+    monkeypatch.setenv(ENV_DOT, fake_renderer("echo garbage"))
+    out = tmp_path / f"a.{fmt}"
+    out.write_bytes(b"the good picture")
+    assert main(["export", str(design_file), f"--{fmt}", str(out)]) == 2
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert err == f"mlsd: export {fmt}: fake-dot wrote no {fmt.upper()} (its output began b'garbage\\n')"
+    assert out.read_bytes() == b"the good picture"
+
+
 def test_slow_renderer_times_out(design_file, tmp_path, capsys, monkeypatch, fake_renderer):
     monkeypatch.setenv(ENV_DOT, fake_renderer("exec sleep 60"))
     assert main(["export", str(design_file), "--png", str(tmp_path / "a.png"), "--timeout", "1"]) == 2
