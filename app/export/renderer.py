@@ -129,10 +129,14 @@ def default_timeout() -> float:
 
 
 def _summarise(stderr: bytes) -> str:
+    """The renderer's stderr on one line, an escape sequence or bidi control it holds shown as
+    an escape (\\x1b) rather than sent to the terminal that shows the message."""
     text = stderr.decode("utf-8", errors="replace").strip()
     if len(text) > _STDERR_CHARS:
         text = text[:_STDERR_CHARS].rstrip() + " ..."
-    return " | ".join(line.strip() for line in text.splitlines() if line.strip()) or "(no error output)"
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    shown = " | ".join("".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in line) for line in lines)
+    return shown or "(no error output)"
 
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

@@ -99,6 +99,17 @@ def test_a_renderer_that_prints_something_else_leaves_the_good_file_alone(
     assert out.read_bytes() == b"the good picture"
 
 
+def test_a_renderer_s_escape_sequences_are_shown_not_sent_to_the_terminal(
+    design_file, tmp_path, capsys, monkeypatch, fake_renderer
+):
+    # a clear-screen, a window title and a right-to-left override, on stderr
+    script = "printf 'Error: \\033[2J\\033]0;owned\\007 \\342\\200\\256x' >&2; exit 1"
+    monkeypatch.setenv(ENV_DOT, fake_renderer(script))
+    assert main(["export", str(design_file), "--svg", str(tmp_path / "a.svg")]) == 2
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert err.endswith("rendering svg: Error: \\x1b[2J\\x1b]0;owned\\x07 \\u202ex")
+
+
 def test_slow_renderer_times_out(design_file, tmp_path, capsys, monkeypatch, fake_renderer):
     monkeypatch.setenv(ENV_DOT, fake_renderer("exec sleep 60"))
     assert main(["export", str(design_file), "--png", str(tmp_path / "a.png"), "--timeout", "1"]) == 2
