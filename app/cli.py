@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import io
 import json
 import os
 import sys
@@ -19,7 +20,7 @@ from collections.abc import Callable, Sequence
 _COLLECTING = gc.isenabled()
 gc.disable()
 try:
-    from app import APP_NAME, __version__
+    from app import APP_NAME, __version__, terminal
     from app.domain.catalog import default_catalog
     from app.domain.schema import design_json_schema_text
     from app.errors import CliError, Once, input_name, mistyped_command, output_name
@@ -33,7 +34,6 @@ try:
     )
     from app.persistence.errors import display_path, load_warning, text_path
     from app.rules.engine import FAIL_LEVELS
-    from app.terminal import tolerate_closed_output, tolerate_narrow_output
 finally:
     gc.freeze()
     if _COLLECTING:
@@ -72,26 +72,32 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         rubric = score_design(loaded.design, result, catalog)
     shown = text_path(args.file)
-    if args.format == "json":
-        from app.estimates import estimate_design
+    with terminal.reader_may_stop():
+        if args.format == "json":
+            from app.estimates import estimate_design
 
-        figures = estimate_design(loaded.design, catalog).to_json()
-        sys.stdout.flush()
-        write_check_json(sys.stdout.buffer, result, shown, rubric, estimates=figures)
-        sys.stdout.buffer.flush()
-    elif args.format == "sarif":
-        _write_stdout(format_sarif(result, args.file))  # the name's own bytes, percent-encoded
-    else:
-        _write_stdout(format_text(result, loaded.design, catalog, display_path(args.file)))
-        if rubric is not None:
-            _write_stdout("\n" + format_rubric_text(rubric))
+            figures = estimate_design(loaded.design, catalog).to_json()
+            if terminal.stdout_is_utf8():
+                sys.stdout.flush()
+                write_check_json(sys.stdout.buffer, result, shown, rubric, estimates=figures)
+                sys.stdout.buffer.flush()
+            else:
+                data = io.BytesIO()
+                write_check_json(data, result, shown, rubric, estimates=figures)
+                terminal.write_json_text(data.getvalue().decode("utf-8"))
+        elif args.format == "sarif":
+            terminal.write_json_text(format_sarif(result, args.file))  # the name's own bytes, percent-encoded
+        else:
+            _write_stdout(format_text(result, loaded.design, catalog, display_path(args.file)))
+            if rubric is not None:
+                _write_stdout("\n" + format_rubric_text(rubric))
     return EXIT_FINDINGS if result.fails(args.fail_on) else EXIT_OK
 
 
 def cmd_catalog(args: argparse.Namespace) -> int:
     catalog = default_catalog()
     if args.format == "json":
-        _write_stdout(json.dumps(catalog.to_json_data(), indent=2, ensure_ascii=False) + "\n")
+        terminal.write_json_text(json.dumps(catalog.to_json_data(), indent=2, ensure_ascii=False) + "\n")
         return EXIT_OK
     lines = []
     for stage in catalog.stages:
@@ -129,7 +135,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
     rules = all_rules()
     if args.format == "json":
         data = [r.metadata() for r in rules]
-        _write_stdout(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        terminal.write_json_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         return EXIT_OK
     lines = [f"{r.id:4} {r.severity:7} {r.stage:10} {r.title}  [{'; '.join(r.sources)}]" for r in rules]
     _write_stdout("\n".join(lines) + ("\n" if lines else "No rules registered.\n"))
@@ -263,11 +269,15 @@ def _build_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
-def _subcommand_names(parser: argparse.ArgumentParser) -> set[str]:
+def _command_parsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
-            return set(action.choices)
-    return set()
+            return dict(action.choices)
+    return {}
+
+
+def _subcommand_names(parser: argparse.ArgumentParser) -> set[str]:
+    return set(_command_parsers(parser))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -285,9 +295,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = main_gui(argv)
         return _end_screenshot_process(status, argv) if as_process else status
     if as_process:
-        tolerate_closed_output()
-        tolerate_narrow_output()
-    args = _build_parser(argv[0]).parse_args(argv)
+        terminal.tolerate_closed_output()
+        terminal.tolerate_narrow_output()
+    parser = _build_parser(argv[0])
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # said by the command's own parser: its usage, not the list of every command
+        _command_parsers(parser).get(argv[0], parser).error(f"unrecognized arguments: {' '.join(extra)}")
     command: Callable[[argparse.Namespace], int] = args.func
     try:
         status = command(args)
@@ -302,10 +315,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # the reader stopped early (`mlsd check ... | head`): not an error
-        _detach_stdout()
+        terminal.detach_stdout()
         return EXIT_OK
     except OSError as exc:
-        _detach_stdout()
+        terminal.detach_stdout()
         print(f"mlsd: {_describe_os_error(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except Exception as exc:  # a fault of ours: one line and a crash log, never a traceback
@@ -315,17 +328,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"mlsd: {describe_crash(f'{argv[0]} failed', exc)}", file=sys.stderr)
         return EXIT_USAGE
-
-
-def _detach_stdout() -> None:
-    """Points standard output at the null device, so the interpreter's flush at exit does not
-    fail a second time on output that could not be written."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):  # no file descriptor behind stdout (an in-process caller)
-        pass
 
 
 def _describe_os_error(exc: OSError) -> str:

@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 from app.errors import input_name
+from app.persistence.atomic import atomic_write_bytes
+from app.persistence.errors import display_path
 from app.resources import resource_path
 
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
@@ -20,12 +22,28 @@ def data_home() -> Path:
     return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
 
 
-def launcher_command() -> str:
+def launcher_command() -> list[str]:
     """How the desktop should start us: the frozen executable, or the installed script."""
     if getattr(sys, "frozen", False):
-        return sys.executable
+        return [sys.executable]
     found = shutil.which("mlsd-studio") or shutil.which("mlsd")
-    return found or f"{sys.executable} -m app"
+    return [found] if found else [sys.executable, "-m", "app"]
+
+
+# Characters that make an argument of a desktop entry's Exec key need double quotes; inside
+# them ", `, $ and \ take a backslash (the Desktop Entry Specification, "The Exec key").
+_EXEC_RESERVED = frozenset(" \t\n\"'\\><~|&;$*?#()`")
+
+
+def exec_argument(text: str) -> str:
+    """`text` as one argument of an Exec key, as written in the file: quoted when it needs it
+    (a program under "My Apps" was started as "My" with "Apps/..." as its file), a percent
+    sign doubled (not a field code), and a backslash doubled once more by the file's string
+    escaping."""
+    text = text.replace("%", "%%")
+    if any(ch in _EXEC_RESERVED for ch in text):
+        text = '"' + "".join("\\" + ch if ch in '"`$\\' else ch for ch in text) + '"'
+    return text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def install(target: Path | None = None) -> list[Path]:
@@ -33,29 +51,35 @@ def install(target: Path | None = None) -> list[Path]:
     target = target or data_home()
     written: list[Path] = []
     desktop_text = resource_path("desktop", "mlsd-studio.desktop").read_text(encoding="utf-8")
-    desktop_text = desktop_text.replace("Exec=mlsd-studio %f", f"Exec={launcher_command()} %f")
+    command = " ".join(exec_argument(arg) for arg in launcher_command())
+    desktop_text = desktop_text.replace("Exec=mlsd-studio %f", f"Exec={command} %f")
     applications = target / "applications"
     applications.mkdir(parents=True, exist_ok=True)
     desktop_file = applications / "mlsd-studio.desktop"
-    desktop_file.write_text(desktop_text, encoding="utf-8")
+    atomic_write_bytes(desktop_file, desktop_text.encode("utf-8"))
     written.append(desktop_file)
     mime_dir = target / "mime" / "packages"
     mime_dir.mkdir(parents=True, exist_ok=True)
     mime_file = mime_dir / "mlsd-studio.xml"
-    shutil.copyfile(resource_path("desktop", "mlsd-studio-mime.xml"), mime_file)
+    _copy(resource_path("desktop", "mlsd-studio-mime.xml"), mime_file)
     written.append(mime_file)
     for size in ICON_SIZES:
         icon_dir = target / "icons" / "hicolor" / f"{size}x{size}" / "apps"
         icon_dir.mkdir(parents=True, exist_ok=True)
         icon = icon_dir / "mlsd-studio.png"
-        shutil.copyfile(resource_path("icons", "app", f"mlsd-studio-{size}.png"), icon)
+        _copy(resource_path("icons", "app", f"mlsd-studio-{size}.png"), icon)
         written.append(icon)
     scalable = target / "icons" / "hicolor" / "scalable" / "apps"
     scalable.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(resource_path("icons", "app.svg"), scalable / "mlsd-studio.svg")
+    _copy(resource_path("icons", "app.svg"), scalable / "mlsd-studio.svg")
     written.append(scalable / "mlsd-studio.svg")
     _refresh_caches(target)
     return written
+
+
+def _copy(source: Path, target: Path) -> None:
+    """A file copied atomically: a launcher or icon written half-way is never left behind."""
+    atomic_write_bytes(target, source.read_bytes())
 
 
 def _refresh_caches(target: Path) -> None:
@@ -82,5 +106,5 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def _cmd_install(args: argparse.Namespace) -> int:
     for path in install(args.prefix):
-        print(path)
+        print(display_path(path))  # one line each, whatever the prefix holds
     return 0

@@ -1,12 +1,15 @@
-"""The `mlsd` process's standard output: on a terminal whose encoding is not UTF-8, or closed."""
+"""The `mlsd` process's standard output: on a terminal whose encoding is not UTF-8, closed, or
+left by its reader."""
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import errno
 import io
 import os
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 
@@ -22,14 +25,35 @@ def _json_escapes(error: UnicodeError) -> tuple[str, int]:
     return "".join(escaped), error.end
 
 
+def stdout_is_utf8() -> bool:
+    """Whether standard output takes every character as it is (its encoding is UTF-8)."""
+    encoding = (getattr(sys.stdout, "encoding", None) or "utf-8").lower().replace("-", "").replace("_", "")
+    return encoding == "utf8"
+
+
+def json_for_stdout(text: str) -> str:
+    """JSON (or SARIF) text as standard output takes it: as it is on a UTF-8 stream; on any
+    other (a Latin-1 locale, PYTHONIOENCODING=ascii) with every character beyond ASCII as a
+    \\u escape, so the output is the same data, valid UTF-8 as JSON must be (é written as
+    Latin-1's one byte was not), and legible in that encoding."""
+    return text if stdout_is_utf8() else text.encode("ascii", errors="mlsd-json-escapes").decode("ascii")
+
+
+def write_json_text(text: str) -> None:
+    """`json_for_stdout(text)` written to standard output."""
+    sys.stdout.write(json_for_stdout(text))
+    sys.stdout.flush()
+
+
 def tolerate_narrow_output() -> None:
     """Text that standard output's encoding cannot hold (a name in Arabic with
     PYTHONIOENCODING=ascii or a Latin-1 locale) is written as \\u escapes instead of ending the
     command with an internal error."""
-    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "").replace("_", "")
-    if encoding != "utf8" and isinstance(sys.stdout, io.TextIOWrapper):
-        codecs.register_error("mlsd-json-escapes", _json_escapes)
+    if not stdout_is_utf8() and isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(errors="mlsd-json-escapes")
+
+
+codecs.register_error("mlsd-json-escapes", _json_escapes)
 
 
 class _ClosedOutput(io.RawIOBase):
@@ -57,3 +81,24 @@ def tolerate_closed_output() -> None:
         sys.stdout = io.TextIOWrapper(io.BufferedWriter(_ClosedOutput()), encoding="utf-8")
     if sys.stderr is None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (for the process's life)
+
+
+def detach_stdout() -> None:
+    """Points standard output at the null device, so the interpreter's flush at exit does not
+    fail a second time on output that could not be written."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no file descriptor behind stdout (an in-process caller)
+        pass
+
+
+@contextlib.contextmanager
+def reader_may_stop() -> Iterator[None]:
+    """Output whose reader may stop early (`mlsd check ... | head -1`): the rest is dropped, and
+    the command still ends with its own status (findings, differences), not with 0."""
+    try:
+        yield
+    except BrokenPipeError:
+        detach_stdout()

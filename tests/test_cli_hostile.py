@@ -86,6 +86,32 @@ def test_names_in_every_script_on_a_narrow_terminal_are_escaped_not_an_internal_
         assert json.loads(narrow.stdout.decode(encoding)) == json.loads(wide.stdout)  # the same data
 
 
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_json_and_sarif_on_a_narrow_terminal_are_valid_utf8_and_the_same_data(
+    encoding: str, tmp_path: Path
+) -> None:
+    # With a Latin-1 stdout `rules --format json` (the sources' '§') and `check --format
+    # sarif` of a design named 'Café' wrote Latin-1 bytes: not UTF-8, so not JSON to a reader
+    # (GitHub's SARIF upload), while `check --format json` wrote UTF-8
+    data = json.loads(Path(EXAMPLE).read_bytes())
+    data["meta"]["title"] = "Café § naïve — 标题"
+    data["components"][0]["name"] = "Données élèves"
+    (tmp_path / "cafe.mlsd").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    for args in (
+        ["rules", "--format", "json"],
+        ["catalog", "--format", "json"],
+        ["check", "cafe.mlsd", "--format", "sarif"],
+        ["check", "cafe.mlsd", "--format", "json", "--rubric"],
+        ["estimate", "cafe.mlsd", "--format", "json"],
+        ["diff", EXAMPLE, "cafe.mlsd", "--format", "json"],
+    ):
+        narrow = _process(args, encoding, tmp_path)
+        wide = _process(args, "utf-8", tmp_path)
+        assert narrow.returncode == wide.returncode and narrow.stderr == b"", narrow.stderr.decode()
+        assert narrow.stdout.isascii(), args  # legible in any encoding, and UTF-8
+        assert json.loads(narrow.stdout.decode("utf-8")) == json.loads(wide.stdout.decode("utf-8"))
+
+
 def test_a_refused_save_on_the_command_line_does_not_say_use_save_as(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -201,3 +227,37 @@ def test_an_output_option_given_twice_is_refused_not_half_done(
     assert done.value.code == 2
     assert "given twice" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_huge_number_out_of_range_is_named_short_not_in_all_its_digits(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 'horizon_days: -1000000000000000010979063629440455417404923096773118463368106829...
+    # is below the minimum 0': -1e308 in an integer property written out in 309 digits
+    data = json.loads(Path(EXAMPLE).read_bytes())
+    objective = next(c for c in data["components"] if c["kind"] == "business_objective")
+    objective["properties"]["horizon_days"] = -1e308
+    design = tmp_path / "huge.mlsd"
+    design.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["check", str(design)]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"mlsd: {design} at $.components[1].properties.horizon_days: -1e+308 is below the minimum 0\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "usage"),
+    [(["templates", "extra"], "usage: mlsd templates [-h]"), (["check", EXAMPLE, "y"], "usage: mlsd check ")],
+)
+def test_an_extra_argument_is_refused_with_the_command_s_own_usage(
+    argv: list[str], usage: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 'usage: mlsd [-h] [--version] COMMAND ...' / 'mlsd: error: unrecognized arguments: extra':
+    # the usage of `mlsd` itself, not of the command that was given one word too many
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    assert done.value.code == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith(usage)
+    assert err[-1] == f"mlsd {argv[0]}: error: unrecognized arguments: {argv[-1]}"

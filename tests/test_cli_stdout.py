@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from app.cli import main
 from app.persistence import load_design_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -148,3 +149,28 @@ def test_messages_never_go_into_the_output_when_stderr_is_closed(tmp_path: Path)
     assert done.returncode == 0 and done.stdout.startswith(b"digraph") and b"mlsd:" not in done.stdout
     done = run("check", "--format", "json", str(bad))
     assert done.returncode == 2 and done.stdout == b""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "{empty}"],
+        ["check", "--format", "json", "{empty}"],
+        ["check", "--format", "sarif", "{empty}"],
+        ["diff", str(EXAMPLE), "{empty}"],
+        ["diff", "--format", "json", str(EXAMPLE), "{empty}"],
+    ],
+    ids=lambda a: " ".join(a[:3]),
+)
+def test_a_reader_stopping_early_keeps_the_exit_code_of_findings_and_differences(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    """`mlsd check --format json bad.mlsd | head -1` (as `set -o pipefail` sees it) ended with
+    0, as if there were no findings; a diff cut short said 'same meaning'."""
+    empty = tmp_path / "empty.mlsd"
+    empty.write_text('{"format": "mlsd-studio/design", "schema_version": 3}', encoding="utf-8")
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone: every write fails with EPIPE
+    with open(write_end, "w", encoding="utf-8") as left_pipe:
+        monkeypatch.setattr(sys, "stdout", left_pipe)
+        assert main([str(empty) if a == "{empty}" else a for a in args]) == 1

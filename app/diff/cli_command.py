@@ -14,6 +14,7 @@ from app.domain.text import json_escape_bidi
 from app.errors import input_name
 from app.persistence import DesignLoadError, LoadedDesign, load_design, save_design
 from app.persistence.errors import display_path, load_warning, text_path
+from app.terminal import json_for_stdout, reader_may_stop
 
 EXIT_SAME, EXIT_DIFFERENT, EXIT_UNREADABLE = 0, 1, 2
 
@@ -33,12 +34,14 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if args.format == "json":
         data = {"old": text_path(args.old), "new": text_path(args.new), **diff_to_json(diff)}
         text = json_escape_bidi(dumps(data, indent=2, ensure_ascii=False)) + "\n"  # 1e400 stays 1e400
+        text = json_for_stdout(text)
     elif args.format == "md":
         text = diff_to_markdown(diff)
     else:
         text = f"{display_path(args.old)} -> {display_path(args.new)}\n" + diff_to_text(diff)
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    with reader_may_stop():
+        sys.stdout.write(text)
+        sys.stdout.flush()
     return EXIT_SAME if diff.is_empty() else EXIT_DIFFERENT
 
 

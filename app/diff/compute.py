@@ -13,6 +13,7 @@ from typing import Any
 from app.diff.model import Change, DesignDiff, finding_key
 from app.diff.values import (
     BOOKKEEPING_META,
+    created_unstated,
     display_name,
     extra_fields,
     natural_key,
@@ -77,8 +78,9 @@ def _meta_changes(old: Design, new: Design) -> Iterator[Change]:
     a, b = old.meta.model_dump(), new.meta.model_dump()
     a.update({f"design.{k}": v for k, v in extra_fields(old).items()})
     b.update({f"design.{k}": v for k, v in extra_fields(new).items()})
+    both_unstated = created_unstated(old) and created_unstated(new)  # two readings of a clock
     for key in _ordered_keys(a, b):
-        if key in BOOKKEEPING_META:
+        if key in BOOKKEEPING_META or (key == "created" and both_unstated):
             continue
         va, vb = a.get(key, _MISSING), b.get(key, _MISSING)
         if va == vb:

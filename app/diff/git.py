@@ -19,6 +19,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from app.persistence.atomic import atomic_write_bytes
+from app.persistence.errors import DesignSaveError, display_path
+
 ATTRIBUTES_LINE = "*.mlsd diff=mlsd merge=mlsd"
 GIT_TIMEOUT_S = 30
 
@@ -65,20 +68,27 @@ def repository_root(path: str | Path) -> Path:
 
 
 def add_attributes(root: Path) -> bool:
-    """Append the attributes line to .gitattributes unless it is there; True if written."""
+    """Append the attributes line to .gitattributes unless it is there; True if written.
+
+    The file is replaced atomically (a failed write leaves the user's attributes as they
+    were, not cut short) and the line ends as the file's lines do (CRLF or LF)."""
     path = root / ".gitattributes"
     try:
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GitSetupError(f"{path}: cannot read: {exc}") from None
+        data = path.read_bytes() if path.exists() else b""
+        text = data.decode("utf-8")
+    except OSError as exc:
+        raise GitSetupError(f"{display_path(path)}: cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise GitSetupError(f"{display_path(path)}: cannot read: not UTF-8 (byte {exc.start})") from None
     if any(line.split() == ATTRIBUTES_LINE.split() for line in text.splitlines()):
         return False
+    newline = "\r\n" if "\r\n" in text else "\n"
     if text and not text.endswith("\n"):
-        text += "\n"
+        text += newline
     try:
-        path.write_text(text + ATTRIBUTES_LINE + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise GitSetupError(f"{path}: cannot write: {exc}") from None
+        atomic_write_bytes(path, (text + ATTRIBUTES_LINE + newline).encode("utf-8"))
+    except DesignSaveError as exc:
+        raise GitSetupError(exc.command_line_message()) from None
     return True
 
 

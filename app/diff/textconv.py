@@ -12,7 +12,8 @@
 Components, links and decisions are sorted by id, their fields in the model's order; values
 are JSON on one line (a newline in a note is written \\n). Empty values are left out, so a
 field being filled in reads as an added line. meta.modified (when the file was saved) is left
-out: saving changes no line. A link's ends are also written as one "a -> b" line, so a
+out: saving changes no line; so is meta.created when the file does not say it (the loader's
+clock, not a fact of the file). A link's ends are also written as one "a -> b" line, so a
 retargeted link reads as such.
 """
 
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.diff.values import BOOKKEEPING_META, DESIGN_FIELDS, natural_key
+from app.diff.values import BOOKKEEPING_META, DESIGN_FIELDS, created_unstated, natural_key
 from app.domain.json_number import dumps
 from app.domain.model import Design
 from app.domain.text import json_escape_bidi
@@ -65,8 +66,9 @@ def _word(text: str) -> str:
 def design_text(design: Design) -> str:
     data = design.to_json_data()
     lines = [f"format {data.get('format')} version {data.get('schema_version')}"]
+    unstated = {"created"} if created_unstated(design) else set()
     for key, value in data["meta"].items():
-        if key not in BOOKKEEPING_META and not _empty(value):
+        if key not in BOOKKEEPING_META and key not in unstated and not _empty(value):
             lines.append(f"meta {key} = {value_text(value)}")
     for key in sorted(k for k in data if k not in DESIGN_FIELDS):
         lines.append(f"design {key} = {value_text(data[key])}")

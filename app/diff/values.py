@@ -21,6 +21,12 @@ DESIGN_FIELDS = frozenset(
 )
 
 
+def created_unstated(design: Design) -> bool:
+    """Whether the design's file does not say when it was created: the loader then fills in the
+    time of loading, which differs from one load of the file to the next (not a fact of it)."""
+    return "created" not in design.meta.model_fields_set
+
+
 def natural_key(text: str) -> tuple[Any, ...]:
     """Sort key that puts l2 before l10."""
     return tuple(int(part) if part.isdigit() else part for part in _DIGITS.split(text))

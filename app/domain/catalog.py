@@ -94,10 +94,12 @@ class PropertySpec:
         raise PropertyValueError(self.name, f"expected {self.describe_type()}, got {quoted(value)}")
 
     def _check_range(self, value: float) -> float:
+        # At most 15 significant digits: -1e308 in an integer property was written out in full
+        # (309 digits) in a message that quotes any other value in at most 60 characters.
         if self.minimum is not None and value < self.minimum:
-            raise PropertyValueError(self.name, f"{value} is below the minimum {self.minimum:g}")
+            raise PropertyValueError(self.name, f"{value:.15g} is below the minimum {self.minimum:g}")
         if self.maximum is not None and value > self.maximum:
-            raise PropertyValueError(self.name, f"{value} is above the maximum {self.maximum:g}")
+            raise PropertyValueError(self.name, f"{value:.15g} is above the maximum {self.maximum:g}")
         return value
 
 

@@ -105,12 +105,27 @@ def cut_word(word: str, width: float, measure: Measure) -> tuple[str, int]:
     cut takes one; at least two clusters tried, the first one when nothing fits) and where the
     rest of the word starts."""
     points = cut_points(word)
-    for cut in reversed(points[1:]):
+    # A cut past the longest start that fits without its hyphen cannot fit with one: only the
+    # cuts up to it are tried, so a name of thousands of letters is not measured at each one.
+    fitting = _fitting_count(points[1:], lambda cut: measure(word[:cut]) <= width)
+    for cut in reversed(points[1 : 1 + fitting]):
         head = cut_head(word, cut)
         if measure(head) <= width:
             return head, cut
     first = points[0] if points else len(word)
     return word[:first], first
+
+
+def _fitting_count(ends: Sequence[int], fits: Callable[[int], bool]) -> int:
+    """How many of the increasing `ends` fit, by bisection (a longer start is never narrower)."""
+    low, high = 0, len(ends)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if fits(ends[mid - 1]):
+            low = mid
+        else:
+            high = mid - 1
+    return low
 
 
 def elide(text: str, width: float, measure: Measure) -> str:
@@ -138,10 +153,9 @@ def ellipsized(text: str, width: float, measure: Measure) -> str:
 def _dash_break(word: str, width: float, measure: Measure) -> int | None:
     """Where a word wider than `width` may end its line after a slash or hyphen of its own:
     the last such place whose start fits ("near-real-" / "time"), or None."""
-    for match in reversed(list(BREAK_AFTER.finditer(word))):
-        if measure(word[: match.start()]) <= width:
-            return match.start()
-    return None
+    ends = [match.start() for match in BREAK_AFTER.finditer(word)]
+    fitting = _fitting_count(ends, lambda end: measure(word[:end]) <= width)
+    return ends[fitting - 1] if fitting else None
 
 
 def _pieces(text: str, at_dashes: bool) -> list[str]:

@@ -63,8 +63,9 @@ def cmd_estimate(args: argparse.Namespace) -> int:
     if args.format == "json":
         data = {"file": text_path(args.file), **estimate.to_json()}
         from app.domain.text import json_escape_bidi
+        from app.terminal import write_json_text
 
-        sys.stdout.write(json_escape_bidi(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
+        write_json_text(json_escape_bidi(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
     else:
         from app.domain.text import isolate
         from app.estimates.model import one_line

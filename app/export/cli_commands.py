@@ -56,7 +56,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--layout",
         choices=("ours", "graphviz"),
-        default="ours",
         help="how SVG and PNG are laid out: 'ours' (default; the layout of the report and the canvas's "
         "auto-layout, drawn by Graphviz without re-layout) or 'graphviz' (Graphviz's own dot layout)",
     )
@@ -128,6 +127,8 @@ def _export(args: argparse.Namespace) -> int:
         if not MIN_PNG_SCALE <= scale <= 100:  # below 1 dpi Graphviz drew nothing, or at 96 dpi
             lowest = f"{MIN_PNG_SCALE:.4f} (1 dpi)"
             raise CliError(f"export: --scale must be a number of pixels per point from {lowest} to 100")
+    if getattr(args, "layout", None) is not None and not {"svg", "png"} & wanted.keys():
+        raise CliError("export: --layout sets how SVG and PNG are laid out; give --svg OUT or --png OUT too")
     if getattr(args, "rubric", False) and "pdf" not in wanted:
         raise CliError("export: --rubric adds a section to the PDF report; give --pdf OUT too")
     since = getattr(args, "since", None)
@@ -156,7 +157,7 @@ def _export(args: argparse.Namespace) -> int:
             _say(f"rendering diagrams with {find_renderer().describe()}")
         except RenderError as exc:
             raise CliError(f"export: {exc}") from None
-    layout = getattr(args, "layout", "ours")
+    layout = getattr(args, "layout", None) or "ours"
     after_summary = None
     if since:
         from app.export.report.changes import since_section

@@ -129,10 +129,25 @@ def default_timeout() -> float:
 
 
 def _summarise(stderr: bytes) -> str:
+    """The renderer's stderr on one line, an escape sequence or bidi control it holds shown as
+    an escape (\\x1b) rather than sent to the terminal that shows the message."""
     text = stderr.decode("utf-8", errors="replace").strip()
     if len(text) > _STDERR_CHARS:
         text = text[:_STDERR_CHARS].rstrip() + " ..."
-    return " | ".join(line.strip() for line in text.splitlines() if line.strip()) or "(no error output)"
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    shown = " | ".join("".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in line) for line in lines)
+    return shown or "(no error output)"
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _looks_like(fmt: str, out: bytes) -> bool:
+    """Whether a renderer's output can be a PNG (its signature) or an SVG (an <svg element
+    after the XML prolog): anything else (a wrapper's message on stdout) is a failure."""
+    if fmt == "png":
+        return out.startswith(PNG_SIGNATURE)
+    return fmt != "svg" or b"<svg" in out[:4096]
 
 
 _SYSTEM_FONTCONFIG = (
@@ -333,6 +348,8 @@ def _run(
         )
     if not out:
         raise RenderError(f"{renderer.name} produced no {fmt} output: {_summarise(err)}")
+    if not _looks_like(fmt, out):
+        raise RenderError(f"{renderer.name} wrote no {fmt.upper()} (its output began {out[:32]!r})")
     return out
 
 

@@ -124,8 +124,19 @@ def measure_in_points(font: str, size: float) -> Measure:
     Helvetica's metrics); a wide CJK character or emoji counts one em."""
     from reportlab.pdfbase.pdfmetrics import stringWidth  # only where text is fitted to a box
 
+    class Widths(dict[str, float]):
+        """Each character's width, looked up once: a long name is measured again and again as
+        it is wrapped (a 10,000-letter name: millions of lookups, seconds each)."""
+
+        def __missing__(self, ch: str) -> float:
+            units = _units(ch)
+            width = self[ch] = units * size / 2 if units != 1 else stringWidth(ch, font, size)
+            return width
+
+    width_of = Widths().__getitem__
+
     def measure(text: str) -> float:
-        return sum(_units(ch) * size / 2 if _units(ch) != 1 else stringWidth(ch, font, size) for ch in text)
+        return sum(map(width_of, text))
 
     return measure
 

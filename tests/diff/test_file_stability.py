@@ -95,3 +95,25 @@ def test_saving_an_edit_also_stamps_modified_on_its_own_line(tmp_path):
     after = save_design(design, path).decode().splitlines()
     changed = {b.split(":")[0].strip() for a, b in zip(before, after, strict=True) if a != b}
     assert changed == {'"title"', '"modified"'}
+
+
+def test_a_file_that_does_not_say_when_it_was_created_reads_the_same_at_any_time():
+    """The loader stamps such a file with the time of loading: `mlsd textconv` printed it
+    ('meta created = "2026-12-07T20:09:07+00:00"'), so one revision's text changed from one
+    second to the next (a spurious line in `git diff`, a stale textconv cache), and a diff of two
+    such files could report their creation as changed."""
+    from app.diff import diff_designs
+    from app.diff.textconv import design_text
+
+    data = b'{"format": "mlsd-studio/design", "schema_version": 3, "meta": {"title": "t"}}'
+    earlier, later = load_design_bytes(data).design, load_design_bytes(data).design
+    earlier.meta.__dict__["created"] = "2026-01-01T00:00:00+00:00"  # as two loads a second apart
+    later.meta.__dict__["created"] = "2026-01-01T00:00:01+00:00"
+    assert design_text(earlier) == design_text(later)
+    assert "created" not in design_text(later)
+    assert diff_designs(earlier, later).is_empty()
+    stated = load_design(resource_path("examples", "example.mlsd")).design
+    assert 'meta created = "' in design_text(stated)  # a date the file gives is a fact of it
+    moved = load_design(resource_path("examples", "example.mlsd")).design
+    moved.meta.created = "2027-01-01T00:00:00+00:00"
+    assert [c.field for c in diff_designs(stated, moved).changes] == ["created"]

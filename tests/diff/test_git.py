@@ -229,3 +229,29 @@ def test_the_configured_command_is_the_mlsd_that_ran(tmp_path, monkeypatch):
     monkeypatch.setattr(sys, "argv", ["/somewhere/app/cli.py"])
     monkeypatch.setattr(gitmod.shutil, "which", lambda name: None)
     assert gitmod.mlsd_command() == f"{shlex.quote(sys.executable)} -m app"
+
+
+def test_gitattributes_is_replaced_whole_or_not_at_all_and_keeps_its_line_ends(
+    tmp_path, monkeypatch, capsys
+):
+    """`git-setup` rewrote .gitattributes in place: a write failing half-way (a full disk) left
+    the user's attributes cut short. A CRLF file got one LF line among its CRLF ones."""
+    path = tmp_path / "repo"
+    path.mkdir()
+    subprocess.run(["git", "init", "-q", str(path)], check=True, timeout=60)
+    attributes = path / ".gitattributes"
+    attributes.write_bytes(b"*.txt text\r\n*.png binary")
+
+    def full_disk(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("app.persistence.atomic.os.fsync", full_disk)
+        assert main(["git-setup", str(path), "--command", "mlsd"]) == 2
+    assert attributes.read_bytes() == b"*.txt text\r\n*.png binary"
+    err = capsys.readouterr().err
+    full = "the disk is full; nothing was changed. Free some space or save elsewhere"
+    assert err == f"mlsd git-setup: {attributes}: {full}\n"
+    assert main(["git-setup", str(path), "--command", "mlsd"]) == 0
+    assert attributes.read_bytes() == b"*.txt text\r\n*.png binary\r\n" + ATTRIBUTES_LINE.encode() + b"\r\n"
+    assert [p.name for p in path.iterdir() if p.name.startswith(".gitattributes")] == [".gitattributes"]

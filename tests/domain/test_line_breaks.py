@@ -66,3 +66,20 @@ def test_the_cut_hyphens_come_off_and_the_text_s_own_stay():
     lines = wrap(text, 10, 4, chars)
     assert lines == ("Personali-", "zation", "near-real-", "time")
     assert without_cut_hyphens(lines, text) == ["Personali", "zation", "near-real-", "time"]
+
+
+def test_a_word_of_thousands_of_letters_is_cut_without_measuring_every_start():
+    # `mlsd export --svg` of a design with a 10,000-letter name measured each of its starts at
+    # each line (tens of millions of letters: minutes; the PDF report, the same)
+    calls = []
+
+    def counted(text: str) -> float:
+        calls.append(text)
+        return float(len(text))
+
+    for word in ("x" * 10_000, "ab-" * 3_000):
+        calls.clear()
+        wrap(word, 20, 3, counted)
+        assert sum(map(len, calls)) < 40 * len(word)  # a few passes over it, not one per letter
+    assert wrap("x" * 10_000, 20, 3, chars) == ("x" * 19 + "-", "x" * 19 + "-", "x" * 19 + ELLIPSIS)
+    assert wrap("ab-" * 3_000, 20, 2, chars) == ("ab-" * 6, "ab-" * 6 + "a" + ELLIPSIS)

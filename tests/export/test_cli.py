@@ -84,6 +84,32 @@ def test_failing_renderer_exits_2_and_writes_nothing(
     assert not dot.exists() and not svg.exists()
 
 
+@pytest.mark.parametrize("fmt", ["svg", "png"])
+def test_a_renderer_that_prints_something_else_leaves_the_good_file_alone(
+    design_file, tmp_path, capsys, monkeypatch, fake_renderer, fmt
+):
+    # A renderer (wrapper) exiting 0 with 'garbage' on stdout: `--png a.png` replaced a good
+    # picture with the 8 bytes 'garbage\n', exit 0
+    monkeypatch.setenv(ENV_DOT, fake_renderer("echo garbage"))
+    out = tmp_path / f"a.{fmt}"
+    out.write_bytes(b"the good picture")
+    assert main(["export", str(design_file), f"--{fmt}", str(out)]) == 2
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert err == f"mlsd: export {fmt}: fake-dot wrote no {fmt.upper()} (its output began b'garbage\\n')"
+    assert out.read_bytes() == b"the good picture"
+
+
+def test_a_renderer_s_escape_sequences_are_shown_not_sent_to_the_terminal(
+    design_file, tmp_path, capsys, monkeypatch, fake_renderer
+):
+    # a clear-screen, a window title and a right-to-left override, on stderr
+    script = "printf 'Error: \\033[2J\\033]0;owned\\007 \\342\\200\\256x' >&2; exit 1"
+    monkeypatch.setenv(ENV_DOT, fake_renderer(script))
+    assert main(["export", str(design_file), "--svg", str(tmp_path / "a.svg")]) == 2
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert err.endswith("rendering svg: Error: \\x1b[2J\\x1b]0;owned\\x07 \\u202ex")
+
+
 def test_slow_renderer_times_out(design_file, tmp_path, capsys, monkeypatch, fake_renderer):
     monkeypatch.setenv(ENV_DOT, fake_renderer("exec sleep 60"))
     assert main(["export", str(design_file), "--png", str(tmp_path / "a.png"), "--timeout", "1"]) == 2
@@ -135,6 +161,17 @@ def test_graphviz_layout_still_available(design_file, tmp_path, any_renderer):
     png = tmp_path / "theirs.png"
     assert main(["export", str(design_file), "--png", str(png), "--layout", "graphviz"]) == 0
     assert png.read_bytes().startswith(b"\x89PNG") and max(_png_size(png)) <= 8000
+
+
+def test_the_layout_of_svg_and_png_is_refused_without_them_not_ignored(design_file, tmp_path, capsys):
+    # `--dot x.dot --layout graphviz` wrote our DOT, exit 0, as if asked for nothing more
+    # (--scale, --rubric and --since are refused the same way)
+    assert main(["export", str(design_file), "--dot", str(tmp_path / "x.dot"), "--layout", "graphviz"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "mlsd: export: --layout sets how SVG and PNG are laid out; give --svg OUT or --png OUT too\n"
+    )
+    assert not (tmp_path / "x.dot").exists()
 
 
 def test_bad_arguments(design_file, capsys):
