@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QTextLayout, QTextOption
 from PySide6.QtWidgets import QLabel
 
@@ -312,6 +312,25 @@ def test_the_list_reached_with_tab_shows_its_current_row(qtbot, doc, checker, pa
     qtbot.keyClick(panel.group_combo, Qt.Key.Key_Tab)
     assert tree.hasFocus()
     assert row() != unfocused
+
+
+def test_accept_dialog_has_no_gap_above_its_heading_or_its_sections(qtbot, doc, checker, test_rule_only):
+    """The window opened taller than its labels at its width (their height was reckoned at a
+    narrower one) and each label took a share, centring its text: a gap above the heading. Made
+    taller by the user, the room goes to the rationale field, not to the labels."""
+    doc.add_component("model", 0, 0, "Ranker")
+    dialog = dialogs.AcceptDialog(checker.check_now().findings[0], TEST_RULE)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    labels = [label for label in dialog.findChildren(QLabel) if label.isVisible()]
+    heading = next(label for label in labels if label.text().startswith("T1 · "))
+    top = dialog.layout().contentsMargins().top()
+    for size in (dialog.size(), dialog.size() + QSize(0, 200)):
+        dialog.resize(size)
+        dialog.layout().activate()
+        assert heading.y() == top
+        assert [lb.height() for lb in labels] == [lb.heightForWidth(lb.width()) for lb in labels]
 
 
 def test_accept_dialog_takes_ctrl_enter_once_a_rationale_is_written(qtbot, doc, checker, test_rule_only):
