@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QTextLayout, QTextOption
@@ -271,6 +273,26 @@ def test_finding_rows_fit_their_text_and_follow_a_font_change(qtbot, doc, checke
     panel.tree.setFont(font)  # the rows are measured with the new font's metrics, not kept ones
     panel.tree.doItemsLayout()
     assert _row_heights(panel)[0] == _expected_height(panel, item) > before
+
+
+def test_a_long_finding_title_wraps_onto_a_second_line_rather_than_being_elided(qtbot, doc, checker, panel):
+    """"R23  Unexplained model under an interpr…" was cut at the dock's width while the message
+    under it wrapped: the title takes a second line, and its row the height of that line more."""
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    title = "Unexplained model under an interpretability constraint"
+    long_rule = dataclasses.replace(TEST_RULE, id="T2", title=title)
+    doc.engine.rules = [TEST_RULE, long_rule]
+    doc.add_component("model", 0, 0, "Ranker")
+    checker.check_now()
+    short, long = sorted(panel.finding_items(), key=lambda item: item.text(0))
+    bold = QFont(panel.tree.font())
+    bold.setBold(True)
+    metrics = QFontMetrics(bold)
+    assert metrics.horizontalAdvance("T2  " + long_rule.title) > panel.tree.viewport().width()  # it must wrap
+    rect = panel.tree.visualItemRect
+    assert rect(long).height() - rect(short).height() >= metrics.lineSpacing() - 1
+    assert rect(short).height() == _expected_height(panel, short)
 
 
 def test_finding_rows_forget_their_fonts_when_the_font_database_changes(qtbot, panel):
