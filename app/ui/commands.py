@@ -29,6 +29,7 @@ class DocCommand(QUndoCommand):
         self.doc = doc
         self._first = True  # the next _redo is the first run: it learns the old values
         self._skip_redo = False  # the redo QUndoStack.push calls: do_first did the edit
+        self._done_once = False  # the edit ran before: a redo now is the user's Redo
 
     def do_first(self) -> bool:
         """Do the edit before the document pushes the command; False when it changed nothing.
@@ -38,13 +39,21 @@ class DocCommand(QUndoCommand):
         changed = self._redo()
         self._first = False
         self._skip_redo = changed
+        self._done_once = True
         return changed
 
     def redo(self) -> None:
         if self._skip_redo:
             self._skip_redo = False
             return
+        again = self._done_once
         self._redo()
+        self._done_once = True
+        if again:
+            self._redone()
+
+    def _redone(self) -> None:
+        """After a Redo (not the edit's first run): what the views should select again."""
 
     def _redo(self) -> bool:
         """Do the edit; False when it changed nothing (only read on the first run)."""
@@ -64,6 +73,9 @@ class AddItemsCommand(DocCommand):
         links = [lk.model_copy(deep=True) for lk in self.links]
         self.doc.apply_changes(ops.add_items(self.doc.design, self.doc.catalog, components, links))
         return True
+
+    def _redone(self) -> None:  # added again: selected, as adding selects what it adds
+        self.doc.reselect_items.emit([c.id for c in self.components], [lk.id for lk in self.links])
 
     def undo(self) -> None:
         design = self.doc.design
@@ -115,6 +127,7 @@ class RemoveItemsCommand(DocCommand):
         for index, link in reversed(self._removed_links):
             changes += ops.add_link(design, link, index)
         self.doc.apply_changes(changes)
+        self.doc.reselect_items.emit(list(self.component_ids), list(self.link_ids))
 
 
 class MoveCommand(DocCommand):
@@ -235,6 +248,9 @@ class AddDecisionCommand(DocCommand):
         self.doc.apply_changes(ops.add_decision(self.doc.design, self.decision.model_copy(deep=True)))
         return True
 
+    def _redone(self) -> None:
+        self.doc.reselect_decision.emit(self.decision.id)
+
     def undo(self) -> None:
         self.doc.apply_changes(ops.remove_decision(self.doc.design, self.decision.id)[1])
 
@@ -255,6 +271,7 @@ class RemoveDecisionCommand(DocCommand):
             raise RuntimeError(f"decision {self.decision_id!r} was never removed")
         index, decision = self._removed
         self.doc.apply_changes(ops.add_decision(self.doc.design, decision, index))
+        self.doc.reselect_decision.emit(decision.id)
 
 
 class SetRuleOverrideCommand(SetValueCommand):

@@ -113,6 +113,7 @@ class DecisionsPanel(QWidget):
         self.tree.itemActivated.connect(lambda item, _c: self.edit_decision(item.data(0, DECISION_ROLE)))
         self.tree.itemClicked.connect(self._item_clicked)
         document.decisions_changed.connect(self.refresh)
+        document.reselect_decision.connect(self.select)
         document.design_reset.connect(self._design_reset)
         ThemeManager.instance().changed.connect(self.refresh)
         document.component_changed.connect(self._component_changed)  # names shown for acceptances

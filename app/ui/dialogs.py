@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -210,7 +210,6 @@ class AcceptDialog(QDialog):
         self.rationale.setPlaceholderText("e.g. Labels arrive within minutes, so drift is caught by …")
         self.rationale.setTabChangesFocus(True)
         self.rationale.setMinimumHeight(self.fontMetrics().lineSpacing() * 5 + 12)
-        self.rationale.setMaximumHeight(self.fontMetrics().lineSpacing() * 12)
         layout.addWidget(self.rationale, 1)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -224,6 +223,13 @@ class AcceptDialog(QDialog):
         layout.addWidget(self.buttons)
         self.rationale.textChanged.connect(self._update_ok)
         self.rationale.setFocus()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        """As wide as the window opens: its first height is that of the wrapped labels at the
+        hint's width, which at a narrower hint was too tall for the window's width, and the
+        labels took the surplus, each centring its text (a gap above the heading)."""
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), self.minimumWidth()), hint.height())
 
     def _update_ok(self) -> None:
         self.ok_button.setEnabled(bool(self.text()))

@@ -45,6 +45,10 @@ class DesignDocument(QObject):
     link_changed = Signal(str)
     meta_changed = Signal()
     decisions_changed = Signal()
+    # Undo brought back, or Redo added again, these components and links / this decision:
+    # the views select them (the canvas, and through it the inspector; the Decisions dock).
+    reselect_items = Signal(list, list)
+    reselect_decision = Signal(str)
     overrides_changed = Signal()
     design_reset = Signal()
     changed = Signal()

@@ -1,8 +1,9 @@
 """Drawing of the findings tree: severity icons, and a delegate that word-wraps each finding.
 
-A finding row shows the severity icon, "R24  Latency budget" in bold, the message wrapped
-over up to three lines, and a muted line with the components' names (or, for an accepted
-finding, its rationale). Group rows show a coloured bar, the group name and its count.
+A finding row shows the severity icon, "R24  Latency budget" in bold (wrapped over up to two
+lines), the message wrapped over up to three lines, and a muted line with the components'
+names (or, for an accepted finding, its rationale). Group rows show a coloured bar, the group
+name and its count.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ DETAIL_ROLE = Qt.ItemDataRole.UserRole + 12  # the muted last line of a finding 
 _PAD = 6
 _ICON = 16
 _MAX_MESSAGE_LINES = 3
+_MAX_TITLE_LINES = 2
 _HEIGHTS_KEPT = 20_000  # wrapped heights remembered by the delegate (cleared when full)
 
 
@@ -76,6 +78,10 @@ def severity_icon(severity: str, size: int = _ICON) -> QIcon:
     painter.drawText(box, Qt.AlignmentFlag.AlignCenter, glyph)
     painter.end()
     return QIcon(pixmap)
+
+
+def _head(finding: Finding) -> str:
+    return f"{finding.rule}  {finding.title}"
 
 
 class FindingTree(QTreeWidget):
@@ -167,15 +173,24 @@ class FindingDelegate(QStyledItemDelegate):
     def _message_height(self, fonts: _FontSet, text: str, width: int) -> int:
         """The wrapped text's height (at most _MAX_MESSAGE_LINES lines), remembered per font,
         width and text: the tree asks again for every row at each layout (hundreds of rows)."""
-        key = (fonts.key, width, text)
-        height = self._heights.get(key)
+        return self._wrapped_height(fonts.key, fonts.base_metrics, _MAX_MESSAGE_LINES, text, width)
+
+    def _head_height(self, fonts: _FontSet, text: str, width: int) -> int:
+        """The bold "R23  title" line's height: one line, or two when the title is longer."""
+        metrics = fonts.bold_metrics
+        if metrics.horizontalAdvance(text) <= width:
+            return metrics.height()
+        return self._wrapped_height(fonts.key + "/bold", metrics, _MAX_TITLE_LINES, text, width)
+
+    def _wrapped_height(self, key: str, metrics: QFontMetrics, lines: int, text: str, width: int) -> int:
+        cache_key = (key, width, text)
+        height = self._heights.get(cache_key)
         if height is None:
-            metrics = fonts.base_metrics
             bound = metrics.boundingRect(QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, text)
-            height = min(bound.height(), metrics.lineSpacing() * _MAX_MESSAGE_LINES)
+            height = min(bound.height(), metrics.lineSpacing() * lines)
             if len(self._heights) >= _HEIGHTS_KEPT:
                 self._heights.clear()
-            self._heights[key] = height
+            self._heights[cache_key] = height
         return height
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
@@ -187,7 +202,7 @@ class FindingDelegate(QStyledItemDelegate):
         if finding is None:
             text = index.data(Qt.ItemDataRole.DisplayRole) or ""
             return QSize(200, self._message_height(fonts, text, width) + 2 * _PAD)
-        height = fonts.bold_metrics.height()
+        height = self._head_height(fonts, _head(finding), width)
         height += 2 + self._message_height(fonts, finding.message, width)
         if index.data(DETAIL_ROLE):
             height += 2 + fonts.small_metrics.height()
@@ -260,7 +275,7 @@ class FindingDelegate(QStyledItemDelegate):
         if isinstance(icon, QIcon):
             icon.paint(painter, QRect(rect.left(), rect.top() + 1, _ICON, _ICON))
         x = rect.left() + _ICON + _PAD
-        width = rect.right() - x
+        width = rect.right() + 1 - x  # as sizeHint's: a line wraps where the row's height has it wrap
         painter.setPen(text_color)
         if finding is None:
             painter.setFont(fonts.base)
@@ -271,11 +286,12 @@ class FindingDelegate(QStyledItemDelegate):
             )
             return
         y = rect.top()
-        head_metrics = fonts.bold_metrics
         painter.setFont(fonts.bold)
-        head = head_metrics.elidedText(f"{finding.rule}  {finding.title}", Qt.TextElideMode.ElideRight, width)
-        painter.drawText(QRect(x, y, width, head_metrics.height()), Qt.AlignmentFlag.AlignLeft, head)
-        y += head_metrics.height() + 2
+        head = _head(finding)
+        head_height = self._head_height(fonts, head, width)
+        head = self._elide_lines(fonts.bold_metrics, head, width, _MAX_TITLE_LINES)
+        painter.drawText(QRect(x, y, width, head_height), Qt.TextFlag.TextWordWrap, head)
+        y += head_height + 2
         painter.setFont(fonts.base)
         metrics = fonts.base_metrics
         message_rect = self._message_rect(fonts, finding.message, width).translated(x, y)
@@ -291,17 +307,17 @@ class FindingDelegate(QStyledItemDelegate):
             painter.drawText(QRect(x, y, width, small_metrics.height()), Qt.AlignmentFlag.AlignLeft, text)
 
     @staticmethod
-    def _elide_lines(metrics: QFontMetrics, text: str, width: int) -> str:
-        """Cut the message after the last shown line, with an ellipsis (the tooltip has it all)."""
+    def _elide_lines(metrics: QFontMetrics, text: str, width: int, lines: int = _MAX_MESSAGE_LINES) -> str:
+        """Cut the text after the last shown line, with an ellipsis (the tooltip has it all)."""
         bound = metrics.boundingRect(QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, text)
-        if bound.height() <= metrics.lineSpacing() * _MAX_MESSAGE_LINES:
+        if bound.height() <= metrics.lineSpacing() * lines:
             return text
         words = text.split()
         shown = ""
         for word in words:
             trial = f"{shown} {word}".strip()
             trial_h = metrics.boundingRect(QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, trial + " …")
-            if trial_h.height() > metrics.lineSpacing() * _MAX_MESSAGE_LINES:
+            if trial_h.height() > metrics.lineSpacing() * lines:
                 break
             shown = trial
         return shown + " …"

@@ -145,6 +145,8 @@ def test_removed_and_added_links_show_at_once(qtbot):
     assert without != with_link
     assert without == _items_frame(view)
     doc.undo_stack.undo()  # the link comes back as a new item: it paints itself at first
+    assert view.selected_link_ids() == [link_id]  # what an undone delete brings back is selected
+    view.select_components([])
     assert scene.link_batches.count() == 2
     assert frame(view) == with_link
     new_id = doc.connect(ids[0], ids[3])

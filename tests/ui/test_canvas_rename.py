@@ -17,7 +17,7 @@ from app.persistence import load_design
 from app.ui.canvas import card_text as ct
 from app.ui.canvas import style as st
 from app.ui.canvas.overview import LABEL_MAX_W
-from app.ui.canvas.rename import MIN_WIDTH, NameEditor
+from app.ui.canvas.rename import MIN_WIDTH, TYPING_WIDTH, NameEditor
 
 ARABIC = "خط أنابيب الميزات"
 HEBREW = "מאגר תכונות"
@@ -367,6 +367,27 @@ def test_zoomed_out_to_blocks_the_editor_is_legible_over_the_card(shown):
     _double_click(canvas, card.center())
     assert canvas.renamer.editor is not None  # a block has no name drawn: the whole card counts
     QTest.keyClick(canvas.renamer.editor, Qt.Key.Key_Escape)
+
+
+@pytest.mark.parametrize("zoom", [1.0, 0.75, 0.5, 0.4, 0.3])
+def test_zoomed_out_the_editor_sits_over_the_name_no_wider_than_the_card(shown, zoom):
+    """Zoomed out it kept the 186 pixels the name has at 1:1: at 0.5 it stood 42 pixels past each
+    side of a 101-pixel card. Now it covers the name and no more than the card, at least
+    TYPING_WIDTH pixels wide (centred on the card) where the card is narrower than that."""
+    window, _a, b, _link = shown
+    canvas = window.canvas
+    canvas.set_zoom(zoom)
+    item = canvas.design_scene.component_item(b)
+    canvas.centerOn(item.card_rect().center())
+    assert item.text_layout(canvas.zoom_factor()) is not None  # the card shows its name
+    editor = _open_with_f2(window, b)
+    box, card = editor.geometry(), canvas.mapFromScene(item.card_rect()).boundingRect()
+    assert box.contains(_name_point(window, b))
+    if card.width() >= TYPING_WIDTH:
+        assert card.left() <= box.left() and box.right() <= card.right()
+    else:
+        assert box.width() == TYPING_WIDTH and abs(box.center().x() - card.center().x()) <= 1
+    assert box.width() >= min(card.width() - 2 * st.PAD * zoom, MIN_WIDTH)  # room for the name
 
 
 def test_the_editor_follows_zoom_scroll_and_resize_and_goes_with_its_card(shown, qtbot):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QTextLayout, QTextOption
 from PySide6.QtWidgets import QLabel
 
@@ -273,6 +275,26 @@ def test_finding_rows_fit_their_text_and_follow_a_font_change(qtbot, doc, checke
     assert _row_heights(panel)[0] == _expected_height(panel, item) > before
 
 
+def test_a_long_finding_title_wraps_onto_a_second_line_rather_than_being_elided(qtbot, doc, checker, panel):
+    """"R23  Unexplained model under an interpr…" was cut at the dock's width while the message
+    under it wrapped: the title takes a second line, and its row the height of that line more."""
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    title = "Unexplained model under an interpretability constraint"
+    long_rule = dataclasses.replace(TEST_RULE, id="T2", title=title)
+    doc.engine.rules = [TEST_RULE, long_rule]
+    doc.add_component("model", 0, 0, "Ranker")
+    checker.check_now()
+    short, long = sorted(panel.finding_items(), key=lambda item: item.text(0))
+    bold = QFont(panel.tree.font())
+    bold.setBold(True)
+    metrics = QFontMetrics(bold)
+    assert metrics.horizontalAdvance("T2  " + long_rule.title) > panel.tree.viewport().width()  # it must wrap
+    rect = panel.tree.visualItemRect
+    assert rect(long).height() - rect(short).height() >= metrics.lineSpacing() - 1
+    assert rect(short).height() == _expected_height(panel, short)
+
+
 def test_finding_rows_forget_their_fonts_when_the_font_database_changes(qtbot, panel):
     from PySide6.QtGui import QGuiApplication
 
@@ -312,6 +334,25 @@ def test_the_list_reached_with_tab_shows_its_current_row(qtbot, doc, checker, pa
     qtbot.keyClick(panel.group_combo, Qt.Key.Key_Tab)
     assert tree.hasFocus()
     assert row() != unfocused
+
+
+def test_accept_dialog_has_no_gap_above_its_heading_or_its_sections(qtbot, doc, checker, test_rule_only):
+    """The window opened taller than its labels at its width (their height was reckoned at a
+    narrower one) and each label took a share, centring its text: a gap above the heading. Made
+    taller by the user, the room goes to the rationale field, not to the labels."""
+    doc.add_component("model", 0, 0, "Ranker")
+    dialog = dialogs.AcceptDialog(checker.check_now().findings[0], TEST_RULE)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    labels = [label for label in dialog.findChildren(QLabel) if label.isVisible()]
+    heading = next(label for label in labels if label.text().startswith("T1 · "))
+    top = dialog.layout().contentsMargins().top()
+    for size in (dialog.size(), dialog.size() + QSize(0, 200)):
+        dialog.resize(size)
+        dialog.layout().activate()
+        assert heading.y() == top
+        assert [lb.height() for lb in labels] == [lb.heightForWidth(lb.width()) for lb in labels]
 
 
 def test_accept_dialog_takes_ctrl_enter_once_a_rationale_is_written(qtbot, doc, checker, test_rule_only):

@@ -7,9 +7,10 @@ Rename on the card menu opens a line editor over the name, in the card's font, t
 - A refused name (blank, see `edit_checks.check_new_name`) is said in the status bar and the old
   name is kept, as in the inspector; after Enter the editor stays open with the old name selected.
 - Escape cancels: the design and the undo history stay as they were.
-- Zoomed out the editor keeps the room the name has at 1:1 (wider than the card, centred on the
-  name); where cards are blocks it takes the name's font at 1:1 and the place of the name label
-  drawn above a selected block, so the name is not shown twice and the block stays in sight.
+- Zoomed out the editor covers the name's lines and no more than the card as it is seen (at
+  least TYPING_WIDTH pixels wide, centred on the card, where the card is narrower); where cards
+  are blocks it takes the name's font at 1:1 and the place of the name label drawn above a
+  selected block, so the name is not shown twice and the block stays in sight.
 - The editor follows its card as the view scrolls or zooms and closes when the card goes.
 
 A double-click elsewhere on a card (its header, technology, a handle) does what it did before.
@@ -33,7 +34,8 @@ if TYPE_CHECKING:
 _KEEP_OPEN = (Qt.FocusReason.PopupFocusReason, Qt.FocusReason.ActiveWindowFocusReason)
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 MARGIN = 3  # pixels of editor around the name's text
-MIN_WIDTH = round(ct.TEXT_WIDTH) + 2 * MARGIN  # the name's room at 1:1: zoomed out, as much
+MIN_WIDTH = round(ct.TEXT_WIDTH) + 2 * MARGIN  # the name's room at 1:1
+TYPING_WIDTH = 64  # pixels: the least room for typing, over a card seen narrower than that
 BLOCK_EDITOR_WIDTH = max(MIN_WIDTH, round(LABEL_MAX_W) + 10 + 2 * MARGIN)  # over the widest label
 NAME_SLACK = 4.0  # scene units around the name's lines that a double-click still counts as on it
 
@@ -214,8 +216,13 @@ class InlineRenamer(QObject):
             font.setPixelSize(max(1, round(layout.name_size * zoom)))
             rect = view.mapFromScene(_name_rect(layout).translated(item.pos())).boundingRect()
             rect.adjust(-MARGIN, -MARGIN, MARGIN, MARGIN)
+            card = view.mapFromScene(item.card_rect()).boundingRect()
+            rect.setLeft(max(rect.left(), card.left()))  # over the card as seen, never past it
+            rect.setRight(min(rect.right(), card.right()))
             centre = rect.center()
-            rect.setWidth(max(rect.width(), MIN_WIDTH))  # zoomed out: room to see what is typed
+            if rect.width() < TYPING_WIDTH:
+                centre.setX(card.center().x())
+            rect.setWidth(max(rect.width(), TYPING_WIDTH))
             rect.setHeight(max(rect.height(), QFontMetrics(font).height() + 2 * MARGIN))
             rect.moveCenter(centre)
         else:  # a block: the card's font at 1:1, in the place of the name label above the block

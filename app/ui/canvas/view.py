@@ -116,6 +116,7 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
         self.zoom_warmup.schedule()
         self._undo_index = document.undo_stack.index()
         document.undo_stack.indexChanged.connect(self._undo_index_changed)
+        document.reselect_items.connect(self.select_components)
 
     # ---- zoom ----------------------------------------------------------------------------------
 

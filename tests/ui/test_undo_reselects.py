@@ -1,0 +1,75 @@
+"""Undo of a delete and Redo of an add select what they bring back, as adding selects what it adds:
+on the canvas (and so in the inspector) and in the Decisions dock."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from app.domain.model import Decision
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+CTRL_SHIFT = CTRL | Qt.KeyboardModifier.ShiftModifier
+
+
+def _canvas_focused(window, qtbot) -> None:
+    window.activateWindow()
+    window.canvas.setFocus()
+    qtbot.waitUntil(window.canvas.hasFocus)
+
+
+def test_undo_of_a_delete_selects_the_cards_it_brings_back(qtbot, windows):
+    """The card came back unselected and the inspector showed the design."""
+    window = windows()
+    doc, canvas = window.document, window.canvas
+    a = doc.add_component("model", 0, 0, "Ranker")
+    b = doc.add_component("endpoint", 300, 0, "Feed API")
+    link = doc.connect(a, b)
+    other = doc.add_component("feature_pipeline", 0, 300, "Features")
+    canvas.select_components([a, b], [link])
+    _canvas_focused(window, qtbot)
+    qtbot.keyClick(canvas, Qt.Key.Key_Delete)
+    assert doc.design.component_by_id().keys() == {other}
+    qtbot.keyClick(canvas, Qt.Key.Key_Z, CTRL)
+    assert set(canvas.selected_component_ids()) == {a, b}
+    assert canvas.selected_link_ids() == [link]
+    assert window.inspector.selection() == (canvas.selected_component_ids(), [link])
+    canvas.select_components([a])
+    qtbot.keyClick(canvas, Qt.Key.Key_Delete)
+    qtbot.keyClick(canvas, Qt.Key.Key_Z, CTRL)
+    assert canvas.selected_component_ids() == [a]
+    assert window.inspector.current_page() is window.inspector.component_page
+    assert window.inspector.component_page.component_id == a
+
+
+def test_redo_of_an_add_selects_what_it_adds_again(qtbot, windows):
+    window = windows()
+    doc, canvas = window.document, window.canvas
+    keep = doc.add_component("model", 0, 0, "Ranker")
+    canvas.select_components([keep])
+    _canvas_focused(window, qtbot)
+    qtbot.keyClick(canvas, Qt.Key.Key_D, CTRL)  # duplicate: the copy is selected
+    (copy,) = canvas.selected_component_ids()
+    qtbot.keyClick(canvas, Qt.Key.Key_Z, CTRL)
+    assert copy not in doc.design.component_by_id()
+    canvas.select_components([keep])
+    qtbot.keyClick(canvas, Qt.Key.Key_Z, CTRL_SHIFT)
+    assert canvas.selected_component_ids() == [copy]
+    assert window.inspector.component_page.component_id == copy
+
+
+def test_undo_of_a_deleted_decision_selects_it_in_the_decisions_dock(qtbot, windows):
+    window = windows()
+    doc, panel = window.document, window.decisions
+    first = doc.add_decision(Decision(id="d1", title="Candidate retrieval", status="proposed"))
+    second = doc.add_decision(Decision(id="d2", title="Ranking model", status="proposed"))
+    panel.select(second)
+    panel.delete_button.click()
+    assert [d.id for d in doc.design.decisions] == [first]
+    panel.select(first)
+    doc.undo_stack.undo()
+    assert panel.selected_id() == second
+    assert "Ranking model" in panel.detail.text()
+    doc.undo_stack.undo()  # the second decision's recording
+    panel.select(first)
+    doc.undo_stack.redo()
+    assert panel.selected_id() == second
