@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.decision_ops import cycle_problem, decision_problem
 from app.domain.model import DECISION_STATUSES, Decision, DecisionOption, Design, now_iso
+from app.ui.dialogs import ctrl_enter_accepts
 from app.ui.theme import is_dark
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -309,12 +310,8 @@ class DecisionDialog(QDialog):
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         """Ctrl+Enter records the decision from any field (as in the Accept dialog), once it
         has no problem; Return alone stays a new line in the text boxes."""
-        ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
-        if ctrl and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            if self.ok_button.isEnabled():
-                self.accept()
-            return
-        super().keyPressEvent(event)
+        if not ctrl_enter_accepts(self, self.ok_button, event):
+            super().keyPressEvent(event)
 
     def _problem(self) -> tuple[str, str] | None:
         """The first problem as (place under the decision, message to show), or None."""

@@ -169,6 +169,17 @@ def get_save_path(
     return path
 
 
+def ctrl_enter_accepts(dialog: QDialog, ok_button: QPushButton, event: QKeyEvent) -> bool:
+    """Ctrl+Enter, which a multi-line text field leaves to its dialog, accepts `dialog` when
+    `ok_button` is enabled; whether the key was Ctrl+Enter (taken either way)."""
+    ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+    if not (ctrl and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+        return False
+    if ok_button.isEnabled():
+        dialog.accept()
+    return True
+
+
 class AcceptDialog(QDialog):
     """Asks why a finding's trade-off is acceptable; OK stays disabled while empty."""
 
@@ -235,14 +246,9 @@ class AcceptDialog(QDialog):
         self.ok_button.setEnabled(bool(self.text()))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        """Return starts a new line of the rationale; Ctrl+Enter (which the text field leaves to
-        its dialog) accepts once there is a rationale."""
-        ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
-        if ctrl and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            if self.ok_button.isEnabled():
-                self.accept()
-            return
-        super().keyPressEvent(event)
+        """Return starts a new line of the rationale; Ctrl+Enter accepts once there is one."""
+        if not ctrl_enter_accepts(self, self.ok_button, event):
+            super().keyPressEvent(event)
 
     def text(self) -> str:
         return self.rationale.toPlainText().strip()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import random
 import re
+from collections.abc import Sequence
 
 from app.domain import ops
-from app.domain.catalog import default_catalog
+from app.domain.catalog import Catalog, default_catalog
 from app.domain.model import Decision, DecisionOption, Design
 from app.rules import Finding, RuleEngine, check_design
 from tests.factories import DesignBuilder
@@ -15,6 +17,32 @@ def findings(design: Design, rule_id: str, severity: str | None = None) -> list[
     """The findings of one rule (optionally of one severity) for a design."""
     result = check_design(design, default_catalog())
     return [f for f in result.findings if f.rule == rule_id and (severity is None or f.severity == severity)]
+
+
+def random_link_edit(
+    design: Design,
+    catalog: Catalog,
+    rng: random.Random,
+    *,
+    delete: float = 0.5,
+    feedback: float = 0.3,
+    flows: Sequence[str] = (),
+    phases: Sequence[str] = (),
+) -> list[ops.Change] | None:
+    """Delete a random link (with probability `delete`) or draw one between two random
+    components, marked feedback with probability `feedback`, with a random flow of `flows` and
+    phase of `phases` when given; None when the two components drawn are linked already."""
+    if rng.random() < delete and design.links:
+        return ops.remove_link(design, rng.choice(design.links).id)[1]
+    a, b = rng.sample(design.components, 2)
+    if ops.find_link(design, a.id, b.id):
+        return None
+    link = ops.make_link(design, catalog, a.id, b.id, feedback=rng.random() < feedback)
+    if flows:
+        link.flow = rng.choice(flows)
+    if phases:
+        link.phase = rng.choice(phases)
+    return ops.add_link(design, link)
 
 
 def live_messages(engine: RuleEngine, rule_id: str) -> list[str]:

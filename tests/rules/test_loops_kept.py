@@ -7,7 +7,6 @@ import random
 
 import pytest
 
-from app.domain import ops
 from app.domain.catalog import default_catalog
 from app.rules import RuleEngine
 from app.rules.checks._flows import data_loops
@@ -15,6 +14,7 @@ from app.rules.checks.loops import _feedback_loops
 from app.rules.context import RuleContext
 from app.rules.shape import ShapeCache, TopologyKey
 from tests.factories import large_design
+from tests.rules.helpers import random_link_edit
 
 FLOWS = ("data", "label", "feature", "eval", "watch", "govern", "prediction", "artifact", "proxy")
 
@@ -28,15 +28,9 @@ def test_loop_values_kept_across_link_edits_equal_fresh_ones(seed):
     kept = 0
     for step in range(150):
         engine.check()
-        if rng.random() < 0.5 and design.links:
-            _, changes = ops.remove_link(design, rng.choice(design.links).id)
-        else:
-            a, b = rng.sample(design.components, 2)
-            if ops.find_link(design, a.id, b.id):
-                continue
-            link = ops.make_link(design, catalog, a.id, b.id, feedback=rng.random() < 0.3)
-            link.flow = rng.choice(FLOWS)
-            changes = ops.add_link(design, link)
+        changes = random_link_edit(design, catalog, rng, flows=FLOWS)
+        if changes is None:
+            continue
         before = dict(engine.shape.values)
         engine.apply(changes)
         values = engine.shape.values

@@ -18,7 +18,7 @@ from app.rules.checks.nearness import served_view, serving_view
 from app.rules.context import RuleContext
 from app.rules.shape import ShapeCache, TopologyKey
 from tests.factories import DesignBuilder, large_design
-from tests.rules.helpers import live_matches_fresh, sound_recommender
+from tests.rules.helpers import live_matches_fresh, random_link_edit, sound_recommender
 
 
 def _plain(key, value):
@@ -47,15 +47,9 @@ def test_values_read_from_the_cache_alone_are_kept_and_equal_fresh_ones(seed):
     kept = 0
     for _ in range(60):
         engine.check()
-        if rng.random() < 0.5:
-            _, changes = ops.remove_link(design, rng.choice(design.links).id)
-        else:
-            a, b = rng.sample(design.components, 2)
-            if ops.find_link(design, a.id, b.id):
-                continue
-            changes = ops.add_link(
-                design, ops.make_link(design, catalog, a.id, b.id, feedback=rng.random() < 0.3)
-            )
+        changes = random_link_edit(design, catalog, rng)
+        if changes is None:
+            continue
         before = dict(engine.shape.values)
         engine.apply(changes)
         fresh = RuleContext(design, engine.mirror.graph, catalog, ShapeCache())
@@ -80,15 +74,9 @@ def test_live_checks_match_fresh_ones_across_link_edits(seed):
     engine = RuleEngine(design, catalog)
     rng = random.Random(seed)
     for _ in range(40):
-        if rng.random() < 0.5:
-            _, changes = ops.remove_link(design, rng.choice(design.links).id)
-        else:
-            a, b = rng.sample(design.components, 2)
-            if ops.find_link(design, a.id, b.id):
-                continue
-            changes = ops.add_link(
-                design, ops.make_link(design, catalog, a.id, b.id, feedback=rng.random() < 0.2)
-            )
+        changes = random_link_edit(design, catalog, rng, feedback=0.2)
+        if changes is None:
+            continue
         engine.apply(changes)
         if rng.random() < 0.8:
             live_matches_fresh(engine, builder)
@@ -109,16 +97,9 @@ def test_views_over_endpoints_kept_across_link_edits_tell_what_fresh_ones_tell(s
     kept = 0
     for _ in range(80):
         engine.check()
-        if rng.random() < 0.5:
-            _, changes = ops.remove_link(design, rng.choice(design.links).id)
-        else:
-            a, b = rng.sample(design.components, 2)
-            if ops.find_link(design, a.id, b.id):
-                continue
-            link = ops.make_link(design, catalog, a.id, b.id, feedback=rng.random() < 0.3)
-            link.flow = rng.choice(FLOWS)
-            link.phase = rng.choice(["train", "serve", "both"])
-            changes = ops.add_link(design, link)
+        changes = random_link_edit(design, catalog, rng, flows=FLOWS, phases=("train", "serve", "both"))
+        if changes is None:
+            continue
         before = dict(engine.shape.values)
         engine.apply(changes)
         fresh = RuleContext(design, engine.mirror.graph, catalog, ShapeCache())
