@@ -176,11 +176,20 @@ class FindingDelegate(QStyledItemDelegate):
         return self._wrapped_height(fonts.key, fonts.base_metrics, _MAX_MESSAGE_LINES, text, width)
 
     def _head_height(self, fonts: _FontSet, text: str, width: int) -> int:
-        """The bold "R23  title" line's height: one line, or two when the title is longer."""
-        metrics = fonts.bold_metrics
-        if metrics.horizontalAdvance(text) <= width:
-            return metrics.height()
-        return self._wrapped_height(fonts.key + "/bold", metrics, _MAX_TITLE_LINES, text, width)
+        """The bold "R23  title" line's height: one line, or two when the title is longer;
+        remembered like the messages' (a design's thousands of findings share a few titles)."""
+        key = (fonts.key + "/head", width, text)
+        height = self._heights.get(key)
+        if height is None:
+            metrics = fonts.bold_metrics
+            if metrics.horizontalAdvance(text) <= width:
+                height = metrics.height()
+            else:
+                height = self._wrapped_height(fonts.key + "/bold", metrics, _MAX_TITLE_LINES, text, width)
+            if len(self._heights) >= _HEIGHTS_KEPT:
+                self._heights.clear()
+            self._heights[key] = height
+        return height
 
     def _wrapped_height(self, key: str, metrics: QFontMetrics, lines: int, text: str, width: int) -> int:
         cache_key = (key, width, text)
