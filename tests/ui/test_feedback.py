@@ -190,16 +190,22 @@ def test_an_interview_duration_below_the_minimum_is_explained_next_to_the_field(
     assert not dialog.minutes_note.isVisible()  # typing again clears the old note
 
 
-def test_an_inspector_number_out_of_range_is_reported_with_the_propertys_name(windows, qtbot):
+def _number_editor(windows, kind: str, name: str, prop: str):
+    """A window with one component of `kind` selected, and the inspector's editor of `prop`."""
     window = windows()
     window.load_design(Design(), None)
-    doc = window.document
-    labels = doc.add_component("label_source", 0, 0, "Clicks")
-    window.canvas.select_components([labels])
+    component = window.document.add_component(kind, 0, 0, name)
+    window.canvas.select_components([component])
     window.activateWindow()
-    editor = window.inspector.findChild(NumberEditor, "prop_positive_rate")
+    editor = window.inspector.findChild(NumberEditor, f"prop_{prop}")
     assert editor is not None and editor.isVisibleTo(window)
     window.statusBar().clearMessage()
+    return window, component, editor
+
+
+def test_an_inspector_number_out_of_range_is_reported_with_the_propertys_name(windows, qtbot):
+    window, labels, editor = _number_editor(windows, "label_source", "Clicks", "positive_rate")
+    doc = window.document
     _type(qtbot, editor.spin, "1.5")
     message = window.statusBar().currentMessage()
     assert message == "Positive rate: 1.5 is above the maximum of 1 fraction: not taken.", message
@@ -220,15 +226,7 @@ def test_a_what_if_factor_out_of_range_is_reported_in_the_status_bar(windows, qt
 def test_a_letter_typed_in_a_number_field_says_it_was_not_taken(windows, qtbot):
     """Seen under X: "20k" typed in an endpoint's QPS stored 20 QPS without a word (the "k" was
     dropped by the spin box), a thousand times less than meant."""
-    window = windows()
-    window.load_design(Design(), None)
-    doc = window.document
-    endpoint = doc.add_component("endpoint", 0, 0, "Scoring API")
-    window.canvas.select_components([endpoint])
-    window.activateWindow()
-    editor = window.inspector.findChild(NumberEditor, "prop_qps")
-    assert editor is not None and editor.isVisibleTo(window)
-    window.statusBar().clearMessage()
+    window, _, editor = _number_editor(windows, "endpoint", "Scoring API", "qps")
     _type(qtbot, editor.spin, "20k")
     message = window.statusBar().currentMessage()
     assert message == "QPS: “k” is not taken: type the number in digits (20000, not 20k).", message
