@@ -102,6 +102,14 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
+def _points(points: float) -> str:
+    """Points as every reason prints them: signed, a whole number without decimals ("+0",
+    "+1"), a fraction with one ("+0.5")."""
+    rounded = round(points, 1)
+    shown = f"{rounded:.0f}" if rounded == int(rounded) else f"{rounded:.1f}"
+    return shown if shown.startswith("-") else f"+{shown}"
+
+
 def _clamp(points: float) -> int:
     return max(0, min(5, int(points + 0.5)))
 
@@ -220,8 +228,8 @@ def _decision_making(b: _Basis) -> DimensionScore:
             DECISION_MAKING,
             0,
             [
-                f"+0 {_count(covered, 'stage')} with substantive components: the trade-offs of the "
-                "stages not designed yet are still to be made"
+                f"+0 {_count(covered, 'stage') if covered else 'no stage'} with substantive components: "
+                "the trade-offs of the stages not designed yet are still to be made"
             ],
         )
     costs = b.costs.of(DECISION_MAKING)
@@ -275,26 +283,33 @@ def _breadth_and_depth(b: _Basis) -> DimensionScore:
     covered = b.covered
     total_stages = max(1, len(b.stages))
     points = 3.0 * covered / total_stages
-    reasons.append(f"+{points:.1f} {covered} of {total_stages} stages have substantive components")
+    if covered:
+        verb = "has" if covered == 1 else "have"
+        reasons.append(f"{_points(points)} {covered} of {total_stages} stages {verb} substantive components")
+    else:
+        reasons.append(f"+0 none of the {total_stages} stages has substantive components yet")
     components = b.design.components
     substantive = [c for c in b.scored.components if is_substantive(c, b.catalog)]
     ratio = len(substantive) / len(components) if components else 0.0
     depth = 1.0 if ratio >= 0.8 else 0.5 if ratio >= 0.5 else 0.0
     points += depth
-    reasons.append(
-        f"+{depth:.1f} {len(substantive)} of {_count(len(components), 'component')} substantive "
-        "(enough properties set to be checked)"
-    )
+    if components:
+        reasons.append(
+            f"{_points(depth)} {len(substantive)} of {_count(len(components), 'component')} substantive "
+            "(enough properties set to be checked)"
+        )
+    else:
+        reasons.append("+0 the design has no components yet")
     costs = b.costs.of(BREADTH_AND_DEPTH)
     if substantive:
         points += 1
         # "no flaw left open" read as the whole design's, beside the other dimensions' open errors
         sound = ": no coverage, structure or depth flaw left open"
-        reasons.append("+1.0 for soundness" + (", less the flaws below" if costs else sound))
+        reasons.append("+1 for soundness" + (", less the flaws below" if costs else sound))
         points -= sum(c.cost for c in costs)
         reasons.extend(_cost_reason(c, b.design) for c in costs)
     else:
-        reasons.append("+0.0 nothing substantive to judge the soundness of")
+        reasons.append("+0 nothing substantive to judge the soundness of")
     return DimensionScore(BREADTH_AND_DEPTH, _clamp(points), reasons)
 
 
