@@ -33,6 +33,9 @@ rule-critical property is unset) costs its rule's worst severity, which is at le
 real finding of that rule costs. So when a property is filled in, each rule moves from
 "unknown" to "flaw" or "clean", and its cost can only stay or drop, while the points for set
 properties and substantive components can only grow.
+The user text a reason quotes (a KPI, decision titles, component names) is
+isolated (app.domain.text.isolate): two right-to-left names with only ", " between them read
+as one phrase, in swapped order, in a terminal, the window or the report.
 Rules are checked with the design's severity overrides undone, so turning a rule down does
 not hide a flaw from the rubric.
 """
@@ -44,6 +47,7 @@ from typing import Any
 
 from app.domain.catalog import Catalog
 from app.domain.model import Component, Decision, Design
+from app.domain.text import isolate
 from app.rules.engine import CheckResult, check_design
 from app.rules.questions import question_items
 from app.rules.rubric_gates import completions
@@ -156,7 +160,7 @@ def _cost_reason(cost: RuleCost, design: Design) -> str:
         props = []
         for ref, prop in unknown_properties(finding):
             name = index[ref].name or ref if ref in index else ref
-            props.append(f"{prop} of {name}" if prop else name)
+            props.append(f"{prop} of {isolate(name)}" if prop else isolate(name))
         return f"-{cost.cost} {finding.rule} unknown ({finding.title}): {', '.join(props)} unset"
     return f"-{cost.cost} {finding.rule} {finding.title}: {finding.message}"
 
@@ -171,7 +175,7 @@ def _problem_translation(b: _Basis) -> DimensionScore:
     else:
         reasons.append("+0 no problem framing with an ML task")
     objectives = b.of("business_objective")
-    kpis = [str(o.prop("kpi")) for o in objectives if is_set(o.prop("kpi"))]
+    kpis = [isolate(" ".join(str(o.prop("kpi")).split())) for o in objectives if is_set(o.prop("kpi"))]
     if kpis:
         points += 1
         reasons.append(f"+1 business objective with a KPI ({kpis[0]})")
@@ -215,7 +219,7 @@ def weighed_decisions(design: Design) -> list[Decision]:
 
 
 def _titles(decisions: list[Decision], limit: int = 4) -> str:
-    shown = [f'"{" ".join(d.title.split())}"' for d in decisions[:limit]]
+    shown = [f'"{isolate(" ".join(d.title.split()))}"' for d in decisions[:limit]]
     if len(decisions) > limit:
         shown.append(f"{len(decisions) - limit} more")
     return ", ".join(shown)
