@@ -33,9 +33,9 @@ rule-critical property is unset) costs its rule's worst severity, which is at le
 real finding of that rule costs. So when a property is filled in, each rule moves from
 "unknown" to "flaw" or "clean", and its cost can only stay or drop, while the points for set
 properties and substantive components can only grow.
-The user text a reason quotes (a KPI, decision titles, component names) is
-isolated (app.domain.text.isolate): two right-to-left names with only ", " between them read
-as one phrase, in swapped order, in a terminal, the window or the report.
+The user text a reason quotes (a KPI, decision titles, component names) is isolated
+(app.domain.text.isolate): two right-to-left names with only ", " between them would read as
+one phrase, in swapped order, in a terminal, the window or the report.
 Rules are checked with the design's severity overrides undone, so turning a rule down does
 not hide a flaw from the rubric.
 """
