@@ -18,10 +18,10 @@ An uncovered stage is asked first, in the framework's order (business problem, d
 model, serving, monitoring) whatever the severity its rule gives it: the interviewer walks the
 framework, and each stage's answer frames the next (a missing data stage is an error and a
 missing business problem only a warning, yet what the system is for is asked before where its
-data come from). Questions are returned most important first. Dropped: topics an uncovered stage's question
-already asks (an uncovered monitoring stage covers the drift question), topics of trade-offs
-accepted with a rationale, and topics that do not apply to the task (a forecaster learns from
-the series itself: no "where do your labels come from").
+data come from). Questions are returned most important first. Dropped: topics an uncovered
+stage's question already asks (an uncovered monitoring stage covers the drift question),
+topics of trade-offs accepted with a rationale, and topics that do not apply to the task (a
+forecaster learns from the series itself: no "where do your labels come from").
 
 Reused by the report (every question) and by the interview rubric (five per dimension).
 """
