@@ -116,6 +116,15 @@ def _is_empty_file(path: str) -> bool:
         return False
 
 
+def _git_command(text: str) -> str:
+    from app.diff.git import command_problem
+
+    problem = command_problem(text)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return text
+
+
 def cmd_git_setup(args: argparse.Namespace) -> int:
     from app.diff.git import GitSetupError, git_setup
 
@@ -170,6 +179,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="a folder in the repository (default: .)",
     )
     setup.add_argument(
-        "--command", default=None, help="how git should run mlsd (default: the mlsd that runs this command)"
+        "--command",
+        default=None,
+        type=_git_command,
+        help="how git should run mlsd (default: the mlsd that runs this command)",
     )
     setup.set_defaults(func=cmd_git_setup)

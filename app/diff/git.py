@@ -92,10 +92,23 @@ def add_attributes(root: Path) -> bool:
     return True
 
 
+def command_problem(command: str) -> str | None:
+    """Why `command` cannot be how git runs mlsd (None: it can)."""
+    if not command.strip():
+        return "the command is empty (leave --command out to use the mlsd that runs git-setup)"
+    if "\n" in command or "\r" in command:
+        return "the command holds a line break (git runs it as one shell line)"
+    return None
+
+
 def git_setup(repo: str | Path = ".", command: str | None = None) -> list[str]:
-    """Configure the repository; returns what was done, one line each."""
+    """Configure the repository; returns what was done, one line each. A `command` given is
+    used as it is, never replaced by the default: an empty one is refused before anything is
+    written."""
+    if command is not None and (problem := command_problem(command)) is not None:
+        raise GitSetupError(f"--command: {problem}")
     root = repository_root(repo)
-    mlsd = command or mlsd_command()
+    mlsd = command if command is not None else mlsd_command()
     done = [
         f"{root / '.gitattributes'}: "
         + ("added " if add_attributes(root) else "already has ")

@@ -13,6 +13,7 @@ from typing import Any
 from app.domain.changes import Change
 from app.domain.errors import DesignError, DuplicateIdError, quoted
 from app.domain.model import DECISION_STATUSES, Decision, Design
+from app.domain.text import isolate
 
 META_LIST_FIELDS = ("goals", "non_goals", "assumptions")
 
@@ -56,8 +57,7 @@ def decision_problem(decision: Decision, decision_ids: Iterable[str]) -> tuple[s
         names = ", ".join(quoted(name) for name in seen) or "none"
         return (
             ".chosen",
-            f"chosen option {quoted(decision.chosen)} of decision {this} "
-            f"is not one of its options ({names})",
+            f"chosen option {quoted(decision.chosen)} of decision {this} is not one of its options ({names})",
         )
     if decision.supersedes:
         if decision.supersedes == decision.id:
@@ -222,6 +222,8 @@ def alternatives_note(decision: Decision) -> str:
 
 
 def _one_of(names: list[str]) -> str:
-    """'"A"', '"A" or "B"', '"A", "B" or "C"' (each name on one line)."""
-    shown = [f'"{" ".join(name.split())}"' for name in names]
+    """'"A"', '"A" or "B"', '"A", "B" or "C"' (each name on one line, isolated: two
+    right-to-left names with only '", "' between them would read as one phrase, in swapped
+    order)."""
+    shown = [f'"{isolate(" ".join(name.split()))}"' for name in names]
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]

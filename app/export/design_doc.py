@@ -159,6 +159,7 @@ class DesignDoc:
     assumptions: list[str] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)  # design decisions
     acceptances: list[Decision] = field(default_factory=list)
+    full_names: dict[str, str] = field(default_factory=dict)  # by id: names shown shortened
     _by_component: dict[str, tuple[list[Finding], list[Decision]]] | None = field(
         default=None, init=False, repr=False, compare=False
     )

@@ -4,6 +4,11 @@ Node and subgraph ids are generated (n0, n1, ... and s1..s6); labels are quoted 
 character Mermaid or HTML could read as syntax is written as an entity code (``#quot;``,
 ``#lt;``, ``#35;`` ...), newlines as ``<br/>``. Feedback links are dashed (``-.->``).
 
+A node shows at most NAME_LINES lines of its name and TECH_LINES of its technology, a link at
+most LABEL_LINES of its label: text that goes on ends in an ellipsis, so a 5,000-letter
+technology is not a node 139 lines tall (the full text stays in the design file, and in the
+Markdown document's and the report's component lists).
+
 Right-to-left text and bidi controls: each line of user text is wrapped in FSI ... PDI (a
 first-strong isolate) with only its balanced bidi controls kept, so a name cannot reorder the
 label text around it (text.isolate).
@@ -16,9 +21,10 @@ from __future__ import annotations
 
 from app import progress
 from app.domain.catalog import Catalog, default_catalog
+from app.domain.line_breaks import ELLIPSIS
 from app.domain.model import Design, Link
 from app.export.dot import OTHER_STAGE, stage_groups, tint
-from app.export.text import clean, component_title, isolate, wrap_lines
+from app.export.text import balance_bidi, clean, component_title, isolate, wrap_lines
 
 # Characters written as Mermaid entity codes inside a quoted label.
 _ENTITIES = {
@@ -42,6 +48,9 @@ _ENTITIES = {
 
 
 BATCH = 200  # components or links written between two cancellation checkpoints
+NAME_WIDTH, NAME_LINES = 30, 4
+TECH_WIDTH, TECH_LINES = 36, 2
+LABEL_WIDTH, LABEL_LINES = 30, 2
 
 
 def mermaid_escape(text: str) -> str:
@@ -49,9 +58,19 @@ def mermaid_escape(text: str) -> str:
     return "".join(_ENTITIES.get(ch, ch) for ch in isolate(clean(text).replace("\n", " ")))
 
 
-def mermaid_label(text: str, width: int = 30) -> str:
-    """User text as label lines joined with <br/> (long lines wrapped at `width`)."""
-    return "<br/>".join(mermaid_escape(line) for line in wrap_lines(text, width))
+def label_lines(text: str, width: int = NAME_WIDTH, max_lines: int = NAME_LINES) -> list[str]:
+    """User text as at most `max_lines` lines of `width` characters (text.wrap_lines): the
+    last one ends in an ellipsis when the text goes on."""
+    lines = wrap_lines(text, width)
+    if len(lines) <= max_lines:
+        return lines
+    last = lines[max_lines - 1]
+    return [*lines[: max_lines - 1], balance_bidi(last[: width - 1].rstrip()) + ELLIPSIS]
+
+
+def mermaid_label(text: str, width: int = NAME_WIDTH, max_lines: int = NAME_LINES) -> str:
+    """User text as label lines joined with <br/> (label_lines)."""
+    return "<br/>".join(mermaid_escape(line) for line in label_lines(text, width, max_lines))
 
 
 def _yaml_quote(text: str) -> str:
@@ -63,7 +82,7 @@ def _link_line(link: Link, node_ids: dict[str, str]) -> str | None:
     if link.source not in node_ids or link.target not in node_ids:
         return None
     text = mermaid_escape(link.flow)
-    extra = mermaid_label(link.label)
+    extra = mermaid_label(link.label, LABEL_WIDTH, LABEL_LINES)
     if extra:
         text += "<br/>" + extra
     arrow = "-.->" if link.feedback else "-->"
@@ -98,7 +117,7 @@ def to_mermaid(design: Design, catalog: Catalog | None = None) -> str:
             kind_label = spec.label if spec else component.kind
             title = mermaid_label(component_title(component.name, kind_label)) or mermaid_escape(component.id)
             parts = [f"<b>{title}</b>", f"<i>{mermaid_escape(kind_label)}</i>"]
-            tech = mermaid_label(component.technology, 36)
+            tech = mermaid_label(component.technology, TECH_WIDTH, TECH_LINES)
             if tech:
                 parts.append(tech)
             lines.append(f'    {node_ids[component.id]}["{"<br/>".join(parts)}"]')

@@ -33,6 +33,9 @@ rule-critical property is unset) costs its rule's worst severity, which is at le
 real finding of that rule costs. So when a property is filled in, each rule moves from
 "unknown" to "flaw" or "clean", and its cost can only stay or drop, while the points for set
 properties and substantive components can only grow.
+The user text a reason quotes (a KPI, decision titles, component names) is isolated
+(app.domain.text.isolate): two right-to-left names with only ", " between them would read as
+one phrase, in swapped order, in a terminal, the window or the report.
 Rules are checked with the design's severity overrides undone, so turning a rule down does
 not hide a flaw from the rubric.
 """
@@ -44,6 +47,7 @@ from typing import Any
 
 from app.domain.catalog import Catalog
 from app.domain.model import Component, Decision, Design
+from app.domain.text import isolate
 from app.rules.engine import CheckResult, check_design
 from app.rules.questions import question_items
 from app.rules.rubric_gates import completions
@@ -102,6 +106,14 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
+def _points(points: float) -> str:
+    """Points as every reason prints them: signed, a whole number without decimals ("+0",
+    "+1"), a fraction with one ("+0.5")."""
+    rounded = round(points, 1)
+    shown = f"{rounded:.0f}" if rounded == int(rounded) else f"{rounded:.1f}"
+    return shown if shown.startswith("-") else f"+{shown}"
+
+
 def _clamp(points: float) -> int:
     return max(0, min(5, int(points + 0.5)))
 
@@ -148,7 +160,7 @@ def _cost_reason(cost: RuleCost, design: Design) -> str:
         props = []
         for ref, prop in unknown_properties(finding):
             name = index[ref].name or ref if ref in index else ref
-            props.append(f"{prop} of {name}" if prop else name)
+            props.append(f"{prop} of {isolate(name)}" if prop else isolate(name))
         return f"-{cost.cost} {finding.rule} unknown ({finding.title}): {', '.join(props)} unset"
     return f"-{cost.cost} {finding.rule} {finding.title}: {finding.message}"
 
@@ -163,7 +175,7 @@ def _problem_translation(b: _Basis) -> DimensionScore:
     else:
         reasons.append("+0 no problem framing with an ML task")
     objectives = b.of("business_objective")
-    kpis = [str(o.prop("kpi")) for o in objectives if is_set(o.prop("kpi"))]
+    kpis = [isolate(" ".join(str(o.prop("kpi")).split())) for o in objectives if is_set(o.prop("kpi"))]
     if kpis:
         points += 1
         reasons.append(f"+1 business objective with a KPI ({kpis[0]})")
@@ -207,7 +219,7 @@ def weighed_decisions(design: Design) -> list[Decision]:
 
 
 def _titles(decisions: list[Decision], limit: int = 4) -> str:
-    shown = [f'"{" ".join(d.title.split())}"' for d in decisions[:limit]]
+    shown = [f'"{isolate(" ".join(d.title.split()))}"' for d in decisions[:limit]]
     if len(decisions) > limit:
         shown.append(f"{len(decisions) - limit} more")
     return ", ".join(shown)
@@ -220,8 +232,8 @@ def _decision_making(b: _Basis) -> DimensionScore:
             DECISION_MAKING,
             0,
             [
-                f"+0 {_count(covered, 'stage')} with substantive components: the trade-offs of the "
-                "stages not designed yet are still to be made"
+                f"+0 {_count(covered, 'stage') if covered else 'no stage'} with substantive components: "
+                "the trade-offs of the stages not designed yet are still to be made"
             ],
         )
     costs = b.costs.of(DECISION_MAKING)
@@ -275,26 +287,33 @@ def _breadth_and_depth(b: _Basis) -> DimensionScore:
     covered = b.covered
     total_stages = max(1, len(b.stages))
     points = 3.0 * covered / total_stages
-    reasons.append(f"+{points:.1f} {covered} of {total_stages} stages have substantive components")
+    if covered:
+        verb = "has" if covered == 1 else "have"
+        reasons.append(f"{_points(points)} {covered} of {total_stages} stages {verb} substantive components")
+    else:
+        reasons.append(f"+0 none of the {total_stages} stages has substantive components yet")
     components = b.design.components
     substantive = [c for c in b.scored.components if is_substantive(c, b.catalog)]
     ratio = len(substantive) / len(components) if components else 0.0
     depth = 1.0 if ratio >= 0.8 else 0.5 if ratio >= 0.5 else 0.0
     points += depth
-    reasons.append(
-        f"+{depth:.1f} {len(substantive)} of {_count(len(components), 'component')} substantive "
-        "(enough properties set to be checked)"
-    )
+    if components:
+        reasons.append(
+            f"{_points(depth)} {len(substantive)} of {_count(len(components), 'component')} substantive "
+            "(enough properties set to be checked)"
+        )
+    else:
+        reasons.append("+0 the design has no components yet")
     costs = b.costs.of(BREADTH_AND_DEPTH)
     if substantive:
         points += 1
         # "no flaw left open" read as the whole design's, beside the other dimensions' open errors
         sound = ": no coverage, structure or depth flaw left open"
-        reasons.append("+1.0 for soundness" + (", less the flaws below" if costs else sound))
+        reasons.append("+1 for soundness" + (", less the flaws below" if costs else sound))
         points -= sum(c.cost for c in costs)
         reasons.extend(_cost_reason(c, b.design) for c in costs)
     else:
-        reasons.append("+0.0 nothing substantive to judge the soundness of")
+        reasons.append("+0 nothing substantive to judge the soundness of")
     return DimensionScore(BREADTH_AND_DEPTH, _clamp(points), reasons)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from app.diff.git import ATTRIBUTES_LINE
+from app.diff.git import ATTRIBUTES_LINE, GitSetupError, git_setup
 from app.domain.model import Component, Design
 from app.persistence import design_to_bytes, load_design, save_design
 from tests.factories import DesignBuilder
@@ -255,3 +255,32 @@ def test_gitattributes_is_replaced_whole_or_not_at_all_and_keeps_its_line_ends(
     assert main(["git-setup", str(path), "--command", "mlsd"]) == 0
     assert attributes.read_bytes() == b"*.txt text\r\n*.png binary\r\n" + ATTRIBUTES_LINE.encode() + b"\r\n"
     assert [p.name for p in path.iterdir() if p.name.startswith(".gitattributes")] == [".gitattributes"]
+
+
+@pytest.mark.parametrize(
+    ("command", "problem"),
+    [("", "the command is empty"), ("   ", "the command is empty"), ("mlsd\nrm x", "line break")],
+    ids=["empty", "blank", "two lines"],
+)
+def test_git_setup_refuses_a_command_git_cannot_run_and_writes_nothing(tmp_path, command, problem):
+    """`--command ""` fell back to the default command silently: the user asked for one and got
+    another. It is refused (exit 2, the option and the problem named) before anything is written."""
+    path = tmp_path / "repo"
+    path.mkdir()
+    r = Repo(path)
+    r.git("init", "-q", "-b", "main")
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "git-setup", str(path), "--command", command],
+        env=r.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("mlsd git-setup: error: argument --command: ") and problem in last, done.stderr
+    assert not (path / ".gitattributes").exists()
+    assert "mlsd" not in r.git("config", "--local", "--list").stdout
+    with pytest.raises(GitSetupError, match=f"--command: .*{problem}"):
+        git_setup(path, command=command)
+    assert not (path / ".gitattributes").exists()

@@ -11,7 +11,7 @@ import sys
 from app.domain.text import strip_bidi
 from app.export.markdown import to_markdown
 from app.export.mdtext import md_block, md_cell, md_inline
-from app.export.text import wrap_lines
+from app.export.mermaid import label_lines
 from app.persistence import load_design
 from app.resources import resource_path
 from tests.export.designs import HOSTILE_NAMES
@@ -78,7 +78,9 @@ def test_hostile_names_are_escaped(hostile, hostile_check, catalog):
         label = nodes[f"n{index}"]
         assert '"' not in label and "[" not in label and "]" not in label and "|" not in label
         name_part = label.split("<br/><i>", 1)[0].removeprefix("<b>").removesuffix("</b>")
-        assert [_numeric(line) for line in name_part.split("<br/>")] == wrap_lines(component.name)
+        assert [_numeric(line) for line in name_part.split("<br/>")] == label_lines(
+            component.name
+        )  # at most four lines
     prose = _outside_code(text)
     assert "<script>" not in prose and "<b>markup</b>" not in prose and "<title>" not in prose
     headings = re.findall(r"^(#+) (.*)$", prose, flags=re.MULTILINE)

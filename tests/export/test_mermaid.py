@@ -7,8 +7,7 @@ import re
 
 from app.domain.model import Design
 from app.export import to_mermaid
-from app.export.mermaid import mermaid_escape
-from app.export.text import wrap_lines
+from app.export.mermaid import label_lines, mermaid_escape
 
 NODE = re.compile(r'^\s+(n\d+)\["(.*)"\]$', re.MULTILINE)
 
@@ -45,7 +44,7 @@ def test_hostile_labels_are_entity_coded(hostile, catalog):
         assert '"' not in label and "[" not in label and "]" not in label and "|" not in label
         assert not re.search(r"[{}();`%\\]", re.sub(r"#\w+;", "", label))
         name_part = label.split("<br/><i>", 1)[0].removeprefix("<b>").removesuffix("</b>")
-        assert [_numeric(line) for line in name_part.split("<br/>")] == wrap_lines(component.name)
+        assert [_numeric(line) for line in name_part.split("<br/>")] == label_lines(component.name)
     assert "title: 'Hostile <title> & \"quotes\" 推荐'" in text
 
 
@@ -56,3 +55,38 @@ def test_escape_covers_entity_lookalikes():
 
 def test_empty_design(catalog):
     assert to_mermaid(Design(), catalog).splitlines()[-1] == "flowchart LR"
+
+
+def _node_parts(path) -> list[list[str]]:
+    """The one node's label parts (name, kind, technology), each a list of decoded lines."""
+    ((_node, label),) = NODE.findall(path.read_text(encoding="utf-8"))
+    name, rest = label.removeprefix("<b>").split("</b><br/>", 1)
+    kind, _, tech = rest.partition("<br/>")
+    return [[_numeric(line) for line in part.split("<br/>")] for part in (name, kind, tech)]
+
+
+def test_a_very_long_technology_and_name_are_capped_with_an_ellipsis(tmp_path, catalog):
+    """A 5,000-letter technology was written whole: a node of 139 lines. It is capped as the
+    name is (two lines, an ellipsis at the end), escaped like any label."""
+    from app.cli import main
+    from app.domain.model import Component
+    from app.persistence import save_design
+
+    words = " ".join(["Kafka", "<Streams>", '"exactly"', "#once|[x]"] * 500)
+    tech = ("T" * 5000, words[:5000])
+    for index, technology in enumerate(tech):
+        name = "N" * 5000 if index == 0 else words[:3000]
+        design = Design(components=[Component(id="a", kind="model", name=name, technology=technology)])
+        path, out = tmp_path / f"d{index}.mlsd", tmp_path / f"d{index}.mmd"
+        save_design(design, path)
+        assert main(["export", str(path), "--mermaid", str(out)]) == 0
+        name_lines, kind, tech_lines = _node_parts(out)
+        assert kind == ["<i>Model</i>"]
+        assert len(tech_lines) == 2 and tech_lines[-1].endswith("…"), tech_lines
+        assert len(name_lines) == 4 and name_lines[-1].endswith("…"), name_lines
+        shown = "".join(line.rstrip("-…") for line in tech_lines)  # the breaks' hyphens and the ellipsis
+        assert technology.replace(" ", "").startswith(shown.replace(" ", ""))
+        assert sum(len(line) for line in tech_lines) <= 80
+        assert len(out.read_text(encoding="utf-8")) < 2000
+        ((_node, raw),) = NODE.findall(out.read_text(encoding="utf-8"))
+        assert not re.search(r'["|\[\]{}();`%\\]', re.sub(r"#\w+;", "", raw))  # escaped as any label

@@ -191,7 +191,7 @@ def test_a_half_finished_design_scores_below_the_same_design_filled_in_honestly(
     # The nine boxes cover serving and monitoring on the canvas, but add no breadth.
     breadth = padded.dimension("Breadth and depth")
     assert breadth.score == 0
-    assert "+0.0 0 of 6 stages have substantive components" in breadth.reasons
+    assert "+0 none of the 6 stages has substantive components yet" in breadth.reasons
     # An unset rule-critical property is charged like the flaw it may hide.
     assert any("R2 unknown" in r and "ml_needed" in r for r in half.dimension("Problem translation").reasons)
 
@@ -473,4 +473,4 @@ def test_soundness_says_which_flaws_it_counts(catalog):
     rubric = score_design(design, result, catalog)
     breadth = next(d for d in rubric.dimensions if d.name.startswith("Breadth"))
     assert any(f.severity == "error" and not f.accepted for f in result.findings)
-    assert "+1.0 for soundness: no coverage, structure or depth flaw left open" in breadth.reasons
+    assert "+1 for soundness: no coverage, structure or depth flaw left open" in breadth.reasons

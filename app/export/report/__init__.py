@@ -33,6 +33,7 @@ from app.export.report import docsections, front, glossary, passes, sections
 from app.export.report.architecture import architecture_story
 from app.export.report.capacity import capacity_section
 from app.export.report.flow import SectionBreak
+from app.export.report.long_names import report_design
 from app.export.report.sections import ExtraSection
 from app.export.report.styles import MARGIN, PORTRAIT, Styles, make_styles
 from app.export.report.template import ReportDocTemplate
@@ -60,8 +61,10 @@ def report_bytes(
     (heading, flowables) sections placed right after the summary (e.g. the changes since an
     earlier version, report.changes.since_section)."""
     catalog = catalog or default_catalog()
-    result = result if result is not None else check_design(design, catalog)
     data = design_bytes if design_bytes is not None else design_to_bytes(design)
+    shown, full_names = report_design(design)
+    if full_names or result is None:  # the findings' messages quote the names as shown
+        result = check_design(shown, catalog)
     styles = make_styles()
     width = PORTRAIT[0] - 2 * MARGIN
     # One line each, no bidi control left open: the PDF's title, author and subject are shown
@@ -74,7 +77,8 @@ def report_bytes(
         design_hash=front.design_hash(data),
     )
     progress.checkpoint(0.0, "Preparing the report")
-    doc_content = build_doc(design, result, catalog)
+    doc_content = build_doc(shown, result, catalog)
+    doc_content.full_names = full_names
     problem = " ".join(design.meta.problem.split())
     subject = "ML system design report"
     if problem:

@@ -18,7 +18,15 @@ from app.export.design_doc import DesignDoc, RiskGroup, acceptance_status
 from app.export.places import PLACE_LIMIT, Quote, capped_names, finding_place, quoting_names
 from app.export.report.fonts import markup
 from app.export.report.paragraph import Paragraph
-from app.export.report.rtl import bullet_item, is_rtl, labelled, right_aligned, sentence, user_text
+from app.export.report.rtl import (
+    bullet_item,
+    concerns_cell,
+    is_rtl,
+    labelled,
+    right_aligned,
+    sentence,
+    user_text,
+)
 from app.export.report.spans import quote, said
 from app.export.report.styles import (
     GRID,
@@ -99,9 +107,14 @@ def goals_section(doc: DesignDoc, styles: Styles) -> list[Flowable]:
     return story
 
 
+def _listed(doc: DesignDoc, ids: list[str]) -> str:
+    """The components' names, each isolated, or "the whole design"."""
+    return capped_names(doc.design, ids, quote=isolate) or "the whole design"
+
+
 def _names(doc: DesignDoc, ids: list[str]) -> str:
     """Markup of the components' names (each in its own direction, report.spans)."""
-    return said(capped_names(doc.design, ids, quote=isolate) or "the whole design", newlines=False)
+    return said(_listed(doc, ids), newlines=False)
 
 
 def _signed(sign: str, items: list[str], styles: Styles) -> list[Flowable]:
@@ -149,8 +162,8 @@ def _design_decision(decision: Decision, doc: DesignDoc, styles: Styles, width: 
     elif options:
         story.append(rich("<b>Choice.</b> Not made yet.", styles.body))
     note = alternatives_note(decision)
-    if note:  # it quotes option names: user text, escaped and in visual order like the rest
-        story.append(user_text(" ".join(note.split("\n")), styles.body, fonts, prefix="<b>Alternatives.</b>"))
+    if note:  # a report sentence quoting option names, each isolated (report.spans)
+        story.append(rich(f"<b>Alternatives.</b> {said(note, fonts, newlines=False)}", styles.body))
     consequences = decision.consequences
     if consequences.strip():
         story += labelled("<b>Consequences.</b>", consequences, styles.body, styles.kind_line, fonts)
@@ -180,7 +193,7 @@ def decisions_section(doc: DesignDoc, styles: Styles, width: float) -> list[Flow
             rows.append(
                 [
                     rich(rule, styles.cell),
-                    rich(_names(doc, list(decision.components)), styles.cell),
+                    concerns_cell(_listed(doc, list(decision.components)), styles.cell),
                     text(decision.rationale, styles.cell, styles.fonts),
                     rich(f"{status}<br/>{markup(decision.date[:10])}", styles.cell),
                 ]
@@ -227,7 +240,7 @@ def _risk_group(
             state += " (see Decisions)"
         rows.append(
             [
-                rich(said(finding_place(finding, doc.design, quote=isolate)), styles.cell),
+                concerns_cell(finding_place(finding, doc.design, quote=isolate), styles.cell),
                 rich(said(quoted(humanise_text(finding.message))), styles.cell),
                 rich(state, styles.cell),
             ]

@@ -31,7 +31,7 @@ from app.export.report.fonts import FontSet, markup, report_fonts
 from app.export.report.paragraph import Paragraph
 from app.export.report.shaping import base_direction
 from app.export.report.spans import Direction, has_spans, lay_out, said, span
-from app.export.text import clean, needs_isolation
+from app.export.text import clean, needs_isolation, strip_bidi
 
 _right_styles: dict[int, tuple[ParagraphStyle, ParagraphStyle]] = {}
 _mirrored_styles: dict[int, tuple[ParagraphStyle, ParagraphStyle]] = {}
@@ -161,6 +161,18 @@ def sentence(text: object, style: ParagraphStyle, bullet: str | None = None) -> 
     """A sentence the report writes (a question about a component, say): left to right
     whatever the direction of the names it quotes, wrapped in logical order."""
     return paragraph(said(text), style, bullet)
+
+
+def concerns_cell(names: str, style: ParagraphStyle) -> Paragraph:
+    """A table cell listing what a finding concerns: names, each isolated (text.isolate), and
+    the report's words ("and 3 more"). Read in the direction of its first strong letter outside
+    the isolates' own, else of its first name's (dir=auto): right-aligned, the names in order
+    from the right, when they read right to left."""
+    logical = " ".join(clean(names).split("\n"))
+    if not needs_isolation(logical):
+        return Paragraph(markup(logical), style)
+    base = base_direction(logical) or base_direction(strip_bidi(logical)) or "L"
+    return BidiParagraph(span(logical, base), right_aligned(style) if base == "R" else style)
 
 
 def labelled(

@@ -152,6 +152,10 @@ def component_block(
         small.append(f"<b>Decisions</b> (see Decisions): {titles}")
     if any(small):
         story.append(rich(" · ".join(part for part in small if part), styles.small))
+    full = doc.full_names.get(component.id)
+    if full is not None:  # shortened everywhere else (report.long_names); last: free to split
+        label = f"<i>Full name ({len(full):,} characters):</i>"
+        story.append(rich(f"{label} {quote(full, styles.fonts)}", styles.small))
     return story
 
 

@@ -14,10 +14,14 @@ finding's) with the highest priority among them. Priority is the interviewer's p
 the topic (TOPICS), plus 15 per severity step (warning 15, error 30) when a rule found a
 real flaw on it, plus 10 for the standard probes of the task (the interviewer's own
 agenda); an unknown (a rule-critical property unset) is asked at the topic's priority.
-Questions are returned most important first. Dropped: topics an uncovered stage's question
-already asks (an uncovered monitoring stage covers the drift question), topics of trade-offs
-accepted with a rationale, and topics that do not apply to the task (a forecaster learns from
-the series itself: no "where do your labels come from").
+An uncovered stage is asked first, in the framework's order (business problem, data, features,
+model, serving, monitoring) whatever the severity its rule gives it: the interviewer walks the
+framework, and each stage's answer frames the next (a missing data stage is an error and a
+missing business problem only a warning, yet what the system is for is asked before where its
+data come from). Questions are returned most important first. Dropped: topics an uncovered
+stage's question already asks (an uncovered monitoring stage covers the drift question),
+topics of trade-offs accepted with a rationale, and topics that do not apply to the task (a
+forecaster learns from the series itself: no "where do your labels come from").
 
 Reused by the report (every question) and by the interview rubric (five per dimension).
 """
@@ -128,6 +132,8 @@ STAGE_COVERS = {
 SOURCE_ORDER = {"stage": 0, "gap": 1, "probe": 2, "finding": 3}
 STAGE_PRIORITY = 100
 FINDING_BONUS = 15
+# Uncovered stages are asked in the framework's order, ahead of every other question.
+UNCOVERED_STAGE_PRIORITY = STAGE_PRIORITY + FINDING_BONUS * SEVERITY_WEIGHT["error"]
 PROBE_BONUS = 10  # the interviewer's own agenda for the kind of task
 OTHER_PRIORITY = 40
 
@@ -150,16 +156,25 @@ def _plain(name: str) -> str:
     return name.replace("_", " ")
 
 
+def _stage_priority(catalog: Catalog, topic: str) -> int:
+    """An uncovered stage's question's priority (topic "stage:<id>"): the framework's order."""
+    stage_ids = [stage.id for stage in catalog.stages]
+    stage_id = topic.removeprefix("stage:")
+    return UNCOVERED_STAGE_PRIORITY - (stage_ids.index(stage_id) if stage_id in stage_ids else len(stage_ids))
+
+
 def _finding_question(finding: Finding, d: RuleContext) -> Question | None:
     cost = finding_cost(finding)
     if cost == 0:
         return None
     if finding.rule == "R4" and finding.subject.startswith("stage:"):
         topic = finding.subject
-        dimension, priority = (PT if topic == "stage:business" else BD), STAGE_PRIORITY
+        dimension, priority = (PT if topic == "stage:business" else BD), _stage_priority(d.catalog, topic)
+        severity_bonus = False  # the stages' framework order ranks them
     else:
         topic = RULE_TOPIC.get(finding.rule, finding.rule)
         dimension, priority = _topic(topic, dimension_of(finding.rule, finding.stage))
+        severity_bonus = True
     if is_unknown(finding):
         index = d.design.component_by_id()
         by_component: dict[str, list[str]] = {}
@@ -171,8 +186,9 @@ def _finding_question(finding: Finding, d: RuleContext) -> Question | None:
         text = unknown_question(finding.rule, finding.title, by_component)
         return Question(text, topic, dimension, priority, "finding", tuple(about))
     text = finding_question(finding.rule, finding.message)
-    bonus = FINDING_BONUS * SEVERITY_WEIGHT[finding.default_severity or finding.severity]
-    return Question(text, topic, dimension, priority + bonus, "finding")
+    if severity_bonus:
+        priority += FINDING_BONUS * SEVERITY_WEIGHT[finding.default_severity or finding.severity]
+    return Question(text, topic, dimension, priority, "finding")
 
 
 def _normalised(text: str) -> str:
@@ -189,7 +205,7 @@ def question_items(
     tasks = task_of(d)
     asked: list[Question] = []
     open_stages = set()
-    for index, stage in enumerate(catalog.stages):
+    for stage in catalog.stages:
         cov = coverage.get(stage.id)
         if cov is not None and not cov.covered:
             open_stages.add(stage.id)
@@ -198,7 +214,8 @@ def question_items(
                 ask = DATA_QUESTION_BY_TASK.get(next(iter(tasks)), ask)
             dimension = PT if stage.id == "business" else BD
             text = f"{stage.label} is not covered yet. {ask}"
-            asked.append(Question(text, f"stage:{stage.id}", dimension, STAGE_PRIORITY - index, "stage"))
+            topic = f"stage:{stage.id}"
+            asked.append(Question(text, topic, dimension, _stage_priority(catalog, topic), "stage"))
     for builder in BUILDERS:
         for topic, text in builder(d):
             dimension, priority = _topic(topic)
