@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from PySide6.QtWidgets import QDockWidget, QWidget
 
 from app.ui.accessibility import name_decisions, name_estimates
+from app.ui.focus_chain import behind_a_tab
 
 if TYPE_CHECKING:
     from app.ui.decisions_panel import DecisionsPanel
@@ -70,8 +71,19 @@ def build_decisions_panel(window: MainWindow) -> DecisionsPanel:
     panel = DecisionsPanel(window.document)
     panel.message.connect(window.show_message)
     panel.components_activated.connect(window.show_components)
+    window.document.reselect_decision.connect(lambda _decision: _bring_decisions_forward(window))
     name_decisions(panel)
     return panel
+
+
+def _bring_decisions_forward(window: MainWindow) -> None:
+    """An undo or redo selected a decision: its tab comes in front of the Findings (but not of
+    the History, where the user is stepping through the edits), so the change is seen."""
+    dock, history = window.decisions_dock, window.history_dock
+    if dock.isHidden() or (history.isVisible() and not behind_a_tab(window, history)):
+        return
+    if behind_a_tab(window, dock):
+        dock.raise_()
 
 
 def build_estimates_panel(window: MainWindow) -> EstimatesPanel:

@@ -114,3 +114,26 @@ def test_undo_and_redo_of_a_supersede_select_the_decision_it_concerns(qtbot, win
     doc.undo_stack.redo()
     assert panel.selected_id() == new_id
     assert "BM25" in panel.detail.text()
+
+
+def _on_top(dock) -> bool:
+    return dock.isVisible() and not dock.visibleRegion().isEmpty()
+
+
+def test_undo_of_a_decision_edit_brings_the_decisions_tab_forward_but_not_over_the_history(
+    qtbot, windows
+):
+    """Undone from the canvas with the Findings tab in front, the decision changed behind it;
+    stepping back in the History list (a tab of the same group) keeps that list in front."""
+    window = windows()
+    doc, _panel = _decisions_with_another_selected(window)
+    doc.update_decision(Decision(id="d1", title="Candidate retrieval", status="accepted", context="BM25"))
+    window.findings_dock.raise_()
+    qtbot.waitUntil(lambda: not _on_top(window.decisions_dock))
+    doc.undo_stack.undo()
+    qtbot.waitUntil(lambda: _on_top(window.decisions_dock))
+    window.history_dock.show()
+    window.history_dock.raise_()
+    qtbot.waitUntil(lambda: _on_top(window.history_dock))
+    doc.undo_stack.redo()
+    assert _on_top(window.history_dock) and window.decisions.selected_id() == "d1"
