@@ -124,14 +124,22 @@ def test_undo_of_a_decision_edit_brings_the_decisions_tab_forward_but_not_over_t
     qtbot, windows
 ):
     """Undone from the canvas with the Findings tab in front, the decision changed behind it;
-    stepping back in the History list (a tab of the same group) keeps that list in front."""
+    stepping back in the History list (a tab of the same group) keeps that list in front, and
+    the keyboard in the Findings list keeps that one."""
     window = windows()
     doc, _panel = _decisions_with_another_selected(window)
     doc.update_decision(Decision(id="d1", title="Candidate retrieval", status="accepted", context="BM25"))
     window.findings_dock.raise_()
     qtbot.waitUntil(lambda: not _on_top(window.decisions_dock))
+    _canvas_focused(window, qtbot)  # Ctrl+Z from the canvas, say
     doc.undo_stack.undo()
     qtbot.waitUntil(lambda: _on_top(window.decisions_dock))
+    window.findings_dock.raise_()
+    window.findings.tree.setFocus()  # the keyboard in the Findings: the tab stays in front
+    qtbot.waitUntil(lambda: _on_top(window.findings_dock) and window.findings.tree.hasFocus())
+    doc.undo_stack.redo()
+    doc.undo_stack.undo()
+    assert _on_top(window.findings_dock) and window.decisions.selected_id() == "d1"
     window.history_dock.show()
     window.history_dock.raise_()
     qtbot.waitUntil(lambda: _on_top(window.history_dock))
