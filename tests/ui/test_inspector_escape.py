@@ -149,4 +149,22 @@ def test_esc_in_inspector_fields_on_x11(tmp_path):
         timeout=180,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
-    assert "3 passed" in done.stdout
+    assert "4 passed" in done.stdout
+
+
+def test_esc_with_the_suggestions_shown_closes_them_and_keeps_the_typing(windows, qtbot):
+    """Seen on X: Esc over the technology suggestions closed them and dropped the typing too."""
+    window = windows()
+    doc = window.document
+    cid = doc.add_component("model", 0, 0, "Ranker")
+    page = _select(window, qtbot, cid)
+    field = _focus(window, qtbot, page.technology_edit)
+    qtbot.keyClicks(field, "Ten")
+    popup = page.technology_edit.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    qtbot.keyClick(popup, ESC)
+    qtbot.waitUntil(lambda: not popup.isVisible())
+    assert page.technology_edit.text() == "Ten" and page.technology_edit.hasFocus()
+    qtbot.keyClick(page.technology_edit, ESC)  # the next Esc leaves the field
+    assert page.technology_edit.text() == "" and window.canvas.hasFocus()
+    assert doc.component(cid).technology == ""

@@ -86,7 +86,7 @@ class CommitLineEdit(QLineEdit):
             self.setCursorPosition(0)
 
     def event(self, event: QEvent) -> bool:
-        if cancel_on_escape(event, self.cancel_edit):
+        if not self._suggesting() and cancel_on_escape(event, self.cancel_edit):
             return False
         if field_redo(event, self.isRedoAvailable(), self.redo):
             return True
@@ -99,6 +99,11 @@ class CommitLineEdit(QLineEdit):
         if self.text() != self._shown:
             self.setText(self._shown)
             self.setCursorPosition(0)
+
+    def _suggesting(self) -> bool:
+        """Whether the suggestions are shown: Esc closes them, the typing stays."""
+        completer = self.completer()
+        return completer is not None and completer.popup().isVisible()
 
     def _finish(self) -> None:
         if self.text() == self._shown:
