@@ -192,3 +192,10 @@ def focus_inspector(window: MainWindow) -> bool:
     if isinstance(target, QLineEdit):
         target.selectAll()
     return True
+
+
+def leave_inspector(window: MainWindow) -> None:
+    """Esc in an inspector field: the cursor goes back to the canvas (Enter there came in)."""
+    if window.inspector_dock.isFloating():
+        window.activateWindow()
+    window.canvas.setFocus(Qt.FocusReason.OtherFocusReason)

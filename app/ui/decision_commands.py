@@ -18,18 +18,24 @@ if TYPE_CHECKING:
 
 
 class UpdateDecisionCommand(DocCommand):
-    """Replace a decision record by an edited copy with the same id."""
+    """Replace a decision record by an edited copy with the same id. Undo and Redo select it
+    (in the Decisions dock), as undoing a removal selects what it restores."""
 
     def __init__(self, doc: DesignDocument, new: Decision, old: Decision, text: str):
         super().__init__(doc, text)
         self.new = new.model_copy(deep=True)
         self.old = old.model_copy(deep=True)
 
-    def redo(self) -> None:
+    def _redo(self) -> bool:
         self._set(self.new)
+        return True
+
+    def _redone(self) -> None:
+        self.doc.reselect_decision.emit(self.new.id)
 
     def undo(self) -> None:
         self._set(self.old)
+        self.doc.reselect_decision.emit(self.old.id)
 
     def _set(self, decision: Decision) -> None:
         changes = decision_ops.update_decision(self.doc.design, decision.model_copy(deep=True))[1]
@@ -37,7 +43,8 @@ class UpdateDecisionCommand(DocCommand):
 
 
 class SupersedeDecisionCommand(DocCommand):
-    """Add a decision that supersedes another, and mark the other superseded: one step."""
+    """Add a decision that supersedes another, and mark the other superseded: one step. Undo
+selects the other decision, back in force; Redo the new one."""
 
     def __init__(self, doc: DesignDocument, old_id: str, new: Decision, text: str):
         super().__init__(doc, text)
@@ -45,18 +52,23 @@ class SupersedeDecisionCommand(DocCommand):
         self.new = new.model_copy(deep=True)
         self._previous_status = "accepted"
 
-    def redo(self) -> None:
+    def _redo(self) -> bool:
         design = self.doc.design
         self._previous_status, changes = decision_ops.supersede_decision(
             design, self.old_id, self.new.model_copy(deep=True)
         )
         self.doc.apply_changes(changes)
+        return True
+
+    def _redone(self) -> None:
+        self.doc.reselect_decision.emit(self.new.id)
 
     def undo(self) -> None:
         design = self.doc.design
         changes = decision_ops.remove_decision(design, self.new.id)[1]
         changes += decision_ops.set_decision_status(design, self.old_id, self._previous_status)[1]
         self.doc.apply_changes(changes)
+        self.doc.reselect_decision.emit(self.old_id)  # the decision in force again
 
 
 class SetMetaListCommand(DocCommand):

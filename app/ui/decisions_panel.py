@@ -11,7 +11,7 @@ import html
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -51,6 +51,21 @@ COLUMNS = ("Decision", "Status")
 DEFER_MIN = 400  # designs of this many components get their list a turn of the event loop later
 
 
+class _DecisionTree(QTreeWidget):
+    """The list; Delete or Backspace asks to delete the selected decision, as on the canvas (the
+    window's Delete is the canvas's: in the list the key did nothing)."""
+
+    delete_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        plain = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier == Qt.KeyboardModifier.NoModifier
+        if plain and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            event.accept()
+            self.delete_pressed.emit()
+            return
+        super().keyPressEvent(event)
+
+
 class DecisionsPanel(QWidget):
     components_activated = Signal(list)
     message = Signal(str)
@@ -61,7 +76,7 @@ class DecisionsPanel(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("decisions_summary")
         self.summary.setWordWrap(True)
-        self.tree = QTreeWidget()
+        self.tree = _DecisionTree()
         self.tree.setObjectName("decisions_tree")
         self.tree.setColumnCount(len(COLUMNS))
         self.tree.setHeaderLabels(list(COLUMNS))
@@ -109,6 +124,7 @@ class DecisionsPanel(QWidget):
         self.edit_button.clicked.connect(self.edit_selected)
         self.supersede_button.clicked.connect(self.supersede_selected)
         self.delete_button.clicked.connect(self.delete_selected)
+        self.tree.delete_pressed.connect(self.delete_selected)
         self.tree.itemSelectionChanged.connect(self._update_buttons)
         self.tree.itemActivated.connect(lambda item, _c: self.edit_decision(item.data(0, DECISION_ROLE)))
         self.tree.itemClicked.connect(self._item_clicked)
@@ -271,6 +287,11 @@ class DecisionsPanel(QWidget):
         items = self.tree.selectedItems()
         return items[0].data(0, DECISION_ROLE) if items else None
 
+    def _listed(self) -> list[str]:
+        """The decisions' ids in the list's order."""
+        items = (self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount()))
+        return [d for d in (item.data(0, DECISION_ROLE) for item in items if item is not None) if d]
+
     def select(self, decision_id: str) -> None:
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)
@@ -362,6 +383,10 @@ class DecisionsPanel(QWidget):
         if decision_id is None:
             return
         label = decision_ops.get_decision(self.document.design, decision_id).label
+        listed = self._listed()
         if self._try(lambda: self.document.remove_decision(decision_id)):
             self.tree.setFocus(Qt.FocusReason.OtherFocusReason)  # not on the disabled button
+            after = listed[listed.index(decision_id) + 1 :] + listed[: listed.index(decision_id)][::-1]
+            if after:
+                self.select(after[0])  # the next one, so the keyboard can go on from there
             self.message.emit(f"Deleted decision: {label} (Undo to restore)")

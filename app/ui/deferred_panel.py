@@ -14,9 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from PySide6.QtWidgets import QDockWidget, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
 
 from app.ui.accessibility import name_decisions, name_estimates
+from app.ui.focus_chain import behind_a_tab
 
 if TYPE_CHECKING:
     from app.ui.decisions_panel import DecisionsPanel
@@ -70,8 +71,24 @@ def build_decisions_panel(window: MainWindow) -> DecisionsPanel:
     panel = DecisionsPanel(window.document)
     panel.message.connect(window.show_message)
     panel.components_activated.connect(window.show_components)
+    window.document.reselect_decision.connect(lambda _decision: _bring_decisions_forward(window))
     name_decisions(panel)
     return panel
+
+
+def _bring_decisions_forward(window: MainWindow) -> None:
+    """An undo or redo selected a decision: its tab comes in front of the Findings, so the
+    change is seen; not in front of the History, where the user is stepping through the edits,
+    nor of a panel of its group with the keyboard focus (which would be left behind its tab)."""
+    dock, history = window.decisions_dock, window.history_dock
+    if dock.isHidden() or (history.isVisible() and not behind_a_tab(window, history)):
+        return
+    group = window.tabifiedDockWidgets(dock)
+    focus = QApplication.focusWidget()
+    if focus is not None and any(other.isAncestorOf(focus) for other in group):
+        return
+    if behind_a_tab(window, dock):
+        dock.raise_()
 
 
 def build_estimates_panel(window: MainWindow) -> EstimatesPanel:

@@ -22,7 +22,7 @@ from app.persistence.loader import file_signature
 from app.resources import resource_path
 from app.rules.engine import CheckResult
 from app.ui import dialogs, gc_pause, help_dialogs, todo
-from app.ui.accessibility import focus_inspector, name_window
+from app.ui.accessibility import focus_inspector, leave_inspector, name_window
 from app.ui.actions import WindowActions
 from app.ui.after_paint import after_next_paint
 from app.ui.autosave import AutoSaver
@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         self.inspector.decision_activated.connect(lambda decision: self.decisions.edit_decision(decision))
         self.canvas.decision_requested.connect(self.record_decision)
         self.canvas.inspector_requested.connect(lambda: focus_inspector(self))
+        self.inspector.left.connect(lambda: leave_inspector(self))
         name_window(self)  # accessible names of the panels (app/ui/accessibility.py)
         self.checker.result_ready.connect(self._result_ready)
         self.autosaver.failed.connect(self.show_message)

@@ -387,3 +387,28 @@ def test_editor_keeps_its_fields_in_place_when_the_title_message_clears(qtbot, b
     dialog.title.setText("")
     dialog.layout().activate()
     assert dialog.add_option.mapTo(dialog, dialog.add_option.rect().topLeft()) == before
+
+
+def test_delete_in_the_list_deletes_the_selected_decision_and_selects_the_next(windows, qtbot):
+    """Delete in the Decisions list did nothing (the window's Delete is the canvas's); after a
+    deletion nothing was selected, so the keyboard had to find its place again."""
+    from PySide6.QtCore import Qt
+
+    from app.domain.model import Decision
+
+    window = windows()
+    doc, panel = window.document, window.decisions
+    for n, title in enumerate(("Retrieval", "Ranking", "Serving"), start=1):
+        doc.add_decision(Decision(id=f"d{n}", title=title, status="proposed"))
+    window.decisions_dock.raise_()
+    window.activateWindow()
+    panel.select("d2")
+    panel.tree.setFocus()
+    qtbot.waitUntil(panel.tree.hasFocus)
+    qtbot.keyClick(panel.tree, Qt.Key.Key_Delete)
+    assert [d.id for d in doc.design.decisions] == ["d1", "d3"]
+    assert panel.selected_id() == "d3" and panel.tree.hasFocus()
+    qtbot.keyClick(panel.tree, Qt.Key.Key_Backspace)  # the last one: the one before it next
+    assert [d.id for d in doc.design.decisions] == ["d1"] and panel.selected_id() == "d1"
+    doc.undo_stack.undo()
+    assert panel.selected_id() == "d3"

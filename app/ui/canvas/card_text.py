@@ -259,7 +259,7 @@ def _two_lines(
 
 def layout_for_zoom(name: str, zoom: float, pinned: bool = False) -> CardText | None:
     """The text a card named `name` shows at `zoom`; None when it is drawn as a block."""
-    if zoom < BLOCK_ZOOM:
+    if st.is_block_zoom(zoom):
         return None
     return card_text(name, name_size_for(zoom), small_size_for(zoom), pinned)
 

@@ -124,7 +124,7 @@ class ComponentItem(QGraphicsRectItem):
 
     def _statics(self, lod: float) -> ct.CardStatics | None:
         """The text drawn at this zoom, cached per font size bucket; None below BLOCK_ZOOM."""
-        if lod < ct.BLOCK_ZOOM:
+        if st.is_block_zoom(lod):
             return None
         key = (ct.name_size_for(lod), ct.small_size_for(lod))
         found = self._texts.get(key)
@@ -146,7 +146,7 @@ class ComponentItem(QGraphicsRectItem):
 
     def has_level(self, zoom: float) -> bool:
         """Whether the text drawn at `zoom` is laid out already (always true for blocks)."""
-        return zoom < ct.BLOCK_ZOOM or (ct.name_size_for(zoom), ct.small_size_for(zoom)) in self._texts
+        return st.is_block_zoom(zoom) or (ct.name_size_for(zoom), ct.small_size_for(zoom)) in self._texts
 
     def has_bucket(self, sizes: tuple[int, int]) -> bool:
         """Whether the text of these font sizes (name, small: see has_level) is laid out already."""

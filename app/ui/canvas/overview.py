@@ -8,8 +8,9 @@ dragging; they are only flagged ItemHasNoContents while the overview paints for 
 
 Selected, hovered and search-matched cards keep their names: a label above the block, drawn
 in device pixels (LABEL_PX tall whatever the zoom). Labels do not cover one another: one that
-would goes below its block instead, or, with no room there either, is left out (the selected
-and hovered cards' labels are placed first).
+would, or that would stand above the top of the view, goes below its block instead, or, with no
+room there either, is left out (the selected cards' labels are placed first, then the hovered
+card's: a card renamed in place has its editor where its label is, see rename.py).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QTransform
 
 from app.ui.canvas import style as st
 from app.ui.canvas.labels import LabelPlacer
@@ -42,6 +43,7 @@ ROUNDED_MIN_ZOOM = 0.2  # below this, corners are under 1.5 px: plain rectangles
 LABEL_PX = 12  # on-screen size of the names above selected, hovered and matched blocks
 LABEL_LIMIT = 400  # more labelled cards than this in view: only the first are labelled
 LABEL_MAX_W = 220.0  # names are elided to this many pixels
+LABEL_GAP = 3.0  # pixels between a block and its label
 SLICE_MS = 20.0  # work per turn of the event loop in a rebuild in slices
 STEP = 128  # items gathered between two looks at the clock
 
@@ -75,7 +77,7 @@ class Overview:
         self._badges: dict[str, list[QRectF]] = {}
         self._link_count = 0
         self._labels: list[tuple[QRectF, str]] = []
-        self._labels_first: frozenset[int] = frozenset()  # indices in _labels placed first
+        self._labels_first: tuple[int, ...] = ()  # indices in _labels placed first, in order
         self._steps: Iterator[None] | None = None  # a rebuild in slices under way
         self._cells = OverviewCells({}, ())
 
@@ -169,7 +171,8 @@ class Overview:
         chosen: list[QRectF] = []
         alert: list[QRectF] = []
         labels: list[tuple[QRectF, str]] = []
-        first: set[int] = set()
+        chosen_labels: list[int] = []
+        hovered_labels: list[int] = []
         matches = scene.matches
         w, h = st.CARD_W, st.CARD_H
         badge_d = st.BADGE_RADIUS * 3.2
@@ -186,8 +189,10 @@ class Overview:
             if item.alerting():
                 alert.append(rect.adjusted(-3, -3, 3, 3))
             if chosen_now or item.hovered() or item.component_id in matches:
-                if chosen_now or item.hovered():
-                    first.add(len(labels))
+                if chosen_now:
+                    chosen_labels.append(len(labels))
+                elif item.hovered():
+                    hovered_labels.append(len(labels))
                 labels.append((rect, item.name or "(unnamed)"))
             if badge is not None:
                 badges.setdefault(badge[1], []).append(QRectF(x + w - badge_d, y, badge_d, badge_d))
@@ -197,7 +202,7 @@ class Overview:
                 chosen_links.addPath(selected_item.scene_path())
         self._badges, self._selected_cards, self._alert_cards = badges, chosen, alert
         self._selected_links = chosen_links
-        self._labels, self._labels_first = labels, frozenset(first)
+        self._labels, self._labels_first = labels, (*chosen_labels, *hovered_labels)
         self.marks_dirty = False
 
     def cells(self) -> OverviewCells:
@@ -263,34 +268,13 @@ class Overview:
 
     def _paint_labels(self, painter: QPainter, exposed: QRectF, theme: st.Theme) -> None:
         """Names above the labelled blocks, in device pixels, on the label background."""
-        font = _label_font()
-        metrics = QFontMetricsF(font)
         transform = painter.worldTransform()
         device_exposed = transform.mapRect(exposed)
+        placed = self.placed_labels(transform, QRectF(painter.viewport()))
         painter.save()
         painter.resetTransform()
-        painter.setFont(font)
-        height = metrics.height() + 4
-        drawn = 0
-        # placed over the whole view, not only the exposed part: a partial repaint puts every
-        # label where the full paint did
-        view = QRectF(painter.viewport()).adjusted(-LABEL_MAX_W, -2 * height, LABEL_MAX_W, 2 * height)
-        taken = LabelPlacer()  # the boxes placed so far, in device pixels
-        for index in label_order(len(self._labels), self._labels_first):
-            card, name = self._labels[index]
-            if drawn >= LABEL_LIMIT:
-                break
-            if not transform.mapRect(card).intersects(view):
-                continue
-            text = metrics.elidedText(name, Qt.TextElideMode.ElideRight, LABEL_MAX_W)
-            width = metrics.horizontalAdvance(text) + 10
-            top = transform.map(QPointF(card.center().x(), card.top()))
-            bottom = transform.map(QPointF(card.center().x(), card.bottom()))
-            box = free_label_box(top, bottom, width, height, taken)
-            if box is None:
-                continue
-            drawn += 1
-            taken.add((box.x(), box.y(), box.width(), box.height()))
+        painter.setFont(_label_font())
+        for box, text in placed:
             if not box.intersects(device_exposed):
                 continue
             painter.setPen(theme.border_pen)
@@ -300,21 +284,53 @@ class Overview:
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
         painter.restore()
 
+    def placed_labels(self, transform: QTransform, viewport: QRectF) -> list[tuple[QRectF, str]]:
+        """Where the labels go in a view of `viewport` (device pixels) drawing the scene with
+        `transform`: each label's box and its text, elided. Placed over the whole view, not
+        only a repainted part: a partial repaint puts every label where the full paint did."""
+        metrics = QFontMetricsF(_label_font())
+        height = metrics.height() + 4
+        view = viewport.adjusted(-LABEL_MAX_W, -2 * height, LABEL_MAX_W, 2 * height)
+        taken = LabelPlacer()  # the boxes placed so far, in device pixels
+        placed: list[tuple[QRectF, str]] = []
+        for index in label_order(len(self._labels), self._labels_first):
+            card, name = self._labels[index]
+            if len(placed) >= LABEL_LIMIT:
+                break
+            if not transform.mapRect(card).intersects(view):
+                continue
+            text = metrics.elidedText(name, Qt.TextElideMode.ElideRight, LABEL_MAX_W)
+            width = metrics.horizontalAdvance(text) + 10
+            top = transform.map(QPointF(card.center().x(), card.top()))
+            bottom = transform.map(QPointF(card.center().x(), card.bottom()))
+            box = free_label_box(top, bottom, width, height, taken, viewport.top())
+            if box is not None:
+                taken.add((box.x(), box.y(), box.width(), box.height()))
+                placed.append((box, text))
+        return placed
 
-def label_order(count: int, first: frozenset[int]) -> list[int]:
-    """Indices of `count` labels: those in `first` (selected, hovered), then the others."""
-    return sorted(first) + [i for i in range(count) if i not in first]
+
+def label_order(count: int, first: tuple[int, ...]) -> list[int]:
+    """Indices of `count` labels: those in `first` (selected, then hovered), then the others."""
+    placed_first = set(first)
+    return [*first, *(i for i in range(count) if i not in placed_first)]
+
+
+def fits_above(block_top: float, height: float, view_top: float) -> bool:
+    """Whether a box `height` tall above a block (its top at `block_top`) stays in the view."""
+    return block_top - height - LABEL_GAP >= view_top
 
 
 def free_label_box(
-    top: QPointF, bottom: QPointF, width: float, height: float, taken: LabelPlacer
+    top: QPointF, bottom: QPointF, width: float, height: float, taken: LabelPlacer, view_top: float
 ) -> QRectF | None:
-    """A label's box centred above its block (top middle `top`), else below it (bottom middle
-    `bottom`), whichever first comes near none of the boxes `taken`; None when both would."""
-    for box in (
-        QRectF(top.x() - width / 2, top.y() - height - 3, width, height),
-        QRectF(bottom.x() - width / 2, bottom.y() + 3, width, height),
-    ):
+    """A label's box centred above its block (top middle `top`) when it stays below `view_top`,
+    else below the block (bottom middle `bottom`), whichever first comes near none of the boxes
+    `taken`; None when both would."""
+    above = QRectF(top.x() - width / 2, top.y() - height - LABEL_GAP, width, height)
+    below = QRectF(bottom.x() - width / 2, bottom.y() + LABEL_GAP, width, height)
+    sides = (above, below) if fits_above(top.y(), height, view_top) else (below, above)
+    for box in sides:
         if not taken.blocked(box.x(), box.y(), box.width(), box.height()):
             return box
     return None

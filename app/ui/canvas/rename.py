@@ -7,10 +7,14 @@ Rename on the card menu opens a line editor over the name, in the card's font, t
 - A refused name (blank, see `edit_checks.check_new_name`) is said in the status bar and the old
   name is kept, as in the inspector; after Enter the editor stays open with the old name selected.
 - Escape cancels: the design and the undo history stay as they were.
-- Zoomed out the editor covers the name's lines and no more than the card as it is seen (at
-  least TYPING_WIDTH pixels wide, centred on the card, where the card is narrower); where cards
-  are blocks it takes the name's font at 1:1 and the place of the name label drawn above a
-  selected block, so the name is not shown twice and the block stays in sight.
+- The editor's font is the card's name font as drawn, but never smaller on screen than the
+  window's own text (a name drawn at 11 px zoomed out is typed into at the UI's 12 px).
+- Zoomed out the editor covers the name's lines, as wide as the card as it is seen (at least
+  TYPING_WIDTH pixels, centred on the card, where the card is narrower), wider while the name
+  typed needs it (up to the name's room at 1:1, MIN_WIDTH, centred on the card). Where cards
+  are blocks it takes the name's font at 1:1 and the place of the name label drawn above the
+  selected block (below it when above would leave the view, as the label does), so the name is
+  not shown twice and the block stays in sight.
 - The editor follows its card as the view scrolls or zooms and closes when the card goes.
 
 A double-click elsewhere on a card (its header, technology, a handle) does what it did before.
@@ -21,12 +25,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QFont, QFontMetrics, QKeyEvent, QMouseEvent
+from PySide6.QtGui import QFocusEvent, QFont, QFontInfo, QFontMetrics, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from app.ui.canvas import card_text as ct
 from app.ui.canvas.component_item import ComponentItem
-from app.ui.canvas.overview import LABEL_MAX_W
+from app.ui.canvas.overview import LABEL_MAX_W, fits_above
 
 if TYPE_CHECKING:
     from app.ui.canvas.view import CanvasView
@@ -37,6 +41,7 @@ MARGIN = 3  # pixels of editor around the name's text
 MIN_WIDTH = round(ct.TEXT_WIDTH) + 2 * MARGIN  # the name's room at 1:1
 TYPING_WIDTH = 64  # pixels: the least room for typing, over a card seen narrower than that
 BLOCK_EDITOR_WIDTH = max(MIN_WIDTH, round(LABEL_MAX_W) + 10 + 2 * MARGIN)  # over the widest label
+EDIT_CHROME = 12  # pixels of the line edit around its text: frame, padding, margins, the cursor
 NAME_SLACK = 4.0  # scene units around the name's lines that a double-click still counts as on it
 
 
@@ -138,6 +143,7 @@ class InlineRenamer(QObject):
         editor.setText(self._shown)
         editor.finished.connect(self._finished)
         editor.left.connect(lambda: self._left(editor))
+        editor.textChanged.connect(self.place)  # wider as a longer name is typed
         self.place()
         editor.show()
         editor.raise_()  # over the canvas's other overlays (the empty-canvas hint)
@@ -211,27 +217,37 @@ class InlineRenamer(QObject):
         view = self.view
         zoom = view.zoom_factor()
         layout = item.text_layout(zoom)
+        legible = QFontInfo(view.font()).pixelSize()  # the window's own text, on screen
+        text = self.editor.text() if self.editor is not None else item.name
+        card = view.mapFromScene(item.card_rect()).boundingRect()
         if layout is not None:  # over the name's lines, in the card's font as drawn
-            font = QFont(ct.font(layout.name_size, True, layout.name_stretch))
-            font.setPixelSize(max(1, round(layout.name_size * zoom)))
+            size = round(layout.name_size * zoom)
+            if size >= legible:
+                font = QFont(ct.font(layout.name_size, True, layout.name_stretch))
+                font.setPixelSize(max(1, size))
+            else:  # the name drawn smaller than the window's text: typed into at that size
+                font = QFont(ct.font(legible, True))
             rect = view.mapFromScene(_name_rect(layout).translated(item.pos())).boundingRect()
             rect.adjust(-MARGIN, -MARGIN, MARGIN, MARGIN)
-            card = view.mapFromScene(item.card_rect()).boundingRect()
             rect.setLeft(max(rect.left(), card.left()))  # over the card as seen, never past it
             rect.setRight(min(rect.right(), card.right()))
             centre = rect.center()
-            if rect.width() < TYPING_WIDTH:
+            needed = min(QFontMetrics(font).horizontalAdvance(text) + EDIT_CHROME, MIN_WIDTH)
+            width = max(rect.width(), TYPING_WIDTH, needed)
+            if width > rect.width():
                 centre.setX(card.center().x())
-            rect.setWidth(max(rect.width(), TYPING_WIDTH))
+            rect.setWidth(width)
             rect.setHeight(max(rect.height(), QFontMetrics(font).height() + 2 * MARGIN))
             rect.moveCenter(centre)
-        else:  # a block: the card's font at 1:1, in the place of the name label above the block
-            font = QFont(ct.font(ct.NAME_BASE, True))
-            block = view.mapFromScene(item.card_rect()).boundingRect()
+        else:  # a block: the name's font at 1:1, in the place of the name label by the block
+            font = QFont(ct.font(max(ct.NAME_BASE, legible), True))
             height = QFontMetrics(font).height() + 2 * MARGIN
             rect = QRect(0, 0, BLOCK_EDITOR_WIDTH, height)
-            rect.moveCenter(block.center())
-            rect.moveBottom(block.top() - 1)  # covers the label (overview.py), the block stays seen
+            rect.moveCenter(card.center())
+            if fits_above(card.top(), height, view.viewport().rect().top()):
+                rect.moveBottom(card.top() - 1)  # covers the label (overview.py), the block seen
+            else:
+                rect.moveTop(card.bottom() + 1)  # where the label goes then
         bounds = view.viewport().rect()
         rect.moveLeft(max(bounds.left(), min(rect.left(), bounds.right() + 1 - rect.width())))
         rect.moveTop(max(bounds.top(), min(rect.top(), bounds.bottom() + 1 - rect.height())))

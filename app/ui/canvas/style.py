@@ -35,6 +35,14 @@ FIT_MAX_ZOOM = 1.5  # Fit never magnifies a small design beyond this
 ZOOM_STEP = 1.25  # one Zoom In/Out step
 LOD_THRESHOLD = BLOCK_MIN_PX / CARD_W  # the zoom below which cards are blocks (see card_text.py)
 LINK_LOD_ARROW = 0.2
+
+
+def is_block_zoom(zoom: float) -> bool:
+    """Whether cards are blocks at `zoom` (below LOD_THRESHOLD). A painter's level of detail is
+    Qt's estimate from its transform: 0.29999999999999893 for a view at 0.3, where the view drew
+    no overview (no names above the blocks) and the cards drew blocks (no names at all)."""
+    return zoom < LOD_THRESHOLD - 1e-9
+
 SEARCH_MATCH, SEARCH_MATCH_DARK = "#D98E04", "#F5B83D"  # amber: the outline of a searched-for card
 LINK_FAINT_ZOOM = 0.85  # below this (names grown to stay readable) links recede behind the cards
 LINK_FAINT_MIX = 0.78  # how far faint links are blended toward the background

@@ -140,7 +140,7 @@ class TextRefiner(QObject):
         nor in a small design, a view never zoomed or on a device of pixel ratio other than 1."""
         scene = cast("DesignScene", self.view.scene())
         if (
-            zoom < ct.BLOCK_ZOOM
+            st.is_block_zoom(zoom)
             or not self.enabled
             or not self._active()
             or self.view.viewport().devicePixelRatioF() != 1.0
@@ -176,7 +176,7 @@ class TextRefiner(QObject):
             self._bucket = (ct.name_size_for(lod), ct.small_size_for(lod))
             self._allowed = self.enabled and self._active()
         bucket = self._bucket
-        if lod < ct.BLOCK_ZOOM or not self._allowed or item.has_bucket(bucket):
+        if st.is_block_zoom(lod) or not self._allowed or item.has_bucket(bucket):
             return False
         if ct.card_text.has(item.name, *bucket, item.pinned):
             return False  # only the card's static texts to make: cheap

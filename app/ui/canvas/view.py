@@ -146,7 +146,7 @@ class CanvasView(CanvasEditMixin, CanvasGuidanceMixin, CanvasKeyboardMixin, QGra
 
     def _zoomed(self) -> None:
         zoom = self.zoom_factor()
-        overview = zoom < st.LOD_THRESHOLD
+        overview = st.is_block_zoom(zoom)
         if overview == self.design_scene.overview_active:
             self.design_scene.content_flags.sync(self.visible_scene_rect())
         else:

@@ -63,7 +63,7 @@ def neighbour_levels(zoom: float, direction: int, step: float, low: float, high:
     levels.append(1.0)
     chosen: list[float] = []
     for level in levels:
-        if level < ct.BLOCK_ZOOM or math.isclose(level, zoom, rel_tol=1e-9):
+        if st.is_block_zoom(level) or math.isclose(level, zoom, rel_tol=1e-9):
             continue  # blocks have no text; the current level is painted already
         if not any(math.isclose(level, seen, rel_tol=1e-9) for seen in chosen):
             chosen.append(level)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.catalog import PropertySpec
+from app.ui.inspector.field_keys import cancel_on_escape
 from app.ui.inspector.number_editor import NumberEditor
 from app.ui.inspector.property_text import UNSPECIFIED, property_tooltip, value_label
 
@@ -85,12 +86,24 @@ class CommitLineEdit(QLineEdit):
             self.setCursorPosition(0)
 
     def event(self, event: QEvent) -> bool:
+        if not self._suggesting() and cancel_on_escape(event, self.cancel_edit):
+            return False
         if field_redo(event, self.isRedoAvailable(), self.redo):
             return True
         if document_undo_key(event) and self.text() == self._shown:
             event.ignore()  # not taken here: the window's Undo / Redo action runs
             return False
         return super().event(event)
+
+    def cancel_edit(self) -> None:
+        if self.text() != self._shown:
+            self.setText(self._shown)
+            self.setCursorPosition(0)
+
+    def _suggesting(self) -> bool:
+        """Whether the suggestions are shown: Esc closes them, the typing stays."""
+        completer = self.completer()
+        return completer is not None and completer.popup().isVisible()
 
     def _finish(self) -> None:
         if self.text() == self._shown:
@@ -164,12 +177,18 @@ class CommitTextEdit(QPlainTextEdit):
             self.setPlainText(self._shown)
 
     def event(self, event: QEvent) -> bool:
+        if cancel_on_escape(event, self.cancel_edit):
+            return False
         if field_redo(event, self.document().isRedoAvailable(), self.redo):
             return True
         if document_undo_key(event) and self.toPlainText() == self._shown:
             event.ignore()
             return False
         return super().event(event)
+
+    def cancel_edit(self) -> None:
+        if self.toPlainText() != self._shown:
+            self.setPlainText(self._shown)
 
     def commit_pending(self) -> None:
         if self.toPlainText() != self._shown:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QLocale, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QLocale, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QStyle, QStyleOptionSpinBox, QToolButton, QWidget
 
 from app.domain.catalog import PropertySpec
+from app.ui.inspector.field_keys import cancel_on_escape
 from app.ui.inspector.property_text import UNSPECIFIED, humanize
 from app.ui.range_feedback import FeedbackDoubleSpinBox, FeedbackSpinBox
 
@@ -158,6 +159,18 @@ class NumberEditor(QWidget):
         self.spin.blockSignals(False)
         self._touched = False
         self.clear_button.setEnabled(value is not None)
+
+    def event(self, event: QEvent) -> bool:
+        # Esc pressed in the spin box comes on to its editor, unaccepted
+        if cancel_on_escape(event, self.cancel_edit):
+            return False
+        return super().event(event)
+
+    def cancel_edit(self) -> None:
+        """Back to the design's value, whatever was typed or stepped to since."""
+        if self._touched:
+            self._touched = False  # set_value leaves a field being edited alone
+            self.set_value(self._shown)
 
     def commit_pending(self) -> None:
         if not self._touched:  # the design's value stands, even one shown rounded or clamped

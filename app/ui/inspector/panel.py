@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QFrame, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
 from app.domain.text import isolate, left_to_right
 from app.ui.document import DesignDocument
+from app.ui.inspector.field_keys import escape_override, escape_pressed
 from app.ui.inspector.pages import ComponentPage, LinkPage, MetaPage, Page, muted_label, title_label
 
 
@@ -53,6 +54,7 @@ class Inspector(QWidget):
 
     message = Signal(str)
     decision_activated = Signal(str)  # a decision about the component shown was clicked
+    left = Signal()  # Esc in a field: its typing dropped, done with the inspector
 
     def __init__(self, document: DesignDocument, parent: QWidget | None = None):
         super().__init__(parent)
@@ -89,6 +91,16 @@ class Inspector(QWidget):
         document.design_reset.connect(self._design_reset)
         document.undo_stack.indexChanged.connect(self._undo_index_changed)
         self.show_selection([], [])
+
+    def event(self, event: QEvent) -> bool:
+        # Esc from any field in here (sent on by the field, unaccepted) is the inspector's, not
+        # a window action's: in compare mode it left the comparison, the typing kept
+        if escape_override(event) or escape_pressed(event):
+            event.accept()
+            if event.type() == QEvent.Type.KeyPress:
+                self.left.emit()
+            return True
+        return super().event(event)
 
     def current_page(self) -> Page:
         return self.stack.currentWidget()  # type: ignore[return-value]
