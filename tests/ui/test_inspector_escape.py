@@ -4,20 +4,13 @@ Esc, not the window's: in compare mode it left the comparison and kept the typin
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from app.ui.inspector.number_editor import NumberEditor
+from tests.ui.on_x11 import pytest_on_x11, x11_child
 from tests.ui.test_compare import activate, open_compare
 
-ROOT = Path(__file__).resolve().parents[2]
 ESC = Qt.Key.Key_Escape
 
 
@@ -117,37 +110,10 @@ def test_esc_after_a_committed_edit_keeps_the_edit(windows, builder, qtbot):
     assert window.canvas.hasFocus() and window.canvas.selected_component_ids() == [cid]
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="xvfb-run is not installed")
-@pytest.mark.skipif(os.environ.get("QT_QPA_PLATFORM") == "xcb", reason="the in-process tests cover xcb")
+@x11_child
 def test_esc_in_inspector_fields_on_x11(tmp_path):
     """The tests above on the xcb platform, in a child process under xvfb-run."""
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "xcb",
-        "PYTHONPATH": str(ROOT),
-        "MLSD_STUDIO_DATA_DIR": str(tmp_path / "data"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-    }
-    done = subprocess.run(
-        [
-            "xvfb-run",
-            "-a",
-            "-s",
-            "-screen 0 1600x1000x24",
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "tests/ui/test_inspector_escape.py",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    done = pytest_on_x11(tmp_path, "tests/ui/test_inspector_escape.py")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert "4 passed" in done.stdout
 

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
-import pytest
 from PySide6.QtCore import Qt
+
+from tests.ui.on_x11 import pytest_on_x11, x11_child
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 CTRL_SHIFT = CTRL | Qt.KeyboardModifier.ShiftModifier
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _focused(window, qtbot, widget) -> None:
@@ -93,39 +87,12 @@ def test_redo_after_undoing_typing_in_a_field_redoes_the_typing(windows, qtbot):
             assert doc.undo_stack.canRedo()
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="xvfb-run is not installed")
-@pytest.mark.skipif(os.environ.get("QT_QPA_PLATFORM") == "xcb", reason="the in-process tests cover xcb")
+@x11_child
 def test_redo_after_undoing_typing_in_a_field_on_x11(tmp_path):
     """The test above on the xcb platform, in a child process under xvfb-run: there Redo is
     Ctrl+Shift+Z as the platform's own key and Ctrl+Y as the window's, and the window's Redo
     took both from the field (offscreen, with another key scheme, the field kept them)."""
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "xcb",
-        "PYTHONPATH": str(ROOT),
-        "MLSD_STUDIO_DATA_DIR": str(tmp_path / "data"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-    }
     test = "tests/ui/test_inspector_undo.py::test_redo_after_undoing_typing_in_a_field_redoes_the_typing"
-    done = subprocess.run(
-        [
-            "xvfb-run",
-            "-a",
-            "-s",
-            "-screen 0 1600x1000x24",
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            test,
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = pytest_on_x11(tmp_path, test, timeout=120)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert "1 passed" in done.stdout

@@ -3,22 +3,15 @@ focus in it (on X11 too, where the keys come from the X server)."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QWidget
 
 from app.domain.model import Decision
 from app.templates import design_from_template
 from app.ui.document import DesignDocument
+from tests.ui.on_x11 import pytest_on_x11, x11_child
 from tests.ui.test_compare import activate
 
-ROOT = Path(__file__).resolve().parents[2]
 CTRL_ALT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
 
 
@@ -76,35 +69,8 @@ def test_with_no_findings_the_findings_shortcut_puts_the_keyboard_in_that_panel(
     assert window.focusWidget().isVisible()
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="xvfb-run is not installed")
-@pytest.mark.skipif(os.environ.get("QT_QPA_PLATFORM") == "xcb", reason="the in-process tests cover xcb")
+@x11_child
 def test_a_panel_shortcut_puts_the_keyboard_in_the_panel_on_x11(tmp_path):
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "xcb",
-        "PYTHONPATH": str(ROOT),
-        "MLSD_STUDIO_DATA_DIR": str(tmp_path / "data"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-    }
-    done = subprocess.run(
-        [
-            "xvfb-run",
-            "-a",
-            "-s",
-            "-screen 0 1600x1000x24",
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "tests/ui/test_panel_keys.py",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    done = pytest_on_x11(tmp_path, "tests/ui/test_panel_keys.py")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert "2 passed" in done.stdout

@@ -11,18 +11,12 @@ Running the whole suite on X11: `xvfb-run -a env QT_QPA_PLATFORM=xcb python -m p
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QGuiApplication, QShortcut
 from PySide6.QtWidgets import QWidget
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.ui.on_x11 import run_on_x11, x11_child
 
 CHILD = """
 import json, sys
@@ -72,24 +66,9 @@ def test_documented_keys_hold_on_this_platform(windows):
     assert "Ctrl+Y" in redo and "Ctrl+Shift+Z" in redo
 
 
-@pytest.mark.skipif(shutil.which("xvfb-run") is None, reason="xvfb-run is not installed")
-@pytest.mark.skipif(os.environ.get("QT_QPA_PLATFORM") == "xcb", reason="the in-process tests cover xcb")
+@x11_child
 def test_no_key_belongs_to_two_actions_on_x11(tmp_path):
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "xcb",
-        "PYTHONPATH": str(ROOT),
-        "MLSD_STUDIO_DATA_DIR": str(tmp_path / "data"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-    }
-    done = subprocess.run(
-        ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", sys.executable, "-c", CHILD],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_on_x11(tmp_path, ["-c", CHILD], timeout=120)
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["platform"] == "xcb"
