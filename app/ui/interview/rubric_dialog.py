@@ -166,6 +166,11 @@ class RubricDialog(QDialog):
         layout.addLayout(top)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.buttons)
+        # Enter closes what was read (it opened the export's save dialog, the first button);
+        # set once the button is in the dialog, or the dialog picks its first button itself.
+        # The keyboard starts in the scores, where the arrows and Page Down scroll them.
+        self.close_button.setDefault(True)
+        scroll.setFocus()
 
     def fit_to_contents(self, width: int = 760, max_height: int = 900) -> None:
         """Resize to show everything without scrolling, up to `max_height`."""

@@ -1,0 +1,90 @@
+"""Interview mode by keyboard: Enter on the rubric closes it (it opened the PDF export's save
+dialog), and arrowing onto "Your own problem…" in the start dialog keeps the keyboard in the
+list (it jumped into the statement, where the next Down moved the caret and Enter typed a
+line break). Both seen on X; the child-process test runs this file there again."""
+
+from __future__ import annotations
+
+import warnings
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app.rules.rubric import DimensionScore, Rubric
+from app.ui.interview.rubric_dialog import open_rubric_dialog
+from app.ui.interview.start_dialog import StartInterviewDialog
+from tests.ui.on_x11 import pytest_on_x11, x11_child
+
+
+def _shown_with_focus(qtbot, dialog: QWidget, widget: QWidget | None = None) -> QWidget:
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        QApplication.setActiveWindow(dialog)
+    if widget is not None:
+        widget.setFocus(Qt.FocusReason.TabFocusReason)
+        qtbot.waitUntil(widget.hasFocus)
+    qtbot.waitUntil(lambda: dialog.focusWidget() is not None)
+    return dialog.focusWidget()
+
+
+def _rubric() -> Rubric:
+    dimension = DimensionScore("Problem translation", 2, ["+1 the problem is framed as an ML task"])
+    return Rubric([dimension], ["Which KPI will show it worked?"])
+
+
+def test_enter_on_the_rubric_closes_it_and_exports_nothing(qtbot):
+    dialog = open_rubric_dialog(None, _rubric(), [("Problem", "Fraud")])
+    qtbot.addWidget(dialog)
+    exports: list[bool] = []
+    dialog.export_requested.connect(lambda: exports.append(True))
+    focused = _shown_with_focus(qtbot, dialog)
+    assert focused is dialog.scroll  # the scores, which the arrows scroll
+    qtbot.keyClick(focused, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert exports == []
+
+
+def test_the_rubric_still_exports_on_its_button(qtbot):
+    dialog = open_rubric_dialog(None, _rubric())
+    qtbot.addWidget(dialog)
+    exports: list[bool] = []
+    dialog.export_requested.connect(lambda: exports.append(True))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert exports == [True]
+
+
+def test_arrowing_onto_your_own_problem_keeps_the_keyboard_in_the_list(qtbot):
+    dialog = StartInterviewDialog()
+    qtbot.addWidget(dialog)
+    focused = _shown_with_focus(qtbot, dialog, dialog.list)
+    assert dialog.list.currentRow() == 1
+    qtbot.keyClick(focused, Qt.Key.Key_Up)
+    assert dialog.list.currentRow() == 0 and dialog.chosen_template() is None
+    assert dialog.list.hasFocus()
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Down)  # on to a template again
+    assert dialog.list.currentRow() == 1 and dialog.chosen_template() is not None
+    assert dialog.problem_edit.toPlainText() == dialog.chosen_template().problem
+
+
+def test_clicking_or_activating_your_own_problem_goes_to_the_statement(qtbot):
+    dialog = StartInterviewDialog()
+    qtbot.addWidget(dialog)
+    focused = _shown_with_focus(qtbot, dialog, dialog.list)
+    qtbot.keyClick(focused, Qt.Key.Key_Up)
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(dialog.problem_edit.hasFocus)
+    assert dialog.isVisible() and dialog.problem_edit.toPlainText() == ""
+    _shown_with_focus(qtbot, dialog, dialog.list)
+    dialog.list.setCurrentRow(2)
+    own = dialog.list.visualItemRect(dialog.list.item(0)).center()
+    qtbot.mouseClick(dialog.list.viewport(), Qt.MouseButton.LeftButton, pos=own)
+    qtbot.waitUntil(dialog.problem_edit.hasFocus)
+
+
+@x11_child
+def test_interview_keys_on_x11(tmp_path):
+    done = pytest_on_x11(tmp_path, "tests/ui/test_interview_keys.py")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "4 passed" in done.stdout
