@@ -1,7 +1,8 @@
 """Interview mode by keyboard: Enter on the rubric closes it (it opened the PDF export's save
-dialog), and arrowing onto "Your own problem…" in the start dialog keeps the keyboard in the
-list (it jumped into the statement, where the next Down moved the caret and Enter typed a
-line break). Both seen on X; the child-process test runs this file there again."""
+dialog); in the start dialog, arrowing onto "Your own problem…" keeps the keyboard in the list
+(it jumped into the statement, where the next Down moved the caret and Enter typed a line
+break), and Tab in the statement goes on to the buttons (it typed a tab, so Start could not be
+reached). Seen on X; the child-process test runs this file there again."""
 
 from __future__ import annotations
 
@@ -83,8 +84,21 @@ def test_clicking_or_activating_your_own_problem_goes_to_the_statement(qtbot):
     qtbot.waitUntil(dialog.problem_edit.hasFocus)
 
 
+def test_tab_leaves_the_problem_statement_for_the_buttons(qtbot):
+    """Tab in the statement typed a tab character: a keyboard user could not reach Start."""
+    dialog = StartInterviewDialog()
+    qtbot.addWidget(dialog)
+    problem = dialog.problem_edit.toPlainText()
+    focused = _shown_with_focus(qtbot, dialog, dialog.problem_edit)
+    qtbot.keyClick(focused, Qt.Key.Key_Tab)
+    assert dialog.problem_edit.toPlainText() == problem
+    assert dialog.focusWidget() is dialog.start_button
+    qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Return)
+    assert dialog.result() == dialog.DialogCode.Accepted and dialog.setup().problem == problem.strip()
+
+
 @x11_child
 def test_interview_keys_on_x11(tmp_path):
     done = pytest_on_x11(tmp_path, "tests/ui/test_interview_keys.py")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
-    assert "4 passed" in done.stdout
+    assert "5 passed" in done.stdout

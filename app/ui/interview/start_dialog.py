@@ -70,6 +70,7 @@ class StartInterviewDialog(QDialog):
         self.title_edit = QLineEdit()
         self.title_edit.setPlaceholderText("e.g. Video recommendations")
         self.problem_edit = QPlainTextEdit()
+        self.problem_edit.setTabChangesFocus(True)  # a tab typed there kept the keyboard from Start
         self.problem_edit.setPlaceholderText(
             "Describe the problem: the business goal, the users, the scale and the constraints."
         )
