@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from app.rules.rubric import DimensionScore, Rubric
 from app.ui.interview.rubric_dialog import open_rubric_dialog
 from app.ui.interview.start_dialog import StartInterviewDialog
+from app.ui.window_placement import FRAME_ROOM
 from tests.ui.on_x11 import pytest_on_x11, x11_child
 
 
@@ -54,6 +55,18 @@ def test_the_rubric_still_exports_on_its_button(qtbot):
     dialog.export_requested.connect(lambda: exports.append(True))
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     assert exports == [True]
+
+
+def test_a_long_rubric_fits_its_screen_with_its_title_bar(qtbot):
+    """Capped at 900 px, a long rubric (15 questions) was taller than a 1440 x 900 screen's
+    room under a desktop's panel: its buttons went below the screen."""
+    question = "why this and not that, at which scale and cost? " * 3
+    questions = [f"Question {n}: {question}" for n in range(15)]
+    rubric = Rubric(_rubric().dimensions * 3, questions)
+    dialog = open_rubric_dialog(None, rubric, [("Problem", "Fraud")])
+    qtbot.addWidget(dialog)
+    room = dialog.screen().availableGeometry().height()
+    assert 360 <= dialog.height() <= room - FRAME_ROOM[1]
 
 
 def test_arrowing_onto_your_own_problem_keeps_the_keyboard_in_the_list(qtbot):
@@ -101,4 +114,4 @@ def test_tab_leaves_the_problem_statement_for_the_buttons(qtbot):
 def test_interview_keys_on_x11(tmp_path):
     done = pytest_on_x11(tmp_path, "tests/ui/test_interview_keys.py")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
-    assert "5 passed" in done.stdout
+    assert "6 passed" in done.stdout
