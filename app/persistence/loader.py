@@ -145,7 +145,10 @@ def parse_json_bytes(raw: bytes, path: str | Path | None = None) -> Any:
         raise DesignLoadError(path, str(exc), where_in_json(text, exc.token)) from None
     except json.JSONDecodeError as exc:
         problem = exc.msg
-        if exc.pos >= len(text.rstrip()):
+        unclosed = problem.startswith("Unterminated string")  # json ran into the end looking for its quote
+        if unclosed:
+            problem = "a string that starts here is never closed"
+        if unclosed or exc.pos >= len(text.rstrip()):
             problem += " (the file ends too early: truncated?)"
         raise DesignLoadError(
             path, f"invalid JSON: {problem}", f"line {exc.lineno} column {exc.colno}"

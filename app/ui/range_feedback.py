@@ -87,6 +87,12 @@ class _RangeFeedback:
         # a keystroke that makes the number impossible (past the maximum, under a negative
         # minimum): Qt drops the key, the message says why
         typed = _number(text, self.prefix(), self.suffix())  # type: ignore[attr-defined]
+        low = self._low()
+        if typed is None and low >= 0 and text.strip().startswith("-"):
+            # "-5" became 5 without a word: Qt drops the minus where no negative is allowed
+            unit = self.suffix()  # type: ignore[attr-defined]
+            self._refuse(f"“-” is not taken: the minimum is {figure(low)}{unit}.")
+            return
         if typed is None:
             letter = _typed_letter(text, self.prefix(), self.suffix())  # type: ignore[attr-defined]
             special = self.specialValueText()  # type: ignore[attr-defined]
@@ -94,7 +100,7 @@ class _RangeFeedback:
             if letter and not (special and special in text):
                 self._refuse(f"“{letter}” is not taken: type the number in digits (20000, not 20k).")
             return
-        low, high = self._low(), float(self.maximum())  # type: ignore[attr-defined]
+        high = float(self.maximum())  # type: ignore[attr-defined]
         unit = self.suffix()  # type: ignore[attr-defined]
         if typed > high:
             self._refuse(f"{figure(typed)} is above the maximum of {figure(high)}{unit}: not taken.")

@@ -52,6 +52,12 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {
     "zeros": (b"\x00" * 4096, "only zero bytes"),
     "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary data"),
     "truncated": (VALID_BYTES[: len(VALID_BYTES) // 2], "truncated"),
+    # cut inside a string: json says "Unterminated string starting at" (a sentence cut short)
+    "truncated_in_a_string": (
+        VALID_BYTES[: VALID_BYTES.index(b'"B"') + 2],
+        "at line 1 column 210: invalid JSON: a string that starts here is never closed "
+        "(the file ends too early: truncated?)",
+    ),
     "utf16_bom": ("\ufeff".encode("utf-16-le") + VALID_BYTES.decode().encode("utf-16-le"), "UTF-16"),
     "not_utf8": (VALID_BYTES.replace(b'"A"', b'"\xe9t\xe9"'), "not valid UTF-8"),
     "deeply_nested": (

@@ -230,3 +230,22 @@ def test_a_letter_typed_in_a_number_field_says_it_was_not_taken(windows, qtbot):
     _type(qtbot, editor.spin, "20k")
     message = window.statusBar().currentMessage()
     assert message == "QPS: “k” is not taken: type the number in digits (20000, not 20k).", message
+
+
+def test_a_minus_typed_where_no_negative_number_is_allowed_says_it_was_not_taken(windows, qtbot):
+    """Seen under X: "-5" typed as a what-if factor (or an interview duration) became 5 without a
+    word: the spin box dropped the minus, and 5 times the load was shown."""
+    window = windows()
+    window.load_design(Design(), None)
+    window.estimates_dock.show()
+    spin = window.estimates.what_if.qps_spin
+    window.statusBar().clearMessage()
+    _type(qtbot, spin, "-5")
+    message = window.statusBar().currentMessage()
+    assert message == "What-if factor: “-” is not taken: the minimum is 0.1.", message
+    duration = FeedbackSpinBox()
+    duration.setRange(MIN_MINUTES, 180)
+    refused: list[str] = []
+    duration.refused.connect(refused.append)
+    _type(qtbot, duration, "-")
+    assert refused == [f"“-” is not taken: the minimum is {MIN_MINUTES}."]

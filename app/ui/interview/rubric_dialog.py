@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.rules.rubric import DimensionScore, Rubric
 from app.ui.theme import is_dark
+from app.ui.window_placement import FRAME_ROOM
 
 SCORE_COLORS = {"high": "#3F8F52", "mid": "#D99A1E", "low": "#D64545"}
 
@@ -166,6 +167,11 @@ class RubricDialog(QDialog):
         layout.addLayout(top)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.buttons)
+        # Enter closes what was read (it opened the export's save dialog, the first button);
+        # set once the button is in the dialog, or the dialog picks its first button itself.
+        # The keyboard starts in the scores, where the arrows and Page Down scroll them.
+        self.close_button.setDefault(True)
+        scroll.setFocus()
 
     def fit_to_contents(self, width: int = 760, max_height: int = 900) -> None:
         """Resize to show everything without scrolling, up to `max_height`."""
@@ -186,7 +192,10 @@ def open_rubric_dialog(
 ) -> RubricDialog:
     """Show the rubric without blocking the window; returns the dialog (tests look at it)."""
     dialog = RubricDialog(rubric, context, parent)
-    dialog.fit_to_contents()
+    # no taller than the room on its screen with a title bar: at 900 px, on a 1440 x 900
+    # screen under a desktop's panel, its buttons were below the screen
+    room = (parent or dialog).screen().availableGeometry().height() - FRAME_ROOM[1]
+    dialog.fit_to_contents(max_height=min(900, room))
     dialog.show()
     dialog.raise_()
     dialog.activateWindow()

@@ -70,6 +70,7 @@ class StartInterviewDialog(QDialog):
         self.title_edit = QLineEdit()
         self.title_edit.setPlaceholderText("e.g. Video recommendations")
         self.problem_edit = QPlainTextEdit()
+        self.problem_edit.setTabChangesFocus(True)  # a tab typed there kept the keyboard from Start
         self.problem_edit.setPlaceholderText(
             "Describe the problem: the business goal, the users, the scale and the constraints."
         )
@@ -122,6 +123,8 @@ class StartInterviewDialog(QDialog):
         layout.addLayout(body, 1)
         layout.addWidget(self.buttons)
         self.list.currentItemChanged.connect(self._pick)
+        self.list.itemClicked.connect(self._to_statement)
+        self.list.itemActivated.connect(self._to_statement)
         self.problem_edit.textChanged.connect(self._problem_edited)
         self.title_edit.textChanged.connect(self._update_ok)
         self.list.setCurrentRow(1 if self.templates else 0)
@@ -145,8 +148,12 @@ class StartInterviewDialog(QDialog):
         self._auto_title = template.title if template else ""
         self.title_edit.setText(self._auto_title)
         self.problem_edit.setPlainText(template.problem if template else "")
-        if template is None:
-            self.problem_edit.setFocus()
+
+    def _to_statement(self, item: QListWidgetItem) -> None:
+        """A click on "Your own problem", or Enter on it, goes on to typing the statement (an
+        arrow key onto it does not: the keyboard stays in the list, Down leaves it again)."""
+        if item.data(NAME_ROLE) == OWN_PROBLEM:
+            self.problem_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _problem_edited(self) -> None:
         template = self.chosen_template()
