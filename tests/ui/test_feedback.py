@@ -212,12 +212,17 @@ def test_an_inspector_number_out_of_range_is_reported_with_the_propertys_name(wi
     assert doc.component(labels).properties.get("positive_rate") is None  # nothing stored
 
 
-def test_a_what_if_factor_out_of_range_is_reported_in_the_status_bar(windows, qtbot):
+def _what_if_factor(windows):
+    """A window on an empty design, its what-if factor's spin box shown, the status bar clear."""
     window = windows()
     window.load_design(Design(), None)
     window.estimates_dock.show()
-    spin = window.estimates.what_if.qps_spin
     window.statusBar().clearMessage()
+    return window, window.estimates.what_if.qps_spin
+
+
+def test_a_what_if_factor_out_of_range_is_reported_in_the_status_bar(windows, qtbot):
+    window, spin = _what_if_factor(windows)
     _type(qtbot, spin, "50")
     assert window.statusBar().currentMessage() == "What-if factor: 50 is above the maximum of 10: not taken."
     assert spin.value() <= 10
@@ -235,11 +240,7 @@ def test_a_letter_typed_in_a_number_field_says_it_was_not_taken(windows, qtbot):
 def test_a_minus_typed_where_no_negative_number_is_allowed_says_it_was_not_taken(windows, qtbot):
     """Seen under X: "-5" typed as a what-if factor (or an interview duration) became 5 without a
     word: the spin box dropped the minus, and 5 times the load was shown."""
-    window = windows()
-    window.load_design(Design(), None)
-    window.estimates_dock.show()
-    spin = window.estimates.what_if.qps_spin
-    window.statusBar().clearMessage()
+    window, spin = _what_if_factor(windows)
     _type(qtbot, spin, "-5")
     message = window.statusBar().currentMessage()
     assert message == "What-if factor: “-” is not taken: the minimum is 0.1.", message
