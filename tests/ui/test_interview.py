@@ -197,28 +197,6 @@ def test_finish_asks_first_and_keep_going_leaves_the_interview_running(interview
     assert controller.bar.finish_button.isEnabled() and controller.actions["finish"].isEnabled()
 
 
-def test_the_finish_question_keeps_going_on_enter_and_esc_and_finishes_only_on_finish(qtbot):
-    from PySide6.QtCore import Qt
-
-    from app.ui import dialogs
-
-    for key in (Qt.Key.Key_Escape, Qt.Key.Key_Return, None):
-        box, finish = dialogs.finish_interview_box(None)
-        qtbot.addWidget(box)
-        assert box.text() == "Finish the interview?"
-        assert box.informativeText() == "The timer stops and the rubric is final."
-        keep = box.defaultButton()
-        assert keep is not None and keep.text() == "Keep going" and box.escapeButton() is keep
-        box.open()
-        qtbot.waitExposed(box)
-        if key is None:
-            finish.click()
-        else:
-            qtbot.keyClick(box, key)
-        assert not box.isVisible()
-        assert box.clickedButton() is (finish if key is None else keep), key
-
-
 def test_score_now_keeps_the_countdown_running(interview):
     controller = interview.interview
     dialog = controller.score_now()
