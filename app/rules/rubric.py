@@ -8,7 +8,7 @@ What counts (details in app.rules.rubric_scoring):
 - Problem translation: +1 each for an ML task, a business objective with a KPI, a named
   offline metric, a metric linked as a proxy of the objective, a stated constraint; minus
   the cost of the open framing, metric and label findings.
-- Decision-making: 4, plus 1 when the design shows a decision made (an accepted design
+- Decision-making: starts at 4, plus 1 when the design shows a decision made (an accepted design
   decision that weighs at least two options, each with a pro or con, and its consequences,
   or a finding accepted with a written rationale; the reasons name them), minus the cost of
   the open trade-off findings (a decision made does not offset other flaws: a classic flaw
@@ -146,6 +146,7 @@ def _basis(design: Design, result: CheckResult, catalog: Catalog) -> _Basis:
     costs.add(result.findings)
     for completion in completions(plain, catalog):
         costs.add(completion.findings, assumed=completion.describe(plain))
+    costs.keep_judged(plain)
     stripped = without_empty_boxes(plain, catalog)
     scored = stripped if stripped is not None else plain
     return _Basis(design, scored, catalog, costs, substantive_stages(scored, catalog))
@@ -240,7 +241,7 @@ def _decision_making(b: _Basis) -> DimensionScore:
     penalty = sum(c.cost for c in costs)
     accepted = sorted(b.costs.accepted)
     weighed = weighed_decisions(b.design)
-    reasons = [f"{START_WITHOUT_DECISIONS} to start with"]
+    reasons = [f"starts at {START_WITHOUT_DECISIONS} of 5: a sound design still has to show its trade-offs"]
     made = []
     if weighed:
         made.append(
@@ -313,7 +314,7 @@ def _breadth_and_depth(b: _Basis) -> DimensionScore:
         points -= sum(c.cost for c in costs)
         reasons.extend(_cost_reason(c, b.design) for c in costs)
     else:
-        reasons.append("+0 nothing substantive to judge the soundness of")
+        reasons.append("+0 for soundness: no substantive component yet, so nothing to judge as sound")
     return DimensionScore(BREADTH_AND_DEPTH, _clamp(points), reasons)
 
 

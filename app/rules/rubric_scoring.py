@@ -35,6 +35,10 @@ unspecified") costs the rule's worst severity: its default, its finding's, or th
 rule escalates to (`RuleSpec.ceiling`). A rule costs at most once (its most expensive open finding).
 Accepted findings cost nothing; accepted real findings are decisions made. Findings of the
 design completed at a gating property (app.rules.rubric_gates) are unknowns of the design.
+A rule that judges some kinds only (JUDGED_KINDS) costs only when the design as drawn, empty
+boxes included, has one of them: with none drawn there is no flaw of theirs to deduct, their
+absence is the points not earned. Filling in a property adds no component, so this keeps the
+monotonicity of app.rules.rubric.
 """
 
 from __future__ import annotations
@@ -67,6 +71,8 @@ SEVERITY_WEIGHT = {"info": 0, "warning": 1, "error": 2}
 # Stage coverage is scored by the breadth points themselves; R4 adds no second penalty.
 COUNTED_BY_COVERAGE = frozenset({"R4"})
 MAX_PROPERTIES_NEEDED = 3
+# R1 judges the tie of an ML metric to a business objective.
+JUDGED_KINDS: dict[str, frozenset[str]] = {"R1": frozenset({"metric", "business_objective"})}
 
 
 
@@ -204,6 +210,15 @@ class Costs:
                 dimension = dimension_of(finding.rule, finding.stage)
                 unknown = is_unknown(finding) or bool(assumed)
                 self.rules[finding.rule] = RuleCost(finding.rule, dimension, cost, finding, unknown, assumed)
+
+    def keep_judged(self, design: Design) -> None:
+        """Drop the costs of rules that judge kinds the design does not have (JUDGED_KINDS)."""
+        drawn = {c.kind for c in design.components}
+        self.rules = {
+            rule: cost
+            for rule, cost in self.rules.items()
+            if rule not in JUDGED_KINDS or JUDGED_KINDS[rule] & drawn
+        }
 
     def of(self, dimension: str) -> list[RuleCost]:
         found = [c for c in self.rules.values() if c.dimension == dimension]

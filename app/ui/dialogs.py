@@ -90,6 +90,30 @@ def ask_save_failed(parent: QWidget | None, message: str) -> str:
     return "save_as" if box.clickedButton() is save_as else "cancel"
 
 
+def finish_interview_box(parent: QWidget | None) -> tuple[QMessageBox, QPushButton]:
+    """The question before Finish ends an interview for good, and its Finish button. Keep going
+    is the default and the escape button: Enter or Esc leave the interview running."""
+    box = _box(
+        parent,
+        QMessageBox.Icon.Question,
+        "Finish interview",
+        "Finish the interview?",
+        "The timer stops and the rubric is final.",
+    )
+    finish = box.addButton("Finish", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("Keep going", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    return box, finish
+
+
+def ask_finish_interview(parent: QWidget | None) -> bool:
+    """True when the user chose to finish the interview."""
+    box, finish = finish_interview_box(parent)
+    box.exec()
+    return box.clickedButton() is finish
+
+
 def show_error(parent: QWidget | None, title: str, text: str) -> None:
     box = _box(parent, QMessageBox.Icon.Critical, title, text)
     box.setStandardButtons(StandardButton.Ok)

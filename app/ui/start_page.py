@@ -29,6 +29,7 @@ from app.domain.model import Design
 from app.persistence import DesignLoadError
 from app.templates import TemplateInfo, design_from_template_file, list_templates
 from app.ui.template_dialog import template_thumbnail
+from app.ui.theme import ThemeManager
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -92,10 +93,9 @@ class StartPage(QDialog):
             item = QListWidgetItem(template.title)
             item.setData(PATH_ROLE, str(template.path))
             item.setToolTip(template.summary)
-            image = template_thumbnail(template.path, START_THUMB)
-            if image is not None:
-                item.setIcon(QIcon(QPixmap.fromImage(image)))
             self.template_list.addItem(item)
+        self._draw_thumbnails()
+        ThemeManager.instance().changed.connect(self._draw_thumbnails)
         middle = QVBoxLayout()
         middle.addWidget(QLabel("<b>New from template</b> — double-click or press Enter"))
         middle.addWidget(self.template_list, 1)
@@ -125,6 +125,13 @@ class StartPage(QDialog):
         self.template_list.itemActivated.connect(lambda item: self.use_template(item.data(PATH_ROLE)))
         self.recent.itemActivated.connect(lambda item: self.open_file(item.data(PATH_ROLE)))
         self.refresh_recent()
+
+    def _draw_thumbnails(self, _dark: bool = False) -> None:
+        """Each template's thumbnail on the current theme's background (again on a theme switch)."""
+        for row in range(self.template_list.count()):
+            item = self.template_list.item(row)
+            image = template_thumbnail(Path(item.data(PATH_ROLE)), START_THUMB)
+            item.setIcon(QIcon(QPixmap.fromImage(image)) if image is not None else QIcon())
 
     def refresh_recent(self) -> None:
         self.recent.clear()

@@ -474,3 +474,29 @@ def test_soundness_says_which_flaws_it_counts(catalog):
     breadth = next(d for d in rubric.dimensions if d.name.startswith("Breadth"))
     assert any(f.severity == "error" and not f.accepted for f in result.findings)
     assert "+1 for soundness: no coverage, structure or depth flaw left open" in breadth.reasons
+
+
+def test_a_rule_costs_nothing_when_the_design_has_nothing_it_judges(catalog):
+    """An empty design was charged '-2 R1 ML metric not tied to a business KPI' with no metric
+    drawn: the missing metric and objective are the points not earned, not a flaw of theirs."""
+    from app.domain.model import Component
+
+    empty = rubric_of(Design(), catalog).dimension("Problem translation")
+    assert not any(r.startswith("-") for r in empty.reasons), empty.reasons
+    framing = Component(id="f", kind="problem_framing", name="Framing", properties={"task": "binary"})
+    framed = Design(components=[framing])
+    assert not any("R1" in r for r in rubric_of(framed, catalog).dimension("Problem translation").reasons)
+    # A metric drawn without an objective is what R1 judges: it still costs, named or not.
+    for properties in ({"name": "auc"}, {}):
+        metric = Component(id="m", kind="metric", name="AUC", properties=properties)
+        drawn = rubric_of(Design(components=[metric]), catalog).dimension("Problem translation")
+        assert any(r.startswith("-2 R1") for r in drawn.reasons), drawn.reasons
+
+
+def test_the_reasons_of_decision_making_and_soundness_read_as_sentences(catalog):
+    """'4 to start with' was a bare number among signed points, and '+0 nothing substantive to
+    judge the soundness of' read abruptly."""
+    decisions = rubric_of(template_design("spam_filter", catalog), catalog).dimension("Decision-making")
+    assert decisions.reasons[0] == "starts at 4 of 5: a sound design still has to show its trade-offs"
+    breadth = rubric_of(Design(), catalog).dimension("Breadth and depth")
+    assert "+0 for soundness: no substantive component yet, so nothing to judge as sound" in breadth.reasons

@@ -184,3 +184,28 @@ def test_the_link_drop_menus_kind_icons_have_light_ink(qtbot, dark):
         pixels = (image.pixelColor(x, y) for x in range(image.width()) for y in range(image.height()))
         ink = [c for c in pixels if c.alpha() > 200]
         assert ink and max(c.lightness() for c in ink) > 150, action.text()
+
+
+def test_the_start_pages_thumbnails_follow_a_theme_switch(qtbot, qapp, windows):
+    """View > Theme > Dark with the start page built: its template thumbnails stayed light
+    (drawn once, at construction) while the template dialog redrew its own dark."""
+    from app.ui.start_page import StartPage
+
+    manager = ThemeManager.instance()
+    manager.set_mode("light")
+    qapp.processEvents()
+    try:
+        page = StartPage(windows())
+        qtbot.addWidget(page)
+
+        def thumbnail_background() -> QColor:
+            item = page.template_list.item(0)
+            image = item.icon().pixmap(page.template_list.iconSize()).toImage()
+            return _background(_pixels(image))
+
+        assert thumbnail_background().lightness() > 160
+        manager.set_mode("dark")
+        qapp.processEvents()
+        assert thumbnail_background().lightness() < 96
+    finally:
+        manager.set_mode("system")

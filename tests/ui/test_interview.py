@@ -166,11 +166,13 @@ def test_time_up_opens_the_rubric_dialog(windows, qtbot, monkeypatch):
     assert ("Time", "05:00 of 05:00 (time is up)") in dialog.context
 
 
-def test_finish_stops_the_countdown_and_shows_the_rubric(interview, clock, qtbot):
+def test_finish_stops_the_countdown_and_shows_the_rubric(interview, clock, qtbot, fake_dialogs):
     controller = interview.interview
     interview.document.add_component("business_objective", 0, 0)
     clock.advance(20 * 60 + 5)
+    fake_dialogs.answer("ask_finish_interview", True)
     controller.bar.finish_button.click()
+    assert fake_dialogs.names() == ["ask_finish_interview"]
     dialog = controller.rubric_dialog
     assert dialog is not None and dialog.isVisible()
     assert controller.session.state == FINISHED
@@ -181,6 +183,18 @@ def test_finish_stops_the_countdown_and_shows_the_rubric(interview, clock, qtbot
     assert dialog.rubric.dimension("Breadth and depth").score >= 0
     assert any("business objective" in r or "KPI" in r for r in dialog.rubric.dimensions[0].reasons)
     assert controller.finish() is None  # already over
+
+
+def test_finish_asks_first_and_keep_going_leaves_the_interview_running(interview, clock, fake_dialogs):
+    """Finish, next to the harmless Score now, ended the interview at once and for good: it asks
+    now, and Keep going changes nothing."""
+    controller = interview.interview
+    clock.advance(60)
+    fake_dialogs.answer("ask_finish_interview", False)
+    controller.bar.finish_button.click()
+    assert fake_dialogs.names() == ["ask_finish_interview"]
+    assert controller.session.state == RUNNING and controller.rubric_dialog is None
+    assert controller.bar.finish_button.isEnabled() and controller.actions["finish"].isEnabled()
 
 
 def test_score_now_keeps_the_countdown_running(interview):
@@ -194,6 +208,7 @@ def test_score_now_keeps_the_countdown_running(interview):
 def test_rubric_dialog_exports_the_report_with_the_rubric_section(interview, fake_dialogs, tmp_path, qtbot):
     controller = interview.interview
     interview.document.add_component("problem_framing", 0, 0)
+    fake_dialogs.answer("ask_finish_interview", True)
     dialog = controller.finish()
     out = tmp_path / "interview.pdf"
     fake_dialogs.answer("get_save_path", str(out))

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import warnings
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.rules.rubric import DimensionScore, Rubric
+from app.ui import dialogs
 from app.ui.interview.rubric_dialog import open_rubric_dialog
 from app.ui.interview.start_dialog import StartInterviewDialog
 from app.ui.window_placement import FRAME_ROOM
@@ -110,8 +112,28 @@ def test_tab_leaves_the_problem_statement_for_the_buttons(qtbot):
     assert dialog.result() == dialog.DialogCode.Accepted and dialog.setup().problem == problem.strip()
 
 
+@pytest.mark.parametrize("keys", [["Escape"], ["Return"], ["Tab", "Space"]])
+def test_finishing_an_interview_by_keyboard_asks_and_only_finish_ends_it(qtbot, keys):
+    """Finish ended the interview at once and for good, next to Score now: its question keeps
+    going on Enter and Esc; only Finish (Tab to it, Space) ends the interview."""
+    box, finish = dialogs.finish_interview_box(None)
+    qtbot.addWidget(box)
+    assert (box.text(), box.informativeText()) == (
+        "Finish the interview?",
+        "The timer stops and the rubric is final.",
+    )
+    keep = box.defaultButton()
+    assert keep is not None and keep.text() == "Keep going" and box.escapeButton() is keep
+    focused = _shown_with_focus(qtbot, box)
+    for key in keys:
+        qtbot.keyClick(focused, getattr(Qt.Key, f"Key_{key}"))
+        focused = QApplication.focusWidget() or focused
+    qtbot.waitUntil(lambda: not box.isVisible())
+    assert box.clickedButton() is (finish if keys == ["Tab", "Space"] else keep)
+
+
 @x11_child
 def test_interview_keys_on_x11(tmp_path):
     done = pytest_on_x11(tmp_path, "tests/ui/test_interview_keys.py")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
-    assert "6 passed" in done.stdout
+    assert "9 passed" in done.stdout

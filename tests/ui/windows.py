@@ -20,6 +20,7 @@ DIALOGS = (
     "ask_rationale",
     "show_crash",
     "show_warnings",
+    "ask_finish_interview",
 )
 
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QDockWidget
 
 from app.domain.model import Design, Meta
 from app.rules.engine import CheckResult
+from app.ui import dialogs
 from app.ui.canvas.empty_hint import EMPTY_STEPS, INTERVIEW_STEPS
 from app.ui.interview.checklist import FrameworkChecklist
 from app.ui.interview.session import (
@@ -208,8 +209,11 @@ class InterviewController(QObject):
             self.window.show_message(f"Interview resumed: {left} left")
 
     def finish(self) -> RubricDialog | None:
-        """End the interview now and show the rubric."""
+        """End the interview now and show the rubric, once the user confirms: unlike Score now,
+        it cannot be undone."""
         if self.session is None or not self.session.is_active():
+            return None
+        if not dialogs.ask_finish_interview(self.window):
             return None
         self.session.finish()
         return self.show_rubric()
