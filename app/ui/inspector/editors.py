@@ -81,9 +81,7 @@ class CommitLineEdit(QLineEdit):
         if self.is_editing():
             return
         self._shown = value or ""
-        if self.text() != self._shown:
-            self.setText(self._shown)
-            self.setCursorPosition(0)
+        self.cancel_edit()
 
     def event(self, event: QEvent) -> bool:
         if not self._suggesting() and cancel_on_escape(event, self.cancel_edit):
@@ -96,6 +94,7 @@ class CommitLineEdit(QLineEdit):
         return super().event(event)
 
     def cancel_edit(self) -> None:
+        """Back to the design's text, whatever was typed since."""
         if self.text() != self._shown:
             self.setText(self._shown)
             self.setCursorPosition(0)
@@ -173,8 +172,7 @@ class CommitTextEdit(QPlainTextEdit):
         if self.is_editing():
             return
         self._shown = value or ""
-        if self.toPlainText() != self._shown:
-            self.setPlainText(self._shown)
+        self.cancel_edit()
 
     def event(self, event: QEvent) -> bool:
         if cancel_on_escape(event, self.cancel_edit):
@@ -187,6 +185,7 @@ class CommitTextEdit(QPlainTextEdit):
         return super().event(event)
 
     def cancel_edit(self) -> None:
+        """Back to the design's text, whatever was typed since."""
         if self.toPlainText() != self._shown:
             self.setPlainText(self._shown)
 
