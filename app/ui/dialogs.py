@@ -1,8 +1,8 @@
 """Every modal question the window asks, in one place that tests can monkeypatch.
 
-The window never calls QMessageBox or QFileDialog directly: it calls these functions, which
-return plain values ("save", "discard", a path or None). Tests replace them with lambdas so
-nothing blocks offscreen.
+The window never calls QMessageBox or QFileDialog directly (the file dialogs are those of
+`app/ui/file_dialog.py`): it calls these functions, which return plain values ("save",
+"discard", a path or None). Tests replace them with lambdas so nothing blocks offscreen.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.persistence.recovery import RecoveryInfo
 from app.rules.model import Finding, RuleSpec
+from app.ui.file_dialog import ask_path
 
 DESIGN_FILTER = "MLSD designs (*.mlsd);;All files (*)"
 StandardButton = QMessageBox.StandardButton
@@ -173,8 +173,7 @@ def ask_restore(parent: QWidget | None, info: RecoveryInfo) -> str:
 
 
 def get_open_path(parent: QWidget | None, directory: str = "") -> str | None:
-    path, _ = QFileDialog.getOpenFileName(parent, "Open design", directory, DESIGN_FILTER)
-    return path or None
+    return ask_path(parent, "Open design", directory, DESIGN_FILTER, save=False) or None
 
 
 def get_save_path(
@@ -185,7 +184,7 @@ def get_save_path(
     suffix: str = ".mlsd",
 ) -> str | None:
     """A path to write; the suffix is added when the user typed none."""
-    path, _ = QFileDialog.getSaveFileName(parent, caption, suggested, name_filter)
+    path = ask_path(parent, caption, suggested, name_filter, save=True)
     if not path:
         return None
     if suffix and not Path(path).suffix:

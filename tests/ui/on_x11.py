@@ -25,8 +25,11 @@ def x11_child(test: F) -> F:
     return pytest.mark.skipif(on_xcb, reason="the in-process tests cover xcb")(test)
 
 
-def run_on_x11(tmp_path: Path, args: list[str], timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    """`python ARGS` under xvfb-run on xcb, with its own settings and data folders."""
+def run_on_x11(
+    tmp_path: Path, args: list[str], timeout: float = 180, screen: str = "1600x1000"
+) -> subprocess.CompletedProcess[str]:
+    """`python ARGS` under xvfb-run on xcb (a `screen` of that size), with its own settings and
+    data folders."""
     env = {
         **os.environ,
         "QT_QPA_PLATFORM": "xcb",
@@ -34,7 +37,7 @@ def run_on_x11(tmp_path: Path, args: list[str], timeout: float = 180) -> subproc
         "MLSD_STUDIO_DATA_DIR": str(tmp_path / "data"),
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
     }
-    command = ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", sys.executable, *args]
+    command = ["xvfb-run", "-a", "-s", f"-screen 0 {screen}x24", sys.executable, *args]
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
 
 

@@ -203,7 +203,7 @@ def test_a_blank_name_is_refused_as_the_inspector_refuses_it(shown, blank):
     doc = window.document
     editor = _open_with_f2(window, a)
     editor.selectAll()
-    editor.del_()
+    QTest.keyClick(editor, Qt.Key.Key_Delete)
     _type(editor, blank)
     QTest.keyClick(editor, Qt.Key.Key_Return)
     assert doc.component(a).name == "Events" and doc.undo_stack.count() == 0

@@ -1,7 +1,8 @@
 """The F2 rename box is legible where the card is small on screen: its text never smaller than
-the window's own, the box as wide as the name typed needs, over the card's name and inside the
-view; where cards are blocks it takes the place of the name label, above or below the block as
-the label goes (see test_canvas_rename.py for the rest of renaming)."""
+the window's own, the whole name typed in sight (wrapped onto more lines, the box growing
+downward), over the card's name and inside the view; where cards are blocks it takes the place
+of the name label, above or below the block as the label goes (see test_canvas_rename.py for the
+rest of renaming)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from PySide6.QtWidgets import QGraphicsSceneHoverEvent
 
 from app.ui.canvas.labels import LabelPlacer
 from app.ui.canvas.overview import free_label_box
-from app.ui.canvas.rename import MIN_WIDTH, NameEditor
+from app.ui.canvas.rename import MIN_WIDTH, TYPING_WIDTH, NameEditor
 from tests.ui.test_canvas_rename import _activate, _name_point, _open_with_f2, _type
 
 NAMES = ("Watch time per DAU", "NDCG@20 (ranker)")
@@ -31,14 +32,30 @@ def named(windows):
     return window, ids
 
 
+def _lines(editor: NameEditor) -> list[str]:
+    """The lines the box shows, as it wrapped them."""
+    lines, block = [], editor.document().firstBlock()
+    while block.isValid():
+        layout, text = block.layout(), block.text()
+        for n in range(layout.lineCount()):
+            line = layout.lineAt(n)
+            lines.append(text[line.textStart() : line.textStart() + line.textLength()])
+        block = block.next()
+    return lines
+
+
 def _whole_text_shown(editor: NameEditor) -> bool:
-    """Whether the line shows its whole text: its end is as far from its start as the text is
-    wide (a line too narrow scrolls to the cursor at the end)."""
-    editor.home(False)
-    start = editor.cursorRect().center().x()
-    editor.end(False)
-    end = editor.cursorRect().center().x()
-    return abs(end - start - QFontMetrics(editor.font()).horizontalAdvance(editor.text())) <= 1
+    """Whether the box shows all its lines, none scrolled out of sight, each no wider than the box
+    and its words whole (a line ends at a space, a hyphen or the end)."""
+    metrics = QFontMetrics(editor.font())
+    lines = _lines(editor)
+    return (
+        editor.verticalScrollBar().maximum() == 0
+        and editor.horizontalScrollBar().maximum() == 0
+        and all(metrics.horizontalAdvance(line.rstrip()) <= editor.viewport().width() for line in lines)
+        and all(line.endswith((" ", "-")) for line in lines[:-1])
+        and "".join(lines) == editor.text()
+    )
 
 
 @pytest.mark.parametrize("zoom", [1.0, 0.9, 0.75, 0.6, 0.5, 0.4, 0.33, 0.3])
@@ -63,24 +80,47 @@ def test_the_box_is_as_legible_as_the_windows_text_and_shows_the_whole_name(name
         QTest.keyClick(editor, Qt.Key.Key_Escape)
 
 
-def test_the_box_widens_as_a_longer_name_is_typed_up_to_the_names_room_at_1_to_1(named):
+def test_a_long_name_wraps_and_the_box_grows_downward_not_over_the_cards_beside(named):
+    """The box widened with the name up to MIN_WIDTH (186 px) and then scrolled it sideways: at 0.5
+    the name typed went out of sight at the left, and the box stood 42 px past each side of the
+    101-pixel card, over its neighbours. Now it keeps the card's width and wraps, and grows
+    downward line by line from the name's place."""
     window, ids = named
     canvas = window.canvas
     canvas.set_zoom(0.5)
     item = canvas.design_scene.component_item(ids[0])
     canvas.centerOn(item.card_rect().center())
-    editor = _open_with_f2(window, ids[0])
-    before = editor.width()
-    editor.end(False)
-    _type(editor, " (7-day)")
-    assert editor.width() > before and _whole_text_shown(editor)
-    _type(editor, " and a much longer explanation of it")
-    assert editor.width() == MIN_WIDTH
     card = canvas.mapFromScene(item.card_rect()).boundingRect()
-    assert abs(editor.geometry().center().x() - card.center().x()) <= 1  # centred on the card
-    assert editor.geometry().contains(_name_point(window, ids[0]))
+    editor = _open_with_f2(window, ids[0])
+    before = editor.geometry()
+    editor.end(False)
+    _type(editor, " (7-day) and a much longer explanation of it than any card shows")
+    box = editor.geometry()
+    assert box.width() == before.width() and card.left() <= box.left() and box.right() <= card.right()
+    assert box.top() == before.top() and box.height() > 2 * before.height()
+    assert len(_lines(editor)) >= 4 and _whole_text_shown(editor)
+    assert box.contains(_name_point(window, ids[0]))
     QTest.keyClick(editor, Qt.Key.Key_Escape)
     assert window.document.undo_stack.count() == 0
+
+
+def test_the_box_is_wider_than_the_card_only_for_a_word_that_would_not_fit(named):
+    window, ids = named
+    canvas = window.canvas
+    canvas.set_zoom(0.35)
+    item = canvas.design_scene.component_item(ids[0])
+    canvas.centerOn(item.card_rect().center())
+    card = canvas.mapFromScene(item.card_rect()).boundingRect()
+    editor = _open_with_f2(window, ids[0])
+    assert editor.width() <= max(card.width(), TYPING_WIDTH)
+    editor.end(False)
+    _type(editor, " Supercalifragilistic")
+    assert card.width() < editor.width() <= MIN_WIDTH and _whole_text_shown(editor)
+    assert abs(editor.geometry().center().x() - card.center().x()) <= 1  # centred on the card
+    _type(editor, "expialidocious" * 3)  # wider than the name's room at 1:1: broken, not scrolled
+    assert editor.width() == MIN_WIDTH
+    assert editor.verticalScrollBar().maximum() == 0 and editor.horizontalScrollBar().maximum() == 0
+    QTest.keyClick(editor, Qt.Key.Key_Escape)
 
 
 def test_at_zoom_0_3_the_cards_show_their_names_not_blocks(named, qtbot):

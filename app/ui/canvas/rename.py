@@ -1,5 +1,5 @@
 """Renaming a card in place: F2 on the one selected card, a double-click on a card's name, or
-Rename on the card menu opens a line editor over the name, in the card's font, the name selected.
+Rename on the card menu opens a box over the name, in the card's font, the name selected.
 
 - Enter, or the focus going elsewhere (a click on the canvas, another panel, Tab), commits through
   `DesignDocument.set_component_field`, the path of the inspector's Name field: one undo step, and
@@ -9,12 +9,14 @@ Rename on the card menu opens a line editor over the name, in the card's font, t
 - Escape cancels: the design and the undo history stay as they were.
 - The editor's font is the card's name font as drawn, but never smaller on screen than the
   window's own text (a name drawn at 11 px zoomed out is typed into at the UI's 12 px).
-- Zoomed out the editor covers the name's lines, as wide as the card as it is seen (at least
-  TYPING_WIDTH pixels, centred on the card, where the card is narrower), wider while the name
-  typed needs it (up to the name's room at 1:1, MIN_WIDTH, centred on the card). Where cards
-  are blocks it takes the name's font at 1:1 and the place of the name label drawn above the
-  selected block (below it when above would leave the view, as the label does), so the name is
-  not shown twice and the block stays in sight.
+- The box covers the name's lines, as wide as the card as it is seen (at least TYPING_WIDTH
+  pixels, centred on the card, where the card is narrower; wider, up to the name's room at 1:1,
+  MIN_WIDTH, only while a word of the name would not fit). A name longer than a line wraps
+  (`name_editor.py`) and the box grows downward, over the rest of its own card first, so the
+  whole name stays in sight and the cards beside it stay uncovered. Where cards are blocks it
+  takes the name's font at 1:1 and the place of the name label drawn above the selected block
+  (below it when above would leave the view, as the label does), growing upward from the block,
+  so the name is not shown twice and the block stays in sight.
 - The editor follows its card as the view scrolls or zooms and closes when the card goes.
 
 A double-click elsewhere on a card (its header, technology, a handle) does what it did before.
@@ -22,26 +24,24 @@ A double-click elsewhere on a card (its header, technology, a handle) does what 
 
 from __future__ import annotations
 
+from math import ceil
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QFont, QFontInfo, QFontMetrics, QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRect, QRectF, Qt
+from PySide6.QtGui import QFont, QFontInfo, QMouseEvent
 
 from app.ui.canvas import card_text as ct
 from app.ui.canvas.component_item import ComponentItem
+from app.ui.canvas.name_editor import CHROME_W, NameEditor, box_height, widest_word
 from app.ui.canvas.overview import LABEL_MAX_W, fits_above
 
 if TYPE_CHECKING:
     from app.ui.canvas.view import CanvasView
 
-_KEEP_OPEN = (Qt.FocusReason.PopupFocusReason, Qt.FocusReason.ActiveWindowFocusReason)
-_ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 MARGIN = 3  # pixels of editor around the name's text
 MIN_WIDTH = round(ct.TEXT_WIDTH) + 2 * MARGIN  # the name's room at 1:1
 TYPING_WIDTH = 64  # pixels: the least room for typing, over a card seen narrower than that
 BLOCK_EDITOR_WIDTH = max(MIN_WIDTH, round(LABEL_MAX_W) + 10 + 2 * MARGIN)  # over the widest label
-EDIT_CHROME = 12  # pixels of the line edit around its text: frame, padding, margins, the cursor
 NAME_SLACK = 4.0  # scene units around the name's lines that a double-click still counts as on it
 
 
@@ -50,51 +50,10 @@ def _name_rect(layout: ct.CardText) -> QRectF:
     return QRectF(layout.text_x, layout.name_y, layout.text_width, layout.line_height * len(layout.lines))
 
 
-def _select_from_start(editor: QLineEdit) -> None:
+def _select_from_start(editor: NameEditor) -> None:
     """Select the whole text with the cursor at its start, so a long name shows its beginning."""
-    editor.end(False)  # not setSelection(len(text), ...): Qt counts UTF-16 units, an emoji is two
+    editor.end(False)
     editor.home(True)
-
-
-class NameEditor(QLineEdit):
-    """The line editor: `finished(True)` on Enter, `finished(False)` on Escape, `left()` when the
-    focus goes elsewhere (not to a popup menu, nor to another window)."""
-
-    finished = Signal(bool)
-    left = Signal()
-
-    def __init__(self, parent: QWidget):
-        super().__init__(parent)
-        self.setObjectName("card_name_editor")
-        self.setAccessibleName("Card name")
-        self.setAccessibleDescription("Enter renames the card, Escape cancels")
-        self.setStyleSheet(
-            "QLineEdit { border: 1px solid palette(highlight); border-radius: 3px; padding: 0 2px; }"
-        )
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
-            if event.key() in (*_ENTER, Qt.Key.Key_Escape) and not event.modifiers():
-                event.accept()  # ours, not a window action's (compare mode's Esc)
-                return True
-        return super().event(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in _ENTER:
-            event.accept()  # not on to the canvas, where Enter opens the inspector
-            self.finished.emit(True)
-            return
-        if event.key() == Qt.Key.Key_Escape:
-            event.accept()
-            self.finished.emit(False)
-            return
-        super().keyPressEvent(event)
-        event.accept()  # a key the line ignores (Up, Alt+Right, F2) is not the canvas's either
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        super().focusOutEvent(event)
-        if event.reason() not in _KEEP_OPEN:
-            self.left.emit()
 
 
 class InlineRenamer(QObject):
@@ -139,11 +98,11 @@ class InlineRenamer(QObject):
         self.view.ensureVisible(item.card_rect(), 40, 40)
         editor = NameEditor(self.view.viewport())
         self.editor, self.component_id = editor, component_id
-        self._shown = self.view.document.component(component_id).name
-        editor.setText(self._shown)
+        editor.setText(self.view.document.component(component_id).name)
+        self._shown = editor.text()  # as the box gives it back (a file's "\r\n" comes back "\n")
         editor.finished.connect(self._finished)
         editor.left.connect(lambda: self._left(editor))
-        editor.textChanged.connect(self.place)  # wider as a longer name is typed
+        editor.textChanged.connect(self.place)  # taller as a longer name is typed
         self.place()
         editor.show()
         editor.raise_()  # over the canvas's other overlays (the empty-canvas hint)
@@ -232,16 +191,16 @@ class InlineRenamer(QObject):
             rect.setLeft(max(rect.left(), card.left()))  # over the card as seen, never past it
             rect.setRight(min(rect.right(), card.right()))
             centre = rect.center()
-            needed = min(QFontMetrics(font).horizontalAdvance(text) + EDIT_CHROME, MIN_WIDTH)
-            width = max(rect.width(), TYPING_WIDTH, needed)
+            whole_words = min(ceil(widest_word(text, font)) + CHROME_W + 1, MIN_WIDTH)
+            width = max(rect.width(), TYPING_WIDTH, whole_words)  # wider only where a word needs it
             if width > rect.width():
                 centre.setX(card.center().x())
             rect.setWidth(width)
-            rect.setHeight(max(rect.height(), QFontMetrics(font).height() + 2 * MARGIN))
-            rect.moveCenter(centre)
+            rect.moveCenter(QPoint(centre.x(), rect.center().y()))
+            rect.setHeight(max(rect.height(), box_height(text, font, width)))  # grows downward
         else:  # a block: the name's font at 1:1, in the place of the name label by the block
             font = QFont(ct.font(max(ct.NAME_BASE, legible), True))
-            height = QFontMetrics(font).height() + 2 * MARGIN
+            height = box_height(text, font, BLOCK_EDITOR_WIDTH)
             rect = QRect(0, 0, BLOCK_EDITOR_WIDTH, height)
             rect.moveCenter(card.center())
             if fits_above(card.top(), height, view.viewport().rect().top()):
@@ -249,6 +208,7 @@ class InlineRenamer(QObject):
             else:
                 rect.moveTop(card.bottom() + 1)  # where the label goes then
         bounds = view.viewport().rect()
+        rect.setHeight(min(rect.height(), bounds.height()))  # a name longer than the view scrolls
         rect.moveLeft(max(bounds.left(), min(rect.left(), bounds.right() + 1 - rect.width())))
         rect.moveTop(max(bounds.top(), min(rect.top(), bounds.bottom() + 1 - rect.height())))
         return rect, font
