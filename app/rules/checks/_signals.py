@@ -13,6 +13,7 @@ from operator import or_
 from app.rules.checks._bits import bit_row, pick
 from app.rules.checks._common import endpoint_view, is_learned, items, number
 from app.rules.checks._feedback_reach import reach_bits_across_feedback
+from app.rules.checks._output_feedback import plain_reach
 from app.rules.context import RuleContext
 from app.rules.shape import links_at
 
@@ -124,7 +125,8 @@ def model_reach(ctx: RuleContext) -> Mapping[str, int]:
     models = model_ids(ctx)
     if not models:
         return {}
-    return ctx.reach_bits(models, stop=set(models) | ctx.ids_of_kind("training_job"))
+    # the walk R49 crosses models' own output links marked feedback with: one walk for both
+    return plain_reach(ctx, models, set(models) | ctx.ids_of_kind("training_job"))
 
 
 def final_models(ctx: RuleContext) -> set[str]:
