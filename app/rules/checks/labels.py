@@ -62,7 +62,8 @@ _MIN_AGREEMENT = 0.6
     "framing, a label source training models counts only when a retriever or re-ranker is up- or "
     "downstream of what it trains (or linked to nothing), or a ranking metric is linked into what "
     "its labels reach (or into what no label reaches); its labels are followed to the models they "
-    "train along links marked feedback too when its label_type is set (unset, without them).",
+    "train along links marked feedback too when its label_type is set (unset, only across its "
+    "own output links marked feedback).",
     unset="position_correction unset on such a label source fires (the bias is assumed uncorrected); "
     "label_type unset fires too unless position_correction names a correction.",
 )
