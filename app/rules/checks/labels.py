@@ -155,7 +155,8 @@ def _how(ctx: RuleContext, job: str, cadence: float | None) -> str:
     unset="delay_hours unset on a label source feeding a retrained job fires (maturity unknown); "
     "label_type unset counts as an outcome label; schedule unset counts as continual (the worst "
     "case) and is named; an unstated cadence is read as above. A label source with both label_type "
-    "and delay_hours unset is followed only along links not marked feedback.",
+    "and delay_hours unset crosses only its own output links marked feedback (labels joined into "
+    "training on the loop's closing link), not one further down.",
 )
 def r45_label_maturity(ctx: RuleContext) -> Iterator[Hit]:
     driven = ct_driven(ctx)  # continuous training retrains a job whatever its own schedule says
