@@ -114,13 +114,13 @@ def test_r13_quiet_when_the_logs_pass_the_validation(feedback):
     assert _r13_training(b.design) == []
 
 
-def test_r13_bare_source_is_followed_without_feedback_links():
-    """A data source with source_type unset is not followed across a feedback link (on a large
-    design of bare sources that walk would cost every link edit): set it to be judged there."""
-    b, c = _logs_loop(True)
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r13_bare_source_is_followed_across_its_own_link_marked_feedback(feedback):
+    """A data source with source_type unset is judged all the same: unvalidated data reaches
+    training whatever the source holds, and marking its link into the training set as the
+    loop's closing link does not validate it."""
+    b, c = _logs_loop(feedback)
     ops.set_property(b.design, b.catalog, c["logs"], "source_type", None)
-    assert _r13_training(b.design) == []
-    ops.set_link_fields(b.design, c["read"], feedback=False)
     assert _r13_training(b.design) == [_UNCHECKED]
 
 

@@ -273,16 +273,42 @@ def test_r44_names_the_ranking_metric_judging_the_labels_model(feedback):
     assert "(the design ranks (NDCG@10))" in finding.message
 
 
-def test_r44_bare_label_source_is_followed_without_feedback_links():
-    """A label source with label_type unset is not followed across a feedback link (on a large
-    design of bare label sources that walk would cost every link edit): with no model trained
-    off feedback links, it is asked about wherever the design ranks."""
+def test_r44_bare_label_source_is_followed_across_no_feedback_link_but_its_own():
+    """A label source with label_type unset is followed across its own output link marked
+    feedback only, not one further down (on a large design of bare label sources that walk
+    would cost every link edit): with no model trained off feedback links, it is asked about
+    wherever the design ranks."""
     b, c = _beside_search(True)
     ops.set_property(b.design, b.catalog, c["labels"], "label_type", None)
     [finding] = findings(b.design, "R44")
     assert finding.message.startswith("label_type of Chargebacks is unset and the design ranks (Candidates)")
     ops.set_link_fields(b.design, c["read"], feedback=False)
     assert findings(b.design, "R44") == []
+
+
+def _bare_own_link_marked(feedback: bool):
+    """The design beside a search, its label source bare, with the label source's own output
+    link (into the label join) the one marked feedback when `feedback`."""
+    b, c = _beside_search(False)
+    ops.set_property(b.design, b.catalog, c["labels"], "label_type", None)
+    own = ops.find_link(b.design, c["labels"], c["join"])
+    ops.set_link_fields(b.design, own.id, feedback=feedback)
+    return b, c
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r44_bare_label_source_quiet_beside_a_search_whether_or_not_its_own_link_is_marked(feedback):
+    b, _ = _bare_own_link_marked(feedback)
+    assert findings(b.design, "R44") == []
+
+
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r44_bare_label_source_asked_about_when_its_model_feeds_the_retriever(feedback):
+    b, c = _bare_own_link_marked(feedback)
+    b.link(c["model"], c["retriever"], phase="serve")
+    [finding] = findings(b.design, "R44")
+    assert finding.message.startswith("label_type of Chargebacks is unset and the design ranks (Candidates)")
+    assert finding.unset == (f"{c['labels']}.label_type",)
 
 
 def test_incremental_engine_follows_r44_through_feedback_marks():

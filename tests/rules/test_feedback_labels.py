@@ -67,6 +67,17 @@ def test_r45_asks_for_delay_hours_whether_or_not_the_outcomes_link_is_marked_fee
     assert finding.unset == (f"{c['labels']}.delay_hours",)
 
 
+@pytest.mark.parametrize("feedback", [False, True])
+def test_r45_asks_about_a_bare_label_source_whether_or_not_its_own_link_is_marked_feedback(feedback):
+    """Labels joined into training on the loop's closing link are outcomes of served predictions,
+    the labels most likely to mature late: a label source stating neither label_type nor
+    delay_hours is asked about across that mark as without it."""
+    b, c = _outcomes_loop(feedback)
+    [finding] = findings(b.design, "R45")
+    assert (finding.message, finding.components) == (_UNKNOWN, (c["job"], c["labels"]))
+    assert finding.unset == (f"{c['labels']}.delay_hours", f"{c['labels']}.label_type")
+
+
 def test_r45_follows_a_feedback_link_further_up_the_way_into_training():
     b, c = _outcomes_loop(False, label_type="delayed_outcome", delay_hours=720.0)
     joined = b.add("data_pipeline", "Label join", mode="batch")
@@ -121,6 +132,22 @@ def test_incremental_engine_follows_r45_through_feedback_marks():
     engine.apply(ops.set_property(b.design, b.catalog, c["labels"], "delay_hours", 2.0)[1])
     live_matches_fresh(engine, b)
     assert live_messages(engine, "R45") == []
+
+
+def test_incremental_engine_follows_a_bare_label_source_through_its_own_links_mark():
+    b, c = _outcomes_loop(False)
+    engine = RuleEngine(b.design, b.catalog)
+    assert live_messages(engine, "R45") == [_UNKNOWN]
+    engine.apply(ops.set_link_fields(b.design, c["read"], feedback=True)[1])
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R45") == [_UNKNOWN]
+    engine.apply(ops.remove_link(b.design, c["read"])[1])
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R45") == []
+    made = ops.make_link(b.design, b.catalog, c["labels"], c["job"], feedback=True)
+    engine.apply(ops.add_link(b.design, made))
+    live_matches_fresh(engine, b)
+    assert live_messages(engine, "R45") == [_UNKNOWN]
 
 
 # ---- R14: delayed labels, the proxy monitor near the endpoint they judge ------------------------

@@ -31,14 +31,25 @@ def retrained_by(
 
     One walk up from the jobs, without links marked feedback; then, for the label sources that
     say what their labels are (label_type or delay_hours set: few), one walk down along feedback
-    links too. A label source with neither set is not followed across a feedback link: on a
-    large design of bare label sources that walk costs a full check +2.9 % and link edits +5.0 %
-    (+1.8 % and +3.6 % with R44's walk shared under one key), beyond the +1.5 % allowed."""
+    links too. A label source with neither set crosses only its own output links marked feedback
+    (labels joined into training on the loop's closing link: outcomes of served predictions, the
+    labels most likely to mature late), read off the walk up from the jobs at the link's target:
+    its walk down across every feedback link costs, on a large design of bare label sources, a
+    full check +2.9 % and link edits +5.0 % (+1.8 % and +3.6 % with R44's walk shared under one
+    key), beyond the +1.5 % allowed."""
     stop = set(models)
     above = ctx.reach_bits(jobs, forward=False, stop=stop)
     found = {c.id: above[c.id] for c in labels if above.get(c.id)}
     said = ("label_type", "delay_hours")
     stated = [c.id for c in labels if any(c.properties.get(p) is not None for p in said)]
+    if len(stated) < len(labels) and ctx.feedback_links():
+        bare = {c.id for c in labels}.difference(stated)
+        job_bit = {job: 1 << i for i, job in enumerate(jobs)}
+        for label, target in ctx.feedback_links():
+            if label in bare and target not in stop:
+                mask = above.get(target, 0) | job_bit.get(target, 0)
+                if mask:
+                    found[label] = found.get(label, 0) | mask
     if stated and ctx.feedback_links():
         down = reach_bits_across_feedback(ctx, stated, stop)
         columns = transpose([down.get(job, 0) for job in jobs], len(stated))

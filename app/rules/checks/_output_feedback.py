@@ -5,11 +5,12 @@ still ships what it trains: the mark says the loop is meant, not that the model 
 Walking every job across every feedback link of a large design is costly (most of it becomes
 one loop); only the few feedback links leaving a seed into the kinds asked for are crossed
 here, walked feedback-free from their targets, and what those walks reach is credited to the
-seeds crossing into them. Used by R28."""
+seeds crossing into them. Used by R28; `own_link_crossings` gives only what such links add
+to a walk already made (R33 and R49 from the models, both ways)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from app.rules.checks._bits import pick
 from app.rules.context import RuleContext
@@ -60,3 +61,126 @@ def across_output_links(
         if mask:
             merged[node] = merged.get(node, 0) | mask
     return merged
+
+
+def own_link_reach(
+    ctx: RuleContext, seeds: list[str], stop: Iterable[str], forward: bool = True
+) -> Mapping[str, int]:
+    """`ctx.reach_bits(seeds, forward=forward, stop=stop)` (bit i for seeds[i]), where the seeds'
+    own links marked feedback (leaving a seed; entering it when not `forward`) are crossed too:
+    the link's far end gains the seed's bit (and, from a seed that is no stop, what reaches the
+    seed), and so does what the far end reaches without feedback links, not passing a stop.
+
+    One walk: the far ends that are no stops walk as extra seeds beside the seeds (their bits
+    above the seeds'), each standing for the seeds crossing into it, so a large design pays a
+    few more bits in the walk rather than a second walk from every seed, and a link drawn later
+    grows it in place like any walk's masks. Without such links it is the plain walk."""
+    stopped = frozenset(stop)
+    mine = set(seeds)
+
+    def own_links() -> list[tuple[str, str]]:  # (seed, far end)
+        pairs = ctx.feedback_links()
+        return [(a, b) for a, b in pairs if a in mine] if forward else [(b, a) for a, b in pairs if b in mine]
+
+    if not own_links():
+        return ctx.reach_bits(seeds, forward=forward, stop=stopped)
+
+    def compute() -> Mapping[str, int]:
+        links = own_links()  # read here too: the value goes when the feedback links change
+        bit = {seed: 1 << i for i, seed in enumerate(seeds)}
+        ends = list(dict.fromkeys(end for _, end in links if end not in stopped))
+        bits = ctx.reach_bits([*seeds, *ends], forward=forward, stop=stopped)
+        crossed = _Crossed(bits, len(seeds), ends, dict.fromkeys((end for _, end in links), 0))
+        crossing = crossed.crossing  # the seeds' bits crossing into each far end
+        grown = True
+        while grown:  # an end's walk may reach a seed that is no stop and has such a link
+            grown = False
+            for seed, end in links:
+                mask = bit[seed] if seed in stopped else bit[seed] | crossed.get(seed, 0)
+                if mask & ~crossing[end]:
+                    crossing[end] |= mask
+                    crossed.resolved.clear()
+                    grown = True
+        return crossed
+
+    key = ("own_link_reach", tuple(seeds), stopped, forward)
+    return ctx.shape_memo(key, compute, {"links", "feedback"})
+
+
+def plain_reach(ctx: RuleContext, seeds: list[str], stop: Iterable[str]) -> Mapping[str, int]:
+    """`ctx.reach_bits(seeds, stop=stop)`, read off `own_link_reach`'s walk when the seeds have
+    own links marked feedback (the seeds' bits of that walk are these), so the two share one."""
+    reach = own_link_reach(ctx, seeds, stop)
+    return _Plain(reach) if isinstance(reach, _Crossed) else reach
+
+
+def learners_of(ctx: RuleContext, models: list[str]) -> Mapping[str, int]:
+    """For every node, the models (bit i for models[i]) learning from it: it reaches them not
+    through another model, or reaches a model's own input link marked feedback (a training job's
+    output link closing a continual-training loop still trains the model)."""
+    return own_link_reach(ctx, models, models, forward=False)
+
+
+class _Crossed(Mapping[str, int]):
+    """The masks of a walk whose seeds are the `count` seeds then the far `ends`, with each
+    end's bit read as the seeds crossing into it (`crossing`, which the end itself gains too).
+    Read node by node: the few nodes a rule asks about are resolved, not the whole walk."""
+
+    __slots__ = ("bits", "count", "ends", "crossing", "low", "resolved")
+
+    def __init__(self, bits: Mapping[str, int], count: int, ends: list[str], crossing: dict[str, int]):
+        self.bits, self.count, self.ends, self.crossing = bits, count, ends, crossing
+        self.low = (1 << count) - 1
+        self.resolved: dict[int, int] = {}  # the ends' bits of a mask -> the seeds they stand for
+
+    def get(self, node: str, default: int = 0) -> int:  # type: ignore[override]
+        mask = self.bits.get(node, 0)
+        if mask <= self.low and node not in self.crossing:  # most nodes: no end reaches them
+            return mask or default
+        high = mask >> self.count
+        if high:
+            found = self.resolved.get(high)
+            if found is None:
+                found = 0
+                for end in pick(self.ends, high):
+                    found |= self.crossing[end]
+                self.resolved[high] = found
+            mask = mask & self.low | found
+        return mask | self.crossing.get(node, 0)
+
+    def __getitem__(self, node: str) -> int:
+        mask = self.get(node)
+        if not mask:
+            raise KeyError(node)
+        return mask
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.bits
+        yield from (end for end in self.crossing if end not in self.bits)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class _Plain(Mapping[str, int]):
+    """The seeds' bits of a `_Crossed` walk, without what crossing their own links adds."""
+
+    __slots__ = ("bits", "low")
+
+    def __init__(self, crossed: _Crossed):
+        self.bits, self.low = crossed.bits, crossed.low
+
+    def get(self, node: str, default: int = 0) -> int:  # type: ignore[override]
+        return self.bits.get(node, 0) & self.low or default
+
+    def __getitem__(self, node: str) -> int:
+        mask = self.get(node)
+        if not mask:
+            raise KeyError(node)
+        return mask
+
+    def __iter__(self) -> Iterator[str]:
+        return (node for node, mask in self.bits.items() if mask & self.low)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)

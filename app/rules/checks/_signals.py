@@ -13,6 +13,7 @@ from operator import or_
 from app.rules.checks._bits import bit_row, pick
 from app.rules.checks._common import endpoint_view, is_learned, items, number
 from app.rules.checks._feedback_reach import reach_bits_across_feedback
+from app.rules.checks._output_feedback import own_link_reach, plain_reach
 from app.rules.context import RuleContext
 from app.rules.shape import links_at
 
@@ -98,10 +99,12 @@ def stated_reach_bits(
     """`ctx.reach_bits(seeds, stop=stop)` (bit i for seeds[i]), with the reach of the seeds that
     set one of the properties `said` taken along links marked feedback too. Those (components
     saying what they hold, the ones a rule can judge) are followed across the link closing a
-    loop; a large design of bare ones pays no feedback-crossing walk on every link edit (for
-    R13's data sources it would cost a full check +2.1 % and link edits +1.5 %)."""
+    loop; a bare one crosses only its own output links marked feedback (`own_link_reach`: their
+    far ends walk beside the seeds), so a large design of bare ones pays no walk across
+    every feedback link on every link edit (for R13's data sources it would cost a full check
+    +2.1 % and link edits +1.5 %)."""
     stopped = frozenset(stop)
-    below = ctx.reach_bits(seeds, stop=stopped)
+    below = own_link_reach(ctx, seeds, stopped)
     stated = [s for s in seeds if any(ctx.prop(s, name) is not None for name in said)]
     if not stated or not ctx.feedback_links():
         return below
@@ -124,7 +127,8 @@ def model_reach(ctx: RuleContext) -> Mapping[str, int]:
     models = model_ids(ctx)
     if not models:
         return {}
-    return ctx.reach_bits(models, stop=set(models) | ctx.ids_of_kind("training_job"))
+    # the walk R49 crosses models' own output links marked feedback with: one walk for both
+    return plain_reach(ctx, models, set(models) | ctx.ids_of_kind("training_job"))
 
 
 def final_models(ctx: RuleContext) -> set[str]:

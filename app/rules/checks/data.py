@@ -170,10 +170,10 @@ def _validates(ctx: RuleContext, vid: str, side: str) -> tuple[bool | None, list
     "endpoint is fed with.",
     sources=(*mts("Data 1", "Monitor 2"), GML),
     condition="Data from a source reaches a training job (along links marked feedback too when its "
-    "source_type is set) without passing a data validation that runs on the training side (where "
-    "train or both), has checks and blocks; or an online endpoint's serving path has no validation "
-    "with checks on the serving side and no monitor near it in production (not on the training "
-    "side) watches data_quality.",
+    "source_type is set; unset, only across its own output links marked feedback) without passing "
+    "a data validation that runs on the training side (where train or both), has checks and "
+    "blocks; or an online endpoint's serving path has no validation with checks on the serving "
+    "side and no monitor near it in production (not on the training side) watches data_quality.",
     unset="A validation on the way whose where, checks or blocking (training side) is unset does not "
     "count: a warning naming the unset property; a nearby monitor whose watches is unset likewise.",
 )

@@ -62,7 +62,8 @@ _MIN_AGREEMENT = 0.6
     "framing, a label source training models counts only when a retriever or re-ranker is up- or "
     "downstream of what it trains (or linked to nothing), or a ranking metric is linked into what "
     "its labels reach (or into what no label reaches); its labels are followed to the models they "
-    "train along links marked feedback too when its label_type is set (unset, without them).",
+    "train along links marked feedback too when its label_type is set (unset, only across its "
+    "own output links marked feedback).",
     unset="position_correction unset on such a label source fires (the bias is assumed uncorrected); "
     "label_type unset fires too unless position_correction names a correction.",
 )
@@ -154,7 +155,8 @@ def _how(ctx: RuleContext, job: str, cadence: float | None) -> str:
     unset="delay_hours unset on a label source feeding a retrained job fires (maturity unknown); "
     "label_type unset counts as an outcome label; schedule unset counts as continual (the worst "
     "case) and is named; an unstated cadence is read as above. A label source with both label_type "
-    "and delay_hours unset is followed only along links not marked feedback.",
+    "and delay_hours unset crosses only its own output links marked feedback (labels joined into "
+    "training on the loop's closing link), not one further down.",
 )
 def r45_label_maturity(ctx: RuleContext) -> Iterator[Hit]:
     driven = ct_driven(ctx)  # continuous training retrains a job whatever its own schedule says

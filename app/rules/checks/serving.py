@@ -25,6 +25,7 @@ from app.rules.checks._common import (
     serve_side,
     serving_models,
 )
+from app.rules.checks._output_feedback import learners_of, own_link_reach
 from app.rules.checks._shortcuts import names_of
 from app.rules.checks.capacity import cost_budget_hits
 from app.rules.checks.nearness import direct_consumers
@@ -213,7 +214,8 @@ def r32_staleness(ctx: RuleContext) -> Iterator[Hit]:
     condition="A consumer has declared false; or a model's predictions reach a dataset, data or feature "
     "pipeline, feature store, or training job (read as data: through a prediction cache, say, not "
     "as the model file a fine-tuning starts from) that another model learns from, with no declared "
-    "consumer in between.",
+    "consumer in between (a link marked feedback is crossed when it is the producing model's own "
+    "output link or the learning model's own input link).",
     unset="declared unset on a consumer is a warning naming consumer.declared.",
 )
 def r33_consumers(ctx: RuleContext) -> Iterator[Hit]:
@@ -233,22 +235,25 @@ def r33_consumers(ctx: RuleContext) -> Iterator[Hit]:
         jobs = ctx.ids_of_kind("training_job")
         declared_ids = {c.id for c in consumers if c.properties.get("declared") is not False}
         model_ids = set(models)
-        fed_by = ctx.reach_bits(models, stop=model_ids | declared_ids | landing | jobs)
-        feeds = ctx.reach_bits(models, forward=False, stop=model_ids)
+        stop = model_ids | declared_ids | landing | jobs
+        # a model's own link out (into the learning model) marked feedback: the loop closed
+        # there still carries its predictions (still trains it)
+        fed_by = own_link_reach(ctx, models, stop)
+        feeds = learners_of(ctx, models)
         # read straight from a model or a prediction cache, not as a base model
         bit = {m: 1 << i for i, m in enumerate(models)}
         barrier = landing | declared_ids | jobs
-        read = {job: _read_as_data(ctx, job, bit, fed_by, barrier) for job in jobs if fed_by.get(job)}
-        fed_by = {**fed_by, **read} if read else fed_by
-        for target in ctx.sorted_ids(t for t in landing | jobs if fed_by.get(t)):
-            users_mask = feeds.get(target, 0) & ~fed_by[target]
+        fed = {t: fed_by.get(t, 0) for t in landing}
+        fed.update((job, _read_as_data(ctx, job, bit, fed_by, barrier)) for job in jobs if fed_by.get(job))
+        for target in ctx.sorted_ids(t for t, mask in fed.items() if mask):
+            users_mask = feeds.get(target, 0) & ~fed[target]
             if not users_mask:
                 continue
             yield Hit(
-                f"Predictions of {names_of(ctx, models, fed_by[target])} feed {ctx.name(target)}, which "
+                f"Predictions of {names_of(ctx, models, fed[target])} feed {ctx.name(target)}, which "
                 f"{names_of(ctx, models, users_mask)} learns from, with no declared consumer in between: "
                 "a hidden correction cascade",
-                components=ctx.with_id(pick(models, fed_by[target] | users_mask), target),
+                components=ctx.with_id(pick(models, fed[target] | users_mask), target),
             )
     yield from unknown.hits()
 
@@ -259,10 +264,11 @@ def _read_as_data(
     """The models (`bit` of each) whose predictions a training job reads by a data-carrying link
     not from a dataset, pipeline or store (those are reported where the predictions land), a
     declared consumer (the cascade is known) or another job; a model file a job starts from (an
-    artifact link: fine-tuning, a warm start) is not its data."""
+    artifact link: fine-tuning, a warm start) is not its data. Of the links marked feedback, only
+    a model's own output link is read."""
     mask = 0
     for prev, data in ctx.pred[job].items():
-        if data["feedback"] or data["flow"] in NOT_REQUEST_INPUTS or prev in barrier:
+        if data["flow"] in NOT_REQUEST_INPUTS or prev in barrier or (data["feedback"] and prev not in bit):
             continue
         mask |= bit.get(prev) or fed_by.get(prev, 0)
     return mask

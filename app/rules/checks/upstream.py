@@ -11,6 +11,7 @@ from app.domain.model import Component
 from app.rules.checks._bits import pick
 from app.rules.checks._common import htd, items, mts, names
 from app.rules.checks._flows import task_of
+from app.rules.checks._output_feedback import learners_of, own_link_reach
 from app.rules.checks._shortcuts import names_of
 from app.rules.checks._signals import (
     GDPR_ART5,
@@ -200,8 +201,11 @@ def _cascade_pairs(ctx: RuleContext, models: list[str]) -> dict[tuple[int, int],
     that happens, in topological order. Shape only: kept until the design's links change."""
 
     def compute() -> dict[tuple[int, int], list[str]]:
-        fed_by = model_reach(ctx)
-        feeds = ctx.reach_bits(models, forward=False, stop=set(models))
+        # a model's own link out (into the learning model) marked feedback still carries
+        # its predictions (still trains it)
+        stop = set(models) | ctx.ids_of_kind("training_job")
+        fed_by = own_link_reach(ctx, models, stop)
+        feeds = learners_of(ctx, models)
         where, order = ctx.topo_index(False), ctx.order
         landing = [t for t in ctx.ids_of_kind(*_LANDING) if fed_by.get(t)]
         pairs: dict[tuple[int, int], list[str]] = {}
@@ -235,7 +239,9 @@ def _cascade_pairs(ctx: RuleContext, models: list[str]) -> dict[tuple[int, int],
     "upstream or data_drift on it or on its way to the model (unwatched). Also: a model's "
     "predictions land in a dataset, data or feature pipeline, feature store, vector index or source another "
     "model learns from, and no monitor watches upstream or data_drift there, or upstream or "
-    "prediction_drift on the producing model (undeclared consumers of that kind are R33's).",
+    "prediction_drift on the producing model (a link marked feedback is crossed when it is the "
+    "producing model's own output link or the learning model's own input link; undeclared "
+    "consumers of that kind are R33's).",
     unset="A consumer with declared unset does not declare the dependency, and a linked monitor with "
     "watches unset does not watch it: both are named as unset. A data source with source_type unset "
     "is not assumed to hold model outputs.",
@@ -282,8 +288,8 @@ def r49_correction_cascade(ctx: RuleContext) -> Iterator[Hit]:
             )
     if len(models) < 2:
         return
-    # Where each model's predictions land (model_reach: not through another model or a training
-    # job), and which models learn from each landing; one finding per (producers, learners) pair,
+    # Where each model's predictions land (not through another model or a training job), and
+    # which models learn from each landing; one finding per (producers, learners) pair,
     # at the first landing on the way.
     # bits of `models`: watched at the source, and with monitors whose watches is unset (unsure_of)
     watched_models = unsure_models = 0
