@@ -172,11 +172,11 @@ def _export(args: argparse.Namespace) -> int:
 
         extra = None
         if getattr(args, "rubric", False):
-            from app.export.report.long_names import report_design
+            from app.domain.long_names import with_short_names
             from app.export.report.rubric import rubric_section
             from app.rules.rubric import score_design
 
-            shown, shortened = report_design(design)  # the reasons quote names as the report shows them
+            shown, shortened = with_short_names(design)  # the reasons quote names as the report shows them
             scored = check_design(shown, catalog) if shortened else result
             extra = [rubric_section(score_design(shown, scored, catalog))]
         return report_bytes(

@@ -6,8 +6,8 @@ design of ten such names took 8.6 s and 236 pages to export."""
 from __future__ import annotations
 
 from app.cli import main
+from app.domain.long_names import NAME_LIMIT, shortened
 from app.domain.model import Component, Design, Meta
-from app.export.report.long_names import NAME_LIMIT, shortened
 from app.persistence import save_design
 from tests.export.pdfread import outline, text_of
 
@@ -36,3 +36,15 @@ def test_shortened_cuts_at_a_word_end():
     assert shortened("short name") == "short name"
     assert shortened("alpha beta gamma", 12) == "alpha beta…"
     assert shortened("N" * 500, 10) == "N" * 10 + "…"
+
+
+def test_the_markdown_quotes_a_long_name_shortened_and_whole_once(tmp_path):
+    path, md = tmp_path / "long.mlsd", tmp_path / "long.md"
+    design = Design(meta=Meta(title="Long"), components=[Component(id="m", kind="model", name=NAME)])
+    save_design(design, path)
+    assert main(["export", str(path), "--md", str(md)]) == 0
+    text = md.read_text(encoding="utf-8")
+    assert text.count(WORDS[-1]) == 1 and f"*Full name ({len(NAME):,} characters):*" in text
+    assert f"#### {shortened(NAME)}" in text
+    assert text.count(shortened(NAME)) >= 3  # heading, risks, questions ...
+    assert len(text) < 3 * len(NAME)  # was quoted whole some dozen times

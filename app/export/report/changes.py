@@ -21,9 +21,9 @@ from app.diff.model import TARGETS, Change, finding_key
 from app.diff.values import show
 from app.domain.catalog import Catalog
 from app.domain.model import Design, PropertyValue
+from app.domain.long_names import Quote, quoting_names
 from app.domain.text import isolate
 from app.export.design_doc import format_value, property_label
-from app.export.places import Quote, quoting_names
 from app.export.report.fonts import markup
 from app.export.report.paragraph import Paragraph
 from app.export.report.sections import ExtraSection
