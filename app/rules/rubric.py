@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.domain.catalog import Catalog
+from app.domain.long_names import NAME_LIMIT, quoting_long_names, shortened
 from app.domain.model import Component, Decision, Design
 from app.domain.text import isolate
 from app.rules.engine import CheckResult, check_design
@@ -82,6 +83,21 @@ class DimensionScore:
 class Rubric:
     dimensions: list[DimensionScore]
     questions: list[str]  # every dimension's questions, most important first
+    # The scored design's names past NAME_LIMIT characters, which the text it quotes them in
+    # holds whole (its JSON too); shown() is that text as people read it.
+    long_names: tuple[str, ...] = ()
+
+    def shown(self) -> Rubric:
+        """The rubric as a terminal, the window or the report shows it: the long names in
+        its reasons and questions shortened (app.domain.long_names)."""
+        if not self.long_names:
+            return self
+        short = quoting_long_names(self.long_names, shortened)
+        dimensions = [
+            DimensionScore(d.name, d.score, list(map(short, d.reasons)), list(map(short, d.questions)))
+            for d in self.dimensions
+        ]
+        return Rubric(dimensions, list(map(short, self.questions)))
 
     def dimension(self, name: str) -> DimensionScore:
         return next(d for d in self.dimensions if d.name == name)
@@ -330,16 +346,18 @@ def score_design(design: Design, result: CheckResult, catalog: Catalog) -> Rubri
             dimension.questions.append(question.text)
             chosen.append(question.text)
     assert [d.name for d in dimensions] == list(DIMENSIONS)
-    return Rubric(dimensions, chosen)
+    return Rubric(dimensions, chosen, tuple(c.name for c in design.components if len(c.name) > NAME_LIMIT))
 
 
 def format_rubric_text(rubric: Rubric) -> str:
-    """The rubric as text, each reason and question on one line (whatever names they quote)."""
-    lines = [f"Interview rubric: {rubric.total}/{5 * len(rubric.dimensions)}"]
-    for dim in rubric.dimensions:
+    """The rubric as text, each reason and question on one line (whatever names they quote),
+    long names shortened (Rubric.shown)."""
+    shown = rubric.shown()
+    lines = [f"Interview rubric: {shown.total}/{5 * len(shown.dimensions)}"]
+    for dim in shown.dimensions:
         lines.append(f"  {dim.name}: {dim.score}/5")
         lines.extend(f"      {' '.join(reason.split())}" for reason in dim.reasons)
-    if rubric.questions:
+    if shown.questions:
         lines.append("Follow-up questions:")
-        lines.extend(f"  - {' '.join(q.split())}" for q in rubric.questions)
+        lines.extend(f"  - {' '.join(q.split())}" for q in shown.questions)
     return "\n".join(lines) + "\n"
