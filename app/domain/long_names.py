@@ -50,7 +50,8 @@ def with_short_names(design: Design) -> tuple[Design, dict[str, str]]:
     return shown, full
 
 
-def _as_is(text: str) -> str:
+def as_is(text: str) -> str:
+    """The text as it is: what quoting_names returns when no name needs quoting."""
     return text
 
 
@@ -64,7 +65,7 @@ def quoting_names(names: Iterable[str], quote: Quote) -> Quote:
     name and a short one overlap in the text, the long one is quoted."""
     shown = sorted({n for n in names if n and quote(n) != n}, key=len, reverse=True)
     if not shown:
-        return _as_is
+        return as_is
     long = [n for n in shown if len(n) > NAME_LIMIT]
     short = [n for n in shown if len(n) <= NAME_LIMIT]
     alternatives = "|".join(re.escape(n) for n in short)

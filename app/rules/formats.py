@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from app import __version__
 from app.domain.catalog import STAGE_IDS, Catalog
-from app.domain.long_names import Quote, quoting_long_names, shortened
+from app.domain.long_names import NAME_LIMIT, Quote, as_is, quoting_long_names, shortened
 from app.domain.model import Design
 from app.domain.text import balance_bidi, isolate
 from app.rules.component_sets import MIN_SET, ComponentSets, json_bytes, share_components, write_json
@@ -36,8 +36,15 @@ _GROUP_ORDER = ("all", *STAGE_IDS, "structure")
 
 def format_text(result: CheckResult, design: Design, catalog: Catalog, file: str) -> str:
     """Findings grouped by stage, most severe first, after the stage coverage summary."""
-    names = {c.id: isolate(shortened(c.name) or c.id) for c in design.components}
-    quoted = quoting_long_names(c.name for c in design.components)
+    names: dict[str, str] = {}
+    quotable = []  # the names a finding's message may need set apart or shortened (the rest: as is)
+    for component in design.components:
+        name = component.name
+        flat = " ".join(name.split())
+        names[component.id] = isolate((shortened(flat) if len(flat) > NAME_LIMIT else flat) or component.id)
+        if len(name) > NAME_LIMIT or not name.isascii():
+            quotable.append(name)
+    quoted = quoting_long_names(quotable)
     title = isolate(" ".join(design.meta.title.split()))
     lines = [f"{file}: {title}", "", "Stage coverage:"]
     for stage_id in STAGE_IDS:
@@ -105,7 +112,9 @@ def _finding_lines(finding: Finding, quoted: Quote) -> list[str]:
     quotes are set by `quoted` (shortened past NAME_LIMIT, isolated)."""
     mark = "accepted " if finding.accepted else ""
     override = f" (override: was {finding.default_severity})" if finding.overridden else ""
-    message = quoted(" ".join(finding.message.split()))
+    message = " ".join(finding.message.split())
+    if quoted is not as_is:
+        message = quoted(message)
     lines = [f"  {mark}{finding.severity.upper():7} {finding.rule}: {message}{override}"]
     if finding.accepted and finding.rationale:
         lines.append(f"      decision: {' '.join(finding.rationale.split())}")
