@@ -172,13 +172,12 @@ def _export(args: argparse.Namespace) -> int:
 
         extra = None
         if getattr(args, "rubric", False):
-            from app.export.report.long_names import report_design
             from app.export.report.rubric import rubric_section
             from app.rules.rubric import score_design
 
-            shown, shortened = report_design(design)  # the reasons quote names as the report shows them
-            scored = check_design(shown, catalog) if shortened else result
-            extra = [rubric_section(score_design(shown, scored, catalog))]
+            # Scored on the design as it is: the section shortens the long names its reasons
+            # quote (Rubric.shown), so only the report checks its shortened copy.
+            extra = [rubric_section(score_design(design, result, catalog))]
         return report_bytes(
             design,
             result,

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
 from app.domain.catalog import Catalog, default_catalog
+from app.domain.long_names import NAME_LIMIT, shortened
 from app.domain.model import Component, Design, Link
 from app.export.renderer import render
 from app.export.text import component_title, fit_lines, html_escape, html_fit, html_lines, measure_in_points
@@ -110,6 +111,8 @@ def node_label(component: Component, catalog: Catalog, *, card: bool = False) ->
     spec = catalog.kind(component.kind)
     kind_label = spec.label if spec else component.kind
     name = component_title(component.name, kind_label)
+    if not card and len(name) > NAME_LIMIT:  # as the report shows it, not a label of 300 lines
+        name = shortened(name)
     title = (card_name(name) if card else html_lines(name)) or html_escape(component.id)
     parts = [f"<B>{title}</B>", f'<FONT POINT-SIZE="10" COLOR="#444444">{html_escape(kind_label)}</FONT>']
     tech = (

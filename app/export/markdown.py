@@ -5,6 +5,8 @@ same order: summary, context and scope, goals, architecture (the system figure a
 ```mermaid block, app.export.mermaid), the design stage by stage, decisions, risks grouped by
 rule, open questions, the rules' results and the glossary. User text is escaped for Markdown
 (app.export.mdtext): it reads as typed and cannot add headings, links, HTML or table cells.
+As in the report, a name past NAME_LIMIT characters is shortened wherever the document quotes
+it (app.domain.long_names) and printed whole once, in its component's entry.
 
 Built in a job (the window's export worker), it reports progress and honours Cancel through
 app.progress: a checkpoint per section, per component, per decision and per risk group.
@@ -17,6 +19,7 @@ from datetime import date
 from app import __version__, progress
 from app.domain.catalog import Catalog, default_catalog
 from app.domain.decision_ops import alternatives_note
+from app.domain.long_names import with_short_names
 from app.domain.model import Component, Decision, Design, Link
 from app.export.design_doc import (
     DesignDoc,
@@ -143,6 +146,9 @@ def _component(component: Component, doc: DesignDoc, links: dict[str, list[Link]
         small.append("**Decisions:** " + "; ".join(md_inline(d.label) for d in concerning))
     if small:
         out.append("  \n".join(small))
+    full = doc.full_names.get(component.id)
+    if full is not None:  # shortened everywhere else (app.domain.long_names)
+        out.append(f"*Full name ({len(full):,} characters):* {md_inline(full, name=True)}")
     return out
 
 
@@ -337,11 +343,13 @@ def to_markdown(
 ) -> str:
     """The design document as GitHub-flavoured Markdown."""
     catalog = catalog or default_catalog()
-    if result is None:
+    shown, full_names = with_short_names(design)  # as the PDF report shows them
+    if result is None or full_names:  # the findings' messages quote the names as shown
         progress.checkpoint(0.0, "Checking the design")
-        result = check_design(design, catalog)
+        result = check_design(shown, catalog)
     progress.checkpoint(0.0, "Preparing the document")
-    doc = build_doc(design, result, catalog)
+    doc = build_doc(shown, result, catalog)
+    doc.full_names = full_names
     byline = "ML system design document"
     if design.meta.author.strip():
         byline += " by " + md_inline(design.meta.author, name=True)

@@ -3,9 +3,9 @@ names, capped, or the finding's subject."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 
+from app.domain.long_names import Quote
 from app.domain.model import Design
 from app.rules.model import Finding
 
@@ -13,9 +13,6 @@ from app.rules.model import Finding
 # components names the first PLACE_LIMIT - 1 and counts the rest ("a; b; c and 1,426 more");
 # each component's own risks and decisions are listed with it under "Design by stage".
 PLACE_LIMIT = 10
-
-
-Quote = Callable[[str], str]  # how a name is set in the text (app.domain.text.isolate, say)
 
 
 def _as_is(name: str) -> str:
@@ -36,16 +33,6 @@ def capped_names(
         return "; ".join(component_names(design, ids, quote))
     shown = component_names(design, ids[: limit - 1], quote)
     return "; ".join(shown) + f" and {len(ids) - len(shown):,} more"
-
-
-def quoting_names(names: Iterable[str], quote: Quote) -> Quote:
-    """Text (a finding's message) with each of the names in it set by `quote`, the longest
-    name first where names overlap; the text as it is when no name needs quoting."""
-    shown = sorted({n for n in names if n and quote(n) != n}, key=len, reverse=True)
-    if not shown:
-        return _as_is
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in shown) + r")(?!\w)")
-    return lambda text: pattern.sub(lambda m: quote(m.group(0)), text)
 
 
 def places_of(findings: Sequence[Finding], design: Design, shown: int = 3, quote: Quote = _as_is) -> str:

@@ -1,9 +1,12 @@
 """Text, JSON and SARIF renderings of a check result (used by `mlsd check`).
 
-In the text rendering, names are wrapped in bidi isolates (FSI ... PDI) when they hold
-right-to-left letters or bidi controls, and every line keeps only the bidi controls closed
-within it: a name cannot reorder the rest of its line, nor the lines after it, in a terminal
-that lays text out bidirectionally.
+In the text rendering, names (in the coverage lines and in the findings' messages) are
+wrapped in bidi isolates (FSI ... PDI) when they hold right-to-left letters or bidi controls,
+and every line keeps only the bidi controls closed within it: a name cannot reorder the rest
+of its line, nor the lines after it, in a terminal that lays text out bidirectionally. A name
+past NAME_LIMIT characters is shortened there with an ellipsis (app.domain.long_names): a
+5,000-letter name printed whole filled the terminal on every line quoting it. The JSON and
+SARIF renderings keep every name and message whole.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from urllib.parse import quote
 
 from app import __version__
 from app.domain.catalog import STAGE_IDS, Catalog
+from app.domain.long_names import NAME_LIMIT, Quote, as_is, quoting_long_names, shortened
 from app.domain.model import Design
 from app.domain.text import balance_bidi, isolate
 from app.rules.component_sets import MIN_SET, ComponentSets, json_bytes, share_components, write_json
@@ -32,7 +36,15 @@ _GROUP_ORDER = ("all", *STAGE_IDS, "structure")
 
 def format_text(result: CheckResult, design: Design, catalog: Catalog, file: str) -> str:
     """Findings grouped by stage, most severe first, after the stage coverage summary."""
-    names = {c.id: isolate(" ".join(c.name.split()) or c.id) for c in design.components}
+    names: dict[str, str] = {}
+    quotable = []  # the names a finding's message may need set apart or shortened (the rest: as is)
+    for component in design.components:
+        name = component.name
+        flat = " ".join(name.split())
+        names[component.id] = isolate((shortened(flat) if len(flat) > NAME_LIMIT else flat) or component.id)
+        if len(name) > NAME_LIMIT or not name.isascii():
+            quotable.append(name)
+    quoted = quoting_long_names(quotable)
     title = isolate(" ".join(design.meta.title.split()))
     lines = [f"{file}: {title}", "", "Stage coverage:"]
     for stage_id in STAGE_IDS:
@@ -56,7 +68,7 @@ def format_text(result: CheckResult, design: Design, catalog: Catalog, file: str
         found = sorted(groups[stage_id], key=lambda f: (f.accepted, -SEVERITY_RANK[f.severity]))
         lines += ["", f"{title} ({_counts(found)}):"]
         for finding in found:
-            lines.extend(_finding_lines(finding))
+            lines.extend(_finding_lines(finding, quoted))
     summary = result.summary()
     lines += [
         "",
@@ -94,12 +106,15 @@ def _counts(findings: list[Finding]) -> str:
     return ", ".join(parts)
 
 
-def _finding_lines(finding: Finding) -> list[str]:
+def _finding_lines(finding: Finding, quoted: Quote) -> list[str]:
     """A finding's lines; the message and the rationale each on one line, so that a name holding
-    a line break cannot start a line that reads as a finding of its own."""
+    a line break cannot start a line that reads as a finding of its own. The names the message
+    quotes are set by `quoted` (shortened past NAME_LIMIT, isolated)."""
     mark = "accepted " if finding.accepted else ""
     override = f" (override: was {finding.default_severity})" if finding.overridden else ""
     message = " ".join(finding.message.split())
+    if quoted is not as_is:
+        message = quoted(message)
     lines = [f"  {mark}{finding.severity.upper():7} {finding.rule}: {message}{override}"]
     if finding.accepted and finding.rationale:
         lines.append(f"      decision: {' '.join(finding.rationale.split())}")

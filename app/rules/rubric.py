@@ -33,9 +33,10 @@ rule-critical property is unset) costs its rule's worst severity, which is at le
 real finding of that rule costs. So when a property is filled in, each rule moves from
 "unknown" to "flaw" or "clean", and its cost can only stay or drop, while the points for set
 properties and substantive components can only grow.
-The user text a reason quotes (a KPI, decision titles, component names) is isolated
-(app.domain.text.isolate): two right-to-left names with only ", " between them would read as
-one phrase, in swapped order, in a terminal, the window or the report.
+The user text a reason quotes (a KPI, decision titles, component names, also those in the
+findings' messages it quotes) is isolated (app.domain.text.isolate): two right-to-left names
+with only ", " between them would read as one phrase, in swapped order, in a terminal, the
+window or the report.
 Rules are checked with the design's severity overrides undone, so turning a rule down does
 not hide a flaw from the rubric.
 """
@@ -46,6 +47,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.domain.catalog import Catalog
+from app.domain.long_names import NAME_LIMIT, Quote, quoting_long_names, shortened
 from app.domain.model import Component, Decision, Design
 from app.domain.text import isolate
 from app.rules.engine import CheckResult, check_design
@@ -82,6 +84,21 @@ class DimensionScore:
 class Rubric:
     dimensions: list[DimensionScore]
     questions: list[str]  # every dimension's questions, most important first
+    # The scored design's names past NAME_LIMIT characters, which the text it quotes them in
+    # holds whole (its JSON too); shown() is that text as people read it.
+    long_names: tuple[str, ...] = ()
+
+    def shown(self) -> Rubric:
+        """The rubric as a terminal, the window or the report shows it: the long names in
+        its reasons and questions shortened (app.domain.long_names)."""
+        if not self.long_names:
+            return self
+        short = quoting_long_names(self.long_names, shortened)
+        dimensions = [
+            DimensionScore(d.name, d.score, list(map(short, d.reasons)), list(map(short, d.questions)))
+            for d in self.dimensions
+        ]
+        return Rubric(dimensions, list(map(short, self.questions)))
 
     def dimension(self, name: str) -> DimensionScore:
         return next(d for d in self.dimensions if d.name == name)
@@ -127,6 +144,10 @@ class _Basis:
     catalog: Catalog
     costs: Costs
     stages: dict[str, list[str]]
+    # A finding's message with the names it quotes isolated, as the report's risks isolate
+    # them: two right-to-left names with only ", " between them read as one phrase, in
+    # swapped order, and a name may pull the reason's own words into its run.
+    isolated: Quote
 
     @property
     def covered(self) -> int:
@@ -149,13 +170,15 @@ def _basis(design: Design, result: CheckResult, catalog: Catalog) -> _Basis:
     costs.keep_judged(plain)
     stripped = without_empty_boxes(plain, catalog)
     scored = stripped if stripped is not None else plain
-    return _Basis(design, scored, catalog, costs, substantive_stages(scored, catalog))
+    isolated = quoting_long_names((c.name or c.id for c in design.components), isolate)
+    return _Basis(design, scored, catalog, costs, substantive_stages(scored, catalog), isolated)
 
 
-def _cost_reason(cost: RuleCost, design: Design) -> str:
-    finding = cost.finding
+def _cost_reason(cost: RuleCost, b: _Basis) -> str:
+    finding, design = cost.finding, b.design
     if cost.assumed:
-        return f"-{cost.cost} {finding.rule} unknown ({finding.title}): {cost.assumed}: {finding.message}"
+        message = b.isolated(finding.message)
+        return f"-{cost.cost} {finding.rule} unknown ({finding.title}): {cost.assumed}: {message}"
     if cost.unknown:
         index = design.component_by_id()
         props = []
@@ -163,7 +186,7 @@ def _cost_reason(cost: RuleCost, design: Design) -> str:
             name = index[ref].name or ref if ref in index else ref
             props.append(f"{prop} of {isolate(name)}" if prop else isolate(name))
         return f"-{cost.cost} {finding.rule} unknown ({finding.title}): {', '.join(props)} unset"
-    return f"-{cost.cost} {finding.rule} {finding.title}: {finding.message}"
+    return f"-{cost.cost} {finding.rule} {finding.title}: {b.isolated(finding.message)}"
 
 
 def _problem_translation(b: _Basis) -> DimensionScore:
@@ -205,7 +228,7 @@ def _problem_translation(b: _Basis) -> DimensionScore:
     else:
         reasons.append("+0 no constraint (latency, throughput, cost, privacy) stated with its value")
     costs = b.costs.of(PROBLEM_TRANSLATION)
-    reasons.extend(_cost_reason(c, b.design) for c in costs)
+    reasons.extend(_cost_reason(c, b) for c in costs)
     return DimensionScore(PROBLEM_TRANSLATION, _clamp(points - sum(c.cost for c in costs)), reasons)
 
 
@@ -270,7 +293,7 @@ def _decision_making(b: _Basis) -> DimensionScore:
         )
     if not costs:
         reasons.append("+0 no trade-off is left open or unknown")
-    reasons.extend(_cost_reason(c, b.design) for c in costs)
+    reasons.extend(_cost_reason(c, b) for c in costs)
     score = max(0, START_WITHOUT_DECISIONS + (1 if made else 0) - penalty)
     cap = covered - 1
     if score > cap:
@@ -312,7 +335,7 @@ def _breadth_and_depth(b: _Basis) -> DimensionScore:
         sound = ": no coverage, structure or depth flaw left open"
         reasons.append("+1 for soundness" + (", less the flaws below" if costs else sound))
         points -= sum(c.cost for c in costs)
-        reasons.extend(_cost_reason(c, b.design) for c in costs)
+        reasons.extend(_cost_reason(c, b) for c in costs)
     else:
         reasons.append("+0 for soundness: no substantive component yet, so nothing to judge as sound")
     return DimensionScore(BREADTH_AND_DEPTH, _clamp(points), reasons)
@@ -330,16 +353,18 @@ def score_design(design: Design, result: CheckResult, catalog: Catalog) -> Rubri
             dimension.questions.append(question.text)
             chosen.append(question.text)
     assert [d.name for d in dimensions] == list(DIMENSIONS)
-    return Rubric(dimensions, chosen)
+    return Rubric(dimensions, chosen, tuple(c.name for c in design.components if len(c.name) > NAME_LIMIT))
 
 
 def format_rubric_text(rubric: Rubric) -> str:
-    """The rubric as text, each reason and question on one line (whatever names they quote)."""
-    lines = [f"Interview rubric: {rubric.total}/{5 * len(rubric.dimensions)}"]
-    for dim in rubric.dimensions:
+    """The rubric as text, each reason and question on one line (whatever names they quote),
+    long names shortened (Rubric.shown)."""
+    shown = rubric.shown()
+    lines = [f"Interview rubric: {shown.total}/{5 * len(shown.dimensions)}"]
+    for dim in shown.dimensions:
         lines.append(f"  {dim.name}: {dim.score}/5")
         lines.extend(f"      {' '.join(reason.split())}" for reason in dim.reasons)
-    if rubric.questions:
+    if shown.questions:
         lines.append("Follow-up questions:")
-        lines.extend(f"  - {' '.join(q.split())}" for q in rubric.questions)
+        lines.extend(f"  - {' '.join(q.split())}" for q in shown.questions)
     return "\n".join(lines) + "\n"

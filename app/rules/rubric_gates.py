@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from app.domain.catalog import Catalog
 from app.domain.model import Design
+from app.domain.text import isolate
 from app.rules.engine import check_design
 from app.rules.model import Finding
 from app.rules.rubric_scoring import is_set
@@ -53,7 +54,7 @@ class Completion:
 
     def describe(self, design: Design) -> str:
         index = design.component_by_id()
-        names = [index[c].name or c for c in self.components if c in index]
+        names = [isolate(index[c].name or c) for c in self.components if c in index]  # as reasons quote them
         shown = ", ".join(names[:2]) + (f" and {len(names) - 2} more" if len(names) > 2 else "")
         return f"{self.prop} of {shown} unset; were it {self.value}"
 

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from app.domain.long_names import NAME_LIMIT, shortened
 from app.domain.model import Component, Design, Link
 from app.export import build_graph, render, to_dot
 from app.export.text import wrap_lines
@@ -47,12 +48,25 @@ def test_every_user_string_is_html_escaped(hostile, catalog):
     assert 'image="' not in source and "<b>" not in source
 
 
+def _as_labelled(name: str) -> str:
+    """A name as its node's label holds it: shortened past NAME_LIMIT, as the report shows it."""
+    return shortened(name) if len(name) > NAME_LIMIT else name
+
+
+def test_a_name_of_thousands_of_letters_is_a_label_of_a_few_lines(catalog):
+    """A 9,000-letter name was a label of 10,500 characters (375 lines of the node's width)."""
+    name = " ".join(f"word{i}" for i in range(1500))
+    source = to_dot(Design(components=[Component(id="c1", kind="model", name=name)]), catalog)
+    assert "word0 " in source and "word1499" not in source and "…" in source
+    assert max(len(line) for line in source.splitlines()) < 2 * NAME_LIMIT + 100
+
+
 @pytest.mark.parametrize("name", HOSTILE_NAMES)
 def test_hostile_name_survives_graphviz_verbatim(name, renderer, catalog):
     design = Design(components=[Component(id="c1", kind="model", name=name, technology=name)])
     svg = render(to_dot(design, catalog), "svg", renderer=renderer)
     texts = node_texts(svg)["n0"]
-    lines = wrap_lines(name)
+    lines = wrap_lines(_as_labelled(name))
     assert texts[: len(lines)] == lines
     assert texts[len(lines)] == "Model"
     assert texts[len(lines) + 1 :] == wrap_lines(name, 36)
@@ -69,7 +83,7 @@ def test_hostile_design_renders_literally(hostile, hostile_check, catalog, rende
     drawn = {name for name in texts if re.fullmatch(r"n\d+", name)}
     assert drawn == set(graph.node_ids.values())
     for component in hostile.components:
-        lines = wrap_lines(component.name)
+        lines = wrap_lines(_as_labelled(component.name))
         assert texts[graph.node_ids[component.id]][: len(lines)] == lines
     assert 'a" -> b [image="/etc/passwd"' in texts[graph.node_ids["h0"]]
 

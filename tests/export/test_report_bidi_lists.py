@@ -126,3 +126,47 @@ def test_the_cli_rubric_isolates_the_names_it_quotes(tmp_path, capsys):
     reasons = [r for d in json.loads(capsys.readouterr().out)["rubric"]["dimensions"] for r in d["reasons"]]
     titles = f'("Which index", "{FSI}{TITLES[0]}{PDI}", "{FSI}{TITLES[1]}{PDI}")'
     assert any(titles in reason for reason in reasons), reasons
+
+
+def _words_of(pdf) -> list[Word]:
+    out = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    found: list[Word] = []
+    page = 0
+    for line in out.splitlines():
+        if "<page " in line:
+            page += 1
+        elif match := WORD.search(line):
+            x0, y0, x1, y1, text = match.groups()
+            found.append(
+                (page, float(x0), float(x1), (float(y0) + float(y1)) / 2, _logical(html.unescape(text)))
+            )
+    return found
+
+
+def test_a_rubric_reason_keeps_the_names_its_finding_quotes_in_order(tmp_path):
+    """A rubric reason quotes a finding's message ("-2 R1 ...: A, B and C are not tied to
+    Revenue"): its names were not isolated, so the first two, with only ", " between them,
+    were drawn as one right-to-left phrase, B before A."""
+    metrics = [
+        Component(
+            id=f"m{i}",
+            kind="metric",
+            name=name,
+            properties={"name": ("recall", "precision", "f1")[i], "role": "guardrail", "threshold": 0.8},
+        )
+        for i, name in enumerate(OPTIONS)
+    ]
+    objective = Component(id="o", kind="business_objective", name="Revenue", properties={"kpi": "revenue"})
+    path, pdf = tmp_path / "metrics.mlsd", tmp_path / "metrics.pdf"
+    save_design(Design(meta=Meta(title="Metrics"), components=[*metrics, objective]), path)
+    assert main(["export", str(path), "--pdf", str(pdf), "--rubric"]) == 0
+    words = _words_of(pdf)
+    lines = [  # the names after "objective:": the risk register's message, the rubric's reason
+        [w[4] for w in _line_of(words, anchor) if w[4] in OPTIONS and w[1] > anchor[1]]
+        for anchor in words
+        if anchor[4] == "objective:"
+    ]
+    assert any(len(line) == len(OPTIONS) for line in lines), lines
+    assert all(line == list(OPTIONS[: len(line)]) for line in lines), lines

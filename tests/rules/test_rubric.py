@@ -500,3 +500,28 @@ def test_the_reasons_of_decision_making_and_soundness_read_as_sentences(catalog)
     assert decisions.reasons[0] == "starts at 4 of 5: a sound design still has to show its trade-offs"
     breadth = rubric_of(Design(), catalog).dimension("Breadth and depth")
     assert "+0 for soundness: no substantive component yet, so nothing to judge as sound" in breadth.reasons
+
+
+def test_the_reasons_isolate_the_names_of_unset_gates_and_of_the_findings_they_quote(catalog):
+    """"-1 R50 unknown (...): censored of A, B unset; were it True: Outcomes in A are censored
+    ...": neither the components listed as unset nor the names in the finding's message were
+    isolated, so two right-to-left names with only ", " between them read as one phrase,
+    swapped (the report's risks and the reasons' own names were isolated already)."""
+    from pathlib import Path
+
+    from app.domain.text import FSI, PDI
+    from app.persistence import load_design
+
+    design = load_design(Path(__file__).resolve().parent / "variants" / "label_quality" / "sound.mlsd").design
+    hebrew = "אבגדהוזחטיכלמנסעפצקרשת"
+    for i, component in enumerate(design.components):
+        component.name = hebrew[i % 22] + hebrew[i // 22 % 22] + "ש"
+    design.invalidate_indexes()
+    reasons = [r for d in rubric_of(design, catalog).dimensions for r in d.reasons]
+    censored = [r for r in reasons if "R50 unknown" in r and "censored of" in r]
+    assert censored, reasons
+    for reason in censored:
+        unset, _, message = reason.partition("; were it ")
+        listed = unset.split("censored of ", 1)[1].removesuffix(" unset")
+        assert all(name.startswith(FSI) and name.endswith(PDI) for name in listed.split(", ")), reason
+        assert message.count(FSI) >= 2 and message.count(FSI) == message.count(PDI), reason

@@ -254,3 +254,32 @@ def test_the_empty_canvas_of_an_interview_offers_no_worked_design(interview, win
     interview.load_design(Design(), None)  # another design: the interview is over
     assert canvas.empty_steps == EMPTY_STEPS and any("Template" in step for step in EMPTY_STEPS)
     assert windows().canvas.empty_steps == EMPTY_STEPS
+
+
+def test_the_rubric_and_its_report_quote_a_long_name_shortened(interview, fake_dialogs, tmp_path, qtbot):
+    """The dialog's report scored the rubric on the design as it is, its reasons quoting a
+    5,999-letter name whole (in a report that shortens it everywhere else); and the dialog
+    showed it whole too."""
+    from app.domain.long_names import shortened
+
+    words = [f"w{i:04d}" for i in range(1, 1001)]
+    name = " ".join(words)
+    document = interview.document
+    metric = document.add_component("metric", 0, 0)
+    document.set_component_field(metric, "name", name)
+    for prop, value in (("name", "recall"), ("role", "guardrail"), ("threshold", 0.8)):
+        document.set_property(metric, prop, value)
+    objective = document.add_component("business_objective", 300, 0)
+    document.set_property(objective, "kpi", "revenue")
+    fake_dialogs.answer("ask_finish_interview", True)
+    dialog = interview.interview.finish()
+    reasons = [r for d in dialog.rubric.dimensions for r in d.reasons if words[0] in r]
+    assert reasons and all(shortened(name) in r and words[-1] not in r for r in reasons), reasons
+    out = tmp_path / "interview.pdf"
+    fake_dialogs.answer("get_save_path", str(out))
+    with qtbot.waitSignal(interview.exports.report_finished, timeout=60_000):
+        dialog.export_button.click()
+    text = text_of(out.read_bytes())
+    section = text[text.rindex("Interview rubric") : text.rindex("Appendix A. Rules and their result")]
+    assert shortened(name) in section
+    assert text.count(words[-1]) == 1  # whole once, under Design by stage

@@ -20,10 +20,10 @@ from app.diff.formats import HEADINGS
 from app.diff.model import TARGETS, Change, finding_key
 from app.diff.values import show
 from app.domain.catalog import Catalog
+from app.domain.long_names import NAME_LIMIT, Quote, quoting_long_names, shortened
 from app.domain.model import Design, PropertyValue
 from app.domain.text import isolate
 from app.export.design_doc import format_value, property_label
-from app.export.places import Quote, quoting_names
 from app.export.report.fonts import markup
 from app.export.report.paragraph import Paragraph
 from app.export.report.sections import ExtraSection
@@ -74,8 +74,10 @@ def _without_verb(action: str, summary: str) -> str:
 
 
 def _quoted(diff: DesignDiff) -> Quote:
-    """Text with the names of the components of either version in it isolated."""
-    return quoting_names([*diff.names_old.values(), *diff.names_new.values()], isolate)
+    """Text with the names of the components of either version in it isolated, and those past
+    NAME_LIMIT characters shortened as the rest of the report shows them (the diff compares
+    the designs as they are: a rename past the limit is a change too)."""
+    return quoting_long_names([*diff.names_old.values(), *diff.names_new.values()])
 
 
 def _change_line(action: str, summary: str, styles: Styles, quoted: Quote) -> Paragraph:
@@ -90,6 +92,7 @@ def _finding_line(
 ) -> Paragraph:
     strong = SEVERITY_COLORS.get(finding.severity, SEVERITY_COLORS["info"])[0]
     names = [diff.name_of(c) for c in finding.components]
+    names = [shortened(n) if len(n) > NAME_LIMIT else n for n in names]
     concerns = " <i>(" + "; ".join(quote(n, styles.fonts) for n in names) + ")</i>" if names else ""
     message = said(quoted(finding.message), styles.fonts)
     body = (

@@ -12,10 +12,11 @@ from typing import Any, cast
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from app.domain.decision_ops import alternatives_note
+from app.domain.long_names import Quote, quoting_names
 from app.domain.model import Decision
 from app.domain.text import isolate
 from app.export.design_doc import DesignDoc, RiskGroup, acceptance_status
-from app.export.places import PLACE_LIMIT, Quote, capped_names, finding_place, quoting_names
+from app.export.places import PLACE_LIMIT, capped_names, finding_place
 from app.export.report.fonts import markup
 from app.export.report.paragraph import Paragraph
 from app.export.report.rtl import (

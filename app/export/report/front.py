@@ -13,11 +13,12 @@ from reportlab.platypus.tableofcontents import TableOfContents
 
 from app import __version__
 from app.domain.catalog import Catalog
+from app.domain.long_names import quoting_names
 from app.domain.model import Design
 from app.domain.text import isolate
 from app.export.design_doc import DesignDoc, checks_line, decisions_line, plural
 from app.export.dot import tint
-from app.export.places import places_of, quoting_names
+from app.export.places import places_of
 from app.export.report.fonts import markup
 from app.export.report.paragraph import Paragraph
 from app.export.report.rtl import is_rtl, user_text

@@ -49,6 +49,7 @@ def rubric_flowables(
     context: Sequence[tuple[str, str]] = (),
 ) -> list[Flowable]:
     """The section body: intro, optional context rows (problem, time), the table, questions."""
+    rubric = rubric.shown()
     fonts = styles.fonts
     story: list[Flowable] = [
         rich(
@@ -105,4 +106,5 @@ def rubric_section(
     """
     styles = styles or make_styles()
     width = width or PORTRAIT[0] - 2 * MARGIN
+    rubric = rubric.shown()  # names past NAME_LIMIT characters shortened, as the report shows them
     return AskingSection(RUBRIC_HEADING, rubric_flowables(rubric, styles, width, context), rubric.questions)

@@ -153,7 +153,7 @@ def component_block(
     if any(small):
         story.append(rich(" · ".join(part for part in small if part), styles.small))
     full = doc.full_names.get(component.id)
-    if full is not None:  # shortened everywhere else (report.long_names); last: free to split
+    if full is not None:  # shortened everywhere else (app.domain.long_names); last: free to split
         label = f"<i>Full name ({len(full):,} characters):</i>"
         story.append(rich(f"{label} {quote(full, styles.fonts)}", styles.small))
     return story

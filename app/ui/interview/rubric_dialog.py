@@ -98,7 +98,7 @@ class RubricDialog(QDialog):
         self.setObjectName("rubric_dialog")
         self.setWindowTitle("Interview rubric")
         self.resize(760, 720)
-        self.rubric = rubric
+        self.rubric = rubric = rubric.shown()  # long names shortened, as the report shows them
         self.context = list(context)
         maximum = 5 * len(rubric.dimensions)
         total = _label(
