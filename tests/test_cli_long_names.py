@@ -22,10 +22,10 @@ NAME = " ".join(WORDS)  # 5,999 characters, each word once
 SHORT = shortened(NAME)
 
 
-def _metrics(first: str, others: tuple[str, str] = ("Precision", "F1")) -> Design:
+def three_metrics(first: str, second: str = "Precision", third: str = "F1") -> Design:
     """Three metrics, none tied to the business objective: R1 and R5 quote their names, and
     the rubric charges both in its reasons."""
-    names = (first, *others)
+    names = (first, second, third)
     metrics = [
         Component(
             id=f"m{i}",
@@ -42,7 +42,7 @@ def _metrics(first: str, others: tuple[str, str] = ("Precision", "F1")) -> Desig
 @pytest.fixture
 def long_file(tmp_path):
     path = tmp_path / "long.mlsd"
-    save_design(_metrics(NAME), path)
+    save_design(three_metrics(NAME), path)
     return path
 
 
@@ -81,7 +81,7 @@ def test_check_isolates_right_to_left_names_in_finding_messages(tmp_path, capsys
     """Two Hebrew names with only ", " between them read as one phrase, swapped, in a terminal
     that lays lines out bidirectionally; the coverage lines isolated them already."""
     path = tmp_path / "rtl.mlsd"
-    save_design(_metrics("אלפא", ("בטא", "גמא")), path)
+    save_design(three_metrics("אלפא", "בטא", "גמא"), path)
     main(["check", str(path)])
     out = capsys.readouterr().out
     tied = next(line for line in out.splitlines() if "are not tied to" in line)
@@ -91,7 +91,7 @@ def test_check_isolates_right_to_left_names_in_finding_messages(tmp_path, capsys
 def test_export_pdf_rubric_checks_the_shortened_copy_once(tmp_path, monkeypatch):
     """The rubric was scored on a shortened copy checked for it, and the report checked its own
     copy again: the rules ran twice over the same shortened design."""
-    design = _metrics(NAME)
+    design = three_metrics(NAME)
     path, pdf = tmp_path / "long.mlsd", tmp_path / "long.pdf"
     save_design(design, path)
     checked: list[int] = []  # the longest name of each design checked

@@ -23,6 +23,7 @@ from app.cli import main
 from app.domain.model import Component, Decision, DecisionOption, Design, Meta
 from app.domain.text import FSI, PDI
 from app.persistence import save_design
+from tests.test_cli_long_names import three_metrics
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler) is not installed")
 
@@ -64,20 +65,7 @@ def words(tmp_path_factory) -> list[Word]:
     path, pdf = folder / "lists.mlsd", folder / "lists.pdf"
     save_design(_design(), path)
     assert main(["export", str(path), "--pdf", str(pdf), "--rubric"]) == 0
-    out = subprocess.run(
-        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    found: list[Word] = []
-    page = 0
-    for line in out.splitlines():
-        if "<page " in line:
-            page += 1
-        elif match := WORD.search(line):
-            x0, y0, x1, y1, text = match.groups()
-            found.append(
-                (page, float(x0), float(x1), (float(y0) + float(y1)) / 2, _logical(html.unescape(text)))
-            )
-    return found
+    return _words_of(pdf)
 
 
 def _line_of(words: list[Word], word: Word) -> list[Word]:
@@ -149,18 +137,8 @@ def test_a_rubric_reason_keeps_the_names_its_finding_quotes_in_order(tmp_path):
     """A rubric reason quotes a finding's message ("-2 R1 ...: A, B and C are not tied to
     Revenue"): its names were not isolated, so the first two, with only ", " between them,
     were drawn as one right-to-left phrase, B before A."""
-    metrics = [
-        Component(
-            id=f"m{i}",
-            kind="metric",
-            name=name,
-            properties={"name": ("recall", "precision", "f1")[i], "role": "guardrail", "threshold": 0.8},
-        )
-        for i, name in enumerate(OPTIONS)
-    ]
-    objective = Component(id="o", kind="business_objective", name="Revenue", properties={"kpi": "revenue"})
     path, pdf = tmp_path / "metrics.mlsd", tmp_path / "metrics.pdf"
-    save_design(Design(meta=Meta(title="Metrics"), components=[*metrics, objective]), path)
+    save_design(three_metrics(*OPTIONS), path)
     assert main(["export", str(path), "--pdf", str(pdf), "--rubric"]) == 0
     words = _words_of(pdf)
     lines = [  # the names after "objective:": the risk register's message, the rubric's reason

@@ -205,17 +205,22 @@ def test_score_now_keeps_the_countdown_running(interview):
     assert again is not dialog and controller.rubric_dialog is again
 
 
-def test_rubric_dialog_exports_the_report_with_the_rubric_section(interview, fake_dialogs, tmp_path, qtbot):
-    controller = interview.interview
-    interview.document.add_component("problem_framing", 0, 0)
-    fake_dialogs.answer("ask_finish_interview", True)
-    dialog = controller.finish()
+def _exported_rubric(interview, dialog, fake_dialogs, tmp_path, qtbot) -> tuple[str, str]:
+    """The report the rubric dialog exports: its whole text, and its rubric section."""
     out = tmp_path / "interview.pdf"
     fake_dialogs.answer("get_save_path", str(out))
     with qtbot.waitSignal(interview.exports.report_finished, timeout=60_000):
         dialog.export_button.click()
     text = text_of(out.read_bytes())
-    section = text[text.rindex("Interview rubric") : text.rindex("Appendix A. Rules and their result")]
+    return text, text[text.rindex("Interview rubric") : text.rindex("Appendix A. Rules and their result")]
+
+
+def test_rubric_dialog_exports_the_report_with_the_rubric_section(interview, fake_dialogs, tmp_path, qtbot):
+    controller = interview.interview
+    interview.document.add_component("problem_framing", 0, 0)
+    fake_dialogs.answer("ask_finish_interview", True)
+    dialog = controller.finish()
+    text, section = _exported_rubric(interview, dialog, fake_dialogs, tmp_path, qtbot)
     for name in DIMENSIONS:
         assert name in section
     assert "Follow-up questions" in section and "Card fraud" in section and "finished early" in section
@@ -275,11 +280,6 @@ def test_the_rubric_and_its_report_quote_a_long_name_shortened(interview, fake_d
     dialog = interview.interview.finish()
     reasons = [r for d in dialog.rubric.dimensions for r in d.reasons if words[0] in r]
     assert reasons and all(shortened(name) in r and words[-1] not in r for r in reasons), reasons
-    out = tmp_path / "interview.pdf"
-    fake_dialogs.answer("get_save_path", str(out))
-    with qtbot.waitSignal(interview.exports.report_finished, timeout=60_000):
-        dialog.export_button.click()
-    text = text_of(out.read_bytes())
-    section = text[text.rindex("Interview rubric") : text.rindex("Appendix A. Rules and their result")]
+    text, section = _exported_rubric(interview, dialog, fake_dialogs, tmp_path, qtbot)
     assert shortened(name) in section
     assert text.count(words[-1]) == 1  # whole once, under Design by stage

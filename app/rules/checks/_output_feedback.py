@@ -10,6 +10,7 @@ to a walk already made (R33 and R49 from the models, both ways)."""
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 
 from app.rules.checks._bits import pick
@@ -121,7 +122,26 @@ def learners_of(ctx: RuleContext, models: list[str]) -> Mapping[str, int]:
     return own_link_reach(ctx, models, models, forward=False)
 
 
-class _Crossed(Mapping[str, int]):
+class _Masks(Mapping[str, int]):
+    """A walk's masks read node by node through `get`; a node with no bit is missing."""
+
+    __slots__ = ()
+
+    @abstractmethod
+    def get(self, node: str, default: int = 0) -> int:  # type: ignore[override]
+        """The node's mask, `default` when it has no bit."""
+
+    def __getitem__(self, node: str) -> int:
+        mask = self.get(node)
+        if not mask:
+            raise KeyError(node)
+        return mask
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class _Crossed(_Masks):
     """The masks of a walk whose seeds are the `count` seeds then the far `ends`, with each
     end's bit read as the seeds crossing into it (`crossing`, which the end itself gains too).
     Read node by node: the few nodes a rule asks about are resolved, not the whole walk."""
@@ -148,21 +168,12 @@ class _Crossed(Mapping[str, int]):
             mask = mask & self.low | found
         return mask | self.crossing.get(node, 0)
 
-    def __getitem__(self, node: str) -> int:
-        mask = self.get(node)
-        if not mask:
-            raise KeyError(node)
-        return mask
-
     def __iter__(self) -> Iterator[str]:
         yield from self.bits
         yield from (end for end in self.crossing if end not in self.bits)
 
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
 
-
-class _Plain(Mapping[str, int]):
+class _Plain(_Masks):
     """The seeds' bits of a `_Crossed` walk, without what crossing their own links adds."""
 
     __slots__ = ("bits", "low")
@@ -173,14 +184,5 @@ class _Plain(Mapping[str, int]):
     def get(self, node: str, default: int = 0) -> int:  # type: ignore[override]
         return self.bits.get(node, 0) & self.low or default
 
-    def __getitem__(self, node: str) -> int:
-        mask = self.get(node)
-        if not mask:
-            raise KeyError(node)
-        return mask
-
     def __iter__(self) -> Iterator[str]:
         return (node for node, mask in self.bits.items() if mask & self.low)
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
