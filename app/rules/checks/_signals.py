@@ -13,7 +13,7 @@ from operator import or_
 from app.rules.checks._bits import bit_row, pick
 from app.rules.checks._common import endpoint_view, is_learned, items, number
 from app.rules.checks._feedback_reach import reach_bits_across_feedback
-from app.rules.checks._output_feedback import own_link_reach, plain_reach
+from app.rules.checks._output_feedback import own_link_reach
 from app.rules.context import RuleContext
 from app.rules.shape import links_at
 
@@ -123,12 +123,13 @@ def stated_reach_bits(
 def model_reach(ctx: RuleContext) -> Mapping[str, int]:
     """For every node, the models (bit i for model_ids()[i]) whose output reaches it without
     passing another model or a training job: what a model feeds at serving time (a policy, an
-    endpoint, another model). One pass shared by R43, R47, R49, R50 and R51."""
+    endpoint, another model), also across a model's own output link marked feedback (the loop
+    closed there still carries its scores) and a marked link between stores of data (see
+    `own_link_reach`). One pass shared by R43, R47, R48, R49, R50 and R51."""
     models = model_ids(ctx)
     if not models:
         return {}
-    # the walk R49 crosses models' own output links marked feedback with: one walk for both
-    return plain_reach(ctx, models, set(models) | ctx.ids_of_kind("training_job"))
+    return own_link_reach(ctx, models, set(models) | ctx.ids_of_kind("training_job"), stores=True)
 
 
 def final_models(ctx: RuleContext) -> set[str]:
