@@ -4,8 +4,8 @@ marked feedback read at serving time.
 * R33, R49: a model's scores kept as data (a scores table, a prediction cache) and written on
   a marked link into the data another model learns from (its training job, a feature pipeline)
   are still a hidden, unwatched cascade; a declared consumer before the store still declares it.
-* R43, R47 (and the other readers of `model_reach`): a model's own output link marked feedback
-  still carries its scores to the policy reading them and to the endpoint it serves."""
+* R43, R47, R51 (readers of `model_reach`): a model's own output link marked feedback still
+  carries its scores to the policy reading them and to the endpoint it serves."""
 
 from __future__ import annotations
 
@@ -133,3 +133,16 @@ def test_r47_endpoint_served_over_the_models_marked_output_link(builder: DesignB
     [finding] = findings(builder.design, "R47")
     assert finding.components == (model, endpoint)
     assert finding.message.startswith("Endpoint Feed ranks with Ranker (cold_start none)")
+
+
+def test_r51_vendor_model_feeding_a_model_that_serves_over_its_marked_output_link(builder: DesignBuilder):
+    vendor = builder.add("model", "Embedder", family="deep_nn", provenance="vendor_api", version_pinned=True)
+    model = builder.add("model", "Ranker", family="gbdt", provenance="trained_here")
+    endpoint = builder.add("endpoint", "Search API")
+    builder.link(vendor, model, phase="serve")
+    builder.link(model, endpoint, feedback=True)
+    gated = [f for f in findings(builder.design, "R51") if "without an evaluation gate" in f.message]
+    assert [f.message.split(":")[0] for f in gated] == [
+        "Embedder reaches endpoint Search API without an evaluation gate (through Ranker at serving, "
+        "whose gate judges its training, not what feeds it)"
+    ]

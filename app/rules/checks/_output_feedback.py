@@ -73,14 +73,20 @@ _READERS = (*SCORE_HOLDERS, "training_job")
 
 
 def own_link_reach(
-    ctx: RuleContext, seeds: list[str], stop: Iterable[str], forward: bool = True, stores: bool = False
+    ctx: RuleContext,
+    seeds: list[str],
+    stop: Iterable[str],
+    forward: bool = True,
+    stores: bool = False,
+    own_only: bool = False,
 ) -> Mapping[str, int]:
     """`ctx.reach_bits(seeds, forward=forward, stop=stop)` (bit i for seeds[i]), where the seeds'
     own links marked feedback (leaving a seed; entering it when not `forward`) are crossed too:
     the link's far end gains the seed's bit (and, from a seed that is no stop, what reaches the
     seed), and so does what the far end reaches without feedback links, not passing a stop.
     With `stores`, so is a link marked feedback from a store of data (`SCORE_HOLDERS`) into one or
-    into a training job, from the end the walk reaches (no stop) with what reaches that end.
+    into a training job, from the end the walk reaches (no stop) with what reaches that end;
+    with `own_only` too, the walk is that one (shared) but only the seeds' own links are crossed.
 
     One walk: the far ends that are no stops walk as extra seeds beside the seeds (their bits
     above the seeds'), each standing for the seeds crossing into it, so a large design pays a
@@ -111,10 +117,11 @@ def own_link_reach(
         bits = ctx.reach_bits([*seeds, *ends], forward=forward, stop=stopped)
         crossed = _Crossed(bits, len(seeds), ends, dict.fromkeys((end for _, end in links), 0))
         crossing = crossed.crossing  # the seeds' bits crossing into each far end
+        crossed_links = [(near, end) for near, end in links if near in mine] if own_only else links
         grown = True
         while grown:  # an end's walk may reach a seed that is no stop and has such a link
             grown = False
-            for near, end in links:
+            for near, end in crossed_links:
                 mask = bit.get(near, 0) if near in stopped else bit.get(near, 0) | crossed.get(near, 0)
                 if mask & ~crossing[end]:
                     crossing[end] |= mask
@@ -122,7 +129,7 @@ def own_link_reach(
                     grown = True
         return crossed
 
-    key = ("own_link_reach", tuple(seeds), stopped, forward, stores)
+    key = ("own_link_reach", tuple(seeds), stopped, forward, stores, own_only)
     return ctx.shape_memo(key, compute, {"links", "feedback"})
 
 

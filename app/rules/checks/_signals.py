@@ -124,12 +124,25 @@ def model_reach(ctx: RuleContext) -> Mapping[str, int]:
     """For every node, the models (bit i for model_ids()[i]) whose output reaches it without
     passing another model or a training job: what a model feeds at serving time (a policy, an
     endpoint, another model), also across a model's own output link marked feedback (the loop
-    closed there still carries its scores) and a marked link between stores of data (see
-    `own_link_reach`). One pass shared by R43, R47, R48, R49, R50 and R51."""
+    closed there still carries its scores). One pass shared by R43, R47, R48, R50 and R51, read
+    off the walk R49 crosses links between stores of data with too (`prediction_reach`)."""
     models = model_ids(ctx)
     if not models:
         return {}
-    return own_link_reach(ctx, models, set(models) | ctx.ids_of_kind("training_job"), stores=True)
+    return own_link_reach(ctx, models, _model_stops(ctx, models), stores=True, own_only=True)
+
+
+def prediction_reach(ctx: RuleContext) -> Mapping[str, int]:
+    """`model_reach`, also across a link marked feedback from a store of data into another or a
+    training job (see `own_link_reach`): where the models' predictions land as data (R49)."""
+    models = model_ids(ctx)
+    if not models:
+        return {}
+    return own_link_reach(ctx, models, _model_stops(ctx, models), stores=True)
+
+
+def _model_stops(ctx: RuleContext, models: list[str]) -> set[str]:
+    return set(models) | ctx.ids_of_kind("training_job")
 
 
 def final_models(ctx: RuleContext) -> set[str]:

@@ -20,6 +20,7 @@ from app.rules.checks._signals import (
     linked_monitors,
     model_ids,
     model_reach,
+    prediction_reach,
     watch_verdict,
 )
 from app.rules.context import RuleContext
@@ -203,7 +204,7 @@ def _cascade_pairs(ctx: RuleContext, models: list[str]) -> dict[tuple[int, int],
     def compute() -> dict[tuple[int, int], list[str]]:
         # a model's own link out (into the learning model) marked feedback still carries
         # its predictions (still trains it), and so does such a link between stores of data
-        fed_by = model_reach(ctx)
+        fed_by = prediction_reach(ctx)
         feeds = learners_of(ctx, models)
         where, order = ctx.topo_index(False), ctx.order
         landing = [t for t in ctx.ids_of_kind(*_LANDING) if fed_by.get(t)]
