@@ -267,8 +267,7 @@ def _read_as_data(
     declared consumer (the cascade is known) or another job; a model file a job starts from (an
     artifact link: fine-tuning, a warm start) is not its data. Of the links marked feedback, a
     model's own output link and one from a store of data (a prediction cache, say) are read."""
-    mask = 0
-    kind_of = ctx.kind_of
+    mask, kind_of = 0, ctx.kind_of
     for prev, data in ctx.pred[job].items():
         if data["flow"] in NOT_REQUEST_INPUTS or prev in barrier:
             continue
