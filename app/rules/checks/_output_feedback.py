@@ -5,8 +5,9 @@ still ships what it trains: the mark says the loop is meant, not that the model 
 Walking every job across every feedback link of a large design is costly (most of it becomes
 one loop); only the few feedback links leaving a seed into the kinds asked for are crossed
 here, walked feedback-free from their targets, and what those walks reach is credited to the
-seeds crossing into them. Used by R28; `own_link_crossings` gives only what such links add
-to a walk already made (R33 and R49 from the models, both ways)."""
+seeds crossing into them. Used by R28; `own_link_reach` crosses the seeds' own such links in
+the seeds' walk itself (R13, R44, R45 from sources; R33, R49 and `model_reach` from the models,
+both ways, which also cross a marked link between two stores of data the walk reaches)."""
 
 from __future__ import annotations
 
@@ -64,13 +65,28 @@ def across_output_links(
     return merged
 
 
+# Where a model's scores are kept as data, and where another model's data is read from: a link
+# marked feedback from the one into the other still carries the scores (a scores table, a
+# prediction cache written back into a feature pipeline or a training set)
+SCORE_HOLDERS = ("dataset", "cache", "feature_store", "data_pipeline", "feature_pipeline", "vector_index")
+_READERS = (*SCORE_HOLDERS, "training_job")
+
+
 def own_link_reach(
-    ctx: RuleContext, seeds: list[str], stop: Iterable[str], forward: bool = True
+    ctx: RuleContext,
+    seeds: list[str],
+    stop: Iterable[str],
+    forward: bool = True,
+    stores: bool = False,
+    own_only: bool = False,
 ) -> Mapping[str, int]:
     """`ctx.reach_bits(seeds, forward=forward, stop=stop)` (bit i for seeds[i]), where the seeds'
     own links marked feedback (leaving a seed; entering it when not `forward`) are crossed too:
     the link's far end gains the seed's bit (and, from a seed that is no stop, what reaches the
     seed), and so does what the far end reaches without feedback links, not passing a stop.
+    With `stores`, so is a link marked feedback from a store of data (`SCORE_HOLDERS`) into one or
+    into a training job, from the end the walk reaches (no stop) with what reaches that end;
+    with `own_only` too, the walk is that one (shared) but only the seeds' own links are crossed.
 
     One walk: the far ends that are no stops walk as extra seeds beside the seeds (their bits
     above the seeds'), each standing for the seeds crossing into it, so a large design pays a
@@ -79,9 +95,17 @@ def own_link_reach(
     stopped = frozenset(stop)
     mine = set(seeds)
 
-    def own_links() -> list[tuple[str, str]]:  # (seed, far end)
-        pairs = ctx.feedback_links()
-        return [(a, b) for a, b in pairs if a in mine] if forward else [(b, a) for a, b in pairs if b in mine]
+    def own_links() -> list[tuple[str, str]]:  # (seed or a store, far end)
+        pairs = ctx.feedback_links() if forward else [(b, a) for a, b in ctx.feedback_links()]
+        if not stores:
+            return [(a, b) for a, b in pairs if a in mine]
+        kind_of = ctx.kind_of
+        near, far = (SCORE_HOLDERS, _READERS) if forward else (_READERS, SCORE_HOLDERS)
+        return [
+            (a, b)
+            for a, b in pairs
+            if a in mine or (kind_of.get(a) in near and kind_of.get(b) in far and a not in stopped)
+        ]
 
     if not own_links():
         return ctx.reach_bits(seeds, forward=forward, stop=stopped)
@@ -93,33 +117,28 @@ def own_link_reach(
         bits = ctx.reach_bits([*seeds, *ends], forward=forward, stop=stopped)
         crossed = _Crossed(bits, len(seeds), ends, dict.fromkeys((end for _, end in links), 0))
         crossing = crossed.crossing  # the seeds' bits crossing into each far end
+        crossed_links = [(near, end) for near, end in links if near in mine] if own_only else links
         grown = True
         while grown:  # an end's walk may reach a seed that is no stop and has such a link
             grown = False
-            for seed, end in links:
-                mask = bit[seed] if seed in stopped else bit[seed] | crossed.get(seed, 0)
+            for near, end in crossed_links:
+                mask = bit.get(near, 0) if near in stopped else bit.get(near, 0) | crossed.get(near, 0)
                 if mask & ~crossing[end]:
                     crossing[end] |= mask
                     crossed.resolved.clear()
                     grown = True
         return crossed
 
-    key = ("own_link_reach", tuple(seeds), stopped, forward)
+    key = ("own_link_reach", tuple(seeds), stopped, forward, stores, own_only)
     return ctx.shape_memo(key, compute, {"links", "feedback"})
-
-
-def plain_reach(ctx: RuleContext, seeds: list[str], stop: Iterable[str]) -> Mapping[str, int]:
-    """`ctx.reach_bits(seeds, stop=stop)`, read off `own_link_reach`'s walk when the seeds have
-    own links marked feedback (the seeds' bits of that walk are these), so the two share one."""
-    reach = own_link_reach(ctx, seeds, stop)
-    return _Plain(reach) if isinstance(reach, _Crossed) else reach
 
 
 def learners_of(ctx: RuleContext, models: list[str]) -> Mapping[str, int]:
     """For every node, the models (bit i for models[i]) learning from it: it reaches them not
     through another model, or reaches a model's own input link marked feedback (a training job's
-    output link closing a continual-training loop still trains the model)."""
-    return own_link_reach(ctx, models, models, forward=False)
+    output link closing a continual-training loop still trains the model), or a link marked
+    feedback from a store of data into one or a training job that reaches them."""
+    return own_link_reach(ctx, models, models, forward=False, stores=True)
 
 
 class _Masks(Mapping[str, int]):
@@ -168,21 +187,6 @@ class _Crossed(_Masks):
             mask = mask & self.low | found
         return mask | self.crossing.get(node, 0)
 
-    def __iter__(self) -> Iterator[str]:
-        yield from self.bits
-        yield from (end for end in self.crossing if end not in self.bits)
-
-
-class _Plain(_Masks):
-    """The seeds' bits of a `_Crossed` walk, without what crossing their own links adds."""
-
-    __slots__ = ("bits", "low")
-
-    def __init__(self, crossed: _Crossed):
-        self.bits, self.low = crossed.bits, crossed.low
-
-    def get(self, node: str, default: int = 0) -> int:  # type: ignore[override]
-        return self.bits.get(node, 0) & self.low or default
-
-    def __iter__(self) -> Iterator[str]:
-        return (node for node, mask in self.bits.items() if mask & self.low)
+    def __iter__(self) -> Iterator[str]:  # an end no seed crosses into walks with no bit
+        yield from (node for node in self.bits if self.get(node))
+        yield from (end for end in self.crossing if end not in self.bits and self.crossing[end])

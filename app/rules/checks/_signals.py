@@ -13,7 +13,7 @@ from operator import or_
 from app.rules.checks._bits import bit_row, pick
 from app.rules.checks._common import endpoint_view, is_learned, items, number
 from app.rules.checks._feedback_reach import reach_bits_across_feedback
-from app.rules.checks._output_feedback import own_link_reach, plain_reach
+from app.rules.checks._output_feedback import own_link_reach
 from app.rules.context import RuleContext
 from app.rules.shape import links_at
 
@@ -123,12 +123,26 @@ def stated_reach_bits(
 def model_reach(ctx: RuleContext) -> Mapping[str, int]:
     """For every node, the models (bit i for model_ids()[i]) whose output reaches it without
     passing another model or a training job: what a model feeds at serving time (a policy, an
-    endpoint, another model). One pass shared by R43, R47, R49, R50 and R51."""
+    endpoint, another model), also across a model's own output link marked feedback (the loop
+    closed there still carries its scores). One pass shared by R43, R47, R48, R50 and R51, read
+    off the walk R49 crosses links between stores of data with too (`prediction_reach`)."""
     models = model_ids(ctx)
     if not models:
         return {}
-    # the walk R49 crosses models' own output links marked feedback with: one walk for both
-    return plain_reach(ctx, models, set(models) | ctx.ids_of_kind("training_job"))
+    return own_link_reach(ctx, models, _model_stops(ctx, models), stores=True, own_only=True)
+
+
+def prediction_reach(ctx: RuleContext) -> Mapping[str, int]:
+    """`model_reach`, also across a link marked feedback from a store of data into another or a
+    training job (see `own_link_reach`): where the models' predictions land as data (R49)."""
+    models = model_ids(ctx)
+    if not models:
+        return {}
+    return own_link_reach(ctx, models, _model_stops(ctx, models), stores=True)
+
+
+def _model_stops(ctx: RuleContext, models: list[str]) -> set[str]:
+    return set(models) | ctx.ids_of_kind("training_job")
 
 
 def final_models(ctx: RuleContext) -> set[str]:

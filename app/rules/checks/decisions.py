@@ -93,8 +93,9 @@ def _resampled(ctx: RuleContext, model: str) -> list[str]:
     condition="A learned model's scores are read as probabilities and its calibration is none, or "
     "native while it is trained on resampled data that is not re-weighted (along links marked "
     "feedback too). Read as probabilities: "
-    "a model whose output leaves the system (it feeds no other model) or that is linked to the "
-    "policy feeds an optimizer or a bandit, a threshold policy whose threshold is hand-set, or a "
+    "a model whose output leaves the system (it feeds no other model; a model's own output link "
+    "marked feedback still carries its scores) or that is linked to the policy feeds an optimizer "
+    "or a bandit, a threshold policy whose threshold is hand-set, or a "
     "rerank that combines several models' scores; or, for the "
     "models whose output leaves the system, the design optimizes or guards a log loss, Brier or ECE "
     "metric, or a problem framing sets false-positive or false-negative costs. A threshold tuned "
@@ -209,7 +210,8 @@ _COLD_START = ("popularity_fallback", "content_features", "exploration")
     "fallback for users without history, or exploration traffic reserved for new items.",
     sources=(SCHEIN_2002,),
     condition="The design ranks or recommends (a framing with task ranking, a rerank decision policy, "
-    "a retriever or a ranking metric) and no learned model serving an endpoint (pretrained, vendor and LLM "
+    "a retriever or a ranking metric) and no learned model serving an endpoint (also over its own "
+    "output link marked feedback; pretrained, vendor and LLM "
     "models left out: they learn no interaction history here) has cold_start "
     "popularity_fallback, content_features or exploration, no decision policy downstream of it "
     "(not through a training job, consumer or prediction log) explores (a bandit, or "

@@ -259,7 +259,8 @@ _VALUE_TASKS = {"regression", "forecast"}
     "no importance-weighting sampling strategy (importance_weight with weighted_correction) "
     "between them. Where outcomes are hidden by the system's decisions (any task but regression "
     "and forecast), a random uncensored slice also corrects: a prediction logger near the model's "
-    "endpoint with holdout_pct above 0 and propensity_logged, or a holdback experiment there. "
+    "endpoint (served over its own output link marked feedback too) with holdout_pct above 0 and "
+    "propensity_logged, or a holdback experiment there. "
     "Values capped by the world (regression, forecast) need the censoring modelled: record how as "
     "a decision.",
     unset="censored unset on a label source of a forecasting design (a framing with task forecast) "

@@ -25,7 +25,7 @@ from app.rules.checks._common import (
     serve_side,
     serving_models,
 )
-from app.rules.checks._output_feedback import learners_of, own_link_reach
+from app.rules.checks._output_feedback import SCORE_HOLDERS, learners_of, own_link_reach
 from app.rules.checks._shortcuts import names_of
 from app.rules.checks.capacity import cost_budget_hits
 from app.rules.checks.nearness import direct_consumers
@@ -215,7 +215,8 @@ def r32_staleness(ctx: RuleContext) -> Iterator[Hit]:
     "pipeline, feature store, or training job (read as data: through a prediction cache, say, not "
     "as the model file a fine-tuning starts from) that another model learns from, with no declared "
     "consumer in between (a link marked feedback is crossed when it is the producing model's own "
-    "output link or the learning model's own input link).",
+    "output link, the learning model's own input link, or a link from a dataset, cache, pipeline, "
+    "feature store or vector index into another or into a training job).",
     unset="declared unset on a consumer is a warning naming consumer.declared.",
 )
 def r33_consumers(ctx: RuleContext) -> Iterator[Hit]:
@@ -238,7 +239,7 @@ def r33_consumers(ctx: RuleContext) -> Iterator[Hit]:
         stop = model_ids | declared_ids | landing | jobs
         # a model's own link out (into the learning model) marked feedback: the loop closed
         # there still carries its predictions (still trains it)
-        fed_by = own_link_reach(ctx, models, stop)
+        fed_by = own_link_reach(ctx, models, stop, stores=True)
         feeds = learners_of(ctx, models)
         # read straight from a model or a prediction cache, not as a base model
         bit = {m: 1 << i for i, m in enumerate(models)}
@@ -264,11 +265,13 @@ def _read_as_data(
     """The models (`bit` of each) whose predictions a training job reads by a data-carrying link
     not from a dataset, pipeline or store (those are reported where the predictions land), a
     declared consumer (the cascade is known) or another job; a model file a job starts from (an
-    artifact link: fine-tuning, a warm start) is not its data. Of the links marked feedback, only
-    a model's own output link is read."""
-    mask = 0
+    artifact link: fine-tuning, a warm start) is not its data. Of the links marked feedback, a
+    model's own output link and one from a store of data (a prediction cache, say) are read."""
+    mask, kind_of = 0, ctx.kind_of
     for prev, data in ctx.pred[job].items():
-        if data["flow"] in NOT_REQUEST_INPUTS or prev in barrier or (data["feedback"] and prev not in bit):
+        if data["flow"] in NOT_REQUEST_INPUTS or prev in barrier:
+            continue
+        if data["feedback"] and prev not in bit and kind_of.get(prev) not in SCORE_HOLDERS:
             continue
         mask |= bit.get(prev) or fed_by.get(prev, 0)
     return mask

@@ -11,7 +11,7 @@ from app.domain.model import Component
 from app.rules.checks._bits import pick
 from app.rules.checks._common import htd, items, mts, names
 from app.rules.checks._flows import task_of
-from app.rules.checks._output_feedback import learners_of, own_link_reach
+from app.rules.checks._output_feedback import learners_of
 from app.rules.checks._shortcuts import names_of
 from app.rules.checks._signals import (
     GDPR_ART5,
@@ -20,6 +20,7 @@ from app.rules.checks._signals import (
     linked_monitors,
     model_ids,
     model_reach,
+    prediction_reach,
     watch_verdict,
 )
 from app.rules.context import RuleContext
@@ -202,9 +203,8 @@ def _cascade_pairs(ctx: RuleContext, models: list[str]) -> dict[tuple[int, int],
 
     def compute() -> dict[tuple[int, int], list[str]]:
         # a model's own link out (into the learning model) marked feedback still carries
-        # its predictions (still trains it)
-        stop = set(models) | ctx.ids_of_kind("training_job")
-        fed_by = own_link_reach(ctx, models, stop)
+        # its predictions (still trains it), and so does such a link between stores of data
+        fed_by = prediction_reach(ctx)
         feeds = learners_of(ctx, models)
         where, order = ctx.topo_index(False), ctx.order
         landing = [t for t in ctx.ids_of_kind(*_LANDING) if fed_by.get(t)]
@@ -240,8 +240,9 @@ def _cascade_pairs(ctx: RuleContext, models: list[str]) -> dict[tuple[int, int],
     "predictions land in a dataset, data or feature pipeline, feature store, vector index or source another "
     "model learns from, and no monitor watches upstream or data_drift there, or upstream or "
     "prediction_drift on the producing model (a link marked feedback is crossed when it is the "
-    "producing model's own output link or the learning model's own input link; undeclared "
-    "consumers of that kind are R33's).",
+    "producing model's own output link, the learning model's own input link, or a link from a "
+    "dataset, cache, pipeline, feature store or vector index into another or into a training job; "
+    "undeclared consumers of that kind are R33's).",
     unset="A consumer with declared unset does not declare the dependency, and a linked monitor with "
     "watches unset does not watch it: both are named as unset. A data source with source_type unset "
     "is not assumed to hold model outputs.",
