@@ -12,7 +12,8 @@ compares with a modified copy, steps with F8 / Shift+F8, leaves with Esc and exp
 design document as Markdown. Prints one line per check and saves screenshots of the editor,
 the dock and compare mode in --out; exits 1 if a check fails, 2 without xcb or xdotool.
 Without a window manager a closed dialog leaves no active window, so the walk clicks the canvas
-before window shortcuts, as a user would.
+before window shortcuts, as a user would. The window is 1500x940, smaller on a screen that has
+no room for it (`fit_window`; on 1440x900 it is 1412x840).
 """
 
 from __future__ import annotations
@@ -33,6 +34,21 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "resources" / "templates" / "recommendations.mlsd"
 
 
+WANTED_SIZE = (1500, 940)  # room for the canvas and the docks side by side
+MARGIN = 20  # from the screen's corner, as a user's window is
+FRAME_ROOM = (8, 40)  # a window manager's borders and title bar, when there is one
+
+
+def fit_window(available: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """The walk's window (x, y, width, height): WANTED_SIZE at MARGIN from the corner of the
+    `available` screen area, smaller on a screen too small for it (1440x900: it was 1500x940
+    and overflowed it), frame included."""
+    ax, ay, aw, ah = available
+    width = min(WANTED_SIZE[0], aw - MARGIN - FRAME_ROOM[0])
+    height = min(WANTED_SIZE[1], ah - MARGIN - FRAME_ROOM[1])
+    return ax + MARGIN, ay + MARGIN, width, height
+
+
 class Walk:
     def __init__(self, theme: str, out: Path) -> None:
         from app.ui import dialogs
@@ -49,8 +65,10 @@ class Walk:
         dialogs.get_save_path = lambda *_a, **_k: str(self.markdown)  # File > Export asks no path
         self.window = MainWindow(restore_layout=False)
         self.window.persist_settings = False
-        self.window.resize(1500, 940)
-        self.window.move(20, 20)
+        screen = QApplication.primaryScreen().availableGeometry()
+        x, y, width, height = fit_window(screen.getRect())
+        self.window.resize(width, height)
+        self.window.move(x, y)
         self.window.show()
         self.window.files.open(str(self.path))
 

@@ -12,14 +12,15 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMenu, QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 
 from app.ui import help_dialogs
 from app.ui.accessibility import focus_inspector
 from app.ui.canvas.connect_picker import pick_and_connect
 from app.ui.export_actions import CANVAS_FORMATS, DIAGRAM_FORMATS
+from app.ui.panel_keys import bind_panel, focus_in
 from app.ui.theme import ThemeManager
 
 if TYPE_CHECKING:
@@ -54,44 +55,6 @@ def without(found: list[QKeySequence], *taken: QAction) -> list[QKeySequence]:
 def _step_message(done: str, text: str) -> str:
     """The status bar's line after an undo or redo step: "Undone: Auto-layout"."""
     return f"{done}: {text}" if text else done
-
-
-def _note_buried(dock: QDockWidget) -> None:
-    """Remember whether the dock is open but behind another tab of its group."""
-    covered = dock.isVisible() and not dock.isFloating() and dock.visibleRegion().isEmpty()
-    dock.setProperty("buried", covered)
-
-
-def _bring_forward(dock: QDockWidget, checked: bool, focus: Callable[[], object]) -> None:
-    """View > panel (Ctrl+Alt+1..6) shows the panel in front: a tabbed dock is raised, and one
-    hidden behind another tab is brought forward rather than closed. The keyboard focus goes
-    into it (`focus`): it stayed where it was, and from the canvas (whose Tab visits every card
-    first) a panel was out of the keyboard's reach."""
-    if not checked and dock.property("buried"):
-        dock.show()
-    if dock.isVisible():
-        dock.raise_()
-        # once the dock area has laid out its tabs again: a dock closed by the toggle and shown
-        # again is not yet in front, and the focus stayed in the panel it replaced (seen on X11)
-        QTimer.singleShot(0, dock, focus)
-
-
-def _focus_in(preferred: QWidget) -> None:
-    """The focus to a panel's main widget, or, hidden (the findings list of a design with no
-    findings), to the panel's first widget that takes it."""
-    if not preferred.isVisible():
-        dock = preferred.parentWidget()
-        while dock is not None and not isinstance(dock, QDockWidget):
-            dock = dock.parentWidget()
-        found = [
-            w
-            for w in (dock.findChildren(QWidget) if dock is not None else [])
-            if w.isVisible() and w.isEnabled() and w.focusPolicy() & Qt.FocusPolicy.TabFocus
-        ]
-        if not found:
-            return
-        preferred = found[0]
-    preferred.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
 
 class WindowActions(QObject):
@@ -235,7 +198,7 @@ class WindowActions(QObject):
         view_menu.addSeparator()
         panels = []
         def focus_on(widget: Callable[[], QWidget]) -> Callable[[], object]:
-            return lambda: _focus_in(widget())
+            return lambda: focus_in(widget())
 
         for dock, shortcut, focus in (
             (w.palette_dock, "Ctrl+Alt+1", focus_on(lambda: w.palette_panel.search)),
@@ -245,10 +208,7 @@ class WindowActions(QObject):
             (w.decisions_dock, "Ctrl+Alt+5", focus_on(lambda: w.decisions.tree)),
             (w.estimates_dock, "Ctrl+Alt+6", focus_on(lambda: w.estimates.totals)),
         ):
-            toggle = dock.toggleViewAction()
-            toggle.setShortcut(QKeySequence(shortcut))
-            toggle.toggled.connect(lambda _on, d=dock: _note_buried(d))  # runs before Qt hides it
-            toggle.triggered.connect(lambda on, d=dock, f=focus: _bring_forward(d, on, f))
+            toggle = bind_panel(dock, shortcut, focus, home=canvas)  # the key and the click differ
             view_menu.addAction(toggle)
             panels.append(toggle)
         self.reset_layout = QAction("&Reset Panel Layout", self.window)

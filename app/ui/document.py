@@ -238,7 +238,7 @@ class DesignDocument(QObject):
         ids = [cid for cid in dict.fromkeys(component_ids) if cid in index and index[cid].pinned != pinned]
         if not ids:
             return
-        verb = "Pin" if pinned else "Unpin"
+        verb = "Pin position of" if pinned else "Unpin position of"  # as the card menu says it
         text = f"{verb} {index[ids[0]].name}" if len(ids) == 1 else f"{verb} {len(ids)} components"
         old = {cid: index[cid].pinned for cid in ids}
         self._push(commands.SetPinnedCommand(self, {cid: pinned for cid in ids}, old, text))

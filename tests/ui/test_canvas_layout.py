@@ -136,7 +136,7 @@ def test_pin_and_unpin_are_undoable_and_saved(qtbot, tmp_path):
     doc.undo_stack.clear()
     before = snapshot(doc)
     doc.set_pinned([a, b], True)
-    assert doc.undo_stack.count() == 1 and doc.undo_stack.undoText() == "Pin 2 components"
+    assert doc.undo_stack.count() == 1 and doc.undo_stack.undoText() == "Pin position of 2 components"
     assert doc.component(a).pinned and doc.component(b).pinned
     assert view.design_scene.component_item(a).pinned
     doc.set_pinned([a, b], True)  # no change: no step
@@ -150,7 +150,7 @@ def test_pin_and_unpin_are_undoable_and_saved(qtbot, tmp_path):
     saved = {c["id"]: c for c in json.loads(path.read_text(encoding="utf-8"))["components"]}
     assert saved[a]["pinned"] is True and saved[b]["pinned"] is True
     doc.set_pinned([b], False)
-    assert doc.undo_stack.undoText() == "Unpin Feed API" and not doc.component(b).pinned
+    assert doc.undo_stack.undoText() == "Unpin position of Feed API" and not doc.component(b).pinned
 
 
 def test_the_card_menu_pins_the_selection_and_the_inspector_shows_it(qtbot, windows, catalog):
@@ -169,7 +169,7 @@ def test_the_card_menu_pins_the_selection_and_the_inspector_shows_it(qtbot, wind
     assert doc.component(a).pinned and doc.component(b).pinned
     menu = view.context_menu_at(at(view, 500, 45))
     pin = next(action for action in menu.actions() if action.objectName() == "pin_action")
-    assert pin.text() == "Unpin (2)"
+    assert pin.text() == "Unpin position (2)"  # the pair reads alike
     # a right click on a card outside the selection makes it the selection
     c = doc.add_component("metric", 0, 300, "CTR")
     menu = view.context_menu_at(at(view, 100, 345))
@@ -180,7 +180,7 @@ def test_the_card_menu_pins_the_selection_and_the_inspector_shows_it(qtbot, wind
     page = window.inspector.component_page
     assert page.pinned.isChecked()
     page.pinned.click()  # edits through the same command
-    assert not doc.component(a).pinned and doc.undo_stack.undoText() == "Unpin Ranker"
+    assert not doc.component(a).pinned and doc.undo_stack.undoText() == "Unpin position of Ranker"
     doc.undo_stack.undo()
     assert page.pinned.isChecked()
 

@@ -104,7 +104,7 @@ def test_ctrl_f_puts_the_cursor_in_the_search_which_marks_the_cards_found(window
     assert window.canvas.design_scene.matches == {ranker}
 
 
-def test_panel_shortcut_brings_a_tabbed_dock_forward(windows, qtbot):
+def test_the_view_menu_item_brings_a_tabbed_dock_forward(windows, qtbot):
     window = windows()
     window.resize(1400, 900)
     decisions, findings = window.decisions_dock, window.findings_dock
@@ -113,9 +113,10 @@ def test_panel_shortcut_brings_a_tabbed_dock_forward(windows, qtbot):
     findings.raise_()
     qtbot.waitUntil(lambda: on_top(findings))
     assert not on_top(decisions)
-    toggle.trigger()  # Ctrl+Alt+5 while Decisions is open behind the Findings tab: forward, not closed
+    # the View menu item (its key acts otherwise: test_panel_keys.py)
+    toggle.trigger()  # while Decisions is open behind the Findings tab: forward, not closed
     qtbot.waitUntil(lambda: on_top(decisions))
-    toggle.trigger()  # in front: the same key closes it
+    toggle.trigger()  # in front: the same item closes it
     qtbot.waitUntil(lambda: not decisions.isVisible())
     findings.raise_()
     toggle.trigger()  # closed: it opens in front of the tab group

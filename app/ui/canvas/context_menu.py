@@ -1,4 +1,5 @@
-"""The canvas's context menu on cards: rename, record a decision, pin or unpin, auto-layout the selection."""
+"""The canvas's context menu on cards: rename, record a decision, pin or unpin the position,
+auto-layout the selection."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def card_menu(view: CanvasView, pos: QPoint) -> QMenu | None:
     record.triggered.connect(lambda: view.decision_requested.emit(list(ids)))
     menu.addSeparator()
     if all_pinned:
-        action = menu.addAction(f"Unpin{count}")
+        action = menu.addAction(f"Unpin position{count}")
         action.triggered.connect(lambda: view.set_selection_pinned(False))
     else:
         action = menu.addAction(f"Pin position{count}")

@@ -207,7 +207,7 @@ class CanvasEditMixin:
         """Pin (auto-layout leaves them in place) or unpin the selected components: one step."""
         ids = self.selected_component_ids()
         if not ids:
-            self.message.emit("Select components to pin or unpin them")
+            self.message.emit("Select components to pin or unpin their position")
             return
         self.document.set_pinned(ids, pinned)
 

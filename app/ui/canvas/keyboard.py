@@ -2,7 +2,8 @@
 
 - Tab / Shift+Tab select the next / previous card in reading order (stage lanes left to right,
   then top to bottom); past the last card (or before the first) the focus leaves the canvas,
-  so the keyboard is never trapped in it.
+  so the keyboard is never trapped in it. Ctrl+Tab / Ctrl+Shift+Tab leave it at once, to the
+  next / previous panel, as Qt's text editors do with the Tab they keep for themselves.
 - Arrow keys select the nearest card in that direction.
 - Alt+arrows move the selected cards (1 px, a grid step with snap on; Alt+Shift+arrows 10 px),
   one undo step per press. Alt, not Shift: Shift+arrows conventionally extend a selection, and
@@ -47,6 +48,7 @@ _ARROW_NAMES = ("Left", "Right", "Up", "Down")
 CANVAS_KEYS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Next card", ("Tab",)),
     ("Previous card", ("Shift+Tab",)),
+    ("Leave the canvas: next / previous panel", ("Ctrl+Tab", "Ctrl+Shift+Tab")),
     ("Nearest card in that direction", _ARROW_NAMES),
     ("Move the selection", tuple(f"Alt+{a}" for a in _ARROW_NAMES)),
     (f"Move the selection {LARGE_STEP:g} px", tuple(f"Alt+Shift+{a}" for a in _ARROW_NAMES)),
@@ -57,7 +59,8 @@ CANVAS_KEYS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Pan the canvas (hold while dragging)", ("Space",)),
 )
 _HELP = (
-    "Tab and Shift+Tab: next and previous card; arrow keys: nearest card that way; "
+    "Tab and Shift+Tab: next and previous card; Ctrl+Tab and Ctrl+Shift+Tab: next and previous "
+    "panel; arrow keys: nearest card that way; "
     "Alt+arrows: move the selection; Ctrl+L: connect to a card; Enter: edit in the inspector; "
     "F2: rename the card."
 )
@@ -151,12 +154,16 @@ class CanvasKeyboardMixin:
     # ---- keys ------------------------------------------------------------------------------------
 
     def handle_tab(self, event: QKeyEvent) -> bool:
-        """Tab / Shift+Tab between cards; False to let the focus leave the canvas."""
-        if event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+        """Tab / Shift+Tab between cards, Ctrl+Tab / Ctrl+Shift+Tab out of the canvas; False to
+        let the focus leave the canvas."""
+        mods = event.modifiers()
+        if mods & Qt.KeyboardModifier.AltModifier:
             return False
-        backward = event.key() == Qt.Key.Key_Backtab or bool(
-            event.modifiers() & Qt.KeyboardModifier.ShiftModifier
-        )
+        backward = event.key() == Qt.Key.Key_Backtab or bool(mods & Qt.KeyboardModifier.ShiftModifier)
+        if mods & Qt.KeyboardModifier.ControlModifier:
+            # as Qt's text editors do with the Tab they consume: the canvas's Tab walks every card
+            self.focusNextPrevChild(not backward)  # type: ignore[attr-defined]
+            return True
         return self.select_next_card(-1 if backward else 1)
 
     def handle_navigation_key(self, event: QKeyEvent) -> bool:
