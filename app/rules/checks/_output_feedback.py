@@ -11,7 +11,6 @@ both ways, which also cross a marked link between two stores of data the walk re
 
 from __future__ import annotations
 
-from abc import abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 
 from app.rules.checks._bits import pick
@@ -141,26 +140,7 @@ def learners_of(ctx: RuleContext, models: list[str]) -> Mapping[str, int]:
     return own_link_reach(ctx, models, models, forward=False, stores=True)
 
 
-class _Masks(Mapping[str, int]):
-    """A walk's masks read node by node through `get`; a node with no bit is missing."""
-
-    __slots__ = ()
-
-    @abstractmethod
-    def get(self, node: str, default: int = 0) -> int:  # type: ignore[override]
-        """The node's mask, `default` when it has no bit."""
-
-    def __getitem__(self, node: str) -> int:
-        mask = self.get(node)
-        if not mask:
-            raise KeyError(node)
-        return mask
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
-
-
-class _Crossed(_Masks):
+class _Crossed(Mapping[str, int]):
     """The masks of a walk whose seeds are the `count` seeds then the far `ends`, with each
     end's bit read as the seeds crossing into it (`crossing`, which the end itself gains too).
     Read node by node: the few nodes a rule asks about are resolved, not the whole walk."""
@@ -186,6 +166,15 @@ class _Crossed(_Masks):
                 self.resolved[high] = found
             mask = mask & self.low | found
         return mask | self.crossing.get(node, 0)
+
+    def __getitem__(self, node: str) -> int:
+        mask = self.get(node)
+        if not mask:
+            raise KeyError(node)
+        return mask
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
     def __iter__(self) -> Iterator[str]:  # an end no seed crosses into walks with no bit
         yield from (node for node in self.bits if self.get(node))
