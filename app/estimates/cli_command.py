@@ -67,10 +67,10 @@ def cmd_estimate(args: argparse.Namespace) -> int:
 
         write_json_text(json_escape_bidi(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
     else:
+        from app.domain.long_names import shortened
         from app.domain.text import isolate
-        from app.estimates.model import one_line
 
-        title = isolate(one_line(loaded.design.meta.title))
+        title = isolate(shortened(loaded.design.meta.title))
         sys.stdout.write(f"{title} ({isolate(display_path(args.file))})\n\n" + estimate.to_text())
     sys.stdout.flush()
     return 0
