@@ -350,8 +350,9 @@ def score_design(design: Design, result: CheckResult, catalog: Catalog) -> Rubri
     for question in question_items(design, result, catalog):
         dimension = by_name[question.dimension]
         if len(dimension.questions) < MAX_QUESTIONS_PER_DIMENSION:
-            dimension.questions.append(question.text)
-            chosen.append(question.text)
+            text = basis.isolated(question.text)  # names set apart, as in the reasons
+            dimension.questions.append(text)
+            chosen.append(text)
     assert [d.name for d in dimensions] == list(DIMENSIONS)
     return Rubric(dimensions, chosen, tuple(c.name for c in design.components if len(c.name) > NAME_LIMIT))
 
