@@ -131,3 +131,14 @@ def test_export_pdf_and_md_check_the_shortened_copy_once_for_both(tmp_path, monk
     assert sorted(checked) == [len(SHORT), len(NAME)]  # the design once, its shortened copy once
     markdown = (tmp_path / "long.md").read_text(encoding="utf-8")
     assert SHORT in markdown and NAME in markdown  # shortened where quoted, whole once
+
+
+def test_check_shortens_a_long_title(tmp_path, capsys):
+    """The first line said the file and the title whole: 6,010 characters for this one."""
+    design = three_metrics("Recall")
+    design.meta.title = NAME
+    path = tmp_path / "title.mlsd"
+    save_design(design, path)
+    main(["check", str(path)])
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == f"{path}: {SHORT}"

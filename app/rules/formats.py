@@ -45,7 +45,7 @@ def format_text(result: CheckResult, design: Design, catalog: Catalog, file: str
         if len(name) > NAME_LIMIT or not name.isascii():
             quotable.append(name)
     quoted = quoting_long_names(quotable)
-    title = isolate(" ".join(design.meta.title.split()))
+    title = isolate(shortened(design.meta.title))  # on one line, shortened as a name
     lines = [f"{file}: {title}", "", "Stage coverage:"]
     for stage_id in STAGE_IDS:
         cov = result.coverage[stage_id]
