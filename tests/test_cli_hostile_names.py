@@ -5,6 +5,7 @@ reorder the rest of its line; a line break in it never starts a line of its own.
 from __future__ import annotations
 
 from app.cli import main
+from app.domain.long_names import shortened
 from app.domain.text import FSI, PDI, RLO
 from app.persistence import save_design
 from tests.test_cli_long_names import three_metrics
@@ -34,3 +35,21 @@ def test_rubric_questions_isolate_a_name_holding_an_override(tmp_path, capsys):
     assert quoting, questions
     assert all(f"{FSI}Ranker{PDI}" in line for line in quoting)  # the unclosed RLO dropped
     assert not [line for line in out.splitlines() if unbalanced(line)]
+
+
+def test_check_quotes_an_unnamed_components_id_on_one_line_and_shortened(tmp_path, capsys):
+    """A component without a name is quoted by its id: the coverage line printed it as it is,
+    so an id holding a line break started a line of its own ('R99: ...' read as a finding)
+    and a 6,000-letter id was printed whole."""
+    long_id = " ".join(f"w{i:04d}" for i in range(1, 1001))
+    design = three_metrics("Recall", "Precision", "F1")
+    design.components[0].id, design.components[0].name = "m0\nR99: forged finding", ""
+    design.components[1].id, design.components[1].name = long_id, ""
+    path = tmp_path / "ids.mlsd"
+    save_design(design, path)
+    main(["check", str(path)])
+    lines = capsys.readouterr().out.splitlines()
+    assert not [line for line in lines if line.startswith("R99")]
+    coverage = next(line for line in lines if line.startswith("  [x] 1. "))
+    assert "m0 R99: forged finding" in coverage and shortened(long_id) in coverage
+    assert "w1000" not in "\n".join(lines)
