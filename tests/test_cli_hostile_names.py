@@ -4,12 +4,15 @@ reorder the rest of its line; a line break in it never starts a line of its own.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from app.cli import main
 from app.domain.long_names import shortened
 from app.domain.text import FSI, PDI, RLO
 from app.persistence import save_design
 from tests.test_cli_long_names import three_metrics
 
+EXAMPLE = str(Path(__file__).resolve().parent.parent / "resources" / "examples" / "example.mlsd")
 OPEN_CONTROLS = "\u202a\u202b\u202d\u202e\u2066\u2067\u2068"
 CLOSERS = "\u202c\u2069"
 
@@ -53,3 +56,28 @@ def test_check_quotes_an_unnamed_components_id_on_one_line_and_shortened(tmp_pat
     coverage = next(line for line in lines if line.startswith("  [x] 1. "))
     assert "m0 R99: forged finding" in coverage and shortened(long_id) in coverage
     assert "w1000" not in "\n".join(lines)
+
+
+def test_rubric_reasons_shorten_a_long_decision_title_and_kpi(tmp_path, capsys):
+    """'+1 decisions made: ... ("<title>", ...)' and '+1 business objective with a KPI (<kpi>)'
+    quoted a 6,000-letter title and KPI whole: an 18,000-character line for three titles."""
+    from app.persistence import load_design
+
+    long_text = " ".join(f"w{i:04d}" for i in range(1, 1001))
+    design = load_design(EXAMPLE).design
+    for decision in design.decisions:
+        decision.title = f"{long_text}\n{RLO}X"
+    objective = next(c for c in design.components if c.kind == "business_objective")
+    objective.properties["kpi"] = long_text
+    path = tmp_path / "titles.mlsd"
+    save_design(design, path)
+    main(["check", "--rubric", str(path)])
+    out = capsys.readouterr().out
+    rubric = out[out.index("Interview rubric:") :]
+    assert "w1000" not in rubric
+    made = next(line for line in rubric.splitlines() if "decisions made" in line)
+    assert made.count(shortened(long_text)) == 3
+    assert f"KPI ({shortened(long_text)})" in rubric
+    assert not [line for line in out.splitlines() if unbalanced(line)]
+    main(["check", "--rubric", "--format", "json", str(path)])
+    assert capsys.readouterr().out.count("w1000") > 3  # whole in the JSON
