@@ -81,3 +81,42 @@ def test_rubric_reasons_shorten_a_long_decision_title_and_kpi(tmp_path, capsys):
     assert not [line for line in out.splitlines() if unbalanced(line)]
     main(["check", "--rubric", "--format", "json", str(path)])
     assert capsys.readouterr().out.count("w1000") > 3  # whole in the JSON
+
+
+LINE_BREAKER = " ".join(f"w{i:04d}" for i in range(1, 1001)) + f"\nR99 forged\n{RLO}"
+
+
+def _example_with(tmp_path: Path, change) -> Path:
+    import json
+
+    data = json.loads(Path(EXAMPLE).read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / "bad.mlsd"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _one_short_line(err: str) -> str:
+    lines = err.splitlines()
+    assert len(lines) == 1 and len(lines[0]) < 500, lines
+    assert RLO not in err and "Traceback" not in err
+    return lines[0]
+
+
+def test_a_decision_accepting_an_odd_rule_is_refused_on_one_line(tmp_path, capsys):
+    """'decision ... accepts <rule> but gives no rationale' printed the rule as it is: a rule
+    holding line breaks and an RLO made three lines of 6,000 characters, the last reversed."""
+    path = _example_with(tmp_path, lambda d: d["decisions"][0].update(rule=LINE_BREAKER, rationale=""))
+    assert main(["check", str(path)]) == 2
+    line = _one_short_line(capsys.readouterr().err)
+    assert line.startswith(f"mlsd: {path} at $.decisions[0].rationale: decision ")
+    assert "accepts 'w0001 w0002" in line and "(6,012 characters) but gives no rationale" in line
+
+
+def test_a_decision_naming_missing_components_is_warned_about_on_one_short_line(tmp_path, capsys):
+    """The warning printed the list of missing ids as Python shows it, every id whole."""
+    path = _example_with(tmp_path, lambda d: d["decisions"][0].update(components=[LINE_BREAKER] * 5))
+    assert main(["check", str(path)]) == 0
+    line = _one_short_line(capsys.readouterr().err)
+    assert line.startswith(f"mlsd: {path}: warning: $.decisions[0]: refers to missing components 'w0001")
+    assert "and 2 more; they are left out" in line
