@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from app.cli import main
 from app.domain.long_names import shortened
 from app.domain.text import FSI, PDI, RLO
@@ -120,3 +122,28 @@ def test_a_decision_naming_missing_components_is_warned_about_on_one_short_line(
     line = _one_short_line(capsys.readouterr().err)
     assert line.startswith(f"mlsd: {path}: warning: $.decisions[0]: refers to missing components 'w0001")
     assert "and 2 more; they are left out" in line
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["estimate", EXAMPLE, "--scale", "{x}"],
+        ["layout", EXAMPLE, "-o", "{out}", "--aspect", "{x}"],
+        ["new", "{out}", "--template", "{x}"],
+    ],
+    ids=lambda argv: argv[0],
+)
+def test_a_huge_argument_value_is_quoted_cut_in_its_error(argv, tmp_path, capsys):
+    """A 5,000-character --scale, --aspect or --template value was repeated whole in the one
+    line saying it is wrong."""
+    huge = "x" * 5000 + f"{RLO}\nR99"
+    args = [a.replace("{x}", huge).replace("{out}", str(tmp_path / "out.mlsd")) for a in argv]
+    try:
+        status = main(args)
+    except SystemExit as exc:  # refused by the parser
+        status = exc.code
+    assert status == 2
+    err = capsys.readouterr().err
+    last = err.splitlines()[-1]
+    assert len(last) < 300 and "(5,005 characters)" in last and RLO not in err
+    assert not list(tmp_path.iterdir())

@@ -7,6 +7,7 @@ import json
 import math
 import sys
 
+from app.domain.errors import quoted
 from app.errors import CliError, input_name
 
 
@@ -14,9 +15,9 @@ def _factor(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is not a number") from None
     if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive factor")
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is not a positive factor")
     return value
 
 
