@@ -14,6 +14,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.domain.errors import quoted
 from app.domain.model import Design, now_iso
 from app.domain.safe_text import clean_text
 from app.domain.text import balance_bidi, isolate
@@ -87,7 +88,7 @@ def find_template(name: str, folder: Path | None = None) -> TemplateInfo:
         if name in (template.name, template.path.stem):
             return template
     known = ", ".join(t.name for t in templates) or "none"
-    raise LookupError(f"no template named {name!r} (available: {known})")
+    raise LookupError(f"no template named {quoted(name)} (available: {known})")
 
 
 def design_from_template_file(path: str | Path) -> Design:

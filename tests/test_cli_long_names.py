@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-import app.export.report as report_module
+import app.export.shown as shown_module
 import app.rules as rules_package
 from app.cli import main
 from app.domain.long_names import NAME_LIMIT, shortened
@@ -104,6 +104,41 @@ def test_export_pdf_rubric_checks_the_shortened_copy_once(tmp_path, monkeypatch)
         return check
 
     monkeypatch.setattr(rules_package, "check_design", counting(rules_package.check_design))
-    monkeypatch.setattr(report_module, "check_design", counting(report_module.check_design))
+    monkeypatch.setattr(shown_module, "check_design", counting(shown_module.check_design))
     assert main(["export", str(path), "--pdf", str(pdf), "--rubric"]) == 0
     assert sorted(checked) == [len(SHORT), len(NAME)]  # the design once, its shortened copy once
+
+
+def test_export_pdf_and_md_check_the_shortened_copy_once_for_both(tmp_path, monkeypatch):
+    """The PDF report and the Markdown each shortened the design and checked their copy: with
+    both asked for in one run, the rules ran twice over the same shortened design."""
+    design = three_metrics(NAME)
+    path = tmp_path / "long.mlsd"
+    save_design(design, path)
+    checked: list[int] = []  # the longest name of each design checked
+
+    def counting(real):
+        def check(design, *args, **kwargs):
+            checked.append(max(len(c.name) for c in design.components))
+            return real(design, *args, **kwargs)
+
+        return check
+
+    for module in (rules_package, shown_module):
+        monkeypatch.setattr(module, "check_design", counting(module.check_design))
+    argv = ["export", str(path), "--pdf", str(tmp_path / "long.pdf"), "--md", str(tmp_path / "long.md")]
+    assert main(argv) == 0
+    assert sorted(checked) == [len(SHORT), len(NAME)]  # the design once, its shortened copy once
+    markdown = (tmp_path / "long.md").read_text(encoding="utf-8")
+    assert SHORT in markdown and NAME in markdown  # shortened where quoted, whole once
+
+
+def test_check_shortens_a_long_title(tmp_path, capsys):
+    """The first line said the file and the title whole: 6,010 characters for this one."""
+    design = three_metrics("Recall")
+    design.meta.title = NAME
+    path = tmp_path / "title.mlsd"
+    save_design(design, path)
+    main(["check", str(path)])
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == f"{path}: {SHORT}"

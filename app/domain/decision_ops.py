@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from app.domain.changes import Change
-from app.domain.errors import DesignError, DuplicateIdError, quoted
+from app.domain.errors import DesignError, DuplicateIdError, quoted, rule_id
 from app.domain.model import DECISION_STATUSES, Decision, Design
 from app.domain.text import isolate
 
@@ -36,7 +36,7 @@ def decision_problem(decision: Decision, decision_ids: Iterable[str]) -> tuple[s
     this = quoted(decision.id)
     if decision.is_acceptance:
         if not decision.rationale.strip():
-            return ".rationale", f"decision {this} accepts {decision.rule} but gives no rationale"
+            return ".rationale", f"decision {this} accepts {rule_id(decision.rule)} but gives no rationale"
     elif not decision.title.strip():
         return ".title", f"decision {this} needs a title (or a rule, if it accepts a finding)"
     if decision.status not in DECISION_STATUSES:

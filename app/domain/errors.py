@@ -16,6 +16,17 @@ def quoted(value: object) -> str:
     return f"{text[:QUOTE_LIMIT]}...{size}"
 
 
+def quoted_all(values: list[str], shown: int = 3) -> str:
+    """The first `shown` values quoted, and how many more there are."""
+    more = f" and {len(values) - shown:,} more" if len(values) > shown else ""
+    return ", ".join(map(quoted, values[:shown])) + more
+
+
+def rule_id(rule: str) -> str:
+    """A rule id for a message: as it is when it reads as one (R12), else quoted."""
+    return rule if rule.isascii() and rule.isalnum() else quoted(rule)
+
+
 class DesignError(ValueError):
     """Base of every error an edit operation raises; the design is left untouched."""
 

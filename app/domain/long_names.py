@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from app.domain.model import Design
-from app.domain.text import isolate, needs_isolation
+from app.domain.text import balance_bidi, isolate, needs_isolation
 
 NAME_LIMIT = 200  # characters: some three lines of a report table cell, two of a terminal's
 ELLIPSIS = "\u2026"
@@ -126,8 +126,16 @@ def quoted_name(name: str) -> str:
 def quoting_long_names(names: Iterable[str], quote: Quote = quoted_name) -> Quote:
     """Text (a finding's message, a rubric reason) with each of the names in it past
     NAME_LIMIT characters, or holding right-to-left letters, set by `quote` (shortened and
-    isolated by default), whether the text holds a name as it is or on one line. Only those
+    isolated by default), whether the text holds a name as it is, on one line, or on one line
+    isolated (app.domain.text.isolate: its unclosed bidi controls dropped). Only those
     names are looked at, so a design of short left-to-right names costs one pass over them."""
     candidates = (n for n in names if len(n) > NAME_LIMIT or not n.isascii())  # the rest need neither
-    forms = (form for name in candidates for form in dict.fromkeys((name, " ".join(name.split()))))
+    forms = (form for name in candidates for form in _forms(name))
     return quoting_names((n for n in forms if len(n) > NAME_LIMIT or needs_isolation(n)), quote)
+
+
+def _forms(name: str) -> dict[str, None]:
+    """The forms a text may quote `name` in: as it is, on one line, and on one line without
+    the bidi controls it leaves open (as isolate() quotes it)."""
+    flat = " ".join(name.split())
+    return dict.fromkeys((name, flat, balance_bidi(flat)))

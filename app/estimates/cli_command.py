@@ -7,6 +7,7 @@ import json
 import math
 import sys
 
+from app.domain.errors import quoted
 from app.errors import CliError, input_name
 
 
@@ -14,9 +15,9 @@ def _factor(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is not a number") from None
     if not math.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a positive factor")
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is not a positive factor")
     return value
 
 
@@ -67,10 +68,10 @@ def cmd_estimate(args: argparse.Namespace) -> int:
 
         write_json_text(json_escape_bidi(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
     else:
+        from app.domain.long_names import shortened
         from app.domain.text import isolate
-        from app.estimates.model import one_line
 
-        title = isolate(one_line(loaded.design.meta.title))
+        title = isolate(shortened(loaded.design.meta.title))
         sys.stdout.write(f"{title} ({isolate(display_path(args.file))})\n\n" + estimate.to_text())
     sys.stdout.flush()
     return 0

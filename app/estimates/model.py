@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.domain.long_names import NAME_LIMIT, quoting_long_names, shortened
 from app.domain.text import balance_bidi, isolate
 from app.domain.units import HUGE
 
@@ -161,6 +162,15 @@ class DesignEstimate:
         }
 
     def to_text(self) -> str:
+        """The figures for people: each name on one line, isolated, and shortened past
+        NAME_LIMIT characters (app.domain.long_names), in the headings and in the derivations
+        and reasons that quote it; to_json keeps every name whole."""
+        long = [text for cid, name in self.names.items() for text in (cid, name) if len(text) > NAME_LIMIT]
+        quoted = quoting_long_names(long, shortened)
+
+        def short(text: str) -> str:  # a name (an id) holding a line break cannot start a line
+            return one_line(quoted(text))
+
         lines: list[str] = []
         if self.qps_scale != 1.0 or self.volume_scale != 1.0:
             lines.append(f"What-if: peak QPS x {self.qps_scale:g}, data volume x {self.volume_scale:g}")
@@ -178,25 +188,26 @@ class DesignEstimate:
                 lines.append(f"  {stage}: {parts}")
         for cid, figs in self.figures.items():
             lines.append("")
-            lines.append(f"{self._shown(cid)} ({isolate(one_line(cid))})")
+            lines.append(f"{self._shown(cid)} ({isolate(shortened(cid))})")
             for fig in figs:
                 lines.append(f"  {fig.label}: {format_quantity(fig.value, fig.unit)}")
-                lines.append(f"    {fig.derivation}")
+                lines.append(f"    {short(fig.derivation)}")
                 if fig.missing:
-                    lines.append(f"    missing: {', '.join(fig.missing)}")
+                    lines.append(f"    missing: {short(', '.join(fig.missing))}")
         if self.missing:
             lines.append("")
             lines.append("Missing inputs")
             for item in self.missing:
-                lines.append(f"  {self._shown(item.component)}.{item.property}: {item.why}")
+                lines.append(f"  {self._shown(item.component)}.{item.property}: {short(item.why)}")
         lines.append("")
         lines.append("Assumptions")
         lines.extend(f"  {text}" for text in assumptions())
         return balance_bidi("\n".join(lines)) + "\n"
 
     def _shown(self, cid: str) -> str:
-        """A component's name on one line of a terminal, isolated from its neighbours."""
-        return isolate(one_line(self.names.get(cid, cid)) or one_line(cid))
+        """A component's name on one line of a terminal, shortened past NAME_LIMIT characters,
+        isolated from its neighbours."""
+        return isolate(shortened(self.names.get(cid, cid)) or shortened(cid))
 
 
 # ---- formatting ----------------------------------------------------------------------------

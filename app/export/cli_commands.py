@@ -110,6 +110,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from app.domain.catalog import default_catalog
     from app.export.renderer import MAX_TIMEOUT_S, RenderError, find_renderer
+    from app.export.shown import ShownDesign, shown_design
     from app.persistence import load_design
     from app.rules import check_design
 
@@ -167,6 +168,13 @@ def _export(args: argparse.Namespace) -> int:
             print(load_warning(since, warning), file=sys.stderr)
         after_summary = [since_section(old.design, design, Path(since).name, catalog)]
 
+    documents: list[ShownDesign] = []  # the design as the PDF and the Markdown show it, made once
+
+    def shown() -> ShownDesign:
+        if not documents:
+            documents.append(shown_design(design, catalog, result))
+        return documents[0]
+
     def report() -> bytes:
         from app.export.report import report_bytes
 
@@ -185,6 +193,7 @@ def _export(args: argparse.Namespace) -> int:
             extra_sections=extra,
             design_bytes=Path(args.file).read_bytes(),
             after_summary=after_summary,
+            shown=shown(),
         )
 
     def svg() -> bytes:
@@ -210,7 +219,7 @@ def _export(args: argparse.Namespace) -> int:
     def markdown() -> bytes:
         from app.export.markdown import to_markdown
 
-        return to_markdown(design, result, catalog).encode("utf-8")
+        return to_markdown(design, result, catalog, shown=shown()).encode("utf-8")
 
     # Each output imports what it needs only when asked for (the PDF's reportlab, ...).
     producers: dict[str, Callable[[], bytes]] = {

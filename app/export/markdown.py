@@ -19,7 +19,6 @@ from datetime import date
 from app import __version__, progress
 from app.domain.catalog import Catalog, default_catalog
 from app.domain.decision_ops import alternatives_note
-from app.domain.long_names import with_short_names
 from app.domain.model import Component, Decision, Design, Link
 from app.export.design_doc import (
     DesignDoc,
@@ -35,8 +34,9 @@ from app.export.design_doc import (
 from app.export.mdtext import md_block, md_cell, md_inline, md_item, table
 from app.export.mermaid import to_mermaid
 from app.export.places import capped_names, component_names, finding_place, places_of
+from app.export.shown import ShownDesign, shown_design
 from app.export.units import humanise_text
-from app.rules.engine import CheckResult, check_design
+from app.rules.engine import CheckResult
 
 
 def _bullets(items: list[str], numbered: bool = False) -> str:
@@ -340,16 +340,17 @@ def to_markdown(
     catalog: Catalog | None = None,
     *,
     report_date: str | None = None,
+    shown: ShownDesign | None = None,
 ) -> str:
-    """The design document as GitHub-flavoured Markdown."""
+    """The design document as GitHub-flavoured Markdown. `shown`: the design as documents show
+    it (app.export.shown), when the caller made it for another document too."""
     catalog = catalog or default_catalog()
-    shown, full_names = with_short_names(design)  # as the PDF report shows them
-    if result is None or full_names:  # the findings' messages quote the names as shown
+    if shown is None:  # names shortened as the PDF report shows them
         progress.checkpoint(0.0, "Checking the design")
-        result = check_design(shown, catalog)
+        shown = shown_design(design, catalog, result)
     progress.checkpoint(0.0, "Preparing the document")
-    doc = build_doc(shown, result, catalog)
-    doc.full_names = full_names
+    doc = build_doc(shown.design, shown.result, catalog)
+    doc.full_names = shown.full_names
     byline = "ML system design document"
     if design.meta.author.strip():
         byline += " by " + md_inline(design.meta.author, name=True)

@@ -6,6 +6,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from app.domain.errors import quoted
+
 CARD_WIDTH = 200.0
 CARD_HEIGHT = 90.0
 OTHER_STAGE = "other"
@@ -60,7 +62,7 @@ def parse_aspect(text: str) -> float:
     except (ValueError, ZeroDivisionError):
         value = math.nan
     if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"aspect {text!r} is not a ratio such as 16:10, 4:3 or 1.6")
+        raise ValueError(f"aspect {quoted(text)} is not a ratio such as 16:10, 4:3 or 1.6")
     if not MIN_ASPECT <= value <= MAX_ASPECT:
-        raise ValueError(f"aspect {text!r} is outside 1:10 .. 10:1")
+        raise ValueError(f"aspect {quoted(text)} is outside 1:10 .. 10:1")
     return value

@@ -21,7 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from app.domain.catalog import Catalog, default_catalog
 from app.domain.decision_ops import cycle_problem, decision_problem
-from app.domain.errors import NUMBER_TOO_LARGE, PropertyValueError, quoted
+from app.domain.errors import NUMBER_TOO_LARGE, PropertyValueError, quoted, quoted_all
 from app.domain.json_number import parse_float
 from app.domain.model import FORMAT_ID, SCHEMA_VERSION, Component, Design, Link, build_models
 from app.domain.safe_text import find_invalid_text, may_hold_invalid_json_text
@@ -374,7 +374,7 @@ def _check_decisions(design: Design, path: str | Path | None, components: dict[s
         missing = [c for c in decision.components if c not in components]
         if missing:
             what = "it will match no finding" if decision.is_acceptance else "they are left out"
-            warnings.append(f"$.decisions[{i}]: refers to missing components {missing}; {what}")
+            warnings.append(f"$.decisions[{i}]: refers to missing components {quoted_all(missing)}; {what}")
     cycle = cycle_problem(design.decisions)
     if cycle is not None:
         index = next(i for i, d in enumerate(design.decisions) if d.id == cycle[0])

@@ -39,13 +39,13 @@ def format_text(result: CheckResult, design: Design, catalog: Catalog, file: str
     names: dict[str, str] = {}
     quotable = []  # the names a finding's message may need set apart or shortened (the rest: as is)
     for component in design.components:
-        name = component.name
-        flat = " ".join(name.split())
-        names[component.id] = isolate((shortened(flat) if len(flat) > NAME_LIMIT else flat) or component.id)
+        # an unnamed component is quoted by its id, which may hold a line break too
+        name = component.name or component.id
+        names[component.id] = isolate(shortened(name))
         if len(name) > NAME_LIMIT or not name.isascii():
             quotable.append(name)
     quoted = quoting_long_names(quotable)
-    title = isolate(" ".join(design.meta.title.split()))
+    title = isolate(shortened(design.meta.title))  # on one line, shortened as a name
     lines = [f"{file}: {title}", "", "Stage coverage:"]
     for stage_id in STAGE_IDS:
         cov = result.coverage[stage_id]

@@ -84,8 +84,8 @@ class DimensionScore:
 class Rubric:
     dimensions: list[DimensionScore]
     questions: list[str]  # every dimension's questions, most important first
-    # The scored design's names past NAME_LIMIT characters, which the text it quotes them in
-    # holds whole (its JSON too); shown() is that text as people read it.
+    # The scored design's names (KPIs, decision titles) past NAME_LIMIT characters, which the
+    # text it quotes them in holds whole (its JSON too); shown() is that text as people read it.
     long_names: tuple[str, ...] = ()
 
     def shown(self) -> Rubric:
@@ -184,7 +184,8 @@ def _cost_reason(cost: RuleCost, b: _Basis) -> str:
         props = []
         for ref, prop in unknown_properties(finding):
             name = index[ref].name or ref if ref in index else ref
-            props.append(f"{prop} of {isolate(name)}" if prop else isolate(name))
+            one_line = " ".join(name.split())
+            props.append(f"{prop} of {isolate(one_line)}" if prop else isolate(one_line))
         return f"-{cost.cost} {finding.rule} unknown ({finding.title}): {', '.join(props)} unset"
     return f"-{cost.cost} {finding.rule} {finding.title}: {b.isolated(finding.message)}"
 
@@ -350,10 +351,19 @@ def score_design(design: Design, result: CheckResult, catalog: Catalog) -> Rubri
     for question in question_items(design, result, catalog):
         dimension = by_name[question.dimension]
         if len(dimension.questions) < MAX_QUESTIONS_PER_DIMENSION:
-            dimension.questions.append(question.text)
-            chosen.append(question.text)
+            text = basis.isolated(question.text)  # names set apart, as in the reasons
+            dimension.questions.append(text)
+            chosen.append(text)
     assert [d.name for d in dimensions] == list(DIMENSIONS)
-    return Rubric(dimensions, chosen, tuple(c.name for c in design.components if len(c.name) > NAME_LIMIT))
+    return Rubric(dimensions, chosen, _long_texts(design))
+
+
+def _long_texts(design: Design) -> tuple[str, ...]:
+    """The user text past NAME_LIMIT characters the reasons and questions may quote:
+    component names (ids of the unnamed), KPIs and decision titles."""
+    kpis = [str(c.prop("kpi")) for c in design.components if is_set(c.prop("kpi"))]
+    texts = [*(c.name or c.id for c in design.components), *kpis, *(d.title for d in design.decisions)]
+    return tuple(text for text in texts if len(text) > NAME_LIMIT)
 
 
 def format_rubric_text(rubric: Rubric) -> str:

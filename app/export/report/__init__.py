@@ -26,7 +26,6 @@ from reportlab.platypus import Flowable, KeepTogether, NextPageTemplate, PageBre
 
 from app import __version__, progress
 from app.domain.catalog import Catalog, default_catalog
-from app.domain.long_names import with_short_names
 from app.domain.model import Design
 from app.domain.text import balance_bidi
 from app.export.design_doc import DesignDoc, build_doc
@@ -37,9 +36,10 @@ from app.export.report.flow import SectionBreak
 from app.export.report.sections import ExtraSection
 from app.export.report.styles import MARGIN, PORTRAIT, Styles, make_styles
 from app.export.report.template import ReportDocTemplate
+from app.export.shown import ShownDesign, shown_design
 from app.persistence import design_to_bytes
 from app.persistence.atomic import atomic_write_bytes
-from app.rules.engine import CheckResult, check_design
+from app.rules.engine import CheckResult
 
 __all__ = ["ExtraSection", "build_report", "report_bytes"]
 
@@ -56,17 +56,18 @@ def report_bytes(
     report_date: str | None = None,
     diagram_error: str | None = None,
     after_summary: Sequence[ExtraSection] | None = None,
+    shown: ShownDesign | None = None,
 ) -> bytes:
     """The report as PDF bytes; see build_report() for the arguments. `after_summary`:
     (heading, flowables) sections placed right after the summary (e.g. the changes since an
-    earlier version, report.changes.since_section)."""
+    earlier version, report.changes.since_section). `shown`: the design as documents show it
+    (app.export.shown), when the caller made it for another document too."""
     catalog = catalog or default_catalog()
     data = design_bytes if design_bytes is not None else design_to_bytes(design)
     # Names past NAME_LIMIT characters shortened wherever the report quotes them: laid out whole
     # in cells and headings, ten names of 3,000-9,300 letters took 8.6 s to export.
-    shown, full_names = with_short_names(design)
-    if full_names or result is None:  # the findings' messages quote the names as shown
-        result = check_design(shown, catalog)
+    if shown is None:
+        shown = shown_design(design, catalog, result)
     styles = make_styles()
     width = PORTRAIT[0] - 2 * MARGIN
     # One line each, no bidi control left open: the PDF's title, author and subject are shown
@@ -79,8 +80,8 @@ def report_bytes(
         design_hash=front.design_hash(data),
     )
     progress.checkpoint(0.0, "Preparing the report")
-    doc_content = build_doc(shown, result, catalog)
-    doc_content.full_names = full_names
+    doc_content = build_doc(shown.design, shown.result, catalog)
+    doc_content.full_names = shown.full_names
     problem = " ".join(design.meta.problem.split())
     subject = "ML system design report"
     if problem:
