@@ -18,7 +18,7 @@ from app.domain.catalog import default_catalog
 from app.export import report_bytes
 from app.persistence import load_design
 from app.rules.engine import check_design
-from tests.export.pdfread import page_text_fonts
+from tests.export.pdfread import page_text_fonts, reader
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "resources" / "examples" / "example.mlsd"
 WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
@@ -32,6 +32,35 @@ def example_pdf(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("bullets") / "example.pdf"
     path.write_bytes(data)
     return path
+
+
+def _page_fonts(data: bytes) -> set[str]:
+    """The fonts of every page's resources (and of its figures' forms)."""
+    found: set[str] = set()
+
+    def walk(resources: object) -> None:
+        resources = resources.get_object() if hasattr(resources, "get_object") else resources
+        if not resources:
+            return
+        for ref in resources.get("/Font", {}).values():  # type: ignore[attr-defined]
+            found.add(str(ref.get_object().get("/BaseFont")))
+        for ref in resources.get("/XObject", {}).values():  # type: ignore[attr-defined]
+            form = ref.get_object()
+            if form.get("/Subtype") == "/Form":
+                walk(form.get("/Resources"))
+
+    for page in reader(data).pages:
+        walk(page.get("/Resources"))
+    return found
+
+
+def test_no_page_names_a_font_the_pdf_does_not_embed(example_pdf):
+    """reportlab sets a font at every page's start (Helvetica unless told) and before every table
+    cell (the cell style's, Helvetica unless told), even one of paragraphs, drawing nothing with
+    it: Helvetica stayed in every page's resources, a font a PDF/A check or `pdffonts` reports as
+    not embedded."""
+    fonts = _page_fonts(example_pdf.read_bytes())
+    assert fonts and all("+" in font for font in fonts), sorted(fonts)
 
 
 def test_every_piece_of_text_is_drawn_in_an_embedded_font(example_pdf):
