@@ -61,13 +61,14 @@ def multiply(a: list[float], b: list[float]) -> list[float]:
     ]
 
 
-def _walk_sizes(
-    pdf: PdfReader, stream: object, resources: object, ctm: list[float], out: list[float]
+def _walk_text(
+    pdf: PdfReader, stream: object, resources: object, ctm: list[float], out: list[tuple[str, float]]
 ) -> None:
     from pypdf.generic import ContentStream
 
     stack: list[list[float]] = []
-    size, matrix = 0.0, [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+    font, size, matrix = "", 0.0, [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
+    fonts = resources.get("/Font", {}) if resources else {}  # type: ignore[attr-defined]
     forms = resources.get("/XObject", {}) if resources else {}  # type: ignore[attr-defined]
     for operands, operator in ContentStream(stream, pdf).operations:
         if operator == b"q":
@@ -77,6 +78,8 @@ def _walk_sizes(
         elif operator == b"cm":
             ctm = multiply([float(v) for v in operands], ctm)
         elif operator == b"Tf":
+            name = str(operands[0])
+            font = str(fonts[name].get_object().get("/BaseFont")) if name in fonts else name
             size = float(operands[1])
         elif operator == b"Tm":
             matrix = [float(v) for v in operands]
@@ -84,20 +87,26 @@ def _walk_sizes(
             matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0]
         elif operator in (b"Tj", b"TJ", b"'", b'"'):
             m = multiply(matrix, ctm)
-            out.append(size * (m[2] ** 2 + m[3] ** 2) ** 0.5)
+            out.append((font, size * (m[2] ** 2 + m[3] ** 2) ** 0.5))
         elif operator == b"Do" and str(operands[0]) in forms:
             form = forms[str(operands[0])].get_object()
             if form.get("/Subtype") == "/Form":
-                _walk_sizes(pdf, form, form.get("/Resources"), ctm, out)
+                _walk_text(pdf, form, form.get("/Resources"), ctm, out)
+
+
+def page_text_fonts(data: bytes) -> list[list[tuple[str, float]]]:
+    """Per page, the font (its /BaseFont, subset tag and all) and size in points of every piece
+    of text drawn (the font size times the text matrix and every scaling in force, figures'
+    forms included)."""
+    pdf = reader(data)
+    pages: list[list[tuple[str, float]]] = []
+    for page in pdf.pages:
+        found: list[tuple[str, float]] = []
+        _walk_text(pdf, page.get_contents(), page.get("/Resources"), [1.0, 0.0, 0.0, 1.0, 0.0, 0.0], found)
+        pages.append(found)
+    return pages
 
 
 def page_text_sizes(data: bytes) -> list[list[float]]:
-    """Per page, the size in points of every piece of text drawn (the font size times the text
-    matrix and every scaling in force, figures' forms included)."""
-    pdf = reader(data)
-    pages: list[list[float]] = []
-    for page in pdf.pages:
-        found: list[float] = []
-        _walk_sizes(pdf, page.get_contents(), page.get("/Resources"), [1.0, 0.0, 0.0, 1.0, 0.0, 0.0], found)
-        pages.append(found)
-    return pages
+    """Per page, the size in points of every piece of text drawn (page_text_fonts)."""
+    return [[size for _font, size in page] for page in page_text_fonts(data)]

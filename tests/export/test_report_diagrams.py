@@ -45,16 +45,19 @@ def _drawn_forms(pdf, page) -> list[tuple[str, tuple[float, float, float, float]
 
 
 def _text_sizes(pdf, form) -> list[float]:
-    """The size in points of every piece of text a form sets (Tf size times the text matrix's
-    vertical scale; the forms are drawn unscaled, which _drawn_forms checks)."""
-    sizes, size = [], 0.0
+    """The size in points of every piece of text a form sets (the Tf size in force when it is
+    shown times the text matrix's vertical scale; the forms are drawn unscaled, which
+    _drawn_forms checks)."""
+    sizes, size, scale = [], 0.0, 1.0
     for operands, operator in ContentStream(form, pdf).operations:
         if operator == b"Tf":
             size = float(operands[1])
         elif operator == b"Tm":
-            sizes.append(size * abs(float(operands[3])))
-        elif operator in (b"Tj", b"TJ") and not sizes:
-            sizes.append(size)
+            scale = abs(float(operands[3]))
+        elif operator == b"BT":
+            scale = 1.0
+        elif operator in (b"Tj", b"TJ"):
+            sizes.append(size * scale)
     return sizes
 
 

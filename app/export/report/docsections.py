@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
@@ -17,6 +17,7 @@ from app.domain.model import Decision
 from app.domain.text import isolate
 from app.export.design_doc import DesignDoc, RiskGroup, acceptance_status
 from app.export.places import PLACE_LIMIT, capped_names, finding_place
+from app.export.report.flow import lead_kept
 from app.export.report.fonts import markup
 from app.export.report.paragraph import Paragraph
 from app.export.report.rtl import (
@@ -181,7 +182,7 @@ def decisions_section(doc: DesignDoc, styles: Styles, width: float) -> list[Flow
     story: list[Flowable] = [heading("Decisions", styles, 0)]
     for decision in doc.decisions:
         story.append(KeepTogether(_design_decision(decision, doc, styles, width)))
-    story = _lead_kept(story)
+    story = lead_kept(story)
     if doc.acceptances:
         story.append(heading("Accepted trade-offs", styles, 1))
         story.append(rich("Findings accepted on purpose, with the reasoning behind them.", styles.muted))
@@ -276,18 +277,7 @@ def risks_section(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable
     quoted = quoting_names(names, isolate)
     for group in doc.risks:  # a group moves whole to the next page rather than split from its table
         story.append(KeepTogether(_risk_group(group, doc, styles, width, quoted)))
-    return _lead_kept(story)
-
-
-def _lead_kept(story: list[Flowable]) -> list[Flowable]:
-    """The flowables before the story's first KeepTogether moved into it: reportlab keeps a
-    heading with the next flowable (keepWithNext) only when that is no KeepTogether, so a
-    section's heading stayed alone at the foot of a page while its first block moved on."""
-    for index, flowable in enumerate(story):
-        if isinstance(flowable, KeepTogether):
-            first = KeepTogether([*story[:index], *cast(Any, flowable)._content])
-            return [first, *story[index + 1 :]]
-    return story
+    return lead_kept(story)
 
 
 def questions_section(

@@ -1,5 +1,6 @@
 """Where a section starts: on the current page when there is room for a good start of it, or
-when it fits there whole (a short section is not left alone on a page it could share)."""
+when it fits there whole (a short section is not left alone on a page it could share); and
+the headings before a section's first kept-together block kept with it."""
 
 from __future__ import annotations
 
@@ -45,3 +46,14 @@ class SectionBreak(CondPageBreak):
             return 0, 0
         result: tuple[float, float] = super().wrap(availWidth, availHeight)
         return result
+
+
+def lead_kept(story: list[Flowable]) -> list[Flowable]:
+    """The flowables before the story's first KeepTogether moved into it: reportlab keeps a
+    heading with the next flowable (keepWithNext) only when that is no KeepTogether, so a
+    section's heading stayed alone at the foot of a page while its first block moved on."""
+    for index, flowable in enumerate(story):
+        if isinstance(flowable, KeepTogether):
+            first = KeepTogether([*story[:index], *cast(Any, flowable)._content])
+            return [first, *story[index + 1 :]]
+    return story

@@ -38,6 +38,7 @@ from app.export.report.styles import (
     rich,
     text,
 )
+from app.export.report.tables import ReportTable
 from app.rules.engine import CheckResult
 
 
@@ -78,7 +79,7 @@ def cover(
     else:
         story.append(Spacer(1, 8))
     problem = meta.problem.strip() or "No problem statement was written for this design."
-    box = Table(
+    box = ReportTable(
         [[rich("<b>Problem statement</b>", styles.cell_head)], [text(problem, styles.box)]], colWidths=[width]
     )
     box.setStyle(
@@ -126,7 +127,7 @@ def cover(
         [rich(f'<font color="{hex_of(MUTED)}">{label}</font>', styles.cell), text(value, styles.cell)]
         for label, value in facts
     ]
-    table = Table(rows, colWidths=[width * 0.28, width * 0.72], hAlign="LEFT")
+    table = ReportTable(rows, colWidths=[width * 0.28, width * 0.72], hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
@@ -181,7 +182,7 @@ def _stage_strip(result: CheckResult, catalog: Catalog, styles: Styles, width: f
         commands.append(("LINEABOVE", (col, 0), (col, 0), 3, colors.HexColor(stage.color)))
         commands.append(("BACKGROUND", (col, 0), (col, 0), colors.HexColor(tint(stage.color, 0.12))))
     commands.append(("LINEAFTER", (0, 0), (-2, 0), 3, colors.white))
-    table = Table([cells], colWidths=[width / len(cells)] * len(cells), hAlign="LEFT")
+    table = ReportTable([cells], colWidths=[width / len(cells)] * len(cells), hAlign="LEFT")
     table.setStyle(TableStyle(commands))
     return table
 
@@ -193,7 +194,11 @@ def contents(styles: Styles) -> list[Flowable]:
     # reportlab sets each entry, and its spaceBefore as a spacer, in a table row padded 3 points
     # above and below: 32 points an entry for the style's 20, half the summary's page for 11.
     unpadded = TableStyle(
-        [("VALIGN", (0, 0), (-1, -1), "TOP"), *((side, (0, 0), (-1, -1), 0) for side in PADDINGS)]
+        [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("FONT", (0, 0), (-1, -1), styles.fonts.regular),  # as tables.ReportTable
+            *((side, (0, 0), (-1, -1), 0) for side in PADDINGS),
+        ]
     )
     toc = TableOfContents(levelStyles=list(styles.toc), dotsMinLevel=0, tableStyle=unpadded)
     return [heading("Contents", styles, 0, toc=False), toc]

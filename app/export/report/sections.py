@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from reportlab.platypus import Flowable, Table
+from reportlab.platypus import Flowable, KeepTogether, Table
 
 from app.domain.model import Component, Design, Link
 from app.export.design_doc import DesignDoc, PropertyRow, property_rows, unset_labels
+from app.export.report.flow import lead_kept
 from app.export.report.fonts import markup
 from app.export.report.paragraph import Paragraph
 from app.export.report.rtl import labelled, user_text
@@ -123,7 +124,9 @@ def component_block(
     width: float,
     links: dict[str, tuple[list[Link], list[Link]]],
 ) -> list[Flowable]:
-    """Heading, kind and technology, properties, notes, links, risks and decisions."""
+    """Heading, kind and technology, properties, notes, links, risks and decisions, kept
+    together (moved whole to the next page rather than leave its last lines alone at the top of
+    one); then a shortened name's full text, free to split."""
     spec = doc.catalog.kind(component.kind)
     kind_label = spec.label if spec else f"{component.kind} (unknown kind)"
     name = component.name.strip() or kind_label
@@ -152,11 +155,12 @@ def component_block(
         small.append(f"<b>Decisions</b> (see Decisions): {titles}")
     if any(small):
         story.append(rich(" · ".join(part for part in small if part), styles.small))
+    block: list[Flowable] = [KeepTogether(story)]
     full = doc.full_names.get(component.id)
-    if full is not None:  # shortened everywhere else (app.domain.long_names); last: free to split
+    if full is not None:  # shortened everywhere else (app.domain.long_names)
         label = f"<i>Full name ({len(full):,} characters):</i>"
-        story.append(rich(f"{label} {quote(full, styles.fonts)}", styles.small))
-    return story
+        block.append(rich(f"{label} {quote(full, styles.fonts)}", styles.small))
+    return block
 
 
 def stage_sections(doc: DesignDoc, styles: Styles, width: float) -> list[Flowable]:
@@ -164,8 +168,8 @@ def stage_sections(doc: DesignDoc, styles: Styles, width: float) -> list[Flowabl
     design, catalog = doc.design, doc.catalog
     if not design.components:
         return []
-    story: list[Flowable] = [heading("Design by stage", styles, 0)]
-    story.append(
+    lead: list[Flowable] = [heading("Design by stage", styles, 0)]  # kept with the next block
+    lead.append(
         rich(
             "Each stage of the design, in order, with its components: their properties (what each "
             "property means is in the glossary at the back), notes, links, and the risks and decisions "
@@ -177,24 +181,33 @@ def stage_sections(doc: DesignDoc, styles: Styles, width: float) -> list[Flowabl
     by_stage: dict[str | None, list[Component]] = {}
     for component in design.components:
         by_stage.setdefault(catalog.stage_of(component.kind), []).append(component)
+    story: list[Flowable] = []
     for stage in catalog.stages:
         components = by_stage.get(stage.id, [])
-        story.append(heading(f"{stage.number}. {stage.label}", styles, 1))
+        lead.append(heading(f"{stage.number}. {stage.label}", styles, 1))
         if not components:
             prompts = " ".join(markup(p) for p in stage.prompts[:2])
-            story.append(rich(f"<b>No component covers this stage.</b> {prompts}", styles.body))
+            story += [*lead, rich(f"<b>No component covers this stage.</b> {prompts}", styles.body)]
+            lead = []
             continue
-        story.append(
-            rich(f"<i>{markup(stage.description)}</i>", styles.muted.clone("stage_intro", keepWithNext=1))
-        )
-        for component in components:
-            story.extend(component_block(component, doc, styles, width, links))
+        lead.append(rich(f"<i>{markup(stage.description)}</i>", styles.muted))
+        story += lead_kept([*lead, *_blocks(components, doc, styles, width, links)])
+        lead = []
     others = by_stage.get(None, [])
     if others:
-        story.append(heading("Components of unknown kinds", styles, 1))
-        for component in others:
-            story.extend(component_block(component, doc, styles, width, links))
+        lead.append(heading("Components of unknown kinds", styles, 1))
+        story += lead_kept([*lead, *_blocks(others, doc, styles, width, links)])
     return story
+
+
+def _blocks(
+    components: list[Component],
+    doc: DesignDoc,
+    styles: Styles,
+    width: float,
+    links: dict[str, tuple[list[Link], list[Link]]],
+) -> list[Flowable]:
+    return [f for component in components for f in component_block(component, doc, styles, width, links)]
 
 
 def extra_sections(sections: Sequence[ExtraSection], styles: Styles) -> list[Flowable]:

@@ -75,6 +75,8 @@ def make_styles(fonts: FontSet | None = None) -> Styles:
         alignment=TA_LEFT,
         spaceAfter=4,
         splitLongWords=1,
+        bulletFontName=fonts.regular,  # reportlab's default is Helvetica 10 pt, not embedded
+        bulletFontSize=9.2,
     )
 
     def derive(name: str, **kw: Any) -> ParagraphStyle:

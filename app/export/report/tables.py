@@ -12,6 +12,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Table, TableStyle
 
+from app.export.report.fonts import FontSet
 from app.export.report.styles import (
     ACCENT_LIGHT,
     GRID,
@@ -39,7 +40,17 @@ LEVEL_MEANING = {
 TALL_ROW = LANDSCAPE[1] - 2 * MARGIN - 6 * mm - 12  # the frame's margins and paddings
 
 
-class SplittingTable(Table):
+class ReportTable(Table):
+    """A Table whose cells are set in the report's font: reportlab sets each cell's font before
+    drawing it (Helvetica unless told), even a cell of paragraphs, which drew nothing with it but
+    named on every page a font the PDF does not embed."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.setStyle([("FONT", (0, 0), (-1, -1), FontSet.regular)])
+
+
+class SplittingTable(ReportTable):
     """A Table that splits inside a row taller than any page; shorter rows still move whole to
     the next page, as in a plain Table (so ordinary tables lay out exactly as before)."""
 

@@ -135,6 +135,7 @@ class ReportDocTemplate(BaseDocTemplate):
             rightMargin=MARGIN,
             topMargin=MARGIN,
             bottomMargin=MARGIN + 6 * mm,
+            initialFontName=styles.fonts.regular,  # set at each page's start; Helvetica unless told
             **kwargs,
         )
         self.styles = styles
