@@ -20,6 +20,7 @@ from app.ui import help_dialogs
 from app.ui.accessibility import focus_inspector
 from app.ui.canvas.connect_picker import pick_and_connect
 from app.ui.export_actions import CANVAS_FORMATS, DIAGRAM_FORMATS
+from app.ui.panel_cycle import PanelCycle
 from app.ui.panel_keys import bind_panel, focus_in
 from app.ui.theme import ThemeManager
 
@@ -200,17 +201,30 @@ class WindowActions(QObject):
         def focus_on(widget: Callable[[], QWidget]) -> Callable[[], object]:
             return lambda: focus_in(widget())
 
-        for dock, shortcut, focus in (
-            (w.palette_dock, "Ctrl+Alt+1", focus_on(lambda: w.palette_panel.search)),
-            (w.inspector_dock, "Ctrl+Alt+2", lambda: focus_inspector(w)),
-            (w.findings_dock, "Ctrl+Alt+3", focus_on(lambda: w.findings.tree)),
-            (w.history_dock, "Ctrl+Alt+4", focus_on(lambda: w.history.view)),
-            (w.decisions_dock, "Ctrl+Alt+5", focus_on(lambda: w.decisions.tree)),
-            (w.estimates_dock, "Ctrl+Alt+6", focus_on(lambda: w.estimates.totals)),
-        ):
-            toggle = bind_panel(dock, shortcut, focus, home=canvas)  # the key and the click differ
+        panel_focus = {
+            w.palette_dock: focus_on(lambda: w.palette_panel.search),
+            w.inspector_dock: lambda: focus_inspector(w),
+            w.findings_dock: focus_on(lambda: w.findings.tree),
+            w.history_dock: focus_on(lambda: w.history.view),
+            w.decisions_dock: focus_on(lambda: w.decisions.tree),
+            w.estimates_dock: focus_on(lambda: w.estimates.totals),
+        }
+        for number, dock in enumerate(panel_focus, start=1):
+            # the key and the click differ (app/ui/panel_keys.py)
+            toggle = bind_panel(dock, f"Ctrl+Alt+{number}", panel_focus[dock], home=canvas)
             view_menu.addAction(toggle)
             panels.append(toggle)
+        self.panel_cycle = PanelCycle(w, canvas)
+        to_canvas = partial(canvas.setFocus, Qt.FocusReason.ShortcutFocusReason)
+        for panel in (w.palette_dock, canvas, w.inspector_dock, w.findings_dock, w.decisions_dock,
+                      w.estimates_dock, w.history_dock):
+            self.panel_cycle.add(panel, panel_focus.get(panel, to_canvas))
+        view_menu.addSeparator()
+        # window-wide, into each panel's first field (app/ui/panel_cycle.py)
+        step = self.panel_cycle.step
+        self.next_panel = self._add(view_menu, "&Next Panel", partial(step, True), [QKeySequence("Ctrl+Tab")])
+        back = [QKeySequence("Ctrl+Shift+Tab")]
+        self.previous_panel = self._add(view_menu, "&Previous Panel", partial(step, False), back)
         self.reset_layout = QAction("&Reset Panel Layout", self.window)
         self.reset_layout.triggered.connect(w.restore_default_layout)
         view_menu.addAction(self.reset_layout)

@@ -147,12 +147,37 @@ class DecisionsPanel(QWidget):
             self.refresh()
 
     def refresh(self, *_args: object) -> None:
+        design = self.document.design
+        choices = [d for d in design.decisions if not d.is_acceptance]
+        acceptances = [d for d in design.decisions if d.is_acceptance]
+        # no selection signal while the list is rebuilt: a button with the keyboard, disabled
+        # for that moment, lost it to the canvas (after Edit… or Supersede…)
+        blocked = self.tree.blockSignals(True)
+        try:
+            self._fill(choices, acceptances)
+        finally:
+            self.tree.blockSignals(blocked)
+        weighed = sum(d.weighs_alternatives for d in choices)
+        if design.decisions:
+            parts = []
+            if choices:
+                plural = "s" if len(choices) != 1 else ""
+                parts.append(f"{len(choices)} design decision{plural} ({weighed} weighing alternatives)")
+            if acceptances:
+                parts.append(f"{len(acceptances)} accepted finding{'s' if len(acceptances) != 1 else ''}")
+            self.summary.setText(" · ".join(parts))
+        else:
+            self.summary.setText(
+                "No decisions yet. Record what you chose, the options you weighed and why (Add…)."
+            )
+        self._update_buttons()
+
+    def _fill(self, choices: list[Decision], acceptances: list[Decision]) -> None:
+        """The list again, the selected decision still selected."""
         selected = self.selected_id()
         design = self.document.design
         names = {c.id: c.name or c.id for c in design.components}
         self.tree.clear()
-        choices = [d for d in design.decisions if not d.is_acceptance]
-        acceptances = [d for d in design.decisions if d.is_acceptance]
         described = {**names, **{d.id: f"{d.label} ({d.id})" for d in design.decisions}}  # once, not per row
         for heading, decisions in (("Design decisions", choices), ("Accepted findings", acceptances)):
             if not decisions:
@@ -169,20 +194,6 @@ class DecisionsPanel(QWidget):
                 self.tree.addTopLevelItem(item)
                 if decision.id == selected:
                     item.setSelected(True)
-        weighed = sum(d.weighs_alternatives for d in choices)
-        if design.decisions:
-            parts = []
-            if choices:
-                plural = "s" if len(choices) != 1 else ""
-                parts.append(f"{len(choices)} design decision{plural} ({weighed} weighing alternatives)")
-            if acceptances:
-                parts.append(f"{len(acceptances)} accepted finding{'s' if len(acceptances) != 1 else ''}")
-            self.summary.setText(" · ".join(parts))
-        else:
-            self.summary.setText(
-                "No decisions yet. Record what you chose, the options you weighed and why (Add…)."
-            )
-        self._update_buttons()
 
     def _component_changed(self, component_id: str) -> None:
         if any(component_id in d.components for d in self.document.design.decisions):

@@ -184,12 +184,23 @@ def get_save_path(
     suffix: str = ".mlsd",
 ) -> str | None:
     """A path to write; the suffix is added when the user typed none."""
-    path = ask_path(parent, caption, suggested, name_filter, save=True)
+    path = ask_path(parent, caption, suggested, name_filter, save=True, suffix=suffix)
     if not path:
         return None
-    if suffix and not Path(path).suffix:
+    if suffix and not Path(path).suffix:  # a platform dialog that ignores the default suffix
         path += suffix
+        if Path(path).exists() and not _replace(parent, Path(path)):
+            return None
     return path
+
+
+def _replace(parent: QWidget | None, path: Path) -> bool:
+    """Whether to replace `path`, which the dialog did not ask about (it was given no suffix)."""
+    box = _box(parent, QMessageBox.Icon.Warning, "Replace file", f"{path.name} already exists.",
+               "Do you want to replace it?")
+    box.setStandardButtons(StandardButton.Yes | StandardButton.No)
+    box.setDefaultButton(StandardButton.No)
+    return box.exec() == StandardButton.Yes
 
 
 def ctrl_enter_accepts(dialog: QDialog, ok_button: QPushButton, event: QKeyEvent) -> bool:

@@ -47,17 +47,31 @@ class NameTypeIconProvider(QFileIconProvider):
 class FileDialog(QFileDialog):
     """The dialog `QFileDialog.getOpenFileName` or `getSaveFileName` would show, types by name."""
 
-    def __init__(self, parent: QWidget | None, caption: str, directory: str, name_filter: str, save: bool):
+    def __init__(
+        self,
+        parent: QWidget | None,
+        caption: str,
+        directory: str,
+        name_filter: str,
+        save: bool,
+        suffix: str = "",
+    ):
         super().__init__(parent, caption, directory, name_filter)
         self.setAcceptMode(QFileDialog.AcceptMode.AcceptSave if save else QFileDialog.AcceptMode.AcceptOpen)
         self.setFileMode(QFileDialog.FileMode.AnyFile if save else QFileDialog.FileMode.ExistingFile)
+        # A name typed without `suffix` gets it before the dialog asks whether to replace a
+        # file: added after the dialog, "design" silently replaced design.mlsd.
+        self.setDefaultSuffix(suffix.lstrip("."))
         self.types = NameTypeIconProvider()  # kept here: the dialog does not own its provider
         self.setIconProvider(self.types)
 
 
-def ask_path(parent: QWidget | None, caption: str, directory: str, name_filter: str, save: bool) -> str:
-    """The path chosen, or "" when the dialog was cancelled."""
-    dialog = FileDialog(parent, caption, directory, name_filter, save)
+def ask_path(
+    parent: QWidget | None, caption: str, directory: str, name_filter: str, save: bool, suffix: str = ""
+) -> str:
+    """The path chosen (ending in `suffix` when the name typed had none), or "" when the dialog
+    was cancelled."""
+    dialog = FileDialog(parent, caption, directory, name_filter, save, suffix)
     try:
         if dialog.exec() != QFileDialog.DialogCode.Accepted:
             return ""

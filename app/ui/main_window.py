@@ -27,6 +27,7 @@ from app.ui.actions import WindowActions
 from app.ui.after_paint import after_next_paint
 from app.ui.autosave import AutoSaver
 from app.ui.canvas import CanvasView
+from app.ui.card_finder import CardFinder
 from app.ui.compare import CompareController
 from app.ui.deferred_panel import DeferredPanel, build_decisions_panel, build_estimates_panel
 from app.ui.document import DesignDocument
@@ -123,6 +124,7 @@ class MainWindow(QMainWindow):
         self.canvas.selection_changed.connect(self._selection_changed)
         self.canvas.message.connect(self.show_message)
         self.palette_panel.kind_activated.connect(self.canvas.add_kind_at_center)
+        self.finder = CardFinder(self)
         self.palette_panel.search.textChanged.connect(self.find_cards)
         self.palette_panel.search.left.connect(lambda: self.canvas.setFocus(Qt.FocusReason.OtherFocusReason))
         self.findings.components_activated.connect(self.show_components)
@@ -251,17 +253,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 6000)
 
     def find_cards(self, text: str) -> None:
-        """The palette's search also marks the cards it names; the status bar says how many
-        (the marks alone can be out of view, or too few to see on a large design)."""
-        found = len(self.canvas.mark_matching(text))
-        query = " ".join(text.split())
-        if not query:
-            self.statusBar().clearMessage()
-        elif not found:
-            self.show_message(f"No card on the canvas matches “{query}”")
-        else:
-            cards = "1 card on the canvas matches" if found == 1 else f"{found} cards on the canvas match"
-            self.show_message(f"{cards} “{query}”")
+        """Edit > Find: the palette's search marks the cards it names (app/ui/card_finder.py)."""
+        self.finder.find(text)
 
     def record_decision(self, component_ids: list[str]) -> None:
         """'Record a decision...' on cards: the editor, pre-filled with these components."""

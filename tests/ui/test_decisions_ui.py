@@ -412,3 +412,25 @@ def test_delete_in_the_list_deletes_the_selected_decision_and_selects_the_next(w
     assert [d.id for d in doc.design.decisions] == ["d1"] and panel.selected_id() == "d1"
     doc.undo_stack.undo()
     assert panel.selected_id() == "d3"
+
+
+@pytest.mark.parametrize("button", ["edit_button", "supersede_button"])
+def test_the_keyboard_stays_on_the_button_after_its_editor_closes(windows, qtbot, monkeypatch, button):
+    """Edit… and Supersede… pressed from the keyboard: after OK the keyboard was on the canvas,
+    out of the Decisions panel (the list's refresh disabled the focused button for a moment)."""
+    from tests.ui.test_compare import activate
+
+    window = windows()
+    doc, panel = window.document, window.decisions
+    doc.add_decision(_choice("d1"))
+    window.decisions_dock.raise_()
+    activate(window)
+    panel.select("d1")
+    pressed = getattr(panel, button)
+    pressed.setFocus()
+    qtbot.waitUntil(pressed.hasFocus)
+    changes = {"title": "Retrieval, revised"} | ({"id": "d2"} if button == "supersede_button" else {})
+    _answer(monkeypatch, lambda decision: decision.model_copy(update=changes))
+    qtbot.keyClick(pressed, Qt.Key.Key_Space)
+    assert any(d.title == "Retrieval, revised" for d in doc.design.decisions)
+    assert QApplication.focusWidget() is pressed and pressed.isEnabled()

@@ -89,3 +89,48 @@ def test_the_open_dialog_in_proc_answers_on_x11(tmp_path: Path):
     done = run_on_x11(tmp_path, ["-c", PROC_CHILD], timeout=90)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "closed ['shown'] None" in done.stdout
+
+
+def _type_name_and_accept(name: str, seen: list[str]) -> None:
+    """In the save dialog: type `name` and press Enter; then note and decline any question."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    dialog = QApplication.activeModalWidget()
+    assert isinstance(dialog, QFileDialog), dialog
+    dialog.findChild(QLineEdit, "fileNameEdit").setText(name)
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(box.text())
+            box.button(QMessageBox.StandardButton.No).click()
+            QTimer.singleShot(50, answer)
+        elif box is dialog:
+            dialog.reject()
+
+    QTimer.singleShot(100, answer)
+    dialog.accept()
+
+
+@pytest.mark.parametrize(
+    ("suffix", "name_filter"), [(".mlsd", "MLSD designs (*.mlsd)"), (".svg", "SVG images (*.svg)")]
+)
+def test_a_name_typed_without_its_suffix_asks_before_replacing_the_file(qtbot, tmp_path, suffix, name_filter):
+    """Save As, or an export, with "design" typed where design.mlsd (design.svg) exists: the
+    dialog checked "design", the suffix was added after it, and the file was replaced unasked."""
+    from PySide6.QtCore import QTimer
+
+    from app.ui import dialogs
+
+    existing = tmp_path / f"design{suffix}"
+    existing.write_text("another design")
+    seen: list[str] = []
+    QTimer.singleShot(300, lambda: _type_name_and_accept("design", seen))
+    chosen = dialogs.get_save_path(None, "Save", str(tmp_path / f"new{suffix}"), name_filter, suffix)
+    assert chosen is None  # declined: the dialog stayed, then was cancelled
+    assert seen and existing.name in seen[0]
+    assert existing.read_text() == "another design"
+    QTimer.singleShot(300, lambda: _type_name_and_accept("fresh", seen))
+    fresh = dialogs.get_save_path(None, "Save", str(tmp_path), name_filter, suffix)
+    assert fresh == str(tmp_path / f"fresh{suffix}")

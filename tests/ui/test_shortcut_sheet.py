@@ -95,8 +95,14 @@ def test_canvas_keys_come_from_the_canvas_constant(windows, qtbot):
     canvas = [row for row in rows if row[0] == "Canvas"]
     assert [row[1] for row in canvas] == [command for command, _ in CANVAS_KEYS]
     keys = " ".join(row[2] for row in canvas)
-    for key in ("Tab", "Shift+Tab", "Ctrl+Tab", "Ctrl+Shift+Tab", "Alt+Left", "Shift+F10"):
+    for key in ("Tab", "Shift+Tab", "Alt+Left", "Shift+F10"):
         assert QKeySequence(key).toString(NATIVE) in keys
+
+
+def test_next_and_previous_panel_are_listed_under_view(windows, qtbot):
+    _dialog, _table, _search, rows = open_sheet(windows(), qtbot)
+    for command, key in (("Next Panel", "Ctrl+Tab"), ("Previous Panel", "Ctrl+Shift+Tab")):
+        assert ("View", command, QKeySequence(key).toString(NATIVE)) in rows
 
 
 def test_filter_hides_rows_that_do_not_match(windows, qtbot):
@@ -110,9 +116,9 @@ def test_filter_hides_rows_that_do_not_match(windows, qtbot):
     search.setText("dupl")
     assert [row[1] for row in shown()] == ["Duplicate"]
     search.setText("canvas tab")
-    # Ctrl+Tab / Ctrl+Shift+Tab (leave the canvas) are canvas Tab keys too
-    leave = "Leave the canvas: next / previous panel"
-    assert {row[1] for row in shown()} == {"Next card", "Previous card", leave}
+    assert {row[1] for row in shown()} == {"Next card", "Previous card"}
+    search.setText("panel")
+    assert {row[1] for row in shown()} == {"Next Panel", "Previous Panel"}
     search.setText(window.actions.save.shortcuts()[0].toString(NATIVE).lower())
     assert "Save" in [row[1] for row in shown()]
     search.setText("no such command at all")

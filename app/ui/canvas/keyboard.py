@@ -2,8 +2,8 @@
 
 - Tab / Shift+Tab select the next / previous card in reading order (stage lanes left to right,
   then top to bottom); past the last card (or before the first) the focus leaves the canvas,
-  so the keyboard is never trapped in it. Ctrl+Tab / Ctrl+Shift+Tab leave it at once, to the
-  next / previous panel, as Qt's text editors do with the Tab they keep for themselves.
+  so the keyboard is never trapped in it. Ctrl+Tab / Ctrl+Shift+Tab leave it at once: they are
+  View > Next Panel / Previous Panel (app/ui/panel_cycle.py), window-wide.
 - Arrow keys select the nearest card in that direction.
 - Alt+arrows move the selected cards (1 px, a grid step with snap on; Alt+Shift+arrows 10 px),
   one undo step per press. Alt, not Shift: Shift+arrows conventionally extend a selection, and
@@ -43,12 +43,11 @@ LARGE_STEP = 10.0
 CANVAS_NAME = "Design canvas"
 _ARROW_NAMES = ("Left", "Right", "Up", "Down")
 # The canvas keys that are not actions (handle_tab / handle_navigation_key below, Esc and Space in
-# CanvasView.keyPressEvent), as
+# CanvasView.keyPressEvent; Ctrl+Tab is the action View > Next Panel), as
 # (what it does, key sequences in Qt's portable text); Help > Keyboard Shortcuts lists them.
 CANVAS_KEYS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Next card", ("Tab",)),
     ("Previous card", ("Shift+Tab",)),
-    ("Leave the canvas: next / previous panel", ("Ctrl+Tab", "Ctrl+Shift+Tab")),
     ("Nearest card in that direction", _ARROW_NAMES),
     ("Move the selection", tuple(f"Alt+{a}" for a in _ARROW_NAMES)),
     (f"Move the selection {LARGE_STEP:g} px", tuple(f"Alt+Shift+{a}" for a in _ARROW_NAMES)),
@@ -157,13 +156,9 @@ class CanvasKeyboardMixin:
         """Tab / Shift+Tab between cards, Ctrl+Tab / Ctrl+Shift+Tab out of the canvas; False to
         let the focus leave the canvas."""
         mods = event.modifiers()
-        if mods & Qt.KeyboardModifier.AltModifier:
-            return False
+        if mods & (Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.ControlModifier):
+            return False  # Ctrl+Tab is View > Next Panel (app/ui/panel_cycle.py)
         backward = event.key() == Qt.Key.Key_Backtab or bool(mods & Qt.KeyboardModifier.ShiftModifier)
-        if mods & Qt.KeyboardModifier.ControlModifier:
-            # as Qt's text editors do with the Tab they consume: the canvas's Tab walks every card
-            self.focusNextPrevChild(not backward)  # type: ignore[attr-defined]
-            return True
         return self.select_next_card(-1 if backward else 1)
 
     def handle_navigation_key(self, event: QKeyEvent) -> bool:

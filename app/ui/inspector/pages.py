@@ -141,9 +141,15 @@ class ComponentPage(Page):
         ):
             editor.committed.connect(lambda value, f=field: self._set_field(f, value))
 
-        self.pinned = QCheckBox("Pinned: auto-layout leaves it in place")
+        # the card menu's words (Pin position / Unpin position); checked while pinned
+        self.pinned = QCheckBox("Pin position")
         self.pinned.setObjectName("pinned")
-        self.pinned.setToolTip(field_tooltip(Component, "pinned"))
+        self.pinned.setToolTip(
+            tooltip_html(
+                "Pinned components stay put during auto-layout (View > Auto-Layout); "
+                "a pinned card shows a pin beside its name."
+            )
+        )
         self.pinned.clicked.connect(self._set_pinned)
 
         basics = make_form()
