@@ -15,12 +15,10 @@ from collections.abc import Sequence
 from itertools import compress
 
 from app.domain.model import Component
-from app.rules import bitwalk
 from app.rules.checks._bits import bit_row, pick, transpose
 from app.rules.checks._feedback_reach import reach_bits_across_feedback
 from app.rules.checks._signals import model_ids, stated_reach_bits, weighting
 from app.rules.context import RuleContext
-from app.rules.walks import reach_masks
 
 
 def retrained_by(
@@ -116,13 +114,23 @@ def ranking_signals_near(ctx: RuleContext, labels: list[str], signals: list[str]
     for mask in trainers.values():
         training |= mask
     # What those models feed and are fed by, up to the next model or training job, carries the
-    # bits of the labels that train them.
+    # bits of the labels that train them: the models' own walks (kept in the shape cache, so a
+    # link edit grows them in place), each model's bits turned into its labels' where asked.
     ends = frozenset(stop | ctx.ids_of_kind("training_job"))
-    fed = _masks_walk(ctx, trainers, ends, True)
-    fed_by = _masks_walk(ctx, trainers, ends, False)
+    trained = list(trainers)
+    fed = ctx.reach_bits(trained, stop=ends)
+    fed_by = ctx.reach_bits(trained, forward=False, stop=ends)
+    label_masks = list(trainers.values())
+
+    def labels_of(models_mask: int) -> int:
+        mask = 0
+        for labels_mask in pick(label_masks, models_mask):
+            mask |= labels_mask
+        return mask
 
     def near_labels(node: str) -> int:
-        return below.get(node, 0) | fed.get(node, 0) | fed_by.get(node, 0) | trainers.get(node, 0)
+        models_mask = fed.get(node, 0) | fed_by.get(node, 0)
+        return below.get(node, 0) | trainers.get(node, 0) | (labels_of(models_mask) if models_mask else 0)
 
     masks = []  # per signal, the labels (bits) it concerns
     everyone = (1 << len(labels)) - 1
@@ -147,12 +155,3 @@ def ranking_signals_near(ctx: RuleContext, labels: list[str], signals: list[str]
             near = list(compress(in_order, column))
             found[label] = signals if len(near) == len(signals) else near
     return found
-
-
-def _masks_walk(ctx: RuleContext, own: dict[str, int], stop: frozenset[str], forward: bool) -> dict[str, int]:
-    """`walks.reach_masks` along the links (feedback links left out), over numbered nodes when
-    that pays."""
-    topology = ctx.topology()
-    if not bitwalk.pays(len(own), topology):
-        return reach_masks(topology, ctx.adjacency(forward), own, stop, forward)
-    return bitwalk.reach_masks(ctx.numbered(forward, False, False), own, stop, forward)
