@@ -12,7 +12,9 @@ label sources that state label_type (`_signals.stated_reach_bits`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import reduce
 from itertools import compress
+from operator import or_
 
 from app.domain.model import Component
 from app.rules.checks._bits import bit_row, pick, transpose
@@ -122,15 +124,9 @@ def ranking_signals_near(ctx: RuleContext, labels: list[str], signals: list[str]
     fed_by = ctx.reach_bits(trained, forward=False, stop=ends)
     label_masks = list(trainers.values())
 
-    def labels_of(models_mask: int) -> int:
-        mask = 0
-        for labels_mask in pick(label_masks, models_mask):
-            mask |= labels_mask
-        return mask
-
     def near_labels(node: str) -> int:
         models_mask = fed.get(node, 0) | fed_by.get(node, 0)
-        return below.get(node, 0) | trainers.get(node, 0) | (labels_of(models_mask) if models_mask else 0)
+        return reduce(or_, pick(label_masks, models_mask), below.get(node, 0) | trainers.get(node, 0))
 
     masks = []  # per signal, the labels (bits) it concerns
     everyone = (1 << len(labels)) - 1
