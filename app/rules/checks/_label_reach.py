@@ -12,9 +12,7 @@ label sources that state label_type (`_signals.stated_reach_bits`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import reduce
 from itertools import compress
-from operator import or_
 
 from app.domain.model import Component
 from app.rules.checks._bits import bit_row, pick, transpose
@@ -117,16 +115,23 @@ def ranking_signals_near(ctx: RuleContext, labels: list[str], signals: list[str]
         training |= mask
     # What those models feed and are fed by, up to the next model or training job, carries the
     # bits of the labels that train them: the models' own walks (kept in the shape cache, so a
-    # link edit grows them in place), each model's bits turned into its labels' where asked.
+    # link edit grows them in place), their bits turned into their labels' where asked, through
+    # the models trained by each set of labels (a few sets: most models share theirs).
     ends = frozenset(stop | ctx.ids_of_kind("training_job"))
-    trained = list(trainers)
-    fed = ctx.reach_bits(trained, stop=ends)
-    fed_by = ctx.reach_bits(trained, forward=False, stop=ends)
-    label_masks = list(trainers.values())
+    fed = ctx.reach_bits(list(trainers), stop=ends)
+    fed_by = ctx.reach_bits(list(trainers), forward=False, stop=ends)
+    trained_by: dict[int, int] = {}  # a set of labels (bits) -> the models (bits) it trains
+    for i, labels_mask in enumerate(trainers.values()):
+        trained_by[labels_mask] = trained_by.get(labels_mask, 0) | 1 << i
 
     def near_labels(node: str) -> int:
+        mask = below.get(node, 0) | trainers.get(node, 0)
         models_mask = fed.get(node, 0) | fed_by.get(node, 0)
-        return reduce(or_, pick(label_masks, models_mask), below.get(node, 0) | trainers.get(node, 0))
+        if models_mask:
+            for labels_mask, models in trained_by.items():
+                if models_mask & models:
+                    mask |= labels_mask
+        return mask
 
     masks = []  # per signal, the labels (bits) it concerns
     everyone = (1 << len(labels)) - 1
