@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from app.domain.catalog import STAGE_IDS
 
@@ -27,8 +27,7 @@ LINKS = "links"
 ALL = "all"
 
 
-@dataclass(frozen=True, init=False, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """What a check returns: the engine adds the rule's metadata to make a Finding.
 
     `severity` overrides the rule's default for rules whose severity depends on the case;
@@ -36,6 +35,9 @@ class Hit:
     decision can accept that one finding and not every finding of the rule. `unset` names the
     rule-critical properties ("component_id.property") whose being unset raised the hit: an
     unknown never satisfies a rule, and the rubric counts such unknowns against a design.
+
+    A tuple: a large check makes thousands of hits, and a re-run compares them with the last
+    run's (`running.Made`), both done in C rather than by a dataclass's __init__ and __eq__.
     """
 
     message: str
@@ -44,31 +46,6 @@ class Hit:
     severity: str | None = None
     subject: str = ""
     unset: tuple[str, ...] = ()
-
-    def __init__(
-        self,
-        message: str,
-        components: tuple[str, ...] = (),
-        links: tuple[str, ...] = (),
-        severity: str | None = None,
-        subject: str = "",
-        unset: tuple[str, ...] = (),
-    ) -> None:
-        # What the dataclass's own __init__ sets, through the slots' own setters rather than
-        # object.__setattr__ per field (a frozen dataclass's way); a large check makes thousands
-        # of hits, and with slots none of them holds a dict.
-        set_message, set_components, set_links, set_severity, set_subject, set_unset = _HIT_SETTERS
-        set_message(self, message)
-        set_components(self, components)
-        set_links(self, links)
-        set_severity(self, severity)
-        set_subject(self, subject)
-        set_unset(self, unset)
-
-
-_HIT_SETTERS = tuple(
-    getattr(Hit, f).__set__ for f in ("message", "components", "links", "severity", "subject", "unset")
-)
 
 
 CheckFunction = Callable[["RuleContext"], Iterable[Hit]]

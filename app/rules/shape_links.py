@@ -81,6 +81,8 @@ def update_shape_for_link(
                 )
             ):
                 walk = values.get(AdjacencyKey(True, key.feedback, False))
+                if not value.loops and _same_last_link_in(graph, edit, where, key.feedback):
+                    continue  # the walk finds the order it found
                 fresh = None if walk is None else topology(walk)
                 if fresh is None:
                     drop.append(key)
@@ -196,6 +198,19 @@ def _readers_last(shape: ShapeCache, keys: list[Hashable]) -> list[Hashable]:
         if key not in placed:
             place(key)
     return ordered
+
+
+def _same_last_link_in(graph: DesignGraph, edit: LinkEdit, where: dict[str, int], feedback: bool) -> bool:
+    """Whether `walks.topology`, on a graph without loops, finds the order it found before the
+    edit: its walk takes a node once the last of the nodes linked into it is taken, so a link
+    drawn or deleted into a node that also has a link in from a node after the link's source
+    in that order changes nothing (that node is still its last; a drawn link keeps the graph
+    without loops)."""
+    after = where[edit.source]
+    return any(
+        w != edit.source and where[w] > after and _follows(data, feedback, False)
+        for w, data in graph.pred[edit.target].items()
+    )
 
 
 def _loop_holds(values: dict[Hashable, Any], u: str, v: str, where: dict[str, int]) -> bool:

@@ -10,13 +10,14 @@ import pytest
 
 from app.domain import ops
 from app.domain.catalog import default_catalog
-from app.rules import RuleEngine
+from app.rules import RuleEngine, shape_links
 from app.rules.checks._common import endpoint_view, serving_model_bits
 from app.rules.checks._signals import final_models, models_reaching_kind
 from app.rules.checks._skew_paths import training_masks
 from app.rules.checks.nearness import served_view, serving_view
 from app.rules.context import RuleContext
 from app.rules.shape import ShapeCache, TopologyKey
+from app.rules.walks import topology
 from tests.factories import DesignBuilder, large_design
 from tests.rules.helpers import live_matches_fresh, random_link_edit, sound_recommender
 
@@ -144,3 +145,34 @@ def test_topological_orders_found_again_after_link_edits_are_the_fresh_ones(seed
             kept += not link.feedback and order is before.get(TopologyKey(False))  # a walked link
             assert order == fresh.topology(False)
     assert kept
+
+
+def test_an_order_a_link_edit_cannot_change_is_kept_without_walking_the_graph_again(monkeypatch):
+    """The order walks take a node once the last node linked into it is taken: a link drawn or
+    deleted into a node that also has a link in from a node after the link's source keeps the
+    order as it is, unwalked; a link into a node with no such link in walks it again. Each is
+    the order a fresh check finds."""
+    catalog = default_catalog()
+    builder = DesignBuilder(catalog)
+    source, pipeline, table, job, monitor = (
+        builder.add(kind) for kind in ("data_source", "data_pipeline", "dataset", "training_job", "monitor")
+    )
+    builder.chain(source, pipeline, table, job)
+    design = builder.design
+    engine = RuleEngine(design, catalog)
+    engine.check()
+    walked = []
+    monkeypatch.setattr(shape_links, "topology", lambda adj: walked.append(adj) or topology(adj))
+
+    def edit(changes):
+        before = engine.shape.values[TopologyKey(False)]
+        engine.apply(changes)
+        after = engine.shape.values[TopologyKey(False)]
+        assert after == RuleContext(design, engine.mirror.graph, catalog, ShapeCache()).topology(False)
+        return after is before
+
+    shortcut = ops.make_link(design, catalog, source, table)  # the table's last link in: pipeline
+    assert edit(ops.add_link(design, shortcut)) and not walked
+    assert edit(ops.remove_link(design, shortcut.id)[1]) and not walked
+    edit(ops.add_link(design, ops.make_link(design, catalog, job, monitor)))  # its only link in
+    assert walked

@@ -163,14 +163,16 @@ class Unspecified:
 
     def hits(self) -> list[Hit]:
         ctx = self.ctx
-        order = ctx.order
+        order, name = ctx.order, ctx.name
         found = sorted(self._notes.items(), key=lambda item: (order.get(item[0][0], 0), item[0][1]))
         return [
-            Hit(
-                unset_message(prop, ctx.name(cid), why, fix),
-                components=ctx.with_id(also, cid) if ordered else with_other(ctx, cid, also),
-                severity=severity,
-                unset=(f"{cid}.{prop}",),
+            Hit(  # by position: the fields message, components, links, severity, subject, unset
+                unset_message(prop, name(cid), why, fix),
+                ctx.with_id(also, cid) if ordered else with_other(ctx, cid, also) if also else (cid,),
+                (),
+                severity,
+                "",
+                (f"{cid}.{prop}",),
             )
             for (cid, prop), (why, fix, severity, also, ordered) in found
         ]

@@ -15,12 +15,10 @@ from collections.abc import Sequence
 from itertools import compress
 
 from app.domain.model import Component
-from app.rules import bitwalk
 from app.rules.checks._bits import bit_row, pick, transpose
 from app.rules.checks._feedback_reach import reach_bits_across_feedback
 from app.rules.checks._signals import model_ids, stated_reach_bits, weighting
 from app.rules.context import RuleContext
-from app.rules.walks import reach_masks
 
 
 def retrained_by(
@@ -116,13 +114,24 @@ def ranking_signals_near(ctx: RuleContext, labels: list[str], signals: list[str]
     for mask in trainers.values():
         training |= mask
     # What those models feed and are fed by, up to the next model or training job, carries the
-    # bits of the labels that train them.
+    # bits of the labels that train them: the models' own walks (kept in the shape cache, so a
+    # link edit grows them in place), their bits turned into their labels' where asked, through
+    # the models trained by each set of labels (a few sets: most models share theirs).
     ends = frozenset(stop | ctx.ids_of_kind("training_job"))
-    fed = _masks_walk(ctx, trainers, ends, True)
-    fed_by = _masks_walk(ctx, trainers, ends, False)
+    fed = ctx.reach_bits(list(trainers), stop=ends)
+    fed_by = ctx.reach_bits(list(trainers), forward=False, stop=ends)
+    trained_by: dict[int, int] = {}  # a set of labels (bits) -> the models (bits) it trains
+    for i, labels_mask in enumerate(trainers.values()):
+        trained_by[labels_mask] = trained_by.get(labels_mask, 0) | 1 << i
 
     def near_labels(node: str) -> int:
-        return below.get(node, 0) | fed.get(node, 0) | fed_by.get(node, 0) | trainers.get(node, 0)
+        mask = below.get(node, 0) | trainers.get(node, 0)
+        models_mask = fed.get(node, 0) | fed_by.get(node, 0)
+        if models_mask:
+            for labels_mask, models in trained_by.items():
+                if models_mask & models:
+                    mask |= labels_mask
+        return mask
 
     masks = []  # per signal, the labels (bits) it concerns
     everyone = (1 << len(labels)) - 1
@@ -147,12 +156,3 @@ def ranking_signals_near(ctx: RuleContext, labels: list[str], signals: list[str]
             near = list(compress(in_order, column))
             found[label] = signals if len(near) == len(signals) else near
     return found
-
-
-def _masks_walk(ctx: RuleContext, own: dict[str, int], stop: frozenset[str], forward: bool) -> dict[str, int]:
-    """`walks.reach_masks` along the links (feedback links left out), over numbered nodes when
-    that pays."""
-    topology = ctx.topology()
-    if not bitwalk.pays(len(own), topology):
-        return reach_masks(topology, ctx.adjacency(forward), own, stop, forward)
-    return bitwalk.reach_masks(ctx.numbered(forward, False, False), own, stop, forward)

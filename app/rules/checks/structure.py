@@ -246,20 +246,28 @@ def r8_endpoint_has_model(ctx: RuleContext) -> Iterator[Hit]:
 _NO_PREDICTIONS = ("watch", "proxy")  # a monitor watching, a metric standing for an objective
 
 
-def _carried(ctx: RuleContext, models: set[str], stop: set[str]) -> set[str]:
+def _carried(ctx: RuleContext, models: set[str], stop: set[str]) -> frozenset[str]:
     """What the models' output reaches along links that can carry it (not watch or proxy links,
-    nor feedback links), passing no node of `stop` (the models themselves are left)."""
-    seen, frontier = set(models), list(models)
-    succ = ctx.succ
-    while frontier:
-        node = frontier.pop()
-        for nxt, data in succ[node].items():
-            if nxt in seen or data["feedback"] or data["flow"] in _NO_PREDICTIONS:
-                continue
-            seen.add(nxt)
-            if nxt not in stop:
-                frontier.append(nxt)
-    return seen
+    nor feedback links), passing no node of `stop` (the models themselves are left). A link
+    edit out of a node it never reached keeps it (models and stops are kinds: links leave them)."""
+
+    def compute() -> frozenset[str]:
+        seen, frontier = set(models), list(models)
+        succ = ctx.succ
+        while frontier:
+            node = frontier.pop()
+            for nxt, data in succ[node].items():
+                if nxt in seen or data["feedback"] or data["flow"] in _NO_PREDICTIONS:
+                    continue
+                seen.add(nxt)
+                if nxt not in stop:
+                    frontier.append(nxt)
+        return frozenset(seen)
+
+    depends = ("links", "feedback", "flow")
+    return ctx.shape_memo(
+        "r8_carried", compute, depends, keep=lambda kept, _, edit: edit.source not in kept["r8_carried"]
+    )
 
 
 @rule(
