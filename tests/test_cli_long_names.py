@@ -88,34 +88,9 @@ def test_check_isolates_right_to_left_names_in_finding_messages(tmp_path, capsys
     assert f"{FSI}אלפא{PDI}, {FSI}בטא{PDI} and {FSI}גמא{PDI}" in tied
 
 
-def test_export_pdf_rubric_checks_the_shortened_copy_once(tmp_path, monkeypatch):
-    """The rubric was scored on a shortened copy checked for it, and the report checked its own
-    copy again: the rules ran twice over the same shortened design."""
-    design = three_metrics(NAME)
-    path, pdf = tmp_path / "long.mlsd", tmp_path / "long.pdf"
-    save_design(design, path)
-    checked: list[int] = []  # the longest name of each design checked
-
-    def counting(real):
-        def check(design, *args, **kwargs):
-            checked.append(max(len(c.name) for c in design.components))
-            return real(design, *args, **kwargs)
-
-        return check
-
-    monkeypatch.setattr(rules_package, "check_design", counting(rules_package.check_design))
-    monkeypatch.setattr(shown_module, "check_design", counting(shown_module.check_design))
-    assert main(["export", str(path), "--pdf", str(pdf), "--rubric"]) == 0
-    assert sorted(checked) == [len(SHORT), len(NAME)]  # the design once, its shortened copy once
-
-
-def test_export_pdf_and_md_check_the_shortened_copy_once_for_both(tmp_path, monkeypatch):
-    """The PDF report and the Markdown each shortened the design and checked their copy: with
-    both asked for in one run, the rules ran twice over the same shortened design."""
-    design = three_metrics(NAME)
-    path = tmp_path / "long.mlsd"
-    save_design(design, path)
-    checked: list[int] = []  # the longest name of each design checked
+def count_checks(monkeypatch) -> list[int]:
+    """The longest name of each design the rules check from here on, in order."""
+    checked: list[int] = []
 
     def counting(real):
         def check(design, *args, **kwargs):
@@ -126,6 +101,27 @@ def test_export_pdf_and_md_check_the_shortened_copy_once_for_both(tmp_path, monk
 
     for module in (rules_package, shown_module):
         monkeypatch.setattr(module, "check_design", counting(module.check_design))
+    return checked
+
+
+def test_export_pdf_rubric_checks_the_shortened_copy_once(tmp_path, monkeypatch):
+    """The rubric was scored on a shortened copy checked for it, and the report checked its own
+    copy again: the rules ran twice over the same shortened design."""
+    design = three_metrics(NAME)
+    path, pdf = tmp_path / "long.mlsd", tmp_path / "long.pdf"
+    save_design(design, path)
+    checked = count_checks(monkeypatch)
+    assert main(["export", str(path), "--pdf", str(pdf), "--rubric"]) == 0
+    assert sorted(checked) == [len(SHORT), len(NAME)]  # the design once, its shortened copy once
+
+
+def test_export_pdf_and_md_check_the_shortened_copy_once_for_both(tmp_path, monkeypatch):
+    """The PDF report and the Markdown each shortened the design and checked their copy: with
+    both asked for in one run, the rules ran twice over the same shortened design."""
+    design = three_metrics(NAME)
+    path = tmp_path / "long.mlsd"
+    save_design(design, path)
+    checked = count_checks(monkeypatch)
     argv = ["export", str(path), "--pdf", str(tmp_path / "long.pdf"), "--md", str(tmp_path / "long.md")]
     assert main(argv) == 0
     assert sorted(checked) == [len(SHORT), len(NAME)]  # the design once, its shortened copy once
