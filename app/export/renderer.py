@@ -39,6 +39,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from app import progress
 from app.export.text import escape_xml
@@ -315,10 +316,20 @@ def _run(
     set_by: str = ENV_TIMEOUT,
 ) -> bytes:
     args = [renderer.path, f"-T{fmt}", *(f"-G{k}={v}" for k, v in LAYOUT_LIMITS.items()), *options]
+    # The source is read from a file, not written down a pipe: see _communicate.
+    with tempfile.TemporaryFile() as source:
+        source.write(dot_source.encode("utf-8"))
+        source.seek(0)
+        return _run_from(renderer, args, source, fmt, seconds, set_by)
+
+
+def _run_from(
+    renderer: Renderer, args: list[str], source: IO[bytes], fmt: str, seconds: float, set_by: str
+) -> bytes:
     try:
         process = subprocess.Popen(
             args,
-            stdin=subprocess.PIPE,
+            stdin=source,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             start_new_session=os.name == "posix",
@@ -327,7 +338,7 @@ def _run(
     except OSError as exc:
         raise RenderError(f"could not start {renderer.describe()}: {exc.strerror or exc}") from None
     try:
-        out, err = _communicate(process, dot_source.encode("utf-8"), seconds)
+        out, err = _communicate(process, seconds)
     except subprocess.TimeoutExpired:
         _kill(process)
         try:
@@ -353,20 +364,24 @@ def _run(
     return out
 
 
-def _communicate(process: subprocess.Popen[bytes], data: bytes, seconds: float) -> tuple[bytes, bytes]:
+def _communicate(process: subprocess.Popen[bytes], seconds: float) -> tuple[bytes, bytes]:
     """communicate() with a timeout; inside a job, in short waits that check for a cancel
-    (progress.Cancelled is raised then, and the caller kills the process)."""
+    (progress.Cancelled is raised then, and the caller kills the process).
+
+    The renderer reads its source from a file: communicate() called again after a timeout
+    does not go on writing input it was given before (and may not be given it again), so a
+    source larger than a pipe's buffer that the renderer had not read within the first short
+    wait (a renderer slow to start on a loaded machine) was never finished, and the renderer
+    waited for the rest of its input until the timeout."""
     if progress.current() is None:
-        return process.communicate(data, timeout=seconds)
+        return process.communicate(timeout=seconds)
     progress.checkpoint(text="Drawing with Graphviz")
     deadline = time.monotonic() + seconds
-    pending: bytes | None = data
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
             raise subprocess.TimeoutExpired(process.args, seconds)
         try:
-            return process.communicate(pending, timeout=min(CANCEL_POLL_S, left))
+            return process.communicate(timeout=min(CANCEL_POLL_S, left))
         except subprocess.TimeoutExpired:
-            pending = None  # sent with the first call; later calls go on reading
             progress.checkpoint()

@@ -45,6 +45,12 @@ def _box(
     return box
 
 
+def _name_buttons(box: QMessageBox, texts: dict[StandardButton, str]) -> None:
+    """Standard buttons named with their Alt+letter: on X11 Qt's own names have none."""
+    for which, text in texts.items():
+        box.button(which).setText(text)
+
+
 def ask_save_changes(parent: QWidget | None, name: str) -> str:
     """'save', 'discard' or 'cancel' for a window closing with unsaved changes."""
     box = _box(
@@ -55,7 +61,9 @@ def ask_save_changes(parent: QWidget | None, name: str) -> str:
         "Your changes will be lost if you don't save them.",
     )
     box.setStandardButtons(StandardButton.Save | StandardButton.Discard | StandardButton.Cancel)
+    _name_buttons(box, {StandardButton.Save: "&Save", StandardButton.Discard: "&Discard"})
     box.setDefaultButton(StandardButton.Save)
+    box.setEscapeButton(StandardButton.Cancel)
     answer = box.exec()
     return {StandardButton.Save: "save", StandardButton.Discard: "discard"}.get(
         StandardButton(answer), "cancel"
@@ -71,8 +79,8 @@ def ask_overwrite_changed(parent: QWidget | None, path: str | Path) -> str:
         f"“{Path(path).name}” was changed by another program since you opened or saved it.",
         "Overwrite it with your version, save your version elsewhere, or cancel?",
     )
-    overwrite = box.addButton("Overwrite", QMessageBox.ButtonRole.DestructiveRole)
-    save_as = box.addButton("Save As…", QMessageBox.ButtonRole.AcceptRole)
+    overwrite = box.addButton("&Overwrite", QMessageBox.ButtonRole.DestructiveRole)
+    save_as = box.addButton("Save &As…", QMessageBox.ButtonRole.AcceptRole)
     box.addButton(StandardButton.Cancel)
     box.setDefaultButton(save_as)
     box.exec()
@@ -83,7 +91,7 @@ def ask_overwrite_changed(parent: QWidget | None, path: str | Path) -> str:
 def ask_save_failed(parent: QWidget | None, message: str) -> str:
     """'save_as' or 'cancel' after a failed save; the document stays marked unsaved."""
     box = _box(parent, QMessageBox.Icon.Critical, "Could not save", "The design was not saved.", message)
-    save_as = box.addButton("Save As…", QMessageBox.ButtonRole.AcceptRole)
+    save_as = box.addButton("Save &As…", QMessageBox.ButtonRole.AcceptRole)
     box.addButton(StandardButton.Cancel)
     box.setDefaultButton(save_as)
     box.exec()
@@ -100,8 +108,8 @@ def finish_interview_box(parent: QWidget | None) -> tuple[QMessageBox, QPushButt
         "Finish the interview?",
         "The timer stops and the rubric is final.",
     )
-    finish = box.addButton("Finish", QMessageBox.ButtonRole.DestructiveRole)
-    keep = box.addButton("Keep going", QMessageBox.ButtonRole.RejectRole)
+    finish = box.addButton("&Finish", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("&Keep going", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(keep)
     box.setEscapeButton(keep)
     return box, finish
@@ -160,9 +168,9 @@ def ask_restore(parent: QWidget | None, info: RecoveryInfo) -> str:
         text = f"MLSD Studio did not close properly. Restore unsaved work on “{info.display_name()}”?"
         detail = f"Last autosaved {info.saved_at.replace('T', ' ')[:19]} (UTC). File: {where}."
     box = _box(parent, QMessageBox.Icon.Question, "Restore unsaved work", text, detail)
-    restore = None if info.problem else box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
-    discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
-    box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
+    restore = None if info.problem else box.addButton("&Restore", QMessageBox.ButtonRole.AcceptRole)
+    discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton("&Later", QMessageBox.ButtonRole.RejectRole)
     if restore is not None:
         box.setDefaultButton(restore)
     box.exec()
@@ -199,6 +207,7 @@ def _replace(parent: QWidget | None, path: Path) -> bool:
     box = _box(parent, QMessageBox.Icon.Warning, "Replace file", f"{path.name} already exists.",
                "Do you want to replace it?")
     box.setStandardButtons(StandardButton.Yes | StandardButton.No)
+    _name_buttons(box, {StandardButton.Yes: "&Replace", StandardButton.No: "&Cancel"})
     box.setDefaultButton(StandardButton.No)
     return box.exec() == StandardButton.Yes
 

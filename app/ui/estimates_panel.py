@@ -40,6 +40,7 @@ from app.ui.estimates_whatif_view import WhatIfView
 from app.ui.inspector import Inspector
 from app.ui.inspector.property_text import humanize
 from app.ui.live_check import LiveChecker
+from app.ui.tab_keys import add_tab_keys
 from app.ui.theme import ThemeManager, muted_text_color, tooltip_html
 
 DEBOUNCE_MS = 150
@@ -92,6 +93,7 @@ class EstimatesPanel(QWidget):
         self.tabs.addTab(self.figures_view, "Selected")
         self.tabs.addTab(self.missing_list, "Missing inputs")
         self.tabs.addTab(self.what_if, "What-if")
+        self.next_tab, self.previous_tab = add_tab_keys(self, self.tabs)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(6)

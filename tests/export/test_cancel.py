@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app import progress
-from app.export.renderer import ENV_DOT, render
+from app.export.renderer import ENV_DOT, RenderError, find_renderer, render
 from app.export.report import build_report, report_bytes
 from app.layout import layout_design
 from app.persistence.atomic import TEMP_MARK
@@ -219,3 +219,27 @@ def test_a_check_inside_a_job_stops_at_the_next_rule_after_a_cancel(catalog):
     with progress.running(stop), pytest.raises(Cancelled):
         check_design(design, catalog)
     assert stop.checks == 5
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the stand-in renderer is a shell script")
+def test_a_renderer_slow_to_read_gets_all_of_a_large_source_inside_a_job(tmp_path, monkeypatch):
+    """Inside a job the renderer is waited for in short slices (to see a cancel). The source went
+    down a pipe, and communicate() called again after a slice does not go on writing it: a source
+    larger than the pipe's buffer, not all read in the first slice (a renderer slow to start on a
+    loaded machine), was never finished and the render timed out. The window's SVG export of a
+    large design failed so (tests/ui/test_jobs.py, once, in a parallel run)."""
+    try:
+        real = find_renderer()
+    except RenderError:
+        pytest.skip("no Graphviz renderer")
+    script = tmp_path / "late-dot"  # the real renderer, starting to read a moment late
+    script.write_text(f"#!/bin/sh\nsleep 0.5\nexec '{real.path}' \"$@\"\n", encoding="utf-8")
+    script.chmod(0o755)
+    monkeypatch.setenv(ENV_DOT, str(script))
+    nodes = "".join(f'  n{i} [label="component number {i} of the graph"];\n' for i in range(2000))
+    source = "digraph G {\n" + nodes + "}\n"
+    assert len(source.encode()) > 65536  # more than a pipe's buffer
+    outside = render(source, "svg", timeout=15)
+    with progress.running(Progress()):
+        inside = render(source, "svg", timeout=15)  # RenderError (timed out) before the fix
+    assert inside == outside and b"component number 1999" in inside

@@ -73,4 +73,15 @@ def test_toggling_it_is_one_undo_step_and_puts_the_pin_on_the_card(windows, qtbo
 def test_the_pin_check_box_on_x11(tmp_path):
     done = pytest_on_x11(tmp_path, "tests/ui/test_inspector_pin.py")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
-    assert "2 passed" in done.stdout
+    assert "3 passed" in done.stdout
+
+
+def test_the_card_tooltip_names_the_pinned_state_in_the_words_of_the_pin_command(windows):
+    """The hover tooltip read "Pinned: …" beside the box's and menu's "Pin position"."""
+    window = windows()
+    cid = window.document.add_component("model", 0, 0, "Ranker")
+    item = window.canvas.design_scene.component_item(cid)
+    assert "pinned" not in item.toolTip().lower()
+    window.document.set_pinned([cid], True)
+    item = window.canvas.design_scene.component_item(cid)
+    assert "Position pinned: auto-layout leaves it where it is" in item.toolTip()

@@ -123,7 +123,7 @@ def test_finishing_an_interview_by_keyboard_asks_and_only_finish_ends_it(qtbot, 
         "The timer stops and the rubric is final.",
     )
     keep = box.defaultButton()
-    assert keep is not None and keep.text() == "Keep going" and box.escapeButton() is keep
+    assert keep is not None and keep.text() == "&Keep going" and box.escapeButton() is keep
     focused = _shown_with_focus(qtbot, box)
     for key in keys:
         qtbot.keyClick(focused, getattr(Qt.Key, f"Key_{key}"))

@@ -118,7 +118,8 @@ def test_filter_hides_rows_that_do_not_match(windows, qtbot):
     search.setText("canvas tab")
     assert {row[1] for row in shown()} == {"Next card", "Previous card"}
     search.setText("panel")
-    assert {row[1] for row in shown()} == {"Next Panel", "Previous Panel"}
+    panel_keys = {"Next Panel", "Previous Panel", "Next Tab in Panel", "Previous Tab in Panel"}
+    assert {row[1] for row in shown()} == panel_keys
     search.setText(window.actions.save.shortcuts()[0].toString(NATIVE).lower())
     assert "Save" in [row[1] for row in shown()]
     search.setText("no such command at all")

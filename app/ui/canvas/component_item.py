@@ -107,7 +107,7 @@ class ComponentItem(QGraphicsRectItem):
             f"Technology: {self.technology or 'not set'}",
         ]
         if self.pinned:
-            self._tooltip_lines.append("Pinned: auto-layout leaves it where it is")
+            self._tooltip_lines.append("Position pinned: auto-layout leaves it where it is")
         self._refresh_tooltip()
         pos = QPointF(component.position.x, component.position.y)
         if self.pos() != pos:
