@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from app.domain.model import Design
-from app.domain.text import balance_bidi, isolate, needs_isolation
+from app.domain.text import balance_bidi, isolate, needs_isolation, one_line
 
 NAME_LIMIT = 200  # characters: some three lines of a report table cell, two of a terminal's
 ELLIPSIS = "\u2026"
@@ -26,7 +26,7 @@ Quote = Callable[[str], str]  # how a name is set in the text (isolate, say)
 def shortened(text: str, limit: int = NAME_LIMIT) -> str:
     """`text` on one line, cut to `limit` characters at a word's end (mid-word when its first
     word is longer), with an ellipsis when cut."""
-    flat = " ".join(text.split())
+    flat = one_line(text)
     if len(flat) <= limit:
         return flat
     head = flat[:limit]
@@ -137,5 +137,5 @@ def quoting_long_names(names: Iterable[str], quote: Quote = quoted_name) -> Quot
 def _forms(name: str) -> dict[str, None]:
     """The forms a text may quote `name` in: as it is, on one line, and on one line without
     the bidi controls it leaves open (as isolate() quotes it)."""
-    flat = " ".join(name.split())
+    flat = one_line(name)
     return dict.fromkeys((name, flat, balance_bidi(flat)))

@@ -69,6 +69,11 @@ def balance_bidi(text: str) -> str:
     return "\n".join(_balance_line(line) for line in text.split("\n"))
 
 
+def one_line(text: str) -> str:
+    """User text with its line breaks and runs of white space as single spaces."""
+    return " ".join(text.split())
+
+
 def strip_bidi(text: str) -> str:
     """Remove every bidi embedding, override and isolate control (the marks stay)."""
     return _BIDI_RE.sub("", text)

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.domain.model import Component
-from app.domain.text import isolate
-from app.estimates.model import Figure, MissingInput, fmt_number, one_line
+from app.domain.text import isolate, one_line
+from app.estimates.model import Figure, MissingInput, fmt_number
 from app.estimates.structure import Structure
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.domain.long_names import NAME_LIMIT, quoting_long_names, shortened
-from app.domain.text import balance_bidi, isolate
+from app.domain.text import balance_bidi, isolate, one_line
 from app.domain.units import HUGE
 
 # ---- assumptions ---------------------------------------------------------------------------
@@ -216,11 +216,6 @@ class DesignEstimate:
 def json_number(value: float) -> float | None:
     """A figure for JSON: null when the arithmetic overflowed (JSON has no Infinity or NaN)."""
     return value if math.isfinite(value) else None
-
-
-def one_line(text: str) -> str:
-    """User text with its line breaks and runs of white space as single spaces."""
-    return " ".join(text.split())
 
 
 OVERFLOW = "too large to compute"  # a figure whose arithmetic overflowed (JSON: null)

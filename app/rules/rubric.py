@@ -49,7 +49,7 @@ from typing import Any
 from app.domain.catalog import Catalog
 from app.domain.long_names import NAME_LIMIT, Quote, quoting_long_names, shortened
 from app.domain.model import Component, Decision, Design
-from app.domain.text import isolate
+from app.domain.text import isolate, one_line
 from app.rules.engine import CheckResult, check_design
 from app.rules.questions import question_items
 from app.rules.rubric_gates import completions
@@ -184,8 +184,7 @@ def _cost_reason(cost: RuleCost, b: _Basis) -> str:
         props = []
         for ref, prop in unknown_properties(finding):
             name = index[ref].name or ref if ref in index else ref
-            one_line = " ".join(name.split())
-            props.append(f"{prop} of {isolate(one_line)}" if prop else isolate(one_line))
+            props.append(f"{prop} of {isolate(one_line(name))}" if prop else isolate(one_line(name)))
         return f"-{cost.cost} {finding.rule} unknown ({finding.title}): {', '.join(props)} unset"
     return f"-{cost.cost} {finding.rule} {finding.title}: {b.isolated(finding.message)}"
 
@@ -244,7 +243,7 @@ def weighed_decisions(design: Design) -> list[Decision]:
 
 
 def _titles(decisions: list[Decision], limit: int = 4) -> str:
-    shown = [f'"{isolate(" ".join(d.title.split()))}"' for d in decisions[:limit]]
+    shown = [f'"{isolate(one_line(d.title))}"' for d in decisions[:limit]]
     if len(decisions) > limit:
         shown.append(f"{len(decisions) - limit} more")
     return ", ".join(shown)

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 
+from app.domain.text import one_line
+
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
 
@@ -54,7 +56,7 @@ class CardFinder(QObject):
 
     def _mark(self, announce: bool) -> None:
         found = len(self.window.canvas.mark_matching(self.text))
-        query = " ".join(self.text.split())
+        query = one_line(self.text)
         message = find_message(query, found) if query else ""
         if announce:
             if message:
